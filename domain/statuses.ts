@@ -1,0 +1,80 @@
+// Site and road status lifecycles (DOMAIN.md "Sites: status lifecycle").
+
+export const STATUS_CODES = [
+  'discovered',
+  'rectifying',
+  'closed',
+  'upgraded',
+  'relocated',
+  'verified',
+  'relapsed',
+] as const;
+export type StatusCode = (typeof STATUS_CODES)[number];
+
+export const STATUS_LABELS: Record<StatusCode, string> = {
+  discovered: '已发现',
+  rectifying: '整改中',
+  closed: '已取缔',
+  upgraded: '已整改提升',
+  relocated: '已搬迁入园',
+  verified: '已验收销号',
+  relapsed: '死灰复燃',
+};
+
+/** The only allowed moves. Anything else is refused with these listed. */
+export const STATUS_MOVES: Record<StatusCode, readonly StatusCode[]> = {
+  discovered: ['rectifying', 'closed', 'upgraded', 'relocated'],
+  rectifying: ['closed', 'upgraded', 'relocated'],
+  closed: ['verified', 'relapsed'],
+  upgraded: ['verified', 'relapsed'],
+  relocated: ['verified', 'relapsed'],
+  verified: ['relapsed'],
+  relapsed: ['rectifying', 'closed'],
+};
+
+/** Statuses in which a site is still a live problem ("open"). */
+export const OPEN_STATUSES: readonly StatusCode[] = ['discovered', 'rectifying', 'relapsed'];
+/** Statuses in which a site has been dealt with. */
+export const RESOLVED_STATUSES: readonly StatusCode[] = ['closed', 'upgraded', 'relocated', 'verified'];
+
+export function isStatus(value: string): value is StatusCode {
+  return (STATUS_CODES as readonly string[]).includes(value);
+}
+
+export function canMove(from: StatusCode, to: StatusCode): boolean {
+  return STATUS_MOVES[from].includes(to);
+}
+
+/** 两断三清: what a closure must have done; fuel points also need their tanks sealed or removed. */
+export const CLOSURE_CHECKLIST = ['cutWater', 'cutPower', 'clearMaterials', 'clearEquipment', 'clearProducts'] as const;
+export type ClosureChecklistItem = (typeof CLOSURE_CHECKLIST)[number] | 'tanksSealed';
+export const CLOSURE_CHECKLIST_LABELS: Record<ClosureChecklistItem, string> = {
+  cutWater: '断水',
+  cutPower: '断电',
+  clearMaterials: '清原料',
+  clearEquipment: '清设备',
+  clearProducts: '清产品',
+  tanksSealed: '油罐水泥封盖或清除',
+};
+
+export const ROAD_STATUS_CODES = ['reported', 'scheduled', 'repairing', 'repaired'] as const;
+export type RoadStatusCode = (typeof ROAD_STATUS_CODES)[number];
+export const ROAD_STATUS_LABELS: Record<RoadStatusCode, string> = {
+  reported: '已上报',
+  scheduled: '已排期',
+  repairing: '维修中',
+  repaired: '已修复',
+};
+export const ROAD_STATUS_MOVES: Record<RoadStatusCode, readonly RoadStatusCode[]> = {
+  reported: ['scheduled', 'repairing', 'repaired'],
+  scheduled: ['repairing', 'repaired'],
+  repairing: ['repaired'],
+  repaired: [],
+};
+export const ROAD_SEVERITIES = ['minor', 'moderate', 'severe'] as const;
+export type RoadSeverity = (typeof ROAD_SEVERITIES)[number];
+
+export const PRECISIONS = ['exact', 'approximate', 'unlocated'] as const;
+export type Precision = (typeof PRECISIONS)[number];
+export const SOURCES = ['real', 'demo'] as const;
+export type RecordSource = (typeof SOURCES)[number];

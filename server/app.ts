@@ -1,0 +1,76 @@
+// The Hono application: /api routes, their OpenAPI document, and JSON errors everywhere under /api.
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { AppContext } from './context.ts';
+import { AppError } from './errors.ts';
+import { countyRoutes } from './routes/counties.ts';
+import { renderApiDocs } from './routes/api-docs.ts';
+import { roadRoutes } from './routes/roads.ts';
+import { Health } from './routes/schemas.ts';
+import { siteRoutes } from './routes/sites.ts';
+import { taskRoutes } from './routes/tasks.ts';
+import { validationHook } from './routes/validation.ts';
+import { schemaVersion } from './db/migrate.ts';
+
+/** JSON request bodies larger than this get 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const errorBody = (code: string, message: string, details: Record<string, unknown> = {}) => ({ error: { code, message, details } });
+
+export function errorResponse(error: unknown, c: Context) {
+  if (error instanceof AppError) return c.json(errorBody(error.code, error.message, error.details), error.status);
+  if (error instanceof HTTPException) {
+    if (error.status === 413) return c.json(errorBody('body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413);
+    if (error.status === 400) return c.json(errorBody('bad_body', `the request body is not valid: ${error.message}`), 400);
+    return c.json(errorBody('http_error', error.message), error.status);
+  }
+  console.error(error);
+  return c.json(errorBody('internal', 'internal error; the server log has the details'), 500);
+}
+
+export const API_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Sansan Map API (三散污染源地图)',
+    version: '1',
+    description:
+      'Sites, road segments and the plan’s tasks of Luohe’s 三散 pollution rectification campaign. Coordinates are WGS84 longitude/latitude. Every error is `{ error: { code, message, details } }`.',
+  },
+};
+
+export function createApp(ctx: AppContext) {
+  const api = new OpenAPIHono({ defaultHook: validationHook });
+  api.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413) }));
+  api.onError(errorResponse);
+
+  const routes = api
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/health',
+        tags: ['meta'],
+        summary: 'Liveness, version and number of sites',
+        responses: { 200: { description: 'The server is up.', content: { 'application/json': { schema: Health } } } },
+      }),
+      (c) => {
+        const sites = ctx.db.get<{ n: number }>('SELECT count(*) AS n FROM sites')!.n;
+        return c.json({ ok: true, version: ctx.version, sites, schemaVersion: schemaVersion(ctx.db) }, 200);
+      },
+    )
+    .route('/', siteRoutes(ctx))
+    .route('/', countyRoutes(ctx))
+    .route('/', roadRoutes(ctx))
+    .route('/', taskRoutes(ctx));
+
+  api.doc31('/openapi.json', { ...API_INFO, servers: [{ url: '/api' }] });
+  api.get('/docs', (c) => c.html(renderApiDocs(api.getOpenAPI31Document({ ...API_INFO, servers: [{ url: '/api' }] }))));
+
+  const app = new OpenAPIHono().route('/api', routes);
+  app.all('/api/*', (c) => c.json(errorBody('not_found', `no such API path: ${c.req.method} ${c.req.path}`), 404));
+  app.onError(errorResponse);
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

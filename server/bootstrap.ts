@@ -1,0 +1,60 @@
+// Start-up: open the file, migrate, load geodata and seeds, fill an empty database with demo data.
+// Each step is a transaction; a failure stops start-up with one line naming the file or record.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { openDatabase, type Db } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { createContext, type AppContext } from './context.ts';
+import { DEFAULT_GEODATA, loadGeodata, type GeodataFiles } from './geodata/load-geodata.ts';
+import { generateDemo } from './seed/demo.ts';
+import { seedNamedPlaces, seedPlanTasks } from './seed/seed-plan.ts';
+
+export const APP_VERSION: string = (
+  JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as { version: string }
+).version;
+
+export interface BootOptions {
+  /** Fill an empty database with generated demo records (all marked demo). */
+  demo?: boolean;
+  geodata?: GeodataFiles;
+  today?: () => string;
+}
+
+export class StartupError extends Error {}
+
+/**
+ * After new boundaries load, every located site must lie inside some county polygon (else start-up
+ * stops naming the first that does not), and a site whose polygon changed follows it.
+ */
+function checkSitesInCounties(db: Db, ctx: AppContext): void {
+  const reassign: { id: number; county: string }[] = [];
+  const sites = db.all<{ id: number; name: string; lon: number; lat: number; county_code: string }>(
+    'SELECT id, name, lon, lat, county_code FROM sites WHERE lon IS NOT NULL',
+  );
+  for (const site of sites) {
+    const county = ctx.locator.locate(site.lon, site.lat);
+    if (!county)
+      throw new StartupError(`site ${site.id} (${site.name}) at ${site.lon},${site.lat} lies outside every county polygon of the loaded geodata`);
+    if (county !== site.county_code) reassign.push({ id: site.id, county });
+  }
+  for (const { id, county } of reassign) db.run('UPDATE sites SET county_code = ? WHERE id = ?', [county, id]);
+}
+
+export function bootDatabase(path: string, options: BootOptions = {}): { db: Db; ctx: AppContext } {
+  const db = openDatabase(path);
+  try {
+    migrate(db);
+    db.transaction(() => {
+      const { changed } = loadGeodata(db, options.geodata ?? DEFAULT_GEODATA);
+      seedPlanTasks(db);
+      seedNamedPlaces(db);
+      const ctx = createContext(db, APP_VERSION, options.today);
+      if (changed) checkSitesInCounties(db, ctx);
+      if (options.demo ?? true) generateDemo(db);
+    });
+    return { db, ctx: createContext(db, APP_VERSION, options.today) };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

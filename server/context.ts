@@ -1,0 +1,20 @@
+// What every route needs: the database and the county polygons held in memory for lookups.
+import type { Db } from './db/database.ts';
+import { CountyLocator } from './geo/locate-county.ts';
+import type { Polygon, MultiPolygon } from 'geojson';
+
+export interface AppContext {
+  db: Db;
+  locator: CountyLocator;
+  countyCodes: ReadonlySet<string>;
+  version: string;
+  /** Today's date for "not in the future" checks; tests fix it. */
+  today: () => string;
+}
+
+export function createContext(db: Db, version: string, today: () => string = () => new Date().toISOString().slice(0, 10)): AppContext {
+  const counties = db
+    .all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties ORDER BY code')
+    .map((row) => ({ code: row.code, geometry: JSON.parse(row.geometry) as Polygon | MultiPolygon }));
+  return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today };
+}

@@ -1,0 +1,43 @@
+// Numbered migrations, applied at start-up in one transaction: a failure leaves the file as it was.
+import type { Db } from './database.ts';
+import { sql as initial } from './migrations/001-initial.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+
+export function schemaVersion(db: Db): number {
+  const table = db.get<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
+  if (!table) return 0;
+  return db.get<{ v: number | null }>('SELECT max(version) AS v FROM schema_version')?.v ?? 0;
+}
+
+/** Applies every migration newer than the file's schema version. Returns the versions applied. */
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const applied: number[] = [];
+  db.transaction(() => {
+    db.raw.exec(
+      'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    const current = schemaVersion(db);
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (migration.version <= current) continue;
+      try {
+        db.raw.exec(migration.sql);
+      } catch (error) {
+        throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`, { cause: error });
+      }
+      db.run('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)', [
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      ]);
+      applied.push(migration.version);
+    }
+  });
+  return applied;
+}

@@ -1,0 +1,121 @@
+// Loads the shipped (or operator-supplied) geodata into the database at start-up:
+// county polygons, and the official township and village lists forms and imports check against.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { Db } from '../db/database.ts';
+import { GeodataError, validateCountyCollection, type CountyRecord } from './validate-counties.ts';
+
+export const GEODATA_DIR = resolve(import.meta.dirname, '../../geodata');
+
+export interface GeodataFiles {
+  counties: string;
+  townships: string;
+  villages: string;
+}
+
+export const DEFAULT_GEODATA: GeodataFiles = {
+  counties: resolve(GEODATA_DIR, 'counties.geojson'),
+  townships: resolve(GEODATA_DIR, 'townships.csv'),
+  villages: resolve(GEODATA_DIR, 'villages.csv'),
+};
+
+/** Townships the NBS files under 经开区 (411171), which has no polygon: they lie inside 召陵区. */
+const ADMIN_TO_COUNTY: Record<string, string> = { '411171': '411104' };
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new GeodataError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+export function readCountyFile(file: string): CountyRecord[] {
+  const text = readText(file);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new GeodataError(file, `is not valid JSON (${(error as Error).message})`);
+  }
+  return validateCountyCollection(json, file);
+}
+
+function readCsv(file: string, columns: readonly string[]): Record<string, string>[] {
+  let rows: Record<string, string>[];
+  try {
+    rows = parse(readText(file), { columns: true, bom: true, skip_empty_lines: true, trim: true });
+  } catch (error) {
+    throw new GeodataError(file, `is not valid CSV (${(error as Error).message})`);
+  }
+  const header = Object.keys(rows[0] ?? {});
+  for (const column of columns)
+    if (!header.includes(column)) throw new GeodataError(file, `has no "${column}" column`);
+  return rows;
+}
+
+export function writeCounties(db: Db, counties: readonly CountyRecord[]): void {
+  for (const county of counties) {
+    db.run(
+      `INSERT INTO counties (code, name, kind, geometry, area_km2, min_lon, min_lat, max_lon, max_lat, seat_lon, seat_lat, label_lon, label_lat)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, geometry = excluded.geometry,
+         area_km2 = excluded.area_km2, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon,
+         max_lat = excluded.max_lat, seat_lon = excluded.seat_lon, seat_lat = excluded.seat_lat,
+         label_lon = excluded.label_lon, label_lat = excluded.label_lat`,
+      [
+        county.code, county.name, county.kind, JSON.stringify(county.geometry), county.areaKm2, ...county.bbox,
+        county.seat?.[0] ?? null, county.seat?.[1] ?? null, county.labelPoint?.[0] ?? null, county.labelPoint?.[1] ?? null,
+      ],
+    );
+  }
+}
+
+/**
+ * Brings the database's geodata in line with the files, in one transaction. Skipped when the files
+ * are unchanged since the last load (their hash is kept in `meta`).
+ */
+export function loadGeodata(db: Db, files: GeodataFiles = DEFAULT_GEODATA): { changed: boolean } {
+  const hash = createHash('sha256');
+  for (const file of [files.counties, files.townships, files.villages]) hash.update(readText(file));
+  const digest = hash.digest('hex');
+  const previous = db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'geodata_hash'")?.value;
+  if (previous === digest) return { changed: false };
+
+  const counties = readCountyFile(files.counties);
+  const countyCodes = new Set(counties.map((c) => c.code));
+  const townships = readCsv(files.townships, ['code', 'name', 'type', 'county_code', 'county_name']);
+  const villages = readCsv(files.villages, ['code', 'name', 'township_code']);
+  const townshipCodes = new Set<string>();
+  townships.forEach((row, index) => {
+    const county = ADMIN_TO_COUNTY[row.county_code!] ?? row.county_code!;
+    if (!countyCodes.has(county))
+      throw new GeodataError(files.townships, `row ${index + 2} (${row.code} ${row.name}): county ${row.county_code} has no polygon in ${files.counties}`);
+    townshipCodes.add(row.code!);
+  });
+  villages.forEach((row, index) => {
+    if (!townshipCodes.has(row.township_code!))
+      throw new GeodataError(files.villages, `row ${index + 2} (${row.code} ${row.name}): township ${row.township_code} is not in ${files.townships}`);
+  });
+
+  db.transaction(() => {
+    writeCounties(db, counties);
+    for (const row of townships)
+      db.run(
+        `INSERT INTO townships (code, name, kind, admin_code, admin_name, county_code) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, admin_code = excluded.admin_code,
+           admin_name = excluded.admin_name, county_code = excluded.county_code`,
+        [row.code, row.name, row.type, row.county_code, row.county_name, ADMIN_TO_COUNTY[row.county_code!] ?? row.county_code],
+      );
+    for (const row of villages)
+      db.run(
+        `INSERT INTO villages (code, name, township_code) VALUES (?, ?, ?)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, township_code = excluded.township_code`,
+        [row.code, row.name, row.township_code],
+      );
+    db.run("INSERT INTO meta (key, value) VALUES ('geodata_hash', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [digest]);
+  });
+  return { changed: true };
+}

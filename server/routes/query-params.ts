@@ -1,0 +1,130 @@
+// Turns query-string parameters into typed filters, refusing bad ones with a 400 that names the
+// parameter and says why.
+import { isCategory, type CategoryCode } from '../../domain/categories.ts';
+import { isStatus, ROAD_STATUS_CODES, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
+import { badRequest } from '../errors.ts';
+import type { SiteFilters } from '../store/site-filters.ts';
+
+const bad = (parameter: string, message: string) => badRequest('bad_parameter', `${parameter}: ${message}`, { parameter });
+
+export function splitList(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/** A real calendar date YYYY-MM-DD. */
+export function isIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+export function parseDate(parameter: string, value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!isIsoDate(value)) throw bad(parameter, `"${value}" is not a date YYYY-MM-DD`);
+  return value;
+}
+
+export function parseBool(parameter: string, value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw bad(parameter, `"${value}" must be true or false`);
+}
+
+export function parseBbox(value: string | undefined): SiteFilters['bbox'] {
+  if (value === undefined || value === '') return undefined;
+  const parts = value.split(',');
+  if (parts.length !== 4) throw bad('bbox', 'must be four numbers minLon,minLat,maxLon,maxLat');
+  const numbers = parts.map((part) => (part.trim() === '' ? NaN : Number(part)));
+  if (numbers.some((n) => !Number.isFinite(n))) throw bad('bbox', `"${value}" has a value that is not a number`);
+  const [minLon, minLat, maxLon, maxLat] = numbers as [number, number, number, number];
+  for (const [name, n] of [['minLon', minLon], ['maxLon', maxLon]] as const)
+    if (n < -180 || n > 180) throw bad('bbox', `${name} ${n} is outside −180…180`);
+  for (const [name, n] of [['minLat', minLat], ['maxLat', maxLat]] as const)
+    if (n < -90 || n > 90) throw bad('bbox', `${name} ${n} is outside −90…90`);
+  if (minLon > maxLon) throw bad('bbox', `minLon ${minLon} is greater than maxLon ${maxLon}`);
+  if (minLat > maxLat) throw bad('bbox', `minLat ${minLat} is greater than maxLat ${maxLat}`);
+  return [minLon, minLat, maxLon, maxLat];
+}
+
+export function parseCounties(value: string | undefined, known: ReadonlySet<string>): string[] | undefined {
+  const codes = splitList(value);
+  for (const code of codes ?? [])
+    if (!known.has(code)) throw bad('county', `unknown county code "${code}"; known: ${[...known].join(', ')}`);
+  return codes;
+}
+
+export function parseCategories(value: string | undefined): CategoryCode[] | undefined {
+  const codes = splitList(value);
+  for (const code of codes ?? []) if (!isCategory(code)) throw bad('category', `unknown category "${code}"`);
+  return codes as CategoryCode[] | undefined;
+}
+
+export function parseStatuses(value: string | undefined): StatusCode[] | undefined {
+  const codes = splitList(value);
+  for (const code of codes ?? []) if (!isStatus(code)) throw bad('status', `unknown status "${code}"`);
+  return codes as StatusCode[] | undefined;
+}
+
+export function parseRoadStatuses(value: string | undefined): RoadStatusCode[] | undefined {
+  const codes = splitList(value);
+  for (const code of codes ?? [])
+    if (!(ROAD_STATUS_CODES as readonly string[]).includes(code)) throw bad('status', `unknown road status "${code}"`);
+  return codes as RoadStatusCode[] | undefined;
+}
+
+export interface SiteQueryInput {
+  bbox?: string;
+  county?: string;
+  category?: string;
+  status?: string;
+  q?: string;
+  asOf?: string;
+  source?: string;
+  located?: string;
+}
+
+export function parseSiteFilters(query: SiteQueryInput, knownCounties: ReadonlySet<string>): SiteFilters {
+  const source = query.source || undefined;
+  if (source !== undefined && source !== 'real' && source !== 'demo') throw bad('source', `"${source}" must be real or demo`);
+  const q = query.q?.trim();
+  if (q && q.length > 100) throw bad('q', 'must be at most 100 characters');
+  const located = parseBool('located', query.located);
+  const bbox = parseBbox(query.bbox);
+  if (bbox && located === false) throw bad('located', 'false cannot be combined with bbox: unlocated sites have no position');
+  return {
+    bbox,
+    counties: parseCounties(query.county, knownCounties),
+    categories: parseCategories(query.category),
+    statuses: parseStatuses(query.status),
+    q: q || undefined,
+    asOf: parseDate('asOf', query.asOf),
+    source,
+    located,
+  };
+}
+
+export const MAX_LIMIT = 200_000;
+
+export function parsePage(limit: string | undefined, cursor: string | undefined): { limit?: number; afterId?: number } {
+  const page: { limit?: number; afterId?: number } = {};
+  if (limit !== undefined && limit !== '') {
+    if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LIMIT)
+      throw bad('limit', `"${limit}" must be a whole number from 1 to ${MAX_LIMIT}`);
+    page.limit = Number(limit);
+  }
+  if (cursor !== undefined && cursor !== '') page.afterId = decodeCursor(cursor);
+  return page;
+}
+
+export function encodeCursor(afterId: number): string {
+  return Buffer.from(`site:${afterId}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^site:(\d+)$/.exec(text);
+  if (!match) throw bad('cursor', 'is not a cursor this API returned');
+  return Number(match[1]);
+}

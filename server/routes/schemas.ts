@@ -1,0 +1,336 @@
+// The API contract: zod schemas that validate requests and generate /api/openapi.json.
+import { z } from '@hono/zod-openapi';
+import { CATEGORY_CODES, SECTOR_CODES } from '../../domain/categories.ts';
+import { PRECISIONS, ROAD_SEVERITIES, ROAD_STATUS_CODES, SOURCES, STATUS_CODES } from '../../domain/statuses.ts';
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'bad_parameter' }),
+      message: z.string().openapi({ example: 'bbox: minLon must not exceed maxLon' }),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  })
+  .openapi('Error');
+
+export const errorResponses = (...statuses: (400 | 404 | 409 | 413 | 422)[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: ErrorSchema } } },
+    ]),
+  );
+
+const ERROR_DESCRIPTIONS = {
+  400: 'A parameter or body field is malformed; the message names it and says why.',
+  404: 'No such record.',
+  409: 'Conflict: a stale version, or a status move the lifecycle does not allow.',
+  413: 'The request body is too large.',
+  422: 'Well-formed but refused: e.g. a closure without the full 两断三清 checklist, a date before the last event.',
+} as const;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+export const Category = z.enum(CATEGORY_CODES).openapi('Category');
+export const Sector = z.enum(SECTOR_CODES).openapi('Sector');
+export const Status = z.enum(STATUS_CODES).openapi('Status');
+export const RoadStatus = z.enum(ROAD_STATUS_CODES).openapi('RoadStatus');
+export const Severity = z.enum(ROAD_SEVERITIES).openapi('RoadSeverity');
+
+const Point = z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) });
+const LineString = z
+  .object({ type: z.literal('LineString'), coordinates: z.array(z.tuple([z.number(), z.number()])).min(2) })
+  .openapi('LineString');
+
+export const SiteProperties = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    category: Category,
+    sector: Sector.nullable(),
+    status: Status.openapi({ description: 'Status now, or on `asOf` when given.' }),
+    county: z.string().openapi({ description: 'GB/T 2260 code of the county-level unit whose polygon holds the site.' }),
+    countyName: z.string(),
+    township: z.string().nullable().openapi({ description: 'NBS 2023 township code.' }),
+    townshipName: z.string().nullable(),
+    village: z.string().nullable(),
+    villageName: z.string().nullable(),
+    address: z.string().nullable(),
+    managingZone: z.string().nullable(),
+    precision: z.enum(PRECISIONS).openapi({ description: 'exact; approximate (known to village level); unlocated (no position yet).' }),
+    source: z.enum(SOURCES).openapi({ description: 'real: from the plan or an official ledger; demo: generated demonstration data.' }),
+    discoveredOn: isoDate,
+    deadline: z.string().nullable(),
+    responsibleUnit: z.string().nullable(),
+    updatedAt: z.string(),
+    version: z.number().int().openapi({ description: 'Send it back with PATCH; a stale version gets 409.' }),
+  })
+  .openapi('SiteProperties');
+
+export const SiteFeature = z
+  .object({ type: z.literal('Feature'), id: z.number().int(), geometry: Point.nullable(), properties: SiteProperties })
+  .openapi('SiteFeature');
+
+export const SiteCollection = z
+  .object({
+    type: z.literal('FeatureCollection'),
+    features: z.array(SiteFeature),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  })
+  .openapi('SiteCollection');
+
+export const SiteEvent = z
+  .object({
+    id: z.number().int(),
+    kind: z.enum(['status', 'location']),
+    from: Status.nullable(),
+    to: Status,
+    date: isoDate,
+    actor: z.string(),
+    note: z.string().nullable(),
+    checklist: z.record(z.string(), z.boolean()).nullable(),
+    evidence: z.unknown(),
+    details: z.unknown(),
+    createdAt: z.string(),
+  })
+  .openapi('SiteEvent');
+
+export const Inspection = z
+  .object({ id: z.number().int(), date: isoDate, inspector: z.string(), result: z.string(), note: z.string().nullable() })
+  .openapi('Inspection');
+
+export const LinkedTask = z
+  .object({ number: z.number().int(), groupNumber: z.number().int(), problem: z.string(), link: z.enum(['category', 'manual']) })
+  .openapi('LinkedTask');
+
+export const SiteDetail = SiteFeature.extend({
+  events: z.array(SiteEvent),
+  inspections: z.array(Inspection),
+  tasks: z.array(LinkedTask),
+}).openapi('SiteDetail');
+
+const list = (what: string, example: string) =>
+  z.string().optional().openapi({ description: `Comma-separated ${what}.`, example });
+
+export const SiteQuery = z.object({
+  bbox: z.string().optional().openapi({ description: 'minLon,minLat,maxLon,maxLat (WGS84). Leaves unlocated sites out.', example: '113.4,33.4,114.3,34.0' }),
+  county: list('county codes', '411102,411103'),
+  category: list('category codes', 'sand_yard,concrete_plant'),
+  status: list('status codes (status on `asOf` when given)', 'closed,relapsed'),
+  q: z.string().optional().openapi({ description: 'Substring of name or address (Chinese included).', example: '砂石' }),
+  asOf: z.string().optional().openapi({ description: 'YYYY-MM-DD: each site in its status on that date; sites discovered later are left out.', example: '2020-07-23' }),
+  source: z.string().optional().openapi({ description: 'real | demo' }),
+  located: z.string().optional().openapi({ description: 'true: only sites with a position; false: only unlocated ones.' }),
+  limit: z.string().optional().openapi({ description: 'Page size, 1–200000. Without it every matching site is returned.' }),
+  cursor: z.string().optional().openapi({ description: 'The `nextCursor` of the previous page.' }),
+});
+
+export const CountyQuery = SiteQuery.omit({ limit: true, cursor: true });
+
+export const CountyProperties = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    kind: z.enum(['district', 'county', 'city']),
+    areaKm2: z.number(),
+    seat: z.tuple([z.number(), z.number()]).nullable(),
+    labelPoint: z.tuple([z.number(), z.number()]).nullable(),
+    sites: z.number().int().openapi({ description: 'Sites passing the filters.' }),
+    byStatus: z.record(z.string(), z.number().int()),
+    byCategory: z.record(z.string(), z.number().int()),
+  })
+  .openapi('CountyProperties');
+
+export const CountyCollection = z
+  .object({
+    type: z.literal('FeatureCollection'),
+    features: z.array(
+      z.object({ type: z.literal('Feature'), id: z.string(), geometry: z.record(z.string(), z.unknown()), properties: CountyProperties }),
+    ),
+  })
+  .openapi('CountyCollection');
+
+const lon = z.number().min(-180).max(180);
+const lat = z.number().min(-90).max(90);
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+
+export const NewSiteBody = z
+  .object({
+    name: trimmed(200),
+    category: Category,
+    sector: Sector.nullish(),
+    lon,
+    lat,
+    precision: z.enum(['exact', 'approximate']).optional().openapi({ description: 'Default exact.' }),
+    address: z.string().max(500).nullish(),
+    township: z.string().max(50).nullish().openapi({ description: 'Township code or name, checked against the official list of the county.' }),
+    managingZone: z.enum(['经济技术开发区', '城乡一体化示范区', '西城区']).nullish(),
+    discoveredOn: isoDate,
+    deadline: isoDate.nullish(),
+    responsibleUnit: z.string().max(200).nullish(),
+    note: z.string().max(2000).nullish(),
+    source: z.enum(SOURCES).optional().openapi({ description: 'Default real.' }),
+    actor: z.string().max(100).optional(),
+  })
+  .strict()
+  .openapi('NewSite');
+
+export const SitePatchBody = z
+  .object({
+    version: z.number().int().optional().openapi({ description: 'The version read; or send it as If-Match.' }),
+    name: trimmed(200).optional(),
+    category: Category.optional(),
+    sector: Sector.nullish(),
+    address: z.string().max(500).nullish(),
+    township: z.string().max(50).nullish(),
+    managingZone: z.enum(['经济技术开发区', '城乡一体化示范区', '西城区']).nullish(),
+    deadline: isoDate.nullish(),
+    responsibleUnit: z.string().max(200).nullish(),
+    note: z.string().max(2000).nullish(),
+  })
+  .strict()
+  .openapi('SitePatch');
+
+export const Checklist = z
+  .object({
+    cutWater: z.boolean().optional(),
+    cutPower: z.boolean().optional(),
+    clearMaterials: z.boolean().optional(),
+    clearEquipment: z.boolean().optional(),
+    clearProducts: z.boolean().optional(),
+    tanksSealed: z.boolean().optional(),
+  })
+  .strict()
+  .openapi('ClosureChecklist', { description: '两断三清: 断水 断电 清原料 清设备 清产品; fuel points also 油罐水泥封盖或清除.' });
+
+export const NewEventBody = z
+  .object({
+    to: Status,
+    date: isoDate,
+    note: z.string().max(2000).nullish(),
+    checklist: Checklist.nullish(),
+    evidence: z.array(z.string().max(500)).max(20).nullish().openapi({ description: 'References to evidence (photo or document ids, URLs).' }),
+    actor: z.string().max(100).optional(),
+  })
+  .strict()
+  .openapi('NewSiteEvent');
+
+export const LocationBody = z
+  .object({
+    lon,
+    lat,
+    precision: z.enum(['exact', 'approximate']).optional(),
+    date: isoDate.optional().openapi({ description: 'Default today.' }),
+    note: z.string().max(2000).nullish(),
+    actor: z.string().max(100).optional(),
+  })
+  .strict()
+  .openapi('SiteLocation');
+
+export const LocationResult = z
+  .object({
+    site: SiteFeature,
+    countyChanged: z.object({ from: z.string(), to: z.string() }).nullable(),
+  })
+  .openapi('SiteLocationResult');
+
+export const IdParam = z.object({ id: z.string().regex(/^\d+$/, 'must be a whole number').openapi({ example: '1' }) });
+
+// Roads
+export const RoadProperties = z
+  .object({
+    id: z.number().int(),
+    roadName: z.string(),
+    fromDesc: z.string().nullable(),
+    toDesc: z.string().nullable(),
+    severity: Severity,
+    responsibleUnit: z.string().nullable(),
+    deadline: z.string().nullable(),
+    county: z.string().nullable(),
+    status: RoadStatus,
+    source: z.enum(SOURCES),
+    task: z.number().int().nullable(),
+    reportedOn: isoDate,
+    drawn: z.boolean(),
+    note: z.string().nullable(),
+    version: z.number().int(),
+  })
+  .openapi('RoadProperties');
+export const RoadFeature = z
+  .object({ type: z.literal('Feature'), id: z.number().int(), geometry: LineString.nullable(), properties: RoadProperties })
+  .openapi('RoadFeature');
+export const RoadCollection = z
+  .object({ type: z.literal('FeatureCollection'), features: z.array(RoadFeature) })
+  .openapi('RoadCollection');
+export const RoadEvent = z
+  .object({ id: z.number().int(), kind: z.enum(['status', 'geometry']), from: RoadStatus.nullable(), to: RoadStatus, date: isoDate, actor: z.string(), note: z.string().nullable() })
+  .openapi('RoadEvent');
+export const RoadDetail = RoadFeature.extend({ events: z.array(RoadEvent) }).openapi('RoadDetail');
+export const RoadQuery = z.object({
+  status: list('road status codes', 'reported,repairing'),
+  county: list('county codes', '411102'),
+  asOf: z.string().optional().openapi({ description: 'YYYY-MM-DD: each segment in its status on that date.' }),
+  drawn: z.string().optional().openapi({ description: 'true: only segments drawn on the map; false: only undrawn ones.' }),
+});
+export const NewRoadBody = z
+  .object({
+    roadName: trimmed(100),
+    fromDesc: z.string().max(200).nullish(),
+    toDesc: z.string().max(200).nullish(),
+    severity: Severity,
+    responsibleUnit: z.string().max(200).nullish(),
+    deadline: isoDate.nullish(),
+    geometry: LineString.nullish(),
+    county: z.string().regex(/^\d{6}$/).nullish().openapi({ description: 'Needed only when no geometry is given.' }),
+    reportedOn: isoDate,
+    task: z.number().int().nullish(),
+    note: z.string().max(2000).nullish(),
+    source: z.enum(SOURCES).optional(),
+    actor: z.string().max(100).optional(),
+  })
+  .strict()
+  .openapi('NewRoad');
+export const NewRoadEventBody = z
+  .object({ to: RoadStatus, date: isoDate, note: z.string().max(2000).nullish(), actor: z.string().max(100).optional() })
+  .strict()
+  .openapi('NewRoadEvent');
+export const RoadGeometryBody = z
+  .object({ geometry: LineString, date: isoDate.optional(), note: z.string().max(2000).nullish(), actor: z.string().max(100).optional() })
+  .strict()
+  .openapi('RoadGeometry');
+
+// Tasks
+export const TaskProgress = z
+  .object({ sites: z.number().int(), open: z.number().int(), closed: z.number().int(), relapsed: z.number().int(), verified: z.number().int() })
+  .openapi('TaskProgress', { description: 'From linked sites: open = discovered/rectifying/relapsed; closed = closed/upgraded/relocated/verified.' });
+export const Task = z
+  .object({
+    number: z.number().int(),
+    group: z.number().int(),
+    groupTitle: z.string(),
+    problem: z.string(),
+    target: z.string(),
+    measures: z.array(z.string()),
+    leaders: z.array(z.object({ name: z.string(), title: z.string() })),
+    leadUnits: z.array(z.string()),
+    assistingUnits: z.array(z.string()),
+    unitsText: z.string(),
+    deadline: z.object({
+      kind: z.enum(['immediate', 'long_term', 'dated', 'done']),
+      date: z.string().nullable(),
+      ongoing: z.boolean(),
+      text: z.string(),
+    }),
+    categories: z.array(Category),
+    progress: TaskProgress,
+  })
+  .openapi('Task');
+export const TaskDetail = Task.extend({
+  sites: z.array(z.object({ id: z.number().int(), name: z.string(), category: Category, status: Status, county: z.string(), source: z.enum(SOURCES), link: z.enum(['category', 'manual']) })),
+  roads: z.array(z.object({ id: z.number().int(), roadName: z.string(), status: RoadStatus, source: z.enum(SOURCES) })),
+}).openapi('TaskDetail');
+export const TaskParam = z.object({ number: z.string().regex(/^\d+$/, 'must be a whole number').openapi({ example: '15' }) });
+
+export const Health = z
+  .object({ ok: z.boolean(), version: z.string(), sites: z.number().int(), schemaVersion: z.number().int() })
+  .openapi('Health');

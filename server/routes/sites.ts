@@ -1,0 +1,209 @@
+// /api/sites: list, detail, create, edit, status moves and placement.
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { TypedResponse } from 'hono';
+import type { AppContext } from '../context.ts';
+import { badRequest, notFound, unprocessable } from '../errors.ts';
+import { listSiteFeatures, siteEvents, siteFeatureJson, siteInspections, siteTasks } from '../store/site-queries.ts';
+import { addSiteEvent, insertSite, patchSite, resolveTownship, setSiteLocation } from '../store/site-mutations.ts';
+import { encodeCursor, parsePage, parseSiteFilters } from './query-params.ts';
+import {
+  IdParam,
+  LocationBody,
+  LocationResult,
+  NewEventBody,
+  NewSiteBody,
+  SiteCollection,
+  SiteDetail,
+  SiteEvent,
+  SiteFeature,
+  SitePatchBody,
+  SiteQuery,
+  errorResponses,
+} from './schemas.ts';
+import { validationHook } from './validation.ts';
+
+type Json<T extends z.ZodType, S extends 200 | 201> = TypedResponse<z.infer<T>, S, 'json'>;
+
+/** Sends JSON text built elsewhere (in SQL) while keeping the route's response type for the client. */
+function jsonText<T extends z.ZodType, S extends 200 | 201 = 200>(text: string, status: S = 200 as S): Json<T, S> {
+  return new Response(text, { status, headers: { 'content-type': 'application/json; charset=utf-8' } }) as unknown as Json<T, S>;
+}
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+const DEFAULT_ACTOR = 'api';
+
+const SiteEventResult = z.object({ event: SiteEvent, site: SiteFeature }).openapi('SiteEventResult');
+
+function siteId(param: string): number {
+  const id = Number(param);
+  if (!Number.isSafeInteger(id)) throw badRequest('bad_parameter', `id: "${param}" is not a site id`, { parameter: 'id' });
+  return id;
+}
+
+function requireSiteFeature(ctx: AppContext, id: number): string {
+  const feature = siteFeatureJson(ctx.db, id);
+  if (!feature) throw notFound(`site ${id} does not exist`, { id });
+  return feature;
+}
+
+function locateOrRefuse(ctx: AppContext, lon: number, lat: number): string {
+  const county = ctx.locator.locate(lon, lat);
+  if (!county)
+    throw unprocessable('outside_counties', `position ${lon},${lat} is outside every county of the map; check the coordinates and their system (WGS84 expected)`, {
+      fields: ['lon', 'lat'],
+    });
+  return county;
+}
+
+export function siteRoutes(ctx: AppContext) {
+  return new OpenAPIHono({ defaultHook: validationHook })
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/sites',
+        tags: ['sites'],
+        summary: 'List sites as GeoJSON points',
+        description:
+          'All filters combine. Unlocated sites have geometry null; a bbox leaves them out and located=false lists only them. Ordered by id; with `limit`, page on with `cursor`.',
+        request: { query: SiteQuery },
+        responses: { 200: json(SiteCollection, 'A FeatureCollection of sites.'), ...errorResponses(400) },
+      }),
+      (c) => {
+        const query = c.req.valid('query');
+        const filters = parseSiteFilters(query, ctx.countyCodes);
+        const page = parsePage(query.limit, query.cursor);
+        const result = listSiteFeatures(ctx.db, filters, page);
+        const cursor = result.nextAfterId === null ? 'null' : JSON.stringify(encodeCursor(result.nextAfterId));
+        return jsonText<typeof SiteCollection>(`{"type":"FeatureCollection","features":[${result.features.join(',')}],"nextCursor":${cursor}}`);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/sites/{id}',
+        tags: ['sites'],
+        summary: 'One site with its full status history, inspections and linked plan tasks',
+        request: { params: IdParam },
+        responses: { 200: json(SiteDetail, 'The site.'), ...errorResponses(400, 404) },
+      }),
+      (c) => {
+        const id = siteId(c.req.valid('param').id);
+        const feature = JSON.parse(requireSiteFeature(ctx, id));
+        const detail = { ...feature, events: siteEvents(ctx.db, id), inspections: siteInspections(ctx.db, id), tasks: siteTasks(ctx.db, id) };
+        return c.json(detail as z.infer<typeof SiteDetail>, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/sites',
+        tags: ['sites'],
+        summary: 'Create a site; its county is the polygon that holds its position',
+        request: { body: { required: true, content: { 'application/json': { schema: NewSiteBody } } } },
+        responses: { 201: json(SiteFeature, 'The created site.'), ...errorResponses(400, 413, 422) },
+      }),
+      (c) => {
+        const body = c.req.valid('json');
+        const county = locateOrRefuse(ctx, body.lon, body.lat);
+        if (body.discoveredOn > ctx.today())
+          throw unprocessable('event_date_in_future', `discoveredOn ${body.discoveredOn} is in the future`, { field: 'discoveredOn' });
+        const id = ctx.db.transaction(() =>
+          insertSite(ctx.db, {
+            name: body.name,
+            category: body.category,
+            sector: body.sector ?? null,
+            address: body.address ?? null,
+            countyCode: county,
+            townshipCode: resolveTownship(ctx.db, county, body.township),
+            managingZone: body.managingZone ?? null,
+            lon: body.lon,
+            lat: body.lat,
+            precision: body.precision ?? 'exact',
+            source: body.source ?? 'real',
+            discoveredOn: body.discoveredOn,
+            deadline: body.deadline ?? null,
+            responsibleUnit: body.responsibleUnit ?? null,
+            note: body.note ?? null,
+            actor: body.actor ?? DEFAULT_ACTOR,
+          }),
+        );
+        return jsonText<typeof SiteFeature, 201>(requireSiteFeature(ctx, id), 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'patch',
+        path: '/sites/{id}',
+        tags: ['sites'],
+        summary: 'Edit a site’s attributes; needs the version read (body or If-Match)',
+        description: 'Status moves go through POST /sites/{id}/events and positions through PUT /sites/{id}/location.',
+        request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: SitePatchBody } } } },
+        responses: { 200: json(SiteFeature, 'The edited site.'), ...errorResponses(400, 404, 409, 413) },
+      }),
+      (c) => {
+        const id = siteId(c.req.valid('param').id);
+        const { version: bodyVersion, ...patch } = c.req.valid('json');
+        const header = c.req.header('If-Match')?.replace(/^W\//, '').replace(/"/g, '').trim();
+        const version = bodyVersion ?? (header && /^\d+$/.test(header) ? Number(header) : undefined);
+        if (version === undefined)
+          throw badRequest('version_required', 'version: send the version you read, in the body or as If-Match', { field: 'version' });
+        patchSite(ctx.db, id, version, patch);
+        return jsonText<typeof SiteFeature>(requireSiteFeature(ctx, id));
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/sites/{id}/events',
+        tags: ['sites'],
+        summary: 'Move a site’s status',
+        description:
+          'Allowed moves: discovered → rectifying|closed|upgraded|relocated; rectifying → closed|upgraded|relocated; closed|upgraded|relocated → verified|relapsed; verified → relapsed; relapsed → rectifying|closed. Others get 409. A move to closed needs the whole 两断三清 checklist (fuel points also tanksSealed), else 422. The date may not precede the last event nor lie in the future (422).',
+        request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: NewEventBody } } } },
+        responses: {
+          201: json(SiteEventResult, 'The event and the site after it.'),
+          ...errorResponses(400, 404, 409, 413, 422),
+        },
+      }),
+      (c) => {
+        const id = siteId(c.req.valid('param').id);
+        const body = c.req.valid('json');
+        const eventId = addSiteEvent(
+          ctx.db,
+          id,
+          { to: body.to, date: body.date, actor: body.actor ?? DEFAULT_ACTOR, note: body.note ?? null, checklist: body.checklist ?? null, evidence: body.evidence ?? undefined },
+          { today: ctx.today() },
+        );
+        const event = siteEvents(ctx.db, id).find((e) => e.id === eventId)!;
+        return c.json({ event, site: JSON.parse(requireSiteFeature(ctx, id)) } as z.infer<typeof SiteEventResult>, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/sites/{id}/location',
+        tags: ['sites'],
+        summary: 'Place or move a site on the map',
+        description: 'The county is recomputed from the new position; `countyChanged` says when it changed. The move is recorded in the site’s history.',
+        request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: LocationBody } } } },
+        responses: { 200: json(LocationResult, 'The placed site.'), ...errorResponses(400, 404, 413, 422) },
+      }),
+      (c) => {
+        const id = siteId(c.req.valid('param').id);
+        const body = c.req.valid('json');
+        const county = locateOrRefuse(ctx, body.lon, body.lat);
+        const { previousCounty } = setSiteLocation(
+          ctx.db,
+          id,
+          { lon: body.lon, lat: body.lat, countyCode: county, precision: body.precision ?? 'exact', date: body.date ?? ctx.today(), actor: body.actor ?? DEFAULT_ACTOR, note: body.note ?? null },
+          { today: ctx.today() },
+        );
+        const result = {
+          site: JSON.parse(requireSiteFeature(ctx, id)),
+          countyChanged: previousCounty === county ? null : { from: previousCounty, to: county },
+        };
+        return c.json(result as z.infer<typeof LocationResult>, 200);
+      },
+    );
+}

@@ -1,0 +1,269 @@
+// Writes to sites and their history. Every status change goes through `addSiteEvent`, which checks
+// the move against DOMAIN.md's lifecycle; the database triggers keep sites.status equal to the last event.
+import type { Db } from '../db/database.ts';
+import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
+import {
+  CLOSURE_CHECKLIST,
+  STATUS_MOVES,
+  canMove,
+  type ClosureChecklistItem,
+  type Precision,
+  type RecordSource,
+  type StatusCode,
+} from '../../domain/statuses.ts';
+import { badRequest, conflict, notFound, unprocessable } from '../errors.ts';
+
+export interface NewSite {
+  name: string;
+  category: CategoryCode;
+  sector?: SectorCode | null;
+  address?: string | null;
+  countyCode: string;
+  townshipCode?: string | null;
+  villageCode?: string | null;
+  managingZone?: string | null;
+  lon: number | null;
+  lat: number | null;
+  precision: Precision;
+  source: RecordSource;
+  discoveredOn: string;
+  deadline?: string | null;
+  responsibleUnit?: string | null;
+  note?: string | null;
+  seedKey?: string | null;
+  actor: string;
+}
+
+export type Checklist = Partial<Record<ClosureChecklistItem, boolean>>;
+
+export interface NewSiteEvent {
+  to: StatusCode;
+  date: string;
+  actor: string;
+  note?: string | null;
+  checklist?: Checklist | null;
+  evidence?: unknown;
+}
+
+/** Timestamps for a write; tests and the demo generator pass fixed ones. */
+export interface Clock {
+  /** ISO timestamp stored as created_at / updated_at. */
+  now?: string;
+  /** The date after which event dates count as "in the future". */
+  today?: string;
+}
+
+const nowIso = () => new Date().toISOString();
+
+/** Inserts a site and its first event (→ discovered on `discoveredOn`). Returns the new id. */
+export function insertSite(db: Db, site: NewSite, now: string = nowIso()): number {
+  return db.transaction(() => {
+    const result = db.run(
+      `INSERT INTO sites (name, category, sector, address, county_code, township_code, village_code, managing_zone,
+         lon, lat, precision, source, discovered_on, deadline, responsible_unit, note, seed_key, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        site.name.trim(), site.category, site.sector ?? null, site.address ?? null, site.countyCode,
+        site.townshipCode ?? null, site.villageCode ?? null, site.managingZone ?? null, site.lon, site.lat,
+        site.precision, site.source, site.discoveredOn, site.deadline ?? null, site.responsibleUnit ?? null,
+        site.note ?? null, site.seedKey ?? null, now, now,
+      ],
+    );
+    const id = Number(result.lastInsertRowid);
+    db.run(
+      `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, created_at)
+       VALUES (?, 'status', NULL, 'discovered', ?, ?, ?, ?)`,
+      [id, site.discoveredOn, site.actor, site.note ?? null, now],
+    );
+    return id;
+  });
+}
+
+/** What a move to `closed` still lacks: the 两断三清 items, plus tank sealing for fuel points. */
+export function missingClosureItems(category: CategoryCode, checklist: Checklist | null | undefined): ClosureChecklistItem[] {
+  const required: ClosureChecklistItem[] = [...CLOSURE_CHECKLIST];
+  if (category === 'fuel_point') required.push('tanksSealed');
+  return required.filter((item) => checklist?.[item] !== true);
+}
+
+interface SiteState {
+  id: number;
+  category: CategoryCode;
+  status: StatusCode;
+  lastDate: string;
+}
+
+function siteState(db: Db, siteId: number): SiteState {
+  const row = db.get<SiteState>(
+    `SELECT s.id, s.category, s.status, (SELECT max(date) FROM site_events e WHERE e.site_id = s.id) AS lastDate
+     FROM sites s WHERE s.id = ?`,
+    [siteId],
+  );
+  if (!row) throw notFound(`site ${siteId} does not exist`, { id: siteId });
+  return row;
+}
+
+/**
+ * Moves a site's status. Refuses a move DOMAIN.md does not allow (409), a closure without the full
+ * checklist (422), and a date before the last event or after `today` (422).
+ */
+export function addSiteEvent(db: Db, siteId: number, event: NewSiteEvent, clock: Clock = {}): number {
+  const now = clock.now ?? nowIso();
+  const today = clock.today ?? now.slice(0, 10);
+  return db.transaction(() => {
+    const site = siteState(db, siteId);
+    if (!canMove(site.status, event.to)) {
+      const allowed = STATUS_MOVES[site.status];
+      throw conflict(
+        'status_move_not_allowed',
+        `site ${siteId} cannot move from ${site.status} to ${event.to}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`,
+        { from: site.status, to: event.to, allowed },
+      );
+    }
+    if (event.to === 'closed') {
+      const missing = missingClosureItems(site.category, event.checklist);
+      if (missing.length)
+        throw unprocessable('closure_checklist_incomplete', `closing needs the full 两断三清 checklist; missing: ${missing.join(', ')}`, {
+          missing,
+        });
+    }
+    if (event.date < site.lastDate)
+      throw unprocessable('event_date_before_last', `date ${event.date} is before the site's last event (${site.lastDate})`, {
+        field: 'date',
+        lastEvent: site.lastDate,
+      });
+    if (event.date > today)
+      throw unprocessable('event_date_in_future', `date ${event.date} is in the future (today is ${today})`, { field: 'date' });
+    const result = db.run(
+      `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, checklist, evidence, created_at)
+       VALUES (?, 'status', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        siteId, site.status, event.to, event.date, event.actor, event.note ?? null,
+        event.checklist ? JSON.stringify(event.checklist) : null,
+        event.evidence === undefined ? null : JSON.stringify(event.evidence), now,
+      ],
+    );
+    db.run('UPDATE sites SET version = version + 1, updated_at = ? WHERE id = ?', [now, siteId]);
+    return Number(result.lastInsertRowid);
+  });
+}
+
+/** A township given by code or name, checked against the official list of the county. */
+export function resolveTownship(db: Db, countyCode: string, value: string | null | undefined): string | null {
+  if (value === undefined || value === null || value.trim() === '') return null;
+  const text = value.trim();
+  const row = db.get<{ code: string }>(
+    'SELECT code FROM townships WHERE county_code = ? AND (code = ? OR name = ? OR name = ? || \'镇\' OR name = ? || \'乡\' OR name = ? || \'街道\')',
+    [countyCode, text, text, text, text, text],
+  );
+  if (!row) {
+    const county = db.get<{ name: string }>('SELECT name FROM counties WHERE code = ?', [countyCode])?.name ?? countyCode;
+    throw badRequest('bad_field', `township: "${text}" is not a township of ${county} (${countyCode}) in the official list`, {
+      field: 'township',
+    });
+  }
+  return row.code;
+}
+
+export interface SitePatch {
+  name?: string;
+  category?: CategoryCode;
+  sector?: SectorCode | null;
+  address?: string | null;
+  township?: string | null;
+  managingZone?: string | null;
+  deadline?: string | null;
+  responsibleUnit?: string | null;
+  note?: string | null;
+}
+
+const PATCH_COLUMNS: Record<Exclude<keyof SitePatch, 'township'>, string> = {
+  name: 'name',
+  category: 'category',
+  sector: 'sector',
+  address: 'address',
+  managingZone: 'managing_zone',
+  deadline: 'deadline',
+  responsibleUnit: 'responsible_unit',
+  note: 'note',
+};
+
+/** Edits attributes if `version` is still current (else 409, nothing changed). */
+export function patchSite(db: Db, id: number, version: number, patch: SitePatch, clock: Clock = {}): void {
+  db.transaction(() => {
+    const site = db.get<{ version: number; county_code: string }>('SELECT version, county_code FROM sites WHERE id = ?', [id]);
+    if (!site) throw notFound(`site ${id} does not exist`, { id });
+    if (site.version !== version)
+      throw conflict('stale_version', `site ${id} has changed since version ${version} was read (now version ${site.version}); reload and retry`, {
+        expected: version,
+        current: site.version,
+      });
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const [key, column] of Object.entries(PATCH_COLUMNS) as [keyof typeof PATCH_COLUMNS, string][]) {
+      if (patch[key] === undefined) continue;
+      sets.push(`${column} = ?`);
+      params.push(typeof patch[key] === 'string' ? (patch[key] as string).trim() : patch[key]);
+    }
+    if (patch.township !== undefined) {
+      sets.push('township_code = ?', 'village_code = CASE WHEN township_code IS ? THEN village_code ELSE NULL END');
+      const code = resolveTownship(db, site.county_code, patch.township);
+      params.push(code, code);
+    }
+    sets.push('version = version + 1', 'updated_at = ?');
+    params.push(clock.now ?? nowIso(), id);
+    db.run(`UPDATE sites SET ${sets.join(', ')} WHERE id = ?`, params);
+  });
+}
+
+export interface NewLocation {
+  lon: number;
+  lat: number;
+  countyCode: string;
+  precision: 'exact' | 'approximate';
+  date: string;
+  actor: string;
+  note?: string | null;
+}
+
+/**
+ * Places or moves a site. Its county becomes `countyCode`; a township that belongs to another
+ * county is cleared. The move is recorded as a location event. Returns the previous county.
+ */
+export function setSiteLocation(db: Db, id: number, location: NewLocation, clock: Clock = {}): { previousCounty: string } {
+  const now = clock.now ?? nowIso();
+  const today = clock.today ?? now.slice(0, 10);
+  return db.transaction(() => {
+    const site = db.get<{ status: StatusCode; county_code: string; lon: number | null; lat: number | null; precision: string; township_code: string | null }>(
+      'SELECT status, county_code, lon, lat, precision, township_code FROM sites WHERE id = ?',
+      [id],
+    );
+    if (!site) throw notFound(`site ${id} does not exist`, { id });
+    const lastDate = db.get<{ d: string }>('SELECT max(date) AS d FROM site_events WHERE site_id = ?', [id])!.d;
+    if (location.date < lastDate)
+      throw unprocessable('event_date_before_last', `date ${location.date} is before the site's last event (${lastDate})`, { field: 'date', lastEvent: lastDate });
+    if (location.date > today)
+      throw unprocessable('event_date_in_future', `date ${location.date} is in the future (today is ${today})`, { field: 'date' });
+    const countyChanged = site.county_code !== location.countyCode;
+    db.run(
+      `UPDATE sites SET lon = ?, lat = ?, precision = ?, county_code = ?,
+         township_code = CASE WHEN ? THEN NULL ELSE township_code END,
+         village_code = CASE WHEN ? THEN NULL ELSE village_code END,
+         version = version + 1, updated_at = ? WHERE id = ?`,
+      [location.lon, location.lat, location.precision, location.countyCode, countyChanged ? 1 : 0, countyChanged ? 1 : 0, now, id],
+    );
+    db.run(
+      `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, details, created_at)
+       VALUES (?, 'location', ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        id, site.status, site.status, location.date, location.actor, location.note ?? null,
+        JSON.stringify({
+          from: site.lon === null ? null : { lon: site.lon, lat: site.lat, precision: site.precision, county: site.county_code },
+          to: { lon: location.lon, lat: location.lat, precision: location.precision, county: location.countyCode },
+        }),
+        now,
+      ],
+    );
+    return { previousCounty: site.county_code };
+  });
+}

@@ -1,0 +1,151 @@
+// Reads of sites. Features are assembled as JSON text inside SQLite, so a list of 10^5 sites
+// costs one query and one string join, not 10^5 JS objects.
+import type { Db } from '../db/database.ts';
+import { siteFilterSql, type SiteFilters } from './site-filters.ts';
+
+export interface Page {
+  limit?: number;
+  /** Return sites with id greater than this. */
+  afterId?: number;
+}
+
+/** The properties every site feature carries (the API contract; see routes/schemas.ts). */
+const FEATURE_JSON = /* sql */ `json_object(
+  'type', 'Feature',
+  'id', s.id,
+  'geometry', CASE WHEN s.lon IS NULL THEN json('null')
+                   ELSE json_object('type', 'Point', 'coordinates', json_array(s.lon, s.lat)) END,
+  'properties', json_object(
+    'id', s.id, 'name', s.name, 'category', s.category, 'sector', s.sector, 'status', f.status,
+    'county', s.county_code, 'countyName', c.name, 'township', s.township_code, 'townshipName', t.name,
+    'village', s.village_code, 'villageName', v.name,
+    'address', s.address, 'managingZone', s.managing_zone, 'precision', s.precision, 'source', s.source,
+    'discoveredOn', s.discovered_on, 'deadline', s.deadline, 'responsibleUnit', s.responsible_unit,
+    'updatedAt', s.updated_at, 'version', s.version))`;
+
+const FEATURE_JOINS = /* sql */ `JOIN sites s ON s.id = f.id
+  JOIN counties c ON c.code = s.county_code
+  LEFT JOIN townships t ON t.code = s.township_code
+  LEFT JOIN villages v ON v.code = s.village_code`;
+
+export interface SitePage {
+  /** Feature JSON texts, in id order. */
+  features: string[];
+  /** Id to continue after, when more sites pass the filters. */
+  nextAfterId: number | null;
+}
+
+export function listSiteFeatures(db: Db, filters: SiteFilters, page: Page = {}): SitePage {
+  const filter = siteFilterSql(filters);
+  const params = [...filter.params];
+  let sql = `SELECT ${FEATURE_JSON} AS json, s.id AS id FROM (${filter.sql}) f ${FEATURE_JOINS}`;
+  if (page.afterId !== undefined) {
+    sql += ' WHERE s.id > ?';
+    params.push(page.afterId);
+  }
+  sql += ' ORDER BY s.id';
+  if (page.limit !== undefined) {
+    sql += ' LIMIT ?';
+    params.push(page.limit + 1);
+  }
+  const rows = db.all<{ json: string; id: number }>(sql, params);
+  const more = page.limit !== undefined && rows.length > page.limit;
+  if (more) rows.pop();
+  return { features: rows.map((row) => row.json), nextAfterId: more ? rows[rows.length - 1]!.id : null };
+}
+
+/** One site as a Feature (JSON text), in its current status; undefined when no such site. */
+export function siteFeatureJson(db: Db, id: number): string | undefined {
+  return db.get<{ json: string }>(
+    `SELECT ${FEATURE_JSON} AS json FROM (SELECT id, status FROM sites WHERE id = ?) f ${FEATURE_JOINS}`,
+    [id],
+  )?.json;
+}
+
+export interface CountRow {
+  county: string;
+  key: string;
+  n: number;
+}
+
+/** Per-county counts of the filtered sites by status and by category. */
+export function countSitesByCounty(db: Db, filters: SiteFilters): { byStatus: CountRow[]; byCategory: CountRow[] } {
+  const filter = siteFilterSql(filters);
+  const byStatus = db.all<CountRow>(
+    `SELECT s.county_code AS county, f.status AS key, count(*) AS n FROM (${filter.sql}) f JOIN sites s ON s.id = f.id
+     GROUP BY s.county_code, f.status`,
+    filter.params,
+  );
+  const byCategory = db.all<CountRow>(
+    `SELECT s.county_code AS county, s.category AS key, count(*) AS n FROM (${filter.sql}) f JOIN sites s ON s.id = f.id
+     GROUP BY s.county_code, s.category`,
+    filter.params,
+  );
+  return { byStatus, byCategory };
+}
+
+export interface SiteEventRow {
+  id: number;
+  kind: 'status' | 'location';
+  from: string | null;
+  to: string;
+  date: string;
+  actor: string;
+  note: string | null;
+  checklist: Record<string, boolean> | null;
+  evidence: unknown;
+  details: unknown;
+  createdAt: string;
+}
+
+export function siteEvents(db: Db, siteId: number): SiteEventRow[] {
+  return db
+    .all<Record<string, unknown>>(
+      `SELECT id, kind, from_status, to_status, date, actor, note, checklist, evidence, details, created_at
+       FROM site_events WHERE site_id = ? ORDER BY date, id`,
+      [siteId],
+    )
+    .map((row) => ({
+      id: row.id as number,
+      kind: row.kind as SiteEventRow['kind'],
+      from: row.from_status as string | null,
+      to: row.to_status as string,
+      date: row.date as string,
+      actor: row.actor as string,
+      note: row.note as string | null,
+      checklist: row.checklist ? JSON.parse(row.checklist as string) : null,
+      evidence: row.evidence ? JSON.parse(row.evidence as string) : null,
+      details: row.details ? JSON.parse(row.details as string) : null,
+      createdAt: row.created_at as string,
+    }));
+}
+
+export interface InspectionRow {
+  id: number;
+  date: string;
+  inspector: string;
+  result: string;
+  note: string | null;
+}
+
+export function siteInspections(db: Db, siteId: number): InspectionRow[] {
+  return db.all<InspectionRow>('SELECT id, date, inspector, result, note FROM inspections WHERE site_id = ? ORDER BY date, id', [
+    siteId,
+  ]);
+}
+
+export interface LinkedTaskRow {
+  number: number;
+  groupNumber: number;
+  problem: string;
+  link: 'category' | 'manual';
+}
+
+export function siteTasks(db: Db, siteId: number): LinkedTaskRow[] {
+  return db.all<LinkedTaskRow>(
+    `SELECT t.number, t.group_number AS groupNumber, t.problem, min(st.link) AS link
+     FROM site_tasks st JOIN tasks t ON t.number = st.task_number WHERE st.site_id = ?
+     GROUP BY t.number ORDER BY t.number`,
+    [siteId],
+  );
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vite';
+
+// The web app lives in web/ and builds to dist/web, which the server serves.
+export default defineConfig({
+  root: 'web',
+  base: '/',
+  publicDir: false,
+  build: {
+    outDir: '../dist/web',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+  },
+  worker: { format: 'es' },
+  server: { proxy: { '/api': 'http://localhost:8080', '/glyphs': 'http://localhost:8080' } },
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    // Browser tests share one built bundle and one Chromium; keep files in one worker pool of 2 cores.
+    maxWorkers: 2,
+  },
+});

@@ -1,0 +1,68 @@
+// Labels of the domain's codes (categories, statuses, sectors…) in both languages.
+import { CATEGORY_LABELS, SECTOR_LABELS, type CategoryCode, type SectorCode } from '../../domain/categories.ts';
+import { ROAD_STATUS_LABELS, STATUS_LABELS, type RoadSeverity, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
+
+export type Language = 'zh' | 'en';
+
+const CATEGORY_EN: Record<CategoryCode, string> = {
+  scattered_firm: 'Scattered polluting firm',
+  sand_yard: 'Sand yard',
+  wood_processing: 'Wood processing',
+  cement_prefab: 'Cement prefab',
+  carton_maker: 'Carton maker',
+  concrete_plant: 'Concrete plant',
+  brick_kiln: 'Brick kiln',
+  fuel_point: 'Illegal fuel point',
+  coal_point: 'Loose-coal point',
+  curing_barn: 'Coal-fired tobacco barn',
+  fungus_farm: 'Coal-fired fungus farm',
+  construction_site: 'Construction site',
+  dump_site: 'Open dump',
+};
+
+const STATUS_EN: Record<StatusCode, string> = {
+  discovered: 'Discovered',
+  rectifying: 'Rectifying',
+  closed: 'Closed down',
+  upgraded: 'Upgraded',
+  relocated: 'Moved into a park',
+  verified: 'Verified, struck off',
+  relapsed: 'Relapsed',
+};
+
+const SECTOR_EN: Record<SectorCode, string> = { industrial: 'Industrial', agricultural: 'Agricultural', service: 'Service' };
+
+const ROAD_STATUS_EN: Record<RoadStatusCode, string> = {
+  reported: 'Reported',
+  scheduled: 'Scheduled',
+  repairing: 'Repairing',
+  repaired: 'Repaired',
+};
+
+const SEVERITY: Record<Language, Record<RoadSeverity, string>> = {
+  zh: { minor: '轻微', moderate: '部分损坏', severe: '严重' },
+  en: { minor: 'Minor', moderate: 'Partly damaged', severe: 'Severe' },
+};
+
+export const categoryLabel = (code: CategoryCode, lang: Language) => (lang === 'zh' ? CATEGORY_LABELS[code] : CATEGORY_EN[code]);
+export const statusLabel = (code: StatusCode, lang: Language) => (lang === 'zh' ? STATUS_LABELS[code] : STATUS_EN[code]);
+export const sectorLabel = (code: SectorCode, lang: Language) => (lang === 'zh' ? SECTOR_LABELS[code] : SECTOR_EN[code]);
+export const roadStatusLabel = (code: RoadStatusCode, lang: Language) => (lang === 'zh' ? ROAD_STATUS_LABELS[code] : ROAD_STATUS_EN[code]);
+export const severityLabel = (code: RoadSeverity, lang: Language) => SEVERITY[lang][code];
+
+/** One character that stands for a category on the map symbol. */
+export const CATEGORY_GLYPH: Record<CategoryCode, string> = {
+  scattered_firm: '散',
+  sand_yard: '砂',
+  wood_processing: '木',
+  cement_prefab: '预',
+  carton_maker: '箱',
+  concrete_plant: '混',
+  brick_kiln: '窑',
+  fuel_point: '油',
+  coal_point: '煤',
+  curing_barn: '烤',
+  fungus_farm: '菌',
+  construction_site: '工',
+  dump_site: '垃',
+};

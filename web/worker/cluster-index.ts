@@ -1,0 +1,158 @@
+// Clusters sites per county, so no cluster ever crosses a county boundary. Pure and synchronous:
+// the Web Worker (cluster-worker.ts), the tests and the benchmark all call it.
+import Supercluster, { type ClusterProperties, type PointFeature } from 'supercluster';
+import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
+
+/** The compact form of a site the worker keeps. */
+export interface ClusterSite {
+  id: number;
+  lon: number;
+  lat: number;
+  county: string;
+  status: StatusCode;
+  category: string;
+  source: 'real' | 'demo';
+}
+
+export interface ClusterFilters {
+  statuses?: readonly StatusCode[];
+  categories?: readonly string[];
+  source?: 'real' | 'demo';
+  counties?: readonly string[];
+}
+
+export interface ClusterQuery {
+  bbox: [number, number, number, number];
+  zoom: number;
+}
+
+/** A cluster or a single site, as drawn on the map. */
+export interface ClusterFeature {
+  type: 'Feature';
+  geometry: { type: 'Point'; coordinates: [number, number] };
+  properties: {
+    county: string;
+    /** A cluster: how many sites, and how many in each status (STATUS_CODES order). */
+    cluster: boolean;
+    clusterId: number | null;
+    count: number;
+    statusCounts: number[];
+    /** A single site: its id, status and category. */
+    siteId: number | null;
+    status: StatusCode | null;
+    category: string | null;
+    source: 'real' | 'demo' | null;
+  };
+}
+
+interface PointProps {
+  site: ClusterSite;
+}
+interface ClusterProps {
+  s: number[];
+}
+
+const STATUS_INDEX = new Map(STATUS_CODES.map((code, index) => [code, index]));
+
+export const CLUSTER_OPTIONS = { radius: 60, maxZoom: 15, minPoints: 2 } as const;
+
+export class CountyClusterIndex {
+  private readonly indexes = new Map<string, Supercluster<PointProps, ClusterProps>>();
+  readonly size: number;
+
+  constructor(sites: readonly ClusterSite[], filters: ClusterFilters = {}) {
+    const statuses = filters.statuses ? new Set(filters.statuses) : null;
+    const categories = filters.categories?.length ? new Set(filters.categories) : null;
+    const counties = filters.counties?.length ? new Set(filters.counties) : null;
+    const byCounty = new Map<string, PointFeature<PointProps>[]>();
+    let size = 0;
+    for (const site of sites) {
+      if (statuses && !statuses.has(site.status)) continue;
+      if (categories && !categories.has(site.category)) continue;
+      if (filters.source && site.source !== filters.source) continue;
+      if (counties && !counties.has(site.county)) continue;
+      let list = byCounty.get(site.county);
+      if (!list) byCounty.set(site.county, (list = []));
+      list.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [site.lon, site.lat] }, properties: { site } });
+      size++;
+    }
+    this.size = size;
+    for (const [county, points] of byCounty) {
+      const index = new Supercluster<PointProps, ClusterProps>({
+        ...CLUSTER_OPTIONS,
+        map: (props) => {
+          const s = new Array<number>(STATUS_CODES.length).fill(0);
+          s[STATUS_INDEX.get(props.site.status)!] = 1;
+          return { s };
+        },
+        reduce: (accumulated, props) => {
+          for (let i = 0; i < accumulated.s.length; i++) accumulated.s[i]! += props.s[i]!;
+        },
+      });
+      index.load(points);
+      this.indexes.set(county, index);
+    }
+  }
+
+  query({ bbox, zoom }: ClusterQuery): ClusterFeature[] {
+    const features: ClusterFeature[] = [];
+    const z = Math.max(0, Math.floor(zoom));
+    for (const [county, index] of this.indexes) {
+      for (const feature of index.getClusters(bbox, z)) {
+        const coordinates = feature.geometry.coordinates as [number, number];
+        const props = feature.properties as Partial<ClusterProperties & ClusterProps & PointProps>;
+        if (props.cluster) {
+          features.push({
+            type: 'Feature',
+            geometry: { type: 'Point', coordinates },
+            properties: {
+              county,
+              cluster: true,
+              clusterId: props.cluster_id!,
+              count: props.point_count!,
+              statusCounts: [...props.s!],
+              siteId: null,
+              status: null,
+              category: null,
+              source: null,
+            },
+          });
+        } else {
+          const site = props.site!;
+          const statusCounts = new Array<number>(STATUS_CODES.length).fill(0);
+          statusCounts[STATUS_INDEX.get(site.status)!] = 1;
+          features.push({
+            type: 'Feature',
+            geometry: { type: 'Point', coordinates },
+            properties: {
+              county,
+              cluster: false,
+              clusterId: null,
+              count: 1,
+              statusCounts,
+              siteId: site.id,
+              status: site.status,
+              category: site.category,
+              source: site.source,
+            },
+          });
+        }
+      }
+    }
+    return features;
+  }
+
+  /** The zoom at which a cluster splits into its children. */
+  expansionZoom(county: string, clusterId: number): number {
+    const index = this.indexes.get(county);
+    if (!index) throw new Error(`no cluster index for county ${county}`);
+    return index.getClusterExpansionZoom(clusterId);
+  }
+}
+
+/** Sums a query's counts per county (what a test compares with the API's per-county totals). */
+export function countsByCounty(features: readonly ClusterFeature[]): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const feature of features) totals[feature.properties.county] = (totals[feature.properties.county] ?? 0) + feature.properties.count;
+  return totals;
+}
