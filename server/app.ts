@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
 import { countyRoutes } from './routes/counties.ts';
+import { configRoutes } from './routes/config.ts';
 import { renderApiDocs } from './routes/api-docs.ts';
 import { roadRoutes } from './routes/roads.ts';
 import { Health } from './routes/schemas.ts';
@@ -62,7 +63,8 @@ export function createApp(ctx: AppContext) {
     .route('/', siteRoutes(ctx))
     .route('/', countyRoutes(ctx))
     .route('/', roadRoutes(ctx))
-    .route('/', taskRoutes(ctx));
+    .route('/', taskRoutes(ctx))
+    .route('/', configRoutes(ctx));
 
   api.doc31('/openapi.json', { ...API_INFO, servers: [{ url: '/api' }] });
   api.get('/docs', (c) => c.html(renderApiDocs(api.getOpenAPI31Document({ ...API_INFO, servers: [{ url: '/api' }] }))));

@@ -8,6 +8,10 @@ import { createContext, type AppContext } from './context.ts';
 import { DEFAULT_GEODATA, loadGeodata, type GeodataFiles } from './geodata/load-geodata.ts';
 import { generateDemo } from './seed/demo.ts';
 import { seedNamedPlaces, seedPlanTasks } from './seed/seed-plan.ts';
+import type { Basemap } from './routes/config.ts';
+import type { z } from '@hono/zod-openapi';
+
+type BasemapConfig = z.infer<typeof Basemap>;
 
 export const APP_VERSION: string = (
   JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as { version: string }
@@ -18,6 +22,7 @@ export interface BootOptions {
   demo?: boolean;
   geodata?: GeodataFiles;
   today?: () => string;
+  basemaps?: BasemapConfig[];
 }
 
 export class StartupError extends Error {}
@@ -52,7 +57,7 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
       if (changed) checkSitesInCounties(db, ctx);
       if (options.demo ?? true) generateDemo(db);
     });
-    return { db, ctx: createContext(db, APP_VERSION, options.today) };
+    return { db, ctx: createContext(db, APP_VERSION, options.today, options.basemaps) };
   } catch (error) {
     db.close();
     throw error;

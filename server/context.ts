@@ -2,6 +2,8 @@
 import type { Db } from './db/database.ts';
 import { CountyLocator } from './geo/locate-county.ts';
 import type { Polygon, MultiPolygon } from 'geojson';
+import type { Basemap } from './routes/config.ts';
+import type { z } from '@hono/zod-openapi';
 
 export interface AppContext {
   db: Db;
@@ -10,11 +12,18 @@ export interface AppContext {
   version: string;
   /** Today's date for "not in the future" checks; tests fix it. */
   today: () => string;
+  /** Optional online basemaps (SANSAN_BASEMAPS); empty means offline only. */
+  basemaps: z.infer<typeof Basemap>[];
 }
 
-export function createContext(db: Db, version: string, today: () => string = () => new Date().toISOString().slice(0, 10)): AppContext {
+export function createContext(
+  db: Db,
+  version: string,
+  today: () => string = () => new Date().toISOString().slice(0, 10),
+  basemaps: z.infer<typeof Basemap>[] = [],
+): AppContext {
   const counties = db
     .all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties ORDER BY code')
     .map((row) => ({ code: row.code, geometry: JSON.parse(row.geometry) as Polygon | MultiPolygon }));
-  return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today };
+  return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today, basemaps };
 }

@@ -6,6 +6,7 @@ import { bootDatabase, StartupError } from './bootstrap.ts';
 import { GeodataError } from './geodata/validate-counties.ts';
 import { createServer } from './server.ts';
 import { ensureWebBuild } from './web-build.ts';
+import { basemapsFromEnv } from './routes/config.ts';
 import { SeedError } from './seed/seed-plan.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -16,7 +17,7 @@ const demo = process.env.SANSAN_DEMO !== '0';
 async function main() {
   await ensureWebBuild(root);
   const started = performance.now();
-  const { ctx } = bootDatabase(dbPath, { demo });
+  const { ctx } = bootDatabase(dbPath, { demo, basemaps: basemapsFromEnv(process.env.SANSAN_BASEMAPS) });
   const app = createServer(ctx, { webRoot: resolve(root, 'dist/web') });
   serve({ fetch: app.fetch, port }, (info) => {
     const sites = ctx.db.get<{ n: number }>('SELECT count(*) AS n FROM sites')!.n;

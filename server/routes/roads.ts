@@ -1,5 +1,4 @@
 // /api/roads: damaged road segments (lines) and their repair statuses.
-import type { z } from '@hono/zod-openapi';
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { along, length, lineString } from '@turf/turf';
 import type { LineString } from 'geojson';
@@ -16,10 +15,10 @@ import {
   RoadGeometryBody,
   RoadQuery,
   errorResponses,
+  jsonContent as json,
 } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
-const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 function roadId(param: string): number {
   const id = Number(param);

@@ -3,12 +3,18 @@ import { z } from '@hono/zod-openapi';
 import { CATEGORY_CODES, SECTOR_CODES } from '../../domain/categories.ts';
 import { PRECISIONS, ROAD_SEVERITIES, ROAD_STATUS_CODES, SOURCES, STATUS_CODES } from '../../domain/statuses.ts';
 
+/** JSON values, spelled out (an `unknown` here would erase the typed client's response types). */
+const JsonDetail: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonDetail), z.record(z.string(), JsonDetail)]),
+);
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
 export const ErrorSchema = z
   .object({
     error: z.object({
       code: z.string().openapi({ example: 'bad_parameter' }),
       message: z.string().openapi({ example: 'bbox: minLon must not exceed maxLon' }),
-      details: z.record(z.string(), z.unknown()),
+      details: z.record(z.string(), JsonDetail).openapi({ description: 'What the message is about: the parameter or field, allowed moves, missing items…' }),
     }),
   })
   .openapi('Error');
@@ -28,6 +34,9 @@ const ERROR_DESCRIPTIONS = {
   413: 'The request body is too large.',
   422: 'Well-formed but refused: e.g. a closure without the full 两断三清 checklist, a date before the last event.',
 } as const;
+
+/** A JSON response of `schema` (generic, so the typed client keeps the schema's type). */
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 

@@ -19,6 +19,7 @@ import {
   SitePatchBody,
   SiteQuery,
   errorResponses,
+  jsonContent as json,
 } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
@@ -29,7 +30,6 @@ function jsonText<T extends z.ZodType, S extends 200 | 201 = 200>(text: string, 
   return new Response(text, { status, headers: { 'content-type': 'application/json; charset=utf-8' } }) as unknown as Json<T, S>;
 }
 
-const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const DEFAULT_ACTOR = 'api';
 

@@ -233,7 +233,10 @@ interface Plan {
   /** First closure / upgrade / relocation day. */
   resolvedDay?: number;
   deadline: string | null;
-  fixedDeadline?: string;
+  /** Deadline of a site deliberately left open. */
+  openDeadline?: string;
+  /** The plan's own deadline (task 14: end of August 2020), kept once resolved. */
+  planDeadline?: string;
   responsibleUnit: string;
   inspections: PlanInspection[];
   /** Part of a planted move or decoy: keeps its exact position. */
@@ -502,7 +505,7 @@ class DemoBuilder {
     const unit =
       plan.category === 'coal_point' && this.rng.chance(0.4) ? '市散烧办'
       : plan.category === 'fuel_point' && this.rng.chance(0.4) ? '市商务局'
-      : this.rng.chance(0.55) ? this.epb(plan) : '生态环境局';
+      : this.rng.chance(0.55) ? this.epb(plan) : '市生态环境局';
     return `${unit} ${this.rng.pick(PEOPLE)}`;
   }
 
@@ -655,7 +658,7 @@ class DemoBuilder {
         group: 'firm2019', category: 'scattered_firm', sector, at: this.firmPosition(), discovered: disc,
         discoveredBy: '省委第六“三散”污染治理专项督察组', note: '省委“三散”污染治理专项督察组进驻期间新发现',
       });
-      plan.fixedDeadline = '2020-08-31';
+      plan.planDeadline = '2020-08-31';
       const outcome = this.weighted<Outcome>([['closed', 0.55], ['upgraded', 0.3], ['relocated', 0.15]]);
       const late = this.rng.chance(0.12);
       if (late || this.rng.chance(0.7)) this.rectify(plan, this.dayIn('2020-01-02', '2020-04-20'));
@@ -720,7 +723,7 @@ class DemoBuilder {
       const plan = this.addPlan({ group: 'industry', category: 'concrete_plant', at, discovered: this.dayIn('2020-06-01', '2020-12-18'), note: '“工业围城”商混站摸排' });
       if (i < openDeadlines.length) {
         if (plan.track.go('rectifying', plan.track.discovered + this.rng.int(5, 40), this.epb(plan), '列入搬迁计划,限期搬迁入园'))
-          plan.fixedDeadline = openDeadlines[i]!;
+          plan.openDeadline = openDeadlines[i]!;
       } else this.life(plan, LIFE.concrete_plant!);
     }
     for (let i = 0; i < 18; i++) {
@@ -776,7 +779,7 @@ class DemoBuilder {
       });
       this.rectify(plan, this.dayIn('2020-06-16', '2020-09-20'));
       if (!urban && (i === 19 || i === 29)) {
-        plan.fixedDeadline = '2022-10-31';
+        plan.openDeadline = '2022-10-31';
         continue;
       }
       const day = urban ? this.dayIn('2020-09-21', '2020-12-20') : this.rng.chance(0.82) ? this.dayIn('2021-03-01', '2021-12-15') : this.dayIn('2022-03-01', '2022-11-30');
@@ -825,8 +828,7 @@ class DemoBuilder {
         : p.category === 'fuel_point' ? '复查发现恢复经营加油'
         : byInspection ? '回头看发现死灰复燃,擅自恢复生产' : '群众举报,核实已恢复生产';
       const inspector = byInspection ? this.inspector(p) : undefined;
-      const unit = inspector?.split(' ')[0];
-      p.track.go('relapsed', day, unit === undefined ? this.epb(p) : unit === '生态环境局' ? '市生态环境局' : unit, note, inspector);
+      p.track.go('relapsed', day, inspector?.split(' ')[0] ?? this.epb(p), note, inspector);
       const next = this.rng.next();
       if (next < 0.55) {
         if (p.track.go('closed', day + this.rng.int(3, 45), this.gov(p), '再次取缔,两断三清到位')) this.verify(p, 0.5);
@@ -939,16 +941,19 @@ class DemoBuilder {
   }
 
   private deadline(p: Plan): void {
-    if (p.fixedDeadline) {
-      p.deadline = p.fixedDeadline;
-      return;
+    const open = (OPEN_STATUSES as readonly StatusCode[]).includes(p.track.status);
+    if (open && p.openDeadline) {
+      p.deadline = p.openDeadline;
+    } else if (open) {
+      // Set after the last event; deadlines long gone by 2022 were extended (延期) into 2022–2023.
+      const due = p.track.last + this.rng.int(30, 240);
+      p.deadline = toIso(due < toDay('2022-01-01') ? this.dayIn('2022-03-31', '2023-06-30') : due);
+    } else if (p.planDeadline) {
+      p.deadline = p.planDeadline;
+    } else {
+      const rectified = p.track.firstDay('rectifying');
+      p.deadline = rectified === undefined ? null : toIso(rectified + this.rng.int(30, 180));
     }
-    if ((OPEN_STATUSES as readonly StatusCode[]).includes(p.track.status)) {
-      p.deadline = toIso(p.track.last + this.rng.int(30, 240));
-      return;
-    }
-    const rectified = p.track.firstDay('rectifying');
-    p.deadline = rectified === undefined ? null : toIso(rectified + this.rng.int(30, 180));
   }
 
   build(): void {
@@ -963,6 +968,9 @@ class DemoBuilder {
     this.dust();
     this.relapses();
     this.movesAndDecoys();
+    // With an early `today`, sites not yet found are left out.
+    const found = this.plans.filter((p) => p.track.discovered <= this.T);
+    this.plans.splice(0, this.plans.length, ...found);
     this.precision();
     for (const p of this.plans) {
       this.inspections(p);
@@ -972,9 +980,10 @@ class DemoBuilder {
 
   // --- roads -------------------------------------------------------------------------------------
 
+  /** Eight drawn segments near the seat (those reported after `today` left out). */
   roads(): RoadPlan[] {
     const names = this.rng.shuffle([...ROAD_NAMES]).slice(0, 8);
-    return names.map((roadName, i) => {
+    const roads = names.map((roadName, i): RoadPlan => {
       let line: LonLat[] = [];
       let county = '';
       for (let attempt = 0; attempt < 1000 && !county; attempt++) {
@@ -1020,6 +1029,7 @@ class DemoBuilder {
         note: this.rng.pick(['路面坑槽、破损,车辆通行扬尘', '路面破损,沥青剥落', '人行道及路缘石损坏,积尘明显']),
       };
     });
+    return roads.filter((r) => r.reported <= this.T);
   }
 }
 

@@ -1,0 +1,54 @@
+// /api/config: what the web app needs to set itself up — the date range of the history and the
+// optional online basemaps an operator configured (none by default: the map works offline).
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppContext } from '../context.ts';
+
+export const Basemap = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    tiles: z.array(z.string()).min(1),
+    attribution: z.string(),
+    maxZoom: z.number().int().optional(),
+  })
+  .openapi('Basemap');
+
+export const Config = z
+  .object({
+    firstEventDate: z.string().nullable(),
+    lastEventDate: z.string().nullable(),
+    hasDemo: z.boolean().openapi({ description: 'True when generated demo records are in the database.' }),
+    basemaps: z.array(Basemap),
+  })
+  .openapi('Config');
+
+/** Reads SANSAN_BASEMAPS: a JSON array of {id, name, tiles, attribution, maxZoom?} raster XYZ sources. */
+export function basemapsFromEnv(value: string | undefined): z.infer<typeof Basemap>[] {
+  if (!value) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new Error(`SANSAN_BASEMAPS is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const result = z.array(Basemap).safeParse(parsed);
+  if (!result.success) throw new Error(`SANSAN_BASEMAPS: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return result.data;
+}
+
+export function configRoutes(ctx: AppContext) {
+  return new OpenAPIHono().openapi(
+    createRoute({
+      method: 'get',
+      path: '/config',
+      tags: ['meta'],
+      summary: 'Date range of the status history and the configured basemaps',
+      responses: { 200: { description: 'Configuration for the web app.', content: { 'application/json': { schema: Config } } } },
+    }),
+    (c) => {
+      const range = ctx.db.get<{ first: string | null; last: string | null }>('SELECT min(date) AS first, max(date) AS last FROM site_events')!;
+      const hasDemo = ctx.db.get("SELECT 1 FROM sites WHERE source = 'demo' LIMIT 1") !== undefined;
+      return c.json({ firstEventDate: range.first, lastEventDate: range.last, hasDemo, basemaps: ctx.basemaps }, 200);
+    },
+  );
+}

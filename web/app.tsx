@@ -1,0 +1,237 @@
+// The page: header, layer panel, map, detail panel. State lives in the URL; data comes from the API.
+import { useCallback, useMemo, useState } from 'react';
+import type { FeatureCollection, LineString } from 'geojson';
+import { STATUS_CODES, OPEN_STATUSES, RESOLVED_STATUSES, type StatusCode } from '../domain/statuses.ts';
+import type { CategoryCode } from '../domain/categories.ts';
+import { api, unwrap } from './api/client.ts';
+import { I18nContext, translate } from './i18n/i18n.tsx';
+import type { MessageKey } from './i18n/zh.ts';
+import type { CountyFeatureCollection } from './map/map-controller.ts';
+import { LayerPanel } from './components/LayerPanel.tsx';
+import { MapView } from './components/MapView.tsx';
+import { SearchBox } from './components/SearchBox.tsx';
+import { SitePanel } from './components/SitePanel.tsx';
+import { UnlocatedList } from './components/UnlocatedList.tsx';
+import { useLoad } from './state/use-data.ts';
+import { useUrlState } from './state/use-url-state.ts';
+import { choroplethColors } from './map/choropleth.ts';
+import type { ClusterSite } from './worker/cluster-index.ts';
+
+type FlyTarget = { center: [number, number]; zoom: number } | { bounds: [number, number, number, number] } | null;
+
+export function App() {
+  const [state, update] = useUrlState();
+  const i18n = useMemo(() => ({ lang: state.lang, t: (key: MessageKey, params?: Record<string, string | number>) => translate(state.lang, key, params) }), [state.lang]);
+  const { t } = i18n;
+  const [panelOpen, setPanelOpen] = useState(() => window.innerWidth > 760);
+  const [mode, setMode] = useState<{ kind: 'browse' } | { kind: 'place'; siteId: number } | { kind: 'draw'; roadId: number }>({ kind: 'browse' });
+  const [pending, setPending] = useState<[number, number] | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [flyTo, setFlyTo] = useState<FlyTarget>(null);
+  const [dataVersion, setDataVersion] = useState(0);
+
+  const asOfQuery = state.asOf ? { asOf: state.asOf } : {};
+  const filterQuery = { ...asOfQuery, ...(state.categories.length ? { category: state.categories.join(',') } : {}), ...(state.source ? { source: state.source } : {}) };
+
+  const config = useLoad('config', () => unwrap(api.api.config.$get()));
+  const counties = useLoad(`counties:${JSON.stringify(filterQuery)}:${dataVersion}`, () => unwrap(api.api.counties.$get({ query: filterQuery })));
+  const sites = useLoad(`sites:${state.asOf}:${dataVersion}`, () => unwrap(api.api.sites.$get({ query: { ...asOfQuery, located: 'true' } })));
+  const unlocated = useLoad(`unlocated:${dataVersion}`, () => unwrap(api.api.sites.$get({ query: { located: 'false', source: 'real' } })));
+  const roads = useLoad(`roads:${state.asOf}:${dataVersion}`, () => unwrap(api.api.roads.$get({ query: asOfQuery })));
+
+  const clusterSites = useMemo<ClusterSite[] | null>(
+    () =>
+      sites.data?.features
+        .filter((f) => f.geometry)
+        .map((f) => ({
+          id: f.properties.id,
+          lon: f.geometry!.coordinates[0],
+          lat: f.geometry!.coordinates[1],
+          county: f.properties.county,
+          status: f.properties.status as StatusCode,
+          category: f.properties.category,
+          source: f.properties.source,
+        })) ?? null,
+    [sites.data],
+  );
+  const positions = useMemo(() => new Map(clusterSites?.map((s) => [s.id, [s.lon, s.lat] as [number, number]])), [clusterSites]);
+
+  const countyList = useMemo(() => counties.data?.features.map((f) => ({ code: f.properties.code, name: f.properties.name })) ?? [], [counties.data]);
+  const countyGeo = useMemo(() => (counties.data ? (counties.data as unknown as CountyFeatureCollection) : null), [counties.data]);
+  const countyLabel = useCallback((feature: CountyFeatureCollection['features'][number]) => feature.properties.name, []);
+  const statusCounts = useMemo(() => {
+    const totals: Partial<Record<StatusCode, number>> = {};
+    for (const feature of counties.data?.features ?? [])
+      for (const [status, n] of Object.entries(feature.properties.byStatus)) totals[status as StatusCode] = (totals[status as StatusCode] ?? 0) + n;
+    return totals;
+  }, [counties.data]);
+  const choropleth = useMemo(() => (state.choropleth === 'none' || !counties.data ? null : choroplethColors(counties.data.features.map((f) => f.properties), state.choropleth, OPEN_STATUSES, RESOLVED_STATUSES)), [state.choropleth, counties.data]);
+
+  const filters = useMemo(
+    () => ({ statuses: state.statuses, categories: state.categories, ...(state.source ? { source: state.source } : {}) }),
+    [state.statuses, state.categories, state.source],
+  );
+  const basemap = config.data?.basemaps.find((b) => b.id === state.basemap) ?? null;
+  const shown = STATUS_CODES.filter((s) => state.statuses.includes(s)).reduce((sum, s) => sum + (statusCounts[s] ?? 0), 0);
+
+  const openSite = (id: number, position: [number, number] | null) => {
+    update({ site: id, road: null });
+    if (position) setFlyTo({ center: position, zoom: Math.max(14, state.zoom) });
+  };
+
+  const pickCounty = (code: string | null) => {
+    update({ county: code });
+    const feature = counties.data?.features.find((f) => f.properties.code === code);
+    if (feature) setFlyTo({ bounds: bboxOf(feature.geometry as unknown as { coordinates: unknown }) });
+  };
+
+  const confirmPlace = async () => {
+    if (mode.kind !== 'place' || !pending) return;
+    try {
+      const result = await unwrap(api.api.sites[':id'].location.$put({ param: { id: String(mode.siteId) }, json: { lon: pending[0], lat: pending[1] } }));
+      setMessage(result.countyChanged ? t('countyChanged', { from: result.countyChanged.from, to: result.countyChanged.to }) : t('placed', { county: result.site.properties.countyName }));
+      update({ site: mode.siteId });
+      setDataVersion((v) => v + 1);
+    } catch (caught) {
+      setError((caught as Error).message);
+    }
+    setPending(null);
+    setMode({ kind: 'browse' });
+  };
+
+  const loadError = config.error ?? counties.error ?? sites.error ?? roads.error;
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      <div className={`app${panelOpen ? ' panel-open' : ''}`} lang={state.lang === 'zh' ? 'zh-CN' : 'en'}>
+        <header className="topbar">
+          <button type="button" className="menu" aria-label={t('panelToggle')} aria-expanded={panelOpen} onClick={() => setPanelOpen((open) => !open)}>
+            ☰
+          </button>
+          <h1>
+            {t('appTitle')} <small>{t('appSubtitle')}</small>
+          </h1>
+          <SearchBox asOf={state.asOf} onChoose={(result) => openSite(result.id, result.position)} />
+          <span className="site-count" data-testid="site-count">
+            {sites.loading ? t('loading') : t('sites', { n: shown })}
+          </span>
+          <button type="button" className="lang" data-testid="lang-switch" onClick={() => update({ lang: state.lang === 'zh' ? 'en' : 'zh' })}>
+            {t('language')}
+          </button>
+        </header>
+        {config.data?.hasDemo && state.source !== 'real' && (
+          <div className="demo-banner" role="note" data-testid="demo-banner">
+            {t('demoBanner')}
+          </div>
+        )}
+        {loadError && (
+          <div className="error-banner" role="alert">
+            {t('loadError', { message: loadError })}{' '}
+            <button type="button" onClick={() => [config, counties, sites, roads].forEach((l) => l.reload())}>
+              {t('retry')}
+            </button>
+          </div>
+        )}
+        {error && (
+          <div className="error-banner" role="alert" onClick={() => setError(null)}>
+            {t('apiError', { message: error })}
+          </div>
+        )}
+        {message && (
+          <div className="toast" role="status" onClick={() => setMessage(null)}>
+            {message}
+          </div>
+        )}
+        <main className="layout">
+          <nav className="side" aria-label={t('layers')}>
+            <LayerPanel
+              state={state}
+              update={(patch) => ('county' in patch ? pickCounty(patch.county ?? null) : update(patch))}
+              counties={countyList}
+              statusCounts={statusCounts}
+              dateRange={config.data?.firstEventDate && config.data.lastEventDate ? { first: config.data.firstEventDate, last: config.data.lastEventDate } : null}
+              basemaps={config.data?.basemaps ?? []}
+            />
+            <UnlocatedList
+              sites={(unlocated.data?.features ?? []).map((f) => ({ id: f.properties.id, name: f.properties.name, category: f.properties.category as CategoryCode, countyName: f.properties.countyName, address: f.properties.address, source: f.properties.source }))}
+              roads={(roads.data?.features ?? []).filter((f) => !f.geometry).map((f) => ({ id: f.properties.id, roadName: f.properties.roadName, fromDesc: f.properties.fromDesc, toDesc: f.properties.toDesc }))}
+              onOpen={(id) => openSite(id, null)}
+              onPlace={(id) => setMode({ kind: 'place', siteId: id })}
+              onDraw={(id) => setMode({ kind: 'draw', roadId: id })}
+            />
+          </nav>
+          <div className="map-wrap">
+            <MapView
+              center={state.center}
+              zoom={state.zoom}
+              counties={countyGeo}
+              countyLabel={countyLabel}
+              sites={clusterSites}
+              filters={filters}
+              roads={roads.data as FeatureCollection<LineString | null> | null}
+              roadsVisible={state.roads}
+              focusCounty={state.county}
+              choropleth={choropleth}
+              selected={state.site ? (positions.get(state.site) ?? null) : pending}
+              basemap={basemap}
+              mode={mode.kind}
+              flyTo={flyTo}
+              onError={setError}
+              handlers={{
+                onViewChange: (view) => update({ center: view.center, zoom: view.zoom }),
+                onSiteClick: (id) => update({ site: id, road: null }),
+                onRoadClick: (id) => update({ road: id, site: null }),
+                onMapClick: (at) => setPending(at),
+                onRoadDrawn: (line) => {
+                  if (mode.kind !== 'draw') return;
+                  unwrap(api.api.roads[':id'].geometry.$put({ param: { id: String(mode.roadId) }, json: { geometry: { type: 'LineString', coordinates: line } } }))
+                    .then(() => setDataVersion((v) => v + 1))
+                    .catch((caught: Error) => setError(caught.message));
+                  setMode({ kind: 'browse' });
+                },
+                clusterTitle: (n) => t('clusterTitle', { n }),
+              }}
+            />
+            {(sites.loading || counties.loading) && <div className="loading" role="status">{t('loading')}</div>}
+            {!sites.loading && shown === 0 && <div className="empty" role="status">{t('empty')}</div>}
+            {mode.kind !== 'browse' && (
+              <div className="mode-bar" role="status">
+                {mode.kind === 'place' ? t('placeClick') : t('drawRoadHint')}
+                {pending && mode.kind === 'place' && (
+                  <>
+                    <span>{t('placeConfirm', { lon: pending[0].toFixed(5), lat: pending[1].toFixed(5) })}</span>
+                    <button type="button" onClick={() => void confirmPlace()}>
+                      {t('confirm')}
+                    </button>
+                  </>
+                )}
+                <button type="button" onClick={() => { setMode({ kind: 'browse' }); setPending(null); }}>
+                  {t('cancel')}
+                </button>
+              </div>
+            )}
+            <div className="attribution-note">{t('attribution')}</div>
+          </div>
+          {state.site && (
+            <SitePanel siteId={state.site} reloadKey={dataVersion} onClose={() => update({ site: null })} onPlace={(id) => setMode({ kind: 'place', siteId: id })} />
+          )}
+        </main>
+      </div>
+    </I18nContext.Provider>
+  );
+}
+
+function bboxOf(geometry: { coordinates: unknown }): [number, number, number, number] {
+  const bounds: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const visit = (value: unknown) => {
+    if (Array.isArray(value) && typeof value[0] === 'number') {
+      bounds[0] = Math.min(bounds[0], value[0] as number);
+      bounds[1] = Math.min(bounds[1], value[1] as number);
+      bounds[2] = Math.max(bounds[2], value[0] as number);
+      bounds[3] = Math.max(bounds[3], value[1] as number);
+    } else if (Array.isArray(value)) value.forEach(visit);
+  };
+  visit(geometry.coordinates);
+  return bounds;
+}

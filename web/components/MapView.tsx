@@ -1,0 +1,118 @@
+// The map on the page: creates the MapController once, feeds it data and clusters from the worker.
+import { useEffect, useRef } from 'react';
+import type { FeatureCollection, LineString } from 'geojson';
+import { MapController, type CountyFeatureCollection, type MapHandlers, type ViewChange } from '../map/map-controller.ts';
+import type { OnlineBasemap } from '../map/basemap-style.ts';
+import { ClusterClient } from '../worker/cluster-client.ts';
+import type { ClusterFeature, ClusterFilters, ClusterSite } from '../worker/cluster-index.ts';
+import { debugState } from '../state/debug.ts';
+
+export interface MapViewProps {
+  center: [number, number];
+  zoom: number;
+  counties: CountyFeatureCollection | null;
+  countyLabel: (feature: CountyFeatureCollection['features'][number]) => string;
+  sites: ClusterSite[] | null;
+  filters: ClusterFilters;
+  roads: FeatureCollection<LineString | null> | null;
+  roadsVisible: boolean;
+  focusCounty: string | null;
+  choropleth: Record<string, string> | null;
+  selected: [number, number] | null;
+  basemap: OnlineBasemap | null;
+  mode: 'browse' | 'place' | 'draw';
+  /** Set to move the map (e.g. a search result); a new object each time. */
+  flyTo: { center: [number, number]; zoom: number } | { bounds: [number, number, number, number] } | null;
+  handlers: Omit<MapHandlers, 'onClusterClick'>;
+  onError: (message: string) => void;
+}
+
+export function MapView(props: MapViewProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const controller = useRef<MapController | null>(null);
+  const worker = useRef<ClusterClient | null>(null);
+  const view = useRef<ViewChange | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
+  const sitesLoaded = useRef<Promise<void> | null>(null);
+  const queryGeneration = useRef(0);
+
+  const refreshClusters = async () => {
+    const map = controller.current;
+    const client = worker.current;
+    if (!map || !client || !sitesLoaded.current || !view.current) return;
+    const generation = ++queryGeneration.current;
+    try {
+      await sitesLoaded.current;
+      const [west, south, east, north] = view.current.bbox;
+      const result = await client.query([west, south, east, north], view.current.zoom, latest.current.filters);
+      if (generation !== queryGeneration.current) return;
+      map.setClusters(result.features);
+      debugState.recordClusters(result.features as ClusterFeature[], result.buildMs, result.queryMs);
+    } catch (error) {
+      latest.current.onError((error as Error).message);
+    }
+  };
+
+  const handlers = useRef<MapHandlers>(null as unknown as MapHandlers);
+  handlers.current = {
+    ...props.handlers,
+    onViewChange: (change) => {
+      view.current = change;
+      props.handlers.onViewChange(change);
+      void refreshClusters();
+    },
+    onClusterClick: (county, clusterId, at) => {
+      void worker.current?.expansionZoom(county, clusterId, latest.current.filters).then((zoom) => controller.current?.flyTo(at, Math.min(zoom, 18)));
+    },
+  };
+
+  useEffect(() => {
+    const map = new MapController(container.current!, handlers, { center: latest.current.center, zoom: latest.current.zoom });
+    controller.current = map;
+    worker.current = new ClusterClient();
+    debugState.map = map.map;
+    void map.ready().then(() => {
+      view.current = map.currentView();
+      void refreshClusters();
+    });
+    return () => {
+      map.remove();
+      worker.current?.terminate();
+      controller.current = null;
+      worker.current = null;
+    };
+    // The map is created once; later props reach it through the setters below.
+  }, []);
+
+  useEffect(() => {
+    if (!props.sites || !worker.current) return;
+    sitesLoaded.current = worker.current.load(props.sites);
+    void refreshClusters();
+  }, [props.sites]);
+
+  const filterKey = JSON.stringify(props.filters);
+  useEffect(() => {
+    void refreshClusters();
+  }, [filterKey]);
+
+  useEffect(() => {
+    if (props.counties) void controller.current?.setCounties(props.counties, props.countyLabel);
+  }, [props.counties, props.countyLabel]);
+  useEffect(() => {
+    if (props.roads) controller.current?.setRoads(props.roads, props.roadsVisible);
+  }, [props.roads, props.roadsVisible]);
+  useEffect(() => controller.current?.setCountyFocus(props.focusCounty), [props.focusCounty, props.counties]);
+  useEffect(() => controller.current?.setChoropleth(props.choropleth), [props.choropleth, props.counties]);
+  useEffect(() => controller.current?.setSelected(props.selected), [props.selected]);
+  useEffect(() => controller.current?.setBasemap(props.basemap), [props.basemap]);
+  useEffect(() => controller.current?.setMode(props.mode), [props.mode]);
+  useEffect(() => {
+    const target = props.flyTo;
+    if (!target || !controller.current) return;
+    if ('bounds' in target) controller.current.fitBounds(target.bounds);
+    else controller.current.flyTo(target.center, target.zoom);
+  }, [props.flyTo]);
+
+  return <div ref={container} className="map" data-testid="map" />;
+}

@@ -1,0 +1,133 @@
+// Site detail: what it is, where, how sure we are of the place, its plan tasks, history and inspections.
+import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
+import type { StatusCode } from '../../domain/statuses.ts';
+import { api, unwrap } from '../api/client.ts';
+import { categoryLabel, sectorLabel, statusLabel } from '../i18n/code-labels.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { STATUS_COLORS } from '../map/colors.ts';
+import { useLoad } from '../state/use-data.ts';
+
+export function SitePanel({ siteId, onClose, onPlace, reloadKey }: { siteId: number; onClose: () => void; onPlace: (id: number) => void; reloadKey: number }) {
+  const { t, lang } = useI18n();
+  const detail = useLoad(`${siteId}:${reloadKey}`, () => unwrap(api.api.sites[':id'].$get({ param: { id: String(siteId) } })));
+  const site = detail.data;
+  return (
+    <aside className="detail" aria-label={t('detail')} data-testid="site-detail">
+      <header>
+        <h2>{site?.properties.name ?? t('detail')}</h2>
+        <button type="button" className="close" aria-label={t('close')} onClick={onClose}>
+          ×
+        </button>
+      </header>
+      {detail.loading && !site && <p className="muted">{t('loading')}</p>}
+      {detail.error && <p className="error" role="alert">{t('apiError', { message: detail.error })}</p>}
+      {site && (
+        <>
+          <p className="badges">
+            <span className="status-badge" style={{ background: STATUS_COLORS[site.properties.status as StatusCode] }}>
+              {statusLabel(site.properties.status as StatusCode, lang)}
+            </span>
+            <span className={`source-badge ${site.properties.source}`}>{site.properties.source === 'demo' ? t('demoBadge') : t('realBadge')}</span>
+          </p>
+          <dl className="facts">
+            <dt>{t('category')}</dt>
+            <dd>{categoryLabel(site.properties.category as CategoryCode, lang)}</dd>
+            {site.properties.sector && (
+              <>
+                <dt>{t('sector')}</dt>
+                <dd>{sectorLabel(site.properties.sector as SectorCode, lang)}</dd>
+              </>
+            )}
+            <dt>{t('county')}</dt>
+            <dd>{site.properties.countyName}</dd>
+            {site.properties.townshipName && (
+              <>
+                <dt>{t('township')}</dt>
+                <dd>{site.properties.townshipName}</dd>
+              </>
+            )}
+            {site.properties.villageName && (
+              <>
+                <dt>{t('village')}</dt>
+                <dd>{site.properties.villageName}</dd>
+              </>
+            )}
+            {site.properties.address && (
+              <>
+                <dt>{t('address')}</dt>
+                <dd>{site.properties.address}</dd>
+              </>
+            )}
+            {site.properties.managingZone && (
+              <>
+                <dt>{t('managingZone')}</dt>
+                <dd>{site.properties.managingZone}</dd>
+              </>
+            )}
+            <dt>{t('precision')}</dt>
+            <dd className={`precision ${site.properties.precision}`}>
+              {site.properties.precision === 'exact' ? t('precisionExact') : site.properties.precision === 'approximate' ? t('precisionApproximate') : t('precisionUnlocated')}
+              {site.properties.precision === 'unlocated' && (
+                <button type="button" className="small" onClick={() => onPlace(site.id)}>
+                  {t('placeOnMap')}
+                </button>
+              )}
+            </dd>
+            <dt>{t('discoveredOn')}</dt>
+            <dd>{site.properties.discoveredOn}</dd>
+            {site.properties.deadline && (
+              <>
+                <dt>{t('deadline')}</dt>
+                <dd>{site.properties.deadline}</dd>
+              </>
+            )}
+            {site.properties.responsibleUnit && (
+              <>
+                <dt>{t('responsibleUnit')}</dt>
+                <dd>{site.properties.responsibleUnit}</dd>
+              </>
+            )}
+          </dl>
+
+          <h3>{t('tasks')}</h3>
+          <ul className="tasks">
+            {site.tasks.map((task) => (
+              <li key={task.number} title={task.problem}>
+                <b>{t('taskNumber', { n: task.number })}</b> {task.problem.slice(0, 40)}…
+              </li>
+            ))}
+          </ul>
+
+          <h3>{t('history')}</h3>
+          <ol className="timeline" data-testid="site-history">
+            {site.events.map((event) => (
+              <li key={event.id}>
+                <span className="dot" style={{ background: STATUS_COLORS[event.to as StatusCode] }} />
+                <time>{event.date}</time>{' '}
+                <b>{event.kind === 'location' ? t('locationEvent') : statusLabel(event.to as StatusCode, lang)}</b>
+                <div className="muted">
+                  {t('actor')}: {event.actor}
+                </div>
+                {event.note && <div className="note">{event.note}</div>}
+              </li>
+            ))}
+          </ol>
+
+          <h3>{t('inspections')}</h3>
+          {site.inspections.length === 0 ? (
+            <p className="muted">{t('noInspections')}</p>
+          ) : (
+            <ul className="inspections">
+              {site.inspections.map((inspection) => (
+                <li key={inspection.id}>
+                  <time>{inspection.date}</time> {inspection.inspector} — {inspection.result}
+                  {inspection.note && <div className="note">{inspection.note}</div>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </aside>
+  );
+}

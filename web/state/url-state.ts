@@ -1,0 +1,90 @@
+// Everything a link must reproduce lives in the URL: view, filters, date, open site, language.
+import { CATEGORY_CODES } from '../../domain/categories.ts';
+import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
+import type { Language } from '../i18n/code-labels.ts';
+
+export type Choropleth = 'none' | 'density' | 'closed';
+
+export interface UrlState {
+  center: [number, number];
+  zoom: number;
+  county: string | null;
+  /** Status layers switched on. */
+  statuses: StatusCode[];
+  /** Categories shown; empty means all. */
+  categories: string[];
+  source: 'real' | 'demo' | null;
+  asOf: string | null;
+  site: number | null;
+  road: number | null;
+  roads: boolean;
+  choropleth: Choropleth;
+  lang: Language;
+  basemap: string | null;
+}
+
+/** Luohe's government seat and a zoom that shows the whole city. */
+export const DEFAULT_STATE: UrlState = {
+  center: [113.88, 33.7],
+  zoom: 8.9,
+  county: null,
+  statuses: [...STATUS_CODES],
+  categories: [],
+  source: null,
+  asOf: null,
+  site: null,
+  road: null,
+  roads: true,
+  choropleth: 'none',
+  lang: 'zh',
+  basemap: null,
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function parseUrlState(search: string): UrlState {
+  const params = new URLSearchParams(search);
+  const state: UrlState = { ...DEFAULT_STATE, statuses: [...DEFAULT_STATE.statuses] };
+  const view = params.get('v')?.split(',').map(Number);
+  if (view && view.length === 3 && view.every(Number.isFinite)) {
+    state.center = [view[0]!, view[1]!];
+    state.zoom = view[2]!;
+  }
+  const county = params.get('county');
+  if (county && /^\d{6}$/.test(county)) state.county = county;
+  if (params.has('status'))
+    state.statuses = (params.get('status') ?? '').split(',').filter((s): s is StatusCode => (STATUS_CODES as readonly string[]).includes(s));
+  const categories = params.get('category');
+  if (categories) state.categories = categories.split(',').filter((c) => (CATEGORY_CODES as readonly string[]).includes(c));
+  const source = params.get('source');
+  if (source === 'real' || source === 'demo') state.source = source;
+  const asOf = params.get('asOf');
+  if (asOf && DATE.test(asOf)) state.asOf = asOf;
+  const site = Number(params.get('site'));
+  if (Number.isSafeInteger(site) && site > 0) state.site = site;
+  const road = Number(params.get('road'));
+  if (Number.isSafeInteger(road) && road > 0) state.road = road;
+  if (params.get('roads') === '0') state.roads = false;
+  const choropleth = params.get('choropleth');
+  if (choropleth === 'density' || choropleth === 'closed') state.choropleth = choropleth;
+  if (params.get('lang') === 'en') state.lang = 'en';
+  state.basemap = params.get('basemap');
+  return state;
+}
+
+export function serializeUrlState(state: UrlState): string {
+  const params = new URLSearchParams();
+  params.set('v', `${state.center[0].toFixed(5)},${state.center[1].toFixed(5)},${state.zoom.toFixed(2)}`);
+  if (state.county) params.set('county', state.county);
+  if (state.statuses.length !== STATUS_CODES.length) params.set('status', state.statuses.join(','));
+  if (state.categories.length) params.set('category', state.categories.join(','));
+  if (state.source) params.set('source', state.source);
+  if (state.asOf) params.set('asOf', state.asOf);
+  if (state.site) params.set('site', String(state.site));
+  if (state.road) params.set('road', String(state.road));
+  if (!state.roads) params.set('roads', '0');
+  if (state.choropleth !== 'none') params.set('choropleth', state.choropleth);
+  if (state.lang !== 'zh') params.set('lang', state.lang);
+  if (state.basemap) params.set('basemap', state.basemap);
+  return `?${params.toString()}`;
+}
