@@ -1,10 +1,11 @@
 // Loads the shipped (or operator-supplied) geodata into the database at start-up:
 // county polygons, and the official township and village lists forms and imports check against.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/database.ts';
+import { CountyLocator } from '../geo/locate-county.ts';
 import { GeodataError, validateCountyCollection, type CountyRecord } from './validate-counties.ts';
 
 export const GEODATA_DIR = resolve(import.meta.dirname, '../../geodata');
@@ -73,14 +74,18 @@ export function writeCounties(db: Db, counties: readonly CountyRecord[]): void {
   }
 }
 
+function filesDigest(files: GeodataFiles): string {
+  const hash = createHash('sha256');
+  for (const file of [files.counties, files.townships, files.villages]) hash.update(readText(file));
+  return hash.digest('hex');
+}
+
 /**
  * Brings the database's geodata in line with the files, in one transaction. Skipped when the files
  * are unchanged since the last load (their hash is kept in `meta`).
  */
 export function loadGeodata(db: Db, files: GeodataFiles = DEFAULT_GEODATA): { changed: boolean } {
-  const hash = createHash('sha256');
-  for (const file of [files.counties, files.townships, files.villages]) hash.update(readText(file));
-  const digest = hash.digest('hex');
+  const digest = filesDigest(files);
   const previous = db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'geodata_hash'")?.value;
   if (previous === digest) return { changed: false };
 
@@ -118,4 +123,59 @@ export function loadGeodata(db: Db, files: GeodataFiles = DEFAULT_GEODATA): { ch
     db.run("INSERT INTO meta (key, value) VALUES ('geodata_hash', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [digest]);
   });
   return { changed: true };
+}
+
+export interface ImportResult {
+  counties: number;
+  /** Sites whose county changed with the new boundaries. */
+  reassigned: number;
+  removed: string[];
+}
+
+/**
+ * `npm run geodata -- import FILE`: swaps in an operator's county boundaries. The file passes the
+ * same checks as at start-up; every located site must still lie in some county, and a county that
+ * sites, roads or townships refer to cannot disappear. All or nothing: on any refusal the database
+ * and geodata/ are left as they were.
+ */
+export function importCountyFile(db: Db, file: string, files: GeodataFiles = DEFAULT_GEODATA): ImportResult {
+  const counties = readCountyFile(file);
+  const codes = new Set(counties.map((c) => c.code));
+  const locator = new CountyLocator(counties.map((c) => ({ code: c.code, geometry: c.geometry })));
+  const staged = `${files.counties}.importing`;
+  writeFileSync(staged, readFileSync(file));
+  try {
+    const result = db.transaction((): ImportResult => {
+      const removed = db.all<{ code: string }>('SELECT code FROM counties').map((r) => r.code).filter((code) => !codes.has(code));
+      for (const code of removed) {
+        const used = db.get<{ n: number }>(
+          `SELECT (SELECT count(*) FROM sites WHERE county_code = ?) + (SELECT count(*) FROM townships WHERE county_code = ?)
+             + (SELECT count(*) FROM road_segments WHERE county_code = ?) AS n`,
+          [code, code, code],
+        )!.n;
+        if (used > 0) throw new GeodataError(file, `county ${code} is missing but ${used} sites, roads or townships belong to it`);
+      }
+      writeCounties(db, counties);
+      let reassigned = 0;
+      const sites = db.all<{ id: number; name: string; lon: number; lat: number; county_code: string }>(
+        'SELECT id, name, lon, lat, county_code FROM sites WHERE lon IS NOT NULL',
+      );
+      for (const site of sites) {
+        const county = locator.locate(site.lon, site.lat);
+        if (!county) throw new GeodataError(file, `site ${site.id} (${site.name}) at ${site.lon},${site.lat} would lie outside every county`);
+        if (county !== site.county_code) {
+          db.run('UPDATE sites SET county_code = ?, version = version + 1 WHERE id = ?', [county, site.id]);
+          reassigned++;
+        }
+      }
+      for (const code of removed) db.run('DELETE FROM counties WHERE code = ?', [code]);
+      const digest = filesDigest({ ...files, counties: staged });
+      db.run("INSERT INTO meta (key, value) VALUES ('geodata_hash', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [digest]);
+      return { counties: counties.length, reassigned, removed };
+    });
+    renameSync(staged, files.counties);
+    return result;
+  } finally {
+    rmSync(staged, { force: true });
+  }
 }
