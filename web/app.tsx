@@ -1,5 +1,5 @@
 // The page: header, layer panel, map, detail panel. State lives in the URL; data comes from the API.
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
 import { STATUS_CODES, OPEN_STATUSES, RESOLVED_STATUSES, type StatusCode } from '../domain/statuses.ts';
 import type { CategoryCode } from '../domain/categories.ts';
@@ -30,6 +30,8 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const [flyTo, setFlyTo] = useState<FlyTarget>(null);
   const [dataVersion, setDataVersion] = useState(0);
+  // A link without a view (`v=`) opens on the whole city, or on the site it names.
+  const [initialFit, setInitialFit] = useState(() => !new URLSearchParams(window.location.search).has('v'));
 
   const asOfQuery = state.asOf ? { asOf: state.asOf } : {};
   const filterQuery = { ...asOfQuery, ...(state.categories.length ? { category: state.categories.join(',') } : {}), ...(state.source ? { source: state.source } : {}) };
@@ -56,6 +58,14 @@ export function App() {
     [sites.data],
   );
   const positions = useMemo(() => new Map(clusterSites?.map((s) => [s.id, [s.lon, s.lat] as [number, number]])), [clusterSites]);
+
+  useEffect(() => {
+    if (!initialFit || !counties.data || !sites.data) return;
+    setInitialFit(false);
+    const site = state.site ? positions.get(state.site) : undefined;
+    if (site) setFlyTo({ center: site, zoom: 14 });
+    else setFlyTo({ bounds: bboxOf({ coordinates: counties.data.features.map((f) => (f.geometry as unknown as { coordinates: unknown }).coordinates) }) });
+  }, [initialFit, counties.data, sites.data, positions, state.site]);
 
   const countyList = useMemo(() => counties.data?.features.map((f) => ({ code: f.properties.code, name: f.properties.name })) ?? [], [counties.data]);
   const countyGeo = useMemo(() => (counties.data ? (counties.data as unknown as CountyFeatureCollection) : null), [counties.data]);
@@ -211,7 +221,6 @@ export function App() {
                 </button>
               </div>
             )}
-            <div className="attribution-note">{t('attribution')}</div>
           </div>
           {state.site && (
             <SitePanel siteId={state.site} reloadKey={dataVersion} onClose={() => update({ site: null })} onPlace={(id) => setMode({ kind: 'place', siteId: id })} />

@@ -1,6 +1,7 @@
 // Numbered migrations, applied at start-up in one transaction: a failure leaves the file as it was.
 import type { Db } from './database.ts';
 import { sql as initial } from './migrations/001-initial.ts';
+import { sql as urbanCores } from './migrations/002-urban-cores.ts';
 
 export interface Migration {
   version: number;
@@ -8,7 +9,10 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'urban-cores', sql: urbanCores },
+];
 
 export function schemaVersion(db: Db): number {
   const table = db.get<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");

@@ -84,6 +84,8 @@ export function roadRoutes(ctx: AppContext) {
         if (body.geometry) county = countyOfLine(ctx, body.geometry);
         else if (!county) throw badRequest('bad_field', 'county: required when no geometry is given', { field: 'county' });
         else if (!ctx.countyCodes.has(county)) throw badRequest('bad_field', `county: unknown county code "${county}"`, { field: 'county' });
+        if (body.task != null && !ctx.db.get('SELECT 1 FROM tasks WHERE number = ?', [body.task]))
+          throw badRequest('bad_field', `task: the plan has no task ${body.task} (tasks 1–31)`, { field: 'task' });
         if (body.reportedOn > ctx.today()) throw unprocessable('event_date_in_future', `reportedOn ${body.reportedOn} is in the future`, { field: 'reportedOn' });
         const id = insertRoad(ctx.db, {
           roadName: body.roadName,

@@ -1,6 +1,7 @@
 // The API contract: zod schemas that validate requests and generate /api/openapi.json.
 import { z } from '@hono/zod-openapi';
 import { CATEGORY_CODES, SECTOR_CODES } from '../../domain/categories.ts';
+import { isIsoDate } from './query-params.ts';
 import { PRECISIONS, ROAD_SEVERITIES, ROAD_STATUS_CODES, SOURCES, STATUS_CODES } from '../../domain/statuses.ts';
 
 /** JSON values, spelled out (an `unknown` here would erase the typed client's response types). */
@@ -38,7 +39,10 @@ const ERROR_DESCRIPTIONS = {
 /** A JSON response of `schema` (generic, so the typed client keeps the schema's type). */
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(isIsoDate, 'is not a calendar date');
 
 export const Category = z.enum(CATEGORY_CODES).openapi('Category');
 export const Sector = z.enum(SECTOR_CODES).openapi('Sector');
@@ -48,8 +52,11 @@ export const Severity = z.enum(ROAD_SEVERITIES).openapi('RoadSeverity');
 
 const Point = z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) });
 const LineString = z
-  .object({ type: z.literal('LineString'), coordinates: z.array(z.tuple([z.number(), z.number()])).min(2) })
-  .openapi('LineString');
+  .object({
+    type: z.literal('LineString'),
+    coordinates: z.array(z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])).min(2),
+  })
+  .openapi('LineString', { description: 'WGS84 longitude/latitude positions, at least two.' });
 
 export const SiteProperties = z
   .object({

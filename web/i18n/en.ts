@@ -37,7 +37,6 @@ export const en: Record<MessageKey, string> = {
   asOfHint: 'Drag to replay past states',
   basemap: 'Basemap',
   basemapOffline: 'Offline (county boundaries)',
-  attribution: 'Boundaries © DataV.GeoAtlas / Amap',
   sites: '{n} sites',
   clusterTitle: '{n} sites, click to zoom in',
   close: 'Close',

@@ -35,7 +35,6 @@ export const zh = {
   asOfHint: '拖动以回放历史状态',
   basemap: '底图',
   basemapOffline: '离线底图（县区边界）',
-  attribution: '边界数据 © DataV.GeoAtlas / 高德',
   sites: '{n} 个点位',
   clusterTitle: '{n} 个点位，点击放大',
   close: '关闭',
