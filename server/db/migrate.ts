@@ -2,6 +2,7 @@
 import type { Db } from './database.ts';
 import { sql as initial } from './migrations/001-initial.ts';
 import { sql as urbanCores } from './migrations/002-urban-cores.ts';
+import { sql as siteInsertGuard } from './migrations/003-site-insert-guard.ts';
 
 export interface Migration {
   version: number;
@@ -12,6 +13,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'urban-cores', sql: urbanCores },
+  { version: 3, name: 'site-insert-guard', sql: siteInsertGuard },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -76,7 +76,7 @@ export function roadRoutes(ctx: AppContext) {
         summary: 'Report a damaged road segment',
         description: 'With a geometry the county is the one holding the segment’s midpoint; without one, `county` is required.',
         request: { body: { required: true, content: { 'application/json': { schema: NewRoadBody } } } },
-        responses: { 201: json(RoadDetail, 'The created segment.'), ...errorResponses(400, 413, 422) },
+        responses: { 201: json(RoadDetail, 'The created segment.'), ...errorResponses(400, 413, 415, 422) },
       }),
       (c) => {
         const body = c.req.valid('json');
@@ -112,7 +112,7 @@ export function roadRoutes(ctx: AppContext) {
         tags: ['roads'],
         summary: 'Move a road segment’s repair status (reported → scheduled → repairing → repaired)',
         request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: NewRoadEventBody } } } },
-        responses: { 201: json(RoadDetail, 'The segment after the move.'), ...errorResponses(400, 404, 409, 413, 422) },
+        responses: { 201: json(RoadDetail, 'The segment after the move.'), ...errorResponses(400, 404, 409, 413, 415, 422) },
       }),
       (c) => {
         const id = roadId(c.req.valid('param').id);
@@ -128,7 +128,7 @@ export function roadRoutes(ctx: AppContext) {
         tags: ['roads'],
         summary: 'Draw (or redraw) a road segment as a line',
         request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: RoadGeometryBody } } } },
-        responses: { 200: json(RoadDetail, 'The drawn segment.'), ...errorResponses(400, 404, 413, 422) },
+        responses: { 200: json(RoadDetail, 'The drawn segment.'), ...errorResponses(400, 404, 413, 415, 422) },
       }),
       (c) => {
         const id = roadId(c.req.valid('param').id);

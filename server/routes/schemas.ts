@@ -4,23 +4,17 @@ import { CATEGORY_CODES, SECTOR_CODES } from '../../domain/categories.ts';
 import { isIsoDate } from './query-params.ts';
 import { PRECISIONS, ROAD_SEVERITIES, ROAD_STATUS_CODES, SOURCES, STATUS_CODES } from '../../domain/statuses.ts';
 
-/** JSON values, spelled out (an `unknown` here would erase the typed client's response types). */
-const JsonDetail: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonDetail), z.record(z.string(), JsonDetail)]),
-);
-type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
 export const ErrorSchema = z
   .object({
     error: z.object({
       code: z.string().openapi({ example: 'bad_parameter' }),
       message: z.string().openapi({ example: 'bbox: minLon must not exceed maxLon' }),
-      details: z.record(z.string(), JsonDetail).openapi({ description: 'What the message is about: the parameter or field, allowed moves, missing items…' }),
+      details: z.record(z.string(), z.unknown()).openapi({ description: 'What the message is about: the parameter or field, allowed moves, missing items…' }),
     }),
   })
   .openapi('Error');
 
-export const errorResponses = (...statuses: (400 | 404 | 409 | 413 | 422)[]) =>
+export const errorResponses = (...statuses: (400 | 404 | 409 | 413 | 415 | 422)[]) =>
   Object.fromEntries(
     statuses.map((status) => [
       status,
@@ -33,6 +27,7 @@ const ERROR_DESCRIPTIONS = {
   404: 'No such record.',
   409: 'Conflict: a stale version, or a status move the lifecycle does not allow.',
   413: 'The request body is too large.',
+  415: 'The body is not JSON (send content-type: application/json).',
   422: 'Well-formed but refused: e.g. a closure without the full 两断三清 checklist, a date before the last event.',
 } as const;
 
@@ -250,7 +245,7 @@ export const LocationResult = z
   })
   .openapi('SiteLocationResult');
 
-export const IdParam = z.object({ id: z.string().regex(/^\d+$/, 'must be a whole number').openapi({ example: '1' }) });
+export const IdParam = z.object({ id: z.string().regex(/^\d{1,15}$/, 'must be a whole number').openapi({ example: '1' }) });
 
 // Roads
 export const RoadProperties = z
@@ -345,7 +340,7 @@ export const TaskDetail = Task.extend({
   sites: z.array(z.object({ id: z.number().int(), name: z.string(), category: Category, status: Status, county: z.string(), source: z.enum(SOURCES), link: z.enum(['category', 'manual']) })),
   roads: z.array(z.object({ id: z.number().int(), roadName: z.string(), status: RoadStatus, source: z.enum(SOURCES) })),
 }).openapi('TaskDetail');
-export const TaskParam = z.object({ number: z.string().regex(/^\d+$/, 'must be a whole number').openapi({ example: '15' }) });
+export const TaskParam = z.object({ number: z.string().regex(/^\d{1,3}$/, 'must be a task number 1–31').openapi({ example: '15' }) });
 
 export const Health = z
   .object({ ok: z.boolean(), version: z.string(), sites: z.number().int(), schemaVersion: z.number().int() })

@@ -101,7 +101,7 @@ export function siteRoutes(ctx: AppContext) {
         tags: ['sites'],
         summary: 'Create a site; its county is the polygon that holds its position',
         request: { body: { required: true, content: { 'application/json': { schema: NewSiteBody } } } },
-        responses: { 201: json(SiteFeature, 'The created site.'), ...errorResponses(400, 413, 422) },
+        responses: { 201: json(SiteFeature, 'The created site.'), ...errorResponses(400, 413, 415, 422) },
       }),
       (c) => {
         const body = c.req.valid('json');
@@ -139,7 +139,7 @@ export function siteRoutes(ctx: AppContext) {
         summary: 'Edit a site’s attributes; needs the version read (body or If-Match)',
         description: 'Status moves go through POST /sites/{id}/events and positions through PUT /sites/{id}/location.',
         request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: SitePatchBody } } } },
-        responses: { 200: json(SiteFeature, 'The edited site.'), ...errorResponses(400, 404, 409, 413) },
+        responses: { 200: json(SiteFeature, 'The edited site.'), ...errorResponses(400, 404, 409, 413, 415) },
       }),
       (c) => {
         const id = siteId(c.req.valid('param').id);
@@ -163,7 +163,7 @@ export function siteRoutes(ctx: AppContext) {
         request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: NewEventBody } } } },
         responses: {
           201: json(SiteEventResult, 'The event and the site after it.'),
-          ...errorResponses(400, 404, 409, 413, 422),
+          ...errorResponses(400, 404, 409, 413, 415, 422),
         },
       }),
       (c) => {
@@ -187,7 +187,7 @@ export function siteRoutes(ctx: AppContext) {
         summary: 'Place or move a site on the map',
         description: 'The county is recomputed from the new position; `countyChanged` says when it changed. The move is recorded in the site’s history.',
         request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: LocationBody } } } },
-        responses: { 200: json(LocationResult, 'The placed site.'), ...errorResponses(400, 404, 413, 422) },
+        responses: { 200: json(LocationResult, 'The placed site.'), ...errorResponses(400, 404, 413, 415, 422) },
       }),
       (c) => {
         const id = siteId(c.req.valid('param').id);

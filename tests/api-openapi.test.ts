@@ -1,0 +1,144 @@
+// GET /api/openapi.json is a valid OpenAPI 3.1 document that lists every route the app serves, and
+// /api/docs renders it as a readable page.
+import { describe, it, expect, beforeAll } from 'vitest';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { bootTestApp } from './helpers/app.ts';
+import type { Harness } from './helpers/app.ts';
+
+/** Every method + path the other api-* tests exercise (OpenAPI spelling, relative to /api). */
+const EXERCISED = [
+  'GET /health',
+  'GET /sites',
+  'POST /sites',
+  'GET /sites/{id}',
+  'PATCH /sites/{id}',
+  'POST /sites/{id}/events',
+  'PUT /sites/{id}/location',
+  'GET /counties',
+  'GET /roads',
+  'POST /roads',
+  'GET /roads/{id}',
+  'POST /roads/{id}/events',
+  'PUT /roads/{id}/geometry',
+  'GET /tasks',
+  'GET /tasks/{number}',
+];
+
+interface OpenApiDoc {
+  openapi: string;
+  info: { title: string; version: string };
+  servers?: { url: string }[];
+  paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>>;
+  components?: { schemas?: Record<string, unknown> };
+}
+
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+let h: Harness;
+let doc: OpenApiDoc;
+
+beforeAll(async () => {
+  h = bootTestApp();
+  const res = await h.get<OpenApiDoc>('/api/openapi.json');
+  expect(res.status).toBe(200);
+  expect(res.contentType).toMatch(/application\/json/);
+  doc = res.body;
+});
+
+const documented = () =>
+  Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => HTTP_METHODS.has(m)).map((m) => `${m.toUpperCase()} ${path}`));
+
+/** The routes the Hono app actually serves, in OpenAPI spelling, without the catch-all and the doc routes themselves. */
+const served = () =>
+  [...new Set(h.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/^\/api/, '').replace(/:(\w+)/g, '{$1}')}`))].filter(
+    (route) => route !== 'GET /openapi.json' && route !== 'GET /docs',
+  );
+
+describe('GET /api/openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(doc) as unknown as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    expect(doc.servers).toEqual([{ url: '/api' }]);
+  });
+
+  it('the validator does reject a broken document (so the check above means something)', async () => {
+    const broken = structuredClone(doc) as unknown as Record<string, unknown>;
+    delete broken.info;
+    const result = await new Validator().validate(broken);
+    expect(result.valid).toBe(false);
+    const wrongResponses = structuredClone(doc);
+    (wrongResponses.paths['/health']!.get as unknown as Record<string, unknown>).responses = 'none';
+    expect((await new Validator().validate(wrongResponses as unknown as Record<string, unknown>)).valid).toBe(false);
+  });
+
+  it('lists every route the tests exercise', () => {
+    const listed = new Set(documented());
+    for (const route of EXERCISED) expect(listed, route).toContain(route);
+  });
+
+  it('lists every route the app serves, and only those', () => {
+    const servedRoutes = served();
+    expect(servedRoutes.length).toBeGreaterThanOrEqual(EXERCISED.length);
+    expect(new Set(documented())).toEqual(new Set(servedRoutes));
+  });
+
+  it('documents the /sites filters and the error responses of each route', () => {
+    const params = (doc.paths['/sites']!.get!.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+    for (const name of ['bbox', 'county', 'category', 'status', 'q', 'asOf', 'source', 'located', 'limit', 'cursor']) expect(params).toContain(name);
+    const counties = (doc.paths['/counties']!.get!.parameters ?? []).map((p) => p.name);
+    for (const name of ['bbox', 'county', 'category', 'status', 'q', 'asOf', 'source', 'located']) expect(counties).toContain(name);
+    const roads = (doc.paths['/roads']!.get!.parameters ?? []).map((p) => p.name);
+    expect(roads).toEqual(expect.arrayContaining(['status', 'county', 'asOf', 'drawn']));
+
+    // each refusal the tests observe is documented on its route, with the Error schema
+    const refusals: [string, string, string[]][] = [
+      ['/sites', 'get', ['400']],
+      ['/sites', 'post', ['400', '413', '422']],
+      ['/sites/{id}', 'get', ['400', '404']],
+      ['/sites/{id}', 'patch', ['400', '404', '409', '413']],
+      ['/sites/{id}/events', 'post', ['400', '404', '409', '413', '422']],
+      ['/sites/{id}/location', 'put', ['400', '404', '413', '422']],
+      ['/counties', 'get', ['400']],
+      ['/roads', 'get', ['400']],
+      ['/roads', 'post', ['400', '413', '422']],
+      ['/roads/{id}', 'get', ['400', '404']],
+      ['/roads/{id}/events', 'post', ['400', '404', '409', '413', '422']],
+      ['/roads/{id}/geometry', 'put', ['400', '404', '413', '422']],
+      ['/tasks/{number}', 'get', ['400', '404']],
+    ];
+    for (const [path, method, statuses] of refusals) {
+      const responses = doc.paths[path]![method]!.responses;
+      for (const status of statuses) {
+        expect(responses, `${method} ${path} ${status}`).toHaveProperty(status);
+        expect(responses[status]!.content!['application/json']!.schema!.$ref).toBe('#/components/schemas/Error');
+      }
+    }
+    expect(doc.components?.schemas).toHaveProperty('Error');
+    expect(doc.components?.schemas).toHaveProperty('SiteFeature');
+    expect(doc.components?.schemas).toHaveProperty('NewSite');
+  });
+
+  it('documents request bodies for every write', () => {
+    for (const route of EXERCISED.filter((r) => !r.startsWith('GET '))) {
+      const [method, path] = route.split(' ') as [string, string];
+      expect(doc.paths[path]![method.toLowerCase()]!.requestBody, route).toBeTruthy();
+    }
+  });
+});
+
+describe('GET /api/docs', () => {
+  it('returns an HTML page listing every route', async () => {
+    const res = await h.get('/api/docs');
+    expect(res.status).toBe(200);
+    expect(res.contentType).toMatch(/text\/html/);
+    expect(res.text).toMatch(/^<!doctype html>/i);
+    expect(res.text).toContain('/api/openapi.json');
+    const listed = new Set([...res.text.matchAll(/<span class="m \w+">(\w+)<\/span> <code>\/api([^<]*)<\/code>/g)].map((m) => `${m[1]} ${m[2]!.replace(/:(\w+)/g, '{$1}')}`));
+    for (const route of EXERCISED) expect(listed, route).toContain(route);
+    expect(listed).toEqual(new Set(documented()));
+  });
+});
