@@ -27,5 +27,6 @@ export async function ensureWebBuild(root: string): Promise<void> {
   if (!webBuildIsStale(root)) return;
   console.log('building the web app (vite build)…');
   const { build } = await import('vite');
-  await build({ root, configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn' });
+  // vite.config.ts sets root: 'web'; passing `root` here would override it.
+  await build({ configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn' });
 }

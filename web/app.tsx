@@ -5,6 +5,7 @@ import { STATUS_CODES, OPEN_STATUSES, RESOLVED_STATUSES, type StatusCode } from 
 import type { CategoryCode } from '../domain/categories.ts';
 import { api, unwrap } from './api/client.ts';
 import { I18nContext, translate } from './i18n/i18n.tsx';
+import { countyLabel as countyName } from './i18n/code-labels.ts';
 import type { MessageKey } from './i18n/zh.ts';
 import type { CountyFeatureCollection } from './map/map-controller.ts';
 import { LayerPanel } from './components/LayerPanel.tsx';
@@ -17,7 +18,10 @@ import { useUrlState } from './state/use-url-state.ts';
 import { choroplethColors } from './map/choropleth.ts';
 import type { ClusterSite } from './worker/cluster-index.ts';
 
-type FlyTarget = { center: [number, number]; zoom: number } | { bounds: [number, number, number, number] } | null;
+type FlyTarget = { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number] } | null;
+
+/** On a phone the site detail is a sheet over the lower 60% of the map: keep the site above it. */
+const sheetPadding = () => (window.innerWidth <= 760 ? { bottom: Math.round(window.innerHeight * 0.6) } : undefined);
 
 export function App() {
   const [state, update] = useUrlState();
@@ -63,19 +67,24 @@ export function App() {
     if (!initialFit || !counties.data || !sites.data) return;
     setInitialFit(false);
     const site = state.site ? positions.get(state.site) : undefined;
-    if (site) setFlyTo({ center: site, zoom: 14 });
+    if (site) setFlyTo({ center: site, zoom: 14, padding: sheetPadding() });
     else setFlyTo({ bounds: bboxOf({ coordinates: counties.data.features.map((f) => (f.geometry as unknown as { coordinates: unknown }).coordinates) }) });
   }, [initialFit, counties.data, sites.data, positions, state.site]);
 
   const countyList = useMemo(() => counties.data?.features.map((f) => ({ code: f.properties.code, name: f.properties.name })) ?? [], [counties.data]);
   const countyGeo = useMemo(() => (counties.data ? (counties.data as unknown as CountyFeatureCollection) : null), [counties.data]);
-  const countyLabel = useCallback((feature: CountyFeatureCollection['features'][number]) => feature.properties.name, []);
+  const countyLabel = useCallback((feature: CountyFeatureCollection['features'][number]) => countyName(feature.properties.code, feature.properties.name, state.lang), [state.lang]);
+  // Legend and header count what the map can draw: located sites under the category and source filters.
   const statusCounts = useMemo(() => {
     const totals: Partial<Record<StatusCode, number>> = {};
-    for (const feature of counties.data?.features ?? [])
-      for (const [status, n] of Object.entries(feature.properties.byStatus)) totals[status as StatusCode] = (totals[status as StatusCode] ?? 0) + n;
+    const categories = state.categories.length ? new Set(state.categories) : null;
+    for (const site of clusterSites ?? []) {
+      if (categories && !categories.has(site.category)) continue;
+      if (state.source && site.source !== state.source) continue;
+      totals[site.status] = (totals[site.status] ?? 0) + 1;
+    }
     return totals;
-  }, [counties.data]);
+  }, [clusterSites, state.categories, state.source]);
   const choropleth = useMemo(() => (state.choropleth === 'none' || !counties.data ? null : choroplethColors(counties.data.features.map((f) => f.properties), state.choropleth, OPEN_STATUSES, RESOLVED_STATUSES)), [state.choropleth, counties.data]);
 
   const filters = useMemo(
@@ -87,7 +96,7 @@ export function App() {
 
   const openSite = (id: number, position: [number, number] | null) => {
     update({ site: id, road: null });
-    if (position) setFlyTo({ center: position, zoom: Math.max(14, state.zoom) });
+    if (position) setFlyTo({ center: position, zoom: Math.max(14, state.zoom), padding: sheetPadding() });
   };
 
   const pickCounty = (code: string | null) => {
@@ -110,7 +119,7 @@ export function App() {
     setMode({ kind: 'browse' });
   };
 
-  const loadError = config.error ?? counties.error ?? sites.error ?? roads.error;
+  const loadError = config.error ?? counties.error ?? sites.error ?? roads.error ?? unlocated.error;
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -137,8 +146,8 @@ export function App() {
         )}
         {loadError && (
           <div className="error-banner" role="alert">
-            {t('loadError', { message: loadError })}{' '}
-            <button type="button" onClick={() => [config, counties, sites, roads].forEach((l) => l.reload())}>
+            {t('loadError', { message: loadError === 'Failed to fetch' ? t('networkError') : loadError })}{' '}
+            <button type="button" onClick={() => [config, counties, sites, roads, unlocated].forEach((l) => l.reload())}>
               {t('retry')}
             </button>
           </div>
@@ -204,7 +213,7 @@ export function App() {
               }}
             />
             {(sites.loading || counties.loading) && <div className="loading" role="status">{t('loading')}</div>}
-            {!sites.loading && shown === 0 && <div className="empty" role="status">{t('empty')}</div>}
+            {sites.data && !sites.loading && shown === 0 && <div className="empty" role="status">{t('empty')}</div>}
             {mode.kind !== 'browse' && (
               <div className="mode-bar" role="status">
                 {mode.kind === 'place' ? t('placeClick') : t('drawRoadHint')}

@@ -22,7 +22,7 @@ export interface MapViewProps {
   basemap: OnlineBasemap | null;
   mode: 'browse' | 'place' | 'draw';
   /** Set to move the map (e.g. a search result); a new object each time. */
-  flyTo: { center: [number, number]; zoom: number } | { bounds: [number, number, number, number] } | null;
+  flyTo: { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number] } | null;
   handlers: Omit<MapHandlers, 'onClusterClick'>;
   onError: (message: string) => void;
 }
@@ -63,7 +63,10 @@ export function MapView(props: MapViewProps) {
       void refreshClusters();
     },
     onClusterClick: (county, clusterId, at) => {
-      void worker.current?.expansionZoom(county, clusterId, latest.current.filters).then((zoom) => controller.current?.flyTo(at, Math.min(zoom, 18)));
+      void worker.current
+        ?.expansionZoom(county, clusterId, latest.current.filters)
+        // At least one whole zoom level in, so the click visibly does something.
+        .then((zoom) => controller.current?.flyTo(at, Math.min(Math.max(zoom, (view.current?.zoom ?? 0) + 1), 18)));
     },
   };
 
@@ -111,7 +114,7 @@ export function MapView(props: MapViewProps) {
     const target = props.flyTo;
     if (!target || !controller.current) return;
     if ('bounds' in target) controller.current.fitBounds(target.bounds);
-    else controller.current.flyTo(target.center, target.zoom);
+    else controller.current.flyTo(target.center, target.zoom, target.padding);
   }, [props.flyTo]);
 
   return <div ref={container} className="map" data-testid="map" />;

@@ -3,6 +3,8 @@ import { useState } from 'react';
 import { api, unwrap } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
+const SEARCH_LIMIT = 20;
+
 interface Result {
   id: number;
   name: string;
@@ -21,7 +23,7 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
     if (!text) return setResults(null);
     try {
       setError(null);
-      const collection = await unwrap(api.api.sites.$get({ query: { q: text, limit: '20', ...(asOf ? { asOf } : {}) } }));
+      const collection = await unwrap(api.api.sites.$get({ query: { q: text, limit: String(SEARCH_LIMIT), ...(asOf ? { asOf } : {}) } }));
       const found = collection.features.map((f) => ({
         id: f.properties.id,
         name: f.properties.name,
@@ -56,7 +58,7 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
             <p className="muted">{t('searchNoResult', { q })}</p>
           ) : (
             <>
-              <p className="muted">{t('searchResults', { n: results.length })}</p>
+              <p className="muted">{t(results.length >= SEARCH_LIMIT ? 'searchResultsMore' : 'searchResults', { n: results.length })}</p>
               {results.map((result) => (
                 <button type="button" role="option" aria-selected="false" key={result.id} onClick={() => choose(result)}>
                   {result.name} <span className="muted">{result.countyName}</span>

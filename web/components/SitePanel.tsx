@@ -2,7 +2,7 @@
 import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import { api, unwrap } from '../api/client.ts';
-import { categoryLabel, sectorLabel, statusLabel } from '../i18n/code-labels.ts';
+import { categoryLabel, countyLabel, inspectionResultLabel, sectorLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { STATUS_COLORS } from '../map/colors.ts';
 import { useLoad } from '../state/use-data.ts';
@@ -39,7 +39,7 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey }: { siteId: num
               </>
             )}
             <dt>{t('county')}</dt>
-            <dd>{site.properties.countyName}</dd>
+            <dd>{countyLabel(site.properties.county, site.properties.countyName, lang)}</dd>
             {site.properties.townshipName && (
               <>
                 <dt>{t('township')}</dt>
@@ -120,7 +120,7 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey }: { siteId: num
             <ul className="inspections">
               {site.inspections.map((inspection) => (
                 <li key={inspection.id}>
-                  <time>{inspection.date}</time> {inspection.inspector} — {inspection.result}
+                  <time>{inspection.date}</time> {inspection.inspector} — {inspectionResultLabel(inspection.result, lang)}
                   {inspection.note && <div className="note">{inspection.note}</div>}
                 </li>
               ))}

@@ -47,7 +47,7 @@ export function UnlocatedList({ sites, roads, onOpen, onPlace, onDraw }: { sites
           <li key={`r${road.id}`}>
             <b>{road.roadName}</b>
             <div className="muted">
-              {[road.fromDesc, road.toDesc].filter(Boolean).join(' – ')} · {t('roadUndrawn')}
+              {[[road.fromDesc, road.toDesc].filter(Boolean).join(' – '), t('roadUndrawn')].filter(Boolean).join(' · ')}
             </div>
             <button type="button" className="small" onClick={() => onDraw(road.id)}>
               {t('drawRoad')}

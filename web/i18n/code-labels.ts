@@ -66,3 +66,19 @@ export const CATEGORY_GLYPH: Record<CategoryCode, string> = {
   construction_site: '工',
   dump_site: '垃',
 };
+
+const INSPECTION_RESULTS: Record<Language, Record<string, string>> = {
+  zh: { operating: '仍在生产经营', closed_as_recorded: '与记录一致（已关停）', relapsed: '死灰复燃', not_found: '未找到', other: '其他' },
+  en: { operating: 'Still operating', closed_as_recorded: 'Closed as recorded', relapsed: 'Relapsed', not_found: 'Not found', other: 'Other' },
+};
+export const inspectionResultLabel = (code: string, lang: Language) => INSPECTION_RESULTS[lang][code] ?? code;
+
+/** Official romanised names of Luohe's county-level units, for the English UI. */
+const COUNTY_EN: Record<string, string> = {
+  '411102': 'Yuanhui District',
+  '411103': 'Yancheng District',
+  '411104': 'Shaoling District',
+  '411121': 'Wuyang County',
+  '411122': 'Linying County',
+};
+export const countyLabel = (code: string, name: string, lang: Language) => (lang === 'en' ? (COUNTY_EN[code] ?? name) : name);

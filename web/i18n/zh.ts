@@ -6,6 +6,8 @@ export const zh = {
   languageLabel: '语言',
   loading: '加载中…',
   loadError: '数据加载失败：{message}',
+  networkError: '无法连接服务器，请检查网络后重试',
+  searchResultsMore: '显示前 {n} 个结果，请输入更具体的关键词',
   retry: '重试',
   empty: '当前筛选条件下没有点位',
   demoBanner: '含演示数据：标“演示”的记录为生成的示例，并非真实点位',

@@ -279,9 +279,9 @@ export class MapController {
     this.map.jumpTo(view);
   }
 
-  flyTo(center: [number, number], zoom: number) {
+  flyTo(center: [number, number], zoom: number, padding?: { bottom: number }) {
     this.pendingOrigin = 'app';
-    this.map.flyTo({ center, zoom, duration: 600 });
+    this.map.flyTo({ center, zoom, duration: 600, ...(padding ? { padding: { top: 0, left: 0, right: 0, ...padding } } : {}) });
   }
 
   fitBounds(bounds: LngLatBoundsLike) {
