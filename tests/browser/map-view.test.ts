@@ -1,0 +1,156 @@
+// The map as a person first sees it: offline basemap with county names, clusters whose counts add
+// up to the API's per-county totals, status layers that switch exactly their sites off, and
+// cluster markers that zoom in when clicked.
+import { describe, expect, it } from 'vitest';
+import { CATEGORY_LABELS } from '../../domain/categories.ts';
+import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
+import { sum, totalsByCounty, useMapDriver } from '../helpers/browser.ts';
+import type { CountyFeature } from '../helpers/app.ts';
+
+/** The whole city fits in the default view (zoom 8.9) of a 1280×800 window. */
+const WHOLE_CITY = '?v=113.88000,33.70000,8.90';
+
+function bboxOf(coordinates: unknown, box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity]) {
+  if (Array.isArray(coordinates) && typeof coordinates[0] === 'number') {
+    const [lon, lat] = coordinates as [number, number];
+    box[0] = Math.min(box[0], lon);
+    box[1] = Math.min(box[1], lat);
+    box[2] = Math.max(box[2], lon);
+    box[3] = Math.max(box[3], lat);
+  } else if (Array.isArray(coordinates)) for (const part of coordinates) bboxOf(part, box);
+  return box;
+}
+
+describe('the map on a desktop', () => {
+  const driver = useMapDriver({ viewport: { width: 1280, height: 800 } });
+
+  it('loads with no network beyond localhost and shows county names and clusters', async () => {
+    await driver.openMap();
+    await driver.waitForMapIdle();
+    const counties = await driver.api<{ features: CountyFeature[] }>('/api/counties');
+    const names = counties.features.map((f) => f.properties.name).sort();
+
+    expect(driver.offHost).toEqual([]);
+    expect(driver.localFailures).toEqual([]);
+    expect(driver.pageErrors).toEqual([]);
+    expect(await driver.countyPolygonsOnMap()).toBe(counties.features.length);
+    expect(await driver.renderedCountyLabels()).toEqual(names);
+    const markers = await driver.page.locator('.cluster-marker').count();
+    expect(markers).toBeGreaterThan(0);
+    const clusters = await driver.clusters();
+    expect(markers).toBe(clusters.filter((f) => f.properties.cluster).length);
+    await driver.screenshot('desktop-whole-city');
+
+    // The recorder itself works: an off-host request is blocked and listed.
+    const probe = await driver.page.evaluate(() => fetch('https://example.com/probe').then(() => 'loaded', () => 'blocked'));
+    expect(probe).toBe('blocked');
+    expect(driver.offHost).toEqual(['https://example.com/probe']);
+    driver.offHost.length = 0;
+  });
+
+  it.each([
+    ['no filters', ''],
+    ['a category filter', 'category=sand_yard,coal_point'],
+    ['an as-of date', 'asOf=2021-06-30'],
+  ])('at a whole-city view, cluster counts per county equal the API totals with %s', async (_label, query) => {
+    await driver.openMap(`${WHOLE_CITY}${query ? `&${query}` : ''}`);
+    const [west, south, east, north] = await driver.bounds();
+    const counties = await driver.api<{ features: CountyFeature[] }>('/api/counties');
+    const city = bboxOf(counties.features.map((f) => f.geometry.coordinates));
+    expect(west < city[0] && south < city[1] && east > city[2] && north > city[3], 'the view shows the whole city').toBe(true);
+
+    const expected = await driver.countyTotalsOnMap(query);
+    expect(await driver.locatedSitesByCounty(query)).toEqual(expected);
+    const drawn = await driver.clusterTotalsByCounty();
+    expect(drawn).toEqual(expected);
+    expect(sum(drawn)).toBeGreaterThan(0);
+  });
+
+  it('filters chosen in the panel reach the URL, the legend counts and the clusters', async () => {
+    await driver.openMap(WHOLE_CITY);
+    await driver.page.locator('.chip', { hasText: CATEGORY_LABELS.sand_yard }).click();
+    await expect.poll(() => driver.urlParams().get('category')).toBe('sand_yard');
+    const sandYards = await driver.countyTotalsOnMap('category=sand_yard');
+    await expect.poll(() => driver.clusterTotalsByCounty(), { timeout: 5_000 }).toEqual(sandYards);
+
+    await driver.page.locator('input[type=date]').fill('2020-12-31');
+    await expect.poll(() => driver.urlParams().get('asOf')).toBe('2020-12-31');
+    const query = 'category=sand_yard&asOf=2020-12-31';
+    const expected = await driver.countyTotalsOnMap(query);
+    expect(expected).not.toEqual(sandYards);
+    await expect.poll(() => driver.clusterTotalsByCounty(), { timeout: 5_000 }).toEqual(expected);
+
+    // The legend counts every site under these filters, located or not (/api/counties).
+    const counties = await driver.api<{ features: CountyFeature[] }>(`/api/counties?${query}`);
+    const byStatus = Object.fromEntries(STATUS_CODES.map((status) => [status, String(counties.features.reduce((n, f) => n + (f.properties.byStatus[status] ?? 0), 0))]));
+    const legend = Object.fromEntries(
+      await Promise.all(STATUS_CODES.map(async (status) => [status, await driver.page.locator(`.legend-item[data-status=${status}] .legend-count`).textContent()])),
+    );
+    expect(legend).toEqual(byStatus);
+  });
+
+  it('turning one status layer off removes exactly the sites in that status', async () => {
+    await driver.openMap(WHOLE_CITY);
+    const before = await driver.clusterTotalsByCounty();
+    const status: StatusCode = 'closed';
+    const removed = await driver.locatedSitesByCounty(`status=${status}`);
+    expect(sum(removed)).toBeGreaterThan(0);
+
+    const legend = driver.page.locator(`.legend-item[data-status=${status}]`);
+    await expect.poll(() => legend.getAttribute('aria-pressed')).toBe('true');
+    const renders = await driver.renders();
+    await legend.click();
+    const after = totalsByCounty(await driver.waitForClusters(renders));
+
+    expect(await legend.getAttribute('aria-pressed')).toBe('false');
+    expect(driver.urlParams().get('status')?.split(',')).toEqual(STATUS_CODES.filter((s) => s !== status));
+    const dropped = Object.fromEntries(Object.entries(before).map(([county, n]) => [county, n - (after[county] ?? 0)]).filter(([, n]) => n !== 0));
+    expect(dropped).toEqual(removed);
+    const index = STATUS_CODES.indexOf(status);
+    for (const feature of await driver.clusters()) {
+      expect(feature.properties.status).not.toBe(status);
+      expect(feature.properties.statusCounts[index]).toBe(0);
+    }
+
+    const again = await driver.renders();
+    await legend.click();
+    expect(totalsByCounty(await driver.waitForClusters(again))).toEqual(before);
+    expect(driver.urlParams().has('status')).toBe(false);
+  });
+
+  it('clicking a cluster marker zooms in until it splits, twice over', async () => {
+    await driver.openMap(WHOLE_CITY);
+    for (const round of [1, 2]) {
+      const zoomBefore = await driver.zoom();
+      const before = await driver.clusters();
+      const biggest = before.filter((f) => f.properties.cluster).reduce((a, b) => (b.properties.count > a.properties.count ? b : a));
+      const { county, count, clusterId } = biggest.properties;
+      expect(count, `round ${round}: a cluster to click`).toBeGreaterThan(1);
+
+      const renders = await driver.renders();
+      await driver.page.locator(`.cluster-marker[data-county="${county}"][data-count="${count}"]`).first().click();
+      await driver.page.waitForFunction((z) => {
+        const map = (window as unknown as { __sansan: { map: { getZoom(): number; isMoving(): boolean } } }).__sansan.map;
+        return map.getZoom() > z && !map.isMoving();
+      }, zoomBefore);
+      const after = await driver.waitForClusters(renders);
+      const zoomAfter = await driver.zoom();
+
+      expect(zoomAfter).toBeGreaterThan(zoomBefore);
+      expect(Number(driver.urlParams().get('v')?.split(',')[2])).toBeCloseTo(zoomAfter, 2);
+      // Split: that cluster is gone, and what took its place in the county is smaller.
+      const inCounty = after.filter((f) => f.properties.county === county);
+      expect(inCounty.some((f) => f.properties.cluster && f.properties.clusterId === clusterId)).toBe(false);
+      expect(inCounty.length).toBeGreaterThanOrEqual(2);
+      for (const feature of inCounty) expect(feature.properties.count).toBeLessThan(count);
+      expect(await driver.page.locator('.cluster-marker').count()).toBe(after.filter((f) => f.properties.cluster).length);
+    }
+    await driver.waitForMapIdle();
+    await driver.screenshot('desktop-zoomed-in');
+  });
+
+  it('sent no request beyond localhost during the whole session', () => {
+    expect(driver.offHost).toEqual([]);
+    expect(driver.pageErrors).toEqual([]);
+  });
+});

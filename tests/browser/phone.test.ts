@@ -1,0 +1,77 @@
+// On a phone (inspectors): the layer panel starts collapsed and the menu toggles it; a site's detail
+// opens as a sheet from the bottom; the map still clusters.
+import { describe, expect, it } from 'vitest';
+import { zh } from '../../web/i18n/zh.ts';
+import { useMapDriver } from '../helpers/browser.ts';
+import type { SiteCollection } from '../helpers/app.ts';
+
+const WIDTH = 390;
+const HEIGHT = 844;
+
+describe('on a phone (390×844)', () => {
+  const driver = useMapDriver({ viewport: { width: WIDTH, height: HEIGHT }, mobile: true });
+  const panel = () => driver.page.locator('nav.side');
+  const menu = () => driver.page.locator('.topbar .menu');
+
+  it('the layer panel starts collapsed and the menu button opens and closes it over the map', async () => {
+    await driver.openMap();
+    expect((await driver.clusters()).length).toBeGreaterThan(0);
+    expect(await panel().isVisible()).toBe(false);
+    expect(await menu().getAttribute('aria-expanded')).toBe('false');
+    const menuBox = (await menu().boundingBox())!;
+    expect(menuBox.height).toBeGreaterThanOrEqual(36);
+    await driver.waitForMapIdle();
+    await driver.screenshot('phone-map');
+
+    await menu().tap();
+    await expect.poll(() => panel().isVisible()).toBe(true);
+    expect(await menu().getAttribute('aria-expanded')).toBe('true');
+    const box = (await panel().boundingBox())!;
+    expect(box.x).toBe(0);
+    expect(box.width).toBeLessThanOrEqual(340);
+    // A drawer over the map, not beside it: the map keeps the full width.
+    expect((await driver.page.getByTestId('map').boundingBox())!.width).toBe(WIDTH);
+    // Big enough to tap: every legend switch is at least 36 px high.
+    const legendHeights = await driver.page.locator('.legend-item').evaluateAll((items) => items.map((item) => item.getBoundingClientRect().height));
+    expect(Math.min(...legendHeights)).toBeGreaterThanOrEqual(36);
+    await driver.screenshot('phone-panel-open');
+
+    await menu().tap();
+    await expect.poll(() => panel().isVisible()).toBe(false);
+    expect(await menu().getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('a site opens as a sheet from the bottom of the screen and closes again', async () => {
+    const site = (await driver.api<SiteCollection>('/api/sites?located=true&source=demo')).features[0]!;
+    await driver.openMap(`?site=${site.id}`);
+    const sheet = driver.page.getByTestId('site-detail');
+    await expect.poll(() => sheet.locator('h2').textContent()).toBe(site.properties.name);
+    const box = (await sheet.boundingBox())!;
+    expect(box.x).toBe(0);
+    expect(box.width).toBe(WIDTH);
+    expect(Math.abs(box.y + box.height - HEIGHT)).toBeLessThanOrEqual(1);
+    expect(box.height).toBeLessThanOrEqual(HEIGHT * 0.6);
+    expect(box.height).toBeGreaterThan(100);
+    await driver.waitForMapIdle();
+    await driver.screenshot('phone-site-detail');
+
+    await sheet.getByRole('button', { name: zh.close }).tap();
+    await expect.poll(() => sheet.count()).toBe(0);
+    expect(driver.urlParams().has('site')).toBe(false);
+  });
+
+  it('sent no request beyond localhost during the whole session', () => {
+    expect(driver.offHost).toEqual([]);
+    expect(driver.pageErrors).toEqual([]);
+  });
+
+  it('a site opened by a link on a phone is visible above its detail sheet', async () => {
+    const site = (await driver.api<SiteCollection>('/api/sites?located=true&source=demo')).features[0]!;
+    await driver.openMap(`?site=${site.id}`);
+    await driver.waitForMapIdle();
+    const sheet = (await driver.page.getByTestId('site-detail').boundingBox())!;
+    const pixel = await driver.pixelOf(site.geometry!.coordinates);
+    expect(pixel.y).toBeLessThan(sheet.y);
+    expect(pixel.canvasOnTop).toBe(true);
+  });
+});
