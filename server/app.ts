@@ -7,6 +7,7 @@ import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
 import { countyRoutes } from './routes/counties.ts';
 import { configRoutes } from './routes/config.ts';
+import { siegeRoutes } from './routes/analysis-siege.ts';
 import { renderApiDocs } from './routes/api-docs.ts';
 import { roadRoutes } from './routes/roads.ts';
 import { Health } from './routes/schemas.ts';
@@ -66,7 +67,8 @@ export function createApp(ctx: AppContext) {
     .route('/', countyRoutes(ctx))
     .route('/', roadRoutes(ctx))
     .route('/', taskRoutes(ctx))
-    .route('/', configRoutes(ctx));
+    .route('/', configRoutes(ctx))
+    .route('/', siegeRoutes(ctx));
 
   api.doc31('/openapi.json', { ...API_INFO, servers: [{ url: '/api' }] });
   api.get('/docs', (c) => c.html(renderApiDocs(api.getOpenAPI31Document({ ...API_INFO, servers: [{ url: '/api' }] }))));

@@ -22,6 +22,10 @@ const EXERCISED = [
   'PUT /roads/{id}/geometry',
   'GET /tasks',
   'GET /tasks/{number}',
+  'GET /config',
+  'GET /analysis/cores',
+  'POST /analysis/cores',
+  'GET /analysis/siege',
 ];
 
 interface OpenApiDoc {

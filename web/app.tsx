@@ -13,6 +13,8 @@ import { MapView } from './components/MapView.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SitePanel } from './components/SitePanel.tsx';
 import { UnlocatedList } from './components/UnlocatedList.tsx';
+import { SiegePanel, type SelectedCell } from './components/SiegePanel.tsx';
+import { useSiege } from './state/use-siege.ts';
 import { useLoad } from './state/use-data.ts';
 import { useUrlState } from './state/use-url-state.ts';
 import { choroplethColors } from './map/choropleth.ts';
@@ -28,7 +30,10 @@ export function App() {
   const i18n = useMemo(() => ({ lang: state.lang, t: (key: MessageKey, params?: Record<string, string | number>) => translate(state.lang, key, params) }), [state.lang]);
   const { t } = i18n;
   const [panelOpen, setPanelOpen] = useState(() => window.innerWidth > 760);
-  const [mode, setMode] = useState<{ kind: 'browse' } | { kind: 'place'; siteId: number } | { kind: 'draw'; roadId: number }>({ kind: 'browse' });
+  const [mode, setMode] = useState<{ kind: 'browse' } | { kind: 'place'; siteId: number } | { kind: 'draw'; roadId: number } | { kind: 'drawCore' }>({ kind: 'browse' });
+  const [coreRing, setCoreRing] = useState<[number, number][] | null>(null);
+  const [coreName, setCoreName] = useState('');
+  const [cell, setCell] = useState<SelectedCell | null>(null);
   const [pending, setPending] = useState<[number, number] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -40,6 +45,7 @@ export function App() {
   const asOfQuery = state.asOf ? { asOf: state.asOf } : {};
   const filterQuery = { ...asOfQuery, ...(state.categories.length ? { category: state.categories.join(',') } : {}), ...(state.source ? { source: state.source } : {}) };
 
+  const siege = useSiege(state.panel === 'siege', state.core, state.asOf, dataVersion);
   const config = useLoad('config', () => unwrap(api.api.config.$get()));
   const counties = useLoad(`counties:${JSON.stringify(filterQuery)}:${dataVersion}`, () => unwrap(api.api.counties.$get({ query: filterQuery })));
   const sites = useLoad(`sites:${state.asOf}:${dataVersion}`, () => unwrap(api.api.sites.$get({ query: { ...asOfQuery, located: 'true' } })));
@@ -119,6 +125,19 @@ export function App() {
     setMode({ kind: 'browse' });
   };
 
+  const saveCore = async () => {
+    if (!coreRing || !coreName.trim()) return;
+    try {
+      const saved = await unwrap(api.api.analysis.cores.$post({ json: { name: coreName.trim(), geometry: { type: 'Polygon', coordinates: [coreRing] } } }));
+      update({ core: saved.properties.id });
+      setDataVersion((v) => v + 1);
+      setCoreRing(null);
+      setCoreName('');
+    } catch (caught) {
+      setError((caught as Error).message);
+    }
+  };
+
   const loadError = config.error ?? counties.error ?? sites.error ?? roads.error ?? unlocated.error;
 
   return (
@@ -164,6 +183,18 @@ export function App() {
         )}
         <main className="layout">
           <nav className="side" aria-label={t('layers')}>
+            <div className="tabs" role="tablist">
+              {(['layers', 'siege'] as const).map((panel) => (
+                <button key={panel} type="button" role="tab" aria-selected={state.panel === panel} className={state.panel === panel ? 'on' : ''} onClick={() => update({ panel })}>
+                  {panel === 'layers' ? t('panelLayers') : t('panelSiege')}
+                </button>
+              ))}
+            </div>
+            {state.panel === 'siege' && (
+              <SiegePanel siege={siege} core={state.core} onCore={(core) => update({ core })} onDrawCore={() => setMode({ kind: 'drawCore' })} cell={cell} onOpenSite={(id) => openSite(id, positions.get(id) ?? null)} />
+            )}
+            {state.panel === 'layers' && (
+            <>
             <LayerPanel
               state={state}
               update={(patch) => ('county' in patch ? pickCounty(patch.county ?? null) : update(patch))}
@@ -179,6 +210,8 @@ export function App() {
               onPlace={(id) => setMode({ kind: 'place', siteId: id })}
               onDraw={(id) => setMode({ kind: 'draw', roadId: id })}
             />
+            </>
+            )}
           </nav>
           <div className="map-wrap">
             <MapView
@@ -195,6 +228,7 @@ export function App() {
               selected={state.site ? (positions.get(state.site) ?? null) : pending}
               basemap={basemap}
               mode={mode.kind}
+              siege={state.panel === 'siege' ? siege.layer : null}
               flyTo={flyTo}
               onError={setError}
               handlers={{
@@ -210,13 +244,26 @@ export function App() {
                   setMode({ kind: 'browse' });
                 },
                 clusterTitle: (n) => t('clusterTitle', { n }),
+                onCellClick: (clicked) => setCell(clicked),
+                onCoreDrawn: (ring) => setCoreRing(ring),
               }}
             />
             {(sites.loading || counties.loading) && <div className="loading" role="status">{t('loading')}</div>}
+            {coreRing && (
+              <form className="mode-bar" onSubmit={(e) => { e.preventDefault(); void saveCore(); }}>
+                <label>
+                  {t('siegeCoreName')} <input autoFocus required value={coreName} onChange={(e) => setCoreName(e.target.value)} />
+                </label>
+                <button type="submit">{t('confirm')}</button>
+                <button type="button" onClick={() => setCoreRing(null)}>
+                  {t('cancel')}
+                </button>
+              </form>
+            )}
             {sites.data && !sites.loading && shown === 0 && <div className="empty" role="status">{t('empty')}</div>}
             {mode.kind !== 'browse' && (
               <div className="mode-bar" role="status">
-                {mode.kind === 'place' ? t('placeClick') : t('drawRoadHint')}
+                {mode.kind === 'place' ? t('placeClick') : mode.kind === 'drawCore' ? t('siegeDrawHint') : t('drawRoadHint')}
                 {pending && mode.kind === 'place' && (
                   <>
                     <span>{t('placeConfirm', { lon: pending[0].toFixed(5), lat: pending[1].toFixed(5) })}</span>

@@ -7,10 +7,14 @@
 // - Otherwise d = geodesic distance to the core's boundary in km (all rings, holes too) and the
 //   site goes to band k ≥ 1 when bandsKm[k-1] ≤ d < bandsKm[k]; the last band is closed,
 //   bandsKm[n-1] ≤ d ≤ bandsKm[n]; beyond it the site is unassigned. Each site gets exactly one band.
-// - Sector: turf.bearing from the core's area centroid, normalised to [0, 360); sector 0 is centred
-//   on north, numbered clockwise; a bearing on a sector edge goes to the clockwise sector.
+// - Sector: the bearing from the core's area centroid (turf.bearing's formula, inlined for speed and
+//   tested equal), normalised to [0, 360); sector 0 is centred on north, numbered clockwise; a
+//   bearing exactly on a sector edge goes to the clockwise sector. Inside-core sites have no sector.
+// - Near: outside the core with d ≤ nearKm (whatever the band edges); occupancy and the near density
+//   use these. If nearKm reaches past the last edge, such a site counts as near but sits in no cell.
 import { booleanPointInPolygon } from '@turf/turf';
 import type { CategoryCode } from '../../domain/categories.ts';
+import { geometryBbox } from './locate-county.ts';
 import { siegeGeometry } from './siege-cells.ts';
 import { describeSiege } from './siege-definitions.ts';
 import { boundarySegments, compassBearing, distanceToBoundaryKm, sectorOf } from './siege-distance.ts';
@@ -36,6 +40,8 @@ export {
   MAX_SECTORS,
   SIEGE_GONE_STATUSES,
   SiegeOptionError,
+  // Validates and fills options without building any cells: cheap check of a drawn core.
+  resolveSiegeOptions,
 } from './siege-options.ts';
 export type * from './siege-types.ts';
 
@@ -43,22 +49,6 @@ function emptyByCategory(categories: readonly CategoryCode[]): Partial<Record<Ca
   const counts: Partial<Record<CategoryCode, number>> = {};
   for (const category of categories) counts[category] = 0;
   return counts;
-}
-
-function geometryBbox(geometry: SiegeOptions['core']['geometry']): [number, number, number, number] {
-  let minLon = Infinity;
-  let minLat = Infinity;
-  let maxLon = -Infinity;
-  let maxLat = -Infinity;
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  for (const polygon of polygons)
-    for (const [lon, lat] of polygon[0]!) {
-      minLon = Math.min(minLon, lon!);
-      minLat = Math.min(minLat, lat!);
-      maxLon = Math.max(maxLon, lon!);
-      maxLat = Math.max(maxLat, lat!);
-    }
-  return [minLon, minLat, maxLon, maxLat];
 }
 
 export function analyzeSiege(sites: readonly SiegeSite[], options: SiegeOptions): SiegeResult {
@@ -112,7 +102,6 @@ export function analyzeSiege(sites: readonly SiegeSite[], options: SiegeOptions)
         nearSites++;
         nearCountBySector[sector]!++;
       }
-      // nearKm may reach past the last edge: such a site counts as near but sits in no cell.
       if (distanceKm > lastEdge) {
         unassigned++;
         continue;

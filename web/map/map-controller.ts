@@ -8,7 +8,7 @@ import type { ClusterFeature } from '../worker/cluster-index.ts';
 import { addCategoryIcons } from './category-icons.ts';
 import { clusterElement } from './cluster-marker.ts';
 import { ROAD_STATUS_COLORS, STATUS_COLORS } from './colors.ts';
-import { LOCAL_IDEOGRAPH_FONTS, offlineStyle, type OnlineBasemap } from './basemap-style.ts';
+import { FONT_STACK, LOCAL_IDEOGRAPH_FONTS, offlineStyle, type OnlineBasemap } from './basemap-style.ts';
 
 export interface MapView {
   center: [number, number];
@@ -28,6 +28,8 @@ export interface MapHandlers {
   onRoadClick(roadId: number): void;
   onMapClick(at: [number, number]): void;
   onRoadDrawn(line: [number, number][]): void;
+  onCoreDrawn(ring: [number, number][]): void;
+  onCellClick(cell: { band: number; sector: number | null; siteIds: number[] }): void;
   clusterTitle(count: number): string;
 }
 
@@ -49,7 +51,7 @@ export class MapController {
   private counties: CountyFeatureCollection | null = null;
   private styleReady: Promise<void>;
   private pendingOrigin: 'app' | null = null;
-  private mode: 'browse' | 'place' | 'draw' = 'browse';
+  private mode: 'browse' | 'place' | 'draw' | 'drawCore' = 'browse';
   private drawing: [number, number][] = [];
 
   constructor(container: HTMLElement, private readonly handlers: { current: MapHandlers }, view: MapView) {
@@ -73,7 +75,7 @@ export class MapController {
     this.map.on('moveend', () => this.emitView());
     this.map.on('click', (event) => this.onClick(event));
     this.map.on('dblclick', (event) => {
-      if (this.mode !== 'draw') return;
+      if (this.mode !== 'draw' && this.mode !== 'drawCore') return;
       event.preventDefault();
       this.finishDrawing();
     });
@@ -93,6 +95,26 @@ export class MapController {
   private addDataLayers() {
     const map = this.map;
     addCategoryIcons(map);
+    map.addSource('siege-cells', { type: 'geojson', data: EMPTY });
+    map.addSource('siege-core', { type: 'geojson', data: EMPTY });
+    map.addLayer({
+      id: 'siege-cells',
+      type: 'fill',
+      source: 'siege-cells',
+      paint: {
+        'fill-color': ['interpolate', ['linear'], ['get', 'shade'], 0, '#fff7ec', 0.25, '#fdd49e', 0.5, '#fc8d59', 0.75, '#d7301f', 1, '#7f0000'],
+        'fill-opacity': ['case', ['==', ['get', 'count'], 0], 0.08, 0.55],
+      },
+    });
+    map.addLayer({ id: 'siege-cell-lines', type: 'line', source: 'siege-cells', paint: { 'line-color': '#7f0000', 'line-width': 0.6, 'line-opacity': 0.5 } });
+    map.addLayer({ id: 'siege-core', type: 'line', source: 'siege-core', paint: { 'line-color': '#123b63', 'line-width': 2.5, 'line-dasharray': [4, 2] } });
+    map.addLayer({
+      id: 'siege-core-label',
+      type: 'symbol',
+      source: 'siege-core',
+      layout: { 'text-field': ['get', 'label'], 'text-font': FONT_STACK, 'text-size': 13, 'symbol-placement': 'line', 'text-allow-overlap': false },
+      paint: { 'text-color': '#123b63', 'text-halo-color': '#fff', 'text-halo-width': 1.5 },
+    });
     map.addSource('roads', { type: 'geojson', data: EMPTY });
     map.addSource('sites', { type: 'geojson', data: EMPTY });
     map.addSource('selected', { type: 'geojson', data: EMPTY });
@@ -159,7 +181,7 @@ export class MapController {
   private onClick(event: MapMouseEvent) {
     const at: [number, number] = [event.lngLat.lng, event.lngLat.lat];
     if (this.mode === 'place') return this.handlers.current.onMapClick(at);
-    if (this.mode === 'draw') {
+    if (this.mode === 'draw' || this.mode === 'drawCore') {
       this.drawing.push(at);
       this.setSource('drawing', { type: 'FeatureCollection', features: this.drawing.length > 1 ? [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: this.drawing } }] : [] });
       return;
@@ -168,6 +190,13 @@ export class MapController {
     if (site) return this.handlers.current.onSiteClick(Number(site.properties.siteId));
     const road = this.map.queryRenderedFeatures(event.point, { layers: ['roads'] })[0];
     if (road) return this.handlers.current.onRoadClick(Number(road.properties.id));
+    const cell = this.map.getLayer('siege-cells') ? this.map.queryRenderedFeatures(event.point, { layers: ['siege-cells'] })[0] : undefined;
+    if (cell)
+      this.handlers.current.onCellClick({
+        band: Number(cell.properties.band),
+        sector: cell.properties.sector === null || cell.properties.sector === undefined || cell.properties.sector === 'null' ? null : Number(cell.properties.sector),
+        siteIds: JSON.parse(String(cell.properties.siteIds ?? '[]')) as number[],
+      });
   }
 
   private setSource(id: string, data: FeatureCollection) {
@@ -271,6 +300,12 @@ export class MapController {
     });
   }
 
+  /** The siege cells (shaded by density, 0..1 in `shade`) and the core outline; null hides them. */
+  setSiege(cells: FeatureCollection | null, core: FeatureCollection | null) {
+    if (this.changed('siegeCells', cells)) void this.styleReady.then(() => this.setSource('siege-cells', cells ?? EMPTY));
+    if (this.changed('siegeCore', core)) void this.styleReady.then(() => this.setSource('siege-core', core ?? EMPTY));
+  }
+
   /** Moves the view for the app (not echoed back as a user move). */
   jumpTo(view: Partial<MapView>) {
     const center = this.map.getCenter();
@@ -289,19 +324,22 @@ export class MapController {
     this.map.fitBounds(bounds, { padding: 40, duration: 500 });
   }
 
-  setMode(mode: 'browse' | 'place' | 'draw') {
+  setMode(mode: 'browse' | 'place' | 'draw' | 'drawCore') {
     this.mode = mode;
     this.drawing = [];
     this.setSource('drawing', EMPTY);
     this.map.getCanvas().style.cursor = mode === 'browse' ? '' : 'crosshair';
-    if (mode === 'draw') this.map.doubleClickZoom.disable();
+    if (mode === 'draw' || mode === 'drawCore') this.map.doubleClickZoom.disable();
     else this.map.doubleClickZoom.enable();
   }
 
   private finishDrawing() {
-    const line = this.drawing;
+    // A double-click also fires two clicks: drop the repeated last vertex.
+    const line = this.drawing.filter((p, i, all) => i === 0 || p[0] !== all[i - 1]![0] || p[1] !== all[i - 1]![1]);
+    const polygon = this.mode === 'drawCore';
     this.setMode('browse');
-    if (line.length >= 2) this.handlers.current.onRoadDrawn(line);
+    if (polygon && line.length >= 3) this.handlers.current.onCoreDrawn([...line, line[0]!]);
+    else if (!polygon && line.length >= 2) this.handlers.current.onRoadDrawn(line);
   }
 
   remove() {

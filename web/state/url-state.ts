@@ -21,6 +21,9 @@ export interface UrlState {
   choropleth: Choropleth;
   lang: Language;
   basemap: string | null;
+  /** Which side panel shows: layers, or the industrial-siege analysis with its core. */
+  panel: 'layers' | 'siege';
+  core: string;
 }
 
 /** Luohe's government seat and a zoom that shows the whole city. */
@@ -38,6 +41,8 @@ export const DEFAULT_STATE: UrlState = {
   choropleth: 'none',
   lang: 'zh',
   basemap: null,
+  panel: 'layers',
+  core: 'default',
 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -69,6 +74,9 @@ export function parseUrlState(search: string): UrlState {
   if (choropleth === 'density' || choropleth === 'closed') state.choropleth = choropleth;
   if (params.get('lang') === 'en') state.lang = 'en';
   state.basemap = params.get('basemap');
+  if (params.get('panel') === 'siege') state.panel = 'siege';
+  const core = params.get('core');
+  if (core && /^(default|\d+)$/.test(core)) state.core = core;
   return state;
 }
 
@@ -86,5 +94,7 @@ export function serializeUrlState(state: UrlState): string {
   if (state.choropleth !== 'none') params.set('choropleth', state.choropleth);
   if (state.lang !== 'zh') params.set('lang', state.lang);
   if (state.basemap) params.set('basemap', state.basemap);
+  if (state.panel !== 'layers') params.set('panel', state.panel);
+  if (state.core !== 'default') params.set('core', state.core);
   return `?${params.toString()}`;
 }

@@ -1,0 +1,229 @@
+// /api/analysis/siege (工业围城): distance bands round the urban core crossed with compass sectors,
+// counting industrial sites; and /api/analysis/cores, the cores planners draw and save.
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { TypedResponse } from 'hono';
+import type { JSONParsed } from 'hono/utils/types';
+import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
+import type { AppContext } from '../context.ts';
+import { badRequest } from '../errors.ts';
+import { analyzeSiege, compareSiege, resolveSiegeOptions, SiegeOptionError, type SiegeResult } from '../geo/analyze-siege.ts';
+import { analysisSites } from '../store/analysis-sites.ts';
+import { getCore, listCores, saveCore, type CoreFeature } from '../store/core-store.ts';
+import { parseBool, parseCategories, parseDate, splitList } from './query-params.ts';
+import { errorResponses, jsonContent as json } from './schemas.ts';
+import { validationHook } from './validation.ts';
+
+const number = (parameter: string, value: string | undefined, integer = false): number | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
+    throw badRequest('bad_parameter', `${parameter}: "${value}" is not ${integer ? 'a whole number' : 'a number'}`, { parameter });
+  return n;
+};
+
+const Position = z.tuple([z.number(), z.number()]);
+const PolygonGeometry = z
+  .object({
+    type: z.enum(['Polygon', 'MultiPolygon']),
+    coordinates: z.array(z.array(z.unknown())).min(1),
+  })
+  .openapi('CoreGeometry', { description: 'A GeoJSON Polygon or MultiPolygon in WGS84.' });
+
+const CoreProperties = z.object({
+  id: z.string(),
+  name: z.string(),
+  isDefault: z.boolean(),
+  note: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string().nullable(),
+});
+const Core = z.object({ type: z.literal('Feature'), geometry: z.record(z.string(), z.unknown()), properties: CoreProperties }).openapi('UrbanCore');
+
+const Placement = z.object({
+  id: z.number().int(),
+  name: z.string().nullable(),
+  category: z.enum(CATEGORY_CODES),
+  status: z.string(),
+  band: z.number().int(),
+  sector: z.number().int().nullable(),
+  distanceKm: z.number(),
+  bearing: z.number().nullable(),
+});
+
+const CellProperties = z.object({
+  band: z.number().int().openapi({ description: '0 = inside the core; k = the ring [bands[k-1], bands[k]) km from its boundary (the last ring closed).' }),
+  inside: z.boolean(),
+  bandFromKm: z.number(),
+  bandToKm: z.number(),
+  sector: z.number().int().nullable().openapi({ description: 'Compass sector from the core centroid, 0 centred on north, clockwise; null inside the core.' }),
+  bearingFrom: z.number().nullable(),
+  bearingTo: z.number().nullable(),
+  areaKm2: z.number(),
+  count: z.number().int(),
+  byCategory: z.record(z.string(), z.number().int()),
+  density: z.number().openapi({ description: 'Sites per km².' }),
+  siteIds: z.array(z.number().int()),
+});
+
+const Definition = z.object({ zh: z.string(), en: z.string() });
+
+const SiegeAnalysis = z
+  .object({
+    core: z.object({ id: z.string(), name: z.string().nullable(), isDefault: z.boolean(), centroid: Position, areaKm2: z.number() }),
+    asOf: z.string().nullable(),
+    options: z.object({ bandsKm: z.array(z.number()), sectors: z.number().int(), categories: z.array(z.string()), openOnly: z.boolean(), minSites: z.number().int(), nearKm: z.number() }),
+    cells: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.object({ type: z.literal('Feature'), geometry: z.record(z.string(), z.unknown()), properties: CellProperties })) }),
+    summary: z.object({
+      sites: z.number().int(),
+      insideCore: z.number().int(),
+      occupancy: z.number(),
+      occupiedSectors: z.number().int(),
+      sectors: z.number().int(),
+      nearCountBySector: z.array(z.number().int()),
+      nearSites: z.number().int(),
+      nearAreaKm2: z.number(),
+      nearDensity: z.number(),
+      farSites: z.number().int(),
+      farAreaKm2: z.number(),
+      farDensity: z.number(),
+      densityRatio: z.number().nullable(),
+      concretePlantsNearCore: z.array(z.object({ id: z.number().int(), name: z.string().nullable(), distanceKm: z.number() })),
+    }),
+    definitions: z.record(z.string(), Definition).openapi({ description: 'One sentence per figure, in Chinese and English.' }),
+    unassigned: z.number().int(),
+    placements: z.array(Placement),
+    comparison: z
+      .object({
+        compareTo: z.string(),
+        cells: z.array(z.object({ band: z.number().int(), sector: z.number().int().nullable(), before: z.number().int(), after: z.number().int(), change: z.number().int() })),
+        sitesBefore: z.number().int(),
+        sitesAfter: z.number().int(),
+        occupancyBefore: z.number(),
+        occupancyAfter: z.number(),
+        closedOrMovedAway: z.array(Placement),
+        appeared: z.array(Placement),
+      })
+      .nullable()
+      .openapi({ description: 'With compareTo: the analysis on compareTo is "before", on asOf (or now) "after".' }),
+  })
+  .openapi('SiegeAnalysis');
+
+const SiegeQuery = z.object({
+  core: z.string().optional().openapi({ description: '"default" (a 6 km circle round the city government seat) or the id of a saved core.', example: 'default' }),
+  bands: z.string().optional().openapi({ description: 'Band edges in km from the core boundary, strictly increasing from 0.', example: '0,2,5,10,20' }),
+  sectors: z.string().optional().openapi({ description: 'Compass sectors, 1–64.', example: '16' }),
+  categories: z.string().optional().openapi({ description: 'Categories counted; default the industrial ones.', example: 'sand_yard,concrete_plant' }),
+  openOnly: z.string().optional().openapi({ description: 'Default true: closed, verified and relocated sites are left out.' }),
+  minSites: z.string().optional().openapi({ description: 'Sites a sector needs within nearKm to count as occupied; default 1.' }),
+  nearKm: z.string().optional().openapi({ description: 'Reach of "near the core" in km from its boundary; default 5.' }),
+  asOf: z.string().optional().openapi({ description: 'YYYY-MM-DD: sites in their status on that date.' }),
+  compareTo: z.string().optional().openapi({ description: 'YYYY-MM-DD: a second date to compare with.' }),
+  format: z.enum(['json', 'geojson', 'csv']).optional().openapi({ description: 'json (default); geojson: the cells only, as a download; csv: the cell table.' }),
+});
+
+function run(ctx: AppContext, core: CoreFeature, query: z.infer<typeof SiegeQuery>, asOf: string | undefined): SiegeResult {
+  const bands = splitList(query.bands)?.map((edge) => number('bands', edge)!);
+  const sites = analysisSites(ctx.db, { asOf }).map((site) => ({ ...site, name: site.name }));
+  try {
+    return analyzeSiege(sites, {
+      core,
+      bandsKm: bands,
+      sectors: number('sectors', query.sectors, true),
+      categories: parseCategories(query.categories) as CategoryCode[] | undefined,
+      openOnly: parseBool('openOnly', query.openOnly),
+      minSites: number('minSites', query.minSites, true),
+      nearKm: number('nearKm', query.nearKm),
+    });
+  } catch (error) {
+    if (error instanceof SiegeOptionError) throw badRequest('bad_parameter', error.message, { parameter: error.parameter });
+    throw error;
+  }
+}
+
+const csvCell = (value: unknown) => {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+function siegeCsv(result: SiegeResult, coreName: string): string {
+  const categories = result.options.categories;
+  const header = ['band', 'from_km', 'to_km', 'sector', 'bearing_from', 'bearing_to', 'area_km2', 'count', 'density_per_km2', ...categories];
+  const rows = result.cells.features.map(({ properties: p }) => [
+    p.inside ? 'core' : p.band, p.bandFromKm, p.bandToKm, p.sector, p.bearingFrom, p.bearingTo, p.areaKm2.toFixed(3), p.count, p.density.toFixed(4),
+    ...categories.map((category) => p.byCategory[category as CategoryCode] ?? 0),
+  ]);
+  // A BOM so Excel and WPS open the Chinese core name as UTF-8.
+  return `\uFEFF# ${coreName}\n${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
+}
+
+export function siegeRoutes(ctx: AppContext) {
+  return new OpenAPIHono({ defaultHook: validationHook })
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/analysis/cores',
+        tags: ['analysis'],
+        summary: 'Urban cores: the default 6 km circle and the ones planners saved',
+        responses: { 200: json(z.object({ type: z.literal('FeatureCollection'), features: z.array(Core) }), 'The cores, default first.') },
+      }),
+      (c) => c.json({ type: 'FeatureCollection' as const, features: listCores(ctx.db) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/analysis/cores',
+        tags: ['analysis'],
+        summary: 'Save an urban core drawn on the map',
+        request: {
+          body: {
+            required: true,
+            content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100), geometry: PolygonGeometry, note: z.string().max(2000).nullish(), actor: z.string().max(100).optional() }).strict().openapi('NewUrbanCore') } },
+          },
+        },
+        responses: { 201: json(Core, 'The saved core.'), ...errorResponses(400, 409, 413, 415) },
+      }),
+      (c) => {
+        const body = c.req.valid('json');
+        const feature = { type: 'Feature' as const, properties: {}, geometry: body.geometry as CoreFeature['geometry'] };
+        try {
+          resolveSiegeOptions({ core: feature });
+        } catch (error) {
+          if (error instanceof SiegeOptionError) throw badRequest('bad_field', `geometry: ${error.message.replace(/^core: /, '')}`, { field: 'geometry' });
+          throw error;
+        }
+        return c.json(saveCore(ctx.db, { name: body.name, geometry: feature.geometry, note: body.note, actor: body.actor ?? 'api' }), 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/analysis/siege',
+        tags: ['analysis'],
+        summary: 'Industrial siege (工业围城): industrial sites by distance band and compass sector round the urban core',
+        description:
+          'Occupancy: the share of sectors holding at least minSites counted sites outside the core within nearKm of its boundary. Density ratio: sites per km² in the bands up to nearKm divided by sites per km² in the farthest band. Concrete plants near the core: concrete plants inside the core or within 2 km of its boundary. Every result names the core it used.',
+        request: { query: SiegeQuery },
+        responses: { 200: json(SiegeAnalysis, 'The cells and the summary figures.'), ...errorResponses(400, 404) },
+      }),
+      (c) => {
+        const query = c.req.valid('query');
+        const asOf = parseDate('asOf', query.asOf);
+        const compareTo = parseDate('compareTo', query.compareTo);
+        const core = getCore(ctx.db, query.core ?? 'default');
+        const result = run(ctx, core, query, asOf);
+        // Downloads: the cells as GeoJSON, the cell table as CSV (the typed client uses the JSON form).
+        if (query.format === 'geojson' || query.format === 'csv') {
+          const geojson = query.format === 'geojson';
+          const body = geojson ? JSON.stringify({ type: 'FeatureCollection', name: core.properties.name, features: result.cells.features }) : siegeCsv(result, core.properties.name);
+          return new Response(body, {
+            headers: {
+              'content-type': geojson ? 'application/geo+json; charset=utf-8' : 'text/csv; charset=utf-8',
+              'content-disposition': `attachment; filename="siege-cells-${asOf ?? 'now'}.${query.format}"`,
+            },
+          }) as unknown as TypedResponse<JSONParsed<z.infer<typeof SiegeAnalysis>>, 200, 'json'>;
+        }
+        const comparison = compareTo ? { compareTo, ...compareSiege(run(ctx, core, query, compareTo), result) } : null;
+        return c.json({ ...result, core: { ...result.core, id: core.properties.id, name: core.properties.name, isDefault: core.properties.isDefault }, asOf: asOf ?? null, comparison }, 200);
+      },
+    );
+}

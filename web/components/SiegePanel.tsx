@@ -1,0 +1,161 @@
+// 工业围城 analysis: the core, the bands and sectors, the summary figures with their one-sentence
+// definitions, a radial chart, the sites of a clicked cell, and downloads of the cells.
+import type { CategoryCode } from '../../domain/categories.ts';
+import { categoryLabel } from '../i18n/code-labels.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import type { useSiege } from '../state/use-siege.ts';
+import { SiegeChart } from './SiegeChart.tsx';
+
+type Siege = ReturnType<typeof useSiege>;
+
+export interface SelectedCell {
+  band: number;
+  sector: number | null;
+  siteIds: number[];
+}
+
+const percent = (n: number) => `${Math.round(n * 1000) / 10}%`;
+const fixed = (n: number | null, digits = 3) => (n === null ? '—' : n.toFixed(digits));
+
+export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }: { siege: Siege; core: string; onCore: (id: string) => void; onDrawCore: () => void; cell: SelectedCell | null; onOpenSite: (id: number) => void }) {
+  const { t, lang } = useI18n();
+  const { params, setParams, result, cores } = siege;
+  const data = result.data;
+  const definition = (key: string) => data?.definitions[key]?.[lang] ?? '';
+  const names = new Map(data?.placements.map((p) => [p.id, p]) ?? []);
+  const download = (format: 'geojson' | 'csv') => `/api/analysis/siege?${new URLSearchParams({ ...siege.query, format }).toString()}`;
+
+  return (
+    <div className="siege-panel" data-testid="siege-panel">
+      <section>
+        <h2>{t('siegeCore')}</h2>
+        <select aria-label={t('siegeCore')} value={core} onChange={(e) => onCore(e.target.value)}>
+          {(cores.data?.features ?? []).map((f) => (
+            <option key={f.properties.id} value={f.properties.id}>
+              {f.properties.name}
+              {f.properties.isDefault ? ` (${t('siegeDefault')})` : ''}
+            </option>
+          ))}
+        </select>
+        {data?.core.isDefault && <p className="muted">{t('siegeDefaultNote')}</p>}
+        <button type="button" className="small" onClick={onDrawCore}>
+          {t('siegeDrawCore')}
+        </button>
+      </section>
+      <section className="siege-params">
+        <label className="field">
+          {t('siegeBands')}
+          <input value={params.bands} onChange={(e) => setParams({ ...params, bands: e.target.value })} />
+        </label>
+        <div className="row">
+          <label className="field">
+            {t('siegeSectors')}
+            <input type="number" min={1} max={64} value={params.sectors} onChange={(e) => setParams({ ...params, sectors: e.target.value })} />
+          </label>
+          <label className="field">
+            {t('siegeNearKm')}
+            <input type="number" min={0.5} step={0.5} value={params.nearKm} onChange={(e) => setParams({ ...params, nearKm: e.target.value })} />
+          </label>
+          <label className="field">
+            {t('siegeMinSites')}
+            <input type="number" min={1} value={params.minSites} onChange={(e) => setParams({ ...params, minSites: e.target.value })} />
+          </label>
+        </div>
+        <label className="field">
+          {t('siegeCompareTo')}
+          <input type="date" value={params.compareTo} onChange={(e) => setParams({ ...params, compareTo: e.target.value })} />
+        </label>
+      </section>
+      {result.loading && <p className="muted">{t('loading')}</p>}
+      {result.error && (
+        <p className="error" role="alert">
+          {t('apiError', { message: result.error })}
+        </p>
+      )}
+      {data && (
+        <>
+          <section>
+            <h2>
+              {t('siegeSummary')} · {data.core.name}
+            </h2>
+            <SiegeChart counts={data.summary.nearCountBySector} label={t('siegeChart')} />
+            <dl className="facts siege-facts">
+              <dt title={definition('occupancy')}>{t('siegeOccupancy')}</dt>
+              <dd title={definition('occupancy')} data-testid="siege-occupancy">
+                {percent(data.summary.occupancy)} ({data.summary.occupiedSectors}/{data.summary.sectors})
+              </dd>
+              <dt title={definition('densityRatio')}>{t('siegeDensityRatio')}</dt>
+              <dd title={definition('densityRatio')}>{fixed(data.summary.densityRatio, 2)}</dd>
+              <dt title={definition('nearDensity')}>{t('siegeNearDensity')}</dt>
+              <dd>{fixed(data.summary.nearDensity)} /km²</dd>
+              <dt title={definition('farDensity')}>{t('siegeFarDensity')}</dt>
+              <dd>{fixed(data.summary.farDensity)} /km²</dd>
+              <dt title={definition('insideCore')}>{t('siegeInsideCore')}</dt>
+              <dd>{data.summary.insideCore}</dd>
+              <dt title={definition('sites')}>{t('siegeSites')}</dt>
+              <dd>{data.summary.sites}</dd>
+            </dl>
+            <details>
+              <summary>{t('siegeDefinitions')}</summary>
+              <ul className="definitions">
+                {Object.entries(data.definitions).map(([key, text]) => (
+                  <li key={key}>{text[lang]}</li>
+                ))}
+              </ul>
+            </details>
+            <p>
+              <a className="small" href={download('geojson')} download>
+                {t('siegeExportGeojson')}
+              </a>
+              <a className="small" href={download('csv')} download>
+                {t('siegeExportCsv')}
+              </a>
+            </p>
+          </section>
+          <section>
+            <h2 title={definition('concretePlantsNearCore')}>{t('siegeConcrete')}</h2>
+            {data.summary.concretePlantsNearCore.length === 0 && <p className="muted">{t('siegeNone')}</p>}
+            <ul className="plain">
+              {data.summary.concretePlantsNearCore.map((plant) => (
+                <li key={plant.id}>
+                  <button type="button" className="link" onClick={() => onOpenSite(plant.id)}>
+                    {plant.name}
+                  </button>{' '}
+                  <span className="muted">{plant.distanceKm === 0 ? t('siegeInside') : `${plant.distanceKm.toFixed(1)} km`}</span>
+                </li>
+              ))}
+            </ul>
+          </section>
+          {data.comparison && (
+            <section>
+              <h2>{t('siegeComparison', { from: data.comparison.compareTo, to: data.asOf ?? t('asOfNow') })}</h2>
+              <p>
+                {t('siegeGone', { n: data.comparison.closedOrMovedAway.length })} · {t('siegeAppeared', { n: data.comparison.appeared.length })} ·{' '}
+                {percent(data.comparison.occupancyBefore)} → {percent(data.comparison.occupancyAfter)}
+              </p>
+            </section>
+          )}
+          <section data-testid="siege-cell">
+            <h2>{t('siegeCell')}</h2>
+            {!cell && <p className="muted">{t('siegeCellHint')}</p>}
+            {cell && (
+              <>
+                <p className="muted">{t('siegeCellWhere', { band: cell.band, sector: cell.sector ?? '—', n: cell.siteIds.length })}</p>
+                <ul className="plain">
+                  {cell.siteIds.map((id) => (
+                    <li key={id}>
+                      <button type="button" className="link" onClick={() => onOpenSite(id)}>
+                        {names.get(id)?.name ?? `#${id}`}
+                      </button>{' '}
+                      <span className="muted">{names.get(id) ? categoryLabel(names.get(id)!.category as CategoryCode, lang) : ''}</span>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
