@@ -9,9 +9,9 @@
 // core the two agree to ~1e-9 km absolute (see tests/siege.test.ts).
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 
-const RADIANS = Math.PI / 180;
+export const RADIANS = Math.PI / 180;
 /** turf's earthRadius (mean radius, metres) so distances match turf.distance exactly. */
-const EARTH_RADIUS_KM = 6371.0088;
+export const EARTH_RADIUS_KM = 6371.0088;
 
 export interface BoundarySegments {
   count: number;

@@ -8,9 +8,8 @@
 // ray inward, the inner boundary back, and the ray outward. Neighbouring cells share their
 // crossing points exactly, so a band's cells add up to its ring.
 import type { Polygon, Position } from 'geojson';
+import { EARTH_RADIUS_KM, RADIANS } from './siege-distance.ts';
 
-const RADIANS = Math.PI / 180;
-const EARTH_RADIUS_KM = 6371.0088;
 
 export interface Frame {
   lon0: number;

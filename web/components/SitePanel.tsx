@@ -7,6 +7,17 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { STATUS_COLORS } from '../map/colors.ts';
 import { useLoad } from '../state/use-data.ts';
 
+/** One line of the facts list; nothing when there is no value. */
+function Fact({ label, value }: { label: string; value: string | null | false | undefined }) {
+  if (!value) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </>
+  );
+}
+
 export function SitePanel({ siteId, onClose, onPlace, reloadKey }: { siteId: number; onClose: () => void; onPlace: (id: number) => void; reloadKey: number }) {
   const { t, lang } = useI18n();
   const detail = useLoad(`${siteId}:${reloadKey}`, () => unwrap(api.api.sites[':id'].$get({ param: { id: String(siteId) } })));
@@ -32,38 +43,13 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey }: { siteId: num
           <dl className="facts">
             <dt>{t('category')}</dt>
             <dd>{categoryLabel(site.properties.category as CategoryCode, lang)}</dd>
-            {site.properties.sector && (
-              <>
-                <dt>{t('sector')}</dt>
-                <dd>{sectorLabel(site.properties.sector as SectorCode, lang)}</dd>
-              </>
-            )}
+            <Fact label={t('sector')} value={site.properties.sector && sectorLabel(site.properties.sector as SectorCode, lang)} />
             <dt>{t('county')}</dt>
             <dd>{countyLabel(site.properties.county, site.properties.countyName, lang)}</dd>
-            {site.properties.townshipName && (
-              <>
-                <dt>{t('township')}</dt>
-                <dd>{site.properties.townshipName}</dd>
-              </>
-            )}
-            {site.properties.villageName && (
-              <>
-                <dt>{t('village')}</dt>
-                <dd>{site.properties.villageName}</dd>
-              </>
-            )}
-            {site.properties.address && (
-              <>
-                <dt>{t('address')}</dt>
-                <dd>{site.properties.address}</dd>
-              </>
-            )}
-            {site.properties.managingZone && (
-              <>
-                <dt>{t('managingZone')}</dt>
-                <dd>{site.properties.managingZone}</dd>
-              </>
-            )}
+            <Fact label={t('township')} value={site.properties.townshipName} />
+            <Fact label={t('village')} value={site.properties.villageName} />
+            <Fact label={t('address')} value={site.properties.address} />
+            <Fact label={t('managingZone')} value={site.properties.managingZone} />
             <dt>{t('precision')}</dt>
             <dd className={`precision ${site.properties.precision}`}>
               {site.properties.precision === 'exact' ? t('precisionExact') : site.properties.precision === 'approximate' ? t('precisionApproximate') : t('precisionUnlocated')}
@@ -75,18 +61,8 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey }: { siteId: num
             </dd>
             <dt>{t('discoveredOn')}</dt>
             <dd>{site.properties.discoveredOn}</dd>
-            {site.properties.deadline && (
-              <>
-                <dt>{t('deadline')}</dt>
-                <dd>{site.properties.deadline}</dd>
-              </>
-            )}
-            {site.properties.responsibleUnit && (
-              <>
-                <dt>{t('responsibleUnit')}</dt>
-                <dd>{site.properties.responsibleUnit}</dd>
-              </>
-            )}
+            <Fact label={t('deadline')} value={site.properties.deadline} />
+            <Fact label={t('responsibleUnit')} value={site.properties.responsibleUnit} />
           </dl>
 
           <h3>{t('tasks')}</h3>
