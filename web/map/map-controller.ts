@@ -38,6 +38,13 @@ export type CountyFeatureCollection = FeatureCollection<Polygon | MultiPolygon, 
 // MapLibre's own worker ships as a separate module file; Vite copies it and gives its URL.
 setWorkerUrl(maplibreWorkerUrl);
 
+/** An array property of a rendered feature: MapLibre may hand it back as an array or as JSON text. */
+function arrayProperty(value: unknown): number[] {
+  if (Array.isArray(value)) return value.map(Number);
+  if (typeof value === 'string' && value.startsWith('[')) return (JSON.parse(value) as unknown[]).map(Number);
+  return [];
+}
+
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 const matchColor = (property: string, colors: Record<string, string>, fallback: string) =>
@@ -195,7 +202,7 @@ export class MapController {
       this.handlers.current.onCellClick({
         band: Number(cell.properties.band),
         sector: cell.properties.sector === null || cell.properties.sector === undefined || cell.properties.sector === 'null' ? null : Number(cell.properties.sector),
-        siteIds: JSON.parse(String(cell.properties.siteIds ?? '[]')) as number[],
+        siteIds: arrayProperty(cell.properties.siteIds),
       });
   }
 
