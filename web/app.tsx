@@ -15,6 +15,7 @@ import { SitePanel } from './components/SitePanel.tsx';
 import { UnlocatedList } from './components/UnlocatedList.tsx';
 import { SiegePanel, type SelectedCell } from './components/SiegePanel.tsx';
 import { useSiege } from './state/use-siege.ts';
+import { RoutePanel, type RoutePlan } from './components/RoutePanel.tsx';
 import { useLoad } from './state/use-data.ts';
 import { useUrlState } from './state/use-url-state.ts';
 import { choroplethColors } from './map/choropleth.ts';
@@ -34,6 +35,12 @@ export function App() {
   const [coreRing, setCoreRing] = useState<[number, number][] | null>(null);
   const [coreName, setCoreName] = useState('');
   const [cell, setCell] = useState<SelectedCell | null>(null);
+  const [routeStart, setRouteStart] = useState<[number, number]>(CITY_SEAT);
+  const [pickingStart, setPickingStart] = useState(false);
+  const [routePlan, setRoutePlan] = useState<RoutePlan | null>(null);
+  const savedRoute = useLoad(`route:${state.route}`, () => (state.route ? unwrap(api.api.routes[':id'].$get({ param: { id: String(state.route) } })) : Promise.resolve(null)));
+  const shownPlan = routePlan ?? (savedRoute.data?.plan as RoutePlan | undefined) ?? null;
+  const routeLayer = useMemo(() => (state.panel === 'routes' && shownPlan ? routeFeatures(shownPlan) : null), [state.panel, shownPlan]);
   const [pending, setPending] = useState<[number, number] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -184,14 +191,29 @@ export function App() {
         <main className="layout">
           <nav className="side" aria-label={t('layers')}>
             <div className="tabs" role="tablist">
-              {(['layers', 'siege'] as const).map((panel) => (
+              {(['layers', 'siege', 'routes'] as const).map((panel) => (
                 <button key={panel} type="button" role="tab" aria-selected={state.panel === panel} className={state.panel === panel ? 'on' : ''} onClick={() => update({ panel })}>
-                  {panel === 'layers' ? t('panelLayers') : t('panelSiege')}
+                  {panel === 'layers' ? t('panelLayers') : panel === 'siege' ? t('panelSiege') : t('panelRoutes')}
                 </button>
               ))}
             </div>
             {state.panel === 'siege' && (
               <SiegePanel siege={siege} core={state.core} onCore={(core) => update({ core })} onDrawCore={() => setMode({ kind: 'drawCore' })} cell={cell} onOpenSite={(id) => openSite(id, positions.get(id) ?? null)} />
+            )}
+            {state.panel === 'routes' && (
+              <RoutePanel
+                start={routeStart}
+                onPickStart={() => setPickingStart(true)}
+                plan={shownPlan}
+                savedId={routePlan ? (state.route ?? null) : state.route}
+                onPlan={(plan, savedId) => {
+                  setRoutePlan(plan);
+                  update({ route: savedId });
+                }}
+                onOpenSite={(id) => openSite(id, positions.get(id) ?? null)}
+                onError={setError}
+                onChanged={() => setDataVersion((v) => v + 1)}
+              />
             )}
             {state.panel === 'layers' && (
             <>
@@ -227,7 +249,8 @@ export function App() {
               choropleth={choropleth}
               selected={state.site ? (positions.get(state.site) ?? null) : pending}
               basemap={basemap}
-              mode={mode.kind}
+              mode={pickingStart ? 'place' : mode.kind}
+              route={routeLayer}
               siege={state.panel === 'siege' ? siege.layer : null}
               flyTo={flyTo}
               onError={setError}
@@ -235,7 +258,12 @@ export function App() {
                 onViewChange: (view) => update({ center: view.center, zoom: view.zoom }),
                 onSiteClick: (id) => update({ site: id, road: null }),
                 onRoadClick: (id) => update({ road: id, site: null }),
-                onMapClick: (at) => setPending(at),
+                onMapClick: (at) => {
+                  if (pickingStart) {
+                    setRouteStart(at);
+                    setPickingStart(false);
+                  } else setPending(at);
+                },
                 onRoadDrawn: (line) => {
                   if (mode.kind !== 'draw') return;
                   unwrap(api.api.roads[':id'].geometry.$put({ param: { id: String(mode.roadId) }, json: { geometry: { type: 'LineString', coordinates: line } } }))
@@ -249,6 +277,14 @@ export function App() {
               }}
             />
             {(sites.loading || counties.loading) && <div className="loading" role="status">{t('loading')}</div>}
+            {pickingStart && (
+              <div className="mode-bar" role="status">
+                {t('routeStartPick')}
+                <button type="button" onClick={() => setPickingStart(false)}>
+                  {t('cancel')}
+                </button>
+              </div>
+            )}
             {coreRing && (
               <form className="mode-bar" onSubmit={(e) => { e.preventDefault(); void saveCore(); }}>
                 <label>
@@ -285,6 +321,20 @@ export function App() {
       </div>
     </I18nContext.Provider>
   );
+}
+
+/** 漯河市人民政府 (geodata/city-outline.geojson `seat`): the default start of a route. */
+const CITY_SEAT: [number, number] = [114.02047, 33.577333];
+
+function routeFeatures(plan: RoutePlan): FeatureCollection {
+  const path: [number, number][] = [plan.start, ...plan.stops.map((s) => [s.lon, s.lat] as [number, number]), ...(plan.end ? [plan.end] : [])];
+  return {
+    type: 'FeatureCollection',
+    features: [
+      { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: path } },
+      ...plan.stops.map((s) => ({ type: 'Feature' as const, properties: { seq: s.seq, siteId: s.siteId }, geometry: { type: 'Point' as const, coordinates: [s.lon, s.lat] } })),
+    ],
+  };
 }
 
 function bboxOf(geometry: { coordinates: unknown }): [number, number, number, number] {

@@ -3,6 +3,7 @@ import type { Db } from './database.ts';
 import { sql as initial } from './migrations/001-initial.ts';
 import { sql as urbanCores } from './migrations/002-urban-cores.ts';
 import { sql as siteInsertGuard } from './migrations/003-site-insert-guard.ts';
+import { sql as routesAndFieldResults } from './migrations/004-routes-and-field-results.ts';
 
 export interface Migration {
   version: number;
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'urban-cores', sql: urbanCores },
   { version: 3, name: 'site-insert-guard', sql: siteInsertGuard },
+  { version: 4, name: 'routes-and-field-results', sql: routesAndFieldResults },
 ];
 
 export function schemaVersion(db: Db): number {

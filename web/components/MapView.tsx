@@ -22,6 +22,7 @@ export interface MapViewProps {
   basemap: OnlineBasemap | null;
   mode: 'browse' | 'place' | 'draw' | 'drawCore';
   siege: { cells: FeatureCollection; core: FeatureCollection } | null;
+  route: FeatureCollection | null;
   /** Set to move the map (e.g. a search result); a new object each time. */
   flyTo: { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number] } | null;
   handlers: Omit<MapHandlers, 'onClusterClick'>;
@@ -111,6 +112,7 @@ export function MapView(props: MapViewProps) {
   useEffect(() => controller.current?.setSelected(props.selected), [props.selected]);
   useEffect(() => controller.current?.setBasemap(props.basemap), [props.basemap]);
   useEffect(() => controller.current?.setMode(props.mode), [props.mode]);
+  useEffect(() => controller.current?.setRoute(props.route), [props.route]);
   useEffect(() => controller.current?.setSiege(props.siege?.cells ?? null, props.siege?.core ?? null), [props.siege]);
   useEffect(() => {
     const target = props.flyTo;

@@ -123,6 +123,7 @@ export class MapController {
       paint: { 'text-color': '#123b63', 'text-halo-color': '#fff', 'text-halo-width': 1.5 },
     });
     map.addSource('roads', { type: 'geojson', data: EMPTY });
+    map.addSource('route', { type: 'geojson', data: EMPTY });
     map.addSource('sites', { type: 'geojson', data: EMPTY });
     map.addSource('selected', { type: 'geojson', data: EMPTY });
     map.addSource('drawing', { type: 'geojson', data: EMPTY });
@@ -164,6 +165,16 @@ export class MapController {
       type: 'symbol',
       source: 'sites',
       layout: { 'icon-image': ['concat', 'cat-', ['get', 'category']], 'icon-allow-overlap': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 8, 0.8, 14, 1.05] },
+    });
+    map.addLayer({ id: 'route-line', type: 'line', source: 'route', filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#123b63', 'line-width': 3, 'line-opacity': 0.8 } });
+    map.addLayer({ id: 'route-stops', type: 'circle', source: 'route', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 11, 'circle-color': '#123b63', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
+    map.addLayer({
+      id: 'route-labels',
+      type: 'symbol',
+      source: 'route',
+      filter: ['==', ['geometry-type'], 'Point'],
+      layout: { 'text-field': ['to-string', ['get', 'seq']], 'text-font': FONT_STACK, 'text-size': 12, 'text-allow-overlap': true },
+      paint: { 'text-color': '#fff' },
     });
     map.addLayer({ id: 'drawing', type: 'line', source: 'drawing', paint: { 'line-color': '#c92a2a', 'line-width': 3, 'line-dasharray': [2, 1] } });
     for (const layer of ['sites', 'site-symbols', 'roads']) {
@@ -311,6 +322,11 @@ export class MapController {
   setSiege(cells: FeatureCollection | null, core: FeatureCollection | null) {
     if (this.changed('siegeCells', cells)) void this.styleReady.then(() => this.setSource('siege-cells', cells ?? EMPTY));
     if (this.changed('siegeCore', core)) void this.styleReady.then(() => this.setSource('siege-core', core ?? EMPTY));
+  }
+
+  /** A planned route: numbered stops and the path from the start (null hides it). */
+  setRoute(route: FeatureCollection | null) {
+    if (this.changed('route', route)) void this.styleReady.then(() => this.setSource('route', route ?? EMPTY));
   }
 
   /** Moves the view for the app (not echoed back as a user move). */

@@ -22,7 +22,9 @@ export interface UrlState {
   lang: Language;
   basemap: string | null;
   /** Which side panel shows: layers, or the industrial-siege analysis with its core. */
-  panel: 'layers' | 'siege';
+  panel: 'layers' | 'siege' | 'routes';
+  /** A saved inspection route to show. */
+  route: number | null;
   core: string;
 }
 
@@ -43,6 +45,7 @@ export const DEFAULT_STATE: UrlState = {
   basemap: null,
   panel: 'layers',
   core: 'default',
+  route: null,
 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -74,7 +77,10 @@ export function parseUrlState(search: string): UrlState {
   if (choropleth === 'density' || choropleth === 'closed') state.choropleth = choropleth;
   if (params.get('lang') === 'en') state.lang = 'en';
   state.basemap = params.get('basemap');
-  if (params.get('panel') === 'siege') state.panel = 'siege';
+  const panel = params.get('panel');
+  if (panel === 'siege' || panel === 'routes') state.panel = panel;
+  const route = Number(params.get('route'));
+  if (Number.isSafeInteger(route) && route > 0) state.route = route;
   const core = params.get('core');
   if (core && /^(default|\d+)$/.test(core)) state.core = core;
   return state;
@@ -96,5 +102,6 @@ export function serializeUrlState(state: UrlState): string {
   if (state.basemap) params.set('basemap', state.basemap);
   if (state.panel !== 'layers') params.set('panel', state.panel);
   if (state.core !== 'default') params.set('core', state.core);
+  if (state.route) params.set('route', String(state.route));
   return `?${params.toString()}`;
 }

@@ -1,0 +1,59 @@
+// Coordinates in China (see DOMAIN.md): we store WGS84; Amap/Tencent use GCJ-02 (国测局 "Mars"
+// coordinates) and Baidu uses BD-09 (GCJ-02 offset again). The offsets are 300–700 m, so every
+// link into a navigation app converts first. Conversion is gcoord's (maintained, tested library);
+// outside China's box gcoord leaves a point unchanged, as the apps do. GCJ-02 → WGS84 is iterative
+// (gcoord stops within 1e-6°).
+import gcoord from 'gcoord';
+import type { CRSTypes } from 'gcoord';
+import type { LonLat } from './route-types.ts';
+
+function transform(point: readonly [number, number], from: CRSTypes, to: CRSTypes): LonLat {
+  const [lon, lat] = gcoord.transform<[number, number]>([point[0], point[1]], from, to);
+  return [lon, lat];
+}
+
+/** WGS84 → GCJ-02 (Amap, Tencent). */
+export function toGcj02(point: readonly [number, number]): LonLat {
+  return transform(point, gcoord.WGS84, gcoord.GCJ02);
+}
+
+/** WGS84 → BD-09 longitude/latitude (Baidu, "bd09ll"). */
+export function toBd09(point: readonly [number, number]): LonLat {
+  return transform(point, gcoord.WGS84, gcoord.BD09);
+}
+
+/** GCJ-02 → WGS84, for coordinates copied from Amap or Tencent. */
+export function fromGcj02(point: readonly [number, number]): LonLat {
+  return transform(point, gcoord.GCJ02, gcoord.WGS84);
+}
+
+/** BD-09 → WGS84, for coordinates copied from Baidu. */
+export function fromBd09(point: readonly [number, number]): LonLat {
+  return transform(point, gcoord.BD09, gcoord.WGS84);
+}
+
+/** A stop to navigate to: WGS84 coordinates and an optional name. */
+export interface NavigationTarget {
+  lon: number;
+  lat: number;
+  name?: string | null;
+}
+
+const FALLBACK_NAME = '目的地';
+
+function targetName(target: NavigationTarget): string {
+  const name = target.name?.trim();
+  return encodeURIComponent(name ? name : FALLBACK_NAME);
+}
+
+/** Opens driving navigation in Amap (高德) — the app when installed, else the web page — in GCJ-02. */
+export function amapNavigateUrl(target: NavigationTarget): string {
+  const [lon, lat] = toGcj02([target.lon, target.lat]);
+  return `https://uri.amap.com/navigation?to=${lon.toFixed(6)},${lat.toFixed(6)},${targetName(target)}&mode=car&coordinate=gaode&callnative=1`;
+}
+
+/** Opens driving directions in Baidu Maps (百度) in BD-09 (coord_type=bd09ll). */
+export function baiduNavigateUrl(target: NavigationTarget): string {
+  const [lon, lat] = toBd09([target.lon, target.lat]);
+  return `https://api.map.baidu.com/direction?destination=latlng:${lat.toFixed(6)},${lon.toFixed(6)}|name:${targetName(target)}&mode=driving&coord_type=bd09ll&output=html&src=sansan-map`;
+}

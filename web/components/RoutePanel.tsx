@@ -1,0 +1,225 @@
+// 巡查路线: choose stops by rule, plan a short route, take it into the field (navigation links, an
+// A4 sheet, GPX/KML), save and share it, and record each stop's result.
+import { useState } from 'react';
+import type { CategoryCode } from '../../domain/categories.ts';
+import type { StatusCode } from '../../domain/statuses.ts';
+import { api, unwrap } from '../api/client.ts';
+import { categoryLabel, statusLabel } from '../i18n/code-labels.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/zh.ts';
+
+export type RoutePlan = Awaited<ReturnType<typeof planRequest>>;
+type RuleKind = 'recheck' | 'relapsed' | 'sample';
+
+const planRequest = (body: Parameters<typeof api.api.routes.plan.$post>[0]['json']) => unwrap(api.api.routes.plan.$post({ json: body }));
+
+const RESULTS: { code: 'operating' | 'closed_as_recorded' | 'relapsed' | 'not_found' | 'other'; label: MessageKey }[] = [
+  { code: 'closed_as_recorded', label: 'resultClosed' },
+  { code: 'operating', label: 'resultOperating' },
+  { code: 'relapsed', label: 'resultRelapsed' },
+  { code: 'not_found', label: 'resultNotFound' },
+  { code: 'other', label: 'resultOther' },
+];
+
+export interface RoutePanelProps {
+  start: [number, number];
+  onPickStart: () => void;
+  plan: RoutePlan | null;
+  savedId: number | null;
+  onPlan: (plan: RoutePlan | null, savedId: number | null) => void;
+  onOpenSite: (id: number) => void;
+  onError: (message: string) => void;
+  onChanged: () => void;
+}
+
+export function RoutePanel({ start, onPickStart, plan, savedId, onPlan, onOpenSite, onError, onChanged }: RoutePanelProps) {
+  const { t, lang } = useI18n();
+  const [kind, setKind] = useState<RuleKind>('recheck');
+  const [days, setDays] = useState('180');
+  const [perCounty, setPerCounty] = useState('3');
+  const [seed, setSeed] = useState('');
+  const [returnToStart, setReturnToStart] = useState(true);
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [recorded, setRecorded] = useState<Record<number, string>>({});
+
+  const run = async () => {
+    setBusy(true);
+    try {
+      const rule =
+        kind === 'recheck'
+          ? { kind, olderThanDays: Number(days) }
+          : kind === 'relapsed'
+            ? { kind }
+            : { kind, perCounty: Number(perCounty), ...(seed.trim() ? { seed: Number(seed) } : {}) };
+      const result = await planRequest({ rule, start: { lon: start[0], lat: start[1] }, ...(returnToStart ? { end: 'start' as const } : {}) });
+      onPlan(result, null);
+      setRecorded({});
+    } catch (error) {
+      onError((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const save = async () => {
+    if (!plan || !name.trim()) return;
+    try {
+      const saved = await unwrap(api.api.routes.$post({ json: { name: name.trim(), plan } }));
+      onPlan(plan, saved.id);
+    } catch (error) {
+      onError((error as Error).message);
+    }
+  };
+
+  const record = async (siteId: number, result: (typeof RESULTS)[number]['code'], note: string) => {
+    const position = await new Promise<GeolocationPosition | null>((resolve) =>
+      navigator.geolocation ? navigator.geolocation.getCurrentPosition(resolve, () => resolve(null), { timeout: 5000 }) : resolve(null),
+    );
+    try {
+      await unwrap(
+        api.api.inspections.$post({
+          json: {
+            siteId,
+            date: new Date().toISOString().slice(0, 10),
+            result,
+            note: note || null,
+            recordedAt: new Date().toISOString(),
+            ...(position ? { lon: position.coords.longitude, lat: position.coords.latitude } : {}),
+            ...(savedId ? { routeId: savedId } : {}),
+          },
+        }),
+      );
+      setRecorded((previous) => ({ ...previous, [siteId]: result }));
+      onChanged();
+    } catch (error) {
+      onError((error as Error).message);
+    }
+  };
+
+  const hours = plan ? Math.floor(plan.minutes / 60) : 0;
+  return (
+    <div className="route-panel" data-testid="route-panel">
+      <section className="no-print">
+        <h2>{t('routeRule')}</h2>
+        {(['recheck', 'relapsed', 'sample'] as const).map((option) => (
+          <label key={option} className="field inline">
+            <input type="radio" name="rule" checked={kind === option} onChange={() => setKind(option)} />
+            {t(option === 'recheck' ? 'routeRuleRecheck' : option === 'relapsed' ? 'routeRuleRelapsed' : 'routeRuleSample')}
+          </label>
+        ))}
+        {kind === 'recheck' && (
+          <label className="field">
+            {t('routeDays')} <input type="number" min={0} value={days} onChange={(e) => setDays(e.target.value)} />
+          </label>
+        )}
+        {kind === 'sample' && (
+          <div className="row">
+            <label className="field">
+              {t('routePerCounty')} <input type="number" min={1} value={perCounty} onChange={(e) => setPerCounty(e.target.value)} />
+            </label>
+            <label className="field">
+              {t('routeSeed')} <input inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} />
+            </label>
+          </div>
+        )}
+        <p>
+          {t('routeStart')}: {start[0].toFixed(4)}, {start[1].toFixed(4)}{' '}
+          <button type="button" className="small" onClick={onPickStart}>
+            {t('routeStartPick')}
+          </button>
+        </p>
+        <label className="field inline">
+          <input type="checkbox" checked={returnToStart} onChange={(e) => setReturnToStart(e.target.checked)} />
+          {t('routeReturn')}
+        </label>
+        <button type="button" className="primary" disabled={busy} onClick={() => void run()}>
+          {busy ? t('loading') : t('routePlan')}
+        </button>
+      </section>
+      {plan && (
+        <section className="route-result">
+          <h2 className="print-only">{t('routeSheetTitle')}</h2>
+          <p data-testid="route-total">
+            <b>{t('routeStops', { n: plan.stops.length })}</b> · {t('routeTotal', { km: plan.totalKm.toFixed(1), h: hours, m: plan.minutes - hours * 60 })}
+          </p>
+          <p className="muted">
+            {t('routeDistanceModel')}: {plan.distanceModel[lang]}
+          </p>
+          {plan.sample && <p className="muted">{t('routeSample', { seed: plan.sample.seed, k: plan.sample.perCounty })}</p>}
+          <div className="no-print">
+            <label className="field">
+              {t('routeName')} <input value={name} onChange={(e) => setName(e.target.value)} />
+            </label>
+            <button type="button" className="small" disabled={!name.trim()} onClick={() => void save()}>
+              {t('routeSave')}
+            </button>
+            {savedId && (
+              <>
+                <span className="muted"> {t('routeSaved')}</span>
+                <a className="small" href={`/api/routes/${savedId}.gpx`} download>
+                  {t('routeGpx')}
+                </a>
+                <a className="small" href={`/api/routes/${savedId}.kml`} download>
+                  {t('routeKml')}
+                </a>
+              </>
+            )}
+            <button type="button" className="small" onClick={() => window.print()}>
+              {t('routePrint')}
+            </button>
+          </div>
+          <ol className="route-stops">
+            {plan.stops.map((stop) => (
+              <li key={stop.siteId} data-site={stop.siteId}>
+                <div>
+                  <b>{stop.seq}.</b>{' '}
+                  <button type="button" className="link" onClick={() => onOpenSite(stop.siteId)}>
+                    {stop.name}
+                  </button>{' '}
+                  <span className="muted">+{stop.legKm.toFixed(1)} km</span>
+                </div>
+                <div className="muted">
+                  {categoryLabel(stop.category as CategoryCode, lang)} · {statusLabel(stop.status as StatusCode, lang)} · {stop.address ?? ''} · {t('routeLastInspection')}: {stop.lastInspection ?? t('routeNever')}
+                </div>
+                <div className="no-print">
+                  {t('routeNavigate')}:{' '}
+                  <a href={stop.navigate.amap} target="_blank" rel="noreferrer">
+                    {t('routeAmap')}
+                  </a>{' '}
+                  <a href={stop.navigate.baidu} target="_blank" rel="noreferrer">
+                    {t('routeBaidu')}
+                  </a>
+                </div>
+                <StopResult recorded={recorded[stop.siteId]} onRecord={(result, note) => void record(stop.siteId, result, note)} />
+                <div className="print-only sheet-blank">{t('routeSheetResult')}: ____________________________</div>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function StopResult({ recorded, onRecord }: { recorded: string | undefined; onRecord: (result: (typeof RESULTS)[number]['code'], note: string) => void }) {
+  const { t } = useI18n();
+  const [result, setResult] = useState<(typeof RESULTS)[number]['code']>('closed_as_recorded');
+  const [note, setNote] = useState('');
+  if (recorded) return <div className="recorded">✓ {t('routeRecorded')}: {t(RESULTS.find((r) => r.code === recorded)!.label)}</div>;
+  return (
+    <div className="stop-result no-print">
+      <select aria-label={t('routeResult')} value={result} onChange={(e) => setResult(e.target.value as typeof result)}>
+        {RESULTS.map((option) => (
+          <option key={option.code} value={option.code}>
+            {t(option.label)}
+          </option>
+        ))}
+      </select>
+      <input aria-label={t('note')} placeholder={t('note')} value={note} onChange={(e) => setNote(e.target.value)} />
+      <button type="button" className="small" onClick={() => onRecord(result, note)}>
+        {t('routeRecord')}
+      </button>
+    </div>
+  );
+}
