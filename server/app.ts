@@ -9,6 +9,7 @@ import { countyRoutes } from './routes/counties.ts';
 import { configRoutes } from './routes/config.ts';
 import { siegeRoutes } from './routes/analysis-siege.ts';
 import { inspectionRouteRoutes } from './routes/inspection-routes.ts';
+import { relapseRoutes } from './routes/analysis-relapse.ts';
 import { renderApiDocs } from './routes/api-docs.ts';
 import { roadRoutes } from './routes/roads.ts';
 import { Health } from './routes/schemas.ts';
@@ -70,7 +71,8 @@ export function createApp(ctx: AppContext) {
     .route('/', taskRoutes(ctx))
     .route('/', configRoutes(ctx))
     .route('/', siegeRoutes(ctx))
-    .route('/', inspectionRouteRoutes(ctx));
+    .route('/', inspectionRouteRoutes(ctx))
+    .route('/', relapseRoutes(ctx));
 
   api.doc31('/openapi.json', { ...API_INFO, servers: [{ url: '/api' }] });
   api.get('/docs', (c) => c.html(renderApiDocs(api.getOpenAPI31Document({ ...API_INFO, servers: [{ url: '/api' }] }))));

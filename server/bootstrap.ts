@@ -55,7 +55,8 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
       seedNamedPlaces(db);
       const ctx = createContext(db, APP_VERSION, options.today);
       if (changed) checkSitesInCounties(db, ctx);
-      if (options.demo ?? true) generateDemo(db);
+      // generateDemo would only count what is there when demo data exists: skip it then.
+      if ((options.demo ?? true) && !db.get("SELECT 1 FROM meta WHERE key = 'demo_seed'")) generateDemo(db);
     });
     return { db, ctx: createContext(db, APP_VERSION, options.today, options.basemaps) };
   } catch (error) {

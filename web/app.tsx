@@ -16,6 +16,7 @@ import { UnlocatedList } from './components/UnlocatedList.tsx';
 import { SiegePanel, type SelectedCell } from './components/SiegePanel.tsx';
 import { useSiege } from './state/use-siege.ts';
 import { RoutePanel, type RoutePlan } from './components/RoutePanel.tsx';
+import { RelapsePanel, relapseLayer, useRelapse } from './components/RelapsePanel.tsx';
 import { useLoad } from './state/use-data.ts';
 import { useUrlState } from './state/use-url-state.ts';
 import { choroplethColors } from './map/choropleth.ts';
@@ -52,6 +53,8 @@ export function App() {
   const asOfQuery = state.asOf ? { asOf: state.asOf } : {};
   const filterQuery = { ...asOfQuery, ...(state.categories.length ? { category: state.categories.join(',') } : {}), ...(state.source ? { source: state.source } : {}) };
 
+  const relapse = useRelapse(state.panel === 'relapse', state.asOf, dataVersion);
+  const relapseMap = useMemo(() => (state.panel === 'relapse' ? relapseLayer(relapse.result.data) : null), [state.panel, relapse.result.data]);
   const siege = useSiege(state.panel === 'siege', state.core, state.asOf, dataVersion);
   const config = useLoad('config', () => unwrap(api.api.config.$get()));
   const counties = useLoad(`counties:${JSON.stringify(filterQuery)}:${dataVersion}`, () => unwrap(api.api.counties.$get({ query: filterQuery })));
@@ -191,14 +194,23 @@ export function App() {
         <main className="layout">
           <nav className="side" aria-label={t('layers')}>
             <div className="tabs" role="tablist">
-              {(['layers', 'siege', 'routes'] as const).map((panel) => (
+              {(['layers', 'siege', 'relapse', 'routes'] as const).map((panel) => (
                 <button key={panel} type="button" role="tab" aria-selected={state.panel === panel} className={state.panel === panel ? 'on' : ''} onClick={() => update({ panel })}>
-                  {panel === 'layers' ? t('panelLayers') : panel === 'siege' ? t('panelSiege') : t('panelRoutes')}
+                  {t(PANEL_LABELS[panel])}
                 </button>
               ))}
             </div>
             {state.panel === 'siege' && (
               <SiegePanel siege={siege} core={state.core} onCore={(core) => update({ core })} onDrawCore={() => setMode({ kind: 'drawCore' })} cell={cell} onOpenSite={(id) => openSite(id, positions.get(id) ?? null)} />
+            )}
+            {state.panel === 'relapse' && (
+              <RelapsePanel
+                relapse={relapse}
+                countyNames={Object.fromEntries(countyList.map((c) => [c.code, c.name]))}
+                onOpenSite={(id) => openSite(id, positions.get(id) ?? null)}
+                onDecided={() => setDataVersion((v) => v + 1)}
+                onError={setError}
+              />
             )}
             {state.panel === 'routes' && (
               <RoutePanel
@@ -251,6 +263,7 @@ export function App() {
               basemap={basemap}
               mode={pickingStart ? 'place' : mode.kind}
               route={routeLayer}
+              relapse={relapseMap}
               siege={state.panel === 'siege' ? siege.layer : null}
               flyTo={flyTo}
               onError={setError}
@@ -322,6 +335,8 @@ export function App() {
     </I18nContext.Provider>
   );
 }
+
+const PANEL_LABELS = { layers: 'panelLayers', siege: 'panelSiege', relapse: 'panelRelapse', routes: 'panelRoutes' } as const;
 
 /** 漯河市人民政府 (geodata/city-outline.geojson `seat`): the default start of a route. */
 const CITY_SEAT: [number, number] = [114.02047, 33.577333];

@@ -4,6 +4,7 @@ import { sql as initial } from './migrations/001-initial.ts';
 import { sql as urbanCores } from './migrations/002-urban-cores.ts';
 import { sql as siteInsertGuard } from './migrations/003-site-insert-guard.ts';
 import { sql as routesAndFieldResults } from './migrations/004-routes-and-field-results.ts';
+import { sql as moveDecisions } from './migrations/005-move-decisions.ts';
 
 export interface Migration {
   version: number;
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'urban-cores', sql: urbanCores },
   { version: 3, name: 'site-insert-guard', sql: siteInsertGuard },
   { version: 4, name: 'routes-and-field-results', sql: routesAndFieldResults },
+  { version: 5, name: 'move-decisions', sql: moveDecisions },
 ];
 
 export function schemaVersion(db: Db): number {

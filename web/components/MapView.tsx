@@ -23,6 +23,7 @@ export interface MapViewProps {
   mode: 'browse' | 'place' | 'draw' | 'drawCore';
   siege: { cells: FeatureCollection; core: FeatureCollection } | null;
   route: FeatureCollection | null;
+  relapse: FeatureCollection | null;
   /** Set to move the map (e.g. a search result); a new object each time. */
   flyTo: { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number] } | null;
   handlers: Omit<MapHandlers, 'onClusterClick'>;
@@ -48,6 +49,7 @@ export function MapView(props: MapViewProps) {
       await sitesLoaded.current;
       const [west, south, east, north] = view.current.bbox;
       const result = await client.query([west, south, east, north], view.current.zoom, latest.current.filters);
+      if (result.buildMs !== null) debugState.lastBuildMs = result.buildMs;
       if (generation !== queryGeneration.current) return;
       map.setClusters(result.features);
       debugState.recordClusters(result.features as ClusterFeature[], result.buildMs, result.queryMs);
@@ -113,6 +115,7 @@ export function MapView(props: MapViewProps) {
   useEffect(() => controller.current?.setBasemap(props.basemap), [props.basemap]);
   useEffect(() => controller.current?.setMode(props.mode), [props.mode]);
   useEffect(() => controller.current?.setRoute(props.route), [props.route]);
+  useEffect(() => controller.current?.setRelapse(props.relapse), [props.relapse]);
   useEffect(() => controller.current?.setSiege(props.siege?.cells ?? null, props.siege?.core ?? null), [props.siege]);
   useEffect(() => {
     const target = props.flyTo;

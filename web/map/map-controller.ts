@@ -124,6 +124,19 @@ export class MapController {
     });
     map.addSource('roads', { type: 'geojson', data: EMPTY });
     map.addSource('route', { type: 'geojson', data: EMPTY });
+    map.addSource('relapse', { type: 'geojson', data: EMPTY });
+    map.addLayer({
+      id: 'relapse-cells',
+      type: 'fill',
+      source: 'relapse',
+      filter: ['==', ['get', 'layer'], 'cell'],
+      paint: {
+        'fill-color': ['case', ['==', ['get', 'kind'], 'cold'], '#4575b4', ['match', ['get', 'confidence'], 99, '#7f0000', 95, '#d7301f', '#fc8d59']],
+        'fill-opacity': 0.55,
+      },
+    });
+    map.addLayer({ id: 'relapse-moves', type: 'line', source: 'relapse', filter: ['==', ['get', 'layer'], 'move'], paint: { 'line-color': '#6b3fa0', 'line-width': ['case', ['get', 'confirmed'], 3, 2], 'line-dasharray': [2, 1] } });
+    map.addLayer({ id: 'relapse-points', type: 'circle', source: 'relapse', filter: ['==', ['get', 'layer'], 'relapse'], paint: { 'circle-radius': 7, 'circle-color': '#c92a2a', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
     map.addSource('sites', { type: 'geojson', data: EMPTY });
     map.addSource('selected', { type: 'geojson', data: EMPTY });
     map.addSource('drawing', { type: 'geojson', data: EMPTY });
@@ -322,6 +335,11 @@ export class MapController {
   setSiege(cells: FeatureCollection | null, core: FeatureCollection | null) {
     if (this.changed('siegeCells', cells)) void this.styleReady.then(() => this.setSource('siege-cells', cells ?? EMPTY));
     if (this.changed('siegeCore', core)) void this.styleReady.then(() => this.setSource('siege-core', core ?? EMPTY));
+  }
+
+  /** The relapse analysis: hotspot cells, move lines and relapse points (null hides them). */
+  setRelapse(layer: FeatureCollection | null) {
+    if (this.changed('relapse', layer)) void this.styleReady.then(() => this.setSource('relapse', layer ?? EMPTY));
   }
 
   /** A planned route: numbered stops and the path from the start (null hides it). */

@@ -1,0 +1,247 @@
+// Relapse hotspots (死灰复燃与转移热点, issue 6): relapses, likely moves of closed firms, a hexagon
+// grid of where they concentrate (Getis-Ord Gi*), and relapse rates per county and township. Pure:
+// sites with their status events in, plain data out; the API, the map, the tests and the benchmark
+// all call this one function.
+//
+// What is seen and counted:
+// - asOf: a site discovered after asOf does not exist yet, and only events on or before it are seen.
+// - categories: sites of other categories are ignored everywhere. counties: relapses, the new side of
+//   a move, rates and the grid's extent use only sites of those counties; the old (closed) side of a
+//   move may be anywhere, so a firm that crossed a county line is still found.
+// - The window [from, to] selects relapses by their day, moves by the new site's discovery day and
+//   closures (for rates) by their day. A move's closure itself may lie before the window.
+// - The grid spans the bbox of every located, counted, seen site (not only those with events), so
+//   the cells and their zeros do not jump about when the window changes.
+import type { Feature, Polygon } from 'geojson';
+import { describeRelapse } from './relapse-definitions.ts';
+import { confidenceOf, giStar, kindOf } from './relapse-gistar.ts';
+import { buildHexGrid, cellIdAt, cellNeighbours, cellPolygon, cellPosition } from './relapse-hexgrid.ts';
+import { findMoves } from './relapse-moves.ts';
+import type { ClosedSite, NewSite } from './relapse-moves.ts';
+import { CLOSURE_STATUSES, dayNumber, daysBetween, inWindow, MOVE_CLOSURE_STATUSES, resolveRelapseOptions } from './relapse-options.ts';
+import type {
+  HotspotCellProperties,
+  HotspotConfidence,
+  RelapseEvent,
+  RelapseOptions,
+  RelapseRate,
+  RelapseResult,
+  RelapseSiteInput,
+} from './relapse-types.ts';
+import type { StatusCode } from '../../domain/statuses.ts';
+
+export { CONFIDENCE_THRESHOLDS, confidenceOf, giStar } from './relapse-gistar.ts';
+export { MOVE_SCORE_WEIGHTS, moveKey, moveScore } from './relapse-moves.ts';
+export { bigramDice, NAME_SUFFIXES, nameSimilarity, normaliseName } from './relapse-names.ts';
+export {
+  CLOSURE_STATUSES,
+  DEFAULT_CELL_KM,
+  DEFAULT_RADIUS_KM,
+  DEFAULT_WITHIN_DAYS,
+  MOVE_CLOSURE_STATUSES,
+  RelapseOptionError,
+  resolveRelapseOptions,
+} from './relapse-options.ts';
+export type * from './relapse-types.ts';
+
+const closureStatuses = new Set<StatusCode>(CLOSURE_STATUSES);
+const moveClosureStatuses = new Set<StatusCode>(MOVE_CLOSURE_STATUSES);
+
+interface RateCounter {
+  county: string;
+  township: string | null;
+  closedSites: Set<number>;
+  relapses: number;
+}
+
+function isLocated(site: RelapseSiteInput): site is RelapseSiteInput & { lon: number; lat: number } {
+  return typeof site.lon === 'number' && typeof site.lat === 'number' && Number.isFinite(site.lon) && Number.isFinite(site.lat);
+}
+
+function toRate(counter: RateCounter): RelapseRate {
+  const closures = counter.closedSites.size;
+  return {
+    county: counter.county,
+    township: counter.township,
+    closures,
+    relapses: counter.relapses,
+    rate: closures > 0 ? counter.relapses / closures : null,
+  };
+}
+
+function byPlace(a: RelapseRate, b: RelapseRate): number {
+  return a.county.localeCompare(b.county, 'zh') || (a.township ?? '').localeCompare(b.township ?? '', 'zh');
+}
+
+export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: RelapseOptions): RelapseResult {
+  const resolved = resolveRelapseOptions(options);
+  const { asOf } = resolved;
+  const categories = new Set(resolved.categories);
+  const counties = resolved.counties ? new Set(resolved.counties) : null;
+
+  const relapses: RelapseEvent[] = [];
+  const closedSites: ClosedSite[] = [];
+  const newSites: NewSite[] = [];
+  const gridPoints: [number, number][] = [];
+  const countyRates = new Map<string, RateCounter>();
+  const townshipRates = new Map<string, Map<string | null, RateCounter>>();
+  const countyCounter = (county: string): RateCounter => {
+    let found = countyRates.get(county);
+    if (!found) countyRates.set(county, (found = { county, township: null, closedSites: new Set(), relapses: 0 }));
+    return found;
+  };
+  const townshipCounter = (county: string, township: string | null): RateCounter => {
+    let inCounty = townshipRates.get(county);
+    if (!inCounty) townshipRates.set(county, (inCounty = new Map()));
+    let found = inCounty.get(township);
+    if (!found) inCounty.set(township, (found = { county, township, closedSites: new Set(), relapses: 0 }));
+    return found;
+  };
+
+  for (const site of sites) {
+    if (!categories.has(site.category)) continue;
+    const discoveredOn = site.discoveredOn.slice(0, 10);
+    if (asOf !== null && discoveredOn > asOf) continue;
+    const located = isLocated(site);
+    const counted = counties === null || counties.has(site.county);
+    const moveClosures: ClosedSite['closures'] = [];
+    let lastClosure: { date: string; status: StatusCode } | null = null;
+    let lastVerified: string | null = null;
+
+    for (const event of site.events) {
+      const date = event.date.slice(0, 10);
+      if (asOf !== null && date > asOf) continue;
+      if (moveClosureStatuses.has(event.to)) {
+        const day = dayNumber(date);
+        if (day !== null) moveClosures.push({ day, date });
+      }
+      if (!counted) continue;
+      if (closureStatuses.has(event.to)) {
+        lastClosure = { date, status: event.to };
+        lastVerified = null;
+        if (inWindow(date, resolved)) {
+          countyCounter(site.county).closedSites.add(site.id);
+          townshipCounter(site.county, site.township).closedSites.add(site.id);
+        }
+      } else if (event.to === 'verified') {
+        lastVerified = date;
+      } else if (event.to === 'relapsed' && inWindow(date, resolved)) {
+        const closedOn = lastClosure?.date ?? lastVerified;
+        relapses.push({
+          siteId: site.id,
+          name: site.name,
+          category: site.category,
+          date,
+          closedOn,
+          closedAs: lastClosure?.status ?? (lastVerified !== null ? 'verified' : null),
+          daysSinceClosure: closedOn === null ? null : daysBetween(closedOn, date),
+          lon: located ? site.lon : null,
+          lat: located ? site.lat : null,
+          county: site.county,
+          township: site.township,
+        });
+        countyCounter(site.county).relapses++;
+        townshipCounter(site.county, site.township).relapses++;
+      }
+    }
+
+    if (!located) continue;
+    const { id, name, category, lon, lat, county, township } = site;
+    // Object literals, not spreads: this loop runs once per site.
+    if (moveClosures.length > 0)
+      closedSites.push({ id, name, category, lon, lat, county, township, closures: moveClosures.sort((a, b) => a.day - b.day) });
+    if (!counted) continue;
+    gridPoints.push([lon, lat]);
+    const day = dayNumber(discoveredOn);
+    if (day !== null && inWindow(discoveredOn, resolved)) newSites.push({ id, name, category, lon, lat, county, township, day, discoveredOn });
+  }
+
+  const moves = findMoves(closedSites, newSites, resolved, options.decisions);
+  // By day, then site id; sorted on numbers (string comparisons cost more at 10^5 relapses).
+  const relapseDays = relapses.map((relapse) => dayNumber(relapse.date) ?? 0);
+  const order = relapses.map((_, index) => index).sort((a, b) => relapseDays[a]! - relapseDays[b]! || relapses[a]!.siteId - relapses[b]!.siteId || a - b);
+  const sortedRelapses = order.map((index) => relapses[index]!);
+
+  // Hotspot cells.
+  const grid = buildHexGrid(gridPoints, resolved.cellKm);
+  const size = grid?.size ?? 0;
+  const relapseCounts = new Array<number>(size).fill(0);
+  const moveCounts = new Array<number>(size).fill(0);
+  let unlocatedRelapses = 0;
+  if (grid) {
+    for (const relapse of sortedRelapses) {
+      if (relapse.lon === null || relapse.lat === null) continue;
+      const id = cellIdAt(grid, relapse.lon, relapse.lat);
+      if (id >= 0) relapseCounts[id]!++;
+    }
+    const countedNewSites = new Set<number>();
+    for (const move of moves) {
+      if (move.decision === 'dismissed' || countedNewSites.has(move.toId)) continue;
+      countedNewSites.add(move.toId);
+      const [lon, lat] = move.line.coordinates[1]!;
+      const id = cellIdAt(grid, lon!, lat!);
+      if (id >= 0) moveCounts[id]!++;
+    }
+  }
+  for (const relapse of sortedRelapses) if (relapse.lon === null) unlocatedRelapses++;
+
+  const counts = relapseCounts.map((value, index) => value + moveCounts[index]!);
+  const neighbours = grid ? counts.map((_, id) => cellNeighbours(grid, id)) : [];
+  const z = giStar(counts, neighbours);
+  const hotCells: Record<HotspotConfidence, number> = { 90: 0, 95: 0, 99: 0 };
+  const coldCells: Record<HotspotConfidence, number> = { 90: 0, 95: 0, 99: 0 };
+  const features: Feature<Polygon, HotspotCellProperties>[] = [];
+  if (grid)
+    for (let id = 0; id < size; id++) {
+      const confidence = confidenceOf(z[id]!);
+      const kind = kindOf(z[id]!, confidence);
+      if (kind === 'hot') hotCells[confidence!]++;
+      else if (kind === 'cold') coldCells[confidence!]++;
+      const [column, row] = cellPosition(grid, id);
+      features.push({
+        type: 'Feature',
+        properties: {
+          id,
+          column,
+          row,
+          count: counts[id]!,
+          relapses: relapseCounts[id]!,
+          moves: moveCounts[id]!,
+          z: z[id]!,
+          confidence,
+          kind,
+        },
+        geometry: cellPolygon(grid, id),
+      });
+    }
+
+  return {
+    options: resolved,
+    relapses: sortedRelapses,
+    moves,
+    cells: { type: 'FeatureCollection', features },
+    grid: grid
+      ? {
+          centre: [grid.lon0, grid.lat0],
+          cellKm: grid.cellKm,
+          sideKm: grid.sideKm,
+          areaKm2: (Math.sqrt(3) / 2) * grid.cellKm * grid.cellKm,
+          columns: grid.columns,
+          rows: grid.rows,
+        }
+      : null,
+    rates: {
+      counties: [...countyRates.values()].map(toRate).sort(byPlace),
+      townships: [...townshipRates.values()].flatMap((inCounty) => [...inCounty.values()].map(toRate)).sort(byPlace),
+    },
+    summary: {
+      relapses: sortedRelapses.length,
+      unlocatedRelapses,
+      moveCandidates: moves.length,
+      movesCounted: moveCounts.reduce((sum, value) => sum + value, 0),
+      hotCells,
+      coldCells,
+    },
+    definitions: describeRelapse(resolved),
+  };
+}

@@ -1,0 +1,60 @@
+// One sentence per relapse-hotspot figure, Chinese then English, with the options actually used.
+import { MOVE_SCORE_WEIGHTS } from './relapse-moves.ts';
+import type { RelapseDefinition, RelapseDefinitionKey, ResolvedRelapseOptions } from './relapse-types.ts';
+
+export function describeRelapse(options: ResolvedRelapseOptions): Record<RelapseDefinitionKey, RelapseDefinition> {
+  const { from, to, asOf, radiusKm, withinDays, cellKm } = options;
+  const { distance, time, name } = MOVE_SCORE_WEIGHTS;
+  const windowZh = `${from ?? '最早'}至${to ?? '最新'}`;
+  const windowEn = `${from ?? 'the earliest day'} to ${to ?? 'the latest day'}`;
+  return {
+    window: {
+      zh: `只看${asOf ? ` ${asOf} 及以前` : '全部'}的状态记录和已发现的点位；时间窗 ${windowZh}（含两端）按复燃日期、新点位的发现日期和取缔日期选取计入的复燃、疑似转移和取缔。`,
+      en: `Only status events and sites discovered ${asOf ? `on or before ${asOf}` : 'at any time'} are seen; the window ${windowEn} (both ends included) selects the relapses, likely moves and closures counted by the relapse day, the new site's discovery day and the closure day.`,
+    },
+    relapses: {
+      zh: '复燃是时间窗内每一次转为“死灰复燃”的状态变更，同一点位复燃两次计两次，无坐标的也列出但不计入网格。',
+      en: 'A relapse is each move to relapsed within the window (a site relapsing twice counts twice); relapses without coordinates are listed but fall in no cell.',
+    },
+    closedOn: {
+      zh: '取缔日期是该次复燃之前最后一次转为已取缔、已整改提升或已搬迁入园的日期（只有已验收销号记录时取其日期），距取缔天数为复燃日期减去该日期。',
+      en: 'Closed on is the day of the last move to closed, upgraded or relocated before the relapse (the last verified day when only that is recorded), and days since closure is the relapse day minus that day.',
+    },
+    moves: {
+      zh: `疑似转移是同类别的两个有坐标点位：旧点位转为已取缔（不含整改提升和搬迁入园）后 1–${withinDays} 天内、球面距离 ${radiusKm} 公里以内发现的新点位，旧点位有多次取缔时取发现日前最近的一次。`,
+      en: `A likely move pairs two located sites of the same category: a new site discovered 1–${withinDays} days after the old one was closed (not upgraded or relocated) and within ${radiusKm} km geodesic distance of it, using the old site's latest closure before the discovery.`,
+    },
+    nameSimilarity: {
+      zh: '名称相似度是去掉括号内容、开头的省县区乡镇村等地名和结尾的有限公司、厂、场、站、点、砂石等通用词后，两名称字符二元组多重集的 Dice 系数（0–1，任一名称去后为空则为 0）。',
+      en: 'Name similarity is the Dice coefficient of the character-bigram multisets of the two names after dropping bracketed parts, leading place names (province, county, district, township, village) and trailing generic words such as 有限公司, 厂, 场, 站, 点 or 砂石 (0–1; 0 when either name is left empty).',
+    },
+    score: {
+      zh: `转移评分 = ${distance}×(1 − 距离/${radiusKm}) + ${time}×(1 − 天数/${withinDays}) + ${name}×名称相似度，取值 0–1，列表按评分从高到低排序。`,
+      en: `Move score = ${distance}·(1 − distance/${radiusKm}) + ${time}·(1 − days/${withinDays}) + ${name}·name similarity, from 0 to 1; the list is sorted by score, highest first.`,
+    },
+    decision: {
+      zh: '官员确认或排除的结论随候选一并列出；被排除的候选仍列出，但不计入热点网格。',
+      en: "An official's confirmation or dismissal is shown with the candidate; dismissed candidates stay listed but are not counted in the hotspot cells.",
+    },
+    grid: {
+      zh: `热点网格是覆盖计入点位外包矩形的平顶正六边形网格，格宽（对边距离，即相邻格中心距离）${cellKm} 公里，在以外包矩形中心为原点的局部等距圆柱投影中构建。`,
+      en: `The hotspot grid is a flat-topped hexagon grid over the bbox of the counted located sites, ${cellKm} km flat-to-flat (the distance between neighbouring centres), built in a local equirectangular frame centred on the bbox.`,
+    },
+    count: {
+      zh: '格子计数是落在格内的复燃次数加上格内未被排除的疑似转移新点位数（一个新点位有多个候选旧点位时只计一次）。',
+      en: 'A cell’s count is the relapses located in it plus the new sites in it with at least one move candidate that was not dismissed (a new site with several candidate old sites counts once).',
+    },
+    giStar: {
+      zh: 'Gi* 是 Getis-Ord 局部统计量（二元邻接权重，邻居为中心距不超过 1.01 倍格宽的格子并包括自身，全网格含零计数格参与均值和标准差），其值即 z 分数。',
+      en: 'Gi* is the Getis-Ord local statistic with binary weights (neighbours are the cells whose centres lie within 1.01 cell widths, the cell itself included; every cell of the grid, zeros too, enters the mean and standard deviation), and its value is the z-score.',
+    },
+    confidence: {
+      zh: '|z| ≥ 2.576、1.960、1.645 时置信度分别为 99%、95%、90%，z > 0 为热点、z < 0 为冷点，未达 90% 的格子不标注；所有计数相同时 z 全为 0。',
+      en: '|z| ≥ 2.576, 1.960 or 1.645 gives 99%, 95% or 90% confidence, a hot spot when z > 0 and a cold spot when z < 0; cells below 90% are not marked, and z is 0 everywhere when all counts are equal.',
+    },
+    rates: {
+      zh: '复燃率 = 时间窗内复燃次数 ÷ 时间窗内至少有一次取缔（已取缔、已整改提升或已搬迁入园）的点位数，按区县和乡镇分别统计（含无坐标点位），取缔数为 0 时为空，两个计数一并列出。',
+      en: 'Relapse rate = relapses in the window ÷ sites with at least one closure (closed, upgraded or relocated) in the window, per county and per township (unlocated sites included), null when there are no closures, with both counts shown.',
+    },
+  };
+}

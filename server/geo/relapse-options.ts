@@ -1,0 +1,137 @@
+// Option defaults and validation for the relapse-hotspot analysis, and the day arithmetic it uses.
+import { CATEGORY_CODES, isCategory } from '../../domain/categories.ts';
+import type { CategoryCode } from '../../domain/categories.ts';
+import type { StatusCode } from '../../domain/statuses.ts';
+import type { ResolvedRelapseOptions, RelapseOptions } from './relapse-types.ts';
+
+export const DEFAULT_RADIUS_KM = 3;
+export const MAX_RADIUS_KM = 50;
+export const DEFAULT_WITHIN_DAYS = 180;
+export const MAX_WITHIN_DAYS = 3650;
+export const DEFAULT_CELL_KM = 1;
+export const MIN_CELL_KM = 0.1;
+export const MAX_CELL_KM = 20;
+
+/**
+ * A closure for relapses and rates: the moves after which a site is "dealt with" and from which
+ * DOMAIN.md allows a relapse (closed, upgraded, relocated). Verified (验收销号) only confirms one of
+ * these, so it is not a new closure.
+ */
+export const CLOSURE_STATUSES: readonly StatusCode[] = ['closed', 'upgraded', 'relocated'];
+
+/**
+ * A closure for likely moves: only 已取缔 (closed). A relocated firm (已搬迁入园) has a known, legal
+ * new place in a park, and an upgraded one (已整改提升) keeps operating where it is, so a new site
+ * nearby is no sign that either moved and reopened.
+ */
+export const MOVE_CLOSURE_STATUSES: readonly StatusCode[] = ['closed'];
+
+/** A bad option; the API answers it with 400 and this message. */
+export class RelapseOptionError extends Error {
+  readonly parameter: string;
+
+  constructor(parameter: string, message: string) {
+    super(`${parameter}: ${message}`);
+    this.name = 'RelapseOptionError';
+    this.parameter = parameter;
+  }
+}
+
+const DAY_MS = 86_400_000;
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+const dayNumbers = new Map<string, number | null>();
+
+/** Days since 1970-01-01 of a YYYY-MM-DD day (UTC), or null when it is not a real calendar day. */
+export function dayNumber(date: string): number | null {
+  let day = dayNumbers.get(date);
+  if (day === undefined) {
+    // A campaign spans a few thousand distinct days: remember them (bounded, in case of junk input).
+    if (dayNumbers.size > 100_000) dayNumbers.clear();
+    dayNumbers.set(date, (day = parseDay(date)));
+  }
+  return day;
+}
+
+function parseDay(date: string): number | null {
+  const match = DATE_PATTERN.exec(date);
+  if (!match) return null;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const time = Date.UTC(year, month - 1, day);
+  const check = new Date(time);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  return time / DAY_MS;
+}
+
+/** Whole days from `earlier` to `later` (both YYYY-MM-DD; a date-time is cut to its day). */
+export function daysBetween(earlier: string, later: string): number {
+  const from = dayNumber(earlier.slice(0, 10));
+  const to = dayNumber(later.slice(0, 10));
+  if (from === null || to === null) return Number.NaN;
+  return to - from;
+}
+
+function validateDate(parameter: string, value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string' || dayNumber(value) === null)
+    throw new RelapseOptionError(parameter, `${parameter} must be a calendar day written YYYY-MM-DD, not ${String(value)}`);
+  return value;
+}
+
+function validateNumber(parameter: string, value: unknown, fallback: number, min: number, max: number, minIncluded: boolean): number {
+  const number = value ?? fallback;
+  const tooLow = typeof number === 'number' && (minIncluded ? number < min : number <= min);
+  if (typeof number !== 'number' || !Number.isFinite(number) || tooLow || number > max)
+    throw new RelapseOptionError(
+      parameter,
+      `${parameter} must be a number ${minIncluded ? 'from' : 'greater than'} ${min} ${minIncluded ? 'to' : 'and at most'} ${max}, not ${String(number)}`,
+    );
+  return number;
+}
+
+/** Fill defaults and check every option; throws RelapseOptionError naming the parameter. */
+export function resolveRelapseOptions(options: RelapseOptions = {}): ResolvedRelapseOptions {
+  if (typeof options !== 'object' || options === null) throw new RelapseOptionError('options', 'options must be an object');
+  const from = validateDate('from', options.from);
+  const to = validateDate('to', options.to);
+  const asOf = validateDate('asOf', options.asOf);
+  if (from !== null && to !== null && from > to) throw new RelapseOptionError('from', `from (${from}) is after to (${to})`);
+
+  const categories = options.categories ?? [...CATEGORY_CODES];
+  if (!Array.isArray(categories) || categories.length === 0) throw new RelapseOptionError('categories', 'name at least one category');
+  for (const category of categories)
+    if (typeof category !== 'string' || !isCategory(category))
+      throw new RelapseOptionError('categories', `unknown category ${String(category)}`);
+
+  let counties: string[] | null = null;
+  if (options.counties !== undefined && options.counties !== null) {
+    if (!Array.isArray(options.counties) || options.counties.length === 0)
+      throw new RelapseOptionError('county', 'name at least one county, or leave county out for all');
+    for (const county of options.counties)
+      if (typeof county !== 'string' || county.trim() === '')
+        throw new RelapseOptionError('county', `county must be a non-empty name, not ${String(county)}`);
+    counties = [...new Set(options.counties)];
+  }
+
+  const radiusKm = validateNumber('radiusKm', options.radiusKm, DEFAULT_RADIUS_KM, 0, MAX_RADIUS_KM, false);
+  const withinDays = validateNumber('withinDays', options.withinDays, DEFAULT_WITHIN_DAYS, 1, MAX_WITHIN_DAYS, true);
+  if (!Number.isInteger(withinDays))
+    throw new RelapseOptionError('withinDays', `withinDays must be a whole number of days, not ${withinDays}`);
+  const cellKm = validateNumber('cellKm', options.cellKm, DEFAULT_CELL_KM, MIN_CELL_KM, MAX_CELL_KM, true);
+
+  if (options.decisions !== undefined && !(options.decisions instanceof Map))
+    throw new RelapseOptionError('decisions', 'decisions must be a Map from move key to confirmed or dismissed');
+  for (const [key, decision] of options.decisions ?? [])
+    if (decision !== 'confirmed' && decision !== 'dismissed')
+      throw new RelapseOptionError('decisions', `decision for ${key} must be confirmed or dismissed, not ${String(decision)}`);
+
+  return { from, to, asOf, categories: [...new Set<CategoryCode>(categories)], counties, radiusKm, withinDays, cellKm };
+}
+
+/** Whether a day (YYYY-MM-DD) lies in the window [from, to], both ends included and either open. */
+export function inWindow(date: string, options: Pick<ResolvedRelapseOptions, 'from' | 'to'>): boolean {
+  const day = date.slice(0, 10);
+  return (options.from === null || day >= options.from) && (options.to === null || day <= options.to);
+}

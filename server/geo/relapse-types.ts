@@ -1,0 +1,190 @@
+// Types of the relapse-hotspot analysis (死灰复燃与转移热点, issue 6). Plain data in, plain data out.
+import type { Feature, FeatureCollection, LineString, Polygon } from 'geojson';
+import type { CategoryCode } from '../../domain/categories.ts';
+import type { StatusCode } from '../../domain/statuses.ts';
+
+export interface RelapseStatusEvent {
+  to: StatusCode;
+  /** YYYY-MM-DD. */
+  date: string;
+}
+
+export interface RelapseSiteInput {
+  id: number;
+  name: string;
+  category: CategoryCode;
+  lon: number | null;
+  lat: number | null;
+  county: string;
+  township: string | null;
+  /** YYYY-MM-DD. */
+  discoveredOn: string;
+  /** Status events in date order (ties kept in the given order). */
+  events: RelapseStatusEvent[];
+}
+
+export type MoveDecision = 'confirmed' | 'dismissed';
+
+export interface RelapseOptions {
+  /** First day of the window (YYYY-MM-DD, inclusive); default: no lower bound. */
+  from?: string;
+  /** Last day of the window (YYYY-MM-DD, inclusive); default: no upper bound. */
+  to?: string;
+  /** Only events (and sites discovered) on or before this day are seen; default: everything. */
+  asOf?: string;
+  /** Categories counted; default all. */
+  categories?: CategoryCode[];
+  /** County names (as on the sites); default all. */
+  counties?: string[];
+  /** Largest distance from a closed site to a "moved" new site, km; default 3. */
+  radiusKm?: number;
+  /** Largest number of days from the closure to the new site's discovery; default 180. */
+  withinDays?: number;
+  /** Hexagon size: distance between neighbouring cell centres (flat-to-flat width), km; default 1. */
+  cellKm?: number;
+  /** Officials' decisions on move candidates, keyed by moveKey(oldId, newId). */
+  decisions?: ReadonlyMap<string, MoveDecision>;
+}
+
+/** Options with every default filled in, echoed in the result. */
+export interface ResolvedRelapseOptions {
+  from: string | null;
+  to: string | null;
+  asOf: string | null;
+  categories: CategoryCode[];
+  counties: string[] | null;
+  radiusKm: number;
+  withinDays: number;
+  cellKm: number;
+}
+
+export interface RelapseEvent {
+  siteId: number;
+  name: string;
+  category: CategoryCode;
+  /** Day of the move to relapsed. */
+  date: string;
+  /** Day of the closure it relapsed from (see definitions.closedOn); null when the history has none. */
+  closedOn: string | null;
+  /** The status of that closure: closed, upgraded, relocated (or verified when only that is recorded). */
+  closedAs: StatusCode | null;
+  daysSinceClosure: number | null;
+  lon: number | null;
+  lat: number | null;
+  county: string;
+  township: string | null;
+}
+
+export interface MoveCandidate {
+  /** moveKey(fromId, toId). */
+  key: string;
+  fromId: number;
+  toId: number;
+  fromName: string;
+  toName: string;
+  category: CategoryCode;
+  /** Closure day of the old site used for this pair (the latest one before the discovery). */
+  closedOn: string;
+  /** Discovery day of the new site. */
+  discoveredOn: string;
+  /** Geodesic (haversine) distance, km. */
+  distanceKm: number;
+  /** discoveredOn − closedOn in days, 1..withinDays. */
+  days: number;
+  /** Character-bigram Dice coefficient of the stripped names, 0..1. */
+  nameSimilarity: number;
+  /** 0.35·(1 − distanceKm/radiusKm) + 0.25·(1 − days/withinDays) + 0.4·nameSimilarity, 0..1. */
+  score: number;
+  decision: MoveDecision | null;
+  county: string;
+  township: string | null;
+  /** From the old place to the new. */
+  line: LineString;
+}
+
+export type HotspotConfidence = 90 | 95 | 99;
+
+export interface HotspotCellProperties {
+  id: number;
+  /** Offset (odd-q) column and row of the hexagon in the grid. */
+  column: number;
+  row: number;
+  /** relapses + moves. */
+  count: number;
+  relapses: number;
+  /** New sites with at least one candidate that is not dismissed. */
+  moves: number;
+  /** Getis-Ord Gi* z-score. */
+  z: number;
+  confidence: HotspotConfidence | null;
+  kind: 'hot' | 'cold' | null;
+}
+
+export type HotspotCell = Feature<Polygon, HotspotCellProperties>;
+
+export interface HotspotGridInfo {
+  /** Centre of the local equirectangular frame [lon, lat]. */
+  centre: [number, number];
+  /** Flat-to-flat width = distance between neighbouring centres, km. */
+  cellKm: number;
+  /** Side (= centre-to-vertex radius), km: cellKm / √3. */
+  sideKm: number;
+  areaKm2: number;
+  columns: number;
+  rows: number;
+}
+
+export interface RelapseRate {
+  county: string;
+  /** null in the per-county list; in the per-township list null means "no township recorded". */
+  township: string | null;
+  /** Sites with at least one closure (closed, upgraded or relocated) in the window. */
+  closures: number;
+  /** Moves to relapsed in the window. */
+  relapses: number;
+  /** relapses / closures; null when closures is 0. */
+  rate: number | null;
+}
+
+export interface RelapseDefinition {
+  zh: string;
+  en: string;
+}
+
+export type RelapseDefinitionKey =
+  | 'window'
+  | 'relapses'
+  | 'closedOn'
+  | 'moves'
+  | 'nameSimilarity'
+  | 'score'
+  | 'decision'
+  | 'grid'
+  | 'count'
+  | 'giStar'
+  | 'confidence'
+  | 'rates';
+
+export interface RelapseSummary {
+  relapses: number;
+  /** Relapses without coordinates: listed, not in any cell. */
+  unlocatedRelapses: number;
+  moveCandidates: number;
+  /** New sites counted in the hotspot cells as moves. */
+  movesCounted: number;
+  hotCells: Record<HotspotConfidence, number>;
+  coldCells: Record<HotspotConfidence, number>;
+}
+
+export interface RelapseResult {
+  options: ResolvedRelapseOptions;
+  relapses: RelapseEvent[];
+  /** Sorted by score, highest first (then fromId, toId). */
+  moves: MoveCandidate[];
+  cells: FeatureCollection<Polygon, HotspotCellProperties>;
+  /** null when no located site is counted (no grid). */
+  grid: HotspotGridInfo | null;
+  rates: { counties: RelapseRate[]; townships: RelapseRate[] };
+  summary: RelapseSummary;
+  definitions: Record<RelapseDefinitionKey, RelapseDefinition>;
+}

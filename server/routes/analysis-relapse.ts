@@ -1,0 +1,157 @@
+// /api/analysis/relapse (死灰复燃与转移热点): relapses, likely moves scored by distance, time and
+// name, a hexagon grid with Getis-Ord Gi* hotspots, and relapse rates per county and township.
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { CATEGORY_CODES } from '../../domain/categories.ts';
+import type { AppContext } from '../context.ts';
+import { badRequest } from '../errors.ts';
+import { analyzeRelapse, RelapseOptionError } from '../geo/analyze-relapse.ts';
+import { decideMove, moveDecisions, relapseInputs } from '../store/relapse-store.ts';
+import { parseCategories, parseCounties, parseDate } from './query-params.ts';
+import { errorResponses, jsonContent as json } from './schemas.ts';
+import { validationHook } from './validation.ts';
+
+const numberParam = (parameter: string, value: string | undefined, integer = false): number | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
+    throw badRequest('bad_parameter', `${parameter}: "${value}" is not ${integer ? 'a whole number' : 'a number'}`, { parameter });
+  return n;
+};
+
+const Geometry = z.record(z.string(), z.unknown());
+const Relapse = z.object({
+  siteId: z.number().int(),
+  name: z.string(),
+  category: z.enum(CATEGORY_CODES),
+  date: z.string(),
+  closedOn: z.string().nullable(),
+  closedAs: z.string().nullable(),
+  daysSinceClosure: z.number().nullable(),
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
+  county: z.string(),
+  township: z.string().nullable(),
+});
+const Move = z.object({
+  key: z.string().openapi({ description: 'OLD-NEW site ids; the id for POST /analysis/relapse/moves/{id}.' }),
+  fromId: z.number().int(),
+  toId: z.number().int(),
+  fromName: z.string(),
+  toName: z.string(),
+  category: z.enum(CATEGORY_CODES),
+  closedOn: z.string(),
+  discoveredOn: z.string(),
+  distanceKm: z.number(),
+  days: z.number().int(),
+  nameSimilarity: z.number(),
+  score: z.number(),
+  decision: z.enum(['confirmed', 'dismissed']).nullable(),
+  county: z.string(),
+  township: z.string().nullable(),
+  line: Geometry,
+});
+const Cell = z.object({
+  type: z.literal('Feature'),
+  geometry: Geometry,
+  properties: z.object({
+    id: z.number().int(),
+    column: z.number().int(),
+    row: z.number().int(),
+    count: z.number().int(),
+    relapses: z.number().int(),
+    moves: z.number().int(),
+    z: z.number().openapi({ description: 'Getis-Ord Gi* z-score.' }),
+    confidence: z.union([z.literal(90), z.literal(95), z.literal(99)]).nullable(),
+    kind: z.enum(['hot', 'cold']).nullable(),
+  }),
+});
+const Rate = z.object({ county: z.string(), township: z.string().nullable(), closures: z.number().int(), relapses: z.number().int(), rate: z.number().nullable() });
+const Confidences = z.object({ 90: z.number().int(), 95: z.number().int(), 99: z.number().int() });
+const RelapseAnalysis = z
+  .object({
+    options: z.object({
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+      asOf: z.string().nullable(),
+      categories: z.array(z.string()),
+      counties: z.array(z.string()).nullable(),
+      radiusKm: z.number(),
+      withinDays: z.number().int(),
+      cellKm: z.number(),
+    }),
+    relapses: z.array(Relapse),
+    moves: z.array(Move),
+    cells: z.object({ type: z.literal('FeatureCollection'), features: z.array(Cell) }),
+    grid: z.object({ centre: z.tuple([z.number(), z.number()]), cellKm: z.number(), sideKm: z.number(), areaKm2: z.number(), columns: z.number().int(), rows: z.number().int() }).nullable(),
+    rates: z.object({ counties: z.array(Rate), townships: z.array(Rate) }),
+    summary: z.object({ relapses: z.number().int(), unlocatedRelapses: z.number().int(), moveCandidates: z.number().int(), movesCounted: z.number().int(), hotCells: Confidences, coldCells: Confidences }),
+    definitions: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
+  })
+  .openapi('RelapseAnalysis');
+
+const RelapseQuery = z.object({
+  from: z.string().optional().openapi({ description: 'First day of the window, YYYY-MM-DD.' }),
+  to: z.string().optional().openapi({ description: 'Last day of the window, YYYY-MM-DD.' }),
+  asOf: z.string().optional().openapi({ description: 'Only what was recorded on or before this day.' }),
+  categories: z.string().optional().openapi({ description: 'Comma-separated category codes; default all.' }),
+  county: z.string().optional().openapi({ description: 'Comma-separated county codes; default all.' }),
+  radiusKm: z.string().optional().openapi({ description: 'Largest distance of a likely move, km (default 3).' }),
+  withinDays: z.string().optional().openapi({ description: 'Largest days from closure to the new discovery (default 180).' }),
+  cellKm: z.string().optional().openapi({ description: 'Hexagon width (distance between neighbouring centres), km (default 1).' }),
+});
+
+export function relapseRoutes(ctx: AppContext) {
+  return new OpenAPIHono({ defaultHook: validationHook })
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/analysis/relapse',
+        tags: ['analysis'],
+        summary: 'Relapses (死灰复燃), likely moves (改头换面转移), Gi* hotspots and relapse rates',
+        description:
+          'Likely move: a site discovered within radiusKm and withinDays after the closure of a site of the same category, scored 0.35·distance + 0.25·time + 0.4·name similarity. Hotspot count per hexagon: relapses plus new sites of moves not dismissed; Gi* uses the cell and its six neighbours; confidence 90/95/99% at |z| ≥ 1.645/1.960/2.576. Rate: relapses per site closed in the window.',
+        request: { query: RelapseQuery },
+        responses: { 200: json(RelapseAnalysis, 'The analysis.'), ...errorResponses(400) },
+      }),
+      (c) => {
+        const query = c.req.valid('query');
+        try {
+          const result = analyzeRelapse(relapseInputs(ctx.db), {
+            from: parseDate('from', query.from),
+            to: parseDate('to', query.to),
+            asOf: parseDate('asOf', query.asOf),
+            categories: parseCategories(query.categories),
+            counties: parseCounties(query.county, ctx.countyCodes),
+            radiusKm: numberParam('radiusKm', query.radiusKm),
+            withinDays: numberParam('withinDays', query.withinDays, true),
+            cellKm: numberParam('cellKm', query.cellKm),
+            decisions: moveDecisions(ctx.db),
+          });
+          return c.json(result as unknown as z.infer<typeof RelapseAnalysis>, 200);
+        } catch (error) {
+          if (error instanceof RelapseOptionError) throw badRequest('bad_parameter', error.message, { parameter: error.parameter });
+          throw error;
+        }
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/analysis/relapse/moves/{id}',
+        tags: ['analysis'],
+        summary: 'Confirm or dismiss a likely move (recorded with who and when)',
+        request: {
+          params: z.object({ id: z.string().openapi({ example: '12-40', description: 'OLD-NEW site ids (the candidate’s key).' }) }),
+          body: { required: true, content: { 'application/json': { schema: z.object({ decision: z.enum(['confirmed', 'dismissed']), note: z.string().max(2000).nullish(), actor: z.string().max(100).optional() }).strict().openapi('MoveDecision') } } },
+        },
+        responses: {
+          201: json(z.object({ id: z.number().int(), key: z.string(), fromId: z.number().int(), toId: z.number().int(), decision: z.enum(['confirmed', 'dismissed']), note: z.string().nullable(), decidedBy: z.string(), decidedAt: z.string() }).openapi('MoveDecisionRecord'), 'The recorded decision.'),
+          ...errorResponses(400, 404, 413, 415),
+        },
+      }),
+      (c) => {
+        const body = c.req.valid('json');
+        return c.json(decideMove(ctx.db, c.req.valid('param').id, body.decision, body.actor ?? 'api', body.note ?? null), 201);
+      },
+    );
+}

@@ -1,0 +1,72 @@
+// Inputs of the relapse analysis (sites with their status histories) and officials' decisions
+// on likely moves.
+import type { Db } from '../db/database.ts';
+import type { CategoryCode } from '../../domain/categories.ts';
+import type { StatusCode } from '../../domain/statuses.ts';
+import { badRequest, notFound } from '../errors.ts';
+
+export interface RelapseInputSite {
+  id: number;
+  name: string;
+  category: CategoryCode;
+  lon: number | null;
+  lat: number | null;
+  county: string;
+  township: string | null;
+  discoveredOn: string;
+  events: { to: StatusCode; date: string }[];
+}
+
+/** Every site with its status events in order (location events left out). */
+export function relapseInputs(db: Db): RelapseInputSite[] {
+  const sites = db.all<Omit<RelapseInputSite, 'events'>>(
+    `SELECT id, name, category, lon, lat, county_code AS county, township_code AS township, discovered_on AS discoveredOn FROM sites ORDER BY id`,
+  );
+  const events = new Map<number, { to: StatusCode; date: string }[]>();
+  for (const row of db.raw
+    .prepare("SELECT site_id AS siteId, to_status AS \"to\", date FROM site_events WHERE kind = 'status' ORDER BY site_id, date, id")
+    .iterate() as Iterable<{ siteId: number; to: StatusCode; date: string }>) {
+    let list = events.get(row.siteId);
+    if (!list) events.set(row.siteId, (list = []));
+    list.push({ to: row.to, date: row.date });
+  }
+  return sites.map((site) => ({ ...site, events: events.get(site.id) ?? [] }));
+}
+
+/** The latest decision per move key. */
+export function moveDecisions(db: Db): Map<string, 'confirmed' | 'dismissed'> {
+  const rows = db.all<{ move_key: string; decision: 'confirmed' | 'dismissed' }>(
+    'SELECT move_key, decision FROM move_decisions d WHERE id = (SELECT max(id) FROM move_decisions WHERE move_key = d.move_key)',
+  );
+  return new Map(rows.map((row) => [row.move_key, row.decision]));
+}
+
+export interface DecisionRecord {
+  id: number;
+  key: string;
+  fromId: number;
+  toId: number;
+  decision: 'confirmed' | 'dismissed';
+  note: string | null;
+  decidedBy: string;
+  decidedAt: string;
+}
+
+/** Records a decision on the pair "FROM-TO" (the old site, the new one): both must be sites of one category. */
+export function decideMove(db: Db, key: string, decision: 'confirmed' | 'dismissed', actor: string, note: string | null): DecisionRecord {
+  const match = /^(\d{1,15})-(\d{1,15})$/.exec(key);
+  if (!match) throw badRequest('bad_parameter', `id: "${key}" is not a move id (OLD-NEW site ids, e.g. 12-40)`, { parameter: 'id' });
+  const [fromId, toId] = [Number(match[1]), Number(match[2])];
+  if (fromId === toId) throw badRequest('bad_parameter', 'id: a site cannot move to itself', { parameter: 'id' });
+  return db.transaction(() => {
+    const sites = db.all<{ id: number; category: string }>('SELECT id, category FROM sites WHERE id IN (?, ?)', [fromId, toId]);
+    if (sites.length < 2) throw notFound(`move ${key}: site ${sites.some((s) => s.id === fromId) ? toId : fromId} does not exist`, { parameter: 'id' });
+    if (sites[0]!.category !== sites[1]!.category)
+      throw badRequest('bad_parameter', `id: sites ${fromId} and ${toId} are of different categories, so they are no move candidate`, { parameter: 'id' });
+    const decidedAt = new Date().toISOString();
+    const result = db.run('INSERT INTO move_decisions (move_key, from_site, to_site, decision, note, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      key, fromId, toId, decision, note, actor, decidedAt,
+    ]);
+    return { id: Number(result.lastInsertRowid), key, fromId, toId, decision, note, decidedBy: actor, decidedAt };
+  });
+}

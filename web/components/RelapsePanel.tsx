@@ -1,0 +1,160 @@
+// 死灰复燃 analysis: relapses, likely moves to confirm or dismiss, hotspot summary and rates.
+import { useState } from 'react';
+import type { FeatureCollection } from 'geojson';
+import { api, unwrap } from '../api/client.ts';
+import { countyLabel } from '../i18n/code-labels.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { useLoad } from '../state/use-data.ts';
+
+export type RelapseData = Awaited<ReturnType<typeof loadRelapse>>;
+
+const loadRelapse = (query: Record<string, string>) => unwrap(api.api.analysis.relapse.$get({ query }));
+
+export interface RelapseParams {
+  from: string;
+  to: string;
+  radiusKm: string;
+  withinDays: string;
+  cellKm: string;
+}
+
+export function useRelapse(active: boolean, asOf: string | null, reloadKey: number) {
+  const [params, setParams] = useState<RelapseParams>({ from: '', to: '', radiusKm: '3', withinDays: '180', cellKm: '1' });
+  const query = Object.fromEntries(Object.entries({ ...params, asOf: asOf ?? '' }).filter(([, v]) => v !== ''));
+  const result = useLoad(active ? `relapse:${JSON.stringify(query)}:${reloadKey}` : 'relapse:off', () => (active ? loadRelapse(query) : Promise.resolve(null)));
+  return { params, setParams, result };
+}
+
+/** Map layer data: hotspot cells (with a confidence), move lines and relapse points. */
+export function relapseLayer(data: RelapseData | null): FeatureCollection | null {
+  if (!data) return null;
+  return {
+    type: 'FeatureCollection',
+    features: [
+      ...data.cells.features.filter((cell) => cell.properties.confidence !== null).map((cell) => ({ type: 'Feature' as const, geometry: cell.geometry as unknown as GeoJSON.Polygon, properties: { layer: 'cell', kind: cell.properties.kind, confidence: cell.properties.confidence, count: cell.properties.count } })),
+      ...data.moves.filter((move) => move.decision !== 'dismissed').map((move) => ({ type: 'Feature' as const, geometry: move.line as unknown as GeoJSON.LineString, properties: { layer: 'move', key: move.key, confirmed: move.decision === 'confirmed' } })),
+      ...data.relapses.filter((r) => r.lon !== null && r.lat !== null).map((r) => ({ type: 'Feature' as const, geometry: { type: 'Point' as const, coordinates: [r.lon!, r.lat!] }, properties: { layer: 'relapse', siteId: r.siteId } })),
+    ],
+  };
+}
+
+export function RelapsePanel({ relapse, countyNames, onOpenSite, onDecided, onError }: { relapse: ReturnType<typeof useRelapse>; countyNames: Record<string, string>; onOpenSite: (id: number) => void; onDecided: () => void; onError: (message: string) => void }) {
+  const { t, lang } = useI18n();
+  const { params, setParams, result } = relapse;
+  const data = result.data;
+  const field = (key: keyof RelapseParams, label: string, type = 'number') => (
+    <label className="field">
+      {label}
+      <input type={type} value={params[key]} onChange={(e) => setParams({ ...params, [key]: e.target.value })} />
+    </label>
+  );
+  const decide = async (key: string, decision: 'confirmed' | 'dismissed') => {
+    try {
+      await unwrap(api.api.analysis.relapse.moves[':id'].$post({ param: { id: key }, json: { decision } }));
+      onDecided();
+    } catch (error) {
+      onError((error as Error).message);
+    }
+  };
+  return (
+    <div className="relapse-panel" data-testid="relapse-panel">
+      <section>
+        <h2>{t('relapseWindow')}</h2>
+        <div className="row">
+          {field('from', t('relapseFrom'), 'date')}
+          {field('to', t('relapseTo'), 'date')}
+        </div>
+        <div className="row">
+          {field('radiusKm', t('relapseRadius'))}
+          {field('withinDays', t('relapseDays'))}
+          {field('cellKm', t('relapseCell'))}
+        </div>
+      </section>
+      {result.loading && <p className="muted">{t('loading')}</p>}
+      {result.error && (
+        <p className="error" role="alert">
+          {t('apiError', { message: result.error })}
+        </p>
+      )}
+      {data && (
+        <>
+          <section>
+            <p data-testid="relapse-summary">
+              {t('relapseSummary', { r: data.summary.relapses, m: data.summary.moveCandidates, h99: data.summary.hotCells[99], h95: data.summary.hotCells[95], h90: data.summary.hotCells[90] })}
+            </p>
+            <p className="legend-note">
+              {t('relapseLegend')} <span className="swatch" style={{ background: '#7f0000' }} /> 99% <span className="swatch" style={{ background: '#d7301f' }} /> 95%{' '}
+              <span className="swatch" style={{ background: '#fc8d59' }} /> 90% {t('relapseHot')}
+            </p>
+            <details>
+              <summary>{t('relapseDefinitions')}</summary>
+              <ul className="definitions">
+                {Object.entries(data.definitions).map(([key, text]) => (
+                  <li key={key}>{text[lang]}</li>
+                ))}
+              </ul>
+            </details>
+          </section>
+          <section>
+            <h2>{t('relapseMoves')}</h2>
+            <ol className="plain moves">
+              {data.moves.slice(0, 50).map((move) => (
+                <li key={move.key} className={move.decision ?? ''} data-move={move.key}>
+                  <button type="button" className="link" onClick={() => onOpenSite(move.toId)}>
+                    {t('relapseMoveLine', { from: move.fromName, to: move.toName, km: move.distanceKm.toFixed(1), days: move.days, sim: move.nameSimilarity.toFixed(2), score: move.score.toFixed(2) })}
+                  </button>
+                  <div>
+                    {move.decision ? (
+                      <span className="muted">{move.decision === 'confirmed' ? t('relapseConfirmed') : t('relapseDismissed')}</span>
+                    ) : (
+                      <>
+                        <button type="button" className="small" onClick={() => void decide(move.key, 'confirmed')}>
+                          {t('relapseConfirm')}
+                        </button>
+                        <button type="button" className="small" onClick={() => void decide(move.key, 'dismissed')}>
+                          {t('relapseDismiss')}
+                        </button>
+                      </>
+                    )}
+                  </div>
+                </li>
+              ))}
+            </ol>
+          </section>
+          <section>
+            <h2>{t('relapseRates')}</h2>
+            <table className="rates">
+              <tbody>
+                {data.rates.counties.map((rate) => (
+                  <tr key={rate.county}>
+                    <td>{countyLabel(rate.county, countyNames[rate.county] ?? rate.county, lang)}</td>
+                    <td>
+                      {rate.relapses}/{rate.closures}
+                    </td>
+                    <td>{rate.rate === null ? '—' : `${Math.round(rate.rate * 1000) / 10}%`}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <section>
+            <h2>{t('relapseList')}</h2>
+            <ul className="plain">
+              {data.relapses.map((r) => (
+                <li key={`${r.siteId}:${r.date}`}>
+                  <button type="button" className="link" onClick={() => onOpenSite(r.siteId)}>
+                    {r.name}
+                  </button>{' '}
+                  <span className="muted">
+                    {r.date}
+                    {r.daysSinceClosure !== null ? ` · ${t('relapseAfter', { days: r.daysSinceClosure })}` : ''}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
