@@ -31,6 +31,8 @@ const EXERCISED = [
   'GET /routes/{id}',
   'GET /routes/{id}/{format}',
   'POST /inspections',
+  'GET /analysis/relapse',
+  'POST /analysis/relapse/moves/{id}',
 ];
 
 interface OpenApiDoc {
