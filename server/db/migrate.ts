@@ -5,6 +5,7 @@ import { sql as urbanCores } from './migrations/002-urban-cores.ts';
 import { sql as siteInsertGuard } from './migrations/003-site-insert-guard.ts';
 import { sql as routesAndFieldResults } from './migrations/004-routes-and-field-results.ts';
 import { sql as moveDecisions } from './migrations/005-move-decisions.ts';
+import { sql as siteFeatureCache } from './migrations/006-site-feature-cache.ts';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'site-insert-guard', sql: siteInsertGuard },
   { version: 4, name: 'routes-and-field-results', sql: routesAndFieldResults },
   { version: 5, name: 'move-decisions', sql: moveDecisions },
+  { version: 6, name: 'site-feature-cache', sql: siteFeatureCache },
 ];
 
 export function schemaVersion(db: Db): number {

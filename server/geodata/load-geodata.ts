@@ -121,6 +121,8 @@ export function loadGeodata(db: Db, files: GeodataFiles = DEFAULT_GEODATA): { ch
         [row.code, row.name, row.township_code],
       );
     db.run("INSERT INTO meta (key, value) VALUES ('geodata_hash', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [digest]);
+    // Names may have changed: rebuild the sites' cached properties.
+    db.run('UPDATE sites SET feature_props = NULL');
   });
   return { changed: true };
 }
@@ -169,6 +171,7 @@ export function importCountyFile(db: Db, file: string, files: GeodataFiles = DEF
         }
       }
       for (const code of removed) db.run('DELETE FROM counties WHERE code = ?', [code]);
+      db.run('UPDATE sites SET feature_props = NULL');
       const digest = filesDigest({ ...files, counties: staged });
       db.run("INSERT INTO meta (key, value) VALUES ('geodata_hash', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [digest]);
       return { counties: counties.length, reassigned, removed };

@@ -6,6 +6,7 @@ import { badRequest, notFound, unprocessable } from '../errors.ts';
 import { listSiteFeatures, siteEvents, siteFeatureJson, siteInspections, siteTasks } from '../store/site-queries.ts';
 import { addSiteEvent, insertSite, patchSite, resolveTownship, setSiteLocation } from '../store/site-mutations.ts';
 import { encodeCursor, parsePage, parseSiteFilters } from './query-params.ts';
+import { ResponseCache } from '../store/response-cache.ts';
 import {
   IdParam,
   LocationBody,
@@ -57,6 +58,7 @@ function locateOrRefuse(ctx: AppContext, lon: number, lat: number): string {
 }
 
 export function siteRoutes(ctx: AppContext) {
+  const cache = new ResponseCache(ctx.db);
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
       createRoute({
@@ -73,9 +75,12 @@ export function siteRoutes(ctx: AppContext) {
         const query = c.req.valid('query');
         const filters = parseSiteFilters(query, ctx.countyCodes);
         const page = parsePage(query.limit, query.cursor);
-        const result = listSiteFeatures(ctx.db, filters, page);
-        const cursor = result.nextAfterId === null ? 'null' : JSON.stringify(encodeCursor(result.nextAfterId));
-        return jsonText<typeof SiteCollection>(`{"type":"FeatureCollection","features":[${result.features.join(',')}],"nextCursor":${cursor}}`);
+        const text = cache.get(JSON.stringify([filters, page]), () => {
+          const result = listSiteFeatures(ctx.db, filters, page);
+          const cursor = result.nextAfterId === null ? 'null' : JSON.stringify(encodeCursor(result.nextAfterId));
+          return `{"type":"FeatureCollection","features":[${result.features.join(',')}],"nextCursor":${cursor}}`;
+        });
+        return jsonText<typeof SiteCollection>(text);
       },
     )
     .openapi(

@@ -9,24 +9,15 @@ export interface Page {
   afterId?: number;
 }
 
-/** The properties every site feature carries (the API contract; see routes/schemas.ts). */
-const FEATURE_JSON = /* sql */ `json_object(
-  'type', 'Feature',
-  'id', s.id,
-  'geometry', CASE WHEN s.lon IS NULL THEN json('null')
-                   ELSE json_object('type', 'Point', 'coordinates', json_array(s.lon, s.lat)) END,
-  'properties', json_object(
-    'id', s.id, 'name', s.name, 'category', s.category, 'sector', s.sector, 'status', f.status,
-    'county', s.county_code, 'countyName', c.name, 'township', s.township_code, 'townshipName', t.name,
-    'village', s.village_code, 'villageName', v.name,
-    'address', s.address, 'managingZone', s.managing_zone, 'precision', s.precision, 'source', s.source,
-    'discoveredOn', s.discovered_on, 'deadline', s.deadline, 'responsibleUnit', s.responsible_unit,
-    'updatedAt', s.updated_at, 'version', s.version))`;
+/**
+ * A site as GeoJSON Feature text: its cached properties (sites.feature_props, kept by the triggers
+ * of migration 006) with the id and the status (now, or on `asOf`) put in front.
+ */
+const FEATURE_JSON = /* sql */ `'{"type":"Feature","id":' || s.id || ',"geometry":' ||
+  CASE WHEN s.lon IS NULL THEN 'null' ELSE '{"type":"Point","coordinates":[' || s.lon || ',' || s.lat || ']}' END ||
+  ',"properties":{"id":' || s.id || ',"status":"' || f.status || '",' || substr(s.feature_props, 2) || '}'`;
 
-const FEATURE_JOINS = /* sql */ `JOIN sites s ON s.id = f.id
-  JOIN counties c ON c.code = s.county_code
-  LEFT JOIN townships t ON t.code = s.township_code
-  LEFT JOIN villages v ON v.code = s.village_code`;
+const FEATURE_JOINS = /* sql */ `JOIN sites s ON s.id = f.id`;
 
 export interface SitePage {
   /** Feature JSON texts, in id order. */
