@@ -38,10 +38,20 @@ export function App() {
   const [cell, setCell] = useState<SelectedCell | null>(null);
   const [routeStart, setRouteStart] = useState<[number, number]>(CITY_SEAT);
   const [pickingStart, setPickingStart] = useState(false);
+  const [handPicked, setHandPicked] = useState<number[]>([]);
+  const [routeWithin, setRouteWithin] = useState<[number, number][] | null>(null);
+  const [drawingWithin, setDrawingWithin] = useState(false);
   const [routePlan, setRoutePlan] = useState<RoutePlan | null>(null);
   const savedRoute = useLoad(`route:${state.route}`, () => (state.route ? unwrap(api.api.routes[':id'].$get({ param: { id: String(state.route) } })) : Promise.resolve(null)));
   const shownPlan = routePlan ?? (savedRoute.data?.plan as RoutePlan | undefined) ?? null;
-  const routeLayer = useMemo(() => (state.panel === 'routes' && shownPlan ? routeFeatures(shownPlan) : null), [state.panel, shownPlan]);
+  const routeLayer = useMemo((): FeatureCollection | null => {
+    if (state.panel !== 'routes') return null;
+    const features = [
+      ...(shownPlan ? routeFeatures(shownPlan).features : []),
+      ...(routeWithin ? [{ type: 'Feature' as const, properties: {}, geometry: { type: 'LineString' as const, coordinates: routeWithin } }] : []),
+    ];
+    return features.length ? { type: 'FeatureCollection', features } : null;
+  }, [state.panel, shownPlan, routeWithin]);
   const [pending, setPending] = useState<[number, number] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -215,6 +225,14 @@ export function App() {
             {state.panel === 'routes' && (
               <RoutePanel
                 start={routeStart}
+                handPicked={handPicked}
+                onHandPicked={setHandPicked}
+                within={routeWithin}
+                onDrawWithin={() => {
+                  setDrawingWithin(true);
+                  setMode({ kind: 'drawCore' });
+                }}
+                onClearWithin={() => setRouteWithin(null)}
                 onPickStart={() => setPickingStart(true)}
                 plan={shownPlan}
                 savedId={routePlan ? (state.route ?? null) : state.route}
@@ -286,7 +304,12 @@ export function App() {
                 },
                 clusterTitle: (n) => t('clusterTitle', { n }),
                 onCellClick: (clicked) => setCell(clicked),
-                onCoreDrawn: (ring) => setCoreRing(ring),
+                onCoreDrawn: (ring) => {
+                  if (drawingWithin) {
+                    setRouteWithin(ring);
+                    setDrawingWithin(false);
+                  } else setCoreRing(ring);
+                },
               }}
             />
             {(sites.loading || counties.loading) && <div className="loading" role="status">{t('loading')}</div>}
@@ -312,7 +335,7 @@ export function App() {
             {sites.data && !sites.loading && shown === 0 && <div className="empty" role="status">{t('empty')}</div>}
             {mode.kind !== 'browse' && (
               <div className="mode-bar" role="status">
-                {mode.kind === 'place' ? t('placeClick') : mode.kind === 'drawCore' ? t('siegeDrawHint') : t('drawRoadHint')}
+                {mode.kind === 'place' ? t('placeClick') : mode.kind === 'drawCore' ? t(drawingWithin ? 'routeWithinHint' : 'siegeDrawHint') : t('drawRoadHint')}
                 {pending && mode.kind === 'place' && (
                   <>
                     <span>{t('placeConfirm', { lon: pending[0].toFixed(5), lat: pending[1].toFixed(5) })}</span>
@@ -321,14 +344,20 @@ export function App() {
                     </button>
                   </>
                 )}
-                <button type="button" onClick={() => { setMode({ kind: 'browse' }); setPending(null); }}>
+                <button type="button" onClick={() => { setMode({ kind: 'browse' }); setPending(null); setDrawingWithin(false); }}>
                   {t('cancel')}
                 </button>
               </div>
             )}
           </div>
           {state.site && (
-            <SitePanel siteId={state.site} reloadKey={dataVersion} onClose={() => update({ site: null })} onPlace={(id) => setMode({ kind: 'place', siteId: id })} />
+            <SitePanel
+              siteId={state.site}
+              reloadKey={dataVersion}
+              onClose={() => update({ site: null })}
+              onPlace={(id) => setMode({ kind: 'place', siteId: id })}
+              {...(state.panel === 'routes' ? { onAddToRoute: (id: number) => setHandPicked((ids) => (ids.includes(id) ? ids : [...ids, id])), inRoute: handPicked.includes(state.site) } : {})}
+            />
           )}
         </main>
       </div>

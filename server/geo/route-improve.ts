@@ -157,7 +157,7 @@ export class PathImprover {
               const backward = this.d(u, final) + this.d(first, v) - legUV;
               const reversed = backward < forward;
               if (removeGain - (reversed ? backward : forward) <= EPSILON) continue;
-              this.moveSegment(from, to, left, !reversed);
+              this.moveSegment(from, to, left, reversed);
               this.push(before, after, first, final, u, v);
               return true;
             }

@@ -9,9 +9,11 @@ import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
 
 export type RoutePlan = Awaited<ReturnType<typeof planRequest>>;
-type RuleKind = 'recheck' | 'relapsed' | 'sample';
+type RuleKind = 'recheck' | 'relapsed' | 'sample' | 'hand';
 
 const planRequest = (body: Parameters<typeof api.api.routes.plan.$post>[0]['json']) => unwrap(api.api.routes.plan.$post({ json: body }));
+
+const RULE_LABELS = { recheck: 'routeRuleRecheck', relapsed: 'routeRuleRelapsed', sample: 'routeRuleSample', hand: 'routeRuleHand' } as const;
 
 const RESULTS: { code: 'operating' | 'closed_as_recorded' | 'relapsed' | 'not_found' | 'other'; label: MessageKey }[] = [
   { code: 'closed_as_recorded', label: 'resultClosed' },
@@ -23,6 +25,13 @@ const RESULTS: { code: 'operating' | 'closed_as_recorded' | 'relapsed' | 'not_fo
 
 export interface RoutePanelProps {
   start: [number, number];
+  /** Sites added by hand (from a site's detail); removable here. */
+  handPicked: number[];
+  onHandPicked: (ids: number[]) => void;
+  /** A polygon drawn on the map that the stops must lie in. */
+  within: [number, number][] | null;
+  onDrawWithin: () => void;
+  onClearWithin: () => void;
   onPickStart: () => void;
   plan: RoutePlan | null;
   savedId: number | null;
@@ -32,7 +41,7 @@ export interface RoutePanelProps {
   onChanged: () => void;
 }
 
-export function RoutePanel({ start, onPickStart, plan, savedId, onPlan, onOpenSite, onError, onChanged }: RoutePanelProps) {
+export function RoutePanel({ start, handPicked, onHandPicked, within, onDrawWithin, onClearWithin, onPickStart, plan, savedId, onPlan, onOpenSite, onError, onChanged }: RoutePanelProps) {
   const { t, lang } = useI18n();
   const [kind, setKind] = useState<RuleKind>('recheck');
   const [days, setDays] = useState('180');
@@ -43,7 +52,7 @@ export function RoutePanel({ start, onPickStart, plan, savedId, onPlan, onOpenSi
   const [busy, setBusy] = useState(false);
   const [recorded, setRecorded] = useState<Record<number, string>>({});
 
-  const run = async () => {
+  const run = async (siteIds: number[] = handPicked, useRule = kind !== 'hand') => {
     setBusy(true);
     try {
       const rule =
@@ -51,8 +60,14 @@ export function RoutePanel({ start, onPickStart, plan, savedId, onPlan, onOpenSi
           ? { kind, olderThanDays: Number(days) }
           : kind === 'relapsed'
             ? { kind }
-            : { kind, perCounty: Number(perCounty), ...(seed.trim() ? { seed: Number(seed) } : {}) };
-      const result = await planRequest({ rule, start: { lon: start[0], lat: start[1] }, ...(returnToStart ? { end: 'start' as const } : {}) });
+            : { kind: 'sample' as const, perCounty: Number(perCounty), ...(seed.trim() ? { seed: Number(seed) } : {}) };
+      const result = await planRequest({
+        ...(useRule ? { rule } : {}),
+        ...(siteIds.length ? { siteIds } : {}),
+        ...(within && useRule ? { within: { type: 'Polygon' as const, coordinates: [within] } } : {}),
+        start: { lon: start[0], lat: start[1] },
+        ...(returnToStart ? { end: 'start' as const } : {}),
+      });
       onPlan(result, null);
       setRecorded({});
     } catch (error) {
@@ -97,17 +112,44 @@ export function RoutePanel({ start, onPickStart, plan, savedId, onPlan, onOpenSi
     }
   };
 
+  /** Drops a stop and re-plans the rest as chosen by hand. */
+  const remove = (siteId: number) => {
+    const rest = (plan?.stops ?? []).map((s) => s.siteId).filter((id) => id !== siteId);
+    onHandPicked(handPicked.filter((id) => id !== siteId));
+    if (rest.length) void run(rest, false);
+    else onPlan(null, null);
+  };
+
   const hours = plan ? Math.floor(plan.minutes / 60) : 0;
   return (
     <div className="route-panel" data-testid="route-panel">
       <section className="no-print">
         <h2>{t('routeRule')}</h2>
-        {(['recheck', 'relapsed', 'sample'] as const).map((option) => (
+        {(['recheck', 'relapsed', 'sample', 'hand'] as const).map((option) => (
           <label key={option} className="field inline">
             <input type="radio" name="rule" checked={kind === option} onChange={() => setKind(option)} />
-            {t(option === 'recheck' ? 'routeRuleRecheck' : option === 'relapsed' ? 'routeRuleRelapsed' : 'routeRuleSample')}
+            {t(RULE_LABELS[option])}
           </label>
         ))}
+        <p className="muted">
+          {t('routeHandPicked', { n: handPicked.length })}{' '}
+          {handPicked.length > 0 && (
+            <button type="button" className="link" onClick={() => onHandPicked([])}>
+              {t('routeClearHand')}
+            </button>
+          )}
+        </p>
+        <p>
+          {within ? t('routeWithinSet') : t('routeWithinNone')}{' '}
+          <button type="button" className="small" onClick={onDrawWithin}>
+            {t('routeDrawWithin')}
+          </button>
+          {within && (
+            <button type="button" className="link" onClick={onClearWithin}>
+              {t('routeClearWithin')}
+            </button>
+          )}
+        </p>
         {kind === 'recheck' && (
           <label className="field">
             {t('routeDays')} <input type="number" min={0} value={days} onChange={(e) => setDays(e.target.value)} />
@@ -133,7 +175,7 @@ export function RoutePanel({ start, onPickStart, plan, savedId, onPlan, onOpenSi
           <input type="checkbox" checked={returnToStart} onChange={(e) => setReturnToStart(e.target.checked)} />
           {t('routeReturn')}
         </label>
-        <button type="button" className="primary" disabled={busy} onClick={() => void run()}>
+        <button type="button" className="primary" disabled={busy || (kind === 'hand' && handPicked.length === 0)} onClick={() => void run()}>
           {busy ? t('loading') : t('routePlan')}
         </button>
       </section>
@@ -177,7 +219,10 @@ export function RoutePanel({ start, onPickStart, plan, savedId, onPlan, onOpenSi
                   <button type="button" className="link" onClick={() => onOpenSite(stop.siteId)}>
                     {stop.name}
                   </button>{' '}
-                  <span className="muted">+{stop.legKm.toFixed(1)} km</span>
+                  <span className="muted">+{stop.legKm.toFixed(1)} km</span>{' '}
+                  <button type="button" className="link no-print" aria-label={t('routeRemove')} title={t('routeRemove')} onClick={() => remove(stop.siteId)}>
+                    ×
+                  </button>
                 </div>
                 <div className="muted">
                   {categoryLabel(stop.category as CategoryCode, lang)} · {statusLabel(stop.status as StatusCode, lang)} · {stop.address ?? ''} · {t('routeLastInspection')}: {stop.lastInspection ?? t('routeNever')}

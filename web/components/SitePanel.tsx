@@ -18,7 +18,7 @@ function Fact({ label, value }: { label: string; value: string | null | false | 
   );
 }
 
-export function SitePanel({ siteId, onClose, onPlace, reloadKey }: { siteId: number; onClose: () => void; onPlace: (id: number) => void; reloadKey: number }) {
+export function SitePanel({ siteId, onClose, onPlace, reloadKey, onAddToRoute, inRoute }: { siteId: number; onClose: () => void; onPlace: (id: number) => void; reloadKey: number; onAddToRoute?: (id: number) => void; inRoute?: boolean }) {
   const { t, lang } = useI18n();
   const detail = useLoad(`${siteId}:${reloadKey}`, () => unwrap(api.api.sites[':id'].$get({ param: { id: String(siteId) } })));
   const site = detail.data;
@@ -39,6 +39,11 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey }: { siteId: num
               {statusLabel(site.properties.status as StatusCode, lang)}
             </span>
             <span className={`source-badge ${site.properties.source}`}>{site.properties.source === 'demo' ? t('demoBadge') : t('realBadge')}</span>
+            {onAddToRoute && site.geometry && (
+              <button type="button" className="small" disabled={inRoute} onClick={() => onAddToRoute(site.id)}>
+                {inRoute ? t('routeAdded') : t('routeAdd')}
+              </button>
+            )}
           </p>
           <dl className="facts">
             <dt>{t('category')}</dt>

@@ -180,6 +180,17 @@ export const zh = {
   relapseLegend: '热点置信度：',
   relapseHot: '热点',
   relapseCold: '冷点',
+  routeRuleHand: '只用手动加入的点位',
+  routeHandPicked: '手动加入 {n} 个（在点位详情中点“加入巡查路线”）',
+  routeClearHand: '清空',
+  routeWithinSet: '已圈定范围',
+  routeWithinNone: '未圈定范围',
+  routeDrawWithin: '在地图上圈选范围',
+  routeClearWithin: '取消范围',
+  routeRemove: '移出路线',
+  routeAdd: '加入巡查路线',
+  routeAdded: '已在路线中',
+  routeWithinHint: '依次点击范围边界各点，双击结束',
 };
 
 export type MessageKey = keyof typeof zh;

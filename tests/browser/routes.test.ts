@@ -1,0 +1,68 @@
+// The 巡查路线 panel: a seeded spot-check sample planned into a numbered route on the map, a site
+// added by hand from its detail, the route saved and reopened by URL with its downloads, and a
+// field result recorded.
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { describe, expect, it } from 'vitest';
+import { zh } from '../../web/i18n/zh.ts';
+import { useMapDriver } from '../helpers/browser.ts';
+import type { SiteCollection } from '../helpers/app.ts';
+
+describe('the 巡查路线 panel', () => {
+  const driver = useMapDriver();
+
+  it('plans a reproducible sample, adds a site by hand, saves the route and reopens it by URL', async () => {
+    await driver.openMap('?panel=routes', { waitForClusters: true });
+    const panel = driver.page.getByTestId('route-panel');
+    await panel.getByText(zh.routeRuleSample).click();
+    await panel.locator('input[inputmode=numeric]').fill('20200723');
+    await panel.getByRole('button', { name: zh.routePlan }).click();
+    const stops = panel.locator('.route-stops > li');
+    // 3 per county × 5 counties.
+    await expect.poll(() => stops.count(), { timeout: 10_000 }).toBe(15);
+    const first = await stops.evaluateAll((items) => items.map((li) => Number((li as HTMLElement).dataset.site)));
+    expect(await panel.getByTestId('route-total').textContent()).toMatch(/15 个点位 · 全程约 [\d.]+ 公里/);
+    // The numbered stops are on the map.
+    const numbered = () => driver.page.evaluate(() => {
+      const map = (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map;
+      // A source feature can come back once per tile it touches: count distinct stops.
+      return new Set(map.querySourceFeatures('route').filter((f) => f.geometry.type === 'Point').map((f) => f.properties.siteId)).size;
+    });
+    await expect.poll(numbered, { timeout: 5_000 }).toBe(15);
+    // The same seed draws the same sample.
+    await panel.getByRole('button', { name: zh.routePlan }).click();
+    await expect.poll(async () => (await stops.evaluateAll((items) => items.map((li) => Number((li as HTMLElement).dataset.site)))).sort()).toEqual([...first].sort());
+
+    // Add a site that is not in the route by hand, from its detail.
+    const sites = await driver.api<SiteCollection>('/api/sites?located=true');
+    const extra = sites.features.find((f) => !first.includes(f.id))!;
+    await driver.page.evaluate((id) => {
+      const url = new URL(window.location.href);
+      url.searchParams.set('site', String(id));
+      window.history.pushState(null, '', url);
+      window.dispatchEvent(new PopStateEvent('popstate'));
+    }, extra.id);
+    await driver.page.getByTestId('site-detail').getByRole('button', { name: zh.routeAdd }).click();
+    await panel.getByRole('button', { name: zh.routePlan }).click();
+    await expect.poll(() => stops.count()).toBe(16);
+
+    await panel.getByLabel(zh.routeName).fill('测试抽查路线');
+    await panel.getByRole('button', { name: zh.routeSave }).click();
+    await expect.poll(() => driver.urlParams().get('route')).toMatch(/^\d+$/);
+    const routeId = driver.urlParams().get('route')!;
+    await expect.poll(() => panel.locator(`a[href="/api/routes/${routeId}.gpx"]`).count()).toBe(1);
+
+    // Record a field result on the first stop; it reaches the site's inspections.
+    const firstStop = stops.first();
+    const stopSite = Number(await firstStop.getAttribute('data-site'));
+    await firstStop.locator('select').selectOption('not_found');
+    await firstStop.getByRole('button', { name: zh.routeRecord }).click();
+    await expect.poll(() => firstStop.locator('.recorded').count()).toBe(1);
+    const detail = await driver.api<{ inspections: { result: string }[] }>(`/api/sites/${stopSite}`);
+    expect(detail.inspections.map((i) => i.result)).toContain('not_found');
+    await driver.screenshot('route-panel');
+
+    // The link reopens the saved route.
+    await driver.openMap(`?panel=routes&route=${routeId}`, { waitForClusters: false });
+    await expect.poll(() => driver.page.getByTestId('route-panel').locator('.route-stops > li').count(), { timeout: 10_000 }).toBe(16);
+  });
+});
