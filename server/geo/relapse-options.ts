@@ -3,6 +3,7 @@ import { CATEGORY_CODES, isCategory } from '../../domain/categories.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import type { ResolvedRelapseOptions, RelapseOptions } from './relapse-types.ts';
+import { OptionError } from './option-error.ts';
 
 export const DEFAULT_RADIUS_KM = 3;
 export const MAX_RADIUS_KM = 50;
@@ -27,15 +28,7 @@ export const CLOSURE_STATUSES: readonly StatusCode[] = ['closed', 'upgraded', 'r
 export const MOVE_CLOSURE_STATUSES: readonly StatusCode[] = ['closed'];
 
 /** A bad option; the API answers it with 400 and this message. */
-export class RelapseOptionError extends Error {
-  readonly parameter: string;
-
-  constructor(parameter: string, message: string) {
-    super(`${parameter}: ${message}`);
-    this.name = 'RelapseOptionError';
-    this.parameter = parameter;
-  }
-}
+export class RelapseOptionError extends OptionError {}
 
 const DAY_MS = 86_400_000;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -1,5 +1,6 @@
 // Option defaults and validation for route planning; a bad option throws RouteOptionError naming it.
 import type { LonLat, PlanRouteOptions, ResolvedRouteOptions, RouteStop } from './route-types.ts';
+import { OptionError } from './option-error.ts';
 
 export const DEFAULT_DETOUR_FACTOR = 1.3;
 export const DEFAULT_SPEED_KMH = 30;
@@ -9,15 +10,7 @@ export const MAX_ROUTE_STOPS = 1000;
 export const CHINA_BOUNDS = { minLon: 73, maxLon: 136, minLat: 3, maxLat: 54 } as const;
 
 /** A bad option; the API answers it with 400 and this message. */
-export class RouteOptionError extends Error {
-  readonly parameter: string;
-
-  constructor(parameter: string, message: string) {
-    super(`${parameter}: ${message}`);
-    this.name = 'RouteOptionError';
-    this.parameter = parameter;
-  }
-}
+export class RouteOptionError extends OptionError {}
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);

@@ -4,6 +4,7 @@ import { INDUSTRIAL_CATEGORIES, isCategory } from '../../domain/categories.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import type { ResolvedSiegeOptions, SiegeOptions, SiegeSite } from './siege-types.ts';
+import { OptionError } from './option-error.ts';
 
 export const DEFAULT_BANDS_KM: readonly number[] = [0, 2, 5, 10, 20];
 export const DEFAULT_SECTORS = 16;
@@ -23,15 +24,7 @@ export const CONCRETE_NEAR_KM = 2;
 export const SIEGE_GONE_STATUSES: readonly StatusCode[] = ['closed', 'verified', 'relocated'];
 
 /** A bad option; the API answers it with 400 and this message. */
-export class SiegeOptionError extends Error {
-  readonly parameter: string;
-
-  constructor(parameter: string, message: string) {
-    super(`${parameter}: ${message}`);
-    this.name = 'SiegeOptionError';
-    this.parameter = parameter;
-  }
-}
+export class SiegeOptionError extends OptionError {}
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);

@@ -6,17 +6,10 @@ import type { AppContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { analyzeRelapse, RelapseOptionError } from '../geo/analyze-relapse.ts';
 import { decideMove, moveDecisions, relapseInputs } from '../store/relapse-store.ts';
-import { parseCategories, parseCounties, parseDate } from './query-params.ts';
+import { parseCategories, parseCounties, parseDate, parseNumber } from './query-params.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
-const numberParam = (parameter: string, value: string | undefined, integer = false): number | undefined => {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
-    throw badRequest('bad_parameter', `${parameter}: "${value}" is not ${integer ? 'a whole number' : 'a number'}`, { parameter });
-  return n;
-};
 
 const Geometry = z.record(z.string(), z.unknown());
 const Relapse = z.object({
@@ -122,9 +115,9 @@ export function relapseRoutes(ctx: AppContext) {
             asOf: parseDate('asOf', query.asOf),
             categories: parseCategories(query.categories),
             counties: parseCounties(query.county, ctx.countyCodes),
-            radiusKm: numberParam('radiusKm', query.radiusKm),
-            withinDays: numberParam('withinDays', query.withinDays, true),
-            cellKm: numberParam('cellKm', query.cellKm),
+            radiusKm: parseNumber('radiusKm', query.radiusKm),
+            withinDays: parseNumber('withinDays', query.withinDays, true),
+            cellKm: parseNumber('cellKm', query.cellKm),
             decisions: moveDecisions(ctx.db),
           });
           return c.json(result as unknown as z.infer<typeof RelapseAnalysis>, 200);

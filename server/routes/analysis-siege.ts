@@ -9,17 +9,10 @@ import { badRequest } from '../errors.ts';
 import { analyzeSiege, compareSiege, resolveSiegeOptions, SiegeOptionError, type SiegeResult } from '../geo/analyze-siege.ts';
 import { analysisSites } from '../store/analysis-sites.ts';
 import { getCore, listCores, saveCore, type CoreFeature } from '../store/core-store.ts';
-import { parseBool, parseCategories, parseDate, splitList } from './query-params.ts';
+import { parseBool, parseCategories, parseDate, parseNumber, splitList } from './query-params.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
-const number = (parameter: string, value: string | undefined, integer = false): number | undefined => {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
-    throw badRequest('bad_parameter', `${parameter}: "${value}" is not ${integer ? 'a whole number' : 'a number'}`, { parameter });
-  return n;
-};
 
 const Position = z.tuple([z.number(), z.number()]);
 const PolygonGeometry = z
@@ -122,17 +115,17 @@ const SiegeQuery = z.object({
 });
 
 function run(ctx: AppContext, core: CoreFeature, query: z.infer<typeof SiegeQuery>, asOf: string | undefined): SiegeResult {
-  const bands = splitList(query.bands)?.map((edge) => number('bands', edge)!);
+  const bands = splitList(query.bands)?.map((edge) => parseNumber('bands', edge)!);
   const sites = analysisSites(ctx.db, { asOf }).map((site) => ({ ...site, name: site.name }));
   try {
     return analyzeSiege(sites, {
       core,
       bandsKm: bands,
-      sectors: number('sectors', query.sectors, true),
+      sectors: parseNumber('sectors', query.sectors, true),
       categories: parseCategories(query.categories) as CategoryCode[] | undefined,
       openOnly: parseBool('openOnly', query.openOnly),
-      minSites: number('minSites', query.minSites, true),
-      nearKm: number('nearKm', query.nearKm),
+      minSites: parseNumber('minSites', query.minSites, true),
+      nearKm: parseNumber('nearKm', query.nearKm),
     });
   } catch (error) {
     if (error instanceof SiegeOptionError) throw badRequest('bad_parameter', error.message, { parameter: error.parameter });

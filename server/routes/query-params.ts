@@ -128,3 +128,10 @@ function decodeCursor(cursor: string): number {
   if (!match) throw bad('cursor', 'is not a cursor this API returned');
   return Number(match[1]);
 }
+
+export function parseNumber(parameter: string, value: string | undefined, integer = false): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw bad(parameter, `"${value}" is not ${integer ? 'a whole number' : 'a number'}`);
+  return n;
+}

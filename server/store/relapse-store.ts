@@ -1,21 +1,11 @@
 // Inputs of the relapse analysis (sites with their status histories) and officials' decisions
 // on likely moves.
 import type { Db } from '../db/database.ts';
-import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import { badRequest, notFound } from '../errors.ts';
+import type { RelapseSiteInput } from '../geo/analyze-relapse.ts';
 
-export interface RelapseInputSite {
-  id: number;
-  name: string;
-  category: CategoryCode;
-  lon: number | null;
-  lat: number | null;
-  county: string;
-  township: string | null;
-  discoveredOn: string;
-  events: { to: StatusCode; date: string }[];
-}
+export type RelapseInputSite = RelapseSiteInput;
 
 /** Every site with its status events in order (location events left out). */
 export function relapseInputs(db: Db): RelapseInputSite[] {

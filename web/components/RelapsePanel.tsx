@@ -4,6 +4,7 @@ import type { FeatureCollection } from 'geojson';
 import { api, unwrap } from '../api/client.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { Definitions } from './Definitions.tsx';
 import { useLoad } from '../state/use-data.ts';
 
 export type RelapseData = Awaited<ReturnType<typeof loadRelapse>>;
@@ -86,14 +87,7 @@ export function RelapsePanel({ relapse, countyNames, onOpenSite, onDecided, onEr
               {t('relapseLegend')} <span className="swatch" style={{ background: '#7f0000' }} /> 99% <span className="swatch" style={{ background: '#d7301f' }} /> 95%{' '}
               <span className="swatch" style={{ background: '#fc8d59' }} /> 90% {t('relapseHot')}
             </p>
-            <details>
-              <summary>{t('relapseDefinitions')}</summary>
-              <ul className="definitions">
-                {Object.entries(data.definitions).map(([key, text]) => (
-                  <li key={key}>{text[lang]}</li>
-                ))}
-              </ul>
-            </details>
+            <Definitions definitions={data.definitions} summary={t('relapseDefinitions')} />
           </section>
           <section>
             <h2>{t('relapseMoves')}</h2>

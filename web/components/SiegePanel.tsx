@@ -3,6 +3,7 @@
 import type { CategoryCode } from '../../domain/categories.ts';
 import { categoryLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { Definitions } from './Definitions.tsx';
 import type { useSiege } from '../state/use-siege.ts';
 import { SiegeChart } from './SiegeChart.tsx';
 
@@ -95,14 +96,7 @@ export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }
               <dt title={definition('sites')}>{t('siegeSites')}</dt>
               <dd>{data.summary.sites}</dd>
             </dl>
-            <details>
-              <summary>{t('siegeDefinitions')}</summary>
-              <ul className="definitions">
-                {Object.entries(data.definitions).map(([key, text]) => (
-                  <li key={key}>{text[lang]}</li>
-                ))}
-              </ul>
-            </details>
+            <Definitions definitions={data.definitions} summary={t('siegeDefinitions')} />
             <p>
               <a className="small" href={download('geojson')} download>
                 {t('siegeExportGeojson')}
