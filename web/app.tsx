@@ -97,6 +97,12 @@ export function App() {
     else setFlyTo({ bounds: bboxOf({ coordinates: counties.data.features.map((f) => (f.geometry as unknown as { coordinates: unknown }).coordinates) }) });
   }, [initialFit, counties.data, sites.data, positions, state.site]);
 
+  // Township names for the relapse rates, from the sites loaded (the official list has no other API yet).
+  const townshipNames = useMemo(
+    () => Object.fromEntries((sites.data?.features ?? []).filter((f) => f.properties.township).map((f) => [f.properties.township!, f.properties.townshipName ?? f.properties.township!])),
+    [sites.data],
+  );
+
   const countyList = useMemo(() => counties.data?.features.map((f) => ({ code: f.properties.code, name: f.properties.name })) ?? [], [counties.data]);
   const countyGeo = useMemo(() => (counties.data ? (counties.data as unknown as CountyFeatureCollection) : null), [counties.data]);
   const countyLabel = useCallback((feature: CountyFeatureCollection['features'][number]) => countyName(feature.properties.code, feature.properties.name, state.lang), [state.lang]);
@@ -217,6 +223,7 @@ export function App() {
               <RelapsePanel
                 relapse={relapse}
                 countyNames={Object.fromEntries(countyList.map((c) => [c.code, c.name]))}
+                townshipNames={townshipNames}
                 onOpenSite={(id) => openSite(id, positions.get(id) ?? null)}
                 onDecided={() => setDataVersion((v) => v + 1)}
                 onError={setError}

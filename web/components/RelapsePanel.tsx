@@ -39,7 +39,7 @@ export function relapseLayer(data: RelapseData | null): FeatureCollection | null
   };
 }
 
-export function RelapsePanel({ relapse, countyNames, onOpenSite, onDecided, onError }: { relapse: ReturnType<typeof useRelapse>; countyNames: Record<string, string>; onOpenSite: (id: number) => void; onDecided: () => void; onError: (message: string) => void }) {
+export function RelapsePanel({ relapse, countyNames, townshipNames, onOpenSite, onDecided, onError }: { relapse: ReturnType<typeof useRelapse>; countyNames: Record<string, string>; townshipNames: Record<string, string>; onOpenSite: (id: number) => void; onDecided: () => void; onError: (message: string) => void }) {
   const { t, lang } = useI18n();
   const { params, setParams, result } = relapse;
   const data = result.data;
@@ -128,6 +128,28 @@ export function RelapsePanel({ relapse, countyNames, onOpenSite, onDecided, onEr
                     <td>{rate.rate === null ? '—' : `${Math.round(rate.rate * 1000) / 10}%`}</td>
                   </tr>
                 ))}
+              </tbody>
+            </table>
+          </section>
+          <section>
+            <h2>{t('relapseTownshipRates')}</h2>
+            <table className="rates" data-testid="township-rates">
+              <tbody>
+                {[...data.rates.townships]
+                  .filter((rate) => rate.relapses > 0)
+                  .sort((a, b) => b.relapses - a.relapses || (b.rate ?? 0) - (a.rate ?? 0))
+                  .slice(0, 20)
+                  .map((rate) => (
+                    <tr key={`${rate.county}:${rate.township}`}>
+                      <td>
+                        {countyLabel(rate.county, countyNames[rate.county] ?? rate.county, lang)} {rate.township ? (townshipNames[rate.township] ?? rate.township) : t('relapseNoTownship')}
+                      </td>
+                      <td>
+                        {rate.relapses}/{rate.closures}
+                      </td>
+                      <td>{rate.rate === null ? '—' : `${Math.round(rate.rate * 1000) / 10}%`}</td>
+                    </tr>
+                  ))}
               </tbody>
             </table>
           </section>

@@ -48,6 +48,8 @@ export function RoutePanel({ start, handPicked, onHandPicked, within, onDrawWith
   const [perCounty, setPerCounty] = useState('3');
   const [seed, setSeed] = useState('');
   const [returnToStart, setReturnToStart] = useState(true);
+  const [speedKmh, setSpeedKmh] = useState('30');
+  const [minutesPerStop, setMinutesPerStop] = useState('20');
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [recorded, setRecorded] = useState<Record<number, string>>({});
@@ -67,6 +69,7 @@ export function RoutePanel({ start, handPicked, onHandPicked, within, onDrawWith
         ...(within && useRule ? { within: { type: 'Polygon' as const, coordinates: [within] } } : {}),
         start: { lon: start[0], lat: start[1] },
         ...(returnToStart ? { end: 'start' as const } : {}),
+        options: { speedKmh: Number(speedKmh), minutesPerStop: Number(minutesPerStop) },
       });
       onPlan(result, null);
       setRecorded({});
@@ -175,6 +178,14 @@ export function RoutePanel({ start, handPicked, onHandPicked, within, onDrawWith
           <input type="checkbox" checked={returnToStart} onChange={(e) => setReturnToStart(e.target.checked)} />
           {t('routeReturn')}
         </label>
+        <div className="row">
+          <label className="field">
+            {t('routeSpeed')} <input type="number" min={1} value={speedKmh} onChange={(e) => setSpeedKmh(e.target.value)} />
+          </label>
+          <label className="field">
+            {t('routeMinutesPerStop')} <input type="number" min={0} value={minutesPerStop} onChange={(e) => setMinutesPerStop(e.target.value)} />
+          </label>
+        </div>
         <button type="button" className="primary" disabled={busy || (kind === 'hand' && handPicked.length === 0)} onClick={() => void run()}>
           {busy ? t('loading') : t('routePlan')}
         </button>

@@ -193,4 +193,8 @@ export const en: Record<MessageKey, string> = {
   routeAdd: 'Add to route',
   routeAdded: 'In the route',
   routeWithinHint: 'Click each corner of the area; double-click to finish',
+  relapseTownshipRates: 'Townships with most relapses (relapses/closures)',
+  relapseNoTownship: '(no township recorded)',
+  routeSpeed: 'Average speed (km/h)',
+  routeMinutesPerStop: 'Minutes per stop',
 };

@@ -191,6 +191,10 @@ export const zh = {
   routeAdd: '加入巡查路线',
   routeAdded: '已在路线中',
   routeWithinHint: '依次点击范围边界各点，双击结束',
+  relapseTownshipRates: '复燃最多的乡镇/街道（复燃/取缔）',
+  relapseNoTownship: '（未记录乡镇）',
+  routeSpeed: '平均车速（公里/小时）',
+  routeMinutesPerStop: '每点停留（分钟）',
 };
 
 export type MessageKey = keyof typeof zh;
