@@ -109,7 +109,7 @@ export async function api(context: BenchContext): Promise<Row[]> {
                   ? { text: '≤ 2× in-process', met: () => ratio <= 2 }
                   : undefined,
             notes:
-              `${ratio.toFixed(2)}× in-process; ${shape}; a new loopback connection per request, no compression; ${access}` +
+              `${ratio.toFixed(2)}× in-process; ${shape}; a new loopback connection per request, no compression; after the first request the server answers from its response cache (server/store/response-cache.ts, valid until the next write) while in-process rebuilds every time; ${access}` +
               (restarts ? `; the server was stopped from outside and restarted ${restarts}×` : ''),
           }),
           timingRow({
