@@ -10,6 +10,7 @@ import { configRoutes } from './routes/config.ts';
 import { siegeRoutes } from './routes/analysis-siege.ts';
 import { inspectionRouteRoutes } from './routes/inspection-routes.ts';
 import { relapseRoutes } from './routes/analysis-relapse.ts';
+import { MAX_PHOTO_BYTES, photoRoutes } from './routes/photos.ts';
 import { renderApiDocs } from './routes/api-docs.ts';
 import { roadRoutes } from './routes/roads.ts';
 import { Health } from './routes/schemas.ts';
@@ -48,7 +49,10 @@ export const API_INFO = {
 
 export function createApp(ctx: AppContext) {
   const api = new OpenAPIHono({ defaultHook: validationHook });
-  api.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413) }));
+  const jsonLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413) });
+  const photoLimit = bodyLimit({ maxSize: MAX_PHOTO_BYTES, onError: (c) => c.json(errorBody('body_too_large', `a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`), 413) });
+  // Photos are the one upload larger than a JSON body.
+  api.use('*', (c, next) => (c.req.path.endsWith('/photos') ? photoLimit(c, next) : jsonLimit(c, next)));
   api.onError(errorResponse);
 
   const routes = api
@@ -72,7 +76,8 @@ export function createApp(ctx: AppContext) {
     .route('/', configRoutes(ctx))
     .route('/', siegeRoutes(ctx))
     .route('/', inspectionRouteRoutes(ctx))
-    .route('/', relapseRoutes(ctx));
+    .route('/', relapseRoutes(ctx))
+    .route('/', photoRoutes(ctx));
 
   api.doc31('/openapi.json', { ...API_INFO, servers: [{ url: '/api' }] });
   api.get('/docs', (c) => c.html(renderApiDocs(api.getOpenAPI31Document({ ...API_INFO, servers: [{ url: '/api' }] }))));

@@ -1,7 +1,8 @@
 // Start-up: open the file, migrate, load geodata and seeds, fill an empty database with demo data.
 // Each step is a transaction; a failure stops start-up with one line naming the file or record.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { openDatabase, type Db } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { createContext, type AppContext } from './context.ts';
@@ -58,7 +59,9 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
       // generateDemo would only count what is there when demo data exists: skip it then.
       if ((options.demo ?? true) && !db.get("SELECT 1 FROM meta WHERE key = 'demo_seed'")) generateDemo(db);
     });
-    return { db, ctx: createContext(db, APP_VERSION, options.today, options.basemaps) };
+    // Photos live beside the database file (for ':memory:' databases, in a temporary folder).
+    const photoDir = path === ':memory:' ? mkdtempSync(join(tmpdir(), 'sansan-photos-')) : join(dirname(path), 'photos');
+    return { db, ctx: createContext(db, APP_VERSION, options.today, options.basemaps, photoDir) };
   } catch (error) {
     db.close();
     throw error;

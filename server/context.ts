@@ -2,6 +2,8 @@
 import type { Db } from './db/database.ts';
 import { CountyLocator } from './geo/locate-county.ts';
 import type { Polygon, MultiPolygon } from 'geojson';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Basemap } from './routes/config.ts';
 import type { z } from '@hono/zod-openapi';
 
@@ -14,6 +16,8 @@ export interface AppContext {
   today: () => string;
   /** Optional online basemaps (SANSAN_BASEMAPS); empty means offline only. */
   basemaps: z.infer<typeof Basemap>[];
+  /** Where inspection photos are kept (next to the database file). */
+  photoDir: string;
 }
 
 export function createContext(
@@ -21,9 +25,10 @@ export function createContext(
   version: string,
   today: () => string = () => new Date().toISOString().slice(0, 10),
   basemaps: z.infer<typeof Basemap>[] = [],
+  photoDir: string = join(tmpdir(), 'sansan-photos'),
 ): AppContext {
   const counties = db
     .all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties ORDER BY code')
     .map((row) => ({ code: row.code, geometry: JSON.parse(row.geometry) as Polygon | MultiPolygon }));
-  return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today, basemaps };
+  return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today, basemaps, photoDir };
 }

@@ -33,6 +33,8 @@ const EXERCISED = [
   'POST /inspections',
   'GET /analysis/relapse',
   'POST /analysis/relapse/moves/{id}',
+  'POST /photos',
+  'GET /photos/{ref}',
 ];
 
 interface OpenApiDoc {

@@ -334,7 +334,7 @@ describe('GET /api/sites/:id', () => {
     ]);
     expect(res.body.events[2]!.checklist).toEqual(FULL_CHECKLIST);
     expect(res.body.inspections).toEqual([
-      { id: expect.any(Number), date: '2021-08-01', inspector: '市生态环境局', result: 'closed_as_recorded', note: '回头看' },
+      { id: expect.any(Number), date: '2021-08-01', inspector: '市生态环境局', result: 'closed_as_recorded', note: '回头看', photo: null },
     ]);
     expect(res.body.tasks.map((t) => t.number)).toEqual([...CATEGORY_TASKS.sand_yard]);
     expect(res.body.tasks.every((t) => t.link === 'category')).toBe(true);

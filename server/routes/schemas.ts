@@ -107,7 +107,7 @@ export const SiteEvent = z
   .openapi('SiteEvent');
 
 export const Inspection = z
-  .object({ id: z.number().int(), date: isoDate, inspector: z.string(), result: z.string(), note: z.string().nullable() })
+  .object({ id: z.number().int(), date: isoDate, inspector: z.string(), result: z.string(), note: z.string().nullable(), photo: z.string().nullable().openapi({ description: 'GET /api/photos/{ref}' }) })
   .openapi('Inspection');
 
 export const LinkedTask = z

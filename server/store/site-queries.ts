@@ -117,10 +117,12 @@ export interface InspectionRow {
   inspector: string;
   result: string;
   note: string | null;
+  /** Reference of a photo under /api/photos/. */
+  photo: string | null;
 }
 
 export function siteInspections(db: Db, siteId: number): InspectionRow[] {
-  return db.all<InspectionRow>('SELECT id, date, inspector, result, note FROM inspections WHERE site_id = ? ORDER BY date, id', [
+  return db.all<InspectionRow>('SELECT id, date, inspector, result, note, photo FROM inspections WHERE site_id = ? ORDER BY date, id', [
     siteId,
   ]);
 }

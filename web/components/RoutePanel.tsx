@@ -90,11 +90,19 @@ export function RoutePanel({ start, handPicked, onHandPicked, within, onDrawWith
     }
   };
 
-  const record = async (siteId: number, result: (typeof RESULTS)[number]['code'], note: string) => {
+  const record = async (siteId: number, result: (typeof RESULTS)[number]['code'], note: string, photo: File | null) => {
     const position = await new Promise<GeolocationPosition | null>((resolve) =>
       navigator.geolocation ? navigator.geolocation.getCurrentPosition(resolve, () => resolve(null), { timeout: 5000 }) : resolve(null),
     );
     try {
+      // The photo goes up first as its own body (an image, not JSON); the inspection keeps its reference.
+      let photoRef: string | null = null;
+      if (photo) {
+        const uploaded = await fetch('/api/photos', { method: 'POST', headers: { 'content-type': photo.type }, body: photo });
+        const body = (await uploaded.json()) as { ref?: string; error?: { message: string } };
+        if (!uploaded.ok || !body.ref) throw new Error(body.error?.message ?? `HTTP ${uploaded.status}`);
+        photoRef = body.ref;
+      }
       await unwrap(
         api.api.inspections.$post({
           json: {
@@ -102,6 +110,7 @@ export function RoutePanel({ start, handPicked, onHandPicked, within, onDrawWith
             date: new Date().toISOString().slice(0, 10),
             result,
             note: note || null,
+            photo: photoRef,
             recordedAt: new Date().toISOString(),
             ...(position ? { lon: position.coords.longitude, lat: position.coords.latitude } : {}),
             ...(savedId ? { routeId: savedId } : {}),
@@ -247,7 +256,7 @@ export function RoutePanel({ start, handPicked, onHandPicked, within, onDrawWith
                     {t('routeBaidu')}
                   </a>
                 </div>
-                <StopResult recorded={recorded[stop.siteId]} onRecord={(result, note) => void record(stop.siteId, result, note)} />
+                <StopResult recorded={recorded[stop.siteId]} onRecord={(result, note, photo) => void record(stop.siteId, result, note, photo)} />
                 <div className="print-only sheet-blank">{t('routeSheetResult')}: ____________________________</div>
               </li>
             ))}
@@ -258,10 +267,11 @@ export function RoutePanel({ start, handPicked, onHandPicked, within, onDrawWith
   );
 }
 
-function StopResult({ recorded, onRecord }: { recorded: string | undefined; onRecord: (result: (typeof RESULTS)[number]['code'], note: string) => void }) {
+function StopResult({ recorded, onRecord }: { recorded: string | undefined; onRecord: (result: (typeof RESULTS)[number]['code'], note: string, photo: File | null) => void }) {
   const { t } = useI18n();
   const [result, setResult] = useState<(typeof RESULTS)[number]['code']>('closed_as_recorded');
   const [note, setNote] = useState('');
+  const [photo, setPhoto] = useState<File | null>(null);
   if (recorded) return <div className="recorded">✓ {t('routeRecorded')}: {t(RESULTS.find((r) => r.code === recorded)!.label)}</div>;
   return (
     <div className="stop-result no-print">
@@ -273,7 +283,11 @@ function StopResult({ recorded, onRecord }: { recorded: string | undefined; onRe
         ))}
       </select>
       <input aria-label={t('note')} placeholder={t('note')} value={note} onChange={(e) => setNote(e.target.value)} />
-      <button type="button" className="small" onClick={() => onRecord(result, note)}>
+      <label className="photo" title={t('routePhoto')}>
+        📷
+        <input type="file" accept="image/jpeg,image/png,image/webp" capture="environment" aria-label={t('routePhoto')} onChange={(e) => setPhoto(e.target.files?.[0] ?? null)} />
+      </label>
+      <button type="button" className="small" onClick={() => onRecord(result, note, photo)}>
         {t('routeRecord')}
       </button>
     </div>

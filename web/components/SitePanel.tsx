@@ -103,6 +103,11 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey, onAddToRoute, i
                 <li key={inspection.id}>
                   <time>{inspection.date}</time> {inspection.inspector} — {inspectionResultLabel(inspection.result, lang)}
                   {inspection.note && <div className="note">{inspection.note}</div>}
+                  {inspection.photo && (
+                    <a href={`/api/photos/${inspection.photo}`} target="_blank" rel="noreferrer">
+                      <img className="inspection-photo" src={`/api/photos/${inspection.photo}`} alt={t('routePhoto')} />
+                    </a>
+                  )}
                 </li>
               ))}
             </ul>

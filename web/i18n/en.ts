@@ -158,7 +158,7 @@ export const en: Record<MessageKey, string> = {
   resultNotFound: 'Not found',
   resultOther: 'Other',
   routeUsePosition: 'Attach my position',
-  routePhoto: 'Photo no.',
+  routePhoto: 'Photo',
   routeSheetTitle: 'Inspection sheet',
   routeSheetResult: 'Result / note',
   panelRelapse: 'Relapses',

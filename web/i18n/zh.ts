@@ -156,7 +156,7 @@ export const zh = {
   resultNotFound: '未找到',
   resultOther: '其他',
   routeUsePosition: '附带我的位置',
-  routePhoto: '照片编号',
+  routePhoto: '现场照片',
   routeSheetTitle: '巡查清单',
   routeSheetResult: '检查结果 / 备注',
   panelRelapse: '死灰复燃',
