@@ -232,6 +232,7 @@ export function App() {
             {state.panel === 'routes' && (
               <RoutePanel
                 start={routeStart}
+                counties={countyList}
                 handPicked={handPicked}
                 onHandPicked={setHandPicked}
                 within={routeWithin}

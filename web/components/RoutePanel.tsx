@@ -1,7 +1,7 @@
 // 巡查路线: choose stops by rule, plan a short route, take it into the field (navigation links, an
 // A4 sheet, GPX/KML), save and share it, and record each stop's result.
 import { useState } from 'react';
-import type { CategoryCode } from '../../domain/categories.ts';
+import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import { api, unwrap } from '../api/client.ts';
 import { categoryLabel, statusLabel } from '../i18n/code-labels.ts';
@@ -25,6 +25,7 @@ const RESULTS: { code: 'operating' | 'closed_as_recorded' | 'relapsed' | 'not_fo
 
 export interface RoutePanelProps {
   start: [number, number];
+  counties: { code: string; name: string }[];
   /** Sites added by hand (from a site's detail); removable here. */
   handPicked: number[];
   onHandPicked: (ids: number[]) => void;
@@ -41,13 +42,15 @@ export interface RoutePanelProps {
   onChanged: () => void;
 }
 
-export function RoutePanel({ start, handPicked, onHandPicked, within, onDrawWithin, onClearWithin, onPickStart, plan, savedId, onPlan, onOpenSite, onError, onChanged }: RoutePanelProps) {
+export function RoutePanel({ start, counties, handPicked, onHandPicked, within, onDrawWithin, onClearWithin, onPickStart, plan, savedId, onPlan, onOpenSite, onError, onChanged }: RoutePanelProps) {
   const { t, lang } = useI18n();
   const [kind, setKind] = useState<RuleKind>('recheck');
   const [days, setDays] = useState('180');
   const [perCounty, setPerCounty] = useState('3');
   const [seed, setSeed] = useState('');
   const [returnToStart, setReturnToStart] = useState(true);
+  const [county, setCounty] = useState('');
+  const [category, setCategory] = useState<CategoryCode | ''>('');
   const [speedKmh, setSpeedKmh] = useState('30');
   const [minutesPerStop, setMinutesPerStop] = useState('20');
   const [name, setName] = useState('');
@@ -57,12 +60,13 @@ export function RoutePanel({ start, handPicked, onHandPicked, within, onDrawWith
   const run = async (siteIds: number[] = handPicked, useRule = kind !== 'hand') => {
     setBusy(true);
     try {
+      const filter = { ...(county ? { counties: [county] } : {}), ...(category ? { categories: [category] } : {}) };
       const rule =
         kind === 'recheck'
-          ? { kind, olderThanDays: Number(days) }
+          ? { kind, olderThanDays: Number(days), ...filter }
           : kind === 'relapsed'
-            ? { kind }
-            : { kind: 'sample' as const, perCounty: Number(perCounty), ...(seed.trim() ? { seed: Number(seed) } : {}) };
+            ? { kind, ...filter }
+            : { kind: 'sample' as const, perCounty: Number(perCounty), ...(seed.trim() ? { seed: Number(seed) } : {}), ...filter };
       const result = await planRequest({
         ...(useRule ? { rule } : {}),
         ...(siteIds.length ? { siteIds } : {}),
@@ -143,6 +147,30 @@ export function RoutePanel({ start, handPicked, onHandPicked, within, onDrawWith
             {t(RULE_LABELS[option])}
           </label>
         ))}
+        <div className="row">
+          <label className="field">
+            {t('counties')}
+            <select value={county} onChange={(e) => setCounty(e.target.value)}>
+              <option value="">{t('allCounties')}</option>
+              {counties.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            {t('categories')}
+            <select value={category} onChange={(e) => setCategory(e.target.value as CategoryCode | '')}>
+              <option value="">{t('allCategories')}</option>
+              {CATEGORY_CODES.map((code) => (
+                <option key={code} value={code}>
+                  {categoryLabel(code, lang)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
         <p className="muted">
           {t('routeHandPicked', { n: handPicked.length })}{' '}
           {handPicked.length > 0 && (
