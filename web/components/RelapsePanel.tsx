@@ -5,6 +5,7 @@ import { api, unwrap } from '../api/client.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Definitions } from './Definitions.tsx';
+import { LoadState } from './LoadState.tsx';
 import { useLoad } from '../state/use-data.ts';
 
 export type RelapseData = Awaited<ReturnType<typeof loadRelapse>>;
@@ -39,6 +40,19 @@ export function relapseLayer(data: RelapseData | null): FeatureCollection | null
   };
 }
 
+/** Relapses / closures and the rate, with both counts shown so a small denominator is visible. */
+function RateRow({ rate, label }: { rate: { relapses: number; closures: number; rate: number | null }; label: string }) {
+  return (
+    <tr>
+      <td>{label}</td>
+      <td>
+        {rate.relapses}/{rate.closures}
+      </td>
+      <td>{rate.rate === null ? '—' : `${Math.round(rate.rate * 1000) / 10}%`}</td>
+    </tr>
+  );
+}
+
 export function RelapsePanel({ relapse, countyNames, townshipNames, onOpenSite, onDecided, onError }: { relapse: ReturnType<typeof useRelapse>; countyNames: Record<string, string>; townshipNames: Record<string, string>; onOpenSite: (id: number) => void; onDecided: () => void; onError: (message: string) => void }) {
   const { t, lang } = useI18n();
   const { params, setParams, result } = relapse;
@@ -71,12 +85,7 @@ export function RelapsePanel({ relapse, countyNames, townshipNames, onOpenSite, 
           {field('cellKm', t('relapseCell'))}
         </div>
       </section>
-      {result.loading && <p className="muted">{t('loading')}</p>}
-      {result.error && (
-        <p className="error" role="alert">
-          {t('apiError', { message: result.error })}
-        </p>
-      )}
+      <LoadState loading={result.loading} error={result.error} />
       {data && (
         <>
           <section>
@@ -120,13 +129,7 @@ export function RelapsePanel({ relapse, countyNames, townshipNames, onOpenSite, 
             <table className="rates">
               <tbody>
                 {data.rates.counties.map((rate) => (
-                  <tr key={rate.county}>
-                    <td>{countyLabel(rate.county, countyNames[rate.county] ?? rate.county, lang)}</td>
-                    <td>
-                      {rate.relapses}/{rate.closures}
-                    </td>
-                    <td>{rate.rate === null ? '—' : `${Math.round(rate.rate * 1000) / 10}%`}</td>
-                  </tr>
+                  <RateRow key={rate.county} rate={rate} label={countyLabel(rate.county, countyNames[rate.county] ?? rate.county, lang)} />
                 ))}
               </tbody>
             </table>
@@ -140,15 +143,11 @@ export function RelapsePanel({ relapse, countyNames, townshipNames, onOpenSite, 
                   .sort((a, b) => b.relapses - a.relapses || (b.rate ?? 0) - (a.rate ?? 0))
                   .slice(0, 20)
                   .map((rate) => (
-                    <tr key={`${rate.county}:${rate.township}`}>
-                      <td>
-                        {countyLabel(rate.county, countyNames[rate.county] ?? rate.county, lang)} {rate.township ? (townshipNames[rate.township] ?? rate.township) : t('relapseNoTownship')}
-                      </td>
-                      <td>
-                        {rate.relapses}/{rate.closures}
-                      </td>
-                      <td>{rate.rate === null ? '—' : `${Math.round(rate.rate * 1000) / 10}%`}</td>
-                    </tr>
+                    <RateRow
+                      key={`${rate.county}:${rate.township}`}
+                      rate={rate}
+                      label={`${countyLabel(rate.county, countyNames[rate.county] ?? rate.county, lang)} ${rate.township ? (townshipNames[rate.township] ?? rate.township) : t('relapseNoTownship')}`}
+                    />
                   ))}
               </tbody>
             </table>

@@ -4,6 +4,7 @@ import type { CategoryCode } from '../../domain/categories.ts';
 import { categoryLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Definitions } from './Definitions.tsx';
+import { LoadState } from './LoadState.tsx';
 import type { useSiege } from '../state/use-siege.ts';
 import { SiegeChart } from './SiegeChart.tsx';
 
@@ -67,12 +68,7 @@ export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }
           <input type="date" value={params.compareTo} onChange={(e) => setParams({ ...params, compareTo: e.target.value })} />
         </label>
       </section>
-      {result.loading && <p className="muted">{t('loading')}</p>}
-      {result.error && (
-        <p className="error" role="alert">
-          {t('apiError', { message: result.error })}
-        </p>
-      )}
+      <LoadState loading={result.loading} error={result.error} />
       {data && (
         <>
           <section>
