@@ -11,6 +11,7 @@ import { siegeRoutes } from './routes/analysis-siege.ts';
 import { inspectionRouteRoutes } from './routes/inspection-routes.ts';
 import { relapseRoutes } from './routes/analysis-relapse.ts';
 import { MAX_PHOTO_BYTES, photoRoutes } from './routes/photos.ts';
+import { scorecardRoutes } from './routes/scorecards.ts';
 import { renderApiDocs } from './routes/api-docs.ts';
 import { roadRoutes } from './routes/roads.ts';
 import { Health } from './routes/schemas.ts';
@@ -77,7 +78,8 @@ export function createApp(ctx: AppContext) {
     .route('/', siegeRoutes(ctx))
     .route('/', inspectionRouteRoutes(ctx))
     .route('/', relapseRoutes(ctx))
-    .route('/', photoRoutes(ctx));
+    .route('/', photoRoutes(ctx))
+    .route('/', scorecardRoutes(ctx));
 
   api.doc31('/openapi.json', { ...API_INFO, servers: [{ url: '/api' }] });
   api.get('/docs', (c) => c.html(renderApiDocs(api.getOpenAPI31Document({ ...API_INFO, servers: [{ url: '/api' }] }))));

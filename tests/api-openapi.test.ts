@@ -35,6 +35,8 @@ const EXERCISED = [
   'POST /analysis/relapse/moves/{id}',
   'POST /photos',
   'GET /photos/{ref}',
+  'GET /counties/{code}/scorecard',
+  'GET /scorecards',
 ];
 
 interface OpenApiDoc {
