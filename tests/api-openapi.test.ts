@@ -37,6 +37,8 @@ const EXERCISED = [
   'GET /photos/{ref}',
   'GET /counties/{code}/scorecard',
   'GET /scorecards',
+  'POST /tasks/{number}/notes',
+  'PUT /tasks/{number}/sites',
 ];
 
 interface OpenApiDoc {

@@ -391,7 +391,7 @@ describe('typed client (hono/client hc<AppType>)', () => {
     const health = await h.client.api.health.$get();
     expect((await health.json()).sites).toBe(11);
 
-    const tasks = await h.client.api.tasks.$get();
+    const tasks = await h.client.api.tasks.$get({ query: {} });
     expect((await tasks.json()).length).toBe(31);
   });
 });

@@ -6,6 +6,7 @@ import { sql as siteInsertGuard } from './migrations/003-site-insert-guard.ts';
 import { sql as routesAndFieldResults } from './migrations/004-routes-and-field-results.ts';
 import { sql as moveDecisions } from './migrations/005-move-decisions.ts';
 import { sql as siteFeatureCache } from './migrations/006-site-feature-cache.ts';
+import { sql as taskNotes } from './migrations/007-task-notes.ts';
 
 export interface Migration {
   version: number;
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'routes-and-field-results', sql: routesAndFieldResults },
   { version: 5, name: 'move-decisions', sql: moveDecisions },
   { version: 6, name: 'site-feature-cache', sql: siteFeatureCache },
+  { version: 7, name: 'task-notes', sql: taskNotes },
 ];
 
 export function schemaVersion(db: Db): number {

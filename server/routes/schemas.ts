@@ -334,11 +334,13 @@ export const Task = z
     }),
     categories: z.array(Category),
     progress: TaskProgress,
+    state: z.enum(['done', 'overdue', 'due_soon', 'on_time']).openapi({ description: 'done: the plan records it done; overdue: deadline passed with linked sites still open; due_soon: deadline within 30 days; else on_time.' }),
   })
   .openapi('Task');
 export const TaskDetail = Task.extend({
   sites: z.array(z.object({ id: z.number().int(), name: z.string(), category: Category, status: Status, county: z.string(), source: z.enum(SOURCES), link: z.enum(['category', 'manual']) })),
   roads: z.array(z.object({ id: z.number().int(), roadName: z.string(), status: RoadStatus, source: z.enum(SOURCES) })),
+  notes: z.array(z.object({ id: z.number().int(), author: z.string(), text: z.string(), createdAt: z.string() })),
 }).openapi('TaskDetail');
 export const TaskParam = z.object({ number: z.string().regex(/^\d{1,3}$/, 'must be a task number 1–31').openapi({ example: '15' }) });
 

@@ -1,9 +1,13 @@
-// /api/tasks: the plan's 31 tasks with progress from their linked sites.
+// /api/tasks: the plan's 31 tasks with progress from their linked sites, filters by responsible
+// unit, leader and state, progress notes, and sites linked by hand.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../context.ts';
-import { getTask, listTasks } from '../store/task-store.ts';
-import { Task, TaskDetail, TaskParam, errorResponses } from './schemas.ts';
+import { badRequest } from '../errors.ts';
+import { addTaskNote, getTask, listTasks, setTaskSites, type TaskState } from '../store/task-store.ts';
+import { Task, TaskDetail, TaskParam, errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
+
+const STATES = ['done', 'overdue', 'due_soon', 'on_time'] as const;
 
 export function taskRoutes(ctx: AppContext) {
   return new OpenAPIHono({ defaultHook: validationHook })
@@ -13,19 +17,69 @@ export function taskRoutes(ctx: AppContext) {
         path: '/tasks',
         tags: ['tasks'],
         summary: 'The plan’s 31 rectification tasks (漯发〔2020〕13号) with progress from linked sites',
-        responses: { 200: { description: 'The tasks in order.', content: { 'application/json': { schema: z.array(Task) } } } },
+        request: {
+          query: z.object({
+            unit: z.string().max(50).optional().openapi({ description: 'A responsible unit, lead or assisting (part of its name), e.g. 市生态环境局.' }),
+            leader: z.string().max(20).optional().openapi({ description: 'A responsible leader’s name, e.g. 高喜东.' }),
+            state: z.string().optional().openapi({ description: 'done | overdue | due_soon | on_time' }),
+          }),
+        },
+        responses: { 200: json(z.array(Task), 'The tasks in order.'), ...errorResponses(400) },
       }),
-      (c) => c.json(listTasks(ctx.db), 200),
+      (c) => {
+        const query = c.req.valid('query');
+        if (query.state && !(STATES as readonly string[]).includes(query.state))
+          throw badRequest('bad_parameter', `state: "${query.state}" must be one of ${STATES.join(', ')}`, { parameter: 'state' });
+        return c.json(listTasks(ctx.db, { unit: query.unit?.trim() || undefined, leader: query.leader?.trim() || undefined, state: query.state as TaskState | undefined, today: ctx.today() }), 200);
+      },
     )
     .openapi(
       createRoute({
         method: 'get',
         path: '/tasks/{number}',
         tags: ['tasks'],
-        summary: 'One task with its linked sites and road segments',
+        summary: 'One task with its linked sites, road segments and progress notes',
         request: { params: TaskParam },
-        responses: { 200: { description: 'The task.', content: { 'application/json': { schema: TaskDetail } } }, ...errorResponses(400, 404) },
+        responses: { 200: json(TaskDetail, 'The task.'), ...errorResponses(400, 404) },
       }),
-      (c) => c.json(getTask(ctx.db, Number(c.req.valid('param').number)) as z.infer<typeof TaskDetail>, 200),
+      (c) => c.json(getTask(ctx.db, Number(c.req.valid('param').number), ctx.today()) as z.infer<typeof TaskDetail>, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/tasks/{number}/notes',
+        tags: ['tasks'],
+        summary: 'Add a progress note to a task (who, when, text)',
+        request: {
+          params: TaskParam,
+          body: { required: true, content: { 'application/json': { schema: z.object({ text: z.string().trim().min(1).max(4000), author: z.string().max(100).optional() }).strict().openapi('NewTaskNote') } } },
+        },
+        responses: { 201: json(TaskDetail, 'The task with its notes.'), ...errorResponses(400, 404, 413, 415) },
+      }),
+      (c) => {
+        const number = Number(c.req.valid('param').number);
+        const body = c.req.valid('json');
+        addTaskNote(ctx.db, number, body.author ?? 'api', body.text);
+        return c.json(getTask(ctx.db, number, ctx.today()) as z.infer<typeof TaskDetail>, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/tasks/{number}/sites',
+        tags: ['tasks'],
+        summary: 'Set the sites linked to a task by hand (links by category stay)',
+        request: {
+          params: TaskParam,
+          body: { required: true, content: { 'application/json': { schema: z.object({ siteIds: z.array(z.number().int().positive()).max(10000), actor: z.string().max(100).optional() }).strict().openapi('TaskSites') } } },
+        },
+        responses: { 200: json(TaskDetail, 'The task with its linked sites.'), ...errorResponses(400, 404, 413, 415) },
+      }),
+      (c) => {
+        const number = Number(c.req.valid('param').number);
+        const body = c.req.valid('json');
+        setTaskSites(ctx.db, number, body.siteIds, body.actor ?? 'api');
+        return c.json(getTask(ctx.db, number, ctx.today()) as z.infer<typeof TaskDetail>, 200);
+      },
     );
 }

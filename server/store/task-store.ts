@@ -1,7 +1,7 @@
 // The plan's 31 tasks and the sites and road segments linked to them.
 import type { Db } from '../db/database.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
-import { notFound } from '../errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 
 interface TaskRow {
   number: number;
@@ -67,16 +67,74 @@ function categoriesByTask(db: Db): Map<number, CategoryCode[]> {
   return map;
 }
 
-export function listTasks(db: Db) {
-  const progress = progressByTask(db);
-  const categories = categoriesByTask(db);
-  return db.all<TaskRow>('SELECT * FROM tasks ORDER BY number').map((row) => toTask(row, categories.get(row.number) ?? [], progress.get(row.number)));
+export type TaskState = 'done' | 'overdue' | 'due_soon' | 'on_time';
+
+/**
+ * A task's state on `today`: done when the plan records it done; overdue when its deadline has
+ * passed and linked sites are still open; due soon when that deadline is within 30 days; else on time.
+ */
+export function taskState(task: { deadline: { kind: string; date: string | null }; progress: { open: number } }, today: string): TaskState {
+  if (task.deadline.kind === 'done') return 'done';
+  const date = task.deadline.date;
+  if (!date || task.progress.open === 0) return 'on_time';
+  if (date < today) return 'overdue';
+  const soon = new Date(Date.parse(`${today}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+  return date <= soon ? 'due_soon' : 'on_time';
 }
 
-export function getTask(db: Db, number: number) {
+export interface TaskFilter {
+  /** A responsible unit, lead or assisting (substring, e.g. 市生态环境局). */
+  unit?: string;
+  /** A responsible leader's name. */
+  leader?: string;
+  state?: TaskState;
+  today: string;
+}
+
+export function listTasks(db: Db, filter: TaskFilter = { today: new Date().toISOString().slice(0, 10) }) {
+  const progress = progressByTask(db);
+  const categories = categoriesByTask(db);
+  return db
+    .all<TaskRow>('SELECT * FROM tasks ORDER BY number')
+    .map((row) => toTask(row, categories.get(row.number) ?? [], progress.get(row.number)))
+    .map((task) => ({ ...task, state: taskState(task, filter.today) }))
+    .filter((task) => !filter.unit || [...task.leadUnits, ...task.assistingUnits].some((unit) => unit.includes(filter.unit!)))
+    .filter((task) => !filter.leader || task.leaders.some((leader) => leader.name === filter.leader!.replace(/\s/g, '')))
+    .filter((task) => !filter.state || task.state === filter.state);
+}
+
+export function taskNotes(db: Db, number: number) {
+  return db.all<{ id: number; author: string; text: string; createdAt: string }>(
+    'SELECT id, author, text, created_at AS createdAt FROM task_notes WHERE task_number = ? ORDER BY id',
+    [number],
+  );
+}
+
+export function addTaskNote(db: Db, number: number, author: string, text: string) {
+  if (!db.get('SELECT 1 FROM tasks WHERE number = ?', [number])) throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { number });
+  const result = db.run('INSERT INTO task_notes (task_number, author, text, created_at) VALUES (?, ?, ?, ?)', [number, author, text.trim(), new Date().toISOString()]);
+  return { id: Number(result.lastInsertRowid), author, text: text.trim() };
+}
+
+/** Replaces the sites linked to a task by hand (links by category stay). All or nothing. */
+export function setTaskSites(db: Db, number: number, siteIds: readonly number[], actor: string): void {
+  db.transaction(() => {
+    if (!db.get('SELECT 1 FROM tasks WHERE number = ?', [number])) throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { number });
+    const unique = [...new Set(siteIds)];
+    const known = new Set(unique.length ? db.all<{ id: number }>(`SELECT id FROM sites WHERE id IN (${unique.map(() => '?').join(', ')})`, unique).map((r) => r.id) : []);
+    const missing = unique.filter((id) => !known.has(id));
+    if (missing.length) throw badRequest('bad_field', `siteIds: no site ${missing.join(', ')}`, { field: 'siteIds', missing });
+    db.run('DELETE FROM task_sites WHERE task_number = ?', [number]);
+    const now = new Date().toISOString();
+    for (const id of unique) db.run('INSERT INTO task_sites (task_number, site_id, linked_by, linked_at) VALUES (?, ?, ?, ?)', [number, id, actor, now]);
+  });
+}
+
+export function getTask(db: Db, number: number, today: string = new Date().toISOString().slice(0, 10)) {
   const row = db.get<TaskRow>('SELECT * FROM tasks WHERE number = ?', [number]);
   if (!row) throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { number });
   const task = toTask(row, categoriesByTask(db).get(number) ?? [], progressByTask(db).get(number));
+  const notes = taskNotes(db, number);
   const sites = db.all<{ id: number; name: string; category: CategoryCode; status: string; county: string; source: string; link: 'category' | 'manual' }>(
     `SELECT s.id, s.name, s.category, s.status, s.county_code AS county, s.source, min(st.link) AS link
      FROM site_tasks st JOIN sites s ON s.id = st.site_id WHERE st.task_number = ? GROUP BY s.id ORDER BY s.id`,
@@ -86,5 +144,5 @@ export function getTask(db: Db, number: number) {
     'SELECT id, road_name AS roadName, status, source FROM road_segments WHERE task_number = ? ORDER BY id',
     [number],
   );
-  return { ...task, sites, roads };
+  return { ...task, state: taskState(task, today), sites, roads, notes };
 }
