@@ -54,8 +54,7 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
       const { changed } = loadGeodata(db, options.geodata ?? DEFAULT_GEODATA);
       seedPlanTasks(db);
       seedNamedPlaces(db);
-      const ctx = createContext(db, APP_VERSION, options.today);
-      if (changed) checkSitesInCounties(db, ctx);
+      if (changed) checkSitesInCounties(db, createContext(db, APP_VERSION));
       // generateDemo would only count what is there when demo data exists: skip it then.
       if ((options.demo ?? true) && !db.get("SELECT 1 FROM meta WHERE key = 'demo_seed'")) generateDemo(db);
     });

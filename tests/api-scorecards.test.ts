@@ -1,22 +1,10 @@
 // County scorecards: every figure checked against /api/sites under the same filters, overdue items
 // that stop being overdue when closed, roads awaiting repair, sites not inspected, the monthly trend.
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Scorecard } from '../server/store/scorecard-store.ts';
 import { bootTestApp, expectError, FULL_CHECKLIST, type Harness } from './helpers/app.ts';
 
-interface Card {
-  county: string;
-  asOf: string;
-  sites: number;
-  byStatus: Record<string, number>;
-  byCategory: Record<string, number>;
-  zeroing: { found: number; open: number; dealtWith: number; verified: number; shareDealtWith: number | null };
-  relapses: number;
-  overdue: { id: number; deadline: string }[];
-  roadsAwaitingRepair: number;
-  notInspected: number;
-  unlocated: number;
-  trend: { month: string; discovered: number; closed: number; relapsed: number }[];
-}
+type Card = Scorecard;
 
 let h: Harness;
 const ids: Record<string, number> = {};

@@ -8,17 +8,12 @@ import { chromium } from 'playwright-core';
 import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, formatCount, formatMs, median, timingRow, type Row } from '../lib/measure.ts';
 import { startServer } from '../lib/server-process.ts';
+import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/helpers/chromium.ts';
 import { VIEWPORT } from './cluster.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = CHROMIUM_PATH;
 export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
+  ...BASE_CHROMIUM_ARGS,
   // Nothing but loopback resolves: the page may not reach the network.
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
 ];

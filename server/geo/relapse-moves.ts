@@ -15,8 +15,8 @@ export function moveKey(oldId: number, newId: number): string {
   return `${oldId}-${newId}`;
 }
 
-/** A located site with its move closures (days, ascending) — the old side of a pair. */
-export interface ClosedSite {
+/** What both sides of a likely move carry. */
+interface LocatedSite {
   id: number;
   name: string;
   category: CategoryCode;
@@ -24,19 +24,16 @@ export interface ClosedSite {
   lat: number;
   county: string;
   township: string | null;
+}
+
+/** A located site with its move closures (days, ascending) — the old side of a pair. */
+export interface ClosedSite extends LocatedSite {
   /** Days of moves to closed, with the day strings, ascending. */
   closures: { day: number; date: string }[];
 }
 
 /** A located site discovered in the window — the new side of a pair. */
-export interface NewSite {
-  id: number;
-  name: string;
-  category: CategoryCode;
-  lon: number;
-  lat: number;
-  county: string;
-  township: string | null;
+export interface NewSite extends LocatedSite {
   day: number;
   discoveredOn: string;
 }

@@ -59,20 +59,25 @@ export interface CountRow {
   n: number;
 }
 
-/** Per-county counts of the filtered sites by status and by category. */
+/** Per-county counts of the filtered sites by status and by category (one pass over the filter). */
 export function countSitesByCounty(db: Db, filters: SiteFilters): { byStatus: CountRow[]; byCategory: CountRow[] } {
   const filter = siteFilterSql(filters);
-  const byStatus = db.all<CountRow>(
-    `SELECT s.county_code AS county, f.status AS key, count(*) AS n FROM (${filter.sql}) f JOIN sites s ON s.id = f.id
-     GROUP BY s.county_code, f.status`,
+  const rows = db.all<{ county: string; status: string; category: string; n: number }>(
+    `SELECT s.county_code AS county, f.status AS status, s.category AS category, count(*) AS n
+     FROM (${filter.sql}) f JOIN sites s ON s.id = f.id GROUP BY s.county_code, f.status, s.category`,
     filter.params,
   );
-  const byCategory = db.all<CountRow>(
-    `SELECT s.county_code AS county, s.category AS key, count(*) AS n FROM (${filter.sql}) f JOIN sites s ON s.id = f.id
-     GROUP BY s.county_code, s.category`,
-    filter.params,
-  );
-  return { byStatus, byCategory };
+  const fold = (key: 'status' | 'category'): CountRow[] => {
+    const totals = new Map<string, CountRow>();
+    for (const row of rows) {
+      const id = `${row.county}\u0000${row[key]}`;
+      const total = totals.get(id);
+      if (total) total.n += row.n;
+      else totals.set(id, { county: row.county, key: row[key], n: row.n });
+    }
+    return [...totals.values()];
+  };
+  return { byStatus: fold('status'), byCategory: fold('category') };
 }
 
 export interface SiteEventRow {

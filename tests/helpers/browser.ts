@@ -14,19 +14,10 @@ import { createServer } from '../../server/server.ts';
 import type { Db } from '../../server/db/database.ts';
 import type { ClusterFeature } from '../../web/worker/cluster-index.ts';
 import type { CountyFeature, SiteCollection } from './app.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOT_DIR = resolve(ROOT, 'test-results/screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** What the page exposes for tests (web/state/debug.ts). */
@@ -76,9 +67,9 @@ export class MapDriver {
     this.temporary.push(profile);
     const mobile = this.options.mobile ?? false;
     this.context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM_PATH,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS],
       viewport: this.options.viewport ?? { width: 1280, height: 800 },
       // Device pixel ratio 1 keeps software WebGL fast; layout is in CSS pixels either way.
       ...(mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 1 } : {}),
