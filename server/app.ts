@@ -11,6 +11,8 @@ import { siegeRoutes } from './routes/analysis-siege.ts';
 import { inspectionRouteRoutes } from './routes/inspection-routes.ts';
 import { relapseRoutes } from './routes/analysis-relapse.ts';
 import { MAX_PHOTO_BYTES, photoRoutes } from './routes/photos.ts';
+import { fileTooLarge, importRoutes } from './routes/imports.ts';
+import { MAX_IMPORT_BYTES } from './import/read-table.ts';
 import { scorecardRoutes } from './routes/scorecards.ts';
 import { renderApiDocs } from './routes/api-docs.ts';
 import { roadRoutes } from './routes/roads.ts';
@@ -52,8 +54,14 @@ export function createApp(ctx: AppContext) {
   const api = new OpenAPIHono({ defaultHook: validationHook });
   const jsonLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413) });
   const photoLimit = bodyLimit({ maxSize: MAX_PHOTO_BYTES, onError: (c) => c.json(errorBody('body_too_large', `a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`), 413) });
-  // Photos are the one upload larger than a JSON body.
-  api.use('*', (c, next) => (c.req.path.endsWith('/photos') ? photoLimit(c, next) : jsonLimit(c, next)));
+  // A ledger file (with its multipart framing) may be 50 MB.
+  const importLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES + 64 * 1024, onError: () => { throw fileTooLarge(); } });
+  // Photos and ledger uploads are the uploads larger than a JSON body.
+  api.use('*', (c, next) => {
+    if (c.req.path.endsWith('/photos')) return photoLimit(c, next);
+    if (c.req.method === 'POST' && c.req.path.endsWith('/imports')) return importLimit(c, next);
+    return jsonLimit(c, next);
+  });
   api.onError(errorResponse);
 
   const routes = api
@@ -79,7 +87,8 @@ export function createApp(ctx: AppContext) {
     .route('/', inspectionRouteRoutes(ctx))
     .route('/', relapseRoutes(ctx))
     .route('/', photoRoutes(ctx))
-    .route('/', scorecardRoutes(ctx));
+    .route('/', scorecardRoutes(ctx))
+    .route('/', importRoutes(ctx));
 
   api.doc31('/openapi.json', { ...API_INFO, servers: [{ url: '/api' }] });
   api.get('/docs', (c) => c.html(renderApiDocs(api.getOpenAPI31Document({ ...API_INFO, servers: [{ url: '/api' }] }))));

@@ -7,6 +7,7 @@ import { sql as routesAndFieldResults } from './migrations/004-routes-and-field-
 import { sql as moveDecisions } from './migrations/005-move-decisions.ts';
 import { sql as siteFeatureCache } from './migrations/006-site-feature-cache.ts';
 import { sql as taskNotes } from './migrations/007-task-notes.ts';
+import { sql as imports } from './migrations/009-imports.ts';
 
 export interface Migration {
   version: number;
@@ -22,6 +23,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'move-decisions', sql: moveDecisions },
   { version: 6, name: 'site-feature-cache', sql: siteFeatureCache },
   { version: 7, name: 'task-notes', sql: taskNotes },
+  // 008 is reserved for accounts and audit (#9); the runner applies whichever versions a file lacks.
+  { version: 9, name: 'imports', sql: imports },
 ];
 
 export function schemaVersion(db: Db): number {
@@ -30,16 +33,20 @@ export function schemaVersion(db: Db): number {
   return db.get<{ v: number | null }>('SELECT max(version) AS v FROM schema_version')?.v ?? 0;
 }
 
-/** Applies every migration newer than the file's schema version. Returns the versions applied. */
+/**
+ * Applies every migration the file has not yet recorded, in version order. Numbers may have gaps, and
+ * a lower number that arrives after a higher one (branches landing in another order) still applies.
+ * Returns the versions applied.
+ */
 export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number[] {
   const applied: number[] = [];
   db.transaction(() => {
     db.raw.exec(
       'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
     );
-    const current = schemaVersion(db);
+    const done = new Set(db.all<{ version: number }>('SELECT version FROM schema_version').map((row) => row.version));
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (migration.version <= current) continue;
+      if (done.has(migration.version)) continue;
       try {
         db.raw.exec(migration.sql);
       } catch (error) {

@@ -14,7 +14,7 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-export const errorResponses = (...statuses: (400 | 404 | 409 | 413 | 415 | 422)[]) =>
+export const errorResponses = (...statuses: (400 | 404 | 409 | 413 | 415 | 422 | 500)[]) =>
   Object.fromEntries(
     statuses.map((status) => [
       status,
@@ -29,6 +29,7 @@ const ERROR_DESCRIPTIONS = {
   413: 'The request body is too large.',
   415: 'The body is not JSON (send content-type: application/json).',
   422: 'Well-formed but refused: e.g. a closure without the full 两断三清 checklist, a date before the last event.',
+  500: 'The server failed; nothing was written (the message says what failed).',
 } as const;
 
 /** A JSON response of `schema` (generic, so the typed client keeps the schema's type). */

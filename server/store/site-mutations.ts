@@ -31,6 +31,8 @@ export interface NewSite {
   responsibleUnit?: string | null;
   note?: string | null;
   seedKey?: string | null;
+  /** The ledger import batch that created the site (its first event carries it too), for undo. */
+  importBatch?: number | null;
   actor: string;
 }
 
@@ -60,20 +62,20 @@ export function insertSite(db: Db, site: NewSite, now: string = nowIso()): numbe
   return db.transaction(() => {
     const result = db.run(
       `INSERT INTO sites (name, category, sector, address, county_code, township_code, village_code, managing_zone,
-         lon, lat, precision, source, discovered_on, deadline, responsible_unit, note, seed_key, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         lon, lat, precision, source, discovered_on, deadline, responsible_unit, note, seed_key, import_batch, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         site.name.trim(), site.category, site.sector ?? null, site.address ?? null, site.countyCode,
         site.townshipCode ?? null, site.villageCode ?? null, site.managingZone ?? null, site.lon, site.lat,
         site.precision, site.source, site.discoveredOn, site.deadline ?? null, site.responsibleUnit ?? null,
-        site.note ?? null, site.seedKey ?? null, now, now,
+        site.note ?? null, site.seedKey ?? null, site.importBatch ?? null, now, now,
       ],
     );
     const id = Number(result.lastInsertRowid);
     db.run(
-      `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, created_at)
-       VALUES (?, 'status', NULL, 'discovered', ?, ?, ?, ?)`,
-      [id, site.discoveredOn, site.actor, site.note ?? null, now],
+      `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, import_batch, created_at)
+       VALUES (?, 'status', NULL, 'discovered', ?, ?, ?, ?, ?)`,
+      [id, site.discoveredOn, site.actor, site.note ?? null, site.importBatch ?? null, now],
     );
     return id;
   });
@@ -224,6 +226,8 @@ export interface NewLocation {
   date: string;
   actor: string;
   note?: string | null;
+  /** The ledger import batch that made this move, for undo. */
+  importBatch?: number | null;
 }
 
 /**
@@ -253,17 +257,42 @@ export function setSiteLocation(db: Db, id: number, location: NewLocation, clock
       [location.lon, location.lat, location.precision, location.countyCode, countyChanged ? 1 : 0, countyChanged ? 1 : 0, now, id],
     );
     db.run(
-      `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, details, created_at)
-       VALUES (?, 'location', ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, details, import_batch, created_at)
+       VALUES (?, 'location', ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         id, site.status, site.status, location.date, location.actor, location.note ?? null,
         JSON.stringify({
           from: site.lon === null ? null : { lon: site.lon, lat: site.lat, precision: site.precision, county: site.county_code },
           to: { lon: location.lon, lat: location.lat, precision: location.precision, county: location.countyCode },
         }),
+        location.importBatch ?? null,
         now,
       ],
     );
     return { previousCounty: site.county_code };
   });
+}
+
+export interface LedgerStatement {
+  to: StatusCode;
+  date: string;
+  actor: string;
+  importBatch: number;
+  /** Which ledger said so: file, batch, row and the ledger's own word. */
+  note: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Records the status a ledger states for a site, as one event marked as such (`details.source =
+ * 'ledger'`, the import batch). It is not a checked move: the lifecycle and the 两断三清 checklist
+ * are not applied, no intermediate moves are made up and no checklist is filled in — the history
+ * shows "as stated in ledger …", distinguishable from a move checked in the app.
+ */
+export function recordLedgerStatus(db: Db, siteId: number, statement: LedgerStatement, now: string = nowIso()): void {
+  db.run(
+    `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, details, import_batch, created_at)
+     SELECT id, 'status', status, ?, ?, ?, ?, ?, ?, ? FROM sites WHERE id = ?`,
+    [statement.to, statement.date, statement.actor, statement.note, JSON.stringify({ source: 'ledger', ...statement.details }), statement.importBatch, now, siteId],
+  );
 }

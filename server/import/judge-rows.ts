@@ -1,0 +1,381 @@
+// Judging every row of a ledger table: which columns hold which field, what each row becomes (a new
+// site, an update of an existing one, a duplicate, or an error naming the column and why), with
+// coordinates converted to WGS84 and places checked against the official lists. Nothing is written
+// here; the store stages the result and commits it.
+import {
+  categoryForWord,
+  fieldForHeader,
+  normaliseWord,
+  statusForWord,
+  type LedgerField,
+} from '../../domain/ledger-columns.ts';
+import type { CategoryCode } from '../../domain/categories.ts';
+import type { StatusCode } from '../../domain/statuses.ts';
+import { badRequest } from '../errors.ts';
+import { fromBd09, fromGcj02 } from '../geo/china-coords.ts';
+import type { CountyLocator } from '../geo/locate-county.ts';
+import { haversineKm } from '../geo/siege-distance.ts';
+import { inChina, looksSwapped, parseCoordinate, parseLedgerDate } from './parse-values.ts';
+import { MANAGING_ZONES, type PlaceMatch, type PlaceNames } from './place-names.ts';
+import type { SourceTable } from './read-table.ts';
+
+export const CRS_CODES = ['wgs84', 'gcj02', 'bd09'] as const;
+export type Crs = (typeof CRS_CODES)[number];
+export const DUPLICATE_HANDLING = ['skip', 'update', 'keep'] as const;
+export type DuplicateHandling = (typeof DUPLICATE_HANDLING)[number];
+export const OUTCOMES = ['new', 'update', 'duplicate', 'error'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Two rows with the same normalised name this close (metres) are the same site. */
+export const DUPLICATE_DISTANCE_M = 200;
+
+export interface RowIssue {
+  /** The file's header of the column at fault, or null when the row as a whole is. */
+  column: string | null;
+  code: string;
+  message: string;
+  value?: string;
+}
+
+/** A row as it will be written: what insertSite needs, plus the status the ledger states. */
+export interface StagedSite {
+  name: string;
+  category: CategoryCode;
+  address: string | null;
+  countyCode: string;
+  townshipCode: string | null;
+  villageCode: string | null;
+  managingZone: string | null;
+  lon: number | null;
+  lat: number | null;
+  precision: 'exact' | 'unlocated';
+  discoveredOn: string;
+  deadline: string | null;
+  responsibleUnit: string | null;
+  note: string | null;
+  status: StatusCode;
+  /** The ledger's own word for the status, kept for the history's note. */
+  statusWord: string | null;
+}
+
+export interface DuplicateOf {
+  /** An existing site in the database… */
+  siteId?: number;
+  /** …or an earlier row of the same file. */
+  row?: number;
+  name: string;
+  reason: 'near' | 'same_address';
+  distanceM?: number;
+}
+
+export interface JudgedRow {
+  row: number;
+  outcome: Outcome;
+  name: string | null;
+  site: StagedSite | null;
+  errors: RowIssue[];
+  warnings: RowIssue[];
+  duplicateOf: DuplicateOf | null;
+}
+
+export interface ExistingSite {
+  id: number;
+  name: string;
+  address: string | null;
+  lon: number | null;
+  lat: number | null;
+}
+
+export interface Column {
+  index: number;
+  header: string;
+  field: LedgerField | null;
+}
+
+/** Header → field (or null to ignore the column), as the user sets it; it overrides the recognised headers. */
+export type ColumnMapping = Record<string, LedgerField | null>;
+
+/**
+ * Which column holds which field: recognised headers (domain/ledger-columns.ts), overridden by the
+ * user's mapping. 400 when two columns claim one field, a mapping names a header the file lacks,
+ * or the name or category column is missing (the wizard then asks the user to map them).
+ */
+export function mapColumns(headers: readonly string[], mapping: ColumnMapping = {}): Column[] {
+  const known = new Set(headers);
+  for (const header of Object.keys(mapping))
+    if (!known.has(header))
+      throw badRequest('unknown_column', `options.mapping: the file has no column "${header}"; its columns are ${headers.join(', ')}`, { field: 'options.mapping', column: header, headers });
+  const columns = headers.map((header, index): Column => ({ index, header, field: header in mapping ? mapping[header]! : header === '' ? null : fieldForHeader(header) }));
+  const byField = new Map<LedgerField, Column>();
+  for (const column of columns) {
+    if (!column.field) continue;
+    const other = byField.get(column.field);
+    if (other)
+      throw badRequest('mapping_conflict', `columns "${other.header}" and "${column.header}" both stand for ${column.field}; map one of them to another field or to nothing (null) in options.mapping`, {
+        field: 'options.mapping',
+        columns: [other.header, column.header],
+        target: column.field,
+        headers,
+      });
+    byField.set(column.field, column);
+  }
+  const missing = (['name', 'category'] as const).filter((field) => !byField.has(field));
+  if (missing.length)
+    throw badRequest('mapping_incomplete', `no column holds ${missing.join(' and ')}; map one in options.mapping (columns: ${headers.join(', ')})`, {
+      field: 'options.mapping',
+      missing,
+      headers,
+      columns,
+    });
+  if (byField.has('lng') !== byField.has('lat')) {
+    const present = byField.has('lng') ? 'lng' : 'lat';
+    throw badRequest('mapping_incomplete', `a column holds ${present === 'lng' ? 'longitude' : 'latitude'} but none holds ${present === 'lng' ? 'latitude' : 'longitude'}; map both in options.mapping`, {
+      field: 'options.mapping',
+      missing: [present === 'lng' ? 'lat' : 'lng'],
+      headers,
+      columns,
+    });
+  }
+  return columns;
+}
+
+const PUNCTUATION = /[()（）[\]【】《》<>·.,，、。:：;；\-—_"'“”‘’/\\]/g;
+/** Names and addresses compare without case, spaces, full-width forms and punctuation. */
+export const duplicateKey = (text: string) => normaliseWord(text).replace(PUNCTUATION, '');
+
+/** What a flagged row becomes under a duplicate handling: matches in the file cannot be updated. */
+export function outcomeFor(duplicateOf: DuplicateOf | null, handling: DuplicateHandling): Exclude<Outcome, 'error'> {
+  if (!duplicateOf || handling === 'keep') return 'new';
+  return handling === 'update' && duplicateOf.siteId !== undefined ? 'update' : 'duplicate';
+}
+
+export interface JudgeContext {
+  places: PlaceNames;
+  locator: CountyLocator;
+  countyNames: ReadonlyMap<string, string>;
+  existing: readonly ExistingSite[];
+  today: string;
+}
+
+export interface JudgeOptions {
+  crs: Crs | null;
+  fixSwapped: boolean;
+  duplicates: DuplicateHandling;
+}
+
+const CRS_NAMES: Record<Crs, string> = { wgs84: 'WGS84', gcj02: 'GCJ-02', bd09: 'BD-09' };
+
+function toWgs84(crs: Crs, lon: number, lat: number): [number, number] {
+  if (crs === 'gcj02') return fromGcj02([lon, lat]);
+  if (crs === 'bd09') return fromBd09([lon, lat]);
+  return [lon, lat];
+}
+
+interface Indexed {
+  row: number;
+  name: string;
+  address: string;
+  lon: number | null;
+  lat: number | null;
+  siteId?: number;
+}
+
+function matchIn(candidates: readonly Indexed[] | undefined, me: Omit<Indexed, 'row'>): { match: Indexed; reason: 'near' | 'same_address'; distanceM?: number } | null {
+  for (const other of candidates ?? []) {
+    if (me.lon !== null && other.lon !== null) {
+      const distanceM = haversineKm(me.lon, me.lat!, other.lon, other.lat!) * 1000;
+      if (distanceM <= DUPLICATE_DISTANCE_M) return { match: other, reason: 'near', distanceM: Math.round(distanceM) };
+    }
+    if (me.address !== '' && me.address === other.address) return { match: other, reason: 'same_address' };
+  }
+  return null;
+}
+
+/** Judges every row. `errors` name the column (its header in the file) and why; nothing is guessed. */
+export function judgeRows(table: SourceTable, columns: readonly Column[], options: JudgeOptions, context: JudgeContext): JudgedRow[] {
+  const columnOf = new Map<LedgerField, Column>();
+  for (const column of columns) if (column.field) columnOf.set(column.field, column);
+  const header = (field: LedgerField) => columnOf.get(field)?.header ?? null;
+
+  const existingIndex = new Map<string, Indexed[]>();
+  for (const site of context.existing) {
+    const key = duplicateKey(site.name);
+    const list = existingIndex.get(key) ?? [];
+    list.push({ row: 0, name: site.name, address: site.address ? duplicateKey(site.address) : '', lon: site.lon, lat: site.lat, siteId: site.id });
+    existingIndex.set(key, list);
+  }
+  const fileIndex = new Map<string, Indexed[]>();
+
+  return table.rows.map((source): JudgedRow => {
+    const errors: RowIssue[] = [];
+    const warnings: RowIssue[] = [];
+    const value = (field: LedgerField) => {
+      const column = columnOf.get(field);
+      return column ? (source.cells[column.index] ?? '').trim() : '';
+    };
+    const fail = (field: LedgerField | null, code: string, message: string, text?: string) =>
+      errors.push({ column: field ? header(field) : null, code, message, ...(text !== undefined ? { value: text } : {}) });
+    const warn = (field: LedgerField | null, code: string, message: string, text?: string) =>
+      warnings.push({ column: field ? header(field) : null, code, message, ...(text !== undefined ? { value: text } : {}) });
+
+    const name = value('name');
+    if (name === '') fail('name', 'required', 'the name is empty');
+
+    const categoryText = value('category');
+    const category = categoryText === '' ? null : categoryForWord(categoryText);
+    if (categoryText === '') fail('category', 'required', 'the category is empty');
+    else if (!category) fail('category', 'unknown_category', `"${categoryText}" is not a category we know (e.g. 散乱污企业, 砂石料场, 商混站)`, categoryText);
+
+    const statusText = value('status');
+    const status = statusText === '' ? 'discovered' : statusForWord(statusText);
+    if (!status) fail('status', 'unknown_status', `"${statusText}" is not a status we know (e.g. 整改中, 已取缔, 已验收销号)`, statusText);
+
+    const dateOf = (field: 'discoveredOn' | 'deadline'): string | null => {
+      const text = value(field);
+      if (text === '') return null;
+      const date = parseLedgerDate(text);
+      if (!date) fail(field, 'bad_date', `"${text}" is not a date (write it as 2022-03-05 or 2022年3月5日)`, text);
+      return date;
+    };
+    let discoveredOn = dateOf('discoveredOn');
+    if (discoveredOn && discoveredOn > context.today) {
+      fail('discoveredOn', 'future_date', `${discoveredOn} is in the future (today is ${context.today})`, value('discoveredOn'));
+      discoveredOn = null;
+    }
+    if (!discoveredOn && value('discoveredOn') === '') {
+      warn('discoveredOn', 'no_date', `no date found; recorded as found on the import date ${context.today}`);
+      discoveredOn = context.today;
+    }
+    const deadline = dateOf('deadline');
+
+    if (source.geometryProblem) fail(null, 'not_a_point', source.geometryProblem);
+
+    // Position: parsed, checked for swapped columns, converted to WGS84, located in a county.
+    let lon: number | null = null;
+    let lat: number | null = null;
+    let locatedCounty: string | null = null;
+    const lngText = value('lng');
+    const latText = value('lat');
+    if (lngText !== '' || latText !== '') {
+      const lngValue = lngText === '' ? null : parseCoordinate(lngText);
+      const latValue = latText === '' ? null : parseCoordinate(latText);
+      if (lngText === '') fail('lng', 'required', 'latitude is given but longitude is empty');
+      else if (lngValue === null) fail('lng', 'bad_coordinate', `"${lngText}" is not a longitude (decimal degrees like 114.025 or 114°01′30″)`, lngText);
+      if (latText === '') fail('lat', 'required', 'longitude is given but latitude is empty');
+      else if (latValue === null) fail('lat', 'bad_coordinate', `"${latText}" is not a latitude (decimal degrees like 33.575 or 33°34′30″)`, latText);
+      if (lngValue !== null && latValue !== null) {
+        let [x, y] = [lngValue, latValue];
+        if (looksSwapped(x, y)) {
+          if (options.fixSwapped) {
+            [x, y] = [y, x];
+            warn('lng', 'swapped_fixed', `longitude ${lngText} and latitude ${latText} were swapped; read as ${x}, ${y}`, `${lngText}, ${latText}`);
+          } else {
+            fail('lng', 'swapped', `longitude ${lngText} and latitude ${latText} look swapped; import with "fix swapped coordinates" to swap them`, `${lngText}, ${latText}`);
+          }
+        }
+        if (errors.every((e) => e.code !== 'swapped')) {
+          if (Math.abs(x) > 180 || Math.abs(y) > 90) fail('lng', 'bad_coordinate', `${lngText}, ${latText} is not a position on Earth`, `${lngText}, ${latText}`);
+          else if (!inChina(x, y)) fail('lng', 'outside_china', `${lngText}, ${latText} lies outside China`, `${lngText}, ${latText}`);
+          else if (!options.crs) fail('lng', 'crs_required', 'state the coordinate system (WGS84, GCJ-02 or BD-09) to import positions');
+          else {
+            [lon, lat] = toWgs84(options.crs, x, y);
+            lon = Math.round(lon * 1e7) / 1e7;
+            lat = Math.round(lat * 1e7) / 1e7;
+            locatedCounty = context.locator.locate(lon, lat);
+            if (!locatedCounty) {
+              fail('lng', 'outside_luohe', `${lngText}, ${latText} (${CRS_NAMES[options.crs]}) lies outside Luohe's counties; check the coordinates and their system`, `${lngText}, ${latText}`);
+              lon = lat = null;
+            }
+          }
+        }
+      }
+    }
+
+    // Places: the county from the position when there is one, else from the county column or the township.
+    const describe = (match: PlaceMatch) => (match && 'ambiguous' in match ? ` (it matches ${match.ambiguous.length} places: ${match.ambiguous.join(', ')})` : '');
+    const countyText = value('county');
+    const townshipText = value('township');
+    const villageText = value('village');
+    let managingZone: string | null = null;
+    let declaredCounty: string | null = null;
+    if (countyText !== '') {
+      const zone = MANAGING_ZONES[normaliseWord(countyText)];
+      if (zone) managingZone = zone;
+      else {
+        const match = context.places.county(countyText);
+        if (match && 'code' in match) declaredCounty = match.code;
+        else fail('county', 'unknown_county', `"${countyText}" is not one of Luohe's counties (源汇区, 郾城区, 召陵区, 舞阳县, 临颍县)${describe(match)}`, countyText);
+      }
+    }
+    const located = lon !== null;
+    let countyCode = locatedCounty ?? declaredCounty;
+    if (locatedCounty && declaredCounty && locatedCounty !== declaredCounty)
+      warn('county', 'county_mismatch', `the position lies in ${context.countyNames.get(locatedCounty)}, not in ${context.countyNames.get(declaredCounty)} as the ledger says; the site goes to ${context.countyNames.get(locatedCounty)}`, countyText);
+    let townshipCode: string | null = null;
+    if (townshipText !== '') {
+      const match = context.places.township(countyCode, townshipText);
+      if (match && 'code' in match) {
+        townshipCode = match.code;
+        countyCode ??= context.places.countyOfTownship(match.code);
+      } else {
+        const where = countyCode ? ` of ${context.countyNames.get(countyCode)}` : '';
+        fail('township', 'unknown_township', `"${townshipText}" is not a township${where} in the official list${describe(match)}`, townshipText);
+      }
+    }
+    let villageCode: string | null = null;
+    if (villageText !== '' && countyCode) {
+      const match = context.places.village(countyCode, townshipCode, villageText);
+      if (match && 'code' in match) {
+        villageCode = match.code;
+        townshipCode ??= context.places.townshipOfVillage(match.code);
+      } else {
+        const where = townshipCode ? `of this township` : `of ${context.countyNames.get(countyCode)}`;
+        fail('village', match ? 'ambiguous_village' : 'unknown_village', match ? `"${villageText}" names several villages ${where}; give the township too${describe(match)}` : `"${villageText}" is not a village ${where} in the official list`, villageText);
+      }
+    }
+    const placeColumns = new Set([header('lng'), header('lat'), header('county'), header('township')]);
+    if (!located && !countyCode && !errors.some((e) => e.column !== null && placeColumns.has(e.column)))
+      fail(null, 'no_place', 'the row has neither coordinates nor a county or township we know, so it cannot be placed even as unlocated');
+
+    if (errors.length)
+      return { row: source.row, outcome: 'error', name: name || null, site: null, errors, warnings, duplicateOf: null };
+
+    const site: StagedSite = {
+      name,
+      category: category!,
+      address: value('address') || null,
+      countyCode: countyCode!,
+      townshipCode,
+      villageCode,
+      managingZone,
+      lon,
+      lat,
+      precision: located ? 'exact' : 'unlocated',
+      discoveredOn: discoveredOn!,
+      deadline,
+      responsibleUnit: value('responsibleUnit') || null,
+      note: value('note') || null,
+      status: status!,
+      statusWord: statusText || null,
+    };
+
+    const key = duplicateKey(name);
+    const me = { name, address: site.address ? duplicateKey(site.address) : '', lon, lat };
+    const inDb = matchIn(existingIndex.get(key), me);
+    const inFile = inDb ? null : matchIn(fileIndex.get(key), me);
+    const found = inDb ?? inFile;
+    const duplicateOf: DuplicateOf | null = found
+      ? {
+          ...(found.match.siteId !== undefined ? { siteId: found.match.siteId } : { row: found.match.row }),
+          name: found.match.name,
+          reason: found.reason,
+          ...(found.distanceM !== undefined ? { distanceM: found.distanceM } : {}),
+        }
+      : null;
+    const list = fileIndex.get(key) ?? [];
+    list.push({ row: source.row, ...me });
+    fileIndex.set(key, list);
+    return { row: source.row, outcome: outcomeFor(duplicateOf, options.duplicates), name, site, errors, warnings, duplicateOf };
+  });
+}
+

@@ -1,0 +1,299 @@
+// Turning an uploaded ledger file into a table of text cells: CSV (UTF-8 with or without BOM, or
+// GB18030/GBK as Chinese Excel and WPS save it — detected, not asked), XLSX (a chosen sheet),
+// GeoJSON and KML/KMZ (one row per feature: its properties, and 经度/纬度 from a point geometry).
+// The file must be what its name says: magic bytes are checked before any parser sees it.
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { DOMParser } from '@xmldom/xmldom';
+import { kml as kmlToGeoJson } from '@tmcw/togeojson';
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import { AppError, badRequest } from '../errors.ts';
+
+export const IMPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'kml', 'kmz'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** Files larger than this are refused (413) before they are read. */
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+/** Files with more data rows than this are refused (413). */
+export const MAX_IMPORT_ROWS = 200_000;
+
+export interface TableRow {
+  /** Row number as the user finds it: the spreadsheet row (header = 1) or the feature's place (1-based). */
+  row: number;
+  cells: string[];
+  /** A problem with the row's geometry (GeoJSON/KML): a line or polygon where a point is expected. */
+  geometryProblem?: string;
+}
+
+export interface SourceTable {
+  format: ImportFormat;
+  /** CSV only: the encoding the bytes were read in. */
+  encoding: 'utf-8' | 'gb18030' | 'utf-16le' | null;
+  /** XLSX only: every worksheet, and the one read. */
+  sheets: string[];
+  sheet: string | null;
+  headers: string[];
+  rows: TableRow[];
+}
+
+/** The geometry formats put a point's position in these columns (the ledger's own headers). */
+export const GEOMETRY_HEADERS = { lng: '经度', lat: '纬度' } as const;
+
+const EXTENSIONS: Record<string, ImportFormat> = {
+  csv: 'csv',
+  txt: 'csv',
+  xlsx: 'xlsx',
+  xls: 'xlsx',
+  geojson: 'geojson',
+  json: 'geojson',
+  kml: 'kml',
+  kmz: 'kmz',
+};
+
+const unsupported = (fileName: string) =>
+  badRequest('unsupported_file', `${fileName}: accepted files are CSV (.csv), Excel (.xlsx), GeoJSON (.geojson, .json), KML (.kml) and KMZ (.kmz)`, {
+    field: 'file',
+    accepted: Object.keys(EXTENSIONS),
+  });
+
+const notWhatItSays = (fileName: string, expected: string, found: string, hint = '') =>
+  badRequest('file_not_as_named', `${fileName} is named as ${expected} but its content is ${found}${hint ? `; ${hint}` : ''}`, {
+    field: 'file',
+    expected,
+    found,
+  });
+
+const tooManyRows = (count: number) =>
+  new AppError(413, 'too_many_rows', `the file has more than ${MAX_IMPORT_ROWS.toLocaleString('en')} data rows (found ${count.toLocaleString('en')}); split it into smaller files`, {
+    field: 'file',
+    limit: MAX_IMPORT_ROWS,
+    rows: count,
+  });
+
+/** What the first bytes say the content is, in words for an error message. */
+function describeContent(bytes: Uint8Array): string {
+  const head = Buffer.from(bytes.subarray(0, 512)).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart().toLowerCase();
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'a ZIP archive';
+  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return 'an Excel 97–2003 workbook (.xls)';
+  if (bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46) return 'a PDF document';
+  if (head.startsWith('<!doctype html') || head.startsWith('<html') || head.includes('<table')) return 'an HTML page';
+  if (head.startsWith('<?xml') || head.startsWith('<')) return 'XML text';
+  if (head.startsWith('{') || head.startsWith('[')) return 'JSON text';
+  if (bytes.length === 0) return 'empty';
+  return isBinary(bytes) ? 'binary data' : 'plain text';
+}
+
+/** Control characters other than tab, CR and LF (or NUL) in the first 64 KB: not a text file. */
+function isBinary(bytes: Uint8Array): boolean {
+  const end = Math.min(bytes.length, 65_536);
+  let control = 0;
+  for (let i = 0; i < end; i++) {
+    const b = bytes[i]!;
+    if (b === 0) return true;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) control++;
+  }
+  return control > 8;
+}
+
+const isZip = (bytes: Uint8Array) => bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+
+/** Decodes text: UTF-16 by its BOM, else strict UTF-8 (BOM dropped), else GB18030 (a superset of GBK and GB2312). */
+export function decodeText(bytes: Uint8Array, fileName: string): { text: string; encoding: 'utf-8' | 'gb18030' | 'utf-16le' } {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
+  if (isBinary(bytes)) throw notWhatItSays(fileName, 'text', describeContent(bytes));
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    try {
+      return { text: new TextDecoder('gb18030', { fatal: true }).decode(bytes), encoding: 'gb18030' };
+    } catch {
+      throw notWhatItSays(fileName, 'text', 'neither UTF-8 nor GB18030/GBK text', 'save it from Excel or WPS as CSV (UTF-8 or the default Chinese encoding)');
+    }
+  }
+}
+
+const clean = (value: string) => value.replace(/^\uFEFF/, '').trim();
+
+/** Drops trailing rows with no content and numbers the rest; the first row with content is the header. */
+function toTable(format: ImportFormat, records: { row: number; cells: string[] }[], extra: Omit<SourceTable, 'format' | 'headers' | 'rows'>): SourceTable {
+  const headerIndex = records.findIndex((r) => r.cells.some((cell) => cell !== ''));
+  if (headerIndex < 0) throw badRequest('empty_file', 'the file has no header row and no data', { field: 'file' });
+  const headers = records[headerIndex]!.cells;
+  let lastNamed = headers.length;
+  while (lastNamed > 0 && headers[lastNamed - 1] === '') lastNamed--;
+  const rows = records.slice(headerIndex + 1).filter((r) => r.cells.some((cell) => cell !== ''));
+  if (rows.length > MAX_IMPORT_ROWS) throw tooManyRows(rows.length);
+  return { format, headers: headers.slice(0, Math.max(lastNamed, 1)), rows, ...extra };
+}
+
+function readCsv(bytes: Uint8Array, fileName: string): SourceTable {
+  const { text, encoding } = decodeText(bytes, fileName);
+  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
+  const delimiter = encoding === 'utf-16le' || (firstLine.includes('\t') && !firstLine.includes(',')) ? '\t' : ',';
+  let records: string[][];
+  try {
+    records = parseCsv(text, { delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
+  } catch (error) {
+    const where = (error as { lines?: number }).lines;
+    throw badRequest('bad_csv', `${fileName} is not readable as CSV${where ? ` (near line ${where})` : ''}: ${(error as Error).message}`, { field: 'file', line: where ?? null });
+  }
+  return toTable('csv', records.map((cells, i) => ({ row: i + 1, cells: cells.map(clean) })), { encoding, sheets: [], sheet: null });
+}
+
+/** A cell's value as ledger text: dates as YYYY-MM-DD, formulas by their result, rich text joined. */
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((part) => part.text).join('');
+    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    if ('text' in value) return String(value.text);
+    if ('error' in value) return '';
+    return '';
+  }
+  return String(value);
+}
+
+async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string | undefined): Promise<SourceTable> {
+  if (!isZip(bytes)) {
+    const found = describeContent(bytes);
+    const hint = found.startsWith('an HTML')
+      ? 'some systems save an HTML table under an Excel name; open it in Excel or WPS and save it as .xlsx (Excel workbook)'
+      : found.startsWith('an Excel 97')
+        ? 'open it in Excel or WPS and save it as .xlsx (Excel workbook), or as CSV'
+        : 'save it from Excel or WPS as .xlsx';
+    throw notWhatItSays(fileName, 'an Excel workbook (.xlsx)', found, hint);
+  }
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  } catch (error) {
+    throw notWhatItSays(fileName, 'an Excel workbook (.xlsx)', `a ZIP archive that is not a readable workbook (${(error as Error).message})`);
+  }
+  const sheets = workbook.worksheets.map((w) => w.name);
+  let worksheet: ExcelJS.Worksheet | undefined;
+  if (sheetName !== undefined && sheetName !== '') {
+    worksheet = workbook.worksheets.find((w) => w.name === sheetName);
+    if (!worksheet) throw badRequest('unknown_sheet', `options.sheet: the workbook has no sheet "${sheetName}"; its sheets are ${sheets.join(', ')}`, { field: 'options.sheet', sheets });
+  } else {
+    worksheet = workbook.worksheets.find((w) => w.actualRowCount > 0) ?? workbook.worksheets[0];
+  }
+  if (!worksheet) throw badRequest('empty_file', `${fileName} has no worksheet`, { field: 'file' });
+  if (worksheet.actualRowCount > MAX_IMPORT_ROWS + 1) throw tooManyRows(worksheet.actualRowCount - 1);
+  const records: { row: number; cells: string[] }[] = [];
+  worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: string[] = [];
+    row.eachCell({ includeEmpty: true }, (cell, column) => {
+      cells[column - 1] = clean(cellText(cell.value));
+    });
+    for (let i = 0; i < cells.length; i++) cells[i] ??= '';
+    records.push({ row: rowNumber, cells });
+  });
+  return toTable('xlsx', records, { encoding: null, sheets, sheet: worksheet.name });
+}
+
+/** Properties KML viewers add for styling; not ledger columns. */
+const STYLE_PROPERTIES = new Set(['styleUrl', 'styleHash', 'styleMapHash', 'stroke', 'stroke-opacity', 'stroke-width', 'fill', 'fill-opacity', 'icon', 'icon-color', 'icon-opacity', 'icon-scale', 'icon-offset', 'icon-offset-units', 'label-scale', 'label-color', 'label-opacity', 'visibility', 'timespan', 'timestamp', 'icon-heading']);
+
+function featureText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return clean(String(value));
+}
+
+function geometryPosition(geometry: Geometry | null): { lng: string; lat: string; problem?: string } {
+  if (!geometry) return { lng: '', lat: '' };
+  if (geometry.type === 'Point') return { lng: String(geometry.coordinates[0]), lat: String(geometry.coordinates[1]) };
+  if (geometry.type === 'MultiPoint' && geometry.coordinates.length === 1) return { lng: String(geometry.coordinates[0]![0]), lat: String(geometry.coordinates[0]![1]) };
+  return { lng: '', lat: '', problem: `the geometry is a ${geometry.type}; a site is a point` };
+}
+
+function featuresToTable(format: ImportFormat, features: Feature[]): SourceTable {
+  if (features.length > MAX_IMPORT_ROWS) throw tooManyRows(features.length);
+  const headers: string[] = [];
+  const index = new Map<string, number>();
+  const addHeader = (header: string) => {
+    if (!index.has(header)) {
+      index.set(header, headers.length);
+      headers.push(header);
+    }
+    return index.get(header)!;
+  };
+  for (const feature of features)
+    for (const key of Object.keys(feature.properties ?? {})) if (!STYLE_PROPERTIES.has(key) && !index.has(key)) addHeader(key);
+  const lngColumn = addHeader(GEOMETRY_HEADERS.lng);
+  const latColumn = addHeader(GEOMETRY_HEADERS.lat);
+  const rows = features.map((feature, i): TableRow => {
+    const cells = new Array<string>(headers.length).fill('');
+    for (const [key, value] of Object.entries(feature.properties ?? {})) if (index.has(key) && !STYLE_PROPERTIES.has(key)) cells[index.get(key)!] = featureText(value);
+    const position = geometryPosition(feature.geometry);
+    cells[lngColumn] = position.lng;
+    cells[latColumn] = position.lat;
+    return { row: i + 1, cells, ...(position.problem ? { geometryProblem: position.problem } : {}) };
+  });
+  return { format, encoding: null, sheets: [], sheet: null, headers, rows };
+}
+
+function readGeoJson(bytes: Uint8Array, fileName: string): SourceTable {
+  const { text } = decodeText(bytes, fileName);
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw notWhatItSays(fileName, 'GeoJSON', describeContent(bytes) === 'JSON text' ? `JSON with a syntax error (${(error as Error).message})` : describeContent(bytes));
+  }
+  const object = json as { type?: string; features?: unknown };
+  if (object?.type === 'FeatureCollection' && Array.isArray(object.features)) return featuresToTable('geojson', object.features as Feature[]);
+  if (object?.type === 'Feature') return featuresToTable('geojson', [object as Feature]);
+  throw notWhatItSays(fileName, 'GeoJSON', 'JSON that is not a GeoJSON Feature or FeatureCollection');
+}
+
+function readKmlText(text: string, fileName: string, format: 'kml' | 'kmz'): SourceTable {
+  const errors: string[] = [];
+  const document = new DOMParser({ onError: (level, message) => { if (level !== 'warning') errors.push(message); } }).parseFromString(text, 'text/xml');
+  if (errors.length || !document.getElementsByTagName('kml').length && !document.getElementsByTagName('Placemark').length)
+    throw notWhatItSays(fileName, 'KML', errors.length ? `XML that cannot be read (${errors[0]})` : 'XML without any KML placemark');
+  const collection = kmlToGeoJson(document as unknown as Document) as FeatureCollection;
+  return featuresToTable(format, collection.features);
+}
+
+async function readKmz(bytes: Uint8Array, fileName: string): Promise<SourceTable> {
+  if (!isZip(bytes)) throw notWhatItSays(fileName, 'KMZ (zipped KML)', describeContent(bytes));
+  const zip = await JSZip.loadAsync(bytes).catch((error: Error) => {
+    throw notWhatItSays(fileName, 'KMZ (zipped KML)', `a damaged ZIP archive (${error.message})`);
+  });
+  const entry = zip.file('doc.kml') ?? zip.file(/\.kml$/i)[0];
+  if (!entry) throw notWhatItSays(fileName, 'KMZ (zipped KML)', 'a ZIP archive without a .kml file');
+  const { text } = decodeText(await entry.async('uint8array'), fileName);
+  return readKmlText(text, fileName, 'kmz');
+}
+
+/** The format a file name says, or a 400 naming what is accepted. */
+export function formatOf(fileName: string): ImportFormat {
+  const extension = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
+  const format = extension ? EXTENSIONS[extension] : undefined;
+  if (!format) throw unsupported(fileName);
+  return format;
+}
+
+/** Reads an uploaded file as a table; 400 when it is not what its name says, 413 beyond the row limit. */
+export async function readTable(bytes: Uint8Array, fileName: string, options: { sheet?: string } = {}): Promise<SourceTable> {
+  const format = formatOf(fileName);
+  if (bytes.length === 0) throw badRequest('empty_file', `${fileName} is empty`, { field: 'file' });
+  switch (format) {
+    case 'csv':
+      if (isZip(bytes)) throw notWhatItSays(fileName, 'CSV text', describeContent(bytes), 'if it is an Excel workbook, name it .xlsx');
+      return readCsv(bytes, fileName);
+    case 'xlsx':
+      return readXlsx(bytes, fileName, options.sheet);
+    case 'geojson':
+      return readGeoJson(bytes, fileName);
+    case 'kml': {
+      const { text } = decodeText(bytes, fileName);
+      return readKmlText(text, fileName, 'kml');
+    }
+    case 'kmz':
+      return readKmz(bytes, fileName);
+  }
+}

@@ -1,0 +1,186 @@
+// /api/imports: ledgers (台账) in. Upload a file → a preview of every row's outcome (nothing written)
+// → commit it as one batch → undo the batch as a whole while its sites are unchanged. Saved column
+// mappings under /api/imports/mappings.
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppContext } from '../context.ts';
+import { AppError, badRequest } from '../errors.ts';
+import { judgeRows, mapColumns } from '../import/judge-rows.ts';
+import { PlaceNames } from '../import/place-names.ts';
+import { MAX_IMPORT_BYTES, readTable } from '../import/read-table.ts';
+import {
+  commitImport,
+  existingSites,
+  listImports,
+  listMappings,
+  mappingByName,
+  previewCounts,
+  purgeExpiredPreviews,
+  saveMapping,
+  stagePreview,
+  undoImport,
+} from '../store/import-store.ts';
+import {
+  CommitBody,
+  CommitResult,
+  ImportBatch,
+  ImportIdParam,
+  ImportOptions,
+  ImportPreview,
+  ImportUpload,
+  NewMappingBody,
+  SavedMapping,
+  UndoBody,
+  UndoResult,
+} from './import-schemas.ts';
+import { errorResponses, jsonContent as json } from './schemas.ts';
+import { describeIssues, validationHook } from './validation.ts';
+
+const DEFAULT_ACTOR = 'api';
+
+export const fileTooLarge = () =>
+  new AppError(413, 'body_too_large', `a file may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split larger ledgers into several files`, { field: 'file', limit: MAX_IMPORT_BYTES });
+
+function parseOptions(text: unknown): z.infer<typeof ImportOptions> {
+  if (text === undefined || text === '') return {};
+  if (typeof text !== 'string') throw badRequest('bad_field', 'options: send the options as JSON text in the form field "options"', { field: 'options' });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw badRequest('bad_field', 'options: is not valid JSON', { field: 'options' });
+  }
+  const result = ImportOptions.safeParse(json);
+  if (!result.success) {
+    const issues = describeIssues(result.error, 'options').map((issue) => ({ ...issue, field: `options.${issue.field}` }));
+    throw badRequest('bad_field', `${issues[0]!.field}: ${issues[0]!.message}`, { field: issues[0]!.field, issues });
+  }
+  return result.data;
+}
+
+export function importRoutes(ctx: AppContext) {
+  // The official place lists change only with `npm run geodata`, which restarts the server.
+  let places: PlaceNames | null = null;
+  const countyNames = new Map(ctx.db.all<{ code: string; name: string }>('SELECT code, name FROM counties').map((c) => [c.code, c.name]));
+  return new OpenAPIHono({ defaultHook: validationHook })
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/imports',
+        tags: ['imports'],
+        summary: 'Upload a ledger and preview every row’s outcome (nothing is written)',
+        description:
+          'Multipart form: `file` (CSV in UTF-8 or GB18030/GBK, XLSX, GeoJSON, KML, KMZ; ≤ 50 MB, ≤ 200,000 rows, else 413) and `options` (ImportOptions as JSON). Each row comes out new, update, duplicate (same normalised name within 200 m, or same name and address, in the database or earlier in the file) or error (column and why). The preview is kept 24 hours for POST /imports/{id}/commit.',
+        request: { body: { required: true, content: { 'multipart/form-data': { schema: ImportUpload } } } },
+        responses: { 201: json(ImportPreview, 'The preview.'), ...errorResponses(400, 413) },
+      }),
+      async (c) => {
+        const declared = Number(c.req.header('content-length') ?? 0);
+        if (declared > MAX_IMPORT_BYTES + 64 * 1024) throw fileTooLarge();
+        const form = c.req.valid('form') as { file?: unknown; options?: unknown };
+        const file = form.file;
+        if (!(file instanceof File)) throw badRequest('bad_field', 'file: send the ledger as the multipart form field "file"', { field: 'file' });
+        if (file.size > MAX_IMPORT_BYTES) throw fileTooLarge();
+        const options = parseOptions(form.options);
+        const actor = options.actor ?? DEFAULT_ACTOR;
+        const table = await readTable(new Uint8Array(await file.arrayBuffer()), file.name, { sheet: options.sheet });
+        const mapping = { ...(options.mappingName ? mappingByName(ctx.db, options.mappingName) : {}), ...options.mapping };
+        const columns = mapColumns(table.headers, mapping);
+        places ??= new PlaceNames(ctx.db);
+        const rows = judgeRows(
+          table,
+          columns,
+          { crs: options.crs ?? null, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip' },
+          { places, locator: ctx.locator, countyNames, existing: existingSites(ctx.db), today: ctx.today() },
+        );
+        const now = new Date().toISOString();
+        purgeExpiredPreviews(ctx.db, now);
+        const storedOptions = { crs: options.crs ?? null, sheet: table.sheet, mapping, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip', encoding: table.encoding };
+        const id = stagePreview(ctx.db, { fileName: file.name, format: table.format, options: storedOptions, rows }, actor, now);
+        const expiresAt = ctx.db.get<{ e: string }>('SELECT expires_at AS e FROM import_batches WHERE id = ?', [id])!.e;
+        return c.json(
+          {
+            id,
+            fileName: file.name,
+            format: table.format,
+            encoding: table.encoding,
+            sheets: table.sheets,
+            sheet: table.sheet,
+            columns,
+            counts: previewCounts(rows),
+            suggestions: { fixSwapped: rows.some((r) => r.errors.some((e) => e.code === 'swapped')) },
+            expiresAt,
+            rows: rows.map((r) => ({ row: r.row, outcome: r.outcome, name: r.name, errors: r.errors, warnings: r.warnings, duplicateOf: r.duplicateOf })),
+          },
+          201,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/imports/{id}/commit',
+        tags: ['imports'],
+        summary: 'Write a previewed import as one batch',
+        description:
+          'All accepted rows in one transaction: new sites (source real; exact with coordinates, unlocated without), the ledger’s status recorded as stated (not as a checked move), updates for duplicates chosen so. Rows with errors are left out. Any failure writes nothing.',
+        request: { params: ImportIdParam, body: { required: false, content: { 'application/json': { schema: CommitBody } } } },
+        responses: { 200: json(CommitResult, 'What was written.'), ...errorResponses(400, 404, 409, 413, 415, 500) },
+      }),
+      (c) => {
+        const id = Number(c.req.valid('param').id);
+        const body = c.req.valid('json') ?? {};
+        const counts = commitImport(ctx.db, id, { duplicates: body.duplicates, rows: body.rows }, body.actor ?? DEFAULT_ACTOR, { today: ctx.today() });
+        return c.json({ id, ...counts }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'delete',
+        path: '/imports/{id}',
+        tags: ['imports'],
+        summary: 'Undo a committed import as a whole, or discard a preview',
+        description: 'Deletes the sites the batch created and the history it wrote, restores the sites it updated — refused (409, listing them) when any of them changed since the commit.',
+        request: { params: ImportIdParam, body: { required: false, content: { 'application/json': { schema: UndoBody } } } },
+        responses: { 200: json(UndoResult, 'Undone or discarded.'), ...errorResponses(400, 404, 409, 415) },
+      }),
+      (c) => {
+        const id = Number(c.req.valid('param').id);
+        const body = c.req.valid('json') ?? {};
+        return c.json({ id, ...undoImport(ctx.db, id, body.actor ?? DEFAULT_ACTOR) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/imports',
+        tags: ['imports'],
+        summary: 'Import batches, newest first (who, when, file, counts, whether undo is possible)',
+        responses: { 200: json(z.array(ImportBatch), 'The batches.') },
+      }),
+      (c) => c.json(listImports(ctx.db), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/imports/mappings',
+        tags: ['imports'],
+        summary: 'Saved column mappings',
+        responses: { 200: json(z.array(SavedMapping), 'The mappings, by name.') },
+      }),
+      (c) => c.json(listMappings(ctx.db), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/imports/mappings',
+        tags: ['imports'],
+        summary: 'Save a column mapping under a name (replaces one of the same name)',
+        request: { body: { required: true, content: { 'application/json': { schema: NewMappingBody } } } },
+        responses: { 201: json(SavedMapping, 'The saved mapping.'), ...errorResponses(400, 413, 415) },
+      }),
+      (c) => {
+        const body = c.req.valid('json');
+        return c.json(saveMapping(ctx.db, body.name, body.mapping, body.actor ?? DEFAULT_ACTOR), 201);
+      },
+    );
+}

@@ -1,0 +1,321 @@
+// Ledger import batches: staging a preview, committing it in one transaction, undoing it as a
+// whole, listing batches, saved column mappings. Every write takes who did it (`actor`) and runs in
+// one transaction, so a permission check and an audit record can wrap each of them.
+import type { Db } from '../db/database.ts';
+import { conflict, badRequest, notFound, AppError } from '../errors.ts';
+import type { LedgerField } from '../../domain/ledger-columns.ts';
+import { outcomeFor, type DuplicateHandling, type DuplicateOf, type ExistingSite, type JudgedRow, type Outcome, type StagedSite } from '../import/judge-rows.ts';
+import type { ImportFormat } from '../import/read-table.ts';
+import { insertSite, recordLedgerStatus, setSiteLocation } from './site-mutations.ts';
+
+/** A preview is kept this long for its commit; then it is discarded. */
+export const PREVIEW_HOURS = 24;
+
+export type Counts = Record<Outcome | 'rows' | 'warnings', number>;
+export interface CommitCounts {
+  created: number;
+  updated: number;
+  skipped: number;
+  errors: number;
+}
+
+export interface NewPreview {
+  fileName: string;
+  format: ImportFormat;
+  options: Record<string, unknown>;
+  rows: readonly JudgedRow[];
+}
+
+const nowIso = () => new Date().toISOString();
+
+export function previewCounts(rows: readonly Pick<JudgedRow, 'outcome' | 'warnings'>[]): Counts {
+  const counts: Counts = { rows: rows.length, new: 0, update: 0, duplicate: 0, error: 0, warnings: 0 };
+  for (const row of rows) {
+    counts[row.outcome]++;
+    if (row.warnings.length) counts.warnings++;
+  }
+  return counts;
+}
+
+/** Every site, for duplicate checks (name, address, position). */
+export function existingSites(db: Db): ExistingSite[] {
+  return db.all<ExistingSite>('SELECT id, name, address, lon, lat FROM sites');
+}
+
+/** Discards previews past their expiry (their staged rows go; the batch stays as 'discarded'). */
+export function purgeExpiredPreviews(db: Db, now: string = nowIso()): void {
+  db.transaction(() => {
+    db.run("DELETE FROM import_rows WHERE batch_id IN (SELECT id FROM import_batches WHERE state = 'preview' AND expires_at < ?)", [now]);
+    db.run("UPDATE import_batches SET state = 'discarded' WHERE state = 'preview' AND expires_at < ?", [now]);
+  });
+}
+
+/** Stages a judged file as a preview batch. Returns its id. */
+export function stagePreview(db: Db, preview: NewPreview, actor: string, now: string = nowIso()): number {
+  const expires = new Date(Date.parse(now) + PREVIEW_HOURS * 3_600_000).toISOString();
+  return db.transaction(() => {
+    const id = Number(
+      db.run(
+        `INSERT INTO import_batches (file_name, format, options, state, counts, created_by, created_at, expires_at)
+         VALUES (?, ?, ?, 'preview', ?, ?, ?, ?)`,
+        [preview.fileName, preview.format, JSON.stringify(preview.options), JSON.stringify(previewCounts(preview.rows)), actor, now, expires],
+      ).lastInsertRowid,
+    );
+    for (const row of preview.rows)
+      db.run(
+        `INSERT INTO import_rows (batch_id, row, outcome, name, data, errors, warnings, duplicate_of)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [id, row.row, row.outcome, row.name, row.site ? JSON.stringify(row.site) : null, JSON.stringify(row.errors), JSON.stringify(row.warnings), row.duplicateOf ? JSON.stringify(row.duplicateOf) : null],
+      );
+    return id;
+  });
+}
+
+interface BatchRow {
+  id: number;
+  file_name: string;
+  format: ImportFormat;
+  options: string;
+  state: 'preview' | 'committed' | 'undoing' | 'undone' | 'discarded';
+  counts: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  committed_by: string | null;
+  committed_at: string | null;
+  undone_by: string | null;
+  undone_at: string | null;
+}
+
+function batch(db: Db, id: number): BatchRow {
+  const row = db.get<BatchRow>('SELECT * FROM import_batches WHERE id = ?', [id]);
+  if (!row) throw notFound(`import ${id} does not exist`, { id });
+  return row;
+}
+
+export interface CommitChoices {
+  /** What to do with every flagged duplicate; default: what the preview was made with. */
+  duplicates?: DuplicateHandling;
+  /** Per row (the file's row number): overrides `duplicates`. */
+  rows?: Record<string, DuplicateHandling>;
+}
+
+export interface Clock {
+  now?: string;
+  today?: string;
+}
+
+const UPDATED_COLUMNS = ['category', 'address', 'county_code', 'township_code', 'village_code', 'managing_zone', 'lon', 'lat', 'precision', 'deadline', 'responsible_unit', 'note', 'updated_at'] as const;
+type SiteColumns = Record<(typeof UPDATED_COLUMNS)[number], unknown> & { status: string; version: number };
+
+const ledgerNote = (file: string, batchId: number, row: number, word: string | null) =>
+  `按台账记载（${file}，导入批次 ${batchId}，第 ${row} 行${word ? `：${word}` : ''}）· as stated in ledger ${file}, batch ${batchId}, row ${row}`;
+
+/**
+ * Writes a preview's accepted rows in one transaction: new sites (real, exact or unlocated, with the
+ * status the ledger states recorded as such), updates of existing sites chosen for flagged duplicates,
+ * skips for the rest. Rows with errors are never written. Any failure leaves the database as it was.
+ */
+export function commitImport(db: Db, batchId: number, choices: CommitChoices, actor: string, clock: Clock = {}): CommitCounts {
+  const now = clock.now ?? nowIso();
+  const today = clock.today ?? now.slice(0, 10);
+  const run = () =>
+    db.transaction(() => {
+      const b = batch(db, batchId);
+      if (b.state !== 'preview') throw conflict('import_not_preview', `import ${batchId} is ${b.state}, not a preview waiting for its commit`, { id: batchId, state: b.state });
+      if (b.expires_at < now) throw conflict('preview_expired', `the preview of import ${batchId} expired at ${b.expires_at}; upload the file again`, { id: batchId });
+      const rows = db.all<{ row: number; outcome: Outcome; data: string | null; duplicate_of: string | null }>(
+        'SELECT row, outcome, data, duplicate_of FROM import_rows WHERE batch_id = ? ORDER BY row',
+        [batchId],
+      );
+      const flagged = new Map(rows.filter((r) => r.duplicate_of).map((r) => [String(r.row), JSON.parse(r.duplicate_of!) as DuplicateOf]));
+      for (const [row, handling] of Object.entries(choices.rows ?? {})) {
+        const duplicateOf = flagged.get(row);
+        if (!duplicateOf) throw badRequest('bad_field', `rows.${row}: row ${row} is not a flagged duplicate of this import`, { field: `rows.${row}` });
+        if (handling === 'update' && duplicateOf.siteId === undefined)
+          throw badRequest('bad_field', `rows.${row}: row ${row} repeats row ${duplicateOf.row} of the same file; it can be skipped or kept, not used to update`, { field: `rows.${row}` });
+      }
+      const defaultHandling = choices.duplicates ?? ((JSON.parse(b.options) as { duplicates?: DuplicateHandling }).duplicates ?? 'skip');
+      const counts: CommitCounts = { created: 0, updated: 0, skipped: 0, errors: 0 };
+      for (const r of rows) {
+        if (r.outcome === 'error') {
+          counts.errors++;
+          continue;
+        }
+        const site = JSON.parse(r.data!) as StagedSite;
+        const duplicateOf = flagged.get(String(r.row)) ?? null;
+        const outcome = outcomeFor(duplicateOf, choices.rows?.[String(r.row)] ?? defaultHandling);
+        let action: 'created' | 'updated' | 'skipped';
+        let siteId: number | null = null;
+        let before: SiteColumns | null = null;
+        const statement = { actor, importBatch: batchId, date: today, note: ledgerNote(b.file_name, batchId, r.row, site.statusWord), details: { batch: batchId, file: b.file_name, row: r.row, word: site.statusWord } };
+        if (outcome === 'new') {
+          siteId = insertSite(db, { ...site, source: 'real', actor, importBatch: batchId, note: site.note }, now);
+          if (site.status !== 'discovered') recordLedgerStatus(db, siteId, { ...statement, to: site.status }, now);
+          action = 'created';
+        } else if (outcome === 'update') {
+          siteId = duplicateOf!.siteId!;
+          before = updateFromLedger(db, siteId, site, statement, { now, today });
+          action = 'updated';
+        } else action = 'skipped';
+        counts[action === 'created' ? 'created' : action === 'updated' ? 'updated' : 'skipped']++;
+        db.run('UPDATE import_rows SET action = ?, site_id = ?, site_version = (SELECT version FROM sites WHERE id = ?), before = ? WHERE batch_id = ? AND row = ?', [
+          action, siteId, siteId, before ? JSON.stringify(before) : null, batchId, r.row,
+        ]);
+      }
+      db.run("UPDATE import_batches SET state = 'committed', counts = json_patch(counts, ?), committed_by = ?, committed_at = ? WHERE id = ?", [
+        JSON.stringify(counts), actor, now, batchId,
+      ]);
+      return counts;
+    });
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError(500, 'import_commit_failed', `import ${batchId} could not be committed and nothing was written: ${(error as Error).message}`, { id: batchId });
+  }
+}
+
+/** Brings an existing site in line with a ledger row; returns its columns before, for undo. */
+function updateFromLedger(
+  db: Db,
+  siteId: number,
+  site: StagedSite,
+  statement: Omit<Parameters<typeof recordLedgerStatus>[2], 'to'>,
+  clock: Required<Clock>,
+): SiteColumns {
+  const before = db.get<SiteColumns>(`SELECT ${UPDATED_COLUMNS.join(', ')}, status, version FROM sites WHERE id = ?`, [siteId]);
+  if (!before) throw conflict('preview_stale', `site ${siteId}, which this preview would update, no longer exists; preview the file again`, { siteId });
+  const moves = site.lon !== null && (before.lon !== site.lon || before.lat !== site.lat);
+  if (moves)
+    setSiteLocation(db, siteId, { lon: site.lon!, lat: site.lat!, countyCode: site.countyCode, precision: 'exact', date: clock.today, actor: statement.actor, note: statement.note, importBatch: statement.importBatch }, clock);
+  const county = moves ? site.countyCode : (before.county_code as string);
+  const places = site.countyCode === county && site.townshipCode !== null;
+  db.run(
+    `UPDATE sites SET category = ?, address = coalesce(?, address), managing_zone = coalesce(?, managing_zone),
+       township_code = CASE WHEN ? THEN ? ELSE township_code END, village_code = CASE WHEN ? THEN ? ELSE village_code END,
+       deadline = coalesce(?, deadline), responsible_unit = coalesce(?, responsible_unit), note = coalesce(?, note),
+       version = version + 1, updated_at = ? WHERE id = ?`,
+    [site.category, site.address, site.managingZone, places ? 1 : 0, site.townshipCode, places ? 1 : 0, site.villageCode, site.deadline, site.responsibleUnit, site.note, clock.now, siteId],
+  );
+  if (site.status !== before.status) recordLedgerStatus(db, siteId, { ...statement, to: site.status }, clock.now);
+  return before;
+}
+
+/**
+ * Rows of a committed batch whose site changed since: edited, moved, re-imported (version), inspected,
+ * linked to a task or judged in a move decision after the commit, or gone.
+ */
+const CHANGED_SINCE_COMMIT = /* sql */ `
+  SELECT r.row, r.site_id AS siteId FROM import_rows r JOIN import_batches b ON b.id = r.batch_id LEFT JOIN sites s ON s.id = r.site_id
+  WHERE r.batch_id = ? AND r.action IN ('created', 'updated') AND (
+    s.id IS NULL OR s.version <> r.site_version
+    OR EXISTS (SELECT 1 FROM inspections i WHERE i.site_id = r.site_id AND i.created_at >= b.committed_at)
+    OR EXISTS (SELECT 1 FROM task_sites t WHERE t.site_id = r.site_id AND t.linked_at >= b.committed_at)
+    OR EXISTS (SELECT 1 FROM move_decisions m WHERE (m.from_site = r.site_id OR m.to_site = r.site_id) AND m.decided_at >= b.committed_at))
+  ORDER BY r.row`;
+
+/**
+ * Undoes a committed batch as a whole — deletes the sites it created and the events it wrote, restores
+ * the sites it updated — while none of them has changed since (else 409 listing them). On a preview,
+ * discards it.
+ */
+export function undoImport(db: Db, batchId: number, actor: string, clock: Clock = {}): { state: 'undone' | 'discarded'; removed: number; restored: number } {
+  const now = clock.now ?? nowIso();
+  return db.transaction(() => {
+    const b = batch(db, batchId);
+    if (b.state === 'preview') {
+      db.run('DELETE FROM import_rows WHERE batch_id = ?', [batchId]);
+      db.run("UPDATE import_batches SET state = 'discarded', undone_by = ?, undone_at = ? WHERE id = ?", [actor, now, batchId]);
+      return { state: 'discarded', removed: 0, restored: 0 };
+    }
+    if (b.state !== 'committed') throw conflict('import_not_committed', `import ${batchId} is ${b.state}; only a committed import can be undone`, { id: batchId, state: b.state });
+    const changed = db.all<{ row: number; siteId: number }>(CHANGED_SINCE_COMMIT, [batchId]);
+    if (changed.length)
+      throw conflict('import_changed_since', `import ${batchId} cannot be undone: ${changed.length} of its sites changed since it was committed (e.g. site ${changed[0]!.siteId}, row ${changed[0]!.row})`, {
+        id: batchId,
+        changed: changed.slice(0, 50),
+        count: changed.length,
+      });
+    db.run("UPDATE import_batches SET state = 'undoing' WHERE id = ?", [batchId]);
+    db.run('DELETE FROM site_events WHERE import_batch = ?', [batchId]);
+    const updated = db.all<{ site_id: number; before: string }>("SELECT site_id, before FROM import_rows WHERE batch_id = ? AND action = 'updated'", [batchId]);
+    for (const row of updated) {
+      const before = JSON.parse(row.before) as SiteColumns;
+      db.run(`UPDATE sites SET ${UPDATED_COLUMNS.map((c) => `${c} = ?`).join(', ')}, version = version + 1 WHERE id = ?`, [
+        ...UPDATED_COLUMNS.map((c) => (c === 'updated_at' ? now : before[c])),
+        row.site_id,
+      ]);
+    }
+    const removed = db.run('DELETE FROM sites WHERE import_batch = ?', [batchId]).changes;
+    db.run("UPDATE import_batches SET state = 'undone', undone_by = ?, undone_at = ? WHERE id = ?", [actor, now, batchId]);
+    return { state: 'undone', removed, restored: updated.length };
+  });
+}
+
+export interface ImportBatchJson {
+  id: number;
+  fileName: string;
+  format: ImportFormat;
+  state: BatchRow['state'];
+  counts: Record<string, number>;
+  createdBy: string;
+  createdAt: string;
+  committedBy: string | null;
+  committedAt: string | null;
+  undoneBy: string | null;
+  undoneAt: string | null;
+  /** Committed and none of its sites changed since. */
+  undoable: boolean;
+}
+
+/** Every batch but discarded previews, newest first. */
+export function listImports(db: Db): ImportBatchJson[] {
+  return db.all<BatchRow>("SELECT * FROM import_batches WHERE state <> 'discarded' ORDER BY id DESC").map((b) => ({
+    id: b.id,
+    fileName: b.file_name,
+    format: b.format,
+    state: b.state,
+    counts: JSON.parse(b.counts) as Record<string, number>,
+    createdBy: b.created_by,
+    createdAt: b.created_at,
+    committedBy: b.committed_by,
+    committedAt: b.committed_at,
+    undoneBy: b.undone_by,
+    undoneAt: b.undone_at,
+    undoable: b.state === 'committed' && db.all(CHANGED_SINCE_COMMIT, [b.id]).length === 0,
+  }));
+}
+
+export interface SavedMapping {
+  id: number;
+  name: string;
+  mapping: Record<string, LedgerField | null>;
+  createdBy: string;
+  createdAt: string;
+}
+
+export function listMappings(db: Db): SavedMapping[] {
+  return db
+    .all<{ id: number; name: string; mapping: string; created_by: string; created_at: string }>('SELECT * FROM import_mappings ORDER BY name')
+    .map((m) => ({ id: m.id, name: m.name, mapping: JSON.parse(m.mapping) as SavedMapping['mapping'], createdBy: m.created_by, createdAt: m.created_at }));
+}
+
+/** Saves a column mapping under a name (replacing one of the same name). */
+export function saveMapping(db: Db, name: string, mapping: SavedMapping['mapping'], actor: string, now: string = nowIso()): SavedMapping {
+  return db.transaction(() => {
+    db.run(
+      `INSERT INTO import_mappings (name, mapping, created_by, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET mapping = excluded.mapping, created_by = excluded.created_by, created_at = excluded.created_at`,
+      [name.trim(), JSON.stringify(mapping), actor, now],
+    );
+    return listMappings(db).find((m) => m.name === name.trim())!;
+  });
+}
+
+export function mappingByName(db: Db, name: string): SavedMapping['mapping'] {
+  const saved = listMappings(db).find((m) => m.name === name.trim());
+  if (!saved) throw badRequest('unknown_mapping', `options.mappingName: no saved mapping is called "${name}"`, { field: 'options.mappingName' });
+  return saved.mapping;
+}
+
