@@ -47,7 +47,7 @@ export const LEDGER_COLUMNS: readonly LedgerColumn[] = [
   { field: 'discoveredOn', zh: '发现时间', en: 'discovered on', descriptionZh: '发现或排查日期（年-月-日）', descriptionEn: 'Date found (YYYY-MM-DD)', aliases: ['排查时间', '发现日期', '排查日期'] },
   { field: 'deadline', zh: '整改时限', en: 'deadline', descriptionZh: '整改完成期限（年-月-日）', descriptionEn: 'Deadline for rectification (YYYY-MM-DD)', aliases: ['整改期限', '完成时限'] },
   { field: 'responsibleUnit', zh: '责任单位', en: 'responsible unit', descriptionZh: '负责整治的单位', descriptionEn: 'Unit responsible', aliases: ['负责单位'] },
-  { field: 'note', zh: '备注', en: 'note', descriptionZh: '备注', descriptionEn: 'Remarks', aliases: ['说明'] },
+  { field: 'note', zh: '备注', en: 'note', descriptionZh: '备注', descriptionEn: 'Remarks', aliases: ['说明', 'description'] },
 ];
 
 /** Normalise a header or a word for matching: trim, full-width ASCII to half-width, lower case, no inner spaces. */

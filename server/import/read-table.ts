@@ -249,13 +249,12 @@ function readGeoJson(bytes: Uint8Array, fileName: string): SourceTable {
   throw notWhatItSays(fileName, 'GeoJSON', 'JSON that is not a GeoJSON Feature or FeatureCollection');
 }
 
-function readKmlText(text: string, fileName: string, format: 'kml' | 'kmz'): SourceTable {
+function kmlFeatures(text: string, fileName: string): Feature[] {
   const errors: string[] = [];
   const document = new DOMParser({ onError: (level, message) => { if (level !== 'warning') errors.push(message); } }).parseFromString(text, 'text/xml');
   if (errors.length || !document.getElementsByTagName('kml').length && !document.getElementsByTagName('Placemark').length)
     throw notWhatItSays(fileName, 'KML', errors.length ? `XML that cannot be read (${errors[0]})` : 'XML without any KML placemark');
-  const collection = kmlToGeoJson(document as unknown as Document) as FeatureCollection;
-  return featuresToTable(format, collection.features);
+  return (kmlToGeoJson(document as unknown as Document) as FeatureCollection).features;
 }
 
 async function readKmz(bytes: Uint8Array, fileName: string): Promise<SourceTable> {
@@ -263,10 +262,16 @@ async function readKmz(bytes: Uint8Array, fileName: string): Promise<SourceTable
   const zip = await JSZip.loadAsync(bytes).catch((error: Error) => {
     throw notWhatItSays(fileName, 'KMZ (zipped KML)', `a damaged ZIP archive (${error.message})`);
   });
-  const entry = zip.file('doc.kml') ?? zip.file(/\.kml$/i)[0];
-  if (!entry) throw notWhatItSays(fileName, 'KMZ (zipped KML)', 'a ZIP archive without a .kml file');
-  const { text } = decodeText(await entry.async('uint8array'), fileName);
-  return readKmlText(text, fileName, 'kmz');
+  // Google Earth keeps everything in doc.kml; GDAL's LIBKML links layers/*.kml from it: read every KML inside.
+  const entries = zip.file(/\.kml$/i).sort((a, b) => Number(b.name === 'doc.kml') - Number(a.name === 'doc.kml'));
+  if (!entries.length) throw notWhatItSays(fileName, 'KMZ (zipped KML)', 'a ZIP archive without a .kml file');
+  const features: Feature[] = [];
+  for (const entry of entries) {
+    const { text } = decodeText(await entry.async('uint8array'), fileName);
+    if (text.includes('<Placemark')) features.push(...kmlFeatures(text, fileName));
+  }
+  if (!features.length) throw notWhatItSays(fileName, 'KMZ (zipped KML)', 'KML without any placemark');
+  return featuresToTable('kmz', features);
 }
 
 /** The format a file name says, or a 400 naming what is accepted. */
@@ -291,7 +296,7 @@ export async function readTable(bytes: Uint8Array, fileName: string, options: { 
       return readGeoJson(bytes, fileName);
     case 'kml': {
       const { text } = decodeText(bytes, fileName);
-      return readKmlText(text, fileName, 'kml');
+      return featuresToTable('kml', kmlFeatures(text, fileName));
     }
     case 'kmz':
       return readKmz(bytes, fileName);
