@@ -251,8 +251,13 @@ function readGeoJson(bytes: Uint8Array, fileName: string): SourceTable {
 
 function kmlFeatures(text: string, fileName: string): Feature[] {
   const errors: string[] = [];
-  const document = new DOMParser({ onError: (level, message) => { if (level !== 'warning') errors.push(message); } }).parseFromString(text, 'text/xml');
-  if (errors.length || !document.getElementsByTagName('kml').length && !document.getElementsByTagName('Placemark').length)
+  let document: ReturnType<DOMParser['parseFromString']>;
+  try {
+    document = new DOMParser({ onError: (level, message) => { if (level !== 'warning') errors.push(message); } }).parseFromString(text, 'text/xml');
+  } catch (error) {
+    throw notWhatItSays(fileName, 'KML', `XML that cannot be read (${(error as Error).message})`);
+  }
+  if (errors.length || (!document.getElementsByTagName('kml').length && !document.getElementsByTagName('Placemark').length))
     throw notWhatItSays(fileName, 'KML', errors.length ? `XML that cannot be read (${errors[0]})` : 'XML without any KML placemark');
   return (kmlToGeoJson(document as unknown as Document) as FeatureCollection).features;
 }

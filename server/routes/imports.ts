@@ -84,7 +84,14 @@ export function importRoutes(ctx: AppContext) {
         const actor = options.actor ?? DEFAULT_ACTOR;
         const table = await readTable(new Uint8Array(await file.arrayBuffer()), file.name, { sheet: options.sheet });
         const mapping = { ...(options.mappingName ? mappingByName(ctx.db, options.mappingName) : {}), ...options.mapping };
-        const columns = mapColumns(table.headers, mapping);
+        let columns;
+        try {
+          columns = mapColumns(table.headers, mapping);
+        } catch (error) {
+          // The wizard offers the other sheets when the one read holds no ledger.
+          if (error instanceof AppError) throw new AppError(error.status, error.code, error.message, { ...error.details, sheets: table.sheets, sheet: table.sheet });
+          throw error;
+        }
         places ??= new PlaceNames(ctx.db);
         const rows = judgeRows(
           table,
