@@ -17,6 +17,7 @@ import { SiegePanel, type SelectedCell } from './components/SiegePanel.tsx';
 import { useSiege } from './state/use-siege.ts';
 import { RoutePanel, type RoutePlan } from './components/RoutePanel.tsx';
 import { RelapsePanel, relapseLayer, useRelapse } from './components/RelapsePanel.tsx';
+import { ImportWizard } from './components/ImportWizard.tsx';
 import { useLoad } from './state/use-data.ts';
 import { useUrlState } from './state/use-url-state.ts';
 import { choroplethColors } from './map/choropleth.ts';
@@ -168,7 +169,7 @@ export function App() {
 
   return (
     <I18nContext.Provider value={i18n}>
-      <div className={`app${panelOpen ? ' panel-open' : ''}`} lang={state.lang === 'zh' ? 'zh-CN' : 'en'}>
+      <div className={`app${panelOpen ? ' panel-open' : ''}${state.panel === 'imports' ? ' panel-wide' : ''}`} lang={state.lang === 'zh' ? 'zh-CN' : 'en'}>
         <header className="topbar">
           <button type="button" className="menu" aria-label={t('panelToggle')} aria-expanded={panelOpen} onClick={() => setPanelOpen((open) => !open)}>
             ☰
@@ -210,7 +211,7 @@ export function App() {
         <main className="layout">
           <nav className="side" aria-label={t('layers')}>
             <div className="tabs" role="tablist">
-              {(['layers', 'siege', 'relapse', 'routes'] as const).map((panel) => (
+              {(['layers', 'siege', 'relapse', 'routes', 'imports'] as const).map((panel) => (
                 <button key={panel} type="button" role="tab" aria-selected={state.panel === panel} className={state.panel === panel ? 'on' : ''} onClick={() => update({ panel })}>
                   {t(PANEL_LABELS[panel])}
                 </button>
@@ -253,6 +254,7 @@ export function App() {
                 onChanged={() => setDataVersion((v) => v + 1)}
               />
             )}
+            {state.panel === 'imports' && <ImportWizard onCommitted={() => setDataVersion((v) => v + 1)} onError={setError} />}
             {state.panel === 'layers' && (
             <>
             <LayerPanel
@@ -373,7 +375,7 @@ export function App() {
   );
 }
 
-const PANEL_LABELS = { layers: 'panelLayers', siege: 'panelSiege', relapse: 'panelRelapse', routes: 'panelRoutes' } as const;
+const PANEL_LABELS = { layers: 'panelLayers', siege: 'panelSiege', relapse: 'panelRelapse', routes: 'panelRoutes', imports: 'panelImports' } as const;
 
 /** 漯河市人民政府 (geodata/city-outline.geojson `seat`): the default start of a route. */
 const CITY_SEAT: [number, number] = [114.02047, 33.577333];

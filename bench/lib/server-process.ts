@@ -50,6 +50,8 @@ export function httpGet(port: number, path: string, options: { agent?: Agent | f
 
 export interface RunningServer {
   port: number;
+  /** The server's process id (for /proc figures such as peak memory). */
+  pid: number;
   /** Wall time from spawn until /api/health answered 200. */
   startMs: number;
   /** The server's own "ready in N ms" (boot + app), when it printed one. */
@@ -115,6 +117,7 @@ export async function startServer(resources: Resources, options: ServerOptions):
           const ready = /ready in (\d+) ms/.exec(output);
           return {
             port,
+            pid: child.pid!,
             startMs,
             reportedReadyMs: ready ? Number(ready[1]) : null,
             rebuiltWeb: output.includes('building the web app'),

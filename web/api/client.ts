@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error's details (the field, the columns a mapping lacks, the sheets…). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -21,8 +23,8 @@ export async function unwrap<T extends ClientResponse<any>>(request: Promise<T>)
     return await parseResponse(request);
   } catch (error) {
     if (error instanceof DetailedError) {
-      const body = (error.detail as { data?: { error?: { code?: string; message?: string } } } | undefined)?.data;
-      throw new ApiError(Number(error.statusCode), body?.error?.code ?? 'http_error', body?.error?.message ?? error.message);
+      const body = (error.detail as { data?: { error?: { code?: string; message?: string; details?: Record<string, unknown> } } } | undefined)?.data;
+      throw new ApiError(Number(error.statusCode), body?.error?.code ?? 'http_error', body?.error?.message ?? error.message, body?.error?.details ?? {});
     }
     throw error;
   }

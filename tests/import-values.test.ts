@@ -1,0 +1,85 @@
+// Reading ledger cells: coordinates (decimal and DMS in the ways officials type them), dates, and
+// place names against the official lists (short forms accepted, unknown or ambiguous ones not guessed).
+import { describe, it, expect, beforeAll } from 'vitest';
+import { inChina, looksSwapped, parseCoordinate, parseLedgerDate } from '../server/import/parse-values.ts';
+import { PlaceNames } from '../server/import/place-names.ts';
+import { bootTestApp } from './helpers/app.ts';
+
+describe('parseCoordinate', () => {
+  it.each([
+    ['114.025', 114.025],
+    [' 33.5 ', 33.5],
+    ['114°01′30″', 114.025],
+    ['114°1\'30"', 114.025],
+    ['114度01分30秒', 114.025],
+    ['114:01:30', 114.025],
+    ['114°01.5′', 114.025],
+    ['E114°01′30″', 114.025],
+    ['东经114.025', 114.025],
+    ['33°34′30″N', 33.575],
+    ['北纬33度34分30秒', 33.575],
+    ['１１４．０２５', 114.025],
+    ['W70.5', -70.5],
+  ])('%s → %d', (text, value) => {
+    expect(parseCoordinate(text)).toBeCloseTo(value, 10);
+  });
+
+  it.each(['', 'abc', '114°61′', '114°01′75″', '114.0.1', '114°1.5′30″', '一百一十四度'])('%s is not a coordinate', (text) => {
+    expect(parseCoordinate(text)).toBeNull();
+  });
+
+  it('knows China and a swapped pair', () => {
+    expect(inChina(113.95, 33.55)).toBe(true);
+    expect(inChina(2.35, 48.85)).toBe(false);
+    expect(looksSwapped(33.55, 113.95)).toBe(true);
+    expect(looksSwapped(113.95, 33.55)).toBe(false);
+  });
+});
+
+describe('parseLedgerDate', () => {
+  it.each([
+    ['2022-03-05', '2022-03-05'],
+    ['2022/3/5', '2022-03-05'],
+    ['2022.3.5', '2022-03-05'],
+    ['2022年3月5日', '2022-03-05'],
+    ['20220305', '2022-03-05'],
+    ['2022-03-05 14:30', '2022-03-05'],
+    ['２０２２－０３－０５', '2022-03-05'],
+  ])('%s → %s', (text, iso) => {
+    expect(parseLedgerDate(text)).toBe(iso);
+  });
+
+  it.each(['2022-02-30', '2022年13月1日', '年底前', '3/5/2022', '2022-3', ''])('%s is not a date', (text) => {
+    expect(parseLedgerDate(text)).toBeNull();
+  });
+});
+
+describe('PlaceNames', () => {
+  let places: PlaceNames;
+  beforeAll(() => {
+    places = new PlaceNames(bootTestApp().db);
+  });
+
+  it('matches counties, townships and villages by full name, short name or code', () => {
+    expect(places.county('源汇区')).toEqual({ code: '411102' });
+    expect(places.county('源汇')).toEqual({ code: '411102' });
+    expect(places.county('411121')).toEqual({ code: '411121' });
+    expect(places.county('舞阳')).toEqual({ code: '411121' });
+    expect(places.township('411102', '空冢郭镇')).toEqual({ code: '411102102' });
+    expect(places.township('411102', '空冢郭')).toEqual({ code: '411102102' });
+    expect(places.township(null, '空冢郭镇')).toEqual({ code: '411102102' });
+    for (const name of ['叶岗村村民委员会', '叶岗村', '叶岗', '411102102219'])
+      expect(places.village('411102', '411102102', name), name).toEqual({ code: '411102102219' });
+    expect(places.village('411102', null, '叶岗村')).toEqual({ code: '411102102219' });
+    expect(places.village('411102', '411102001', '滨西社区')).toEqual({ code: '411102001001' });
+  });
+
+  it('does not guess: unknown names are null, names of several villages are ambiguous', () => {
+    expect(places.county('郑州')).toBeNull();
+    expect(places.township('411103', '空冢郭镇')).toBeNull();
+    expect(places.village('411102', '411102102', '不存在村')).toBeNull();
+    // 刘庄村 is a village name in more than one township of 舞阳县.
+    const match = places.village('411121', null, '刘庄村');
+    expect(match && 'ambiguous' in match && match.ambiguous.length).toBeGreaterThan(1);
+  });
+});

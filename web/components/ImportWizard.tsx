@@ -1,0 +1,312 @@
+// The ledger import wizard: upload → columns and coordinate system → preview with every row's
+// outcome (errors highlighted) → commit; below, the import batches with undo.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { LEDGER_COLUMNS, type LedgerField } from '../../domain/ledger-columns.ts';
+import { api, ApiError, unwrap } from '../api/client.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/zh.ts';
+
+type Crs = 'wgs84' | 'gcj02' | 'bd09';
+type Handling = 'skip' | 'update' | 'keep';
+type Preview = Awaited<ReturnType<typeof previewFile>>;
+type Batch = Awaited<ReturnType<typeof loadBatches>>[number];
+type Mapping = Record<string, LedgerField | null>;
+
+interface Issue {
+  column: string | null;
+  code: string;
+  message: string;
+  value?: string;
+}
+
+const loadBatches = () => unwrap(api.api.imports.$get());
+const loadMappings = () => unwrap(api.api.imports.mappings.$get());
+
+function previewFile(file: File, options: Record<string, unknown>) {
+  return unwrap(api.api.imports.$post({ form: { file, options: JSON.stringify(options) } }));
+}
+
+const ISSUE_KEYS: Record<string, MessageKey> = {
+  required: 'importIssueRequired',
+  unknown_category: 'importIssueUnknownCategory',
+  unknown_status: 'importIssueUnknownStatus',
+  bad_date: 'importIssueBadDate',
+  future_date: 'importIssueFutureDate',
+  bad_coordinate: 'importIssueBadCoordinate',
+  swapped: 'importIssueSwapped',
+  swapped_fixed: 'importIssueSwappedFixed',
+  outside_china: 'importIssueOutsideChina',
+  outside_luohe: 'importIssueOutsideLuohe',
+  crs_required: 'importIssueCrsRequired',
+  unknown_county: 'importIssueUnknownCounty',
+  county_mismatch: 'importIssueCountyMismatch',
+  unknown_township: 'importIssueUnknownTownship',
+  unknown_village: 'importIssueUnknownVillage',
+  ambiguous_village: 'importIssueAmbiguousVillage',
+  no_place: 'importIssueNoPlace',
+  no_date: 'importIssueNoDate',
+  not_a_point: 'importIssueNotAPoint',
+};
+
+const OUTCOME_KEYS = { new: 'importOutcomeNew', update: 'importOutcomeUpdate', duplicate: 'importOutcomeDuplicate', error: 'importOutcomeError' } as const satisfies Record<string, MessageKey>;
+
+export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void; onError: (message: string) => void }) {
+  const { t } = useI18n();
+  const [file, setFile] = useState<File | null>(null);
+  const [crs, setCrs] = useState<Crs | ''>('');
+  const [sheet, setSheet] = useState('');
+  const [fixSwapped, setFixSwapped] = useState(false);
+  const [mapping, setMapping] = useState<Mapping>({});
+  const [mappingName, setMappingName] = useState('');
+  const [saveName, setSaveName] = useState('');
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [needsMapping, setNeedsMapping] = useState<{ headers: string[]; sheets: string[] } | null>(null);
+  const [handling, setHandling] = useState<Handling>('skip');
+  const [perRow, setPerRow] = useState<Record<string, Handling>>({});
+  const [onlyProblems, setOnlyProblems] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<string | null>(null);
+  const [batches, setBatches] = useState<Batch[]>([]);
+  const [mappings, setMappings] = useState<{ name: string; mapping: Mapping }[]>([]);
+
+  const refresh = useCallback(() => {
+    loadBatches().then(setBatches, (e: Error) => onError(e.message));
+    loadMappings().then((list) => setMappings(list as { name: string; mapping: Mapping }[]), (e: Error) => onError(e.message));
+  }, [onError]);
+  useEffect(refresh, [refresh]);
+
+  const issueText = (issue: Issue) => {
+    const key = ISSUE_KEYS[issue.code];
+    const text = key ? t(key, { value: issue.value ?? '' }) : issue.message;
+    return issue.column ? `${issue.column}：${text}` : text;
+  };
+
+  const runPreview = async (override: Partial<{ mapping: Mapping; fixSwapped: boolean; sheet: string }> = {}) => {
+    if (!file) return;
+    setBusy(true);
+    setResult(null);
+    const options = {
+      ...(crs ? { crs } : {}),
+      ...((override.sheet ?? sheet) ? { sheet: override.sheet ?? sheet } : {}),
+      ...(mappingName ? { mappingName } : {}),
+      mapping: override.mapping ?? mapping,
+      fixSwapped: override.fixSwapped ?? fixSwapped,
+      duplicates: handling,
+    };
+    try {
+      const p = await previewFile(file, options);
+      setPreview(p);
+      setNeedsMapping(null);
+      setPerRow({});
+      if (p.sheet) setSheet(p.sheet);
+    } catch (error) {
+      setPreview(null);
+      if (error instanceof ApiError && (error.code === 'mapping_incomplete' || error.code === 'mapping_conflict' || error.code === 'unknown_column')) {
+        const details = error.details as { headers?: string[]; sheets?: string[] };
+        setNeedsMapping({ headers: details.headers ?? [], sheets: details.sheets ?? [] });
+      }
+      onError((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const headers = preview ? preview.columns.map((c) => c.header) : (needsMapping?.headers ?? []);
+  const fieldOf = (header: string): LedgerField | null => (header in mapping ? mapping[header]! : (preview?.columns.find((c) => c.header === header)?.field ?? null));
+  const sheets = preview?.sheets ?? needsMapping?.sheets ?? [];
+
+  const rows = useMemo(() => (preview ? preview.rows.filter((r) => !onlyProblems || r.outcome !== 'new' || r.warnings.length > 0) : []), [preview, onlyProblems]);
+
+  const commit = async () => {
+    if (!preview) return;
+    setBusy(true);
+    try {
+      const done = await unwrap(api.api.imports[':id'].commit.$post({ param: { id: String(preview.id) }, json: { duplicates: handling, rows: perRow } }));
+      setResult(t('importCommitted', { created: done.created, updated: done.updated, skipped: done.skipped, errors: done.errors }));
+      setPreview(null);
+      setFile(null);
+      refresh();
+      onCommitted();
+    } catch (error) {
+      onError((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const undo = async (id: number) => {
+    try {
+      await unwrap(api.api.imports[':id'].$delete({ param: { id: String(id) }, json: {} }));
+      refresh();
+      onCommitted();
+    } catch (error) {
+      onError((error as Error).message);
+    }
+  };
+
+  const saveMapping = async () => {
+    const current = Object.fromEntries(headers.map((h) => [h, fieldOf(h)]));
+    try {
+      await unwrap(api.api.imports.mappings.$post({ json: { name: saveName, mapping: current } }));
+      setMappingName(saveName);
+      refresh();
+    } catch (error) {
+      onError((error as Error).message);
+    }
+  };
+
+  return (
+    <section className="import-wizard" data-testid="import-wizard">
+      <h2>{t('importTitle')}</h2>
+      <p className="muted">{t('importHint')}</p>
+      <label className="field">
+        {t('importFile')}
+        <input type="file" accept=".csv,.txt,.xlsx,.xls,.geojson,.json,.kml,.kmz" data-testid="import-file" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setPreview(null); setNeedsMapping(null); setSheet(''); setMapping({}); }} />
+      </label>
+      <label className="field">
+        {t('importCrs')}
+        <select value={crs} onChange={(e) => setCrs(e.target.value as Crs | '')} data-testid="import-crs">
+          <option value="">{t('importCrsChoose')}</option>
+          <option value="wgs84">{t('importCrsWgs84')}</option>
+          <option value="gcj02">{t('importCrsGcj02')}</option>
+          <option value="bd09">{t('importCrsBd09')}</option>
+        </select>
+      </label>
+      {mappings.length > 0 && (
+        <label className="field">
+          {t('importSavedMapping')}
+          <select value={mappingName} onChange={(e) => setMappingName(e.target.value)}>
+            <option value="">{t('importNoSavedMapping')}</option>
+            {mappings.map((m) => (
+              <option key={m.name} value={m.name}>{m.name}</option>
+            ))}
+          </select>
+        </label>
+      )}
+      {sheets.length > 1 && (
+        <label className="field">
+          {t('importSheet')}
+          <select value={sheet} onChange={(e) => { setSheet(e.target.value); void runPreview({ sheet: e.target.value }); }} data-testid="import-sheet">
+            {sheets.map((s) => (
+              <option key={s} value={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+      )}
+      <label className="field inline">
+        <input type="checkbox" checked={fixSwapped} onChange={(e) => setFixSwapped(e.target.checked)} />
+        {t('importFixSwapped')}
+      </label>
+      <p>
+        <button type="button" className="primary" disabled={!file || busy} onClick={() => void runPreview()} data-testid="import-preview">
+          {busy ? t('loading') : t('importPreview')}
+        </button>
+      </p>
+
+      {headers.length > 0 && (
+        <details className="import-columns" open={needsMapping !== null}>
+          <summary>{t('importColumns')}</summary>
+          {needsMapping && <p className="error">{t('importNeedsMapping')}</p>}
+          <table>
+            <tbody>
+              {headers.map((header) => (
+                <tr key={header}>
+                  <td>{header}</td>
+                  <td>
+                    <select aria-label={header} value={fieldOf(header) ?? ''} onChange={(e) => setMapping({ ...mapping, [header]: (e.target.value || null) as LedgerField | null })}>
+                      <option value="">{t('importIgnoreColumn')}</option>
+                      {LEDGER_COLUMNS.map((c) => (
+                        <option key={c.field} value={c.field}>{c.zh}</option>
+                      ))}
+                    </select>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="field inline">
+            <input value={saveName} placeholder={t('importMappingName')} onChange={(e) => setSaveName(e.target.value)} />
+            <button type="button" className="small" disabled={!saveName.trim()} onClick={() => void saveMapping()}>{t('importSaveMapping')}</button>
+            <button type="button" className="small" disabled={!file || busy} onClick={() => void runPreview()}>{t('importApplyMapping')}</button>
+          </p>
+        </details>
+      )}
+
+      {preview && (
+        <div className="import-preview" data-testid="import-result">
+          <p className="import-counts" data-testid="import-counts">
+            {t('importCounts', { rows: preview.counts.rows, new: preview.counts.new, update: preview.counts.update, duplicate: preview.counts.duplicate, error: preview.counts.error })}
+          </p>
+          {preview.suggestions.fixSwapped && !fixSwapped && (
+            <p className="warning">
+              {t('importSwappedSuggest')}
+              <button type="button" className="small" onClick={() => { setFixSwapped(true); void runPreview({ fixSwapped: true }); }}>{t('importFixSwapped')}</button>
+            </p>
+          )}
+          {preview.counts.duplicate + preview.counts.update > 0 && (
+            <label className="field">
+              {t('importDuplicates')}
+              <select value={handling} onChange={(e) => setHandling(e.target.value as Handling)}>
+                <option value="skip">{t('importSkip')}</option>
+                <option value="update">{t('importUpdate')}</option>
+                <option value="keep">{t('importKeep')}</option>
+              </select>
+            </label>
+          )}
+          <label className="field inline">
+            <input type="checkbox" checked={onlyProblems} onChange={(e) => setOnlyProblems(e.target.checked)} />
+            {t('importOnlyProblems')}
+          </label>
+          <ol className="import-rows">
+            {rows.slice(0, 500).map((r) => (
+              <li key={r.row} className={`outcome-${r.outcome}`} data-outcome={r.outcome}>
+                <b>{t('importRow', { row: r.row })}</b> {r.name ?? ''} <span className="badge">{t(OUTCOME_KEYS[r.outcome])}</span>
+                {r.errors.map((e, i) => (
+                  <div key={`e${i}`} className="issue error">{issueText(e)}</div>
+                ))}
+                {r.warnings.map((w, i) => (
+                  <div key={`w${i}`} className="issue warning">{issueText(w)}</div>
+                ))}
+                {r.duplicateOf && (
+                  <div className="issue">
+                    {r.duplicateOf.siteId !== undefined ? t('importDuplicateOfSite', { id: r.duplicateOf.siteId, name: r.duplicateOf.name }) : t('importDuplicateOfRow', { row: r.duplicateOf.row ?? '' })}
+                    <select value={perRow[String(r.row)] ?? handling} onChange={(e) => setPerRow({ ...perRow, [String(r.row)]: e.target.value as Handling })} aria-label={t('importDuplicates')}>
+                      <option value="skip">{t('importSkip')}</option>
+                      {r.duplicateOf.siteId !== undefined && <option value="update">{t('importUpdate')}</option>}
+                      <option value="keep">{t('importKeep')}</option>
+                    </select>
+                  </div>
+                )}
+              </li>
+            ))}
+          </ol>
+          {rows.length > 500 && <p className="muted">{t('importMoreRows', { n: rows.length - 500 })}</p>}
+          <p>
+            <button type="button" className="primary" disabled={busy} onClick={() => void commit()} data-testid="import-commit">
+              {t('importCommit')}
+            </button>
+          </p>
+        </div>
+      )}
+      {result && <p className="import-done" role="status" data-testid="import-done">{result}</p>}
+
+      <h2>{t('importBatches')}</h2>
+      {batches.length === 0 && <p className="muted">{t('importNoBatches')}</p>}
+      <ul className="import-batches" data-testid="import-batches">
+        {batches.map((b) => (
+          <li key={b.id}>
+            <b>#{b.id}</b> {b.fileName}
+            <div className="muted">
+              {t(`importState_${b.state}` as MessageKey)} · {b.committedBy ?? b.createdBy} · {(b.committedAt ?? b.createdAt).slice(0, 16).replace('T', ' ')} · {t('importBatchCounts', { created: b.counts.created ?? 0, updated: b.counts.updated ?? 0, skipped: b.counts.skipped ?? 0, errors: b.counts.errors ?? b.counts.error ?? 0 })}
+            </div>
+            {b.state === 'committed' && (
+              <button type="button" className="small" disabled={!b.undoable} title={b.undoable ? '' : t('importNotUndoable')} onClick={() => void undo(b.id)}>
+                {t('importUndo')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
