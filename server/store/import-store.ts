@@ -6,7 +6,7 @@ import { conflict, badRequest, notFound, AppError } from '../errors.ts';
 import type { LedgerField } from '../../domain/ledger-columns.ts';
 import { outcomeFor, type DuplicateHandling, type DuplicateOf, type ExistingSite, type JudgedRow, type Outcome, type StagedSite } from '../import/judge-rows.ts';
 import type { ImportFormat } from '../import/read-table.ts';
-import { insertSite, recordLedgerStatus, setSiteLocation } from './site-mutations.ts';
+import { recordLedgerStatus, setSiteLocation, writeNewSite } from './site-mutations.ts';
 
 /** A preview is kept this long for its commit; then it is discarded. */
 export const PREVIEW_HOURS = 24;
@@ -150,7 +150,7 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
         let before: SiteColumns | null = null;
         const statement = { actor, importBatch: batchId, date: today, note: ledgerNote(b.file_name, batchId, r.row, site.statusWord), details: { batch: batchId, file: b.file_name, row: r.row, word: site.statusWord } };
         if (outcome === 'new') {
-          siteId = insertSite(db, { ...site, source: 'real', actor, importBatch: batchId, note: site.note }, now);
+          siteId = writeNewSite(db, { ...site, source: 'real', actor, importBatch: batchId }, now);
           if (site.status !== 'discovered') recordLedgerStatus(db, siteId, { ...statement, to: site.status }, now);
           action = 'created';
         } else if (outcome === 'update') {
@@ -159,8 +159,10 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
           action = 'updated';
         } else action = 'skipped';
         counts[action === 'created' ? 'created' : action === 'updated' ? 'updated' : 'skipped']++;
-        db.run('UPDATE import_rows SET action = ?, site_id = ?, site_version = (SELECT version FROM sites WHERE id = ?), before = ? WHERE batch_id = ? AND row = ?', [
-          action, siteId, siteId, before ? JSON.stringify(before) : null, batchId, r.row,
+        // A new site is at version 1 (its events do not bump it); an updated one is read back.
+        const version = action === 'created' ? 1 : action === 'updated' ? db.get<{ version: number }>('SELECT version FROM sites WHERE id = ?', [siteId])!.version : null;
+        db.run('UPDATE import_rows SET action = ?, site_id = ?, site_version = ?, before = ? WHERE batch_id = ? AND row = ?', [
+          action, siteId, version, before ? JSON.stringify(before) : null, batchId, r.row,
         ]);
       }
       db.run("UPDATE import_batches SET state = 'committed', counts = json_patch(counts, ?), committed_by = ?, committed_at = ? WHERE id = ?", [

@@ -59,26 +59,32 @@ const nowIso = () => new Date().toISOString();
 
 /** Inserts a site and its first event (→ discovered on `discoveredOn`). Returns the new id. */
 export function insertSite(db: Db, site: NewSite, now: string = nowIso()): number {
-  return db.transaction(() => {
-    const result = db.run(
-      `INSERT INTO sites (name, category, sector, address, county_code, township_code, village_code, managing_zone,
-         lon, lat, precision, source, discovered_on, deadline, responsible_unit, note, seed_key, import_batch, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        site.name.trim(), site.category, site.sector ?? null, site.address ?? null, site.countyCode,
-        site.townshipCode ?? null, site.villageCode ?? null, site.managingZone ?? null, site.lon, site.lat,
-        site.precision, site.source, site.discoveredOn, site.deadline ?? null, site.responsibleUnit ?? null,
-        site.note ?? null, site.seedKey ?? null, site.importBatch ?? null, now, now,
-      ],
-    );
-    const id = Number(result.lastInsertRowid);
-    db.run(
-      `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, import_batch, created_at)
-       VALUES (?, 'status', NULL, 'discovered', ?, ?, ?, ?, ?)`,
-      [id, site.discoveredOn, site.actor, site.note ?? null, site.importBatch ?? null, now],
-    );
-    return id;
-  });
+  return db.transaction(() => writeNewSite(db, site, now));
+}
+
+/**
+ * insertSite's two statements without a transaction of their own, for bulk writers (a ledger
+ * import) that already hold one around many sites.
+ */
+export function writeNewSite(db: Db, site: NewSite, now: string): number {
+  const result = db.run(
+    `INSERT INTO sites (name, category, sector, address, county_code, township_code, village_code, managing_zone,
+       lon, lat, precision, source, discovered_on, deadline, responsible_unit, note, seed_key, import_batch, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      site.name.trim(), site.category, site.sector ?? null, site.address ?? null, site.countyCode,
+      site.townshipCode ?? null, site.villageCode ?? null, site.managingZone ?? null, site.lon, site.lat,
+      site.precision, site.source, site.discoveredOn, site.deadline ?? null, site.responsibleUnit ?? null,
+      site.note ?? null, site.seedKey ?? null, site.importBatch ?? null, now, now,
+    ],
+  );
+  const id = Number(result.lastInsertRowid);
+  db.run(
+    `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, import_batch, created_at)
+     VALUES (?, 'status', NULL, 'discovered', ?, ?, ?, ?, ?)`,
+    [id, site.discoveredOn, site.actor, site.note ?? null, site.importBatch ?? null, now],
+  );
+  return id;
 }
 
 /** What a move to `closed` still lacks: the 两断三清 items, plus tank sealing for fuel points. */

@@ -53,6 +53,8 @@ const OUTCOME_KEYS = { new: 'importOutcomeNew', update: 'importOutcomeUpdate', d
 export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void; onError: (message: string) => void }) {
   const { t } = useI18n();
   const [file, setFile] = useState<File | null>(null);
+  // Bumped after a commit so the file input empties too.
+  const [inputKey, setInputKey] = useState(0);
   const [crs, setCrs] = useState<Crs | ''>('');
   const [sheet, setSheet] = useState('');
   const [fixSwapped, setFixSwapped] = useState(false);
@@ -125,6 +127,7 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
       setResult(t('importCommitted', { created: done.created, updated: done.updated, skipped: done.skipped, errors: done.errors }));
       setPreview(null);
       setFile(null);
+      setInputKey((k) => k + 1);
       refresh();
       onCommitted();
     } catch (error) {
@@ -161,7 +164,7 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
       <p className="muted">{t('importHint')}</p>
       <label className="field">
         {t('importFile')}
-        <input type="file" accept=".csv,.txt,.xlsx,.xls,.geojson,.json,.kml,.kmz" data-testid="import-file" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setPreview(null); setNeedsMapping(null); setSheet(''); setMapping({}); }} />
+        <input key={inputKey} type="file" accept=".csv,.txt,.xlsx,.xls,.geojson,.json,.kml,.kmz" data-testid="import-file" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setPreview(null); setNeedsMapping(null); setSheet(''); setMapping({}); }} />
       </label>
       <label className="field">
         {t('importCrs')}
