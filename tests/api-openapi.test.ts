@@ -39,6 +39,12 @@ const EXERCISED = [
   'GET /scorecards',
   'POST /tasks/{number}/notes',
   'PUT /tasks/{number}/sites',
+  'POST /imports',
+  'POST /imports/{id}/commit',
+  'DELETE /imports/{id}',
+  'GET /imports',
+  'GET /imports/mappings',
+  'POST /imports/mappings',
 ];
 
 interface OpenApiDoc {
@@ -129,6 +135,9 @@ describe('GET /api/openapi.json', () => {
       ['/roads/{id}/events', 'post', ['400', '404', '409', '413', '422']],
       ['/roads/{id}/geometry', 'put', ['400', '404', '413', '422']],
       ['/tasks/{number}', 'get', ['400', '404']],
+      ['/imports', 'post', ['400', '413']],
+      ['/imports/{id}/commit', 'post', ['400', '404', '409', '500']],
+      ['/imports/{id}', 'delete', ['404', '409']],
     ];
     for (const [path, method, statuses] of refusals) {
       const responses = doc.paths[path]![method]!.responses;

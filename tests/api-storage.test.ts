@@ -231,6 +231,23 @@ describe('migrations', () => {
     }
   });
 
+  it('numbers may have gaps, and a lower number landing after a higher one still applies, once', () => {
+    const db = openDatabase(':memory:');
+    try {
+      // A file migrated before a lower-numbered migration existed (e.g. 008 landing after 009).
+      const late = MIGRATIONS.find((m) => m.version > 2 && !MIGRATIONS.some((o) => o.version === m.version - 1)) ?? MIGRATIONS[MIGRATIONS.length - 1]!;
+      const missing = { version: late.version - 1, name: 'late', sql: 'CREATE TABLE late_table(a);' };
+      expect(MIGRATIONS.some((m) => m.version === missing.version)).toBe(false);
+      expect(migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
+      expect(migrate(db, [...MIGRATIONS, missing])).toEqual([missing.version]);
+      expect(migrate(db, [...MIGRATIONS, missing])).toEqual([]);
+      expect(tables(db).map((t) => t.name)).toContain('late_table');
+      expect(schemaVersion(db)).toBe(LATEST);
+    } finally {
+      db.close();
+    }
+  });
+
   it('a failing first migration on a new file leaves it without any schema', () => {
     const file = join(dir, 'fresh.db');
     let db = openDatabase(file);
