@@ -36,7 +36,9 @@ const EXERCISED = [
   'POST /photos',
   'GET /photos/{ref}',
   'GET /counties/{code}/scorecard',
+  'GET /counties/{code}/scorecard/sites',
   'GET /scorecards',
+  'GET /scorecards/xlsx',
   'POST /tasks/{number}/notes',
   'PUT /tasks/{number}/sites',
 ];
