@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { STATUS_COLORS } from '../map/colors.ts';
 import { useLoad } from '../state/use-data.ts';
 import type { RoadStatusCode } from '../../domain/statuses.ts';
+import { CountySelect } from './CountySelect.tsx';
 import { LoadState } from './LoadState.tsx';
 import { TrendBars } from './TrendBars.tsx';
 
@@ -81,14 +82,7 @@ export function ScorecardPanel({ county, counties, query, figure, figureList, fi
       <section>
         <label className="field">
           {t('scCounty')}
-          <select value={county ?? ''} onChange={(e) => onCounty(e.target.value || null)} data-testid="scorecard-county">
-            <option value="">{t('scChooseCounty')}</option>
-            {counties.map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.name}
-              </option>
-            ))}
-          </select>
+          <CountySelect value={county ?? ''} counties={counties} noneLabel={t('scChooseCounty')} onChange={(code) => onCounty(code || null)} testId="scorecard-county" />
         </label>
         <p className="links">
           <a href={pageHref('scorecard', { county, asOf: query.asOf, source: query.source, lang: lang === 'en' ? 'en' : null })} target="_blank" rel="noopener">
