@@ -428,4 +428,21 @@ describe('commit and undo', () => {
     expect([updated_at, feature_props, u0, f0].every((x) => typeof x === 'string')).toBe(true);
     expect(h.db.all('SELECT * FROM site_events WHERE site_id = ?', [existing.id])).toEqual(eventsBefore);
   });
+
+  it('two rows updating the same site: undo still brings it back exactly as it was', async () => {
+    const existing = await createSite(h, { name: '黄河路砂石料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', address: '黄河路1号' }, '411102');
+    const siteBefore = h.db.get<Record<string, unknown>>('SELECT * FROM sites WHERE id = ?', [existing.id])!;
+    const csv = '名称,地址,经度,纬度,类型,状态,责任单位\n黄河路砂石料场,黄河路1号,113.951,33.55,砂石料场,整改中,甲单位\n黄河路砂石料场,黄河路1号,113.952,33.55,砂石料场,已取缔,乙单位\n';
+    const p = await preview(h, 'twice.csv', csv, { crs: 'wgs84', duplicates: 'update' });
+    expect(p.rows.map((r) => [r.outcome, r.duplicateOf?.siteId])).toEqual([['update', existing.id], ['update', existing.id]]);
+    expect(await commit(h, p.id)).toMatchObject({ updated: 2 });
+    expect(site(h, '黄河路砂石料场')).toMatchObject({ status: 'closed', responsible_unit: '乙单位', lon: 113.952 });
+    expect((await h.get<{ id: number; undoable: boolean }[]>('/api/imports')).body[0]!.undoable).toBe(true);
+    expect((await h.send('DELETE', `/api/imports/${p.id}`, {})).body).toMatchObject({ state: 'undone', removed: 0, restored: 1 });
+    const { version, updated_at, feature_props, ...rest } = h.db.get<Record<string, unknown>>('SELECT * FROM sites WHERE id = ?', [existing.id])!;
+    const { version: v0, updated_at: u0, feature_props: f0, ...rest0 } = siteBefore;
+    expect(rest).toEqual(rest0);
+    expect([version, updated_at, feature_props, v0, u0, f0].every((x) => x !== null)).toBe(true);
+    expect(JSON.parse(feature_props as string)).toMatchObject({ ...JSON.parse(f0 as string), version, updatedAt: updated_at });
+  });
 });

@@ -137,6 +137,7 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
       }
       const defaultHandling = choices.duplicates ?? ((JSON.parse(b.options) as { duplicates?: DuplicateHandling }).duplicates ?? 'skip');
       const counts: CommitCounts = { created: 0, updated: 0, skipped: 0, errors: 0 };
+      const results: { r: number; a: 'created' | 'updated' | 'skipped'; s: number | null; b: string | null }[] = [];
       for (const r of rows) {
         if (r.outcome === 'error') {
           counts.errors++;
@@ -158,13 +159,17 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
           before = updateFromLedger(db, siteId, site, statement, { now, today });
           action = 'updated';
         } else action = 'skipped';
-        counts[action === 'created' ? 'created' : action === 'updated' ? 'updated' : 'skipped']++;
-        // A new site is at version 1 (its events do not bump it); an updated one is read back.
-        const version = action === 'created' ? 1 : action === 'updated' ? db.get<{ version: number }>('SELECT version FROM sites WHERE id = ?', [siteId])!.version : null;
-        db.run('UPDATE import_rows SET action = ?, site_id = ?, site_version = ?, before = ? WHERE batch_id = ? AND row = ?', [
-          action, siteId, version, before ? JSON.stringify(before) : null, batchId, r.row,
-        ]);
+        counts[action]++;
+        results.push({ r: r.row, a: action, s: siteId, b: before ? JSON.stringify(before) : null });
       }
+      // One statement records every row's action. A new site is at version 1 (its events do not bump
+      // it); an updated one is read back after all rows, since two rows may update the same site.
+      db.run(
+        `UPDATE import_rows SET action = j.value ->> '$.a', site_id = j.value ->> '$.s', before = j.value ->> '$.b',
+           site_version = CASE j.value ->> '$.a' WHEN 'created' THEN 1 WHEN 'updated' THEN (SELECT version FROM sites WHERE id = j.value ->> '$.s') END
+         FROM json_each(?) AS j WHERE import_rows.batch_id = ? AND import_rows.row = j.value ->> '$.r'`,
+        [JSON.stringify(results), batchId],
+      );
       db.run("UPDATE import_batches SET state = 'committed', counts = json_patch(counts, ?), committed_by = ?, committed_at = ? WHERE id = ?", [
         JSON.stringify(counts), actor, now, batchId,
       ]);
@@ -241,7 +246,8 @@ export function undoImport(db: Db, batchId: number, actor: string, clock: Clock 
       });
     db.run("UPDATE import_batches SET state = 'undoing' WHERE id = ?", [batchId]);
     db.run('DELETE FROM site_events WHERE import_batch = ?', [batchId]);
-    const updated = db.all<{ site_id: number; before: string }>("SELECT site_id, before FROM import_rows WHERE batch_id = ? AND action = 'updated'", [batchId]);
+    // Last update first, so a site two rows updated ends as it was before the first.
+    const updated = db.all<{ site_id: number; before: string }>("SELECT site_id, before FROM import_rows WHERE batch_id = ? AND action = 'updated' ORDER BY row DESC", [batchId]);
     for (const row of updated) {
       const before = JSON.parse(row.before) as SiteColumns;
       db.run(`UPDATE sites SET ${UPDATED_COLUMNS.map((c) => `${c} = ?`).join(', ')}, version = version + 1 WHERE id = ?`, [
@@ -251,7 +257,7 @@ export function undoImport(db: Db, batchId: number, actor: string, clock: Clock 
     }
     const removed = db.run('DELETE FROM sites WHERE import_batch = ?', [batchId]).changes;
     db.run("UPDATE import_batches SET state = 'undone', undone_by = ?, undone_at = ? WHERE id = ?", [actor, now, batchId]);
-    return { state: 'undone', removed, restored: updated.length };
+    return { state: 'undone', removed, restored: new Set(updated.map((u) => u.site_id)).size };
   });
 }
 
