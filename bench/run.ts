@@ -13,10 +13,11 @@ import { browser } from './figures/browser.ts';
 import { bundle } from './figures/bundle.ts';
 import { cluster } from './figures/cluster.ts';
 import { load } from './figures/load.ts';
+import { scorecardFigures as scorecards } from './figures/scorecards.ts';
 import { startup } from './figures/startup.ts';
 
 // Load first: its 10^5-site file is reused by start-up, API and browser figures.
-const FIGURES: Record<string, Figure> = { load, startup, api, cluster, bundle, browser, analysis };
+const FIGURES: Record<string, Figure> = { load, startup, api, cluster, bundle, browser, analysis, scorecards };
 
 function parseArguments(argv: readonly string[]): { names: string[]; big: boolean } {
   const flags = argv.filter((arg) => arg.startsWith('--'));
