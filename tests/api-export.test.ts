@@ -78,6 +78,8 @@ describe('GET /api/export — sites', () => {
     book.getWorksheet('说明')!.eachRow((row) => {
       if (row.getCell(1).value === '三散污染源') described.set(String(row.getCell(2).value), String(row.getCell(4).value));
     });
+    const headers = (book.getWorksheet('三散污染源')!.getRow(1).values as unknown[]).slice(1);
+    expect([...described.keys()]).toEqual(headers); // every column described, in order
     for (const column of LEDGER_COLUMNS) expect(described.get(column.zh)).toBe(column.descriptionZh);
     expect(described.get('数据来源')).toContain('演示');
   });
