@@ -107,8 +107,8 @@ describe('GET /api/export — sites', () => {
     expect(features.map((f) => f.properties['Name']).sort()).toEqual(LOCATED);
     for (const f of features) expect((f.geometry!.coordinates as number[]).slice(0, 2)).toEqual(SITE_COORDS[f.properties['Name'] as string]);
     const tricky = features.find((f) => f.properties['Name'] === TRICKY)!.properties;
-    expect(tricky).toMatchObject({ STATUS: '已取缔', CATEGORY: '砂石料场', SOURCE: '真实', PRECISION: '精确', ADDRESS: '源汇区黄河路1号' }); // ExtendedData
-    expect(tricky['description']).toContain('<th align="left">整治状态</th><td>已取缔</td>');
+    expect(tricky).toMatchObject({ STATUS: '已取缔', CATEGORY: '砂石料场', SOURCE: '真实', PRECISION: '精确', ADDRESS: '源汇区黄河路1号' }); // ExtendedData (SchemaData)
+    expect(tricky['description']).toContain('<th>整治状态</th><td>已取缔</td>');
     expect(tricky['description']).toContain('源汇区&lt;黄河&gt;砂石&amp;料场'); // HTML-escaped inside the description
   });
 

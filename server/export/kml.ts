@@ -1,6 +1,7 @@
 // KML 2.2 for Google Earth and 奥维互动地图: one Style per status (the web map's colours), one Folder
 // per status, a Placemark per located row named after the site, its details as an HTML table in the
-// description and as ExtendedData. No icon image is named: the viewer's own pin, tinted, works offline. Rows without geometry are left out (the caller counts them).
+// description and as ExtendedData (a Schema with SchemaData). No icon image is named: the viewer's
+// own pin, tinted, works offline. Rows without geometry are left out (the caller counts them).
 import { escapeXml, formatDegrees } from '../geo/route-xml.ts';
 import type { ExportLayer } from './layers.ts';
 
@@ -19,6 +20,12 @@ export function toKml<R>(layer: ExportLayer<R>, notes: readonly string[]): strin
     `  <name>${escapeXml(layer.titleZh)}</name>\n`,
     `  <description>${escapeXml(notes.join('\n'))}</description>\n`,
   ];
+  // The attributes once, under short ASCII names (GDAL's LIBKML driver turns non-ASCII field names
+  // into "_"), with the Chinese headers as display names for Google Earth.
+  out.push(`  <Schema name="${layer.layer}" id="${layer.layer}">\n`);
+  for (const column of layer.columns)
+    out.push(`    <SimpleField name="${column.dbf!}" type="${column.type === 'number' ? 'double' : 'string'}"><displayName>${escapeXml(column.zh)}</displayName></SimpleField>\n`);
+  out.push('  </Schema>\n');
   for (const status of layer.statuses) {
     const color = kmlColor(layer.statusColors[status]!);
     out.push(
@@ -49,12 +56,10 @@ export function toKml<R>(layer: ExportLayer<R>, notes: readonly string[]): strin
 
 function placemark<R>(layer: ExportLayer<R>, row: R, status: string): string {
   const cells = layer.columns.map((column) => [column, column.value(row)] as const).filter(([, value]) => value !== null && value !== '');
-  // The description is HTML (Google Earth and 奥维 render it); escaped once for HTML, once more as XML text.
-  const html = `<table>${cells.map(([column, value]) => `<tr><th align="left">${escapeXml(column.zh)}</th><td>${escapeXml(String(value))}</td></tr>`).join('')}</table>`;
-  // Data names are the short ASCII field names (GDAL's LIBKML driver turns non-ASCII names into "_"); viewers show displayName.
-  const data = cells
-    .map(([column, value]) => `<Data name="${column.dbf!}"><displayName>${escapeXml(column.zh)}</displayName><value>${escapeXml(String(value))}</value></Data>`)
-    .join('');
+  // The description is HTML that Google Earth and 奥维 render, its values escaped; CDATA keeps it
+  // readable (an escaped value holds no ">", so it cannot end the CDATA section).
+  const html = `<table>${cells.map(([column, value]) => `<tr><th>${escapeXml(column.zh)}</th><td>${escapeXml(String(value))}</td></tr>`).join('')}</table>`;
+  const data = cells.map(([column, value]) => `<SimpleData name="${column.dbf!}">${escapeXml(String(value))}</SimpleData>`).join('');
   const geometry = layer.geometry(row)!;
   const shape =
     geometry.type === 'Point'
@@ -63,9 +68,9 @@ function placemark<R>(layer: ExportLayer<R>, row: R, status: string): string {
   return [
     '    <Placemark>\n',
     `      <name>${escapeXml(layer.name(row))}</name>\n`,
-    `      <description>${escapeXml(html)}</description>\n`,
+    `      <description><![CDATA[${html}]]></description>\n`,
     `      <styleUrl>#status-${status}</styleUrl>\n`,
-    `      <ExtendedData>${data}</ExtendedData>\n`,
+    `      <ExtendedData><SchemaData schemaUrl="#${layer.layer}">${data}</SchemaData></ExtendedData>\n`,
     `      ${shape}\n`,
     '    </Placemark>\n',
   ].join('');
