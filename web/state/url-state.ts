@@ -22,7 +22,9 @@ export interface UrlState {
   lang: Language;
   basemap: string | null;
   /** Which side panel shows: layers, or the industrial-siege analysis with its core. */
-  panel: 'layers' | 'siege' | 'routes' | 'relapse';
+  panel: 'layers' | 'siege' | 'routes' | 'relapse' | 'scorecard';
+  /** A scorecard figure whose sites the map highlights (panel scorecard). */
+  figure: string | null;
   /** A saved inspection route to show. */
   route: number | null;
   core: string;
@@ -46,6 +48,7 @@ export const DEFAULT_STATE: UrlState = {
   panel: 'layers',
   core: 'default',
   route: null,
+  figure: null,
 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -78,7 +81,9 @@ export function parseUrlState(search: string): UrlState {
   if (params.get('lang') === 'en') state.lang = 'en';
   state.basemap = params.get('basemap');
   const panel = params.get('panel');
-  if (panel === 'siege' || panel === 'routes' || panel === 'relapse') state.panel = panel;
+  if (panel === 'siege' || panel === 'routes' || panel === 'relapse' || panel === 'scorecard') state.panel = panel;
+  const figure = params.get('figure');
+  if (figure && /^[a-zA-Z]+(:[a-z_]+)?$/.test(figure)) state.figure = figure;
   const route = Number(params.get('route'));
   if (Number.isSafeInteger(route) && route > 0) state.route = route;
   const core = params.get('core');
@@ -103,6 +108,7 @@ export function serializeUrlState(state: UrlState): string {
   if (state.panel !== 'layers') params.set('panel', state.panel);
   if (state.core !== 'default') params.set('core', state.core);
   if (state.route) params.set('route', String(state.route));
+  if (state.figure) params.set('figure', state.figure);
   return `?${params.toString()}`;
 }
 
