@@ -47,6 +47,7 @@ const EXERCISED = [
   'GET /imports',
   'GET /imports/mappings',
   'POST /imports/mappings',
+  'GET /export',
 ];
 
 interface OpenApiDoc {
@@ -121,6 +122,8 @@ describe('GET /api/openapi.json', () => {
     for (const name of ['bbox', 'county', 'category', 'status', 'q', 'asOf', 'source', 'located']) expect(counties).toContain(name);
     const roads = (doc.paths['/roads']!.get!.parameters ?? []).map((p) => p.name);
     expect(roads).toEqual(expect.arrayContaining(['status', 'county', 'asOf', 'drawn']));
+    const exports = (doc.paths['/export']!.get!.parameters ?? []).map((p) => p.name);
+    for (const name of ['format', 'layer', 'bbox', 'county', 'category', 'status', 'q', 'asOf', 'source', 'located']) expect(exports).toContain(name);
 
     // each refusal the tests observe is documented on its route, with the Error schema
     const refusals: [string, string, string[]][] = [
@@ -140,6 +143,7 @@ describe('GET /api/openapi.json', () => {
       ['/imports', 'post', ['400', '413']],
       ['/imports/{id}/commit', 'post', ['400', '404', '409', '500']],
       ['/imports/{id}', 'delete', ['404', '409']],
+      ['/export', 'get', ['400']],
     ];
     for (const [path, method, statuses] of refusals) {
       const responses = doc.paths[path]![method]!.responses;

@@ -311,6 +311,7 @@ export function App() {
               statusCounts={statusCounts}
               dateRange={config.data?.firstEventDate && config.data.lastEventDate ? { first: config.data.firstEventDate, last: config.data.lastEventDate } : null}
               basemaps={config.data?.basemaps ?? []}
+              dataVersion={dataVersion}
             />
             <UnlocatedList
               sites={(unlocated.data?.features ?? []).map((f) => ({ id: f.properties.id, name: f.properties.name, category: f.properties.category as CategoryCode, countyName: f.properties.countyName, address: f.properties.address, source: f.properties.source }))}

@@ -5,7 +5,8 @@ import { FIGURE_KEYS } from '../../domain/scorecard-figures.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { scorecardWorkbook } from '../export/scorecard-xlsx.ts';
-import { isScorecardFigure, scorecardFigure, scorecards, type ScorecardOptions } from '../store/scorecard-store.ts';
+import { ChangeMemo } from '../store/response-cache.ts';
+import { isScorecardFigure, likelyMovesByCounty, scorecardFigure, scorecards, type LikelyMoves, type ScorecardOptions } from '../store/scorecard-store.ts';
 import { parseDate, parseNumber } from './query-params.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
@@ -63,6 +64,9 @@ export function scorecardRoutes(ctx: AppContext) {
     return code;
   };
   const allCounties = () => [...ctx.countyCodes].sort();
+  // The likely-move search is the slow part of a scorecard at 10^4+ sites: keep it until the next write.
+  const movesMemo = new ChangeMemo<Map<string, Set<number>>>(ctx.db, 8);
+  const moves: LikelyMoves = (inputs, asOf) => movesMemo.get(asOf, () => likelyMovesByCounty(ctx.db, inputs, asOf));
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
       createRoute({
@@ -73,7 +77,7 @@ export function scorecardRoutes(ctx: AppContext) {
         request: { params: CountyParam, query: Query },
         responses: { 200: json(Scorecard, 'The scorecard.'), ...errorResponses(400, 404) },
       }),
-      (c) => c.json(scorecards(ctx.db, [county(c.req.valid('param').code)], options(c.req.valid('query')))[0]!, 200),
+      (c) => c.json(scorecards(ctx.db, [county(c.req.valid('param').code)], options(c.req.valid('query')), moves)[0]!, 200),
     )
     .openapi(
       createRoute({
@@ -89,7 +93,7 @@ export function scorecardRoutes(ctx: AppContext) {
         const query = c.req.valid('query');
         if (!isScorecardFigure(query.figure))
           throw badRequest('bad_parameter', `figure: "${query.figure}" must be one of ${FIGURE_KEYS.join(', ')}, status:CODE or category:CODE`, { parameter: 'figure' });
-        return c.json(scorecardFigure(ctx.db, county(c.req.valid('param').code), query.figure, options(query)), 200);
+        return c.json(scorecardFigure(ctx.db, county(c.req.valid('param').code), query.figure, options(query), moves), 200);
       },
     )
     .openapi(
@@ -101,7 +105,7 @@ export function scorecardRoutes(ctx: AppContext) {
         request: { query: Query },
         responses: { 200: json(z.array(Scorecard), 'One per county, in code order.'), ...errorResponses(400) },
       }),
-      (c) => c.json(scorecards(ctx.db, allCounties(), options(c.req.valid('query'))), 200),
+      (c) => c.json(scorecards(ctx.db, allCounties(), options(c.req.valid('query')), moves), 200),
     )
     .openapi(
       createRoute({
@@ -119,7 +123,7 @@ export function scorecardRoutes(ctx: AppContext) {
         const query = c.req.valid('query');
         const chosen = options(query);
         const counties = query.county ? [county(query.county)] : allCounties();
-        const body = await scorecardWorkbook(scorecards(ctx.db, counties, chosen), chosen, new Date().toISOString());
+        const body = await scorecardWorkbook(scorecards(ctx.db, counties, chosen, moves), chosen, new Date().toISOString());
         const name = `县区考核_${query.county ?? '全市'}_${chosen.asOf}.xlsx`;
         return c.body(new Uint8Array(body), 200, {
           'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

@@ -6,7 +6,7 @@ import { CATEGORY_CODES } from '../../domain/categories.ts';
 import { OPEN_STATUSES, STATUS_CODES } from '../../domain/statuses.ts';
 import { FIGURE_KEYS, type FigureKey } from '../../domain/scorecard-figures.ts';
 import { analyzeRelapse } from '../geo/analyze-relapse.ts';
-import { moveDecisions, relapseInputs } from './relapse-store.ts';
+import { moveDecisions, relapseInputs, type RelapseInputSite } from './relapse-store.ts';
 
 export interface Scorecard {
   county: string;
@@ -82,12 +82,38 @@ interface Row extends FigureSite {
   relapses: number;
 }
 
-const STATUS_ON = /* sql */ `(SELECT e.to_status FROM site_events e WHERE e.site_id = s.id AND e.date <= :asOf ORDER BY e.date DESC, e.id DESC LIMIT 1)`;
 const DEALT_WITH = ['closed', 'upgraded', 'relocated', 'verified'];
 
-/** Everything the figures of one county are made of, read once. */
+/**
+ * Every site of the chosen counties as it stood on `asOf`, read in one pass: the relapse analysis's
+ * inputs (sites with their status events) give the status and relapses on the date; two grouped
+ * queries add deadlines, sources and the last inspection.
+ */
+function siteRows(db: Db, inputs: readonly RelapseInputSite[], counties: ReadonlySet<string>, options: ScorecardOptions): Map<string, Row[]> {
+  const extra = new Map(db.all<{ id: number; deadline: string | null; source: string }>('SELECT id, deadline, source FROM sites').map((row) => [row.id, row]));
+  const inspected = new Map(
+    db.all<{ id: number; last: string }>('SELECT site_id AS id, max(date) AS last FROM inspections WHERE date <= ? GROUP BY site_id', [options.asOf]).map((row) => [row.id, row.last]),
+  );
+  const byCounty = new Map<string, Row[]>([...counties].map((code) => [code, []]));
+  for (const site of inputs) {
+    const rows = byCounty.get(site.county);
+    const more = extra.get(site.id);
+    if (!rows || !more || site.discoveredOn > options.asOf || (options.source && more.source !== options.source)) continue;
+    let status: string | null = null;
+    let relapses = 0;
+    for (const event of site.events) {
+      if (event.date > options.asOf) break;
+      status = event.to;
+      if (event.to === 'relapsed') relapses += 1;
+    }
+    if (status === null) continue;
+    rows.push({ id: site.id, name: site.name, category: site.category, status, deadline: more.deadline, lon: site.lon, lat: site.lat, source: more.source, lastInspection: inspected.get(site.id) ?? null, relapses });
+  }
+  return byCounty;
+}
+
+/** Everything the figures of one county are made of. */
 class CountyFacts {
-  readonly rows: Row[];
   readonly roads: FigureRoad[];
   readonly asOf: string;
   private readonly since: string;
@@ -95,19 +121,13 @@ class CountyFacts {
   constructor(
     private readonly db: Db,
     readonly county: string,
+    readonly rows: readonly Row[],
     private readonly options: ScorecardOptions,
     private readonly movesTo: Map<string, Set<number>>,
   ) {
     this.asOf = options.asOf;
     const params = { county, asOf: options.asOf, source: options.source };
     this.since = new Date(Date.parse(`${options.asOf}T00:00:00Z`) - options.staleDays * 86_400_000).toISOString().slice(0, 10);
-    this.rows = db.all<Row>(
-      `SELECT s.id, s.name, s.category, ${STATUS_ON} AS status, s.deadline, s.lon, s.lat, s.source,
-         (SELECT max(date) FROM inspections i WHERE i.site_id = s.id AND i.date <= :asOf) AS lastInspection,
-         (SELECT count(*) FROM site_events e WHERE e.site_id = s.id AND e.kind = 'status' AND e.to_status = 'relapsed' AND e.date <= :asOf) AS relapses
-       FROM sites s WHERE s.county_code = :county AND s.discovered_on <= :asOf AND (:source IS NULL OR s.source = :source) ORDER BY s.id`,
-      params,
-    );
     this.roads = db.all<FigureRoad>(
       `SELECT r.id, r.road_name AS roadName, r.deadline, r.source,
          (SELECT e.to_status FROM road_events e WHERE e.road_id = r.id AND e.date <= :asOf ORDER BY e.date DESC, e.id DESC LIMIT 1) AS status
@@ -117,7 +137,7 @@ class CountyFacts {
   }
 
   /** The sites behind one figure (roads awaiting repair have none: see `roads`). */
-  sites(figure: ScorecardFigure): Row[] {
+  sites(figure: ScorecardFigure): readonly Row[] {
     const [kind, code] = figure.split(':');
     if (kind === 'status') return this.rows.filter((row) => row.status === code);
     if (kind === 'category') return this.rows.filter((row) => row.category === code);
@@ -189,8 +209,8 @@ class CountyFacts {
 }
 
 /** New sites of likely moves (not dismissed) as of a date, by county — the relapse analysis with its defaults. */
-function likelyMovesByCounty(db: Db, asOf: string): Map<string, Set<number>> {
-  const result = analyzeRelapse(relapseInputs(db), { asOf, decisions: moveDecisions(db) });
+export function likelyMovesByCounty(db: Db, inputs: readonly RelapseInputSite[], asOf: string): Map<string, Set<number>> {
+  const result = analyzeRelapse(inputs, { asOf, decisions: moveDecisions(db) });
   const byCounty = new Map<string, Set<number>>();
   for (const move of result.moves) {
     if (move.decision === 'dismissed') continue;
@@ -200,15 +220,27 @@ function likelyMovesByCounty(db: Db, asOf: string): Map<string, Set<number>> {
   return byCounty;
 }
 
+/**
+ * How to get the likely moves for a date: by default the analysis runs each time; the routes pass a
+ * memo valid until the next write, since the move search is the slow part at 10^4+ sites.
+ */
+export type LikelyMoves = (inputs: readonly RelapseInputSite[], asOf: string) => Map<string, Set<number>>;
+
+function facts(db: Db, counties: readonly string[], options: ScorecardOptions, moves: LikelyMoves | null): CountyFacts[] {
+  const inputs = relapseInputs(db);
+  const rows = siteRows(db, inputs, new Set(counties), options);
+  const movesTo = moves ? moves(inputs, options.asOf) : new Map<string, Set<number>>();
+  return counties.map((county) => new CountyFacts(db, county, rows.get(county) ?? [], options, movesTo));
+}
+
 /** The scorecards of the given counties, as of a date. */
-export function scorecards(db: Db, counties: readonly string[], options: ScorecardOptions): Scorecard[] {
-  const moves = likelyMovesByCounty(db, options.asOf);
-  return counties.map((county) => new CountyFacts(db, county, options, moves).scorecard());
+export function scorecards(db: Db, counties: readonly string[], options: ScorecardOptions, moves: LikelyMoves = (inputs, asOf) => likelyMovesByCounty(db, inputs, asOf)): Scorecard[] {
+  return facts(db, counties, options, moves).map((county) => county.scorecard());
 }
 
 /** The sites (or road segments) behind one figure of a county's scorecard. */
-export function scorecardFigure(db: Db, county: string, figure: ScorecardFigure, options: ScorecardOptions): FigureList {
-  const facts = new CountyFacts(db, county, options, figure === 'likelyMoves' ? likelyMovesByCounty(db, options.asOf) : new Map());
-  const sites = facts.sites(figure).map(({ lastInspection: _l, relapses: _r, ...site }) => site);
-  return { county, figure, asOf: options.asOf, sites, roads: figure === 'roadsAwaitingRepair' ? facts.roads : [] };
+export function scorecardFigure(db: Db, county: string, figure: ScorecardFigure, options: ScorecardOptions, moves: LikelyMoves = (inputs, asOf) => likelyMovesByCounty(db, inputs, asOf)): FigureList {
+  const [one] = facts(db, [county], options, figure === 'likelyMoves' ? moves : null);
+  const sites = one!.sites(figure).map(({ lastInspection: _l, relapses: _r, ...site }) => site);
+  return { county, figure, asOf: options.asOf, sites, roads: figure === 'roadsAwaitingRepair' ? one!.roads : [] };
 }

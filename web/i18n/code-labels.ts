@@ -1,7 +1,7 @@
 // Labels of the domain's codes (categories, statuses, sectors…) in both languages.
 import { CATEGORY_CODES, CATEGORY_LABELS, SECTOR_LABELS, type CategoryCode, type SectorCode } from '../../domain/categories.ts';
 import { FIGURE_TEXT, type FigureKey } from '../../domain/scorecard-figures.ts';
-import { ROAD_STATUS_LABELS, STATUS_CODES, STATUS_LABELS, type RoadSeverity, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
+import { ROAD_SEVERITY_LABELS, ROAD_STATUS_LABELS, STATUS_CODES, STATUS_LABELS, type RoadSeverity, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
 
 export type Language = 'zh' | 'en';
 
@@ -41,7 +41,7 @@ const ROAD_STATUS_EN: Record<RoadStatusCode, string> = {
 };
 
 const SEVERITY: Record<Language, Record<RoadSeverity, string>> = {
-  zh: { minor: '轻微', moderate: '部分损坏', severe: '严重' },
+  zh: ROAD_SEVERITY_LABELS,
   en: { minor: 'Minor', moderate: 'Partly damaged', severe: 'Severe' },
 };
 

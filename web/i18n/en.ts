@@ -336,4 +336,11 @@ export const en: Record<MessageKey, string> = {
   taskState_overdue: 'Overdue',
   taskState_due_soon: 'Due soon',
   taskState_on_time: 'On time',
+  exportTitle: 'Export ledger',
+  exportHint: 'Downloads under the current filters (county, status, category, source, date)',
+  exportSites: 'Pollution sites',
+  exportRoads: 'Damaged road segments',
+  exportNoStatus: 'No status is switched on: no sites to export',
+  exportUnlocated: '{n} of them unlocated: empty coordinates in CSV, XLSX and GeoJSON, left out of KML and Shapefile',
+  exportUndrawn: '{n} of them undrawn: empty line in CSV, XLSX and GeoJSON, left out of KML and Shapefile',
 };

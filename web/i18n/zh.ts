@@ -334,6 +334,13 @@ export const zh = {
   taskState_overdue: '已逾期',
   taskState_due_soon: '即将到期',
   taskState_on_time: '按期推进',
+  exportTitle: '导出台账',
+  exportHint: '按当前筛选（县区、状态、类别、来源、日期）下载',
+  exportSites: '污染源点位',
+  exportRoads: '道路破损路段',
+  exportNoStatus: '未选中任何状态，无可导出的点位',
+  exportUnlocated: '其中 {n} 处未定位：CSV、XLSX、GeoJSON 中坐标为空，KML、Shapefile 中不含',
+  exportUndrawn: '其中 {n} 段未绘制：CSV、XLSX、GeoJSON 中线位为空，KML、Shapefile 中不含',
 };
 
 export type MessageKey = keyof typeof zh;

@@ -111,3 +111,26 @@ export function serializeUrlState(state: UrlState): string {
   if (state.figure) params.set('figure', state.figure);
   return `?${params.toString()}`;
 }
+
+/**
+ * The view's site filters as query parameters of /api/sites and /api/export: county, the statuses
+ * switched on (none when all are), categories, source and date. The map itself shows every county
+ * (the county picker zooms); a download takes the county picked.
+ */
+export function siteFilterQuery(state: UrlState): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (state.county) query.county = state.county;
+  if (state.statuses.length !== STATUS_CODES.length) query.status = state.statuses.join(',');
+  if (state.categories.length) query.category = state.categories.join(',');
+  if (state.source) query.source = state.source;
+  if (state.asOf) query.asOf = state.asOf;
+  return query;
+}
+
+/** The view's filters that apply to road segments: county and date. */
+export function roadFilterQuery(state: UrlState): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (state.county) query.county = state.county;
+  if (state.asOf) query.asOf = state.asOf;
+  return query;
+}
