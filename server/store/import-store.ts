@@ -137,7 +137,6 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
       }
       const defaultHandling = choices.duplicates ?? ((JSON.parse(b.options) as { duplicates?: DuplicateHandling }).duplicates ?? 'skip');
       const counts: CommitCounts = { created: 0, updated: 0, skipped: 0, errors: 0 };
-      const results: { r: number; a: 'created' | 'updated' | 'skipped'; s: number | null; b: string | null }[] = [];
       for (const r of rows) {
         if (r.outcome === 'error') {
           counts.errors++;
@@ -160,16 +159,13 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
           action = 'updated';
         } else action = 'skipped';
         counts[action]++;
-        results.push({ r: r.row, a: action, s: siteId, b: before ? JSON.stringify(before) : null });
+        // A new site is at version 1 (its events do not bump it); updated ones are read back below.
+        db.run('UPDATE import_rows SET action = ?, site_id = ?, site_version = ?, before = ? WHERE batch_id = ? AND row = ?', [
+          action, siteId, action === 'created' ? 1 : null, before ? JSON.stringify(before) : null, batchId, r.row,
+        ]);
       }
-      // One statement records every row's action. A new site is at version 1 (its events do not bump
-      // it); an updated one is read back after all rows, since two rows may update the same site.
-      db.run(
-        `UPDATE import_rows SET action = j.value ->> '$.a', site_id = j.value ->> '$.s', before = j.value ->> '$.b',
-           site_version = CASE j.value ->> '$.a' WHEN 'created' THEN 1 WHEN 'updated' THEN (SELECT version FROM sites WHERE id = j.value ->> '$.s') END
-         FROM json_each(?) AS j WHERE import_rows.batch_id = ? AND import_rows.row = j.value ->> '$.r'`,
-        [JSON.stringify(results), batchId],
-      );
+      // After all rows, since two rows may update the same site.
+      db.run("UPDATE import_rows SET site_version = (SELECT version FROM sites WHERE id = import_rows.site_id) WHERE batch_id = ? AND action = 'updated'", [batchId]);
       db.run("UPDATE import_batches SET state = 'committed', counts = json_patch(counts, ?), committed_by = ?, committed_at = ? WHERE id = ?", [
         JSON.stringify(counts), actor, now, batchId,
       ]);
