@@ -108,6 +108,26 @@ export interface Clock {
 const UPDATED_COLUMNS = ['category', 'address', 'county_code', 'township_code', 'village_code', 'managing_zone', 'lon', 'lat', 'precision', 'deadline', 'responsible_unit', 'note', 'updated_at'] as const;
 type SiteColumns = Record<(typeof UPDATED_COLUMNS)[number], unknown> & { status: string; version: number };
 
+/**
+ * Per-row triggers a bulk commit suspends inside its own transaction: the status of a site from its
+ * last event (with its guard) and the cached feature JSON. Each would otherwise rewrite a site's row
+ * once per event; the commit instead sets status and feature JSON once per touched site at its end,
+ * after the triggers are back (so the guard checks that status). DDL is transactional in SQLite: a
+ * failure rolls the triggers back with everything else.
+ */
+const BULK_SUSPENDED_TRIGGERS = ['site_events_set_status', 'sites_status_guard', 'sites_feature_props_insert', 'sites_feature_props_update'];
+
+function suspendTriggers(db: Db): () => void {
+  const saved = db.all<{ name: string; sql: string }>(
+    `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${BULK_SUSPENDED_TRIGGERS.map(() => '?').join(', ')})`,
+    BULK_SUSPENDED_TRIGGERS,
+  );
+  for (const trigger of saved) db.raw.exec(`DROP TRIGGER ${trigger.name}`);
+  return () => {
+    for (const trigger of saved) db.raw.exec(trigger.sql);
+  };
+}
+
 const ledgerNote = (file: string, batchId: number, row: number, word: string | null) =>
   `按台账记载（${file}，导入批次 ${batchId}，第 ${row} 行${word ? `：${word}` : ''}）· as stated in ledger ${file}, batch ${batchId}, row ${row}`;
 
@@ -137,6 +157,7 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
       }
       const defaultHandling = choices.duplicates ?? ((JSON.parse(b.options) as { duplicates?: DuplicateHandling }).duplicates ?? 'skip');
       const counts: CommitCounts = { created: 0, updated: 0, skipped: 0, errors: 0 };
+      const restoreTriggers = suspendTriggers(db);
       for (const r of rows) {
         if (r.outcome === 'error') {
           counts.errors++;
@@ -164,6 +185,13 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
           action, siteId, action === 'created' ? 1 : null, before ? JSON.stringify(before) : null, batchId, r.row,
         ]);
       }
+      restoreTriggers();
+      // Each touched site once: status = its last event (the guard checks it), feature JSON rebuilt.
+      db.run(
+        `UPDATE sites SET status = (SELECT to_status FROM site_events e WHERE e.site_id = sites.id ORDER BY e.date DESC, e.id DESC LIMIT 1), feature_props = NULL
+         WHERE id IN (SELECT site_id FROM import_rows WHERE batch_id = ? AND action IN ('created', 'updated'))`,
+        [batchId],
+      );
       // After all rows, since two rows may update the same site.
       db.run("UPDATE import_rows SET site_version = (SELECT version FROM sites WHERE id = import_rows.site_id) WHERE batch_id = ? AND action = 'updated'", [batchId]);
       db.run("UPDATE import_batches SET state = 'committed', counts = json_patch(counts, ?), committed_by = ?, committed_at = ? WHERE id = ?", [
@@ -201,7 +229,11 @@ function updateFromLedger(
        version = version + 1, updated_at = ? WHERE id = ?`,
     [site.category, site.address, site.managingZone, places ? 1 : 0, site.townshipCode, places ? 1 : 0, site.villageCode, site.deadline, site.responsibleUnit, site.note, clock.now, siteId],
   );
-  if (site.status !== before.status) recordLedgerStatus(db, siteId, { ...statement, to: site.status }, clock.now);
+  if (site.status !== before.status) {
+    recordLedgerStatus(db, siteId, { ...statement, to: site.status }, clock.now);
+    // The status trigger is suspended during the commit: keep the row current for a later row of the file.
+    db.run('UPDATE sites SET status = ? WHERE id = ?', [site.status, siteId]);
+  }
   return before;
 }
 
