@@ -19,6 +19,11 @@ import { siteRoutes } from './routes/sites.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { validationHook } from './routes/validation.ts';
 import { schemaVersion } from './db/migrate.ts';
+import { guard } from './auth/guard.ts';
+import { securityHeaders } from './auth/security-headers.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { userRoutes } from './routes/users.ts';
 
 /** JSON request bodies larger than this get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -26,7 +31,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const errorBody = (code: string, message: string, details: Record<string, unknown> = {}) => ({ error: { code, message, details } });
 
 export function errorResponse(error: unknown, c: Context) {
-  if (error instanceof AppError) return c.json(errorBody(error.code, error.message, error.details), error.status);
+  if (error instanceof AppError) return c.json(errorBody(error.code, error.message, error.details), error.status, error.headers);
   if (error instanceof HTTPException) {
     if (error.status === 413) return c.json(errorBody('body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413);
     if (error.status === 400) return c.json(errorBody('bad_body', `the request body is not valid: ${error.message}`), 400);
@@ -54,6 +59,9 @@ export function createApp(ctx: AppContext) {
   const photoLimit = bodyLimit({ maxSize: MAX_PHOTO_BYTES, onError: (c) => c.json(errorBody('body_too_large', `a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`), 413) });
   // Photos are the one upload larger than a JSON body.
   api.use('*', (c, next) => (c.req.path.endsWith('/photos') ? photoLimit(c, next) : jsonLimit(c, next)));
+  // Sign-in, CSRF and the permission rule of every route (server/auth/rules.ts), before any handler.
+  let served: { method: string; regex: RegExp }[] = [];
+  api.use('*', guard(ctx, (method, path) => served.some((route) => route.method === method && route.regex.test(`/api${path}`))));
   api.onError(errorResponse);
 
   const routes = api
@@ -79,15 +87,42 @@ export function createApp(ctx: AppContext) {
     .route('/', inspectionRouteRoutes(ctx))
     .route('/', relapseRoutes(ctx))
     .route('/', photoRoutes(ctx))
-    .route('/', scorecardRoutes(ctx));
+    .route('/', scorecardRoutes(ctx))
+    .route('/', sessionRoutes(ctx))
+    .route('/', userRoutes(ctx))
+    .route('/', auditRoutes(ctx));
 
-  api.doc31('/openapi.json', { ...API_INFO, servers: [{ url: '/api' }] });
-  api.get('/docs', (c) => c.html(renderApiDocs(api.getOpenAPI31Document({ ...API_INFO, servers: [{ url: '/api' }] }))));
+  const documentInfo = { ...API_INFO, servers: [{ url: '/api' }], security: [{ bearer: [] as string[] }, { cookie: [] as string[] }] as Record<string, string[]>[] };
+  api.doc31('/openapi.json', documentInfo);
+  api.get('/docs', (c) => c.html(renderApiDocs(api.getOpenAPI31Document(documentInfo))));
 
-  const app = new OpenAPIHono().route('/api', routes);
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'The token from POST /api/session.' });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'cookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'sansan_session',
+    description: 'Set by POST /api/session; writes also need the X-CSRF-Token header from GET /api/session.',
+  });
+
+  const app = new OpenAPIHono().use('*', securityHeaders(ctx)).route('/api', routes);
+  served = app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, regex: honoPathRegex(r.path) }));
   app.all('/api/*', (c) => c.json(errorBody('not_found', `no such API path: ${c.req.method} ${c.req.path}`), 404));
   app.onError(errorResponse);
   return app;
+}
+
+/** A regular expression for a Hono route path (`:id`, `:file{regex}`). */
+function honoPathRegex(path: string): RegExp {
+  const pattern = path
+    .split('/')
+    .map((part) => {
+      const custom = /^:\w+\{(.+)\}$/.exec(part);
+      if (custom) return `(?:${custom[1]})`;
+      if (part.startsWith(':')) return '[^/]+';
+      return part.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+    })
+    .join('/');
+  return new RegExp(`^${pattern}$`);
 }
 
 export type AppType = ReturnType<typeof createApp>;

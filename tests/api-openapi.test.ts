@@ -39,6 +39,14 @@ const EXERCISED = [
   'GET /scorecards',
   'POST /tasks/{number}/notes',
   'PUT /tasks/{number}/sites',
+  'POST /session',
+  'GET /session',
+  'DELETE /session',
+  'GET /users',
+  'POST /users',
+  'PATCH /users/{username}',
+  'GET /audit',
+  'GET /audit/verify',
 ];
 
 interface OpenApiDoc {
