@@ -112,7 +112,9 @@ const safeDecode = (text: string) => {
 
 const SIGNED_IN_READ: Rule = { roles: 'signed-in' };
 
-const compiled = Object.entries(RULES)
+/** The table as patterns (built per call: a few dozen short expressions, and the table stays the only truth). */
+const compile = () =>
+  Object.entries(RULES)
   .map(([key, rule]) => {
     const [method, path] = key.split(' ') as [string, string];
     const names: string[] = [];
@@ -128,7 +130,7 @@ const compiled = Object.entries(RULES)
  */
 export function ruleFor(method: string, path: string): { rule: Rule; params: Record<string, string>; key: string } | null {
   const verb = method === 'HEAD' ? 'GET' : method;
-  for (const entry of compiled) {
+  for (const entry of compile()) {
     if (entry.method !== verb) continue;
     const match = entry.regex.exec(path);
     if (!match) continue;
