@@ -216,8 +216,8 @@ async function reply<T>(response: Response): Promise<Reply<T>> {
 }
 
 /** Boots a fresh database (no demo data, today fixed) and the app over it, signed in as admin. */
-export function bootTestApp(): Harness {
-  const { db, ctx } = bootDatabase(':memory:', { demo: false, today: () => TODAY });
+export function bootTestApp(options: { path?: string } = {}): Harness {
+  const { db, ctx } = bootDatabase(options.path ?? ':memory:', { demo: false, today: () => TODAY });
   const app = createApp(ctx);
   const token = signInUser(db, ctx.countyCodes, 'admin', 'admin', [], ctx.sessions);
   const callers = new Map<string, Caller>();
