@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FULL_CHECKLIST, POINTS, bootTestApp, expectError, type Harness, type SiteFeature } from './helpers/app.ts';
+import { FULL_CHECKLIST, POINTS, bootTestApp, expectError, type Caller, type Harness, type SiteFeature } from './helpers/app.ts';
 
 interface AuditRecord {
   id: number;
@@ -39,7 +39,7 @@ afterEach(() => {
 });
 
 const count = () => h.db.get<{ n: number }>('SELECT count(*) AS n FROM audit_log')!.n;
-const audit = async (query = '', caller = h) => {
+const audit = async (query = '', caller: Caller = h) => {
   const res = await caller.get<{ records: AuditRecord[]; nextBefore: number | null }>(`/api/audit${query}`);
   expect(res.status, res.text).toBe(200);
   return res.body;

@@ -139,7 +139,7 @@ beforeAll(() => {
 async function call(role: Role | null, method: string, request: Call) {
   const headers: Record<string, string> = { 'content-type': request.contentType ?? 'application/json' };
   if (role) headers.Authorization = `Bearer ${signInUser(h.db, h.ctx.countyCodes, `walk-${role}`, role, SCOPED.has(role) ? [OWN] : [], h.ctx.sessions)}`;
-  const body = request.body === undefined ? undefined : request.body instanceof Uint8Array ? request.body : JSON.stringify(request.body);
+  const body: BodyInit | undefined = request.body === undefined ? undefined : request.body instanceof Uint8Array ? (request.body as Uint8Array<ArrayBuffer>) : JSON.stringify(request.body);
   const res = await h.app.request(request.path, { method, headers, body });
   return { status: res.status, text: await res.text() };
 }

@@ -1,11 +1,8 @@
-// The five roles. Shared by the server's rule table, the users command and (as codes) the page.
-export const ROLES = ['admin', 'county', 'inspector', 'planner', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+// The signed-in user a request acts as; roles and their capabilities are shared with the page (domain/roles.ts).
+import type { Role } from '../../domain/roles.ts';
 
-/** Roles whose writes are limited to the counties assigned to the user. */
-export const COUNTY_SCOPED_ROLES: ReadonlySet<Role> = new Set(['county', 'inspector']);
+export { COUNTY_SCOPED_ROLES, ROLES, type Role } from '../../domain/roles.ts';
 
-/** The signed-in user a request acts as. */
 export interface Principal {
   id: number;
   username: string;

@@ -14,6 +14,7 @@
 import type { LineString } from 'geojson';
 import type { AppContext } from '../context.ts';
 import { countyOfLine } from '../geo/locate-line.ts';
+import { CAN } from '../../domain/roles.ts';
 import type { Role } from './roles.ts';
 
 export interface RuleRequest {
@@ -31,13 +32,14 @@ export interface Rule {
   counties?: CountyResolver;
 }
 
+// The role sets come from domain/roles.ts, which the page uses to hide what a role may not do.
 /** Site, road and import writes. */
-export const WRITERS: readonly Role[] = ['admin', 'county'];
-/** Status moves, inspections, photos: also inspectors. */
-export const FIELD: readonly Role[] = ['admin', 'county', 'inspector'];
-/** Analyses that save or compute (not site writes): every role but viewer. */
-export const ANALYSTS: readonly Role[] = ['admin', 'county', 'inspector', 'planner'];
-export const ADMIN: readonly Role[] = ['admin'];
+export const WRITERS = CAN.writeSites;
+/** Status moves, inspections, photos, relapse decisions, task notes: also inspectors. */
+export const FIELD = CAN.recordField;
+/** Route planning (a computation) and saved routes: every role but viewer. */
+export const ANALYSTS = CAN.planRoutes;
+export const ADMIN = CAN.administer;
 
 const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
 
@@ -76,8 +78,8 @@ export const RULES: Record<string, Rule> = {
   'GET /users': { roles: ADMIN },
   'POST /users': { roles: ADMIN },
   'PATCH /users/{username}': { roles: ADMIN },
-  'GET /audit': { roles: ['admin', 'county'] },
-  'GET /audit/verify': { roles: ['admin', 'county'] },
+  'GET /audit': { roles: CAN.readAudit },
+  'GET /audit/verify': { roles: CAN.readAudit },
 
   'POST /sites': { roles: WRITERS, counties: async ({ ctx, body }) => [positionCounty(ctx, await body())] },
   'PATCH /sites/{id}': { roles: WRITERS, counties: pathSite },
@@ -97,7 +99,7 @@ export const RULES: Record<string, Rule> = {
   'POST /analysis/relapse/moves/{id}': { roles: FIELD, counties: ({ ctx, params }) => (params.id ?? '').split('-').map((id) => siteCounty(ctx, id)) },
   'POST /tasks/{number}/notes': { roles: FIELD },
   'PUT /tasks/{number}/sites': { roles: ADMIN },
-  'POST /analysis/cores': { roles: ['admin', 'planner'] },
+  'POST /analysis/cores': { roles: CAN.saveCores },
   'POST /routes/plan': { roles: ANALYSTS },
   'POST /routes': { roles: ANALYSTS },
 };
