@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
 import { STATUS_CODES, OPEN_STATUSES, RESOLVED_STATUSES, type StatusCode } from '../domain/statuses.ts';
 import type { CategoryCode } from '../domain/categories.ts';
+import { refusal } from '../domain/roles.ts';
 import { api, unwrap } from './api/client.ts';
 import { I18nContext, translate } from './i18n/i18n.tsx';
 import { countyLabel as countyName } from './i18n/code-labels.ts';
@@ -19,6 +20,8 @@ import { RoutePanel, type RoutePlan } from './components/RoutePanel.tsx';
 import { RelapsePanel, relapseLayer, useRelapse } from './components/RelapsePanel.tsx';
 import { useLoad } from './state/use-data.ts';
 import { useUrlState } from './state/use-url-state.ts';
+import { ROLE_LABELS, useSession } from './state/session.tsx';
+import { AuditPanel } from './components/AuditPanel.tsx';
 import { choroplethColors } from './map/choropleth.ts';
 import type { ClusterSite } from './worker/cluster-index.ts';
 
@@ -31,6 +34,8 @@ export function App() {
   const [state, update] = useUrlState();
   const i18n = useMemo(() => ({ lang: state.lang, t: (key: MessageKey, params?: Record<string, string | number>) => translate(state.lang, key, params) }), [state.lang]);
   const { t } = i18n;
+  const { user, signOut } = useSession();
+  const canReadAudit = refusal(user, 'readAudit') === null;
   const [panelOpen, setPanelOpen] = useState(() => window.innerWidth > 760);
   const [mode, setMode] = useState<{ kind: 'browse' } | { kind: 'place'; siteId: number } | { kind: 'draw'; roadId: number } | { kind: 'drawCore' }>({ kind: 'browse' });
   const [coreRing, setCoreRing] = useState<[number, number][] | null>(null);
@@ -88,14 +93,20 @@ export function App() {
     [sites.data],
   );
   const positions = useMemo(() => new Map(clusterSites?.map((s) => [s.id, [s.lon, s.lat] as [number, number]])), [clusterSites]);
+  const siteCounties = useMemo(() => new Map(clusterSites?.map((s) => [s.id, s.county])), [clusterSites]);
 
   useEffect(() => {
     if (!initialFit || !counties.data || !sites.data) return;
     setInitialFit(false);
     const site = state.site ? positions.get(state.site) : undefined;
+    // County officials and inspectors start on their own county.
+    const own = !state.county && user.counties.length ? counties.data.features.find((f) => f.properties.code === user.counties[0]) : undefined;
     if (site) setFlyTo({ center: site, zoom: 14, padding: sheetPadding() });
-    else setFlyTo({ bounds: bboxOf({ coordinates: counties.data.features.map((f) => (f.geometry as unknown as { coordinates: unknown }).coordinates) }) });
-  }, [initialFit, counties.data, sites.data, positions, state.site]);
+    else if (own) {
+      update({ county: own.properties.code });
+      setFlyTo({ bounds: bboxOf(own.geometry as unknown as { coordinates: unknown }) });
+    } else setFlyTo({ bounds: bboxOf({ coordinates: counties.data.features.map((f) => (f.geometry as unknown as { coordinates: unknown }).coordinates) }) });
+  }, [initialFit, counties.data, sites.data, positions, state.site, state.county, user.counties, update]);
 
   // Township names for the relapse rates, from the sites loaded (the official list has no other API yet).
   const townshipNames = useMemo(
@@ -183,6 +194,12 @@ export function App() {
           <button type="button" className="lang" data-testid="lang-switch" onClick={() => update({ lang: state.lang === 'zh' ? 'en' : 'zh' })}>
             {t('language')}
           </button>
+          <span className="user" data-testid="user" title={t('signedInAs', { name: user.username, role: t(ROLE_LABELS[user.role]) })}>
+            {user.username} <small>{t(ROLE_LABELS[user.role])}</small>
+          </span>
+          <button type="button" className="sign-out" data-testid="sign-out" onClick={signOut}>
+            {t('signOut')}
+          </button>
         </header>
         {config.data?.hasDemo && state.source !== 'real' && (
           <div className="demo-banner" role="note" data-testid="demo-banner">
@@ -210,7 +227,7 @@ export function App() {
         <main className="layout">
           <nav className="side" aria-label={t('layers')}>
             <div className="tabs" role="tablist">
-              {(['layers', 'siege', 'relapse', 'routes'] as const).map((panel) => (
+              {(['layers', 'siege', 'relapse', 'routes', ...(canReadAudit ? (['audit'] as const) : [])] as const).map((panel) => (
                 <button key={panel} type="button" role="tab" aria-selected={state.panel === panel} className={state.panel === panel ? 'on' : ''} onClick={() => update({ panel })}>
                   {t(PANEL_LABELS[panel])}
                 </button>
@@ -219,11 +236,13 @@ export function App() {
             {state.panel === 'siege' && (
               <SiegePanel siege={siege} core={state.core} onCore={(core) => update({ core })} onDrawCore={() => setMode({ kind: 'drawCore' })} cell={cell} onOpenSite={(id) => openSite(id, positions.get(id) ?? null)} />
             )}
+            {state.panel === 'audit' && canReadAudit && <AuditPanel counties={countyList} />}
             {state.panel === 'relapse' && (
               <RelapsePanel
                 relapse={relapse}
                 countyNames={Object.fromEntries(countyList.map((c) => [c.code, c.name]))}
                 townshipNames={townshipNames}
+                siteCounty={(id) => siteCounties.get(id) ?? null}
                 onOpenSite={(id) => openSite(id, positions.get(id) ?? null)}
                 onDecided={() => setDataVersion((v) => v + 1)}
                 onError={setError}
@@ -264,8 +283,8 @@ export function App() {
               basemaps={config.data?.basemaps ?? []}
             />
             <UnlocatedList
-              sites={(unlocated.data?.features ?? []).map((f) => ({ id: f.properties.id, name: f.properties.name, category: f.properties.category as CategoryCode, countyName: f.properties.countyName, address: f.properties.address, source: f.properties.source }))}
-              roads={(roads.data?.features ?? []).filter((f) => !f.geometry).map((f) => ({ id: f.properties.id, roadName: f.properties.roadName, fromDesc: f.properties.fromDesc, toDesc: f.properties.toDesc }))}
+              sites={(unlocated.data?.features ?? []).map((f) => ({ id: f.properties.id, name: f.properties.name, category: f.properties.category as CategoryCode, county: f.properties.county, countyName: f.properties.countyName, address: f.properties.address, source: f.properties.source }))}
+              roads={(roads.data?.features ?? []).filter((f) => !f.geometry).map((f) => ({ id: f.properties.id, roadName: f.properties.roadName, county: f.properties.county, fromDesc: f.properties.fromDesc, toDesc: f.properties.toDesc }))}
               onOpen={(id) => openSite(id, null)}
               onPlace={(id) => setMode({ kind: 'place', siteId: id })}
               onDraw={(id) => setMode({ kind: 'draw', roadId: id })}
@@ -373,7 +392,7 @@ export function App() {
   );
 }
 
-const PANEL_LABELS = { layers: 'panelLayers', siege: 'panelSiege', relapse: 'panelRelapse', routes: 'panelRoutes' } as const;
+const PANEL_LABELS = { layers: 'panelLayers', siege: 'panelSiege', relapse: 'panelRelapse', routes: 'panelRoutes', audit: 'panelAudit' } as const;
 
 /** 漯河市人民政府 (geodata/city-outline.geojson `seat`): the default start of a route. */
 const CITY_SEAT: [number, number] = [114.02047, 33.577333];

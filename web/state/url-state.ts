@@ -22,7 +22,7 @@ export interface UrlState {
   lang: Language;
   basemap: string | null;
   /** Which side panel shows: layers, or the industrial-siege analysis with its core. */
-  panel: 'layers' | 'siege' | 'routes' | 'relapse';
+  panel: 'layers' | 'siege' | 'routes' | 'relapse' | 'audit';
   /** A saved inspection route to show. */
   route: number | null;
   core: string;
@@ -78,7 +78,7 @@ export function parseUrlState(search: string): UrlState {
   if (params.get('lang') === 'en') state.lang = 'en';
   state.basemap = params.get('basemap');
   const panel = params.get('panel');
-  if (panel === 'siege' || panel === 'routes' || panel === 'relapse') state.panel = panel;
+  if (panel === 'siege' || panel === 'routes' || panel === 'relapse' || panel === 'audit') state.panel = panel;
   const route = Number(params.get('route'));
   if (Number.isSafeInteger(route) && route > 0) state.route = route;
   const core = params.get('core');
