@@ -20,7 +20,7 @@ import { RoutePanel, type RoutePlan } from './components/RoutePanel.tsx';
 import { RelapsePanel, relapseLayer, useRelapse } from './components/RelapsePanel.tsx';
 import { useLoad } from './state/use-data.ts';
 import { useUrlState } from './state/use-url-state.ts';
-import { ROLE_LABELS, useSession } from './state/session.tsx';
+import { CountyNamesContext, ROLE_LABELS, useSession } from './state/session.tsx';
 import { AuditPanel } from './components/AuditPanel.tsx';
 import { choroplethColors } from './map/choropleth.ts';
 import type { ClusterSite } from './worker/cluster-index.ts';
@@ -115,6 +115,7 @@ export function App() {
   );
 
   const countyList = useMemo(() => counties.data?.features.map((f) => ({ code: f.properties.code, name: f.properties.name })) ?? [], [counties.data]);
+  const countyNames = useMemo(() => Object.fromEntries(countyList.map((c) => [c.code, c.name])), [countyList]);
   const countyGeo = useMemo(() => (counties.data ? (counties.data as unknown as CountyFeatureCollection) : null), [counties.data]);
   const countyLabel = useCallback((feature: CountyFeatureCollection['features'][number]) => countyName(feature.properties.code, feature.properties.name, state.lang), [state.lang]);
   // Legend and header count what the map can draw: located sites under the category and source filters.
@@ -179,6 +180,7 @@ export function App() {
 
   return (
     <I18nContext.Provider value={i18n}>
+      <CountyNamesContext.Provider value={countyNames}>
       <div className={`app${panelOpen ? ' panel-open' : ''}`} lang={state.lang === 'zh' ? 'zh-CN' : 'en'}>
         <header className="topbar">
           <button type="button" className="menu" aria-label={t('panelToggle')} aria-expanded={panelOpen} onClick={() => setPanelOpen((open) => !open)}>
@@ -240,7 +242,7 @@ export function App() {
             {state.panel === 'relapse' && (
               <RelapsePanel
                 relapse={relapse}
-                countyNames={Object.fromEntries(countyList.map((c) => [c.code, c.name]))}
+                countyNames={countyNames}
                 townshipNames={townshipNames}
                 siteCounty={(id) => siteCounties.get(id) ?? null}
                 onOpenSite={(id) => openSite(id, positions.get(id) ?? null)}
@@ -388,6 +390,7 @@ export function App() {
           )}
         </main>
       </div>
+      </CountyNamesContext.Provider>
     </I18nContext.Provider>
   );
 }

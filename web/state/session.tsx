@@ -55,15 +55,19 @@ export interface Session {
 
 export const SessionContext = createContext<Session | null>(null);
 
+/** County names by code, for the reasons given (the page provides them once the counties load). */
+export const CountyNamesContext = createContext<Record<string, string>>({});
+
 /** The signed-in user, and `deny(capability, counties)`: why it is not allowed (a sentence), or null. */
 export function useSession() {
   const session = useContext(SessionContext);
   const { t, lang } = useI18n();
+  const names = useContext(CountyNamesContext);
   if (!session) throw new Error('useSession outside the signed-in page');
   const deny = (capability: Capability, counties: readonly (string | null)[] = []): string | null => {
     const reason = refusal(session.user, capability, counties);
     if (reason === 'role') return t('deniedRole', { role: t(ROLE_LABELS[session.user.role]) });
-    if (reason === 'county') return t('deniedCounty', { counties: session.user.counties.map((code) => countyLabel(code, code, lang)).join('、') });
+    if (reason === 'county') return t('deniedCounty', { counties: session.user.counties.map((code) => countyLabel(code, names[code] ?? code, lang)).join('、') });
     return null;
   };
   return { ...session, deny };
