@@ -1,5 +1,5 @@
 // `npm run bench [-- names…] [--big]`: runs the benchmarks and prints one markdown table.
-// Names: load, startup, api, cluster, bundle, browser, analysis (default: all). --big adds 10^6-site rows.
+// Names: load, startup, api, cluster, bundle, browser, analysis, export (default: all). --big adds 10^6-site rows.
 // Progress goes to stderr; the table to stdout. Never part of `npm test`.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -12,11 +12,13 @@ import { api } from './figures/api.ts';
 import { browser } from './figures/browser.ts';
 import { bundle } from './figures/bundle.ts';
 import { cluster } from './figures/cluster.ts';
+import { exportFigure } from './figures/export.ts';
 import { load } from './figures/load.ts';
+import { scorecardFigures as scorecards } from './figures/scorecards.ts';
 import { startup } from './figures/startup.ts';
 
 // Load first: its 10^5-site file is reused by start-up, API and browser figures.
-const FIGURES: Record<string, Figure> = { load, startup, api, cluster, bundle, browser, analysis };
+const FIGURES: Record<string, Figure> = { load, startup, api, cluster, bundle, browser, analysis, export: exportFigure, scorecards };
 
 function parseArguments(argv: readonly string[]): { names: string[]; big: boolean } {
   const flags = argv.filter((arg) => arg.startsWith('--'));

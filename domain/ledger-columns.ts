@@ -3,7 +3,7 @@
 // Headers are matched after normalising (trim, full-width to half-width, lower case, no spaces).
 
 import { CATEGORY_CODES, CATEGORY_LABELS, type CategoryCode } from './categories.ts';
-import { STATUS_CODES, STATUS_LABELS, type StatusCode } from './statuses.ts';
+import { STATUS_CODES, STATUS_LABELS, type Precision, type RecordSource, type StatusCode } from './statuses.ts';
 
 export const LEDGER_FIELDS = [
   'name',
@@ -49,6 +49,25 @@ export const LEDGER_COLUMNS: readonly LedgerColumn[] = [
   { field: 'responsibleUnit', zh: '责任单位', en: 'responsible unit', descriptionZh: '负责整治的单位', descriptionEn: 'Unit responsible', aliases: ['负责单位'] },
   { field: 'note', zh: '备注', en: 'note', descriptionZh: '备注', descriptionEn: 'Remarks', aliases: ['说明'] },
 ];
+
+/** Columns an export writes besides the ledger's own (an import may ignore them). */
+export const EXPORT_EXTRA_FIELDS = ['id', 'precision', 'source', 'countyCode'] as const;
+export type ExportExtraField = (typeof EXPORT_EXTRA_FIELDS)[number];
+
+export interface ExportExtraColumn extends Omit<LedgerColumn, 'field' | 'aliases'> {
+  field: ExportExtraField;
+}
+
+export const EXPORT_EXTRA_COLUMNS: readonly ExportExtraColumn[] = [
+  { field: 'id', zh: '编号', en: 'id', descriptionZh: '本系统中的站点编号', descriptionEn: 'Site number in this system' },
+  { field: 'precision', zh: '定位精度', en: 'precision', descriptionZh: '精确；大致（仅知到村）；未定位（无坐标，经纬度为空）', descriptionEn: 'exact; approximate (village only); unlocated (no coordinates)' },
+  { field: 'source', zh: '数据来源', en: 'source', descriptionZh: '真实：来自方案或台账；演示：生成的示例数据，并非真实点位', descriptionEn: 'real: from the plan or a ledger; demo: generated example, not a real place' },
+  { field: 'countyCode', zh: '县区代码', en: 'county code', descriptionZh: '县区行政区划代码（GB/T 2260）', descriptionEn: 'County division code (GB/T 2260)' },
+];
+
+/** The words exports write for a site's precision and its source (数据来源). */
+export const PRECISION_WORDS: Record<Precision, string> = { exact: '精确', approximate: '大致', unlocated: '未定位' };
+export const SOURCE_WORDS: Record<RecordSource, string> = { real: '真实', demo: '演示' };
 
 /** Normalise a header or a word for matching: trim, full-width ASCII to half-width, lower case, no inner spaces. */
 export function normaliseWord(value: string): string {

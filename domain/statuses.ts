@@ -73,6 +73,7 @@ export const ROAD_STATUS_MOVES: Record<RoadStatusCode, readonly RoadStatusCode[]
 };
 export const ROAD_SEVERITIES = ['minor', 'moderate', 'severe'] as const;
 export type RoadSeverity = (typeof ROAD_SEVERITIES)[number];
+export const ROAD_SEVERITY_LABELS: Record<RoadSeverity, string> = { minor: '轻微', moderate: '部分损坏', severe: '严重' };
 
 export const PRECISIONS = ['exact', 'approximate', 'unlocated'] as const;
 export type Precision = (typeof PRECISIONS)[number];

@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
 import { countyRoutes } from './routes/counties.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { configRoutes } from './routes/config.ts';
 import { siegeRoutes } from './routes/analysis-siege.ts';
 import { inspectionRouteRoutes } from './routes/inspection-routes.ts';
@@ -88,6 +89,7 @@ export function createApp(ctx: AppContext) {
     .route('/', relapseRoutes(ctx))
     .route('/', photoRoutes(ctx))
     .route('/', scorecardRoutes(ctx))
+    .route('/', exportRoutes(ctx))
     .route('/', sessionRoutes(ctx))
     .route('/', userRoutes(ctx))
     .route('/', auditRoutes(ctx));

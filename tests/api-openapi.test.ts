@@ -36,9 +36,12 @@ const EXERCISED = [
   'POST /photos',
   'GET /photos/{ref}',
   'GET /counties/{code}/scorecard',
+  'GET /counties/{code}/scorecard/sites',
   'GET /scorecards',
+  'GET /scorecards/xlsx',
   'POST /tasks/{number}/notes',
   'PUT /tasks/{number}/sites',
+  'GET /export',
   'POST /session',
   'GET /session',
   'DELETE /session',
@@ -121,6 +124,8 @@ describe('GET /api/openapi.json', () => {
     for (const name of ['bbox', 'county', 'category', 'status', 'q', 'asOf', 'source', 'located']) expect(counties).toContain(name);
     const roads = (doc.paths['/roads']!.get!.parameters ?? []).map((p) => p.name);
     expect(roads).toEqual(expect.arrayContaining(['status', 'county', 'asOf', 'drawn']));
+    const exports = (doc.paths['/export']!.get!.parameters ?? []).map((p) => p.name);
+    for (const name of ['format', 'layer', 'bbox', 'county', 'category', 'status', 'q', 'asOf', 'source', 'located']) expect(exports).toContain(name);
 
     // each refusal the tests observe is documented on its route, with the Error schema
     const refusals: [string, string, string[]][] = [
@@ -137,6 +142,7 @@ describe('GET /api/openapi.json', () => {
       ['/roads/{id}/events', 'post', ['400', '404', '409', '413', '422']],
       ['/roads/{id}/geometry', 'put', ['400', '404', '413', '422']],
       ['/tasks/{number}', 'get', ['400', '404']],
+      ['/export', 'get', ['400']],
     ];
     for (const [path, method, statuses] of refusals) {
       const responses = doc.paths[path]![method]!.responses;

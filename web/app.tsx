@@ -18,6 +18,7 @@ import { SiegePanel, type SelectedCell } from './components/SiegePanel.tsx';
 import { useSiege } from './state/use-siege.ts';
 import { RoutePanel, type RoutePlan } from './components/RoutePanel.tsx';
 import { RelapsePanel, relapseLayer, useRelapse } from './components/RelapsePanel.tsx';
+import { ScorecardPanel, loadFigure, pageHref } from './components/ScorecardPanel.tsx';
 import { useLoad } from './state/use-data.ts';
 import { useUrlState } from './state/use-url-state.ts';
 import { CountyNamesContext, ROLE_LABELS, useSession } from './state/session.tsx';
@@ -76,6 +77,28 @@ export function App() {
   const sites = useLoad(`sites:${state.asOf}:${dataVersion}`, () => unwrap(api.api.sites.$get({ query: { ...asOfQuery, located: 'true' } })));
   const unlocated = useLoad(`unlocated:${dataVersion}`, () => unwrap(api.api.sites.$get({ query: { located: 'false', source: 'real' } })));
   const roads = useLoad(`roads:${state.asOf}:${dataVersion}`, () => unwrap(api.api.roads.$get({ query: asOfQuery })));
+  // The scorecard figure whose sites (or roads) the map highlights.
+  const scorecardQuery = { ...asOfQuery, ...(state.source ? { source: state.source } : {}) };
+  const figureShown = state.panel === 'scorecard' && state.county && state.figure ? { county: state.county, figure: state.figure } : null;
+  const figureList = useLoad(`figure:${JSON.stringify(figureShown)}:${JSON.stringify(scorecardQuery)}:${dataVersion}`, () =>
+    figureShown ? loadFigure(figureShown.county, figureShown.figure, scorecardQuery) : Promise.resolve(null),
+  );
+  const highlight = useMemo((): FeatureCollection | null => {
+    const list = figureShown ? figureList.data : null;
+    if (!list) return null;
+    const roadIds = new Set(list.roads.map((r) => r.id));
+    return {
+      type: 'FeatureCollection',
+      features: [
+        ...list.sites.filter((s) => s.lon !== null && s.lat !== null).map((s) => ({ type: 'Feature' as const, properties: { id: s.id }, geometry: { type: 'Point' as const, coordinates: [s.lon!, s.lat!] } })),
+        ...(roads.data?.features ?? []).filter((f) => roadIds.has(f.properties.id) && f.geometry).map((f) => ({ type: 'Feature' as const, properties: { id: f.properties.id }, geometry: f.geometry as unknown as LineString })),
+      ],
+    };
+    // figureShown is rebuilt each render; the list itself says which figure it is.
+  }, [figureList.data, roads.data, state.panel]);
+  useEffect(() => {
+    if (highlight?.features.length) setFlyTo({ bounds: bboxOf({ coordinates: highlight.features.map((f) => (f.geometry as unknown as { coordinates: unknown }).coordinates) }) });
+  }, [highlight]);
 
   const clusterSites = useMemo<ClusterSite[] | null>(
     () =>
@@ -193,6 +216,10 @@ export function App() {
           <span className="site-count" data-testid="site-count">
             {sites.loading ? t('loading') : t('sites', { n: shown })}
           </span>
+          <nav className="topnav">
+            <a href={pageHref('tasks', { lang: state.lang === 'en' ? 'en' : null })}>{t('navTasks')}</a>
+            <a href={pageHref('scorecard', { asOf: state.asOf, source: state.source, lang: state.lang === 'en' ? 'en' : null })}>{t('navScorecards')}</a>
+          </nav>
           <button type="button" className="lang" data-testid="lang-switch" onClick={() => update({ lang: state.lang === 'zh' ? 'en' : 'zh' })}>
             {t('language')}
           </button>
@@ -229,7 +256,7 @@ export function App() {
         <main className="layout">
           <nav className="side" aria-label={t('layers')}>
             <div className="tabs" role="tablist">
-              {(['layers', 'siege', 'relapse', 'routes', ...(canReadAudit ? (['audit'] as const) : [])] as const).map((panel) => (
+              {(['layers', 'siege', 'relapse', 'routes', 'scorecard', ...(canReadAudit ? (['audit'] as const) : [])] as const).map((panel) => (
                 <button key={panel} type="button" role="tab" aria-selected={state.panel === panel} className={state.panel === panel ? 'on' : ''} onClick={() => update({ panel })}>
                   {t(PANEL_LABELS[panel])}
                 </button>
@@ -274,6 +301,26 @@ export function App() {
                 onChanged={() => setDataVersion((v) => v + 1)}
               />
             )}
+            {state.panel === 'scorecard' && (
+              <ScorecardPanel
+                county={state.county}
+                counties={countyList}
+                query={scorecardQuery}
+                figure={state.figure}
+                figureList={figureList.data}
+                figureLoading={figureList.loading}
+                onCounty={(code) => {
+                  update({ figure: null });
+                  pickCounty(code);
+                }}
+                onFigure={(figure) => update({ figure })}
+                onOpenSite={openSite}
+                onOpenRoad={(id) => {
+                  const road = roads.data?.features.find((f) => f.properties.id === id);
+                  if (road?.geometry) setFlyTo({ bounds: bboxOf(road.geometry as unknown as { coordinates: unknown }) });
+                }}
+              />
+            )}
             {state.panel === 'layers' && (
             <>
             <LayerPanel
@@ -283,6 +330,7 @@ export function App() {
               statusCounts={statusCounts}
               dateRange={config.data?.firstEventDate && config.data.lastEventDate ? { first: config.data.firstEventDate, last: config.data.lastEventDate } : null}
               basemaps={config.data?.basemaps ?? []}
+              dataVersion={dataVersion}
             />
             <UnlocatedList
               sites={(unlocated.data?.features ?? []).map((f) => ({ id: f.properties.id, name: f.properties.name, category: f.properties.category as CategoryCode, county: f.properties.county, countyName: f.properties.countyName, address: f.properties.address, source: f.properties.source }))}
@@ -311,6 +359,7 @@ export function App() {
               mode={pickingStart ? 'place' : mode.kind}
               route={routeLayer}
               relapse={relapseMap}
+              highlight={highlight}
               siege={state.panel === 'siege' ? siege.layer : null}
               flyTo={flyTo}
               onError={setError}
@@ -395,7 +444,7 @@ export function App() {
   );
 }
 
-const PANEL_LABELS = { layers: 'panelLayers', siege: 'panelSiege', relapse: 'panelRelapse', routes: 'panelRoutes', audit: 'panelAudit' } as const;
+const PANEL_LABELS = { layers: 'panelLayers', siege: 'panelSiege', relapse: 'panelRelapse', routes: 'panelRoutes', scorecard: 'panelScorecard', audit: 'panelAudit' } as const;
 
 /** 漯河市人民政府 (geodata/city-outline.geojson `seat`): the default start of a route. */
 const CITY_SEAT: [number, number] = [114.02047, 33.577333];

@@ -1,8 +1,12 @@
-// County scorecards (issue 10): one county, or every county side by side, as of a date.
+// County scorecards (issue 10): one county, or every county side by side, as of a date; the sites
+// behind any figure; and the whole as an XLSX workbook.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { FIGURE_KEYS } from '../../domain/scorecard-figures.ts';
 import type { AppContext } from '../context.ts';
-import { notFound } from '../errors.ts';
-import { scorecard } from '../store/scorecard-store.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { scorecardWorkbook } from '../export/scorecard-xlsx.ts';
+import { ChangeMemo } from '../store/response-cache.ts';
+import { isScorecardFigure, likelyMovesByCounty, scorecardFigure, scorecards, type LikelyMoves, type ScorecardOptions } from '../store/scorecard-store.ts';
 import { parseDate, parseNumber } from './query-params.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
@@ -19,6 +23,8 @@ const Scorecard = z
       .object({ found: z.number().int(), open: z.number().int(), dealtWith: z.number().int(), verified: z.number().int(), shareDealtWith: z.number().nullable() })
       .openapi({ description: '动态清零: found; still open (discovered/rectifying/relapsed); dealt with (closed/upgraded/relocated/verified); verified.' }),
     relapses: z.number().int().openapi({ description: 'Moves to relapsed on or before asOf.' }),
+    relapsedSites: z.number().int().openapi({ description: 'Sites with at least one move to relapsed on or before asOf.' }),
+    likelyMoves: z.number().int().openapi({ description: 'New sites in this county of likely moves (the relapse analysis with its defaults), not dismissed.' }),
     overdue: z.array(z.object({ id: z.number().int(), name: z.string(), deadline: z.string(), status: z.string() })).openapi({ description: 'Open sites whose deadline is before asOf.' }),
     roadsAwaitingRepair: z.number().int(),
     notInspected: z.number().int().openapi({ description: 'Located closed/upgraded/relocated/verified sites not inspected in staleDays days before asOf, or never.' }),
@@ -28,16 +34,39 @@ const Scorecard = z
   })
   .openapi('Scorecard');
 
+const FigureList = z
+  .object({
+    county: z.string(),
+    figure: z.string(),
+    asOf: z.string(),
+    sites: z.array(
+      z.object({ id: z.number().int(), name: z.string(), category: z.string(), status: z.string(), deadline: z.string().nullable(), lon: z.number().nullable(), lat: z.number().nullable(), source: z.string() }),
+    ),
+    roads: z.array(z.object({ id: z.number().int(), roadName: z.string(), status: z.string(), deadline: z.string().nullable(), source: z.string() })),
+  })
+  .openapi('ScorecardFigureList');
+
 const Query = z.object({
   asOf: z.string().optional().openapi({ description: 'YYYY-MM-DD; default today.' }),
   staleDays: z.string().optional().openapi({ description: 'Days without inspection that count as "not inspected"; default 90.' }),
+  source: z.string().optional().openapi({ description: 'real | demo; default both.' }),
 });
+const CountyParam = z.object({ code: z.string().regex(/^\d{6}$/, 'must be a 6-digit county code') });
 
 export function scorecardRoutes(ctx: AppContext) {
-  const options = (query: z.infer<typeof Query>) => ({
-    asOf: parseDate('asOf', query.asOf) ?? ctx.today(),
-    staleDays: parseNumber('staleDays', query.staleDays, true) ?? 90,
-  });
+  const options = (query: z.infer<typeof Query>): ScorecardOptions => {
+    if (query.source !== undefined && query.source !== 'real' && query.source !== 'demo')
+      throw badRequest('bad_parameter', `source: "${query.source}" must be real or demo`, { parameter: 'source' });
+    return { asOf: parseDate('asOf', query.asOf) ?? ctx.today(), staleDays: parseNumber('staleDays', query.staleDays, true) ?? 90, source: query.source ?? null };
+  };
+  const county = (code: string) => {
+    if (!ctx.countyCodes.has(code)) throw notFound(`no county ${code}; known: ${[...ctx.countyCodes].join(', ')}`, { parameter: 'code' });
+    return code;
+  };
+  const allCounties = () => [...ctx.countyCodes].sort();
+  // The likely-move search is the slow part of a scorecard at 10^4+ sites: keep it until the next write.
+  const movesMemo = new ChangeMemo<Map<string, Set<number>>>(ctx.db, 8);
+  const moves: LikelyMoves = (inputs, asOf) => movesMemo.get(asOf, () => likelyMovesByCounty(ctx.db, inputs, asOf));
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
       createRoute({
@@ -45,14 +74,26 @@ export function scorecardRoutes(ctx: AppContext) {
         path: '/counties/{code}/scorecard',
         tags: ['scorecards'],
         summary: 'One county’s scorecard: what its officials answer for',
-        request: { params: z.object({ code: z.string().regex(/^\d{6}$/, 'must be a 6-digit county code') }), query: Query },
+        request: { params: CountyParam, query: Query },
         responses: { 200: json(Scorecard, 'The scorecard.'), ...errorResponses(400, 404) },
       }),
+      (c) => c.json(scorecards(ctx.db, [county(c.req.valid('param').code)], options(c.req.valid('query')), moves)[0]!, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/counties/{code}/scorecard/sites',
+        tags: ['scorecards'],
+        summary: 'The sites (or road segments) behind one figure of a county’s scorecard',
+        description: `figure: ${FIGURE_KEYS.join(', ')}, status:CODE or category:CODE. The list has exactly as many entries as the figure counts (relapsed: sites, not relapse events).`,
+        request: { params: CountyParam, query: Query.extend({ figure: z.string().openapi({ example: 'overdue' }) }) },
+        responses: { 200: json(FigureList, 'The sites behind the figure.'), ...errorResponses(400, 404) },
+      }),
       (c) => {
-        const code = c.req.valid('param').code;
-        if (!ctx.countyCodes.has(code)) throw notFound(`no county ${code}; known: ${[...ctx.countyCodes].join(', ')}`, { parameter: 'code' });
-        const { asOf, staleDays } = options(c.req.valid('query'));
-        return c.json(scorecard(ctx.db, code, asOf, staleDays), 200);
+        const query = c.req.valid('query');
+        if (!isScorecardFigure(query.figure))
+          throw badRequest('bad_parameter', `figure: "${query.figure}" must be one of ${FIGURE_KEYS.join(', ')}, status:CODE or category:CODE`, { parameter: 'figure' });
+        return c.json(scorecardFigure(ctx.db, county(c.req.valid('param').code), query.figure, options(query), moves), 200);
       },
     )
     .openapi(
@@ -64,9 +105,30 @@ export function scorecardRoutes(ctx: AppContext) {
         request: { query: Query },
         responses: { 200: json(z.array(Scorecard), 'One per county, in code order.'), ...errorResponses(400) },
       }),
-      (c) => {
-        const { asOf, staleDays } = options(c.req.valid('query'));
-        return c.json([...ctx.countyCodes].sort().map((code) => scorecard(ctx.db, code, asOf, staleDays)), 200);
+      (c) => c.json(scorecards(ctx.db, allCounties(), options(c.req.valid('query')), moves), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/scorecards/xlsx',
+        tags: ['scorecards'],
+        summary: 'The scorecards as an XLSX workbook (counties side by side, overdue list, trend, definitions)',
+        request: { query: Query.extend({ county: z.string().optional().openapi({ description: 'One county’s code; default every county side by side.' }) }) },
+        responses: {
+          200: { description: 'The workbook.', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string().openapi({ format: 'binary' }) } } },
+          ...errorResponses(400, 404),
+        },
+      }),
+      async (c) => {
+        const query = c.req.valid('query');
+        const chosen = options(query);
+        const counties = query.county ? [county(query.county)] : allCounties();
+        const body = await scorecardWorkbook(scorecards(ctx.db, counties, chosen, moves), chosen, new Date().toISOString());
+        const name = `县区考核_${query.county ?? '全市'}_${chosen.asOf}.xlsx`;
+        return c.body(new Uint8Array(body), 200, {
+          'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          'content-disposition': `attachment; filename="scorecard_${query.county ?? 'city'}_${chosen.asOf}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        });
       },
     );
 }

@@ -147,3 +147,39 @@ export function siteTasks(db: Db, siteId: number): LinkedTaskRow[] {
     [siteId],
   );
 }
+
+/** A site as a ledger row for the exports: its columns with county, township and village names. */
+export interface SiteRecord {
+  id: number;
+  name: string;
+  address: string | null;
+  lon: number | null;
+  lat: number | null;
+  countyCode: string;
+  countyName: string;
+  townshipName: string | null;
+  villageName: string | null;
+  category: string;
+  /** Now, or on `asOf`. */
+  status: string;
+  discoveredOn: string;
+  deadline: string | null;
+  responsibleUnit: string | null;
+  note: string | null;
+  precision: string;
+  source: string;
+}
+
+/** Every site passing the filters (the same filter as /api/sites), in id order, as ledger rows. */
+export function listSiteRecords(db: Db, filters: SiteFilters): SiteRecord[] {
+  const filter = siteFilterSql(filters);
+  return db.all<SiteRecord>(
+    `SELECT s.id, s.name, s.address, s.lon, s.lat, s.county_code AS countyCode, c.name AS countyName,
+       t.name AS townshipName, v.name AS villageName, s.category, f.status, s.discovered_on AS discoveredOn,
+       s.deadline, s.responsible_unit AS responsibleUnit, s.note, s.precision, s.source
+     FROM (${filter.sql}) f JOIN sites s ON s.id = f.id JOIN counties c ON c.code = s.county_code
+     LEFT JOIN townships t ON t.code = s.township_code LEFT JOIN villages v ON v.code = s.village_code
+     ORDER BY s.id`,
+    filter.params,
+  );
+}

@@ -1,5 +1,5 @@
 // Layers and filters: the status legend doubles as the switch; categories, source, county,
-// choropleth, roads, basemap and the "as of" date.
+// choropleth, roads, basemap and the "as of" date; the export menu downloads what the filters select.
 import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
 import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
 import { categoryLabel, statusLabel, CATEGORY_GLYPH } from '../i18n/code-labels.ts';
@@ -8,6 +8,7 @@ import { STATUS_COLORS } from '../map/colors.ts';
 import type { OnlineBasemap } from '../map/basemap-style.ts';
 import type { Choropleth, UrlState } from '../state/url-state.ts';
 import { DateControl } from './DateControl.tsx';
+import { ExportMenu } from './ExportMenu.tsx';
 
 export interface LayerPanelProps {
   state: UrlState;
@@ -16,9 +17,11 @@ export interface LayerPanelProps {
   statusCounts: Partial<Record<StatusCode, number>>;
   dateRange: { first: string; last: string } | null;
   basemaps: OnlineBasemap[];
+  /** Bumped after each write, so counts reload. */
+  dataVersion: number;
 }
 
-export function LayerPanel({ state, update, counties, statusCounts, dateRange, basemaps }: LayerPanelProps) {
+export function LayerPanel({ state, update, counties, statusCounts, dateRange, basemaps, dataVersion }: LayerPanelProps) {
   const { t, lang } = useI18n();
   const toggleStatus = (status: StatusCode) =>
     update({ statuses: state.statuses.includes(status) ? state.statuses.filter((s) => s !== status) : STATUS_CODES.filter((s) => s === status || state.statuses.includes(s)) });
@@ -107,6 +110,8 @@ export function LayerPanel({ state, update, counties, statusCounts, dateRange, b
           ))}
         </div>
       </section>
+
+      <ExportMenu state={state} dataVersion={dataVersion} />
 
       <section>
         <h2>{t('roads')}</h2>

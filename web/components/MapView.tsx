@@ -24,6 +24,8 @@ export interface MapViewProps {
   siege: { cells: FeatureCollection; core: FeatureCollection } | null;
   route: FeatureCollection | null;
   relapse: FeatureCollection | null;
+  /** Sites and roads behind a scorecard figure, ringed on the map (null hides them). */
+  highlight: FeatureCollection | null;
   /** Set to move the map (e.g. a search result); a new object each time. */
   flyTo: { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number] } | null;
   handlers: Omit<MapHandlers, 'onClusterClick'>;
@@ -116,6 +118,10 @@ export function MapView(props: MapViewProps) {
   useEffect(() => controller.current?.setMode(props.mode), [props.mode]);
   useEffect(() => controller.current?.setRoute(props.route), [props.route]);
   useEffect(() => controller.current?.setRelapse(props.relapse), [props.relapse]);
+  useEffect(() => {
+    controller.current?.setHighlight(props.highlight);
+    debugState.highlight = props.highlight?.features.map((f) => Number(f.properties?.id)) ?? [];
+  }, [props.highlight]);
   useEffect(() => controller.current?.setSiege(props.siege?.cells ?? null, props.siege?.core ?? null), [props.siege]);
   useEffect(() => {
     const target = props.flyTo;

@@ -9,6 +9,7 @@ import { GuardedButton } from './GuardedButton.tsx';
 import { categoryLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
+import { CountySelect } from './CountySelect.tsx';
 
 export type RoutePlan = Awaited<ReturnType<typeof planRequest>>;
 type RuleKind = 'recheck' | 'relapsed' | 'sample' | 'hand';
@@ -153,14 +154,7 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
         <div className="row">
           <label className="field">
             {t('counties')}
-            <select value={county} onChange={(e) => setCounty(e.target.value)}>
-              <option value="">{t('allCounties')}</option>
-              {counties.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
+            <CountySelect value={county} counties={counties} noneLabel={t('allCounties')} onChange={setCounty} />
           </label>
           <label className="field">
             {t('categories')}

@@ -1,6 +1,7 @@
 // Labels of the domain's codes (categories, statuses, sectors…) in both languages.
-import { CATEGORY_LABELS, SECTOR_LABELS, type CategoryCode, type SectorCode } from '../../domain/categories.ts';
-import { ROAD_STATUS_LABELS, STATUS_LABELS, type RoadSeverity, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
+import { CATEGORY_CODES, CATEGORY_LABELS, SECTOR_LABELS, type CategoryCode, type SectorCode } from '../../domain/categories.ts';
+import { FIGURE_TEXT, type FigureKey } from '../../domain/scorecard-figures.ts';
+import { ROAD_SEVERITY_LABELS, ROAD_STATUS_LABELS, STATUS_CODES, STATUS_LABELS, type RoadSeverity, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
 
 export type Language = 'zh' | 'en';
 
@@ -40,7 +41,7 @@ const ROAD_STATUS_EN: Record<RoadStatusCode, string> = {
 };
 
 const SEVERITY: Record<Language, Record<RoadSeverity, string>> = {
-  zh: { minor: '轻微', moderate: '部分损坏', severe: '严重' },
+  zh: ROAD_SEVERITY_LABELS,
   en: { minor: 'Minor', moderate: 'Partly damaged', severe: 'Severe' },
 };
 
@@ -82,3 +83,18 @@ const COUNTY_EN: Record<string, string> = {
   '411122': 'Linying County',
 };
 export const countyLabel = (code: string, name: string, lang: Language) => (lang === 'en' ? (COUNTY_EN[code] ?? name) : name);
+
+/** Name of a scorecard figure: one of FIGURE_KEYS, or status:CODE / category:CODE. */
+export function figureLabel(figure: string, lang: Language): string {
+  const [kind, code] = figure.split(':');
+  if (kind === 'status' && (STATUS_CODES as readonly string[]).includes(code ?? '')) return statusLabel(code as StatusCode, lang);
+  if (kind === 'category' && (CATEGORY_CODES as readonly string[]).includes(code ?? '')) return categoryLabel(code as CategoryCode, lang);
+  const text = FIGURE_TEXT[figure as FigureKey];
+  return text ? text[lang] : figure;
+}
+
+/** The one-sentence definition of a scorecard figure. */
+export function figureDefinition(key: FigureKey, lang: Language, staleDays: number): string {
+  const text = FIGURE_TEXT[key];
+  return (lang === 'zh' ? text.definitionZh : text.definitionEn).replace('{days}', String(staleDays));
+}

@@ -1,19 +1,3 @@
-// Status colours, shared by the map, the legend and the cluster rings.
-import type { RoadStatusCode, StatusCode } from '../../domain/statuses.ts';
-
-export const STATUS_COLORS: Record<StatusCode, string> = {
-  discovered: '#e8590c',
-  rectifying: '#f59f00',
-  closed: '#2b8a3e',
-  upgraded: '#1c7ed6',
-  relocated: '#7048e8',
-  verified: '#868e96',
-  relapsed: '#c92a2a',
-};
-
-export const ROAD_STATUS_COLORS: Record<RoadStatusCode, string> = {
-  reported: '#c92a2a',
-  scheduled: '#f59f00',
-  repairing: '#1c7ed6',
-  repaired: '#2b8a3e',
-};
+// Status colours, shared by the map, the legend and the cluster rings (defined in domain/ because
+// the KML export uses them too).
+export { ROAD_STATUS_COLORS, STATUS_COLORS } from '../../domain/status-colors.ts';

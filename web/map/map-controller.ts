@@ -137,6 +137,15 @@ export class MapController {
     });
     map.addLayer({ id: 'relapse-moves', type: 'line', source: 'relapse', filter: ['==', ['get', 'layer'], 'move'], paint: { 'line-color': '#6b3fa0', 'line-width': ['case', ['get', 'confirmed'], 3, 2], 'line-dasharray': [2, 1] } });
     map.addLayer({ id: 'relapse-points', type: 'circle', source: 'relapse', filter: ['==', ['get', 'layer'], 'relapse'], paint: { 'circle-radius': 7, 'circle-color': '#c92a2a', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
+    map.addSource('highlight', { type: 'geojson', data: EMPTY });
+    map.addLayer({ id: 'highlight-lines', type: 'line', source: 'highlight', filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#f59f00', 'line-width': 10, 'line-opacity': 0.6 } });
+    map.addLayer({
+      id: 'highlight-points',
+      type: 'circle',
+      source: 'highlight',
+      filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-radius': 14, 'circle-color': '#ffd43b', 'circle-opacity': 0.35, 'circle-stroke-color': '#f08c00', 'circle-stroke-width': 3 },
+    });
     map.addSource('sites', { type: 'geojson', data: EMPTY });
     map.addSource('selected', { type: 'geojson', data: EMPTY });
     map.addSource('drawing', { type: 'geojson', data: EMPTY });
@@ -340,6 +349,11 @@ export class MapController {
   /** The relapse analysis: hotspot cells, move lines and relapse points (null hides them). */
   setRelapse(layer: FeatureCollection | null) {
     if (this.changed('relapse', layer)) void this.styleReady.then(() => this.setSource('relapse', layer ?? EMPTY));
+  }
+
+  /** The sites and roads behind a scorecard figure, ringed (null hides them). */
+  setHighlight(layer: FeatureCollection | null) {
+    if (this.changed('highlight', layer)) void this.styleReady.then(() => this.setSource('highlight', layer ?? EMPTY));
   }
 
   /** A planned route: numbered stops and the path from the start (null hides it). */

@@ -10,6 +10,8 @@ interface DebugState {
   firstClusterRenderMs: number | null;
   lastBuildMs: number | null;
   lastQueryMs: number | null;
+  /** Ids of the sites and roads the scorecard highlight shows. */
+  highlight: number[];
   recordClusters(features: ClusterFeature[], buildMs: number | null, queryMs: number): void;
 }
 
@@ -20,6 +22,7 @@ export const debugState: DebugState = {
   firstClusterRenderMs: null,
   lastBuildMs: null,
   lastQueryMs: null,
+  highlight: [],
   recordClusters(features, buildMs, queryMs) {
     this.clusters = features;
     this.renders++;

@@ -22,7 +22,9 @@ export interface UrlState {
   lang: Language;
   basemap: string | null;
   /** Which side panel shows: layers, or the industrial-siege analysis with its core. */
-  panel: 'layers' | 'siege' | 'routes' | 'relapse' | 'audit';
+  panel: 'layers' | 'siege' | 'routes' | 'relapse' | 'scorecard' | 'audit';
+  /** A scorecard figure whose sites the map highlights (panel scorecard). */
+  figure: string | null;
   /** A saved inspection route to show. */
   route: number | null;
   core: string;
@@ -46,6 +48,7 @@ export const DEFAULT_STATE: UrlState = {
   panel: 'layers',
   core: 'default',
   route: null,
+  figure: null,
 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -78,7 +81,9 @@ export function parseUrlState(search: string): UrlState {
   if (params.get('lang') === 'en') state.lang = 'en';
   state.basemap = params.get('basemap');
   const panel = params.get('panel');
-  if (panel === 'siege' || panel === 'routes' || panel === 'relapse' || panel === 'audit') state.panel = panel;
+  if (panel === 'siege' || panel === 'routes' || panel === 'relapse' || panel === 'scorecard' || panel === 'audit') state.panel = panel;
+  const figure = params.get('figure');
+  if (figure && /^[a-zA-Z]+(:[a-z_]+)?$/.test(figure)) state.figure = figure;
   const route = Number(params.get('route'));
   if (Number.isSafeInteger(route) && route > 0) state.route = route;
   const core = params.get('core');
@@ -103,5 +108,29 @@ export function serializeUrlState(state: UrlState): string {
   if (state.panel !== 'layers') params.set('panel', state.panel);
   if (state.core !== 'default') params.set('core', state.core);
   if (state.route) params.set('route', String(state.route));
+  if (state.figure) params.set('figure', state.figure);
   return `?${params.toString()}`;
+}
+
+/**
+ * The view's site filters as query parameters of /api/sites and /api/export: county, the statuses
+ * switched on (none when all are), categories, source and date. The map itself shows every county
+ * (the county picker zooms); a download takes the county picked.
+ */
+export function siteFilterQuery(state: UrlState): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (state.county) query.county = state.county;
+  if (state.statuses.length !== STATUS_CODES.length) query.status = state.statuses.join(',');
+  if (state.categories.length) query.category = state.categories.join(',');
+  if (state.source) query.source = state.source;
+  if (state.asOf) query.asOf = state.asOf;
+  return query;
+}
+
+/** The view's filters that apply to road segments: county and date. */
+export function roadFilterQuery(state: UrlState): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (state.county) query.county = state.county;
+  if (state.asOf) query.asOf = state.asOf;
+  return query;
 }

@@ -1,0 +1,155 @@
+// What each downloadable layer holds: its rows (through server/store, with the same filters as the
+// API's lists), its columns (the ledger's Chinese headers from domain/ledger-columns.ts, so a CSV or
+// XLSX we export imports back as the same sites), its geometry and how its statuses look.
+import type { LineString, Point } from 'geojson';
+import { CATEGORY_LABELS, type CategoryCode } from '../../domain/categories.ts';
+import { EXPORT_EXTRA_COLUMNS, LEDGER_COLUMNS, PRECISION_WORDS, SOURCE_WORDS, type ExportExtraField, type LedgerField } from '../../domain/ledger-columns.ts';
+import { ROAD_STATUS_COLORS, STATUS_COLORS } from '../../domain/status-colors.ts';
+import {
+  ROAD_SEVERITY_LABELS,
+  ROAD_STATUS_CODES,
+  ROAD_STATUS_LABELS,
+  STATUS_CODES,
+  STATUS_LABELS,
+  type Precision,
+  type RecordSource,
+  type RoadSeverity,
+  type RoadStatusCode,
+  type StatusCode,
+} from '../../domain/statuses.ts';
+import type { SiteRecord } from '../store/site-queries.ts';
+import type { roadFeature } from '../store/road-store.ts';
+import type { Cell, ExportColumn } from './table.ts';
+
+export type RoadRecord = ReturnType<typeof roadFeature> & { countyName: string | null };
+
+export interface ExportLayer<R> {
+  layer: 'sites' | 'roads';
+  /** Title in files (KML document name, XLSX sheet name, readme). */
+  titleZh: string;
+  /** File names without the date and extension: Chinese, and the ASCII fallback. */
+  fileZh: string;
+  fileAscii: string;
+  /** Attributes written by every format. */
+  columns: readonly ExportColumn<R>[];
+  /** Columns of the tabular formats (CSV, XLSX): the attributes, plus the geometry as text when it is not a point. */
+  tableColumns: readonly ExportColumn<R>[];
+  rows: readonly R[];
+  geometryType: 'Point' | 'LineString';
+  geometry: (row: R) => Point | LineString | null;
+  name: (row: R) => string;
+  status: (row: R) => string;
+  statuses: readonly string[];
+  statusLabels: Readonly<Record<string, string>>;
+  statusColors: Readonly<Record<string, string>>;
+  /** What to call a record without geometry, for notes (未定位 / 未绘制). */
+  missingGeometryZh: string;
+}
+
+const LEDGER = new Map(LEDGER_COLUMNS.map((column) => [column.field, column]));
+const EXTRA = new Map(EXPORT_EXTRA_COLUMNS.map((column) => [column.field, column]));
+
+type ColumnShape<R> = Pick<ExportColumn<R>, 'dbf' | 'type' | 'decimals' | 'width' | 'value'>;
+
+function ledger<R>(field: LedgerField | ExportExtraField, shape: ColumnShape<R>): ExportColumn<R> {
+  const { zh, en, descriptionZh, descriptionEn } = (LEDGER.get(field as LedgerField) ?? EXTRA.get(field as ExportExtraField))!;
+  return { zh, en, descriptionZh, descriptionEn, ...shape };
+}
+
+const SITE_COLUMNS: readonly ExportColumn<SiteRecord>[] = [
+  ledger('id', { dbf: 'ID', type: 'number', width: 8, value: (s) => s.id }),
+  ledger('name', { dbf: 'NAME', width: 30, value: (s) => s.name }),
+  ledger('address', { dbf: 'ADDRESS', width: 30, value: (s) => s.address }),
+  ledger('lng', { dbf: 'LON', type: 'number', decimals: 7, width: 12, value: (s) => s.lon }),
+  ledger('lat', { dbf: 'LAT', type: 'number', decimals: 7, width: 12, value: (s) => s.lat }),
+  ledger('county', { dbf: 'COUNTY', width: 10, value: (s) => s.countyName }),
+  ledger('township', { dbf: 'TOWNSHIP', width: 14, value: (s) => s.townshipName }),
+  ledger('village', { dbf: 'VILLAGE', width: 14, value: (s) => s.villageName }),
+  ledger('category', { dbf: 'CATEGORY', width: 14, value: (s) => CATEGORY_LABELS[s.category as CategoryCode] ?? s.category }),
+  ledger('status', { dbf: 'STATUS', width: 12, value: (s) => STATUS_LABELS[s.status as StatusCode] ?? s.status }),
+  ledger('discoveredOn', { dbf: 'FOUND_ON', width: 12, value: (s) => s.discoveredOn }),
+  ledger('deadline', { dbf: 'DEADLINE', width: 12, value: (s) => s.deadline }),
+  ledger('responsibleUnit', { dbf: 'RESP_UNIT', width: 20, value: (s) => s.responsibleUnit }),
+  ledger('note', { dbf: 'NOTE', width: 30, value: (s) => s.note }),
+  ledger('precision', { dbf: 'PRECISION', width: 10, value: (s) => PRECISION_WORDS[s.precision as Precision] ?? s.precision }),
+  ledger('source', { dbf: 'SOURCE', width: 10, value: (s) => SOURCE_WORDS[s.source as RecordSource] ?? s.source }),
+  ledger('countyCode', { dbf: 'CNTY_CODE', width: 10, value: (s) => s.countyCode }),
+];
+
+export function siteLayer(rows: readonly SiteRecord[]): ExportLayer<SiteRecord> {
+  return {
+    layer: 'sites',
+    titleZh: '三散污染源',
+    fileZh: '三散污染源',
+    fileAscii: 'sansan-sites',
+    columns: SITE_COLUMNS,
+    tableColumns: SITE_COLUMNS,
+    rows,
+    geometryType: 'Point',
+    geometry: (s) => (s.lon === null || s.lat === null ? null : { type: 'Point', coordinates: [s.lon, s.lat] }),
+    name: (s) => s.name,
+    status: (s) => s.status,
+    statuses: STATUS_CODES,
+    statusLabels: STATUS_LABELS,
+    statusColors: STATUS_COLORS,
+    missingGeometryZh: '未定位',
+  };
+}
+
+const road = (zh: string, en: string, descriptionZh: string, descriptionEn: string, shape: ColumnShape<RoadRecord>): ExportColumn<RoadRecord> => ({
+  zh,
+  en,
+  descriptionZh,
+  descriptionEn,
+  ...shape,
+});
+const p = (r: RoadRecord) => r.properties;
+const text = (value: Cell | undefined) => (value === undefined ? null : value);
+
+const ROAD_COLUMNS: readonly ExportColumn<RoadRecord>[] = [
+  road('编号', 'id', '本系统中的路段编号', 'Segment number in this system', { dbf: 'ID', type: 'number', width: 8, value: (r) => p(r).id }),
+  road('道路名称', 'road name', '道路名称', 'Road name', { dbf: 'ROAD_NAME', width: 20, value: (r) => p(r).roadName }),
+  road('起点', 'from', '路段起点描述', 'Where the segment starts', { dbf: 'FROM_DESC', width: 20, value: (r) => text(p(r).fromDesc) }),
+  road('终点', 'to', '路段终点描述', 'Where the segment ends', { dbf: 'TO_DESC', width: 20, value: (r) => text(p(r).toDesc) }),
+  road('破损程度', 'severity', '轻微、部分损坏或严重', 'minor, partly damaged or severe', { dbf: 'SEVERITY', width: 10, value: (r) => ROAD_SEVERITY_LABELS[p(r).severity as RoadSeverity] ?? p(r).severity }),
+  road('维修状态', 'status', '已上报、已排期、维修中或已修复', 'reported, scheduled, repairing or repaired', { dbf: 'STATUS', width: 10, value: (r) => ROAD_STATUS_LABELS[p(r).status as RoadStatusCode] ?? p(r).status }),
+  road('所属县区', 'county', '县区名称', 'County name', { dbf: 'COUNTY', width: 10, value: (r) => r.countyName }),
+  road('县区代码', 'county code', '县区行政区划代码（GB/T 2260）', 'County division code (GB/T 2260)', { dbf: 'CNTY_CODE', width: 10, value: (r) => p(r).county }),
+  road('责任单位', 'responsible unit', '负责维修的单位', 'Unit responsible', { dbf: 'RESP_UNIT', width: 20, value: (r) => text(p(r).responsibleUnit) }),
+  road('整改时限', 'deadline', '维修完成期限（年-月-日）', 'Repair deadline (YYYY-MM-DD)', { dbf: 'DEADLINE', width: 12, value: (r) => text(p(r).deadline) }),
+  road('上报时间', 'reported on', '上报日期（年-月-日）', 'Date reported (YYYY-MM-DD)', { dbf: 'REPORTED', width: 12, value: (r) => p(r).reportedOn }),
+  road('方案任务', 'plan task', '方案（漯发〔2020〕13号）任务序号', 'Task number in the plan (漯发〔2020〕13号)', { dbf: 'TASK', type: 'number', width: 8, value: (r) => text(p(r).task) }),
+  road('数据来源', 'source', '真实：来自方案或台账；演示：生成的示例数据', 'real: from the plan or a ledger; demo: generated example', { dbf: 'SOURCE', width: 8, value: (r) => SOURCE_WORDS[p(r).source as RecordSource] ?? p(r).source }),
+  road('是否绘制', 'drawn', '已绘制：有线位；未绘制：尚无线位（几何为空）', 'drawn: has a line; undrawn: no line yet (empty geometry)', { dbf: 'DRAWN', width: 8, value: (r) => (r.geometry ? '已绘制' : '未绘制') }),
+  road('备注', 'note', '备注', 'Remarks', { dbf: 'NOTE', width: 30, value: (r) => text(p(r).note) }),
+];
+
+/** The line as WKT for CSV/XLSX (GDAL's CSV driver reads a column named WKT as the geometry). */
+const WKT_COLUMN: ExportColumn<RoadRecord> = {
+  zh: 'WKT',
+  en: 'WKT',
+  descriptionZh: '路段线位，WKT 格式（WGS84 经纬度）；未绘制的路段为空',
+  descriptionEn: 'The segment as WKT (WGS84 lon/lat); empty while undrawn',
+  width: 40,
+  value: (r) => (r.geometry ? `LINESTRING (${r.geometry.coordinates.map(([lon, lat]) => `${lon} ${lat}`).join(', ')})` : null),
+};
+
+export function roadLayer(rows: readonly RoadRecord[]): ExportLayer<RoadRecord> {
+  return {
+    layer: 'roads',
+    titleZh: '破损道路',
+    fileZh: '破损道路',
+    fileAscii: 'sansan-roads',
+    columns: ROAD_COLUMNS,
+    tableColumns: [...ROAD_COLUMNS, WKT_COLUMN],
+    rows,
+    geometryType: 'LineString',
+    geometry: (r) => r.geometry,
+    name: (r) => p(r).roadName,
+    status: (r) => p(r).status,
+    statuses: ROAD_STATUS_CODES,
+    statusLabels: ROAD_STATUS_LABELS,
+    statusColors: ROAD_STATUS_COLORS,
+    missingGeometryZh: '未绘制',
+  };
+}

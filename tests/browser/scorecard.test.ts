@@ -1,0 +1,134 @@
+// County scorecards and the task board in the browser: a figure clicked shows exactly its sites on
+// the map; the printable page renders in Chinese on one A4 page with the API's figures; the task
+// board filters by unit, takes notes and links sites by hand.
+import { describe, expect, it } from 'vitest';
+import { zh } from '../../web/i18n/zh.ts';
+import { useMapDriver } from '../helpers/browser.ts';
+
+interface Card {
+  county: string;
+  countyName: string;
+  sites: number;
+  zeroing: { open: number; dealtWith: number };
+  overdue: unknown[];
+  byStatus: Record<string, number>;
+}
+interface FigureList {
+  sites: { id: number; name: string; lon: number | null }[];
+}
+interface TaskJson {
+  number: number;
+  group: number;
+  leadUnits: string[];
+  assistingUnits: string[];
+  leaders: { name: string }[];
+}
+
+const highlight = (driver: ReturnType<typeof useMapDriver>) => driver.page.evaluate(() => (window as unknown as { __sansan: { highlight: number[] } }).__sansan.highlight);
+
+describe('the county scorecard', () => {
+  const driver = useMapDriver();
+
+  it('shows a figure’s sites on the map when the figure is clicked, and lists them', async () => {
+    const list = await driver.api<FigureList>('/api/counties/411103/scorecard/sites?figure=dealtWith');
+    expect(list.sites.length).toBeGreaterThan(0);
+    await driver.openMap('?panel=scorecard&county=411103');
+    const panel = driver.page.getByTestId('scorecard-panel');
+    const figure = panel.locator('button[data-figure="dealtWith"]');
+    await expect.poll(() => figure.locator('.figure-count').textContent(), { timeout: 10_000 }).toBe(String(list.sites.length));
+    await figure.click();
+    const located = list.sites.filter((s) => s.lon !== null).map((s) => s.id);
+    await expect.poll(() => highlight(driver), { timeout: 10_000 }).toEqual(located);
+    await expect.poll(() => driver.page.getByTestId('figure-sites').locator('li').count()).toBe(list.sites.length);
+    expect(driver.page.url()).toContain('figure=dealtWith');
+    // Points drawn: the highlight source holds one point per located site.
+    await driver.waitForMapIdle();
+    await driver.screenshot('scorecard-panel');
+    // Clicking again clears it.
+    await figure.click();
+    await expect.poll(() => highlight(driver)).toEqual([]);
+    expect(driver.offHost).toEqual([]);
+  });
+
+  it('prints the counties side by side on one A4 page, in Chinese, with the API’s figures', async () => {
+    const cards = await driver.api<Card[]>('/api/scorecards');
+    driver.localFailures.length = 0;
+    await driver.page.goto(`${driver.baseUrl}/?page=scorecard`);
+    const page = driver.page.getByTestId('scorecard-print');
+    await expect.poll(() => page.locator('table.grid').first().locator('thead th').allTextContents(), { timeout: 10_000 }).toEqual([
+      zh.scFigure,
+      ...cards.map((c) => c.countyName),
+      zh.scCityTotal,
+    ]);
+    expect(await page.locator('h1').textContent()).toBe(zh.scPrintTitle);
+    const row = async (label: string) => (await page.locator('table.grid').first().locator('tr', { has: driver.page.locator(`th:text-is("${label}")`) }).locator('td').allTextContents()).map(Number);
+    expect(await row('排查发现')).toEqual([...cards.map((c) => c.sites), cards.reduce((n, c) => n + c.sites, 0)]);
+    expect(await row('尚未清零')).toEqual([...cards.map((c) => c.zeroing.open), cards.reduce((n, c) => n + c.zeroing.open, 0)]);
+    expect(await row('已取缔')).toEqual([...cards.map((c) => c.byStatus.closed ?? 0), cards.reduce((n, c) => n + (c.byStatus.closed ?? 0), 0)]);
+    // A figure links to its sites on the map.
+    const link = await page.locator('table.grid').first().locator('a').first().getAttribute('href');
+    expect(link).toMatch(/panel=scorecard&county=411102&figure=sites/);
+    // Chinese is drawn with a CJK font, not boxes: the title's glyphs are wider than a Latin fallback's boxes would be and the font is Noto CJK.
+    const font = await page.locator('h1').evaluate((el) => getComputedStyle(el).fontFamily);
+    expect(font).toContain('Noto Sans CJK SC');
+    await driver.screenshot('scorecard-print');
+    await driver.page.emulateMedia({ media: 'print' });
+    const pdf = await driver.page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+    const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? [];
+    expect(pages.length).toBe(1);
+    await driver.page.emulateMedia({ media: 'screen' });
+    // (The map page left before this one may have had its worker loads cut off: not this page's failures.)
+    expect(driver.localFailures.filter((failure) => !failure.startsWith('net::ERR_ABORTED'))).toEqual([]);
+    expect(driver.offHost).toEqual([]);
+  });
+});
+
+describe('the task board', () => {
+  const driver = useMapDriver();
+
+  it('shows the six groups and 31 tasks, filters by unit and leader as the API does', async () => {
+    const all = await driver.api<TaskJson[]>('/api/tasks');
+    const unit = '市生态环境局';
+    const byUnit = await driver.api<TaskJson[]>(`/api/tasks?unit=${encodeURIComponent(unit)}`);
+    await driver.page.goto(`${driver.baseUrl}/?page=tasks`);
+    const board = driver.page.getByTestId('task-board');
+    await expect.poll(() => board.locator('article.task-card').count(), { timeout: 10_000 }).toBe(31);
+    expect(await board.locator('section.task-group > h2').count()).toBe(new Set(all.map((t) => t.group)).size);
+    // Task 15 (illegal fuel points): its lead units as the plan states them.
+    const task15 = all.find((t) => t.number === 15)!;
+    expect(await board.getByTestId('task-15').getByTestId('task-lead-units').textContent()).toBe(task15.leadUnits.join('、'));
+    await board.getByTestId('filter-unit').selectOption(unit);
+    await expect.poll(() => board.locator('article.task-card').count()).toBe(byUnit.length);
+    expect(byUnit.length).toBeLessThan(31);
+    expect(driver.page.url()).toContain(`unit=${encodeURIComponent(unit)}`);
+    await driver.screenshot('task-board');
+    // A leader who shares only some of this unit's tasks narrows the list further.
+    const leader = [...new Set(byUnit.flatMap((t) => t.leaders.map((l) => l.name)))].find((name) => byUnit.some((t) => !t.leaders.some((l) => l.name === name)))!;
+    const byBoth = await driver.api<TaskJson[]>(`/api/tasks?unit=${encodeURIComponent(unit)}&leader=${encodeURIComponent(leader)}`);
+    expect(byBoth.length).toBeGreaterThan(0);
+    expect(byBoth.length).toBeLessThan(byUnit.length);
+    await board.getByTestId('filter-leader').selectOption(leader);
+    await expect.poll(() => board.locator('article.task-card').count()).toBe(byBoth.length);
+    for (const card of await board.getByTestId('task-leaders').allTextContents()) expect(card).toContain(leader);
+  });
+
+  it('adds a progress note and links a site by hand', async () => {
+    await driver.page.goto(`${driver.baseUrl}/?page=tasks`);
+    const card = driver.page.getByTestId('task-board').getByTestId('task-15');
+    await card.getByTestId('task-toggle').click();
+    const detail = card.getByTestId('task-detail');
+    await detail.getByLabel(zh.tbNoteText).fill('已对郾襄路加油点复查，未见复燃');
+    await detail.getByLabel(zh.tbNoteAuthor).fill('郾城区督查组');
+    await detail.getByRole('button', { name: zh.tbAddNote }).click();
+    await expect.poll(() => detail.getByTestId('task-notes').textContent(), { timeout: 10_000 }).toContain('已对郾襄路加油点复查，未见复燃');
+    expect(await detail.getByTestId('task-notes').textContent()).toContain('郾城区督查组');
+    // Site 2 (the real coal point, task 18) is not linked to task 15 by category: link it by hand.
+    await detail.getByLabel(zh.tbLinkSiteId).fill('2');
+    await detail.getByRole('button', { name: zh.tbLink, exact: true }).click();
+    await expect.poll(() => detail.locator('.linked-sites li', { has: driver.page.locator('a[href="/?site=2"]') }).textContent(), { timeout: 10_000 }).toContain(zh.tbLinkManual);
+    const api = await driver.api<{ sites: { id: number; link: string }[]; notes: { text: string }[] }>('/api/tasks/15');
+    expect(api.sites.find((s) => s.id === 2)?.link).toBe('manual');
+    expect(api.notes.map((n) => n.text)).toContain('已对郾襄路加油点复查，未见复燃');
+    expect(driver.pageErrors).toEqual([]);
+  });
+});
