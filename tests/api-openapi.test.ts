@@ -157,7 +157,8 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('documents request bodies for every write', () => {
-    for (const route of EXERCISED.filter((r) => !r.startsWith('GET '))) {
+    // DELETE /session (sign out) is the one write without a body
+    for (const route of EXERCISED.filter((r) => !r.startsWith('GET ') && r !== 'DELETE /session')) {
       const [method, path] = route.split(' ') as [string, string];
       expect(doc.paths[path]![method.toLowerCase()]!.requestBody, route).toBeTruthy();
     }

@@ -301,7 +301,6 @@ export const en: Record<MessageKey, string> = {
   tbNotes: 'Progress notes',
   tbNoNotes: 'No progress notes yet',
   tbNoteText: 'Progress',
-  tbNoteAuthor: 'Written by',
   tbAddNote: 'Add note',
   tbNoMatch: 'No task matches',
   taskState_done: 'Done',

@@ -299,7 +299,6 @@ export const zh = {
   tbNotes: '进展记录',
   tbNoNotes: '暂无进展记录',
   tbNoteText: '进展情况',
-  tbNoteAuthor: '填写人',
   tbAddNote: '添加记录',
   tbNoMatch: '没有符合条件的任务',
   taskState_done: '已完成',
