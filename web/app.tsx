@@ -21,7 +21,8 @@ import { RelapsePanel, relapseLayer, useRelapse } from './components/RelapsePane
 import { ScorecardPanel, loadFigure, pageHref } from './components/ScorecardPanel.tsx';
 import { useLoad } from './state/use-data.ts';
 import { useUrlState } from './state/use-url-state.ts';
-import { CountyNamesContext, ROLE_LABELS, useSession } from './state/session.tsx';
+import { CountyNamesContext, useSession } from './state/session.tsx';
+import { UserBadge } from './components/UserBadge.tsx';
 import { AuditPanel } from './components/AuditPanel.tsx';
 import { choroplethColors } from './map/choropleth.ts';
 import type { ClusterSite } from './worker/cluster-index.ts';
@@ -35,7 +36,7 @@ export function App() {
   const [state, update] = useUrlState();
   const i18n = useMemo(() => ({ lang: state.lang, t: (key: MessageKey, params?: Record<string, string | number>) => translate(state.lang, key, params) }), [state.lang]);
   const { t } = i18n;
-  const { user, signOut } = useSession();
+  const { user } = useSession();
   const canReadAudit = refusal(user, 'readAudit') === null;
   const [panelOpen, setPanelOpen] = useState(() => window.innerWidth > 760);
   const [mode, setMode] = useState<{ kind: 'browse' } | { kind: 'place'; siteId: number } | { kind: 'draw'; roadId: number } | { kind: 'drawCore' }>({ kind: 'browse' });
@@ -223,12 +224,7 @@ export function App() {
           <button type="button" className="lang" data-testid="lang-switch" onClick={() => update({ lang: state.lang === 'zh' ? 'en' : 'zh' })}>
             {t('language')}
           </button>
-          <span className="user" data-testid="user" title={t('signedInAs', { name: user.username, role: t(ROLE_LABELS[user.role]) })}>
-            {user.username} <small>{t(ROLE_LABELS[user.role])}</small>
-          </span>
-          <button type="button" className="sign-out" data-testid="sign-out" onClick={signOut}>
-            {t('signOut')}
-          </button>
+          <UserBadge />
         </header>
         {config.data?.hasDemo && state.source !== 'real' && (
           <div className="demo-banner" role="note" data-testid="demo-banner">
