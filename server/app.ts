@@ -15,7 +15,8 @@ import { MAX_PHOTO_BYTES, photoRoutes } from './routes/photos.ts';
 import { scorecardRoutes } from './routes/scorecards.ts';
 import { renderApiDocs } from './routes/api-docs.ts';
 import { roadRoutes } from './routes/roads.ts';
-import { Health } from './routes/schemas.ts';
+import { ErrorSchema, Health } from './routes/schemas.ts';
+import { ruleFor } from './auth/rules.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { validationHook } from './routes/validation.ts';
@@ -94,6 +95,7 @@ export function createApp(ctx: AppContext) {
     .route('/', userRoutes(ctx))
     .route('/', auditRoutes(ctx));
 
+  documentPermissions(api);
   const documentInfo = { ...API_INFO, servers: [{ url: '/api' }], security: [{ bearer: [] as string[] }, { cookie: [] as string[] }] as Record<string, string[]>[] };
   api.doc31('/openapi.json', documentInfo);
   api.get('/docs', (c) => c.html(renderApiDocs(api.getOpenAPI31Document(documentInfo))));
@@ -111,6 +113,32 @@ export function createApp(ctx: AppContext) {
   app.all('/api/*', (c) => c.json(errorBody('not_found', `no such API path: ${c.req.method} ${c.req.path}`), 404));
   app.onError(errorResponse);
   return app;
+}
+
+/**
+ * Each operation in /api/openapi.json says who may call it (from the rule table) and documents the
+ * 401 and 403 answers; the public ones (health, sign-in) need no security.
+ */
+function documentPermissions(api: OpenAPIHono) {
+  const error = { content: { 'application/json': { schema: ErrorSchema } } };
+  for (const definition of api.openAPIRegistry.definitions) {
+    if (definition.type !== 'route') continue;
+    const route = definition.route;
+    const found = ruleFor(route.method.toUpperCase(), route.path);
+    if (!found) continue;
+    const roles = found.rule.roles;
+    if (roles === 'public') {
+      route.security = [];
+      continue;
+    }
+    const who = roles === 'signed-in' ? 'Every signed-in user.' : `Roles: ${roles.join(', ')}${found.rule.counties ? ' (county and inspector users only in their counties)' : ''}.`;
+    route.description = route.description ? `${route.description}\n\n${who}` : who;
+    route.responses = {
+      ...route.responses,
+      401: { description: 'Not signed in, or the session has ended.', ...error },
+      ...(roles !== 'signed-in' || route.method !== 'get' ? { 403: { description: 'The role or the counties do not allow it, or a cookie write lacks X-CSRF-Token.', ...error } } : {}),
+    };
+  }
 }
 
 /** A regular expression for a Hono route path (`:id`, `:file{regex}`). */
