@@ -85,19 +85,16 @@ function candidateMoves(db: Db): [number, number][] {
 describe('demo data (default seed)', () => {
   let db: Db;
   let summary: DemoSummary;
-  let ms: number;
 
+  // How long it takes is measured in `npm run bench` (start-up), not asserted here.
   beforeAll(() => {
     db = freshDb();
-    const start = performance.now();
     summary = generateDemo(db);
-    ms = performance.now() - start;
   });
 
-  it('is generated quickly, once, and says so', () => {
+  it('is generated once, and says so', () => {
     expect(summary.created).toBe(true);
     expect(summary.seed).toBe(DEMO_DEFAULT_SEED);
-    expect(ms).toBeLessThan(2000);
     expect(db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'demo_seed'")?.value).toBe(String(DEMO_DEFAULT_SEED));
   });
 

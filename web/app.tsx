@@ -200,6 +200,14 @@ export function App() {
     }
   };
 
+  // The pages beside the map: in the header on a desktop, at the foot of the drawer on a phone.
+  const pageLinks = (
+    <>
+      <a href={pageHref('tasks', { lang: state.lang === 'en' ? 'en' : null })}>{t('navTasks')}</a>
+      <a href={pageHref('scorecard', { asOf: state.asOf, source: state.source, lang: state.lang === 'en' ? 'en' : null })}>{t('navScorecards')}</a>
+    </>
+  );
+
   const loadError = config.error ?? counties.error ?? sites.error ?? roads.error ?? unlocated.error;
 
   return (
@@ -217,10 +225,7 @@ export function App() {
           <span className="site-count" data-testid="site-count">
             {sites.loading ? t('loading') : t('sites', { n: shown })}
           </span>
-          <nav className="topnav">
-            <a href={pageHref('tasks', { lang: state.lang === 'en' ? 'en' : null })}>{t('navTasks')}</a>
-            <a href={pageHref('scorecard', { asOf: state.asOf, source: state.source, lang: state.lang === 'en' ? 'en' : null })}>{t('navScorecards')}</a>
-          </nav>
+          <nav className="topnav">{pageLinks}</nav>
           <button type="button" className="lang" data-testid="lang-switch" onClick={() => update({ lang: state.lang === 'zh' ? 'en' : 'zh' })}>
             {t('language')}
           </button>
@@ -337,6 +342,7 @@ export function App() {
             />
             </>
             )}
+            <div className="side-nav">{pageLinks}</div>
           </nav>
           <div className="map-wrap">
             <MapView

@@ -1,10 +1,12 @@
-// The scorecard as an XLSX workbook (exceljs): the counties side by side, the overdue list, the
-// monthly trend, and a sheet defining every figure — in Chinese, as the campaign office files it.
-import ExcelJS from 'exceljs';
+// The scorecard as an XLSX workbook (the export's `writeXlsx`): the counties side by side, the
+// overdue list, the monthly trend, and a sheet with the figures' definitions — in Chinese, as the
+// campaign office files it.
 import { CATEGORY_CODES, CATEGORY_LABELS } from '../../domain/categories.ts';
 import { FIGURE_KEYS, FIGURE_TEXT, type FigureKey } from '../../domain/scorecard-figures.ts';
 import { STATUS_CODES, STATUS_LABELS } from '../../domain/statuses.ts';
 import type { Scorecard, ScorecardOptions } from '../store/scorecard-store.ts';
+import type { ExportColumn } from './table.ts';
+import { writeXlsx } from './xlsx.ts';
 
 const FIGURE_VALUE: Record<FigureKey, (card: Scorecard) => number> = {
   sites: (card) => card.sites,
@@ -19,72 +21,78 @@ const FIGURE_VALUE: Record<FigureKey, (card: Scorecard) => number> = {
   roadsAwaitingRepair: (card) => card.roadsAwaitingRepair,
 };
 
-const bold = { bold: true } as const;
-
 const SOURCE_TEXT = {
-  all: { zh: '真实记录与演示记录合计（演示记录为生成的示例，不是真实点位）', en: 'Real and demo records together (demo records are generated examples, not real sites)' },
-  real: { zh: '仅真实记录', en: 'Real records only' },
-  demo: { zh: '仅演示记录（生成的示例，不是真实点位）', en: 'Demo records only (generated examples, not real sites)' },
+  all: '真实记录与演示记录合计（演示记录为生成的示例，不是真实点位）',
+  real: '仅真实记录',
+  demo: '仅演示记录（生成的示例，不是真实点位）',
 } as const;
 
+/** One line of the side-by-side sheet: a label and a value per county (null on a group heading). */
+interface SideRow {
+  label: string;
+  values: (number | null)[];
+}
+
+function column<R>(zh: string, en: string, descriptionZh: string, descriptionEn: string, value: ExportColumn<R>['value'], extra: Partial<ExportColumn<R>> = {}): ExportColumn<R> {
+  return { zh, en, descriptionZh, descriptionEn, value, ...extra };
+}
+
 export async function scorecardWorkbook(cards: readonly Scorecard[], { asOf, staleDays, source }: ScorecardOptions, generatedAt: string): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = '三散污染源地图';
-  workbook.created = new Date(generatedAt);
   const total = cards.length > 1;
-
-  const side = workbook.addWorksheet('县区考核');
-  side.addRow([`漯河市“三散”污染治理县区考核表（统计日 ${asOf}${source === 'demo' ? '，演示数据' : source === 'real' ? '，真实记录' : ''}）`]).font = { bold: true, size: 14 };
-  side.addRow(['指标', ...cards.map((card) => card.countyName), ...(total ? ['全市合计'] : [])]).font = bold;
-  const valueRow = (label: string, values: number[]) => side.addRow([label, ...values, ...(total ? [values.reduce((a, b) => a + b, 0)] : [])]);
-  for (const key of FIGURE_KEYS) valueRow(FIGURE_TEXT[key].zh, cards.map(FIGURE_VALUE[key]));
-  valueRow('死灰复燃次数', cards.map((card) => card.relapses));
-  side.addRow(['处置率', ...cards.map((card) => (card.zeroing.shareDealtWith === null ? '' : Math.round(card.zeroing.shareDealtWith * 1000) / 10 + '%'))]);
-  side.addRow(['按状态']).font = bold;
-  for (const status of STATUS_CODES) valueRow(STATUS_LABELS[status], cards.map((card) => card.byStatus[status] ?? 0));
-  side.addRow(['按类别']).font = bold;
-  for (const category of CATEGORY_CODES) valueRow(CATEGORY_LABELS[category], cards.map((card) => card.byCategory[category] ?? 0));
-  side.getColumn(1).width = 18;
-  for (let i = 2; i <= cards.length + 2; i += 1) side.getColumn(i).width = 12;
-  side.views = [{ state: 'frozen', xSplit: 1, ySplit: 2 }];
-
-  const overdue = workbook.addWorksheet('逾期清单');
-  overdue.columns = [
-    { header: '县区', key: 'county', width: 10 },
-    { header: '编号', key: 'id', width: 8 },
-    { header: '名称', key: 'name', width: 36 },
-    { header: '整改时限', key: 'deadline', width: 12 },
-    { header: '整治状态', key: 'status', width: 12 },
+  const figureRow = (label: string, value: (card: Scorecard) => number): SideRow => {
+    const values = cards.map(value);
+    return { label, values: total ? [...values, values.reduce((a, b) => a + b, 0)] : values };
+  };
+  const side: SideRow[] = [
+    ...FIGURE_KEYS.map((key) => figureRow(FIGURE_TEXT[key].zh, FIGURE_VALUE[key])),
+    figureRow('死灰复燃次数', (card) => card.relapses),
+    { label: '按状态', values: [] },
+    ...STATUS_CODES.map((status) => figureRow(STATUS_LABELS[status], (card) => card.byStatus[status] ?? 0)),
+    { label: '按类别', values: [] },
+    ...CATEGORY_CODES.map((category) => figureRow(CATEGORY_LABELS[category], (card) => card.byCategory[category] ?? 0)),
   ];
-  overdue.getRow(1).font = bold;
-  for (const card of cards)
-    for (const item of card.overdue) overdue.addRow({ county: card.countyName, id: item.id, name: item.name, deadline: item.deadline, status: STATUS_LABELS[item.status as keyof typeof STATUS_LABELS] ?? item.status });
-
-  const trend = workbook.addWorksheet('月度趋势');
-  trend.columns = [
-    { header: '县区', key: 'county', width: 10 },
-    { header: '月份', key: 'month', width: 10 },
-    { header: '新发现', key: 'discovered', width: 10 },
-    { header: '取缔', key: 'closed', width: 10 },
-    { header: '复燃', key: 'relapsed', width: 10 },
+  const counties = [...cards.map((card) => card.countyName), ...(total ? ['全市合计'] : [])];
+  const sideColumns: ExportColumn<SideRow>[] = [
+    column('指标', 'figure', '考核指标（口径见下）', 'Figure (definitions below)', (row) => row.label, { width: 18 }),
+    ...counties.map((name, i) => column<SideRow>(name, name, `${name}的数值`, `Value for ${name}`, (row) => row.values[i] ?? null, { type: 'number', width: 12 })),
   ];
-  trend.getRow(1).font = bold;
-  for (const card of cards) for (const month of card.trend) trend.addRow({ county: card.countyName, ...month });
+  const overdue = cards.flatMap((card) => card.overdue.map((item) => ({ ...item, countyName: card.countyName })));
+  type Overdue = (typeof overdue)[number];
+  const trend = cards.flatMap((card) => card.trend.map((month) => ({ ...month, countyName: card.countyName })));
+  type Month = (typeof trend)[number];
 
-  const notes = workbook.addWorksheet('指标说明');
-  notes.columns = [
-    { header: '指标', key: 'zh', width: 16 },
-    { header: 'Figure', key: 'en', width: 22 },
-    { header: '口径', key: 'definitionZh', width: 60 },
-    { header: 'Definition', key: 'definitionEn', width: 70 },
-  ];
-  notes.getRow(1).font = bold;
-  for (const key of FIGURE_KEYS) {
-    const text = FIGURE_TEXT[key];
-    notes.addRow({ ...text, definitionZh: text.definitionZh.replace('{days}', String(staleDays)), definitionEn: text.definitionEn.replace('{days}', String(staleDays)) });
-  }
-  notes.addRow({ zh: '生成时间', en: 'Generated', definitionZh: generatedAt, definitionEn: generatedAt });
-  notes.addRow({ zh: '数据来源', en: 'Records', definitionZh: SOURCE_TEXT[source ?? 'all'].zh, definitionEn: SOURCE_TEXT[source ?? 'all'].en });
-
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return writeXlsx({
+    descriptionSheet: '指标说明',
+    notes: [
+      `漯河市“三散”污染治理县区考核表（统计日 ${asOf}）`,
+      `数据来源：${SOURCE_TEXT[source ?? 'all']}`,
+      `生成时间：${generatedAt}`,
+      ...FIGURE_KEYS.map((key) => `${FIGURE_TEXT[key].zh}：${FIGURE_TEXT[key].definitionZh.replace('{days}', String(staleDays))}`),
+    ],
+    sheets: [
+      { name: '县区考核', columns: sideColumns, rows: side },
+      {
+        name: '逾期清单',
+        columns: [
+          column<Overdue>('县区', 'county', '所属县区', 'County', (row) => row.countyName, { width: 10 }),
+          column<Overdue>('编号', 'id', '点位编号（地图上的编号）', 'Site number on the map', (row) => row.id, { type: 'number', width: 8 }),
+          column<Overdue>('名称', 'name', '点位名称', 'Site name', (row) => row.name, { width: 36 }),
+          column<Overdue>('整改时限', 'deadline', '整改完成期限', 'Deadline', (row) => row.deadline, { width: 12 }),
+          column<Overdue>('整治状态', 'status', '统计日的整治状态', 'Status on the date', (row) => STATUS_LABELS[row.status as keyof typeof STATUS_LABELS] ?? row.status, { width: 12 }),
+        ],
+        rows: overdue,
+      },
+      {
+        name: '月度趋势',
+        columns: [
+          column<Month>('县区', 'county', '所属县区', 'County', (row) => row.countyName, { width: 10 }),
+          column<Month>('月份', 'month', '年-月', 'Year-month', (row) => row.month, { width: 10 }),
+          column<Month>('新发现', 'found', '当月新发现点位数', 'Sites found that month', (row) => row.discovered, { type: 'number' }),
+          column<Month>('取缔', 'closed', '当月取缔次数', 'Closures that month', (row) => row.closed, { type: 'number' }),
+          column<Month>('复燃', 'relapsed', '当月复燃次数', 'Relapses that month', (row) => row.relapsed, { type: 'number' }),
+        ],
+        rows: trend,
+      },
+    ],
+  });
 }

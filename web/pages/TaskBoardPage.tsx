@@ -50,35 +50,9 @@ export function TaskBoardPage({ params }: { params: URLSearchParams }) {
     <PageFrame title={t('tbTitle')}>
       <div className="task-board" data-testid="task-board">
         <form className="task-filters" onSubmit={(e) => e.preventDefault()}>
-          <label>
-            {t('tbUnit')}
-            <select value={filters.unit} onChange={(e) => choose({ unit: e.target.value })} data-testid="filter-unit">
-              <option value="">{t('tbAll')}</option>
-              {units.map((unit) => (
-                <option key={unit}>{unit}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('tbLeader')}
-            <select value={filters.leader} onChange={(e) => choose({ leader: e.target.value })} data-testid="filter-leader">
-              <option value="">{t('tbAll')}</option>
-              {leaders.map((leader) => (
-                <option key={leader}>{leader}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('tbState')}
-            <select value={filters.state} onChange={(e) => choose({ state: e.target.value })} data-testid="filter-state">
-              <option value="">{t('tbAll')}</option>
-              {STATES.map((state) => (
-                <option key={state} value={state}>
-                  {t(`taskState_${state}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label={t('tbUnit')} all={t('tbAll')} value={filters.unit} options={units.map((unit) => [unit, unit])} onChange={(unit) => choose({ unit })} testId="filter-unit" />
+          <FilterSelect label={t('tbLeader')} all={t('tbAll')} value={filters.leader} options={leaders.map((leader) => [leader, leader])} onChange={(leader) => choose({ leader })} testId="filter-leader" />
+          <FilterSelect label={t('tbState')} all={t('tbAll')} value={filters.state} options={STATES.map((state) => [state, t(`taskState_${state}` as MessageKey)])} onChange={(state) => choose({ state })} testId="filter-state" />
           <span className="muted" data-testid="task-count">
             {shown.data ? t('tbCount', { n: shown.data.length }) : ''}
           </span>
@@ -95,6 +69,23 @@ export function TaskBoardPage({ params }: { params: URLSearchParams }) {
         ))}
       </div>
     </PageFrame>
+  );
+}
+
+/** A labelled drop-down of [value, text] options with a first "all" option. */
+function FilterSelect({ label, all, value, options, onChange, testId }: { label: string; all: string; value: string; options: readonly [string, string][]; onChange: (value: string) => void; testId: string }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        <option value="">{all}</option>
+        {options.map(([option, text]) => (
+          <option key={option} value={option}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
