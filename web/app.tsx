@@ -342,7 +342,10 @@ export function App() {
             />
             </>
             )}
-            <div className="side-nav">{pageLinks}</div>
+            <div className="side-nav">
+              {pageLinks}
+              <UserBadge inDrawer />
+            </div>
           </nav>
           <div className="map-wrap">
             <MapView
