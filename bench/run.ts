@@ -1,5 +1,5 @@
 // `npm run bench [-- names…] [--big]`: runs the benchmarks and prints one markdown table.
-// Names: load, startup, api, cluster, bundle, browser, analysis, export, scorecards, imports (default: all). --big adds 10^6-site rows.
+// Names: load, startup, api, cluster, bundle, browser, analysis, export, scorecards, auth, imports (default: all). --big adds 10^6-site rows.
 // Progress goes to stderr; the table to stdout. Never part of `npm test`.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { Fixtures, type BenchContext, type Figure } from './lib/context.ts';
 import { failedRow, markdownTable, type Row } from './lib/measure.ts';
 import { Resources } from './lib/resources.ts';
 import { analysis } from './figures/analysis.ts';
+import { auth } from './figures/auth.ts';
 import { api } from './figures/api.ts';
 import { browser } from './figures/browser.ts';
 import { bundle } from './figures/bundle.ts';
@@ -19,7 +20,7 @@ import { scorecardFigures as scorecards } from './figures/scorecards.ts';
 import { startup } from './figures/startup.ts';
 
 // Load first: its 10^5-site file is reused by start-up, API and browser figures.
-const FIGURES: Record<string, Figure> = { load, startup, api, cluster, bundle, browser, analysis, export: exportFigure, scorecards, imports };
+const FIGURES: Record<string, Figure> = { load, startup, api, cluster, bundle, browser, analysis, export: exportFigure, scorecards, auth, imports };
 
 function parseArguments(argv: readonly string[]): { names: string[]; big: boolean } {
   const flags = argv.filter((arg) => arg.startsWith('--'));

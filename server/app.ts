@@ -17,11 +17,17 @@ import { MAX_IMPORT_BYTES } from './import/read-table.ts';
 import { scorecardRoutes } from './routes/scorecards.ts';
 import { renderApiDocs } from './routes/api-docs.ts';
 import { roadRoutes } from './routes/roads.ts';
-import { Health } from './routes/schemas.ts';
+import { ErrorSchema, Health } from './routes/schemas.ts';
+import { ruleFor } from './auth/rules.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { validationHook } from './routes/validation.ts';
 import { schemaVersion } from './db/migrate.ts';
+import { guard } from './auth/guard.ts';
+import { securityHeaders } from './auth/security-headers.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { userRoutes } from './routes/users.ts';
 
 /** JSON request bodies larger than this get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -29,7 +35,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const errorBody = (code: string, message: string, details: Record<string, unknown> = {}) => ({ error: { code, message, details } });
 
 export function errorResponse(error: unknown, c: Context) {
-  if (error instanceof AppError) return c.json(errorBody(error.code, error.message, error.details), error.status);
+  if (error instanceof AppError) return c.json(errorBody(error.code, error.message, error.details), error.status, error.headers);
   if (error instanceof HTTPException) {
     if (error.status === 413) return c.json(errorBody('body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413);
     if (error.status === 400) return c.json(errorBody('bad_body', `the request body is not valid: ${error.message}`), 400);
@@ -63,6 +69,9 @@ export function createApp(ctx: AppContext) {
     if (c.req.method === 'POST' && c.req.path.endsWith('/imports')) return importLimit(c, next);
     return jsonLimit(c, next);
   });
+  // Sign-in, CSRF and the permission rule of every route (server/auth/rules.ts), before any handler.
+  let served: { method: string; regex: RegExp }[] = [];
+  api.use('*', guard(ctx, (method, path) => served.some((route) => route.method === method && route.regex.test(`/api${path}`))));
   api.onError(errorResponse);
 
   const routes = api
@@ -90,15 +99,69 @@ export function createApp(ctx: AppContext) {
     .route('/', photoRoutes(ctx))
     .route('/', scorecardRoutes(ctx))
     .route('/', importRoutes(ctx))
-    .route('/', exportRoutes(ctx));
+    .route('/', exportRoutes(ctx))
+    .route('/', sessionRoutes(ctx))
+    .route('/', userRoutes(ctx))
+    .route('/', auditRoutes(ctx));
 
-  api.doc31('/openapi.json', { ...API_INFO, servers: [{ url: '/api' }] });
-  api.get('/docs', (c) => c.html(renderApiDocs(api.getOpenAPI31Document({ ...API_INFO, servers: [{ url: '/api' }] }))));
+  documentPermissions(api);
+  const documentInfo = { ...API_INFO, servers: [{ url: '/api' }], security: [{ bearer: [] as string[] }, { cookie: [] as string[] }] as Record<string, string[]>[] };
+  api.doc31('/openapi.json', documentInfo);
+  api.get('/docs', (c) => c.html(renderApiDocs(api.getOpenAPI31Document(documentInfo))));
 
-  const app = new OpenAPIHono().route('/api', routes);
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'The token from POST /api/session.' });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'cookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'sansan_session',
+    description: 'Set by POST /api/session; writes also need the X-CSRF-Token header from GET /api/session.',
+  });
+
+  const app = new OpenAPIHono().use('*', securityHeaders(ctx)).route('/api', routes);
+  served = app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, regex: honoPathRegex(r.path) }));
   app.all('/api/*', (c) => c.json(errorBody('not_found', `no such API path: ${c.req.method} ${c.req.path}`), 404));
   app.onError(errorResponse);
   return app;
+}
+
+/**
+ * Each operation in /api/openapi.json says who may call it (from the rule table) and documents the
+ * 401 and 403 answers; the public ones (health, sign-in) need no security.
+ */
+function documentPermissions(api: OpenAPIHono) {
+  const error = { content: { 'application/json': { schema: ErrorSchema } } };
+  for (const definition of api.openAPIRegistry.definitions) {
+    if (definition.type !== 'route') continue;
+    const route = definition.route;
+    const found = ruleFor(route.method.toUpperCase(), route.path);
+    if (!found) continue;
+    const roles = found.rule.roles;
+    if (roles === 'public') {
+      route.security = [];
+      continue;
+    }
+    const who = roles === 'signed-in' ? 'Every signed-in user.' : `Roles: ${roles.join(', ')}${found.rule.counties ? ' (county and inspector users only in their counties)' : ''}.`;
+    route.description = route.description ? `${route.description}\n\n${who}` : who;
+    route.responses = {
+      ...route.responses,
+      401: { description: 'Not signed in, or the session has ended.', ...error },
+      ...(roles !== 'signed-in' || route.method !== 'get' ? { 403: { description: 'The role or the counties do not allow it, or a cookie write lacks X-CSRF-Token.', ...error } } : {}),
+    };
+  }
+}
+
+/** A regular expression for a Hono route path (`:id`, `:file{regex}`). */
+function honoPathRegex(path: string): RegExp {
+  const pattern = path
+    .split('/')
+    .map((part) => {
+      const custom = /^:\w+\{(.+)\}$/.exec(part);
+      if (custom) return `(?:${custom[1]})`;
+      if (part.startsWith(':')) return '[^/]+';
+      return part.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+    })
+    .join('/');
+  return new RegExp(`^${pattern}$`);
 }
 
 export type AppType = ReturnType<typeof createApp>;

@@ -11,6 +11,8 @@ import { generateDemo } from './seed/demo.ts';
 import { seedNamedPlaces, seedPlanTasks } from './seed/seed-plan.ts';
 import type { Basemap } from './routes/config.ts';
 import type { z } from '@hono/zod-openapi';
+import { createFirstAccounts, type CreatedAccount } from './auth/first-accounts.ts';
+import type { SessionSettings } from './auth/sessions.ts';
 
 type BasemapConfig = z.infer<typeof Basemap>;
 
@@ -24,6 +26,12 @@ export interface BootOptions {
   geodata?: GeodataFiles;
   today?: () => string;
   basemaps?: BasemapConfig[];
+  /**
+   * Make the first accounts when the database has none (npm start): `admin` with this password (or
+   * a random one), and, with `demo`, one demo account per role. Tests and the bench leave it out.
+   */
+  accounts?: { adminPassword?: string };
+  sessions?: SessionSettings;
 }
 
 export class StartupError extends Error {}
@@ -46,7 +54,7 @@ function checkSitesInCounties(db: Db, ctx: AppContext): void {
   for (const { id, county } of reassign) db.run('UPDATE sites SET county_code = ? WHERE id = ?', [county, id]);
 }
 
-export function bootDatabase(path: string, options: BootOptions = {}): { db: Db; ctx: AppContext } {
+export function bootDatabase(path: string, options: BootOptions = {}): { db: Db; ctx: AppContext; accounts: CreatedAccount[] } {
   const db = openDatabase(path);
   try {
     migrate(db);
@@ -60,7 +68,9 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
     });
     // Photos live beside the database file (for ':memory:' databases, in a temporary folder).
     const photoDir = path === ':memory:' ? mkdtempSync(join(tmpdir(), 'sansan-photos-')) : join(dirname(path), 'photos');
-    return { db, ctx: createContext(db, APP_VERSION, options.today, options.basemaps, photoDir) };
+    const ctx = createContext(db, APP_VERSION, options.today, options.basemaps, photoDir, options.sessions);
+    const accounts = options.accounts ? createFirstAccounts(db, ctx.countyCodes, { adminPassword: options.accounts.adminPassword, demo: options.demo ?? true }) : [];
+    return { db, ctx, accounts };
   } catch (error) {
     db.close();
     throw error;

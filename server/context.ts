@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Basemap } from './routes/config.ts';
 import type { z } from '@hono/zod-openapi';
+import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './auth/sessions.ts';
 
 export interface AppContext {
   db: Db;
@@ -18,6 +19,8 @@ export interface AppContext {
   basemaps: z.infer<typeof Basemap>[];
   /** Where inspection photos are kept (next to the database file). */
   photoDir: string;
+  /** Session lifetimes and the clock they are measured on (tests move it). */
+  sessions: SessionSettings;
 }
 
 export function createContext(
@@ -26,9 +29,10 @@ export function createContext(
   today: () => string = () => new Date().toISOString().slice(0, 10),
   basemaps: z.infer<typeof Basemap>[] = [],
   photoDir: string = join(tmpdir(), 'sansan-photos'),
+  sessions: SessionSettings = { ...DEFAULT_SESSION_SETTINGS },
 ): AppContext {
   const counties = db
     .all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties ORDER BY code')
     .map((row) => ({ code: row.code, geometry: JSON.parse(row.geometry) as Polygon | MultiPolygon }));
-  return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today, basemaps, photoDir };
+  return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today, basemaps, photoDir, sessions };
 }

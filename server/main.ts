@@ -8,16 +8,32 @@ import { createServer } from './server.ts';
 import { ensureWebBuild } from './web-build.ts';
 import { basemapsFromEnv } from './routes/config.ts';
 import { SeedError } from './seed/seed-plan.ts';
+import type { CreatedAccount } from './auth/first-accounts.ts';
+import { sessionSettingsFromEnv } from './auth/sessions.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const port = Number(process.env.PORT ?? 8080);
 const dbPath = resolve(root, process.env.SANSAN_DB ?? 'data/sansan.db');
 const demo = process.env.SANSAN_DEMO !== '0';
 
+/** The new accounts' passwords, shown this once (only their hashes are stored). */
+function printAccounts(accounts: CreatedAccount[]): void {
+  if (!accounts.length) return;
+  console.log('New database: accounts created (passwords are shown only now; change them with npm run users -- passwd NAME):');
+  for (const account of accounts)
+    console.log(`  ${account.username.padEnd(16)} ${account.role.padEnd(10)} ${account.counties.join(',').padEnd(7)} ${account.password ?? '(password from SANSAN_ADMIN_PASSWORD)'}`);
+}
+
 async function main() {
   await ensureWebBuild(root);
   const started = performance.now();
-  const { ctx } = bootDatabase(dbPath, { demo, basemaps: basemapsFromEnv(process.env.SANSAN_BASEMAPS) });
+  const { ctx, accounts } = bootDatabase(dbPath, {
+    demo,
+    basemaps: basemapsFromEnv(process.env.SANSAN_BASEMAPS),
+    accounts: { adminPassword: process.env.SANSAN_ADMIN_PASSWORD },
+    sessions: sessionSettingsFromEnv(process.env),
+  });
+  printAccounts(accounts);
   const app = createServer(ctx, { webRoot: resolve(root, 'dist/web') });
   serve({ fetch: app.fetch, port }, (info) => {
     const sites = ctx.db.get<{ n: number }>('SELECT count(*) AS n FROM sites')!.n;

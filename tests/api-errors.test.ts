@@ -132,7 +132,7 @@ describe('request bodies', () => {
   });
 
   it('a non-JSON content type is refused with a JSON 4xx', async () => {
-    const res = await h.app.request('/api/sites', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"name":"x"}' });
+    const res = await h.request('/api/sites', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"name":"x"}' });
     const text = await res.text();
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);

@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 
 async function download(query: string) {
-  const res = await h.app.request(`/api/export?${query}`);
+  const res = await h.request(`/api/export?${query}`);
   expect(res.status, await res.clone().text()).toBe(200);
   return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
 }

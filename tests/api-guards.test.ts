@@ -24,9 +24,9 @@ describe('the status guard covers INSERT as well as UPDATE', () => {
 describe('a body that is not JSON gets a documented 415', () => {
   // Got: 415 {"error":{"code":"http_error","message":"Unsupported Media Type","details":{}}}
   it('the 415 is documented on POST /sites (or the refusal is a documented 400)', async () => {
-    const res = await h.app.request('/api/sites', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const res = await h.request('/api/sites', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
     const status = res.status;
-    const doc = (await (await h.app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const doc = (await (await h.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
     expect(Object.keys(doc.paths['/sites']!.post!.responses)).toContain(String(status));
   });
 });

@@ -56,7 +56,7 @@ async function upload(h: Harness, fileName: string, content: string | Uint8Array
   const form = new FormData();
   form.append('file', new File([content as BlobPart], fileName));
   if (options) form.append('options', JSON.stringify(options));
-  const response = await h.app.request('/api/imports', { method: 'POST', body: form });
+  const response = await h.request('/api/imports', { method: 'POST', body: form });
   const text = await response.text();
   let body: unknown;
   try {
@@ -272,7 +272,7 @@ describe('POST /api/imports: rows judged', () => {
     expect(expectError(await upload(h, 'a.csv', HEADER, { colour: 'red' }), 400).message).toMatch(/options/);
     const p = await preview(h, 'a.csv', HEADER + '甲,,113.95,33.55,,,,砂石料场,,2022-01-01,\n');
     expect(rowOf(p, 2).errors.map((e) => e.code)).toEqual(['crs_required']);
-    const noFile = await h.app.request('/api/imports', { method: 'POST', body: new FormData() });
+    const noFile = await h.request('/api/imports', { method: 'POST', body: new FormData() });
     expect(noFile.status).toBe(400);
   });
 });
@@ -334,19 +334,19 @@ describe('commit and undo', () => {
   const LEDGER = '名称,经度,纬度,类别,状态,发现时间\n第一行,113.95,33.55,砂石料场,已取缔,2021-01-10\n第二行,113.66,33.56,砖窑,,2022-01-01\n第三行,113.94,33.85,商混站,整改中,2022-01-01\n坏行,113.94,33.85,未知,整改中,2022-01-01\n';
 
   it('records the ledger’s status as stated (one event, no checklist, no made-up moves) and the batch who/when/file/counts', async () => {
-    const p = await preview(h, '台账2022.csv', LEDGER, { crs: 'wgs84', actor: '张三' });
-    await commit(h, p.id, { actor: '张三' });
+    const p = await preview(h, '台账2022.csv', LEDGER, { crs: 'wgs84' });
+    await commit(h, p.id);
     const first = site(h, '第一行')!;
     const detail = (await h.get<SiteDetail>(`/api/sites/${first.id}`)).body;
     expect(detail.events.map((e) => [e.kind, e.from, e.to, e.date, e.actor, e.checklist])).toEqual([
-      ['status', null, 'discovered', '2021-01-10', '张三', null],
-      ['status', 'discovered', 'closed', TODAY, '张三', null],
+      ['status', null, 'discovered', '2021-01-10', 'admin', null],
+      ['status', 'discovered', 'closed', TODAY, 'admin', null],
     ]);
     expect(detail.events[1]!.note).toBe('按台账记载（台账2022.csv，导入批次 1，第 2 行：已取缔）· as stated in ledger 台账2022.csv, batch 1, row 2');
     expect(detail.events[1]!.details).toEqual({ source: 'ledger', batch: 1, file: '台账2022.csv', row: 2, word: '已取缔' });
     const batches = await h.get<{ id: number; fileName: string; state: string; counts: Record<string, number>; createdBy: string; committedBy: string; undoable: boolean }[]>('/api/imports');
     expect(batches.body).toEqual([
-      expect.objectContaining({ id: p.id, fileName: '台账2022.csv', state: 'committed', createdBy: '张三', committedBy: '张三', undoable: true, counts: expect.objectContaining({ rows: 4, new: 3, error: 1, created: 3, skipped: 0, errors: 1 }) }),
+      expect.objectContaining({ id: p.id, fileName: '台账2022.csv', state: 'committed', createdBy: 'admin', committedBy: 'admin', undoable: true, counts: expect.objectContaining({ rows: 4, new: 3, error: 1, created: 3, skipped: 0, errors: 1 }) }),
     ]);
     // A batch is committed once.
     expectError(await h.send('POST', `/api/imports/${p.id}/commit`, {}), 409, 'import_not_preview');
@@ -370,12 +370,12 @@ describe('commit and undo', () => {
     const p = await preview(h, 'undo.csv', LEDGER, { crs: 'wgs84' });
     await commit(h, p.id);
     expect(imported(h)).toHaveLength(3);
-    const undone = await h.send('DELETE', `/api/imports/${p.id}`, { actor: '李四' });
+    const undone = await h.send('DELETE', `/api/imports/${p.id}`, {});
     expect(undone.status, undone.text).toBe(200);
     expect(undone.body).toEqual({ id: p.id, state: 'undone', removed: 3, restored: 0 });
     const after = snapshot(h);
     expect({ sites: after.sites, events: after.events, rtree: after.rtree }).toEqual({ sites: before.sites, events: before.events, rtree: before.rtree });
-    expect(h.db.get('SELECT state, undone_by FROM import_batches WHERE id = ?', [p.id])).toEqual({ state: 'undone', undone_by: '李四' });
+    expect(h.db.get('SELECT state, undone_by FROM import_batches WHERE id = ?', [p.id])).toEqual({ state: 'undone', undone_by: 'admin' });
     expectError(await h.send('DELETE', `/api/imports/${p.id}`, {}), 409, 'import_not_committed');
 
     // Once a site of the batch has been moved on in the app, the batch stays.
@@ -446,5 +446,30 @@ describe('commit and undo', () => {
     expect(rest).toEqual(rest0);
     expect([version, updated_at, feature_props, v0, u0, f0].every((x) => x !== null)).toBe(true);
     expect(JSON.parse(feature_props as string)).toMatchObject({ ...JSON.parse(f0 as string), version, updatedAt: updated_at });
+  });
+
+  it('who: the signed-in user; a county official imports only into their counties; every write has an audit record', async () => {
+    const official = h.as('county', ['411102']);
+    const csv = '名称,经度,纬度,类别\n本县砂石场,113.95,33.55,砂石料场\n外县砖窑,113.66,33.56,砖窑\n';
+    const form = new FormData();
+    form.append('file', new File([csv], 'county.csv'));
+    form.append('options', JSON.stringify({ crs: 'wgs84' }));
+    const res = await official.request('/api/imports', { method: 'POST', body: form });
+    const p = (await res.json()) as Preview;
+    expect(res.status).toBe(201);
+    expect(p.rows.map((r) => [r.row, r.outcome, r.errors.map((e) => e.code)])).toEqual([[2, 'new', []], [3, 'error', ['not_your_county']]]);
+    const done = await official.send('POST', `/api/imports/${p.id}/commit`, {});
+    expect(done.status, done.text).toBe(200);
+    expect(site(h, '本县砂石场')).toMatchObject({ county_code: '411102' });
+    expect(h.db.get('SELECT actor FROM site_events WHERE site_id = (SELECT id FROM sites WHERE name = ?)', ['本县砂石场'])).toEqual({ actor: official.username });
+    // An admin's preview with a row in another county cannot be committed by the official.
+    const q = await preview(h, 'city.csv', csv, { crs: 'wgs84' });
+    expectError(await official.send('POST', `/api/imports/${q.id}/commit`, {}), 403, 'forbidden_county');
+    expectError(await h.as('viewer').send('POST', `/api/imports/${q.id}/commit`, {}), 403, 'forbidden');
+    expect(h.db.all<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE action LIKE 'import.%' ORDER BY id")).toEqual([
+      { action: 'import.preview', actor: official.username },
+      { action: 'import.commit', actor: official.username },
+      { action: 'import.preview', actor: 'admin' },
+    ]);
   });
 });

@@ -48,6 +48,14 @@ const EXERCISED = [
   'GET /imports/mappings',
   'POST /imports/mappings',
   'GET /export',
+  'POST /session',
+  'GET /session',
+  'DELETE /session',
+  'GET /users',
+  'POST /users',
+  'PATCH /users/{username}',
+  'GET /audit',
+  'GET /audit/verify',
 ];
 
 interface OpenApiDoc {
@@ -157,8 +165,24 @@ describe('GET /api/openapi.json', () => {
     expect(doc.components?.schemas).toHaveProperty('NewSite');
   });
 
+  it('says who may call each route and documents 401/403; health and sign-in need no sign-in', () => {
+    type Operation = { description?: string; security?: unknown[]; responses: Record<string, unknown> };
+    const op = (path: string, method: string) => doc.paths[path]![method] as unknown as Operation;
+    expect(op('/health', 'get').security).toEqual([]);
+    expect(op('/session', 'post').security).toEqual([]);
+    expect(op('/health', 'get').responses).not.toHaveProperty('401');
+    expect(op('/sites', 'post').description).toContain('Roles: admin, county (county and inspector users only in their counties).');
+    expect(op('/sites', 'post').responses).toHaveProperty('401');
+    expect(op('/sites', 'post').responses).toHaveProperty('403');
+    expect(op('/sites', 'get').description).toContain('Every signed-in user.');
+    expect(op('/sites', 'get').responses).toHaveProperty('401');
+    expect(op('/users', 'get').description).toContain('Roles: admin.');
+    expect((doc as unknown as { security: unknown }).security).toEqual([{ bearer: [] }, { cookie: [] }]);
+  });
+
   it('documents request bodies for every write', () => {
-    for (const route of EXERCISED.filter((r) => !r.startsWith('GET '))) {
+    // DELETE /session (sign out) is the one write without a body
+    for (const route of EXERCISED.filter((r) => !r.startsWith('GET ') && r !== 'DELETE /session')) {
       const [method, path] = route.split(' ') as [string, string];
       expect(doc.paths[path]![method.toLowerCase()]!.requestBody, route).toBeTruthy();
     }

@@ -108,7 +108,7 @@ describe('saved routes and field results', () => {
     expect((await h.get<{ plan: Plan }>(`/api/routes/${saved.body.id}`)).body.plan).toEqual(planned);
     const dir = mkdtempSync(join(tmpdir(), 'sansan-route-'));
     for (const format of ['gpx', 'kml'] as const) {
-      const res = await h.app.request(`/api/routes/${saved.body.id}.${format}`);
+      const res = await h.request(`/api/routes/${saved.body.id}.${format}`);
       expect(res.status).toBe(200);
       const file = join(dir, `route.${format}`);
       writeFileSync(file, await res.text());
@@ -144,7 +144,7 @@ describe('inspection photos', () => {
   const png = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
 
   it('stores a photo, links it to an inspection and serves it back', async () => {
-    const uploaded = await h.app.request('/api/photos', { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+    const uploaded = await h.request('/api/photos', { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
     expect(uploaded.status).toBe(201);
     const { ref, bytes } = (await uploaded.json()) as { ref: string; bytes: number };
     expect(ref).toMatch(/^[0-9a-f]{32}\.png$/);
@@ -152,15 +152,15 @@ describe('inspection photos', () => {
     expect((await h.send('POST', '/api/inspections', { siteId: ids.b, date: '2022-12-02', result: 'closed_as_recorded', photo: ref })).status).toBe(201);
     const detail = (await h.get<{ inspections: { photo: string | null }[] }>(`/api/sites/${ids.b}`)).body;
     expect(detail.inspections.map((i) => i.photo)).toEqual([ref]);
-    const served = await h.app.request(`/api/photos/${ref}`);
+    const served = await h.request(`/api/photos/${ref}`);
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(new Uint8Array(await served.arrayBuffer())).toEqual(png);
   });
 
   it('refuses what is not an image, a lie about the type, and an unknown reference', async () => {
-    const text = await h.app.request('/api/photos', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const text = await h.request('/api/photos', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     expect(text.status).toBe(415);
-    const lie = await h.app.request('/api/photos', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: png });
+    const lie = await h.request('/api/photos', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: png });
     expect(lie.status).toBe(400);
     expect(((await lie.json()) as { error: { message: string } }).error.message).toMatch(/not a image\/jpeg image/);
     expectError(await h.get('/api/photos/0123456789abcdef0123456789abcdef.png'), 404);

@@ -149,7 +149,7 @@ describe('GET /api/counties/:code/scorecard/sites — the sites behind a figure'
 
 describe('GET /api/scorecards/xlsx', () => {
   it('is a workbook GDAL reads, with Chinese sheet names, headers and the figures of the JSON scorecards', async () => {
-    const res = await h.app.request('/api/scorecards/xlsx?asOf=2022-12-31');
+    const res = await h.request('/api/scorecards/xlsx?asOf=2022-12-31');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('县区考核_全市_2022-12-31.xlsx')}`);
     const file = join(mkdtempSync(join(tmpdir(), 'sansan-xlsx-')), 'scorecard.xlsx');
@@ -166,7 +166,7 @@ describe('GET /api/scorecards/xlsx', () => {
   });
 
   it('gives one county alone, and 404 for an unknown one', async () => {
-    const res = await h.app.request('/api/scorecards/xlsx?county=411102');
+    const res = await h.request('/api/scorecards/xlsx?county=411102');
     expect(res.status).toBe(200);
     expectError(await h.get('/api/scorecards/xlsx?county=999999'), 404);
   });

@@ -97,12 +97,12 @@ describe('GET /api/analysis/siege', () => {
 
   it('downloads the cells as GeoJSON and the table as CSV', async () => {
     await site('下载用料场', 'sand_yard', at(9, 0));
-    const geojson = await h.app.request('/api/analysis/siege?format=geojson&sectors=8');
+    const geojson = await h.request('/api/analysis/siege?format=geojson&sectors=8');
     expect(geojson.headers.get('content-type')).toMatch(/geo\+json/);
     expect(geojson.headers.get('content-disposition')).toMatch(/attachment; filename="siege-cells-now\.geojson"/);
     const cells = (await geojson.json()) as { features: unknown[] };
     expect(cells.features).toHaveLength(1 + 4 * 8);
-    const bytes = new Uint8Array(await (await h.app.request('/api/analysis/siege?format=csv&sectors=8')).arrayBuffer());
+    const bytes = new Uint8Array(await (await h.request('/api/analysis/siege?format=csv&sectors=8')).arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a BOM, so Excel and WPS read UTF-8
     const lines = new TextDecoder().decode(bytes).trim().split('\n');
     expect(lines[0]).toMatch(/^# 默认核心区/);

@@ -301,19 +301,16 @@ describe('POST /api/sites/:id/events', () => {
     expect(siteState(h.db, site.id)).toEqual({ status: 'discovered', version: 1, events: 1 });
   });
 
-  it('records actor, note, checklist and evidence in the history', async () => {
+  it('records the signed-in user as actor, with note, checklist and evidence, in the history', async () => {
     const site = await sandYard();
-    const res = await h.send('POST', `/api/sites/${site.id}/events`, {
-      to: 'closed',
-      date: '2022-01-01',
-      note: '两断三清到位',
-      actor: '源汇区生态环境分局',
-      evidence: ['photo:123', 'doc:456'],
-      checklist: FULL_CHECKLIST,
-    });
+    const move = { to: 'closed', date: '2022-01-01', note: '两断三清到位', evidence: ['photo:123', 'doc:456'], checklist: FULL_CHECKLIST };
+    // who did it is the signed-in user, never a name in the body
+    expect(expectError(await h.send('POST', `/api/sites/${site.id}/events`, { ...move, actor: '源汇区生态环境分局' }), 400, 'bad_field').message).toMatch(/actor/);
+    const inspector = h.as('inspector', [site.properties.county]);
+    const res = await inspector.send('POST', `/api/sites/${site.id}/events`, move);
     expect(res.status).toBe(201);
     const last = (await detail(site.id)).events.at(-1)!;
-    expect(last).toMatchObject({ kind: 'status', from: 'discovered', to: 'closed', date: '2022-01-01', actor: '源汇区生态环境分局', note: '两断三清到位', evidence: ['photo:123', 'doc:456'], checklist: FULL_CHECKLIST });
+    expect(last).toMatchObject({ kind: 'status', from: 'discovered', to: 'closed', date: '2022-01-01', actor: inspector.username, note: '两断三清到位', evidence: ['photo:123', 'doc:456'], checklist: FULL_CHECKLIST });
   });
 });
 

@@ -48,7 +48,7 @@ async function importInto(target: Harness, fileName: string, bytes: Uint8Array, 
   const form = new FormData();
   form.append('file', new File([bytes as BlobPart], fileName));
   form.append('options', JSON.stringify(options));
-  const res = await target.app.request('/api/imports', { method: 'POST', body: form });
+  const res = await target.request('/api/imports', { method: 'POST', body: form });
   const preview = (await res.json()) as { id: number; counts: Record<string, number>; rows: { row: number; outcome: string; name: string; errors: unknown[]; duplicateOf: { siteId?: number } | null }[] };
   expect(res.status, JSON.stringify(preview).slice(0, 500)).toBe(201);
   const commit = await target.send('POST', `/api/imports/${preview.id}/commit`, {});
@@ -57,7 +57,7 @@ async function importInto(target: Harness, fileName: string, bytes: Uint8Array, 
 }
 
 async function download(query: string): Promise<Uint8Array> {
-  const res = await source.app.request(`/api/export?${query}`);
+  const res = await source.request(`/api/export?${query}`);
   expect(res.status).toBe(200);
   return new Uint8Array(await res.arrayBuffer());
 }

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
 import { STATUS_CODES, OPEN_STATUSES, RESOLVED_STATUSES, type StatusCode } from '../domain/statuses.ts';
 import type { CategoryCode } from '../domain/categories.ts';
+import { refusal } from '../domain/roles.ts';
 import { api, unwrap } from './api/client.ts';
 import { I18nContext, translate } from './i18n/i18n.tsx';
 import { countyLabel as countyName } from './i18n/code-labels.ts';
@@ -21,6 +22,9 @@ import { ScorecardPanel, loadFigure, pageHref } from './components/ScorecardPane
 import { ImportWizard } from './components/ImportWizard.tsx';
 import { useLoad } from './state/use-data.ts';
 import { useUrlState } from './state/use-url-state.ts';
+import { CountyNamesContext, useSession } from './state/session.tsx';
+import { UserBadge } from './components/UserBadge.tsx';
+import { AuditPanel } from './components/AuditPanel.tsx';
 import { choroplethColors } from './map/choropleth.ts';
 import type { ClusterSite } from './worker/cluster-index.ts';
 
@@ -33,6 +37,9 @@ export function App() {
   const [state, update] = useUrlState();
   const i18n = useMemo(() => ({ lang: state.lang, t: (key: MessageKey, params?: Record<string, string | number>) => translate(state.lang, key, params) }), [state.lang]);
   const { t } = i18n;
+  const { user } = useSession();
+  const canReadAudit = refusal(user, 'readAudit') === null;
+  const canImport = refusal(user, 'writeSites') === null;
   const [panelOpen, setPanelOpen] = useState(() => window.innerWidth > 760);
   const [mode, setMode] = useState<{ kind: 'browse' } | { kind: 'place'; siteId: number } | { kind: 'draw'; roadId: number } | { kind: 'drawCore' }>({ kind: 'browse' });
   const [coreRing, setCoreRing] = useState<[number, number][] | null>(null);
@@ -112,14 +119,20 @@ export function App() {
     [sites.data],
   );
   const positions = useMemo(() => new Map(clusterSites?.map((s) => [s.id, [s.lon, s.lat] as [number, number]])), [clusterSites]);
+  const siteCounties = useMemo(() => new Map(clusterSites?.map((s) => [s.id, s.county])), [clusterSites]);
 
   useEffect(() => {
     if (!initialFit || !counties.data || !sites.data) return;
     setInitialFit(false);
     const site = state.site ? positions.get(state.site) : undefined;
+    // County officials and inspectors start on their own county.
+    const own = !state.county && user.counties.length ? counties.data.features.find((f) => f.properties.code === user.counties[0]) : undefined;
     if (site) setFlyTo({ center: site, zoom: 14, padding: sheetPadding() });
-    else setFlyTo({ bounds: bboxOf({ coordinates: counties.data.features.map((f) => (f.geometry as unknown as { coordinates: unknown }).coordinates) }) });
-  }, [initialFit, counties.data, sites.data, positions, state.site]);
+    else if (own) {
+      update({ county: own.properties.code });
+      setFlyTo({ bounds: bboxOf(own.geometry as unknown as { coordinates: unknown }) });
+    } else setFlyTo({ bounds: bboxOf({ coordinates: counties.data.features.map((f) => (f.geometry as unknown as { coordinates: unknown }).coordinates) }) });
+  }, [initialFit, counties.data, sites.data, positions, state.site, state.county, user.counties, update]);
 
   // Township names for the relapse rates, from the sites loaded (the official list has no other API yet).
   const townshipNames = useMemo(
@@ -128,6 +141,7 @@ export function App() {
   );
 
   const countyList = useMemo(() => counties.data?.features.map((f) => ({ code: f.properties.code, name: f.properties.name })) ?? [], [counties.data]);
+  const countyNames = useMemo(() => Object.fromEntries(countyList.map((c) => [c.code, c.name])), [countyList]);
   const countyGeo = useMemo(() => (counties.data ? (counties.data as unknown as CountyFeatureCollection) : null), [counties.data]);
   const countyLabel = useCallback((feature: CountyFeatureCollection['features'][number]) => countyName(feature.properties.code, feature.properties.name, state.lang), [state.lang]);
   // Legend and header count what the map can draw: located sites under the category and source filters.
@@ -200,6 +214,7 @@ export function App() {
 
   return (
     <I18nContext.Provider value={i18n}>
+      <CountyNamesContext.Provider value={countyNames}>
       <div className={`app${panelOpen ? ' panel-open' : ''}${state.panel === 'imports' ? ' panel-wide' : ''}`} lang={state.lang === 'zh' ? 'zh-CN' : 'en'}>
         <header className="topbar">
           <button type="button" className="menu" aria-label={t('panelToggle')} aria-expanded={panelOpen} onClick={() => setPanelOpen((open) => !open)}>
@@ -216,6 +231,7 @@ export function App() {
           <button type="button" className="lang" data-testid="lang-switch" onClick={() => update({ lang: state.lang === 'zh' ? 'en' : 'zh' })}>
             {t('language')}
           </button>
+          <UserBadge />
         </header>
         {config.data?.hasDemo && state.source !== 'real' && (
           <div className="demo-banner" role="note" data-testid="demo-banner">
@@ -243,7 +259,7 @@ export function App() {
         <main className="layout">
           <nav className="side" aria-label={t('layers')}>
             <div className="tabs" role="tablist">
-              {(['layers', 'siege', 'relapse', 'routes', 'scorecard', 'imports'] as const).map((panel) => (
+              {(['layers', 'siege', 'relapse', 'routes', 'scorecard', ...(canImport ? (['imports'] as const) : []), ...(canReadAudit ? (['audit'] as const) : [])] as const).map((panel) => (
                 <button key={panel} type="button" role="tab" aria-selected={state.panel === panel} className={state.panel === panel ? 'on' : ''} onClick={() => update({ panel })}>
                   {t(PANEL_LABELS[panel])}
                 </button>
@@ -252,11 +268,13 @@ export function App() {
             {state.panel === 'siege' && (
               <SiegePanel siege={siege} core={state.core} onCore={(core) => update({ core })} onDrawCore={() => setMode({ kind: 'drawCore' })} cell={cell} onOpenSite={(id) => openSite(id, positions.get(id) ?? null)} />
             )}
+            {state.panel === 'audit' && canReadAudit && <AuditPanel counties={countyList} />}
             {state.panel === 'relapse' && (
               <RelapsePanel
                 relapse={relapse}
-                countyNames={Object.fromEntries(countyList.map((c) => [c.code, c.name]))}
+                countyNames={countyNames}
                 townshipNames={townshipNames}
+                siteCounty={(id) => siteCounties.get(id) ?? null}
                 onOpenSite={(id) => openSite(id, positions.get(id) ?? null)}
                 onDecided={() => setDataVersion((v) => v + 1)}
                 onError={setError}
@@ -286,7 +304,7 @@ export function App() {
                 onChanged={() => setDataVersion((v) => v + 1)}
               />
             )}
-            {state.panel === 'imports' && <ImportWizard onCommitted={() => setDataVersion((v) => v + 1)} onError={setError} />}
+            {state.panel === 'imports' && canImport && <ImportWizard onCommitted={() => setDataVersion((v) => v + 1)} onError={setError} />}
             {state.panel === 'scorecard' && (
               <ScorecardPanel
                 county={state.county}
@@ -319,15 +337,18 @@ export function App() {
               dataVersion={dataVersion}
             />
             <UnlocatedList
-              sites={(unlocated.data?.features ?? []).map((f) => ({ id: f.properties.id, name: f.properties.name, category: f.properties.category as CategoryCode, countyName: f.properties.countyName, address: f.properties.address, source: f.properties.source }))}
-              roads={(roads.data?.features ?? []).filter((f) => !f.geometry).map((f) => ({ id: f.properties.id, roadName: f.properties.roadName, fromDesc: f.properties.fromDesc, toDesc: f.properties.toDesc }))}
+              sites={(unlocated.data?.features ?? []).map((f) => ({ id: f.properties.id, name: f.properties.name, category: f.properties.category as CategoryCode, county: f.properties.county, countyName: f.properties.countyName, address: f.properties.address, source: f.properties.source }))}
+              roads={(roads.data?.features ?? []).filter((f) => !f.geometry).map((f) => ({ id: f.properties.id, roadName: f.properties.roadName, county: f.properties.county, fromDesc: f.properties.fromDesc, toDesc: f.properties.toDesc }))}
               onOpen={(id) => openSite(id, null)}
               onPlace={(id) => setMode({ kind: 'place', siteId: id })}
               onDraw={(id) => setMode({ kind: 'draw', roadId: id })}
             />
             </>
             )}
-            <div className="side-nav">{pageLinks}</div>
+            <div className="side-nav">
+              {pageLinks}
+              <UserBadge inDrawer />
+            </div>
           </nav>
           <div className="map-wrap">
             <MapView
@@ -426,11 +447,12 @@ export function App() {
           )}
         </main>
       </div>
+      </CountyNamesContext.Provider>
     </I18nContext.Provider>
   );
 }
 
-const PANEL_LABELS = { layers: 'panelLayers', siege: 'panelSiege', relapse: 'panelRelapse', routes: 'panelRoutes', scorecard: 'panelScorecard', imports: 'panelImports' } as const;
+const PANEL_LABELS = { layers: 'panelLayers', siege: 'panelSiege', relapse: 'panelRelapse', routes: 'panelRoutes', scorecard: 'panelScorecard', imports: 'panelImports', audit: 'panelAudit' } as const;
 
 /** 漯河市人民政府 (geodata/city-outline.geojson `seat`): the default start of a route. */
 const CITY_SEAT: [number, number] = [114.02047, 33.577333];

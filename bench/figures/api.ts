@@ -6,6 +6,7 @@ import { listSiteFeatures } from '../../server/store/site-queries.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, formatCount, formatMs, median, timingRow, type Row } from '../lib/measure.ts';
 import { httpGet, startServer } from '../lib/server-process.ts';
+import { benchSession } from '../lib/session.ts';
 
 const CITY_BBOX = [113.4, 33.4, 114.3, 34.0] as const;
 
@@ -41,6 +42,7 @@ export async function api(context: BenchContext): Promise<Row[]> {
   const rows: Row[] = [];
   for (const size of sizes) {
     const path = fixtures.syntheticDatabase(size);
+    const auth = { Authorization: `Bearer ${benchSession(path)}` };
     let server = await startServer(resources, { root, database: path, demo: false });
     let restarts = 0;
     /**
@@ -50,7 +52,7 @@ export async function api(context: BenchContext): Promise<Row[]> {
     const get = async (query: Query) => {
       for (;;) {
         try {
-          return await httpGet(server.port, query.path);
+          return await httpGet(server.port, query.path, { headers: auth });
         } catch (error) {
           await server.exited(1000);
           const exit = server.exitCode();

@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, formatCount, formatMs, median, timingRow, type Row } from '../lib/measure.ts';
 import { startServer } from '../lib/server-process.ts';
+import { benchSession, SESSION_COOKIE } from '../lib/session.ts';
 import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/helpers/chromium.ts';
 import { VIEWPORT } from './cluster.ts';
 
@@ -63,7 +64,7 @@ const WATCH_CLUSTER_WORKER = `(() => {
   };
 })();`;
 
-async function measurePage(context: BenchContext, url: string, timeoutMs: number): Promise<PageSample> {
+async function measurePage(context: BenchContext, url: string, timeoutMs: number, token: string): Promise<PageSample> {
   const userDataDir = mkdtempSync(join(context.resources.dir, 'chromium-'));
   // The profile goes with the run's temp folder at the latest; removing it early only saves space.
   const removeProfile = context.resources.hold(() => {
@@ -95,6 +96,7 @@ async function measurePage(context: BenchContext, url: string, timeoutMs: number
       if (!request.url().startsWith('http://127.0.0.1:') && !request.url().startsWith('data:') && !request.url().startsWith('blob:')) offsite++;
     });
     await browser.addInitScript({ content: WATCH_CLUSTER_WORKER });
+    await browser.addCookies([{ name: SESSION_COOKIE, value: token, url, httpOnly: true, sameSite: 'Strict' }]);
     const page = browser.pages()[0] ?? (await browser.newPage());
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -139,6 +141,7 @@ export async function browser(context: BenchContext): Promise<Row[]> {
   ];
   const rows: Row[] = [];
   for (const test of cases) {
+    const token = benchSession(test.database);
     let server = await startServer(resources, { root, database: test.database, demo: test.demo });
     const samples: PageSample[] = [];
     let restarts = 0;
@@ -146,7 +149,7 @@ export async function browser(context: BenchContext): Promise<Row[]> {
       for (let run = 0; run < test.runs; run++) {
         let sample: PageSample;
         try {
-          sample = await measurePage(context, `http://127.0.0.1:${server.port}/`, test.timeoutMs);
+          sample = await measurePage(context, `http://127.0.0.1:${server.port}/`, test.timeoutMs, token);
         } catch (error) {
           // On a shared machine someone may stop every `server/main.ts`: start ours again and redo the run.
           await server.exited(1000);

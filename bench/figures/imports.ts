@@ -9,6 +9,7 @@ import { toGcj02 } from '../../server/geo/china-coords.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, formatMs, median, timingRow, type Row } from '../lib/measure.ts';
 import { startServer } from '../lib/server-process.ts';
+import { benchSession } from '../lib/session.ts';
 import { generateSites } from '../synthetic.ts';
 
 const ROWS = 100_000;
@@ -35,9 +36,9 @@ function multipart(file: Buffer, fileName: string, options: object): { body: Buf
   return { body: Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]), type: `multipart/form-data; boundary=${boundary}` };
 }
 
-function post(port: number, path: string, body: Buffer, type: string): Promise<{ status: number; text: string }> {
+function post(port: number, path: string, body: Buffer, type: string, token: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': type, 'content-length': body.length }, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': type, 'content-length': body.length, authorization: `Bearer ${token}` }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
@@ -63,17 +64,19 @@ export async function imports(context: BenchContext): Promise<Row[]> {
   const peaks: number[] = [];
   let counts = '';
   for (let run = 0; run < RUNS; run++) {
-    const server = await startServer(resources, { root, database: fixtures.freshPath(`imports-${run}`), demo: false });
+    const database = fixtures.freshPath(`imports-${run}`);
+    const server = await startServer(resources, { root, database, demo: false });
     try {
+      const token = benchSession(database);
       const baseline = peakRss(server.pid);
       let started = performance.now();
-      const dry = await post(server.port, '/api/imports', upload.body, upload.type);
+      const dry = await post(server.port, '/api/imports', upload.body, upload.type, token);
       preview.push(performance.now() - started);
       if (dry.status !== 201) throw new Error(`preview answered ${dry.status}: ${dry.text.slice(0, 300)}`);
       const body = JSON.parse(dry.text) as { id: number; counts: Record<string, number> };
       counts = Object.entries(body.counts).map(([k, v]) => `${k} ${v}`).join(', ');
       started = performance.now();
-      const written = await post(server.port, `/api/imports/${body.id}/commit`, Buffer.from('{}'), 'application/json');
+      const written = await post(server.port, `/api/imports/${body.id}/commit`, Buffer.from('{}'), 'application/json', token);
       commit.push(performance.now() - started);
       if (written.status !== 200) throw new Error(`commit answered ${written.status}: ${written.text.slice(0, 300)}`);
       peaks.push(peakRss(server.pid));

@@ -7,6 +7,7 @@ import { sql as routesAndFieldResults } from './migrations/004-routes-and-field-
 import { sql as moveDecisions } from './migrations/005-move-decisions.ts';
 import { sql as siteFeatureCache } from './migrations/006-site-feature-cache.ts';
 import { sql as taskNotes } from './migrations/007-task-notes.ts';
+import { sql as accountsAudit } from './migrations/008-accounts-audit.ts';
 import { sql as imports } from './migrations/009-imports.ts';
 
 export interface Migration {
@@ -23,7 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'move-decisions', sql: moveDecisions },
   { version: 6, name: 'site-feature-cache', sql: siteFeatureCache },
   { version: 7, name: 'task-notes', sql: taskNotes },
-  // 008 is reserved for accounts and audit (#9); the runner applies whichever versions a file lacks.
+  { version: 8, name: 'accounts-audit', sql: accountsAudit },
   { version: 9, name: 'imports', sql: imports },
 ];
 

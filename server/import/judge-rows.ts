@@ -155,6 +155,8 @@ export interface JudgeContext {
   countyNames: ReadonlyMap<string, string>;
   existing: readonly ExistingSite[];
   today: string;
+  /** A county official's counties: rows elsewhere are errors. Null for roles not bound to counties. */
+  allowedCounties: ReadonlySet<string> | null;
 }
 
 export interface JudgeOptions {
@@ -337,6 +339,8 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
     if (!located && !countyCode && !errors.some((e) => e.column !== null && placeColumns.has(e.column)))
       fail(null, 'no_place', 'the row has neither coordinates nor a county or township we know, so it cannot be placed even as unlocated');
 
+    if (countyCode && context.allowedCounties && !context.allowedCounties.has(countyCode))
+      fail(locatedCounty ? 'lng' : 'county', 'not_your_county', `the row lies in ${context.countyNames.get(countyCode)}, outside the counties you may write in`, context.countyNames.get(countyCode));
     if (errors.length)
       return { row: source.row, outcome: 'error', name: name || null, site: null, errors, warnings, duplicateOf: null };
 

@@ -9,6 +9,8 @@ import { decideMove, moveDecisions, relapseInputs } from '../store/relapse-store
 import { parseCategories, parseCounties, parseDate, parseNumber } from './query-params.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
+import { appendAudit } from '../auth/audit.ts';
+import { actorName, auditActor } from '../auth/guard.ts';
 
 
 const Geometry = z.record(z.string(), z.unknown());
@@ -135,7 +137,7 @@ export function relapseRoutes(ctx: AppContext) {
         summary: 'Confirm or dismiss a likely move (recorded with who and when)',
         request: {
           params: z.object({ id: z.string().openapi({ example: '12-40', description: 'OLD-NEW site ids (the candidate’s key).' }) }),
-          body: { required: true, content: { 'application/json': { schema: z.object({ decision: z.enum(['confirmed', 'dismissed']), note: z.string().max(2000).nullish(), actor: z.string().max(100).optional() }).strict().openapi('MoveDecision') } } },
+          body: { required: true, content: { 'application/json': { schema: z.object({ decision: z.enum(['confirmed', 'dismissed']), note: z.string().max(2000).nullish() }).strict().openapi('MoveDecision') } } },
         },
         responses: {
           201: json(z.object({ id: z.number().int(), key: z.string(), fromId: z.number().int(), toId: z.number().int(), decision: z.enum(['confirmed', 'dismissed']), note: z.string().nullable(), decidedBy: z.string(), decidedAt: z.string() }).openapi('MoveDecisionRecord'), 'The recorded decision.'),
@@ -144,7 +146,13 @@ export function relapseRoutes(ctx: AppContext) {
       }),
       (c) => {
         const body = c.req.valid('json');
-        return c.json(decideMove(ctx.db, c.req.valid('param').id, body.decision, body.actor ?? 'api', body.note ?? null), 201);
+        const decided = ctx.db.transaction(() => {
+          const decided = decideMove(ctx.db, c.req.valid('param').id, body.decision, actorName(c), body.note ?? null);
+          const counties = ctx.db.all<{ county_code: string }>('SELECT county_code FROM sites WHERE id IN (?, ?)', [decided.fromId, decided.toId]).map((row) => row.county_code);
+          appendAudit(ctx.db, { ...auditActor(c), action: 'relapse.decision', target: `move:${decided.key}`, counties, before: null, after: decided });
+          return decided;
+        });
+        return c.json(decided, 201);
       },
     );
 }

@@ -12,6 +12,8 @@ import { getCore, listCores, saveCore, type CoreFeature } from '../store/core-st
 import { parseBool, parseCategories, parseDate, parseNumber, splitList } from './query-params.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
+import { appendAudit } from '../auth/audit.ts';
+import { actorName, auditActor } from '../auth/guard.ts';
 
 
 const Position = z.tuple([z.number(), z.number()]);
@@ -170,7 +172,7 @@ export function siegeRoutes(ctx: AppContext) {
         request: {
           body: {
             required: true,
-            content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100), geometry: PolygonGeometry, note: z.string().max(2000).nullish(), actor: z.string().max(100).optional() }).strict().openapi('NewUrbanCore') } },
+            content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100), geometry: PolygonGeometry, note: z.string().max(2000).nullish() }).strict().openapi('NewUrbanCore') } },
           },
         },
         responses: { 201: json(Core, 'The saved core.'), ...errorResponses(400, 409, 413, 415) },
@@ -184,7 +186,12 @@ export function siegeRoutes(ctx: AppContext) {
           if (error instanceof SiegeOptionError) throw badRequest('bad_field', `geometry: ${error.message.replace(/^core: /, '')}`, { field: 'geometry' });
           throw error;
         }
-        return c.json(saveCore(ctx.db, { name: body.name, geometry: feature.geometry, note: body.note, actor: body.actor ?? 'api' }), 201);
+        const saved = ctx.db.transaction(() => {
+          const saved = saveCore(ctx.db, { name: body.name, geometry: feature.geometry, note: body.note, actor: actorName(c) });
+          appendAudit(ctx.db, { ...auditActor(c), action: 'core.create', target: `core:${saved.id}`, before: null, after: saved });
+          return saved;
+        });
+        return c.json(saved, 201);
       },
     )
     .openapi(

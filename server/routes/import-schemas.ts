@@ -16,7 +16,6 @@ export const ImportOptions = z
     mappingName: z.string().optional().openapi({ description: 'A saved mapping to start from (options.mapping overrides it).' }),
     duplicates: Handling.optional().openapi({ description: 'How flagged duplicates will be handled (default skip); the commit may change it.' }),
     fixSwapped: z.boolean().optional().openapi({ description: 'Swap longitude and latitude where they are evidently swapped.' }),
-    actor: z.string().min(1).max(100).optional(),
   })
   .strict()
   .openapi('ImportOptions');
@@ -78,7 +77,6 @@ export const CommitBody = z
   .object({
     duplicates: Handling.optional(),
     rows: z.record(z.string().regex(/^\d+$/, 'is not a row number'), Handling).optional().openapi({ description: 'Per flagged row (the file’s row number): overrides `duplicates`.' }),
-    actor: z.string().min(1).max(100).optional(),
   })
   .strict()
   .openapi('ImportCommit');
@@ -87,7 +85,7 @@ export const CommitResult = z
   .object({ id: z.number().int(), created: z.number().int(), updated: z.number().int(), skipped: z.number().int(), errors: z.number().int() })
   .openapi('ImportCommitResult');
 
-export const UndoBody = z.object({ actor: z.string().min(1).max(100).optional() }).strict().openapi('ImportUndo');
+export const UndoBody = z.object({}).strict().openapi('ImportUndo', { description: 'Empty: the signed-in user undoes.' });
 export const UndoResult = z
   .object({ id: z.number().int(), state: z.enum(['undone', 'discarded']), removed: z.number().int(), restored: z.number().int() })
   .openapi('ImportUndoResult');
@@ -113,7 +111,7 @@ export const SavedMapping = z
   .object({ id: z.number().int(), name: z.string(), mapping: Mapping, createdBy: z.string(), createdAt: z.string() })
   .openapi('SavedColumnMapping');
 export const NewMappingBody = z
-  .object({ name: z.string().trim().min(1).max(100), mapping: Mapping, actor: z.string().min(1).max(100).optional() })
+  .object({ name: z.string().trim().min(1).max(100), mapping: Mapping })
   .strict()
   .openapi('NewColumnMapping');
 export const ImportIdParam = z.object({ id: z.string().regex(/^\d+$/, 'is not an import id').openapi({ param: { name: 'id', in: 'path' }, example: '3' }) });

@@ -8,6 +8,7 @@ import { judgeRows, mapColumns } from '../import/judge-rows.ts';
 import { PlaceNames } from '../import/place-names.ts';
 import { MAX_IMPORT_BYTES, readTable } from '../import/read-table.ts';
 import {
+  batchCounties,
   commitImport,
   existingSites,
   listImports,
@@ -33,9 +34,10 @@ import {
   UndoResult,
 } from './import-schemas.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
+import { appendAudit } from '../auth/audit.ts';
+import { actorName, assertCounties, auditActor } from '../auth/guard.ts';
+import { COUNTY_SCOPED_ROLES } from '../../domain/roles.ts';
 import { describeIssues, validationHook } from './validation.ts';
-
-const DEFAULT_ACTOR = 'api';
 
 export const fileTooLarge = () =>
   new AppError(413, 'body_too_large', `a file may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split larger ledgers into several files`, { field: 'file', limit: MAX_IMPORT_BYTES });
@@ -81,7 +83,8 @@ export function importRoutes(ctx: AppContext) {
         if (!(file instanceof File)) throw badRequest('bad_field', 'file: send the ledger as the multipart form field "file"', { field: 'file' });
         if (file.size > MAX_IMPORT_BYTES) throw fileTooLarge();
         const options = parseOptions(form.options);
-        const actor = options.actor ?? DEFAULT_ACTOR;
+        const actor = actorName(c);
+        const principal = c.get('principal');
         const table = await readTable(new Uint8Array(await file.arrayBuffer()), file.name, { sheet: options.sheet });
         const mapping = { ...(options.mappingName ? mappingByName(ctx.db, options.mappingName) : {}), ...options.mapping };
         let columns;
@@ -97,12 +100,16 @@ export function importRoutes(ctx: AppContext) {
           table,
           columns,
           { crs: options.crs ?? null, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip' },
-          { places, locator: ctx.locator, countyNames, existing: existingSites(ctx.db), today: ctx.today() },
+          { places, locator: ctx.locator, countyNames, existing: existingSites(ctx.db), today: ctx.today(), allowedCounties: COUNTY_SCOPED_ROLES.has(principal.role) ? new Set(principal.counties) : null },
         );
         const now = new Date().toISOString();
         purgeExpiredPreviews(ctx.db, now);
         const storedOptions = { crs: options.crs ?? null, sheet: table.sheet, mapping, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip', encoding: table.encoding };
-        const id = stagePreview(ctx.db, { fileName: file.name, format: table.format, options: storedOptions, rows }, actor, now);
+        const id = ctx.db.transaction(() => {
+          const staged = stagePreview(ctx.db, { fileName: file.name, format: table.format, options: storedOptions, rows }, actor, now);
+          appendAudit(ctx.db, { ...auditActor(c), action: 'import.preview', target: `import:${staged}`, counties: [], before: null, after: { fileName: file.name, counts: previewCounts(rows) } });
+          return staged;
+        });
         const expiresAt = ctx.db.get<{ e: string }>('SELECT expires_at AS e FROM import_batches WHERE id = ?', [id])!.e;
         return c.json(
           {
@@ -136,7 +143,13 @@ export function importRoutes(ctx: AppContext) {
       (c) => {
         const id = Number(c.req.valid('param').id);
         const body = c.req.valid('json') ?? {};
-        const counts = commitImport(ctx.db, id, { duplicates: body.duplicates, rows: body.rows }, body.actor ?? DEFAULT_ACTOR, { today: ctx.today() });
+        const counts = ctx.db.transaction(() => {
+          const counties = batchCounties(ctx.db, id);
+          assertCounties(ctx, c.get('principal'), counties);
+          const written = commitImport(ctx.db, id, { duplicates: body.duplicates, rows: body.rows }, actorName(c), { today: ctx.today() });
+          appendAudit(ctx.db, { ...auditActor(c), action: 'import.commit', target: `import:${id}`, counties, before: null, after: written });
+          return written;
+        });
         return c.json({ id, ...counts }, 200);
       },
     )
@@ -152,8 +165,14 @@ export function importRoutes(ctx: AppContext) {
       }),
       (c) => {
         const id = Number(c.req.valid('param').id);
-        const body = c.req.valid('json') ?? {};
-        return c.json({ id, ...undoImport(ctx.db, id, body.actor ?? DEFAULT_ACTOR) }, 200);
+        const result = ctx.db.transaction(() => {
+          const counties = batchCounties(ctx.db, id);
+          assertCounties(ctx, c.get('principal'), counties);
+          const undone = undoImport(ctx.db, id, actorName(c));
+          appendAudit(ctx.db, { ...auditActor(c), action: `import.${undone.state === 'undone' ? 'undo' : 'discard'}`, target: `import:${id}`, counties, before: null, after: undone });
+          return undone;
+        });
+        return c.json({ id, ...result }, 200);
       },
     )
     .openapi(
@@ -187,7 +206,12 @@ export function importRoutes(ctx: AppContext) {
       }),
       (c) => {
         const body = c.req.valid('json');
-        return c.json(saveMapping(ctx.db, body.name, body.mapping, body.actor ?? DEFAULT_ACTOR), 201);
+        const saved = ctx.db.transaction(() => {
+          const mapping = saveMapping(ctx.db, body.name, body.mapping, actorName(c));
+          appendAudit(ctx.db, { ...auditActor(c), action: 'import.mapping', target: `import-mapping:${mapping.id}`, counties: [], before: null, after: mapping });
+          return mapping;
+        });
+        return c.json(saved, 201);
       },
     );
 }

@@ -19,6 +19,8 @@ import type { CategoryCode } from '../../domain/categories.ts';
 import { checkStopIds, getRoute, recordInspection, saveRoute, stopCandidates, type StopCandidate } from '../store/route-store.ts';
 import { IdParam, errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
+import { appendAudit } from '../auth/audit.ts';
+import { actorName, auditActor } from '../auth/guard.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const Point = z.object({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) });
@@ -93,7 +95,6 @@ const InspectionBody = z
     lat: z.number().min(-90).max(90).nullish(),
     recordedAt: z.string().max(40).nullish().openapi({ description: 'When it was recorded on the phone (ISO time).' }),
     routeId: z.number().int().positive().nullish(),
-    inspector: z.string().max(100).optional(),
   })
   .strict()
   .openapi('NewInspection');
@@ -219,12 +220,16 @@ export function inspectionRouteRoutes(ctx: AppContext) {
         path: '/routes',
         tags: ['routes'],
         summary: 'Save a planned route so it can be reopened and shared by URL',
-        request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100), plan: Plan, actor: z.string().max(100).optional() }).strict().openapi('NewSavedRoute') } } } },
+        request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100), plan: Plan }).strict().openapi('NewSavedRoute') } } } },
         responses: { 201: json(SavedRoute, 'The saved route.'), ...errorResponses(400, 413, 415) },
       }),
       (c) => {
         const body = c.req.valid('json');
-        const id = saveRoute(ctx.db, { name: body.name, plan: body.plan, actor: body.actor ?? 'api' });
+        const id = ctx.db.transaction(() => {
+          const id = saveRoute(ctx.db, { name: body.name, plan: body.plan, actor: actorName(c) });
+          appendAudit(ctx.db, { ...auditActor(c), action: 'route.create', target: `route:${id}`, before: null, after: { name: body.name, stops: body.plan.stops.length } });
+          return id;
+        });
         return c.json(getRoute(ctx.db, id) as z.infer<typeof SavedRoute>, 201);
       },
     )
@@ -267,7 +272,12 @@ export function inspectionRouteRoutes(ctx: AppContext) {
       }),
       (c) => {
         const body = c.req.valid('json');
-        const recorded = recordInspection(ctx.db, { ...body, inspector: body.inspector ?? 'api' }, { today: ctx.today() });
+        const recorded = ctx.db.transaction(() => {
+          const recorded = recordInspection(ctx.db, { ...body, inspector: actorName(c) }, { today: ctx.today() });
+          const county = ctx.db.get<{ county_code: string }>('SELECT county_code FROM sites WHERE id = ?', [body.siteId])!.county_code;
+          appendAudit(ctx.db, { ...auditActor(c), action: 'inspection.create', target: `site:${body.siteId}`, counties: [county], before: null, after: { ...body, ...recorded } });
+          return recorded;
+        });
         return c.json(recorded, 201);
       },
     );

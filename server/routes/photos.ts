@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import type { AppContext } from '../context.ts';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
+import { appendAudit } from '../auth/audit.ts';
+import { auditActor } from '../auth/guard.ts';
 
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 
@@ -46,6 +48,7 @@ export function photoRoutes(ctx: AppContext) {
         mkdirSync(ctx.photoDir, { recursive: true });
         const file = join(ctx.photoDir, ref);
         if (!existsSync(file)) writeFileSync(file, bytes);
+        appendAudit(ctx.db, { ...auditActor(c), action: 'photo.upload', target: `photo:${ref}`, before: null, after: { ref, bytes: bytes.length, type } });
         return c.json({ ref, bytes: bytes.length }, 201);
       },
     )

@@ -1,8 +1,8 @@
 // /api/roads: damaged road segments (lines) and their repair statuses.
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
-import { along, length, lineString } from '@turf/turf';
 import type { LineString } from 'geojson';
 import type { AppContext } from '../context.ts';
+import { countyOfLine as lineCounty } from '../geo/locate-line.ts';
 import { badRequest, unprocessable } from '../errors.ts';
 import { addRoadEvent, getRoad, insertRoad, listRoads, setRoadGeometry } from '../store/road-store.ts';
 import { parseBool, parseCounties, parseDate, parseRoadStatuses } from './query-params.ts';
@@ -18,6 +18,8 @@ import {
   jsonContent as json,
 } from './schemas.ts';
 import { validationHook } from './validation.ts';
+import { appendAudit } from '../auth/audit.ts';
+import { actorName, auditActor } from '../auth/guard.ts';
 
 
 function roadId(param: string): number {
@@ -27,12 +29,16 @@ function roadId(param: string): number {
 }
 
 /** The county of a line: the one holding its midpoint (along the line); refused when outside every county. */
-function countyOfLine(ctx: AppContext, geometry: LineString): string {
-  const line = lineString(geometry.coordinates);
-  const middle = along(line, length(line) / 2).geometry.coordinates;
-  const county = ctx.locator.locate(middle[0]!, middle[1]!);
+function countyOfLineOrRefuse(ctx: AppContext, geometry: LineString): string {
+  const county = lineCounty(ctx.locator, geometry);
   if (!county) throw unprocessable('outside_counties', 'geometry: the segment’s midpoint is outside every county of the map', { field: 'geometry' });
   return county;
+}
+
+/** What the audit trail keeps of a road segment: its properties and line, without the history. */
+function roadSnapshot(ctx: AppContext, id: number) {
+  const { properties, geometry } = getRoad(ctx.db, id);
+  return { properties, geometry };
 }
 
 export function roadRoutes(ctx: AppContext) {
@@ -81,13 +87,14 @@ export function roadRoutes(ctx: AppContext) {
       (c) => {
         const body = c.req.valid('json');
         let county: string | null = body.county ?? null;
-        if (body.geometry) county = countyOfLine(ctx, body.geometry);
+        if (body.geometry) county = countyOfLineOrRefuse(ctx, body.geometry);
         else if (!county) throw badRequest('bad_field', 'county: required when no geometry is given', { field: 'county' });
         else if (!ctx.countyCodes.has(county)) throw badRequest('bad_field', `county: unknown county code "${county}"`, { field: 'county' });
         if (body.task != null && !ctx.db.get('SELECT 1 FROM tasks WHERE number = ?', [body.task]))
           throw badRequest('bad_field', `task: the plan has no task ${body.task} (tasks 1–31)`, { field: 'task' });
         if (body.reportedOn > ctx.today()) throw unprocessable('event_date_in_future', `reportedOn ${body.reportedOn} is in the future`, { field: 'reportedOn' });
-        const id = insertRoad(ctx.db, {
+        const id = ctx.db.transaction(() => {
+          const id = insertRoad(ctx.db, {
           roadName: body.roadName,
           fromDesc: body.fromDesc,
           toDesc: body.toDesc,
@@ -100,7 +107,10 @@ export function roadRoutes(ctx: AppContext) {
           task: body.task,
           note: body.note,
           source: body.source ?? 'real',
-          actor: body.actor ?? 'api',
+          actor: actorName(c),
+          });
+          appendAudit(ctx.db, { ...auditActor(c), action: 'road.create', target: `road:${id}`, counties: [county], before: null, after: roadSnapshot(ctx, id) });
+          return id;
         });
         return c.json(getRoad(ctx.db, id), 201);
       },
@@ -117,7 +127,12 @@ export function roadRoutes(ctx: AppContext) {
       (c) => {
         const id = roadId(c.req.valid('param').id);
         const body = c.req.valid('json');
-        addRoadEvent(ctx.db, id, { to: body.to, date: body.date, actor: body.actor ?? 'api', note: body.note }, { today: ctx.today() });
+        ctx.db.transaction(() => {
+          const before = roadSnapshot(ctx, id);
+          addRoadEvent(ctx.db, id, { to: body.to, date: body.date, actor: actorName(c), note: body.note }, { today: ctx.today() });
+          const after = roadSnapshot(ctx, id);
+          appendAudit(ctx.db, { ...auditActor(c), action: 'road.status', target: `road:${id}`, counties: [after.properties.county], before, after: { ...after, event: body } });
+        });
         return c.json(getRoad(ctx.db, id), 201);
       },
     )
@@ -133,12 +148,12 @@ export function roadRoutes(ctx: AppContext) {
       (c) => {
         const id = roadId(c.req.valid('param').id);
         const body = c.req.valid('json');
-        setRoadGeometry(
-          ctx.db,
-          id,
-          { geometry: body.geometry, countyCode: countyOfLine(ctx, body.geometry), date: body.date ?? ctx.today(), actor: body.actor ?? 'api', note: body.note },
-          { today: ctx.today() },
-        );
+        const county = countyOfLineOrRefuse(ctx, body.geometry);
+        ctx.db.transaction(() => {
+          const before = roadSnapshot(ctx, id);
+          setRoadGeometry(ctx.db, id, { geometry: body.geometry, countyCode: county, date: body.date ?? ctx.today(), actor: actorName(c), note: body.note }, { today: ctx.today() });
+          appendAudit(ctx.db, { ...auditActor(c), action: 'road.geometry', target: `road:${id}`, counties: [before.properties.county, county], before, after: roadSnapshot(ctx, id) });
+        });
         return c.json(getRoad(ctx.db, id), 200);
       },
     );

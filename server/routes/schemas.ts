@@ -14,7 +14,7 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-export const errorResponses = (...statuses: (400 | 404 | 409 | 413 | 415 | 422 | 500)[]) =>
+export const errorResponses = (...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500)[]) =>
   Object.fromEntries(
     statuses.map((status) => [
       status,
@@ -24,6 +24,9 @@ export const errorResponses = (...statuses: (400 | 404 | 409 | 413 | 415 | 422 |
 
 const ERROR_DESCRIPTIONS = {
   400: 'A parameter or body field is malformed; the message names it and says why.',
+  401: 'Not signed in, or the session has ended.',
+  403: 'Signed in, but the role or the assigned counties do not allow this (or the CSRF token is missing).',
+  429: 'Too many failed sign-ins; Retry-After says when to try again.',
   404: 'No such record.',
   409: 'Conflict: a stale version, or a status move the lifecycle does not allow.',
   413: 'The request body is too large.',
@@ -182,7 +185,6 @@ export const NewSiteBody = z
     responsibleUnit: z.string().max(200).nullish(),
     note: z.string().max(2000).nullish(),
     source: z.enum(SOURCES).optional().openapi({ description: 'Default real.' }),
-    actor: z.string().max(100).optional(),
   })
   .strict()
   .openapi('NewSite');
@@ -222,7 +224,6 @@ export const NewEventBody = z
     note: z.string().max(2000).nullish(),
     checklist: Checklist.nullish(),
     evidence: z.array(z.string().max(500)).max(20).nullish().openapi({ description: 'References to evidence (photo or document ids, URLs).' }),
-    actor: z.string().max(100).optional(),
   })
   .strict()
   .openapi('NewSiteEvent');
@@ -234,7 +235,6 @@ export const LocationBody = z
     precision: z.enum(['exact', 'approximate']).optional(),
     date: isoDate.optional().openapi({ description: 'Default today.' }),
     note: z.string().max(2000).nullish(),
-    actor: z.string().max(100).optional(),
   })
   .strict()
   .openapi('SiteLocation');
@@ -298,16 +298,15 @@ export const NewRoadBody = z
     task: z.number().int().nullish(),
     note: z.string().max(2000).nullish(),
     source: z.enum(SOURCES).optional(),
-    actor: z.string().max(100).optional(),
   })
   .strict()
   .openapi('NewRoad');
 export const NewRoadEventBody = z
-  .object({ to: RoadStatus, date: isoDate, note: z.string().max(2000).nullish(), actor: z.string().max(100).optional() })
+  .object({ to: RoadStatus, date: isoDate, note: z.string().max(2000).nullish() })
   .strict()
   .openapi('NewRoadEvent');
 export const RoadGeometryBody = z
-  .object({ geometry: LineString, date: isoDate.optional(), note: z.string().max(2000).nullish(), actor: z.string().max(100).optional() })
+  .object({ geometry: LineString, date: isoDate.optional(), note: z.string().max(2000).nullish() })
   .strict()
   .openapi('RoadGeometry');
 

@@ -23,6 +23,8 @@ import {
   jsonContent as json,
 } from './schemas.ts';
 import { validationHook } from './validation.ts';
+import { appendAudit } from '../auth/audit.ts';
+import { actorName, auditActor } from '../auth/guard.ts';
 
 type Json<T extends z.ZodType, S extends 200 | 201> = TypedResponse<z.infer<T>, S, 'json'>;
 
@@ -31,8 +33,6 @@ function jsonText<T extends z.ZodType, S extends 200 | 201 = 200>(text: string, 
   return new Response(text, { status, headers: { 'content-type': 'application/json; charset=utf-8' } }) as unknown as Json<T, S>;
 }
 
-
-const DEFAULT_ACTOR = 'api';
 
 const SiteEventResult = z.object({ event: SiteEvent, site: SiteFeature }).openapi('SiteEventResult');
 
@@ -46,6 +46,14 @@ function requireSiteFeature(ctx: AppContext, id: number): string {
   const feature = siteFeatureJson(ctx.db, id);
   if (!feature) throw notFound(`site ${id} does not exist`, { id });
   return feature;
+}
+
+/** What the audit trail keeps of a site before and after a write: its feature properties and position. */
+function siteSnapshot(ctx: AppContext, id: number): { properties: Record<string, unknown>; geometry: unknown } | null {
+  const feature = siteFeatureJson(ctx.db, id);
+  if (!feature) return null;
+  const { properties, geometry } = JSON.parse(feature) as { properties: Record<string, unknown>; geometry: unknown };
+  return { properties, geometry };
 }
 
 function locateOrRefuse(ctx: AppContext, lon: number, lat: number): string {
@@ -113,8 +121,8 @@ export function siteRoutes(ctx: AppContext) {
         const county = locateOrRefuse(ctx, body.lon, body.lat);
         if (body.discoveredOn > ctx.today())
           throw unprocessable('event_date_in_future', `discoveredOn ${body.discoveredOn} is in the future`, { field: 'discoveredOn' });
-        const id = ctx.db.transaction(() =>
-          insertSite(ctx.db, {
+        const id = ctx.db.transaction(() => {
+          const id = insertSite(ctx.db, {
             name: body.name,
             category: body.category,
             sector: body.sector ?? null,
@@ -130,9 +138,11 @@ export function siteRoutes(ctx: AppContext) {
             deadline: body.deadline ?? null,
             responsibleUnit: body.responsibleUnit ?? null,
             note: body.note ?? null,
-            actor: body.actor ?? DEFAULT_ACTOR,
-          }),
-        );
+            actor: actorName(c),
+          });
+          appendAudit(ctx.db, { ...auditActor(c), action: 'site.create', target: `site:${id}`, counties: [county], before: null, after: siteSnapshot(ctx, id) });
+          return id;
+        });
         return jsonText<typeof SiteFeature, 201>(requireSiteFeature(ctx, id), 201);
       },
     )
@@ -153,7 +163,12 @@ export function siteRoutes(ctx: AppContext) {
         const version = bodyVersion ?? (header && /^\d+$/.test(header) ? Number(header) : undefined);
         if (version === undefined)
           throw badRequest('version_required', 'version: send the version you read, in the body or as If-Match', { field: 'version' });
-        patchSite(ctx.db, id, version, patch);
+        ctx.db.transaction(() => {
+          const before = siteSnapshot(ctx, id);
+          patchSite(ctx.db, id, version, patch);
+          const after = siteSnapshot(ctx, id);
+          appendAudit(ctx.db, { ...auditActor(c), action: 'site.edit', target: `site:${id}`, counties: [String(after?.properties.county)], before, after });
+        });
         return jsonText<typeof SiteFeature>(requireSiteFeature(ctx, id));
       },
     )
@@ -174,12 +189,18 @@ export function siteRoutes(ctx: AppContext) {
       (c) => {
         const id = siteId(c.req.valid('param').id);
         const body = c.req.valid('json');
-        const eventId = addSiteEvent(
-          ctx.db,
-          id,
-          { to: body.to, date: body.date, actor: body.actor ?? DEFAULT_ACTOR, note: body.note ?? null, checklist: body.checklist ?? null, evidence: body.evidence ?? undefined },
-          { today: ctx.today() },
-        );
+        const eventId = ctx.db.transaction(() => {
+          const before = siteSnapshot(ctx, id);
+          const eventId = addSiteEvent(
+            ctx.db,
+            id,
+            { to: body.to, date: body.date, actor: actorName(c), note: body.note ?? null, checklist: body.checklist ?? null, evidence: body.evidence ?? undefined },
+            { today: ctx.today() },
+          );
+          const after = siteSnapshot(ctx, id);
+          appendAudit(ctx.db, { ...auditActor(c), action: 'site.status', target: `site:${id}`, counties: [String(after?.properties.county)], before, after: { ...after, event: body } });
+          return eventId;
+        });
         const event = siteEvents(ctx.db, id).find((e) => e.id === eventId)!;
         return c.json({ event, site: JSON.parse(requireSiteFeature(ctx, id)) } as z.infer<typeof SiteEventResult>, 201);
       },
@@ -198,12 +219,17 @@ export function siteRoutes(ctx: AppContext) {
         const id = siteId(c.req.valid('param').id);
         const body = c.req.valid('json');
         const county = locateOrRefuse(ctx, body.lon, body.lat);
-        const { previousCounty } = setSiteLocation(
-          ctx.db,
-          id,
-          { lon: body.lon, lat: body.lat, countyCode: county, precision: body.precision ?? 'exact', date: body.date ?? ctx.today(), actor: body.actor ?? DEFAULT_ACTOR, note: body.note ?? null },
-          { today: ctx.today() },
-        );
+        const { previousCounty } = ctx.db.transaction(() => {
+          const before = siteSnapshot(ctx, id);
+          const moved = setSiteLocation(
+            ctx.db,
+            id,
+            { lon: body.lon, lat: body.lat, countyCode: county, precision: body.precision ?? 'exact', date: body.date ?? ctx.today(), actor: actorName(c), note: body.note ?? null },
+            { today: ctx.today() },
+          );
+          appendAudit(ctx.db, { ...auditActor(c), action: 'site.move', target: `site:${id}`, counties: [moved.previousCounty, county], before, after: siteSnapshot(ctx, id) });
+          return moved;
+        });
         const result = {
           site: JSON.parse(requireSiteFeature(ctx, id)),
           countyChanged: previousCounty === county ? null : { from: previousCounty, to: county },

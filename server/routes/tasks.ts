@@ -6,6 +6,8 @@ import { badRequest } from '../errors.ts';
 import { addTaskNote, getTask, listTasks, setTaskSites, type TaskState } from '../store/task-store.ts';
 import { Task, TaskDetail, TaskParam, errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
+import { appendAudit } from '../auth/audit.ts';
+import { actorName, auditActor } from '../auth/guard.ts';
 
 const STATES = ['done', 'overdue', 'due_soon', 'on_time'] as const;
 
@@ -52,14 +54,17 @@ export function taskRoutes(ctx: AppContext) {
         summary: 'Add a progress note to a task (who, when, text)',
         request: {
           params: TaskParam,
-          body: { required: true, content: { 'application/json': { schema: z.object({ text: z.string().trim().min(1).max(4000), author: z.string().max(100).optional() }).strict().openapi('NewTaskNote') } } },
+          body: { required: true, content: { 'application/json': { schema: z.object({ text: z.string().trim().min(1).max(4000) }).strict().openapi('NewTaskNote') } } },
         },
         responses: { 201: json(TaskDetail, 'The task with its notes.'), ...errorResponses(400, 404, 413, 415) },
       }),
       (c) => {
         const number = Number(c.req.valid('param').number);
         const body = c.req.valid('json');
-        addTaskNote(ctx.db, number, body.author ?? 'api', body.text);
+        ctx.db.transaction(() => {
+          const note = addTaskNote(ctx.db, number, actorName(c), body.text);
+          appendAudit(ctx.db, { ...auditActor(c), action: 'task.note', target: `task:${number}`, before: null, after: note });
+        });
         return c.json(getTask(ctx.db, number, ctx.today()) as z.infer<typeof TaskDetail>, 201);
       },
     )
@@ -71,14 +76,19 @@ export function taskRoutes(ctx: AppContext) {
         summary: 'Set the sites linked to a task by hand (links by category stay)',
         request: {
           params: TaskParam,
-          body: { required: true, content: { 'application/json': { schema: z.object({ siteIds: z.array(z.number().int().positive()).max(10000), actor: z.string().max(100).optional() }).strict().openapi('TaskSites') } } },
+          body: { required: true, content: { 'application/json': { schema: z.object({ siteIds: z.array(z.number().int().positive()).max(10000) }).strict().openapi('TaskSites') } } },
         },
         responses: { 200: json(TaskDetail, 'The task with its linked sites.'), ...errorResponses(400, 404, 413, 415) },
       }),
       (c) => {
         const number = Number(c.req.valid('param').number);
         const body = c.req.valid('json');
-        setTaskSites(ctx.db, number, body.siteIds, body.actor ?? 'api');
+        ctx.db.transaction(() => {
+          const linked = () => ctx.db.all<{ id: number }>('SELECT site_id AS id FROM task_sites WHERE task_number = ? ORDER BY site_id', [number]).map((row) => row.id);
+          const before = linked();
+          setTaskSites(ctx.db, number, body.siteIds, actorName(c));
+          appendAudit(ctx.db, { ...auditActor(c), action: 'task.sites', target: `task:${number}`, before: { siteIds: before }, after: { siteIds: linked() } });
+        });
         return c.json(getTask(ctx.db, number, ctx.today()) as z.infer<typeof TaskDetail>, 200);
       },
     );

@@ -238,6 +238,22 @@ function updateFromLedger(
 }
 
 /**
+ * Every county a batch writes or wrote: the staged rows' counties and those of the sites it would
+ * update (for a preview), or of the sites it created or updated (once committed).
+ */
+export function batchCounties(db: Db, batchId: number): string[] {
+  return db
+    .all<{ county: string | null }>(
+      `SELECT json_extract(r.data, '$.countyCode') AS county FROM import_rows r WHERE r.batch_id = ? AND r.data IS NOT NULL AND r.action IS NOT 'skipped'
+       UNION SELECT s.county_code FROM import_rows r JOIN sites s ON s.id = coalesce(r.site_id, json_extract(r.duplicate_of, '$.siteId'))
+       WHERE r.batch_id = ? AND r.action IS NOT 'skipped' AND r.action IS NOT 'created'`,
+      [batchId, batchId],
+    )
+    .map((row) => row.county)
+    .filter((county): county is string => county !== null);
+}
+
+/**
  * Rows of a committed batch whose site changed since: edited, moved, re-imported (version), inspected,
  * linked to a task or judged in a move decision after the commit, or gone.
  */

@@ -41,9 +41,14 @@ describe('the map on a desktop', () => {
     expect(markers).toBe(clusters.filter((f) => f.properties.cluster).length);
     await driver.screenshot('desktop-whole-city');
 
-    // The recorder itself works: an off-host request is blocked and listed.
+    // The page's Content-Security-Policy stops an off-host request before it leaves the browser.
     const probe = await driver.page.evaluate(() => fetch('https://example.com/probe').then(() => 'loaded', () => 'blocked'));
     expect(probe).toBe('blocked');
+    expect(driver.offHost).toEqual([]);
+    // The recorder itself works: from a page without our CSP, an off-host request is blocked and listed.
+    const blank = await driver.context.newPage();
+    expect(await blank.evaluate(() => fetch('https://example.com/probe').then(() => 'loaded', () => 'blocked'))).toBe('blocked');
+    await blank.close();
     expect(driver.offHost).toEqual(['https://example.com/probe']);
     driver.offHost.length = 0;
   });

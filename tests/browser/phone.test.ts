@@ -34,6 +34,10 @@ describe('on a phone (390×844)', () => {
     // Big enough to tap: every legend switch is at least 36 px high.
     const legendHeights = await driver.page.locator('.legend-item').evaluateAll((items) => items.map((item) => item.getBoundingClientRect().height));
     expect(Math.min(...legendHeights)).toBeGreaterThanOrEqual(36);
+    // No room in a phone's header for the user: the drawer shows who is signed in and signs out.
+    expect(await driver.page.getByTestId('user').isVisible()).toBe(false);
+    expect(await driver.page.getByTestId('user-drawer').textContent()).toBe('admin 市攻坚办管理员');
+    expect(await driver.page.getByTestId('sign-out-drawer').isVisible()).toBe(true);
     await driver.screenshot('phone-panel-open');
 
     await menu().tap();

@@ -1,7 +1,8 @@
 // Test harness for the /api contract: a fresh in-memory database without demo data, "today" fixed
 // at 2022-12-31, the Hono app called in-process, and a typed `hc` client over the same app.
 // Fixtures are built through the API itself (POST /api/sites, POST /api/sites/:id/events), so every
-// expected count in the tests is known by hand.
+// expected count in the tests is known by hand. Requests are signed in as the admin `admin` (bearer
+// token) unless a test acts as someone else with `h.as(role, counties)` or `h.anonymous`.
 import { hc } from 'hono/client';
 import { expect } from 'vitest';
 import { bootDatabase } from '../../server/bootstrap.ts';
@@ -11,6 +12,10 @@ import type { AppContext } from '../../server/context.ts';
 import type { Db } from '../../server/db/database.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
+import { hashPassword } from '../../server/auth/passwords.ts';
+import type { Role } from '../../server/auth/roles.ts';
+import { createSession } from '../../server/auth/sessions.ts';
+import { createUser, findUser } from '../../server/auth/user-store.ts';
 
 export const TODAY = '2022-12-31';
 
@@ -142,19 +147,61 @@ export interface Reply<T = unknown> {
 
 export type TestApp = ReturnType<typeof createApp>;
 
-export interface Harness {
-  app: TestApp;
-  ctx: AppContext;
-  db: Db;
-  client: ReturnType<typeof typedClient>;
+/** One caller: signed in as `username` with a bearer token (or nobody, for `h.anonymous`). */
+export interface Caller {
+  username: string | null;
+  token: string | null;
+  /** app.request with this caller's Authorization header. */
+  request(path: string, init?: RequestInit): Promise<Response>;
   get<T = unknown>(path: string, headers?: Record<string, string>): Promise<Reply<T>>;
   send<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
 }
 
-export function typedClient(app: TestApp) {
+export interface Harness extends Caller {
+  app: TestApp;
+  ctx: AppContext;
+  db: Db;
+  client: ReturnType<typeof typedClient>;
+  /** A caller signed in as a user of this role and counties (made on first use, named role-counties). */
+  as(role: Role, counties?: readonly string[]): Caller;
+  anonymous: Caller;
+}
+
+/** The password of every test user (hashed once per test file: scrypt is slow on purpose). */
+export const TEST_PASSWORD = 'test-password-2022';
+let testPasswordHash: string | null = null;
+const testHash = () => (testPasswordHash ??= hashPassword(TEST_PASSWORD));
+
+/** Makes (or finds) a user with the test password and opens a session; returns its bearer token. */
+export function signInUser(db: Db, countyCodes: ReadonlySet<string>, username: string, role: Role, counties: readonly string[] = [], sessions = { idleMinutes: 720, maxHours: 168, now: () => Date.now() }): string {
+  const user = findUser(db, username) ?? createUser(db, countyCodes, { username, role, counties, password: '' }, { actor: 'test', role: null, address: null }, { passwordHash: testHash() });
+  return createSession(db, user.id, sessions).token;
+}
+
+export function typedClient(app: TestApp, token?: string) {
   return hc<AppType>('http://test.local', {
+    headers: token ? { Authorization: `Bearer ${token}` } : undefined,
     fetch: (input: RequestInfo | URL, init?: RequestInit) => app.request(input instanceof Request ? input : String(input), init),
   });
+}
+
+function caller(app: TestApp, username: string | null, token: string | null): Caller {
+  const auth = (headers: Record<string, string>) => (token ? { Authorization: `Bearer ${token}`, ...headers } : headers);
+  return {
+    username,
+    token,
+    async request(path, init = {}) {
+      return app.request(path, { ...init, headers: auth(Object.fromEntries(new Headers(init.headers).entries())) });
+    },
+    async get<T>(path: string, headers: Record<string, string> = {}) {
+      return reply<T>(await app.request(path, { headers: auth(headers) }));
+    },
+    async send<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+      const init: RequestInit = { method, headers: auth({ 'content-type': 'application/json', ...headers }) };
+      if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      return reply<T>(await app.request(path, init));
+    },
+  };
 }
 
 async function reply<T>(response: Response): Promise<Reply<T>> {
@@ -168,23 +215,28 @@ async function reply<T>(response: Response): Promise<Reply<T>> {
   return { status: response.status, contentType: response.headers.get('content-type'), text, body: body as T };
 }
 
-/** Boots a fresh database (no demo data, today fixed) and the app over it. */
-export function bootTestApp(): Harness {
-  const { db, ctx } = bootDatabase(':memory:', { demo: false, today: () => TODAY });
+/** Boots a fresh database (no demo data, today fixed) and the app over it, signed in as admin. */
+export function bootTestApp(options: { path?: string } = {}): Harness {
+  const { db, ctx } = bootDatabase(options.path ?? ':memory:', { demo: false, today: () => TODAY });
   const app = createApp(ctx);
+  const token = signInUser(db, ctx.countyCodes, 'admin', 'admin', [], ctx.sessions);
+  const callers = new Map<string, Caller>();
   return {
+    ...caller(app, 'admin', token),
     app,
     ctx,
     db,
-    client: typedClient(app),
-    async get<T>(path: string, headers: Record<string, string> = {}) {
-      return reply<T>(await app.request(path, { headers }));
+    client: typedClient(app, token),
+    as(role, counties = []) {
+      const username = [role, ...counties].join('-');
+      let found = callers.get(username);
+      if (!found) {
+        found = caller(app, username, signInUser(db, ctx.countyCodes, username, role, counties, ctx.sessions));
+        callers.set(username, found);
+      }
+      return found;
     },
-    async send<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-      const init: RequestInit = { method, headers: { 'content-type': 'application/json', ...headers } };
-      if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-      return reply<T>(await app.request(path, init));
-    },
+    anonymous: caller(app, null, null),
   };
 }
 

@@ -15,6 +15,9 @@ import type { Db } from '../../server/db/database.ts';
 import type { ClusterFeature } from '../../web/worker/cluster-index.ts';
 import type { CountyFeature, SiteCollection } from './app.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
+import type { Role } from '../../server/auth/roles.ts';
+import type { AppContext } from '../../server/context.ts';
+import { signInUser } from './app.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOT_DIR = resolve(ROOT, 'test-results/screenshots');
@@ -30,6 +33,11 @@ type DebugWindow = Window & { __sansan?: SansanDebug };
 
 interface DriverOptions {
   viewport?: { width: number; height: number };
+  /**
+   * Who the page is signed in as (a session cookie set before the first page load): admin by
+   * default; `null` to start signed out (the sign-in page).
+   */
+  user?: { role: Role; counties?: string[] } | null;
   /** A phone: touch, mobile viewport meta honoured. */
   mobile?: boolean;
 }
@@ -47,6 +55,9 @@ export class MapDriver {
   /** Uncaught exceptions in the page. */
   readonly pageErrors: string[] = [];
   private db: Db | null = null;
+  private ctx: AppContext | null = null;
+  /** The bearer token of the signed-in user, for api(). */
+  private token: string | null = null;
   private server: ServerType | null = null;
   private readonly temporary: string[] = [];
 
@@ -57,6 +68,7 @@ export class MapDriver {
     this.temporary.push(dataDir);
     const { db, ctx } = bootDatabase(join(dataDir, 'sansan.db'), { demo: true });
     this.db = db;
+    this.ctx = ctx;
     const app = createServer(ctx, { webRoot: resolve(ROOT, 'dist/web') });
     const port = await new Promise<number>((ready) => {
       this.server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => ready(info.port));
@@ -93,6 +105,8 @@ export class MapDriver {
     this.context.on('requestfailed', (request) => {
       if (isLocal(request.url())) this.localFailures.push(`${request.failure()?.errorText ?? 'failed'} ${request.url()}`);
     });
+    const user = this.options.user === undefined ? { role: 'admin' as const } : this.options.user;
+    if (user) await this.signInAs(user.role, user.counties ?? []);
     this.page = this.context.pages()[0] ?? (await this.context.newPage());
     this.page.on('pageerror', (error) => this.pageErrors.push(error.message));
   }
@@ -104,9 +118,32 @@ export class MapDriver {
     for (const dir of this.temporary) rmSync(dir, { recursive: true, force: true });
   }
 
-  /** GET from the same server, as JSON. */
+  /** Makes a user of this role (username role-counties, password TEST_PASSWORD) and sets its session cookie. */
+  async signInAs(role: Role, counties: readonly string[] = []): Promise<string> {
+    const username = [role, ...counties].join('-');
+    const token = signInUser(this.db!, this.ctx!.countyCodes, username, role, counties, this.ctx!.sessions);
+    this.token ??= token;
+    await this.context.addCookies([{ name: 'sansan_session', value: token, url: this.baseUrl, httpOnly: true, sameSite: 'Strict' }]);
+    return username;
+  }
+
+  /** The database behind the server (for fixtures a test plants). */
+  get database(): Db {
+    return this.db!;
+  }
+
+  /** POST/PUT/PATCH to the same server as an admin (bearer token), as JSON. */
+  async send<T>(method: string, path: string, body: unknown): Promise<T> {
+    const token = signInUser(this.db!, this.ctx!.countyCodes, 'admin', 'admin', [], this.ctx!.sessions);
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  /** GET from the same server, as JSON (signed in as the driver's first user, or an admin). */
   async api<T>(path: string): Promise<T> {
-    const response = await fetch(`${this.baseUrl}${path}`);
+    this.token ??= signInUser(this.db!, this.ctx!.countyCodes, 'admin', 'admin', [], this.ctx!.sessions);
+    const response = await fetch(`${this.baseUrl}${path}`, { headers: { Authorization: `Bearer ${this.token}` } });
     if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   }

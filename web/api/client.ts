@@ -1,8 +1,37 @@
 // The typed API client. Only types come from the server (import type): no server code in the bundle.
+// Requests carry the session cookie; writes also carry the session's CSRF token (X-CSRF-Token).
+// A 401 from any request tells the page that the session has ended.
 import { DetailedError, hc, parseResponse, type ClientResponse } from 'hono/client';
 import type { AppType } from '../../server/app.ts';
 
-export const api = hc<AppType>(window.location.origin);
+let csrfToken: string | null = null;
+const sessionEndedListeners = new Set<() => void>();
+
+/** Set on sign-in and when the page finds its session (GET /api/session); null on sign-out. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Calls `listener` whenever the server answers 401 (the session ended); returns the unsubscribe. */
+export function onSessionEnded(listener: () => void): () => void {
+  sessionEndedListeners.add(listener);
+  return () => sessionEndedListeners.delete(listener);
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** fetch with the CSRF token on writes; any caller outside the typed client (uploads) uses it too. */
+export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  const method = (init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+  if (!SAFE.has(method) && csrfToken) headers.set('X-CSRF-Token', csrfToken);
+  const response = await fetch(input, { ...init, headers, credentials: 'same-origin' });
+  const url = String(input instanceof Request ? input.url : input);
+  if (response.status === 401 && !url.endsWith('/api/session')) for (const listener of sessionEndedListeners) listener();
+  return response;
+}
+
+export const api = hc<AppType>(window.location.origin, { fetch: apiFetch });
 
 export class ApiError extends Error {
   constructor(

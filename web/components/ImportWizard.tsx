@@ -46,6 +46,7 @@ const ISSUE_KEYS: Record<string, MessageKey> = {
   no_place: 'importIssueNoPlace',
   no_date: 'importIssueNoDate',
   not_a_point: 'importIssueNotAPoint',
+  not_your_county: 'importIssueNotYourCounty',
 };
 
 const OUTCOME_KEYS = { new: 'importOutcomeNew', update: 'importOutcomeUpdate', duplicate: 'importOutcomeDuplicate', error: 'importOutcomeError' } as const satisfies Record<string, MessageKey>;

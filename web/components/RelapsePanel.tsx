@@ -4,6 +4,8 @@ import type { FeatureCollection } from 'geojson';
 import { api, unwrap } from '../api/client.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { useSession } from '../state/session.tsx';
+import { GuardedButton } from './GuardedButton.tsx';
 import { Definitions } from './Definitions.tsx';
 import { LoadState } from './LoadState.tsx';
 import { useLoad } from '../state/use-data.ts';
@@ -53,8 +55,9 @@ function RateRow({ rate, label }: { rate: { relapses: number; closures: number; 
   );
 }
 
-export function RelapsePanel({ relapse, countyNames, townshipNames, onOpenSite, onDecided, onError }: { relapse: ReturnType<typeof useRelapse>; countyNames: Record<string, string>; townshipNames: Record<string, string>; onOpenSite: (id: number) => void; onDecided: () => void; onError: (message: string) => void }) {
+export function RelapsePanel({ relapse, countyNames, townshipNames, siteCounty, onOpenSite, onDecided, onError }: { relapse: ReturnType<typeof useRelapse>; countyNames: Record<string, string>; townshipNames: Record<string, string>; siteCounty: (id: number) => string | null; onOpenSite: (id: number) => void; onDecided: () => void; onError: (message: string) => void }) {
   const { t, lang } = useI18n();
+  const { deny } = useSession();
   const { params, setParams, result } = relapse;
   const data = result.data;
   const field = (key: keyof RelapseParams, label: string, type = 'number') => (
@@ -111,12 +114,12 @@ export function RelapsePanel({ relapse, countyNames, townshipNames, onOpenSite, 
                       <span className="muted">{move.decision === 'confirmed' ? t('relapseConfirmed') : t('relapseDismissed')}</span>
                     ) : (
                       <>
-                        <button type="button" className="small" onClick={() => void decide(move.key, 'confirmed')}>
+                        <GuardedButton className="small" denied={deny('recordField', [siteCounty(move.fromId), siteCounty(move.toId)])} onClick={() => void decide(move.key, 'confirmed')}>
                           {t('relapseConfirm')}
-                        </button>
-                        <button type="button" className="small" onClick={() => void decide(move.key, 'dismissed')}>
+                        </GuardedButton>
+                        <GuardedButton className="small" denied={deny('recordField', [siteCounty(move.fromId), siteCounty(move.toId)])} onClick={() => void decide(move.key, 'dismissed')}>
                           {t('relapseDismiss')}
-                        </button>
+                        </GuardedButton>
                       </>
                     )}
                   </div>

@@ -3,7 +3,9 @@
 import { useState } from 'react';
 import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
-import { api, unwrap } from '../api/client.ts';
+import { api, apiFetch, unwrap } from '../api/client.ts';
+import { useSession } from '../state/session.tsx';
+import { GuardedButton } from './GuardedButton.tsx';
 import { categoryLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
@@ -45,6 +47,7 @@ export interface RoutePanelProps {
 
 export function RoutePanel({ start, counties, handPicked, onHandPicked, within, onDrawWithin, onClearWithin, onPickStart, plan, savedId, onPlan, onOpenSite, onError, onChanged }: RoutePanelProps) {
   const { t, lang } = useI18n();
+  const { deny } = useSession();
   const [kind, setKind] = useState<RuleKind>('recheck');
   const [days, setDays] = useState('180');
   const [perCounty, setPerCounty] = useState('3');
@@ -103,7 +106,7 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
       // The photo goes up first as its own body (an image, not JSON); the inspection keeps its reference.
       let photoRef: string | null = null;
       if (photo) {
-        const uploaded = await fetch('/api/photos', { method: 'POST', headers: { 'content-type': photo.type }, body: photo });
+        const uploaded = await apiFetch('/api/photos', { method: 'POST', headers: { 'content-type': photo.type }, body: photo });
         const body = (await uploaded.json()) as { ref?: string; error?: { message: string } };
         if (!uploaded.ok || !body.ref) throw new Error(body.error?.message ?? `HTTP ${uploaded.status}`);
         photoRef = body.ref;
@@ -217,9 +220,9 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
             {t('routeMinutesPerStop')} <input type="number" min={0} value={minutesPerStop} onChange={(e) => setMinutesPerStop(e.target.value)} />
           </label>
         </div>
-        <button type="button" className="primary" disabled={busy || (kind === 'hand' && handPicked.length === 0)} onClick={() => void run()}>
+        <GuardedButton className="primary" denied={deny('planRoutes')} disabled={busy || (kind === 'hand' && handPicked.length === 0)} onClick={() => void run()}>
           {busy ? t('loading') : t('routePlan')}
-        </button>
+        </GuardedButton>
       </section>
       {plan && (
         <section className="route-result">
@@ -235,9 +238,9 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
             <label className="field">
               {t('routeName')} <input value={name} onChange={(e) => setName(e.target.value)} />
             </label>
-            <button type="button" className="small" disabled={!name.trim()} onClick={() => void save()}>
+            <GuardedButton className="small" denied={deny('planRoutes')} disabled={!name.trim()} onClick={() => void save()}>
               {t('routeSave')}
-            </button>
+            </GuardedButton>
             {savedId && (
               <>
                 <span className="muted"> {t('routeSaved')}</span>
@@ -278,7 +281,7 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
                     {t('routeBaidu')}
                   </a>
                 </div>
-                <StopResult recorded={recorded[stop.siteId]} onRecord={(result, note, photo) => void record(stop.siteId, result, note, photo)} />
+                <StopResult county={stop.county} recorded={recorded[stop.siteId]} onRecord={(result, note, photo) => void record(stop.siteId, result, note, photo)} />
                 <div className="print-only sheet-blank">{t('routeSheetResult')}: ____________________________</div>
               </li>
             ))}
@@ -289,8 +292,10 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
   );
 }
 
-function StopResult({ recorded, onRecord }: { recorded: string | undefined; onRecord: (result: (typeof RESULTS)[number]['code'], note: string, photo: File | null) => void }) {
+function StopResult({ recorded, county, onRecord }: { recorded: string | undefined; county: string; onRecord: (result: (typeof RESULTS)[number]['code'], note: string, photo: File | null) => void }) {
   const { t } = useI18n();
+  const { deny } = useSession();
+  const denied = deny('recordField', [county]);
   const [result, setResult] = useState<(typeof RESULTS)[number]['code']>('closed_as_recorded');
   const [note, setNote] = useState('');
   const [photo, setPhoto] = useState<File | null>(null);
@@ -309,9 +314,9 @@ function StopResult({ recorded, onRecord }: { recorded: string | undefined; onRe
         📷
         <input type="file" accept="image/jpeg,image/png,image/webp" capture="environment" aria-label={t('routePhoto')} onChange={(e) => setPhoto(e.target.files?.[0] ?? null)} />
       </label>
-      <button type="button" className="small" onClick={() => onRecord(result, note, photo)}>
+      <GuardedButton className="small" denied={denied} onClick={() => onRecord(result, note, photo)}>
         {t('routeRecord')}
-      </button>
+      </GuardedButton>
     </div>
   );
 }

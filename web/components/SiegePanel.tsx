@@ -3,6 +3,8 @@
 import type { CategoryCode } from '../../domain/categories.ts';
 import { categoryLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { useSession } from '../state/session.tsx';
+import { GuardedButton } from './GuardedButton.tsx';
 import { Definitions } from './Definitions.tsx';
 import { LoadState } from './LoadState.tsx';
 import type { useSiege } from '../state/use-siege.ts';
@@ -21,6 +23,7 @@ const fixed = (n: number | null, digits = 3) => (n === null ? '—' : n.toFixed(
 
 export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }: { siege: Siege; core: string; onCore: (id: string) => void; onDrawCore: () => void; cell: SelectedCell | null; onOpenSite: (id: number) => void }) {
   const { t, lang } = useI18n();
+  const { deny } = useSession();
   const { params, setParams, result, cores } = siege;
   const data = result.data;
   const definition = (key: string) => data?.definitions[key]?.[lang] ?? '';
@@ -40,9 +43,9 @@ export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }
           ))}
         </select>
         {data?.core.isDefault && <p className="muted">{t('siegeDefaultNote')}</p>}
-        <button type="button" className="small" onClick={onDrawCore}>
+        <GuardedButton className="small" denied={deny('saveCores')} onClick={onDrawCore}>
           {t('siegeDrawCore')}
-        </button>
+        </GuardedButton>
       </section>
       <section className="siege-params">
         <label className="field">

@@ -4,6 +4,8 @@ import type { StatusCode } from '../../domain/statuses.ts';
 import { api, unwrap } from '../api/client.ts';
 import { categoryLabel, countyLabel, inspectionResultLabel, sectorLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { useSession } from '../state/session.tsx';
+import { GuardedButton } from './GuardedButton.tsx';
 import { STATUS_COLORS } from '../map/colors.ts';
 import { useLoad } from '../state/use-data.ts';
 
@@ -20,6 +22,7 @@ function Fact({ label, value }: { label: string; value: string | null | false | 
 
 export function SitePanel({ siteId, onClose, onPlace, reloadKey, onAddToRoute, inRoute }: { siteId: number; onClose: () => void; onPlace: (id: number) => void; reloadKey: number; onAddToRoute?: (id: number) => void; inRoute?: boolean }) {
   const { t, lang } = useI18n();
+  const { deny } = useSession();
   const detail = useLoad(`${siteId}:${reloadKey}`, () => unwrap(api.api.sites[':id'].$get({ param: { id: String(siteId) } })));
   const site = detail.data;
   return (
@@ -59,9 +62,9 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey, onAddToRoute, i
             <dd className={`precision ${site.properties.precision}`}>
               {site.properties.precision === 'exact' ? t('precisionExact') : site.properties.precision === 'approximate' ? t('precisionApproximate') : t('precisionUnlocated')}
               {site.properties.precision === 'unlocated' && (
-                <button type="button" className="small" onClick={() => onPlace(site.id)}>
+                <GuardedButton className="small" denied={deny('writeSites', [site.properties.county])} onClick={() => onPlace(site.id)}>
                   {t('placeOnMap')}
-                </button>
+                </GuardedButton>
               )}
             </dd>
             <dt>{t('discoveredOn')}</dt>

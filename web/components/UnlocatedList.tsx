@@ -2,11 +2,14 @@
 import type { CategoryCode } from '../../domain/categories.ts';
 import { categoryLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { useSession } from '../state/session.tsx';
+import { GuardedButton } from './GuardedButton.tsx';
 
 export interface UnlocatedSite {
   id: number;
   name: string;
   category: CategoryCode;
+  county: string;
   countyName: string;
   address: string | null;
   source: 'real' | 'demo';
@@ -15,12 +18,14 @@ export interface UnlocatedSite {
 export interface UndrawnRoad {
   id: number;
   roadName: string;
+  county: string | null;
   fromDesc: string | null;
   toDesc: string | null;
 }
 
 export function UnlocatedList({ sites, roads, onOpen, onPlace, onDraw }: { sites: UnlocatedSite[]; roads: UndrawnRoad[]; onOpen: (id: number) => void; onPlace: (id: number) => void; onDraw: (id: number) => void }) {
   const { t, lang } = useI18n();
+  const { deny } = useSession();
   return (
     <section className="unlocated" data-testid="unlocated">
       <h2>
@@ -38,9 +43,9 @@ export function UnlocatedList({ sites, roads, onOpen, onPlace, onDraw }: { sites
             <div className="muted">
               {categoryLabel(site.category, lang)} · {site.countyName} {site.address ?? ''}
             </div>
-            <button type="button" className="small" onClick={() => onPlace(site.id)}>
+            <GuardedButton className="small" denied={deny('writeSites', [site.county])} onClick={() => onPlace(site.id)}>
               {t('placeOnMap')}
-            </button>
+            </GuardedButton>
           </li>
         ))}
         {roads.map((road) => (
@@ -49,9 +54,9 @@ export function UnlocatedList({ sites, roads, onOpen, onPlace, onDraw }: { sites
             <div className="muted">
               {[[road.fromDesc, road.toDesc].filter(Boolean).join(' – '), t('roadUndrawn')].filter(Boolean).join(' · ')}
             </div>
-            <button type="button" className="small" onClick={() => onDraw(road.id)}>
+            <GuardedButton className="small" denied={deny('writeSites', [road.county])} onClick={() => onDraw(road.id)}>
               {t('drawRoad')}
-            </button>
+            </GuardedButton>
           </li>
         ))}
       </ul>

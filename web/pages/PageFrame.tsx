@@ -2,6 +2,7 @@
 // the map and the language switch, and the page below. Printing drops the header.
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
+import { UserBadge } from '../components/UserBadge.tsx';
 
 export function PageFrame({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
   const { t, lang } = useI18n();
@@ -22,6 +23,7 @@ export function PageFrame({ title, actions, children }: { title: string; actions
         <button type="button" className="lang" data-testid="lang-switch" onClick={switchLanguage}>
           {t('language')}
         </button>
+        <UserBadge />
       </header>
       <main className="page-body">{children}</main>
     </div>

@@ -9,6 +9,8 @@ import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
 import { LoadState } from '../components/LoadState.tsx';
 import { useLoad } from '../state/use-data.ts';
+import { useSession } from '../state/session.tsx';
+import { GuardedButton } from '../components/GuardedButton.tsx';
 import { PageFrame } from './PageFrame.tsx';
 
 const STATES = ['overdue', 'due_soon', 'on_time', 'done'] as const;
@@ -142,10 +144,10 @@ function TaskCard({ task }: { task: TaskJson }) {
 
 function TaskDetail({ number }: { number: number }) {
   const { t, lang } = useI18n();
+  const { deny } = useSession();
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState('');
-  const [author, setAuthor] = useState('');
   const [siteId, setSiteId] = useState('');
   const detail = useLoad(`task:${number}:${version}`, () => loadTask(number));
   const data: TaskDetailJson | null = detail.data;
@@ -165,7 +167,7 @@ function TaskDetail({ number }: { number: number }) {
   const addNote = async (e: FormEvent) => {
     e.preventDefault();
     if (!note.trim()) return;
-    if (await run(() => unwrap(api.api.tasks[':number'].notes.$post({ param: { number: String(number) }, json: { text: note.trim(), ...(author.trim() ? { author: author.trim() } : {}) } })))) setNote('');
+    if (await run(() => unwrap(api.api.tasks[':number'].notes.$post({ param: { number: String(number) }, json: { text: note.trim() } })))) setNote('');
   };
   const link = async (e: FormEvent) => {
     e.preventDefault();
@@ -191,9 +193,9 @@ function TaskDetail({ number }: { number: number }) {
                 </span>
                 {site.source === 'demo' && <span className="tag demo">{t('demoBadge')}</span>}
                 {site.link === 'manual' && (
-                  <button type="button" className="small" onClick={() => void setLinks(manual.filter((id) => id !== site.id))}>
+                  <GuardedButton className="small" denied={deny('administer')} onClick={() => void setLinks(manual.filter((id) => id !== site.id))}>
                     {t('tbUnlink')}
-                  </button>
+                  </GuardedButton>
                 )}
               </li>
             ))}
@@ -202,9 +204,9 @@ function TaskDetail({ number }: { number: number }) {
             <label>
               {t('tbLinkSite')} <input inputMode="numeric" aria-label={t('tbLinkSiteId')} placeholder={t('tbLinkSiteId')} value={siteId} onChange={(e) => setSiteId(e.target.value)} />
             </label>
-            <button type="submit" className="small">
+            <GuardedButton type="submit" className="small" denied={deny('administer')}>
               {t('tbLink')}
-            </button>
+            </GuardedButton>
           </form>
           {data.roads.length > 0 && (
             <>
@@ -233,10 +235,9 @@ function TaskDetail({ number }: { number: number }) {
           </ul>
           <form className="note-form" onSubmit={(e) => void addNote(e)}>
             <textarea aria-label={t('tbNoteText')} placeholder={t('tbNoteText')} value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={4000} />
-            <input aria-label={t('tbNoteAuthor')} placeholder={t('tbNoteAuthor')} value={author} onChange={(e) => setAuthor(e.target.value)} maxLength={100} />
-            <button type="submit" className="small">
+            <GuardedButton type="submit" className="small" denied={deny('recordField')}>
               {t('tbAddNote')}
-            </button>
+            </GuardedButton>
           </form>
         </>
       )}

@@ -22,7 +22,7 @@ export interface UrlState {
   lang: Language;
   basemap: string | null;
   /** Which side panel shows: layers, or the industrial-siege analysis with its core. */
-  panel: 'layers' | 'siege' | 'routes' | 'relapse' | 'scorecard' | 'imports';
+  panel: 'layers' | 'siege' | 'routes' | 'relapse' | 'scorecard' | 'imports' | 'audit';
   /** A scorecard figure whose sites the map highlights (panel scorecard). */
   figure: string | null;
   /** A saved inspection route to show. */
@@ -81,7 +81,7 @@ export function parseUrlState(search: string): UrlState {
   if (params.get('lang') === 'en') state.lang = 'en';
   state.basemap = params.get('basemap');
   const panel = params.get('panel');
-  if (panel === 'siege' || panel === 'routes' || panel === 'relapse' || panel === 'scorecard' || panel === 'imports') state.panel = panel;
+  if (panel === 'siege' || panel === 'routes' || panel === 'relapse' || panel === 'scorecard' || panel === 'imports' || panel === 'audit') state.panel = panel;
   const figure = params.get('figure');
   if (figure && /^[a-zA-Z]+(:[a-z_]+)?$/.test(figure)) state.figure = figure;
   const route = Number(params.get('route'));

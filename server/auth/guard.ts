@@ -1,0 +1,124 @@
+// The one place where every /api request is authenticated and authorised, before any handler runs:
+// session (bearer token or cookie) → CSRF for cookie writes → the route's rule (server/auth/rules.ts):
+// role, then the counties the request writes to.
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { timingSafeEqual } from 'node:crypto';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import type { AuditActor } from './audit.ts';
+import { COUNTY_SCOPED_ROLES, type Principal } from './roles.ts';
+import { ruleFor } from './rules.ts';
+import { findSession, type Session } from './sessions.ts';
+
+export const SESSION_COOKIE = 'sansan_session';
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+export interface RequestSession extends Session {
+  token: string;
+  via: 'cookie' | 'bearer';
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    principal: Principal;
+    session: RequestSession;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The caller's network address (the socket's peer; "in-process" for requests that have none). */
+export function clientAddress(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'in-process';
+}
+
+/** Who is writing, for the audit record. */
+export function auditActor(c: Context): AuditActor {
+  const principal = c.get('principal');
+  return { actor: principal.username, role: principal.role, address: clientAddress(c) };
+}
+
+/** The signed-in user's name, recorded as the actor of history rows. */
+export const actorName = (c: Context): string => c.get('principal').username;
+
+const sameText = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** Refuses (403) when a county official or inspector does not hold every one of `counties`. */
+export function assertCounties(ctx: AppContext, principal: Principal, counties: readonly (string | null)[]): void {
+  if (!COUNTY_SCOPED_ROLES.has(principal.role)) return;
+  for (const county of counties) {
+    if (county === null || principal.counties.includes(county)) continue;
+    const name = ctx.db.get<{ name: string }>('SELECT name FROM counties WHERE code = ?', [county])?.name ?? county;
+    throw new AppError(403, 'forbidden_county', `${principal.username} may write only in ${principal.counties.join(', ')}; this request writes in ${county} (${name})`, {
+      county,
+      yourCounties: principal.counties,
+    });
+  }
+}
+
+function bearerToken(c: Context): string | null | undefined {
+  const header = c.req.header('Authorization');
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/**
+ * `servedRoute(method, path)` says whether the app has the route at all, so that a write to a path
+ * that does not exist still gets its 404 rather than "no permission rule".
+ */
+export function guard(ctx: AppContext, servedRoute: (method: string, path: string) => boolean): MiddlewareHandler {
+  return async (c, next) => {
+    const method = c.req.method;
+    const path = c.req.path.replace(/^\/api(?=\/|$)/, '') || '/';
+    const found = ruleFor(method, path);
+    if (!found) {
+      if (!servedRoute(method, path)) return next();
+      throw new AppError(403, 'no_permission_rule', `${method} /api${path} has no permission rule (server/auth/rules.ts), so nobody may call it`, { route: `${method} ${path}` });
+    }
+    const { rule, params, key } = found;
+    if (rule.roles === 'public') return next();
+
+    const bearer = bearerToken(c);
+    if (bearer === null) throw new AppError(401, 'unauthenticated', 'Authorization: send "Bearer TOKEN" with the token from POST /api/session');
+    const token = bearer ?? getCookie(c, SESSION_COOKIE);
+    const session = token ? findSession(ctx.db, token, ctx.sessions) : null;
+    if (!token || !session)
+      throw new AppError(401, 'unauthenticated', token ? 'the session has ended (signed out, expired or the account was changed); sign in again' : 'sign in first (POST /api/session)');
+    const via = bearer ? 'bearer' : 'cookie';
+    if (via === 'cookie' && !SAFE_METHODS.has(method)) {
+      const sent = c.req.header(CSRF_HEADER);
+      if (!sent || !sameText(sent, session.csrfToken))
+        throw new AppError(403, 'csrf_failed', `${CSRF_HEADER}: a cookie-signed request that changes data needs the session's CSRF token (from GET /api/session)`, { header: CSRF_HEADER });
+    }
+    c.set('principal', session.user);
+    c.set('session', { ...session, token, via });
+
+    if (rule.roles !== 'signed-in' && !rule.roles.includes(session.user.role))
+      throw new AppError(403, 'forbidden', `role ${session.user.role} may not ${key.replace(' ', ' /api')} (allowed: ${rule.roles.join(', ')})`, {
+        role: session.user.role,
+        allowed: rule.roles,
+      });
+    if (rule.counties && COUNTY_SCOPED_ROLES.has(session.user.role)) {
+      const counties = await rule.counties({
+        ctx,
+        params,
+        body: async () => {
+          try {
+            return await c.req.json();
+          } catch {
+            return undefined;
+          }
+        },
+      });
+      if (counties) assertCounties(ctx, session.user, counties);
+    }
+    return next();
+  };
+}

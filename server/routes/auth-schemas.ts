@@ -1,0 +1,74 @@
+// The contract of sign-in, users and the audit trail.
+import { z } from '@hono/zod-openapi';
+import { ROLES } from '../auth/roles.ts';
+
+export const Role = z.enum(ROLES).openapi('Role');
+const CountyCode = z.string().regex(/^\d{6}$/, 'must be a six-digit county code');
+
+export const SessionUser = z
+  .object({ username: z.string(), role: Role, counties: z.array(z.string()).openapi({ description: 'Assigned counties (county officials and inspectors).' }) })
+  .openapi('SessionUser');
+
+export const SessionInfo = z
+  .object({
+    user: SessionUser,
+    csrfToken: z.string().openapi({ description: 'Send as X-CSRF-Token on POST/PUT/PATCH/DELETE made with the session cookie (not needed with a bearer token).' }),
+    expiresAt: z.string(),
+  })
+  .openapi('Session');
+
+export const SignInBody = z.object({ username: z.string().trim().min(1).max(50), password: z.string().min(1).max(200) }).strict().openapi('SignIn');
+
+export const SignedIn = SessionInfo.extend({ token: z.string().openapi({ description: 'Send as Authorization: Bearer TOKEN.' }) }).openapi('SignedIn');
+
+export const User = z
+  .object({ id: z.number().int(), username: z.string(), role: Role, counties: z.array(z.string()), disabled: z.boolean(), createdAt: z.string(), updatedAt: z.string() })
+  .openapi('User');
+
+export const NewUserBody = z
+  .object({ username: z.string().trim().min(2).max(50), role: Role, counties: z.array(CountyCode).max(10).optional(), password: z.string().max(200) })
+  .strict()
+  .openapi('NewUser');
+
+export const UserPatchBody = z
+  .object({ role: Role.optional(), counties: z.array(CountyCode).max(10).optional(), disabled: z.boolean().optional(), password: z.string().max(200).optional() })
+  .strict()
+  .openapi('UserPatch');
+
+export const AuditRecord = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    actor: z.string().nullable(),
+    role: z.string().nullable(),
+    address: z.string().nullable(),
+    action: z.string().openapi({ example: 'site.status' }),
+    target: z.string().nullable().openapi({ example: 'site:12' }),
+    counties: z.array(z.string()),
+    before: z.unknown(),
+    after: z.unknown(),
+    hash: z.string(),
+  })
+  .openapi('AuditRecord');
+
+export const AuditPage = z.object({ records: z.array(AuditRecord), nextBefore: z.number().int().nullable() }).openapi('AuditPage');
+
+export const AuditQuery = z.object({
+  action: z.string().max(50).optional().openapi({ description: 'An action (site.status) or a group (site).' }),
+  actor: z.string().max(50).optional(),
+  target: z.string().max(60).optional().openapi({ description: 'e.g. site:12, road:3, user:admin' }),
+  county: z.string().optional().openapi({ description: 'Only records touching this county.' }),
+  from: z.string().optional().openapi({ description: 'From this date (YYYY-MM-DD), inclusive.' }),
+  to: z.string().optional().openapi({ description: 'Up to this date (YYYY-MM-DD), inclusive.' }),
+  before: z.string().optional().openapi({ description: 'Records older than this id (paging; newest first).' }),
+  limit: z.string().optional().openapi({ description: '1–500, default 100.' }),
+});
+
+export const AuditVerification = z
+  .object({
+    ok: z.boolean(),
+    records: z.number().int(),
+    firstBad: z.object({ id: z.number().int(), reason: z.string() }).nullable(),
+    lastHash: z.string(),
+  })
+  .openapi('AuditVerification');

@@ -1,0 +1,118 @@
+// /api/session: sign in (cookie + bearer token), who am I (with the CSRF token), sign out.
+// Failed sign-ins are audit records; 5 per username or 20 per address within 15 minutes get 429.
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { appendAudit, signInFailures } from '../auth/audit.ts';
+import { clientAddress, SESSION_COOKIE } from '../auth/guard.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { createSession, deleteSession, findSession } from '../auth/sessions.ts';
+import { findUser, passwordHashOf } from '../auth/user-store.ts';
+import { SessionInfo, SignedIn, SignInBody } from './auth-schemas.ts';
+import { errorResponses, jsonContent as json } from './schemas.ts';
+import { validationHook } from './validation.ts';
+
+export const SIGN_IN_WINDOW_MINUTES = 15;
+export const MAX_FAILURES_PER_USER = 5;
+export const MAX_FAILURES_PER_ADDRESS = 20;
+
+/** Compared against when the username is unknown, so both cases take as long. */
+let decoyHash: string | null = null;
+
+function refuseWhenLimited(ctx: AppContext, username: string, address: string, now: number): void {
+  const since = new Date(now - SIGN_IN_WINDOW_MINUTES * 60_000).toISOString();
+  for (const [by, max, what] of [
+    [{ username }, MAX_FAILURES_PER_USER, `user ${username}`],
+    [{ address }, MAX_FAILURES_PER_ADDRESS, `address ${address}`],
+  ] as const) {
+    const { count, oldest } = signInFailures(ctx.db, since, by);
+    if (count < max) continue;
+    const retryAfter = Math.max(1, Math.ceil((Date.parse(oldest!) + SIGN_IN_WINDOW_MINUTES * 60_000 - now) / 1000));
+    throw new AppError(429, 'too_many_attempts', `${count} failed sign-ins for ${what} in the last ${SIGN_IN_WINDOW_MINUTES} minutes; try again in ${Math.ceil(retryAfter / 60)} min`, { retryAfter }, { 'Retry-After': String(retryAfter) });
+  }
+}
+
+const sessionBody = (user: { username: string; role: 'admin' | 'county' | 'inspector' | 'planner' | 'viewer'; counties: string[] }, csrfToken: string, expiresAt: string) => ({
+  user: { username: user.username, role: user.role, counties: user.counties },
+  csrfToken,
+  expiresAt,
+});
+
+const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+
+export function sessionRoutes(ctx: AppContext) {
+  return new OpenAPIHono({ defaultHook: validationHook })
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/session',
+        tags: ['session'],
+        summary: 'Sign in: sets the session cookie and returns a bearer token for scripts',
+        security: [],
+        request: { body: { required: true, content: { 'application/json': { schema: SignInBody } } } },
+        responses: { 200: json(SignedIn, 'Signed in.'), ...errorResponses(400, 401, 413, 415, 429) },
+      }),
+      (c) => {
+        const { username, password } = c.req.valid('json');
+        const address = clientAddress(c);
+        const now = ctx.sessions.now();
+        refuseWhenLimited(ctx, username, address, now);
+        const user = findUser(ctx.db, username);
+        const stored = user ? passwordHashOf(ctx.db, user.id) : null;
+        const passwordOk = verifyPassword(password, stored ?? (decoyHash ??= hashPassword('decoy-password-never-used')));
+        if (!user || !passwordOk || user.disabled) {
+          appendAudit(ctx.db, {
+            actor: null,
+            role: null,
+            address,
+            action: 'sign_in.failed',
+            target: `user:${username.toLowerCase()}`,
+            after: { reason: !user ? 'unknown user' : !passwordOk ? 'wrong password' : 'account disabled' },
+            at: new Date(now).toISOString(),
+          });
+          throw new AppError(401, 'bad_credentials', 'the username or password is wrong, or the account is disabled');
+        }
+        const { token, csrfToken } = ctx.db.transaction(() => {
+          const created = createSession(ctx.db, user.id, ctx.sessions);
+          appendAudit(ctx.db, { actor: user.username, role: user.role, address, action: 'sign_in', target: `user:${user.username.toLowerCase()}`, at: new Date(now).toISOString() });
+          return created;
+        });
+        const session = findSession(ctx.db, token, ctx.sessions)!;
+        setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: isHttps(c), maxAge: Math.round(ctx.sessions.maxHours * 3600) });
+        return c.json({ ...sessionBody(user, csrfToken, session.expiresAt), token }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/session',
+        tags: ['session'],
+        summary: 'The signed-in user and the session’s CSRF token',
+        responses: { 200: json(SessionInfo, 'The session.'), ...errorResponses(401) },
+      }),
+      (c) => {
+        const session = c.get('session');
+        return c.json(sessionBody(session.user, session.csrfToken, session.expiresAt), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'delete',
+        path: '/session',
+        tags: ['session'],
+        summary: 'Sign out (ends this session)',
+        responses: { 200: json(z.object({ ok: z.literal(true) }), 'Signed out.'), ...errorResponses(401, 403) },
+      }),
+      (c) => {
+        const session = c.get('session');
+        ctx.db.transaction(() => {
+          deleteSession(ctx.db, session.token);
+          appendAudit(ctx.db, { actor: session.user.username, role: session.user.role, address: clientAddress(c), action: 'sign_out', target: `user:${session.user.username.toLowerCase()}` });
+        });
+        deleteCookie(c, SESSION_COOKIE, { path: '/' });
+        return c.json({ ok: true as const }, 200);
+      },
+    );
+}

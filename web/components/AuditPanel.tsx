@@ -1,0 +1,129 @@
+// The audit trail for admins (and county officials, for their counties): filters, the records
+// newest first with before/after, and a button that recomputes the hash chain on the server.
+import { useState } from 'react';
+import { api, unwrap } from '../api/client.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { countyLabel } from '../i18n/code-labels.ts';
+import { useLoad } from '../state/use-data.ts';
+import { LoadState } from './LoadState.tsx';
+
+type AuditQuery = { action?: string; actor?: string; target?: string; county?: string; from?: string; to?: string; before?: string };
+
+const ACTIONS = ['site', 'road', 'inspection', 'relapse', 'task', 'core', 'route', 'photo', 'user', 'sign_in', 'sign_in.failed', 'sign_out', 'import'];
+
+export function AuditPanel({ counties }: { counties: { code: string; name: string }[] }) {
+  const { t, lang } = useI18n();
+  const [draft, setDraft] = useState<AuditQuery>({});
+  const [query, setQuery] = useState<AuditQuery>({});
+  const [pages, setPages] = useState<string[]>([]);
+  const [verification, setVerification] = useState<{ busy: boolean; text: string | null; ok: boolean }>({ busy: false, text: null, ok: true });
+  const clean = (q: AuditQuery) => Object.fromEntries(Object.entries(q).filter(([, value]) => value)) as AuditQuery;
+  const first = useLoad(`audit:${JSON.stringify(query)}`, () => unwrap(api.api.audit.$get({ query: clean(query) })));
+  const more = useLoad(`audit-more:${JSON.stringify(query)}:${pages.join(',')}`, async () =>
+    Promise.all(pages.map((before) => unwrap(api.api.audit.$get({ query: { ...clean(query), before } })))),
+  );
+  const records = [...(first.data?.records ?? []), ...(more.data ?? []).flatMap((page) => page.records)];
+  const nextBefore = pages.length ? (more.data?.at(-1)?.nextBefore ?? null) : (first.data?.nextBefore ?? null);
+
+  const verify = async () => {
+    setVerification({ busy: true, text: null, ok: true });
+    try {
+      const result = await unwrap(api.api.audit.verify.$get());
+      setVerification({
+        busy: false,
+        ok: result.ok,
+        text: result.ok ? t('auditVerifyOk', { n: result.records }) : t('auditVerifyBad', { id: result.firstBad!.id, reason: result.firstBad!.reason }),
+      });
+    } catch (error) {
+      setVerification({ busy: false, ok: false, text: t('apiError', { message: (error as Error).message }) });
+    }
+  };
+  const input = (key: keyof AuditQuery, label: string, type = 'text') => (
+    <label className="field">
+      {label}
+      <input type={type} value={draft[key] ?? ''} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+    </label>
+  );
+
+  return (
+    <div className="audit-panel" data-testid="audit-panel">
+      <section>
+        <h2>{t('auditTitle')}</h2>
+        <p className="muted">{t('auditIntro')}</p>
+        <button type="button" className="primary" data-testid="audit-verify" disabled={verification.busy} onClick={() => void verify()}>
+          {verification.busy ? t('auditVerifying') : t('auditVerify')}
+        </button>
+        {verification.text && (
+          <p className={verification.ok ? 'verified' : 'error-text'} role="status" data-testid="audit-verification">
+            {verification.text}
+          </p>
+        )}
+      </section>
+      <form
+        className="audit-filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setPages([]);
+          setQuery(draft);
+        }}
+      >
+        <label className="field">
+          {t('auditAction')}
+          <select value={draft.action ?? ''} onChange={(e) => setDraft({ ...draft, action: e.target.value })}>
+            <option value="">{t('auditAll')}</option>
+            {ACTIONS.map((action) => (
+              <option key={action} value={action}>
+                {action}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          {t('auditCounty')}
+          <select value={draft.county ?? ''} onChange={(e) => setDraft({ ...draft, county: e.target.value })}>
+            <option value="">{t('auditAll')}</option>
+            {counties.map((county) => (
+              <option key={county.code} value={county.code}>
+                {countyLabel(county.code, county.name, lang)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {input('actor', t('auditActor'))}
+        {input('target', t('auditTarget'))}
+        {input('from', t('auditFrom'), 'date')}
+        {input('to', t('auditTo'), 'date')}
+        <button type="submit" className="small">
+          {t('auditApply')}
+        </button>
+      </form>
+      <LoadState loading={first.loading} error={first.error ?? more.error} />
+      {first.data && records.length === 0 && <p className="muted">{t('auditNone')}</p>}
+      <ol className="plain audit-records">
+        {records.map((record) => (
+          <li key={record.id} data-audit={record.id}>
+            <div>
+              <b>#{record.id}</b> <span className="muted">{record.at.replace('T', ' ').slice(0, 19)}</span> <b>{record.action}</b> {record.target}
+            </div>
+            <div className="muted">
+              {t('auditActor')}: {record.actor ?? '—'}
+              {record.role ? ` (${record.role})` : ''} · {t('auditAddress')}: {record.address ?? '—'}
+              {record.counties.length ? ` · ${record.counties.join(', ')}` : ''}
+            </div>
+            {(record.before !== null || record.after !== null) && (
+              <details>
+                <summary>{t('auditDetails')}</summary>
+                <pre>{JSON.stringify({ before: record.before, after: record.after }, null, 1)}</pre>
+              </details>
+            )}
+          </li>
+        ))}
+      </ol>
+      {nextBefore !== null && (
+        <button type="button" className="small" onClick={() => setPages([...pages, String(nextBefore)])}>
+          {t('auditMore')}
+        </button>
+      )}
+    </div>
+  );
+}
