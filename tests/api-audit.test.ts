@@ -6,20 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditRecord as ServerAuditRecord } from '../server/auth/audit.ts';
 import { FULL_CHECKLIST, POINTS, bootTestApp, expectError, type Caller, type Harness, type SiteFeature } from './helpers/app.ts';
 
-interface AuditRecord {
-  id: number;
-  actor: string | null;
-  role: string | null;
-  address: string | null;
-  action: string;
-  target: string | null;
-  counties: string[];
+/** The server's record, with the before/after shapes these tests read. */
+type AuditRecord = Omit<ServerAuditRecord, 'before' | 'after'> & {
   before: { properties?: Record<string, unknown> } | null;
   after: { properties?: Record<string, unknown>; reason?: string } | null;
-  hash: string;
-}
+};
 interface Verification {
   ok: boolean;
   records: number;

@@ -3,7 +3,7 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootTestApp, createSite, expectError, TODAY, type Harness, type Reply, type SiteDetail } from './helpers/app.ts';
+import { bootTestApp, createSite, expectError, TODAY, type Harness, type Reply, type SiteDetail, type SiteTableRow } from './helpers/app.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'ledgers');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
@@ -33,24 +33,7 @@ interface Preview {
   suggestions: { fixSwapped: boolean };
   rows: PreviewRow[];
 }
-interface ImportedSite {
-  id: number;
-  name: string;
-  category: string;
-  status: string;
-  county_code: string;
-  township_code: string | null;
-  village_code: string | null;
-  lon: number | null;
-  lat: number | null;
-  precision: string;
-  source: string;
-  discovered_on: string;
-  deadline: string | null;
-  responsible_unit: string | null;
-  address: string | null;
-  note: string | null;
-}
+type ImportedSite = SiteTableRow;
 
 async function upload(h: Harness, fileName: string, content: string | Uint8Array, options?: Record<string, unknown>): Promise<Reply<Preview>> {
   const form = new FormData();
@@ -415,7 +398,7 @@ describe('commit and undo', () => {
     expectError(await h.send('POST', `/api/imports/${p.id}/commit`, { rows: { '4': 'update' } }), 400);
     expectError(await h.send('POST', `/api/imports/${p.id}/commit`, { rows: { '3': 'keep' } }), 400);
     expect(await commit(h, p.id, { rows: { '2': 'update', '4': 'keep' } })).toMatchObject({ created: 2, updated: 1, skipped: 0 });
-    const updated = h.db.get<ImportedSite & { version: number; import_batch: number | null }>('SELECT * FROM sites WHERE id = ?', [existing.id])!;
+    const updated = h.db.get<ImportedSite>('SELECT * FROM sites WHERE id = ?', [existing.id])!;
     expect(updated).toMatchObject({ status: 'rectifying', responsible_unit: '源汇区环保分局', lon: 113.951, lat: 33.5505, import_batch: null });
     const events = (await h.get<SiteDetail>(`/api/sites/${existing.id}`)).body.events;
     expect(events.map((e) => [e.kind, e.to])).toEqual([['status', 'discovered'], ['location', 'discovered'], ['status', 'rectifying']]);

@@ -7,6 +7,7 @@ import { migrate } from '../server/db/migrate.ts';
 import { loadGeodata } from '../server/geodata/load-geodata.ts';
 import { CITY_SEAT, DEMO_DEFAULT_SEED, distanceKm, generateDemo, type DemoMoves, type DemoSummary } from '../server/seed/demo.ts';
 import { OPEN_STATUSES, ROAD_STATUS_MOVES, STATUS_MOVES, type RoadStatusCode, type StatusCode } from '../domain/statuses.ts';
+import type { SiteTableRow } from './helpers/app.ts';
 
 const TODAY = '2022-12-31';
 
@@ -17,24 +18,7 @@ function freshDb(): Db {
   return db;
 }
 
-interface SiteRow {
-  id: number;
-  name: string;
-  category: string;
-  sector: string | null;
-  county_code: string;
-  township_code: string | null;
-  village_code: string | null;
-  lon: number | null;
-  lat: number | null;
-  precision: string;
-  source: string;
-  status: StatusCode;
-  discovered_on: string;
-  deadline: string | null;
-  responsible_unit: string | null;
-  seed_key: string;
-}
+type SiteRow = SiteTableRow & { status: StatusCode; seed_key: string };
 interface EventRow {
   id: number;
   site_id: number;

@@ -4,27 +4,13 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { bootTestApp, createSite, moveSite, walk, type Harness } from './helpers/app.ts';
+import { bootTestApp, createSite, moveSite, walk, type Harness, type SiteTableRow } from './helpers/app.ts';
 import { saveFile } from './helpers/gdal.ts';
 
-interface Row {
-  name: string;
-  category: string;
-  status: string;
-  county_code: string;
-  township_code: string | null;
-  village_code: string | null;
-  lon: number | null;
-  lat: number | null;
-  precision: string;
-  discovered_on: string;
-  deadline: string | null;
-  responsible_unit: string | null;
-  address: string | null;
-  note: string | null;
-}
+const COLUMN_NAMES = ['name', 'category', 'status', 'county_code', 'township_code', 'village_code', 'lon', 'lat', 'precision', 'discovered_on', 'deadline', 'responsible_unit', 'address', 'note'] as const;
+type Row = Pick<SiteTableRow, (typeof COLUMN_NAMES)[number]>;
 
-const COLUMNS = 'name, category, status, county_code, township_code, village_code, lon, lat, precision, discovered_on, deadline, responsible_unit, address, note';
+const COLUMNS = COLUMN_NAMES.join(', ');
 const rows = (h: Harness, where: string) => h.db.all<Row>(`SELECT ${COLUMNS} FROM sites WHERE ${where} ORDER BY name`);
 
 let source: Harness;

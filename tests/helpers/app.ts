@@ -37,6 +37,30 @@ export const FULL_CHECKLIST = { cutWater: true, cutPower: true, clearMaterials: 
 export const REAL_FUEL_POINT_ID = 1; // 郾襄路车管所停车场加油点, 郾城区, task 15
 export const REAL_COAL_POINT_ID = 2; // 叶岗村散煤销售点, 源汇区空冢郭镇叶岗村, task 18
 
+/** A row of the `sites` table as SQLite returns it (for tests that read the file directly). */
+export interface SiteTableRow {
+  id: number;
+  name: string;
+  category: string;
+  sector: string | null;
+  address: string | null;
+  county_code: string;
+  township_code: string | null;
+  village_code: string | null;
+  lon: number | null;
+  lat: number | null;
+  precision: string;
+  source: string;
+  status: string;
+  discovered_on: string;
+  deadline: string | null;
+  responsible_unit: string | null;
+  note: string | null;
+  seed_key: string | null;
+  version: number;
+  import_batch: number | null;
+}
+
 export interface ApiError {
   error: { code: string; message: string; details: Record<string, unknown> };
 }
