@@ -79,9 +79,13 @@ export interface AuditVerification {
   ok: boolean;
   records: number;
   /** The first record that does not match, and why. */
-  firstBad: { id: number; reason: string } | null;
+  /** The first record that breaks the chain: how (`code`; the id of the missing record for `missing`) and why, in words. */
+  firstBad: { id: number; code: AuditBreak; missing: number | null; reason: string } | null;
   lastHash: string;
 }
+
+/** How a record breaks the chain: a record before it is gone, it does not follow its predecessor, or it was changed. */
+export type AuditBreak = 'missing' | 'prev_hash' | 'hash';
 
 /** Recomputes the whole chain from the start. */
 export function verifyAuditChain(db: Db): AuditVerification {
@@ -90,10 +94,10 @@ export function verifyAuditChain(db: Db): AuditVerification {
   let records = 0;
   for (const row of db.raw.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as IterableIterator<AuditRow>) {
     records++;
-    const bad = (reason: string): AuditVerification => ({ ok: false, records, firstBad: { id: row.id, reason }, lastHash: previous });
-    if (row.id !== expectedId) return bad(`record ${expectedId} is missing (the chain jumps to ${row.id})`);
-    if (row.prev_hash !== previous) return bad('its previous-hash does not match the record before it');
-    if (recordHash(row) !== row.hash) return bad('its contents do not match its hash (the record was changed)');
+    const bad = (code: AuditBreak, reason: string): AuditVerification => ({ ok: false, records, firstBad: { id: row.id, code, missing: code === 'missing' ? expectedId : null, reason }, lastHash: previous });
+    if (row.id !== expectedId) return bad('missing', `record ${expectedId} is missing (the chain jumps to ${row.id})`);
+    if (row.prev_hash !== previous) return bad('prev_hash', 'its previous-hash does not match the record before it');
+    if (recordHash(row) !== row.hash) return bad('hash', 'its contents do not match its hash (the record was changed)');
     previous = row.hash;
     expectedId++;
   }

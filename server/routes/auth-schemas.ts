@@ -68,7 +68,14 @@ export const AuditVerification = z
   .object({
     ok: z.boolean(),
     records: z.number().int(),
-    firstBad: z.object({ id: z.number().int(), reason: z.string() }).nullable(),
+    firstBad: z
+      .object({
+        id: z.number().int(),
+        code: z.enum(['missing', 'prev_hash', 'hash']).openapi({ description: 'missing: a record before this one is gone; prev_hash: it does not follow the record before it; hash: its contents were changed.' }),
+        missing: z.number().int().nullable().openapi({ description: 'For code missing: the id of the record that is gone.' }),
+        reason: z.string(),
+      })
+      .nullable(),
     lastHash: z.string(),
   })
   .openapi('AuditVerification');

@@ -108,7 +108,7 @@ describe('roles and text on the page', () => {
     db.run("UPDATE audit_log SET actor = 'someone-else' WHERE id = ?", [target]);
     db.raw.exec(guard);
     await panel.getByTestId('audit-verify').click();
-    await expect.poll(() => panel.getByTestId('audit-verification').textContent()).toContain(`第 ${target} 条记录不符`);
+    await expect.poll(() => panel.getByTestId('audit-verification').textContent()).toBe(`校验未通过：第 ${target} 条记录不符（${zh.auditBreakHash}）。`);
     await driver.screenshot('audit-verification-failed');
   });
 

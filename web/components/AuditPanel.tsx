@@ -32,7 +32,7 @@ export function AuditPanel({ counties }: { counties: { code: string; name: strin
       setVerification({
         busy: false,
         ok: result.ok,
-        text: result.ok ? t('auditVerifyOk', { n: result.records }) : t('auditVerifyBad', { id: result.firstBad!.id, reason: result.firstBad!.reason }),
+        text: result.ok ? t('auditVerifyOk', { n: result.records }) : t('auditVerifyBad', { id: result.firstBad!.id, reason: t(BREAK_REASON[result.firstBad!.code], { missing: result.firstBad!.missing ?? '' }) }),
       });
     } catch (error) {
       setVerification({ busy: false, ok: false, text: t('apiError', { message: (error as Error).message }) });
@@ -127,3 +127,6 @@ export function AuditPanel({ counties }: { counties: { code: string; name: strin
     </div>
   );
 }
+
+/** Why a record breaks the chain, in the page's language. */
+const BREAK_REASON = { missing: 'auditBreakMissing', prev_hash: 'auditBreakPrevHash', hash: 'auditBreakHash' } as const;

@@ -381,4 +381,7 @@ export const en: Record<MessageKey, string> = {
   exportNoStatus: 'No status is switched on: no sites to export',
   exportUnlocated: '{n} of them unlocated: empty coordinates in CSV, XLSX and GeoJSON, left out of KML and Shapefile',
   exportUndrawn: '{n} of them undrawn: empty line in CSV, XLSX and GeoJSON, left out of KML and Shapefile',
+  auditBreakMissing: 'record {missing} before it is gone',
+  auditBreakPrevHash: 'it does not follow the record before it',
+  auditBreakHash: 'its contents do not match its hash: the record was changed',
 };

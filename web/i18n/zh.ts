@@ -379,6 +379,9 @@ export const zh = {
   exportNoStatus: '未选中任何状态，无可导出的点位',
   exportUnlocated: '其中 {n} 处未定位：CSV、XLSX、GeoJSON 中坐标为空，KML、Shapefile 中不含',
   exportUndrawn: '其中 {n} 段未绘制：CSV、XLSX、GeoJSON 中线位为空，KML、Shapefile 中不含',
+  auditBreakMissing: '其前的第 {missing} 条记录已不存在',
+  auditBreakPrevHash: '与前一条记录接不上',
+  auditBreakHash: '内容与其哈希不符，记录被改动过',
 };
 
 export type MessageKey = keyof typeof zh;
