@@ -384,4 +384,5 @@ export const en: Record<MessageKey, string> = {
   auditBreakMissing: 'record {missing} before it is gone',
   auditBreakPrevHash: 'it does not follow the record before it',
   auditBreakHash: 'its contents do not match its hash: the record was changed',
+  tbUnmeasured: 'Deadline passed, but no sites are linked: the map cannot tell how it went',
 };

@@ -382,6 +382,7 @@ export const zh = {
   auditBreakMissing: '其前的第 {missing} 条记录已不存在',
   auditBreakPrevHash: '与前一条记录接不上',
   auditBreakHash: '内容与其哈希不符，记录被改动过',
+  tbUnmeasured: '时限已过，但无关联点位，地图无法判断其进度',
 };
 
 export type MessageKey = keyof typeof zh;

@@ -92,6 +92,8 @@ function FilterSelect({ label, all, value, options, onChange, testId }: { label:
 function TaskCard({ task }: { task: TaskJson }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
+  // The state comes from linked sites; with none linked and the date past, the map cannot say how the task went.
+  const unmeasured = task.state !== 'done' && task.progress.sites === 0 && task.deadline.date !== null && task.deadline.date < new Date().toISOString().slice(0, 10);
   return (
     <article className="task-card" data-testid={`task-${task.number}`}>
       <header>
@@ -102,6 +104,11 @@ function TaskCard({ task }: { task: TaskJson }) {
         <span className="task-deadline">
           {t('tbDeadline')}：{task.deadline.text}
         </span>
+        {unmeasured && (
+          <span className="muted" data-testid="task-unmeasured">
+            {t('tbUnmeasured')}
+          </span>
+        )}
       </header>
       <p>
         <strong>{t('tbProblem')}：</strong>
