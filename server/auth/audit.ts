@@ -116,19 +116,8 @@ export interface AuditFilters {
   limit: number;
 }
 
-export interface AuditRecord {
-  id: number;
-  at: string;
-  actor: string | null;
-  role: string | null;
-  address: string | null;
-  action: string;
-  target: string | null;
-  counties: string[];
-  before: unknown;
-  after: unknown;
-  hash: string;
-}
+/** A record as the API gives it: the stored row with its counties and before/after read back from JSON. */
+export type AuditRecord = Omit<AuditRow, 'counties' | 'before' | 'after' | 'prev_hash'> & { counties: string[]; before: unknown; after: unknown };
 
 /** Newest first; page on with beforeId. */
 export function listAudit(db: Db, filters: AuditFilters): { records: AuditRecord[]; nextBeforeId: number | null } {
