@@ -24,3 +24,31 @@ export const FIGURE_TEXT: Record<FigureKey, FigureText> = {
   unlocated: { zh: '待定位', en: 'To place', definitionZh: '尚无坐标、需在地图上定位的点位', definitionEn: 'Sites without coordinates, to be placed on the map' },
   roadsAwaitingRepair: { zh: '待修复路段', en: 'Roads awaiting repair', definitionZh: '统计日尚未修复的道路破损路段', definitionEn: 'Damaged road segments not repaired on the date' },
 };
+
+/** The parts of a scorecard the named figures are read from (the API's and the XLSX's scorecard alike). */
+export interface ScorecardCounts {
+  sites: number;
+  zeroing: { open: number; dealtWith: number; verified: number };
+  relapsedSites: number;
+  likelyMoves: number;
+  overdue: readonly unknown[];
+  notInspected: number;
+  unlocated: number;
+  roadsAwaitingRepair: number;
+}
+
+/** The count a scorecard gives for one of the named figures. */
+export function figureValue(card: ScorecardCounts, key: FigureKey): number {
+  switch (key) {
+    case 'open':
+    case 'dealtWith':
+    case 'verified':
+      return card.zeroing[key];
+    case 'relapsed':
+      return card.relapsedSites;
+    case 'overdue':
+      return card.overdue.length;
+    default:
+      return card[key];
+  }
+}

@@ -2,24 +2,11 @@
 // overdue list, the monthly trend, and a sheet with the figures' definitions — in Chinese, as the
 // campaign office files it.
 import { CATEGORY_CODES, CATEGORY_LABELS } from '../../domain/categories.ts';
-import { FIGURE_KEYS, FIGURE_TEXT, type FigureKey } from '../../domain/scorecard-figures.ts';
+import { FIGURE_KEYS, FIGURE_TEXT, figureValue } from '../../domain/scorecard-figures.ts';
 import { STATUS_CODES, STATUS_LABELS } from '../../domain/statuses.ts';
 import type { Scorecard, ScorecardOptions } from '../store/scorecard-store.ts';
 import type { ExportColumn } from './table.ts';
 import { writeXlsx } from './xlsx.ts';
-
-const FIGURE_VALUE: Record<FigureKey, (card: Scorecard) => number> = {
-  sites: (card) => card.sites,
-  open: (card) => card.zeroing.open,
-  dealtWith: (card) => card.zeroing.dealtWith,
-  verified: (card) => card.zeroing.verified,
-  relapsed: (card) => card.relapsedSites,
-  likelyMoves: (card) => card.likelyMoves,
-  overdue: (card) => card.overdue.length,
-  notInspected: (card) => card.notInspected,
-  unlocated: (card) => card.unlocated,
-  roadsAwaitingRepair: (card) => card.roadsAwaitingRepair,
-};
 
 const SOURCE_TEXT = {
   all: '真实记录与演示记录合计（演示记录为生成的示例，不是真实点位）',
@@ -44,7 +31,7 @@ export async function scorecardWorkbook(cards: readonly Scorecard[], { asOf, sta
     return { label, values: total ? [...values, values.reduce((a, b) => a + b, 0)] : values };
   };
   const side: SideRow[] = [
-    ...FIGURE_KEYS.map((key) => figureRow(FIGURE_TEXT[key].zh, FIGURE_VALUE[key])),
+    ...FIGURE_KEYS.map((key) => figureRow(FIGURE_TEXT[key].zh, (card) => figureValue(card, key))),
     figureRow('死灰复燃次数', (card) => card.relapses),
     { label: '按状态', values: [] },
     ...STATUS_CODES.map((status) => figureRow(STATUS_LABELS[status], (card) => card.byStatus[status] ?? 0)),

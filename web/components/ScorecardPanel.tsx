@@ -1,7 +1,7 @@
 // A county's scorecard in the side panel: every figure is a button that shows its sites on the map
 // (and lists them here); links to the printable A4 page and the XLSX download.
 import { CATEGORY_CODES } from '../../domain/categories.ts';
-import { FIGURE_KEYS, type FigureKey } from '../../domain/scorecard-figures.ts';
+import { FIGURE_KEYS, figureValue } from '../../domain/scorecard-figures.ts';
 import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
 import { api, unwrap } from '../api/client.ts';
 import { categoryLabel, figureDefinition, figureLabel, roadStatusLabel, statusLabel } from '../i18n/code-labels.ts';
@@ -24,26 +24,6 @@ export interface ScorecardQuery {
 export const loadScorecard = (county: string, query: ScorecardQuery) => unwrap(api.api.counties[':code'].scorecard.$get({ param: { code: county }, query }));
 export const loadFigure = (county: string, figure: string, query: ScorecardQuery) =>
   unwrap(api.api.counties[':code'].scorecard.sites.$get({ param: { code: county }, query: { ...query, figure } }));
-
-/** The count a scorecard gives for one of the named figures. */
-export function figureValue(card: ScorecardJson, key: FigureKey): number {
-  switch (key) {
-    case 'sites':
-      return card.sites;
-    case 'open':
-      return card.zeroing.open;
-    case 'dealtWith':
-      return card.zeroing.dealtWith;
-    case 'verified':
-      return card.zeroing.verified;
-    case 'relapsed':
-      return card.relapsedSites;
-    case 'overdue':
-      return card.overdue.length;
-    default:
-      return card[key];
-  }
-}
 
 /** Page links keep the language and the date. */
 export function pageHref(page: 'scorecard' | 'tasks', params: Record<string, string | null | undefined>): string {

@@ -1,12 +1,12 @@
 // The printable scorecard (one A4 page): the counties side by side — or one county — with every
 // figure a link to its sites on the map, the overdue items, the monthly trend and the definitions.
-import { FIGURE_KEYS } from '../../domain/scorecard-figures.ts';
+import { FIGURE_KEYS, figureValue } from '../../domain/scorecard-figures.ts';
 import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
 import { api, unwrap } from '../api/client.ts';
 import { figureDefinition, figureLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { LoadState } from '../components/LoadState.tsx';
-import { figureValue, pageHref, type ScorecardJson } from '../components/ScorecardPanel.tsx';
+import { pageHref, type ScorecardJson } from '../components/ScorecardPanel.tsx';
 import { lastMonths } from '../components/TrendBars.tsx';
 import { useLoad } from '../state/use-data.ts';
 import { PageFrame } from './PageFrame.tsx';
