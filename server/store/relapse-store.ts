@@ -7,15 +7,19 @@ import type { RelapseSiteInput } from '../geo/analyze-relapse.ts';
 
 export type RelapseInputSite = RelapseSiteInput;
 
-/** Every site with its status events in order (location events left out). */
-export function relapseInputs(db: Db): RelapseInputSite[] {
+/** Every site (or those of the given counties) with its status events in order (location events left out). */
+export function relapseInputs(db: Db, counties?: readonly string[]): RelapseInputSite[] {
+  const within = counties ? `WHERE county_code IN (${counties.map(() => '?').join(', ')})` : '';
   const sites = db.all<Omit<RelapseInputSite, 'events'>>(
-    `SELECT id, name, category, lon, lat, county_code AS county, township_code AS township, discovered_on AS discoveredOn FROM sites ORDER BY id`,
+    `SELECT id, name, category, lon, lat, county_code AS county, township_code AS township, discovered_on AS discoveredOn FROM sites ${within} ORDER BY id`,
+    counties ?? [],
   );
   const events = new Map<number, { to: StatusCode; date: string }[]>();
   for (const row of db.raw
-    .prepare("SELECT site_id AS siteId, to_status AS \"to\", date FROM site_events WHERE kind = 'status' ORDER BY site_id, date, id")
-    .iterate() as Iterable<{ siteId: number; to: StatusCode; date: string }>) {
+    .prepare(
+      `SELECT site_id AS siteId, to_status AS "to", date FROM site_events WHERE kind = 'status'${counties ? ` AND site_id IN (SELECT id FROM sites ${within})` : ''} ORDER BY site_id, date, id`,
+    )
+    .iterate(...(counties ?? [])) as Iterable<{ siteId: number; to: StatusCode; date: string }>) {
     let list = events.get(row.siteId);
     if (!list) events.set(row.siteId, (list = []));
     list.push({ to: row.to, date: row.date });

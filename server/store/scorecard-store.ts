@@ -227,7 +227,9 @@ export function likelyMovesByCounty(db: Db, inputs: readonly RelapseInputSite[],
 export type LikelyMoves = (inputs: readonly RelapseInputSite[], asOf: string) => Map<string, Set<number>>;
 
 function facts(db: Db, counties: readonly string[], options: ScorecardOptions, moves: LikelyMoves | null): CountyFacts[] {
-  const inputs = relapseInputs(db);
+  // Likely moves cross county lines (a firm closed in one county reopens in the next): they need every
+  // site; the figures alone need only the chosen counties'.
+  const inputs = relapseInputs(db, moves ? undefined : counties);
   const rows = siteRows(db, inputs, new Set(counties), options);
   const movesTo = moves ? moves(inputs, options.asOf) : new Map<string, Set<number>>();
   return counties.map((county) => new CountyFacts(db, county, rows.get(county) ?? [], options, movesTo));
