@@ -85,9 +85,15 @@ export interface SiteQueryInput {
   located?: string;
 }
 
-export function parseSiteFilters(query: SiteQueryInput, knownCounties: ReadonlySet<string>): SiteFilters {
-  const source = query.source || undefined;
+/** `real` or `demo` (records of one source only), or undefined for both. */
+export function parseSource(value: string | undefined): 'real' | 'demo' | undefined {
+  const source = value || undefined;
   if (source !== undefined && source !== 'real' && source !== 'demo') throw bad('source', `"${source}" must be real or demo`);
+  return source;
+}
+
+export function parseSiteFilters(query: SiteQueryInput, knownCounties: ReadonlySet<string>): SiteFilters {
+  const source = parseSource(query.source);
   const q = query.q?.trim();
   if (q && q.length > 100) throw bad('q', 'must be at most 100 characters');
   const located = parseBool('located', query.located);

@@ -7,7 +7,7 @@ import { badRequest, notFound } from '../errors.ts';
 import { scorecardWorkbook } from '../export/scorecard-xlsx.ts';
 import { ChangeMemo } from '../store/response-cache.ts';
 import { isScorecardFigure, likelyMovesByCounty, scorecardFigure, scorecards, type LikelyMoves, type ScorecardOptions } from '../store/scorecard-store.ts';
-import { parseDate, parseNumber } from './query-params.ts';
+import { parseDate, parseNumber, parseSource } from './query-params.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
@@ -55,9 +55,8 @@ const CountyParam = z.object({ code: z.string().regex(/^\d{6}$/, 'must be a 6-di
 
 export function scorecardRoutes(ctx: AppContext) {
   const options = (query: z.infer<typeof Query>): ScorecardOptions => {
-    if (query.source !== undefined && query.source !== 'real' && query.source !== 'demo')
-      throw badRequest('bad_parameter', `source: "${query.source}" must be real or demo`, { parameter: 'source' });
-    return { asOf: parseDate('asOf', query.asOf) ?? ctx.today(), staleDays: parseNumber('staleDays', query.staleDays, true) ?? 90, source: query.source ?? null };
+    const source = parseSource(query.source) ?? null;
+    return { asOf: parseDate('asOf', query.asOf) ?? ctx.today(), staleDays: parseNumber('staleDays', query.staleDays, true) ?? 90, source };
   };
   const county = (code: string) => {
     if (!ctx.countyCodes.has(code)) throw notFound(`no county ${code}; known: ${[...ctx.countyCodes].join(', ')}`, { parameter: 'code' });
