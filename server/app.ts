@@ -4,7 +4,8 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppContext } from './context.ts';
-import { AppError } from './errors.ts';
+import { AppError, databaseBusy } from './errors.ts';
+import { isBusyError } from './db/database.ts';
 import { countyRoutes } from './routes/counties.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { configRoutes } from './routes/config.ts';
@@ -35,6 +36,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const errorBody = (code: string, message: string, details: Record<string, unknown> = {}) => ({ error: { code, message, details } });
 
 export function errorResponse(error: unknown, c: Context) {
+  if (isBusyError(error)) error = databaseBusy();
   if (error instanceof AppError) return c.json(errorBody(error.code, error.message, error.details), error.status, error.headers);
   if (error instanceof HTTPException) {
     if (error.status === 413) return c.json(errorBody('body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413);

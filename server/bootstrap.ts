@@ -32,6 +32,8 @@ export interface BootOptions {
    */
   accounts?: { adminPassword?: string };
   sessions?: SessionSettings;
+  /** How long a write waits for another connection's lock (default BUSY_TIMEOUT_MS). */
+  busyTimeoutMs?: number;
 }
 
 export class StartupError extends Error {}
@@ -55,7 +57,7 @@ function checkSitesInCounties(db: Db, ctx: AppContext): void {
 }
 
 export function bootDatabase(path: string, options: BootOptions = {}): { db: Db; ctx: AppContext; accounts: CreatedAccount[] } {
-  const db = openDatabase(path);
+  const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
   try {
     migrate(db);
     db.transaction(() => {

@@ -1,7 +1,7 @@
 // One error type for everything a caller did wrong. Routes turn it into
 // `{ error: { code, message, details } }` with its HTTP status; start-up prints its message.
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
 export class AppError extends Error {
   constructor(
@@ -25,3 +25,10 @@ export const conflict = (code: string, message: string, details: Record<string, 
   new AppError(409, code, message, details);
 export const unprocessable = (code: string, message: string, details: Record<string, unknown> = {}) =>
   new AppError(422, code, message, details);
+
+/** Seconds a client should wait before retrying a write refused because the database was busy. */
+export const BUSY_RETRY_AFTER_SECONDS = 2;
+
+/** Another connection held the write lock past the busy timeout: retry shortly (503, never 500). */
+export const databaseBusy = () =>
+  new AppError(503, 'database_busy', `the database is busy with another write; nothing was saved, try again in ${BUSY_RETRY_AFTER_SECONDS} s`, { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS }, { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) });

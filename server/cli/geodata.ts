@@ -1,7 +1,7 @@
 // `npm run geodata -- import FILE.geojson`: replace the county boundaries with an operator's own
 // (e.g. official boundaries), after the same validity checks as at start-up.
 import { resolve } from 'node:path';
-import { openDatabase } from '../db/database.ts';
+import { CLI_RETRY_BUSY_MS, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { importCountyFile, loadGeodata } from '../geodata/load-geodata.ts';
 import { GeodataError } from '../geodata/validate-counties.ts';
@@ -18,7 +18,7 @@ if (command !== 'import' || !file) {
 }
 
 const dbPath = resolve(import.meta.dirname, '../..', process.env.SANSAN_DB ?? 'data/sansan.db');
-const db = openDatabase(dbPath);
+const db = openDatabase(dbPath, { retryBusyForMs: CLI_RETRY_BUSY_MS });
 try {
   migrate(db);
   loadGeodata(db);

@@ -7,7 +7,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../db/database.ts';
+import { CLI_RETRY_BUSY_MS, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
 import { ROLES, type Role } from '../auth/roles.ts';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   if (!command) throw new UsageError('name a command');
   const dbPath = resolve(import.meta.dirname, '../..', process.env.SANSAN_DB ?? 'data/sansan.db');
   if (!existsSync(dbPath)) throw new UsageError(`no database at ${dbPath}: start the server once (npm start) or set SANSAN_DB`);
-  const db = openDatabase(dbPath);
+  const db = openDatabase(dbPath, { retryBusyForMs: CLI_RETRY_BUSY_MS });
   try {
     migrate(db);
     const countyCodes = new Set(db.all<{ code: string }>('SELECT code FROM counties').map((row) => row.code));

@@ -240,8 +240,8 @@ async function reply<T>(response: Response): Promise<Reply<T>> {
 }
 
 /** Boots a fresh database (no demo data, today fixed) and the app over it, signed in as admin. */
-export function bootTestApp(options: { path?: string } = {}): Harness {
-  const { db, ctx } = bootDatabase(options.path ?? ':memory:', { demo: false, today: () => TODAY });
+export function bootTestApp(options: { path?: string; busyTimeoutMs?: number } = {}): Harness {
+  const { db, ctx } = bootDatabase(options.path ?? ':memory:', { demo: false, today: () => TODAY, busyTimeoutMs: options.busyTimeoutMs });
   const app = createApp(ctx);
   const token = signInUser(db, ctx.countyCodes, 'admin', 'admin', [], ctx.sessions);
   const callers = new Map<string, Caller>();

@@ -385,4 +385,5 @@ export const en: Record<MessageKey, string> = {
   auditBreakPrevHash: 'it does not follow the record before it',
   auditBreakHash: 'its contents do not match its hash: the record was changed',
   tbUnmeasured: 'Deadline passed, but no sites are linked: the map cannot tell how it went',
+  errorDatabaseBusy: 'The database is busy with another write; nothing was saved. Try again in {seconds} s',
 };

@@ -383,6 +383,7 @@ export const zh = {
   auditBreakPrevHash: '与前一条记录接不上',
   auditBreakHash: '内容与其哈希不符，记录被改动过',
   tbUnmeasured: '时限已过，但无关联点位，地图无法判断其进度',
+  errorDatabaseBusy: '数据库正忙（另一项写入尚未结束），本次未保存，请 {seconds} 秒后重试',
 };
 
 export type MessageKey = keyof typeof zh;
