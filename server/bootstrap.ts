@@ -13,6 +13,7 @@ import type { Basemap } from './routes/config.ts';
 import type { z } from '@hono/zod-openapi';
 import { createFirstAccounts, type CreatedAccount } from './auth/first-accounts.ts';
 import type { SessionSettings } from './auth/sessions.ts';
+import { setUpAuditSeal } from './auth/audit-seal.ts';
 
 type BasemapConfig = z.infer<typeof Basemap>;
 
@@ -60,6 +61,7 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
   const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
   try {
     migrate(db);
+    setUpAuditSeal(db, path);
     db.transaction(() => {
       const { changed } = loadGeodata(db, options.geodata ?? DEFAULT_GEODATA);
       seedPlanTasks(db);

@@ -3,6 +3,7 @@
 import { serve } from '@hono/node-server';
 import { resolve } from 'node:path';
 import { bootDatabase, StartupError } from './bootstrap.ts';
+import { AuditKeyError } from './auth/audit-seal.ts';
 import { GeodataError } from './geodata/validate-counties.ts';
 import { createServer } from './server.ts';
 import { ensureWebBuild } from './web-build.ts';
@@ -43,7 +44,7 @@ async function main() {
 
 main().catch((error: unknown) => {
   // One line that names the file or record; the stack only for errors nobody anticipated.
-  const known = error instanceof StartupError || error instanceof GeodataError || error instanceof SeedError;
+  const known = error instanceof StartupError || error instanceof AuditKeyError || error instanceof GeodataError || error instanceof SeedError;
   const message = error instanceof Error ? error.message : String(error);
   console.error(`start-up failed: ${message}`);
   if (!known && process.env.SANSAN_DEBUG) console.error(error);

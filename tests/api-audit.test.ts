@@ -111,7 +111,7 @@ describe('GET /api/audit/verify', () => {
 
     const result = await verify();
     expect(result.ok).toBe(false);
-    expect(result.firstBad).toEqual({ id: 3, code: 'hash', missing: null, reason: expect.stringMatching(/contents do not match/) });
+    expect(result.firstBad).toEqual({ id: 3, code: 'hash', missing: null, reason: expect.stringMatching(/contents do not match/), anchor: null });
   });
 
   it('names the record after one deleted from the middle', async () => {
@@ -122,7 +122,7 @@ describe('GET /api/audit/verify', () => {
     other.prepare('DELETE FROM audit_log WHERE id = 2').run();
     other.exec(guardSql);
     other.close();
-    expect((await verify()).firstBad).toEqual({ id: 3, code: 'missing', missing: 2, reason: expect.stringMatching(/record 2 is missing/) });
+    expect((await verify()).firstBad).toEqual({ id: 3, code: 'missing', missing: 2, reason: expect.stringMatching(/record 2 is missing/), anchor: null });
   });
 });
 

@@ -1,8 +1,12 @@
-// The audit trail: one append-only record per write, chained by SHA-256. Each record's hash covers
-// its own fields and the previous record's hash, so changing, inserting or removing a record in the
-// middle of the chain breaks every hash after it; verifyAuditChain names the first that no longer
-// matches. Records are appended inside the same transaction as the write they describe.
-import { createHash } from 'node:crypto';
+// The audit trail: one append-only record per write, chained. Each record's hash covers its own
+// fields and the previous record's hash, so changing, inserting or removing a record in the middle of
+// the chain breaks every hash after it; verifyAuditChain names the first that no longer matches.
+// Records from `keyedFrom` on are HMAC-SHA-256 under a key the database does not hold, and the chain's
+// head is anchored outside the database (server/auth/audit-seal.ts), so neither a forged record, a
+// re-hashed chain nor removing the newest records verifies. Records are appended inside the same
+// transaction as the write they describe.
+import { createHash, createHmac } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Db } from '../db/database.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -44,14 +48,55 @@ interface AuditRow {
 
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 
-/** The hash of a record: SHA-256 over the previous hash and the record's stored fields, in a fixed order. */
-function recordHash(row: Omit<AuditRow, 'hash'>): string {
+/** The key, where it starts and the anchor file of one database (set up at start by setUpAuditSeal). */
+export interface AuditSeal {
+  key: Buffer;
+  /** The first record authenticated with the key; those before it were hashed without one. */
+  keyedFrom: number;
+  /** The append-only file of anchors; null for ':memory:' databases. */
+  anchorPath: string | null;
+}
+
+/** The chain's head as written outside the database. */
+export interface AuditAnchor {
+  at: string;
+  reason: string;
+  records: number;
+  hash: string;
+  keyedFrom: number;
+}
+
+const seals = new WeakMap<Db, AuditSeal>();
+
+export function registerAuditSeal(db: Db, seal: AuditSeal): void {
+  seals.set(db, seal);
+}
+
+export function sealOf(db: Db): AuditSeal {
+  const seal = seals.get(db);
+  if (!seal) throw new Error('the audit key is not loaded for this database (setUpAuditSeal)');
+  return seal;
+}
+
+/**
+ * The hash of a record over the previous hash and the record's stored fields, in a fixed order:
+ * HMAC-SHA-256 under the key from `keyedFrom` on, plain SHA-256 before it.
+ */
+function recordHash(row: Omit<AuditRow, 'hash'>, seal: AuditSeal): string {
   const canonical = JSON.stringify([row.id, row.at, row.actor, row.role, row.address, row.action, row.target, row.counties, row.before, row.after]);
-  return createHash('sha256').update(row.prev_hash).update('\n').update(canonical).digest('hex');
+  const digest = row.id >= seal.keyedFrom ? createHmac('sha256', seal.key) : createHash('sha256');
+  return digest.update(row.prev_hash).update('\n').update(canonical).digest('hex');
+}
+
+/** The number of records and the newest one's hash. */
+export function auditHead(db: Db): { records: number; hash: string } {
+  const last = db.get<{ id: number; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1');
+  return { records: last?.id ?? 0, hash: last?.hash ?? GENESIS_HASH };
 }
 
 /** Appends one record at the end of the chain. Call it inside the write's transaction. */
 export function appendAudit(db: Db, entry: AuditEntry): number {
+  const seal = sealOf(db);
   return db.transaction(() => {
     const last = db.get<{ id: number; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1');
     const row = {
@@ -69,7 +114,7 @@ export function appendAudit(db: Db, entry: AuditEntry): number {
     };
     db.run(
       'INSERT INTO audit_log (id, at, actor, role, address, action, target, counties, before, after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [row.id, row.at, row.actor, row.role, row.address, row.action, row.target, row.counties, row.before, row.after, row.prev_hash, recordHash(row)],
+      [row.id, row.at, row.actor, row.role, row.address, row.action, row.target, row.counties, row.before, row.after, row.prev_hash, recordHash(row, seal)],
     );
     return row.id;
   });
@@ -78,30 +123,71 @@ export function appendAudit(db: Db, entry: AuditEntry): number {
 export interface AuditVerification {
   ok: boolean;
   records: number;
-  /** The first record that does not match, and why. */
-  /** The first record that breaks the chain: how (`code`; the id of the missing record for `missing`) and why, in words. */
-  firstBad: { id: number; code: AuditBreak; missing: number | null; reason: string } | null;
+  /** The first record authenticated with the key (records before it were hashed without one). */
+  keyedFrom: number;
+  /** How many anchors outside the database the chain was checked against. */
+  anchors: number;
+  /** The first record that breaks the chain: how (`code`; the id of the missing record for `missing`; the anchor it contradicts) and why, in words. */
+  firstBad: { id: number; code: AuditBreak; missing: number | null; reason: string; anchor: AuditAnchor | null } | null;
   lastHash: string;
 }
 
-/** How a record breaks the chain: a record before it is gone, it does not follow its predecessor, or it was changed. */
-export type AuditBreak = 'missing' | 'prev_hash' | 'hash';
+/**
+ * How a record breaks the chain: a record before it is gone, it does not follow its predecessor, it
+ * was changed or forged (`hash`), records an anchor counted are gone (`truncated`), or it differs
+ * from what an anchor wrote down (`anchor`: the chain was rewritten).
+ */
+export type AuditBreak = 'missing' | 'prev_hash' | 'hash' | 'truncated' | 'anchor';
 
-/** Recomputes the whole chain from the start. */
+/** The anchors written so far (oldest first); a line that is not an anchor is reported as one that fails. */
+export function readAnchors(path: string | null): AuditAnchor[] {
+  if (!path || !existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line, index) => {
+      try {
+        const anchor = JSON.parse(line) as AuditAnchor;
+        if (Number.isInteger(anchor.records) && typeof anchor.hash === 'string') return anchor;
+      } catch {
+        /* reported as an anchor nothing matches */
+      }
+      return { at: '', reason: `line ${index + 1} of ${path} is not an anchor`, records: 0, hash: '', keyedFrom: Number.NaN };
+    });
+}
+
+/** Recomputes the whole chain from the start, then checks it against every anchor. */
 export function verifyAuditChain(db: Db): AuditVerification {
+  const seal = sealOf(db);
+  const anchors = readAnchors(seal.anchorPath);
+  const anchored = new Map<number, string>();
   let previous = GENESIS_HASH;
   let expectedId = 1;
   let records = 0;
+  const result = (firstBad: AuditVerification['firstBad']): AuditVerification => ({ ok: firstBad === null, records, keyedFrom: seal.keyedFrom, anchors: anchors.length, firstBad, lastHash: previous });
+  const needed = new Set(anchors.map((anchor) => anchor.records));
   for (const row of db.raw.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as IterableIterator<AuditRow>) {
     records++;
-    const bad = (code: AuditBreak, reason: string): AuditVerification => ({ ok: false, records, firstBad: { id: row.id, code, missing: code === 'missing' ? expectedId : null, reason }, lastHash: previous });
+    const bad = (code: AuditBreak, reason: string) => result({ id: row.id, code, missing: code === 'missing' ? expectedId : null, reason, anchor: null });
     if (row.id !== expectedId) return bad('missing', `record ${expectedId} is missing (the chain jumps to ${row.id})`);
     if (row.prev_hash !== previous) return bad('prev_hash', 'its previous-hash does not match the record before it');
-    if (recordHash(row) !== row.hash) return bad('hash', 'its contents do not match its hash (the record was changed)');
+    if (recordHash(row, seal) !== row.hash)
+      return bad('hash', row.id >= seal.keyedFrom ? 'its contents do not match its signature (the record was changed, or forged without the key)' : 'its contents do not match its hash (the record was changed)');
+    if (needed.has(row.id)) anchored.set(row.id, row.hash);
     previous = row.hash;
     expectedId++;
   }
-  return { ok: true, records, firstBad: null, lastHash: previous };
+  for (const anchor of anchors) {
+    const named = `the anchor of ${anchor.at} (${anchor.reason})`;
+    const bad = (id: number, code: AuditBreak, reason: string) => result({ id, code, missing: null, reason, anchor });
+    if (anchor.keyedFrom !== seal.keyedFrom)
+      return bad(Math.min(anchor.keyedFrom || 1, seal.keyedFrom), 'anchor', `${named} says the key started at record ${anchor.keyedFrom}; the database says ${seal.keyedFrom}`);
+    if (anchor.records > records)
+      return bad(records + 1, 'truncated', `${named} counted ${anchor.records} records; the database has ${records}: the newest were removed`);
+    const hash = anchor.records === 0 ? GENESIS_HASH : anchored.get(anchor.records);
+    if (hash !== anchor.hash) return bad(anchor.records, 'anchor', `record ${anchor.records} differs from ${named}: the chain was rewritten`);
+  }
+  return result(null);
 }
 
 export interface AuditFilters {

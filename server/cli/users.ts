@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { CLI_RETRY_BUSY_MS, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
+import { setUpAuditSeal } from '../auth/audit-seal.ts';
 import { AppError } from '../errors.ts';
 import { ROLES, type Role } from '../auth/roles.ts';
 import { createUser, listUsers, updateUser } from '../auth/user-store.ts';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   const db = openDatabase(dbPath, { retryBusyForMs: CLI_RETRY_BUSY_MS });
   try {
     migrate(db);
+    setUpAuditSeal(db, dbPath);
     const countyCodes = new Set(db.all<{ code: string }>('SELECT code FROM counties').map((row) => row.code));
     const by = { actor: `cli:${userInfo().username}`, role: null, address: 'local' };
     const needName = () => {

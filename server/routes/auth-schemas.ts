@@ -64,16 +64,32 @@ export const AuditQuery = z.object({
   limit: z.string().optional().openapi({ description: '1–500, default 100.' }),
 });
 
+export const AuditAnchor = z
+  .object({
+    at: z.string(),
+    reason: z.string().openapi({ description: 'key_started, start, backup, daily or shutdown.' }),
+    records: z.number().int(),
+    hash: z.string(),
+    keyedFrom: z.number().int(),
+  })
+  .openapi('AuditAnchor', { description: 'The chain’s head (count and last hash) as written to the anchor file outside the database.' });
+
 export const AuditVerification = z
   .object({
     ok: z.boolean(),
     records: z.number().int(),
+    keyedFrom: z.number().int().openapi({ description: 'The first record signed with the audit key (HMAC); earlier records were hashed before the key existed.' }),
+    anchors: z.number().int().openapi({ description: 'How many anchors outside the database the chain was checked against.' }),
     firstBad: z
       .object({
         id: z.number().int(),
-        code: z.enum(['missing', 'prev_hash', 'hash']).openapi({ description: 'missing: a record before this one is gone; prev_hash: it does not follow the record before it; hash: its contents were changed.' }),
+        code: z.enum(['missing', 'prev_hash', 'hash', 'truncated', 'anchor']).openapi({
+          description:
+            'missing: a record before this one is gone; prev_hash: it does not follow the record before it; hash: its contents were changed or it was forged without the key; truncated: records an anchor counted (this one and after) are gone; anchor: it differs from what an anchor wrote down (the chain was rewritten).',
+        }),
         missing: z.number().int().nullable().openapi({ description: 'For code missing: the id of the record that is gone.' }),
         reason: z.string(),
+        anchor: AuditAnchor.nullable().openapi({ description: 'For truncated and anchor: the anchor the database contradicts.' }),
       })
       .nullable(),
     lastHash: z.string(),

@@ -32,7 +32,12 @@ export function AuditPanel({ counties }: { counties: { code: string; name: strin
       setVerification({
         busy: false,
         ok: result.ok,
-        text: result.ok ? t('auditVerifyOk', { n: result.records }) : t('auditVerifyBad', { id: result.firstBad!.id, reason: t(BREAK_REASON[result.firstBad!.code], { missing: result.firstBad!.missing ?? '' }) }),
+        text: result.ok
+          ? t('auditVerifyOk', { n: result.records, anchors: result.anchors })
+          : t('auditVerifyBad', {
+              id: result.firstBad!.id,
+              reason: t(BREAK_REASON[result.firstBad!.code], { missing: result.firstBad!.missing ?? '', at: result.firstBad!.anchor?.at.slice(0, 16).replace('T', ' ') ?? '', records: result.firstBad!.anchor?.records ?? '', have: result.records }),
+            }),
       });
     } catch (error) {
       setVerification({ busy: false, ok: false, text: t('apiError', { message: (error as Error).message }) });
@@ -129,4 +134,4 @@ export function AuditPanel({ counties }: { counties: { code: string; name: strin
 }
 
 /** Why a record breaks the chain, in the page's language. */
-const BREAK_REASON = { missing: 'auditBreakMissing', prev_hash: 'auditBreakPrevHash', hash: 'auditBreakHash' } as const;
+const BREAK_REASON = { missing: 'auditBreakMissing', prev_hash: 'auditBreakPrevHash', hash: 'auditBreakHash', truncated: 'auditBreakTruncated', anchor: 'auditBreakAnchor' } as const;
