@@ -24,6 +24,8 @@ import { siteRoutes } from './routes/sites.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { validationHook } from './routes/validation.ts';
 import { schemaVersion } from './db/migrate.ts';
+import { lastBackup } from './ops/backup.ts';
+import { logServerError, requestIdOf, requestLog, type Logger } from './ops/log.ts';
 import { guard } from './auth/guard.ts';
 import { securityHeaders } from './auth/security-headers.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -35,7 +37,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 const errorBody = (code: string, message: string, details: Record<string, unknown> = {}) => ({ error: { code, message, details } });
 
-export function errorResponse(error: unknown, c: Context) {
+export function errorResponse(error: unknown, c: Context, log: Logger) {
   if (isBusyError(error)) error = databaseBusy();
   if (error instanceof AppError) return c.json(errorBody(error.code, error.message, error.details), error.status, error.headers);
   if (error instanceof HTTPException) {
@@ -45,8 +47,9 @@ export function errorResponse(error: unknown, c: Context) {
       return c.json(errorBody('unsupported_media_type', 'send the body as JSON with content-type: application/json'), 415);
     return c.json(errorBody('http_error', error.message), error.status);
   }
-  console.error(error);
-  return c.json(errorBody('internal', 'internal error; the server log has the details'), 500);
+  logServerError(log, c, error);
+  const id = requestIdOf(c);
+  return c.json(errorBody('internal', `internal error; the server log has the details${id ? ` (request ${id})` : ''}`, id ? { requestId: id } : {}), 500);
 }
 
 export const API_INFO = {
@@ -59,7 +62,12 @@ export const API_INFO = {
   },
 };
 
-export function createApp(ctx: AppContext) {
+export interface AppOptions {
+  /** Log every request and give it an X-Request-Id (default true; createServer does it for the whole surface). */
+  requestLog?: boolean;
+}
+
+export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const api = new OpenAPIHono({ defaultHook: validationHook });
   const jsonLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413) });
   const photoLimit = bodyLimit({ maxSize: MAX_PHOTO_BYTES, onError: (c) => c.json(errorBody('body_too_large', `a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`), 413) });
@@ -74,7 +82,7 @@ export function createApp(ctx: AppContext) {
   // Sign-in, CSRF and the permission rule of every route (server/auth/rules.ts), before any handler.
   let served: { method: string; regex: RegExp }[] = [];
   api.use('*', guard(ctx, (method, path) => served.some((route) => route.method === method && route.regex.test(`/api${path}`))));
-  api.onError(errorResponse);
+  api.onError((error, c) => errorResponse(error, c, ctx.log));
 
   const routes = api
     .openapi(
@@ -82,12 +90,12 @@ export function createApp(ctx: AppContext) {
         method: 'get',
         path: '/health',
         tags: ['meta'],
-        summary: 'Liveness, version and number of sites',
+        summary: 'Liveness, version, number of sites and when the last backup was made',
         responses: { 200: { description: 'The server is up.', content: { 'application/json': { schema: Health } } } },
       }),
       (c) => {
         const sites = ctx.db.get<{ n: number }>('SELECT count(*) AS n FROM sites')!.n;
-        return c.json({ ok: true, version: ctx.version, sites, schemaVersion: schemaVersion(ctx.db) }, 200);
+        return c.json({ ok: true, version: ctx.version, sites, schemaVersion: schemaVersion(ctx.db), lastBackupAt: lastBackup(ctx.db)?.at ?? null }, 200);
       },
     )
     .route('/', siteRoutes(ctx))
@@ -119,10 +127,12 @@ export function createApp(ctx: AppContext) {
     description: 'Set by POST /api/session; writes also need the X-CSRF-Token header from GET /api/session.',
   });
 
-  const app = new OpenAPIHono().use('*', securityHeaders(ctx)).route('/api', routes);
+  const base = new OpenAPIHono();
+  if (options.requestLog ?? true) base.use('*', requestLog(ctx.log));
+  const app = base.use('*', securityHeaders(ctx)).route('/api', routes);
   served = app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, regex: honoPathRegex(r.path) }));
   app.all('/api/*', (c) => c.json(errorBody('not_found', `no such API path: ${c.req.method} ${c.req.path}`), 404));
-  app.onError(errorResponse);
+  app.onError((error, c) => errorResponse(error, c, ctx.log));
   return app;
 }
 

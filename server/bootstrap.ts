@@ -14,6 +14,7 @@ import type { z } from '@hono/zod-openapi';
 import { createFirstAccounts, type CreatedAccount } from './auth/first-accounts.ts';
 import type { SessionSettings } from './auth/sessions.ts';
 import { setUpAuditSeal } from './auth/audit-seal.ts';
+import type { Logger } from './ops/log.ts';
 
 type BasemapConfig = z.infer<typeof Basemap>;
 
@@ -35,6 +36,8 @@ export interface BootOptions {
   sessions?: SessionSettings;
   /** How long a write waits for another connection's lock (default BUSY_TIMEOUT_MS). */
   busyTimeoutMs?: number;
+  /** Where requests and errors are logged (default: errors only, to standard output). */
+  log?: Logger;
 }
 
 export class StartupError extends Error {}
@@ -72,7 +75,7 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
     });
     // Photos live beside the database file (for ':memory:' databases, in a temporary folder).
     const photoDir = path === ':memory:' ? mkdtempSync(join(tmpdir(), 'sansan-photos-')) : join(dirname(path), 'photos');
-    const ctx = createContext(db, APP_VERSION, options.today, options.basemaps, photoDir, options.sessions);
+    const ctx = createContext(db, APP_VERSION, options.today, options.basemaps, photoDir, options.sessions, options.log);
     const accounts = options.accounts ? createFirstAccounts(db, ctx.countyCodes, { adminPassword: options.accounts.adminPassword, demo: options.demo ?? true }) : [];
     return { db, ctx, accounts };
   } catch (error) {

@@ -1,6 +1,15 @@
 // `npm start`: builds the web app when its sources are newer than the build, opens the database
-// (SANSAN_DB, default data/sansan.db) and serves the map and the API on PORT (default 8080).
+// (SANSAN_DB, default data/sansan.db) and serves the map and the API on HOST:PORT (default all
+// addresses, 8080). Logs are JSON lines on standard output. SIGTERM/SIGINT stop it gracefully: no new
+// connections, requests in flight finish, the audit head is anchored, the WAL checkpointed, the file closed.
 import { serve } from '@hono/node-server';
+import { rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { Level } from 'pino';
+import { anchorAuditHead } from './auth/audit-seal.ts';
+import { runningServer, serverPidPath } from './ops/backup.ts';
+import { createLogger } from './ops/log.ts';
+import { backupScheduleFromEnv, startSchedule } from './ops/schedule.ts';
 import { resolve } from 'node:path';
 import { bootDatabase, StartupError } from './bootstrap.ts';
 import { AuditKeyError } from './auth/audit-seal.ts';
@@ -14,7 +23,11 @@ import { sessionSettingsFromEnv } from './auth/sessions.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const port = Number(process.env.PORT ?? 8080);
+const host = process.env.HOST || undefined;
 const dbPath = resolve(root, process.env.SANSAN_DB ?? 'data/sansan.db');
+const log = createLogger((process.env.SANSAN_LOG_LEVEL as Level | undefined) ?? 'info');
+/** Requests still running this long after SIGTERM are cut off. */
+const SHUTDOWN_GRACE_MS = 10_000;
 const demo = process.env.SANSAN_DEMO !== '0';
 
 /** The new accounts' passwords, shown this once (only their hashes are stored). */
@@ -27,19 +40,53 @@ function printAccounts(accounts: CreatedAccount[]): void {
 
 async function main() {
   await ensureWebBuild(root);
+  const pid = runningServer(dbPath);
+  if (pid !== null && pid !== process.pid) throw new StartupError(`another server (process ${pid}) is running on ${dbPath}`);
   const started = performance.now();
   const { ctx, accounts } = bootDatabase(dbPath, {
     demo,
     basemaps: basemapsFromEnv(process.env.SANSAN_BASEMAPS),
     accounts: { adminPassword: process.env.SANSAN_ADMIN_PASSWORD },
     sessions: sessionSettingsFromEnv(process.env),
+    log,
   });
   printAccounts(accounts);
+  writeFileSync(serverPidPath(dbPath), String(process.pid));
+  anchorAuditHead(ctx.db, 'start');
+  const stopSchedule = startSchedule(ctx.db, dbPath, ctx.version, backupScheduleFromEnv(process.env), log);
   const app = createServer(ctx, { webRoot: resolve(root, 'dist/web') });
-  serve({ fetch: app.fetch, port }, (info) => {
+  const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     const sites = ctx.db.get<{ n: number }>('SELECT count(*) AS n FROM sites')!.n;
-    console.log(`三散污染源地图 Sansan Map: http://localhost:${info.port}  (${sites} sites, ${dbPath}, ready in ${Math.round(performance.now() - started)} ms)`);
-  });
+    console.log(`三散污染源地图 Sansan Map: http://${host ?? 'localhost'}:${info.port}  (${sites} sites, ${dbPath}, ready in ${Math.round(performance.now() - started)} ms)`);
+    log.info({ event: 'listening', host: host ?? null, port: info.port, sites, db: dbPath });
+  }) as Server;
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ event: 'shutdown', signal });
+    stopSchedule();
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    force.unref();
+    // No new connections; idle keep-alive ones end now, busy ones after their request.
+    server.close(() => {
+      clearTimeout(force);
+      try {
+        anchorAuditHead(ctx.db, 'shutdown');
+        ctx.db.raw.pragma('wal_checkpoint(TRUNCATE)');
+        ctx.db.close();
+      } finally {
+        rmSync(serverPidPath(dbPath), { force: true });
+        log.info({ event: 'stopped' });
+        log.flush();
+        process.exit(0);
+      }
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

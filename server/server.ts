@@ -6,6 +6,7 @@ import { relative, resolve } from 'node:path';
 import { createApp } from './app.ts';
 import type { AppContext } from './context.ts';
 import { GEODATA_DIR } from './geodata/load-geodata.ts';
+import { requestLog } from './ops/log.ts';
 
 export interface ServerOptions {
   /** Folder of the built web app (index.html and assets). */
@@ -14,7 +15,8 @@ export interface ServerOptions {
 
 export function createServer(ctx: AppContext, options: ServerOptions) {
   const app = new Hono();
-  app.route('/', createApp(ctx));
+  app.use('*', requestLog(ctx.log));
+  app.route('/', createApp(ctx, { requestLog: false }));
   const root = resolve(import.meta.dirname, '..');
   // Glyph PBFs for the offline basemap's Latin letters and digits.
   app.use(

@@ -57,14 +57,16 @@ export function setUpAuditSeal(db: Db, dbPath: string, env: NodeJS.ProcessEnv = 
   });
 }
 
-/** Appends the chain's head (count and last hash) to the anchor file; returns the anchor. */
-export function anchorAuditHead(db: Db, reason: string): AuditAnchor {
+/** Appends the chain's head (count and last hash; by default the database's now) to the anchor file; returns the anchor. */
+export function anchorAuditHead(db: Db, reason: string, head: { records: number; hash: string } = auditHead(db)): AuditAnchor {
   const seal = sealOf(db);
-  const head = auditHead(db);
   const anchor: AuditAnchor = { at: new Date().toISOString(), reason, records: head.records, hash: head.hash, keyedFrom: seal.keyedFrom };
   if (seal.anchorPath) appendFileSync(seal.anchorPath, `${JSON.stringify(anchor)}\n`, { mode: 0o600 });
   return anchor;
 }
+
+/** The key the database's records are signed with (a backup carries it; see server/ops/backup.ts). */
+export const currentAuditKey = (db: Db): Buffer => sealOf(db).key;
 
 /** The newest anchor's time (null when none): the daily anchor is due 24 h after it. */
 export function lastAnchorAt(db: Db): string | null {

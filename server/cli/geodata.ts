@@ -2,6 +2,7 @@
 // (e.g. official boundaries), after the same validity checks as at start-up.
 import { resolve } from 'node:path';
 import { CLI_RETRY_BUSY_MS, openDatabase } from '../db/database.ts';
+import { databasePath } from './database-path.ts';
 import { migrate } from '../db/migrate.ts';
 import { importCountyFile, loadGeodata } from '../geodata/load-geodata.ts';
 import { GeodataError } from '../geodata/validate-counties.ts';
@@ -17,7 +18,7 @@ if (command !== 'import' || !file) {
   process.exit(2);
 }
 
-const dbPath = resolve(import.meta.dirname, '../..', process.env.SANSAN_DB ?? 'data/sansan.db');
+const dbPath = databasePath();
 const db = openDatabase(dbPath, { retryBusyForMs: CLI_RETRY_BUSY_MS });
 try {
   migrate(db);

@@ -4,10 +4,10 @@
 // (default data/sansan.db); the server may keep running.
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { CLI_RETRY_BUSY_MS, openDatabase } from '../db/database.ts';
+import { databasePath } from './database-path.ts';
 import { migrate } from '../db/migrate.ts';
 import { setUpAuditSeal } from '../auth/audit-seal.ts';
 import { AppError } from '../errors.ts';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   });
   const [command, name, roleArgument] = positionals;
   if (!command) throw new UsageError('name a command');
-  const dbPath = resolve(import.meta.dirname, '../..', process.env.SANSAN_DB ?? 'data/sansan.db');
+  const dbPath = databasePath();
   if (!existsSync(dbPath)) throw new UsageError(`no database at ${dbPath}: start the server once (npm start) or set SANSAN_DB`);
   const db = openDatabase(dbPath, { retryBusyForMs: CLI_RETRY_BUSY_MS });
   try {

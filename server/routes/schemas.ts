@@ -345,5 +345,11 @@ export const TaskDetail = Task.extend({
 export const TaskParam = z.object({ number: z.string().regex(/^\d{1,3}$/, 'must be a task number 1–31').openapi({ example: '15' }) });
 
 export const Health = z
-  .object({ ok: z.boolean(), version: z.string(), sites: z.number().int(), schemaVersion: z.number().int() })
+  .object({
+    ok: z.boolean(),
+    version: z.string(),
+    sites: z.number().int(),
+    schemaVersion: z.number().int(),
+    lastBackupAt: z.string().nullable().openapi({ description: 'When the last backup (npm run backup, or the SANSAN_BACKUP_DIR schedule) was made; null if never.' }),
+  })
   .openapi('Health');

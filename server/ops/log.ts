@@ -1,0 +1,49 @@
+// Structured logs: one JSON line per event on standard output (pino), one per request with its id.
+// Every response carries X-Request-Id (the caller's own, when it sent a sane one, else a new UUID);
+// a 500 is logged with that id, the route, the user and the stack.
+import { randomUUID } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { pino, type DestinationStream, type Level } from 'pino';
+
+export type Logger = pino.Logger;
+
+/** A logger writing JSON lines (time as ISO text) to `destination` (default standard output). */
+export function createLogger(level: Level | 'silent' = 'info', destination?: DestinationStream): Logger {
+  const options = { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+const requestIds = new WeakMap<Request, string>();
+
+/** The id of the request being answered (the one in its X-Request-Id). */
+export const requestIdOf = (c: Context): string | null => requestIds.get(c.req.raw) ?? null;
+
+const userOf = (c: Context): string | null => (c.get('principal') as { username?: string } | undefined)?.username ?? null;
+
+/** Gives every request an id and logs one line when it has been answered. */
+export function requestLog(log: Logger): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now();
+    const sent = c.req.header('x-request-id');
+    const id = sent && /^[\w.:-]{1,100}$/.test(sent) ? sent : randomUUID();
+    requestIds.set(c.req.raw, id);
+    await next();
+    c.res.headers.set('X-Request-Id', id);
+    const length = c.res.headers.get('content-length');
+    log.info({
+      req: id,
+      user: userOf(c),
+      method: c.req.method,
+      route: c.req.routePath,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      bytes: length === null ? null : Number(length),
+    });
+  };
+}
+
+/** Logs an unanticipated error (the 500 the caller sees names only the request id). */
+export function logServerError(log: Logger, c: Context, error: unknown): void {
+  log.error({ req: requestIdOf(c), user: userOf(c), method: c.req.method, route: c.req.routePath, path: c.req.path, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'internal error');
+}
