@@ -138,7 +138,9 @@ function readCsv(bytes: Uint8Array, fileName: string): SourceTable {
     const where = (error as { lines?: number }).lines;
     throw badRequest('bad_csv', `${fileName} is not readable as CSV${where ? ` (near line ${where})` : ''}: ${(error as Error).message}`, { field: 'file', line: where ?? null });
   }
-  return toTable('csv', records.map((cells, i) => ({ row: i + 1, cells: cells.map(clean) })), { encoding, sheets: [], sheet: null });
+  // Our CSV exports write formula-looking text as '=…; read it back as it was.
+  const unquote = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+  return toTable('csv', records.map((cells, i) => ({ row: i + 1, cells: cells.map((cell) => clean(unquote(cell))) })), { encoding, sheets: [], sheet: null });
 }
 
 /** A cell's value as ledger text: dates as YYYY-MM-DD, formulas by their result, rich text joined. */
