@@ -7,6 +7,7 @@ import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
 import { countyRoutes } from './routes/counties.ts';
 import { exportRoutes } from './routes/exports.ts';
+import { ogcRoutes } from './routes/ogc.ts';
 import { configRoutes } from './routes/config.ts';
 import { siegeRoutes } from './routes/analysis-siege.ts';
 import { inspectionRouteRoutes } from './routes/inspection-routes.ts';
@@ -100,6 +101,7 @@ export function createApp(ctx: AppContext) {
     .route('/', scorecardRoutes(ctx))
     .route('/', importRoutes(ctx))
     .route('/', exportRoutes(ctx))
+    .route('/', ogcRoutes(ctx))
     .route('/', sessionRoutes(ctx))
     .route('/', userRoutes(ctx))
     .route('/', auditRoutes(ctx));

@@ -6,8 +6,8 @@ import type { AppContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { buildExport, EXPORT_FORMATS } from '../export/download.ts';
 import { roadLayer, siteLayer } from '../export/layers.ts';
-import { listRoads } from '../store/road-store.ts';
 import { listSiteRecords } from '../store/site-queries.ts';
+import { listRoadRecords } from './layer-records.ts';
 import { parseCounties, parseDate, parseRoadStatuses, parseSiteFilters } from './query-params.ts';
 import { errorResponses, SiteQuery } from './schemas.ts';
 import { validationHook } from './validation.ts';
@@ -50,9 +50,8 @@ export function exportRoutes(ctx: AppContext) {
         for (const parameter of SITE_ONLY)
           if (query[parameter] !== undefined && query[parameter] !== '')
             throw badRequest('bad_parameter', `${parameter}: does not apply to layer=roads (roads filter by county, asOf and status)`, { parameter });
-        const counties = new Map(ctx.db.all<{ code: string; name: string }>('SELECT code, name FROM counties').map((row) => [row.code, row.name]));
-        const roads = listRoads(ctx.db, { statuses: parseRoadStatuses(query.status), counties: parseCounties(query.county, ctx.countyCodes), asOf: parseDate('asOf', query.asOf) });
-        file = await buildExport(roadLayer(roads.map((road) => ({ ...road, countyName: road.properties.county ? (counties.get(road.properties.county) ?? null) : null }))), query.format, meta);
+        const roads = listRoadRecords(ctx, { statuses: parseRoadStatuses(query.status), counties: parseCounties(query.county, ctx.countyCodes), asOf: parseDate('asOf', query.asOf) });
+        file = await buildExport(roadLayer(roads), query.format, meta);
       } else {
         file = await buildExport(siteLayer(listSiteRecords(ctx.db, parseSiteFilters(query, ctx.countyCodes))), query.format, meta);
       }
