@@ -129,20 +129,20 @@ export function ogcRoutes(ctx: AppContext) {
   };
 
   /** The page's FeatureCollection with self and (when more) next links. */
-  const page = <R>(c: Context, layer: ExportLayer<R>, rows: R[], limit: number, id: (row: R) => number, matched: number) => {
+  const page = <R>(c: Context, layer: ExportLayer<R>, rows: R[], limit: number, matched: number) => {
     const more = rows.length > limit;
     const shown = more ? rows.slice(0, limit) : rows;
     const self = new URL(c.req.url);
     const links = [{ href: self.toString(), rel: 'self', type: GEOJSON, title: 'this page' }];
     if (more) {
       const next = new URL(self);
-      next.searchParams.set('cursor', encodeCursor(id(shown[shown.length - 1]!)));
+      next.searchParams.set('cursor', encodeCursor(layer.id(shown[shown.length - 1]!)));
       next.searchParams.set('limit', String(limit));
       links.push({ href: next.toString(), rel: 'next', type: GEOJSON, title: 'next page' });
     }
     return geoJson(c, {
       type: 'FeatureCollection',
-      features: shown.map((row) => layerFeature(layer, row, id(row))),
+      features: shown.map((row) => layerFeature(layer, row)),
       numberMatched: matched,
       numberReturned: shown.length,
       timeStamp: new Date().toISOString(),
@@ -222,7 +222,7 @@ export function ogcRoutes(ctx: AppContext) {
         const limit = parseOgcLimit(query.limit);
         const { afterId } = parsePage(undefined, query.cursor);
         const rows = listSiteRecords(ctx.db, filters, { afterId, limit: limit + 1 });
-        return page(c, siteLayer([]), rows, limit, (row) => row.id, countSites(ctx.db, filters)) as never;
+        return page(c, siteLayer([]), rows, limit, countSites(ctx.db, filters)) as never;
       },
     )
     .openapi(
@@ -238,7 +238,7 @@ export function ogcRoutes(ctx: AppContext) {
         const id = featureId(c.req.valid('param').featureId);
         const [row] = listSiteRecords(ctx.db, {}, { afterId: id - 1, limit: 1 });
         if (!row || row.id !== id) throw notFound(`site ${id} does not exist`, { featureId: id });
-        return geoJson(c, { ...layerFeature(siteLayer([]), row, id), links: [{ href: new URL(c.req.url).toString(), rel: 'self', type: GEOJSON }, { href: `${root(c)}/collections/sites`, rel: 'collection', type: JSON_TYPE }] }) as never;
+        return geoJson(c, { ...layerFeature(siteLayer([]), row), links: [{ href: new URL(c.req.url).toString(), rel: 'self', type: GEOJSON }, { href: `${root(c)}/collections/sites`, rel: 'collection', type: JSON_TYPE }] }) as never;
       },
     )
     .openapi(
@@ -270,7 +270,7 @@ export function ogcRoutes(ctx: AppContext) {
           return minLon <= bbox[2] && maxLon >= bbox[0] && minLat <= bbox[3] && maxLat >= bbox[1];
         });
         const rows = matching.filter((road) => afterId === undefined || road.id > afterId).slice(0, limit + 1);
-        return page(c, roadLayer([]), rows, limit, (row) => row.id, matching.length) as never;
+        return page(c, roadLayer([]), rows, limit, matching.length) as never;
       },
     )
     .openapi(
@@ -286,7 +286,7 @@ export function ogcRoutes(ctx: AppContext) {
         const id = featureId(c.req.valid('param').featureId);
         const row = listRoadRecords(ctx, {}).find((road) => road.id === id);
         if (!row) throw notFound(`road segment ${id} does not exist`, { featureId: id });
-        return geoJson(c, { ...layerFeature(roadLayer([]), row, id), links: [{ href: new URL(c.req.url).toString(), rel: 'self', type: GEOJSON }, { href: `${root(c)}/collections/roads`, rel: 'collection', type: JSON_TYPE }] }) as never;
+        return geoJson(c, { ...layerFeature(roadLayer([]), row), links: [{ href: new URL(c.req.url).toString(), rel: 'self', type: GEOJSON }, { href: `${root(c)}/collections/roads`, rel: 'collection', type: JSON_TYPE }] }) as never;
       },
     )
     .openapi(
