@@ -8,6 +8,7 @@ import type { ClusterFeature } from '../worker/cluster-index.ts';
 import { addCategoryIcons } from './category-icons.ts';
 import { clusterElement } from './cluster-marker.ts';
 import { ROAD_STATUS_COLORS, STATUS_COLORS } from './colors.ts';
+import { captureMap, type CapturedMap } from './map-picture.ts';
 import { FONT_STACK, LOCAL_IDEOGRAPH_FONTS, offlineStyle, type OnlineBasemap } from './basemap-style.ts';
 
 export interface MapView {
@@ -359,6 +360,12 @@ export class MapController {
   /** A planned route: numbered stops and the path from the start (null hides it). */
   setRoute(route: FeatureCollection | null) {
     if (this.changed('route', route)) void this.styleReady.then(() => this.setSource('route', route ?? EMPTY));
+  }
+
+  /** The map as it is drawn now, with its cluster rings, for 导出地图 (web/map/map-picture.ts). */
+  async capture(): Promise<CapturedMap> {
+    await this.styleReady;
+    return captureMap(this.map, [...this.markers.values()]);
   }
 
   /** Moves the view for the app (not echoed back as a user move). */
