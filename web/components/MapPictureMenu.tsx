@@ -1,6 +1,6 @@
 // 导出地图: the current view as a PNG or a PDF page (A4/A3, landscape/portrait) with title, legend
 // (the statuses shown, the road segments and the analysis layers in view), scale bar, north arrow,
-// dates, data source and — when demo records are in view — the demo note. Drawing is in
+// dates, data source and — when demo records (sites or road segments) are in view — the demo note. Drawing is in
 // web/map/map-picture.ts; this asks the map for its picture and the API whether demo records are in view.
 import { useState } from 'react';
 import { STATUS_CODES } from '../../domain/statuses.ts';
@@ -76,7 +76,7 @@ export function MapPictureMenu({ map, state, countyName }: { map: MapController 
     setError(null);
     try {
       const captured = await map.capture();
-      const demo = await demoInView(state, captured.bounds);
+      const demo = captured.demoDrawn || (await demoInView(state, captured.bounds));
       const title = heading.trim() || defaultHeading;
       const asOf = state.asOf ?? today();
       const statuses = state.statuses.length === STATUS_CODES.length ? t('pictureAllStatuses') : state.statuses.map((status) => statusLabel(status, lang)).join('、');

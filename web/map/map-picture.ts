@@ -1,5 +1,5 @@
-// 导出地图: the current view as a picture for a report. captureMap copies the WebGL canvas inside a
-// 'render' event (the drawing buffer is still whole there, so the map needs no
+// 导出地图: the current view as a picture for a report. captureMap copies the WebGL canvas inside an
+// 'idle' event (the drawing buffer is still whole there, so the map needs no
 // preserveDrawingBuffer) and notes the cluster rings (DOM markers), the scale and which data layers
 // have features in view. composePicture draws one page at 150 dpi — A4 or A3, landscape or portrait —
 // with the title, the map (the whole view, fitted), north arrow, scale bar, legend, dates, data
@@ -26,11 +26,15 @@ export interface CapturedMap {
   shown: Set<string>;
   /** `status` of the road segments in view. */
   roadStatuses: Set<string>;
+  /** Whether a single site or road segment drawn in view is a demo record (clusters do not say). */
+  demoDrawn: boolean;
 }
 
 export async function captureMap(map: MapLibreMap, markers: readonly Marker[]): Promise<CapturedMap> {
+  // 'idle' comes at the end of a frame once every source and tile is loaded, with the frame's
+  // drawing buffer still whole.
   const image = await new Promise<HTMLCanvasElement>((resolve) => {
-    map.once('render', () => {
+    map.once('idle', () => {
       const source = map.getCanvas();
       const copy = document.createElement('canvas');
       copy.width = source.width;
@@ -60,6 +64,7 @@ export async function captureMap(map: MapLibreMap, markers: readonly Marker[]): 
     bounds: [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()],
     shown: new Set(rendered.map((feature) => feature.layer.id)),
     roadStatuses: new Set(rendered.filter((feature) => feature.layer.id === 'roads').map((feature) => String(feature.properties?.status))),
+    demoDrawn: rendered.some((feature) => (feature.layer.id === 'roads' || feature.layer.id === 'sites') && feature.properties?.source === 'demo'),
   };
 }
 
