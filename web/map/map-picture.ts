@@ -5,7 +5,7 @@
 // with the title, the map (the whole view, fitted), north arrow, scale bar, legend, dates, data
 // source and the demo note. The page turns it into PNG, or PDF through jsPDF.
 import type { Map as MapLibreMap, Marker } from 'maplibre-gl';
-import { LOCAL_IDEOGRAPH_FONTS } from './basemap-style.ts';
+import { LOCAL_IDEOGRAPH_FONTS } from './fonts.ts';
 
 /** Data layers whose presence in view puts an entry in the legend (ids of map-controller.ts). */
 const LEGEND_LAYERS = ['sites', 'roads', 'siege-cells', 'siege-core', 'relapse-cells', 'relapse-points', 'relapse-moves', 'route-line', 'route-stops', 'highlight-points', 'highlight-lines'];
