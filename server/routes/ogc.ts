@@ -150,6 +150,10 @@ export function ogcRoutes(ctx: AppContext) {
     });
   };
 
+  /** One feature with its self and collection links. */
+  const single = <R>(c: Context, layer: ExportLayer<R>, row: R) =>
+    geoJson(c, { ...layerFeature(layer, row), links: [{ href: new URL(c.req.url).toString(), rel: 'self', type: GEOJSON }, { href: `${root(c)}/collections/${layer.layer}`, rel: 'collection', type: JSON_TYPE }] });
+
   const featureId = (value: string) => {
     if (!/^\d+$/.test(value)) throw notFound(`no feature "${value}": feature ids are whole numbers`, { featureId: value });
     return Number(value);
@@ -238,7 +242,7 @@ export function ogcRoutes(ctx: AppContext) {
         const id = featureId(c.req.valid('param').featureId);
         const [row] = listSiteRecords(ctx.db, {}, { afterId: id - 1, limit: 1 });
         if (!row || row.id !== id) throw notFound(`site ${id} does not exist`, { featureId: id });
-        return geoJson(c, { ...layerFeature(siteLayer([]), row), links: [{ href: new URL(c.req.url).toString(), rel: 'self', type: GEOJSON }, { href: `${root(c)}/collections/sites`, rel: 'collection', type: JSON_TYPE }] }) as never;
+        return single(c, siteLayer([]), row) as never;
       },
     )
     .openapi(
@@ -286,7 +290,7 @@ export function ogcRoutes(ctx: AppContext) {
         const id = featureId(c.req.valid('param').featureId);
         const row = listRoadRecords(ctx, {}).find((road) => road.id === id);
         if (!row) throw notFound(`road segment ${id} does not exist`, { featureId: id });
-        return geoJson(c, { ...layerFeature(roadLayer([]), row), links: [{ href: new URL(c.req.url).toString(), rel: 'self', type: GEOJSON }, { href: `${root(c)}/collections/roads`, rel: 'collection', type: JSON_TYPE }] }) as never;
+        return single(c, roadLayer([]), row) as never;
       },
     )
     .openapi(

@@ -26,19 +26,25 @@ export interface SitePage {
   nextAfterId: number | null;
 }
 
+/** `sql` (over sites `s`) in id order, after `page.afterId`, at most `page.limit + extra` rows; pushes the parameters. */
+function paged(sql: string, params: unknown[], page: Page, extra = 0): string {
+  let paged = sql;
+  if (page.afterId !== undefined) {
+    paged += ' WHERE s.id > ?';
+    params.push(page.afterId);
+  }
+  paged += ' ORDER BY s.id';
+  if (page.limit !== undefined) {
+    paged += ' LIMIT ?';
+    params.push(page.limit + extra);
+  }
+  return paged;
+}
+
 export function listSiteFeatures(db: Db, filters: SiteFilters, page: Page = {}): SitePage {
   const filter = siteFilterSql(filters);
   const params = [...filter.params];
-  let sql = `SELECT ${FEATURE_JSON} AS json, s.id AS id FROM (${filter.sql}) f ${FEATURE_JOINS}`;
-  if (page.afterId !== undefined) {
-    sql += ' WHERE s.id > ?';
-    params.push(page.afterId);
-  }
-  sql += ' ORDER BY s.id';
-  if (page.limit !== undefined) {
-    sql += ' LIMIT ?';
-    params.push(page.limit + 1);
-  }
+  const sql = paged(`SELECT ${FEATURE_JSON} AS json, s.id AS id FROM (${filter.sql}) f ${FEATURE_JOINS}`, params, page, 1);
   const rows = db.all<{ json: string; id: number }>(sql, params);
   const more = page.limit !== undefined && rows.length > page.limit;
   if (more) rows.pop();
@@ -177,20 +183,11 @@ export interface SiteRecord {
 export function listSiteRecords(db: Db, filters: SiteFilters, page: Page = {}): SiteRecord[] {
   const filter = siteFilterSql(filters);
   const params = [...filter.params];
-  let sql = `SELECT s.id, s.name, s.address, s.lon, s.lat, s.county_code AS countyCode, c.name AS countyName,
+  const sql = paged(`SELECT s.id, s.name, s.address, s.lon, s.lat, s.county_code AS countyCode, c.name AS countyName,
        t.name AS townshipName, v.name AS villageName, s.category, f.status, s.discovered_on AS discoveredOn,
        s.deadline, s.responsible_unit AS responsibleUnit, s.note, s.precision, s.source
      FROM (${filter.sql}) f JOIN sites s ON s.id = f.id JOIN counties c ON c.code = s.county_code
-     LEFT JOIN townships t ON t.code = s.township_code LEFT JOIN villages v ON v.code = s.village_code`;
-  if (page.afterId !== undefined) {
-    sql += ' WHERE s.id > ?';
-    params.push(page.afterId);
-  }
-  sql += ' ORDER BY s.id';
-  if (page.limit !== undefined) {
-    sql += ' LIMIT ?';
-    params.push(page.limit);
-  }
+     LEFT JOIN townships t ON t.code = s.township_code LEFT JOIN villages v ON v.code = s.village_code`, params, page);
   return db.all<SiteRecord>(sql, params);
 }
 
