@@ -8,6 +8,7 @@ import { AppError, databaseBusy } from './errors.ts';
 import { isBusyError } from './db/database.ts';
 import { countyRoutes } from './routes/counties.ts';
 import { exportRoutes } from './routes/exports.ts';
+import { ogcRoutes } from './routes/ogc.ts';
 import { configRoutes } from './routes/config.ts';
 import { siegeRoutes } from './routes/analysis-siege.ts';
 import { inspectionRouteRoutes } from './routes/inspection-routes.ts';
@@ -110,6 +111,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     .route('/', scorecardRoutes(ctx))
     .route('/', importRoutes(ctx))
     .route('/', exportRoutes(ctx))
+    .route('/', ogcRoutes(ctx))
     .route('/', sessionRoutes(ctx))
     .route('/', userRoutes(ctx))
     .route('/', auditRoutes(ctx));

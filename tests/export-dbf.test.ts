@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import JSZip from 'jszip';
 import { DBF_MAX_TEXT_BYTES, utf8Prefix, writeDbf } from '../server/export/dbf.ts';
-import { writeShp, WGS84_PRJ } from '../server/export/shapefile.ts';
+import { writeShp } from '../server/export/shapefile.ts';
+import { CRS_LABELS } from '../server/export/crs.ts';
 import { ogrRead, saveFile } from './helpers/gdal.ts';
 
 describe('DBF writer', () => {
@@ -30,7 +31,7 @@ describe('DBF writer', () => {
     );
     const { shp, shx } = writeShp('Point', [[[113.9, 33.5]], [[114, 33.6]], [[114.1, 33.7]]]);
     const zip = new JSZip();
-    for (const [ext, data] of [['shp', shp], ['shx', shx], ['dbf', dbf], ['prj', WGS84_PRJ], ['cpg', 'UTF-8']] as const) zip.file(`t.${ext}`, data);
+    for (const [ext, data] of [['shp', shp], ['shx', shx], ['dbf', dbf], ['prj', CRS_LABELS.wgs84.prj], ['cpg', 'UTF-8']] as const) zip.file(`t.${ext}`, data);
     const path = saveFile(await zip.generateAsync({ type: 'uint8array' }), 'zip');
     const features = ogrRead(`/vsizip/${path}`);
     expect(features.map((f) => [f.properties['NAME'] ?? null, f.properties['LON'] ?? null, f.properties['ID'] ?? null, f.geometry!.coordinates])).toEqual([

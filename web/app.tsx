@@ -8,7 +8,7 @@ import { api, unwrap } from './api/client.ts';
 import { I18nContext, translate } from './i18n/i18n.tsx';
 import { countyLabel as countyName } from './i18n/code-labels.ts';
 import type { MessageKey } from './i18n/zh.ts';
-import type { CountyFeatureCollection } from './map/map-controller.ts';
+import type { CountyFeatureCollection, MapController } from './map/map-controller.ts';
 import { LayerPanel } from './components/LayerPanel.tsx';
 import { MapView } from './components/MapView.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
@@ -48,6 +48,7 @@ export function App() {
   const [routeStart, setRouteStart] = useState<[number, number]>(CITY_SEAT);
   const [pickingStart, setPickingStart] = useState(false);
   const [handPicked, setHandPicked] = useState<number[]>([]);
+  const [mapController, setMapController] = useState<MapController | null>(null);
   const [routeWithin, setRouteWithin] = useState<[number, number][] | null>(null);
   const [drawingWithin, setDrawingWithin] = useState(false);
   const [routePlan, setRoutePlan] = useState<RoutePlan | null>(null);
@@ -335,6 +336,7 @@ export function App() {
               dateRange={config.data?.firstEventDate && config.data.lastEventDate ? { first: config.data.firstEventDate, last: config.data.lastEventDate } : null}
               basemaps={config.data?.basemaps ?? []}
               dataVersion={dataVersion}
+              map={mapController}
             />
             <UnlocatedList
               sites={(unlocated.data?.features ?? []).map((f) => ({ id: f.properties.id, name: f.properties.name, category: f.properties.category as CategoryCode, county: f.properties.county, countyName: f.properties.countyName, address: f.properties.address, source: f.properties.source }))}
@@ -372,6 +374,7 @@ export function App() {
               siege={state.panel === 'siege' ? siege.layer : null}
               flyTo={flyTo}
               onError={setError}
+              onController={setMapController}
               handlers={{
                 onViewChange: (view) => update({ center: view.center, zoom: view.zoom }),
                 onSiteClick: (id) => update({ site: id, road: null }),

@@ -1,13 +1,15 @@
 // One export: a layer in one format, with the notes every file carries (what it holds, the filters,
 // the date, what was left out) and the HTTP headers of the download.
+import { CRS_LABELS, type ExportCrs } from './crs.ts';
 import { toCsv } from './csv.ts';
+import { gpkgTable, writeGeoPackage } from './geopackage.ts';
 import { toGeoJson } from './geojson.ts';
 import { toKml } from './kml.ts';
 import type { ExportLayer } from './layers.ts';
 import { toShapefileZip } from './shapefile.ts';
 import { writeXlsx } from './xlsx.ts';
 
-export const EXPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'kml', 'shp'] as const;
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'kml', 'shp', 'gpkg'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -16,8 +18,9 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   geojson: 'application/geo+json; charset=utf-8',
   kml: 'application/vnd.google-earth.kml+xml; charset=utf-8',
   shp: 'application/zip',
+  gpkg: 'application/geopackage+sqlite3',
 };
-const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', xlsx: 'xlsx', geojson: 'geojson', kml: 'kml', shp: 'zip' };
+const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', xlsx: 'xlsx', geojson: 'geojson', kml: 'kml', shp: 'zip', gpkg: 'gpkg' };
 
 /** Formats that hold only records with a geometry. */
 const GEOMETRY_ONLY: ReadonlySet<ExportFormat> = new Set(['kml', 'shp']);
@@ -27,6 +30,8 @@ export interface ExportMeta {
   date: string;
   /** The filters as given, e.g. "county=411102&status=closed"; empty for none. */
   filters: string;
+  /** The coordinate system the file is labelled in (default WGS84). */
+  crs?: ExportCrs;
 }
 
 export interface ExportFile {
@@ -44,22 +49,35 @@ export function contentDisposition(utf8Name: string, asciiName: string): string 
   return `attachment; filename="${asciiName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encoded}`;
 }
 
-export async function buildExport<R>(layer: ExportLayer<R>, format: ExportFormat, meta: ExportMeta): Promise<ExportFile> {
+/** What every file says of itself: the layer, the date, the filters, the counts, the coordinate system. */
+function exportNotes<R>(layer: ExportLayer<R>, meta: ExportMeta, omitted: number): string[] {
   const total = layer.rows.length;
   const missing = layer.rows.filter((row) => layer.geometry(row) === null).length;
-  const omitted = GEOMETRY_ONLY.has(format) ? missing : 0;
-  const notes = [
+  return [
     `${layer.titleZh} · 三散污染源地图导出 Sansan Map export`,
     `状态日期 As of: ${meta.date}`,
     `筛选条件 Filters: ${meta.filters || '无 none'}`,
     `共 ${total} 条，其中${layer.missingGeometryZh} ${missing} 条 / ${total} records, ${missing} without geometry`,
     omitted
-      ? `${layer.missingGeometryZh}的 ${omitted} 条不在本文件中（无坐标）；CSV、XLSX、GeoJSON 导出含全部记录 / ${omitted} records without geometry are left out of this file`
+      ? `${layer.missingGeometryZh}的 ${omitted} 条不在本文件中（无坐标）；CSV、XLSX、GeoJSON、GeoPackage 导出含全部记录 / ${omitted} records without geometry are left out of this file`
       : `${layer.missingGeometryZh}的记录坐标为空 / records without geometry have empty coordinates`,
-    '坐标系 WGS84 经纬度 / Coordinates: WGS84 longitude, latitude',
+    CRS_LABELS[meta.crs ?? 'wgs84'].note,
     '数据来源：“真实”来自方案或台账，“演示”为生成的示例数据 / source: 真实 real, 演示 demo (generated)',
   ];
-  const stem = `${layer.fileAscii}_${meta.date}`;
+}
+
+/**
+ * The file of `layer` in `format`. A GeoPackage also holds `companion` (the road segments beside the
+ * sites) as a second layer when given.
+ */
+export async function buildExport<R, C = never>(layer: ExportLayer<R>, format: ExportFormat, meta: ExportMeta, companion?: ExportLayer<C>): Promise<ExportFile> {
+  const crs = meta.crs ?? 'wgs84';
+  const total = layer.rows.length;
+  const omitted = GEOMETRY_ONLY.has(format) ? layer.rows.filter((row) => layer.geometry(row) === null).length : 0;
+  const notes = exportNotes(layer, meta, omitted);
+  const crsSuffix = crs === 'wgs84' ? '' : `_${CRS_LABELS[crs].name}`;
+  const stem = `${layer.fileAscii}_${meta.date}${crsSuffix}`;
+  let records = total - omitted;
   let body: string | Buffer;
   switch (format) {
     case 'csv':
@@ -69,26 +87,36 @@ export async function buildExport<R>(layer: ExportLayer<R>, format: ExportFormat
       body = await writeXlsx({ sheets: [{ name: layer.titleZh, columns: layer.tableColumns, rows: layer.rows }], notes });
       break;
     case 'geojson':
-      body = toGeoJson(layer);
+      body = toGeoJson(layer, crs, notes);
       break;
     case 'kml':
       body = toKml(layer, notes);
       break;
     case 'shp':
-      body = await toShapefileZip(layer, stem, notes);
+      body = await toShapefileZip(layer, stem, notes, crs);
       break;
+    case 'gpkg': {
+      const tables = [gpkgTable(layer, notes.join('\n'))];
+      if (companion) {
+        tables.push(gpkgTable(companion, exportNotes(companion, meta, 0).join('\n')));
+        records += companion.rows.length;
+      }
+      body = writeGeoPackage(tables, crs);
+      break;
+    }
   }
   const extension = EXTENSIONS[format];
   return {
     body,
-    records: total - omitted,
+    records,
     omitted,
     headers: {
       'content-type': CONTENT_TYPES[format],
-      'content-disposition': contentDisposition(`${layer.fileZh}_${meta.date}.${extension}`, `${stem}.${extension}`),
-      'x-export-records': String(total - omitted),
+      'content-disposition': contentDisposition(`${layer.fileZh}_${meta.date}${crsSuffix}.${extension}`, `${stem}.${extension}`),
+      'x-export-records': String(records),
       'x-export-omitted': String(omitted),
-      'access-control-expose-headers': 'content-disposition, x-export-records, x-export-omitted',
+      'x-export-crs': `EPSG:${CRS_LABELS[crs].epsg}`,
+      'access-control-expose-headers': 'content-disposition, x-export-records, x-export-omitted, x-export-crs',
     },
   };
 }

@@ -35,6 +35,8 @@ export interface ExportLayer<R> {
   /** Columns of the tabular formats (CSV, XLSX): the attributes, plus the geometry as text when it is not a point. */
   tableColumns: readonly ExportColumn<R>[];
   rows: readonly R[];
+  /** The record's number in this system (编号): GeoPackage fid, OGC feature id. */
+  id: (row: R) => number;
   geometryType: 'Point' | 'LineString';
   geometry: (row: R) => Point | LineString | null;
   name: (row: R) => string;
@@ -85,6 +87,7 @@ export function siteLayer(rows: readonly SiteRecord[]): ExportLayer<SiteRecord> 
     columns: SITE_COLUMNS,
     tableColumns: SITE_COLUMNS,
     rows,
+    id: (s) => s.id,
     geometryType: 'Point',
     geometry: (s) => (s.lon === null || s.lat === null ? null : { type: 'Point', coordinates: [s.lon, s.lat] }),
     name: (s) => s.name,
@@ -128,8 +131,8 @@ const ROAD_COLUMNS: readonly ExportColumn<RoadRecord>[] = [
 const WKT_COLUMN: ExportColumn<RoadRecord> = {
   zh: 'WKT',
   en: 'WKT',
-  descriptionZh: '路段线位，WKT 格式（WGS84 经纬度）；未绘制的路段为空',
-  descriptionEn: 'The segment as WKT (WGS84 lon/lat); empty while undrawn',
+  descriptionZh: '路段线位，WKT 格式（经纬度，坐标系见说明）；未绘制的路段为空',
+  descriptionEn: 'The segment as WKT (lon/lat in the coordinate system the notes name); empty while undrawn',
   width: 40,
   value: (r) => (r.geometry ? `LINESTRING (${r.geometry.coordinates.map(([lon, lat]) => `${lon} ${lat}`).join(', ')})` : null),
 };
@@ -143,6 +146,7 @@ export function roadLayer(rows: readonly RoadRecord[]): ExportLayer<RoadRecord> 
     columns: ROAD_COLUMNS,
     tableColumns: [...ROAD_COLUMNS, WKT_COLUMN],
     rows,
+    id: (r) => p(r).id,
     geometryType: 'LineString',
     geometry: (r) => r.geometry,
     name: (r) => p(r).roadName,

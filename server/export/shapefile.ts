@@ -1,13 +1,11 @@
-// A zipped Shapefile: .shp/.shx (points or polylines), .dbf (UTF-8, see dbf.ts), .prj (WGS84),
+// A zipped Shapefile: .shp/.shx (points or polylines), .dbf (UTF-8, see dbf.ts), .prj (WGS84 or CGCS2000),
 // .cpg ("UTF-8", so QGIS/ArcGIS/GDAL read the Chinese), and a readme naming what the short DBF field
 // names stand for. Rows without geometry are left out (a Shapefile point layer has no empty points).
 import JSZip from 'jszip';
+import { CRS_LABELS, type ExportCrs } from './crs.ts';
 import { writeDbf, type DbfField } from './dbf.ts';
 import type { ExportLayer } from './layers.ts';
 
-/** WGS84 as ESRI writes it, the form ArcGIS and QGIS recognise. */
-export const WGS84_PRJ =
-  'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
 
 const SHAPE_TYPE = { Point: 1, LineString: 3 } as const;
 
@@ -68,7 +66,7 @@ export function writeShp(type: 'Point' | 'LineString', shapes: readonly Coordina
 }
 
 /** The zip: <stem>.shp/.shx/.dbf/.prj/.cpg and readme.txt (ASCII names inside, for every unzip tool). */
-export async function toShapefileZip<R>(layer: ExportLayer<R>, stem: string, notes: readonly string[]): Promise<Buffer> {
+export async function toShapefileZip<R>(layer: ExportLayer<R>, stem: string, notes: readonly string[], crs: ExportCrs = 'wgs84'): Promise<Buffer> {
   const located = layer.rows.filter((row) => layer.geometry(row) !== null);
   const shapes = located.map((row) => {
     const geometry = layer.geometry(row)!;
@@ -81,8 +79,8 @@ export async function toShapefileZip<R>(layer: ExportLayer<R>, stem: string, not
   const readme = [
     ...notes,
     '',
-    '文件：.shp/.shx 几何，.dbf 属性（UTF-8 编码，见 .cpg），.prj 坐标系 WGS84 经纬度。',
-    'Files: .shp/.shx geometry, .dbf attributes (UTF-8, named in .cpg), .prj WGS84 longitude/latitude.',
+    `文件：.shp/.shx 几何，.dbf 属性（UTF-8 编码，见 .cpg），.prj 坐标系 ${CRS_LABELS[crs].name}（EPSG:${CRS_LABELS[crs].epsg}）经纬度。`,
+    `Files: .shp/.shx geometry, .dbf attributes (UTF-8, named in .cpg), .prj ${CRS_LABELS[crs].name} (EPSG:${CRS_LABELS[crs].epsg}) longitude/latitude.`,
     `DBF 字段名最长 10 个字节，故用英文缩写；文字超过 254 个字节的部分被截去。对照表 / Field names (at most 10 bytes; text cut at 254 bytes):`,
     ...layer.columns.map((column) => `${column.dbf!.padEnd(10)}  ${column.zh}  ${column.en} — ${column.descriptionZh}`),
     '',
@@ -92,7 +90,7 @@ export async function toShapefileZip<R>(layer: ExportLayer<R>, stem: string, not
   zip.file(`${stem}.shp`, shp);
   zip.file(`${stem}.shx`, shx);
   zip.file(`${stem}.dbf`, dbf);
-  zip.file(`${stem}.prj`, WGS84_PRJ);
+  zip.file(`${stem}.prj`, CRS_LABELS[crs].prj);
   zip.file(`${stem}.cpg`, 'UTF-8');
   zip.file('readme.txt', `\ufeff${readme}`);
   // Level 1: JSZip deflates in JavaScript; at 10^5 sites level 6 takes three times as long for a few per cent.

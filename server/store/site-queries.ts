@@ -26,19 +26,25 @@ export interface SitePage {
   nextAfterId: number | null;
 }
 
+/** `sql` (over sites `s`) in id order, after `page.afterId`, at most `page.limit + extra` rows; pushes the parameters. */
+function paged(sql: string, params: unknown[], page: Page, extra = 0): string {
+  let paged = sql;
+  if (page.afterId !== undefined) {
+    paged += ' WHERE s.id > ?';
+    params.push(page.afterId);
+  }
+  paged += ' ORDER BY s.id';
+  if (page.limit !== undefined) {
+    paged += ' LIMIT ?';
+    params.push(page.limit + extra);
+  }
+  return paged;
+}
+
 export function listSiteFeatures(db: Db, filters: SiteFilters, page: Page = {}): SitePage {
   const filter = siteFilterSql(filters);
   const params = [...filter.params];
-  let sql = `SELECT ${FEATURE_JSON} AS json, s.id AS id FROM (${filter.sql}) f ${FEATURE_JOINS}`;
-  if (page.afterId !== undefined) {
-    sql += ' WHERE s.id > ?';
-    params.push(page.afterId);
-  }
-  sql += ' ORDER BY s.id';
-  if (page.limit !== undefined) {
-    sql += ' LIMIT ?';
-    params.push(page.limit + 1);
-  }
+  const sql = paged(`SELECT ${FEATURE_JSON} AS json, s.id AS id FROM (${filter.sql}) f ${FEATURE_JOINS}`, params, page, 1);
   const rows = db.all<{ json: string; id: number }>(sql, params);
   const more = page.limit !== undefined && rows.length > page.limit;
   if (more) rows.pop();
@@ -170,16 +176,23 @@ export interface SiteRecord {
   source: string;
 }
 
-/** Every site passing the filters (the same filter as /api/sites), in id order, as ledger rows. */
-export function listSiteRecords(db: Db, filters: SiteFilters): SiteRecord[] {
+/**
+ * Sites passing the filters (the same filter as /api/sites), in id order, as ledger rows; with a
+ * page, at most `limit` of them after `afterId` (the OGC API pages this way).
+ */
+export function listSiteRecords(db: Db, filters: SiteFilters, page: Page = {}): SiteRecord[] {
   const filter = siteFilterSql(filters);
-  return db.all<SiteRecord>(
-    `SELECT s.id, s.name, s.address, s.lon, s.lat, s.county_code AS countyCode, c.name AS countyName,
+  const params = [...filter.params];
+  const sql = paged(`SELECT s.id, s.name, s.address, s.lon, s.lat, s.county_code AS countyCode, c.name AS countyName,
        t.name AS townshipName, v.name AS villageName, s.category, f.status, s.discovered_on AS discoveredOn,
        s.deadline, s.responsible_unit AS responsibleUnit, s.note, s.precision, s.source
      FROM (${filter.sql}) f JOIN sites s ON s.id = f.id JOIN counties c ON c.code = s.county_code
-     LEFT JOIN townships t ON t.code = s.township_code LEFT JOIN villages v ON v.code = s.village_code
-     ORDER BY s.id`,
-    filter.params,
-  );
+     LEFT JOIN townships t ON t.code = s.township_code LEFT JOIN villages v ON v.code = s.village_code`, params, page);
+  return db.all<SiteRecord>(sql, params);
+}
+
+/** How many sites pass the filters. */
+export function countSites(db: Db, filters: SiteFilters): number {
+  const filter = siteFilterSql(filters);
+  return db.get<{ n: number }>(`SELECT count(*) AS n FROM (${filter.sql})`, filter.params)!.n;
 }

@@ -1,6 +1,7 @@
 // Reads a downloaded file back with GDAL (apt gdal-bin: ogr2ogr), the way a planner's QGIS/ArcGIS
 // would: converted to GeoJSON and parsed, so tests compare counts, coordinates and attributes.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,4 +39,24 @@ export function ogrReadLayers(source: string): { layer: string; features: OgrFea
   const listing = execFileSync('ogrinfo', ['-ro', '-q', source], { encoding: 'utf8' });
   const layers = [...listing.matchAll(/^\d+: (.+?)(?: \([^()]*\))?$/gm)].map((match) => match[1]!);
   return layers.map((layer) => ({ layer, features: ogrRead(source, { layer }) }));
+}
+
+/**
+ * GDAL run asynchronously, for a server in this same process (a synchronous child would block the
+ * event loop the server answers on). `headers` go in GDAL_HTTP_HEADERS (e.g. the bearer token).
+ */
+export async function gdalAsync(program: 'ogrinfo' | 'ogr2ogr', args: string[], headers?: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(program, args, {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, ...(headers ? { GDAL_HTTP_HEADERS: headers } : {}), CPL_DEBUG: 'OFF' },
+  });
+  return stdout;
+}
+
+/** ogr2ogr of one layer of a live source (OAPIF:…) → GeoJSON features; `open` adds -oo, `spatial` -spat. */
+export async function ogrReadLive(source: string, layer: string, options: { headers?: string; open?: string[]; spatial?: [number, number, number, number] } = {}): Promise<OgrFeature[]> {
+  const args = ['-f', 'GeoJSON', '/vsistdout/', source, layer, ...(options.open ?? []).flatMap((o) => ['-oo', o])];
+  if (options.spatial) args.push('-spat', ...options.spatial.map(String));
+  return (JSON.parse(await gdalAsync('ogr2ogr', args, options.headers)) as { features: OgrFeature[] }).features;
 }

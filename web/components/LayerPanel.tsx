@@ -9,6 +9,7 @@ import type { Basemap } from '../map/basemap-style.ts';
 import type { Choropleth, UrlState } from '../state/url-state.ts';
 import { DateControl } from './DateControl.tsx';
 import { ExportMenu } from './ExportMenu.tsx';
+import type { MapController } from '../map/map-controller.ts';
 
 export interface LayerPanelProps {
   state: UrlState;
@@ -19,9 +20,11 @@ export interface LayerPanelProps {
   basemaps: Basemap[];
   /** Bumped after each write, so counts reload. */
   dataVersion: number;
+  /** The map, for 导出地图 (null until it exists). */
+  map?: MapController | null;
 }
 
-export function LayerPanel({ state, update, counties, statusCounts, dateRange, basemaps, dataVersion }: LayerPanelProps) {
+export function LayerPanel({ state, update, counties, statusCounts, dateRange, basemaps, dataVersion, map = null }: LayerPanelProps) {
   const { t, lang } = useI18n();
   const toggleStatus = (status: StatusCode) =>
     update({ statuses: state.statuses.includes(status) ? state.statuses.filter((s) => s !== status) : STATUS_CODES.filter((s) => s === status || state.statuses.includes(s)) });
@@ -111,7 +114,7 @@ export function LayerPanel({ state, update, counties, statusCounts, dateRange, b
         </div>
       </section>
 
-      <ExportMenu state={state} dataVersion={dataVersion} />
+      <ExportMenu state={state} dataVersion={dataVersion} map={map} countyName={counties.find((county) => county.code === state.county)?.name ?? null} />
 
       <section>
         <h2>{t('roads')}</h2>

@@ -32,6 +32,8 @@ export interface MapViewProps {
   flyTo: { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number] } | null;
   handlers: Omit<MapHandlers, 'onClusterClick'>;
   onError: (message: string) => void;
+  /** Told the map controller once it exists (and null when it is removed), e.g. for 导出地图. */
+  onController?: (controller: MapController | null) => void;
 }
 
 export function MapView(props: MapViewProps) {
@@ -83,6 +85,7 @@ export function MapView(props: MapViewProps) {
     controller.current = map;
     worker.current = new ClusterClient();
     debugState.map = map.map;
+    latest.current.onController?.(map);
     void map.ready().then(() => {
       view.current = map.currentView();
       void refreshClusters();
@@ -92,6 +95,7 @@ export function MapView(props: MapViewProps) {
       worker.current?.terminate();
       controller.current = null;
       worker.current = null;
+      latest.current.onController?.(null);
     };
     // The map is created once; later props reach it through the setters below.
   }, []);

@@ -19,6 +19,7 @@ import { LOCAL_IDEOGRAPH_FONTS } from './fonts.ts';
 import { mapStyle, type Basemap } from './basemap-style.ts';
 import type { DataSourceId } from './data-layers.ts';
 import { ScreenCrs, type LngLat } from './screen-crs.ts';
+import { captureMap, type CapturedMap } from './map-picture.ts';
 
 export interface MapView {
   center: [number, number];
@@ -328,6 +329,13 @@ export class MapController {
   /** A planned route: numbered stops and the path from the start (null hides it). */
   setRoute(route: FeatureCollection | null) {
     if (this.changed('route', route)) this.show('route', route ?? EMPTY);
+  }
+
+  /** The map as it is drawn now, with its cluster rings, for 导出地图 (web/map/map-picture.ts); bounds in WGS84. */
+  async capture(): Promise<CapturedMap> {
+    await this.styleReady;
+    const captured = await captureMap(this.map, [...this.markers.values()].map(({ marker }) => marker));
+    return { ...captured, bounds: this.screen.bboxFromScreen(captured.bounds) };
   }
 
   /** Moves the view for the app (not echoed back as a user move). Positions are WGS84. */

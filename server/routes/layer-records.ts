@@ -1,0 +1,10 @@
+// The road segments of the downloadable layers with their county names, for /api/export and the
+// OGC API (sites come from listSiteRecords in server/store/site-queries.ts).
+import type { AppContext } from '../context.ts';
+import type { RoadRecord } from '../export/layers.ts';
+import { listRoads, type RoadFilters } from '../store/road-store.ts';
+
+export function listRoadRecords(ctx: AppContext, filters: RoadFilters): RoadRecord[] {
+  const counties = new Map(ctx.db.all<{ code: string; name: string }>('SELECT code, name FROM counties').map((row) => [row.code, row.name]));
+  return listRoads(ctx.db, filters).map((road) => ({ ...road, countyName: road.properties.county ? (counties.get(road.properties.county) ?? null) : null }));
+}
