@@ -49,7 +49,7 @@ export function exportRoutes(ctx: AppContext) {
       if (query.layer === 'roads') {
         for (const parameter of SITE_ONLY)
           if (query[parameter] !== undefined && query[parameter] !== '')
-            throw badRequest('bad_parameter', `${parameter}: does not apply to layer=roads (roads filter by county, asOf and status)`, { parameter });
+            throw badRequest('bad_parameter', `${parameter}: does not apply to layer=roads (roads filter by county, asOf and status)`, { parameter, reason: 'not_combinable', other: 'layer=roads' });
         const counties = new Map(ctx.db.all<{ code: string; name: string }>('SELECT code, name FROM counties').map((row) => [row.code, row.name]));
         const roads = listRoads(ctx.db, { statuses: parseRoadStatuses(query.status), counties: parseCounties(query.county, ctx.countyCodes), asOf: parseDate('asOf', query.asOf) });
         file = await buildExport(roadLayer(roads.map((road) => ({ ...road, countyName: road.properties.county ? (counties.get(road.properties.county) ?? null) : null }))), query.format, meta);
