@@ -169,7 +169,6 @@ export function addRoadEvent(
     const allowed = ROAD_STATUS_MOVES[road.status];
     if (!allowed.includes(event.to))
       throw conflict('status_move_not_allowed', `road segment ${id} cannot move from ${road.status} to ${event.to}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`, {
-        kind: 'road',
         from: road.status,
         to: event.to,
         allowed,

@@ -125,7 +125,7 @@ export function addSiteEvent(db: Db, siteId: number, event: NewSiteEvent, clock:
       throw conflict(
         'status_move_not_allowed',
         `site ${siteId} cannot move from ${site.status} to ${event.to}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`,
-        { kind: 'site', from: site.status, to: event.to, allowed },
+        { from: site.status, to: event.to, allowed },
       );
     }
     if (event.to === 'closed') {
