@@ -51,7 +51,7 @@ const ISSUE_KEYS: Record<string, MessageKey> = {
 
 const OUTCOME_KEYS = { new: 'importOutcomeNew', update: 'importOutcomeUpdate', duplicate: 'importOutcomeDuplicate', error: 'importOutcomeError' } as const satisfies Record<string, MessageKey>;
 
-export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void; onError: (message: string) => void }) {
+export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void; onError: (error: unknown) => void }) {
   const { t } = useI18n();
   const [file, setFile] = useState<File | null>(null);
   // Bumped after a commit so the file input empties too.
@@ -73,8 +73,8 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
   const [mappings, setMappings] = useState<{ name: string; mapping: Mapping }[]>([]);
 
   const refresh = useCallback(() => {
-    loadBatches().then(setBatches, (e: Error) => onError(e.message));
-    loadMappings().then((list) => setMappings(list as { name: string; mapping: Mapping }[]), (e: Error) => onError(e.message));
+    loadBatches().then(setBatches, (e: unknown) => onError(e));
+    loadMappings().then((list) => setMappings(list as { name: string; mapping: Mapping }[]), (e: unknown) => onError(e));
   }, [onError]);
   useEffect(refresh, [refresh]);
 
@@ -108,7 +108,7 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
         const details = error.details as { headers?: string[]; sheets?: string[] };
         setNeedsMapping({ headers: details.headers ?? [], sheets: details.sheets ?? [] });
       }
-      onError((error as Error).message);
+      onError(error);
     } finally {
       setBusy(false);
     }
@@ -132,7 +132,7 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
       refresh();
       onCommitted();
     } catch (error) {
-      onError((error as Error).message);
+      onError(error);
     } finally {
       setBusy(false);
     }
@@ -144,7 +144,7 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
       refresh();
       onCommitted();
     } catch (error) {
-      onError((error as Error).message);
+      onError(error);
     }
   };
 
@@ -155,7 +155,7 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
       setMappingName(saveName);
       refresh();
     } catch (error) {
-      onError((error as Error).message);
+      onError(error);
     }
   };
 
