@@ -43,7 +43,7 @@ export function errorResponse(error: unknown, c: Context, log: Logger) {
   if (error instanceof AppError) return c.json(errorBody(error.code, error.message, error.details), error.status, error.headers);
   if (error instanceof HTTPException) {
     if (error.status === 413) return c.json(errorBody('body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413);
-    if (error.status === 400) return c.json(errorBody('bad_body', `the request body is not valid: ${error.message}`), 400);
+    if (error.status === 400) return c.json(errorBody('bad_body', `the request body is not valid: ${error.message}`, { reason: 'not_json' }), 400);
     if (error.status === 415)
       return c.json(errorBody('unsupported_media_type', 'send the body as JSON with content-type: application/json'), 415);
     return c.json(errorBody('http_error', error.message), error.status);

@@ -4,7 +4,9 @@ import type { FeatureCollection, LineString } from 'geojson';
 import { STATUS_CODES, OPEN_STATUSES, RESOLVED_STATUSES, type StatusCode } from '../domain/statuses.ts';
 import type { CategoryCode } from '../domain/categories.ts';
 import { refusal } from '../domain/roles.ts';
-import { api, unwrap } from './api/client.ts';
+import { api, onWriteSucceeded, unwrap } from './api/client.ts';
+import { describeError } from './i18n/error-text.ts';
+import { ErrorBanner } from './components/ErrorText.tsx';
 import { I18nContext, translate } from './i18n/i18n.tsx';
 import { countyLabel as countyName } from './i18n/code-labels.ts';
 import type { MessageKey } from './i18n/zh.ts';
@@ -64,7 +66,9 @@ export function App() {
   }, [state.panel, shownPlan, routeWithin]);
   const [pending, setPending] = useState<[number, number] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  // The banner goes when the next write succeeds (or when the user dismisses it).
+  useEffect(() => onWriteSucceeded(() => setError(null)), []);
   const [flyTo, setFlyTo] = useState<FlyTarget>(null);
   const [dataVersion, setDataVersion] = useState(0);
   // A link without a view (`v=`) opens on the whole city, or on the site it names.
@@ -184,7 +188,7 @@ export function App() {
       update({ site: mode.siteId });
       setDataVersion((v) => v + 1);
     } catch (caught) {
-      setError((caught as Error).message);
+      setError(caught);
     }
     setPending(null);
     setMode({ kind: 'browse' });
@@ -199,7 +203,7 @@ export function App() {
       setCoreRing(null);
       setCoreName('');
     } catch (caught) {
-      setError((caught as Error).message);
+      setError(caught);
     }
   };
 
@@ -239,19 +243,15 @@ export function App() {
             {t('demoBanner')}
           </div>
         )}
-        {loadError && (
+        {loadError ? (
           <div className="error-banner" role="alert">
-            {t('loadError', { message: loadError === 'Failed to fetch' ? t('networkError') : loadError })}{' '}
+            {t('loadError', { message: describeError(loadError, state.lang) })}{' '}
             <button type="button" onClick={() => [config, counties, sites, roads, unlocated].forEach((l) => l.reload())}>
               {t('retry')}
             </button>
           </div>
-        )}
-        {error && (
-          <div className="error-banner" role="alert" onClick={() => setError(null)}>
-            {t('apiError', { message: error })}
-          </div>
-        )}
+        ) : null}
+        <ErrorBanner error={error} onDismiss={() => setError(null)} />
         {message && (
           <div className="toast" role="status" onClick={() => setMessage(null)}>
             {message}
@@ -389,7 +389,7 @@ export function App() {
                   if (mode.kind !== 'draw') return;
                   unwrap(api.api.roads[':id'].geometry.$put({ param: { id: String(mode.roadId) }, json: { geometry: { type: 'LineString', coordinates: line } } }))
                     .then(() => setDataVersion((v) => v + 1))
-                    .catch((caught: Error) => setError(caught.message));
+                    .catch((caught: unknown) => setError(caught));
                   setMode({ kind: 'browse' });
                 },
                 clusterTitle: (n) => t('clusterTitle', { n }),

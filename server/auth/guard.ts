@@ -6,6 +6,7 @@ import { getCookie } from 'hono/cookie';
 import { timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { countyName } from '../store/county-names.ts';
 import type { AuditActor } from './audit.ts';
 import { COUNTY_SCOPED_ROLES, type Principal } from './roles.ts';
 import { ruleFor } from './rules.ts';
@@ -54,10 +55,12 @@ export function assertCounties(ctx: AppContext, principal: Principal, counties: 
   if (!COUNTY_SCOPED_ROLES.has(principal.role)) return;
   for (const county of counties) {
     if (county === null || principal.counties.includes(county)) continue;
-    const name = ctx.db.get<{ name: string }>('SELECT name FROM counties WHERE code = ?', [county])?.name ?? county;
+    const name = countyName(ctx.db, county);
     throw new AppError(403, 'forbidden_county', `${principal.username} may write only in ${principal.counties.join(', ')}; this request writes in ${county} (${name})`, {
       county,
+      countyName: name,
       yourCounties: principal.counties,
+      yourCountyNames: principal.counties.map((code) => countyName(ctx.db, code)),
     });
   }
 }

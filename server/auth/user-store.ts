@@ -59,17 +59,17 @@ export function passwordHashOf(db: Db, id: number): string | null {
 
 function checkUsername(username: string): void {
   if (!/^[\p{L}\p{N}_.@-]{2,50}$/u.test(username))
-    throw badRequest('bad_field', `username: "${username}" must be 2–50 letters, digits, _ . @ or -`, { field: 'username' });
+    throw badRequest('bad_field', `username: "${username}" must be 2–50 letters, digits, _ . @ or -`, { field: 'username', reason: 'bad_format', value: username });
 }
 
 function checkRoleCounties(role: string, counties: readonly string[], countyCodes: ReadonlySet<string>): void {
-  if (!(ROLES as readonly string[]).includes(role)) throw badRequest('bad_field', `role: "${role}" must be one of ${ROLES.join(', ')}`, { field: 'role' });
+  if (!(ROLES as readonly string[]).includes(role)) throw badRequest('bad_field', `role: "${role}" must be one of ${ROLES.join(', ')}`, { field: 'role', reason: 'not_one_of', value: role, allowed: ROLES });
   for (const county of counties)
-    if (!countyCodes.has(county)) throw badRequest('bad_field', `counties: unknown county code "${county}"`, { field: 'counties' });
+    if (!countyCodes.has(county)) throw badRequest('bad_field', `counties: unknown county code "${county}"`, { field: 'counties', reason: 'unknown_county', value: county });
   if (COUNTY_SCOPED_ROLES.has(role as Role) && counties.length === 0)
-    throw badRequest('bad_field', `counties: a ${role} user needs at least one county`, { field: 'counties' });
+    throw badRequest('bad_field', `counties: a ${role} user needs at least one county`, { field: 'counties', reason: 'needs_county', role });
   if (!COUNTY_SCOPED_ROLES.has(role as Role) && counties.length > 0)
-    throw badRequest('bad_field', `counties: only county and inspector users have counties (not ${role})`, { field: 'counties' });
+    throw badRequest('bad_field', `counties: only county and inspector users have counties (not ${role})`, { field: 'counties', reason: 'no_county_scope', role });
 }
 
 function checkPassword(password: string): void {
@@ -116,7 +116,7 @@ export function updateUser(db: Db, countyCodes: ReadonlySet<string>, username: s
   const hash = change.password !== undefined ? hashPassword(change.password) : null;
   return db.transaction(() => {
     const before = findUser(db, username);
-    if (!before) throw notFound(`no user "${username}"`, { username });
+    if (!before) throw notFound(`no user "${username}"`, { kind: 'user', id: username, username });
     const role = change.role ?? before.role;
     const counties = change.counties ? [...new Set(change.counties)].sort() : change.role && !COUNTY_SCOPED_ROLES.has(change.role) ? [] : before.counties;
     checkRoleCounties(role, counties, countyCodes);

@@ -69,7 +69,7 @@ export function daysBetween(earlier: string, later: string): number {
 function validateDate(parameter: string, value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
   if (typeof value !== 'string' || dayNumber(value) === null)
-    throw new RelapseOptionError(parameter, `${parameter} must be a calendar day written YYYY-MM-DD, not ${String(value)}`);
+    throw new RelapseOptionError(parameter, `${parameter} must be a calendar day written YYYY-MM-DD, not ${String(value)}`, { reason: 'bad_date', value });
   return value;
 }
 
@@ -80,45 +80,46 @@ function validateNumber(parameter: string, value: unknown, fallback: number, min
     throw new RelapseOptionError(
       parameter,
       `${parameter} must be a number ${minIncluded ? 'from' : 'greater than'} ${min} ${minIncluded ? 'to' : 'and at most'} ${max}, not ${String(number)}`,
+      minIncluded ? { reason: 'out_of_range', minimum: min, maximum: max, value: number } : { reason: 'out_of_range', minimum: min, maximum: max, exclusive: true, value: number },
     );
   return number;
 }
 
 /** Fill defaults and check every option; throws RelapseOptionError naming the parameter. */
 export function resolveRelapseOptions(options: RelapseOptions = {}): ResolvedRelapseOptions {
-  if (typeof options !== 'object' || options === null) throw new RelapseOptionError('options', 'options must be an object');
+  if (typeof options !== 'object' || options === null) throw new RelapseOptionError('options', 'options must be an object', { reason: 'wrong_type', expected: 'object' });
   const from = validateDate('from', options.from);
   const to = validateDate('to', options.to);
   const asOf = validateDate('asOf', options.asOf);
-  if (from !== null && to !== null && from > to) throw new RelapseOptionError('from', `from (${from}) is after to (${to})`);
+  if (from !== null && to !== null && from > to) throw new RelapseOptionError('from', `from (${from}) is after to (${to})`, { reason: 'date_order', from, to });
 
   const categories = options.categories ?? [...CATEGORY_CODES];
-  if (!Array.isArray(categories) || categories.length === 0) throw new RelapseOptionError('categories', 'name at least one category');
+  if (!Array.isArray(categories) || categories.length === 0) throw new RelapseOptionError('categories', 'name at least one category', { reason: 'required' });
   for (const category of categories)
     if (typeof category !== 'string' || !isCategory(category))
-      throw new RelapseOptionError('categories', `unknown category ${String(category)}`);
+      throw new RelapseOptionError('categories', `unknown category ${String(category)}`, { reason: 'not_one_of', value: category, allowed: CATEGORY_CODES });
 
   let counties: string[] | null = null;
   if (options.counties !== undefined && options.counties !== null) {
     if (!Array.isArray(options.counties) || options.counties.length === 0)
-      throw new RelapseOptionError('county', 'name at least one county, or leave county out for all');
+      throw new RelapseOptionError('county', 'name at least one county, or leave county out for all', { reason: 'required' });
     for (const county of options.counties)
       if (typeof county !== 'string' || county.trim() === '')
-        throw new RelapseOptionError('county', `county must be a non-empty name, not ${String(county)}`);
+        throw new RelapseOptionError('county', `county must be a non-empty name, not ${String(county)}`, { reason: 'required' });
     counties = [...new Set(options.counties)];
   }
 
   const radiusKm = validateNumber('radiusKm', options.radiusKm, DEFAULT_RADIUS_KM, 0, MAX_RADIUS_KM, false);
   const withinDays = validateNumber('withinDays', options.withinDays, DEFAULT_WITHIN_DAYS, 1, MAX_WITHIN_DAYS, true);
   if (!Number.isInteger(withinDays))
-    throw new RelapseOptionError('withinDays', `withinDays must be a whole number of days, not ${withinDays}`);
+    throw new RelapseOptionError('withinDays', `withinDays must be a whole number of days, not ${withinDays}`, { reason: 'not_whole_number', value: withinDays });
   const cellKm = validateNumber('cellKm', options.cellKm, DEFAULT_CELL_KM, MIN_CELL_KM, MAX_CELL_KM, true);
 
   if (options.decisions !== undefined && !(options.decisions instanceof Map))
-    throw new RelapseOptionError('decisions', 'decisions must be a Map from move key to confirmed or dismissed');
+    throw new RelapseOptionError('decisions', 'decisions must be a Map from move key to confirmed or dismissed', { reason: 'wrong_type', expected: 'Map' });
   for (const [key, decision] of options.decisions ?? [])
     if (decision !== 'confirmed' && decision !== 'dismissed')
-      throw new RelapseOptionError('decisions', `decision for ${key} must be confirmed or dismissed, not ${String(decision)}`);
+      throw new RelapseOptionError('decisions', `decision for ${key} must be confirmed or dismissed, not ${String(decision)}`, { reason: 'not_one_of', value: decision, allowed: ['confirmed', 'dismissed'] });
 
   return { from, to, asOf, categories: [...new Set<CategoryCode>(categories)], counties, radiusKm, withinDays, cellKm };
 }

@@ -32,13 +32,13 @@ export const SAMPLE_METHOD =
 
 export function sampleSites(sites: readonly SampleCandidate[], perCounty: number, seed: number): SiteSample {
   if (!Number.isInteger(perCounty) || perCounty < 1)
-    throw new RouteOptionError('perCounty', `sites per county must be a whole number of at least 1, not ${String(perCounty)}`);
+    throw new RouteOptionError('perCounty', `sites per county must be a whole number of at least 1, not ${String(perCounty)}`, { reason: 'too_small', minimum: 1, value: perCounty });
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
-    throw new RouteOptionError('seed', `the seed must be a whole number from 0 to 4294967295, not ${String(seed)}`);
+    throw new RouteOptionError('seed', `the seed must be a whole number from 0 to 4294967295, not ${String(seed)}`, { reason: 'out_of_range', minimum: 0, maximum: 0xffffffff, value: seed });
   const groups = new Map<string, number[]>();
   const seen = new Set<number>();
   for (const site of sites) {
-    if (seen.has(site.id)) throw new RouteOptionError('sites', `site ${site.id} appears more than once`);
+    if (seen.has(site.id)) throw new RouteOptionError('sites', `site ${site.id} appears more than once`, { reason: 'repeated', value: site.id });
     seen.add(site.id);
     const group = groups.get(site.county);
     if (group) group.push(site.id);

@@ -33,10 +33,10 @@ function isFiniteNumber(value: unknown): value is number {
 function validateCore(core: unknown): void {
   const feature = core as { type?: unknown; geometry?: { type?: unknown } | null } | null | undefined;
   if (!feature || feature.type !== 'Feature' || !feature.geometry)
-    throw new SiegeOptionError('core', 'the core must be a GeoJSON Feature with a Polygon or MultiPolygon geometry');
+    throw new SiegeOptionError('core', 'the core must be a GeoJSON Feature with a Polygon or MultiPolygon geometry', { reason: 'bad_polygon' });
   const type = feature.geometry.type;
   if (type !== 'Polygon' && type !== 'MultiPolygon')
-    throw new SiegeOptionError('core', `the core must be a Polygon or MultiPolygon, not ${String(type)}`);
+    throw new SiegeOptionError('core', `the core must be a Polygon or MultiPolygon, not ${String(type)}`, { reason: 'bad_polygon' });
   // turf.booleanValid checks ring sizes, closure, spikes and holes against the shell, but not a
   // shell that crosses itself (a bow tie): turf.kinks finds those.
   let valid: boolean;
@@ -51,57 +51,59 @@ function validateCore(core: unknown): void {
     throw new SiegeOptionError(
       'core',
       'the core is not a valid polygon (each ring needs at least 4 positions and must be closed, holes inside the shell)',
+      { reason: 'bad_polygon' },
     );
   if (crossings > 0)
-    throw new SiegeOptionError('core', `the core is not a valid polygon: its boundary crosses itself at ${crossings} point(s)`);
+    throw new SiegeOptionError('core', `the core is not a valid polygon: its boundary crosses itself at ${crossings} point(s)`, { reason: 'self_crossing', crossings });
 }
 
 function validateBands(bandsKm: readonly unknown[]): number[] {
   if (!Array.isArray(bandsKm) || bandsKm.length < 2)
-    throw new SiegeOptionError('bands', 'give at least 2 band edges in km, starting at 0 (for example 0,2,5,10,20)');
+    throw new SiegeOptionError('bands', 'give at least 2 band edges in km, starting at 0 (for example 0,2,5,10,20)', { reason: 'too_few', minimum: 2 });
   const edges: number[] = [];
   for (const edge of bandsKm) {
-    if (!isFiniteNumber(edge)) throw new SiegeOptionError('bands', `band edge ${String(edge)} is not a number`);
+    if (!isFiniteNumber(edge)) throw new SiegeOptionError('bands', `band edge ${String(edge)} is not a number`, { reason: 'not_a_number', value: String(edge) });
     edges.push(edge);
   }
   if (edges[0] !== 0)
-    throw new SiegeOptionError('bands', `band edges must start at 0 (the core's boundary), not ${edges[0]}`);
+    throw new SiegeOptionError('bands', `band edges must start at 0 (the core's boundary), not ${edges[0]}`, { reason: 'start_at_zero', value: edges[0] });
   for (let index = 1; index < edges.length; index++)
     if (!(edges[index]! > edges[index - 1]!))
       throw new SiegeOptionError(
         'bands',
         `band edges must be strictly increasing: ${edges[index]} follows ${edges[index - 1]}`,
+        { reason: 'not_increasing', value: edges[index], previous: edges[index - 1] },
       );
   return edges;
 }
 
 /** Fill defaults and check every option; throws SiegeOptionError naming the parameter. */
 export function resolveSiegeOptions(options: SiegeOptions): ResolvedSiegeOptions {
-  if (!options || typeof options !== 'object') throw new SiegeOptionError('core', 'options with a core are required');
+  if (!options || typeof options !== 'object') throw new SiegeOptionError('core', 'options with a core are required', { reason: 'required' });
   validateCore(options.core);
   const bandsKm = validateBands(options.bandsKm ?? DEFAULT_BANDS_KM);
 
   const sectors = options.sectors ?? DEFAULT_SECTORS;
   if (!Number.isInteger(sectors) || sectors < 1 || sectors > MAX_SECTORS)
-    throw new SiegeOptionError('sectors', `sectors must be a whole number from 1 to ${MAX_SECTORS}, not ${sectors}`);
+    throw new SiegeOptionError('sectors', `sectors must be a whole number from 1 to ${MAX_SECTORS}, not ${sectors}`, { reason: 'out_of_range', minimum: 1, maximum: MAX_SECTORS, value: sectors });
 
   const categories = options.categories ?? [...INDUSTRIAL_CATEGORIES];
   if (!Array.isArray(categories) || categories.length === 0)
-    throw new SiegeOptionError('categories', 'name at least one category');
+    throw new SiegeOptionError('categories', 'name at least one category', { reason: 'required' });
   for (const category of categories)
     if (typeof category !== 'string' || !isCategory(category))
-      throw new SiegeOptionError('categories', `unknown category ${String(category)}`);
+      throw new SiegeOptionError('categories', `unknown category ${String(category)}`, { reason: 'not_one_of', value: category, allowed: [...INDUSTRIAL_CATEGORIES] });
 
   const openOnly = options.openOnly ?? true;
-  if (typeof openOnly !== 'boolean') throw new SiegeOptionError('openOnly', 'openOnly must be true or false');
+  if (typeof openOnly !== 'boolean') throw new SiegeOptionError('openOnly', 'openOnly must be true or false', { reason: 'not_one_of', allowed: ['true', 'false'] });
 
   const minSites = options.minSites ?? DEFAULT_MIN_SITES;
   if (!Number.isInteger(minSites) || minSites < 1)
-    throw new SiegeOptionError('minSites', `minSites must be a whole number of at least 1, not ${minSites}`);
+    throw new SiegeOptionError('minSites', `minSites must be a whole number of at least 1, not ${minSites}`, { reason: 'too_small', minimum: 1, value: minSites });
 
   const nearKm = options.nearKm ?? DEFAULT_NEAR_KM;
   if (!isFiniteNumber(nearKm) || nearKm <= 0)
-    throw new SiegeOptionError('nearKm', `nearKm must be a distance in km greater than 0, not ${nearKm}`);
+    throw new SiegeOptionError('nearKm', `nearKm must be a distance in km greater than 0, not ${nearKm}`, { reason: 'too_small', minimum: 0, exclusive: true, value: nearKm });
 
   return { bandsKm, sectors, categories: [...new Set(categories)], openOnly, minSites, nearKm };
 }

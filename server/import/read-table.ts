@@ -54,12 +54,26 @@ const EXTENSIONS: Record<string, ImportFormat> = {
 const unsupported = (fileName: string) =>
   badRequest('unsupported_file', `${fileName}: accepted files are CSV (.csv), Excel (.xlsx), GeoJSON (.geojson, .json), KML (.kml) and KMZ (.kmz)`, {
     field: 'file',
+    fileName,
     accepted: Object.keys(EXTENSIONS),
   });
 
-const notWhatItSays = (fileName: string, expected: string, found: string, hint = '') =>
-  badRequest('file_not_as_named', `${fileName} is named as ${expected} but its content is ${found}${hint ? `; ${hint}` : ''}`, {
+/** What a file should hold and what it was found to hold, as codes the page words (`file.<kind>`). */
+export const FILE_KINDS = {
+  text: 'text', csv: 'CSV text', xlsx: 'an Excel workbook (.xlsx)', geojson: 'GeoJSON', kml: 'KML', kmz: 'KMZ (zipped KML)',
+  zip: 'a ZIP archive', xls: 'an Excel 97–2003 workbook (.xls)', pdf: 'a PDF document', html: 'an HTML page', xml: 'XML text',
+  json: 'JSON text', empty: 'empty', binary: 'binary data', plain: 'plain text',
+  bad_encoding: 'neither UTF-8 nor GB18030/GBK text', bad_workbook: 'a ZIP archive that is not a readable workbook',
+  bad_json: 'JSON with a syntax error', not_geojson: 'JSON that is not a GeoJSON Feature or FeatureCollection',
+  bad_xml: 'XML that cannot be read', no_placemark: 'XML without any KML placemark', bad_zip: 'a damaged ZIP archive',
+  no_kml_in_zip: 'a ZIP archive without a .kml file',
+} as const;
+export type FileKind = keyof typeof FILE_KINDS;
+
+const notWhatItSays = (fileName: string, expected: FileKind, found: FileKind, why = '', hint = '') =>
+  badRequest('file_not_as_named', `${fileName} is named as ${FILE_KINDS[expected]} but its content is ${FILE_KINDS[found]}${why ? ` (${why})` : ''}${hint ? `; ${hint}` : ''}`, {
     field: 'file',
+    fileName,
     expected,
     found,
   });
@@ -68,20 +82,21 @@ const tooManyRows = (count: number) =>
   new AppError(413, 'too_many_rows', `the file has more than ${MAX_IMPORT_ROWS.toLocaleString('en')} data rows (found ${count.toLocaleString('en')}); split it into smaller files`, {
     field: 'file',
     limit: MAX_IMPORT_ROWS,
+    count,
     rows: count,
   });
 
 /** What the first bytes say the content is, in words for an error message. */
-function describeContent(bytes: Uint8Array): string {
+function describeContent(bytes: Uint8Array): FileKind {
   const head = Buffer.from(bytes.subarray(0, 512)).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart().toLowerCase();
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'a ZIP archive';
-  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return 'an Excel 97–2003 workbook (.xls)';
-  if (bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46) return 'a PDF document';
-  if (head.startsWith('<!doctype html') || head.startsWith('<html') || head.includes('<table')) return 'an HTML page';
-  if (head.startsWith('<?xml') || head.startsWith('<')) return 'XML text';
-  if (head.startsWith('{') || head.startsWith('[')) return 'JSON text';
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'zip';
+  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return 'xls';
+  if (bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46) return 'pdf';
+  if (head.startsWith('<!doctype html') || head.startsWith('<html') || head.includes('<table')) return 'html';
+  if (head.startsWith('<?xml') || head.startsWith('<')) return 'xml';
+  if (head.startsWith('{') || head.startsWith('[')) return 'json';
   if (bytes.length === 0) return 'empty';
-  return isBinary(bytes) ? 'binary data' : 'plain text';
+  return isBinary(bytes) ? 'binary' : 'plain';
 }
 
 /** Control characters other than tab, CR and LF (or NUL) in the first 64 KB: not a text file. */
@@ -108,7 +123,7 @@ export function decodeText(bytes: Uint8Array, fileName: string): { text: string;
     try {
       return { text: new TextDecoder('gb18030', { fatal: true }).decode(bytes), encoding: 'gb18030' };
     } catch {
-      throw notWhatItSays(fileName, 'text', 'neither UTF-8 nor GB18030/GBK text', 'save it from Excel or WPS as CSV (UTF-8 or the default Chinese encoding)');
+      throw notWhatItSays(fileName, 'text', 'bad_encoding', '', 'save it from Excel or WPS as CSV (UTF-8 or the default Chinese encoding)');
     }
   }
 }
@@ -136,7 +151,7 @@ function readCsv(bytes: Uint8Array, fileName: string): SourceTable {
     records = parseCsv(text, { delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
   } catch (error) {
     const where = (error as { lines?: number }).lines;
-    throw badRequest('bad_csv', `${fileName} is not readable as CSV${where ? ` (near line ${where})` : ''}: ${(error as Error).message}`, { field: 'file', line: where ?? null });
+    throw badRequest('bad_csv', `${fileName} is not readable as CSV${where ? ` (near line ${where})` : ''}: ${(error as Error).message}`, { field: 'file', fileName, line: where ?? null });
   }
   // Our CSV exports write formula-looking text as '=…; read it back as it was.
   const unquote = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
@@ -160,18 +175,18 @@ function cellText(value: ExcelJS.CellValue): string {
 async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string | undefined): Promise<SourceTable> {
   if (!isZip(bytes)) {
     const found = describeContent(bytes);
-    const hint = found.startsWith('an HTML')
+    const hint = found === 'html'
       ? 'some systems save an HTML table under an Excel name; open it in Excel or WPS and save it as .xlsx (Excel workbook)'
-      : found.startsWith('an Excel 97')
+      : found === 'xls'
         ? 'open it in Excel or WPS and save it as .xlsx (Excel workbook), or as CSV'
         : 'save it from Excel or WPS as .xlsx';
-    throw notWhatItSays(fileName, 'an Excel workbook (.xlsx)', found, hint);
+    throw notWhatItSays(fileName, 'xlsx', found, '', hint);
   }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch (error) {
-    throw notWhatItSays(fileName, 'an Excel workbook (.xlsx)', `a ZIP archive that is not a readable workbook (${(error as Error).message})`);
+    throw notWhatItSays(fileName, 'xlsx', 'bad_workbook', (error as Error).message);
   }
   const sheets = workbook.worksheets.map((w) => w.name);
   let worksheet: ExcelJS.Worksheet | undefined;
@@ -181,7 +196,7 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
   } else {
     worksheet = workbook.worksheets.find((w) => w.actualRowCount > 0) ?? workbook.worksheets[0];
   }
-  if (!worksheet) throw badRequest('empty_file', `${fileName} has no worksheet`, { field: 'file' });
+  if (!worksheet) throw badRequest('empty_file', `${fileName} has no worksheet`, { field: 'file', fileName });
   if (worksheet.actualRowCount > MAX_IMPORT_ROWS + 1) throw tooManyRows(worksheet.actualRowCount - 1);
   const records: { row: number; cells: string[] }[] = [];
   worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
@@ -243,12 +258,12 @@ function readGeoJson(bytes: Uint8Array, fileName: string): SourceTable {
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw notWhatItSays(fileName, 'GeoJSON', describeContent(bytes) === 'JSON text' ? `JSON with a syntax error (${(error as Error).message})` : describeContent(bytes));
+    throw describeContent(bytes) === 'json' ? notWhatItSays(fileName, 'geojson', 'bad_json', (error as Error).message) : notWhatItSays(fileName, 'geojson', describeContent(bytes));
   }
   const object = json as { type?: string; features?: unknown };
   if (object?.type === 'FeatureCollection' && Array.isArray(object.features)) return featuresToTable('geojson', object.features as Feature[]);
   if (object?.type === 'Feature') return featuresToTable('geojson', [object as Feature]);
-  throw notWhatItSays(fileName, 'GeoJSON', 'JSON that is not a GeoJSON Feature or FeatureCollection');
+  throw notWhatItSays(fileName, 'geojson', 'not_geojson');
 }
 
 function kmlFeatures(text: string, fileName: string): Feature[] {
@@ -257,27 +272,27 @@ function kmlFeatures(text: string, fileName: string): Feature[] {
   try {
     document = new DOMParser({ onError: (level, message) => { if (level !== 'warning') errors.push(message); } }).parseFromString(text, 'text/xml');
   } catch (error) {
-    throw notWhatItSays(fileName, 'KML', `XML that cannot be read (${(error as Error).message})`);
+    throw notWhatItSays(fileName, 'kml', 'bad_xml', (error as Error).message);
   }
   if (errors.length || (!document.getElementsByTagName('kml').length && !document.getElementsByTagName('Placemark').length))
-    throw notWhatItSays(fileName, 'KML', errors.length ? `XML that cannot be read (${errors[0]})` : 'XML without any KML placemark');
+    throw errors.length ? notWhatItSays(fileName, 'kml', 'bad_xml', errors[0]) : notWhatItSays(fileName, 'kml', 'no_placemark');
   return (kmlToGeoJson(document as unknown as Document) as FeatureCollection).features;
 }
 
 async function readKmz(bytes: Uint8Array, fileName: string): Promise<SourceTable> {
-  if (!isZip(bytes)) throw notWhatItSays(fileName, 'KMZ (zipped KML)', describeContent(bytes));
+  if (!isZip(bytes)) throw notWhatItSays(fileName, 'kmz', describeContent(bytes));
   const zip = await JSZip.loadAsync(bytes).catch((error: Error) => {
-    throw notWhatItSays(fileName, 'KMZ (zipped KML)', `a damaged ZIP archive (${error.message})`);
+    throw notWhatItSays(fileName, 'kmz', 'bad_zip', error.message);
   });
   // Google Earth keeps everything in doc.kml; GDAL's LIBKML links layers/*.kml from it: read every KML inside.
   const entries = zip.file(/\.kml$/i).sort((a, b) => Number(b.name === 'doc.kml') - Number(a.name === 'doc.kml'));
-  if (!entries.length) throw notWhatItSays(fileName, 'KMZ (zipped KML)', 'a ZIP archive without a .kml file');
+  if (!entries.length) throw notWhatItSays(fileName, 'kmz', 'no_kml_in_zip');
   const features: Feature[] = [];
   for (const entry of entries) {
     const { text } = decodeText(await entry.async('uint8array'), fileName);
     if (text.includes('<Placemark')) features.push(...kmlFeatures(text, fileName));
   }
-  if (!features.length) throw notWhatItSays(fileName, 'KMZ (zipped KML)', 'KML without any placemark');
+  if (!features.length) throw notWhatItSays(fileName, 'kmz', 'no_placemark');
   return featuresToTable('kmz', features);
 }
 
@@ -292,10 +307,10 @@ export function formatOf(fileName: string): ImportFormat {
 /** Reads an uploaded file as a table; 400 when it is not what its name says, 413 beyond the row limit. */
 export async function readTable(bytes: Uint8Array, fileName: string, options: { sheet?: string } = {}): Promise<SourceTable> {
   const format = formatOf(fileName);
-  if (bytes.length === 0) throw badRequest('empty_file', `${fileName} is empty`, { field: 'file' });
+  if (bytes.length === 0) throw badRequest('empty_file', `${fileName} is empty`, { field: 'file', fileName });
   switch (format) {
     case 'csv':
-      if (isZip(bytes)) throw notWhatItSays(fileName, 'CSV text', describeContent(bytes), 'if it is an Excel workbook, name it .xlsx');
+      if (isZip(bytes)) throw notWhatItSays(fileName, 'csv', describeContent(bytes), '', 'if it is an Excel workbook, name it .xlsx');
       return readCsv(bytes, fileName);
     case 'xlsx':
       return readXlsx(bytes, fileName, options.sheet);

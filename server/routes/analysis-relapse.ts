@@ -124,7 +124,7 @@ export function relapseRoutes(ctx: AppContext) {
           });
           return c.json(result as unknown as z.infer<typeof RelapseAnalysis>, 200);
         } catch (error) {
-          if (error instanceof RelapseOptionError) throw badRequest('bad_parameter', error.message, { parameter: error.parameter });
+          if (error instanceof RelapseOptionError) throw badRequest('bad_parameter', error.message, { parameter: error.parameter, ...error.problem });
           throw error;
         }
       },

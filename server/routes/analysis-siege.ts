@@ -130,7 +130,7 @@ function run(ctx: AppContext, core: CoreFeature, query: z.infer<typeof SiegeQuer
       nearKm: parseNumber('nearKm', query.nearKm),
     });
   } catch (error) {
-    if (error instanceof SiegeOptionError) throw badRequest('bad_parameter', error.message, { parameter: error.parameter });
+    if (error instanceof SiegeOptionError) throw badRequest('bad_parameter', error.message, { parameter: error.parameter, ...error.problem });
     throw error;
   }
 }
@@ -183,7 +183,7 @@ export function siegeRoutes(ctx: AppContext) {
         try {
           resolveSiegeOptions({ core: feature });
         } catch (error) {
-          if (error instanceof SiegeOptionError) throw badRequest('bad_field', `geometry: ${error.message.replace(/^core: /, '')}`, { field: 'geometry' });
+          if (error instanceof SiegeOptionError) throw badRequest('bad_field', `geometry: ${error.message.replace(/^core: /, '')}`, { field: 'geometry', ...error.problem });
           throw error;
         }
         const saved = ctx.db.transaction(() => {

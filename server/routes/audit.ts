@@ -3,6 +3,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { AppContext } from '../context.ts';
 import { AppError, badRequest } from '../errors.ts';
+import { countyName } from '../store/county-names.ts';
 import { listAudit, verifyAuditChain } from '../auth/audit.ts';
 import { AuditPage, AuditQuery, AuditVerification } from './auth-schemas.ts';
 import { parseCounties, parseDate, parseNumber } from './query-params.ts';
@@ -26,14 +27,20 @@ export function auditRoutes(ctx: AppContext) {
         const query = c.req.valid('query');
         const principal = c.get('principal');
         const limit = parseNumber('limit', query.limit, true) ?? 100;
-        if (limit < 1 || limit > 500) throw badRequest('bad_parameter', `limit: ${limit} must be from 1 to 500`, { parameter: 'limit' });
+        if (limit < 1 || limit > 500) throw badRequest('bad_parameter', `limit: ${limit} must be from 1 to 500`, { parameter: 'limit', reason: 'out_of_range', value: limit, minimum: 1, maximum: 500 });
         const before = parseNumber('before', query.before, true);
         const from = parseDate('from', query.from);
         const to = parseDate('to', query.to);
         let counties = parseCounties(query.county, ctx.countyCodes);
         if (principal.role !== 'admin') {
           const outside = counties?.find((county) => !principal.counties.includes(county));
-          if (outside) throw new AppError(403, 'forbidden_county', `county: ${outside} is not among your counties (${principal.counties.join(', ')})`, { parameter: 'county' });
+          if (outside) throw new AppError(403, 'forbidden_county', `county: ${outside} is not among your counties (${principal.counties.join(', ')})`, {
+              parameter: 'county',
+              county: outside,
+              countyName: countyName(ctx.db, outside),
+              yourCounties: principal.counties,
+              yourCountyNames: principal.counties.map((code) => countyName(ctx.db, code)),
+            });
           counties ??= principal.counties;
         }
         const page = listAudit(ctx.db, {

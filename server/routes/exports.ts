@@ -56,7 +56,7 @@ export function exportRoutes(ctx: AppContext) {
       if (query.layer === 'roads') {
         for (const parameter of SITE_ONLY)
           if (query[parameter] !== undefined && query[parameter] !== '')
-            throw badRequest('bad_parameter', `${parameter}: does not apply to layer=roads (roads filter by county, asOf and status)`, { parameter });
+            throw badRequest('bad_parameter', `${parameter}: does not apply to layer=roads (roads filter by county, asOf and status)`, { parameter, reason: 'not_combinable', other: 'layer=roads' });
         const roads = listRoadRecords(ctx, { statuses: parseRoadStatuses(query.status), counties: parseCounties(query.county, ctx.countyCodes), asOf: parseDate('asOf', query.asOf) });
         file = await buildExport(roadLayer(roads), query.format, meta);
       } else {

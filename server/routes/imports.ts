@@ -44,17 +44,17 @@ export const fileTooLarge = () =>
 
 function parseOptions(text: unknown): z.infer<typeof ImportOptions> {
   if (text === undefined || text === '') return {};
-  if (typeof text !== 'string') throw badRequest('bad_field', 'options: send the options as JSON text in the form field "options"', { field: 'options' });
+  if (typeof text !== 'string') throw badRequest('bad_field', 'options: send the options as JSON text in the form field "options"', { field: 'options', reason: 'wrong_type', expected: 'JSON' });
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw badRequest('bad_field', 'options: is not valid JSON', { field: 'options' });
+    throw badRequest('bad_field', 'options: is not valid JSON', { field: 'options', reason: 'not_json' });
   }
   const result = ImportOptions.safeParse(json);
   if (!result.success) {
     const issues = describeIssues(result.error, 'options').map((issue) => ({ ...issue, field: `options.${issue.field}` }));
-    throw badRequest('bad_field', `${issues[0]!.field}: ${issues[0]!.message}`, { field: issues[0]!.field, issues });
+    throw badRequest('bad_field', `${issues[0]!.field}: ${issues[0]!.message}`, { ...issues[0]!, issues });
   }
   return result.data;
 }
@@ -80,7 +80,7 @@ export function importRoutes(ctx: AppContext) {
         if (declared > MAX_IMPORT_BYTES + 64 * 1024) throw fileTooLarge();
         const form = c.req.valid('form') as { file?: unknown; options?: unknown };
         const file = form.file;
-        if (!(file instanceof File)) throw badRequest('bad_field', 'file: send the ledger as the multipart form field "file"', { field: 'file' });
+        if (!(file instanceof File)) throw badRequest('bad_field', 'file: send the ledger as the multipart form field "file"', { field: 'file', reason: 'required' });
         if (file.size > MAX_IMPORT_BYTES) throw fileTooLarge();
         const options = parseOptions(form.options);
         const actor = actorName(c);

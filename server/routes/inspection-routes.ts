@@ -106,7 +106,7 @@ function daysBefore(date: string, days: number): string {
 }
 
 function chooseStops(ctx: AppContext, body: z.infer<typeof PlanBody>) {
-  if (!body.rule && !body.siteIds?.length) throw badRequest('bad_field', 'siteIds: choose stops by hand (siteIds) or by a rule', { field: 'siteIds' });
+  if (!body.rule && !body.siteIds?.length) throw badRequest('bad_field', 'siteIds: choose stops by hand (siteIds) or by a rule', { field: 'siteIds', reason: 'choose_stops' });
   let picked: StopCandidate[] = [];
   let sample: z.infer<typeof Plan>['sample'] = null;
   const rule = body.rule;
@@ -164,7 +164,7 @@ export function planFor(ctx: AppContext, body: z.infer<typeof PlanBody>): z.infe
       sample,
     };
   } catch (error) {
-    if (error instanceof RouteOptionError) throw badRequest('bad_field', error.message, { field: error.parameter });
+    if (error instanceof RouteOptionError) throw badRequest('bad_field', error.message, { field: error.parameter, ...error.problem });
     throw error;
   }
 }

@@ -42,8 +42,8 @@ export function photoRoutes(ctx: AppContext) {
         if (declared > MAX_PHOTO_BYTES) throw new AppError(413, 'body_too_large', `a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
         const bytes = new Uint8Array(await c.req.arrayBuffer());
         if (bytes.length > MAX_PHOTO_BYTES) throw new AppError(413, 'body_too_large', `a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
-        if (bytes.length === 0) throw badRequest('bad_body', 'the photo is empty');
-        if (sniff(bytes) !== type) throw badRequest('bad_body', `the body is not a ${type} image`);
+        if (bytes.length === 0) throw badRequest('bad_body', 'the photo is empty', { reason: 'required' });
+        if (sniff(bytes) !== type) throw badRequest('bad_body', `the body is not a ${type} image`, { reason: 'wrong_content', expected: type });
         const ref = `${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}.${TYPES[type]}`;
         mkdirSync(ctx.photoDir, { recursive: true });
         const file = join(ctx.photoDir, ref);
@@ -63,9 +63,9 @@ export function photoRoutes(ctx: AppContext) {
       }),
       (c) => {
         const ref = c.req.param('ref')!;
-        if (!/^[0-9a-f]{32}\.(jpg|png|webp)$/.test(ref)) throw badRequest('bad_parameter', 'ref: is not a photo reference', { parameter: 'ref' });
+        if (!/^[0-9a-f]{32}\.(jpg|png|webp)$/.test(ref)) throw badRequest('bad_parameter', 'ref: is not a photo reference', { parameter: 'ref', reason: 'bad_format', value: ref });
         const file = join(ctx.photoDir, ref);
-        if (!existsSync(file)) throw notFound(`no photo ${ref}`, { parameter: 'ref' });
+        if (!existsSync(file)) throw notFound(`no photo ${ref}`, { kind: 'photo', id: ref, parameter: 'ref' });
         return new Response(readFileSync(file), { headers: { 'content-type': MIME[ref.split('.')[1]!]!, 'cache-control': 'private, max-age=31536000, immutable' } });
       },
     );

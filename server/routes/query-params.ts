@@ -2,10 +2,11 @@
 // parameter and says why.
 import { isCategory, type CategoryCode } from '../../domain/categories.ts';
 import { isStatus, ROAD_STATUS_CODES, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
-import { badRequest } from '../errors.ts';
+import type { FieldProblem } from '../../domain/error-codes.ts';
+import { parameterError } from '../errors.ts';
 import type { SiteFilters } from '../store/site-filters.ts';
 
-const bad = (parameter: string, message: string) => badRequest('bad_parameter', `${parameter}: ${message}`, { parameter });
+const bad = (parameter: string, message: string, problem: FieldProblem) => parameterError(parameter, problem, message);
 
 export function splitList(value: string | undefined): string[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;
@@ -21,7 +22,7 @@ export function isIsoDate(value: string): boolean {
 
 export function parseDate(parameter: string, value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!isIsoDate(value)) throw bad(parameter, `"${value}" is not a date YYYY-MM-DD`);
+  if (!isIsoDate(value)) throw bad(parameter, `"${value}" is not a date YYYY-MM-DD`, { reason: 'bad_date', value });
   return value;
 }
 
@@ -29,48 +30,48 @@ export function parseBool(parameter: string, value: string | undefined): boolean
   if (value === undefined || value === '') return undefined;
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
-  throw bad(parameter, `"${value}" must be true or false`);
+  throw bad(parameter, `"${value}" must be true or false`, { reason: 'not_one_of', value, allowed: ['true', 'false'] });
 }
 
 export function parseBbox(value: string | undefined): SiteFilters['bbox'] {
   if (value === undefined || value === '') return undefined;
   const parts = value.split(',');
-  if (parts.length !== 4) throw bad('bbox', 'must be four numbers minLon,minLat,maxLon,maxLat');
+  if (parts.length !== 4) throw bad('bbox', 'must be four numbers minLon,minLat,maxLon,maxLat', { reason: 'bad_format', value });
   const numbers = parts.map((part) => (part.trim() === '' ? NaN : Number(part)));
-  if (numbers.some((n) => !Number.isFinite(n))) throw bad('bbox', `"${value}" has a value that is not a number`);
+  if (numbers.some((n) => !Number.isFinite(n))) throw bad('bbox', `"${value}" has a value that is not a number`, { reason: 'not_a_number', value });
   const [minLon, minLat, maxLon, maxLat] = numbers as [number, number, number, number];
   for (const [name, n] of [['minLon', minLon], ['maxLon', maxLon]] as const)
-    if (n < -180 || n > 180) throw bad('bbox', `${name} ${n} is outside −180…180`);
+    if (n < -180 || n > 180) throw bad('bbox', `${name} ${n} is outside −180…180`, { reason: 'out_of_range', value: n, minimum: -180, maximum: 180 });
   for (const [name, n] of [['minLat', minLat], ['maxLat', maxLat]] as const)
-    if (n < -90 || n > 90) throw bad('bbox', `${name} ${n} is outside −90…90`);
-  if (minLon > maxLon) throw bad('bbox', `minLon ${minLon} is greater than maxLon ${maxLon}`);
-  if (minLat > maxLat) throw bad('bbox', `minLat ${minLat} is greater than maxLat ${maxLat}`);
+    if (n < -90 || n > 90) throw bad('bbox', `${name} ${n} is outside −90…90`, { reason: 'out_of_range', value: n, minimum: -90, maximum: 90 });
+  if (minLon > maxLon) throw bad('bbox', `minLon ${minLon} is greater than maxLon ${maxLon}`, { reason: 'bad_format', value });
+  if (minLat > maxLat) throw bad('bbox', `minLat ${minLat} is greater than maxLat ${maxLat}`, { reason: 'bad_format', value });
   return [minLon, minLat, maxLon, maxLat];
 }
 
 export function parseCounties(value: string | undefined, known: ReadonlySet<string>): string[] | undefined {
   const codes = splitList(value);
   for (const code of codes ?? [])
-    if (!known.has(code)) throw bad('county', `unknown county code "${code}"; known: ${[...known].join(', ')}`);
+    if (!known.has(code)) throw bad('county', `unknown county code "${code}"; known: ${[...known].join(', ')}`, { reason: 'unknown_county', value: code });
   return codes;
 }
 
 export function parseCategories(value: string | undefined): CategoryCode[] | undefined {
   const codes = splitList(value);
-  for (const code of codes ?? []) if (!isCategory(code)) throw bad('category', `unknown category "${code}"`);
+  for (const code of codes ?? []) if (!isCategory(code)) throw bad('category', `unknown category "${code}"`, { reason: 'not_one_of', value: code });
   return codes as CategoryCode[] | undefined;
 }
 
 export function parseStatuses(value: string | undefined): StatusCode[] | undefined {
   const codes = splitList(value);
-  for (const code of codes ?? []) if (!isStatus(code)) throw bad('status', `unknown status "${code}"`);
+  for (const code of codes ?? []) if (!isStatus(code)) throw bad('status', `unknown status "${code}"`, { reason: 'not_one_of', value: code });
   return codes as StatusCode[] | undefined;
 }
 
 export function parseRoadStatuses(value: string | undefined): RoadStatusCode[] | undefined {
   const codes = splitList(value);
   for (const code of codes ?? [])
-    if (!(ROAD_STATUS_CODES as readonly string[]).includes(code)) throw bad('status', `unknown road status "${code}"`);
+    if (!(ROAD_STATUS_CODES as readonly string[]).includes(code)) throw bad('status', `unknown road status "${code}"`, { reason: 'not_one_of', value: code });
   return codes as RoadStatusCode[] | undefined;
 }
 
@@ -88,17 +89,17 @@ export interface SiteQueryInput {
 /** `real` or `demo` (records of one source only), or undefined for both. */
 export function parseSource(value: string | undefined): 'real' | 'demo' | undefined {
   const source = value || undefined;
-  if (source !== undefined && source !== 'real' && source !== 'demo') throw bad('source', `"${source}" must be real or demo`);
+  if (source !== undefined && source !== 'real' && source !== 'demo') throw bad('source', `"${source}" must be real or demo`, { reason: 'not_one_of', value: source, allowed: ['real', 'demo'] });
   return source;
 }
 
 export function parseSiteFilters(query: SiteQueryInput, knownCounties: ReadonlySet<string>): SiteFilters {
   const source = parseSource(query.source);
   const q = query.q?.trim();
-  if (q && q.length > 100) throw bad('q', 'must be at most 100 characters');
+  if (q && q.length > 100) throw bad('q', 'must be at most 100 characters', { reason: 'too_long', maximum: 100 });
   const located = parseBool('located', query.located);
   const bbox = parseBbox(query.bbox);
-  if (bbox && located === false) throw bad('located', 'false cannot be combined with bbox: unlocated sites have no position');
+  if (bbox && located === false) throw bad('located', 'false cannot be combined with bbox: unlocated sites have no position', { reason: 'not_combinable', other: 'bbox' });
   return {
     bbox,
     counties: parseCounties(query.county, knownCounties),
@@ -117,7 +118,7 @@ export function parsePage(limit: string | undefined, cursor: string | undefined)
   const page: { limit?: number; afterId?: number } = {};
   if (limit !== undefined && limit !== '') {
     if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LIMIT)
-      throw bad('limit', `"${limit}" must be a whole number from 1 to ${MAX_LIMIT}`);
+      throw bad('limit', `"${limit}" must be a whole number from 1 to ${MAX_LIMIT}`, { reason: 'out_of_range', value: limit, minimum: 1, maximum: MAX_LIMIT });
     page.limit = Number(limit);
   }
   if (cursor !== undefined && cursor !== '') page.afterId = decodeCursor(cursor);
@@ -131,13 +132,13 @@ export function encodeCursor(afterId: number): string {
 function decodeCursor(cursor: string): number {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const match = /^site:(\d+)$/.exec(text);
-  if (!match) throw bad('cursor', 'is not a cursor this API returned');
+  if (!match) throw bad('cursor', 'is not a cursor this API returned', { reason: 'bad_format' });
   return Number(match[1]);
 }
 
 export function parseNumber(parameter: string, value: string | undefined, integer = false): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw bad(parameter, `"${value}" is not ${integer ? 'a whole number' : 'a number'}`);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw bad(parameter, `"${value}" is not ${integer ? 'a whole number' : 'a number'}`, { reason: integer && Number.isFinite(n) ? 'not_whole_number' : 'not_a_number', value });
   return n;
 }

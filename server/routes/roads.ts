@@ -24,7 +24,7 @@ import { actorName, auditActor } from '../auth/guard.ts';
 
 function roadId(param: string): number {
   const id = Number(param);
-  if (!Number.isSafeInteger(id)) throw badRequest('bad_parameter', `id: "${param}" is not a road segment id`, { parameter: 'id' });
+  if (!Number.isSafeInteger(id)) throw badRequest('bad_parameter', `id: "${param}" is not a road segment id`, { parameter: 'id', reason: 'not_whole_number', value: param });
   return id;
 }
 
@@ -88,11 +88,11 @@ export function roadRoutes(ctx: AppContext) {
         const body = c.req.valid('json');
         let county: string | null = body.county ?? null;
         if (body.geometry) county = countyOfLineOrRefuse(ctx, body.geometry);
-        else if (!county) throw badRequest('bad_field', 'county: required when no geometry is given', { field: 'county' });
-        else if (!ctx.countyCodes.has(county)) throw badRequest('bad_field', `county: unknown county code "${county}"`, { field: 'county' });
+        else if (!county) throw badRequest('bad_field', 'county: required when no geometry is given', { field: 'county', reason: 'required' });
+        else if (!ctx.countyCodes.has(county)) throw badRequest('bad_field', `county: unknown county code "${county}"`, { field: 'county', reason: 'unknown_county', value: county });
         if (body.task != null && !ctx.db.get('SELECT 1 FROM tasks WHERE number = ?', [body.task]))
-          throw badRequest('bad_field', `task: the plan has no task ${body.task} (tasks 1–31)`, { field: 'task' });
-        if (body.reportedOn > ctx.today()) throw unprocessable('event_date_in_future', `reportedOn ${body.reportedOn} is in the future`, { field: 'reportedOn' });
+          throw badRequest('bad_field', `task: the plan has no task ${body.task} (tasks 1–31)`, { field: 'task', reason: 'out_of_range', value: body.task, minimum: 1, maximum: 31 });
+        if (body.reportedOn > ctx.today()) throw unprocessable('event_date_in_future', `reportedOn ${body.reportedOn} is in the future`, { field: 'reportedOn', date: body.reportedOn, today: ctx.today() });
         const id = ctx.db.transaction(() => {
           const id = insertRoad(ctx.db, {
           roadName: body.roadName,

@@ -59,7 +59,7 @@ export function scorecardRoutes(ctx: AppContext) {
     return { asOf: parseDate('asOf', query.asOf) ?? ctx.today(), staleDays: parseNumber('staleDays', query.staleDays, true) ?? 90, source };
   };
   const county = (code: string) => {
-    if (!ctx.countyCodes.has(code)) throw notFound(`no county ${code}; known: ${[...ctx.countyCodes].join(', ')}`, { parameter: 'code' });
+    if (!ctx.countyCodes.has(code)) throw notFound(`no county ${code}; known: ${[...ctx.countyCodes].join(', ')}`, { kind: 'county', id: code, parameter: 'code' });
     return code;
   };
   const allCounties = () => [...ctx.countyCodes].sort();
@@ -91,7 +91,7 @@ export function scorecardRoutes(ctx: AppContext) {
       (c) => {
         const query = c.req.valid('query');
         if (!isScorecardFigure(query.figure))
-          throw badRequest('bad_parameter', `figure: "${query.figure}" must be one of ${FIGURE_KEYS.join(', ')}, status:CODE or category:CODE`, { parameter: 'figure' });
+          throw badRequest('bad_parameter', `figure: "${query.figure}" must be one of ${FIGURE_KEYS.join(', ')}, status:CODE or category:CODE`, { parameter: 'figure', reason: 'not_one_of', value: query.figure });
         return c.json(scorecardFigure(ctx.db, county(c.req.valid('param').code), query.figure, options(query), moves), 200);
       },
     )

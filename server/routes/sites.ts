@@ -3,6 +3,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { TypedResponse } from 'hono';
 import type { AppContext } from '../context.ts';
 import { badRequest, notFound, unprocessable } from '../errors.ts';
+import { roundCoordinate } from '../../domain/error-codes.ts';
 import { listSiteFeatures, siteEvents, siteFeatureJson, siteInspections, siteTasks } from '../store/site-queries.ts';
 import { addSiteEvent, insertSite, patchSite, resolveTownship, setSiteLocation } from '../store/site-mutations.ts';
 import { encodeCursor, parsePage, parseSiteFilters } from './query-params.ts';
@@ -38,13 +39,13 @@ const SiteEventResult = z.object({ event: SiteEvent, site: SiteFeature }).openap
 
 function siteId(param: string): number {
   const id = Number(param);
-  if (!Number.isSafeInteger(id)) throw badRequest('bad_parameter', `id: "${param}" is not a site id`, { parameter: 'id' });
+  if (!Number.isSafeInteger(id)) throw badRequest('bad_parameter', `id: "${param}" is not a site id`, { parameter: 'id', reason: 'not_whole_number', value: param });
   return id;
 }
 
 function requireSiteFeature(ctx: AppContext, id: number): string {
   const feature = siteFeatureJson(ctx.db, id);
-  if (!feature) throw notFound(`site ${id} does not exist`, { id });
+  if (!feature) throw notFound(`site ${id} does not exist`, { kind: 'site', id });
   return feature;
 }
 
@@ -59,8 +60,10 @@ function siteSnapshot(ctx: AppContext, id: number): { properties: Record<string,
 function locateOrRefuse(ctx: AppContext, lon: number, lat: number): string {
   const county = ctx.locator.locate(lon, lat);
   if (!county)
-    throw unprocessable('outside_counties', `position ${lon},${lat} is outside every county of the map; check the coordinates and their system (WGS84 expected)`, {
+    throw unprocessable('outside_counties', `position ${roundCoordinate(lon)},${roundCoordinate(lat)} is outside every county of the map; check the coordinates and their system (WGS84 expected)`, {
       fields: ['lon', 'lat'],
+      lon: roundCoordinate(lon),
+      lat: roundCoordinate(lat),
     });
   return county;
 }
@@ -120,7 +123,7 @@ export function siteRoutes(ctx: AppContext) {
         const body = c.req.valid('json');
         const county = locateOrRefuse(ctx, body.lon, body.lat);
         if (body.discoveredOn > ctx.today())
-          throw unprocessable('event_date_in_future', `discoveredOn ${body.discoveredOn} is in the future`, { field: 'discoveredOn' });
+          throw unprocessable('event_date_in_future', `discoveredOn ${body.discoveredOn} is in the future`, { field: 'discoveredOn', date: body.discoveredOn, today: ctx.today() });
         const id = ctx.db.transaction(() => {
           const id = insertSite(ctx.db, {
             name: body.name,

@@ -31,7 +31,7 @@ export function taskRoutes(ctx: AppContext) {
       (c) => {
         const query = c.req.valid('query');
         if (query.state && !(STATES as readonly string[]).includes(query.state))
-          throw badRequest('bad_parameter', `state: "${query.state}" must be one of ${STATES.join(', ')}`, { parameter: 'state' });
+          throw badRequest('bad_parameter', `state: "${query.state}" must be one of ${STATES.join(', ')}`, { parameter: 'state', reason: 'not_one_of', value: query.state, allowed: STATES });
         return c.json(listTasks(ctx.db, { unit: query.unit?.trim() || undefined, leader: query.leader?.trim() || undefined, state: query.state as TaskState | undefined, today: ctx.today() }), 200);
       },
     )

@@ -1,6 +1,8 @@
-// Request validation failures become `{ error: { code, message, details } }` 400s naming the field.
+// Request validation failures become `{ error: { code, message, details } }` 400s naming the field,
+// with a `reason` from domain/error-codes.ts and the limits, so the page can say it in words.
 import type { Context } from 'hono';
 import type { ZodError } from 'zod';
+import type { FieldProblem } from '../../domain/error-codes.ts';
 
 interface HookResult {
   success: boolean;
@@ -8,24 +10,60 @@ interface HookResult {
   target?: string;
 }
 
+type Issue = ZodError['issues'][number];
+
+const limit = (value: unknown) => (typeof value === 'bigint' ? Number(value) : value);
+
+/** A zod issue as a field problem: its reason and the values a sentence needs. */
+export function issueProblem(issue: Issue): FieldProblem {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined || issue.input === null) return { reason: 'required' };
+      if (issue.expected === 'number' || issue.expected === 'int') return { reason: 'not_a_number' };
+      return { reason: 'wrong_type', expected: issue.expected };
+    case 'too_small': {
+      const exclusive = issue.inclusive === false;
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? { reason: 'required' } : { reason: 'too_short', minimum: limit(issue.minimum) };
+      if (issue.origin === 'array' || issue.origin === 'set') return Number(issue.minimum) <= 1 ? { reason: 'required' } : { reason: 'too_few', minimum: limit(issue.minimum) };
+      return { reason: 'too_small', minimum: limit(issue.minimum), exclusive };
+    }
+    case 'too_big': {
+      const exclusive = issue.inclusive === false;
+      if (issue.origin === 'string') return { reason: 'too_long', maximum: limit(issue.maximum) };
+      if (issue.origin === 'array' || issue.origin === 'set') return { reason: 'too_many', maximum: limit(issue.maximum) };
+      return { reason: 'too_big', maximum: limit(issue.maximum), exclusive };
+    }
+    case 'invalid_value':
+      return { reason: 'not_one_of', allowed: issue.values.map(String) };
+    case 'unrecognized_keys':
+      return { reason: 'unknown_keys', keys: issue.keys };
+    case 'invalid_format':
+      return issue.format === 'regex' || issue.format === 'date' ? { reason: 'bad_format' } : { reason: 'bad_format', format: issue.format };
+    case 'not_multiple_of':
+      return { reason: 'not_whole_number' };
+    default:
+      return { reason: 'invalid' };
+  }
+}
+
 export function describeIssues(error: ZodError, target: string) {
   return error.issues.map((issue) => {
     const path = issue.path.join('.') || '(body)';
-    return { field: path, message: issue.message, in: target };
+    return { field: path, message: issue.message, in: target, ...issueProblem(issue) };
   });
 }
 
 export function validationHook(result: HookResult, c: Context) {
   if (result.success || !result.error) return;
   const issues = describeIssues(result.error, result.target ?? 'request');
-  const first = issues[0]!;
+  const { field, message, in: _target, ...problem } = issues[0]!;
   const where = result.target === 'query' ? 'parameter' : 'field';
   return c.json(
     {
       error: {
-        code: result.target === 'query' ? 'bad_parameter' : 'bad_field',
-        message: `${first.field}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
-        details: { [where]: first.field, issues },
+        code: where === 'parameter' ? 'bad_parameter' : 'bad_field',
+        message: `${field}: ${message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
+        details: { [where]: field, ...problem, issues },
       },
     },
     400,

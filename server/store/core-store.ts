@@ -60,7 +60,7 @@ export function listCores(db: Db): CoreFeature[] {
 export function getCore(db: Db, id: string): CoreFeature {
   if (id === DEFAULT_CORE_ID || id === '') return defaultCoreFeature();
   const row = /^\d+$/.test(id) ? db.get<CoreRow>('SELECT * FROM urban_cores WHERE id = ?', [Number(id)]) : undefined;
-  if (!row) throw notFound(`urban core "${id}" does not exist; GET /api/analysis/cores lists them`, { parameter: 'core' });
+  if (!row) throw notFound(`urban core "${id}" does not exist; GET /api/analysis/cores lists them`, { kind: 'core', id, parameter: 'core' });
   return toFeature(row);
 }
 

@@ -89,7 +89,7 @@ interface BatchRow {
 
 function batch(db: Db, id: number): BatchRow {
   const row = db.get<BatchRow>('SELECT * FROM import_batches WHERE id = ?', [id]);
-  if (!row) throw notFound(`import ${id} does not exist`, { id });
+  if (!row) throw notFound(`import ${id} does not exist`, { kind: 'import', id });
   return row;
 }
 
@@ -151,9 +151,9 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
       const flagged = new Map(rows.filter((r) => r.duplicate_of).map((r) => [String(r.row), JSON.parse(r.duplicate_of!) as DuplicateOf]));
       for (const [row, handling] of Object.entries(choices.rows ?? {})) {
         const duplicateOf = flagged.get(row);
-        if (!duplicateOf) throw badRequest('bad_field', `rows.${row}: row ${row} is not a flagged duplicate of this import`, { field: `rows.${row}` });
+        if (!duplicateOf) throw badRequest('bad_field', `rows.${row}: row ${row} is not a flagged duplicate of this import`, { field: `rows.${row}`, reason: 'not_a_duplicate', row });
         if (handling === 'update' && duplicateOf.siteId === undefined)
-          throw badRequest('bad_field', `rows.${row}: row ${row} repeats row ${duplicateOf.row} of the same file; it can be skipped or kept, not used to update`, { field: `rows.${row}` });
+          throw badRequest('bad_field', `rows.${row}: row ${row} repeats row ${duplicateOf.row} of the same file; it can be skipped or kept, not used to update`, { field: `rows.${row}`, reason: 'repeats_row', row, other: duplicateOf.row });
       }
       const defaultHandling = choices.duplicates ?? ((JSON.parse(b.options) as { duplicates?: DuplicateHandling }).duplicates ?? 'skip');
       const counts: CommitCounts = { created: 0, updated: 0, skipped: 0, errors: 0 };

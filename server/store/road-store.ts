@@ -85,7 +85,7 @@ export function listRoads(db: Db, filters: RoadFilters) {
 
 export function getRoad(db: Db, id: number) {
   const row = db.get<RoadRow>(`SELECT ${ROAD_COLUMNS}, r.status FROM road_segments r WHERE r.id = ?`, [id]);
-  if (!row) throw notFound(`road segment ${id} does not exist`, { id });
+  if (!row) throw notFound(`road segment ${id} does not exist`, { kind: 'road', id });
   const events = db
     .all<{ id: number; kind: 'status' | 'geometry'; from_status: RoadStatusCode | null; to_status: RoadStatusCode; date: string; actor: string; note: string | null }>(
       'SELECT id, kind, from_status, to_status, date, actor, note FROM road_events WHERE road_id = ? ORDER BY date, id',
@@ -146,14 +146,14 @@ function lastRoadDate(db: Db, id: number): { status: RoadStatusCode; lastDate: s
     'SELECT status, (SELECT max(date) FROM road_events WHERE road_id = r.id) AS lastDate FROM road_segments r WHERE id = ?',
     [id],
   );
-  if (!row) throw notFound(`road segment ${id} does not exist`, { id });
+  if (!row) throw notFound(`road segment ${id} does not exist`, { kind: 'road', id });
   return row;
 }
 
 function checkDate(date: string, lastDate: string, today: string) {
   if (date < lastDate)
-    throw unprocessable('event_date_before_last', `date ${date} is before the segment's last event (${lastDate})`, { field: 'date', lastEvent: lastDate });
-  if (date > today) throw unprocessable('event_date_in_future', `date ${date} is in the future (today is ${today})`, { field: 'date' });
+    throw unprocessable('event_date_before_last', `date ${date} is before the segment's last event (${lastDate})`, { field: 'date', date, lastEvent: lastDate });
+  if (date > today) throw unprocessable('event_date_in_future', `date ${date} is in the future (today is ${today})`, { field: 'date', date, today });
 }
 
 export function addRoadEvent(

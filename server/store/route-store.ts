@@ -64,7 +64,9 @@ export function checkStopIds(db: Db, ids: readonly number[], found: readonly Sto
     unknown.length
       ? `siteIds: no site ${unknown.join(', ')}`
       : `siteIds: site ${missing.join(', ')} has no position yet; place it on the map before routing to it`,
-    { field: 'siteIds', unknown, unlocated: missing.filter((id) => existing.has(id)) },
+    unknown.length
+      ? { field: 'siteIds', reason: 'unknown_ref', value: unknown, unknown, unlocated: missing.filter((id) => existing.has(id)) }
+      : { field: 'siteIds', reason: 'unlocated_stop', value: missing, unknown, unlocated: missing },
   );
 }
 
@@ -77,7 +79,7 @@ export function saveRoute(db: Db, route: { name: string; plan: unknown; actor: s
 
 export function getRoute(db: Db, id: number): { id: number; name: string; plan: unknown; createdBy: string; createdAt: string } {
   const row = db.get<{ id: number; name: string; plan: string; created_by: string; created_at: string }>('SELECT * FROM inspection_routes WHERE id = ?', [id]);
-  if (!row) throw notFound(`route ${id} does not exist`, { id });
+  if (!row) throw notFound(`route ${id} does not exist`, { kind: 'route', id });
   return { id: row.id, name: row.name, plan: JSON.parse(row.plan) as unknown, createdBy: row.created_by, createdAt: row.created_at };
 }
 
@@ -102,11 +104,11 @@ export interface NewInspection {
  */
 export function recordInspection(db: Db, inspection: NewInspection, clock: Clock = {}): { id: number; eventId: number | null } {
   return db.transaction(() => {
-    if (!db.get('SELECT 1 FROM sites WHERE id = ?', [inspection.siteId])) throw notFound(`site ${inspection.siteId} does not exist`, { field: 'siteId' });
+    if (!db.get('SELECT 1 FROM sites WHERE id = ?', [inspection.siteId])) throw notFound(`site ${inspection.siteId} does not exist`, { kind: 'site', id: inspection.siteId, field: 'siteId' });
     if (inspection.routeId != null && !db.get('SELECT 1 FROM inspection_routes WHERE id = ?', [inspection.routeId]))
-      throw badRequest('bad_field', `routeId: no route ${inspection.routeId}`, { field: 'routeId' });
+      throw badRequest('bad_field', `routeId: no route ${inspection.routeId}`, { field: 'routeId', reason: 'unknown_ref', value: inspection.routeId });
     const today = clock.today ?? new Date().toISOString().slice(0, 10);
-    if (inspection.date > today) throw badRequest('bad_field', `date: ${inspection.date} is in the future (today is ${today})`, { field: 'date' });
+    if (inspection.date > today) throw badRequest('bad_field', `date: ${inspection.date} is in the future (today is ${today})`, { field: 'date', reason: 'date_in_future', value: inspection.date, today });
     let eventId: number | null = null;
     if (inspection.result === 'relapsed')
       eventId = addSiteEvent(

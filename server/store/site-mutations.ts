@@ -107,7 +107,7 @@ function siteState(db: Db, siteId: number): SiteState {
      FROM sites s WHERE s.id = ?`,
     [siteId],
   );
-  if (!row) throw notFound(`site ${siteId} does not exist`, { id: siteId });
+  if (!row) throw notFound(`site ${siteId} does not exist`, { kind: 'site', id: siteId });
   return row;
 }
 
@@ -138,10 +138,11 @@ export function addSiteEvent(db: Db, siteId: number, event: NewSiteEvent, clock:
     if (event.date < site.lastDate)
       throw unprocessable('event_date_before_last', `date ${event.date} is before the site's last event (${site.lastDate})`, {
         field: 'date',
+        date: event.date,
         lastEvent: site.lastDate,
       });
     if (event.date > today)
-      throw unprocessable('event_date_in_future', `date ${event.date} is in the future (today is ${today})`, { field: 'date' });
+      throw unprocessable('event_date_in_future', `date ${event.date} is in the future (today is ${today})`, { field: 'date', date: event.date, today });
     const result = db.run(
       `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, checklist, evidence, created_at)
        VALUES (?, 'status', ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -168,6 +169,10 @@ export function resolveTownship(db: Db, countyCode: string, value: string | null
     const county = db.get<{ name: string }>('SELECT name FROM counties WHERE code = ?', [countyCode])?.name ?? countyCode;
     throw badRequest('bad_field', `township: "${text}" is not a township of ${county} (${countyCode}) in the official list`, {
       field: 'township',
+      reason: 'township_not_in_county',
+      value: text,
+      county: countyCode,
+      countyName: county,
     });
   }
   return row.code;
@@ -200,7 +205,7 @@ const PATCH_COLUMNS: Record<Exclude<keyof SitePatch, 'township'>, string> = {
 export function patchSite(db: Db, id: number, version: number, patch: SitePatch, clock: Clock = {}): void {
   db.transaction(() => {
     const site = db.get<{ version: number; county_code: string }>('SELECT version, county_code FROM sites WHERE id = ?', [id]);
-    if (!site) throw notFound(`site ${id} does not exist`, { id });
+    if (!site) throw notFound(`site ${id} does not exist`, { kind: 'site', id });
     if (site.version !== version)
       throw conflict('stale_version', `site ${id} has changed since version ${version} was read (now version ${site.version}); reload and retry`, {
         expected: version,
@@ -248,12 +253,12 @@ export function setSiteLocation(db: Db, id: number, location: NewLocation, clock
       'SELECT status, county_code, lon, lat, precision, township_code FROM sites WHERE id = ?',
       [id],
     );
-    if (!site) throw notFound(`site ${id} does not exist`, { id });
+    if (!site) throw notFound(`site ${id} does not exist`, { kind: 'site', id });
     const lastDate = db.get<{ d: string }>('SELECT max(date) AS d FROM site_events WHERE site_id = ?', [id])!.d;
     if (location.date < lastDate)
-      throw unprocessable('event_date_before_last', `date ${location.date} is before the site's last event (${lastDate})`, { field: 'date', lastEvent: lastDate });
+      throw unprocessable('event_date_before_last', `date ${location.date} is before the site's last event (${lastDate})`, { field: 'date', date: location.date, lastEvent: lastDate });
     if (location.date > today)
-      throw unprocessable('event_date_in_future', `date ${location.date} is in the future (today is ${today})`, { field: 'date' });
+      throw unprocessable('event_date_in_future', `date ${location.date} is in the future (today is ${today})`, { field: 'date', date: location.date, today });
     const countyChanged = site.county_code !== location.countyCode;
     db.run(
       `UPDATE sites SET lon = ?, lat = ?, precision = ?, county_code = ?,

@@ -111,7 +111,7 @@ export function taskNotes(db: Db, number: number) {
 }
 
 export function addTaskNote(db: Db, number: number, author: string, text: string) {
-  if (!db.get('SELECT 1 FROM tasks WHERE number = ?', [number])) throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { number });
+  if (!db.get('SELECT 1 FROM tasks WHERE number = ?', [number])) throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { kind: 'task', id: number, number });
   const result = db.run('INSERT INTO task_notes (task_number, author, text, created_at) VALUES (?, ?, ?, ?)', [number, author, text.trim(), new Date().toISOString()]);
   return { id: Number(result.lastInsertRowid), author, text: text.trim() };
 }
@@ -119,11 +119,11 @@ export function addTaskNote(db: Db, number: number, author: string, text: string
 /** Replaces the sites linked to a task by hand (links by category stay). All or nothing. */
 export function setTaskSites(db: Db, number: number, siteIds: readonly number[], actor: string): void {
   db.transaction(() => {
-    if (!db.get('SELECT 1 FROM tasks WHERE number = ?', [number])) throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { number });
+    if (!db.get('SELECT 1 FROM tasks WHERE number = ?', [number])) throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { kind: 'task', id: number, number });
     const unique = [...new Set(siteIds)];
     const known = new Set(unique.length ? db.all<{ id: number }>(`SELECT id FROM sites WHERE id IN (${unique.map(() => '?').join(', ')})`, unique).map((r) => r.id) : []);
     const missing = unique.filter((id) => !known.has(id));
-    if (missing.length) throw badRequest('bad_field', `siteIds: no site ${missing.join(', ')}`, { field: 'siteIds', missing });
+    if (missing.length) throw badRequest('bad_field', `siteIds: no site ${missing.join(', ')}`, { field: 'siteIds', reason: 'unknown_ref', value: missing, missing });
     db.run('DELETE FROM task_sites WHERE task_number = ?', [number]);
     const now = new Date().toISOString();
     for (const id of unique) db.run('INSERT INTO task_sites (task_number, site_id, linked_by, linked_at) VALUES (?, ?, ?, ?)', [number, id, actor, now]);
@@ -132,7 +132,7 @@ export function setTaskSites(db: Db, number: number, siteIds: readonly number[],
 
 export function getTask(db: Db, number: number, today: string = new Date().toISOString().slice(0, 10)) {
   const row = db.get<TaskRow>('SELECT * FROM tasks WHERE number = ?', [number]);
-  if (!row) throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { number });
+  if (!row) throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { kind: 'task', id: number, number });
   const task = toTask(row, categoriesByTask(db).get(number) ?? [], progressByTask(db).get(number));
   const notes = taskNotes(db, number);
   const sites = db.all<{ id: number; name: string; category: CategoryCode; status: string; county: string; source: string; link: 'category' | 'manual' }>(

@@ -18,6 +18,14 @@ export function onSessionEnded(listener: () => void): () => void {
   return () => sessionEndedListeners.delete(listener);
 }
 
+const writeSucceededListeners = new Set<() => void>();
+
+/** Calls `listener` after every write the server accepted (the page clears its error banner then). */
+export function onWriteSucceeded(listener: () => void): () => void {
+  writeSucceededListeners.add(listener);
+  return () => writeSucceededListeners.delete(listener);
+}
+
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** fetch with the CSRF token on writes; any caller outside the typed client (uploads) uses it too. */
@@ -28,6 +36,7 @@ export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {})
   const response = await fetch(input, { ...init, headers, credentials: 'same-origin' });
   const url = String(input instanceof Request ? input.url : input);
   if (response.status === 401 && !url.endsWith('/api/session')) for (const listener of sessionEndedListeners) listener();
+  if (response.ok && !SAFE.has(method)) for (const listener of writeSucceededListeners) listener();
   return response;
 }
 

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { api, unwrap } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { describeError } from '../i18n/error-text.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
 import { useLoad } from '../state/use-data.ts';
 import { LoadState } from './LoadState.tsx';
@@ -40,7 +41,7 @@ export function AuditPanel({ counties }: { counties: { code: string; name: strin
             }),
       });
     } catch (error) {
-      setVerification({ busy: false, ok: false, text: t('apiError', { message: (error as Error).message }) });
+      setVerification({ busy: false, ok: false, text: describeError(error, lang) });
     }
   };
   const input = (key: keyof AuditQuery, label: string, type = 'text') => (

@@ -5,6 +5,10 @@ import { LEDGER_COLUMNS, type LedgerField } from '../../domain/ledger-columns.ts
 import { api, ApiError, unwrap } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
+import { FieldError, namesField } from './ErrorText.tsx';
+
+/** A preview's refusals of these show beside the file input or the column table, not in the banner. */
+const PREVIEW_FIELDS = ['file', 'options'] as const;
 
 type Crs = 'wgs84' | 'gcj02' | 'bd09';
 type Handling = 'skip' | 'update' | 'keep';
@@ -51,7 +55,7 @@ const ISSUE_KEYS: Record<string, MessageKey> = {
 
 const OUTCOME_KEYS = { new: 'importOutcomeNew', update: 'importOutcomeUpdate', duplicate: 'importOutcomeDuplicate', error: 'importOutcomeError' } as const satisfies Record<string, MessageKey>;
 
-export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void; onError: (message: string) => void }) {
+export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void; onError: (error: unknown) => void }) {
   const { t } = useI18n();
   const [file, setFile] = useState<File | null>(null);
   // Bumped after a commit so the file input empties too.
@@ -71,10 +75,11 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
   const [result, setResult] = useState<string | null>(null);
   const [batches, setBatches] = useState<Batch[]>([]);
   const [mappings, setMappings] = useState<{ name: string; mapping: Mapping }[]>([]);
+  const [previewError, setPreviewError] = useState<unknown>(null);
 
   const refresh = useCallback(() => {
-    loadBatches().then(setBatches, (e: Error) => onError(e.message));
-    loadMappings().then((list) => setMappings(list as { name: string; mapping: Mapping }[]), (e: Error) => onError(e.message));
+    loadBatches().then(setBatches, (e: unknown) => onError(e));
+    loadMappings().then((list) => setMappings(list as { name: string; mapping: Mapping }[]), (e: unknown) => onError(e));
   }, [onError]);
   useEffect(refresh, [refresh]);
 
@@ -99,6 +104,7 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
     try {
       const p = await previewFile(file, options);
       setPreview(p);
+      setPreviewError(null);
       setNeedsMapping(null);
       setPerRow({});
       if (p.sheet) setSheet(p.sheet);
@@ -108,7 +114,11 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
         const details = error.details as { headers?: string[]; sheets?: string[] };
         setNeedsMapping({ headers: details.headers ?? [], sheets: details.sheets ?? [] });
       }
-      onError((error as Error).message);
+      if (namesField(error, PREVIEW_FIELDS)) setPreviewError(error);
+      else {
+        setPreviewError(null);
+        onError(error);
+      }
     } finally {
       setBusy(false);
     }
@@ -132,7 +142,7 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
       refresh();
       onCommitted();
     } catch (error) {
-      onError((error as Error).message);
+      onError(error);
     } finally {
       setBusy(false);
     }
@@ -144,7 +154,7 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
       refresh();
       onCommitted();
     } catch (error) {
-      onError((error as Error).message);
+      onError(error);
     }
   };
 
@@ -155,7 +165,7 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
       setMappingName(saveName);
       refresh();
     } catch (error) {
-      onError((error as Error).message);
+      onError(error);
     }
   };
 
@@ -165,7 +175,8 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
       <p className="muted">{t('importHint')}</p>
       <label className="field">
         {t('importFile')}
-        <input key={inputKey} type="file" accept=".csv,.txt,.xlsx,.xls,.geojson,.json,.kml,.kmz" data-testid="import-file" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setPreview(null); setNeedsMapping(null); setSheet(''); setMapping({}); }} />
+        <input key={inputKey} type="file" accept=".csv,.txt,.xlsx,.xls,.geojson,.json,.kml,.kmz" data-testid="import-file" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setPreview(null); setPreviewError(null); setNeedsMapping(null); setSheet(''); setMapping({}); }} />
+        <FieldError error={previewError} field="file" />
       </label>
       <label className="field">
         {t('importCrs')}
@@ -208,9 +219,10 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
       </p>
 
       {headers.length > 0 && (
-        <details className="import-columns" open={needsMapping !== null}>
+        <details className="import-columns" open={needsMapping !== null || namesField(previewError, ['options'])}>
           <summary>{t('importColumns')}</summary>
-          {needsMapping && <p className="error">{t('importNeedsMapping')}</p>}
+          {needsMapping && !previewError ? <p className="error">{t('importNeedsMapping')}</p> : null}
+          <FieldError error={previewError} field="options" />
           <table>
             <tbody>
               {headers.map((header) => (

@@ -1,16 +1,14 @@
-// The loading and error lines every analysis panel shows above its result.
+// The loading and error lines every analysis panel shows above its result. An error that names
+// one of `shownAt` fields is shown next to that field instead (FieldError).
 import { useI18n } from '../i18n/i18n.tsx';
+import { ErrorLine } from './ErrorText.tsx';
 
-export function LoadState({ loading, error }: { loading: boolean; error: string | null }) {
+export function LoadState({ loading, error, shownAt }: { loading: boolean; error: unknown; shownAt?: readonly string[] }) {
   const { t } = useI18n();
   return (
     <>
       {loading && <p className="muted">{t('loading')}</p>}
-      {error && (
-        <p className="error" role="alert">
-          {t('apiError', { message: error })}
-        </p>
-      )}
+      <ErrorLine error={error} shownAt={shownAt} />
     </>
   );
 }

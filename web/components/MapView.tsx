@@ -31,7 +31,7 @@ export interface MapViewProps {
   /** Set to move the map (e.g. a search result); a new object each time. */
   flyTo: { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number] } | null;
   handlers: Omit<MapHandlers, 'onClusterClick'>;
-  onError: (message: string) => void;
+  onError: (error: unknown) => void;
   /** Told the map controller once it exists (and null when it is removed), e.g. for 导出地图. */
   onController?: (controller: MapController | null) => void;
 }
@@ -60,7 +60,7 @@ export function MapView(props: MapViewProps) {
       map.setClusters(result.features);
       debugState.recordClusters(result.features as ClusterFeature[], result.buildMs, result.queryMs);
     } catch (error) {
-      latest.current.onError((error as Error).message);
+      latest.current.onError(error);
     }
   };
 

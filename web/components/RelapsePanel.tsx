@@ -55,7 +55,7 @@ function RateRow({ rate, label }: { rate: { relapses: number; closures: number; 
   );
 }
 
-export function RelapsePanel({ relapse, countyNames, townshipNames, siteCounty, onOpenSite, onDecided, onError }: { relapse: ReturnType<typeof useRelapse>; countyNames: Record<string, string>; townshipNames: Record<string, string>; siteCounty: (id: number) => string | null; onOpenSite: (id: number) => void; onDecided: () => void; onError: (message: string) => void }) {
+export function RelapsePanel({ relapse, countyNames, townshipNames, siteCounty, onOpenSite, onDecided, onError }: { relapse: ReturnType<typeof useRelapse>; countyNames: Record<string, string>; townshipNames: Record<string, string>; siteCounty: (id: number) => string | null; onOpenSite: (id: number) => void; onDecided: () => void; onError: (error: unknown) => void }) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
   const { params, setParams, result } = relapse;
@@ -71,7 +71,7 @@ export function RelapsePanel({ relapse, countyNames, townshipNames, siteCounty, 
       await unwrap(api.api.analysis.relapse.moves[':id'].$post({ param: { id: key }, json: { decision } }));
       onDecided();
     } catch (error) {
-      onError((error as Error).message);
+      onError(error);
     }
   };
   return (

@@ -3,13 +3,17 @@
 import { useState } from 'react';
 import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
-import { api, apiFetch, unwrap } from '../api/client.ts';
+import { api, apiFetch, ApiError, unwrap } from '../api/client.ts';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 import { categoryLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
 import { CountySelect } from './CountySelect.tsx';
+import { FieldError, namesField } from './ErrorText.tsx';
+
+/** The plan's fields that have an input here: their refusals show beside the input, not in the banner. */
+const ROUTE_FIELDS = ['rule.olderThanDays', 'rule.perCounty', 'rule.seed', 'perCounty', 'seed', 'options.speedKmh', 'options.minutesPerStop', 'speedKmh', 'minutesPerStop'] as const;
 
 export type RoutePlan = Awaited<ReturnType<typeof planRequest>>;
 type RuleKind = 'recheck' | 'relapsed' | 'sample' | 'hand';
@@ -41,7 +45,7 @@ export interface RoutePanelProps {
   savedId: number | null;
   onPlan: (plan: RoutePlan | null, savedId: number | null) => void;
   onOpenSite: (id: number) => void;
-  onError: (message: string) => void;
+  onError: (error: unknown) => void;
   onChanged: () => void;
 }
 
@@ -60,6 +64,7 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [recorded, setRecorded] = useState<Record<number, string>>({});
+  const [planError, setPlanError] = useState<unknown>(null);
 
   const run = async (siteIds: number[] = handPicked, useRule = kind !== 'hand') => {
     setBusy(true);
@@ -81,8 +86,15 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
       });
       onPlan(result, null);
       setRecorded({});
+      setPlanError(null);
     } catch (error) {
-      onError((error as Error).message);
+      // No old route under a refusal: the plan goes, the reason shows by its field (or in the banner).
+      onPlan(null, null);
+      if (namesField(error, ROUTE_FIELDS)) setPlanError(error);
+      else {
+        setPlanError(null);
+        onError(error);
+      }
     } finally {
       setBusy(false);
     }
@@ -94,7 +106,7 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
       const saved = await unwrap(api.api.routes.$post({ json: { name: name.trim(), plan } }));
       onPlan(plan, saved.id);
     } catch (error) {
-      onError((error as Error).message);
+      onError(error);
     }
   };
 
@@ -107,8 +119,8 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
       let photoRef: string | null = null;
       if (photo) {
         const uploaded = await apiFetch('/api/photos', { method: 'POST', headers: { 'content-type': photo.type }, body: photo });
-        const body = (await uploaded.json()) as { ref?: string; error?: { message: string } };
-        if (!uploaded.ok || !body.ref) throw new Error(body.error?.message ?? `HTTP ${uploaded.status}`);
+        const body = (await uploaded.json()) as { ref?: string; error?: { code: string; message: string; details?: Record<string, unknown> } };
+        if (!uploaded.ok || !body.ref) throw new ApiError(uploaded.status, body.error?.code ?? 'http_error', body.error?.message ?? '', body.error?.details ?? {});
         photoRef = body.ref;
       }
       await unwrap(
@@ -128,7 +140,7 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
       setRecorded((previous) => ({ ...previous, [siteId]: result }));
       onChanged();
     } catch (error) {
-      onError((error as Error).message);
+      onError(error);
     }
   };
 
@@ -190,15 +202,18 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
         {kind === 'recheck' && (
           <label className="field">
             {t('routeDays')} <input type="number" min={0} value={days} onChange={(e) => setDays(e.target.value)} />
+            <FieldError error={planError} field="rule.olderThanDays" />
           </label>
         )}
         {kind === 'sample' && (
           <div className="row">
             <label className="field">
               {t('routePerCounty')} <input type="number" min={1} value={perCounty} onChange={(e) => setPerCounty(e.target.value)} />
+              <FieldError error={planError} field={['rule.perCounty', 'perCounty']} />
             </label>
             <label className="field">
               {t('routeSeed')} <input inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} />
+              <FieldError error={planError} field={['rule.seed', 'seed']} />
             </label>
           </div>
         )}
@@ -215,9 +230,11 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
         <div className="row">
           <label className="field">
             {t('routeSpeed')} <input type="number" min={1} value={speedKmh} onChange={(e) => setSpeedKmh(e.target.value)} />
+            <FieldError error={planError} field={['options.speedKmh', 'speedKmh']} />
           </label>
           <label className="field">
             {t('routeMinutesPerStop')} <input type="number" min={0} value={minutesPerStop} onChange={(e) => setMinutesPerStop(e.target.value)} />
+            <FieldError error={planError} field={['options.minutesPerStop', 'minutesPerStop']} />
           </label>
         </div>
         <GuardedButton className="primary" denied={deny('planRoutes')} disabled={busy || (kind === 'hand' && handPicked.length === 0)} onClick={() => void run()}>

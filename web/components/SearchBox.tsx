@@ -1,6 +1,7 @@
 // Text search by name or address; choosing a result opens the site and flies to it.
 import { useState } from 'react';
 import { api, unwrap } from '../api/client.ts';
+import { describeError } from '../i18n/error-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 const SEARCH_LIMIT = 20;
@@ -13,10 +14,10 @@ interface Result {
 }
 
 export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (result: Result) => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [q, setQ] = useState('');
   const [results, setResults] = useState<Result[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
 
   const search = async () => {
     const text = q.trim();
@@ -33,7 +34,7 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
       setResults(found);
       if (found.length === 1) choose(found[0]!);
     } catch (caught) {
-      setError((caught as Error).message);
+      setError(caught);
     }
   };
   const choose = (result: Result) => {
@@ -51,7 +52,7 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
       }}
     >
       <input type="search" value={q} placeholder={t('search')} aria-label={t('search')} onChange={(e) => setQ(e.target.value)} />
-      {error && <div className="search-results error" role="alert">{t('apiError', { message: error })}</div>}
+      {error ? <div className="search-results error" role="alert">{describeError(error, lang)}</div> : null}
       {results && (
         <div className="search-results" role="listbox">
           {results.length === 0 ? (

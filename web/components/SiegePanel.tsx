@@ -7,6 +7,7 @@ import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 import { Definitions } from './Definitions.tsx';
 import { LoadState } from './LoadState.tsx';
+import { FieldError, namesField } from './ErrorText.tsx';
 import type { useSiege } from '../state/use-siege.ts';
 import { SiegeChart } from './SiegeChart.tsx';
 
@@ -18,6 +19,9 @@ export interface SelectedCell {
   siteIds: number[];
 }
 
+/** The parameters that have an input here: their refusals show beside the input. */
+const SIEGE_FIELDS = ['bands', 'sectors', 'nearKm', 'minSites', 'compareTo'] as const;
+
 const percent = (n: number) => `${Math.round(n * 1000) / 10}%`;
 const fixed = (n: number | null, digits = 3) => (n === null ? '—' : n.toFixed(digits));
 
@@ -28,6 +32,7 @@ export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }
   const data = result.data;
   const definition = (key: string) => data?.definitions[key]?.[lang] ?? '';
   const names = new Map(data?.placements.map((p) => [p.id, p]) ?? []);
+  const fieldBad = (field: string) => namesField(result.error, [field]) || undefined;
   const download = (format: 'geojson' | 'csv') => `/api/analysis/siege?${new URLSearchParams({ ...siege.query, format }).toString()}`;
 
   return (
@@ -50,28 +55,33 @@ export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }
       <section className="siege-params">
         <label className="field">
           {t('siegeBands')}
-          <input value={params.bands} onChange={(e) => setParams({ ...params, bands: e.target.value })} />
+          <input value={params.bands} aria-invalid={fieldBad('bands')} onChange={(e) => setParams({ ...params, bands: e.target.value })} />
+          <FieldError error={result.error} field="bands" />
         </label>
         <div className="row">
           <label className="field">
             {t('siegeSectors')}
-            <input type="number" min={1} max={64} value={params.sectors} onChange={(e) => setParams({ ...params, sectors: e.target.value })} />
+            <input type="number" min={1} max={64} value={params.sectors} onChange={(e) => setParams({ ...params, sectors: e.target.value })} aria-invalid={fieldBad('sectors')} />
+            <FieldError error={result.error} field="sectors" />
           </label>
           <label className="field">
             {t('siegeNearKm')}
-            <input type="number" min={0.5} step={0.5} value={params.nearKm} onChange={(e) => setParams({ ...params, nearKm: e.target.value })} />
+            <input type="number" min={0.5} step={0.5} value={params.nearKm} onChange={(e) => setParams({ ...params, nearKm: e.target.value })} aria-invalid={fieldBad('nearKm')} />
+            <FieldError error={result.error} field="nearKm" />
           </label>
           <label className="field">
             {t('siegeMinSites')}
-            <input type="number" min={1} value={params.minSites} onChange={(e) => setParams({ ...params, minSites: e.target.value })} />
+            <input type="number" min={1} value={params.minSites} onChange={(e) => setParams({ ...params, minSites: e.target.value })} aria-invalid={fieldBad('minSites')} />
+            <FieldError error={result.error} field="minSites" />
           </label>
         </div>
         <label className="field">
           {t('siegeCompareTo')}
-          <input type="date" value={params.compareTo} onChange={(e) => setParams({ ...params, compareTo: e.target.value })} />
+          <input type="date" value={params.compareTo} onChange={(e) => setParams({ ...params, compareTo: e.target.value })} aria-invalid={fieldBad('compareTo')} />
+          <FieldError error={result.error} field="compareTo" />
         </label>
       </section>
-      <LoadState loading={result.loading} error={result.error} />
+      <LoadState loading={result.loading} error={result.error} shownAt={SIEGE_FIELDS} />
       {data && (
         <>
           <section>

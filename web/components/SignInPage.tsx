@@ -3,6 +3,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError, unwrap } from '../api/client.ts';
 import { I18nContext, translate } from '../i18n/i18n.tsx';
+import { describeError } from '../i18n/error-text.ts';
 import type { Language } from '../i18n/code-labels.ts';
 import type { MessageKey } from '../i18n/zh.ts';
 import type { SessionUser } from '../state/session.tsx';
@@ -38,10 +39,10 @@ export function SignInPage({ ended, onSignedIn }: { ended: boolean; onSignedIn: 
       onSignedIn(session.user, session.csrfToken);
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 429) {
-        const minutes = /in (\d+) min/.exec(caught.message)?.[1] ?? '15';
-        setError(t('signInTooMany', { minutes }));
+        const seconds = Number(caught.details.retryAfter);
+        setError(t('signInTooMany', { minutes: Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds / 60)) : 15 }));
       } else if (caught instanceof ApiError && caught.status === 401) setError(t('signInFailed'));
-      else setError(t('apiError', { message: caught instanceof Error ? caught.message : String(caught) }));
+      else setError(describeError(caught, lang));
       setPassword('');
     }
     setBusy(false);

@@ -3,6 +3,7 @@ import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import { api, unwrap } from '../api/client.ts';
 import { categoryLabel, countyLabel, inspectionResultLabel, sectorLabel, statusLabel } from '../i18n/code-labels.ts';
+import { ErrorLine } from './ErrorText.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
@@ -34,7 +35,7 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey, onAddToRoute, i
         </button>
       </header>
       {detail.loading && !site && <p className="muted">{t('loading')}</p>}
-      {detail.error && <p className="error" role="alert">{t('apiError', { message: detail.error })}</p>}
+      <ErrorLine error={detail.error} />
       {site && (
         <>
           <p className="badges">

@@ -153,7 +153,7 @@ function TaskDetail({ number }: { number: number }) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
   const [version, setVersion] = useState(0);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState('');
   const [siteId, setSiteId] = useState('');
   const detail = useLoad(`task:${number}:${version}`, () => loadTask(number));
@@ -166,7 +166,7 @@ function TaskDetail({ number }: { number: number }) {
       setVersion((v) => v + 1);
       return true;
     } catch (caught) {
-      setError((caught as Error).message);
+      setError(caught);
       return false;
     }
   };

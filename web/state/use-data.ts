@@ -1,17 +1,17 @@
 // Loads what the map shows from the API, with loading and error states that the UI displays.
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError } from '../api/client.ts';
 
 export interface Loadable<T> {
   data: T | null;
   loading: boolean;
-  error: string | null;
+  /** The refusal or failure of the newest request (an ApiError with code and details, or a network error). */
+  error: unknown;
   reload: () => void;
 }
 
 /** Runs `load` whenever `key` changes; the newest request wins. */
 export function useLoad<T>(key: string, load: () => Promise<T>): Loadable<T> {
-  const [state, setState] = useState<{ data: T | null; loading: boolean; error: string | null }>({ data: null, loading: true, error: null });
+  const [state, setState] = useState<{ data: T | null; loading: boolean; error: unknown }>({ data: null, loading: true, error: null });
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     let current = true;
@@ -19,7 +19,8 @@ export function useLoad<T>(key: string, load: () => Promise<T>): Loadable<T> {
     load().then(
       (data) => current && setState({ data, loading: false, error: null }),
       (error: unknown) =>
-        current && setState((previous) => ({ ...previous, loading: false, error: error instanceof ApiError || error instanceof Error ? error.message : String(error) })),
+        // No stale result under a new error: the data goes with the refusal.
+        current && setState({ data: null, loading: false, error: error ?? new Error('failed') }),
     );
     return () => {
       current = false;
