@@ -8,6 +8,7 @@ import { AppError } from './errors.ts';
 import { countyRoutes } from './routes/counties.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { configRoutes } from './routes/config.ts';
+import { basemapRoutes } from './routes/basemaps.ts';
 import { siegeRoutes } from './routes/analysis-siege.ts';
 import { inspectionRouteRoutes } from './routes/inspection-routes.ts';
 import { relapseRoutes } from './routes/analysis-relapse.ts';
@@ -93,6 +94,7 @@ export function createApp(ctx: AppContext) {
     .route('/', roadRoutes(ctx))
     .route('/', taskRoutes(ctx))
     .route('/', configRoutes(ctx))
+    .route('/', basemapRoutes(ctx))
     .route('/', siegeRoutes(ctx))
     .route('/', inspectionRouteRoutes(ctx))
     .route('/', relapseRoutes(ctx))

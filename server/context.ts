@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Basemap } from './routes/config.ts';
 import type { z } from '@hono/zod-openapi';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './auth/sessions.ts';
+import { ArchivePool } from './basemaps/archive-pool.ts';
 
 export interface AppContext {
   db: Db;
@@ -21,6 +22,8 @@ export interface AppContext {
   photoDir: string;
   /** Session lifetimes and the clock they are measured on (tests move it). */
   sessions: SessionSettings;
+  /** Registered basemap archives (data/basemaps/ beside the database), opened on first use. */
+  archives: ArchivePool;
 }
 
 export function createContext(
@@ -30,9 +33,10 @@ export function createContext(
   basemaps: z.infer<typeof Basemap>[] = [],
   photoDir: string = join(tmpdir(), 'sansan-photos'),
   sessions: SessionSettings = { ...DEFAULT_SESSION_SETTINGS },
+  basemapDir: string = join(tmpdir(), 'sansan-basemaps'),
 ): AppContext {
   const counties = db
     .all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties ORDER BY code')
     .map((row) => ({ code: row.code, geometry: JSON.parse(row.geometry) as Polygon | MultiPolygon }));
-  return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today, basemaps, photoDir, sessions };
+  return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today, basemaps, photoDir, sessions, archives: new ArchivePool(basemapDir) };
 }

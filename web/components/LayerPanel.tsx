@@ -17,11 +17,13 @@ export interface LayerPanelProps {
   statusCounts: Partial<Record<StatusCode, number>>;
   dateRange: { first: string; last: string } | null;
   basemaps: Basemap[];
+  /** The basemap shown (the URL's, else the operator's default); null: the offline map. */
+  activeBasemap: Basemap | null;
   /** Bumped after each write, so counts reload. */
   dataVersion: number;
 }
 
-export function LayerPanel({ state, update, counties, statusCounts, dateRange, basemaps, dataVersion }: LayerPanelProps) {
+export function LayerPanel({ state, update, counties, statusCounts, dateRange, basemaps, activeBasemap, dataVersion }: LayerPanelProps) {
   const { t, lang } = useI18n();
   const toggleStatus = (status: StatusCode) =>
     update({ statuses: state.statuses.includes(status) ? state.statuses.filter((s) => s !== status) : STATUS_CODES.filter((s) => s === status || state.statuses.includes(s)) });
@@ -123,7 +125,8 @@ export function LayerPanel({ state, update, counties, statusCounts, dateRange, b
 
       <section>
         <h2>{t('basemap')}</h2>
-        <select aria-label={t('basemap')} value={state.basemap ?? ''} onChange={(e) => update({ basemap: e.target.value || null })}>
+        {/* 'none' chooses the plain offline map even when the operator set a default basemap. */}
+        <select aria-label={t('basemap')} value={activeBasemap?.id ?? ''} onChange={(e) => update({ basemap: e.target.value || 'none' })}>
           <option value="">{t('basemapOffline')}</option>
           {basemaps.map((basemap) => (
             <option key={basemap.id} value={basemap.id}>
@@ -131,6 +134,11 @@ export function LayerPanel({ state, update, counties, statusCounts, dateRange, b
             </option>
           ))}
         </select>
+        {activeBasemap?.crs === 'gcj02' && (
+          <p className="muted" data-testid="basemap-gcj02">
+            {t('basemapGcj02')}
+          </p>
+        )}
       </section>
     </div>
   );

@@ -39,6 +39,7 @@ export const en: Record<MessageKey, string> = {
   asOfHint: 'Drag to replay past states',
   basemap: 'Basemap',
   basemapOffline: 'Offline (county boundaries)',
+  basemapGcj02: 'This basemap is in GCJ-02 (Amap/Tencent): every layer is drawn converted to match it; positions you click or draw are still stored in WGS84.',
   sites: '{n} sites',
   clusterTitle: '{n} sites, click to zoom in',
   close: 'Close',

@@ -37,6 +37,7 @@ export const zh = {
   asOfHint: '拖动以回放历史状态',
   basemap: '底图',
   basemapOffline: '离线底图（县区边界）',
+  basemapGcj02: '此底图为 GCJ-02（高德/腾讯）坐标：图上各图层已换算对齐，点选和绘制的位置仍按 WGS84 保存。',
   sites: '{n} 个点位',
   clusterTitle: '{n} 个点位，点击放大',
   close: '关闭',
