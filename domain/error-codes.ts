@@ -55,6 +55,8 @@ export const ERROR_CODES = {
   import_not_committed: 'only a committed import can be undone; details.state',
   import_changed_since: 'sites of the import changed since; details.changed, siteId, row',
   import_commit_failed: 'the commit failed and wrote nothing',
+  // operations
+  database_busy: 'another write held the database past the busy timeout; nothing saved; details.retryAfterSeconds',
   // anything else
   http_error: 'an HTTP error without a more exact code',
   internal: 'a server fault; the server log has the details',

@@ -10,6 +10,7 @@ import { countyRoutes } from './routes/counties.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { ogcRoutes } from './routes/ogc.ts';
 import { configRoutes } from './routes/config.ts';
+import { basemapRoutes } from './routes/basemaps.ts';
 import { siegeRoutes } from './routes/analysis-siege.ts';
 import { inspectionRouteRoutes } from './routes/inspection-routes.ts';
 import { relapseRoutes } from './routes/analysis-relapse.ts';
@@ -104,6 +105,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     .route('/', roadRoutes(ctx))
     .route('/', taskRoutes(ctx))
     .route('/', configRoutes(ctx))
+    .route('/', basemapRoutes(ctx))
     .route('/', siegeRoutes(ctx))
     .route('/', inspectionRouteRoutes(ctx))
     .route('/', relapseRoutes(ctx))

@@ -42,6 +42,9 @@ export interface BootOptions {
 
 export class StartupError extends Error {}
 
+/** Where registered basemap archives are kept: data/basemaps/ beside the database file. */
+export const basemapFolder = (dbPath: string) => join(dirname(dbPath), 'basemaps');
+
 /**
  * After new boundaries load, every located site must lie inside some county polygon (else start-up
  * stops naming the first that does not), and a site whose polygon changed follows it.
@@ -75,7 +78,9 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
     });
     // Photos live beside the database file (for ':memory:' databases, in a temporary folder).
     const photoDir = path === ':memory:' ? mkdtempSync(join(tmpdir(), 'sansan-photos-')) : join(dirname(path), 'photos');
-    const ctx = createContext(db, APP_VERSION, options.today, options.basemaps, photoDir, options.sessions, options.log);
+    // Registered basemap archives too (npm run basemap; server/basemaps/).
+    const basemapDir = path === ':memory:' ? join(photoDir, '..', 'sansan-basemaps') : basemapFolder(path);
+    const ctx = createContext(db, APP_VERSION, options.today, options.basemaps, photoDir, options.sessions, options.log, basemapDir);
     const accounts = options.accounts ? createFirstAccounts(db, ctx.countyCodes, { adminPassword: options.accounts.adminPassword, demo: options.demo ?? true }) : [];
     return { db, ctx, accounts };
   } catch (error) {

@@ -8,6 +8,7 @@ import type { Basemap } from './routes/config.ts';
 import type { z } from '@hono/zod-openapi';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './auth/sessions.ts';
 import { createLogger, type Logger } from './ops/log.ts';
+import { ArchivePool } from './basemaps/archive-pool.ts';
 
 export interface AppContext {
   db: Db;
@@ -24,6 +25,8 @@ export interface AppContext {
   sessions: SessionSettings;
   /** Structured logs (server/ops/log.ts): requests at info, unanticipated errors at error. */
   log: Logger;
+  /** Registered basemap archives (data/basemaps/ beside the database), opened on first use. */
+  archives: ArchivePool;
 }
 
 export function createContext(
@@ -34,9 +37,10 @@ export function createContext(
   photoDir: string = join(tmpdir(), 'sansan-photos'),
   sessions: SessionSettings = { ...DEFAULT_SESSION_SETTINGS },
   log: Logger = createLogger('warn'),
+  basemapDir: string = join(tmpdir(), 'sansan-basemaps'),
 ): AppContext {
   const counties = db
     .all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties ORDER BY code')
     .map((row) => ({ code: row.code, geometry: JSON.parse(row.geometry) as Polygon | MultiPolygon }));
-  return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today, basemaps, photoDir, sessions, log };
+  return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today, basemaps, photoDir, sessions, log, archives: new ArchivePool(basemapDir) };
 }

@@ -166,7 +166,9 @@ export function App() {
     () => ({ statuses: state.statuses, categories: state.categories, ...(state.source ? { source: state.source } : {}) }),
     [state.statuses, state.categories, state.source],
   );
-  const basemap = config.data?.basemaps.find((b) => b.id === state.basemap) ?? null;
+  // The URL's basemap, else the one the operator made the default ('none': the plain offline map).
+  const basemapId = state.basemap === 'none' ? null : (state.basemap ?? config.data?.defaultBasemap ?? null);
+  const basemap = config.data?.basemaps.find((b) => b.id === basemapId) ?? null;
   const shown = STATUS_CODES.filter((s) => state.statuses.includes(s)).reduce((sum, s) => sum + (statusCounts[s] ?? 0), 0);
 
   const openSite = (id: number, position: [number, number] | null) => {
@@ -335,6 +337,7 @@ export function App() {
               statusCounts={statusCounts}
               dateRange={config.data?.firstEventDate && config.data.lastEventDate ? { first: config.data.firstEventDate, last: config.data.lastEventDate } : null}
               basemaps={config.data?.basemaps ?? []}
+              activeBasemap={basemap}
               dataVersion={dataVersion}
               map={mapController}
             />

@@ -2,6 +2,7 @@
 // optional online basemaps an operator configured (none by default: the map works offline).
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../context.ts';
+import { registeredBasemaps } from './basemaps.ts';
 
 export const Basemap = z
   .object({
@@ -23,7 +24,8 @@ export const Config = z
     firstEventDate: z.string().nullable(),
     lastEventDate: z.string().nullable(),
     hasDemo: z.boolean().openapi({ description: 'True when generated demo records are in the database.' }),
-    basemaps: z.array(Basemap),
+    basemaps: z.array(Basemap).openapi({ description: 'Registered tile archives (npm run basemap) first, then the online ones of SANSAN_BASEMAPS.' }),
+    defaultBasemap: z.string().nullable().openapi({ description: 'The basemap the page opens on (npm run basemap -- default ID); null: the plain offline map.' }),
   })
   .openapi('Config');
 
@@ -53,7 +55,8 @@ export function configRoutes(ctx: AppContext) {
     (c) => {
       const range = ctx.db.get<{ first: string | null; last: string | null }>('SELECT min(date) AS first, max(date) AS last FROM site_events')!;
       const hasDemo = ctx.db.get("SELECT 1 FROM sites WHERE source = 'demo' LIMIT 1") !== undefined;
-      return c.json({ firstEventDate: range.first, lastEventDate: range.last, hasDemo, basemaps: ctx.basemaps }, 200);
+      const registered = registeredBasemaps(ctx);
+      return c.json({ firstEventDate: range.first, lastEventDate: range.last, hasDemo, basemaps: [...registered.basemaps, ...ctx.basemaps], defaultBasemap: registered.defaultId }, 200);
     },
   );
 }

@@ -80,7 +80,7 @@ const CollectionParams = z.object({ collectionId: z.string().openapi({ param: { 
 /** The standard's `limit`: a whole number ≥ 1; above the maximum it is cut to the maximum, not refused. */
 function parseOgcLimit(value: string | undefined): number {
   if (value === undefined || value === '') return OGC_DEFAULT_LIMIT;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw badRequest('bad_parameter', `limit: "${value}" must be a whole number of at least 1`, { parameter: 'limit' });
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw badRequest('bad_parameter', `limit: "${value}" must be a whole number of at least 1`, { parameter: 'limit', reason: 'too_small', minimum: 1, value });
   return Math.min(Number(value), OGC_MAX_LIMIT);
 }
 
@@ -89,7 +89,7 @@ function refuseUnknown(c: Context, known: z.ZodObject<z.ZodRawShape>): void {
   const allowed = new Set(Object.keys(known.shape));
   for (const name of new URL(c.req.url).searchParams.keys())
     if (!allowed.has(name))
-      throw badRequest('bad_parameter', `${name}: not a parameter of this collection; known: ${[...allowed].join(', ')}`, { parameter: name });
+      throw badRequest('bad_parameter', `${name}: not a parameter of this collection; known: ${[...allowed].join(', ')}`, { parameter: name, reason: 'unknown_keys', keys: [name] });
 }
 
 const geoJson = (c: Context, body: unknown, type = GEOJSON) => c.body(JSON.stringify(body), 200, { 'content-type': `${type}; charset=utf-8` });
@@ -155,7 +155,7 @@ export function ogcRoutes(ctx: AppContext) {
     geoJson(c, { ...layerFeature(layer, row), links: [{ href: new URL(c.req.url).toString(), rel: 'self', type: GEOJSON }, { href: `${root(c)}/collections/${layer.layer}`, rel: 'collection', type: JSON_TYPE }] });
 
   const featureId = (value: string) => {
-    if (!/^\d+$/.test(value)) throw notFound(`no feature "${value}": feature ids are whole numbers`, { featureId: value });
+    if (!/^\d+$/.test(value)) throw notFound(`no feature "${value}": feature ids are whole numbers`, { kind: 'feature', id: value });
     return Number(value);
   };
 
@@ -241,7 +241,7 @@ export function ogcRoutes(ctx: AppContext) {
       (c) => {
         const id = featureId(c.req.valid('param').featureId);
         const [row] = listSiteRecords(ctx.db, {}, { afterId: id - 1, limit: 1 });
-        if (!row || row.id !== id) throw notFound(`site ${id} does not exist`, { featureId: id });
+        if (!row || row.id !== id) throw notFound(`site ${id} does not exist`, { kind: 'site', id });
         return single(c, siteLayer([]), row) as never;
       },
     )
@@ -261,7 +261,7 @@ export function ogcRoutes(ctx: AppContext) {
         const { afterId } = parsePage(undefined, query.cursor);
         const bbox = parseBbox(query.bbox);
         const drawn = parseBool('drawn', query.drawn);
-        if (bbox && drawn === false) throw badRequest('bad_parameter', 'drawn: false cannot be combined with bbox: undrawn segments have no line', { parameter: 'drawn' });
+        if (bbox && drawn === false) throw badRequest('bad_parameter', 'drawn: false cannot be combined with bbox: undrawn segments have no line', { parameter: 'drawn', reason: 'not_combinable', other: 'bbox' });
         const matching = listRoadRecords(ctx, {
           statuses: parseRoadStatuses(query.status),
           counties: parseCounties(query.county, ctx.countyCodes),
@@ -289,7 +289,7 @@ export function ogcRoutes(ctx: AppContext) {
       (c) => {
         const id = featureId(c.req.valid('param').featureId);
         const row = listRoadRecords(ctx, {}).find((road) => road.id === id);
-        if (!row) throw notFound(`road segment ${id} does not exist`, { featureId: id });
+        if (!row) throw notFound(`road segment ${id} does not exist`, { kind: 'road', id });
         return single(c, roadLayer([]), row) as never;
       },
     )
@@ -304,7 +304,7 @@ export function ogcRoutes(ctx: AppContext) {
       }),
       (c) => {
         const id = c.req.valid('param').collectionId;
-        if (!(id in COLLECTIONS)) throw notFound(`no collection "${id}"; collections: ${Object.keys(COLLECTIONS).join(', ')}`, { collectionId: id });
+        if (!(id in COLLECTIONS)) throw notFound(`no collection "${id}"; collections: ${Object.keys(COLLECTIONS).join(', ')}`, { kind: 'collection', id });
         return geoJson(c, collection(c, id as CollectionId), JSON_TYPE) as never;
       },
     );

@@ -55,6 +55,8 @@ export class MapDriver {
   /** Uncaught exceptions in the page. */
   readonly pageErrors: string[] = [];
   private db: Db | null = null;
+  /** The database file behind the server (npm run basemap works on it). */
+  dbPath = '';
   private ctx: AppContext | null = null;
   /** The bearer token of the signed-in user, for api(). */
   private token: string | null = null;
@@ -66,7 +68,8 @@ export class MapDriver {
   async start(): Promise<void> {
     const dataDir = mkdtempSync(join(tmpdir(), 'sansan-browser-db-'));
     this.temporary.push(dataDir);
-    const { db, ctx } = bootDatabase(join(dataDir, 'sansan.db'), { demo: true });
+    this.dbPath = join(dataDir, 'sansan.db');
+    const { db, ctx } = bootDatabase(this.dbPath, { demo: true });
     this.db = db;
     this.ctx = ctx;
     const app = createServer(ctx, { webRoot: resolve(ROOT, 'dist/web') });

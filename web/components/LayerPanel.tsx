@@ -18,13 +18,15 @@ export interface LayerPanelProps {
   statusCounts: Partial<Record<StatusCode, number>>;
   dateRange: { first: string; last: string } | null;
   basemaps: Basemap[];
+  /** The basemap shown (the URL's, else the operator's default); null: the offline map. */
+  activeBasemap: Basemap | null;
   /** Bumped after each write, so counts reload. */
   dataVersion: number;
   /** The map, for 导出地图 (null until it exists). */
   map?: MapController | null;
 }
 
-export function LayerPanel({ state, update, counties, statusCounts, dateRange, basemaps, dataVersion, map = null }: LayerPanelProps) {
+export function LayerPanel({ state, update, counties, statusCounts, dateRange, basemaps, activeBasemap, dataVersion, map = null }: LayerPanelProps) {
   const { t, lang } = useI18n();
   const toggleStatus = (status: StatusCode) =>
     update({ statuses: state.statuses.includes(status) ? state.statuses.filter((s) => s !== status) : STATUS_CODES.filter((s) => s === status || state.statuses.includes(s)) });
@@ -126,7 +128,8 @@ export function LayerPanel({ state, update, counties, statusCounts, dateRange, b
 
       <section>
         <h2>{t('basemap')}</h2>
-        <select aria-label={t('basemap')} value={state.basemap ?? ''} onChange={(e) => update({ basemap: e.target.value || null })}>
+        {/* 'none' chooses the plain offline map even when the operator set a default basemap. */}
+        <select aria-label={t('basemap')} value={activeBasemap?.id ?? ''} onChange={(e) => update({ basemap: e.target.value || 'none' })}>
           <option value="">{t('basemapOffline')}</option>
           {basemaps.map((basemap) => (
             <option key={basemap.id} value={basemap.id}>
@@ -134,6 +137,11 @@ export function LayerPanel({ state, update, counties, statusCounts, dateRange, b
             </option>
           ))}
         </select>
+        {activeBasemap?.crs === 'gcj02' && (
+          <p className="muted" data-testid="basemap-gcj02">
+            {t('basemapGcj02')}
+          </p>
+        )}
       </section>
     </div>
   );

@@ -1,0 +1,115 @@
+// SQL of the registered basemaps (migration 010). The files themselves live in data/basemaps/.
+import type { Db } from '../db/database.ts';
+import { appendAudit, type AuditActor } from '../auth/audit.ts';
+import type { TileFormat } from '../basemaps/tile-archive.ts';
+
+export interface BasemapRecord {
+  id: string;
+  name: string;
+  /** File name inside the basemaps folder. */
+  file: string;
+  format: 'pmtiles' | 'mbtiles';
+  tileFormat: TileFormat;
+  schema: 'protomaps' | 'openmaptiles' | null;
+  crs: 'wgs84' | 'gcj02';
+  attribution: string;
+  minZoom: number;
+  maxZoom: number;
+  bounds: [number, number, number, number] | null;
+  bytes: number;
+  isDefault: boolean;
+  addedBy: string;
+  addedAt: string;
+}
+
+interface BasemapRow {
+  id: string;
+  name: string;
+  file: string;
+  format: BasemapRecord['format'];
+  tile_format: TileFormat;
+  schema: BasemapRecord['schema'];
+  crs: BasemapRecord['crs'];
+  attribution: string;
+  min_zoom: number;
+  max_zoom: number;
+  bounds: string | null;
+  bytes: number;
+  is_default: number;
+  added_by: string;
+  added_at: string;
+}
+
+const toRecord = (row: BasemapRow): BasemapRecord => ({
+  id: row.id,
+  name: row.name,
+  file: row.file,
+  format: row.format,
+  tileFormat: row.tile_format,
+  schema: row.schema,
+  crs: row.crs,
+  attribution: row.attribution,
+  minZoom: row.min_zoom,
+  maxZoom: row.max_zoom,
+  bounds: row.bounds ? (JSON.parse(row.bounds) as BasemapRecord['bounds']) : null,
+  bytes: row.bytes,
+  isDefault: row.is_default === 1,
+  addedBy: row.added_by,
+  addedAt: row.added_at,
+});
+
+export function listBasemaps(db: Db): BasemapRecord[] {
+  return db.all<BasemapRow>('SELECT * FROM basemaps ORDER BY added_at, id').map(toRecord);
+}
+
+export function getBasemap(db: Db, id: string): BasemapRecord | null {
+  const row = db.get<BasemapRow>('SELECT * FROM basemaps WHERE id = ?', [id]);
+  return row ? toRecord(row) : null;
+}
+
+/** Adds a checked basemap (its file already in place) with its audit record, in one transaction. */
+export function insertBasemap(db: Db, record: Omit<BasemapRecord, 'isDefault'>, actor: AuditActor): void {
+  db.transaction(() => {
+    db.run(
+      `INSERT INTO basemaps (id, name, file, format, tile_format, schema, crs, attribution, min_zoom, max_zoom, bounds, bytes, added_by, added_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [record.id, record.name, record.file, record.format, record.tileFormat, record.schema, record.crs, record.attribution, record.minZoom, record.maxZoom, record.bounds ? JSON.stringify(record.bounds) : null, record.bytes, record.addedBy, record.addedAt],
+    );
+    appendAudit(db, { ...actor, action: 'basemap.add', target: `basemap:${record.id}`, before: null, after: { ...record } });
+  });
+}
+
+export function deleteBasemap(db: Db, id: string, actor: AuditActor): BasemapRecord | null {
+  return db.transaction(() => {
+    const before = getBasemap(db, id);
+    if (!before) return null;
+    db.run('DELETE FROM basemaps WHERE id = ?', [id]);
+    appendAudit(db, { ...actor, action: 'basemap.remove', target: `basemap:${id}`, before, after: null });
+    return before;
+  });
+}
+
+/** Makes `id` the basemap the page opens on (null: the plain offline map). */
+export function setDefaultBasemap(db: Db, id: string | null, actor: AuditActor): void {
+  db.transaction(() => {
+    const before = db.get<{ id: string }>('SELECT id FROM basemaps WHERE is_default = 1')?.id ?? null;
+    db.run('UPDATE basemaps SET is_default = 0 WHERE is_default = 1');
+    if (id) db.run('UPDATE basemaps SET is_default = 1 WHERE id = ?', [id]);
+    appendAudit(db, { ...actor, action: 'basemap.default', target: id ? `basemap:${id}` : null, before: { default: before }, after: { default: id } });
+  });
+}
+
+/** [west, south, east, north] round every county polygon loaded: what a basemap must cover. */
+export function cityBounds(db: Db): [number, number, number, number] {
+  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const visit = (value: unknown) => {
+    if (Array.isArray(value) && typeof value[0] === 'number') {
+      box[0] = Math.min(box[0], value[0] as number);
+      box[1] = Math.min(box[1], value[1] as number);
+      box[2] = Math.max(box[2], value[0] as number);
+      box[3] = Math.max(box[3], value[1] as number);
+    } else if (Array.isArray(value)) value.forEach(visit);
+  };
+  for (const row of db.all<{ geometry: string }>('SELECT geometry FROM counties')) visit((JSON.parse(row.geometry) as { coordinates: unknown }).coordinates);
+  return box;
+}
