@@ -6,7 +6,8 @@ import { copyFileSync, constants, existsSync, mkdirSync, statSync, unlinkSync } 
 import { userInfo } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../db/database.ts';
+import { CLI_RETRY_BUSY_MS, openDatabase } from '../db/database.ts';
+import { setUpAuditSeal } from '../auth/audit-seal.ts';
 import { migrate } from '../db/migrate.ts';
 import { basemapFolder } from '../bootstrap.ts';
 import { ArchiveError } from '../basemaps/tile-archive.ts';
@@ -58,9 +59,10 @@ async function main(): Promise<void> {
     const id = values.id ?? idFrom(file);
     if (!ID.test(id)) throw new UsageError(`--id: “${id}”只能含小写字母、数字、- 和 _ may hold only a-z, 0-9, - and _ (at most 40)`);
     // Check everything before the folder or the database is touched.
-    const db = openDatabase(dbPath);
+    const db = openDatabase(dbPath, { retryBusyForMs: CLI_RETRY_BUSY_MS });
     try {
       migrate(db);
+      setUpAuditSeal(db, dbPath);
       const checked = await checkArchive(file, cityBounds(db));
       if (getBasemap(db, id)) throw new UsageError(`add: 已有底图 ${id} there is already a basemap ${id} (give another with --id, or remove it first)`);
       const stored = `${id}.${checked.format}`;
@@ -102,9 +104,10 @@ async function main(): Promise<void> {
     return;
   }
 
-  const db = openDatabase(dbPath);
+  const db = openDatabase(dbPath, { retryBusyForMs: CLI_RETRY_BUSY_MS });
   try {
     migrate(db);
+    setUpAuditSeal(db, dbPath);
     switch (command) {
       case 'list': {
         const all = listBasemaps(db);

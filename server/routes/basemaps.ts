@@ -51,6 +51,9 @@ function notModified(c: Context, etag: string): boolean {
   return match !== undefined && match.split(',').some((tag) => tag.trim() === etag || tag.trim() === `W/${etag}`);
 }
 
+/** A tile coordinate in the path: a whole number (a path parameter is always present). */
+const TileIndex = z.string().regex(/^\d{1,8}$/, 'must be a whole number').transform(Number);
+
 export function basemapRoutes(ctx: AppContext) {
   return new OpenAPIHono()
     .openapi(
@@ -60,7 +63,7 @@ export function basemapRoutes(ctx: AppContext) {
         tags: ['meta'],
         summary: 'One tile of a registered basemap (XYZ, y from the north); 204 where the archive has none',
         request: {
-          params: z.object({ id: BasemapId, z: z.coerce.number().int().min(0).max(22), x: z.coerce.number().int().min(0), y: z.coerce.number().int().min(0) }),
+          params: z.object({ id: BasemapId, z: TileIndex.refine((v) => v <= 22, 'zoom must be 0–22'), x: TileIndex, y: TileIndex }),
         },
         responses: {
           200: { description: 'The tile as stored (vector tiles may be gzip-encoded).', content: { ...binary('image/png'), ...binary('image/jpeg'), ...binary('image/webp'), ...binary('application/vnd.mapbox-vector-tile') } },
