@@ -21,7 +21,7 @@ const TARGET_RATIO = 0.7;
 const SAMPLES = 1500;
 const CONCURRENCY = 8;
 
-/** Tiles over Luohe z10–z14 whose bytes are seeded noise behind a PNG signature, 8–56 KB each (~100 MB). */
+/** Tiles over Luohe z10–z14 whose bytes are seeded noise behind a PNG signature, 16–80 KB each (~100 MB). */
 function syntheticTiles(seed: number): TileBytes[] {
   const random = new Random(seed);
   const tiles: TileBytes[] = [];
@@ -31,7 +31,7 @@ function syntheticTiles(seed: number): TileBytes[] {
     const [x1, y1] = tileAt(LUOHE_BOUNDS[2], LUOHE_BOUNDS[1], z);
     for (let x = x0; x <= x1; x++)
       for (let y = y0; y <= y1; y++) {
-        const data = Buffer.alloc(random.int(8, 56) * 1024);
+        const data = Buffer.alloc(random.int(16, 80) * 1024);
         for (let i = 0; i < data.length; i += 4) data.writeUInt32LE((random.next() * 2 ** 32) >>> 0, i);
         signature.copy(data);
         tiles.push({ z, x, y, data });
