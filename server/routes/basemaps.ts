@@ -60,7 +60,7 @@ export function basemapRoutes(ctx: AppContext) {
         tags: ['meta'],
         summary: 'One tile of a registered basemap (XYZ, y from the north); 204 where the archive has none',
         request: {
-          params: z.object({ id: BasemapId, z: z.coerce.number().int().min(0).max(22), x: z.coerce.number().int().min(0), y: z.coerce.number().int().min(0) }),
+          params: z.object({ id: BasemapId, z: z.string().regex(/^\d{1,2}$/, 'is not a zoom level'), x: z.string().regex(/^\d{1,8}$/, 'is not a tile column'), y: z.string().regex(/^\d{1,8}$/, 'is not a tile row') }),
         },
         responses: {
           200: { description: 'The tile as stored (vector tiles may be gzip-encoded).', content: { ...binary('image/png'), ...binary('image/jpeg'), ...binary('image/webp'), ...binary('application/vnd.mapbox-vector-tile') } },
@@ -70,8 +70,10 @@ export function basemapRoutes(ctx: AppContext) {
         },
       }),
       async (c) => {
-        const { id, z: zoom, x, y } = c.req.valid('param');
-        const r = record(ctx, id);
+        const params = c.req.valid('param');
+        const [zoom, x, y] = [Number(params.z), Number(params.x), Number(params.y)];
+        const r = record(ctx, params.id);
+        if (zoom > 22) throw new AppError(400, 'bad_parameter', 'z: at most 22', { parameter: 'z' });
         if (x >= 2 ** zoom || y >= 2 ** zoom) throw new AppError(400, 'bad_parameter', `x and y must be below 2^z = ${2 ** zoom}`, { parameter: x >= 2 ** zoom ? 'x' : 'y' });
         const etag = `"${archiveTag(r)}-${zoom}-${x}-${y}"`;
         const headers: Record<string, string> = { etag, 'cache-control': CACHE };
