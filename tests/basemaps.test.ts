@@ -61,7 +61,7 @@ describe('npm run basemap', () => {
     ['fake-png.mbtiles', [], '瓦片内容不是所声明的 PNG 图像'],
     ['luohe-raster.mbtiles', ['--crs', 'bd09'], '--crs: “bd09”应为 wgs84 或 gcj02'],
     ['missing.pmtiles', [], '没有这个文件 no such file'],
-  ])('refuses %s saying why, and changes nothing', (name, options, reason) => {
+  ])('refuses %s saying why, and changes nothing', { timeout: 120_000 }, (name, options, reason) => {
     const result = basemapCli(dbPath, 'add', file(name), ...options);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain(reason);
@@ -84,7 +84,8 @@ describe('npm run basemap', () => {
     expect(list.map((line) => line.slice(2).split(/\s+/)[0])).toEqual(['raster-mb', 'raster-pm', 'pm-vector', 'omt-vector']);
     expect(list[0]).toMatch(/^\* raster-mb\s+漯河影像/);
     expect(readdirSync(basemapFolder(dbPath)).sort()).toEqual(['omt-vector.mbtiles', 'pm-vector.pmtiles', 'raster-mb.mbtiles', 'raster-pm.pmtiles']);
-  });
+    // Seven runs of the CLI (each starts Node and tsx): minutes on a loaded 2-core machine.
+  }, 240_000);
 });
 
 describe('the basemap API', () => {
@@ -163,5 +164,5 @@ describe('the basemap API', () => {
     expect(config.basemaps.map((b) => b.id)).toEqual(['raster-mb', 'raster-pm', 'pm-vector']);
     const audit = h.db.all<{ action: string; target: string }>("SELECT action, target FROM audit_log WHERE action LIKE 'basemap.%' ORDER BY id");
     expect(audit.map((a) => a.action)).toEqual(['basemap.add', 'basemap.add', 'basemap.add', 'basemap.add', 'basemap.default', 'basemap.remove', 'basemap.default']);
-  });
+  }, 120_000);
 });

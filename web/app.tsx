@@ -28,6 +28,7 @@ import { CountyNamesContext, useSession } from './state/session.tsx';
 import { UserBadge } from './components/UserBadge.tsx';
 import { AuditPanel } from './components/AuditPanel.tsx';
 import { choroplethColors } from './map/choropleth.ts';
+import { bboxOf as bboxOfCoordinates } from '../domain/bbox.ts';
 import type { ClusterSite } from './worker/cluster-index.ts';
 
 type FlyTarget = { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number] } | null;
@@ -476,15 +477,5 @@ function routeFeatures(plan: RoutePlan): FeatureCollection {
 }
 
 function bboxOf(geometry: { coordinates: unknown }): [number, number, number, number] {
-  const bounds: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  const visit = (value: unknown) => {
-    if (Array.isArray(value) && typeof value[0] === 'number') {
-      bounds[0] = Math.min(bounds[0], value[0] as number);
-      bounds[1] = Math.min(bounds[1], value[1] as number);
-      bounds[2] = Math.max(bounds[2], value[0] as number);
-      bounds[3] = Math.max(bounds[3], value[1] as number);
-    } else if (Array.isArray(value)) value.forEach(visit);
-  };
-  visit(geometry.coordinates);
-  return bounds;
+  return bboxOfCoordinates(geometry.coordinates);
 }

@@ -39,7 +39,7 @@ export function registeredBasemaps(ctx: AppContext): { basemaps: z.infer<typeof 
 
 function record(ctx: AppContext, id: string): BasemapRecord {
   const found = getBasemap(ctx.db, id);
-  if (!found) throw notFound(`no basemap ${id}`, { kind: 'basemap', id });
+  if (!found) throw notFound(`no basemap ${id}`, { parameter: 'id' });
   return found;
 }
 
@@ -51,9 +51,6 @@ function notModified(c: Context, etag: string): boolean {
   return match !== undefined && match.split(',').some((tag) => tag.trim() === etag || tag.trim() === `W/${etag}`);
 }
 
-/** A tile coordinate in the path: a whole number (a path parameter is always present). */
-const TileIndex = z.string().regex(/^\d{1,8}$/, 'must be a whole number').transform(Number);
-
 export function basemapRoutes(ctx: AppContext) {
   return new OpenAPIHono()
     .openapi(
@@ -63,7 +60,7 @@ export function basemapRoutes(ctx: AppContext) {
         tags: ['meta'],
         summary: 'One tile of a registered basemap (XYZ, y from the north); 204 where the archive has none',
         request: {
-          params: z.object({ id: BasemapId, z: TileIndex.refine((v) => v <= 22, 'zoom must be 0–22'), x: TileIndex, y: TileIndex }),
+          params: z.object({ id: BasemapId, z: z.string().regex(/^\d{1,2}$/, 'is not a zoom level'), x: z.string().regex(/^\d{1,8}$/, 'is not a tile column'), y: z.string().regex(/^\d{1,8}$/, 'is not a tile row') }),
         },
         responses: {
           200: { description: 'The tile as stored (vector tiles may be gzip-encoded).', content: { ...binary('image/png'), ...binary('image/jpeg'), ...binary('image/webp'), ...binary('application/vnd.mapbox-vector-tile') } },
@@ -73,8 +70,10 @@ export function basemapRoutes(ctx: AppContext) {
         },
       }),
       async (c) => {
-        const { id, z: zoom, x, y } = c.req.valid('param');
-        const r = record(ctx, id);
+        const params = c.req.valid('param');
+        const [zoom, x, y] = [Number(params.z), Number(params.x), Number(params.y)];
+        const r = record(ctx, params.id);
+        if (zoom > 22) throw new AppError(400, 'bad_parameter', 'z: at most 22', { parameter: 'z' });
         if (x >= 2 ** zoom || y >= 2 ** zoom) throw new AppError(400, 'bad_parameter', `x and y must be below 2^z = ${2 ** zoom}`, { parameter: x >= 2 ** zoom ? 'x' : 'y' });
         const etag = `"${archiveTag(r)}-${zoom}-${x}-${y}"`;
         const headers: Record<string, string> = { etag, 'cache-control': CACHE };
@@ -103,7 +102,7 @@ export function basemapRoutes(ctx: AppContext) {
       }),
       (c) => {
         const r = record(ctx, c.req.valid('param').id);
-        if (r.format !== 'pmtiles') throw notFound(`basemap ${r.id} is an MBTiles archive: it is served as tiles only (/api/basemaps/${r.id}/tiles/{z}/{x}/{y})`, { kind: 'basemap', id: r.id });
+        if (r.format !== 'pmtiles') throw notFound(`basemap ${r.id} is an MBTiles archive: it is served as tiles only (/api/basemaps/${r.id}/tiles/{z}/{x}/{y})`, { parameter: 'id' });
         const file = join(ctx.archives.folder, r.file);
         const size = statSync(file).size;
         const etag = `"${archiveTag(r)}"`;

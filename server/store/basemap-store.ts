@@ -2,6 +2,7 @@
 import type { Db } from '../db/database.ts';
 import { appendAudit, type AuditActor } from '../auth/audit.ts';
 import type { TileFormat } from '../basemaps/tile-archive.ts';
+import { bboxOf, type Bbox } from '../../domain/bbox.ts';
 
 export interface BasemapRecord {
   id: string;
@@ -100,16 +101,8 @@ export function setDefaultBasemap(db: Db, id: string | null, actor: AuditActor):
 }
 
 /** [west, south, east, north] round every county polygon loaded: what a basemap must cover. */
-export function cityBounds(db: Db): [number, number, number, number] {
-  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  const visit = (value: unknown) => {
-    if (Array.isArray(value) && typeof value[0] === 'number') {
-      box[0] = Math.min(box[0], value[0] as number);
-      box[1] = Math.min(box[1], value[1] as number);
-      box[2] = Math.max(box[2], value[0] as number);
-      box[3] = Math.max(box[3], value[1] as number);
-    } else if (Array.isArray(value)) value.forEach(visit);
-  };
-  for (const row of db.all<{ geometry: string }>('SELECT geometry FROM counties')) visit((JSON.parse(row.geometry) as { coordinates: unknown }).coordinates);
+export function cityBounds(db: Db): Bbox {
+  const box: Bbox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const row of db.all<{ geometry: string }>('SELECT geometry FROM counties')) bboxOf((JSON.parse(row.geometry) as { coordinates: unknown }).coordinates, box);
   return box;
 }

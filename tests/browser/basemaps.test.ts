@@ -156,6 +156,8 @@ describe('basemaps on the page', () => {
     await driver.waitForMapIdle();
     expect(await driver.page.getByTestId('basemap-gcj02').textContent()).toBe(zh.basemapGcj02);
     await driver.screenshot('basemap-gcj02-site');
+    await driver.page.getByTestId('basemap-gcj02').scrollIntoViewIfNeeded();
+    await driver.screenshot('basemap-gcj02-note');
     const drawn = await driver.page.evaluate((id) => {
       const map = (window as unknown as MapWindow).__sansan.map;
       const site = map.queryRenderedFeatures({ layers: ['sites'] }).find((f) => Number(f.properties.siteId) === id);
