@@ -12,6 +12,7 @@ import { countyLabel as countyName } from './i18n/code-labels.ts';
 import type { MessageKey } from './i18n/zh.ts';
 import type { CountyFeatureCollection, MapController } from './map/map-controller.ts';
 import { LayerPanel } from './components/LayerPanel.tsx';
+import { MapPictureMenu } from './components/MapPictureMenu.tsx';
 import { MapView } from './components/MapView.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SitePanel } from './components/SitePanel.tsx';
@@ -350,6 +351,13 @@ export function App() {
               onDraw={(id) => setMode({ kind: 'draw', roadId: id })}
             />
             </>
+            )}
+            {state.panel !== 'layers' && (
+              // 导出地图 from the other tabs too, so the picture can show their analysis layers.
+              <details className="map-picture-elsewhere">
+                <summary>{t('pictureTitle')}</summary>
+                <MapPictureMenu map={mapController} state={state} countyName={state.county ? (countyNames[state.county] ?? null) : null} />
+              </details>
             )}
             <div className="side-nav">
               {pageLinks}

@@ -18,8 +18,8 @@ const magick = (path: string, format: string, region?: string) => execFileSync('
 const colours = (path: string, region: string) =>
   new Set([...execFileSync('convert', [path, '-crop', region, '+repage', '-alpha', 'off', '-unique-colors', 'txt:'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).matchAll(/#([0-9A-F]{6})/gi)].map((m) => `#${m[1]!.toLowerCase()}`));
 /** How many pixels of a region are close to a colour (fuzz), e.g. the demo note's red. */
-const near = (path: string, region: string, colour: string) =>
-  Number(execFileSync('convert', [path, '-crop', region, '+repage', '-alpha', 'off', '-fuzz', '12%', '-fill', 'black', '-opaque', colour, '-fill', 'white', '+opaque', 'black', '-negate', '-format', '%[fx:mean*w*h]', 'info:'], { encoding: 'utf8' }));
+const near = (path: string, region: string, colour: string, fuzz = '12%') =>
+  Number(execFileSync('convert', [path, '-crop', region, '+repage', '-alpha', 'off', '-fuzz', fuzz, '-fill', 'black', '-opaque', colour, '-fill', 'white', '+opaque', 'black', '-negate', '-format', '%[fx:mean*w*h]', 'info:'], { encoding: 'utf8' }));
 
 describe('导出地图 (the map as a picture)', () => {
   const driver = useMapDriver({ viewport: { width: 1280, height: 900 } });
@@ -99,5 +99,20 @@ describe('导出地图 (the map as a picture)', () => {
     const summary = ogrSummary(saveFile(readFileSync((await file.path())!), 'gpkg'));
     expect(summary).toMatch(/Layer name: sites[\s\S]*ID\["EPSG",4490\]/);
     expect(summary).toContain('Layer name: roads');
+  });
+
+  it('from the 工业围城 tab: the picture’s legend carries the siege cells shown on the map', async () => {
+    await driver.openMap('?panel=siege');
+    await expect
+      .poll(() => driver.page.evaluate(() => (window as unknown as { __sansan: { map: { queryRenderedFeatures: (q: { layers: string[] }) => unknown[] } } }).__sansan.map.queryRenderedFeatures({ layers: ['siege-cells'] }).length), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    await driver.waitForMapIdle();
+    const elsewhere = driver.page.locator('.map-picture-elsewhere');
+    await elsewhere.locator('summary').click();
+    await driver.screenshot('map-picture-siege-tab');
+    const { path } = await download('png');
+    copyFileSync(path, `${SHOTS}/map-picture-siege.png`);
+    // The cells' colour ramp in the legend: its middle stop, which no status dot blended with white comes near.
+    expect(near(path, '400x700+1306+150', '#fc8d59', '3%')).toBeGreaterThan(5);
   });
 });
