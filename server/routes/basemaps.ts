@@ -39,7 +39,7 @@ export function registeredBasemaps(ctx: AppContext): { basemaps: z.infer<typeof 
 
 function record(ctx: AppContext, id: string): BasemapRecord {
   const found = getBasemap(ctx.db, id);
-  if (!found) throw notFound(`no basemap ${id}`, { parameter: 'id' });
+  if (!found) throw notFound(`no basemap ${id}`, { kind: 'basemap', id });
   return found;
 }
 
@@ -102,7 +102,7 @@ export function basemapRoutes(ctx: AppContext) {
       }),
       (c) => {
         const r = record(ctx, c.req.valid('param').id);
-        if (r.format !== 'pmtiles') throw notFound(`basemap ${r.id} is an MBTiles archive: it is served as tiles only (/api/basemaps/${r.id}/tiles/{z}/{x}/{y})`, { parameter: 'id' });
+        if (r.format !== 'pmtiles') throw notFound(`basemap ${r.id} is an MBTiles archive: it is served as tiles only (/api/basemaps/${r.id}/tiles/{z}/{x}/{y})`, { kind: 'basemap', id: r.id });
         const file = join(ctx.archives.folder, r.file);
         const size = statSync(file).size;
         const etag = `"${archiveTag(r)}"`;
