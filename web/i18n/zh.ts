@@ -37,7 +37,7 @@ export const zh = {
   asOfHint: '拖动以回放历史状态',
   basemap: '底图',
   basemapOffline: '离线底图（县区边界）',
-  sites: '{n} 个点位',
+  sites: '{n, plural, other {# 个点位}}',
   clusterTitle: '{n} 个点位，点击放大',
   close: '关闭',
   detail: '点位详情',
