@@ -282,6 +282,8 @@ export const en: Record<MessageKey, string> = {
   'field.responsibleUnit': 'Responsible unit',
   'field.deadline': 'Deadline',
   'errorDismiss': 'Dismiss',
+  ledgerStated: 'As stated in the ledger ({file}, batch {batch}, row {row}{word})',
+  ledgerStatedWord: ': “{word}”',
   km2: 'km²',
   panelLayers: 'Layers',
   panelSiege: 'Industrial siege',

@@ -280,6 +280,8 @@ export const zh = {
   'field.responsibleUnit': '责任单位',
   'field.deadline': '整改时限',
   'errorDismiss': '关闭提示',
+  ledgerStated: '按台账记载（{file}，第 {batch} 批，第 {row} 行{word}）',
+  ledgerStatedWord: '：{word}',
   km2: 'km²',
   panelLayers: '图层',
   panelSiege: '工业围城',
