@@ -325,7 +325,7 @@ describe('commit and undo', () => {
       ['status', null, 'discovered', '2021-01-10', 'admin', null],
       ['status', 'discovered', 'closed', TODAY, 'admin', null],
     ]);
-    expect(detail.events[1]!.note).toBe('按台账记载（台账2022.csv，导入批次 1，第 2 行：已取缔）· as stated in ledger 台账2022.csv, batch 1, row 2');
+    expect(detail.events[1]!.note).toBe('按台账记载（台账2022.csv，第 1 批，第 2 行：已取缔）');
     expect(detail.events[1]!.details).toEqual({ source: 'ledger', batch: 1, file: '台账2022.csv', row: 2, word: '已取缔' });
     const batches = await h.get<{ id: number; fileName: string; state: string; counts: Record<string, number>; createdBy: string; committedBy: string; undoable: boolean }[]>('/api/imports');
     expect(batches.body).toEqual([

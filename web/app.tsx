@@ -273,7 +273,7 @@ export function App() {
             {state.panel === 'siege' && (
               <SiegePanel siege={siege} core={state.core} onCore={(core) => update({ core })} onDrawCore={() => setMode({ kind: 'drawCore' })} cell={cell} onOpenSite={(id) => openSite(id, positions.get(id) ?? null)} />
             )}
-            {state.panel === 'audit' && canReadAudit && <AuditPanel counties={countyList} />}
+            {state.panel === 'audit' && canReadAudit && <AuditPanel counties={countyList} onOpenSite={(id) => openSite(id, null)} />}
             {state.panel === 'relapse' && (
               <RelapsePanel
                 relapse={relapse}

@@ -129,7 +129,7 @@ function suspendTriggers(db: Db): () => void {
 }
 
 const ledgerNote = (file: string, batchId: number, row: number, word: string | null) =>
-  `按台账记载（${file}，导入批次 ${batchId}，第 ${row} 行${word ? `：${word}` : ''}）· as stated in ledger ${file}, batch ${batchId}, row ${row}`;
+  `按台账记载（${file}，第 ${batchId} 批，第 ${row} 行${word ? `：${word}` : ''}）`;
 
 /**
  * Writes a preview's accepted rows in one transaction: new sites (real, exact or unlocated, with the

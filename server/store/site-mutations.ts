@@ -298,7 +298,7 @@ export interface LedgerStatement {
  * Records the status a ledger states for a site, as one event marked as such (`details.source =
  * 'ledger'`, the import batch). It is not a checked move: the lifecycle and the 两断三清 checklist
  * are not applied, no intermediate moves are made up and no checklist is filled in — the history
- * shows "as stated in ledger …", distinguishable from a move checked in the app.
+ * shows "按台账记载（…）" / "As stated in the ledger (…)" from its details, distinguishable from a move checked in the app.
  */
 export function recordLedgerStatus(db: Db, siteId: number, statement: LedgerStatement, now: string = nowIso()): void {
   db.run(

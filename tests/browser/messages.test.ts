@@ -111,4 +111,28 @@ describe('refusals in the Chinese page', () => {
     await banner.getByRole('button', { name: zh.errorDismiss }).click();
     expect(await banner.count()).toBe(0);
   });
+
+  it('audit: actions and targets in words, a site target links to the site, changes as a table', async () => {
+    const created = await driver.send<{ id: number }>('POST', '/api/sites', { name: '审计用木材加工厂', category: 'wood_processing', lon: 113.95, lat: 33.55, discoveredOn: '2022-01-01' });
+    await driver.send('POST', `/api/sites/${created.id}/events`, { to: 'rectifying', date: '2022-02-01' });
+    await driver.openMap('?panel=audit', { waitForClusters: false });
+    const panel = driver.page.getByTestId('audit-panel');
+    await expect.poll(() => panel.getByTestId('audit-action').count(), { timeout: 10_000 }).toBeGreaterThan(1);
+    const options = await panel.locator('select').first().locator('option').allTextContents();
+    expect(options).toContain('登录');
+    expect(options).toContain('导入写入');
+    expect(options.filter((text) => /^[a-z_.]+$/.test(text))).toEqual([]);
+    const actions = await panel.getByTestId('audit-action').allTextContents();
+    expect(actions).toContain('变更点位状态');
+    expect(actions.filter((text) => /^[a-z_.]+$/.test(text))).toEqual([]);
+    const target = panel.getByTestId('audit-target').filter({ hasText: '点位：审计用木材加工厂' }).first();
+    await target.click();
+    await expect.poll(() => driver.page.getByTestId('site-detail').locator('h2').textContent(), { timeout: 10_000 }).toBe('审计用木材加工厂');
+    await driver.openMap('?panel=audit', { waitForClusters: false });
+    const table = panel.getByTestId('audit-changes').first();
+    await panel.locator('details').first().evaluate((el) => ((el as HTMLDetailsElement).open = true));
+    expect(await table.locator('thead th').allTextContents()).toEqual([zh.auditField, zh.auditBefore, zh.auditAfter]);
+    expect(await panel.locator('pre').count()).toBe(0);
+    await driver.screenshot('audit-in-words');
+  });
 });

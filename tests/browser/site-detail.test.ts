@@ -5,6 +5,7 @@ import { STATUS_CODES, STATUS_LABELS, type StatusCode } from '../../domain/statu
 import { statusLabel } from '../../web/i18n/code-labels.ts';
 import { en } from '../../web/i18n/en.ts';
 import { zh } from '../../web/i18n/zh.ts';
+import { translate } from '../../web/i18n/i18n.tsx';
 import { useMapDriver, type MapDriver } from '../helpers/browser.ts';
 import type { SiteCollection, SiteDetail } from '../helpers/app.ts';
 
@@ -127,7 +128,7 @@ describe('site detail, language and errors on a desktop', () => {
     );
     await driver.openMap(WHOLE_CITY, { waitForClusters: false });
     const banner = driver.page.locator('.error-banner[role=alert]');
-    await expect.poll(() => banner.textContent()).toContain(zh.loadError.replace('{message}', message));
+    await expect.poll(() => banner.textContent()).toContain(zh.loadError.replace('{message}', zh['error.internal']));
     const retry = banner.getByRole('button', { name: zh.retry });
     expect(await retry.isVisible()).toBe(true);
     await driver.screenshot('desktop-api-error');
@@ -146,7 +147,7 @@ describe('site detail, language and errors on a desktop', () => {
       route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'try later', details: {} } }) }),
     );
     await driver.openMap(`${WHOLE_CITY}&site=${site.id}`, { waitForClusters: false });
-    await expect.poll(() => detail().locator('.error[role=alert]').textContent()).toBe(zh.apiError.replace('{message}', 'try later'));
+    await expect.poll(() => detail().locator('.error[role=alert]').textContent()).toBe('请求未成功（HTTP 503）');
   });
 
   it('sent no request beyond localhost during the whole session', () => {
@@ -159,7 +160,7 @@ describe('site detail, language and errors on a desktop', () => {
       route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'unlocated failed', details: {} } }) }),
     );
     await driver.openMap(WHOLE_CITY);
-    await expect.poll(() => driver.page.locator('[role=alert]').allTextContents(), { timeout: 3_000 }).toContainEqual(expect.stringContaining('unlocated failed'));
+    await expect.poll(() => driver.page.locator('[role=alert]').allTextContents(), { timeout: 3_000 }).toContainEqual(expect.stringContaining(zh['error.internal']));
   });
 
   it('when /api/counties fails, the page does not claim there are no sites while it draws them', async () => {
@@ -170,7 +171,7 @@ describe('site detail, language and errors on a desktop', () => {
     const drawn = (await driver.clusters()).reduce((n, f) => n + f.properties.count, 0);
     expect(drawn).toBeGreaterThan(0);
     expect(await driver.page.locator('.empty').count()).toBe(0);
-    expect(await driver.page.getByTestId('site-count').textContent()).not.toBe(zh.sites.replace('{n}', '0'));
+    expect(await driver.page.getByTestId('site-count').textContent()).not.toBe(translate('zh', 'sites', { n: 0 }));
   });
 
   it('inspection results are labelled in the UI language, not shown as codes', async () => {

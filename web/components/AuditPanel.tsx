@@ -3,16 +3,37 @@
 import { useState } from 'react';
 import { api, unwrap } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { describeError } from '../i18n/error-text.ts';
+import { describeError, fieldWords } from '../i18n/error-text.ts';
+import { AUDIT_ACTIONS, AUDIT_TARGETS, changedFields, flatRecord, type AuditAction } from '../../domain/audit-actions.ts';
+import type { Language } from '../i18n/code-labels.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
 import { useLoad } from '../state/use-data.ts';
 import { LoadState } from './LoadState.tsx';
 
 type AuditQuery = { action?: string; actor?: string; target?: string; county?: string; from?: string; to?: string; before?: string };
 
-const ACTIONS = ['site', 'road', 'inspection', 'relapse', 'task', 'core', 'route', 'photo', 'user', 'sign_in', 'sign_in.failed', 'sign_out', 'import'];
+const ACTIONS = Object.keys(AUDIT_ACTIONS) as AuditAction[];
 
-export function AuditPanel({ counties }: { counties: { code: string; name: string }[] }) {
+const actionWords = (action: string, lang: Language) => AUDIT_ACTIONS[action as AuditAction]?.[lang] ?? action;
+
+type Json = Record<string, unknown> | null;
+
+/** The record's target in words: 点位：名称 (the name from before/after when the record holds it). */
+function targetWords(target: string | null, before: Json, after: Json, lang: Language): { kind: string; id: string; text: string } | null {
+  if (!target) return null;
+  const cut = target.indexOf(':');
+  const kind = cut < 0 ? target : target.slice(0, cut);
+  const id = cut < 0 ? '' : target.slice(cut + 1);
+  const [was, now] = [flatRecord(before), flatRecord(after)];
+  const name = [now?.name, was?.name, now?.roadName, was?.roadName, now?.fileName].find((value) => typeof value === 'string' && value) as string | undefined;
+  const label = AUDIT_TARGETS[kind]?.[lang] ?? kind;
+  return { kind, id, text: `${label}${lang === 'zh' ? '：' : ': '}${name ?? id}` };
+}
+
+const cell = (value: unknown) => (value === undefined || value === null || value === '' ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+
+
+export function AuditPanel({ counties, onOpenSite }: { counties: { code: string; name: string }[]; onOpenSite?: (id: number) => void }) {
   const { t, lang } = useI18n();
   const [draft, setDraft] = useState<AuditQuery>({});
   const [query, setQuery] = useState<AuditQuery>({});
@@ -79,7 +100,7 @@ export function AuditPanel({ counties }: { counties: { code: string; name: strin
             <option value="">{t('auditAll')}</option>
             {ACTIONS.map((action) => (
               <option key={action} value={action}>
-                {action}
+                {actionWords(action, lang)}
               </option>
             ))}
           </select>
@@ -106,24 +127,54 @@ export function AuditPanel({ counties }: { counties: { code: string; name: strin
       <LoadState loading={first.loading} error={first.error ?? more.error} />
       {first.data && records.length === 0 && <p className="muted">{t('auditNone')}</p>}
       <ol className="plain audit-records">
-        {records.map((record) => (
+        {records.map((record) => {
+          const before = record.before as Json;
+          const after = record.after as Json;
+          const target = targetWords(record.target, before, after, lang);
+          const changed = changedFields(before, after);
+          return (
           <li key={record.id} data-audit={record.id}>
             <div>
-              <b>#{record.id}</b> <span className="muted">{record.at.replace('T', ' ').slice(0, 19)}</span> <b>{record.action}</b> {record.target}
+              <b>#{record.id}</b> <span className="muted">{record.at.replace('T', ' ').slice(0, 19)}</span> <b data-testid="audit-action">{actionWords(record.action, lang)}</b>{' '}
+              {target && target.kind === 'site' && onOpenSite && /^\d+$/.test(target.id) ? (
+                <button type="button" className="link" data-testid="audit-target" onClick={() => onOpenSite(Number(target.id))}>
+                  {target.text}
+                </button>
+              ) : (
+                target && <span data-testid="audit-target">{target.text}</span>
+              )}
             </div>
             <div className="muted">
               {t('auditActor')}: {record.actor ?? '—'}
               {record.role ? ` (${record.role})` : ''} · {t('auditAddress')}: {record.address ?? '—'}
               {record.counties.length ? ` · ${record.counties.join(', ')}` : ''}
             </div>
-            {(record.before !== null || record.after !== null) && (
+            {changed.length > 0 && (
               <details>
                 <summary>{t('auditDetails')}</summary>
-                <pre>{JSON.stringify({ before: record.before, after: record.after }, null, 1)}</pre>
+                <table className="audit-changes" data-testid="audit-changes">
+                  <thead>
+                    <tr>
+                      <th>{t('auditField')}</th>
+                      <th>{t('auditBefore')}</th>
+                      <th>{t('auditAfter')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {changed.map(([field, was, now]) => (
+                      <tr key={field}>
+                        <th scope="row">{fieldWords(field, lang)}</th>
+                        <td>{cell(was)}</td>
+                        <td>{cell(now)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
               </details>
             )}
           </li>
-        ))}
+          );
+        })}
       </ol>
       {nextBefore !== null && (
         <button type="button" className="small" onClick={() => setPages([...pages, String(nextBefore)])}>

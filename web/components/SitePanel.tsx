@@ -4,6 +4,7 @@ import type { StatusCode } from '../../domain/statuses.ts';
 import { api, unwrap } from '../api/client.ts';
 import { categoryLabel, countyLabel, inspectionResultLabel, sectorLabel, statusLabel } from '../i18n/code-labels.ts';
 import { ErrorLine } from './ErrorText.tsx';
+import { eventNote } from '../i18n/event-note.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
@@ -93,7 +94,7 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey, onAddToRoute, i
                 <div className="muted">
                   {t('actor')}: {event.actor}
                 </div>
-                {event.note && <div className="note">{event.note}</div>}
+                {eventNote(event, lang) && <div className="note">{eventNote(event, lang)}</div>}
               </li>
             ))}
           </ol>
