@@ -119,6 +119,7 @@ export const LinkedTask = z
   .openapi('LinkedTask');
 
 export const SiteDetail = SiteFeature.extend({
+  note: z.string().nullable().openapi({ description: 'The site’s note (editable with PATCH).' }),
   events: z.array(SiteEvent),
   inspections: z.array(Inspection),
   tasks: z.array(LinkedTask),
@@ -223,7 +224,7 @@ export const NewEventBody = z
     date: isoDate,
     note: z.string().max(2000).nullish(),
     checklist: Checklist.nullish(),
-    evidence: z.array(z.string().max(500)).max(20).nullish().openapi({ description: 'References to evidence (photo or document ids, URLs).' }),
+    evidence: z.array(z.string().max(500)).max(20).nullish().openapi({ description: 'References to evidence: photos from POST /api/photos as "photo/REF", or for one checklist item "photo/cutWater/REF" (domain/evidence.ts); other strings (document ids, URLs) are kept as given.' }),
   })
   .strict()
   .openapi('NewSiteEvent');

@@ -2,8 +2,8 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { TypedResponse } from 'hono';
 import type { AppContext } from '../context.ts';
-import { badRequest, notFound, unprocessable } from '../errors.ts';
-import { listSiteFeatures, siteEvents, siteFeatureJson, siteInspections, siteTasks } from '../store/site-queries.ts';
+import { AppError, badRequest, notFound, unprocessable } from '../errors.ts';
+import { listSiteFeatures, siteEvents, siteFeatureJson, siteInspections, siteNote, siteTasks } from '../store/site-queries.ts';
 import { addSiteEvent, insertSite, patchSite, resolveTownship, setSiteLocation } from '../store/site-mutations.ts';
 import { encodeCursor, parsePage, parseSiteFilters } from './query-params.ts';
 import { ResponseCache } from '../store/response-cache.ts';
@@ -23,7 +23,7 @@ import {
   jsonContent as json,
 } from './schemas.ts';
 import { validationHook } from './validation.ts';
-import { appendAudit } from '../auth/audit.ts';
+import { appendAudit, listAudit } from '../auth/audit.ts';
 import { actorName, auditActor } from '../auth/guard.ts';
 
 type Json<T extends z.ZodType, S extends 200 | 201> = TypedResponse<z.infer<T>, S, 'json'>;
@@ -54,6 +54,21 @@ function siteSnapshot(ctx: AppContext, id: number): { properties: Record<string,
   if (!feature) return null;
   const { properties, geometry } = JSON.parse(feature) as { properties: Record<string, unknown>; geometry: unknown };
   return { properties, geometry };
+}
+
+/**
+ * A stale-version 409 that says who changed the site since and when (its newest audit record) and
+ * what it holds now, so the page can show both values and nothing is lost silently.
+ */
+function staleWithChange(ctx: AppContext, id: number, error: AppError): AppError {
+  const [last] = listAudit(ctx.db, { target: `site:${id}`, limit: 1 }).records;
+  const current = siteSnapshot(ctx, id);
+  return new AppError(409, error.code, last ? `${error.message}; last changed by ${last.actor} at ${last.at}` : error.message, {
+    ...error.details,
+    changedBy: last?.actor ?? null,
+    changedAt: last?.at ?? null,
+    current: current ? { ...current.properties, note: siteNote(ctx.db, id) } : null,
+  });
 }
 
 function locateOrRefuse(ctx: AppContext, lon: number, lat: number): string {
@@ -103,7 +118,7 @@ export function siteRoutes(ctx: AppContext) {
       (c) => {
         const id = siteId(c.req.valid('param').id);
         const feature = JSON.parse(requireSiteFeature(ctx, id));
-        const detail = { ...feature, events: siteEvents(ctx.db, id), inspections: siteInspections(ctx.db, id), tasks: siteTasks(ctx.db, id) };
+        const detail = { ...feature, note: siteNote(ctx.db, id), events: siteEvents(ctx.db, id), inspections: siteInspections(ctx.db, id), tasks: siteTasks(ctx.db, id) };
         return c.json(detail as z.infer<typeof SiteDetail>, 200);
       },
     )
@@ -163,12 +178,16 @@ export function siteRoutes(ctx: AppContext) {
         const version = bodyVersion ?? (header && /^\d+$/.test(header) ? Number(header) : undefined);
         if (version === undefined)
           throw badRequest('version_required', 'version: send the version you read, in the body or as If-Match', { field: 'version' });
-        ctx.db.transaction(() => {
-          const before = siteSnapshot(ctx, id);
-          patchSite(ctx.db, id, version, patch);
-          const after = siteSnapshot(ctx, id);
-          appendAudit(ctx.db, { ...auditActor(c), action: 'site.edit', target: `site:${id}`, counties: [String(after?.properties.county)], before, after });
-        });
+        try {
+          ctx.db.transaction(() => {
+            const before = siteSnapshot(ctx, id);
+            patchSite(ctx.db, id, version, patch);
+            const after = siteSnapshot(ctx, id);
+            appendAudit(ctx.db, { ...auditActor(c), action: 'site.edit', target: `site:${id}`, counties: [String(after?.properties.county)], before, after });
+          });
+        } catch (error) {
+          throw error instanceof AppError && error.code === 'stale_version' ? staleWithChange(ctx, id, error) : error;
+        }
         return jsonText<typeof SiteFeature>(requireSiteFeature(ctx, id));
       },
     )

@@ -116,6 +116,11 @@ export function siteEvents(db: Db, siteId: number): SiteEventRow[] {
     }));
 }
 
+/** The site's own note (not in the cached feature properties: lists do not carry it). */
+export function siteNote(db: Db, siteId: number): string | null {
+  return db.get<{ note: string | null }>('SELECT note FROM sites WHERE id = ?', [siteId])?.note ?? null;
+}
+
 export interface InspectionRow {
   id: number;
   date: string;
