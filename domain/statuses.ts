@@ -57,6 +57,11 @@ export const CLOSURE_CHECKLIST_LABELS: Record<ClosureChecklistItem, string> = {
   tanksSealed: '油罐水泥封盖或清除',
 };
 
+/** What closing a site of `category` must have done: 两断三清, and for fuel points the tanks too. */
+export function closureChecklistFor(category: string): ClosureChecklistItem[] {
+  return category === 'fuel_point' ? [...CLOSURE_CHECKLIST, 'tanksSealed'] : [...CLOSURE_CHECKLIST];
+}
+
 export const ROAD_STATUS_CODES = ['reported', 'scheduled', 'repairing', 'repaired'] as const;
 export type RoadStatusCode = (typeof ROAD_STATUS_CODES)[number];
 export const ROAD_STATUS_LABELS: Record<RoadStatusCode, string> = {

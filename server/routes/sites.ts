@@ -4,7 +4,7 @@ import type { TypedResponse } from 'hono';
 import type { AppContext } from '../context.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../errors.ts';
 import { listSiteFeatures, siteEvents, siteFeatureJson, siteInspections, siteNote, siteTasks } from '../store/site-queries.ts';
-import { addSiteEvent, insertSite, patchSite, resolveTownship, setSiteLocation } from '../store/site-mutations.ts';
+import { addSiteEvent, insertSite, patchSite, resolveTownship, resolveVillage, setSiteLocation } from '../store/site-mutations.ts';
 import { encodeCursor, parsePage, parseSiteFilters } from './query-params.ts';
 import { ResponseCache } from '../store/response-cache.ts';
 import {
@@ -137,13 +137,15 @@ export function siteRoutes(ctx: AppContext) {
         if (body.discoveredOn > ctx.today())
           throw unprocessable('event_date_in_future', `discoveredOn ${body.discoveredOn} is in the future`, { field: 'discoveredOn' });
         const id = ctx.db.transaction(() => {
+          const township = resolveTownship(ctx.db, county, body.township);
           const id = insertSite(ctx.db, {
             name: body.name,
             category: body.category,
             sector: body.sector ?? null,
             address: body.address ?? null,
             countyCode: county,
-            townshipCode: resolveTownship(ctx.db, county, body.township),
+            townshipCode: township,
+            villageCode: resolveVillage(ctx.db, township, body.village),
             managingZone: body.managingZone ?? null,
             lon: body.lon,
             lat: body.lat,

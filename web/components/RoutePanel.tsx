@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
-import { api, apiFetch, unwrap } from '../api/client.ts';
+import { api, unwrap } from '../api/client.ts';
+import { uploadPhoto } from '../api/photos.ts';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 import { categoryLabel, statusLabel } from '../i18n/code-labels.ts';
@@ -104,13 +105,7 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
     );
     try {
       // The photo goes up first as its own body (an image, not JSON); the inspection keeps its reference.
-      let photoRef: string | null = null;
-      if (photo) {
-        const uploaded = await apiFetch('/api/photos', { method: 'POST', headers: { 'content-type': photo.type }, body: photo });
-        const body = (await uploaded.json()) as { ref?: string; error?: { message: string } };
-        if (!uploaded.ok || !body.ref) throw new Error(body.error?.message ?? `HTTP ${uploaded.status}`);
-        photoRef = body.ref;
-      }
+      const photoRef = photo ? await uploadPhoto(photo) : null;
       await unwrap(
         api.api.inspections.$post({
           json: {
