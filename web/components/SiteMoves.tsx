@@ -90,7 +90,8 @@ export function SiteMoves({ siteId, status, category, county, lastDate, onMoved 
                     {checklistLabel(item, lang)}
                   </label>
                   <label className="photo" title={t('checklistPhoto', { item: checklistLabel(item, lang) })}>
-                    📷{itemPhotos[item] ? ' ✓' : ''}
+                    {t('eventPhoto')}
+                    {itemPhotos[item] ? ' ✓' : ''}
                     <input
                       type="file"
                       accept={PHOTO_TYPES}
