@@ -9,11 +9,14 @@ import { sql as siteFeatureCache } from './migrations/006-site-feature-cache.ts'
 import { sql as taskNotes } from './migrations/007-task-notes.ts';
 import { sql as accountsAudit } from './migrations/008-accounts-audit.ts';
 import { sql as imports } from './migrations/009-imports.ts';
+import { widenStatusChecks } from './migrations/010-voided-status.ts';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** For a change SQL text alone cannot make (010): run instead of `sql`, inside the same transaction. */
+  apply?: (db: Db) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'task-notes', sql: taskNotes },
   { version: 8, name: 'accounts-audit', sql: accountsAudit },
   { version: 9, name: 'imports', sql: imports },
+  { version: 10, name: 'voided-status', sql: '', apply: widenStatusChecks },
 ];
 
 export function schemaVersion(db: Db): number {
@@ -49,7 +53,8 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(migration.version)) continue;
       try {
-        db.raw.exec(migration.sql);
+        if (migration.apply) migration.apply(db);
+        else db.raw.exec(migration.sql);
       } catch (error) {
         throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`, { cause: error });
       }

@@ -24,6 +24,8 @@ import {
 } from './schemas.ts';
 import { validationHook } from './validation.ts';
 import { appendAudit, listAudit } from '../auth/audit.ts';
+import { refusal } from '../../domain/roles.ts';
+import { VOIDED } from '../../domain/statuses.ts';
 import { actorName, auditActor } from '../auth/guard.ts';
 
 type Json<T extends z.ZodType, S extends 200 | 201> = TypedResponse<z.infer<T>, S, 'json'>;
@@ -200,7 +202,7 @@ export function siteRoutes(ctx: AppContext) {
         tags: ['sites'],
         summary: 'Move a site’s status',
         description:
-          'Allowed moves: discovered → rectifying|closed|upgraded|relocated; rectifying → closed|upgraded|relocated; closed|upgraded|relocated → verified|relapsed; verified → relapsed; relapsed → rectifying|closed. Others get 409. A move to closed needs the whole 两断三清 checklist (fuel points also tanksSealed), else 422. The date may not precede the last event nor lie in the future (422).',
+          'Allowed moves: discovered → rectifying|closed|upgraded|relocated; rectifying → closed|upgraded|relocated; closed|upgraded|relocated → verified|relapsed; verified → relapsed; relapsed → rectifying|closed; and from any of these → voided (已撤销（误录）, admins only, 403 otherwise, with the reason in `note`, else 422; terminal). Others get 409. A move to closed needs the whole 两断三清 checklist (fuel points also tanksSealed), else 422. The date may not precede the last event nor lie in the future (422).',
         request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: NewEventBody } } } },
         responses: {
           201: json(SiteEventResult, 'The event and the site after it.'),
@@ -210,6 +212,9 @@ export function siteRoutes(ctx: AppContext) {
       (c) => {
         const id = siteId(c.req.valid('param').id);
         const body = c.req.valid('json');
+        const principal = c.get('principal');
+        if (body.to === VOIDED && refusal(principal, 'voidSites') !== null)
+          throw new AppError(403, 'forbidden', `only an admin may void a site (move it to ${VOIDED}); ${principal.username} is ${principal.role}`, { field: 'to' });
         const eventId = ctx.db.transaction(() => {
           const before = siteSnapshot(ctx, id);
           const eventId = addSiteEvent(

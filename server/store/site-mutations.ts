@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
 import {
   STATUS_MOVES,
+  VOIDED,
   closureChecklistFor,
   canMove,
   type ClosureChecklistItem,
@@ -126,6 +127,8 @@ export function addSiteEvent(db: Db, siteId: number, event: NewSiteEvent, clock:
         { from: site.status, to: event.to, allowed },
       );
     }
+    if (event.to === VOIDED && !event.note?.trim())
+      throw unprocessable('void_reason_required', 'voiding a site needs the reason in `note` (why it was entered by mistake)', { field: 'note' });
     if (event.to === 'closed') {
       const missing = missingClosureItems(site.category, event.checklist);
       if (missing.length)

@@ -1,10 +1,11 @@
 // The status moves a site may make next (domain/statuses.ts STATUS_MOVES), as buttons with the
 // status words; each opens the event form. 已取缔 asks for the 两断三清 checklist, each item
 // ticked and optionally with its photo; the confirm button waits until every item is ticked.
+// 已撤销（误录） (voided) is offered to admins only and asks for the reason.
 import { useState } from 'react';
 import type { CategoryCode } from '../../domain/categories.ts';
 import { photoEvidence, type EvidencePhoto } from '../../domain/evidence.ts';
-import { STATUS_MOVES, closureChecklistFor, type ClosureChecklistItem, type StatusCode } from '../../domain/statuses.ts';
+import { STATUS_MOVES, VOIDED, closureChecklistFor, type ClosureChecklistItem, type StatusCode } from '../../domain/statuses.ts';
 import { api, unwrap } from '../api/client.ts';
 import { errorText } from '../api/error-text.ts';
 import { uploadPhoto } from '../api/photos.ts';
@@ -27,6 +28,8 @@ export function SiteMoves({ siteId, status, category, county, lastDate, onMoved 
   const checklist = target === 'closed' ? closureChecklistFor(category) : [];
   const allTicked = checklist.every((item) => ticked[item]);
   const denied = deny('recordField', [county]);
+  // 已撤销（误录）: admins only, with a reason.
+  const deniedFor = (to: StatusCode) => (to === VOIDED ? deny('voidSites', [county]) : denied);
 
   const open = (to: StatusCode) => {
     setTarget(to);
@@ -40,7 +43,7 @@ export function SiteMoves({ siteId, status, category, county, lastDate, onMoved 
       <h3>{t('statusMoves')}</h3>
       <div className="move-buttons">
         {moves.map((to) => (
-          <GuardedButton key={to} className="small move" denied={denied} aria-pressed={target === to} onClick={() => open(to)} style={{ borderColor: STATUS_COLORS[to] }}>
+          <GuardedButton key={to} className="small move" denied={deniedFor(to)} aria-pressed={target === to} onClick={() => open(to)} style={{ borderColor: STATUS_COLORS[to] }}>
             {t('moveTo', { status: statusLabel(to, lang) })}
           </GuardedButton>
         ))}
@@ -50,6 +53,7 @@ export function SiteMoves({ siteId, status, category, county, lastDate, onMoved 
           key={target}
           title={t('moveTo', { status: statusLabel(target, lang) })}
           lastDate={lastDate}
+          noteRequired={target === VOIDED}
           ready={allTicked}
           submitLabel={t('confirm')}
           onCancel={() => setTarget(null)}

@@ -29,6 +29,7 @@ const STATUS_EN: Record<StatusCode, string> = {
   relocated: 'Moved into a park',
   verified: 'Verified, struck off',
   relapsed: 'Relapsed',
+  voided: 'Voided (entered by mistake)',
 };
 
 const SECTOR_EN: Record<SectorCode, string> = { industrial: 'Industrial', agricultural: 'Agricultural', service: 'Service' };
