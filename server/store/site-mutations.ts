@@ -179,7 +179,11 @@ export function resolveVillage(db: Db, townshipCode: string | null, value: strin
   if (value === undefined || value === null || value.trim() === '') return null;
   const text = value.trim();
   if (!townshipCode) throw badRequest('bad_field', `village: "${text}" needs a township`, { field: 'village' });
-  const row = db.get<{ code: string }>("SELECT code FROM villages WHERE township_code = ? AND (code = ? OR name = ? OR name = ? || '村' OR name = ? || '村委会' OR name = ? || '社区')", [townshipCode, text, text, text, text, text]);
+  // The official names are the committees' (叶岗村村民委员会, 滨西社区居民委员会); people write 叶岗村 or 叶岗.
+  const row = db.get<{ code: string }>(
+    "SELECT code FROM villages WHERE township_code = ? AND (code = ? OR name = ? OR name = ? || '村民委员会' OR name = ? || '居民委员会' OR name = ? || '村村民委员会') ORDER BY code LIMIT 1",
+    [townshipCode, text, text, text, text, text],
+  );
   if (!row) throw badRequest('bad_field', `village: "${text}" is not a village of township ${townshipCode} in the official list`, { field: 'village' });
   return row.code;
 }
