@@ -378,6 +378,7 @@ export function App() {
               choropleth={choropleth}
               selected={creating ? creating.shown : state.site ? (positions.get(state.site) ?? null) : pending}
               basemap={basemap}
+              lang={state.lang}
               mode={pickingStart || creating?.picking ? 'place' : mode.kind}
               route={routeLayer}
               relapse={relapseMap}
