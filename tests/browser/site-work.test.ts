@@ -86,8 +86,11 @@ for (const role of ['county', 'inspector'] as const) {
       await expect.poll(() => paintedColour(driver, site.id)).toBe(STATUS_COLORS.discovered);
       const before = { discovered: await legendCount(driver, 'discovered'), rectifying: await legendCount(driver, 'rectifying'), closed: await legendCount(driver, 'closed') };
 
-      // Exactly the allowed next statuses, in the status words.
-      expect(await detail().locator('.move-buttons button').allTextContents()).toEqual(['rectifying', 'closed', 'upgraded', 'relocated'].map((s) => zh.moveTo.replace('{status}', STATUS_LABELS[s as StatusCode])));
+      // Exactly the allowed next statuses, in the status words; 已撤销（误录） only for admins.
+      expect(await detail().locator('.move-buttons button').allTextContents()).toEqual(['rectifying', 'closed', 'upgraded', 'relocated', 'voided'].map((s) => zh.moveTo.replace('{status}', STATUS_LABELS[s as StatusCode])));
+      expect(await moveButton('voided').isDisabled()).toBe(true);
+      expect(await moveButton('voided').getAttribute('title')).toBe(zh.deniedRole.replace('{role}', role === 'county' ? zh.roleCounty : zh.roleInspector));
+      expect(await moveButton('rectifying').isDisabled()).toBe(false);
 
       await moveButton('rectifying').click();
       const form = detail().locator('form.event-form');
@@ -100,7 +103,7 @@ for (const role of ['county', 'inspector'] as const) {
       await expect.poll(() => paintedColour(driver, site.id)).toBe(STATUS_COLORS.rectifying);
 
       // rectifying → closed: the checklist, each item with a label; confirm waits for all five.
-      expect(await detail().locator('.move-buttons button').allTextContents()).toEqual(['closed', 'upgraded', 'relocated'].map((s) => zh.moveTo.replace('{status}', STATUS_LABELS[s as StatusCode])));
+      expect(await detail().locator('.move-buttons button').allTextContents()).toEqual(['closed', 'upgraded', 'relocated', 'voided'].map((s) => zh.moveTo.replace('{status}', STATUS_LABELS[s as StatusCode])));
       await moveButton('closed').click();
       const checklist = detail().getByTestId('closure-checklist');
       const confirm = form.getByRole('button', { name: zh.confirm });
@@ -146,7 +149,8 @@ for (const role of ['county', 'inspector'] as const) {
       const countyReason = zh.deniedCounty.replace('{counties}', '源汇区');
       for (const button of await buttons.all()) {
         expect(await button.isDisabled()).toBe(true);
-        expect(await button.getAttribute('title')).toBe(countyReason);
+        const voiding = (await button.textContent())!.includes(STATUS_LABELS.voided);
+        expect(await button.getAttribute('title')).toBe(voiding ? zh.deniedRole.replace('{role}', role === 'county' ? zh.roleCounty : zh.roleInspector) : countyReason);
       }
       const edit = detail().getByRole('button', { name: zh.editSite });
       expect(await edit.isDisabled()).toBe(true);
