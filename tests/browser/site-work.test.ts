@@ -5,6 +5,7 @@
 // pasted from 高德 (GCJ-02), stored in WGS84 within 1 m of the truth.
 import { deflateSync, crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import type { Map as MapLibreMap } from 'maplibre-gl';
 import { CLOSURE_CHECKLIST, CLOSURE_CHECKLIST_LABELS, STATUS_LABELS, STATUS_MOVES, type StatusCode } from '../../domain/statuses.ts';
 import { STATUS_COLORS } from '../../domain/status-colors.ts';
 import { zh } from '../../web/i18n/zh.ts';
@@ -49,7 +50,7 @@ const legendCount = (driver: MapDriver, status: StatusCode) => driver.page.locat
 async function paintedColour(driver: MapDriver, siteId: number): Promise<string | null> {
   await driver.waitForMapIdle();
   return driver.page.evaluate((id) => {
-    const map = (window as unknown as { __sansan: { map: import('maplibre-gl').Map } }).__sansan.map;
+    const map = (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map;
     const feature = map.queryRenderedFeatures({ layers: ['sites'] }).find((f) => f.properties.siteId === id);
     const colour = feature?.layer.paint?.['circle-color' as keyof typeof feature.layer.paint] as unknown as { r: number; g: number; b: number } | undefined;
     if (!colour) return null;
@@ -240,7 +241,7 @@ describe('editing and creating sites as a county official of 源汇区', () => {
 // here independently of gcoord, which the page uses for the inverse.
 function wgs84ToGcj02(lon: number, lat: number): [number, number] {
   const a = 6378245.0;
-  const ee = 0.00669342162296594323;
+  const ee = 0.006693421622965943;
   const x = lon - 105.0;
   const y = lat - 35.0;
   let dLat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
@@ -268,3 +269,49 @@ function metres(a: readonly number[], b: readonly number[]): number {
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1]! * rad) * Math.cos(b[1]! * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
 }
+
+describe('what only an admin does: voiding a site entered by mistake; placing a record says how sure', () => {
+  const driver = useMapDriver({ viewport: { width: 1280, height: 900 } });
+  const detail = () => driver.page.getByTestId('site-detail');
+
+  it('已撤销（误录） asks for the reason, keeps the move in the history and takes the site off the map and the legend', async () => {
+    const site = await siteIn(driver, OWN, 'rectifying');
+    const [lon, lat] = site.geometry!.coordinates;
+    await driver.openMap(`?v=${lon.toFixed(5)},${lat.toFixed(5)},17.00&site=${site.id}`);
+    await expect.poll(() => detail().locator('h2').textContent()).toBe(site.properties.name);
+    await driver.waitForClusters();
+    const before = await legendCount(driver, 'rectifying');
+    expect((await driver.clusters()).some((f) => f.properties.siteId === site.id)).toBe(true);
+
+    await detail().getByRole('button', { name: zh.moveTo.replace('{status}', STATUS_LABELS.voided) }).click();
+    const form = detail().locator('form.event-form');
+    const confirm = form.getByRole('button', { name: zh.confirm });
+    expect(await confirm.isDisabled()).toBe(true);
+    await form.getByLabel(zh.eventReason).fill('与另一条记录重复录入');
+    await driver.screenshot('admin-void-reason');
+    await confirm.click();
+
+    await expect.poll(() => detail().locator('.status-badge').textContent()).toBe(STATUS_LABELS.voided);
+    expect(await lastHistoryEntry(driver)).toMatchObject({ label: STATUS_LABELS.voided, note: '与另一条记录重复录入' });
+    expect(await detail().locator('.move-buttons').count()).toBe(0);
+    await expect.poll(() => legendCount(driver, 'rectifying')).toBe(before - 1);
+    await expect.poll(async () => (await driver.clusters()).some((f) => f.properties.siteId === site.id)).toBe(false);
+  });
+
+  it('placing an unlocated record by a click asks 精确/大致, 大致 unless the person says otherwise', async () => {
+    const real = (await driver.api<SiteCollection>('/api/sites?located=false&source=real')).features.find((f) => f.properties.county === OWN)!;
+    await driver.openMap(`?v=${POINTS[OWN][0].toFixed(5)},${POINTS[OWN][1].toFixed(5)},13.00&site=${real.id}`);
+    await expect.poll(() => detail().locator('h2').textContent()).toBe(real.properties.name);
+    await detail().getByRole('button', { name: zh.placeOnMap }).click();
+    await driver.waitForMapIdle();
+    const pixel = await driver.pixelOf([POINTS[OWN][0], POINTS[OWN][1]]);
+    await driver.page.mouse.click(pixel.x, pixel.y);
+    const choice = driver.page.getByTestId('precision-choice');
+    await expect.poll(() => choice.count()).toBe(1);
+    expect(await choice.getByLabel(zh.precisionChoiceApproximate).isChecked()).toBe(true);
+    expect(await choice.getByLabel(zh.precisionChoiceExact).isChecked()).toBe(false);
+    await driver.screenshot('admin-place-precision');
+    await driver.page.locator('.mode-bar').getByRole('button', { name: zh.confirm }).click();
+    await expect.poll(async () => (await driver.api<SiteDetail>(`/api/sites/${real.id}`)).properties.precision).toBe('approximate');
+  });
+});
