@@ -4,6 +4,7 @@
 import { useState, type ReactNode } from 'react';
 import { uploadPhoto } from '../api/photos.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { FormActions } from './FormActions.tsx';
 
 export interface EventValues {
   date: string;
@@ -80,14 +81,7 @@ export function EventForm({
         {t('eventPhotos')}
         <input type="file" multiple accept={PHOTO_TYPES} onChange={(e) => setFiles(Array.from(e.target.files ?? []))} />
       </label>
-      <div className="form-actions">
-        <button type="submit" disabled={dateProblem !== null || noteMissing || !ready || busy}>
-          {busy ? t('saving') : submitLabel}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormActions label={submitLabel} ready={dateProblem === null && !noteMissing && ready} busy={busy} onCancel={onCancel} />
     </form>
   );
 }

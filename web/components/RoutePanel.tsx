@@ -1,7 +1,7 @@
 // 巡查路线: choose stops by rule, plan a short route, take it into the field (navigation links, an
 // A4 sheet, GPX/KML), save and share it, and record each stop's result.
 import { useState } from 'react';
-import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
+import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import { api, unwrap } from '../api/client.ts';
 import { uploadPhoto } from '../api/photos.ts';
@@ -11,6 +11,7 @@ import { categoryLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
 import { CountySelect } from './CountySelect.tsx';
+import { CategorySelect } from './CategorySelect.tsx';
 
 export type RoutePlan = Awaited<ReturnType<typeof planRequest>>;
 type RuleKind = 'recheck' | 'relapsed' | 'sample' | 'hand';
@@ -153,14 +154,7 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
           </label>
           <label className="field">
             {t('categories')}
-            <select value={category} onChange={(e) => setCategory(e.target.value as CategoryCode | '')}>
-              <option value="">{t('allCategories')}</option>
-              {CATEGORY_CODES.map((code) => (
-                <option key={code} value={code}>
-                  {categoryLabel(code, lang)}
-                </option>
-              ))}
-            </select>
+            <CategorySelect value={category} noneLabel={t('allCategories')} onChange={setCategory} />
           </label>
         </div>
         <p className="muted">
@@ -306,7 +300,7 @@ function StopResult({ recorded, county, onRecord }: { recorded: string | undefin
       </select>
       <input aria-label={t('note')} placeholder={t('note')} value={note} onChange={(e) => setNote(e.target.value)} />
       <label className="photo" title={t('routePhoto')}>
-        📷
+        {t('eventPhoto')}
         <input type="file" accept="image/jpeg,image/png,image/webp" capture="environment" aria-label={t('routePhoto')} onChange={(e) => setPhoto(e.target.files?.[0] ?? null)} />
       </label>
       <GuardedButton className="small" denied={denied} onClick={() => onRecord(result, note, photo)}>

@@ -14,6 +14,7 @@ import { useSession } from '../state/session.tsx';
 import { usePlaces } from '../state/use-places.ts';
 import { todayIso } from './EventForm.tsx';
 import { PrecisionChoice, type ChosenPrecision } from './PrecisionChoice.tsx';
+import { FormActions } from './FormActions.tsx';
 import { EMPTY_SITE_FIELDS, SiteFields, siteFieldBody, siteFieldsValid } from './SiteFields.tsx';
 
 const CRS_LABELS: Record<Crs, MessageKey> = { wgs84: 'crsWgs84', gcj02: 'crsGcj02', bd09: 'crsBd09' };
@@ -158,14 +159,7 @@ export function SiteCreateForm({
             {error}
           </p>
         )}
-        <div className="form-actions">
-          <button type="submit" disabled={!ready || busy}>
-            {busy ? t('saving') : t('createSave')}
-          </button>
-          <button type="button" onClick={onCancel}>
-            {t('cancel')}
-          </button>
-        </div>
+        <FormActions label={t('createSave')} ready={ready} busy={busy} onCancel={onCancel} />
       </form>
     </aside>
   );

@@ -12,6 +12,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
 import { usePlaces } from '../state/use-places.ts';
 import { SiteFields, siteFieldBody, siteFieldsValid, type SiteFieldValues } from './SiteFields.tsx';
+import { FormActions } from './FormActions.tsx';
 
 type Body = ReturnType<typeof siteFieldBody>;
 type Field = keyof Body;
@@ -148,14 +149,7 @@ export function SiteEditForm({ site, onSaved, onCancel }: { site: SiteNow; onSav
               {error}
             </p>
           )}
-          <div className="form-actions">
-            <button type="submit" disabled={busy || changed.length === 0 || !siteFieldsValid(values, places.data)}>
-              {busy ? t('saving') : t('save')}
-            </button>
-            <button type="button" onClick={onCancel}>
-              {t('cancel')}
-            </button>
-          </div>
+          <FormActions label={t('save')} ready={changed.length > 0 && siteFieldsValid(values, places.data)} busy={busy} onCancel={onCancel} />
         </>
       )}
     </form>

@@ -1,11 +1,12 @@
 // The attributes of a site a person fills in, shared by the 新增点位 form and the edit form: name,
 // category (+ sector for 散乱污企业), address, township/village, managing zone, deadline,
 // responsible unit, note.
-import { CATEGORY_CODES, MANAGING_ZONES, SECTOR_CODES, type CategoryCode, type SectorCode } from '../../domain/categories.ts';
-import { categoryLabel, managingZoneLabel, sectorLabel } from '../i18n/code-labels.ts';
+import { MANAGING_ZONES, SECTOR_CODES, type CategoryCode, type SectorCode } from '../../domain/categories.ts';
+import { managingZoneLabel, sectorLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { Places } from '../state/use-places.ts';
 import { PlaceFields, placesValid } from './PlaceFields.tsx';
+import { CategorySelect } from './CategorySelect.tsx';
 
 export interface SiteFieldValues {
   name: string;
@@ -55,13 +56,7 @@ export function SiteFields({ values, places, onChange }: { values: SiteFieldValu
       </label>
       <label>
         {t('category')}
-        <select value={values.category} onChange={(e) => set({ category: e.target.value as CategoryCode })}>
-          {CATEGORY_CODES.map((code) => (
-            <option key={code} value={code}>
-              {categoryLabel(code, lang)}
-            </option>
-          ))}
-        </select>
+        <CategorySelect value={values.category} onChange={(category: CategoryCode) => set({ category })} />
       </label>
       {values.category === 'scattered_firm' && (
         <label>
