@@ -17,7 +17,7 @@ describe('PATCH /api/sites/:id on a stale version', () => {
     const official = h.as('county', ['411102']);
     expect((await official.send('PATCH', `/api/sites/${site.id}`, { version: 1, address: '新地址', note: '县区补充的备注' })).status).toBe(200);
     const stale = expectError(await h.send('PATCH', `/api/sites/${site.id}`, { version: 1, name: '管理员改名' }), 409, 'stale_version');
-    expect(stale.details).toMatchObject({ expected: 1, current: { version: 2, name: '砂石料场甲', address: '新地址', note: '县区补充的备注' }, changedBy: 'county-411102' });
+    expect(stale.details).toMatchObject({ expected: 1, current: 2, now: { version: 2, name: '砂石料场甲', address: '新地址', note: '县区补充的备注' }, changedBy: 'county-411102' });
     const audit = (await h.get<{ records: { at: string; actor: string }[] }>(`/api/audit?target=site:${site.id}`)).body.records;
     expect(stale.details.changedAt).toBe(audit[0]!.at);
     expect(stale.message).toContain('county-411102');

@@ -69,7 +69,7 @@ function staleWithChange(ctx: AppContext, id: number, error: AppError): AppError
     ...error.details,
     changedBy: last?.actor ?? null,
     changedAt: last?.at ?? null,
-    current: current ? { ...current.properties, note: siteNote(ctx.db, id) } : null,
+    now: current ? { ...current.properties, note: siteNote(ctx.db, id) } : null,
   });
 }
 

@@ -77,8 +77,10 @@ export function EventForm({
         <textarea value={note} required={noteRequired} rows={2} onChange={(e) => setNote(e.target.value)} />
       </label>
       {children}
-      <label>
+      {/* The browser's own file button speaks the browser's language; this one speaks the page's. */}
+      <label className="file-pick">
         {t('eventPhotos')}
+        <span className="file-button">{files.length ? t('photosChosen', { n: files.length }) : t('photosChoose')}</span>
         <input type="file" multiple accept={PHOTO_TYPES} onChange={(e) => setFiles(Array.from(e.target.files ?? []))} />
       </label>
       <FormActions label={submitLabel} ready={dateProblem === null && !noteMissing && ready} busy={busy} onCancel={onCancel} />

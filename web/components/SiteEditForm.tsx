@@ -88,8 +88,8 @@ export function SiteEditForm({ site, onSaved, onCancel }: { site: SiteNow; onSav
       await unwrap(api.api.sites[':id'].$patch({ param: { id: String(site.id) }, json: { version, ...patch } }));
       onSaved();
     } catch (caught) {
-      if (caught instanceof ApiError && caught.code === 'stale_version' && caught.details.current) {
-        const current = caught.details.current as SiteNow['properties'] & { note: string | null };
+      if (caught instanceof ApiError && caught.code === 'stale_version' && caught.details.now) {
+        const current = caught.details.now as SiteNow['properties'] & { note: string | null };
         setConflict({ changedBy: (caught.details.changedBy as string | null) ?? null, changedAt: (caught.details.changedAt as string | null) ?? null, version: current.version, theirs: siteFieldBody(valuesOf({ properties: current, note: current.note })) });
       } else setError(errorText(caught, t));
     } finally {

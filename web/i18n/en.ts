@@ -442,4 +442,6 @@ export const en: Record<MessageKey, string> = {
   createSave: 'Save site',
   precisionChoiceExact: 'Exact (checked on site)',
   precisionChoiceApproximate: 'Approximate (by village or estimate)',
+  photosChoose: 'Choose photos…',
+  photosChosen: '{n} photo(s) chosen',
 };

@@ -440,6 +440,8 @@ export const zh = {
   createSave: '保存点位',
   precisionChoiceExact: '精确（现场核实）',
   precisionChoiceApproximate: '大致（按村或估计）',
+  photosChoose: '选择照片…',
+  photosChosen: '已选 {n} 张照片',
 };
 
 export type MessageKey = keyof typeof zh;
