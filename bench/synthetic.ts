@@ -60,7 +60,7 @@ function villageShort(name: string): string {
 // ---------------------------------------------------------------------------------------------
 // Point-in-county on a grid: cells no polygon edge touches take their centre's county once;
 // only points in edge cells are tested against the polygons (first county in code order wins,
-// as in server/geo/locate-county.ts).
+// as in domain/locate-county.ts).
 
 type Ring = number[][];
 

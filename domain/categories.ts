@@ -72,3 +72,7 @@ export const SECTOR_LABELS: Record<SectorCode, string> = {
 export function isCategory(value: string): value is CategoryCode {
   return (CATEGORY_CODES as readonly string[]).includes(value);
 }
+
+/** The plan's functional zones, which manage land inside the counties but have no boundary of their own. */
+export const MANAGING_ZONES = ['经济技术开发区', '城乡一体化示范区', '西城区'] as const;
+export type ManagingZone = (typeof MANAGING_ZONES)[number];

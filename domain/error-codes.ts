@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   status_move_not_allowed: 'the status move is not allowed; details.from, details.to, details.allowed',
   closure_checklist_incomplete: 'closing without the whole 两断三清 checklist; details.missing',
   name_taken: 'the name is taken; details.field, details.name',
+  void_reason_required: 'voiding a site needs the reason in note; details.field',
   no_stops: 'the route rule chose no sites',
   // ledger import
   unsupported_file: 'not a CSV, XLSX, GeoJSON, KML or KMZ file; details.fileName',
@@ -98,6 +99,8 @@ export const FIELD_REASONS = {
   date_in_future: 'a date after today; details.value, details.today',
   no_county_scope: 'only county and inspector users have counties; details.role',
   needs_county: 'a county or inspector user needs a county',
+  village_needs_township: 'a village needs its township first; details.value',
+  village_not_in_township: 'not a village of details.township in the official list; details.value',
   township_not_in_county: 'not a township of details.county in the official list; details.value',
   not_a_duplicate: 'row details.row is not a flagged duplicate of this import',
   repeats_row: 'row details.row repeats row details.other of the file; it can be skipped or kept',

@@ -3,7 +3,7 @@
 // Headers are matched after normalising (trim, full-width to half-width, lower case, no spaces).
 
 import { CATEGORY_CODES, CATEGORY_LABELS, type CategoryCode } from './categories.ts';
-import { STATUS_CODES, STATUS_LABELS, type Precision, type RecordSource, type StatusCode } from './statuses.ts';
+import { COUNTED_STATUSES, STATUS_LABELS, type Precision, type RecordSource, type StatusCode } from './statuses.ts';
 
 export const LEDGER_FIELDS = [
   'name',
@@ -106,7 +106,8 @@ const CATEGORY_WORDS: Record<CategoryCode, readonly string[]> = {
 };
 
 /** Chinese words for each status, besides the label itself. */
-const STATUS_WORDS: Record<StatusCode, readonly string[]> = {
+// A ledger cannot void a site (an admin does that in the page, with a reason), so voided has no words.
+const STATUS_WORDS: Record<(typeof COUNTED_STATUSES)[number], readonly string[]> = {
   discovered: ['已发现', '发现', '新发现', '待整治', '未整治'],
   rectifying: ['整改中', '正在整改', '整治中'],
   closed: ['已取缔', '取缔', '关停取缔', '已关停'],
@@ -123,7 +124,7 @@ function wordIndex<C extends string>(codes: readonly C[], labels: Record<C, stri
 }
 
 const CATEGORY_INDEX = wordIndex(CATEGORY_CODES, CATEGORY_LABELS, CATEGORY_WORDS);
-const STATUS_INDEX = wordIndex(STATUS_CODES, STATUS_LABELS, STATUS_WORDS);
+const STATUS_INDEX = wordIndex(COUNTED_STATUSES, STATUS_LABELS, STATUS_WORDS);
 
 /** The category code a ledger's word stands for (code, label or a known synonym), or null. */
 export function categoryForWord(word: string): CategoryCode | null {

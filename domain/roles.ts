@@ -18,6 +18,8 @@ export const CAN = {
   saveCores: ['admin', 'planner'],
   /** Read the audit trail (county officials: their counties). */
   readAudit: ['admin', 'county'],
+  /** Move a site entered by mistake to 已撤销（误录） (voided). */
+  voidSites: ['admin'],
   /** Accounts, and links between tasks and sites. */
   administer: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

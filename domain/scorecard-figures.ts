@@ -13,7 +13,7 @@ export interface FigureText {
 }
 
 export const FIGURE_TEXT: Record<FigureKey, FigureText> = {
-  sites: { zh: '排查发现', en: 'Found', definitionZh: '截至统计日已发现的点位总数（动态清零的“发现”）', definitionEn: 'Sites discovered on or before the date (the “found” of 动态清零)' },
+  sites: { zh: '排查发现', en: 'Found', definitionZh: '截至统计日已发现的点位总数（动态清零的“发现”）；已撤销（误录）的点位不计入本表任何数字', definitionEn: 'Sites discovered on or before the date (the “found” of 动态清零); sites voided as entered by mistake count in no figure of the scorecard' },
   open: { zh: '尚未清零', en: 'Still open', definitionZh: '统计日状态为 已发现、整改中 或 死灰复燃 的点位', definitionEn: 'Sites that are discovered, rectifying or relapsed on the date' },
   dealtWith: { zh: '已处置', en: 'Dealt with', definitionZh: '统计日状态为 已取缔、已整改提升、已搬迁入园 或 已验收销号 的点位', definitionEn: 'Sites closed, upgraded, moved into a park or verified on the date' },
   verified: { zh: '已验收销号', en: 'Verified', definitionZh: '统计日已验收销号的点位', definitionEn: 'Sites verified and struck off on the date' },

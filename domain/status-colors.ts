@@ -10,6 +10,7 @@ export const STATUS_COLORS: Record<StatusCode, string> = {
   relocated: '#7048e8',
   verified: '#868e96',
   relapsed: '#c92a2a',
+  voided: '#495057',
 };
 
 export const ROAD_STATUS_COLORS: Record<RoadStatusCode, string> = {

@@ -8,6 +8,7 @@ export const STATUS_CODES = [
   'relocated',
   'verified',
   'relapsed',
+  'voided',
 ] as const;
 export type StatusCode = (typeof STATUS_CODES)[number];
 
@@ -19,17 +20,29 @@ export const STATUS_LABELS: Record<StatusCode, string> = {
   relocated: '已搬迁入园',
   verified: '已验收销号',
   relapsed: '死灰复燃',
+  voided: '已撤销（误录）',
 };
 
-/** The only allowed moves. Anything else is refused with these listed. */
+/**
+ * 已撤销（误录）: a record entered by mistake. Sites are never deleted; an admin moves such a one here,
+ * with a reason, from any status. It is terminal, kept in the history and the audit trail, and left
+ * out of every figure (lists, counts, clusters, scorecards, analyses) unless asked for by name.
+ */
+export const VOIDED = 'voided' satisfies StatusCode;
+
+/** The statuses figures count: all but voided. */
+export const COUNTED_STATUSES = STATUS_CODES.filter((status) => status !== VOIDED) as Exclude<StatusCode, typeof VOIDED>[];
+
+/** The only allowed moves (voided from any status, by admins only). Anything else is refused with these listed. */
 export const STATUS_MOVES: Record<StatusCode, readonly StatusCode[]> = {
-  discovered: ['rectifying', 'closed', 'upgraded', 'relocated'],
-  rectifying: ['closed', 'upgraded', 'relocated'],
-  closed: ['verified', 'relapsed'],
-  upgraded: ['verified', 'relapsed'],
-  relocated: ['verified', 'relapsed'],
-  verified: ['relapsed'],
-  relapsed: ['rectifying', 'closed'],
+  discovered: ['rectifying', 'closed', 'upgraded', 'relocated', 'voided'],
+  rectifying: ['closed', 'upgraded', 'relocated', 'voided'],
+  closed: ['verified', 'relapsed', 'voided'],
+  upgraded: ['verified', 'relapsed', 'voided'],
+  relocated: ['verified', 'relapsed', 'voided'],
+  verified: ['relapsed', 'voided'],
+  relapsed: ['rectifying', 'closed', 'voided'],
+  voided: [],
 };
 
 /** Statuses in which a site is still a live problem ("open"). */
@@ -56,6 +69,11 @@ export const CLOSURE_CHECKLIST_LABELS: Record<ClosureChecklistItem, string> = {
   clearProducts: '清产品',
   tanksSealed: '油罐水泥封盖或清除',
 };
+
+/** What closing a site of `category` must have done: 两断三清, and for fuel points the tanks too. */
+export function closureChecklistFor(category: string): ClosureChecklistItem[] {
+  return category === 'fuel_point' ? [...CLOSURE_CHECKLIST, 'tanksSealed'] : [...CLOSURE_CHECKLIST];
+}
 
 export const ROAD_STATUS_CODES = ['reported', 'scheduled', 'repairing', 'repaired'] as const;
 export type RoadStatusCode = (typeof ROAD_STATUS_CODES)[number];

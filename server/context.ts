@@ -1,6 +1,6 @@
 // What every route needs: the database and the county polygons held in memory for lookups.
 import type { Db } from './db/database.ts';
-import { CountyLocator } from './geo/locate-county.ts';
+import { CountyLocator } from '../domain/locate-county.ts';
 import type { Polygon, MultiPolygon } from 'geojson';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -272,11 +272,11 @@ describe('garbage input never gives a 500 or a stack trace', () => {
 describe('the documented refusals carry their codes and details', () => {
   it('409 on a stale version, 409 on a lifecycle breach, 422 on an incomplete closure — each with details', async () => {
     await h.send('PATCH', `/api/sites/${siteId}`, { version: 1, name: 'v2' });
-    expect(expectError(await h.send('PATCH', `/api/sites/${siteId}`, { version: 1, name: 'v3' }), 409, 'stale_version').details).toEqual({ expected: 1, current: 2 });
+    expect(expectError(await h.send('PATCH', `/api/sites/${siteId}`, { version: 1, name: 'v3' }), 409, 'stale_version').details).toMatchObject({ expected: 1, current: 2, changedBy: 'admin', now: { version: 2 } });
     expect(expectError(await h.send('POST', `/api/sites/${siteId}/events`, { to: 'verified', date: '2022-01-01' }), 409).details).toEqual({
       from: 'discovered',
       to: 'verified',
-      allowed: ['rectifying', 'closed', 'upgraded', 'relocated'],
+      allowed: ['rectifying', 'closed', 'upgraded', 'relocated', 'voided'],
     });
     expect(expectError(await h.send('POST', `/api/sites/${siteId}/events`, { to: 'closed', date: '2022-01-01', checklist: { cutWater: true } }), 422).details).toEqual({
       missing: ['cutPower', 'clearMaterials', 'clearEquipment', 'clearProducts'],

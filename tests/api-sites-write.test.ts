@@ -201,6 +201,7 @@ describe('POST /api/sites/:id/events', () => {
     relocated: ['relocated'],
     verified: ['upgraded', 'verified'],
     relapsed: ['closed', 'relapsed'],
+    voided: ['voided'],
   };
 
   it.each(STATUS_CODES)('from %s: every disallowed move is 409 listing the allowed moves, and changes nothing', async (from) => {
@@ -220,20 +221,21 @@ describe('POST /api/sites/:id/events', () => {
   });
 
   it('the lifecycle table matches DOMAIN.md for a few pairs', () => {
-    expect(STATUS_MOVES.discovered).toEqual(['rectifying', 'closed', 'upgraded', 'relocated']);
-    expect(STATUS_MOVES.verified).toEqual(['relapsed']);
-    expect(STATUS_MOVES.relapsed).toEqual(['rectifying', 'closed']);
-    expect(STATUS_MOVES.closed).toEqual(['verified', 'relapsed']);
+    expect(STATUS_MOVES.discovered).toEqual(['rectifying', 'closed', 'upgraded', 'relocated', 'voided']);
+    expect(STATUS_MOVES.verified).toEqual(['relapsed', 'voided']);
+    expect(STATUS_MOVES.relapsed).toEqual(['rectifying', 'closed', 'voided']);
+    expect(STATUS_MOVES.closed).toEqual(['verified', 'relapsed', 'voided']);
+    expect(STATUS_MOVES.voided).toEqual([]);
   });
 
   it('refusal messages for chosen pairs name the allowed moves', async () => {
     const site = await sandYard('411102', '2021-01-01');
     const msg = async (to: StatusCode) => expectError(await h.send('POST', `/api/sites/${site.id}/events`, { to, date: '2022-01-01' }), 409).message;
-    expect(await msg('verified')).toMatch(/discovered to verified; allowed: rectifying, closed, upgraded, relocated$/);
+    expect(await msg('verified')).toMatch(/discovered to verified; allowed: rectifying, closed, upgraded, relocated, voided$/);
     await walk(h, site.id, ['upgraded', 'verified'], '2021-02-01');
-    expect(await msg('rectifying')).toMatch(/verified to rectifying; allowed: relapsed$/);
+    expect(await msg('rectifying')).toMatch(/verified to rectifying; allowed: relapsed, voided$/);
     await moveSite(h, site.id, 'relapsed', '2021-03-01');
-    expect(await msg('upgraded')).toMatch(/relapsed to upgraded; allowed: rectifying, closed$/);
+    expect(await msg('upgraded')).toMatch(/relapsed to upgraded; allowed: rectifying, closed, voided$/);
   });
 
   it.each(STATUS_CODES)('from %s: every allowed move is accepted (201) and recorded', async (from) => {

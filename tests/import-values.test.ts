@@ -1,7 +1,8 @@
 // Reading ledger cells: coordinates (decimal and DMS in the ways officials type them), dates, and
 // place names against the official lists (short forms accepted, unknown or ambiguous ones not guessed).
 import { describe, it, expect, beforeAll } from 'vitest';
-import { inChina, looksSwapped, parseCoordinate, parseLedgerDate } from '../server/import/parse-values.ts';
+import { inChina, looksSwapped, parseCoordinate } from '../domain/coordinates.ts';
+import { parseLedgerDate } from '../server/import/parse-values.ts';
 import { PlaceNames } from '../server/import/place-names.ts';
 import { bootTestApp } from './helpers/app.ts';
 

@@ -16,6 +16,11 @@ import { MapPictureMenu } from './components/MapPictureMenu.tsx';
 import { MapView } from './components/MapView.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SitePanel } from './components/SitePanel.tsx';
+import { SiteCreateForm } from './components/SiteCreateForm.tsx';
+import { PrecisionChoice, type ChosenPrecision } from './components/PrecisionChoice.tsx';
+import { GuardedButton } from './components/GuardedButton.tsx';
+import { CountyLocator } from '../domain/locate-county.ts';
+import type { MultiPolygon, Polygon } from 'geojson';
 import { UnlocatedList } from './components/UnlocatedList.tsx';
 import { SiegePanel, type SelectedCell } from './components/SiegePanel.tsx';
 import { useSiege } from './state/use-siege.ts';
@@ -41,7 +46,7 @@ export function App() {
   const [state, update] = useUrlState();
   const i18n = useMemo(() => ({ lang: state.lang, t: (key: MessageKey, params?: Record<string, string | number>) => translate(state.lang, key, params) }), [state.lang]);
   const { t } = i18n;
-  const { user } = useSession();
+  const { user, deny } = useSession();
   const canReadAudit = refusal(user, 'readAudit') === null;
   const canImport = refusal(user, 'writeSites') === null;
   const [panelOpen, setPanelOpen] = useState(() => window.innerWidth > 760);
@@ -67,6 +72,9 @@ export function App() {
     return features.length ? { type: 'FeatureCollection', features } : null;
   }, [state.panel, shownPlan, routeWithin]);
   const [pending, setPending] = useState<[number, number] | null>(null);
+  const [placePrecision, setPlacePrecision] = useState<ChosenPrecision>('approximate');
+  // 新增点位: the form is open; picking = the next map click sets its position.
+  const [creating, setCreating] = useState<{ picking: boolean; clicked: [number, number] | null; shown: [number, number] | null } | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   // The banner goes when the next write succeeds (or when the user dismisses it).
@@ -150,6 +158,8 @@ export function App() {
   const countyList = useMemo(() => counties.data?.features.map((f) => ({ code: f.properties.code, name: f.properties.name })) ?? [], [counties.data]);
   const countyNames = useMemo(() => Object.fromEntries(countyList.map((c) => [c.code, c.name])), [countyList]);
   const countyGeo = useMemo(() => (counties.data ? (counties.data as unknown as CountyFeatureCollection) : null), [counties.data]);
+  // The county of a position, as the server will find it (same polygons, same rule).
+  const locator = useMemo(() => new CountyLocator((counties.data?.features ?? []).map((f) => ({ code: f.properties.code, geometry: f.geometry as unknown as Polygon | MultiPolygon }))), [counties.data]);
   const countyLabel = useCallback((feature: CountyFeatureCollection['features'][number]) => countyName(feature.properties.code, feature.properties.name, state.lang), [state.lang]);
   // Legend and header count what the map can draw: located sites under the category and source filters.
   const statusCounts = useMemo(() => {
@@ -187,7 +197,7 @@ export function App() {
   const confirmPlace = async () => {
     if (mode.kind !== 'place' || !pending) return;
     try {
-      const result = await unwrap(api.api.sites[':id'].location.$put({ param: { id: String(mode.siteId) }, json: { lon: pending[0], lat: pending[1] } }));
+      const result = await unwrap(api.api.sites[':id'].location.$put({ param: { id: String(mode.siteId) }, json: { lon: pending[0], lat: pending[1], precision: placePrecision } }));
       setMessage(result.countyChanged ? t('countyChanged', { from: result.countyChanged.from, to: result.countyChanged.to }) : t('placed', { county: result.site.properties.countyName }));
       update({ site: mode.siteId });
       setDataVersion((v) => v + 1);
@@ -195,6 +205,7 @@ export function App() {
       setError(caught);
     }
     setPending(null);
+    setPlacePrecision('approximate');
     setMode({ kind: 'browse' });
   };
 
@@ -240,6 +251,9 @@ export function App() {
           <button type="button" className="lang" data-testid="lang-switch" onClick={() => update({ lang: state.lang === 'zh' ? 'en' : 'zh' })}>
             {t('language')}
           </button>
+          <GuardedButton className="create-site" denied={deny('writeSites')} data-testid="create-site" onClick={() => { setCreating({ picking: false, clicked: null, shown: null }); update({ site: null }); }}>
+            {t('createSite')}
+          </GuardedButton>
           <UserBadge />
         </header>
         {config.data?.hasDemo && state.source !== 'real' && (
@@ -376,10 +390,10 @@ export function App() {
               roadsVisible={state.roads}
               focusCounty={state.county}
               choropleth={choropleth}
-              selected={state.site ? (positions.get(state.site) ?? null) : pending}
+              selected={creating ? creating.shown : state.site ? (positions.get(state.site) ?? null) : pending}
               basemap={basemap}
               lang={state.lang}
-              mode={pickingStart ? 'place' : mode.kind}
+              mode={pickingStart || creating?.picking ? 'place' : mode.kind}
               route={routeLayer}
               relapse={relapseMap}
               highlight={highlight}
@@ -395,7 +409,8 @@ export function App() {
                   if (pickingStart) {
                     setRouteStart(at);
                     setPickingStart(false);
-                  } else setPending(at);
+                  } else if (creating?.picking) setCreating({ picking: false, clicked: at, shown: at });
+                  else setPending(at);
                 },
                 onRoadDrawn: (line) => {
                   if (mode.kind !== 'draw') return;
@@ -415,6 +430,14 @@ export function App() {
               }}
             />
             {(sites.loading || counties.loading) && <div className="loading" role="status">{t('loading')}</div>}
+            {creating?.picking && (
+              <div className="mode-bar" role="status">
+                {t('createPickBar')}
+                <button type="button" onClick={() => setCreating((c) => c && { ...c, picking: false })}>
+                  {t('cancel')}
+                </button>
+              </div>
+            )}
             {pickingStart && (
               <div className="mode-bar" role="status">
                 {t('routeStartPick')}
@@ -441,23 +464,41 @@ export function App() {
                 {pending && mode.kind === 'place' && (
                   <>
                     <span>{t('placeConfirm', { lon: pending[0].toFixed(5), lat: pending[1].toFixed(5) })}</span>
+                    <PrecisionChoice value={placePrecision} onChange={setPlacePrecision} />
                     <button type="button" onClick={() => void confirmPlace()}>
                       {t('confirm')}
                     </button>
                   </>
                 )}
-                <button type="button" onClick={() => { setMode({ kind: 'browse' }); setPending(null); setDrawingWithin(false); }}>
+                <button type="button" onClick={() => { setMode({ kind: 'browse' }); setPending(null); setPlacePrecision('approximate'); setDrawingWithin(false); }}>
                   {t('cancel')}
                 </button>
               </div>
             )}
           </div>
-          {state.site && (
+          {creating && (
+            <SiteCreateForm
+              clicked={creating.clicked}
+              picking={creating.picking}
+              locate={(lon, lat) => locator.locate(lon, lat)}
+              countyNames={countyNames}
+              onPick={() => setCreating((c) => c && { ...c, picking: !c.picking })}
+              onPosition={(at) => setCreating((c) => c && { ...c, shown: at })}
+              onCancel={() => setCreating(null)}
+              onCreated={(id, at) => {
+                setCreating(null);
+                setDataVersion((v) => v + 1);
+                openSite(id, at);
+              }}
+            />
+          )}
+          {state.site && !creating && (
             <SitePanel
               siteId={state.site}
               reloadKey={dataVersion}
               onClose={() => update({ site: null })}
               onPlace={(id) => setMode({ kind: 'place', siteId: id })}
+              onChanged={() => setDataVersion((v) => v + 1)}
               {...(state.panel === 'routes' ? { onAddToRoute: (id: number) => setHandPicked((ids) => (ids.includes(id) ? ids : [...ids, id])), inRoute: handPicked.includes(state.site) } : {})}
             />
           )}

@@ -10,11 +10,14 @@ import { sql as taskNotes } from './migrations/007-task-notes.ts';
 import { sql as accountsAudit } from './migrations/008-accounts-audit.ts';
 import { sql as imports } from './migrations/009-imports.ts';
 import { sql as basemaps } from './migrations/010-basemaps.ts';
+import { widenStatusChecks } from './migrations/011-voided-status.ts';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** For a change SQL text alone cannot make (010): run instead of `sql`, inside the same transaction. */
+  apply?: (db: Db) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -28,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'accounts-audit', sql: accountsAudit },
   { version: 9, name: 'imports', sql: imports },
   { version: 10, name: 'basemaps', sql: basemaps },
+  { version: 11, name: 'voided-status', sql: '', apply: widenStatusChecks },
 ];
 
 export function schemaVersion(db: Db): number {
@@ -51,7 +55,8 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(migration.version)) continue;
       try {
-        db.raw.exec(migration.sql);
+        if (migration.apply) migration.apply(db);
+        else db.raw.exec(migration.sql);
       } catch (error) {
         throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`, { cause: error });
       }

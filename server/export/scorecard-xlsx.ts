@@ -3,7 +3,7 @@
 // campaign office files it.
 import { CATEGORY_CODES, CATEGORY_LABELS } from '../../domain/categories.ts';
 import { FIGURE_KEYS, FIGURE_TEXT, figureValue } from '../../domain/scorecard-figures.ts';
-import { STATUS_CODES, STATUS_LABELS } from '../../domain/statuses.ts';
+import { COUNTED_STATUSES, STATUS_LABELS } from '../../domain/statuses.ts';
 import type { Scorecard, ScorecardOptions } from '../store/scorecard-store.ts';
 import type { ExportColumn } from './table.ts';
 import { writeXlsx } from './xlsx.ts';
@@ -34,7 +34,7 @@ export async function scorecardWorkbook(cards: readonly Scorecard[], { asOf, sta
     ...FIGURE_KEYS.map((key) => figureRow(FIGURE_TEXT[key].zh, (card) => figureValue(card, key))),
     figureRow('死灰复燃次数', (card) => card.relapses),
     { label: '按状态', values: [] },
-    ...STATUS_CODES.map((status) => figureRow(STATUS_LABELS[status], (card) => card.byStatus[status] ?? 0)),
+    ...COUNTED_STATUSES.map((status) => figureRow(STATUS_LABELS[status], (card) => card.byStatus[status] ?? 0)),
     { label: '按类别', values: [] },
     ...CATEGORY_CODES.map((category) => figureRow(CATEGORY_LABELS[category], (card) => card.byCategory[category] ?? 0)),
   ];

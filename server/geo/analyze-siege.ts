@@ -14,7 +14,7 @@
 //   use these. If nearKm reaches past the last edge, such a site counts as near but sits in no cell.
 import { booleanPointInPolygon } from '@turf/turf';
 import type { CategoryCode } from '../../domain/categories.ts';
-import { geometryBbox } from './locate-county.ts';
+import { geometryBbox } from '../../domain/locate-county.ts';
 import { siegeGeometry } from './siege-cells.ts';
 import { describeSiege } from './siege-definitions.ts';
 import { boundarySegments, compassBearing, distanceToBoundaryKm, sectorOf } from './siege-distance.ts';

@@ -1,36 +1,20 @@
 // Coordinates in China (see DOMAIN.md): we store WGS84; Amap/Tencent use GCJ-02 (国测局 "Mars"
 // coordinates) and Baidu uses BD-09 (GCJ-02 offset again). The offsets are 300–700 m, so every
-// link into a navigation app converts first. Conversion is gcoord's (maintained, tested library);
-// outside China's box gcoord leaves a point unchanged, as the apps do. GCJ-02 → WGS84 is iterative
-// (gcoord stops within 1e-6°).
-import gcoord from 'gcoord';
-import type { CRSTypes } from 'gcoord';
+// link into a navigation app converts first (domain/coordinates.ts, gcoord).
+import { fromWgs84, toWgs84 } from '../../domain/coordinates.ts';
 import type { LonLat } from './route-types.ts';
 
-function transform(point: readonly [number, number], from: CRSTypes, to: CRSTypes): LonLat {
-  const [lon, lat] = gcoord.transform<[number, number]>([point[0], point[1]], from, to);
-  return [lon, lat];
-}
-
 /** WGS84 → GCJ-02 (Amap, Tencent). */
-export function toGcj02(point: readonly [number, number]): LonLat {
-  return transform(point, gcoord.WGS84, gcoord.GCJ02);
-}
+export const toGcj02 = (point: readonly [number, number]): LonLat => fromWgs84('gcj02', point[0], point[1]);
 
 /** WGS84 → BD-09 longitude/latitude (Baidu, "bd09ll"). */
-export function toBd09(point: readonly [number, number]): LonLat {
-  return transform(point, gcoord.WGS84, gcoord.BD09);
-}
+export const toBd09 = (point: readonly [number, number]): LonLat => fromWgs84('bd09', point[0], point[1]);
 
 /** GCJ-02 → WGS84, for coordinates copied from Amap or Tencent. */
-export function fromGcj02(point: readonly [number, number]): LonLat {
-  return transform(point, gcoord.GCJ02, gcoord.WGS84);
-}
+export const fromGcj02 = (point: readonly [number, number]): LonLat => toWgs84('gcj02', point[0], point[1]);
 
 /** BD-09 → WGS84, for coordinates copied from Baidu. */
-export function fromBd09(point: readonly [number, number]): LonLat {
-  return transform(point, gcoord.BD09, gcoord.WGS84);
-}
+export const fromBd09 = (point: readonly [number, number]): LonLat => toWgs84('bd09', point[0], point[1]);
 
 /** A stop to navigate to: WGS84 coordinates and an optional name. */
 export interface NavigationTarget {

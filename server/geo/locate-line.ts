@@ -1,7 +1,7 @@
 // The county of a road segment: the one holding its midpoint (measured along the line).
 import { along, length, lineString } from '@turf/turf';
 import type { LineString } from 'geojson';
-import type { CountyLocator } from './locate-county.ts';
+import type { CountyLocator } from '../../domain/locate-county.ts';
 
 export function countyOfLine(locator: CountyLocator, geometry: LineString): string | null {
   const line = lineString(geometry.coordinates);

@@ -5,7 +5,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/database.ts';
-import { CountyLocator } from '../geo/locate-county.ts';
+import { CountyLocator } from '../../domain/locate-county.ts';
 import { GeodataError, validateCountyCollection, type CountyRecord } from './validate-counties.ts';
 
 export const GEODATA_DIR = resolve(import.meta.dirname, '../../geodata');

@@ -2,7 +2,7 @@
 // Pure: parsed JSON in, county records out, or an error naming the file, feature and reason.
 import { area, booleanValid, kinks } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { geometryBbox } from '../geo/locate-county.ts';
+import { geometryBbox } from '../../domain/locate-county.ts';
 
 export interface CountyRecord {
   code: string;

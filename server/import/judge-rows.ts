@@ -12,15 +12,13 @@ import {
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import { badRequest } from '../errors.ts';
-import { fromBd09, fromGcj02 } from '../geo/china-coords.ts';
-import type { CountyLocator } from '../geo/locate-county.ts';
+import { CRS_NAMES, inChina, looksSwapped, parseCoordinate, toWgs84, type Crs } from '../../domain/coordinates.ts';
+import type { CountyLocator } from '../../domain/locate-county.ts';
 import { haversineKm } from '../geo/siege-distance.ts';
-import { inChina, looksSwapped, parseCoordinate, parseLedgerDate } from './parse-values.ts';
+import { parseLedgerDate } from './parse-values.ts';
 import { MANAGING_ZONES, type PlaceMatch, type PlaceNames } from './place-names.ts';
 import type { SourceTable } from './read-table.ts';
 
-export const CRS_CODES = ['wgs84', 'gcj02', 'bd09'] as const;
-export type Crs = (typeof CRS_CODES)[number];
 export const DUPLICATE_HANDLING = ['skip', 'update', 'keep'] as const;
 export type DuplicateHandling = (typeof DUPLICATE_HANDLING)[number];
 export const OUTCOMES = ['new', 'update', 'duplicate', 'error'] as const;
@@ -163,14 +161,6 @@ export interface JudgeOptions {
   crs: Crs | null;
   fixSwapped: boolean;
   duplicates: DuplicateHandling;
-}
-
-const CRS_NAMES: Record<Crs, string> = { wgs84: 'WGS84', gcj02: 'GCJ-02', bd09: 'BD-09' };
-
-function toWgs84(crs: Crs, lon: number, lat: number): [number, number] {
-  if (crs === 'gcj02') return fromGcj02([lon, lat]);
-  if (crs === 'bd09') return fromBd09([lon, lat]);
-  return [lon, lat];
 }
 
 interface Indexed {

@@ -1,10 +1,10 @@
 // /api/counties: the county polygons with site counts under the same filters as /api/sites.
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
-import type { z } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../context.ts';
-import { countSitesByCounty } from '../store/site-queries.ts';
+import { countSitesByCounty, countyPlaces } from '../store/site-queries.ts';
+import { notFound } from '../errors.ts';
 import { parseSiteFilters } from './query-params.ts';
-import { CountyCollection, CountyQuery, errorResponses } from './schemas.ts';
+import { CountyCollection, CountyPlaces, CountyQuery, errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
 interface CountyRow {
@@ -20,7 +20,23 @@ interface CountyRow {
 }
 
 export function countyRoutes(ctx: AppContext) {
-  return new OpenAPIHono({ defaultHook: validationHook }).openapi(
+  return new OpenAPIHono({ defaultHook: validationHook })
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/counties/{code}/places',
+        tags: ['places'],
+        summary: 'The official townships of a county with their villages (NBS 2023), for choosing a site’s place',
+        request: { params: z.object({ code: z.string().regex(/^\d{6}$/, 'is not a county code') }) },
+        responses: { 200: json(CountyPlaces, 'Townships in code order, each with its villages.'), ...errorResponses(400, 404) },
+      }),
+      (c) => {
+        const code = c.req.valid('param').code;
+        if (!ctx.countyCodes.has(code)) throw notFound(`county ${code} is not on the map`, { kind: 'county', id: code });
+        return c.json({ county: code, townships: countyPlaces(ctx.db, code) }, 200);
+      },
+    )
+    .openapi(
     createRoute({
       method: 'get',
       path: '/counties',

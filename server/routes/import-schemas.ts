@@ -1,7 +1,8 @@
 // The contract of /api/imports (ledger import): upload options, the preview, commit and undo.
 import { z } from '@hono/zod-openapi';
 import { LEDGER_FIELDS } from '../../domain/ledger-columns.ts';
-import { CRS_CODES, DUPLICATE_HANDLING, OUTCOMES } from '../import/judge-rows.ts';
+import { DUPLICATE_HANDLING, OUTCOMES } from '../import/judge-rows.ts';
+import { CRS_CODES } from '../../domain/coordinates.ts';
 import { IMPORT_FORMATS } from '../import/read-table.ts';
 
 const LedgerField = z.enum(LEDGER_FIELDS).openapi('LedgerField');

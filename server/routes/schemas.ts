@@ -1,6 +1,6 @@
 // The API contract: zod schemas that validate requests and generate /api/openapi.json.
 import { z } from '@hono/zod-openapi';
-import { CATEGORY_CODES, SECTOR_CODES } from '../../domain/categories.ts';
+import { CATEGORY_CODES, MANAGING_ZONES, SECTOR_CODES } from '../../domain/categories.ts';
 import { isIsoDate } from './query-params.ts';
 import { PRECISIONS, ROAD_SEVERITIES, ROAD_STATUS_CODES, SOURCES, STATUS_CODES } from '../../domain/statuses.ts';
 
@@ -119,6 +119,7 @@ export const LinkedTask = z
   .openapi('LinkedTask');
 
 export const SiteDetail = SiteFeature.extend({
+  note: z.string().nullable().openapi({ description: 'The site’s note (editable with PATCH).' }),
   events: z.array(SiteEvent),
   inspections: z.array(Inspection),
   tasks: z.array(LinkedTask),
@@ -156,6 +157,13 @@ export const CountyProperties = z
   })
   .openapi('CountyProperties');
 
+export const CountyPlaces = z
+  .object({
+    county: z.string(),
+    townships: z.array(z.object({ code: z.string(), name: z.string(), villages: z.array(z.object({ code: z.string(), name: z.string() })) })),
+  })
+  .openapi('CountyPlaces');
+
 export const CountyCollection = z
   .object({
     type: z.literal('FeatureCollection'),
@@ -179,7 +187,8 @@ export const NewSiteBody = z
     precision: z.enum(['exact', 'approximate']).optional().openapi({ description: 'Default exact.' }),
     address: z.string().max(500).nullish(),
     township: z.string().max(50).nullish().openapi({ description: 'Township code or name, checked against the official list of the county.' }),
-    managingZone: z.enum(['经济技术开发区', '城乡一体化示范区', '西城区']).nullish(),
+    village: z.string().max(50).nullish().openapi({ description: 'Village code or name, checked against the official list of the township (needs `township`).' }),
+    managingZone: z.enum(MANAGING_ZONES).nullish(),
     discoveredOn: isoDate,
     deadline: isoDate.nullish(),
     responsibleUnit: z.string().max(200).nullish(),
@@ -197,7 +206,8 @@ export const SitePatchBody = z
     sector: Sector.nullish(),
     address: z.string().max(500).nullish(),
     township: z.string().max(50).nullish(),
-    managingZone: z.enum(['经济技术开发区', '城乡一体化示范区', '西城区']).nullish(),
+    village: z.string().max(50).nullish().openapi({ description: 'Village code or name in the township (the one sent, else the site’s).' }),
+    managingZone: z.enum(MANAGING_ZONES).nullish(),
     deadline: isoDate.nullish(),
     responsibleUnit: z.string().max(200).nullish(),
     note: z.string().max(2000).nullish(),
@@ -223,7 +233,7 @@ export const NewEventBody = z
     date: isoDate,
     note: z.string().max(2000).nullish(),
     checklist: Checklist.nullish(),
-    evidence: z.array(z.string().max(500)).max(20).nullish().openapi({ description: 'References to evidence (photo or document ids, URLs).' }),
+    evidence: z.array(z.string().max(500)).max(20).nullish().openapi({ description: 'References to evidence: photos from POST /api/photos as "photo/REF", or for one checklist item "photo/cutWater/REF" (domain/evidence.ts); other strings (document ids, URLs) are kept as given.' }),
   })
   .strict()
   .openapi('NewSiteEvent');

@@ -2,10 +2,10 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { TypedResponse } from 'hono';
 import type { AppContext } from '../context.ts';
-import { badRequest, notFound, unprocessable } from '../errors.ts';
+import { AppError, badRequest, notFound, unprocessable } from '../errors.ts';
 import { roundCoordinate } from '../../domain/error-codes.ts';
-import { listSiteFeatures, siteEvents, siteFeatureJson, siteInspections, siteTasks } from '../store/site-queries.ts';
-import { addSiteEvent, insertSite, patchSite, resolveTownship, setSiteLocation } from '../store/site-mutations.ts';
+import { listSiteFeatures, siteEvents, siteFeatureJson, siteInspections, siteNote, siteTasks } from '../store/site-queries.ts';
+import { addSiteEvent, insertSite, patchSite, resolveTownship, resolveVillage, setSiteLocation } from '../store/site-mutations.ts';
 import { encodeCursor, parsePage, parseSiteFilters } from './query-params.ts';
 import { ResponseCache } from '../store/response-cache.ts';
 import {
@@ -24,7 +24,9 @@ import {
   jsonContent as json,
 } from './schemas.ts';
 import { validationHook } from './validation.ts';
-import { appendAudit } from '../auth/audit.ts';
+import { appendAudit, listAudit } from '../auth/audit.ts';
+import { refusal } from '../../domain/roles.ts';
+import { VOIDED } from '../../domain/statuses.ts';
 import { actorName, auditActor } from '../auth/guard.ts';
 
 type Json<T extends z.ZodType, S extends 200 | 201> = TypedResponse<z.infer<T>, S, 'json'>;
@@ -55,6 +57,21 @@ function siteSnapshot(ctx: AppContext, id: number): { properties: Record<string,
   if (!feature) return null;
   const { properties, geometry } = JSON.parse(feature) as { properties: Record<string, unknown>; geometry: unknown };
   return { properties, geometry };
+}
+
+/**
+ * A stale-version 409 that says who changed the site since and when (its newest audit record) and
+ * what it holds now, so the page can show both values and nothing is lost silently.
+ */
+function staleWithChange(ctx: AppContext, id: number, error: AppError): AppError {
+  const [last] = listAudit(ctx.db, { target: `site:${id}`, limit: 1 }).records;
+  const current = siteSnapshot(ctx, id);
+  return new AppError(409, error.code, last ? `${error.message}; last changed by ${last.actor} at ${last.at}` : error.message, {
+    ...error.details,
+    changedBy: last?.actor ?? null,
+    changedAt: last?.at ?? null,
+    now: current ? { ...current.properties, note: siteNote(ctx.db, id) } : null,
+  });
 }
 
 function locateOrRefuse(ctx: AppContext, lon: number, lat: number): string {
@@ -106,7 +123,7 @@ export function siteRoutes(ctx: AppContext) {
       (c) => {
         const id = siteId(c.req.valid('param').id);
         const feature = JSON.parse(requireSiteFeature(ctx, id));
-        const detail = { ...feature, events: siteEvents(ctx.db, id), inspections: siteInspections(ctx.db, id), tasks: siteTasks(ctx.db, id) };
+        const detail = { ...feature, note: siteNote(ctx.db, id), events: siteEvents(ctx.db, id), inspections: siteInspections(ctx.db, id), tasks: siteTasks(ctx.db, id) };
         return c.json(detail as z.infer<typeof SiteDetail>, 200);
       },
     )
@@ -125,13 +142,15 @@ export function siteRoutes(ctx: AppContext) {
         if (body.discoveredOn > ctx.today())
           throw unprocessable('event_date_in_future', `discoveredOn ${body.discoveredOn} is in the future`, { field: 'discoveredOn', date: body.discoveredOn, today: ctx.today() });
         const id = ctx.db.transaction(() => {
+          const township = resolveTownship(ctx.db, county, body.township);
           const id = insertSite(ctx.db, {
             name: body.name,
             category: body.category,
             sector: body.sector ?? null,
             address: body.address ?? null,
             countyCode: county,
-            townshipCode: resolveTownship(ctx.db, county, body.township),
+            townshipCode: township,
+            villageCode: resolveVillage(ctx.db, township, body.village),
             managingZone: body.managingZone ?? null,
             lon: body.lon,
             lat: body.lat,
@@ -166,12 +185,16 @@ export function siteRoutes(ctx: AppContext) {
         const version = bodyVersion ?? (header && /^\d+$/.test(header) ? Number(header) : undefined);
         if (version === undefined)
           throw badRequest('version_required', 'version: send the version you read, in the body or as If-Match', { field: 'version' });
-        ctx.db.transaction(() => {
-          const before = siteSnapshot(ctx, id);
-          patchSite(ctx.db, id, version, patch);
-          const after = siteSnapshot(ctx, id);
-          appendAudit(ctx.db, { ...auditActor(c), action: 'site.edit', target: `site:${id}`, counties: [String(after?.properties.county)], before, after });
-        });
+        try {
+          ctx.db.transaction(() => {
+            const before = siteSnapshot(ctx, id);
+            patchSite(ctx.db, id, version, patch);
+            const after = siteSnapshot(ctx, id);
+            appendAudit(ctx.db, { ...auditActor(c), action: 'site.edit', target: `site:${id}`, counties: [String(after?.properties.county)], before, after });
+          });
+        } catch (error) {
+          throw error instanceof AppError && error.code === 'stale_version' ? staleWithChange(ctx, id, error) : error;
+        }
         return jsonText<typeof SiteFeature>(requireSiteFeature(ctx, id));
       },
     )
@@ -182,7 +205,7 @@ export function siteRoutes(ctx: AppContext) {
         tags: ['sites'],
         summary: 'Move a site’s status',
         description:
-          'Allowed moves: discovered → rectifying|closed|upgraded|relocated; rectifying → closed|upgraded|relocated; closed|upgraded|relocated → verified|relapsed; verified → relapsed; relapsed → rectifying|closed. Others get 409. A move to closed needs the whole 两断三清 checklist (fuel points also tanksSealed), else 422. The date may not precede the last event nor lie in the future (422).',
+          'Allowed moves: discovered → rectifying|closed|upgraded|relocated; rectifying → closed|upgraded|relocated; closed|upgraded|relocated → verified|relapsed; verified → relapsed; relapsed → rectifying|closed; and from any of these → voided (已撤销（误录）, admins only, 403 otherwise, with the reason in `note`, else 422; terminal). Others get 409. A move to closed needs the whole 两断三清 checklist (fuel points also tanksSealed), else 422. The date may not precede the last event nor lie in the future (422).',
         request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: NewEventBody } } } },
         responses: {
           201: json(SiteEventResult, 'The event and the site after it.'),
@@ -192,6 +215,9 @@ export function siteRoutes(ctx: AppContext) {
       (c) => {
         const id = siteId(c.req.valid('param').id);
         const body = c.req.valid('json');
+        const principal = c.get('principal');
+        if (body.to === VOIDED && refusal(principal, 'voidSites') !== null)
+          throw new AppError(403, 'forbidden', `only an admin may void a site (move it to ${VOIDED}); ${principal.username} is ${principal.role}`, { field: 'to' });
         const eventId = ctx.db.transaction(() => {
           const before = siteSnapshot(ctx, id);
           const eventId = addSiteEvent(

@@ -4,7 +4,7 @@
 // rectifying on 2020-07-23), task 14 (89 found by the inspectors: 68/8/13), task 18 (45 coal points).
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../db/database.ts';
-import { CountyLocator } from '../geo/locate-county.ts';
+import { CountyLocator } from '../../domain/locate-county.ts';
 import { addSiteEvent, insertSite, type Checklist } from '../store/site-mutations.ts';
 import { Random } from './prng.ts';
 import { CATEGORY_CODES, type CategoryCode, type SectorCode } from '../../domain/categories.ts';

@@ -1,15 +1,18 @@
 // Inputs of the relapse analysis (sites with their status histories) and officials' decisions
 // on likely moves.
 import type { Db } from '../db/database.ts';
-import type { StatusCode } from '../../domain/statuses.ts';
+import { VOIDED, type StatusCode } from '../../domain/statuses.ts';
 import { badRequest, notFound } from '../errors.ts';
 import type { RelapseSiteInput } from '../geo/analyze-relapse.ts';
 
 export type RelapseInputSite = RelapseSiteInput;
 
-/** Every site (or those of the given counties) with its status events in order (location events left out). */
+/**
+ * Every site (or those of the given counties) with its status events in order (location events left
+ * out); voided sites are left out, so neither the relapse analysis nor the scorecards count them.
+ */
 export function relapseInputs(db: Db, counties?: readonly string[]): RelapseInputSite[] {
-  const within = counties ? `WHERE county_code IN (${counties.map(() => '?').join(', ')})` : '';
+  const within = `WHERE status <> '${VOIDED}'${counties ? ` AND county_code IN (${counties.map(() => '?').join(', ')})` : ''}`;
   const sites = db.all<Omit<RelapseInputSite, 'events'>>(
     `SELECT id, name, category, lon, lat, county_code AS county, township_code AS township, discovered_on AS discoveredOn FROM sites ${within} ORDER BY id`,
     counties ?? [],
@@ -17,7 +20,7 @@ export function relapseInputs(db: Db, counties?: readonly string[]): RelapseInpu
   const events = new Map<number, { to: StatusCode; date: string }[]>();
   for (const row of db.raw
     .prepare(
-      `SELECT site_id AS siteId, to_status AS "to", date FROM site_events WHERE kind = 'status'${counties ? ` AND site_id IN (SELECT id FROM sites ${within})` : ''} ORDER BY site_id, date, id`,
+      `SELECT site_id AS siteId, to_status AS "to", date FROM site_events WHERE kind = 'status' AND site_id IN (SELECT id FROM sites ${within}) ORDER BY site_id, date, id`,
     )
     .iterate(...(counties ?? [])) as Iterable<{ siteId: number; to: StatusCode; date: string }>) {
     let list = events.get(row.siteId);

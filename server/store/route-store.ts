@@ -31,7 +31,8 @@ const list = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 
 /** Located sites passing the filter, with their last inspection date. */
 export function stopCandidates(db: Db, filter: CandidateFilter): StopCandidate[] {
-  const where = ['s.lon IS NOT NULL'];
+  // Voided sites (entered by mistake) are never stops.
+  const where = ['s.lon IS NOT NULL', "s.status <> 'voided'"];
   const params: unknown[] = [];
   if (filter.ids) {
     where.push(`s.id IN (${list(filter.ids)})`);

@@ -183,7 +183,7 @@ class CountyFacts {
          sum(e.to_status = 'closed') AS closed,
          sum(e.to_status = 'relapsed') AS relapsed
        FROM site_events e JOIN sites s ON s.id = e.site_id
-       WHERE s.county_code = :county AND e.kind = 'status' AND e.date <= :asOf AND (:source IS NULL OR s.source = :source)
+       WHERE s.county_code = :county AND s.status <> 'voided' AND e.kind = 'status' AND e.date <= :asOf AND (:source IS NULL OR s.source = :source)
        GROUP BY month ORDER BY month`,
       { county: this.county, asOf: this.asOf, source: this.options.source },
     );

@@ -1,7 +1,7 @@
 // The filters shared by /api/sites and /api/counties, turned into one SQL fragment so that a list
 // and its per-county counts always agree.
 import type { CategoryCode } from '../../domain/categories.ts';
-import type { RecordSource, StatusCode } from '../../domain/statuses.ts';
+import { VOIDED, type RecordSource, type StatusCode } from '../../domain/statuses.ts';
 
 export interface SiteFilters {
   bbox?: readonly [number, number, number, number];
@@ -62,6 +62,8 @@ export function siteFilterSql(filters: SiteFilters): FilterSql {
     where.push('s.source = ?');
     params.push(filters.source);
   }
+  // Voided sites (entered by mistake) are in no list or figure unless asked for by status.
+  if (!filters.statuses?.includes(VOIDED)) where.push(`s.status <> '${VOIDED}'`);
   if (filters.located !== undefined) where.push(filters.located ? 's.lon IS NOT NULL' : 's.lon IS NULL');
   if (filters.q) {
     where.push("(s.name LIKE ? ESCAPE '\\' OR s.address LIKE ? ESCAPE '\\')");

@@ -3,8 +3,9 @@
 import type { Db } from '../db/database.ts';
 import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
 import {
-  CLOSURE_CHECKLIST,
   STATUS_MOVES,
+  VOIDED,
+  closureChecklistFor,
   canMove,
   type ClosureChecklistItem,
   type Precision,
@@ -89,9 +90,7 @@ export function writeNewSite(db: Db, site: NewSite, now: string): number {
 
 /** What a move to `closed` still lacks: the 两断三清 items, plus tank sealing for fuel points. */
 export function missingClosureItems(category: CategoryCode, checklist: Checklist | null | undefined): ClosureChecklistItem[] {
-  const required: ClosureChecklistItem[] = [...CLOSURE_CHECKLIST];
-  if (category === 'fuel_point') required.push('tanksSealed');
-  return required.filter((item) => checklist?.[item] !== true);
+  return closureChecklistFor(category).filter((item) => checklist?.[item] !== true);
 }
 
 interface SiteState {
@@ -128,6 +127,8 @@ export function addSiteEvent(db: Db, siteId: number, event: NewSiteEvent, clock:
         { from: site.status, to: event.to, allowed },
       );
     }
+    if (event.to === VOIDED && !event.note?.trim())
+      throw unprocessable('void_reason_required', 'voiding a site needs the reason in `note` (why it was entered by mistake)', { field: 'note' });
     if (event.to === 'closed') {
       const missing = missingClosureItems(site.category, event.checklist);
       if (missing.length)
@@ -178,19 +179,34 @@ export function resolveTownship(db: Db, countyCode: string, value: string | null
   return row.code;
 }
 
+/** A village given by code or name, checked against the official list of its township. */
+export function resolveVillage(db: Db, townshipCode: string | null, value: string | null | undefined): string | null {
+  if (value === undefined || value === null || value.trim() === '') return null;
+  const text = value.trim();
+  if (!townshipCode) throw badRequest('bad_field', `village: "${text}" needs a township`, { field: 'village', reason: 'village_needs_township', value: text });
+  // The official names are the committees' (叶岗村村民委员会, 滨西社区居民委员会); people write 叶岗村 or 叶岗.
+  const row = db.get<{ code: string }>(
+    "SELECT code FROM villages WHERE township_code = ? AND (code = ? OR name = ? OR name = ? || '村民委员会' OR name = ? || '居民委员会' OR name = ? || '村村民委员会') ORDER BY code LIMIT 1",
+    [townshipCode, text, text, text, text, text],
+  );
+  if (!row) throw badRequest('bad_field', `village: "${text}" is not a village of township ${townshipCode} in the official list`, { field: 'village', reason: 'village_not_in_township', value: text, township: townshipCode });
+  return row.code;
+}
+
 export interface SitePatch {
   name?: string;
   category?: CategoryCode;
   sector?: SectorCode | null;
   address?: string | null;
   township?: string | null;
+  village?: string | null;
   managingZone?: string | null;
   deadline?: string | null;
   responsibleUnit?: string | null;
   note?: string | null;
 }
 
-const PATCH_COLUMNS: Record<Exclude<keyof SitePatch, 'township'>, string> = {
+const PATCH_COLUMNS: Record<Exclude<keyof SitePatch, 'township' | 'village'>, string> = {
   name: 'name',
   category: 'category',
   sector: 'sector',
@@ -204,7 +220,7 @@ const PATCH_COLUMNS: Record<Exclude<keyof SitePatch, 'township'>, string> = {
 /** Edits attributes if `version` is still current (else 409, nothing changed). */
 export function patchSite(db: Db, id: number, version: number, patch: SitePatch, clock: Clock = {}): void {
   db.transaction(() => {
-    const site = db.get<{ version: number; county_code: string }>('SELECT version, county_code FROM sites WHERE id = ?', [id]);
+    const site = db.get<{ version: number; county_code: string; township_code: string | null }>('SELECT version, county_code, township_code FROM sites WHERE id = ?', [id]);
     if (!site) throw notFound(`site ${id} does not exist`, { kind: 'site', id });
     if (site.version !== version)
       throw conflict('stale_version', `site ${id} has changed since version ${version} was read (now version ${site.version}); reload and retry`, {
@@ -218,10 +234,18 @@ export function patchSite(db: Db, id: number, version: number, patch: SitePatch,
       sets.push(`${column} = ?`);
       params.push(typeof patch[key] === 'string' ? (patch[key] as string).trim() : patch[key]);
     }
+    const township = patch.township === undefined ? site.township_code : resolveTownship(db, site.county_code, patch.township);
     if (patch.township !== undefined) {
-      sets.push('township_code = ?', 'village_code = CASE WHEN township_code IS ? THEN village_code ELSE NULL END');
-      const code = resolveTownship(db, site.county_code, patch.township);
-      params.push(code, code);
+      sets.push('township_code = ?');
+      params.push(township);
+    }
+    if (patch.village !== undefined) {
+      sets.push('village_code = ?');
+      params.push(resolveVillage(db, township, patch.village));
+    } else if (patch.township !== undefined) {
+      // Another township: its villages are others, so the old village goes.
+      sets.push('village_code = CASE WHEN township_code IS ? THEN village_code ELSE NULL END');
+      params.push(township);
     }
     sets.push('version = version + 1', 'updated_at = ?');
     params.push(clock.now ?? nowIso(), id);

@@ -122,6 +122,29 @@ export function siteEvents(db: Db, siteId: number): SiteEventRow[] {
     }));
 }
 
+export interface TownshipPlaces {
+  code: string;
+  name: string;
+  villages: { code: string; name: string }[];
+}
+
+/** A county's official townships with their villages, in code order. */
+export function countyPlaces(db: Db, countyCode: string): TownshipPlaces[] {
+  const townships = db.all<{ code: string; name: string }>('SELECT code, name FROM townships WHERE county_code = ? ORDER BY code', [countyCode]);
+  const villages = db.all<{ code: string; name: string; township: string }>(
+    'SELECT v.code, v.name, v.township_code AS township FROM villages v JOIN townships t ON t.code = v.township_code WHERE t.county_code = ? ORDER BY v.code',
+    [countyCode],
+  );
+  const byTownship = new Map(townships.map((t) => [t.code, { ...t, villages: [] as { code: string; name: string }[] }]));
+  for (const village of villages) byTownship.get(village.township)?.villages.push({ code: village.code, name: village.name });
+  return [...byTownship.values()];
+}
+
+/** The site's own note (not in the cached feature properties: lists do not carry it). */
+export function siteNote(db: Db, siteId: number): string | null {
+  return db.get<{ note: string | null }>('SELECT note FROM sites WHERE id = ?', [siteId])?.note ?? null;
+}
+
 export interface InspectionRow {
   id: number;
   date: string;

@@ -37,6 +37,7 @@ function progressByTask(db: Db): Map<number, Omit<ProgressRow, 'task_number'>> {
        sum(s.status = 'relapsed') AS relapsed,
        sum(s.status = 'verified') AS verified
      FROM (SELECT DISTINCT site_id, task_number FROM site_tasks) st JOIN sites s ON s.id = st.site_id
+     WHERE s.status <> 'voided'
      GROUP BY st.task_number`,
   );
   return new Map(rows.map(({ task_number, ...rest }) => [task_number, rest]));
@@ -137,7 +138,7 @@ export function getTask(db: Db, number: number, today: string = new Date().toISO
   const notes = taskNotes(db, number);
   const sites = db.all<{ id: number; name: string; category: CategoryCode; status: string; county: string; source: string; link: 'category' | 'manual' }>(
     `SELECT s.id, s.name, s.category, s.status, s.county_code AS county, s.source, min(st.link) AS link
-     FROM site_tasks st JOIN sites s ON s.id = st.site_id WHERE st.task_number = ? GROUP BY s.id ORDER BY s.id`,
+     FROM site_tasks st JOIN sites s ON s.id = st.site_id WHERE st.task_number = ? AND s.status <> 'voided' GROUP BY s.id ORDER BY s.id`,
     [number],
   );
   const roads = db.all<{ id: number; roadName: string; status: string; source: string }>(

@@ -2,7 +2,7 @@
 // switched off), and a file downloaded through the page is one GDAL reads with as many records as
 // /api/sites lists under the same filters.
 import { describe, expect, it } from 'vitest';
-import { STATUS_CODES } from '../../domain/statuses.ts';
+import { COUNTED_STATUSES } from '../../domain/statuses.ts';
 import { useMapDriver } from '../helpers/browser.ts';
 import type { SiteCollection } from '../helpers/app.ts';
 import { ogrRead, ogrSummary, saveFile } from '../helpers/gdal.ts';
@@ -17,7 +17,7 @@ describe('the export menu', () => {
     await driver.openMap();
     await driver.page.getByRole('combobox', { name: '县区', exact: true }).selectOption(YUANHUI);
     await driver.page.locator('[data-status="closed"]').click();
-    await expect.poll(() => driver.urlParams().get('status')).toBe(STATUS_CODES.filter((s) => s !== 'closed').join(','));
+    await expect.poll(() => driver.urlParams().get('status')).toBe(COUNTED_STATUSES.filter((s) => s !== 'closed').join(','));
 
     const menu = driver.page.locator('.export-menu');
     const geojsonHref = await menu.locator('[data-layer="sites"] a[data-format="geojson"]').getAttribute('href');
@@ -25,7 +25,7 @@ describe('the export menu', () => {
     expect(params.get('format')).toBe('geojson');
     expect(params.get('county')).toBe(YUANHUI);
     expect(params.get('status')!.split(',')).not.toContain('closed');
-    expect(params.get('status')!.split(',')).toHaveLength(STATUS_CODES.length - 1);
+    expect(params.get('status')!.split(',')).toHaveLength(COUNTED_STATUSES.length - 1);
     const roadsHref = await menu.locator('[data-layer="roads"] a[data-format="kml"]').getAttribute('href');
     expect(Object.fromEntries(new URL(roadsHref!, driver.baseUrl).searchParams)).toEqual({ format: 'kml', layer: 'roads', county: YUANHUI });
 

@@ -3,7 +3,7 @@
 // cluster markers that zoom in when clicked.
 import { describe, expect, it } from 'vitest';
 import { CATEGORY_LABELS } from '../../domain/categories.ts';
-import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
+import { COUNTED_STATUSES, STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
 import { sum, totalsByCounty, useMapDriver } from '../helpers/browser.ts';
 import type { CountyFeature } from '../helpers/app.ts';
 
@@ -87,9 +87,9 @@ describe('the map on a desktop', () => {
 
     // The legend counts every site under these filters, located or not (/api/counties).
     const counties = await driver.api<{ features: CountyFeature[] }>(`/api/counties?${query}`);
-    const byStatus = Object.fromEntries(STATUS_CODES.map((status) => [status, String(counties.features.reduce((n, f) => n + (f.properties.byStatus[status] ?? 0), 0))]));
+    const byStatus = Object.fromEntries(COUNTED_STATUSES.map((status) => [status, String(counties.features.reduce((n, f) => n + (f.properties.byStatus[status] ?? 0), 0))]));
     const legend = Object.fromEntries(
-      await Promise.all(STATUS_CODES.map(async (status) => [status, await driver.page.locator(`.legend-item[data-status=${status}] .legend-count`).textContent()])),
+      await Promise.all(COUNTED_STATUSES.map(async (status) => [status, await driver.page.locator(`.legend-item[data-status=${status}] .legend-count`).textContent()])),
     );
     expect(legend).toEqual(byStatus);
   });
@@ -108,7 +108,7 @@ describe('the map on a desktop', () => {
     const after = totalsByCounty(await driver.waitForClusters(renders));
 
     expect(await legend.getAttribute('aria-pressed')).toBe('false');
-    expect(driver.urlParams().get('status')?.split(',')).toEqual(STATUS_CODES.filter((s) => s !== status));
+    expect(driver.urlParams().get('status')?.split(',')).toEqual(COUNTED_STATUSES.filter((s) => s !== status));
     const dropped = Object.fromEntries(Object.entries(before).map(([county, n]) => [county, n - (after[county] ?? 0)]).filter(([, n]) => n !== 0));
     expect(dropped).toEqual(removed);
     const index = STATUS_CODES.indexOf(status);

@@ -1,7 +1,7 @@
 // A site's detail (opened by a click on the map or by a link), demo marking, the English switch,
 // and API errors that the page must show rather than swallow.
 import { describe, expect, it } from 'vitest';
-import { STATUS_CODES, STATUS_LABELS, type StatusCode } from '../../domain/statuses.ts';
+import { COUNTED_STATUSES, STATUS_LABELS, type StatusCode } from '../../domain/statuses.ts';
 import { statusLabel } from '../../web/i18n/code-labels.ts';
 import { en } from '../../web/i18n/en.ts';
 import { zh } from '../../web/i18n/zh.ts';
@@ -99,12 +99,12 @@ describe('site detail, language and errors on a desktop', () => {
     const legendLabels = () => driver.page.locator('.legend-item .legend-label').allTextContents();
     const title = () => driver.page.locator('.topbar h1').evaluate((h1) => h1.firstChild?.textContent?.trim());
     expect(await title()).toBe(zh.appTitle);
-    expect(await legendLabels()).toEqual(STATUS_CODES.map((s) => STATUS_LABELS[s]));
+    expect(await legendLabels()).toEqual(COUNTED_STATUSES.map((s) => STATUS_LABELS[s]));
 
     await driver.page.getByTestId('lang-switch').click();
     await expect.poll(title).toBe(en.appTitle);
     expect(driver.urlParams().get('lang')).toBe('en');
-    expect(await legendLabels()).toEqual(STATUS_CODES.map((s: StatusCode) => statusLabel(s, 'en')));
+    expect(await legendLabels()).toEqual(COUNTED_STATUSES.map((s: StatusCode) => statusLabel(s, 'en')));
     expect(await driver.page.locator('.layer-panel h2').first().textContent()).toBe(en.statusLayers);
     expect(await detail().locator('.source-badge').textContent()).toBe(en.demoBadge);
     expect(await historyOnPage(driver)).toEqual(historyFromApi(site, 'en'));
@@ -117,7 +117,7 @@ describe('site detail, language and errors on a desktop', () => {
     await driver.page.getByTestId('lang-switch').click();
     await expect.poll(title).toBe(zh.appTitle);
     expect(driver.urlParams().has('lang')).toBe(false);
-    expect(await legendLabels()).toEqual(STATUS_CODES.map((s) => STATUS_LABELS[s]));
+    expect(await legendLabels()).toEqual(COUNTED_STATUSES.map((s) => STATUS_LABELS[s]));
     expect(await detail().locator('.source-badge').textContent()).toBe(zh.demoBadge);
   });
 

@@ -289,7 +289,8 @@ export async function createSite(h: Harness, input: NewSiteInput, expectedCounty
 
 /** POST /api/sites/:id/events, expecting 201. */
 export async function moveSite(h: Harness, id: number, to: StatusCode, date: string, checklist?: Record<string, boolean>): Promise<void> {
-  const res = await h.send('POST', `/api/sites/${id}/events`, checklist ? { to, date, checklist } : { to, date });
+  // Voiding needs a reason.
+  const res = await h.send('POST', `/api/sites/${id}/events`, checklist ? { to, date, checklist } : to === 'voided' ? { to, date, note: 'entered by mistake' } : { to, date });
   expect(res.status, res.text).toBe(201);
 }
 

@@ -1,7 +1,7 @@
 // Layers and filters: the status legend doubles as the switch; categories, source, county,
 // choropleth, roads, basemap and the "as of" date; the export menu downloads what the filters select.
 import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
-import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
+import { COUNTED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
 import { categoryLabel, statusLabel, CATEGORY_GLYPH } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { STATUS_COLORS } from '../map/colors.ts';
@@ -29,7 +29,7 @@ export interface LayerPanelProps {
 export function LayerPanel({ state, update, counties, statusCounts, dateRange, basemaps, activeBasemap, dataVersion, map = null }: LayerPanelProps) {
   const { t, lang } = useI18n();
   const toggleStatus = (status: StatusCode) =>
-    update({ statuses: state.statuses.includes(status) ? state.statuses.filter((s) => s !== status) : STATUS_CODES.filter((s) => s === status || state.statuses.includes(s)) });
+    update({ statuses: state.statuses.includes(status) ? state.statuses.filter((s) => s !== status) : COUNTED_STATUSES.filter((s) => s === status || state.statuses.includes(s)) });
   const toggleCategory = (category: CategoryCode) =>
     update({ categories: state.categories.includes(category) ? state.categories.filter((c) => c !== category) : [...state.categories, category] });
 
@@ -38,7 +38,7 @@ export function LayerPanel({ state, update, counties, statusCounts, dateRange, b
       <section>
         <h2>{t('statusLayers')}</h2>
         <ul className="legend" role="list">
-          {STATUS_CODES.map((status) => {
+          {COUNTED_STATUSES.map((status) => {
             const on = state.statuses.includes(status);
             return (
               <li key={status}>

@@ -1,9 +1,10 @@
 // 巡查路线: choose stops by rule, plan a short route, take it into the field (navigation links, an
 // A4 sheet, GPX/KML), save and share it, and record each stop's result.
 import { useState } from 'react';
-import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
+import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
-import { api, apiFetch, ApiError, unwrap } from '../api/client.ts';
+import { api, unwrap } from '../api/client.ts';
+import { uploadPhoto } from '../api/photos.ts';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 import { categoryLabel, statusLabel } from '../i18n/code-labels.ts';
@@ -14,6 +15,7 @@ import { FieldError, namesField } from './ErrorText.tsx';
 
 /** The plan's fields that have an input here: their refusals show beside the input, not in the banner. */
 const ROUTE_FIELDS = ['rule.olderThanDays', 'rule.perCounty', 'rule.seed', 'perCounty', 'seed', 'options.speedKmh', 'options.minutesPerStop', 'speedKmh', 'minutesPerStop'] as const;
+import { CategorySelect } from './CategorySelect.tsx';
 
 export type RoutePlan = Awaited<ReturnType<typeof planRequest>>;
 type RuleKind = 'recheck' | 'relapsed' | 'sample' | 'hand';
@@ -116,13 +118,7 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
     );
     try {
       // The photo goes up first as its own body (an image, not JSON); the inspection keeps its reference.
-      let photoRef: string | null = null;
-      if (photo) {
-        const uploaded = await apiFetch('/api/photos', { method: 'POST', headers: { 'content-type': photo.type }, body: photo });
-        const body = (await uploaded.json()) as { ref?: string; error?: { code: string; message: string; details?: Record<string, unknown> } };
-        if (!uploaded.ok || !body.ref) throw new ApiError(uploaded.status, body.error?.code ?? 'http_error', body.error?.message ?? '', body.error?.details ?? {});
-        photoRef = body.ref;
-      }
+      const photoRef = photo ? await uploadPhoto(photo) : null;
       await unwrap(
         api.api.inspections.$post({
           json: {
@@ -170,14 +166,7 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
           </label>
           <label className="field">
             {t('categories')}
-            <select value={category} onChange={(e) => setCategory(e.target.value as CategoryCode | '')}>
-              <option value="">{t('allCategories')}</option>
-              {CATEGORY_CODES.map((code) => (
-                <option key={code} value={code}>
-                  {categoryLabel(code, lang)}
-                </option>
-              ))}
-            </select>
+            <CategorySelect value={category} noneLabel={t('allCategories')} onChange={setCategory} />
           </label>
         </div>
         <p className="muted">
@@ -328,7 +317,7 @@ function StopResult({ recorded, county, onRecord }: { recorded: string | undefin
       </select>
       <input aria-label={t('note')} placeholder={t('note')} value={note} onChange={(e) => setNote(e.target.value)} />
       <label className="photo" title={t('routePhoto')}>
-        📷
+        {t('eventPhoto')}
         <input type="file" accept="image/jpeg,image/png,image/webp" capture="environment" aria-label={t('routePhoto')} onChange={(e) => setPhoto(e.target.files?.[0] ?? null)} />
       </label>
       <GuardedButton className="small" denied={denied} onClick={() => onRecord(result, note, photo)}>

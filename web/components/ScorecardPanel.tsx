@@ -2,7 +2,7 @@
 // (and lists them here); links to the printable A4 page and the XLSX download.
 import { CATEGORY_CODES } from '../../domain/categories.ts';
 import { FIGURE_KEYS, figureValue } from '../../domain/scorecard-figures.ts';
-import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
+import { COUNTED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
 import { api, unwrap } from '../api/client.ts';
 import { categoryLabel, figureDefinition, figureLabel, roadStatusLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -90,7 +90,7 @@ export function ScorecardPanel({ county, counties, query, figure, figureList, fi
           <section>
             <h2>{t('scByStatus')}</h2>
             <div className="figures">
-              {STATUS_CODES.map((status) => (
+              {COUNTED_STATUSES.map((status) => (
                 <span key={status} className="figure-with-swatch">
                   <span className="swatch" style={{ background: STATUS_COLORS[status] }} />
                   {button(`status:${status}`, data.byStatus[status] ?? 0)}

@@ -1,10 +1,17 @@
-// Site detail: what it is, where, how sure we are of the place, its plan tasks, history and inspections.
+// Site detail: what it is, where, how sure we are of the place, its plan tasks, history (with the
+// proof of each move: who, when, note, checklist, photos) and inspections; and the writes a person
+// may make on it — edit, status moves, place on the map — each disabled with the reason otherwise.
 import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
-import type { StatusCode } from '../../domain/statuses.ts';
+import { useState } from 'react';
+import { readEvidence } from '../../domain/evidence.ts';
+import type { ClosureChecklistItem, StatusCode } from '../../domain/statuses.ts';
 import { api, unwrap } from '../api/client.ts';
-import { categoryLabel, countyLabel, inspectionResultLabel, sectorLabel, statusLabel } from '../i18n/code-labels.ts';
+import { categoryLabel, checklistLabel, countyLabel, inspectionResultLabel, sectorLabel, statusLabel } from '../i18n/code-labels.ts';
 import { ErrorLine } from './ErrorText.tsx';
 import { eventNote } from '../i18n/event-note.ts';
+import { PhotoThumbs } from './PhotoThumbs.tsx';
+import { SiteEditForm } from './SiteEditForm.tsx';
+import { SiteMoves } from './SiteMoves.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
@@ -22,11 +29,14 @@ function Fact({ label, value }: { label: string; value: string | null | false | 
   );
 }
 
-export function SitePanel({ siteId, onClose, onPlace, reloadKey, onAddToRoute, inRoute }: { siteId: number; onClose: () => void; onPlace: (id: number) => void; reloadKey: number; onAddToRoute?: (id: number) => void; inRoute?: boolean }) {
+export function SitePanel({ siteId, onClose, onPlace, onChanged, reloadKey, onAddToRoute, inRoute }: { siteId: number; onClose: () => void; onPlace: (id: number) => void; onChanged: () => void; reloadKey: number; onAddToRoute?: (id: number) => void; inRoute?: boolean }) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
   const detail = useLoad(`${siteId}:${reloadKey}`, () => unwrap(api.api.sites[':id'].$get({ param: { id: String(siteId) } })));
   const site = detail.data;
+  const [editing, setEditing] = useState(false);
+  const lastDate = site?.events.reduce<string | null>((last, event) => (last === null || event.date > last ? event.date : last), null) ?? null;
+  const writeDenied = site ? deny('writeSites', [site.properties.county]) : null;
   return (
     <aside className="detail" aria-label={t('detail')} data-testid="site-detail">
       <header>
@@ -44,12 +54,26 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey, onAddToRoute, i
               {statusLabel(site.properties.status as StatusCode, lang)}
             </span>
             <span className={`source-badge ${site.properties.source}`}>{site.properties.source === 'demo' ? t('demoBadge') : t('realBadge')}</span>
+            <GuardedButton className="small" denied={writeDenied} aria-pressed={editing} onClick={() => setEditing((open) => !open)}>
+              {t('editSite')}
+            </GuardedButton>
             {onAddToRoute && site.geometry && (
               <button type="button" className="small" disabled={inRoute} onClick={() => onAddToRoute(site.id)}>
                 {inRoute ? t('routeAdded') : t('routeAdd')}
               </button>
             )}
           </p>
+          {editing && (
+            <SiteEditForm
+              key={site.properties.version}
+              site={site}
+              onCancel={() => setEditing(false)}
+              onSaved={() => {
+                setEditing(false);
+                onChanged();
+              }}
+            />
+          )}
           <dl className="facts">
             <dt>{t('category')}</dt>
             <dd>{categoryLabel(site.properties.category as CategoryCode, lang)}</dd>
@@ -73,7 +97,10 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey, onAddToRoute, i
             <dd>{site.properties.discoveredOn}</dd>
             <Fact label={t('deadline')} value={site.properties.deadline} />
             <Fact label={t('responsibleUnit')} value={site.properties.responsibleUnit} />
+            <Fact label={t('note')} value={site.note} />
           </dl>
+
+          <SiteMoves siteId={site.id} status={site.properties.status as StatusCode} category={site.properties.category as CategoryCode} county={site.properties.county} lastDate={lastDate} onMoved={onChanged} />
 
           <h3>{t('tasks')}</h3>
           <ul className="tasks">
@@ -92,9 +119,10 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey, onAddToRoute, i
                 <time>{event.date}</time>{' '}
                 <b>{event.kind === 'location' ? t('locationEvent') : statusLabel(event.to as StatusCode, lang)}</b>
                 <div className="muted">
-                  {t('actor')}: {event.actor}
+                  {t('actor')}: {event.actor} · {t('recordedAt', { at: new Date(event.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') })}
                 </div>
                 {eventNote(event, lang) && <div className="note">{eventNote(event, lang)}</div>}
+                <EventProof checklist={event.checklist} evidence={event.evidence} />
               </li>
             ))}
           </ol>
@@ -108,11 +136,7 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey, onAddToRoute, i
                 <li key={inspection.id}>
                   <time>{inspection.date}</time> {inspection.inspector} — {inspectionResultLabel(inspection.result, lang)}
                   {inspection.note && <div className="note">{inspection.note}</div>}
-                  {inspection.photo && (
-                    <a href={`/api/photos/${inspection.photo}`} target="_blank" rel="noreferrer">
-                      <img className="inspection-photo" src={`/api/photos/${inspection.photo}`} alt={t('routePhoto')} />
-                    </a>
-                  )}
+                  {inspection.photo && <PhotoThumbs photos={[{ ref: inspection.photo, label: t('routePhoto') }]} />}
                 </li>
               ))}
             </ul>
@@ -120,5 +144,27 @@ export function SitePanel({ siteId, onClose, onPlace, reloadKey, onAddToRoute, i
         </>
       )}
     </aside>
+  );
+}
+
+/** What a move proves: the checklist items ticked, as words, and its photos (per item or for the move). */
+function EventProof({ checklist, evidence }: { checklist: Record<string, boolean> | null; evidence: unknown }) {
+  const { t, lang } = useI18n();
+  const ticked = Object.entries(checklist ?? {})
+    .filter(([, done]) => done)
+    .map(([item]) => item as ClosureChecklistItem);
+  const { photos, references } = readEvidence(evidence);
+  return (
+    <>
+      {ticked.length > 0 && (
+        <ul className="checklist-done" aria-label={t('closureChecklist')}>
+          {ticked.map((item) => (
+            <li key={item}>✓ {checklistLabel(item, lang)}</li>
+          ))}
+        </ul>
+      )}
+      <PhotoThumbs photos={photos.map((photo) => ({ ref: photo.ref, label: photo.item ? checklistLabel(photo.item, lang) : t('eventPhoto') }))} />
+      {references.length > 0 && <div className="muted">{t('evidenceReferences', { refs: references.join('、') })}</div>}
+    </>
   );
 }

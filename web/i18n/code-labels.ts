@@ -1,7 +1,7 @@
 // Labels of the domain's codes (categories, statuses, sectors…) in both languages.
-import { CATEGORY_CODES, CATEGORY_LABELS, SECTOR_LABELS, type CategoryCode, type SectorCode } from '../../domain/categories.ts';
+import { CATEGORY_CODES, CATEGORY_LABELS, SECTOR_LABELS, type CategoryCode, type ManagingZone, type SectorCode } from '../../domain/categories.ts';
 import { FIGURE_TEXT, type FigureKey } from '../../domain/scorecard-figures.ts';
-import { ROAD_SEVERITY_LABELS, ROAD_STATUS_LABELS, STATUS_CODES, STATUS_LABELS, type RoadSeverity, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
+import { CLOSURE_CHECKLIST_LABELS, ROAD_SEVERITY_LABELS, ROAD_STATUS_LABELS, STATUS_CODES, STATUS_LABELS, type ClosureChecklistItem, type RoadSeverity, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
 
 export type Language = 'zh' | 'en';
 
@@ -29,6 +29,7 @@ const STATUS_EN: Record<StatusCode, string> = {
   relocated: 'Moved into a park',
   verified: 'Verified, struck off',
   relapsed: 'Relapsed',
+  voided: 'Voided (entered by mistake)',
 };
 
 const SECTOR_EN: Record<SectorCode, string> = { industrial: 'Industrial', agricultural: 'Agricultural', service: 'Service' };
@@ -40,6 +41,15 @@ const ROAD_STATUS_EN: Record<RoadStatusCode, string> = {
   repaired: 'Repaired',
 };
 
+const CHECKLIST_EN: Record<ClosureChecklistItem, string> = {
+  cutWater: 'Water cut off',
+  cutPower: 'Power cut off',
+  clearMaterials: 'Raw materials cleared',
+  clearEquipment: 'Equipment cleared',
+  clearProducts: 'Products cleared',
+  tanksSealed: 'Fuel tanks sealed with cement or removed',
+};
+
 const SEVERITY: Record<Language, Record<RoadSeverity, string>> = {
   zh: ROAD_SEVERITY_LABELS,
   en: { minor: 'Minor', moderate: 'Partly damaged', severe: 'Severe' },
@@ -49,6 +59,13 @@ export const categoryLabel = (code: CategoryCode, lang: Language) => (lang === '
 export const statusLabel = (code: StatusCode, lang: Language) => (lang === 'zh' ? STATUS_LABELS[code] : STATUS_EN[code]);
 export const sectorLabel = (code: SectorCode, lang: Language) => (lang === 'zh' ? SECTOR_LABELS[code] : SECTOR_EN[code]);
 export const roadStatusLabel = (code: RoadStatusCode, lang: Language) => (lang === 'zh' ? ROAD_STATUS_LABELS[code] : ROAD_STATUS_EN[code]);
+const ZONE_EN: Record<ManagingZone, string> = {
+  经济技术开发区: 'Economic and Technological Development Zone',
+  城乡一体化示范区: 'Urban-Rural Integration Demonstration Zone',
+  西城区: 'Xicheng District (zone)',
+};
+export const managingZoneLabel = (zone: ManagingZone, lang: Language) => (lang === 'zh' ? zone : ZONE_EN[zone]);
+export const checklistLabel = (item: ClosureChecklistItem, lang: Language) => (lang === 'zh' ? CLOSURE_CHECKLIST_LABELS[item] : CHECKLIST_EN[item]);
 export const severityLabel = (code: RoadSeverity, lang: Language) => SEVERITY[lang][code];
 
 /** One character that stands for a category on the map symbol. */

@@ -1,8 +1,8 @@
 // What is stored is always WGS84. On a GCJ-02 basemap (高德/腾讯 tiles and office exports of them)
 // the page draws everything converted to GCJ-02 and converts every position read off the screen
-// (a click, a drawn vertex, the view) back to WGS84. gcoord does both ways (GCJ-02 → WGS84
-// iteratively, within 1e-6°).
-import gcoord from 'gcoord';
+// (a click, a drawn vertex, the view) back to WGS84, with domain/coordinates.ts (gcoord) as the
+// ledger import and the 新增点位 form do.
+import { fromWgs84, toWgs84 } from '../../domain/coordinates.ts';
 import type { FeatureCollection } from 'geojson';
 import type { BasemapCrs } from './basemap-style.ts';
 
@@ -16,13 +16,13 @@ export class ScreenCrs {
   /** A stored (WGS84) position as drawn. */
   toScreen(position: readonly [number, number]): LngLat {
     if (this.crs === 'wgs84') return [position[0], position[1]];
-    return gcoord.transform<LngLat>([position[0], position[1]], gcoord.WGS84, gcoord.GCJ02);
+    return fromWgs84('gcj02', position[0], position[1]);
   }
 
   /** A position read off the map (click, drawing, view) as stored: WGS84. */
   fromScreen(position: readonly [number, number]): LngLat {
     if (this.crs === 'wgs84') return [position[0], position[1]];
-    return gcoord.transform<LngLat>([position[0], position[1]], gcoord.GCJ02, gcoord.WGS84);
+    return toWgs84('gcj02', position[0], position[1]);
   }
 
   /** A bbox read off the map, as WGS84 (each corner converted, then the box around them). */

@@ -1,7 +1,7 @@
 // The printable scorecard (one A4 page): the counties side by side — or one county — with every
 // figure a link to its sites on the map, the overdue items, the monthly trend and the definitions.
 import { FIGURE_KEYS, figureValue } from '../../domain/scorecard-figures.ts';
-import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
+import { COUNTED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
 import { api, unwrap } from '../api/client.ts';
 import { figureDefinition, figureLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -84,7 +84,7 @@ export function ScorecardPage({ params }: { params: URLSearchParams }) {
                 <tr className="group">
                   <th colSpan={data.length + 2}>{t('scByStatus')}</th>
                 </tr>
-                {STATUS_CODES.map((status) => (
+                {COUNTED_STATUSES.map((status) => (
                   <tr key={status}>
                     <th scope="row">{statusLabel(status as StatusCode, lang)}</th>
                     {data.map((card) => cell(card, `status:${status}`, card.byStatus[status] ?? 0))}

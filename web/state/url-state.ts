@@ -1,6 +1,6 @@
 // Everything a link must reproduce lives in the URL: view, filters, date, open site, language.
 import { CATEGORY_CODES } from '../../domain/categories.ts';
-import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
+import { COUNTED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
 import type { Language } from '../i18n/code-labels.ts';
 
 export type Choropleth = 'none' | 'density' | 'closed';
@@ -35,7 +35,7 @@ export const DEFAULT_STATE: UrlState = {
   center: [113.88, 33.7],
   zoom: 8.9,
   county: null,
-  statuses: [...STATUS_CODES],
+  statuses: [...COUNTED_STATUSES],
   categories: [],
   source: null,
   asOf: null,
@@ -64,7 +64,7 @@ export function parseUrlState(search: string): UrlState {
   const county = params.get('county');
   if (county && /^\d{6}$/.test(county)) state.county = county;
   if (params.has('status'))
-    state.statuses = (params.get('status') ?? '').split(',').filter((s): s is StatusCode => (STATUS_CODES as readonly string[]).includes(s));
+    state.statuses = (params.get('status') ?? '').split(',').filter((s): s is StatusCode => (COUNTED_STATUSES as readonly string[]).includes(s));
   const categories = params.get('category');
   if (categories) state.categories = categories.split(',').filter((c) => (CATEGORY_CODES as readonly string[]).includes(c));
   const source = params.get('source');
@@ -95,7 +95,7 @@ export function serializeUrlState(state: UrlState): string {
   const params = new URLSearchParams();
   params.set('v', `${state.center[0].toFixed(5)},${state.center[1].toFixed(5)},${state.zoom.toFixed(2)}`);
   if (state.county) params.set('county', state.county);
-  if (state.statuses.length !== STATUS_CODES.length) params.set('status', state.statuses.join(','));
+  if (state.statuses.length !== COUNTED_STATUSES.length) params.set('status', state.statuses.join(','));
   if (state.categories.length) params.set('category', state.categories.join(','));
   if (state.source) params.set('source', state.source);
   if (state.asOf) params.set('asOf', state.asOf);
@@ -120,7 +120,7 @@ export function serializeUrlState(state: UrlState): string {
 export function siteFilterQuery(state: UrlState): Record<string, string> {
   const query: Record<string, string> = {};
   if (state.county) query.county = state.county;
-  if (state.statuses.length !== STATUS_CODES.length) query.status = state.statuses.join(',');
+  if (state.statuses.length !== COUNTED_STATUSES.length) query.status = state.statuses.join(',');
   if (state.categories.length) query.category = state.categories.join(',');
   if (state.source) query.source = state.source;
   if (state.asOf) query.asOf = state.asOf;

@@ -1,0 +1,95 @@
+// Coordinates as officials type or paste them (DOMAIN.md "Coordinates in China"): decimal degrees or
+// degrees-minutes-seconds, in WGS84 (GPS), GCJ-02 (高德, 腾讯) or BD-09 (百度), converted to the
+// WGS84 we store. Shared by the ledger import and the page's 新增点位 form. Conversion is gcoord's
+// (maintained, tested; outside China's box it leaves a point unchanged, as the apps do; GCJ-02 →
+// WGS84 is iterative and stops within 1e-6°).
+import gcoord from 'gcoord';
+
+export const CRS_CODES = ['wgs84', 'gcj02', 'bd09'] as const;
+export type Crs = (typeof CRS_CODES)[number];
+export const CRS_NAMES: Record<Crs, string> = { wgs84: 'WGS84', gcj02: 'GCJ-02', bd09: 'BD-09' };
+
+const GCOORD_CRS = { wgs84: gcoord.WGS84, gcj02: gcoord.GCJ02, bd09: gcoord.BD09 } as const;
+
+/** A position in `crs` as WGS84 longitude/latitude. */
+export function toWgs84(crs: Crs, lon: number, lat: number): [number, number] {
+  if (crs === 'wgs84') return [lon, lat];
+  const [x, y] = gcoord.transform<[number, number]>([lon, lat], GCOORD_CRS[crs], gcoord.WGS84);
+  return [x, y];
+}
+
+/** A WGS84 position in `crs` (for navigation apps and basemaps in GCJ-02 or BD-09). */
+export function fromWgs84(crs: Crs, lon: number, lat: number): [number, number] {
+  if (crs === 'wgs84') return [lon, lat];
+  const [x, y] = gcoord.transform<[number, number]>([lon, lat], gcoord.WGS84, GCOORD_CRS[crs]);
+  return [x, y];
+}
+
+const HEMISPHERE = /^([NSEWnsew东西南北])|([NSEWnsew东西南北])$/;
+const NEGATIVE_HEMISPHERES = new Set(['S', 's', 'W', 'w', '南', '西']);
+
+/** Full-width ASCII (what a Chinese IME types: １１４．０２，) as half-width. */
+const halfWidth = (text: string) => text.replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0));
+
+/**
+ * A coordinate in decimal degrees, or null when the text is not one. Accepts a decimal number, or
+ * degrees with optional minutes and seconds marked by °/度, ′/'/分, ″/"/秒 (full-width marks too),
+ * or separated by colons, with an optional hemisphere letter (N/S/E/W, 北/南/东/西) before or after.
+ */
+export function parseCoordinate(text: string): number | null {
+  let value = halfWidth(text)
+    .replace(/\s+/g, '')
+    .replace(/^(东经|北纬|西经|南纬)/, (word) => word[1] === '经' ? (word[0] === '东' ? 'E' : 'W') : (word[0] === '北' ? 'N' : 'S'));
+  let sign = 1;
+  const hemisphere = HEMISPHERE.exec(value);
+  if (hemisphere) {
+    const letter = hemisphere[1] ?? hemisphere[2]!;
+    if (NEGATIVE_HEMISPHERES.has(letter)) sign = -1;
+    value = value.replace(HEMISPHERE, '');
+  }
+  if (/^[-+]?\d+(\.\d+)?$/.test(value)) return sign * Number(value);
+  const dms =
+    /^([-+]?)(\d+(?:\.\d+)?)(?:[°º˚度:])(?:(\d+(?:\.\d+)?)(?:['′’分:])?)?(?:(\d+(?:\.\d+)?)(?:["″”秒]|''|′′)?)?$/.exec(value);
+  if (!dms) return null;
+  const degrees = Number(dms[2]);
+  const minutes = dms[3] === undefined ? 0 : Number(dms[3]);
+  const seconds = dms[4] === undefined ? 0 : Number(dms[4]);
+  if (minutes >= 60 || seconds >= 60) return null;
+  if (dms[3] !== undefined && dms[2]!.includes('.')) return null;
+  if (dms[4] !== undefined && dms[3]!.includes('.')) return null;
+  return (dms[1] === '-' ? -1 : 1) * sign * (degrees + minutes / 60 + seconds / 3600);
+}
+
+/** China's extent (the box navigation apps use to decide whether to offset): lon 72.004–137.8347, lat 0.8293–55.8271. */
+export function inChina(lon: number, lat: number): boolean {
+  return lon >= 72.004 && lon <= 137.8347 && lat >= 0.8293 && lat <= 55.8271;
+}
+
+/** A longitude/latitude pair that only makes sense in China the other way round. */
+export function looksSwapped(lng: number, lat: number): boolean {
+  return !inChina(lng, lat) && inChina(lat, lng);
+}
+
+export type PositionParse = { ok: true; lon: number; lat: number; swapped: boolean } | { ok: false; reason: 'not_two_numbers' | 'not_a_coordinate' | 'outside_china' };
+
+/**
+ * A pasted position: two coordinates separated by a comma (either width), a semicolon, a slash or
+ * spaces — "114.0231,33.5812" as 高德 copies it, "33.5812, 114.0231" as 百度/腾讯 and phone apps
+ * often show it (latitude first), or "北纬33°34′52″ 东经114°01′23″". The order is taken from the
+ * hemisphere words when given, else from which way round lies in China.
+ */
+export function parsePosition(text: string): PositionParse {
+  const parts = halfWidth(text)
+    .trim()
+    .split(/\s*[,;，；/、]\s*|\s+(?=[-+]?\d|[NSEWnsew东西南北])/)
+    .filter((part) => part !== '');
+  if (parts.length !== 2) return { ok: false, reason: 'not_two_numbers' };
+  const [a, b] = parts.map(parseCoordinate) as [number | null, number | null];
+  if (a === null || b === null) return { ok: false, reason: 'not_a_coordinate' };
+  const latitudeFirst = /^(北纬|南纬|[NSns])|[NSns]$/.test(parts[0]!.replace(/\s+/g, ''));
+  const longitudeFirst = /^(东经|西经|[EWew])|[EWew]$/.test(parts[0]!.replace(/\s+/g, ''));
+  if (latitudeFirst) return inChina(b, a) ? { ok: true, lon: b, lat: a, swapped: true } : { ok: false, reason: 'outside_china' };
+  if (longitudeFirst || inChina(a, b)) return inChina(a, b) ? { ok: true, lon: a, lat: b, swapped: false } : { ok: false, reason: 'outside_china' };
+  if (looksSwapped(a, b)) return { ok: true, lon: b, lat: a, swapped: true };
+  return { ok: false, reason: 'outside_china' };
+}
