@@ -120,7 +120,11 @@ export function resolveRelapseOptions(options: RelapseOptions = {}): ResolvedRel
     if (decision !== 'confirmed' && decision !== 'dismissed')
       throw new RelapseOptionError('decisions', `decision for ${key} must be confirmed or dismissed, not ${String(decision)}`);
 
-  return { from, to, asOf, categories: [...new Set<CategoryCode>(categories)], counties, radiusKm, withinDays, cellKm };
+  const correction = options.correction ?? 'fdr';
+  if (correction !== 'fdr' && correction !== 'none')
+    throw new RelapseOptionError('correction', `correction must be fdr (Benjamini–Hochberg) or none, not ${String(correction)}`);
+
+  return { from, to, asOf, categories: [...new Set<CategoryCode>(categories)], counties, radiusKm, withinDays, cellKm, correction };
 }
 
 /** Whether a day (YYYY-MM-DD) lies in the window [from, to], both ends included and either open. */
