@@ -95,6 +95,16 @@ export function RelapsePanel({ relapse, countyNames, townshipNames, siteCounty, 
             <p data-testid="relapse-summary">
               {t('relapseSummary', { r: data.summary.relapses, m: data.summary.moveCandidates, h99: data.summary.hotCells[99], h95: data.summary.hotCells[95], h90: data.summary.hotCells[90] })}
             </p>
+            {data.grid && (
+              <p className="legend-note" data-testid="relapse-grid-note">
+                {t('relapseGridNote', {
+                  cells: data.grid.cells,
+                  extent: t(data.grid.extent === 'counties' ? 'relapseExtentCounties' : 'relapseExtentBbox'),
+                  most: data.grid.neighbourhood.most,
+                  correction: t(data.summary.correction === 'fdr' ? 'relapseCorrectionFdr' : 'relapseCorrectionNone'),
+                })}
+              </p>
+            )}
             <p className="legend-note">
               {t('relapseLegend')} <span className="swatch" style={{ background: '#7f0000' }} /> 99% <span className="swatch" style={{ background: '#d7301f' }} /> 95%{' '}
               <span className="swatch" style={{ background: '#fc8d59' }} /> 90% {t('relapseHot')}
