@@ -378,6 +378,7 @@ export const en: Record<MessageKey, string> = {
   taskState_done: 'Done',
   taskState_overdue: 'Overdue',
   taskState_due_soon: 'Due soon',
+  taskState_cannot_judge: 'Cannot judge',
   taskState_on_time: 'On time',
   exportTitle: 'Export ledger',
   exportHint: 'Downloads under the current filters (county, status, category, source, date)',
@@ -389,5 +390,5 @@ export const en: Record<MessageKey, string> = {
   auditBreakMissing: 'record {missing} before it is gone',
   auditBreakPrevHash: 'it does not follow the record before it',
   auditBreakHash: 'its contents do not match its hash: the record was changed',
-  tbUnmeasured: 'Deadline passed, but no sites are linked: the map cannot tell how it went',
+  tbUnmeasured: 'Deadline passed, but no sites or road segments are linked: the map cannot tell how it went',
 };

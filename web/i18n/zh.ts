@@ -376,6 +376,7 @@ export const zh = {
   taskState_done: '已完成',
   taskState_overdue: '已逾期',
   taskState_due_soon: '即将到期',
+  taskState_cannot_judge: '无法判断',
   taskState_on_time: '按期推进',
   exportTitle: '导出台账',
   exportHint: '按当前筛选（县区、状态、类别、来源、日期）下载',
@@ -387,7 +388,7 @@ export const zh = {
   auditBreakMissing: '其前的第 {missing} 条记录已不存在',
   auditBreakPrevHash: '与前一条记录接不上',
   auditBreakHash: '内容与其哈希不符，记录被改动过',
-  tbUnmeasured: '时限已过，但无关联点位，地图无法判断其进度',
+  tbUnmeasured: '时限已过，但无关联点位或路段，地图无法判断其进度',
 };
 
 export type MessageKey = keyof typeof zh;
