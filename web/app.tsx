@@ -93,7 +93,8 @@ export function App() {
     return {
       type: 'FeatureCollection',
       features: [
-        ...list.sites.filter((s) => s.lon !== null && s.lat !== null).map((s) => ({ type: 'Feature' as const, properties: { id: s.id }, geometry: { type: 'Point' as const, coordinates: [s.lon!, s.lat!] } })),
+        // Each site carries what the map draws it with: highlighted sites leave the clusters and are drawn on top.
+        ...list.sites.filter((s) => s.lon !== null && s.lat !== null).map((s) => ({ type: 'Feature' as const, properties: { id: s.id, status: s.status, category: s.category, source: s.source }, geometry: { type: 'Point' as const, coordinates: [s.lon!, s.lat!] } })),
         ...(roads.data?.features ?? []).filter((f) => roadIds.has(f.properties.id) && f.geometry).map((f) => ({ type: 'Feature' as const, properties: { id: f.properties.id }, geometry: f.geometry as unknown as LineString })),
       ],
     };
@@ -157,9 +158,11 @@ export function App() {
   }, [clusterSites, state.categories, state.source]);
   const choropleth = useMemo(() => (state.choropleth === 'none' || !counties.data ? null : choroplethColors(counties.data.features.map((f) => f.properties), state.choropleth, OPEN_STATUSES, RESOLVED_STATUSES)), [state.choropleth, counties.data]);
 
+  // Highlighted sites are drawn on their own above the clusters, so none hides inside one.
+  const highlighted = useMemo(() => highlight?.features.filter((f) => f.geometry.type === 'Point').map((f) => Number(f.properties?.id)) ?? [], [highlight]);
   const filters = useMemo(
-    () => ({ statuses: state.statuses, categories: state.categories, ...(state.source ? { source: state.source } : {}) }),
-    [state.statuses, state.categories, state.source],
+    () => ({ statuses: state.statuses, categories: state.categories, ...(state.source ? { source: state.source } : {}), ...(highlighted.length ? { exclude: highlighted } : {}) }),
+    [state.statuses, state.categories, state.source, highlighted],
   );
   const basemap = config.data?.basemaps.find((b) => b.id === state.basemap) ?? null;
   const shown = STATUS_CODES.filter((s) => state.statuses.includes(s)).reduce((sum, s) => sum + (statusCounts[s] ?? 0), 0);

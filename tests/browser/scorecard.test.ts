@@ -19,7 +19,7 @@ interface FigureList {
 interface TaskJson {
   number: number;
   state: string;
-  progress: { sites: number };
+  progress: { sites: number; roads: number };
   deadline: { date: string | null };
   group: number;
   leadUnits: string[];
@@ -100,10 +100,13 @@ describe('the task board', () => {
     // Task 15 (illegal fuel points): its lead units as the plan states them.
     // Tasks whose date has passed with no site linked say the map cannot judge them (task 4: 2020年年底, none linked).
     const today = new Date().toISOString().slice(0, 10);
-    const unmeasured = all.filter((t) => t.state !== 'done' && t.progress.sites === 0 && t.deadline.date !== null && t.deadline.date < today).map((t) => t.number);
+    const unmeasured = all.filter((t) => t.state !== 'done' && t.progress.sites + t.progress.roads === 0 && t.deadline.date !== null && t.deadline.date < today).map((t) => t.number);
     expect(unmeasured).toContain(4);
+    // The API says cannot_judge for exactly those, and the board shows 无法判断 beside the note, never 按期推进.
+    expect(all.filter((t) => t.state === 'cannot_judge').map((t) => t.number)).toEqual(unmeasured);
     const noted = await board.locator('article.task-card', { has: driver.page.getByTestId('task-unmeasured') }).evaluateAll((cards) => cards.map((c) => Number(c.getAttribute('data-testid')!.slice(5))));
     expect(noted).toEqual(unmeasured);
+    for (const number of unmeasured) expect(await board.getByTestId(`task-${number}`).getByTestId('task-state').textContent()).toBe(zh.taskState_cannot_judge);
     const task15 = all.find((t) => t.number === 15)!;
     expect(await board.getByTestId('task-15').getByTestId('task-lead-units').textContent()).toBe(task15.leadUnits.join('、'));
     await board.getByTestId('filter-unit').selectOption(unit);

@@ -188,6 +188,21 @@ export class MapController {
       source: 'sites',
       layout: { 'icon-image': ['concat', 'cat-', ['get', 'category']], 'icon-allow-overlap': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 8, 0.8, 14, 1.05] },
     });
+    // A scorecard figure's sites, taken out of the clusters and drawn above every site and cluster ring.
+    map.addLayer({
+      id: 'highlight-sites',
+      type: 'circle',
+      source: 'highlight',
+      filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 9, 14, 13], 'circle-color': matchColor('status', STATUS_COLORS, '#555'), 'circle-stroke-color': '#f08c00', 'circle-stroke-width': 3 },
+    });
+    map.addLayer({
+      id: 'highlight-symbols',
+      type: 'symbol',
+      source: 'highlight',
+      filter: ['==', ['geometry-type'], 'Point'],
+      layout: { 'icon-image': ['concat', 'cat-', ['get', 'category']], 'icon-allow-overlap': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 8, 0.8, 14, 1.05] },
+    });
     map.addLayer({ id: 'route-line', type: 'line', source: 'route', filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#123b63', 'line-width': 3, 'line-opacity': 0.8 } });
     map.addLayer({ id: 'route-stops', type: 'circle', source: 'route', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 11, 'circle-color': '#123b63', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
     map.addLayer({
@@ -199,7 +214,7 @@ export class MapController {
       paint: { 'text-color': '#fff' },
     });
     map.addLayer({ id: 'drawing', type: 'line', source: 'drawing', paint: { 'line-color': '#c92a2a', 'line-width': 3, 'line-dasharray': [2, 1] } });
-    for (const layer of ['sites', 'site-symbols', 'roads']) {
+    for (const layer of ['sites', 'site-symbols', 'roads', 'highlight-sites']) {
       map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = this.mode === 'browse' ? 'pointer' : 'crosshair'));
       map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = this.mode === 'browse' ? '' : 'crosshair'));
     }
@@ -228,6 +243,8 @@ export class MapController {
     }
     const site = this.map.queryRenderedFeatures(event.point, { layers: ['sites', 'site-symbols'] })[0];
     if (site) return this.handlers.current.onSiteClick(Number(site.properties.siteId));
+    const highlighted = this.map.queryRenderedFeatures(event.point, { layers: ['highlight-sites', 'highlight-symbols'] })[0];
+    if (highlighted) return this.handlers.current.onSiteClick(Number(highlighted.properties.id));
     const road = this.map.queryRenderedFeatures(event.point, { layers: ['roads'] })[0];
     if (road) return this.handlers.current.onRoadClick(Number(road.properties.id));
     const cell = this.map.getLayer('siege-cells') ? this.map.queryRenderedFeatures(event.point, { layers: ['siege-cells'] })[0] : undefined;
