@@ -72,7 +72,11 @@ export function App() {
   const asOfQuery = state.asOf ? { asOf: state.asOf } : {};
   const filterQuery = { ...asOfQuery, ...(state.categories.length ? { category: state.categories.join(',') } : {}), ...(state.source ? { source: state.source } : {}) };
 
-  const relapse = useRelapse(state.panel === 'relapse', state.asOf, dataVersion);
+  // County officials and inspectors see their own counties by default (counts, legend, relapses;
+  // markers elsewhere dimmed); the switch in the header shows the whole city.
+  const [cityWide, setCityWide] = useState(false);
+  const scope = useMemo(() => (user.counties.length && !cityWide ? [...user.counties] : null), [user.counties, cityWide]);
+  const relapse = useRelapse(state.panel === 'relapse', state.asOf, dataVersion, scope);
   const relapseMap = useMemo(() => (state.panel === 'relapse' ? relapseLayer(relapse.result.data) : null), [state.panel, relapse.result.data]);
   const siege = useSiege(state.panel === 'siege', state.core, state.asOf, dataVersion);
   const config = useLoad('config', () => unwrap(api.api.config.$get()));
@@ -149,13 +153,15 @@ export function App() {
   const statusCounts = useMemo(() => {
     const totals: Partial<Record<StatusCode, number>> = {};
     const categories = state.categories.length ? new Set(state.categories) : null;
+    const inScope = scope ? new Set(scope) : null;
     for (const site of clusterSites ?? []) {
+      if (inScope && !inScope.has(site.county)) continue;
       if (categories && !categories.has(site.category)) continue;
       if (state.source && site.source !== state.source) continue;
       totals[site.status] = (totals[site.status] ?? 0) + 1;
     }
     return totals;
-  }, [clusterSites, state.categories, state.source]);
+  }, [clusterSites, state.categories, state.source, scope]);
   const choropleth = useMemo(() => (state.choropleth === 'none' || !counties.data ? null : choroplethColors(counties.data.features.map((f) => f.properties), state.choropleth, OPEN_STATUSES, RESOLVED_STATUSES)), [state.choropleth, counties.data]);
 
   // Highlighted sites are drawn on their own above the clusters, so none hides inside one.
@@ -230,6 +236,11 @@ export function App() {
           <span className="site-count" data-testid="site-count">
             {sites.loading ? t('loading') : t('sites', { n: shown })}
           </span>
+          {user.counties.length > 0 && (
+            <button type="button" className="scope-switch" data-testid="scope-switch" aria-pressed={cityWide} onClick={() => setCityWide((wide) => !wide)} title={t(cityWide ? 'scopeShowOwn' : 'scopeShowCity')}>
+              {cityWide ? t('allCounties') : user.counties.map((code) => countyNames[code] ?? code).join('、')}
+            </button>
+          )}
           <nav className="topnav">{pageLinks}</nav>
           <button type="button" className="lang" data-testid="lang-switch" onClick={() => update({ lang: state.lang === 'zh' ? 'en' : 'zh' })}>
             {t('language')}
@@ -364,6 +375,7 @@ export function App() {
               roads={roads.data as FeatureCollection<LineString | null> | null}
               roadsVisible={state.roads}
               focusCounty={state.county}
+              scope={scope}
               choropleth={choropleth}
               selected={state.site ? (positions.get(state.site) ?? null) : pending}
               basemap={basemap}

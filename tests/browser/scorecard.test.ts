@@ -53,6 +53,40 @@ describe('the county scorecard', () => {
     expect(driver.offHost).toEqual([]);
   });
 
+  it('draws every highlighted site above the clusters: none hides inside a cluster ring', async () => {
+    const list = await driver.api<FigureList>('/api/counties/411103/scorecard/sites?figure=dealtWith');
+    const located = list.sites.filter((s) => s.lon !== null);
+    expect(located.length).toBeGreaterThan(20);
+    await driver.openMap('?panel=scorecard&county=411103');
+    await driver.page.getByTestId('scorecard-panel').locator('button[data-figure="dealtWith"]').click();
+    await expect.poll(() => highlight(driver), { timeout: 10_000 }).toHaveLength(located.length);
+    await driver.waitForMapIdle();
+    // Clusters are still on screen (other sites), but no highlighted site is in one.
+    const clusters = await driver.clusters();
+    expect(clusters.some((c) => c.properties.cluster)).toBe(true);
+    const ids = new Set(located.map((s) => s.id));
+    expect(clusters.filter((c) => !c.properties.cluster && ids.has(c.properties.siteId!))).toEqual([]);
+    let checked = 0;
+    for (const site of (await driver.api<{ features: { properties: { id: number }; geometry: { coordinates: [number, number] } }[] }>('/api/sites?county=411103&located=true')).features.filter((f) => ids.has(f.properties.id))) {
+      const pixel = await driver.pixelOf(site.geometry.coordinates);
+      // What is on top at the site's pixel: its highlight marker (or another highlighted site's), never a cluster ring.
+      const top = await driver.page.evaluate(({ x, y }) => {
+        const rect = document.querySelector('[data-testid="map"]')!.getBoundingClientRect();
+        if (x < rect.left + 4 || y < rect.top + 4 || x > rect.right - 4 || y > rect.bottom - 4) return 'outside';
+        const element = document.elementFromPoint(x, y);
+        if (element?.closest('.highlight-marker')) return 'highlight';
+        if (element?.closest('.cluster-marker')) return 'cluster';
+        return element?.closest('[data-testid="map"]') ? 'map' : 'panel';
+      }, pixel);
+      if (top === 'outside' || top === 'panel') continue;
+      expect(top, `site ${site.properties.id}`).toBe('highlight');
+      checked++;
+    }
+    expect(await driver.page.locator('.highlight-marker').count()).toBe(located.length);
+    expect(checked).toBeGreaterThan(located.length / 2);
+    await driver.screenshot('scorecard-highlight-above-clusters');
+  });
+
   it('prints the counties side by side on one A4 page, in Chinese, with the API’s figures', async () => {
     const cards = await driver.api<Card[]>('/api/scorecards');
     driver.localFailures.length = 0;

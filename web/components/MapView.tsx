@@ -17,6 +17,8 @@ export interface MapViewProps {
   roads: FeatureCollection<LineString | null> | null;
   roadsVisible: boolean;
   focusCounty: string | null;
+  /** Counties whose sites are shown in full; the others are dimmed (null: none dimmed). */
+  scope?: readonly string[] | null;
   choropleth: Record<string, string> | null;
   selected: [number, number] | null;
   basemap: OnlineBasemap | null;
@@ -113,6 +115,8 @@ export function MapView(props: MapViewProps) {
   }, [props.roads, props.roadsVisible]);
   useEffect(() => controller.current?.setCountyFocus(props.focusCounty), [props.focusCounty, props.counties]);
   useEffect(() => controller.current?.setChoropleth(props.choropleth), [props.choropleth, props.counties]);
+  const scopeKey = props.scope?.join(',') ?? '';
+  useEffect(() => controller.current?.setScope(props.scope ?? null), [scopeKey]);
   useEffect(() => controller.current?.setSelected(props.selected), [props.selected]);
   useEffect(() => controller.current?.setBasemap(props.basemap), [props.basemap]);
   useEffect(() => controller.current?.setMode(props.mode), [props.mode]);

@@ -47,13 +47,14 @@ export interface RoutePanelProps {
 
 export function RoutePanel({ start, counties, handPicked, onHandPicked, within, onDrawWithin, onClearWithin, onPickStart, plan, savedId, onPlan, onOpenSite, onError, onChanged }: RoutePanelProps) {
   const { t, lang } = useI18n();
-  const { deny } = useSession();
+  const { deny, user } = useSession();
   const [kind, setKind] = useState<RuleKind>('recheck');
   const [days, setDays] = useState('180');
   const [perCounty, setPerCounty] = useState('3');
   const [seed, setSeed] = useState('');
   const [returnToStart, setReturnToStart] = useState(true);
-  const [county, setCounty] = useState('');
+  // An inspector or county official plans in their own county first (they record results only there).
+  const [county, setCounty] = useState(() => user.counties[0] ?? '');
   const [category, setCategory] = useState<CategoryCode | ''>('');
   const [speedKmh, setSpeedKmh] = useState('30');
   const [minutesPerStop, setMinutesPerStop] = useState('20');

@@ -39,6 +39,8 @@ export const en: Record<MessageKey, string> = {
   asOfHint: 'Drag to replay past states',
   basemap: 'Basemap',
   basemapOffline: 'Offline (county boundaries)',
+  scopeShowCity: 'Showing your counties only: click for the whole city',
+  scopeShowOwn: 'Showing the whole city: click for your counties only',
   sites: '{n} sites',
   clusterTitle: '{n} sites, click to zoom in',
   close: 'Close',

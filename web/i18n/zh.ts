@@ -37,6 +37,8 @@ export const zh = {
   asOfHint: '拖动以回放历史状态',
   basemap: '底图',
   basemapOffline: '离线底图（县区边界）',
+  scopeShowCity: '当前只看本县区：点击查看全市',
+  scopeShowOwn: '当前为全市：点击只看本县区',
   sites: '{n} 个点位',
   clusterTitle: '{n} 个点位，点击放大',
   close: '关闭',

@@ -53,6 +53,9 @@ const matchColor = (property: string, colors: Record<string, string>, fallback: 
 export class MapController {
   readonly map: MapLibreMap;
   private readonly markers = new Map<string, Marker>();
+  private highlightMarkers: Marker[] = [];
+  /** Counties shown in full; sites and clusters elsewhere are dimmed (null: none). */
+  private scope: readonly string[] | null = null;
   private last: Record<string, unknown> = {};
   private basemap: OnlineBasemap | null = null;
   private counties: CountyFeatureCollection | null = null;
@@ -78,7 +81,10 @@ export class MapController {
     this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
     this.styleReady = new Promise((resolve) => this.map.once('load', () => resolve()));
-    this.styleReady.then(() => this.addDataLayers());
+    this.styleReady.then(() => {
+      this.addDataLayers();
+      this.applyScope();
+    });
     this.map.on('moveend', () => this.emitView());
     this.map.on('click', (event) => this.onClick(event));
     this.map.on('dblclick', (event) => {
@@ -188,21 +194,6 @@ export class MapController {
       source: 'sites',
       layout: { 'icon-image': ['concat', 'cat-', ['get', 'category']], 'icon-allow-overlap': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 8, 0.8, 14, 1.05] },
     });
-    // A scorecard figure's sites, taken out of the clusters and drawn above every site and cluster ring.
-    map.addLayer({
-      id: 'highlight-sites',
-      type: 'circle',
-      source: 'highlight',
-      filter: ['==', ['geometry-type'], 'Point'],
-      paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 9, 14, 13], 'circle-color': matchColor('status', STATUS_COLORS, '#555'), 'circle-stroke-color': '#f08c00', 'circle-stroke-width': 3 },
-    });
-    map.addLayer({
-      id: 'highlight-symbols',
-      type: 'symbol',
-      source: 'highlight',
-      filter: ['==', ['geometry-type'], 'Point'],
-      layout: { 'icon-image': ['concat', 'cat-', ['get', 'category']], 'icon-allow-overlap': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 8, 0.8, 14, 1.05] },
-    });
     map.addLayer({ id: 'route-line', type: 'line', source: 'route', filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#123b63', 'line-width': 3, 'line-opacity': 0.8 } });
     map.addLayer({ id: 'route-stops', type: 'circle', source: 'route', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 11, 'circle-color': '#123b63', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
     map.addLayer({
@@ -214,7 +205,7 @@ export class MapController {
       paint: { 'text-color': '#fff' },
     });
     map.addLayer({ id: 'drawing', type: 'line', source: 'drawing', paint: { 'line-color': '#c92a2a', 'line-width': 3, 'line-dasharray': [2, 1] } });
-    for (const layer of ['sites', 'site-symbols', 'roads', 'highlight-sites']) {
+    for (const layer of ['sites', 'site-symbols', 'roads']) {
       map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = this.mode === 'browse' ? 'pointer' : 'crosshair'));
       map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = this.mode === 'browse' ? '' : 'crosshair'));
     }
@@ -243,8 +234,6 @@ export class MapController {
     }
     const site = this.map.queryRenderedFeatures(event.point, { layers: ['sites', 'site-symbols'] })[0];
     if (site) return this.handlers.current.onSiteClick(Number(site.properties.siteId));
-    const highlighted = this.map.queryRenderedFeatures(event.point, { layers: ['highlight-sites', 'highlight-symbols'] })[0];
-    if (highlighted) return this.handlers.current.onSiteClick(Number(highlighted.properties.id));
     const road = this.map.queryRenderedFeatures(event.point, { layers: ['roads'] })[0];
     if (road) return this.handlers.current.onRoadClick(Number(road.properties.id));
     const cell = this.map.getLayer('siege-cells') ? this.map.queryRenderedFeatures(event.point, { layers: ['siege-cells'] })[0] : undefined;
@@ -290,6 +279,7 @@ export class MapController {
       if (this.markers.has(key)) continue;
       const element = clusterElement(feature.properties.statusCounts, feature.properties.count, this.handlers.current.clusterTitle(feature.properties.count));
       element.dataset.county = feature.properties.county;
+      element.classList.toggle('outside-scope', this.scope !== null && !this.scope.includes(feature.properties.county));
       element.addEventListener('click', (event) => {
         event.stopPropagation();
         this.handlers.current.onClusterClick(feature.properties.county, feature.properties.clusterId!, feature.geometry.coordinates);
@@ -339,6 +329,23 @@ export class MapController {
     });
   }
 
+  /** Dims the sites and clusters outside these counties (null: none dimmed); kept across style reloads. */
+  setScope(counties: readonly string[] | null) {
+    this.scope = counties;
+    for (const marker of this.markers.values()) {
+      const element = marker.getElement();
+      element.classList.toggle('outside-scope', counties !== null && !counties.includes(element.dataset.county ?? ''));
+    }
+    void this.styleReady.then(() => this.applyScope());
+  }
+
+  private applyScope() {
+    const inside = (this.scope ? ['in', ['get', 'county'], ['literal', [...this.scope]]] : ['==', 1, 1]) as ExpressionSpecification;
+    this.map.setPaintProperty('sites', 'circle-opacity', ['case', inside, ['case', ['==', ['get', 'source'], 'demo'], 0.8, 1], 0.2]);
+    this.map.setPaintProperty('sites', 'circle-stroke-opacity', ['case', inside, 1, 0.3]);
+    this.map.setPaintProperty('site-symbols', 'icon-opacity', ['case', inside, 1, 0.25]);
+  }
+
   setBasemap(basemap: OnlineBasemap | null) {
     if (this.basemap?.id === basemap?.id) return;
     this.basemap = basemap;
@@ -347,6 +354,7 @@ export class MapController {
     this.styleReady = new Promise((resolve) => this.map.once('style.load', () => resolve()));
     this.styleReady.then(() => {
       this.addDataLayers();
+      this.applyScope();
       this.map.jumpTo(view);
       const last = this.last;
       this.last = {};
@@ -368,9 +376,29 @@ export class MapController {
     if (this.changed('relapse', layer)) void this.styleReady.then(() => this.setSource('relapse', layer ?? EMPTY));
   }
 
-  /** The sites and roads behind a scorecard figure, ringed (null hides them). */
+  /**
+   * The sites and roads behind a scorecard figure, ringed (null hides them). Their sites are left
+   * out of the clusters (ClusterFilters.exclude) and drawn as markers above the cluster rings, so no
+   * ring stands for a site hidden under a cluster.
+   */
   setHighlight(layer: FeatureCollection | null) {
-    if (this.changed('highlight', layer)) void this.styleReady.then(() => this.setSource('highlight', layer ?? EMPTY));
+    if (!this.changed('highlight', layer)) return;
+    void this.styleReady.then(() => this.setSource('highlight', layer ?? EMPTY));
+    for (const marker of this.highlightMarkers) marker.remove();
+    this.highlightMarkers = [];
+    for (const feature of layer?.features ?? []) {
+      if (feature.geometry.type !== 'Point') continue;
+      const { id, status } = (feature.properties ?? {}) as { id: number; status?: string };
+      const element = document.createElement('div');
+      element.className = 'highlight-marker';
+      element.dataset.siteId = String(id);
+      element.style.background = (status && STATUS_COLORS[status as keyof typeof STATUS_COLORS]) || '#555';
+      element.addEventListener('click', (event) => {
+        event.stopPropagation();
+        this.handlers.current.onSiteClick(Number(id));
+      });
+      this.highlightMarkers.push(new Marker({ element }).setLngLat(feature.geometry.coordinates as [number, number]).addTo(this.map));
+    }
   }
 
   /** A planned route: numbered stops and the path from the start (null hides it). */
@@ -415,7 +443,7 @@ export class MapController {
   }
 
   remove() {
-    for (const marker of this.markers.values()) marker.remove();
+    for (const marker of [...this.markers.values(), ...this.highlightMarkers]) marker.remove();
     this.markers.clear();
     this.map.remove();
   }
