@@ -9,6 +9,7 @@ import { Definitions } from './Definitions.tsx';
 import { LoadState } from './LoadState.tsx';
 import type { useSiege } from '../state/use-siege.ts';
 import { SiegeChart } from './SiegeChart.tsx';
+import { siegeCellWords } from '../i18n/compass.ts';
 
 type Siege = ReturnType<typeof useSiege>;
 
@@ -28,6 +29,11 @@ export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }
   const data = result.data;
   const definition = (key: string) => data?.definitions[key]?.[lang] ?? '';
   const names = new Map(data?.placements.map((p) => [p.id, p]) ?? []);
+  // A clicked cell in words: its distance band and compass direction from the core.
+  const cellWhere = (selected: SelectedCell) => {
+    const found = data?.cells.features.find((f) => f.properties.band === selected.band && f.properties.sector === selected.sector);
+    return found ? siegeCellWords(found.properties, t('siegeInsideCoreCell')) : `${selected.band} · ${selected.sector ?? '—'}`;
+  };
   const download = (format: 'geojson' | 'csv') => `/api/analysis/siege?${new URLSearchParams({ ...siege.query, format }).toString()}`;
 
   return (
@@ -133,7 +139,7 @@ export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }
             {!cell && <p className="muted">{t('siegeCellHint')}</p>}
             {cell && (
               <>
-                <p className="muted">{t('siegeCellWhere', { band: cell.band, sector: cell.sector ?? '—', n: cell.siteIds.length })}</p>
+                <p className="muted" data-testid="siege-cell-where">{t('siegeCellWhere', { where: cellWhere(cell), n: cell.siteIds.length })}</p>
                 <ul className="plain">
                   {cell.siteIds.map((id) => (
                     <li key={id}>
