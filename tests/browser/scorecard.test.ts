@@ -87,6 +87,28 @@ describe('the county scorecard', () => {
     await driver.screenshot('scorecard-highlight-above-clusters');
   });
 
+  it('finds sites as you type and with the button; the panel tabs fit at 1280 px', async () => {
+    await driver.openMap('', { waitForClusters: false });
+    const site = (await driver.api<{ features: { id: number; properties: { name: string } }[] }>('/api/sites?located=true&limit=1')).features[0]!;
+    const search = driver.page.getByRole('search');
+    // Typing alone (no Enter) lists matches after a short pause.
+    await search.getByLabel(zh.search).pressSequentially(site.properties.name.slice(0, 6));
+    await expect.poll(() => search.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await search.getByRole('option').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(site.properties.name.slice(0, 6))]));
+    // The button searches the full name and opens the one match.
+    await search.getByLabel(zh.search).fill(site.properties.name);
+    await search.getByRole('button', { name: zh.searchButton }).click();
+    await expect.poll(() => driver.urlParams().get('site'), { timeout: 10_000 }).toBe(String(site.id));
+    // Every tab lies inside the tab bar (none cut off at the panel's edge).
+    const boxes = await driver.page.locator('.tabs').evaluate((bar) => {
+      const outer = bar.getBoundingClientRect();
+      return [...bar.querySelectorAll('button')].map((b) => { const r = b.getBoundingClientRect(); return { left: r.left >= outer.left - 0.5, right: r.right <= outer.right + 0.5, text: b.textContent }; });
+    });
+    expect(boxes.length).toBeGreaterThanOrEqual(7);
+    expect(boxes.filter((b) => !b.left || !b.right)).toEqual([]);
+    await driver.screenshot('search-and-tabs');
+  });
+
   it('prints the counties side by side on one A4 page, in Chinese, with the API’s figures', async () => {
     const cards = await driver.api<Card[]>('/api/scorecards');
     driver.localFailures.length = 0;
