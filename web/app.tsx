@@ -167,8 +167,15 @@ export function App() {
   // Highlighted sites are drawn on their own above the clusters, so none hides inside one.
   const highlighted = useMemo(() => highlight?.features.filter((f) => f.geometry.type === 'Point').map((f) => Number(f.properties?.id)) ?? [], [highlight]);
   const filters = useMemo(
-    () => ({ statuses: state.statuses, categories: state.categories, ...(state.source ? { source: state.source } : {}), ...(highlighted.length ? { exclude: highlighted } : {}) }),
-    [state.statuses, state.categories, state.source, highlighted],
+    () => ({
+      statuses: state.statuses,
+      categories: state.categories,
+      ...(state.source ? { source: state.source } : {}),
+      ...(highlighted.length ? { exclude: highlighted } : {}),
+      // While the siege panel is open the map shows only the sites it counts.
+      ...(state.panel === 'siege' && siege.layer ? { only: siege.layer.counted } : {}),
+    }),
+    [state.statuses, state.categories, state.source, highlighted, state.panel, siege.layer],
   );
   const basemap = config.data?.basemaps.find((b) => b.id === state.basemap) ?? null;
   const shown = STATUS_CODES.filter((s) => state.statuses.includes(s)).reduce((sum, s) => sum + (statusCounts[s] ?? 0), 0);

@@ -10,6 +10,7 @@ import { LoadState } from './LoadState.tsx';
 import type { useSiege } from '../state/use-siege.ts';
 import { SiegeChart } from './SiegeChart.tsx';
 import { siegeCellWords } from '../i18n/compass.ts';
+import { SIEGE_RAMP } from '../map/colors.ts';
 
 type Siege = ReturnType<typeof useSiege>;
 
@@ -85,6 +86,18 @@ export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }
               {t('siegeSummary')} · {data.core.name}
             </h2>
             <SiegeChart counts={data.summary.nearCountBySector} label={t('siegeChart')} />
+            {siege.layer && (
+              <div className="siege-legend" data-testid="siege-legend">
+                <p className="muted">{t('siegeLegend', { n: siege.layer.counted.length })}</p>
+                <ul className="plain">
+                  {SIEGE_RAMP.map(([share, color]) => (
+                    <li key={share}>
+                      <span className="swatch" style={{ background: color }} /> {share === 0 ? '0' : `${(share * siege.layer!.maxDensity).toFixed(2)}`} /km²
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
             <dl className="facts siege-facts">
               <dt title={definition('occupancy')}>{t('siegeOccupancy')}</dt>
               <dd title={definition('occupancy')} data-testid="siege-occupancy">

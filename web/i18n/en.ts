@@ -124,6 +124,7 @@ export const en: Record<MessageKey, string> = {
   siegeCell: 'Sites in the cell',
   siegeCellHint: 'Click a cell on the map to list its sites',
   siegeInsideCoreCell: 'inside the core',
+  siegeLegend: 'Cell colour = site density (per km², relative to the densest cell outside the core); the map shows only the {n} open industrial sites the analysis counts',
   siegeCellWhere: '{where} · {n} sites',
   panelRoutes: 'Routes',
   routeRule: 'Choose stops',

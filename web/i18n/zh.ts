@@ -122,6 +122,7 @@ export const zh = {
   siegeCell: '格子中的点位',
   siegeCellHint: '点击地图上的格子查看其中的点位',
   siegeInsideCoreCell: '核心区内',
+  siegeLegend: '格子颜色＝点位密度（个/平方公里，相对核心区外最密的格子）；地图只显示计入分析的 {n} 个在营工业点位',
   siegeCellWhere: '{where} · {n} 个点位',
   panelRoutes: '巡查路线',
   routeRule: '选点规则',

@@ -7,7 +7,7 @@ import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { ClusterFeature } from '../worker/cluster-index.ts';
 import { addCategoryIcons } from './category-icons.ts';
 import { clusterElement } from './cluster-marker.ts';
-import { ROAD_STATUS_COLORS, STATUS_COLORS } from './colors.ts';
+import { ROAD_STATUS_COLORS, SIEGE_RAMP, STATUS_COLORS } from './colors.ts';
 import { FONT_STACK, LOCAL_IDEOGRAPH_FONTS, offlineStyle, type OnlineBasemap } from './basemap-style.ts';
 
 export interface MapView {
@@ -115,7 +115,7 @@ export class MapController {
       type: 'fill',
       source: 'siege-cells',
       paint: {
-        'fill-color': ['interpolate', ['linear'], ['get', 'shade'], 0, '#fff7ec', 0.25, '#fdd49e', 0.5, '#fc8d59', 0.75, '#d7301f', 1, '#7f0000'],
+        'fill-color': ['interpolate', ['linear'], ['get', 'shade'], ...SIEGE_RAMP.flat()] as unknown as ExpressionSpecification,
         'fill-opacity': ['case', ['==', ['get', 'count'], 0], 0.08, 0.55],
       },
     });
