@@ -386,6 +386,7 @@ export function App() {
               choropleth={choropleth}
               selected={state.site ? (positions.get(state.site) ?? null) : pending}
               basemap={basemap}
+              lang={state.lang}
               mode={pickingStart ? 'place' : mode.kind}
               route={routeLayer}
               relapse={relapseMap}

@@ -5,7 +5,7 @@ import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
 import { categoryLabel, statusLabel, CATEGORY_GLYPH } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { STATUS_COLORS } from '../map/colors.ts';
-import type { OnlineBasemap } from '../map/basemap-style.ts';
+import type { Basemap } from '../map/basemap-style.ts';
 import type { Choropleth, UrlState } from '../state/url-state.ts';
 import { DateControl } from './DateControl.tsx';
 import { ExportMenu } from './ExportMenu.tsx';
@@ -16,7 +16,7 @@ export interface LayerPanelProps {
   counties: { code: string; name: string }[];
   statusCounts: Partial<Record<StatusCode, number>>;
   dateRange: { first: string; last: string } | null;
-  basemaps: OnlineBasemap[];
+  basemaps: Basemap[];
   /** Bumped after each write, so counts reload. */
   dataVersion: number;
 }

@@ -2,7 +2,8 @@
 import { useEffect, useRef } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
 import { MapController, type CountyFeatureCollection, type MapHandlers, type ViewChange } from '../map/map-controller.ts';
-import type { OnlineBasemap } from '../map/basemap-style.ts';
+import type { Basemap } from '../map/basemap-style.ts';
+import type { Language } from '../i18n/code-labels.ts';
 import { ClusterClient } from '../worker/cluster-client.ts';
 import type { ClusterFeature, ClusterFilters, ClusterSite } from '../worker/cluster-index.ts';
 import { debugState } from '../state/debug.ts';
@@ -21,7 +22,8 @@ export interface MapViewProps {
   scope?: readonly string[] | null;
   choropleth: Record<string, string> | null;
   selected: [number, number] | null;
-  basemap: OnlineBasemap | null;
+  basemap: Basemap | null;
+  lang: Language;
   mode: 'browse' | 'place' | 'draw' | 'drawCore';
   siege: { cells: FeatureCollection; core: FeatureCollection } | null;
   route: FeatureCollection | null;
@@ -113,12 +115,13 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     if (props.roads) controller.current?.setRoads(props.roads, props.roadsVisible);
   }, [props.roads, props.roadsVisible]);
-  useEffect(() => controller.current?.setCountyFocus(props.focusCounty), [props.focusCounty, props.counties]);
-  useEffect(() => controller.current?.setChoropleth(props.choropleth), [props.choropleth, props.counties]);
+  useEffect(() => controller.current?.setCountyFocus(props.focusCounty), [props.focusCounty]);
+  useEffect(() => controller.current?.setChoropleth(props.choropleth), [props.choropleth]);
   const scopeKey = props.scope?.join(',') ?? '';
   useEffect(() => controller.current?.setScope(props.scope ?? null), [scopeKey]);
   useEffect(() => controller.current?.setSelected(props.selected), [props.selected]);
   useEffect(() => controller.current?.setBasemap(props.basemap), [props.basemap]);
+  useEffect(() => controller.current?.setLanguage(props.lang), [props.lang]);
   useEffect(() => controller.current?.setMode(props.mode), [props.mode]);
   useEffect(() => controller.current?.setRoute(props.route), [props.route]);
   useEffect(() => controller.current?.setRelapse(props.relapse), [props.relapse]);
