@@ -24,6 +24,8 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
   // Bumped when an IME composition ends, so the committed text is searched even if q did not change.
   const [committed, setCommitted] = useState(0);
   const latest = useRef(0);
+  /** The text last searched with the button: typing's delayed search skips it (no list after a chosen match). */
+  const submitted = useRef<string | null>(null);
 
   const search = async (openSingle: boolean) => {
     const text = q.trim();
@@ -50,7 +52,7 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
     onChoose(result);
   };
   useEffect(() => {
-    if (composing.current) return;
+    if (composing.current || q.trim() === submitted.current) return;
     const timer = setTimeout(() => void search(false), TYPING_DELAY_MS);
     return () => clearTimeout(timer);
     // Only the text starts a search as you type.
@@ -62,6 +64,7 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
       role="search"
       onSubmit={(event) => {
         event.preventDefault();
+        submitted.current = q.trim();
         void search(true);
       }}
     >
