@@ -63,6 +63,8 @@ function checkSitesInCounties(db: Db, ctx: AppContext): void {
   for (const { id, county } of reassign) db.run('UPDATE sites SET county_code = ? WHERE id = ?', [county, id]);
 }
 
+const todayIso = (): string => new Date().toISOString().slice(0, 10);
+
 export function bootDatabase(path: string, options: BootOptions = {}): { db: Db; ctx: AppContext; accounts: CreatedAccount[] } {
   const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
   try {
@@ -74,7 +76,8 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
       seedNamedPlaces(db);
       if (changed) checkSitesInCounties(db, createContext(db, APP_VERSION));
       // generateDemo would only count what is there when demo data exists: skip it then.
-      if ((options.demo ?? true) && !db.get("SELECT 1 FROM meta WHERE key = 'demo_seed'")) generateDemo(db);
+      // The demo campaign is continued up to "today", so the default as-of-today figures are plausible.
+      if ((options.demo ?? true) && !db.get("SELECT 1 FROM meta WHERE key = 'demo_seed'")) generateDemo(db, { today: (options.today ?? todayIso)() });
     });
     // Photos live beside the database file (for ':memory:' databases, in a temporary folder).
     const photoDir = path === ':memory:' ? mkdtempSync(join(tmpdir(), 'sansan-photos-')) : join(dirname(path), 'photos');

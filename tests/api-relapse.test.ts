@@ -59,6 +59,17 @@ describe('GET /api/analysis/relapse', () => {
     expect(res.cells.features.reduce((sum, cell) => sum + cell.properties.count, 0)).toBe(1);
   });
 
+  it('grids the counties (not the sites’ bbox), corrects with FDR by default and says the neighbourhood', async () => {
+    const res = (await h.get<Relapse & { grid: { extent: string; cells: number; neighbourhood: { kind: string; most: number } }; summary: { correction: string } }>('/api/analysis/relapse?county=411102')).body;
+    expect(res.grid).toMatchObject({ extent: 'counties', neighbourhood: { kind: 'hexagon-edge', most: 7 } });
+    // 源汇区 is about 220 km²: hundreds of 1 km cells, not the few round the four sites.
+    expect(res.grid.cells).toBeGreaterThan(150);
+    expect(res.cells.features).toHaveLength(res.grid.cells);
+    expect(res.summary.correction).toBe('fdr');
+    expect((await h.get<{ summary: { correction: string } }>('/api/analysis/relapse?correction=none')).body.summary.correction).toBe('none');
+    expect((await h.get('/api/analysis/relapse?correction=bonferroni')).status).toBe(400);
+  });
+
   it('narrows by window and radius', async () => {
     expect((await h.get<Relapse>('/api/analysis/relapse?from=2022-01-01')).body.relapses).toEqual([]);
     expect((await h.get<Relapse>('/api/analysis/relapse?radiusKm=0.5')).body.moves).toEqual([]);

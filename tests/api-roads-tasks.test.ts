@@ -293,28 +293,28 @@ describe('GET /api/tasks', () => {
       });
     }
     const res = await h.get<TaskJson[]>('/api/tasks');
-    for (const task of res.body) expect(task.progress, `task ${task.number}`).toEqual(expected.get(task.number));
+    for (const task of res.body) expect(task.progress, `task ${task.number}`).toMatchObject(expected.get(task.number)!);
     // a few by hand: task 2 has A (closed), B, G (discovered), D (relapsed)
-    expect(res.body[1]!.progress).toEqual({ sites: 4, open: 3, closed: 1, relapsed: 1, verified: 0 });
+    expect(res.body[1]!.progress).toMatchObject({ sites: 4, open: 3, closed: 1, relapsed: 1, verified: 0 });
     // task 14 adds E (relocated, a closed state)
-    expect(res.body[13]!.progress).toEqual({ sites: 5, open: 3, closed: 2, relapsed: 1, verified: 0 });
+    expect(res.body[13]!.progress).toMatchObject({ sites: 5, open: 3, closed: 2, relapsed: 1, verified: 0 });
     // task 15: the real fuel point and F (rectifying)
-    expect(res.body[14]!.progress).toEqual({ sites: 2, open: 2, closed: 0, relapsed: 0, verified: 0 });
+    expect(res.body[14]!.progress).toMatchObject({ sites: 2, open: 2, closed: 0, relapsed: 0, verified: 0 });
     // task 25: C (verified)
-    expect(res.body[24]!.progress).toEqual({ sites: 1, open: 0, closed: 1, relapsed: 0, verified: 1 });
-    expect(res.body[0]!.progress).toEqual({ sites: 0, open: 0, closed: 0, relapsed: 0, verified: 0 });
+    expect(res.body[24]!.progress).toMatchObject({ sites: 1, open: 0, closed: 1, relapsed: 0, verified: 1 });
+    expect(res.body[0]!.progress).toMatchObject({ sites: 0, open: 0, closed: 0, relapsed: 0, verified: 0 });
   });
 
   it('progress follows a status move', async () => {
     const before = (await h.get<TaskJson[]>('/api/tasks')).body[17]!.progress;
-    expect(before).toEqual({ sites: 1, open: 1, closed: 0, relapsed: 0, verified: 0 });
+    expect(before).toMatchObject({ sites: 1, open: 1, closed: 0, relapsed: 0, verified: 0 });
     const closing = await h.send('POST', `/api/sites/${REAL_COAL_POINT_ID}/events`, {
       to: 'closed',
       date: '2020-01-05',
       checklist: { cutWater: true, cutPower: true, clearMaterials: true, clearEquipment: true, clearProducts: true },
     });
     expect(closing.status).toBe(201);
-    expect((await h.get<TaskJson[]>('/api/tasks')).body[17]!.progress).toEqual({ sites: 1, open: 0, closed: 1, relapsed: 0, verified: 0 });
+    expect((await h.get<TaskJson[]>('/api/tasks')).body[17]!.progress).toMatchObject({ sites: 1, open: 0, closed: 1, relapsed: 0, verified: 0 });
   });
 });
 

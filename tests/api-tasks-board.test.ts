@@ -1,7 +1,7 @@
 // The task board's API: filters by responsible unit, leader and state (checked against the plan's
 // text for sample tasks), progress notes, and sites linked by hand.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { bootTestApp, expectError, type Harness } from './helpers/app.ts';
+import { bootTestApp, expectError, TODAY, type Harness } from './helpers/app.ts';
 
 interface TaskJson {
   number: number;
@@ -10,7 +10,7 @@ interface TaskJson {
   leaders: { name: string }[];
   state: string;
   deadline: { kind: string; date: string | null };
-  progress: { open: number; sites: number };
+  progress: { open: number; sites: number; roads: number; roadsOpen: number };
   sites: { id: number; link: string }[];
   notes: { author: string; text: string; createdAt: string }[];
 }
@@ -40,10 +40,26 @@ describe('GET /api/tasks filters', () => {
     const overdue = (await h.get<TaskJson[]>('/api/tasks?state=overdue')).body.map((t) => t.number);
     expect(overdue).toEqual(expect.arrayContaining([8, 15, 16, 18]));
     for (const task of (await h.get<TaskJson[]>('/api/tasks')).body) {
+      const linked = task.progress.sites + task.progress.roads;
       if (task.deadline.kind === 'done') expect(task.state).toBe('done');
-      else if (task.progress.open === 0) expect(task.state).toBe('on_time');
+      else if (task.deadline.date !== null && task.deadline.date < TODAY && linked === 0) expect(task.state, `task ${task.number}`).toBe('cannot_judge');
+      else if (task.progress.open + task.progress.roadsOpen === 0) expect(task.state, `task ${task.number}`).toBe('on_time');
     }
     expect(expectError(await h.get('/api/tasks?state=late'), 400).details.parameter).toBe('state');
+  });
+
+  it('by state: a task past its deadline with nothing linked cannot be judged (无法判断), never on time', async () => {
+    const tasks = (await h.get<TaskJson[]>('/api/tasks')).body;
+    const unlinked = tasks.filter((t) => t.deadline.kind !== 'done' && t.deadline.date !== null && t.deadline.date < TODAY && t.progress.sites + t.progress.roads === 0);
+    expect(unlinked.length).toBeGreaterThan(0);
+    for (const task of unlinked) expect(task.state, `task ${task.number}`).toBe('cannot_judge');
+    const listed = (await h.get<TaskJson[]>('/api/tasks?state=cannot_judge')).body.map((t) => t.number);
+    expect(listed).toEqual(unlinked.map((t) => t.number));
+    const one = (await h.get<TaskJson>(`/api/tasks/${unlinked[0]!.number}`)).body;
+    expect(one.state).toBe('cannot_judge');
+    // Linking a site makes it judgeable: an open one makes it overdue.
+    const site = await h.send<{ id: number }>('POST', '/api/sites', { name: '关联后可判断的料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10' });
+    expect((await h.send<TaskJson>('PUT', `/api/tasks/${unlinked[0]!.number}/sites`, { siteIds: [site.body.id] })).body.state).toBe('overdue');
   });
 });
 

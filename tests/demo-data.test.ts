@@ -340,3 +340,64 @@ describe('demo data determinism', () => {
     expect(sites(db).length).toBe(count);
   });
 });
+
+describe('demo data continued to a later today', () => {
+  // A fixed "today" well after the planned campaign (2019–2022): the generator carries it on.
+  const LATER = '2026-12-03';
+  let db: Db;
+  beforeAll(() => {
+    db = freshDb();
+    generateDemo(db, { today: LATER });
+  });
+  const value = (sql: string, params: unknown[] = []) => db.get<{ v: string | number | null }>(sql, params)!.v;
+
+  it('reaches the given day: events and re-checks up to it, none after', () => {
+    expect(value('SELECT max(date) AS v FROM site_events')).toBe(LATER);
+    expect(value('SELECT max(date) AS v FROM inspections')! >= '2026-11-01').toBe(true);
+    expect(value('SELECT max(date) AS v FROM inspections')! <= LATER).toBe(true);
+    expect(value('SELECT max(discovered_on) AS v FROM sites')! >= '2026-09-01').toBe(true);
+    expect(value('SELECT max(discovered_on) AS v FROM sites')! <= LATER).toBe(true);
+  });
+
+  it('keeps the plan figures for 2019–2020', () => {
+    const asOf = statusOn(db, '2020-07-23', "category = 'scattered_firm' AND discovered_on BETWEEN '2020-01-01' AND '2020-12-31'");
+    expect(tally(asOf.map((r) => r.status))).toEqual({ closed: 103, rectifying: 16 });
+    expect(value("SELECT count(*) AS v FROM sites WHERE category = 'scattered_firm' AND discovered_on BETWEEN '2019-12-12' AND '2019-12-27'")).toBe(89);
+  });
+
+  it('goes on at a plausible pace every year: new finds, closures, relapses, re-checks', () => {
+    for (const year of ['2023', '2024', '2025', '2026']) {
+      const count = (sql: string) => Number(value(sql, [`${year}-01-01`, `${year}-12-31`]));
+      expect(count('SELECT count(*) AS v FROM sites WHERE discovered_on BETWEEN ? AND ?'), year).toBeGreaterThanOrEqual(20);
+      expect(count("SELECT count(*) AS v FROM site_events WHERE to_status = 'closed' AND date BETWEEN ? AND ?"), year).toBeGreaterThanOrEqual(10);
+      expect(count("SELECT count(*) AS v FROM site_events WHERE to_status = 'relapsed' AND date BETWEEN ? AND ?"), year).toBeGreaterThanOrEqual(5);
+      expect(count('SELECT count(*) AS v FROM inspections WHERE date BETWEEN ? AND ?'), year).toBeGreaterThanOrEqual(300);
+    }
+  });
+
+  it('most dealt-with sites were re-checked within 90 days of today; every history lawful', () => {
+    const dealt = db.all<{ id: number; last: string | null }>(
+      `SELECT s.id, (SELECT max(date) FROM inspections i WHERE i.site_id = s.id) AS last FROM sites s
+       WHERE s.lon IS NOT NULL AND s.status IN ('closed', 'upgraded', 'relocated', 'verified')`,
+    );
+    const stale = dealt.filter((s) => s.last === null || dayOf(s.last) < dayOf(LATER) - 90).length;
+    expect(stale / dealt.length).toBeGreaterThan(0.15);
+    expect(stale / dealt.length).toBeLessThan(0.6);
+    const problems: string[] = [];
+    for (const [siteId, list] of eventsBySite(db))
+      list.forEach((e, i) => {
+        if (e.date > LATER) problems.push(`${siteId}: ${e.date} after today`);
+        if (i > 0 && (e.date < list[i - 1]!.date || !STATUS_MOVES[list[i - 1]!.to_status].includes(e.to_status))) problems.push(`${siteId}: ${list[i - 1]!.to_status} → ${e.to_status}`);
+      });
+    expect(problems).toEqual([]);
+    expect(db.all('SELECT s.id FROM sites s WHERE s.status IS NOT (SELECT to_status FROM site_events e WHERE e.site_id = s.id ORDER BY date DESC, id DESC LIMIT 1)')).toEqual([]);
+  });
+
+  it('is the same for the same seed and day', () => {
+    const again = freshDb();
+    generateDemo(again, { today: LATER });
+    expect(sites(again)).toEqual(sites(db));
+    expect(events(again)).toEqual(events(db));
+    expect(again.all('SELECT * FROM inspections ORDER BY id')).toEqual(db.all('SELECT * FROM inspections ORDER BY id'));
+  });
+});

@@ -87,7 +87,11 @@ export function App() {
   const asOfQuery = state.asOf ? { asOf: state.asOf } : {};
   const filterQuery = { ...asOfQuery, ...(state.categories.length ? { category: state.categories.join(',') } : {}), ...(state.source ? { source: state.source } : {}) };
 
-  const relapse = useRelapse(state.panel === 'relapse', state.asOf, dataVersion);
+  // County officials and inspectors see their own counties by default (counts, legend, relapses;
+  // markers elsewhere dimmed); the switch in the header shows the whole city.
+  const [cityWide, setCityWide] = useState(false);
+  const scope = useMemo(() => (user.counties.length && !cityWide ? [...user.counties] : null), [user.counties, cityWide]);
+  const relapse = useRelapse(state.panel === 'relapse', state.asOf, dataVersion, scope);
   const relapseMap = useMemo(() => (state.panel === 'relapse' ? relapseLayer(relapse.result.data) : null), [state.panel, relapse.result.data]);
   const siege = useSiege(state.panel === 'siege', state.core, state.asOf, dataVersion);
   const config = useLoad('config', () => unwrap(api.api.config.$get()));
@@ -108,7 +112,8 @@ export function App() {
     return {
       type: 'FeatureCollection',
       features: [
-        ...list.sites.filter((s) => s.lon !== null && s.lat !== null).map((s) => ({ type: 'Feature' as const, properties: { id: s.id }, geometry: { type: 'Point' as const, coordinates: [s.lon!, s.lat!] } })),
+        // Each site carries what the map draws it with: highlighted sites leave the clusters and are drawn on top.
+        ...list.sites.filter((s) => s.lon !== null && s.lat !== null).map((s) => ({ type: 'Feature' as const, properties: { id: s.id, status: s.status, category: s.category, source: s.source }, geometry: { type: 'Point' as const, coordinates: [s.lon!, s.lat!] } })),
         ...(roads.data?.features ?? []).filter((f) => roadIds.has(f.properties.id) && f.geometry).map((f) => ({ type: 'Feature' as const, properties: { id: f.properties.id }, geometry: f.geometry as unknown as LineString })),
       ],
     };
@@ -165,18 +170,29 @@ export function App() {
   const statusCounts = useMemo(() => {
     const totals: Partial<Record<StatusCode, number>> = {};
     const categories = state.categories.length ? new Set(state.categories) : null;
+    const inScope = scope ? new Set(scope) : null;
     for (const site of clusterSites ?? []) {
+      if (inScope && !inScope.has(site.county)) continue;
       if (categories && !categories.has(site.category)) continue;
       if (state.source && site.source !== state.source) continue;
       totals[site.status] = (totals[site.status] ?? 0) + 1;
     }
     return totals;
-  }, [clusterSites, state.categories, state.source]);
+  }, [clusterSites, state.categories, state.source, scope]);
   const choropleth = useMemo(() => (state.choropleth === 'none' || !counties.data ? null : choroplethColors(counties.data.features.map((f) => f.properties), state.choropleth, OPEN_STATUSES, RESOLVED_STATUSES)), [state.choropleth, counties.data]);
 
+  // Highlighted sites are drawn on their own above the clusters, so none hides inside one.
+  const highlighted = useMemo(() => highlight?.features.filter((f) => f.geometry.type === 'Point').map((f) => Number(f.properties?.id)) ?? [], [highlight]);
   const filters = useMemo(
-    () => ({ statuses: state.statuses, categories: state.categories, ...(state.source ? { source: state.source } : {}) }),
-    [state.statuses, state.categories, state.source],
+    () => ({
+      statuses: state.statuses,
+      categories: state.categories,
+      ...(state.source ? { source: state.source } : {}),
+      ...(highlighted.length ? { exclude: highlighted } : {}),
+      // While the siege panel is open the map shows only the sites it counts.
+      ...(state.panel === 'siege' && siege.layer ? { only: siege.layer.counted } : {}),
+    }),
+    [state.statuses, state.categories, state.source, highlighted, state.panel, siege.layer],
   );
   // The URL's basemap, else the one the operator made the default ('none': the plain offline map).
   const basemapId = state.basemap === 'none' ? null : (state.basemap ?? config.data?.defaultBasemap ?? null);
@@ -247,6 +263,11 @@ export function App() {
           <span className="site-count" data-testid="site-count">
             {sites.loading ? t('loading') : t('sites', { n: shown })}
           </span>
+          {user.counties.length > 0 && (
+            <button type="button" className="scope-switch" data-testid="scope-switch" aria-pressed={cityWide} onClick={() => setCityWide((wide) => !wide)} title={t(cityWide ? 'scopeShowOwn' : 'scopeShowCity')}>
+              {cityWide ? t('allCounties') : user.counties.map((code) => countyNames[code] ?? code).join('、')}
+            </button>
+          )}
           <nav className="topnav">{pageLinks}</nav>
           <button type="button" className="lang" data-testid="lang-switch" onClick={() => update({ lang: state.lang === 'zh' ? 'en' : 'zh' })}>
             {t('language')}
@@ -389,6 +410,7 @@ export function App() {
               roads={roads.data as FeatureCollection<LineString | null> | null}
               roadsVisible={state.roads}
               focusCounty={state.county}
+              scope={scope}
               choropleth={choropleth}
               selected={creating ? creating.shown : state.site ? (positions.get(state.site) ?? null) : pending}
               basemap={basemap}

@@ -11,11 +11,16 @@
 // - The window [from, to] selects relapses by their day, moves by the new site's discovery day and
 //   closures (for rates) by their day. A move's closure itself may lie before the window.
 // - The grid spans the bbox of every located, counted, seen site (not only those with events), so
-//   the cells and their zeros do not jump about when the window changes.
-import type { Feature, Polygon } from 'geojson';
+//   the cells and their zeros do not jump about when the window changes. Given a study area (the
+//   county polygons), it also spans their bbox and keeps only the cells whose centre lies inside the
+//   chosen counties (plus any cell holding a counted site): Gi*'s mean and spread are then those of
+//   the territory, not of empty corners of a rectangle.
+// - Confidence is corrected for testing every cell (Benjamini–Hochberg FDR) unless correction: 'none'.
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { describeRelapse } from './relapse-definitions.ts';
-import { confidenceOf, giStar, kindOf } from './relapse-gistar.ts';
-import { buildHexGrid, cellIdAt, cellNeighbours, cellPolygon, cellPosition } from './relapse-hexgrid.ts';
+import { confidenceOf, fdrConfidences, giStar, kindOf, twoSidedP } from './relapse-gistar.ts';
+import { buildHexGrid, cellCentreLonLat, cellIdAt, cellNeighbours, cellPolygon, cellPosition, type HexGrid } from './relapse-hexgrid.ts';
+import { CountyLocator, geometryBbox } from '../../domain/locate-county.ts';
 import { findMoves } from './relapse-moves.ts';
 import type { ClosedSite, NewSite } from './relapse-moves.ts';
 import { CLOSURE_STATUSES, dayNumber, daysBetween, inWindow, MOVE_CLOSURE_STATUSES, resolveRelapseOptions } from './relapse-options.ts';
@@ -30,7 +35,7 @@ import type {
 } from './relapse-types.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 
-export { CONFIDENCE_THRESHOLDS, confidenceOf, giStar } from './relapse-gistar.ts';
+export { CONFIDENCE_THRESHOLDS, confidenceOf, fdrConfidences, giStar, twoSidedP } from './relapse-gistar.ts';
 export { MOVE_SCORE_WEIGHTS, moveKey, moveScore } from './relapse-moves.ts';
 export { bigramDice, NAME_SUFFIXES, nameSimilarity, normaliseName } from './relapse-names.ts';
 export {
@@ -163,38 +168,48 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
   const sortedRelapses = order.map((index) => relapses[index]!);
 
   // Hotspot cells.
-  const grid = buildHexGrid(gridPoints, resolved.cellKm);
-  const size = grid?.size ?? 0;
+  const areaParts = options.studyArea?.filter((part) => counties === null || counties.has(part.code)) ?? [];
+  const extentPoints: [number, number][] = [...gridPoints];
+  for (const part of areaParts) {
+    const [west, south, east, north] = geometryBbox(part.geometry);
+    extentPoints.push([west, south], [east, north]);
+  }
+  const grid = buildHexGrid(extentPoints, resolved.cellKm);
+  const kept = grid ? studyCells(grid, gridPoints, areaParts) : [];
+  const indexOf = new Map(kept.map((id, index) => [id, index]));
+  const size = kept.length;
   const relapseCounts = new Array<number>(size).fill(0);
   const moveCounts = new Array<number>(size).fill(0);
+  const cellOf = (lon: number, lat: number): number => (grid ? (indexOf.get(cellIdAt(grid, lon, lat)) ?? -1) : -1);
   let unlocatedRelapses = 0;
   if (grid) {
     for (const relapse of sortedRelapses) {
       if (relapse.lon === null || relapse.lat === null) continue;
-      const id = cellIdAt(grid, relapse.lon, relapse.lat);
-      if (id >= 0) relapseCounts[id]!++;
+      const index = cellOf(relapse.lon, relapse.lat);
+      if (index >= 0) relapseCounts[index]!++;
     }
     const countedNewSites = new Set<number>();
     for (const move of moves) {
       if (move.decision === 'dismissed' || countedNewSites.has(move.toId)) continue;
       countedNewSites.add(move.toId);
       const [lon, lat] = move.line.coordinates[1]!;
-      const id = cellIdAt(grid, lon!, lat!);
-      if (id >= 0) moveCounts[id]!++;
+      const index = cellOf(lon!, lat!);
+      if (index >= 0) moveCounts[index]!++;
     }
   }
   for (const relapse of sortedRelapses) if (relapse.lon === null) unlocatedRelapses++;
 
   const counts = relapseCounts.map((value, index) => value + moveCounts[index]!);
-  const neighbours = grid ? counts.map((_, id) => cellNeighbours(grid, id)) : [];
+  const neighbours = grid ? kept.map((id) => cellNeighbours(grid, id).flatMap((other) => indexOf.get(other) ?? [])) : [];
   const z = giStar(counts, neighbours);
+  const corrected = resolved.correction === 'fdr' ? fdrConfidences(z) : null;
   const hotCells: Record<HotspotConfidence, number> = { 90: 0, 95: 0, 99: 0 };
   const coldCells: Record<HotspotConfidence, number> = { 90: 0, 95: 0, 99: 0 };
   const features: Feature<Polygon, HotspotCellProperties>[] = [];
   if (grid)
-    for (let id = 0; id < size; id++) {
-      const confidence = confidenceOf(z[id]!);
-      const kind = kindOf(z[id]!, confidence);
+    kept.forEach((id, index) => {
+      const confidence = corrected ? corrected.confidence[index]! : confidenceOf(z[index]!);
+      const kind = kindOf(z[index]!, confidence);
       if (kind === 'hot') hotCells[confidence!]++;
       else if (kind === 'cold') coldCells[confidence!]++;
       const [column, row] = cellPosition(grid, id);
@@ -204,16 +219,20 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
           id,
           column,
           row,
-          count: counts[id]!,
-          relapses: relapseCounts[id]!,
-          moves: moveCounts[id]!,
-          z: z[id]!,
+          count: counts[index]!,
+          relapses: relapseCounts[index]!,
+          moves: moveCounts[index]!,
+          z: z[index]!,
+          p: twoSidedP(z[index]!),
           confidence,
           kind,
         },
         geometry: cellPolygon(grid, id),
       });
-    }
+    });
+  const neighbourhoodSizes = neighbours.map((list) => list.length + 1);
+  // Uncorrected cutoffs are the two-sided p-values of the fixed critical z-values.
+  const pCutoffs = corrected?.cutoffs ?? { 99: 0.01, 95: 0.05, 90: 0.1 };
 
   return {
     options: resolved,
@@ -228,6 +247,15 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
           areaKm2: (Math.sqrt(3) / 2) * grid.cellKm * grid.cellKm,
           columns: grid.columns,
           rows: grid.rows,
+          extent: areaParts.length > 0 ? 'counties' : 'bbox',
+          cells: size,
+          neighbourhood: {
+            kind: 'hexagon-edge',
+            distanceKm: 1.01 * grid.cellKm,
+            fewest: Math.min(...neighbourhoodSizes),
+            most: Math.max(...neighbourhoodSizes),
+            mean: neighbourhoodSizes.reduce((sum, n) => sum + n, 0) / Math.max(1, size),
+          },
         }
       : null,
     rates: {
@@ -241,7 +269,31 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
       movesCounted: moveCounts.reduce((sum, value) => sum + value, 0),
       hotCells,
       coldCells,
+      correction: resolved.correction,
+      pCutoffs,
     },
-    definitions: describeRelapse(resolved),
+    definitions: describeRelapse(resolved, areaParts.length > 0 ? 'counties' : 'bbox'),
   };
+}
+
+/**
+ * Grid ids of the cells in the analysis, ascending: with a study area, those whose centre lies in
+ * one of its polygons or that hold one of the counted sites; without, every cell of the grid.
+ */
+function studyCells(grid: HexGrid, sitePoints: readonly [number, number][], area: readonly { code: string; geometry: Polygon | MultiPolygon }[]): number[] {
+  if (area.length === 0) return Array.from({ length: grid.size }, (_, id) => id);
+  const locator = new CountyLocator(area);
+  const keep = new Uint8Array(grid.size);
+  for (const [lon, lat] of sitePoints) {
+    const id = cellIdAt(grid, lon, lat);
+    if (id >= 0) keep[id] = 1;
+  }
+  for (let id = 0; id < grid.size; id++) {
+    if (keep[id]) continue;
+    const [lon, lat] = cellCentreLonLat(grid, id);
+    if (locator.locate(lon!, lat!) !== null) keep[id] = 1;
+  }
+  const ids: number[] = [];
+  keep.forEach((flag, id) => flag && ids.push(id));
+  return ids;
 }

@@ -142,6 +142,12 @@ export function cellCentre(grid: HexGrid, id: number): [number, number] {
   return [grid.xMin + 1.5 * grid.sideKm * column, grid.yMin + grid.cellKm * (row + parity(column) / 2)];
 }
 
+/** Centre of a cell in WGS84 [lon, lat]. */
+export function cellCentreLonLat(grid: HexGrid, id: number): Position {
+  const [x, y] = cellCentre(grid, id);
+  return unprojectFromGrid(grid, x, y);
+}
+
 /** The cell's hexagon in WGS84, counter-clockwise from its east vertex, closed. */
 export function cellPolygon(grid: HexGrid, id: number): Polygon {
   const [x, y] = cellCentre(grid, id);

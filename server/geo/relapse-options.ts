@@ -121,7 +121,11 @@ export function resolveRelapseOptions(options: RelapseOptions = {}): ResolvedRel
     if (decision !== 'confirmed' && decision !== 'dismissed')
       throw new RelapseOptionError('decisions', `decision for ${key} must be confirmed or dismissed, not ${String(decision)}`, { reason: 'not_one_of', value: decision, allowed: ['confirmed', 'dismissed'] });
 
-  return { from, to, asOf, categories: [...new Set<CategoryCode>(categories)], counties, radiusKm, withinDays, cellKm };
+  const correction = options.correction ?? 'fdr';
+  if (correction !== 'fdr' && correction !== 'none')
+    throw new RelapseOptionError('correction', `correction must be fdr (Benjamini–Hochberg) or none, not ${String(correction)}`, { reason: 'not_one_of', value: correction, allowed: ['fdr', 'none'] });
+
+  return { from, to, asOf, categories: [...new Set<CategoryCode>(categories)], counties, radiusKm, withinDays, cellKm, correction };
 }
 
 /** Whether a day (YYYY-MM-DD) lies in the window [from, to], both ends included and either open. */

@@ -1,5 +1,5 @@
 // Types of the relapse-hotspot analysis (死灰复燃与转移热点, issue 6). Plain data in, plain data out.
-import type { Feature, FeatureCollection, LineString, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 
@@ -44,7 +44,17 @@ export interface RelapseOptions {
   cellKm?: number;
   /** Officials' decisions on move candidates, keyed by moveKey(oldId, newId). */
   decisions?: ReadonlyMap<string, MoveDecision>;
+  /**
+   * The study area: county polygons (code as on the sites). The grid then holds only the cells
+   * whose centre lies in one of them (of the chosen counties) or that hold a counted site; without
+   * it, every cell of the bbox of the counted sites.
+   */
+  studyArea?: readonly { code: string; geometry: Polygon | MultiPolygon }[];
+  /** Multiple-testing correction of the cells' p-values: 'fdr' (Benjamini–Hochberg, default) or 'none'. */
+  correction?: HotspotCorrection;
 }
+
+export type HotspotCorrection = 'fdr' | 'none';
 
 /** Options with every default filled in, echoed in the result. */
 export interface ResolvedRelapseOptions {
@@ -56,6 +66,7 @@ export interface ResolvedRelapseOptions {
   radiusKm: number;
   withinDays: number;
   cellKm: number;
+  correction: HotspotCorrection;
 }
 
 export interface RelapseEvent {
@@ -116,6 +127,8 @@ export interface HotspotCellProperties {
   moves: number;
   /** Getis-Ord Gi* z-score. */
   z: number;
+  /** Two-sided p-value of z (before correction). */
+  p: number;
   confidence: HotspotConfidence | null;
   kind: 'hot' | 'cold' | null;
 }
@@ -132,6 +145,22 @@ export interface HotspotGridInfo {
   areaKm2: number;
   columns: number;
   rows: number;
+  /** 'counties': cells inside the study area's county polygons; 'bbox': every cell of the sites' bbox. */
+  extent: 'counties' | 'bbox';
+  /** Cells in the analysis (n of Gi*). */
+  cells: number;
+  /** The neighbourhood of each cell's Gi*: the cell and the cells sharing an edge with it (centres within 1.01 cell widths). */
+  neighbourhood: HotspotNeighbourhood;
+}
+
+export interface HotspotNeighbourhood {
+  kind: 'hexagon-edge';
+  /** Neighbours are the cells whose centres lie within this distance (1.01 × cellKm); the cell itself is included. */
+  distanceKm: number;
+  /** Cells in a neighbourhood, the cell itself included: fewest, most and mean over the grid (edge cells have fewer). */
+  fewest: number;
+  most: number;
+  mean: number;
 }
 
 export interface RelapseRate {
@@ -163,6 +192,7 @@ export type RelapseDefinitionKey =
   | 'count'
   | 'giStar'
   | 'confidence'
+  | 'neighbourhood'
   | 'rates';
 
 export interface RelapseSummary {
@@ -174,6 +204,9 @@ export interface RelapseSummary {
   movesCounted: number;
   hotCells: Record<HotspotConfidence, number>;
   coldCells: Record<HotspotConfidence, number>;
+  correction: HotspotCorrection;
+  /** The two-sided p-value a cell must reach for each confidence level (after the correction; 0 when no cell does). */
+  pCutoffs: Record<HotspotConfidence, number>;
 }
 
 export interface RelapseResult {

@@ -5,7 +5,7 @@ import { CATEGORY_CODES } from '../../domain/categories.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { analyzeRelapse, RelapseOptionError } from '../geo/analyze-relapse.ts';
-import { decideMove, moveDecisions, relapseInputs } from '../store/relapse-store.ts';
+import { countyAreas, decideMove, moveDecisions, relapseInputs } from '../store/relapse-store.ts';
 import { parseCategories, parseCounties, parseDate, parseNumber } from './query-params.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
@@ -56,6 +56,7 @@ const Cell = z.object({
     relapses: z.number().int(),
     moves: z.number().int(),
     z: z.number().openapi({ description: 'Getis-Ord Gi* z-score.' }),
+    p: z.number().openapi({ description: 'Two-sided p-value of z, before the correction.' }),
     confidence: z.union([z.literal(90), z.literal(95), z.literal(99)]).nullable(),
     kind: z.enum(['hot', 'cold']).nullable(),
   }),
@@ -73,13 +74,32 @@ const RelapseAnalysis = z
       radiusKm: z.number(),
       withinDays: z.number().int(),
       cellKm: z.number(),
+      correction: z.enum(['fdr', 'none']),
     }),
     relapses: z.array(Relapse),
     moves: z.array(Move),
     cells: z.object({ type: z.literal('FeatureCollection'), features: z.array(Cell) }),
-    grid: z.object({ centre: z.tuple([z.number(), z.number()]), cellKm: z.number(), sideKm: z.number(), areaKm2: z.number(), columns: z.number().int(), rows: z.number().int() }).nullable(),
+    grid: z
+      .object({
+        centre: z.tuple([z.number(), z.number()]),
+        cellKm: z.number(),
+        sideKm: z.number(),
+        areaKm2: z.number(),
+        columns: z.number().int(),
+        rows: z.number().int(),
+        extent: z.enum(['counties', 'bbox']).openapi({ description: 'counties: only cells inside the (chosen) counties; bbox: every cell of the sites’ bbox.' }),
+        cells: z.number().int().openapi({ description: 'Cells in the analysis (n of Gi*).' }),
+        neighbourhood: z.object({
+          kind: z.literal('hexagon-edge'),
+          distanceKm: z.number(),
+          fewest: z.number().int(),
+          most: z.number().int(),
+          mean: z.number(),
+        }).openapi({ description: 'Each cell with the cells sharing an edge (centres within distanceKm); cell counts include the cell itself.' }),
+      })
+      .nullable(),
     rates: z.object({ counties: z.array(Rate), townships: z.array(Rate) }),
-    summary: z.object({ relapses: z.number().int(), unlocatedRelapses: z.number().int(), moveCandidates: z.number().int(), movesCounted: z.number().int(), hotCells: Confidences, coldCells: Confidences }),
+    summary: z.object({ relapses: z.number().int(), unlocatedRelapses: z.number().int(), moveCandidates: z.number().int(), movesCounted: z.number().int(), hotCells: Confidences, coldCells: Confidences, correction: z.enum(['fdr', 'none']), pCutoffs: z.object({ 90: z.number(), 95: z.number(), 99: z.number() }) }),
     definitions: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
   })
   .openapi('RelapseAnalysis');
@@ -93,6 +113,7 @@ const RelapseQuery = z.object({
   radiusKm: z.string().optional().openapi({ description: 'Largest distance of a likely move, km (default 3).' }),
   withinDays: z.string().optional().openapi({ description: 'Largest days from closure to the new discovery (default 180).' }),
   cellKm: z.string().optional().openapi({ description: 'Hexagon width (distance between neighbouring centres), km (default 1).' }),
+  correction: z.enum(['fdr', 'none']).optional().openapi({ description: 'Multiple-testing correction of the cells: fdr (Benjamini–Hochberg, default) or none.' }),
 });
 
 export function relapseRoutes(ctx: AppContext) {
@@ -104,7 +125,7 @@ export function relapseRoutes(ctx: AppContext) {
         tags: ['analysis'],
         summary: 'Relapses (死灰复燃), likely moves (改头换面转移), Gi* hotspots and relapse rates',
         description:
-          'Likely move: a site discovered within radiusKm and withinDays after the closure of a site of the same category, scored 0.35·distance + 0.25·time + 0.4·name similarity. Hotspot count per hexagon: relapses plus new sites of moves not dismissed; Gi* uses the cell and its six neighbours; confidence 90/95/99% at |z| ≥ 1.645/1.960/2.576. Rate: relapses per site closed in the window.',
+          'Likely move: a site discovered within radiusKm and withinDays after the closure of a site of the same category, scored 0.35·distance + 0.25·time + 0.4·name similarity. Hotspot count per hexagon: relapses plus new sites of moves not dismissed; Gi* over the cells inside the (chosen) counties, each with its six neighbours; confidence 90/95/99% after the Benjamini–Hochberg FDR correction (correction=none: at |z| ≥ 1.645/1.960/2.576). Rate: relapses per site closed in the window.',
         request: { query: RelapseQuery },
         responses: { 200: json(RelapseAnalysis, 'The analysis.'), ...errorResponses(400) },
       }),
@@ -121,6 +142,8 @@ export function relapseRoutes(ctx: AppContext) {
             withinDays: parseNumber('withinDays', query.withinDays, true),
             cellKm: parseNumber('cellKm', query.cellKm),
             decisions: moveDecisions(ctx.db),
+            studyArea: countyAreas(ctx.db),
+            correction: query.correction,
           });
           return c.json(result as unknown as z.infer<typeof RelapseAnalysis>, 200);
         } catch (error) {

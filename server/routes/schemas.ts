@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { CATEGORY_CODES, MANAGING_ZONES, SECTOR_CODES } from '../../domain/categories.ts';
 import { isIsoDate } from './query-params.ts';
 import { PRECISIONS, ROAD_SEVERITIES, ROAD_STATUS_CODES, SOURCES, STATUS_CODES } from '../../domain/statuses.ts';
+import { TASK_STATES } from '../../domain/task-states.ts';
 
 export const ErrorSchema = z
   .object({
@@ -322,8 +323,8 @@ export const RoadGeometryBody = z
 
 // Tasks
 export const TaskProgress = z
-  .object({ sites: z.number().int(), open: z.number().int(), closed: z.number().int(), relapsed: z.number().int(), verified: z.number().int() })
-  .openapi('TaskProgress', { description: 'From linked sites: open = discovered/rectifying/relapsed; closed = closed/upgraded/relocated/verified.' });
+  .object({ sites: z.number().int(), open: z.number().int(), closed: z.number().int(), relapsed: z.number().int(), verified: z.number().int(), roads: z.number().int(), roadsOpen: z.number().int() })
+  .openapi('TaskProgress', { description: 'From linked sites: open = discovered/rectifying/relapsed; closed = closed/upgraded/relocated/verified. From linked road segments: roads, roadsOpen = not repaired.' });
 export const Task = z
   .object({
     number: z.number().int(),
@@ -344,7 +345,7 @@ export const Task = z
     }),
     categories: z.array(Category),
     progress: TaskProgress,
-    state: z.enum(['done', 'overdue', 'due_soon', 'on_time']).openapi({ description: 'done: the plan records it done; overdue: deadline passed with linked sites still open; due_soon: deadline within 30 days; else on_time.' }),
+    state: z.enum(TASK_STATES).openapi({ description: 'done: the plan records it done; cannot_judge: deadline passed and no site or road segment linked (无法判断); overdue: deadline passed with linked sites or roads still open; due_soon: deadline within 30 days; else on_time.' }),
   })
   .openapi('Task');
 export const TaskDetail = Task.extend({

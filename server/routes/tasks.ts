@@ -6,10 +6,10 @@ import { badRequest } from '../errors.ts';
 import { addTaskNote, getTask, listTasks, setTaskSites, type TaskState } from '../store/task-store.ts';
 import { Task, TaskDetail, TaskParam, errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
+import { TASK_STATES } from '../../domain/task-states.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { actorName, auditActor } from '../auth/guard.ts';
 
-const STATES = ['done', 'overdue', 'due_soon', 'on_time'] as const;
 
 export function taskRoutes(ctx: AppContext) {
   return new OpenAPIHono({ defaultHook: validationHook })
@@ -23,15 +23,15 @@ export function taskRoutes(ctx: AppContext) {
           query: z.object({
             unit: z.string().max(50).optional().openapi({ description: 'A responsible unit, lead or assisting (part of its name), e.g. 市生态环境局.' }),
             leader: z.string().max(20).optional().openapi({ description: 'A responsible leader’s name, e.g. 高喜东.' }),
-            state: z.string().optional().openapi({ description: 'done | overdue | due_soon | on_time' }),
+            state: z.string().optional().openapi({ description: TASK_STATES.join(' | ') }),
           }),
         },
         responses: { 200: json(z.array(Task), 'The tasks in order.'), ...errorResponses(400) },
       }),
       (c) => {
         const query = c.req.valid('query');
-        if (query.state && !(STATES as readonly string[]).includes(query.state))
-          throw badRequest('bad_parameter', `state: "${query.state}" must be one of ${STATES.join(', ')}`, { parameter: 'state', reason: 'not_one_of', value: query.state, allowed: STATES });
+        if (query.state && !(TASK_STATES as readonly string[]).includes(query.state))
+          throw badRequest('bad_parameter', `state: "${query.state}" must be one of ${TASK_STATES.join(', ')}`, { parameter: 'state', reason: 'not_one_of', value: query.state, allowed: TASK_STATES });
         return c.json(listTasks(ctx.db, { unit: query.unit?.trim() || undefined, leader: query.leader?.trim() || undefined, state: query.state as TaskState | undefined, today: ctx.today() }), 200);
       },
     )

@@ -1,4 +1,5 @@
-// Deterministic demo dataset for Luohe (source = 'demo'): ~530 sites with 2019–2022 histories,
+// Deterministic demo dataset for Luohe (source = 'demo'): ~530 sites with 2019–2022 histories
+// (continued up to `today` when it is later: new finds, closures, relapses, 回头看 re-checks),
 // 回头看 re-checks, likely moves (改头换面转移) with decoys, and drawn road segments. The figures
 // follow the 2020 plan (漯发〔2020〕13号): tasks 2/11 (119 found in 2020: 103 closed, 16
 // rectifying on 2020-07-23), task 14 (89 found by the inspectors: 68/8/13), task 18 (45 coal points).
@@ -22,6 +23,11 @@ import {
 
 export const DEMO_DEFAULT_SEED = 20200723;
 export const DEMO_DEFAULT_TODAY = '2022-12-31';
+/**
+ * The planned 2019–2022 campaign ends here; with a later `today` the generator continues it day by
+ * day up to `today` (re-checks, new finds, relapses, closures), so the data always reaches today.
+ */
+export const DEMO_CAMPAIGN_END = '2022-12-31';
 /** The plan's date: the 2020 figures hold "as of" this day. */
 export const DEMO_PLAN_DATE = '2020-07-23';
 /** City government seat, centre of the urban core (WGS84). */
@@ -135,7 +141,7 @@ function villageShort(name: string): string {
 
 type Group =
   | 'firm2020' | 'firm2019' | 'firmLater' | 'coal45' | 'coalUse' | 'industry' | 'wood'
-  | 'fuel' | 'barn' | 'fungus' | 'construction' | 'dump' | 'move' | 'decoy';
+  | 'fuel' | 'barn' | 'fungus' | 'construction' | 'dump' | 'move' | 'decoy' | 'after';
 type Outcome = 'closed' | 'upgraded' | 'relocated';
 
 interface County {
@@ -181,7 +187,8 @@ class Track {
 
   constructor(
     readonly discovered: number,
-    private readonly end: number,
+    /** Last day an event may carry; raised when the campaign is continued past 2022. */
+    public end: number,
   ) {
     this.last = discovered;
   }
@@ -294,6 +301,9 @@ const OUTCOME_NOTES: Record<Outcome, readonly string[]> = {
   relocated: ['搬迁入园,原址清理完毕', '整体搬迁至产业集聚区,原址两断三清'],
 };
 
+/** How much longer than the city's 45–200 days each county takes between 回头看 re-checks after 2022 (demo assumption). */
+const COUNTY_RECHECK_PACE: Record<string, number> = { '411102': 0.9, '411103': 1, '411104': 1.15, '411121': 1.6, '411122': 1.25 };
+
 const CHECKLIST: Checklist = Object.fromEntries(CLOSURE_CHECKLIST.map((item) => [item, true]));
 const FUEL_CHECKLIST: Checklist = { ...CHECKLIST, tanksSealed: true };
 
@@ -309,13 +319,18 @@ class DemoBuilder {
   private readonly townships = new Map<string, Township[]>();
   private readonly villages = new Map<string, Village[]>();
   private readonly names = new Set<string>();
-  private readonly T: number;
+  /** Last day of the phase being generated: min(today, campaign end), then today. */
+  private T: number;
+  private readonly today: number;
+  private readonly campaignEnd: number;
   private readonly P = toDay(DEMO_PLAN_DATE);
   private readonly verifyFrom = toDay('2020-08-01');
 
   constructor(db: Db, seed: number, today: string) {
     this.rng = new Random(seed);
-    this.T = toDay(today);
+    this.today = toDay(today);
+    this.campaignEnd = Math.min(this.today, toDay(DEMO_CAMPAIGN_END));
+    this.T = this.campaignEnd;
     const rows = db.all<{ code: string; name: string; geometry: string; seat_lon: number | null; seat_lat: number | null;
       min_lon: number; min_lat: number; max_lon: number; max_lat: number }>(
       'SELECT code, name, geometry, seat_lon, seat_lat, min_lon, min_lat, max_lon, max_lat FROM counties ORDER BY code',
@@ -916,28 +931,42 @@ class DemoBuilder {
     timeline.forEach((cur, i) => {
       const next = timeline[i + 1];
       const from = cur.day + 10;
-      const to = (next ? next.day : this.T + 1) - 1;
-      if (to < from) return;
+      const end = (next ? next.day : this.T + 1) - 1;
+      const to = Math.min(end, this.campaignEnd);
       const resolvedState = cur.to === 'closed' || cur.to === 'verified' || cur.to === 'relocated';
+      if (end > this.campaignEnd) this.rechecksAfterCampaign(p, cur.to, Math.max(from, this.campaignEnd + 1), end);
+      if (to < from) return;
       const chance = resolvedState ? 0.5 : cur.to === 'upgraded' ? 0.3 : cur.to === 'rectifying' ? 0.2 : 0;
       if (!this.rng.chance(chance)) return;
       const count = this.rng.int(1, Math.min(3, 1 + Math.floor((to - from) / 120)));
       const days = new Set<number>();
       for (let k = 0; k < count; k++) days.add(this.rng.int(from, to));
       for (const day of [...days].sort((a, b) => a - b))
-        p.inspections.push({
-          day,
-          inspector: this.inspector(p),
-          result: resolvedState ? 'closed_as_recorded' : 'operating',
-          note:
-            resolvedState ? this.rng.pick(['回头看:两断三清到位,未发现复产', '回头看:现场无生产迹象', '暗访复查:设备已清除,未恢复生产'])
-            : cur.to === 'upgraded' ? '复查:整改提升后正常生产,治污设施运行正常'
-            : '督导检查:整改进行中,督促按期完成',
-        });
+        p.inspections.push({ day, inspector: this.inspector(p), result: resolvedState ? 'closed_as_recorded' : 'operating', note: this.inspectionNote(cur.to) });
     });
     for (const e of p.track.events)
       if (e.inspector) p.inspections.push({ day: e.day, inspector: e.inspector, result: 'relapsed', note: e.note });
     p.inspections.sort((a, b) => a.day - b.day);
+  }
+
+  private inspectionNote(state: StatusCode): string {
+    if (state === 'closed' || state === 'verified' || state === 'relocated')
+      return this.rng.pick(['回头看:两断三清到位,未发现复产', '回头看:现场无生产迹象', '暗访复查:设备已清除,未恢复生产']);
+    return state === 'upgraded' ? '复查:整改提升后正常生产,治污设施运行正常' : '督导检查:整改进行中,督促按期完成';
+  }
+
+  /**
+   * After 2022 the 回头看 re-checks run on a cycle: a dealt-with site is visited every 45–200 days
+   * (upgraded ones less often), stretched by its county's pace, so some counties fall behind; a site
+   * being rectified gets a supervision visit every 60–180 days.
+   */
+  private rechecksAfterCampaign(p: Plan, state: StatusCode, from: number, to: number): void {
+    if (to < from || state === 'discovered' || state === 'relapsed') return;
+    const resolvedState = state === 'closed' || state === 'verified' || state === 'relocated';
+    const pace = (COUNTY_RECHECK_PACE[p.county.code] ?? 1) * (state === 'upgraded' ? 1.4 : 1);
+    const gap: [number, number] = state === 'rectifying' ? [60, 180] : [45, 200];
+    for (let day = from + Math.round(this.rng.int(0, 120) * pace); day <= to; day += Math.round(this.int(gap) * pace))
+      p.inspections.push({ day, inspector: this.inspector(p), result: resolvedState ? 'closed_as_recorded' : 'operating', note: this.inspectionNote(state) });
   }
 
   private deadline(p: Plan): void {
@@ -945,14 +974,97 @@ class DemoBuilder {
     if (open && p.openDeadline) {
       p.deadline = p.openDeadline;
     } else if (open) {
-      // Set after the last event; deadlines long gone by 2022 were extended (延期) into 2022–2023.
+      // Set after the last event; deadlines gone by more than a year were extended (延期) to 9
+      // months before to 6 months after today.
       const due = p.track.last + this.rng.int(30, 240);
-      p.deadline = toIso(due < toDay('2022-01-01') ? this.dayIn('2022-03-31', '2023-06-30') : due);
+      p.deadline = toIso(due < this.T - 364 ? this.rng.int(this.T - 275, this.T + 181) : due);
     } else if (p.planDeadline) {
       p.deadline = p.planDeadline;
     } else {
       const rectified = p.track.firstDay('rectifying');
       p.deadline = rectified === undefined ? null : toIso(rectified + this.rng.int(30, 180));
+    }
+  }
+
+  // --- after the planned campaign: continued day by day up to today ----------------------------
+
+  /**
+   * Continues the campaign from 2023 to `today`: open sites are dealt with (a few stay open),
+   * new sites are found at the 2021–2022 pace (动态清零), dealt-with sites relapse at about 4.5% a
+   * year (fuel, coal, sand and scattered firms more, relocated ones less) and are closed again.
+   */
+  private continueCampaign(): void {
+    if (this.today <= this.campaignEnd) return;
+    const start = this.campaignEnd + 1;
+    this.T = this.today;
+    for (const p of this.plans) p.track.end = this.today;
+    for (const p of this.plans) this.carryOn(p, start);
+    const years = (this.today - start + 1) / 365.25;
+    const finds: [CategoryCode, number][] = [
+      ['scattered_firm', 18], ['construction_site', 6], ['dump_site', 4], ['fuel_point', 3], ['sand_yard', 3], ['wood_processing', 2],
+    ];
+    for (const [category, perYear] of finds) {
+      const count = Math.round(perYear * years);
+      for (let i = 0; i < count; i++) {
+        const discovered = this.rng.int(start, this.today);
+        const plan = this.addPlan({
+          group: 'after', category, sector: category === 'scattered_firm' ? this.sector2020() : null, at: this.findPosition(category), discovered,
+          note: this.rng.pick(['动态清零排查发现', '群众举报核实', '暗访发现', '网格员巡查发现']),
+        });
+        this.carryOn(plan, discovered);
+      }
+    }
+    // 晨查夜查: breakfast shops burning loose coal, found each winter.
+    for (let year = new Date(start * DAY_MS).getUTCFullYear(); ; year++) {
+      const from = Math.max(start, toDay(`${year - 1}-11-15`));
+      const to = Math.min(this.today, toDay(`${year}-02-28`));
+      if (from > this.today) break;
+      for (let i = 0; from <= to && i < 6; i++) {
+        const at = this.rng.chance(0.6) ? this.ring(CITY_SEAT, 1.5, 8) : this.aroundCountySeat(0.5, 4);
+        const plan = this.addPlan({ group: 'after', category: 'coal_point', at, discovered: this.rng.int(from, to), note: '晨查夜查发现早餐店违规使用散煤' });
+        plan.name = this.unique(() => `${plan.township.name}${plan.village.short}${plan.stem}${this.rng.pick(['早餐店', '烧饼店', '羊肉汤馆', '胡辣汤店'])}散煤使用点`);
+        this.carryOn(plan, plan.track.discovered);
+      }
+    }
+  }
+
+  private findPosition(category: CategoryCode): Located {
+    if (category === 'scattered_firm') return this.firmPosition();
+    if (category === 'construction_site') return this.ring(CITY_SEAT, 0.8, 7);
+    if (category === 'sand_yard' || category === 'wood_processing') return this.ring(CITY_SEAT, 2, 12);
+    return this.rng.chance(0.5) ? this.ring(CITY_SEAT, 2, 15) : this.inCounty(this.rng.pick([...this.counties.keys()]), 5);
+  }
+
+  /** One site's life from `from` to today: dealt with when open, re-verified, relapsing and closed again. */
+  private carryOn(p: Plan, from: number): void {
+    const life = LIFE[p.category] ?? STANDARD_LIFE;
+    const weight =
+      ['fuel_point', 'coal_point', 'sand_yard', 'scattered_firm'].includes(p.category) ? 1.5
+      : p.category === 'construction_site' ? 0.7 : 1;
+    for (let round = 0; round < 20 && p.track.last <= this.today; round++) {
+      const status = p.track.status;
+      if ((OPEN_STATUSES as readonly StatusCode[]).includes(status)) {
+        // Most open sites are dealt with within a year; some drag on past their deadline.
+        if (p.openDeadline ? !this.rng.chance(0.6) : this.rng.chance(0.1)) return;
+        const base = Math.max(from, p.track.last, p.openDeadline ? toDay(p.openDeadline) : 0);
+        if (status !== 'rectifying' && this.rng.chance(status === 'relapsed' ? 0.4 : 0.6)) {
+          if (!this.rectify(p, base + this.rng.int(1, 30))) return;
+        }
+        const outcome = status === 'relapsed' && p.track.status === 'relapsed' ? 'closed' : this.weighted(life.outcomes);
+        const day = p.track.last + this.int(outcome === 'relocated' && life.relocateAfter ? life.relocateAfter : life.resolveAfter);
+        if (!this.resolve(p, outcome, day)) return;
+        p.openDeadline = undefined;
+        this.verify(p, life.verifyChance);
+        continue;
+      }
+      // Dealt with: the next relapse comes after an exponential wait (4.5% a year, weighted).
+      const rate = (0.045 * (p.track.has('relocated') ? 0.3 : weight)) / 365.25;
+      const day = Math.max(from, p.track.last) + 45 + Math.round(-Math.log(1 - this.rng.next()) / rate);
+      if (day > this.today) return;
+      const byInspection = this.rng.chance(0.75);
+      const inspector = byInspection ? this.inspector(p) : undefined;
+      const note = byInspection ? '回头看发现死灰复燃,擅自恢复生产' : '群众举报,核实已恢复生产';
+      if (!p.track.go('relapsed', day, inspector?.split(' ')[0] ?? this.epb(p), note, inspector)) return;
     }
   }
 
@@ -968,6 +1080,7 @@ class DemoBuilder {
     this.dust();
     this.relapses();
     this.movesAndDecoys();
+    this.continueCampaign();
     // With an early `today`, sites not yet found are left out.
     const found = this.plans.filter((p) => p.track.discovered <= this.T);
     this.plans.splice(0, this.plans.length, ...found);

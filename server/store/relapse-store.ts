@@ -1,5 +1,6 @@
 // Inputs of the relapse analysis (sites with their status histories) and officials' decisions
 // on likely moves.
+import type { MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../db/database.ts';
 import { VOIDED, type StatusCode } from '../../domain/statuses.ts';
 import { badRequest, notFound } from '../errors.ts';
@@ -28,6 +29,13 @@ export function relapseInputs(db: Db, counties?: readonly string[]): RelapseInpu
     list.push({ to: row.to, date: row.date });
   }
   return sites.map((site) => ({ ...site, events: events.get(site.id) ?? [] }));
+}
+
+/** The county polygons: the study area of the hotspot grid. */
+export function countyAreas(db: Db): { code: string; geometry: Polygon | MultiPolygon }[] {
+  return db
+    .all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties ORDER BY code')
+    .map((row) => ({ code: row.code, geometry: JSON.parse(row.geometry) as Polygon | MultiPolygon }));
 }
 
 /** The latest decision per move key. */

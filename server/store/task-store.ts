@@ -2,6 +2,9 @@
 import type { Db } from '../db/database.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import { badRequest, notFound } from '../errors.ts';
+import { taskState, type TaskState } from '../../domain/task-states.ts';
+
+export type { TaskState };
 
 interface TaskRow {
   number: number;
@@ -29,7 +32,9 @@ interface ProgressRow {
   verified: number;
 }
 
-function progressByTask(db: Db): Map<number, Omit<ProgressRow, 'task_number'>> {
+type Progress = Omit<ProgressRow, 'task_number'> & { roads: number; roadsOpen: number };
+
+function progressByTask(db: Db): Map<number, Progress> {
   const rows = db.all<ProgressRow>(
     `SELECT st.task_number, count(*) AS sites,
        sum(s.status IN ('discovered', 'rectifying', 'relapsed')) AS open,
@@ -40,10 +45,21 @@ function progressByTask(db: Db): Map<number, Omit<ProgressRow, 'task_number'>> {
      WHERE s.status <> 'voided'
      GROUP BY st.task_number`,
   );
-  return new Map(rows.map(({ task_number, ...rest }) => [task_number, rest]));
+  const roads = new Map(
+    db
+      .all<{ task_number: number; roads: number; roadsOpen: number }>(
+        "SELECT task_number, count(*) AS roads, sum(status <> 'repaired') AS roadsOpen FROM road_segments WHERE task_number IS NOT NULL GROUP BY task_number",
+      )
+      .map(({ task_number, ...rest }) => [task_number, rest]),
+  );
+  const numbers = new Set([...rows.map((row) => row.task_number), ...roads.keys()]);
+  const bySite = new Map(rows.map(({ task_number, ...rest }) => [task_number, rest]));
+  return new Map(
+    [...numbers].map((number) => [number, { ...(bySite.get(number) ?? { sites: 0, open: 0, closed: 0, relapsed: 0, verified: 0 }), ...(roads.get(number) ?? { roads: 0, roadsOpen: 0 }) }]),
+  );
 }
 
-function toTask(row: TaskRow, categories: CategoryCode[], progress: Omit<ProgressRow, 'task_number'> | undefined) {
+function toTask(row: TaskRow, categories: CategoryCode[], progress: Progress | undefined) {
   return {
     number: row.number,
     group: row.group_number,
@@ -57,7 +73,7 @@ function toTask(row: TaskRow, categories: CategoryCode[], progress: Omit<Progres
     unitsText: row.units_text,
     deadline: { kind: row.deadline_kind, date: row.deadline_date, ongoing: row.deadline_ongoing === 1, text: row.deadline_text },
     categories,
-    progress: progress ?? { sites: 0, open: 0, closed: 0, relapsed: 0, verified: 0 },
+    progress: progress ?? { sites: 0, open: 0, closed: 0, relapsed: 0, verified: 0, roads: 0, roadsOpen: 0 },
   };
 }
 
@@ -66,21 +82,6 @@ function categoriesByTask(db: Db): Map<number, CategoryCode[]> {
   for (const row of db.all<{ task_number: number; category: CategoryCode }>('SELECT task_number, category FROM category_tasks ORDER BY category'))
     map.set(row.task_number, [...(map.get(row.task_number) ?? []), row.category]);
   return map;
-}
-
-export type TaskState = 'done' | 'overdue' | 'due_soon' | 'on_time';
-
-/**
- * A task's state on `today`: done when the plan records it done; overdue when its deadline has
- * passed and linked sites are still open; due soon when that deadline is within 30 days; else on time.
- */
-export function taskState(task: { deadline: { kind: string; date: string | null }; progress: { open: number } }, today: string): TaskState {
-  if (task.deadline.kind === 'done') return 'done';
-  const date = task.deadline.date;
-  if (!date || task.progress.open === 0) return 'on_time';
-  if (date < today) return 'overdue';
-  const soon = new Date(Date.parse(`${today}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
-  return date <= soon ? 'due_soon' : 'on_time';
 }
 
 export interface TaskFilter {

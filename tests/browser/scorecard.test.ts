@@ -19,7 +19,7 @@ interface FigureList {
 interface TaskJson {
   number: number;
   state: string;
-  progress: { sites: number };
+  progress: { sites: number; roads: number };
   deadline: { date: string | null };
   group: number;
   leadUnits: string[];
@@ -51,6 +51,62 @@ describe('the county scorecard', () => {
     await figure.click();
     await expect.poll(() => highlight(driver)).toEqual([]);
     expect(driver.offHost).toEqual([]);
+  });
+
+  it('draws every highlighted site above the clusters: none hides inside a cluster ring', async () => {
+    const list = await driver.api<FigureList>('/api/counties/411103/scorecard/sites?figure=dealtWith');
+    const located = list.sites.filter((s) => s.lon !== null);
+    expect(located.length).toBeGreaterThan(20);
+    await driver.openMap('?panel=scorecard&county=411103');
+    await driver.page.getByTestId('scorecard-panel').locator('button[data-figure="dealtWith"]').click();
+    await expect.poll(() => highlight(driver), { timeout: 10_000 }).toHaveLength(located.length);
+    await driver.waitForMapIdle();
+    // Clusters are still on screen (other sites), but no highlighted site is in one.
+    const clusters = await driver.clusters();
+    expect(clusters.some((c) => c.properties.cluster)).toBe(true);
+    const ids = new Set(located.map((s) => s.id));
+    expect(clusters.filter((c) => !c.properties.cluster && ids.has(c.properties.siteId!))).toEqual([]);
+    let checked = 0;
+    for (const site of (await driver.api<{ features: { properties: { id: number }; geometry: { coordinates: [number, number] } }[] }>('/api/sites?county=411103&located=true')).features.filter((f) => ids.has(f.properties.id))) {
+      const pixel = await driver.pixelOf(site.geometry.coordinates);
+      // What is on top at the site's pixel: its highlight marker (or another highlighted site's), never a cluster ring.
+      const top = await driver.page.evaluate(({ x, y }) => {
+        const rect = document.querySelector('[data-testid="map"]')!.getBoundingClientRect();
+        if (x < rect.left + 4 || y < rect.top + 4 || x > rect.right - 4 || y > rect.bottom - 4) return 'outside';
+        const element = document.elementFromPoint(x, y);
+        if (element?.closest('.highlight-marker')) return 'highlight';
+        if (element?.closest('.cluster-marker')) return 'cluster';
+        return element?.closest('[data-testid="map"]') ? 'map' : 'panel';
+      }, pixel);
+      if (top === 'outside' || top === 'panel') continue;
+      expect(top, `site ${site.properties.id}`).toBe('highlight');
+      checked++;
+    }
+    expect(await driver.page.locator('.highlight-marker').count()).toBe(located.length);
+    expect(checked).toBeGreaterThan(located.length / 2);
+    await driver.screenshot('scorecard-highlight-above-clusters');
+  });
+
+  it('finds sites as you type and with the button; the panel tabs fit at 1280 px', async () => {
+    await driver.openMap('', { waitForClusters: false });
+    const site = (await driver.api<{ features: { id: number; properties: { name: string } }[] }>('/api/sites?located=true&limit=1')).features[0]!;
+    const search = driver.page.getByRole('search');
+    // Typing alone (no Enter) lists matches after a short pause.
+    await search.getByLabel(zh.search).pressSequentially(site.properties.name.slice(0, 6));
+    await expect.poll(() => search.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await search.getByRole('option').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(site.properties.name.slice(0, 6))]));
+    // The button searches the full name and opens the one match.
+    await search.getByLabel(zh.search).fill(site.properties.name);
+    await search.getByRole('button', { name: zh.searchButton }).click();
+    await expect.poll(() => driver.urlParams().get('site'), { timeout: 10_000 }).toBe(String(site.id));
+    // Every tab lies inside the tab bar (none cut off at the panel's edge).
+    const boxes = await driver.page.locator('.tabs').evaluate((bar) => {
+      const outer = bar.getBoundingClientRect();
+      return [...bar.querySelectorAll('button')].map((b) => { const r = b.getBoundingClientRect(); return { left: r.left >= outer.left - 0.5, right: r.right <= outer.right + 0.5, text: b.textContent }; });
+    });
+    expect(boxes.length).toBeGreaterThanOrEqual(7);
+    expect(boxes.filter((b) => !b.left || !b.right)).toEqual([]);
+    await driver.screenshot('search-and-tabs');
   });
 
   it('prints the counties side by side on one A4 page, in Chinese, with the API’s figures', async () => {
@@ -100,10 +156,13 @@ describe('the task board', () => {
     // Task 15 (illegal fuel points): its lead units as the plan states them.
     // Tasks whose date has passed with no site linked say the map cannot judge them (task 4: 2020年年底, none linked).
     const today = new Date().toISOString().slice(0, 10);
-    const unmeasured = all.filter((t) => t.state !== 'done' && t.progress.sites === 0 && t.deadline.date !== null && t.deadline.date < today).map((t) => t.number);
+    const unmeasured = all.filter((t) => t.state !== 'done' && t.progress.sites + t.progress.roads === 0 && t.deadline.date !== null && t.deadline.date < today).map((t) => t.number);
     expect(unmeasured).toContain(4);
+    // The API says cannot_judge for exactly those, and the board shows 无法判断 beside the note, never 按期推进.
+    expect(all.filter((t) => t.state === 'cannot_judge').map((t) => t.number)).toEqual(unmeasured);
     const noted = await board.locator('article.task-card', { has: driver.page.getByTestId('task-unmeasured') }).evaluateAll((cards) => cards.map((c) => Number(c.getAttribute('data-testid')!.slice(5))));
     expect(noted).toEqual(unmeasured);
+    for (const number of unmeasured) expect(await board.getByTestId(`task-${number}`).getByTestId('task-state').textContent()).toBe(zh.taskState_cannot_judge);
     const task15 = all.find((t) => t.number === 15)!;
     expect(await board.getByTestId('task-15').getByTestId('task-lead-units').textContent()).toBe(task15.leadUnits.join('、'));
     await board.getByTestId('filter-unit').selectOption(unit);

@@ -22,6 +22,12 @@ describe('the 工业围城 panel', () => {
     await expect.poll(() => panel.getByTestId('siege-occupancy').textContent(), { timeout: 10_000 }).toContain(`(${api.summary.occupiedSectors}/${api.summary.sectors})`);
     expect(await panel.textContent()).toContain(api.core.name);
     await driver.waitForMapIdle();
+    // The map shows only the sites the analysis counts, and a legend of the choropleth's classes.
+    const counted = new Set(api.placements.map((p) => p.id));
+    await expect.poll(async () => (await driver.clusters()).filter((c) => !c.properties.cluster && !counted.has(c.properties.siteId!)).length, { timeout: 10_000 }).toBe(0);
+    expect((await driver.clusters()).reduce((sum, c) => sum + c.properties.count, 0)).toBeLessThanOrEqual(counted.size);
+    expect(await panel.getByTestId('siege-legend').locator('li').count()).toBe(5);
+    expect(await panel.getByTestId('siege-legend').textContent()).toContain(`${counted.size} 个`);
     // The map holds one fill per cell outside the core; pick an occupied one and click its middle.
     const target = await driver.page.evaluate(() => {
       const map = (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map;
@@ -42,6 +48,8 @@ describe('the 工业围城 panel', () => {
     const cellSection = driver.page.getByTestId('siege-cell');
     // The click may land on a site or cluster marker drawn over the cell; then the cell is not chosen.
     await expect.poll(() => cellSection.locator('li').count(), { timeout: 5_000 }).toBe(target!.ids.length);
+    // The cell in words: its distance band and compass direction.
+    expect(await cellSection.getByTestId('siege-cell-where').textContent()).toMatch(/^\d+(\.\d+)?–\d+(\.\d+)? km · \S+ \([NESW]{1,3}\) · \d+ 个点位$/);
     const names = new Map(api.placements.map((p) => [p.id, p.name]));
     expect(await cellSection.locator('li button').allTextContents()).toEqual(target!.ids.map((id) => names.get(id)));
     await driver.screenshot('siege-panel');

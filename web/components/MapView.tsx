@@ -18,6 +18,8 @@ export interface MapViewProps {
   roads: FeatureCollection<LineString | null> | null;
   roadsVisible: boolean;
   focusCounty: string | null;
+  /** Counties whose sites are shown in full; the others are dimmed (null: none dimmed). */
+  scope?: readonly string[] | null;
   choropleth: Record<string, string> | null;
   selected: [number, number] | null;
   basemap: Basemap | null;
@@ -119,6 +121,8 @@ export function MapView(props: MapViewProps) {
   }, [props.roads, props.roadsVisible]);
   useEffect(() => controller.current?.setCountyFocus(props.focusCounty), [props.focusCounty]);
   useEffect(() => controller.current?.setChoropleth(props.choropleth), [props.choropleth]);
+  const scopeKey = props.scope?.join(',') ?? '';
+  useEffect(() => controller.current?.setScope(props.scope ?? null), [scopeKey]);
   useEffect(() => controller.current?.setSelected(props.selected), [props.selected]);
   useEffect(() => controller.current?.setBasemap(props.basemap), [props.basemap]);
   useEffect(() => controller.current?.setLanguage(props.lang), [props.lang]);

@@ -22,9 +22,10 @@ export interface RelapseParams {
   cellKm: string;
 }
 
-export function useRelapse(active: boolean, asOf: string | null, reloadKey: number) {
+/** `counties`: the counties the list, rates and grid cover (a county official's own; null: the city). */
+export function useRelapse(active: boolean, asOf: string | null, reloadKey: number, counties: readonly string[] | null = null) {
   const [params, setParams] = useState<RelapseParams>({ from: '', to: '', radiusKm: '3', withinDays: '180', cellKm: '1' });
-  const query = Object.fromEntries(Object.entries({ ...params, asOf: asOf ?? '' }).filter(([, v]) => v !== ''));
+  const query = Object.fromEntries(Object.entries({ ...params, asOf: asOf ?? '', county: counties?.join(',') ?? '' }).filter(([, v]) => v !== ''));
   const result = useLoad(active ? `relapse:${JSON.stringify(query)}:${reloadKey}` : 'relapse:off', () => (active ? loadRelapse(query) : Promise.resolve(null)));
   return { params, setParams, result };
 }
@@ -95,6 +96,16 @@ export function RelapsePanel({ relapse, countyNames, townshipNames, siteCounty, 
             <p data-testid="relapse-summary">
               {t('relapseSummary', { r: data.summary.relapses, m: data.summary.moveCandidates, h99: data.summary.hotCells[99], h95: data.summary.hotCells[95], h90: data.summary.hotCells[90] })}
             </p>
+            {data.grid && (
+              <p className="legend-note" data-testid="relapse-grid-note">
+                {t('relapseGridNote', {
+                  cells: data.grid.cells,
+                  extent: t(data.grid.extent === 'counties' ? 'relapseExtentCounties' : 'relapseExtentBbox'),
+                  most: data.grid.neighbourhood.most,
+                  correction: t(data.summary.correction === 'fdr' ? 'relapseCorrectionFdr' : 'relapseCorrectionNone'),
+                })}
+              </p>
+            )}
             <p className="legend-note">
               {t('relapseLegend')} <span className="swatch" style={{ background: '#7f0000' }} /> 99% <span className="swatch" style={{ background: '#d7301f' }} /> 95%{' '}
               <span className="swatch" style={{ background: '#fc8d59' }} /> 90% {t('relapseHot')}

@@ -53,13 +53,14 @@ export interface RoutePanelProps {
 
 export function RoutePanel({ start, counties, handPicked, onHandPicked, within, onDrawWithin, onClearWithin, onPickStart, plan, savedId, onPlan, onOpenSite, onError, onChanged }: RoutePanelProps) {
   const { t, lang } = useI18n();
-  const { deny } = useSession();
+  const { deny, user } = useSession();
   const [kind, setKind] = useState<RuleKind>('recheck');
   const [days, setDays] = useState('180');
   const [perCounty, setPerCounty] = useState('3');
   const [seed, setSeed] = useState('');
   const [returnToStart, setReturnToStart] = useState(true);
-  const [county, setCounty] = useState('');
+  // An inspector or county official plans in their own county first (they record results only there).
+  const [county, setCounty] = useState(() => user.counties[0] ?? '');
   const [category, setCategory] = useState<CategoryCode | ''>('');
   const [speedKmh, setSpeedKmh] = useState('30');
   const [minutesPerStop, setMinutesPerStop] = useState('20');
@@ -317,7 +318,12 @@ function StopResult({ recorded, county, onRecord }: { recorded: string | undefin
       </select>
       <input aria-label={t('note')} placeholder={t('note')} value={note} onChange={(e) => setNote(e.target.value)} />
       <label className="photo" title={t('routePhoto')}>
-        {t('eventPhoto')}
+        {/* Drawn, not an emoji: government PCs often lack an emoji font. */}
+        <svg aria-hidden="true" width="16" height="14" viewBox="0 0 16 14" className="camera-icon">
+          <path d="M5.5 1h5l1.2 2H14a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H2a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h2.3z" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" />
+          <circle cx="8" cy="7.8" r="2.7" fill="none" stroke="currentColor" strokeWidth="1.4" />
+        </svg>{' '}
+        {t('routePhotoButton')}
         <input type="file" accept="image/jpeg,image/png,image/webp" capture="environment" aria-label={t('routePhoto')} onChange={(e) => setPhoto(e.target.files?.[0] ?? null)} />
       </label>
       <GuardedButton className="small" denied={denied} onClick={() => onRecord(result, note, photo)}>

@@ -1,10 +1,13 @@
-// Text search by name or address; choosing a result opens the site and flies to it.
-import { useState } from 'react';
+// Text search by name or address, as you type (debounced) or with the button; choosing a result
+// opens the site and flies to it (the button opens a single match at once).
+import { useEffect, useRef, useState } from 'react';
 import { api, unwrap } from '../api/client.ts';
 import { describeError } from '../i18n/error-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 const SEARCH_LIMIT = 20;
+/** Quiet time after the last keystroke (or IME commit) before searching as you type. */
+const TYPING_DELAY_MS = 300;
 
 interface Result {
   id: number;
@@ -18,9 +21,16 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
   const [q, setQ] = useState('');
   const [results, setResults] = useState<Result[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const composing = useRef(false);
+  // Bumped when an IME composition ends, so the committed text is searched even if q did not change.
+  const [committed, setCommitted] = useState(0);
+  const latest = useRef(0);
+  /** The text last searched with the button: typing's delayed search skips it (no list after a chosen match). */
+  const submitted = useRef<string | null>(null);
 
-  const search = async () => {
+  const search = async (openSingle: boolean) => {
     const text = q.trim();
+    const request = ++latest.current;
     if (!text) return setResults(null);
     try {
       setError(null);
@@ -31,8 +41,9 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
         countyName: f.properties.countyName,
         position: f.geometry ? (f.geometry.coordinates as [number, number]) : null,
       }));
+      if (request !== latest.current) return; // a newer search is under way
       setResults(found);
-      if (found.length === 1) choose(found[0]!);
+      if (openSingle && found.length === 1) choose(found[0]!);
     } catch (caught) {
       setError(caught);
     }
@@ -41,6 +52,12 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
     setResults(null);
     onChoose(result);
   };
+  useEffect(() => {
+    if (composing.current || q.trim() === submitted.current) return;
+    const timer = setTimeout(() => void search(false), TYPING_DELAY_MS);
+    return () => clearTimeout(timer);
+    // Only the text starts a search as you type.
+  }, [q, committed]);
 
   return (
     <form
@@ -48,10 +65,25 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
       role="search"
       onSubmit={(event) => {
         event.preventDefault();
-        void search();
+        submitted.current = q.trim();
+        void search(true);
       }}
     >
-      <input type="search" value={q} placeholder={t('search')} aria-label={t('search')} onChange={(e) => setQ(e.target.value)} />
+      <input
+        type="search"
+        value={q}
+        placeholder={t('search')}
+        aria-label={t('search')}
+        onChange={(e) => setQ(e.target.value)}
+        onCompositionStart={() => (composing.current = true)}
+        onCompositionEnd={() => {
+          composing.current = false;
+          setCommitted((n) => n + 1);
+        }}
+      />
+      <button type="submit" className="search-button">
+        {t('searchButton')}
+      </button>
       {error ? <div className="search-results error" role="alert">{describeError(error, lang)}</div> : null}
       {results && (
         <div className="search-results" role="listbox">

@@ -10,6 +10,8 @@ import { LoadState } from './LoadState.tsx';
 import { FieldError, namesField } from './ErrorText.tsx';
 import type { useSiege } from '../state/use-siege.ts';
 import { SiegeChart } from './SiegeChart.tsx';
+import { siegeCellWords } from '../i18n/compass.ts';
+import { SIEGE_RAMP } from '../map/colors.ts';
 
 type Siege = ReturnType<typeof useSiege>;
 
@@ -33,6 +35,11 @@ export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }
   const definition = (key: string) => data?.definitions[key]?.[lang] ?? '';
   const names = new Map(data?.placements.map((p) => [p.id, p]) ?? []);
   const fieldBad = (field: string) => namesField(result.error, [field]) || undefined;
+  // A clicked cell in words: its distance band and compass direction from the core.
+  const cellWhere = (selected: SelectedCell) => {
+    const found = data?.cells.features.find((f) => f.properties.band === selected.band && f.properties.sector === selected.sector);
+    return found ? siegeCellWords(found.properties, t('siegeInsideCoreCell')) : `${selected.band} · ${selected.sector ?? '—'}`;
+  };
   const download = (format: 'geojson' | 'csv') => `/api/analysis/siege?${new URLSearchParams({ ...siege.query, format }).toString()}`;
 
   return (
@@ -89,6 +96,18 @@ export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }
               {t('siegeSummary')} · {data.core.name}
             </h2>
             <SiegeChart counts={data.summary.nearCountBySector} label={t('siegeChart')} />
+            {siege.layer && (
+              <div className="siege-legend" data-testid="siege-legend">
+                <p className="muted">{t('siegeLegend', { n: siege.layer.counted.length })}</p>
+                <ul className="plain">
+                  {SIEGE_RAMP.map(([share, color]) => (
+                    <li key={share}>
+                      <span className="swatch" style={{ background: color }} /> {share === 0 ? '0' : `${(share * siege.layer!.maxDensity).toFixed(2)}`} /km²
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
             <dl className="facts siege-facts">
               <dt title={definition('occupancy')}>{t('siegeOccupancy')}</dt>
               <dd title={definition('occupancy')} data-testid="siege-occupancy">
@@ -143,7 +162,7 @@ export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }
             {!cell && <p className="muted">{t('siegeCellHint')}</p>}
             {cell && (
               <>
-                <p className="muted">{t('siegeCellWhere', { band: cell.band, sector: cell.sector ?? '—', n: cell.siteIds.length })}</p>
+                <p className="muted" data-testid="siege-cell-where">{t('siegeCellWhere', { where: cellWhere(cell), n: cell.siteIds.length })}</p>
                 <ul className="plain">
                   {cell.siteIds.map((id) => (
                     <li key={id}>

@@ -15,7 +15,7 @@ import { SiteMoves } from './SiteMoves.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
-import { STATUS_COLORS } from '../map/colors.ts';
+import { STATUS_BADGE_TEXT, STATUS_COLORS } from '../map/colors.ts';
 import { useLoad } from '../state/use-data.ts';
 
 /** One line of the facts list; nothing when there is no value. */
@@ -50,7 +50,7 @@ export function SitePanel({ siteId, onClose, onPlace, onChanged, reloadKey, onAd
       {site && (
         <>
           <p className="badges">
-            <span className="status-badge" style={{ background: STATUS_COLORS[site.properties.status as StatusCode] }}>
+            <span className="status-badge" style={{ background: STATUS_COLORS[site.properties.status as StatusCode], color: STATUS_BADGE_TEXT[site.properties.status as StatusCode] }}>
               {statusLabel(site.properties.status as StatusCode, lang)}
             </span>
             <span className={`source-badge ${site.properties.source}`}>{site.properties.source === 'demo' ? t('demoBadge') : t('realBadge')}</span>

@@ -3,7 +3,7 @@
 // or language switch never loses them. Area fills come first so a basemap's labels can sit between
 // them and our lines and points.
 import type { ExpressionSpecification, LayerSpecification, SourceSpecification } from 'maplibre-gl';
-import { ROAD_STATUS_COLORS, STATUS_COLORS } from './colors.ts';
+import { ROAD_STATUS_COLORS, SIEGE_RAMP, STATUS_COLORS } from './colors.ts';
 import { FONT_STACK } from './fonts.ts';
 
 /** Every GeoJSON source we own, in the order nothing depends on. */
@@ -47,7 +47,7 @@ export function areaLayers(underBasemap: boolean): LayerSpecification[] {
       type: 'fill',
       source: 'siege-cells',
       paint: {
-        'fill-color': ['interpolate', ['linear'], ['get', 'shade'], 0, '#fff7ec', 0.25, '#fdd49e', 0.5, '#fc8d59', 0.75, '#d7301f', 1, '#7f0000'],
+        'fill-color': ['interpolate', ['linear'], ['get', 'shade'], ...SIEGE_RAMP.flat()] as unknown as ExpressionSpecification,
         'fill-opacity': ['case', ['==', ['get', 'count'], 0], 0.08, 0.55],
       },
     },

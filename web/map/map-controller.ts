@@ -8,7 +8,7 @@
 // depends on the order things load in. Positions cross the screen boundary in one place
 // (`ScreenCrs`): drawn converted to the basemap's system (GCJ-02 or WGS84), and every position read
 // off the map — clicks, drawn vertices, the view — converted back to WGS84 before it leaves here.
-import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike, type MapMouseEvent } from 'maplibre-gl';
+import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource, type LngLatBoundsLike, type MapMouseEvent } from 'maplibre-gl';
 import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { ClusterFeature } from '../worker/cluster-index.ts';
@@ -16,6 +16,7 @@ import type { Language } from '../i18n/code-labels.ts';
 import { addCategoryIcons } from './category-icons.ts';
 import { clusterElement } from './cluster-marker.ts';
 import { LOCAL_IDEOGRAPH_FONTS } from './fonts.ts';
+import { STATUS_COLORS } from './colors.ts';
 import { mapStyle, type Basemap } from './basemap-style.ts';
 import type { DataSourceId } from './data-layers.ts';
 import { ScreenCrs, type LngLat } from './screen-crs.ts';
@@ -77,6 +78,10 @@ interface DesiredState {
 export class MapController {
   readonly map: MapLibreMap;
   private readonly markers = new Map<string, { marker: Marker; at: [number, number] }>();
+  /** A scorecard figure's sites, drawn as markers above the cluster rings. */
+  private highlightMarkers: { marker: Marker; at: [number, number] }[] = [];
+  /** Counties shown in full; sites and clusters elsewhere are dimmed (null: none). */
+  private scope: readonly string[] | null = null;
   private last: Record<string, unknown> = {};
   private readonly desired: DesiredState = { sources: new Map(), hiddenLayers: new Set(), focus: null, choropleth: null, basemap: null, lang: 'zh' };
   private counties: CountyFeatureCollection | null = null;
@@ -158,7 +163,8 @@ export class MapController {
     for (const id of this.desired.sources.keys()) this.push(id);
     this.applyCountyStates();
     for (const layer of this.map.getStyle().layers) if (this.desired.hiddenLayers.has(layer.id)) this.map.setLayoutProperty(layer.id, 'visibility', 'none');
-    for (const { marker, at } of this.markers.values()) marker.setLngLat(this.screen.toScreen(at));
+    for (const { marker, at } of [...this.markers.values(), ...this.highlightMarkers]) marker.setLngLat(this.screen.toScreen(at));
+    this.applyScope();
     this.isReady = true;
     this.markReady();
   }
@@ -261,6 +267,7 @@ export class MapController {
       if (this.markers.has(key)) continue;
       const element = clusterElement(feature.properties.statusCounts, feature.properties.count, this.handlers.current.clusterTitle(feature.properties.count));
       element.dataset.county = feature.properties.county;
+      element.classList.toggle('outside-scope', this.scope !== null && !this.scope.includes(feature.properties.county));
       element.addEventListener('click', (event) => {
         event.stopPropagation();
         this.handlers.current.onClusterClick(feature.properties.county, feature.properties.clusterId!, feature.geometry.coordinates);
@@ -321,9 +328,48 @@ export class MapController {
     if (this.changed('relapse', layer)) this.show('relapse', layer ?? EMPTY);
   }
 
-  /** The sites and roads behind a scorecard figure, ringed (null hides them). */
+  /**
+   * The sites and roads behind a scorecard figure, ringed (null hides them). Their sites are left
+   * out of the clusters (ClusterFilters.exclude) and drawn as markers above the cluster rings, so no
+   * ring stands for a site hidden under a cluster.
+   */
   setHighlight(layer: FeatureCollection | null) {
-    if (this.changed('highlight', layer)) this.show('highlight', layer ?? EMPTY);
+    if (!this.changed('highlight', layer)) return;
+    this.show('highlight', layer ?? EMPTY);
+    for (const { marker } of this.highlightMarkers) marker.remove();
+    this.highlightMarkers = [];
+    for (const feature of layer?.features ?? []) {
+      if (feature.geometry.type !== 'Point') continue;
+      const { id, status } = (feature.properties ?? {}) as { id: number; status?: string };
+      const element = document.createElement('div');
+      element.className = 'highlight-marker';
+      element.dataset.siteId = String(id);
+      element.style.background = (status && STATUS_COLORS[status as keyof typeof STATUS_COLORS]) || '#555';
+      element.addEventListener('click', (event) => {
+        event.stopPropagation();
+        this.handlers.current.onSiteClick(Number(id));
+      });
+      const at = feature.geometry.coordinates as [number, number];
+      this.highlightMarkers.push({ marker: new Marker({ element }).setLngLat(this.screen.toScreen(at)).addTo(this.map), at });
+    }
+  }
+
+  /** Dims the sites and clusters outside these counties (null: none dimmed); kept across style changes. */
+  setScope(counties: readonly string[] | null) {
+    this.scope = counties;
+    for (const { marker } of this.markers.values()) {
+      const element = marker.getElement();
+      element.classList.toggle('outside-scope', counties !== null && !counties.includes(element.dataset.county ?? ''));
+    }
+    if (this.isReady) this.applyScope();
+  }
+
+  private applyScope() {
+    if (!this.map.getLayer('sites')) return;
+    const inside = (this.scope ? ['in', ['get', 'county'], ['literal', [...this.scope]]] : ['==', 1, 1]) as ExpressionSpecification;
+    this.map.setPaintProperty('sites', 'circle-opacity', ['case', inside, ['case', ['==', ['get', 'source'], 'demo'], 0.8, 1], 0.2]);
+    this.map.setPaintProperty('sites', 'circle-stroke-opacity', ['case', inside, 1, 0.3]);
+    this.map.setPaintProperty('site-symbols', 'icon-opacity', ['case', inside, 1, 0.25]);
   }
 
   /** A planned route: numbered stops and the path from the start (null hides it). */
@@ -377,7 +423,7 @@ export class MapController {
   }
 
   remove() {
-    for (const { marker } of this.markers.values()) marker.remove();
+    for (const { marker } of [...this.markers.values(), ...this.highlightMarkers]) marker.remove();
     this.markers.clear();
     this.map.remove();
   }

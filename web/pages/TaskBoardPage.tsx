@@ -12,9 +12,8 @@ import { useLoad } from '../state/use-data.ts';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from '../components/GuardedButton.tsx';
 import { PageFrame } from './PageFrame.tsx';
+import { TASK_STATES, type TaskState } from '../../domain/task-states.ts';
 
-const STATES = ['overdue', 'due_soon', 'on_time', 'done'] as const;
-type TaskState = (typeof STATES)[number];
 type TaskJson = Awaited<ReturnType<typeof loadTasks>>[number];
 type TaskDetailJson = Awaited<ReturnType<typeof loadTask>>;
 
@@ -52,7 +51,7 @@ export function TaskBoardPage({ params }: { params: URLSearchParams }) {
         <form className="task-filters" onSubmit={(e) => e.preventDefault()}>
           <FilterSelect label={t('tbUnit')} all={t('tbAll')} value={filters.unit} options={units.map((unit) => [unit, unit])} onChange={(unit) => choose({ unit })} testId="filter-unit" />
           <FilterSelect label={t('tbLeader')} all={t('tbAll')} value={filters.leader} options={leaders.map((leader) => [leader, leader])} onChange={(leader) => choose({ leader })} testId="filter-leader" />
-          <FilterSelect label={t('tbState')} all={t('tbAll')} value={filters.state} options={STATES.map((state) => [state, t(`taskState_${state}` as MessageKey)])} onChange={(state) => choose({ state })} testId="filter-state" />
+          <FilterSelect label={t('tbState')} all={t('tbAll')} value={filters.state} options={TASK_STATES.map((state) => [state, t(`taskState_${state}` as MessageKey)])} onChange={(state) => choose({ state })} testId="filter-state" />
           <span className="muted" data-testid="task-count">
             {shown.data ? t('tbCount', { n: shown.data.length }) : ''}
           </span>
@@ -92,8 +91,8 @@ function FilterSelect({ label, all, value, options, onChange, testId }: { label:
 function TaskCard({ task }: { task: TaskJson }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
-  // The state comes from linked sites; with none linked and the date past, the map cannot say how the task went.
-  const unmeasured = task.state !== 'done' && task.progress.sites === 0 && task.deadline.date !== null && task.deadline.date < new Date().toISOString().slice(0, 10);
+  // The server says cannot_judge when the date is past and nothing is linked: the note says why.
+  const unmeasured = task.state === 'cannot_judge';
   return (
     <article className="task-card" data-testid={`task-${task.number}`}>
       <header>

@@ -50,7 +50,7 @@ export function useSiege(active: boolean, core: string, asOf: string | null, rel
       type: 'FeatureCollection',
       features: coreFeature ? [{ ...coreFeature, properties: { label: data.core.name ?? '' } }] : [],
     } as unknown as FeatureCollection;
-    return { cells, core: coreCollection };
+    return { cells, core: coreCollection, maxDensity: max, counted: data.placements.map((p) => p.id) };
   }, [active, result.data, cores.data]);
 
   return { params, setParams, result, cores, layer, query };

@@ -19,6 +19,10 @@ export interface ClusterFilters {
   categories?: readonly string[];
   source?: 'real' | 'demo';
   counties?: readonly string[];
+  /** Sites left out of the clusters because the map draws them on their own (a scorecard figure's highlighted sites). */
+  exclude?: readonly number[];
+  /** Only these sites (the sites an analysis counts, e.g. the siege's open industrial ones). */
+  only?: readonly number[];
 }
 
 export interface ClusterQuery {
@@ -64,6 +68,8 @@ export class CountyClusterIndex {
     const statuses = filters.statuses ? new Set(filters.statuses) : null;
     const categories = filters.categories?.length ? new Set(filters.categories) : null;
     const counties = filters.counties?.length ? new Set(filters.counties) : null;
+    const exclude = filters.exclude?.length ? new Set(filters.exclude) : null;
+    const only = filters.only ? new Set(filters.only) : null;
     const byCounty = new Map<string, PointFeature<PointProps>[]>();
     let size = 0;
     for (const site of sites) {
@@ -71,6 +77,8 @@ export class CountyClusterIndex {
       if (categories && !categories.has(site.category)) continue;
       if (filters.source && site.source !== filters.source) continue;
       if (counties && !counties.has(site.county)) continue;
+      if (exclude?.has(site.id)) continue;
+      if (only && !only.has(site.id)) continue;
       let list = byCounty.get(site.county);
       if (!list) byCounty.set(site.county, (list = []));
       list.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [site.lon, site.lat] }, properties: { site } });
