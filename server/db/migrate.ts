@@ -9,6 +9,7 @@ import { sql as siteFeatureCache } from './migrations/006-site-feature-cache.ts'
 import { sql as taskNotes } from './migrations/007-task-notes.ts';
 import { sql as accountsAudit } from './migrations/008-accounts-audit.ts';
 import { sql as imports } from './migrations/009-imports.ts';
+import { sql as roadWork } from './migrations/010-road-work.ts';
 
 export interface Migration {
   version: number;
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'task-notes', sql: taskNotes },
   { version: 8, name: 'accounts-audit', sql: accountsAudit },
   { version: 9, name: 'imports', sql: imports },
+  { version: 10, name: 'road-work', sql: roadWork },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -149,7 +149,18 @@ export interface RoadFeature {
 }
 
 export interface RoadDetail extends RoadFeature {
-  events: { id: number; kind: 'status' | 'geometry'; from: string | null; to: string; date: string; actor: string; note: string | null }[];
+  events: {
+    id: number;
+    kind: 'status' | 'geometry' | 'assignment';
+    from: string | null;
+    to: string | null;
+    fromCounty: string | null;
+    toCounty: string | null;
+    date: string;
+    actor: string;
+    note: string | null;
+    evidence: string[];
+  }[];
 }
 
 export interface TaskJson {
