@@ -1,7 +1,7 @@
 // The map on the page: creates the MapController once, feeds it data and clusters from the worker.
 import { useEffect, useRef } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
-import { MapController, type CountyFeatureCollection, type MapHandlers, type ViewChange } from '../map/map-controller.ts';
+import { MapController, type CountyFeatureCollection, type MapHandlers, type MapMode, type ViewChange } from '../map/map-controller.ts';
 import type { OnlineBasemap } from '../map/basemap-style.ts';
 import { ClusterClient } from '../worker/cluster-client.ts';
 import type { ClusterFeature, ClusterFilters, ClusterSite } from '../worker/cluster-index.ts';
@@ -20,7 +20,11 @@ export interface MapViewProps {
   choropleth: Record<string, string> | null;
   selected: [number, number] | null;
   basemap: OnlineBasemap | null;
-  mode: 'browse' | 'place' | 'draw' | 'drawCore';
+  mode: MapMode;
+  /** A road line to edit when `mode` is 'draw' (null: draw anew). */
+  drawFrom?: [number, number][] | null;
+  /** Bumped to undo the last vertex or edit of the shape being drawn. */
+  undoDrawing?: number;
   siege: { cells: FeatureCollection; core: FeatureCollection } | null;
   route: FeatureCollection | null;
   relapse: FeatureCollection | null;
@@ -115,7 +119,10 @@ export function MapView(props: MapViewProps) {
   useEffect(() => controller.current?.setChoropleth(props.choropleth), [props.choropleth, props.counties]);
   useEffect(() => controller.current?.setSelected(props.selected), [props.selected]);
   useEffect(() => controller.current?.setBasemap(props.basemap), [props.basemap]);
-  useEffect(() => controller.current?.setMode(props.mode), [props.mode]);
+  useEffect(() => controller.current?.setMode(props.mode, props.drawFrom ?? null), [props.mode, props.drawFrom]);
+  useEffect(() => {
+    if (props.undoDrawing) controller.current?.undoDrawing();
+  }, [props.undoDrawing]);
   useEffect(() => controller.current?.setRoute(props.route), [props.route]);
   useEffect(() => controller.current?.setRelapse(props.relapse), [props.relapse]);
   useEffect(() => {

@@ -9,6 +9,7 @@ import { addCategoryIcons } from './category-icons.ts';
 import { clusterElement } from './cluster-marker.ts';
 import { ROAD_STATUS_COLORS, STATUS_COLORS } from './colors.ts';
 import { FONT_STACK, LOCAL_IDEOGRAPH_FONTS, offlineStyle, type OnlineBasemap } from './basemap-style.ts';
+import { DrawTool } from './draw-tool.ts';
 
 export interface MapView {
   center: [number, number];
@@ -27,11 +28,15 @@ export interface MapHandlers {
   onClusterClick(county: string, clusterId: number, at: [number, number]): void;
   onRoadClick(roadId: number): void;
   onMapClick(at: [number, number]): void;
-  onRoadDrawn(line: [number, number][]): void;
-  onCoreDrawn(ring: [number, number][]): void;
+  /** The line being drawn, once ended by a double-click and after each vertex edit or undo (null: none yet). */
+  onRoadDrawn(line: [number, number][] | null): void;
+  /** The urban core being drawn: its closed ring, as for roads. */
+  onCoreDrawn(ring: [number, number][] | null): void;
   onCellClick(cell: { band: number; sector: number | null; siteIds: number[] }): void;
   clusterTitle(count: number): string;
 }
+
+export type MapMode = 'browse' | 'place' | 'draw' | 'drawCore';
 
 export type CountyFeatureCollection = FeatureCollection<Polygon | MultiPolygon, { code: string; name: string; labelPoint: [number, number] | null }>;
 
@@ -58,8 +63,9 @@ export class MapController {
   private counties: CountyFeatureCollection | null = null;
   private styleReady: Promise<void>;
   private pendingOrigin: 'app' | null = null;
-  private mode: 'browse' | 'place' | 'draw' | 'drawCore' = 'browse';
-  private drawing: [number, number][] = [];
+  private mode: MapMode = 'browse';
+  private drawTool: DrawTool | null = null;
+  private drawFrom: [number, number][] | null = null;
 
   constructor(container: HTMLElement, private readonly handlers: { current: MapHandlers }, view: MapView) {
     this.map = new MapLibreMap({
@@ -81,11 +87,6 @@ export class MapController {
     this.styleReady.then(() => this.addDataLayers());
     this.map.on('moveend', () => this.emitView());
     this.map.on('click', (event) => this.onClick(event));
-    this.map.on('dblclick', (event) => {
-      if (this.mode !== 'draw' && this.mode !== 'drawCore') return;
-      event.preventDefault();
-      this.finishDrawing();
-    });
   }
 
   /** Resolves once the style and data layers exist. */
@@ -148,7 +149,6 @@ export class MapController {
     });
     map.addSource('sites', { type: 'geojson', data: EMPTY });
     map.addSource('selected', { type: 'geojson', data: EMPTY });
-    map.addSource('drawing', { type: 'geojson', data: EMPTY });
     map.addLayer({
       id: 'roads-casing',
       type: 'line',
@@ -198,7 +198,6 @@ export class MapController {
       layout: { 'text-field': ['to-string', ['get', 'seq']], 'text-font': FONT_STACK, 'text-size': 12, 'text-allow-overlap': true },
       paint: { 'text-color': '#fff' },
     });
-    map.addLayer({ id: 'drawing', type: 'line', source: 'drawing', paint: { 'line-color': '#c92a2a', 'line-width': 3, 'line-dasharray': [2, 1] } });
     for (const layer of ['sites', 'site-symbols', 'roads']) {
       map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = this.mode === 'browse' ? 'pointer' : 'crosshair'));
       map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = this.mode === 'browse' ? '' : 'crosshair'));
@@ -221,11 +220,8 @@ export class MapController {
   private onClick(event: MapMouseEvent) {
     const at: [number, number] = [event.lngLat.lng, event.lngLat.lat];
     if (this.mode === 'place') return this.handlers.current.onMapClick(at);
-    if (this.mode === 'draw' || this.mode === 'drawCore') {
-      this.drawing.push(at);
-      this.setSource('drawing', { type: 'FeatureCollection', features: this.drawing.length > 1 ? [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: this.drawing } }] : [] });
-      return;
-    }
+    // Drawing: terra-draw takes the clicks (web/map/draw-tool.ts).
+    if (this.mode === 'draw' || this.mode === 'drawCore') return;
     const site = this.map.queryRenderedFeatures(event.point, { layers: ['sites', 'site-symbols'] })[0];
     if (site) return this.handlers.current.onSiteClick(Number(site.properties.siteId));
     const road = this.map.queryRenderedFeatures(event.point, { layers: ['roads'] })[0];
@@ -275,6 +271,8 @@ export class MapController {
       element.dataset.county = feature.properties.county;
       element.addEventListener('click', (event) => {
         event.stopPropagation();
+        // While drawing or placing, a cluster is only background (CSS lets the click through to the map).
+        if (this.mode !== 'browse') return;
         this.handlers.current.onClusterClick(feature.properties.county, feature.properties.clusterId!, feature.geometry.coordinates);
       });
       this.markers.set(key, new Marker({ element }).setLngLat(feature.geometry.coordinates).addTo(this.map));
@@ -337,6 +335,7 @@ export class MapController {
       for (const [key, value] of Object.entries(last)) if (key === 'roads' && value) this.setRoads(value as FeatureCollection<LineString | null>, last.roadsVisible !== false);
       this.last.clusters = null;
       if (last.clusters) this.setClusters(last.clusters as ClusterFeature[]);
+      this.restartDrawing();
     });
   }
 
@@ -379,25 +378,46 @@ export class MapController {
     this.map.fitBounds(bounds, { padding: 40, duration: 500 });
   }
 
-  setMode(mode: 'browse' | 'place' | 'draw' | 'drawCore') {
+  /**
+   * Browsing, placing a site (clicks go to onMapClick), or drawing a road line ('draw') or an urban
+   * core ('drawCore'); `from` is a line to edit instead of drawing anew. Clusters never take clicks
+   * outside browsing. Nothing happens when neither changed.
+   */
+  setMode(mode: MapMode, from: [number, number][] | null = null) {
+    if (mode === this.mode && from === this.drawFrom) return;
     this.mode = mode;
-    this.drawing = [];
-    this.setSource('drawing', EMPTY);
+    this.drawFrom = from;
+    this.drawTool?.stop();
+    this.drawTool = null;
     this.map.getCanvas().style.cursor = mode === 'browse' ? '' : 'crosshair';
+    this.map.getContainer().classList.toggle('map-busy', mode !== 'browse');
     if (mode === 'draw' || mode === 'drawCore') this.map.doubleClickZoom.disable();
     else this.map.doubleClickZoom.enable();
+    void this.styleReady.then(() => this.restartDrawing());
   }
 
-  private finishDrawing() {
-    // A double-click also fires two clicks: drop the repeated last vertex.
-    const line = this.drawing.filter((p, i, all) => i === 0 || p[0] !== all[i - 1]![0] || p[1] !== all[i - 1]![1]);
+  /** (Re)starts the drawing tool for the current mode, keeping a shape already drawn (after a basemap switch). */
+  private restartDrawing() {
+    if (this.mode !== 'draw' && this.mode !== 'drawCore') return;
+    const kept = this.drawTool?.shape() ?? this.drawFrom;
+    this.drawTool?.stop();
     const polygon = this.mode === 'drawCore';
-    this.setMode('browse');
-    if (polygon && line.length >= 3) this.handlers.current.onCoreDrawn([...line, line[0]!]);
-    else if (!polygon && line.length >= 2) this.handlers.current.onRoadDrawn(line);
+    this.drawTool = new DrawTool(
+      this.map,
+      polygon ? 'polygon' : 'line',
+      (shape) => (polygon ? this.handlers.current.onCoreDrawn(shape) : this.handlers.current.onRoadDrawn(shape)),
+      kept ?? undefined,
+    );
+    if (kept) (polygon ? this.handlers.current.onCoreDrawn : this.handlers.current.onRoadDrawn)(this.drawTool.shape());
+  }
+
+  /** Undoes the last vertex or edit of the shape being drawn. */
+  undoDrawing() {
+    this.drawTool?.undo();
   }
 
   remove() {
+    this.drawTool?.stop();
     for (const marker of this.markers.values()) marker.remove();
     this.markers.clear();
     this.map.remove();

@@ -1,0 +1,93 @@
+// The form of a recorded event (a status move of a site or a road): the date (not before the last
+// event, not after today), a note and optional photos, plus whatever the event needs besides
+// (`children`, e.g. the 两断三清 checklist). The photos are uploaded when the form is sent.
+import { useState, type ReactNode } from 'react';
+import { uploadPhoto } from '../api/photos.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+
+export interface EventValues {
+  date: string;
+  note: string;
+  /** References of the uploaded photos. */
+  photos: string[];
+}
+
+/** Today as the server counts it (UTC), the latest date an event may carry. */
+export const todayIso = () => new Date().toISOString().slice(0, 10);
+
+export const PHOTO_TYPES = 'image/jpeg,image/png,image/webp';
+
+export function EventForm({
+  title,
+  lastDate,
+  noteRequired = false,
+  ready = true,
+  submitLabel,
+  children,
+  onSubmit,
+  onCancel,
+}: {
+  title: string;
+  /** The date of the last event: the earliest this one may carry. */
+  lastDate: string | null;
+  noteRequired?: boolean;
+  /** False while something the event needs is missing (the submit button stays disabled). */
+  ready?: boolean;
+  submitLabel: string;
+  children?: ReactNode;
+  onSubmit: (values: EventValues) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  const today = todayIso();
+  const [date, setDate] = useState(lastDate && lastDate > today ? lastDate : today);
+  const [note, setNote] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [busy, setBusy] = useState(false);
+  const dateProblem = date > today ? t('errDateInFuture') : lastDate && date < lastDate ? t('errDateBeforeLast', { lastEvent: lastDate }) : null;
+  const noteMissing = noteRequired && note.trim() === '';
+  return (
+    <form
+      className="event-form"
+      aria-label={title}
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (dateProblem || noteMissing || !ready || busy) return;
+        setBusy(true);
+        void (async () => {
+          try {
+            const photos: string[] = [];
+            for (const file of files) photos.push(await uploadPhoto(file));
+            await onSubmit({ date, note: note.trim(), photos });
+          } finally {
+            setBusy(false);
+          }
+        })();
+      }}
+    >
+      <h4>{title}</h4>
+      <label>
+        {t('eventDate')}
+        <input type="date" required value={date} min={lastDate ?? undefined} max={today} onChange={(e) => setDate(e.target.value)} aria-invalid={dateProblem !== null} />
+      </label>
+      {dateProblem && <p className="field-error">{dateProblem}</p>}
+      <label>
+        {noteRequired ? t('eventReason') : t('note')}
+        <textarea value={note} required={noteRequired} rows={2} onChange={(e) => setNote(e.target.value)} />
+      </label>
+      {children}
+      <label>
+        {t('eventPhotos')}
+        <input type="file" multiple accept={PHOTO_TYPES} onChange={(e) => setFiles(Array.from(e.target.files ?? []))} />
+      </label>
+      <div className="form-actions">
+        <button type="submit" disabled={dateProblem !== null || noteMissing || !ready || busy}>
+          {busy ? t('saving') : submitLabel}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
