@@ -30,7 +30,7 @@ import { AuditPanel } from './components/AuditPanel.tsx';
 import { choroplethColors } from './map/choropleth.ts';
 import type { ClusterSite } from './worker/cluster-index.ts';
 
-type FlyTarget = { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number] } | null;
+type FlyTarget = { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number]; top?: number } | null;
 
 /** On a phone the site detail is a sheet over the lower 60% of the map: keep the site above it. */
 const sheetPadding = () => (window.innerWidth <= 760 ? { bottom: Math.round(window.innerHeight * 0.6) } : undefined);
@@ -233,6 +233,8 @@ export function App() {
   const drawRoad = (road: DrawnRoad, from: [number, number][] | null) => {
     setDrawn(null);
     setMode({ kind: 'draw', road, from });
+    // A redraw starts from the whole line in view, its vertices ready to drag.
+    if (from) setFlyTo({ bounds: bboxOf({ coordinates: from }), top: 160 });
   };
 
   const stopDrawing = () => {

@@ -31,7 +31,7 @@ export interface MapViewProps {
   /** Sites and roads behind a scorecard figure, ringed on the map (null hides them). */
   highlight: FeatureCollection | null;
   /** Set to move the map (e.g. a search result); a new object each time. */
-  flyTo: { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number] } | null;
+  flyTo: { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number]; top?: number } | null;
   handlers: Omit<MapHandlers, 'onClusterClick'>;
   onError: (message: string) => void;
 }
@@ -133,7 +133,7 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     const target = props.flyTo;
     if (!target || !controller.current) return;
-    if ('bounds' in target) controller.current.fitBounds(target.bounds);
+    if ('bounds' in target) controller.current.fitBounds(target.bounds, target.top);
     else controller.current.flyTo(target.center, target.zoom, target.padding);
   }, [props.flyTo]);
 

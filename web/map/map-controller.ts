@@ -373,9 +373,10 @@ export class MapController {
     this.map.flyTo({ center, zoom, duration: 600, ...(padding ? { padding: { top: 0, left: 0, right: 0, ...padding } } : {}) });
   }
 
-  fitBounds(bounds: LngLatBoundsLike) {
+  /** `top`: room kept free above (a bar over the map). */
+  fitBounds(bounds: LngLatBoundsLike, top = 40) {
     this.pendingOrigin = 'app';
-    this.map.fitBounds(bounds, { padding: 40, duration: 500 });
+    this.map.fitBounds(bounds, { padding: { top, bottom: 40, left: 40, right: 40 }, duration: 500 });
   }
 
   /**
