@@ -2,6 +2,7 @@
 // status moves with photos, and assignment of the plan's unassigned roads as a recorded event in the
 // history and in the audit trail (never a silent side effect of drawing).
 import { beforeEach, describe, expect, it } from 'vitest';
+import { countyOfLine } from '../server/geo/locate-line.ts';
 import { POINTS, bootTestApp, expectError, type Harness, type RoadDetail } from './helpers/app.ts';
 
 let h: Harness;
@@ -99,11 +100,20 @@ describe('drawing an unassigned road (PUT /api/roads/:id/geometry)', () => {
     const county = h.as('county', [YUANHUI]);
     expectError(await county.send('PUT', `/api/roads/${id}/geometry`, { geometry: lineIn(YANCHENG) }), 403, 'forbidden_county');
     expectError(await county.send('PUT', `/api/roads/${id}/geometry`, { geometry: lineIn(YUANHUI), county: YANCHENG }), 403, 'forbidden_county');
-    // One vertex in 郾城区, the midpoint in 源汇区: still outside.
+    // The midpoint in 源汇区, the last vertex just across the line into 郾城区: still outside.
     const [lon, lat] = POINTS[YUANHUI];
     const [otherLon, otherLat] = POINTS[YANCHENG];
-    const straddling = { type: 'LineString', coordinates: [[lon - 0.001, lat], [lon, lat], [lon + 0.001, lat], [otherLon, otherLat]] };
-    expect(h.ctx.locator.locate(otherLon, otherLat)).toBe(YANCHENG);
+    const at = (f: number): [number, number] => [lon + (otherLon - lon) * f, lat + (otherLat - lat) * f];
+    let inside = 0;
+    let outside = 1;
+    while (outside - inside > 1e-4) {
+      const middle = (inside + outside) / 2;
+      if (h.ctx.locator.locate(...at(middle)) === YUANHUI) inside = middle;
+      else outside = middle;
+    }
+    const straddling = { type: 'LineString' as const, coordinates: [at(0), at(inside), at(outside)] };
+    expect(countyOfLine(h.ctx.locator, straddling)).toBe(YUANHUI);
+    expect(h.ctx.locator.locate(...at(outside))).toBe(YANCHENG);
     expectError(await county.send('PUT', `/api/roads/${id}/geometry`, { geometry: straddling, county: YUANHUI }), 403, 'forbidden_county');
     expect((await h.send('PATCH', `/api/roads/${id}`, { version: 1, county: YANCHENG })).status).toBe(200);
     expectError(await county.send('PUT', `/api/roads/${id}/geometry`, { geometry: lineIn(YUANHUI) }), 403, 'forbidden_county');

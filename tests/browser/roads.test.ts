@@ -2,6 +2,7 @@
 // county official draws one of the plan's unassigned roads (the assignment in history and audit)
 // and cannot draw outside their counties; the drawing tool (core name form after a double-click,
 // clusters never taking a click while drawing).
+import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
 import { ROAD_STATUS_LABELS, ROAD_STATUS_MOVES, type RoadStatusCode } from '../../domain/statuses.ts';
 import { zh } from '../../web/i18n/zh.ts';
@@ -9,12 +10,11 @@ import { useMapDriver, type MapDriver } from '../helpers/browser.ts';
 import type { RoadDetail, RoadFeature } from '../helpers/app.ts';
 
 const YUANHUI = '411102';
-const YANCHENG = '411103';
 /** Open ground inside 源汇区 and inside 郾城区 (tests/helpers/app.ts POINTS). */
 const IN_YUANHUI: [number, number] = [113.95, 33.55];
 const IN_YANCHENG: [number, number] = [113.93, 33.67];
 
-type DebugWindow = Window & { __sansan?: { map: import('maplibre-gl').Map } };
+type DebugWindow = Window & { __sansan?: { map: MapLibreMap } };
 
 /** Labels of the road history, top to bottom. */
 const historyLabels = (driver: MapDriver) => driver.page.locator('[data-testid=road-history] > li b').allTextContents();
@@ -223,4 +223,3 @@ describe('a county official draws the plan’s unassigned roads', () => {
   });
 });
 
-void YANCHENG;
