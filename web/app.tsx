@@ -412,6 +412,7 @@ export function App() {
               choropleth={choropleth}
               selected={state.site ? (positions.get(state.site) ?? null) : pending}
               basemap={basemap}
+              lang={state.lang}
               mode={pickingStart ? 'place' : mode.kind}
               drawFrom={mode.kind === 'draw' ? mode.from : null}
               undoDrawing={undoDrawing}

@@ -5,11 +5,16 @@ import type { AppContext } from '../context.ts';
 
 export const Basemap = z
   .object({
-    id: z.string(),
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
     name: z.string(),
-    tiles: z.array(z.string()).min(1),
+    tiles: z.array(z.string()).min(1).openapi({ description: 'Tile URL templates ({z}/{x}/{y}); a path starting with / is served by this server.' }),
     attribution: z.string(),
-    maxZoom: z.number().int().optional(),
+    minZoom: z.number().int().min(0).max(22).optional(),
+    maxZoom: z.number().int().min(0).max(22).optional(),
+    crs: z.enum(['wgs84', 'gcj02']).default('wgs84').openapi({ description: 'The system the tiles are drawn in: wgs84 (also 天地图\'s CGCS2000) or gcj02 (高德, 腾讯). On gcj02 the page draws our data converted.' }),
+    kind: z.enum(['raster', 'vector']).default('raster'),
+    schema: z.enum(['protomaps', 'openmaptiles']).optional().openapi({ description: 'Vector tiles: the layer schema the page styles.' }),
+    bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
   })
   .openapi('Basemap');
 
@@ -22,7 +27,7 @@ export const Config = z
   })
   .openapi('Config');
 
-/** Reads SANSAN_BASEMAPS: a JSON array of {id, name, tiles, attribution, maxZoom?} raster XYZ sources. */
+/** Reads SANSAN_BASEMAPS: a JSON array of {id, name, tiles, attribution, maxZoom?, crs?} raster XYZ (or WMTS KVP) sources. */
 export function basemapsFromEnv(value: string | undefined): z.infer<typeof Basemap>[] {
   if (!value) return [];
   let parsed: unknown;

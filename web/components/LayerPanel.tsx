@@ -5,7 +5,7 @@ import { ROAD_STATUS_CODES, STATUS_CODES, type RoadStatusCode, type StatusCode }
 import { categoryLabel, roadStatusLabel, statusLabel, CATEGORY_GLYPH } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ROAD_STATUS_COLORS, STATUS_COLORS } from '../map/colors.ts';
-import type { OnlineBasemap } from '../map/basemap-style.ts';
+import type { Basemap } from '../map/basemap-style.ts';
 import type { Choropleth, UrlState } from '../state/url-state.ts';
 import { DateControl } from './DateControl.tsx';
 import { ExportMenu } from './ExportMenu.tsx';
@@ -18,7 +18,7 @@ export interface LayerPanelProps {
   /** Drawn road segments by status (what the map can show), and how many are not drawn yet. */
   roadCounts: { drawn: Partial<Record<RoadStatusCode, number>>; undrawn: number };
   dateRange: { first: string; last: string } | null;
-  basemaps: OnlineBasemap[];
+  basemaps: Basemap[];
   /** Bumped after each write, so counts reload. */
   dataVersion: number;
 }

@@ -2,7 +2,8 @@
 import { useEffect, useRef } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
 import { MapController, type CountyFeatureCollection, type MapHandlers, type MapMode, type ViewChange } from '../map/map-controller.ts';
-import type { OnlineBasemap } from '../map/basemap-style.ts';
+import type { Basemap } from '../map/basemap-style.ts';
+import type { Language } from '../i18n/code-labels.ts';
 import { ClusterClient } from '../worker/cluster-client.ts';
 import type { ClusterFeature, ClusterFilters, ClusterSite } from '../worker/cluster-index.ts';
 import { debugState } from '../state/debug.ts';
@@ -19,7 +20,8 @@ export interface MapViewProps {
   focusCounty: string | null;
   choropleth: Record<string, string> | null;
   selected: [number, number] | null;
-  basemap: OnlineBasemap | null;
+  basemap: Basemap | null;
+  lang: Language;
   mode: MapMode;
   /** A road line to edit when `mode` is 'draw' (null: draw anew). */
   drawFrom?: [number, number][] | null;
@@ -115,10 +117,11 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     if (props.roads) controller.current?.setRoads(props.roads, props.roadsVisible);
   }, [props.roads, props.roadsVisible]);
-  useEffect(() => controller.current?.setCountyFocus(props.focusCounty), [props.focusCounty, props.counties]);
-  useEffect(() => controller.current?.setChoropleth(props.choropleth), [props.choropleth, props.counties]);
+  useEffect(() => controller.current?.setCountyFocus(props.focusCounty), [props.focusCounty]);
+  useEffect(() => controller.current?.setChoropleth(props.choropleth), [props.choropleth]);
   useEffect(() => controller.current?.setSelected(props.selected), [props.selected]);
   useEffect(() => controller.current?.setBasemap(props.basemap), [props.basemap]);
+  useEffect(() => controller.current?.setLanguage(props.lang), [props.lang]);
   useEffect(() => controller.current?.setMode(props.mode, props.drawFrom ?? null), [props.mode, props.drawFrom]);
   useEffect(() => {
     if (props.undoDrawing) controller.current?.undoDrawing();

@@ -1,63 +1,62 @@
-// The offline basemap: built only from the project's own data (county polygons and their names),
-// with glyphs served by our server. Optional online tiles go underneath when an operator set them.
-import type { StyleSpecification } from 'maplibre-gl';
+// The whole map style as one document: a plain background (the offline map: our own county data),
+// or a basemap the operator supplied (a tile archive our server serves, or online tiles from
+// SANSAN_BASEMAPS), with our data layers always above it. Rebuilt on every basemap or language
+// switch; the map controller then puts its data back in.
+import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import type { Language } from '../i18n/code-labels.ts';
+import { areaLayers, dataSources, overlayLayers } from './data-layers.ts';
+import { vectorBasemapLayers } from './vector-basemap.ts';
 
-export const FONT_STACK = ['Noto Sans Regular'];
-export const LOCAL_IDEOGRAPH_FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', 'Source Han Sans SC', sans-serif";
+/** The coordinate system a basemap's tiles are drawn in (天地图's CGCS2000 counts as WGS84). */
+export type BasemapCrs = 'wgs84' | 'gcj02';
 
-export interface OnlineBasemap {
+/** A basemap as /api/config lists it. */
+export interface Basemap {
   id: string;
   name: string;
   tiles: string[];
   attribution: string;
-  maxZoom?: number;
+  minZoom?: number | undefined;
+  maxZoom?: number | undefined;
+  crs: BasemapCrs;
+  /** Raster images, or vector tiles (MVT) drawn with a style made for their schema. */
+  kind: 'raster' | 'vector';
+  schema?: 'protomaps' | 'openmaptiles' | undefined;
+  bounds?: [number, number, number, number] | undefined;
 }
 
-const EMPTY = { type: 'FeatureCollection' as const, features: [] };
+const BASEMAP_SOURCE = 'basemap';
 
-export function offlineStyle(origin: string, basemap: OnlineBasemap | null): StyleSpecification {
+export function mapStyle(origin: string, basemap: Basemap | null, lang: Language): StyleSpecification {
+  let source: SourceSpecification | null = null;
+  let under: LayerSpecification[] = [];
+  let labels: LayerSpecification[] = [];
+  if (basemap) {
+    const common = {
+      tiles: basemap.tiles.map((url) => (url.startsWith('/') ? `${origin}${url}` : url)),
+      attribution: basemap.attribution,
+      ...(basemap.minZoom !== undefined ? { minzoom: basemap.minZoom } : {}),
+      maxzoom: basemap.maxZoom ?? 18,
+      ...(basemap.bounds ? { bounds: basemap.bounds } : {}),
+    };
+    if (basemap.kind === 'vector') {
+      source = { type: 'vector', ...common };
+      ({ under, labels } = vectorBasemapLayers(BASEMAP_SOURCE, basemap.schema ?? 'openmaptiles', lang));
+    } else {
+      source = { type: 'raster', tileSize: 256, ...common };
+      under = [{ id: 'basemap-raster', type: 'raster', source: BASEMAP_SOURCE }];
+    }
+  }
   return {
     version: 8,
     glyphs: `${origin}/glyphs/{fontstack}/{range}.pbf`,
-    sources: {
-      counties: { type: 'geojson', data: EMPTY, promoteId: 'code', attribution: '边界数据 © DataV.GeoAtlas / 高德' },
-      countyLabels: { type: 'geojson', data: EMPTY },
-      ...(basemap
-        ? { online: { type: 'raster' as const, tiles: basemap.tiles, tileSize: 256, attribution: basemap.attribution, maxzoom: basemap.maxZoom ?? 18 } }
-        : {}),
-    },
+    sources: { ...(source ? { [BASEMAP_SOURCE]: source } : {}), ...dataSources() },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#eef1ec' } },
-      ...(basemap ? [{ id: 'online', type: 'raster' as const, source: 'online' }] : []),
-      {
-        id: 'county-fill',
-        type: 'fill',
-        source: 'counties',
-        paint: {
-          'fill-color': ['coalesce', ['feature-state', 'fill'], '#fbfbf8'],
-          'fill-opacity': basemap ? 0.15 : ['case', ['boolean', ['feature-state', 'dimmed'], false], 0.35, 0.9],
-        },
-      },
-      {
-        id: 'county-dim',
-        type: 'fill',
-        source: 'counties',
-        paint: { 'fill-color': '#9aa5b1', 'fill-opacity': ['case', ['boolean', ['feature-state', 'dimmed'], false], 0.45, 0] },
-      },
-      { id: 'county-line', type: 'line', source: 'counties', paint: { 'line-color': '#52606d', 'line-width': 1.2, 'line-dasharray': [3, 2] } },
-      {
-        id: 'county-focus',
-        type: 'line',
-        source: 'counties',
-        paint: { 'line-color': '#1f2933', 'line-width': ['case', ['boolean', ['feature-state', 'focused'], false], 3, 0] },
-      },
-      {
-        id: 'county-label',
-        type: 'symbol',
-        source: 'countyLabels',
-        layout: { 'text-field': ['get', 'label'], 'text-font': FONT_STACK, 'text-size': 15, 'text-allow-overlap': false },
-        paint: { 'text-color': '#3e4c59', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
-      },
+      ...under,
+      ...areaLayers(basemap !== null),
+      ...labels,
+      ...overlayLayers(),
     ],
   };
 }

@@ -2,7 +2,7 @@
 // one white character per category, placed over a circle coloured by status.
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { CATEGORY_GLYPH } from '../i18n/code-labels.ts';
-import { LOCAL_IDEOGRAPH_FONTS } from './basemap-style.ts';
+import { LOCAL_IDEOGRAPH_FONTS } from './fonts.ts';
 
 export const iconName = (category: string) => `cat-${category}`;
 

@@ -1,15 +1,25 @@
 // The one owner of the MapLibre map: sources, layers, markers and events. React creates it once,
 // calls its setters (which do nothing when the input has not changed) and hears back through a
 // ref of handlers, so a new callback never rebuilds the map.
-import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource, type LngLatBoundsLike, type MapMouseEvent } from 'maplibre-gl';
+//
+// Desired state, replayed: the setters record what the app wants shown (data in WGS84, the county
+// focus and choropleth, layer visibility, basemap, language) and the controller pushes all of it
+// after every style change (basemap or language switch) and whenever data arrives, so nothing
+// depends on the order things load in. Positions cross the screen boundary in one place
+// (`ScreenCrs`): drawn converted to the basemap's system (GCJ-02 or WGS84), and every position read
+// off the map — clicks, drawn vertices, the view — converted back to WGS84 before it leaves here.
+import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike, type MapMouseEvent } from 'maplibre-gl';
 import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { ClusterFeature } from '../worker/cluster-index.ts';
+import type { Language } from '../i18n/code-labels.ts';
 import { addCategoryIcons } from './category-icons.ts';
 import { clusterElement } from './cluster-marker.ts';
-import { ROAD_STATUS_COLORS, STATUS_COLORS } from './colors.ts';
-import { FONT_STACK, LOCAL_IDEOGRAPH_FONTS, offlineStyle, type OnlineBasemap } from './basemap-style.ts';
-import { DrawTool } from './draw-tool.ts';
+import { LOCAL_IDEOGRAPH_FONTS } from './fonts.ts';
+import { mapStyle, type Basemap } from './basemap-style.ts';
+import type { DataSourceId } from './data-layers.ts';
+import { ScreenCrs, type LngLat } from './screen-crs.ts';
+import { DrawTool, type DrawnShape } from './draw-tool.ts';
 
 export interface MapView {
   center: [number, number];
@@ -17,26 +27,26 @@ export interface MapView {
 }
 
 export interface ViewChange extends MapView {
+  /** WGS84, whatever the basemap's system. */
   bbox: [number, number, number, number];
   /** 'map' when the user moved it; 'app' when the app asked for it. */
   origin: 'map' | 'app';
 }
 
+/** Every position handed to these handlers is WGS84. */
 export interface MapHandlers {
   onViewChange(view: ViewChange): void;
   onSiteClick(siteId: number): void;
   onClusterClick(county: string, clusterId: number, at: [number, number]): void;
   onRoadClick(roadId: number): void;
   onMapClick(at: [number, number]): void;
-  /** The line being drawn, once ended by a double-click and after each vertex edit or undo (null: none yet). */
+  /** The line being drawn (WGS84), once ended by a double-click and after each vertex edit or undo (null: none yet). */
   onRoadDrawn(line: [number, number][] | null): void;
   /** The urban core being drawn: its closed ring, as for roads. */
   onCoreDrawn(ring: [number, number][] | null): void;
   onCellClick(cell: { band: number; sector: number | null; siteIds: number[] }): void;
   clusterTitle(count: number): string;
 }
-
-export type MapMode = 'browse' | 'place' | 'draw' | 'drawCore';
 
 export type CountyFeatureCollection = FeatureCollection<Polygon | MultiPolygon, { code: string; name: string; labelPoint: [number, number] | null }>;
 
@@ -51,26 +61,46 @@ function arrayProperty(value: unknown): number[] {
 }
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+const pointCollection = (position: [number, number] | null): FeatureCollection => ({
+  type: 'FeatureCollection',
+  features: position ? [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: position } }] : [],
+});
 
-const matchColor = (property: string, colors: Record<string, string>, fallback: string) =>
-  ['match', ['get', property], ...Object.entries(colors).flat(), fallback] as unknown as ExpressionSpecification;
+export type MapMode = 'browse' | 'place' | 'draw' | 'drawCore';
+
+/** What the app wants on the map; replayed in full after every style change. */
+interface DesiredState {
+  sources: Map<DataSourceId, FeatureCollection>;
+  hiddenLayers: Set<string>;
+  focus: string | null;
+  choropleth: Record<string, string> | null;
+  basemap: Basemap | null;
+  lang: Language;
+}
 
 export class MapController {
   readonly map: MapLibreMap;
-  private readonly markers = new Map<string, Marker>();
+  private readonly markers = new Map<string, { marker: Marker; at: [number, number] }>();
   private last: Record<string, unknown> = {};
-  private basemap: OnlineBasemap | null = null;
+  private readonly desired: DesiredState = { sources: new Map(), hiddenLayers: new Set(), focus: null, choropleth: null, basemap: null, lang: 'zh' };
   private counties: CountyFeatureCollection | null = null;
+  private screen = new ScreenCrs('wgs84');
+  /** True once the first style has loaded; style changes before that wait for it. */
+  private loaded = false;
   private styleReady: Promise<void>;
+  private markReady: () => void = () => undefined;
+  private isReady = false;
   private pendingOrigin: 'app' | null = null;
   private mode: MapMode = 'browse';
   private drawTool: DrawTool | null = null;
+  /** The line to edit that drawing started from, and the shape as last drawn (both WGS84). */
   private drawFrom: [number, number][] | null = null;
+  private drawnShape: DrawnShape = null;
 
   constructor(container: HTMLElement, private readonly handlers: { current: MapHandlers }, view: MapView) {
     this.map = new MapLibreMap({
       container,
-      style: offlineStyle(window.location.origin, null),
+      style: mapStyle(window.location.origin, null, 'zh'),
       center: view.center,
       zoom: view.zoom,
       localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS,
@@ -83,13 +113,25 @@ export class MapController {
     this.map.touchZoomRotate.disableRotation();
     this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
-    this.styleReady = new Promise((resolve) => this.map.once('load', () => resolve()));
-    this.styleReady.then(() => this.addDataLayers());
+    this.styleReady = new Promise((resolve) => (this.markReady = resolve));
+    this.map.once('load', () => {
+      this.loaded = true;
+      for (const layer of ['sites', 'site-symbols', 'roads']) {
+        this.map.on('mouseenter', layer, () => (this.map.getCanvas().style.cursor = this.mode === 'browse' ? 'pointer' : 'crosshair'));
+        this.map.on('mouseleave', layer, () => (this.map.getCanvas().style.cursor = this.mode === 'browse' ? '' : 'crosshair'));
+      }
+      if (this.desired.basemap || this.desired.lang !== 'zh') this.restyle();
+      else this.replay();
+    });
+    // A full style rebuild (when a diff cannot be applied) drops images: draw them again on demand.
+    this.map.on('styleimagemissing', (event: { id: string }) => {
+      if (event.id.startsWith('cat-')) addCategoryIcons(this.map);
+    });
     this.map.on('moveend', () => this.emitView());
     this.map.on('click', (event) => this.onClick(event));
   }
 
-  /** Resolves once the style and data layers exist. */
+  /** Resolves once the style and data layers exist (again after a style change). */
   ready(): Promise<void> {
     return this.styleReady;
   }
@@ -100,125 +142,72 @@ export class MapController {
     return true;
   }
 
-  private addDataLayers() {
-    const map = this.map;
-    addCategoryIcons(map);
-    map.addSource('siege-cells', { type: 'geojson', data: EMPTY });
-    map.addSource('siege-core', { type: 'geojson', data: EMPTY });
-    map.addLayer({
-      id: 'siege-cells',
-      type: 'fill',
-      source: 'siege-cells',
-      paint: {
-        'fill-color': ['interpolate', ['linear'], ['get', 'shade'], 0, '#fff7ec', 0.25, '#fdd49e', 0.5, '#fc8d59', 0.75, '#d7301f', 1, '#7f0000'],
-        'fill-opacity': ['case', ['==', ['get', 'count'], 0], 0.08, 0.55],
-      },
-    });
-    map.addLayer({ id: 'siege-cell-lines', type: 'line', source: 'siege-cells', paint: { 'line-color': '#7f0000', 'line-width': 0.6, 'line-opacity': 0.5 } });
-    map.addLayer({ id: 'siege-core', type: 'line', source: 'siege-core', paint: { 'line-color': '#123b63', 'line-width': 2.5, 'line-dasharray': [4, 2] } });
-    map.addLayer({
-      id: 'siege-core-label',
-      type: 'symbol',
-      source: 'siege-core',
-      layout: { 'text-field': ['get', 'label'], 'text-font': FONT_STACK, 'text-size': 13, 'symbol-placement': 'line', 'text-allow-overlap': false },
-      paint: { 'text-color': '#123b63', 'text-halo-color': '#fff', 'text-halo-width': 1.5 },
-    });
-    map.addSource('roads', { type: 'geojson', data: EMPTY });
-    map.addSource('route', { type: 'geojson', data: EMPTY });
-    map.addSource('relapse', { type: 'geojson', data: EMPTY });
-    map.addLayer({
-      id: 'relapse-cells',
-      type: 'fill',
-      source: 'relapse',
-      filter: ['==', ['get', 'layer'], 'cell'],
-      paint: {
-        'fill-color': ['case', ['==', ['get', 'kind'], 'cold'], '#4575b4', ['match', ['get', 'confidence'], 99, '#7f0000', 95, '#d7301f', '#fc8d59']],
-        'fill-opacity': 0.55,
-      },
-    });
-    map.addLayer({ id: 'relapse-moves', type: 'line', source: 'relapse', filter: ['==', ['get', 'layer'], 'move'], paint: { 'line-color': '#6b3fa0', 'line-width': ['case', ['get', 'confirmed'], 3, 2], 'line-dasharray': [2, 1] } });
-    map.addLayer({ id: 'relapse-points', type: 'circle', source: 'relapse', filter: ['==', ['get', 'layer'], 'relapse'], paint: { 'circle-radius': 7, 'circle-color': '#c92a2a', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
-    map.addSource('highlight', { type: 'geojson', data: EMPTY });
-    map.addLayer({ id: 'highlight-lines', type: 'line', source: 'highlight', filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#f59f00', 'line-width': 10, 'line-opacity': 0.6 } });
-    map.addLayer({
-      id: 'highlight-points',
-      type: 'circle',
-      source: 'highlight',
-      filter: ['==', ['geometry-type'], 'Point'],
-      paint: { 'circle-radius': 14, 'circle-color': '#ffd43b', 'circle-opacity': 0.35, 'circle-stroke-color': '#f08c00', 'circle-stroke-width': 3 },
-    });
-    map.addSource('sites', { type: 'geojson', data: EMPTY });
-    map.addSource('selected', { type: 'geojson', data: EMPTY });
-    map.addLayer({
-      id: 'roads-casing',
-      type: 'line',
-      source: 'roads',
-      layout: { 'line-cap': 'round', 'line-join': 'round' },
-      paint: { 'line-color': '#ffffff', 'line-width': 7 },
-    });
-    map.addLayer({
-      id: 'roads',
-      type: 'line',
-      source: 'roads',
-      layout: { 'line-cap': 'round', 'line-join': 'round' },
-      paint: { 'line-color': matchColor('status', ROAD_STATUS_COLORS, '#555'), 'line-width': 4, 'line-dasharray': ['case', ['==', ['get', 'source'], 'demo'], ['literal', [2, 1]], ['literal', [1, 0]]] },
-    });
-    map.addLayer({
-      id: 'selected-halo',
-      type: 'circle',
-      source: 'selected',
-      paint: { 'circle-radius': 18, 'circle-color': '#ffd43b', 'circle-opacity': 0.55, 'circle-stroke-color': '#1f2933', 'circle-stroke-width': 2 },
-    });
-    map.addLayer({
-      id: 'sites',
-      type: 'circle',
-      source: 'sites',
-      paint: {
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 9, 14, 13],
-        'circle-color': matchColor('status', STATUS_COLORS, '#555'),
-        // Real records carry a dark ring; demo records a white one and a lighter fill (see the legend).
-        'circle-stroke-color': ['case', ['==', ['get', 'source'], 'demo'], '#ffffff', '#111827'],
-        'circle-stroke-width': ['case', ['==', ['get', 'source'], 'demo'], 1.5, 2.5],
-        'circle-opacity': ['case', ['==', ['get', 'source'], 'demo'], 0.8, 1],
-      },
-    });
-    map.addLayer({
-      id: 'site-symbols',
-      type: 'symbol',
-      source: 'sites',
-      layout: { 'icon-image': ['concat', 'cat-', ['get', 'category']], 'icon-allow-overlap': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 8, 0.8, 14, 1.05] },
-    });
-    map.addLayer({ id: 'route-line', type: 'line', source: 'route', filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#123b63', 'line-width': 3, 'line-opacity': 0.8 } });
-    map.addLayer({ id: 'route-stops', type: 'circle', source: 'route', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 11, 'circle-color': '#123b63', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
-    map.addLayer({
-      id: 'route-labels',
-      type: 'symbol',
-      source: 'route',
-      filter: ['==', ['geometry-type'], 'Point'],
-      layout: { 'text-field': ['to-string', ['get', 'seq']], 'text-font': FONT_STACK, 'text-size': 12, 'text-allow-overlap': true },
-      paint: { 'text-color': '#fff' },
-    });
-    for (const layer of ['sites', 'site-symbols', 'roads']) {
-      map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = this.mode === 'browse' ? 'pointer' : 'crosshair'));
-      map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = this.mode === 'browse' ? '' : 'crosshair'));
+  /** Records what a source should hold (WGS84) and draws it when the style has the source. */
+  private show(id: DataSourceId, data: FeatureCollection) {
+    this.desired.sources.set(id, data);
+    this.push(id);
+  }
+
+  private push(id: DataSourceId) {
+    const data = this.desired.sources.get(id);
+    if (data) (this.map.getSource(id) as GeoJSONSource | undefined)?.setData(this.screen.collection(data));
+  }
+
+  /** Puts everything desired back after a style change (or the first load). */
+  private replay() {
+    addCategoryIcons(this.map);
+    for (const id of this.desired.sources.keys()) this.push(id);
+    this.applyCountyStates();
+    for (const layer of this.map.getStyle().layers) if (this.desired.hiddenLayers.has(layer.id)) this.map.setLayoutProperty(layer.id, 'visibility', 'none');
+    for (const { marker, at } of this.markers.values()) marker.setLngLat(this.screen.toScreen(at));
+    // A new style has none of the drawing tool's layers: start it again with the shape drawn so far.
+    this.restartDrawing();
+    this.isReady = true;
+    this.markReady();
+  }
+
+  /** Builds the style for the desired basemap and language and replays the data into it. */
+  private restyle() {
+    if (!this.loaded) return; // the first 'load' restyles with what is desired by then
+    const center = this.screen.fromScreen([this.map.getCenter().lng, this.map.getCenter().lat]);
+    this.screen = new ScreenCrs(this.desired.basemap?.crs ?? 'wgs84');
+    if (this.isReady) {
+      this.isReady = false;
+      this.styleReady = new Promise((resolve) => (this.markReady = resolve));
+    }
+    this.map.setStyle(mapStyle(window.location.origin, this.desired.basemap, this.desired.lang), { diff: true });
+    // A style diff applies at once; a rebuild from scratch loads first.
+    if (this.map.getLayer('sites') && this.map.getLayer('county-label')) this.replay();
+    else this.map.once('style.load', () => this.replay());
+    this.pendingOrigin = 'app';
+    this.map.jumpTo({ center: this.screen.toScreen(center) });
+  }
+
+  private applyCountyStates() {
+    if (!this.counties || !this.map.getSource('counties')) return;
+    const { focus, choropleth } = this.desired;
+    for (const feature of this.counties.features) {
+      const id = feature.properties.code;
+      this.map.setFeatureState({ source: 'counties', id }, { dimmed: focus !== null && id !== focus, focused: id === focus, fill: choropleth?.[id] ?? null });
+    }
+  }
+
+  private setLayersVisible(layers: readonly string[], visible: boolean) {
+    for (const layer of layers) {
+      if (visible) this.desired.hiddenLayers.delete(layer);
+      else this.desired.hiddenLayers.add(layer);
+      if (this.map.getLayer(layer)) this.map.setLayoutProperty(layer, 'visibility', visible ? 'visible' : 'none');
     }
   }
 
   private emitView() {
-    const bounds = this.map.getBounds();
-    const center = this.map.getCenter();
     const origin = this.pendingOrigin ?? 'map';
     this.pendingOrigin = null;
-    this.handlers.current.onViewChange({
-      center: [center.lng, center.lat],
-      zoom: this.map.getZoom(),
-      bbox: [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()],
-      origin,
-    });
+    this.handlers.current.onViewChange({ ...this.currentView(), origin });
   }
 
   private onClick(event: MapMouseEvent) {
-    const at: [number, number] = [event.lngLat.lng, event.lngLat.lat];
+    const at = this.screen.fromScreen([event.lngLat.lng, event.lngLat.lat]);
     if (this.mode === 'place') return this.handlers.current.onMapClick(at);
     // Drawing: terra-draw takes the clicks (web/map/draw-tool.ts).
     if (this.mode === 'draw' || this.mode === 'drawCore') return;
@@ -235,32 +224,35 @@ export class MapController {
       });
   }
 
-  private setSource(id: string, data: FeatureCollection) {
-    (this.map.getSource(id) as GeoJSONSource | undefined)?.setData(data);
-  }
-
-  /** The view as it is now (with its bbox), for the first cluster query. */
+  /** The view as it is now, in WGS84 (with its bbox), for the first cluster query. */
   currentView(): ViewChange {
     const bounds = this.map.getBounds();
-    const center = this.map.getCenter();
-    return { center: [center.lng, center.lat], zoom: this.map.getZoom(), bbox: [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()], origin: 'app' };
+    const center = this.screen.fromScreen([this.map.getCenter().lng, this.map.getCenter().lat]);
+    const bbox = this.screen.bboxFromScreen([bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]);
+    return { center, zoom: this.map.getZoom(), bbox, origin: 'app' };
+  }
+
+  /** A WGS84 position as drawn on the current basemap (for tests and anything placed on the map). */
+  toScreen(position: [number, number]): LngLat {
+    return this.screen.toScreen(position);
   }
 
   async setCounties(counties: CountyFeatureCollection, labelFor: (feature: CountyFeatureCollection['features'][number]) => string) {
-    await this.styleReady;
     this.counties = counties;
-    this.setSource('counties', counties);
+    this.show('counties', counties);
     const labels: Feature[] = counties.features
       .filter((f) => f.properties.labelPoint)
       .map((f) => ({ type: 'Feature', properties: { label: labelFor(f) }, geometry: { type: 'Point', coordinates: f.properties.labelPoint! } }));
-    this.setSource('countyLabels', { type: 'FeatureCollection', features: labels });
+    this.show('countyLabels', { type: 'FeatureCollection', features: labels });
+    this.applyCountyStates();
+    await this.styleReady;
   }
 
   /** Single sites go to a GeoJSON layer; clusters become ring markers. */
   setClusters(features: readonly ClusterFeature[]) {
     if (!this.changed('clusters', features)) return;
     const singles = features.filter((f) => !f.properties.cluster);
-    this.setSource('sites', { type: 'FeatureCollection', features: singles as unknown as Feature[] });
+    this.show('sites', { type: 'FeatureCollection', features: singles as unknown as Feature[] });
     const keep = new Set<string>();
     for (const feature of features) {
       if (!feature.properties.cluster) continue;
@@ -275,9 +267,10 @@ export class MapController {
         if (this.mode !== 'browse') return;
         this.handlers.current.onClusterClick(feature.properties.county, feature.properties.clusterId!, feature.geometry.coordinates);
       });
-      this.markers.set(key, new Marker({ element }).setLngLat(feature.geometry.coordinates).addTo(this.map));
+      const at = feature.geometry.coordinates;
+      this.markers.set(key, { marker: new Marker({ element }).setLngLat(this.screen.toScreen(at)).addTo(this.map), at });
     }
-    for (const [key, marker] of this.markers)
+    for (const [key, { marker }] of this.markers)
       if (!keep.has(key)) {
         marker.remove();
         this.markers.delete(key);
@@ -285,98 +278,79 @@ export class MapController {
   }
 
   setRoads(roads: FeatureCollection<LineString | null>, visible: boolean) {
-    if (this.changed('roads', roads)) void this.styleReady.then(() => this.setSource('roads', { ...roads, features: roads.features.filter((f) => f.geometry) } as FeatureCollection));
-    if (this.changed('roadsVisible', visible))
-      void this.styleReady.then(() => {
-        for (const layer of ['roads', 'roads-casing']) this.map.setLayoutProperty(layer, 'visibility', visible ? 'visible' : 'none');
-      });
+    if (this.changed('roads', roads)) this.show('roads', { ...roads, features: roads.features.filter((f) => f.geometry) } as FeatureCollection);
+    if (this.changed('roadsVisible', visible)) this.setLayersVisible(['roads', 'roads-casing'], visible);
   }
 
   setSelected(position: [number, number] | null) {
-    if (!this.changed('selected', position?.join(',') ?? null)) return;
-    void this.styleReady.then(() =>
-      this.setSource('selected', { type: 'FeatureCollection', features: position ? [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: position } }] : [] }),
-    );
+    if (this.changed('selected', position?.join(',') ?? null)) this.show('selected', pointCollection(position));
   }
 
   /** Dims every county but `code` (null: none dimmed). */
   setCountyFocus(code: string | null) {
-    if (!this.changed('focus', code)) return;
-    void this.styleReady.then(() => {
-      for (const feature of this.counties?.features ?? []) {
-        const id = feature.properties.code;
-        this.map.setFeatureState({ source: 'counties', id }, { dimmed: code !== null && id !== code, focused: id === code });
-      }
-    });
+    this.desired.focus = code;
+    this.applyCountyStates();
   }
 
   /** Colours counties by value (null: plain). */
   setChoropleth(colors: Record<string, string> | null) {
-    const key = colors ? JSON.stringify(colors) : null;
-    if (!this.changed('choropleth', key)) return;
-    void this.styleReady.then(() => {
-      for (const feature of this.counties?.features ?? [])
-        this.map.setFeatureState({ source: 'counties', id: feature.properties.code }, { fill: colors?.[feature.properties.code] ?? null });
-    });
+    this.desired.choropleth = colors;
+    this.applyCountyStates();
   }
 
-  setBasemap(basemap: OnlineBasemap | null) {
-    if (this.basemap?.id === basemap?.id) return;
-    this.basemap = basemap;
-    const view = { center: this.map.getCenter(), zoom: this.map.getZoom() };
-    this.map.setStyle(offlineStyle(window.location.origin, basemap));
-    this.styleReady = new Promise((resolve) => this.map.once('style.load', () => resolve()));
-    this.styleReady.then(() => {
-      this.addDataLayers();
-      this.map.jumpTo(view);
-      const last = this.last;
-      this.last = {};
-      if (this.counties) this.setSource('counties', this.counties);
-      for (const [key, value] of Object.entries(last)) if (key === 'roads' && value) this.setRoads(value as FeatureCollection<LineString | null>, last.roadsVisible !== false);
-      this.last.clusters = null;
-      if (last.clusters) this.setClusters(last.clusters as ClusterFeature[]);
-      this.restartDrawing();
-    });
+  /** Offline (null) or a basemap from /api/config; the data stays and follows the basemap's system. */
+  setBasemap(basemap: Basemap | null) {
+    if (this.desired.basemap?.id === basemap?.id && this.desired.basemap?.crs === basemap?.crs) return;
+    this.desired.basemap = basemap;
+    this.restyle();
+  }
+
+  /** Label language of vector basemaps. */
+  setLanguage(lang: Language) {
+    if (this.desired.lang === lang) return;
+    this.desired.lang = lang;
+    this.restyle();
   }
 
   /** The siege cells (shaded by density, 0..1 in `shade`) and the core outline; null hides them. */
   setSiege(cells: FeatureCollection | null, core: FeatureCollection | null) {
-    if (this.changed('siegeCells', cells)) void this.styleReady.then(() => this.setSource('siege-cells', cells ?? EMPTY));
-    if (this.changed('siegeCore', core)) void this.styleReady.then(() => this.setSource('siege-core', core ?? EMPTY));
+    if (this.changed('siegeCells', cells)) this.show('siege-cells', cells ?? EMPTY);
+    if (this.changed('siegeCore', core)) this.show('siege-core', core ?? EMPTY);
   }
 
   /** The relapse analysis: hotspot cells, move lines and relapse points (null hides them). */
   setRelapse(layer: FeatureCollection | null) {
-    if (this.changed('relapse', layer)) void this.styleReady.then(() => this.setSource('relapse', layer ?? EMPTY));
+    if (this.changed('relapse', layer)) this.show('relapse', layer ?? EMPTY);
   }
 
   /** The sites and roads behind a scorecard figure, ringed (null hides them). */
   setHighlight(layer: FeatureCollection | null) {
-    if (this.changed('highlight', layer)) void this.styleReady.then(() => this.setSource('highlight', layer ?? EMPTY));
+    if (this.changed('highlight', layer)) this.show('highlight', layer ?? EMPTY);
   }
 
   /** A planned route: numbered stops and the path from the start (null hides it). */
   setRoute(route: FeatureCollection | null) {
-    if (this.changed('route', route)) void this.styleReady.then(() => this.setSource('route', route ?? EMPTY));
+    if (this.changed('route', route)) this.show('route', route ?? EMPTY);
   }
 
-  /** Moves the view for the app (not echoed back as a user move). */
+  /** Moves the view for the app (not echoed back as a user move). Positions are WGS84. */
   jumpTo(view: Partial<MapView>) {
-    const center = this.map.getCenter();
-    if (view.center && Math.abs(view.center[0] - center.lng) < 1e-6 && Math.abs(view.center[1] - center.lat) < 1e-6 && view.zoom === this.map.getZoom()) return;
+    const center = this.screen.fromScreen([this.map.getCenter().lng, this.map.getCenter().lat]);
+    if (view.center && Math.abs(view.center[0] - center[0]) < 1e-6 && Math.abs(view.center[1] - center[1]) < 1e-6 && view.zoom === this.map.getZoom()) return;
     this.pendingOrigin = 'app';
-    this.map.jumpTo(view);
+    this.map.jumpTo({ ...view, ...(view.center ? { center: this.screen.toScreen(view.center) } : {}) });
   }
 
   flyTo(center: [number, number], zoom: number, padding?: { bottom: number }) {
     this.pendingOrigin = 'app';
-    this.map.flyTo({ center, zoom, duration: 600, ...(padding ? { padding: { top: 0, left: 0, right: 0, ...padding } } : {}) });
+    this.map.flyTo({ center: this.screen.toScreen(center), zoom, duration: 600, ...(padding ? { padding: { top: 0, left: 0, right: 0, ...padding } } : {}) });
   }
 
-  /** `top`: room kept free above (a bar over the map). */
-  fitBounds(bounds: LngLatBoundsLike, top = 40) {
+  /** Fits [west, south, east, north] (WGS84); `top`: room kept free above (a bar over the map). */
+  fitBounds(bounds: [number, number, number, number], top = 40) {
     this.pendingOrigin = 'app';
-    this.map.fitBounds(bounds, { padding: { top, bottom: 40, left: 40, right: 40 }, duration: 500 });
+    const box: LngLatBoundsLike = [this.screen.toScreen([bounds[0], bounds[1]]), this.screen.toScreen([bounds[2], bounds[3]])];
+    this.map.fitBounds(box, { padding: { top, bottom: 40, left: 40, right: 40 }, duration: 500 });
   }
 
   /**
@@ -388,28 +362,31 @@ export class MapController {
     if (mode === this.mode && from === this.drawFrom) return;
     this.mode = mode;
     this.drawFrom = from;
+    this.drawnShape = null;
     this.drawTool?.stop();
     this.drawTool = null;
     this.map.getCanvas().style.cursor = mode === 'browse' ? '' : 'crosshair';
     this.map.getContainer().classList.toggle('map-busy', mode !== 'browse');
     if (mode === 'draw' || mode === 'drawCore') this.map.doubleClickZoom.disable();
     else this.map.doubleClickZoom.enable();
-    void this.styleReady.then(() => this.restartDrawing());
+    if (this.isReady) this.restartDrawing();
   }
 
-  /** (Re)starts the drawing tool for the current mode, keeping a shape already drawn (after a basemap switch). */
+  /** (Re)starts the drawing tool for the current mode, from the shape drawn so far or the line to edit. */
   private restartDrawing() {
-    if (this.mode !== 'draw' && this.mode !== 'drawCore') return;
-    const kept = this.drawTool?.shape() ?? this.drawFrom;
     this.drawTool?.stop();
+    this.drawTool = null;
+    if (this.mode !== 'draw' && this.mode !== 'drawCore') return;
     const polygon = this.mode === 'drawCore';
-    this.drawTool = new DrawTool(
-      this.map,
-      polygon ? 'polygon' : 'line',
-      (shape) => (polygon ? this.handlers.current.onCoreDrawn(shape) : this.handlers.current.onRoadDrawn(shape)),
-      kept ?? undefined,
-    );
-    if (kept) (polygon ? this.handlers.current.onCoreDrawn : this.handlers.current.onRoadDrawn)(this.drawTool.shape());
+    const report = (shape: DrawnShape) => {
+      // terra-draw works in screen coordinates (GCJ-02 on such a basemap); the app gets WGS84.
+      this.drawnShape = shape && shape.map((p) => this.screen.fromScreen(p));
+      if (polygon) this.handlers.current.onCoreDrawn(this.drawnShape);
+      else this.handlers.current.onRoadDrawn(this.drawnShape);
+    };
+    const start = this.drawnShape ?? this.drawFrom;
+    this.drawTool = new DrawTool(this.map, polygon ? 'polygon' : 'line', report, start?.map((p) => this.screen.toScreen(p)));
+    if (start) report(this.drawTool.shape());
   }
 
   /** Undoes the last vertex or edit of the shape being drawn. */
@@ -419,7 +396,7 @@ export class MapController {
 
   remove() {
     this.drawTool?.stop();
-    for (const marker of this.markers.values()) marker.remove();
+    for (const { marker } of this.markers.values()) marker.remove();
     this.markers.clear();
     this.map.remove();
   }
