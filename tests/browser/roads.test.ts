@@ -173,6 +173,13 @@ describe('the drawing tool', () => {
     expect(vertices).toBeGreaterThan(0);
     await driver.page.getByTestId('draw-bar').getByRole('button', { name: zh.cancel }).click();
     expect(await driver.zoom()).toBe(zoom);
+    // Placing one of the plan's unlocated sites: the click over the cluster is the position asked.
+    await driver.page.getByRole('tab', { name: zh.panelLayers }).click();
+    await driver.page.getByTestId('unlocated').getByRole('button', { name: zh.placeOnMap }).first().click();
+    await driver.page.mouse.click(target!.x, target!.y);
+    await expect.poll(() => driver.page.locator('.mode-bar').textContent()).toContain('确认定位到');
+    await driver.waitForMapIdle();
+    expect(await driver.zoom()).toBe(zoom);
   });
 });
 
