@@ -38,6 +38,9 @@ export const ERROR_CODES = {
   closure_checklist_incomplete: 'closing without the whole 两断三清 checklist; details.missing',
   name_taken: 'the name is taken; details.field, details.name',
   void_reason_required: 'voiding a site needs the reason in note; details.field',
+  unknown_county: 'the map has no such county; details.field, details.county',
+  unknown_photo: 'a photo referenced that was never uploaded; details.field, details.ref',
+  unknown_task: 'the plan has no such task; details.field, details.task',
   no_stops: 'the route rule chose no sites',
   // ledger import
   unsupported_file: 'not a CSV, XLSX, GeoJSON, KML or KMZ file; details.fileName',

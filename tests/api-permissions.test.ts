@@ -102,6 +102,11 @@ const CASES: Record<string, Case> = {
     build: async (h, county) => ({ path: `/api/roads/${await road(h, county)}/events`, body: { to: 'scheduled', date: '2022-06-01' } }),
   },
   'PUT /roads/{id}/geometry': { roles: ['admin', 'county'], scoped: true, build: async (h, county) => ({ path: `/api/roads/${await road(h, county)}/geometry`, body: { geometry: line(county), date: '2022-06-01' } }) },
+  'PATCH /roads/{id}': {
+    roles: ['admin', 'county'],
+    scoped: true,
+    build: async (h, county) => ({ path: `/api/roads/${await road(h, county)}`, body: { version: 1, responsibleUnit: '市城市管理局' } }),
+  },
   'POST /inspections': {
     roles: ['admin', 'county', 'inspector'],
     scoped: true,

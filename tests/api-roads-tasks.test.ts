@@ -234,15 +234,17 @@ describe('POST /api/roads/:id/events', () => {
 });
 
 describe('PUT /api/roads/:id/geometry', () => {
-  it('draws an undrawn real segment: county from the midpoint, a geometry event, out of the drawn=false list', async () => {
+  it('draws an undrawn real segment: county from the midpoint (an assignment event), a geometry event, out of the drawn=false list', async () => {
     const res = await h.send<RoadDetail>('PUT', '/api/roads/6/geometry', { geometry: { type: 'LineString', coordinates: ZHAOLING_LINE }, date: '2022-03-01', note: '按现场描绘' });
     expect(res.status, res.text).toBe(200);
     expect(res.body.properties).toMatchObject({ roadName: '东山路', drawn: true, county: '411104', status: 'reported', version: 2 });
     expect(res.body.geometry).toEqual({ type: 'LineString', coordinates: ZHAOLING_LINE });
     expect(res.body.events.map((e) => [e.kind, e.from, e.to, e.date])).toEqual([
       ['status', null, 'reported', '2019-12-27'],
+      ['assignment', null, null, '2022-03-01'],
       ['geometry', 'reported', 'reported', '2022-03-01'],
     ]);
+    expect(res.body.events[1]).toMatchObject({ fromCounty: null, toCounty: '411104' });
     expect(await roadNames('drawn=false')).toEqual(SEEDED_ROADS.filter((n) => n !== '东山路'));
     expect(await roadNames('drawn=true&county=411104')).toEqual(['东山路']);
   });

@@ -1,7 +1,7 @@
 // The page: header, layer panel, map, detail panel. State lives in the URL; data comes from the API.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
-import { STATUS_CODES, OPEN_STATUSES, RESOLVED_STATUSES, type StatusCode } from '../domain/statuses.ts';
+import { STATUS_CODES, OPEN_STATUSES, RESOLVED_STATUSES, type RoadStatusCode, type StatusCode } from '../domain/statuses.ts';
 import type { CategoryCode } from '../domain/categories.ts';
 import { refusal } from '../domain/roles.ts';
 import { api, onWriteSucceeded, unwrap } from './api/client.ts';
@@ -21,6 +21,8 @@ import { PrecisionChoice, type ChosenPrecision } from './components/PrecisionCho
 import { GuardedButton } from './components/GuardedButton.tsx';
 import { CountyLocator } from '../domain/locate-county.ts';
 import type { MultiPolygon, Polygon } from 'geojson';
+import { RoadPanel } from './components/RoadPanel.tsx';
+import { DrawBar, type DrawnRoad } from './components/DrawBar.tsx';
 import { UnlocatedList } from './components/UnlocatedList.tsx';
 import { SiegePanel, type SelectedCell } from './components/SiegePanel.tsx';
 import { useSiege } from './state/use-siege.ts';
@@ -37,7 +39,7 @@ import { choroplethColors } from './map/choropleth.ts';
 import { bboxOf as bboxOfCoordinates } from '../domain/bbox.ts';
 import type { ClusterSite } from './worker/cluster-index.ts';
 
-type FlyTarget = { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number] } | null;
+type FlyTarget = { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number]; top?: number } | null;
 
 /** On a phone the site detail is a sheet over the lower 60% of the map: keep the site above it. */
 const sheetPadding = () => (window.innerWidth <= 760 ? { bottom: Math.round(window.innerHeight * 0.6) } : undefined);
@@ -50,9 +52,10 @@ export function App() {
   const canReadAudit = refusal(user, 'readAudit') === null;
   const canImport = refusal(user, 'writeSites') === null;
   const [panelOpen, setPanelOpen] = useState(() => window.innerWidth > 760);
-  const [mode, setMode] = useState<{ kind: 'browse' } | { kind: 'place'; siteId: number } | { kind: 'draw'; roadId: number } | { kind: 'drawCore' }>({ kind: 'browse' });
-  const [coreRing, setCoreRing] = useState<[number, number][] | null>(null);
-  const [coreName, setCoreName] = useState('');
+  const [mode, setMode] = useState<{ kind: 'browse' } | { kind: 'place'; siteId: number } | { kind: 'draw'; road: DrawnRoad; from: [number, number][] | null } | { kind: 'drawCore' }>({ kind: 'browse' });
+  // The shape being drawn (a road line or a core's ring), once a double-click has ended it.
+  const [drawn, setDrawn] = useState<[number, number][] | null>(null);
+  const [undoDrawing, setUndoDrawing] = useState(0);
   const [cell, setCell] = useState<SelectedCell | null>(null);
   const [routeStart, setRouteStart] = useState<[number, number]>(CITY_SEAT);
   const [pickingStart, setPickingStart] = useState(false);
@@ -179,6 +182,20 @@ export function App() {
     }
     return totals;
   }, [clusterSites, state.categories, state.source, scope]);
+  // Road segments on the map: those drawn, with the statuses the road legend switches on.
+  const roadCounts = useMemo(() => {
+    const drawn: Partial<Record<RoadStatusCode, number>> = {};
+    let undrawn = 0;
+    for (const f of roads.data?.features ?? []) {
+      if (!f.geometry) undrawn += 1;
+      else drawn[f.properties.status] = (drawn[f.properties.status] ?? 0) + 1;
+    }
+    return { drawn, undrawn };
+  }, [roads.data]);
+  const roadsShown = useMemo(
+    () => (roads.data ? ({ ...roads.data, features: roads.data.features.filter((f) => state.roadStatuses.includes(f.properties.status)) } as unknown as FeatureCollection<LineString | null>) : null),
+    [roads.data, state.roadStatuses],
+  );
   const choropleth = useMemo(() => (state.choropleth === 'none' || !counties.data ? null : choroplethColors(counties.data.features.map((f) => f.properties), state.choropleth, OPEN_STATUSES, RESOLVED_STATUSES)), [state.choropleth, counties.data]);
 
   // Highlighted sites are drawn on their own above the clusters, so none hides inside one.
@@ -225,17 +242,41 @@ export function App() {
     setMode({ kind: 'browse' });
   };
 
-  const saveCore = async () => {
-    if (!coreRing || !coreName.trim()) return;
+  const saveCore = async (name: string) => {
+    if (!drawn) return;
     try {
-      const saved = await unwrap(api.api.analysis.cores.$post({ json: { name: coreName.trim(), geometry: { type: 'Polygon', coordinates: [coreRing] } } }));
+      const saved = await unwrap(api.api.analysis.cores.$post({ json: { name, geometry: { type: 'Polygon', coordinates: [drawn] } } }));
       update({ core: saved.properties.id });
       setDataVersion((v) => v + 1);
-      setCoreRing(null);
-      setCoreName('');
+      stopDrawing();
     } catch (caught) {
       setError(caught);
     }
+  };
+
+  const saveRoadLine = async (roadId: number, county: string) => {
+    if (!drawn) return;
+    try {
+      await unwrap(api.api.roads[':id'].geometry.$put({ param: { id: String(roadId) }, json: { geometry: { type: 'LineString', coordinates: drawn }, county } }));
+      update({ road: roadId, site: null });
+      setDataVersion((v) => v + 1);
+      stopDrawing();
+    } catch (caught) {
+      setError((caught as Error).message);
+    }
+  };
+
+  const drawRoad = (road: DrawnRoad, from: [number, number][] | null) => {
+    setDrawn(null);
+    setMode({ kind: 'draw', road, from });
+    // A redraw starts from the whole line in view, its vertices ready to drag.
+    if (from) setFlyTo({ bounds: bboxOf({ coordinates: from }), top: 160 });
+  };
+
+  const stopDrawing = () => {
+    setMode({ kind: 'browse' });
+    setDrawn(null);
+    setDrawingWithin(false);
   };
 
   // The pages beside the map: in the header on a desktop, at the foot of the drawer on a phone.
@@ -306,7 +347,10 @@ export function App() {
               ))}
             </div>
             {state.panel === 'siege' && (
-              <SiegePanel siege={siege} core={state.core} onCore={(core) => update({ core })} onDrawCore={() => setMode({ kind: 'drawCore' })} cell={cell} onOpenSite={(id) => openSite(id, positions.get(id) ?? null)} />
+              <SiegePanel siege={siege} core={state.core} onCore={(core) => update({ core })} onDrawCore={() => {
+                  setDrawn(null);
+                  setMode({ kind: 'drawCore' });
+                }} cell={cell} onOpenSite={(id) => openSite(id, positions.get(id) ?? null)} />
             )}
             {state.panel === 'audit' && canReadAudit && <AuditPanel counties={countyList} onOpenSite={(id) => openSite(id, null)} />}
             {state.panel === 'relapse' && (
@@ -372,6 +416,7 @@ export function App() {
               update={(patch) => ('county' in patch ? pickCounty(patch.county ?? null) : update(patch))}
               counties={countyList}
               statusCounts={statusCounts}
+              roadCounts={roadCounts}
               dateRange={config.data?.firstEventDate && config.data.lastEventDate ? { first: config.data.firstEventDate, last: config.data.lastEventDate } : null}
               basemaps={config.data?.basemaps ?? []}
               activeBasemap={basemap}
@@ -383,7 +428,10 @@ export function App() {
               roads={(roads.data?.features ?? []).filter((f) => !f.geometry).map((f) => ({ id: f.properties.id, roadName: f.properties.roadName, county: f.properties.county, fromDesc: f.properties.fromDesc, toDesc: f.properties.toDesc }))}
               onOpen={(id) => openSite(id, null)}
               onPlace={(id) => setMode({ kind: 'place', siteId: id })}
-              onDraw={(id) => setMode({ kind: 'draw', roadId: id })}
+              onDraw={(id) => {
+                const road = roads.data?.features.find((f) => f.properties.id === id);
+                if (road) drawRoad({ id, roadName: road.properties.roadName, county: road.properties.county }, null);
+              }}
             />
             </>
             )}
@@ -407,7 +455,7 @@ export function App() {
               countyLabel={countyLabel}
               sites={clusterSites}
               filters={filters}
-              roads={roads.data as FeatureCollection<LineString | null> | null}
+              roads={roadsShown}
               roadsVisible={state.roads}
               focusCounty={state.county}
               scope={scope}
@@ -416,6 +464,8 @@ export function App() {
               basemap={basemap}
               lang={state.lang}
               mode={pickingStart || creating?.picking ? 'place' : mode.kind}
+              drawFrom={mode.kind === 'draw' ? mode.from : null}
+              undoDrawing={undoDrawing}
               route={routeLayer}
               relapse={relapseMap}
               highlight={highlight}
@@ -434,20 +484,15 @@ export function App() {
                   } else if (creating?.picking) setCreating({ picking: false, clicked: at, shown: at });
                   else setPending(at);
                 },
-                onRoadDrawn: (line) => {
-                  if (mode.kind !== 'draw') return;
-                  unwrap(api.api.roads[':id'].geometry.$put({ param: { id: String(mode.roadId) }, json: { geometry: { type: 'LineString', coordinates: line } } }))
-                    .then(() => setDataVersion((v) => v + 1))
-                    .catch((caught: unknown) => setError(caught));
-                  setMode({ kind: 'browse' });
-                },
+                onRoadDrawn: setDrawn,
                 clusterTitle: (n) => t('clusterTitle', { n }),
                 onCellClick: (clicked) => setCell(clicked),
                 onCoreDrawn: (ring) => {
-                  if (drawingWithin) {
+                  if (!drawingWithin) setDrawn(ring);
+                  else if (ring) {
                     setRouteWithin(ring);
-                    setDrawingWithin(false);
-                  } else setCoreRing(ring);
+                    stopDrawing();
+                  }
                 },
               }}
             />
@@ -468,22 +513,20 @@ export function App() {
                 </button>
               </div>
             )}
-            {coreRing && (
-              <form className="mode-bar" onSubmit={(e) => { e.preventDefault(); void saveCore(); }}>
-                <label>
-                  {t('siegeCoreName')} <input autoFocus required value={coreName} onChange={(e) => setCoreName(e.target.value)} />
-                </label>
-                <button type="submit">{t('confirm')}</button>
-                <button type="button" onClick={() => setCoreRing(null)}>
-                  {t('cancel')}
-                </button>
-              </form>
+            {(mode.kind === 'draw' || mode.kind === 'drawCore') && (
+              <DrawBar
+                target={mode.kind === 'draw' ? { kind: 'road', road: mode.road, onSave: (county) => saveRoadLine(mode.road.id, county) } : drawingWithin ? { kind: 'within' } : { kind: 'core', onSave: saveCore }}
+                shape={drawn}
+                counties={countyGeo}
+                onUndo={() => setUndoDrawing((n) => n + 1)}
+                onCancel={stopDrawing}
+              />
             )}
             {sites.data && !sites.loading && shown === 0 && <div className="empty" role="status">{t('empty')}</div>}
-            {mode.kind !== 'browse' && (
+            {mode.kind === 'place' && (
               <div className="mode-bar" role="status">
-                {mode.kind === 'place' ? t('placeClick') : mode.kind === 'drawCore' ? t(drawingWithin ? 'routeWithinHint' : 'siegeDrawHint') : t('drawRoadHint')}
-                {pending && mode.kind === 'place' && (
+                {t('placeClick')}
+                {pending && (
                   <>
                     <span>{t('placeConfirm', { lon: pending[0].toFixed(5), lat: pending[1].toFixed(5) })}</span>
                     <PrecisionChoice value={placePrecision} onChange={setPlacePrecision} />
@@ -512,6 +555,17 @@ export function App() {
                 setDataVersion((v) => v + 1);
                 openSite(id, at);
               }}
+            />
+          )}
+          {state.road && !state.site && !creating && (
+            <RoadPanel
+              roadId={state.road}
+              reloadKey={dataVersion}
+              countyNames={countyNames}
+              onClose={() => update({ road: null })}
+              onDraw={(road) => drawRoad({ id: road.id, roadName: road.properties.roadName, county: road.properties.county }, (road.geometry?.coordinates as [number, number][] | undefined) ?? null)}
+              onChanged={() => setDataVersion((v) => v + 1)}
+              onError={setError}
             />
           )}
           {state.site && !creating && (

@@ -68,6 +68,13 @@ const lineCounty = (ctx: AppContext, geometry: unknown): string | null => {
   }
 };
 
+/** The county of each vertex of a line (null for a vertex outside every county). */
+const vertexCounties = (ctx: AppContext, geometry: unknown): (string | null)[] => {
+  const coordinates = record(geometry).coordinates;
+  if (!Array.isArray(coordinates)) return [];
+  return coordinates.map((point: unknown) => (Array.isArray(point) && typeof point[0] === 'number' && typeof point[1] === 'number' ? ctx.locator.locate(point[0], point[1]) : null));
+};
+
 /** The site named by the path's {id}. */
 const pathSite: CountyResolver = ({ ctx, params }) => [siteCounty(ctx, params.id)];
 
@@ -93,7 +100,22 @@ export const RULES: Record<string, Rule> = {
     },
   },
   'POST /roads/{id}/events': { roles: FIELD, counties: ({ ctx, params }) => [roadCounty(ctx, params.id)] },
-  'PUT /roads/{id}/geometry': { roles: WRITERS, counties: async ({ ctx, params, body }) => [roadCounty(ctx, params.id), lineCounty(ctx, record(await body()).geometry)] },
+  // Drawing: the segment's county (none while unassigned), the county of the line and of every vertex,
+  // and the county it is assigned to: a county official draws only inside their counties.
+  'PUT /roads/{id}/geometry': {
+    roles: WRITERS,
+    counties: async ({ ctx, params, body }) => {
+      const { geometry, county } = record(await body());
+      return [roadCounty(ctx, params.id), lineCounty(ctx, geometry), ...vertexCounties(ctx, geometry), typeof county === 'string' ? county : null];
+    },
+  },
+  'PATCH /roads/{id}': {
+    roles: WRITERS,
+    counties: async ({ ctx, params, body }) => {
+      const { county } = record(await body());
+      return [roadCounty(ctx, params.id), typeof county === 'string' ? county : null];
+    },
+  },
   'POST /inspections': { roles: FIELD, counties: async ({ ctx, body }) => [siteCounty(ctx, record(await body()).siteId)] },
   // Ledger imports: writers; a county official's preview marks rows of other counties as errors, and
   // the commit and undo check every county the batch writes (assertCounties in routes/imports.ts).

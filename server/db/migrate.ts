@@ -11,6 +11,7 @@ import { sql as accountsAudit } from './migrations/008-accounts-audit.ts';
 import { sql as imports } from './migrations/009-imports.ts';
 import { sql as basemaps } from './migrations/010-basemaps.ts';
 import { widenStatusChecks } from './migrations/011-voided-status.ts';
+import { sql as roadWork } from './migrations/012-road-work.ts';
 
 export interface Migration {
   version: number;
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'imports', sql: imports },
   { version: 10, name: 'basemaps', sql: basemaps },
   { version: 11, name: 'voided-status', sql: '', apply: widenStatusChecks },
+  { version: 12, name: 'road-work', sql: roadWork },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -4,7 +4,9 @@ import type { LineString } from 'geojson';
 import type { AppContext } from '../context.ts';
 import { countyOfLine as lineCounty } from '../geo/locate-line.ts';
 import { badRequest, unprocessable } from '../errors.ts';
-import { addRoadEvent, getRoad, insertRoad, listRoads, setRoadGeometry } from '../store/road-store.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { addRoadEvent, getRoad, insertRoad, listRoads, patchRoad, setRoadGeometry } from '../store/road-store.ts';
 import { parseBool, parseCounties, parseDate, parseRoadStatuses } from './query-params.ts';
 import {
   IdParam,
@@ -13,6 +15,7 @@ import {
   RoadCollection,
   RoadDetail,
   RoadGeometryBody,
+  RoadPatchBody,
   RoadQuery,
   errorResponses,
   jsonContent as json,
@@ -33,6 +36,34 @@ function countyOfLineOrRefuse(ctx: AppContext, geometry: LineString): string {
   const county = lineCounty(ctx.locator, geometry);
   if (!county) throw unprocessable('outside_counties', 'geometry: the segment’s midpoint is outside every county of the map', { field: 'geometry' });
   return county;
+}
+
+/** A county code the map knows, else 422 naming the field. */
+function knownCounty(ctx: AppContext, county: string): string {
+  if (!ctx.countyCodes.has(county)) throw unprocessable('unknown_county', `county: the map has no county ${county}`, { field: 'county', county });
+  return county;
+}
+
+/** Every photo of a move must have been uploaded (POST /api/photos) before it is referenced. */
+function checkPhotos(ctx: AppContext, evidence: readonly string[] | null | undefined) {
+  (evidence ?? []).forEach((entry, index) => {
+    const ref = entry.slice('photo/'.length);
+    if (!existsSync(join(ctx.photoDir, ref))) throw unprocessable('unknown_photo', `evidence[${index}]: no photo ${ref} was uploaded`, { field: 'evidence', index, ref });
+  });
+}
+
+/** The audit record of an assignment (the responsible county set or changed), beside the write's own. */
+function auditAssignment(ctx: AppContext, c: Parameters<typeof auditActor>[0], id: number, before: ReturnType<typeof roadSnapshot>, assignment: number | null) {
+  if (assignment === null) return;
+  const after = getRoad(ctx.db, id).properties.county;
+  appendAudit(ctx.db, {
+    ...auditActor(c),
+    action: 'road.assign',
+    target: `road:${id}`,
+    counties: [before.properties.county, after].filter((code): code is string => code !== null),
+    before: { county: before.properties.county },
+    after: { county: after, assignment },
+  });
 }
 
 /** What the audit trail keeps of a road segment: its properties and line, without the history. */
@@ -127,9 +158,10 @@ export function roadRoutes(ctx: AppContext) {
       (c) => {
         const id = roadId(c.req.valid('param').id);
         const body = c.req.valid('json');
+        checkPhotos(ctx, body.evidence);
         ctx.db.transaction(() => {
           const before = roadSnapshot(ctx, id);
-          addRoadEvent(ctx.db, id, { to: body.to, date: body.date, actor: actorName(c), note: body.note }, { today: ctx.today() });
+          addRoadEvent(ctx.db, id, { to: body.to, date: body.date, actor: actorName(c), note: body.note, evidence: body.evidence }, { today: ctx.today() });
           const after = roadSnapshot(ctx, id);
           appendAudit(ctx.db, { ...auditActor(c), action: 'road.status', target: `road:${id}`, counties: [after.properties.county], before, after: { ...after, event: body } });
         });
@@ -142,17 +174,48 @@ export function roadRoutes(ctx: AppContext) {
         path: '/roads/{id}/geometry',
         tags: ['roads'],
         summary: 'Draw (or redraw) a road segment as a line',
+        description: 'The segment’s county becomes `county` (the county responsible) or else the county holding the line’s midpoint; when that changes the county (an unassigned segment, or one drawn elsewhere) an assignment is recorded in its history and the audit trail (`road.assign`). County officials may draw only segments of their counties or unassigned ones, only inside their counties, and assign only to their counties.',
         request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: RoadGeometryBody } } } },
         responses: { 200: json(RoadDetail, 'The drawn segment.'), ...errorResponses(400, 404, 413, 415, 422) },
       }),
       (c) => {
         const id = roadId(c.req.valid('param').id);
         const body = c.req.valid('json');
-        const county = countyOfLineOrRefuse(ctx, body.geometry);
+        const lineCounty = countyOfLineOrRefuse(ctx, body.geometry);
+        const county = body.county ? knownCounty(ctx, body.county) : lineCounty;
         ctx.db.transaction(() => {
           const before = roadSnapshot(ctx, id);
-          setRoadGeometry(ctx.db, id, { geometry: body.geometry, countyCode: county, date: body.date ?? ctx.today(), actor: actorName(c), note: body.note }, { today: ctx.today() });
-          appendAudit(ctx.db, { ...auditActor(c), action: 'road.geometry', target: `road:${id}`, counties: [before.properties.county, county], before, after: roadSnapshot(ctx, id) });
+          const assignment = setRoadGeometry(ctx.db, id, { geometry: body.geometry, countyCode: county, date: body.date ?? ctx.today(), actor: actorName(c), note: body.note }, { today: ctx.today() });
+          const counties = [...new Set([before.properties.county, lineCounty, county].filter((code): code is string => code !== null))];
+          appendAudit(ctx.db, { ...auditActor(c), action: 'road.geometry', target: `road:${id}`, counties, before, after: roadSnapshot(ctx, id) });
+          auditAssignment(ctx, c, id, before, assignment);
+        });
+        return c.json(getRoad(ctx.db, id), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'patch',
+        path: '/roads/{id}',
+        tags: ['roads'],
+        summary: 'Edit a road segment’s attributes; needs the version read',
+        description: 'A stale `version` gets 409 `stale_version` with who changed the segment last and when (details.changedBy, details.changedAt); nothing is written. A new `county` is recorded as an assignment. Status moves go through POST /roads/{id}/events and the line through PUT /roads/{id}/geometry.',
+        request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: RoadPatchBody } } } },
+        responses: { 200: json(RoadDetail, 'The edited segment.'), ...errorResponses(400, 404, 409, 413, 415, 422) },
+      }),
+      (c) => {
+        const id = roadId(c.req.valid('param').id);
+        const { version, ...patch } = c.req.valid('json');
+        if (patch.county !== undefined) knownCounty(ctx, patch.county);
+        ctx.db.transaction(() => {
+          const before = roadSnapshot(ctx, id);
+          const assignmentsBefore = getRoad(ctx.db, id).events.filter((e) => e.kind === 'assignment').length;
+          patchRoad(ctx.db, id, version, patch, actorName(c), { today: ctx.today() });
+          const after = getRoad(ctx.db, id);
+          const assignments = after.events.filter((e) => e.kind === 'assignment');
+          const counties = [...new Set([before.properties.county, after.properties.county].filter((code): code is string => code !== null))];
+          appendAudit(ctx.db, { ...auditActor(c), action: 'road.edit', target: `road:${id}`, counties, before, after: { properties: after.properties, geometry: after.geometry } });
+          auditAssignment(ctx, c, id, before, assignments.length > assignmentsBefore ? assignments[assignments.length - 1]!.id : null);
         });
         return c.json(getRoad(ctx.db, id), 200);
       },

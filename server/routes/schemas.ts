@@ -286,7 +286,18 @@ export const RoadCollection = z
   .object({ type: z.literal('FeatureCollection'), features: z.array(RoadFeature) })
   .openapi('RoadCollection');
 export const RoadEvent = z
-  .object({ id: z.number().int(), kind: z.enum(['status', 'geometry']), from: RoadStatus.nullable(), to: RoadStatus, date: isoDate, actor: z.string(), note: z.string().nullable() })
+  .object({
+    id: z.number().int(),
+    kind: z.enum(['status', 'geometry', 'assignment']).openapi({ description: 'status: a status move; geometry: the line (re)drawn; assignment: the responsible county set or changed (fromCounty → toCounty).' }),
+    from: RoadStatus.nullable(),
+    to: RoadStatus.nullable().openapi({ description: 'The status after the event (null for an assignment).' }),
+    fromCounty: z.string().nullable(),
+    toCounty: z.string().nullable(),
+    date: isoDate,
+    actor: z.string(),
+    note: z.string().nullable(),
+    evidence: z.array(z.string()).openapi({ description: 'Photos of a status move as "photo/REF" (GET /api/photos/REF).' }),
+  })
   .openapi('RoadEvent');
 export const RoadDetail = RoadFeature.extend({ events: z.array(RoadEvent) }).openapi('RoadDetail');
 export const RoadQuery = z.object({
@@ -312,14 +323,40 @@ export const NewRoadBody = z
   })
   .strict()
   .openapi('NewRoad');
+const photoEvidence = z
+  .array(z.string().regex(/^photo\/[0-9a-f]{32}\.(jpg|png|webp)$/, 'is not "photo/REF" with a REF from POST /api/photos'))
+  .max(20)
+  .nullish()
+  .openapi({ description: 'Photos uploaded through POST /api/photos, each as "photo/REF".' });
 export const NewRoadEventBody = z
-  .object({ to: RoadStatus, date: isoDate, note: z.string().max(2000).nullish() })
+  .object({ to: RoadStatus, date: isoDate, note: z.string().max(2000).nullish(), evidence: photoEvidence })
   .strict()
   .openapi('NewRoadEvent');
+const countyCode = z.string().regex(/^\d{6}$/, 'is not a six-digit county code');
 export const RoadGeometryBody = z
-  .object({ geometry: LineString, date: isoDate.optional(), note: z.string().max(2000).nullish() })
+  .object({
+    geometry: LineString,
+    county: countyCode.optional().openapi({ description: 'The county responsible for the segment; default the county holding the line’s midpoint. A change is recorded as an assignment.' }),
+    date: isoDate.optional(),
+    note: z.string().max(2000).nullish(),
+  })
   .strict()
   .openapi('RoadGeometry');
+export const RoadPatchBody = z
+  .object({
+    version: z.number().int().openapi({ description: 'The version read (409 when the segment changed since).' }),
+    roadName: trimmed(100).optional(),
+    fromDesc: z.string().max(200).nullish(),
+    toDesc: z.string().max(200).nullish(),
+    severity: Severity.optional(),
+    responsibleUnit: z.string().max(200).nullish(),
+    deadline: isoDate.nullish(),
+    task: z.number().int().nullish(),
+    note: z.string().max(2000).nullish(),
+    county: countyCode.optional().openapi({ description: 'The responsible county; a change is recorded as an assignment.' }),
+  })
+  .strict()
+  .openapi('RoadPatch');
 
 // Tasks
 export const TaskProgress = z

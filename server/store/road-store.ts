@@ -83,15 +83,43 @@ export function listRoads(db: Db, filters: RoadFilters) {
   return db.all<RoadRow>(`${sql} ORDER BY id`, all).map(roadFeature);
 }
 
+/** One entry of a segment's history: a status move, a (re)drawing, or an assignment to a county. */
+export interface RoadHistoryEntry {
+  id: number;
+  kind: 'status' | 'geometry' | 'assignment';
+  from: RoadStatusCode | null;
+  to: RoadStatusCode | null;
+  fromCounty: string | null;
+  toCounty: string | null;
+  date: string;
+  actor: string;
+  note: string | null;
+  evidence: string[];
+}
+
 export function getRoad(db: Db, id: number) {
   const row = db.get<RoadRow>(`SELECT ${ROAD_COLUMNS}, r.status FROM road_segments r WHERE r.id = ?`, [id]);
   if (!row) throw notFound(`road segment ${id} does not exist`, { kind: 'road', id });
   const events = db
-    .all<{ id: number; kind: 'status' | 'geometry'; from_status: RoadStatusCode | null; to_status: RoadStatusCode; date: string; actor: string; note: string | null }>(
-      'SELECT id, kind, from_status, to_status, date, actor, note FROM road_events WHERE road_id = ? ORDER BY date, id',
-      [id],
+    .all<{ id: number; kind: 'status' | 'geometry' | 'assignment'; from_status: RoadStatusCode | null; to_status: RoadStatusCode | null; from_county: string | null; to_county: string | null; date: string; actor: string; note: string | null; evidence: string | null }>(
+      `SELECT id, kind, from_status, to_status, NULL AS from_county, NULL AS to_county, date, actor, note, evidence, created_at FROM road_events WHERE road_id = ?
+       UNION ALL
+       SELECT id, 'assignment', NULL, NULL, from_county, to_county, date, actor, note, NULL, created_at FROM road_assignments WHERE road_id = ?
+       ORDER BY date, created_at, id`,
+      [id, id],
     )
-    .map((e) => ({ id: e.id, kind: e.kind, from: e.from_status, to: e.to_status, date: e.date, actor: e.actor, note: e.note }));
+    .map((e): RoadHistoryEntry => ({
+      id: e.id,
+      kind: e.kind,
+      from: e.from_status,
+      to: e.to_status,
+      fromCounty: e.from_county,
+      toCounty: e.to_county,
+      date: e.date,
+      actor: e.actor,
+      note: e.note,
+      evidence: e.evidence ? (JSON.parse(e.evidence) as string[]) : [],
+    }));
   return { ...roadFeature(row), events };
 }
 
@@ -159,7 +187,7 @@ function checkDate(date: string, lastDate: string, today: string) {
 export function addRoadEvent(
   db: Db,
   id: number,
-  event: { to: RoadStatusCode; date: string; actor: string; note?: string | null },
+  event: { to: RoadStatusCode; date: string; actor: string; note?: string | null; evidence?: readonly string[] | null },
   clock: Clock = {},
 ): number {
   const now = clock.now ?? new Date().toISOString();
@@ -175,34 +203,121 @@ export function addRoadEvent(
       });
     checkDate(event.date, road.lastDate, today);
     const result = db.run(
-      `INSERT INTO road_events (road_id, kind, from_status, to_status, date, actor, note, created_at) VALUES (?, 'status', ?, ?, ?, ?, ?, ?)`,
-      [id, road.status, event.to, event.date, event.actor, event.note ?? null, now],
+      `INSERT INTO road_events (road_id, kind, from_status, to_status, date, actor, note, evidence, created_at) VALUES (?, 'status', ?, ?, ?, ?, ?, ?, ?)`,
+      [id, road.status, event.to, event.date, event.actor, event.note ?? null, event.evidence?.length ? JSON.stringify(event.evidence) : null, now],
     );
     db.run('UPDATE road_segments SET version = version + 1, updated_at = ? WHERE id = ?', [now, id]);
     return Number(result.lastInsertRowid);
   });
 }
 
-/** Draws (or redraws) a segment; recorded as a geometry event. */
+/**
+ * Draws (or redraws) a segment; recorded as a geometry event. When `countyCode` differs from the
+ * segment's county (an unassigned segment, or one drawn in another county) the change is an
+ * assignment recorded in the same transaction (`assignRoad`), never a silent update.
+ * Returns the assignment's id, or null when the county stayed.
+ */
 export function setRoadGeometry(
   db: Db,
   id: number,
-  change: { geometry: LineString; countyCode: string | null; date: string; actor: string; note?: string | null },
+  change: { geometry: LineString; countyCode: string; date: string; actor: string; note?: string | null },
   clock: Clock = {},
-): void {
+): number | null {
   const now = clock.now ?? new Date().toISOString();
   const today = clock.today ?? now.slice(0, 10);
-  db.transaction(() => {
+  return db.transaction(() => {
     const road = lastRoadDate(db, id);
     checkDate(change.date, road.lastDate, today);
+    const assignment = assignRoad(db, id, { countyCode: change.countyCode, date: change.date, actor: change.actor, note: change.note }, { now, today });
     db.run(
       `UPDATE road_segments SET geometry = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?,
-         county_code = coalesce(?, county_code), version = version + 1, updated_at = ? WHERE id = ?`,
-      [JSON.stringify(change.geometry), ...lineBbox(change.geometry), change.countyCode, now, id],
+         version = version + 1, updated_at = ? WHERE id = ?`,
+      [JSON.stringify(change.geometry), ...lineBbox(change.geometry), now, id],
     );
     db.run(
       `INSERT INTO road_events (road_id, kind, from_status, to_status, date, actor, note, created_at) VALUES (?, 'geometry', ?, ?, ?, ?, ?, ?)`,
       [id, road.status, road.status, change.date, change.actor, change.note ?? null, now],
     );
+    return assignment;
+  });
+}
+
+/**
+ * Makes `countyCode` the county responsible for a segment, recorded as an assignment (who, when,
+ * from which county). Nothing happens when it already is (returns null); else the assignment's id.
+ * The version is bumped by the caller's write (or here, when called alone through `patchRoad`).
+ */
+export function assignRoad(db: Db, id: number, change: { countyCode: string; date: string; actor: string; note?: string | null }, clock: Clock = {}): number | null {
+  const now = clock.now ?? new Date().toISOString();
+  return db.transaction(() => {
+    const road = db.get<{ county_code: string | null }>('SELECT county_code FROM road_segments WHERE id = ?', [id]);
+    if (!road) throw notFound(`road segment ${id} does not exist`, { kind: 'road', id });
+    if (road.county_code === change.countyCode) return null;
+    const result = db.run(
+      'INSERT INTO road_assignments (road_id, from_county, to_county, date, actor, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [id, road.county_code, change.countyCode, change.date, change.actor, change.note ?? null, now],
+    );
+    db.run('UPDATE road_segments SET county_code = ?, updated_at = ? WHERE id = ?', [change.countyCode, now, id]);
+    return Number(result.lastInsertRowid);
+  });
+}
+
+export interface RoadPatch {
+  roadName?: string;
+  fromDesc?: string | null;
+  toDesc?: string | null;
+  severity?: RoadSeverity;
+  responsibleUnit?: string | null;
+  deadline?: string | null;
+  task?: number | null;
+  note?: string | null;
+  /** The responsible county: a change is recorded as an assignment. */
+  county?: string;
+}
+
+const ROAD_PATCH_COLUMNS: Record<Exclude<keyof RoadPatch, 'county'>, string> = {
+  roadName: 'road_name',
+  fromDesc: 'from_desc',
+  toDesc: 'to_desc',
+  severity: 'severity',
+  responsibleUnit: 'responsible_unit',
+  deadline: 'deadline',
+  task: 'task_number',
+  note: 'note',
+};
+
+/**
+ * Edits a segment's attributes if `version` is still what the editor read; else 409 `stale_version`
+ * saying who changed it last and when (from the audit trail), and nothing is written.
+ */
+export function patchRoad(db: Db, id: number, version: number, patch: RoadPatch, actor: string, clock: Clock = {}): void {
+  const now = clock.now ?? new Date().toISOString();
+  const today = clock.today ?? now.slice(0, 10);
+  db.transaction(() => {
+    const road = db.get<{ version: number }>('SELECT version FROM road_segments WHERE id = ?', [id]);
+    if (!road) throw notFound(`road segment ${id} does not exist`, { kind: 'road', id });
+    if (road.version !== version) {
+      const last = db.get<{ actor: string | null; at: string }>("SELECT actor, at FROM audit_log WHERE target = ? ORDER BY id DESC LIMIT 1", [`road:${id}`]);
+      throw conflict('stale_version', `road segment ${id} has changed since version ${version} was read (now version ${road.version}); reload and retry`, {
+        expected: version,
+        current: road.version,
+        changedBy: last?.actor ?? null,
+        changedAt: last?.at ?? null,
+      });
+    }
+    if (patch.task != null && !db.get('SELECT 1 FROM tasks WHERE number = ?', [patch.task]))
+      throw unprocessable('unknown_task', `task: the plan has no task ${patch.task}`, { field: 'task', task: patch.task });
+    if (patch.county !== undefined) assignRoad(db, id, { countyCode: patch.county, date: today, actor }, { now });
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const [key, column] of Object.entries(ROAD_PATCH_COLUMNS) as [keyof typeof ROAD_PATCH_COLUMNS, string][]) {
+      if (patch[key] === undefined) continue;
+      sets.push(`${column} = ?`);
+      const value = patch[key];
+      params.push(typeof value === 'string' ? value.trim() || null : value);
+    }
+    sets.push('version = version + 1', 'updated_at = ?');
+    params.push(now, id);
+    db.run(`UPDATE road_segments SET ${sets.join(', ')} WHERE id = ?`, params);
   });
 }

@@ -96,7 +96,7 @@ describe('site detail, language and errors on a desktop', () => {
     await driver.openMap(`${WHOLE_CITY}&site=${demo.id}`);
     const site = await driver.api<SiteDetail>(`/api/sites/${demo.id}`);
     await expect.poll(() => detail().locator('h2').textContent()).toBe(site.properties.name);
-    const legendLabels = () => driver.page.locator('.legend-item .legend-label').allTextContents();
+    const legendLabels = () => driver.page.locator('.legend-item[data-status] .legend-label').allTextContents();
     const title = () => driver.page.locator('.topbar h1').evaluate((h1) => h1.firstChild?.textContent?.trim());
     expect(await title()).toBe(zh.appTitle);
     expect(await legendLabels()).toEqual(COUNTED_STATUSES.map((s) => STATUS_LABELS[s]));

@@ -3,6 +3,7 @@
 // Fixtures are built through the API itself (POST /api/sites, POST /api/sites/:id/events), so every
 // expected count in the tests is known by hand. Requests are signed in as the admin `admin` (bearer
 // token) unless a test acts as someone else with `h.as(role, counties)` or `h.anonymous`.
+import type { RoadHistoryEntry } from '../../server/store/road-store.ts';
 import { hc } from 'hono/client';
 import { expect } from 'vitest';
 import { bootDatabase } from '../../server/bootstrap.ts';
@@ -149,7 +150,7 @@ export interface RoadFeature {
 }
 
 export interface RoadDetail extends RoadFeature {
-  events: { id: number; kind: 'status' | 'geometry'; from: string | null; to: string; date: string; actor: string; note: string | null }[];
+  events: RoadHistoryEntry[];
 }
 
 export interface TaskJson {

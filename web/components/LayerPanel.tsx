@@ -1,10 +1,10 @@
 // Layers and filters: the status legend doubles as the switch; categories, source, county,
 // choropleth, roads, basemap and the "as of" date; the export menu downloads what the filters select.
 import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
-import { COUNTED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
-import { categoryLabel, statusLabel, CATEGORY_GLYPH } from '../i18n/code-labels.ts';
+import { COUNTED_STATUSES, ROAD_STATUS_CODES, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
+import { categoryLabel, roadStatusLabel, statusLabel, CATEGORY_GLYPH } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { STATUS_COLORS } from '../map/colors.ts';
+import { ROAD_STATUS_COLORS, STATUS_COLORS } from '../map/colors.ts';
 import type { Basemap } from '../map/basemap-style.ts';
 import type { Choropleth, UrlState } from '../state/url-state.ts';
 import { DateControl } from './DateControl.tsx';
@@ -16,6 +16,8 @@ export interface LayerPanelProps {
   update: (patch: Partial<UrlState>) => void;
   counties: { code: string; name: string }[];
   statusCounts: Partial<Record<StatusCode, number>>;
+  /** Drawn road segments by status (what the map can show), and how many are not drawn yet. */
+  roadCounts: { drawn: Partial<Record<RoadStatusCode, number>>; undrawn: number };
   dateRange: { first: string; last: string } | null;
   basemaps: Basemap[];
   /** The basemap shown (the URL's, else the operator's default); null: the offline map. */
@@ -26,10 +28,12 @@ export interface LayerPanelProps {
   map?: MapController | null;
 }
 
-export function LayerPanel({ state, update, counties, statusCounts, dateRange, basemaps, activeBasemap, dataVersion, map = null }: LayerPanelProps) {
+export function LayerPanel({ state, update, counties, statusCounts, roadCounts, dateRange, basemaps, activeBasemap, dataVersion, map = null }: LayerPanelProps) {
   const { t, lang } = useI18n();
   const toggleStatus = (status: StatusCode) =>
     update({ statuses: state.statuses.includes(status) ? state.statuses.filter((s) => s !== status) : COUNTED_STATUSES.filter((s) => s === status || state.statuses.includes(s)) });
+  const toggleRoadStatus = (status: RoadStatusCode) =>
+    update({ roadStatuses: state.roadStatuses.includes(status) ? state.roadStatuses.filter((s) => s !== status) : ROAD_STATUS_CODES.filter((s) => s === status || state.roadStatuses.includes(s)) });
   const toggleCategory = (category: CategoryCode) =>
     update({ categories: state.categories.includes(category) ? state.categories.filter((c) => c !== category) : [...state.categories, category] });
 
@@ -124,6 +128,21 @@ export function LayerPanel({ state, update, counties, statusCounts, dateRange, b
           <input type="checkbox" checked={state.roads} onChange={(e) => update({ roads: e.target.checked })} />
           {t('roadsToggle')}
         </label>
+        <ul className="legend" role="list" aria-label={t('roadLegend')} data-testid="road-legend">
+          {ROAD_STATUS_CODES.map((status) => {
+            const on = state.roads && state.roadStatuses.includes(status);
+            return (
+              <li key={status}>
+                <button type="button" className={`legend-item${on ? '' : ' off'}`} aria-pressed={on} data-road-status={status} disabled={!state.roads} onClick={() => toggleRoadStatus(status)}>
+                  <span className="road-swatch" style={{ background: ROAD_STATUS_COLORS[status] }} />
+                  <span className="legend-label">{roadStatusLabel(status, lang)}</span>
+                  <span className="legend-count">{roadCounts.drawn[status] ?? 0}</span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+        {roadCounts.undrawn > 0 && <p className="legend-note">{t('roadLegendUndrawn', { n: roadCounts.undrawn })}</p>}
       </section>
 
       <section>

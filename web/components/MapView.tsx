@@ -1,7 +1,7 @@
 // The map on the page: creates the MapController once, feeds it data and clusters from the worker.
 import { useEffect, useRef } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
-import { MapController, type CountyFeatureCollection, type MapHandlers, type ViewChange } from '../map/map-controller.ts';
+import { MapController, type CountyFeatureCollection, type MapHandlers, type MapMode, type ViewChange } from '../map/map-controller.ts';
 import type { Basemap } from '../map/basemap-style.ts';
 import type { Language } from '../i18n/code-labels.ts';
 import { ClusterClient } from '../worker/cluster-client.ts';
@@ -24,14 +24,18 @@ export interface MapViewProps {
   selected: [number, number] | null;
   basemap: Basemap | null;
   lang: Language;
-  mode: 'browse' | 'place' | 'draw' | 'drawCore';
+  mode: MapMode;
+  /** A road line to edit when `mode` is 'draw' (null: draw anew). */
+  drawFrom?: [number, number][] | null;
+  /** Bumped to undo the last vertex or edit of the shape being drawn. */
+  undoDrawing?: number;
   siege: { cells: FeatureCollection; core: FeatureCollection } | null;
   route: FeatureCollection | null;
   relapse: FeatureCollection | null;
   /** Sites and roads behind a scorecard figure, ringed on the map (null hides them). */
   highlight: FeatureCollection | null;
   /** Set to move the map (e.g. a search result); a new object each time. */
-  flyTo: { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number] } | null;
+  flyTo: { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number]; top?: number } | null;
   handlers: Omit<MapHandlers, 'onClusterClick'>;
   onError: (error: unknown) => void;
   /** Told the map controller once it exists (and null when it is removed), e.g. for 导出地图. */
@@ -126,7 +130,10 @@ export function MapView(props: MapViewProps) {
   useEffect(() => controller.current?.setSelected(props.selected), [props.selected]);
   useEffect(() => controller.current?.setBasemap(props.basemap), [props.basemap]);
   useEffect(() => controller.current?.setLanguage(props.lang), [props.lang]);
-  useEffect(() => controller.current?.setMode(props.mode), [props.mode]);
+  useEffect(() => controller.current?.setMode(props.mode, props.drawFrom ?? null), [props.mode, props.drawFrom]);
+  useEffect(() => {
+    if (props.undoDrawing) controller.current?.undoDrawing();
+  }, [props.undoDrawing]);
   useEffect(() => controller.current?.setRoute(props.route), [props.route]);
   useEffect(() => controller.current?.setRelapse(props.relapse), [props.relapse]);
   useEffect(() => {
@@ -137,7 +144,7 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     const target = props.flyTo;
     if (!target || !controller.current) return;
-    if ('bounds' in target) controller.current.fitBounds(target.bounds);
+    if ('bounds' in target) controller.current.fitBounds(target.bounds, target.top);
     else controller.current.flyTo(target.center, target.zoom, target.padding);
   }, [props.flyTo]);
 

@@ -1,4 +1,4 @@
-// Our data as style layers: county outlines and names, analyses, roads, sites, routes, drawings.
+// Our data as style layers: county outlines and names, analyses, roads, sites, routes (drawings: web/map/draw-tool.ts).
 // The map controller puts them into every style it builds (any basemap underneath), so a basemap
 // or language switch never loses them. Area fills come first so a basemap's labels can sit between
 // them and our lines and points.
@@ -7,7 +7,7 @@ import { ROAD_STATUS_COLORS, SIEGE_RAMP, STATUS_COLORS } from './colors.ts';
 import { FONT_STACK } from './fonts.ts';
 
 /** Every GeoJSON source we own, in the order nothing depends on. */
-export const DATA_SOURCES = ['counties', 'countyLabels', 'siege-cells', 'siege-core', 'roads', 'route', 'relapse', 'highlight', 'sites', 'selected', 'drawing'] as const;
+export const DATA_SOURCES = ['counties', 'countyLabels', 'siege-cells', 'siege-core', 'roads', 'route', 'relapse', 'highlight', 'sites', 'selected'] as const;
 export type DataSourceId = (typeof DATA_SOURCES)[number];
 
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
@@ -143,6 +143,5 @@ export function overlayLayers(): LayerSpecification[] {
       layout: { 'text-field': ['to-string', ['get', 'seq']], 'text-font': FONT_STACK, 'text-size': 12, 'text-allow-overlap': true },
       paint: { 'text-color': '#fff' },
     },
-    { id: 'drawing', type: 'line', source: 'drawing', paint: { 'line-color': '#c92a2a', 'line-width': 3, 'line-dasharray': [2, 1] } },
   ];
 }

@@ -21,6 +21,7 @@ import { mapStyle, type Basemap } from './basemap-style.ts';
 import type { DataSourceId } from './data-layers.ts';
 import { ScreenCrs, type LngLat } from './screen-crs.ts';
 import { captureMap, type CapturedMap } from './map-picture.ts';
+import { DrawTool, type DrawnShape } from './draw-tool.ts';
 
 export interface MapView {
   center: [number, number];
@@ -41,8 +42,10 @@ export interface MapHandlers {
   onClusterClick(county: string, clusterId: number, at: [number, number]): void;
   onRoadClick(roadId: number): void;
   onMapClick(at: [number, number]): void;
-  onRoadDrawn(line: [number, number][]): void;
-  onCoreDrawn(ring: [number, number][]): void;
+  /** The line being drawn (WGS84), once ended by a double-click and after each vertex edit or undo (null: none yet). */
+  onRoadDrawn(line: [number, number][] | null): void;
+  /** The urban core being drawn: its closed ring, as for roads. */
+  onCoreDrawn(ring: [number, number][] | null): void;
   onCellClick(cell: { band: number; sector: number | null; siteIds: number[] }): void;
   clusterTitle(count: number): string;
 }
@@ -64,6 +67,8 @@ const pointCollection = (position: [number, number] | null): FeatureCollection =
   type: 'FeatureCollection',
   features: position ? [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: position } }] : [],
 });
+
+export type MapMode = 'browse' | 'place' | 'draw' | 'drawCore';
 
 /** What the app wants on the map; replayed in full after every style change. */
 interface DesiredState {
@@ -92,9 +97,11 @@ export class MapController {
   private markReady: () => void = () => undefined;
   private isReady = false;
   private pendingOrigin: 'app' | null = null;
-  private mode: 'browse' | 'place' | 'draw' | 'drawCore' = 'browse';
-  /** Vertices of the line or ring being drawn, WGS84. */
-  private drawing: [number, number][] = [];
+  private mode: MapMode = 'browse';
+  private drawTool: DrawTool | null = null;
+  /** The line to edit that drawing started from, and the shape as last drawn (both WGS84). */
+  private drawFrom: [number, number][] | null = null;
+  private drawnShape: DrawnShape = null;
 
   constructor(container: HTMLElement, private readonly handlers: { current: MapHandlers }, view: MapView) {
     this.map = new MapLibreMap({
@@ -128,11 +135,6 @@ export class MapController {
     });
     this.map.on('moveend', () => this.emitView());
     this.map.on('click', (event) => this.onClick(event));
-    this.map.on('dblclick', (event) => {
-      if (this.mode !== 'draw' && this.mode !== 'drawCore') return;
-      event.preventDefault();
-      this.finishDrawing();
-    });
   }
 
   /** Resolves once the style and data layers exist (again after a style change). */
@@ -165,6 +167,8 @@ export class MapController {
     for (const layer of this.map.getStyle().layers) if (this.desired.hiddenLayers.has(layer.id)) this.map.setLayoutProperty(layer.id, 'visibility', 'none');
     for (const { marker, at } of [...this.markers.values(), ...this.highlightMarkers]) marker.setLngLat(this.screen.toScreen(at));
     this.applyScope();
+    // A new style has none of the drawing tool's layers: start it again with the shape drawn so far.
+    this.restartDrawing();
     this.isReady = true;
     this.markReady();
   }
@@ -212,11 +216,8 @@ export class MapController {
   private onClick(event: MapMouseEvent) {
     const at = this.screen.fromScreen([event.lngLat.lng, event.lngLat.lat]);
     if (this.mode === 'place') return this.handlers.current.onMapClick(at);
-    if (this.mode === 'draw' || this.mode === 'drawCore') {
-      this.drawing.push(at);
-      this.show('drawing', this.drawing.length > 1 ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: this.drawing } }] } : EMPTY);
-      return;
-    }
+    // Drawing: terra-draw takes the clicks (web/map/draw-tool.ts).
+    if (this.mode === 'draw' || this.mode === 'drawCore') return;
     const site = this.map.queryRenderedFeatures(event.point, { layers: ['sites', 'site-symbols'] })[0];
     if (site) return this.handlers.current.onSiteClick(Number(site.properties.siteId));
     const road = this.map.queryRenderedFeatures(event.point, { layers: ['roads'] })[0];
@@ -270,6 +271,8 @@ export class MapController {
       element.classList.toggle('outside-scope', this.scope !== null && !this.scope.includes(feature.properties.county));
       element.addEventListener('click', (event) => {
         event.stopPropagation();
+        // While drawing or placing, a cluster is only background (CSS lets the click through to the map).
+        if (this.mode !== 'browse') return;
         this.handlers.current.onClusterClick(feature.properties.county, feature.properties.clusterId!, feature.geometry.coordinates);
       });
       const at = feature.geometry.coordinates;
@@ -397,32 +400,56 @@ export class MapController {
     this.map.flyTo({ center: this.screen.toScreen(center), zoom, duration: 600, ...(padding ? { padding: { top: 0, left: 0, right: 0, ...padding } } : {}) });
   }
 
-  /** Fits [west, south, east, north] (WGS84). */
-  fitBounds(bounds: [number, number, number, number]) {
+  /** Fits [west, south, east, north] (WGS84); `top`: room kept free above (a bar over the map). */
+  fitBounds(bounds: [number, number, number, number], top = 40) {
     this.pendingOrigin = 'app';
     const box: LngLatBoundsLike = [this.screen.toScreen([bounds[0], bounds[1]]), this.screen.toScreen([bounds[2], bounds[3]])];
-    this.map.fitBounds(box, { padding: 40, duration: 500 });
+    this.map.fitBounds(box, { padding: { top, bottom: 40, left: 40, right: 40 }, duration: 500 });
   }
 
-  setMode(mode: 'browse' | 'place' | 'draw' | 'drawCore') {
+  /**
+   * Browsing, placing a site (clicks go to onMapClick), or drawing a road line ('draw') or an urban
+   * core ('drawCore'); `from` is a line to edit instead of drawing anew. Clusters never take clicks
+   * outside browsing. Nothing happens when neither changed.
+   */
+  setMode(mode: MapMode, from: [number, number][] | null = null) {
+    if (mode === this.mode && from === this.drawFrom) return;
     this.mode = mode;
-    this.drawing = [];
-    this.show('drawing', EMPTY);
+    this.drawFrom = from;
+    this.drawnShape = null;
+    this.drawTool?.stop();
+    this.drawTool = null;
     this.map.getCanvas().style.cursor = mode === 'browse' ? '' : 'crosshair';
+    this.map.getContainer().classList.toggle('map-busy', mode !== 'browse');
     if (mode === 'draw' || mode === 'drawCore') this.map.doubleClickZoom.disable();
     else this.map.doubleClickZoom.enable();
+    if (this.isReady) this.restartDrawing();
   }
 
-  private finishDrawing() {
-    // A double-click also fires two clicks: drop the repeated last vertex.
-    const line = this.drawing.filter((p, i, all) => i === 0 || p[0] !== all[i - 1]![0] || p[1] !== all[i - 1]![1]);
+  /** (Re)starts the drawing tool for the current mode, from the shape drawn so far or the line to edit. */
+  private restartDrawing() {
+    this.drawTool?.stop();
+    this.drawTool = null;
+    if (this.mode !== 'draw' && this.mode !== 'drawCore') return;
     const polygon = this.mode === 'drawCore';
-    this.setMode('browse');
-    if (polygon && line.length >= 3) this.handlers.current.onCoreDrawn([...line, line[0]!]);
-    else if (!polygon && line.length >= 2) this.handlers.current.onRoadDrawn(line);
+    const report = (shape: DrawnShape) => {
+      // terra-draw works in screen coordinates (GCJ-02 on such a basemap); the app gets WGS84.
+      this.drawnShape = shape && shape.map((p) => this.screen.fromScreen(p));
+      if (polygon) this.handlers.current.onCoreDrawn(this.drawnShape);
+      else this.handlers.current.onRoadDrawn(this.drawnShape);
+    };
+    const start = this.drawnShape ?? this.drawFrom;
+    this.drawTool = new DrawTool(this.map, polygon ? 'polygon' : 'line', report, start?.map((p) => this.screen.toScreen(p)));
+    if (start) report(this.drawTool.shape());
+  }
+
+  /** Undoes the last vertex or edit of the shape being drawn. */
+  undoDrawing() {
+    this.drawTool?.undo();
   }
 
   remove() {
+    this.drawTool?.stop();
     for (const { marker } of [...this.markers.values(), ...this.highlightMarkers]) marker.remove();
     this.markers.clear();
     this.map.remove();

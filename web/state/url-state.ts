@@ -1,6 +1,6 @@
 // Everything a link must reproduce lives in the URL: view, filters, date, open site, language.
 import { CATEGORY_CODES } from '../../domain/categories.ts';
-import { COUNTED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
+import { COUNTED_STATUSES, ROAD_STATUS_CODES, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
 import type { Language } from '../i18n/code-labels.ts';
 
 export type Choropleth = 'none' | 'density' | 'closed';
@@ -18,6 +18,8 @@ export interface UrlState {
   site: number | null;
   road: number | null;
   roads: boolean;
+  /** Road segment statuses switched on (the road legend). */
+  roadStatuses: RoadStatusCode[];
   choropleth: Choropleth;
   lang: Language;
   basemap: string | null;
@@ -42,6 +44,7 @@ export const DEFAULT_STATE: UrlState = {
   site: null,
   road: null,
   roads: true,
+  roadStatuses: [...ROAD_STATUS_CODES],
   choropleth: 'none',
   lang: 'zh',
   basemap: null,
@@ -55,7 +58,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function parseUrlState(search: string): UrlState {
   const params = new URLSearchParams(search);
-  const state: UrlState = { ...DEFAULT_STATE, statuses: [...DEFAULT_STATE.statuses] };
+  const state: UrlState = { ...DEFAULT_STATE, statuses: [...DEFAULT_STATE.statuses], roadStatuses: [...DEFAULT_STATE.roadStatuses] };
   const view = params.get('v')?.split(',').map(Number);
   if (view && view.length === 3 && view.every(Number.isFinite)) {
     state.center = [view[0]!, view[1]!];
@@ -76,6 +79,8 @@ export function parseUrlState(search: string): UrlState {
   const road = Number(params.get('road'));
   if (Number.isSafeInteger(road) && road > 0) state.road = road;
   if (params.get('roads') === '0') state.roads = false;
+  if (params.has('roadStatus'))
+    state.roadStatuses = (params.get('roadStatus') ?? '').split(',').filter((s): s is RoadStatusCode => (ROAD_STATUS_CODES as readonly string[]).includes(s));
   const choropleth = params.get('choropleth');
   if (choropleth === 'density' || choropleth === 'closed') state.choropleth = choropleth;
   if (params.get('lang') === 'en') state.lang = 'en';
@@ -102,6 +107,7 @@ export function serializeUrlState(state: UrlState): string {
   if (state.site) params.set('site', String(state.site));
   if (state.road) params.set('road', String(state.road));
   if (!state.roads) params.set('roads', '0');
+  if (state.roadStatuses.length !== ROAD_STATUS_CODES.length) params.set('roadStatus', state.roadStatuses.join(','));
   if (state.choropleth !== 'none') params.set('choropleth', state.choropleth);
   if (state.lang !== 'zh') params.set('lang', state.lang);
   if (state.basemap) params.set('basemap', state.basemap);
@@ -127,10 +133,11 @@ export function siteFilterQuery(state: UrlState): Record<string, string> {
   return query;
 }
 
-/** The view's filters that apply to road segments: county and date. */
+/** The view's filters that apply to road segments: county, the statuses switched on (none when all are) and date. */
 export function roadFilterQuery(state: UrlState): Record<string, string> {
   const query: Record<string, string> = {};
   if (state.county) query.county = state.county;
+  if (state.roadStatuses.length !== ROAD_STATUS_CODES.length) query.status = state.roadStatuses.join(',');
   if (state.asOf) query.asOf = state.asOf;
   return query;
 }
