@@ -25,7 +25,12 @@ export const AUDIT_ACTIONS = {
   'import.mapping': { zh: '保存列对应', en: 'Column mapping saved' },
   'user.create': { zh: '新增用户', en: 'User created' },
   'user.edit': { zh: '修改用户', en: 'User changed' },
+  'road.assign': { zh: '指定路段责任县区', en: 'Road segment assigned to a county' },
+  'road.edit': { zh: '修改路段', en: 'Road segment edited' },
   'user.password': { zh: '修改密码', en: 'Password changed' },
+  'basemap.add': { zh: '登记底图', en: 'Basemap added' },
+  'basemap.remove': { zh: '移除底图', en: 'Basemap removed' },
+  'basemap.default': { zh: '设置默认底图', en: 'Default basemap set' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -33,6 +38,7 @@ export type AuditAction = keyof typeof AUDIT_ACTIONS;
 /** Target kinds (`kind:id`) in words. */
 export const AUDIT_TARGETS: Record<string, { zh: string; en: string }> = {
   site: { zh: '点位', en: 'Site' },
+  basemap: { zh: '底图', en: 'Basemap' },
   road: { zh: '路段', en: 'Road segment' },
   user: { zh: '用户', en: 'User' },
   task: { zh: '任务', en: 'Task' },

@@ -41,7 +41,7 @@ describe('official places', () => {
     expect(created.status, created.text).toBe(201);
     expect(created.body.properties).toMatchObject({ townshipName: '空冢郭镇', villageName: '叶岗村村民委员会' });
     const wrong = expectError(await h.send('POST', '/api/sites', { name: 'x', category: 'coal_point', lon, lat, discoveredOn: '2022-01-10', township: '空冢郭镇', village: '不存在村' }), 400);
-    expect(wrong.details).toEqual({ field: 'village' });
+    expect(wrong.details).toMatchObject({ field: 'village', reason: 'village_not_in_township', value: '不存在村' });
     const edited = await h.send<SiteFeature>('PATCH', `/api/sites/${created.body.id}`, { version: 1, township: '老街街道', village: '滨西社区' });
     expect(edited.status, edited.text).toBe(200);
     expect(edited.body.properties).toMatchObject({ townshipName: '老街街道', villageName: '滨西社区居民委员会' });
