@@ -31,7 +31,8 @@ export interface AuditEntry extends AuditActor {
   at?: string;
 }
 
-interface AuditRow {
+/** A stored record, as the table holds it. */
+export interface AuditRow {
   id: number;
   at: string;
   actor: string | null;
