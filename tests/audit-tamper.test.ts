@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { anchorAuditHead, auditAnchorPath, auditKeyPath } from '../server/auth/audit-seal.ts';
+import type { AuditRow } from '../server/auth/audit.ts';
 import { bootDatabase } from '../server/bootstrap.ts';
 import { bootTestApp, POINTS, type Harness } from './helpers/app.ts';
 
@@ -48,20 +49,7 @@ async function records(n: number): Promise<void> {
   }
 }
 
-interface Row {
-  id: number;
-  at: string;
-  actor: string | null;
-  role: string | null;
-  address: string | null;
-  action: string;
-  target: string | null;
-  counties: string;
-  before: string | null;
-  after: string | null;
-  prev_hash: string;
-  hash: string;
-}
+type Row = AuditRow;
 
 /** What a tamperer can compute: SHA-256 (the pre-key scheme), or HMAC when they hold the key. */
 function forgeHash(row: Omit<Row, 'hash'>, key: Buffer | null): string {

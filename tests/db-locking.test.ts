@@ -1,13 +1,12 @@
 // Another process writing the same file (the documented `npm run users` while the server runs)
 // never turns an API write into a 500: write transactions begin IMMEDIATE and wait for the lock; a
 // lock held past the busy timeout answers 503 with Retry-After; the users command waits and retries.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../server/auth/audit.ts';
-import { BUSY_TIMEOUT_MS } from '../server/db/database.ts';
 import { bootTestApp, expectError, POINTS, type Harness } from './helpers/app.ts';
 import { holdWriteLock } from './helpers/lock-holder.ts';
 
@@ -60,18 +59,28 @@ describe('a second writer', () => {
 
   it('npm run users waits for a lock held past the busy timeout, retries and succeeds', async () => {
     h = bootTestApp({ path: dbPath });
-    const holder = await holdWriteLock(dbPath, BUSY_TIMEOUT_MS + 1500, ROOT);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/users.ts', 'add', 'lock-waiter', '--role', 'viewer'], {
-      cwd: ROOT,
-      input: 'a-long-password-1\n',
-      env: { ...process.env, SANSAN_DB: dbPath },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    // Held until the command has said it is waiting, and past its busy timeout.
+    const release = join(dir, 'release');
+    const holder = await holdWriteLock(dbPath, 120_000, ROOT, release);
+    const cli = spawn(process.execPath, ['--import', 'tsx', 'server/cli/users.ts', 'add', 'lock-waiter', '--role', 'viewer'], { cwd: ROOT, env: { ...process.env, SANSAN_DB: dbPath } });
+    cli.stdin.end('a-long-password-1\n');
+    let stderr = '';
+    const exited = new Promise<number | null>((done) => cli.on('exit', done));
+    await Promise.race([
+      exited,
+      new Promise<void>((waiting) =>
+        cli.stderr.on('data', (chunk: Buffer) => {
+          stderr += String(chunk);
+          if (stderr.includes('waiting')) waiting();
+        }),
+      ),
+    ]);
+    writeFileSync(release, '');
     await holder.released;
-    expect(run.stderr).not.toMatch(/locked/);
-    expect(run.stderr).toMatch(/busy with another write; waiting/);
-    expect(run.status, run.stderr).toBe(0);
+    const status = await exited;
+    expect(stderr).not.toMatch(/locked/);
+    expect(stderr).toMatch(/busy with another write; waiting/);
+    expect(status, stderr).toBe(0);
     expect(h.db.get<{ n: number }>("SELECT count(*) AS n FROM users WHERE username = 'lock-waiter'")!.n).toBe(1);
   });
 });

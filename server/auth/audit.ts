@@ -31,7 +31,8 @@ export interface AuditEntry extends AuditActor {
   at?: string;
 }
 
-interface AuditRow {
+/** A stored record, as the table holds it. */
+export interface AuditRow {
   id: number;
   at: string;
   actor: string | null;
@@ -249,13 +250,21 @@ export function listAudit(db: Db, filters: AuditFilters): { records: AuditRecord
 }
 
 /**
- * Sign-in failures since `since` for one username or one address, and the oldest of them (for
+ * Sign-in failures since `since` for one (username, address) pair or one address, and the oldest of them (for
  * Retry-After): the sign-in rate limit reads the audit trail, so it survives a restart.
  */
-export function signInFailures(db: Db, since: string, by: { username: string } | { address: string }): { count: number; oldest: string | null } {
-  const [column, value] = 'username' in by ? ['target', `user:${by.username.toLowerCase()}`] : ['address', by.address];
+export function signInFailures(db: Db, since: string, by: { username: string; address: string } | { address: string }): { count: number; oldest: string | null } {
+  if ('username' in by) {
+    // One (account, address) pair, counted from the last time an admin lifted the account's lock.
+    const target = `user:${by.username.toLowerCase()}`;
+    const unlocked = db.get<{ at: string | null }>("SELECT max(at) AS at FROM audit_log WHERE action = 'sign_in.unlock' AND target = ?", [target])?.at;
+    return db.get<{ count: number; oldest: string | null }>(
+      "SELECT count(*) AS count, min(at) AS oldest FROM audit_log WHERE action = 'sign_in.failed' AND at >= ? AND at > ? AND target = ? AND address = ?",
+      [since, unlocked ?? '', target, by.address],
+    )!;
+  }
   return db.get<{ count: number; oldest: string | null }>(
-    `SELECT count(*) AS count, min(at) AS oldest FROM audit_log WHERE action = 'sign_in.failed' AND at >= ? AND ${column} = ?`,
-    [since, value],
+    "SELECT count(*) AS count, min(at) AS oldest FROM audit_log WHERE action = 'sign_in.failed' AND at >= ? AND address = ?",
+    [since, by.address],
   )!;
 }

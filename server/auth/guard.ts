@@ -30,9 +30,26 @@ declare module 'hono' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The caller's network address (the socket's peer; "in-process" for requests that have none). */
+/** SANSAN_TRUSTED_PROXIES: the reverse proxies (comma-separated addresses) whose X-Forwarded-For is believed. */
+const trustedProxies = (): ReadonlySet<string> => new Set((process.env.SANSAN_TRUSTED_PROXIES ?? '').split(',').map((part) => part.trim()).filter(Boolean).map(bareAddress));
+/** ::ffff:127.0.0.1 → 127.0.0.1 */
+const bareAddress = (address: string): string => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+
+/**
+ * The client's address: the connection's peer, or — when the peer is a trusted proxy — the nearest
+ * address in X-Forwarded-For that is not a trusted proxy (the header's left part is the client's word
+ * and is not believed past that).
+ */
 export function clientAddress(c: Context): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'in-process';
+  const peer = env?.incoming?.socket?.remoteAddress;
+  if (!peer) return 'in-process';
+  const trusted = trustedProxies();
+  let address = bareAddress(peer);
+  if (!trusted.has(address)) return address;
+  const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map((part) => bareAddress(part.trim())).filter(Boolean);
+  while (trusted.has(address) && forwarded.length) address = forwarded.pop()!;
+  return address;
 }
 
 /** Who is writing, for the audit record. */

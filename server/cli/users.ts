@@ -12,7 +12,8 @@ import { migrate } from '../db/migrate.ts';
 import { setUpAuditSeal } from '../auth/audit-seal.ts';
 import { AppError } from '../errors.ts';
 import { ROLES, type Role } from '../auth/roles.ts';
-import { createUser, listUsers, updateUser } from '../auth/user-store.ts';
+import { createUser, findUser, listUsers, updateUser } from '../auth/user-store.ts';
+import { appendAudit } from '../auth/audit.ts';
 
 const usage = `usage: npm run users -- COMMAND
   add NAME --role ROLE [--county CODE]...   new account (password from stdin, or asked)
@@ -20,6 +21,7 @@ const usage = `usage: npm run users -- COMMAND
   passwd NAME                                new password (ends the user's sessions)
   role NAME ROLE [--county CODE]...          new role and counties
   disable NAME | enable NAME                 (disabling ends the user's sessions)
+  unlock NAME                                lift a sign-in lock (failed sign-ins so far stop counting)
   ROLE: ${ROLES.join(' | ')}; county and inspector need --county (411102 411103 411104 411121 411122)
   The database is SANSAN_DB (default data/sansan.db).`;
 
@@ -95,6 +97,13 @@ async function main(): Promise<void> {
       case 'role': {
         const user = updateUser(db, countyCodes, needName(), { role: role(roleArgument ?? values.role), counties: values.county }, by);
         console.log(`${user.username} is now ${user.role}${user.counties.length ? ` ${user.counties.join(',')}` : ''}`);
+        return;
+      }
+      case 'unlock': {
+        const user = findUser(db, needName());
+        if (!user) throw new AppError(404, 'not_found', `no user ${name}`);
+        db.transaction(() => appendAudit(db, { ...by, action: 'sign_in.unlock', target: `user:${user.username.toLowerCase()}`, before: null, after: null }));
+        console.log(`unlocked ${user.username}: failed sign-ins before now no longer count`);
         return;
       }
       case 'disable':

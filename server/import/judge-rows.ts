@@ -18,6 +18,7 @@ import { haversineKm } from '../geo/siege-distance.ts';
 import { parseLedgerDate } from './parse-values.ts';
 import { MANAGING_ZONES, type PlaceMatch, type PlaceNames } from './place-names.ts';
 import type { SourceTable } from './read-table.ts';
+import { normaliseText, textProblem } from '../../domain/text-fields.ts';
 
 export const DUPLICATE_HANDLING = ['skip', 'update', 'keep'] as const;
 export type DuplicateHandling = (typeof DUPLICATE_HANDLING)[number];
@@ -210,8 +211,18 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
     const warn = (field: LedgerField | null, code: string, message: string, text?: string) =>
       warnings.push({ column: field ? header(field) : null, code, message, ...(text !== undefined ? { value: text } : {}) });
 
-    const name = value('name');
+    // The API's text rules (domain/text-fields.ts): the same limits and characters refused.
+    const text = (field: 'name' | 'address' | 'responsibleUnit' | 'note'): string => {
+      const stored = normaliseText(value(field));
+      const problem = textProblem(field, stored);
+      if (problem) fail(field, problem.code, `${header(field)} ${problem.message}`, stored.length > 60 ? `${stored.slice(0, 60)}…` : stored);
+      return stored;
+    };
+    const name = text('name');
     if (name === '') fail('name', 'required', 'the name is empty');
+    const address = text('address');
+    const responsibleUnit = text('responsibleUnit');
+    const note = text('note');
 
     const categoryText = value('category');
     const category = categoryText === '' ? null : categoryForWord(categoryText);
@@ -337,7 +348,7 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
     const site: StagedSite = {
       name,
       category: category!,
-      address: value('address') || null,
+      address: address || null,
       countyCode: countyCode!,
       townshipCode,
       villageCode,
@@ -347,8 +358,8 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
       precision: located ? 'exact' : 'unlocated',
       discoveredOn: discoveredOn!,
       deadline,
-      responsibleUnit: value('responsibleUnit') || null,
-      note: value('note') || null,
+      responsibleUnit: responsibleUnit || null,
+      note: note || null,
       status: status!,
       statusWord: statusText || null,
     };

@@ -10,19 +10,26 @@ import { analyzeSiege, compareSiege, resolveSiegeOptions, SiegeOptionError, type
 import { analysisSites } from '../store/analysis-sites.ts';
 import { getCore, listCores, saveCore, type CoreFeature } from '../store/core-store.ts';
 import { parseBool, parseCategories, parseDate, parseNumber, splitList } from './query-params.ts';
-import { errorResponses, jsonContent as json } from './schemas.ts';
+import { errorResponses, jsonContent as json, Position as WgsPosition, textField } from './schemas.ts';
 import { validationHook } from './validation.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { actorName, auditActor } from '../auth/guard.ts';
 
 
 const Position = z.tuple([z.number(), z.number()]);
+/** A saved core may have at most this many positions in all (its validity check is not linear). */
+export const MAX_CORE_VERTICES = 5000;
+const Ring = z.array(WgsPosition).min(4);
 const PolygonGeometry = z
-  .object({
-    type: z.enum(['Polygon', 'MultiPolygon']),
-    coordinates: z.array(z.array(z.unknown())).min(1),
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('Polygon'), coordinates: z.array(Ring).min(1) }),
+    z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(Ring).min(1)).min(1) }),
+  ])
+  .superRefine((geometry, ctx) => {
+    const vertices = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates).flat(1).reduce((sum, ring) => sum + ring.length, 0);
+    if (vertices > MAX_CORE_VERTICES) ctx.addIssue({ code: 'custom', message: `has ${vertices} positions; a core may have at most ${MAX_CORE_VERTICES}` });
   })
-  .openapi('CoreGeometry', { description: 'A GeoJSON Polygon or MultiPolygon in WGS84.' });
+  .openapi('CoreGeometry', { description: `A GeoJSON Polygon or MultiPolygon in WGS84 (numbers, longitude −180…180, latitude −90…90), at most ${MAX_CORE_VERTICES} positions in all.` });
 
 const CoreProperties = z.object({
   id: z.string(),
@@ -172,7 +179,7 @@ export function siegeRoutes(ctx: AppContext) {
         request: {
           body: {
             required: true,
-            content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100), geometry: PolygonGeometry, note: z.string().max(2000).nullish() }).strict().openapi('NewUrbanCore') } },
+            content: { 'application/json': { schema: z.object({ name: textField('label', true), geometry: PolygonGeometry, note: textField('note').nullish() }).strict().openapi('NewUrbanCore') } },
           },
         },
         responses: { 201: json(Core, 'The saved core.'), ...errorResponses(400, 409, 413, 415) },

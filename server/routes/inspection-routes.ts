@@ -17,7 +17,7 @@ import { CATEGORY_LABELS } from '../../domain/categories.ts';
 import { STATUS_LABELS } from '../../domain/statuses.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import { checkStopIds, getRoute, recordInspection, saveRoute, stopCandidates, type StopCandidate } from '../store/route-store.ts';
-import { IdParam, errorResponses, jsonContent as json } from './schemas.ts';
+import { IdParam, errorResponses, jsonContent as json, textField } from './schemas.ts';
 import { validationHook } from './validation.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { actorName, auditActor } from '../auth/guard.ts';
@@ -220,7 +220,7 @@ export function inspectionRouteRoutes(ctx: AppContext) {
         path: '/routes',
         tags: ['routes'],
         summary: 'Save a planned route so it can be reopened and shared by URL',
-        request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100), plan: Plan }).strict().openapi('NewSavedRoute') } } } },
+        request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: textField('label', true), plan: Plan }).strict().openapi('NewSavedRoute') } } } },
         responses: { 201: json(SavedRoute, 'The saved route.'), ...errorResponses(400, 413, 415) },
       }),
       (c) => {

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { CATEGORY_CODES, MANAGING_ZONES, SECTOR_CODES } from '../../domain/categories.ts';
 import { isIsoDate } from './query-params.ts';
+import { normaliseText, TEXT_LIMITS, textProblem, type LimitedTextField } from '../../domain/text-fields.ts';
 import { PRECISIONS, ROAD_SEVERITIES, ROAD_STATUS_CODES, SOURCES, STATUS_CODES } from '../../domain/statuses.ts';
 import { TASK_STATES } from '../../domain/task-states.ts';
 
@@ -51,10 +52,14 @@ export const RoadStatus = z.enum(ROAD_STATUS_CODES).openapi('RoadStatus');
 export const Severity = z.enum(ROAD_SEVERITIES).openapi('RoadSeverity');
 
 const Point = z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) });
+/** A WGS84 position: two numbers, longitude −180…180 and latitude −90…90. */
+export const Position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
+/** A road segment may have at most this many positions. */
+export const MAX_LINE_VERTICES = 5000;
 const LineString = z
   .object({
     type: z.literal('LineString'),
-    coordinates: z.array(z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])).min(2),
+    coordinates: z.array(Position).min(2).max(MAX_LINE_VERTICES),
   })
   .openapi('LineString', { description: 'WGS84 longitude/latitude positions, at least two.' });
 
@@ -176,24 +181,34 @@ export const CountyCollection = z
 
 const lon = z.number().min(-180).max(180);
 const lat = z.number().min(-90).max(90);
-const trimmed = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * A text field with the rules every way in shares (domain/text-fields.ts): stored trimmed and NFC,
+ * no lone surrogates, control characters or invisible-only text, at most TEXT_LIMITS[field].
+ */
+export const textField = (field: LimitedTextField, required = false) => {
+  const base = z.string().overwrite(normaliseText);
+  return (required ? base.min(1) : base).max(TEXT_LIMITS[field]).superRefine((value, ctx) => {
+    const problem = textProblem(field, value, { length: false });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
+  });
+};
 
 export const NewSiteBody = z
   .object({
-    name: trimmed(200),
+    name: textField('name', true),
     category: Category,
     sector: Sector.nullish(),
     lon,
     lat,
     precision: z.enum(['exact', 'approximate']).optional().openapi({ description: 'Default exact.' }),
-    address: z.string().max(500).nullish(),
+    address: textField('address').nullish(),
     township: z.string().max(50).nullish().openapi({ description: 'Township code or name, checked against the official list of the county.' }),
     village: z.string().max(50).nullish().openapi({ description: 'Village code or name, checked against the official list of the township (needs `township`).' }),
     managingZone: z.enum(MANAGING_ZONES).nullish(),
     discoveredOn: isoDate,
     deadline: isoDate.nullish(),
-    responsibleUnit: z.string().max(200).nullish(),
-    note: z.string().max(2000).nullish(),
+    responsibleUnit: textField('responsibleUnit').nullish(),
+    note: textField('note').nullish(),
     source: z.enum(SOURCES).optional().openapi({ description: 'Default real.' }),
   })
   .strict()
@@ -202,16 +217,16 @@ export const NewSiteBody = z
 export const SitePatchBody = z
   .object({
     version: z.number().int().optional().openapi({ description: 'The version read; or send it as If-Match.' }),
-    name: trimmed(200).optional(),
+    name: textField('name', true).optional(),
     category: Category.optional(),
     sector: Sector.nullish(),
-    address: z.string().max(500).nullish(),
+    address: textField('address').nullish(),
     township: z.string().max(50).nullish(),
     village: z.string().max(50).nullish().openapi({ description: 'Village code or name in the township (the one sent, else the site’s).' }),
     managingZone: z.enum(MANAGING_ZONES).nullish(),
     deadline: isoDate.nullish(),
-    responsibleUnit: z.string().max(200).nullish(),
-    note: z.string().max(2000).nullish(),
+    responsibleUnit: textField('responsibleUnit').nullish(),
+    note: textField('note').nullish(),
   })
   .strict()
   .openapi('SitePatch');
@@ -308,7 +323,7 @@ export const RoadQuery = z.object({
 });
 export const NewRoadBody = z
   .object({
-    roadName: trimmed(100),
+    roadName: textField('roadName', true),
     fromDesc: z.string().max(200).nullish(),
     toDesc: z.string().max(200).nullish(),
     severity: Severity,
@@ -345,7 +360,7 @@ export const RoadGeometryBody = z
 export const RoadPatchBody = z
   .object({
     version: z.number().int().openapi({ description: 'The version read (409 when the segment changed since).' }),
-    roadName: trimmed(100).optional(),
+    roadName: textField('roadName', true).optional(),
     fromDesc: z.string().max(200).nullish(),
     toDesc: z.string().max(200).nullish(),
     severity: Severity.optional(),

@@ -1,5 +1,6 @@
 // /api/session: sign in (cookie + bearer token), who am I (with the CSRF token), sign out.
-// Failed sign-ins are audit records; 5 per username or 20 per address within 15 minutes get 429.
+// Failed sign-ins are audit records; 5 for one username from one address, or 20 from one address,
+// within 15 minutes get 429 (someone guessing from elsewhere cannot lock the user out).
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
@@ -24,7 +25,7 @@ let decoyHash: string | null = null;
 function refuseWhenLimited(ctx: AppContext, username: string, address: string, now: number): void {
   const since = new Date(now - SIGN_IN_WINDOW_MINUTES * 60_000).toISOString();
   for (const [by, max, what] of [
-    [{ username }, MAX_FAILURES_PER_USER, `user ${username}`],
+    [{ username, address }, MAX_FAILURES_PER_USER, `user ${username} from ${address}`],
     [{ address }, MAX_FAILURES_PER_ADDRESS, `address ${address}`],
   ] as const) {
     const { count, oldest } = signInFailures(ctx.db, since, by);
