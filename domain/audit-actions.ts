@@ -3,6 +3,7 @@
 export const AUDIT_ACTIONS = {
   sign_in: { zh: '登录', en: 'Signed in' },
   'sign_in.failed': { zh: '登录失败', en: 'Failed sign-in' },
+  'sign_in.unlock': { zh: '解除登录锁定', en: 'Sign-in lock lifted' },
   sign_out: { zh: '退出登录', en: 'Signed out' },
   'site.create': { zh: '新增点位', en: 'Site created' },
   'site.edit': { zh: '修改点位', en: 'Site edited' },

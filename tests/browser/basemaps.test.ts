@@ -52,7 +52,7 @@ function expectFocused(states: Record<string, { focused?: boolean; dimmed?: bool
   for (const id of COUNTIES) expect([id, states[id]?.focused ?? false, states[id]?.dimmed ?? false]).toEqual([id, id === code, id !== code]);
 }
 
-const DATA_LAYERS = ['county-fill', 'county-dim', 'siege-cells', 'relapse-cells', 'county-line', 'county-focus', 'county-label', 'siege-cell-lines', 'siege-core', 'roads', 'sites', 'site-symbols', 'route-line', 'route-stops', 'drawing'];
+const DATA_LAYERS = ['county-fill', 'county-dim', 'siege-cells', 'relapse-cells', 'county-line', 'county-focus', 'county-label', 'siege-cell-lines', 'siege-core', 'roads', 'sites', 'site-symbols', 'route-line', 'route-stops'];
 
 describe('basemaps on the page', () => {
   const driver = useMapDriver();

@@ -3,11 +3,12 @@
 // inspector's first route stays in the county where they may record results.
 import { describe, expect, it } from 'vitest';
 import { zh } from '../../web/i18n/zh.ts';
+import { translate } from '../../web/i18n/i18n.tsx';
 import { STATUS_CODES } from '../../domain/statuses.ts';
 import { useMapDriver } from '../helpers/browser.ts';
 import type { SiteCollection } from '../helpers/app.ts';
 
-const countText = (n: number) => zh.sites.replace('{n}', String(n));
+const countText = (n: number) => translate('zh', 'sites', { n });
 
 describe('a 源汇区 county official', () => {
   const driver = useMapDriver({ user: { role: 'county', counties: ['411102'] } });
@@ -20,7 +21,7 @@ describe('a 源汇区 county official', () => {
     const header = driver.page.getByTestId('site-count');
     await expect.poll(() => header.textContent(), { timeout: 15_000 }).toBe(countText(own.features.length));
     // Legend: each status as many as the API lists for the county.
-    const legend = await driver.page.locator('.legend-count').allTextContents();
+    const legend = await driver.page.locator('.legend-item[data-status] .legend-count').allTextContents();
     const byStatus = STATUS_CODES.map((status) => own.features.filter((f) => f.properties.status === status).length);
     expect(legend.map(Number)).toEqual(byStatus.slice(0, legend.length));
     // Clusters of other counties are dimmed, not mixed in; the county's own are not.
