@@ -3,6 +3,7 @@
 // page size, the map not blank, the legend's status colours, the title's ink, and the red demo note
 // only when demo records are in view.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,13 +15,15 @@ import { ogrSummary, saveFile } from '../helpers/gdal.ts';
 const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 
 /** ImageMagick: `-format` text of a region (WxH+X+Y) or the whole image. */
-const magick = (path: string, format: string, region?: string) => execFileSync('convert', [path, ...(region ? ['-crop', region, '+repage'] : []), '-format', format, 'info:'], { encoding: 'utf8' });
+// Debian's ImageMagick (apt imagemagick, installed by .ci/run), not whatever else is called convert on the PATH.
+const CONVERT = existsSync('/usr/bin/convert') ? '/usr/bin/convert' : 'convert';
+const magick = (path: string, format: string, region?: string) => execFileSync(CONVERT, [path, ...(region ? ['-crop', region, '+repage'] : []), '-format', format, 'info:'], { encoding: 'utf8' });
 /** The distinct colours of a region, as lowercase #rrggbb. */
 const colours = (path: string, region: string) =>
-  new Set([...execFileSync('convert', [path, '-crop', region, '+repage', '-alpha', 'off', '-unique-colors', 'txt:'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).matchAll(/#([0-9A-F]{6})/gi)].map((m) => `#${m[1]!.toLowerCase()}`));
+  new Set([...execFileSync(CONVERT, [path, '-crop', region, '+repage', '-alpha', 'off', '-unique-colors', 'txt:'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).matchAll(/#([0-9A-F]{6})/gi)].map((m) => `#${m[1]!.toLowerCase()}`));
 /** How many pixels of a region are close to a colour (fuzz), e.g. the demo note's red. */
 const near = (path: string, region: string, colour: string, fuzz = '12%') =>
-  Number(execFileSync('convert', [path, '-crop', region, '+repage', '-alpha', 'off', '-fuzz', fuzz, '-fill', 'black', '-opaque', colour, '-fill', 'white', '+opaque', 'black', '-negate', '-format', '%[fx:mean*w*h]', 'info:'], { encoding: 'utf8' }));
+  Number(execFileSync(CONVERT, [path, '-crop', region, '+repage', '-alpha', 'off', '-fuzz', fuzz, '-fill', 'black', '-opaque', colour, '-fill', 'white', '+opaque', 'black', '-negate', '-format', '%[fx:mean*w*h]', 'info:'], { encoding: 'utf8' }));
 
 describe('导出地图 (the map as a picture)', () => {
   const driver = useMapDriver({ viewport: { width: 1280, height: 900 } });
