@@ -2,6 +2,7 @@
 // the form says who and when, shows their value beside the user's for each field that differs, and
 // lets the user take theirs (reload) or keep their own (saved over the new version): nothing is lost
 // silently.
+import { ConflictTable } from './ConflictTable.tsx';
 import { useState } from 'react';
 import { ROAD_SEVERITIES, type RoadSeverity } from '../../domain/statuses.ts';
 import { ApiError, api, unwrap } from '../api/client.ts';
@@ -138,24 +139,7 @@ export function RoadEditForm({ road, onSaved, onReload, onCancel, onError }: { r
       {conflict && theirValues && (
         <div className="conflict" role="alert" data-testid="road-conflict">
           <p>{t('conflictChanged', { who: conflict.changedBy ?? '?', when: conflict.changedAt ? conflict.changedAt.slice(0, 16).replace('T', ' ') : '?' })}</p>
-          <table>
-            <thead>
-              <tr>
-                <th />
-                <th>{t('conflictMine')}</th>
-                <th>{t('conflictTheirs')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {differing.map(({ key, label }) => (
-                <tr key={key}>
-                  <th>{t(label)}</th>
-                  <td>{show(key, values[key])}</td>
-                  <td>{show(key, theirValues[key])}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ConflictTable rows={differing.map(({ key, label }) => ({ field: key, label: t(label), mine: show(key, values[key]), theirs: show(key, theirValues[key]) }))} />
           <div className="form-actions">
             <button type="button" onClick={() => void save(conflict.theirs.properties.version)}>
               {t('conflictKeepMine')}

@@ -3,6 +3,7 @@
 // the form says who and when, shows their value beside this one for each field changed here, and
 // lets the person load theirs or keep these (sent again on the new version) — nothing is dropped
 // without being shown.
+import { ConflictTable } from './ConflictTable.tsx';
 import { useState } from 'react';
 import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
 import { api, ApiError, unwrap } from '../api/client.ts';
@@ -113,24 +114,7 @@ export function SiteEditForm({ site, onSaved, onCancel }: { site: SiteNow; onSav
           <p>
             {t('conflictWho', { who: conflict.changedBy ?? t('someone'), when: conflict.changedAt ? new Date(conflict.changedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') : '' })}
           </p>
-          <table>
-            <thead>
-              <tr>
-                <th />
-                <th>{t('conflictMine')}</th>
-                <th>{t('conflictTheirs')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {changed.map((field) => (
-                <tr key={field} data-field={field}>
-                  <th>{t(FIELD_LABELS[field])}</th>
-                  <td className="mine">{shown(field, after)}</td>
-                  <td className="theirs">{shown(field, conflict.theirs)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ConflictTable rows={changed.map((field) => ({ field, label: t(FIELD_LABELS[field]), mine: shown(field, after), theirs: shown(field, conflict.theirs) }))} />
           <p className="muted">{t('conflictHint')}</p>
           <div className="form-actions">
             <button type="button" disabled={busy} onClick={() => { setConflict(null); void save(conflict.version); }}>
