@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDeadline, parsePlan } from '../server/seed/parse-plan.ts';
 import type { PlanTask } from '../server/seed/parse-plan.ts';
+import { ASCII_SENTENCE } from './helpers/text.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const MENDED_PATH = join(ROOT, 'seeds/plan-2020-13.txt');
@@ -219,14 +220,14 @@ describe('named places', () => {
   interface Site {
     key: string; name: string; category: string; sector: string | null; county: string;
     township: string | null; townshipCode: string | null; village: string | null; villageCode: string | null;
-    address: string; asWritten: string; task: number; note: string;
+    address: string; asWritten: string; quote: string; task: number; note: string;
   }
   interface Road {
     key: string; roadName: string; fromDesc: string | null; toDesc: string | null; asWritten: string;
-    severity: string; county: string | null; task: number; note: string;
+    severity: string; county: string | null; quote: string; task: number; note: string;
   }
   const raw = readFileSync(join(ROOT, 'seeds/named-places.json'), 'utf8');
-  const places = JSON.parse(raw) as { sites: Site[]; roadSegments: Road[] };
+  const places = JSON.parse(raw) as { document: string; sites: Site[]; roadSegments: Road[] };
   const csvRows = (file: string): string[][] =>
     readFileSync(join(ROOT, 'geodata', file), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
 
@@ -241,6 +242,15 @@ describe('named places', () => {
       expect(problemAndMeasures, p.key).toContain(p.asWritten);
     }
     for (const s of places.sites) expect(mended, s.key).toContain(s.address);
+    expect(mended.split('\n')[0]).toBe(places.document.match(/漯发〔2020〕13号/)?.[0]);
+  });
+
+  it('quotes the plan’s own sentence for each place, and writes its notes in Chinese only', () => {
+    for (const p of [...places.sites, ...places.roadSegments]) {
+      expect(mended, p.key).toContain(p.quote);
+      expect(p.quote, p.key).toContain(p.asWritten);
+      expect(p.note, p.key).not.toMatch(ASCII_SENTENCE);
+    }
     expect(places.sites.map((s) => [s.category, s.county, s.task])).toEqual([
       ['fuel_point', '411103', 15],
       ['coal_point', '411102', 18],

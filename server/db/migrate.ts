@@ -12,6 +12,7 @@ import { sql as imports } from './migrations/009-imports.ts';
 import { sql as basemaps } from './migrations/010-basemaps.ts';
 import { widenStatusChecks } from './migrations/011-voided-status.ts';
 import { sql as roadWork } from './migrations/012-road-work.ts';
+import { sql as provenance } from './migrations/013-provenance.ts';
 
 export interface Migration {
   version: number;
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'basemaps', sql: basemaps },
   { version: 11, name: 'voided-status', sql: '', apply: widenStatusChecks },
   { version: 12, name: 'road-work', sql: roadWork },
+  { version: 13, name: 'provenance', sql: provenance },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -124,8 +124,18 @@ export const LinkedTask = z
   .object({ number: z.number().int(), groupNumber: z.number().int(), problem: z.string(), link: z.enum(['category', 'manual']) })
   .openapi('LinkedTask');
 
+export const Provenance = z
+  .object({
+    document: z.string().openapi({ description: 'The source document, e.g. the plan 漯发〔2020〕13号.' }),
+    task: z.number().int().nullable().openapi({ description: 'The task number in that document.' }),
+    quote: z.string().nullable().openapi({ description: 'The document’s own words naming the record, verbatim (Chinese).' }),
+  })
+  .nullable()
+  .openapi('Provenance', { description: 'Where a real record comes from; null for demo, imported and user-created records.' });
+
 export const SiteDetail = SiteFeature.extend({
   note: z.string().nullable().openapi({ description: 'The site’s note (editable with PATCH).' }),
+  provenance: Provenance,
   events: z.array(SiteEvent),
   inspections: z.array(Inspection),
   tasks: z.array(LinkedTask),
@@ -314,7 +324,7 @@ export const RoadEvent = z
     evidence: z.array(z.string()).openapi({ description: 'Photos of a status move as "photo/REF" (GET /api/photos/REF).' }),
   })
   .openapi('RoadEvent');
-export const RoadDetail = RoadFeature.extend({ events: z.array(RoadEvent) }).openapi('RoadDetail');
+export const RoadDetail = RoadFeature.extend({ events: z.array(RoadEvent), provenance: Provenance }).openapi('RoadDetail');
 export const RoadQuery = z.object({
   status: list('road status codes', 'reported,repairing'),
   county: list('county codes', '411102'),

@@ -28,6 +28,7 @@ import { appendAudit, listAudit } from '../auth/audit.ts';
 import { refusal } from '../../domain/roles.ts';
 import { VOIDED } from '../../domain/statuses.ts';
 import { actorName, auditActor } from '../auth/guard.ts';
+import { recordProvenance } from '../store/provenance.ts';
 
 type Json<T extends z.ZodType, S extends 200 | 201> = TypedResponse<z.infer<T>, S, 'json'>;
 
@@ -123,7 +124,7 @@ export function siteRoutes(ctx: AppContext) {
       (c) => {
         const id = siteId(c.req.valid('param').id);
         const feature = JSON.parse(requireSiteFeature(ctx, id));
-        const detail = { ...feature, note: siteNote(ctx.db, id), events: siteEvents(ctx.db, id), inspections: siteInspections(ctx.db, id), tasks: siteTasks(ctx.db, id) };
+        const detail = { ...feature, note: siteNote(ctx.db, id), provenance: recordProvenance(ctx.db, 'sites', id), events: siteEvents(ctx.db, id), inspections: siteInspections(ctx.db, id), tasks: siteTasks(ctx.db, id) };
         return c.json(detail as z.infer<typeof SiteDetail>, 200);
       },
     )

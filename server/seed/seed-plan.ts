@@ -1,5 +1,7 @@
 // Loads the plan's tasks and the real places it names (seeds/). Idempotent: tasks are upserted,
-// real records are inserted once (keyed by seed_key) and never duplicated.
+// real records are inserted once (keyed by seed_key) and never duplicated. Where a record comes from
+// (the plan, its task, the plan's sentence) goes to the provenance columns (migration 013); the note
+// holds only what the user reads, in Chinese. The JSON's `comment` is for developers and not loaded.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Db } from '../db/database.ts';
@@ -7,6 +9,7 @@ import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
 import type { RoadSeverity } from '../../domain/statuses.ts';
 import { insertSite } from '../store/site-mutations.ts';
 import { insertRoad } from '../store/road-store.ts';
+import { setProvenance, type Provenance, type ProvenanceTable } from '../store/provenance.ts';
 import type { PlanTask } from './parse-plan.ts';
 
 export const SEEDS_DIR = resolve(import.meta.dirname, '../../seeds');
@@ -26,7 +29,10 @@ interface NamedSite {
   villageCode: string | null;
   address: string;
   asWritten: string;
+  /** The plan's sentence naming the place, verbatim. */
+  quote: string;
   task: number;
+  /** What the user reads: Chinese only. */
   note: string;
 }
 
@@ -40,6 +46,7 @@ interface NamedRoad {
   county: string | null;
   responsibleUnit: string | null;
   dueDate: string | null;
+  quote: string;
   task: number;
   note: string;
 }
@@ -77,14 +84,39 @@ export function seedPlanTasks(db: Db, file = resolve(SEEDS_DIR, 'plan-tasks.json
   return tasks.length;
 }
 
+/** The note a seeded site carries: the plan's facts in Chinese, and why its discovery date is what it is. */
+const siteNote = (site: NamedSite) => `${site.note}\n发现日期取督察进驻期末（${INSPECTION_END}）：方案只写明督察进驻期间。`;
+
+/** Notes written by earlier seeds carried this marker and developer English; they are replaced once. */
+const OLD_NOTE_MARKER = '原文 As written:';
+
+/**
+ * A record seeded before migration 013 gets its provenance, and its old mixed-language note is replaced
+ * by the Chinese one (a note a user has since edited no longer carries the marker and is kept). Its
+ * history events are append-only and keep what they said.
+ */
+function backfill(db: Db, table: ProvenanceTable, key: string, provenance: Provenance, note: string): void {
+  const row = db.get<{ id: number; document: string | null; note: string | null }>(
+    `SELECT id, source_document AS document, note FROM ${table} WHERE seed_key = ?`,
+    [key],
+  );
+  if (!row) return;
+  if (row.document === null) setProvenance(db, table, row.id, provenance);
+  if (row.note?.includes(OLD_NOTE_MARKER)) db.run(`UPDATE ${table} SET note = ?, version = version + 1 WHERE id = ?`, [note, row.id]);
+}
+
 /** The plan's named places as real, unlocated sites and undrawn road segments. Returns how many were new. */
 export function seedNamedPlaces(db: Db, file = resolve(SEEDS_DIR, 'named-places.json')): number {
-  const places = readJson<{ sites: NamedSite[]; roadSegments: NamedRoad[] }>(file);
+  const places = readJson<{ document: string; sites: NamedSite[]; roadSegments: NamedRoad[] }>(file);
   const now = `${PLAN_DATE}T00:00:00.000Z`;
+  const provenance = (place: NamedSite | NamedRoad): Provenance => ({ document: places.document, task: place.task, quote: place.quote });
   let added = 0;
   db.transaction(() => {
     for (const site of places.sites) {
-      if (db.get('SELECT 1 FROM sites WHERE seed_key = ?', [site.key])) continue;
+      if (db.get('SELECT 1 FROM sites WHERE seed_key = ?', [site.key])) {
+        backfill(db, 'sites', site.key, provenance(site), siteNote(site));
+        continue;
+      }
       const id = insertSite(
         db,
         {
@@ -100,18 +132,22 @@ export function seedNamedPlaces(db: Db, file = resolve(SEEDS_DIR, 'named-places.
           precision: 'unlocated',
           source: 'real',
           discoveredOn: INSPECTION_END,
-          note: `${site.note}\n原文 As written: ${site.asWritten}（漯发〔2020〕13号 任务${site.task}）。发现日期取督察进驻期末 ${INSPECTION_END}：the plan gives only the inspection period.`,
+          note: siteNote(site),
           seedKey: site.key,
           actor: '省委“三散”污染治理专项督察组',
         },
         now,
       );
+      setProvenance(db, 'sites', id, provenance(site));
       db.run(`INSERT OR IGNORE INTO task_sites (task_number, site_id, linked_by, linked_at) VALUES (?, ?, 'seed', ?)`, [site.task, id, now]);
       added++;
     }
     for (const road of places.roadSegments) {
-      if (db.get('SELECT 1 FROM road_segments WHERE seed_key = ?', [road.key])) continue;
-      insertRoad(
+      if (db.get('SELECT 1 FROM road_segments WHERE seed_key = ?', [road.key])) {
+        backfill(db, 'road_segments', road.key, provenance(road), road.note);
+        continue;
+      }
+      const id = insertRoad(
         db,
         {
           roadName: road.roadName,
@@ -124,13 +160,14 @@ export function seedNamedPlaces(db: Db, file = resolve(SEEDS_DIR, 'named-places.
           geometry: null,
           reportedOn: INSPECTION_END,
           task: road.task,
-          note: `${road.note}\n原文 As written: ${road.asWritten}`,
+          note: road.note,
           source: 'real',
           seedKey: road.key,
           actor: '省委“三散”污染治理专项督察组',
         },
         { now },
       );
+      setProvenance(db, 'road_segments', id, provenance(road));
       added++;
     }
   });

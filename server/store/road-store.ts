@@ -5,6 +5,7 @@ import type { Db } from '../db/database.ts';
 import { ROAD_STATUS_MOVES, type RecordSource, type RoadSeverity, type RoadStatusCode } from '../../domain/statuses.ts';
 import { conflict, notFound, unprocessable } from '../errors.ts';
 import type { Clock } from './site-mutations.ts';
+import { recordProvenance } from './provenance.ts';
 
 export interface RoadFilters {
   statuses?: readonly RoadStatusCode[];
@@ -120,7 +121,7 @@ export function getRoad(db: Db, id: number) {
       note: e.note,
       evidence: e.evidence ? (JSON.parse(e.evidence) as string[]) : [],
     }));
-  return { ...roadFeature(row), events };
+  return { ...roadFeature(row), events, provenance: recordProvenance(db, 'road_segments', id) };
 }
 
 export function lineBbox(line: LineString): [number, number, number, number] {

@@ -1,0 +1,25 @@
+// Where a real record comes from (migration 013): the source document, its task number and the
+// document's own words. Null for records with no recorded source (demo, imported, user-created).
+import type { Db } from '../db/database.ts';
+
+export interface Provenance {
+  document: string;
+  task: number | null;
+  quote: string | null;
+}
+
+export type ProvenanceTable = 'sites' | 'road_segments';
+
+export function recordProvenance(db: Db, table: ProvenanceTable, id: number): Provenance | null {
+  const row = db.get<{ document: string | null; task: number | null; quote: string | null }>(
+    `SELECT source_document AS document, source_task AS task, source_quote AS quote FROM ${table} WHERE id = ?`,
+    [id],
+  );
+  return row?.document ? { document: row.document, task: row.task, quote: row.quote } : null;
+}
+
+export function setProvenance(db: Db, table: ProvenanceTable, id: number, provenance: Provenance): void {
+  db.run(`UPDATE ${table} SET source_document = ?, source_task = ?, source_quote = ? WHERE id = ?`, [
+    provenance.document, provenance.task, provenance.quote, id,
+  ]);
+}
