@@ -13,6 +13,7 @@ import { useSession } from '../state/session.tsx';
 import { EventForm } from './EventForm.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 import { PhotoThumbs } from './PhotoThumbs.tsx';
+import { ProvenanceSection } from './ProvenanceSection.tsx';
 import { RoadEditForm } from './RoadEditForm.tsx';
 
 
@@ -100,6 +101,7 @@ export function RoadPanel({
               </>
             )}
           </dl>
+          <ProvenanceSection provenance={road.provenance} />
 
           <div className="actions">
             {ROAD_STATUS_MOVES[road.properties.status].map((to) => (

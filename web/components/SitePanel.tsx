@@ -10,6 +10,7 @@ import { categoryLabel, checklistLabel, countyLabel, inspectionResultLabel, sect
 import { ErrorLine } from './ErrorText.tsx';
 import { eventNote } from '../i18n/event-note.ts';
 import { PhotoThumbs } from './PhotoThumbs.tsx';
+import { ProvenanceSection } from './ProvenanceSection.tsx';
 import { SiteEditForm } from './SiteEditForm.tsx';
 import { SiteMoves } from './SiteMoves.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -99,6 +100,7 @@ export function SitePanel({ siteId, onClose, onPlace, onChanged, reloadKey, onAd
             <Fact label={t('responsibleUnit')} value={site.properties.responsibleUnit} />
             <Fact label={t('note')} value={site.note} />
           </dl>
+          <ProvenanceSection provenance={site.provenance} />
 
           <SiteMoves siteId={site.id} status={site.properties.status as StatusCode} category={site.properties.category as CategoryCode} county={site.properties.county} lastDate={lastDate} onMoved={onChanged} />
 
