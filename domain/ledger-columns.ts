@@ -51,7 +51,7 @@ export const LEDGER_COLUMNS: readonly LedgerColumn[] = [
 ];
 
 /** Columns an export writes besides the ledger's own (an import may ignore them). */
-export const EXPORT_EXTRA_FIELDS = ['id', 'precision', 'source', 'countyCode'] as const;
+export const EXPORT_EXTRA_FIELDS = ['id', 'precision', 'source', 'countyCode', 'sourceDocument', 'sourceTask', 'sourceQuote'] as const;
 export type ExportExtraField = (typeof EXPORT_EXTRA_FIELDS)[number];
 
 export interface ExportExtraColumn extends Omit<LedgerColumn, 'field' | 'aliases'> {
@@ -63,6 +63,10 @@ export const EXPORT_EXTRA_COLUMNS: readonly ExportExtraColumn[] = [
   { field: 'precision', zh: '定位精度', en: 'precision', descriptionZh: '精确；大致（仅知到村）；未定位（无坐标，经纬度为空）', descriptionEn: 'exact; approximate (village only); unlocated (no coordinates)' },
   { field: 'source', zh: '数据来源', en: 'source', descriptionZh: '真实：来自方案或台账；演示：生成的示例数据，并非真实点位', descriptionEn: 'real: from the plan or a ledger; demo: generated example, not a real place' },
   { field: 'countyCode', zh: '县区代码', en: 'county code', descriptionZh: '县区行政区划代码（GB/T 2260）', descriptionEn: 'County division code (GB/T 2260)' },
+  // 出处 of a real record from the plan (migration 013); empty for demo, imported and user-created records.
+  { field: 'sourceDocument', zh: '出处文件', en: 'source document', descriptionZh: '记录所据文件，如 漯发〔2020〕13号；演示、导入和新建的记录为空', descriptionEn: 'The document the record comes from, e.g. 漯发〔2020〕13号; empty for demo, imported and user-created records' },
+  { field: 'sourceTask', zh: '出处任务', en: 'source task', descriptionZh: '该文件中的任务序号', descriptionEn: 'Task number in that document' },
+  { field: 'sourceQuote', zh: '原文', en: 'the plan’s words', descriptionZh: '文件中指称该记录的原话（中文，逐字）', descriptionEn: 'The document’s own words naming the record (Chinese, verbatim)' },
 ];
 
 /** The words exports write for a site's precision and its source (数据来源). */

@@ -2,7 +2,9 @@
 // parameters are 400s that say why, planners' cores are saved, downloads carry the cells.
 import { circle, destination } from '@turf/turf';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { bootTestApp, expectError, FULL_CHECKLIST, type Harness } from './helpers/app.ts';
+import { parse } from 'csv-parse/sync';
+import { SIEGE_CSV_COLUMNS } from '../server/export/siege-csv.ts';
+import { bootTestApp, expectError, FULL_CHECKLIST, TODAY, type Harness } from './helpers/app.ts';
 
 const SEAT: [number, number] = [114.02047, 33.577333];
 const at = (km: number, bearing: number) => destination(SEAT, km, bearing, { units: 'kilometers' }).geometry.coordinates as [number, number];
@@ -95,20 +97,32 @@ describe('GET /api/analysis/siege', () => {
     expectError(await h.get('/api/analysis/siege?core=42'), 404);
   });
 
-  it('downloads the cells as GeoJSON and the table as CSV', async () => {
+  it('downloads the cells as GeoJSON and the table as CSV: Chinese headers, English in row 2, the core and date in the file name', async () => {
     await site('下载用料场', 'sand_yard', at(9, 0));
     const geojson = await h.request('/api/analysis/siege?format=geojson&sectors=8');
     expect(geojson.headers.get('content-type')).toMatch(/geo\+json/);
-    expect(geojson.headers.get('content-disposition')).toMatch(/attachment; filename="siege-cells-now\.geojson"/);
+    const fileNames = (res: Response) => {
+      const disposition = res.headers.get('content-disposition')!;
+      expect(disposition).toMatch(/^attachment; /);
+      return [/filename="([^"]+)"/.exec(disposition)![1], decodeURIComponent(/filename\*=UTF-8''(\S+)$/.exec(disposition)![1]!)];
+    };
+    expect(fileNames(geojson)).toEqual([`siege-cells_core-default_${TODAY}.geojson`, `工业围城_默认核心区（市政府周边 6 公里）_${TODAY}.geojson`]);
     const cells = (await geojson.json()) as { features: unknown[] };
     expect(cells.features).toHaveLength(1 + 4 * 8);
-    const bytes = new Uint8Array(await (await h.request('/api/analysis/siege?format=csv&sectors=8')).arrayBuffer());
+    const csv = await h.request('/api/analysis/siege?format=csv&sectors=8&asOf=2021-06-30');
+    expect(fileNames(csv)).toEqual(['siege-cells_core-default_2021-06-30.csv', '工业围城_默认核心区（市政府周边 6 公里）_2021-06-30.csv']);
+    const bytes = new Uint8Array(await csv.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a BOM, so Excel and WPS read UTF-8
-    const lines = new TextDecoder().decode(bytes).trim().split('\n');
-    expect(lines[0]).toMatch(/^# 默认核心区/);
-    expect(lines[1]!.split(',').slice(0, 8)).toEqual(['band', 'from_km', 'to_km', 'sector', 'bearing_from', 'bearing_to', 'area_km2', 'count']);
-    expect(lines).toHaveLength(2 + 1 + 4 * 8);
-    expect(lines.slice(2).reduce((sum, line) => sum + Number(line.split(',')[7]), 0)).toBe(1);
+    const rows = parse(Buffer.from(bytes), { bom: true }) as string[][];
+    expect(rows[0]!.slice(0, 11)).toEqual(SIEGE_CSV_COLUMNS.map(([zh]) => zh));
+    expect(rows[0]!.slice(0, 3)).toEqual(['核心区', '状态日期', '距离带']);
+    expect(rows[0]).toContain('砂石料场');
+    expect(rows[1]!.slice(0, 11)).toEqual(SIEGE_CSV_COLUMNS.map(([, en]) => en));
+    expect(rows[1]).toContain('sand_yard');
+    for (const header of rows[0]!) expect(header).toMatch(/[\u4e00-\u9fff]/);
+    expect(rows).toHaveLength(2 + 1 + 4 * 8);
+    expect(rows[2]!.slice(0, 3)).toEqual(['默认核心区（市政府周边 6 公里）', '2021-06-30', '核心区内']);
+    expect(rows.slice(2).reduce((sum, row) => sum + Number(row[9]), 0)).toBe(1);
   });
 });
 

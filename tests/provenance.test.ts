@@ -3,6 +3,7 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
 import { seedNamedPlaces } from '../server/seed/seed-plan.ts';
 import { bootTestApp, type Harness } from './helpers/app.ts';
 import { ASCII_SENTENCE } from './helpers/text.ts';
@@ -85,5 +86,26 @@ describe('real records from the plan', () => {
     expect([fuelNow.note, fuelNow.provenance?.task]).toEqual(['用户改过的备注', 15]);
     const roadNow = await detail('roads', road.id);
     expect([roadNow.properties['note'], roadNow.provenance?.task]).toEqual(['五一路以东,东端未写明。区管道路,路面有部分损坏;方案未写明所属区。', 19]);
+  });
+
+  it('exports 出处文件, 出处任务 and 原文 beside the ledger columns, empty for records of no document', async () => {
+    const table = async (query: string) => {
+      const res = await h.request(`/api/export?${query}`);
+      expect(res.status).toBe(200);
+      const rows = parse(await res.text(), { bom: true }) as string[][];
+      const header = rows[0]!;
+      return rows.slice(1).map((row) => Object.fromEntries(header.map((name, i) => [name, row[i]])));
+    };
+    const created = await h.send<Detail>('POST', '/api/sites', { name: '测试木材加工厂', category: 'wood_processing', sector: 'industrial', lon: 114.03, lat: 33.58, discoveredOn: '2021-01-05' });
+    expect(created.status, created.text).toBe(201);
+    const sites = await table('format=csv');
+    const coal = sites.find((row) => row['名称'] === '叶岗村散煤销售点')!;
+    expect(coal['出处文件']).toMatch(/^漯发〔2020〕13号/);
+    expect([coal['出处任务'], coal['原文']]).toEqual(['18', '源汇区空冢郭镇叶岗村一处散煤销售点正在违规销售散煤,现场存有散煤10余吨。']);
+    expect(sites.find((row) => row['名称'] === '测试木材加工厂')).toMatchObject({ 出处文件: '', 出处任务: '', 原文: '' });
+    const roads = await table('format=csv&layer=roads');
+    const songshan = roads.find((row) => row['道路名称'] === '嵩山路')!;
+    expect(songshan['出处文件']).toMatch(/^漯发〔2020〕13号/);
+    expect(songshan['原文']).toContain('嵩山路(金江路-湘江路)');
   });
 });

@@ -19,9 +19,10 @@ import {
 } from '../../domain/statuses.ts';
 import type { SiteRecord } from '../store/site-queries.ts';
 import type { roadFeature } from '../store/road-store.ts';
+import type { Provenance } from '../store/provenance.ts';
 import type { Cell, ExportColumn } from './table.ts';
 
-export type RoadRecord = ReturnType<typeof roadFeature> & { countyName: string | null };
+export type RoadRecord = ReturnType<typeof roadFeature> & { countyName: string | null; provenance: Provenance | null };
 
 export interface ExportLayer<R> {
   layer: 'sites' | 'roads';
@@ -76,6 +77,9 @@ const SITE_COLUMNS: readonly ExportColumn<SiteRecord>[] = [
   ledger('precision', { dbf: 'PRECISION', width: 10, value: (s) => PRECISION_WORDS[s.precision as Precision] ?? s.precision }),
   ledger('source', { dbf: 'SOURCE', width: 10, value: (s) => SOURCE_WORDS[s.source as RecordSource] ?? s.source }),
   ledger('countyCode', { dbf: 'CNTY_CODE', width: 10, value: (s) => s.countyCode }),
+  ledger('sourceDocument', { dbf: 'SRC_DOC', width: 60, value: (s) => s.sourceDocument }),
+  ledger('sourceTask', { dbf: 'SRC_TASK', type: 'number', width: 8, value: (s) => s.sourceTask }),
+  ledger('sourceQuote', { dbf: 'SRC_QUOTE', width: 80, value: (s) => s.sourceQuote }),
 ];
 
 export function siteLayer(rows: readonly SiteRecord[]): ExportLayer<SiteRecord> {
@@ -125,6 +129,8 @@ const ROAD_COLUMNS: readonly ExportColumn<RoadRecord>[] = [
   road('数据来源', 'source', '真实：来自方案或台账；演示：生成的示例数据', 'real: from the plan or a ledger; demo: generated example', { dbf: 'SOURCE', width: 8, value: (r) => SOURCE_WORDS[p(r).source as RecordSource] ?? p(r).source }),
   road('是否绘制', 'drawn', '已绘制：有线位；未绘制：尚无线位（几何为空）', 'drawn: has a line; undrawn: no line yet (empty geometry)', { dbf: 'DRAWN', width: 8, value: (r) => (r.geometry ? '已绘制' : '未绘制') }),
   road('备注', 'note', '备注', 'Remarks', { dbf: 'NOTE', width: 30, value: (r) => text(p(r).note) }),
+  ledger('sourceDocument', { dbf: 'SRC_DOC', width: 60, value: (r) => r.provenance?.document ?? null }),
+  ledger('sourceQuote', { dbf: 'SRC_QUOTE', width: 80, value: (r) => r.provenance?.quote ?? null }),
 ];
 
 /** The line as WKT for CSV/XLSX (GDAL's CSV driver reads a column named WKT as the geometry). */

@@ -8,6 +8,7 @@ import type { AppContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { analyzeSiege, compareSiege, resolveSiegeOptions, SiegeOptionError, type SiegeResult } from '../geo/analyze-siege.ts';
 import { analysisSites } from '../store/analysis-sites.ts';
+import { siegeCsv, siegeDownloadName } from '../export/siege-csv.ts';
 import { getCore, listCores, saveCore, type CoreFeature } from '../store/core-store.ts';
 import { parseBool, parseCategories, parseDate, parseNumber, splitList } from './query-params.ts';
 import { errorResponses, jsonContent as json, Position as WgsPosition, textField } from './schemas.ts';
@@ -142,22 +143,6 @@ function run(ctx: AppContext, core: CoreFeature, query: z.infer<typeof SiegeQuer
   }
 }
 
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
-function siegeCsv(result: SiegeResult, coreName: string): string {
-  const categories = result.options.categories;
-  const header = ['band', 'from_km', 'to_km', 'sector', 'bearing_from', 'bearing_to', 'area_km2', 'count', 'density_per_km2', ...categories];
-  const rows = result.cells.features.map(({ properties: p }) => [
-    p.inside ? 'core' : p.band, p.bandFromKm, p.bandToKm, p.sector, p.bearingFrom, p.bearingTo, p.areaKm2.toFixed(3), p.count, p.density.toFixed(4),
-    ...categories.map((category) => p.byCategory[category as CategoryCode] ?? 0),
-  ]);
-  // A BOM so Excel and WPS open the Chinese core name as UTF-8.
-  return `\uFEFF# ${coreName}\n${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
-}
-
 export function siegeRoutes(ctx: AppContext) {
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
@@ -221,11 +206,12 @@ export function siegeRoutes(ctx: AppContext) {
         // Downloads: the cells as GeoJSON, the cell table as CSV (the typed client uses the JSON form).
         if (query.format === 'geojson' || query.format === 'csv') {
           const geojson = query.format === 'geojson';
-          const body = geojson ? JSON.stringify({ type: 'FeatureCollection', name: core.properties.name, features: result.cells.features }) : siegeCsv(result, core.properties.name);
+          const date = asOf ?? ctx.today();
+          const body = geojson ? JSON.stringify({ type: 'FeatureCollection', name: core.properties.name, features: result.cells.features }) : siegeCsv(result, core.properties, date);
           return new Response(body, {
             headers: {
               'content-type': geojson ? 'application/geo+json; charset=utf-8' : 'text/csv; charset=utf-8',
-              'content-disposition': `attachment; filename="siege-cells-${asOf ?? 'now'}.${query.format}"`,
+              'content-disposition': siegeDownloadName(core.properties, date, query.format),
             },
           }) as unknown as TypedResponse<JSONParsed<z.infer<typeof SiegeAnalysis>>, 200, 'json'>;
         }

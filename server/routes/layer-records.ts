@@ -3,8 +3,13 @@
 import type { AppContext } from '../context.ts';
 import type { RoadRecord } from '../export/layers.ts';
 import { listRoads, type RoadFilters } from '../store/road-store.ts';
+import { recordProvenance } from '../store/provenance.ts';
 
 export function listRoadRecords(ctx: AppContext, filters: RoadFilters): RoadRecord[] {
   const counties = new Map(ctx.db.all<{ code: string; name: string }>('SELECT code, name FROM counties').map((row) => [row.code, row.name]));
-  return listRoads(ctx.db, filters).map((road) => ({ ...road, countyName: road.properties.county ? (counties.get(road.properties.county) ?? null) : null }));
+  return listRoads(ctx.db, filters).map((road) => ({
+    ...road,
+    countyName: road.properties.county ? (counties.get(road.properties.county) ?? null) : null,
+    provenance: recordProvenance(ctx.db, 'road_segments', road.id),
+  }));
 }

@@ -197,6 +197,10 @@ export interface SiteRecord {
   note: string | null;
   precision: string;
   source: string;
+  /** Provenance (migration 013): null unless the record comes from a document. */
+  sourceDocument: string | null;
+  sourceTask: number | null;
+  sourceQuote: string | null;
 }
 
 /**
@@ -208,7 +212,8 @@ export function listSiteRecords(db: Db, filters: SiteFilters, page: Page = {}): 
   const params = [...filter.params];
   const sql = paged(`SELECT s.id, s.name, s.address, s.lon, s.lat, s.county_code AS countyCode, c.name AS countyName,
        t.name AS townshipName, v.name AS villageName, s.category, f.status, s.discovered_on AS discoveredOn,
-       s.deadline, s.responsible_unit AS responsibleUnit, s.note, s.precision, s.source
+       s.deadline, s.responsible_unit AS responsibleUnit, s.note, s.precision, s.source,
+       s.source_document AS sourceDocument, s.source_task AS sourceTask, s.source_quote AS sourceQuote
      FROM (${filter.sql}) f JOIN sites s ON s.id = f.id JOIN counties c ON c.code = s.county_code
      LEFT JOIN townships t ON t.code = s.township_code LEFT JOIN villages v ON v.code = s.village_code`, params, page);
   return db.all<SiteRecord>(sql, params);
