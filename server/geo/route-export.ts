@@ -83,6 +83,9 @@ function kmlCoordinates(lon: number, lat: number): string {
   return `${formatDegrees(lon)},${formatDegrees(lat)}`;
 }
 
+/** The KML folder (layer) names: Chinese, as Google Earth, 奥维 and GDAL list them. */
+export const ROUTE_KML_FOLDERS = { stops: '巡查点位', path: '巡查路线' } as const;
+
 /**
  * KML 2.2: a folder of stops (a Point Placemark each, numbered, with description and site id) and a
  * folder with the path as one LineString Placemark: start → stops in order → end (when there is one).
@@ -95,7 +98,7 @@ export function routeToKml(route: ExportableRoute, meta: RouteExportMeta): strin
     xmlElement('name', meta.name, '  '),
     xmlElement('description', meta.description, '  '),
     '  <Folder>\n',
-    '    <name>站点 Stops</name>\n',
+    `    <name>${ROUTE_KML_FOLDERS.stops}</name>\n`,
   ];
   for (const stop of route.order) {
     lines.push(
@@ -114,7 +117,7 @@ export function routeToKml(route: ExportableRoute, meta: RouteExportMeta): strin
   if (route.start) path.push(kmlCoordinates(route.start[0], route.start[1]));
   for (const stop of route.order) path.push(kmlCoordinates(stop.lon, stop.lat));
   if (route.end) path.push(kmlCoordinates(route.end[0], route.end[1]));
-  lines.push('  </Folder>\n', '  <Folder>\n', '    <name>路线 Path</name>\n');
+  lines.push('  </Folder>\n', '  <Folder>\n', `    <name>${ROUTE_KML_FOLDERS.path}</name>\n`);
   if (path.length >= 2)
     lines.push(
       '    <Placemark>\n',

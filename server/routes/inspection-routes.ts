@@ -21,6 +21,7 @@ import { IdParam, errorResponses, jsonContent as json, textField } from './schem
 import { validationHook } from './validation.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { actorName, auditActor } from '../auth/guard.ts';
+import { contentDisposition } from '../export/download.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const Point = z.object({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) });
@@ -189,7 +190,7 @@ export function routeDownload(ctx: AppContext, id: number, format: 'gpx' | 'kml'
   return new Response(body, {
     headers: {
       'content-type': format === 'gpx' ? 'application/gpx+xml; charset=utf-8' : 'application/vnd.google-earth.kml+xml; charset=utf-8',
-      'content-disposition': `attachment; filename="route-${id}.${format}"`,
+      'content-disposition': contentDisposition(`巡查路线_${saved.name}_${saved.createdAt.slice(0, 10)}.${format}`, `route-${id}_${saved.createdAt.slice(0, 10)}.${format}`),
     },
   });
 }
