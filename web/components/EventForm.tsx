@@ -4,6 +4,7 @@
 import { useState, type ReactNode } from 'react';
 import { uploadPhoto } from '../api/photos.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { describeError } from '../i18n/error-text.ts';
 import { FormActions } from './FormActions.tsx';
 
 export interface EventValues {
@@ -39,13 +40,15 @@ export function EventForm({
   onSubmit: (values: EventValues) => Promise<void>;
   onCancel: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const today = todayIso();
   const [date, setDate] = useState(lastDate && lastDate > today ? lastDate : today);
   const [note, setNote] = useState('');
   const [files, setFiles] = useState<File[]>([]);
   const [busy, setBusy] = useState(false);
-  const dateProblem = date > today ? t('errDateInFuture') : lastDate && date < lastDate ? t('errDateBeforeLast', { lastEvent: lastDate }) : null;
+  // The server's refusals for these dates, said before sending (the same sentences from the error catalogue).
+  const dateProblem =
+    date > today ? describeError({ code: 'event_date_in_future', details: { date, today } }, lang) : lastDate && date < lastDate ? describeError({ code: 'event_date_before_last', details: { date, lastEvent: lastDate } }, lang) : null;
   const noteMissing = noteRequired && note.trim() === '';
   return (
     <form

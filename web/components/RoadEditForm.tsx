@@ -53,7 +53,7 @@ interface Conflict {
   changedAt: string | null;
 }
 
-export function RoadEditForm({ road, onSaved, onReload, onCancel, onError }: { road: RoadDetail; onSaved: () => void; onReload: () => void; onCancel: () => void; onError: (message: string) => void }) {
+export function RoadEditForm({ road, onSaved, onReload, onCancel, onError }: { road: RoadDetail; onSaved: () => void; onReload: () => void; onCancel: () => void; onError: (error: unknown) => void }) {
   const { t, lang } = useI18n();
   const [values, setValues] = useState<Values>(() => valuesOf(road));
   const [version, setVersion] = useState(road.properties.version);
@@ -89,7 +89,7 @@ export function RoadEditForm({ road, onSaved, onReload, onCancel, onError }: { r
         const theirs = await loadRoad(road.id);
         setVersion(theirs.properties.version);
         setConflict({ theirs, changedBy: (caught.details.changedBy as string | null) ?? null, changedAt: (caught.details.changedAt as string | null) ?? null });
-      } else onError((caught as Error).message);
+      } else onError(caught);
     } finally {
       setBusy(false);
     }

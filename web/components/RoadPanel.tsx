@@ -36,7 +36,7 @@ export function RoadPanel({
   /** Draw (or redraw) the segment's line on the map. */
   onDraw: (road: RoadDetail) => void;
   onChanged: () => void;
-  onError: (message: string) => void;
+  onError: (error: unknown) => void;
 }) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
@@ -56,7 +56,7 @@ export function RoadPanel({
       setMoving(null);
       onChanged();
     } catch (caught) {
-      onError((caught as Error).message);
+      onError(caught);
     }
   };
 

@@ -6,9 +6,10 @@
 import { useEffect, useState } from 'react';
 import { CRS_CODES, parsePosition, toWgs84, type Crs } from '../../domain/coordinates.ts';
 import { api, unwrap } from '../api/client.ts';
-import { errorText } from '../api/error-text.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { describeError } from '../i18n/error-text.ts';
+import { ErrorLine } from './ErrorText.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
 import { useSession } from '../state/session.tsx';
 import { usePlaces } from '../state/use-places.ts';
@@ -49,7 +50,7 @@ export function SiteCreateForm({
   const [precision, setPrecision] = useState<ChosenPrecision>(clicked ? 'approximate' : 'exact');
   const [values, setValues] = useState(EMPTY_SITE_FIELDS);
   const [discoveredOn, setDiscoveredOn] = useState(todayIso());
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
   // A click on the map replaces typed coordinates, and is 大致 until said otherwise.
@@ -80,7 +81,7 @@ export function SiteCreateForm({
       );
       onCreated(created.id, position);
     } catch (caught) {
-      setError(errorText(caught, t));
+      setError(caught);
     } finally {
       setBusy(false);
     }
@@ -137,7 +138,7 @@ export function SiteCreateForm({
               {county ? (
                 <b data-testid="create-county">{t('createCounty', { county: countyLabel(county, countyNames[county] ?? county, lang) })}</b>
               ) : (
-                <span className="field-error">{t('errOutsideCounties')}</span>
+                <span className="field-error">{describeError({ code: 'outside_counties', details: {} }, lang)}</span>
               )}
             </p>
           )}
@@ -154,11 +155,7 @@ export function SiteCreateForm({
           {t('discoveredOn')}
           <input type="date" required value={discoveredOn} max={todayIso()} onChange={(e) => setDiscoveredOn(e.target.value)} />
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine error={error} />
         <FormActions label={t('createSave')} ready={ready} busy={busy} onCancel={onCancel} />
       </form>
     </aside>

@@ -7,9 +7,9 @@ import { ConflictTable } from './ConflictTable.tsx';
 import { useState } from 'react';
 import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
 import { api, ApiError, unwrap } from '../api/client.ts';
-import { errorText } from '../api/error-text.ts';
 import { categoryLabel, sectorLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { ErrorLine } from './ErrorText.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
 import { usePlaces } from '../state/use-places.ts';
 import { SiteFields, siteFieldBody, siteFieldsValid, type SiteFieldValues } from './SiteFields.tsx';
@@ -67,7 +67,7 @@ export function SiteEditForm({ site, onSaved, onCancel }: { site: SiteNow; onSav
   const [initial] = useState(() => valuesOf(site));
   const [values, setValues] = useState(initial);
   const [conflict, setConflict] = useState<Conflict | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const before = siteFieldBody(initial);
   const after = siteFieldBody(values);
@@ -92,7 +92,7 @@ export function SiteEditForm({ site, onSaved, onCancel }: { site: SiteNow; onSav
       if (caught instanceof ApiError && caught.code === 'stale_version' && caught.details.now) {
         const current = caught.details.now as SiteNow['properties'] & { note: string | null };
         setConflict({ changedBy: (caught.details.changedBy as string | null) ?? null, changedAt: (caught.details.changedAt as string | null) ?? null, version: current.version, theirs: siteFieldBody(valuesOf({ properties: current, note: current.note })) });
-      } else setError(errorText(caught, t));
+      } else setError(caught);
     } finally {
       setBusy(false);
     }
@@ -128,11 +128,7 @@ export function SiteEditForm({ site, onSaved, onCancel }: { site: SiteNow; onSav
       ) : (
         <>
           <SiteFields values={values} places={places.data} onChange={setValues} />
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ErrorLine error={error} />
           <FormActions label={t('save')} ready={changed.length > 0 && siteFieldsValid(values, places.data)} busy={busy} onCancel={onCancel} />
         </>
       )}

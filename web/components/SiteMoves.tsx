@@ -7,13 +7,13 @@ import type { CategoryCode } from '../../domain/categories.ts';
 import { photoEvidence, type EvidencePhoto } from '../../domain/evidence.ts';
 import { STATUS_MOVES, VOIDED, closureChecklistFor, type ClosureChecklistItem, type StatusCode } from '../../domain/statuses.ts';
 import { api, unwrap } from '../api/client.ts';
-import { errorText } from '../api/error-text.ts';
 import { uploadPhoto } from '../api/photos.ts';
 import { checklistLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { STATUS_COLORS } from '../map/colors.ts';
 import { useSession } from '../state/session.tsx';
 import { EventForm, PHOTO_TYPES } from './EventForm.tsx';
+import { ErrorLine } from './ErrorText.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 
 export function SiteMoves({ siteId, status, category, county, lastDate, onMoved }: { siteId: number; status: StatusCode; category: CategoryCode; county: string; lastDate: string | null; onMoved: () => void }) {
@@ -22,7 +22,7 @@ export function SiteMoves({ siteId, status, category, county, lastDate, onMoved 
   const [target, setTarget] = useState<StatusCode | null>(null);
   const [ticked, setTicked] = useState<Partial<Record<ClosureChecklistItem, boolean>>>({});
   const [itemPhotos, setItemPhotos] = useState<Partial<Record<ClosureChecklistItem, File>>>({});
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const moves = STATUS_MOVES[status];
   if (moves.length === 0) return null;
   const checklist = target === 'closed' ? closureChecklistFor(category) : [];
@@ -80,7 +80,7 @@ export function SiteMoves({ siteId, status, category, county, lastDate, onMoved 
               setTarget(null);
               onMoved();
             } catch (caught) {
-              setError(errorText(caught, t));
+              setError(caught);
             }
           }}
         >
@@ -111,11 +111,7 @@ export function SiteMoves({ siteId, status, category, county, lastDate, onMoved 
               {!allTicked && <p className="muted">{t('checklistIncomplete')}</p>}
             </fieldset>
           )}
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ErrorLine error={error} />
         </EventForm>
       )}
     </section>

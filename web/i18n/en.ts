@@ -94,7 +94,6 @@ export const en: Record<MessageKey, string> = {
   menu: 'Menu',
   panelToggle: 'Show/hide panel',
   zoomIn: 'Zoom in',
-  apiError: 'API error: {message}',
   // API errors: one sentence per code of domain/error-codes.ts ("error.<code>"), per field reason
   // ("reason.<reason>"), filled from the error's details; [bracketed] parts drop out when a value is missing.
   'error.unauthenticated': 'You are not signed in, or your session has ended; please sign in again',
@@ -667,15 +666,6 @@ export const en: Record<MessageKey, string> = {
   checklistIncomplete: 'Tick every item to confirm the closure',
   recordedAt: 'recorded {at}',
   evidenceReferences: 'Evidence: {refs}',
-  errDateBeforeLast: 'The date may not be before the last event ({lastEvent})',
-  errDateInFuture: 'The date may not be after today',
-  errChecklist: 'Closing needs the whole checklist: {missing} items are missing',
-  errMoveNotAllowed: 'The site cannot move to this status now; reload and try again',
-  errForbiddenCounty: 'You may only change records of your own counties',
-  errForbidden: 'Your role may not do this',
-  errOutsideCounties: 'This position is in none of Luohe’s counties; check the coordinates and their system',
-  errStale: 'Someone else changed the record; reload',
-  errVoidReason: 'Voiding needs a reason',
   editSite: 'Edit',
   siteName: 'Name',
   notGiven: '(not given)',

@@ -92,7 +92,6 @@ export const zh = {
   menu: '菜单',
   panelToggle: '显示/隐藏面板',
   zoomIn: '放大',
-  apiError: '接口错误：{message}',
   // API errors: one sentence per code of domain/error-codes.ts ("error.<code>"), per field reason
   // ("reason.<reason>"), filled from the error's details; [bracketed] parts drop out when a value is missing.
   'error.unauthenticated': '登录已失效或尚未登录，请重新登录',
@@ -665,15 +664,6 @@ export const zh = {
   checklistIncomplete: '逐项勾选后才能确认取缔',
   recordedAt: '记录于 {at}',
   evidenceReferences: '证据：{refs}',
-  errDateBeforeLast: '日期不能早于上一条记录（{lastEvent}）',
-  errDateInFuture: '日期不能晚于今天',
-  errChecklist: '取缔须完成两断三清：还有 {missing} 项未完成',
-  errMoveNotAllowed: '当前状态不能改为此状态，请刷新后重试',
-  errForbiddenCounty: '只能修改本人负责县区的记录',
-  errForbidden: '当前角色无此权限',
-  errOutsideCounties: '该位置不在漯河市任何县区内，请检查坐标及其坐标系',
-  errStale: '记录已被他人修改，请刷新',
-  errVoidReason: '撤销须填写原因',
   editSite: '编辑',
   siteName: '名称',
   notGiven: '（未填）',
