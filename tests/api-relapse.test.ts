@@ -60,7 +60,7 @@ describe('GET /api/analysis/relapse', () => {
   });
 
   it('grids the counties (not the sites’ bbox), corrects with FDR by default and says the neighbourhood', async () => {
-    const res = (await h.get<Relapse & { grid: { extent: string; cells: number; neighbourhood: { kind: string; most: number } }; summary: { correction: string } }>('/api/analysis/relapse?county=411102')).body;
+    const res = (await h.get<Relapse & { grid: { extent: string; cells: number; neighbourhood: { kind: string; most: number } }; summary: { correction: string } }>('/api/analysis/relapse?county=411102&cellKm=1')).body;
     expect(res.grid).toMatchObject({ extent: 'counties', neighbourhood: { kind: 'hexagon-edge', most: 7 } });
     // 源汇区 is about 220 km²: hundreds of 1 km cells, not the few round the four sites.
     expect(res.grid.cells).toBeGreaterThan(150);

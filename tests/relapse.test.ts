@@ -297,7 +297,7 @@ describe('hotspots', () => {
 
   it('gives z = 0 everywhere when every count is equal', () => {
     const quiet = gistarSites().map((site) => ({ ...site, events: [] }));
-    const result = analyzeRelapse(quiet, {});
+    const result = analyzeRelapse(quiet, { cellKm: 1 });
     expect(result.cells.features.length).toBe(25);
     expect(result.cells.features.every((cell) => cell.properties.z === 0 && cell.properties.kind === null)).toBe(true);
     expect(giStar([2, 2, 2], [[1], [0, 2], [1]])).toEqual([0, 0, 0]);
@@ -369,7 +369,7 @@ describe('options', () => {
     expect(() => analyzeRelapse(sites, { radiusKm: 50, withinDays: 3650, cellKm: 20 })).not.toThrow();
     expect(() => analyzeRelapse(sites, { withinDays: 1, cellKm: 0.1, from: '2023-01-01', to: '2023-01-01' })).not.toThrow();
     const result = analyzeRelapse(sites, {});
-    expect(result.options).toMatchObject({ radiusKm: 3, withinDays: 180, cellKm: 1, from: null, to: null, asOf: null, counties: null });
+    expect(result.options).toMatchObject({ radiusKm: 3, withinDays: 180, cellKm: 3, from: null, to: null, asOf: null, counties: null });
     for (const definition of Object.values(result.definitions)) {
       expect(definition.zh).toMatch(/[\u4e00-\u9fff]/u);
       expect(definition.en).toMatch(/^[A-Z|]/u);

@@ -1,6 +1,13 @@
 // One sentence per relapse-hotspot figure, Chinese then English, with the options actually used.
 import { MOVE_SCORE_WEIGHTS } from './relapse-moves.ts';
+import { DEFAULT_CELL_KM } from './relapse-options.ts';
 import type { RelapseDefinition, RelapseDefinitionKey, ResolvedRelapseOptions } from './relapse-types.ts';
+
+/** Why the default cell is as wide as it is (see DEFAULT_CELL_KM). */
+const CELL_WHY = {
+  zh: `默认格宽 ${DEFAULT_CELL_KM} 公里：全市数百次复燃分布在约 2600 平方公里内，1 公里的格子平均不到 0.1 次，一次复燃就会让所在格子连同周围的空格子显示为 99% 热点；${DEFAULT_CELL_KM} 公里的格子平均约 1 次，邻域（7 格，约 55 平方公里，约一个乡镇）有数次，热点才是复燃真正聚集之处。`,
+  en: ` The default width is ${DEFAULT_CELL_KM} km: the city's few hundred relapses over about 2,600 km² put under 0.1 in a 1 km cell, so a single relapse makes its cell and the empty ring round it hot at 99%; a ${DEFAULT_CELL_KM} km cell holds about one, its neighbourhood (7 cells, about 55 km², roughly a township) several, so hot cells are where relapses gather.`,
+};
 
 export function describeRelapse(options: ResolvedRelapseOptions, extent: 'counties' | 'bbox' = 'bbox'): Record<RelapseDefinitionKey, RelapseDefinition> {
   const { from, to, asOf, radiusKm, withinDays, cellKm, correction } = options;
@@ -39,12 +46,12 @@ export function describeRelapse(options: ResolvedRelapseOptions, extent: 'counti
     },
     grid: extent === 'counties'
       ? {
-          zh: `热点网格是平顶正六边形网格，格宽（对边距离，即相邻格中心距离）${cellKm} 公里，只含中心落在${options.counties ? '所选区县' : '漯河市各区县'}辖区内的格子（以及有计入点位的边缘格子），在以研究区外包矩形中心为原点的局部等距圆柱投影中构建。`,
-          en: `The hotspot grid is a flat-topped hexagon grid, ${cellKm} km flat-to-flat (the distance between neighbouring centres), holding only the cells whose centre lies inside ${options.counties ? 'the chosen counties' : "Luohe's counties"} (and edge cells that hold a counted site), built in a local equirectangular frame centred on the study area's bbox.`,
+          zh: `热点网格是平顶正六边形网格，格宽（对边距离，即相邻格中心距离）${cellKm} 公里，只含中心落在${options.counties ? '所选区县' : '漯河市各区县'}辖区内的格子（以及有计入点位的边缘格子），在以研究区外包矩形中心为原点的局部等距圆柱投影中构建。${CELL_WHY.zh}`,
+          en: `The hotspot grid is a flat-topped hexagon grid, ${cellKm} km flat-to-flat (the distance between neighbouring centres), holding only the cells whose centre lies inside ${options.counties ? 'the chosen counties' : "Luohe's counties"} (and edge cells that hold a counted site), built in a local equirectangular frame centred on the study area's bbox.${CELL_WHY.en}`,
         }
       : {
-          zh: `热点网格是覆盖计入点位外包矩形的平顶正六边形网格，格宽（对边距离，即相邻格中心距离）${cellKm} 公里，在以外包矩形中心为原点的局部等距圆柱投影中构建。`,
-          en: `The hotspot grid is a flat-topped hexagon grid over the bbox of the counted located sites, ${cellKm} km flat-to-flat (the distance between neighbouring centres), built in a local equirectangular frame centred on the bbox.`,
+          zh: `热点网格是覆盖计入点位外包矩形的平顶正六边形网格，格宽（对边距离，即相邻格中心距离）${cellKm} 公里，在以外包矩形中心为原点的局部等距圆柱投影中构建。${CELL_WHY.zh}`,
+          en: `The hotspot grid is a flat-topped hexagon grid over the bbox of the counted located sites, ${cellKm} km flat-to-flat (the distance between neighbouring centres), built in a local equirectangular frame centred on the bbox.${CELL_WHY.en}`,
         },
     count: {
       zh: '格子计数是落在格内的复燃次数加上格内未被排除的疑似转移新点位数（一个新点位有多个候选旧点位时只计一次）。',

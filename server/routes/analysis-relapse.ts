@@ -112,7 +112,7 @@ const RelapseQuery = z.object({
   county: z.string().optional().openapi({ description: 'Comma-separated county codes; default all.' }),
   radiusKm: z.string().optional().openapi({ description: 'Largest distance of a likely move, km (default 3).' }),
   withinDays: z.string().optional().openapi({ description: 'Largest days from closure to the new discovery (default 180).' }),
-  cellKm: z.string().optional().openapi({ description: 'Hexagon width (distance between neighbouring centres), km (default 1).' }),
+  cellKm: z.string().optional().openapi({ description: 'Hexagon width (distance between neighbouring centres), km (default 3).' }),
   correction: z.enum(['fdr', 'none']).optional().openapi({ description: 'Multiple-testing correction of the cells: fdr (Benjamini–Hochberg, default) or none.' }),
 });
 

@@ -24,7 +24,7 @@ export interface RelapseParams {
 
 /** `counties`: the counties the list, rates and grid cover (a county official's own; null: the city). */
 export function useRelapse(active: boolean, asOf: string | null, reloadKey: number, counties: readonly string[] | null = null) {
-  const [params, setParams] = useState<RelapseParams>({ from: '', to: '', radiusKm: '3', withinDays: '180', cellKm: '1' });
+  const [params, setParams] = useState<RelapseParams>({ from: '', to: '', radiusKm: '3', withinDays: '180', cellKm: '3' });
   const query = Object.fromEntries(Object.entries({ ...params, asOf: asOf ?? '', county: counties?.join(',') ?? '' }).filter(([, v]) => v !== ''));
   const result = useLoad(active ? `relapse:${JSON.stringify(query)}:${reloadKey}` : 'relapse:off', () => (active ? loadRelapse(query) : Promise.resolve(null)));
   return { params, setParams, result };
