@@ -65,6 +65,10 @@ describe('the 工业围城 panel', () => {
     expect(await links.first().textContent()).toBe(zh.siegeExportGeojson);
     const response = await driver.page.request.get(csv!);
     expect(response.headers()['content-type']).toMatch(/text\/csv/);
-    expect((await response.text()).split('\n')[1]).toMatch(/^band,from_km,to_km,sector/);
+    // Chinese headers first, their English names in the second row; the file named by the core and date.
+    const [zhHeader, enHeader] = (await response.text()).replace(/^\ufeff/, '').split('\r\n');
+    expect(zhHeader).toMatch(/^核心区,状态日期,距离带,/);
+    expect(enHeader).toMatch(/^core,as of,band,/);
+    expect(decodeURIComponent(/filename\*=UTF-8''(\S+)$/.exec(response.headers()['content-disposition']!)![1]!)).toMatch(/^工业围城_默认核心区.*_\d{4}-\d{2}-\d{2}\.csv$/);
   });
 });
