@@ -123,8 +123,9 @@ async function main(): Promise<void> {
         return;
       }
       case 'default': {
-        if (argument !== 'none' && !getBasemap(db, argument)) throw new UsageError(`default: 没有底图 no basemap ${argument}`);
-        setDefaultBasemap(db, argument === 'none' ? null : argument, by);
+        const chosen = argument!;
+        if (chosen !== 'none' && !getBasemap(db, chosen)) throw new UsageError(`default: 没有底图 no basemap ${argument}`);
+        setDefaultBasemap(db, chosen === 'none' ? null : chosen, by);
         console.log(argument === 'none' ? '页面默认打开离线地图 the page opens on the plain offline map' : `页面默认打开 the page opens on ${argument}`);
         return;
       }

@@ -1,10 +1,10 @@
 // The analyses' options are zod schemas (server/geo/*-options.ts): each refusal is the analysis'
 // OptionError naming the parameter, with the reason and values the page words it from.
 import { describe, expect, it } from 'vitest';
-import { resolveRelapseOptions, type RelapseOptionError } from '../server/geo/relapse-options.ts';
-import { resolveRouteOptions, validateStops } from '../server/geo/route-options.ts';
-import { resolveSiegeOptions } from '../server/geo/siege-options.ts';
-import type { SiegeOptions } from '../server/geo/siege-types.ts';
+import { resolveRelapseOptions, type RelapseOptionError } from '../../server/geo/relapse-options.ts';
+import { resolveRouteOptions, validateStops } from '../../server/geo/route-options.ts';
+import { resolveSiegeOptions } from '../../server/geo/siege-options.ts';
+import type { SiegeOptions } from '../../server/geo/siege-types.ts';
 
 function refusal(run: () => unknown) {
   try {
