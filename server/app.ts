@@ -91,6 +91,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
       createRoute({
         method: 'get',
         path: '/health',
+        operationId: 'getHealth',
         tags: ['meta'],
         summary: 'Liveness, version, number of sites and when the last backup was made',
         responses: { 200: { description: 'The server is up.', content: { 'application/json': { schema: Health } } } },

@@ -1,34 +1,29 @@
-// `npm start`: builds the web app when its sources are newer than the build, opens the database
+// `npm start`: checks the configuration first (server/config.ts: a bad variable stops it before any
+// side effect), builds the web app when its sources are newer than the build, opens the database
 // (SANSAN_DB, default data/sansan.db) and serves the map and the API on HOST:PORT (default all
 // addresses, 8080). Logs are JSON lines on standard output. SIGTERM/SIGINT stop it gracefully: no new
 // connections, requests in flight finish, the audit head is anchored, the WAL checkpointed, the file closed.
 import { serve } from '@hono/node-server';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { Level } from 'pino';
 import { anchorAuditHead } from './auth/audit-seal.ts';
 import { runningServer, serverPidPath } from './ops/backup.ts';
 import { createLogger } from './ops/log.ts';
-import { backupScheduleFromEnv, startSchedule } from './ops/schedule.ts';
+import { startSchedule } from './ops/schedule.ts';
 import { resolve } from 'node:path';
 import { bootDatabase, StartupError } from './bootstrap.ts';
 import { AuditKeyError } from './auth/audit-seal.ts';
 import { GeodataError } from './geodata/validate-counties.ts';
 import { createServer } from './server.ts';
 import { ensureWebBuild } from './web-build.ts';
-import { basemapsFromEnv } from './routes/config.ts';
 import { SeedError } from './seed/seed-plan.ts';
 import type { CreatedAccount } from './auth/first-accounts.ts';
-import { sessionSettingsFromEnv } from './auth/sessions.ts';
+import { ConfigError, parseConfig, type ServerConfig } from './config.ts';
+import { countSites } from './store/site-queries.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const port = Number(process.env.PORT ?? 8080);
-const host = process.env.HOST || undefined;
-const dbPath = resolve(root, process.env.SANSAN_DB ?? 'data/sansan.db');
-const log = createLogger((process.env.SANSAN_LOG_LEVEL as Level | undefined) ?? 'info');
 /** Requests still running this long after SIGTERM are cut off. */
 const SHUTDOWN_GRACE_MS = 10_000;
-const demo = process.env.SANSAN_DEMO !== '0';
 
 /** The new accounts' passwords, shown this once (only their hashes are stored). */
 function printAccounts(accounts: CreatedAccount[]): void {
@@ -38,25 +33,27 @@ function printAccounts(accounts: CreatedAccount[]): void {
     console.log(`  ${account.username.padEnd(16)} ${account.role.padEnd(10)} ${account.counties.join(',').padEnd(7)} ${account.password ?? '(password from SANSAN_ADMIN_PASSWORD)'}`);
 }
 
-async function main() {
+async function main(config: ServerConfig) {
+  const { port, host, dbPath } = config;
+  const log = createLogger(config.logLevel);
   await ensureWebBuild(root);
   const pid = runningServer(dbPath);
   if (pid !== null && pid !== process.pid) throw new StartupError(`another server (process ${pid}) is running on ${dbPath}`);
   const started = performance.now();
   const { ctx, accounts } = bootDatabase(dbPath, {
-    demo,
-    basemaps: basemapsFromEnv(process.env.SANSAN_BASEMAPS),
-    accounts: { adminPassword: process.env.SANSAN_ADMIN_PASSWORD },
-    sessions: sessionSettingsFromEnv(process.env),
+    demo: config.demo,
+    basemaps: config.basemaps,
+    accounts: { adminPassword: config.adminPassword },
+    sessions: config.sessions,
     log,
   });
   printAccounts(accounts);
   writeFileSync(serverPidPath(dbPath), String(process.pid));
   anchorAuditHead(ctx.db, 'start');
-  const stopSchedule = startSchedule(ctx.db, dbPath, ctx.version, backupScheduleFromEnv(process.env), log);
+  const stopSchedule = startSchedule(ctx.db, dbPath, ctx.version, config.backups, log);
   const app = createServer(ctx, { webRoot: resolve(root, 'dist/web') });
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
-    const sites = ctx.db.get<{ n: number }>('SELECT count(*) AS n FROM sites')!.n;
+    const sites = countSites(ctx.db, {});
     console.log(`三散污染源地图 Sansan Map: http://${host ?? 'localhost'}:${info.port}  (${sites} sites, ${dbPath}, ready in ${Math.round(performance.now() - started)} ms)`);
     log.info({ event: 'listening', host: host ?? null, port: info.port, sites, db: dbPath });
   }) as Server;
@@ -74,7 +71,7 @@ async function main() {
       clearTimeout(force);
       try {
         anchorAuditHead(ctx.db, 'shutdown');
-        ctx.db.raw.pragma('wal_checkpoint(TRUNCATE)');
+        ctx.db.checkpoint();
         ctx.db.close();
       } finally {
         rmSync(serverPidPath(dbPath), { force: true });
@@ -89,9 +86,10 @@ async function main() {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-main().catch((error: unknown) => {
+// The configuration is checked before anything else: a bad variable builds, creates and prints nothing.
+new Promise<ServerConfig>((done) => done(parseConfig(process.env, root))).then(main).catch((error: unknown) => {
   // One line that names the file or record; the stack only for errors nobody anticipated.
-  const known = error instanceof StartupError || error instanceof AuditKeyError || error instanceof GeodataError || error instanceof SeedError;
+  const known = error instanceof ConfigError || error instanceof StartupError || error instanceof AuditKeyError || error instanceof GeodataError || error instanceof SeedError;
   const message = error instanceof Error ? error.message : String(error);
   console.error(`start-up failed: ${message}`);
   if (!known && process.env.SANSAN_DEBUG) console.error(error);

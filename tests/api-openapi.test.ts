@@ -189,6 +189,80 @@ describe('GET /api/openapi.json', () => {
   });
 });
 
+/** Query parameters that are free text (a search, an opaque cursor, a name, a core's id or "default"); every other one must say its type. */
+const FREE_TEXT = new Set(['q', 'cursor', 'unit', 'leader', 'core', 'action', 'actor', 'target']);
+/** What the handlers parse each typed parameter as: its OpenAPI type (and format), or an enum / a list / a pattern. */
+const EXPECTED_TYPE: Record<string, 'integer' | 'number' | 'boolean' | 'date' | 'enum' | 'list' | 'pattern'> = {
+  limit: 'integer', before: 'integer', sectors: 'integer', minSites: 'integer', withinDays: 'integer', staleDays: 'integer',
+  nearKm: 'number', radiusKm: 'number', cellKm: 'number',
+  located: 'boolean', drawn: 'boolean', openOnly: 'boolean',
+  asOf: 'date', from: 'date', to: 'date', compareTo: 'date',
+  source: 'enum', format: 'enum', crs: 'enum', layer: 'enum', correction: 'enum', f: 'enum', state: 'enum',
+  bbox: 'list', county: 'list', category: 'list', categories: 'list', status: 'list', bands: 'list',
+  figure: 'pattern',
+};
+type ParamSchema = { type?: string; format?: string; enum?: unknown[]; pattern?: string; items?: ParamSchema; minimum?: number; maximum?: number; exclusiveMinimum?: number };
+type Operation = { operationId?: string; parameters?: { name: string; in: string; schema: ParamSchema; style?: string; explode?: boolean }[] };
+
+/** The ways a query parameter fails to say what it is; empty when it does. */
+function untyped(name: string, schema: ParamSchema, style?: string, explode?: boolean): string[] {
+  const expected = EXPECTED_TYPE[name];
+  if (!expected) return FREE_TEXT.has(name) ? [] : [`${name}: neither typed nor known free text`];
+  const ok =
+    expected === 'date' ? schema.type === 'string' && schema.format === 'date'
+    : expected === 'enum' ? schema.type === 'string' && Array.isArray(schema.enum) && schema.enum.length > 0
+    : expected === 'list' ? (name === 'county' && schema.type === 'string' && !!schema.pattern) || schema.type === 'array' && !!schema.items && (!!schema.items.enum || !!schema.items.pattern || schema.items.type === 'number') && style === 'form' && explode === false
+    : expected === 'pattern' ? schema.type === 'string' && !!schema.pattern
+    : schema.type === expected;
+  return ok ? [] : [`${name}: ${JSON.stringify(schema)} is not ${expected}`];
+}
+
+describe('operations and their query parameters', () => {
+  const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([m]) => HTTP_METHODS.has(m)).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op: op as unknown as Operation })));
+
+  it('every operation has a unique camelCase operationId starting with a verb', () => {
+    const ids = operations().map(({ route, op }) => [route, op.operationId] as const);
+    for (const [route, id] of ids) expect(id, route).toMatch(/^(list|get|create|update|record|place|draw|add|set|save|plan|download|upload|commit|discard|decide|analyze|verify|export|sign)[A-Z][A-Za-z]*$|^signIn$|^signOut$/);
+    expect(new Set(ids.map(([, id]) => id)).size).toBe(ids.length);
+    expect(Object.fromEntries(ids.filter(([route]) => ['GET /sites', 'POST /sites/{id}/events', 'PUT /sites/{id}/location', 'POST /session'].includes(route)))).toEqual({
+      'GET /sites': 'listSites',
+      'POST /sites/{id}/events': 'recordSiteEvent',
+      'PUT /sites/{id}/location': 'placeSite',
+      'POST /session': 'signIn',
+    });
+  });
+
+  it('every query parameter says its type: number, enum, date or list where the handler parses one', () => {
+    const problems = operations().flatMap(({ route, op }) =>
+      (op.parameters ?? []).filter((p) => p.in === 'query').flatMap((p) => untyped(p.name, p.schema, p.style, p.explode).map((problem) => `${route} ${problem}`)),
+    );
+    expect(problems).toEqual([]);
+    // the limits the parsers enforce are stated
+    const sites = (doc.paths['/sites']!.get as unknown as Operation).parameters!;
+    expect(sites.find((p) => p.name === 'limit')!.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 200_000 });
+    expect(sites.find((p) => p.name === 'status')!.schema.items!.enum).toContain('relapsed');
+    const siege = (doc.paths['/analysis/siege']!.get as unknown as Operation).parameters!;
+    expect(siege.find((p) => p.name === 'sectors')!.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 64 });
+    expect(siege.find((p) => p.name === 'nearKm')!.schema).toMatchObject({ type: 'number', exclusiveMinimum: 0 });
+  });
+
+  it('the check above fails on a bare string where a number, date or list is parsed, and on an unknown parameter', () => {
+    expect(untyped('limit', { type: 'string' })).toEqual(['limit: {"type":"string"} is not integer']);
+    expect(untyped('asOf', { type: 'string' })).toHaveLength(1);
+    expect(untyped('category', { type: 'string' })).toHaveLength(1);
+    expect(untyped('newThing', { type: 'string' })).toHaveLength(1);
+    expect(untyped('q', { type: 'string' })).toEqual([]);
+  });
+
+  it('a typed parameter is still refused with the product’s reason (the check runs in its schema)', async () => {
+    const limit = await h.get<{ error: { code: string; message: string; details: Record<string, unknown> } }>('/api/sites?limit=0');
+    expect(limit.status).toBe(400);
+    expect(limit.body.error).toEqual({ code: 'bad_parameter', message: 'limit: "0" must be a whole number from 1 to 200000', details: { parameter: 'limit', reason: 'out_of_range', value: '0', minimum: 1, maximum: 200_000 } });
+    const date = await h.get<{ error: { details: Record<string, unknown> } }>('/api/roads?asOf=2021-02-30');
+    expect(date.body.error.details).toEqual({ parameter: 'asOf', reason: 'bad_date', value: '2021-02-30' });
+  });
+});
+
 describe('GET /api/docs', () => {
   it('returns an HTML page listing every route', async () => {
     const res = await h.get('/api/docs');

@@ -57,12 +57,12 @@ export function passwordHashOf(db: Db, id: number): string | null {
   return db.get<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = ?', [id])?.password_hash ?? null;
 }
 
-function checkUsername(username: string): void {
+export function checkUsername(username: string): void {
   if (!/^[\p{L}\p{N}_.@-]{2,50}$/u.test(username))
     throw badRequest('bad_field', `username: "${username}" must be 2–50 letters, digits, _ . @ or -`, { field: 'username', reason: 'bad_format', value: username });
 }
 
-function checkRoleCounties(role: string, counties: readonly string[], countyCodes: ReadonlySet<string>): void {
+export function checkRoleCounties(role: string, counties: readonly string[], countyCodes: ReadonlySet<string>): void {
   if (!(ROLES as readonly string[]).includes(role)) throw badRequest('bad_field', `role: "${role}" must be one of ${ROLES.join(', ')}`, { field: 'role', reason: 'not_one_of', value: role, allowed: ROLES });
   for (const county of counties)
     if (!countyCodes.has(county)) throw badRequest('bad_field', `counties: unknown county code "${county}"`, { field: 'counties', reason: 'unknown_county', value: county });

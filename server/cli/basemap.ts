@@ -5,7 +5,6 @@
 import { copyFileSync, constants, existsSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CLI_RETRY_BUSY_MS, openDatabase } from '../db/database.ts';
 import { setUpAuditSeal } from '../auth/audit-seal.ts';
 import { migrate } from '../db/migrate.ts';
@@ -13,6 +12,7 @@ import { basemapFolder } from '../bootstrap.ts';
 import { ArchiveError } from '../basemaps/tile-archive.ts';
 import { checkArchive } from '../basemaps/check-archive.ts';
 import { cityBounds, deleteBasemap, getBasemap, insertBasemap, listBasemaps, setDefaultBasemap } from '../store/basemap-store.ts';
+import { errorText, existingDatabase, readArgs, runCli, UsageError } from './cli.ts';
 
 const usage = `用法 usage: npm run basemap -- COMMAND
   add FILE [--name 名称] [--crs wgs84|gcj02] [--attribution TEXT] [--id ID]
@@ -21,9 +21,8 @@ const usage = `用法 usage: npm run basemap -- COMMAND
   list                    已登记的底图 the registered basemaps
   remove ID               删除底图及其文件 remove a basemap and its file
   default ID|none         页面默认打开的底图 the basemap the page opens on (none: the plain offline map)
+  --help                  本说明 this text
   The database is SANSAN_DB (default data/sansan.db); files are kept in data/basemaps/ beside it.`;
-
-class UsageError extends Error {}
 
 const ID = /^[a-z0-9_-]{1,40}$/;
 
@@ -34,19 +33,16 @@ function idFrom(file: string): string {
 }
 
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: process.argv.slice(2),
+  const { positionals, values } = readArgs({
     allowPositionals: true,
-    options: { name: { type: 'string' }, crs: { type: 'string' }, attribution: { type: 'string' }, id: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { name: { type: 'string' }, crs: { type: 'string' }, attribution: { type: 'string' }, id: { type: 'string' } },
   });
   const [command, argument] = positionals;
-  if (values.help || command === 'help') {
-    console.log(usage);
-    return;
-  }
   if (!command) throw new UsageError('请给出命令 name a command');
-  const dbPath = resolve(import.meta.dirname, '../..', process.env.SANSAN_DB ?? 'data/sansan.db');
-  if (!existsSync(dbPath)) throw new UsageError(`没有数据库 no database at ${dbPath}: start the server once (npm start) or set SANSAN_DB`);
+  if (!['add', 'list', 'remove', 'default'].includes(command)) throw new UsageError(`未知命令 unknown command "${command}"`);
+  if (command === 'remove' && !argument) throw new UsageError('remove: 请给出底图 ID name the basemap id');
+  if (command === 'default' && !argument) throw new UsageError('default: 请给出底图 ID 或 none name the basemap id, or none');
+  const dbPath = existingDatabase();
   const by = { actor: `cli:${userInfo().username}`, role: null, address: 'local' };
   const folder = basemapFolder(dbPath);
 
@@ -119,8 +115,7 @@ async function main(): Promise<void> {
         return;
       }
       case 'remove': {
-        if (!argument) throw new UsageError('remove: 请给出底图 ID name the basemap id');
-        const removed = deleteBasemap(db, argument, by);
+        const removed = deleteBasemap(db, argument!, by);
         if (!removed) throw new UsageError(`remove: 没有底图 no basemap ${argument}`);
         const file = join(folder, removed.file);
         if (existsSync(file)) unlinkSync(file);
@@ -128,23 +123,16 @@ async function main(): Promise<void> {
         return;
       }
       case 'default': {
-        if (!argument) throw new UsageError('default: 请给出底图 ID 或 none name the basemap id, or none');
-        if (argument !== 'none' && !getBasemap(db, argument)) throw new UsageError(`default: 没有底图 no basemap ${argument}`);
-        setDefaultBasemap(db, argument === 'none' ? null : argument, by);
+        const chosen = argument!;
+        if (chosen !== 'none' && !getBasemap(db, chosen)) throw new UsageError(`default: 没有底图 no basemap ${argument}`);
+        setDefaultBasemap(db, chosen === 'none' ? null : chosen, by);
         console.log(argument === 'none' ? '页面默认打开离线地图 the page opens on the plain offline map' : `页面默认打开 the page opens on ${argument}`);
         return;
       }
-      default:
-        throw new UsageError(`未知命令 unknown command "${command}"`);
     }
   } finally {
     db.close();
   }
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof UsageError) console.error(`${error.message}\n${usage}`);
-  else if (error instanceof ArchiveError) console.error(`拒绝登记 refused: ${error.message}`);
-  else console.error(`失败 failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
-});
+runCli(usage, main, (error) => (error instanceof ArchiveError ? `拒绝登记 refused: ${error.message}` : `失败 failed: ${errorText(error)}`));

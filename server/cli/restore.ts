@@ -3,19 +3,20 @@
 // against its manifest, its integrity, schema version and audit chain first; keeps the replaced file.
 import { resolve } from 'node:path';
 import { restoreBackup } from '../ops/backup.ts';
+import { errorText, readArgs, runCli, UsageError } from './cli.ts';
 import { databasePath } from './database-path.ts';
 
-const from = process.argv[2];
-if (!from) {
-  console.error('usage: npm run restore -- BACKUP_FOLDER   (the database is SANSAN_DB, default data/sansan.db)');
-  process.exit(2);
-}
-const dbPath = databasePath();
-try {
-  const { manifest, replaced } = restoreBackup(resolve(process.cwd(), from), dbPath);
+const usage = `usage: npm run restore -- BACKUP_FOLDER
+  BACKUP_FOLDER: a folder written by npm run backup (it holds manifest.json)
+  The database is SANSAN_DB (default data/sansan.db); stop the server first.`;
+
+function main() {
+  const { positionals } = readArgs({ allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `give one backup folder, not ${positionals.length}` : 'name the backup folder');
+  const dbPath = databasePath();
+  const { manifest, replaced } = restoreBackup(resolve(process.cwd(), positionals[0]!), dbPath);
   console.log(`restored ${dbPath} from the backup of ${manifest.createdAt}: schema ${manifest.schemaVersion}, ${manifest.counts.sites} sites, ${manifest.audit.records} audit records (chain verified)`);
   if (replaced) console.log(`the replaced database is kept as ${replaced}`);
-} catch (error) {
-  console.error(`restore refused: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
 }
+
+runCli(usage, main, (error) => `restore refused: ${errorText(error)}`);

@@ -2,18 +2,16 @@
 // Passwords are read from standard input when it is not a terminal (one line), else asked for twice
 // without echo. Every change is an audit record by "cli:<system user>". The database is SANSAN_DB
 // (default data/sansan.db); the server may keep running.
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { CLI_RETRY_BUSY_MS, openDatabase } from '../db/database.ts';
-import { databasePath } from './database-path.ts';
 import { migrate } from '../db/migrate.ts';
 import { setUpAuditSeal } from '../auth/audit-seal.ts';
 import { AppError } from '../errors.ts';
 import { ROLES, type Role } from '../auth/roles.ts';
-import { createUser, findUser, listUsers, updateUser } from '../auth/user-store.ts';
+import { checkRoleCounties, checkUsername, createUser, findUser, listUsers, updateUser } from '../auth/user-store.ts';
 import { appendAudit } from '../auth/audit.ts';
+import { errorText, existingDatabase, readArgs, runCli, UsageError } from './cli.ts';
 
 const usage = `usage: npm run users -- COMMAND
   add NAME --role ROLE [--county CODE]...   new account (password from stdin, or asked)
@@ -22,10 +20,12 @@ const usage = `usage: npm run users -- COMMAND
   role NAME ROLE [--county CODE]...          new role and counties
   disable NAME | enable NAME                 (disabling ends the user's sessions)
   unlock NAME                                lift a sign-in lock (failed sign-ins so far stop counting)
+  --help                                     this text
   ROLE: ${ROLES.join(' | ')}; county and inspector need --county (411102 411103 411104 411121 411122)
   The database is SANSAN_DB (default data/sansan.db).`;
 
-class UsageError extends Error {}
+const COMMANDS = ['add', 'list', 'passwd', 'role', 'disable', 'enable', 'unlock'] as const;
+type Command = (typeof COMMANDS)[number];
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -53,29 +53,36 @@ async function readPassword(): Promise<string> {
   return first;
 }
 
-async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: process.argv.slice(2),
-    allowPositionals: true,
-    options: { role: { type: 'string' }, county: { type: 'string', multiple: true } },
-  });
-  const [command, name, roleArgument] = positionals;
+/** The command, its user and role, checked before the database is opened or a password asked for. */
+function readCommand() {
+  const { positionals, values } = readArgs({ allowPositionals: true, options: { role: { type: 'string' }, county: { type: 'string', multiple: true } } });
+  const [command, name, roleArgument, ...extra] = positionals;
   if (!command) throw new UsageError('name a command');
-  const dbPath = databasePath();
-  if (!existsSync(dbPath)) throw new UsageError(`no database at ${dbPath}: start the server once (npm start) or set SANSAN_DB`);
+  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"`);
+  if (command !== 'list' && !name) throw new UsageError(`${command}: name the user`);
+  if (extra.length || (roleArgument !== undefined && command !== 'role')) throw new UsageError(`${command}: unexpected "${[roleArgument, ...extra].filter(Boolean).join(' ')}"`);
+  const roleText = command === 'role' ? (roleArgument ?? values.role) : values.role;
+  if ((command === 'add' || command === 'role') && (!roleText || !(ROLES as readonly string[]).includes(roleText)))
+    throw new UsageError(`role: "${roleText ?? ''}" must be one of ${ROLES.join(', ')}`);
+  if ((values.role !== undefined && command !== 'add' && command !== 'role') || (values.county !== undefined && command !== 'add' && command !== 'role'))
+    throw new UsageError(`${command}: takes no --role or --county`);
+  return { command: command as Command, name: name ?? '', role: roleText as Role | undefined, counties: values.county };
+}
+
+async function main(): Promise<void> {
+  const { command, name, role, counties } = readCommand();
+  const dbPath = existingDatabase();
   const db = openDatabase(dbPath, { retryBusyForMs: CLI_RETRY_BUSY_MS });
   try {
     migrate(db);
     setUpAuditSeal(db, dbPath);
     const countyCodes = new Set(db.all<{ code: string }>('SELECT code FROM counties').map((row) => row.code));
     const by = { actor: `cli:${userInfo().username}`, role: null, address: 'local' };
-    const needName = () => {
-      if (!name) throw new UsageError(`${command}: name the user`);
-      return name;
-    };
-    const role = (value: string | undefined): Role => {
-      if (!value || !(ROLES as readonly string[]).includes(value)) throw new UsageError(`role: "${value ?? ''}" must be one of ${ROLES.join(', ')}`);
-      return value as Role;
+    /** The user named, or a refusal before any password is asked for. */
+    const existing = () => {
+      const user = findUser(db, name);
+      if (!user) throw new AppError(404, 'not_found', `no user "${name}"`);
+      return user;
     };
     switch (command) {
       case 'list':
@@ -83,46 +90,41 @@ async function main(): Promise<void> {
           console.log(`${user.username.padEnd(20)} ${user.role.padEnd(10)} ${(user.counties.join(',') || '-').padEnd(14)} ${user.disabled ? 'disabled' : 'active'}`);
         return;
       case 'add': {
-        const username = needName();
-        const user = createUser(db, countyCodes, { username, role: role(values.role), counties: values.county ?? [], password: await readPassword() }, by);
+        // Everything but the password is checked first (the same rules createUser applies).
+        checkUsername(name);
+        checkRoleCounties(role!, counties ?? [], countyCodes);
+        if (findUser(db, name)) throw new AppError(409, 'user_exists', `username: "${name}" is taken`);
+        const user = createUser(db, countyCodes, { username: name, role: role!, counties: counties ?? [], password: await readPassword() }, by);
         console.log(`added ${user.username} (${user.role}${user.counties.length ? ` ${user.counties.join(',')}` : ''})`);
         return;
       }
       case 'passwd': {
-        const username = needName();
+        const { username } = existing();
         updateUser(db, countyCodes, username, { password: await readPassword() }, by);
         console.log(`new password for ${username}; their sessions have ended`);
         return;
       }
       case 'role': {
-        const user = updateUser(db, countyCodes, needName(), { role: role(roleArgument ?? values.role), counties: values.county }, by);
+        const user = updateUser(db, countyCodes, name, { role, counties }, by);
         console.log(`${user.username} is now ${user.role}${user.counties.length ? ` ${user.counties.join(',')}` : ''}`);
         return;
       }
       case 'unlock': {
-        const user = findUser(db, needName());
-        if (!user) throw new AppError(404, 'not_found', `no user ${name}`);
+        const user = existing();
         db.transaction(() => appendAudit(db, { ...by, action: 'sign_in.unlock', target: `user:${user.username.toLowerCase()}`, before: null, after: null }));
         console.log(`unlocked ${user.username}: failed sign-ins before now no longer count`);
         return;
       }
       case 'disable':
       case 'enable': {
-        const user = updateUser(db, countyCodes, needName(), { disabled: command === 'disable' }, by);
+        const user = updateUser(db, countyCodes, name, { disabled: command === 'disable' }, by);
         console.log(`${user.username} ${user.disabled ? 'disabled; their sessions have ended' : 'enabled'}`);
         return;
       }
-      default:
-        throw new UsageError(`unknown command "${command}"`);
     }
   } finally {
     db.close();
   }
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof UsageError) console.error(`${error.message}\n${usage}`);
-  else if (error instanceof AppError) console.error(`refused: ${error.message}`);
-  else console.error(`failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
-});
+runCli(usage, main, (error) => (error instanceof AppError ? `refused: ${error.message}` : `failed: ${errorText(error)}`));

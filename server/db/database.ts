@@ -44,6 +44,11 @@ export class Db {
     }
   }
 
+  /** Folds the write-ahead log into the database file and empties it (before a clean stop). */
+  checkpoint(): void {
+    this.raw.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   close(): void {
     this.raw.close();
   }

@@ -1,9 +1,10 @@
-// Option defaults and validation for the relapse-hotspot analysis, and the day arithmetic it uses.
+// Option defaults and validation (a zod schema) for the relapse-hotspot analysis, and the day arithmetic it uses.
 import { CATEGORY_CODES, isCategory } from '../../domain/categories.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import type { ResolvedRelapseOptions, RelapseOptions } from './relapse-types.ts';
-import { OptionError } from './option-error.ts';
+import { z } from 'zod';
+import { numberOption, OptionError, parseOptions, refuse } from './option-error.ts';
 
 export const DEFAULT_RADIUS_KM = 3;
 export const MAX_RADIUS_KM = 50;
@@ -73,66 +74,72 @@ export function daysBetween(earlier: string, later: string): number {
   return to - from;
 }
 
-function validateDate(parameter: string, value: unknown): string | null {
-  if (value === undefined || value === null || value === '') return null;
-  if (typeof value !== 'string' || dayNumber(value) === null)
-    throw new RelapseOptionError(parameter, `${parameter} must be a calendar day written YYYY-MM-DD, not ${String(value)}`, { reason: 'bad_date', value });
-  return value;
-}
+/** A calendar day YYYY-MM-DD, or null when left out. */
+const day = (parameter: string) =>
+  z.unknown().transform((value, ctx): string | null => {
+    if (value === undefined || value === null || value === '') return null;
+    if (typeof value !== 'string' || dayNumber(value) === null)
+      return refuse(ctx, parameter, `${parameter} must be a calendar day written YYYY-MM-DD, not ${String(value)}`, { reason: 'bad_date', value });
+    return value;
+  });
 
-function validateNumber(parameter: string, value: unknown, fallback: number, min: number, max: number, minIncluded: boolean): number {
-  const number = value ?? fallback;
-  const tooLow = typeof number === 'number' && (minIncluded ? number < min : number <= min);
-  if (typeof number !== 'number' || !Number.isFinite(number) || tooLow || number > max)
-    throw new RelapseOptionError(
-      parameter,
-      `${parameter} must be a number ${minIncluded ? 'from' : 'greater than'} ${min} ${minIncluded ? 'to' : 'and at most'} ${max}, not ${String(number)}`,
-      minIncluded ? { reason: 'out_of_range', minimum: min, maximum: max, value: number } : { reason: 'out_of_range', minimum: min, maximum: max, exclusive: true, value: number },
-    );
-  return number;
-}
+/** A number from `min` (included or not) to `max`, its default when left out. */
+const range = (parameter: string, fallback: number, min: number, max: number, minIncluded: boolean) =>
+  numberOption(parameter, fallback, (n) => (minIncluded ? n >= min : n > min) && n <= max, (n) => [
+    `${parameter} must be a number ${minIncluded ? 'from' : 'greater than'} ${min} ${minIncluded ? 'to' : 'and at most'} ${max}, not ${String(n)}`,
+    minIncluded ? { reason: 'out_of_range', minimum: min, maximum: max, value: n } : { reason: 'out_of_range', minimum: min, maximum: max, exclusive: true, value: n },
+  ]);
+
+const RelapseOptionsSchema = z
+  .object({
+    from: day('from'),
+    to: day('to'),
+    asOf: day('asOf'),
+    categories: z.unknown().transform((value, ctx): CategoryCode[] => {
+      const categories = value ?? [...CATEGORY_CODES];
+      if (!Array.isArray(categories) || categories.length === 0) return refuse(ctx, 'categories', 'name at least one category', { reason: 'required' });
+      for (const category of categories as unknown[])
+        if (typeof category !== 'string' || !isCategory(category))
+          return refuse(ctx, 'categories', `unknown category ${String(category)}`, { reason: 'not_one_of', value: category, allowed: CATEGORY_CODES });
+      return [...new Set(categories as CategoryCode[])];
+    }),
+    counties: z.unknown().transform((value, ctx): string[] | null => {
+      if (value === undefined || value === null) return null;
+      if (!Array.isArray(value) || value.length === 0) return refuse(ctx, 'county', 'name at least one county, or leave county out for all', { reason: 'required' });
+      for (const county of value as unknown[])
+        if (typeof county !== 'string' || county.trim() === '') return refuse(ctx, 'county', `county must be a non-empty name, not ${String(county)}`, { reason: 'required' });
+      return [...new Set(value as string[])];
+    }),
+    radiusKm: range('radiusKm', DEFAULT_RADIUS_KM, 0, MAX_RADIUS_KM, false),
+    withinDays: range('withinDays', DEFAULT_WITHIN_DAYS, 1, MAX_WITHIN_DAYS, true).transform((withinDays, ctx) =>
+      Number.isInteger(withinDays)
+        ? withinDays
+        : refuse(ctx, 'withinDays', `withinDays must be a whole number of days, not ${withinDays}`, { reason: 'not_whole_number', value: withinDays }),
+    ),
+    cellKm: range('cellKm', DEFAULT_CELL_KM, MIN_CELL_KM, MAX_CELL_KM, true),
+    decisions: z.unknown().superRefine((decisions, ctx) => {
+      if (decisions === undefined) return;
+      if (!(decisions instanceof Map)) return refuse(ctx, 'decisions', 'decisions must be a Map from move key to confirmed or dismissed', { reason: 'wrong_type', expected: 'Map' });
+      for (const [key, decision] of decisions as Map<string, unknown>)
+        if (decision !== 'confirmed' && decision !== 'dismissed')
+          return refuse(ctx, 'decisions', `decision for ${key} must be confirmed or dismissed, not ${String(decision)}`, { reason: 'not_one_of', value: decision, allowed: ['confirmed', 'dismissed'] });
+    }),
+    correction: z.unknown().transform((value, ctx): 'fdr' | 'none' => {
+      const correction = value ?? 'fdr';
+      if (correction !== 'fdr' && correction !== 'none')
+        return refuse(ctx, 'correction', `correction must be fdr (Benjamini–Hochberg) or none, not ${String(correction)}`, { reason: 'not_one_of', value: correction, allowed: ['fdr', 'none'] });
+      return correction;
+    }),
+  })
+  .superRefine(({ from, to }, ctx) => {
+    if (from !== null && to !== null && from > to) refuse(ctx, 'from', `from (${from}) is after to (${to})`, { reason: 'date_order', from, to });
+  });
 
 /** Fill defaults and check every option; throws RelapseOptionError naming the parameter. */
 export function resolveRelapseOptions(options: RelapseOptions = {}): ResolvedRelapseOptions {
   if (typeof options !== 'object' || options === null) throw new RelapseOptionError('options', 'options must be an object', { reason: 'wrong_type', expected: 'object' });
-  const from = validateDate('from', options.from);
-  const to = validateDate('to', options.to);
-  const asOf = validateDate('asOf', options.asOf);
-  if (from !== null && to !== null && from > to) throw new RelapseOptionError('from', `from (${from}) is after to (${to})`, { reason: 'date_order', from, to });
-
-  const categories = options.categories ?? [...CATEGORY_CODES];
-  if (!Array.isArray(categories) || categories.length === 0) throw new RelapseOptionError('categories', 'name at least one category', { reason: 'required' });
-  for (const category of categories)
-    if (typeof category !== 'string' || !isCategory(category))
-      throw new RelapseOptionError('categories', `unknown category ${String(category)}`, { reason: 'not_one_of', value: category, allowed: CATEGORY_CODES });
-
-  let counties: string[] | null = null;
-  if (options.counties !== undefined && options.counties !== null) {
-    if (!Array.isArray(options.counties) || options.counties.length === 0)
-      throw new RelapseOptionError('county', 'name at least one county, or leave county out for all', { reason: 'required' });
-    for (const county of options.counties)
-      if (typeof county !== 'string' || county.trim() === '')
-        throw new RelapseOptionError('county', `county must be a non-empty name, not ${String(county)}`, { reason: 'required' });
-    counties = [...new Set(options.counties)];
-  }
-
-  const radiusKm = validateNumber('radiusKm', options.radiusKm, DEFAULT_RADIUS_KM, 0, MAX_RADIUS_KM, false);
-  const withinDays = validateNumber('withinDays', options.withinDays, DEFAULT_WITHIN_DAYS, 1, MAX_WITHIN_DAYS, true);
-  if (!Number.isInteger(withinDays))
-    throw new RelapseOptionError('withinDays', `withinDays must be a whole number of days, not ${withinDays}`, { reason: 'not_whole_number', value: withinDays });
-  const cellKm = validateNumber('cellKm', options.cellKm, DEFAULT_CELL_KM, MIN_CELL_KM, MAX_CELL_KM, true);
-
-  if (options.decisions !== undefined && !(options.decisions instanceof Map))
-    throw new RelapseOptionError('decisions', 'decisions must be a Map from move key to confirmed or dismissed', { reason: 'wrong_type', expected: 'Map' });
-  for (const [key, decision] of options.decisions ?? [])
-    if (decision !== 'confirmed' && decision !== 'dismissed')
-      throw new RelapseOptionError('decisions', `decision for ${key} must be confirmed or dismissed, not ${String(decision)}`, { reason: 'not_one_of', value: decision, allowed: ['confirmed', 'dismissed'] });
-
-  const correction = options.correction ?? 'fdr';
-  if (correction !== 'fdr' && correction !== 'none')
-    throw new RelapseOptionError('correction', `correction must be fdr (Benjamini–Hochberg) or none, not ${String(correction)}`, { reason: 'not_one_of', value: correction, allowed: ['fdr', 'none'] });
-
-  return { from, to, asOf, categories: [...new Set<CategoryCode>(categories)], counties, radiusKm, withinDays, cellKm, correction };
+  const { decisions: _decisions, ...resolved } = parseOptions(RelapseOptionsSchema, options, RelapseOptionError);
+  return resolved;
 }
 
 /** Whether a day (YYYY-MM-DD) lies in the window [from, to], both ends included and either open. */

@@ -1,10 +1,11 @@
-// Option defaults and validation for the siege analysis, plus the rule for which sites count.
+// Option defaults and validation (a zod schema) for the siege analysis, plus the rule for which sites count.
 import { booleanValid, kinks } from '@turf/turf';
 import { INDUSTRIAL_CATEGORIES, isCategory } from '../../domain/categories.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import type { ResolvedSiegeOptions, SiegeOptions, SiegeSite } from './siege-types.ts';
-import { OptionError } from './option-error.ts';
+import { z } from 'zod';
+import { isFiniteNumber, numberOption, OptionError, parseOptions, refuse } from './option-error.ts';
 
 export const DEFAULT_BANDS_KM: readonly number[] = [0, 2, 5, 10, 20];
 export const DEFAULT_SECTORS = 16;
@@ -26,17 +27,13 @@ export const SIEGE_GONE_STATUSES: readonly StatusCode[] = ['closed', 'verified',
 /** A bad option; the API answers it with 400 and this message. */
 export class SiegeOptionError extends OptionError {}
 
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function validateCore(core: unknown): void {
+/** The core: a valid GeoJSON Polygon/MultiPolygon Feature whose boundary does not cross itself. */
+const Core = z.unknown().superRefine((core, ctx) => {
   const feature = core as { type?: unknown; geometry?: { type?: unknown } | null } | null | undefined;
   if (!feature || feature.type !== 'Feature' || !feature.geometry)
-    throw new SiegeOptionError('core', 'the core must be a GeoJSON Feature with a Polygon or MultiPolygon geometry', { reason: 'bad_polygon' });
+    return refuse(ctx, 'core', 'the core must be a GeoJSON Feature with a Polygon or MultiPolygon geometry', { reason: 'bad_polygon' });
   const type = feature.geometry.type;
-  if (type !== 'Polygon' && type !== 'MultiPolygon')
-    throw new SiegeOptionError('core', `the core must be a Polygon or MultiPolygon, not ${String(type)}`, { reason: 'bad_polygon' });
+  if (type !== 'Polygon' && type !== 'MultiPolygon') return refuse(ctx, 'core', `the core must be a Polygon or MultiPolygon, not ${String(type)}`, { reason: 'bad_polygon' });
   // turf.booleanValid checks ring sizes, closure, spikes and holes against the shell, but not a
   // shell that crosses itself (a bow tie): turf.kinks finds those.
   let valid: boolean;
@@ -48,64 +45,73 @@ function validateCore(core: unknown): void {
     valid = false;
   }
   if (!valid)
-    throw new SiegeOptionError(
-      'core',
-      'the core is not a valid polygon (each ring needs at least 4 positions and must be closed, holes inside the shell)',
-      { reason: 'bad_polygon' },
-    );
-  if (crossings > 0)
-    throw new SiegeOptionError('core', `the core is not a valid polygon: its boundary crosses itself at ${crossings} point(s)`, { reason: 'self_crossing', crossings });
-}
+    return refuse(ctx, 'core', 'the core is not a valid polygon (each ring needs at least 4 positions and must be closed, holes inside the shell)', { reason: 'bad_polygon' });
+  if (crossings > 0) return refuse(ctx, 'core', `the core is not a valid polygon: its boundary crosses itself at ${crossings} point(s)`, { reason: 'self_crossing', crossings });
+});
 
-function validateBands(bandsKm: readonly unknown[]): number[] {
+/** Band edges in km: at least 2, from 0, strictly increasing. */
+const Bands = z.unknown().transform((value, ctx): number[] => {
+  const bandsKm = value ?? DEFAULT_BANDS_KM;
   if (!Array.isArray(bandsKm) || bandsKm.length < 2)
-    throw new SiegeOptionError('bands', 'give at least 2 band edges in km, starting at 0 (for example 0,2,5,10,20)', { reason: 'too_few', minimum: 2 });
+    return refuse(ctx, 'bands', 'give at least 2 band edges in km, starting at 0 (for example 0,2,5,10,20)', { reason: 'too_few', minimum: 2 });
   const edges: number[] = [];
-  for (const edge of bandsKm) {
-    if (!isFiniteNumber(edge)) throw new SiegeOptionError('bands', `band edge ${String(edge)} is not a number`, { reason: 'not_a_number', value: String(edge) });
+  for (const edge of bandsKm as unknown[]) {
+    if (!isFiniteNumber(edge)) return refuse(ctx, 'bands', `band edge ${String(edge)} is not a number`, { reason: 'not_a_number', value: String(edge) });
     edges.push(edge);
   }
-  if (edges[0] !== 0)
-    throw new SiegeOptionError('bands', `band edges must start at 0 (the core's boundary), not ${edges[0]}`, { reason: 'start_at_zero', value: edges[0] });
+  if (edges[0] !== 0) return refuse(ctx, 'bands', `band edges must start at 0 (the core's boundary), not ${edges[0]}`, { reason: 'start_at_zero', value: edges[0] });
   for (let index = 1; index < edges.length; index++)
     if (!(edges[index]! > edges[index - 1]!))
-      throw new SiegeOptionError(
-        'bands',
-        `band edges must be strictly increasing: ${edges[index]} follows ${edges[index - 1]}`,
-        { reason: 'not_increasing', value: edges[index], previous: edges[index - 1] },
-      );
+      return refuse(ctx, 'bands', `band edges must be strictly increasing: ${edges[index]} follows ${edges[index - 1]}`, {
+        reason: 'not_increasing',
+        value: edges[index],
+        previous: edges[index - 1],
+      });
   return edges;
-}
+});
+
+/** The categories counted: at least one, each known; default the industrial ones. */
+const Categories = z.unknown().transform((value, ctx): CategoryCode[] => {
+  const categories = value ?? [...INDUSTRIAL_CATEGORIES];
+  if (!Array.isArray(categories) || categories.length === 0) return refuse(ctx, 'categories', 'name at least one category', { reason: 'required' });
+  for (const category of categories as unknown[])
+    if (typeof category !== 'string' || !isCategory(category))
+      return refuse(ctx, 'categories', `unknown category ${String(category)}`, { reason: 'not_one_of', value: category, allowed: [...INDUSTRIAL_CATEGORIES] });
+  return [...new Set(categories as CategoryCode[])];
+});
+
+const SiegeOptionsSchema = z.object({
+  core: Core,
+  bandsKm: Bands,
+  sectors: z.unknown().transform((value, ctx): number => {
+    const sectors = value ?? DEFAULT_SECTORS;
+    if (!Number.isInteger(sectors) || (sectors as number) < 1 || (sectors as number) > MAX_SECTORS)
+      return refuse(ctx, 'sectors', `sectors must be a whole number from 1 to ${MAX_SECTORS}, not ${String(sectors)}`, { reason: 'out_of_range', minimum: 1, maximum: MAX_SECTORS, value: sectors });
+    return sectors as number;
+  }),
+  categories: Categories,
+  openOnly: z.unknown().transform((value, ctx): boolean => {
+    const openOnly = value ?? true;
+    if (typeof openOnly !== 'boolean') return refuse(ctx, 'openOnly', 'openOnly must be true or false', { reason: 'not_one_of', allowed: ['true', 'false'] });
+    return openOnly;
+  }),
+  minSites: z.unknown().transform((value, ctx): number => {
+    const minSites = value ?? DEFAULT_MIN_SITES;
+    if (!Number.isInteger(minSites) || (minSites as number) < 1)
+      return refuse(ctx, 'minSites', `minSites must be a whole number of at least 1, not ${String(minSites)}`, { reason: 'too_small', minimum: 1, value: minSites });
+    return minSites as number;
+  }),
+  nearKm: numberOption('nearKm', DEFAULT_NEAR_KM, (n) => n > 0, (n) => [
+    `nearKm must be a distance in km greater than 0, not ${String(n)}`,
+    { reason: 'too_small', minimum: 0, exclusive: true, value: n },
+  ]),
+});
 
 /** Fill defaults and check every option; throws SiegeOptionError naming the parameter. */
 export function resolveSiegeOptions(options: SiegeOptions): ResolvedSiegeOptions {
   if (!options || typeof options !== 'object') throw new SiegeOptionError('core', 'options with a core are required', { reason: 'required' });
-  validateCore(options.core);
-  const bandsKm = validateBands(options.bandsKm ?? DEFAULT_BANDS_KM);
-
-  const sectors = options.sectors ?? DEFAULT_SECTORS;
-  if (!Number.isInteger(sectors) || sectors < 1 || sectors > MAX_SECTORS)
-    throw new SiegeOptionError('sectors', `sectors must be a whole number from 1 to ${MAX_SECTORS}, not ${sectors}`, { reason: 'out_of_range', minimum: 1, maximum: MAX_SECTORS, value: sectors });
-
-  const categories = options.categories ?? [...INDUSTRIAL_CATEGORIES];
-  if (!Array.isArray(categories) || categories.length === 0)
-    throw new SiegeOptionError('categories', 'name at least one category', { reason: 'required' });
-  for (const category of categories)
-    if (typeof category !== 'string' || !isCategory(category))
-      throw new SiegeOptionError('categories', `unknown category ${String(category)}`, { reason: 'not_one_of', value: category, allowed: [...INDUSTRIAL_CATEGORIES] });
-
-  const openOnly = options.openOnly ?? true;
-  if (typeof openOnly !== 'boolean') throw new SiegeOptionError('openOnly', 'openOnly must be true or false', { reason: 'not_one_of', allowed: ['true', 'false'] });
-
-  const minSites = options.minSites ?? DEFAULT_MIN_SITES;
-  if (!Number.isInteger(minSites) || minSites < 1)
-    throw new SiegeOptionError('minSites', `minSites must be a whole number of at least 1, not ${minSites}`, { reason: 'too_small', minimum: 1, value: minSites });
-
-  const nearKm = options.nearKm ?? DEFAULT_NEAR_KM;
-  if (!isFiniteNumber(nearKm) || nearKm <= 0)
-    throw new SiegeOptionError('nearKm', `nearKm must be a distance in km greater than 0, not ${nearKm}`, { reason: 'too_small', minimum: 0, exclusive: true, value: nearKm });
-
-  return { bandsKm, sectors, categories: [...new Set(categories)], openOnly, minSites, nearKm };
+  const { core: _core, ...resolved } = parseOptions(SiegeOptionsSchema, options, SiegeOptionError);
+  return resolved;
 }
 
 /**

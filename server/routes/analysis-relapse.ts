@@ -6,7 +6,8 @@ import type { AppContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { analyzeRelapse, RelapseOptionError } from '../geo/analyze-relapse.ts';
 import { countyAreas, decideMove, moveDecisions, relapseInputs } from '../store/relapse-store.ts';
-import { parseCategories, parseCounties, parseDate, parseNumber } from './query-params.ts';
+import { param, parseCategories, parseCounties, parseDate, parseNumber } from './query-params.ts';
+import { MAX_CELL_KM, MAX_RADIUS_KM, MAX_WITHIN_DAYS, MIN_CELL_KM } from '../geo/relapse-options.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
 import { appendAudit } from '../auth/audit.ts';
@@ -105,14 +106,14 @@ const RelapseAnalysis = z
   .openapi('RelapseAnalysis');
 
 const RelapseQuery = z.object({
-  from: z.string().optional().openapi({ description: 'First day of the window, YYYY-MM-DD.' }),
-  to: z.string().optional().openapi({ description: 'Last day of the window, YYYY-MM-DD.' }),
-  asOf: z.string().optional().openapi({ description: 'Only what was recorded on or before this day.' }),
-  categories: z.string().optional().openapi({ description: 'Comma-separated category codes; default all.' }),
-  county: z.string().optional().openapi({ description: 'Comma-separated county codes; default all.' }),
-  radiusKm: z.string().optional().openapi({ description: 'Largest distance of a likely move, km (default 3).' }),
-  withinDays: z.string().optional().openapi({ description: 'Largest days from closure to the new discovery (default 180).' }),
-  cellKm: z.string().optional().openapi({ description: 'Hexagon width (distance between neighbouring centres), km (default 3).' }),
+  from: param.date('from', { description: 'First day of the window, YYYY-MM-DD.' }),
+  to: param.date('to', { description: 'Last day of the window, YYYY-MM-DD.' }),
+  asOf: param.date('asOf', { description: 'Only what was recorded on or before this day.' }),
+  categories: param.listOf(CATEGORY_CODES, { description: 'Comma-separated category codes; default all.' }, parseCategories),
+  county: param.counties({ description: 'Comma-separated county codes; default all.' }),
+  radiusKm: param.number('radiusKm', { exclusiveMinimum: 0, maximum: MAX_RADIUS_KM }, { description: 'Largest distance of a likely move, km (default 3).' }),
+  withinDays: param.integer('withinDays', { minimum: 1, maximum: MAX_WITHIN_DAYS }, { description: 'Largest days from closure to the new discovery (default 180).' }),
+  cellKm: param.number('cellKm', { minimum: MIN_CELL_KM, maximum: MAX_CELL_KM }, { description: 'Hexagon width (distance between neighbouring centres), km (default 3).' }),
   correction: z.enum(['fdr', 'none']).optional().openapi({ description: 'Multiple-testing correction of the cells: fdr (Benjamini–Hochberg, default) or none.' }),
 });
 
@@ -122,6 +123,7 @@ export function relapseRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/analysis/relapse',
+        operationId: 'analyzeRelapse',
         tags: ['analysis'],
         summary: 'Relapses (死灰复燃), likely moves (改头换面转移), Gi* hotspots and relapse rates',
         description:
@@ -156,6 +158,7 @@ export function relapseRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/analysis/relapse/moves/{id}',
+        operationId: 'decideRelapseMove',
         tags: ['analysis'],
         summary: 'Confirm or dismiss a likely move (recorded with who and when)',
         request: {

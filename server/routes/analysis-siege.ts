@@ -10,7 +10,8 @@ import { analyzeSiege, compareSiege, resolveSiegeOptions, SiegeOptionError, type
 import { analysisSites } from '../store/analysis-sites.ts';
 import { siegeCsv, siegeDownloadName } from '../export/siege-csv.ts';
 import { getCore, listCores, saveCore, type CoreFeature } from '../store/core-store.ts';
-import { parseBool, parseCategories, parseDate, parseNumber, splitList } from './query-params.ts';
+import { param, parseBool, parseCategories, parseDate, parseNumber, splitList } from './query-params.ts';
+import { MAX_SECTORS } from '../geo/siege-options.ts';
 import { errorResponses, jsonContent as json, Position as WgsPosition, textField } from './schemas.ts';
 import { validationHook } from './validation.ts';
 import { appendAudit } from '../auth/audit.ts';
@@ -113,14 +114,14 @@ const SiegeAnalysis = z
 
 const SiegeQuery = z.object({
   core: z.string().optional().openapi({ description: '"default" (a 6 km circle round the city government seat) or the id of a saved core.', example: 'default' }),
-  bands: z.string().optional().openapi({ description: 'Band edges in km from the core boundary, strictly increasing from 0.', example: '0,2,5,10,20' }),
-  sectors: z.string().optional().openapi({ description: 'Compass sectors, 1–64.', example: '16' }),
-  categories: z.string().optional().openapi({ description: 'Categories counted; default the industrial ones.', example: 'sand_yard,concrete_plant' }),
-  openOnly: z.string().optional().openapi({ description: 'Default true: closed, verified and relocated sites are left out.' }),
-  minSites: z.string().optional().openapi({ description: 'Sites a sector needs within nearKm to count as occupied; default 1.' }),
-  nearKm: z.string().optional().openapi({ description: 'Reach of "near the core" in km from its boundary; default 5.' }),
-  asOf: z.string().optional().openapi({ description: 'YYYY-MM-DD: sites in their status on that date.' }),
-  compareTo: z.string().optional().openapi({ description: 'YYYY-MM-DD: a second date to compare with.' }),
+  bands: param.numbers({ description: 'Band edges in km from the core boundary, strictly increasing from 0.', example: '0,2,5,10,20' }, { minItems: 2 }),
+  sectors: param.integer('sectors', { minimum: 1, maximum: MAX_SECTORS }, { description: 'Compass sectors, 1–64.', example: '16' }),
+  categories: param.listOf(CATEGORY_CODES, { description: 'Categories counted; default the industrial ones.', example: 'sand_yard,concrete_plant' }, parseCategories),
+  openOnly: param.boolean('openOnly', { description: 'Default true: closed, verified and relocated sites are left out.' }),
+  minSites: param.integer('minSites', { minimum: 1 }, { description: 'Sites a sector needs within nearKm to count as occupied; default 1.' }),
+  nearKm: param.number('nearKm', { exclusiveMinimum: 0 }, { description: 'Reach of "near the core" in km from its boundary; default 5.' }),
+  asOf: param.date('asOf', { description: 'YYYY-MM-DD: sites in their status on that date.' }),
+  compareTo: param.date('compareTo', { description: 'YYYY-MM-DD: a second date to compare with.' }),
   format: z.enum(['json', 'geojson', 'csv']).optional().openapi({ description: 'json (default); geojson: the cells only, as a download; csv: the cell table.' }),
 });
 
@@ -149,6 +150,7 @@ export function siegeRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/analysis/cores',
+        operationId: 'listCores',
         tags: ['analysis'],
         summary: 'Urban cores: the default 6 km circle and the ones planners saved',
         responses: { 200: json(z.object({ type: z.literal('FeatureCollection'), features: z.array(Core) }), 'The cores, default first.') },
@@ -159,6 +161,7 @@ export function siegeRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/analysis/cores',
+        operationId: 'createCore',
         tags: ['analysis'],
         summary: 'Save an urban core drawn on the map',
         request: {
@@ -190,6 +193,7 @@ export function siegeRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/analysis/siege',
+        operationId: 'analyzeSiege',
         tags: ['analysis'],
         summary: 'Industrial siege (工业围城): industrial sites by distance band and compass sector round the urban core',
         description:

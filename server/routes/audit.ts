@@ -18,6 +18,7 @@ export function auditRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/audit',
+        operationId: 'listAudit',
         tags: ['audit'],
         summary: 'The audit trail, newest first (admins: all; county officials: their counties)',
         request: { query: AuditQuery },
@@ -60,6 +61,7 @@ export function auditRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/audit/verify',
+        operationId: 'verifyAudit',
         tags: ['audit'],
         summary: 'Recompute the audit trail’s hash chain; names the first record that does not match',
         responses: { 200: json(AuditVerification, 'The result.'), ...errorResponses(401, 403) },

@@ -1,5 +1,6 @@
 // The contract of sign-in, users and the audit trail.
 import { z } from '@hono/zod-openapi';
+import { param } from './query-params.ts';
 import { ROLES } from '../auth/roles.ts';
 
 export const Role = z.enum(ROLES).openapi('Role');
@@ -57,11 +58,11 @@ export const AuditQuery = z.object({
   action: z.string().max(50).optional().openapi({ description: 'An action (site.status) or a group (site).' }),
   actor: z.string().max(50).optional(),
   target: z.string().max(60).optional().openapi({ description: 'e.g. site:12, road:3, user:admin' }),
-  county: z.string().optional().openapi({ description: 'Only records touching this county.' }),
-  from: z.string().optional().openapi({ description: 'From this date (YYYY-MM-DD), inclusive.' }),
-  to: z.string().optional().openapi({ description: 'Up to this date (YYYY-MM-DD), inclusive.' }),
-  before: z.string().optional().openapi({ description: 'Records older than this id (paging; newest first).' }),
-  limit: z.string().optional().openapi({ description: '1–500, default 100.' }),
+  county: param.counties({ description: 'Only records touching this county.' }),
+  from: param.date('from', { description: 'From this date (YYYY-MM-DD), inclusive.' }),
+  to: param.date('to', { description: 'Up to this date (YYYY-MM-DD), inclusive.' }),
+  before: param.integer('before', { minimum: 1 }, { description: 'Records older than this id (paging; newest first).' }),
+  limit: param.integer('limit', { minimum: 1, maximum: 500 }, { description: '1–500, default 100.' }),
 });
 
 export const AuditAnchor = z

@@ -57,6 +57,7 @@ export function basemapRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/basemaps/{id}/tiles/{z}/{x}/{y}',
+        operationId: 'getBasemapTile',
         tags: ['meta'],
         summary: 'One tile of a registered basemap (XYZ, y from the north); 204 where the archive has none',
         request: {
@@ -89,6 +90,7 @@ export function basemapRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/basemaps/{id}/archive.pmtiles',
+        operationId: 'getBasemapArchive',
         tags: ['meta'],
         summary: 'A registered PMTiles archive whole, with HTTP range requests (for PMTiles readers)',
         request: { params: z.object({ id: BasemapId }) },

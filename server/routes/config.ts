@@ -48,6 +48,7 @@ export function configRoutes(ctx: AppContext) {
     createRoute({
       method: 'get',
       path: '/config',
+      operationId: 'getConfig',
       tags: ['meta'],
       summary: 'Date range of the status history and the configured basemaps',
       responses: { 200: { description: 'Configuration for the web app.', content: { 'application/json': { schema: Config } } } },

@@ -25,6 +25,7 @@ export function countyRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/counties/{code}/places',
+        operationId: 'listCountyPlaces',
         tags: ['places'],
         summary: 'The official townships of a county with their villages (NBS 2023), for choosing a site’s place',
         request: { params: z.object({ code: z.string().regex(/^\d{6}$/, 'is not a county code') }) },
@@ -40,6 +41,7 @@ export function countyRoutes(ctx: AppContext) {
     createRoute({
       method: 'get',
       path: '/counties',
+      operationId: 'listCounties',
       tags: ['places'],
       summary: 'County polygons with site counts by status and by category',
       description: 'Takes the same filters as /api/sites, so a choropleth and a scorecard need one call. Boundary data © DataV.GeoAtlas / 高德.',

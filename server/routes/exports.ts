@@ -35,6 +35,7 @@ export function exportRoutes(ctx: AppContext) {
     createRoute({
       method: 'get',
       path: '/export',
+      operationId: 'exportLayer',
       tags: ['export'],
       summary: 'Download the sites (or road segments) under the current filters as CSV, XLSX, GeoJSON, KML or a zipped Shapefile',
       description:

@@ -68,6 +68,7 @@ export function importRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/imports',
+        operationId: 'uploadImport',
         tags: ['imports'],
         summary: 'Upload a ledger and preview every row’s outcome (nothing is written)',
         description:
@@ -133,6 +134,7 @@ export function importRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/imports/{id}/commit',
+        operationId: 'commitImport',
         tags: ['imports'],
         summary: 'Write a previewed import as one batch',
         description:
@@ -157,6 +159,7 @@ export function importRoutes(ctx: AppContext) {
       createRoute({
         method: 'delete',
         path: '/imports/{id}',
+        operationId: 'discardImport',
         tags: ['imports'],
         summary: 'Undo a committed import as a whole, or discard a preview',
         description: 'Deletes the sites the batch created and the history it wrote, restores the sites it updated — refused (409, listing them) when any of them changed since the commit.',
@@ -179,6 +182,7 @@ export function importRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/imports',
+        operationId: 'listImports',
         tags: ['imports'],
         summary: 'Import batches, newest first (who, when, file, counts, whether undo is possible)',
         responses: { 200: json(z.array(ImportBatch), 'The batches.') },
@@ -189,6 +193,7 @@ export function importRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/imports/mappings',
+        operationId: 'listImportMappings',
         tags: ['imports'],
         summary: 'Saved column mappings',
         responses: { 200: json(z.array(SavedMapping), 'The mappings, by name.') },
@@ -199,6 +204,7 @@ export function importRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/imports/mappings',
+        operationId: 'saveImportMapping',
         tags: ['imports'],
         summary: 'Save a column mapping under a name (replaces one of the same name)',
         request: { body: { required: true, content: { 'application/json': { schema: NewMappingBody } } } },

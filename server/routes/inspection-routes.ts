@@ -207,6 +207,7 @@ export function inspectionRouteRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/routes/plan',
+        operationId: 'planRoute',
         tags: ['routes'],
         summary: 'Choose stops and order them into a short route',
         description: 'Stops by rule (回头看 re-checks, relapsed sites, a seeded random sample per county), inside a polygon, or by hand; ordered by a construction heuristic then 2-opt and Or-opt on geodesic distances × a detour factor (no road network).',
@@ -219,6 +220,7 @@ export function inspectionRouteRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/routes',
+        operationId: 'saveRoute',
         tags: ['routes'],
         summary: 'Save a planned route so it can be reopened and shared by URL',
         request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: textField('label', true), plan: Plan }).strict().openapi('NewSavedRoute') } } } },
@@ -238,6 +240,7 @@ export function inspectionRouteRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/routes/{id}',
+        operationId: 'getRoute',
         tags: ['routes'],
         summary: 'A saved route',
         request: { params: IdParam },
@@ -249,6 +252,7 @@ export function inspectionRouteRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/routes/{id}/{format}',
+        operationId: 'downloadRoute',
         tags: ['routes'],
         summary: 'Download a saved route as GPX or KML (also at /api/routes/{id}.gpx and .kml)',
         request: { params: IdParam.extend({ format: z.enum(['gpx', 'kml']) }) },
@@ -266,6 +270,7 @@ export function inspectionRouteRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/inspections',
+        operationId: 'recordInspection',
         tags: ['routes'],
         summary: 'Record an inspection result; "relapsed" moves the site to relapsed',
         request: { body: { required: true, content: { 'application/json': { schema: InspectionBody } } } },

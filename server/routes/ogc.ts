@@ -13,7 +13,7 @@ import { roadLayer, siteLayer, type ExportLayer } from '../export/layers.ts';
 import { lineBbox } from '../store/road-store.ts';
 import { countSites, listSiteRecords } from '../store/site-queries.ts';
 import { listRoadRecords } from './layer-records.ts';
-import { encodeCursor, parseBbox, parseBool, parseCounties, parseDate, parsePage, parseRoadStatuses, parseSiteFilters } from './query-params.ts';
+import { encodeCursor, param, parseBbox, parseBool, parseCounties, parseDate, parsePage, parseRoadStatuses, parseSiteFilters } from './query-params.ts';
 import { errorResponses, RoadQuery, SiteQuery } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
@@ -68,12 +68,12 @@ const Items = z
   .openapi('OgcFeatureCollection');
 
 const ogcPaging = {
-  limit: z.string().optional().openapi({ description: `Features per page, 1–${OGC_MAX_LIMIT} (default ${OGC_DEFAULT_LIMIT}; larger values are taken as ${OGC_MAX_LIMIT}).` }),
-  cursor: z.string().optional().openapi({ description: 'Set by the `next` link; not meant to be written by hand.' }),
+  limit: param.integer('limit', { minimum: 1 }, { description: `Features per page, 1–${OGC_MAX_LIMIT} (default ${OGC_DEFAULT_LIMIT}; larger values are taken as ${OGC_MAX_LIMIT}).` }, false),
+  cursor: param.cursor({ description: 'Set by the `next` link; not meant to be written by hand.' }),
   f: z.enum(['json', 'geojson']).optional().openapi({ description: 'Output format: GeoJSON only.' }),
 };
 const SiteItemsQuery = SiteQuery.extend({ ...ogcPaging, bbox: SiteQuery.shape.bbox.openapi({ description: 'minLon,minLat,maxLon,maxLat (CRS84). Leaves unlocated sites out.' }) });
-const RoadItemsQuery = RoadQuery.extend({ ...ogcPaging, bbox: z.string().optional().openapi({ description: 'minLon,minLat,maxLon,maxLat (CRS84): segments whose extent meets the box. Leaves undrawn segments out.' }) });
+const RoadItemsQuery = RoadQuery.extend({ ...ogcPaging, bbox: param.bbox({ description: 'minLon,minLat,maxLon,maxLat (CRS84): segments whose extent meets the box. Leaves undrawn segments out.' }) });
 const FeatureParams = z.object({ featureId: z.string().openapi({ param: { name: 'featureId', in: 'path' }, example: '12' }) });
 const CollectionParams = z.object({ collectionId: z.string().openapi({ param: { name: 'collectionId', in: 'path' }, example: 'sites' }) });
 
@@ -164,6 +164,7 @@ export function ogcRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/ogc',
+        operationId: 'getOgcLanding',
         tags: ['ogc'],
         summary: 'OGC API – Features landing page (add this URL in QGIS or ArcGIS Pro)',
         responses: { 200: { description: 'Links to the conformance declaration, the collections and this API’s definition.', content: { [JSON_TYPE]: { schema: Landing } } } },
@@ -189,6 +190,7 @@ export function ogcRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/ogc/conformance',
+        operationId: 'getOgcConformance',
         tags: ['ogc'],
         summary: 'The conformance classes implemented: OGC API – Features Part 1 core and GeoJSON',
         responses: { 200: { description: 'conformsTo', content: { [JSON_TYPE]: { schema: Conformance } } } },
@@ -199,6 +201,7 @@ export function ogcRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/ogc/collections',
+        operationId: 'listOgcCollections',
         tags: ['ogc'],
         summary: 'The feature collections: sites and roads',
         responses: { 200: { description: 'The collections.', content: { [JSON_TYPE]: { schema: Collections } } } },
@@ -214,6 +217,7 @@ export function ogcRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/ogc/collections/sites/items',
+        operationId: 'listOgcSiteItems',
         tags: ['ogc'],
         summary: 'Sites as GeoJSON features with Chinese attributes, filtered like /api/sites, paged with next links',
         request: { query: SiteItemsQuery },
@@ -233,6 +237,7 @@ export function ogcRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/ogc/collections/sites/items/{featureId}',
+        operationId: 'getOgcSiteItem',
         tags: ['ogc'],
         summary: 'One site as a GeoJSON feature with Chinese attributes',
         request: { params: FeatureParams },
@@ -249,6 +254,7 @@ export function ogcRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/ogc/collections/roads/items',
+        operationId: 'listOgcRoadItems',
         tags: ['ogc'],
         summary: 'Damaged road segments as GeoJSON lines with Chinese attributes, filtered like /api/roads, paged with next links',
         request: { query: RoadItemsQuery },
@@ -281,6 +287,7 @@ export function ogcRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/ogc/collections/roads/items/{featureId}',
+        operationId: 'getOgcRoadItem',
         tags: ['ogc'],
         summary: 'One damaged road segment as a GeoJSON feature with Chinese attributes',
         request: { params: FeatureParams },
@@ -297,6 +304,7 @@ export function ogcRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/ogc/collections/{collectionId}',
+        operationId: 'getOgcCollection',
         tags: ['ogc'],
         summary: 'One collection: sites or roads',
         request: { params: CollectionParams },

@@ -30,6 +30,7 @@ export function photoRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/photos',
+        operationId: 'uploadPhoto',
         tags: ['routes'],
         summary: 'Upload an inspection photo (the body is the image); returns the reference to put in `photo`',
         request: { body: { required: true, content: { 'image/jpeg': { schema: z.string().openapi({ format: 'binary' }) }, 'image/png': { schema: z.string().openapi({ format: 'binary' }) }, 'image/webp': { schema: z.string().openapi({ format: 'binary' }) } } } },
@@ -56,6 +57,7 @@ export function photoRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/photos/{ref}',
+        operationId: 'getPhoto',
         tags: ['routes'],
         summary: 'An inspection photo',
         request: { params: z.object({ ref: z.string().regex(/^[0-9a-f]{32}\.(jpg|png|webp)$/, 'is not a photo reference') }) },

@@ -1,9 +1,12 @@
 // Turns query-string parameters into typed filters, refusing bad ones with a 400 that names the
-// parameter and says why.
+// parameter and says why; and the zod schemas of those parameters for the routes' `request.query`,
+// which tell OpenAPI what each one is (type, enum, range, format) and refuse a bad one at the edge
+// with the same function the handler parses it with, so each rule is written once.
+import { z } from '@hono/zod-openapi';
 import { isCategory, type CategoryCode } from '../../domain/categories.ts';
 import { isStatus, ROAD_STATUS_CODES, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
 import type { FieldProblem } from '../../domain/error-codes.ts';
-import { parameterError } from '../errors.ts';
+import { AppError, parameterError } from '../errors.ts';
 import type { SiteFilters } from '../store/site-filters.ts';
 
 const bad = (parameter: string, message: string, problem: FieldProblem) => parameterError(parameter, problem, message);
@@ -93,10 +96,18 @@ export function parseSource(value: string | undefined): 'real' | 'demo' | undefi
   return source;
 }
 
+export const MAX_QUERY_TEXT = 100;
+
+/** The name/address search text, trimmed; undefined when empty. */
+export function parseSearchText(value: string | undefined): string | undefined {
+  const q = value?.trim();
+  if (q && q.length > MAX_QUERY_TEXT) throw bad('q', `must be at most ${MAX_QUERY_TEXT} characters`, { reason: 'too_long', maximum: MAX_QUERY_TEXT });
+  return q || undefined;
+}
+
 export function parseSiteFilters(query: SiteQueryInput, knownCounties: ReadonlySet<string>): SiteFilters {
   const source = parseSource(query.source);
-  const q = query.q?.trim();
-  if (q && q.length > 100) throw bad('q', 'must be at most 100 characters', { reason: 'too_long', maximum: 100 });
+  const q = parseSearchText(query.q);
   const located = parseBool('located', query.located);
   const bbox = parseBbox(query.bbox);
   if (bbox && located === false) throw bad('located', 'false cannot be combined with bbox: unlocated sites have no position', { reason: 'not_combinable', other: 'bbox' });
@@ -105,7 +116,7 @@ export function parseSiteFilters(query: SiteQueryInput, knownCounties: ReadonlyS
     counties: parseCounties(query.county, knownCounties),
     categories: parseCategories(query.category),
     statuses: parseStatuses(query.status),
-    q: q || undefined,
+    q,
     asOf: parseDate('asOf', query.asOf),
     source,
     located,
@@ -142,3 +153,65 @@ export function parseNumber(parameter: string, value: string | undefined, intege
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw bad(parameter, `"${value}" is not ${integer ? 'a whole number' : 'a number'}`, { reason: integer && Number.isFinite(n) ? 'not_whole_number' : 'not_a_number', value });
   return n;
 }
+
+// ---- The parameters' schemas -------------------------------------------------------------------
+
+/** What OpenAPI says a parameter is (its JSON Schema, and `param` for list style). */
+type ParamSchema = Record<string, unknown>;
+interface ParamDoc {
+  description?: string;
+  example?: string;
+}
+
+/**
+ * A query parameter: text on the wire (the handler parses it), described to OpenAPI by `schema`, and
+ * — when `check` (one of the parse functions above) is given — refused at the edge with its
+ * AppError; routes/validation.ts answers that issue exactly as the handler would have.
+ */
+function queryParam(schema: ParamSchema, doc: ParamDoc, check?: (text: string) => unknown) {
+  const text = check
+    ? z.string().superRefine((value, ctx) => {
+        try {
+          check(value);
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.message, params: { appError: { status: error.status, code: error.code, details: error.details } } });
+        }
+      })
+    : z.string();
+  return text.optional().openapi({ ...schema, ...doc });
+}
+
+const commaList = (items: ParamSchema, extra: ParamSchema = {}): ParamSchema => ({ type: 'array', items, ...extra, param: { style: 'form', explode: false } });
+
+/** The parameters' schemas by kind; each names the parameter it checks. */
+export const param = {
+  /** YYYY-MM-DD, a real calendar day. */
+  date: (name: string, doc: ParamDoc) => queryParam({ type: 'string', format: 'date' }, doc, (text) => parseDate(name, text)),
+  /** true/false (or 1/0). */
+  boolean: (name: string, doc: ParamDoc) => queryParam({ type: 'boolean' }, doc, (text) => parseBool(name, text)),
+  /** A whole number; `check` false when the handler words its own refusal (the range lives with the analysis). */
+  integer: (name: string, range: { minimum?: number; maximum?: number }, doc: ParamDoc, check = true) =>
+    queryParam({ type: 'integer', ...range }, doc, check ? (text) => parseNumber(name, text, true) : undefined),
+  /** A number (its range is checked by the analysis' own options, which give it its words). */
+  number: (name: string, range: { minimum?: number; maximum?: number; exclusiveMinimum?: number }, doc: ParamDoc) =>
+    queryParam({ type: 'number', ...range }, doc, (text) => parseNumber(name, text)),
+  /** One of a few words. */
+  oneOf: (values: readonly string[], doc: ParamDoc, check?: (text: string) => unknown) => queryParam({ type: 'string', enum: [...values] }, doc, check),
+  /** A comma-separated list of words from `values`. */
+  listOf: (values: readonly string[], doc: ParamDoc, check?: (text: string) => unknown) => queryParam(commaList({ type: 'string', enum: [...values] }), doc, check),
+  /** A comma-separated list of 6-digit county codes (which exist: the handler checks). */
+  counties: (doc: ParamDoc) => queryParam(commaList({ type: 'string', pattern: '^\\d{6}$' }), doc),
+  /** A comma-separated list of numbers. */
+  numbers: (doc: ParamDoc, extra: ParamSchema = {}) => queryParam(commaList({ type: 'number' }, extra), doc),
+  /** minLon,minLat,maxLon,maxLat in degrees. */
+  bbox: (doc: ParamDoc, check = true) => queryParam(commaList({ type: 'number' }, { minItems: 4, maxItems: 4 }), doc, check ? parseBbox : undefined),
+  /** real or demo. */
+  source: (doc: ParamDoc) => queryParam({ type: 'string', enum: ['real', 'demo'] }, doc, parseSource),
+  /** The name/address search text. */
+  search: (doc: ParamDoc) => queryParam({ type: 'string', maxLength: MAX_QUERY_TEXT }, doc, parseSearchText),
+  /** The sites' page size. */
+  limit: (doc: ParamDoc) => queryParam({ type: 'integer', minimum: 1, maximum: MAX_LIMIT }, doc, (text) => parsePage(text, undefined)),
+  /** An opaque cursor this API returned. */
+  cursor: (doc: ParamDoc) => queryParam({ type: 'string' }, doc, (text) => parsePage(undefined, text)),
+};

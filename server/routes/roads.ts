@@ -78,6 +78,7 @@ export function roadRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/roads',
+        operationId: 'listRoads',
         tags: ['roads'],
         summary: 'Damaged road segments as GeoJSON LineStrings (geometry null while undrawn)',
         request: { query: RoadQuery },
@@ -98,6 +99,7 @@ export function roadRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/roads/{id}',
+        operationId: 'getRoad',
         tags: ['roads'],
         summary: 'One road segment with its history',
         request: { params: IdParam },
@@ -109,6 +111,7 @@ export function roadRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/roads',
+        operationId: 'createRoad',
         tags: ['roads'],
         summary: 'Report a damaged road segment',
         description: 'With a geometry the county is the one holding the segment’s midpoint; without one, `county` is required.',
@@ -150,6 +153,7 @@ export function roadRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/roads/{id}/events',
+        operationId: 'recordRoadEvent',
         tags: ['roads'],
         summary: 'Move a road segment’s repair status (reported → scheduled → repairing → repaired)',
         request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: NewRoadEventBody } } } },
@@ -172,6 +176,7 @@ export function roadRoutes(ctx: AppContext) {
       createRoute({
         method: 'put',
         path: '/roads/{id}/geometry',
+        operationId: 'drawRoad',
         tags: ['roads'],
         summary: 'Draw (or redraw) a road segment as a line',
         description: 'The segment’s county becomes `county` (the county responsible) or else the county holding the line’s midpoint; when that changes the county (an unassigned segment, or one drawn elsewhere) an assignment is recorded in its history and the audit trail (`road.assign`). County officials may draw only segments of their counties or unassigned ones, only inside their counties, and assign only to their counties.',
@@ -197,6 +202,7 @@ export function roadRoutes(ctx: AppContext) {
       createRoute({
         method: 'patch',
         path: '/roads/{id}',
+        operationId: 'updateRoad',
         tags: ['roads'],
         summary: 'Edit a road segment’s attributes; needs the version read',
         description: 'A stale `version` gets 409 `stale_version` with who changed the segment last and when (details.changedBy, details.changedAt); nothing is written. A new `county` is recorded as an assignment. Status moves go through POST /roads/{id}/events and the line through PUT /roads/{id}/geometry.',

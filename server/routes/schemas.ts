@@ -1,7 +1,7 @@
 // The API contract: zod schemas that validate requests and generate /api/openapi.json.
 import { z } from '@hono/zod-openapi';
 import { CATEGORY_CODES, MANAGING_ZONES, SECTOR_CODES } from '../../domain/categories.ts';
-import { isIsoDate } from './query-params.ts';
+import { isIsoDate, param, parseCategories, parseRoadStatuses } from './query-params.ts';
 import { normaliseText, TEXT_LIMITS, textProblem, type LimitedTextField } from '../../domain/text-fields.ts';
 import { PRECISIONS, ROAD_SEVERITIES, ROAD_STATUS_CODES, SOURCES, STATUS_CODES } from '../../domain/statuses.ts';
 import { TASK_STATES } from '../../domain/task-states.ts';
@@ -141,20 +141,21 @@ export const SiteDetail = SiteFeature.extend({
   tasks: z.array(LinkedTask),
 }).openapi('SiteDetail');
 
-const list = (what: string, example: string) =>
-  z.string().optional().openapi({ description: `Comma-separated ${what}.`, example });
+/** Comma-separated values: the description and example for a list parameter. */
+const list = (what: string, example: string) => ({ description: `Comma-separated ${what}.`, example });
 
 export const SiteQuery = z.object({
-  bbox: z.string().optional().openapi({ description: 'minLon,minLat,maxLon,maxLat (WGS84). Leaves unlocated sites out.', example: '113.4,33.4,114.3,34.0' }),
-  county: list('county codes', '411102,411103'),
-  category: list('category codes', 'sand_yard,concrete_plant'),
-  status: list('status codes (status on `asOf` when given)', 'closed,relapsed'),
-  q: z.string().optional().openapi({ description: 'Substring of name or address (Chinese included).', example: '砂石' }),
-  asOf: z.string().optional().openapi({ description: 'YYYY-MM-DD: each site in its status on that date; sites discovered later are left out.', example: '2020-07-23' }),
-  source: z.string().optional().openapi({ description: 'real | demo' }),
-  located: z.string().optional().openapi({ description: 'true: only sites with a position; false: only unlocated ones.' }),
-  limit: z.string().optional().openapi({ description: 'Page size, 1–200000. Without it every matching site is returned.' }),
-  cursor: z.string().optional().openapi({ description: 'The `nextCursor` of the previous page.' }),
+  bbox: param.bbox({ description: 'minLon,minLat,maxLon,maxLat (WGS84). Leaves unlocated sites out.', example: '113.4,33.4,114.3,34.0' }),
+  county: param.counties(list('county codes', '411102,411103')),
+  category: param.listOf(CATEGORY_CODES, list('category codes', 'sand_yard,concrete_plant'), parseCategories),
+  // Not checked here: GET /export?layer=roads reads status as road statuses.
+  status: param.listOf(STATUS_CODES, list('status codes (status on `asOf` when given)', 'closed,relapsed')),
+  q: param.search({ description: 'Substring of name or address (Chinese included).', example: '砂石' }),
+  asOf: param.date('asOf', { description: 'YYYY-MM-DD: each site in its status on that date; sites discovered later are left out.', example: '2020-07-23' }),
+  source: param.source({ description: 'real | demo' }),
+  located: param.boolean('located', { description: 'true: only sites with a position; false: only unlocated ones.' }),
+  limit: param.limit({ description: 'Page size, 1–200000. Without it every matching site is returned.' }),
+  cursor: param.cursor({ description: 'The `nextCursor` of the previous page.' }),
 });
 
 export const CountyQuery = SiteQuery.omit({ limit: true, cursor: true });
@@ -326,10 +327,10 @@ export const RoadEvent = z
   .openapi('RoadEvent');
 export const RoadDetail = RoadFeature.extend({ events: z.array(RoadEvent), provenance: Provenance }).openapi('RoadDetail');
 export const RoadQuery = z.object({
-  status: list('road status codes', 'reported,repairing'),
-  county: list('county codes', '411102'),
-  asOf: z.string().optional().openapi({ description: 'YYYY-MM-DD: each segment in its status on that date.' }),
-  drawn: z.string().optional().openapi({ description: 'true: only segments drawn on the map; false: only undrawn ones.' }),
+  status: param.listOf(ROAD_STATUS_CODES, list('road status codes', 'reported,repairing'), parseRoadStatuses),
+  county: param.counties(list('county codes', '411102')),
+  asOf: param.date('asOf', { description: 'YYYY-MM-DD: each segment in its status on that date.' }),
+  drawn: param.boolean('drawn', { description: 'true: only segments drawn on the map; false: only undrawn ones.' }),
 });
 export const NewRoadBody = z
   .object({

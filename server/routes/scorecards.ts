@@ -7,7 +7,7 @@ import { badRequest, notFound } from '../errors.ts';
 import { scorecardWorkbook } from '../export/scorecard-xlsx.ts';
 import { ChangeMemo } from '../store/response-cache.ts';
 import { isScorecardFigure, likelyMovesByCounty, scorecardFigure, scorecards, type LikelyMoves, type ScorecardOptions } from '../store/scorecard-store.ts';
-import { parseDate, parseNumber, parseSource } from './query-params.ts';
+import { param, parseDate, parseNumber, parseSource } from './query-params.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
@@ -47,9 +47,9 @@ const FigureList = z
   .openapi('ScorecardFigureList');
 
 const Query = z.object({
-  asOf: z.string().optional().openapi({ description: 'YYYY-MM-DD; default today.' }),
-  staleDays: z.string().optional().openapi({ description: 'Days without inspection that count as "not inspected"; default 90.' }),
-  source: z.string().optional().openapi({ description: 'real | demo; default both.' }),
+  asOf: param.date('asOf', { description: 'YYYY-MM-DD; default today.' }),
+  staleDays: param.integer('staleDays', {}, { description: 'Days without inspection that count as "not inspected"; default 90.' }),
+  source: param.source({ description: 'real | demo; default both.' }),
 });
 const CountyParam = z.object({ code: z.string().regex(/^\d{6}$/, 'must be a 6-digit county code') });
 
@@ -71,6 +71,7 @@ export function scorecardRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/counties/{code}/scorecard',
+        operationId: 'getCountyScorecard',
         tags: ['scorecards'],
         summary: 'One county’s scorecard: what its officials answer for',
         request: { params: CountyParam, query: Query },
@@ -82,10 +83,11 @@ export function scorecardRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/counties/{code}/scorecard/sites',
+        operationId: 'listScorecardSites',
         tags: ['scorecards'],
         summary: 'The sites (or road segments) behind one figure of a county’s scorecard',
         description: `figure: ${FIGURE_KEYS.join(', ')}, status:CODE or category:CODE. The list has exactly as many entries as the figure counts (relapsed: sites, not relapse events).`,
-        request: { params: CountyParam, query: Query.extend({ figure: z.string().openapi({ example: 'overdue' }) }) },
+        request: { params: CountyParam, query: Query.extend({ figure: z.string().openapi({ example: 'overdue', pattern: `^(${FIGURE_KEYS.join('|')}|status:[a-z_]+|category:[a-z_]+)$` }) }) },
         responses: { 200: json(FigureList, 'The sites behind the figure.'), ...errorResponses(400, 404) },
       }),
       (c) => {
@@ -99,6 +101,7 @@ export function scorecardRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/scorecards',
+        operationId: 'listScorecards',
         tags: ['scorecards'],
         summary: 'Every county’s scorecard, side by side',
         request: { query: Query },
@@ -110,9 +113,10 @@ export function scorecardRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/scorecards/xlsx',
+        operationId: 'downloadScorecards',
         tags: ['scorecards'],
         summary: 'The scorecards as an XLSX workbook (counties side by side, overdue list, trend, definitions)',
-        request: { query: Query.extend({ county: z.string().optional().openapi({ description: 'One county’s code; default every county side by side.' }) }) },
+        request: { query: Query.extend({ county: z.string().optional().openapi({ description: 'One county’s code; default every county side by side.', pattern: '^\\d{6}$' }) }) },
         responses: {
           200: { description: 'The workbook.', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string().openapi({ format: 'binary' }) } } },
           ...errorResponses(400, 404),

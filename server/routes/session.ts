@@ -49,6 +49,7 @@ export function sessionRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/session',
+        operationId: 'signIn',
         tags: ['session'],
         summary: 'Sign in: sets the session cookie and returns a bearer token for scripts',
         security: [],
@@ -89,6 +90,7 @@ export function sessionRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/session',
+        operationId: 'getSession',
         tags: ['session'],
         summary: 'The signed-in user and the session’s CSRF token',
         responses: { 200: json(SessionInfo, 'The session.'), ...errorResponses(401) },
@@ -102,6 +104,7 @@ export function sessionRoutes(ctx: AppContext) {
       createRoute({
         method: 'delete',
         path: '/session',
+        operationId: 'signOut',
         tags: ['session'],
         summary: 'Sign out (ends this session)',
         responses: { 200: json(z.object({ ok: z.literal(true) }), 'Signed out.'), ...errorResponses(401, 403) },

@@ -93,6 +93,7 @@ export function siteRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/sites',
+        operationId: 'listSites',
         tags: ['sites'],
         summary: 'List sites as GeoJSON points',
         description:
@@ -116,6 +117,7 @@ export function siteRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/sites/{id}',
+        operationId: 'getSite',
         tags: ['sites'],
         summary: 'One site with its full status history, inspections and linked plan tasks',
         request: { params: IdParam },
@@ -132,6 +134,7 @@ export function siteRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/sites',
+        operationId: 'createSite',
         tags: ['sites'],
         summary: 'Create a site; its county is the polygon that holds its position',
         request: { body: { required: true, content: { 'application/json': { schema: NewSiteBody } } } },
@@ -173,6 +176,7 @@ export function siteRoutes(ctx: AppContext) {
       createRoute({
         method: 'patch',
         path: '/sites/{id}',
+        operationId: 'updateSite',
         tags: ['sites'],
         summary: 'Edit a site’s attributes; needs the version read (body or If-Match)',
         description: 'Status moves go through POST /sites/{id}/events and positions through PUT /sites/{id}/location.',
@@ -203,6 +207,7 @@ export function siteRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/sites/{id}/events',
+        operationId: 'recordSiteEvent',
         tags: ['sites'],
         summary: 'Move a site’s status',
         description:
@@ -239,6 +244,7 @@ export function siteRoutes(ctx: AppContext) {
       createRoute({
         method: 'put',
         path: '/sites/{id}/location',
+        operationId: 'placeSite',
         tags: ['sites'],
         summary: 'Place or move a site on the map',
         description: 'The county is recomputed from the new position; `countyChanged` says when it changed. The move is recorded in the site’s history.',

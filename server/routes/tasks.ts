@@ -1,6 +1,7 @@
 // /api/tasks: the plan's 31 tasks with progress from their linked sites, filters by responsible
 // unit, leader and state, progress notes, and sites linked by hand.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { param } from './query-params.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { addTaskNote, getTask, listTasks, setTaskSites, type TaskState } from '../store/task-store.ts';
@@ -17,13 +18,14 @@ export function taskRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/tasks',
+        operationId: 'listTasks',
         tags: ['tasks'],
         summary: 'The plan’s 31 rectification tasks (漯发〔2020〕13号) with progress from linked sites',
         request: {
           query: z.object({
             unit: z.string().max(50).optional().openapi({ description: 'A responsible unit, lead or assisting (part of its name), e.g. 市生态环境局.' }),
             leader: z.string().max(20).optional().openapi({ description: 'A responsible leader’s name, e.g. 高喜东.' }),
-            state: z.string().optional().openapi({ description: TASK_STATES.join(' | ') }),
+            state: param.oneOf(TASK_STATES, { description: TASK_STATES.join(' | ') }),
           }),
         },
         responses: { 200: json(z.array(Task), 'The tasks in order.'), ...errorResponses(400) },
@@ -39,6 +41,7 @@ export function taskRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/tasks/{number}',
+        operationId: 'getTask',
         tags: ['tasks'],
         summary: 'One task with its linked sites, road segments and progress notes',
         request: { params: TaskParam },
@@ -50,6 +53,7 @@ export function taskRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/tasks/{number}/notes',
+        operationId: 'addTaskNote',
         tags: ['tasks'],
         summary: 'Add a progress note to a task (who, when, text)',
         request: {
@@ -72,6 +76,7 @@ export function taskRoutes(ctx: AppContext) {
       createRoute({
         method: 'put',
         path: '/tasks/{number}/sites',
+        operationId: 'setTaskSites',
         tags: ['tasks'],
         summary: 'Set the sites linked to a task by hand (links by category stay)',
         request: {

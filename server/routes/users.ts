@@ -14,6 +14,7 @@ export function userRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/users',
+        operationId: 'listUsers',
         tags: ['users'],
         summary: 'Every account (admins only)',
         responses: { 200: json(z.array(User), 'The accounts.'), ...errorResponses(401, 403) },
@@ -24,6 +25,7 @@ export function userRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/users',
+        operationId: 'createUser',
         tags: ['users'],
         summary: 'Create an account (admins only); county officials and inspectors need counties',
         request: { body: { required: true, content: { 'application/json': { schema: NewUserBody } } } },
@@ -35,6 +37,7 @@ export function userRoutes(ctx: AppContext) {
       createRoute({
         method: 'patch',
         path: '/users/{username}',
+        operationId: 'updateUser',
         tags: ['users'],
         summary: 'Change an account’s role, counties, password or disable it (ends its sessions)',
         request: { params: z.object({ username: z.string().max(50) }), body: { required: true, content: { 'application/json': { schema: UserPatchBody } } } },

@@ -1,5 +1,7 @@
 // Request validation failures become `{ error: { code, message, details } }` 400s naming the field,
-// with a `reason` from domain/error-codes.ts and the limits, so the page can say it in words.
+// with a `reason` from domain/error-codes.ts and the limits, so the page can say it in words. This is
+// the one place a zod issue becomes the product's error: a query parameter's own check
+// (routes/query-params.ts `param`) carries the AppError it refused with, answered unchanged.
 import type { Context } from 'hono';
 import type { ZodError } from 'zod';
 import type { FieldProblem } from '../../domain/error-codes.ts';
@@ -53,8 +55,17 @@ export function describeIssues(error: ZodError, target: string) {
   });
 }
 
+/** The AppError a parameter's check refused with (query-params.ts), carried in its custom issue. */
+function carriedError(issue: Issue | undefined): { status: number; code: string; details: Record<string, unknown> } | undefined {
+  if (issue?.code !== 'custom') return undefined;
+  return (issue.params as { appError?: { status: number; code: string; details: Record<string, unknown> } } | undefined)?.appError;
+}
+
 export function validationHook(result: HookResult, c: Context) {
   if (result.success || !result.error) return;
+  const first = result.error.issues[0];
+  const carried = carriedError(first);
+  if (carried) return c.json({ error: { code: carried.code, message: first!.message, details: carried.details } }, carried.status as 400);
   const issues = describeIssues(result.error, result.target ?? 'request');
   const { field, message, in: _target, ...problem } = issues[0]!;
   const where = result.target === 'query' ? 'parameter' : 'field';
