@@ -122,6 +122,8 @@ export const en: Record<MessageKey, string> = {
   'error.file_not_as_named': '[{fileName} ]is named as {expected} but its content is {found}',
   'error.empty_file': '[{fileName} ]is empty or has no header row and no data',
   'error.too_many_rows': 'The file has more than {limit} data rows[ ({count})]; split it into smaller files',
+  'error.archive_too_large': 'The archive (xlsx/kmz) holds too many entries or unpacks too large; split it into smaller files',
+  'error.too_deep': 'The file nests too deeply (at most {limit} levels); check that it is ordinary GeoJSON',
   'error.bad_csv': '[{fileName} ]cannot be read as CSV[ (near line {line})]; save it again as CSV from Excel or WPS',
   'error.unknown_sheet': 'The workbook has no sheet[ “{sheet}”][; its sheets: {sheets}]',
   'error.unknown_column': 'The file has no column “{column}”[; its columns: {headers}]',

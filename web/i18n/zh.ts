@@ -120,6 +120,8 @@ export const zh = {
   'error.file_not_as_named': '[{fileName} ]按文件名应为{expected}，但其内容是{found}',
   'error.empty_file': '[{fileName} ]是空文件，或没有表头和数据',
   'error.too_many_rows': '文件数据超过 {limit} 行[（有 {count} 行）]，请拆分成几个较小的文件',
+  'error.archive_too_large': '压缩文件（xlsx/kmz）所含条目过多或解压后过大，请拆分成几个较小的文件',
+  'error.too_deep': '文件的嵌套层级过深（上限 {limit} 层），请检查文件是否为正常的 GeoJSON',
   'error.bad_csv': '[{fileName} ]无法按 CSV 读取[（约第 {line} 行）]，请用 Excel 或 WPS 另存为 CSV 后重试',
   'error.unknown_sheet': '工作簿中没有[“{sheet}”]这张工作表[；现有：{sheets}]',
   'error.unknown_column': '文件中没有“{column}”列[；现有列：{headers}]',
