@@ -62,6 +62,7 @@ export const ERROR_CODES = {
   import_changed_since: 'sites of the import changed since; details.changed, siteId, row',
   import_commit_failed: 'the commit failed and wrote nothing',
   // operations
+  too_busy: 'too many heavy requests (imports, exports, analyses) at once, the user’s or the server’s; details.scope (user|server), limit, retryAfterSeconds',
   database_busy: 'another write held the database past the busy timeout; nothing saved; details.retryAfterSeconds',
   // anything else
   http_error: 'an HTTP error without a more exact code',

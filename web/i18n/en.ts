@@ -137,6 +137,7 @@ export const en: Record<MessageKey, string> = {
   'error.import_changed_since': 'Cannot undo: {changed} of its sites changed since it was written[ (e.g. site {siteId}, row {row})]',
   'error.import_commit_failed': 'Writing failed; nothing was written',
   'error.database_busy': 'The database is busy with another write; nothing was saved. Try again[ in {retryAfterSeconds} s]',
+  'error.too_busy': 'Too many imports, exports or analyses are running[ (at most {limit})]; try again in {retryAfterSeconds} s',
   'error.void_reason_required': 'Voiding a site needs the reason',
   'error.unknown_county': 'The map has no county {county}',
   'error.unknown_photo': 'Photo {ref} was not uploaded; choose the photo again',
