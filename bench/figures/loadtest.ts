@@ -7,15 +7,12 @@
 // worker threads included), and how many 429s the limits gave.
 import { readFileSync } from 'node:fs';
 import { CATEGORY_LABELS } from '../../domain/categories.ts';
-import { createSession, DEFAULT_SESSION_SETTINGS } from '../../server/auth/sessions.ts';
-import { randomPassword } from '../../server/auth/passwords.ts';
-import { createUser, findUser } from '../../server/auth/user-store.ts';
-import { openDatabase } from '../../server/db/database.ts';
 import { EXPORT_FORMATS } from '../../server/export/download.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { formatCount, formatMs, sleep, verdict, type Row } from '../lib/measure.ts';
 import { startServer } from '../lib/server-process.ts';
+import { benchSession } from '../lib/session.ts';
 import { generateSites, SYNTHETIC_SEED, type SyntheticSite } from '../synthetic.ts';
 
 const SIZE = 100_000;
@@ -24,19 +21,7 @@ const IMPORTS = 2;
 const IMPORT_ROWS = 10_000;
 
 /** Sessions of `count` users of `role` named prefix-1… in the database file (made before the server starts). */
-function sessions(path: string, prefix: string, role: Role, count: number): string[] {
-  const db = openDatabase(path);
-  try {
-    const codes = new Set(db.all<{ code: string }>('SELECT code FROM counties').map((row) => row.code));
-    return Array.from({ length: count }, (_, i) => {
-      const username = `${prefix}-${i + 1}`;
-      const user = findUser(db, username) ?? createUser(db, codes, { username, role, password: randomPassword() }, { actor: 'bench', role: null, address: 'local' });
-      return createSession(db, user.id, DEFAULT_SESSION_SETTINGS).token;
-    });
-  } finally {
-    db.close();
-  }
-}
+const sessions = (path: string, prefix: string, role: Role, count: number) => Array.from({ length: count }, (_, i) => benchSession(path, `${prefix}-${i + 1}`, role));
 
 const percentile = (values: readonly number[], p: number) => {
   if (!values.length) return NaN;

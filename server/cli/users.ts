@@ -12,8 +12,8 @@ import { migrate } from '../db/migrate.ts';
 import { setUpAuditSeal } from '../auth/audit-seal.ts';
 import { AppError } from '../errors.ts';
 import { ROLES, type Role } from '../auth/roles.ts';
-import { createUser, findUser, listUsers, updateUser } from '../auth/user-store.ts';
-import { appendAudit } from '../auth/audit.ts';
+import { createUser, listUsers, updateUser } from '../auth/user-store.ts';
+import { unlockUser } from '../ops/sign-in-locks.ts';
 
 const usage = `usage: npm run users -- COMMAND
   add NAME --role ROLE [--county CODE]...   new account (password from stdin, or asked)
@@ -100,10 +100,8 @@ async function main(): Promise<void> {
         return;
       }
       case 'unlock': {
-        const user = findUser(db, needName());
-        if (!user) throw new AppError(404, 'not_found', `no user ${name}`);
-        db.transaction(() => appendAudit(db, { ...by, action: 'sign_in.unlock', target: `user:${user.username.toLowerCase()}`, before: null, after: null }));
-        console.log(`unlocked ${user.username}: failed sign-ins before now no longer count`);
+        const { username, lifted } = unlockUser(db, needName(), by, Date.now());
+        console.log(`unlocked ${username} (${lifted} lock(s) lifted): failed sign-ins before now no longer count`);
         return;
       }
       case 'disable':
