@@ -1,10 +1,9 @@
 // One export described as plain data (which layer, which filters, which format), so it can be built
 // on a worker thread (server/export/export-pool.ts) as well as here: the records are read through
 // the same store queries as the API's lists.
-import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { listRoadRecords } from '../routes/layer-records.ts';
-import type { RoadFilters } from '../store/road-store.ts';
+import { countyName } from '../store/county-names.ts';
+import { listRoads, type RoadFilters } from '../store/road-store.ts';
 import type { SiteFilters } from '../store/site-filters.ts';
 import { listSiteRecords } from '../store/site-queries.ts';
 import { buildExport, type ExportFile, type ExportFormat, type ExportMeta } from './download.ts';
@@ -17,7 +16,7 @@ export type ExportJob =
 
 /** Reads the records of `job` from `db` and builds its file. */
 export async function runExportJob(db: Db, job: ExportJob): Promise<ExportFile> {
-  const roadsOf = (filters: RoadFilters) => roadLayer(listRoadRecords({ db } as AppContext, filters));
+  const roadsOf = (filters: RoadFilters) => roadLayer(listRoads(db, filters).map((road) => ({ ...road, countyName: road.properties.county ? countyName(db, road.properties.county) : null })));
   if (job.layer === 'roads') return buildExport(roadsOf(job.roads), job.format, job.meta);
   return buildExport(siteLayer(listSiteRecords(db, job.sites)), job.format, job.meta, job.roads ? roadsOf(job.roads) : undefined);
 }
