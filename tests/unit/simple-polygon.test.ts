@@ -1,7 +1,7 @@
 // The n log n simplicity check that replaced turf's quadratic booleanValid + kinks for siege cores.
 import { describe, expect, it } from 'vitest';
-import { polygonProblem } from '../server/geo/simple-polygon.ts';
-import { resolveSiegeOptions } from '../server/geo/siege-options.ts';
+import { polygonProblem } from '../../server/geo/simple-polygon.ts';
+import { resolveSiegeOptions } from '../../server/geo/siege-options.ts';
 
 type Ring = [number, number][];
 const square: Ring = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]];
