@@ -76,17 +76,17 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const photoLimit = bodyLimit({ maxSize: MAX_PHOTO_BYTES, onError: (c) => c.json(errorBody('body_too_large', `a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`), 413) });
   // A ledger file (with its multipart framing) may be 50 MB.
   const importLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES + 64 * 1024, onError: () => { throw fileTooLarge(); } });
-  // Sign-in, CSRF and the permission rule of every route (server/auth/rules.ts), before any handler.
-  let served: { method: string; regex: RegExp }[] = [];
-  api.use('*', guard(ctx, (method, path) => served.some((route) => route.method === method && route.regex.test(`/api${path}`))));
-  // Heavy work waits its turn before its body is read (server/ops/limits.ts).
-  api.use('*', heavyWorkLimit());
   // Photos and ledger uploads are the uploads larger than a JSON body.
   api.use('*', (c, next) => {
     if (c.req.path.endsWith('/photos')) return photoLimit(c, next);
     if (c.req.method === 'POST' && c.req.path.endsWith('/imports')) return importLimit(c, next);
     return jsonLimit(c, next);
   });
+  // Sign-in, CSRF and the permission rule of every route (server/auth/rules.ts), before any handler.
+  let served: { method: string; regex: RegExp }[] = [];
+  api.use('*', guard(ctx, (method, path) => served.some((route) => route.method === method && route.regex.test(`/api${path}`))));
+  // Heavy work waits its turn before a handler reads the body (server/ops/limits.ts).
+  api.use('*', heavyWorkLimit());
   api.onError((error, c) => errorResponse(error, c, ctx.log));
 
   const routes = api
