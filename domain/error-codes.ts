@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   file_not_as_named: 'the content is not what the file name says; details.fileName, expected, found',
   empty_file: 'the file is empty or has no header; details.fileName',
   too_many_rows: 'more data rows than allowed; details.limit, details.count',
+  archive_too_large: 'an xlsx/kmz with more entries or more uncompressed bytes than allowed; details.what (entries|bytes), limit, found',
+  too_deep: 'a GeoJSON whose arrays and objects nest deeper than allowed; details.limit',
   bad_csv: 'the CSV cannot be read; details.fileName, details.line',
   unknown_sheet: 'no sheet of that name; details.sheet, details.sheets',
   unknown_column: 'the mapping names a column the file lacks; details.column, details.headers',
@@ -60,6 +62,7 @@ export const ERROR_CODES = {
   import_changed_since: 'sites of the import changed since; details.changed, siteId, row',
   import_commit_failed: 'the commit failed and wrote nothing',
   // operations
+  too_busy: 'too many heavy requests (imports, exports, analyses) at once, the user’s or the server’s; details.scope (user|server), limit, retryAfterSeconds',
   database_busy: 'another write held the database past the busy timeout; nothing saved; details.retryAfterSeconds',
   // anything else
   http_error: 'an HTTP error without a more exact code',

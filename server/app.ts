@@ -28,6 +28,7 @@ import { validationHook } from './routes/validation.ts';
 import { schemaVersion } from './db/migrate.ts';
 import { lastBackup } from './ops/backup.ts';
 import { logServerError, requestIdOf, requestLog, type Logger } from './ops/log.ts';
+import { heavyWorkLimit } from './ops/limits.ts';
 import { guard } from './auth/guard.ts';
 import { securityHeaders } from './auth/security-headers.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -84,6 +85,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   // Sign-in, CSRF and the permission rule of every route (server/auth/rules.ts), before any handler.
   let served: { method: string; regex: RegExp }[] = [];
   api.use('*', guard(ctx, (method, path) => served.some((route) => route.method === method && route.regex.test(`/api${path}`))));
+  // Heavy work waits its turn before a handler reads the body (server/ops/limits.ts).
+  api.use('*', heavyWorkLimit());
   api.onError((error, c) => errorResponse(error, c, ctx.log));
 
   const routes = api

@@ -3,6 +3,7 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { bootTestApp, createSite, expectError, TODAY, type Harness, type Reply, type SiteDetail, type SiteTableRow } from './helpers/app.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'ledgers');
@@ -310,6 +311,94 @@ describe('files that are not what they say, and limits', () => {
     const csv = '名称,类别\n' + '某砂石场,砂石料场\n'.repeat(200_001);
     const err = expectError(await upload(h, 'many.csv', csv), 413, 'too_many_rows');
     expect(err.details).toMatchObject({ limit: 200_000, rows: 200_001 });
+  });
+});
+
+/** A zip written by hand, so a test can build a row bomb quickly and declare sizes the data does not have. */
+function zipOf(entries: { name: string; data: Buffer; method?: 0 | 8; declaredSize?: number }[], level = 6): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const method = entry.method ?? 8;
+    const body = method === 8 ? deflateRawSync(entry.data, { level }) : entry.data;
+    const name = Buffer.from(entry.name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(method, 8);
+    local.writeUInt32LE(crc32(entry.data), 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(entry.declaredSize ?? entry.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const record = Buffer.alloc(46);
+    record.writeUInt32LE(0x02014b50, 0);
+    record.writeUInt16LE(20, 4);
+    record.writeUInt16LE(20, 6);
+    record.writeUInt16LE(method, 10);
+    local.copy(record, 16, 14, 26); // crc and both sizes
+    record.writeUInt16LE(name.length, 28);
+    record.writeUInt32LE(offset, 42);
+    locals.push(local, name, body);
+    central.push(record, name);
+    offset += 30 + name.length + body.length;
+  }
+  const directory = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/** The smallest workbook Excel opens: one sheet whose XML is `sheet`. */
+function workbookOf(sheet: Buffer, level?: number): Buffer {
+  const xml = (text: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${text}`);
+  return zipOf([
+    { name: '[Content_Types].xml', data: xml('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>') },
+    { name: '_rels/.rels', data: xml('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>') },
+    { name: 'xl/workbook.xml', data: xml('<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>') },
+    { name: 'xl/_rels/workbook.xml.rels', data: xml('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>') },
+    { name: 'xl/worksheets/sheet1.xml', data: sheet },
+  ], level);
+}
+
+const cell = (text: string, ref = '') => `<c${ref ? ` r="${ref}"` : ''} t="inlineStr"><is><t>${text}</t></is></c>`;
+const sheetXml = (rows: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`);
+
+describe('archive and nesting bounds, checked before the parsers', () => {
+  it('a small workbook that expands to 3,000,000 rows is refused 413 too_many_rows without being loaded', async () => {
+    const rows = `<row>${cell('名称')}${cell('类别')}</row>` + '<row><c><v>1</v></c></row>'.repeat(3_000_000);
+    const bomb = workbookOf(sheetXml(rows), 9);
+    expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
+    const err = expectError(await upload(h, '炸弹.xlsx', bomb), 413, 'too_many_rows');
+    expect(err.details).toMatchObject({ field: 'file', limit: 200_000 });
+    expect(h.db.get<{ n: number }>('SELECT count(*) AS n FROM import_batches')!.n).toBe(0);
+  });
+
+  it('the same hand-made workbook with a few rows is read (the bound does not refuse what it should pass)', async () => {
+    const p = await preview(h, '小表.xlsx', workbookOf(sheetXml(`<row r="1">${cell('名称', 'A1')}${cell('类别', 'B1')}</row><row r="2" spans="1:2"/><row r="3">${cell('某砂石场', 'A3')}${cell('砂石料场', 'B3')}</row>`)));
+    expect(p.format).toBe('xlsx');
+    expect(p.rows.map((r) => r.name)).toEqual(['某砂石场']);
+  });
+
+  it('an archive declaring more unpacked bytes or entries than allowed is refused 413 archive_too_large', async () => {
+    const kml = Buffer.from('<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>甲</name><ExtendedData><Data name="类别"><value>砂石料场</value></Data></ExtendedData><Point><coordinates>113.95,33.55</coordinates></Point></Placemark></Document></kml>');
+    const declared = expectError(await upload(h, '大.kmz', zipOf([{ name: 'doc.kml', data: kml, declaredSize: 500 * 1024 * 1024 }])), 413, 'archive_too_large');
+    expect(declared.details).toMatchObject({ what: 'bytes', limit: 400 * 1024 * 1024 });
+    const many = zipOf([{ name: 'doc.kml', data: kml }, ...Array.from({ length: 2_001 }, (_, i) => ({ name: `icons/${i}.png`, data: Buffer.from('x'), method: 0 as const }))]);
+    const entries = expectError(await upload(h, '多.kmz', many), 413, 'archive_too_large');
+    expect(entries.details).toMatchObject({ what: 'entries', limit: 2_000, found: 2_002 });
+    // The honest one passes.
+    expect((await preview(h, '小.kmz', zipOf([{ name: 'doc.kml', data: kml }]), { crs: 'wgs84' })).rows).toHaveLength(1);
+  });
+
+  it('a GeoJSON nested 100,000 deep is a 400 too_deep, not a stack overflow', async () => {
+    const deep = `{"type":"Feature","properties":{"名称":"甲","附注":${'['.repeat(100_000)}${']'.repeat(100_000)}},"geometry":{"type":"Point","coordinates":[113.95,33.55]}}`;
+    const err = expectError(await upload(h, '深.geojson', deep), 400, 'too_deep');
+    expect(err.details).toMatchObject({ field: 'file', limit: 64 });
   });
 });
 

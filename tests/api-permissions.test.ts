@@ -79,6 +79,15 @@ const CASES: Record<string, Case> = {
       return { path: `/api/users/${username}`, body: { disabled: true } };
     },
   },
+  'POST /users/{username}/unlock': {
+    roles: ['admin'],
+    scoped: false,
+    build: async (h) => {
+      const username = `user${next()}`;
+      expect((await h.send('POST', '/api/users', { username, role: 'viewer', password: 'long-enough-pw' })).status).toBe(201);
+      return { path: `/api/users/${username}/unlock` };
+    },
+  },
   'POST /sites': {
     roles: ['admin', 'county'],
     scoped: true,
@@ -145,7 +154,7 @@ const CASES: Record<string, Case> = {
   },
   'POST /routes': {
     roles: ['admin', 'county', 'inspector', 'planner'],
-    scoped: false,
+    scoped: true, // issue 20: a county official or inspector saves routes through their counties only
     build: async (h, county) => {
       const plan = await h.send('POST', '/api/routes/plan', { siteIds: [await site(h, county)], start: { lon: 114.0, lat: 33.6 } });
       expect(plan.status, plan.text).toBe(200);

@@ -101,6 +101,28 @@ describe('POST /api/routes/plan', () => {
 });
 
 describe('saved routes and field results', () => {
+  it('stores the plan as the server makes it (names, positions, legs, navigation links), not as sent; county officials save only their counties', async () => {
+    const planned = (await plan({ siteIds: [ids.a!, ids.b!], start: START, end: 'start' })).body;
+    const forged = structuredClone(planned);
+    forged.stops[0]!.lon = 120;
+    forged.stops[0]!.legKm = 0;
+    forged.stops[1]!.navigate = { amap: 'javascript:alert(1)', baidu: 'https://example.com/' };
+    Object.assign(forged.stops[1]!, { name: '伪造的名称' });
+    forged.totalKm = 0;
+    const saved = await h.send<{ id: number; plan: Plan }>('POST', '/api/routes', { name: '改过的路线', plan: forged });
+    expect(saved.status, saved.text).toBe(201);
+    expect(saved.body.plan).toEqual(planned);
+    const repeated = structuredClone(planned);
+    repeated.stops[1]!.siteId = repeated.stops[0]!.siteId;
+    expect(expectError(await h.send('POST', '/api/routes', { name: '重复', plan: repeated }), 400).details).toMatchObject({ field: 'plan.stops', reason: 'repeated' });
+    // 源汇区's official: a and b lie in 源汇区 and 郾城区.
+    const official = h.as('county', ['411102']);
+    const refused = expectError(await official.send('POST', '/api/routes', { name: '跨县', plan: planned }), 403, 'forbidden_county');
+    expect(refused.details).toMatchObject({ county: '411103' });
+    const own = (await plan({ siteIds: [ids.a!], start: START, end: 'start' })).body;
+    expect((await official.send('POST', '/api/routes', { name: '本县', plan: own })).status).toBe(201);
+  });
+
   it('saves a route, reopens it, and downloads GPX and KML that GDAL reads with every stop', async () => {
     const planned = (await plan({ rule: { kind: 'recheck', olderThanDays: 30 }, start: START, end: 'start' })).body;
     const saved = await h.send<{ id: number; name: string; plan: Plan }>('POST', '/api/routes', { name: '十二月回头看', plan: planned });

@@ -68,4 +68,23 @@ describe('sign-in throttling', () => {
     expect(h.db.get<{ action: string; target: string; actor: string }>('SELECT action, target, actor FROM audit_log ORDER BY id DESC LIMIT 1')).toMatchObject({ action: 'sign_in.unlock', target: 'user:county-411102', actor: expect.stringMatching(/^cli:/) });
     expect(await signIn(TEST_PASSWORD)).toBe(200);
   });
+
+  it('POST /api/users/{name}/unlock: admins see the lock and lift it, recorded in the audit trail; others may not', async () => {
+    for (let i = 0; i < 5; i++) expect(await signIn(`wrong-${i}`)).toBe(401);
+    expect(await signIn(TEST_PASSWORD)).toBe(429);
+    const locks = await h.get<{ username: string; address: string; failures: number; until: string; known: boolean }[]>('/api/users/locks');
+    expect(locks.status).toBe(200);
+    expect(locks.body).toEqual([{ username: 'county-411102', address: '127.0.0.1', failures: 5, until: expect.any(String), known: true }]);
+    // Not for county officials (reading or lifting), and an unknown account is a 404.
+    expect((await h.as('county', ['411103']).get('/api/users/locks')).status).toBe(403);
+    expect((await h.as('county', ['411103']).send('POST', '/api/users/county-411102/unlock')).status).toBe(403);
+    expect((await h.send('POST', '/api/users/nobody/unlock')).status).toBe(404);
+    expect(await signIn(TEST_PASSWORD)).toBe(429);
+    const unlocked = await h.send<{ username: string; lifted: number }>('POST', '/api/users/county-411102/unlock');
+    expect(unlocked.status, unlocked.text).toBe(200);
+    expect(unlocked.body).toMatchObject({ username: 'county-411102', lifted: 1 });
+    expect(h.db.get<{ action: string; target: string; actor: string }>('SELECT action, target, actor FROM audit_log ORDER BY id DESC LIMIT 1')).toMatchObject({ action: 'sign_in.unlock', target: 'user:county-411102', actor: 'admin' });
+    expect((await h.get<unknown[]>('/api/users/locks')).body).toEqual([]);
+    expect(await signIn(TEST_PASSWORD)).toBe(200);
+  });
 });

@@ -13,6 +13,7 @@ import { randomRouteInstance } from '../../server/geo/route-instance.ts';
 import { confidenceOf, giStar, kindOf } from '../../server/geo/relapse-gistar.ts';
 import { buildHexGrid, cellIdAt, cellNeighbours, cellPolygon } from '../../server/geo/relapse-hexgrid.ts';
 import { Random } from '../../server/seed/prng.ts';
+import { polygonProblem } from '../../server/geo/simple-polygon.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { failedRow, formatCount, formatMs, median, timingRow, type Row } from '../lib/measure.ts';
 import { SYNTHETIC_SEED } from '../synthetic.ts';
@@ -293,11 +294,36 @@ async function routeRows(log: BenchContext['log']): Promise<Row[]> {
   return rows;
 }
 
+/** A wobbly 30,000-vertex ring around the seat (a traced city outline), judged by the n log n simplicity check. */
+async function coreValidityRows(log: BenchContext['log']): Promise<Row[]> {
+  const vertices = 30_000;
+  const random = new Random(SYNTHETIC_SEED + 8);
+  const ring: [number, number][] = Array.from({ length: vertices }, (_, i) => {
+    const angle = (i / vertices) * 2 * Math.PI;
+    const r = 0.05 * (1 + 0.2 * Math.sin(angle * 37) + 0.002 * random.next());
+    return [SEAT[0] + r * Math.cos(angle), SEAT[1] + r * Math.sin(angle)];
+  });
+  ring.push(ring[0]!);
+  const core = { type: 'Feature' as const, properties: {}, geometry: { type: 'Polygon' as const, coordinates: [ring] } };
+  const { cold, samples, value } = await timeRuns(7, () => polygonProblem('Polygon', core.geometry.coordinates));
+  log(`core validity ${vertices}: ${formatMs(median(samples))}`);
+  return [
+    timingRow({
+      figure: 'siege core validity (server/geo/simple-polygon.ts, Shamos–Hoey sweep)',
+      size: `${formatCount(vertices)} vertices`,
+      samples,
+      target: { text: '< 1 s (was 32.6 s with turf kinks)', met: (ms) => ms < 1000 },
+      notes: `first call ${formatMs(cold)}; answer ${value === null ? 'valid' : value.reason}; replaces turf booleanValid + kinks, both quadratic`,
+    }),
+  ];
+}
+
 export async function analysis(context: BenchContext): Promise<Row[]> {
   const { log } = context;
   const rows: Row[] = [];
   for (const [name, figure] of [
     ['siege', siegeRows],
+    ['core validity', coreValidityRows],
     ['relapse', relapseRows],
     ['route', routeRows],
   ] as const) {

@@ -85,6 +85,8 @@ export const RULES: Record<string, Rule> = {
   'GET /users': { roles: ADMIN },
   'POST /users': { roles: ADMIN },
   'PATCH /users/{username}': { roles: ADMIN },
+  'GET /users/locks': { roles: ADMIN },
+  'POST /users/{username}/unlock': { roles: ADMIN },
   'GET /audit': { roles: CAN.readAudit },
   'GET /audit/verify': { roles: CAN.readAudit },
 

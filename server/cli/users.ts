@@ -10,7 +10,7 @@ import { setUpAuditSeal } from '../auth/audit-seal.ts';
 import { AppError } from '../errors.ts';
 import { ROLES, type Role } from '../auth/roles.ts';
 import { checkRoleCounties, checkUsername, createUser, findUser, listUsers, updateUser } from '../auth/user-store.ts';
-import { appendAudit } from '../auth/audit.ts';
+import { unlockUser } from '../ops/sign-in-locks.ts';
 import { errorText, existingDatabase, readArgs, runCli, UsageError } from './cli.ts';
 
 const usage = `usage: npm run users -- COMMAND
@@ -111,8 +111,8 @@ async function main(): Promise<void> {
       }
       case 'unlock': {
         const user = existing();
-        db.transaction(() => appendAudit(db, { ...by, action: 'sign_in.unlock', target: `user:${user.username.toLowerCase()}`, before: null, after: null }));
-        console.log(`unlocked ${user.username}: failed sign-ins before now no longer count`);
+        const { username, lifted } = unlockUser(db, user.username, by, Date.now());
+        console.log(`unlocked ${username} (${lifted} lock(s) lifted): failed sign-ins before now no longer count`);
         return;
       }
       case 'disable':

@@ -9,6 +9,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import { kml as kmlToGeoJson } from '@tmcw/togeojson';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { AppError, badRequest } from '../errors.ts';
+import { checkArchive, checkJsonDepth } from './archive-bounds.ts';
 
 export const IMPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'kml', 'kmz'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -182,6 +183,7 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
         : 'save it from Excel or WPS as .xlsx';
     throw notWhatItSays(fileName, 'xlsx', found, '', hint);
   }
+  await checkArchive(bytes, fileName, { countRowsIn: /^xl\/worksheets\/[^/]+\.xml$/i, maxRows: MAX_IMPORT_ROWS, tooManyRows });
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
@@ -254,6 +256,7 @@ function featuresToTable(format: ImportFormat, features: Feature[]): SourceTable
 
 function readGeoJson(bytes: Uint8Array, fileName: string): SourceTable {
   const { text } = decodeText(bytes, fileName);
+  checkJsonDepth(text, fileName);
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -281,6 +284,7 @@ function kmlFeatures(text: string, fileName: string): Feature[] {
 
 async function readKmz(bytes: Uint8Array, fileName: string): Promise<SourceTable> {
   if (!isZip(bytes)) throw notWhatItSays(fileName, 'kmz', describeContent(bytes));
+  await checkArchive(bytes, fileName);
   const zip = await JSZip.loadAsync(bytes).catch((error: Error) => {
     throw notWhatItSays(fileName, 'kmz', 'bad_zip', error.message);
   });

@@ -5,10 +5,9 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { EXPORT_CRS } from '../export/crs.ts';
-import { buildExport, EXPORT_FORMATS } from '../export/download.ts';
-import { roadLayer, siteLayer } from '../export/layers.ts';
-import { listSiteRecords } from '../store/site-queries.ts';
-import { listRoadRecords } from './layer-records.ts';
+import { EXPORT_FORMATS } from '../export/download.ts';
+import type { ExportJob } from '../export/export-job.ts';
+import { buildExportFile } from '../export/export-pool.ts';
 import { parseCounties, parseDate, parseRoadStatuses, parseSiteFilters } from './query-params.ts';
 import { errorResponses, SiteQuery } from './schemas.ts';
 import { validationHook } from './validation.ts';
@@ -53,19 +52,19 @@ export function exportRoutes(ctx: AppContext) {
       filters.delete('crs');
       const date = parseDate('asOf', query.asOf) ?? ctx.today();
       const meta = { date, filters: decodeURIComponent(filters.toString()), crs: query.crs };
-      let file;
+      let job: ExportJob;
       if (query.layer === 'roads') {
         for (const parameter of SITE_ONLY)
           if (query[parameter] !== undefined && query[parameter] !== '')
             throw badRequest('bad_parameter', `${parameter}: does not apply to layer=roads (roads filter by county, asOf and status)`, { parameter, reason: 'not_combinable', other: 'layer=roads' });
-        const roads = listRoadRecords(ctx, { statuses: parseRoadStatuses(query.status), counties: parseCounties(query.county, ctx.countyCodes), asOf: parseDate('asOf', query.asOf) });
-        file = await buildExport(roadLayer(roads), query.format, meta);
+        job = { layer: 'roads', format: query.format, meta, roads: { statuses: parseRoadStatuses(query.status), counties: parseCounties(query.county, ctx.countyCodes), asOf: parseDate('asOf', query.asOf) } };
       } else {
-        const sites = siteLayer(listSiteRecords(ctx.db, parseSiteFilters(query, ctx.countyCodes)));
         // A GeoPackage of the sites carries the road segments (of the same counties and date) as a second layer.
-        const roads = query.format === 'gpkg' ? roadLayer(listRoadRecords(ctx, { counties: parseCounties(query.county, ctx.countyCodes), asOf: parseDate('asOf', query.asOf) })) : undefined;
-        file = await buildExport(sites, query.format, meta, roads);
+        const roads = query.format === 'gpkg' ? { counties: parseCounties(query.county, ctx.countyCodes), asOf: parseDate('asOf', query.asOf) } : undefined;
+        job = { layer: 'sites', format: query.format, meta, sites: parseSiteFilters(query, ctx.countyCodes), roads };
       }
+      // Built on a worker thread (server/export/export-pool.ts).
+      const file = await buildExportFile(ctx.db, job);
       return new Response(typeof file.body === 'string' ? file.body : new Uint8Array(file.body), { headers: file.headers }) as never;
     },
   );

@@ -20,8 +20,9 @@ import { checkStopIds, getRoute, recordInspection, saveRoute, stopCandidates, ty
 import { IdParam, errorResponses, jsonContent as json, textField } from './schemas.ts';
 import { validationHook } from './validation.ts';
 import { appendAudit } from '../auth/audit.ts';
-import { actorName, auditActor } from '../auth/guard.ts';
+import { actorName, assertCounties, auditActor } from '../auth/guard.ts';
 import { contentDisposition } from '../export/download.ts';
+import { checkedRoutePlan } from './saved-route-plan.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const Point = z.object({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) });
@@ -229,7 +230,8 @@ export function inspectionRouteRoutes(ctx: AppContext) {
       (c) => {
         const body = c.req.valid('json');
         const id = ctx.db.transaction(() => {
-          const id = saveRoute(ctx.db, { name: body.name, plan: body.plan, actor: actorName(c) });
+          const plan = checkedRoutePlan(ctx.db, body.plan, (counties) => assertCounties(ctx, c.get('principal'), counties));
+          const id = saveRoute(ctx.db, { name: body.name, plan, actor: actorName(c) });
           appendAudit(ctx.db, { ...auditActor(c), action: 'route.create', target: `route:${id}`, before: null, after: { name: body.name, stops: body.plan.stops.length } });
           return id;
         });

@@ -5,6 +5,7 @@ import type { AppContext } from '../context.ts';
 import { auditActor } from '../auth/guard.ts';
 import { createUser, listUsers, updateUser } from '../auth/user-store.ts';
 import { NewUserBody, User, UserPatchBody } from './auth-schemas.ts';
+import { SignInLock, signInLocks, Unlocked, unlockUser } from '../ops/sign-in-locks.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
@@ -44,5 +45,26 @@ export function userRoutes(ctx: AppContext) {
         responses: { 200: json(User, 'The account.'), ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       }),
       (c) => c.json(updateUser(ctx.db, ctx.countyCodes, c.req.valid('param').username, c.req.valid('json'), auditActor(c)), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/users/locks',
+        tags: ['users'],
+        summary: 'Accounts locked out of signing in now, per address (admins only)',
+        responses: { 200: json(z.array(SignInLock), 'The locks.'), ...errorResponses(401, 403) },
+      }),
+      (c) => c.json(signInLocks(ctx.db, ctx.sessions.now()), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/users/{username}/unlock',
+        tags: ['users'],
+        summary: 'Lift an account’s sign-in locks (admins only; recorded in the audit trail)',
+        request: { params: z.object({ username: z.string().max(50) }) },
+        responses: { 200: json(Unlocked, 'The locks were lifted.'), ...errorResponses(401, 403, 404) },
+      }),
+      (c) => c.json(unlockUser(ctx.db, c.req.valid('param').username, auditActor(c), ctx.sessions.now()), 200),
     );
 }

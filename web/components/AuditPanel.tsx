@@ -9,6 +9,7 @@ import type { Language } from '../i18n/code-labels.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
 import { useLoad } from '../state/use-data.ts';
 import { LoadState } from './LoadState.tsx';
+import { SignInLocks } from './SignInLocks.tsx';
 
 type AuditQuery = { action?: string; actor?: string; target?: string; county?: string; from?: string; to?: string; before?: string };
 
@@ -86,6 +87,7 @@ export function AuditPanel({ counties, onOpenSite }: { counties: { code: string;
           </p>
         )}
       </section>
+      <SignInLocks />
       <form
         className="audit-filters"
         onSubmit={(e) => {
