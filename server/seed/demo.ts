@@ -7,7 +7,9 @@ import type { MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../db/database.ts';
 import { CountyLocator } from '../../domain/locate-county.ts';
 import { addSiteEvent, insertSite, type Checklist } from '../store/site-mutations.ts';
-import { Random } from './prng.ts';
+import { Random } from '../../domain/random.ts';
+import { dayIso as toIso, dayNumber, DAY_MS, toDay } from '../../domain/days.ts';
+import { distanceKm } from '../geo/sphere.ts';
 import { CATEGORY_CODES, type CategoryCode, type SectorCode } from '../../domain/categories.ts';
 import {
   CLOSURE_CHECKLIST,
@@ -69,9 +71,6 @@ export interface DemoMoves {
 // ---------------------------------------------------------------------------------------------
 // Dates (whole days since 1970-01-01 UTC) and geometry helpers.
 
-const DAY_MS = 86_400_000;
-const toDay = (iso: string): number => Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
-const toIso = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 type LonLat = [number, number];
 const KM_PER_DEG_LAT = 110.574;
@@ -83,14 +82,6 @@ function offsetKm(p: readonly [number, number], km: number, bearingDeg: number):
   return [p[0] + (km * Math.sin(r)) / kmPerDegLon(p[1]), p[1] + (km * Math.cos(r)) / KM_PER_DEG_LAT];
 }
 
-/** Great-circle distance in km. */
-export function distanceKm(a: readonly [number, number], b: readonly [number, number]): number {
-  const rad = Math.PI / 180;
-  const dLat = (b[1] - a[1]) * rad;
-  const dLon = (b[0] - a[0]) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Word pools. Names are made up: township + invented shop name + trade suffix.
@@ -1310,7 +1301,7 @@ export function generateDemo(db: Db, options: DemoOptions = {}): DemoSummary {
   const seed = options.seed ?? DEMO_DEFAULT_SEED;
   const today = options.today ?? DEMO_DEFAULT_TODAY;
   if (!Number.isInteger(seed)) throw new Error(`generateDemo: seed must be an integer, got ${seed}`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(toDay(today))) throw new Error(`generateDemo: today must be YYYY-MM-DD, got ${today}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || dayNumber(today) === null) throw new Error(`generateDemo: today must be YYYY-MM-DD, got ${today}`);
   const existing =
     db.get("SELECT 1 AS x FROM meta WHERE key = 'demo_seed'") ?? db.get("SELECT 1 AS x FROM sites WHERE source = 'demo' LIMIT 1");
   if (existing) return summarizeDemo(db, today, false);
