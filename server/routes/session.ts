@@ -55,14 +55,16 @@ export function sessionRoutes(ctx: AppContext) {
         request: { body: { required: true, content: { 'application/json': { schema: SignInBody } } } },
         responses: { 200: json(SignedIn, 'Signed in.'), ...errorResponses(400, 401, 413, 415, 429) },
       }),
-      (c) => {
+      async (c) => {
         const { username, password } = c.req.valid('json');
         const address = clientAddress(c);
         const now = ctx.sessions.now();
         refuseWhenLimited(ctx, username, address, now);
         const user = findUser(ctx.db, username);
         const stored = user ? passwordHashOf(ctx.db, user.id) : null;
-        const passwordOk = verifyPassword(password, stored ?? (decoyHash ??= hashPassword('decoy-password-never-used')));
+        const passwordOk = await verifyPassword(password, stored ?? (decoyHash ??= hashPassword('decoy-password-never-used')));
+        // Again after the wait: attempts sent together all passed the first check before any failed.
+        refuseWhenLimited(ctx, username, address, now);
         if (!user || !passwordOk || user.disabled) {
           appendAudit(ctx.db, {
             actor: null,
