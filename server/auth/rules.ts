@@ -14,6 +14,7 @@
 import type { LineString } from 'geojson';
 import type { AppContext } from '../context.ts';
 import { countyOfLine } from '../geo/locate-line.ts';
+import { roadCountyOf, siteCountyOf } from '../store/record-counties.ts';
 import { CAN } from '../../domain/roles.ts';
 import type { Role } from './roles.ts';
 
@@ -46,13 +47,13 @@ const record = (value: unknown): Record<string, unknown> => (typeof value === 'o
 const siteCounty = (ctx: AppContext, id: unknown): string | null => {
   const n = Number(id);
   if (!Number.isSafeInteger(n)) return null;
-  return ctx.db.get<{ county_code: string }>('SELECT county_code FROM sites WHERE id = ?', [n])?.county_code ?? null;
+  return siteCountyOf(ctx.db, n);
 };
 
 const roadCounty = (ctx: AppContext, id: unknown): string | null => {
   const n = Number(id);
   if (!Number.isSafeInteger(n)) return null;
-  return ctx.db.get<{ county_code: string | null }>('SELECT county_code FROM road_segments WHERE id = ?', [n])?.county_code ?? null;
+  return roadCountyOf(ctx.db, n);
 };
 
 const positionCounty = (ctx: AppContext, body: unknown): string | null => {

@@ -12,7 +12,8 @@ import { migrate } from '../db/migrate.ts';
 import { setUpAuditSeal } from '../auth/audit-seal.ts';
 import { AppError } from '../errors.ts';
 import { ROLES, type Role } from '../auth/roles.ts';
-import { createUser, findUser, listUsers, updateUser } from '../auth/user-store.ts';
+import { createUser, updateUser } from '../auth/accounts.ts';
+import { findUser, listUsers } from '../store/user-store.ts';
 import { appendAudit } from '../auth/audit.ts';
 
 const usage = `usage: npm run users -- COMMAND

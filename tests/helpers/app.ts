@@ -16,7 +16,8 @@ import type { StatusCode } from '../../domain/statuses.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import type { Role } from '../../server/auth/roles.ts';
 import { createSession } from '../../server/auth/sessions.ts';
-import { createUser, findUser } from '../../server/auth/user-store.ts';
+import { createUser } from '../../server/auth/accounts.ts';
+import { findUser } from '../../server/store/user-store.ts';
 import { addDays } from '../../domain/days.ts';
 
 export const TODAY = '2022-12-31';
