@@ -16,7 +16,7 @@ export const MAX_CELL_KM = 20;
 
 /**
  * A closure for relapses and rates: the moves after which a site is "dealt with" and from which
- * DOMAIN.md allows a relapse (closed, upgraded, relocated). Verified (验收销号) only confirms one of
+ * docs/domain.md allows a relapse (closed, upgraded, relocated). Verified (验收销号) only confirms one of
  * these, so it is not a new closure.
  */
 export const CLOSURE_STATUSES: readonly StatusCode[] = ['closed', 'upgraded', 'relocated'];
