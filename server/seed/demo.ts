@@ -15,7 +15,7 @@ import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
 import { demoCounts, hasDemoData } from '../store/demo-store.ts';
 import { getMeta } from '../store/meta-store.ts';
 import { agriculture, coal, dust, firms2019, firms2020, firmsLater, fuel, industry, wood } from './demo/campaign.ts';
-import { DEMO_DEFAULT_TODAY } from './demo/constants.ts';
+import { DEMO_DEFAULT_SEED, DEMO_DEFAULT_TODAY } from './demo/constants.ts';
 import { deadline, inspections, precision } from './demo/finishing.ts';
 import { movesAndDecoys, relapses } from './demo/relapses.ts';
 import { roads } from './demo/roads.ts';
@@ -24,7 +24,6 @@ import { DemoWorld } from './demo/world.ts';
 import { writeDemo } from './demo/write.ts';
 
 export { CITY_SEAT, DEMO_CAMPAIGN_END, DEMO_DEFAULT_SEED, DEMO_DEFAULT_TODAY, DEMO_PLAN_DATE } from './demo/constants.ts';
-import { DEMO_DEFAULT_SEED } from './demo/constants.ts';
 
 export interface DemoOptions {
   seed?: number;
