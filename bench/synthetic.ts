@@ -7,8 +7,9 @@ import type { CategoryCode, SectorCode } from '../domain/categories.ts';
 import { CLOSURE_CHECKLIST, type StatusCode } from '../domain/statuses.ts';
 import type { Db } from '../server/db/database.ts';
 import { CITY_SEAT } from '../server/seed/demo.ts';
-import { Random } from '../server/seed/prng.ts';
+import { Random } from '../domain/random.ts';
 import type { ClusterSite } from '../web/worker/cluster-index.ts';
+import { dayIso, toDay } from '../domain/days.ts';
 
 export const SYNTHETIC_SEED = 4_2020_0723;
 
@@ -225,8 +226,6 @@ const SECOND_MOVE: Weights<StatusCode> = [['rectifying', 0.22], ['closed', 0.5],
 const SECOND_EVENT_SHARE = 0.72;
 const THIRD_EVENT_SHARE = 0.3;
 
-const DAY_MS = 86_400_000;
-const toDay = (iso: string) => Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
 const FIRST_DAY = toDay('2019-09-01');
 const LAST_DISCOVERY = toDay('2022-09-30');
 const TODAY = toDay('2022-12-31');
@@ -234,7 +233,7 @@ export const SYNTHETIC_NOW = '2022-12-31T00:00:00.000Z';
 
 // Dates are looked up, not formatted, per event.
 const ISO_DAYS: string[] = [];
-for (let day = FIRST_DAY; day <= TODAY; day++) ISO_DAYS.push(new Date(day * DAY_MS).toISOString().slice(0, 10));
+for (let day = FIRST_DAY; day <= TODAY; day++) ISO_DAYS.push(dayIso(day));
 const isoOf = (day: number) => ISO_DAYS[day - FIRST_DAY]!;
 
 function checklistFor(category: CategoryCode): string {

@@ -1,4 +1,4 @@
-// Site categories and sectors (DOMAIN.md "Sites: categories"). Codes are stable identifiers;
+// Site categories and sectors (docs/domain.md "Site categories"). Codes are stable identifiers;
 // labels live in the message files (web/i18n) and in `label` here for server-side text.
 
 export const CATEGORY_CODES = [
@@ -34,7 +34,7 @@ export const CATEGORY_LABELS: Record<CategoryCode, string> = {
   dump_site: '垃圾露天堆放点',
 };
 
-/** Plan tasks each category links to automatically (DOMAIN.md's table). */
+/** Plan tasks each category links to automatically (docs/domain.md's table). */
 export const CATEGORY_TASKS: Record<CategoryCode, readonly number[]> = {
   scattered_firm: [2, 3, 11, 14],
   sand_yard: [2, 14],

@@ -1,4 +1,4 @@
-// Coordinates as officials type or paste them (DOMAIN.md "Coordinates in China"): decimal degrees or
+// Coordinates as officials type or paste them (docs/domain.md "Places and codes"): decimal degrees or
 // degrees-minutes-seconds, in WGS84 (GPS), GCJ-02 (高德, 腾讯) or BD-09 (百度), converted to the
 // WGS84 we store. Shared by the ledger import and the page's 新增点位 form. Conversion is gcoord's
 // (maintained, tested; outside China's box it leaves a point unchanged, as the apps do; GCJ-02 →

@@ -1,4 +1,4 @@
-// Site and road status lifecycles (DOMAIN.md "Sites: status lifecycle").
+// Site and road status lifecycles (docs/domain.md "Statuses and the allowed moves").
 
 export const STATUS_CODES = [
   'discovered',

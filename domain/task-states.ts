@@ -1,4 +1,5 @@
 // A plan task's state on a day, shared by the API (GET /api/tasks) and the task board.
+import { addDays } from './days.ts';
 export const TASK_STATES = ['overdue', 'cannot_judge', 'due_soon', 'on_time', 'done'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
@@ -21,6 +22,6 @@ export function taskState(task: TaskStateInput, today: string): TaskState {
   if (date < today && task.progress.sites + task.progress.roads === 0) return 'cannot_judge';
   if (task.progress.open + task.progress.roadsOpen === 0) return 'on_time';
   if (date < today) return 'overdue';
-  const soon = new Date(Date.parse(`${today}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+  const soon = addDays(today, 30);
   return date <= soon ? 'due_soon' : 'on_time';
 }

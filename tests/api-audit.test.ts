@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditRecord as ServerAuditRecord } from '../server/auth/audit.ts';
+import type { AuditRecord as ServerAuditRecord } from '../server/store/audit-store.ts';
 import { FULL_CHECKLIST, POINTS, bootTestApp, expectError, type Caller, type Harness, type SiteFeature } from './helpers/app.ts';
 
 /** The server's record, with the before/after shapes these tests read. */

@@ -220,7 +220,7 @@ describe('POST /api/sites/:id/events', () => {
     }
   });
 
-  it('the lifecycle table matches DOMAIN.md for a few pairs', () => {
+  it('the lifecycle table matches docs/domain.md for a few pairs', () => {
     expect(STATUS_MOVES.discovered).toEqual(['rectifying', 'closed', 'upgraded', 'relocated', 'voided']);
     expect(STATUS_MOVES.verified).toEqual(['relapsed', 'voided']);
     expect(STATUS_MOVES.relapsed).toEqual(['rectifying', 'closed', 'voided']);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { anchorAuditHead, auditAnchorPath, auditKeyPath } from '../server/auth/audit-seal.ts';
-import type { AuditRow } from '../server/auth/audit.ts';
+import type { AuditRow } from '../server/store/audit-store.ts';
 import { bootDatabase } from '../server/bootstrap.ts';
 import { bootTestApp, POINTS, type Harness } from './helpers/app.ts';
 

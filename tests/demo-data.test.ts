@@ -5,9 +5,11 @@ import type { Feature, LineString, MultiPolygon, Polygon } from 'geojson';
 import { openDatabase, type Db } from '../server/db/database.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { loadGeodata } from '../server/geodata/load-geodata.ts';
-import { CITY_SEAT, DEMO_DEFAULT_SEED, distanceKm, generateDemo, type DemoMoves, type DemoSummary } from '../server/seed/demo.ts';
+import { distanceKm } from '../server/geo/sphere.ts';
+import { CITY_SEAT, DEMO_DEFAULT_SEED, generateDemo, type DemoMoves, type DemoSummary } from '../server/seed/demo.ts';
 import { OPEN_STATUSES, ROAD_STATUS_MOVES, STATUS_MOVES, type RoadStatusCode, type StatusCode } from '../domain/statuses.ts';
 import type { SiteTableRow } from './helpers/app.ts';
+import { toDay } from '../domain/days.ts';
 
 const TODAY = '2022-12-31';
 
@@ -30,7 +32,7 @@ interface EventRow {
   created_at: string;
 }
 
-const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+const dayOf = toDay;
 const sites = (db: Db) => db.all<SiteRow>('SELECT * FROM sites ORDER BY id');
 const events = (db: Db) => db.all<EventRow>('SELECT * FROM site_events ORDER BY site_id, date, id');
 const eventsBySite = (db: Db) => {

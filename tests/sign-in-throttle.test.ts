@@ -59,6 +59,13 @@ describe('sign-in throttling', () => {
     expect(await signIn(TEST_PASSWORD, '198.51.100.7')).toBe(429);
   });
 
+  it('attempts sent together are throttled as if sent one by one (the password check no longer blocks the server)', async () => {
+    const statuses = await Promise.all(Array.from({ length: 9 }, (_, i) => signIn(`wrong-together-${i}`)));
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(4);
+    expect(h.db.get<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE action = 'sign_in.failed'")!.n).toBe(5);
+  });
+
   it('npm run users -- unlock lifts the lock, and the audit trail records it', async () => {
     for (let i = 0; i < 5; i++) expect(await signIn(`wrong-${i}`)).toBe(401);
     expect(await signIn(TEST_PASSWORD)).toBe(429);

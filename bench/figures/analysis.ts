@@ -9,14 +9,15 @@ import { planRoute, searchIterations, type PlannedRoute, type RouteStop } from '
 import { cheapestInsertionTour, nearestNeighbourTour } from '../../server/geo/route-construct.ts';
 import { distanceMatrix } from '../../server/geo/route-distance.ts';
 import { PathImprover } from '../../server/geo/route-improve.ts';
-import { randomRouteInstance } from '../../server/geo/route-instance.ts';
+import { randomRouteInstance } from '../../tests/helpers/route-instance.ts';
 import { confidenceOf, giStar, kindOf } from '../../server/geo/relapse-gistar.ts';
 import { buildHexGrid, cellIdAt, cellNeighbours, cellPolygon } from '../../server/geo/relapse-hexgrid.ts';
-import { Random } from '../../server/seed/prng.ts';
+import { Random } from '../../domain/random.ts';
 import { polygonProblem } from '../../server/geo/simple-polygon.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { failedRow, formatCount, formatMs, median, timingRow, type Row } from '../lib/measure.ts';
 import { SYNTHETIC_SEED } from '../synthetic.ts';
+import { dayIso, toDay } from '../../domain/days.ts';
 
 /** The city government seat (市政府), as in server/seed/demo.ts. */
 const SEAT: [number, number] = [114.02047, 33.577333];
@@ -97,10 +98,9 @@ async function siegeRows(log: BenchContext['log']): Promise<Row[]> {
 // ---------------------------------------------------------------------------------------------
 // Issue 6: relapse hotspots.
 
-const DAY_MS = 86_400_000;
-const FIRST_DAY = Date.UTC(2014, 0, 1) / DAY_MS;
-const LAST_DAY = Date.UTC(2025, 11, 31) / DAY_MS;
-const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+const FIRST_DAY = toDay('2014-01-01');
+const LAST_DAY = toDay('2025-12-31');
+const dateOf = dayIso;
 
 const COUNTIES = ['源汇区', '郾城区', '召陵区', '舞阳县', '临颍县'];
 const SYLLABLES = '金鑫华兴盛达宏利恒源鼎顺通福瑞祥丰泰和安康永新建明德隆昌荣富'.split('');

@@ -3,7 +3,7 @@
 import { createApp } from '../../server/app.ts';
 import { appendAudit, verifyAuditChain } from '../../server/auth/audit.ts';
 import { createSession, DEFAULT_SESSION_SETTINGS } from '../../server/auth/sessions.ts';
-import { createUser } from '../../server/auth/user-store.ts';
+import { createUser } from '../../server/auth/accounts.ts';
 import { bootDatabase } from '../../server/bootstrap.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { formatCount, timeAsync, timeSync, timingRow, type Row } from '../lib/measure.ts';

@@ -10,7 +10,7 @@ import { openDatabase } from '../../server/db/database.ts';
 import { openArchive } from '../../server/basemaps/tile-archive.ts';
 import { tileAt } from '../../server/basemaps/check-archive.ts';
 import { insertBasemap } from '../../server/store/basemap-store.ts';
-import { Random } from '../../server/seed/prng.ts';
+import { Random } from '../../domain/random.ts';
 import { LUOHE_BOUNDS, writeMbtiles, writePmtiles, type TileBytes } from '../../tests/helpers/tile-archives.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, formatCount, formatMs, median, verdict, type Row } from '../lib/measure.ts';

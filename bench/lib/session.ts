@@ -2,7 +2,8 @@
 // made in the database file (with a random password nobody needs) and opened as a session.
 import { randomPassword } from '../../server/auth/passwords.ts';
 import { createSession, DEFAULT_SESSION_SETTINGS } from '../../server/auth/sessions.ts';
-import { createUser, findUser } from '../../server/auth/user-store.ts';
+import { createUser } from '../../server/auth/accounts.ts';
+import { findUser } from '../../server/store/user-store.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { setUpAuditSeal } from '../../server/auth/audit-seal.ts';

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Db } from '../db/database.ts';
+import { getMeta, insertMeta } from '../store/meta-store.ts';
 import { auditHead, readAnchors, registerAuditSeal, sealOf, type AuditAnchor } from './audit.ts';
 
 export class AuditKeyError extends Error {}
@@ -32,7 +33,7 @@ function keyFromText(text: string, where: string): Buffer {
  */
 export function setUpAuditSeal(db: Db, dbPath: string, env: NodeJS.ProcessEnv = process.env): void {
   const memory = dbPath === ':memory:';
-  const keyedFrom = db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'audit_keyed_from'")?.value;
+  const keyedFrom = getMeta(db, 'audit_keyed_from');
   const keyFile = auditKeyPath(dbPath);
   let key: Buffer;
   if (env.SANSAN_AUDIT_KEY) key = keyFromText(env.SANSAN_AUDIT_KEY, 'SANSAN_AUDIT_KEY');
@@ -51,7 +52,7 @@ export function setUpAuditSeal(db: Db, dbPath: string, env: NodeJS.ProcessEnv = 
   // The key starts after the records already there (none, on a new database).
   db.transaction(() => {
     const head = auditHead(db);
-    db.run("INSERT INTO meta (key, value) VALUES ('audit_keyed_from', ?)", [String(head.records + 1)]);
+    insertMeta(db, 'audit_keyed_from', String(head.records + 1));
     registerAuditSeal(db, { key, keyedFrom: head.records + 1, anchorPath });
     anchorAuditHead(db, 'key_started');
   });

@@ -4,10 +4,11 @@
 // Records from `keyedFrom` on are HMAC-SHA-256 under a key the database does not hold, and the chain's
 // head is anchored outside the database (server/auth/audit-seal.ts), so neither a forged record, a
 // re-hashed chain nor removing the newest records verifies. Records are appended inside the same
-// transaction as the write they describe.
+// transaction as the write they describe. The table's SQL is server/store/audit-store.ts.
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Db } from '../db/database.ts';
+import { insertAuditRow, iterateAuditRows, lastAuditRow, type AuditRow } from '../store/audit-store.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -29,22 +30,6 @@ export interface AuditEntry extends AuditActor {
   after?: unknown;
   /** ISO timestamp; default now. */
   at?: string;
-}
-
-/** A stored record, as the table holds it. */
-export interface AuditRow {
-  id: number;
-  at: string;
-  actor: string | null;
-  role: string | null;
-  address: string | null;
-  action: string;
-  target: string | null;
-  counties: string;
-  before: string | null;
-  after: string | null;
-  prev_hash: string;
-  hash: string;
 }
 
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
@@ -91,7 +76,7 @@ function recordHash(row: Omit<AuditRow, 'hash'>, seal: AuditSeal): string {
 
 /** The number of records and the newest one's hash. */
 export function auditHead(db: Db): { records: number; hash: string } {
-  const last = db.get<{ id: number; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1');
+  const last = lastAuditRow(db);
   return { records: last?.id ?? 0, hash: last?.hash ?? GENESIS_HASH };
 }
 
@@ -99,7 +84,7 @@ export function auditHead(db: Db): { records: number; hash: string } {
 export function appendAudit(db: Db, entry: AuditEntry): number {
   const seal = sealOf(db);
   return db.transaction(() => {
-    const last = db.get<{ id: number; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1');
+    const last = lastAuditRow(db);
     const row = {
       id: (last?.id ?? 0) + 1,
       at: entry.at ?? new Date().toISOString(),
@@ -113,10 +98,7 @@ export function appendAudit(db: Db, entry: AuditEntry): number {
       after: json(entry.after),
       prev_hash: last?.hash ?? GENESIS_HASH,
     };
-    db.run(
-      'INSERT INTO audit_log (id, at, actor, role, address, action, target, counties, before, after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [row.id, row.at, row.actor, row.role, row.address, row.action, row.target, row.counties, row.before, row.after, row.prev_hash, recordHash(row, seal)],
-    );
+    insertAuditRow(db, { ...row, hash: recordHash(row, seal) });
     return row.id;
   });
 }
@@ -171,7 +153,7 @@ export function verifyAuditChain(db: Db): AuditVerification {
   let records = 0;
   const result = (firstBad: AuditVerification['firstBad']): AuditVerification => ({ ok: firstBad === null, records, keyedFrom: seal.keyedFrom, anchors: anchors.length, firstBad, lastHash: previous });
   const needed = new Set(anchors.map((anchor) => anchor.records));
-  for (const row of db.raw.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as IterableIterator<AuditRow>) {
+  for (const row of iterateAuditRows(db)) {
     records++;
     const bad = (code: AuditBreak, reason: string) => result({ id: row.id, code, missing: code === 'missing' ? expectedId : null, reason, anchor: null });
     if (row.id !== expectedId) return bad('missing', `record ${expectedId} is missing (the chain jumps to ${row.id})`);
@@ -193,78 +175,4 @@ export function verifyAuditChain(db: Db): AuditVerification {
     if (hash !== anchor.hash) return bad(anchor.records, 'anchor', `record ${anchor.records} differs from ${named}: the chain was rewritten`);
   }
   return result(null);
-}
-
-export interface AuditFilters {
-  action?: string;
-  actor?: string;
-  target?: string;
-  /** Only records touching one of these counties. */
-  counties?: readonly (string | null)[];
-  from?: string;
-  to?: string;
-  beforeId?: number;
-  limit: number;
-}
-
-/** A record as the API gives it: the stored row with its counties and before/after read back from JSON. */
-export type AuditRecord = Omit<AuditRow, 'counties' | 'before' | 'after' | 'prev_hash'> & { counties: string[]; before: unknown; after: unknown };
-
-/** Newest first; page on with beforeId. */
-export function listAudit(db: Db, filters: AuditFilters): { records: AuditRecord[]; nextBeforeId: number | null } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (clause: string, ...values: unknown[]) => {
-    where.push(clause);
-    params.push(...values);
-  };
-  if (filters.action) add('(action = ? OR action LIKE ?)', filters.action, `${filters.action}.%`);
-  if (filters.actor) add('actor = ?', filters.actor);
-  if (filters.target) add('target = ?', filters.target);
-  if (filters.from) add('at >= ?', filters.from);
-  if (filters.to) add('at < ?', filters.to);
-  if (filters.beforeId !== undefined) add('id < ?', filters.beforeId);
-  if (filters.counties)
-    add(`EXISTS (SELECT 1 FROM json_each(audit_log.counties) WHERE value IN (${filters.counties.map(() => '?').join(',') || 'NULL'}))`, ...filters.counties);
-  const rows = db.all<AuditRow>(
-    `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-    [...params, filters.limit + 1],
-  );
-  const page = rows.slice(0, filters.limit);
-  return {
-    records: page.map((row) => ({
-      id: row.id,
-      at: row.at,
-      actor: row.actor,
-      role: row.role,
-      address: row.address,
-      action: row.action,
-      target: row.target,
-      counties: JSON.parse(row.counties) as string[],
-      before: row.before === null ? null : JSON.parse(row.before),
-      after: row.after === null ? null : JSON.parse(row.after),
-      hash: row.hash,
-    })),
-    nextBeforeId: rows.length > filters.limit ? page[page.length - 1]!.id : null,
-  };
-}
-
-/**
- * Sign-in failures since `since` for one (username, address) pair or one address, and the oldest of them (for
- * Retry-After): the sign-in rate limit reads the audit trail, so it survives a restart.
- */
-export function signInFailures(db: Db, since: string, by: { username: string; address: string } | { address: string }): { count: number; oldest: string | null } {
-  if ('username' in by) {
-    // One (account, address) pair, counted from the last time an admin lifted the account's lock.
-    const target = `user:${by.username.toLowerCase()}`;
-    const unlocked = db.get<{ at: string | null }>("SELECT max(at) AS at FROM audit_log WHERE action = 'sign_in.unlock' AND target = ?", [target])?.at;
-    return db.get<{ count: number; oldest: string | null }>(
-      "SELECT count(*) AS count, min(at) AS oldest FROM audit_log WHERE action = 'sign_in.failed' AND at >= ? AND at > ? AND target = ? AND address = ?",
-      [since, unlocked ?? '', target, by.address],
-    )!;
-  }
-  return db.get<{ count: number; oldest: string | null }>(
-    "SELECT count(*) AS count, min(at) AS oldest FROM audit_log WHERE action = 'sign_in.failed' AND at >= ? AND address = ?",
-    [since, by.address],
-  )!;
 }

@@ -1,9 +1,10 @@
 // Accounts made when a database has none: the first admin (password from SANSAN_ADMIN_PASSWORD, or
 // random), and in demo mode one demo account per role. Start-up prints the passwords once.
 import type { Db } from '../db/database.ts';
+import { hasUsers } from '../store/user-store.ts';
 import { randomPassword } from './passwords.ts';
 import type { Role } from './roles.ts';
-import { createUser } from './user-store.ts';
+import { createUser } from './accounts.ts';
 
 export interface CreatedAccount {
   username: string;
@@ -23,7 +24,7 @@ export const DEMO_ACCOUNTS: readonly { username: string; role: Role; counties: s
 const SYSTEM = { actor: 'system', role: null, address: 'start-up' };
 
 export function createFirstAccounts(db: Db, countyCodes: ReadonlySet<string>, options: { adminPassword?: string; demo: boolean }): CreatedAccount[] {
-  if (db.get('SELECT 1 FROM users LIMIT 1')) return [];
+  if (hasUsers(db)) return [];
   return db.transaction(() => {
     const password = options.adminPassword || randomPassword();
     createUser(db, countyCodes, { username: 'admin', role: 'admin', password }, SYSTEM);

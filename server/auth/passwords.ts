@@ -1,6 +1,11 @@
 // Passwords: scrypt (node:crypto) with a random 16-byte salt per user, kept as
 // `scrypt$N$r$p$salt$hash` (base64url) so the cost can be raised later without breaking old hashes.
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+// Sign-in verifies with the asynchronous scrypt (libuv's thread pool), so a sign-in does not hold
+// up every other request for the ~50 ms a hash takes.
+import { randomBytes, randomInt, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const scryptAsync = promisify<string, Buffer, number, ScryptOptions, Buffer>(scrypt);
 
 /** The shortest password accepted (sign-in, the users command, the users API). */
 export const MIN_PASSWORD_LENGTH = 10;
@@ -26,11 +31,12 @@ export function hashPassword(password: string): string {
   return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+/** Whether `password` matches a stored `scrypt$…` hash (resolves false for any other text). */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !key || password.length > MAX_PASSWORD_LENGTH) return false;
   const expected = Buffer.from(key, 'base64url');
-  const actual = scryptSync(password.normalize('NFC'), Buffer.from(salt, 'base64url'), expected.length, {
+  const actual = await scryptAsync(password.normalize('NFC'), Buffer.from(salt, 'base64url'), expected.length, {
     N: Number(n),
     r: Number(r),
     p: Number(p),
@@ -39,8 +45,12 @@ export function verifyPassword(password: string, stored: string): boolean {
   return timingSafeEqual(actual, expected);
 }
 
-/** A random password for the first admin and the demo accounts (16 characters, no look-alikes). */
+const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/**
+ * A random password for the first admin and the demo accounts: 16 characters, no look-alikes, each
+ * drawn uniformly (crypto.randomInt rejects the values a plain `byte % 55` would favour).
+ */
 export function randomPassword(): string {
-  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  return [...randomBytes(16)].map((b) => alphabet[b % alphabet.length]).join('');
+  return Array.from({ length: 16 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join('');
 }

@@ -14,6 +14,7 @@
 import type { LineString } from 'geojson';
 import type { AppContext } from '../context.ts';
 import { countyOfLine } from '../geo/locate-line.ts';
+import { roadCountyOf, siteCountyOf } from '../store/record-counties.ts';
 import { CAN } from '../../domain/roles.ts';
 import type { Role } from './roles.ts';
 
@@ -46,13 +47,13 @@ const record = (value: unknown): Record<string, unknown> => (typeof value === 'o
 const siteCounty = (ctx: AppContext, id: unknown): string | null => {
   const n = Number(id);
   if (!Number.isSafeInteger(n)) return null;
-  return ctx.db.get<{ county_code: string }>('SELECT county_code FROM sites WHERE id = ?', [n])?.county_code ?? null;
+  return siteCountyOf(ctx.db, n);
 };
 
 const roadCounty = (ctx: AppContext, id: unknown): string | null => {
   const n = Number(id);
   if (!Number.isSafeInteger(n)) return null;
-  return ctx.db.get<{ county_code: string | null }>('SELECT county_code FROM road_segments WHERE id = ?', [n])?.county_code ?? null;
+  return roadCountyOf(ctx.db, n);
 };
 
 const positionCounty = (ctx: AppContext, body: unknown): string | null => {
@@ -144,16 +145,25 @@ const safeDecode = (text: string) => {
 
 const SIGNED_IN_READ: Rule = { roles: 'signed-in' };
 
-/** The table as patterns (built per call: a few dozen short expressions, and the table stays the only truth). */
-const compile = () =>
-  Object.entries(RULES)
-  .map(([key, rule]) => {
+interface RoutePattern {
+  key: string;
+  method: string;
+  regex: RegExp;
+  names: string[];
+}
+
+/**
+ * The table's keys as patterns, compiled once when the module loads: literal paths before templated
+ * ones (/routes/plan before /routes/{id}). Each pattern keeps its key, and the rule is read from
+ * RULES when it matches, so the table stays the only truth (a rule taken out of it stops matching).
+ */
+const PATTERNS: readonly RoutePattern[] = Object.keys(RULES)
+  .map((key) => {
     const [method, path] = key.split(' ') as [string, string];
     const names: string[] = [];
     const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => (names.push(name), '([^/]+)'));
-    return { method, regex: new RegExp(`^${pattern}$`), names, rule, key };
+    return { key, method, regex: new RegExp(`^${pattern}$`), names };
   })
-  // Literal paths before templated ones (/routes/plan before /routes/{id}).
   .sort((a, b) => a.names.length - b.names.length);
 
 /**
@@ -162,12 +172,14 @@ const compile = () =>
  */
 export function ruleFor(method: string, path: string): { rule: Rule; params: Record<string, string>; key: string } | null {
   const verb = method === 'HEAD' ? 'GET' : method;
-  for (const entry of compile()) {
+  for (const entry of PATTERNS) {
     if (entry.method !== verb) continue;
+    const rule = RULES[entry.key];
+    if (!rule) continue;
     const match = entry.regex.exec(path);
     if (!match) continue;
     const params = Object.fromEntries(entry.names.map((name, i) => [name, safeDecode(match[i + 1]!)]));
-    return { rule: entry.rule, params, key: entry.key };
+    return { rule, params, key: entry.key };
   }
   return verb === 'GET' ? { rule: SIGNED_IN_READ, params: {}, key: `GET ${path}` } : null;
 }

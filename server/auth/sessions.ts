@@ -1,10 +1,11 @@
 // Sessions: a random 32-byte token handed to the client (cookie and/or bearer), of which only the
 // SHA-256 is stored, with a per-session CSRF token. A session ends after `idleMinutes` without a
-// request or `maxHours` after sign-in, whichever comes first.
+// request or `maxHours` after sign-in, whichever comes first. The table's SQL is server/store/session-store.ts.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.ts';
+import { deleteSessionByTokenHash, insertSession, sessionByTokenHash, touchSession } from '../store/session-store.ts';
+import { getUserById } from '../store/user-store.ts';
 import type { Principal } from './roles.ts';
-import { getUserById } from './user-store.ts';
 
 export interface SessionSettings {
   idleMinutes: number;
@@ -42,7 +43,7 @@ export function createSession(db: Db, userId: number, settings: SessionSettings)
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
   const now = new Date(settings.now()).toISOString();
-  db.run('INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)', [hashToken(token), userId, csrfToken, now, now]);
+  insertSession(db, { tokenHash: hashToken(token), userId, csrfToken, now });
   return { token, csrfToken };
 }
 
@@ -50,22 +51,19 @@ export function createSession(db: Db, userId: number, settings: SessionSettings)
 export function findSession(db: Db, token: string, settings: SessionSettings): Session | null {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const tokenHash = hashToken(token);
-  const row = db.get<{ user_id: number; csrf_token: string; created_at: string; last_seen_at: string }>(
-    'SELECT user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = ?',
-    [tokenHash],
-  );
+  const row = sessionByTokenHash(db, tokenHash);
   if (!row) return null;
   const now = settings.now();
   const idleEnd = Date.parse(row.last_seen_at) + settings.idleMinutes * 60_000;
   const absoluteEnd = Date.parse(row.created_at) + settings.maxHours * 3_600_000;
   const user = getUserById(db, row.user_id);
   if (now >= idleEnd || now >= absoluteEnd || !user || user.disabled) {
-    db.run('DELETE FROM sessions WHERE token_hash = ?', [tokenHash]);
+    deleteSessionByTokenHash(db, tokenHash);
     return null;
   }
   let lastSeen = Date.parse(row.last_seen_at);
   if (now - lastSeen >= TOUCH_EVERY_MS) {
-    db.run('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?', [new Date(now).toISOString(), tokenHash]);
+    touchSession(db, tokenHash, new Date(now).toISOString());
     lastSeen = now;
   }
   return {
@@ -77,5 +75,5 @@ export function findSession(db: Db, token: string, settings: SessionSettings): S
 }
 
 export function deleteSession(db: Db, token: string): void {
-  db.run('DELETE FROM sessions WHERE token_hash = ?', [hashToken(token)]);
+  deleteSessionByTokenHash(db, hashToken(token));
 }

@@ -9,7 +9,8 @@ import { migrate } from '../db/migrate.ts';
 import { setUpAuditSeal } from '../auth/audit-seal.ts';
 import { AppError } from '../errors.ts';
 import { ROLES, type Role } from '../auth/roles.ts';
-import { checkRoleCounties, checkUsername, createUser, findUser, listUsers, updateUser } from '../auth/user-store.ts';
+import { checkRoleCounties, checkUsername, createUser, updateUser } from '../auth/accounts.ts';
+import { findUser, listUsers } from '../store/user-store.ts';
 import { unlockUser } from '../ops/sign-in-locks.ts';
 import { errorText, existingDatabase, readArgs, runCli, UsageError } from './cli.ts';
 

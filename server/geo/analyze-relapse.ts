@@ -23,7 +23,8 @@ import { buildHexGrid, cellCentreLonLat, cellIdAt, cellNeighbours, cellPolygon, 
 import { CountyLocator, geometryBbox } from '../../domain/locate-county.ts';
 import { findMoves } from './relapse-moves.ts';
 import type { ClosedSite, NewSite } from './relapse-moves.ts';
-import { CLOSURE_STATUSES, dayNumber, daysBetween, inWindow, MOVE_CLOSURE_STATUSES, resolveRelapseOptions } from './relapse-options.ts';
+import { dayNumber, daysBetween } from '../../domain/days.ts';
+import { CLOSURE_STATUSES, inWindow, MOVE_CLOSURE_STATUSES, resolveRelapseOptions } from './relapse-options.ts';
 import type {
   HotspotCellProperties,
   HotspotConfidence,

@@ -1,4 +1,4 @@
-// Coordinates in China (see DOMAIN.md): we store WGS84; Amap/Tencent use GCJ-02 (国测局 "Mars"
+// Coordinates in China (see docs/domain.md "Places and codes"): we store WGS84; Amap/Tencent use GCJ-02 (国测局 "Mars"
 // coordinates) and Baidu uses BD-09 (GCJ-02 offset again). The offsets are 300–700 m, so every
 // link into a navigation app converts first (domain/coordinates.ts, gcoord).
 import { fromWgs84, toWgs84 } from '../../domain/coordinates.ts';

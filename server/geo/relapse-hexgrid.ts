@@ -15,7 +15,7 @@
 // smallest column × row rectangle holding the cells of all points and of the bbox's four corners.
 // A point is placed by converting (x, y) to fractional axial coordinates and rounding in cube
 // coordinates (the standard exact hexagon rounding); neighbours are the six axial directions.
-import { EARTH_RADIUS_KM, RADIANS } from './siege-distance.ts';
+import { EARTH_RADIUS_KM, RADIANS } from './sphere.ts';
 import type { Polygon, Position } from 'geojson';
 
 const SQRT3 = Math.sqrt(3);

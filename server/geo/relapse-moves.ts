@@ -2,7 +2,7 @@
 // the same category. New sites are bucketed by category in a lon/lat grid at least radiusKm wide
 // (in every direction, at the highest latitude present), each bucket sorted by discovery day, so a
 // closure looks at 3 × 3 buckets and only the days in range: no pass over all pairs.
-import { haversineKm, RADIANS, EARTH_RADIUS_KM } from './siege-distance.ts';
+import { EARTH_RADIUS_KM, haversineKm, RADIANS } from './sphere.ts';
 import { normaliseName, bigramDice } from './relapse-names.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { MoveCandidate, MoveDecision, ResolvedRelapseOptions } from './relapse-types.ts';

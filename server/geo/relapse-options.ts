@@ -2,6 +2,7 @@
 import { CATEGORY_CODES, isCategory } from '../../domain/categories.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
+import { dayNumber } from '../../domain/days.ts';
 import type { ResolvedRelapseOptions, RelapseOptions } from './relapse-types.ts';
 import { z } from 'zod';
 import { numberOption, OptionError, parseOptions, refuse } from './option-error.ts';
@@ -23,7 +24,7 @@ export const MAX_CELL_KM = 20;
 
 /**
  * A closure for relapses and rates: the moves after which a site is "dealt with" and from which
- * DOMAIN.md allows a relapse (closed, upgraded, relocated). Verified (验收销号) only confirms one of
+ * docs/domain.md allows a relapse (closed, upgraded, relocated). Verified (验收销号) only confirms one of
  * these, so it is not a new closure.
  */
 export const CLOSURE_STATUSES: readonly StatusCode[] = ['closed', 'upgraded', 'relocated'];
@@ -37,42 +38,6 @@ export const MOVE_CLOSURE_STATUSES: readonly StatusCode[] = ['closed'];
 
 /** A bad option; the API answers it with 400 and this message. */
 export class RelapseOptionError extends OptionError {}
-
-const DAY_MS = 86_400_000;
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-const dayNumbers = new Map<string, number | null>();
-
-/** Days since 1970-01-01 of a YYYY-MM-DD day (UTC), or null when it is not a real calendar day. */
-export function dayNumber(date: string): number | null {
-  let day = dayNumbers.get(date);
-  if (day === undefined) {
-    // A campaign spans a few thousand distinct days: remember them (bounded, in case of junk input).
-    if (dayNumbers.size > 100_000) dayNumbers.clear();
-    dayNumbers.set(date, (day = parseDay(date)));
-  }
-  return day;
-}
-
-function parseDay(date: string): number | null {
-  const match = DATE_PATTERN.exec(date);
-  if (!match) return null;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  const time = Date.UTC(year, month - 1, day);
-  const check = new Date(time);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
-  return time / DAY_MS;
-}
-
-/** Whole days from `earlier` to `later` (both YYYY-MM-DD; a date-time is cut to its day). */
-export function daysBetween(earlier: string, later: string): number {
-  const from = dayNumber(earlier.slice(0, 10));
-  const to = dayNumber(later.slice(0, 10));
-  if (from === null || to === null) return Number.NaN;
-  return to - from;
-}
 
 /** A calendar day YYYY-MM-DD, or null when left out. */
 const day = (parameter: string) =>

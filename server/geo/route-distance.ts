@@ -1,16 +1,5 @@
-// Great-circle distances for route planning: haversine on a sphere of the IUGG mean radius.
-
-/** Mean Earth radius R1 = (2a + b) / 3 of WGS84, in km (the radius turf.distance uses). */
-export const EARTH_RADIUS_KM = 6371.0088;
-
-const RADIANS = Math.PI / 180;
-
-export function haversineKm(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const sinHalfLat = Math.sin(((lat2 - lat1) * RADIANS) / 2);
-  const sinHalfLon = Math.sin(((lon2 - lon1) * RADIANS) / 2);
-  const a = sinHalfLat * sinHalfLat + Math.cos(lat1 * RADIANS) * Math.cos(lat2 * RADIANS) * sinHalfLon * sinHalfLon;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
-}
+// Great-circle distances for route planning (haversine from ./sphere.ts).
+import { haversineKmWithCos, RADIANS } from './sphere.ts';
 
 /**
  * Symmetric size × size matrix (row-major) of great-circle km between the points, given as
@@ -29,10 +18,7 @@ export function distanceMatrix(lons: Float64Array, lats: Float64Array): Float64A
     for (let column = row + 1; column < size; column++) {
       const lon2 = lons[column]!;
       if (Number.isNaN(lon2)) continue;
-      const sinHalfLat = Math.sin(((lats[column]! - lat1) * RADIANS) / 2);
-      const sinHalfLon = Math.sin(((lon2 - lon1) * RADIANS) / 2);
-      const a = sinHalfLat * sinHalfLat + cosLat[row]! * cosLat[column]! * sinHalfLon * sinHalfLon;
-      const km = 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+      const km = haversineKmWithCos(lon1, lat1, cosLat[row]!, lon2, lats[column]!, cosLat[column]!);
       matrix[row * size + column] = km;
       matrix[column * size + row] = km;
     }

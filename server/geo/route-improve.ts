@@ -6,7 +6,7 @@
 // `improveWithNeighbours` looks for moves only among each node's nearest neighbours, driven by a
 // queue of nodes whose legs changed ("don't-look bits"); `polishExhaustively` then scans every
 // move until none improves, so the result is a true 2-opt + Or-opt local optimum.
-import { Random } from '../seed/prng.ts';
+import { Random } from '../../domain/random.ts';
 import { pathCost } from './route-construct.ts';
 
 const EPSILON = 1e-10;

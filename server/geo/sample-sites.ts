@@ -4,11 +4,11 @@
 // Method (stratified simple random sample without replacement):
 // 1. Group the sites by county; take the counties in code order (plain string comparison).
 // 2. Within each county, sort the site ids ascending (so the input order does not matter).
-// 3. One pseudo-random stream, mulberry32 seeded with `seed` (server/seed/prng.ts `Random`), runs
+// 3. One pseudo-random stream, mulberry32 seeded with `seed` (domain/random.ts `Random`), runs
 //    through the counties in that order; each county's ids are shuffled by Fisher–Yates
 //    (`Random.shuffle`: for i from last down to 1, swap i with floor(next() × (i + 1))) and its first
 //    min(k, size) ids are taken. The result lists them ascending.
-import { Random } from '../seed/prng.ts';
+import { Random } from '../../domain/random.ts';
 import { RouteOptionError } from './route-options.ts';
 
 export interface SampleCandidate {

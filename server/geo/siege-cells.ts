@@ -19,7 +19,7 @@
 // the band's area to ~1e-9 relative (tests allow 0.5%).
 import { area, buffer, destination, difference, featureCollection, intersect, polygon } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
-import { haversineKm } from './siege-distance.ts';
+import { haversineKm } from './sphere.ts';
 import { makeFrame, polarCell, starRing } from './siege-polar.ts';
 import type { StarRing } from './siege-polar.ts';
 import type { CoreFeature } from './siege-types.ts';

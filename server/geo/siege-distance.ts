@@ -8,10 +8,7 @@
 // does (foot of the perpendicular great circle, or the nearer end). Against turf on the default
 // core the two agree to ~1e-9 km absolute (see tests/siege.test.ts).
 import type { MultiPolygon, Polygon, Position } from 'geojson';
-
-export const RADIANS = Math.PI / 180;
-/** turf's earthRadius (mean radius, metres) so distances match turf.distance exactly. */
-export const EARTH_RADIUS_KM = 6371.0088;
+import { EARTH_RADIUS_KM, RADIANS } from './sphere.ts';
 
 export interface BoundarySegments {
   count: number;
@@ -93,14 +90,6 @@ export function boundarySegments(geometry: Polygon | MultiPolygon): BoundarySegm
     segments.groupBox.set([minLon, minLat, maxLon, maxLat], 4 * group);
   }
   return segments;
-}
-
-/** Great-circle (haversine) distance in km on turf's sphere. */
-export function haversineKm(lonA: number, latA: number, lonB: number, latB: number): number {
-  const sinLat = Math.sin(((latB - latA) * RADIANS) / 2);
-  const sinLon = Math.sin(((lonB - lonA) * RADIANS) / 2);
-  const a = sinLat * sinLat + sinLon * sinLon * Math.cos(latA * RADIANS) * Math.cos(latB * RADIANS);
-  return 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a)) * EARTH_RADIUS_KM;
 }
 
 /**

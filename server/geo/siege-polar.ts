@@ -8,7 +8,7 @@
 // ray inward, the inner boundary back, and the ray outward. Neighbouring cells share their
 // crossing points exactly, so a band's cells add up to its ring.
 import type { Polygon, Position } from 'geojson';
-import { EARTH_RADIUS_KM, RADIANS } from './siege-distance.ts';
+import { EARTH_RADIUS_KM, RADIANS } from './sphere.ts';
 
 
 export interface Frame {

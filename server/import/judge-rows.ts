@@ -14,7 +14,7 @@ import type { StatusCode } from '../../domain/statuses.ts';
 import { badRequest } from '../errors.ts';
 import { CRS_NAMES, inChina, looksSwapped, parseCoordinate, toWgs84, type Crs } from '../../domain/coordinates.ts';
 import type { CountyLocator } from '../../domain/locate-county.ts';
-import { haversineKm } from '../geo/siege-distance.ts';
+import { haversineKm } from '../geo/sphere.ts';
 import { parseLedgerDate } from './parse-values.ts';
 import { MANAGING_ZONES, type PlaceMatch, type PlaceNames } from './place-names.ts';
 import type { SourceTable } from './read-table.ts';

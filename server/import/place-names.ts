@@ -5,7 +5,7 @@
 import type { Db } from '../db/database.ts';
 import { normaliseWord } from '../../domain/ledger-columns.ts';
 
-/** The functional zones of DOMAIN.md: they manage land inside a county but have no boundary of their own. */
+/** The functional zones of docs/domain.md: they manage land inside a county but have no boundary of their own. */
 export const MANAGING_ZONES: Record<string, string> = {
   经济技术开发区: '经济技术开发区',
   经开区: '经济技术开发区',

@@ -4,7 +4,7 @@
 // or `npm run users -- unlock NAME`, recorded in the audit trail like every write.
 import { z } from '@hono/zod-openapi';
 import { appendAudit, type AuditActor } from '../auth/audit.ts';
-import { findUser } from '../auth/user-store.ts';
+import { findUser } from '../store/user-store.ts';
 import type { Db } from '../db/database.ts';
 import { notFound } from '../errors.ts';
 import { MAX_FAILURES_PER_USER, SIGN_IN_WINDOW_MINUTES } from '../routes/session.ts';

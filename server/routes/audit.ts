@@ -4,13 +4,15 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { AppContext } from '../context.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { countyName } from '../store/county-names.ts';
-import { listAudit, verifyAuditChain } from '../auth/audit.ts';
+import { verifyAuditChain } from '../auth/audit.ts';
+import { listAudit } from '../store/audit-store.ts';
 import { AuditPage, AuditQuery, AuditVerification } from './auth-schemas.ts';
 import { parseCounties, parseDate, parseNumber } from './query-params.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
+import { addDays } from '../../domain/days.ts';
 
-const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+const nextDay = (date: string) => addDays(date, 1);
 
 export function auditRoutes(ctx: AppContext) {
   return new OpenAPIHono({ defaultHook: validationHook })

@@ -23,6 +23,7 @@ import { appendAudit } from '../auth/audit.ts';
 import { actorName, assertCounties, auditActor } from '../auth/guard.ts';
 import { contentDisposition } from '../export/download.ts';
 import { checkedRoutePlan } from './saved-route-plan.ts';
+import { addDays } from '../../domain/days.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const Point = z.object({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) });
@@ -104,7 +105,7 @@ const InspectionBody = z
 const RESOLVED: StatusCode[] = ['closed', 'upgraded', 'relocated'];
 
 function daysBefore(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+  return addDays(date, -days);
 }
 
 function chooseStops(ctx: AppContext, body: z.infer<typeof PlanBody>) {

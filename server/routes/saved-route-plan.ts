@@ -6,7 +6,7 @@ import type { Db } from '../db/database.ts';
 import { badRequest } from '../errors.ts';
 import { amapNavigateUrl, baiduNavigateUrl } from '../geo/china-coords.ts';
 import { describeDistanceModel } from '../geo/plan-route.ts';
-import { haversineKm } from '../geo/route-distance.ts';
+import { haversineKm } from '../geo/sphere.ts';
 import { DEFAULT_DETOUR_FACTOR } from '../geo/route-options.ts';
 import { checkStopIds, stopCandidates } from '../store/route-store.ts';
 

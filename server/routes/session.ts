@@ -6,11 +6,12 @@ import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { appendAudit, signInFailures } from '../auth/audit.ts';
+import { appendAudit } from '../auth/audit.ts';
+import { signInFailures } from '../store/audit-store.ts';
 import { clientAddress, SESSION_COOKIE } from '../auth/guard.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { createSession, deleteSession, findSession } from '../auth/sessions.ts';
-import { findUser, passwordHashOf } from '../auth/user-store.ts';
+import { findUser, passwordHashOf } from '../store/user-store.ts';
 import { SessionInfo, SignedIn, SignInBody } from './auth-schemas.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
@@ -56,14 +57,16 @@ export function sessionRoutes(ctx: AppContext) {
         request: { body: { required: true, content: { 'application/json': { schema: SignInBody } } } },
         responses: { 200: json(SignedIn, 'Signed in.'), ...errorResponses(400, 401, 413, 415, 429) },
       }),
-      (c) => {
+      async (c) => {
         const { username, password } = c.req.valid('json');
         const address = clientAddress(c);
         const now = ctx.sessions.now();
         refuseWhenLimited(ctx, username, address, now);
         const user = findUser(ctx.db, username);
         const stored = user ? passwordHashOf(ctx.db, user.id) : null;
-        const passwordOk = verifyPassword(password, stored ?? (decoyHash ??= hashPassword('decoy-password-never-used')));
+        const passwordOk = await verifyPassword(password, stored ?? (decoyHash ??= hashPassword('decoy-password-never-used')));
+        // Again after the wait: attempts sent together all passed the first check before any failed.
+        refuseWhenLimited(ctx, username, address, now);
         if (!user || !passwordOk || user.disabled) {
           appendAudit(ctx.db, {
             actor: null,

@@ -24,7 +24,8 @@ import {
   jsonContent as json,
 } from './schemas.ts';
 import { validationHook } from './validation.ts';
-import { appendAudit, listAudit } from '../auth/audit.ts';
+import { appendAudit } from '../auth/audit.ts';
+import { listAudit } from '../store/audit-store.ts';
 import { refusal } from '../../domain/roles.ts';
 import { VOIDED } from '../../domain/statuses.ts';
 import { actorName, auditActor } from '../auth/guard.ts';

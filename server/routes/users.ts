@@ -3,7 +3,8 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../context.ts';
 import { auditActor } from '../auth/guard.ts';
-import { createUser, listUsers, updateUser } from '../auth/user-store.ts';
+import { createUser, updateUser } from '../auth/accounts.ts';
+import { listUsers } from '../store/user-store.ts';
 import { NewUserBody, User, UserPatchBody } from './auth-schemas.ts';
 import { SignInLock, signInLocks, Unlocked, unlockUser } from '../ops/sign-in-locks.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';

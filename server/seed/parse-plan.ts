@@ -1,5 +1,6 @@
 // Parser for the task list of 漯发〔2020〕13号 (seeds/plan-2020-13.txt, the mended text).
 // Pure: text in, tasks out. Throws on any line it cannot place, so a changed text fails loudly.
+import { daysInMonth } from '../../domain/days.ts';
 
 export interface PlanLeader { name: string; title: string }
 export type DeadlineKind = 'immediate' | 'long_term' | 'dated' | 'done';
@@ -45,8 +46,7 @@ interface Draft {
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 function lastDayOfMonth(year: number, month: number): string {
-  const day = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${pad2(month)}-${pad2(day)}`;
+  return `${year}-${pad2(month)}-${pad2(daysInMonth(year, month))}`;
 }
 
 /** Classify a 整改时限 text. */

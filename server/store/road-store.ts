@@ -142,6 +142,8 @@ export interface NewRoad {
   reportedOn: string;
   task?: number | null;
   note?: string | null;
+  /** The note of the 'reported' event; the segment's note when not given. */
+  reportNote?: string | null;
   source: RecordSource;
   seedKey?: string | null;
   actor: string;
@@ -164,7 +166,7 @@ export function insertRoad(db: Db, road: NewRoad, clock: Clock = {}): number {
     const id = Number(result.lastInsertRowid);
     db.run(
       `INSERT INTO road_events (road_id, kind, from_status, to_status, date, actor, note, created_at) VALUES (?, 'status', NULL, 'reported', ?, ?, ?, ?)`,
-      [id, road.reportedOn, road.actor, road.note ?? null, now],
+      [id, road.reportedOn, road.actor, road.reportNote ?? road.note ?? null, now],
     );
     return id;
   });

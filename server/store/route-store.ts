@@ -118,14 +118,19 @@ export function recordInspection(db: Db, inspection: NewInspection, clock: Clock
         { to: 'relapsed', date: inspection.date, actor: inspection.inspector, note: `检查发现死灰复燃 Found operating again on inspection${inspection.note ? `: ${inspection.note}` : ''}` },
         clock,
       );
-    const result = db.run(
-      `INSERT INTO inspections (site_id, date, inspector, result, note, created_at, recorded_at, lon, lat, photo, route_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        inspection.siteId, inspection.date, inspection.inspector, inspection.result, inspection.note ?? null, clock.now ?? new Date().toISOString(),
-        inspection.recordedAt ?? null, inspection.lon ?? null, inspection.lat ?? null, inspection.photo ?? null, inspection.routeId ?? null,
-      ],
-    );
-    return { id: Number(result.lastInsertRowid), eventId };
+    return { id: insertInspection(db, inspection, clock.now ?? new Date().toISOString()), eventId };
   });
+}
+
+/** The inspection row alone, unchecked (recordInspection checks it first; the demo generator writes a re-check relapse's event itself). */
+export function insertInspection(db: Db, inspection: NewInspection, now: string): number {
+  const result = db.run(
+    `INSERT INTO inspections (site_id, date, inspector, result, note, created_at, recorded_at, lon, lat, photo, route_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      inspection.siteId, inspection.date, inspection.inspector, inspection.result, inspection.note ?? null, now,
+      inspection.recordedAt ?? null, inspection.lon ?? null, inspection.lat ?? null, inspection.photo ?? null, inspection.routeId ?? null,
+    ],
+  );
+  return Number(result.lastInsertRowid);
 }

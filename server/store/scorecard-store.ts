@@ -7,6 +7,7 @@ import { OPEN_STATUSES, STATUS_CODES } from '../../domain/statuses.ts';
 import { FIGURE_KEYS, type FigureKey } from '../../domain/scorecard-figures.ts';
 import { analyzeRelapse } from '../geo/analyze-relapse.ts';
 import { moveDecisions, relapseInputs, type RelapseInputSite } from './relapse-store.ts';
+import { addDays } from '../../domain/days.ts';
 
 export interface Scorecard {
   county: string;
@@ -127,7 +128,7 @@ class CountyFacts {
   ) {
     this.asOf = options.asOf;
     const params = { county, asOf: options.asOf, source: options.source };
-    this.since = new Date(Date.parse(`${options.asOf}T00:00:00Z`) - options.staleDays * 86_400_000).toISOString().slice(0, 10);
+    this.since = addDays(options.asOf, -options.staleDays);
     this.roads = db.all<FigureRoad>(
       `SELECT r.id, r.road_name AS roadName, r.deadline, r.source,
          (SELECT e.to_status FROM road_events e WHERE e.road_id = r.id AND e.date <= :asOf ORDER BY e.date DESC, e.id DESC LIMIT 1) AS status

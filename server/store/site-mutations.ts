@@ -1,5 +1,5 @@
 // Writes to sites and their history. Every status change goes through `addSiteEvent`, which checks
-// the move against DOMAIN.md's lifecycle; the database triggers keep sites.status equal to the last event.
+// the move against docs/domain.md's lifecycle; the database triggers keep sites.status equal to the last event.
 import type { Db } from '../db/database.ts';
 import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
 import {
@@ -111,7 +111,7 @@ function siteState(db: Db, siteId: number): SiteState {
 }
 
 /**
- * Moves a site's status. Refuses a move DOMAIN.md does not allow (409), a closure without the full
+ * Moves a site's status. Refuses a move docs/domain.md does not allow (409), a closure without the full
  * checklist (422), and a date before the last event or after `today` (422).
  */
 export function addSiteEvent(db: Db, siteId: number, event: NewSiteEvent, clock: Clock = {}): number {

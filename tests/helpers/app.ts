@@ -16,7 +16,9 @@ import type { StatusCode } from '../../domain/statuses.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import type { Role } from '../../server/auth/roles.ts';
 import { createSession } from '../../server/auth/sessions.ts';
-import { createUser, findUser } from '../../server/auth/user-store.ts';
+import { createUser } from '../../server/auth/accounts.ts';
+import { findUser } from '../../server/store/user-store.ts';
+import { addDays } from '../../domain/days.ts';
 
 export const TODAY = '2022-12-31';
 
@@ -297,12 +299,11 @@ export async function moveSite(h: Harness, id: number, to: StatusCode, date: str
 
 /** Moves a fresh site along a path of statuses, one event per step, dated from `start` on consecutive days. */
 export async function walk(h: Harness, id: number, path: readonly StatusCode[], start = '2022-01-01', category: CategoryCode = 'sand_yard'): Promise<void> {
-  let day = new Date(`${start}T00:00:00Z`);
+  let date = start;
   for (const to of path) {
-    const date = day.toISOString().slice(0, 10);
     const checklist = to === 'closed' ? (category === 'fuel_point' ? { ...FULL_CHECKLIST, tanksSealed: true } : { ...FULL_CHECKLIST }) : undefined;
     await moveSite(h, id, to, date, checklist);
-    day = new Date(day.getTime() + 86_400_000);
+    date = addDays(date, 1);
   }
 }
 

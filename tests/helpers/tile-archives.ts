@@ -11,7 +11,7 @@ import GeoJSONVT from 'geojson-vt';
 import vtpbf from 'vt-pbf';
 import { PNG } from 'pngjs';
 import { zxyToTileId } from 'pmtiles';
-import { Random } from '../../server/seed/prng.ts';
+import { Random } from '../../domain/random.ts';
 import { tileAt } from '../../server/basemaps/check-archive.ts';
 
 export interface TileBytes {

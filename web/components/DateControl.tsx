@@ -1,9 +1,8 @@
 // "As of" control: a slider over the months from the first to the last event, plus a date field.
 import { useI18n } from '../i18n/i18n.tsx';
+import { dayIso, dayNumber } from '../../domain/days.ts';
 
-const DAY = 86_400_000;
-const toDay = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY);
-const fromDay = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
+const toDay = (date: string) => dayNumber(date.slice(0, 10)) ?? Number.NaN;
 
 export function DateControl({ value, range, onChange }: { value: string | null; range: { first: string; last: string } | null; onChange: (date: string | null) => void }) {
   const { t } = useI18n();
@@ -20,7 +19,7 @@ export function DateControl({ value, range, onChange }: { value: string | null; 
         max={last}
         step={1}
         value={Math.min(Math.max(current, first), last)}
-        onChange={(e) => onChange(Number(e.target.value) >= last ? null : fromDay(Number(e.target.value)))}
+        onChange={(e) => onChange(Number(e.target.value) >= last ? null : dayIso(Number(e.target.value)))}
       />
       <div className="date-row">
         <input type="date" aria-label={t('asOf')} min={range.first} value={value ?? ''} onChange={(e) => onChange(e.target.value || null)} />

@@ -1,4 +1,4 @@
-// 010: the status 已撤销（误录） (voided) for sites entered by mistake (DOMAIN.md). Migration 001's CHECK
+// 010: the status 已撤销（误录） (voided) for sites entered by mistake (docs/domain.md). Migration 001's CHECK
 // lists on sites.status and site_events.from_status/to_status name the seven statuses of its day;
 // SQLite cannot alter a CHECK, and rebuilding `sites` would mean rebuilding every table that refers
 // to it. Widening an IN list invalidates no stored row, so this takes SQLite's documented path for

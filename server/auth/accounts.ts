@@ -1,61 +1,16 @@
-// Users and their counties. Every change appends an audit record in the same transaction; the
-// password hash never goes into a record.
+// Accounts: the rules for users and their counties (names, roles, the counties a role needs, password
+// strength, the last admin). Every change appends an audit record in the same transaction; the
+// password hash never goes into a record. The tables' SQL is server/store/user-store.ts.
 import type { Db } from '../db/database.ts';
 import { AppError, badRequest, conflict, notFound } from '../errors.ts';
+import { deleteUserSessions } from '../store/session-store.ts';
+import { activeAdminCount, findUser, getUserById, insertUser, setUserCounties, updateUserRow, type UserRecord } from '../store/user-store.ts';
 import { appendAudit, type AuditActor } from './audit.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
-import { COUNTY_SCOPED_ROLES, ROLES, type Principal, type Role } from './roles.ts';
-
-export interface UserRecord extends Principal {
-  disabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface UserRow {
-  id: number;
-  username: string;
-  role: Role;
-  disabled: number;
-  created_at: string;
-  updated_at: string;
-  counties: string | null;
-}
-
-const SELECT_USER = `SELECT u.id, u.username, u.role, u.disabled, u.created_at, u.updated_at,
-  (SELECT group_concat(county_code) FROM (SELECT county_code FROM user_counties WHERE user_id = u.id ORDER BY county_code)) AS counties
-  FROM users u`;
-
-const toRecord = (row: UserRow): UserRecord => ({
-  id: row.id,
-  username: row.username,
-  role: row.role,
-  counties: row.counties ? row.counties.split(',') : [],
-  disabled: row.disabled === 1,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
+import { COUNTY_SCOPED_ROLES, ROLES, type Role } from './roles.ts';
 
 /** What an audit record shows of a user (no password hash). */
 const auditView = (user: UserRecord) => ({ username: user.username, role: user.role, counties: user.counties, disabled: user.disabled });
-
-export function listUsers(db: Db): UserRecord[] {
-  return db.all<UserRow>(`${SELECT_USER} ORDER BY u.username`).map(toRecord);
-}
-
-export function findUser(db: Db, username: string): UserRecord | null {
-  const row = db.get<UserRow>(`${SELECT_USER} WHERE u.username = ?`, [username]);
-  return row ? toRecord(row) : null;
-}
-
-export function getUserById(db: Db, id: number): UserRecord | null {
-  const row = db.get<UserRow>(`${SELECT_USER} WHERE u.id = ?`, [id]);
-  return row ? toRecord(row) : null;
-}
-
-export function passwordHashOf(db: Db, id: number): string | null {
-  return db.get<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = ?', [id])?.password_hash ?? null;
-}
 
 export function checkUsername(username: string): void {
   if (!/^[\p{L}\p{N}_.@-]{2,50}$/u.test(username))
@@ -92,11 +47,7 @@ export function createUser(db: Db, countyCodes: ReadonlySet<string>, input: NewU
   const hash = options.passwordHash ?? hashPassword(input.password);
   return db.transaction(() => {
     if (findUser(db, input.username)) throw conflict('user_exists', `username: "${input.username}" is taken`, { field: 'username' });
-    const now = new Date().toISOString();
-    const id = Number(
-      db.run('INSERT INTO users (username, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [input.username, input.role, hash, now, now]).lastInsertRowid,
-    );
-    for (const county of counties) db.run('INSERT INTO user_counties (user_id, county_code) VALUES (?, ?)', [id, county]);
+    const id = insertUser(db, { username: input.username, role: input.role, passwordHash: hash, counties, now: new Date().toISOString() });
     const user = getUserById(db, id)!;
     appendAudit(db, { ...by, action: 'user.create', target: `user:${user.username.toLowerCase()}`, counties, before: null, after: auditView(user) });
     return user;
@@ -120,14 +71,11 @@ export function updateUser(db: Db, countyCodes: ReadonlySet<string>, username: s
     const role = change.role ?? before.role;
     const counties = change.counties ? [...new Set(change.counties)].sort() : change.role && !COUNTY_SCOPED_ROLES.has(change.role) ? [] : before.counties;
     checkRoleCounties(role, counties, countyCodes);
-    if (before.role === 'admin' && (role !== 'admin' || change.disabled) && db.get<{ n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0")!.n <= 1)
+    if (before.role === 'admin' && (role !== 'admin' || change.disabled) && activeAdminCount(db) <= 1)
       throw new AppError(409, 'last_admin', 'the last active admin cannot be demoted or disabled; make another admin first');
-    const now = new Date().toISOString();
-    db.run('UPDATE users SET role = ?, disabled = ?, updated_at = ? WHERE id = ?', [role, (change.disabled ?? before.disabled) ? 1 : 0, now, before.id]);
-    if (hash) db.run('UPDATE users SET password_hash = ? WHERE id = ?', [hash, before.id]);
-    db.run('DELETE FROM user_counties WHERE user_id = ?', [before.id]);
-    for (const county of counties) db.run('INSERT INTO user_counties (user_id, county_code) VALUES (?, ?)', [before.id, county]);
-    if (change.disabled || hash || role !== before.role) db.run('DELETE FROM sessions WHERE user_id = ?', [before.id]);
+    updateUserRow(db, before.id, { role, disabled: change.disabled ?? before.disabled, passwordHash: hash, now: new Date().toISOString() });
+    setUserCounties(db, before.id, counties);
+    if (change.disabled || hash || role !== before.role) deleteUserSessions(db, before.id);
     const after = getUserById(db, before.id)!;
     const action = hash && Object.keys(change).length === 1 ? 'user.password' : 'user.edit';
     appendAudit(db, {

@@ -1,6 +1,6 @@
 // Seeded random route instances for tests and the benchmark: stops scattered over Luohe (漯河).
-import { Random } from '../seed/prng.ts';
-import type { LonLat, RouteStop } from './route-types.ts';
+import { Random } from '../../domain/random.ts';
+import type { LonLat, RouteStop } from '../../server/geo/route-types.ts';
 
 /** Roughly Luohe's extent: lon 113.70–114.30, lat 33.40–33.80 (WGS84). */
 export const LUOHE_BOX = { minLon: 113.7, maxLon: 114.3, minLat: 33.4, maxLat: 33.8 } as const;

@@ -1,4 +1,5 @@
-// A small seeded PRNG (mulberry32): same seed, same sequence, on every machine.
+// A small seeded PRNG (mulberry32): same seed, same sequence, on every machine. Used by the demo
+// generator, the seeded analyses (sampling, route search), tests and the bench; pure, so any layer may import it.
 
 export class Random {
   private state: number;
