@@ -16,11 +16,11 @@ import { routeToGpx, routeToKml } from '../geo/route-export.ts';
 import { CATEGORY_LABELS } from '../../domain/categories.ts';
 import { STATUS_LABELS } from '../../domain/statuses.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
-import { checkStopIds, getRoute, recordInspection, saveRoute, stopCandidates, type StopCandidate } from '../store/route-store.ts';
+import { checkStopIds, getRoute, stopCandidates, type StopCandidate } from '../store/route-store.ts';
+import { recordInspectionResult, saveInspectionRoute } from '../services/inspections.ts';
+import { actorOf } from './actor.ts';
 import { IdParam, errorResponses, jsonContent as json, textField } from './schemas.ts';
 import { validationHook } from './validation.ts';
-import { appendAudit } from '../auth/audit.ts';
-import { actorName, auditActor } from '../auth/guard.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const Point = z.object({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) });
@@ -225,11 +225,7 @@ export function inspectionRouteRoutes(ctx: AppContext) {
       }),
       (c) => {
         const body = c.req.valid('json');
-        const id = ctx.db.transaction(() => {
-          const id = saveRoute(ctx.db, { name: body.name, plan: body.plan, actor: actorName(c) });
-          appendAudit(ctx.db, { ...auditActor(c), action: 'route.create', target: `route:${id}`, before: null, after: { name: body.name, stops: body.plan.stops.length } });
-          return id;
-        });
+        const id = saveInspectionRoute(ctx, actorOf(c), body);
         return c.json(getRoute(ctx.db, id) as z.infer<typeof SavedRoute>, 201);
       },
     )
@@ -272,12 +268,7 @@ export function inspectionRouteRoutes(ctx: AppContext) {
       }),
       (c) => {
         const body = c.req.valid('json');
-        const recorded = ctx.db.transaction(() => {
-          const recorded = recordInspection(ctx.db, { ...body, inspector: actorName(c) }, { today: ctx.today() });
-          const county = ctx.db.get<{ county_code: string }>('SELECT county_code FROM sites WHERE id = ?', [body.siteId])!.county_code;
-          appendAudit(ctx.db, { ...auditActor(c), action: 'inspection.create', target: `site:${body.siteId}`, counties: [county], before: null, after: { ...body, ...recorded } });
-          return recorded;
-        });
+        const recorded = recordInspectionResult(ctx, actorOf(c), body);
         return c.json(recorded, 201);
       },
     );

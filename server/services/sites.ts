@@ -19,7 +19,7 @@ export interface NewSiteInput extends Omit<NewSite, 'countyCode' | 'townshipCode
   source?: RecordSource;
 }
 
-export interface SiteStatusMove extends Omit<NewSiteEvent, 'actor'> {}
+export type SiteStatusMove = Omit<NewSiteEvent, 'actor'>;
 
 export interface SitePlacement {
   lon: number;

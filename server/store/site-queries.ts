@@ -219,3 +219,9 @@ export function countSites(db: Db, filters: SiteFilters): number {
   const filter = siteFilterSql(filters);
   return db.get<{ n: number }>(`SELECT count(*) AS n FROM (${filter.sql})`, filter.params)!.n;
 }
+
+/** The county codes of the given sites (those that exist), for audit records of writes that touch them. */
+export function siteCounties(db: Db, ids: readonly number[]): string[] {
+  if (ids.length === 0) return [];
+  return db.all<{ county_code: string }>(`SELECT county_code FROM sites WHERE id IN (${ids.map(() => '?').join(', ')})`, ids).map((row) => row.county_code);
+}
