@@ -1,7 +1,7 @@
 // What every route needs: the database and the county polygons held in memory for lookups.
 import type { Db } from './db/database.ts';
 import { CountyLocator } from '../domain/locate-county.ts';
-import type { Polygon, MultiPolygon } from 'geojson';
+import { countyPolygons } from './store/county-store.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Basemap } from './routes/config.ts';
@@ -39,8 +39,6 @@ export function createContext(
   log: Logger = createLogger('warn'),
   basemapDir: string = join(tmpdir(), 'sansan-basemaps'),
 ): AppContext {
-  const counties = db
-    .all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties ORDER BY code')
-    .map((row) => ({ code: row.code, geometry: JSON.parse(row.geometry) as Polygon | MultiPolygon }));
+  const counties = countyPolygons(db);
   return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today, basemaps, photoDir, sessions, log, archives: new ArchivePool(basemapDir) };
 }
