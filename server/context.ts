@@ -4,8 +4,7 @@ import { CountyLocator } from '../domain/locate-county.ts';
 import { countyPolygons } from './store/county-store.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Basemap } from './routes/config.ts';
-import type { z } from '@hono/zod-openapi';
+import type { BasemapSource } from './basemaps/basemap-source.ts';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './auth/sessions.ts';
 import { createLogger, type Logger } from './ops/log.ts';
 import { ArchivePool } from './basemaps/archive-pool.ts';
@@ -18,7 +17,7 @@ export interface AppContext {
   /** Today's date for "not in the future" checks; tests fix it. */
   today: () => string;
   /** Optional online basemaps (SANSAN_BASEMAPS); empty means offline only. */
-  basemaps: z.infer<typeof Basemap>[];
+  basemaps: BasemapSource[];
   /** Where inspection photos are kept (next to the database file). */
   photoDir: string;
   /** Session lifetimes and the clock they are measured on (tests move it). */
@@ -33,7 +32,7 @@ export function createContext(
   db: Db,
   version: string,
   today: () => string = () => new Date().toISOString().slice(0, 10),
-  basemaps: z.infer<typeof Basemap>[] = [],
+  basemaps: BasemapSource[] = [],
   photoDir: string = join(tmpdir(), 'sansan-photos'),
   sessions: SessionSettings = { ...DEFAULT_SESSION_SETTINGS },
   log: Logger = createLogger('warn'),
