@@ -12,7 +12,8 @@ import { migrate } from '../db/migrate.ts';
 import { basemapFolder } from '../bootstrap.ts';
 import { ArchiveError } from '../basemaps/tile-archive.ts';
 import { checkArchive } from '../basemaps/check-archive.ts';
-import { cityBounds, deleteBasemap, getBasemap, insertBasemap, listBasemaps, setDefaultBasemap } from '../store/basemap-store.ts';
+import { cityBounds, getBasemap, listBasemaps } from '../store/basemap-store.ts';
+import { deleteBasemap, insertBasemap, setDefaultBasemap } from '../services/basemaps.ts';
 
 const usage = `用法 usage: npm run basemap -- COMMAND
   add FILE [--name 名称] [--crs wgs84|gcj02] [--attribution TEXT] [--id ID]
