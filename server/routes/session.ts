@@ -6,10 +6,11 @@ import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { appendAudit, signInFailures } from '../auth/audit.ts';
+import { signInFailures } from '../auth/audit.ts';
 import { clientAddress, SESSION_COOKIE } from '../auth/guard.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
-import { createSession, deleteSession, findSession } from '../auth/sessions.ts';
+import { findSession } from '../auth/sessions.ts';
+import { endSession, recordFailedSignIn, startSession } from '../services/sessions.ts';
 import { findUser, passwordHashOf } from '../auth/user-store.ts';
 import { SessionInfo, SignedIn, SignInBody } from './auth-schemas.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
@@ -64,22 +65,10 @@ export function sessionRoutes(ctx: AppContext) {
         const stored = user ? passwordHashOf(ctx.db, user.id) : null;
         const passwordOk = verifyPassword(password, stored ?? (decoyHash ??= hashPassword('decoy-password-never-used')));
         if (!user || !passwordOk || user.disabled) {
-          appendAudit(ctx.db, {
-            actor: null,
-            role: null,
-            address,
-            action: 'sign_in.failed',
-            target: `user:${username.toLowerCase()}`,
-            after: { reason: !user ? 'unknown user' : !passwordOk ? 'wrong password' : 'account disabled' },
-            at: new Date(now).toISOString(),
-          });
+          recordFailedSignIn(ctx.db, { username, address, now, reason: !user ? 'unknown user' : !passwordOk ? 'wrong password' : 'account disabled' });
           throw new AppError(401, 'bad_credentials', 'the username or password is wrong, or the account is disabled');
         }
-        const { token, csrfToken } = ctx.db.transaction(() => {
-          const created = createSession(ctx.db, user.id, ctx.sessions);
-          appendAudit(ctx.db, { actor: user.username, role: user.role, address, action: 'sign_in', target: `user:${user.username.toLowerCase()}`, at: new Date(now).toISOString() });
-          return created;
-        });
+        const { token, csrfToken } = startSession(ctx.db, ctx.sessions, user, address, now);
         const session = findSession(ctx.db, token, ctx.sessions)!;
         setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: isHttps(c), maxAge: Math.round(ctx.sessions.maxHours * 3600) });
         return c.json({ ...sessionBody(user, csrfToken, session.expiresAt), token }, 200);
@@ -108,10 +97,7 @@ export function sessionRoutes(ctx: AppContext) {
       }),
       (c) => {
         const session = c.get('session');
-        ctx.db.transaction(() => {
-          deleteSession(ctx.db, session.token);
-          appendAudit(ctx.db, { actor: session.user.username, role: session.user.role, address: clientAddress(c), action: 'sign_out', target: `user:${session.user.username.toLowerCase()}` });
-        });
+        endSession(ctx.db, session.token, session.user, clientAddress(c));
         deleteCookie(c, SESSION_COOKIE, { path: '/' });
         return c.json({ ok: true as const }, 200);
       },
