@@ -2,27 +2,18 @@
 // county). Each checks, writes and appends its audit records in one transaction.
 import type { LineString } from 'geojson';
 import { badRequest, unprocessable } from '../errors.ts';
-import type { RecordSource, RoadSeverity, RoadStatusCode } from '../../domain/statuses.ts';
+import type { RecordSource, RoadStatusCode } from '../../domain/statuses.ts';
 import { countyOfLine } from '../geo/locate-line.ts';
 import { appendAudit } from '../auth/audit.ts';
-import { addRoadEvent, getRoad, insertRoad, patchRoad, setRoadGeometry, type RoadPatch } from '../store/road-store.ts';
+import { addRoadEvent, getRoad, insertRoad, patchRoad, setRoadGeometry, type NewRoad, type RoadPatch } from '../store/road-store.ts';
 import { taskExists } from '../store/task-store.ts';
 import { checkPhotos } from './photos.ts';
 import { auditBy, type Actor, type ServiceContext } from './service-context.ts';
 
-export interface NewRoadInput {
-  roadName: string;
-  fromDesc?: string | null;
-  toDesc?: string | null;
-  severity: RoadSeverity;
-  responsibleUnit?: string | null;
-  deadline?: string | null;
-  /** Required when there is no geometry; with one, the county holding its midpoint wins. */
+/** A new segment as a caller gives it: with a geometry its county is the one holding the midpoint, else `county` is required. */
+export interface NewRoadInput extends Omit<NewRoad, 'countyCode' | 'geometry' | 'source' | 'actor' | 'seedKey'> {
   county?: string | null;
   geometry?: LineString | null;
-  reportedOn: string;
-  task?: number | null;
-  note?: string | null;
   source?: RecordSource;
 }
 
