@@ -26,6 +26,7 @@ import { siteRoutes } from './routes/sites.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { validationHook } from './routes/validation.ts';
 import { schemaVersion } from './db/migrate.ts';
+import { countAllSites } from './store/site-queries.ts';
 import { lastBackup } from './ops/backup.ts';
 import { logServerError, requestIdOf, requestLog, type Logger } from './ops/log.ts';
 import { heavyWorkLimit } from './ops/limits.ts';
@@ -100,7 +101,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
         responses: { 200: { description: 'The server is up.', content: { 'application/json': { schema: Health } } } },
       }),
       (c) => {
-        const sites = ctx.db.get<{ n: number }>('SELECT count(*) AS n FROM sites')!.n;
+        const sites = countAllSites(ctx.db);
         return c.json({ ok: true, version: ctx.version, sites, schemaVersion: schemaVersion(ctx.db), lastBackupAt: lastBackup(ctx.db)?.at ?? null }, 200);
       },
     )

@@ -9,14 +9,15 @@ import { createContext, type AppContext } from './context.ts';
 import { DEFAULT_GEODATA, loadGeodata, type GeodataFiles } from './geodata/load-geodata.ts';
 import { generateDemo } from './seed/demo.ts';
 import { seedNamedPlaces, seedPlanTasks } from './seed/seed-plan.ts';
-import type { Basemap } from './routes/config.ts';
-import type { z } from '@hono/zod-openapi';
+import type { BasemapSource } from './basemaps/basemap-source.ts';
 import { createFirstAccounts, type CreatedAccount } from './auth/first-accounts.ts';
 import type { SessionSettings } from './auth/sessions.ts';
 import { setUpAuditSeal } from './auth/audit-seal.ts';
 import type { Logger } from './ops/log.ts';
+import { demoGenerated, locatedSites } from './store/site-queries.ts';
+import { followCountyBoundary } from './store/site-mutations.ts';
 
-type BasemapConfig = z.infer<typeof Basemap>;
+type BasemapConfig = BasemapSource;
 
 export const APP_VERSION: string = (
   JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as { version: string }
@@ -51,16 +52,13 @@ export const basemapFolder = (dbPath: string) => join(dirname(dbPath), 'basemaps
  */
 function checkSitesInCounties(db: Db, ctx: AppContext): void {
   const reassign: { id: number; county: string }[] = [];
-  const sites = db.all<{ id: number; name: string; lon: number; lat: number; county_code: string }>(
-    'SELECT id, name, lon, lat, county_code FROM sites WHERE lon IS NOT NULL',
-  );
-  for (const site of sites) {
+  for (const site of locatedSites(db)) {
     const county = ctx.locator.locate(site.lon, site.lat);
     if (!county)
       throw new StartupError(`site ${site.id} (${site.name}) at ${site.lon},${site.lat} lies outside every county polygon of the loaded geodata`);
     if (county !== site.county_code) reassign.push({ id: site.id, county });
   }
-  for (const { id, county } of reassign) db.run('UPDATE sites SET county_code = ? WHERE id = ?', [county, id]);
+  for (const { id, county } of reassign) followCountyBoundary(db, id, county);
 }
 
 const todayIso = (): string => new Date().toISOString().slice(0, 10);
@@ -77,7 +75,7 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
       if (changed) checkSitesInCounties(db, createContext(db, APP_VERSION));
       // generateDemo would only count what is there when demo data exists: skip it then.
       // The demo campaign is continued up to "today", so the default as-of-today figures are plausible.
-      if ((options.demo ?? true) && !db.get("SELECT 1 FROM meta WHERE key = 'demo_seed'")) generateDemo(db, { today: (options.today ?? todayIso)() });
+      if ((options.demo ?? true) && !demoGenerated(db)) generateDemo(db, { today: (options.today ?? todayIso)() });
     });
     // Photos live beside the database file (for ':memory:' databases, in a temporary folder).
     const photoDir = path === ':memory:' ? mkdtempSync(join(tmpdir(), 'sansan-photos-')) : join(dirname(path), 'photos');

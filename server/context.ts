@@ -1,11 +1,10 @@
 // What every route needs: the database and the county polygons held in memory for lookups.
 import type { Db } from './db/database.ts';
 import { CountyLocator } from '../domain/locate-county.ts';
-import type { Polygon, MultiPolygon } from 'geojson';
+import { countyPolygons } from './store/county-store.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Basemap } from './routes/config.ts';
-import type { z } from '@hono/zod-openapi';
+import type { BasemapSource } from './basemaps/basemap-source.ts';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './auth/sessions.ts';
 import { createLogger, type Logger } from './ops/log.ts';
 import { ArchivePool } from './basemaps/archive-pool.ts';
@@ -18,7 +17,7 @@ export interface AppContext {
   /** Today's date for "not in the future" checks; tests fix it. */
   today: () => string;
   /** Optional online basemaps (SANSAN_BASEMAPS); empty means offline only. */
-  basemaps: z.infer<typeof Basemap>[];
+  basemaps: BasemapSource[];
   /** Where inspection photos are kept (next to the database file). */
   photoDir: string;
   /** Session lifetimes and the clock they are measured on (tests move it). */
@@ -33,14 +32,12 @@ export function createContext(
   db: Db,
   version: string,
   today: () => string = () => new Date().toISOString().slice(0, 10),
-  basemaps: z.infer<typeof Basemap>[] = [],
+  basemaps: BasemapSource[] = [],
   photoDir: string = join(tmpdir(), 'sansan-photos'),
   sessions: SessionSettings = { ...DEFAULT_SESSION_SETTINGS },
   log: Logger = createLogger('warn'),
   basemapDir: string = join(tmpdir(), 'sansan-basemaps'),
 ): AppContext {
-  const counties = db
-    .all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties ORDER BY code')
-    .map((row) => ({ code: row.code, geometry: JSON.parse(row.geometry) as Polygon | MultiPolygon }));
+  const counties = countyPolygons(db);
   return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today, basemaps, photoDir, sessions, log, archives: new ArchivePool(basemapDir) };
 }

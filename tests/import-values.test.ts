@@ -4,6 +4,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { inChina, looksSwapped, parseCoordinate } from '../domain/coordinates.ts';
 import { parseLedgerDate } from '../server/import/parse-values.ts';
 import { PlaceNames } from '../server/import/place-names.ts';
+import { placeLists } from '../server/store/county-store.ts';
 import { bootTestApp } from './helpers/app.ts';
 
 describe('parseCoordinate', () => {
@@ -58,7 +59,7 @@ describe('parseLedgerDate', () => {
 describe('PlaceNames', () => {
   let places: PlaceNames;
   beforeAll(() => {
-    places = new PlaceNames(bootTestApp().db);
+    places = new PlaceNames(placeLists(bootTestApp().db));
   });
 
   it('matches counties, townships and villages by full name, short name or code', () => {

@@ -9,7 +9,7 @@ import { bootDatabase, basemapFolder } from '../../server/bootstrap.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { openArchive } from '../../server/basemaps/tile-archive.ts';
 import { tileAt } from '../../server/basemaps/check-archive.ts';
-import { insertBasemap } from '../../server/store/basemap-store.ts';
+import { insertBasemap } from '../../server/services/basemaps.ts';
 import { Random } from '../../domain/random.ts';
 import { LUOHE_BOUNDS, writeMbtiles, writePmtiles, type TileBytes } from '../../tests/helpers/tile-archives.ts';
 import type { BenchContext } from '../lib/context.ts';

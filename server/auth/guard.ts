@@ -6,7 +6,7 @@ import { getCookie } from 'hono/cookie';
 import { timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { countyName } from '../store/county-names.ts';
+import { refuseOtherCounties } from '../services/county-scope.ts';
 import type { AuditActor } from './audit.ts';
 import { COUNTY_SCOPED_ROLES, type Principal } from './roles.ts';
 import { ruleFor } from './rules.ts';
@@ -69,17 +69,7 @@ const sameText = (a: string, b: string) => {
 
 /** Refuses (403) when a county official or inspector does not hold every one of `counties`. */
 export function assertCounties(ctx: AppContext, principal: Principal, counties: readonly (string | null)[]): void {
-  if (!COUNTY_SCOPED_ROLES.has(principal.role)) return;
-  for (const county of counties) {
-    if (county === null || principal.counties.includes(county)) continue;
-    const name = countyName(ctx.db, county);
-    throw new AppError(403, 'forbidden_county', `${principal.username} may write only in ${principal.counties.join(', ')}; this request writes in ${county} (${name})`, {
-      county,
-      countyName: name,
-      yourCounties: principal.counties,
-      yourCountyNames: principal.counties.map((code) => countyName(ctx.db, code)),
-    });
-  }
+  refuseOtherCounties(ctx, { ...principal, address: null }, counties);
 }
 
 function bearerToken(c: Context): string | null | undefined {

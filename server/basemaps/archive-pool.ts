@@ -2,14 +2,21 @@
 // when the registry points the id at another file (the CLI may change it while the server runs).
 import { join } from 'node:path';
 import { openArchive, type TileArchive } from './tile-archive.ts';
-import type { BasemapRecord } from '../store/basemap-store.ts';
+
+/** What the pool needs of a registered basemap (server/store/basemap-store.ts `BasemapRecord`). */
+export interface ArchiveEntry {
+  id: string;
+  file: string;
+  bytes: number;
+  addedAt: string;
+}
 
 export class ArchivePool {
   private readonly open = new Map<string, { key: string; archive: Promise<TileArchive> }>();
 
   constructor(readonly folder: string) {}
 
-  get(record: BasemapRecord): Promise<TileArchive> {
+  get(record: ArchiveEntry): Promise<TileArchive> {
     const key = `${record.file}:${record.bytes}:${record.addedAt}`;
     const held = this.open.get(record.id);
     if (held?.key === key) return held.archive;

@@ -11,7 +11,8 @@ import { migrate } from '../db/migrate.ts';
 import { basemapFolder } from '../bootstrap.ts';
 import { ArchiveError } from '../basemaps/tile-archive.ts';
 import { checkArchive } from '../basemaps/check-archive.ts';
-import { cityBounds, deleteBasemap, getBasemap, insertBasemap, listBasemaps, setDefaultBasemap } from '../store/basemap-store.ts';
+import { cityBounds, getBasemap, listBasemaps } from '../store/basemap-store.ts';
+import { deleteBasemap, insertBasemap, setDefaultBasemap } from '../services/basemaps.ts';
 import { errorText, existingDatabase, readArgs, runCli, UsageError } from './cli.ts';
 
 const usage = `用法 usage: npm run basemap -- COMMAND

@@ -1,6 +1,6 @@
 // Reading the dates of a ledger cell (2022-03-05, 2022/3/5, 2022.3.5, 2022年3月5日, 20220305);
 // coordinates are read by domain/coordinates.ts, which the page shares. Pure: text in, value or null out.
-import { isIsoDate } from '../routes/query-params.ts';
+import { isIsoDate } from '../../domain/iso-date.ts';
 
 /** A calendar date as YYYY-MM-DD, or null when the text is not one. */
 export function parseLedgerDate(text: string): string | null {

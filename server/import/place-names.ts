@@ -2,7 +2,6 @@
 // villages). Ledgers shorten names: 源汇 for 源汇区, 空冢郭 for 空冢郭镇, 叶岗村 or 叶岗 for
 // 叶岗村村民委员会, so both sides are compared without their administrative suffixes. A name that
 // matches nothing, or more than one place, is not guessed.
-import type { Db } from '../db/database.ts';
 import { normaliseWord } from '../../domain/ledger-columns.ts';
 
 /** The functional zones of docs/domain.md: they manage land inside a county but have no boundary of their own. */
@@ -23,6 +22,13 @@ const villageKey = (name: string) =>
     .replace(/(村|社区|居委)$/, '');
 
 export type PlaceMatch = { code: string } | { ambiguous: string[] } | null;
+
+/** The official lists (server/store/county-store.ts `placeLists` reads them from the database). */
+export interface PlaceLists {
+  counties: readonly { code: string; name: string }[];
+  townships: readonly { code: string; name: string; county_code: string }[];
+  villages: readonly { code: string; name: string; township_code: string }[];
+}
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
   const list = map.get(key);
@@ -45,20 +51,20 @@ export class PlaceNames {
   private readonly villagesInCounty = new Map<string, string[]>(); // key: county|name
   private readonly villageTownship = new Map<string, string>();
 
-  constructor(db: Db) {
-    for (const c of db.all<{ code: string; name: string }>('SELECT code, name FROM counties')) {
+  constructor(lists: PlaceLists) {
+    for (const c of lists.counties) {
       push(this.counties, c.code, c.code);
       push(this.counties, normaliseWord(c.name), c.code);
       push(this.counties, countyKey(c.name), c.code);
     }
-    for (const t of db.all<{ code: string; name: string; county_code: string }>('SELECT code, name, county_code FROM townships')) {
+    for (const t of lists.townships) {
       this.townshipCounty.set(t.code, t.county_code);
       for (const key of new Set([t.code, normaliseWord(t.name), townshipKey(t.name)])) {
         push(this.townships, `${t.county_code}|${key}`, t.code);
         push(this.townshipsAnywhere, key, t.code);
       }
     }
-    for (const v of db.all<{ code: string; name: string; township_code: string }>('SELECT code, name, township_code FROM villages')) {
+    for (const v of lists.villages) {
       const county = this.townshipCounty.get(v.township_code)!;
       this.villageTownship.set(v.code, v.township_code);
       for (const key of new Set([v.code, normaliseWord(v.name), villageKey(v.name)])) {

@@ -5,13 +5,13 @@ import { CATEGORY_CODES } from '../../domain/categories.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { analyzeRelapse, RelapseOptionError } from '../geo/analyze-relapse.ts';
-import { countyAreas, decideMove, moveDecisions, relapseInputs } from '../store/relapse-store.ts';
+import { countyAreas, moveDecisions, relapseInputs } from '../store/relapse-store.ts';
+import { decideRelapseMove } from '../services/analysis.ts';
+import { actorOf } from './actor.ts';
 import { param, parseCategories, parseCounties, parseDate, parseNumber } from './query-params.ts';
 import { MAX_CELL_KM, MAX_RADIUS_KM, MAX_WITHIN_DAYS, MIN_CELL_KM } from '../geo/relapse-options.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
-import { appendAudit } from '../auth/audit.ts';
-import { actorName, auditActor } from '../auth/guard.ts';
 
 
 const Geometry = z.record(z.string(), z.unknown());
@@ -172,12 +172,7 @@ export function relapseRoutes(ctx: AppContext) {
       }),
       (c) => {
         const body = c.req.valid('json');
-        const decided = ctx.db.transaction(() => {
-          const decided = decideMove(ctx.db, c.req.valid('param').id, body.decision, actorName(c), body.note ?? null);
-          const counties = ctx.db.all<{ county_code: string }>('SELECT county_code FROM sites WHERE id IN (?, ?)', [decided.fromId, decided.toId]).map((row) => row.county_code);
-          appendAudit(ctx.db, { ...auditActor(c), action: 'relapse.decision', target: `move:${decided.key}`, counties, before: null, after: decided });
-          return decided;
-        });
+        const decided = decideRelapseMove(ctx, actorOf(c), c.req.valid('param').id, body.decision, body.note ?? null);
         return c.json(decided, 201);
       },
     );

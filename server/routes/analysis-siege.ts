@@ -6,16 +6,16 @@ import type { JSONParsed } from 'hono/utils/types';
 import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
-import { analyzeSiege, compareSiege, resolveSiegeOptions, SiegeOptionError, type SiegeResult } from '../geo/analyze-siege.ts';
+import { analyzeSiege, compareSiege, SiegeOptionError, type SiegeResult } from '../geo/analyze-siege.ts';
 import { analysisSites } from '../store/analysis-sites.ts';
 import { siegeCsv, siegeDownloadName } from '../export/siege-csv.ts';
-import { getCore, listCores, saveCore, type CoreFeature } from '../store/core-store.ts';
+import { getCore, listCores, type CoreFeature } from '../store/core-store.ts';
+import { saveUrbanCore } from '../services/analysis.ts';
+import { actorOf } from './actor.ts';
 import { param, parseBool, parseCategories, parseDate, parseNumber, splitList } from './query-params.ts';
 import { MAX_SECTORS } from '../geo/siege-options.ts';
 import { errorResponses, jsonContent as json, Position as WgsPosition, textField } from './schemas.ts';
 import { validationHook } from './validation.ts';
-import { appendAudit } from '../auth/audit.ts';
-import { actorName, auditActor } from '../auth/guard.ts';
 
 
 const Position = z.tuple([z.number(), z.number()]);
@@ -174,18 +174,7 @@ export function siegeRoutes(ctx: AppContext) {
       }),
       (c) => {
         const body = c.req.valid('json');
-        const feature = { type: 'Feature' as const, properties: {}, geometry: body.geometry as CoreFeature['geometry'] };
-        try {
-          resolveSiegeOptions({ core: feature });
-        } catch (error) {
-          if (error instanceof SiegeOptionError) throw badRequest('bad_field', `geometry: ${error.message.replace(/^core: /, '')}`, { field: 'geometry', ...error.problem });
-          throw error;
-        }
-        const saved = ctx.db.transaction(() => {
-          const saved = saveCore(ctx.db, { name: body.name, geometry: feature.geometry, note: body.note, actor: actorName(c) });
-          appendAudit(ctx.db, { ...auditActor(c), action: 'core.create', target: `core:${saved.id}`, before: null, after: saved });
-          return saved;
-        });
+        const saved = saveUrbanCore(ctx, actorOf(c), { name: body.name, geometry: body.geometry as CoreFeature['geometry'], note: body.note });
         return c.json(saved, 201);
       },
     )

@@ -11,14 +11,14 @@ import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
 import { getBasemap, listBasemaps, type BasemapRecord } from '../store/basemap-store.ts';
 import { errorResponses } from './schemas.ts';
-import type { Basemap } from './config.ts';
+import type { BasemapSource } from '../basemaps/basemap-source.ts';
 
 const CACHE = 'private, max-age=86400';
 const binary = (type: string) => ({ [type]: { schema: z.string().openapi({ format: 'binary' }) } });
 const BasemapId = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'is not a basemap id');
 
 /** The registered archives as /api/config lists them (tiles served here), and which is the default. */
-export function registeredBasemaps(ctx: AppContext): { basemaps: z.infer<typeof Basemap>[]; defaultId: string | null } {
+export function registeredBasemaps(ctx: AppContext): { basemaps: BasemapSource[]; defaultId: string | null } {
   const records = listBasemaps(ctx.db);
   return {
     basemaps: records.map((r) => ({

@@ -3,21 +3,9 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../context.ts';
 import { registeredBasemaps } from './basemaps.ts';
+import { Basemap, type BasemapSource } from '../basemaps/basemap-source.ts';
+import { eventDateRange, hasDemoSites } from '../store/site-queries.ts';
 
-export const Basemap = z
-  .object({
-    id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
-    name: z.string(),
-    tiles: z.array(z.string()).min(1).openapi({ description: 'Tile URL templates ({z}/{x}/{y}); a path starting with / is served by this server.' }),
-    attribution: z.string(),
-    minZoom: z.number().int().min(0).max(22).optional(),
-    maxZoom: z.number().int().min(0).max(22).optional(),
-    crs: z.enum(['wgs84', 'gcj02']).default('wgs84').openapi({ description: 'The system the tiles are drawn in: wgs84 (also 天地图\'s CGCS2000) or gcj02 (高德, 腾讯). On gcj02 the page draws our data converted.' }),
-    kind: z.enum(['raster', 'vector']).default('raster'),
-    schema: z.enum(['protomaps', 'openmaptiles']).optional().openapi({ description: 'Vector tiles: the layer schema the page styles.' }),
-    bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
-  })
-  .openapi('Basemap');
 
 export const Config = z
   .object({
@@ -30,7 +18,7 @@ export const Config = z
   .openapi('Config');
 
 /** Reads SANSAN_BASEMAPS: a JSON array of {id, name, tiles, attribution, maxZoom?, crs?} raster XYZ (or WMTS KVP) sources. */
-export function basemapsFromEnv(value: string | undefined): z.infer<typeof Basemap>[] {
+export function basemapsFromEnv(value: string | undefined): BasemapSource[] {
   if (!value) return [];
   let parsed: unknown;
   try {
@@ -54,8 +42,8 @@ export function configRoutes(ctx: AppContext) {
       responses: { 200: { description: 'Configuration for the web app.', content: { 'application/json': { schema: Config } } } },
     }),
     (c) => {
-      const range = ctx.db.get<{ first: string | null; last: string | null }>('SELECT min(date) AS first, max(date) AS last FROM site_events')!;
-      const hasDemo = ctx.db.get("SELECT 1 FROM sites WHERE source = 'demo' LIMIT 1") !== undefined;
+      const range = eventDateRange(ctx.db);
+      const hasDemo = hasDemoSites(ctx.db);
       const registered = registeredBasemaps(ctx);
       return c.json({ firstEventDate: range.first, lastEventDate: range.last, hasDemo, basemaps: [...registered.basemaps, ...ctx.basemaps], defaultBasemap: registered.defaultId }, 200);
     },

@@ -2,22 +2,11 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../context.ts';
 import { countSitesByCounty, countyPlaces } from '../store/site-queries.ts';
+import { listCountyRows } from '../store/county-store.ts';
 import { notFound } from '../errors.ts';
 import { parseSiteFilters } from './query-params.ts';
 import { CountyCollection, CountyPlaces, CountyQuery, errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
-
-interface CountyRow {
-  code: string;
-  name: string;
-  kind: 'district' | 'county' | 'city';
-  geometry: string;
-  area_km2: number;
-  seat_lon: number | null;
-  seat_lat: number | null;
-  label_lon: number | null;
-  label_lat: number | null;
-}
 
 export function countyRoutes(ctx: AppContext) {
   return new OpenAPIHono({ defaultHook: validationHook })
@@ -54,7 +43,7 @@ export function countyRoutes(ctx: AppContext) {
     (c) => {
       const filters = parseSiteFilters(c.req.valid('query'), ctx.countyCodes);
       const counts = countSitesByCounty(ctx.db, filters);
-      const rows = ctx.db.all<CountyRow>('SELECT * FROM counties ORDER BY code');
+      const rows = listCountyRows(ctx.db);
       const tally = (list: { county: string; key: string; n: number }[], code: string) =>
         Object.fromEntries(list.filter((r) => r.county === code).map((r) => [r.key, r.n]));
       const features = rows.map((row) => {

@@ -4,22 +4,10 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../context.ts';
 import { AppError, badRequest } from '../errors.ts';
-import { judgeRows, mapColumns } from '../import/judge-rows.ts';
-import { PlaceNames } from '../import/place-names.ts';
-import { MAX_IMPORT_BYTES, readTable } from '../import/read-table.ts';
-import {
-  batchCounties,
-  commitImport,
-  existingSites,
-  listImports,
-  listMappings,
-  mappingByName,
-  previewCounts,
-  purgeExpiredPreviews,
-  saveMapping,
-  stagePreview,
-  undoImport,
-} from '../store/import-store.ts';
+import { MAX_IMPORT_BYTES } from '../import/read-table.ts';
+import { listImports, listMappings } from '../store/import-store.ts';
+import { commitImportBatch, previewImport, saveColumnMapping, undoImportBatch } from '../services/imports.ts';
+import { actorOf } from './actor.ts';
 import {
   CommitBody,
   CommitResult,
@@ -34,9 +22,6 @@ import {
   UndoResult,
 } from './import-schemas.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
-import { appendAudit } from '../auth/audit.ts';
-import { actorName, assertCounties, auditActor } from '../auth/guard.ts';
-import { COUNTY_SCOPED_ROLES } from '../../domain/roles.ts';
 import { describeIssues, validationHook } from './validation.ts';
 
 export const fileTooLarge = () =>
@@ -60,9 +45,6 @@ function parseOptions(text: unknown): z.infer<typeof ImportOptions> {
 }
 
 export function importRoutes(ctx: AppContext) {
-  // The official place lists change only with `npm run geodata`, which restarts the server.
-  let places: PlaceNames | null = null;
-  const countyNames = new Map(ctx.db.all<{ code: string; name: string }>('SELECT code, name FROM counties').map((c) => [c.code, c.name]));
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
       createRoute({
@@ -84,50 +66,8 @@ export function importRoutes(ctx: AppContext) {
         if (!(file instanceof File)) throw badRequest('bad_field', 'file: send the ledger as the multipart form field "file"', { field: 'file', reason: 'required' });
         if (file.size > MAX_IMPORT_BYTES) throw fileTooLarge();
         const options = parseOptions(form.options);
-        const actor = actorName(c);
-        const principal = c.get('principal');
-        const table = await readTable(new Uint8Array(await file.arrayBuffer()), file.name, { sheet: options.sheet });
-        const mapping = { ...(options.mappingName ? mappingByName(ctx.db, options.mappingName) : {}), ...options.mapping };
-        let columns;
-        try {
-          columns = mapColumns(table.headers, mapping);
-        } catch (error) {
-          // The wizard offers the other sheets when the one read holds no ledger.
-          if (error instanceof AppError) throw new AppError(error.status, error.code, error.message, { ...error.details, sheets: table.sheets, sheet: table.sheet });
-          throw error;
-        }
-        places ??= new PlaceNames(ctx.db);
-        const rows = judgeRows(
-          table,
-          columns,
-          { crs: options.crs ?? null, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip' },
-          { places, locator: ctx.locator, countyNames, existing: existingSites(ctx.db), today: ctx.today(), allowedCounties: COUNTY_SCOPED_ROLES.has(principal.role) ? new Set(principal.counties) : null },
-        );
-        const now = new Date().toISOString();
-        purgeExpiredPreviews(ctx.db, now);
-        const storedOptions = { crs: options.crs ?? null, sheet: table.sheet, mapping, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip', encoding: table.encoding };
-        const id = ctx.db.transaction(() => {
-          const staged = stagePreview(ctx.db, { fileName: file.name, format: table.format, options: storedOptions, rows }, actor, now);
-          appendAudit(ctx.db, { ...auditActor(c), action: 'import.preview', target: `import:${staged}`, counties: [], before: null, after: { fileName: file.name, counts: previewCounts(rows) } });
-          return staged;
-        });
-        const expiresAt = ctx.db.get<{ e: string }>('SELECT expires_at AS e FROM import_batches WHERE id = ?', [id])!.e;
-        return c.json(
-          {
-            id,
-            fileName: file.name,
-            format: table.format,
-            encoding: table.encoding,
-            sheets: table.sheets,
-            sheet: table.sheet,
-            columns,
-            counts: previewCounts(rows),
-            suggestions: { fixSwapped: rows.some((r) => r.errors.some((e) => e.code === 'swapped')) },
-            expiresAt,
-            rows: rows.map((r) => ({ row: r.row, outcome: r.outcome, name: r.name, errors: r.errors, warnings: r.warnings, duplicateOf: r.duplicateOf })),
-          },
-          201,
-        );
+        const preview = await previewImport(ctx, actorOf(c), { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }, options);
+        return c.json(preview, 201);
       },
     )
     .openapi(
@@ -145,13 +85,7 @@ export function importRoutes(ctx: AppContext) {
       (c) => {
         const id = Number(c.req.valid('param').id);
         const body = c.req.valid('json') ?? {};
-        const counts = ctx.db.transaction(() => {
-          const counties = batchCounties(ctx.db, id);
-          assertCounties(ctx, c.get('principal'), counties);
-          const written = commitImport(ctx.db, id, { duplicates: body.duplicates, rows: body.rows }, actorName(c), { today: ctx.today() });
-          appendAudit(ctx.db, { ...auditActor(c), action: 'import.commit', target: `import:${id}`, counties, before: null, after: written });
-          return written;
-        });
+        const counts = commitImportBatch(ctx, actorOf(c), id, { duplicates: body.duplicates, rows: body.rows });
         return c.json({ id, ...counts }, 200);
       },
     )
@@ -168,13 +102,7 @@ export function importRoutes(ctx: AppContext) {
       }),
       (c) => {
         const id = Number(c.req.valid('param').id);
-        const result = ctx.db.transaction(() => {
-          const counties = batchCounties(ctx.db, id);
-          assertCounties(ctx, c.get('principal'), counties);
-          const undone = undoImport(ctx.db, id, actorName(c));
-          appendAudit(ctx.db, { ...auditActor(c), action: `import.${undone.state === 'undone' ? 'undo' : 'discard'}`, target: `import:${id}`, counties, before: null, after: undone });
-          return undone;
-        });
+        const result = undoImportBatch(ctx, actorOf(c), id);
         return c.json({ id, ...result }, 200);
       },
     )
@@ -212,11 +140,7 @@ export function importRoutes(ctx: AppContext) {
       }),
       (c) => {
         const body = c.req.valid('json');
-        const saved = ctx.db.transaction(() => {
-          const mapping = saveMapping(ctx.db, body.name, body.mapping, actorName(c));
-          appendAudit(ctx.db, { ...auditActor(c), action: 'import.mapping', target: `import-mapping:${mapping.id}`, counties: [], before: null, after: mapping });
-          return mapping;
-        });
+        const saved = saveColumnMapping(ctx, actorOf(c), body.name, body.mapping);
         return c.json(saved, 201);
       },
     );

@@ -16,13 +16,12 @@ import { routeToGpx, routeToKml } from '../geo/route-export.ts';
 import { CATEGORY_LABELS } from '../../domain/categories.ts';
 import { STATUS_LABELS } from '../../domain/statuses.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
-import { checkStopIds, getRoute, recordInspection, saveRoute, stopCandidates, type StopCandidate } from '../store/route-store.ts';
+import { checkStopIds, getRoute, stopCandidates, type StopCandidate } from '../store/route-store.ts';
+import { recordInspectionResult, saveInspectionRoute } from '../services/inspections.ts';
+import { actorOf } from './actor.ts';
 import { IdParam, errorResponses, jsonContent as json, textField } from './schemas.ts';
 import { validationHook } from './validation.ts';
-import { appendAudit } from '../auth/audit.ts';
-import { actorName, assertCounties, auditActor } from '../auth/guard.ts';
 import { contentDisposition } from '../export/download.ts';
-import { checkedRoutePlan } from './saved-route-plan.ts';
 import { addDays } from '../../domain/days.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
@@ -230,12 +229,7 @@ export function inspectionRouteRoutes(ctx: AppContext) {
       }),
       (c) => {
         const body = c.req.valid('json');
-        const id = ctx.db.transaction(() => {
-          const plan = checkedRoutePlan(ctx.db, body.plan, (counties) => assertCounties(ctx, c.get('principal'), counties));
-          const id = saveRoute(ctx.db, { name: body.name, plan, actor: actorName(c) });
-          appendAudit(ctx.db, { ...auditActor(c), action: 'route.create', target: `route:${id}`, before: null, after: { name: body.name, stops: body.plan.stops.length } });
-          return id;
-        });
+        const id = saveInspectionRoute(ctx, actorOf(c), body);
         return c.json(getRoute(ctx.db, id) as z.infer<typeof SavedRoute>, 201);
       },
     )
@@ -281,12 +275,7 @@ export function inspectionRouteRoutes(ctx: AppContext) {
       }),
       (c) => {
         const body = c.req.valid('json');
-        const recorded = ctx.db.transaction(() => {
-          const recorded = recordInspection(ctx.db, { ...body, inspector: actorName(c) }, { today: ctx.today() });
-          const county = ctx.db.get<{ county_code: string }>('SELECT county_code FROM sites WHERE id = ?', [body.siteId])!.county_code;
-          appendAudit(ctx.db, { ...auditActor(c), action: 'inspection.create', target: `site:${body.siteId}`, counties: [county], before: null, after: { ...body, ...recorded } });
-          return recorded;
-        });
+        const recorded = recordInspectionResult(ctx, actorOf(c), body);
         return c.json(recorded, 201);
       },
     );

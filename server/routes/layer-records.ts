@@ -3,10 +3,11 @@
 import type { AppContext } from '../context.ts';
 import type { RoadRecord } from '../export/layers.ts';
 import { listRoads, type RoadFilters } from '../store/road-store.ts';
+import { countyNames } from '../store/county-store.ts';
 import { recordProvenance } from '../store/provenance.ts';
 
 export function listRoadRecords(ctx: AppContext, filters: RoadFilters): RoadRecord[] {
-  const counties = new Map(ctx.db.all<{ code: string; name: string }>('SELECT code, name FROM counties').map((row) => [row.code, row.name]));
+  const counties = countyNames(ctx.db);
   return listRoads(ctx.db, filters).map((road) => ({
     ...road,
     countyName: road.properties.county ? (counties.get(road.properties.county) ?? null) : null,

@@ -16,6 +16,7 @@ import { listRoadRecords } from './layer-records.ts';
 import { encodeCursor, param, parseBbox, parseBool, parseCounties, parseDate, parsePage, parseRoadStatuses, parseSiteFilters } from './query-params.ts';
 import { errorResponses, RoadQuery, SiteQuery } from './schemas.ts';
 import { validationHook } from './validation.ts';
+import { countyPolygons } from '../store/county-store.ts';
 
 export const OGC_DEFAULT_LIMIT = 1000;
 export const OGC_MAX_LIMIT = 10_000;
@@ -98,7 +99,7 @@ export function ogcRoutes(ctx: AppContext) {
   const root = (c: Context) => `${new URL(c.req.url).origin}/api/ogc`;
   const cityBbox = (() => {
     const box = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const { geometry } of ctx.db.all<{ geometry: string }>('SELECT geometry FROM counties')) {
+    for (const { geometry } of countyPolygons(ctx.db)) {
       const visit = (value: unknown): void => {
         if (Array.isArray(value) && typeof value[0] === 'number') {
           const [lon, lat] = value as number[];
@@ -108,7 +109,7 @@ export function ogcRoutes(ctx: AppContext) {
           box[3] = Math.max(box[3]!, lat!);
         } else if (Array.isArray(value)) value.forEach(visit);
       };
-      visit((JSON.parse(geometry) as { coordinates: unknown }).coordinates);
+      visit(geometry.coordinates);
     }
     return box.map((n) => Math.round(n * 1e6) / 1e6);
   })();

@@ -2,18 +2,16 @@
 // WebP, at most 8 MB); it is stored under its SHA-256 and the returned `ref` goes into the
 // inspection's `photo`.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext } from '../context.ts';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
-import { appendAudit } from '../auth/audit.ts';
-import { auditActor } from '../auth/guard.ts';
+import { PHOTO_TYPES as TYPES, storePhoto } from '../services/photos.ts';
+import { actorOf } from './actor.ts';
 
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 
-const TYPES: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
 const MIME = Object.fromEntries(Object.entries(TYPES).map(([mime, ext]) => [ext, mime]));
 
 /** The magic bytes of each accepted format, so a file is what it says it is. */
@@ -45,11 +43,7 @@ export function photoRoutes(ctx: AppContext) {
         if (bytes.length > MAX_PHOTO_BYTES) throw new AppError(413, 'body_too_large', `a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
         if (bytes.length === 0) throw badRequest('bad_body', 'the photo is empty', { reason: 'required' });
         if (sniff(bytes) !== type) throw badRequest('bad_body', `the body is not a ${type} image`, { reason: 'wrong_content', expected: type });
-        const ref = `${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}.${TYPES[type]}`;
-        mkdirSync(ctx.photoDir, { recursive: true });
-        const file = join(ctx.photoDir, ref);
-        if (!existsSync(file)) writeFileSync(file, bytes);
-        appendAudit(ctx.db, { ...auditActor(c), action: 'photo.upload', target: `photo:${ref}`, before: null, after: { ref, bytes: bytes.length, type } });
+        const ref = storePhoto(ctx, actorOf(c), bytes, type);
         return c.json({ ref, bytes: bytes.length }, 201);
       },
     )

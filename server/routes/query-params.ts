@@ -8,6 +8,7 @@ import { isStatus, ROAD_STATUS_CODES, type RoadStatusCode, type StatusCode } fro
 import type { FieldProblem } from '../../domain/error-codes.ts';
 import { AppError, parameterError } from '../errors.ts';
 import type { SiteFilters } from '../store/site-filters.ts';
+import { isIsoDate } from '../../domain/iso-date.ts';
 
 const bad = (parameter: string, message: string, problem: FieldProblem) => parameterError(parameter, problem, message);
 
@@ -16,12 +17,8 @@ export function splitList(value: string | undefined): string[] | undefined {
   return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
 
-/** A real calendar date YYYY-MM-DD. */
-export function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
+/** A real calendar date YYYY-MM-DD (domain/iso-date.ts, shared with the import's readers). */
+export { isIsoDate };
 
 export function parseDate(parameter: string, value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;

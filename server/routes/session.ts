@@ -6,11 +6,11 @@ import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { appendAudit } from '../auth/audit.ts';
 import { signInFailures } from '../store/audit-store.ts';
 import { clientAddress, SESSION_COOKIE } from '../auth/guard.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
-import { createSession, deleteSession, findSession } from '../auth/sessions.ts';
+import { findSession } from '../auth/sessions.ts';
+import { endSession, recordFailedSignIn, startSession } from '../services/sessions.ts';
 import { findUser, passwordHashOf } from '../store/user-store.ts';
 import { SessionInfo, SignedIn, SignInBody } from './auth-schemas.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
@@ -68,22 +68,10 @@ export function sessionRoutes(ctx: AppContext) {
         // Again after the wait: attempts sent together all passed the first check before any failed.
         refuseWhenLimited(ctx, username, address, now);
         if (!user || !passwordOk || user.disabled) {
-          appendAudit(ctx.db, {
-            actor: null,
-            role: null,
-            address,
-            action: 'sign_in.failed',
-            target: `user:${username.toLowerCase()}`,
-            after: { reason: !user ? 'unknown user' : !passwordOk ? 'wrong password' : 'account disabled' },
-            at: new Date(now).toISOString(),
-          });
+          recordFailedSignIn(ctx.db, { username, address, now, reason: !user ? 'unknown user' : !passwordOk ? 'wrong password' : 'account disabled' });
           throw new AppError(401, 'bad_credentials', 'the username or password is wrong, or the account is disabled');
         }
-        const { token, csrfToken } = ctx.db.transaction(() => {
-          const created = createSession(ctx.db, user.id, ctx.sessions);
-          appendAudit(ctx.db, { actor: user.username, role: user.role, address, action: 'sign_in', target: `user:${user.username.toLowerCase()}`, at: new Date(now).toISOString() });
-          return created;
-        });
+        const { token, csrfToken } = startSession(ctx.db, ctx.sessions, user, address, now);
         const session = findSession(ctx.db, token, ctx.sessions)!;
         setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: isHttps(c), maxAge: Math.round(ctx.sessions.maxHours * 3600) });
         return c.json({ ...sessionBody(user, csrfToken, session.expiresAt), token }, 200);
@@ -114,10 +102,7 @@ export function sessionRoutes(ctx: AppContext) {
       }),
       (c) => {
         const session = c.get('session');
-        ctx.db.transaction(() => {
-          deleteSession(ctx.db, session.token);
-          appendAudit(ctx.db, { actor: session.user.username, role: session.user.role, address: clientAddress(c), action: 'sign_out', target: `user:${session.user.username.toLowerCase()}` });
-        });
+        endSession(ctx.db, session.token, session.user, clientAddress(c));
         deleteCookie(c, SESSION_COOKIE, { path: '/' });
         return c.json({ ok: true as const }, 200);
       },

@@ -1,11 +1,11 @@
-// /api/sites: list, detail, create, edit, status moves and placement.
+// /api/sites: list, detail, create, edit, status moves and placement (the writes are server/services/sites.ts).
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { TypedResponse } from 'hono';
 import type { AppContext } from '../context.ts';
-import { AppError, badRequest, notFound, unprocessable } from '../errors.ts';
-import { roundCoordinate } from '../../domain/error-codes.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { listSiteFeatures, siteEvents, siteFeatureJson, siteInspections, siteNote, siteTasks } from '../store/site-queries.ts';
-import { addSiteEvent, insertSite, patchSite, resolveTownship, resolveVillage, setSiteLocation } from '../store/site-mutations.ts';
+import { createSite, editSite, moveSiteStatus, placeSite } from '../services/sites.ts';
+import { actorOf } from './actor.ts';
 import { encodeCursor, parsePage, parseSiteFilters } from './query-params.ts';
 import { ResponseCache } from '../store/response-cache.ts';
 import {
@@ -24,11 +24,6 @@ import {
   jsonContent as json,
 } from './schemas.ts';
 import { validationHook } from './validation.ts';
-import { appendAudit } from '../auth/audit.ts';
-import { listAudit } from '../store/audit-store.ts';
-import { refusal } from '../../domain/roles.ts';
-import { VOIDED } from '../../domain/statuses.ts';
-import { actorName, auditActor } from '../auth/guard.ts';
 import { recordProvenance } from '../store/provenance.ts';
 
 type Json<T extends z.ZodType, S extends 200 | 201> = TypedResponse<z.infer<T>, S, 'json'>;
@@ -51,40 +46,6 @@ function requireSiteFeature(ctx: AppContext, id: number): string {
   const feature = siteFeatureJson(ctx.db, id);
   if (!feature) throw notFound(`site ${id} does not exist`, { kind: 'site', id });
   return feature;
-}
-
-/** What the audit trail keeps of a site before and after a write: its feature properties and position. */
-function siteSnapshot(ctx: AppContext, id: number): { properties: Record<string, unknown>; geometry: unknown } | null {
-  const feature = siteFeatureJson(ctx.db, id);
-  if (!feature) return null;
-  const { properties, geometry } = JSON.parse(feature) as { properties: Record<string, unknown>; geometry: unknown };
-  return { properties, geometry };
-}
-
-/**
- * A stale-version 409 that says who changed the site since and when (its newest audit record) and
- * what it holds now, so the page can show both values and nothing is lost silently.
- */
-function staleWithChange(ctx: AppContext, id: number, error: AppError): AppError {
-  const [last] = listAudit(ctx.db, { target: `site:${id}`, limit: 1 }).records;
-  const current = siteSnapshot(ctx, id);
-  return new AppError(409, error.code, last ? `${error.message}; last changed by ${last.actor} at ${last.at}` : error.message, {
-    ...error.details,
-    changedBy: last?.actor ?? null,
-    changedAt: last?.at ?? null,
-    now: current ? { ...current.properties, note: siteNote(ctx.db, id) } : null,
-  });
-}
-
-function locateOrRefuse(ctx: AppContext, lon: number, lat: number): string {
-  const county = ctx.locator.locate(lon, lat);
-  if (!county)
-    throw unprocessable('outside_counties', `position ${roundCoordinate(lon)},${roundCoordinate(lat)} is outside every county of the map; check the coordinates and their system (WGS84 expected)`, {
-      fields: ['lon', 'lat'],
-      lon: roundCoordinate(lon),
-      lat: roundCoordinate(lat),
-    });
-  return county;
 }
 
 export function siteRoutes(ctx: AppContext) {
@@ -143,33 +104,7 @@ export function siteRoutes(ctx: AppContext) {
       }),
       (c) => {
         const body = c.req.valid('json');
-        const county = locateOrRefuse(ctx, body.lon, body.lat);
-        if (body.discoveredOn > ctx.today())
-          throw unprocessable('event_date_in_future', `discoveredOn ${body.discoveredOn} is in the future`, { field: 'discoveredOn', date: body.discoveredOn, today: ctx.today() });
-        const id = ctx.db.transaction(() => {
-          const township = resolveTownship(ctx.db, county, body.township);
-          const id = insertSite(ctx.db, {
-            name: body.name,
-            category: body.category,
-            sector: body.sector ?? null,
-            address: body.address ?? null,
-            countyCode: county,
-            townshipCode: township,
-            villageCode: resolveVillage(ctx.db, township, body.village),
-            managingZone: body.managingZone ?? null,
-            lon: body.lon,
-            lat: body.lat,
-            precision: body.precision ?? 'exact',
-            source: body.source ?? 'real',
-            discoveredOn: body.discoveredOn,
-            deadline: body.deadline ?? null,
-            responsibleUnit: body.responsibleUnit ?? null,
-            note: body.note ?? null,
-            actor: actorName(c),
-          });
-          appendAudit(ctx.db, { ...auditActor(c), action: 'site.create', target: `site:${id}`, counties: [county], before: null, after: siteSnapshot(ctx, id) });
-          return id;
-        });
+        const id = createSite(ctx, actorOf(c), body);
         return jsonText<typeof SiteFeature, 201>(requireSiteFeature(ctx, id), 201);
       },
     )
@@ -191,16 +126,7 @@ export function siteRoutes(ctx: AppContext) {
         const version = bodyVersion ?? (header && /^\d+$/.test(header) ? Number(header) : undefined);
         if (version === undefined)
           throw badRequest('version_required', 'version: send the version you read, in the body or as If-Match', { field: 'version' });
-        try {
-          ctx.db.transaction(() => {
-            const before = siteSnapshot(ctx, id);
-            patchSite(ctx.db, id, version, patch);
-            const after = siteSnapshot(ctx, id);
-            appendAudit(ctx.db, { ...auditActor(c), action: 'site.edit', target: `site:${id}`, counties: [String(after?.properties.county)], before, after });
-          });
-        } catch (error) {
-          throw error instanceof AppError && error.code === 'stale_version' ? staleWithChange(ctx, id, error) : error;
-        }
+        editSite(ctx, actorOf(c), id, version, patch);
         return jsonText<typeof SiteFeature>(requireSiteFeature(ctx, id));
       },
     )
@@ -222,21 +148,7 @@ export function siteRoutes(ctx: AppContext) {
       (c) => {
         const id = siteId(c.req.valid('param').id);
         const body = c.req.valid('json');
-        const principal = c.get('principal');
-        if (body.to === VOIDED && refusal(principal, 'voidSites') !== null)
-          throw new AppError(403, 'forbidden', `only an admin may void a site (move it to ${VOIDED}); ${principal.username} is ${principal.role}`, { field: 'to' });
-        const eventId = ctx.db.transaction(() => {
-          const before = siteSnapshot(ctx, id);
-          const eventId = addSiteEvent(
-            ctx.db,
-            id,
-            { to: body.to, date: body.date, actor: actorName(c), note: body.note ?? null, checklist: body.checklist ?? null, evidence: body.evidence ?? undefined },
-            { today: ctx.today() },
-          );
-          const after = siteSnapshot(ctx, id);
-          appendAudit(ctx.db, { ...auditActor(c), action: 'site.status', target: `site:${id}`, counties: [String(after?.properties.county)], before, after: { ...after, event: body } });
-          return eventId;
-        });
+        const eventId = moveSiteStatus(ctx, actorOf(c), id, body);
         const event = siteEvents(ctx.db, id).find((e) => e.id === eventId)!;
         return c.json({ event, site: JSON.parse(requireSiteFeature(ctx, id)) } as z.infer<typeof SiteEventResult>, 201);
       },
@@ -255,18 +167,7 @@ export function siteRoutes(ctx: AppContext) {
       (c) => {
         const id = siteId(c.req.valid('param').id);
         const body = c.req.valid('json');
-        const county = locateOrRefuse(ctx, body.lon, body.lat);
-        const { previousCounty } = ctx.db.transaction(() => {
-          const before = siteSnapshot(ctx, id);
-          const moved = setSiteLocation(
-            ctx.db,
-            id,
-            { lon: body.lon, lat: body.lat, countyCode: county, precision: body.precision ?? 'exact', date: body.date ?? ctx.today(), actor: actorName(c), note: body.note ?? null },
-            { today: ctx.today() },
-          );
-          appendAudit(ctx.db, { ...auditActor(c), action: 'site.move', target: `site:${id}`, counties: [moved.previousCounty, county], before, after: siteSnapshot(ctx, id) });
-          return moved;
-        });
+        const { previousCounty, county } = placeSite(ctx, actorOf(c), id, body);
         const result = {
           site: JSON.parse(requireSiteFeature(ctx, id)),
           countyChanged: previousCounty === county ? null : { from: previousCounty, to: county },

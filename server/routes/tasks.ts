@@ -4,12 +4,12 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { param } from './query-params.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
-import { addTaskNote, getTask, listTasks, setTaskSites, type TaskState } from '../store/task-store.ts';
+import { getTask, listTasks, type TaskState } from '../store/task-store.ts';
+import { addProgressNote, linkTaskSites } from '../services/tasks.ts';
+import { actorOf } from './actor.ts';
 import { Task, TaskDetail, TaskParam, errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
 import { TASK_STATES } from '../../domain/task-states.ts';
-import { appendAudit } from '../auth/audit.ts';
-import { actorName, auditActor } from '../auth/guard.ts';
 
 
 export function taskRoutes(ctx: AppContext) {
@@ -65,10 +65,7 @@ export function taskRoutes(ctx: AppContext) {
       (c) => {
         const number = Number(c.req.valid('param').number);
         const body = c.req.valid('json');
-        ctx.db.transaction(() => {
-          const note = addTaskNote(ctx.db, number, actorName(c), body.text);
-          appendAudit(ctx.db, { ...auditActor(c), action: 'task.note', target: `task:${number}`, before: null, after: note });
-        });
+        addProgressNote(ctx, actorOf(c), number, body.text);
         return c.json(getTask(ctx.db, number, ctx.today()) as z.infer<typeof TaskDetail>, 201);
       },
     )
@@ -88,12 +85,7 @@ export function taskRoutes(ctx: AppContext) {
       (c) => {
         const number = Number(c.req.valid('param').number);
         const body = c.req.valid('json');
-        ctx.db.transaction(() => {
-          const linked = () => ctx.db.all<{ id: number }>('SELECT site_id AS id FROM task_sites WHERE task_number = ? ORDER BY site_id', [number]).map((row) => row.id);
-          const before = linked();
-          setTaskSites(ctx.db, number, body.siteIds, actorName(c));
-          appendAudit(ctx.db, { ...auditActor(c), action: 'task.sites', target: `task:${number}`, before: { siteIds: before }, after: { siteIds: linked() } });
-        });
+        linkTaskSites(ctx, actorOf(c), number, body.siteIds);
         return c.json(getTask(ctx.db, number, ctx.today()) as z.infer<typeof TaskDetail>, 200);
       },
     );

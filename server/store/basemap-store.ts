@@ -1,6 +1,5 @@
 // SQL of the registered basemaps (migration 010). The files themselves live in data/basemaps/.
 import type { Db } from '../db/database.ts';
-import { appendAudit, type AuditActor } from '../auth/audit.ts';
 import type { TileFormat } from '../basemaps/tile-archive.ts';
 import { bboxOf, type Bbox } from '../../domain/bbox.ts';
 
@@ -68,36 +67,28 @@ export function getBasemap(db: Db, id: string): BasemapRecord | null {
   return row ? toRecord(row) : null;
 }
 
-/** Adds a checked basemap (its file already in place) with its audit record, in one transaction. */
-export function insertBasemap(db: Db, record: Omit<BasemapRecord, 'isDefault'>, actor: AuditActor): void {
-  db.transaction(() => {
-    db.run(
-      `INSERT INTO basemaps (id, name, file, format, tile_format, schema, crs, attribution, min_zoom, max_zoom, bounds, bytes, added_by, added_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [record.id, record.name, record.file, record.format, record.tileFormat, record.schema, record.crs, record.attribution, record.minZoom, record.maxZoom, record.bounds ? JSON.stringify(record.bounds) : null, record.bytes, record.addedBy, record.addedAt],
-    );
-    appendAudit(db, { ...actor, action: 'basemap.add', target: `basemap:${record.id}`, before: null, after: { ...record } });
-  });
+/** Adds a checked basemap's row (its file already in place). The audit record: server/services/basemaps.ts. */
+export function insertBasemapRow(db: Db, record: Omit<BasemapRecord, 'isDefault'>): void {
+  db.run(
+    `INSERT INTO basemaps (id, name, file, format, tile_format, schema, crs, attribution, min_zoom, max_zoom, bounds, bytes, added_by, added_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [record.id, record.name, record.file, record.format, record.tileFormat, record.schema, record.crs, record.attribution, record.minZoom, record.maxZoom, record.bounds ? JSON.stringify(record.bounds) : null, record.bytes, record.addedBy, record.addedAt],
+  );
 }
 
-export function deleteBasemap(db: Db, id: string, actor: AuditActor): BasemapRecord | null {
-  return db.transaction(() => {
-    const before = getBasemap(db, id);
-    if (!before) return null;
-    db.run('DELETE FROM basemaps WHERE id = ?', [id]);
-    appendAudit(db, { ...actor, action: 'basemap.remove', target: `basemap:${id}`, before, after: null });
-    return before;
-  });
+export function deleteBasemapRow(db: Db, id: string): void {
+  db.run('DELETE FROM basemaps WHERE id = ?', [id]);
+}
+
+/** The basemap the page opens on, or null. */
+export function defaultBasemapId(db: Db): string | null {
+  return db.get<{ id: string }>('SELECT id FROM basemaps WHERE is_default = 1')?.id ?? null;
 }
 
 /** Makes `id` the basemap the page opens on (null: the plain offline map). */
-export function setDefaultBasemap(db: Db, id: string | null, actor: AuditActor): void {
-  db.transaction(() => {
-    const before = db.get<{ id: string }>('SELECT id FROM basemaps WHERE is_default = 1')?.id ?? null;
-    db.run('UPDATE basemaps SET is_default = 0 WHERE is_default = 1');
-    if (id) db.run('UPDATE basemaps SET is_default = 1 WHERE id = ?', [id]);
-    appendAudit(db, { ...actor, action: 'basemap.default', target: id ? `basemap:${id}` : null, before: { default: before }, after: { default: id } });
-  });
+export function setDefaultBasemapRow(db: Db, id: string | null): void {
+  db.run('UPDATE basemaps SET is_default = 0 WHERE is_default = 1');
+  if (id) db.run('UPDATE basemaps SET is_default = 1 WHERE id = ?', [id]);
 }
 
 /** [west, south, east, north] round every county polygon loaded: what a basemap must cover. */

@@ -371,3 +371,8 @@ export function mappingByName(db: Db, name: string): SavedMapping['mapping'] {
   return saved.mapping;
 }
 
+
+/** When a staged preview expires (it is then discarded). */
+export function previewExpiresAt(db: Db, batchId: number): string {
+  return db.get<{ e: string }>('SELECT expires_at AS e FROM import_batches WHERE id = ?', [batchId])!.e;
+}

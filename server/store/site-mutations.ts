@@ -331,3 +331,8 @@ export function recordLedgerStatus(db: Db, siteId: number, statement: LedgerStat
     [statement.to, statement.date, statement.actor, statement.note, JSON.stringify({ source: 'ledger', ...statement.details }), statement.importBatch, now, siteId],
   );
 }
+
+/** After new county boundaries load, a site whose polygon changed follows it (start-up; no history event). */
+export function followCountyBoundary(db: Db, id: number, countyCode: string): void {
+  db.run('UPDATE sites SET county_code = ? WHERE id = ?', [countyCode, id]);
+}

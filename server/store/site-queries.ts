@@ -224,3 +224,33 @@ export function countSites(db: Db, filters: SiteFilters): number {
   const filter = siteFilterSql(filters);
   return db.get<{ n: number }>(`SELECT count(*) AS n FROM (${filter.sql})`, filter.params)!.n;
 }
+
+/** The county codes of the given sites (those that exist), for audit records of writes that touch them. */
+export function siteCounties(db: Db, ids: readonly number[]): string[] {
+  if (ids.length === 0) return [];
+  return db.all<{ county_code: string }>(`SELECT county_code FROM sites WHERE id IN (${ids.map(() => '?').join(', ')})`, ids).map((row) => row.county_code);
+}
+
+/** The first and last date of the status history (null when there is none). */
+export function eventDateRange(db: Db): { first: string | null; last: string | null } {
+  return db.get<{ first: string | null; last: string | null }>('SELECT min(date) AS first, max(date) AS last FROM site_events')!;
+}
+
+/** True when generated demo sites are in the database. */
+export function hasDemoSites(db: Db): boolean {
+  return db.get("SELECT 1 FROM sites WHERE source = 'demo' LIMIT 1") !== undefined;
+}
+
+export function countAllSites(db: Db): number {
+  return db.get<{ n: number }>('SELECT count(*) AS n FROM sites')!.n;
+}
+
+/** Every site with a position, for checking them against new county boundaries. */
+export function locatedSites(db: Db): { id: number; name: string; lon: number; lat: number; county_code: string }[] {
+  return db.all('SELECT id, name, lon, lat, county_code FROM sites WHERE lon IS NOT NULL');
+}
+
+/** True once the demo generator has run on this database (it records its seed in meta). */
+export function demoGenerated(db: Db): boolean {
+  return db.get("SELECT 1 FROM meta WHERE key = 'demo_seed'") !== undefined;
+}

@@ -148,3 +148,13 @@ export function getTask(db: Db, number: number, today: string = new Date().toISO
   );
   return { ...task, state: taskState(task, today), sites, roads, notes };
 }
+
+/** True when the plan has task `number`. */
+export function taskExists(db: Db, number: number): boolean {
+  return db.get('SELECT 1 FROM tasks WHERE number = ?', [number]) !== undefined;
+}
+
+/** The ids of the sites linked to a task by hand, in order. */
+export function taskSiteIds(db: Db, number: number): number[] {
+  return db.all<{ id: number }>('SELECT site_id AS id FROM task_sites WHERE task_number = ? ORDER BY site_id', [number]).map((row) => row.id);
+}

@@ -14,7 +14,7 @@ interface SentStop {
   siteId: number;
   seq: number;
 }
-interface SentPlan {
+export interface SentPlan {
   stops: SentStop[];
   start: [number, number];
   end: [number, number] | null;

@@ -1,0 +1,136 @@
+// Use cases of the ledger import: preview a file (read, map columns, judge every row, stage them),
+// commit a preview as one batch, undo a batch (or discard a preview), save a column mapping. Each
+// write and its audit record are one transaction; a commit or undo first checks every county the
+// batch writes against the actor's.
+import type { Crs } from '../../domain/coordinates.ts';
+import { COUNTY_SCOPED_ROLES } from '../../domain/roles.ts';
+import { AppError } from '../errors.ts';
+import { appendAudit } from '../auth/audit.ts';
+import { judgeRows, mapColumns, type Column, type ColumnMapping, type DuplicateHandling, type JudgedRow } from '../import/judge-rows.ts';
+import { PlaceNames } from '../import/place-names.ts';
+import { readTable, type ImportFormat, type SourceTable } from '../import/read-table.ts';
+import type { Db } from '../db/database.ts';
+import { countyNames, placeLists } from '../store/county-store.ts';
+import {
+  batchCounties,
+  commitImport,
+  existingSites,
+  mappingByName,
+  previewCounts,
+  previewExpiresAt,
+  purgeExpiredPreviews,
+  saveMapping,
+  stagePreview,
+  undoImport,
+  type CommitChoices,
+  type CommitCounts,
+  type Counts,
+  type SavedMapping,
+} from '../store/import-store.ts';
+import { refuseOtherCounties } from './county-scope.ts';
+import { auditBy, type Actor, type ServiceContext } from './service-context.ts';
+
+/** The options of an upload (ImportOptions in server/routes/import-schemas.ts). */
+export interface ImportRequest {
+  crs?: Crs;
+  sheet?: string;
+  mapping?: ColumnMapping;
+  mappingName?: string;
+  duplicates?: DuplicateHandling;
+  fixSwapped?: boolean;
+}
+
+export interface ImportPreviewResult {
+  id: number;
+  fileName: string;
+  format: ImportFormat;
+  encoding: SourceTable['encoding'];
+  sheets: string[];
+  sheet: string | null;
+  columns: Column[];
+  counts: Counts;
+  suggestions: { fixSwapped: boolean };
+  expiresAt: string;
+  rows: Pick<JudgedRow, 'row' | 'outcome' | 'name' | 'errors' | 'warnings' | 'duplicateOf'>[];
+}
+
+// The official place lists change only with `npm run geodata`, which restarts the server.
+const lists = new WeakMap<Db, { places: PlaceNames; countyNames: ReadonlyMap<string, string> }>();
+function placesOf(db: Db) {
+  let held = lists.get(db);
+  if (!held) lists.set(db, (held = { places: new PlaceNames(placeLists(db)), countyNames: countyNames(db) }));
+  return held;
+}
+
+/** Reads a ledger, judges every row and stages them as a preview (kept 24 h); nothing is written to sites. */
+export async function previewImport(ctx: ServiceContext, actor: Actor, file: { name: string; bytes: Uint8Array }, options: ImportRequest): Promise<ImportPreviewResult> {
+  const table = await readTable(file.bytes, file.name, { sheet: options.sheet });
+  const mapping = { ...(options.mappingName ? mappingByName(ctx.db, options.mappingName) : {}), ...options.mapping };
+  let columns;
+  try {
+    columns = mapColumns(table.headers, mapping);
+  } catch (error) {
+    // The wizard offers the other sheets when the one read holds no ledger.
+    if (error instanceof AppError) throw new AppError(error.status, error.code, error.message, { ...error.details, sheets: table.sheets, sheet: table.sheet });
+    throw error;
+  }
+  const { places, countyNames } = placesOf(ctx.db);
+  const rows = judgeRows(
+    table,
+    columns,
+    { crs: options.crs ?? null, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip' },
+    { places, locator: ctx.locator, countyNames, existing: existingSites(ctx.db), today: ctx.today(), allowedCounties: COUNTY_SCOPED_ROLES.has(actor.role) ? new Set(actor.counties) : null },
+  );
+  const now = new Date().toISOString();
+  purgeExpiredPreviews(ctx.db, now);
+  const storedOptions = { crs: options.crs ?? null, sheet: table.sheet, mapping, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip', encoding: table.encoding };
+  const id = ctx.db.transaction(() => {
+    const staged = stagePreview(ctx.db, { fileName: file.name, format: table.format, options: storedOptions, rows }, actor.username, now);
+    appendAudit(ctx.db, { ...auditBy(actor), action: 'import.preview', target: `import:${staged}`, counties: [], before: null, after: { fileName: file.name, counts: previewCounts(rows) } });
+    return staged;
+  });
+  return {
+    id,
+    fileName: file.name,
+    format: table.format,
+    encoding: table.encoding,
+    sheets: table.sheets,
+    sheet: table.sheet,
+    columns,
+    counts: previewCounts(rows),
+    suggestions: { fixSwapped: rows.some((r) => r.errors.some((e) => e.code === 'swapped')) },
+    expiresAt: previewExpiresAt(ctx.db, id),
+    rows: rows.map((r) => ({ row: r.row, outcome: r.outcome, name: r.name, errors: r.errors, warnings: r.warnings, duplicateOf: r.duplicateOf })),
+  };
+}
+
+/** Writes a previewed import as one batch (rows with errors left out; any failure writes nothing). */
+export function commitImportBatch(ctx: ServiceContext, actor: Actor, id: number, choices: CommitChoices): CommitCounts {
+  return ctx.db.transaction(() => {
+    const counties = batchCounties(ctx.db, id);
+    refuseOtherCounties(ctx, actor, counties);
+    const written = commitImport(ctx.db, id, { duplicates: choices.duplicates, rows: choices.rows }, actor.username, { today: ctx.today() });
+    appendAudit(ctx.db, { ...auditBy(actor), action: 'import.commit', target: `import:${id}`, counties, before: null, after: written });
+    return written;
+  });
+}
+
+/** Undoes a committed batch as a whole while its sites are unchanged, or discards a preview. */
+export function undoImportBatch(ctx: ServiceContext, actor: Actor, id: number): ReturnType<typeof undoImport> {
+  return ctx.db.transaction(() => {
+    const counties = batchCounties(ctx.db, id);
+    refuseOtherCounties(ctx, actor, counties);
+    const undone = undoImport(ctx.db, id, actor.username);
+    appendAudit(ctx.db, { ...auditBy(actor), action: `import.${undone.state === 'undone' ? 'undo' : 'discard'}`, target: `import:${id}`, counties, before: null, after: undone });
+    return undone;
+  });
+}
+
+/** Saves a column mapping under a name (replacing one of the same name). */
+export function saveColumnMapping(ctx: ServiceContext, actor: Actor, name: string, mapping: SavedMapping['mapping']): SavedMapping {
+  return ctx.db.transaction(() => {
+    const saved = saveMapping(ctx.db, name, mapping, actor.username);
+    appendAudit(ctx.db, { ...auditBy(actor), action: 'import.mapping', target: `import-mapping:${saved.id}`, counties: [], before: null, after: saved });
+    return saved;
+  });
+}
