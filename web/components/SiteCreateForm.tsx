@@ -5,13 +5,13 @@
 // here, before any request (the server checks again).
 import { useEffect, useState } from 'react';
 import { CRS_CODES, parsePosition, toWgs84, type Crs } from '../../domain/coordinates.ts';
-import { api, unwrap } from '../api/client.ts';
+import { useCreateSite } from '../state/sites.ts';
 import { errorText } from '../api/error-text.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
 import { useSession } from '../state/session.tsx';
-import { usePlaces } from '../state/use-places.ts';
+import { usePlaces } from '../state/counties.ts';
 import { todayIso } from './EventForm.tsx';
 import { PrecisionChoice, type ChosenPrecision } from './PrecisionChoice.tsx';
 import { FormActions } from './FormActions.tsx';
@@ -66,6 +66,7 @@ export function SiteCreateForm({
   const county = position ? locate(position[0], position[1]) : null;
   const countyDenied = county ? deny('writeSites', [county]) : null;
   const places = usePlaces(county);
+  const createSite = useCreateSite();
   // The two numbers say when the position moved (the array is new each render).
   useEffect(() => onPosition(position), [position?.[0], position?.[1]]);
 
@@ -75,9 +76,7 @@ export function SiteCreateForm({
     setBusy(true);
     setError(null);
     try {
-      const created = await unwrap(
-        api.api.sites.$post({ json: { ...siteFieldBody(values), lon: position[0], lat: position[1], precision, discoveredOn } }),
-      );
+      const created = await createSite({ json: { ...siteFieldBody(values), lon: position[0], lat: position[1], precision, discoveredOn } });
       onCreated(created.id, position);
     } catch (caught) {
       setError(errorText(caught, t));
