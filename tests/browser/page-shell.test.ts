@@ -1,7 +1,11 @@
-// The page shell: the main page as a person first sees it (screenshot to compare across refactors),
-// and a render error that shows a message with a reload button instead of a blank page.
+// The page shell: the main page as a person first sees it (header, tabs, map, counted sites), and a
+// render error, which shows a sentence from the message files with a reload button, not a blank page.
 import { describe, expect, it } from 'vitest';
+import { zh } from '../../web/i18n/zh.ts';
+import { en } from '../../web/i18n/en.ts';
 import { useMapDriver } from '../helpers/browser.ts';
+
+type DebugWindow = Window & { __sansan?: { breakRender(): void } };
 
 describe('the page shell', () => {
   const driver = useMapDriver({ viewport: { width: 1280, height: 800 } });
@@ -13,5 +17,26 @@ describe('the page shell', () => {
     expect(await driver.page.locator('.tabs [role="tab"]').count()).toBeGreaterThan(4);
     await driver.screenshot(process.env.SHELL_SHOT ?? 'page-shell-main');
     expect(driver.pageErrors).toEqual([]);
+  });
+
+  it('shows a message and a reload button when a render fails', async () => {
+    await driver.openMap();
+    await driver.page.evaluate(() => (window as DebugWindow).__sansan!.breakRender());
+    const failure = driver.page.getByTestId('render-failure');
+    await expect.poll(() => failure.textContent()).toContain(zh.renderError);
+    await driver.screenshot('page-shell-render-error');
+    const reload = failure.getByRole('button', { name: zh.renderErrorReload });
+    expect(await reload.count()).toBe(1);
+    // The button loads the page again: the map is back.
+    await reload.click();
+    await driver.waitForClusters();
+    expect(await driver.page.getByTestId('render-failure').count()).toBe(0);
+  });
+
+  it('says it in English on an English page', async () => {
+    await driver.openMap('?lang=en');
+    await driver.page.evaluate(() => (window as DebugWindow).__sansan!.breakRender());
+    await expect.poll(() => driver.page.getByTestId('render-failure').textContent()).toContain(en.renderError);
+    expect(await driver.page.getByRole('button', { name: en.renderErrorReload }).count()).toBe(1);
   });
 });
