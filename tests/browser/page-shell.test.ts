@@ -19,6 +19,19 @@ describe('the page shell', () => {
     expect(driver.pageErrors).toEqual([]);
   });
 
+  it('keeps a hidden layer hidden when the language restyles the map', async () => {
+    await driver.openMap('?roads=0');
+    await driver.waitForMapIdle();
+    const roadsVisibility = () => driver.page.evaluate(() => (window as unknown as { __sansan: { map: import('maplibre-gl').Map } }).__sansan.map.getLayoutProperty('roads', 'visibility') as string | undefined);
+    expect(await roadsVisibility()).toBe('none');
+    for (const lang of ['en', null]) {
+      await driver.page.getByTestId('lang-switch').click();
+      await expect.poll(() => driver.urlParams().get('lang')).toBe(lang);
+      await driver.waitForMapIdle();
+      expect(await roadsVisibility()).toBe('none');
+    }
+  });
+
   it('shows a message and a reload button when a render fails', async () => {
     await driver.openMap();
     await driver.page.evaluate(() => (window as DebugWindow).__sansan!.breakRender());
