@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { zh } from '../../web/i18n/zh.ts';
 import { en } from '../../web/i18n/en.ts';
+import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useMapDriver } from '../helpers/browser.ts';
 
 type DebugWindow = Window & { __sansan?: { breakRender(): void } };
@@ -11,18 +12,29 @@ describe('the page shell', () => {
   const driver = useMapDriver({ viewport: { width: 1280, height: 800 } });
 
   it('draws the main page with its header, tabs and map', async () => {
+    const scripts: string[] = [];
+    driver.page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
     await driver.openMap();
     await driver.waitForMapIdle();
     await expect.poll(() => driver.page.locator('[data-testid="site-count"]').textContent()).toMatch(/\d/);
     expect(await driver.page.locator('.tabs [role="tab"]').count()).toBeGreaterThan(4);
     await driver.screenshot(process.env.SHELL_SHOT ?? 'page-shell-main');
+    // The pages and panels few people open are not in what the map loads first…
+    const lazy = /\/assets\/(ImportWizard|ScorecardPanel|ScorecardPage|TaskBoardPage)-/;
+    expect(scripts.filter((path) => lazy.test(path))).toEqual([]);
+    // …and load when asked for.
+    await driver.page.getByRole('tab', { name: zh.panelImports }).click();
+    await expect.poll(() => driver.page.getByTestId('import-wizard').count()).toBe(1);
+    expect(scripts.filter((path) => lazy.test(path)).map((path) => path.replace(/-[\w-]+\.js$/, ''))).toEqual(['/assets/ImportWizard']);
     expect(driver.pageErrors).toEqual([]);
   });
 
   it('keeps a hidden layer hidden when the language restyles the map', async () => {
     await driver.openMap('?roads=0');
     await driver.waitForMapIdle();
-    const roadsVisibility = () => driver.page.evaluate(() => (window as unknown as { __sansan: { map: import('maplibre-gl').Map } }).__sansan.map.getLayoutProperty('roads', 'visibility') as string | undefined);
+    const roadsVisibility = () => driver.page.evaluate(() => (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map.getLayoutProperty('roads', 'visibility') as string | undefined);
     expect(await roadsVisibility()).toBe('none');
     for (const lang of ['en', null]) {
       await driver.page.getByTestId('lang-switch').click();
