@@ -66,17 +66,16 @@ export function SiteMoves({ siteId, status, category, county, lastDate }: { site
                 const file = itemPhotos[item];
                 if (file) evidence.push({ ref: await uploadPhoto(file), item });
               }
-              await moveSite(
-                {
-                  param: { id: String(siteId) },
-                  json: {
-                    to: target,
-                    date,
-                    note: note || null,
-                    ...(target === 'closed' ? { checklist: Object.fromEntries(checklist.map((item) => [item, ticked[item] === true])) } : {}),
-                    ...(evidence.length ? { evidence: photoEvidence(evidence) } : {}),
-                  },
-                });
+              await moveSite({
+                param: { id: String(siteId) },
+                json: {
+                  to: target,
+                  date,
+                  note: note || null,
+                  ...(target === 'closed' ? { checklist: Object.fromEntries(checklist.map((item) => [item, ticked[item] === true])) } : {}),
+                  ...(evidence.length ? { evidence: photoEvidence(evidence) } : {}),
+                },
+              });
               setTarget(null);
             } catch (caught) {
               setError(errorText(caught, t));
