@@ -19,7 +19,9 @@ export function geometryBbox(geometry: Polygon | MultiPolygon): [number, number,
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
   for (const polygon of polygons)
     for (const ring of polygon)
-      for (const [lon, lat] of ring) {
+      for (const position of ring) {
+        const lon = position[0]!;
+        const lat = position[1]!;
         if (lon < minLon) minLon = lon;
         if (lat < minLat) minLat = lat;
         if (lon > maxLon) maxLon = lon;

@@ -49,7 +49,7 @@ describe('POST /api/routes/plan', () => {
   it('re-checks closed, upgraded and relocated sites not inspected lately, ordered from the start and back', async () => {
     const res = await plan({ rule: { kind: 'recheck', olderThanDays: 30 }, start: START, end: 'start' });
     expect(res.status).toBe(200);
-    expect(res.body.stops.map((s) => s.siteId).sort((x, y) => x - y)).toEqual([ids.a, ids.b, ids.e].sort((x, y) => x - y));
+    expect(res.body.stops.map((s) => s.siteId).sort((x, y) => x - y)).toEqual([ids.a, ids.b, ids.e].sort((x, y) => x! - y!));
     expect(res.body.stops.map((s) => s.seq)).toEqual([1, 2, 3]);
     const legs = res.body.stops.reduce((sum, s) => sum + s.legKm, 0) + res.body.endLegKm;
     expect(res.body.totalKm).toBeCloseTo(legs, 6);

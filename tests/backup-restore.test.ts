@@ -124,7 +124,7 @@ describe('npm run backup, then npm run restore', () => {
     mkdirSync(damagedFolder);
     for (const file of ['manifest.json', 'audit-key']) writeFileSync(join(damagedFolder, file), readFileSync(join(folder, file)));
     const bytes = readFileSync(join(folder, 'sansan.db'));
-    bytes[bytes.length - 100] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 100) ^ 0xff, bytes.length - 100);
     writeFileSync(join(damagedFolder, 'sansan.db'), bytes);
     const damaged = cliSync('restore', [damagedFolder], dbPath);
     expect(damaged.status).toBe(1);

@@ -69,8 +69,8 @@ function flatten(glyph: opentype.Glyph, scale: number): Ring[] {
   let cur: Pt = { x: 0, y: 0 };
   const close = () => {
     if (ring.length > 1) {
-      const first = ring[0];
-      const last = ring[ring.length - 1];
+      const first = ring[0]!;
+      const last = ring[ring.length - 1]!;
       if (first.x !== last.x || first.y !== last.y) ring.push({ ...first });
       rings.push(ring);
     }
@@ -182,12 +182,9 @@ function renderGlyph(font: opentype.Font, id: number, glyphIndex: number): SdfGl
   const segs: number[] = [];
   for (const ring of rings) {
     for (let i = 0; i + 1 < ring.length; i++) {
-      segs.push(
-        ring[i].x - xmin + BUFFER,
-        ring[i].y - ymin + BUFFER,
-        ring[i + 1].x - xmin + BUFFER,
-        ring[i + 1].y - ymin + BUFFER,
-      );
+      const from = ring[i]!;
+      const to = ring[i + 1]!;
+      segs.push(from.x - xmin + BUFFER, from.y - ymin + BUFFER, to.x - xmin + BUFFER, to.y - ymin + BUFFER);
     }
   }
 
@@ -202,10 +199,10 @@ function renderGlyph(font: opentype.Font, id: number, glyphIndex: number): SdfGl
       let best = r2;
       let winding = 0;
       for (let s = 0; s < segs.length; s += 4) {
-        const ax = segs[s];
-        const ay = segs[s + 1];
-        const bx = segs[s + 2];
-        const by = segs[s + 3];
+        const ax = segs[s]!;
+        const ay = segs[s + 1]!;
+        const bx = segs[s + 2]!;
+        const by = segs[s + 3]!;
         // Non-zero winding (the TrueType fill rule), so overlapping contours stay filled.
         if (ay <= py) {
           if (by > py && (bx - ax) * (py - ay) - (px - ax) * (by - ay) > 0) winding++;
@@ -304,7 +301,7 @@ function main(): void {
   // node-fontnik names a fontstack "<family> <style>", e.g. "Noto Sans Regular".
   const fontstack = `${font.names.fontFamily.en} ${font.names.fontSubfamily.en}`;
   const sha = createHash('sha256').update(data).digest('hex');
-  console.log(`font ${fontPath} (${font.names.version.en.split(';')[0]}, sha256 ${sha})`);
+  console.log(`font ${fontPath} (${(font.names.version.en ?? '').split(';')[0]}, sha256 ${sha})`);
 
   const dir = join(resolve(values.out), fontstack);
   mkdirSync(dir, { recursive: true });

@@ -36,12 +36,12 @@ async function clickableRoadPoint(driver: MapDriver, road: RoadFeature & { geome
     const pixel = await driver.pixelOf(point);
     if (!pixel.canvasOnTop) continue;
     const layers = await driver.page.evaluate(
-      ([x, y]) => {
+      ([x, y]: [number, number]) => {
         const map = (window as DebugWindow).__sansan!.map;
         const rect = map.getCanvas().getBoundingClientRect();
         return map.queryRenderedFeatures([x - rect.left, y - rect.top]).map((f) => f.layer.id);
       },
-      [pixel.x, pixel.y],
+      [pixel.x, pixel.y] as [number, number],
     );
     if (layers.includes('roads') && !layers.some((id) => id.startsWith('site'))) return pixel;
   }
@@ -136,7 +136,7 @@ describe('the drawing tool', () => {
     await expect.poll(() => name.isVisible()).toBe(true);
     // Nothing covers it: the element at its centre is the input itself.
     const box = (await name.boundingBox())!;
-    expect(await driver.page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.tagName, [box.x + box.width / 2, box.y + box.height / 2])).toBe('INPUT');
+    expect(await driver.page.evaluate(([x, y]: [number, number]) => document.elementFromPoint(x, y)?.tagName, [box.x + box.width / 2, box.y + box.height / 2] as [number, number])).toBe('INPUT');
     const polygons = () =>
       driver.page.evaluate(() => (window as DebugWindow).__sansan!.map.querySourceFeatures('draw-polygon').filter((f) => f.geometry.type === 'Polygon').length);
     await expect.poll(polygons).toBeGreaterThan(0);
@@ -156,7 +156,7 @@ describe('the drawing tool', () => {
     let target: { x: number; y: number } | null = null;
     for (const cluster of clusters) {
       const pixel = await driver.pixelOf(cluster.geometry.coordinates);
-      const onMarker = await driver.page.evaluate(([x, y]) => Boolean(document.elementFromPoint(x, y)?.closest('.maplibregl-marker')), [pixel.x, pixel.y]);
+      const onMarker = await driver.page.evaluate(([x, y]: [number, number]) => Boolean(document.elementFromPoint(x, y)?.closest('.maplibregl-marker')), [pixel.x, pixel.y] as [number, number]);
       if (onMarker && pixel.x > 420 && pixel.y > 120) {
         target = pixel;
         break;

@@ -1,7 +1,7 @@
 // The ledger's stated-status note in the reader's language, from the event's facts — and from the
 // notes of events written before the facts were rendered (read-time mapping, no migration).
 import { describe, expect, it } from 'vitest';
-import { eventNote, ledgerFacts } from '../web/i18n/event-note.ts';
+import { eventNote, ledgerFacts } from '../../web/i18n/event-note.ts';
 
 const facts = { source: 'ledger', batch: 3, file: '台账2022.csv', row: 12, word: '已取缔' };
 

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS, AUDIT_TARGETS, changedFields } from '../domain/audit-actions.ts';
+import { AUDIT_ACTIONS, AUDIT_TARGETS, changedFields } from '../../domain/audit-actions.ts';
 
 const files = (dir: string): string[] =>
   readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : name.endsWith('.ts') ? [join(dir, name)] : []));

@@ -3,10 +3,10 @@ import { describe, it, expect } from 'vitest';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDeadline, parsePlan } from '../server/seed/parse-plan.ts';
-import type { PlanTask } from '../server/seed/parse-plan.ts';
+import { parseDeadline, parsePlan } from '../../server/seed/parse-plan.ts';
+import type { PlanTask } from '../../server/seed/parse-plan.ts';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MENDED_PATH = join(ROOT, 'seeds/plan-2020-13.txt');
 // The source file as received, byte for byte, except that the gambling-advert string is replaced by a
 // marker holding its SHA-256 and length (seeds/original/README.md): the repo never carries the spam.

@@ -1,6 +1,6 @@
 // A siege cell in words: distance band and 16-point compass direction from the core.
 import { describe, expect, it } from 'vitest';
-import { compassPoint, midBearing, siegeCellWords } from '../web/i18n/compass.ts';
+import { compassPoint, midBearing, siegeCellWords } from '../../web/i18n/compass.ts';
 
 describe('siege cell words', () => {
   it('names the 16 points and wraps sectors through north', () => {

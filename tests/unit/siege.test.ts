@@ -16,12 +16,12 @@ import {
 } from '@turf/turf';
 import type { Feature, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import type { CategoryCode, SectorCode } from '../domain/categories.ts';
-import type { StatusCode } from '../domain/statuses.ts';
-import { analyzeSiege, compareSiege, defaultCore, SiegeOptionError } from '../server/geo/analyze-siege.ts';
-import type { SiegeOptions, SiegeResult, SiegeSite } from '../server/geo/analyze-siege.ts';
-import { BUFFER_STEPS } from '../server/geo/siege-cells.ts';
-import { compassBearing, sectorOf } from '../server/geo/siege-distance.ts';
+import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
+import type { StatusCode } from '../../domain/statuses.ts';
+import { analyzeSiege, compareSiege, defaultCore, SiegeOptionError } from '../../server/geo/analyze-siege.ts';
+import type { SiegeOptions, SiegeResult, SiegeSite } from '../../server/geo/analyze-siege.ts';
+import { BUFFER_STEPS } from '../../server/geo/siege-cells.ts';
+import { compassBearing, sectorOf } from '../../server/geo/siege-distance.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures, deep-frozen so a test (or the analysis) that mutates them fails.
@@ -59,11 +59,11 @@ function readJson<T>(path: string): T {
 }
 
 const SEAT = deepFreeze(
-  readJson<{ features: { properties: { seat: [number, number] } }[] }>('../geodata/city-outline.geojson').features[0]!
+  readJson<{ features: { properties: { seat: [number, number] } }[] }>('../../geodata/city-outline.geojson').features[0]!
     .properties.seat,
 );
-const COMPASS = deepFreeze(readJson<SiteFixture>('./fixtures/siege-compass.json'));
-const MIXED = deepFreeze(readJson<SiteFixture>('./fixtures/siege-mixed.json'));
+const COMPASS = deepFreeze(readJson<SiteFixture>('../fixtures/siege-compass.json'));
+const MIXED = deepFreeze(readJson<SiteFixture>('../fixtures/siege-mixed.json'));
 const CORE = deepFreeze(defaultCore([SEAT[0], SEAT[1]], 6));
 const CORE_LINE = deepFreeze(polygonToLine(CORE) as Feature<LineString | MultiLineString>);
 

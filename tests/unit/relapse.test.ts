@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { booleanPointInPolygon, destination, distance } from '@turf/turf';
 import { describe, expect, it } from 'vitest';
-import type { CategoryCode } from '../domain/categories.ts';
-import type { StatusCode } from '../domain/statuses.ts';
+import type { CategoryCode } from '../../domain/categories.ts';
+import type { StatusCode } from '../../domain/statuses.ts';
 import {
   analyzeRelapse,
   confidenceOf,
@@ -14,8 +14,8 @@ import {
   nameSimilarity,
   normaliseName,
   RelapseOptionError,
-} from '../server/geo/analyze-relapse.ts';
-import type { MoveDecision, RelapseOptions, RelapseSiteInput } from '../server/geo/analyze-relapse.ts';
+} from '../../server/geo/analyze-relapse.ts';
+import type { MoveDecision, RelapseOptions, RelapseSiteInput } from '../../server/geo/analyze-relapse.ts';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -52,7 +52,7 @@ interface GiStarFixture {
   cells: { column: number; row: number; lon: number; lat: number; count: number; neighbours: number; z: number; confidence: number | null }[];
 }
 
-const moveFixture = readJson<MoveFixture>('./fixtures/relapse-moves.json');
+const moveFixture = readJson<MoveFixture>('../fixtures/relapse-moves.json');
 const sites: readonly RelapseSiteInput[] = deepFreeze(
   moveFixture.sites.map((site) => {
     const [lon, lat] =
@@ -65,7 +65,7 @@ const sites: readonly RelapseSiteInput[] = deepFreeze(
   }),
 );
 
-const gistarFixture = deepFreeze(readJson<GiStarFixture>('./fixtures/relapse-gistar.json'));
+const gistarFixture = deepFreeze(readJson<GiStarFixture>('../fixtures/relapse-gistar.json'));
 
 function gistarSites(): RelapseSiteInput[] {
   return gistarFixture.sites.map((site) => {

@@ -1,8 +1,8 @@
 // Counts in the messages: plural forms by Intl.PluralRules and grouped digits by Intl.NumberFormat.
 import { describe, expect, it } from 'vitest';
-import { formatMessage, translate } from '../web/i18n/i18n.tsx';
-import { en } from '../web/i18n/en.ts';
-import { zh } from '../web/i18n/zh.ts';
+import { formatMessage, translate } from '../../web/i18n/i18n.tsx';
+import { en } from '../../web/i18n/en.ts';
+import { zh } from '../../web/i18n/zh.ts';
 
 describe('counts in words', () => {
   it('English: one site, 12,345 sites; Chinese: 12,345 个点位', () => {

@@ -1,7 +1,7 @@
 // Status badges (white or dark text on the status colour) meet WCAG AA for normal text: 4.5:1.
 import { describe, expect, it } from 'vitest';
-import { contrastRatio, STATUS_BADGE_TEXT, STATUS_COLORS } from '../domain/status-colors.ts';
-import { STATUS_CODES } from '../domain/statuses.ts';
+import { contrastRatio, STATUS_BADGE_TEXT, STATUS_COLORS } from '../../domain/status-colors.ts';
+import { STATUS_CODES } from '../../domain/statuses.ts';
 
 describe('status badge contrast', () => {
   it('computes WCAG ratios: black on white is 21:1, white on white 1:1, #777 on white 4.48:1', () => {

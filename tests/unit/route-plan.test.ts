@@ -2,12 +2,12 @@
 // the seeded spot-check sample.
 import { destination, distance as turfDistance } from '@turf/turf';
 import { describe, expect, it } from 'vitest';
-import { planRoute, RouteOptionError } from '../server/geo/plan-route.ts';
-import type { LonLat, PlannedRoute, PlanRouteOptions, RouteStop } from '../server/geo/plan-route.ts';
-import { randomRouteInstance } from '../server/geo/route-instance.ts';
-import { sampleSites } from '../server/geo/sample-sites.ts';
-import type { SampleCandidate } from '../server/geo/sample-sites.ts';
-import { Random } from '../server/seed/prng.ts';
+import { planRoute, RouteOptionError } from '../../server/geo/plan-route.ts';
+import type { LonLat, PlannedRoute, PlanRouteOptions, RouteStop } from '../../server/geo/plan-route.ts';
+import { randomRouteInstance } from '../../server/geo/route-instance.ts';
+import { sampleSites } from '../../server/geo/sample-sites.ts';
+import type { SampleCandidate } from '../../server/geo/sample-sites.ts';
+import { Random } from '../../server/seed/prng.ts';
 
 type EndMode = 'open' | 'closed' | 'fixed';
 
