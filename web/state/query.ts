@@ -1,7 +1,6 @@
 // Server state, done once: every read is a TanStack Query keyed by its parameters, every write a
 // mutation that marks stale what it changes (see DATA_AFTER). Components call the hooks in
 // web/state/<area>.ts; only web/state/ and web/api/ call the API.
-import { ApiError } from '../api/client.ts';
 import { keepPreviousData, QueryClient, useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 
 export const queryClient = new QueryClient({
@@ -55,20 +54,13 @@ export const DATA_AFTER = {
   task: ['task', 'tasks', 'scorecards', 'audit'],
 } as const satisfies Record<string, readonly DataKind[]>;
 
-/**
- * A write: `call` runs it; on success the kinds of data it changes go stale — and on a 409
- * `stale_version` too, since someone else changed them meanwhile. Returns the async call.
- */
+/** A write: `call` runs it; on success the kinds of data it changes go stale. Returns the async call. */
 export function useWrite<A, R>(call: (args: A) => Promise<R>, changes: readonly DataKind[]): (args: A) => Promise<R> {
   const client = useQueryClient();
-  const invalidate = () => {
-    for (const kind of changes) void client.invalidateQueries({ queryKey: [kind] });
-  };
   return useMutation({
     mutationFn: call,
-    onSuccess: invalidate,
-    onError: (error) => {
-      if (error instanceof ApiError && error.code === 'stale_version') invalidate();
+    onSuccess: () => {
+      for (const kind of changes) void client.invalidateQueries({ queryKey: [kind] });
     },
   }).mutateAsync;
 }
