@@ -67,7 +67,11 @@ export function SitePanel({ siteId, onClose, onPlace, onAddToRoute, inRoute }: {
               key={site.properties.version}
               site={site}
               onCancel={() => setEditing(false)}
-              onSaved={() => setEditing(false)}
+              onSaved={() => {
+                setEditing(false);
+                // After 采用当前记录 (a 409) nothing was written here: read the site again.
+                detail.reload();
+              }}
             />
           )}
           <dl className="facts">
