@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../server/db/database.ts';
-import { listAudit } from '../server/auth/audit.ts';
+import { listAudit } from '../server/store/audit-store.ts';
 import { AppError } from '../server/errors.ts';
 import { createSite, moveSiteStatus } from '../server/services/sites.ts';
 import type { Actor, ServiceContext } from '../server/services/service-context.ts';

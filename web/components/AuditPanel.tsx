@@ -1,17 +1,14 @@
 // The audit trail for admins (and county officials, for their counties): filters, the records
 // newest first with before/after, and a button that recomputes the hash chain on the server.
 import { useState } from 'react';
-import { api, unwrap } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { describeError, fieldWords } from '../i18n/error-text.ts';
 import { AUDIT_ACTIONS, AUDIT_TARGETS, changedFields, flatRecord, type AuditAction } from '../../domain/audit-actions.ts';
 import type { Language } from '../i18n/code-labels.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
-import { useLoad } from '../state/use-data.ts';
+import { useAuditPages, verifyAudit, type AuditQuery } from '../state/audit.ts';
 import { LoadState } from './LoadState.tsx';
 import { SignInLocks } from './SignInLocks.tsx';
-
-type AuditQuery = { action?: string; actor?: string; target?: string; county?: string; from?: string; to?: string; before?: string };
 
 const ACTIONS = Object.keys(AUDIT_ACTIONS) as AuditAction[];
 
@@ -41,17 +38,14 @@ export function AuditPanel({ counties, onOpenSite }: { counties: { code: string;
   const [pages, setPages] = useState<string[]>([]);
   const [verification, setVerification] = useState<{ busy: boolean; text: string | null; ok: boolean }>({ busy: false, text: null, ok: true });
   const clean = (q: AuditQuery) => Object.fromEntries(Object.entries(q).filter(([, value]) => value)) as AuditQuery;
-  const first = useLoad(`audit:${JSON.stringify(query)}`, () => unwrap(api.api.audit.$get({ query: clean(query) })));
-  const more = useLoad(`audit-more:${JSON.stringify(query)}:${pages.join(',')}`, async () =>
-    Promise.all(pages.map((before) => unwrap(api.api.audit.$get({ query: { ...clean(query), before } })))),
-  );
+  const { first, more } = useAuditPages(clean(query), pages);
   const records = [...(first.data?.records ?? []), ...(more.data ?? []).flatMap((page) => page.records)];
   const nextBefore = pages.length ? (more.data?.at(-1)?.nextBefore ?? null) : (first.data?.nextBefore ?? null);
 
   const verify = async () => {
     setVerification({ busy: true, text: null, ok: true });
     try {
-      const result = await unwrap(api.api.audit.verify.$get());
+      const result = await verifyAudit();
       setVerification({
         busy: false,
         ok: result.ok,

@@ -3,10 +3,11 @@
 // (they are left out of KML and Shapefile); the coordinate system the files are labelled in (WGS84 or
 // CGCS2000), the OGC API address for QGIS/ArcGIS Pro, and 导出地图 (the view as PNG/PDF).
 import { useState } from 'react';
-import { api, unwrap } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { roadFilterQuery, siteFilterQuery, type UrlState } from '../state/url-state.ts';
-import { useLoad } from '../state/use-data.ts';
+import { exportHref as href } from '../state/exports.ts';
+import { useUndrawnCount } from '../state/roads.ts';
+import { useUnlocatedCount } from '../state/sites.ts';
 import type { MapController } from '../map/map-controller.ts';
 import { MapPictureMenu } from './MapPictureMenu.tsx';
 
@@ -19,23 +20,14 @@ const FORMATS = [
   ['gpkg', 'GeoPackage'],
 ] as const;
 
-function href(query: Record<string, string>): string {
-  const url = api.api.export.$url({ query: query as { format: 'csv' } });
-  return `${url.pathname}${url.search}`;
-}
-
-export function ExportMenu({ state, dataVersion, map = null, countyName = null }: { state: UrlState; dataVersion: number; map?: MapController | null; countyName?: string | null }) {
+export function ExportMenu({ state, map = null, countyName = null }: { state: UrlState; map?: MapController | null; countyName?: string | null }) {
   const { t } = useI18n();
   const [crs, setCrs] = useState<'wgs84' | 'cgcs2000'>('wgs84');
   const sites = siteFilterQuery(state);
   const roads = roadFilterQuery(state);
   const noStatus = state.statuses.length === 0;
-  const unlocated = useLoad(`export-unlocated:${JSON.stringify(sites)}:${dataVersion}`, () =>
-    noStatus ? Promise.resolve(0) : unwrap(api.api.sites.$get({ query: { ...sites, located: 'false' } })).then((c) => c.features.length),
-  );
-  const undrawn = useLoad(`export-undrawn:${JSON.stringify(roads)}:${dataVersion}`, () =>
-    unwrap(api.api.roads.$get({ query: { ...roads, drawn: 'false' } })).then((c) => c.features.length),
-  );
+  const unlocated = useUnlocatedCount(sites, !noStatus);
+  const undrawn = useUndrawnCount(roads);
   const links = (layer: 'sites' | 'roads', query: Record<string, string>) => (
     <span className="export-links" data-layer={layer}>
       {FORMATS.map(([format, label]) => (

@@ -1,8 +1,9 @@
 // The ledger import wizard: upload → columns and coordinate system → preview with every row's
 // outcome (errors highlighted) → commit; below, the import batches with undo.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { LEDGER_COLUMNS, type LedgerField } from '../../domain/ledger-columns.ts';
-import { api, ApiError, unwrap } from '../api/client.ts';
+import { ApiError } from '../api/client.ts';
+import { previewImport, useCommitImport, useImportBatches, useImportMappings, useSaveMapping, useUndoImport } from '../state/imports.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
 import { FieldError, namesField } from './ErrorText.tsx';
@@ -12,8 +13,7 @@ const PREVIEW_FIELDS = ['file', 'options'] as const;
 
 type Crs = 'wgs84' | 'gcj02' | 'bd09';
 type Handling = 'skip' | 'update' | 'keep';
-type Preview = Awaited<ReturnType<typeof previewFile>>;
-type Batch = Awaited<ReturnType<typeof loadBatches>>[number];
+type Preview = Awaited<ReturnType<typeof previewImport>>;
 type Mapping = Record<string, LedgerField | null>;
 
 interface Issue {
@@ -23,12 +23,6 @@ interface Issue {
   value?: string;
 }
 
-const loadBatches = () => unwrap(api.api.imports.$get());
-const loadMappings = () => unwrap(api.api.imports.mappings.$get());
-
-function previewFile(file: File, options: Record<string, unknown>) {
-  return unwrap(api.api.imports.$post({ form: { file, options: JSON.stringify(options) } }));
-}
 
 const ISSUE_KEYS: Record<string, MessageKey> = {
   required: 'importIssueRequired',
@@ -55,7 +49,7 @@ const ISSUE_KEYS: Record<string, MessageKey> = {
 
 const OUTCOME_KEYS = { new: 'importOutcomeNew', update: 'importOutcomeUpdate', duplicate: 'importOutcomeDuplicate', error: 'importOutcomeError' } as const satisfies Record<string, MessageKey>;
 
-export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void; onError: (error: unknown) => void }) {
+export function ImportWizard({ onError }: { onError: (error: unknown) => void }) {
   const { t } = useI18n();
   const [file, setFile] = useState<File | null>(null);
   // Bumped after a commit so the file input empties too.
@@ -73,15 +67,19 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
   const [onlyProblems, setOnlyProblems] = useState(true);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<string | null>(null);
-  const [batches, setBatches] = useState<Batch[]>([]);
-  const [mappings, setMappings] = useState<{ name: string; mapping: Mapping }[]>([]);
   const [previewError, setPreviewError] = useState<unknown>(null);
 
-  const refresh = useCallback(() => {
-    loadBatches().then(setBatches, (e: unknown) => onError(e));
-    loadMappings().then((list) => setMappings(list as { name: string; mapping: Mapping }[]), (e: unknown) => onError(e));
-  }, [onError]);
-  useEffect(refresh, [refresh]);
+  const batchList = useImportBatches();
+  const mappingList = useImportMappings();
+  const batches = batchList.data ?? [];
+  const mappings = (mappingList.data ?? []) as { name: string; mapping: Mapping }[];
+  const listError = batchList.error ?? mappingList.error;
+  useEffect(() => {
+    if (listError) onError(listError);
+  }, [listError, onError]);
+  const commitImport = useCommitImport();
+  const undoImport = useUndoImport();
+  const storeMapping = useSaveMapping();
 
   const issueText = (issue: Issue) => {
     const key = ISSUE_KEYS[issue.code];
@@ -102,7 +100,7 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
       duplicates: handling,
     };
     try {
-      const p = await previewFile(file, options);
+      const p = await previewImport(file, options);
       setPreview(p);
       setPreviewError(null);
       setNeedsMapping(null);
@@ -134,13 +132,11 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
     if (!preview) return;
     setBusy(true);
     try {
-      const done = await unwrap(api.api.imports[':id'].commit.$post({ param: { id: String(preview.id) }, json: { duplicates: handling, rows: perRow } }));
+      const done = await commitImport({ id: preview.id, json: { duplicates: handling, rows: perRow } });
       setResult(t('importCommitted', { created: done.created, updated: done.updated, skipped: done.skipped, errors: done.errors }));
       setPreview(null);
       setFile(null);
       setInputKey((k) => k + 1);
-      refresh();
-      onCommitted();
     } catch (error) {
       onError(error);
     } finally {
@@ -150,9 +146,7 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
 
   const undo = async (id: number) => {
     try {
-      await unwrap(api.api.imports[':id'].$delete({ param: { id: String(id) }, json: {} }));
-      refresh();
-      onCommitted();
+      await undoImport(id);
     } catch (error) {
       onError(error);
     }
@@ -161,9 +155,8 @@ export function ImportWizard({ onCommitted, onError }: { onCommitted: () => void
   const saveMapping = async () => {
     const current = Object.fromEntries(headers.map((h) => [h, fieldOf(h)]));
     try {
-      await unwrap(api.api.imports.mappings.$post({ json: { name: saveName, mapping: current } }));
+      await storeMapping({ name: saveName, mapping: current });
       setMappingName(saveName);
-      refresh();
     } catch (error) {
       onError(error);
     }

@@ -23,12 +23,11 @@ export interface LayerPanelProps {
   /** The basemap shown (the URL's, else the operator's default); null: the offline map. */
   activeBasemap: Basemap | null;
   /** Bumped after each write, so counts reload. */
-  dataVersion: number;
   /** The map, for 导出地图 (null until it exists). */
   map?: MapController | null;
 }
 
-export function LayerPanel({ state, update, counties, statusCounts, roadCounts, dateRange, basemaps, activeBasemap, dataVersion, map = null }: LayerPanelProps) {
+export function LayerPanel({ state, update, counties, statusCounts, roadCounts, dateRange, basemaps, activeBasemap, map = null }: LayerPanelProps) {
   const { t, lang } = useI18n();
   const toggleStatus = (status: StatusCode) =>
     update({ statuses: state.statuses.includes(status) ? state.statuses.filter((s) => s !== status) : COUNTED_STATUSES.filter((s) => s === status || state.statuses.includes(s)) });
@@ -120,7 +119,7 @@ export function LayerPanel({ state, update, counties, statusCounts, roadCounts, 
         </div>
       </section>
 
-      <ExportMenu state={state} dataVersion={dataVersion} map={map} countyName={counties.find((county) => county.code === state.county)?.name ?? null} />
+      <ExportMenu state={state} map={map} countyName={counties.find((county) => county.code === state.county)?.name ?? null} />
 
       <section>
         <h2>{t('roads')}</h2>

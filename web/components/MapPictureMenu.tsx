@@ -4,7 +4,7 @@
 // web/map/map-picture.ts; this asks the map for its picture and the API whether demo records are in view.
 import { useState } from 'react';
 import { STATUS_CODES } from '../../domain/statuses.ts';
-import { api, unwrap } from '../api/client.ts';
+import { anySite } from '../state/sites.ts';
 import { roadStatusLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ROAD_STATUS_COLORS, STATUS_COLORS } from '../map/colors.ts';
@@ -32,8 +32,7 @@ async function demoInView(state: UrlState, bounds: CapturedMap['bounds']): Promi
   const [west, south, east, north] = bounds;
   const clamp = (n: number, limit: number) => Math.max(-limit, Math.min(limit, n)).toFixed(6);
   const bbox = [clamp(west, 180), clamp(south, 85), clamp(east, 180), clamp(north, 85)].join(',');
-  const page = await unwrap(api.api.sites.$get({ query: { ...siteFilterQuery(state), source: 'demo', bbox, limit: '1' } }));
-  return page.features.length > 0;
+  return anySite({ ...siteFilterQuery(state), source: 'demo', bbox });
 }
 
 export function MapPictureMenu({ map, state, countyName }: { map: MapController | null; state: UrlState; countyName: string | null }) {

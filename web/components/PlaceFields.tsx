@@ -2,7 +2,7 @@
 // the browser filters as one types, 中文 included). The server checks the names again.
 import { useId } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { Places } from '../state/use-places.ts';
+import type { Places } from '../state/counties.ts';
 
 export function PlaceFields({ places, township, village, onChange }: { places: Places | null; township: string; village: string; onChange: (place: { township: string; village: string }) => void }) {
   const { t } = useI18n();

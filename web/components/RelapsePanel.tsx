@@ -1,18 +1,15 @@
 // 死灰复燃 analysis: relapses, likely moves to confirm or dismiss, hotspot summary and rates.
 import { useState } from 'react';
 import type { FeatureCollection } from 'geojson';
-import { api, unwrap } from '../api/client.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 import { Definitions } from './Definitions.tsx';
 import { LoadState } from './LoadState.tsx';
-import { useLoad } from '../state/use-data.ts';
+import { useDecideMove, useRelapseAnalysis, type RelapseData } from '../state/analyses.ts';
 
-export type RelapseData = Awaited<ReturnType<typeof loadRelapse>>;
-
-const loadRelapse = (query: Record<string, string>) => unwrap(api.api.analysis.relapse.$get({ query }));
+export type { RelapseData };
 
 export interface RelapseParams {
   from: string;
@@ -23,10 +20,10 @@ export interface RelapseParams {
 }
 
 /** `counties`: the counties the list, rates and grid cover (a county official's own; null: the city). */
-export function useRelapse(active: boolean, asOf: string | null, reloadKey: number, counties: readonly string[] | null = null) {
+export function useRelapse(active: boolean, asOf: string | null, counties: readonly string[] | null = null) {
   const [params, setParams] = useState<RelapseParams>({ from: '', to: '', radiusKm: '3', withinDays: '180', cellKm: '3' });
   const query = Object.fromEntries(Object.entries({ ...params, asOf: asOf ?? '', county: counties?.join(',') ?? '' }).filter(([, v]) => v !== ''));
-  const result = useLoad(active ? `relapse:${JSON.stringify(query)}:${reloadKey}` : 'relapse:off', () => (active ? loadRelapse(query) : Promise.resolve(null)));
+  const result = useRelapseAnalysis(query, active);
   return { params, setParams, result };
 }
 
@@ -56,10 +53,11 @@ function RateRow({ rate, label }: { rate: { relapses: number; closures: number; 
   );
 }
 
-export function RelapsePanel({ relapse, countyNames, townshipNames, siteCounty, onOpenSite, onDecided, onError }: { relapse: ReturnType<typeof useRelapse>; countyNames: Record<string, string>; townshipNames: Record<string, string>; siteCounty: (id: number) => string | null; onOpenSite: (id: number) => void; onDecided: () => void; onError: (error: unknown) => void }) {
+export function RelapsePanel({ relapse, countyNames, townshipNames, siteCounty, onOpenSite, onError }: { relapse: ReturnType<typeof useRelapse>; countyNames: Record<string, string>; townshipNames: Record<string, string>; siteCounty: (id: number) => string | null; onOpenSite: (id: number) => void; onError: (error: unknown) => void }) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
   const { params, setParams, result } = relapse;
+  const decideMove = useDecideMove();
   const data = result.data;
   const field = (key: keyof RelapseParams, label: string, type = 'number') => (
     <label className="field">
@@ -69,8 +67,7 @@ export function RelapsePanel({ relapse, countyNames, townshipNames, siteCounty, 
   );
   const decide = async (key: string, decision: 'confirmed' | 'dismissed') => {
     try {
-      await unwrap(api.api.analysis.relapse.moves[':id'].$post({ param: { id: key }, json: { decision } }));
-      onDecided();
+      await decideMove({ key, decision });
     } catch (error) {
       onError(error);
     }

@@ -5,11 +5,11 @@
 import { ConflictTable } from './ConflictTable.tsx';
 import { useState } from 'react';
 import { ROAD_SEVERITIES, type RoadSeverity } from '../../domain/statuses.ts';
-import { ApiError, api, unwrap } from '../api/client.ts';
+import { ApiError } from '../api/client.ts';
 import { severityLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
-import { loadRoad, type RoadDetail } from '../state/roads.ts';
+import { loadRoad, useEditRoad, type RoadDetail } from '../state/roads.ts';
 
 interface Values {
   roadName: string;
@@ -59,6 +59,7 @@ export function RoadEditForm({ road, onSaved, onReload, onCancel, onError }: { r
   const [version, setVersion] = useState(road.properties.version);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [busy, setBusy] = useState(false);
+  const editRoad = useEditRoad();
   const read = valuesOf(road);
   const set = (key: keyof Values, value: string) => setValues((v) => ({ ...v, [key]: value }));
   const show = (key: keyof Values, value: string) => (key === 'severity' ? severityLabel(value as RoadSeverity, lang) : value || '—');
@@ -66,22 +67,20 @@ export function RoadEditForm({ road, onSaved, onReload, onCancel, onError }: { r
   const save = async (atVersion: number) => {
     setBusy(true);
     try {
-      await unwrap(
-        api.api.roads[':id'].$patch({
-          param: { id: String(road.id) },
-          json: {
-            version: atVersion,
-            roadName: values.roadName,
-            fromDesc: values.fromDesc || null,
-            toDesc: values.toDesc || null,
-            severity: values.severity,
-            responsibleUnit: values.responsibleUnit || null,
-            deadline: values.deadline || null,
-            task: values.task ? Number(values.task) : null,
-            note: values.note || null,
-          },
-        }),
-      );
+      await editRoad({
+        param: { id: String(road.id) },
+        json: {
+          version: atVersion,
+          roadName: values.roadName,
+          fromDesc: values.fromDesc || null,
+          toDesc: values.toDesc || null,
+          severity: values.severity,
+          responsibleUnit: values.responsibleUnit || null,
+          deadline: values.deadline || null,
+          task: values.task ? Number(values.task) : null,
+          note: values.note || null,
+        },
+      });
       setConflict(null);
       onSaved();
     } catch (caught) {

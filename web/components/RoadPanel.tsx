@@ -3,12 +3,10 @@
 import { ErrorLine } from './ErrorText.tsx';
 import { useState } from 'react';
 import { ROAD_STATUS_MOVES, type RoadSeverity, type RoadStatusCode } from '../../domain/statuses.ts';
-import { api, unwrap } from '../api/client.ts';
 import { countyLabel, roadStatusLabel, severityLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ROAD_STATUS_COLORS } from '../map/colors.ts';
-import { useLoad } from '../state/use-data.ts';
-import { loadRoad, type RoadDetail } from '../state/roads.ts';
+import { useMoveRoad, useRoad, type RoadDetail } from '../state/roads.ts';
 import { useSession } from '../state/session.tsx';
 import { EventForm } from './EventForm.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
@@ -22,25 +20,22 @@ const photoRefs = (evidence: readonly string[]) => evidence.filter((e) => e.star
 
 export function RoadPanel({
   roadId,
-  reloadKey,
   countyNames,
   onClose,
   onDraw,
-  onChanged,
   onError,
 }: {
   roadId: number;
-  reloadKey: number;
   countyNames: Record<string, string>;
   onClose: () => void;
   /** Draw (or redraw) the segment's line on the map. */
   onDraw: (road: RoadDetail) => void;
-  onChanged: () => void;
   onError: (error: unknown) => void;
 }) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
-  const detail = useLoad(`road:${roadId}:${reloadKey}`, () => loadRoad(roadId));
+  const detail = useRoad(roadId);
+  const moveRoad = useMoveRoad();
   const [moving, setMoving] = useState<RoadStatusCode | null>(null);
   const [editing, setEditing] = useState(false);
   const road = detail.data;
@@ -50,11 +45,8 @@ export function RoadPanel({
 
   const move = async (to: RoadStatusCode, values: { date: string; note: string; photos: string[] }) => {
     try {
-      await unwrap(
-        api.api.roads[':id'].events.$post({ param: { id: String(roadId) }, json: { to, date: values.date, note: values.note || null, evidence: values.photos.map((ref) => `photo/${ref}`) } }),
-      );
+      await moveRoad({ param: { id: String(roadId) }, json: { to, date: values.date, note: values.note || null, evidence: values.photos.map((ref) => `photo/${ref}`) } });
       setMoving(null);
-      onChanged();
     } catch (caught) {
       onError(caught);
     }
@@ -129,10 +121,7 @@ export function RoadPanel({
           {editing && (
             <RoadEditForm
               road={road}
-              onSaved={() => {
-                setEditing(false);
-                onChanged();
-              }}
+              onSaved={() => setEditing(false)}
               onReload={detail.reload}
               onCancel={() => setEditing(false)}
               onError={onError}

@@ -3,8 +3,8 @@
 import { useState } from 'react';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
-import { api, unwrap } from '../api/client.ts';
 import { uploadPhoto } from '../api/photos.ts';
+import { planRoute as planRequest, useRecordInspection, useSaveRoute, type RoutePlan } from '../state/routes.ts';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 import { categoryLabel, statusLabel } from '../i18n/code-labels.ts';
@@ -17,10 +17,9 @@ import { FieldError, namesField } from './ErrorText.tsx';
 const ROUTE_FIELDS = ['rule.olderThanDays', 'rule.perCounty', 'rule.seed', 'perCounty', 'seed', 'options.speedKmh', 'options.minutesPerStop', 'speedKmh', 'minutesPerStop'] as const;
 import { CategorySelect } from './CategorySelect.tsx';
 
-export type RoutePlan = Awaited<ReturnType<typeof planRequest>>;
+export type { RoutePlan };
 type RuleKind = 'recheck' | 'relapsed' | 'sample' | 'hand';
 
-const planRequest = (body: Parameters<typeof api.api.routes.plan.$post>[0]['json']) => unwrap(api.api.routes.plan.$post({ json: body }));
 
 const RULE_LABELS = { recheck: 'routeRuleRecheck', relapsed: 'routeRuleRelapsed', sample: 'routeRuleSample', hand: 'routeRuleHand' } as const;
 
@@ -48,10 +47,9 @@ export interface RoutePanelProps {
   onPlan: (plan: RoutePlan | null, savedId: number | null) => void;
   onOpenSite: (id: number) => void;
   onError: (error: unknown) => void;
-  onChanged: () => void;
 }
 
-export function RoutePanel({ start, counties, handPicked, onHandPicked, within, onDrawWithin, onClearWithin, onPickStart, plan, savedId, onPlan, onOpenSite, onError, onChanged }: RoutePanelProps) {
+export function RoutePanel({ start, counties, handPicked, onHandPicked, within, onDrawWithin, onClearWithin, onPickStart, plan, savedId, onPlan, onOpenSite, onError }: RoutePanelProps) {
   const { t, lang } = useI18n();
   const { deny, user } = useSession();
   const [kind, setKind] = useState<RuleKind>('recheck');
@@ -68,6 +66,8 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
   const [busy, setBusy] = useState(false);
   const [recorded, setRecorded] = useState<Record<number, string>>({});
   const [planError, setPlanError] = useState<unknown>(null);
+  const saveRoute = useSaveRoute();
+  const recordInspection = useRecordInspection();
 
   const run = async (siteIds: number[] = handPicked, useRule = kind !== 'hand') => {
     setBusy(true);
@@ -106,7 +106,7 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
   const save = async () => {
     if (!plan || !name.trim()) return;
     try {
-      const saved = await unwrap(api.api.routes.$post({ json: { name: name.trim(), plan } }));
+      const saved = await saveRoute({ name: name.trim(), plan });
       onPlan(plan, saved.id);
     } catch (error) {
       onError(error);
@@ -120,22 +120,17 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
     try {
       // The photo goes up first as its own body (an image, not JSON); the inspection keeps its reference.
       const photoRef = photo ? await uploadPhoto(photo) : null;
-      await unwrap(
-        api.api.inspections.$post({
-          json: {
-            siteId,
-            date: new Date().toISOString().slice(0, 10),
-            result,
-            note: note || null,
-            photo: photoRef,
-            recordedAt: new Date().toISOString(),
-            ...(position ? { lon: position.coords.longitude, lat: position.coords.latitude } : {}),
-            ...(savedId ? { routeId: savedId } : {}),
-          },
-        }),
-      );
+      await recordInspection({
+        siteId,
+        date: new Date().toISOString().slice(0, 10),
+        result,
+        note: note || null,
+        photo: photoRef,
+        recordedAt: new Date().toISOString(),
+        ...(position ? { lon: position.coords.longitude, lat: position.coords.latitude } : {}),
+        ...(savedId ? { routeId: savedId } : {}),
+      });
       setRecorded((previous) => ({ ...previous, [siteId]: result }));
-      onChanged();
     } catch (error) {
       onError(error);
     }

@@ -3,34 +3,18 @@
 import { CATEGORY_CODES } from '../../domain/categories.ts';
 import { FIGURE_KEYS, figureValue } from '../../domain/scorecard-figures.ts';
 import { COUNTED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
-import { api, unwrap } from '../api/client.ts';
 import { categoryLabel, figureDefinition, figureLabel, roadStatusLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { STATUS_COLORS } from '../map/colors.ts';
-import { useLoad } from '../state/use-data.ts';
+import { useScorecard, type FigureListJson, type ScorecardJson, type ScorecardQuery } from '../state/scorecards.ts';
 import type { RoadStatusCode } from '../../domain/statuses.ts';
 import { CountySelect } from './CountySelect.tsx';
 import { LoadState } from './LoadState.tsx';
 import { TrendBars } from './TrendBars.tsx';
+import { pageHref } from '../pages/page-href.ts';
 
-export type ScorecardJson = Awaited<ReturnType<typeof loadScorecard>>;
-export type FigureListJson = Awaited<ReturnType<typeof loadFigure>>;
+export type { FigureListJson, ScorecardJson, ScorecardQuery };
 
-export interface ScorecardQuery {
-  asOf?: string;
-  source?: 'real' | 'demo';
-}
-
-export const loadScorecard = (county: string, query: ScorecardQuery) => unwrap(api.api.counties[':code'].scorecard.$get({ param: { code: county }, query }));
-export const loadFigure = (county: string, figure: string, query: ScorecardQuery) =>
-  unwrap(api.api.counties[':code'].scorecard.sites.$get({ param: { code: county }, query: { ...query, figure } }));
-
-/** Page links keep the language and the date. */
-export function pageHref(page: 'scorecard' | 'tasks', params: Record<string, string | null | undefined>): string {
-  const search = new URLSearchParams({ page });
-  for (const [key, value] of Object.entries(params)) if (value) search.set(key, value);
-  return `/?${search.toString()}`;
-}
 
 export interface ScorecardPanelProps {
   county: string | null;
@@ -47,7 +31,7 @@ export interface ScorecardPanelProps {
 
 export function ScorecardPanel({ county, counties, query, figure, figureList, figureLoading, onCounty, onFigure, onOpenSite, onOpenRoad }: ScorecardPanelProps) {
   const { t, lang } = useI18n();
-  const card = useLoad(`scorecard:${county}:${JSON.stringify(query)}`, () => (county ? loadScorecard(county, query) : Promise.resolve(null)));
+  const card = useScorecard(county, query);
   const data = card.data;
   const button = (key: string, n: number, title?: string) => (
     <button key={key} type="button" className={`figure${figure === key ? ' on' : ''}`} data-figure={key} title={title} aria-pressed={figure === key} onClick={() => onFigure(figure === key ? null : key)}>

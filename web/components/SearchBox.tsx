@@ -1,7 +1,7 @@
 // Text search by name or address, as you type (debounced) or with the button; choosing a result
 // opens the site and flies to it (the button opens a single match at once).
 import { useEffect, useRef, useState } from 'react';
-import { api, unwrap } from '../api/client.ts';
+import { searchSites } from '../state/sites.ts';
 import { describeError } from '../i18n/error-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
@@ -34,7 +34,7 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
     if (!text) return setResults(null);
     try {
       setError(null);
-      const collection = await unwrap(api.api.sites.$get({ query: { q: text, limit: String(SEARCH_LIMIT), ...(asOf ? { asOf } : {}) } }));
+      const collection = await searchSites({ q: text, limit: String(SEARCH_LIMIT), ...(asOf ? { asOf } : {}) });
       const found = collection.features.map((f) => ({
         id: f.properties.id,
         name: f.properties.name,

@@ -2,10 +2,9 @@
 // address, until when, and a button that lifts the lock (POST /api/users/{name}/unlock, an audit record).
 // Other roles see why they cannot.
 import { useState } from 'react';
-import { api, unwrap } from '../api/client.ts';
 import { describeError } from '../i18n/error-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { useLoad } from '../state/use-data.ts';
+import { useSignInLocks, useUnlockUser } from '../state/users.ts';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 import { LoadState } from './LoadState.tsx';
@@ -16,7 +15,8 @@ export function SignInLocks() {
   const { t, lang } = useI18n();
   const { deny } = useSession();
   const denied = deny('administer');
-  const locks = useLoad(`sign-in-locks:${denied ?? ''}`, async () => (denied ? [] : unwrap(api.api.users.locks.$get())));
+  const locks = useSignInLocks(!denied);
+  const unlockUser = useUnlockUser();
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
@@ -24,9 +24,8 @@ export function SignInLocks() {
     setBusy(username);
     setMessage(null);
     try {
-      await unwrap(api.api.users[':username'].unlock.$post({ param: { username } }));
+      await unlockUser(username);
       setMessage({ ok: true, text: t('locksLifted', { username }) });
-      locks.reload();
     } catch (error) {
       setMessage({ ok: false, text: describeError(error, lang) });
     } finally {

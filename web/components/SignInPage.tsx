@@ -1,7 +1,8 @@
 // The sign-in page: username and password, Chinese first with the English switch. Errors from the
 // server (wrong password, too many attempts) are shown in the page's own words.
 import { useMemo, useState, type FormEvent } from 'react';
-import { api, ApiError, unwrap } from '../api/client.ts';
+import { ApiError } from '../api/client.ts';
+import { signIn } from '../state/session.tsx';
 import { I18nContext, translate } from '../i18n/i18n.tsx';
 import { describeError } from '../i18n/error-text.ts';
 import type { Language } from '../i18n/code-labels.ts';
@@ -35,7 +36,7 @@ export function SignInPage({ ended, onSignedIn }: { ended: boolean; onSignedIn: 
     setBusy(true);
     setError(null);
     try {
-      const session = await unwrap(api.api.session.$post({ json: { username: username.trim(), password } }));
+      const session = await signIn(username.trim(), password);
       onSignedIn(session.user, session.csrfToken);
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 429) {

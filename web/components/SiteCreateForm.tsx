@@ -5,14 +5,14 @@
 // here, before any request (the server checks again).
 import { useEffect, useState } from 'react';
 import { CRS_CODES, parsePosition, toWgs84, type Crs } from '../../domain/coordinates.ts';
-import { api, unwrap } from '../api/client.ts';
+import { useCreateSite } from '../state/sites.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { describeError } from '../i18n/error-text.ts';
 import { ErrorLine } from './ErrorText.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
 import { useSession } from '../state/session.tsx';
-import { usePlaces } from '../state/use-places.ts';
+import { usePlaces } from '../state/counties.ts';
 import { todayIso } from './EventForm.tsx';
 import { PrecisionChoice, type ChosenPrecision } from './PrecisionChoice.tsx';
 import { FormActions } from './FormActions.tsx';
@@ -67,6 +67,7 @@ export function SiteCreateForm({
   const county = position ? locate(position[0], position[1]) : null;
   const countyDenied = county ? deny('writeSites', [county]) : null;
   const places = usePlaces(county);
+  const createSite = useCreateSite();
   // The two numbers say when the position moved (the array is new each render).
   useEffect(() => onPosition(position), [position?.[0], position?.[1]]);
 
@@ -76,9 +77,7 @@ export function SiteCreateForm({
     setBusy(true);
     setError(null);
     try {
-      const created = await unwrap(
-        api.api.sites.$post({ json: { ...siteFieldBody(values), lon: position[0], lat: position[1], precision, discoveredOn } }),
-      );
+      const created = await createSite({ json: { ...siteFieldBody(values), lon: position[0], lat: position[1], precision, discoveredOn } });
       onCreated(created.id, position);
     } catch (caught) {
       setError(caught);

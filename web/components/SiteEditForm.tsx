@@ -6,12 +6,13 @@
 import { ConflictTable } from './ConflictTable.tsx';
 import { useState } from 'react';
 import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
-import { api, ApiError, unwrap } from '../api/client.ts';
+import { ApiError } from '../api/client.ts';
+import { useEditSite } from '../state/sites.ts';
 import { categoryLabel, sectorLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ErrorLine } from './ErrorText.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
-import { usePlaces } from '../state/use-places.ts';
+import { usePlaces } from '../state/counties.ts';
 import { SiteFields, siteFieldBody, siteFieldsValid, type SiteFieldValues } from './SiteFields.tsx';
 import { FormActions } from './FormActions.tsx';
 
@@ -64,6 +65,7 @@ interface Conflict {
 export function SiteEditForm({ site, onSaved, onCancel }: { site: SiteNow; onSaved: () => void; onCancel: () => void }) {
   const { t, lang } = useI18n();
   const places = usePlaces(site.properties.county);
+  const editSite = useEditSite();
   const [initial] = useState(() => valuesOf(site));
   const [values, setValues] = useState(initial);
   const [conflict, setConflict] = useState<Conflict | null>(null);
@@ -86,7 +88,7 @@ export function SiteEditForm({ site, onSaved, onCancel }: { site: SiteNow; onSav
     setError(null);
     try {
       const patch = Object.fromEntries(changed.map((field) => [field, after[field]]));
-      await unwrap(api.api.sites[':id'].$patch({ param: { id: String(site.id) }, json: { version, ...patch } }));
+      await editSite({ param: { id: String(site.id) }, json: { version, ...patch } });
       onSaved();
     } catch (caught) {
       if (caught instanceof ApiError && caught.code === 'stale_version' && caught.details.now) {

@@ -4,7 +4,7 @@
 import { MANAGING_ZONES, SECTOR_CODES, type CategoryCode, type SectorCode } from '../../domain/categories.ts';
 import { managingZoneLabel, sectorLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { Places } from '../state/use-places.ts';
+import type { Places } from '../state/counties.ts';
 import { PlaceFields, placesValid } from './PlaceFields.tsx';
 import { CategorySelect } from './CategorySelect.tsx';
 

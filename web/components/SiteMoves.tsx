@@ -6,8 +6,8 @@ import { useState } from 'react';
 import type { CategoryCode } from '../../domain/categories.ts';
 import { photoEvidence, type EvidencePhoto } from '../../domain/evidence.ts';
 import { STATUS_MOVES, VOIDED, closureChecklistFor, type ClosureChecklistItem, type StatusCode } from '../../domain/statuses.ts';
-import { api, unwrap } from '../api/client.ts';
 import { uploadPhoto } from '../api/photos.ts';
+import { useMoveSite } from '../state/sites.ts';
 import { checklistLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { STATUS_COLORS } from '../map/colors.ts';
@@ -16,9 +16,10 @@ import { EventForm, PHOTO_TYPES } from './EventForm.tsx';
 import { ErrorLine } from './ErrorText.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 
-export function SiteMoves({ siteId, status, category, county, lastDate, onMoved }: { siteId: number; status: StatusCode; category: CategoryCode; county: string; lastDate: string | null; onMoved: () => void }) {
+export function SiteMoves({ siteId, status, category, county, lastDate }: { siteId: number; status: StatusCode; category: CategoryCode; county: string; lastDate: string | null }) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
+  const moveSite = useMoveSite();
   const [target, setTarget] = useState<StatusCode | null>(null);
   const [ticked, setTicked] = useState<Partial<Record<ClosureChecklistItem, boolean>>>({});
   const [itemPhotos, setItemPhotos] = useState<Partial<Record<ClosureChecklistItem, File>>>({});
@@ -65,20 +66,17 @@ export function SiteMoves({ siteId, status, category, county, lastDate, onMoved 
                 const file = itemPhotos[item];
                 if (file) evidence.push({ ref: await uploadPhoto(file), item });
               }
-              await unwrap(
-                api.api.sites[':id'].events.$post({
-                  param: { id: String(siteId) },
-                  json: {
-                    to: target,
-                    date,
-                    note: note || null,
-                    ...(target === 'closed' ? { checklist: Object.fromEntries(checklist.map((item) => [item, ticked[item] === true])) } : {}),
-                    ...(evidence.length ? { evidence: photoEvidence(evidence) } : {}),
-                  },
-                }),
-              );
+              await moveSite({
+                param: { id: String(siteId) },
+                json: {
+                  to: target,
+                  date,
+                  note: note || null,
+                  ...(target === 'closed' ? { checklist: Object.fromEntries(checklist.map((item) => [item, ticked[item] === true])) } : {}),
+                  ...(evidence.length ? { evidence: photoEvidence(evidence) } : {}),
+                },
+              });
               setTarget(null);
-              onMoved();
             } catch (caught) {
               setError(caught);
             }

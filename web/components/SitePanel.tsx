@@ -5,7 +5,6 @@ import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
 import { useState } from 'react';
 import { readEvidence } from '../../domain/evidence.ts';
 import type { ClosureChecklistItem, StatusCode } from '../../domain/statuses.ts';
-import { api, unwrap } from '../api/client.ts';
 import { categoryLabel, checklistLabel, countyLabel, inspectionResultLabel, sectorLabel, statusLabel } from '../i18n/code-labels.ts';
 import { ErrorLine } from './ErrorText.tsx';
 import { eventNote } from '../i18n/event-note.ts';
@@ -17,7 +16,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 import { STATUS_BADGE_TEXT, STATUS_COLORS } from '../map/colors.ts';
-import { useLoad } from '../state/use-data.ts';
+import { useSite } from '../state/sites.ts';
 
 /** One line of the facts list; nothing when there is no value. */
 function Fact({ label, value }: { label: string; value: string | null | false | undefined }) {
@@ -30,10 +29,10 @@ function Fact({ label, value }: { label: string; value: string | null | false | 
   );
 }
 
-export function SitePanel({ siteId, onClose, onPlace, onChanged, reloadKey, onAddToRoute, inRoute }: { siteId: number; onClose: () => void; onPlace: (id: number) => void; onChanged: () => void; reloadKey: number; onAddToRoute?: (id: number) => void; inRoute?: boolean }) {
+export function SitePanel({ siteId, onClose, onPlace, onAddToRoute, inRoute }: { siteId: number; onClose: () => void; onPlace: (id: number) => void; onAddToRoute?: (id: number) => void; inRoute?: boolean }) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
-  const detail = useLoad(`${siteId}:${reloadKey}`, () => unwrap(api.api.sites[':id'].$get({ param: { id: String(siteId) } })));
+  const detail = useSite(siteId);
   const site = detail.data;
   const [editing, setEditing] = useState(false);
   const lastDate = site?.events.reduce<string | null>((last, event) => (last === null || event.date > last ? event.date : last), null) ?? null;
@@ -71,7 +70,8 @@ export function SitePanel({ siteId, onClose, onPlace, onChanged, reloadKey, onAd
               onCancel={() => setEditing(false)}
               onSaved={() => {
                 setEditing(false);
-                onChanged();
+                // After 采用当前记录 (a 409) nothing was written here: read the site again.
+                detail.reload();
               }}
             />
           )}
@@ -102,7 +102,7 @@ export function SitePanel({ siteId, onClose, onPlace, onChanged, reloadKey, onAd
           </dl>
           <ProvenanceSection provenance={site.provenance} />
 
-          <SiteMoves siteId={site.id} status={site.properties.status as StatusCode} category={site.properties.category as CategoryCode} county={site.properties.county} lastDate={lastDate} onMoved={onChanged} />
+          <SiteMoves siteId={site.id} status={site.properties.status as StatusCode} category={site.properties.category as CategoryCode} county={site.properties.county} lastDate={lastDate} />
 
           <h3>{t('tasks')}</h3>
           <ul className="tasks">

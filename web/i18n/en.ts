@@ -11,6 +11,8 @@ export const en: Record<MessageKey, string> = {
   networkError: 'Cannot reach the server; check the network and retry',
   searchResultsMore: 'First {n, plural, one {# result} other {# results}}; type more to narrow down',
   retry: 'Retry',
+  renderError: 'The page hit an error and cannot be shown. Saved data is not affected; please reload the page.',
+  renderErrorReload: 'Reload',
   empty: 'No sites match the current filters',
   demoBanner: 'Contains demo data: records marked "Demo" are generated examples, not real sites',
   demoBadge: 'Demo',

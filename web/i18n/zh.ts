@@ -9,6 +9,8 @@ export const zh = {
   networkError: '无法连接服务器，请检查网络后重试',
   searchResultsMore: '显示前 {n} 个结果，请输入更具体的关键词',
   retry: '重试',
+  renderError: '页面出错，无法显示。已保存的数据不受影响；请重新载入页面。',
+  renderErrorReload: '重新载入',
   empty: '当前筛选条件下没有点位',
   demoBanner: '含演示数据：标“演示”的记录为生成的示例，并非真实点位',
   demoBadge: '演示',

@@ -2,13 +2,13 @@
 // figure a link to its sites on the map, the overdue items, the monthly trend and the definitions.
 import { FIGURE_KEYS, figureValue } from '../../domain/scorecard-figures.ts';
 import { COUNTED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
-import { api, unwrap } from '../api/client.ts';
 import { figureDefinition, figureLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { LoadState } from '../components/LoadState.tsx';
-import { pageHref, type ScorecardJson } from '../components/ScorecardPanel.tsx';
+import { pageHref } from './page-href.ts';
+import type { ScorecardJson } from '../state/scorecards.ts';
 import { lastMonths } from '../components/TrendBars.tsx';
-import { useLoad } from '../state/use-data.ts';
+import { useScorecards } from '../state/scorecards.ts';
 import { PageFrame } from './PageFrame.tsx';
 
 /** Overdue rows printed; the rest are in the XLSX. */
@@ -22,10 +22,7 @@ export function ScorecardPage({ params }: { params: URLSearchParams }) {
     ...(params.get('asOf') ? { asOf: params.get('asOf')! } : {}),
     ...(params.get('source') === 'real' || params.get('source') === 'demo' ? { source: params.get('source') as 'real' | 'demo' } : {}),
   };
-  const cards = useLoad(`scorecards:${county}:${JSON.stringify(query)}`, async () => {
-    const all = await unwrap(api.api.scorecards.$get({ query }));
-    return county ? all.filter((card) => card.county === county) : all;
-  });
+  const cards = useScorecards(county, query);
   const data = cards.data;
   const total = (value: (card: ScorecardJson) => number) => (data && data.length > 1 ? <td className="num total">{data.reduce((n, card) => n + value(card), 0)}</td> : null);
   const mapLink = (card: ScorecardJson, figure: string) =>

@@ -3,29 +3,23 @@
 // Filters (unit, leader, state) live in the URL so a link answers "what does 市生态环境局 lead?".
 import { useMemo, useState, type FormEvent } from 'react';
 import type { RoadStatusCode, StatusCode } from '../../domain/statuses.ts';
-import { api, unwrap } from '../api/client.ts';
 import { categoryLabel, roadStatusLabel, statusLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
 import { LoadState } from '../components/LoadState.tsx';
-import { useLoad } from '../state/use-data.ts';
+import { useAddTaskNote, useLinkTaskSites, useTask, useTasks, type TaskDetailJson, type TaskJson } from '../state/tasks.ts';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from '../components/GuardedButton.tsx';
 import { PageFrame } from './PageFrame.tsx';
 import { TASK_STATES, type TaskState } from '../../domain/task-states.ts';
 
-type TaskJson = Awaited<ReturnType<typeof loadTasks>>[number];
-type TaskDetailJson = Awaited<ReturnType<typeof loadTask>>;
-
-const loadTasks = (query: { unit?: string; leader?: string; state?: string }) => unwrap(api.api.tasks.$get({ query }));
-const loadTask = (number: number) => unwrap(api.api.tasks[':number'].$get({ param: { number: String(number) } }));
 
 export function TaskBoardPage({ params }: { params: URLSearchParams }) {
   const { t } = useI18n();
   const [filters, setFilters] = useState(() => ({ unit: params.get('unit') ?? '', leader: params.get('leader') ?? '', state: params.get('state') ?? '' }));
   const query = Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as { unit?: string; leader?: string; state?: string };
-  const all = useLoad('tasks:all', () => loadTasks({}));
-  const shown = useLoad(`tasks:${JSON.stringify(query)}`, () => loadTasks(query));
+  const all = useTasks({});
+  const shown = useTasks(query);
   const choose = (patch: Partial<typeof filters>) => {
     const next = { ...filters, ...patch };
     setFilters(next);
@@ -151,29 +145,29 @@ function TaskCard({ task }: { task: TaskJson }) {
 function TaskDetail({ number }: { number: number }) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
-  const [version, setVersion] = useState(0);
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState('');
   const [siteId, setSiteId] = useState('');
-  const detail = useLoad(`task:${number}:${version}`, () => loadTask(number));
+  const detail = useTask(number);
+  const linkSites = useLinkTaskSites(number);
+  const addTaskNote = useAddTaskNote(number);
   const data: TaskDetailJson | null = detail.data;
   const manual = data?.sites.filter((s) => s.link === 'manual').map((s) => s.id) ?? [];
   const run = async (action: () => Promise<unknown>) => {
     setError(null);
     try {
       await action();
-      setVersion((v) => v + 1);
       return true;
     } catch (caught) {
       setError(caught);
       return false;
     }
   };
-  const setLinks = (siteIds: number[]) => run(() => unwrap(api.api.tasks[':number'].sites.$put({ param: { number: String(number) }, json: { siteIds } })));
+  const setLinks = (siteIds: number[]) => run(() => linkSites(siteIds));
   const addNote = async (e: FormEvent) => {
     e.preventDefault();
     if (!note.trim()) return;
-    if (await run(() => unwrap(api.api.tasks[':number'].notes.$post({ param: { number: String(number) }, json: { text: note.trim() } })))) setNote('');
+    if (await run(() => addTaskNote(note.trim()))) setNote('');
   };
   const link = async (e: FormEvent) => {
     e.preventDefault();

@@ -5,6 +5,7 @@ import { refusal, type Capability, type Role } from '../../domain/roles.ts';
 import { api, onSessionEnded, setCsrfToken, unwrap } from '../api/client.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { queryClient } from './query.ts';
 
 export interface SessionUser {
   username: string;
@@ -15,6 +16,9 @@ export interface SessionUser {
 export type SessionState = { status: 'loading' } | { status: 'signed-out'; ended: boolean } | { status: 'signed-in'; user: SessionUser };
 
 /** Finds the session at start (GET /api/session) and follows sign-in, sign-out and expiry. */
+/** Signs in with a user name and password; the answer carries the user and the session's CSRF token. */
+export const signIn = (username: string, password: string) => unwrap(api.api.session.$post({ json: { username, password } }));
+
 export function useSessionState() {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
   useEffect(() => {
@@ -29,6 +33,8 @@ export function useSessionState() {
     );
     const unsubscribe = onSessionEnded(() => {
       setCsrfToken(null);
+      // What one user was shown is not kept for the next (roles and counties differ).
+      queryClient.clear();
       setState((previous) => (previous.status === 'signed-in' ? { status: 'signed-out', ended: true } : previous));
     });
     return () => {
@@ -38,11 +44,13 @@ export function useSessionState() {
   }, []);
   const signedIn = useCallback((user: SessionUser, csrfToken: string) => {
     setCsrfToken(csrfToken);
+    queryClient.clear();
     setState({ status: 'signed-in', user });
   }, []);
   const signOut = useCallback(async () => {
     await unwrap(api.api.session.$delete()).catch(() => undefined);
     setCsrfToken(null);
+    queryClient.clear();
     setState({ status: 'signed-out', ended: false });
   }, []);
   return { state, signedIn, signOut };

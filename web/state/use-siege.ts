@@ -2,8 +2,7 @@
 // for the map. Runs only while the siege panel is open.
 import { useMemo, useState } from 'react';
 import type { FeatureCollection } from 'geojson';
-import { api, unwrap } from '../api/client.ts';
-import { useLoad } from './use-data.ts';
+import { useCores, useSiegeAnalysis } from './analyses.ts';
 
 export interface SiegeParams {
   bands: string;
@@ -27,12 +26,11 @@ export function siegeQuery(core: string, asOf: string | null, params: SiegeParam
   };
 }
 
-export function useSiege(active: boolean, core: string, asOf: string | null, reloadKey: number) {
+export function useSiege(active: boolean, core: string, asOf: string | null) {
   const [params, setParams] = useState<SiegeParams>(DEFAULT_SIEGE_PARAMS);
   const query = siegeQuery(core, asOf, params);
-  const key = active ? `siege:${JSON.stringify(query)}:${reloadKey}` : 'siege:off';
-  const result = useLoad(key, () => (active ? unwrap(api.api.analysis.siege.$get({ query })) : Promise.resolve(null)));
-  const cores = useLoad(`cores:${reloadKey}`, () => unwrap(api.api.analysis.cores.$get()));
+  const result = useSiegeAnalysis(query, active);
+  const cores = useCores();
 
   const layer = useMemo(() => {
     const data = active ? result.data : null;

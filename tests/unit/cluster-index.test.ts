@@ -1,0 +1,65 @@
+// Clusters per county: sites a few metres apart across a county line never share a cluster; each
+// cluster counts its sites by status; filters, exclusions and "only" leave exactly their sites out.
+import { describe, expect, it } from 'vitest';
+import type { StatusCode } from '../../domain/statuses.ts';
+import { CountyClusterIndex, countsByCounty, type ClusterSite } from '../../web/worker/cluster-index.ts';
+
+const site = (id: number, county: string, lon: number, lat: number, status: StatusCode, category = 'sand_yard', source: 'real' | 'demo' = 'real'): ClusterSite => ({ id, county, lon, lat, status, category, source });
+
+// X: three sites within ~100 m; Y: two sites ~200 m east of them (the other side of the line);
+// Z: one site 50 km away.
+const SITES = [
+  site(1, 'X', 114.0, 33.6, 'discovered'),
+  site(2, 'X', 114.0005, 33.6005, 'discovered'),
+  site(3, 'X', 114.001, 33.6, 'closed', 'brick_kiln'),
+  site(4, 'Y', 114.002, 33.6, 'relapsed', 'sand_yard', 'demo'),
+  site(5, 'Y', 114.0025, 33.6003, 'closed'),
+  site(6, 'Z', 114.5, 33.6, 'verified'),
+];
+const WORLD: [number, number, number, number] = [-180, -85, 180, 85];
+
+describe('county cluster index', () => {
+  it('clusters each county apart, counting statuses in STATUS_CODES order', () => {
+    const features = new CountyClusterIndex(SITES).query({ bbox: WORLD, zoom: 5 });
+    const byCounty = Object.fromEntries(features.map((f) => [f.properties.county, f.properties]));
+    expect(features).toHaveLength(3);
+    expect(byCounty.X).toMatchObject({ cluster: true, count: 3, statusCounts: [2, 0, 1, 0, 0, 0, 0, 0] });
+    expect(byCounty.Y).toMatchObject({ cluster: true, count: 2, statusCounts: [0, 0, 1, 0, 0, 0, 1, 0] });
+    // One site alone is a site, not a cluster of one.
+    expect(byCounty.Z).toMatchObject({ cluster: false, count: 1, siteId: 6, status: 'verified' });
+    expect(countsByCounty(features)).toEqual({ X: 3, Y: 2, Z: 1 });
+  });
+
+  it('shows single sites beyond the last cluster zoom', () => {
+    const features = new CountyClusterIndex(SITES).query({ bbox: WORLD, zoom: 18 });
+    expect(features.map((f) => f.properties.siteId).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(features.every((f) => !f.properties.cluster)).toBe(true);
+  });
+
+  it('splits a cluster at its expansion zoom', () => {
+    const index = new CountyClusterIndex(SITES);
+    const x = index.query({ bbox: WORLD, zoom: 5 }).find((f) => f.properties.county === 'X')!;
+    const zoom = index.expansionZoom('X', x.properties.clusterId!);
+    const inX = (z: number) => index.query({ bbox: WORLD, zoom: z }).filter((f) => f.properties.county === 'X').length;
+    expect(inX(zoom - 1)).toBe(1);
+    expect(inX(zoom)).toBeGreaterThan(1);
+    expect(() => index.expansionZoom('W', 1)).toThrow('no cluster index for county W');
+  });
+
+  it('keeps only the sites the filters pass', () => {
+    const count = (filters: ConstructorParameters<typeof CountyClusterIndex>[1]) => countsByCounty(new CountyClusterIndex(SITES, filters).query({ bbox: WORLD, zoom: 5 }));
+    expect(count({ statuses: ['closed'] })).toEqual({ X: 1, Y: 1 });
+    expect(count({ categories: ['brick_kiln'] })).toEqual({ X: 1 });
+    expect(count({ source: 'demo' })).toEqual({ Y: 1 });
+    expect(count({ counties: ['Y', 'Z'] })).toEqual({ Y: 2, Z: 1 });
+    expect(count({ exclude: [1, 2, 6] })).toEqual({ X: 1, Y: 2 });
+    expect(count({ only: [5, 6] })).toEqual({ Y: 1, Z: 1 });
+    expect(count({ only: [] })).toEqual({});
+    expect(new CountyClusterIndex(SITES, { statuses: ['closed', 'verified'] }).size).toBe(3);
+  });
+
+  it('finds only what lies in the box', () => {
+    const features = new CountyClusterIndex(SITES).query({ bbox: [114.4, 33.5, 114.6, 33.7], zoom: 10 });
+    expect(features.map((f) => f.properties.siteId)).toEqual([6]);
+  });
+});

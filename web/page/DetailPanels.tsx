@@ -1,0 +1,61 @@
+// The panel on the right (a sheet on a phone): 新增点位's form, a road segment's detail or a site's.
+import { RoadPanel } from '../components/RoadPanel.tsx';
+import { SiteCreateForm } from '../components/SiteCreateForm.tsx';
+import { SitePanel } from '../components/SitePanel.tsx';
+import type { UrlState } from '../state/url-state.ts';
+import type { Creating } from './use-site-creation.ts';
+import type { Drawing } from './use-drawing.ts';
+import type { MapData } from './use-map-data.ts';
+import type { RoutePlanning } from './use-route-planning.ts';
+import type { Selection } from './use-selection.ts';
+
+export interface DetailPanelsProps {
+  state: UrlState;
+  update: (patch: Partial<UrlState>) => void;
+  creating: Creating;
+  data: MapData;
+  selection: Selection;
+  drawing: Drawing;
+  route: RoutePlanning;
+  onError: (error: unknown) => void;
+}
+
+export function DetailPanels({ state, update, creating, data, selection, drawing, route, onError }: DetailPanelsProps) {
+  const form = creating.form;
+  if (form)
+    return (
+      <SiteCreateForm
+        clicked={form.clicked}
+        picking={form.picking}
+        locate={(lon, lat) => data.locator.locate(lon, lat)}
+        countyNames={data.countyNames}
+        onPick={creating.togglePick}
+        onPosition={creating.show}
+        onCancel={creating.close}
+        onCreated={(id, at) => {
+          creating.close();
+          selection.openSite(id, at);
+        }}
+      />
+    );
+  if (state.site)
+    return (
+      <SitePanel
+        siteId={state.site}
+        onClose={() => update({ site: null })}
+        onPlace={(id) => drawing.setMode({ kind: 'place', siteId: id })}
+        {...(state.panel === 'routes' ? { onAddToRoute: route.addToRoute, inRoute: route.handPicked.includes(state.site) } : {})}
+      />
+    );
+  if (state.road)
+    return (
+      <RoadPanel
+        roadId={state.road}
+        countyNames={data.countyNames}
+        onClose={() => update({ road: null })}
+        onDraw={(road) => drawing.drawRoad({ id: road.id, roadName: road.properties.roadName, county: road.properties.county }, (road.geometry?.coordinates as [number, number][] | undefined) ?? null)}
+        onError={onError}
+      />
+    );
+  return null;
+}

@@ -1,0 +1,14 @@
+// Counties (outlines with their counts), the page configuration, and a county's official places.
+import { api, unwrap } from '../api/client.ts';
+import { useApiQuery } from './query.ts';
+
+type CountiesQuery = NonNullable<Parameters<typeof api.api.counties.$get>[0]>['query'];
+
+const loadPlaces = (county: string) => unwrap(api.api.counties[':code'].places.$get({ param: { code: county } }));
+export type Places = Awaited<ReturnType<typeof loadPlaces>>;
+
+export const useConfig = () => useApiQuery(['config'], () => unwrap(api.api.config.$get()));
+export const useCounties = (query: CountiesQuery) => useApiQuery(['counties', query], () => unwrap(api.api.counties.$get({ query })));
+
+/** The official townships and villages of a county, for the searchable township/village fields. */
+export const usePlaces = (county: string | null) => useApiQuery(['places', county], () => loadPlaces(county!), county !== null);

@@ -1,0 +1,29 @@
+// Sites: the located and unlocated lists, one site's detail, search, and the writes on a site.
+import { api, unwrap } from '../api/client.ts';
+import { DATA_AFTER, useApiQuery, useWrite } from './query.ts';
+
+type SitesQuery = NonNullable<Parameters<typeof api.api.sites.$get>[0]>['query'];
+type SiteArgs<M extends (args: never) => unknown> = Parameters<M>[0];
+
+const loadSites = (query: SitesQuery) => unwrap(api.api.sites.$get({ query }));
+const loadSite = (id: number) => unwrap(api.api.sites[':id'].$get({ param: { id: String(id) } }));
+
+export type SiteDetail = Awaited<ReturnType<typeof loadSite>>;
+
+export const useSites = (query: SitesQuery, enabled = true) => useApiQuery(['sites', query], () => loadSites(query), enabled);
+export const useSite = (id: number) => useApiQuery(['site', id], () => loadSite(id));
+
+/** How many sites the query finds without a position (the export menu's note); 0 when `enabled` is false. */
+export const useUnlocatedCount = (query: SitesQuery, enabled: boolean) =>
+  useApiQuery(['exportCounts', 'sites', query, enabled], () => (enabled ? loadSites({ ...query, located: 'false' }).then((c) => c.features.length) : Promise.resolve(0)));
+
+/** Sites by name or address (the search box): called per keystroke pause, the newest answer wins there. */
+export const searchSites = (query: SitesQuery) => loadSites(query);
+
+/** Whether any site passes `query` (the map picture asks about demo records in view). */
+export const anySite = (query: SitesQuery) => loadSites({ ...query, limit: '1' }).then((page) => page.features.length > 0);
+
+export const useCreateSite = () => useWrite((args: SiteArgs<typeof api.api.sites.$post>) => unwrap(api.api.sites.$post(args)), DATA_AFTER.site);
+export const useEditSite = () => useWrite((args: SiteArgs<(typeof api.api.sites)[':id']['$patch']>) => unwrap(api.api.sites[':id'].$patch(args)), DATA_AFTER.site);
+export const useMoveSite = () => useWrite((args: SiteArgs<(typeof api.api.sites)[':id']['events']['$post']>) => unwrap(api.api.sites[':id'].events.$post(args)), DATA_AFTER.site);
+export const usePlaceSite = () => useWrite((args: SiteArgs<(typeof api.api.sites)[':id']['location']['$put']>) => unwrap(api.api.sites[':id'].location.$put(args)), DATA_AFTER.site);
