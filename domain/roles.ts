@@ -35,3 +35,12 @@ export function refusal(user: { role: Role; counties: readonly string[] }, capab
   if (COUNTY_SCOPED_ROLES.has(user.role) && counties.some((county) => county !== null && !user.counties.includes(county))) return 'county';
   return null;
 }
+
+/** The signed-in user a request acts as. */
+export interface Principal {
+  id: number;
+  username: string;
+  role: Role;
+  /** Assigned counties (county officials and inspectors); empty for the others. */
+  counties: string[];
+}

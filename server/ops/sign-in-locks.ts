@@ -7,7 +7,8 @@ import { appendAudit, type AuditActor } from '../auth/audit.ts';
 import { findUser } from '../store/user-store.ts';
 import type { Db } from '../db/database.ts';
 import { notFound } from '../errors.ts';
-import { MAX_FAILURES_PER_USER, SIGN_IN_WINDOW_MINUTES } from '../routes/session.ts';
+import { MAX_FAILURES_PER_USER, SIGN_IN_WINDOW_MINUTES } from '../auth/sign-in-limits.ts';
+import { repeatedSignInFailures } from '../store/audit-store.ts';
 
 export const SignInLock = z
   .object({
@@ -28,16 +29,7 @@ const targetOf = (username: string) => `user:${username.toLowerCase()}`;
 /** The (account, address) pairs whose failed sign-ins reach the limit now. */
 export function signInLocks(db: Db, now: number): z.infer<typeof SignInLock>[] {
   const since = new Date(now - SIGN_IN_WINDOW_MINUTES * 60_000).toISOString();
-  const rows = db.all<{ target: string; address: string | null; failures: number; oldest: string }>(
-    `SELECT f.target, f.address, count(*) AS failures, min(f.at) AS oldest
-       FROM audit_log f
-      WHERE f.action = 'sign_in.failed' AND f.at >= ?
-        AND f.at > coalesce((SELECT max(u.at) FROM audit_log u WHERE u.action = 'sign_in.unlock' AND u.target = f.target), '')
-      GROUP BY f.target, f.address
-     HAVING count(*) >= ?
-      ORDER BY f.target, f.address`,
-    [since, MAX_FAILURES_PER_USER],
-  );
+  const rows = repeatedSignInFailures(db, since, MAX_FAILURES_PER_USER);
   return rows.map((row) => {
     const username = row.target.replace(/^user:/, '');
     return { username, address: row.address, failures: row.failures, until: new Date(Date.parse(row.oldest) + SIGN_IN_WINDOW_MINUTES * 60_000).toISOString(), known: findUser(db, username) !== null };

@@ -7,6 +7,7 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { signInFailures } from '../store/audit-store.ts';
+import { MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_USER, SIGN_IN_WINDOW_MINUTES } from '../auth/sign-in-limits.ts';
 import { clientAddress, SESSION_COOKIE } from '../auth/guard.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { findSession } from '../auth/sessions.ts';
@@ -16,9 +17,6 @@ import { SessionInfo, SignedIn, SignInBody } from './auth-schemas.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
-export const SIGN_IN_WINDOW_MINUTES = 15;
-export const MAX_FAILURES_PER_USER = 5;
-export const MAX_FAILURES_PER_ADDRESS = 20;
 
 /** Compared against when the username is unknown, so both cases take as long. */
 let decoyHash: string | null = null;

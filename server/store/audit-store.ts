@@ -108,3 +108,20 @@ export function signInFailures(db: Db, since: string, by: { username: string; ad
     [since, by.address],
   )!;
 }
+
+/**
+ * The (account target, address) pairs with at least `minimum` failed sign-ins since `since` that
+ * came after the account's last `sign_in.unlock`: the sign-in locks in force.
+ */
+export function repeatedSignInFailures(db: Db, since: string, minimum: number): { target: string; address: string | null; failures: number; oldest: string }[] {
+  return db.all(
+    `SELECT f.target, f.address, count(*) AS failures, min(f.at) AS oldest
+       FROM audit_log f
+      WHERE f.action = 'sign_in.failed' AND f.at >= ?
+        AND f.at > coalesce((SELECT max(u.at) FROM audit_log u WHERE u.action = 'sign_in.unlock' AND u.target = f.target), '')
+      GROUP BY f.target, f.address
+     HAVING count(*) >= ?
+      ORDER BY f.target, f.address`,
+    [since, minimum],
+  );
+}

@@ -1,7 +1,7 @@
 // The users and user_counties tables. The rules for accounts (names, roles and their counties,
 // passwords, the last admin) and their audit records are server/auth/accounts.ts.
 import type { Db } from '../db/database.ts';
-import type { Principal, Role } from '../auth/roles.ts';
+import type { Principal, Role } from '../../domain/roles.ts';
 
 export interface UserRecord extends Principal {
   disabled: boolean;

@@ -24,7 +24,7 @@ const square: SiegeOptions['core'] = {
 
 describe('relapse options', () => {
   it('fills the defaults', () => {
-    expect(resolveRelapseOptions({})).toEqual({ from: null, to: null, asOf: null, categories: expect.any(Array), counties: null, radiusKm: 3, withinDays: 180, cellKm: 1, correction: 'fdr' });
+    expect(resolveRelapseOptions({})).toEqual({ from: null, to: null, asOf: null, categories: expect.any(Array), counties: null, radiusKm: 3, withinDays: 180, cellKm: 3, correction: 'fdr' });
   });
   it('refuses a window that ends before it starts, a fractional day count and an unknown correction', () => {
     expect(refusal(() => resolveRelapseOptions({ from: '2021-05-01', to: '2021-04-01' }))).toEqual({

@@ -19,8 +19,7 @@ export const LAYERS: readonly { layer: string; paths: readonly string[] }[] = [
   // The one owner of the connection and the migrations.
   { layer: 'db', paths: ['server/db/'] },
   // Pure-ish libraries: geometry and analyses, reading ledgers, tile archives, boundary files.
-  // (seed/prng.ts is a pure generator the analyses use; it is a library wherever it lives.)
-  { layer: 'library', paths: ['server/geo/', 'server/import/', 'server/basemaps/', 'server/geodata/', 'server/seed/prng.ts'] },
+  { layer: 'library', paths: ['server/geo/', 'server/import/', 'server/basemaps/', 'server/geodata/'] },
   // All SQL: queries and row writes per table group.
   { layer: 'store', paths: ['server/store/'] },
   // Built on the store: the audit chain, accounts and sessions, downloads, operations (backups, logs).
@@ -30,7 +29,7 @@ export const LAYERS: readonly { layer: string; paths: readonly string[] }[] = [
   // HTTP: routes, the request gate (sign-in, CSRF, permission rules, headers) and the context they get.
   { layer: 'http', paths: ['server/routes/', 'server/auth/guard.ts', 'server/auth/rules.ts', 'server/auth/security-headers.ts', 'server/context.ts'] },
   // Composition: the app, the server, start-up, seeding, command-line tools.
-  { layer: 'app', paths: ['server/app.ts', 'server/server.ts', 'server/main.ts', 'server/bootstrap.ts', 'server/web-build.ts', 'server/seed/', 'server/cli/'] },
+  { layer: 'app', paths: ['server/app.ts', 'server/server.ts', 'server/main.ts', 'server/config.ts', 'server/bootstrap.ts', 'server/web-build.ts', 'server/seed/', 'server/cli/'] },
 ];
 
 const RANK = new Map(LAYERS.map((entry, index) => [entry.layer, index]));
