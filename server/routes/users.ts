@@ -51,6 +51,7 @@ export function userRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/users/locks',
+        operationId: 'listSignInLocks',
         tags: ['users'],
         summary: 'Accounts locked out of signing in now, per address (admins only)',
         responses: { 200: json(z.array(SignInLock), 'The locks.'), ...errorResponses(401, 403) },
@@ -61,6 +62,7 @@ export function userRoutes(ctx: AppContext) {
       createRoute({
         method: 'post',
         path: '/users/{username}/unlock',
+        operationId: 'unlockUser',
         tags: ['users'],
         summary: 'Lift an account’s sign-in locks (admins only; recorded in the audit trail)',
         request: { params: z.object({ username: z.string().max(50) }) },
