@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { createApp } from './app.ts';
 import type { AppContext } from './context.ts';
-import { GEODATA_DIR } from './geodata/load-geodata.ts';
+import { GEODATA_DIR } from './geodata/geodata-dir.ts';
 import { requestLog } from './ops/log.ts';
 
 export interface ServerOptions {

@@ -1,6 +1,7 @@
 // Reading tile archives an operator supplies: PMTiles v3 (read with the `pmtiles` library over a
 // file handle) and MBTiles (SQLite, read-only through better-sqlite3; rows are TMS, so y is flipped).
 // Raster (PNG/JPEG/WebP) or vector (MVT). Tiles come back as stored, with their encoding.
+// Its SQL stays here, outside server/store/: an MBTiles archive IS an SQLite file, read as a tile format, not our database.
 import Database from 'better-sqlite3';
 import { open, type FileHandle } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';

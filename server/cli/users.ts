@@ -11,6 +11,7 @@ import { AppError } from '../errors.ts';
 import { ROLES, type Role } from '../auth/roles.ts';
 import { checkRoleCounties, checkUsername, createUser, updateUser } from '../auth/accounts.ts';
 import { findUser, listUsers } from '../store/user-store.ts';
+import { countyCodes as readCountyCodes } from '../store/county-store.ts';
 import { unlockUser } from '../ops/sign-in-locks.ts';
 import { errorText, existingDatabase, readArgs, runCli, UsageError } from './cli.ts';
 
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
   try {
     migrate(db);
     setUpAuditSeal(db, dbPath);
-    const countyCodes = new Set(db.all<{ code: string }>('SELECT code FROM counties').map((row) => row.code));
+    const countyCodes = readCountyCodes(db);
     const by = { actor: `cli:${userInfo().username}`, role: null, address: 'local' };
     /** The user named, or a refusal before any password is asked for. */
     const existing = () => {

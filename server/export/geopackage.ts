@@ -6,6 +6,7 @@
 // geometries are GeoPackage binary: the "GP" header (little-endian, an xy envelope for lines) and
 // the WKB. Records without a position stay in with geometry NULL. The notes go in each table's
 // gpkg_contents.description.
+// Its SQL stays here, outside server/store/: a GeoPackage IS an SQLite file, written as an export format, not our database.
 import Database from 'better-sqlite3';
 import type { LineString, Point } from 'geojson';
 import { CRS_LABELS, type ExportCrs } from './crs.ts';

@@ -1,14 +1,20 @@
 // Loads the shipped (or operator-supplied) geodata into the database at start-up:
 // county polygons, and the official township and village lists forms and imports check against.
+// It reads and checks the files here and writes through server/store/geodata-store.ts (so it sits in
+// the support layer, above the store, while the rest of server/geodata/ is library).
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/database.ts';
 import { CountyLocator } from '../../domain/locate-county.ts';
+import { countyCodes } from '../store/county-store.ts';
+import {
+  clearSiteFeatureCache, countyReferences, deleteCounty, locatedSites, setSiteCounty, upsertCounty, upsertTownship, upsertVillage,
+} from '../store/geodata-store.ts';
+import { getMeta, setMeta } from '../store/meta-store.ts';
+import { GEODATA_DIR } from './geodata-dir.ts';
 import { GeodataError, validateCountyCollection, type CountyRecord } from './validate-counties.ts';
-
-export const GEODATA_DIR = resolve(import.meta.dirname, '../../geodata');
 
 export interface GeodataFiles {
   counties: string;
@@ -21,6 +27,9 @@ export const DEFAULT_GEODATA: GeodataFiles = {
   townships: resolve(GEODATA_DIR, 'townships.csv'),
   villages: resolve(GEODATA_DIR, 'villages.csv'),
 };
+
+/** The meta key holding the hash of the files last loaded. */
+const GEODATA_HASH_KEY = 'geodata_hash';
 
 /** Townships the NBS files under 经开区 (411171), which has no polygon: they lie inside 召陵区. */
 const ADMIN_TO_COUNTY: Record<string, string> = { '411171': '411104' };
@@ -58,20 +67,7 @@ function readCsv(file: string, columns: readonly string[]): Record<string, strin
 }
 
 export function writeCounties(db: Db, counties: readonly CountyRecord[]): void {
-  for (const county of counties) {
-    db.run(
-      `INSERT INTO counties (code, name, kind, geometry, area_km2, min_lon, min_lat, max_lon, max_lat, seat_lon, seat_lat, label_lon, label_lat)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, geometry = excluded.geometry,
-         area_km2 = excluded.area_km2, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon,
-         max_lat = excluded.max_lat, seat_lon = excluded.seat_lon, seat_lat = excluded.seat_lat,
-         label_lon = excluded.label_lon, label_lat = excluded.label_lat`,
-      [
-        county.code, county.name, county.kind, JSON.stringify(county.geometry), county.areaKm2, ...county.bbox,
-        county.seat?.[0] ?? null, county.seat?.[1] ?? null, county.labelPoint?.[0] ?? null, county.labelPoint?.[1] ?? null,
-      ],
-    );
-  }
+  for (const county of counties) upsertCounty(db, county);
 }
 
 function filesDigest(files: GeodataFiles): string {
@@ -86,7 +82,7 @@ function filesDigest(files: GeodataFiles): string {
  */
 export function loadGeodata(db: Db, files: GeodataFiles = DEFAULT_GEODATA): { changed: boolean } {
   const digest = filesDigest(files);
-  const previous = db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'geodata_hash'")?.value;
+  const previous = getMeta(db, GEODATA_HASH_KEY);
   if (previous === digest) return { changed: false };
 
   const counties = readCountyFile(files.counties);
@@ -108,21 +104,14 @@ export function loadGeodata(db: Db, files: GeodataFiles = DEFAULT_GEODATA): { ch
   db.transaction(() => {
     writeCounties(db, counties);
     for (const row of townships)
-      db.run(
-        `INSERT INTO townships (code, name, kind, admin_code, admin_name, county_code) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, admin_code = excluded.admin_code,
-           admin_name = excluded.admin_name, county_code = excluded.county_code`,
-        [row.code, row.name, row.type, row.county_code, row.county_name, ADMIN_TO_COUNTY[row.county_code!] ?? row.county_code],
-      );
-    for (const row of villages)
-      db.run(
-        `INSERT INTO villages (code, name, township_code) VALUES (?, ?, ?)
-         ON CONFLICT (code) DO UPDATE SET name = excluded.name, township_code = excluded.township_code`,
-        [row.code, row.name, row.township_code],
-      );
-    db.run("INSERT INTO meta (key, value) VALUES ('geodata_hash', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [digest]);
+      upsertTownship(db, {
+        code: row.code!, name: row.name!, kind: row.type!, adminCode: row.county_code!, adminName: row.county_name!,
+        countyCode: ADMIN_TO_COUNTY[row.county_code!] ?? row.county_code!,
+      });
+    for (const row of villages) upsertVillage(db, { code: row.code!, name: row.name!, townshipCode: row.township_code! });
+    setMeta(db, GEODATA_HASH_KEY, digest);
     // Names may have changed: rebuild the sites' cached properties.
-    db.run('UPDATE sites SET feature_props = NULL');
+    clearSiteFeatureCache(db);
   });
   return { changed: true };
 }
@@ -148,32 +137,26 @@ export function importCountyFile(db: Db, file: string, files: GeodataFiles = DEF
   writeFileSync(staged, readFileSync(file));
   try {
     const result = db.transaction((): ImportResult => {
-      const removed = db.all<{ code: string }>('SELECT code FROM counties').map((r) => r.code).filter((code) => !codes.has(code));
+      const removed = [...countyCodes(db)].filter((code) => !codes.has(code));
       for (const code of removed) {
-        const used = db.get<{ n: number }>(
-          `SELECT (SELECT count(*) FROM sites WHERE county_code = ?) + (SELECT count(*) FROM townships WHERE county_code = ?)
-             + (SELECT count(*) FROM road_segments WHERE county_code = ?) AS n`,
-          [code, code, code],
-        )!.n;
+        const used = countyReferences(db, code);
         if (used > 0) throw new GeodataError(file, `county ${code} is missing but ${used} sites, roads or townships belong to it`);
       }
       writeCounties(db, counties);
       let reassigned = 0;
-      const sites = db.all<{ id: number; name: string; lon: number; lat: number; county_code: string }>(
-        'SELECT id, name, lon, lat, county_code FROM sites WHERE lon IS NOT NULL',
-      );
+      const sites = locatedSites(db);
       for (const site of sites) {
         const county = locator.locate(site.lon, site.lat);
         if (!county) throw new GeodataError(file, `site ${site.id} (${site.name}) at ${site.lon},${site.lat} would lie outside every county`);
         if (county !== site.county_code) {
-          db.run('UPDATE sites SET county_code = ?, version = version + 1 WHERE id = ?', [county, site.id]);
+          setSiteCounty(db, site.id, county);
           reassigned++;
         }
       }
-      for (const code of removed) db.run('DELETE FROM counties WHERE code = ?', [code]);
-      db.run('UPDATE sites SET feature_props = NULL');
+      for (const code of removed) deleteCounty(db, code);
+      clearSiteFeatureCache(db);
       const digest = filesDigest({ ...files, counties: staged });
-      db.run("INSERT INTO meta (key, value) VALUES ('geodata_hash', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [digest]);
+      setMeta(db, GEODATA_HASH_KEY, digest);
       return { counties: counties.length, reassigned, removed };
     });
     renameSync(staged, files.counties);

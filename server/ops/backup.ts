@@ -14,6 +14,8 @@ import { anchorAuditHead, auditAnchorPath, auditKeyPath, currentAuditKey } from 
 import { GENESIS_HASH, registerAuditSeal, verifyAuditChain, type AuditAnchor } from '../auth/audit.ts';
 import { Db } from '../db/database.ts';
 import { MIGRATIONS, schemaVersion } from '../db/migrate.ts';
+import { getMeta, setMeta } from '../store/meta-store.ts';
+import { rowCounts } from '../store/row-counts.ts';
 
 export class BackupError extends Error {}
 
@@ -54,8 +56,8 @@ export function inspectDatabaseFile(path: string, key: Buffer | null): Pick<Back
     const version = schemaVersion(db);
     const known = Math.max(...MIGRATIONS.map((migration) => migration.version));
     if (version > known) throw new BackupError(`${path}: schema version ${version} is newer than this program knows (${known}); restore it with the version that made it`);
-    const counts = Object.fromEntries(COUNTED.map((table) => [table, db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)?.n ?? 0]));
-    const keyedFrom = Number(db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'audit_keyed_from'")?.value ?? Number.MAX_SAFE_INTEGER);
+    const counts: Record<string, number> = rowCounts(db, COUNTED);
+    const keyedFrom = Number(getMeta(db, 'audit_keyed_from') ?? Number.MAX_SAFE_INTEGER);
     if (!key && keyedFrom <= counts.audit_log!) throw new BackupError(`${path}: its audit records from ${keyedFrom} on are signed, and no audit key was found to check them`);
     registerAuditSeal(db, { key: key ?? Buffer.alloc(32), keyedFrom, anchorPath: null });
     const chain = verifyAuditChain(db);
@@ -120,7 +122,7 @@ export async function backupDatabase(db: Db, dbPath: string, into: string, appVe
     };
     writeFileSync(join(partial, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     renameSync(partial, dir);
-    db.transaction(() => db.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [LAST_BACKUP_KEY, JSON.stringify({ at: createdAt, dir, records: found.audit.records })]));
+    db.transaction(() => setMeta(db, LAST_BACKUP_KEY, JSON.stringify({ at: createdAt, dir, records: found.audit.records })));
     return { dir, manifest };
   } catch (error) {
     rmSync(partial, { recursive: true, force: true });
@@ -130,7 +132,7 @@ export async function backupDatabase(db: Db, dbPath: string, into: string, appVe
 
 /** When the last backup was made (by the server's schedule or npm run backup), or null. */
 export function lastBackup(db: Db): { at: string; dir: string } | null {
-  const value = db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [LAST_BACKUP_KEY])?.value;
+  const value = getMeta(db, LAST_BACKUP_KEY);
   if (!value) return null;
   const { at, dir } = JSON.parse(value) as { at: string; dir: string };
   return { at, dir };

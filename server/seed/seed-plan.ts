@@ -9,7 +9,8 @@ import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
 import type { RoadSeverity } from '../../domain/statuses.ts';
 import { insertSite } from '../store/site-mutations.ts';
 import { insertRoad } from '../store/road-store.ts';
-import { setProvenance, type Provenance, type ProvenanceTable } from '../store/provenance.ts';
+import { hasSeedKey, replaceSeededNote, seededRecord, setProvenance, type Provenance, type ProvenanceTable } from '../store/provenance.ts';
+import { linkSeededTaskSite, upsertPlanTask } from '../store/task-store.ts';
 import type { PlanTask } from './parse-plan.ts';
 
 export const SEEDS_DIR = resolve(import.meta.dirname, '../../seeds');
@@ -64,22 +65,7 @@ function readJson<T>(file: string): T {
 export function seedPlanTasks(db: Db, file = resolve(SEEDS_DIR, 'plan-tasks.json')): number {
   const tasks = readJson<PlanTask[]>(file);
   db.transaction(() => {
-    for (const task of tasks)
-      db.run(
-        `INSERT INTO tasks (number, group_number, group_title, problem, target, measures, leaders, lead_units, assisting_units,
-           units_text, deadline_kind, deadline_date, deadline_ongoing, deadline_text)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (number) DO UPDATE SET group_number = excluded.group_number, group_title = excluded.group_title,
-           problem = excluded.problem, target = excluded.target, measures = excluded.measures, leaders = excluded.leaders,
-           lead_units = excluded.lead_units, assisting_units = excluded.assisting_units, units_text = excluded.units_text,
-           deadline_kind = excluded.deadline_kind, deadline_date = excluded.deadline_date,
-           deadline_ongoing = excluded.deadline_ongoing, deadline_text = excluded.deadline_text`,
-        [
-          task.number, task.group, task.groupTitle, task.problem, task.target, JSON.stringify(task.measures),
-          JSON.stringify(task.leaders), JSON.stringify(task.units.lead), JSON.stringify(task.units.assisting), task.unitsText,
-          task.deadline.kind, task.deadline.date, task.deadline.ongoing ? 1 : 0, task.deadline.text,
-        ],
-      );
+    for (const task of tasks) upsertPlanTask(db, task);
   });
   return tasks.length;
 }
@@ -96,13 +82,10 @@ const OLD_NOTE_MARKER = '原文 As written:';
  * history events are append-only and keep what they said.
  */
 function backfill(db: Db, table: ProvenanceTable, key: string, provenance: Provenance, note: string): void {
-  const row = db.get<{ id: number; document: string | null; note: string | null }>(
-    `SELECT id, source_document AS document, note FROM ${table} WHERE seed_key = ?`,
-    [key],
-  );
+  const row = seededRecord(db, table, key);
   if (!row) return;
   if (row.document === null) setProvenance(db, table, row.id, provenance);
-  if (row.note?.includes(OLD_NOTE_MARKER)) db.run(`UPDATE ${table} SET note = ?, version = version + 1 WHERE id = ?`, [note, row.id]);
+  if (row.note?.includes(OLD_NOTE_MARKER)) replaceSeededNote(db, table, row.id, note);
 }
 
 /** The plan's named places as real, unlocated sites and undrawn road segments. Returns how many were new. */
@@ -113,7 +96,7 @@ export function seedNamedPlaces(db: Db, file = resolve(SEEDS_DIR, 'named-places.
   let added = 0;
   db.transaction(() => {
     for (const site of places.sites) {
-      if (db.get('SELECT 1 FROM sites WHERE seed_key = ?', [site.key])) {
+      if (hasSeedKey(db, 'sites', site.key)) {
         backfill(db, 'sites', site.key, provenance(site), siteNote(site));
         continue;
       }
@@ -139,11 +122,11 @@ export function seedNamedPlaces(db: Db, file = resolve(SEEDS_DIR, 'named-places.
         now,
       );
       setProvenance(db, 'sites', id, provenance(site));
-      db.run(`INSERT OR IGNORE INTO task_sites (task_number, site_id, linked_by, linked_at) VALUES (?, ?, 'seed', ?)`, [site.task, id, now]);
+      linkSeededTaskSite(db, site.task, id, now);
       added++;
     }
     for (const road of places.roadSegments) {
-      if (db.get('SELECT 1 FROM road_segments WHERE seed_key = ?', [road.key])) {
+      if (hasSeedKey(db, 'road_segments', road.key)) {
         backfill(db, 'road_segments', road.key, provenance(road), road.note);
         continue;
       }

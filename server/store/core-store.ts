@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../db/database.ts';
-import { GEODATA_DIR } from '../geodata/load-geodata.ts';
+import { GEODATA_DIR } from '../geodata/geodata-dir.ts';
 import { defaultCore } from '../geo/analyze-siege.ts';
 import { conflict, notFound } from '../errors.ts';
 

@@ -41,3 +41,8 @@ export function placeLists(db: Db): PlaceLists {
     villages: db.all('SELECT code, name, township_code FROM villages'),
   };
 }
+
+/** Every county code. */
+export function countyCodes(db: Db): Set<string> {
+  return new Set(db.all<{ code: string }>('SELECT code FROM counties').map((row) => row.code));
+}

@@ -9,3 +9,9 @@ export function getMeta(db: Db, key: string): string | undefined {
 export function insertMeta(db: Db, key: string, value: string): void {
   db.run('INSERT INTO meta (key, value) VALUES (?, ?)', [key, value]);
 }
+
+/** Sets a key, replacing the value it had (geodata_hash, last_backup). */
+export function setMeta(db: Db, key: string, value: string): void {
+  db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+}
+

@@ -23,3 +23,18 @@ export function setProvenance(db: Db, table: ProvenanceTable, id: number, proven
     provenance.document, provenance.task, provenance.quote, id,
   ]);
 }
+
+/** Whether a seeded record with this key is already there. */
+export function hasSeedKey(db: Db, table: ProvenanceTable, key: string): boolean {
+  return db.get(`SELECT 1 FROM ${table} WHERE seed_key = ?`, [key]) !== undefined;
+}
+
+/** A seeded record's id, source document and note, by its seed key. */
+export function seededRecord(db: Db, table: ProvenanceTable, key: string): { id: number; document: string | null; note: string | null } | undefined {
+  return db.get<{ id: number; document: string | null; note: string | null }>(`SELECT id, source_document AS document, note FROM ${table} WHERE seed_key = ?`, [key]);
+}
+
+/** Replaces a seeded record's note (its version moves on). */
+export function replaceSeededNote(db: Db, table: ProvenanceTable, id: number, note: string): void {
+  db.run(`UPDATE ${table} SET note = ?, version = version + 1 WHERE id = ?`, [note, id]);
+}

@@ -158,3 +158,41 @@ export function taskExists(db: Db, number: number): boolean {
 export function taskSiteIds(db: Db, number: number): number[] {
   return db.all<{ id: number }>('SELECT site_id AS id FROM task_sites WHERE task_number = ? ORDER BY site_id', [number]).map((row) => row.id);
 }
+
+/** A task as the plan states it (server/seed/parse-plan.ts's PlanTask has this shape). */
+export interface PlanTaskInput {
+  number: number;
+  group: number;
+  groupTitle: string;
+  problem: string;
+  target: string;
+  measures: readonly string[];
+  leaders: readonly { name: string; title: string }[];
+  units: { lead: readonly string[]; assisting: readonly string[] };
+  unitsText: string;
+  deadline: { kind: TaskRow['deadline_kind']; date: string | null; ongoing: boolean; text: string };
+}
+
+/** Writes a plan task, replacing what an earlier load wrote for its number. */
+export function upsertPlanTask(db: Db, task: PlanTaskInput): void {
+  db.run(
+    `INSERT INTO tasks (number, group_number, group_title, problem, target, measures, leaders, lead_units, assisting_units,
+           units_text, deadline_kind, deadline_date, deadline_ongoing, deadline_text)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (number) DO UPDATE SET group_number = excluded.group_number, group_title = excluded.group_title,
+           problem = excluded.problem, target = excluded.target, measures = excluded.measures, leaders = excluded.leaders,
+           lead_units = excluded.lead_units, assisting_units = excluded.assisting_units, units_text = excluded.units_text,
+           deadline_kind = excluded.deadline_kind, deadline_date = excluded.deadline_date,
+           deadline_ongoing = excluded.deadline_ongoing, deadline_text = excluded.deadline_text`,
+    [
+      task.number, task.group, task.groupTitle, task.problem, task.target, JSON.stringify(task.measures),
+      JSON.stringify(task.leaders), JSON.stringify(task.units.lead), JSON.stringify(task.units.assisting), task.unitsText,
+      task.deadline.kind, task.deadline.date, task.deadline.ongoing ? 1 : 0, task.deadline.text,
+    ],
+  );
+}
+
+/** Links a seeded site to the task that names it (kept if already linked). */
+export function linkSeededTaskSite(db: Db, taskNumber: number, siteId: number, now: string): void {
+  db.run(`INSERT OR IGNORE INTO task_sites (task_number, site_id, linked_by, linked_at) VALUES (?, ?, 'seed', ?)`, [taskNumber, siteId, now]);
+}

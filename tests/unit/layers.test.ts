@@ -22,8 +22,9 @@ export const LAYERS: readonly { layer: string; paths: readonly string[] }[] = [
   { layer: 'library', paths: ['server/geo/', 'server/import/', 'server/basemaps/', 'server/geodata/'] },
   // All SQL: queries and row writes per table group.
   { layer: 'store', paths: ['server/store/'] },
-  // Built on the store: the audit chain, accounts and sessions, downloads, operations (backups, logs).
-  { layer: 'support', paths: ['server/auth/', 'server/export/', 'server/ops/'] },
+  // Built on the store: the audit chain, accounts and sessions, downloads, operations (backups, logs),
+  // loading the geodata files into the database.
+  { layer: 'support', paths: ['server/auth/', 'server/export/', 'server/ops/', 'server/geodata/load-geodata.ts'] },
   // One function per use case: check, write through the store, audit, in one transaction.
   { layer: 'services', paths: ['server/services/'] },
   // HTTP: routes, the request gate (sign-in, CSRF, permission rules, headers) and the context they get.
