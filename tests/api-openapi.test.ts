@@ -222,7 +222,7 @@ describe('operations and their query parameters', () => {
 
   it('every operation has a unique camelCase operationId starting with a verb', () => {
     const ids = operations().map(({ route, op }) => [route, op.operationId] as const);
-    for (const [route, id] of ids) expect(id, route).toMatch(/^(list|get|create|update|record|place|draw|add|set|save|plan|download|upload|commit|discard|decide|analyze|verify|export|sign)[A-Z][A-Za-z]*$|^signIn$|^signOut$/);
+    for (const [route, id] of ids) expect(id, route).toMatch(/^(list|get|create|update|record|place|draw|add|set|save|plan|download|upload|commit|discard|decide|analyze|verify|export|sign|unlock)[A-Z][A-Za-z]*$|^signIn$|^signOut$/);
     expect(new Set(ids.map(([, id]) => id)).size).toBe(ids.length);
     expect(Object.fromEntries(ids.filter(([route]) => ['GET /sites', 'POST /sites/{id}/events', 'PUT /sites/{id}/location', 'POST /session'].includes(route)))).toEqual({
       'GET /sites': 'listSites',
