@@ -2,7 +2,7 @@
 // once a double-click ends the shape (which stays on the map, its vertices draggable), the form that
 // names the core or says where the road lies and which county answers for it. Undo steps back a
 // vertex or an edit; cancel drops the shape.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
 import { countyLabel } from '../i18n/code-labels.ts';
 import { lineCounties } from '../map/line-county.ts';
@@ -40,6 +40,9 @@ export function DrawBar({ target, shape, counties, onUndo, onCancel }: { target:
 function CoreNameForm({ onSave }: { onSave: (name: string) => Promise<void> }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
+  // The form appears because the user just finished the drawing (double-click): the next thing to do is name it.
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
   return (
     <form
       className="draw-form"
@@ -49,7 +52,7 @@ function CoreNameForm({ onSave }: { onSave: (name: string) => Promise<void> }) {
       }}
     >
       <label>
-        {t('siegeCoreName')} <input autoFocus required value={name} onChange={(e) => setName(e.target.value)} />
+        {t('siegeCoreName')} <input ref={input} required value={name} onChange={(e) => setName(e.target.value)} />
       </label>
       <span className="muted">{t('drawEditHint')}</span>
       <button type="submit">{t('save')}</button>

@@ -1,5 +1,5 @@
 // The map on the page: creates the MapController once, feeds it data and clusters from the worker.
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
 import { MapController, type CountyFeatureCollection, type MapHandlers, type MapMode, type ViewChange } from '../map/map-controller.ts';
 import type { Basemap } from '../map/basemap-style.ts';
@@ -48,7 +48,9 @@ export function MapView(props: MapViewProps) {
   const worker = useRef<ClusterClient | null>(null);
   const view = useRef<ViewChange | null>(null);
   const latest = useRef(props);
-  latest.current = props;
+  useLayoutEffect(() => {
+    latest.current = props;
+  });
   const sitesLoaded = useRef<Promise<void> | null>(null);
   const queryGeneration = useRef(0);
 
@@ -71,20 +73,22 @@ export function MapView(props: MapViewProps) {
   };
 
   const handlers = useRef<MapHandlers>(null as unknown as MapHandlers);
-  handlers.current = {
-    ...props.handlers,
-    onViewChange: (change) => {
-      view.current = change;
-      props.handlers.onViewChange(change);
-      void refreshClusters();
-    },
-    onClusterClick: (county, clusterId, at) => {
-      void worker.current
-        ?.expansionZoom(county, clusterId, latest.current.filters)
-        // At least one whole zoom level in, so the click visibly does something.
-        .then((zoom) => controller.current?.flyTo(at, Math.min(Math.max(zoom, (view.current?.zoom ?? 0) + 1), 18)));
-    },
-  };
+  useLayoutEffect(() => {
+    handlers.current = {
+      ...props.handlers,
+      onViewChange: (change) => {
+        view.current = change;
+        props.handlers.onViewChange(change);
+        void refreshClusters();
+      },
+      onClusterClick: (county, clusterId, at) => {
+        void worker.current
+          ?.expansionZoom(county, clusterId, latest.current.filters)
+          // At least one whole zoom level in, so the click visibly does something.
+          .then((zoom) => controller.current?.flyTo(at, Math.min(Math.max(zoom, (view.current?.zoom ?? 0) + 1), 18)));
+      },
+    };
+  });
 
   useEffect(() => {
     const map = new MapController(container.current!, handlers, { center: latest.current.center, zoom: latest.current.zoom });
@@ -125,8 +129,9 @@ export function MapView(props: MapViewProps) {
   }, [props.roads, props.roadsVisible]);
   useEffect(() => controller.current?.setCountyFocus(props.focusCounty), [props.focusCounty]);
   useEffect(() => controller.current?.setChoropleth(props.choropleth), [props.choropleth]);
-  const scopeKey = props.scope?.join(',') ?? '';
-  useEffect(() => controller.current?.setScope(props.scope ?? null), [scopeKey]);
+  // Keyed by the codes, not the array (a new array each render).
+  const scopeKey = props.scope ? JSON.stringify(props.scope) : null;
+  useEffect(() => controller.current?.setScope(scopeKey === null ? null : (JSON.parse(scopeKey) as string[])), [scopeKey]);
   useEffect(() => controller.current?.setSelected(props.selected), [props.selected]);
   useEffect(() => controller.current?.setBasemap(props.basemap), [props.basemap]);
   useEffect(() => controller.current?.setLanguage(props.lang), [props.lang]);

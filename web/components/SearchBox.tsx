@@ -1,6 +1,6 @@
 // Text search by name or address, as you type (debounced) or with the button; choosing a result
 // opens the site and flies to it (the button opens a single match at once).
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { searchSites } from '../state/sites.ts';
 import { describeError } from '../i18n/error-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -52,11 +52,15 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
     setResults(null);
     onChoose(result);
   };
+  // Only the text starts a search as you type; the timer calls the newest `search`.
+  const searchNow = useRef(search);
+  useLayoutEffect(() => {
+    searchNow.current = search;
+  });
   useEffect(() => {
     if (composing.current || q.trim() === submitted.current) return;
-    const timer = setTimeout(() => void search(false), TYPING_DELAY_MS);
+    const timer = setTimeout(() => void searchNow.current(false), TYPING_DELAY_MS);
     return () => clearTimeout(timer);
-    // Only the text starts a search as you type.
   }, [q, committed]);
 
   return (

@@ -79,6 +79,8 @@ export function SignInPage({ ended, onSignedIn }: { ended: boolean; onSignedIn: 
           )}
           <label>
             {t('signInUsername')}
+            {/* The page is this form and nothing else: the cursor waits in its first field. */}
+            {/* eslint-disable-next-line jsx-a11y-x/no-autofocus */}
             <input name="username" autoComplete="username" required autoFocus value={username} onChange={(e) => setUsername(e.target.value)} />
           </label>
           <label>

@@ -3,7 +3,7 @@
 // (a click is 大致 unless the person says it was checked on site), then what. The county follows
 // from the position and is shown before saving; a position outside the user's counties is refused
 // here, before any request (the server checks again).
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { CRS_CODES, parsePosition, toWgs84, type Crs } from '../../domain/coordinates.ts';
 import { useCreateSite } from '../state/sites.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
@@ -53,13 +53,17 @@ export function SiteCreateForm({
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  // A click on the map replaces typed coordinates, and is 大致 until said otherwise.
-  useEffect(() => {
-    if (!clicked) return;
-    setFrom('click');
-    setPrecision('approximate');
-    setText('');
-  }, [clicked]);
+  // A click on the map replaces typed coordinates, and is 大致 until said otherwise (state adjusted
+  // while rendering when the click changes, as React advises, rather than in an effect).
+  const [seenClick, setSeenClick] = useState(clicked);
+  if (clicked !== seenClick) {
+    setSeenClick(clicked);
+    if (clicked) {
+      setFrom('click');
+      setPrecision('approximate');
+      setText('');
+    }
+  }
 
   const parsed = from === 'text' && text.trim() ? parsePosition(text) : null;
   const position: [number, number] | null =
@@ -69,7 +73,13 @@ export function SiteCreateForm({
   const places = usePlaces(county);
   const createSite = useCreateSite();
   // The two numbers say when the position moved (the array is new each render).
-  useEffect(() => onPosition(position), [position?.[0], position?.[1]]);
+  const lon = position?.[0] ?? null;
+  const lat = position?.[1] ?? null;
+  const tellPosition = useRef(onPosition);
+  useLayoutEffect(() => {
+    tellPosition.current = onPosition;
+  });
+  useEffect(() => tellPosition.current(lon === null || lat === null ? null : [lon, lat]), [lon, lat]);
 
   const ready = position !== null && county !== null && countyDenied === null && siteFieldsValid(values, places.data) && discoveredOn <= todayIso();
   const submit = async () => {

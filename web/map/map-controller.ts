@@ -156,7 +156,8 @@ export class MapController {
 
   private push(id: DataSourceId) {
     const data = this.desired.sources.get(id);
-    if (data) (this.map.getSource(id) as GeoJSONSource | undefined)?.setData(this.screen.collection(data));
+    // A newer setData supersedes an older one; MapLibre reports a failed update on the map's 'error' event.
+    if (data) void (this.map.getSource(id) as GeoJSONSource | undefined)?.setData(this.screen.collection(data));
   }
 
   /** Puts everything desired back after a style change (or the first load). */

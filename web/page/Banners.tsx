@@ -37,8 +37,10 @@ export function Banners({ demo, loadError, onRetry, error, onError, message, onM
       ) : null}
       <ErrorBanner error={error} onDismiss={() => onError(null)} />
       {message && (
-        <div className="toast" role="status" onClick={() => onMessage(null)}>
-          {message}
+        <div className="toast" role="status">
+          <button type="button" className="toast-text" onClick={() => onMessage(null)}>
+            {message}
+          </button>
         </div>
       )}
     </>
