@@ -22,22 +22,37 @@ import { startup } from './figures/startup.ts';
 import { tiles } from './figures/tiles.ts';
 
 // Load first: its 10^5-site file is reused by start-up, API and browser figures.
-const FIGURES: Record<string, Figure> = { load, startup, api, cluster, bundle, browser, analysis, export: exportFigure, scorecards, auth, imports, tiles, loadtest };
+const FIGURES: Record<string, Figure> = {
+  load,
+  startup,
+  api,
+  cluster,
+  bundle,
+  browser,
+  analysis,
+  export: exportFigure,
+  scorecards,
+  auth,
+  imports,
+  tiles,
+  loadtest,
+};
 
 function parseArguments(argv: readonly string[]): { names: string[]; big: boolean } {
   const flags = argv.filter((arg) => arg.startsWith('--'));
   const names = argv.filter((arg) => !arg.startsWith('--'));
   for (const flag of flags)
     if (flag !== '--big') throw new Error(`unknown option ${flag}; usage: npm run bench -- [${Object.keys(FIGURES).join('|')} …] [--big]`);
-  for (const name of names)
-    if (!(name in FIGURES)) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(FIGURES).join(', ')}`);
+  for (const name of names) if (!(name in FIGURES)) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(FIGURES).join(', ')}`);
   return { names: names.length ? names : Object.keys(FIGURES), big: flags.includes('--big') };
 }
 
 function machineLine(): string {
   const cpu = cpus();
   const sqlite = (new Database(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
-  const load = loadavg().map((n) => n.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
   return (
     `Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ` +
     `Node ${process.version}, SQLite ${sqlite}, ${process.platform}/${process.arch}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ` +
@@ -56,7 +71,13 @@ async function main() {
   const header = machineLine();
   const resources = new Resources();
   const log = (message: string) => console.error(`[bench ${elapsed(performance.now() - started).padStart(8)}] ${message}`);
-  const context: BenchContext = { root: resolve(import.meta.dirname, '..'), resources, fixtures: new Fixtures(resolve(import.meta.dirname, '..'), resources.dir, log), big, log };
+  const context: BenchContext = {
+    root: resolve(import.meta.dirname, '..'),
+    resources,
+    fixtures: new Fixtures(resolve(import.meta.dirname, '..'), resources.dir, log),
+    big,
+    log,
+  };
 
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -84,7 +105,11 @@ async function main() {
   }
   const took = performance.now() - started;
   console.log(header);
-  console.log(`Medians of the number of runs shown; wall times unless noted. Benchmarks run: ${names.join(', ')}${big ? ' (--big)' : ''}; took ${elapsed(took)}; load average at end ${loadavg().map((n) => n.toFixed(2)).join(' ')}.`);
+  console.log(
+    `Medians of the number of runs shown; wall times unless noted. Benchmarks run: ${names.join(', ')}${big ? ' (--big)' : ''}; took ${elapsed(took)}; load average at end ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}.`,
+  );
   console.log('');
   console.log(markdownTable(rows));
 }

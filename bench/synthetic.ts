@@ -179,27 +179,68 @@ type Weights<T extends string> = readonly (readonly [T, number])[];
 
 /** Where a site is: the urban fringe, around a county seat, in a hotspot cluster, or anywhere. */
 type Zone = 'fringe' | 'seat' | 'hotspot' | 'anywhere';
-const ZONES: Weights<Zone> = [['fringe', 0.3], ['seat', 0.2], ['hotspot', 0.3], ['anywhere', 0.2]];
+const ZONES: Weights<Zone> = [
+  ['fringe', 0.3],
+  ['seat', 0.2],
+  ['hotspot', 0.3],
+  ['anywhere', 0.2],
+];
 
 // Category mixes per zone, after the demo data (itself after the plan's figures): sand yards,
 // concrete and cement plants crowd the urban fringe; wood and small firms cluster; coal points,
 // curing barns and fungus farms are rural.
 const CATEGORY_MIX: Record<Zone, Weights<CategoryCode>> = {
   fringe: [
-    ['scattered_firm', 0.3], ['sand_yard', 0.16], ['concrete_plant', 0.07], ['cement_prefab', 0.08], ['construction_site', 0.08],
-    ['wood_processing', 0.08], ['carton_maker', 0.05], ['dump_site', 0.04], ['coal_point', 0.06], ['fuel_point', 0.04], ['brick_kiln', 0.04],
+    ['scattered_firm', 0.3],
+    ['sand_yard', 0.16],
+    ['concrete_plant', 0.07],
+    ['cement_prefab', 0.08],
+    ['construction_site', 0.08],
+    ['wood_processing', 0.08],
+    ['carton_maker', 0.05],
+    ['dump_site', 0.04],
+    ['coal_point', 0.06],
+    ['fuel_point', 0.04],
+    ['brick_kiln', 0.04],
   ],
   seat: [
-    ['scattered_firm', 0.4], ['sand_yard', 0.1], ['wood_processing', 0.1], ['coal_point', 0.12], ['fuel_point', 0.05],
-    ['construction_site', 0.05], ['cement_prefab', 0.05], ['carton_maker', 0.04], ['concrete_plant', 0.03], ['dump_site', 0.03], ['brick_kiln', 0.03],
+    ['scattered_firm', 0.4],
+    ['sand_yard', 0.1],
+    ['wood_processing', 0.1],
+    ['coal_point', 0.12],
+    ['fuel_point', 0.05],
+    ['construction_site', 0.05],
+    ['cement_prefab', 0.05],
+    ['carton_maker', 0.04],
+    ['concrete_plant', 0.03],
+    ['dump_site', 0.03],
+    ['brick_kiln', 0.03],
   ],
-  hotspot: [['scattered_firm', 0.55], ['wood_processing', 0.2], ['sand_yard', 0.08], ['cement_prefab', 0.05], ['carton_maker', 0.05], ['coal_point', 0.07]],
+  hotspot: [
+    ['scattered_firm', 0.55],
+    ['wood_processing', 0.2],
+    ['sand_yard', 0.08],
+    ['cement_prefab', 0.05],
+    ['carton_maker', 0.05],
+    ['coal_point', 0.07],
+  ],
   anywhere: [
-    ['scattered_firm', 0.3], ['coal_point', 0.25], ['curing_barn', 0.16], ['fungus_farm', 0.04], ['sand_yard', 0.06],
-    ['brick_kiln', 0.05], ['fuel_point', 0.05], ['dump_site', 0.05], ['wood_processing', 0.04],
+    ['scattered_firm', 0.3],
+    ['coal_point', 0.25],
+    ['curing_barn', 0.16],
+    ['fungus_farm', 0.04],
+    ['sand_yard', 0.06],
+    ['brick_kiln', 0.05],
+    ['fuel_point', 0.05],
+    ['dump_site', 0.05],
+    ['wood_processing', 0.04],
   ],
 };
-const FIRM_SECTORS: Weights<SectorCode> = [['industrial', 0.76], ['agricultural', 0.1], ['service', 0.14]];
+const FIRM_SECTORS: Weights<SectorCode> = [
+  ['industrial', 0.76],
+  ['agricultural', 0.1],
+  ['service', 0.14],
+];
 
 const TRADE_NAMES: Record<CategoryCode, readonly string[]> = {
   scattered_firm: ['塑料颗粒加工厂', '家具加工厂', '铸造厂', '石材加工厂', '金属制品加工厂', '喷漆加工点', '再生胶加工点', '防水材料厂'],
@@ -222,7 +263,12 @@ const SHOP_CHARS = [...'鑫盛宏达顺发兴旺源金恒利福祥瑞泰隆丰�
 const DIRECTIONS = ['东', '西', '南', '北', '东南', '西北'];
 
 // Status lifecycle (moves allowed by domain/statuses.ts): most sites get a second event, some a third.
-const SECOND_MOVE: Weights<StatusCode> = [['rectifying', 0.22], ['closed', 0.5], ['upgraded', 0.18], ['relocated', 0.1]];
+const SECOND_MOVE: Weights<StatusCode> = [
+  ['rectifying', 0.22],
+  ['closed', 0.5],
+  ['upgraded', 0.18],
+  ['relocated', 0.1],
+];
 const SECOND_EVENT_SHARE = 0.72;
 const THIRD_EVENT_SHARE = 0.3;
 
@@ -306,10 +352,13 @@ export function* generateSites(geography: Geography, count: number, seed = SYNTH
       if (attempt > 1000) throw new Error('synthetic sites: no point inside the counties after 1000 tries');
       const hotspot = zone === 'hotspot' ? hotspotPicker.pick(random) : null;
       [lon, lat] =
-        zone === 'fringe' ? ring(CITY_SEAT, 1.5, 14)
-        : zone === 'seat' ? around(random.pick(seats), 3)
-        : hotspot ? around(hotspot.center, hotspot.sdKm)
-        : uniform();
+        zone === 'fringe'
+          ? ring(CITY_SEAT, 1.5, 14)
+          : zone === 'seat'
+            ? around(random.pick(seats), 3)
+            : hotspot
+              ? around(hotspot.center, hotspot.sdKm)
+              : uniform();
       lon = Math.round(lon * 1e6) / 1e6;
       lat = Math.round(lat * 1e6) / 1e6;
       county = locator.locate(lon, lat);
@@ -361,7 +410,15 @@ export function toClusterSites(sites: Iterable<SyntheticSite>): ClusterSite[] {
   const result: ClusterSite[] = [];
   let id = 1;
   for (const site of sites)
-    result.push({ id: id++, lon: site.lon, lat: site.lat, county: site.county, status: site.events[site.events.length - 1]!.to, category: site.category, source: 'demo' });
+    result.push({
+      id: id++,
+      lon: site.lon,
+      lat: site.lat,
+      county: site.county,
+      status: site.events[site.events.length - 1]!.to,
+      category: site.category,
+      source: 'demo',
+    });
   return result;
 }
 
@@ -390,8 +447,20 @@ export function loadSites(db: Db, sites: Iterable<SyntheticSite>, actor = '“�
     for (const site of sites) {
       const last = site.events[site.events.length - 1]!;
       const id = insertSite.run(
-        site.name, site.category, site.sector, site.address, site.county, site.township, site.village, site.lon, site.lat,
-        site.precision, site.discoveredOn, site.events.length, SYNTHETIC_NOW, `${last.date}T00:00:00.000Z`,
+        site.name,
+        site.category,
+        site.sector,
+        site.address,
+        site.county,
+        site.township,
+        site.village,
+        site.lon,
+        site.lat,
+        site.precision,
+        site.discoveredOn,
+        site.events.length,
+        SYNTHETIC_NOW,
+        `${last.date}T00:00:00.000Z`,
       ).lastInsertRowid;
       for (const event of site.events) insertEvent.run(id, event.from, event.to, event.date, actor, event.checklist, SYNTHETIC_NOW);
       siteCount++;

@@ -39,7 +39,7 @@ const halfWidth = (text: string) => text.replace(/[\uff01-\uff5e]/g, (ch) => Str
 export function parseCoordinate(text: string): number | null {
   let value = halfWidth(text)
     .replace(/\s+/g, '')
-    .replace(/^(东经|北纬|西经|南纬)/, (word) => word[1] === '经' ? (word[0] === '东' ? 'E' : 'W') : (word[0] === '北' ? 'N' : 'S'));
+    .replace(/^(东经|北纬|西经|南纬)/, (word) => (word[1] === '经' ? (word[0] === '东' ? 'E' : 'W') : word[0] === '北' ? 'N' : 'S'));
   let sign = 1;
   const hemisphere = HEMISPHERE.exec(value);
   if (hemisphere) {
@@ -48,8 +48,7 @@ export function parseCoordinate(text: string): number | null {
     value = value.replace(HEMISPHERE, '');
   }
   if (/^[-+]?\d+(\.\d+)?$/.test(value)) return sign * Number(value);
-  const dms =
-    /^([-+]?)(\d+(?:\.\d+)?)(?:[°º˚度:])(?:(\d+(?:\.\d+)?)(?:['′’分:])?)?(?:(\d+(?:\.\d+)?)(?:["″”秒]|''|′′)?)?$/.exec(value);
+  const dms = /^([-+]?)(\d+(?:\.\d+)?)(?:[°º˚度:])(?:(\d+(?:\.\d+)?)(?:['′’分:])?)?(?:(\d+(?:\.\d+)?)(?:["″”秒]|''|′′)?)?$/.exec(value);
   if (!dms) return null;
   const degrees = Number(dms[2]);
   const minutes = dms[3] === undefined ? 0 : Number(dms[3]);
@@ -70,7 +69,8 @@ export function looksSwapped(lng: number, lat: number): boolean {
   return !inChina(lng, lat) && inChina(lat, lng);
 }
 
-export type PositionParse = { ok: true; lon: number; lat: number; swapped: boolean } | { ok: false; reason: 'not_two_numbers' | 'not_a_coordinate' | 'outside_china' };
+export type PositionParse =
+  { ok: true; lon: number; lat: number; swapped: boolean } | { ok: false; reason: 'not_two_numbers' | 'not_a_coordinate' | 'outside_china' };
 
 /**
  * A pasted position: two coordinates separated by a comma (either width), a semicolon, a slash or

@@ -38,9 +38,7 @@ export class CountyLocator {
   private readonly shapes: IndexedShape[];
 
   constructor(counties: readonly CountyShape[]) {
-    this.shapes = [...counties]
-      .sort((a, b) => a.code.localeCompare(b.code))
-      .map((county) => ({ ...county, bbox: geometryBbox(county.geometry) }));
+    this.shapes = [...counties].sort((a, b) => a.code.localeCompare(b.code)).map((county) => ({ ...county, bbox: geometryBbox(county.geometry) }));
   }
 
   locate(lon: number, lat: number): string | null {

@@ -30,7 +30,11 @@ export type Capability = keyof typeof CAN;
  * Why `user` may not do `capability` (in `counties`, when given): 'role' or 'county', or null when
  * allowed.
  */
-export function refusal(user: { role: Role; counties: readonly string[] }, capability: Capability, counties: readonly (string | null)[] = []): 'role' | 'county' | null {
+export function refusal(
+  user: { role: Role; counties: readonly string[] },
+  capability: Capability,
+  counties: readonly (string | null)[] = [],
+): 'role' | 'county' | null {
   if (!(CAN[capability] as readonly Role[]).includes(user.role)) return 'role';
   if (COUNTY_SCOPED_ROLES.has(user.role) && counties.some((county) => county !== null && !user.counties.includes(county))) return 'county';
   return null;

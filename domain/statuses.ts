@@ -1,15 +1,6 @@
 // Site and road status lifecycles (docs/domain.md "Statuses and the allowed moves").
 
-export const STATUS_CODES = [
-  'discovered',
-  'rectifying',
-  'closed',
-  'upgraded',
-  'relocated',
-  'verified',
-  'relapsed',
-  'voided',
-] as const;
+export const STATUS_CODES = ['discovered', 'rectifying', 'closed', 'upgraded', 'relocated', 'verified', 'relapsed', 'voided'] as const;
 export type StatusCode = (typeof STATUS_CODES)[number];
 
 export const STATUS_LABELS: Record<StatusCode, string> = {

@@ -27,8 +27,10 @@ export function textProblem(field: LimitedTextField, value: string, check: { len
   if (LONE_SURROGATE.test(value)) return { code: 'bad_text', message: 'contains a lone surrogate (not valid Unicode text)' };
   if (CONTROL.test(value)) return { code: 'bad_text', message: 'contains a control character (such as NUL)' };
   if (ONE_LINE.has(field) && LINE_BREAK.test(value)) return { code: 'bad_text', message: 'must be one line (no line breaks or tabs)' };
-  if (value !== '' && value.replace(INVISIBLE, '') === '') return { code: 'bad_text', message: 'has only invisible characters (zero-width or format characters, spaces)' };
-  if (check.length && value.length > TEXT_LIMITS[field]) return { code: 'too_long', message: `is ${value.length} characters long; at most ${TEXT_LIMITS[field]}` };
+  if (value !== '' && value.replace(INVISIBLE, '') === '')
+    return { code: 'bad_text', message: 'has only invisible characters (zero-width or format characters, spaces)' };
+  if (check.length && value.length > TEXT_LIMITS[field])
+    return { code: 'too_long', message: `is ${value.length} characters long; at most ${TEXT_LIMITS[field]}` };
   return null;
 }
 

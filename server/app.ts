@@ -47,8 +47,7 @@ export function errorResponse(error: unknown, c: Context, log: Logger) {
   if (error instanceof HTTPException) {
     if (error.status === 413) return c.json(errorBody('body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413);
     if (error.status === 400) return c.json(errorBody('bad_body', `the request body is not valid: ${error.message}`, { reason: 'not_json' }), 400);
-    if (error.status === 415)
-      return c.json(errorBody('unsupported_media_type', 'send the body as JSON with content-type: application/json'), 415);
+    if (error.status === 415) return c.json(errorBody('unsupported_media_type', 'send the body as JSON with content-type: application/json'), 415);
     return c.json(errorBody('http_error', error.message), error.status);
   }
   logServerError(log, c, error);
@@ -73,10 +72,21 @@ export interface AppOptions {
 
 export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const api = new OpenAPIHono({ defaultHook: validationHook });
-  const jsonLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413) });
-  const photoLimit = bodyLimit({ maxSize: MAX_PHOTO_BYTES, onError: (c) => c.json(errorBody('body_too_large', `a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`), 413) });
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json(errorBody('body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413),
+  });
+  const photoLimit = bodyLimit({
+    maxSize: MAX_PHOTO_BYTES,
+    onError: (c) => c.json(errorBody('body_too_large', `a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`), 413),
+  });
   // A ledger file (with its multipart framing) may be 50 MB.
-  const importLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES + 64 * 1024, onError: () => { throw fileTooLarge(); } });
+  const importLimit = bodyLimit({
+    maxSize: MAX_IMPORT_BYTES + 64 * 1024,
+    onError: () => {
+      throw fileTooLarge();
+    },
+  });
   // Photos and ledger uploads are the uploads larger than a JSON body.
   api.use('*', (c, next) => {
     if (c.req.path.endsWith('/photos')) return photoLimit(c, next);
@@ -85,7 +95,10 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   });
   // Sign-in, CSRF and the permission rule of every route (server/auth/rules.ts), before any handler.
   let served: { method: string; regex: RegExp }[] = [];
-  api.use('*', guard(ctx, (method, path) => served.some((route) => route.method === method && route.regex.test(`/api${path}`))));
+  api.use(
+    '*',
+    guard(ctx, (method, path) => served.some((route) => route.method === method && route.regex.test(`/api${path}`))),
+  );
   // Heavy work waits its turn before a handler reads the body (server/ops/limits.ts).
   api.use('*', heavyWorkLimit());
   api.onError((error, c) => errorResponse(error, c, ctx.log));
@@ -124,7 +137,11 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     .route('/', auditRoutes(ctx));
 
   documentPermissions(api);
-  const documentInfo = { ...API_INFO, servers: [{ url: '/api' }], security: [{ bearer: [] as string[] }, { cookie: [] as string[] }] as Record<string, string[]>[] };
+  const documentInfo = {
+    ...API_INFO,
+    servers: [{ url: '/api' }],
+    security: [{ bearer: [] as string[] }, { cookie: [] as string[] }] as Record<string, string[]>[],
+  };
   api.doc31('/openapi.json', documentInfo);
   api.get('/docs', (c) => c.html(renderApiDocs(api.getOpenAPI31Document(documentInfo))));
 
@@ -161,12 +178,17 @@ function documentPermissions(api: OpenAPIHono) {
       route.security = [];
       continue;
     }
-    const who = roles === 'signed-in' ? 'Every signed-in user.' : `Roles: ${roles.join(', ')}${found.rule.counties ? ' (county and inspector users only in their counties)' : ''}.`;
+    const who =
+      roles === 'signed-in'
+        ? 'Every signed-in user.'
+        : `Roles: ${roles.join(', ')}${found.rule.counties ? ' (county and inspector users only in their counties)' : ''}.`;
     route.description = route.description ? `${route.description}\n\n${who}` : who;
     route.responses = {
       ...route.responses,
       401: { description: 'Not signed in, or the session has ended.', ...error },
-      ...(roles !== 'signed-in' || route.method !== 'get' ? { 403: { description: 'The role or the counties do not allow it, or a cookie write lacks X-CSRF-Token.', ...error } } : {}),
+      ...(roles !== 'signed-in' || route.method !== 'get'
+        ? { 403: { description: 'The role or the counties do not allow it, or a cookie write lacks X-CSRF-Token.', ...error } }
+        : {}),
     };
   }
 }

@@ -19,9 +19,7 @@ import { followCountyBoundary } from './store/site-mutations.ts';
 
 type BasemapConfig = BasemapSource;
 
-export const APP_VERSION: string = (
-  JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as { version: string }
-).version;
+export const APP_VERSION: string = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as { version: string }).version;
 
 export interface BootOptions {
   /** Fill an empty database with generated demo records (all marked demo). */
@@ -54,8 +52,7 @@ function checkSitesInCounties(db: Db, ctx: AppContext): void {
   const reassign: { id: number; county: string }[] = [];
   for (const site of locatedSites(db)) {
     const county = ctx.locator.locate(site.lon, site.lat);
-    if (!county)
-      throw new StartupError(`site ${site.id} (${site.name}) at ${site.lon},${site.lat} lies outside every county polygon of the loaded geodata`);
+    if (!county) throw new StartupError(`site ${site.id} (${site.name}) at ${site.lon},${site.lat} lies outside every county polygon of the loaded geodata`);
     if (county !== site.county_code) reassign.push({ id: site.id, county });
   }
   for (const { id, county } of reassign) followCountyBoundary(db, id, county);
@@ -82,7 +79,9 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
     // Registered basemap archives too (npm run basemap; server/basemaps/).
     const basemapDir = path === ':memory:' ? join(photoDir, '..', 'sansan-basemaps') : basemapFolder(path);
     const ctx = createContext(db, APP_VERSION, options.today, options.basemaps, photoDir, options.sessions, options.log, basemapDir);
-    const accounts = options.accounts ? createFirstAccounts(db, ctx.countyCodes, { adminPassword: options.accounts.adminPassword, demo: options.demo ?? true }) : [];
+    const accounts = options.accounts
+      ? createFirstAccounts(db, ctx.countyCodes, { adminPassword: options.accounts.adminPassword, demo: options.demo ?? true })
+      : [];
     return { db, ctx, accounts };
   } catch (error) {
     db.close();

@@ -31,12 +31,17 @@ export const Environment = z.object({
   HOST: z.preprocess(unset, z.string().optional()),
   SANSAN_DB: z.preprocess(unset, z.string().optional()),
   SANSAN_DEMO: z.preprocess(unset, z.enum(['0', '1'], { error: (issue) => `must be 0 (no demo data) or 1, not "${String(issue.input)}"` }).optional()),
-  SANSAN_LOG_LEVEL: z.preprocess(unset, z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')}, not "${String(issue.input)}"` }).optional()),
+  SANSAN_LOG_LEVEL: z.preprocess(
+    unset,
+    z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')}, not "${String(issue.input)}"` }).optional(),
+  ),
   SANSAN_ADMIN_PASSWORD: z.preprocess(
     unset,
     z
       .string()
-      .refine((password) => passwordProblem(password) === null, { error: (issue) => `${passwordProblem(String(issue.input)) ?? ''} (at least ${MIN_PASSWORD_LENGTH})` })
+      .refine((password) => passwordProblem(password) === null, {
+        error: (issue) => `${passwordProblem(String(issue.input)) ?? ''} (at least ${MIN_PASSWORD_LENGTH})`,
+      })
       .optional(),
   ),
   SANSAN_BASEMAPS: z.preprocess(
@@ -62,7 +67,9 @@ export const Environment = z.object({
     unset,
     z
       .string()
-      .refine((text) => /^[0-9a-fA-F]{64,}$/.test(text.trim()) || text.trim().length >= 32, { error: 'is too short: give 64 hex digits (or at least 32 characters)' })
+      .refine((text) => /^[0-9a-fA-F]{64,}$/.test(text.trim()) || text.trim().length >= 32, {
+        error: 'is too short: give 64 hex digits (or at least 32 characters)',
+      })
       .optional(),
   ),
   SANSAN_AUDIT_ANCHORS: z.preprocess(unset, z.string().optional()),
@@ -70,9 +77,17 @@ export const Environment = z.object({
     unset,
     z
       .string()
-      .refine((text) => text.split(',').map((part) => part.trim()).filter(Boolean).every((part) => isIP(part) !== 0), {
-        error: (issue) => `must be comma-separated IP addresses, not "${String(issue.input)}"`,
-      })
+      .refine(
+        (text) =>
+          text
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)
+            .every((part) => isIP(part) !== 0),
+        {
+          error: (issue) => `must be comma-separated IP addresses, not "${String(issue.input)}"`,
+        },
+      )
       .optional(),
   ),
 });
@@ -96,8 +111,7 @@ export class ConfigError extends Error {}
 /** The configuration from `env`, or ConfigError listing every bad variable. `root` anchors SANSAN_DB. */
 export function parseConfig(env: NodeJS.ProcessEnv, root: string): ServerConfig {
   const result = Environment.safeParse(env);
-  if (!result.success)
-    throw new ConfigError(`configuration: ${result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+  if (!result.success) throw new ConfigError(`configuration: ${result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
   const e = result.data;
   return {
     port: e.PORT ?? 8080,

@@ -39,5 +39,16 @@ export function createContext(
   basemapDir: string = join(tmpdir(), 'sansan-basemaps'),
 ): AppContext {
   const counties = countyPolygons(db);
-  return { db, locator: new CountyLocator(counties), countyCodes: new Set(counties.map((c) => c.code)), version, today, basemaps, photoDir, sessions, log, archives: new ArchivePool(basemapDir) };
+  return {
+    db,
+    locator: new CountyLocator(counties),
+    countyCodes: new Set(counties.map((c) => c.code)),
+    version,
+    today,
+    basemaps,
+    photoDir,
+    sessions,
+    log,
+    archives: new ArchivePool(basemapDir),
+  };
 }

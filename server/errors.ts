@@ -30,17 +30,21 @@ export function badRequest(code: ErrorCode, message: string, details: Record<str
 /** 404 naming what was looked for: `kind` (site, road, task, route, import, user, core, photo, county, move) and its id. */
 export const notFound = (message: string, details: { kind: string; id: string | number } & Record<string, unknown>) =>
   new AppError(404, 'not_found', message, details);
-export const conflict = (code: ErrorCode, message: string, details: Record<string, unknown> = {}) =>
-  new AppError(409, code, message, details);
-export const unprocessable = (code: ErrorCode, message: string, details: Record<string, unknown> = {}) =>
-  new AppError(422, code, message, details);
+export const conflict = (code: ErrorCode, message: string, details: Record<string, unknown> = {}) => new AppError(409, code, message, details);
+export const unprocessable = (code: ErrorCode, message: string, details: Record<string, unknown> = {}) => new AppError(422, code, message, details);
 
 /** Seconds a client should wait before retrying a write refused because the database was busy. */
 export const BUSY_RETRY_AFTER_SECONDS = 2;
 
 /** Another connection held the write lock past the busy timeout: retry shortly (503, never 500). */
 export const databaseBusy = () =>
-  new AppError(503, 'database_busy', `the database is busy with another write; nothing was saved, try again in ${BUSY_RETRY_AFTER_SECONDS} s`, { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS }, { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) });
+  new AppError(
+    503,
+    'database_busy',
+    `the database is busy with another write; nothing was saved, try again in ${BUSY_RETRY_AFTER_SECONDS} s`,
+    { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS },
+    { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
+  );
 
 /** 400 `bad_field`: a body field refused, `message` prefixed with the field's path. */
 export const fieldError = (field: string, problem: FieldProblem, message: string, extra: Record<string, unknown> = {}) =>

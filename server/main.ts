@@ -30,7 +30,9 @@ function printAccounts(accounts: CreatedAccount[]): void {
   if (!accounts.length) return;
   console.log('New database: accounts created (passwords are shown only now; change them with npm run users -- passwd NAME):');
   for (const account of accounts)
-    console.log(`  ${account.username.padEnd(16)} ${account.role.padEnd(10)} ${account.counties.join(',').padEnd(7)} ${account.password ?? '(password from SANSAN_ADMIN_PASSWORD)'}`);
+    console.log(
+      `  ${account.username.padEnd(16)} ${account.role.padEnd(10)} ${account.counties.join(',').padEnd(7)} ${account.password ?? '(password from SANSAN_ADMIN_PASSWORD)'}`,
+    );
 }
 
 async function main(config: ServerConfig) {
@@ -54,7 +56,9 @@ async function main(config: ServerConfig) {
   const app = createServer(ctx, { webRoot: resolve(root, 'dist/web') });
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     const sites = countSites(ctx.db, {});
-    console.log(`三散污染源地图 Sansan Map: http://${host ?? 'localhost'}:${info.port}  (${sites} sites, ${dbPath}, ready in ${Math.round(performance.now() - started)} ms)`);
+    console.log(
+      `三散污染源地图 Sansan Map: http://${host ?? 'localhost'}:${info.port}  (${sites} sites, ${dbPath}, ready in ${Math.round(performance.now() - started)} ms)`,
+    );
     log.info({ event: 'listening', host: host ?? null, port: info.port, sites, db: dbPath });
   }) as Server;
 
@@ -89,7 +93,12 @@ async function main(config: ServerConfig) {
 // The configuration is checked before anything else: a bad variable builds, creates and prints nothing.
 new Promise<ServerConfig>((done) => done(parseConfig(process.env, root))).then(main).catch((error: unknown) => {
   // One line that names the file or record; the stack only for errors nobody anticipated.
-  const known = error instanceof ConfigError || error instanceof StartupError || error instanceof AuditKeyError || error instanceof GeodataError || error instanceof SeedError;
+  const known =
+    error instanceof ConfigError ||
+    error instanceof StartupError ||
+    error instanceof AuditKeyError ||
+    error instanceof GeodataError ||
+    error instanceof SeedError;
   const message = error instanceof Error ? error.message : String(error);
   console.error(`start-up failed: ${message}`);
   if (!known && process.env.SANSAN_DEBUG) console.error(error);

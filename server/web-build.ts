@@ -15,11 +15,7 @@ function newestMtime(dir: string): number {
 export function webBuildIsStale(root: string): boolean {
   const built = resolve(root, 'dist/web/index.html');
   if (!existsSync(built)) return true;
-  const sources = Math.max(
-    newestMtime(resolve(root, 'web')),
-    newestMtime(resolve(root, 'domain')),
-    statSync(resolve(root, 'vite.config.ts')).mtimeMs,
-  );
+  const sources = Math.max(newestMtime(resolve(root, 'web')), newestMtime(resolve(root, 'domain')), statSync(resolve(root, 'vite.config.ts')).mtimeMs);
   return sources > statSync(built).mtimeMs;
 }
 

@@ -41,7 +41,13 @@ const audit = async (query = '', caller: Caller = h) => {
 const verify = async () => (await h.get<Verification>('/api/audit/verify')).body;
 
 async function newSite(county: keyof typeof POINTS, name: string): Promise<number> {
-  const res = await h.send<SiteFeature>('POST', '/api/sites', { name, category: 'sand_yard', lon: POINTS[county][0], lat: POINTS[county][1], discoveredOn: '2022-01-01' });
+  const res = await h.send<SiteFeature>('POST', '/api/sites', {
+    name,
+    category: 'sand_yard',
+    lon: POINTS[county][0],
+    lat: POINTS[county][1],
+    discoveredOn: '2022-01-01',
+  });
   expect(res.status, res.text).toBe(201);
   return res.body.id;
 }
@@ -85,7 +91,9 @@ describe('audit records', () => {
     // make appending fail: the site must not be created either
     h.db.raw.exec("CREATE TEMP TRIGGER audit_fails BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit disk full'); END");
     const sites = h.db.get<{ n: number }>('SELECT count(*) AS n FROM sites')!.n;
-    expect((await h.send('POST', '/api/sites', { name: '无记录', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2022-01-01' })).status).toBe(500);
+    expect((await h.send('POST', '/api/sites', { name: '无记录', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2022-01-01' })).status).toBe(
+      500,
+    );
     expect(h.db.get<{ n: number }>('SELECT count(*) AS n FROM sites')!.n).toBe(sites);
     h.db.raw.exec('DROP TRIGGER audit_fails');
   });

@@ -17,11 +17,20 @@ beforeEach(() => {
 });
 
 const signIn = (username: string, password: string, headers: Record<string, string> = {}) =>
-  h.anonymous.send<{ token: string; csrfToken: string; user: { username: string; role: string; counties: string[] }; expiresAt: string }>('POST', '/api/session', { username, password }, headers);
+  h.anonymous.send<{ token: string; csrfToken: string; user: { username: string; role: string; counties: string[] }; expiresAt: string }>(
+    'POST',
+    '/api/session',
+    { username, password },
+    headers,
+  );
 
 /** The session cookie (name=value) from a sign-in response. */
 async function cookieSignIn(username: string) {
-  const res = await h.app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: TEST_PASSWORD }) });
+  const res = await h.app.request('/api/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: TEST_PASSWORD }),
+  });
   expect(res.status).toBe(200);
   const setCookie = res.headers.get('set-cookie')!;
   const body = (await res.json()) as { token: string; csrfToken: string };
@@ -47,7 +56,11 @@ describe('POST /api/session', () => {
 
     const me = await h.anonymous.get<{ user: { username: string; role: string; counties: string[] } }>('/api/session', { Authorization: `Bearer ${token}` });
     expect(me.body.user).toEqual({ username: 'county-411102', role: 'county', counties: ['411102'] });
-    const https = await h.app.request('https://map.example/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: TEST_PASSWORD }) });
+    const https = await h.app.request('https://map.example/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: TEST_PASSWORD }),
+    });
     expect(https.headers.get('set-cookie')).toMatch(/Secure/);
   });
 
@@ -55,7 +68,9 @@ describe('POST /api/session', () => {
     const wrong = expectError(await signIn('county-411102', 'not-the-password'), 401, 'bad_credentials');
     const unknown = expectError(await signIn('nobody', 'not-the-password'), 401, 'bad_credentials');
     expect(unknown.message).toBe(wrong.message);
-    const records = h.db.all<{ action: string; target: string; after: string; before: string | null }>("SELECT action, target, after, before FROM audit_log WHERE action = 'sign_in.failed'");
+    const records = h.db.all<{ action: string; target: string; after: string; before: string | null }>(
+      "SELECT action, target, after, before FROM audit_log WHERE action = 'sign_in.failed'",
+    );
     expect(records.map((r) => [r.target, JSON.parse(r.after).reason])).toEqual([
       ['user:county-411102', 'wrong password'],
       ['user:nobody', 'unknown user'],
@@ -67,7 +82,11 @@ describe('POST /api/session', () => {
     for (let i = 0; i < 5; i++) expectError(await signIn('county-411102', `wrong-password-${i}`), 401);
     const limited = await signIn('county-411102', TEST_PASSWORD);
     expectError(limited, 429, 'too_many_attempts');
-    const retry = await h.app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'county-411102', password: TEST_PASSWORD }) });
+    const retry = await h.app.request('/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'county-411102', password: TEST_PASSWORD }),
+    });
     expect(retry.headers.get('retry-after')).toBe(String(15 * 60));
     // another user from the same address is not blocked by this user's failures
     expect((await signIn('admin', TEST_PASSWORD)).status).toBe(200);
@@ -133,7 +152,8 @@ describe('sessions', () => {
 describe('CSRF', () => {
   it('a cookie-signed write needs X-CSRF-Token; a bearer write does not', async () => {
     const { cookie, csrfToken, token } = await cookieSignIn('county-411102');
-    const post = (headers: Record<string, string>) => h.app.request('/api/sites', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(site) });
+    const post = (headers: Record<string, string>) =>
+      h.app.request('/api/sites', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(site) });
     const none = await post({ cookie });
     expect(none.status).toBe(403);
     expect(((await none.json()) as { error: { code: string } }).error.code).toBe('csrf_failed');

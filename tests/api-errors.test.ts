@@ -91,7 +91,20 @@ const WRITES = (id: number): [string, string, Record<string, unknown>][] => [
   ['PUT', `/api/sites/${id}/location`, { lon: 113.96, lat: 33.56, date: '2022-01-01' }],
   ['POST', '/api/roads', { roadName: '新路', severity: 'minor', reportedOn: '2022-01-01', county: '411102' }],
   ['POST', '/api/roads/1/events', { to: 'scheduled', date: '2022-01-01' }],
-  ['PUT', '/api/roads/1/geometry', { geometry: { type: 'LineString', coordinates: [[114.15, 33.57], [114.17, 33.58]] }, date: '2022-01-01' }],
+  [
+    'PUT',
+    '/api/roads/1/geometry',
+    {
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [114.15, 33.57],
+          [114.17, 33.58],
+        ],
+      },
+      date: '2022-01-01',
+    },
+  ],
 ];
 
 describe('request bodies', () => {
@@ -104,14 +117,17 @@ describe('request bodies', () => {
     }
   });
 
-  it.each(['{', '{"name": ', "{'single': 'quotes'}", '{"a":1,}', 'name=x&category=y'])('malformed JSON %j → 400 on every write route, nothing written', async (text) => {
-    const before = counts();
-    for (const [method, path] of WRITES(siteId)) {
-      const error = expectError(await h.send(method, path, text), 400);
-      expect(error.message, `${method} ${path}`).toMatch(/JSON|body/i);
-    }
-    expect(counts()).toEqual(before);
-  });
+  it.each(['{', '{"name": ', "{'single': 'quotes'}", '{"a":1,}', 'name=x&category=y'])(
+    'malformed JSON %j → 400 on every write route, nothing written',
+    async (text) => {
+      const before = counts();
+      for (const [method, path] of WRITES(siteId)) {
+        const error = expectError(await h.send(method, path, text), 400);
+        expect(error.message, `${method} ${path}`).toMatch(/JSON|body/i);
+      }
+      expect(counts()).toEqual(before);
+    },
+  );
 
   it('a body over 1 MiB → 413 on every write route, nothing written', async () => {
     const before = counts();
@@ -125,7 +141,14 @@ describe('request bodies', () => {
   });
 
   it('a body just under the limit is read (and refused for its content, not its size)', async () => {
-    const body = JSON.stringify({ name: '新点', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2022-01-01', note: 'x'.repeat(1024 * 1024 - 200) });
+    const body = JSON.stringify({
+      name: '新点',
+      category: 'sand_yard',
+      lon: 113.95,
+      lat: 33.55,
+      discoveredOn: '2022-01-01',
+      note: 'x'.repeat(1024 * 1024 - 200),
+    });
     expect(body.length).toBeLessThan(1024 * 1024);
     const error = expectError(await h.send('POST', '/api/sites', body), 400);
     expect(error.details.field).toBe('note'); // note is limited to 2000 characters
@@ -150,7 +173,21 @@ describe('400 for impossible calendar dates in bodies, naming the field', () => 
     ['PATCH', 'SITE', { version: 1, deadline: '2021-04-31' }, 'deadline'],
     ['POST', '/api/roads', { roadName: '路', severity: 'minor', reportedOn: '2021-02-30', county: '411102' }, 'reportedOn'],
     ['POST', '/api/roads/1/events', { to: 'scheduled', date: '2021-02-29' }, 'date'],
-    ['PUT', '/api/roads/1/geometry', { geometry: { type: 'LineString', coordinates: [[114.15, 33.57], [114.17, 33.58]] }, date: '2021-00-10' }, 'date'],
+    [
+      'PUT',
+      '/api/roads/1/geometry',
+      {
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [114.15, 33.57],
+            [114.17, 33.58],
+          ],
+        },
+        date: '2021-00-10',
+      },
+      'date',
+    ],
   ] as const)('%s %s %j → 400 naming %s, nothing written', async (method, path, body, field) => {
     const before = counts();
     const error = expectError(await h.send(method, path.replace('SITE', `/api/sites/${siteId}`), body), 400);
@@ -198,12 +235,61 @@ describe('garbage input never gives a 500 or a stack trace', () => {
     { version: '1', name: 'x' },
     { version: 1.5, name: 'x' },
     { version: -1, name: 'x' },
-    { geometry: { type: 'LineString', coordinates: [[1e308, 1e308], [-1e308, -1e308]] } },
-    { geometry: { type: 'LineString', coordinates: [[200, 95], [201, 96]] } },
-    { geometry: { type: 'LineString', coordinates: [[1e200, 0], [1e200, 1]] } },
-    { geometry: { type: 'LineString', coordinates: [[114.15, 33.57], [114.15, 33.57]] }, date: '2022-01-01' },
-    { geometry: { type: 'LineString', coordinates: [['a', 'b'], [1, 2]] } },
-    { geometry: { type: 'LineString', coordinates: [[114.15, 33.57, 10], [114.16, 33.58, 10]] } },
+    {
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [1e308, 1e308],
+          [-1e308, -1e308],
+        ],
+      },
+    },
+    {
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [200, 95],
+          [201, 96],
+        ],
+      },
+    },
+    {
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [1e200, 0],
+          [1e200, 1],
+        ],
+      },
+    },
+    {
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [114.15, 33.57],
+          [114.15, 33.57],
+        ],
+      },
+      date: '2022-01-01',
+    },
+    {
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          ['a', 'b'],
+          [1, 2],
+        ],
+      },
+    },
+    {
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [114.15, 33.57, 10],
+          [114.16, 33.58, 10],
+        ],
+      },
+    },
     { roadName: 'x', severity: 'minor', reportedOn: '2022-01-01', county: '../../etc' },
     { roadName: 'x', severity: 'minor', reportedOn: '2022-01-01', county: 411102 },
     { date: '9999-99-99', to: 'rectifying' },
@@ -254,7 +340,15 @@ describe('garbage input never gives a 500 or a stack trace', () => {
         if (res.status >= 400) expect(Object.keys(res.body as object), label).toEqual(['error']);
       }
     }
-    for (const path of ['/api/sites/0', '/api/sites/%00', '/api/sites/99999999999999999999', '/api/roads/99999999999999999999', '/api/tasks/99999999999999999999', '/api/tasks/-5', '/api/sites/1%20OR%201=1']) {
+    for (const path of [
+      '/api/sites/0',
+      '/api/sites/%00',
+      '/api/sites/99999999999999999999',
+      '/api/roads/99999999999999999999',
+      '/api/tasks/99999999999999999999',
+      '/api/tasks/-5',
+      '/api/sites/1%20OR%201=1',
+    ]) {
       const res = await h.get(path);
       expect(res.status, path).toBeGreaterThanOrEqual(400);
       expect(res.status, path).toBeLessThan(500);
@@ -272,13 +366,20 @@ describe('garbage input never gives a 500 or a stack trace', () => {
 describe('the documented refusals carry their codes and details', () => {
   it('409 on a stale version, 409 on a lifecycle breach, 422 on an incomplete closure — each with details', async () => {
     await h.send('PATCH', `/api/sites/${siteId}`, { version: 1, name: 'v2' });
-    expect(expectError(await h.send('PATCH', `/api/sites/${siteId}`, { version: 1, name: 'v3' }), 409, 'stale_version').details).toMatchObject({ expected: 1, current: 2, changedBy: 'admin', now: { version: 2 } });
+    expect(expectError(await h.send('PATCH', `/api/sites/${siteId}`, { version: 1, name: 'v3' }), 409, 'stale_version').details).toMatchObject({
+      expected: 1,
+      current: 2,
+      changedBy: 'admin',
+      now: { version: 2 },
+    });
     expect(expectError(await h.send('POST', `/api/sites/${siteId}/events`, { to: 'verified', date: '2022-01-01' }), 409).details).toEqual({
       from: 'discovered',
       to: 'verified',
       allowed: ['rectifying', 'closed', 'upgraded', 'relocated', 'voided'],
     });
-    expect(expectError(await h.send('POST', `/api/sites/${siteId}/events`, { to: 'closed', date: '2022-01-01', checklist: { cutWater: true } }), 422).details).toEqual({
+    expect(
+      expectError(await h.send('POST', `/api/sites/${siteId}/events`, { to: 'closed', date: '2022-01-01', checklist: { cutWater: true } }), 422).details,
+    ).toEqual({
       missing: ['cutPower', 'clearMaterials', 'clearEquipment', 'clearProducts'],
     });
   });

@@ -12,14 +12,22 @@ import { ogrRead, ogrSummary, saveFile } from './helpers/gdal.ts';
 
 let h: Harness;
 const LONG_NOTE = `群众多次举报：${'夜间偷运砂石，扬尘严重；'.repeat(25)}`; // 307 characters, 900+ bytes
-const LINE = [[114.15, 33.57], [114.17, 33.58]];
+const LINE = [
+  [114.15, 33.57],
+  [114.17, 33.58],
+];
 const COORDS: Record<string, [number, number]> = { 源汇区黄河路砂石料场: [113.95, 33.55], 临颍县砂石堆场: [113.94, 33.85] };
 
 beforeAll(async () => {
   h = bootTestApp();
   await createSite(h, { name: '源汇区黄河路砂石料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', note: LONG_NOTE }, '411102');
   await createSite(h, { name: '临颍县砂石堆场', category: 'sand_yard', lon: 113.94, lat: 33.85, discoveredOn: '2020-06-01', source: 'demo' }, '411122');
-  const road = await h.send('POST', '/api/roads', { roadName: '召陵区黄河东路', severity: 'severe', reportedOn: '2021-03-01', geometry: { type: 'LineString', coordinates: LINE } });
+  const road = await h.send('POST', '/api/roads', {
+    roadName: '召陵区黄河东路',
+    severity: 'severe',
+    reportedOn: '2021-03-01',
+    geometry: { type: 'LineString', coordinates: LINE },
+  });
   expect(road.status, road.text).toBe(201);
 });
 
@@ -44,10 +52,12 @@ describe('GET /api/export?format=gpkg', () => {
         ['roads', 'features', '破损道路', 4326],
         ['sites', 'features', '三散污染源', 4326],
       ]);
-      expect(db.prepare('SELECT table_name, column_name, geometry_type_name, srs_id, z, m FROM gpkg_geometry_columns ORDER BY table_name').raw().all()).toEqual([
-        ['roads', 'geom', 'LINESTRING', 4326, 0, 0],
-        ['sites', 'geom', 'POINT', 4326, 0, 0],
-      ]);
+      expect(db.prepare('SELECT table_name, column_name, geometry_type_name, srs_id, z, m FROM gpkg_geometry_columns ORDER BY table_name').raw().all()).toEqual(
+        [
+          ['roads', 'geom', 'LINESTRING', 4326, 0, 0],
+          ['sites', 'geom', 'POINT', 4326, 0, 0],
+        ],
+      );
       const blob = db.prepare('SELECT geom FROM sites WHERE geom IS NOT NULL ORDER BY fid LIMIT 1').pluck().get() as Buffer;
       expect([blob.toString('ascii', 0, 2), blob[2], blob[3], blob.readInt32LE(4)]).toEqual(['GP', 0, 1, 4326]); // little-endian, no envelope
       expect([blob[8], blob.readUInt32LE(9), blob.readDoubleLE(13), blob.readDoubleLE(21)]).toEqual([1, 1, 113.95, 33.55]); // WKB point
@@ -78,12 +88,18 @@ describe('GET /api/export?format=gpkg', () => {
 
     const roads = ogrRead(path, { layer: 'roads' });
     expect(roads).toHaveLength(10);
-    expect(roads.filter((f) => f.geometry).map((f) => [f.properties['道路名称'], f.properties['破损程度'], f.properties['所属县区'], f.geometry!.coordinates])).toEqual([['召陵区黄河东路', '严重', '召陵区', LINE]]);
+    expect(
+      roads.filter((f) => f.geometry).map((f) => [f.properties['道路名称'], f.properties['破损程度'], f.properties['所属县区'], f.geometry!.coordinates]),
+    ).toEqual([['召陵区黄河东路', '严重', '召陵区', LINE]]);
   });
 
   it('applies the site filters to the sites and county/date to the roads; layer=roads gives the roads alone', async () => {
     const path = saveFile((await download('format=gpkg&county=411102&status=discovered')).bytes, 'gpkg');
-    expect(ogrRead(path, { layer: 'sites' }).map((f) => f.properties['名称']).sort()).toEqual(['叶岗村散煤销售点', '源汇区黄河路砂石料场']);
+    expect(
+      ogrRead(path, { layer: 'sites' })
+        .map((f) => f.properties['名称'])
+        .sort(),
+    ).toEqual(['叶岗村散煤销售点', '源汇区黄河路砂石料场']);
     expect(ogrRead(path, { layer: 'roads' }).every((f) => f.properties['县区代码'] === '411102')).toBe(true);
     const roadsOnly = saveFile((await download('format=gpkg&layer=roads&county=411104')).bytes, 'gpkg');
     const summary = ogrSummary(roadsOnly);
@@ -115,7 +131,11 @@ describe('crs=cgcs2000', () => {
     expect(await zip.file('readme.txt')!.async('string')).toContain('.prj 坐标系 CGCS2000（EPSG:4490）');
     const path = saveFile(bytes, 'zip');
     expect(ogrSummary(`/vsizip/${path}`)).toMatch(/China Geodetic Coordinate System 2000[\s\S]*ID\["EPSG",4490\]/);
-    expect(ogrRead(`/vsizip/${path}`).map((f) => f.geometry!.coordinates).sort()).toEqual(Object.values(COORDS).sort());
+    expect(
+      ogrRead(`/vsizip/${path}`)
+        .map((f) => f.geometry!.coordinates)
+        .sort(),
+    ).toEqual(Object.values(COORDS).sort());
 
     const wgs = await JSZip.loadAsync((await download('format=shp')).bytes);
     expect(await wgs.file('sansan-sites_2022-12-31.prj')!.async('string')).toContain('GCS_WGS_1984');
@@ -125,7 +145,12 @@ describe('crs=cgcs2000', () => {
     const geojson = await download('format=geojson&crs=cgcs2000');
     const path = saveFile(geojson.bytes, 'geojson');
     expect(ogrSummary(path)).toMatch(/ID\["EPSG",4490\]/);
-    expect(ogrRead(path).filter((f) => f.geometry).map((f) => f.geometry!.coordinates).sort()).toEqual(Object.values(COORDS).sort());
+    expect(
+      ogrRead(path)
+        .filter((f) => f.geometry)
+        .map((f) => f.geometry!.coordinates)
+        .sort(),
+    ).toEqual(Object.values(COORDS).sort());
     expect(JSON.parse(new TextDecoder().decode(geojson.bytes)).description).toContain('EPSG:4490');
     expect(JSON.parse(new TextDecoder().decode((await download('format=geojson')).bytes)).description).toContain('WGS84（EPSG:4326）');
 

@@ -15,11 +15,26 @@ const TRICKY = '源汇区<黄河>砂石&料场"东"';
 
 beforeAll(async () => {
   h = bootTestApp();
-  const a = await createSite(h, { name: TRICKY, category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', address: '源汇区黄河路1号', note: '群众举报' }, '411102');
+  const a = await createSite(
+    h,
+    { name: TRICKY, category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', address: '源汇区黄河路1号', note: '群众举报' },
+    '411102',
+  );
   await moveSite(h, a.id, 'closed', '2021-06-01', FULL_CHECKLIST);
   await createSite(h, { name: '郾城区商混站', category: 'concrete_plant', lon: 113.93, lat: 33.67, discoveredOn: '2021-01-05' }, '411103');
   await createSite(h, { name: '临颍县砂石堆场', category: 'sand_yard', lon: 113.94, lat: 33.85, discoveredOn: '2020-06-01', source: 'demo' }, '411122');
-  const road = await h.send<{ id: number }>('POST', '/api/roads', { roadName: '召陵区黄河东路', severity: 'severe', reportedOn: '2021-03-01', geometry: { type: 'LineString', coordinates: [[114.15, 33.57], [114.17, 33.58]] } });
+  const road = await h.send<{ id: number }>('POST', '/api/roads', {
+    roadName: '召陵区黄河东路',
+    severity: 'severe',
+    reportedOn: '2021-03-01',
+    geometry: {
+      type: 'LineString',
+      coordinates: [
+        [114.15, 33.57],
+        [114.17, 33.58],
+      ],
+    },
+  });
   expect(road.status, road.text).toBe(201);
   roadId = road.body.id;
 });
@@ -39,7 +54,11 @@ describe('GET /api/export — sites', () => {
     const { res, bytes } = await download('format=csv');
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const header = new TextDecoder().decode(bytes).replace(/^\ufeff/, '').split('\r\n')[0]!.split(',');
+    const header = new TextDecoder()
+      .decode(bytes)
+      .replace(/^\ufeff/, '')
+      .split('\r\n')[0]!
+      .split(',');
     for (const column of LEDGER_COLUMNS) expect(header).toContain(column.zh);
     expect(header).toEqual(expect.arrayContaining(['编号', '定位精度', '数据来源', '县区代码']));
 
@@ -56,7 +75,15 @@ describe('GET /api/export — sites', () => {
     const raw = parse(new TextDecoder().decode(bytes), { bom: true, columns: true }) as Record<string, string>[];
     expect(raw.filter((row) => row['经度'] === '' && row['纬度'] === '').map((row) => row['编号'])).toEqual(['1', '2']);
     const tricky = features.find((f) => f.properties['名称'] === TRICKY)!.properties;
-    expect(tricky).toMatchObject({ 地址: '源汇区黄河路1号', 所属县区: '源汇区', 类别: '砂石料场', 整治状态: '已取缔', 数据来源: '真实', 备注: '群众举报', 定位精度: '精确' });
+    expect(tricky).toMatchObject({
+      地址: '源汇区黄河路1号',
+      所属县区: '源汇区',
+      类别: '砂石料场',
+      整治状态: '已取缔',
+      数据来源: '真实',
+      备注: '群众举报',
+      定位精度: '精确',
+    });
     expect(features.find((f) => f.properties['名称'] === '临颍县砂石堆场')!.properties['数据来源']).toBe('演示');
     expect(res.headers.get('x-export-omitted')).toBe('0');
     expect(res.headers.get('x-export-records')).toBe('5');
@@ -102,7 +129,10 @@ describe('GET /api/export — sites', () => {
     expect(text).toContain('<color>ff3e8a2b</color>'); // #2b8a3e, closed on the map
     expect(text).toContain('未定位的 2 条不在本文件中');
     const layers = ogrReadLayers(saveFile(bytes, 'kml'));
-    expect(layers.map((l) => [l.layer, l.features.length])).toEqual([['已发现（2）', 2], ['已取缔（1）', 1]]); // a folder per status
+    expect(layers.map((l) => [l.layer, l.features.length])).toEqual([
+      ['已发现（2）', 2],
+      ['已取缔（1）', 1],
+    ]); // a folder per status
     const features = layers.flatMap((l) => l.features);
     expect(features.map((f) => f.properties['Name']).sort()).toEqual(LOCATED);
     for (const f of features) expect((f.geometry!.coordinates as number[]).slice(0, 2)).toEqual(SITE_COORDS[f.properties['Name'] as string]);
@@ -127,7 +157,14 @@ describe('GET /api/export — sites', () => {
     const features = ogrRead(`/vsizip/${path}`);
     expect(features.map((f) => f.properties['NAME']).sort()).toEqual(LOCATED);
     for (const f of features) expect(f.geometry!.coordinates).toEqual(SITE_COORDS[f.properties['NAME'] as string]);
-    expect(features.find((f) => f.properties['NAME'] === TRICKY)!.properties).toMatchObject({ COUNTY: '源汇区', CATEGORY: '砂石料场', STATUS: '已取缔', SOURCE: '真实', NOTE: '群众举报', LON: 113.95 });
+    expect(features.find((f) => f.properties['NAME'] === TRICKY)!.properties).toMatchObject({
+      COUNTY: '源汇区',
+      CATEGORY: '砂石料场',
+      STATUS: '已取缔',
+      SOURCE: '真实',
+      NOTE: '群众举报',
+      LON: 113.95,
+    });
   });
 
   it('names the file in Chinese (RFC 5987 filename*) with an ASCII fallback; asOf names the date', async () => {
@@ -140,16 +177,31 @@ describe('GET /api/export — sites', () => {
   });
 
   it('applies the filters of /api/sites: a county, statuses, asOf and source give the same sites', async () => {
-    for (const query of ['county=411102', 'status=discovered', 'county=411102,411103&status=closed,discovered', 'asOf=2021-03-01', 'asOf=2021-03-01&status=discovered', 'source=demo', 'located=false', 'q=砂石']) {
+    for (const query of [
+      'county=411102',
+      'status=discovered',
+      'county=411102,411103&status=closed,discovered',
+      'asOf=2021-03-01',
+      'asOf=2021-03-01&status=discovered',
+      'source=demo',
+      'located=false',
+      'q=砂石',
+    ]) {
       const list = await h.get<SiteCollection>(`/api/sites?${query}`);
       const ids = list.body.features.map((f) => f.id);
       expect(ids.length, query).toBeGreaterThan(0);
       const features = ogrRead(saveFile((await download(`format=geojson&${query}`)).bytes, 'geojson'));
-      expect(features.map((f) => f.properties['编号']), query).toEqual(ids);
+      expect(
+        features.map((f) => f.properties['编号']),
+        query,
+      ).toEqual(ids);
     }
     // on 2021-03-01 the sand yard was still discovered (closed on 2021-06-01)
     const before = ogrRead(saveFile((await download('format=geojson&asOf=2021-03-01&county=411102')).bytes, 'geojson'));
-    expect(before.map((f) => [f.properties['名称'], f.properties['整治状态']])).toEqual([['叶岗村散煤销售点', '已发现'], [TRICKY, '已发现']]);
+    expect(before.map((f) => [f.properties['名称'], f.properties['整治状态']])).toEqual([
+      ['叶岗村散煤销售点', '已发现'],
+      [TRICKY, '已发现'],
+    ]);
   });
 
   it('refuses bad input with a 400 naming the parameter', async () => {
@@ -164,7 +216,10 @@ describe('GET /api/export — sites', () => {
 });
 
 describe('GET /api/export?layer=roads', () => {
-  const LINE = [[114.15, 33.57], [114.17, 33.58]];
+  const LINE = [
+    [114.15, 33.57],
+    [114.17, 33.58],
+  ];
 
   it('CSV and XLSX hold every segment, the line as WKT (empty while undrawn)', async () => {
     const csv = ogrRead(saveFile((await download('format=csv&layer=roads')).bytes, 'csv'));
@@ -187,7 +242,9 @@ describe('GET /api/export?layer=roads', () => {
     const kml = await download('format=kml&layer=roads');
     expect(kml.res.headers.get('x-export-omitted')).toBe('9');
     const kmlFeatures = ogrReadLayers(saveFile(kml.bytes, 'kml')).flatMap((l) => l.features);
-    expect(kmlFeatures.map((f) => [f.properties['Name'], f.geometry!.type, (f.geometry!.coordinates as number[][]).map((p) => p.slice(0, 2))])).toEqual([['召陵区黄河东路', 'LineString', LINE]]);
+    expect(kmlFeatures.map((f) => [f.properties['Name'], f.geometry!.type, (f.geometry!.coordinates as number[][]).map((p) => p.slice(0, 2))])).toEqual([
+      ['召陵区黄河东路', 'LineString', LINE],
+    ]);
     expect(new TextDecoder().decode(kml.bytes)).toContain('<Style id="status-reported">');
 
     const shp = await download('format=shp&layer=roads');
@@ -196,7 +253,9 @@ describe('GET /api/export?layer=roads', () => {
     const path = saveFile(shp.bytes, 'zip');
     expect(ogrSummary(`/vsizip/${path}`)).toMatch(/Geometry: Line String[\s\S]*Feature Count: 1/);
     const lines = ogrRead(`/vsizip/${path}`);
-    expect(lines.map((f) => [f.properties['ROAD_NAME'], f.properties['SEVERITY'], f.properties['COUNTY'], f.geometry!.coordinates])).toEqual([['召陵区黄河东路', '严重', '召陵区', LINE]]);
+    expect(lines.map((f) => [f.properties['ROAD_NAME'], f.properties['SEVERITY'], f.properties['COUNTY'], f.geometry!.coordinates])).toEqual([
+      ['召陵区黄河东路', '严重', '召陵区', LINE],
+    ]);
   });
 
   it('filters by county and road status', async () => {

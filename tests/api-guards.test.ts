@@ -33,8 +33,17 @@ describe('a body that is not JSON gets a documented 415', () => {
 
 describe('listing after writes', () => {
   it('a cached list is never served after a write, and cached feature properties follow edits', async () => {
-    const created = await h.send<{ id: number; properties: { version: number } }>('POST', '/api/sites', { name: '缓存测试料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10' });
-    const list = async () => (await h.get<{ features: { id: number; properties: { name: string; status: string; version: number } }[] }>('/api/sites?county=411102')).body.features.find((f) => f.id === created.body.id)!;
+    const created = await h.send<{ id: number; properties: { version: number } }>('POST', '/api/sites', {
+      name: '缓存测试料场',
+      category: 'sand_yard',
+      lon: 113.95,
+      lat: 33.55,
+      discoveredOn: '2021-01-10',
+    });
+    const list = async () =>
+      (
+        await h.get<{ features: { id: number; properties: { name: string; status: string; version: number } }[] }>('/api/sites?county=411102')
+      ).body.features.find((f) => f.id === created.body.id)!;
     expect((await list()).properties.name).toBe('缓存测试料场');
     expect((await list()).properties.name).toBe('缓存测试料场');
     expect((await h.send('PATCH', `/api/sites/${created.body.id}`, { version: created.body.properties.version, name: '改名后的料场' })).status).toBe(200);

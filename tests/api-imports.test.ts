@@ -95,9 +95,28 @@ describe('POST /api/imports: files from other programs', () => {
     const p = await preview(h, 'ledger-ogr2ogr.xlsx', fixture('ledger-ogr2ogr.xlsx'), { crs: 'wgs84', sheet: '台账' });
     expect(p.format).toBe('xlsx');
     expect(p.sheet).toBe('台账');
-    expect(p.columns.map((c) => c.field)).toEqual(['name', 'address', 'lng', 'lat', 'county', 'township', 'category', 'status', 'discoveredOn', 'deadline', 'responsibleUnit', 'note']);
+    expect(p.columns.map((c) => c.field)).toEqual([
+      'name',
+      'address',
+      'lng',
+      'lat',
+      'county',
+      'township',
+      'category',
+      'status',
+      'discoveredOn',
+      'deadline',
+      'responsibleUnit',
+      'note',
+    ]);
     expect(p.counts).toEqual({ rows: 5, new: 4, update: 0, duplicate: 0, error: 1, warnings: 1 });
-    expect(p.rows.map((r) => [r.row, r.outcome])).toEqual([[2, 'new'], [3, 'new'], [4, 'new'], [5, 'error'], [6, 'new']]);
+    expect(p.rows.map((r) => [r.row, r.outcome])).toEqual([
+      [2, 'new'],
+      [3, 'new'],
+      [4, 'new'],
+      [5, 'error'],
+      [6, 'new'],
+    ]);
     expect(rowOf(p, 5).errors).toEqual([{ column: '行业', code: 'unknown_category', message: expect.stringContaining('洗车场'), value: '洗车场' }]);
     expect(rowOf(p, 6).warnings.map((w) => [w.column, w.code])).toEqual([['县区', 'county_mismatch']]);
     // Nothing is written by a preview.
@@ -105,13 +124,38 @@ describe('POST /api/imports: files from other programs', () => {
 
     expect(await commit(h, p.id)).toEqual({ id: p.id, created: 4, updated: 0, skipped: 0, errors: 1 });
     const sand = site(h, '源汇区黄河路砂石料场')!;
-    expect(sand).toMatchObject({ category: 'sand_yard', status: 'closed', county_code: '411102', lon: 113.95, lat: 33.55, precision: 'exact', source: 'real', discovered_on: '2021-01-10', deadline: '2021-06-30', responsible_unit: '源汇区生态环境分局', address: '源汇区黄河路1号' });
+    expect(sand).toMatchObject({
+      category: 'sand_yard',
+      status: 'closed',
+      county_code: '411102',
+      lon: 113.95,
+      lat: 33.55,
+      precision: 'exact',
+      source: 'real',
+      discovered_on: '2021-01-10',
+      deadline: '2021-06-30',
+      responsible_unit: '源汇区生态环境分局',
+      address: '源汇区黄河路1号',
+    });
     // DMS 113°55′48″ 33°40′12″ = 113.93, 33.67; 2022年3月5日.
     const concrete = site(h, '郾城商砼站')!;
-    expect(concrete).toMatchObject({ category: 'concrete_plant', status: 'rectifying', county_code: '411103', discovered_on: '2022-03-05', note: '度分秒坐标' });
+    expect(concrete).toMatchObject({
+      category: 'concrete_plant',
+      status: 'rectifying',
+      county_code: '411103',
+      discovered_on: '2022-03-05',
+      note: '度分秒坐标',
+    });
     expect(concrete.lon).toBeCloseTo(113.93, 7);
     expect(concrete.lat).toBeCloseTo(33.67, 7);
-    expect(site(h, '召陵塑料颗粒作坊')).toMatchObject({ category: 'scattered_firm', status: 'discovered', county_code: '411104', township_code: '411104100', lon: null, precision: 'unlocated' });
+    expect(site(h, '召陵塑料颗粒作坊')).toMatchObject({
+      category: 'scattered_firm',
+      status: 'discovered',
+      county_code: '411104',
+      township_code: '411104100',
+      lon: null,
+      precision: 'unlocated',
+    });
     // The position wins over the declared county (the ledger said 郾城区).
     expect(site(h, '临颍县流动加油车')).toMatchObject({ category: 'fuel_point', status: 'verified', county_code: '411122' });
     expect(site(h, '舞阳洗车场')).toBeUndefined();
@@ -221,12 +265,22 @@ describe('POST /api/imports: rows judged', () => {
       expect(site(h, name)!.lon).toBeCloseTo(113.93, 7);
       expect(site(h, name)!.lat).toBeCloseTo(33.67, 7);
     }
-    expect(site(h, '无坐标有村')).toMatchObject({ precision: 'unlocated', county_code: '411102', township_code: '411102102', village_code: '411102102219', status: 'rectifying' });
+    expect(site(h, '无坐标有村')).toMatchObject({
+      precision: 'unlocated',
+      county_code: '411102',
+      township_code: '411102102',
+      village_code: '411102102219',
+      status: 'rectifying',
+    });
     expect(imported(h)).toHaveLength(4);
   });
 
   it('flags duplicates against the database (within 200 m, or same address) and inside the file', async () => {
-    const existing = await createSite(h, { name: '黄河路砂石料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', address: '黄河路1号' }, '411102');
+    const existing = await createSite(
+      h,
+      { name: '黄河路砂石料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', address: '黄河路1号' },
+      '411102',
+    );
     const csv =
       HEADER +
       '黄河路 砂石料场,,113.951,33.5505,,,,砂石料场,已取缔,2021-01-10,\n' + // 2: ~108 m from the site, name differs only by a space
@@ -236,7 +290,14 @@ describe('POST /api/imports: rows judged', () => {
       '新砖窑,,113.9405,33.85,,,,砖窑,,2022-01-01,\n' + // 6: repeats row 5 (46 m)
       '黄河路砂石料场,,113.956,33.55,,,,砂石料场,,2021-01-10,\n'; // 7: 557 m from the site, 465 m from row 2: not a duplicate
     const p = await preview(h, 'dups.csv', csv, { crs: 'wgs84' });
-    expect(p.rows.map((r) => [r.row, r.outcome])).toEqual([[2, 'duplicate'], [3, 'duplicate'], [4, 'new'], [5, 'new'], [6, 'duplicate'], [7, 'new']]);
+    expect(p.rows.map((r) => [r.row, r.outcome])).toEqual([
+      [2, 'duplicate'],
+      [3, 'duplicate'],
+      [4, 'new'],
+      [5, 'new'],
+      [6, 'duplicate'],
+      [7, 'new'],
+    ]);
     expect(rowOf(p, 2).duplicateOf).toMatchObject({ siteId: existing.id, reason: 'near' });
     expect(rowOf(p, 2).duplicateOf!.distanceM).toBeGreaterThan(100);
     expect(rowOf(p, 2).duplicateOf!.distanceM).toBeLessThan(115);
@@ -272,7 +333,10 @@ describe('column mappings', () => {
     expect(p.columns.map((c) => c.field)).toEqual(['name', 'category', 'note']);
     expect(rowOf(p, 2).outcome).toBe('error'); // no position and no county
     expect(expectError(await upload(h, 'odd.csv', ODD, { mapping: { 不存在: 'name' } }), 400, 'unknown_column').details.field).toBe('options.mapping');
-    expect(expectError(await upload(h, 'odd.csv', ODD, { mapping: { 单位: 'name', 种类: 'name' } }), 400, 'mapping_conflict').details.columns).toEqual(['单位', '种类']);
+    expect(expectError(await upload(h, 'odd.csv', ODD, { mapping: { 单位: 'name', 种类: 'name' } }), 400, 'mapping_conflict').details.columns).toEqual([
+      '单位',
+      '种类',
+    ]);
 
     const saved = await h.send<{ name: string; mapping: Record<string, string> }>('POST', '/api/imports/mappings', { name: '某县台账', mapping });
     expect(saved.status, saved.text).toBe(201);
@@ -356,17 +420,43 @@ function zipOf(entries: { name: string; data: Buffer; method?: 0 | 8; declaredSi
 /** The smallest workbook Excel opens: one sheet whose XML is `sheet`. */
 function workbookOf(sheet: Buffer, level?: number): Buffer {
   const xml = (text: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${text}`);
-  return zipOf([
-    { name: '[Content_Types].xml', data: xml('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>') },
-    { name: '_rels/.rels', data: xml('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>') },
-    { name: 'xl/workbook.xml', data: xml('<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>') },
-    { name: 'xl/_rels/workbook.xml.rels', data: xml('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>') },
-    { name: 'xl/worksheets/sheet1.xml', data: sheet },
-  ], level);
+  return zipOf(
+    [
+      {
+        name: '[Content_Types].xml',
+        data: xml(
+          '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        ),
+      },
+      {
+        name: '_rels/.rels',
+        data: xml(
+          '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        ),
+      },
+      {
+        name: 'xl/workbook.xml',
+        data: xml(
+          '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        ),
+      },
+      {
+        name: 'xl/_rels/workbook.xml.rels',
+        data: xml(
+          '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        ),
+      },
+      { name: 'xl/worksheets/sheet1.xml', data: sheet },
+    ],
+    level,
+  );
 }
 
 const cell = (text: string, ref = '') => `<c${ref ? ` r="${ref}"` : ''} t="inlineStr"><is><t>${text}</t></is></c>`;
-const sheetXml = (rows: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`);
+const sheetXml = (rows: string) =>
+  Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`,
+  );
 
 describe('archive and nesting bounds, checked before the parsers', () => {
   it('a small workbook that expands to 3,000,000 rows is refused 413 too_many_rows without being loaded', async () => {
@@ -379,16 +469,29 @@ describe('archive and nesting bounds, checked before the parsers', () => {
   });
 
   it('the same hand-made workbook with a few rows is read (the bound does not refuse what it should pass)', async () => {
-    const p = await preview(h, '小表.xlsx', workbookOf(sheetXml(`<row r="1">${cell('名称', 'A1')}${cell('类别', 'B1')}</row><row r="2" spans="1:2"/><row r="3">${cell('某砂石场', 'A3')}${cell('砂石料场', 'B3')}</row>`)));
+    const p = await preview(
+      h,
+      '小表.xlsx',
+      workbookOf(
+        sheetXml(
+          `<row r="1">${cell('名称', 'A1')}${cell('类别', 'B1')}</row><row r="2" spans="1:2"/><row r="3">${cell('某砂石场', 'A3')}${cell('砂石料场', 'B3')}</row>`,
+        ),
+      ),
+    );
     expect(p.format).toBe('xlsx');
     expect(p.rows.map((r) => r.name)).toEqual(['某砂石场']);
   });
 
   it('an archive declaring more unpacked bytes or entries than allowed is refused 413 archive_too_large', async () => {
-    const kml = Buffer.from('<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>甲</name><ExtendedData><Data name="类别"><value>砂石料场</value></Data></ExtendedData><Point><coordinates>113.95,33.55</coordinates></Point></Placemark></Document></kml>');
+    const kml = Buffer.from(
+      '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>甲</name><ExtendedData><Data name="类别"><value>砂石料场</value></Data></ExtendedData><Point><coordinates>113.95,33.55</coordinates></Point></Placemark></Document></kml>',
+    );
     const declared = expectError(await upload(h, '大.kmz', zipOf([{ name: 'doc.kml', data: kml, declaredSize: 500 * 1024 * 1024 }])), 413, 'archive_too_large');
     expect(declared.details).toMatchObject({ what: 'bytes', limit: 400 * 1024 * 1024 });
-    const many = zipOf([{ name: 'doc.kml', data: kml }, ...Array.from({ length: 2_001 }, (_, i) => ({ name: `icons/${i}.png`, data: Buffer.from('x'), method: 0 as const }))]);
+    const many = zipOf([
+      { name: 'doc.kml', data: kml },
+      ...Array.from({ length: 2_001 }, (_, i) => ({ name: `icons/${i}.png`, data: Buffer.from('x'), method: 0 as const })),
+    ]);
     const entries = expectError(await upload(h, '多.kmz', many), 413, 'archive_too_large');
     expect(entries.details).toMatchObject({ what: 'entries', limit: 2_000, found: 2_002 });
     // The honest one passes.
@@ -403,7 +506,8 @@ describe('archive and nesting bounds, checked before the parsers', () => {
 });
 
 describe('commit and undo', () => {
-  const LEDGER = '名称,经度,纬度,类别,状态,发现时间\n第一行,113.95,33.55,砂石料场,已取缔,2021-01-10\n第二行,113.66,33.56,砖窑,,2022-01-01\n第三行,113.94,33.85,商混站,整改中,2022-01-01\n坏行,113.94,33.85,未知,整改中,2022-01-01\n';
+  const LEDGER =
+    '名称,经度,纬度,类别,状态,发现时间\n第一行,113.95,33.55,砂石料场,已取缔,2021-01-10\n第二行,113.66,33.56,砖窑,,2022-01-01\n第三行,113.94,33.85,商混站,整改中,2022-01-01\n坏行,113.94,33.85,未知,整改中,2022-01-01\n';
 
   it('records the ledger’s status as stated (one event, no checklist, no made-up moves) and the batch who/when/file/counts', async () => {
     const p = await preview(h, '台账2022.csv', LEDGER, { crs: 'wgs84' });
@@ -416,9 +520,20 @@ describe('commit and undo', () => {
     ]);
     expect(detail.events[1]!.note).toBe('按台账记载（台账2022.csv，第 1 批，第 2 行：已取缔）');
     expect(detail.events[1]!.details).toEqual({ source: 'ledger', batch: 1, file: '台账2022.csv', row: 2, word: '已取缔' });
-    const batches = await h.get<{ id: number; fileName: string; state: string; counts: Record<string, number>; createdBy: string; committedBy: string; undoable: boolean }[]>('/api/imports');
+    const batches =
+      await h.get<{ id: number; fileName: string; state: string; counts: Record<string, number>; createdBy: string; committedBy: string; undoable: boolean }[]>(
+        '/api/imports',
+      );
     expect(batches.body).toEqual([
-      expect.objectContaining({ id: p.id, fileName: '台账2022.csv', state: 'committed', createdBy: 'admin', committedBy: 'admin', undoable: true, counts: expect.objectContaining({ rows: 4, new: 3, error: 1, created: 3, skipped: 0, errors: 1 }) }),
+      expect.objectContaining({
+        id: p.id,
+        fileName: '台账2022.csv',
+        state: 'committed',
+        createdBy: 'admin',
+        committedBy: 'admin',
+        undoable: true,
+        counts: expect.objectContaining({ rows: 4, new: 3, error: 1, created: 3, skipped: 0, errors: 1 }),
+      }),
     ]);
     // A batch is committed once.
     expectError(await h.send('POST', `/api/imports/${p.id}/commit`, {}), 409, 'import_not_preview');
@@ -471,7 +586,11 @@ describe('commit and undo', () => {
   });
 
   it('duplicates: skip by default, update an existing site (status as stated, fields, position) or keep both — per row; undo restores the updated site', async () => {
-    const existing = await createSite(h, { name: '黄河路砂石料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', address: '黄河路1号' }, '411102');
+    const existing = await createSite(
+      h,
+      { name: '黄河路砂石料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', address: '黄河路1号' },
+      '411102',
+    );
     const siteBefore = h.db.get('SELECT * FROM sites WHERE id = ?', [existing.id]);
     const eventsBefore = h.db.all('SELECT * FROM site_events WHERE site_id = ?', [existing.id]);
     const csv =
@@ -490,7 +609,11 @@ describe('commit and undo', () => {
     const updated = h.db.get<ImportedSite>('SELECT * FROM sites WHERE id = ?', [existing.id])!;
     expect(updated).toMatchObject({ status: 'rectifying', responsible_unit: '源汇区环保分局', lon: 113.951, lat: 33.5505, import_batch: null });
     const events = (await h.get<SiteDetail>(`/api/sites/${existing.id}`)).body.events;
-    expect(events.map((e) => [e.kind, e.to])).toEqual([['status', 'discovered'], ['location', 'discovered'], ['status', 'rectifying']]);
+    expect(events.map((e) => [e.kind, e.to])).toEqual([
+      ['status', 'discovered'],
+      ['location', 'discovered'],
+      ['status', 'rectifying'],
+    ]);
     expect(h.db.all("SELECT name FROM sites WHERE name = '新砖窑'")).toHaveLength(2);
 
     expect((await h.send('DELETE', `/api/imports/${p.id}`, {})).body).toMatchObject({ state: 'undone', removed: 2, restored: 1 });
@@ -504,11 +627,19 @@ describe('commit and undo', () => {
   });
 
   it('two rows updating the same site: undo still brings it back exactly as it was', async () => {
-    const existing = await createSite(h, { name: '黄河路砂石料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', address: '黄河路1号' }, '411102');
+    const existing = await createSite(
+      h,
+      { name: '黄河路砂石料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', address: '黄河路1号' },
+      '411102',
+    );
     const siteBefore = h.db.get<Record<string, unknown>>('SELECT * FROM sites WHERE id = ?', [existing.id])!;
-    const csv = '名称,地址,经度,纬度,类型,状态,责任单位\n黄河路砂石料场,黄河路1号,113.951,33.55,砂石料场,整改中,甲单位\n黄河路砂石料场,黄河路1号,113.952,33.55,砂石料场,已取缔,乙单位\n';
+    const csv =
+      '名称,地址,经度,纬度,类型,状态,责任单位\n黄河路砂石料场,黄河路1号,113.951,33.55,砂石料场,整改中,甲单位\n黄河路砂石料场,黄河路1号,113.952,33.55,砂石料场,已取缔,乙单位\n';
     const p = await preview(h, 'twice.csv', csv, { crs: 'wgs84', duplicates: 'update' });
-    expect(p.rows.map((r) => [r.outcome, r.duplicateOf?.siteId])).toEqual([['update', existing.id], ['update', existing.id]]);
+    expect(p.rows.map((r) => [r.outcome, r.duplicateOf?.siteId])).toEqual([
+      ['update', existing.id],
+      ['update', existing.id],
+    ]);
     expect(await commit(h, p.id)).toMatchObject({ updated: 2 });
     expect(site(h, '黄河路砂石料场')).toMatchObject({ status: 'closed', responsible_unit: '乙单位', lon: 113.952 });
     expect((await h.get<{ id: number; undoable: boolean }[]>('/api/imports')).body[0]!.undoable).toBe(true);
@@ -529,11 +660,16 @@ describe('commit and undo', () => {
     const res = await official.request('/api/imports', { method: 'POST', body: form });
     const p = (await res.json()) as Preview;
     expect(res.status).toBe(201);
-    expect(p.rows.map((r) => [r.row, r.outcome, r.errors.map((e) => e.code)])).toEqual([[2, 'new', []], [3, 'error', ['not_your_county']]]);
+    expect(p.rows.map((r) => [r.row, r.outcome, r.errors.map((e) => e.code)])).toEqual([
+      [2, 'new', []],
+      [3, 'error', ['not_your_county']],
+    ]);
     const done = await official.send('POST', `/api/imports/${p.id}/commit`, {});
     expect(done.status, done.text).toBe(200);
     expect(site(h, '本县砂石场')).toMatchObject({ county_code: '411102' });
-    expect(h.db.get('SELECT actor FROM site_events WHERE site_id = (SELECT id FROM sites WHERE name = ?)', ['本县砂石场'])).toEqual({ actor: official.username });
+    expect(h.db.get('SELECT actor FROM site_events WHERE site_id = (SELECT id FROM sites WHERE name = ?)', ['本县砂石场'])).toEqual({
+      actor: official.username,
+    });
     // An admin's preview with a row in another county cannot be committed by the official.
     const q = await preview(h, 'city.csv', csv, { crs: 'wgs84' });
     expectError(await official.send('POST', `/api/imports/${q.id}/commit`, {}), 403, 'forbidden_county');

@@ -30,7 +30,12 @@ function heldUpload(caller: Caller) {
   });
   // With its length declared (as browsers send it) the body limit checks the header and leaves the body unread.
   const length = String(parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0));
-  const response = caller.request('/api/imports', { method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': length }, duplex: 'half' } as RequestInit);
+  const response = caller.request('/api/imports', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': length },
+    duplex: 'half',
+  } as RequestInit);
   return { started, finish, response };
 }
 
@@ -39,7 +44,13 @@ async function smallUpload(caller: Caller) {
   form.append('file', new File([LEDGER], 'small.csv'));
   const response = await caller.request('/api/imports', { method: 'POST', body: form });
   const text = await response.text();
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), text, body: JSON.parse(text) as never, contentType: response.headers.get('content-type') };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    text,
+    body: JSON.parse(text) as never,
+    contentType: response.headers.get('content-type'),
+  };
 }
 
 describe('heavy work limits', () => {

@@ -23,15 +23,27 @@ const SITES = [
   { name: '临颍县砂石堆场', category: 'sand_yard', lon: 113.94, lat: 33.85, county: '411122' },
 ] as const;
 const UNLOCATED = ['叶岗村散煤销售点', '郾襄路车管所停车场加油点'];
-const LINE = [[114.15, 33.57], [114.17, 33.58]];
+const LINE = [
+  [114.15, 33.57],
+  [114.17, 33.58],
+];
 
 beforeAll(async () => {
   h = bootTestApp();
   for (const site of SITES) {
-    const made = await createSite(h, { name: site.name, category: site.category, lon: site.lon, lat: site.lat, discoveredOn: '2021-01-10', address: `${site.name}东侧` }, site.county);
+    const made = await createSite(
+      h,
+      { name: site.name, category: site.category, lon: site.lon, lat: site.lat, discoveredOn: '2021-01-10', address: `${site.name}东侧` },
+      site.county,
+    );
     if (site.county === '411104') await moveSite(h, made.id, 'closed', '2021-06-01', FULL_CHECKLIST);
   }
-  const road = await h.send('POST', '/api/roads', { roadName: '召陵区黄河东路', severity: 'severe', reportedOn: '2021-03-01', geometry: { type: 'LineString', coordinates: LINE } });
+  const road = await h.send('POST', '/api/roads', {
+    roadName: '召陵区黄河东路',
+    severity: 'severe',
+    reportedOn: '2021-03-01',
+    geometry: { type: 'LineString', coordinates: LINE },
+  });
   expect(road.status, road.text).toBe(201);
   const app = h.app;
   const port = await new Promise<number>((ready) => {
@@ -75,8 +87,19 @@ describe('OGC API – Features through GDAL (OAPIF)', () => {
       expect(feature.geometry!.coordinates).toEqual([site.lon, site.lat]);
       expect(feature.properties['地址']).toBe(`${site.name}东侧`);
     }
-    expect(features.find((f) => f.properties['名称'] === '召陵区散乱污企业')!.properties).toMatchObject({ 所属县区: '召陵区', 类别: '散乱污企业', 整治状态: '已取缔', 数据来源: '真实', 定位精度: '精确' });
-    expect(features.filter((f) => f.geometry === null).map((f) => f.properties['名称']).sort()).toEqual([...UNLOCATED].sort());
+    expect(features.find((f) => f.properties['名称'] === '召陵区散乱污企业')!.properties).toMatchObject({
+      所属县区: '召陵区',
+      类别: '散乱污企业',
+      整治状态: '已取缔',
+      数据来源: '真实',
+      定位精度: '精确',
+    });
+    expect(
+      features
+        .filter((f) => f.geometry === null)
+        .map((f) => f.properties['名称'])
+        .sort(),
+    ).toEqual([...UNLOCATED].sort());
     const pages = itemRequests(since, 'sites');
     expect(pages.length).toBeGreaterThanOrEqual(4); // 7 sites, 2 a page
     expect(pages.filter((path) => path.includes('cursor=')).length).toBeGreaterThanOrEqual(3);
@@ -93,7 +116,14 @@ describe('OGC API – Features through GDAL (OAPIF)', () => {
   });
 
   it('takes the /api/sites filters as query parameters of the collection URL, with the same sites', async () => {
-    for (const query of ['county=411102', 'status=closed', 'category=sand_yard&county=411102,411122', 'located=false', `q=${encodeURIComponent('砂石')}`, 'asOf=2021-03-01&status=discovered']) {
+    for (const query of [
+      'county=411102',
+      'status=closed',
+      'category=sand_yard&county=411102,411122',
+      'located=false',
+      `q=${encodeURIComponent('砂石')}`,
+      'asOf=2021-03-01&status=discovered',
+    ]) {
       const list = await h.get<SiteCollection>(`/api/sites?${query}`);
       const features = await ogrReadLive(`OAPIF:${base}/collections/sites?${query}`, 'sites', { headers });
       expect(features.map((f) => f.properties['编号']).sort(), query).toEqual(list.body.features.map((f) => f.id).sort());
@@ -105,7 +135,9 @@ describe('OGC API – Features through GDAL (OAPIF)', () => {
     const roads = await ogrReadLive(`OAPIF:${base}`, 'roads', { headers });
     expect(roads).toHaveLength(10);
     const drawn = roads.filter((f) => f.geometry);
-    expect(drawn.map((f) => [f.properties['道路名称'], f.properties['破损程度'], f.properties['所属县区'], f.geometry!.coordinates])).toEqual([['召陵区黄河东路', '严重', '召陵区', LINE]]);
+    expect(drawn.map((f) => [f.properties['道路名称'], f.properties['破损程度'], f.properties['所属县区'], f.geometry!.coordinates])).toEqual([
+      ['召陵区黄河东路', '严重', '召陵区', LINE],
+    ]);
     expect(await ogrReadLive(`OAPIF:${base}`, 'roads', { headers, spatial: [114.1, 33.5, 114.2, 33.6] })).toHaveLength(1);
     expect(await ogrReadLive(`OAPIF:${base}`, 'roads', { headers, spatial: [113.5, 33.5, 113.6, 33.6] })).toHaveLength(0);
   });
@@ -123,7 +155,9 @@ describe('OGC API – Features documents', () => {
     expect(landing.status).toBe(200);
     expect(landing.body.links.map((l) => l.rel)).toEqual(expect.arrayContaining(['self', 'service-desc', 'conformance', 'data']));
     const conformance = await h.get<{ conformsTo: string[] }>('/api/ogc/conformance');
-    expect(conformance.body.conformsTo).toEqual(expect.arrayContaining(['http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core', 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson']));
+    expect(conformance.body.conformsTo).toEqual(
+      expect.arrayContaining(['http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core', 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson']),
+    );
     const collections = await h.get<{ collections: { id: string; links: { rel: string }[] }[] }>('/api/ogc/collections');
     expect(collections.body.collections.map((c) => c.id)).toEqual(['sites', 'roads']);
     expect(expectError(await h.get('/api/ogc/collections/lakes'), 404, 'not_found').message).toContain('lakes');
@@ -131,7 +165,9 @@ describe('OGC API – Features documents', () => {
   });
 
   it('pages with limit and a next link; the last page has none', async () => {
-    const first = await h.get<{ features: { id: number }[]; numberMatched: number; numberReturned: number; links: { rel: string; href: string }[] }>('/api/ogc/collections/sites/items?limit=3&located=true&county=411102,411103,411104,411122');
+    const first = await h.get<{ features: { id: number }[]; numberMatched: number; numberReturned: number; links: { rel: string; href: string }[] }>(
+      '/api/ogc/collections/sites/items?limit=3&located=true&county=411102,411103,411104,411122',
+    );
     expect(first.contentType).toBe('application/geo+json; charset=utf-8');
     expect([first.body.numberMatched, first.body.numberReturned]).toEqual([5, 3]);
     const next = first.body.links.find((l) => l.rel === 'next')!;

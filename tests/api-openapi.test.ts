@@ -62,7 +62,17 @@ interface OpenApiDoc {
   openapi: string;
   info: { title: string; version: string };
   servers?: { url: string }[];
-  paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { name: string; in: string }[];
+        requestBody?: unknown;
+        responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+      }
+    >
+  >;
   components?: { schemas?: Record<string, unknown> };
 }
 
@@ -80,16 +90,24 @@ beforeAll(async () => {
 });
 
 const documented = () =>
-  Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => HTTP_METHODS.has(m)).map((m) => `${m.toUpperCase()} ${path}`));
+  Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.keys(ops)
+      .filter((m) => HTTP_METHODS.has(m))
+      .map((m) => `${m.toUpperCase()} ${path}`),
+  );
 
 /**
  * The routes the Hono app actually serves, in OpenAPI spelling, without the catch-all, the doc routes
  * themselves, and the /routes/12.gpx spelling of the documented /routes/{id}/{format} download.
  */
 const served = () =>
-  [...new Set(h.app.routes.filter((r) => r.method !== 'ALL' && !r.path.startsWith('/api/routes/:file{')).map((r) => `${r.method} ${r.path.replace(/^\/api/, '').replace(/:(\w+)/g, '{$1}')}`))].filter(
-    (route) => route !== 'GET /openapi.json' && route !== 'GET /docs',
-  );
+  [
+    ...new Set(
+      h.app.routes
+        .filter((r) => r.method !== 'ALL' && !r.path.startsWith('/api/routes/:file{'))
+        .map((r) => `${r.method} ${r.path.replace(/^\/api/, '').replace(/:(\w+)/g, '{$1}')}`),
+    ),
+  ].filter((route) => route !== 'GET /openapi.json' && route !== 'GET /docs');
 
 describe('GET /api/openapi.json', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
@@ -193,15 +211,47 @@ describe('GET /api/openapi.json', () => {
 const FREE_TEXT = new Set(['q', 'cursor', 'unit', 'leader', 'core', 'action', 'actor', 'target']);
 /** What the handlers parse each typed parameter as: its OpenAPI type (and format), or an enum / a list / a pattern. */
 const EXPECTED_TYPE: Record<string, 'integer' | 'number' | 'boolean' | 'date' | 'enum' | 'list' | 'pattern'> = {
-  limit: 'integer', before: 'integer', sectors: 'integer', minSites: 'integer', withinDays: 'integer', staleDays: 'integer',
-  nearKm: 'number', radiusKm: 'number', cellKm: 'number',
-  located: 'boolean', drawn: 'boolean', openOnly: 'boolean',
-  asOf: 'date', from: 'date', to: 'date', compareTo: 'date',
-  source: 'enum', format: 'enum', crs: 'enum', layer: 'enum', correction: 'enum', f: 'enum', state: 'enum',
-  bbox: 'list', county: 'list', category: 'list', categories: 'list', status: 'list', bands: 'list',
+  limit: 'integer',
+  before: 'integer',
+  sectors: 'integer',
+  minSites: 'integer',
+  withinDays: 'integer',
+  staleDays: 'integer',
+  nearKm: 'number',
+  radiusKm: 'number',
+  cellKm: 'number',
+  located: 'boolean',
+  drawn: 'boolean',
+  openOnly: 'boolean',
+  asOf: 'date',
+  from: 'date',
+  to: 'date',
+  compareTo: 'date',
+  source: 'enum',
+  format: 'enum',
+  crs: 'enum',
+  layer: 'enum',
+  correction: 'enum',
+  f: 'enum',
+  state: 'enum',
+  bbox: 'list',
+  county: 'list',
+  category: 'list',
+  categories: 'list',
+  status: 'list',
+  bands: 'list',
   figure: 'pattern',
 };
-type ParamSchema = { type?: string; format?: string; enum?: unknown[]; pattern?: string; items?: ParamSchema; minimum?: number; maximum?: number; exclusiveMinimum?: number };
+type ParamSchema = {
+  type?: string;
+  format?: string;
+  enum?: unknown[];
+  pattern?: string;
+  items?: ParamSchema;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+};
 type Operation = { operationId?: string; parameters?: { name: string; in: string; schema: ParamSchema; style?: string; explode?: boolean }[] };
 
 /** The ways a query parameter fails to say what it is; empty when it does. */
@@ -209,22 +259,41 @@ function untyped(name: string, schema: ParamSchema, style?: string, explode?: bo
   const expected = EXPECTED_TYPE[name];
   if (!expected) return FREE_TEXT.has(name) ? [] : [`${name}: neither typed nor known free text`];
   const ok =
-    expected === 'date' ? schema.type === 'string' && schema.format === 'date'
-    : expected === 'enum' ? schema.type === 'string' && Array.isArray(schema.enum) && schema.enum.length > 0
-    : expected === 'list' ? (name === 'county' && schema.type === 'string' && !!schema.pattern) || schema.type === 'array' && !!schema.items && (!!schema.items.enum || !!schema.items.pattern || schema.items.type === 'number') && style === 'form' && explode === false
-    : expected === 'pattern' ? schema.type === 'string' && !!schema.pattern
-    : schema.type === expected;
+    expected === 'date'
+      ? schema.type === 'string' && schema.format === 'date'
+      : expected === 'enum'
+        ? schema.type === 'string' && Array.isArray(schema.enum) && schema.enum.length > 0
+        : expected === 'list'
+          ? (name === 'county' && schema.type === 'string' && !!schema.pattern) ||
+            (schema.type === 'array' &&
+              !!schema.items &&
+              (!!schema.items.enum || !!schema.items.pattern || schema.items.type === 'number') &&
+              style === 'form' &&
+              explode === false)
+          : expected === 'pattern'
+            ? schema.type === 'string' && !!schema.pattern
+            : schema.type === expected;
   return ok ? [] : [`${name}: ${JSON.stringify(schema)} is not ${expected}`];
 }
 
 describe('operations and their query parameters', () => {
-  const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([m]) => HTTP_METHODS.has(m)).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op: op as unknown as Operation })));
+  const operations = () =>
+    Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([m]) => HTTP_METHODS.has(m))
+        .map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op: op as unknown as Operation })),
+    );
 
   it('every operation has a unique camelCase operationId starting with a verb', () => {
     const ids = operations().map(({ route, op }) => [route, op.operationId] as const);
-    for (const [route, id] of ids) expect(id, route).toMatch(/^(list|get|create|update|record|place|draw|add|set|save|plan|download|upload|commit|discard|decide|analyze|verify|export|sign|unlock)[A-Z][A-Za-z]*$|^signIn$|^signOut$/);
+    for (const [route, id] of ids)
+      expect(id, route).toMatch(
+        /^(list|get|create|update|record|place|draw|add|set|save|plan|download|upload|commit|discard|decide|analyze|verify|export|sign|unlock)[A-Z][A-Za-z]*$|^signIn$|^signOut$/,
+      );
     expect(new Set(ids.map(([, id]) => id)).size).toBe(ids.length);
-    expect(Object.fromEntries(ids.filter(([route]) => ['GET /sites', 'POST /sites/{id}/events', 'PUT /sites/{id}/location', 'POST /session'].includes(route)))).toEqual({
+    expect(
+      Object.fromEntries(ids.filter(([route]) => ['GET /sites', 'POST /sites/{id}/events', 'PUT /sites/{id}/location', 'POST /session'].includes(route))),
+    ).toEqual({
       'GET /sites': 'listSites',
       'POST /sites/{id}/events': 'recordSiteEvent',
       'PUT /sites/{id}/location': 'placeSite',
@@ -234,7 +303,9 @@ describe('operations and their query parameters', () => {
 
   it('every query parameter says its type: number, enum, date or list where the handler parses one', () => {
     const problems = operations().flatMap(({ route, op }) =>
-      (op.parameters ?? []).filter((p) => p.in === 'query').flatMap((p) => untyped(p.name, p.schema, p.style, p.explode).map((problem) => `${route} ${problem}`)),
+      (op.parameters ?? [])
+        .filter((p) => p.in === 'query')
+        .flatMap((p) => untyped(p.name, p.schema, p.style, p.explode).map((problem) => `${route} ${problem}`)),
     );
     expect(problems).toEqual([]);
     // the limits the parsers enforce are stated
@@ -257,7 +328,11 @@ describe('operations and their query parameters', () => {
   it('a typed parameter is still refused with the product’s reason (the check runs in its schema)', async () => {
     const limit = await h.get<{ error: { code: string; message: string; details: Record<string, unknown> } }>('/api/sites?limit=0');
     expect(limit.status).toBe(400);
-    expect(limit.body.error).toEqual({ code: 'bad_parameter', message: 'limit: "0" must be a whole number from 1 to 200000', details: { parameter: 'limit', reason: 'out_of_range', value: '0', minimum: 1, maximum: 200_000 } });
+    expect(limit.body.error).toEqual({
+      code: 'bad_parameter',
+      message: 'limit: "0" must be a whole number from 1 to 200000',
+      details: { parameter: 'limit', reason: 'out_of_range', value: '0', minimum: 1, maximum: 200_000 },
+    });
     const date = await h.get<{ error: { details: Record<string, unknown> } }>('/api/roads?asOf=2021-02-30');
     expect(date.body.error.details).toEqual({ parameter: 'asOf', reason: 'bad_date', value: '2021-02-30' });
   });
@@ -270,7 +345,9 @@ describe('GET /api/docs', () => {
     expect(res.contentType).toMatch(/text\/html/);
     expect(res.text).toMatch(/^<!doctype html>/i);
     expect(res.text).toContain('/api/openapi.json');
-    const listed = new Set([...res.text.matchAll(/<span class="m \w+">(\w+)<\/span> <code>\/api([^<]*)<\/code>/g)].map((m) => `${m[1]} ${m[2]!.replace(/:(\w+)/g, '{$1}')}`));
+    const listed = new Set(
+      [...res.text.matchAll(/<span class="m \w+">(\w+)<\/span> <code>\/api([^<]*)<\/code>/g)].map((m) => `${m[1]} ${m[2]!.replace(/:(\w+)/g, '{$1}')}`),
+    );
     for (const route of EXERCISED) expect(listed, route).toContain(route);
     expect(listed).toEqual(new Set(documented()));
   });

@@ -45,7 +45,13 @@ async function road(h: Harness, county: CountyCode): Promise<number> {
 
 const line = (county: CountyCode) => {
   const [lon, lat] = POINTS[county];
-  return { type: 'LineString', coordinates: [[lon - 0.002, lat], [lon + 0.002, lat]] };
+  return {
+    type: 'LineString',
+    coordinates: [
+      [lon - 0.002, lat],
+      [lon + 0.002, lat],
+    ],
+  };
 };
 
 /** A ledger upload (multipart) with one sand yard in `county`. */
@@ -67,9 +73,17 @@ async function importPreview(h: Harness, county: CountyCode): Promise<number> {
 
 /** The expected answer of each route, written from the issue's role table (not from rules.ts). */
 const CASES: Record<string, Case> = {
-  'POST /session': { roles: 'public', scoped: false, build: async () => ({ path: '/api/session', body: { username: 'admin', password: 'test-password-2022' } }) },
+  'POST /session': {
+    roles: 'public',
+    scoped: false,
+    build: async () => ({ path: '/api/session', body: { username: 'admin', password: 'test-password-2022' } }),
+  },
   'DELETE /session': { roles: 'signed-in', scoped: false, build: async () => ({ path: '/api/session' }) },
-  'POST /users': { roles: ['admin'], scoped: false, build: async () => ({ path: '/api/users', body: { username: `user${next()}`, role: 'viewer', password: 'long-enough-pw' } }) },
+  'POST /users': {
+    roles: ['admin'],
+    scoped: false,
+    build: async () => ({ path: '/api/users', body: { username: `user${next()}`, role: 'viewer', password: 'long-enough-pw' } }),
+  },
   'PATCH /users/{username}': {
     roles: ['admin'],
     scoped: false,
@@ -91,9 +105,16 @@ const CASES: Record<string, Case> = {
   'POST /sites': {
     roles: ['admin', 'county'],
     scoped: true,
-    build: async (_h, county) => ({ path: '/api/sites', body: { name: `新点${next()}`, category: 'sand_yard', lon: POINTS[county][0], lat: POINTS[county][1], discoveredOn: '2022-01-01' } }),
+    build: async (_h, county) => ({
+      path: '/api/sites',
+      body: { name: `新点${next()}`, category: 'sand_yard', lon: POINTS[county][0], lat: POINTS[county][1], discoveredOn: '2022-01-01' },
+    }),
   },
-  'PATCH /sites/{id}': { roles: ['admin', 'county'], scoped: true, build: async (h, county) => ({ path: `/api/sites/${await site(h, county)}`, body: { version: 1, note: '核实' } }) },
+  'PATCH /sites/{id}': {
+    roles: ['admin', 'county'],
+    scoped: true,
+    build: async (h, county) => ({ path: `/api/sites/${await site(h, county)}`, body: { version: 1, note: '核实' } }),
+  },
   'POST /sites/{id}/events': {
     roles: ['admin', 'county', 'inspector'],
     scoped: true,
@@ -102,15 +123,26 @@ const CASES: Record<string, Case> = {
   'PUT /sites/{id}/location': {
     roles: ['admin', 'county'],
     scoped: true,
-    build: async (h, county) => ({ path: `/api/sites/${await site(h, county)}/location`, body: { lon: POINTS[county][0] + 0.001, lat: POINTS[county][1], date: '2022-06-01' } }),
+    build: async (h, county) => ({
+      path: `/api/sites/${await site(h, county)}/location`,
+      body: { lon: POINTS[county][0] + 0.001, lat: POINTS[county][1], date: '2022-06-01' },
+    }),
   },
-  'POST /roads': { roles: ['admin', 'county'], scoped: true, build: async (_h, county) => ({ path: '/api/roads', body: { roadName: `新路${next()}`, severity: 'minor', county, reportedOn: '2022-01-01' } }) },
+  'POST /roads': {
+    roles: ['admin', 'county'],
+    scoped: true,
+    build: async (_h, county) => ({ path: '/api/roads', body: { roadName: `新路${next()}`, severity: 'minor', county, reportedOn: '2022-01-01' } }),
+  },
   'POST /roads/{id}/events': {
     roles: ['admin', 'county', 'inspector'],
     scoped: true,
     build: async (h, county) => ({ path: `/api/roads/${await road(h, county)}/events`, body: { to: 'scheduled', date: '2022-06-01' } }),
   },
-  'PUT /roads/{id}/geometry': { roles: ['admin', 'county'], scoped: true, build: async (h, county) => ({ path: `/api/roads/${await road(h, county)}/geometry`, body: { geometry: line(county), date: '2022-06-01' } }) },
+  'PUT /roads/{id}/geometry': {
+    roles: ['admin', 'county'],
+    scoped: true,
+    build: async (h, county) => ({ path: `/api/roads/${await road(h, county)}/geometry`, body: { geometry: line(county), date: '2022-06-01' } }),
+  },
   'PATCH /roads/{id}': {
     roles: ['admin', 'county'],
     scoped: true,
@@ -123,7 +155,11 @@ const CASES: Record<string, Case> = {
   },
   // A preview writes no site: a county official's rows elsewhere become row errors (tests/api-imports.test.ts).
   'POST /imports': { roles: ['admin', 'county'], scoped: false, build: async (_h, county) => ledgerUpload(county) },
-  'POST /imports/{id}/commit': { roles: ['admin', 'county'], scoped: true, build: async (h, county) => ({ path: `/api/imports/${await importPreview(h, county)}/commit`, body: {} }) },
+  'POST /imports/{id}/commit': {
+    roles: ['admin', 'county'],
+    scoped: true,
+    build: async (h, county) => ({ path: `/api/imports/${await importPreview(h, county)}/commit`, body: {} }),
+  },
   'DELETE /imports/{id}': {
     roles: ['admin', 'county'],
     scoped: true,
@@ -133,19 +169,43 @@ const CASES: Record<string, Case> = {
       return { path: `/api/imports/${id}`, body: {} };
     },
   },
-  'POST /imports/mappings': { roles: ['admin', 'county'], scoped: false, build: async () => ({ path: '/api/imports/mappings', body: { name: `映射${next()}`, mapping: { 单位: 'name' } } }) },
+  'POST /imports/mappings': {
+    roles: ['admin', 'county'],
+    scoped: false,
+    build: async () => ({ path: '/api/imports/mappings', body: { name: `映射${next()}`, mapping: { 单位: 'name' } } }),
+  },
   'POST /photos': { roles: ['admin', 'county', 'inspector'], scoped: false, build: async () => ({ path: '/api/photos', body: PNG, contentType: 'image/png' }) },
   'POST /analysis/relapse/moves/{id}': {
     roles: ['admin', 'county', 'inspector'],
     scoped: true,
     build: async (h, county) => ({ path: `/api/analysis/relapse/moves/${await site(h, county)}-${await site(h, county)}`, body: { decision: 'dismissed' } }),
   },
-  'POST /tasks/{number}/notes': { roles: ['admin', 'county', 'inspector'], scoped: false, build: async () => ({ path: '/api/tasks/19/notes', body: { text: '进展' } }) },
+  'POST /tasks/{number}/notes': {
+    roles: ['admin', 'county', 'inspector'],
+    scoped: false,
+    build: async () => ({ path: '/api/tasks/19/notes', body: { text: '进展' } }),
+  },
   'PUT /tasks/{number}/sites': { roles: ['admin'], scoped: false, build: async () => ({ path: '/api/tasks/19/sites', body: { siteIds: [] } }) },
   'POST /analysis/cores': {
     roles: ['admin', 'planner'],
     scoped: false,
-    build: async () => ({ path: '/api/analysis/cores', body: { name: `城区${next()}`, geometry: { type: 'Polygon', coordinates: [[[114.0, 33.55], [114.05, 33.55], [114.05, 33.6], [114.0, 33.55]]] } } }),
+    build: async () => ({
+      path: '/api/analysis/cores',
+      body: {
+        name: `城区${next()}`,
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [114.0, 33.55],
+              [114.05, 33.55],
+              [114.05, 33.6],
+              [114.0, 33.55],
+            ],
+          ],
+        },
+      },
+    }),
   },
   'POST /routes/plan': {
     roles: ['admin', 'county', 'inspector', 'planner'],
@@ -183,7 +243,8 @@ beforeAll(() => {
 async function call(role: Role | null, method: string, request: Call) {
   const headers: Record<string, string> = { 'content-type': request.contentType ?? 'application/json' };
   if (role) headers.Authorization = `Bearer ${signInUser(h.db, h.ctx.countyCodes, `walk-${role}`, role, SCOPED.has(role) ? [OWN] : [], h.ctx.sessions)}`;
-  const body: BodyInit | undefined = request.body === undefined ? undefined : request.body instanceof Uint8Array ? (request.body as Uint8Array<ArrayBuffer>) : JSON.stringify(request.body);
+  const body: BodyInit | undefined =
+    request.body === undefined ? undefined : request.body instanceof Uint8Array ? (request.body as Uint8Array<ArrayBuffer>) : JSON.stringify(request.body);
   const res = await h.app.request(request.path, { method, headers, body });
   return { status: res.status, text: await res.text() };
 }
@@ -226,12 +287,14 @@ describe('permissions of every route that changes data', () => {
       if (spec.roles === 'public') continue;
       for (const role of ROLES)
         for (const county of [OWN, OTHER]) {
-          const expected =
-            spec.roles !== 'signed-in' && !spec.roles.includes(role) ? 403 : spec.scoped && SCOPED.has(role) && county !== OWN ? 403 : 'allowed';
+          const expected = spec.roles !== 'signed-in' && !spec.roles.includes(role) ? 403 : spec.scoped && SCOPED.has(role) && county !== OWN ? 403 : 'allowed';
           const res = await call(role, route.method, await spec.build(h, county));
           const got = res.status >= 200 && res.status < 300 ? 'allowed' : res.status;
           checked++;
-          if (got !== expected) failures.push(`${route.key} as ${role} in ${county === OWN ? 'own' : 'other'} county: expected ${expected}, got ${res.status} ${res.text.slice(0, 200)}`);
+          if (got !== expected)
+            failures.push(
+              `${route.key} as ${role} in ${county === OWN ? 'own' : 'other'} county: expected ${expected}, got ${res.status} ${res.text.slice(0, 200)}`,
+            );
         }
     }
     expect(failures).toEqual([]);
@@ -266,7 +329,11 @@ describe('moving a site across a county line', () => {
     expectError(await h.anonymous.get('/api/openapi.json'), 401, 'unauthenticated');
     expect((await h.anonymous.get('/api/health')).status).toBe(200);
     // a viewer's refusal says what the role may not do
-    const refused = expectError(await h.as('viewer').send('POST', '/api/sites', { name: 'x', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2022-01-01' }), 403, 'forbidden');
+    const refused = expectError(
+      await h.as('viewer').send('POST', '/api/sites', { name: 'x', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2022-01-01' }),
+      403,
+      'forbidden',
+    );
     expect(refused.message).toMatch(/viewer may not POST \/api\/sites/);
   });
 });

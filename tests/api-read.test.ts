@@ -21,7 +21,10 @@ let ids: Record<string, number>;
 /** Fixture key of a site id (R1, R2 for the two real seeded sites). */
 let keyOf: Map<number, string>;
 
-const keys = (collection: SiteCollection) => siteIds(collection).map((id) => keyOf.get(id)).sort();
+const keys = (collection: SiteCollection) =>
+  siteIds(collection)
+    .map((id) => keyOf.get(id))
+    .sort();
 
 async function list(query: string): Promise<SiteCollection> {
   const res = await h.get<SiteCollection>(`/api/sites${query ? `?${query}` : ''}`);
@@ -218,8 +221,7 @@ describe('GET /api/sites: filters one by one', () => {
   });
 
   it('asOf shows each site in its status on that date and leaves out sites not yet discovered', async () => {
-    const on = async (date: string) =>
-      Object.fromEntries((await list(`asOf=${date}`)).features.map((f) => [keyOf.get(f.id), f.properties.status]));
+    const on = async (date: string) => Object.fromEntries((await list(`asOf=${date}`)).features.map((f) => [keyOf.get(f.id), f.properties.status]));
     expect(await on('2021-06-15')).toEqual({
       R1: 'discovered',
       R2: 'discovered',
@@ -235,9 +237,7 @@ describe('GET /api/sites: filters one by one', () => {
     // A is left out the day before its discovery and shown on the day itself
     expect(await on('2021-01-09')).not.toHaveProperty('A');
     expect((await on('2021-01-10')).A).toBe('discovered');
-    expect(await on('2022-12-31')).toEqual(
-      Object.fromEntries([['R1', 'discovered'], ['R2', 'discovered'], ...FIXTURE.map((s) => [s.key, s.status])]),
-    );
+    expect(await on('2022-12-31')).toEqual(Object.fromEntries([['R1', 'discovered'], ['R2', 'discovered'], ...FIXTURE.map((s) => [s.key, s.status])]));
     // the real seeded sites date from the inspection's last day, 2019-12-27
     expect(await on('2019-12-26')).toEqual({});
     expect(await on('2019-12-27')).toEqual({ R1: 'discovered', R2: 'discovered' });
@@ -321,7 +321,10 @@ describe('GET /api/sites: paging', () => {
 
 describe('GET /api/sites/:id', () => {
   it('returns one feature with its events in order, inspections and linked tasks', async () => {
-    h.db.run("INSERT INTO inspections (site_id, date, inspector, result, note, created_at) VALUES (?, '2021-08-01', '市生态环境局', 'closed_as_recorded', '回头看', 'x')", [ids.A]);
+    h.db.run(
+      "INSERT INTO inspections (site_id, date, inspector, result, note, created_at) VALUES (?, '2021-08-01', '市生态环境局', 'closed_as_recorded', '回头看', 'x')",
+      [ids.A],
+    );
     const res = await h.get<SiteDetail>(`/api/sites/${ids.A}`);
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('Feature');
@@ -344,7 +347,10 @@ describe('GET /api/sites/:id', () => {
   it('links each category to the tasks of CATEGORY_TASKS', async () => {
     for (const site of FIXTURE) {
       const res = await h.get<SiteDetail>(`/api/sites/${ids[site.key]}`);
-      expect(res.body.tasks.map((t) => t.number), site.key).toEqual([...CATEGORY_TASKS[site.input.category]]);
+      expect(
+        res.body.tasks.map((t) => t.number),
+        site.key,
+      ).toEqual([...CATEGORY_TASKS[site.input.category]]);
     }
   });
 
@@ -352,7 +358,13 @@ describe('GET /api/sites/:id', () => {
     const res = await h.get<SiteDetail>(`/api/sites/${REAL_FUEL_POINT_ID}`);
     expect(res.status).toBe(200);
     expect(res.body.geometry).toBeNull();
-    expect(res.body.properties).toMatchObject({ name: '郾襄路车管所停车场加油点', category: 'fuel_point', county: '411103', precision: 'unlocated', source: 'real' });
+    expect(res.body.properties).toMatchObject({
+      name: '郾襄路车管所停车场加油点',
+      category: 'fuel_point',
+      county: '411103',
+      precision: 'unlocated',
+      source: 'real',
+    });
     expect(res.body.tasks.map((t) => t.number)).toEqual([8, 15]);
     expect(res.body.events.map((e) => [e.to, e.date])).toEqual([['discovered', '2019-12-27']]);
   });

@@ -17,14 +17,18 @@ const ids: Record<string, number> = {};
 async function site(key: string, name: string, category: string, lon: number, lat: number, discoveredOn: string, moves: [string, string][] = []) {
   const res = await h.send<{ id: number }>('POST', '/api/sites', { name, category, lon, lat, discoveredOn });
   expect(res.status).toBe(201);
-  for (const [to, date] of moves) expect((await h.send('POST', `/api/sites/${res.body.id}/events`, { to, date, checklist: to === 'closed' ? FULL_CHECKLIST : undefined })).status).toBe(201);
+  for (const [to, date] of moves)
+    expect((await h.send('POST', `/api/sites/${res.body.id}/events`, { to, date, checklist: to === 'closed' ? FULL_CHECKLIST : undefined })).status).toBe(201);
   ids[key] = res.body.id;
 }
 
 beforeEach(async () => {
   h = bootTestApp();
   // 源汇区: a sand yard closed on 2021-03-01 that relapsed on 2021-09-07 (190 days).
-  await site('relapsed', '源汇区问十乡宏达砂石料场', 'sand_yard', 113.95, 33.55, '2021-01-05', [['closed', '2021-03-01'], ['relapsed', '2021-09-07']]);
+  await site('relapsed', '源汇区问十乡宏达砂石料场', 'sand_yard', 113.95, 33.55, '2021-01-05', [
+    ['closed', '2021-03-01'],
+    ['relapsed', '2021-09-07'],
+  ]);
   // A yard closed on 2022-01-10; 30 days later a similarly named one opens about 1 km away: a likely move.
   await site('old', '源汇区问十乡鑫源砂石料场', 'sand_yard', 113.96, 33.56, '2021-01-06', [['closed', '2022-01-10']]);
   await site('new', '问十乡新鑫源砂石厂', 'sand_yard', 113.9705, 33.5645, '2022-02-09');
@@ -50,7 +54,10 @@ describe('GET /api/analysis/relapse', () => {
 
   it('keeps a decision: a dismissed move stays listed but no longer counts', async () => {
     const key = `${ids.old}-${ids.new}`;
-    const decided = await h.send<{ decision: string; decidedBy: string }>('POST', `/api/analysis/relapse/moves/${key}`, { decision: 'dismissed', note: '经核实为不同业主' });
+    const decided = await h.send<{ decision: string; decidedBy: string }>('POST', `/api/analysis/relapse/moves/${key}`, {
+      decision: 'dismissed',
+      note: '经核实为不同业主',
+    });
     expect(decided.status).toBe(201);
     expect(decided.body).toMatchObject({ decision: 'dismissed', decidedBy: 'admin' });
     const res = (await h.get<Relapse>('/api/analysis/relapse')).body;
@@ -60,7 +67,11 @@ describe('GET /api/analysis/relapse', () => {
   });
 
   it('grids the counties (not the sites’ bbox), corrects with FDR by default and says the neighbourhood', async () => {
-    const res = (await h.get<Relapse & { grid: { extent: string; cells: number; neighbourhood: { kind: string; most: number } }; summary: { correction: string } }>('/api/analysis/relapse?county=411102&cellKm=1')).body;
+    const res = (
+      await h.get<Relapse & { grid: { extent: string; cells: number; neighbourhood: { kind: string; most: number } }; summary: { correction: string } }>(
+        '/api/analysis/relapse?county=411102&cellKm=1',
+      )
+    ).body;
     expect(res.grid).toMatchObject({ extent: 'counties', neighbourhood: { kind: 'hexagon-edge', most: 7 } });
     // 源汇区 is about 220 km²: hundreds of 1 km cells, not the few round the four sites.
     expect(res.grid.cells).toBeGreaterThan(150);

@@ -73,7 +73,12 @@ describe('GET /api/roads', () => {
   });
 
   it('filters by status, county, asOf and drawn, alone and combined', async () => {
-    const crossing = await newRoad({ roadName: '测试大道', severity: 'moderate', reportedOn: '2021-03-01', geometry: { type: 'LineString', coordinates: CROSSING_LINE } });
+    const crossing = await newRoad({
+      roadName: '测试大道',
+      severity: 'moderate',
+      reportedOn: '2021-03-01',
+      geometry: { type: 'LineString', coordinates: CROSSING_LINE },
+    });
     const wuyang = await newRoad({ roadName: '舞阳乡道', severity: 'minor', reportedOn: '2022-05-01', county: '411121' });
     await h.send('POST', `/api/roads/${crossing.id}/events`, { to: 'scheduled', date: '2021-06-01' });
     await h.send('POST', `/api/roads/${crossing.id}/events`, { to: 'repairing', date: '2022-02-01' });
@@ -127,7 +132,16 @@ describe('POST /api/roads', () => {
       geometry: { type: 'LineString', coordinates: CROSSING_LINE },
     });
     expect(road.geometry).toEqual({ type: 'LineString', coordinates: CROSSING_LINE });
-    expect(road.properties).toMatchObject({ roadName: '测试大道', fromDesc: '黄河路', toDesc: '长江路', county: '411104', drawn: true, status: 'reported', version: 1, source: 'real' });
+    expect(road.properties).toMatchObject({
+      roadName: '测试大道',
+      fromDesc: '黄河路',
+      toDesc: '长江路',
+      county: '411104',
+      drawn: true,
+      status: 'reported',
+      version: 1,
+      source: 'real',
+    });
     expect(road.events.map((e) => [e.to, e.date])).toEqual([['reported', '2021-03-01']]);
     expect(await roadNames()).toHaveLength(10);
   });
@@ -145,7 +159,20 @@ describe('POST /api/roads', () => {
   it('refuses a line outside every county (422), a future date (422), bad fields (400); writes nothing', async () => {
     const count = () => h.db.get<{ n: number }>('SELECT count(*) AS n FROM road_segments')!.n;
     const base = { roadName: '路', severity: 'minor', reportedOn: '2021-01-01' };
-    expectError(await h.send('POST', '/api/roads', { ...base, geometry: { type: 'LineString', coordinates: [[116.3, 39.9], [116.4, 39.9]] } }), 422, 'outside_counties');
+    expectError(
+      await h.send('POST', '/api/roads', {
+        ...base,
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [116.3, 39.9],
+            [116.4, 39.9],
+          ],
+        },
+      }),
+      422,
+      'outside_counties',
+    );
     expect(expectError(await h.send('POST', '/api/roads', { ...base, county: '411102', reportedOn: '2023-01-01' }), 422).details.field).toBe('reportedOn');
     expect(expectError(await h.send('POST', '/api/roads', { ...base, county: '411102', severity: 'catastrophic' }), 400).details.field).toBe('severity');
     expectError(await h.send('POST', '/api/roads', { ...base, geometry: { type: 'LineString', coordinates: [[114.15, 33.57]] } }), 400);
@@ -155,7 +182,10 @@ describe('POST /api/roads', () => {
   it('refuses a task the plan does not have (400 naming task) and accepts a real one', async () => {
     const count = () => h.db.get<{ n: number }>('SELECT count(*) AS n FROM road_segments')!.n;
     for (const task of [99, 0, 32]) {
-      const error = expectError(await h.send('POST', '/api/roads', { roadName: '测试路', severity: 'minor', reportedOn: '2021-01-01', county: '411102', task }), 400);
+      const error = expectError(
+        await h.send('POST', '/api/roads', { roadName: '测试路', severity: 'minor', reportedOn: '2021-01-01', county: '411102', task }),
+        400,
+      );
       expect(error.details.field, `task ${task}`).toBe('task');
     }
     expect(count()).toBe(9);
@@ -167,9 +197,18 @@ describe('POST /api/roads', () => {
 
   it('refuses coordinates outside WGS84 ranges (400 naming geometry), on create and on redraw', async () => {
     for (const coordinates of [
-      [[1e308, 1e308], [-1e308, -1e308]],
-      [[113.95, 95], [113.96, 95]],
-      [[200, 33.5], [201, 33.6]],
+      [
+        [1e308, 1e308],
+        [-1e308, -1e308],
+      ],
+      [
+        [113.95, 95],
+        [113.96, 95],
+      ],
+      [
+        [200, 33.5],
+        [201, 33.6],
+      ],
     ]) {
       const geometry = { type: 'LineString', coordinates };
       const created = expectError(await h.send('POST', '/api/roads', { roadName: '测试路', severity: 'minor', reportedOn: '2021-01-01', geometry }), 400);
@@ -185,7 +224,11 @@ describe('POST /api/roads/:id/events', () => {
   it('moves forward through reported → scheduled → repairing → repaired', async () => {
     const road = await newRoad({ roadName: '路', severity: 'minor', reportedOn: '2021-01-01', county: '411102' });
     let version = 1;
-    for (const [to, date] of [['scheduled', '2021-02-01'], ['repairing', '2021-03-01'], ['repaired', '2021-04-01']] as const) {
+    for (const [to, date] of [
+      ['scheduled', '2021-02-01'],
+      ['repairing', '2021-03-01'],
+      ['repaired', '2021-04-01'],
+    ] as const) {
       const res = await h.send<RoadDetail>('POST', `/api/roads/${road.id}/events`, { to, date, note: `${to}!` });
       expect(res.status, res.text).toBe(201);
       expect(res.body.properties.status).toBe(to);
@@ -225,7 +268,9 @@ describe('POST /api/roads/:id/events', () => {
 
   it('refuses a date before the last event or in the future (422) and an unknown segment (404)', async () => {
     const before = roadState(3);
-    expect(expectError(await h.send('POST', '/api/roads/3/events', { to: 'scheduled', date: '2019-12-26' }), 422, 'event_date_before_last').details).toMatchObject({ lastEvent: '2019-12-27' });
+    expect(
+      expectError(await h.send('POST', '/api/roads/3/events', { to: 'scheduled', date: '2019-12-26' }), 422, 'event_date_before_last').details,
+    ).toMatchObject({ lastEvent: '2019-12-27' });
     expectError(await h.send('POST', '/api/roads/3/events', { to: 'scheduled', date: '2023-01-01' }), 422, 'event_date_in_future');
     expect(expectError(await h.send('POST', '/api/roads/3/events', { to: 'fixed', date: '2022-01-01' }), 400).details.field).toBe('to');
     expect(roadState(3)).toEqual(before);
@@ -235,7 +280,11 @@ describe('POST /api/roads/:id/events', () => {
 
 describe('PUT /api/roads/:id/geometry', () => {
   it('draws an undrawn real segment: county from the midpoint (an assignment event), a geometry event, out of the drawn=false list', async () => {
-    const res = await h.send<RoadDetail>('PUT', '/api/roads/6/geometry', { geometry: { type: 'LineString', coordinates: ZHAOLING_LINE }, date: '2022-03-01', note: '按现场描绘' });
+    const res = await h.send<RoadDetail>('PUT', '/api/roads/6/geometry', {
+      geometry: { type: 'LineString', coordinates: ZHAOLING_LINE },
+      date: '2022-03-01',
+      note: '按现场描绘',
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.body.properties).toMatchObject({ roadName: '东山路', drawn: true, county: '411104', status: 'reported', version: 2 });
     expect(res.body.geometry).toEqual({ type: 'LineString', coordinates: ZHAOLING_LINE });
@@ -254,7 +303,19 @@ describe('PUT /api/roads/:id/geometry', () => {
     expect(res.status).toBe(200);
     expect(res.body.events.at(-1)!.date).toBe(TODAY);
     const before = roadState(2);
-    expectError(await h.send('PUT', '/api/roads/2/geometry', { geometry: { type: 'LineString', coordinates: [[0, 0], [1, 1]] } }), 422, 'outside_counties');
+    expectError(
+      await h.send('PUT', '/api/roads/2/geometry', {
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [0, 0],
+            [1, 1],
+          ],
+        },
+      }),
+      422,
+      'outside_counties',
+    );
     expect(roadState(2)).toEqual(before);
     expect((await h.get<RoadDetail>('/api/roads/2')).body.geometry).toBeNull();
     expectError(await h.send('PUT', '/api/roads/999/geometry', { geometry: { type: 'LineString', coordinates: ZHAOLING_LINE } }), 404, 'not_found');

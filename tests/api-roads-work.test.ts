@@ -16,7 +16,13 @@ const YUANHUI = '411102';
 const YANCHENG = '411103';
 const lineIn = (county: keyof typeof POINTS) => {
   const [lon, lat] = POINTS[county];
-  return { type: 'LineString', coordinates: [[lon - 0.002, lat], [lon + 0.002, lat]] };
+  return {
+    type: 'LineString',
+    coordinates: [
+      [lon - 0.002, lat],
+      [lon + 0.002, lat],
+    ],
+  };
 };
 
 /** The plan's 金江路: seeded real and unassigned (the plan names no district). */
@@ -31,15 +37,30 @@ async function road(id: number): Promise<RoadDetail> {
 }
 
 const audit = (id: number, action: string) =>
-  h.db.all<{ actor: string; before: string; after: string }>('SELECT actor, before, after FROM audit_log WHERE target = ? AND action = ? ORDER BY id', [`road:${id}`, action]);
+  h.db.all<{ actor: string; before: string; after: string }>('SELECT actor, before, after FROM audit_log WHERE target = ? AND action = ? ORDER BY id', [
+    `road:${id}`,
+    action,
+  ]);
 
 describe('PATCH /api/roads/:id', () => {
   it('edits fields with the version read, bumps the version and keeps an audit record', async () => {
     const id = jinjiang();
     const before = await road(id);
-    const res = await h.send<RoadDetail>('PATCH', `/api/roads/${id}`, { version: before.properties.version, responsibleUnit: '市城市管理局', deadline: '2023-06-30', severity: 'severe', task: 19 });
+    const res = await h.send<RoadDetail>('PATCH', `/api/roads/${id}`, {
+      version: before.properties.version,
+      responsibleUnit: '市城市管理局',
+      deadline: '2023-06-30',
+      severity: 'severe',
+      task: 19,
+    });
     expect(res.status, res.text).toBe(200);
-    expect(res.body.properties).toMatchObject({ responsibleUnit: '市城市管理局', deadline: '2023-06-30', severity: 'severe', task: 19, version: before.properties.version + 1 });
+    expect(res.body.properties).toMatchObject({
+      responsibleUnit: '市城市管理局',
+      deadline: '2023-06-30',
+      severity: 'severe',
+      task: 19,
+      version: before.properties.version + 1,
+    });
     const [record] = audit(id, 'road.edit');
     expect(record!.actor).toBe('admin');
     expect(JSON.parse(record!.after).properties.responsibleUnit).toBe('市城市管理局');
@@ -134,7 +155,12 @@ describe('POST /api/roads/:id/events with photos', () => {
     const missing = `photo/${'0'.repeat(32)}.jpg`;
     expectError(await h.send('POST', `/api/roads/${id}/events`, { to: 'scheduled', date: '2022-06-01', evidence: [missing] }), 422, 'unknown_photo');
     expectError(await h.send('POST', `/api/roads/${id}/events`, { to: 'scheduled', date: '2022-06-01', evidence: ['../etc/passwd'] }), 400);
-    const res = await h.send<RoadDetail>('POST', `/api/roads/${id}/events`, { to: 'scheduled', date: '2022-06-01', note: '已列入计划', evidence: [`photo/${ref}`] });
+    const res = await h.send<RoadDetail>('POST', `/api/roads/${id}/events`, {
+      to: 'scheduled',
+      date: '2022-06-01',
+      note: '已列入计划',
+      evidence: [`photo/${ref}`],
+    });
     expect(res.status, res.text).toBe(201);
     expect(res.body.events.at(-1)).toMatchObject({ kind: 'status', to: 'scheduled', note: '已列入计划', evidence: [`photo/${ref}`] });
   });

@@ -28,7 +28,11 @@ async function site(key: string, category: string, lon: number, lat: number, sta
   expect(res.status).toBe(201);
   let date = 11;
   for (const to of statuses) {
-    const moved = await h.send('POST', `/api/sites/${res.body.id}/events`, { to, date: `2021-02-${date++}`, checklist: to === 'closed' ? FULL_CHECKLIST : undefined });
+    const moved = await h.send('POST', `/api/sites/${res.body.id}/events`, {
+      to,
+      date: `2021-02-${date++}`,
+      checklist: to === 'closed' ? FULL_CHECKLIST : undefined,
+    });
     expect(moved.status).toBe(201);
   }
   ids[key] = res.body.id;
@@ -83,7 +87,18 @@ describe('POST /api/routes/plan', () => {
   });
 
   it('keeps only the stops inside a polygon drawn on the map', async () => {
-    const within = { type: 'Polygon', coordinates: [[[113.9, 33.5], [114.0, 33.5], [114.0, 33.7], [113.9, 33.7], [113.9, 33.5]]] };
+    const within = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [113.9, 33.5],
+          [114.0, 33.5],
+          [114.0, 33.7],
+          [113.9, 33.7],
+          [113.9, 33.5],
+        ],
+      ],
+    };
     const res = await plan({ rule: { kind: 'recheck', olderThanDays: 0 }, within, start: START });
     expect(res.body.stops.map((s) => s.siteId).sort()).toEqual([ids.a, ids.b].sort());
   });
@@ -114,7 +129,10 @@ describe('saved routes and field results', () => {
     expect(saved.body.plan).toEqual(planned);
     const repeated = structuredClone(planned);
     repeated.stops[1]!.siteId = repeated.stops[0]!.siteId;
-    expect(expectError(await h.send('POST', '/api/routes', { name: '重复', plan: repeated }), 400).details).toMatchObject({ field: 'plan.stops', reason: 'repeated' });
+    expect(expectError(await h.send('POST', '/api/routes', { name: '重复', plan: repeated }), 400).details).toMatchObject({
+      field: 'plan.stops',
+      reason: 'repeated',
+    });
     // 源汇区's official: a and b lie in 源汇区 and 郾城区.
     const official = h.as('county', ['411102']);
     const refused = expectError(await official.send('POST', '/api/routes', { name: '跨县', plan: planned }), 403, 'forbidden_county');
@@ -146,14 +164,25 @@ describe('saved routes and field results', () => {
   });
 
   it('records a result; "relapsed" moves the site to relapsed and refuses where the lifecycle does not allow it', async () => {
-    const res = await h.send<{ id: number; eventId: number | null }>('POST', '/api/inspections', { siteId: ids.a, date: '2022-12-01', result: 'relapsed', note: '夜间复产', lon: 113.9501, lat: 33.5502 });
+    const res = await h.send<{ id: number; eventId: number | null }>('POST', '/api/inspections', {
+      siteId: ids.a,
+      date: '2022-12-01',
+      result: 'relapsed',
+      note: '夜间复产',
+      lon: 113.9501,
+      lat: 33.5502,
+    });
     expect(res.status).toBe(201);
     expect(res.body.eventId).not.toBeNull();
     const detail = (await h.get<{ properties: { status: string }; inspections: { result: string; note: string }[] }>(`/api/sites/${ids.a}`)).body;
     expect(detail.properties.status).toBe('relapsed');
     expect(detail.inspections.map((i) => i.result)).toEqual(['relapsed']);
     // c is rectifying: it cannot relapse, so nothing is written.
-    const refused = expectError(await h.send('POST', '/api/inspections', { siteId: ids.c, date: '2022-12-01', result: 'relapsed' }), 409, 'status_move_not_allowed');
+    const refused = expectError(
+      await h.send('POST', '/api/inspections', { siteId: ids.c, date: '2022-12-01', result: 'relapsed' }),
+      409,
+      'status_move_not_allowed',
+    );
     expect(refused.message).toMatch(/cannot move from rectifying to relapsed/);
     expect((await h.get<{ inspections: unknown[] }>(`/api/sites/${ids.c}`)).body.inspections).toEqual([]);
     expectError(await h.send('POST', '/api/inspections', { siteId: 99999, date: '2022-12-01', result: 'other' }), 404);

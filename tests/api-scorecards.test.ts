@@ -16,9 +16,17 @@ let h: Harness;
 const ids: Record<string, number> = {};
 
 async function site(key: string, category: string, discoveredOn: string, deadline: string | null, moves: [string, string][] = []) {
-  const res = await h.send<{ id: number }>('POST', '/api/sites', { name: `评分${key}`, category, lon: 113.95 + Object.keys(ids).length * 0.002, lat: 33.55, discoveredOn, deadline });
+  const res = await h.send<{ id: number }>('POST', '/api/sites', {
+    name: `评分${key}`,
+    category,
+    lon: 113.95 + Object.keys(ids).length * 0.002,
+    lat: 33.55,
+    discoveredOn,
+    deadline,
+  });
   expect(res.status).toBe(201);
-  for (const [to, date] of moves) expect((await h.send('POST', `/api/sites/${res.body.id}/events`, { to, date, checklist: to === 'closed' ? FULL_CHECKLIST : undefined })).status).toBe(201);
+  for (const [to, date] of moves)
+    expect((await h.send('POST', `/api/sites/${res.body.id}/events`, { to, date, checklist: to === 'closed' ? FULL_CHECKLIST : undefined })).status).toBe(201);
   ids[key] = res.body.id;
 }
 
@@ -27,8 +35,14 @@ beforeEach(async () => {
   for (const key of Object.keys(ids)) delete ids[key];
   await site('late', 'sand_yard', '2021-01-10', '2021-06-30'); // still discovered: overdue after 2021-06-30
   await site('closed', 'sand_yard', '2021-01-12', '2021-06-30', [['closed', '2021-03-05']]);
-  await site('relapsed', 'wood_processing', '2021-02-01', null, [['closed', '2021-03-01'], ['relapsed', '2021-09-07']]);
-  await site('verified', 'coal_point', '2021-02-03', null, [['closed', '2021-02-20'], ['verified', '2021-04-01']]);
+  await site('relapsed', 'wood_processing', '2021-02-01', null, [
+    ['closed', '2021-03-01'],
+    ['relapsed', '2021-09-07'],
+  ]);
+  await site('verified', 'coal_point', '2021-02-03', null, [
+    ['closed', '2021-02-20'],
+    ['verified', '2021-04-01'],
+  ]);
 });
 
 const card = async (query = '') => (await h.get<Card>(`/api/counties/411102/scorecard${query}`)).body;
@@ -38,7 +52,8 @@ describe('GET /api/counties/:code/scorecard', () => {
     for (const asOf of ['2021-02-15', '2021-06-01', '2022-12-31']) {
       const scorecard = await card(`?asOf=${asOf}`);
       const listed = (await h.get<{ features: { properties: { status: string; category: string } }[] }>(`/api/sites?county=411102&asOf=${asOf}`)).body.features;
-      const tally = (key: 'status' | 'category') => listed.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.properties[key]]: (acc[f.properties[key]] ?? 0) + 1 }), {});
+      const tally = (key: 'status' | 'category') =>
+        listed.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.properties[key]]: (acc[f.properties[key]] ?? 0) + 1 }), {});
       expect(scorecard.sites).toBe(listed.length);
       expect(scorecard.byStatus).toEqual(tally('status'));
       expect(scorecard.byCategory).toEqual(tally('category'));
@@ -93,7 +108,8 @@ describe('GET /api/counties/:code/scorecard', () => {
   });
 });
 
-const figure = async (name: string, query = '&asOf=2022-12-31') => (await h.get<FigureList>(`/api/counties/411102/scorecard/sites?figure=${name}${query}`)).body;
+const figure = async (name: string, query = '&asOf=2022-12-31') =>
+  (await h.get<FigureList>(`/api/counties/411102/scorecard/sites?figure=${name}${query}`)).body;
 
 describe('GET /api/counties/:code/scorecard/sites — the sites behind a figure', () => {
   it('lists exactly the sites each figure counts, named by hand', async () => {
@@ -113,8 +129,15 @@ describe('GET /api/counties/:code/scorecard/sites — the sites behind a figure'
     expect((await figure('roadsAwaitingRepair')).roads.map((r) => r.roadName)).toEqual(['待修路']);
     // And every figure's list is as long as the figure on the card.
     const counted: Record<string, number> = {
-      sites: now.sites, open: now.zeroing.open, dealtWith: now.zeroing.dealtWith, verified: now.zeroing.verified, relapsed: now.relapsedSites,
-      likelyMoves: now.likelyMoves, overdue: now.overdue.length, notInspected: now.notInspected, unlocated: now.unlocated,
+      sites: now.sites,
+      open: now.zeroing.open,
+      dealtWith: now.zeroing.dealtWith,
+      verified: now.zeroing.verified,
+      relapsed: now.relapsedSites,
+      likelyMoves: now.likelyMoves,
+      overdue: now.overdue.length,
+      notInspected: now.notInspected,
+      unlocated: now.unlocated,
     };
     for (const key of FIGURE_KEYS.filter((k) => k !== 'roadsAwaitingRepair')) expect((await figure(key)).sites.length, key).toBe(counted[key]);
     for (const [status, n] of Object.entries(now.byStatus)) expect((await figure(`status:${status}`)).sites.length, status).toBe(n);
@@ -122,7 +145,13 @@ describe('GET /api/counties/:code/scorecard/sites — the sites behind a figure'
 
   it('counts a likely move into the county: a closed sand yard and a new one nearby soon after', async () => {
     expect((await card('?asOf=2022-12-31')).likelyMoves).toBe(0);
-    const moved = await h.send<{ id: number }>('POST', '/api/sites', { name: '评分closed', category: 'sand_yard', lon: 113.9505, lat: 33.5505, discoveredOn: '2021-04-01' });
+    const moved = await h.send<{ id: number }>('POST', '/api/sites', {
+      name: '评分closed',
+      category: 'sand_yard',
+      lon: 113.9505,
+      lat: 33.5505,
+      discoveredOn: '2021-04-01',
+    });
     expect(moved.status).toBe(201);
     expect((await card('?asOf=2022-12-31')).likelyMoves).toBe(1);
     expect((await figure('likelyMoves')).sites.map((s) => s.id)).toEqual([moved.body.id]);
@@ -131,7 +160,14 @@ describe('GET /api/counties/:code/scorecard/sites — the sites behind a figure'
   });
 
   it('counts only real or only demo records when asked', async () => {
-    const demo = await h.send<{ id: number }>('POST', '/api/sites', { name: '演示点', category: 'sand_yard', lon: 113.96, lat: 33.55, discoveredOn: '2021-01-01', source: 'demo' });
+    const demo = await h.send<{ id: number }>('POST', '/api/sites', {
+      name: '演示点',
+      category: 'sand_yard',
+      lon: 113.96,
+      lat: 33.55,
+      discoveredOn: '2021-01-01',
+      source: 'demo',
+    });
     expect(demo.status).toBe(201);
     const both = await card('?asOf=2022-12-31');
     expect(both.sites).toBe(6);
@@ -154,12 +190,20 @@ describe('GET /api/scorecards/xlsx', () => {
     expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('县区考核_全市_2022-12-31.xlsx')}`);
     const file = join(mkdtempSync(join(tmpdir(), 'sansan-xlsx-')), 'scorecard.xlsx');
     writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-    const read = (sheet: string) => execFileSync('ogr2ogr', ['-f', 'CSV', '/vsistdout/', file, sheet, '-oo', 'HEADERS=DISABLE', '-oo', 'FIELD_TYPES=STRING'], { encoding: 'utf8' });
+    const read = (sheet: string) =>
+      execFileSync('ogr2ogr', ['-f', 'CSV', '/vsistdout/', file, sheet, '-oo', 'HEADERS=DISABLE', '-oo', 'FIELD_TYPES=STRING'], { encoding: 'utf8' });
     expect(execFileSync('ogrinfo', ['-q', file], { encoding: 'utf8' })).toMatch(/县区考核[\s\S]*逾期清单[\s\S]*月度趋势[\s\S]*指标说明/);
     const all = (await h.get<Card[]>('/api/scorecards?asOf=2022-12-31')).body;
-    const rows = read('县区考核').trim().split('\n').map((line) => line.split(',').map((cell) => cell.replace(/^"|"$/g, '')));
+    const rows = read('县区考核')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(',').map((cell) => cell.replace(/^"|"$/g, '')));
     expect(rows.find((r) => r[0] === '指标')).toEqual(['指标', ...all.map((c) => c.countyName), '全市合计']);
-    const row = (label: string) => rows.find((r) => r[0] === label)!.slice(1).map(Number);
+    const row = (label: string) =>
+      rows
+        .find((r) => r[0] === label)!
+        .slice(1)
+        .map(Number);
     expect(row('排查发现')).toEqual([...all.map((c) => c.sites), all.reduce((n, c) => n + c.sites, 0)]);
     expect(row('逾期未完成')).toEqual([...all.map((c) => c.overdue.length), all.reduce((n, c) => n + c.overdue.length, 0)]);
     expect(read('逾期清单').replace(/"/g, '')).toContain(`源汇区,${ids.late},评分late,2021-06-30,已发现`);

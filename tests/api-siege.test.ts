@@ -22,7 +22,14 @@ interface Siege {
 let h: Harness;
 
 async function site(name: string, category: string, position: [number, number], discoveredOn = '2021-01-10', sector?: string) {
-  const res = await h.send<{ id: number }>('POST', '/api/sites', { name, category, lon: position[0], lat: position[1], discoveredOn, ...(sector ? { sector } : {}) });
+  const res = await h.send<{ id: number }>('POST', '/api/sites', {
+    name,
+    category,
+    lon: position[0],
+    lat: position[1],
+    discoveredOn,
+    ...(sector ? { sector } : {}),
+  });
   expect(res.status).toBe(201);
   return res.body.id;
 }
@@ -56,7 +63,12 @@ describe('GET /api/analysis/siege', () => {
     expect(result.summary.occupiedSectors).toBe(4);
     expect(result.summary.occupancy).toBe(4 / 16);
     const placed = (id: number) => result.cells.features.find((cell) => cell.properties.siteIds.includes(id))!.properties;
-    expect(ids.map((id) => [placed(id).band, placed(id).sector])).toEqual([[2, 0], [2, 4], [2, 8], [2, 12]]);
+    expect(ids.map((id) => [placed(id).band, placed(id).sector])).toEqual([
+      [2, 0],
+      [2, 4],
+      [2, 8],
+      [2, 12],
+    ]);
     expect(placed(inside)).toMatchObject({ band: 0, sector: null });
     expect(result.summary.concretePlantsNearCore).toEqual([expect.objectContaining({ id: inside, distanceKm: 0 })]);
     expect(Object.keys(result.definitions)).toContain('occupancy');
@@ -129,13 +141,24 @@ describe('GET /api/analysis/siege', () => {
 describe('/api/analysis/cores', () => {
   const square = (lon: number, lat: number, d = 0.03) => ({
     type: 'Polygon',
-    coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]],
+    coordinates: [
+      [
+        [lon - d, lat - d],
+        [lon + d, lat - d],
+        [lon + d, lat + d],
+        [lon - d, lat + d],
+        [lon - d, lat - d],
+      ],
+    ],
   });
 
   it('lists the default core first, saves a drawn one, and the analysis uses it by id', async () => {
     const before = (await h.get<{ features: { properties: { id: string; isDefault: boolean } }[] }>('/api/analysis/cores')).body;
     expect(before.features.map((f) => f.properties)).toEqual([expect.objectContaining({ id: 'default', isDefault: true })]);
-    const saved = await h.send<{ properties: { id: string; name: string } }>('POST', '/api/analysis/cores', { name: '老城区', geometry: square(114.02, 33.58) });
+    const saved = await h.send<{ properties: { id: string; name: string } }>('POST', '/api/analysis/cores', {
+      name: '老城区',
+      geometry: square(114.02, 33.58),
+    });
     expect(saved.status).toBe(201);
     const id = saved.body.properties.id;
     const result = (await h.get<Siege>(`/api/analysis/siege?core=${id}`)).body;
@@ -144,7 +167,18 @@ describe('/api/analysis/cores', () => {
   });
 
   it('refuses a core that is not a valid polygon, and a name already taken', async () => {
-    const bowtie = { type: 'Polygon', coordinates: [[[114, 33.5], [114.1, 33.6], [114.1, 33.5], [114, 33.6], [114, 33.5]]] };
+    const bowtie = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [114, 33.5],
+          [114.1, 33.6],
+          [114.1, 33.5],
+          [114, 33.6],
+          [114, 33.5],
+        ],
+      ],
+    };
     const error = expectError(await h.send('POST', '/api/analysis/cores', { name: '自交', geometry: bowtie }), 400);
     expect(error.details.field).toBe('geometry');
     expect(error.message).toMatch(/not a valid polygon/);

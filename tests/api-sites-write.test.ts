@@ -78,14 +78,35 @@ describe('POST /api/sites', () => {
   });
 
   it('resolves a township by name, by short name or by code, against the county’s official list', async () => {
-    const byName = await h.send<SiteFeature>('POST', '/api/sites', { name: 'a', category: 'coal_point', lon: 113.95, lat: 33.55, discoveredOn: '2022-01-01', township: '空冢郭镇' });
+    const byName = await h.send<SiteFeature>('POST', '/api/sites', {
+      name: 'a',
+      category: 'coal_point',
+      lon: 113.95,
+      lat: 33.55,
+      discoveredOn: '2022-01-01',
+      township: '空冢郭镇',
+    });
     expect(byName.status).toBe(201);
     expect(byName.body.properties.township).toBe('411102102');
     expect(byName.body.properties.townshipName).toBe('空冢郭镇');
-    const byShort = await h.send<SiteFeature>('POST', '/api/sites', { name: 'b', category: 'coal_point', lon: 113.95, lat: 33.55, discoveredOn: '2022-01-01', township: '问十' });
+    const byShort = await h.send<SiteFeature>('POST', '/api/sites', {
+      name: 'b',
+      category: 'coal_point',
+      lon: 113.95,
+      lat: 33.55,
+      discoveredOn: '2022-01-01',
+      township: '问十',
+    });
     expect(byShort.status).toBe(201);
     expect(byShort.body.properties.townshipName).toBe('问十乡');
-    const byCode = await h.send<SiteFeature>('POST', '/api/sites', { name: 'c', category: 'coal_point', lon: 113.95, lat: 33.55, discoveredOn: '2022-01-01', township: '411102100' });
+    const byCode = await h.send<SiteFeature>('POST', '/api/sites', {
+      name: 'c',
+      category: 'coal_point',
+      lon: 113.95,
+      lat: 33.55,
+      discoveredOn: '2022-01-01',
+      township: '411102100',
+    });
     expect(byCode.status).toBe(201);
     expect(byCode.body.properties.townshipName).toBe('大刘镇');
   });
@@ -99,13 +120,20 @@ describe('POST /api/sites', () => {
     );
     expect(error.details.field).toBe('township');
     expect(error.message).toContain('411103001');
-    expectError(await h.send('POST', '/api/sites', { name: 'x', category: 'coal_point', lon: 113.95, lat: 33.55, discoveredOn: '2022-01-01', township: '沙北街道' }), 400);
+    expectError(
+      await h.send('POST', '/api/sites', { name: 'x', category: 'coal_point', lon: 113.95, lat: 33.55, discoveredOn: '2022-01-01', township: '沙北街道' }),
+      400,
+    );
     expect([siteCount(), eventCount()]).toEqual(before);
   });
 
   it('refuses a position outside every county with 422 and writes nothing', async () => {
     const before = [siteCount(), eventCount()];
-    const error = expectError(await h.send('POST', '/api/sites', { name: '杭州', category: 'sand_yard', lon: 120.16, lat: 30.27, discoveredOn: '2022-01-01' }), 422, 'outside_counties');
+    const error = expectError(
+      await h.send('POST', '/api/sites', { name: '杭州', category: 'sand_yard', lon: 120.16, lat: 30.27, discoveredOn: '2022-01-01' }),
+      422,
+      'outside_counties',
+    );
     expect(error.message).toContain('120.16');
     // a GCJ-02-like offset is inside; a swapped lon/lat pair is outside
     expectError(await h.send('POST', '/api/sites', { name: 'swap', category: 'sand_yard', lon: 33.55, lat: 113.95, discoveredOn: '2022-01-01' }), 400);
@@ -242,7 +270,8 @@ describe('POST /api/sites/:id/events', () => {
     for (const to of STATUS_MOVES[from]) {
       const site = await sandYard('411102', '2021-01-01');
       await walk(h, site.id, PATH_TO[from], '2021-06-01');
-      const body = to === 'closed' ? { to, date: '2022-01-01', checklist: FULL_CHECKLIST } : { to, date: '2022-01-01', note: `${from}→${to}`, evidence: ['photo-1'] };
+      const body =
+        to === 'closed' ? { to, date: '2022-01-01', checklist: FULL_CHECKLIST } : { to, date: '2022-01-01', note: `${from}→${to}`, evidence: ['photo-1'] };
       const res = await h.send<{ event: { from: string; to: string; date: string }; site: SiteFeature }>('POST', `/api/sites/${site.id}/events`, body);
       expect(res.status, `${from}→${to}: ${res.text}`).toBe(201);
       expect(res.body.event).toMatchObject({ from, to, date: '2022-01-01' });
@@ -257,7 +286,11 @@ describe('POST /api/sites/:id/events', () => {
     const none = expectError(await h.send('POST', `/api/sites/${site.id}/events`, { to: 'closed', date: '2022-01-01' }), 422, 'closure_checklist_incomplete');
     expect(none.details.missing).toEqual(['cutWater', 'cutPower', 'clearMaterials', 'clearEquipment', 'clearProducts']);
     const part = expectError(
-      await h.send('POST', `/api/sites/${site.id}/events`, { to: 'closed', date: '2022-01-01', checklist: { cutWater: true, cutPower: true, clearMaterials: false } }),
+      await h.send('POST', `/api/sites/${site.id}/events`, {
+        to: 'closed',
+        date: '2022-01-01',
+        checklist: { cutWater: true, cutPower: true, clearMaterials: false },
+      }),
       422,
     );
     expect(part.details.missing).toEqual(['clearMaterials', 'clearEquipment', 'clearProducts']);
@@ -298,7 +331,10 @@ describe('POST /api/sites/:id/events', () => {
     expect(expectError(await h.send('POST', `/api/sites/${site.id}/events`, { to: 'demolished', date: '2022-01-01' }), 400).details.field).toBe('to');
     expect(expectError(await h.send('POST', `/api/sites/${site.id}/events`, { to: 'rectifying', date: '01/02/2022' }), 400).details.field).toBe('date');
     expect(expectError(await h.send('POST', `/api/sites/${site.id}/events`, { to: 'rectifying' }), 400).details.field).toBe('date');
-    expect(expectError(await h.send('POST', `/api/sites/${site.id}/events`, { to: 'closed', date: '2022-01-01', checklist: { cutWater: 'yes' } }), 400).details.field).toBe('checklist.cutWater');
+    expect(
+      expectError(await h.send('POST', `/api/sites/${site.id}/events`, { to: 'closed', date: '2022-01-01', checklist: { cutWater: 'yes' } }), 400).details
+        .field,
+    ).toBe('checklist.cutWater');
     expectError(await h.send('POST', '/api/sites/9999/events', { to: 'rectifying', date: '2022-01-01' }), 404, 'not_found');
     expect(siteState(h.db, site.id)).toEqual({ status: 'discovered', version: 1, events: 1 });
   });
@@ -307,18 +343,33 @@ describe('POST /api/sites/:id/events', () => {
     const site = await sandYard();
     const move = { to: 'closed', date: '2022-01-01', note: '两断三清到位', evidence: ['photo:123', 'doc:456'], checklist: FULL_CHECKLIST };
     // who did it is the signed-in user, never a name in the body
-    expect(expectError(await h.send('POST', `/api/sites/${site.id}/events`, { ...move, actor: '源汇区生态环境分局' }), 400, 'bad_field').message).toMatch(/actor/);
+    expect(expectError(await h.send('POST', `/api/sites/${site.id}/events`, { ...move, actor: '源汇区生态环境分局' }), 400, 'bad_field').message).toMatch(
+      /actor/,
+    );
     const inspector = h.as('inspector', [site.properties.county]);
     const res = await inspector.send('POST', `/api/sites/${site.id}/events`, move);
     expect(res.status).toBe(201);
     const last = (await detail(site.id)).events.at(-1)!;
-    expect(last).toMatchObject({ kind: 'status', from: 'discovered', to: 'closed', date: '2022-01-01', actor: inspector.username, note: '两断三清到位', evidence: ['photo:123', 'doc:456'], checklist: FULL_CHECKLIST });
+    expect(last).toMatchObject({
+      kind: 'status',
+      from: 'discovered',
+      to: 'closed',
+      date: '2022-01-01',
+      actor: inspector.username,
+      note: '两断三清到位',
+      evidence: ['photo:123', 'doc:456'],
+      checklist: FULL_CHECKLIST,
+    });
   });
 });
 
 describe('PUT /api/sites/:id/location', () => {
   it('moving a site to another county recomputes the county, reports countyChanged and records a location event', async () => {
-    const site = await createSite(h, { name: '流动料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', township: '空冢郭镇' }, '411102');
+    const site = await createSite(
+      h,
+      { name: '流动料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', township: '空冢郭镇' },
+      '411102',
+    );
     const res = await h.send<{ site: SiteFeature; countyChanged: { from: string; to: string } | null }>('PUT', `/api/sites/${site.id}/location`, {
       lon: 114.16,
       lat: 33.57,
@@ -335,7 +386,10 @@ describe('PUT /api/sites/:id/location', () => {
     const events = (await detail(site.id)).events;
     expect(events).toHaveLength(2);
     expect(events[1]).toMatchObject({ kind: 'location', from: 'discovered', to: 'discovered', date: '2022-05-01', note: '实地核实位置' });
-    expect(events[1]!.details).toMatchObject({ from: { lon: 113.95, lat: 33.55, county: '411102' }, to: { lon: 114.16, lat: 33.57, county: '411104', precision: 'approximate' } });
+    expect(events[1]!.details).toMatchObject({
+      from: { lon: 113.95, lat: 33.55, county: '411102' },
+      to: { lon: 114.16, lat: 33.57, county: '411104', precision: 'approximate' },
+    });
     // the lists follow
     const inZhaoling = await h.get<SiteCollection>('/api/sites?county=411104');
     expect(inZhaoling.body.features.map((f) => f.id)).toEqual([site.id]);
@@ -344,8 +398,16 @@ describe('PUT /api/sites/:id/location', () => {
   });
 
   it('a move inside the same county reports countyChanged null and keeps the township', async () => {
-    const site = await createSite(h, { name: '料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', township: '空冢郭镇' }, '411102');
-    const res = await h.send<{ site: SiteFeature; countyChanged: unknown }>('PUT', `/api/sites/${site.id}/location`, { lon: 113.96, lat: 33.56, date: '2022-01-01' });
+    const site = await createSite(
+      h,
+      { name: '料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', township: '空冢郭镇' },
+      '411102',
+    );
+    const res = await h.send<{ site: SiteFeature; countyChanged: unknown }>('PUT', `/api/sites/${site.id}/location`, {
+      lon: 113.96,
+      lat: 33.56,
+      date: '2022-01-01',
+    });
     expect(res.status).toBe(200);
     expect(res.body.countyChanged).toBeNull();
     expect(res.body.site.properties).toMatchObject({ county: '411102', township: '411102102', precision: 'exact' });
@@ -374,7 +436,9 @@ describe('PUT /api/sites/:id/location', () => {
     expectError(await h.send('PUT', `/api/sites/${site.id}/location`, { lon: 114.16, lat: 33.57, date: '2021-05-31' }), 422, 'event_date_before_last');
     expectError(await h.send('PUT', `/api/sites/${site.id}/location`, { lon: 114.16, lat: 33.57, date: '2023-01-01' }), 422, 'event_date_in_future');
     expect(expectError(await h.send('PUT', `/api/sites/${site.id}/location`, { lon: 114.16 }), 400).details.field).toBe('lat');
-    expect(expectError(await h.send('PUT', `/api/sites/${site.id}/location`, { lon: 114.16, lat: 33.57, precision: 'unlocated' }), 400).details.field).toBe('precision');
+    expect(expectError(await h.send('PUT', `/api/sites/${site.id}/location`, { lon: 114.16, lat: 33.57, precision: 'unlocated' }), 400).details.field).toBe(
+      'precision',
+    );
     expect(await detail(site.id)).toEqual(before);
     expectError(await h.send('PUT', '/api/sites/9999/location', { lon: 114.16, lat: 33.57 }), 404, 'not_found');
   });

@@ -35,9 +35,15 @@ describe('sites.status always equals the last event', () => {
   });
 
   it('inserting an event moves the status, and an out-of-order (earlier) event does not override the later one', () => {
-    h.db.run("INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, created_at) VALUES (?, 'status', 'rectifying', 'upgraded', '2021-03-01', 't', 'x')", [id]);
+    h.db.run(
+      "INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, created_at) VALUES (?, 'status', 'rectifying', 'upgraded', '2021-03-01', 't', 'x')",
+      [id],
+    );
     expect(siteState(h.db, id).status).toBe('upgraded');
-    h.db.run("INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, created_at) VALUES (?, 'status', 'discovered', 'closed', '2021-01-15', 't', 'x')", [id]);
+    h.db.run(
+      "INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, created_at) VALUES (?, 'status', 'discovered', 'closed', '2021-01-15', 't', 'x')",
+      [id],
+    );
     expect(siteState(h.db, id).status).toBe('upgraded');
   });
 

@@ -50,7 +50,9 @@ describe('GET /api/tasks filters', () => {
 
   it('by state: a task past its deadline with nothing linked cannot be judged (无法判断), never on time', async () => {
     const tasks = (await h.get<TaskJson[]>('/api/tasks')).body;
-    const unlinked = tasks.filter((t) => t.deadline.kind !== 'done' && t.deadline.date !== null && t.deadline.date < TODAY && t.progress.sites + t.progress.roads === 0);
+    const unlinked = tasks.filter(
+      (t) => t.deadline.kind !== 'done' && t.deadline.date !== null && t.deadline.date < TODAY && t.progress.sites + t.progress.roads === 0,
+    );
     expect(unlinked.length).toBeGreaterThan(0);
     for (const task of unlinked) expect(task.state, `task ${task.number}`).toBe('cannot_judge');
     const listed = (await h.get<TaskJson[]>('/api/tasks?state=cannot_judge')).body.map((t) => t.number);
@@ -58,7 +60,13 @@ describe('GET /api/tasks filters', () => {
     const one = (await h.get<TaskJson>(`/api/tasks/${unlinked[0]!.number}`)).body;
     expect(one.state).toBe('cannot_judge');
     // Linking a site makes it judgeable: an open one makes it overdue.
-    const site = await h.send<{ id: number }>('POST', '/api/sites', { name: '关联后可判断的料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10' });
+    const site = await h.send<{ id: number }>('POST', '/api/sites', {
+      name: '关联后可判断的料场',
+      category: 'sand_yard',
+      lon: 113.95,
+      lat: 33.55,
+      discoveredOn: '2021-01-10',
+    });
     expect((await h.send<TaskJson>('PUT', `/api/tasks/${unlinked[0]!.number}/sites`, { siteIds: [site.body.id] })).body.state).toBe('overdue');
   });
 });
@@ -67,14 +75,22 @@ describe('notes and hand-made links', () => {
   it('adds a progress note with who and when', async () => {
     const res = await h.send<TaskJson>('POST', '/api/tasks/19/notes', { text: '金江路已列入维修计划' });
     expect(res.status).toBe(201);
-    expect(res.body.notes).toEqual([{ id: expect.any(Number), author: 'admin', text: '金江路已列入维修计划', createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) }]);
+    expect(res.body.notes).toEqual([
+      { id: expect.any(Number), author: 'admin', text: '金江路已列入维修计划', createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
+    ]);
     expect((await h.get<TaskJson>('/api/tasks/19')).body.notes).toHaveLength(1);
     expectError(await h.send('POST', '/api/tasks/99/notes', { text: 'x' }), 404);
     expectError(await h.send('POST', '/api/tasks/19/notes', { text: '   ' }), 400);
   });
 
   it('links sites by hand, keeps category links, and refuses unknown sites without changing anything', async () => {
-    const site = await h.send<{ id: number }>('POST', '/api/sites', { name: '手动关联料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10' });
+    const site = await h.send<{ id: number }>('POST', '/api/sites', {
+      name: '手动关联料场',
+      category: 'sand_yard',
+      lon: 113.95,
+      lat: 33.55,
+      discoveredOn: '2021-01-10',
+    });
     const linked = await h.send<TaskJson>('PUT', '/api/tasks/25/sites', { siteIds: [site.body.id] });
     expect(linked.status).toBe(200);
     expect(linked.body.sites).toEqual([expect.objectContaining({ id: site.body.id, link: 'manual' })]);

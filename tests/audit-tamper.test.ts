@@ -44,7 +44,13 @@ const verify = async () => {
 
 async function records(n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
-    const res = await h!.send('POST', '/api/sites', { name: `料场${i + 1}`, category: 'sand_yard', lon: POINTS['411102'][0], lat: POINTS['411102'][1], discoveredOn: '2022-01-01' });
+    const res = await h!.send('POST', '/api/sites', {
+      name: `料场${i + 1}`,
+      category: 'sand_yard',
+      lon: POINTS['411102'][0],
+      lat: POINTS['411102'][1],
+      discoveredOn: '2022-01-01',
+    });
     expect(res.status, res.text).toBe(201);
   }
 }
@@ -72,7 +78,11 @@ function tamper(edit: (db: Database.Database) => void): void {
 function rewriteFrom(db: Database.Database, from: number, key: Buffer | null): void {
   db.prepare("UPDATE audit_log SET after = replace(after, '料场2', '合规企业') WHERE id = ?").run(from);
   const rows = db.prepare('SELECT * FROM audit_log WHERE id >= ? ORDER BY id').all(from) as Row[];
-  let previous = (db.prepare('SELECT hash FROM audit_log WHERE id = ?').pluck().get(from - 1) as string | undefined) ?? '0'.repeat(64);
+  let previous =
+    (db
+      .prepare('SELECT hash FROM audit_log WHERE id = ?')
+      .pluck()
+      .get(from - 1) as string | undefined) ?? '0'.repeat(64);
   // prev_hash is UNIQUE: park every hash first, then write the new ones in order.
   db.prepare("UPDATE audit_log SET prev_hash = printf('%064d', id), hash = printf('%064d', id) WHERE id >= ?").run(from);
   for (const row of rows) {
@@ -90,7 +100,10 @@ describe('the key', () => {
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     const key = readFileSync(keyFile, 'utf8').trim();
     expect(key).toMatch(/^[0-9a-f]{64}$/);
-    const dump = h.db.all<{ value: string }>('SELECT value FROM meta').map((row) => row.value).join('\n');
+    const dump = h.db
+      .all<{ value: string }>('SELECT value FROM meta')
+      .map((row) => row.value)
+      .join('\n');
     expect(dump).not.toContain(key);
   });
 
@@ -124,7 +137,10 @@ describe('the five tamperings', () => {
     tamper((db) => {
       const last = db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT 1').get() as Row;
       const row = { ...last, id: 7, action: 'site.delete', target: 'site:99', prev_hash: last.hash };
-      db.prepare('INSERT INTO audit_log VALUES (@id, @at, @actor, @role, @address, @action, @target, @counties, @before, @after, @prev_hash, @hash)').run({ ...row, hash: forgeHash(row, null) });
+      db.prepare('INSERT INTO audit_log VALUES (@id, @at, @actor, @role, @address, @action, @target, @counties, @before, @after, @prev_hash, @hash)').run({
+        ...row,
+        hash: forgeHash(row, null),
+      });
     });
     const result = await verify();
     expect(result.records).toBe(7);
@@ -178,7 +194,10 @@ describe('a database made before the key', () => {
     await records(1);
     const result = await verify();
     expect(result).toMatchObject({ ok: true, records: 4, keyedFrom: 4 });
-    const anchors = readFileSync(auditAnchorPath(dbPath), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { reason: string; records: number; keyedFrom: number });
+    const anchors = readFileSync(auditAnchorPath(dbPath), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { reason: string; records: number; keyedFrom: number });
     expect(anchors[0]).toMatchObject({ reason: 'key_started', records: 3, keyedFrom: 4 });
 
     // Rewriting the old records by hash alone now contradicts the key's starting anchor.

@@ -43,10 +43,20 @@ function cli(script: string, args: string[], database: string): Promise<{ status
   });
 }
 const cliSync = (script: string, args: string[], database: string) =>
-  spawnSync(process.execPath, ['--import', 'tsx', `server/cli/${script}.ts`, ...args], { cwd: ROOT, env: { ...process.env, SANSAN_DB: database }, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(process.execPath, ['--import', 'tsx', `server/cli/${script}.ts`, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, SANSAN_DB: database },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 
 const newSite = (name: string) => ({ name, category: 'sand_yard', lon: POINTS['411102'][0], lat: POINTS['411102'][1], discoveredOn: '2022-01-01' });
-const backupsIn = (folder: string) => (existsSync(folder) ? readdirSync(folder).filter((name) => name.startsWith('sansan-')).sort() : []);
+const backupsIn = (folder: string) =>
+  existsSync(folder)
+    ? readdirSync(folder)
+        .filter((name) => name.startsWith('sansan-'))
+        .sort()
+    : [];
 
 describe('npm run backup, then npm run restore', () => {
   it('during a stream of writes: every write acknowledged before the backup started is restored, and the chain verifies', async () => {
@@ -78,7 +88,12 @@ describe('npm run backup, then npm run restore', () => {
     const [name] = backupsIn(backups);
     const folder = join(backups, name!);
     const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as BackupManifest;
-    expect(manifest).toMatchObject({ format: 'sansan-backup-1', integrity: 'ok', schemaVersion: h.db.get<{ v: number }>('SELECT max(version) AS v FROM schema_version')!.v, photos: { files: 1 } });
+    expect(manifest).toMatchObject({
+      format: 'sansan-backup-1',
+      integrity: 'ok',
+      schemaVersion: h.db.get<{ v: number }>('SELECT max(version) AS v FROM schema_version')!.v,
+      photos: { files: 1 },
+    });
     expect(manifest.counts.sites).toBeGreaterThanOrEqual(beforeBackup.length + 2);
     expect(manifest.anchor).toMatchObject({ reason: 'backup', records: manifest.audit.records, hash: manifest.audit.hash });
     expect(statSync(join(folder, 'audit-key')).mode & 0o777).toBe(0o600);

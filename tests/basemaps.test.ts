@@ -29,14 +29,25 @@ beforeAll(() => {
   writeMbtiles(file('luohe-raster.mbtiles'), { format: 'png', tiles: raster, name: '漯河栅格', bounds: LUOHE_BOUNDS, attribution: '测试底图' });
   writePmtiles(file('luohe-raster.pmtiles'), { format: 'png', tiles: raster, name: '漯河栅格 PM', bounds: LUOHE_BOUNDS });
   const protomaps = vectorTiles('protomaps', 8, 12);
-  writePmtiles(file('luohe-protomaps.pmtiles'), { format: 'mvt', tiles: protomaps.tiles, name: 'Protomaps', bounds: LUOHE_BOUNDS, vectorLayers: protomaps.layers });
+  writePmtiles(file('luohe-protomaps.pmtiles'), {
+    format: 'mvt',
+    tiles: protomaps.tiles,
+    name: 'Protomaps',
+    bounds: LUOHE_BOUNDS,
+    vectorLayers: protomaps.layers,
+  });
   const omt = vectorTiles('openmaptiles', 8, 12);
   writeMbtiles(file('luohe-omt.mbtiles'), { format: 'mvt', tiles: omt.tiles, name: 'OpenMapTiles', bounds: LUOHE_BOUNDS, vectorLayers: omt.layers });
   const other = vectorTiles('other', 8, 12);
   writeMbtiles(file('other-schema.mbtiles'), { format: 'mvt', tiles: other.tiles, name: 'x', bounds: LUOHE_BOUNDS, vectorLayers: other.layers });
   writeMbtiles(file('shallow.mbtiles'), { format: 'png', tiles: raster.filter((t) => t.z <= 10), name: 'shallow', bounds: LUOHE_BOUNDS });
   writeMbtiles(file('beijing.mbtiles'), { format: 'png', tiles: raster, name: 'elsewhere', bounds: [116.2, 39.8, 116.6, 40.1] });
-  writeMbtiles(file('fake-png.mbtiles'), { format: 'png', tiles: raster.map((t) => ({ ...t, data: Buffer.from('not a png at all') })), name: 'fake', bounds: LUOHE_BOUNDS });
+  writeMbtiles(file('fake-png.mbtiles'), {
+    format: 'png',
+    tiles: raster.map((t) => ({ ...t, data: Buffer.from('not a png at all') })),
+    name: 'fake',
+    bounds: LUOHE_BOUNDS,
+  });
   writeFileSync(file('page.mbtiles'), '<html>not a tile archive</html>');
 }, 120_000);
 
@@ -140,7 +151,11 @@ describe('the basemap API', () => {
     const head = await h.request(url, { headers: { Range: 'bytes=0-126' } });
     expect(head.status).toBe(206);
     expect(head.headers.get('content-range')).toMatch(/^bytes 0-126\/\d+$/);
-    expect(Buffer.from(await head.arrayBuffer()).subarray(0, 7).toString()).toBe('PMTiles');
+    expect(
+      Buffer.from(await head.arrayBuffer())
+        .subarray(0, 7)
+        .toString(),
+    ).toBe('PMTiles');
     const reader = new PMTiles({
       getKey: () => url,
       getBytes: async (offset: number, length: number) => {
@@ -163,6 +178,14 @@ describe('the basemap API', () => {
     expect(config.defaultBasemap).toBeNull();
     expect(config.basemaps.map((b) => b.id)).toEqual(['raster-mb', 'raster-pm', 'pm-vector']);
     const audit = h.db.all<{ action: string; target: string }>("SELECT action, target FROM audit_log WHERE action LIKE 'basemap.%' ORDER BY id");
-    expect(audit.map((a) => a.action)).toEqual(['basemap.add', 'basemap.add', 'basemap.add', 'basemap.add', 'basemap.default', 'basemap.remove', 'basemap.default']);
+    expect(audit.map((a) => a.action)).toEqual([
+      'basemap.add',
+      'basemap.add',
+      'basemap.add',
+      'basemap.add',
+      'basemap.default',
+      'basemap.remove',
+      'basemap.default',
+    ]);
   }, 120_000);
 });

@@ -62,7 +62,10 @@ describe('a second writer', () => {
     // Held until the command has said it is waiting, and past its busy timeout.
     const release = join(dir, 'release');
     const holder = await holdWriteLock(dbPath, 120_000, ROOT, release);
-    const cli = spawn(process.execPath, ['--import', 'tsx', 'server/cli/users.ts', 'add', 'lock-waiter', '--role', 'viewer'], { cwd: ROOT, env: { ...process.env, SANSAN_DB: dbPath } });
+    const cli = spawn(process.execPath, ['--import', 'tsx', 'server/cli/users.ts', 'add', 'lock-waiter', '--role', 'viewer'], {
+      cwd: ROOT,
+      env: { ...process.env, SANSAN_DB: dbPath },
+    });
     cli.stdin.end('a-long-password-1\n');
     let stderr = '';
     const exited = new Promise<number | null>((done) => cli.on('exit', done));

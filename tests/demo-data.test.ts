@@ -118,10 +118,12 @@ describe('demo data (default seed)', () => {
 
   it('every record is demo, every located site inside its county polygon, places consistent', () => {
     const polygons = new Map(
-      db.all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties').map((c) => [
-        c.code,
-        { type: 'Feature', properties: {}, geometry: JSON.parse(c.geometry) as Polygon | MultiPolygon } as Feature<Polygon | MultiPolygon>,
-      ]),
+      db
+        .all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties')
+        .map((c) => [
+          c.code,
+          { type: 'Feature', properties: {}, geometry: JSON.parse(c.geometry) as Polygon | MultiPolygon } as Feature<Polygon | MultiPolygon>,
+        ]),
     );
     const townships = new Map(db.all<{ code: string; county_code: string }>('SELECT code, county_code FROM townships').map((t) => [t.code, t.county_code]));
     const villages = new Map(db.all<{ code: string; township_code: string }>('SELECT code, township_code FROM villages').map((v) => [v.code, v.township_code]));
@@ -159,7 +161,14 @@ describe('demo data (default seed)', () => {
         if (e.date > TODAY) problems.push(`${siteId}: ${e.date} after today`);
         if (e.to_status === 'closed') {
           const checklist = JSON.parse(e.checklist ?? '{}') as Record<string, boolean>;
-          const needed = ['cutWater', 'cutPower', 'clearMaterials', 'clearEquipment', 'clearProducts', ...(site.category === 'fuel_point' ? ['tanksSealed'] : [])];
+          const needed = [
+            'cutWater',
+            'cutPower',
+            'clearMaterials',
+            'clearEquipment',
+            'clearProducts',
+            ...(site.category === 'fuel_point' ? ['tanksSealed'] : []),
+          ];
           if (!needed.every((k) => checklist[k] === true)) problems.push(`${siteId}: closure without the full checklist`);
         }
         if (i === 0) return;
@@ -227,7 +236,11 @@ describe('demo data (default seed)', () => {
       const closed = db.get<{ d: string }>("SELECT min(date) AS d FROM site_events WHERE site_id = ? AND to_status = 'closed'", [a.id])!.d;
       const gap = dayOf(b.discovered_on) - dayOf(closed);
       const km = distanceKm([a.lon!, a.lat!], [b.lon!, b.lat!]);
-      return { same: a.category === b.category, candidate: gap >= 20 && gap <= 180 && km >= 0.5 && km <= 3, shared: [...a.name].filter((c) => b.name.includes(c)).length };
+      return {
+        same: a.category === b.category,
+        candidate: gap >= 20 && gap <= 180 && km >= 0.5 && km <= 3,
+        shared: [...a.name].filter((c) => b.name.includes(c)).length,
+      };
     };
     for (const pair of moves.moves) expect(check(pair)).toMatchObject({ same: true, candidate: true });
     for (const pair of moves.decoys) expect(check(pair)).toMatchObject({ same: true, candidate: false });
@@ -257,11 +270,20 @@ describe('demo data (default seed)', () => {
   });
 
   it('road segments: drawn lines near the seat, county of the midpoint, lawful histories', () => {
-    const roads = db.all<{ id: number; geometry: string; county_code: string; status: RoadStatusCode; min_lon: number; min_lat: number; max_lon: number; max_lat: number }>(
-      'SELECT * FROM road_segments ORDER BY id',
-    );
+    const roads = db.all<{
+      id: number;
+      geometry: string;
+      county_code: string;
+      status: RoadStatusCode;
+      min_lon: number;
+      min_lat: number;
+      max_lon: number;
+      max_lat: number;
+    }>('SELECT * FROM road_segments ORDER BY id');
     expect(roads.length).toBeGreaterThanOrEqual(6);
-    const polygons = new Map(db.all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties').map((c) => [c.code, JSON.parse(c.geometry) as Polygon | MultiPolygon]));
+    const polygons = new Map(
+      db.all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties').map((c) => [c.code, JSON.parse(c.geometry) as Polygon | MultiPolygon]),
+    );
     for (const r of roads) {
       const line = JSON.parse(r.geometry) as LineString;
       expect(line.type).toBe('LineString');
@@ -389,10 +411,13 @@ describe('demo data continued to a later today', () => {
     for (const [siteId, list] of eventsBySite(db))
       list.forEach((e, i) => {
         if (e.date > LATER) problems.push(`${siteId}: ${e.date} after today`);
-        if (i > 0 && (e.date < list[i - 1]!.date || !STATUS_MOVES[list[i - 1]!.to_status].includes(e.to_status))) problems.push(`${siteId}: ${list[i - 1]!.to_status} → ${e.to_status}`);
+        if (i > 0 && (e.date < list[i - 1]!.date || !STATUS_MOVES[list[i - 1]!.to_status].includes(e.to_status)))
+          problems.push(`${siteId}: ${list[i - 1]!.to_status} → ${e.to_status}`);
       });
     expect(problems).toEqual([]);
-    expect(db.all('SELECT s.id FROM sites s WHERE s.status IS NOT (SELECT to_status FROM site_events e WHERE e.site_id = s.id ORDER BY date DESC, id DESC LIMIT 1)')).toEqual([]);
+    expect(
+      db.all('SELECT s.id FROM sites s WHERE s.status IS NOT (SELECT to_status FROM site_events e WHERE e.site_id = s.id ORDER BY date DESC, id DESC LIMIT 1)'),
+    ).toEqual([]);
   });
 
   it('is the same for the same seed and day', () => {

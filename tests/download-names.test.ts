@@ -44,7 +44,18 @@ describe('Chinese names in downloads', () => {
     for (const layer of siteLayers) expect(layer).toMatch(CHINESE);
     expect(siteLayers.map((layer) => layer.replace(/（\d+）$/, '')).every((label) => Object.values(STATUS_LABELS).includes(label as never))).toBe(true);
 
-    const drawn = await h.send('POST', '/api/roads', { roadName: '测试路', severity: 'minor', reportedOn: '2021-01-05', geometry: { type: 'LineString', coordinates: [[113.94, 33.55], [113.96, 33.55]] } });
+    const drawn = await h.send('POST', '/api/roads', {
+      roadName: '测试路',
+      severity: 'minor',
+      reportedOn: '2021-01-05',
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [113.94, 33.55],
+          [113.96, 33.55],
+        ],
+      },
+    });
     expect(drawn.status, drawn.text).toBe(201);
     const roads = await h.request('/api/export?format=kml&layer=roads');
     expect(kmlLayers('roads.kml', await roads.text())).toEqual(['已上报（1）']);

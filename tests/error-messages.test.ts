@@ -18,12 +18,18 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const SOURCE = [...sourceFiles('server'), ...sourceFiles('domain')].filter((path) => !path.endsWith('error-codes.ts')).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+const SOURCE = [...sourceFiles('server'), ...sourceFiles('domain')]
+  .filter((path) => !path.endsWith('error-codes.ts'))
+  .map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 
 /** Codes the server makes refusals with: AppError(status, 'code', …), badRequest/conflict/unprocessable('code', …), errorBody('code', …), `code: '…'` of the validation hook. */
 function codesInSource(): Map<string, string> {
   const found = new Map<string, string>();
-  const patterns = [/new AppError\(\s*\d+,\s*'([a-z_]+)'/g, /\b(?:badRequest|conflict|unprocessable|errorBody)\(\s*'([a-z_]+)'/g, /\? '(bad_parameter)' : '(bad_field)'/g];
+  const patterns = [
+    /new AppError\(\s*\d+,\s*'([a-z_]+)'/g,
+    /\b(?:badRequest|conflict|unprocessable|errorBody)\(\s*'([a-z_]+)'/g,
+    /\? '(bad_parameter)' : '(bad_field)'/g,
+  ];
   for (const { path, text } of SOURCE)
     for (const pattern of patterns) for (const match of text.matchAll(pattern)) for (const code of match.slice(1)) if (code) found.set(code, path);
   if (SOURCE.some(({ text }) => /\bnotFound\(/.test(text))) found.set('not_found', 'server/errors.ts');
@@ -98,23 +104,37 @@ async function upload(fileName: string, content: string | Uint8Array, options?: 
 
 describe('the refusals users met, with details their sentence is made from', () => {
   it('a county official writing in another county: the county by code and name', async () => {
-    const site = await createSite(h, { name: '召陵区木材加工厂', category: 'wood_processing', lon: POINTS['411104'][0], lat: POINTS['411104'][1], discoveredOn: '2021-01-10' }, '411104');
+    const site = await createSite(
+      h,
+      { name: '召陵区木材加工厂', category: 'wood_processing', lon: POINTS['411104'][0], lat: POINTS['411104'][1], discoveredOn: '2021-01-10' },
+      '411104',
+    );
     const official = h.as('county', ['411102']);
     const { error, text } = chinese(await official.send('POST', `/api/sites/${site.id}/events`, { to: 'rectifying', date: TODAY }), 403, 'forbidden_county');
     expect(error.details).toMatchObject({ county: '411104', countyName: '召陵区', yourCounties: ['411102'], yourCountyNames: ['源汇区'] });
     expect(text).toBe('您只能在源汇区操作，此操作涉及召陵区（411104）');
-    expect(describeError({ code: error.code, details: error.details }, 'en')).toBe('You may work only in Yuanhui District; this concerns Shaoling District (411104)');
+    expect(describeError({ code: error.code, details: error.details }, 'en')).toBe(
+      'You may work only in Yuanhui District; this concerns Shaoling District (411104)',
+    );
   });
 
   it('a position outside every county: coordinates rounded to 6 decimals', async () => {
-    const { error, text } = chinese(await h.send('POST', '/api/sites', { name: '界外', category: 'sand_yard', lon: 113.36889897139707, lat: 33.95123456789, discoveredOn: '2021-01-10' }), 422, 'outside_counties');
+    const { error, text } = chinese(
+      await h.send('POST', '/api/sites', { name: '界外', category: 'sand_yard', lon: 113.36889897139707, lat: 33.95123456789, discoveredOn: '2021-01-10' }),
+      422,
+      'outside_counties',
+    );
     expect(error.details).toMatchObject({ lon: 113.368899, lat: 33.951235 });
     expect(error.message).toContain('113.368899,33.951235');
     expect(text).toContain('位置 113.368899, 33.951235 不在漯河市任何县区内');
   });
 
   it('rule.olderThanDays too small: the field and its minimum', async () => {
-    const { error, text } = chinese(await h.send('POST', '/api/routes/plan', { rule: { kind: 'recheck', olderThanDays: -1 }, start: { lon: 114.0, lat: 33.58 } }), 400, 'bad_field');
+    const { error, text } = chinese(
+      await h.send('POST', '/api/routes/plan', { rule: { kind: 'recheck', olderThanDays: -1 }, start: { lon: 114.0, lat: 33.58 } }),
+      400,
+      'bad_field',
+    );
     expect(error.details).toMatchObject({ field: 'rule.olderThanDays', reason: 'too_small', minimum: 0 });
     expect(text).toBe('多少天未检查：不能小于 0');
   });
@@ -151,7 +171,11 @@ describe('the refusals users met, with details their sentence is made from', () 
   });
 
   it('a status move that is not allowed names the statuses in words', async () => {
-    const site = await createSite(h, { name: '某砂石料场', category: 'sand_yard', lon: POINTS['411102'][0], lat: POINTS['411102'][1], discoveredOn: '2021-01-10' }, '411102');
+    const site = await createSite(
+      h,
+      { name: '某砂石料场', category: 'sand_yard', lon: POINTS['411102'][0], lat: POINTS['411102'][1], discoveredOn: '2021-01-10' },
+      '411102',
+    );
     const { text } = chinese(await h.send('POST', `/api/sites/${site.id}/events`, { to: 'verified', date: TODAY }), 409, 'status_move_not_allowed');
     expect(text).toMatch(/^不能从“已发现”改为“/);
   });

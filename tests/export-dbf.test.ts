@@ -31,7 +31,14 @@ describe('DBF writer', () => {
     );
     const { shp, shx } = writeShp('Point', [[[113.9, 33.5]], [[114, 33.6]], [[114.1, 33.7]]]);
     const zip = new JSZip();
-    for (const [ext, data] of [['shp', shp], ['shx', shx], ['dbf', dbf], ['prj', CRS_LABELS.wgs84.prj], ['cpg', 'UTF-8']] as const) zip.file(`t.${ext}`, data);
+    for (const [ext, data] of [
+      ['shp', shp],
+      ['shx', shx],
+      ['dbf', dbf],
+      ['prj', CRS_LABELS.wgs84.prj],
+      ['cpg', 'UTF-8'],
+    ] as const)
+      zip.file(`t.${ext}`, data);
     const path = saveFile(await zip.generateAsync({ type: 'uint8array' }), 'zip');
     const features = ogrRead(`/vsizip/${path}`);
     expect(features.map((f) => [f.properties['NAME'] ?? null, f.properties['LON'] ?? null, f.properties['ID'] ?? null, f.geometry!.coordinates])).toEqual([

@@ -17,8 +17,16 @@ afterAll(async () => {
 describe('exports on a worker thread', () => {
   it('builds CSV, GeoPackage and Shapefile exports of a database file on a worker, equal to the in-thread build, with writes just made', async () => {
     const h = bootTestApp({ path: join(dir, 'sansan.db') });
-    await createSite(h, { name: '线程测试砂石场', category: 'sand_yard', lon: POINTS['411102'][0], lat: POINTS['411102'][1], discoveredOn: '2022-01-01' }, '411102');
-    await createSite(h, { name: '=HYPERLINK("x")', category: 'brick_kiln', lon: POINTS['411103'][0], lat: POINTS['411103'][1], discoveredOn: '2022-01-01' }, '411103');
+    await createSite(
+      h,
+      { name: '线程测试砂石场', category: 'sand_yard', lon: POINTS['411102'][0], lat: POINTS['411102'][1], discoveredOn: '2022-01-01' },
+      '411102',
+    );
+    await createSite(
+      h,
+      { name: '=HYPERLINK("x")', category: 'brick_kiln', lon: POINTS['411103'][0], lat: POINTS['411103'][1], discoveredOn: '2022-01-01' },
+      '411103',
+    );
     const meta = { date: TODAY, filters: '' };
     for (const job of [
       { layer: 'sites', format: 'csv', meta, sites: {} },

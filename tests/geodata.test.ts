@@ -41,7 +41,10 @@ describe('start-up with geodata', () => {
     expect(db.get<{ n: number }>('SELECT count(*) AS n FROM townships')!.n).toBe(58);
     expect(db.get<{ n: number }>('SELECT count(*) AS n FROM villages')!.n).toBe(1334);
     // 经开区's two towns have no polygon of their own: they belong to 召陵区's.
-    expect(db.all<{ county_code: string }>("SELECT county_code FROM townships WHERE admin_code = '411171'").map((r) => r.county_code)).toEqual(['411104', '411104']);
+    expect(db.all<{ county_code: string }>("SELECT county_code FROM townships WHERE admin_code = '411171'").map((r) => r.county_code)).toEqual([
+      '411104',
+      '411104',
+    ]);
     db.close();
   });
 
@@ -59,7 +62,18 @@ describe('start-up with geodata', () => {
 
   it('refuses a self-intersecting polygon', () => {
     const bowtie = counties();
-    bowtie.features[0]!.geometry = { type: 'Polygon', coordinates: [[[113.9, 33.5], [114, 33.6], [114, 33.5], [113.9, 33.6], [113.9, 33.5]]] };
+    bowtie.features[0]!.geometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [113.9, 33.5],
+          [114, 33.6],
+          [114, 33.5],
+          [113.9, 33.6],
+          [113.9, 33.5],
+        ],
+      ],
+    };
     writeFileSync(files.counties, JSON.stringify(bowtie));
     expect(boot).toThrowError(/feature 1 \(411102 源汇区\): polygon is not valid/);
   });
@@ -84,7 +98,15 @@ describe('npm run geodata -- import', () => {
   it('swaps in valid boundaries and moves sites to the county that now holds them', () => {
     const { db } = boot();
     const id = insertSite(db, {
-      name: '测试砂石料场', category: 'sand_yard', countyCode: '411102', lon: 113.95, lat: 33.55, precision: 'exact', source: 'demo', discoveredOn: '2021-01-01', actor: 'test',
+      name: '测试砂石料场',
+      category: 'sand_yard',
+      countyCode: '411102',
+      lon: 113.95,
+      lat: 33.55,
+      precision: 'exact',
+      source: 'demo',
+      discoveredOn: '2021-01-01',
+      actor: 'test',
     });
     const file = join(dir, 'official.geojson');
     const official = swapped();
@@ -103,11 +125,29 @@ describe('npm run geodata -- import', () => {
 
   it('refuses boundaries that leave a site outside every county, changing nothing', () => {
     const { db } = boot();
-    const id = insertSite(db, { name: '边界外测试点', category: 'sand_yard', countyCode: '411122', lon: 113.94, lat: 33.85, precision: 'exact', source: 'demo', discoveredOn: '2021-01-01', actor: 'test' });
+    const id = insertSite(db, {
+      name: '边界外测试点',
+      category: 'sand_yard',
+      countyCode: '411122',
+      lon: 113.94,
+      lat: 33.85,
+      precision: 'exact',
+      source: 'demo',
+      discoveredOn: '2021-01-01',
+      actor: 'test',
+    });
     const shrunk = counties();
     shrunk.features.find((f) => f.properties.adcode === '411122')!.geometry = {
       type: 'Polygon',
-      coordinates: [[[113.7, 33.3], [113.71, 33.3], [113.71, 33.31], [113.7, 33.31], [113.7, 33.3]]],
+      coordinates: [
+        [
+          [113.7, 33.3],
+          [113.71, 33.3],
+          [113.71, 33.31],
+          [113.7, 33.31],
+          [113.7, 33.3],
+        ],
+      ],
     };
     const file = join(dir, 'shrunk.geojson');
     writeFileSync(file, JSON.stringify(shrunk));
@@ -120,7 +160,17 @@ describe('npm run geodata -- import', () => {
 
   it('refuses to drop a county that sites and townships belong to, changing nothing', () => {
     const { db } = boot();
-    insertSite(db, { name: '边界外测试点', category: 'sand_yard', countyCode: '411122', lon: 113.94, lat: 33.85, precision: 'exact', source: 'demo', discoveredOn: '2021-01-01', actor: 'test' });
+    insertSite(db, {
+      name: '边界外测试点',
+      category: 'sand_yard',
+      countyCode: '411122',
+      lon: 113.94,
+      lat: 33.85,
+      precision: 'exact',
+      source: 'demo',
+      discoveredOn: '2021-01-01',
+      actor: 'test',
+    });
     const without = counties();
     without.features = without.features.filter((f) => f.properties.adcode !== '411122');
     const file = join(dir, 'four.geojson');
@@ -136,8 +186,16 @@ describe('npm run geodata -- import', () => {
   it('refuses a file that is not valid polygons with county codes', () => {
     const { db } = boot();
     const file = join(dir, 'points.geojson');
-    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { adcode: '411102', name: '源汇区' }, geometry: { type: 'Point', coordinates: [114, 33.5] } }] }));
-    expect(() => importCountyFile(db, file, files)).toThrowError(/points\.geojson: feature 1 \(411102 源汇区\): geometry must be Polygon or MultiPolygon, got Point/);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', properties: { adcode: '411102', name: '源汇区' }, geometry: { type: 'Point', coordinates: [114, 33.5] } }],
+      }),
+    );
+    expect(() => importCountyFile(db, file, files)).toThrowError(
+      /points\.geojson: feature 1 \(411102 源汇区\): geometry must be Polygon or MultiPolygon, got Point/,
+    );
     writeFileSync(file, 'not json');
     expect(() => importCountyFile(db, file, files)).toThrowError(/points\.geojson: is not valid JSON/);
     expect(readFileSync(files.counties, 'utf8')).toBe(countiesText);

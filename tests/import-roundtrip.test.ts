@@ -7,7 +7,22 @@ import { readFileSync, rmSync } from 'node:fs';
 import { bootTestApp, createSite, moveSite, walk, type Harness, type SiteTableRow } from './helpers/app.ts';
 import { saveFile } from './helpers/gdal.ts';
 
-const COLUMN_NAMES = ['name', 'category', 'status', 'county_code', 'township_code', 'village_code', 'lon', 'lat', 'precision', 'discovered_on', 'deadline', 'responsible_unit', 'address', 'note'] as const;
+const COLUMN_NAMES = [
+  'name',
+  'category',
+  'status',
+  'county_code',
+  'township_code',
+  'village_code',
+  'lon',
+  'lat',
+  'precision',
+  'discovered_on',
+  'deadline',
+  'responsible_unit',
+  'address',
+  'note',
+] as const;
 type Row = Pick<SiteTableRow, (typeof COLUMN_NAMES)[number]>;
 
 const COLUMNS = COLUMN_NAMES.join(', ');
@@ -18,9 +33,30 @@ let exported: Row[];
 
 beforeAll(async () => {
   source = bootTestApp();
-  const a = await createSite(source, { name: '黄河路砂石料场', category: 'sand_yard', lon: 113.951234, lat: 33.551234, discoveredOn: '2021-01-10', address: '源汇区黄河路1号', township: '空冢郭镇' }, '411102');
+  const a = await createSite(
+    source,
+    {
+      name: '黄河路砂石料场',
+      category: 'sand_yard',
+      lon: 113.951234,
+      lat: 33.551234,
+      discoveredOn: '2021-01-10',
+      address: '源汇区黄河路1号',
+      township: '空冢郭镇',
+    },
+    '411102',
+  );
   await walk(source, a.id, ['rectifying', 'closed'], '2021-03-01');
-  const b = await source.send<{ id: number }>('POST', '/api/sites', { name: '郾城商砼站', category: 'concrete_plant', lon: 113.93, lat: 33.67, discoveredOn: '2021-01-05', deadline: '2022-06-30', responsibleUnit: '郾城区住建局', note: '“六个百分之百”未落实' });
+  const b = await source.send<{ id: number }>('POST', '/api/sites', {
+    name: '郾城商砼站',
+    category: 'concrete_plant',
+    lon: 113.93,
+    lat: 33.67,
+    discoveredOn: '2021-01-05',
+    deadline: '2022-06-30',
+    responsibleUnit: '郾城区住建局',
+    note: '“六个百分之百”未落实',
+  });
   expect(b.status, b.text).toBe(201);
   await moveSite(source, b.body.id, 'upgraded', '2021-04-01');
   await moveSite(source, b.body.id, 'verified', '2021-09-01');
@@ -35,7 +71,11 @@ async function importInto(target: Harness, fileName: string, bytes: Uint8Array, 
   form.append('file', new File([bytes as BlobPart], fileName));
   form.append('options', JSON.stringify(options));
   const res = await target.request('/api/imports', { method: 'POST', body: form });
-  const preview = (await res.json()) as { id: number; counts: Record<string, number>; rows: { row: number; outcome: string; name: string; errors: unknown[]; duplicateOf: { siteId?: number } | null }[] };
+  const preview = (await res.json()) as {
+    id: number;
+    counts: Record<string, number>;
+    rows: { row: number; outcome: string; name: string; errors: unknown[]; duplicateOf: { siteId?: number } | null }[];
+  };
   expect(res.status, JSON.stringify(preview).slice(0, 500)).toBe(201);
   const commit = await target.send('POST', `/api/imports/${preview.id}/commit`, {});
   expect(commit.status, commit.text).toBe(200);
@@ -57,7 +97,12 @@ describe('export → ogr2ogr → import', () => {
     const target = bootTestApp();
     const { preview, commit } = await importInto(target, 'roundtrip.csv', readFileSync(csvPath), { crs: 'wgs84' });
     expect(preview.counts).toMatchObject({ rows: 5, new: 3, duplicate: 2, error: 0 });
-    expect(preview.rows.filter((r) => r.outcome === 'duplicate').map((r) => r.duplicateOf?.siteId).sort()).toEqual([1, 2]);
+    expect(
+      preview.rows
+        .filter((r) => r.outcome === 'duplicate')
+        .map((r) => r.duplicateOf?.siteId)
+        .sort(),
+    ).toEqual([1, 2]);
     expect(commit).toMatchObject({ created: 3, skipped: 2 });
     const located = (rs: Row[]) => rs.filter((r) => r.lon !== null);
     expect(located(rows(target, 'import_batch IS NOT NULL'))).toEqual(located(exported));

@@ -5,10 +5,25 @@ import { describe, expect, it } from 'vitest';
 import { MAX_CORE_VERTICES } from '../server/routes/analysis-siege.ts';
 import { bootTestApp, expectError, POINTS, type Harness, type SiteFeature } from './helpers/app.ts';
 
-const site = (name: string, extra: Record<string, unknown> = {}) => ({ name, category: 'sand_yard', lon: POINTS['411102'][0], lat: POINTS['411102'][1], discoveredOn: '2022-01-01', ...extra });
+const site = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  category: 'sand_yard',
+  lon: POINTS['411102'][0],
+  lat: POINTS['411102'][1],
+  discoveredOn: '2022-01-01',
+  ...extra,
+});
 const square = (lon: unknown, lat: unknown, d = 0.03) => ({
   type: 'Polygon',
-  coordinates: [[[lon, lat], [Number(lon) + d, lat], [Number(lon) + d, Number(lat) + d], [lon, Number(lat) + d], [lon, lat]]],
+  coordinates: [
+    [
+      [lon, lat],
+      [Number(lon) + d, lat],
+      [Number(lon) + d, Number(lat) + d],
+      [lon, Number(lat) + d],
+      [lon, lat],
+    ],
+  ],
 });
 
 async function importCsv(h: Harness, csv: string) {
@@ -16,7 +31,10 @@ async function importCsv(h: Harness, csv: string) {
   form.append('file', new Blob([csv], { type: 'text/csv' }), 'ledger.csv');
   form.append('options', JSON.stringify({ crs: 'wgs84' }));
   const res = await h.request('/api/imports', { method: 'POST', body: form });
-  return { status: res.status, body: (await res.json()) as { rows: { row: number; outcome: string; errors: { column: string | null; code: string; message: string }[] }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { rows: { row: number; outcome: string; errors: { column: string | null; code: string; message: string }[] }[] },
+  };
 }
 
 describe('names', () => {
@@ -36,7 +54,7 @@ describe('names', () => {
 
   it('a ledger import applies the same limits and rules: a 5 MB name is a row error, not a site', async () => {
     const h = bootTestApp();
-    const huge = '料'.repeat(5 * 1024 * 1024 / 3);
+    const huge = '料'.repeat((5 * 1024 * 1024) / 3);
     const csv = `名称,类别,经度,纬度,备注\n${huge},砂石料场,113.95,33.55,\n\u200B\u200B,砂石料场,113.95,33.55,\n正常料场,砂石料场,113.96,33.56,${'注'.repeat(2001)}\n好料场,砂石料场,113.97,33.57,好\n`;
     const { status, body } = await importCsv(h, csv);
     expect(status).toBe(201);
@@ -58,8 +76,28 @@ describe('positions of saved cores and roads', () => {
     expectError(await h.send('POST', '/api/analysis/cores', { name: '字符串坐标', geometry: square('114.0', '33.5') }), 400);
     expectError(await h.send('POST', '/api/analysis/cores', { name: '经度500', geometry: square(500, 33.5) }), 400);
     const road = (coordinates: unknown) => ({ roadName: '测试路', severity: 'minor', reportedOn: '2021-01-01', geometry: { type: 'LineString', coordinates } });
-    expectError(await h.send('POST', '/api/roads', road([['114.15', '33.57'], ['114.17', '33.58']])), 400);
-    expectError(await h.send('POST', '/api/roads', road([[500, 33.57], [114.17, 33.58]])), 400);
+    expectError(
+      await h.send(
+        'POST',
+        '/api/roads',
+        road([
+          ['114.15', '33.57'],
+          ['114.17', '33.58'],
+        ]),
+      ),
+      400,
+    );
+    expectError(
+      await h.send(
+        'POST',
+        '/api/roads',
+        road([
+          [500, 33.57],
+          [114.17, 33.58],
+        ]),
+      ),
+      400,
+    );
     expect([cores(), roads()]).toEqual([coresBefore, roadsBefore]);
     // A real core still saves, and the analysis runs on it.
     const saved = await h.send<{ properties: { id: string } }>('POST', '/api/analysis/cores', { name: '真实核心', geometry: square(114.0, 33.55) });

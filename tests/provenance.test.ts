@@ -34,7 +34,10 @@ const detail = async (kind: 'sites' | 'roads', id: number) => {
   return res.body;
 };
 const realIds = (table: 'sites' | 'road_segments') =>
-  h.db.all<{ id: number; task: number | null }>(`SELECT id, ${table === 'sites' ? '(SELECT task_number FROM task_sites WHERE site_id = id)' : 'task_number'} AS task FROM ${table} WHERE source = 'real' ORDER BY id`, []);
+  h.db.all<{ id: number; task: number | null }>(
+    `SELECT id, ${table === 'sites' ? '(SELECT task_number FROM task_sites WHERE site_id = id)' : 'task_number'} AS task FROM ${table} WHERE source = 'real' ORDER BY id`,
+    [],
+  );
 
 describe('real records from the plan', () => {
   it('carry no developer English in what the user reads, and say where they come from', async () => {
@@ -61,7 +64,14 @@ describe('real records from the plan', () => {
   });
 
   it('leaves provenance null for records the plan did not name', async () => {
-    const site = await h.send<Detail>('POST', '/api/sites', { name: '测试木材加工厂', category: 'wood_processing', sector: 'industrial', lon: 114.03, lat: 33.58, discoveredOn: '2021-01-05' });
+    const site = await h.send<Detail>('POST', '/api/sites', {
+      name: '测试木材加工厂',
+      category: 'wood_processing',
+      sector: 'industrial',
+      lon: 114.03,
+      lat: 33.58,
+      discoveredOn: '2021-01-05',
+    });
     expect(site.status, site.text).toBe(201);
     expect((await detail('sites', site.body.id)).provenance).toBeNull();
     const road = await h.send<Detail>('POST', '/api/roads', { roadName: '测试路', severity: 'minor', county: '411102', reportedOn: '2021-01-05' });
@@ -76,7 +86,10 @@ describe('real records from the plan', () => {
     h.db.run('UPDATE sites SET source_document = NULL, source_task = NULL, source_quote = NULL, note = ? WHERE id = ?', [oldNote, coal!.id]);
     h.db.run("UPDATE sites SET source_document = NULL, source_task = NULL, source_quote = NULL, note = '用户改过的备注' WHERE id = ?", [fuel!.id]);
     const road = realIds('road_segments')[0]!;
-    h.db.run("UPDATE road_segments SET source_document = NULL, source_task = NULL, source_quote = NULL, note = '区管道路 (district-managed road); the plan names no district.\n原文 As written: 金江路(五一路以东)' WHERE id = ?", [road.id]);
+    h.db.run(
+      "UPDATE road_segments SET source_document = NULL, source_task = NULL, source_quote = NULL, note = '区管道路 (district-managed road); the plan names no district.\n原文 As written: 金江路(五一路以东)' WHERE id = ?",
+      [road.id],
+    );
     expect(seedNamedPlaces(h.db)).toBe(0);
     const coalNow = await detail('sites', coal!.id);
     expect(coalNow.note).toMatch(/^督察发现正在违规销售散煤/);
@@ -96,7 +109,14 @@ describe('real records from the plan', () => {
       const header = rows[0]!;
       return rows.slice(1).map((row) => Object.fromEntries(header.map((name, i) => [name, row[i]])));
     };
-    const created = await h.send<Detail>('POST', '/api/sites', { name: '测试木材加工厂', category: 'wood_processing', sector: 'industrial', lon: 114.03, lat: 33.58, discoveredOn: '2021-01-05' });
+    const created = await h.send<Detail>('POST', '/api/sites', {
+      name: '测试木材加工厂',
+      category: 'wood_processing',
+      sector: 'industrial',
+      lon: 114.03,
+      lat: 33.58,
+      discoveredOn: '2021-01-05',
+    });
     expect(created.status, created.text).toBe(201);
     const sites = await table('format=csv');
     const coal = sites.find((row) => row['名称'] === '叶岗村散煤销售点')!;

@@ -18,7 +18,11 @@ describe('default hotspot cell on the demo data', () => {
     const token = signInUser(db, ctx.countyCodes, 'admin', 'admin', [], ctx.sessions);
     const res = await app.request('/api/analysis/relapse', { headers: { Authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { options: { cellKm: number }; cells: { features: { properties: CellProps }[] }; definitions: { grid: { zh: string; en: string } } };
+    const body = (await res.json()) as {
+      options: { cellKm: number };
+      cells: { features: { properties: CellProps }[] };
+      definitions: { grid: { zh: string; en: string } };
+    };
     expect(body.options.cellKm).toBe(DEFAULT_CELL_KM);
     const cells = body.cells.features.map((f) => f.properties);
     const occupied = cells.filter((c) => c.count > 0);

@@ -33,8 +33,18 @@ function random(seed: number): () => number {
 
 function relapsing(id: number, lon: number, lat: number, county: string): RelapseSiteInput {
   return {
-    id, name: `点位${id}`, category: 'sand_yard', lon, lat, county, township: null, discoveredOn: '2021-01-01',
-    events: [{ to: 'closed', date: '2021-02-01' }, { to: 'relapsed', date: '2021-09-01' }],
+    id,
+    name: `点位${id}`,
+    category: 'sand_yard',
+    lon,
+    lat,
+    county,
+    township: null,
+    discoveredOn: '2021-01-01',
+    events: [
+      { to: 'closed', date: '2021-02-01' },
+      { to: 'relapsed', date: '2021-09-01' },
+    ],
   };
 }
 

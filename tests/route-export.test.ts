@@ -234,8 +234,7 @@ describe('WGS84 ↔ GCJ-02 / BD-09', () => {
   });
 
   it('round-trips WGS84 → GCJ-02 → WGS84 within 1e-6° across Luohe', () => {
-    for (const point of [LUOHE_WGS84, [113.7, 33.4], [114.3, 33.8], [113.95, 33.61]] as LonLat[])
-      expectNear(fromGcj02(toGcj02(point)), point, 1e-6);
+    for (const point of [LUOHE_WGS84, [113.7, 33.4], [114.3, 33.8], [113.95, 33.61]] as LonLat[]) expectNear(fromGcj02(toGcj02(point)), point, 1e-6);
   });
 
   it('BD-09 is GCJ-02 shifted by the published formula (Baidu offset ≈ +0.0065°, +0.006°)', () => {

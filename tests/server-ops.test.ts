@@ -132,17 +132,30 @@ describe('npm start', () => {
     expect(health.status).toBe(200);
     const id = health.headers.get('x-request-id');
     expect(id).toBeTruthy();
-    const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-password-1' }) });
+    const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'admin-password-1' }),
+    });
     const { token } = (await signIn.json()) as { token: string };
 
     // A write in flight: its headers and half its body are sent, then SIGTERM, then the rest.
     const body = JSON.stringify({ name: '停机前料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2022-01-01' });
     const inFlight = new Promise<{ status: number; text: string }>((done, fail) => {
-      const req = request({ host: '127.0.0.1', port, path: '/api/sites', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` } }, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += String(chunk)));
-        res.on('end', () => done({ status: res.statusCode!, text }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/sites',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += String(chunk)));
+          res.on('end', () => done({ status: res.statusCode!, text }));
+        },
+      );
       req.on('error', fail);
       req.write(body.slice(0, 20));
       setTimeout(() => {
@@ -158,7 +171,10 @@ describe('npm start', () => {
     expect(lines.map((line) => line.event).filter(Boolean)).toEqual(expect.arrayContaining(['listening', 'shutdown', 'stopped']));
     expect(existsSync(`${dbPath}.pid`)).toBe(false);
     expect(!existsSync(`${dbPath}-wal`) || statSync(`${dbPath}-wal`).size === 0).toBe(true);
-    const anchors = readFileSync(`${dbPath}.audit-anchors`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { reason: string });
+    const anchors = readFileSync(`${dbPath}.audit-anchors`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { reason: string });
     expect(anchors.at(-1)!.reason).toBe('shutdown');
     const db = new Database(dbPath, { readonly: true });
     expect(db.prepare("SELECT count(*) FROM sites WHERE name = '停机前料场'").pluck().get()).toBe(1);

@@ -13,7 +13,13 @@ import { bootTestApp, POINTS, siteState, type Harness } from './helpers/app.ts';
 
 const ADMIN: Actor = { username: 'operator', role: 'admin', counties: [], address: 'command line' };
 const COUNTY: Actor = { username: 'yuanhui', role: 'county', counties: ['411102'], address: null };
-const sandYard = (name: string, [lon, lat]: readonly [number, number] = POINTS['411102']) => ({ name, category: 'sand_yard' as const, lon, lat, discoveredOn: '2022-01-01' });
+const sandYard = (name: string, [lon, lat]: readonly [number, number] = POINTS['411102']) => ({
+  name,
+  category: 'sand_yard' as const,
+  lon,
+  lat,
+  discoveredOn: '2022-01-01',
+});
 const sites = (db: Db) => db.get<{ n: number }>('SELECT count(*) AS n FROM sites')!.n;
 const auditRecords = (db: Db) => db.get<{ n: number }>('SELECT count(*) AS n FROM audit_log')!.n;
 

@@ -49,7 +49,10 @@ describe('sign-in throttling', () => {
     expect(await signIn(TEST_PASSWORD, '203.0.113.9')).toBe(429);
     expect(await signIn(TEST_PASSWORD, '198.51.100.7')).toBe(200);
     // The address recorded is the client's, not the proxy's.
-    const addresses = h.db.all<{ address: string }>("SELECT DISTINCT address FROM audit_log WHERE action LIKE 'sign_in%'").map((row) => row.address).sort();
+    const addresses = h.db
+      .all<{ address: string }>("SELECT DISTINCT address FROM audit_log WHERE action LIKE 'sign_in%'")
+      .map((row) => row.address)
+      .sort();
     expect(addresses).toEqual(['198.51.100.7', '203.0.113.9']);
   });
 
@@ -69,10 +72,19 @@ describe('sign-in throttling', () => {
   it('npm run users -- unlock lifts the lock, and the audit trail records it', async () => {
     for (let i = 0; i < 5; i++) expect(await signIn(`wrong-${i}`)).toBe(401);
     expect(await signIn(TEST_PASSWORD)).toBe(429);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/users.ts', 'unlock', 'county-411102'], { cwd: ROOT, env: { ...process.env, SANSAN_DB: join(dir, 'sansan.db') }, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/users.ts', 'unlock', 'county-411102'], {
+      cwd: ROOT,
+      env: { ...process.env, SANSAN_DB: join(dir, 'sansan.db') },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/unlocked county-411102/);
-    expect(h.db.get<{ action: string; target: string; actor: string }>('SELECT action, target, actor FROM audit_log ORDER BY id DESC LIMIT 1')).toMatchObject({ action: 'sign_in.unlock', target: 'user:county-411102', actor: expect.stringMatching(/^cli:/) });
+    expect(h.db.get<{ action: string; target: string; actor: string }>('SELECT action, target, actor FROM audit_log ORDER BY id DESC LIMIT 1')).toMatchObject({
+      action: 'sign_in.unlock',
+      target: 'user:county-411102',
+      actor: expect.stringMatching(/^cli:/),
+    });
     expect(await signIn(TEST_PASSWORD)).toBe(200);
   });
 
@@ -90,7 +102,11 @@ describe('sign-in throttling', () => {
     const unlocked = await h.send<{ username: string; lifted: number }>('POST', '/api/users/county-411102/unlock');
     expect(unlocked.status, unlocked.text).toBe(200);
     expect(unlocked.body).toMatchObject({ username: 'county-411102', lifted: 1 });
-    expect(h.db.get<{ action: string; target: string; actor: string }>('SELECT action, target, actor FROM audit_log ORDER BY id DESC LIMIT 1')).toMatchObject({ action: 'sign_in.unlock', target: 'user:county-411102', actor: 'admin' });
+    expect(h.db.get<{ action: string; target: string; actor: string }>('SELECT action, target, actor FROM audit_log ORDER BY id DESC LIMIT 1')).toMatchObject({
+      action: 'sign_in.unlock',
+      target: 'user:county-411102',
+      actor: 'admin',
+    });
     expect((await h.get<unknown[]>('/api/users/locks')).body).toEqual([]);
     expect(await signIn(TEST_PASSWORD)).toBe(200);
   });

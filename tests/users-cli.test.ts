@@ -28,7 +28,11 @@ function users(args: string[], stdin = '') {
 async function signIn(username: string, password: string) {
   const { db, ctx } = bootDatabase(dbPath, { demo: false });
   try {
-    const res = await createApp(ctx).request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const res = await createApp(ctx).request('/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
     return { status: res.status, body: (await res.json()) as { user?: { role: string; counties: string[] } } };
   } finally {
     db.close();
@@ -101,7 +105,9 @@ describe('npm run users', () => {
     expect(users(['disable', 'admin']).stderr).toMatch(/last active admin/);
 
     const { db } = bootDatabase(dbPath, { demo: false });
-    const records = db.all<{ actor: string; action: string; after: string }>("SELECT actor, action, after FROM audit_log WHERE target = 'user:zhao' AND action LIKE 'user.%' ORDER BY id");
+    const records = db.all<{ actor: string; action: string; after: string }>(
+      "SELECT actor, action, after FROM audit_log WHERE target = 'user:zhao' AND action LIKE 'user.%' ORDER BY id",
+    );
     db.close();
     expect(records.map((r) => r.action)).toEqual(['user.create', 'user.password', 'user.edit', 'user.edit']);
     for (const record of records) expect(record.actor).toMatch(/^cli:/);

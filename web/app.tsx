@@ -24,7 +24,10 @@ import { useSiteCreation } from './page/use-site-creation.ts';
 
 export function App() {
   const [state, update] = useUrlState();
-  const i18n = useMemo(() => ({ lang: state.lang, t: (key: MessageKey, params?: Record<string, string | number>) => translate(state.lang, key, params) }), [state.lang]);
+  const i18n = useMemo(
+    () => ({ lang: state.lang, t: (key: MessageKey, params?: Record<string, string | number>) => translate(state.lang, key, params) }),
+    [state.lang],
+  );
   const { t } = i18n;
   const { user } = useSession();
   const [panelOpen, setPanelOpen] = useState(() => window.innerWidth > 760);
@@ -48,7 +51,10 @@ export function App() {
   const { mode, pending } = drawing;
   const { sites, counties, positions } = data;
 
-  const countyLabel = useCallback((feature: CountyFeatureCollection['features'][number]) => countyName(feature.properties.code, feature.properties.name, state.lang), [state.lang]);
+  const countyLabel = useCallback(
+    (feature: CountyFeatureCollection['features'][number]) => countyName(feature.properties.code, feature.properties.name, state.lang),
+    [state.lang],
+  );
   const filters = useMemo(
     () => ({
       statuses: state.statuses,
@@ -82,9 +88,29 @@ export function App() {
               update({ site: null });
             }}
           />
-          <Banners demo={Boolean(data.config.data?.hasDemo) && state.source !== 'real'} loadError={data.loadError} onRetry={data.reload} error={error} onError={setError} message={message} onMessage={setMessage} />
+          <Banners
+            demo={Boolean(data.config.data?.hasDemo) && state.source !== 'real'}
+            loadError={data.loadError}
+            onRetry={data.reload}
+            error={error}
+            onError={setError}
+            message={message}
+            onMessage={setMessage}
+          />
           <main className="layout">
-            <SidePanel state={state} update={update} data={data} selection={selection} drawing={drawing} route={route} relapse={relapse} siege={siege} cell={cell} map={mapController} onError={setError} />
+            <SidePanel
+              state={state}
+              update={update}
+              data={data}
+              selection={selection}
+              drawing={drawing}
+              route={route}
+              relapse={relapse}
+              siege={siege}
+              cell={cell}
+              map={mapController}
+              onError={setError}
+            />
             <div className="map-wrap">
               <MapView
                 center={state.center}
@@ -137,14 +163,30 @@ export function App() {
                   {t('loading')}
                 </div>
               )}
-              <ModeBars drawing={drawing} pickingCreate={Boolean(form?.picking)} onCancelCreatePick={creating.stopPicking} pickingStart={route.pickingStart} onCancelStartPick={() => route.setPickingStart(false)} counties={data.countyGeo} />
+              <ModeBars
+                drawing={drawing}
+                pickingCreate={Boolean(form?.picking)}
+                onCancelCreatePick={creating.stopPicking}
+                pickingStart={route.pickingStart}
+                onCancelStartPick={() => route.setPickingStart(false)}
+                counties={data.countyGeo}
+              />
               {sites.data && !sites.loading && data.shown === 0 && (
                 <div className="empty" role="status">
                   {t('empty')}
                 </div>
               )}
             </div>
-            <DetailPanels state={state} update={update} creating={creating} data={data} selection={selection} drawing={drawing} route={route} onError={setError} />
+            <DetailPanels
+              state={state}
+              update={update}
+              creating={creating}
+              data={data}
+              selection={selection}
+              drawing={drawing}
+              route={route}
+              onError={setError}
+            />
           </main>
         </div>
       </CountyNamesContext.Provider>

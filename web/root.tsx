@@ -24,7 +24,9 @@ function SignedInPage() {
   const i18n = { lang, t: (key: MessageKey, values?: Record<string, string | number>) => translate(lang, key, values) } as const;
   return (
     <I18nContext.Provider value={i18n}>
-      <Suspense fallback={<div className="boot" role="status" aria-busy="true" />}>{page === 'scorecard' ? <ScorecardPage params={params} /> : <TaskBoardPage params={params} />}</Suspense>
+      <Suspense fallback={<div className="boot" role="status" aria-busy="true" />}>
+        {page === 'scorecard' ? <ScorecardPage params={params} /> : <TaskBoardPage params={params} />}
+      </Suspense>
     </I18nContext.Provider>
   );
 }

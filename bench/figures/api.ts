@@ -58,7 +58,9 @@ export async function api(context: BenchContext): Promise<Row[]> {
           const exit = server.exitCode();
           if (exit === null || restarts >= 3) {
             const tail = server.output().trim().split('\n').slice(-2).join(' / ');
-            throw new Error(`GET ${query.path}: ${(error as Error).message}${exit !== null ? `; the server exited with ${exit}: ${tail}` : ''}`, { cause: error });
+            throw new Error(`GET ${query.path}: ${(error as Error).message}${exit !== null ? `; the server exited with ${exit}: ${tail}` : ''}`, {
+              cause: error,
+            });
           }
           restarts++;
           log(`api: the server exited (${exit}) from outside; starting it again`);
@@ -105,11 +107,7 @@ export async function api(context: BenchContext): Promise<Row[]> {
             size: sizeText,
             samples: http,
             target:
-              size === 10_000
-                ? { text: '< 50 ms', met: (ms) => ms < 50 }
-                : size === 100_000
-                  ? { text: '≤ 2× in-process', met: () => ratio <= 2 }
-                  : undefined,
+              size === 10_000 ? { text: '< 50 ms', met: (ms) => ms < 50 } : size === 100_000 ? { text: '≤ 2× in-process', met: () => ratio <= 2 } : undefined,
             notes:
               `${ratio.toFixed(2)}× in-process; ${shape}; a new loopback connection per request, no compression; after the first request the server answers from its response cache (server/store/response-cache.ts, valid until the next write) while in-process rebuilds every time; ${access}` +
               (restarts ? `; the server was stopped from outside and restarted ${restarts}×` : ''),

@@ -18,7 +18,12 @@ export async function auth(context: BenchContext): Promise<Row[]> {
     const by = { actor: 'bench', role: null, address: 'local' };
     const user = createUser(db, ctx.countyCodes, { username: 'county-bench', role: 'county', counties: ['411102'], password: PASSWORD }, by);
     const token = createSession(db, user.id, DEFAULT_SESSION_SETTINGS).token;
-    const signIn = async () => app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password: PASSWORD }) });
+    const signIn = async () =>
+      app.request('/api/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: user.username, password: PASSWORD }),
+      });
     const health = async () => app.request('/api/health');
     const config = async () => app.request('/api/config', { headers: { Authorization: `Bearer ${token}` } });
     const signInMs: number[] = [];
@@ -41,7 +46,8 @@ export async function auth(context: BenchContext): Promise<Row[]> {
     }
     const records = 10_000;
     db.transaction(() => {
-      for (let i = 0; i < records; i++) appendAudit(db, { ...by, action: 'site.edit', target: `site:${i}`, counties: ['411102'], before: { note: null }, after: { note: `第${i}次` } });
+      for (let i = 0; i < records; i++)
+        appendAudit(db, { ...by, action: 'site.edit', target: `site:${i}`, counties: ['411102'], before: { note: null }, after: { note: `第${i}次` } });
     });
     const verify: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -50,9 +56,19 @@ export async function auth(context: BenchContext): Promise<Row[]> {
       verify.push(ms);
     }
     return [
-      timingRow({ figure: 'sign-in (POST /api/session: scrypt N=16384, session, audit record)', size: '—', samples: signInMs, notes: 'scrypt is slow on purpose; 5 failures per user lock the user for 15 min' }),
+      timingRow({
+        figure: 'sign-in (POST /api/session: scrypt N=16384, session, audit record)',
+        size: '—',
+        samples: signInMs,
+        notes: 'scrypt is slow on purpose; 5 failures per user lock the user for 15 min',
+      }),
       timingRow({ figure: 'GET /api/health (no sign-in) in-process', size: '—', samples: open }),
-      timingRow({ figure: 'GET /api/config signed in (session lookup + rule) in-process', size: '—', samples: guarded, notes: 'the difference to the row above is roughly what the guard adds per request' }),
+      timingRow({
+        figure: 'GET /api/config signed in (session lookup + rule) in-process',
+        size: '—',
+        samples: guarded,
+        notes: 'the difference to the row above is roughly what the guard adds per request',
+      }),
       timingRow({ figure: 'GET /api/audit/verify (recompute the chain)', size: `${formatCount(records + 2)} records`, samples: verify }),
     ];
   } finally {

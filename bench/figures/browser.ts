@@ -74,18 +74,20 @@ async function measurePage(context: BenchContext, url: string, timeoutMs: number
       // still held by an exiting browser process
     }
   });
-  const browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: VIEWPORT,
-    // run.ts's signal handler closes browsers, servers and files in order.
-    handleSIGINT: false,
-    handleSIGTERM: false,
-  }).catch(async (error: unknown) => {
-    await removeProfile();
-    throw error;
-  });
+  const browser = await chromium
+    .launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: VIEWPORT,
+      // run.ts's signal handler closes browsers, servers and files in order.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+    })
+    .catch(async (error: unknown) => {
+      await removeProfile();
+      throw error;
+    });
   const close = context.resources.hold(async () => {
     await browser.close();
     await removeProfile();
@@ -104,7 +106,10 @@ async function measurePage(context: BenchContext, url: string, timeoutMs: number
     try {
       await page.waitForFunction(() => (window as DebugWindow).__sansan?.firstClusterRenderMs != null, undefined, { timeout: timeoutMs, polling: 50 });
     } catch (error) {
-      throw new Error(`no clustered render within ${timeoutMs} ms${errors.length ? ` (page error: ${errors[0]})` : ''}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+      throw new Error(
+        `no clustered render within ${timeoutMs} ms${errors.length ? ` (page error: ${errors[0]})` : ''}: ${(error as Error).message.split('\n')[0]}`,
+        { cause: error },
+      );
     }
     const sample = await page.evaluate(() => {
       const debug = (window as DebugWindow).__sansan!;
@@ -198,7 +203,9 @@ export async function browser(context: BenchContext): Promise<Row[]> {
           target: { text: '< 1 s', met: (ms) => ms < 1000 },
           notes:
             'the first (cold) build in the Web Worker, one per page load' +
-            (missed ? `; in ${missed}/${samples.length} runs window.__sansan.lastBuildMs stayed null (the page dropped that answer as stale), so the time is read off the worker's message` : ', from window.__sansan.lastBuildMs'),
+            (missed
+              ? `; in ${missed}/${samples.length} runs window.__sansan.lastBuildMs stayed null (the page dropped that answer as stale), so the time is read off the worker's message`
+              : ', from window.__sansan.lastBuildMs'),
         }),
         timingRow({
           figure: 'cluster viewport query, initial view (browser worker)',

@@ -24,7 +24,14 @@ export async function exportFigure(context: BenchContext): Promise<Row[]> {
         listSiteRecords(db, {});
         if (i > 0) query.push(performance.now() - started);
       }
-      rows.push(timingRow({ figure: 'export: site query (listSiteRecords)', size: formatSize(size), samples: query, notes: 'every site with county, township and village names, in id order' }));
+      rows.push(
+        timingRow({
+          figure: 'export: site query (listSiteRecords)',
+          size: formatSize(size),
+          samples: query,
+          notes: 'every site with county, township and village names, in id order',
+        }),
+      );
       for (const format of EXPORT_FORMATS) {
         const samples: number[] = [];
         let bytes = 0;

@@ -25,7 +25,18 @@ function ledgerCsv(context: BenchContext): Buffer {
     const [lon, lat] = toGcj02([site.lon, site.lat]);
     const status = site.events[site.events.length - 1]!.to;
     // Numbered names: each row is its own site (the duplicate search still runs over every name).
-    lines.push([`${site.name}${++i}号`, site.address, lon.toFixed(6), lat.toFixed(6), countyNames.get(site.county), CATEGORY_LABELS[site.category], STATUS_LABELS[status], site.discoveredOn].join(','));
+    lines.push(
+      [
+        `${site.name}${++i}号`,
+        site.address,
+        lon.toFixed(6),
+        lat.toFixed(6),
+        countyNames.get(site.county),
+        CATEGORY_LABELS[site.category],
+        STATUS_LABELS[status],
+        site.discoveredOn,
+      ].join(','),
+    );
   }
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`);
 }
@@ -38,12 +49,22 @@ function multipart(file: Buffer, fileName: string, options: object): { body: Buf
 
 function post(port: number, path: string, body: Buffer, type: string, token: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': type, 'content-length': body.length, authorization: `Bearer ${token}` }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: { 'content-type': type, 'content-length': body.length, authorization: `Bearer ${token}` },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -74,13 +95,17 @@ export async function imports(context: BenchContext): Promise<Row[]> {
       preview.push(performance.now() - started);
       if (dry.status !== 201) throw new Error(`preview answered ${dry.status}: ${dry.text.slice(0, 300)}`);
       const body = JSON.parse(dry.text) as { id: number; counts: Record<string, number> };
-      counts = Object.entries(body.counts).map(([k, v]) => `${k} ${v}`).join(', ');
+      counts = Object.entries(body.counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
       started = performance.now();
       const written = await post(server.port, `/api/imports/${body.id}/commit`, Buffer.from('{}'), 'application/json', token);
       commit.push(performance.now() - started);
       if (written.status !== 200) throw new Error(`commit answered ${written.status}: ${written.text.slice(0, 300)}`);
       peaks.push(peakRss(server.pid));
-      log(`imports run ${run + 1}/${RUNS}: dry run ${formatMs(preview.at(-1)!)}, commit ${formatMs(commit.at(-1)!)}, peak RSS ${formatBytes(peaks.at(-1)!)} (idle ${formatBytes(baseline)}); ${written.text}`);
+      log(
+        `imports run ${run + 1}/${RUNS}: dry run ${formatMs(preview.at(-1)!)}, commit ${formatMs(commit.at(-1)!)}, peak RSS ${formatBytes(peaks.at(-1)!)} (idle ${formatBytes(baseline)}); ${written.text}`,
+      );
     } finally {
       await server.stop();
     }

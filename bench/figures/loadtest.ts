@@ -21,7 +21,8 @@ const IMPORTS = 2;
 const IMPORT_ROWS = 10_000;
 
 /** Sessions of `count` users of `role` named prefix-1… in the database file (made before the server starts). */
-const sessions = (path: string, prefix: string, role: Role, count: number) => Array.from({ length: count }, (_, i) => benchSession(path, `${prefix}-${i + 1}`, role));
+const sessions = (path: string, prefix: string, role: Role, count: number) =>
+  Array.from({ length: count }, (_, i) => benchSession(path, `${prefix}-${i + 1}`, role));
 
 const percentile = (values: readonly number[], p: number) => {
   if (!values.length) return NaN;
@@ -31,7 +32,10 @@ const percentile = (values: readonly number[], p: number) => {
 
 function ledgerCsv(sites: SyntheticSite[], batch: number): string {
   const lines = ['名称,地址,经度,纬度,类别,发现时间'];
-  for (const [i, site] of sites.entries()) lines.push([`负载${batch}-${i}${site.name}`, site.address, site.lon.toFixed(6), site.lat.toFixed(6), CATEGORY_LABELS[site.category], site.discoveredOn].join(','));
+  for (const [i, site] of sites.entries())
+    lines.push(
+      [`负载${batch}-${i}${site.name}`, site.address, site.lon.toFixed(6), site.lat.toFixed(6), CATEGORY_LABELS[site.category], site.discoveredOn].join(','),
+    );
   return lines.join('\n');
 }
 
@@ -59,7 +63,10 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
   /** A request that waits out 429s (Retry-After) as the page does. */
   async function heavy(token: string, path: string, init: RequestInit = {}): Promise<Response> {
     for (;;) {
-      const response = await call(base + path, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } });
+      const response = await call(base + path, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) },
+      });
       if (response.status !== 429) return response;
       refused++;
       await response.arrayBuffer();
@@ -110,27 +117,31 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
 
   const started = performance.now();
   const exportTimes: number[] = [];
-  const exportJobs = exporters.map((token, i) => guarded(`export ${i + 1}`, async () => {
-    const format = EXPORT_FORMATS[i % EXPORT_FORMATS.length]!;
-    const t = performance.now();
-    const response = await heavy(token, `/api/export?format=${format}`);
-    const bytes = (await response.arrayBuffer()).byteLength;
-    exportTimes.push(performance.now() - t);
-    if (response.status !== 200) failures.push(`export ${format} ${response.status}`);
-    log(`loadtest: export ${i + 1} (${format}) ${response.status}, ${formatCount(bytes)} bytes after ${formatMs(performance.now() - t)}`);
-  }));
-  const importJobs = importers.map((token, i) => guarded(`import ${i + 1}`, async () => {
-    const form = new FormData();
-    form.append('file', new File([ledgerCsv(ledgerSites.slice(i * IMPORT_ROWS, (i + 1) * IMPORT_ROWS), i + 1)], `负载台账${i + 1}.csv`));
-    form.append('options', JSON.stringify({ crs: 'wgs84' }));
-    const preview = await heavy(token, '/api/imports', { method: 'POST', body: form });
-    const body = (await preview.json()) as { id?: number; counts?: Record<string, number> };
-    if (preview.status !== 201) return void failures.push(`import preview ${preview.status}`);
-    const commit = await heavy(token, `/api/imports/${body.id}/commit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    const written = await commit.text();
-    if (commit.status !== 200) failures.push(`import commit ${commit.status}`);
-    log(`loadtest: import ${i + 1} committed (${commit.status}) ${written.slice(0, 80)}`);
-  }));
+  const exportJobs = exporters.map((token, i) =>
+    guarded(`export ${i + 1}`, async () => {
+      const format = EXPORT_FORMATS[i % EXPORT_FORMATS.length]!;
+      const t = performance.now();
+      const response = await heavy(token, `/api/export?format=${format}`);
+      const bytes = (await response.arrayBuffer()).byteLength;
+      exportTimes.push(performance.now() - t);
+      if (response.status !== 200) failures.push(`export ${format} ${response.status}`);
+      log(`loadtest: export ${i + 1} (${format}) ${response.status}, ${formatCount(bytes)} bytes after ${formatMs(performance.now() - t)}`);
+    }),
+  );
+  const importJobs = importers.map((token, i) =>
+    guarded(`import ${i + 1}`, async () => {
+      const form = new FormData();
+      form.append('file', new File([ledgerCsv(ledgerSites.slice(i * IMPORT_ROWS, (i + 1) * IMPORT_ROWS), i + 1)], `负载台账${i + 1}.csv`));
+      form.append('options', JSON.stringify({ crs: 'wgs84' }));
+      const preview = await heavy(token, '/api/imports', { method: 'POST', body: form });
+      const body = (await preview.json()) as { id?: number; counts?: Record<string, number> };
+      if (preview.status !== 201) return void failures.push(`import preview ${preview.status}`);
+      const commit = await heavy(token, `/api/imports/${body.id}/commit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const written = await commit.text();
+      if (commit.status !== 200) failures.push(`import commit ${commit.status}`);
+      log(`loadtest: import ${i + 1} committed (${commit.status}) ${written.slice(0, 80)}`);
+    }),
+  );
   await Promise.all([...exportJobs, ...importJobs]);
   const wall = performance.now() - started;
   running = false;
@@ -143,12 +154,36 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
   const common = `load ran ${formatMs(wall)}; ${refused} answers 429 (waited out), ${resent} requests resent after a kept-alive socket closed; exports took ${formatMs(percentile(exportTimes, 50))} median, ${formatMs(Math.max(...exportTimes))} longest${failures.length ? `; failures: ${failures.slice(0, 3).join(', ')}` : ''}`;
   const latencyRow = (figure: string, samples: number[]): Row => {
     const p99 = percentile(samples, 99);
-    return { figure, size: sizeText, median: `p99 ${formatMs(p99)}`, runs: String(samples.length), target: 'p99 ≤ 500 ms', met: verdict(p99 <= 500), notes: `median ${formatMs(percentile(samples, 50))}, max ${formatMs(Math.max(...samples))}; ${common}` };
+    return {
+      figure,
+      size: sizeText,
+      median: `p99 ${formatMs(p99)}`,
+      runs: String(samples.length),
+      target: 'p99 ≤ 500 ms',
+      met: verdict(p99 <= 500),
+      notes: `median ${formatMs(percentile(samples, 50))}, max ${formatMs(Math.max(...samples))}; ${common}`,
+    };
   };
   return [
     latencyRow('load test: GET /api/health while exports and imports run', health),
     latencyRow(`load test: GET /api/sites?county=${county}&limit=20 while exports and imports run`, small),
-    { figure: 'load test: longest write (POST /api/sites, one a second)', size: sizeText, median: `max ${formatMs(Math.max(...writes))}`, runs: String(writes.length), target: 'max ≤ 2 s', met: verdict(Math.max(...writes) <= 2000), notes: `p99 ${formatMs(percentile(writes, 99))}, median ${formatMs(percentile(writes, 50))}` },
-    { figure: 'load test: server peak RSS (VmHWM, worker threads included)', size: sizeText, median: `${(peakKb / 1024).toFixed(0)} MB`, runs: '1', target: '< 1.5 GB', met: verdict(peakKb < 1.5 * 1024 * 1024), notes: 'exports on 2 worker threads (server/export/export-pool.ts); at most 2 heavy requests per user and 4 in all' },
+    {
+      figure: 'load test: longest write (POST /api/sites, one a second)',
+      size: sizeText,
+      median: `max ${formatMs(Math.max(...writes))}`,
+      runs: String(writes.length),
+      target: 'max ≤ 2 s',
+      met: verdict(Math.max(...writes) <= 2000),
+      notes: `p99 ${formatMs(percentile(writes, 99))}, median ${formatMs(percentile(writes, 50))}`,
+    },
+    {
+      figure: 'load test: server peak RSS (VmHWM, worker threads included)',
+      size: sizeText,
+      median: `${(peakKb / 1024).toFixed(0)} MB`,
+      runs: '1',
+      target: '< 1.5 GB',
+      met: verdict(peakKb < 1.5 * 1024 * 1024),
+      notes: 'exports on 2 worker threads (server/export/export-pool.ts); at most 2 heavy requests per user and 4 in all',
+    },
   ];
 }

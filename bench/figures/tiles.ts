@@ -63,10 +63,28 @@ export async function tiles(context: BenchContext): Promise<Row[]> {
   writePmtiles(join(folder, 'bench-pm.pmtiles'), { format: 'png', tiles: all, name: 'bench', bounds: LUOHE_BOUNDS });
   writeMbtiles(join(folder, 'bench-mb.mbtiles'), { format: 'png', tiles: all, name: 'bench', bounds: LUOHE_BOUNDS });
   const db = openDatabase(dbPath);
-  for (const [id, format] of [['bench-pm', 'pmtiles'], ['bench-mb', 'mbtiles']] as const)
+  for (const [id, format] of [
+    ['bench-pm', 'pmtiles'],
+    ['bench-mb', 'mbtiles'],
+  ] as const)
     insertBasemap(
       db,
-      { id, name: id, file: `${id}.${format}`, format, tileFormat: 'png', schema: null, crs: 'wgs84', attribution: 'bench', minZoom: 10, maxZoom: 14, bounds: LUOHE_BOUNDS, bytes: statSync(join(folder, `${id}.${format}`)).size, addedBy: 'bench', addedAt: new Date().toISOString() },
+      {
+        id,
+        name: id,
+        file: `${id}.${format}`,
+        format,
+        tileFormat: 'png',
+        schema: null,
+        crs: 'wgs84',
+        attribution: 'bench',
+        minZoom: 10,
+        maxZoom: 14,
+        bounds: LUOHE_BOUNDS,
+        bytes: statSync(join(folder, `${id}.${format}`)).size,
+        addedBy: 'bench',
+        addedAt: new Date().toISOString(),
+      },
       { actor: 'bench', role: null, address: 'local' },
     );
   db.close();
@@ -78,12 +96,16 @@ export async function tiles(context: BenchContext): Promise<Row[]> {
   const sample = Array.from({ length: SAMPLES }, () => random.pick(all));
   const rows: Row[] = [];
   try {
-    for (const [id, format] of [['bench-pm', 'PMTiles'], ['bench-mb', 'MBTiles']] as const) {
+    for (const [id, format] of [
+      ['bench-pm', 'PMTiles'],
+      ['bench-mb', 'MBTiles'],
+    ] as const) {
       const file = join(folder, `${id}.${format === 'PMTiles' ? 'pmtiles' : 'mbtiles'}`);
       const size = `${formatCount(all.length)} tiles, ${formatBytes(statSync(file).size)}`;
       const get = async (t: TileBytes) => {
         const result = await httpGet(server.port, `/api/basemaps/${id}/tiles/${t.z}/${t.x}/${t.y}`, { agent, headers: { Authorization: `Bearer ${token}` } });
-        if (result.status !== 200 || result.body.length !== t.data.length) throw new Error(`tile ${t.z}/${t.x}/${t.y}: ${result.status}, ${result.body.length} bytes`);
+        if (result.status !== 200 || result.body.length !== t.data.length)
+          throw new Error(`tile ${t.z}/${t.x}/${t.y}: ${result.status}, ${result.body.length} bytes`);
         return result.ms;
       };
       const archive = await openArchive(file);
@@ -105,7 +127,9 @@ export async function tiles(context: BenchContext): Promise<Row[]> {
         const httpRate = (sample.length / httpMs) * 1000;
         const fileRate = (sample.length / fileMs) * 1000;
         const ratio = httpRate / fileRate;
-        log(`tiles ${format}: HTTP ${formatMs(median(httpOne))}/tile, ${formatCount(httpRate)} tiles/s; file ${formatMs(median(fileOne))}/tile, ${formatCount(fileRate)} tiles/s; ${ratio.toFixed(2)}×`);
+        log(
+          `tiles ${format}: HTTP ${formatMs(median(httpOne))}/tile, ${formatCount(httpRate)} tiles/s; file ${formatMs(median(fileOne))}/tile, ${formatCount(fileRate)} tiles/s; ${ratio.toFixed(2)}×`,
+        );
         rows.push({
           figure: `basemap tiles — ${format}: GET /api/basemaps/ID/tiles/z/x/y vs the file in-process`,
           size,

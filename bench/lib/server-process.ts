@@ -33,15 +33,22 @@ export interface HttpResult {
  * GET on 127.0.0.1, whole body read; no Accept-Encoding, so no compression. A new connection per
  * request unless an agent is given (a kept-alive socket can race the server's idle timeout).
  */
-export function httpGet(port: number, path: string, options: { agent?: Agent | false; timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+export function httpGet(
+  port: number,
+  path: string,
+  options: { agent?: Agent | false; timeoutMs?: number; headers?: Record<string, string> } = {},
+): Promise<HttpResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers: options.headers, agent: options.agent ?? false, timeout: options.timeoutMs ?? 60_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), ms: performance.now() - started }));
-      res.on('error', reject);
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'GET', headers: options.headers, agent: options.agent ?? false, timeout: options.timeoutMs ?? 60_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), ms: performance.now() - started }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`GET ${path} timed out`)));
     req.on('error', reject);
     req.end();

@@ -19,7 +19,8 @@ export function benchSession(path: string, username = 'bench', role: Role = 'adm
     // Account changes are sealed audit records: the key beside the database, as the server uses it.
     setUpAuditSeal(db, path);
     const codes = new Set(db.all<{ code: string }>('SELECT code FROM counties').map((row) => row.code));
-    const user = findUser(db, username) ?? createUser(db, codes, { username, role, password: randomPassword() }, { actor: 'bench', role: null, address: 'local' });
+    const user =
+      findUser(db, username) ?? createUser(db, codes, { username, role, password: randomPassword() }, { actor: 'bench', role: null, address: 'local' });
     return createSession(db, user.id, DEFAULT_SESSION_SETTINGS).token;
   } finally {
     db.close();

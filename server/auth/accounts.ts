@@ -14,17 +14,27 @@ const auditView = (user: UserRecord) => ({ username: user.username, role: user.r
 
 export function checkUsername(username: string): void {
   if (!/^[\p{L}\p{N}_.@-]{2,50}$/u.test(username))
-    throw badRequest('bad_field', `username: "${username}" must be 2–50 letters, digits, _ . @ or -`, { field: 'username', reason: 'bad_format', value: username });
+    throw badRequest('bad_field', `username: "${username}" must be 2–50 letters, digits, _ . @ or -`, {
+      field: 'username',
+      reason: 'bad_format',
+      value: username,
+    });
 }
 
 export function checkRoleCounties(role: string, counties: readonly string[], countyCodes: ReadonlySet<string>): void {
-  if (!(ROLES as readonly string[]).includes(role)) throw badRequest('bad_field', `role: "${role}" must be one of ${ROLES.join(', ')}`, { field: 'role', reason: 'not_one_of', value: role, allowed: ROLES });
+  if (!(ROLES as readonly string[]).includes(role))
+    throw badRequest('bad_field', `role: "${role}" must be one of ${ROLES.join(', ')}`, { field: 'role', reason: 'not_one_of', value: role, allowed: ROLES });
   for (const county of counties)
-    if (!countyCodes.has(county)) throw badRequest('bad_field', `counties: unknown county code "${county}"`, { field: 'counties', reason: 'unknown_county', value: county });
+    if (!countyCodes.has(county))
+      throw badRequest('bad_field', `counties: unknown county code "${county}"`, { field: 'counties', reason: 'unknown_county', value: county });
   if (COUNTY_SCOPED_ROLES.has(role as Role) && counties.length === 0)
     throw badRequest('bad_field', `counties: a ${role} user needs at least one county`, { field: 'counties', reason: 'needs_county', role });
   if (!COUNTY_SCOPED_ROLES.has(role as Role) && counties.length > 0)
-    throw badRequest('bad_field', `counties: only county and inspector users have counties (not ${role})`, { field: 'counties', reason: 'no_county_scope', role });
+    throw badRequest('bad_field', `counties: only county and inspector users have counties (not ${role})`, {
+      field: 'counties',
+      reason: 'no_county_scope',
+      role,
+    });
 }
 
 function checkPassword(password: string): void {

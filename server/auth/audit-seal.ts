@@ -39,7 +39,9 @@ export function setUpAuditSeal(db: Db, dbPath: string, env: NodeJS.ProcessEnv = 
   if (env.SANSAN_AUDIT_KEY) key = keyFromText(env.SANSAN_AUDIT_KEY, 'SANSAN_AUDIT_KEY');
   else if (!memory && existsSync(keyFile)) key = keyFromText(readFileSync(keyFile, 'utf8'), keyFile);
   else if (keyedFrom !== undefined)
-    throw new AuditKeyError(`the audit key is missing: the audit records from ${keyedFrom} on were signed with the key in ${keyFile} (or SANSAN_AUDIT_KEY); restore that file or set the variable`);
+    throw new AuditKeyError(
+      `the audit key is missing: the audit records from ${keyedFrom} on were signed with the key in ${keyFile} (or SANSAN_AUDIT_KEY); restore that file or set the variable`,
+    );
   else {
     key = randomBytes(32);
     if (!memory) writeFileSync(keyFile, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });

@@ -151,7 +151,14 @@ export function verifyAuditChain(db: Db): AuditVerification {
   let previous = GENESIS_HASH;
   let expectedId = 1;
   let records = 0;
-  const result = (firstBad: AuditVerification['firstBad']): AuditVerification => ({ ok: firstBad === null, records, keyedFrom: seal.keyedFrom, anchors: anchors.length, firstBad, lastHash: previous });
+  const result = (firstBad: AuditVerification['firstBad']): AuditVerification => ({
+    ok: firstBad === null,
+    records,
+    keyedFrom: seal.keyedFrom,
+    anchors: anchors.length,
+    firstBad,
+    lastHash: previous,
+  });
   const needed = new Set(anchors.map((anchor) => anchor.records));
   for (const row of iterateAuditRows(db)) {
     records++;
@@ -159,7 +166,12 @@ export function verifyAuditChain(db: Db): AuditVerification {
     if (row.id !== expectedId) return bad('missing', `record ${expectedId} is missing (the chain jumps to ${row.id})`);
     if (row.prev_hash !== previous) return bad('prev_hash', 'its previous-hash does not match the record before it');
     if (recordHash(row, seal) !== row.hash)
-      return bad('hash', row.id >= seal.keyedFrom ? 'its contents do not match its signature (the record was changed, or forged without the key)' : 'its contents do not match its hash (the record was changed)');
+      return bad(
+        'hash',
+        row.id >= seal.keyedFrom
+          ? 'its contents do not match its signature (the record was changed, or forged without the key)'
+          : 'its contents do not match its hash (the record was changed)',
+      );
     if (needed.has(row.id)) anchored.set(row.id, row.hash);
     previous = row.hash;
     expectedId++;
@@ -168,7 +180,11 @@ export function verifyAuditChain(db: Db): AuditVerification {
     const named = `the anchor of ${anchor.at} (${anchor.reason})`;
     const bad = (id: number, code: AuditBreak, reason: string) => result({ id, code, missing: null, reason, anchor });
     if (anchor.keyedFrom !== seal.keyedFrom)
-      return bad(Math.min(anchor.keyedFrom || 1, seal.keyedFrom), 'anchor', `${named} says the key started at record ${anchor.keyedFrom}; the database says ${seal.keyedFrom}`);
+      return bad(
+        Math.min(anchor.keyedFrom || 1, seal.keyedFrom),
+        'anchor',
+        `${named} says the key started at record ${anchor.keyedFrom}; the database says ${seal.keyedFrom}`,
+      );
     if (anchor.records > records)
       return bad(records + 1, 'truncated', `${named} counted ${anchor.records} records; the database has ${records}: the newest were removed`);
     const hash = anchor.records === 0 ? GENESIS_HASH : anchored.get(anchor.records);

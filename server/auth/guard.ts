@@ -31,7 +31,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The caller's network address (the socket's peer; "in-process" for requests that have none). */
 /** SANSAN_TRUSTED_PROXIES: the reverse proxies (comma-separated addresses) whose X-Forwarded-For is believed. */
-const trustedProxies = (): ReadonlySet<string> => new Set((process.env.SANSAN_TRUSTED_PROXIES ?? '').split(',').map((part) => part.trim()).filter(Boolean).map(bareAddress));
+const trustedProxies = (): ReadonlySet<string> =>
+  new Set(
+    (process.env.SANSAN_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map(bareAddress),
+  );
 /** ::ffff:127.0.0.1 → 127.0.0.1 */
 const bareAddress = (address: string): string => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
 
@@ -47,7 +54,10 @@ export function clientAddress(c: Context): string {
   const trusted = trustedProxies();
   let address = bareAddress(peer);
   if (!trusted.has(address)) return address;
-  const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map((part) => bareAddress(part.trim())).filter(Boolean);
+  const forwarded = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((part) => bareAddress(part.trim()))
+    .filter(Boolean);
   while (trusted.has(address) && forwarded.length) address = forwarded.pop()!;
   return address;
 }
@@ -90,7 +100,9 @@ export function guard(ctx: AppContext, servedRoute: (method: string, path: strin
     const found = ruleFor(method, path);
     if (!found) {
       if (!servedRoute(method, path)) return next();
-      throw new AppError(403, 'no_permission_rule', `${method} /api${path} has no permission rule (server/auth/rules.ts), so nobody may call it`, { route: `${method} ${path}` });
+      throw new AppError(403, 'no_permission_rule', `${method} /api${path} has no permission rule (server/auth/rules.ts), so nobody may call it`, {
+        route: `${method} ${path}`,
+      });
     }
     const { rule, params, key } = found;
     if (rule.roles === 'public') return next();
@@ -100,12 +112,21 @@ export function guard(ctx: AppContext, servedRoute: (method: string, path: strin
     const token = bearer ?? getCookie(c, SESSION_COOKIE);
     const session = token ? findSession(ctx.db, token, ctx.sessions) : null;
     if (!token || !session)
-      throw new AppError(401, 'unauthenticated', token ? 'the session has ended (signed out, expired or the account was changed); sign in again' : 'sign in first (POST /api/session)');
+      throw new AppError(
+        401,
+        'unauthenticated',
+        token ? 'the session has ended (signed out, expired or the account was changed); sign in again' : 'sign in first (POST /api/session)',
+      );
     const via = bearer ? 'bearer' : 'cookie';
     if (via === 'cookie' && !SAFE_METHODS.has(method)) {
       const sent = c.req.header(CSRF_HEADER);
       if (!sent || !sameText(sent, session.csrfToken))
-        throw new AppError(403, 'csrf_failed', `${CSRF_HEADER}: a cookie-signed request that changes data needs the session's CSRF token (from GET /api/session)`, { header: CSRF_HEADER });
+        throw new AppError(
+          403,
+          'csrf_failed',
+          `${CSRF_HEADER}: a cookie-signed request that changes data needs the session's CSRF token (from GET /api/session)`,
+          { header: CSRF_HEADER },
+        );
     }
     c.set('principal', session.user);
     c.set('session', { ...session, token, via });

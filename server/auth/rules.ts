@@ -73,7 +73,9 @@ const lineCounty = (ctx: AppContext, geometry: unknown): string | null => {
 const vertexCounties = (ctx: AppContext, geometry: unknown): (string | null)[] => {
   const coordinates = record(geometry).coordinates;
   if (!Array.isArray(coordinates)) return [];
-  return coordinates.map((point: unknown) => (Array.isArray(point) && typeof point[0] === 'number' && typeof point[1] === 'number' ? ctx.locator.locate(point[0], point[1]) : null));
+  return coordinates.map((point: unknown) =>
+    Array.isArray(point) && typeof point[0] === 'number' && typeof point[1] === 'number' ? ctx.locator.locate(point[0], point[1]) : null,
+  );
 };
 
 /** The site named by the path's {id}. */

@@ -11,7 +11,9 @@ export const Basemap = z
     attribution: z.string(),
     minZoom: z.number().int().min(0).max(22).optional(),
     maxZoom: z.number().int().min(0).max(22).optional(),
-    crs: z.enum(['wgs84', 'gcj02']).default('wgs84').openapi({ description: 'The system the tiles are drawn in: wgs84 (also 天地图\'s CGCS2000) or gcj02 (高德, 腾讯). On gcj02 the page draws our data converted.' }),
+    crs: z.enum(['wgs84', 'gcj02']).default('wgs84').openapi({
+      description: "The system the tiles are drawn in: wgs84 (also 天地图's CGCS2000) or gcj02 (高德, 腾讯). On gcj02 the page draws our data converted.",
+    }),
     kind: z.enum(['raster', 'vector']).default('raster'),
     schema: z.enum(['protomaps', 'openmaptiles']).optional().openapi({ description: 'Vector tiles: the layer schema the page styles.' }),
     bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),

@@ -42,9 +42,13 @@ export async function checkArchive(path: string, city: Bounds): Promise<CheckedA
     const info = await archive.info();
     const { minZoom, maxZoom } = info;
     if (!Number.isInteger(minZoom) || !Number.isInteger(maxZoom) || minZoom < 0 || maxZoom > 22 || minZoom > maxZoom)
-      throw new ArchiveError(`缩放级别范围无效（${minZoom}–${maxZoom}），或文件中没有瓦片 the zoom range ${minZoom}–${maxZoom} is invalid, or the file holds no tiles`);
+      throw new ArchiveError(
+        `缩放级别范围无效（${minZoom}–${maxZoom}），或文件中没有瓦片 the zoom range ${minZoom}–${maxZoom} is invalid, or the file holds no tiles`,
+      );
     if (maxZoom < MIN_USEFUL_MAX_ZOOM)
-      throw new ArchiveError(`最大缩放级别只有 ${maxZoom}，至少需要 ${MIN_USEFUL_MAX_ZOOM} 才能看清街道 the deepest zoom is ${maxZoom}; at least ${MIN_USEFUL_MAX_ZOOM} is needed to see streets`);
+      throw new ArchiveError(
+        `最大缩放级别只有 ${maxZoom}，至少需要 ${MIN_USEFUL_MAX_ZOOM} 才能看清街道 the deepest zoom is ${maxZoom}; at least ${MIN_USEFUL_MAX_ZOOM} is needed to see streets`,
+      );
     if (info.bounds) {
       const [w, s, e, n] = info.bounds;
       if (e < city[0] || w > city[2] || n < city[1] || s > city[3])
@@ -59,7 +63,9 @@ export async function checkArchive(path: string, city: Bounds): Promise<CheckedA
     for (let z = Math.min(maxZoom, 12) + 1; z <= maxZoom && !found; z++) found = await archive.tile(z, ...tileAt(centre[0], centre[1], z));
     if (!found) throw new ArchiveError('文件中没有漯河市中心的瓦片 the file holds no tile over the centre of Luohe at any of its zoom levels');
     if (info.tileFormat !== 'mvt' && !MAGIC[info.tileFormat](found.data))
-      throw new ArchiveError(`瓦片内容不是所声明的 ${info.tileFormat.toUpperCase()} 图像 a tile is not the ${info.tileFormat.toUpperCase()} image the file declares`);
+      throw new ArchiveError(
+        `瓦片内容不是所声明的 ${info.tileFormat.toUpperCase()} 图像 a tile is not the ${info.tileFormat.toUpperCase()} image the file declares`,
+      );
     if (info.tileFormat !== 'mvt') return { ...info, kind: 'raster', schema: null };
     const schema = vectorSchema(info.vectorLayers);
     if (!schema)

@@ -36,7 +36,12 @@ export interface TileArchive {
   close(): Promise<void>;
 }
 
-export const CONTENT_TYPES: Record<TileFormat, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', mvt: 'application/vnd.mapbox-vector-tile' };
+export const CONTENT_TYPES: Record<TileFormat, string> = {
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  mvt: 'application/vnd.mapbox-vector-tile',
+};
 
 export class ArchiveError extends Error {}
 
@@ -88,7 +93,8 @@ class PmtilesArchive implements TileArchive {
     // Directories and tiles are decompressed here (Node's zlib), so tiles are served as plain bytes.
     this.pmtiles = new PMTiles(new FileHandleSource(handle, path), undefined, async (data, compression) => {
       if (compression === Compression.None || compression === Compression.Unknown) return data;
-      if (compression !== Compression.Gzip) throw new ArchiveError(`压缩方式 ${Compression[compression]} 不受支持 compression ${Compression[compression]} is not supported (gzip or none)`);
+      if (compression !== Compression.Gzip)
+        throw new ArchiveError(`压缩方式 ${Compression[compression]} 不受支持 compression ${Compression[compression]} is not supported (gzip or none)`);
       const out = gunzipSync(new Uint8Array(data));
       return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
     });
@@ -102,7 +108,10 @@ class PmtilesArchive implements TileArchive {
       throw new ArchiveError(`PMTiles 头部损坏 the PMTiles header is broken: ${(error as Error).message}`, { cause: error });
     }
     const tileFormat = PM_TILE_TYPES[header.tileType];
-    if (!tileFormat) throw new ArchiveError(`瓦片类型 ${TileType[header.tileType] ?? header.tileType} 不受支持 tile type ${TileType[header.tileType] ?? header.tileType} is not supported (PNG, JPEG, WebP or MVT)`);
+    if (!tileFormat)
+      throw new ArchiveError(
+        `瓦片类型 ${TileType[header.tileType] ?? header.tileType} 不受支持 tile type ${TileType[header.tileType] ?? header.tileType} is not supported (PNG, JPEG, WebP or MVT)`,
+      );
     const metadata = ((await this.pmtiles.getMetadata().catch(() => ({}))) ?? {}) as Record<string, unknown>;
     return {
       format: 'pmtiles',
@@ -149,15 +158,26 @@ class MbtilesArchive implements TileArchive {
     let db: Database.Database | null = null;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
-      const metadata = new Map(db.prepare('SELECT name, value FROM metadata').all().map((row) => [String((row as { name: string }).name), String((row as { value: unknown }).value)]));
+      const metadata = new Map(
+        db
+          .prepare('SELECT name, value FROM metadata')
+          .all()
+          .map((row) => [String((row as { name: string }).name), String((row as { value: unknown }).value)]),
+      );
       const stated = metadata.get('format')?.toLowerCase();
       const format = stated ? MB_FORMATS[stated] : undefined;
-      if (!format) throw new ArchiveError(`MBTiles 的 format 为“${stated ?? '（空）'}”，不受支持 MBTiles format "${stated ?? '(none)'}" is not supported (png, jpg, webp or pbf)`);
+      if (!format)
+        throw new ArchiveError(
+          `MBTiles 的 format 为“${stated ?? '（空）'}”，不受支持 MBTiles format "${stated ?? '(none)'}" is not supported (png, jpg, webp or pbf)`,
+        );
       return new MbtilesArchive(db, format, metadata);
     } catch (error) {
       db?.close();
       if (error instanceof ArchiveError) throw error;
-      throw new ArchiveError(`不是可读的 MBTiles（SQLite 中缺少 metadata 或 tiles 表） not a readable MBTiles (SQLite without metadata or tiles): ${(error as Error).message}`, { cause: error });
+      throw new ArchiveError(
+        `不是可读的 MBTiles（SQLite 中缺少 metadata 或 tiles 表） not a readable MBTiles (SQLite without metadata or tiles): ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 

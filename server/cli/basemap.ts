@@ -29,7 +29,11 @@ const ID = /^[a-z0-9_-]{1,40}$/;
 
 /** An id from the file name: lower-case letters, digits, - and _ (else "basemap"). */
 function idFrom(file: string): string {
-  const stem = basename(file, extname(file)).toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  const stem = basename(file, extname(file))
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
   return stem || 'basemap';
 }
 

@@ -108,10 +108,7 @@ function flatten(glyph: opentype.Glyph, scale: number): Ring[] {
         const p1 = { x: c.x1 * scale, y: c.y1 * scale };
         const p2 = { x: c.x2 * scale, y: c.y2 * scale };
         const p3 = { x: c.x * scale, y: c.y * scale };
-        const dd = Math.max(
-          Math.hypot(cur.x - 2 * p1.x + p2.x, cur.y - 2 * p1.y + p2.y),
-          Math.hypot(p1.x - 2 * p2.x + p3.x, p1.y - 2 * p2.y + p3.y),
-        );
+        const dd = Math.max(Math.hypot(cur.x - 2 * p1.x + p2.x, cur.y - 2 * p1.y + p2.y), Math.hypot(p1.x - 2 * p2.x + p3.x, p1.y - 2 * p2.y + p3.y));
         const n = Math.max(1, Math.ceil(Math.sqrt((3 * dd) / (4 * FLATNESS))));
         for (let i = 1; i <= n; i++) {
           const t = i / n;

@@ -15,7 +15,9 @@ function main() {
   if (positionals.length !== 1) throw new UsageError(positionals.length ? `give one backup folder, not ${positionals.length}` : 'name the backup folder');
   const dbPath = databasePath();
   const { manifest, replaced } = restoreBackup(resolve(process.cwd(), positionals[0]!), dbPath);
-  console.log(`restored ${dbPath} from the backup of ${manifest.createdAt}: schema ${manifest.schemaVersion}, ${manifest.counts.sites} sites, ${manifest.audit.records} audit records (chain verified)`);
+  console.log(
+    `restored ${dbPath} from the backup of ${manifest.createdAt}: schema ${manifest.schemaVersion}, ${manifest.counts.sites} sites, ${manifest.audit.records} audit records (chain verified)`,
+  );
   if (replaced) console.log(`the replaced database is kept as ${replaced}`);
 }
 

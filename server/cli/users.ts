@@ -62,7 +62,8 @@ function readCommand() {
   if (!command) throw new UsageError('name a command');
   if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"`);
   if (command !== 'list' && !name) throw new UsageError(`${command}: name the user`);
-  if (extra.length || (roleArgument !== undefined && command !== 'role')) throw new UsageError(`${command}: unexpected "${[roleArgument, ...extra].filter(Boolean).join(' ')}"`);
+  if (extra.length || (roleArgument !== undefined && command !== 'role'))
+    throw new UsageError(`${command}: unexpected "${[roleArgument, ...extra].filter(Boolean).join(' ')}"`);
   const roleText = command === 'role' ? (roleArgument ?? values.role) : values.role;
   if ((command === 'add' || command === 'role') && (!roleText || !(ROLES as readonly string[]).includes(roleText)))
     throw new UsageError(`role: "${roleText ?? ''}" must be one of ${ROLES.join(', ')}`);
@@ -89,7 +90,9 @@ async function main(): Promise<void> {
     switch (command) {
       case 'list':
         for (const user of listUsers(db))
-          console.log(`${user.username.padEnd(20)} ${user.role.padEnd(10)} ${(user.counties.join(',') || '-').padEnd(14)} ${user.disabled ? 'disabled' : 'active'}`);
+          console.log(
+            `${user.username.padEnd(20)} ${user.role.padEnd(10)} ${(user.counties.join(',') || '-').padEnd(14)} ${user.disabled ? 'disabled' : 'active'}`,
+          );
         return;
       case 'add': {
         // Everything but the password is checked first (the same rules createUser applies).

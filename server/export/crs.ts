@@ -30,7 +30,6 @@ export const CRS_LABELS: Record<ExportCrs, CrsLabel> = {
     name: 'CGCS2000',
     wkt: 'GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101,AUTHORITY["EPSG","1024"]],AUTHORITY["EPSG","1043"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4490"]]',
     prj: 'GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]',
-    note:
-      '坐标系 CGCS2000（2000国家大地坐标系，EPSG:4490）经纬度；在地图比例尺下其坐标与 WGS84 相同（相差厘米级），本文件的坐标数值与 WGS84 导出一致，仅坐标系标注不同 / Coordinates: CGCS2000 (EPSG:4490) longitude, latitude; at map scale they equal WGS84 (centimetres apart), so the numbers are those of the WGS84 export and only the label differs',
+    note: '坐标系 CGCS2000（2000国家大地坐标系，EPSG:4490）经纬度；在地图比例尺下其坐标与 WGS84 相同（相差厘米级），本文件的坐标数值与 WGS84 导出一致，仅坐标系标注不同 / Coordinates: CGCS2000 (EPSG:4490) longitude, latitude; at map scale they equal WGS84 (centimetres apart), so the numbers are those of the WGS84 export and only the label differs',
   },
 };

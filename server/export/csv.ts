@@ -9,5 +9,9 @@ import { tableCells, type ExportColumn } from './table.ts';
 export const neutraliseFormula = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
 export function toCsv<R>(columns: readonly ExportColumn<R>[], rows: readonly R[]): string {
-  return stringify([columns.map((column) => column.zh), ...tableCells(columns, rows)], { bom: true, record_delimiter: 'windows', cast: { string: neutraliseFormula } });
+  return stringify([columns.map((column) => column.zh), ...tableCells(columns, rows)], {
+    bom: true,
+    record_delimiter: 'windows',
+    cast: { string: neutraliseFormula },
+  });
 }

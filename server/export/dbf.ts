@@ -31,7 +31,8 @@ function numberText(value: number, decimals: number): string {
 
 export function writeDbf(fields: readonly DbfField[], rows: readonly (readonly (string | number | null)[])[], today = new Date()): Uint8Array {
   for (const field of fields)
-    if (!/^[A-Za-z][A-Za-z0-9_]{0,9}$/.test(field.name)) throw new Error(`DBF field name "${field.name}" must be ASCII letters, digits or _ and at most 10 bytes`);
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,9}$/.test(field.name))
+      throw new Error(`DBF field name "${field.name}" must be ASCII letters, digits or _ and at most 10 bytes`);
   // Encode every cell once and size the fields from the bytes.
   const cells = rows.map((row) =>
     fields.map((field, i) => {

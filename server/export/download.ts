@@ -70,7 +70,12 @@ function exportNotes<R>(layer: ExportLayer<R>, meta: ExportMeta, omitted: number
  * The file of `layer` in `format`. A GeoPackage also holds `companion` (the road segments beside the
  * sites) as a second layer when given.
  */
-export async function buildExport<R, C = never>(layer: ExportLayer<R>, format: ExportFormat, meta: ExportMeta, companion?: ExportLayer<C>): Promise<ExportFile> {
+export async function buildExport<R, C = never>(
+  layer: ExportLayer<R>,
+  format: ExportFormat,
+  meta: ExportMeta,
+  companion?: ExportLayer<C>,
+): Promise<ExportFile> {
   const crs = meta.crs ?? 'wgs84';
   const total = layer.rows.length;
   const omitted = GEOMETRY_ONLY.has(format) ? layer.rows.filter((row) => layer.geometry(row) === null).length : 0;

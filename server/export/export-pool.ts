@@ -16,7 +16,13 @@ let pool: Piscina | null = null;
 /** The workers load TypeScript as `npm start` does: through tsx (added when the parent was started without it). */
 function exportPool(): Piscina {
   const execArgv = process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
-  pool ??= new Piscina({ filename: new URL('./export-worker.ts', import.meta.url).href, maxThreads: EXPORT_THREADS, minThreads: 0, idleTimeout: 30_000, execArgv });
+  pool ??= new Piscina({
+    filename: new URL('./export-worker.ts', import.meta.url).href,
+    maxThreads: EXPORT_THREADS,
+    minThreads: 0,
+    idleTimeout: 30_000,
+    execArgv,
+  });
   return pool;
 }
 
@@ -28,7 +34,11 @@ export async function buildExportFile(db: Db, job: ExportJob): Promise<ExportFil
   const path = fileOf(db);
   if (!path) return { ...(await runExportJob(db, job)), thread: 'main' };
   const file = (await exportPool().run({ path, job })) as Omit<ExportFile, 'body'> & { body: string | Uint8Array };
-  return { ...file, body: typeof file.body === 'string' ? file.body : Buffer.from(file.body.buffer, file.body.byteOffset, file.body.byteLength), thread: 'worker' };
+  return {
+    ...file,
+    body: typeof file.body === 'string' ? file.body : Buffer.from(file.body.buffer, file.body.byteOffset, file.body.byteLength),
+    thread: 'worker',
+  };
 }
 
 /** Stops the worker threads (graceful shutdown, tests). */

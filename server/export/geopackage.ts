@@ -72,8 +72,22 @@ export function gpkgGeometry(geometry: Point | LineString, srsId: number): Buffe
 }
 
 const SRS_ROWS = [
-  { name: 'Undefined cartesian SRS', id: -1, organization: 'NONE', code: -1, definition: 'undefined', description: 'undefined cartesian coordinate reference system' },
-  { name: 'Undefined geographic SRS', id: 0, organization: 'NONE', code: 0, definition: 'undefined', description: 'undefined geographic coordinate reference system' },
+  {
+    name: 'Undefined cartesian SRS',
+    id: -1,
+    organization: 'NONE',
+    code: -1,
+    definition: 'undefined',
+    description: 'undefined cartesian coordinate reference system',
+  },
+  {
+    name: 'Undefined geographic SRS',
+    id: 0,
+    organization: 'NONE',
+    code: 0,
+    definition: 'undefined',
+    description: 'undefined geographic coordinate reference system',
+  },
 ];
 
 export function writeGeoPackage(tables: readonly GpkgTable[], crs: ExportCrs): Buffer {
@@ -98,16 +112,36 @@ export function writeGeoPackage(tables: readonly GpkgTable[], crs: ExportCrs): B
     const srs = db.prepare('INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)');
     const wgs84 = CRS_LABELS.wgs84;
     for (const row of [
-      { name: 'WGS 84 geodetic', id: 4326, organization: 'EPSG', code: 4326, definition: wgs84.wkt, description: 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid' },
+      {
+        name: 'WGS 84 geodetic',
+        id: 4326,
+        organization: 'EPSG',
+        code: 4326,
+        definition: wgs84.wkt,
+        description: 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid',
+      },
       ...SRS_ROWS,
-      ...(label.epsg === 4326 ? [] : [{ name: 'China Geodetic Coordinate System 2000', id: label.epsg, organization: 'EPSG', code: label.epsg, definition: label.wkt, description: '2000国家大地坐标系 CGCS2000 longitude/latitude' }]),
+      ...(label.epsg === 4326
+        ? []
+        : [
+            {
+              name: 'China Geodetic Coordinate System 2000',
+              id: label.epsg,
+              organization: 'EPSG',
+              code: label.epsg,
+              definition: label.wkt,
+              description: '2000国家大地坐标系 CGCS2000 longitude/latitude',
+            },
+          ]),
     ])
       srs.run(row.name, row.id, row.organization, row.code, row.definition, row.description);
 
     db.transaction(() => {
       for (const table of tables) {
         const columns = table.columns.map((column) => `${quote(column.name)} ${column.type}`).join(', ');
-        db.exec(`CREATE TABLE ${quote(table.table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom ${table.geometryType}${columns ? `, ${columns}` : ''})`);
+        db.exec(
+          `CREATE TABLE ${quote(table.table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom ${table.geometryType}${columns ? `, ${columns}` : ''})`,
+        );
         const insert = db.prepare(`INSERT INTO ${quote(table.table)} VALUES (${['?', '?', ...table.columns.map(() => '?')].join(', ')})`);
         const box = [Infinity, Infinity, -Infinity, -Infinity];
         for (const row of table.rows) {
@@ -123,14 +157,9 @@ export function writeGeoPackage(tables: readonly GpkgTable[], crs: ExportCrs): B
           insert.run(row.fid, row.geometry ? gpkgGeometry(row.geometry, label.epsg) : null, ...row.cells);
         }
         const bounds = Number.isFinite(box[0]) ? box : [null, null, null, null];
-        db.prepare('INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-          table.table,
-          'features',
-          table.identifier,
-          table.description,
-          ...bounds,
-          label.epsg,
-        );
+        db.prepare(
+          'INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        ).run(table.table, 'features', table.identifier, table.description, ...bounds, label.epsg);
         db.prepare('INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, 0, 0)').run(table.table, 'geom', table.geometryType, label.epsg);
       }
     })();

@@ -24,7 +24,9 @@ export function toKml<R>(layer: ExportLayer<R>, notes: readonly string[]): strin
   // into "_"), with the Chinese headers as display names for Google Earth.
   out.push(`  <Schema name="${layer.layer}" id="${layer.layer}">\n`);
   for (const column of layer.columns)
-    out.push(`    <SimpleField name="${column.dbf!}" type="${column.type === 'number' ? 'double' : 'string'}"><displayName>${escapeXml(column.zh)}</displayName></SimpleField>\n`);
+    out.push(
+      `    <SimpleField name="${column.dbf!}" type="${column.type === 'number' ? 'double' : 'string'}"><displayName>${escapeXml(column.zh)}</displayName></SimpleField>\n`,
+    );
   out.push('  </Schema>\n');
   for (const status of layer.statuses) {
     const color = kmlColor(layer.statusColors[status]!);

@@ -20,7 +20,14 @@ interface SideRow {
   values: (number | null)[];
 }
 
-function column<R>(zh: string, en: string, descriptionZh: string, descriptionEn: string, value: ExportColumn<R>['value'], extra: Partial<ExportColumn<R>> = {}): ExportColumn<R> {
+function column<R>(
+  zh: string,
+  en: string,
+  descriptionZh: string,
+  descriptionEn: string,
+  value: ExportColumn<R>['value'],
+  extra: Partial<ExportColumn<R>> = {},
+): ExportColumn<R> {
   return { zh, en, descriptionZh, descriptionEn, value, ...extra };
 }
 
@@ -41,7 +48,9 @@ export async function scorecardWorkbook(cards: readonly Scorecard[], { asOf, sta
   const counties = [...cards.map((card) => card.countyName), ...(total ? ['全市合计'] : [])];
   const sideColumns: ExportColumn<SideRow>[] = [
     column('指标', 'figure', '考核指标（口径见下）', 'Figure (definitions below)', (row) => row.label, { width: 18 }),
-    ...counties.map((name, i) => column<SideRow>(name, name, `${name}的数值`, `Value for ${name}`, (row) => row.values[i] ?? null, { type: 'number', width: 12 })),
+    ...counties.map((name, i) =>
+      column<SideRow>(name, name, `${name}的数值`, `Value for ${name}`, (row) => row.values[i] ?? null, { type: 'number', width: 12 }),
+    ),
   ];
   const overdue = cards.flatMap((card) => card.overdue.map((item) => ({ ...item, countyName: card.countyName })));
   type Overdue = (typeof overdue)[number];
@@ -65,7 +74,14 @@ export async function scorecardWorkbook(cards: readonly Scorecard[], { asOf, sta
           column<Overdue>('编号', 'id', '点位编号（地图上的编号）', 'Site number on the map', (row) => row.id, { type: 'number', width: 8 }),
           column<Overdue>('名称', 'name', '点位名称', 'Site name', (row) => row.name, { width: 36 }),
           column<Overdue>('整改时限', 'deadline', '整改完成期限', 'Deadline', (row) => row.deadline, { width: 12 }),
-          column<Overdue>('整治状态', 'status', '统计日的整治状态', 'Status on the date', (row) => STATUS_LABELS[row.status as keyof typeof STATUS_LABELS] ?? row.status, { width: 12 }),
+          column<Overdue>(
+            '整治状态',
+            'status',
+            '统计日的整治状态',
+            'Status on the date',
+            (row) => STATUS_LABELS[row.status as keyof typeof STATUS_LABELS] ?? row.status,
+            { width: 12 },
+          ),
         ],
         rows: overdue,
       },

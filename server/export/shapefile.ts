@@ -6,7 +6,6 @@ import { CRS_LABELS, type ExportCrs } from './crs.ts';
 import { writeDbf, type DbfField } from './dbf.ts';
 import type { ExportLayer } from './layers.ts';
 
-
 const SHAPE_TYPE = { Point: 1, LineString: 3 } as const;
 
 type Coordinates = readonly (readonly number[])[];
@@ -28,7 +27,10 @@ export function writeShp(type: 'Point' | 'LineString', shapes: readonly Coordina
       box[3] = Math.max(box[3]!, y!);
     }
   if (!shapes.length) box.fill(0);
-  for (const [view, length] of [[shp, shpLength], [shx, shxLength]] as const) {
+  for (const [view, length] of [
+    [shp, shpLength],
+    [shx, shxLength],
+  ] as const) {
     view.setInt32(0, 9994); // big-endian file code
     view.setInt32(24, length / 2); // length in 16-bit words
     view.setInt32(28, 1000, true);
@@ -74,7 +76,10 @@ export async function toShapefileZip<R>(layer: ExportLayer<R>, stem: string, not
   });
   const { shp, shx } = writeShp(layer.geometryType, shapes);
   const fields: DbfField[] = layer.columns.map((column) => ({ name: column.dbf!, type: column.type === 'number' ? 'N' : 'C', decimals: column.decimals }));
-  const dbf = writeDbf(fields, located.map((row) => layer.columns.map((column) => column.value(row))));
+  const dbf = writeDbf(
+    fields,
+    located.map((row) => layer.columns.map((column) => column.value(row))),
+  );
 
   const readme = [
     ...notes,

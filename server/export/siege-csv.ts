@@ -30,8 +30,18 @@ export function siegeCsv(result: SiegeResult, core: { name: string }, date: stri
   const zh = [...SIEGE_CSV_COLUMNS.map(([name]) => name), ...categories.map((category) => CATEGORY_LABELS[category] ?? category)];
   const en = [...SIEGE_CSV_COLUMNS.map(([, name]) => name), ...categories];
   const rows = result.cells.features.map(({ properties: p }) => [
-    core.name, date, p.inside ? INSIDE_CORE : p.band, p.bandFromKm, p.bandToKm, p.sector, p.bearingFrom, p.bearingTo,
-    p.areaKm2.toFixed(3), p.count, p.density.toFixed(4), ...categories.map((category) => p.byCategory[category] ?? 0),
+    core.name,
+    date,
+    p.inside ? INSIDE_CORE : p.band,
+    p.bandFromKm,
+    p.bandToKm,
+    p.sector,
+    p.bearingFrom,
+    p.bearingTo,
+    p.areaKm2.toFixed(3),
+    p.count,
+    p.density.toFixed(4),
+    ...categories.map((category) => p.byCategory[category] ?? 0),
   ]);
   // A BOM so Excel and WPS read UTF-8; CRLF and formula-neutral text as the other CSV exports.
   return stringify([zh, en, ...rows], { bom: true, record_delimiter: 'windows', cast: { string: neutraliseFormula } });

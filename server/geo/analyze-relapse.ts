@@ -25,15 +25,7 @@ import { findMoves } from './relapse-moves.ts';
 import type { ClosedSite, NewSite } from './relapse-moves.ts';
 import { dayNumber, daysBetween } from '../../domain/days.ts';
 import { CLOSURE_STATUSES, inWindow, MOVE_CLOSURE_STATUSES, resolveRelapseOptions } from './relapse-options.ts';
-import type {
-  HotspotCellProperties,
-  HotspotConfidence,
-  RelapseEvent,
-  RelapseOptions,
-  RelapseRate,
-  RelapseResult,
-  RelapseSiteInput,
-} from './relapse-types.ts';
+import type { HotspotCellProperties, HotspotConfidence, RelapseEvent, RelapseOptions, RelapseRate, RelapseResult, RelapseSiteInput } from './relapse-types.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 
 export { CONFIDENCE_THRESHOLDS, confidenceOf, fdrConfidences, giStar, twoSidedP } from './relapse-gistar.ts';
@@ -154,8 +146,7 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     if (!located) continue;
     const { id, name, category, lon, lat, county, township } = site;
     // Object literals, not spreads: this loop runs once per site.
-    if (moveClosures.length > 0)
-      closedSites.push({ id, name, category, lon, lat, county, township, closures: moveClosures.sort((a, b) => a.day - b.day) });
+    if (moveClosures.length > 0) closedSites.push({ id, name, category, lon, lat, county, township, closures: moveClosures.sort((a, b) => a.day - b.day) });
     if (!counted) continue;
     gridPoints.push([lon, lat]);
     const day = dayNumber(discoveredOn);

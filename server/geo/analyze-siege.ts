@@ -19,14 +19,7 @@ import { siegeGeometry } from './siege-cells.ts';
 import { describeSiege } from './siege-definitions.ts';
 import { boundarySegments, compassBearing, distanceToBoundaryKm, sectorOf } from './siege-distance.ts';
 import { CONCRETE_NEAR_KM, makeSiteFilter, resolveSiegeOptions } from './siege-options.ts';
-import type {
-  ConcretePlantNearCore,
-  SiegeCell,
-  SiegeOptions,
-  SiegePlacement,
-  SiegeResult,
-  SiegeSite,
-} from './siege-types.ts';
+import type { ConcretePlantNearCore, SiegeCell, SiegeOptions, SiegePlacement, SiegeResult, SiegeSite } from './siege-types.ts';
 
 export { compareSiege } from './siege-compare.ts';
 export type { SiegeCellChange, SiegeComparison } from './siege-compare.ts';
@@ -120,8 +113,7 @@ export function analyzeSiege(sites: readonly SiegeSite[], options: SiegeOptions)
     byCategory[site.category] = (byCategory[site.category] ?? 0) + 1;
     const name = site.name ?? null;
     placements.push({ id: site.id, name, category: site.category, status: site.status, band, sector, distanceKm, bearing });
-    if (site.category === 'concrete_plant' && distanceKm <= CONCRETE_NEAR_KM)
-      concretePlants.push({ id: site.id, name, distanceKm });
+    if (site.category === 'concrete_plant' && distanceKm <= CONCRETE_NEAR_KM) concretePlants.push({ id: site.id, name, distanceKm });
   }
 
   const coreName = core.properties?.['name'];

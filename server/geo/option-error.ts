@@ -30,7 +30,12 @@ export const isFiniteNumber = (value: unknown): value is number => typeof value 
  * One option that is a number: its default when left out, refused unless finite and `ok`; the
  * message and problem are the analysis' own.
  */
-export function numberOption(parameter: string, fallback: number, ok: (n: number) => boolean, why: (value: unknown) => [message: string, problem: FieldProblem]) {
+export function numberOption(
+  parameter: string,
+  fallback: number,
+  ok: (n: number) => boolean,
+  why: (value: unknown) => [message: string, problem: FieldProblem],
+) {
   return z.unknown().transform((value, ctx): number => {
     const number = value ?? fallback;
     if (!isFiniteNumber(number) || !ok(number)) return refuse(ctx, parameter, ...why(number));
@@ -42,7 +47,11 @@ export function numberOption(parameter: string, fallback: number, ok: (n: number
  * Parses `options` with `schema`; the first refusal is thrown as `Refusal` (the analysis' OptionError).
  * Every key of an object schema is handed over, present or not, so each option's own default applies.
  */
-export function parseOptions<T>(schema: z.ZodType<T>, options: unknown, Refusal: new (parameter: string, message: string, problem: FieldProblem) => OptionError): T {
+export function parseOptions<T>(
+  schema: z.ZodType<T>,
+  options: unknown,
+  Refusal: new (parameter: string, message: string, problem: FieldProblem) => OptionError,
+): T {
   const input =
     schema instanceof z.ZodObject && options && typeof options === 'object'
       ? Object.fromEntries(Object.keys(schema.shape).map((key) => [key, (options as Record<string, unknown>)[key]]))

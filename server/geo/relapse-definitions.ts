@@ -44,15 +44,16 @@ export function describeRelapse(options: ResolvedRelapseOptions, extent: 'counti
       zh: '官员确认或排除的结论随候选一并列出；被排除的候选仍列出，但不计入热点网格。',
       en: "An official's confirmation or dismissal is shown with the candidate; dismissed candidates stay listed but are not counted in the hotspot cells.",
     },
-    grid: extent === 'counties'
-      ? {
-          zh: `热点网格是平顶正六边形网格，格宽（对边距离，即相邻格中心距离）${cellKm} 公里，只含中心落在${options.counties ? '所选区县' : '漯河市各区县'}辖区内的格子（以及有计入点位的边缘格子），在以研究区外包矩形中心为原点的局部等距圆柱投影中构建。${CELL_WHY.zh}`,
-          en: `The hotspot grid is a flat-topped hexagon grid, ${cellKm} km flat-to-flat (the distance between neighbouring centres), holding only the cells whose centre lies inside ${options.counties ? 'the chosen counties' : "Luohe's counties"} (and edge cells that hold a counted site), built in a local equirectangular frame centred on the study area's bbox.${CELL_WHY.en}`,
-        }
-      : {
-          zh: `热点网格是覆盖计入点位外包矩形的平顶正六边形网格，格宽（对边距离，即相邻格中心距离）${cellKm} 公里，在以外包矩形中心为原点的局部等距圆柱投影中构建。${CELL_WHY.zh}`,
-          en: `The hotspot grid is a flat-topped hexagon grid over the bbox of the counted located sites, ${cellKm} km flat-to-flat (the distance between neighbouring centres), built in a local equirectangular frame centred on the bbox.${CELL_WHY.en}`,
-        },
+    grid:
+      extent === 'counties'
+        ? {
+            zh: `热点网格是平顶正六边形网格，格宽（对边距离，即相邻格中心距离）${cellKm} 公里，只含中心落在${options.counties ? '所选区县' : '漯河市各区县'}辖区内的格子（以及有计入点位的边缘格子），在以研究区外包矩形中心为原点的局部等距圆柱投影中构建。${CELL_WHY.zh}`,
+            en: `The hotspot grid is a flat-topped hexagon grid, ${cellKm} km flat-to-flat (the distance between neighbouring centres), holding only the cells whose centre lies inside ${options.counties ? 'the chosen counties' : "Luohe's counties"} (and edge cells that hold a counted site), built in a local equirectangular frame centred on the study area's bbox.${CELL_WHY.en}`,
+          }
+        : {
+            zh: `热点网格是覆盖计入点位外包矩形的平顶正六边形网格，格宽（对边距离，即相邻格中心距离）${cellKm} 公里，在以外包矩形中心为原点的局部等距圆柱投影中构建。${CELL_WHY.zh}`,
+            en: `The hotspot grid is a flat-topped hexagon grid over the bbox of the counted located sites, ${cellKm} km flat-to-flat (the distance between neighbouring centres), built in a local equirectangular frame centred on the bbox.${CELL_WHY.en}`,
+          },
     count: {
       zh: '格子计数是落在格内的复燃次数加上格内未被排除的疑似转移新点位数（一个新点位有多个候选旧点位时只计一次）。',
       en: 'A cell’s count is the relapses located in it plus the new sites in it with at least one move candidate that was not dismissed (a new site with several candidate old sites counts once).',
@@ -65,15 +66,16 @@ export function describeRelapse(options: ResolvedRelapseOptions, extent: 'counti
       zh: `邻域：每个格子连同与其共边的格子（中心距不超过 ${reach} 公里，即 1.01 倍格宽），内部格子为 7 格，边缘格子更少。`,
       en: `Neighbourhood: each cell with the cells sharing an edge with it (centres within ${reach} km, 1.01 cell widths): 7 cells inside the grid, fewer at its edge.`,
     },
-    confidence: correction === 'fdr'
-      ? {
-          zh: '每个格子都做一次检验，故按 Benjamini–Hochberg 错误发现率（FDR）校正（与 ArcGIS 热点分析相同，默认开启）：双侧 p 值从小到大排列，取满足 p₍ₖ₎ ≤ α·k/m 的最大 k，p 不超过 p₍ₖ₎ 的格子在该水平显著；α = 0.01、0.05、0.10 分别对应 99%、95%、90% 置信度，z > 0 为热点、z < 0 为冷点，未达 90% 的格子不标注；所有计数相同时 z 全为 0。',
-          en: 'Every cell is a test, so the p-values are corrected with the Benjamini–Hochberg false discovery rate (as ArcGIS Hot Spot Analysis does; on by default): sort the two-sided p-values, take the largest k with p₍ₖ₎ ≤ α·k/m, and cells with p ≤ p₍ₖ₎ are significant at that level; α = 0.01, 0.05 and 0.10 give 99%, 95% and 90% confidence, a hot spot when z > 0 and a cold spot when z < 0; cells below 90% are not marked, and z is 0 everywhere when all counts are equal.',
-        }
-      : {
-          zh: '未作多重检验校正：|z| ≥ 2.576、1.960、1.645 时置信度分别为 99%、95%、90%，z > 0 为热点、z < 0 为冷点，未达 90% 的格子不标注；所有计数相同时 z 全为 0。',
-          en: 'No correction for multiple testing: |z| ≥ 2.576, 1.960 or 1.645 gives 99%, 95% or 90% confidence, a hot spot when z > 0 and a cold spot when z < 0; cells below 90% are not marked, and z is 0 everywhere when all counts are equal.',
-        },
+    confidence:
+      correction === 'fdr'
+        ? {
+            zh: '每个格子都做一次检验，故按 Benjamini–Hochberg 错误发现率（FDR）校正（与 ArcGIS 热点分析相同，默认开启）：双侧 p 值从小到大排列，取满足 p₍ₖ₎ ≤ α·k/m 的最大 k，p 不超过 p₍ₖ₎ 的格子在该水平显著；α = 0.01、0.05、0.10 分别对应 99%、95%、90% 置信度，z > 0 为热点、z < 0 为冷点，未达 90% 的格子不标注；所有计数相同时 z 全为 0。',
+            en: 'Every cell is a test, so the p-values are corrected with the Benjamini–Hochberg false discovery rate (as ArcGIS Hot Spot Analysis does; on by default): sort the two-sided p-values, take the largest k with p₍ₖ₎ ≤ α·k/m, and cells with p ≤ p₍ₖ₎ are significant at that level; α = 0.01, 0.05 and 0.10 give 99%, 95% and 90% confidence, a hot spot when z > 0 and a cold spot when z < 0; cells below 90% are not marked, and z is 0 everywhere when all counts are equal.',
+          }
+        : {
+            zh: '未作多重检验校正：|z| ≥ 2.576、1.960、1.645 时置信度分别为 99%、95%、90%，z > 0 为热点、z < 0 为冷点，未达 90% 的格子不标注；所有计数相同时 z 全为 0。',
+            en: 'No correction for multiple testing: |z| ≥ 2.576, 1.960 or 1.645 gives 99%, 95% or 90% confidence, a hot spot when z > 0 and a cold spot when z < 0; cells below 90% are not marked, and z is 0 everywhere when all counts are equal.',
+          },
     rates: {
       zh: '复燃率 = 时间窗内复燃次数 ÷ 时间窗内至少有一次取缔（已取缔、已整改提升或已搬迁入园）的点位数，按区县和乡镇分别统计（含无坐标点位），取缔数为 0 时为空，两个计数一并列出。',
       en: 'Relapse rate = relapses in the window ÷ sites with at least one closure (closed, upgraded or relocated) in the window, per county and per township (unlocated sites included), null when there are no closures, with both counts shown.',

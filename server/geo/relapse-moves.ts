@@ -41,9 +41,7 @@ export interface NewSite extends LocatedSite {
 /** Score 0..1 of a pair; see MOVE_SCORE_WEIGHTS. */
 export function moveScore(distanceKm: number, days: number, similarity: number, radiusKm: number, withinDays: number): number {
   const score =
-    MOVE_SCORE_WEIGHTS.distance * (1 - distanceKm / radiusKm) +
-    MOVE_SCORE_WEIGHTS.time * (1 - days / withinDays) +
-    MOVE_SCORE_WEIGHTS.name * similarity;
+    MOVE_SCORE_WEIGHTS.distance * (1 - distanceKm / radiusKm) + MOVE_SCORE_WEIGHTS.time * (1 - days / withinDays) + MOVE_SCORE_WEIGHTS.name * similarity;
   return Math.min(1, Math.max(0, score));
 }
 
@@ -163,10 +161,16 @@ export function findMoves(
               decision: decisions?.get(key) ?? null,
               county: site.county,
               township: site.township,
-              line: { type: 'LineString', coordinates: [[old.lon, old.lat], [site.lon, site.lat]] },
+              line: {
+                type: 'LineString',
+                coordinates: [
+                  [old.lon, old.lat],
+                  [site.lon, site.lat],
+                ],
+              },
             });
           }
-        }
+      }
   }
   return [...pairs.values()].sort((a, b) => b.score - a.score || a.fromId - b.fromId || a.toId - b.toId);
 }

@@ -80,7 +80,7 @@ const NOT_WORD = /[^\p{L}\p{N}]/gu;
 export function normaliseName(name: string, places: readonly (string | null | undefined)[] = []): string {
   let text = name.normalize('NFKC').replace(BRACKETED, '').replace(NOT_WORD, '').toLowerCase();
   const prefixes = [...FIXED_PREFIXES, ...places.filter((place): place is string => typeof place === 'string' && place.length > 0)];
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const prefix of prefixes)
       if (text.startsWith(prefix) && text.length > prefix.length) {
@@ -93,7 +93,7 @@ export function normaliseName(name: string, places: readonly (string | null | un
       changed = true;
     }
   }
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const suffix of NAME_SUFFIXES)
       if (text.endsWith(suffix) && text.length > suffix.length) {

@@ -50,10 +50,17 @@ const day = (parameter: string) =>
 
 /** A number from `min` (included or not) to `max`, its default when left out. */
 const range = (parameter: string, fallback: number, min: number, max: number, minIncluded: boolean) =>
-  numberOption(parameter, fallback, (n) => (minIncluded ? n >= min : n > min) && n <= max, (n) => [
-    `${parameter} must be a number ${minIncluded ? 'from' : 'greater than'} ${min} ${minIncluded ? 'to' : 'and at most'} ${max}, not ${String(n)}`,
-    minIncluded ? { reason: 'out_of_range', minimum: min, maximum: max, value: n } : { reason: 'out_of_range', minimum: min, maximum: max, exclusive: true, value: n },
-  ]);
+  numberOption(
+    parameter,
+    fallback,
+    (n) => (minIncluded ? n >= min : n > min) && n <= max,
+    (n) => [
+      `${parameter} must be a number ${minIncluded ? 'from' : 'greater than'} ${min} ${minIncluded ? 'to' : 'and at most'} ${max}, not ${String(n)}`,
+      minIncluded
+        ? { reason: 'out_of_range', minimum: min, maximum: max, value: n }
+        : { reason: 'out_of_range', minimum: min, maximum: max, exclusive: true, value: n },
+    ],
+  );
 
 const RelapseOptionsSchema = z
   .object({
@@ -70,9 +77,11 @@ const RelapseOptionsSchema = z
     }),
     counties: z.unknown().transform((value, ctx): string[] | null => {
       if (value === undefined || value === null) return null;
-      if (!Array.isArray(value) || value.length === 0) return refuse(ctx, 'county', 'name at least one county, or leave county out for all', { reason: 'required' });
+      if (!Array.isArray(value) || value.length === 0)
+        return refuse(ctx, 'county', 'name at least one county, or leave county out for all', { reason: 'required' });
       for (const county of value as unknown[])
-        if (typeof county !== 'string' || county.trim() === '') return refuse(ctx, 'county', `county must be a non-empty name, not ${String(county)}`, { reason: 'required' });
+        if (typeof county !== 'string' || county.trim() === '')
+          return refuse(ctx, 'county', `county must be a non-empty name, not ${String(county)}`, { reason: 'required' });
       return [...new Set(value as string[])];
     }),
     radiusKm: range('radiusKm', DEFAULT_RADIUS_KM, 0, MAX_RADIUS_KM, false),
@@ -84,15 +93,24 @@ const RelapseOptionsSchema = z
     cellKm: range('cellKm', DEFAULT_CELL_KM, MIN_CELL_KM, MAX_CELL_KM, true),
     decisions: z.unknown().superRefine((decisions, ctx) => {
       if (decisions === undefined) return;
-      if (!(decisions instanceof Map)) return refuse(ctx, 'decisions', 'decisions must be a Map from move key to confirmed or dismissed', { reason: 'wrong_type', expected: 'Map' });
+      if (!(decisions instanceof Map))
+        return refuse(ctx, 'decisions', 'decisions must be a Map from move key to confirmed or dismissed', { reason: 'wrong_type', expected: 'Map' });
       for (const [key, decision] of decisions as Map<string, unknown>)
         if (decision !== 'confirmed' && decision !== 'dismissed')
-          return refuse(ctx, 'decisions', `decision for ${key} must be confirmed or dismissed, not ${String(decision)}`, { reason: 'not_one_of', value: decision, allowed: ['confirmed', 'dismissed'] });
+          return refuse(ctx, 'decisions', `decision for ${key} must be confirmed or dismissed, not ${String(decision)}`, {
+            reason: 'not_one_of',
+            value: decision,
+            allowed: ['confirmed', 'dismissed'],
+          });
     }),
     correction: z.unknown().transform((value, ctx): 'fdr' | 'none' => {
       const correction = value ?? 'fdr';
       if (correction !== 'fdr' && correction !== 'none')
-        return refuse(ctx, 'correction', `correction must be fdr (Benjamini–Hochberg) or none, not ${String(correction)}`, { reason: 'not_one_of', value: correction, allowed: ['fdr', 'none'] });
+        return refuse(ctx, 'correction', `correction must be fdr (Benjamini–Hochberg) or none, not ${String(correction)}`, {
+          reason: 'not_one_of',
+          value: correction,
+          allowed: ['fdr', 'none'],
+        });
       return correction;
     }),
   })
@@ -102,7 +120,8 @@ const RelapseOptionsSchema = z
 
 /** Fill defaults and check every option; throws RelapseOptionError naming the parameter. */
 export function resolveRelapseOptions(options: RelapseOptions = {}): ResolvedRelapseOptions {
-  if (typeof options !== 'object' || options === null) throw new RelapseOptionError('options', 'options must be an object', { reason: 'wrong_type', expected: 'object' });
+  if (typeof options !== 'object' || options === null)
+    throw new RelapseOptionError('options', 'options must be an object', { reason: 'wrong_type', expected: 'object' });
   const { decisions: _decisions, ...resolved } = parseOptions(RelapseOptionsSchema, options, RelapseOptionError);
   return resolved;
 }

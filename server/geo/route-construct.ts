@@ -66,8 +66,7 @@ export function cheapestInsertionTour(distance: Float64Array, size: number): Int
   for (const node of waiting) rescan(node);
   while (waiting.length > 0) {
     let pick = 0;
-    for (let index = 1; index < waiting.length; index++)
-      if (bestAdd[waiting[index]!]! < bestAdd[waiting[pick]!]!) pick = index;
+    for (let index = 1; index < waiting.length; index++) if (bestAdd[waiting[index]!]! < bestAdd[waiting[pick]!]!) pick = index;
     const node = waiting[pick]!;
     waiting[pick] = waiting[waiting.length - 1]!;
     waiting.pop();

@@ -188,7 +188,7 @@ export class PathImprover {
     const all = new Int32Array(this.size);
     for (let node = 0; node < this.size; node++) all[node] = node;
     const everyone = (): [Int32Array, number] => [all, this.size];
-    for (let improved = true; improved; ) {
+    for (let improved = true; improved;) {
       improved = false;
       for (let node = 0; node < this.size; node++) {
         const a = this.tour[node]!;

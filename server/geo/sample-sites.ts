@@ -32,9 +32,18 @@ export const SAMPLE_METHOD =
 
 export function sampleSites(sites: readonly SampleCandidate[], perCounty: number, seed: number): SiteSample {
   if (!Number.isInteger(perCounty) || perCounty < 1)
-    throw new RouteOptionError('perCounty', `sites per county must be a whole number of at least 1, not ${String(perCounty)}`, { reason: 'too_small', minimum: 1, value: perCounty });
+    throw new RouteOptionError('perCounty', `sites per county must be a whole number of at least 1, not ${String(perCounty)}`, {
+      reason: 'too_small',
+      minimum: 1,
+      value: perCounty,
+    });
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
-    throw new RouteOptionError('seed', `the seed must be a whole number from 0 to 4294967295, not ${String(seed)}`, { reason: 'out_of_range', minimum: 0, maximum: 0xffffffff, value: seed });
+    throw new RouteOptionError('seed', `the seed must be a whole number from 0 to 4294967295, not ${String(seed)}`, {
+      reason: 'out_of_range',
+      minimum: 0,
+      maximum: 0xffffffff,
+      value: seed,
+    });
   const groups = new Map<string, number[]>();
   const seen = new Set<number>();
   for (const site of sites) {
@@ -49,7 +58,10 @@ export function sampleSites(sites: readonly SampleCandidate[], perCounty: number
   const ids: number[] = [];
   for (const county of [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
     const pool = groups.get(county)!.sort((a, b) => a - b);
-    const drawn = random.shuffle(pool).slice(0, perCounty).sort((a, b) => a - b);
+    const drawn = random
+      .shuffle(pool)
+      .slice(0, perCounty)
+      .sort((a, b) => a - b);
     byCounty[county] = drawn;
     ids.push(...drawn);
   }

@@ -116,8 +116,7 @@ export function normaliseBearing(bearing: number): number {
 function radialPoints(centre: [number, number], radiusKm: number, bearing: number): Position[] {
   const steps = Math.max(1, Math.ceil(radiusKm / RADIAL_STEP_KM));
   const points: Position[] = [];
-  for (let step = 1; step <= steps; step++)
-    points.push(destination(centre, (radiusKm * step) / steps, bearing, { units: 'kilometers' }).geometry.coordinates);
+  for (let step = 1; step <= steps; step++) points.push(destination(centre, (radiusKm * step) / steps, bearing, { units: 'kilometers' }).geometry.coordinates);
   return points;
 }
 
@@ -125,8 +124,7 @@ function wedge(centre: [number, number], radiusKm: number, sector: number, secto
   if (sectors === 1) {
     const arcSteps = Math.ceil(360 / MAX_ARC_STEP_DEGREES);
     const ring: Position[] = [];
-    for (let step = 0; step < arcSteps; step++)
-      ring.push(destination(centre, radiusKm, (360 * step) / arcSteps, { units: 'kilometers' }).geometry.coordinates);
+    for (let step = 0; step < arcSteps; step++) ring.push(destination(centre, radiusKm, (360 * step) / arcSteps, { units: 'kilometers' }).geometry.coordinates);
     ring.push(ring[0]!);
     return polygon([ring]);
   }
@@ -150,8 +148,7 @@ function soleRing(geometry: Polygon | MultiPolygon): Position[] | null {
 
 function signedArea(ring: readonly Position[]): number {
   let sum = 0;
-  for (let index = 0; index + 1 < ring.length; index++)
-    sum += ring[index]![0]! * ring[index + 1]![1]! - ring[index + 1]![0]! * ring[index]![1]!;
+  for (let index = 0; index + 1 < ring.length; index++) sum += ring[index]![0]! * ring[index + 1]![1]! - ring[index + 1]![0]! * ring[index]![1]!;
   return sum / 2;
 }
 
@@ -165,12 +162,7 @@ function bandWithHole(outer: Position[], inner: Position[]): Polygon {
   return { type: 'Polygon', coordinates: [wound(outer, true), wound(inner, false)] };
 }
 
-export function buildSiegeGeometry(
-  core: CoreFeature,
-  bandsKm: readonly number[],
-  sectors: number,
-  nearKm: number,
-): SiegeGeometry {
+export function buildSiegeGeometry(core: CoreFeature, bandsKm: readonly number[], sectors: number, nearKm: number): SiegeGeometry {
   const centroid = coreCentroid(core.geometry);
   const coreAreaKm2 = areaKm2(core);
   const frame = makeFrame(centroid);
@@ -262,12 +254,7 @@ const cache = new Map<string, SiegeGeometry>();
  * buildSiegeGeometry, remembered for the last CACHE_SIZE inputs. The cached value is never handed
  * out: callers get a copy, so a caller that edits its cells cannot change another caller's.
  */
-export function siegeGeometry(
-  core: CoreFeature,
-  bandsKm: readonly number[],
-  sectors: number,
-  nearKm: number,
-): SiegeGeometry {
+export function siegeGeometry(core: CoreFeature, bandsKm: readonly number[], sectors: number, nearKm: number): SiegeGeometry {
   const key = JSON.stringify([core.geometry, bandsKm, sectors, nearKm]);
   let geometry = cache.get(key);
   if (geometry) cache.delete(key);

@@ -34,8 +34,7 @@ export function compareSiege(before: SiegeResult, after: SiegeResult): SiegeComp
   if (!sameLayout) throw new Error('compareSiege: both results must use the same core, bands and sectors');
 
   const afterCounts = new Map<string, number>();
-  for (const cell of after.cells.features)
-    afterCounts.set(cellKey(cell.properties.band, cell.properties.sector), cell.properties.count);
+  for (const cell of after.cells.features) afterCounts.set(cellKey(cell.properties.band, cell.properties.sector), cell.properties.count);
   const cells = before.cells.features.map((cell): SiegeCellChange => {
     const { band, sector, count } = cell.properties;
     const afterCount = afterCounts.get(cellKey(band, sector)) ?? 0;

@@ -33,17 +33,26 @@ const Core = z.unknown().superRefine((core, ctx) => {
   if (!feature || feature.type !== 'Feature' || !feature.geometry)
     return refuse(ctx, 'core', 'the core must be a GeoJSON Feature with a Polygon or MultiPolygon geometry', { reason: 'bad_polygon' });
   const type = feature.geometry.type;
-  if (type !== 'Polygon' && type !== 'MultiPolygon') return refuse(ctx, 'core', `the core must be a Polygon or MultiPolygon, not ${String(type)}`, { reason: 'bad_polygon' });
+  if (type !== 'Polygon' && type !== 'MultiPolygon')
+    return refuse(ctx, 'core', `the core must be a Polygon or MultiPolygon, not ${String(type)}`, { reason: 'bad_polygon' });
   // Sizes, closure, self-crossings, holes and parts in n log n (turf's booleanValid + kinks were quadratic).
   const problem = polygonProblem(type, (feature.geometry as { coordinates?: unknown }).coordinates);
   if (problem?.reason === 'too_many')
-    return refuse(ctx, 'core', `the core may have at most ${problem.maximum.toLocaleString('en')} ${problem.what}, not ${problem.count.toLocaleString('en')}; simplify it`, {
-      reason: 'too_many',
-      maximum: problem.maximum,
-      value: problem.count,
-    });
+    return refuse(
+      ctx,
+      'core',
+      `the core may have at most ${problem.maximum.toLocaleString('en')} ${problem.what}, not ${problem.count.toLocaleString('en')}; simplify it`,
+      {
+        reason: 'too_many',
+        maximum: problem.maximum,
+        value: problem.count,
+      },
+    );
   if (problem?.reason === 'self_crossing')
-    return refuse(ctx, 'core', `the core is not a valid polygon: its boundary crosses or touches itself at ${problem.at.join(', ')}`, { reason: 'self_crossing', at: problem.at });
+    return refuse(ctx, 'core', `the core is not a valid polygon: its boundary crosses or touches itself at ${problem.at.join(', ')}`, {
+      reason: 'self_crossing',
+      at: problem.at,
+    });
   if (problem)
     return refuse(ctx, 'core', 'the core is not a valid polygon (each ring needs at least 4 positions and must be closed, holes inside the shell)', {
       reason: 'bad_polygon',
@@ -61,7 +70,8 @@ const Bands = z.unknown().transform((value, ctx): number[] => {
     if (!isFiniteNumber(edge)) return refuse(ctx, 'bands', `band edge ${String(edge)} is not a number`, { reason: 'not_a_number', value: String(edge) });
     edges.push(edge);
   }
-  if (edges[0] !== 0) return refuse(ctx, 'bands', `band edges must start at 0 (the core's boundary), not ${edges[0]}`, { reason: 'start_at_zero', value: edges[0] });
+  if (edges[0] !== 0)
+    return refuse(ctx, 'bands', `band edges must start at 0 (the core's boundary), not ${edges[0]}`, { reason: 'start_at_zero', value: edges[0] });
   for (let index = 1; index < edges.length; index++)
     if (!(edges[index]! > edges[index - 1]!))
       return refuse(ctx, 'bands', `band edges must be strictly increasing: ${edges[index]} follows ${edges[index - 1]}`, {
@@ -88,7 +98,12 @@ const SiegeOptionsSchema = z.object({
   sectors: z.unknown().transform((value, ctx): number => {
     const sectors = value ?? DEFAULT_SECTORS;
     if (!Number.isInteger(sectors) || (sectors as number) < 1 || (sectors as number) > MAX_SECTORS)
-      return refuse(ctx, 'sectors', `sectors must be a whole number from 1 to ${MAX_SECTORS}, not ${String(sectors)}`, { reason: 'out_of_range', minimum: 1, maximum: MAX_SECTORS, value: sectors });
+      return refuse(ctx, 'sectors', `sectors must be a whole number from 1 to ${MAX_SECTORS}, not ${String(sectors)}`, {
+        reason: 'out_of_range',
+        minimum: 1,
+        maximum: MAX_SECTORS,
+        value: sectors,
+      });
     return sectors as number;
   }),
   categories: Categories,
@@ -100,13 +115,19 @@ const SiegeOptionsSchema = z.object({
   minSites: z.unknown().transform((value, ctx): number => {
     const minSites = value ?? DEFAULT_MIN_SITES;
     if (!Number.isInteger(minSites) || (minSites as number) < 1)
-      return refuse(ctx, 'minSites', `minSites must be a whole number of at least 1, not ${String(minSites)}`, { reason: 'too_small', minimum: 1, value: minSites });
+      return refuse(ctx, 'minSites', `minSites must be a whole number of at least 1, not ${String(minSites)}`, {
+        reason: 'too_small',
+        minimum: 1,
+        value: minSites,
+      });
     return minSites as number;
   }),
-  nearKm: numberOption('nearKm', DEFAULT_NEAR_KM, (n) => n > 0, (n) => [
-    `nearKm must be a distance in km greater than 0, not ${String(n)}`,
-    { reason: 'too_small', minimum: 0, exclusive: true, value: n },
-  ]),
+  nearKm: numberOption(
+    'nearKm',
+    DEFAULT_NEAR_KM,
+    (n) => n > 0,
+    (n) => [`nearKm must be a distance in km greater than 0, not ${String(n)}`, { reason: 'too_small', minimum: 0, exclusive: true, value: n }],
+  ),
 });
 
 /** Fill defaults and check every option; throws SiegeOptionError naming the parameter. */

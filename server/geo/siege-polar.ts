@@ -10,7 +10,6 @@
 import type { Polygon, Position } from 'geojson';
 import { EARTH_RADIUS_KM, RADIANS } from './sphere.ts';
 
-
 export interface Frame {
   lon0: number;
   lat0: number;
@@ -30,10 +29,7 @@ export function project(frame: Frame, lon: number, lat: number): [number, number
   const sinHalfLon = Math.sin(deltaLon / 2);
   const a = sinHalfLat * sinHalfLat + sinHalfLon * sinHalfLon * frame.cosLat0 * Math.cos(phi);
   const angle = 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a));
-  const bearing = Math.atan2(
-    Math.sin(deltaLon) * Math.cos(phi),
-    frame.cosLat0 * Math.sin(phi) - frame.sinLat0 * Math.cos(phi) * Math.cos(deltaLon),
-  );
+  const bearing = Math.atan2(Math.sin(deltaLon) * Math.cos(phi), frame.cosLat0 * Math.sin(phi) - frame.sinLat0 * Math.cos(phi) * Math.cos(deltaLon));
   const radius = angle * EARTH_RADIUS_KM;
   return [radius * Math.sin(bearing), radius * Math.cos(bearing)];
 }
@@ -46,9 +42,7 @@ export function unproject(frame: Frame, x: number, y: number): Position {
   const sinAngle = Math.sin(angle);
   const cosAngle = Math.cos(angle);
   const lat = Math.asin(frame.sinLat0 * cosAngle + frame.cosLat0 * sinAngle * Math.cos(bearing));
-  const lon =
-    frame.lon0 * RADIANS +
-    Math.atan2(Math.sin(bearing) * sinAngle * frame.cosLat0, cosAngle - frame.sinLat0 * Math.sin(lat));
+  const lon = frame.lon0 * RADIANS + Math.atan2(Math.sin(bearing) * sinAngle * frame.cosLat0, cosAngle - frame.sinLat0 * Math.sin(lat));
   return [lon / RADIANS, lat / RADIANS];
 }
 

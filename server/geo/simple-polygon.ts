@@ -61,7 +61,8 @@ function crossing(s: Segment, t: Segment): [number, number] | null {
   const shared = [s.left, s.right].find((p) => same(p, t.left) || same(p, t.right))!;
   const sOther = same(shared, s.left) ? s.right : s.left;
   const tOther = same(shared, t.left) ? t.right : t.left;
-  const folded = orient(shared, sOther, tOther) === 0 && (tOther[0] - shared[0]) * (sOther[0] - shared[0]) + (tOther[1] - shared[1]) * (sOther[1] - shared[1]) > 0;
+  const folded =
+    orient(shared, sOther, tOther) === 0 && (tOther[0] - shared[0]) * (sOther[0] - shared[0]) + (tOther[1] - shared[1]) * (sOther[1] - shared[1]) > 0;
   return folded ? [shared[0], shared[1]] : null;
 }
 
@@ -123,7 +124,12 @@ function inside(point: Position, ring: readonly Position[]): boolean {
 }
 
 const isPosition = (value: unknown): value is Position =>
-  Array.isArray(value) && value.length >= 2 && typeof value[0] === 'number' && typeof value[1] === 'number' && Number.isFinite(value[0]) && Number.isFinite(value[1]);
+  Array.isArray(value) &&
+  value.length >= 2 &&
+  typeof value[0] === 'number' &&
+  typeof value[1] === 'number' &&
+  Number.isFinite(value[0]) &&
+  Number.isFinite(value[1]);
 
 /** Drops repeated consecutive positions (a double click), keeping the ring closed. */
 function dedupe(ring: readonly Position[]): Position[] {

@@ -23,13 +23,18 @@ interface Entry {
 }
 
 const tooLarge = (fileName: string, what: 'entries' | 'bytes', limit: number, found: number) =>
-  new AppError(413, 'archive_too_large', `${fileName}: the archive ${what === 'entries' ? `holds ${found.toLocaleString('en')} entries; at most ${limit.toLocaleString('en')} are read` : `expands to more than ${limit / 1024 / 1024} MB`}; split it into smaller files`, {
-    field: 'file',
-    fileName,
-    what,
-    limit,
-    found,
-  });
+  new AppError(
+    413,
+    'archive_too_large',
+    `${fileName}: the archive ${what === 'entries' ? `holds ${found.toLocaleString('en')} entries; at most ${limit.toLocaleString('en')} are read` : `expands to more than ${limit / 1024 / 1024} MB`}; split it into smaller files`,
+    {
+      field: 'file',
+      fileName,
+      what,
+      limit,
+      found,
+    },
+  );
 
 /** A damaged archive is left to the parser after us, which names it in its own words. */
 class Damaged extends Error {}
@@ -78,7 +83,11 @@ const ROW_TAG = /<(?:\w+:)?row(?:\s[^>]*)?>/g;
  * Inflates every entry as a stream, stopping at MAX_ARCHIVE_BYTES in all (413 archive_too_large); in
  * entries `countRowsIn` matches, stops at `maxRows` rows with content and calls `tooManyRows` (a 413).
  */
-export async function checkArchive(bytes: Uint8Array, fileName: string, rows?: { countRowsIn: RegExp; maxRows: number; tooManyRows: (count: number) => Error }): Promise<void> {
+export async function checkArchive(
+  bytes: Uint8Array,
+  fileName: string,
+  rows?: { countRowsIn: RegExp; maxRows: number; tooManyRows: (count: number) => Error },
+): Promise<void> {
   try {
     await inflateWithBounds(bytes, fileName, rows);
   } catch (error) {
@@ -86,7 +95,11 @@ export async function checkArchive(bytes: Uint8Array, fileName: string, rows?: {
   }
 }
 
-async function inflateWithBounds(bytes: Uint8Array, fileName: string, rows?: { countRowsIn: RegExp; maxRows: number; tooManyRows: (count: number) => Error }): Promise<void> {
+async function inflateWithBounds(
+  bytes: Uint8Array,
+  fileName: string,
+  rows?: { countRowsIn: RegExp; maxRows: number; tooManyRows: (count: number) => Error },
+): Promise<void> {
   const entries = readCentralDirectory(bytes, fileName);
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let total = 0;
@@ -136,12 +149,18 @@ export function checkJsonDepth(text: string, fileName: string): void {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
       if (++depth > MAX_JSON_DEPTH)
-        throw badRequest('too_deep', `${fileName}: arrays and objects nest more than ${MAX_JSON_DEPTH} deep (at character ${i + 1})`, { field: 'file', fileName, limit: MAX_JSON_DEPTH, at: i + 1 });
+        throw badRequest('too_deep', `${fileName}: arrays and objects nest more than ${MAX_JSON_DEPTH} deep (at character ${i + 1})`, {
+          field: 'file',
+          fileName,
+          limit: MAX_JSON_DEPTH,
+          at: i + 1,
+        });
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
 }

@@ -2,13 +2,7 @@
 // site, an update of an existing one, a duplicate, or an error naming the column and why), with
 // coordinates converted to WGS84 and places checked against the official lists. Nothing is written
 // here; the store stages the result and commits it.
-import {
-  categoryForWord,
-  fieldForHeader,
-  normaliseWord,
-  statusForWord,
-  type LedgerField,
-} from '../../domain/ledger-columns.ts';
+import { categoryForWord, fieldForHeader, normaliseWord, statusForWord, type LedgerField } from '../../domain/ledger-columns.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import { badRequest } from '../errors.ts';
@@ -103,19 +97,31 @@ export function mapColumns(headers: readonly string[], mapping: ColumnMapping = 
   const known = new Set(headers);
   for (const header of Object.keys(mapping))
     if (!known.has(header))
-      throw badRequest('unknown_column', `options.mapping: the file has no column "${header}"; its columns are ${headers.join(', ')}`, { field: 'options.mapping', column: header, headers });
-  const columns = headers.map((header, index): Column => ({ index, header, field: header in mapping ? mapping[header]! : header === '' ? null : fieldForHeader(header) }));
+      throw badRequest('unknown_column', `options.mapping: the file has no column "${header}"; its columns are ${headers.join(', ')}`, {
+        field: 'options.mapping',
+        column: header,
+        headers,
+      });
+  const columns = headers.map((header, index): Column => ({
+    index,
+    header,
+    field: header in mapping ? mapping[header]! : header === '' ? null : fieldForHeader(header),
+  }));
   const byField = new Map<LedgerField, Column>();
   for (const column of columns) {
     if (!column.field) continue;
     const other = byField.get(column.field);
     if (other)
-      throw badRequest('mapping_conflict', `columns "${other.header}" and "${column.header}" both stand for ${column.field}; map one of them to another field or to nothing (null) in options.mapping`, {
-        field: 'options.mapping',
-        columns: [other.header, column.header],
-        target: column.field,
-        headers,
-      });
+      throw badRequest(
+        'mapping_conflict',
+        `columns "${other.header}" and "${column.header}" both stand for ${column.field}; map one of them to another field or to nothing (null) in options.mapping`,
+        {
+          field: 'options.mapping',
+          columns: [other.header, column.header],
+          target: column.field,
+          headers,
+        },
+      );
     byField.set(column.field, column);
   }
   const missing = (['name', 'category'] as const).filter((field) => !byField.has(field));
@@ -128,12 +134,16 @@ export function mapColumns(headers: readonly string[], mapping: ColumnMapping = 
     });
   if (byField.has('lng') !== byField.has('lat')) {
     const present = byField.has('lng') ? 'lng' : 'lat';
-    throw badRequest('mapping_incomplete', `a column holds ${present === 'lng' ? 'longitude' : 'latitude'} but none holds ${present === 'lng' ? 'latitude' : 'longitude'}; map both in options.mapping`, {
-      field: 'options.mapping',
-      missing: [present === 'lng' ? 'lat' : 'lng'],
-      headers,
-      columns,
-    });
+    throw badRequest(
+      'mapping_incomplete',
+      `a column holds ${present === 'lng' ? 'longitude' : 'latitude'} but none holds ${present === 'lng' ? 'latitude' : 'longitude'}; map both in options.mapping`,
+      {
+        field: 'options.mapping',
+        missing: [present === 'lng' ? 'lat' : 'lng'],
+        headers,
+        columns,
+      },
+    );
   }
   return columns;
 }
@@ -173,7 +183,10 @@ interface Indexed {
   siteId?: number;
 }
 
-function matchIn(candidates: readonly Indexed[] | undefined, me: Omit<Indexed, 'row'>): { match: Indexed; reason: 'near' | 'same_address'; distanceM?: number } | null {
+function matchIn(
+  candidates: readonly Indexed[] | undefined,
+  me: Omit<Indexed, 'row'>,
+): { match: Indexed; reason: 'near' | 'same_address'; distanceM?: number } | null {
   for (const other of candidates ?? []) {
     if (me.lon !== null && other.lon !== null) {
       const distanceM = haversineKm(me.lon, me.lat!, other.lon, other.lat!) * 1000;
@@ -273,11 +286,17 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
             [x, y] = [y, x];
             warn('lng', 'swapped_fixed', `longitude ${lngText} and latitude ${latText} were swapped; read as ${x}, ${y}`, `${lngText}, ${latText}`);
           } else {
-            fail('lng', 'swapped', `longitude ${lngText} and latitude ${latText} look swapped; import with "fix swapped coordinates" to swap them`, `${lngText}, ${latText}`);
+            fail(
+              'lng',
+              'swapped',
+              `longitude ${lngText} and latitude ${latText} look swapped; import with "fix swapped coordinates" to swap them`,
+              `${lngText}, ${latText}`,
+            );
           }
         }
         if (errors.every((e) => e.code !== 'swapped')) {
-          if (Math.abs(x) > 180 || Math.abs(y) > 90) fail('lng', 'bad_coordinate', `${lngText}, ${latText} is not a position on Earth`, `${lngText}, ${latText}`);
+          if (Math.abs(x) > 180 || Math.abs(y) > 90)
+            fail('lng', 'bad_coordinate', `${lngText}, ${latText} is not a position on Earth`, `${lngText}, ${latText}`);
           else if (!inChina(x, y)) fail('lng', 'outside_china', `${lngText}, ${latText} lies outside China`, `${lngText}, ${latText}`);
           else if (!options.crs) fail('lng', 'crs_required', 'state the coordinate system (WGS84, GCJ-02 or BD-09) to import positions');
           else {
@@ -286,7 +305,12 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
             lat = Math.round(lat * 1e7) / 1e7;
             locatedCounty = context.locator.locate(lon, lat);
             if (!locatedCounty) {
-              fail('lng', 'outside_luohe', `${lngText}, ${latText} (${CRS_NAMES[options.crs]}) lies outside Luohe's counties; check the coordinates and their system`, `${lngText}, ${latText}`);
+              fail(
+                'lng',
+                'outside_luohe',
+                `${lngText}, ${latText} (${CRS_NAMES[options.crs]}) lies outside Luohe's counties; check the coordinates and their system`,
+                `${lngText}, ${latText}`,
+              );
               lon = lat = null;
             }
           }
@@ -295,7 +319,8 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
     }
 
     // Places: the county from the position when there is one, else from the county column or the township.
-    const describe = (match: PlaceMatch) => (match && 'ambiguous' in match ? ` (it matches ${match.ambiguous.length} places: ${match.ambiguous.join(', ')})` : '');
+    const describe = (match: PlaceMatch) =>
+      match && 'ambiguous' in match ? ` (it matches ${match.ambiguous.length} places: ${match.ambiguous.join(', ')})` : '';
     const countyText = value('county');
     const townshipText = value('township');
     const villageText = value('village');
@@ -307,13 +332,24 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
       else {
         const match = context.places.county(countyText);
         if (match && 'code' in match) declaredCounty = match.code;
-        else fail('county', 'unknown_county', `"${countyText}" is not one of Luohe's counties (源汇区, 郾城区, 召陵区, 舞阳县, 临颍县)${describe(match)}`, countyText);
+        else
+          fail(
+            'county',
+            'unknown_county',
+            `"${countyText}" is not one of Luohe's counties (源汇区, 郾城区, 召陵区, 舞阳县, 临颍县)${describe(match)}`,
+            countyText,
+          );
       }
     }
     const located = lon !== null;
     let countyCode = locatedCounty ?? declaredCounty;
     if (locatedCounty && declaredCounty && locatedCounty !== declaredCounty)
-      warn('county', 'county_mismatch', `the position lies in ${context.countyNames.get(locatedCounty)}, not in ${context.countyNames.get(declaredCounty)} as the ledger says; the site goes to ${context.countyNames.get(locatedCounty)}`, countyText);
+      warn(
+        'county',
+        'county_mismatch',
+        `the position lies in ${context.countyNames.get(locatedCounty)}, not in ${context.countyNames.get(declaredCounty)} as the ledger says; the site goes to ${context.countyNames.get(locatedCounty)}`,
+        countyText,
+      );
     let townshipCode: string | null = null;
     if (townshipText !== '') {
       const match = context.places.township(countyCode, townshipText);
@@ -333,7 +369,14 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
         townshipCode ??= context.places.townshipOfVillage(match.code);
       } else {
         const where = townshipCode ? `of this township` : `of ${context.countyNames.get(countyCode)}`;
-        fail('village', match ? 'ambiguous_village' : 'unknown_village', match ? `"${villageText}" names several villages ${where}; give the township too${describe(match)}` : `"${villageText}" is not a village ${where} in the official list`, villageText);
+        fail(
+          'village',
+          match ? 'ambiguous_village' : 'unknown_village',
+          match
+            ? `"${villageText}" names several villages ${where}; give the township too${describe(match)}`
+            : `"${villageText}" is not a village ${where} in the official list`,
+          villageText,
+        );
       }
     }
     const placeColumns = new Set([header('lng'), header('lat'), header('county'), header('township')]);
@@ -341,9 +384,13 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
       fail(null, 'no_place', 'the row has neither coordinates nor a county or township we know, so it cannot be placed even as unlocated');
 
     if (countyCode && context.allowedCounties && !context.allowedCounties.has(countyCode))
-      fail(locatedCounty ? 'lng' : 'county', 'not_your_county', `the row lies in ${context.countyNames.get(countyCode)}, outside the counties you may write in`, context.countyNames.get(countyCode));
-    if (errors.length)
-      return { row: source.row, outcome: 'error', name: name || null, site: null, errors, warnings, duplicateOf: null };
+      fail(
+        locatedCounty ? 'lng' : 'county',
+        'not_your_county',
+        `the row lies in ${context.countyNames.get(countyCode)}, outside the counties you may write in`,
+        context.countyNames.get(countyCode),
+      );
+    if (errors.length) return { row: source.row, outcome: 'error', name: name || null, site: null, errors, warnings, duplicateOf: null };
 
     const site: StagedSite = {
       name,
@@ -383,4 +430,3 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
     return { row: source.row, outcome: outcomeFor(duplicateOf, options.duplicates), name, site, errors, warnings, duplicateOf };
   });
 }
-

@@ -61,35 +61,64 @@ const unsupported = (fileName: string) =>
 
 /** What a file should hold and what it was found to hold, as codes the page words (`file.<kind>`). */
 export const FILE_KINDS = {
-  text: 'text', csv: 'CSV text', xlsx: 'an Excel workbook (.xlsx)', geojson: 'GeoJSON', kml: 'KML', kmz: 'KMZ (zipped KML)',
-  zip: 'a ZIP archive', xls: 'an Excel 97–2003 workbook (.xls)', pdf: 'a PDF document', html: 'an HTML page', xml: 'XML text',
-  json: 'JSON text', empty: 'empty', binary: 'binary data', plain: 'plain text',
-  bad_encoding: 'neither UTF-8 nor GB18030/GBK text', bad_workbook: 'a ZIP archive that is not a readable workbook',
-  bad_json: 'JSON with a syntax error', not_geojson: 'JSON that is not a GeoJSON Feature or FeatureCollection',
-  bad_xml: 'XML that cannot be read', no_placemark: 'XML without any KML placemark', bad_zip: 'a damaged ZIP archive',
+  text: 'text',
+  csv: 'CSV text',
+  xlsx: 'an Excel workbook (.xlsx)',
+  geojson: 'GeoJSON',
+  kml: 'KML',
+  kmz: 'KMZ (zipped KML)',
+  zip: 'a ZIP archive',
+  xls: 'an Excel 97–2003 workbook (.xls)',
+  pdf: 'a PDF document',
+  html: 'an HTML page',
+  xml: 'XML text',
+  json: 'JSON text',
+  empty: 'empty',
+  binary: 'binary data',
+  plain: 'plain text',
+  bad_encoding: 'neither UTF-8 nor GB18030/GBK text',
+  bad_workbook: 'a ZIP archive that is not a readable workbook',
+  bad_json: 'JSON with a syntax error',
+  not_geojson: 'JSON that is not a GeoJSON Feature or FeatureCollection',
+  bad_xml: 'XML that cannot be read',
+  no_placemark: 'XML without any KML placemark',
+  bad_zip: 'a damaged ZIP archive',
   no_kml_in_zip: 'a ZIP archive without a .kml file',
 } as const;
 export type FileKind = keyof typeof FILE_KINDS;
 
 const notWhatItSays = (fileName: string, expected: FileKind, found: FileKind, why = '', hint = '') =>
-  badRequest('file_not_as_named', `${fileName} is named as ${FILE_KINDS[expected]} but its content is ${FILE_KINDS[found]}${why ? ` (${why})` : ''}${hint ? `; ${hint}` : ''}`, {
-    field: 'file',
-    fileName,
-    expected,
-    found,
-  });
+  badRequest(
+    'file_not_as_named',
+    `${fileName} is named as ${FILE_KINDS[expected]} but its content is ${FILE_KINDS[found]}${why ? ` (${why})` : ''}${hint ? `; ${hint}` : ''}`,
+    {
+      field: 'file',
+      fileName,
+      expected,
+      found,
+    },
+  );
 
 const tooManyRows = (count: number) =>
-  new AppError(413, 'too_many_rows', `the file has more than ${MAX_IMPORT_ROWS.toLocaleString('en')} data rows (found ${count.toLocaleString('en')}); split it into smaller files`, {
-    field: 'file',
-    limit: MAX_IMPORT_ROWS,
-    count,
-    rows: count,
-  });
+  new AppError(
+    413,
+    'too_many_rows',
+    `the file has more than ${MAX_IMPORT_ROWS.toLocaleString('en')} data rows (found ${count.toLocaleString('en')}); split it into smaller files`,
+    {
+      field: 'file',
+      limit: MAX_IMPORT_ROWS,
+      count,
+      rows: count,
+    },
+  );
 
 /** What the first bytes say the content is, in words for an error message. */
 function describeContent(bytes: Uint8Array): FileKind {
-  const head = Buffer.from(bytes.subarray(0, 512)).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart().toLowerCase();
+  const head = Buffer.from(bytes.subarray(0, 512))
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart()
+    .toLowerCase();
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'zip';
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return 'xls';
   if (bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46) return 'pdf';
@@ -152,11 +181,19 @@ function readCsv(bytes: Uint8Array, fileName: string): SourceTable {
     records = parseCsv(text, { delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
   } catch (error) {
     const where = (error as { lines?: number }).lines;
-    throw badRequest('bad_csv', `${fileName} is not readable as CSV${where ? ` (near line ${where})` : ''}: ${(error as Error).message}`, { field: 'file', fileName, line: where ?? null });
+    throw badRequest('bad_csv', `${fileName} is not readable as CSV${where ? ` (near line ${where})` : ''}: ${(error as Error).message}`, {
+      field: 'file',
+      fileName,
+      line: where ?? null,
+    });
   }
   // Our CSV exports write formula-looking text as '=…; read it back as it was.
   const unquote = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
-  return toTable('csv', records.map((cells, i) => ({ row: i + 1, cells: cells.map((cell) => clean(unquote(cell))) })), { encoding, sheets: [], sheet: null });
+  return toTable(
+    'csv',
+    records.map((cells, i) => ({ row: i + 1, cells: cells.map((cell) => clean(unquote(cell))) })),
+    { encoding, sheets: [], sheet: null },
+  );
 }
 
 /** A cell's value as ledger text: dates as YYYY-MM-DD, formulas by their result, rich text joined. */
@@ -176,11 +213,12 @@ function cellText(value: ExcelJS.CellValue): string {
 async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string | undefined): Promise<SourceTable> {
   if (!isZip(bytes)) {
     const found = describeContent(bytes);
-    const hint = found === 'html'
-      ? 'some systems save an HTML table under an Excel name; open it in Excel or WPS and save it as .xlsx (Excel workbook)'
-      : found === 'xls'
-        ? 'open it in Excel or WPS and save it as .xlsx (Excel workbook), or as CSV'
-        : 'save it from Excel or WPS as .xlsx';
+    const hint =
+      found === 'html'
+        ? 'some systems save an HTML table under an Excel name; open it in Excel or WPS and save it as .xlsx (Excel workbook)'
+        : found === 'xls'
+          ? 'open it in Excel or WPS and save it as .xlsx (Excel workbook), or as CSV'
+          : 'save it from Excel or WPS as .xlsx';
     throw notWhatItSays(fileName, 'xlsx', found, '', hint);
   }
   await checkArchive(bytes, fileName, { countRowsIn: /^xl\/worksheets\/[^/]+\.xml$/i, maxRows: MAX_IMPORT_ROWS, tooManyRows });
@@ -194,7 +232,11 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
   let worksheet: ExcelJS.Worksheet | undefined;
   if (sheetName !== undefined && sheetName !== '') {
     worksheet = workbook.worksheets.find((w) => w.name === sheetName);
-    if (!worksheet) throw badRequest('unknown_sheet', `options.sheet: the workbook has no sheet "${sheetName}"; its sheets are ${sheets.join(', ')}`, { field: 'options.sheet', sheets });
+    if (!worksheet)
+      throw badRequest('unknown_sheet', `options.sheet: the workbook has no sheet "${sheetName}"; its sheets are ${sheets.join(', ')}`, {
+        field: 'options.sheet',
+        sheets,
+      });
   } else {
     worksheet = workbook.worksheets.find((w) => w.actualRowCount > 0) ?? workbook.worksheets[0];
   }
@@ -213,7 +255,29 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
 }
 
 /** Properties KML viewers add for styling; not ledger columns. */
-const STYLE_PROPERTIES = new Set(['styleUrl', 'styleHash', 'styleMapHash', 'stroke', 'stroke-opacity', 'stroke-width', 'fill', 'fill-opacity', 'icon', 'icon-color', 'icon-opacity', 'icon-scale', 'icon-offset', 'icon-offset-units', 'label-scale', 'label-color', 'label-opacity', 'visibility', 'timespan', 'timestamp', 'icon-heading']);
+const STYLE_PROPERTIES = new Set([
+  'styleUrl',
+  'styleHash',
+  'styleMapHash',
+  'stroke',
+  'stroke-opacity',
+  'stroke-width',
+  'fill',
+  'fill-opacity',
+  'icon',
+  'icon-color',
+  'icon-opacity',
+  'icon-scale',
+  'icon-offset',
+  'icon-offset-units',
+  'label-scale',
+  'label-color',
+  'label-opacity',
+  'visibility',
+  'timespan',
+  'timestamp',
+  'icon-heading',
+]);
 
 function featureText(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -224,7 +288,8 @@ function featureText(value: unknown): string {
 function geometryPosition(geometry: Geometry | null): { lng: string; lat: string; problem?: string } {
   if (!geometry) return { lng: '', lat: '' };
   if (geometry.type === 'Point') return { lng: String(geometry.coordinates[0]), lat: String(geometry.coordinates[1]) };
-  if (geometry.type === 'MultiPoint' && geometry.coordinates.length === 1) return { lng: String(geometry.coordinates[0]![0]), lat: String(geometry.coordinates[0]![1]) };
+  if (geometry.type === 'MultiPoint' && geometry.coordinates.length === 1)
+    return { lng: String(geometry.coordinates[0]![0]), lat: String(geometry.coordinates[0]![1]) };
   return { lng: '', lat: '', problem: `the geometry is a ${geometry.type}; a site is a point` };
 }
 
@@ -239,13 +304,13 @@ function featuresToTable(format: ImportFormat, features: Feature[]): SourceTable
     }
     return index.get(header)!;
   };
-  for (const feature of features)
-    for (const key of Object.keys(feature.properties ?? {})) if (!STYLE_PROPERTIES.has(key) && !index.has(key)) addHeader(key);
+  for (const feature of features) for (const key of Object.keys(feature.properties ?? {})) if (!STYLE_PROPERTIES.has(key) && !index.has(key)) addHeader(key);
   const lngColumn = addHeader(GEOMETRY_HEADERS.lng);
   const latColumn = addHeader(GEOMETRY_HEADERS.lat);
   const rows = features.map((feature, i): TableRow => {
     const cells = new Array<string>(headers.length).fill('');
-    for (const [key, value] of Object.entries(feature.properties ?? {})) if (index.has(key) && !STYLE_PROPERTIES.has(key)) cells[index.get(key)!] = featureText(value);
+    for (const [key, value] of Object.entries(feature.properties ?? {}))
+      if (index.has(key) && !STYLE_PROPERTIES.has(key)) cells[index.get(key)!] = featureText(value);
     const position = geometryPosition(feature.geometry);
     cells[lngColumn] = position.lng;
     cells[latColumn] = position.lat;
@@ -261,7 +326,9 @@ function readGeoJson(bytes: Uint8Array, fileName: string): SourceTable {
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw describeContent(bytes) === 'json' ? notWhatItSays(fileName, 'geojson', 'bad_json', (error as Error).message) : notWhatItSays(fileName, 'geojson', describeContent(bytes));
+    throw describeContent(bytes) === 'json'
+      ? notWhatItSays(fileName, 'geojson', 'bad_json', (error as Error).message)
+      : notWhatItSays(fileName, 'geojson', describeContent(bytes));
   }
   const object = json as { type?: string; features?: unknown };
   if (object?.type === 'FeatureCollection' && Array.isArray(object.features)) return featuresToTable('geojson', object.features as Feature[]);
@@ -273,7 +340,11 @@ function kmlFeatures(text: string, fileName: string): Feature[] {
   const errors: string[] = [];
   let document: ReturnType<DOMParser['parseFromString']>;
   try {
-    document = new DOMParser({ onError: (level, message) => { if (level !== 'warning') errors.push(message); } }).parseFromString(text, 'text/xml');
+    document = new DOMParser({
+      onError: (level, message) => {
+        if (level !== 'warning') errors.push(message);
+      },
+    }).parseFromString(text, 'text/xml');
   } catch (error) {
     throw notWhatItSays(fileName, 'kml', 'bad_xml', (error as Error).message);
   }

@@ -33,7 +33,18 @@ export interface BackupManifest {
   integrity: 'ok';
 }
 
-const COUNTED = ['sites', 'site_events', 'road_segments', 'inspections', 'inspection_routes', 'urban_cores', 'task_notes', 'users', 'audit_log', 'import_batches'] as const;
+const COUNTED = [
+  'sites',
+  'site_events',
+  'road_segments',
+  'inspections',
+  'inspection_routes',
+  'urban_cores',
+  'task_notes',
+  'users',
+  'audit_log',
+  'import_batches',
+] as const;
 const LAST_BACKUP_KEY = 'last_backup';
 
 const sha256File = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -51,14 +62,21 @@ export function inspectDatabaseFile(path: string, key: Buffer | null): Pick<Back
   try {
     const integrity = raw.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
     if (integrity.length !== 1 || integrity[0]!.integrity_check !== 'ok')
-      throw new BackupError(`${path}: the integrity check failed: ${integrity.slice(0, 3).map((row) => row.integrity_check).join('; ')}`);
+      throw new BackupError(
+        `${path}: the integrity check failed: ${integrity
+          .slice(0, 3)
+          .map((row) => row.integrity_check)
+          .join('; ')}`,
+      );
     const db = new Db(raw);
     const version = schemaVersion(db);
     const known = Math.max(...MIGRATIONS.map((migration) => migration.version));
-    if (version > known) throw new BackupError(`${path}: schema version ${version} is newer than this program knows (${known}); restore it with the version that made it`);
+    if (version > known)
+      throw new BackupError(`${path}: schema version ${version} is newer than this program knows (${known}); restore it with the version that made it`);
     const counts: Record<string, number> = rowCounts(db, COUNTED);
     const keyedFrom = Number(getMeta(db, 'audit_keyed_from') ?? Number.MAX_SAFE_INTEGER);
-    if (!key && keyedFrom <= counts.audit_log!) throw new BackupError(`${path}: its audit records from ${keyedFrom} on are signed, and no audit key was found to check them`);
+    if (!key && keyedFrom <= counts.audit_log!)
+      throw new BackupError(`${path}: its audit records from ${keyedFrom} on are signed, and no audit key was found to check them`);
     registerAuditSeal(db, { key: key ?? Buffer.alloc(32), keyedFrom, anchorPath: null });
     const chain = verifyAuditChain(db);
     if (!chain.ok) throw new BackupError(`${path}: the audit chain does not verify: record ${chain.firstBad!.id}: ${chain.firstBad!.reason}`);
@@ -186,11 +204,14 @@ export function restoreBackup(from: string, dbPath: string, env: NodeJS.ProcessE
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as BackupManifest;
   const source = join(from, manifest.database.file);
   if (!existsSync(source)) throw new BackupError(`${source} is missing`);
-  if (sha256File(source) !== manifest.database.sha256) throw new BackupError(`${source} does not match its manifest (SHA-256 differs): the backup was changed or damaged`);
+  if (sha256File(source) !== manifest.database.sha256)
+    throw new BackupError(`${source} does not match its manifest (SHA-256 differs): the backup was changed or damaged`);
 
   const targetKeyFile = auditKeyPath(dbPath);
   const backupKeyFile = join(from, 'audit-key');
-  const keyText = env.SANSAN_AUDIT_KEY ?? (existsSync(targetKeyFile) ? readFileSync(targetKeyFile, 'utf8') : existsSync(backupKeyFile) ? readFileSync(backupKeyFile, 'utf8') : null);
+  const keyText =
+    env.SANSAN_AUDIT_KEY ??
+    (existsSync(targetKeyFile) ? readFileSync(targetKeyFile, 'utf8') : existsSync(backupKeyFile) ? readFileSync(backupKeyFile, 'utf8') : null);
   const key = keyText === null ? null : /^[0-9a-fA-F]{64,}$/.test(keyText.trim()) ? Buffer.from(keyText.trim(), 'hex') : Buffer.from(keyText.trim(), 'utf8');
   // Check a private copy: nothing is touched until it passes.
   const staged = `${dbPath}.restoring`;
@@ -227,7 +248,13 @@ export function restoreBackup(from: string, dbPath: string, env: NodeJS.ProcessE
     chmodSync(targetKeyFile, 0o600);
   }
   // Anchors written after the backup counted records the restored file no longer has: mark the restore.
-  const restoredAnchor: AuditAnchor = { at: new Date().toISOString(), reason: `restored from ${basename(from)}`, records: found.audit.records, hash: found.audit.hash, keyedFrom: found.audit.keyedFrom };
+  const restoredAnchor: AuditAnchor = {
+    at: new Date().toISOString(),
+    reason: `restored from ${basename(from)}`,
+    records: found.audit.records,
+    hash: found.audit.hash,
+    keyedFrom: found.audit.keyedFrom,
+  };
   writeFileSync(auditAnchorPath(dbPath, env), `${JSON.stringify(restoredAnchor)}\n`, { flag: 'a', mode: 0o600 });
   return { manifest, replaced };
 }

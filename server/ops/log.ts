@@ -45,5 +45,15 @@ export function requestLog(log: Logger): MiddlewareHandler {
 
 /** Logs an unanticipated error (the 500 the caller sees names only the request id). */
 export function logServerError(log: Logger, c: Context, error: unknown): void {
-  log.error({ req: requestIdOf(c), user: userOf(c), method: c.req.method, route: c.req.routePath, path: c.req.path, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'internal error');
+  log.error(
+    {
+      req: requestIdOf(c),
+      user: userOf(c),
+      method: c.req.method,
+      route: c.req.routePath,
+      path: c.req.path,
+      err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+    },
+    'internal error',
+  );
 }

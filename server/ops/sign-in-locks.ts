@@ -32,7 +32,13 @@ export function signInLocks(db: Db, now: number): z.infer<typeof SignInLock>[] {
   const rows = repeatedSignInFailures(db, since, MAX_FAILURES_PER_USER);
   return rows.map((row) => {
     const username = row.target.replace(/^user:/, '');
-    return { username, address: row.address, failures: row.failures, until: new Date(Date.parse(row.oldest) + SIGN_IN_WINDOW_MINUTES * 60_000).toISOString(), known: findUser(db, username) !== null };
+    return {
+      username,
+      address: row.address,
+      failures: row.failures,
+      until: new Date(Date.parse(row.oldest) + SIGN_IN_WINDOW_MINUTES * 60_000).toISOString(),
+      known: findUser(db, username) !== null,
+    };
   });
 }
 

@@ -13,7 +13,6 @@ import { MAX_CELL_KM, MAX_RADIUS_KM, MAX_WITHIN_DAYS, MIN_CELL_KM } from '../geo
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
-
 const Geometry = z.record(z.string(), z.unknown());
 const Relapse = z.object({
   siteId: z.number().int(),
@@ -62,7 +61,13 @@ const Cell = z.object({
     kind: z.enum(['hot', 'cold']).nullable(),
   }),
 });
-const Rate = z.object({ county: z.string(), township: z.string().nullable(), closures: z.number().int(), relapses: z.number().int(), rate: z.number().nullable() });
+const Rate = z.object({
+  county: z.string(),
+  township: z.string().nullable(),
+  closures: z.number().int(),
+  relapses: z.number().int(),
+  rate: z.number().nullable(),
+});
 const Confidences = z.object({ 90: z.number().int(), 95: z.number().int(), 99: z.number().int() });
 const RelapseAnalysis = z
   .object({
@@ -88,19 +93,32 @@ const RelapseAnalysis = z
         areaKm2: z.number(),
         columns: z.number().int(),
         rows: z.number().int(),
-        extent: z.enum(['counties', 'bbox']).openapi({ description: 'counties: only cells inside the (chosen) counties; bbox: every cell of the sites’ bbox.' }),
+        extent: z
+          .enum(['counties', 'bbox'])
+          .openapi({ description: 'counties: only cells inside the (chosen) counties; bbox: every cell of the sites’ bbox.' }),
         cells: z.number().int().openapi({ description: 'Cells in the analysis (n of Gi*).' }),
-        neighbourhood: z.object({
-          kind: z.literal('hexagon-edge'),
-          distanceKm: z.number(),
-          fewest: z.number().int(),
-          most: z.number().int(),
-          mean: z.number(),
-        }).openapi({ description: 'Each cell with the cells sharing an edge (centres within distanceKm); cell counts include the cell itself.' }),
+        neighbourhood: z
+          .object({
+            kind: z.literal('hexagon-edge'),
+            distanceKm: z.number(),
+            fewest: z.number().int(),
+            most: z.number().int(),
+            mean: z.number(),
+          })
+          .openapi({ description: 'Each cell with the cells sharing an edge (centres within distanceKm); cell counts include the cell itself.' }),
       })
       .nullable(),
     rates: z.object({ counties: z.array(Rate), townships: z.array(Rate) }),
-    summary: z.object({ relapses: z.number().int(), unlocatedRelapses: z.number().int(), moveCandidates: z.number().int(), movesCounted: z.number().int(), hotCells: Confidences, coldCells: Confidences, correction: z.enum(['fdr', 'none']), pCutoffs: z.object({ 90: z.number(), 95: z.number(), 99: z.number() }) }),
+    summary: z.object({
+      relapses: z.number().int(),
+      unlocatedRelapses: z.number().int(),
+      moveCandidates: z.number().int(),
+      movesCounted: z.number().int(),
+      hotCells: Confidences,
+      coldCells: Confidences,
+      correction: z.enum(['fdr', 'none']),
+      pCutoffs: z.object({ 90: z.number(), 95: z.number(), 99: z.number() }),
+    }),
     definitions: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
   })
   .openapi('RelapseAnalysis');
@@ -112,9 +130,20 @@ const RelapseQuery = z.object({
   categories: param.listOf(CATEGORY_CODES, { description: 'Comma-separated category codes; default all.' }, parseCategories),
   county: param.counties({ description: 'Comma-separated county codes; default all.' }),
   radiusKm: param.number('radiusKm', { exclusiveMinimum: 0, maximum: MAX_RADIUS_KM }, { description: 'Largest distance of a likely move, km (default 3).' }),
-  withinDays: param.integer('withinDays', { minimum: 1, maximum: MAX_WITHIN_DAYS }, { description: 'Largest days from closure to the new discovery (default 180).' }),
-  cellKm: param.number('cellKm', { minimum: MIN_CELL_KM, maximum: MAX_CELL_KM }, { description: 'Hexagon width (distance between neighbouring centres), km (default 3).' }),
-  correction: z.enum(['fdr', 'none']).optional().openapi({ description: 'Multiple-testing correction of the cells: fdr (Benjamini–Hochberg, default) or none.' }),
+  withinDays: param.integer(
+    'withinDays',
+    { minimum: 1, maximum: MAX_WITHIN_DAYS },
+    { description: 'Largest days from closure to the new discovery (default 180).' },
+  ),
+  cellKm: param.number(
+    'cellKm',
+    { minimum: MIN_CELL_KM, maximum: MAX_CELL_KM },
+    { description: 'Hexagon width (distance between neighbouring centres), km (default 3).' },
+  ),
+  correction: z
+    .enum(['fdr', 'none'])
+    .optional()
+    .openapi({ description: 'Multiple-testing correction of the cells: fdr (Benjamini–Hochberg, default) or none.' }),
 });
 
 export function relapseRoutes(ctx: AppContext) {
@@ -163,10 +192,34 @@ export function relapseRoutes(ctx: AppContext) {
         summary: 'Confirm or dismiss a likely move (recorded with who and when)',
         request: {
           params: z.object({ id: z.string().openapi({ example: '12-40', description: 'OLD-NEW site ids (the candidate’s key).' }) }),
-          body: { required: true, content: { 'application/json': { schema: z.object({ decision: z.enum(['confirmed', 'dismissed']), note: z.string().max(2000).nullish() }).strict().openapi('MoveDecision') } } },
+          body: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: z
+                  .object({ decision: z.enum(['confirmed', 'dismissed']), note: z.string().max(2000).nullish() })
+                  .strict()
+                  .openapi('MoveDecision'),
+              },
+            },
+          },
         },
         responses: {
-          201: json(z.object({ id: z.number().int(), key: z.string(), fromId: z.number().int(), toId: z.number().int(), decision: z.enum(['confirmed', 'dismissed']), note: z.string().nullable(), decidedBy: z.string(), decidedAt: z.string() }).openapi('MoveDecisionRecord'), 'The recorded decision.'),
+          201: json(
+            z
+              .object({
+                id: z.number().int(),
+                key: z.string(),
+                fromId: z.number().int(),
+                toId: z.number().int(),
+                decision: z.enum(['confirmed', 'dismissed']),
+                note: z.string().nullable(),
+                decidedBy: z.string(),
+                decidedAt: z.string(),
+              })
+              .openapi('MoveDecisionRecord'),
+            'The recorded decision.',
+          ),
           ...errorResponses(400, 404, 413, 415),
         },
       }),

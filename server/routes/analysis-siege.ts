@@ -17,7 +17,6 @@ import { MAX_SECTORS } from '../geo/siege-options.ts';
 import { errorResponses, jsonContent as json, Position as WgsPosition, textField } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
-
 const Position = z.tuple([z.number(), z.number()]);
 /** A saved core may have at most this many positions in all (its validity check is not linear). */
 export const MAX_CORE_VERTICES = 5000;
@@ -31,7 +30,9 @@ const PolygonGeometry = z
     const vertices = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates).flat(1).reduce((sum, ring) => sum + ring.length, 0);
     if (vertices > MAX_CORE_VERTICES) ctx.addIssue({ code: 'custom', message: `has ${vertices} positions; a core may have at most ${MAX_CORE_VERTICES}` });
   })
-  .openapi('CoreGeometry', { description: `A GeoJSON Polygon or MultiPolygon in WGS84 (numbers, longitude −180…180, latitude −90…90), at most ${MAX_CORE_VERTICES} positions in all.` });
+  .openapi('CoreGeometry', {
+    description: `A GeoJSON Polygon or MultiPolygon in WGS84 (numbers, longitude −180…180, latitude −90…90), at most ${MAX_CORE_VERTICES} positions in all.`,
+  });
 
 const CoreProperties = z.object({
   id: z.string(),
@@ -75,8 +76,18 @@ const SiegeAnalysis = z
   .object({
     core: z.object({ id: z.string(), name: z.string().nullable(), isDefault: z.boolean(), centroid: Position, areaKm2: z.number() }),
     asOf: z.string().nullable(),
-    options: z.object({ bandsKm: z.array(z.number()), sectors: z.number().int(), categories: z.array(z.string()), openOnly: z.boolean(), minSites: z.number().int(), nearKm: z.number() }),
-    cells: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.object({ type: z.literal('Feature'), geometry: z.record(z.string(), z.unknown()), properties: CellProperties })) }),
+    options: z.object({
+      bandsKm: z.array(z.number()),
+      sectors: z.number().int(),
+      categories: z.array(z.string()),
+      openOnly: z.boolean(),
+      minSites: z.number().int(),
+      nearKm: z.number(),
+    }),
+    cells: z.object({
+      type: z.literal('FeatureCollection'),
+      features: z.array(z.object({ type: z.literal('Feature'), geometry: z.record(z.string(), z.unknown()), properties: CellProperties })),
+    }),
     summary: z.object({
       sites: z.number().int(),
       insideCore: z.number().int(),
@@ -99,7 +110,15 @@ const SiegeAnalysis = z
     comparison: z
       .object({
         compareTo: z.string(),
-        cells: z.array(z.object({ band: z.number().int(), sector: z.number().int().nullable(), before: z.number().int(), after: z.number().int(), change: z.number().int() })),
+        cells: z.array(
+          z.object({
+            band: z.number().int(),
+            sector: z.number().int().nullable(),
+            before: z.number().int(),
+            after: z.number().int(),
+            change: z.number().int(),
+          }),
+        ),
         sitesBefore: z.number().int(),
         sitesAfter: z.number().int(),
         occupancyBefore: z.number(),
@@ -113,16 +132,26 @@ const SiegeAnalysis = z
   .openapi('SiegeAnalysis');
 
 const SiegeQuery = z.object({
-  core: z.string().optional().openapi({ description: '"default" (a 6 km circle round the city government seat) or the id of a saved core.', example: 'default' }),
+  core: z
+    .string()
+    .optional()
+    .openapi({ description: '"default" (a 6 km circle round the city government seat) or the id of a saved core.', example: 'default' }),
   bands: param.numbers({ description: 'Band edges in km from the core boundary, strictly increasing from 0.', example: '0,2,5,10,20' }, { minItems: 2 }),
   sectors: param.integer('sectors', { minimum: 1, maximum: MAX_SECTORS }, { description: 'Compass sectors, 1–64.', example: '16' }),
-  categories: param.listOf(CATEGORY_CODES, { description: 'Categories counted; default the industrial ones.', example: 'sand_yard,concrete_plant' }, parseCategories),
+  categories: param.listOf(
+    CATEGORY_CODES,
+    { description: 'Categories counted; default the industrial ones.', example: 'sand_yard,concrete_plant' },
+    parseCategories,
+  ),
   openOnly: param.boolean('openOnly', { description: 'Default true: closed, verified and relocated sites are left out.' }),
   minSites: param.integer('minSites', { minimum: 1 }, { description: 'Sites a sector needs within nearKm to count as occupied; default 1.' }),
   nearKm: param.number('nearKm', { exclusiveMinimum: 0 }, { description: 'Reach of "near the core" in km from its boundary; default 5.' }),
   asOf: param.date('asOf', { description: 'YYYY-MM-DD: sites in their status on that date.' }),
   compareTo: param.date('compareTo', { description: 'YYYY-MM-DD: a second date to compare with.' }),
-  format: z.enum(['json', 'geojson', 'csv']).optional().openapi({ description: 'json (default); geojson: the cells only, as a download; csv: the cell table.' }),
+  format: z
+    .enum(['json', 'geojson', 'csv'])
+    .optional()
+    .openapi({ description: 'json (default); geojson: the cells only, as a download; csv: the cell table.' }),
 });
 
 function run(ctx: AppContext, core: CoreFeature, query: z.infer<typeof SiegeQuery>, asOf: string | undefined): SiegeResult {
@@ -167,7 +196,14 @@ export function siegeRoutes(ctx: AppContext) {
         request: {
           body: {
             required: true,
-            content: { 'application/json': { schema: z.object({ name: textField('label', true), geometry: PolygonGeometry, note: textField('note').nullish() }).strict().openapi('NewUrbanCore') } },
+            content: {
+              'application/json': {
+                schema: z
+                  .object({ name: textField('label', true), geometry: PolygonGeometry, note: textField('note').nullish() })
+                  .strict()
+                  .openapi('NewUrbanCore'),
+              },
+            },
           },
         },
         responses: { 201: json(Core, 'The saved core.'), ...errorResponses(400, 409, 413, 415) },
@@ -200,7 +236,9 @@ export function siegeRoutes(ctx: AppContext) {
         if (query.format === 'geojson' || query.format === 'csv') {
           const geojson = query.format === 'geojson';
           const date = asOf ?? ctx.today();
-          const body = geojson ? JSON.stringify({ type: 'FeatureCollection', name: core.properties.name, features: result.cells.features }) : siegeCsv(result, core.properties, date);
+          const body = geojson
+            ? JSON.stringify({ type: 'FeatureCollection', name: core.properties.name, features: result.cells.features })
+            : siegeCsv(result, core.properties, date);
           return new Response(body, {
             headers: {
               'content-type': geojson ? 'application/geo+json; charset=utf-8' : 'text/csv; charset=utf-8',
@@ -209,7 +247,15 @@ export function siegeRoutes(ctx: AppContext) {
           }) as unknown as TypedResponse<JSONParsed<z.infer<typeof SiegeAnalysis>>, 200, 'json'>;
         }
         const comparison = compareTo ? { compareTo, ...compareSiege(run(ctx, core, query, compareTo), result) } : null;
-        return c.json({ ...result, core: { ...result.core, id: core.properties.id, name: core.properties.name, isDefault: core.properties.isDefault }, asOf: asOf ?? null, comparison }, 200);
+        return c.json(
+          {
+            ...result,
+            core: { ...result.core, id: core.properties.id, name: core.properties.name, isDefault: core.properties.isDefault },
+            asOf: asOf ?? null,
+            comparison,
+          },
+          200,
+        );
       },
     );
 }

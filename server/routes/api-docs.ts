@@ -34,7 +34,10 @@ export function renderApiDocs(openapi: object): string {
   const body = operations
     .map(({ path, method, op }) => {
       const params = (op.parameters ?? [])
-        .map((p) => `<tr><td><code>${escape(p.name)}</code></td><td>${p.in}</td><td>${p.required ? '必填 required' : ''}</td><td>${escape(p.description ?? '')}${p.schema?.example !== undefined ? ` <small>例 e.g. <code>${escape(String(p.schema.example))}</code></small>` : ''}</td></tr>`)
+        .map(
+          (p) =>
+            `<tr><td><code>${escape(p.name)}</code></td><td>${p.in}</td><td>${p.required ? '必填 required' : ''}</td><td>${escape(p.description ?? '')}${p.schema?.example !== undefined ? ` <small>例 e.g. <code>${escape(String(p.schema.example))}</code></small>` : ''}</td></tr>`,
+        )
         .join('');
       const requestSchema = op.requestBody?.content?.['application/json']?.schema;
       const responses = Object.entries(op.responses ?? {})

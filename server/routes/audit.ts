@@ -30,14 +30,22 @@ export function auditRoutes(ctx: AppContext) {
         const query = c.req.valid('query');
         const principal = c.get('principal');
         const limit = parseNumber('limit', query.limit, true) ?? 100;
-        if (limit < 1 || limit > 500) throw badRequest('bad_parameter', `limit: ${limit} must be from 1 to 500`, { parameter: 'limit', reason: 'out_of_range', value: limit, minimum: 1, maximum: 500 });
+        if (limit < 1 || limit > 500)
+          throw badRequest('bad_parameter', `limit: ${limit} must be from 1 to 500`, {
+            parameter: 'limit',
+            reason: 'out_of_range',
+            value: limit,
+            minimum: 1,
+            maximum: 500,
+          });
         const before = parseNumber('before', query.before, true);
         const from = parseDate('from', query.from);
         const to = parseDate('to', query.to);
         let counties = parseCounties(query.county, ctx.countyCodes);
         if (principal.role !== 'admin') {
           const outside = counties?.find((county) => !principal.counties.includes(county));
-          if (outside) throw new AppError(403, 'forbidden_county', `county: ${outside} is not among your counties (${principal.counties.join(', ')})`, {
+          if (outside)
+            throw new AppError(403, 'forbidden_county', `county: ${outside} is not among your counties (${principal.counties.join(', ')})`, {
               parameter: 'county',
               county: outside,
               countyName: countyName(ctx.db, outside),

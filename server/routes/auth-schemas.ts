@@ -13,17 +13,30 @@ export const SessionUser = z
 export const SessionInfo = z
   .object({
     user: SessionUser,
-    csrfToken: z.string().openapi({ description: 'Send as X-CSRF-Token on POST/PUT/PATCH/DELETE made with the session cookie (not needed with a bearer token).' }),
+    csrfToken: z
+      .string()
+      .openapi({ description: 'Send as X-CSRF-Token on POST/PUT/PATCH/DELETE made with the session cookie (not needed with a bearer token).' }),
     expiresAt: z.string(),
   })
   .openapi('Session');
 
-export const SignInBody = z.object({ username: z.string().trim().min(1).max(50), password: z.string().min(1).max(200) }).strict().openapi('SignIn');
+export const SignInBody = z
+  .object({ username: z.string().trim().min(1).max(50), password: z.string().min(1).max(200) })
+  .strict()
+  .openapi('SignIn');
 
 export const SignedIn = SessionInfo.extend({ token: z.string().openapi({ description: 'Send as Authorization: Bearer TOKEN.' }) }).openapi('SignedIn');
 
 export const User = z
-  .object({ id: z.number().int(), username: z.string(), role: Role, counties: z.array(z.string()), disabled: z.boolean(), createdAt: z.string(), updatedAt: z.string() })
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    role: Role,
+    counties: z.array(z.string()),
+    disabled: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
   .openapi('User');
 
 export const NewUserBody = z
@@ -32,7 +45,12 @@ export const NewUserBody = z
   .openapi('NewUser');
 
 export const UserPatchBody = z
-  .object({ role: Role.optional(), counties: z.array(CountyCode).max(10).optional(), disabled: z.boolean().optional(), password: z.string().max(200).optional() })
+  .object({
+    role: Role.optional(),
+    counties: z.array(CountyCode).max(10).optional(),
+    disabled: z.boolean().optional(),
+    password: z.string().max(200).optional(),
+  })
   .strict()
   .openapi('UserPatch');
 
@@ -79,7 +97,10 @@ export const AuditVerification = z
   .object({
     ok: z.boolean(),
     records: z.number().int(),
-    keyedFrom: z.number().int().openapi({ description: 'The first record signed with the audit key (HMAC); earlier records were hashed before the key existed.' }),
+    keyedFrom: z
+      .number()
+      .int()
+      .openapi({ description: 'The first record signed with the audit key (HMAC); earlier records were hashed before the key existed.' }),
     anchors: z.number().int().openapi({ description: 'How many anchors outside the database the chain was checked against.' }),
     firstBad: z
       .object({

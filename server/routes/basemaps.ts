@@ -61,10 +61,18 @@ export function basemapRoutes(ctx: AppContext) {
         tags: ['meta'],
         summary: 'One tile of a registered basemap (XYZ, y from the north); 204 where the archive has none',
         request: {
-          params: z.object({ id: BasemapId, z: z.string().regex(/^\d{1,2}$/, 'is not a zoom level'), x: z.string().regex(/^\d{1,8}$/, 'is not a tile column'), y: z.string().regex(/^\d{1,8}$/, 'is not a tile row') }),
+          params: z.object({
+            id: BasemapId,
+            z: z.string().regex(/^\d{1,2}$/, 'is not a zoom level'),
+            x: z.string().regex(/^\d{1,8}$/, 'is not a tile column'),
+            y: z.string().regex(/^\d{1,8}$/, 'is not a tile row'),
+          }),
         },
         responses: {
-          200: { description: 'The tile as stored (vector tiles may be gzip-encoded).', content: { ...binary('image/png'), ...binary('image/jpeg'), ...binary('image/webp'), ...binary('application/vnd.mapbox-vector-tile') } },
+          200: {
+            description: 'The tile as stored (vector tiles may be gzip-encoded).',
+            content: { ...binary('image/png'), ...binary('image/jpeg'), ...binary('image/webp'), ...binary('application/vnd.mapbox-vector-tile') },
+          },
           204: { description: 'The archive has no tile here.' },
           304: { description: 'Not modified (If-None-Match).' },
           ...errorResponses(400, 404),
@@ -75,7 +83,8 @@ export function basemapRoutes(ctx: AppContext) {
         const [zoom, x, y] = [Number(params.z), Number(params.x), Number(params.y)];
         const r = record(ctx, params.id);
         if (zoom > 22) throw new AppError(400, 'bad_parameter', 'z: at most 22', { parameter: 'z' });
-        if (x >= 2 ** zoom || y >= 2 ** zoom) throw new AppError(400, 'bad_parameter', `x and y must be below 2^z = ${2 ** zoom}`, { parameter: x >= 2 ** zoom ? 'x' : 'y' });
+        if (x >= 2 ** zoom || y >= 2 ** zoom)
+          throw new AppError(400, 'bad_parameter', `x and y must be below 2^z = ${2 ** zoom}`, { parameter: x >= 2 ** zoom ? 'x' : 'y' });
         const etag = `"${archiveTag(r)}-${zoom}-${x}-${y}"`;
         const headers: Record<string, string> = { etag, 'cache-control': CACHE };
         if (notModified(c, etag)) return c.body(null, 304, headers);
@@ -104,7 +113,11 @@ export function basemapRoutes(ctx: AppContext) {
       }),
       (c) => {
         const r = record(ctx, c.req.valid('param').id);
-        if (r.format !== 'pmtiles') throw notFound(`basemap ${r.id} is an MBTiles archive: it is served as tiles only (/api/basemaps/${r.id}/tiles/{z}/{x}/{y})`, { kind: 'basemap', id: r.id });
+        if (r.format !== 'pmtiles')
+          throw notFound(`basemap ${r.id} is an MBTiles archive: it is served as tiles only (/api/basemaps/${r.id}/tiles/{z}/{x}/{y})`, {
+            kind: 'basemap',
+            id: r.id,
+          });
         const file = join(ctx.archives.folder, r.file);
         const size = statSync(file).size;
         const etag = `"${archiveTag(r)}"`;

@@ -6,14 +6,16 @@ import { registeredBasemaps } from './basemaps.ts';
 import { Basemap, type BasemapSource } from '../basemaps/basemap-source.ts';
 import { eventDateRange, hasDemoSites } from '../store/site-queries.ts';
 
-
 export const Config = z
   .object({
     firstEventDate: z.string().nullable(),
     lastEventDate: z.string().nullable(),
     hasDemo: z.boolean().openapi({ description: 'True when generated demo records are in the database.' }),
     basemaps: z.array(Basemap).openapi({ description: 'Registered tile archives (npm run basemap) first, then the online ones of SANSAN_BASEMAPS.' }),
-    defaultBasemap: z.string().nullable().openapi({ description: 'The basemap the page opens on (npm run basemap -- default ID); null: the plain offline map.' }),
+    defaultBasemap: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The basemap the page opens on (npm run basemap -- default ID); null: the plain offline map.' }),
   })
   .openapi('Config');
 
@@ -45,7 +47,16 @@ export function configRoutes(ctx: AppContext) {
       const range = eventDateRange(ctx.db);
       const hasDemo = hasDemoSites(ctx.db);
       const registered = registeredBasemaps(ctx);
-      return c.json({ firstEventDate: range.first, lastEventDate: range.last, hasDemo, basemaps: [...registered.basemaps, ...ctx.basemaps], defaultBasemap: registered.defaultId }, 200);
+      return c.json(
+        {
+          firstEventDate: range.first,
+          lastEventDate: range.last,
+          hasDemo,
+          basemaps: [...registered.basemaps, ...ctx.basemaps],
+          defaultBasemap: registered.defaultId,
+        },
+        200,
+      );
     },
   );
 }

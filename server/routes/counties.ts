@@ -27,45 +27,45 @@ export function countyRoutes(ctx: AppContext) {
       },
     )
     .openapi(
-    createRoute({
-      method: 'get',
-      path: '/counties',
-      operationId: 'listCounties',
-      tags: ['places'],
-      summary: 'County polygons with site counts by status and by category',
-      description: 'Takes the same filters as /api/sites, so a choropleth and a scorecard need one call. Boundary data © DataV.GeoAtlas / 高德.',
-      request: { query: CountyQuery },
-      responses: {
-        200: { description: 'A FeatureCollection of county polygons.', content: { 'application/json': { schema: CountyCollection } } },
-        ...errorResponses(400),
+      createRoute({
+        method: 'get',
+        path: '/counties',
+        operationId: 'listCounties',
+        tags: ['places'],
+        summary: 'County polygons with site counts by status and by category',
+        description: 'Takes the same filters as /api/sites, so a choropleth and a scorecard need one call. Boundary data © DataV.GeoAtlas / 高德.',
+        request: { query: CountyQuery },
+        responses: {
+          200: { description: 'A FeatureCollection of county polygons.', content: { 'application/json': { schema: CountyCollection } } },
+          ...errorResponses(400),
+        },
+      }),
+      (c) => {
+        const filters = parseSiteFilters(c.req.valid('query'), ctx.countyCodes);
+        const counts = countSitesByCounty(ctx.db, filters);
+        const rows = listCountyRows(ctx.db);
+        const tally = (list: { county: string; key: string; n: number }[], code: string) =>
+          Object.fromEntries(list.filter((r) => r.county === code).map((r) => [r.key, r.n]));
+        const features = rows.map((row) => {
+          const byStatus = tally(counts.byStatus, row.code);
+          return {
+            type: 'Feature' as const,
+            id: row.code,
+            geometry: JSON.parse(row.geometry) as Record<string, unknown>,
+            properties: {
+              code: row.code,
+              name: row.name,
+              kind: row.kind,
+              areaKm2: row.area_km2,
+              seat: row.seat_lon === null || row.seat_lat === null ? null : ([row.seat_lon, row.seat_lat] as [number, number]),
+              labelPoint: row.label_lon === null || row.label_lat === null ? null : ([row.label_lon, row.label_lat] as [number, number]),
+              sites: Object.values(byStatus).reduce((sum, n) => sum + n, 0),
+              byStatus,
+              byCategory: tally(counts.byCategory, row.code),
+            },
+          };
+        });
+        return c.json({ type: 'FeatureCollection', features } as z.infer<typeof CountyCollection>, 200);
       },
-    }),
-    (c) => {
-      const filters = parseSiteFilters(c.req.valid('query'), ctx.countyCodes);
-      const counts = countSitesByCounty(ctx.db, filters);
-      const rows = listCountyRows(ctx.db);
-      const tally = (list: { county: string; key: string; n: number }[], code: string) =>
-        Object.fromEntries(list.filter((r) => r.county === code).map((r) => [r.key, r.n]));
-      const features = rows.map((row) => {
-        const byStatus = tally(counts.byStatus, row.code);
-        return {
-          type: 'Feature' as const,
-          id: row.code,
-          geometry: JSON.parse(row.geometry) as Record<string, unknown>,
-          properties: {
-            code: row.code,
-            name: row.name,
-            kind: row.kind,
-            areaKm2: row.area_km2,
-            seat: row.seat_lon === null || row.seat_lat === null ? null : ([row.seat_lon, row.seat_lat] as [number, number]),
-            labelPoint: row.label_lon === null || row.label_lat === null ? null : ([row.label_lon, row.label_lat] as [number, number]),
-            sites: Object.values(byStatus).reduce((sum, n) => sum + n, 0),
-            byStatus,
-            byCategory: tally(counts.byCategory, row.code),
-          },
-        };
-      });
-      return c.json({ type: 'FeatureCollection', features } as z.infer<typeof CountyCollection>, 200);
-    },
-  );
+    );
 }

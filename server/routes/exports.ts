@@ -13,21 +13,31 @@ import { errorResponses, SiteQuery } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
 const ExportQuery = SiteQuery.omit({ limit: true, cursor: true }).extend({
-  format: z.enum(EXPORT_FORMATS).openapi({ description: 'csv (UTF-8 with BOM) | xlsx (with a 说明 sheet) | geojson | kml | shp (zipped Shapefile with .cpg) | gpkg (GeoPackage: the sites, with the road segments of the same counties and date as a second layer; with layer=roads the road segments only)' }),
-  crs: z
-    .enum(EXPORT_CRS)
-    .optional()
-    .openapi({ description: 'wgs84 (default) or cgcs2000 (EPSG:4490): the coordinate system the file is labelled in (.prj, GeoPackage SRS, notes, file name). At map scale CGCS2000 coordinates equal WGS84’s, so the numbers are the same.' }),
-  layer: z
-    .enum(['sites', 'roads'])
-    .optional()
-    .openapi({ description: 'sites (default) or roads: damaged road segments as lines, filtered by county, asOf and road status (reported, scheduled, repairing, repaired) only.' }),
+  format: z.enum(EXPORT_FORMATS).openapi({
+    description:
+      'csv (UTF-8 with BOM) | xlsx (with a 说明 sheet) | geojson | kml | shp (zipped Shapefile with .cpg) | gpkg (GeoPackage: the sites, with the road segments of the same counties and date as a second layer; with layer=roads the road segments only)',
+  }),
+  crs: z.enum(EXPORT_CRS).optional().openapi({
+    description:
+      'wgs84 (default) or cgcs2000 (EPSG:4490): the coordinate system the file is labelled in (.prj, GeoPackage SRS, notes, file name). At map scale CGCS2000 coordinates equal WGS84’s, so the numbers are the same.',
+  }),
+  layer: z.enum(['sites', 'roads']).optional().openapi({
+    description:
+      'sites (default) or roads: damaged road segments as lines, filtered by county, asOf and road status (reported, scheduled, repairing, repaired) only.',
+  }),
 });
 
 /** Site filters that mean nothing for road segments; refused rather than ignored. */
 const SITE_ONLY = ['bbox', 'category', 'q', 'source', 'located'] as const;
 
-const FILE_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/geo+json', 'application/vnd.google-earth.kml+xml', 'application/zip', 'application/geopackage+sqlite3'];
+const FILE_TYPES = [
+  'text/csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/geo+json',
+  'application/vnd.google-earth.kml+xml',
+  'application/zip',
+  'application/geopackage+sqlite3',
+];
 
 export function exportRoutes(ctx: AppContext) {
   return new OpenAPIHono({ defaultHook: validationHook }).openapi(
@@ -56,8 +66,17 @@ export function exportRoutes(ctx: AppContext) {
       if (query.layer === 'roads') {
         for (const parameter of SITE_ONLY)
           if (query[parameter] !== undefined && query[parameter] !== '')
-            throw badRequest('bad_parameter', `${parameter}: does not apply to layer=roads (roads filter by county, asOf and status)`, { parameter, reason: 'not_combinable', other: 'layer=roads' });
-        job = { layer: 'roads', format: query.format, meta, roads: { statuses: parseRoadStatuses(query.status), counties: parseCounties(query.county, ctx.countyCodes), asOf: parseDate('asOf', query.asOf) } };
+            throw badRequest('bad_parameter', `${parameter}: does not apply to layer=roads (roads filter by county, asOf and status)`, {
+              parameter,
+              reason: 'not_combinable',
+              other: 'layer=roads',
+            });
+        job = {
+          layer: 'roads',
+          format: query.format,
+          meta,
+          roads: { statuses: parseRoadStatuses(query.status), counties: parseCounties(query.county, ctx.countyCodes), asOf: parseDate('asOf', query.asOf) },
+        };
       } else {
         // A GeoPackage of the sites carries the road segments (of the same counties and date) as a second layer.
         const roads = query.format === 'gpkg' ? { counties: parseCounties(query.county, ctx.countyCodes), asOf: parseDate('asOf', query.asOf) } : undefined;

@@ -6,12 +6,18 @@ import { CRS_CODES } from '../../domain/coordinates.ts';
 import { IMPORT_FORMATS } from '../import/read-table.ts';
 
 const LedgerField = z.enum(LEDGER_FIELDS).openapi('LedgerField');
-const Handling = z.enum(DUPLICATE_HANDLING).openapi('DuplicateHandling', { description: 'skip: leave the row out; update: bring the existing site in line with the row (database matches only); keep: import it as another site.' });
-const Mapping = z.record(z.string(), LedgerField.nullable()).openapi('ColumnMapping', { description: 'The file’s header → a ledger field, or null to ignore the column. Overrides the recognised headers.' });
+const Handling = z.enum(DUPLICATE_HANDLING).openapi('DuplicateHandling', {
+  description: 'skip: leave the row out; update: bring the existing site in line with the row (database matches only); keep: import it as another site.',
+});
+const Mapping = z
+  .record(z.string(), LedgerField.nullable())
+  .openapi('ColumnMapping', { description: 'The file’s header → a ledger field, or null to ignore the column. Overrides the recognised headers.' });
 
 export const ImportOptions = z
   .object({
-    crs: z.enum(CRS_CODES).optional().openapi({ description: 'The coordinate system of the file’s positions: wgs84 (GPS), gcj02 (Amap, Tencent) or bd09 (Baidu). Required when the file has coordinates.' }),
+    crs: z.enum(CRS_CODES).optional().openapi({
+      description: 'The coordinate system of the file’s positions: wgs84 (GPS), gcj02 (Amap, Tencent) or bd09 (Baidu). Required when the file has coordinates.',
+    }),
     sheet: z.string().optional().openapi({ description: 'XLSX: the sheet to read (default: the first with data).' }),
     mapping: Mapping.optional(),
     mappingName: z.string().optional().openapi({ description: 'A saved mapping to start from (options.mapping overrides it).' }),
@@ -23,7 +29,11 @@ export const ImportOptions = z
 
 export const ImportUpload = z
   .object({
-    file: z.any().openapi({ type: 'string', format: 'binary', description: 'The ledger: .csv (UTF-8 or GB18030/GBK), .xlsx, .geojson/.json, .kml or .kmz; at most 50 MB and 200,000 rows.' }),
+    file: z.any().openapi({
+      type: 'string',
+      format: 'binary',
+      description: 'The ledger: .csv (UTF-8 or GB18030/GBK), .xlsx, .geojson/.json, .kml or .kmz; at most 50 MB and 200,000 rows.',
+    }),
     options: z.string().optional().openapi({ description: 'ImportOptions as JSON text.', example: '{"crs":"gcj02"}' }),
   })
   .openapi('ImportUpload');
@@ -47,7 +57,16 @@ const DuplicateOf = z
   })
   .openapi('ImportDuplicateOf');
 
-const Counts = z.object({ rows: z.number().int(), new: z.number().int(), update: z.number().int(), duplicate: z.number().int(), error: z.number().int(), warnings: z.number().int() }).openapi('ImportCounts');
+const Counts = z
+  .object({
+    rows: z.number().int(),
+    new: z.number().int(),
+    update: z.number().int(),
+    duplicate: z.number().int(),
+    error: z.number().int(),
+    warnings: z.number().int(),
+  })
+  .openapi('ImportCounts');
 
 export const ImportPreview = z
   .object({
@@ -77,7 +96,10 @@ export const ImportPreview = z
 export const CommitBody = z
   .object({
     duplicates: Handling.optional(),
-    rows: z.record(z.string().regex(/^\d+$/, 'is not a row number'), Handling).optional().openapi({ description: 'Per flagged row (the file’s row number): overrides `duplicates`.' }),
+    rows: z
+      .record(z.string().regex(/^\d+$/, 'is not a row number'), Handling)
+      .optional()
+      .openapi({ description: 'Per flagged row (the file’s row number): overrides `duplicates`.' }),
   })
   .strict()
   .openapi('ImportCommit');
@@ -115,4 +137,9 @@ export const NewMappingBody = z
   .object({ name: z.string().trim().min(1).max(100), mapping: Mapping })
   .strict()
   .openapi('NewColumnMapping');
-export const ImportIdParam = z.object({ id: z.string().regex(/^\d+$/, 'is not an import id').openapi({ param: { name: 'id', in: 'path' }, example: '3' }) });
+export const ImportIdParam = z.object({
+  id: z
+    .string()
+    .regex(/^\d+$/, 'is not an import id')
+    .openapi({ param: { name: 'id', in: 'path' }, example: '3' }),
+});

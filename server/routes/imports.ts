@@ -25,11 +25,19 @@ import { errorResponses, jsonContent as json } from './schemas.ts';
 import { describeIssues, validationHook } from './validation.ts';
 
 export const fileTooLarge = () =>
-  new AppError(413, 'body_too_large', `a file may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split larger ledgers into several files`, { field: 'file', limit: MAX_IMPORT_BYTES });
+  new AppError(413, 'body_too_large', `a file may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split larger ledgers into several files`, {
+    field: 'file',
+    limit: MAX_IMPORT_BYTES,
+  });
 
 function parseOptions(text: unknown): z.infer<typeof ImportOptions> {
   if (text === undefined || text === '') return {};
-  if (typeof text !== 'string') throw badRequest('bad_field', 'options: send the options as JSON text in the form field "options"', { field: 'options', reason: 'wrong_type', expected: 'JSON' });
+  if (typeof text !== 'string')
+    throw badRequest('bad_field', 'options: send the options as JSON text in the form field "options"', {
+      field: 'options',
+      reason: 'wrong_type',
+      expected: 'JSON',
+    });
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -63,7 +71,8 @@ export function importRoutes(ctx: AppContext) {
         if (declared > MAX_IMPORT_BYTES + 64 * 1024) throw fileTooLarge();
         const form = c.req.valid('form') as { file?: unknown; options?: unknown };
         const file = form.file;
-        if (!(file instanceof File)) throw badRequest('bad_field', 'file: send the ledger as the multipart form field "file"', { field: 'file', reason: 'required' });
+        if (!(file instanceof File))
+          throw badRequest('bad_field', 'file: send the ledger as the multipart form field "file"', { field: 'file', reason: 'required' });
         if (file.size > MAX_IMPORT_BYTES) throw fileTooLarge();
         const options = parseOptions(form.options);
         const preview = await previewImport(ctx, actorOf(c), { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }, options);
@@ -96,7 +105,8 @@ export function importRoutes(ctx: AppContext) {
         operationId: 'discardImport',
         tags: ['imports'],
         summary: 'Undo a committed import as a whole, or discard a preview',
-        description: 'Deletes the sites the batch created and the history it wrote, restores the sites it updated — refused (409, listing them) when any of them changed since the commit.',
+        description:
+          'Deletes the sites the batch created and the history it wrote, restores the sites it updated — refused (409, listing them) when any of them changed since the commit.',
         request: { params: ImportIdParam, body: { required: false, content: { 'application/json': { schema: UndoBody } } } },
         responses: { 200: json(UndoResult, 'Undone or discarded.'), ...errorResponses(400, 404, 409, 415) },
       }),

@@ -33,9 +33,18 @@ const Filters = {
 };
 const Rule = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('recheck'), olderThanDays: z.number().int().min(0).max(3650).default(90), ...Filters }).openapi({ description: '回头看: closed/upgraded/relocated sites (or the given statuses) not inspected for olderThanDays days, or never.' }),
-    z.object({ kind: z.literal('relapsed'), categories: Filters.categories, counties: Filters.counties }).openapi({ description: 'Every site now relapsed (死灰复燃).' }),
-    z.object({ kind: z.literal('sample'), perCounty: z.number().int().min(1).max(500), seed: z.number().int().min(0).max(0xffffffff).optional(), ...Filters }).openapi({ description: 'A random spot-check sample (随机抽查): perCounty sites from each county, reproducible from the seed (one is drawn and returned when none is given).' }),
+    z
+      .object({ kind: z.literal('recheck'), olderThanDays: z.number().int().min(0).max(3650).default(90), ...Filters })
+      .openapi({ description: '回头看: closed/upgraded/relocated sites (or the given statuses) not inspected for olderThanDays days, or never.' }),
+    z
+      .object({ kind: z.literal('relapsed'), categories: Filters.categories, counties: Filters.counties })
+      .openapi({ description: 'Every site now relapsed (死灰复燃).' }),
+    z
+      .object({ kind: z.literal('sample'), perCounty: z.number().int().min(1).max(500), seed: z.number().int().min(0).max(0xffffffff).optional(), ...Filters })
+      .openapi({
+        description:
+          'A random spot-check sample (随机抽查): perCounty sites from each county, reproducible from the seed (one is drawn and returned when none is given).',
+      }),
   ])
   .openapi('StopRule');
 
@@ -48,11 +57,11 @@ const PlanBody = z
       .optional()
       .openapi({ description: 'Only stops inside this polygon (drawn on the map).' }),
     start: Point,
-    end: z.union([Point, z.literal('start')]).optional().openapi({ description: 'Omit for an open route ending at the last stop; "start" to return.' }),
-    options: z
-      .object({ detourFactor: z.number().optional(), speedKmh: z.number().optional(), minutesPerStop: z.number().optional() })
-      .strict()
-      .optional(),
+    end: z
+      .union([Point, z.literal('start')])
+      .optional()
+      .openapi({ description: 'Omit for an open route ending at the last stop; "start" to return.' }),
+    options: z.object({ detourFactor: z.number().optional(), speedKmh: z.number().optional(), minutesPerStop: z.number().optional() }).strict().optional(),
   })
   .strict()
   .openapi('RoutePlanRequest');
@@ -70,7 +79,9 @@ const PlannedStop = z.object({
   county: z.string(),
   source: z.enum(['real', 'demo']),
   lastInspection: z.string().nullable(),
-  navigate: z.object({ amap: z.string(), baidu: z.string() }).openapi({ description: 'Navigation links with coordinates converted to GCJ-02 (高德) and BD-09 (百度).' }),
+  navigate: z
+    .object({ amap: z.string(), baidu: z.string() })
+    .openapi({ description: 'Navigation links with coordinates converted to GCJ-02 (高德) and BD-09 (百度).' }),
 });
 const Plan = z
   .object({
@@ -81,7 +92,9 @@ const Plan = z
     totalKm: z.number(),
     minutes: z.number(),
     distanceModel: z.object({ zh: z.string(), en: z.string(), detourFactor: z.number() }),
-    sample: z.object({ seed: z.number().int(), perCounty: z.number().int(), byCounty: z.record(z.string(), z.array(z.number().int())), method: z.string() }).nullable(),
+    sample: z
+      .object({ seed: z.number().int(), perCounty: z.number().int(), byCounty: z.record(z.string(), z.array(z.number().int())), method: z.string() })
+      .nullable(),
   })
   .openapi('RoutePlan');
 const SavedRoute = z.object({ id: z.number().int(), name: z.string(), plan: Plan, createdBy: z.string(), createdAt: z.string() }).openapi('SavedRoute');
@@ -108,12 +121,18 @@ function daysBefore(date: string, days: number): string {
 }
 
 function chooseStops(ctx: AppContext, body: z.infer<typeof PlanBody>) {
-  if (!body.rule && !body.siteIds?.length) throw badRequest('bad_field', 'siteIds: choose stops by hand (siteIds) or by a rule', { field: 'siteIds', reason: 'choose_stops' });
+  if (!body.rule && !body.siteIds?.length)
+    throw badRequest('bad_field', 'siteIds: choose stops by hand (siteIds) or by a rule', { field: 'siteIds', reason: 'choose_stops' });
   let picked: StopCandidate[] = [];
   let sample: z.infer<typeof Plan>['sample'] = null;
   const rule = body.rule;
   if (rule?.kind === 'recheck')
-    picked = stopCandidates(ctx.db, { statuses: rule.statuses ?? RESOLVED, categories: rule.categories, counties: rule.counties, notInspectedSince: daysBefore(ctx.today(), rule.olderThanDays) });
+    picked = stopCandidates(ctx.db, {
+      statuses: rule.statuses ?? RESOLVED,
+      categories: rule.categories,
+      counties: rule.counties,
+      notInspectedSince: daysBefore(ctx.today(), rule.olderThanDays),
+    });
   else if (rule?.kind === 'relapsed') picked = stopCandidates(ctx.db, { statuses: ['relapsed'], categories: rule.categories, counties: rule.counties });
   else if (rule?.kind === 'sample') {
     const pool = stopCandidates(ctx.db, { statuses: rule.statuses, categories: rule.categories, counties: rule.counties });
@@ -132,7 +151,8 @@ function chooseStops(ctx: AppContext, body: z.infer<typeof PlanBody>) {
     const have = new Set(picked.map((site) => site.id));
     picked = [...picked, ...byHand.filter((site) => !have.has(site.id))];
   }
-  if (!picked.length) throw unprocessable('no_stops', 'the rule chose no sites: widen it (more days, other statuses, counties or categories)', { field: 'rule' });
+  if (!picked.length)
+    throw unprocessable('no_stops', 'the rule chose no sites: widen it (more days, other statuses, counties or categories)', { field: 'rule' });
   return { picked, sample };
 }
 
@@ -152,9 +172,22 @@ export function planFor(ctx: AppContext, body: z.infer<typeof PlanBody>): z.infe
       stops: route.order.map((stop) => {
         const site = byId.get(stop.id)!;
         return {
-          siteId: stop.id, seq: stop.seq, lon: stop.lon, lat: stop.lat, legKm: stop.legKm, name: site.name, address: site.address,
-          category: site.category, status: site.status, county: site.county, source: site.source, lastInspection: site.lastInspection,
-          navigate: { amap: amapNavigateUrl({ lon: stop.lon, lat: stop.lat, name: site.name }), baidu: baiduNavigateUrl({ lon: stop.lon, lat: stop.lat, name: site.name }) },
+          siteId: stop.id,
+          seq: stop.seq,
+          lon: stop.lon,
+          lat: stop.lat,
+          legKm: stop.legKm,
+          name: site.name,
+          address: site.address,
+          category: site.category,
+          status: site.status,
+          county: site.county,
+          source: site.source,
+          lastInspection: site.lastInspection,
+          navigate: {
+            amap: amapNavigateUrl({ lon: stop.lon, lat: stop.lat, name: site.name }),
+            baidu: baiduNavigateUrl({ lon: stop.lon, lat: stop.lat, name: site.name }),
+          },
         };
       }),
       start: route.start,
@@ -183,7 +216,13 @@ export function routeDownload(ctx: AppContext, id: number, format: 'gpx' | 'kml'
     stops: Object.fromEntries(
       plan.stops.map((s) => [
         s.siteId,
-        { name: s.name, address: s.address, category: CATEGORY_LABELS[s.category as CategoryCode] ?? s.category, status: STATUS_LABELS[s.status as StatusCode] ?? s.status, lastInspection: s.lastInspection },
+        {
+          name: s.name,
+          address: s.address,
+          category: CATEGORY_LABELS[s.category as CategoryCode] ?? s.category,
+          status: STATUS_LABELS[s.status as StatusCode] ?? s.status,
+          lastInspection: s.lastInspection,
+        },
       ]),
     ),
   };
@@ -191,7 +230,10 @@ export function routeDownload(ctx: AppContext, id: number, format: 'gpx' | 'kml'
   return new Response(body, {
     headers: {
       'content-type': format === 'gpx' ? 'application/gpx+xml; charset=utf-8' : 'application/vnd.google-earth.kml+xml; charset=utf-8',
-      'content-disposition': contentDisposition(`巡查路线_${saved.name}_${saved.createdAt.slice(0, 10)}.${format}`, `route-${id}_${saved.createdAt.slice(0, 10)}.${format}`),
+      'content-disposition': contentDisposition(
+        `巡查路线_${saved.name}_${saved.createdAt.slice(0, 10)}.${format}`,
+        `route-${id}_${saved.createdAt.slice(0, 10)}.${format}`,
+      ),
     },
   });
 }
@@ -211,7 +253,8 @@ export function inspectionRouteRoutes(ctx: AppContext) {
         operationId: 'planRoute',
         tags: ['routes'],
         summary: 'Choose stops and order them into a short route',
-        description: 'Stops by rule (回头看 re-checks, relapsed sites, a seeded random sample per county), inside a polygon, or by hand; ordered by a construction heuristic then 2-opt and Or-opt on geodesic distances × a detour factor (no road network).',
+        description:
+          'Stops by rule (回头看 re-checks, relapsed sites, a seeded random sample per county), inside a polygon, or by hand; ordered by a construction heuristic then 2-opt and Or-opt on geodesic distances × a detour factor (no road network).',
         request: { body: { required: true, content: { 'application/json': { schema: PlanBody } } } },
         responses: { 200: json(Plan, 'The ordered stops, total distance and time.'), ...errorResponses(400, 413, 415, 422) },
       }),
@@ -224,7 +267,19 @@ export function inspectionRouteRoutes(ctx: AppContext) {
         operationId: 'saveRoute',
         tags: ['routes'],
         summary: 'Save a planned route so it can be reopened and shared by URL',
-        request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: textField('label', true), plan: Plan }).strict().openapi('NewSavedRoute') } } } },
+        request: {
+          body: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: z
+                  .object({ name: textField('label', true), plan: Plan })
+                  .strict()
+                  .openapi('NewSavedRoute'),
+              },
+            },
+          },
+        },
         responses: { 201: json(SavedRoute, 'The saved route.'), ...errorResponses(400, 413, 415) },
       }),
       (c) => {
@@ -254,7 +309,10 @@ export function inspectionRouteRoutes(ctx: AppContext) {
         summary: 'Download a saved route as GPX or KML (also at /api/routes/{id}.gpx and .kml)',
         request: { params: IdParam.extend({ format: z.enum(['gpx', 'kml']) }) },
         responses: {
-          200: { description: 'GPX 1.1 or KML 2.2 in WGS84.', content: { 'application/gpx+xml': { schema: z.string() }, 'application/vnd.google-earth.kml+xml': { schema: z.string() } } },
+          200: {
+            description: 'GPX 1.1 or KML 2.2 in WGS84.',
+            content: { 'application/gpx+xml': { schema: z.string() }, 'application/vnd.google-earth.kml+xml': { schema: z.string() } },
+          },
           ...errorResponses(400, 404),
         },
       }),
@@ -271,7 +329,13 @@ export function inspectionRouteRoutes(ctx: AppContext) {
         tags: ['routes'],
         summary: 'Record an inspection result; "relapsed" moves the site to relapsed',
         request: { body: { required: true, content: { 'application/json': { schema: InspectionBody } } } },
-        responses: { 201: json(z.object({ id: z.number().int(), eventId: z.number().int().nullable() }).openapi('InspectionRecorded'), 'The inspection (and the relapse event).'), ...errorResponses(400, 404, 409, 413, 415, 422) },
+        responses: {
+          201: json(
+            z.object({ id: z.number().int(), eventId: z.number().int().nullable() }).openapi('InspectionRecorded'),
+            'The inspection (and the relapse event).',
+          ),
+          ...errorResponses(400, 404, 409, 413, 415, 422),
+        },
       }),
       (c) => {
         const body = c.req.valid('json');

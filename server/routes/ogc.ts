@@ -22,10 +22,7 @@ export const OGC_DEFAULT_LIMIT = 1000;
 export const OGC_MAX_LIMIT = 10_000;
 
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
-const CONFORMANCE = [
-  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
-  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
-];
+const CONFORMANCE = ['http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core', 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson'];
 const GEOJSON = 'application/geo+json';
 const JSON_TYPE = 'application/json';
 
@@ -37,7 +34,8 @@ const COLLECTIONS = {
   },
   roads: {
     title: '破损道路 · Damaged road segments',
-    description: '道路破损路段（线），筛选：county, status（reported, scheduled, repairing, repaired）, asOf, drawn。 Damaged road segments; undrawn ones have geometry null (a bbox leaves them out).',
+    description:
+      '道路破损路段（线），筛选：county, status（reported, scheduled, repairing, repaired）, asOf, drawn。 Damaged road segments; undrawn ones have geometry null (a bbox leaves them out).',
   },
 } as const;
 type CollectionId = keyof typeof COLLECTIONS;
@@ -69,19 +67,31 @@ const Items = z
   .openapi('OgcFeatureCollection');
 
 const ogcPaging = {
-  limit: param.integer('limit', { minimum: 1 }, { description: `Features per page, 1–${OGC_MAX_LIMIT} (default ${OGC_DEFAULT_LIMIT}; larger values are taken as ${OGC_MAX_LIMIT}).` }, false),
+  limit: param.integer(
+    'limit',
+    { minimum: 1 },
+    { description: `Features per page, 1–${OGC_MAX_LIMIT} (default ${OGC_DEFAULT_LIMIT}; larger values are taken as ${OGC_MAX_LIMIT}).` },
+    false,
+  ),
   cursor: param.cursor({ description: 'Set by the `next` link; not meant to be written by hand.' }),
   f: z.enum(['json', 'geojson']).optional().openapi({ description: 'Output format: GeoJSON only.' }),
 };
-const SiteItemsQuery = SiteQuery.extend({ ...ogcPaging, bbox: SiteQuery.shape.bbox.openapi({ description: 'minLon,minLat,maxLon,maxLat (CRS84). Leaves unlocated sites out.' }) });
-const RoadItemsQuery = RoadQuery.extend({ ...ogcPaging, bbox: param.bbox({ description: 'minLon,minLat,maxLon,maxLat (CRS84): segments whose extent meets the box. Leaves undrawn segments out.' }) });
+const SiteItemsQuery = SiteQuery.extend({
+  ...ogcPaging,
+  bbox: SiteQuery.shape.bbox.openapi({ description: 'minLon,minLat,maxLon,maxLat (CRS84). Leaves unlocated sites out.' }),
+});
+const RoadItemsQuery = RoadQuery.extend({
+  ...ogcPaging,
+  bbox: param.bbox({ description: 'minLon,minLat,maxLon,maxLat (CRS84): segments whose extent meets the box. Leaves undrawn segments out.' }),
+});
 const FeatureParams = z.object({ featureId: z.string().openapi({ param: { name: 'featureId', in: 'path' }, example: '12' }) });
 const CollectionParams = z.object({ collectionId: z.string().openapi({ param: { name: 'collectionId', in: 'path' }, example: 'sites' }) });
 
 /** The standard's `limit`: a whole number ≥ 1; above the maximum it is cut to the maximum, not refused. */
 function parseOgcLimit(value: string | undefined): number {
   if (value === undefined || value === '') return OGC_DEFAULT_LIMIT;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw badRequest('bad_parameter', `limit: "${value}" must be a whole number of at least 1`, { parameter: 'limit', reason: 'too_small', minimum: 1, value });
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw badRequest('bad_parameter', `limit: "${value}" must be a whole number of at least 1`, { parameter: 'limit', reason: 'too_small', minimum: 1, value });
   return Math.min(Number(value), OGC_MAX_LIMIT);
 }
 
@@ -90,7 +100,11 @@ function refuseUnknown(c: Context, known: z.ZodObject<z.ZodRawShape>): void {
   const allowed = new Set(Object.keys(known.shape));
   for (const name of new URL(c.req.url).searchParams.keys())
     if (!allowed.has(name))
-      throw badRequest('bad_parameter', `${name}: not a parameter of this collection; known: ${[...allowed].join(', ')}`, { parameter: name, reason: 'unknown_keys', keys: [name] });
+      throw badRequest('bad_parameter', `${name}: not a parameter of this collection; known: ${[...allowed].join(', ')}`, {
+        parameter: name,
+        reason: 'unknown_keys',
+        keys: [name],
+      });
 }
 
 const geoJson = (c: Context, body: unknown, type = GEOJSON) => c.body(JSON.stringify(body), 200, { 'content-type': `${type}; charset=utf-8` });
@@ -153,7 +167,13 @@ export function ogcRoutes(ctx: AppContext) {
 
   /** One feature with its self and collection links. */
   const single = <R>(c: Context, layer: ExportLayer<R>, row: R) =>
-    geoJson(c, { ...layerFeature(layer, row), links: [{ href: new URL(c.req.url).toString(), rel: 'self', type: GEOJSON }, { href: `${root(c)}/collections/${layer.layer}`, rel: 'collection', type: JSON_TYPE }] });
+    geoJson(c, {
+      ...layerFeature(layer, row),
+      links: [
+        { href: new URL(c.req.url).toString(), rel: 'self', type: GEOJSON },
+        { href: `${root(c)}/collections/${layer.layer}`, rel: 'collection', type: JSON_TYPE },
+      ],
+    });
 
   const featureId = (value: string) => {
     if (!/^\d+$/.test(value)) throw notFound(`no feature "${value}": feature ids are whole numbers`, { kind: 'feature', id: value });
@@ -168,7 +188,12 @@ export function ogcRoutes(ctx: AppContext) {
         operationId: 'getOgcLanding',
         tags: ['ogc'],
         summary: 'OGC API – Features landing page (add this URL in QGIS or ArcGIS Pro)',
-        responses: { 200: { description: 'Links to the conformance declaration, the collections and this API’s definition.', content: { [JSON_TYPE]: { schema: Landing } } } },
+        responses: {
+          200: {
+            description: 'Links to the conformance declaration, the collections and this API’s definition.',
+            content: { [JSON_TYPE]: { schema: Landing } },
+          },
+        },
       }),
       (c) =>
         geoJson(
@@ -178,7 +203,12 @@ export function ogcRoutes(ctx: AppContext) {
             description: '漯河市三散污染源整治：污染源点位与破损道路。Luohe’s 三散 pollution sources and damaged road segments.',
             links: [
               { href: root(c), rel: 'self', type: JSON_TYPE, title: 'this document' },
-              { href: `${new URL(c.req.url).origin}/api/openapi.json`, rel: 'service-desc', type: 'application/vnd.oai.openapi+json;version=3.1', title: 'the API definition' },
+              {
+                href: `${new URL(c.req.url).origin}/api/openapi.json`,
+                rel: 'service-desc',
+                type: 'application/vnd.oai.openapi+json;version=3.1',
+                title: 'the API definition',
+              },
               { href: `${new URL(c.req.url).origin}/api/docs`, rel: 'service-doc', type: 'text/html', title: 'the API documentation' },
               { href: `${root(c)}/conformance`, rel: 'conformance', type: JSON_TYPE, title: 'conformance classes' },
               { href: `${root(c)}/collections`, rel: 'data', type: JSON_TYPE, title: 'the collections' },
@@ -210,7 +240,10 @@ export function ogcRoutes(ctx: AppContext) {
       (c) =>
         geoJson(
           c,
-          { collections: [collection(c, 'sites'), collection(c, 'roads')], links: [{ href: `${root(c)}/collections`, rel: 'self', type: JSON_TYPE, title: 'this document' }] },
+          {
+            collections: [collection(c, 'sites'), collection(c, 'roads')],
+            links: [{ href: `${root(c)}/collections`, rel: 'self', type: JSON_TYPE, title: 'this document' }],
+          },
           JSON_TYPE,
         ) as never,
     )
@@ -268,7 +301,12 @@ export function ogcRoutes(ctx: AppContext) {
         const { afterId } = parsePage(undefined, query.cursor);
         const bbox = parseBbox(query.bbox);
         const drawn = parseBool('drawn', query.drawn);
-        if (bbox && drawn === false) throw badRequest('bad_parameter', 'drawn: false cannot be combined with bbox: undrawn segments have no line', { parameter: 'drawn', reason: 'not_combinable', other: 'bbox' });
+        if (bbox && drawn === false)
+          throw badRequest('bad_parameter', 'drawn: false cannot be combined with bbox: undrawn segments have no line', {
+            parameter: 'drawn',
+            reason: 'not_combinable',
+            other: 'bbox',
+          });
         const matching = listRoadRecords(ctx, {
           statuses: parseRoadStatuses(query.status),
           counties: parseCounties(query.county, ctx.countyCodes),

@@ -31,7 +31,16 @@ export function photoRoutes(ctx: AppContext) {
         operationId: 'uploadPhoto',
         tags: ['routes'],
         summary: 'Upload an inspection photo (the body is the image); returns the reference to put in `photo`',
-        request: { body: { required: true, content: { 'image/jpeg': { schema: z.string().openapi({ format: 'binary' }) }, 'image/png': { schema: z.string().openapi({ format: 'binary' }) }, 'image/webp': { schema: z.string().openapi({ format: 'binary' }) } } } },
+        request: {
+          body: {
+            required: true,
+            content: {
+              'image/jpeg': { schema: z.string().openapi({ format: 'binary' }) },
+              'image/png': { schema: z.string().openapi({ format: 'binary' }) },
+              'image/webp': { schema: z.string().openapi({ format: 'binary' }) },
+            },
+          },
+        },
         responses: { 201: json(z.object({ ref: z.string(), bytes: z.number().int() }).openapi('PhotoStored'), 'Stored.'), ...errorResponses(400, 413, 415) },
       }),
       async (c) => {
@@ -55,14 +64,20 @@ export function photoRoutes(ctx: AppContext) {
         tags: ['routes'],
         summary: 'An inspection photo',
         request: { params: z.object({ ref: z.string().regex(/^[0-9a-f]{32}\.(jpg|png|webp)$/, 'is not a photo reference') }) },
-        responses: { 200: { description: 'The image.', content: { 'image/jpeg': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errorResponses(400, 404) },
+        responses: {
+          200: { description: 'The image.', content: { 'image/jpeg': { schema: z.string().openapi({ format: 'binary' }) } } },
+          ...errorResponses(400, 404),
+        },
       }),
       (c) => {
         const ref = c.req.param('ref')!;
-        if (!/^[0-9a-f]{32}\.(jpg|png|webp)$/.test(ref)) throw badRequest('bad_parameter', 'ref: is not a photo reference', { parameter: 'ref', reason: 'bad_format', value: ref });
+        if (!/^[0-9a-f]{32}\.(jpg|png|webp)$/.test(ref))
+          throw badRequest('bad_parameter', 'ref: is not a photo reference', { parameter: 'ref', reason: 'bad_format', value: ref });
         const file = join(ctx.photoDir, ref);
         if (!existsSync(file)) throw notFound(`no photo ${ref}`, { kind: 'photo', id: ref, parameter: 'ref' });
-        return new Response(readFileSync(file), { headers: { 'content-type': MIME[ref.split('.')[1]!]!, 'cache-control': 'private, max-age=31536000, immutable' } });
+        return new Response(readFileSync(file), {
+          headers: { 'content-type': MIME[ref.split('.')[1]!]!, 'cache-control': 'private, max-age=31536000, immutable' },
+        });
       },
     );
 }

@@ -14,7 +14,10 @@ const bad = (parameter: string, message: string, problem: FieldProblem) => param
 
 export function splitList(value: string | undefined): string[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 /** A real calendar date YYYY-MM-DD (domain/iso-date.ts, shared with the import's readers). */
@@ -40,9 +43,15 @@ export function parseBbox(value: string | undefined): SiteFilters['bbox'] {
   const numbers = parts.map((part) => (part.trim() === '' ? NaN : Number(part)));
   if (numbers.some((n) => !Number.isFinite(n))) throw bad('bbox', `"${value}" has a value that is not a number`, { reason: 'not_a_number', value });
   const [minLon, minLat, maxLon, maxLat] = numbers as [number, number, number, number];
-  for (const [name, n] of [['minLon', minLon], ['maxLon', maxLon]] as const)
+  for (const [name, n] of [
+    ['minLon', minLon],
+    ['maxLon', maxLon],
+  ] as const)
     if (n < -180 || n > 180) throw bad('bbox', `${name} ${n} is outside −180…180`, { reason: 'out_of_range', value: n, minimum: -180, maximum: 180 });
-  for (const [name, n] of [['minLat', minLat], ['maxLat', maxLat]] as const)
+  for (const [name, n] of [
+    ['minLat', minLat],
+    ['maxLat', maxLat],
+  ] as const)
     if (n < -90 || n > 90) throw bad('bbox', `${name} ${n} is outside −90…90`, { reason: 'out_of_range', value: n, minimum: -90, maximum: 90 });
   if (minLon > maxLon) throw bad('bbox', `minLon ${minLon} is greater than maxLon ${maxLon}`, { reason: 'bad_format', value });
   if (minLat > maxLat) throw bad('bbox', `minLat ${minLat} is greater than maxLat ${maxLat}`, { reason: 'bad_format', value });
@@ -89,7 +98,8 @@ export interface SiteQueryInput {
 /** `real` or `demo` (records of one source only), or undefined for both. */
 export function parseSource(value: string | undefined): 'real' | 'demo' | undefined {
   const source = value || undefined;
-  if (source !== undefined && source !== 'real' && source !== 'demo') throw bad('source', `"${source}" must be real or demo`, { reason: 'not_one_of', value: source, allowed: ['real', 'demo'] });
+  if (source !== undefined && source !== 'real' && source !== 'demo')
+    throw bad('source', `"${source}" must be real or demo`, { reason: 'not_one_of', value: source, allowed: ['real', 'demo'] });
   return source;
 }
 
@@ -107,7 +117,8 @@ export function parseSiteFilters(query: SiteQueryInput, knownCounties: ReadonlyS
   const q = parseSearchText(query.q);
   const located = parseBool('located', query.located);
   const bbox = parseBbox(query.bbox);
-  if (bbox && located === false) throw bad('located', 'false cannot be combined with bbox: unlocated sites have no position', { reason: 'not_combinable', other: 'bbox' });
+  if (bbox && located === false)
+    throw bad('located', 'false cannot be combined with bbox: unlocated sites have no position', { reason: 'not_combinable', other: 'bbox' });
   return {
     bbox,
     counties: parseCounties(query.county, knownCounties),
@@ -147,7 +158,11 @@ function decodeCursor(cursor: string): number {
 export function parseNumber(parameter: string, value: string | undefined, integer = false): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw bad(parameter, `"${value}" is not ${integer ? 'a whole number' : 'a number'}`, { reason: integer && Number.isFinite(n) ? 'not_whole_number' : 'not_a_number', value });
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
+    throw bad(parameter, `"${value}" is not ${integer ? 'a whole number' : 'a number'}`, {
+      reason: integer && Number.isFinite(n) ? 'not_whole_number' : 'not_a_number',
+      value,
+    });
   return n;
 }
 
@@ -196,7 +211,8 @@ export const param = {
   /** One of a few words. */
   oneOf: (values: readonly string[], doc: ParamDoc, check?: (text: string) => unknown) => queryParam({ type: 'string', enum: [...values] }, doc, check),
   /** A comma-separated list of words from `values`. */
-  listOf: (values: readonly string[], doc: ParamDoc, check?: (text: string) => unknown) => queryParam(commaList({ type: 'string', enum: [...values] }), doc, check),
+  listOf: (values: readonly string[], doc: ParamDoc, check?: (text: string) => unknown) =>
+    queryParam(commaList({ type: 'string', enum: [...values] }), doc, check),
   /** A comma-separated list of 6-digit county codes (which exist: the handler checks). */
   counties: (doc: ParamDoc) => queryParam(commaList({ type: 'string', pattern: '^\\d{6}$' }), doc),
   /** A comma-separated list of numbers. */

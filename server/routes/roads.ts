@@ -20,10 +20,10 @@ import {
 } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
-
 function roadId(param: string): number {
   const id = Number(param);
-  if (!Number.isSafeInteger(id)) throw badRequest('bad_parameter', `id: "${param}" is not a road segment id`, { parameter: 'id', reason: 'not_whole_number', value: param });
+  if (!Number.isSafeInteger(id))
+    throw badRequest('bad_parameter', `id: "${param}" is not a road segment id`, { parameter: 'id', reason: 'not_whole_number', value: param });
   return id;
 }
 
@@ -103,7 +103,8 @@ export function roadRoutes(ctx: AppContext) {
         operationId: 'drawRoad',
         tags: ['roads'],
         summary: 'Draw (or redraw) a road segment as a line',
-        description: 'The segment’s county becomes `county` (the county responsible) or else the county holding the line’s midpoint; when that changes the county (an unassigned segment, or one drawn elsewhere) an assignment is recorded in its history and the audit trail (`road.assign`). County officials may draw only segments of their counties or unassigned ones, only inside their counties, and assign only to their counties.',
+        description:
+          'The segment’s county becomes `county` (the county responsible) or else the county holding the line’s midpoint; when that changes the county (an unassigned segment, or one drawn elsewhere) an assignment is recorded in its history and the audit trail (`road.assign`). County officials may draw only segments of their counties or unassigned ones, only inside their counties, and assign only to their counties.',
         request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: RoadGeometryBody } } } },
         responses: { 200: json(RoadDetail, 'The drawn segment.'), ...errorResponses(400, 404, 413, 415, 422) },
       }),
@@ -121,7 +122,8 @@ export function roadRoutes(ctx: AppContext) {
         operationId: 'updateRoad',
         tags: ['roads'],
         summary: 'Edit a road segment’s attributes; needs the version read',
-        description: 'A stale `version` gets 409 `stale_version` with who changed the segment last and when (details.changedBy, details.changedAt); nothing is written. A new `county` is recorded as an assignment. Status moves go through POST /roads/{id}/events and the line through PUT /roads/{id}/geometry.',
+        description:
+          'A stale `version` gets 409 `stale_version` with who changed the segment last and when (details.changedBy, details.changedAt); nothing is written. A new `county` is recorded as an assignment. Status moves go through POST /roads/{id}/events and the line through PUT /roads/{id}/geometry.',
         request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: RoadPatchBody } } } },
         responses: { 200: json(RoadDetail, 'The edited segment.'), ...errorResponses(400, 404, 409, 413, 415, 422) },
       }),

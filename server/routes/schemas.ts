@@ -17,12 +17,7 @@ export const ErrorSchema = z
   .openapi('Error');
 
 export const errorResponses = (...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500)[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: ErrorSchema } } },
-    ]),
-  );
+  Object.fromEntries(statuses.map((status) => [status, { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: ErrorSchema } } }]));
 
 const ERROR_DESCRIPTIONS = {
   400: 'A parameter or body field is malformed; the message names it and says why.',
@@ -117,7 +112,14 @@ export const SiteEvent = z
   .openapi('SiteEvent');
 
 export const Inspection = z
-  .object({ id: z.number().int(), date: isoDate, inspector: z.string(), result: z.string(), note: z.string().nullable(), photo: z.string().nullable().openapi({ description: 'GET /api/photos/{ref}' }) })
+  .object({
+    id: z.number().int(),
+    date: isoDate,
+    inspector: z.string(),
+    result: z.string(),
+    note: z.string().nullable(),
+    photo: z.string().nullable().openapi({ description: 'GET /api/photos/{ref}' }),
+  })
   .openapi('Inspection');
 
 export const LinkedTask = z
@@ -184,9 +186,7 @@ export const CountyPlaces = z
 export const CountyCollection = z
   .object({
     type: z.literal('FeatureCollection'),
-    features: z.array(
-      z.object({ type: z.literal('Feature'), id: z.string(), geometry: z.record(z.string(), z.unknown()), properties: CountyProperties }),
-    ),
+    features: z.array(z.object({ type: z.literal('Feature'), id: z.string(), geometry: z.record(z.string(), z.unknown()), properties: CountyProperties })),
   })
   .openapi('CountyCollection');
 
@@ -214,7 +214,11 @@ export const NewSiteBody = z
     precision: z.enum(['exact', 'approximate']).optional().openapi({ description: 'Default exact.' }),
     address: textField('address').nullish(),
     township: z.string().max(50).nullish().openapi({ description: 'Township code or name, checked against the official list of the county.' }),
-    village: z.string().max(50).nullish().openapi({ description: 'Village code or name, checked against the official list of the township (needs `township`).' }),
+    village: z
+      .string()
+      .max(50)
+      .nullish()
+      .openapi({ description: 'Village code or name, checked against the official list of the township (needs `township`).' }),
     managingZone: z.enum(MANAGING_ZONES).nullish(),
     discoveredOn: isoDate,
     deadline: isoDate.nullish(),
@@ -260,7 +264,10 @@ export const NewEventBody = z
     date: isoDate,
     note: z.string().max(2000).nullish(),
     checklist: Checklist.nullish(),
-    evidence: z.array(z.string().max(500)).max(20).nullish().openapi({ description: 'References to evidence: photos from POST /api/photos as "photo/REF", or for one checklist item "photo/cutWater/REF" (domain/evidence.ts); other strings (document ids, URLs) are kept as given.' }),
+    evidence: z.array(z.string().max(500)).max(20).nullish().openapi({
+      description:
+        'References to evidence: photos from POST /api/photos as "photo/REF", or for one checklist item "photo/cutWater/REF" (domain/evidence.ts); other strings (document ids, URLs) are kept as given.',
+    }),
   })
   .strict()
   .openapi('NewSiteEvent');
@@ -283,7 +290,12 @@ export const LocationResult = z
   })
   .openapi('SiteLocationResult');
 
-export const IdParam = z.object({ id: z.string().regex(/^\d{1,15}$/, 'must be a whole number').openapi({ example: '1' }) });
+export const IdParam = z.object({
+  id: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a whole number')
+    .openapi({ example: '1' }),
+});
 
 // Roads
 export const RoadProperties = z
@@ -308,13 +320,13 @@ export const RoadProperties = z
 export const RoadFeature = z
   .object({ type: z.literal('Feature'), id: z.number().int(), geometry: LineString.nullable(), properties: RoadProperties })
   .openapi('RoadFeature');
-export const RoadCollection = z
-  .object({ type: z.literal('FeatureCollection'), features: z.array(RoadFeature) })
-  .openapi('RoadCollection');
+export const RoadCollection = z.object({ type: z.literal('FeatureCollection'), features: z.array(RoadFeature) }).openapi('RoadCollection');
 export const RoadEvent = z
   .object({
     id: z.number().int(),
-    kind: z.enum(['status', 'geometry', 'assignment']).openapi({ description: 'status: a status move; geometry: the line (re)drawn; assignment: the responsible county set or changed (fromCounty → toCounty).' }),
+    kind: z.enum(['status', 'geometry', 'assignment']).openapi({
+      description: 'status: a status move; geometry: the line (re)drawn; assignment: the responsible county set or changed (fromCounty → toCounty).',
+    }),
     from: RoadStatus.nullable(),
     to: RoadStatus.nullable().openapi({ description: 'The status after the event (null for an assignment).' }),
     fromCounty: z.string().nullable(),
@@ -341,7 +353,11 @@ export const NewRoadBody = z
     responsibleUnit: z.string().max(200).nullish(),
     deadline: isoDate.nullish(),
     geometry: LineString.nullish(),
-    county: z.string().regex(/^\d{6}$/).nullish().openapi({ description: 'Needed only when no geometry is given.' }),
+    county: z
+      .string()
+      .regex(/^\d{6}$/)
+      .nullish()
+      .openapi({ description: 'Needed only when no geometry is given.' }),
     reportedOn: isoDate,
     task: z.number().int().nullish(),
     note: z.string().max(2000).nullish(),
@@ -362,7 +378,9 @@ const countyCode = z.string().regex(/^\d{6}$/, 'is not a six-digit county code')
 export const RoadGeometryBody = z
   .object({
     geometry: LineString,
-    county: countyCode.optional().openapi({ description: 'The county responsible for the segment; default the county holding the line’s midpoint. A change is recorded as an assignment.' }),
+    county: countyCode.optional().openapi({
+      description: 'The county responsible for the segment; default the county holding the line’s midpoint. A change is recorded as an assignment.',
+    }),
     date: isoDate.optional(),
     note: z.string().max(2000).nullish(),
   })
@@ -386,8 +404,19 @@ export const RoadPatchBody = z
 
 // Tasks
 export const TaskProgress = z
-  .object({ sites: z.number().int(), open: z.number().int(), closed: z.number().int(), relapsed: z.number().int(), verified: z.number().int(), roads: z.number().int(), roadsOpen: z.number().int() })
-  .openapi('TaskProgress', { description: 'From linked sites: open = discovered/rectifying/relapsed; closed = closed/upgraded/relocated/verified. From linked road segments: roads, roadsOpen = not repaired.' });
+  .object({
+    sites: z.number().int(),
+    open: z.number().int(),
+    closed: z.number().int(),
+    relapsed: z.number().int(),
+    verified: z.number().int(),
+    roads: z.number().int(),
+    roadsOpen: z.number().int(),
+  })
+  .openapi('TaskProgress', {
+    description:
+      'From linked sites: open = discovered/rectifying/relapsed; closed = closed/upgraded/relocated/verified. From linked road segments: roads, roadsOpen = not repaired.',
+  });
 export const Task = z
   .object({
     number: z.number().int(),
@@ -408,15 +437,33 @@ export const Task = z
     }),
     categories: z.array(Category),
     progress: TaskProgress,
-    state: z.enum(TASK_STATES).openapi({ description: 'done: the plan records it done; cannot_judge: deadline passed and no site or road segment linked (无法判断); overdue: deadline passed with linked sites or roads still open; due_soon: deadline within 30 days; else on_time.' }),
+    state: z.enum(TASK_STATES).openapi({
+      description:
+        'done: the plan records it done; cannot_judge: deadline passed and no site or road segment linked (无法判断); overdue: deadline passed with linked sites or roads still open; due_soon: deadline within 30 days; else on_time.',
+    }),
   })
   .openapi('Task');
 export const TaskDetail = Task.extend({
-  sites: z.array(z.object({ id: z.number().int(), name: z.string(), category: Category, status: Status, county: z.string(), source: z.enum(SOURCES), link: z.enum(['category', 'manual']) })),
+  sites: z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      category: Category,
+      status: Status,
+      county: z.string(),
+      source: z.enum(SOURCES),
+      link: z.enum(['category', 'manual']),
+    }),
+  ),
   roads: z.array(z.object({ id: z.number().int(), roadName: z.string(), status: RoadStatus, source: z.enum(SOURCES) })),
   notes: z.array(z.object({ id: z.number().int(), author: z.string(), text: z.string(), createdAt: z.string() })),
 }).openapi('TaskDetail');
-export const TaskParam = z.object({ number: z.string().regex(/^\d{1,3}$/, 'must be a task number 1–31').openapi({ example: '15' }) });
+export const TaskParam = z.object({
+  number: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a task number 1–31')
+    .openapi({ example: '15' }),
+});
 
 export const Health = z
   .object({
@@ -424,6 +471,9 @@ export const Health = z
     version: z.string(),
     sites: z.number().int(),
     schemaVersion: z.number().int(),
-    lastBackupAt: z.string().nullable().openapi({ description: 'When the last backup (npm run backup, or the SANSAN_BACKUP_DIR schedule) was made; null if never.' }),
+    lastBackupAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When the last backup (npm run backup, or the SANSAN_BACKUP_DIR schedule) was made; null if never.' }),
   })
   .openapi('Health');

@@ -20,14 +20,25 @@ const Scorecard = z
     byStatus: z.record(z.string(), z.number().int()),
     byCategory: z.record(z.string(), z.number().int()),
     zeroing: z
-      .object({ found: z.number().int(), open: z.number().int(), dealtWith: z.number().int(), verified: z.number().int(), shareDealtWith: z.number().nullable() })
+      .object({
+        found: z.number().int(),
+        open: z.number().int(),
+        dealtWith: z.number().int(),
+        verified: z.number().int(),
+        shareDealtWith: z.number().nullable(),
+      })
       .openapi({ description: '动态清零: found; still open (discovered/rectifying/relapsed); dealt with (closed/upgraded/relocated/verified); verified.' }),
     relapses: z.number().int().openapi({ description: 'Moves to relapsed on or before asOf.' }),
     relapsedSites: z.number().int().openapi({ description: 'Sites with at least one move to relapsed on or before asOf.' }),
     likelyMoves: z.number().int().openapi({ description: 'New sites in this county of likely moves (the relapse analysis with its defaults), not dismissed.' }),
-    overdue: z.array(z.object({ id: z.number().int(), name: z.string(), deadline: z.string(), status: z.string() })).openapi({ description: 'Open sites whose deadline is before asOf.' }),
+    overdue: z
+      .array(z.object({ id: z.number().int(), name: z.string(), deadline: z.string(), status: z.string() }))
+      .openapi({ description: 'Open sites whose deadline is before asOf.' }),
     roadsAwaitingRepair: z.number().int(),
-    notInspected: z.number().int().openapi({ description: 'Located closed/upgraded/relocated/verified sites not inspected in staleDays days before asOf, or never.' }),
+    notInspected: z
+      .number()
+      .int()
+      .openapi({ description: 'Located closed/upgraded/relocated/verified sites not inspected in staleDays days before asOf, or never.' }),
     staleDays: z.number().int(),
     unlocated: z.number().int(),
     trend: z.array(z.object({ month: z.string(), discovered: z.number().int(), closed: z.number().int(), relapsed: z.number().int() })),
@@ -40,7 +51,16 @@ const FigureList = z
     figure: z.string(),
     asOf: z.string(),
     sites: z.array(
-      z.object({ id: z.number().int(), name: z.string(), category: z.string(), status: z.string(), deadline: z.string().nullable(), lon: z.number().nullable(), lat: z.number().nullable(), source: z.string() }),
+      z.object({
+        id: z.number().int(),
+        name: z.string(),
+        category: z.string(),
+        status: z.string(),
+        deadline: z.string().nullable(),
+        lon: z.number().nullable(),
+        lat: z.number().nullable(),
+        source: z.string(),
+      }),
     ),
     roads: z.array(z.object({ id: z.number().int(), roadName: z.string(), status: z.string(), deadline: z.string().nullable(), source: z.string() })),
   })
@@ -59,7 +79,8 @@ export function scorecardRoutes(ctx: AppContext) {
     return { asOf: parseDate('asOf', query.asOf) ?? ctx.today(), staleDays: parseNumber('staleDays', query.staleDays, true) ?? 90, source };
   };
   const county = (code: string) => {
-    if (!ctx.countyCodes.has(code)) throw notFound(`no county ${code}; known: ${[...ctx.countyCodes].join(', ')}`, { kind: 'county', id: code, parameter: 'code' });
+    if (!ctx.countyCodes.has(code))
+      throw notFound(`no county ${code}; known: ${[...ctx.countyCodes].join(', ')}`, { kind: 'county', id: code, parameter: 'code' });
     return code;
   };
   const allCounties = () => [...ctx.countyCodes].sort();
@@ -87,13 +108,20 @@ export function scorecardRoutes(ctx: AppContext) {
         tags: ['scorecards'],
         summary: 'The sites (or road segments) behind one figure of a county’s scorecard',
         description: `figure: ${FIGURE_KEYS.join(', ')}, status:CODE or category:CODE. The list has exactly as many entries as the figure counts (relapsed: sites, not relapse events).`,
-        request: { params: CountyParam, query: Query.extend({ figure: z.string().openapi({ example: 'overdue', pattern: `^(${FIGURE_KEYS.join('|')}|status:[a-z_]+|category:[a-z_]+)$` }) }) },
+        request: {
+          params: CountyParam,
+          query: Query.extend({ figure: z.string().openapi({ example: 'overdue', pattern: `^(${FIGURE_KEYS.join('|')}|status:[a-z_]+|category:[a-z_]+)$` }) }),
+        },
         responses: { 200: json(FigureList, 'The sites behind the figure.'), ...errorResponses(400, 404) },
       }),
       (c) => {
         const query = c.req.valid('query');
         if (!isScorecardFigure(query.figure))
-          throw badRequest('bad_parameter', `figure: "${query.figure}" must be one of ${FIGURE_KEYS.join(', ')}, status:CODE or category:CODE`, { parameter: 'figure', reason: 'not_one_of', value: query.figure });
+          throw badRequest('bad_parameter', `figure: "${query.figure}" must be one of ${FIGURE_KEYS.join(', ')}, status:CODE or category:CODE`, {
+            parameter: 'figure',
+            reason: 'not_one_of',
+            value: query.figure,
+          });
         return c.json(scorecardFigure(ctx.db, county(c.req.valid('param').code), query.figure, options(query), moves), 200);
       },
     )
@@ -116,9 +144,16 @@ export function scorecardRoutes(ctx: AppContext) {
         operationId: 'downloadScorecards',
         tags: ['scorecards'],
         summary: 'The scorecards as an XLSX workbook (counties side by side, overdue list, trend, definitions)',
-        request: { query: Query.extend({ county: z.string().optional().openapi({ description: 'One county’s code; default every county side by side.', pattern: '^\\d{6}$' }) }) },
+        request: {
+          query: Query.extend({
+            county: z.string().optional().openapi({ description: 'One county’s code; default every county side by side.', pattern: '^\\d{6}$' }),
+          }),
+        },
         responses: {
-          200: { description: 'The workbook.', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string().openapi({ format: 'binary' }) } } },
+          200: {
+            description: 'The workbook.',
+            content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string().openapi({ format: 'binary' }) } },
+          },
           ...errorResponses(400, 404),
         },
       }),

@@ -17,7 +17,6 @@ import { SessionInfo, SignedIn, SignInBody } from './auth-schemas.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
-
 /** Compared against when the username is unknown, so both cases take as long. */
 let decoyHash: string | null = null;
 
@@ -30,11 +29,21 @@ function refuseWhenLimited(ctx: AppContext, username: string, address: string, n
     const { count, oldest } = signInFailures(ctx.db, since, by);
     if (count < max) continue;
     const retryAfter = Math.max(1, Math.ceil((Date.parse(oldest!) + SIGN_IN_WINDOW_MINUTES * 60_000 - now) / 1000));
-    throw new AppError(429, 'too_many_attempts', `${count} failed sign-ins for ${what} in the last ${SIGN_IN_WINDOW_MINUTES} minutes; try again in ${Math.ceil(retryAfter / 60)} min`, { retryAfter }, { 'Retry-After': String(retryAfter) });
+    throw new AppError(
+      429,
+      'too_many_attempts',
+      `${count} failed sign-ins for ${what} in the last ${SIGN_IN_WINDOW_MINUTES} minutes; try again in ${Math.ceil(retryAfter / 60)} min`,
+      { retryAfter },
+      { 'Retry-After': String(retryAfter) },
+    );
   }
 }
 
-const sessionBody = (user: { username: string; role: 'admin' | 'county' | 'inspector' | 'planner' | 'viewer'; counties: string[] }, csrfToken: string, expiresAt: string) => ({
+const sessionBody = (
+  user: { username: string; role: 'admin' | 'county' | 'inspector' | 'planner' | 'viewer'; counties: string[] },
+  csrfToken: string,
+  expiresAt: string,
+) => ({
   user: { username: user.username, role: user.role, counties: user.counties },
   csrfToken,
   expiresAt,
@@ -71,7 +80,13 @@ export function sessionRoutes(ctx: AppContext) {
         }
         const { token, csrfToken } = startSession(ctx.db, ctx.sessions, user, address, now);
         const session = findSession(ctx.db, token, ctx.sessions)!;
-        setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: isHttps(c), maxAge: Math.round(ctx.sessions.maxHours * 3600) });
+        setCookie(c, SESSION_COOKIE, token, {
+          httpOnly: true,
+          sameSite: 'Strict',
+          path: '/',
+          secure: isHttps(c),
+          maxAge: Math.round(ctx.sessions.maxHours * 3600),
+        });
         return c.json({ ...sessionBody(user, csrfToken, session.expiresAt), token }, 200);
       },
     )

@@ -33,12 +33,12 @@ function jsonText<T extends z.ZodType, S extends 200 | 201 = 200>(text: string, 
   return new Response(text, { status, headers: { 'content-type': 'application/json; charset=utf-8' } }) as unknown as Json<T, S>;
 }
 
-
 const SiteEventResult = z.object({ event: SiteEvent, site: SiteFeature }).openapi('SiteEventResult');
 
 function siteId(param: string): number {
   const id = Number(param);
-  if (!Number.isSafeInteger(id)) throw badRequest('bad_parameter', `id: "${param}" is not a site id`, { parameter: 'id', reason: 'not_whole_number', value: param });
+  if (!Number.isSafeInteger(id))
+    throw badRequest('bad_parameter', `id: "${param}" is not a site id`, { parameter: 'id', reason: 'not_whole_number', value: param });
   return id;
 }
 
@@ -88,7 +88,14 @@ export function siteRoutes(ctx: AppContext) {
       (c) => {
         const id = siteId(c.req.valid('param').id);
         const feature = JSON.parse(requireSiteFeature(ctx, id));
-        const detail = { ...feature, note: siteNote(ctx.db, id), provenance: recordProvenance(ctx.db, 'sites', id), events: siteEvents(ctx.db, id), inspections: siteInspections(ctx.db, id), tasks: siteTasks(ctx.db, id) };
+        const detail = {
+          ...feature,
+          note: siteNote(ctx.db, id),
+          provenance: recordProvenance(ctx.db, 'sites', id),
+          events: siteEvents(ctx.db, id),
+          inspections: siteInspections(ctx.db, id),
+          tasks: siteTasks(ctx.db, id),
+        };
         return c.json(detail as z.infer<typeof SiteDetail>, 200);
       },
     )
@@ -124,8 +131,7 @@ export function siteRoutes(ctx: AppContext) {
         const { version: bodyVersion, ...patch } = c.req.valid('json');
         const header = c.req.header('If-Match')?.replace(/^W\//, '').replace(/"/g, '').trim();
         const version = bodyVersion ?? (header && /^\d+$/.test(header) ? Number(header) : undefined);
-        if (version === undefined)
-          throw badRequest('version_required', 'version: send the version you read, in the body or as If-Match', { field: 'version' });
+        if (version === undefined) throw badRequest('version_required', 'version: send the version you read, in the body or as If-Match', { field: 'version' });
         editSite(ctx, actorOf(c), id, version, patch);
         return jsonText<typeof SiteFeature>(requireSiteFeature(ctx, id));
       },

@@ -11,7 +11,6 @@ import { Task, TaskDetail, TaskParam, errorResponses, jsonContent as json } from
 import { validationHook } from './validation.ts';
 import { TASK_STATES } from '../../domain/task-states.ts';
 
-
 export function taskRoutes(ctx: AppContext) {
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
@@ -33,8 +32,21 @@ export function taskRoutes(ctx: AppContext) {
       (c) => {
         const query = c.req.valid('query');
         if (query.state && !(TASK_STATES as readonly string[]).includes(query.state))
-          throw badRequest('bad_parameter', `state: "${query.state}" must be one of ${TASK_STATES.join(', ')}`, { parameter: 'state', reason: 'not_one_of', value: query.state, allowed: TASK_STATES });
-        return c.json(listTasks(ctx.db, { unit: query.unit?.trim() || undefined, leader: query.leader?.trim() || undefined, state: query.state as TaskState | undefined, today: ctx.today() }), 200);
+          throw badRequest('bad_parameter', `state: "${query.state}" must be one of ${TASK_STATES.join(', ')}`, {
+            parameter: 'state',
+            reason: 'not_one_of',
+            value: query.state,
+            allowed: TASK_STATES,
+          });
+        return c.json(
+          listTasks(ctx.db, {
+            unit: query.unit?.trim() || undefined,
+            leader: query.leader?.trim() || undefined,
+            state: query.state as TaskState | undefined,
+            today: ctx.today(),
+          }),
+          200,
+        );
       },
     )
     .openapi(
@@ -58,7 +70,17 @@ export function taskRoutes(ctx: AppContext) {
         summary: 'Add a progress note to a task (who, when, text)',
         request: {
           params: TaskParam,
-          body: { required: true, content: { 'application/json': { schema: z.object({ text: z.string().trim().min(1).max(4000) }).strict().openapi('NewTaskNote') } } },
+          body: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: z
+                  .object({ text: z.string().trim().min(1).max(4000) })
+                  .strict()
+                  .openapi('NewTaskNote'),
+              },
+            },
+          },
         },
         responses: { 201: json(TaskDetail, 'The task with its notes.'), ...errorResponses(400, 404, 413, 415) },
       }),
@@ -78,7 +100,17 @@ export function taskRoutes(ctx: AppContext) {
         summary: 'Set the sites linked to a task by hand (links by category stay)',
         request: {
           params: TaskParam,
-          body: { required: true, content: { 'application/json': { schema: z.object({ siteIds: z.array(z.number().int().positive()).max(10000) }).strict().openapi('TaskSites') } } },
+          body: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: z
+                  .object({ siteIds: z.array(z.number().int().positive()).max(10000) })
+                  .strict()
+                  .openapi('TaskSites'),
+              },
+            },
+          },
         },
         responses: { 200: json(TaskDetail, 'The task with its linked sites.'), ...errorResponses(400, 404, 413, 415) },
       }),

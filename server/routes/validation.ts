@@ -26,7 +26,8 @@ export function issueProblem(issue: Issue): FieldProblem {
     case 'too_small': {
       const exclusive = issue.inclusive === false;
       if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? { reason: 'required' } : { reason: 'too_short', minimum: limit(issue.minimum) };
-      if (issue.origin === 'array' || issue.origin === 'set') return Number(issue.minimum) <= 1 ? { reason: 'required' } : { reason: 'too_few', minimum: limit(issue.minimum) };
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return Number(issue.minimum) <= 1 ? { reason: 'required' } : { reason: 'too_few', minimum: limit(issue.minimum) };
       return { reason: 'too_small', minimum: limit(issue.minimum), exclusive };
     }
     case 'too_big': {

@@ -2,9 +2,17 @@
 // Pure: text in, tasks out. Throws on any line it cannot place, so a changed text fails loudly.
 import { daysInMonth } from '../../domain/days.ts';
 
-export interface PlanLeader { name: string; title: string }
+export interface PlanLeader {
+  name: string;
+  title: string;
+}
 export type DeadlineKind = 'immediate' | 'long_term' | 'dated' | 'done';
-export interface PlanDeadline { kind: DeadlineKind; date: string | null; ongoing: boolean; text: string }
+export interface PlanDeadline {
+  kind: DeadlineKind;
+  date: string | null;
+  ongoing: boolean;
+  text: string;
+}
 export interface PlanTask {
   number: number;
   group: number;
@@ -115,7 +123,8 @@ export function parseUnits(unitsText: string): { lead: string[]; assisting: stri
       if (m && m[1]) unit = m[1] + unit;
     }
     if (unit.length === 0) throw new Error(`parsePlan: empty unit in "${unitsText}"`);
-    if (inLead) lead.push(unit); // no 牵头 at all: every unit leads
+    if (inLead)
+      lead.push(unit); // no 牵头 at all: every unit leads
     else assisting.push(unit);
     if (endsLead) inLead = false;
     prev = unit;
@@ -197,8 +206,17 @@ export function parsePlan(text: string): PlanTask[] {
       lastNumber = number;
       if (draft) tasks.push(finish(draft));
       draft = {
-        number, group, groupTitle, problem: t[2]!.trim(), target: null, measures: [], measureNumbers: [],
-        leaders: [], unitsText: null, deadlineText: null, section: 'problem',
+        number,
+        group,
+        groupTitle,
+        problem: t[2]!.trim(),
+        target: null,
+        measures: [],
+        measureNumbers: [],
+        leaders: [],
+        unitsText: null,
+        deadlineText: null,
+        section: 'problem',
       };
       continue;
     }

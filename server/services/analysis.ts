@@ -15,7 +15,8 @@ export function saveUrbanCore(ctx: ServiceContext, actor: Actor, core: { name: s
   try {
     resolveSiegeOptions({ core: feature });
   } catch (error) {
-    if (error instanceof SiegeOptionError) throw badRequest('bad_field', `geometry: ${error.message.replace(/^core: /, '')}`, { field: 'geometry', ...error.problem });
+    if (error instanceof SiegeOptionError)
+      throw badRequest('bad_field', `geometry: ${error.message.replace(/^core: /, '')}`, { field: 'geometry', ...error.problem });
     throw error;
   }
   return ctx.db.transaction(() => {
@@ -29,7 +30,14 @@ export function saveUrbanCore(ctx: ServiceContext, actor: Actor, core: { name: s
 export function decideRelapseMove(ctx: ServiceContext, actor: Actor, key: string, decision: 'confirmed' | 'dismissed', note: string | null): DecisionRecord {
   return ctx.db.transaction(() => {
     const decided = decideMove(ctx.db, key, decision, actor.username, note);
-    appendAudit(ctx.db, { ...auditBy(actor), action: 'relapse.decision', target: `move:${decided.key}`, counties: siteCounties(ctx.db, [decided.fromId, decided.toId]), before: null, after: decided });
+    appendAudit(ctx.db, {
+      ...auditBy(actor),
+      action: 'relapse.decision',
+      target: `move:${decided.key}`,
+      counties: siteCounties(ctx.db, [decided.fromId, decided.toId]),
+      before: null,
+      after: decided,
+    });
     return decided;
   });
 }

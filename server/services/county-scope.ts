@@ -11,11 +11,16 @@ export function refuseOtherCounties(ctx: Pick<ServiceContext, 'db'>, actor: Acto
   for (const county of counties) {
     if (county === null || actor.counties.includes(county)) continue;
     const name = countyName(ctx.db, county);
-    throw new AppError(403, 'forbidden_county', `${actor.username} may write only in ${actor.counties.join(', ')}; this request writes in ${county} (${name})`, {
-      county,
-      countyName: name,
-      yourCounties: actor.counties,
-      yourCountyNames: actor.counties.map((code) => countyName(ctx.db, code)),
-    });
+    throw new AppError(
+      403,
+      'forbidden_county',
+      `${actor.username} may write only in ${actor.counties.join(', ')}; this request writes in ${county} (${name})`,
+      {
+        county,
+        countyName: name,
+        yourCounties: actor.counties,
+        yourCountyNames: actor.counties.map((code) => countyName(ctx.db, code)),
+      },
+    );
   }
 }

@@ -63,7 +63,12 @@ function placesOf(db: Db) {
 }
 
 /** Reads a ledger, judges every row and stages them as a preview (kept 24 h); nothing is written to sites. */
-export async function previewImport(ctx: ServiceContext, actor: Actor, file: { name: string; bytes: Uint8Array }, options: ImportRequest): Promise<ImportPreviewResult> {
+export async function previewImport(
+  ctx: ServiceContext,
+  actor: Actor,
+  file: { name: string; bytes: Uint8Array },
+  options: ImportRequest,
+): Promise<ImportPreviewResult> {
   const table = await readTable(file.bytes, file.name, { sheet: options.sheet });
   const mapping = { ...(options.mappingName ? mappingByName(ctx.db, options.mappingName) : {}), ...options.mapping };
   let columns;
@@ -79,14 +84,35 @@ export async function previewImport(ctx: ServiceContext, actor: Actor, file: { n
     table,
     columns,
     { crs: options.crs ?? null, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip' },
-    { places, locator: ctx.locator, countyNames, existing: existingSites(ctx.db), today: ctx.today(), allowedCounties: COUNTY_SCOPED_ROLES.has(actor.role) ? new Set(actor.counties) : null },
+    {
+      places,
+      locator: ctx.locator,
+      countyNames,
+      existing: existingSites(ctx.db),
+      today: ctx.today(),
+      allowedCounties: COUNTY_SCOPED_ROLES.has(actor.role) ? new Set(actor.counties) : null,
+    },
   );
   const now = new Date().toISOString();
   purgeExpiredPreviews(ctx.db, now);
-  const storedOptions = { crs: options.crs ?? null, sheet: table.sheet, mapping, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip', encoding: table.encoding };
+  const storedOptions = {
+    crs: options.crs ?? null,
+    sheet: table.sheet,
+    mapping,
+    fixSwapped: options.fixSwapped ?? false,
+    duplicates: options.duplicates ?? 'skip',
+    encoding: table.encoding,
+  };
   const id = ctx.db.transaction(() => {
     const staged = stagePreview(ctx.db, { fileName: file.name, format: table.format, options: storedOptions, rows }, actor.username, now);
-    appendAudit(ctx.db, { ...auditBy(actor), action: 'import.preview', target: `import:${staged}`, counties: [], before: null, after: { fileName: file.name, counts: previewCounts(rows) } });
+    appendAudit(ctx.db, {
+      ...auditBy(actor),
+      action: 'import.preview',
+      target: `import:${staged}`,
+      counties: [],
+      before: null,
+      after: { fileName: file.name, counts: previewCounts(rows) },
+    });
     return staged;
   });
   return {
@@ -121,7 +147,14 @@ export function undoImportBatch(ctx: ServiceContext, actor: Actor, id: number): 
     const counties = batchCounties(ctx.db, id);
     refuseOtherCounties(ctx, actor, counties);
     const undone = undoImport(ctx.db, id, actor.username);
-    appendAudit(ctx.db, { ...auditBy(actor), action: `import.${undone.state === 'undone' ? 'undo' : 'discard'}`, target: `import:${id}`, counties, before: null, after: undone });
+    appendAudit(ctx.db, {
+      ...auditBy(actor),
+      action: `import.${undone.state === 'undone' ? 'undo' : 'discard'}`,
+      target: `import:${id}`,
+      counties,
+      before: null,
+      after: undone,
+    });
     return undone;
   });
 }

@@ -14,16 +14,33 @@ export function saveInspectionRoute(ctx: ServiceContext, actor: Actor, route: { 
     // inspectors may save only routes whose stops lie in their counties.
     const plan = checkedRoutePlan(ctx.db, route.plan, (counties) => refuseOtherCounties(ctx, actor, counties));
     const id = saveRoute(ctx.db, { name: route.name, plan, actor: actor.username });
-    appendAudit(ctx.db, { ...auditBy(actor), action: 'route.create', target: `route:${id}`, before: null, after: { name: route.name, stops: route.plan.stops.length } });
+    appendAudit(ctx.db, {
+      ...auditBy(actor),
+      action: 'route.create',
+      target: `route:${id}`,
+      before: null,
+      after: { name: route.name, stops: route.plan.stops.length },
+    });
     return id;
   });
 }
 
 /** Records an inspection by the actor; returns its id and the relapse event's id (null unless "relapsed"). */
-export function recordInspectionResult(ctx: ServiceContext, actor: Actor, inspection: Omit<NewInspection, 'inspector'>): { id: number; eventId: number | null } {
+export function recordInspectionResult(
+  ctx: ServiceContext,
+  actor: Actor,
+  inspection: Omit<NewInspection, 'inspector'>,
+): { id: number; eventId: number | null } {
   return ctx.db.transaction(() => {
     const recorded = recordInspection(ctx.db, { ...inspection, inspector: actor.username }, { today: ctx.today() });
-    appendAudit(ctx.db, { ...auditBy(actor), action: 'inspection.create', target: `site:${inspection.siteId}`, counties: siteCounties(ctx.db, [inspection.siteId]), before: null, after: { ...inspection, ...recorded } });
+    appendAudit(ctx.db, {
+      ...auditBy(actor),
+      action: 'inspection.create',
+      target: `site:${inspection.siteId}`,
+      counties: siteCounties(ctx.db, [inspection.siteId]),
+      before: null,
+      after: { ...inspection, ...recorded },
+    });
     return recorded;
   });
 }

@@ -24,6 +24,7 @@ export function storePhoto(ctx: ServiceContext, actor: Actor, bytes: Uint8Array,
 export function checkPhotos(ctx: Pick<ServiceContext, 'photoDir'>, evidence: readonly string[] | null | undefined): void {
   (evidence ?? []).forEach((entry, index) => {
     const ref = entry.slice('photo/'.length);
-    if (!existsSync(join(ctx.photoDir, ref))) throw unprocessable('unknown_photo', `evidence[${index}]: no photo ${ref} was uploaded`, { field: 'evidence', index, ref });
+    if (!existsSync(join(ctx.photoDir, ref)))
+      throw unprocessable('unknown_photo', `evidence[${index}]: no photo ${ref} was uploaded`, { field: 'evidence', index, ref });
   });
 }

@@ -73,10 +73,22 @@ export function createRoad(ctx: ServiceContext, actor: Actor, road: NewRoadInput
   let county: string | null = road.county ?? null;
   if (road.geometry) county = countyOfLineOrRefuse(ctx, road.geometry);
   else if (!county) throw badRequest('bad_field', 'county: required when no geometry is given', { field: 'county', reason: 'required' });
-  else if (!ctx.countyCodes.has(county)) throw badRequest('bad_field', `county: unknown county code "${county}"`, { field: 'county', reason: 'unknown_county', value: county });
+  else if (!ctx.countyCodes.has(county))
+    throw badRequest('bad_field', `county: unknown county code "${county}"`, { field: 'county', reason: 'unknown_county', value: county });
   if (road.task != null && !taskExists(ctx.db, road.task))
-    throw badRequest('bad_field', `task: the plan has no task ${road.task} (tasks 1–31)`, { field: 'task', reason: 'out_of_range', value: road.task, minimum: 1, maximum: 31 });
-  if (road.reportedOn > ctx.today()) throw unprocessable('event_date_in_future', `reportedOn ${road.reportedOn} is in the future`, { field: 'reportedOn', date: road.reportedOn, today: ctx.today() });
+    throw badRequest('bad_field', `task: the plan has no task ${road.task} (tasks 1–31)`, {
+      field: 'task',
+      reason: 'out_of_range',
+      value: road.task,
+      minimum: 1,
+      maximum: 31,
+    });
+  if (road.reportedOn > ctx.today())
+    throw unprocessable('event_date_in_future', `reportedOn ${road.reportedOn} is in the future`, {
+      field: 'reportedOn',
+      date: road.reportedOn,
+      today: ctx.today(),
+    });
   return ctx.db.transaction(() => {
     const id = insertRoad(ctx.db, {
       roadName: road.roadName,
@@ -105,7 +117,14 @@ export function moveRoadStatus(ctx: ServiceContext, actor: Actor, id: number, mo
     const before = roadSnapshot(ctx, id);
     addRoadEvent(ctx.db, id, { to: move.to, date: move.date, actor: actor.username, note: move.note, evidence: move.evidence }, { today: ctx.today() });
     const after = roadSnapshot(ctx, id);
-    appendAudit(ctx.db, { ...auditBy(actor), action: 'road.status', target: `road:${id}`, counties: [after.properties.county], before, after: { ...after, event: move } });
+    appendAudit(ctx.db, {
+      ...auditBy(actor),
+      action: 'road.status',
+      target: `road:${id}`,
+      counties: [after.properties.county],
+      before,
+      after: { ...after, event: move },
+    });
   });
 }
 
@@ -115,7 +134,12 @@ export function drawRoad(ctx: ServiceContext, actor: Actor, id: number, drawing:
   const county = drawing.county ? knownCounty(ctx, drawing.county) : lineCounty;
   ctx.db.transaction(() => {
     const before = roadSnapshot(ctx, id);
-    const assignment = setRoadGeometry(ctx.db, id, { geometry: drawing.geometry, countyCode: county, date: drawing.date ?? ctx.today(), actor: actor.username, note: drawing.note }, { today: ctx.today() });
+    const assignment = setRoadGeometry(
+      ctx.db,
+      id,
+      { geometry: drawing.geometry, countyCode: county, date: drawing.date ?? ctx.today(), actor: actor.username, note: drawing.note },
+      { today: ctx.today() },
+    );
     const counties = distinctCounties([before.properties.county, lineCounty, county]);
     appendAudit(ctx.db, { ...auditBy(actor), action: 'road.geometry', target: `road:${id}`, counties, before, after: roadSnapshot(ctx, id) });
     auditAssignment(ctx, actor, id, before, assignment);
@@ -132,7 +156,14 @@ export function editRoad(ctx: ServiceContext, actor: Actor, id: number, version:
     const after = getRoad(ctx.db, id);
     const assignments = after.events.filter((e) => e.kind === 'assignment');
     const counties = distinctCounties([before.properties.county, after.properties.county]);
-    appendAudit(ctx.db, { ...auditBy(actor), action: 'road.edit', target: `road:${id}`, counties, before, after: { properties: after.properties, geometry: after.geometry } });
+    appendAudit(ctx.db, {
+      ...auditBy(actor),
+      action: 'road.edit',
+      target: `road:${id}`,
+      counties,
+      before,
+      after: { properties: after.properties, geometry: after.geometry },
+    });
     auditAssignment(ctx, actor, id, before, assignments.length > assignmentsBefore ? assignments[assignments.length - 1]!.id : null);
   });
 }

@@ -28,7 +28,8 @@ export function checkedRoutePlan<P extends SentPlan>(db: Db, plan: P, checkCount
   const ordered = [...plan.stops].sort((a, b) => a.seq - b.seq);
   const ids = ordered.map((stop) => stop.siteId);
   const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (repeated !== undefined) throw badRequest('bad_field', `plan.stops: site ${repeated} appears more than once`, { field: 'plan.stops', reason: 'repeated', value: repeated });
+  if (repeated !== undefined)
+    throw badRequest('bad_field', `plan.stops: site ${repeated} appears more than once`, { field: 'plan.stops', reason: 'repeated', value: repeated });
   const found = stopCandidates(db, { ids });
   checkStopIds(db, ids, found);
   checkCounties([...new Set(found.map((site) => site.county))]);
@@ -42,9 +43,22 @@ export function checkedRoutePlan<P extends SentPlan>(db: Db, plan: P, checkCount
     totalKm += legKm;
     [lon, lat] = [site.lon, site.lat];
     return {
-      siteId: site.id, seq: i + 1, lon: site.lon, lat: site.lat, legKm, name: site.name, address: site.address, category: site.category, status: site.status,
-      county: site.county, source: site.source, lastInspection: site.lastInspection,
-      navigate: { amap: amapNavigateUrl({ lon: site.lon, lat: site.lat, name: site.name }), baidu: baiduNavigateUrl({ lon: site.lon, lat: site.lat, name: site.name }) },
+      siteId: site.id,
+      seq: i + 1,
+      lon: site.lon,
+      lat: site.lat,
+      legKm,
+      name: site.name,
+      address: site.address,
+      category: site.category,
+      status: site.status,
+      county: site.county,
+      source: site.source,
+      lastInspection: site.lastInspection,
+      navigate: {
+        amap: amapNavigateUrl({ lon: site.lon, lat: site.lat, name: site.name }),
+        baidu: baiduNavigateUrl({ lon: site.lon, lat: site.lat, name: site.name }),
+      },
     };
   });
   const endLegKm = plan.end ? haversineKm(lon, lat, plan.end[0], plan.end[1]) * detourFactor : 0;

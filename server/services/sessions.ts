@@ -10,11 +10,25 @@ const target = (username: string) => `user:${username.toLowerCase()}`;
 
 /** Records a refused sign-in (who was tried, from where, why) at `now` (ms). */
 export function recordFailedSignIn(db: Db, attempt: { username: string; address: string; now: number; reason: string }): void {
-  appendAudit(db, { actor: null, role: null, address: attempt.address, action: 'sign_in.failed', target: target(attempt.username), after: { reason: attempt.reason }, at: new Date(attempt.now).toISOString() });
+  appendAudit(db, {
+    actor: null,
+    role: null,
+    address: attempt.address,
+    action: 'sign_in.failed',
+    target: target(attempt.username),
+    after: { reason: attempt.reason },
+    at: new Date(attempt.now).toISOString(),
+  });
 }
 
 /** Starts a session for a user whose password was checked; returns its bearer and CSRF tokens. */
-export function startSession(db: Db, settings: SessionSettings, user: Pick<Principal, 'id' | 'username' | 'role'>, address: string, now: number): { token: string; csrfToken: string } {
+export function startSession(
+  db: Db,
+  settings: SessionSettings,
+  user: Pick<Principal, 'id' | 'username' | 'role'>,
+  address: string,
+  now: number,
+): { token: string; csrfToken: string } {
   return db.transaction(() => {
     const created = createSession(db, user.id, settings);
     appendAudit(db, { actor: user.username, role: user.role, address, action: 'sign_in', target: target(user.username), at: new Date(now).toISOString() });

@@ -7,11 +7,24 @@ import { VOIDED, type RecordSource } from '../../domain/statuses.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { listAudit } from '../store/audit-store.ts';
 import { siteFeatureJson, siteNote } from '../store/site-queries.ts';
-import { addSiteEvent, insertSite, patchSite, resolveTownship, resolveVillage, setSiteLocation, type NewSite, type NewSiteEvent, type SitePatch } from '../store/site-mutations.ts';
+import {
+  addSiteEvent,
+  insertSite,
+  patchSite,
+  resolveTownship,
+  resolveVillage,
+  setSiteLocation,
+  type NewSite,
+  type NewSiteEvent,
+  type SitePatch,
+} from '../store/site-mutations.ts';
 import { auditBy, type Actor, type ServiceContext } from './service-context.ts';
 
 /** A new site as a caller gives it: the county comes from the position, township and village by name or code. */
-export interface NewSiteInput extends Omit<NewSite, 'countyCode' | 'townshipCode' | 'villageCode' | 'precision' | 'source' | 'actor' | 'lon' | 'lat' | 'seedKey' | 'importBatch'> {
+export interface NewSiteInput extends Omit<
+  NewSite,
+  'countyCode' | 'townshipCode' | 'villageCode' | 'precision' | 'source' | 'actor' | 'lon' | 'lat' | 'seedKey' | 'importBatch'
+> {
   lon: number;
   lat: number;
   township?: string | null;
@@ -43,11 +56,15 @@ export function siteSnapshot(ctx: Pick<ServiceContext, 'db'>, id: number): { pro
 function locateOrRefuse(ctx: ServiceContext, lon: number, lat: number): string {
   const county = ctx.locator.locate(lon, lat);
   if (!county)
-    throw unprocessable('outside_counties', `position ${roundCoordinate(lon)},${roundCoordinate(lat)} is outside every county of the map; check the coordinates and their system (WGS84 expected)`, {
-      fields: ['lon', 'lat'],
-      lon: roundCoordinate(lon),
-      lat: roundCoordinate(lat),
-    });
+    throw unprocessable(
+      'outside_counties',
+      `position ${roundCoordinate(lon)},${roundCoordinate(lat)} is outside every county of the map; check the coordinates and their system (WGS84 expected)`,
+      {
+        fields: ['lon', 'lat'],
+        lon: roundCoordinate(lon),
+        lat: roundCoordinate(lat),
+      },
+    );
   return county;
 }
 
@@ -70,7 +87,11 @@ function staleWithChange(ctx: ServiceContext, id: number, error: AppError): AppE
 export function createSite(ctx: ServiceContext, actor: Actor, site: NewSiteInput): number {
   const county = locateOrRefuse(ctx, site.lon, site.lat);
   if (site.discoveredOn > ctx.today())
-    throw unprocessable('event_date_in_future', `discoveredOn ${site.discoveredOn} is in the future`, { field: 'discoveredOn', date: site.discoveredOn, today: ctx.today() });
+    throw unprocessable('event_date_in_future', `discoveredOn ${site.discoveredOn} is in the future`, {
+      field: 'discoveredOn',
+      date: site.discoveredOn,
+      today: ctx.today(),
+    });
   return ctx.db.transaction(() => {
     const township = resolveTownship(ctx.db, county, site.township);
     const id = insertSite(ctx.db, {
@@ -124,7 +145,14 @@ export function moveSiteStatus(ctx: ServiceContext, actor: Actor, id: number, mo
       { today: ctx.today() },
     );
     const after = siteSnapshot(ctx, id);
-    appendAudit(ctx.db, { ...auditBy(actor), action: 'site.status', target: `site:${id}`, counties: [String(after?.properties.county)], before, after: { ...after, event: move } });
+    appendAudit(ctx.db, {
+      ...auditBy(actor),
+      action: 'site.status',
+      target: `site:${id}`,
+      counties: [String(after?.properties.county)],
+      before,
+      after: { ...after, event: move },
+    });
     return eventId;
   });
 }
@@ -137,10 +165,25 @@ export function placeSite(ctx: ServiceContext, actor: Actor, id: number, place: 
     const moved = setSiteLocation(
       ctx.db,
       id,
-      { lon: place.lon, lat: place.lat, countyCode: county, precision: place.precision ?? 'exact', date: place.date ?? ctx.today(), actor: actor.username, note: place.note ?? null },
+      {
+        lon: place.lon,
+        lat: place.lat,
+        countyCode: county,
+        precision: place.precision ?? 'exact',
+        date: place.date ?? ctx.today(),
+        actor: actor.username,
+        note: place.note ?? null,
+      },
       { today: ctx.today() },
     );
-    appendAudit(ctx.db, { ...auditBy(actor), action: 'site.move', target: `site:${id}`, counties: [moved.previousCounty, county], before, after: siteSnapshot(ctx, id) });
+    appendAudit(ctx.db, {
+      ...auditBy(actor),
+      action: 'site.move',
+      target: `site:${id}`,
+      counties: [moved.previousCounty, county],
+      before,
+      after: siteSnapshot(ctx, id),
+    });
     return { previousCounty: moved.previousCounty, county };
   });
 }

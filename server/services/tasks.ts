@@ -17,6 +17,12 @@ export function linkTaskSites(ctx: ServiceContext, actor: Actor, number: number,
   ctx.db.transaction(() => {
     const before = taskSiteIds(ctx.db, number);
     setTaskSites(ctx.db, number, siteIds, actor.username);
-    appendAudit(ctx.db, { ...auditBy(actor), action: 'task.sites', target: `task:${number}`, before: { siteIds: before }, after: { siteIds: taskSiteIds(ctx.db, number) } });
+    appendAudit(ctx.db, {
+      ...auditBy(actor),
+      action: 'task.sites',
+      target: `task:${number}`,
+      before: { siteIds: before },
+      after: { siteIds: taskSiteIds(ctx.db, number) },
+    });
   });
 }

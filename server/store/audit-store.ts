@@ -66,10 +66,10 @@ export function listAudit(db: Db, filters: AuditFilters): { records: AuditRecord
   if (filters.beforeId !== undefined) add('id < ?', filters.beforeId);
   if (filters.counties)
     add(`EXISTS (SELECT 1 FROM json_each(audit_log.counties) WHERE value IN (${filters.counties.map(() => '?').join(',') || 'NULL'}))`, ...filters.counties);
-  const rows = db.all<AuditRow>(
-    `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-    [...params, filters.limit + 1],
-  );
+  const rows = db.all<AuditRow>(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`, [
+    ...params,
+    filters.limit + 1,
+  ]);
   const page = rows.slice(0, filters.limit);
   return {
     records: page.map((row) => ({
@@ -93,7 +93,11 @@ export function listAudit(db: Db, filters: AuditFilters): { records: AuditRecord
  * Sign-in failures since `since` for one (username, address) pair or one address, and the oldest of them (for
  * Retry-After): the sign-in rate limit reads the audit trail, so it survives a restart.
  */
-export function signInFailures(db: Db, since: string, by: { username: string; address: string } | { address: string }): { count: number; oldest: string | null } {
+export function signInFailures(
+  db: Db,
+  since: string,
+  by: { username: string; address: string } | { address: string },
+): { count: number; oldest: string | null } {
   if ('username' in by) {
     // One (account, address) pair, counted from the last time an admin lifted the account's lock.
     const target = `user:${by.username.toLowerCase()}`;

@@ -72,7 +72,22 @@ export function insertBasemapRow(db: Db, record: Omit<BasemapRecord, 'isDefault'
   db.run(
     `INSERT INTO basemaps (id, name, file, format, tile_format, schema, crs, attribution, min_zoom, max_zoom, bounds, bytes, added_by, added_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [record.id, record.name, record.file, record.format, record.tileFormat, record.schema, record.crs, record.attribution, record.minZoom, record.maxZoom, record.bounds ? JSON.stringify(record.bounds) : null, record.bytes, record.addedBy, record.addedAt],
+    [
+      record.id,
+      record.name,
+      record.file,
+      record.format,
+      record.tileFormat,
+      record.schema,
+      record.crs,
+      record.attribution,
+      record.minZoom,
+      record.maxZoom,
+      record.bounds ? JSON.stringify(record.bounds) : null,
+      record.bytes,
+      record.addedBy,
+      record.addedAt,
+    ],
   );
 }
 
@@ -94,6 +109,7 @@ export function setDefaultBasemapRow(db: Db, id: string | null): void {
 /** [west, south, east, north] round every county polygon loaded: what a basemap must cover. */
 export function cityBounds(db: Db): Bbox {
   const box: Bbox = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const row of db.all<{ geometry: string }>('SELECT geometry FROM counties')) bboxOf((JSON.parse(row.geometry) as { coordinates: unknown }).coordinates, box);
+  for (const row of db.all<{ geometry: string }>('SELECT geometry FROM counties'))
+    bboxOf((JSON.parse(row.geometry) as { coordinates: unknown }).coordinates, box);
   return box;
 }

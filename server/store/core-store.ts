@@ -34,7 +34,14 @@ export function defaultCoreFeature(): CoreFeature {
   return {
     type: 'Feature',
     geometry: circle.geometry,
-    properties: { id: DEFAULT_CORE_ID, name: circle.properties.name, isDefault: true, note: '默认值：无建成区数据，取市政府周边 6 公里圆形 (default: no built-up-area data ships; a 6 km circle round the city government seat)', createdBy: null, createdAt: null },
+    properties: {
+      id: DEFAULT_CORE_ID,
+      name: circle.properties.name,
+      isDefault: true,
+      note: '默认值：无建成区数据，取市政府周边 6 公里圆形 (default: no built-up-area data ships; a 6 km circle round the city government seat)',
+      createdBy: null,
+      createdAt: null,
+    },
   };
 }
 
@@ -69,7 +76,11 @@ export function saveCore(db: Db, core: { name: string; geometry: Polygon | Multi
     if (db.get('SELECT 1 FROM urban_cores WHERE name = ?', [core.name.trim()]))
       throw conflict('name_taken', `an urban core named "${core.name.trim()}" already exists`, { field: 'name' });
     const result = db.run('INSERT INTO urban_cores (name, geometry, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)', [
-      core.name.trim(), JSON.stringify(core.geometry), core.note ?? null, core.actor, new Date().toISOString(),
+      core.name.trim(),
+      JSON.stringify(core.geometry),
+      core.note ?? null,
+      core.actor,
+      new Date().toISOString(),
     ]);
     return getCore(db, String(result.lastInsertRowid));
   });

@@ -42,7 +42,9 @@ export function demoCounts(db: Db, today: string) {
     byCategory: db.all<{ category: string; n: number }>("SELECT category, count(*) AS n FROM sites WHERE source = 'demo' GROUP BY category"),
     byStatus: db.all<{ status: string; n: number }>("SELECT status, count(*) AS n FROM sites WHERE source = 'demo' GROUP BY status"),
     events: count("SELECT count(*) AS n FROM site_events e JOIN sites s ON s.id = e.site_id WHERE s.source = 'demo'"),
-    relapses: count("SELECT count(DISTINCT e.site_id) AS n FROM site_events e JOIN sites s ON s.id = e.site_id WHERE s.source = 'demo' AND e.to_status = 'relapsed'"),
+    relapses: count(
+      "SELECT count(DISTINCT e.site_id) AS n FROM site_events e JOIN sites s ON s.id = e.site_id WHERE s.source = 'demo' AND e.to_status = 'relapsed'",
+    ),
     overdue: count(`SELECT count(*) AS n FROM sites WHERE source = 'demo' AND status IN (${open}) AND deadline < ?`, [today]),
     roads: count("SELECT count(*) AS n FROM road_segments WHERE source = 'demo'"),
     roadEvents: count("SELECT count(*) AS n FROM road_events e JOIN road_segments r ON r.id = e.road_id WHERE r.source = 'demo'"),

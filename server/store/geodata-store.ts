@@ -38,8 +38,16 @@ export function upsertCounty(db: Db, county: CountyInput): void {
          max_lat = excluded.max_lat, seat_lon = excluded.seat_lon, seat_lat = excluded.seat_lat,
          label_lon = excluded.label_lon, label_lat = excluded.label_lat`,
     [
-      county.code, county.name, county.kind, JSON.stringify(county.geometry), county.areaKm2, ...county.bbox,
-      county.seat?.[0] ?? null, county.seat?.[1] ?? null, county.labelPoint?.[0] ?? null, county.labelPoint?.[1] ?? null,
+      county.code,
+      county.name,
+      county.kind,
+      JSON.stringify(county.geometry),
+      county.areaKm2,
+      ...county.bbox,
+      county.seat?.[0] ?? null,
+      county.seat?.[1] ?? null,
+      county.labelPoint?.[0] ?? null,
+      county.labelPoint?.[1] ?? null,
     ],
   );
 }
@@ -76,7 +84,9 @@ export function deleteCounty(db: Db, code: string): void {
 
 /** Every site with a location, as the county locator needs it. */
 export function locatedSites(db: Db): { id: number; name: string; lon: number; lat: number; county_code: string }[] {
-  return db.all<{ id: number; name: string; lon: number; lat: number; county_code: string }>('SELECT id, name, lon, lat, county_code FROM sites WHERE lon IS NOT NULL');
+  return db.all<{ id: number; name: string; lon: number; lat: number; county_code: string }>(
+    'SELECT id, name, lon, lat, county_code FROM sites WHERE lon IS NOT NULL',
+  );
 }
 
 /** A site moved to another county by new boundaries (its version moves on). */

@@ -4,7 +4,15 @@
 import type { Db } from '../db/database.ts';
 import { conflict, badRequest, notFound, AppError } from '../errors.ts';
 import type { LedgerField } from '../../domain/ledger-columns.ts';
-import { outcomeFor, type DuplicateHandling, type DuplicateOf, type ExistingSite, type JudgedRow, type Outcome, type StagedSite } from '../import/judge-rows.ts';
+import {
+  outcomeFor,
+  type DuplicateHandling,
+  type DuplicateOf,
+  type ExistingSite,
+  type JudgedRow,
+  type Outcome,
+  type StagedSite,
+} from '../import/judge-rows.ts';
 import type { ImportFormat } from '../import/read-table.ts';
 import { recordLedgerStatus, setSiteLocation, writeNewSite } from './site-mutations.ts';
 
@@ -65,7 +73,16 @@ export function stagePreview(db: Db, preview: NewPreview, actor: string, now: st
       db.run(
         `INSERT INTO import_rows (batch_id, row, outcome, name, data, errors, warnings, duplicate_of)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [id, row.row, row.outcome, row.name, row.site ? JSON.stringify(row.site) : null, JSON.stringify(row.errors), JSON.stringify(row.warnings), row.duplicateOf ? JSON.stringify(row.duplicateOf) : null],
+        [
+          id,
+          row.row,
+          row.outcome,
+          row.name,
+          row.site ? JSON.stringify(row.site) : null,
+          JSON.stringify(row.errors),
+          JSON.stringify(row.warnings),
+          row.duplicateOf ? JSON.stringify(row.duplicateOf) : null,
+        ],
       );
     return id;
   });
@@ -105,7 +122,21 @@ export interface Clock {
   today?: string;
 }
 
-const UPDATED_COLUMNS = ['category', 'address', 'county_code', 'township_code', 'village_code', 'managing_zone', 'lon', 'lat', 'precision', 'deadline', 'responsible_unit', 'note', 'updated_at'] as const;
+const UPDATED_COLUMNS = [
+  'category',
+  'address',
+  'county_code',
+  'township_code',
+  'village_code',
+  'managing_zone',
+  'lon',
+  'lat',
+  'precision',
+  'deadline',
+  'responsible_unit',
+  'note',
+  'updated_at',
+] as const;
 type SiteColumns = Record<(typeof UPDATED_COLUMNS)[number], unknown> & { status: string; version: number };
 
 /**
@@ -142,8 +173,10 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
   const run = () =>
     db.transaction(() => {
       const b = batch(db, batchId);
-      if (b.state !== 'preview') throw conflict('import_not_preview', `import ${batchId} is ${b.state}, not a preview waiting for its commit`, { id: batchId, state: b.state });
-      if (b.expires_at < now) throw conflict('preview_expired', `the preview of import ${batchId} expired at ${b.expires_at}; upload the file again`, { id: batchId });
+      if (b.state !== 'preview')
+        throw conflict('import_not_preview', `import ${batchId} is ${b.state}, not a preview waiting for its commit`, { id: batchId, state: b.state });
+      if (b.expires_at < now)
+        throw conflict('preview_expired', `the preview of import ${batchId} expired at ${b.expires_at}; upload the file again`, { id: batchId });
       const rows = db.all<{ row: number; outcome: Outcome; data: string | null; duplicate_of: string | null }>(
         'SELECT row, outcome, data, duplicate_of FROM import_rows WHERE batch_id = ? ORDER BY row',
         [batchId],
@@ -151,11 +184,20 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
       const flagged = new Map(rows.filter((r) => r.duplicate_of).map((r) => [String(r.row), JSON.parse(r.duplicate_of!) as DuplicateOf]));
       for (const [row, handling] of Object.entries(choices.rows ?? {})) {
         const duplicateOf = flagged.get(row);
-        if (!duplicateOf) throw badRequest('bad_field', `rows.${row}: row ${row} is not a flagged duplicate of this import`, { field: `rows.${row}`, reason: 'not_a_duplicate', row });
+        if (!duplicateOf)
+          throw badRequest('bad_field', `rows.${row}: row ${row} is not a flagged duplicate of this import`, {
+            field: `rows.${row}`,
+            reason: 'not_a_duplicate',
+            row,
+          });
         if (handling === 'update' && duplicateOf.siteId === undefined)
-          throw badRequest('bad_field', `rows.${row}: row ${row} repeats row ${duplicateOf.row} of the same file; it can be skipped or kept, not used to update`, { field: `rows.${row}`, reason: 'repeats_row', row, other: duplicateOf.row });
+          throw badRequest(
+            'bad_field',
+            `rows.${row}: row ${row} repeats row ${duplicateOf.row} of the same file; it can be skipped or kept, not used to update`,
+            { field: `rows.${row}`, reason: 'repeats_row', row, other: duplicateOf.row },
+          );
       }
-      const defaultHandling = choices.duplicates ?? ((JSON.parse(b.options) as { duplicates?: DuplicateHandling }).duplicates ?? 'skip');
+      const defaultHandling = choices.duplicates ?? (JSON.parse(b.options) as { duplicates?: DuplicateHandling }).duplicates ?? 'skip';
       const counts: CommitCounts = { created: 0, updated: 0, skipped: 0, errors: 0 };
       const restoreTriggers = suspendTriggers(db);
       for (const r of rows) {
@@ -169,7 +211,13 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
         let action: 'created' | 'updated' | 'skipped';
         let siteId: number | null = null;
         let before: SiteColumns | null = null;
-        const statement = { actor, importBatch: batchId, date: today, note: ledgerNote(b.file_name, batchId, r.row, site.statusWord), details: { batch: batchId, file: b.file_name, row: r.row, word: site.statusWord } };
+        const statement = {
+          actor,
+          importBatch: batchId,
+          date: today,
+          note: ledgerNote(b.file_name, batchId, r.row, site.statusWord),
+          details: { batch: batchId, file: b.file_name, row: r.row, word: site.statusWord },
+        };
         if (outcome === 'new') {
           siteId = writeNewSite(db, { ...site, source: 'real', actor, importBatch: batchId }, now);
           if (site.status !== 'discovered') recordLedgerStatus(db, siteId, { ...statement, to: site.status }, now);
@@ -182,7 +230,12 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
         counts[action]++;
         // A new site is at version 1 (its events do not bump it); updated ones are read back below.
         db.run('UPDATE import_rows SET action = ?, site_id = ?, site_version = ?, before = ? WHERE batch_id = ? AND row = ?', [
-          action, siteId, action === 'created' ? 1 : null, before ? JSON.stringify(before) : null, batchId, r.row,
+          action,
+          siteId,
+          action === 'created' ? 1 : null,
+          before ? JSON.stringify(before) : null,
+          batchId,
+          r.row,
         ]);
       }
       restoreTriggers();
@@ -193,9 +246,14 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
         [batchId],
       );
       // After all rows, since two rows may update the same site.
-      db.run("UPDATE import_rows SET site_version = (SELECT version FROM sites WHERE id = import_rows.site_id) WHERE batch_id = ? AND action = 'updated'", [batchId]);
+      db.run("UPDATE import_rows SET site_version = (SELECT version FROM sites WHERE id = import_rows.site_id) WHERE batch_id = ? AND action = 'updated'", [
+        batchId,
+      ]);
       db.run("UPDATE import_batches SET state = 'committed', counts = json_patch(counts, ?), committed_by = ?, committed_at = ? WHERE id = ?", [
-        JSON.stringify(counts), actor, now, batchId,
+        JSON.stringify(counts),
+        actor,
+        now,
+        batchId,
       ]);
       return counts;
     });
@@ -203,7 +261,9 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
     return run();
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError(500, 'import_commit_failed', `import ${batchId} could not be committed and nothing was written: ${(error as Error).message}`, { id: batchId });
+    throw new AppError(500, 'import_commit_failed', `import ${batchId} could not be committed and nothing was written: ${(error as Error).message}`, {
+      id: batchId,
+    });
   }
 }
 
@@ -219,7 +279,21 @@ function updateFromLedger(
   if (!before) throw conflict('preview_stale', `site ${siteId}, which this preview would update, no longer exists; preview the file again`, { siteId });
   const moves = site.lon !== null && (before.lon !== site.lon || before.lat !== site.lat);
   if (moves)
-    setSiteLocation(db, siteId, { lon: site.lon!, lat: site.lat!, countyCode: site.countyCode, precision: 'exact', date: clock.today, actor: statement.actor, note: statement.note, importBatch: statement.importBatch }, clock);
+    setSiteLocation(
+      db,
+      siteId,
+      {
+        lon: site.lon!,
+        lat: site.lat!,
+        countyCode: site.countyCode,
+        precision: 'exact',
+        date: clock.today,
+        actor: statement.actor,
+        note: statement.note,
+        importBatch: statement.importBatch,
+      },
+      clock,
+    );
   const county = moves ? site.countyCode : (before.county_code as string);
   const places = site.countyCode === county && site.townshipCode !== null;
   db.run(
@@ -227,7 +301,20 @@ function updateFromLedger(
        township_code = CASE WHEN ? THEN ? ELSE township_code END, village_code = CASE WHEN ? THEN ? ELSE village_code END,
        deadline = coalesce(?, deadline), responsible_unit = coalesce(?, responsible_unit), note = coalesce(?, note),
        version = version + 1, updated_at = ? WHERE id = ?`,
-    [site.category, site.address, site.managingZone, places ? 1 : 0, site.townshipCode, places ? 1 : 0, site.villageCode, site.deadline, site.responsibleUnit, site.note, clock.now, siteId],
+    [
+      site.category,
+      site.address,
+      site.managingZone,
+      places ? 1 : 0,
+      site.townshipCode,
+      places ? 1 : 0,
+      site.villageCode,
+      site.deadline,
+      site.responsibleUnit,
+      site.note,
+      clock.now,
+      siteId,
+    ],
   );
   if (site.status !== before.status) {
     recordLedgerStatus(db, siteId, { ...statement, to: site.status }, clock.now);
@@ -280,18 +367,26 @@ export function undoImport(db: Db, batchId: number, actor: string, clock: Clock 
       db.run("UPDATE import_batches SET state = 'discarded', undone_by = ?, undone_at = ? WHERE id = ?", [actor, now, batchId]);
       return { state: 'discarded', removed: 0, restored: 0 };
     }
-    if (b.state !== 'committed') throw conflict('import_not_committed', `import ${batchId} is ${b.state}; only a committed import can be undone`, { id: batchId, state: b.state });
+    if (b.state !== 'committed')
+      throw conflict('import_not_committed', `import ${batchId} is ${b.state}; only a committed import can be undone`, { id: batchId, state: b.state });
     const changed = db.all<{ row: number; siteId: number }>(CHANGED_SINCE_COMMIT, [batchId]);
     if (changed.length)
-      throw conflict('import_changed_since', `import ${batchId} cannot be undone: ${changed.length} of its sites changed since it was committed (e.g. site ${changed[0]!.siteId}, row ${changed[0]!.row})`, {
-        id: batchId,
-        changed: changed.slice(0, 50),
-        count: changed.length,
-      });
+      throw conflict(
+        'import_changed_since',
+        `import ${batchId} cannot be undone: ${changed.length} of its sites changed since it was committed (e.g. site ${changed[0]!.siteId}, row ${changed[0]!.row})`,
+        {
+          id: batchId,
+          changed: changed.slice(0, 50),
+          count: changed.length,
+        },
+      );
     db.run("UPDATE import_batches SET state = 'undoing' WHERE id = ?", [batchId]);
     db.run('DELETE FROM site_events WHERE import_batch = ?', [batchId]);
     // Last update first, so a site two rows updated ends as it was before the first.
-    const updated = db.all<{ site_id: number; before: string }>("SELECT site_id, before FROM import_rows WHERE batch_id = ? AND action = 'updated' ORDER BY row DESC", [batchId]);
+    const updated = db.all<{ site_id: number; before: string }>(
+      "SELECT site_id, before FROM import_rows WHERE batch_id = ? AND action = 'updated' ORDER BY row DESC",
+      [batchId],
+    );
     for (const row of updated) {
       const before = JSON.parse(row.before) as SiteColumns;
       db.run(`UPDATE sites SET ${UPDATED_COLUMNS.map((c) => `${c} = ?`).join(', ')}, version = version + 1 WHERE id = ?`, [
@@ -370,7 +465,6 @@ export function mappingByName(db: Db, name: string): SavedMapping['mapping'] {
   if (!saved) throw badRequest('unknown_mapping', `options.mappingName: no saved mapping is called "${name}"`, { field: 'options.mappingName' });
   return saved.mapping;
 }
-
 
 /** When a staged preview expires (it is then discarded). */
 export function previewExpiresAt(db: Db, batchId: number): string {

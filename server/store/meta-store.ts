@@ -14,4 +14,3 @@ export function insertMeta(db: Db, key: string, value: string): void {
 export function setMeta(db: Db, key: string, value: string): void {
   db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
 }
-

@@ -20,7 +20,10 @@ export function recordProvenance(db: Db, table: ProvenanceTable, id: number): Pr
 
 export function setProvenance(db: Db, table: ProvenanceTable, id: number, provenance: Provenance): void {
   db.run(`UPDATE ${table} SET source_document = ?, source_task = ?, source_quote = ? WHERE id = ?`, [
-    provenance.document, provenance.task, provenance.quote, id,
+    provenance.document,
+    provenance.task,
+    provenance.quote,
+    id,
   ]);
 }
 
@@ -31,7 +34,9 @@ export function hasSeedKey(db: Db, table: ProvenanceTable, key: string): boolean
 
 /** A seeded record's id, source document and note, by its seed key. */
 export function seededRecord(db: Db, table: ProvenanceTable, key: string): { id: number; document: string | null; note: string | null } | undefined {
-  return db.get<{ id: number; document: string | null; note: string | null }>(`SELECT id, source_document AS document, note FROM ${table} WHERE seed_key = ?`, [key]);
+  return db.get<{ id: number; document: string | null; note: string | null }>(`SELECT id, source_document AS document, note FROM ${table} WHERE seed_key = ?`, [
+    key,
+  ]);
 }
 
 /** Replaces a seeded record's note (its version moves on). */

@@ -60,17 +60,33 @@ export interface DecisionRecord {
 /** Records a decision on the pair "FROM-TO" (the old site, the new one): both must be sites of one category. */
 export function decideMove(db: Db, key: string, decision: 'confirmed' | 'dismissed', actor: string, note: string | null): DecisionRecord {
   const match = /^(\d{1,15})-(\d{1,15})$/.exec(key);
-  if (!match) throw badRequest('bad_parameter', `id: "${key}" is not a move id (OLD-NEW site ids, e.g. 12-40)`, { parameter: 'id', reason: 'bad_format', value: key });
+  if (!match)
+    throw badRequest('bad_parameter', `id: "${key}" is not a move id (OLD-NEW site ids, e.g. 12-40)`, { parameter: 'id', reason: 'bad_format', value: key });
   const [fromId, toId] = [Number(match[1]), Number(match[2])];
   if (fromId === toId) throw badRequest('bad_parameter', 'id: a site cannot move to itself', { parameter: 'id', reason: 'bad_format', value: key });
   return db.transaction(() => {
     const sites = db.all<{ id: number; category: string }>('SELECT id, category FROM sites WHERE id IN (?, ?)', [fromId, toId]);
-    if (sites.length < 2) throw notFound(`move ${key}: site ${sites.some((s) => s.id === fromId) ? toId : fromId} does not exist`, { kind: 'site', id: sites.some((s) => s.id === fromId) ? toId : fromId, parameter: 'id' });
+    if (sites.length < 2)
+      throw notFound(`move ${key}: site ${sites.some((s) => s.id === fromId) ? toId : fromId} does not exist`, {
+        kind: 'site',
+        id: sites.some((s) => s.id === fromId) ? toId : fromId,
+        parameter: 'id',
+      });
     if (sites[0]!.category !== sites[1]!.category)
-      throw badRequest('bad_parameter', `id: sites ${fromId} and ${toId} are of different categories, so they are no move candidate`, { parameter: 'id', reason: 'different_categories', value: key });
+      throw badRequest('bad_parameter', `id: sites ${fromId} and ${toId} are of different categories, so they are no move candidate`, {
+        parameter: 'id',
+        reason: 'different_categories',
+        value: key,
+      });
     const decidedAt = new Date().toISOString();
     const result = db.run('INSERT INTO move_decisions (move_key, from_site, to_site, decision, note, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      key, fromId, toId, decision, note, actor, decidedAt,
+      key,
+      fromId,
+      toId,
+      decision,
+      note,
+      actor,
+      decidedAt,
     ]);
     return { id: Number(result.lastInsertRowid), key, fromId, toId, decision, note, decidedBy: actor, decidedAt };
   });

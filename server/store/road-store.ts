@@ -102,7 +102,18 @@ export function getRoad(db: Db, id: number) {
   const row = db.get<RoadRow>(`SELECT ${ROAD_COLUMNS}, r.status FROM road_segments r WHERE r.id = ?`, [id]);
   if (!row) throw notFound(`road segment ${id} does not exist`, { kind: 'road', id });
   const events = db
-    .all<{ id: number; kind: 'status' | 'geometry' | 'assignment'; from_status: RoadStatusCode | null; to_status: RoadStatusCode | null; from_county: string | null; to_county: string | null; date: string; actor: string; note: string | null; evidence: string | null }>(
+    .all<{
+      id: number;
+      kind: 'status' | 'geometry' | 'assignment';
+      from_status: RoadStatusCode | null;
+      to_status: RoadStatusCode | null;
+      from_county: string | null;
+      to_county: string | null;
+      date: string;
+      actor: string;
+      note: string | null;
+      evidence: string | null;
+    }>(
       `SELECT id, kind, from_status, to_status, NULL AS from_county, NULL AS to_county, date, actor, note, evidence, created_at FROM road_events WHERE road_id = ?
        UNION ALL
        SELECT id, 'assignment', NULL, NULL, from_county, to_county, date, actor, note, NULL, created_at FROM road_assignments WHERE road_id = ?
@@ -158,9 +169,22 @@ export function insertRoad(db: Db, road: NewRoad, clock: Clock = {}): number {
          min_lon, min_lat, max_lon, max_lat, source, task_number, reported_on, note, seed_key, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
-        road.roadName.trim(), road.fromDesc ?? null, road.toDesc ?? null, road.severity, road.responsibleUnit ?? null,
-        road.deadline ?? null, road.countyCode, road.geometry ? JSON.stringify(road.geometry) : null, ...bbox, road.source,
-        road.task ?? null, road.reportedOn, road.note ?? null, road.seedKey ?? null, now, now,
+        road.roadName.trim(),
+        road.fromDesc ?? null,
+        road.toDesc ?? null,
+        road.severity,
+        road.responsibleUnit ?? null,
+        road.deadline ?? null,
+        road.countyCode,
+        road.geometry ? JSON.stringify(road.geometry) : null,
+        ...bbox,
+        road.source,
+        road.task ?? null,
+        road.reportedOn,
+        road.note ?? null,
+        road.seedKey ?? null,
+        now,
+        now,
       ],
     );
     const id = Number(result.lastInsertRowid);
@@ -183,7 +207,11 @@ function lastRoadDate(db: Db, id: number): { status: RoadStatusCode; lastDate: s
 
 function checkDate(date: string, lastDate: string, today: string) {
   if (date < lastDate)
-    throw unprocessable('event_date_before_last', `date ${date} is before the segment's last event (${lastDate})`, { field: 'date', date, lastEvent: lastDate });
+    throw unprocessable('event_date_before_last', `date ${date} is before the segment's last event (${lastDate})`, {
+      field: 'date',
+      date,
+      lastEvent: lastDate,
+    });
   if (date > today) throw unprocessable('event_date_in_future', `date ${date} is in the future (today is ${today})`, { field: 'date', date, today });
 }
 
@@ -199,11 +227,15 @@ export function addRoadEvent(
     const road = lastRoadDate(db, id);
     const allowed = ROAD_STATUS_MOVES[road.status];
     if (!allowed.includes(event.to))
-      throw conflict('status_move_not_allowed', `road segment ${id} cannot move from ${road.status} to ${event.to}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`, {
-        from: road.status,
-        to: event.to,
-        allowed,
-      });
+      throw conflict(
+        'status_move_not_allowed',
+        `road segment ${id} cannot move from ${road.status} to ${event.to}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`,
+        {
+          from: road.status,
+          to: event.to,
+          allowed,
+        },
+      );
     checkDate(event.date, road.lastDate, today);
     const result = db.run(
       `INSERT INTO road_events (road_id, kind, from_status, to_status, date, actor, note, evidence, created_at) VALUES (?, 'status', ?, ?, ?, ?, ?, ?, ?)`,
@@ -237,10 +269,15 @@ export function setRoadGeometry(
          version = version + 1, updated_at = ? WHERE id = ?`,
       [JSON.stringify(change.geometry), ...lineBbox(change.geometry), now, id],
     );
-    db.run(
-      `INSERT INTO road_events (road_id, kind, from_status, to_status, date, actor, note, created_at) VALUES (?, 'geometry', ?, ?, ?, ?, ?, ?)`,
-      [id, road.status, road.status, change.date, change.actor, change.note ?? null, now],
-    );
+    db.run(`INSERT INTO road_events (road_id, kind, from_status, to_status, date, actor, note, created_at) VALUES (?, 'geometry', ?, ?, ?, ?, ?, ?)`, [
+      id,
+      road.status,
+      road.status,
+      change.date,
+      change.actor,
+      change.note ?? null,
+      now,
+    ]);
     return assignment;
   });
 }
@@ -250,16 +287,26 @@ export function setRoadGeometry(
  * from which county). Nothing happens when it already is (returns null); else the assignment's id.
  * The version is bumped by the caller's write (or here, when called alone through `patchRoad`).
  */
-export function assignRoad(db: Db, id: number, change: { countyCode: string; date: string; actor: string; note?: string | null }, clock: Clock = {}): number | null {
+export function assignRoad(
+  db: Db,
+  id: number,
+  change: { countyCode: string; date: string; actor: string; note?: string | null },
+  clock: Clock = {},
+): number | null {
   const now = clock.now ?? new Date().toISOString();
   return db.transaction(() => {
     const road = db.get<{ county_code: string | null }>('SELECT county_code FROM road_segments WHERE id = ?', [id]);
     if (!road) throw notFound(`road segment ${id} does not exist`, { kind: 'road', id });
     if (road.county_code === change.countyCode) return null;
-    const result = db.run(
-      'INSERT INTO road_assignments (road_id, from_county, to_county, date, actor, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [id, road.county_code, change.countyCode, change.date, change.actor, change.note ?? null, now],
-    );
+    const result = db.run('INSERT INTO road_assignments (road_id, from_county, to_county, date, actor, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      id,
+      road.county_code,
+      change.countyCode,
+      change.date,
+      change.actor,
+      change.note ?? null,
+      now,
+    ]);
     db.run('UPDATE road_segments SET county_code = ?, updated_at = ? WHERE id = ?', [change.countyCode, now, id]);
     return Number(result.lastInsertRowid);
   });
@@ -300,7 +347,7 @@ export function patchRoad(db: Db, id: number, version: number, patch: RoadPatch,
     const road = db.get<{ version: number }>('SELECT version FROM road_segments WHERE id = ?', [id]);
     if (!road) throw notFound(`road segment ${id} does not exist`, { kind: 'road', id });
     if (road.version !== version) {
-      const last = db.get<{ actor: string | null; at: string }>("SELECT actor, at FROM audit_log WHERE target = ? ORDER BY id DESC LIMIT 1", [`road:${id}`]);
+      const last = db.get<{ actor: string | null; at: string }>('SELECT actor, at FROM audit_log WHERE target = ? ORDER BY id DESC LIMIT 1', [`road:${id}`]);
       throw conflict('stale_version', `road segment ${id} has changed since version ${version} was read (now version ${road.version}); reload and retry`, {
         expected: version,
         current: road.version,

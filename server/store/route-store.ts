@@ -38,7 +38,11 @@ export function stopCandidates(db: Db, filter: CandidateFilter): StopCandidate[]
     where.push(`s.id IN (${list(filter.ids)})`);
     params.push(...filter.ids);
   }
-  for (const [column, values] of [['s.status', filter.statuses], ['s.category', filter.categories], ['s.county_code', filter.counties]] as const)
+  for (const [column, values] of [
+    ['s.status', filter.statuses],
+    ['s.category', filter.categories],
+    ['s.county_code', filter.counties],
+  ] as const)
     if (values?.length) {
       where.push(`${column} IN (${list(values)})`);
       params.push(...values);
@@ -73,7 +77,10 @@ export function checkStopIds(db: Db, ids: readonly number[], found: readonly Sto
 
 export function saveRoute(db: Db, route: { name: string; plan: unknown; actor: string }): number {
   const result = db.run('INSERT INTO inspection_routes (name, plan, created_by, created_at) VALUES (?, ?, ?, ?)', [
-    route.name.trim(), JSON.stringify(route.plan), route.actor, new Date().toISOString(),
+    route.name.trim(),
+    JSON.stringify(route.plan),
+    route.actor,
+    new Date().toISOString(),
   ]);
   return Number(result.lastInsertRowid);
 }
@@ -105,17 +112,29 @@ export interface NewInspection {
  */
 export function recordInspection(db: Db, inspection: NewInspection, clock: Clock = {}): { id: number; eventId: number | null } {
   return db.transaction(() => {
-    if (!db.get('SELECT 1 FROM sites WHERE id = ?', [inspection.siteId])) throw notFound(`site ${inspection.siteId} does not exist`, { kind: 'site', id: inspection.siteId, field: 'siteId' });
+    if (!db.get('SELECT 1 FROM sites WHERE id = ?', [inspection.siteId]))
+      throw notFound(`site ${inspection.siteId} does not exist`, { kind: 'site', id: inspection.siteId, field: 'siteId' });
     if (inspection.routeId != null && !db.get('SELECT 1 FROM inspection_routes WHERE id = ?', [inspection.routeId]))
       throw badRequest('bad_field', `routeId: no route ${inspection.routeId}`, { field: 'routeId', reason: 'unknown_ref', value: inspection.routeId });
     const today = clock.today ?? new Date().toISOString().slice(0, 10);
-    if (inspection.date > today) throw badRequest('bad_field', `date: ${inspection.date} is in the future (today is ${today})`, { field: 'date', reason: 'date_in_future', value: inspection.date, today });
+    if (inspection.date > today)
+      throw badRequest('bad_field', `date: ${inspection.date} is in the future (today is ${today})`, {
+        field: 'date',
+        reason: 'date_in_future',
+        value: inspection.date,
+        today,
+      });
     let eventId: number | null = null;
     if (inspection.result === 'relapsed')
       eventId = addSiteEvent(
         db,
         inspection.siteId,
-        { to: 'relapsed', date: inspection.date, actor: inspection.inspector, note: `检查发现死灰复燃 Found operating again on inspection${inspection.note ? `: ${inspection.note}` : ''}` },
+        {
+          to: 'relapsed',
+          date: inspection.date,
+          actor: inspection.inspector,
+          note: `检查发现死灰复燃 Found operating again on inspection${inspection.note ? `: ${inspection.note}` : ''}`,
+        },
         clock,
       );
     return { id: insertInspection(db, inspection, clock.now ?? new Date().toISOString()), eventId };
@@ -128,8 +147,17 @@ export function insertInspection(db: Db, inspection: NewInspection, now: string)
     `INSERT INTO inspections (site_id, date, inspector, result, note, created_at, recorded_at, lon, lat, photo, route_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
-      inspection.siteId, inspection.date, inspection.inspector, inspection.result, inspection.note ?? null, now,
-      inspection.recordedAt ?? null, inspection.lon ?? null, inspection.lat ?? null, inspection.photo ?? null, inspection.routeId ?? null,
+      inspection.siteId,
+      inspection.date,
+      inspection.inspector,
+      inspection.result,
+      inspection.note ?? null,
+      now,
+      inspection.recordedAt ?? null,
+      inspection.lon ?? null,
+      inspection.lat ?? null,
+      inspection.photo ?? null,
+      inspection.routeId ?? null,
     ],
   );
   return Number(result.lastInsertRowid);

@@ -93,7 +93,9 @@ const DEALT_WITH = ['closed', 'upgraded', 'relocated', 'verified'];
 function siteRows(db: Db, inputs: readonly RelapseInputSite[], counties: ReadonlySet<string>, options: ScorecardOptions): Map<string, Row[]> {
   const extra = new Map(db.all<{ id: number; deadline: string | null; source: string }>('SELECT id, deadline, source FROM sites').map((row) => [row.id, row]));
   const inspected = new Map(
-    db.all<{ id: number; last: string }>('SELECT site_id AS id, max(date) AS last FROM inspections WHERE date <= ? GROUP BY site_id', [options.asOf]).map((row) => [row.id, row.last]),
+    db
+      .all<{ id: number; last: string }>('SELECT site_id AS id, max(date) AS last FROM inspections WHERE date <= ? GROUP BY site_id', [options.asOf])
+      .map((row) => [row.id, row.last]),
   );
   const byCounty = new Map<string, Row[]>([...counties].map((code) => [code, []]));
   for (const site of inputs) {
@@ -108,7 +110,18 @@ function siteRows(db: Db, inputs: readonly RelapseInputSite[], counties: Readonl
       if (event.to === 'relapsed') relapses += 1;
     }
     if (status === null) continue;
-    rows.push({ id: site.id, name: site.name, category: site.category, status, deadline: more.deadline, lon: site.lon, lat: site.lat, source: more.source, lastInspection: inspected.get(site.id) ?? null, relapses });
+    rows.push({
+      id: site.id,
+      name: site.name,
+      category: site.category,
+      status,
+      deadline: more.deadline,
+      lon: site.lon,
+      lat: site.lat,
+      source: more.source,
+      lastInspection: inspected.get(site.id) ?? null,
+      relapses,
+    });
   }
   return byCounty;
 }
@@ -129,12 +142,14 @@ class CountyFacts {
     this.asOf = options.asOf;
     const params = { county, asOf: options.asOf, source: options.source };
     this.since = addDays(options.asOf, -options.staleDays);
-    this.roads = db.all<FigureRoad>(
-      `SELECT r.id, r.road_name AS roadName, r.deadline, r.source,
+    this.roads = db
+      .all<FigureRoad>(
+        `SELECT r.id, r.road_name AS roadName, r.deadline, r.source,
          (SELECT e.to_status FROM road_events e WHERE e.road_id = r.id AND e.date <= :asOf ORDER BY e.date DESC, e.id DESC LIMIT 1) AS status
        FROM road_segments r WHERE r.county_code = :county AND r.reported_on <= :asOf AND (:source IS NULL OR r.source = :source) ORDER BY r.id`,
-      params,
-    ).filter((road) => road.status !== 'repaired');
+        params,
+      )
+      .filter((road) => road.status !== 'repaired');
   }
 
   /** The sites behind one figure (roads awaiting repair have none: see `roads`). */
@@ -161,7 +176,9 @@ class CountyFacts {
       case 'overdue':
         return this.rows.filter((row) => open.includes(row.status) && row.deadline !== null && row.deadline < this.asOf);
       case 'notInspected':
-        return this.rows.filter((row) => row.lon !== null && DEALT_WITH.includes(row.status) && (row.lastInspection === null || row.lastInspection < this.since));
+        return this.rows.filter(
+          (row) => row.lon !== null && DEALT_WITH.includes(row.status) && (row.lastInspection === null || row.lastInspection < this.since),
+        );
       case 'unlocated':
         return this.rows.filter((row) => row.lon === null);
       case 'roadsAwaitingRepair':
@@ -237,12 +254,23 @@ function facts(db: Db, counties: readonly string[], options: ScorecardOptions, m
 }
 
 /** The scorecards of the given counties, as of a date. */
-export function scorecards(db: Db, counties: readonly string[], options: ScorecardOptions, moves: LikelyMoves = (inputs, asOf) => likelyMovesByCounty(db, inputs, asOf)): Scorecard[] {
+export function scorecards(
+  db: Db,
+  counties: readonly string[],
+  options: ScorecardOptions,
+  moves: LikelyMoves = (inputs, asOf) => likelyMovesByCounty(db, inputs, asOf),
+): Scorecard[] {
   return facts(db, counties, options, moves).map((county) => county.scorecard());
 }
 
 /** The sites (or road segments) behind one figure of a county's scorecard. */
-export function scorecardFigure(db: Db, county: string, figure: ScorecardFigure, options: ScorecardOptions, moves: LikelyMoves = (inputs, asOf) => likelyMovesByCounty(db, inputs, asOf)): FigureList {
+export function scorecardFigure(
+  db: Db,
+  county: string,
+  figure: ScorecardFigure,
+  options: ScorecardOptions,
+  moves: LikelyMoves = (inputs, asOf) => likelyMovesByCounty(db, inputs, asOf),
+): FigureList {
   const [one] = facts(db, [county], options, figure === 'likelyMoves' ? moves : null);
   const sites = one!.sites(figure).map(({ lastInspection: _l, relapses: _r, ...site }) => site);
   return { county, figure, asOf: options.asOf, sites, roads: figure === 'roadsAwaitingRepair' ? one!.roads : [] };

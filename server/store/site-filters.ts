@@ -44,8 +44,7 @@ export function siteFilterSql(filters: SiteFilters): FilterSql {
     params.push(minLon, maxLon, minLat, maxLat);
   }
   if (filters.asOf) {
-    statusExpr =
-      '(SELECT e.to_status FROM site_events e WHERE e.site_id = s.id AND e.date <= ? ORDER BY e.date DESC, e.id DESC LIMIT 1)';
+    statusExpr = '(SELECT e.to_status FROM site_events e WHERE e.site_id = s.id AND e.date <= ? ORDER BY e.date DESC, e.id DESC LIMIT 1)';
     statusParams.push(filters.asOf);
     where.push('s.discovered_on <= ?');
     params.push(filters.asOf);

@@ -73,10 +73,26 @@ export function writeNewSite(db: Db, site: NewSite, now: string): number {
        lon, lat, precision, source, discovered_on, deadline, responsible_unit, note, seed_key, import_batch, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
-      site.name.trim(), site.category, site.sector ?? null, site.address ?? null, site.countyCode,
-      site.townshipCode ?? null, site.villageCode ?? null, site.managingZone ?? null, site.lon, site.lat,
-      site.precision, site.source, site.discoveredOn, site.deadline ?? null, site.responsibleUnit ?? null,
-      site.note ?? null, site.seedKey ?? null, site.importBatch ?? null, now, now,
+      site.name.trim(),
+      site.category,
+      site.sector ?? null,
+      site.address ?? null,
+      site.countyCode,
+      site.townshipCode ?? null,
+      site.villageCode ?? null,
+      site.managingZone ?? null,
+      site.lon,
+      site.lat,
+      site.precision,
+      site.source,
+      site.discoveredOn,
+      site.deadline ?? null,
+      site.responsibleUnit ?? null,
+      site.note ?? null,
+      site.seedKey ?? null,
+      site.importBatch ?? null,
+      now,
+      now,
     ],
   );
   const id = Number(result.lastInsertRowid);
@@ -148,9 +164,15 @@ export function addSiteEvent(db: Db, siteId: number, event: NewSiteEvent, clock:
       `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, checklist, evidence, created_at)
        VALUES (?, 'status', ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
-        siteId, site.status, event.to, event.date, event.actor, event.note ?? null,
+        siteId,
+        site.status,
+        event.to,
+        event.date,
+        event.actor,
+        event.note ?? null,
         event.checklist ? JSON.stringify(event.checklist) : null,
-        event.evidence === undefined ? null : JSON.stringify(event.evidence), now,
+        event.evidence === undefined ? null : JSON.stringify(event.evidence),
+        now,
       ],
     );
     db.run('UPDATE sites SET version = version + 1, updated_at = ? WHERE id = ?', [now, siteId]);
@@ -163,7 +185,7 @@ export function resolveTownship(db: Db, countyCode: string, value: string | null
   if (value === undefined || value === null || value.trim() === '') return null;
   const text = value.trim();
   const row = db.get<{ code: string }>(
-    'SELECT code FROM townships WHERE county_code = ? AND (code = ? OR name = ? OR name = ? || \'镇\' OR name = ? || \'乡\' OR name = ? || \'街道\')',
+    "SELECT code FROM townships WHERE county_code = ? AND (code = ? OR name = ? OR name = ? || '镇' OR name = ? || '乡' OR name = ? || '街道')",
     [countyCode, text, text, text, text, text],
   );
   if (!row) {
@@ -189,7 +211,13 @@ export function resolveVillage(db: Db, townshipCode: string | null, value: strin
     "SELECT code FROM villages WHERE township_code = ? AND (code = ? OR name = ? OR name = ? || '村民委员会' OR name = ? || '居民委员会' OR name = ? || '村村民委员会') ORDER BY code LIMIT 1",
     [townshipCode, text, text, text, text, text],
   );
-  if (!row) throw badRequest('bad_field', `village: "${text}" is not a village of township ${townshipCode} in the official list`, { field: 'village', reason: 'village_not_in_township', value: text, township: townshipCode });
+  if (!row)
+    throw badRequest('bad_field', `village: "${text}" is not a village of township ${townshipCode} in the official list`, {
+      field: 'village',
+      reason: 'village_not_in_township',
+      value: text,
+      township: townshipCode,
+    });
   return row.code;
 }
 
@@ -220,7 +248,10 @@ const PATCH_COLUMNS: Record<Exclude<keyof SitePatch, 'township' | 'village'>, st
 /** Edits attributes if `version` is still current (else 409, nothing changed). */
 export function patchSite(db: Db, id: number, version: number, patch: SitePatch, clock: Clock = {}): void {
   db.transaction(() => {
-    const site = db.get<{ version: number; county_code: string; township_code: string | null }>('SELECT version, county_code, township_code FROM sites WHERE id = ?', [id]);
+    const site = db.get<{ version: number; county_code: string; township_code: string | null }>(
+      'SELECT version, county_code, township_code FROM sites WHERE id = ?',
+      [id],
+    );
     if (!site) throw notFound(`site ${id} does not exist`, { kind: 'site', id });
     if (site.version !== version)
       throw conflict('stale_version', `site ${id} has changed since version ${version} was read (now version ${site.version}); reload and retry`, {
@@ -280,7 +311,11 @@ export function setSiteLocation(db: Db, id: number, location: NewLocation, clock
     if (!site) throw notFound(`site ${id} does not exist`, { kind: 'site', id });
     const lastDate = db.get<{ d: string }>('SELECT max(date) AS d FROM site_events WHERE site_id = ?', [id])!.d;
     if (location.date < lastDate)
-      throw unprocessable('event_date_before_last', `date ${location.date} is before the site's last event (${lastDate})`, { field: 'date', date: location.date, lastEvent: lastDate });
+      throw unprocessable('event_date_before_last', `date ${location.date} is before the site's last event (${lastDate})`, {
+        field: 'date',
+        date: location.date,
+        lastEvent: lastDate,
+      });
     if (location.date > today)
       throw unprocessable('event_date_in_future', `date ${location.date} is in the future (today is ${today})`, { field: 'date', date: location.date, today });
     const countyChanged = site.county_code !== location.countyCode;
@@ -295,7 +330,12 @@ export function setSiteLocation(db: Db, id: number, location: NewLocation, clock
       `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, details, import_batch, created_at)
        VALUES (?, 'location', ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
-        id, site.status, site.status, location.date, location.actor, location.note ?? null,
+        id,
+        site.status,
+        site.status,
+        location.date,
+        location.actor,
+        location.note ?? null,
         JSON.stringify({
           from: site.lon === null ? null : { lon: site.lon, lat: site.lat, precision: site.precision, county: site.county_code },
           to: { lon: location.lon, lat: location.lat, precision: location.precision, county: location.countyCode },
@@ -328,7 +368,16 @@ export function recordLedgerStatus(db: Db, siteId: number, statement: LedgerStat
   db.run(
     `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, details, import_batch, created_at)
      SELECT id, 'status', status, ?, ?, ?, ?, ?, ?, ? FROM sites WHERE id = ?`,
-    [statement.to, statement.date, statement.actor, statement.note, JSON.stringify({ source: 'ledger', ...statement.details }), statement.importBatch, now, siteId],
+    [
+      statement.to,
+      statement.date,
+      statement.actor,
+      statement.note,
+      JSON.stringify({ source: 'ledger', ...statement.details }),
+      statement.importBatch,
+      now,
+      siteId,
+    ],
   );
 }
 

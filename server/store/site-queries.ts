@@ -53,10 +53,7 @@ export function listSiteFeatures(db: Db, filters: SiteFilters, page: Page = {}):
 
 /** One site as a Feature (JSON text), in its current status; undefined when no such site. */
 export function siteFeatureJson(db: Db, id: number): string | undefined {
-  return db.get<{ json: string }>(
-    `SELECT ${FEATURE_JSON} AS json FROM (SELECT id, status FROM sites WHERE id = ?) f ${FEATURE_JOINS}`,
-    [id],
-  )?.json;
+  return db.get<{ json: string }>(`SELECT ${FEATURE_JSON} AS json FROM (SELECT id, status FROM sites WHERE id = ?) f ${FEATURE_JOINS}`, [id])?.json;
 }
 
 export interface CountRow {
@@ -156,9 +153,7 @@ export interface InspectionRow {
 }
 
 export function siteInspections(db: Db, siteId: number): InspectionRow[] {
-  return db.all<InspectionRow>('SELECT id, date, inspector, result, note, photo FROM inspections WHERE site_id = ? ORDER BY date, id', [
-    siteId,
-  ]);
+  return db.all<InspectionRow>('SELECT id, date, inspector, result, note, photo FROM inspections WHERE site_id = ? ORDER BY date, id', [siteId]);
 }
 
 export interface LinkedTaskRow {
@@ -210,12 +205,16 @@ export interface SiteRecord {
 export function listSiteRecords(db: Db, filters: SiteFilters, page: Page = {}): SiteRecord[] {
   const filter = siteFilterSql(filters);
   const params = [...filter.params];
-  const sql = paged(`SELECT s.id, s.name, s.address, s.lon, s.lat, s.county_code AS countyCode, c.name AS countyName,
+  const sql = paged(
+    `SELECT s.id, s.name, s.address, s.lon, s.lat, s.county_code AS countyCode, c.name AS countyName,
        t.name AS townshipName, v.name AS villageName, s.category, f.status, s.discovered_on AS discoveredOn,
        s.deadline, s.responsible_unit AS responsibleUnit, s.note, s.precision, s.source,
        s.source_document AS sourceDocument, s.source_task AS sourceTask, s.source_quote AS sourceQuote
      FROM (${filter.sql}) f JOIN sites s ON s.id = f.id JOIN counties c ON c.code = s.county_code
-     LEFT JOIN townships t ON t.code = s.township_code LEFT JOIN villages v ON v.code = s.village_code`, params, page);
+     LEFT JOIN townships t ON t.code = s.township_code LEFT JOIN villages v ON v.code = s.village_code`,
+    params,
+    page,
+  );
   return db.all<SiteRecord>(sql, params);
 }
 

@@ -55,7 +55,10 @@ function progressByTask(db: Db): Map<number, Progress> {
   const numbers = new Set([...rows.map((row) => row.task_number), ...roads.keys()]);
   const bySite = new Map(rows.map(({ task_number, ...rest }) => [task_number, rest]));
   return new Map(
-    [...numbers].map((number) => [number, { ...(bySite.get(number) ?? { sites: 0, open: 0, closed: 0, relapsed: 0, verified: 0 }), ...(roads.get(number) ?? { roads: 0, roadsOpen: 0 }) }]),
+    [...numbers].map((number) => [
+      number,
+      { ...(bySite.get(number) ?? { sites: 0, open: 0, closed: 0, relapsed: 0, verified: 0 }), ...(roads.get(number) ?? { roads: 0, roadsOpen: 0 }) },
+    ]),
   );
 }
 
@@ -113,19 +116,29 @@ export function taskNotes(db: Db, number: number) {
 }
 
 export function addTaskNote(db: Db, number: number, author: string, text: string) {
-  if (!db.get('SELECT 1 FROM tasks WHERE number = ?', [number])) throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { kind: 'task', id: number, number });
-  const result = db.run('INSERT INTO task_notes (task_number, author, text, created_at) VALUES (?, ?, ?, ?)', [number, author, text.trim(), new Date().toISOString()]);
+  if (!db.get('SELECT 1 FROM tasks WHERE number = ?', [number]))
+    throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { kind: 'task', id: number, number });
+  const result = db.run('INSERT INTO task_notes (task_number, author, text, created_at) VALUES (?, ?, ?, ?)', [
+    number,
+    author,
+    text.trim(),
+    new Date().toISOString(),
+  ]);
   return { id: Number(result.lastInsertRowid), author, text: text.trim() };
 }
 
 /** Replaces the sites linked to a task by hand (links by category stay). All or nothing. */
 export function setTaskSites(db: Db, number: number, siteIds: readonly number[], actor: string): void {
   db.transaction(() => {
-    if (!db.get('SELECT 1 FROM tasks WHERE number = ?', [number])) throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { kind: 'task', id: number, number });
+    if (!db.get('SELECT 1 FROM tasks WHERE number = ?', [number]))
+      throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { kind: 'task', id: number, number });
     const unique = [...new Set(siteIds)];
-    const known = new Set(unique.length ? db.all<{ id: number }>(`SELECT id FROM sites WHERE id IN (${unique.map(() => '?').join(', ')})`, unique).map((r) => r.id) : []);
+    const known = new Set(
+      unique.length ? db.all<{ id: number }>(`SELECT id FROM sites WHERE id IN (${unique.map(() => '?').join(', ')})`, unique).map((r) => r.id) : [],
+    );
     const missing = unique.filter((id) => !known.has(id));
-    if (missing.length) throw badRequest('bad_field', `siteIds: no site ${missing.join(', ')}`, { field: 'siteIds', reason: 'unknown_ref', value: missing, missing });
+    if (missing.length)
+      throw badRequest('bad_field', `siteIds: no site ${missing.join(', ')}`, { field: 'siteIds', reason: 'unknown_ref', value: missing, missing });
     db.run('DELETE FROM task_sites WHERE task_number = ?', [number]);
     const now = new Date().toISOString();
     for (const id of unique) db.run('INSERT INTO task_sites (task_number, site_id, linked_by, linked_at) VALUES (?, ?, ?, ?)', [number, id, actor, now]);
@@ -185,9 +198,20 @@ export function upsertPlanTask(db: Db, task: PlanTaskInput): void {
            deadline_kind = excluded.deadline_kind, deadline_date = excluded.deadline_date,
            deadline_ongoing = excluded.deadline_ongoing, deadline_text = excluded.deadline_text`,
     [
-      task.number, task.group, task.groupTitle, task.problem, task.target, JSON.stringify(task.measures),
-      JSON.stringify(task.leaders), JSON.stringify(task.units.lead), JSON.stringify(task.units.assisting), task.unitsText,
-      task.deadline.kind, task.deadline.date, task.deadline.ongoing ? 1 : 0, task.deadline.text,
+      task.number,
+      task.group,
+      task.groupTitle,
+      task.problem,
+      task.target,
+      JSON.stringify(task.measures),
+      JSON.stringify(task.leaders),
+      JSON.stringify(task.units.lead),
+      JSON.stringify(task.units.assisting),
+      task.unitsText,
+      task.deadline.kind,
+      task.deadline.date,
+      task.deadline.ongoing ? 1 : 0,
+      task.deadline.text,
     ],
   );
 }

@@ -61,8 +61,13 @@ export function activeAdminCount(db: Db): number {
 /** Inserts a user with its counties; returns the id. */
 export function insertUser(db: Db, user: { username: string; role: Role; passwordHash: string; counties: readonly string[]; now: string }): number {
   const id = Number(
-    db.run('INSERT INTO users (username, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [user.username, user.role, user.passwordHash, user.now, user.now])
-      .lastInsertRowid,
+    db.run('INSERT INTO users (username, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+      user.username,
+      user.role,
+      user.passwordHash,
+      user.now,
+      user.now,
+    ]).lastInsertRowid,
   );
   setUserCounties(db, id, user.counties);
   return id;

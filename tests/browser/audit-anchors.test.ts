@@ -23,7 +23,10 @@ describe('the audit view and the anchors outside the database', () => {
     db.run('DELETE FROM audit_log WHERE id = ?', [anchor.records]);
     db.raw.exec(guard);
     await panel.getByTestId('audit-verify').click();
-    const reason = zh.auditBreakTruncated.replace('{at}', anchor.at.slice(0, 16).replace('T', ' ')).replace('{records}', String(anchor.records)).replace('{have}', String(anchor.records - 1));
+    const reason = zh.auditBreakTruncated
+      .replace('{at}', anchor.at.slice(0, 16).replace('T', ' '))
+      .replace('{records}', String(anchor.records))
+      .replace('{have}', String(anchor.records - 1));
     await expect.poll(() => panel.getByTestId('audit-verification').textContent()).toBe(`校验未通过：第 ${anchor.records} 条记录不符（${reason}）。`);
     await driver.screenshot('audit-truncation-named');
   });

@@ -89,7 +89,11 @@ describe('roles and text on the page', () => {
     // the admin's audit view shows it inside before/after, as text
     await driver.openMap(`${WHOLE_CITY}&panel=audit`);
     await expect.poll(() => driver.page.getByTestId('audit-panel').locator('.audit-records li').count()).toBeGreaterThan(0);
-    await driver.page.getByTestId('audit-panel').locator('details').first().evaluate((el) => ((el as HTMLDetailsElement).open = true));
+    await driver.page
+      .getByTestId('audit-panel')
+      .locator('details')
+      .first()
+      .evaluate((el) => ((el as HTMLDetailsElement).open = true));
     await driver.screenshot('planted-markup-as-text');
     expect(await driver.page.evaluate(() => (window as FlagWindow).__pwned)).toBeUndefined();
     expect(await driver.page.locator('img[src=x], svg[onload], script:not([src])').count()).toBe(0);

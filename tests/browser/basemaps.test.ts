@@ -29,20 +29,27 @@ const styleLayers = (driver: MapDriver) => driver.page.evaluate(() => (window as
 
 /** Distinct features a GeoJSON source holds. */
 const sourceCount = (driver: MapDriver, source: string, key: string) =>
-  driver.page.evaluate(([id, property]) => new Set((window as unknown as MapWindow).__sansan.map.querySourceFeatures(id!).map((f) => JSON.stringify(f.properties[property!] ?? f.geometry))).size, [source, key]);
+  driver.page.evaluate(
+    ([id, property]) =>
+      new Set((window as unknown as MapWindow).__sansan.map.querySourceFeatures(id!).map((f) => JSON.stringify(f.properties[property!] ?? f.geometry))).size,
+    [source, key],
+  );
 
 const countyStates = (driver: MapDriver) =>
   driver.page.evaluate((codes) => {
     const map = (window as unknown as MapWindow).__sansan.map;
-    return Object.fromEntries(codes.map((id) => [id, map.getFeatureState({ source: 'counties', id }) as { focused?: boolean; dimmed?: boolean; fill?: string | null }]));
+    return Object.fromEntries(
+      codes.map((id) => [id, map.getFeatureState({ source: 'counties', id }) as { focused?: boolean; dimmed?: boolean; fill?: string | null }]),
+    );
   }, COUNTIES);
 
 /** Changes the URL as a link or the back button would (the app follows popstate). */
 async function navigate(driver: MapDriver, params: Record<string, string | null>) {
   await driver.page.evaluate((patch) => {
     const url = new URL(window.location.href);
-    for (const [key, value] of Object.entries(patch)) if (value === null) url.searchParams.delete(key);
-    else url.searchParams.set(key, value);
+    for (const [key, value] of Object.entries(patch))
+      if (value === null) url.searchParams.delete(key);
+      else url.searchParams.set(key, value);
     window.history.pushState(null, '', url);
     window.dispatchEvent(new PopStateEvent('popstate'));
   }, params);
@@ -52,7 +59,22 @@ function expectFocused(states: Record<string, { focused?: boolean; dimmed?: bool
   for (const id of COUNTIES) expect([id, states[id]?.focused ?? false, states[id]?.dimmed ?? false]).toEqual([id, id === code, id !== code]);
 }
 
-const DATA_LAYERS = ['county-fill', 'county-dim', 'siege-cells', 'relapse-cells', 'county-line', 'county-focus', 'county-label', 'siege-cell-lines', 'siege-core', 'roads', 'sites', 'site-symbols', 'route-line', 'route-stops'];
+const DATA_LAYERS = [
+  'county-fill',
+  'county-dim',
+  'siege-cells',
+  'relapse-cells',
+  'county-line',
+  'county-focus',
+  'county-label',
+  'siege-cell-lines',
+  'siege-core',
+  'roads',
+  'sites',
+  'site-symbols',
+  'route-line',
+  'route-stops',
+];
 
 describe('basemaps on the page', () => {
   const driver = useMapDriver();
@@ -62,7 +84,13 @@ describe('basemaps on the page', () => {
     writeMbtiles(join(archives, 'raster.mbtiles'), { format: 'png', tiles: raster, name: '测试栅格底图', bounds: LUOHE_BOUNDS });
     addBasemap(driver.dbPath, join(archives, 'raster.mbtiles'), '--id', 'raster', '--name', '测试栅格底图');
     const vector = vectorTiles('protomaps', 8, 13, 5);
-    writePmtiles(join(archives, 'vector.pmtiles'), { format: 'mvt', tiles: vector.tiles, name: '测试矢量底图', bounds: LUOHE_BOUNDS, vectorLayers: vector.layers });
+    writePmtiles(join(archives, 'vector.pmtiles'), {
+      format: 'mvt',
+      tiles: vector.tiles,
+      name: '测试矢量底图',
+      bounds: LUOHE_BOUNDS,
+      vectorLayers: vector.layers,
+    });
     addBasemap(driver.dbPath, join(archives, 'vector.pmtiles'), '--id', 'vector', '--name', '测试矢量底图');
     // A GCJ-02 raster basemap: everything drawn shifted as 高德 tiles are, and a mark on TRUTH's GCJ-02 position.
     const gcj = rasterTiles({ minZoom: 8, maxZoom: 12, seed: 5, shift: (p) => toGcj02(p), mark: { at: toGcj02(TRUTH), fromZoom: 13, toZoom: 18 } });
@@ -89,7 +117,9 @@ describe('basemaps on the page', () => {
 
     for (const basemap of ['raster', 'vector', 'none', 'gcj']) {
       await navigate(driver, { basemap });
-      await expect.poll(() => driver.page.evaluate(() => (window as unknown as MapWindow).__sansan.map.getStyle().sources.basemap !== undefined)).toBe(basemap !== 'none');
+      await expect
+        .poll(() => driver.page.evaluate(() => (window as unknown as MapWindow).__sansan.map.getStyle().sources.basemap !== undefined))
+        .toBe(basemap !== 'none');
       await driver.waitForMapIdle();
       const layers = await styleLayers(driver);
       expect(layers, basemap).toEqual(expect.arrayContaining(DATA_LAYERS));
@@ -115,12 +145,24 @@ describe('basemaps on the page', () => {
   }, 180_000);
 
   it('switching basemap keeps a saved route on the map', async () => {
-    const planned = await driver.send<unknown>('POST', '/api/routes/plan', { rule: { kind: 'recheck', olderThanDays: 30 }, start: { lon: 114.02047, lat: 33.577333 }, end: 'start' });
+    const planned = await driver.send<unknown>('POST', '/api/routes/plan', {
+      rule: { kind: 'recheck', olderThanDays: 30 },
+      start: { lon: 114.02047, lat: 33.577333 },
+      end: 'start',
+    });
     const saved = await driver.send<{ id: number; plan: { stops: unknown[] } }>('POST', '/api/routes', { name: '底图切换测试路线', plan: planned });
     expect(saved.plan.stops.length).toBeGreaterThan(2);
     await driver.openMap(`?panel=routes&route=${saved.id}&county=411102&choropleth=closed`, { waitForClusters: true });
     const stops = () =>
-      driver.page.evaluate(() => new Set((window as unknown as MapWindow).__sansan.map.querySourceFeatures('route').filter((f) => f.geometry.type === 'Point').map((f) => f.properties.siteId)).size);
+      driver.page.evaluate(
+        () =>
+          new Set(
+            (window as unknown as MapWindow).__sansan.map
+              .querySourceFeatures('route')
+              .filter((f) => f.geometry.type === 'Point')
+              .map((f) => f.properties.siteId),
+          ).size,
+      );
     await expect.poll(stops).toBe(saved.plan.stops.length);
     for (const basemap of ['raster', 'gcj', 'none']) {
       await navigate(driver, { basemap });
@@ -136,8 +178,14 @@ describe('basemaps on the page', () => {
       await driver.waitForMapIdle();
       const drawn = await driver.page.evaluate(() => {
         const map = (window as unknown as MapWindow).__sansan.map;
-        const basemapLayers = map.getStyle().layers.filter((l) => l.id.startsWith('basemap-')).map((l) => l.id);
-        return { basemap: map.queryRenderedFeatures({ layers: basemapLayers.filter((id) => map.getLayer(id)?.type !== 'raster') }).length, tiles: map.getSource('basemap')?.loaded() };
+        const basemapLayers = map
+          .getStyle()
+          .layers.filter((l) => l.id.startsWith('basemap-'))
+          .map((l) => l.id);
+        return {
+          basemap: map.queryRenderedFeatures({ layers: basemapLayers.filter((id) => map.getLayer(id)?.type !== 'raster') }).length,
+          tiles: map.getSource('basemap')?.loaded(),
+        };
       });
       expect(drawn.tiles).toBe(true);
       if (basemap === 'vector') expect(drawn.basemap).toBeGreaterThan(0);
@@ -191,7 +239,10 @@ describe('basemaps on the page', () => {
 async function markCentre(driver: MapDriver): Promise<{ x: number; y: number }> {
   const undo = await driver.page.evaluate(() => {
     const map = (window as unknown as MapWindow).__sansan.map;
-    const hidden = map.getStyle().layers.filter((l) => !l.id.startsWith('basemap-') && l.id !== 'background' && map.getLayoutProperty(l.id, 'visibility') !== 'none').map((l) => l.id);
+    const hidden = map
+      .getStyle()
+      .layers.filter((l) => !l.id.startsWith('basemap-') && l.id !== 'background' && map.getLayoutProperty(l.id, 'visibility') !== 'none')
+      .map((l) => l.id);
     for (const id of hidden) map.setLayoutProperty(id, 'visibility', 'none');
     document.body.classList.add('hide-markers');
     const style = document.createElement('style');
@@ -213,7 +264,11 @@ async function markCentre(driver: MapDriver): Promise<{ x: number; y: number }> 
   for (let y = 0; y < png.height; y++)
     for (let x = 0; x < png.width; x++) {
       const at = (y * png.width + x) * 4;
-      if (Math.abs(png.data[at]! - MARK_COLOR[0]) < 40 && Math.abs(png.data[at + 1]! - MARK_COLOR[1]) < 40 && Math.abs(png.data[at + 2]! - MARK_COLOR[2]) < 40) {
+      if (
+        Math.abs(png.data[at]! - MARK_COLOR[0]) < 40 &&
+        Math.abs(png.data[at + 1]! - MARK_COLOR[1]) < 40 &&
+        Math.abs(png.data[at + 2]! - MARK_COLOR[2]) < 40
+      ) {
         sumX += x + 0.5;
         sumY += y + 0.5;
         n++;

@@ -26,7 +26,9 @@ describe('a 源汇区 county official', () => {
     expect(legend.map(Number)).toEqual(byStatus.slice(0, legend.length));
     // Clusters of other counties are dimmed, not mixed in; the county's own are not.
     await driver.waitForMapIdle();
-    const markers = await driver.page.locator('.cluster-marker').evaluateAll((elements) => elements.map((e) => [(e as HTMLElement).dataset.county, e.classList.contains('outside-scope')]));
+    const markers = await driver.page
+      .locator('.cluster-marker')
+      .evaluateAll((elements) => elements.map((e) => [(e as HTMLElement).dataset.county, e.classList.contains('outside-scope')]));
     expect(markers.length).toBeGreaterThan(0);
     for (const [county, dimmed] of markers) expect(dimmed, `cluster in ${county}`).toBe(county !== '411102');
     await driver.screenshot('county-scope-own');

@@ -34,7 +34,9 @@ describe('the export menu', () => {
     const unlocated = all.features.filter((f) => f.geometry === null).length;
     expect(unlocated).toBeGreaterThan(0);
     expect(all.features.some((f) => f.properties.status === 'closed' || f.properties.county !== YUANHUI)).toBe(false);
-    await expect.poll(() => menu.locator('[data-layer="sites"] ~ .export-omitted').first().textContent()).toBe(`其中 ${unlocated} 处未定位：CSV、XLSX、GeoJSON 中坐标为空，KML、Shapefile 中不含`);
+    await expect
+      .poll(() => menu.locator('[data-layer="sites"] ~ .export-omitted').first().textContent())
+      .toBe(`其中 ${unlocated} 处未定位：CSV、XLSX、GeoJSON 中坐标为空，KML、Shapefile 中不含`);
     await menu.scrollIntoViewIfNeeded();
     await driver.screenshot('export-menu');
 

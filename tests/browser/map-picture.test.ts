@@ -17,13 +17,48 @@ const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 /** ImageMagick: `-format` text of a region (WxH+X+Y) or the whole image. */
 // Debian's ImageMagick (apt imagemagick, installed by .ci/run), not whatever else is called convert on the PATH.
 const CONVERT = existsSync('/usr/bin/convert') ? '/usr/bin/convert' : 'convert';
-const magick = (path: string, format: string, region?: string) => execFileSync(CONVERT, [path, ...(region ? ['-crop', region, '+repage'] : []), '-format', format, 'info:'], { encoding: 'utf8' });
+const magick = (path: string, format: string, region?: string) =>
+  execFileSync(CONVERT, [path, ...(region ? ['-crop', region, '+repage'] : []), '-format', format, 'info:'], { encoding: 'utf8' });
 /** The distinct colours of a region, as lowercase #rrggbb. */
 const colours = (path: string, region: string) =>
-  new Set([...execFileSync(CONVERT, [path, '-crop', region, '+repage', '-alpha', 'off', '-unique-colors', 'txt:'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).matchAll(/#([0-9A-F]{6})/gi)].map((m) => `#${m[1]!.toLowerCase()}`));
+  new Set(
+    [
+      ...execFileSync(CONVERT, [path, '-crop', region, '+repage', '-alpha', 'off', '-unique-colors', 'txt:'], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      }).matchAll(/#([0-9A-F]{6})/gi),
+    ].map((m) => `#${m[1]!.toLowerCase()}`),
+  );
 /** How many pixels of a region are close to a colour (fuzz), e.g. the demo note's red. */
 const near = (path: string, region: string, colour: string, fuzz = '12%') =>
-  Number(execFileSync(CONVERT, [path, '-crop', region, '+repage', '-alpha', 'off', '-fuzz', fuzz, '-fill', 'black', '-opaque', colour, '-fill', 'white', '+opaque', 'black', '-negate', '-format', '%[fx:mean*w*h]', 'info:'], { encoding: 'utf8' }));
+  Number(
+    execFileSync(
+      CONVERT,
+      [
+        path,
+        '-crop',
+        region,
+        '+repage',
+        '-alpha',
+        'off',
+        '-fuzz',
+        fuzz,
+        '-fill',
+        'black',
+        '-opaque',
+        colour,
+        '-fill',
+        'white',
+        '+opaque',
+        'black',
+        '-negate',
+        '-format',
+        '%[fx:mean*w*h]',
+        'info:',
+      ],
+      { encoding: 'utf8' },
+    ),
+  );
 
 describe('导出地图 (the map as a picture)', () => {
   const driver = useMapDriver({ viewport: { width: 1280, height: 900 } });
@@ -108,7 +143,16 @@ describe('导出地图 (the map as a picture)', () => {
   it('from the 工业围城 tab: the picture’s legend carries the siege cells shown on the map', async () => {
     await driver.openMap('?panel=siege');
     await expect
-      .poll(() => driver.page.evaluate(() => (window as unknown as { __sansan: { map: { queryRenderedFeatures: (q: { layers: string[] }) => unknown[] } } }).__sansan.map.queryRenderedFeatures({ layers: ['siege-cells'] }).length), { timeout: 30_000 })
+      .poll(
+        () =>
+          driver.page.evaluate(
+            () =>
+              (
+                window as unknown as { __sansan: { map: { queryRenderedFeatures: (q: { layers: string[] }) => unknown[] } } }
+              ).__sansan.map.queryRenderedFeatures({ layers: ['siege-cells'] }).length,
+          ),
+        { timeout: 30_000 },
+      )
       .toBeGreaterThan(0);
     await driver.waitForMapIdle();
     const elsewhere = driver.page.locator('.map-picture-elsewhere');

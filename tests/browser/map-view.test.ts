@@ -42,12 +42,24 @@ describe('the map on a desktop', () => {
     await driver.screenshot('desktop-whole-city');
 
     // The page's Content-Security-Policy stops an off-host request before it leaves the browser.
-    const probe = await driver.page.evaluate(() => fetch('https://example.com/probe').then(() => 'loaded', () => 'blocked'));
+    const probe = await driver.page.evaluate(() =>
+      fetch('https://example.com/probe').then(
+        () => 'loaded',
+        () => 'blocked',
+      ),
+    );
     expect(probe).toBe('blocked');
     expect(driver.offHost).toEqual([]);
     // The recorder itself works: from a page without our CSP, an off-host request is blocked and listed.
     const blank = await driver.context.newPage();
-    expect(await blank.evaluate(() => fetch('https://example.com/probe').then(() => 'loaded', () => 'blocked'))).toBe('blocked');
+    expect(
+      await blank.evaluate(() =>
+        fetch('https://example.com/probe').then(
+          () => 'loaded',
+          () => 'blocked',
+        ),
+      ),
+    ).toBe('blocked');
     await blank.close();
     expect(driver.offHost).toEqual(['https://example.com/probe']);
     driver.offHost.length = 0;
@@ -87,9 +99,13 @@ describe('the map on a desktop', () => {
 
     // The legend counts every site under these filters, located or not (/api/counties).
     const counties = await driver.api<{ features: CountyFeature[] }>(`/api/counties?${query}`);
-    const byStatus = Object.fromEntries(COUNTED_STATUSES.map((status) => [status, String(counties.features.reduce((n, f) => n + (f.properties.byStatus[status] ?? 0), 0))]));
+    const byStatus = Object.fromEntries(
+      COUNTED_STATUSES.map((status) => [status, String(counties.features.reduce((n, f) => n + (f.properties.byStatus[status] ?? 0), 0))]),
+    );
     const legend = Object.fromEntries(
-      await Promise.all(COUNTED_STATUSES.map(async (status) => [status, await driver.page.locator(`.legend-item[data-status=${status}] .legend-count`).textContent()])),
+      await Promise.all(
+        COUNTED_STATUSES.map(async (status) => [status, await driver.page.locator(`.legend-item[data-status=${status}] .legend-count`).textContent()]),
+      ),
     );
     expect(legend).toEqual(byStatus);
   });
@@ -109,7 +125,11 @@ describe('the map on a desktop', () => {
 
     expect(await legend.getAttribute('aria-pressed')).toBe('false');
     expect(driver.urlParams().get('status')?.split(',')).toEqual(COUNTED_STATUSES.filter((s) => s !== status));
-    const dropped = Object.fromEntries(Object.entries(before).map(([county, n]) => [county, n - (after[county] ?? 0)]).filter(([, n]) => n !== 0));
+    const dropped = Object.fromEntries(
+      Object.entries(before)
+        .map(([county, n]) => [county, n - (after[county] ?? 0)])
+        .filter(([, n]) => n !== 0),
+    );
     expect(dropped).toEqual(removed);
     const index = STATUS_CODES.indexOf(status);
     for (const feature of await driver.clusters()) {

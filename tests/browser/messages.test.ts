@@ -66,7 +66,9 @@ describe('refusals in the Chinese page', () => {
     await alertsAreChinese(driver);
     await file.setInputFiles({ name: '台账.csv', mimeType: 'text/csv', buffer: Buffer.from([0, 1, 2, 3, 4, 5, 6, 7, 0, 9]) });
     await preview.click();
-    await expect.poll(() => wizard.getByTestId('field-error').textContent(), { timeout: 10_000 }).toBe('台账.csv 按文件名应为文本文件，但其内容是二进制数据，不是文本');
+    await expect
+      .poll(() => wizard.getByTestId('field-error').textContent(), { timeout: 10_000 })
+      .toBe('台账.csv 按文件名应为文本文件，但其内容是二进制数据，不是文本');
     await alertsAreChinese(driver);
     await file.setInputFiles({ name: '台账.csv', mimeType: 'text/csv', buffer: Buffer.from('编号,地点\n1,叶岗村\n') });
     await preview.click();
@@ -93,7 +95,9 @@ describe('refusals in the Chinese page', () => {
     await panel.getByText(zh.routeRuleSample).click();
     await panel.locator('input[inputmode=numeric]').fill('7');
     let replay = true;
-    await driver.page.route('**/api/routes/plan', (route) => (replay ? route.fulfill({ status: 403, contentType: 'application/json', body }) : route.continue()));
+    await driver.page.route('**/api/routes/plan', (route) =>
+      replay ? route.fulfill({ status: 403, contentType: 'application/json', body }) : route.continue(),
+    );
     const plan = panel.getByRole('button', { name: zh.routePlan });
     await plan.click();
     const banner = driver.page.getByTestId('error-banner');
@@ -113,7 +117,13 @@ describe('refusals in the Chinese page', () => {
   });
 
   it('audit: actions and targets in words, a site target links to the site, changes as a table', async () => {
-    const created = await driver.send<{ id: number }>('POST', '/api/sites', { name: '审计用木材加工厂', category: 'wood_processing', lon: 113.95, lat: 33.55, discoveredOn: '2022-01-01' });
+    const created = await driver.send<{ id: number }>('POST', '/api/sites', {
+      name: '审计用木材加工厂',
+      category: 'wood_processing',
+      lon: 113.95,
+      lat: 33.55,
+      discoveredOn: '2022-01-01',
+    });
     await driver.send('POST', `/api/sites/${created.id}/events`, { to: 'rectifying', date: '2022-02-01' });
     await driver.openMap('?panel=audit', { waitForClusters: false });
     const panel = driver.page.getByTestId('audit-panel');
@@ -130,7 +140,10 @@ describe('refusals in the Chinese page', () => {
     await expect.poll(() => driver.page.getByTestId('site-detail').locator('h2').textContent(), { timeout: 10_000 }).toBe('审计用木材加工厂');
     await driver.openMap('?panel=audit', { waitForClusters: false });
     const table = panel.getByTestId('audit-changes').first();
-    await panel.locator('details').first().evaluate((el) => ((el as HTMLDetailsElement).open = true));
+    await panel
+      .locator('details')
+      .first()
+      .evaluate((el) => ((el as HTMLDetailsElement).open = true));
     expect(await table.locator('thead th').allTextContents()).toEqual([zh.auditField, zh.auditBefore, zh.auditAfter]);
     expect(await panel.locator('pre').count()).toBe(0);
     await driver.screenshot('audit-in-words');

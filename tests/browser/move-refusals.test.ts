@@ -26,7 +26,10 @@ describe('refused status moves', () => {
       await driver.send('POST', `/api/sites/${site.id}/events`, { to: 'rectifying', date: today() });
       const label = lang === 'zh' ? zh.moveTo.replace('{status}', '整改中') : en.moveTo.replace('{status}', statusLabel('rectifying', 'en'));
       await panel.getByRole('button', { name: label }).click();
-      await panel.locator('.event-form').getByRole('button', { name: lang === 'zh' ? zh.confirm : en.confirm }).click();
+      await panel
+        .locator('.event-form')
+        .getByRole('button', { name: lang === 'zh' ? zh.confirm : en.confirm })
+        .click();
       const alert = panel.locator('.site-moves [role=alert]');
       await expect.poll(() => alert.count(), { timeout: 10_000 }).toBe(1);
       const text = (await alert.textContent())!;

@@ -34,7 +34,10 @@ describe('the page shell', () => {
   it('keeps a hidden layer hidden when the language restyles the map', async () => {
     await driver.openMap('?roads=0');
     await driver.waitForMapIdle();
-    const roadsVisibility = () => driver.page.evaluate(() => (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map.getLayoutProperty('roads', 'visibility') as string | undefined);
+    const roadsVisibility = () =>
+      driver.page.evaluate(
+        () => (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map.getLayoutProperty('roads', 'visibility') as string | undefined,
+      );
     expect(await roadsVisibility()).toBe('none');
     for (const lang of ['en', null]) {
       await driver.page.getByTestId('lang-switch').click();

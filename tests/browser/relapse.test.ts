@@ -19,12 +19,18 @@ describe('the 死灰复燃 panel', () => {
     expect(api.summary.relapses).toBeGreaterThan(0);
     await driver.openMap('?panel=relapse', { waitForClusters: true });
     const panel = driver.page.getByTestId('relapse-panel');
-    await expect.poll(() => panel.getByTestId('relapse-summary').textContent(), { timeout: 15_000 }).toContain(`${api.summary.relapses} 处死灰复燃 · ${api.summary.moveCandidates} 对疑似转移`);
+    await expect
+      .poll(() => panel.getByTestId('relapse-summary').textContent(), { timeout: 15_000 })
+      .toContain(`${api.summary.relapses} 处死灰复燃 · ${api.summary.moveCandidates} 对疑似转移`);
     const layers = () =>
       driver.page.evaluate(() => {
         const map = (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map;
         const features = map.querySourceFeatures('relapse');
-        return { cells: features.filter((f) => f.properties.layer === 'cell').length, moves: features.filter((f) => f.properties.layer === 'move').length, relapses: features.filter((f) => f.properties.layer === 'relapse').length };
+        return {
+          cells: features.filter((f) => f.properties.layer === 'cell').length,
+          moves: features.filter((f) => f.properties.layer === 'move').length,
+          relapses: features.filter((f) => f.properties.layer === 'relapse').length,
+        };
       });
     await expect.poll(async () => (await layers()).moves > 0 && (await layers()).relapses > 0 && (await layers()).cells > 0, { timeout: 10_000 }).toBe(true);
     expect(await panel.getByTestId('township-rates').locator('tr').count()).toBe(Math.min(20, api.rates.townships.filter((r) => r.relapses > 0).length));

@@ -54,7 +54,9 @@ describe('a road segment from the map (admin)', () => {
 
   it('a click on a road opens its panel; a status move with a note shows in its history, on the map and in the legend', async () => {
     // A drawn segment still waiting for repair, and the first move it may make.
-    const roads = await driver.api<{ features: (RoadFeature & { geometry: { coordinates: [number, number][] } | null })[] }>('/api/roads?status=reported,scheduled&drawn=true');
+    const roads = await driver.api<{ features: (RoadFeature & { geometry: { coordinates: [number, number][] } | null })[] }>(
+      '/api/roads?status=reported,scheduled&drawn=true',
+    );
     const road = roads.features[0]! as RoadFeature & { geometry: { coordinates: [number, number][] } };
     const from = road.properties.status as RoadStatusCode;
     const to = ROAD_STATUS_MOVES[from][0]!;
@@ -73,7 +75,9 @@ describe('a road segment from the map (admin)', () => {
     await expect.poll(() => panel().getByTestId('road-status').textContent()).toBe(ROAD_STATUS_LABELS[from]);
     await driver.screenshot('road-panel');
 
-    await panel().getByRole('button', { name: zh.roadMoveTo.replace('{status}', ROAD_STATUS_LABELS[to]) }).click();
+    await panel()
+      .getByRole('button', { name: zh.roadMoveTo.replace('{status}', ROAD_STATUS_LABELS[to]) })
+      .click();
     const form = panel().getByRole('form', { name: zh.roadMoveTo.replace('{status}', ROAD_STATUS_LABELS[to]) });
     await form.getByLabel(zh.note).fill('已列入年度维修计划');
     await driver.screenshot('road-move-form');
@@ -131,12 +135,22 @@ describe('the drawing tool', () => {
   it('the core name form is usable right after the double-click, with the drawn polygon still shown', async () => {
     await driver.openMap('?v=114.02000,33.58000,12.00&panel=siege');
     await driver.page.getByRole('button', { name: zh.siegeDrawCore }).click();
-    await drawOnMap(driver, [[114.0, 33.57], [114.04, 33.57], [114.04, 33.6], [114.0, 33.6]]);
+    await drawOnMap(driver, [
+      [114.0, 33.57],
+      [114.04, 33.57],
+      [114.04, 33.6],
+      [114.0, 33.6],
+    ]);
     const name = driver.page.getByRole('textbox', { name: zh.siegeCoreName });
     await expect.poll(() => name.isVisible()).toBe(true);
     // Nothing covers it: the element at its centre is the input itself.
     const box = (await name.boundingBox())!;
-    expect(await driver.page.evaluate(([x, y]: [number, number]) => document.elementFromPoint(x, y)?.tagName, [box.x + box.width / 2, box.y + box.height / 2] as [number, number])).toBe('INPUT');
+    expect(
+      await driver.page.evaluate(([x, y]: [number, number]) => document.elementFromPoint(x, y)?.tagName, [box.x + box.width / 2, box.y + box.height / 2] as [
+        number,
+        number,
+      ]),
+    ).toBe('INPUT');
     const polygons = () =>
       driver.page.evaluate(() => (window as DebugWindow).__sansan!.map.querySourceFeatures('draw-polygon').filter((f) => f.geometry.type === 'Polygon').length);
     await expect.poll(polygons).toBeGreaterThan(0);
@@ -156,7 +170,10 @@ describe('the drawing tool', () => {
     let target: { x: number; y: number } | null = null;
     for (const cluster of clusters) {
       const pixel = await driver.pixelOf(cluster.geometry.coordinates);
-      const onMarker = await driver.page.evaluate(([x, y]: [number, number]) => Boolean(document.elementFromPoint(x, y)?.closest('.maplibregl-marker')), [pixel.x, pixel.y] as [number, number]);
+      const onMarker = await driver.page.evaluate(([x, y]: [number, number]) => Boolean(document.elementFromPoint(x, y)?.closest('.maplibregl-marker')), [
+        pixel.x,
+        pixel.y,
+      ] as [number, number]);
       if (onMarker && pixel.x > 420 && pixel.y > 120) {
         target = pixel;
         break;
@@ -188,14 +205,20 @@ describe('a county official draws the plan’s unassigned roads', () => {
 
   const startDrawing = async (roadName: string) => {
     await driver.openMap('?v=113.94000,33.60000,11.00');
-    const item = driver.page.getByTestId('unlocated').locator('li').filter({ has: driver.page.getByText(roadName, { exact: true }) });
+    const item = driver.page
+      .getByTestId('unlocated')
+      .locator('li')
+      .filter({ has: driver.page.getByText(roadName, { exact: true }) });
     await item.getByRole('button', { name: zh.drawRoad }).click();
     await expect.poll(() => driver.page.getByTestId('draw-bar').textContent()).toContain(zh.drawRoadHint.replace('{road}', roadName));
   };
 
   it('cannot draw outside their counties: the form says why and saves nothing', async () => {
     await startDrawing('嵩山路');
-    await drawOnMap(driver, [[IN_YANCHENG[0] - 0.01, IN_YANCHENG[1]], [IN_YANCHENG[0] + 0.01, IN_YANCHENG[1]]]);
+    await drawOnMap(driver, [
+      [IN_YANCHENG[0] - 0.01, IN_YANCHENG[1]],
+      [IN_YANCHENG[0] + 0.01, IN_YANCHENG[1]],
+    ]);
     const bar = driver.page.getByTestId('draw-bar');
     await expect.poll(() => bar.getByTestId('draw-line-county').textContent()).toBe(zh.drawLineIn.replace('{county}', '郾城区'));
     const save = bar.getByRole('button', { name: zh.save });
@@ -209,7 +232,11 @@ describe('a county official draws the plan’s unassigned roads', () => {
 
   it('draws 金江路 in 源汇区: asked the county, the assignment is in its history and in the audit trail', async () => {
     await startDrawing('金江路');
-    await drawOnMap(driver, [[IN_YUANHUI[0] - 0.01, IN_YUANHUI[1]], [IN_YUANHUI[0], IN_YUANHUI[1] + 0.003], [IN_YUANHUI[0] + 0.01, IN_YUANHUI[1]]]);
+    await drawOnMap(driver, [
+      [IN_YUANHUI[0] - 0.01, IN_YUANHUI[1]],
+      [IN_YUANHUI[0], IN_YUANHUI[1] + 0.003],
+      [IN_YUANHUI[0] + 0.01, IN_YUANHUI[1]],
+    ]);
     const bar = driver.page.getByTestId('draw-bar');
     await expect.poll(() => bar.getByTestId('draw-line-county').textContent()).toBe(zh.drawLineIn.replace('{county}', '源汇区'));
     expect(await bar.getByTestId('draw-responsible').inputValue()).toBe(YUANHUI);
@@ -229,4 +256,3 @@ describe('a county official draws the plan’s unassigned roads', () => {
     expect(audit.records.filter((r) => r.action === 'road.assign').map((r) => [r.actor, r.after.county])).toEqual([[`county-${YUANHUI}`, YUANHUI]]);
   });
 });
-

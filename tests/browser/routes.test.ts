@@ -22,15 +22,23 @@ describe('the 巡查路线 panel', () => {
     const first = await stops.evaluateAll((items) => items.map((li) => Number((li as HTMLElement).dataset.site)));
     expect(await panel.getByTestId('route-total').textContent()).toMatch(/15 个点位 · 全程约 [\d.]+ 公里/);
     // The numbered stops are on the map.
-    const numbered = () => driver.page.evaluate(() => {
-      const map = (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map;
-      // A source feature can come back once per tile it touches: count distinct stops.
-      return new Set(map.querySourceFeatures('route').filter((f) => f.geometry.type === 'Point').map((f) => f.properties.siteId)).size;
-    });
+    const numbered = () =>
+      driver.page.evaluate(() => {
+        const map = (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map;
+        // A source feature can come back once per tile it touches: count distinct stops.
+        return new Set(
+          map
+            .querySourceFeatures('route')
+            .filter((f) => f.geometry.type === 'Point')
+            .map((f) => f.properties.siteId),
+        ).size;
+      });
     await expect.poll(numbered, { timeout: 5_000 }).toBe(15);
     // The same seed draws the same sample.
     await panel.getByRole('button', { name: zh.routePlan }).click();
-    await expect.poll(async () => (await stops.evaluateAll((items) => items.map((li) => Number((li as HTMLElement).dataset.site)))).sort()).toEqual([...first].sort());
+    await expect
+      .poll(async () => (await stops.evaluateAll((items) => items.map((li) => Number((li as HTMLElement).dataset.site)))).sort())
+      .toEqual([...first].sort());
 
     // Add a site that is not in the route by hand, from its detail.
     const sites = await driver.api<SiteCollection>('/api/sites?located=true');

@@ -27,7 +27,8 @@ interface TaskJson {
   leaders: { name: string }[];
 }
 
-const highlight = (driver: ReturnType<typeof useMapDriver>) => driver.page.evaluate(() => (window as unknown as { __sansan: { highlight: number[] } }).__sansan.highlight);
+const highlight = (driver: ReturnType<typeof useMapDriver>) =>
+  driver.page.evaluate(() => (window as unknown as { __sansan: { highlight: number[] } }).__sansan.highlight);
 
 describe('the county scorecard', () => {
   const driver = useMapDriver();
@@ -67,7 +68,9 @@ describe('the county scorecard', () => {
     const ids = new Set(located.map((s) => s.id));
     expect(clusters.filter((c) => !c.properties.cluster && ids.has(c.properties.siteId!))).toEqual([]);
     let checked = 0;
-    for (const site of (await driver.api<{ features: { properties: { id: number }; geometry: { coordinates: [number, number] } }[] }>('/api/sites?county=411103&located=true')).features.filter((f) => ids.has(f.properties.id))) {
+    for (const site of (
+      await driver.api<{ features: { properties: { id: number }; geometry: { coordinates: [number, number] } }[] }>('/api/sites?county=411103&located=true')
+    ).features.filter((f) => ids.has(f.properties.id))) {
       const pixel = await driver.pixelOf(site.geometry.coordinates);
       // What is on top at the site's pixel: its highlight marker (or another highlighted site's), never a cluster ring.
       const top = await driver.page.evaluate(({ x, y }) => {
@@ -102,7 +105,10 @@ describe('the county scorecard', () => {
     // Every tab lies inside the tab bar (none cut off at the panel's edge).
     const boxes = await driver.page.locator('.tabs').evaluate((bar) => {
       const outer = bar.getBoundingClientRect();
-      return [...bar.querySelectorAll('button')].map((b) => { const r = b.getBoundingClientRect(); return { left: r.left >= outer.left - 0.5, right: r.right <= outer.right + 0.5, text: b.textContent }; });
+      return [...bar.querySelectorAll('button')].map((b) => {
+        const r = b.getBoundingClientRect();
+        return { left: r.left >= outer.left - 0.5, right: r.right <= outer.right + 0.5, text: b.textContent };
+      });
     });
     expect(boxes.length).toBeGreaterThanOrEqual(7);
     expect(boxes.filter((b) => !b.left || !b.right)).toEqual([]);
@@ -114,13 +120,19 @@ describe('the county scorecard', () => {
     driver.localFailures.length = 0;
     await driver.page.goto(`${driver.baseUrl}/?page=scorecard`);
     const page = driver.page.getByTestId('scorecard-print');
-    await expect.poll(() => page.locator('table.grid').first().locator('thead th').allTextContents(), { timeout: 10_000 }).toEqual([
-      zh.scFigure,
-      ...cards.map((c) => c.countyName),
-      zh.scCityTotal,
-    ]);
+    await expect
+      .poll(() => page.locator('table.grid').first().locator('thead th').allTextContents(), { timeout: 10_000 })
+      .toEqual([zh.scFigure, ...cards.map((c) => c.countyName), zh.scCityTotal]);
     expect(await page.locator('h1').textContent()).toBe(zh.scPrintTitle);
-    const row = async (label: string) => (await page.locator('table.grid').first().locator('tr', { has: driver.page.locator(`th:text-is("${label}")`) }).locator('td').allTextContents()).map(Number);
+    const row = async (label: string) =>
+      (
+        await page
+          .locator('table.grid')
+          .first()
+          .locator('tr', { has: driver.page.locator(`th:text-is("${label}")`) })
+          .locator('td')
+          .allTextContents()
+      ).map(Number);
     expect(await row('排查发现')).toEqual([...cards.map((c) => c.sites), cards.reduce((n, c) => n + c.sites, 0)]);
     expect(await row('尚未清零')).toEqual([...cards.map((c) => c.zeroing.open), cards.reduce((n, c) => n + c.zeroing.open, 0)]);
     expect(await row('已取缔')).toEqual([...cards.map((c) => c.byStatus.closed ?? 0), cards.reduce((n, c) => n + (c.byStatus.closed ?? 0), 0)]);
@@ -156,11 +168,15 @@ describe('the task board', () => {
     // Task 15 (illegal fuel points): its lead units as the plan states them.
     // Tasks whose date has passed with no site linked say the map cannot judge them (task 4: 2020年年底, none linked).
     const today = new Date().toISOString().slice(0, 10);
-    const unmeasured = all.filter((t) => t.state !== 'done' && t.progress.sites + t.progress.roads === 0 && t.deadline.date !== null && t.deadline.date < today).map((t) => t.number);
+    const unmeasured = all
+      .filter((t) => t.state !== 'done' && t.progress.sites + t.progress.roads === 0 && t.deadline.date !== null && t.deadline.date < today)
+      .map((t) => t.number);
     expect(unmeasured).toContain(4);
     // The API says cannot_judge for exactly those, and the board shows 无法判断 beside the note, never 按期推进.
     expect(all.filter((t) => t.state === 'cannot_judge').map((t) => t.number)).toEqual(unmeasured);
-    const noted = await board.locator('article.task-card', { has: driver.page.getByTestId('task-unmeasured') }).evaluateAll((cards) => cards.map((c) => Number(c.getAttribute('data-testid')!.slice(5))));
+    const noted = await board
+      .locator('article.task-card', { has: driver.page.getByTestId('task-unmeasured') })
+      .evaluateAll((cards) => cards.map((c) => Number(c.getAttribute('data-testid')!.slice(5))));
     expect(noted).toEqual(unmeasured);
     for (const number of unmeasured) expect(await board.getByTestId(`task-${number}`).getByTestId('task-state').textContent()).toBe(zh.taskState_cannot_judge);
     const task15 = all.find((t) => t.number === 15)!;
@@ -171,7 +187,9 @@ describe('the task board', () => {
     expect(driver.page.url()).toContain(`unit=${encodeURIComponent(unit)}`);
     await driver.screenshot('task-board');
     // A leader who shares only some of this unit's tasks narrows the list further.
-    const leader = [...new Set(byUnit.flatMap((t) => t.leaders.map((l) => l.name)))].find((name) => byUnit.some((t) => !t.leaders.some((l) => l.name === name)))!;
+    const leader = [...new Set(byUnit.flatMap((t) => t.leaders.map((l) => l.name)))].find((name) =>
+      byUnit.some((t) => !t.leaders.some((l) => l.name === name)),
+    )!;
     const byBoth = await driver.api<TaskJson[]>(`/api/tasks?unit=${encodeURIComponent(unit)}&leader=${encodeURIComponent(leader)}`);
     expect(byBoth.length).toBeGreaterThan(0);
     expect(byBoth.length).toBeLessThan(byUnit.length);
@@ -192,7 +210,9 @@ describe('the task board', () => {
     // Site 2 (the real coal point, task 18) is not linked to task 15 by category: link it by hand.
     await detail.getByLabel(zh.tbLinkSiteId).fill('2');
     await detail.getByRole('button', { name: zh.tbLink, exact: true }).click();
-    await expect.poll(() => detail.locator('.linked-sites li', { has: driver.page.locator('a[href="/?site=2"]') }).textContent(), { timeout: 10_000 }).toContain(zh.tbLinkManual);
+    await expect
+      .poll(() => detail.locator('.linked-sites li', { has: driver.page.locator('a[href="/?site=2"]') }).textContent(), { timeout: 10_000 })
+      .toContain(zh.tbLinkManual);
     const api = await driver.api<{ sites: { id: number; link: string }[]; notes: { text: string }[] }>('/api/tasks/15');
     expect(api.sites.find((s) => s.id === 2)?.link).toBe('manual');
     expect(api.notes.map((n) => n.text)).toContain('已对郾襄路加油点复查，未见复燃');

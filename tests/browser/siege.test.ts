@@ -19,12 +19,16 @@ describe('the 工业围城 panel', () => {
     const api = await driver.api<SiegeJson>('/api/analysis/siege');
     await driver.openMap('?panel=siege&v=114.02047,33.57733,10.2', { waitForClusters: true });
     const panel = driver.page.getByTestId('siege-panel');
-    await expect.poll(() => panel.getByTestId('siege-occupancy').textContent(), { timeout: 10_000 }).toContain(`(${api.summary.occupiedSectors}/${api.summary.sectors})`);
+    await expect
+      .poll(() => panel.getByTestId('siege-occupancy').textContent(), { timeout: 10_000 })
+      .toContain(`(${api.summary.occupiedSectors}/${api.summary.sectors})`);
     expect(await panel.textContent()).toContain(api.core.name);
     await driver.waitForMapIdle();
     // The map shows only the sites the analysis counts, and a legend of the choropleth's classes.
     const counted = new Set(api.placements.map((p) => p.id));
-    await expect.poll(async () => (await driver.clusters()).filter((c) => !c.properties.cluster && !counted.has(c.properties.siteId!)).length, { timeout: 10_000 }).toBe(0);
+    await expect
+      .poll(async () => (await driver.clusters()).filter((c) => !c.properties.cluster && !counted.has(c.properties.siteId!)).length, { timeout: 10_000 })
+      .toBe(0);
     expect((await driver.clusters()).reduce((sum, c) => sum + c.properties.count, 0)).toBeLessThanOrEqual(counted.size);
     expect(await panel.getByTestId('siege-legend').locator('li').count()).toBe(5);
     expect(await panel.getByTestId('siege-legend').textContent()).toContain(`${counted.size} 个`);
@@ -69,6 +73,8 @@ describe('the 工业围城 panel', () => {
     const [zhHeader, enHeader] = (await response.text()).replace(/^\ufeff/, '').split('\r\n');
     expect(zhHeader).toMatch(/^核心区,状态日期,距离带,/);
     expect(enHeader).toMatch(/^core,as of,band,/);
-    expect(decodeURIComponent(/filename\*=UTF-8''(\S+)$/.exec(response.headers()['content-disposition']!)![1]!)).toMatch(/^工业围城_默认核心区.*_\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(decodeURIComponent(/filename\*=UTF-8''(\S+)$/.exec(response.headers()['content-disposition']!)![1]!)).toMatch(
+      /^工业围城_默认核心区.*_\d{4}-\d{2}-\d{2}\.csv$/,
+    );
   });
 });

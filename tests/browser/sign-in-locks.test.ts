@@ -6,7 +6,11 @@ import { useMapDriver, type MapDriver } from '../helpers/browser.ts';
 
 async function lockOut(driver: MapDriver, username: string) {
   for (let i = 0; i < 5; i++) {
-    const response = await fetch(`${driver.baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: `wrong-${i}` }) });
+    const response = await fetch(`${driver.baseUrl}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: `wrong-${i}` }),
+    });
     expect(response.status).toBe(401);
   }
 }

@@ -13,9 +13,18 @@ const WHOLE_CITY = '?v=113.88000,33.70000,8.90';
 
 /** [date, label, note] of each entry of the history timeline, top to bottom. */
 async function historyOnPage(driver: MapDriver): Promise<[string, string, string | null][]> {
-  return driver.page.locator('[data-testid=site-history] > li').evaluateAll((items) =>
-    items.map((item) => [item.querySelector('time')?.textContent ?? '', item.querySelector('b')?.textContent ?? '', item.querySelector('.note')?.textContent ?? null] as [string, string, string | null]),
-  );
+  return driver.page
+    .locator('[data-testid=site-history] > li')
+    .evaluateAll((items) =>
+      items.map(
+        (item) =>
+          [item.querySelector('time')?.textContent ?? '', item.querySelector('b')?.textContent ?? '', item.querySelector('.note')?.textContent ?? null] as [
+            string,
+            string,
+            string | null,
+          ],
+      ),
+    );
 }
 
 function historyFromApi(detail: SiteDetail, lang: 'zh' | 'en'): [string, string, string | null][] {
@@ -144,7 +153,11 @@ describe('site detail, language and errors on a desktop', () => {
   it('an error loading a site detail is shown in the panel', async () => {
     const site = (await driver.api<SiteCollection>('/api/sites?located=true')).features[0]!;
     await driver.page.route(`**/api/sites/${site.id}`, (route) =>
-      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'try later', details: {} } }) }),
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'unavailable', message: 'try later', details: {} } }),
+      }),
     );
     await driver.openMap(`${WHOLE_CITY}&site=${site.id}`, { waitForClusters: false });
     await expect.poll(() => detail().locator('.error[role=alert]').textContent()).toBe('请求未成功（HTTP 503）');
@@ -157,15 +170,25 @@ describe('site detail, language and errors on a desktop', () => {
 
   it('an error loading the unlocated list is shown, not swallowed', async () => {
     await driver.page.route(/\/api\/sites\?.*located=false/, (route) =>
-      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'unlocated failed', details: {} } }) }),
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'internal', message: 'unlocated failed', details: {} } }),
+      }),
     );
     await driver.openMap(WHOLE_CITY);
-    await expect.poll(() => driver.page.locator('[role=alert]').allTextContents(), { timeout: 3_000 }).toContainEqual(expect.stringContaining(zh['error.internal']));
+    await expect
+      .poll(() => driver.page.locator('[role=alert]').allTextContents(), { timeout: 3_000 })
+      .toContainEqual(expect.stringContaining(zh['error.internal']));
   });
 
   it('when /api/counties fails, the page does not claim there are no sites while it draws them', async () => {
     await driver.page.route('**/api/counties**', (route) =>
-      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'counties failed', details: {} } }) }),
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'internal', message: 'counties failed', details: {} } }),
+      }),
     );
     await driver.openMap(WHOLE_CITY);
     const drawn = (await driver.clusters()).reduce((n, f) => n + f.properties.count, 0);

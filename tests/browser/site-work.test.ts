@@ -31,7 +31,12 @@ function png(width: number, height: number, rgb: [number, number, number]): Buff
   header.set([8, 2, 0, 0, 0], 8);
   const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
   const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', pixels),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A located demo site of `county` in `status` (not a fuel point). */
@@ -44,7 +49,8 @@ async function siteIn(driver: MapDriver, county: string, status: string): Promis
   return site!;
 }
 
-const legendCount = (driver: MapDriver, status: StatusCode) => driver.page.locator(`.legend-item[data-status=${status}] .legend-count`).textContent().then(Number);
+const legendCount = (driver: MapDriver, status: StatusCode) =>
+  driver.page.locator(`.legend-item[data-status=${status}] .legend-count`).textContent().then(Number);
 
 /** The colour the map paints the site's circle with (what MapLibre rendered for it). */
 async function paintedColour(driver: MapDriver, siteId: number): Promise<string | null> {
@@ -54,7 +60,10 @@ async function paintedColour(driver: MapDriver, siteId: number): Promise<string 
     const feature = map.queryRenderedFeatures({ layers: ['sites'] }).find((f) => f.properties.siteId === id);
     const colour = feature?.layer.paint?.['circle-color' as keyof typeof feature.layer.paint] as unknown as { r: number; g: number; b: number } | undefined;
     if (!colour) return null;
-    const hex = (v: number) => Math.round(v * 255).toString(16).padStart(2, '0');
+    const hex = (v: number) =>
+      Math.round(v * 255)
+        .toString(16)
+        .padStart(2, '0');
     return `#${hex(colour.r)}${hex(colour.g)}${hex(colour.b)}`;
   }, siteId);
 }
@@ -67,7 +76,11 @@ async function lastHistoryEntry(driver: MapDriver) {
     note: await entry.locator('.note').textContent(),
     checklist: await entry.locator('.checklist-done li').allTextContents(),
     photos: await entry.locator('.photo-thumbs a').evaluateAll((links) =>
-      links.map((a) => ({ href: a.getAttribute('href'), target: a.getAttribute('target'), loaded: ((a.querySelector('img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0 })),
+      links.map((a) => ({
+        href: a.getAttribute('href'),
+        target: a.getAttribute('target'),
+        loaded: ((a.querySelector('img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0,
+      })),
     ),
   };
 }
@@ -85,10 +98,16 @@ for (const role of ['county', 'inspector'] as const) {
       await expect.poll(() => detail().locator('h2').textContent()).toBe(site.properties.name);
       await driver.waitForClusters();
       await expect.poll(() => paintedColour(driver, site.id)).toBe(STATUS_COLORS.discovered);
-      const before = { discovered: await legendCount(driver, 'discovered'), rectifying: await legendCount(driver, 'rectifying'), closed: await legendCount(driver, 'closed') };
+      const before = {
+        discovered: await legendCount(driver, 'discovered'),
+        rectifying: await legendCount(driver, 'rectifying'),
+        closed: await legendCount(driver, 'closed'),
+      };
 
       // Exactly the allowed next statuses, in the status words; 已撤销（误录） only for admins.
-      expect(await detail().locator('.move-buttons button').allTextContents()).toEqual(['rectifying', 'closed', 'upgraded', 'relocated', 'voided'].map((s) => zh.moveTo.replace('{status}', STATUS_LABELS[s as StatusCode])));
+      expect(await detail().locator('.move-buttons button').allTextContents()).toEqual(
+        ['rectifying', 'closed', 'upgraded', 'relocated', 'voided'].map((s) => zh.moveTo.replace('{status}', STATUS_LABELS[s as StatusCode])),
+      );
       expect(await moveButton('voided').isDisabled()).toBe(true);
       expect(await moveButton('voided').getAttribute('title')).toBe(zh.deniedRole.replace('{role}', role === 'county' ? zh.roleCounty : zh.roleInspector));
       expect(await moveButton('rectifying').isDisabled()).toBe(false);
@@ -104,14 +123,20 @@ for (const role of ['county', 'inspector'] as const) {
       await expect.poll(() => paintedColour(driver, site.id)).toBe(STATUS_COLORS.rectifying);
 
       // rectifying → closed: the checklist, each item with a label; confirm waits for all five.
-      expect(await detail().locator('.move-buttons button').allTextContents()).toEqual(['closed', 'upgraded', 'relocated', 'voided'].map((s) => zh.moveTo.replace('{status}', STATUS_LABELS[s as StatusCode])));
+      expect(await detail().locator('.move-buttons button').allTextContents()).toEqual(
+        ['closed', 'upgraded', 'relocated', 'voided'].map((s) => zh.moveTo.replace('{status}', STATUS_LABELS[s as StatusCode])),
+      );
       await moveButton('closed').click();
       const checklist = detail().getByTestId('closure-checklist');
       const confirm = form.getByRole('button', { name: zh.confirm });
-      expect(await checklist.locator('.checklist-item > label:first-child').allTextContents()).toEqual(CLOSURE_CHECKLIST.map((item) => CLOSURE_CHECKLIST_LABELS[item]));
+      expect(await checklist.locator('.checklist-item > label:first-child').allTextContents()).toEqual(
+        CLOSURE_CHECKLIST.map((item) => CLOSURE_CHECKLIST_LABELS[item]),
+      );
       for (const item of CLOSURE_CHECKLIST.slice(0, 4)) await checklist.getByLabel(CLOSURE_CHECKLIST_LABELS[item], { exact: true }).check();
       expect(await confirm.isDisabled()).toBe(true);
-      await checklist.getByLabel(zh.checklistPhoto.replace('{item}', CLOSURE_CHECKLIST_LABELS.cutWater)).setInputFiles({ name: 'water.png', mimeType: 'image/png', buffer: png(40, 30, [30, 90, 200]) });
+      await checklist
+        .getByLabel(zh.checklistPhoto.replace('{item}', CLOSURE_CHECKLIST_LABELS.cutWater))
+        .setInputFiles({ name: 'water.png', mimeType: 'image/png', buffer: png(40, 30, [30, 90, 200]) });
       await form.getByLabel(zh.eventPhotos).setInputFiles({ name: 'gate.png', mimeType: 'image/png', buffer: png(40, 30, [200, 40, 40]) });
       await form.getByLabel(zh.note).fill('两断三清完成');
       await driver.screenshot(`${role}-closure-checklist-incomplete`);
@@ -126,9 +151,16 @@ for (const role of ['county', 'inspector'] as const) {
       expect(closed.note).toBe('两断三清完成');
       expect(closed.checklist).toEqual(CLOSURE_CHECKLIST.map((item) => `✓ ${CLOSURE_CHECKLIST_LABELS[item]}`));
       expect(closed.photos).toHaveLength(2);
-      for (const photo of closed.photos) expect(photo).toMatchObject({ href: expect.stringMatching(/^\/api\/photos\/[0-9a-f]{32}\.png$/), target: '_blank', loaded: true });
+      for (const photo of closed.photos)
+        expect(photo).toMatchObject({ href: expect.stringMatching(/^\/api\/photos\/[0-9a-f]{32}\.png$/), target: '_blank', loaded: true });
       // The full-size image behind a thumbnail is the photo uploaded.
-      const full = await driver.page.evaluate((href) => fetch(href!).then((r) => r.arrayBuffer()).then((b) => b.byteLength), closed.photos[0]!.href);
+      const full = await driver.page.evaluate(
+        (href) =>
+          fetch(href!)
+            .then((r) => r.arrayBuffer())
+            .then((b) => b.byteLength),
+        closed.photos[0]!.href,
+      );
       expect(full).toBeGreaterThan(60);
 
       const stored = await driver.api<SiteDetail>(`/api/sites/${site.id}`);
@@ -151,7 +183,9 @@ for (const role of ['county', 'inspector'] as const) {
       for (const button of await buttons.all()) {
         expect(await button.isDisabled()).toBe(true);
         const voiding = (await button.textContent())!.includes(STATUS_LABELS.voided);
-        expect(await button.getAttribute('title')).toBe(voiding ? zh.deniedRole.replace('{role}', role === 'county' ? zh.roleCounty : zh.roleInspector) : countyReason);
+        expect(await button.getAttribute('title')).toBe(
+          voiding ? zh.deniedRole.replace('{role}', role === 'county' ? zh.roleCounty : zh.roleInspector) : countyReason,
+        );
       }
       const edit = detail().getByRole('button', { name: zh.editSite });
       expect(await edit.isDisabled()).toBe(true);
@@ -283,7 +317,9 @@ describe('what only an admin does: voiding a site entered by mistake; placing a 
     const before = await legendCount(driver, 'rectifying');
     expect((await driver.clusters()).some((f) => f.properties.siteId === site.id)).toBe(true);
 
-    await detail().getByRole('button', { name: zh.moveTo.replace('{status}', STATUS_LABELS.voided) }).click();
+    await detail()
+      .getByRole('button', { name: zh.moveTo.replace('{status}', STATUS_LABELS.voided) })
+      .click();
     const form = detail().locator('form.event-form');
     const confirm = form.getByRole('button', { name: zh.confirm });
     expect(await confirm.isDisabled()).toBe(true);

@@ -200,8 +200,17 @@ let testPasswordHash: string | null = null;
 const testHash = () => (testPasswordHash ??= hashPassword(TEST_PASSWORD));
 
 /** Makes (or finds) a user with the test password and opens a session; returns its bearer token. */
-export function signInUser(db: Db, countyCodes: ReadonlySet<string>, username: string, role: Role, counties: readonly string[] = [], sessions = { idleMinutes: 720, maxHours: 168, now: () => Date.now() }): string {
-  const user = findUser(db, username) ?? createUser(db, countyCodes, { username, role, counties, password: '' }, { actor: 'test', role: null, address: null }, { passwordHash: testHash() });
+export function signInUser(
+  db: Db,
+  countyCodes: ReadonlySet<string>,
+  username: string,
+  role: Role,
+  counties: readonly string[] = [],
+  sessions = { idleMinutes: 720, maxHours: 168, now: () => Date.now() },
+): string {
+  const user =
+    findUser(db, username) ??
+    createUser(db, countyCodes, { username, role, counties, password: '' }, { actor: 'test', role: null, address: null }, { passwordHash: testHash() });
   return createSession(db, user.id, sessions).token;
 }
 
@@ -293,7 +302,11 @@ export async function createSite(h: Harness, input: NewSiteInput, expectedCounty
 /** POST /api/sites/:id/events, expecting 201. */
 export async function moveSite(h: Harness, id: number, to: StatusCode, date: string, checklist?: Record<string, boolean>): Promise<void> {
   // Voiding needs a reason.
-  const res = await h.send('POST', `/api/sites/${id}/events`, checklist ? { to, date, checklist } : to === 'voided' ? { to, date, note: 'entered by mistake' } : { to, date });
+  const res = await h.send(
+    'POST',
+    `/api/sites/${id}/events`,
+    checklist ? { to, date, checklist } : to === 'voided' ? { to, date, note: 'entered by mistake' } : { to, date },
+  );
   expect(res.status, res.text).toBe(201);
 }
 
@@ -323,9 +336,20 @@ export interface FixtureSite {
 export const FIXTURE: readonly FixtureSite[] = [
   {
     key: 'A',
-    input: { name: '源汇区黄河路砂石料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', address: '源汇区黄河路1号', township: '空冢郭镇' },
+    input: {
+      name: '源汇区黄河路砂石料场',
+      category: 'sand_yard',
+      lon: 113.95,
+      lat: 33.55,
+      discoveredOn: '2021-01-10',
+      address: '源汇区黄河路1号',
+      township: '空冢郭镇',
+    },
     county: '411102',
-    moves: [['rectifying', '2021-03-01'], ['closed', '2021-06-01']],
+    moves: [
+      ['rectifying', '2021-03-01'],
+      ['closed', '2021-06-01'],
+    ],
     status: 'closed',
   },
   {
@@ -339,14 +363,20 @@ export const FIXTURE: readonly FixtureSite[] = [
     key: 'C',
     input: { name: '郾城区商混站', category: 'concrete_plant', lon: 113.93, lat: 33.67, discoveredOn: '2021-01-05' },
     county: '411103',
-    moves: [['upgraded', '2021-04-01'], ['verified', '2021-09-01']],
+    moves: [
+      ['upgraded', '2021-04-01'],
+      ['verified', '2021-09-01'],
+    ],
     status: 'verified',
   },
   {
     key: 'D',
     input: { name: '召陵区塑料颗粒加工作坊', category: 'scattered_firm', sector: 'industrial', lon: 114.16, lat: 33.57, discoveredOn: '2021-05-01' },
     county: '411104',
-    moves: [['closed', '2021-07-01'], ['relapsed', '2022-03-01']],
+    moves: [
+      ['closed', '2021-07-01'],
+      ['relapsed', '2022-03-01'],
+    ],
     status: 'relapsed',
   },
   {

@@ -138,7 +138,11 @@ export class MapDriver {
   /** POST/PUT/PATCH to the same server as an admin (bearer token), as JSON. */
   async send<T>(method: string, path: string, body: unknown): Promise<T> {
     const token = signInUser(this.db!, this.ctx!.countyCodes, 'admin', 'admin', [], this.ctx!.sessions);
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   }

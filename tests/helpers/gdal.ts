@@ -55,7 +55,11 @@ export async function gdalAsync(program: 'ogrinfo' | 'ogr2ogr', args: string[], 
 }
 
 /** ogr2ogr of one layer of a live source (OAPIF:…) → GeoJSON features; `open` adds -oo, `spatial` -spat. */
-export async function ogrReadLive(source: string, layer: string, options: { headers?: string; open?: string[]; spatial?: [number, number, number, number] } = {}): Promise<OgrFeature[]> {
+export async function ogrReadLive(
+  source: string,
+  layer: string,
+  options: { headers?: string; open?: string[]; spatial?: [number, number, number, number] } = {},
+): Promise<OgrFeature[]> {
   const args = ['-f', 'GeoJSON', '/vsistdout/', source, layer, ...(options.open ?? []).flatMap((o) => ['-oo', o])];
   if (options.spatial) args.push('-spat', ...options.spatial.map(String));
   return (JSON.parse(await gdalAsync('ogr2ogr', args, options.headers)) as { features: OgrFeature[] }).features;

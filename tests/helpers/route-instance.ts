@@ -16,10 +16,7 @@ export interface RouteInstance {
 /** `count` stops uniformly at random in LUOHE_BOX (ids 1…count), plus a random start and end. */
 export function randomRouteInstance(count: number, seed: number): RouteInstance {
   const random = new Random(seed);
-  const point = (): LonLat => [
-    random.range(LUOHE_BOX.minLon, LUOHE_BOX.maxLon),
-    random.range(LUOHE_BOX.minLat, LUOHE_BOX.maxLat),
-  ];
+  const point = (): LonLat => [random.range(LUOHE_BOX.minLon, LUOHE_BOX.maxLon), random.range(LUOHE_BOX.minLat, LUOHE_BOX.maxLat)];
   const start = point();
   const end = point();
   const stops = Array.from({ length: count }, (_, index) => {

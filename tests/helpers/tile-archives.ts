@@ -42,7 +42,10 @@ export interface CountyShape {
 }
 
 export function shippedCounties(): CountyShape[] {
-  const collection = JSON.parse(readFileSync(resolve(ROOT, 'geodata/counties.geojson'), 'utf8')) as FeatureCollection<Polygon | MultiPolygon, { adcode: string; name: string }>;
+  const collection = JSON.parse(readFileSync(resolve(ROOT, 'geodata/counties.geojson'), 'utf8')) as FeatureCollection<
+    Polygon | MultiPolygon,
+    { adcode: string; name: string }
+  >;
   return collection.features.map((f) => ({ code: f.properties.adcode, name: f.properties.name, geometry: f.geometry }));
 }
 
@@ -119,7 +122,8 @@ export function rasterTiles(options: RasterOptions): TileBytes[] {
     const polygons = county.geometry.type === 'Polygon' ? [county.geometry.coordinates] : county.geometry.coordinates;
     for (const polygon of polygons) for (const ring of polygon) lines.push({ points: ring.map((p) => shift([p[0]!, p[1]!])), color: [90, 100, 120], width: 1 });
   }
-  for (const road of seededRoads(options.seed ?? 7)) lines.push({ points: road.geometry.coordinates.map((p) => shift([p[0]!, p[1]!])), color: [230, 150, 60], width: 2 });
+  for (const road of seededRoads(options.seed ?? 7))
+    lines.push({ points: road.geometry.coordinates.map((p) => shift([p[0]!, p[1]!])), color: [230, 150, 60], width: 2 });
   const tiles: TileBytes[] = [];
   for (let z = options.minZoom; z <= options.maxZoom; z++) {
     const [x0, y0] = tileAt(LUOHE_BOUNDS[0], LUOHE_BOUNDS[3], z);
@@ -167,7 +171,8 @@ function markTiles(mark: NonNullable<RasterOptions['mark']>, existing: TileBytes
         const ly = py - y * 256;
         for (let cx = Math.floor(lx - 3); cx <= Math.ceil(lx + 3); cx++)
           for (let cy = Math.floor(ly - 3); cy <= Math.ceil(ly + 3); cy++)
-            if (Math.abs(cx + 0.5 - lx) <= 3 && Math.abs(cy + 0.5 - ly) <= 3 && cx >= 0 && cy >= 0 && cx < 256 && cy < 256) canvas.png.data.set([...MARK_COLOR, 255], (cy * 256 + cx) * 4);
+            if (Math.abs(cx + 0.5 - lx) <= 3 && Math.abs(cy + 0.5 - ly) <= 3 && cx >= 0 && cy >= 0 && cx < 256 && cy < 256)
+              canvas.png.data.set([...MARK_COLOR, 255], (cy * 256 + cx) * 4);
         out.push({ z, x, y, data: canvas.encode() });
       }
   }
@@ -177,23 +182,40 @@ function markTiles(mark: NonNullable<RasterOptions['mark']>, existing: TileBytes
 // ---- vector tiles ------------------------------------------------------------------------------
 
 /** MVT tiles of the counties (as land), their names (as places) and seeded roads, in a schema. */
-export function vectorTiles(schema: 'protomaps' | 'openmaptiles' | 'other', minZoom: number, maxZoom: number, seed = 7): { tiles: TileBytes[]; layers: string[] } {
+export function vectorTiles(
+  schema: 'protomaps' | 'openmaptiles' | 'other',
+  minZoom: number,
+  maxZoom: number,
+  seed = 7,
+): { tiles: TileBytes[]; layers: string[] } {
   const counties = shippedCounties();
   const roads = seededRoads(seed);
   const land: Feature[] = counties.map((c) => ({ type: 'Feature', properties: { kind: 'farmland', name: c.name, 'name:zh': c.name }, geometry: c.geometry }));
   const places: Feature[] = counties.map((c) => {
     const ring = (c.geometry.type === 'Polygon' ? c.geometry.coordinates[0] : c.geometry.coordinates[0]![0])!;
     const centre = ring.reduce((sum: Position, p) => [sum[0]! + p[0]! / ring.length, sum[1]! + p[1]! / ring.length], [0, 0]);
-    return { type: 'Feature', properties: { kind: 'locality', class: 'town', name: c.name, 'name:zh': c.name, 'name:en': c.code, min_zoom: 0 }, geometry: { type: 'Point', coordinates: centre } };
+    return {
+      type: 'Feature',
+      properties: { kind: 'locality', class: 'town', name: c.name, 'name:zh': c.name, 'name:en': c.code, min_zoom: 0 },
+      geometry: { type: 'Point', coordinates: centre },
+    };
   });
-  const lines: Feature[] = roads.map((r) => ({ ...r, properties: { ...r.properties, 'name:zh': r.properties.name, class: r.properties.kind === 'major_road' ? 'primary' : 'minor' } }));
+  const lines: Feature[] = roads.map((r) => ({
+    ...r,
+    properties: { ...r.properties, 'name:zh': r.properties.name, class: r.properties.kind === 'major_road' ? 'primary' : 'minor' },
+  }));
   const byLayer: Record<string, Feature[]> =
     schema === 'protomaps'
       ? { earth: land, landuse: land, roads: lines, places }
       : schema === 'openmaptiles'
         ? { landuse: land, transportation: lines, transportation_name: lines, place: places }
         : { parcels: land, streets: lines };
-  const indexes = Object.fromEntries(Object.entries(byLayer).map(([layer, features]) => [layer, new GeoJSONVT({ type: 'FeatureCollection', features } as FeatureCollection, { maxZoom, indexMaxZoom: maxZoom, buffer: 64 })]));
+  const indexes = Object.fromEntries(
+    Object.entries(byLayer).map(([layer, features]) => [
+      layer,
+      new GeoJSONVT({ type: 'FeatureCollection', features } as FeatureCollection, { maxZoom, indexMaxZoom: maxZoom, buffer: 64 }),
+    ]),
+  );
   const tiles: TileBytes[] = [];
   for (let z = minZoom; z <= maxZoom; z++) {
     const [x0, y0] = tileAt(LUOHE_BOUNDS[0], LUOHE_BOUNDS[3], z);
@@ -220,7 +242,9 @@ const zoomRange = (tiles: readonly TileBytes[]) => [Math.min(...tiles.map((t) =>
 export function writeMbtiles(path: string, spec: ArchiveSpec): void {
   const db = new Database(path);
   try {
-    db.exec('CREATE TABLE metadata (name TEXT, value TEXT); CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB); CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);');
+    db.exec(
+      'CREATE TABLE metadata (name TEXT, value TEXT); CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB); CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);',
+    );
     const [minZoom, maxZoom] = zoomRange(spec.tiles);
     const metadata: Record<string, string> = {
       name: spec.name,
@@ -303,7 +327,13 @@ export function writePmtiles(path: string, spec: ArchiveSpec): void {
     leaves = Buffer.concat(leafParts);
   }
   const metadata = gzipSync(
-    Buffer.from(JSON.stringify({ name: spec.name, ...(spec.attribution ? { attribution: spec.attribution } : {}), ...(spec.vectorLayers ? { vector_layers: spec.vectorLayers.map((id) => ({ id, fields: {} })) } : {}) })),
+    Buffer.from(
+      JSON.stringify({
+        name: spec.name,
+        ...(spec.attribution ? { attribution: spec.attribution } : {}),
+        ...(spec.vectorLayers ? { vector_layers: spec.vectorLayers.map((id) => ({ id, fields: {} })) } : {}),
+      }),
+    ),
   );
   const tileData = Buffer.concat(data);
   const [minZoom, maxZoom] = zoomRange(spec.tiles);

@@ -19,12 +19,33 @@ function refusal(run: () => unknown) {
 const square: SiegeOptions['core'] = {
   type: 'Feature',
   properties: {},
-  geometry: { type: 'Polygon', coordinates: [[[114, 33.5], [114.1, 33.5], [114.1, 33.6], [114, 33.6], [114, 33.5]]] },
+  geometry: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [114, 33.5],
+        [114.1, 33.5],
+        [114.1, 33.6],
+        [114, 33.6],
+        [114, 33.5],
+      ],
+    ],
+  },
 } as SiegeOptions['core'];
 
 describe('relapse options', () => {
   it('fills the defaults', () => {
-    expect(resolveRelapseOptions({})).toEqual({ from: null, to: null, asOf: null, categories: expect.any(Array), counties: null, radiusKm: 3, withinDays: 180, cellKm: 3, correction: 'fdr' });
+    expect(resolveRelapseOptions({})).toEqual({
+      from: null,
+      to: null,
+      asOf: null,
+      categories: expect.any(Array),
+      counties: null,
+      radiusKm: 3,
+      withinDays: 180,
+      cellKm: 3,
+      correction: 'fdr',
+    });
   });
   it('refuses a window that ends before it starts, a fractional day count and an unknown correction', () => {
     expect(refusal(() => resolveRelapseOptions({ from: '2021-05-01', to: '2021-04-01' }))).toEqual({
@@ -33,21 +54,58 @@ describe('relapse options', () => {
       problem: { reason: 'date_order', from: '2021-05-01', to: '2021-04-01' },
       message: 'from: from (2021-05-01) is after to (2021-04-01)',
     });
-    expect(refusal(() => resolveRelapseOptions({ withinDays: 2.5 }))).toMatchObject({ parameter: 'withinDays', problem: { reason: 'not_whole_number', value: 2.5 } });
-    expect(refusal(() => resolveRelapseOptions({ radiusKm: 0 }))).toMatchObject({ parameter: 'radiusKm', problem: { reason: 'out_of_range', minimum: 0, maximum: 50, exclusive: true, value: 0 } });
-    expect(refusal(() => resolveRelapseOptions({ correction: 'bonferroni' as 'fdr' }))).toMatchObject({ parameter: 'correction', problem: { reason: 'not_one_of', allowed: ['fdr', 'none'] } });
+    expect(refusal(() => resolveRelapseOptions({ withinDays: 2.5 }))).toMatchObject({
+      parameter: 'withinDays',
+      problem: { reason: 'not_whole_number', value: 2.5 },
+    });
+    expect(refusal(() => resolveRelapseOptions({ radiusKm: 0 }))).toMatchObject({
+      parameter: 'radiusKm',
+      problem: { reason: 'out_of_range', minimum: 0, maximum: 50, exclusive: true, value: 0 },
+    });
+    expect(refusal(() => resolveRelapseOptions({ correction: 'bonferroni' as 'fdr' }))).toMatchObject({
+      parameter: 'correction',
+      problem: { reason: 'not_one_of', allowed: ['fdr', 'none'] },
+    });
     expect(refusal(() => resolveRelapseOptions({ to: '2021-02-30' }))).toMatchObject({ parameter: 'to', problem: { reason: 'bad_date', value: '2021-02-30' } });
   });
 });
 
 describe('siege options', () => {
   it('fills the defaults and drops repeated categories', () => {
-    expect(resolveSiegeOptions({ core: square, categories: ['sand_yard', 'sand_yard'] })).toEqual({ bandsKm: [0, 2, 5, 10, 20], sectors: 16, categories: ['sand_yard'], openOnly: true, minSites: 1, nearKm: 5 });
+    expect(resolveSiegeOptions({ core: square, categories: ['sand_yard', 'sand_yard'] })).toEqual({
+      bandsKm: [0, 2, 5, 10, 20],
+      sectors: 16,
+      categories: ['sand_yard'],
+      openOnly: true,
+      minSites: 1,
+      nearKm: 5,
+    });
   });
   it('refuses a bow-tie core, bands out of order and too many sectors, in that order', () => {
-    const bowTie = { ...square, geometry: { type: 'Polygon', coordinates: [[[114, 33.5], [114.1, 33.6], [114.1, 33.5], [114, 33.6], [114, 33.5]]] } } as SiegeOptions['core'];
-    expect(refusal(() => resolveSiegeOptions({ core: bowTie, sectors: 99 }))).toMatchObject({ name: 'SiegeOptionError', parameter: 'core', problem: { reason: 'self_crossing' } });
-    expect(refusal(() => resolveSiegeOptions({ core: square, bandsKm: [0, 5, 2], sectors: 99 }))).toMatchObject({ parameter: 'bands', problem: { reason: 'not_increasing', value: 2, previous: 5 } });
+    const bowTie = {
+      ...square,
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [114, 33.5],
+            [114.1, 33.6],
+            [114.1, 33.5],
+            [114, 33.6],
+            [114, 33.5],
+          ],
+        ],
+      },
+    } as SiegeOptions['core'];
+    expect(refusal(() => resolveSiegeOptions({ core: bowTie, sectors: 99 }))).toMatchObject({
+      name: 'SiegeOptionError',
+      parameter: 'core',
+      problem: { reason: 'self_crossing' },
+    });
+    expect(refusal(() => resolveSiegeOptions({ core: square, bandsKm: [0, 5, 2], sectors: 99 }))).toMatchObject({
+      parameter: 'bands',
+      problem: { reason: 'not_increasing', value: 2, previous: 5 },
+    });
     expect(refusal(() => resolveSiegeOptions({ core: square, sectors: 99 }))).toEqual({
       name: 'SiegeOptionError',
       parameter: 'sectors',
@@ -59,13 +117,37 @@ describe('siege options', () => {
 
 describe('route options', () => {
   it('resolves end "start" to the start point, and no end to an open route', () => {
-    expect(resolveRouteOptions({ start: [114, 33.5], end: 'start' })).toEqual({ start: [114, 33.5], end: [114, 33.5], closed: true, detourFactor: 1.3, speedKmh: 30, minutesPerStop: 20 });
+    expect(resolveRouteOptions({ start: [114, 33.5], end: 'start' })).toEqual({
+      start: [114, 33.5],
+      end: [114, 33.5],
+      closed: true,
+      detourFactor: 1.3,
+      speedKmh: 30,
+      minutesPerStop: 20,
+    });
     expect(resolveRouteOptions({ start: [114, 33.5] })).toMatchObject({ end: null, closed: false });
   });
   it('refuses swapped coordinates, a detour factor out of range and a repeated stop', () => {
-    expect(refusal(() => resolveRouteOptions({ start: [33.5, 114] }))).toMatchObject({ name: 'RouteOptionError', parameter: 'start', problem: { reason: 'outside_china', value: '33.5,114' } });
-    expect(refusal(() => resolveRouteOptions({ start: [114, 33.5], end: [1, 2, 3] as unknown as [number, number] }))).toMatchObject({ parameter: 'end', problem: { reason: 'bad_format' } });
-    expect(refusal(() => resolveRouteOptions({ start: [114, 33.5], detourFactor: 4 }))).toMatchObject({ parameter: 'detourFactor', problem: { reason: 'out_of_range', minimum: 1, maximum: 3, value: 4 } });
-    expect(refusal(() => validateStops([{ id: 1, lon: 114, lat: 33.5 }, { id: 1, lon: 114, lat: 33.5 }]))).toMatchObject({ parameter: 'stops', problem: { reason: 'repeated', value: 1 } });
+    expect(refusal(() => resolveRouteOptions({ start: [33.5, 114] }))).toMatchObject({
+      name: 'RouteOptionError',
+      parameter: 'start',
+      problem: { reason: 'outside_china', value: '33.5,114' },
+    });
+    expect(refusal(() => resolveRouteOptions({ start: [114, 33.5], end: [1, 2, 3] as unknown as [number, number] }))).toMatchObject({
+      parameter: 'end',
+      problem: { reason: 'bad_format' },
+    });
+    expect(refusal(() => resolveRouteOptions({ start: [114, 33.5], detourFactor: 4 }))).toMatchObject({
+      parameter: 'detourFactor',
+      problem: { reason: 'out_of_range', minimum: 1, maximum: 3, value: 4 },
+    });
+    expect(
+      refusal(() =>
+        validateStops([
+          { id: 1, lon: 114, lat: 33.5 },
+          { id: 1, lon: 114, lat: 33.5 },
+        ]),
+      ),
+    ).toMatchObject({ parameter: 'stops', problem: { reason: 'repeated', value: 1 } });
   });
 });

@@ -8,13 +8,18 @@ import { AUDIT_ACTIONS, AUDIT_TARGETS, changedFields } from '../../domain/audit-
 
 const files = (dir: string): string[] =>
   readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : name.endsWith('.ts') ? [join(dir, name)] : []));
-const SOURCE = files('server').map((path) => readFileSync(path, 'utf8')).join('\n');
+const SOURCE = files('server')
+  .map((path) => readFileSync(path, 'utf8'))
+  .join('\n');
 
 describe('the audit trail in words', () => {
   it('has words for every action the server records', () => {
     const literal = [...SOURCE.matchAll(/action(?: =|:) '([a-z_]+(?:\.[a-z_]+)?)'/g)].map((m) => m[1]!);
     // `import.${… ? 'undo' : 'discard'}` and `cond ? 'user.password' : 'user.edit'`
-    const templated = [...SOURCE.matchAll(/action: `([a-z_]+)\.\$\{[^}]*\? '([a-z_]+)' : '([a-z_]+)'\}`/g)].flatMap((m) => [`${m[1]}.${m[2]}`, `${m[1]}.${m[3]}`]);
+    const templated = [...SOURCE.matchAll(/action: `([a-z_]+)\.\$\{[^}]*\? '([a-z_]+)' : '([a-z_]+)'\}`/g)].flatMap((m) => [
+      `${m[1]}.${m[2]}`,
+      `${m[1]}.${m[3]}`,
+    ]);
     const chosen = [...SOURCE.matchAll(/const action = [^;]*\? '([a-z_.]+)' : '([a-z_.]+)'/g)].flatMap((m) => [m[1]!, m[2]!]);
     const actions = new Set([...literal, ...templated, ...chosen].filter((action) => action.includes('.') || action.startsWith('sign_')));
     expect(actions.size).toBeGreaterThan(20);

@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import type { StatusCode } from '../../domain/statuses.ts';
 import { CountyClusterIndex, countsByCounty, type ClusterSite } from '../../web/worker/cluster-index.ts';
 
-const site = (id: number, county: string, lon: number, lat: number, status: StatusCode, category = 'sand_yard', source: 'real' | 'demo' = 'real'): ClusterSite => ({ id, county, lon, lat, status, category, source });
+const site = (
+  id: number,
+  county: string,
+  lon: number,
+  lat: number,
+  status: StatusCode,
+  category = 'sand_yard',
+  source: 'real' | 'demo' = 'real',
+): ClusterSite => ({ id, county, lon, lat, status, category, source });
 
 // X: three sites within ~100 m; Y: two sites ~200 m east of them (the other side of the line);
 // Z: one site 50 km away.
@@ -47,7 +55,8 @@ describe('county cluster index', () => {
   });
 
   it('keeps only the sites the filters pass', () => {
-    const count = (filters: ConstructorParameters<typeof CountyClusterIndex>[1]) => countsByCounty(new CountyClusterIndex(SITES, filters).query({ bbox: WORLD, zoom: 5 }));
+    const count = (filters: ConstructorParameters<typeof CountyClusterIndex>[1]) =>
+      countsByCounty(new CountyClusterIndex(SITES, filters).query({ bbox: WORLD, zoom: 5 }));
     expect(count({ statuses: ['closed'] })).toEqual({ X: 1, Y: 1 });
     expect(count({ categories: ['brick_kiln'] })).toEqual({ X: 1 });
     expect(count({ source: 'demo' })).toEqual({ Y: 1 });

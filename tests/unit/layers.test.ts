@@ -30,7 +30,19 @@ export const LAYERS: readonly { layer: string; paths: readonly string[] }[] = [
   // HTTP: routes, the request gate (sign-in, CSRF, permission rules, headers) and the context they get.
   { layer: 'http', paths: ['server/routes/', 'server/auth/guard.ts', 'server/auth/rules.ts', 'server/auth/security-headers.ts', 'server/context.ts'] },
   // Composition: the app, the server, start-up, seeding, command-line tools.
-  { layer: 'app', paths: ['server/app.ts', 'server/server.ts', 'server/main.ts', 'server/config.ts', 'server/bootstrap.ts', 'server/web-build.ts', 'server/seed/', 'server/cli/'] },
+  {
+    layer: 'app',
+    paths: [
+      'server/app.ts',
+      'server/server.ts',
+      'server/main.ts',
+      'server/config.ts',
+      'server/bootstrap.ts',
+      'server/web-build.ts',
+      'server/seed/',
+      'server/cli/',
+    ],
+  },
 ];
 
 const RANK = new Map(LAYERS.map((entry, index) => [entry.layer, index]));
@@ -48,7 +60,11 @@ export function layerOf(file: string): string | null {
 /** The relative imports of a source text: static `import … from`, `export … from`, side-effect and dynamic imports. */
 export function relativeImports(source: string): string[] {
   const found: string[] = [];
-  const patterns = [/^\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]/gm, /^\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/gm, /\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /^\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]/gm,
+    /^\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/gm,
+    /\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g,
+  ];
   for (const pattern of patterns) for (const match of source.matchAll(pattern)) found.push(match[1]!);
   return found;
 }
@@ -65,7 +81,9 @@ export function upwardImports(files: readonly { file: string; source: string }[]
   for (const { file, source } of files) {
     const from = layerOf(file)!;
     for (const specifier of relativeImports(source)) {
-      const target = normalize(join(dirname(file), specifier)).split('\\').join('/');
+      const target = normalize(join(dirname(file), specifier))
+        .split('\\')
+        .join('/');
       const to = layerOf(target);
       if (to === null) continue; // outside server/ and domain/ (package.json, geodata files…)
       if (RANK.get(to)! > RANK.get(from)!) violations.push(`${file} (${from}) → ${target} (${to})`);
@@ -83,7 +101,8 @@ describe('layers', () => {
   });
 
   it('reads the imports of a file, including type-only, re-exports and dynamic ones', () => {
-    const source = "import type { A } from '../routes/a.ts';\nimport {\n  b,\n} from './b.ts';\nexport { c } from '../c.ts';\nimport './d.ts';\nconst e = await import('../e.ts');\nimport { z } from 'zod';";
+    const source =
+      "import type { A } from '../routes/a.ts';\nimport {\n  b,\n} from './b.ts';\nexport { c } from '../c.ts';\nimport './d.ts';\nconst e = await import('../e.ts');\nimport { z } from 'zod';";
     expect(relativeImports(source).sort()).toEqual(['../c.ts', '../e.ts', '../routes/a.ts', './b.ts', './d.ts']);
   });
 

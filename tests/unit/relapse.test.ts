@@ -6,15 +6,7 @@ import { booleanPointInPolygon, destination, distance } from '@turf/turf';
 import { describe, expect, it } from 'vitest';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
-import {
-  analyzeRelapse,
-  confidenceOf,
-  giStar,
-  moveKey,
-  nameSimilarity,
-  normaliseName,
-  RelapseOptionError,
-} from '../../server/geo/analyze-relapse.ts';
+import { analyzeRelapse, confidenceOf, giStar, moveKey, nameSimilarity, normaliseName, RelapseOptionError } from '../../server/geo/analyze-relapse.ts';
 import type { MoveDecision, RelapseOptions, RelapseSiteInput } from '../../server/geo/analyze-relapse.ts';
 
 function deepFreeze<T>(value: T): T {
@@ -95,7 +87,14 @@ describe('relapses', () => {
     expect(result.relapses.map((relapse) => relapse.siteId)).toEqual([7, 6]);
     const relapse = result.relapses.find((entry) => entry.siteId === 6)!;
     // Closed 2022-06-01 (verified 2022-07-01 only confirms it), relapsed 2023-02-15: 259 days.
-    expect(relapse).toMatchObject({ date: '2023-02-15', closedOn: '2022-06-01', closedAs: 'closed', daysSinceClosure: 259, county: '召陵区', township: '老窝镇' });
+    expect(relapse).toMatchObject({
+      date: '2023-02-15',
+      closedOn: '2022-06-01',
+      closedAs: 'closed',
+      daysSinceClosure: 259,
+      county: '召陵区',
+      township: '老窝镇',
+    });
     expect(relapse.lon).toBeCloseTo(sites[5]!.lon!, 12);
     const unlocated = result.relapses.find((entry) => entry.siteId === 7)!;
     expect(unlocated).toMatchObject({ closedOn: '2022-02-01', daysSinceClosure: 30, lon: null, lat: null });
@@ -149,7 +148,7 @@ describe('likely moves', () => {
     expect(analyzeRelapse(sites, { counties: ['召陵区'] }).moves).toEqual([]);
   });
 
-  it('measures from the old site\'s latest closure before the discovery', () => {
+  it("measures from the old site's latest closure before the discovery", () => {
     const [old, fresh] = [sites[0]!, sites[1]!];
     const twice: RelapseSiteInput[] = [
       {

@@ -112,7 +112,11 @@ describe('planRoute: known layouts', () => {
       const ascending = stops.map((stop) => stop.id).sort((a, b) => a - b);
       // Either way round; the convex polygon is the optimal tour of points in convex position.
       expect([ascending, [...ascending].reverse()]).toContainEqual(ids);
-      const polygon = [start, ...ascending.map((id) => [stops.find((stop) => stop.id === id)!.lon, stops.find((stop) => stop.id === id)!.lat] as LonLat), start];
+      const polygon = [
+        start,
+        ...ascending.map((id) => [stops.find((stop) => stop.id === id)!.lon, stops.find((stop) => stop.id === id)!.lat] as LonLat),
+        start,
+      ];
       let perimeter = 0;
       for (let index = 1; index < polygon.length; index++) perimeter += km(polygon[index - 1]!, polygon[index]!);
       expect(route.totalKm).toBeCloseTo(perimeter, 9);
@@ -213,8 +217,7 @@ describe('sampleSites: stratified, reproducible from its seed', () => {
   const SIZES: Record<string, number> = { '411102': 30, '411103': 12, '411104': 25, '411121': 3, '411122': 40 };
   const candidates: SampleCandidate[] = [];
   let nextId = 1;
-  for (let round = 0; round < 40; round++)
-    for (const [county, size] of Object.entries(SIZES)) if (round < size) candidates.push({ id: nextId++, county });
+  for (let round = 0; round < 40; round++) for (const [county, size] of Object.entries(SIZES)) if (round < size) candidates.push({ id: nextId++, county });
 
   it('takes min(k, size) sites from every county, each from that county', () => {
     const sample = sampleSites(candidates, 5, 20240601);
@@ -226,7 +229,11 @@ describe('sampleSites: stratified, reproducible from its seed', () => {
       expect(new Set(drawn).size).toBe(drawn.length);
       for (const id of drawn) expect(countyOf.get(id)).toBe(county);
     }
-    expect(sample.ids).toEqual(Object.values(sample.byCounty).flat().sort((a, b) => a - b));
+    expect(sample.ids).toEqual(
+      Object.values(sample.byCounty)
+        .flat()
+        .sort((a, b) => a - b),
+    );
     expect(sample.ids).toHaveLength(5 + 5 + 5 + 3 + 5);
     expect(sample).toMatchObject({ seed: 20240601, perCounty: 5 });
     expect(sample.method).toMatch(/Fisher–Yates.*mulberry32/);
@@ -246,8 +253,14 @@ describe('sampleSites: stratified, reproducible from its seed', () => {
     const random = new Random(7);
     const expected: Record<string, number[]> = {};
     for (const county of Object.keys(SIZES).sort()) {
-      const pool = candidates.filter((site) => site.county === county).map((site) => site.id).sort((a, b) => a - b);
-      expected[county] = random.shuffle(pool).slice(0, 4).sort((a, b) => a - b);
+      const pool = candidates
+        .filter((site) => site.county === county)
+        .map((site) => site.id)
+        .sort((a, b) => a - b);
+      expected[county] = random
+        .shuffle(pool)
+        .slice(0, 4)
+        .sort((a, b) => a - b);
     }
     expect(sampleSites(candidates, 4, 7).byCounty).toEqual(expected);
   });
@@ -255,8 +268,7 @@ describe('sampleSites: stratified, reproducible from its seed', () => {
   it('draws each site about equally often over many seeds', () => {
     // County 411103 has 12 sites and k = 3: each should be drawn in about 1/4 of 2000 draws.
     const counts = new Map<number, number>();
-    for (let seed = 0; seed < 2000; seed++)
-      for (const id of sampleSites(candidates, 3, seed).byCounty['411103']!) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (let seed = 0; seed < 2000; seed++) for (const id of sampleSites(candidates, 3, seed).byCounty['411103']!) counts.set(id, (counts.get(id) ?? 0) + 1);
     expect(counts.size).toBe(12);
     for (const count of counts.values()) expect(Math.abs(count / 2000 - 0.25)).toBeLessThan(0.05);
   });

@@ -97,9 +97,7 @@ describe('plan tasks: mended faults', () => {
   });
 
   it('names 市商务局 among the units of exactly tasks 8, 15, 29, 30, 31', () => {
-    const withCommerce = tasks
-      .filter((t) => [...t.units.lead, ...t.units.assisting].includes(COMMERCE))
-      .map((t) => t.number);
+    const withCommerce = tasks.filter((t) => [...t.units.lead, ...t.units.assisting].includes(COMMERCE)).map((t) => t.number);
     expect(withCommerce).toEqual(COMMERCE_TASKS);
     for (const n of COMMERCE_TASKS) expect(task(n).unitsText).toContain(COMMERCE);
     expect(mended).not.toContain('市市商务局');
@@ -144,7 +142,11 @@ describe('plan tasks: hand-checked samples', () => {
     ]);
     expect(task(2).units.lead).toEqual(['市生态环境局']);
     expect(task(2).units.assisting).toEqual([
-      '市工业和信息化局', '市发展改革委', '市自然资源和规划局', '市市场监管局', '国网漯河供电公司',
+      '市工业和信息化局',
+      '市发展改革委',
+      '市自然资源和规划局',
+      '市市场监管局',
+      '国网漯河供电公司',
       '各县区(功能区)人民政府(管委会)',
     ]);
     expect(task(2).measures).toHaveLength(3);
@@ -158,18 +160,14 @@ describe('plan tasks: hand-checked samples', () => {
     ]);
     expect(task(1).units.lead).toEqual(['市委办公室', '市政府办公室', '市委市政府督查局']);
     // "各县区(功能区)党委(党工委)、人民政府(管委会)": the second item shares the first's locality.
-    expect(task(1).units.assisting).toEqual([
-      '市委各部委', '市直各部门', '驻漯各单位', '各县区(功能区)党委(党工委)', '各县区(功能区)人民政府(管委会)',
-    ]);
+    expect(task(1).units.assisting).toEqual(['市委各部委', '市直各部门', '驻漯各单位', '各县区(功能区)党委(党工委)', '各县区(功能区)人民政府(管委会)']);
     expect(task(1).deadline).toEqual({ kind: 'immediate', date: '2020-06-30', ongoing: true, text: '立行立改,长期坚持' });
   });
 
   it('task 15: two lead units, a stray 配合 mid-list', () => {
     expect(task(15).leaders.map((l) => l.name)).toEqual(['高喜东', '余伟', '徐汇川']);
     expect(task(15).units.lead).toEqual(['市商务局', '市公安局']);
-    expect(task(15).units.assisting).toEqual([
-      '市发展改革委', '市交通运输局', '市应急管理局', '市市场监管局', '各县区(功能区)人民政府(管委会)',
-    ]);
+    expect(task(15).units.assisting).toEqual(['市发展改革委', '市交通运输局', '市应急管理局', '市市场监管局', '各县区(功能区)人民政府(管委会)']);
     expect(task(15).deadline).toEqual({ kind: 'immediate', date: '2020-06-30', ongoing: true, text: '立行立改、长期坚持' });
   });
 
@@ -218,18 +216,41 @@ describe('plan tasks: hand-checked samples', () => {
 
 describe('named places', () => {
   interface Site {
-    key: string; name: string; category: string; sector: string | null; county: string;
-    township: string | null; townshipCode: string | null; village: string | null; villageCode: string | null;
-    address: string; asWritten: string; quote: string; task: number; note: string;
+    key: string;
+    name: string;
+    category: string;
+    sector: string | null;
+    county: string;
+    township: string | null;
+    townshipCode: string | null;
+    village: string | null;
+    villageCode: string | null;
+    address: string;
+    asWritten: string;
+    quote: string;
+    task: number;
+    note: string;
   }
   interface Road {
-    key: string; roadName: string; fromDesc: string | null; toDesc: string | null; asWritten: string;
-    severity: string; county: string | null; quote: string; task: number; note: string;
+    key: string;
+    roadName: string;
+    fromDesc: string | null;
+    toDesc: string | null;
+    asWritten: string;
+    severity: string;
+    county: string | null;
+    quote: string;
+    task: number;
+    note: string;
   }
   const raw = readFileSync(join(ROOT, 'seeds/named-places.json'), 'utf8');
   const places = JSON.parse(raw) as { document: string; sites: Site[]; roadSegments: Road[] };
   const csvRows = (file: string): string[][] =>
-    readFileSync(join(ROOT, 'geodata', file), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    readFileSync(join(ROOT, 'geodata', file), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
 
   it('carries no coordinates', () => {
     expect(raw).not.toMatch(/"(lat|lng|lon|latitude|longitude|coordinates|geometry|x|y)"\s*:/i);

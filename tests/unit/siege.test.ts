@@ -59,8 +59,7 @@ function readJson<T>(path: string): T {
 }
 
 const SEAT = deepFreeze(
-  readJson<{ features: { properties: { seat: [number, number] } }[] }>('../../geodata/city-outline.geojson').features[0]!
-    .properties.seat,
+  readJson<{ features: { properties: { seat: [number, number] } }[] }>('../../geodata/city-outline.geojson').features[0]!.properties.seat,
 );
 const COMPASS = deepFreeze(readJson<SiteFixture>('../fixtures/siege-compass.json'));
 const MIXED = deepFreeze(readJson<SiteFixture>('../fixtures/siege-mixed.json'));
@@ -68,8 +67,7 @@ const CORE = deepFreeze(defaultCore([SEAT[0], SEAT[1]], 6));
 const CORE_LINE = deepFreeze(polygonToLine(CORE) as Feature<LineString | MultiLineString>);
 
 function toSite(site: FixtureSite): SiegeSite {
-  const [lon, lat] = destination([SEAT[0], SEAT[1]], site.fromSeatKm, site.bearing, { units: 'kilometers' }).geometry
-    .coordinates as [number, number];
+  const [lon, lat] = destination([SEAT[0], SEAT[1]], site.fromSeatKm, site.bearing, { units: 'kilometers' }).geometry.coordinates as [number, number];
   return { id: site.id, lon, lat, category: site.category, status: site.status, sector: site.sector ?? null, name: site.name };
 }
 
@@ -92,9 +90,7 @@ function placementOf(result: SiegeResult, id: number) {
 
 /** The cells (band, sector) whose siteIds hold the site. */
 function cellsHolding(result: SiegeResult, id: number): [number, number | null][] {
-  return result.cells.features
-    .filter((cell) => cell.properties.siteIds.includes(id))
-    .map((cell) => [cell.properties.band, cell.properties.sector]);
+  return result.cells.features.filter((cell) => cell.properties.siteIds.includes(id)).map((cell) => [cell.properties.band, cell.properties.sector]);
 }
 
 function cellCount(result: SiegeResult, band: number, sector: number | null): number {
@@ -154,8 +150,7 @@ describe('fixtures', () => {
     expect(CORE.properties).toEqual({ name: '默认核心区（市政府周边 6 公里）', isDefault: true });
     expect(CORE.geometry.type).toBe('Polygon');
     expect(CORE.geometry.coordinates[0]).toHaveLength(129);
-    for (const vertex of CORE.geometry.coordinates[0]!)
-      expect(referenceDistanceKm(vertex[0]!, vertex[1]!, CORE_LINE)).toBe(0);
+    for (const vertex of CORE.geometry.coordinates[0]!) expect(referenceDistanceKm(vertex[0]!, vertex[1]!, CORE_LINE)).toBe(0);
   });
 });
 
@@ -308,8 +303,7 @@ describe('analyzeSiege: geodesic accuracy', () => {
     expect(result.cells.features[0]!.properties.areaKm2).toBeCloseTo(coreArea, 9);
     expect(result.core.areaKm2).toBeCloseTo(coreArea, 9);
     const edges = result.options.bandsKm;
-    const bufferArea = (km: number) =>
-      km === 0 ? coreArea : area(buffer(CORE, km, { units: 'kilometers', steps: BUFFER_STEPS })!) / 1e6;
+    const bufferArea = (km: number) => (km === 0 ? coreArea : area(buffer(CORE, km, { units: 'kilometers', steps: BUFFER_STEPS })!) / 1e6);
     const earthRadiusKm = 6371.0088;
     const capArea = (radiusKm: number) => 2 * Math.PI * earthRadiusKm ** 2 * (1 - Math.cos(radiusKm / earthRadiusKm));
     for (let band = 1; band < edges.length; band++) {
@@ -344,7 +338,15 @@ describe('analyzeSiege: geodesic accuracy', () => {
     const kmLon = 1 / (111.32 * Math.cos((lat0 * Math.PI) / 180));
     const kmLat = 1 / 110.57;
     const square = deepFreeze(
-      polygon([[[-4, -4], [4, -4], [4, 4], [-4, 4], [-4, -4]].map(([x, y]) => [lon0 + x! * kmLon, lat0 + y! * kmLat])]) as Feature<Polygon>,
+      polygon([
+        [
+          [-4, -4],
+          [4, -4],
+          [4, 4],
+          [-4, 4],
+          [-4, -4],
+        ].map(([x, y]) => [lon0 + x! * kmLon, lat0 + y! * kmLat]),
+      ]) as Feature<Polygon>,
     );
     const result = analyzeSiege([], { core: square });
     const coreArea = area(square) / 1e6;
@@ -353,9 +355,7 @@ describe('analyzeSiege: geodesic accuracy', () => {
     const edges = result.options.bandsKm;
     for (let band = 1; band < edges.length; band++) {
       const exact = steiner(edges[band]!) - steiner(edges[band - 1]!);
-      const sum = result.cells.features
-        .filter((cell) => cell.properties.band === band)
-        .reduce((total, cell) => total + cell.properties.areaKm2, 0);
+      const sum = result.cells.features.filter((cell) => cell.properties.band === band).reduce((total, cell) => total + cell.properties.areaKm2, 0);
       expect(Math.abs(sum - exact) / exact).toBeLessThan(0.005);
     }
   });
@@ -364,10 +364,18 @@ describe('analyzeSiege: geodesic accuracy', () => {
     const [lon0, lat0] = SEAT;
     const kmLon = 1 / (111.32 * Math.cos((lat0 * Math.PI) / 180));
     const kmLat = 1 / 110.57;
-    const corners = [[-6, -5], [6, -5], [6, 5], [3, 5], [3, -2], [-3, -2], [-3, 5], [-6, 5], [-6, -5]];
-    const uCore = deepFreeze(
-      polygon([corners.map(([x, y]) => [lon0 + x! * kmLon, lat0 + y! * kmLat])], { name: 'U 形核心区' }) as Feature<Polygon>,
-    );
+    const corners = [
+      [-6, -5],
+      [6, -5],
+      [6, 5],
+      [3, 5],
+      [3, -2],
+      [-3, -2],
+      [-3, 5],
+      [-6, 5],
+      [-6, -5],
+    ];
+    const uCore = deepFreeze(polygon([corners.map(([x, y]) => [lon0 + x! * kmLon, lat0 + y! * kmLat])], { name: 'U 形核心区' }) as Feature<Polygon>);
     const notch: SiegeSite = { id: 1, lon: lon0, lat: lat0 + 1 * kmLat, category: 'sand_yard', status: 'discovered' };
     expect(booleanPointInPolygon([notch.lon, notch.lat], uCore)).toBe(false);
     const around: SiegeSite[] = [];
@@ -391,9 +399,7 @@ describe('analyzeSiege: geodesic accuracy', () => {
       const outer = area(buffer(uCore, result.options.bandsKm[band]!, { units: 'kilometers', steps: BUFFER_STEPS })!) / 1e6;
       const innerKm = result.options.bandsKm[band - 1]!;
       const inner = innerKm === 0 ? coreArea : area(buffer(uCore, innerKm, { units: 'kilometers', steps: BUFFER_STEPS })!) / 1e6;
-      const sum = result.cells.features
-        .filter((cell) => cell.properties.band === band)
-        .reduce((total, cell) => total + cell.properties.areaKm2, 0);
+      const sum = result.cells.features.filter((cell) => cell.properties.band === band).reduce((total, cell) => total + cell.properties.areaKm2, 0);
       expect(Math.abs(sum - (outer - inner)) / (outer - inner)).toBeLessThan(0.005);
     }
   });
@@ -457,10 +463,7 @@ describe('compareSiege', () => {
   it('finds what closed or moved away, what appeared, and the change per cell', () => {
     const before = analyzeSiege(MIXED_SITES, DEFAULTS);
     const newcomer = toSite({ ...MIXED.sites[0]!, id: 16, fromSeatKm: 7, name: '新发现砂石料场', expect: null });
-    const afterSites = [
-      ...MIXED_SITES.map((site) => (site.id === 1 ? { ...site, status: 'closed' as const } : site)),
-      newcomer,
-    ];
+    const afterSites = [...MIXED_SITES.map((site) => (site.id === 1 ? { ...site, status: 'closed' as const } : site)), newcomer];
     const after = analyzeSiege(afterSites, DEFAULTS);
     const comparison = compareSiege(before, after);
     expect(comparison.closedOrMovedAway.map((placement) => [placement.id, placement.band, placement.sector])).toEqual([[1, 2, 0]]);
@@ -490,8 +493,32 @@ describe('analyzeSiege: bad options', () => {
       [114, 33.5],
     ],
   ]);
-  const lineCore = { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[114, 33.5], [114.1, 33.6]] } };
-  const unclosed = { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[114, 33.5], [114.1, 33.5], [114.1, 33.6], [114, 33.6]]] } };
+  const lineCore = {
+    type: 'Feature',
+    properties: {},
+    geometry: {
+      type: 'LineString',
+      coordinates: [
+        [114, 33.5],
+        [114.1, 33.6],
+      ],
+    },
+  };
+  const unclosed = {
+    type: 'Feature',
+    properties: {},
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [114, 33.5],
+          [114.1, 33.5],
+          [114.1, 33.6],
+          [114, 33.6],
+        ],
+      ],
+    },
+  };
   const cases: [string, string, RegExp, Partial<SiegeOptions>][] = [
     ['unsorted bands', 'bands', /strictly increasing/, { bandsKm: [0, 5, 2, 10] }],
     ['repeated band edge', 'bands', /strictly increasing/, { bandsKm: [0, 2, 2, 10] }],

@@ -4,39 +4,188 @@ import { polygonProblem } from '../../server/geo/simple-polygon.ts';
 import { resolveSiegeOptions } from '../../server/geo/siege-options.ts';
 
 type Ring = [number, number][];
-const square: Ring = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]];
+const square: Ring = [
+  [0, 0],
+  [4, 0],
+  [4, 4],
+  [0, 4],
+  [0, 0],
+];
 
 describe('polygonProblem', () => {
   it('accepts a square, a square with a hole, a concave comb and a clockwise ring', () => {
     expect(polygonProblem('Polygon', [square])).toBeNull();
-    expect(polygonProblem('Polygon', [square, [[1, 1], [1, 3], [3, 3], [3, 1], [1, 1]]])).toBeNull();
-    expect(polygonProblem('Polygon', [[[0, 0], [6, 0], [6, 3], [5, 3], [5, 1], [4, 1], [4, 3], [3, 3], [3, 1], [2, 1], [2, 3], [0, 3], [0, 0]]])).toBeNull();
+    expect(
+      polygonProblem('Polygon', [
+        square,
+        [
+          [1, 1],
+          [1, 3],
+          [3, 3],
+          [3, 1],
+          [1, 1],
+        ],
+      ]),
+    ).toBeNull();
+    expect(
+      polygonProblem('Polygon', [
+        [
+          [0, 0],
+          [6, 0],
+          [6, 3],
+          [5, 3],
+          [5, 1],
+          [4, 1],
+          [4, 3],
+          [3, 3],
+          [3, 1],
+          [2, 1],
+          [2, 3],
+          [0, 3],
+          [0, 0],
+        ],
+      ]),
+    ).toBeNull();
     expect(polygonProblem('Polygon', [[...square].reverse()])).toBeNull();
-    expect(polygonProblem('MultiPolygon', [[square], [[[10, 0], [12, 0], [12, 2], [10, 0]]]])).toBeNull();
+    expect(
+      polygonProblem('MultiPolygon', [
+        [square],
+        [
+          [
+            [10, 0],
+            [12, 0],
+            [12, 2],
+            [10, 0],
+          ],
+        ],
+      ]),
+    ).toBeNull();
   });
 
   it('finds a bow tie and where it crosses', () => {
-    expect(polygonProblem('Polygon', [[[0, 0], [4, 4], [4, 0], [0, 4], [0, 0]]])).toEqual({ reason: 'self_crossing', at: [2, 2] });
+    expect(
+      polygonProblem('Polygon', [
+        [
+          [0, 0],
+          [4, 4],
+          [4, 0],
+          [0, 4],
+          [0, 0],
+        ],
+      ]),
+    ).toEqual({ reason: 'self_crossing', at: [2, 2] });
   });
 
   it('finds a ring that touches itself at a vertex, and a vertex on another edge', () => {
     // Two triangles joined at (2, 2): the ring passes that vertex twice.
-    expect(polygonProblem('Polygon', [[[0, 0], [2, 2], [4, 0], [4, 4], [2, 2], [0, 4], [0, 0]]])).toMatchObject({ reason: 'self_crossing', at: [2, 2] });
+    expect(
+      polygonProblem('Polygon', [
+        [
+          [0, 0],
+          [2, 2],
+          [4, 0],
+          [4, 4],
+          [2, 2],
+          [0, 4],
+          [0, 0],
+        ],
+      ]),
+    ).toMatchObject({ reason: 'self_crossing', at: [2, 2] });
     // The vertex (2, 0) lies on the edge from (0, 0) to (4, 0) without being one of its ends.
-    expect(polygonProblem('Polygon', [[[0, 0], [4, 0], [4, 4], [2, 0], [0, 4], [0, 0]]])).toMatchObject({ reason: 'self_crossing', at: [2, 0] });
+    expect(
+      polygonProblem('Polygon', [
+        [
+          [0, 0],
+          [4, 0],
+          [4, 4],
+          [2, 0],
+          [0, 4],
+          [0, 0],
+        ],
+      ]),
+    ).toMatchObject({ reason: 'self_crossing', at: [2, 0] });
   });
 
   it('finds a spike folding back over its own edge', () => {
-    expect(polygonProblem('Polygon', [[[0, 0], [4, 0], [6, 0], [5, 0], [4, 4], [0, 0]]])).toMatchObject({ reason: 'self_crossing' });
+    expect(
+      polygonProblem('Polygon', [
+        [
+          [0, 0],
+          [4, 0],
+          [6, 0],
+          [5, 0],
+          [4, 4],
+          [0, 0],
+        ],
+      ]),
+    ).toMatchObject({ reason: 'self_crossing' });
   });
 
   it('refuses open and short rings, holes outside the shell, crossing holes and overlapping parts', () => {
-    expect(polygonProblem('Polygon', [[[0, 0], [4, 0], [4, 4], [0, 0.5]]])).toMatchObject({ why: 'ring_not_closed' });
-    expect(polygonProblem('Polygon', [[[0, 0], [4, 0], [0, 0]]])).toMatchObject({ why: 'ring_too_short' });
-    expect(polygonProblem('Polygon', [[[0, 0], ['4', 0], [4, 4], [0, 0]]])).toMatchObject({ why: 'bad_position' });
-    expect(polygonProblem('Polygon', [square, [[5, 5], [6, 5], [6, 6], [5, 5]]])).toMatchObject({ why: 'hole_outside' });
-    expect(polygonProblem('Polygon', [square, [[3, 1], [5, 1], [5, 3], [3, 1]]])).toMatchObject({ reason: 'self_crossing' });
-    expect(polygonProblem('MultiPolygon', [[square], [[[1, 1], [2, 1], [2, 2], [1, 1]]]])).toMatchObject({ why: 'parts_overlap' });
+    expect(
+      polygonProblem('Polygon', [
+        [
+          [0, 0],
+          [4, 0],
+          [4, 4],
+          [0, 0.5],
+        ],
+      ]),
+    ).toMatchObject({ why: 'ring_not_closed' });
+    expect(
+      polygonProblem('Polygon', [
+        [
+          [0, 0],
+          [4, 0],
+          [0, 0],
+        ],
+      ]),
+    ).toMatchObject({ why: 'ring_too_short' });
+    expect(
+      polygonProblem('Polygon', [
+        [
+          [0, 0],
+          ['4', 0],
+          [4, 4],
+          [0, 0],
+        ],
+      ]),
+    ).toMatchObject({ why: 'bad_position' });
+    expect(
+      polygonProblem('Polygon', [
+        square,
+        [
+          [5, 5],
+          [6, 5],
+          [6, 6],
+          [5, 5],
+        ],
+      ]),
+    ).toMatchObject({ why: 'hole_outside' });
+    expect(
+      polygonProblem('Polygon', [
+        square,
+        [
+          [3, 1],
+          [5, 1],
+          [5, 3],
+          [3, 1],
+        ],
+      ]),
+    ).toMatchObject({ reason: 'self_crossing' });
+    expect(
+      polygonProblem('MultiPolygon', [
+        [square],
+        [
+          [
+            [1, 1],
+            [2, 1],
+            [2, 2],
+            [1, 1],
+          ],
+        ],
+      ]),
+    ).toMatchObject({ why: 'parts_overlap' });
   });
 
   it('counts positions before any geometry work', () => {
@@ -64,6 +213,18 @@ describe('siege core options use it', () => {
   const core = (coordinates: unknown) => ({ core: { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates } } }) as never;
   it('names the reason for a bow tie and passes a square', () => {
     expect(() => resolveSiegeOptions(core([square]))).not.toThrow();
-    expect(() => resolveSiegeOptions(core([[[0, 0], [4, 4], [4, 0], [0, 4], [0, 0]]]))).toThrow(expect.objectContaining({ problem: expect.objectContaining({ reason: 'self_crossing' }) }));
+    expect(() =>
+      resolveSiegeOptions(
+        core([
+          [
+            [0, 0],
+            [4, 4],
+            [4, 0],
+            [0, 4],
+            [0, 0],
+          ],
+        ]),
+      ),
+    ).toThrow(expect.objectContaining({ problem: expect.objectContaining({ reason: 'self_crossing' }) }));
   });
 });

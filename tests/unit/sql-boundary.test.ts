@@ -58,14 +58,14 @@ describe('SQL boundary', () => {
     const planted = [
       "const a = db.get('SELECT 1 FROM sites WHERE seed_key = ?', [key]);",
       'db.run(`INSERT INTO meta (key, value)',
-      "  VALUES (?, ?)`, [k, v]);",
+      '  VALUES (?, ?)`, [k, v]);',
       'const b = db.all(`SELECT count(*) AS n FROM ${table}`);',
-      "this.db.prepare(text);",
-      "raw.exec(script);",
-      "const m = /^(\\d+)$/.exec(text);",
-      "const n = PATTERN.exec(text);",
+      'this.db.prepare(text);',
+      'raw.exec(script);',
+      'const m = /^(\\d+)$/.exec(text);',
+      'const n = PATTERN.exec(text);',
       "const message = 'select a site from the map';",
-      "// SELECT * FROM comments is not code",
+      '// SELECT * FROM comments is not code',
     ].join('\n');
     expect(sqlOutsideStore('server/x.ts', planted)).toEqual([
       'server/x.ts:1: SQL "SELECT 1 FROM sites WHERE seed_key = ?"',
@@ -77,7 +77,9 @@ describe('SQL boundary', () => {
   });
 
   it('has no SQL outside server/store/ and server/db/', () => {
-    const files = [...sourceFiles('server'), ...sourceFiles('domain')].filter((file) => !ALLOWED.some((path) => file.startsWith(path)) && !EXCEPTIONS.includes(file));
+    const files = [...sourceFiles('server'), ...sourceFiles('domain')].filter(
+      (file) => !ALLOWED.some((path) => file.startsWith(path)) && !EXCEPTIONS.includes(file),
+    );
     expect(files.length).toBeGreaterThan(80);
     expect(files.flatMap((file) => sqlOutsideStore(file, readFileSync(join(ROOT, file), 'utf8')))).toEqual([]);
   });

@@ -5,7 +5,8 @@ import { ApiError, apiFetch } from './client.ts';
 export async function uploadPhoto(file: File): Promise<string> {
   const response = await apiFetch('/api/photos', { method: 'POST', headers: { 'content-type': file.type }, body: file });
   const body = (await response.json()) as { ref?: string; error?: { code: string; message: string; details?: Record<string, unknown> } };
-  if (!response.ok || !body.ref) throw new ApiError(response.status, body.error?.code ?? 'http_error', body.error?.message ?? `HTTP ${response.status}`, body.error?.details ?? {});
+  if (!response.ok || !body.ref)
+    throw new ApiError(response.status, body.error?.code ?? 'http_error', body.error?.message ?? `HTTP ${response.status}`, body.error?.details ?? {});
   return body.ref;
 }
 

@@ -28,8 +28,8 @@ function targetWords(target: string | null, before: Json, after: Json, lang: Lan
   return { kind, id, text: `${label}${lang === 'zh' ? '：' : ': '}${name ?? id}` };
 }
 
-const cell = (value: unknown) => (value === undefined || value === null || value === '' ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value));
-
+const cell = (value: unknown) =>
+  value === undefined || value === null || value === '' ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value);
 
 export function AuditPanel({ counties, onOpenSite }: { counties: { code: string; name: string }[]; onOpenSite?: (id: number) => void }) {
   const { t, lang } = useI18n();
@@ -53,7 +53,12 @@ export function AuditPanel({ counties, onOpenSite }: { counties: { code: string;
           ? t('auditVerifyOk', { n: result.records, anchors: result.anchors })
           : t('auditVerifyBad', {
               id: result.firstBad!.id,
-              reason: t(BREAK_REASON[result.firstBad!.code], { missing: result.firstBad!.missing ?? '', at: result.firstBad!.anchor?.at.slice(0, 16).replace('T', ' ') ?? '', records: result.firstBad!.anchor?.records ?? '', have: result.records }),
+              reason: t(BREAK_REASON[result.firstBad!.code], {
+                missing: result.firstBad!.missing ?? '',
+                at: result.firstBad!.anchor?.at.slice(0, 16).replace('T', ' ') ?? '',
+                records: result.firstBad!.anchor?.records ?? '',
+                have: result.records,
+              }),
             }),
       });
     } catch (error) {
@@ -129,46 +134,47 @@ export function AuditPanel({ counties, onOpenSite }: { counties: { code: string;
           const target = targetWords(record.target, before, after, lang);
           const changed = changedFields(before, after);
           return (
-          <li key={record.id} data-audit={record.id}>
-            <div>
-              <b>#{record.id}</b> <span className="muted">{record.at.replace('T', ' ').slice(0, 19)}</span> <b data-testid="audit-action">{actionWords(record.action, lang)}</b>{' '}
-              {target && target.kind === 'site' && onOpenSite && /^\d+$/.test(target.id) ? (
-                <button type="button" className="link" data-testid="audit-target" onClick={() => onOpenSite(Number(target.id))}>
-                  {target.text}
-                </button>
-              ) : (
-                target && <span data-testid="audit-target">{target.text}</span>
-              )}
-            </div>
-            <div className="muted">
-              {t('auditActor')}: {record.actor ?? '—'}
-              {record.role ? ` (${record.role})` : ''} · {t('auditAddress')}: {record.address ?? '—'}
-              {record.counties.length ? ` · ${record.counties.join(', ')}` : ''}
-            </div>
-            {changed.length > 0 && (
-              <details>
-                <summary>{t('auditDetails')}</summary>
-                <table className="audit-changes" data-testid="audit-changes">
-                  <thead>
-                    <tr>
-                      <th>{t('auditField')}</th>
-                      <th>{t('auditBefore')}</th>
-                      <th>{t('auditAfter')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {changed.map(([field, was, now]) => (
-                      <tr key={field}>
-                        <th scope="row">{fieldWords(field, lang)}</th>
-                        <td>{cell(was)}</td>
-                        <td>{cell(now)}</td>
+            <li key={record.id} data-audit={record.id}>
+              <div>
+                <b>#{record.id}</b> <span className="muted">{record.at.replace('T', ' ').slice(0, 19)}</span>{' '}
+                <b data-testid="audit-action">{actionWords(record.action, lang)}</b>{' '}
+                {target && target.kind === 'site' && onOpenSite && /^\d+$/.test(target.id) ? (
+                  <button type="button" className="link" data-testid="audit-target" onClick={() => onOpenSite(Number(target.id))}>
+                    {target.text}
+                  </button>
+                ) : (
+                  target && <span data-testid="audit-target">{target.text}</span>
+                )}
+              </div>
+              <div className="muted">
+                {t('auditActor')}: {record.actor ?? '—'}
+                {record.role ? ` (${record.role})` : ''} · {t('auditAddress')}: {record.address ?? '—'}
+                {record.counties.length ? ` · ${record.counties.join(', ')}` : ''}
+              </div>
+              {changed.length > 0 && (
+                <details>
+                  <summary>{t('auditDetails')}</summary>
+                  <table className="audit-changes" data-testid="audit-changes">
+                    <thead>
+                      <tr>
+                        <th>{t('auditField')}</th>
+                        <th>{t('auditBefore')}</th>
+                        <th>{t('auditAfter')}</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </details>
-            )}
-          </li>
+                    </thead>
+                    <tbody>
+                      {changed.map(([field, was, now]) => (
+                        <tr key={field}>
+                          <th scope="row">{fieldWords(field, lang)}</th>
+                          <td>{cell(was)}</td>
+                          <td>{cell(now)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </details>
+              )}
+            </li>
           );
         })}
       </ol>
@@ -182,4 +188,10 @@ export function AuditPanel({ counties, onOpenSite }: { counties: { code: string;
 }
 
 /** Why a record breaks the chain, in the page's language. */
-const BREAK_REASON = { missing: 'auditBreakMissing', prev_hash: 'auditBreakPrevHash', hash: 'auditBreakHash', truncated: 'auditBreakTruncated', anchor: 'auditBreakAnchor' } as const;
+const BREAK_REASON = {
+  missing: 'auditBreakMissing',
+  prev_hash: 'auditBreakPrevHash',
+  hash: 'auditBreakHash',
+  truncated: 'auditBreakTruncated',
+  anchor: 'auditBreakAnchor',
+} as const;

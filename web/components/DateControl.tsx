@@ -4,7 +4,15 @@ import { dayIso, dayNumber } from '../../domain/days.ts';
 
 const toDay = (date: string) => dayNumber(date.slice(0, 10)) ?? Number.NaN;
 
-export function DateControl({ value, range, onChange }: { value: string | null; range: { first: string; last: string } | null; onChange: (date: string | null) => void }) {
+export function DateControl({
+  value,
+  range,
+  onChange,
+}: {
+  value: string | null;
+  range: { first: string; last: string } | null;
+  onChange: (date: string | null) => void;
+}) {
   const { t } = useI18n();
   if (!range) return null;
   const first = toDay(range.first);

@@ -17,11 +17,25 @@ export interface DrawnRoad {
   county: string | null;
 }
 
-type Target = { kind: 'core'; onSave: (name: string) => Promise<void> } | { kind: 'within' } | { kind: 'road'; road: DrawnRoad; onSave: (county: string) => Promise<void> };
+type Target =
+  { kind: 'core'; onSave: (name: string) => Promise<void> } | { kind: 'within' } | { kind: 'road'; road: DrawnRoad; onSave: (county: string) => Promise<void> };
 
-export function DrawBar({ target, shape, counties, onUndo, onCancel }: { target: Target; shape: [number, number][] | null; counties: CountyFeatureCollection | null; onUndo: () => void; onCancel: () => void }) {
+export function DrawBar({
+  target,
+  shape,
+  counties,
+  onUndo,
+  onCancel,
+}: {
+  target: Target;
+  shape: [number, number][] | null;
+  counties: CountyFeatureCollection | null;
+  onUndo: () => void;
+  onCancel: () => void;
+}) {
   const { t } = useI18n();
-  const hint = target.kind === 'core' ? t('siegeDrawHint') : target.kind === 'within' ? t('routeWithinHint') : t('drawRoadHint', { road: target.road.roadName });
+  const hint =
+    target.kind === 'core' ? t('siegeDrawHint') : target.kind === 'within' ? t('routeWithinHint') : t('drawRoadHint', { road: target.road.roadName });
   return (
     <div className="mode-bar draw-bar" role="group" aria-label={t('drawing')} data-testid="draw-bar">
       {!shape && <span role="status">{hint}</span>}
@@ -60,11 +74,22 @@ function CoreNameForm({ onSave }: { onSave: (name: string) => Promise<void> }) {
   );
 }
 
-function RoadCountyForm({ road, line, counties, onSave }: { road: DrawnRoad; line: [number, number][]; counties: CountyFeatureCollection; onSave: (county: string) => Promise<void> }) {
+function RoadCountyForm({
+  road,
+  line,
+  counties,
+  onSave,
+}: {
+  road: DrawnRoad;
+  line: [number, number][];
+  counties: CountyFeatureCollection;
+  onSave: (county: string) => Promise<void>;
+}) {
   const { t, lang } = useI18n();
   const { user, deny } = useSession();
   const where = lineCounties(counties, line);
-  const name = (code: string | null) => (code ? countyLabel(code, counties.features.find((f) => f.properties.code === code)?.properties.name ?? code, lang) : t('drawOutside'));
+  const name = (code: string | null) =>
+    code ? countyLabel(code, counties.features.find((f) => f.properties.code === code)?.properties.name ?? code, lang) : t('drawOutside');
   // Who may answer for it: a county official only their own counties.
   const choices = counties.features.map((f) => f.properties.code).filter((code) => deny('writeSites', [code]) === null);
   const [chosen, setChosen] = useState<string>(road.county ?? (where.midpoint && choices.includes(where.midpoint) ? where.midpoint : (choices[0] ?? '')));

@@ -48,7 +48,11 @@ export function EventForm({
   const [busy, setBusy] = useState(false);
   // The server's refusals for these dates, said before sending (the same sentences from the error catalogue).
   const dateProblem =
-    date > today ? describeError({ code: 'event_date_in_future', details: { date, today } }, lang) : lastDate && date < lastDate ? describeError({ code: 'event_date_before_last', details: { date, lastEvent: lastDate } }, lang) : null;
+    date > today
+      ? describeError({ code: 'event_date_in_future', details: { date, today } }, lang)
+      : lastDate && date < lastDate
+        ? describeError({ code: 'event_date_before_last', details: { date, lastEvent: lastDate } }, lang)
+        : null;
   const noteMissing = noteRequired && note.trim() === '';
   return (
     <form
@@ -72,7 +76,15 @@ export function EventForm({
       <h4>{title}</h4>
       <label>
         {t('eventDate')}
-        <input type="date" required value={date} min={lastDate ?? undefined} max={today} onChange={(e) => setDate(e.target.value)} aria-invalid={dateProblem !== null} />
+        <input
+          type="date"
+          required
+          value={date}
+          min={lastDate ?? undefined}
+          max={today}
+          onChange={(e) => setDate(e.target.value)}
+          aria-invalid={dateProblem !== null}
+        />
       </label>
       {dateProblem && <p className="field-error">{dateProblem}</p>}
       <label>

@@ -31,7 +31,13 @@ export function ExportMenu({ state, map = null, countyName = null }: { state: Ur
   const links = (layer: 'sites' | 'roads', query: Record<string, string>) => (
     <span className="export-links" data-layer={layer}>
       {FORMATS.map(([format, label]) => (
-        <a key={format} className="chip" data-format={format} href={href({ format, ...(layer === 'roads' ? { layer } : {}), ...query, ...(crs === 'wgs84' ? {} : { crs }) })} download>
+        <a
+          key={format}
+          className="chip"
+          data-format={format}
+          href={href({ format, ...(layer === 'roads' ? { layer } : {}), ...query, ...(crs === 'wgs84' ? {} : { crs }) })}
+          download
+        >
           {label}
         </a>
       ))}

@@ -23,7 +23,6 @@ interface Issue {
   value?: string;
 }
 
-
 const ISSUE_KEYS: Record<string, MessageKey> = {
   required: 'importIssueRequired',
   unknown_category: 'importIssueUnknownCategory',
@@ -47,7 +46,12 @@ const ISSUE_KEYS: Record<string, MessageKey> = {
   not_your_county: 'importIssueNotYourCounty',
 };
 
-const OUTCOME_KEYS = { new: 'importOutcomeNew', update: 'importOutcomeUpdate', duplicate: 'importOutcomeDuplicate', error: 'importOutcomeError' } as const satisfies Record<string, MessageKey>;
+const OUTCOME_KEYS = {
+  new: 'importOutcomeNew',
+  update: 'importOutcomeUpdate',
+  duplicate: 'importOutcomeDuplicate',
+  error: 'importOutcomeError',
+} as const satisfies Record<string, MessageKey>;
 
 export function ImportWizard({ onError }: { onError: (error: unknown) => void }) {
   const { t } = useI18n();
@@ -123,10 +127,14 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
   };
 
   const headers = preview ? preview.columns.map((c) => c.header) : (needsMapping?.headers ?? []);
-  const fieldOf = (header: string): LedgerField | null => (header in mapping ? mapping[header]! : (preview?.columns.find((c) => c.header === header)?.field ?? null));
+  const fieldOf = (header: string): LedgerField | null =>
+    header in mapping ? mapping[header]! : (preview?.columns.find((c) => c.header === header)?.field ?? null);
   const sheets = preview?.sheets ?? needsMapping?.sheets ?? [];
 
-  const rows = useMemo(() => (preview ? preview.rows.filter((r) => !onlyProblems || r.outcome !== 'new' || r.warnings.length > 0) : []), [preview, onlyProblems]);
+  const rows = useMemo(
+    () => (preview ? preview.rows.filter((r) => !onlyProblems || r.outcome !== 'new' || r.warnings.length > 0) : []),
+    [preview, onlyProblems],
+  );
 
   const commit = async () => {
     if (!preview) return;
@@ -168,7 +176,20 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
       <p className="muted">{t('importHint')}</p>
       <label className="field">
         {t('importFile')}
-        <input key={inputKey} type="file" accept=".csv,.txt,.xlsx,.xls,.geojson,.json,.kml,.kmz" data-testid="import-file" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setPreview(null); setPreviewError(null); setNeedsMapping(null); setSheet(''); setMapping({}); }} />
+        <input
+          key={inputKey}
+          type="file"
+          accept=".csv,.txt,.xlsx,.xls,.geojson,.json,.kml,.kmz"
+          data-testid="import-file"
+          onChange={(e) => {
+            setFile(e.target.files?.[0] ?? null);
+            setPreview(null);
+            setPreviewError(null);
+            setNeedsMapping(null);
+            setSheet('');
+            setMapping({});
+          }}
+        />
         <FieldError error={previewError} field="file" />
       </label>
       <label className="field">
@@ -186,7 +207,9 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
           <select value={mappingName} onChange={(e) => setMappingName(e.target.value)}>
             <option value="">{t('importNoSavedMapping')}</option>
             {mappings.map((m) => (
-              <option key={m.name} value={m.name}>{m.name}</option>
+              <option key={m.name} value={m.name}>
+                {m.name}
+              </option>
             ))}
           </select>
         </label>
@@ -194,9 +217,18 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
       {sheets.length > 1 && (
         <label className="field">
           {t('importSheet')}
-          <select value={sheet} onChange={(e) => { setSheet(e.target.value); void runPreview({ sheet: e.target.value }); }} data-testid="import-sheet">
+          <select
+            value={sheet}
+            onChange={(e) => {
+              setSheet(e.target.value);
+              void runPreview({ sheet: e.target.value });
+            }}
+            data-testid="import-sheet"
+          >
             {sheets.map((s) => (
-              <option key={s} value={s}>{s}</option>
+              <option key={s} value={s}>
+                {s}
+              </option>
             ))}
           </select>
         </label>
@@ -222,10 +254,16 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
                 <tr key={header}>
                   <td>{header}</td>
                   <td>
-                    <select aria-label={header} value={fieldOf(header) ?? ''} onChange={(e) => setMapping({ ...mapping, [header]: (e.target.value || null) as LedgerField | null })}>
+                    <select
+                      aria-label={header}
+                      value={fieldOf(header) ?? ''}
+                      onChange={(e) => setMapping({ ...mapping, [header]: (e.target.value || null) as LedgerField | null })}
+                    >
                       <option value="">{t('importIgnoreColumn')}</option>
                       {LEDGER_COLUMNS.map((c) => (
-                        <option key={c.field} value={c.field}>{c.zh}</option>
+                        <option key={c.field} value={c.field}>
+                          {c.zh}
+                        </option>
                       ))}
                     </select>
                   </td>
@@ -235,8 +273,12 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
           </table>
           <p className="field inline">
             <input value={saveName} placeholder={t('importMappingName')} onChange={(e) => setSaveName(e.target.value)} />
-            <button type="button" className="small" disabled={!saveName.trim()} onClick={() => void saveMapping()}>{t('importSaveMapping')}</button>
-            <button type="button" className="small" disabled={!file || busy} onClick={() => void runPreview()}>{t('importApplyMapping')}</button>
+            <button type="button" className="small" disabled={!saveName.trim()} onClick={() => void saveMapping()}>
+              {t('importSaveMapping')}
+            </button>
+            <button type="button" className="small" disabled={!file || busy} onClick={() => void runPreview()}>
+              {t('importApplyMapping')}
+            </button>
           </p>
         </details>
       )}
@@ -244,12 +286,27 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
       {preview && (
         <div className="import-preview" data-testid="import-result">
           <p className="import-counts" data-testid="import-counts">
-            {t('importCounts', { rows: preview.counts.rows, new: preview.counts.new, update: preview.counts.update, duplicate: preview.counts.duplicate, error: preview.counts.error })}
+            {t('importCounts', {
+              rows: preview.counts.rows,
+              new: preview.counts.new,
+              update: preview.counts.update,
+              duplicate: preview.counts.duplicate,
+              error: preview.counts.error,
+            })}
           </p>
           {preview.suggestions.fixSwapped && !fixSwapped && (
             <p className="warning">
               {t('importSwappedSuggest')}
-              <button type="button" className="small" onClick={() => { setFixSwapped(true); void runPreview({ fixSwapped: true }); }}>{t('importFixSwapped')}</button>
+              <button
+                type="button"
+                className="small"
+                onClick={() => {
+                  setFixSwapped(true);
+                  void runPreview({ fixSwapped: true });
+                }}
+              >
+                {t('importFixSwapped')}
+              </button>
             </p>
           )}
           {preview.counts.duplicate + preview.counts.update > 0 && (
@@ -271,15 +328,25 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
               <li key={r.row} className={`outcome-${r.outcome}`} data-outcome={r.outcome}>
                 <b>{t('importRow', { row: r.row })}</b> {r.name ?? ''} <span className="badge">{t(OUTCOME_KEYS[r.outcome])}</span>
                 {r.errors.map((e, i) => (
-                  <div key={`e${i}`} className="issue error">{issueText(e)}</div>
+                  <div key={`e${i}`} className="issue error">
+                    {issueText(e)}
+                  </div>
                 ))}
                 {r.warnings.map((w, i) => (
-                  <div key={`w${i}`} className="issue warning">{issueText(w)}</div>
+                  <div key={`w${i}`} className="issue warning">
+                    {issueText(w)}
+                  </div>
                 ))}
                 {r.duplicateOf && (
                   <div className="issue">
-                    {r.duplicateOf.siteId !== undefined ? t('importDuplicateOfSite', { id: r.duplicateOf.siteId, name: r.duplicateOf.name }) : t('importDuplicateOfRow', { row: r.duplicateOf.row ?? '' })}
-                    <select value={perRow[String(r.row)] ?? handling} onChange={(e) => setPerRow({ ...perRow, [String(r.row)]: e.target.value as Handling })} aria-label={t('importDuplicates')}>
+                    {r.duplicateOf.siteId !== undefined
+                      ? t('importDuplicateOfSite', { id: r.duplicateOf.siteId, name: r.duplicateOf.name })
+                      : t('importDuplicateOfRow', { row: r.duplicateOf.row ?? '' })}
+                    <select
+                      value={perRow[String(r.row)] ?? handling}
+                      onChange={(e) => setPerRow({ ...perRow, [String(r.row)]: e.target.value as Handling })}
+                      aria-label={t('importDuplicates')}
+                    >
                       <option value="skip">{t('importSkip')}</option>
                       {r.duplicateOf.siteId !== undefined && <option value="update">{t('importUpdate')}</option>}
                       <option value="keep">{t('importKeep')}</option>
@@ -297,7 +364,11 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
           </p>
         </div>
       )}
-      {result && <p className="import-done" role="status" data-testid="import-done">{result}</p>}
+      {result && (
+        <p className="import-done" role="status" data-testid="import-done">
+          {result}
+        </p>
+      )}
 
       <h2>{t('importBatches')}</h2>
       {batches.length === 0 && <p className="muted">{t('importNoBatches')}</p>}
@@ -306,7 +377,13 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
           <li key={b.id}>
             <b>#{b.id}</b> {b.fileName}
             <div className="muted">
-              {t(`importState_${b.state}` as MessageKey)} · {b.committedBy ?? b.createdBy} · {(b.committedAt ?? b.createdAt).slice(0, 16).replace('T', ' ')} · {t('importBatchCounts', { created: b.counts.created ?? 0, updated: b.counts.updated ?? 0, skipped: b.counts.skipped ?? 0, errors: b.counts.errors ?? b.counts.error ?? 0 })}
+              {t(`importState_${b.state}` as MessageKey)} · {b.committedBy ?? b.createdBy} · {(b.committedAt ?? b.createdAt).slice(0, 16).replace('T', ' ')} ·{' '}
+              {t('importBatchCounts', {
+                created: b.counts.created ?? 0,
+                updated: b.counts.updated ?? 0,
+                skipped: b.counts.skipped ?? 0,
+                errors: b.counts.errors ?? b.counts.error ?? 0,
+              })}
             </div>
             {b.state === 'committed' && (
               <button type="button" className="small" disabled={!b.undoable} title={b.undoable ? '' : t('importNotUndoable')} onClick={() => void undo(b.id)}>

@@ -30,9 +30,17 @@ export interface LayerPanelProps {
 export function LayerPanel({ state, update, counties, statusCounts, roadCounts, dateRange, basemaps, activeBasemap, map = null }: LayerPanelProps) {
   const { t, lang } = useI18n();
   const toggleStatus = (status: StatusCode) =>
-    update({ statuses: state.statuses.includes(status) ? state.statuses.filter((s) => s !== status) : COUNTED_STATUSES.filter((s) => s === status || state.statuses.includes(s)) });
+    update({
+      statuses: state.statuses.includes(status)
+        ? state.statuses.filter((s) => s !== status)
+        : COUNTED_STATUSES.filter((s) => s === status || state.statuses.includes(s)),
+    });
   const toggleRoadStatus = (status: RoadStatusCode) =>
-    update({ roadStatuses: state.roadStatuses.includes(status) ? state.roadStatuses.filter((s) => s !== status) : ROAD_STATUS_CODES.filter((s) => s === status || state.roadStatuses.includes(s)) });
+    update({
+      roadStatuses: state.roadStatuses.includes(status)
+        ? state.roadStatuses.filter((s) => s !== status)
+        : ROAD_STATUS_CODES.filter((s) => s === status || state.roadStatuses.includes(s)),
+    });
   const toggleCategory = (category: CategoryCode) =>
     update({ categories: state.categories.includes(category) ? state.categories.filter((c) => c !== category) : [...state.categories, category] });
 
@@ -132,7 +140,14 @@ export function LayerPanel({ state, update, counties, statusCounts, roadCounts, 
             const on = state.roads && state.roadStatuses.includes(status);
             return (
               <li key={status}>
-                <button type="button" className={`legend-item${on ? '' : ' off'}`} aria-pressed={on} data-road-status={status} disabled={!state.roads} onClick={() => toggleRoadStatus(status)}>
+                <button
+                  type="button"
+                  className={`legend-item${on ? '' : ' off'}`}
+                  aria-pressed={on}
+                  data-road-status={status}
+                  disabled={!state.roads}
+                  onClick={() => toggleRoadStatus(status)}
+                >
                   <span className="road-swatch" style={{ background: ROAD_STATUS_COLORS[status] }} />
                   <span className="legend-label">{roadStatusLabel(status, lang)}</span>
                   <span className="legend-count">{roadCounts.drawn[status] ?? 0}</span>

@@ -46,16 +46,26 @@ export function MapPictureMenu({ map, state, countyName }: { map: MapController 
 
   const legendFor = (captured: CapturedMap): LegendGroup[] => {
     const statuses = STATUS_CODES.filter((status) => state.statuses.includes(status));
-    const groups: LegendGroup[] = [{ title: t('pictureStatuses'), entries: statuses.map((status) => ({ symbol: { kind: 'dot', color: STATUS_COLORS[status] }, label: statusLabel(status, lang) })) }];
-    if (captured.markers.length) groups[0]!.entries.push({ symbol: { kind: 'ring', colors: statuses.map((status) => STATUS_COLORS[status]) }, label: t('pictureClusters') });
+    const groups: LegendGroup[] = [
+      {
+        title: t('pictureStatuses'),
+        entries: statuses.map((status) => ({ symbol: { kind: 'dot', color: STATUS_COLORS[status] }, label: statusLabel(status, lang) })),
+      },
+    ];
+    if (captured.markers.length)
+      groups[0]!.entries.push({ symbol: { kind: 'ring', colors: statuses.map((status) => STATUS_COLORS[status]) }, label: t('pictureClusters') });
     if (captured.shown.has('roads'))
       groups.push({
         title: t('pictureRoads'),
-        entries: [...captured.roadStatuses].map((status) => ({ symbol: { kind: 'line', color: ROAD_STATUS_COLORS[status as RoadStatusCode] ?? '#555', width: 5 }, label: roadStatusLabel(status as RoadStatusCode, lang) })),
+        entries: [...captured.roadStatuses].map((status) => ({
+          symbol: { kind: 'line', color: ROAD_STATUS_COLORS[status as RoadStatusCode] ?? '#555', width: 5 },
+          label: roadStatusLabel(status as RoadStatusCode, lang),
+        })),
       });
     // Colours as the layers of map-controller.ts paint them.
     const analysis: LegendGroup['entries'] = [];
-    if (captured.shown.has('siege-cells')) analysis.push({ symbol: { kind: 'box', colors: ['#fff7ec', '#fdd49e', '#fc8d59', '#d7301f', '#7f0000'] }, label: t('pictureSiegeCells') });
+    if (captured.shown.has('siege-cells'))
+      analysis.push({ symbol: { kind: 'box', colors: ['#fff7ec', '#fdd49e', '#fc8d59', '#d7301f', '#7f0000'] }, label: t('pictureSiegeCells') });
     if (captured.shown.has('siege-core')) analysis.push({ symbol: { kind: 'line', color: '#123b63', dashed: true }, label: t('pictureSiegeCore') });
     if (captured.shown.has('relapse-cells')) {
       analysis.push({ symbol: { kind: 'box', colors: ['#fc8d59', '#d7301f', '#7f0000'] }, label: t('pictureRelapseHot') });
@@ -63,8 +73,10 @@ export function MapPictureMenu({ map, state, countyName }: { map: MapController 
     }
     if (captured.shown.has('relapse-points')) analysis.push({ symbol: { kind: 'dot', color: '#c92a2a', ring: '#ffffff' }, label: t('pictureRelapsePoints') });
     if (captured.shown.has('relapse-moves')) analysis.push({ symbol: { kind: 'line', color: '#6b3fa0', dashed: true }, label: t('pictureRelapseMoves') });
-    if (captured.shown.has('route-line') || captured.shown.has('route-stops')) analysis.push({ symbol: { kind: 'line', color: '#123b63', width: 4 }, label: t('pictureRoute') });
-    if (captured.shown.has('highlight-points') || captured.shown.has('highlight-lines')) analysis.push({ symbol: { kind: 'dot', color: '#ffd43b', ring: '#f08c00' }, label: t('pictureHighlight') });
+    if (captured.shown.has('route-line') || captured.shown.has('route-stops'))
+      analysis.push({ symbol: { kind: 'line', color: '#123b63', width: 4 }, label: t('pictureRoute') });
+    if (captured.shown.has('highlight-points') || captured.shown.has('highlight-lines'))
+      analysis.push({ symbol: { kind: 'dot', color: '#ffd43b', ring: '#f08c00' }, label: t('pictureHighlight') });
     if (analysis.length) groups.push({ title: t('pictureAnalysis'), entries: analysis });
     return groups;
   };
@@ -78,7 +90,8 @@ export function MapPictureMenu({ map, state, countyName }: { map: MapController 
       const demo = captured.demoDrawn || (await demoInView(state, captured.bounds));
       const title = heading.trim() || defaultHeading;
       const asOf = state.asOf ?? today();
-      const statuses = state.statuses.length === STATUS_CODES.length ? t('pictureAllStatuses') : state.statuses.map((status) => statusLabel(status, lang)).join('、');
+      const statuses =
+        state.statuses.length === STATUS_CODES.length ? t('pictureAllStatuses') : state.statuses.map((status) => statusLabel(status, lang)).join('、');
       const canvas = await composePicture(
         captured,
         paper,
@@ -94,7 +107,10 @@ export function MapPictureMenu({ map, state, countyName }: { map: MapController 
         },
         legendFor(captured),
       );
-      const blob = format === 'png' ? await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('toBlob'))), 'image/png')) : await pictureToPdf(canvas, paper, orientation, title);
+      const blob =
+        format === 'png'
+          ? await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('toBlob'))), 'image/png'))
+          : await pictureToPdf(canvas, paper, orientation, title);
       saveBlob(blob, `${title}_${asOf}_${paper.toUpperCase()}.${format}`);
     } catch (caught) {
       setError(t('pictureFailed', { message: (caught as Error).message }));
@@ -129,7 +145,15 @@ export function MapPictureMenu({ map, state, countyName }: { map: MapController 
       </div>
       <span className="export-links">
         {(['png', 'pdf'] as const).map((format) => (
-          <button key={format} type="button" className="chip" data-picture={format} disabled={!map || busy} title={map ? undefined : t('pictureNoMap')} onClick={() => void make(format)}>
+          <button
+            key={format}
+            type="button"
+            className="chip"
+            data-picture={format}
+            disabled={!map || busy}
+            title={map ? undefined : t('pictureNoMap')}
+            onClick={() => void make(format)}
+          >
             {format.toUpperCase()}
           </button>
         ))}

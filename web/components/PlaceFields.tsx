@@ -4,7 +4,17 @@ import { useId } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { Places } from '../state/counties.ts';
 
-export function PlaceFields({ places, township, village, onChange }: { places: Places | null; township: string; village: string; onChange: (place: { township: string; village: string }) => void }) {
+export function PlaceFields({
+  places,
+  township,
+  village,
+  onChange,
+}: {
+  places: Places | null;
+  township: string;
+  village: string;
+  onChange: (place: { township: string; village: string }) => void;
+}) {
   const { t } = useI18n();
   const id = useId();
   const townships = places?.townships ?? [];
@@ -15,7 +25,13 @@ export function PlaceFields({ places, township, village, onChange }: { places: P
     <>
       <label>
         {t('township')}
-        <input list={`${id}-townships`} value={township} placeholder={t('placeSearch')} onChange={(e) => onChange({ township: e.target.value, village: '' })} aria-invalid={unknownTownship} />
+        <input
+          list={`${id}-townships`}
+          value={township}
+          placeholder={t('placeSearch')}
+          onChange={(e) => onChange({ township: e.target.value, village: '' })}
+          aria-invalid={unknownTownship}
+        />
         <datalist id={`${id}-townships`}>
           {townships.map((entry) => (
             <option key={entry.code} value={entry.name} />
@@ -25,7 +41,14 @@ export function PlaceFields({ places, township, village, onChange }: { places: P
       {unknownTownship && <p className="field-error">{t('townshipUnknown')}</p>}
       <label>
         {t('village')}
-        <input list={`${id}-villages`} value={village} disabled={!chosen} placeholder={chosen ? t('placeSearch') : t('villageNeedsTownship')} onChange={(e) => onChange({ township, village: e.target.value })} aria-invalid={unknownVillage} />
+        <input
+          list={`${id}-villages`}
+          value={village}
+          disabled={!chosen}
+          placeholder={chosen ? t('placeSearch') : t('villageNeedsTownship')}
+          onChange={(e) => onChange({ township, village: e.target.value })}
+          aria-invalid={unknownVillage}
+        />
         <datalist id={`${id}-villages`}>
           {chosen?.villages.map((entry) => (
             <option key={entry.code} value={entry.name} />

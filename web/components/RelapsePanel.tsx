@@ -33,9 +33,27 @@ export function relapseLayer(data: RelapseData | null): FeatureCollection | null
   return {
     type: 'FeatureCollection',
     features: [
-      ...data.cells.features.filter((cell) => cell.properties.confidence !== null).map((cell) => ({ type: 'Feature' as const, geometry: cell.geometry as unknown as GeoJSON.Polygon, properties: { layer: 'cell', kind: cell.properties.kind, confidence: cell.properties.confidence, count: cell.properties.count } })),
-      ...data.moves.filter((move) => move.decision !== 'dismissed').map((move) => ({ type: 'Feature' as const, geometry: move.line as unknown as GeoJSON.LineString, properties: { layer: 'move', key: move.key, confirmed: move.decision === 'confirmed' } })),
-      ...data.relapses.filter((r) => r.lon !== null && r.lat !== null).map((r) => ({ type: 'Feature' as const, geometry: { type: 'Point' as const, coordinates: [r.lon!, r.lat!] }, properties: { layer: 'relapse', siteId: r.siteId } })),
+      ...data.cells.features
+        .filter((cell) => cell.properties.confidence !== null)
+        .map((cell) => ({
+          type: 'Feature' as const,
+          geometry: cell.geometry as unknown as GeoJSON.Polygon,
+          properties: { layer: 'cell', kind: cell.properties.kind, confidence: cell.properties.confidence, count: cell.properties.count },
+        })),
+      ...data.moves
+        .filter((move) => move.decision !== 'dismissed')
+        .map((move) => ({
+          type: 'Feature' as const,
+          geometry: move.line as unknown as GeoJSON.LineString,
+          properties: { layer: 'move', key: move.key, confirmed: move.decision === 'confirmed' },
+        })),
+      ...data.relapses
+        .filter((r) => r.lon !== null && r.lat !== null)
+        .map((r) => ({
+          type: 'Feature' as const,
+          geometry: { type: 'Point' as const, coordinates: [r.lon!, r.lat!] },
+          properties: { layer: 'relapse', siteId: r.siteId },
+        })),
     ],
   };
 }
@@ -53,7 +71,21 @@ function RateRow({ rate, label }: { rate: { relapses: number; closures: number; 
   );
 }
 
-export function RelapsePanel({ relapse, countyNames, townshipNames, siteCounty, onOpenSite, onError }: { relapse: ReturnType<typeof useRelapse>; countyNames: Record<string, string>; townshipNames: Record<string, string>; siteCounty: (id: number) => string | null; onOpenSite: (id: number) => void; onError: (error: unknown) => void }) {
+export function RelapsePanel({
+  relapse,
+  countyNames,
+  townshipNames,
+  siteCounty,
+  onOpenSite,
+  onError,
+}: {
+  relapse: ReturnType<typeof useRelapse>;
+  countyNames: Record<string, string>;
+  townshipNames: Record<string, string>;
+  siteCounty: (id: number) => string | null;
+  onOpenSite: (id: number) => void;
+  onError: (error: unknown) => void;
+}) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
   const { params, setParams, result } = relapse;
@@ -91,7 +123,13 @@ export function RelapsePanel({ relapse, countyNames, townshipNames, siteCounty, 
         <>
           <section>
             <p data-testid="relapse-summary">
-              {t('relapseSummary', { r: data.summary.relapses, m: data.summary.moveCandidates, h99: data.summary.hotCells[99], h95: data.summary.hotCells[95], h90: data.summary.hotCells[90] })}
+              {t('relapseSummary', {
+                r: data.summary.relapses,
+                m: data.summary.moveCandidates,
+                h99: data.summary.hotCells[99],
+                h95: data.summary.hotCells[95],
+                h90: data.summary.hotCells[90],
+              })}
             </p>
             {data.grid && (
               <p className="legend-note" data-testid="relapse-grid-note">
@@ -104,8 +142,9 @@ export function RelapsePanel({ relapse, countyNames, townshipNames, siteCounty, 
               </p>
             )}
             <p className="legend-note">
-              {t('relapseLegend')} <span className="swatch" style={{ background: '#7f0000' }} /> 99% <span className="swatch" style={{ background: '#d7301f' }} /> 95%{' '}
-              <span className="swatch" style={{ background: '#fc8d59' }} /> 90% {t('relapseHot')}
+              {t('relapseLegend')} <span className="swatch" style={{ background: '#7f0000' }} /> 99%{' '}
+              <span className="swatch" style={{ background: '#d7301f' }} /> 95% <span className="swatch" style={{ background: '#fc8d59' }} /> 90%{' '}
+              {t('relapseHot')}
             </p>
             <Definitions definitions={data.definitions} summary={t('relapseDefinitions')} />
           </section>
@@ -115,17 +154,32 @@ export function RelapsePanel({ relapse, countyNames, townshipNames, siteCounty, 
               {data.moves.slice(0, 50).map((move) => (
                 <li key={move.key} className={move.decision ?? ''} data-move={move.key}>
                   <button type="button" className="link" onClick={() => onOpenSite(move.toId)}>
-                    {t('relapseMoveLine', { from: move.fromName, to: move.toName, km: move.distanceKm.toFixed(1), days: move.days, sim: move.nameSimilarity.toFixed(2), score: move.score.toFixed(2) })}
+                    {t('relapseMoveLine', {
+                      from: move.fromName,
+                      to: move.toName,
+                      km: move.distanceKm.toFixed(1),
+                      days: move.days,
+                      sim: move.nameSimilarity.toFixed(2),
+                      score: move.score.toFixed(2),
+                    })}
                   </button>
                   <div>
                     {move.decision ? (
                       <span className="muted">{move.decision === 'confirmed' ? t('relapseConfirmed') : t('relapseDismissed')}</span>
                     ) : (
                       <>
-                        <GuardedButton className="small" denied={deny('recordField', [siteCounty(move.fromId), siteCounty(move.toId)])} onClick={() => void decide(move.key, 'confirmed')}>
+                        <GuardedButton
+                          className="small"
+                          denied={deny('recordField', [siteCounty(move.fromId), siteCounty(move.toId)])}
+                          onClick={() => void decide(move.key, 'confirmed')}
+                        >
                           {t('relapseConfirm')}
                         </GuardedButton>
-                        <GuardedButton className="small" denied={deny('recordField', [siteCounty(move.fromId), siteCounty(move.toId)])} onClick={() => void decide(move.key, 'dismissed')}>
+                        <GuardedButton
+                          className="small"
+                          denied={deny('recordField', [siteCounty(move.fromId), siteCounty(move.toId)])}
+                          onClick={() => void decide(move.key, 'dismissed')}
+                        >
                           {t('relapseDismiss')}
                         </GuardedButton>
                       </>

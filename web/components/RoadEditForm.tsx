@@ -53,7 +53,19 @@ interface Conflict {
   changedAt: string | null;
 }
 
-export function RoadEditForm({ road, onSaved, onReload, onCancel, onError }: { road: RoadDetail; onSaved: () => void; onReload: () => void; onCancel: () => void; onError: (error: unknown) => void }) {
+export function RoadEditForm({
+  road,
+  onSaved,
+  onReload,
+  onCancel,
+  onError,
+}: {
+  road: RoadDetail;
+  onSaved: () => void;
+  onReload: () => void;
+  onCancel: () => void;
+  onError: (error: unknown) => void;
+}) {
   const { t, lang } = useI18n();
   const [values, setValues] = useState<Values>(() => valuesOf(road));
   const [version, setVersion] = useState(road.properties.version);
@@ -138,7 +150,9 @@ export function RoadEditForm({ road, onSaved, onReload, onCancel, onError }: { r
       {conflict && theirValues && (
         <div className="conflict" role="alert" data-testid="road-conflict">
           <p>{t('conflictChanged', { who: conflict.changedBy ?? '?', when: conflict.changedAt ? conflict.changedAt.slice(0, 16).replace('T', ' ') : '?' })}</p>
-          <ConflictTable rows={differing.map(({ key, label }) => ({ field: key, label: t(label), mine: show(key, values[key]), theirs: show(key, theirValues[key]) }))} />
+          <ConflictTable
+            rows={differing.map(({ key, label }) => ({ field: key, label: t(label), mine: show(key, values[key]), theirs: show(key, theirValues[key]) }))}
+          />
           <div className="form-actions">
             <button type="button" onClick={() => void save(conflict.theirs.properties.version)}>
               {t('conflictKeepMine')}

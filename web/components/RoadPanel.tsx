@@ -14,7 +14,6 @@ import { PhotoThumbs } from './PhotoThumbs.tsx';
 import { ProvenanceSection } from './ProvenanceSection.tsx';
 import { RoadEditForm } from './RoadEditForm.tsx';
 
-
 /** The photo references among a move's evidence ("photo/REF"). */
 const photoRefs = (evidence: readonly string[]) => evidence.filter((e) => e.startsWith('photo/')).map((e) => e.slice('photo/'.length));
 
@@ -45,7 +44,10 @@ export function RoadPanel({
 
   const move = async (to: RoadStatusCode, values: { date: string; note: string; photos: string[] }) => {
     try {
-      await moveRoad({ param: { id: String(roadId) }, json: { to, date: values.date, note: values.note || null, evidence: values.photos.map((ref) => `photo/${ref}`) } });
+      await moveRoad({
+        param: { id: String(roadId) },
+        json: { to, date: values.date, note: values.note || null, evidence: values.photos.map((ref) => `photo/${ref}`) },
+      });
       setMoving(null);
     } catch (caught) {
       onError(caught);
@@ -83,7 +85,13 @@ export function RoadPanel({
             <dt>{t('deadline')}</dt>
             <dd>{road.properties.deadline ?? '—'}</dd>
             <dt>{t('roadTask')}</dt>
-            <dd>{road.properties.task ? <a href={`/?page=tasks${lang === 'en' ? '&lang=en' : ''}#task-${road.properties.task}`}>{t('taskNumber', { n: road.properties.task })}</a> : '—'}</dd>
+            <dd>
+              {road.properties.task ? (
+                <a href={`/?page=tasks${lang === 'en' ? '&lang=en' : ''}#task-${road.properties.task}`}>{t('taskNumber', { n: road.properties.task })}</a>
+              ) : (
+                '—'
+              )}
+            </dd>
             <dt>{t('roadReportedOn')}</dt>
             <dd>{road.properties.reportedOn}</dd>
             {road.properties.note && (
@@ -97,11 +105,27 @@ export function RoadPanel({
 
           <div className="actions">
             {ROAD_STATUS_MOVES[road.properties.status].map((to) => (
-              <GuardedButton key={to} className="small" data-move={to} denied={deny('recordField', [county])} onClick={() => { setEditing(false); setMoving(to); }}>
+              <GuardedButton
+                key={to}
+                className="small"
+                data-move={to}
+                denied={deny('recordField', [county])}
+                onClick={() => {
+                  setEditing(false);
+                  setMoving(to);
+                }}
+              >
                 {t('roadMoveTo', { status: roadStatusLabel(to, lang) })}
               </GuardedButton>
             ))}
-            <GuardedButton className="small" denied={deny('writeSites', [county])} onClick={() => { setMoving(null); setEditing(true); }}>
+            <GuardedButton
+              className="small"
+              denied={deny('writeSites', [county])}
+              onClick={() => {
+                setMoving(null);
+                setEditing(true);
+              }}
+            >
               {t('edit')}
             </GuardedButton>
             <GuardedButton className="small" denied={deny('writeSites', [county])} onClick={() => onDraw(road)}>
@@ -119,13 +143,7 @@ export function RoadPanel({
             />
           )}
           {editing && (
-            <RoadEditForm
-              road={road}
-              onSaved={() => setEditing(false)}
-              onReload={detail.reload}
-              onCancel={() => setEditing(false)}
-              onError={onError}
-            />
+            <RoadEditForm road={road} onSaved={() => setEditing(false)} onReload={detail.reload} onCancel={() => setEditing(false)} onError={onError} />
           )}
 
           <h3>{t('history')}</h3>

@@ -14,12 +14,21 @@ import { CountySelect } from './CountySelect.tsx';
 import { FieldError, namesField } from './ErrorText.tsx';
 
 /** The plan's fields that have an input here: their refusals show beside the input, not in the banner. */
-const ROUTE_FIELDS = ['rule.olderThanDays', 'rule.perCounty', 'rule.seed', 'perCounty', 'seed', 'options.speedKmh', 'options.minutesPerStop', 'speedKmh', 'minutesPerStop'] as const;
+const ROUTE_FIELDS = [
+  'rule.olderThanDays',
+  'rule.perCounty',
+  'rule.seed',
+  'perCounty',
+  'seed',
+  'options.speedKmh',
+  'options.minutesPerStop',
+  'speedKmh',
+  'minutesPerStop',
+] as const;
 import { CategorySelect } from './CategorySelect.tsx';
 
 export type { RoutePlan };
 type RuleKind = 'recheck' | 'relapsed' | 'sample' | 'hand';
-
 
 const RULE_LABELS = { recheck: 'routeRuleRecheck', relapsed: 'routeRuleRelapsed', sample: 'routeRuleSample', hand: 'routeRuleHand' } as const;
 
@@ -49,7 +58,21 @@ export interface RoutePanelProps {
   onError: (error: unknown) => void;
 }
 
-export function RoutePanel({ start, counties, handPicked, onHandPicked, within, onDrawWithin, onClearWithin, onPickStart, plan, savedId, onPlan, onOpenSite, onError }: RoutePanelProps) {
+export function RoutePanel({
+  start,
+  counties,
+  handPicked,
+  onHandPicked,
+  within,
+  onDrawWithin,
+  onClearWithin,
+  onPickStart,
+  plan,
+  savedId,
+  onPlan,
+  onOpenSite,
+  onError,
+}: RoutePanelProps) {
   const { t, lang } = useI18n();
   const { deny, user } = useSession();
   const [kind, setKind] = useState<RuleKind>('recheck');
@@ -222,7 +245,12 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
             <FieldError error={planError} field={['options.minutesPerStop', 'minutesPerStop']} />
           </label>
         </div>
-        <GuardedButton className="primary" denied={deny('planRoutes')} disabled={busy || (kind === 'hand' && handPicked.length === 0)} onClick={() => void run()}>
+        <GuardedButton
+          className="primary"
+          denied={deny('planRoutes')}
+          disabled={busy || (kind === 'hand' && handPicked.length === 0)}
+          onClick={() => void run()}
+        >
           {busy ? t('loading') : t('routePlan')}
         </GuardedButton>
       </section>
@@ -272,7 +300,8 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
                   </button>
                 </div>
                 <div className="muted">
-                  {categoryLabel(stop.category as CategoryCode, lang)} · {statusLabel(stop.status as StatusCode, lang)} · {stop.address ?? ''} · {t('routeLastInspection')}: {stop.lastInspection ?? t('routeNever')}
+                  {categoryLabel(stop.category as CategoryCode, lang)} · {statusLabel(stop.status as StatusCode, lang)} · {stop.address ?? ''} ·{' '}
+                  {t('routeLastInspection')}: {stop.lastInspection ?? t('routeNever')}
                 </div>
                 <div className="no-print">
                   {t('routeNavigate')}:{' '}
@@ -283,7 +312,11 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
                     {t('routeBaidu')}
                   </a>
                 </div>
-                <StopResult county={stop.county} recorded={recorded[stop.siteId]} onRecord={(result, note, photo) => void record(stop.siteId, result, note, photo)} />
+                <StopResult
+                  county={stop.county}
+                  recorded={recorded[stop.siteId]}
+                  onRecord={(result, note, photo) => void record(stop.siteId, result, note, photo)}
+                />
                 <div className="print-only sheet-blank">{t('routeSheetResult')}: ____________________________</div>
               </li>
             ))}
@@ -294,14 +327,27 @@ export function RoutePanel({ start, counties, handPicked, onHandPicked, within, 
   );
 }
 
-function StopResult({ recorded, county, onRecord }: { recorded: string | undefined; county: string; onRecord: (result: (typeof RESULTS)[number]['code'], note: string, photo: File | null) => void }) {
+function StopResult({
+  recorded,
+  county,
+  onRecord,
+}: {
+  recorded: string | undefined;
+  county: string;
+  onRecord: (result: (typeof RESULTS)[number]['code'], note: string, photo: File | null) => void;
+}) {
   const { t } = useI18n();
   const { deny } = useSession();
   const denied = deny('recordField', [county]);
   const [result, setResult] = useState<(typeof RESULTS)[number]['code']>('closed_as_recorded');
   const [note, setNote] = useState('');
   const [photo, setPhoto] = useState<File | null>(null);
-  if (recorded) return <div className="recorded">✓ {t('routeRecorded')}: {t(RESULTS.find((r) => r.code === recorded)!.label)}</div>;
+  if (recorded)
+    return (
+      <div className="recorded">
+        ✓ {t('routeRecorded')}: {t(RESULTS.find((r) => r.code === recorded)!.label)}
+      </div>
+    );
   return (
     <div className="stop-result no-print">
       <select aria-label={t('routeResult')} value={result} onChange={(e) => setResult(e.target.value as typeof result)}>
@@ -315,11 +361,23 @@ function StopResult({ recorded, county, onRecord }: { recorded: string | undefin
       <label className="photo" title={t('routePhoto')}>
         {/* Drawn, not an emoji: government PCs often lack an emoji font. */}
         <svg aria-hidden="true" width="16" height="14" viewBox="0 0 16 14" className="camera-icon">
-          <path d="M5.5 1h5l1.2 2H14a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H2a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h2.3z" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" />
+          <path
+            d="M5.5 1h5l1.2 2H14a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H2a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h2.3z"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.4"
+            strokeLinejoin="round"
+          />
           <circle cx="8" cy="7.8" r="2.7" fill="none" stroke="currentColor" strokeWidth="1.4" />
         </svg>{' '}
         {t('routePhotoButton')}
-        <input type="file" accept="image/jpeg,image/png,image/webp" capture="environment" aria-label={t('routePhoto')} onChange={(e) => setPhoto(e.target.files?.[0] ?? null)} />
+        <input
+          type="file"
+          accept="image/jpeg,image/png,image/webp"
+          capture="environment"
+          aria-label={t('routePhoto')}
+          onChange={(e) => setPhoto(e.target.files?.[0] ?? null)}
+        />
       </label>
       <GuardedButton className="small" denied={denied} onClick={() => onRecord(result, note, photo)}>
         {t('routeRecord')}

@@ -15,7 +15,6 @@ import { pageHref } from '../pages/page-href.ts';
 
 export type { FigureListJson, ScorecardJson, ScorecardQuery };
 
-
 export interface ScorecardPanelProps {
   county: string | null;
   counties: { code: string; name: string }[];
@@ -29,12 +28,31 @@ export interface ScorecardPanelProps {
   onOpenRoad: (id: number) => void;
 }
 
-export function ScorecardPanel({ county, counties, query, figure, figureList, figureLoading, onCounty, onFigure, onOpenSite, onOpenRoad }: ScorecardPanelProps) {
+export function ScorecardPanel({
+  county,
+  counties,
+  query,
+  figure,
+  figureList,
+  figureLoading,
+  onCounty,
+  onFigure,
+  onOpenSite,
+  onOpenRoad,
+}: ScorecardPanelProps) {
   const { t, lang } = useI18n();
   const card = useScorecard(county, query);
   const data = card.data;
   const button = (key: string, n: number, title?: string) => (
-    <button key={key} type="button" className={`figure${figure === key ? ' on' : ''}`} data-figure={key} title={title} aria-pressed={figure === key} onClick={() => onFigure(figure === key ? null : key)}>
+    <button
+      key={key}
+      type="button"
+      className={`figure${figure === key ? ' on' : ''}`}
+      data-figure={key}
+      title={title}
+      aria-pressed={figure === key}
+      onClick={() => onFigure(figure === key ? null : key)}
+    >
       <span className="figure-count">{n}</span>
       <span className="figure-label">{figureLabel(key, lang)}</span>
     </button>
@@ -46,7 +64,13 @@ export function ScorecardPanel({ county, counties, query, figure, figureList, fi
       <section>
         <label className="field">
           {t('scCounty')}
-          <CountySelect value={county ?? ''} counties={counties} noneLabel={t('scChooseCounty')} onChange={(code) => onCounty(code || null)} testId="scorecard-county" />
+          <CountySelect
+            value={county ?? ''}
+            counties={counties}
+            noneLabel={t('scChooseCounty')}
+            onChange={(code) => onCounty(code || null)}
+            testId="scorecard-county"
+          />
         </label>
         <p className="links">
           <a href={pageHref('scorecard', { county, asOf: query.asOf, source: query.source, lang: lang === 'en' ? 'en' : null })} target="_blank" rel="noopener">
@@ -67,10 +91,20 @@ export function ScorecardPanel({ county, counties, query, figure, figureList, fi
             <p className="muted">{t('scFigureHint')}</p>
             <div className="figures">{FIGURE_KEYS.map((key) => button(key, figureValue(data, key), figureDefinition(key, lang, data.staleDays)))}</div>
             <p className="muted">
-              {data.zeroing.shareDealtWith !== null && t('scShareDealtWith', { share: `${Math.round(data.zeroing.shareDealtWith * 1000) / 10}%` })} · {t('scRelapseEvents', { n: data.relapses })}
+              {data.zeroing.shareDealtWith !== null && t('scShareDealtWith', { share: `${Math.round(data.zeroing.shareDealtWith * 1000) / 10}%` })} ·{' '}
+              {t('scRelapseEvents', { n: data.relapses })}
             </p>
           </section>
-          {figure && <FigureSites figure={figure} list={figureList} loading={figureLoading} onClear={() => onFigure(null)} onOpenSite={onOpenSite} onOpenRoad={onOpenRoad} />}
+          {figure && (
+            <FigureSites
+              figure={figure}
+              list={figureList}
+              loading={figureLoading}
+              onClear={() => onFigure(null)}
+              onOpenSite={onOpenSite}
+              onOpenRoad={onOpenRoad}
+            />
+          )}
           <section>
             <h2>{t('scByStatus')}</h2>
             <div className="figures">
@@ -84,7 +118,9 @@ export function ScorecardPanel({ county, counties, query, figure, figureList, fi
           </section>
           <section>
             <h2>{t('scByCategory')}</h2>
-            <div className="figures">{CATEGORY_CODES.filter((c) => data.byCategory[c]).map((c) => button(`category:${c}`, data.byCategory[c] ?? 0, categoryLabel(c, lang)))}</div>
+            <div className="figures">
+              {CATEGORY_CODES.filter((c) => data.byCategory[c]).map((c) => button(`category:${c}`, data.byCategory[c] ?? 0, categoryLabel(c, lang)))}
+            </div>
           </section>
           <section>
             <h2>{t('scTrend')}</h2>
@@ -96,13 +132,31 @@ export function ScorecardPanel({ county, counties, query, figure, figureList, fi
   );
 }
 
-function FigureSites({ figure, list, loading, onClear, onOpenSite, onOpenRoad }: { figure: string; list: FigureListJson | null; loading: boolean; onClear: () => void; onOpenSite: ScorecardPanelProps['onOpenSite']; onOpenRoad: (id: number) => void }) {
+function FigureSites({
+  figure,
+  list,
+  loading,
+  onClear,
+  onOpenSite,
+  onOpenRoad,
+}: {
+  figure: string;
+  list: FigureListJson | null;
+  loading: boolean;
+  onClear: () => void;
+  onOpenSite: ScorecardPanelProps['onOpenSite'];
+  onOpenRoad: (id: number) => void;
+}) {
   const { t, lang } = useI18n();
   const name = figureLabel(figure, lang);
   return (
     <section className="figure-sites" data-testid="figure-sites">
       <h2>
-        {loading || !list ? name : figure === 'roadsAwaitingRepair' ? t('scFigureRoads', { figure: name, n: list.roads.length }) : t('scFigureSites', { figure: name, n: list.sites.length })}{' '}
+        {loading || !list
+          ? name
+          : figure === 'roadsAwaitingRepair'
+            ? t('scFigureRoads', { figure: name, n: list.roads.length })
+            : t('scFigureSites', { figure: name, n: list.sites.length })}{' '}
         <button type="button" className="small" onClick={onClear}>
           {t('scClearFigure')}
         </button>

@@ -88,7 +88,11 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
       <button type="submit" className="search-button">
         {t('searchButton')}
       </button>
-      {error ? <div className="search-results error" role="alert">{describeError(error, lang)}</div> : null}
+      {error ? (
+        <div className="search-results error" role="alert">
+          {describeError(error, lang)}
+        </div>
+      ) : null}
       {results && (
         <div className="search-results" role="listbox">
           {results.length === 0 ? (

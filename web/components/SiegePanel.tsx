@@ -27,7 +27,21 @@ const SIEGE_FIELDS = ['bands', 'sectors', 'nearKm', 'minSites', 'compareTo'] as 
 const percent = (n: number) => `${Math.round(n * 1000) / 10}%`;
 const fixed = (n: number | null, digits = 3) => (n === null ? '—' : n.toFixed(digits));
 
-export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }: { siege: Siege; core: string; onCore: (id: string) => void; onDrawCore: () => void; cell: SelectedCell | null; onOpenSite: (id: number) => void }) {
+export function SiegePanel({
+  siege,
+  core,
+  onCore,
+  onDrawCore,
+  cell,
+  onOpenSite,
+}: {
+  siege: Siege;
+  core: string;
+  onCore: (id: string) => void;
+  onDrawCore: () => void;
+  cell: SelectedCell | null;
+  onOpenSite: (id: number) => void;
+}) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
   const { params, setParams, result, cores } = siege;
@@ -68,23 +82,48 @@ export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }
         <div className="row">
           <label className="field">
             {t('siegeSectors')}
-            <input type="number" min={1} max={64} value={params.sectors} onChange={(e) => setParams({ ...params, sectors: e.target.value })} aria-invalid={fieldBad('sectors')} />
+            <input
+              type="number"
+              min={1}
+              max={64}
+              value={params.sectors}
+              onChange={(e) => setParams({ ...params, sectors: e.target.value })}
+              aria-invalid={fieldBad('sectors')}
+            />
             <FieldError error={result.error} field="sectors" />
           </label>
           <label className="field">
             {t('siegeNearKm')}
-            <input type="number" min={0.5} step={0.5} value={params.nearKm} onChange={(e) => setParams({ ...params, nearKm: e.target.value })} aria-invalid={fieldBad('nearKm')} />
+            <input
+              type="number"
+              min={0.5}
+              step={0.5}
+              value={params.nearKm}
+              onChange={(e) => setParams({ ...params, nearKm: e.target.value })}
+              aria-invalid={fieldBad('nearKm')}
+            />
             <FieldError error={result.error} field="nearKm" />
           </label>
           <label className="field">
             {t('siegeMinSites')}
-            <input type="number" min={1} value={params.minSites} onChange={(e) => setParams({ ...params, minSites: e.target.value })} aria-invalid={fieldBad('minSites')} />
+            <input
+              type="number"
+              min={1}
+              value={params.minSites}
+              onChange={(e) => setParams({ ...params, minSites: e.target.value })}
+              aria-invalid={fieldBad('minSites')}
+            />
             <FieldError error={result.error} field="minSites" />
           </label>
         </div>
         <label className="field">
           {t('siegeCompareTo')}
-          <input type="date" value={params.compareTo} onChange={(e) => setParams({ ...params, compareTo: e.target.value })} aria-invalid={fieldBad('compareTo')} />
+          <input
+            type="date"
+            value={params.compareTo}
+            onChange={(e) => setParams({ ...params, compareTo: e.target.value })}
+            aria-invalid={fieldBad('compareTo')}
+          />
           <FieldError error={result.error} field="compareTo" />
         </label>
       </section>
@@ -162,7 +201,9 @@ export function SiegePanel({ siege, core, onCore, onDrawCore, cell, onOpenSite }
             {!cell && <p className="muted">{t('siegeCellHint')}</p>}
             {cell && (
               <>
-                <p className="muted" data-testid="siege-cell-where">{t('siegeCellWhere', { where: cellWhere(cell), n: cell.siteIds.length })}</p>
+                <p className="muted" data-testid="siege-cell-where">
+                  {t('siegeCellWhere', { where: cellWhere(cell), n: cell.siteIds.length })}
+                </p>
                 <ul className="plain">
                   {cell.siteIds.map((id) => (
                     <li key={id}>

@@ -19,7 +19,11 @@ import { FormActions } from './FormActions.tsx';
 import { EMPTY_SITE_FIELDS, SiteFields, siteFieldBody, siteFieldsValid } from './SiteFields.tsx';
 
 const CRS_LABELS: Record<Crs, MessageKey> = { wgs84: 'crsWgs84', gcj02: 'crsGcj02', bd09: 'crsBd09' };
-const PARSE_ERRORS = { not_two_numbers: 'coordsNotTwo', not_a_coordinate: 'coordsNotCoordinate', outside_china: 'coordsOutsideChina' } as const satisfies Record<string, MessageKey>;
+const PARSE_ERRORS = {
+  not_two_numbers: 'coordsNotTwo',
+  not_a_coordinate: 'coordsNotCoordinate',
+  outside_china: 'coordsOutsideChina',
+} as const satisfies Record<string, MessageKey>;
 
 export function SiteCreateForm({
   clicked,
@@ -66,8 +70,7 @@ export function SiteCreateForm({
   }
 
   const parsed = from === 'text' && text.trim() ? parsePosition(text) : null;
-  const position: [number, number] | null =
-    from === 'click' ? clicked : parsed?.ok ? toWgs84(crs, parsed.lon, parsed.lat) : null;
+  const position: [number, number] | null = from === 'click' ? clicked : parsed?.ok ? toWgs84(crs, parsed.lon, parsed.lat) : null;
   const county = position ? locate(position[0], position[1]) : null;
   const countyDenied = county ? deny('writeSites', [county]) : null;
   const places = usePlaces(county);
@@ -157,7 +160,11 @@ export function SiteCreateForm({
             </p>
           )}
           {position && <PrecisionChoice value={precision} onChange={setPrecision} />}
-          {user.counties.length > 0 && !position && <p className="muted">{t('createOwnCounties', { counties: user.counties.map((code) => countyLabel(code, countyNames[code] ?? code, lang)).join('、') })}</p>}
+          {user.counties.length > 0 && !position && (
+            <p className="muted">
+              {t('createOwnCounties', { counties: user.counties.map((code) => countyLabel(code, countyNames[code] ?? code, lang)).join('、') })}
+            </p>
+          )}
         </fieldset>
         <SiteFields values={values} places={places.data} onChange={setValues} />
         <label>

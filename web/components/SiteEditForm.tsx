@@ -21,7 +21,20 @@ type Field = keyof Body;
 
 interface SiteNow {
   id: number;
-  properties: { name: string; category: string; sector: string | null; address: string | null; county: string; township: string | null; townshipName: string | null; villageName: string | null; managingZone: string | null; deadline: string | null; responsibleUnit: string | null; version: number };
+  properties: {
+    name: string;
+    category: string;
+    sector: string | null;
+    address: string | null;
+    county: string;
+    township: string | null;
+    townshipName: string | null;
+    villageName: string | null;
+    managingZone: string | null;
+    deadline: string | null;
+    responsibleUnit: string | null;
+    version: number;
+  };
   note: string | null;
 }
 
@@ -93,7 +106,12 @@ export function SiteEditForm({ site, onSaved, onCancel }: { site: SiteNow; onSav
     } catch (caught) {
       if (caught instanceof ApiError && caught.code === 'stale_version' && caught.details.now) {
         const current = caught.details.now as SiteNow['properties'] & { note: string | null };
-        setConflict({ changedBy: (caught.details.changedBy as string | null) ?? null, changedAt: (caught.details.changedAt as string | null) ?? null, version: current.version, theirs: siteFieldBody(valuesOf({ properties: current, note: current.note })) });
+        setConflict({
+          changedBy: (caught.details.changedBy as string | null) ?? null,
+          changedAt: (caught.details.changedAt as string | null) ?? null,
+          version: current.version,
+          theirs: siteFieldBody(valuesOf({ properties: current, note: current.note })),
+        });
       } else setError(caught);
     } finally {
       setBusy(false);
@@ -114,12 +132,24 @@ export function SiteEditForm({ site, onSaved, onCancel }: { site: SiteNow; onSav
       {conflict ? (
         <div className="conflict" role="alert" data-testid="edit-conflict">
           <p>
-            {t('conflictWho', { who: conflict.changedBy ?? t('someone'), when: conflict.changedAt ? new Date(conflict.changedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') : '' })}
+            {t('conflictWho', {
+              who: conflict.changedBy ?? t('someone'),
+              when: conflict.changedAt ? new Date(conflict.changedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') : '',
+            })}
           </p>
-          <ConflictTable rows={changed.map((field) => ({ field, label: t(FIELD_LABELS[field]), mine: shown(field, after), theirs: shown(field, conflict.theirs) }))} />
+          <ConflictTable
+            rows={changed.map((field) => ({ field, label: t(FIELD_LABELS[field]), mine: shown(field, after), theirs: shown(field, conflict.theirs) }))}
+          />
           <p className="muted">{t('conflictHint')}</p>
           <div className="form-actions">
-            <button type="button" disabled={busy} onClick={() => { setConflict(null); void save(conflict.version); }}>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => {
+                setConflict(null);
+                void save(conflict.version);
+              }}
+            >
               {t('conflictKeepMine')}
             </button>
             <button type="button" onClick={onSaved}>

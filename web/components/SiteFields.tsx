@@ -21,7 +21,18 @@ export interface SiteFieldValues {
   note: string;
 }
 
-export const EMPTY_SITE_FIELDS: SiteFieldValues = { name: '', category: 'scattered_firm', sector: '', address: '', township: '', village: '', managingZone: '', deadline: '', responsibleUnit: '', note: '' };
+export const EMPTY_SITE_FIELDS: SiteFieldValues = {
+  name: '',
+  category: 'scattered_firm',
+  sector: '',
+  address: '',
+  township: '',
+  village: '',
+  managingZone: '',
+  deadline: '',
+  responsibleUnit: '',
+  note: '',
+};
 
 /** The values as the API takes them (empty text as null; a sector only for 散乱污企业). */
 export function siteFieldBody(values: SiteFieldValues) {
@@ -33,7 +44,7 @@ export function siteFieldBody(values: SiteFieldValues) {
     address: text(values.address),
     township: text(values.township),
     village: text(values.village),
-    managingZone: (text(values.managingZone) as (typeof MANAGING_ZONES)[number] | null),
+    managingZone: text(values.managingZone) as (typeof MANAGING_ZONES)[number] | null,
     deadline: text(values.deadline),
     responsibleUnit: text(values.responsibleUnit),
     note: text(values.note),

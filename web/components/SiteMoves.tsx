@@ -16,7 +16,19 @@ import { EventForm, PHOTO_TYPES } from './EventForm.tsx';
 import { ErrorLine } from './ErrorText.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 
-export function SiteMoves({ siteId, status, category, county, lastDate }: { siteId: number; status: StatusCode; category: CategoryCode; county: string; lastDate: string | null }) {
+export function SiteMoves({
+  siteId,
+  status,
+  category,
+  county,
+  lastDate,
+}: {
+  siteId: number;
+  status: StatusCode;
+  category: CategoryCode;
+  county: string;
+  lastDate: string | null;
+}) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
   const moveSite = useMoveSite();
@@ -44,7 +56,14 @@ export function SiteMoves({ siteId, status, category, county, lastDate }: { site
       <h3>{t('statusMoves')}</h3>
       <div className="move-buttons">
         {moves.map((to) => (
-          <GuardedButton key={to} className="small move" denied={deniedFor(to)} aria-pressed={target === to} onClick={() => open(to)} style={{ borderColor: STATUS_COLORS[to] }}>
+          <GuardedButton
+            key={to}
+            className="small move"
+            denied={deniedFor(to)}
+            aria-pressed={target === to}
+            onClick={() => open(to)}
+            style={{ borderColor: STATUS_COLORS[to] }}
+          >
             {t('moveTo', { status: statusLabel(to, lang) })}
           </GuardedButton>
         ))}
@@ -88,7 +107,11 @@ export function SiteMoves({ siteId, status, category, county, lastDate }: { site
               {checklist.map((item) => (
                 <div key={item} className="checklist-item">
                   <label>
-                    <input type="checkbox" checked={ticked[item] === true} onChange={(e) => setTicked((previous) => ({ ...previous, [item]: e.target.checked }))} />
+                    <input
+                      type="checkbox"
+                      checked={ticked[item] === true}
+                      onChange={(e) => setTicked((previous) => ({ ...previous, [item]: e.target.checked }))}
+                    />
                     {checklistLabel(item, lang)}
                   </label>
                   <label className="photo" title={t('checklistPhoto', { item: checklistLabel(item, lang) })}>

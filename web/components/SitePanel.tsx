@@ -29,7 +29,19 @@ function Fact({ label, value }: { label: string; value: string | null | false | 
   );
 }
 
-export function SitePanel({ siteId, onClose, onPlace, onAddToRoute, inRoute }: { siteId: number; onClose: () => void; onPlace: (id: number) => void; onAddToRoute?: (id: number) => void; inRoute?: boolean }) {
+export function SitePanel({
+  siteId,
+  onClose,
+  onPlace,
+  onAddToRoute,
+  inRoute,
+}: {
+  siteId: number;
+  onClose: () => void;
+  onPlace: (id: number) => void;
+  onAddToRoute?: (id: number) => void;
+  inRoute?: boolean;
+}) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
   const detail = useSite(siteId);
@@ -50,7 +62,10 @@ export function SitePanel({ siteId, onClose, onPlace, onAddToRoute, inRoute }: {
       {site && (
         <>
           <p className="badges">
-            <span className="status-badge" style={{ background: STATUS_COLORS[site.properties.status as StatusCode], color: STATUS_BADGE_TEXT[site.properties.status as StatusCode] }}>
+            <span
+              className="status-badge"
+              style={{ background: STATUS_COLORS[site.properties.status as StatusCode], color: STATUS_BADGE_TEXT[site.properties.status as StatusCode] }}
+            >
               {statusLabel(site.properties.status as StatusCode, lang)}
             </span>
             <span className={`source-badge ${site.properties.source}`}>{site.properties.source === 'demo' ? t('demoBadge') : t('realBadge')}</span>
@@ -87,7 +102,11 @@ export function SitePanel({ siteId, onClose, onPlace, onAddToRoute, inRoute }: {
             <Fact label={t('managingZone')} value={site.properties.managingZone} />
             <dt>{t('precision')}</dt>
             <dd className={`precision ${site.properties.precision}`}>
-              {site.properties.precision === 'exact' ? t('precisionExact') : site.properties.precision === 'approximate' ? t('precisionApproximate') : t('precisionUnlocated')}
+              {site.properties.precision === 'exact'
+                ? t('precisionExact')
+                : site.properties.precision === 'approximate'
+                  ? t('precisionApproximate')
+                  : t('precisionUnlocated')}
               {site.properties.precision === 'unlocated' && (
                 <GuardedButton className="small" denied={deny('writeSites', [site.properties.county])} onClick={() => onPlace(site.id)}>
                   {t('placeOnMap')}
@@ -102,7 +121,13 @@ export function SitePanel({ siteId, onClose, onPlace, onAddToRoute, inRoute }: {
           </dl>
           <ProvenanceSection provenance={site.provenance} />
 
-          <SiteMoves siteId={site.id} status={site.properties.status as StatusCode} category={site.properties.category as CategoryCode} county={site.properties.county} lastDate={lastDate} />
+          <SiteMoves
+            siteId={site.id}
+            status={site.properties.status as StatusCode}
+            category={site.properties.category as CategoryCode}
+            county={site.properties.county}
+            lastDate={lastDate}
+          />
 
           <h3>{t('tasks')}</h3>
           <ul className="tasks">
@@ -118,8 +143,7 @@ export function SitePanel({ siteId, onClose, onPlace, onAddToRoute, inRoute }: {
             {site.events.map((event) => (
               <li key={event.id}>
                 <span className="dot" style={{ background: STATUS_COLORS[event.to as StatusCode] }} />
-                <time>{event.date}</time>{' '}
-                <b>{event.kind === 'location' ? t('locationEvent') : statusLabel(event.to as StatusCode, lang)}</b>
+                <time>{event.date}</time> <b>{event.kind === 'location' ? t('locationEvent') : statusLabel(event.to as StatusCode, lang)}</b>
                 <div className="muted">
                   {t('actor')}: {event.actor} · {t('recordedAt', { at: new Date(event.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') })}
                 </div>

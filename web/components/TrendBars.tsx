@@ -16,7 +16,17 @@ const SERIES = [
 ] as const;
 
 /** The last `months` months of a trend. */
-export function TrendBars({ trend, months = 12, width = 290, height = 90 }: { trend: readonly TrendMonth[]; months?: number; width?: number; height?: number }) {
+export function TrendBars({
+  trend,
+  months = 12,
+  width = 290,
+  height = 90,
+}: {
+  trend: readonly TrendMonth[];
+  months?: number;
+  width?: number;
+  height?: number;
+}) {
   const { t } = useI18n();
   const shown = lastMonths(trend, months);
   if (shown.length === 0) return <p className="muted">—</p>;

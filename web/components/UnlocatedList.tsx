@@ -23,7 +23,19 @@ export interface UndrawnRoad {
   toDesc: string | null;
 }
 
-export function UnlocatedList({ sites, roads, onOpen, onPlace, onDraw }: { sites: UnlocatedSite[]; roads: UndrawnRoad[]; onOpen: (id: number) => void; onPlace: (id: number) => void; onDraw: (id: number) => void }) {
+export function UnlocatedList({
+  sites,
+  roads,
+  onOpen,
+  onPlace,
+  onDraw,
+}: {
+  sites: UnlocatedSite[];
+  roads: UndrawnRoad[];
+  onOpen: (id: number) => void;
+  onPlace: (id: number) => void;
+  onDraw: (id: number) => void;
+}) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
   return (
@@ -51,9 +63,7 @@ export function UnlocatedList({ sites, roads, onOpen, onPlace, onDraw }: { sites
         {roads.map((road) => (
           <li key={`r${road.id}`}>
             <b>{road.roadName}</b>
-            <div className="muted">
-              {[[road.fromDesc, road.toDesc].filter(Boolean).join(' – '), t('roadUndrawn')].filter(Boolean).join(' · ')}
-            </div>
+            <div className="muted">{[[road.fromDesc, road.toDesc].filter(Boolean).join(' – '), t('roadUndrawn')].filter(Boolean).join(' · ')}</div>
             <GuardedButton className="small" denied={deny('writeSites', [road.county])} onClick={() => onDraw(road.id)}>
               {t('drawRoad')}
             </GuardedButton>

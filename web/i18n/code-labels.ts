@@ -1,7 +1,17 @@
 // Labels of the domain's codes (categories, statuses, sectors…) in both languages.
 import { CATEGORY_CODES, CATEGORY_LABELS, SECTOR_LABELS, type CategoryCode, type ManagingZone, type SectorCode } from '../../domain/categories.ts';
 import { FIGURE_TEXT, type FigureKey } from '../../domain/scorecard-figures.ts';
-import { CLOSURE_CHECKLIST_LABELS, ROAD_SEVERITY_LABELS, ROAD_STATUS_LABELS, STATUS_CODES, STATUS_LABELS, type ClosureChecklistItem, type RoadSeverity, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
+import {
+  CLOSURE_CHECKLIST_LABELS,
+  ROAD_SEVERITY_LABELS,
+  ROAD_STATUS_LABELS,
+  STATUS_CODES,
+  STATUS_LABELS,
+  type ClosureChecklistItem,
+  type RoadSeverity,
+  type RoadStatusCode,
+  type StatusCode,
+} from '../../domain/statuses.ts';
 
 export type Language = 'zh' | 'en';
 

@@ -303,7 +303,7 @@ export const en: Record<MessageKey, string> = {
   'field.roadName': 'Road name',
   'field.responsibleUnit': 'Responsible unit',
   'field.deadline': 'Deadline',
-  'errorDismiss': 'Dismiss',
+  errorDismiss: 'Dismiss',
   auditField: 'Field',
   auditBefore: 'Before',
   auditAfter: 'After',
@@ -343,7 +343,8 @@ export const en: Record<MessageKey, string> = {
   siegeCell: 'Sites in the cell',
   siegeCellHint: 'Click a cell on the map to list its sites',
   siegeInsideCoreCell: 'inside the core',
-  siegeLegend: 'Cell colour = site density (per km², relative to the densest cell outside the core); the map shows only the {n} open industrial sites the analysis counts',
+  siegeLegend:
+    'Cell colour = site density (per km², relative to the densest cell outside the core); the map shows only the {n} open industrial sites the analysis counts',
   siegeCellWhere: '{where} · {n, plural, one {# site} other {# sites}}',
   panelRoutes: 'Routes',
   routeRule: 'Choose stops',
@@ -514,7 +515,8 @@ export const en: Record<MessageKey, string> = {
   deniedCounty: 'You may change records only in your counties ({counties})',
   panelAudit: 'Audit',
   auditTitle: 'Audit trail',
-  auditIntro: 'Every change is recorded: who, when, from where, what, before and after. Records are chained by hashes, signed with a key kept outside the database and anchored outside it, so a later edit, deletion, forgery or truncation shows up in “Verify”.',
+  auditIntro:
+    'Every change is recorded: who, when, from where, what, before and after. Records are chained by hashes, signed with a key kept outside the database and anchored outside it, so a later edit, deletion, forgery or truncation shows up in “Verify”.',
   auditAction: 'Action',
   auditActor: 'User',
   auditTarget: 'Record',
@@ -525,7 +527,8 @@ export const en: Record<MessageKey, string> = {
   auditApply: 'Filter',
   auditVerify: 'Verify the chain',
   auditVerifying: 'Verifying…',
-  auditVerifyOk: 'Verified: {n, plural, one {# record} other {# records}}, chained and unchanged, and consistent with {anchors, plural, one {# anchor} other {# anchors}} outside the database.',
+  auditVerifyOk:
+    'Verified: {n, plural, one {# record} other {# records}}, chained and unchanged, and consistent with {anchors, plural, one {# anchor} other {# anchors}} outside the database.',
   auditVerifyBad: 'Verification failed: record {id} does not match ({reason}).',
   auditNone: 'No records match.',
   auditMore: 'Older records',
@@ -533,7 +536,8 @@ export const en: Record<MessageKey, string> = {
   auditAddress: 'From address',
   auditDetails: 'Before / after',
   locksTitle: 'Sign-in locks',
-  locksIntro: 'Five wrong passwords for one account from one address within 15 minutes pause sign-in from that address for 15 minutes (other addresses are not affected). Admins can lift a lock early; lifting it is recorded in the audit trail.',
+  locksIntro:
+    'Five wrong passwords for one account from one address within 15 minutes pause sign-in from that address for 15 minutes (other addresses are not affected). Admins can lift a lock early; lifting it is recorded in the audit trail.',
   locksNone: 'No account is locked now.',
   locksLocked: 'Locked',
   locksDetail: 'from {address}, {failures} failures, lifts itself at {until}',
@@ -624,8 +628,10 @@ export const en: Record<MessageKey, string> = {
   exportCrs: 'Coordinate system',
   exportCrsWgs84: 'WGS84 (EPSG:4326)',
   exportCrsCgcs2000: 'CGCS2000 (EPSG:4490)',
-  exportCrsNote: 'CGCS2000 is China Geodetic Coordinate System 2000; at map scale its coordinates equal WGS84; only the .prj, the GeoPackage SRS and the file notes differ',
-  exportGpkgNote: 'The GeoPackage holds the sites and the road segments as two layers, every record (unlocated ones without geometry), with full Chinese field names',
+  exportCrsNote:
+    'CGCS2000 is China Geodetic Coordinate System 2000; at map scale its coordinates equal WGS84; only the .prj, the GeoPackage SRS and the file notes differ',
+  exportGpkgNote:
+    'The GeoPackage holds the sites and the road segments as two layers, every record (unlocated ones without geometry), with full Chinese field names',
   exportOgc: 'Live layer for QGIS / ArcGIS Pro (OGC API – Features):',
   pictureTitle: 'Export map',
   pictureHint: 'The current view as an image or PDF, with title, legend, scale bar, north arrow, dates and data source',

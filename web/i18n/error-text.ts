@@ -5,7 +5,14 @@ import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
 import type { ErrorCode, FieldReason } from '../../domain/error-codes.ts';
 import { LEDGER_COLUMNS } from '../../domain/ledger-columns.ts';
 import { ROLES, type Role } from '../../domain/roles.ts';
-import { CLOSURE_CHECKLIST_LABELS, ROAD_STATUS_CODES, STATUS_CODES, type ClosureChecklistItem, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
+import {
+  CLOSURE_CHECKLIST_LABELS,
+  ROAD_STATUS_CODES,
+  STATUS_CODES,
+  type ClosureChecklistItem,
+  type RoadStatusCode,
+  type StatusCode,
+} from '../../domain/statuses.ts';
 import { categoryLabel, countyLabel, roadStatusLabel, statusLabel, type Language } from './code-labels.ts';
 import { MESSAGES } from './i18n.tsx';
 import { en } from './en.ts';
@@ -31,7 +38,13 @@ const CLOSURE_EN: Record<ClosureChecklistItem, string> = {
   clearProducts: 'products cleared',
   tanksSealed: 'tanks sealed with cement or removed',
 };
-const ROLE_KEYS: Record<Role, MessageKey> = { admin: 'roleAdmin', county: 'roleCounty', inspector: 'roleInspector', planner: 'rolePlanner', viewer: 'roleViewer' };
+const ROLE_KEYS: Record<Role, MessageKey> = {
+  admin: 'roleAdmin',
+  county: 'roleCounty',
+  inspector: 'roleInspector',
+  planner: 'rolePlanner',
+  viewer: 'roleViewer',
+};
 
 const has = (lang: Language, key: string): key is MessageKey => key in MESSAGES[lang];
 
@@ -41,7 +54,8 @@ function codeWords(value: string, lang: Language): string {
   if ((ROAD_STATUS_CODES as readonly string[]).includes(value)) return roadStatusLabel(value as RoadStatusCode, lang);
   if ((CATEGORY_CODES as readonly string[]).includes(value)) return categoryLabel(value as CategoryCode, lang);
   if ((ROLES as readonly string[]).includes(value)) return MESSAGES[lang][ROLE_KEYS[value as Role]];
-  if (value in CLOSURE_CHECKLIST_LABELS) return lang === 'zh' ? CLOSURE_CHECKLIST_LABELS[value as ClosureChecklistItem] : CLOSURE_EN[value as ClosureChecklistItem];
+  if (value in CLOSURE_CHECKLIST_LABELS)
+    return lang === 'zh' ? CLOSURE_CHECKLIST_LABELS[value as ClosureChecklistItem] : CLOSURE_EN[value as ClosureChecklistItem];
   const column = LEDGER_COLUMNS.find((c) => c.field === value);
   if (column) return lang === 'zh' ? column.zh : column.en;
   return value;
@@ -65,7 +79,13 @@ export function fieldWords(path: string | undefined, lang: Language): string {
 function formatValue(name: string, value: unknown, lang: Language): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const numbers = new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en');
-  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map((item) => formatValue(name, item, lang)).filter((item) => item !== undefined).join(LIST_SEPARATOR[lang]);
+  if (Array.isArray(value))
+    return value.length === 0
+      ? undefined
+      : value
+          .map((item) => formatValue(name, item, lang))
+          .filter((item) => item !== undefined)
+          .join(LIST_SEPARATOR[lang]);
   if (typeof value === 'number') {
     if (name === 'limit' && value >= 1024 * 1024) return `${numbers.format(value / 1024 / 1024)} MB`;
     // Ids, codes, years and coordinates are written as they are; amounts get grouping.
@@ -121,7 +141,8 @@ export function describeError(error: unknown, lang: Language): string {
     values.yourCountyNames = (details.yourCounties as string[])
       .map((code, index) => countyLabel(code, String((details.yourCountyNames as string[] | undefined)?.[index] ?? code), lang))
       .join(LIST_SEPARATOR[lang]);
-  if (typeof details.kind === 'string') values.record = has(lang, `record.${details.kind}`) ? text[`record.${details.kind}` as MessageKey] : text['record.thing'];
+  if (typeof details.kind === 'string')
+    values.record = has(lang, `record.${details.kind}`) ? text[`record.${details.kind}` as MessageKey] : text['record.thing'];
   else values.record = text['record.thing'];
   if (typeof details.expected === 'string' && has(lang, `file.${details.expected}`)) values.expected = text[`file.${details.expected}` as MessageKey];
   if (typeof details.found === 'string' && has(lang, `file.${details.found}`)) values.found = text[`file.${details.found}` as MessageKey];

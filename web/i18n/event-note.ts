@@ -16,7 +16,7 @@ const OLD_LEDGER_NOTE = /^按台账记载（(.+)，(?:导入批次 |第 )(\d+)(?
 
 /** The ledger facts of an event, from its details or (older rows) from its note; null for other events. */
 export function ledgerFacts(event: { note: string | null; details: unknown }): LedgerFacts | null {
-  const details = event.details as Partial<LedgerFacts> & { source?: unknown } | null;
+  const details = event.details as (Partial<LedgerFacts> & { source?: unknown }) | null;
   if (details && details.source === 'ledger' && typeof details.file === 'string' && typeof details.row === 'number')
     return { file: details.file, batch: Number(details.batch), row: details.row, word: typeof details.word === 'string' && details.word ? details.word : null };
   const match = event.note ? OLD_LEDGER_NOTE.exec(event.note) : null;

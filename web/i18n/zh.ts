@@ -301,7 +301,7 @@ export const zh = {
   'field.roadName': '道路名称',
   'field.responsibleUnit': '责任单位',
   'field.deadline': '整改时限',
-  'errorDismiss': '关闭提示',
+  errorDismiss: '关闭提示',
   auditField: '字段',
   auditBefore: '修改前',
   auditAfter: '修改后',
@@ -512,7 +512,8 @@ export const zh = {
   deniedCounty: '只能修改本人负责县区（{counties}）的记录',
   panelAudit: '操作记录',
   auditTitle: '操作记录（审计）',
-  auditIntro: '每一次修改都有记录：谁、何时、从哪里、改了什么、改前改后。记录首尾相连（哈希链），用数据库之外的密钥签名，并在库外留有锚点，事后改动、删除、伪造或截断都能被“校验”发现。',
+  auditIntro:
+    '每一次修改都有记录：谁、何时、从哪里、改了什么、改前改后。记录首尾相连（哈希链），用数据库之外的密钥签名，并在库外留有锚点，事后改动、删除、伪造或截断都能被“校验”发现。',
   auditAction: '操作',
   auditActor: '操作人',
   auditTarget: '对象',

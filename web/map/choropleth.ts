@@ -13,7 +13,12 @@ export interface CountyFigures {
 const sum = (byStatus: Record<string, number>, statuses: readonly StatusCode[]) => statuses.reduce((total, s) => total + (byStatus[s] ?? 0), 0);
 
 /** A value per county, binned into five classes between the smallest and largest value. */
-export function choroplethValues(counties: readonly CountyFigures[], mode: 'density' | 'closed', open: readonly StatusCode[], resolved: readonly StatusCode[]): Record<string, number> {
+export function choroplethValues(
+  counties: readonly CountyFigures[],
+  mode: 'density' | 'closed',
+  open: readonly StatusCode[],
+  resolved: readonly StatusCode[],
+): Record<string, number> {
   return Object.fromEntries(
     counties.map((county) => {
       if (mode === 'density') return [county.code, sum(county.byStatus, open) / county.areaKm2];
@@ -23,7 +28,12 @@ export function choroplethValues(counties: readonly CountyFigures[], mode: 'dens
   );
 }
 
-export function choroplethColors(counties: readonly CountyFigures[], mode: 'density' | 'closed', open: readonly StatusCode[], resolved: readonly StatusCode[]): Record<string, string> {
+export function choroplethColors(
+  counties: readonly CountyFigures[],
+  mode: 'density' | 'closed',
+  open: readonly StatusCode[],
+  resolved: readonly StatusCode[],
+): Record<string, string> {
   const values = choroplethValues(counties, mode, open, resolved);
   const numbers = Object.values(values);
   const min = Math.min(...numbers);

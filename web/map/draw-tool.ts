@@ -3,7 +3,15 @@
 // shape, which then stays on the map with its vertices editable (drag a vertex, drag a midpoint to
 // add one) until the app saves or cancels; undo steps back through vertices and edits.
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { TerraDraw, TerraDrawLineStringMode, TerraDrawModeUndoRedo, TerraDrawPolygonMode, TerraDrawSelectMode, TerraDrawSessionUndoRedo, type GeoJSONStoreFeatures } from 'terra-draw';
+import {
+  TerraDraw,
+  TerraDrawLineStringMode,
+  TerraDrawModeUndoRedo,
+  TerraDrawPolygonMode,
+  TerraDrawSelectMode,
+  TerraDrawSessionUndoRedo,
+  type GeoJSONStoreFeatures,
+} from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 
 export type DrawKind = 'line' | 'polygon';
@@ -30,11 +38,23 @@ export class DrawTool {
       adapter: new TerraDrawMapLibreGLAdapter({ map, prefixId: 'draw' }),
       modes: [
         new TerraDrawLineStringMode({ styles: { lineStringColor: COLOR, lineStringWidth: 3, closingPointColor: COLOR, closingPointOutlineColor: '#ffffff' } }),
-        new TerraDrawPolygonMode({ styles: { fillColor: COLOR, fillOpacity: 0.12, outlineColor: COLOR, outlineWidth: 3, closingPointColor: COLOR, closingPointOutlineColor: '#ffffff' } }),
+        new TerraDrawPolygonMode({
+          styles: { fillColor: COLOR, fillOpacity: 0.12, outlineColor: COLOR, outlineWidth: 3, closingPointColor: COLOR, closingPointOutlineColor: '#ffffff' },
+        }),
         new TerraDrawSelectMode({
           flags: { linestring: EDITABLE, polygon: EDITABLE },
           allowManualDeselection: false,
-          styles: { selectedLineStringColor: COLOR, selectedLineStringWidth: 4, selectedPolygonColor: COLOR, selectedPolygonFillOpacity: 0.15, selectedPolygonOutlineColor: COLOR, selectionPointColor: '#ffffff', selectionPointOutlineColor: COLOR, selectionPointOutlineWidth: 2, midPointColor: COLOR },
+          styles: {
+            selectedLineStringColor: COLOR,
+            selectedLineStringWidth: 4,
+            selectedPolygonColor: COLOR,
+            selectedPolygonFillOpacity: 0.15,
+            selectedPolygonOutlineColor: COLOR,
+            selectionPointColor: '#ffffff',
+            selectionPointOutlineColor: COLOR,
+            selectionPointOutlineWidth: 2,
+            midPointColor: COLOR,
+          },
         }),
       ],
       undoRedo: { modeLevel: new TerraDrawModeUndoRedo(), sessionLevel: new TerraDrawSessionUndoRedo() },

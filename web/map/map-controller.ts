@@ -8,7 +8,17 @@
 // depends on the order things load in. Positions cross the screen boundary in one place
 // (`ScreenCrs`): drawn converted to the basemap's system (GCJ-02 or WGS84), and every position read
 // off the map — clicks, drawn vertices, the view — converted back to WGS84 before it leaves here.
-import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource, type LngLatBoundsLike, type MapMouseEvent } from 'maplibre-gl';
+import {
+  Map as MapLibreMap,
+  Marker,
+  NavigationControl,
+  ScaleControl,
+  setWorkerUrl,
+  type ExpressionSpecification,
+  type GeoJSONSource,
+  type LngLatBoundsLike,
+  type MapMouseEvent,
+} from 'maplibre-gl';
 import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { ClusterFeature } from '../worker/cluster-index.ts';
@@ -103,7 +113,11 @@ export class MapController {
   private drawFrom: [number, number][] | null = null;
   private drawnShape: DrawnShape = null;
 
-  constructor(container: HTMLElement, private readonly handlers: { current: MapHandlers }, view: MapView) {
+  constructor(
+    container: HTMLElement,
+    private readonly handlers: { current: MapHandlers },
+    view: MapView,
+  ) {
     this.map = new MapLibreMap({
       container,
       style: mapStyle(window.location.origin, null, 'zh'),
@@ -227,7 +241,8 @@ export class MapController {
     if (cell)
       this.handlers.current.onCellClick({
         band: Number(cell.properties.band),
-        sector: cell.properties.sector === null || cell.properties.sector === undefined || cell.properties.sector === 'null' ? null : Number(cell.properties.sector),
+        sector:
+          cell.properties.sector === null || cell.properties.sector === undefined || cell.properties.sector === 'null' ? null : Number(cell.properties.sector),
         siteIds: arrayProperty(cell.properties.siteIds),
       });
   }
@@ -384,7 +399,10 @@ export class MapController {
   /** The map as it is drawn now, with its cluster rings, for 导出地图 (web/map/map-picture.ts); bounds in WGS84. */
   async capture(): Promise<CapturedMap> {
     await this.styleReady;
-    const captured = await captureMap(this.map, [...this.markers.values()].map(({ marker }) => marker));
+    const captured = await captureMap(
+      this.map,
+      [...this.markers.values()].map(({ marker }) => marker),
+    );
     return { ...captured, bounds: this.screen.bboxFromScreen(captured.bounds) };
   }
 
@@ -440,7 +458,12 @@ export class MapController {
       else this.handlers.current.onRoadDrawn(this.drawnShape);
     };
     const start = this.drawnShape ?? this.drawFrom;
-    this.drawTool = new DrawTool(this.map, polygon ? 'polygon' : 'line', report, start?.map((p) => this.screen.toScreen(p)));
+    this.drawTool = new DrawTool(
+      this.map,
+      polygon ? 'polygon' : 'line',
+      report,
+      start?.map((p) => this.screen.toScreen(p)),
+    );
     if (start) report(this.drawTool.shape());
   }
 

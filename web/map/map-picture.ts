@@ -8,7 +8,19 @@ import type { Map as MapLibreMap, Marker } from 'maplibre-gl';
 import { LOCAL_IDEOGRAPH_FONTS } from './fonts.ts';
 
 /** Data layers whose presence in view puts an entry in the legend (ids of map-controller.ts). */
-const LEGEND_LAYERS = ['sites', 'roads', 'siege-cells', 'siege-core', 'relapse-cells', 'relapse-points', 'relapse-moves', 'route-line', 'route-stops', 'highlight-points', 'highlight-lines'];
+const LEGEND_LAYERS = [
+  'sites',
+  'roads',
+  'siege-cells',
+  'siege-core',
+  'relapse-cells',
+  'relapse-points',
+  'relapse-moves',
+  'route-line',
+  'route-stops',
+  'highlight-points',
+  'highlight-lines',
+];
 
 export interface CapturedMap {
   /** The map canvas in device pixels. */
@@ -193,7 +205,13 @@ function drawSymbol(context: CanvasRenderingContext2D, symbol: LegendSymbol, x: 
 }
 
 /** One page: title, the map fitted in its frame with north arrow and scale bar, legend, footer. */
-export async function composePicture(captured: CapturedMap, paper: Paper, orientation: Orientation, text: PictureText, legend: LegendGroup[]): Promise<HTMLCanvasElement> {
+export async function composePicture(
+  captured: CapturedMap,
+  paper: Paper,
+  orientation: Orientation,
+  text: PictureText,
+  legend: LegendGroup[],
+): Promise<HTMLCanvasElement> {
   const [width, height] = pagePixels(paper, orientation);
   const canvas = document.createElement('canvas');
   canvas.width = width;

@@ -29,7 +29,12 @@ export class ScreenCrs {
   bboxFromScreen([west, south, east, north]: readonly [number, number, number, number]): [number, number, number, number] {
     if (this.crs === 'wgs84') return [west, south, east, north];
     const corners = [this.fromScreen([west, south]), this.fromScreen([east, north]), this.fromScreen([west, north]), this.fromScreen([east, south])];
-    return [Math.min(...corners.map((c) => c[0])), Math.min(...corners.map((c) => c[1])), Math.max(...corners.map((c) => c[0])), Math.max(...corners.map((c) => c[1]))];
+    return [
+      Math.min(...corners.map((c) => c[0])),
+      Math.min(...corners.map((c) => c[1])),
+      Math.max(...corners.map((c) => c[0])),
+      Math.max(...corners.map((c) => c[1])),
+    ];
   }
 
   /** A collection as drawn: every coordinate converted (kept per input, so replays cost nothing). */
@@ -37,7 +42,10 @@ export class ScreenCrs {
     if (this.crs === 'wgs84') return data;
     let done = this.converted.get(data);
     if (!done) {
-      done = { ...data, features: data.features.map((f) => (f.geometry ? { ...f, geometry: { ...f.geometry, ...convertGeometry(f.geometry, (p) => this.toScreen(p)) } } : f)) } as FeatureCollection;
+      done = {
+        ...data,
+        features: data.features.map((f) => (f.geometry ? { ...f, geometry: { ...f.geometry, ...convertGeometry(f.geometry, (p) => this.toScreen(p)) } } : f)),
+      } as FeatureCollection;
       this.converted.set(data, done);
     }
     return done;
@@ -52,6 +60,7 @@ function convertCoordinates(value: unknown, convert: (p: [number, number]) => Ln
 
 function convertGeometry(geometry: object, convert: (p: [number, number]) => LngLat): object {
   if ('coordinates' in geometry) return { coordinates: convertCoordinates(geometry.coordinates, convert) };
-  if ('geometries' in geometry && Array.isArray(geometry.geometries)) return { geometries: geometry.geometries.map((g: object) => ({ ...g, ...convertGeometry(g, convert) })) };
+  if ('geometries' in geometry && Array.isArray(geometry.geometries))
+    return { geometries: geometry.geometries.map((g: object) => ({ ...g, ...convertGeometry(g, convert) })) };
   return {};
 }

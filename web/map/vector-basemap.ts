@@ -8,13 +8,15 @@ import type { Language } from '../i18n/code-labels.ts';
 import { FONT_STACK } from './fonts.ts';
 
 export function labelName(lang: Language): ExpressionSpecification {
-  return lang === 'zh'
-    ? ['coalesce', ['get', 'name:zh'], ['get', 'name:zh-Hans'], ['get', 'name']]
-    : ['coalesce', ['get', 'name:en'], ['get', 'name']];
+  return lang === 'zh' ? ['coalesce', ['get', 'name:zh'], ['get', 'name:zh-Hans'], ['get', 'name']] : ['coalesce', ['get', 'name:en'], ['get', 'name']];
 }
 
 /** The basemap's fills and lines (under our area fills) and its labels (above them). */
-export function vectorBasemapLayers(source: string, schema: 'protomaps' | 'openmaptiles', lang: Language): { under: LayerSpecification[]; labels: LayerSpecification[] } {
+export function vectorBasemapLayers(
+  source: string,
+  schema: 'protomaps' | 'openmaptiles',
+  lang: Language,
+): { under: LayerSpecification[]; labels: LayerSpecification[] } {
   const all = schema === 'protomaps' ? protomaps(source, lang) : openMapTiles(source, lang);
   return { under: all.filter((l) => l.type !== 'symbol'), labels: all.filter((l) => l.type === 'symbol') };
 }
@@ -59,7 +61,15 @@ function openMapTiles(source: string, lang: Language): LayerSpecification[] {
       layout: { 'line-cap': 'round', 'line-join': 'round' },
       paint: {
         'line-color': ['match', ['get', 'class'], ['motorway', 'trunk'], '#f2b36b', ['primary', 'secondary'], '#f6d58e', 'rail', '#b0b0b0', '#ffffff'],
-        'line-width': ['interpolate', ['linear'], ['zoom'], 8, ['match', ['get', 'class'], ['motorway', 'trunk'], 1.5, 0.5], 16, ['match', ['get', 'class'], ['motorway', 'trunk', 'primary'], 10, 5]],
+        'line-width': [
+          'interpolate',
+          ['linear'],
+          ['zoom'],
+          8,
+          ['match', ['get', 'class'], ['motorway', 'trunk'], 1.5, 0.5],
+          16,
+          ['match', ['get', 'class'], ['motorway', 'trunk', 'primary'], 10, 5],
+        ],
       },
     },
     { id: 'basemap-boundary', type: 'line', source, 'source-layer': 'boundary', paint: { 'line-color': '#9e9cab', 'line-width': 1, 'line-dasharray': [3, 1] } },

@@ -53,7 +53,12 @@ export function DetailPanels({ state, update, creating, data, selection, drawing
         roadId={state.road}
         countyNames={data.countyNames}
         onClose={() => update({ road: null })}
-        onDraw={(road) => drawing.drawRoad({ id: road.id, roadName: road.properties.roadName, county: road.properties.county }, (road.geometry?.coordinates as [number, number][] | undefined) ?? null)}
+        onDraw={(road) =>
+          drawing.drawRoad(
+            { id: road.id, roadName: road.properties.roadName, county: road.properties.county },
+            (road.geometry?.coordinates as [number, number][] | undefined) ?? null,
+          )
+        }
         onError={onError}
       />
     );

@@ -26,7 +26,13 @@ export function ModeBars({ drawing, pickingCreate, onCancelCreatePick, pickingSt
       {pickingStart && <PickBar text={t('routeStartPick')} onCancel={onCancelStartPick} />}
       {(mode.kind === 'draw' || mode.kind === 'drawCore') && (
         <DrawBar
-          target={mode.kind === 'draw' ? { kind: 'road', road: mode.road, onSave: (county) => drawing.saveRoadLine(mode.road.id, county) } : drawing.drawingWithin ? { kind: 'within' } : { kind: 'core', onSave: drawing.saveCore }}
+          target={
+            mode.kind === 'draw'
+              ? { kind: 'road', road: mode.road, onSave: (county) => drawing.saveRoadLine(mode.road.id, county) }
+              : drawing.drawingWithin
+                ? { kind: 'within' }
+                : { kind: 'core', onSave: drawing.saveCore }
+          }
           shape={drawing.drawn}
           counties={counties}
           onUndo={drawing.undo}

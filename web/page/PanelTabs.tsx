@@ -4,7 +4,15 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../state/session.tsx';
 import type { UrlState } from '../state/url-state.ts';
 
-const PANEL_LABELS = { layers: 'panelLayers', siege: 'panelSiege', relapse: 'panelRelapse', routes: 'panelRoutes', scorecard: 'panelScorecard', imports: 'panelImports', audit: 'panelAudit' } as const;
+const PANEL_LABELS = {
+  layers: 'panelLayers',
+  siege: 'panelSiege',
+  relapse: 'panelRelapse',
+  routes: 'panelRoutes',
+  scorecard: 'panelScorecard',
+  imports: 'panelImports',
+  audit: 'panelAudit',
+} as const;
 
 /** Which tabs the signed-in user has: the import wizard needs site writes, the audit trail its reading. */
 export function usePanelRights() {
@@ -15,7 +23,15 @@ export function usePanelRights() {
 export function PanelTabs({ panel, onPanel }: { panel: UrlState['panel']; onPanel: (panel: UrlState['panel']) => void }) {
   const { t } = useI18n();
   const { canImport, canReadAudit } = usePanelRights();
-  const panels = ['layers', 'siege', 'relapse', 'routes', 'scorecard', ...(canImport ? (['imports'] as const) : []), ...(canReadAudit ? (['audit'] as const) : [])] as const;
+  const panels = [
+    'layers',
+    'siege',
+    'relapse',
+    'routes',
+    'scorecard',
+    ...(canImport ? (['imports'] as const) : []),
+    ...(canReadAudit ? (['audit'] as const) : []),
+  ] as const;
   return (
     <div className="tabs" role="tablist">
       {panels.map((name) => (

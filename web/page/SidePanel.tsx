@@ -52,10 +52,26 @@ export function SidePanel({ state, update, data, selection, drawing, route, rela
   return (
     <nav className="side" aria-label={t('layers')}>
       <PanelTabs panel={state.panel} onPanel={(panel) => update({ panel })} />
-      {state.panel === 'siege' && <SiegePanel siege={siege} core={state.core} onCore={(core) => update({ core })} onDrawCore={() => drawing.drawCore(false)} cell={cell} onOpenSite={openListed} />}
+      {state.panel === 'siege' && (
+        <SiegePanel
+          siege={siege}
+          core={state.core}
+          onCore={(core) => update({ core })}
+          onDrawCore={() => drawing.drawCore(false)}
+          cell={cell}
+          onOpenSite={openListed}
+        />
+      )}
       {state.panel === 'audit' && canReadAudit && <AuditPanel counties={countyList} onOpenSite={(id) => openSite(id, null)} />}
       {state.panel === 'relapse' && (
-        <RelapsePanel relapse={relapse} countyNames={countyNames} townshipNames={data.townshipNames} siteCounty={(id) => data.siteCounties.get(id) ?? null} onOpenSite={openListed} onError={onError} />
+        <RelapsePanel
+          relapse={relapse}
+          countyNames={countyNames}
+          townshipNames={data.townshipNames}
+          siteCounty={(id) => data.siteCounties.get(id) ?? null}
+          onOpenSite={openListed}
+          onError={onError}
+        />
       )}
       {state.panel === 'routes' && (
         <RoutePanel
@@ -102,14 +118,34 @@ export function SidePanel({ state, update, data, selection, drawing, route, rela
             counties={countyList}
             statusCounts={data.statusCounts}
             roadCounts={data.roadCounts}
-            dateRange={data.config.data?.firstEventDate && data.config.data.lastEventDate ? { first: data.config.data.firstEventDate, last: data.config.data.lastEventDate } : null}
+            dateRange={
+              data.config.data?.firstEventDate && data.config.data.lastEventDate
+                ? { first: data.config.data.firstEventDate, last: data.config.data.lastEventDate }
+                : null
+            }
             basemaps={data.config.data?.basemaps ?? []}
             activeBasemap={data.basemap}
             map={map}
           />
           <UnlocatedList
-            sites={(data.unlocated.data?.features ?? []).map((f) => ({ id: f.properties.id, name: f.properties.name, category: f.properties.category as CategoryCode, county: f.properties.county, countyName: f.properties.countyName, address: f.properties.address, source: f.properties.source }))}
-            roads={(roads.data?.features ?? []).filter((f) => !f.geometry).map((f) => ({ id: f.properties.id, roadName: f.properties.roadName, county: f.properties.county, fromDesc: f.properties.fromDesc, toDesc: f.properties.toDesc }))}
+            sites={(data.unlocated.data?.features ?? []).map((f) => ({
+              id: f.properties.id,
+              name: f.properties.name,
+              category: f.properties.category as CategoryCode,
+              county: f.properties.county,
+              countyName: f.properties.countyName,
+              address: f.properties.address,
+              source: f.properties.source,
+            }))}
+            roads={(roads.data?.features ?? [])
+              .filter((f) => !f.geometry)
+              .map((f) => ({
+                id: f.properties.id,
+                roadName: f.properties.roadName,
+                county: f.properties.county,
+                fromDesc: f.properties.fromDesc,
+                toDesc: f.properties.toDesc,
+              }))}
             onOpen={(id) => openSite(id, null)}
             onPlace={(id) => drawing.setMode({ kind: 'place', siteId: id })}
             onDraw={drawRoadOf}

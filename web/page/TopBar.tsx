@@ -38,7 +38,14 @@ export function TopBar({ panelOpen, onTogglePanel, loading, shown, cityWide, onC
         {loading ? t('loading') : t('sites', { n: shown })}
       </span>
       {user.counties.length > 0 && (
-        <button type="button" className="scope-switch" data-testid="scope-switch" aria-pressed={cityWide} onClick={onCityWide} title={t(cityWide ? 'scopeShowOwn' : 'scopeShowCity')}>
+        <button
+          type="button"
+          className="scope-switch"
+          data-testid="scope-switch"
+          aria-pressed={cityWide}
+          onClick={onCityWide}
+          title={t(cityWide ? 'scopeShowOwn' : 'scopeShowCity')}
+        >
           {cityWide ? t('allCounties') : user.counties.map((code) => countyNames[code] ?? code).join('、')}
         </button>
       )}

@@ -10,7 +10,8 @@ import { usePlaceSite } from '../state/sites.ts';
 import type { UrlState } from '../state/url-state.ts';
 import { bboxOf, type FlyTarget } from './use-selection.ts';
 
-export type Mode = { kind: 'browse' } | { kind: 'place'; siteId: number } | { kind: 'draw'; road: DrawnRoad; from: [number, number][] | null } | { kind: 'drawCore' };
+export type Mode =
+  { kind: 'browse' } | { kind: 'place'; siteId: number } | { kind: 'draw'; road: DrawnRoad; from: [number, number][] | null } | { kind: 'drawCore' };
 
 interface DrawingDeps {
   update: (patch: Partial<UrlState>) => void;
@@ -49,7 +50,11 @@ export function useDrawing({ update, setFlyTo, setError, setMessage, t }: Drawin
     if (mode.kind !== 'place' || !pending) return;
     try {
       const result = await placeSite({ param: { id: String(mode.siteId) }, json: { lon: pending[0], lat: pending[1], precision: placePrecision } });
-      setMessage(result.countyChanged ? t('countyChanged', { from: result.countyChanged.from, to: result.countyChanged.to }) : t('placed', { county: result.site.properties.countyName }));
+      setMessage(
+        result.countyChanged
+          ? t('countyChanged', { from: result.countyChanged.from, to: result.countyChanged.to })
+          : t('placed', { county: result.site.properties.countyName }),
+      );
       update({ site: mode.siteId });
     } catch (caught) {
       setError(caught);

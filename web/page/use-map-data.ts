@@ -16,7 +16,11 @@ import type { ClusterSite } from '../worker/cluster-index.ts';
 /** `scope`: the counties counted in the legend and header (a county official's own; null: the city). */
 export function useMapData(state: UrlState, scope: readonly string[] | null) {
   const asOfQuery = state.asOf ? { asOf: state.asOf } : {};
-  const filterQuery = { ...asOfQuery, ...(state.categories.length ? { category: state.categories.join(',') } : {}), ...(state.source ? { source: state.source } : {}) };
+  const filterQuery = {
+    ...asOfQuery,
+    ...(state.categories.length ? { category: state.categories.join(',') } : {}),
+    ...(state.source ? { source: state.source } : {}),
+  };
   const config = useConfig();
   const counties = useCounties(filterQuery);
   const sites = useSites({ ...asOfQuery, located: 'true' });
@@ -42,7 +46,12 @@ export function useMapData(state: UrlState, scope: readonly string[] | null) {
   const siteCounties = useMemo(() => new Map(clusterSites?.map((s) => [s.id, s.county])), [clusterSites]);
   // Township names for the relapse rates, from the sites loaded (the official list has no other API yet).
   const townshipNames = useMemo(
-    () => Object.fromEntries((sites.data?.features ?? []).filter((f) => f.properties.township).map((f) => [f.properties.township!, f.properties.townshipName ?? f.properties.township!])),
+    () =>
+      Object.fromEntries(
+        (sites.data?.features ?? [])
+          .filter((f) => f.properties.township)
+          .map((f) => [f.properties.township!, f.properties.townshipName ?? f.properties.township!]),
+      ),
     [sites.data],
   );
 
@@ -50,7 +59,11 @@ export function useMapData(state: UrlState, scope: readonly string[] | null) {
   const countyNames = useMemo(() => Object.fromEntries(countyList.map((c) => [c.code, c.name])), [countyList]);
   const countyGeo = useMemo(() => (counties.data ? (counties.data as unknown as CountyFeatureCollection) : null), [counties.data]);
   // The county of a position, as the server will find it (same polygons, same rule).
-  const locator = useMemo(() => new CountyLocator((counties.data?.features ?? []).map((f) => ({ code: f.properties.code, geometry: f.geometry as unknown as Polygon | MultiPolygon }))), [counties.data]);
+  const locator = useMemo(
+    () =>
+      new CountyLocator((counties.data?.features ?? []).map((f) => ({ code: f.properties.code, geometry: f.geometry as unknown as Polygon | MultiPolygon }))),
+    [counties.data],
+  );
   // Legend and header count what the map can draw: located sites under the category and source filters.
   const statusCounts = useMemo(() => {
     const totals: Partial<Record<StatusCode, number>> = {};
@@ -76,10 +89,27 @@ export function useMapData(state: UrlState, scope: readonly string[] | null) {
     return { drawn, undrawn };
   }, [roads.data]);
   const roadsShown = useMemo(
-    () => (roads.data ? ({ ...roads.data, features: roads.data.features.filter((f) => state.roadStatuses.includes(f.properties.status)) } as unknown as FeatureCollection<LineString | null>) : null),
+    () =>
+      roads.data
+        ? ({
+            ...roads.data,
+            features: roads.data.features.filter((f) => state.roadStatuses.includes(f.properties.status)),
+          } as unknown as FeatureCollection<LineString | null>)
+        : null,
     [roads.data, state.roadStatuses],
   );
-  const choropleth = useMemo(() => (state.choropleth === 'none' || !counties.data ? null : choroplethColors(counties.data.features.map((f) => f.properties), state.choropleth, OPEN_STATUSES, RESOLVED_STATUSES)), [state.choropleth, counties.data]);
+  const choropleth = useMemo(
+    () =>
+      state.choropleth === 'none' || !counties.data
+        ? null
+        : choroplethColors(
+            counties.data.features.map((f) => f.properties),
+            state.choropleth,
+            OPEN_STATUSES,
+            RESOLVED_STATUSES,
+          ),
+    [state.choropleth, counties.data],
+  );
   // The URL's basemap, else the one the operator made the default ('none': the plain offline map).
   const basemapId = state.basemap === 'none' ? null : (state.basemap ?? config.data?.defaultBasemap ?? null);
   const basemap = config.data?.basemaps.find((b) => b.id === basemapId) ?? null;
@@ -88,7 +118,29 @@ export function useMapData(state: UrlState, scope: readonly string[] | null) {
   const loadError = config.error ?? counties.error ?? sites.error ?? roads.error ?? unlocated.error;
   const reload = () => all.forEach((l) => l.reload());
 
-  return { config, counties, sites, unlocated, roads, clusterSites, positions, siteCounties, townshipNames, countyList, countyNames, countyGeo, locator, statusCounts, shown, roadCounts, roadsShown, choropleth, basemap, loadError, reload };
+  return {
+    config,
+    counties,
+    sites,
+    unlocated,
+    roads,
+    clusterSites,
+    positions,
+    siteCounties,
+    townshipNames,
+    countyList,
+    countyNames,
+    countyGeo,
+    locator,
+    statusCounts,
+    shown,
+    roadCounts,
+    roadsShown,
+    choropleth,
+    basemap,
+    loadError,
+    reload,
+  };
 }
 
 export type MapData = ReturnType<typeof useMapData>;

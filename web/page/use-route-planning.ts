@@ -57,7 +57,11 @@ function routeFeatures(plan: RoutePlan): FeatureCollection {
     type: 'FeatureCollection',
     features: [
       { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: path } },
-      ...plan.stops.map((s) => ({ type: 'Feature' as const, properties: { seq: s.seq, siteId: s.siteId }, geometry: { type: 'Point' as const, coordinates: [s.lon, s.lat] } })),
+      ...plan.stops.map((s) => ({
+        type: 'Feature' as const,
+        properties: { seq: s.seq, siteId: s.siteId },
+        geometry: { type: 'Point' as const, coordinates: [s.lon, s.lat] },
+      })),
     ],
   };
 }

@@ -7,7 +7,8 @@ import { useFigureList } from '../state/scorecards.ts';
 import type { UrlState } from '../state/url-state.ts';
 import type { MapData } from './use-map-data.ts';
 
-export type FlyTarget = { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number]; top?: number } | null;
+export type FlyTarget =
+  { center: [number, number]; zoom: number; padding?: { bottom: number } } | { bounds: [number, number, number, number]; top?: number } | null;
 
 /** On a phone the site detail is a sheet over the lower 60% of the map: keep the site above it. */
 const sheetPadding = () => (window.innerWidth <= 760 ? { bottom: Math.round(window.innerHeight * 0.6) } : undefined);
@@ -47,13 +48,22 @@ export function useSelection(state: UrlState, update: (patch: Partial<UrlState>)
       type: 'FeatureCollection',
       features: [
         // Each site carries what the map draws it with: highlighted sites leave the clusters and are drawn on top.
-        ...list.sites.filter((s) => s.lon !== null && s.lat !== null).map((s) => ({ type: 'Feature' as const, properties: { id: s.id, status: s.status, category: s.category, source: s.source }, geometry: { type: 'Point' as const, coordinates: [s.lon!, s.lat!] } })),
-        ...(roads.data?.features ?? []).filter((f) => roadIds.has(f.properties.id) && f.geometry).map((f) => ({ type: 'Feature' as const, properties: { id: f.properties.id }, geometry: f.geometry as unknown as LineString })),
+        ...list.sites
+          .filter((s) => s.lon !== null && s.lat !== null)
+          .map((s) => ({
+            type: 'Feature' as const,
+            properties: { id: s.id, status: s.status, category: s.category, source: s.source },
+            geometry: { type: 'Point' as const, coordinates: [s.lon!, s.lat!] },
+          })),
+        ...(roads.data?.features ?? [])
+          .filter((f) => roadIds.has(f.properties.id) && f.geometry)
+          .map((f) => ({ type: 'Feature' as const, properties: { id: f.properties.id }, geometry: f.geometry as unknown as LineString })),
       ],
     };
   }, [figureList.data, roads.data]);
   useEffect(() => {
-    if (highlight?.features.length) setFlyTo({ bounds: bboxOf({ coordinates: highlight.features.map((f) => (f.geometry as unknown as { coordinates: unknown }).coordinates) }) });
+    if (highlight?.features.length)
+      setFlyTo({ bounds: bboxOf({ coordinates: highlight.features.map((f) => (f.geometry as unknown as { coordinates: unknown }).coordinates) }) });
   }, [highlight]);
   // Highlighted sites are drawn on their own above the clusters, so none hides inside one.
   const highlighted = useMemo(() => highlight?.features.filter((f) => f.geometry.type === 'Point').map((f) => Number(f.properties?.id)) ?? [], [highlight]);

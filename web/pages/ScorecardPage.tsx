@@ -24,7 +24,8 @@ export function ScorecardPage({ params }: { params: URLSearchParams }) {
   };
   const cards = useScorecards(county, query);
   const data = cards.data;
-  const total = (value: (card: ScorecardJson) => number) => (data && data.length > 1 ? <td className="num total">{data.reduce((n, card) => n + value(card), 0)}</td> : null);
+  const total = (value: (card: ScorecardJson) => number) =>
+    data && data.length > 1 ? <td className="num total">{data.reduce((n, card) => n + value(card), 0)}</td> : null;
   const mapLink = (card: ScorecardJson, figure: string) =>
     `/?${new URLSearchParams({ panel: 'scorecard', county: card.county, figure, ...query, ...(lang === 'en' ? { lang: 'en' } : {}) }).toString()}`;
   const cell = (card: ScorecardJson, figure: string, n: number) => (

@@ -13,7 +13,6 @@ import { GuardedButton } from '../components/GuardedButton.tsx';
 import { PageFrame } from './PageFrame.tsx';
 import { TASK_STATES, type TaskState } from '../../domain/task-states.ts';
 
-
 export function TaskBoardPage({ params }: { params: URLSearchParams }) {
   const { t } = useI18n();
   const [filters, setFilters] = useState(() => ({ unit: params.get('unit') ?? '', leader: params.get('leader') ?? '', state: params.get('state') ?? '' }));
@@ -24,11 +23,15 @@ export function TaskBoardPage({ params }: { params: URLSearchParams }) {
     const next = { ...filters, ...patch };
     setFilters(next);
     const search = new URLSearchParams(window.location.search);
-    for (const [key, value] of Object.entries(next)) if (value) search.set(key, value);
-    else search.delete(key);
+    for (const [key, value] of Object.entries(next))
+      if (value) search.set(key, value);
+      else search.delete(key);
     window.history.replaceState(null, '', `?${search.toString()}`);
   };
-  const units = useMemo(() => [...new Set((all.data ?? []).flatMap((task) => [...task.leadUnits, ...task.assistingUnits]))].sort((a, b) => a.localeCompare(b, 'zh')), [all.data]);
+  const units = useMemo(
+    () => [...new Set((all.data ?? []).flatMap((task) => [...task.leadUnits, ...task.assistingUnits]))].sort((a, b) => a.localeCompare(b, 'zh')),
+    [all.data],
+  );
   const leaders = useMemo(() => [...new Set((all.data ?? []).flatMap((task) => task.leaders.map((l) => l.name)))], [all.data]);
   const groups = useMemo(() => {
     const byGroup = new Map<number, { title: string; tasks: TaskJson[] }>();
@@ -43,9 +46,30 @@ export function TaskBoardPage({ params }: { params: URLSearchParams }) {
     <PageFrame title={t('tbTitle')}>
       <div className="task-board" data-testid="task-board">
         <form className="task-filters" onSubmit={(e) => e.preventDefault()}>
-          <FilterSelect label={t('tbUnit')} all={t('tbAll')} value={filters.unit} options={units.map((unit) => [unit, unit])} onChange={(unit) => choose({ unit })} testId="filter-unit" />
-          <FilterSelect label={t('tbLeader')} all={t('tbAll')} value={filters.leader} options={leaders.map((leader) => [leader, leader])} onChange={(leader) => choose({ leader })} testId="filter-leader" />
-          <FilterSelect label={t('tbState')} all={t('tbAll')} value={filters.state} options={TASK_STATES.map((state) => [state, t(`taskState_${state}` as MessageKey)])} onChange={(state) => choose({ state })} testId="filter-state" />
+          <FilterSelect
+            label={t('tbUnit')}
+            all={t('tbAll')}
+            value={filters.unit}
+            options={units.map((unit) => [unit, unit])}
+            onChange={(unit) => choose({ unit })}
+            testId="filter-unit"
+          />
+          <FilterSelect
+            label={t('tbLeader')}
+            all={t('tbAll')}
+            value={filters.leader}
+            options={leaders.map((leader) => [leader, leader])}
+            onChange={(leader) => choose({ leader })}
+            testId="filter-leader"
+          />
+          <FilterSelect
+            label={t('tbState')}
+            all={t('tbAll')}
+            value={filters.state}
+            options={TASK_STATES.map((state) => [state, t(`taskState_${state}` as MessageKey)])}
+            onChange={(state) => choose({ state })}
+            testId="filter-state"
+          />
           <span className="muted" data-testid="task-count">
             {shown.data ? t('tbCount', { n: shown.data.length }) : ''}
           </span>
@@ -66,7 +90,21 @@ export function TaskBoardPage({ params }: { params: URLSearchParams }) {
 }
 
 /** A labelled drop-down of [value, text] options with a first "all" option. */
-function FilterSelect({ label, all, value, options, onChange, testId }: { label: string; all: string; value: string; options: readonly [string, string][]; onChange: (value: string) => void; testId: string }) {
+function FilterSelect({
+  label,
+  all,
+  value,
+  options,
+  onChange,
+  testId,
+}: {
+  label: string;
+  all: string;
+  value: string;
+  options: readonly [string, string][];
+  onChange: (value: string) => void;
+  testId: string;
+}) {
   return (
     <label>
       {label}
@@ -133,7 +171,9 @@ function TaskCard({ task }: { task: TaskJson }) {
           </>
         )}
       </dl>
-      <p className="muted">{t('tbProgress', { sites: task.progress.sites, open: task.progress.open, closed: task.progress.closed, relapsed: task.progress.relapsed })}</p>
+      <p className="muted">
+        {t('tbProgress', { sites: task.progress.sites, open: task.progress.open, closed: task.progress.closed, relapsed: task.progress.relapsed })}
+      </p>
       <button type="button" className="small" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="task-toggle">
         {t('tbDetails')}
       </button>
@@ -189,7 +229,8 @@ function TaskDetail({ number }: { number: number }) {
                   {site.id} {site.name}
                 </a>{' '}
                 <span className="muted">
-                  {statusLabel(site.status as StatusCode, lang)} · {categoryLabel(site.category, lang)} · {site.link === 'manual' ? t('tbLinkManual') : t('tbLinkCategory')}
+                  {statusLabel(site.status as StatusCode, lang)} · {categoryLabel(site.category, lang)} ·{' '}
+                  {site.link === 'manual' ? t('tbLinkManual') : t('tbLinkCategory')}
                 </span>
                 {site.source === 'demo' && <span className="tag demo">{t('demoBadge')}</span>}
                 {site.link === 'manual' && (
@@ -202,7 +243,14 @@ function TaskDetail({ number }: { number: number }) {
           </ul>
           <form className="inline-form" onSubmit={(e) => void link(e)}>
             <label>
-              {t('tbLinkSite')} <input inputMode="numeric" aria-label={t('tbLinkSiteId')} placeholder={t('tbLinkSiteId')} value={siteId} onChange={(e) => setSiteId(e.target.value)} />
+              {t('tbLinkSite')}{' '}
+              <input
+                inputMode="numeric"
+                aria-label={t('tbLinkSiteId')}
+                placeholder={t('tbLinkSiteId')}
+                value={siteId}
+                onChange={(e) => setSiteId(e.target.value)}
+              />
             </label>
             <GuardedButton type="submit" className="small" denied={deny('administer')}>
               {t('tbLink')}
@@ -234,7 +282,14 @@ function TaskDetail({ number }: { number: number }) {
             ))}
           </ul>
           <form className="note-form" onSubmit={(e) => void addNote(e)}>
-            <textarea aria-label={t('tbNoteText')} placeholder={t('tbNoteText')} value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={4000} />
+            <textarea
+              aria-label={t('tbNoteText')}
+              placeholder={t('tbNoteText')}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              rows={2}
+              maxLength={4000}
+            />
             <GuardedButton type="submit" className="small" denied={deny('recordField')}>
               {t('tbAddNote')}
             </GuardedButton>

@@ -9,9 +9,15 @@ export const useImportBatches = () => useApiQuery(['imports'], loadBatches);
 export const useImportMappings = () => useApiQuery(['mappings'], () => unwrap(api.api.imports.mappings.$get()));
 
 /** Reads the file and answers what each row would become; writes nothing but the pending batch. */
-export const previewImport = (file: File, options: Record<string, unknown>) => unwrap(api.api.imports.$post({ form: { file, options: JSON.stringify(options) } }));
+export const previewImport = (file: File, options: Record<string, unknown>) =>
+  unwrap(api.api.imports.$post({ form: { file, options: JSON.stringify(options) } }));
 
 export const useCommitImport = () =>
-  useWrite(({ id, json }: { id: number; json: Parameters<(typeof api.api.imports)[':id']['commit']['$post']>[0]['json'] }) => unwrap(api.api.imports[':id'].commit.$post({ param: { id: String(id) }, json })), DATA_AFTER.import);
+  useWrite(
+    ({ id, json }: { id: number; json: Parameters<(typeof api.api.imports)[':id']['commit']['$post']>[0]['json'] }) =>
+      unwrap(api.api.imports[':id'].commit.$post({ param: { id: String(id) }, json })),
+    DATA_AFTER.import,
+  );
 export const useUndoImport = () => useWrite((id: number) => unwrap(api.api.imports[':id'].$delete({ param: { id: String(id) }, json: {} })), DATA_AFTER.import);
-export const useSaveMapping = () => useWrite((json: Parameters<typeof api.api.imports.mappings.$post>[0]['json']) => unwrap(api.api.imports.mappings.$post({ json })), DATA_AFTER.mapping);
+export const useSaveMapping = () =>
+  useWrite((json: Parameters<typeof api.api.imports.mappings.$post>[0]['json']) => unwrap(api.api.imports.mappings.$post({ json })), DATA_AFTER.mapping);

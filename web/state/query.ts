@@ -39,7 +39,26 @@ export function useApiQuery<T>(key: QueryKey, load: () => Promise<T>, enabled = 
 }
 
 /** The first element of every query key, one per kind of server data. */
-export type DataKind = 'config' | 'sites' | 'site' | 'roads' | 'road' | 'counties' | 'places' | 'relapse' | 'siege' | 'cores' | 'scorecards' | 'tasks' | 'task' | 'audit' | 'imports' | 'mappings' | 'route' | 'exportCounts' | 'locks';
+export type DataKind =
+  | 'config'
+  | 'sites'
+  | 'site'
+  | 'roads'
+  | 'road'
+  | 'counties'
+  | 'places'
+  | 'relapse'
+  | 'siege'
+  | 'cores'
+  | 'scorecards'
+  | 'tasks'
+  | 'task'
+  | 'audit'
+  | 'imports'
+  | 'mappings'
+  | 'route'
+  | 'exportCounts'
+  | 'locks';
 
 /** What each kind of write changes: the reads marked stale (and refetched if on screen) after it. */
 export const DATA_AFTER = {

@@ -15,8 +15,11 @@ export const useRoads = (query: RoadsQuery) => useApiQuery(['roads', query], () 
 export const useRoad = (id: number) => useApiQuery(['road', id], () => loadRoad(id));
 
 /** How many segments the query finds without a line (the export menu's note). */
-export const useUndrawnCount = (query: RoadsQuery) => useApiQuery(['exportCounts', 'roads', query], () => loadRoads({ ...query, drawn: 'false' }).then((c) => c.features.length));
+export const useUndrawnCount = (query: RoadsQuery) =>
+  useApiQuery(['exportCounts', 'roads', query], () => loadRoads({ ...query, drawn: 'false' }).then((c) => c.features.length));
 
-export const useMoveRoad = () => useWrite((args: Args<(typeof api.api.roads)[':id']['events']['$post']>) => unwrap(api.api.roads[':id'].events.$post(args)), DATA_AFTER.road);
+export const useMoveRoad = () =>
+  useWrite((args: Args<(typeof api.api.roads)[':id']['events']['$post']>) => unwrap(api.api.roads[':id'].events.$post(args)), DATA_AFTER.road);
 export const useEditRoad = () => useWrite((args: Args<(typeof api.api.roads)[':id']['$patch']>) => unwrap(api.api.roads[':id'].$patch(args)), DATA_AFTER.road);
-export const useDrawRoad = () => useWrite((args: Args<(typeof api.api.roads)[':id']['geometry']['$put']>) => unwrap(api.api.roads[':id'].geometry.$put(args)), DATA_AFTER.road);
+export const useDrawRoad = () =>
+  useWrite((args: Args<(typeof api.api.roads)[':id']['geometry']['$put']>) => unwrap(api.api.roads[':id'].geometry.$put(args)), DATA_AFTER.road);

@@ -9,7 +9,10 @@ export const planRoute = (body: PlanBody) => unwrap(api.api.routes.plan.$post({ 
 export type RoutePlan = Awaited<ReturnType<typeof planRoute>>;
 
 /** The route saved under `id` (a shared link); null: none. */
-export const useSavedRoute = (id: number | null) => useApiQuery(['route', id], () => unwrap(api.api.routes[':id'].$get({ param: { id: String(id) } })), id !== null);
+export const useSavedRoute = (id: number | null) =>
+  useApiQuery(['route', id], () => unwrap(api.api.routes[':id'].$get({ param: { id: String(id) } })), id !== null);
 
-export const useSaveRoute = () => useWrite((json: Parameters<typeof api.api.routes.$post>[0]['json']) => unwrap(api.api.routes.$post({ json })), DATA_AFTER.route);
-export const useRecordInspection = () => useWrite((json: Parameters<typeof api.api.inspections.$post>[0]['json']) => unwrap(api.api.inspections.$post({ json })), DATA_AFTER.inspection);
+export const useSaveRoute = () =>
+  useWrite((json: Parameters<typeof api.api.routes.$post>[0]['json']) => unwrap(api.api.routes.$post({ json })), DATA_AFTER.route);
+export const useRecordInspection = () =>
+  useWrite((json: Parameters<typeof api.api.inspections.$post>[0]['json']) => unwrap(api.api.inspections.$post({ json })), DATA_AFTER.inspection);

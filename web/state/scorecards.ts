@@ -8,12 +8,14 @@ export interface ScorecardQuery {
 }
 
 const loadScorecard = (county: string, query: ScorecardQuery) => unwrap(api.api.counties[':code'].scorecard.$get({ param: { code: county }, query }));
-const loadFigure = (county: string, figure: string, query: ScorecardQuery) => unwrap(api.api.counties[':code'].scorecard.sites.$get({ param: { code: county }, query: { ...query, figure } }));
+const loadFigure = (county: string, figure: string, query: ScorecardQuery) =>
+  unwrap(api.api.counties[':code'].scorecard.sites.$get({ param: { code: county }, query: { ...query, figure } }));
 
 export type ScorecardJson = Awaited<ReturnType<typeof loadScorecard>>;
 export type FigureListJson = Awaited<ReturnType<typeof loadFigure>>;
 
-export const useScorecard = (county: string | null, query: ScorecardQuery) => useApiQuery(['scorecards', 'county', county, query], () => loadScorecard(county!, query), county !== null);
+export const useScorecard = (county: string | null, query: ScorecardQuery) =>
+  useApiQuery(['scorecards', 'county', county, query], () => loadScorecard(county!, query), county !== null);
 
 /** The sites and roads one figure counts; `shown` null: none chosen. */
 export const useFigureList = (shown: { county: string; figure: string } | null, query: ScorecardQuery) =>

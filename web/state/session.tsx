@@ -75,10 +75,17 @@ export function useSession() {
   const deny = (capability: Capability, counties: readonly (string | null)[] = []): string | null => {
     const reason = refusal(session.user, capability, counties);
     if (reason === 'role') return t('deniedRole', { role: t(ROLE_LABELS[session.user.role]) });
-    if (reason === 'county') return t('deniedCounty', { counties: session.user.counties.map((code) => countyLabel(code, names[code] ?? code, lang)).join('、') });
+    if (reason === 'county')
+      return t('deniedCounty', { counties: session.user.counties.map((code) => countyLabel(code, names[code] ?? code, lang)).join('、') });
     return null;
   };
   return { ...session, deny };
 }
 
-export const ROLE_LABELS = { admin: 'roleAdmin', county: 'roleCounty', inspector: 'roleInspector', planner: 'rolePlanner', viewer: 'roleViewer' } as const satisfies Record<Role, string>;
+export const ROLE_LABELS = {
+  admin: 'roleAdmin',
+  county: 'roleCounty',
+  inspector: 'roleInspector',
+  planner: 'rolePlanner',
+  viewer: 'roleViewer',
+} as const satisfies Record<Role, string>;

@@ -15,7 +15,9 @@ export const useSite = (id: number) => useApiQuery(['site', id], () => loadSite(
 
 /** How many sites the query finds without a position (the export menu's note); 0 when `enabled` is false. */
 export const useUnlocatedCount = (query: SitesQuery, enabled: boolean) =>
-  useApiQuery(['exportCounts', 'sites', query, enabled], () => (enabled ? loadSites({ ...query, located: 'false' }).then((c) => c.features.length) : Promise.resolve(0)));
+  useApiQuery(['exportCounts', 'sites', query, enabled], () =>
+    enabled ? loadSites({ ...query, located: 'false' }).then((c) => c.features.length) : Promise.resolve(0),
+  );
 
 /** Sites by name or address (the search box): called per keystroke pause, the newest answer wins there. */
 export const searchSites = (query: SitesQuery) => loadSites(query);
@@ -24,6 +26,9 @@ export const searchSites = (query: SitesQuery) => loadSites(query);
 export const anySite = (query: SitesQuery) => loadSites({ ...query, limit: '1' }).then((page) => page.features.length > 0);
 
 export const useCreateSite = () => useWrite((args: SiteArgs<typeof api.api.sites.$post>) => unwrap(api.api.sites.$post(args)), DATA_AFTER.site);
-export const useEditSite = () => useWrite((args: SiteArgs<(typeof api.api.sites)[':id']['$patch']>) => unwrap(api.api.sites[':id'].$patch(args)), DATA_AFTER.site);
-export const useMoveSite = () => useWrite((args: SiteArgs<(typeof api.api.sites)[':id']['events']['$post']>) => unwrap(api.api.sites[':id'].events.$post(args)), DATA_AFTER.site);
-export const usePlaceSite = () => useWrite((args: SiteArgs<(typeof api.api.sites)[':id']['location']['$put']>) => unwrap(api.api.sites[':id'].location.$put(args)), DATA_AFTER.site);
+export const useEditSite = () =>
+  useWrite((args: SiteArgs<(typeof api.api.sites)[':id']['$patch']>) => unwrap(api.api.sites[':id'].$patch(args)), DATA_AFTER.site);
+export const useMoveSite = () =>
+  useWrite((args: SiteArgs<(typeof api.api.sites)[':id']['events']['$post']>) => unwrap(api.api.sites[':id'].events.$post(args)), DATA_AFTER.site);
+export const usePlaceSite = () =>
+  useWrite((args: SiteArgs<(typeof api.api.sites)[':id']['location']['$put']>) => unwrap(api.api.sites[':id'].location.$put(args)), DATA_AFTER.site);

@@ -13,5 +13,7 @@ export type TaskDetailJson = Awaited<ReturnType<typeof loadTask>>;
 export const useTasks = (query: TasksQuery) => useApiQuery(['tasks', query], () => loadTasks(query));
 export const useTask = (number: number) => useApiQuery(['task', number], () => loadTask(number));
 
-export const useLinkTaskSites = (number: number) => useWrite((siteIds: number[]) => unwrap(api.api.tasks[':number'].sites.$put({ param: { number: String(number) }, json: { siteIds } })), DATA_AFTER.task);
-export const useAddTaskNote = (number: number) => useWrite((text: string) => unwrap(api.api.tasks[':number'].notes.$post({ param: { number: String(number) }, json: { text } })), DATA_AFTER.task);
+export const useLinkTaskSites = (number: number) =>
+  useWrite((siteIds: number[]) => unwrap(api.api.tasks[':number'].sites.$put({ param: { number: String(number) }, json: { siteIds } })), DATA_AFTER.task);
+export const useAddTaskNote = (number: number) =>
+  useWrite((text: string) => unwrap(api.api.tasks[':number'].notes.$post({ param: { number: String(number) }, json: { text } })), DATA_AFTER.task);

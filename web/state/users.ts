@@ -6,5 +6,4 @@ import { DATA_AFTER, useApiQuery, useWrite } from './query.ts';
 export const useSignInLocks = (enabled: boolean) => useApiQuery(['locks'], () => unwrap(api.api.users.locks.$get()), enabled);
 
 /** Lifts an account's sign-in locks (an audit record); the lock list and the audit trail go stale. */
-export const useUnlockUser = () =>
-  useWrite((username: string) => unwrap(api.api.users[':username'].unlock.$post({ param: { username } })), DATA_AFTER.unlock);
+export const useUnlockUser = () => useWrite((username: string) => unwrap(api.api.users[':username'].unlock.$post({ param: { username } })), DATA_AFTER.unlock);

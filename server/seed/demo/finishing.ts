@@ -10,9 +10,7 @@ import { RECHECK_CLOSED_NOTES } from './words.ts';
 
 export function precision(w: DemoWorld): void {
   const free = w.plans.filter((p) => !p.pinned);
-  const unlocated = w.rng
-    .shuffle(free.filter((p) => p.group === 'firm2019' || p.group === 'coal45' || p.group === 'fuel'))
-    .slice(0, 5);
+  const unlocated = w.rng.shuffle(free.filter((p) => p.group === 'firm2019' || p.group === 'coal45' || p.group === 'fuel')).slice(0, 5);
   for (const p of unlocated) {
     p.lon = null;
     p.lat = null;
@@ -51,14 +49,12 @@ export function inspections(w: DemoWorld, p: Plan): void {
     for (const day of [...days].sort((a, b) => a - b))
       p.inspections.push({ day, inspector: w.inspector(p), result: resolvedState ? 'closed_as_recorded' : 'operating', note: inspectionNote(w, cur.to) });
   });
-  for (const e of p.track.events)
-    if (e.inspector) p.inspections.push({ day: e.day, inspector: e.inspector, result: 'relapsed', note: e.note });
+  for (const e of p.track.events) if (e.inspector) p.inspections.push({ day: e.day, inspector: e.inspector, result: 'relapsed', note: e.note });
   p.inspections.sort((a, b) => a.day - b.day);
 }
 
 function inspectionNote(w: DemoWorld, state: StatusCode): string {
-  if (state === 'closed' || state === 'verified' || state === 'relocated')
-    return w.rng.pick(RECHECK_CLOSED_NOTES);
+  if (state === 'closed' || state === 'verified' || state === 'relocated') return w.rng.pick(RECHECK_CLOSED_NOTES);
   return state === 'upgraded' ? '复查:整改提升后正常生产,治污设施运行正常' : '督导检查:整改进行中,督促按期完成';
 }
 

@@ -25,8 +25,21 @@ export function villageShort(name: string): string {
 }
 
 export type Group =
-  | 'firm2020' | 'firm2019' | 'firmLater' | 'coal45' | 'coalUse' | 'industry' | 'wood'
-  | 'fuel' | 'barn' | 'fungus' | 'construction' | 'dump' | 'move' | 'decoy' | 'after';
+  | 'firm2020'
+  | 'firm2019'
+  | 'firmLater'
+  | 'coal45'
+  | 'coalUse'
+  | 'industry'
+  | 'wood'
+  | 'fuel'
+  | 'barn'
+  | 'fungus'
+  | 'construction'
+  | 'dump'
+  | 'move'
+  | 'decoy'
+  | 'after';
 export type Outcome = 'closed' | 'upgraded' | 'relocated';
 
 export interface County {

@@ -14,10 +14,13 @@ export function relapses(w: DemoWorld): void {
   const candidates = w.plans
     .filter((p) => p.resolvedDay !== undefined && Math.max(p.resolvedDay + 45, w.verifyFrom) + 30 <= w.T)
     .map((p) => {
-      const weight =
-        ['fuel_point', 'coal_point', 'sand_yard', 'scattered_firm'].includes(p.category) ? 1.5
-        : p.category === 'construction_site' ? 0.7
-        : p.track.has('relocated') ? 0.3 : 1;
+      const weight = ['fuel_point', 'coal_point', 'sand_yard', 'scattered_firm'].includes(p.category)
+        ? 1.5
+        : p.category === 'construction_site'
+          ? 0.7
+          : p.track.has('relocated')
+            ? 0.3
+            : 1;
       return { p, key: w.rng.next() / weight };
     })
     .sort((a, b) => a.key - b.key)
@@ -28,17 +31,20 @@ export function relapses(w: DemoWorld): void {
     p.track.truncateFrom(day);
     const byInspection = w.rng.chance(0.75);
     const note =
-      p.category === 'coal_point' ? '复查发现复烧、复售散煤'
-      : p.category === 'fuel_point' ? '复查发现恢复经营加油'
-      : byInspection ? '回头看发现死灰复燃,擅自恢复生产' : '群众举报,核实已恢复生产';
+      p.category === 'coal_point'
+        ? '复查发现复烧、复售散煤'
+        : p.category === 'fuel_point'
+          ? '复查发现恢复经营加油'
+          : byInspection
+            ? '回头看发现死灰复燃,擅自恢复生产'
+            : '群众举报,核实已恢复生产';
     const inspector = byInspection ? w.inspector(p) : undefined;
     p.track.go('relapsed', day, inspector?.split(' ')[0] ?? w.epb(p), note, inspector);
     const next = w.rng.next();
     if (next < 0.55) {
       if (p.track.go('closed', day + w.rng.int(3, 45), w.gov(p), '再次取缔,两断三清到位')) w.verify(p, 0.5);
     } else if (next < 0.75) {
-      if (w.rectify(p, day + w.rng.int(3, 30)) && w.rng.chance(0.5))
-        w.resolve(p, w.rng.chance(0.5) ? 'closed' : 'upgraded', p.track.last + w.rng.int(20, 150));
+      if (w.rectify(p, day + w.rng.int(3, 30)) && w.rng.chance(0.5)) w.resolve(p, w.rng.chance(0.5) ? 'closed' : 'upgraded', p.track.last + w.rng.int(20, 150));
     }
   }
 }
@@ -46,19 +52,34 @@ export function relapses(w: DemoWorld): void {
 /** 改头换面转移: a closed site's operator reopens nearby under a similar name. */
 export function movesAndDecoys(w: DemoWorld): void {
   const quota: [CategoryCode, number][] = [
-    ['sand_yard', 9], ['wood_processing', 5], ['cement_prefab', 2], ['carton_maker', 2], ['brick_kiln', 1], ['concrete_plant', 1],
+    ['sand_yard', 9],
+    ['wood_processing', 5],
+    ['cement_prefab', 2],
+    ['carton_maker', 2],
+    ['brick_kiln', 1],
+    ['concrete_plant', 1],
   ];
   const used = new Set<Plan>();
   const origins = (category: CategoryCode, minDays: number) =>
     w.rng.shuffle(
       w.plans.filter(
-        (p) => p.category === category && !used.has(p) && p.group !== 'move' && p.group !== 'decoy' &&
-          p.track.has('closed') && !p.track.has('relapsed') && p.track.firstDay('closed')! + minDays <= w.T,
+        (p) =>
+          p.category === category &&
+          !used.has(p) &&
+          p.group !== 'move' &&
+          p.group !== 'decoy' &&
+          p.track.has('closed') &&
+          !p.track.has('relapsed') &&
+          p.track.firstDay('closed')! + minDays <= w.T,
       ),
     );
   const spawn = (origin: Plan, at: Located, discovered: number, group: 'move' | 'decoy', similar: boolean): Plan => {
     const plan = w.addPlan({
-      group, category: origin.category, at, discovered, note: w.rng.pick(MOVE_FIND_NOTES),
+      group,
+      category: origin.category,
+      at,
+      discovered,
+      note: w.rng.pick(MOVE_FIND_NOTES),
       stem: similar ? w.similarStem(origin.stem) : undefined,
     });
     plan.pinned = true;

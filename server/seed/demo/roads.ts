@@ -6,7 +6,6 @@ import { midpoint, offsetKm, round6, type LonLat, type RoadPlan } from './plan.t
 import { CROSS_STREETS, ROAD_DAMAGE_NOTES, ROAD_NAMES } from './words.ts';
 import type { DemoWorld } from './world.ts';
 
-
 /** Eight drawn segments near the seat (those reported after `today` left out). */
 export function roads(w: DemoWorld): RoadPlan[] {
   const names = w.rng.shuffle([...ROAD_NAMES]).slice(0, 8);
@@ -49,10 +48,20 @@ export function roads(w: DemoWorld): RoadPlan[] {
       if (status === stopAfter) break;
     }
     return {
-      roadName, fromDesc: from, toDesc: to,
-      severity: w.weighted<RoadSeverity>([['minor', 0.3], ['moderate', 0.5], ['severe', 0.2]]),
+      roadName,
+      fromDesc: from,
+      toDesc: to,
+      severity: w.weighted<RoadSeverity>([
+        ['minor', 0.3],
+        ['moderate', 0.5],
+        ['severe', 0.2],
+      ]),
       responsibleUnit: w.rng.chance(0.6) ? `${countyName}人民政府` : '市住房和城乡建设局',
-      deadline: toIso(reported + w.rng.int(90, 240)), county, line, reported, events,
+      deadline: toIso(reported + w.rng.int(90, 240)),
+      county,
+      line,
+      reported,
+      events,
       note: w.rng.pick(ROAD_DAMAGE_NOTES),
     };
   });

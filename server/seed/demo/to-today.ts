@@ -23,14 +23,23 @@ export function continueCampaign(w: DemoWorld): void {
   for (const p of w.plans) carryOn(w, p, start);
   const years = (w.today - start + 1) / 365.25;
   const finds: [CategoryCode, number][] = [
-    ['scattered_firm', 18], ['construction_site', 6], ['dump_site', 4], ['fuel_point', 3], ['sand_yard', 3], ['wood_processing', 2],
+    ['scattered_firm', 18],
+    ['construction_site', 6],
+    ['dump_site', 4],
+    ['fuel_point', 3],
+    ['sand_yard', 3],
+    ['wood_processing', 2],
   ];
   for (const [category, perYear] of finds) {
     const count = Math.round(perYear * years);
     for (let i = 0; i < count; i++) {
       const discovered = w.rng.int(start, w.today);
       const plan = w.addPlan({
-        group: 'after', category, sector: category === 'scattered_firm' ? w.sector2020() : null, at: findPosition(w, category), discovered,
+        group: 'after',
+        category,
+        sector: category === 'scattered_firm' ? w.sector2020() : null,
+        at: findPosition(w, category),
+        discovered,
         note: w.rng.pick(TODAY_FIND_NOTES),
       });
       carryOn(w, plan, discovered);
@@ -60,9 +69,7 @@ function findPosition(w: DemoWorld, category: CategoryCode): Located {
 /** One site's life from `from` to today: dealt with when open, re-verified, relapsing and closed again. */
 function carryOn(w: DemoWorld, p: Plan, from: number): void {
   const life = LIFE[p.category] ?? STANDARD_LIFE;
-  const weight =
-    ['fuel_point', 'coal_point', 'sand_yard', 'scattered_firm'].includes(p.category) ? 1.5
-    : p.category === 'construction_site' ? 0.7 : 1;
+  const weight = ['fuel_point', 'coal_point', 'sand_yard', 'scattered_firm'].includes(p.category) ? 1.5 : p.category === 'construction_site' ? 0.7 : 1;
   for (let round = 0; round < 20 && p.track.last <= w.today; round++) {
     const status = p.track.status;
     if ((OPEN_STATUSES as readonly StatusCode[]).includes(status)) {

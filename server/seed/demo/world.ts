@@ -11,8 +11,41 @@ import type { CategoryCode, SectorCode } from '../../../domain/categories.ts';
 import { distanceKm } from '../../geo/sphere.ts';
 import { demoPlaces } from '../../store/demo-store.ts';
 import { CITY_SEAT, DEMO_CAMPAIGN_END, DEMO_PLAN_DATE } from './constants.ts';
-import { offsetKm, round6, Track, villageShort, type County, type Group, type LifeOptions, type LonLat, type Located, type Outcome, type Plan, type Township, type Village } from './plan.ts';
-import { BARN_SUFFIXES, BREAKFAST_SHOPS, COAL_SELLER_SUFFIXES, DIRECTIONS, DISTANCES, DUMP_PLACES, FUEL_SUFFIXES, NEIGHBOURHOODS, OUTCOME_NOTES, PEOPLE, PROJECT_NAMES, PROJECT_PHASES, RECTIFY_NOTES, SHOP_CHARS, SUFFIXES, SURNAMES, TRADES, URBAN_DISTRICTS } from './words.ts';
+import {
+  offsetKm,
+  round6,
+  Track,
+  villageShort,
+  type County,
+  type Group,
+  type LifeOptions,
+  type LonLat,
+  type Located,
+  type Outcome,
+  type Plan,
+  type Township,
+  type Village,
+} from './plan.ts';
+import {
+  BARN_SUFFIXES,
+  BREAKFAST_SHOPS,
+  COAL_SELLER_SUFFIXES,
+  DIRECTIONS,
+  DISTANCES,
+  DUMP_PLACES,
+  FUEL_SUFFIXES,
+  NEIGHBOURHOODS,
+  OUTCOME_NOTES,
+  PEOPLE,
+  PROJECT_NAMES,
+  PROJECT_PHASES,
+  RECTIFY_NOTES,
+  SHOP_CHARS,
+  SUFFIXES,
+  SURNAMES,
+  TRADES,
+  URBAN_DISTRICTS,
+} from './words.ts';
 export class DemoWorld {
   readonly plans: Plan[] = [];
   readonly moves: [Plan, Plan][] = [];
@@ -41,7 +74,9 @@ export class DemoWorld {
     this.locator = new CountyLocator(rows.map((r) => ({ code: r.code, geometry: JSON.parse(r.geometry) as Polygon | MultiPolygon })));
     for (const r of rows)
       this.counties.set(r.code, {
-        code: r.code, name: r.name, seat: r.seat_lon === null || r.seat_lat === null ? null : [r.seat_lon, r.seat_lat],
+        code: r.code,
+        name: r.name,
+        seat: r.seat_lon === null || r.seat_lat === null ? null : [r.seat_lon, r.seat_lat],
         bbox: [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
       });
     for (const t of places.townships) {
@@ -119,9 +154,7 @@ export class DemoWorld {
 
   /** A normally scattered point around `center` (cluster members). */
   near(center: readonly [number, number], sdKm: number, county?: string): Located {
-    return this.sample('a cluster point', () =>
-      this.at(offsetKm(center, Math.abs(this.rng.normal(0, sdKm)), this.rng.range(0, 360)), county),
-    );
+    return this.sample('a cluster point', () => this.at(offsetKm(center, Math.abs(this.rng.normal(0, sdKm)), this.rng.range(0, 360)), county));
   }
 
   aroundCountySeat(minKm: number, maxKm: number): Located {
@@ -140,10 +173,7 @@ export class DemoWorld {
     }
     const urban = (t: Township) => t.kind === '街道' || t.name === '舞泉镇';
     let nearCore = false;
-    if (position)
-      nearCore = URBAN_DISTRICTS.has(countyCode)
-        ? distanceKm(position, CITY_SEAT) < 4.5
-        : distanceKm(position, this.countySeat(countyCode)) < 3;
+    if (position) nearCore = URBAN_DISTRICTS.has(countyCode) ? distanceKm(position, CITY_SEAT) < 4.5 : distanceKm(position, this.countySeat(countyCode)) < 3;
     const preferred = all.filter((t) => urban(t) === nearCore);
     return this.rng.pick(preferred.length ? preferred : all);
   }
@@ -179,9 +209,7 @@ export class DemoWorld {
       case 'curing_barn':
       case 'fuel_point': {
         const suffix =
-          category === 'coal_point' ? rng.pick(COAL_SELLER_SUFFIXES)
-          : category === 'curing_barn' ? rng.pick(BARN_SUFFIXES)
-          : rng.pick(FUEL_SUFFIXES);
+          category === 'coal_point' ? rng.pick(COAL_SELLER_SUFFIXES) : category === 'curing_barn' ? rng.pick(BARN_SUFFIXES) : rng.pick(FUEL_SUFFIXES);
         return `${township.name}${village.short}${stem}${suffix}`;
       }
       case 'construction_site':
@@ -221,9 +249,13 @@ export class DemoWorld {
 
   inspector(plan: Plan): string {
     const unit =
-      plan.category === 'coal_point' && this.rng.chance(0.4) ? '市散烧办'
-      : plan.category === 'fuel_point' && this.rng.chance(0.4) ? '市商务局'
-      : this.rng.chance(0.55) ? this.epb(plan) : '市生态环境局';
+      plan.category === 'coal_point' && this.rng.chance(0.4)
+        ? '市散烧办'
+        : plan.category === 'fuel_point' && this.rng.chance(0.4)
+          ? '市商务局'
+          : this.rng.chance(0.55)
+            ? this.epb(plan)
+            : '市生态环境局';
     return `${unit} ${this.rng.pick(PEOPLE)}`;
   }
 
@@ -269,10 +301,26 @@ export class DemoWorld {
       return n;
     });
     const plan: Plan = {
-      group: spec.group, category: spec.category, sector, name, stem, county, township, village,
-      lon: spec.at.lon, lat: spec.at.lat, precision: 'exact', address: this.address(county, township, village),
-      discoveredBy: '', note: spec.note, track: new Track(spec.discovered, this.T), deadline: null,
-      responsibleUnit: '', inspections: [], pinned: false, key: '',
+      group: spec.group,
+      category: spec.category,
+      sector,
+      name,
+      stem,
+      county,
+      township,
+      village,
+      lon: spec.at.lon,
+      lat: spec.at.lat,
+      precision: 'exact',
+      address: this.address(county, township, village),
+      discoveredBy: '',
+      note: spec.note,
+      track: new Track(spec.discovered, this.T),
+      deadline: null,
+      responsibleUnit: '',
+      inspections: [],
+      pinned: false,
+      key: '',
     };
     plan.discoveredBy = spec.discoveredBy ?? this.epb(plan);
     plan.responsibleUnit = this.responsibleUnit(plan);
@@ -282,15 +330,23 @@ export class DemoWorld {
 
   resolve(plan: Plan, outcome: Outcome, day: number): boolean {
     const note =
-      plan.category === 'curing_barn' && outcome === 'upgraded' ? '完成烟叶烤房电代煤改造'
-      : plan.category === 'coal_point' && outcome === 'upgraded' ? '停用散煤,改用电、天然气等清洁能源'
-      : plan.category === 'construction_site' && outcome === 'upgraded' ? '落实“六个百分之百”扬尘防控措施,整改达标'
-      : plan.category === 'construction_site' && outcome === 'closed' ? '责令停工整治,现场清理完毕'
-      : plan.category === 'dump_site' && outcome === 'closed' ? '垃圾清运完毕,场地平整'
-      : plan.category === 'wood_processing' && outcome === 'relocated' ? '搬迁入木业产业园,原址清理完毕'
-      : plan.category === 'fuel_point' ? '两断三清到位,油罐水泥封盖或清除'
-      : plan.category === 'coal_point' ? '剩余散煤处置到位,设备清除,营业执照注销'
-      : this.rng.pick(OUTCOME_NOTES[outcome]);
+      plan.category === 'curing_barn' && outcome === 'upgraded'
+        ? '完成烟叶烤房电代煤改造'
+        : plan.category === 'coal_point' && outcome === 'upgraded'
+          ? '停用散煤,改用电、天然气等清洁能源'
+          : plan.category === 'construction_site' && outcome === 'upgraded'
+            ? '落实“六个百分之百”扬尘防控措施,整改达标'
+            : plan.category === 'construction_site' && outcome === 'closed'
+              ? '责令停工整治,现场清理完毕'
+              : plan.category === 'dump_site' && outcome === 'closed'
+                ? '垃圾清运完毕,场地平整'
+                : plan.category === 'wood_processing' && outcome === 'relocated'
+                  ? '搬迁入木业产业园,原址清理完毕'
+                  : plan.category === 'fuel_point'
+                    ? '两断三清到位,油罐水泥封盖或清除'
+                    : plan.category === 'coal_point'
+                      ? '剩余散煤处置到位,设备清除,营业执照注销'
+                      : this.rng.pick(OUTCOME_NOTES[outcome]);
     const actor = outcome === 'closed' && this.rng.chance(0.5) ? this.gov(plan) : this.epb(plan);
     if (!plan.track.go(outcome, day, actor, note)) return false;
     plan.resolvedDay ??= plan.track.last;
@@ -298,9 +354,7 @@ export class DemoWorld {
   }
 
   rectify(plan: Plan, day: number): boolean {
-    const note =
-      plan.category === 'curing_barn' ? '纳入电代煤改造计划'
-      : this.rng.pick(RECTIFY_NOTES);
+    const note = plan.category === 'curing_barn' ? '纳入电代煤改造计划' : this.rng.pick(RECTIFY_NOTES);
     return plan.track.go('rectifying', day, this.epb(plan), note);
   }
 
@@ -338,7 +392,10 @@ export class DemoWorld {
   }
 
   sector2020(): SectorCode {
-    return this.weighted<SectorCode>([['industrial', 0.8], ['agricultural', 0.08], ['service', 0.12]]);
+    return this.weighted<SectorCode>([
+      ['industrial', 0.8],
+      ['agricultural', 0.08],
+      ['service', 0.12],
+    ]);
   }
-
 }

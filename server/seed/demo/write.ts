@@ -17,8 +17,7 @@ const CHECKLIST: Checklist = Object.fromEntries(CLOSURE_CHECKLIST.map((item) => 
 const FUEL_CHECKLIST: Checklist = { ...CHECKLIST, tanksSealed: true };
 
 /** A fixed timestamp for a day: office hours in Beijing, varied by a counter so rows differ. */
-const stamp = (day: number, n: number): string =>
-  `${toIso(day)}T${String(1 + (n % 8)).padStart(2, '0')}:${String((n * 7) % 60).padStart(2, '0')}:00.000Z`;
+const stamp = (day: number, n: number): string => `${toIso(day)}T${String(1 + (n % 8)).padStart(2, '0')}:${String((n * 7) % 60).padStart(2, '0')}:00.000Z`;
 
 type Action =
   | { day: number; plan: number; order: number; kind: 'site' }
@@ -34,9 +33,7 @@ export function writeDemo(db: Db, builder: DemoWorld, roads: RoadPlan[], seed: n
   plans.forEach((p, i) => {
     actions.push({ day: p.track.discovered, plan: i, order: -1, kind: 'site' });
     p.track.events.forEach((event, k) => actions.push({ day: event.day, plan: i, order: k, kind: 'event', event }));
-    p.inspections.forEach((inspection, k) =>
-      actions.push({ day: inspection.day, plan: i, order: 1000 + k, kind: 'inspection', inspection }),
-    );
+    p.inspections.forEach((inspection, k) => actions.push({ day: inspection.day, plan: i, order: 1000 + k, kind: 'inspection', inspection }));
   });
   const rank = new Map(order.map((planIndex, r) => [planIndex, r]));
   actions.sort((a, b) => a.day - b.day || rank.get(a.plan)! - rank.get(b.plan)! || a.order - b.order);
@@ -46,19 +43,47 @@ export function writeDemo(db: Db, builder: DemoWorld, roads: RoadPlan[], seed: n
     const p = plans[action.plan]!;
     const now = stamp(action.day, n);
     if (action.kind === 'site') {
-      ids.set(action.plan, insertSite(db, {
-        name: p.name, category: p.category, sector: p.sector, address: p.address, countyCode: p.county.code,
-        townshipCode: p.township.code, villageCode: p.village.code,
-        managingZone: p.township.adminCode === '411171' ? '经济技术开发区' : null,
-        lon: p.lon, lat: p.lat, precision: p.precision, source: 'demo', discoveredOn: toIso(p.track.discovered),
-        deadline: p.deadline, responsibleUnit: p.responsibleUnit, note: p.note, seedKey: p.key, actor: p.discoveredBy,
-      }, now));
+      ids.set(
+        action.plan,
+        insertSite(
+          db,
+          {
+            name: p.name,
+            category: p.category,
+            sector: p.sector,
+            address: p.address,
+            countyCode: p.county.code,
+            townshipCode: p.township.code,
+            villageCode: p.village.code,
+            managingZone: p.township.adminCode === '411171' ? '经济技术开发区' : null,
+            lon: p.lon,
+            lat: p.lat,
+            precision: p.precision,
+            source: 'demo',
+            discoveredOn: toIso(p.track.discovered),
+            deadline: p.deadline,
+            responsibleUnit: p.responsibleUnit,
+            note: p.note,
+            seedKey: p.key,
+            actor: p.discoveredBy,
+          },
+          now,
+        ),
+      );
     } else if (action.kind === 'event') {
       const e = action.event;
-      addSiteEvent(db, ids.get(action.plan)!, {
-        to: e.to, date: toIso(e.day), actor: e.actor, note: e.note,
-        checklist: e.to === 'closed' ? (p.category === 'fuel_point' ? FUEL_CHECKLIST : CHECKLIST) : null,
-      }, { now, today });
+      addSiteEvent(
+        db,
+        ids.get(action.plan)!,
+        {
+          to: e.to,
+          date: toIso(e.day),
+          actor: e.actor,
+          note: e.note,
+          checklist: e.to === 'closed' ? (p.category === 'fuel_point' ? FUEL_CHECKLIST : CHECKLIST) : null,
+        },
+        { now, today },
+      );
     } else {
       const i = action.inspection;
       const inspection = { siteId: ids.get(action.plan)!, date: toIso(i.day), inspector: i.inspector, result: i.result, note: i.note };
@@ -70,11 +95,27 @@ export function writeDemo(db: Db, builder: DemoWorld, roads: RoadPlan[], seed: n
 
   const task = taskExists(db, 19) ? 19 : null;
   roads.forEach((r, i) => {
-    const id = insertRoad(db, {
-      roadName: r.roadName, fromDesc: r.fromDesc, toDesc: r.toDesc, severity: r.severity, responsibleUnit: r.responsibleUnit, deadline: r.deadline,
-      countyCode: r.county, geometry: { type: 'LineString', coordinates: r.line }, reportedOn: toIso(r.reported), task, note: r.note,
-      reportNote: '巡查上报道路破损', source: 'demo', seedKey: `demo:road:${i + 1}`, actor: '市城市管理局',
-    }, { now: stamp(r.reported, i) });
+    const id = insertRoad(
+      db,
+      {
+        roadName: r.roadName,
+        fromDesc: r.fromDesc,
+        toDesc: r.toDesc,
+        severity: r.severity,
+        responsibleUnit: r.responsibleUnit,
+        deadline: r.deadline,
+        countyCode: r.county,
+        geometry: { type: 'LineString', coordinates: r.line },
+        reportedOn: toIso(r.reported),
+        task,
+        note: r.note,
+        reportNote: '巡查上报道路破损',
+        source: 'demo',
+        seedKey: `demo:road:${i + 1}`,
+        actor: '市城市管理局',
+      },
+      { now: stamp(r.reported, i) },
+    );
     r.events.forEach((e, k) => {
       addRoadEvent(db, id, { to: e.to, date: toIso(e.day), actor: e.actor, note: e.note }, { now: stamp(e.day, i + k + 1), today });
     });
