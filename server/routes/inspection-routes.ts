@@ -8,7 +8,6 @@ import { CATEGORY_CODES } from '../../domain/categories.ts';
 import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, unprocessable } from '../errors.ts';
-import { amapNavigateUrl, baiduNavigateUrl } from '../geo/china-coords.ts';
 import { planRoute } from '../geo/plan-route.ts';
 import { RouteOptionError } from '../geo/route-options.ts';
 import { sampleSites } from '../geo/sample-sites.ts';
@@ -18,6 +17,7 @@ import { STATUS_LABELS } from '../../domain/statuses.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import { checkStopIds, getRoute, stopCandidates, type StopCandidate } from '../store/route-store.ts';
 import { recordInspectionResult, saveInspectionRoute } from '../services/inspections.ts';
+import { routeStop } from '../services/saved-route-plan.ts';
 import { actorOf } from './actor.ts';
 import { IdParam, errorResponses, jsonContent as json, textField } from './schemas.ts';
 import { validationHook } from './validation.ts';
@@ -169,27 +169,7 @@ export function planFor(ctx: AppContext, body: z.infer<typeof PlanBody>): z.infe
       },
     );
     return {
-      stops: route.order.map((stop) => {
-        const site = byId.get(stop.id)!;
-        return {
-          siteId: stop.id,
-          seq: stop.seq,
-          lon: stop.lon,
-          lat: stop.lat,
-          legKm: stop.legKm,
-          name: site.name,
-          address: site.address,
-          category: site.category,
-          status: site.status,
-          county: site.county,
-          source: site.source,
-          lastInspection: site.lastInspection,
-          navigate: {
-            amap: amapNavigateUrl({ lon: stop.lon, lat: stop.lat, name: site.name }),
-            baidu: baiduNavigateUrl({ lon: stop.lon, lat: stop.lat, name: site.name }),
-          },
-        };
-      }),
+      stops: route.order.map((stop) => routeStop(byId.get(stop.id)!, stop)),
       start: route.start,
       end: route.end,
       endLegKm: route.endLegKm,

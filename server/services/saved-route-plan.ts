@@ -8,7 +8,7 @@ import { amapNavigateUrl, baiduNavigateUrl } from '../geo/china-coords.ts';
 import { describeDistanceModel } from '../geo/plan-route.ts';
 import { haversineKm } from '../geo/sphere.ts';
 import { DEFAULT_DETOUR_FACTOR } from '../geo/route-options.ts';
-import { checkStopIds, stopCandidates } from '../store/route-store.ts';
+import { checkStopIds, stopCandidates, type StopCandidate } from '../store/route-store.ts';
 
 interface SentStop {
   siteId: number;
@@ -21,6 +21,28 @@ export interface SentPlan {
   minutes: number;
   distanceModel: { detourFactor: number };
   sample: unknown;
+}
+
+/** One stop of a route plan as the API answers it: the site's ledger facts and its navigation links. */
+export function routeStop(site: StopCandidate, stop: { seq: number; lon: number; lat: number; legKm: number }) {
+  return {
+    siteId: site.id,
+    seq: stop.seq,
+    lon: stop.lon,
+    lat: stop.lat,
+    legKm: stop.legKm,
+    name: site.name,
+    address: site.address,
+    category: site.category,
+    status: site.status,
+    county: site.county,
+    source: site.source,
+    lastInspection: site.lastInspection,
+    navigate: {
+      amap: amapNavigateUrl({ lon: stop.lon, lat: stop.lat, name: site.name }),
+      baidu: baiduNavigateUrl({ lon: stop.lon, lat: stop.lat, name: site.name }),
+    },
+  };
 }
 
 /** The plan as the server would have made it for these stops in this order. */
@@ -42,24 +64,7 @@ export function checkedRoutePlan<P extends SentPlan>(db: Db, plan: P, checkCount
     const legKm = haversineKm(lon, lat, site.lon, site.lat) * detourFactor;
     totalKm += legKm;
     [lon, lat] = [site.lon, site.lat];
-    return {
-      siteId: site.id,
-      seq: i + 1,
-      lon: site.lon,
-      lat: site.lat,
-      legKm,
-      name: site.name,
-      address: site.address,
-      category: site.category,
-      status: site.status,
-      county: site.county,
-      source: site.source,
-      lastInspection: site.lastInspection,
-      navigate: {
-        amap: amapNavigateUrl({ lon: site.lon, lat: site.lat, name: site.name }),
-        baidu: baiduNavigateUrl({ lon: site.lon, lat: site.lat, name: site.name }),
-      },
-    };
+    return routeStop(site, { seq: i + 1, lon: site.lon, lat: site.lat, legKm });
   });
   const endLegKm = plan.end ? haversineKm(lon, lat, plan.end[0], plan.end[1]) * detourFactor : 0;
   totalKm += endLegKm;
