@@ -15,7 +15,7 @@ export async function scorecardFigures(context: BenchContext): Promise<Row[]> {
     try {
       const counties = db.all<{ code: string }>('SELECT code FROM counties ORDER BY code').map((row) => row.code);
       const options = { asOf: '2022-12-31', staleDays: 90, source: null };
-      const memo = new ChangeMemo<Map<string, Set<number>>>(db);
+      const memo = new ChangeMemo<Map<string, Set<number>>>(db, ['sites', 'moves']);
       const moves: LikelyMoves = (inputs, asOf) => memo.get(asOf, () => likelyMovesByCounty(db, inputs, asOf));
       const cold: number[] = [];
       const warm: number[] = [];

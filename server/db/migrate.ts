@@ -13,6 +13,7 @@ import { sql as basemaps } from './migrations/010-basemaps.ts';
 import { widenStatusChecks } from './migrations/011-voided-status.ts';
 import { sql as roadWork } from './migrations/012-road-work.ts';
 import { sql as provenance } from './migrations/013-provenance.ts';
+import { sql as dataVersions } from './migrations/014-data-versions.ts';
 
 export interface Migration {
   version: number;
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'voided-status', sql: '', apply: widenStatusChecks },
   { version: 12, name: 'road-work', sql: roadWork },
   { version: 13, name: 'provenance', sql: provenance },
+  { version: 14, name: 'data-versions', sql: dataVersions },
 ];
 
 export function schemaVersion(db: Db): number {

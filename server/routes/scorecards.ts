@@ -85,7 +85,7 @@ export function scorecardRoutes(ctx: AppContext) {
   };
   const allCounties = () => [...ctx.countyCodes].sort();
   // The likely-move search is the slow part of a scorecard at 10^4+ sites: keep it until the next write.
-  const movesMemo = new ChangeMemo<Map<string, Set<number>>>(ctx.db, 8);
+  const movesMemo = new ChangeMemo<Map<string, Set<number>>>(ctx.db, ['sites', 'moves'], 8);
   const moves: LikelyMoves = (inputs, asOf) => movesMemo.get(asOf, () => likelyMovesByCounty(ctx.db, inputs, asOf));
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(

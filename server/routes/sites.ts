@@ -49,7 +49,7 @@ function requireSiteFeature(ctx: AppContext, id: number): string {
 }
 
 export function siteRoutes(ctx: AppContext) {
-  const cache = new ResponseCache(ctx.db);
+  const cache = new ResponseCache(ctx.db, ['sites']);
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
       createRoute({

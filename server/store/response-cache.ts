@@ -1,21 +1,23 @@
-// Small caches of results valid while the database has not changed (many officials open the same
-// map and the same scorecards). SQLite's total_changes() counts every row this connection (the
-// server's only one) inserted, updated or deleted, so an entry built before a write is never served.
+// Small caches of results valid while the data they were built from has not changed (many officials
+// open the same map and the same scorecards). Each cache names its topics (migration 014); an entry
+// built before a write to one of them is never served, and writes to anything else leave it valid.
 import type { Db } from '../db/database.ts';
+import { dataVersion, type DataTopic } from './data-version.ts';
 
-/** Values by key, each kept until the next write; the least recently used goes first. */
+/** Values by key, each kept until the next write to its topics; the least recently used goes first. */
 export class ChangeMemo<T> {
   private readonly entries = new Map<string, { token: number; value: T }>();
 
   constructor(
     private readonly db: Db,
+    private readonly topics: readonly DataTopic[],
     private readonly maxEntries = 16,
     /** Values too big to keep are built and returned but not kept. */
     private readonly keep: (value: T) => boolean = () => true,
   ) {}
 
   private token(): number {
-    return this.db.get<{ n: number }>('SELECT total_changes() AS n')!.n;
+    return dataVersion(this.db, this.topics);
   }
 
   get(key: string, build: () => T): T {
@@ -37,7 +39,7 @@ export class ChangeMemo<T> {
 
 /** Built response texts of identical read queries, up to `maxChars` each. */
 export class ResponseCache extends ChangeMemo<string> {
-  constructor(db: Db, maxEntries = 16, maxChars = 64 * 1024 * 1024) {
-    super(db, maxEntries, (text) => text.length <= maxChars);
+  constructor(db: Db, topics: readonly DataTopic[], maxEntries = 16, maxChars = 64 * 1024 * 1024) {
+    super(db, topics, maxEntries, (text) => text.length <= maxChars);
   }
 }
