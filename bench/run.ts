@@ -1,5 +1,5 @@
 // `npm run bench [-- names…] [--big]`: runs the benchmarks and prints one markdown table.
-// Names: load, startup, api, cluster, bundle, browser, analysis, export, scorecards, auth, imports, tiles, loadtest (default: all). --big adds 10^6-site rows.
+// Names: load, startup, api, cluster, bundle, browser, analysis, export, scorecards, auth, imports, tiles, loadtest, peers (default: all). --big adds 10^6-site rows.
 // Progress goes to stderr; the table to stdout. Never part of `npm test`.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -17,6 +17,7 @@ import { exportFigure } from './figures/export.ts';
 import { imports } from './figures/imports.ts';
 import { load } from './figures/load.ts';
 import { loadtest } from './figures/loadtest.ts';
+import { peerTiles } from './figures/peer-tiles.ts';
 import { scorecardFigures as scorecards } from './figures/scorecards.ts';
 import { startup } from './figures/startup.ts';
 import { tiles } from './figures/tiles.ts';
@@ -36,6 +37,7 @@ const FIGURES: Record<string, Figure> = {
   imports,
   tiles,
   loadtest,
+  peers: peerTiles,
 };
 
 function parseArguments(argv: readonly string[]): { names: string[]; big: boolean } {
