@@ -14,7 +14,8 @@ import { createFirstAccounts, type CreatedAccount } from './auth/first-accounts.
 import type { SessionSettings } from './auth/sessions.ts';
 import { setUpAuditSeal } from './auth/audit-seal.ts';
 import type { Logger } from './ops/log.ts';
-import { demoGenerated, locatedSites } from './store/site-queries.ts';
+import { locatedSites } from './store/site-queries.ts';
+import { hasDemoData } from './store/demo-store.ts';
 import { followCountyBoundary } from './store/site-mutations.ts';
 
 type BasemapConfig = BasemapSource;
@@ -70,9 +71,10 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
       seedPlanTasks(db);
       seedNamedPlaces(db);
       if (changed) checkSitesInCounties(db, createContext(db, APP_VERSION));
-      // generateDemo would only count what is there when demo data exists: skip it then.
+      // generateDemo would only count what is there when demo data exists (its seed, or any demo site —
+      // e.g. a bench's synthetic file): skip it then, as that count reads every site and event (≈6 s at 10^6).
       // The demo campaign is continued up to "today", so the default as-of-today figures are plausible.
-      if ((options.demo ?? true) && !demoGenerated(db)) generateDemo(db, { today: (options.today ?? todayIso)() });
+      if ((options.demo ?? true) && !hasDemoData(db)) generateDemo(db, { today: (options.today ?? todayIso)() });
     });
     // Photos live beside the database file (for ':memory:' databases, in a temporary folder).
     const photoDir = path === ':memory:' ? mkdtempSync(join(tmpdir(), 'sansan-photos-')) : join(dirname(path), 'photos');

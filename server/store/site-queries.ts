@@ -248,8 +248,3 @@ export function countAllSites(db: Db): number {
 export function locatedSites(db: Db): { id: number; name: string; lon: number; lat: number; county_code: string }[] {
   return db.all('SELECT id, name, lon, lat, county_code FROM sites WHERE lon IS NOT NULL');
 }
-
-/** True once the demo generator has run on this database (it records its seed in meta). */
-export function demoGenerated(db: Db): boolean {
-  return db.get("SELECT 1 FROM meta WHERE key = 'demo_seed'") !== undefined;
-}
