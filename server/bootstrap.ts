@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { openDatabase, type Db } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { createContext, type AppContext } from './context.ts';
-import { DEFAULT_GEODATA, loadGeodata, type GeodataFiles } from './geodata/load-geodata.ts';
+import { boundaryMoves, DEFAULT_GEODATA, loadGeodata, type GeodataFiles } from './geodata/load-geodata.ts';
 import { generateDemo } from './seed/demo.ts';
 import { seedNamedPlaces, seedPlanTasks } from './seed/seed-plan.ts';
 import type { BasemapSource } from './basemaps/basemap-source.ts';
@@ -14,7 +14,6 @@ import { createFirstAccounts, type CreatedAccount } from './auth/first-accounts.
 import type { SessionSettings } from './auth/sessions.ts';
 import { setUpAuditSeal } from './auth/audit-seal.ts';
 import type { Logger } from './ops/log.ts';
-import { locatedSites } from './store/site-queries.ts';
 import { hasDemoData } from './store/demo-store.ts';
 import { followCountyBoundary } from './store/site-mutations.ts';
 
@@ -46,17 +45,14 @@ export class StartupError extends Error {}
 export const basemapFolder = (dbPath: string) => join(dirname(dbPath), 'basemaps');
 
 /**
- * After new boundaries load, every located site must lie inside some county polygon (else start-up
- * stops naming the first that does not), and a site whose polygon changed follows it.
+ * After new county boundaries load, every located site must lie inside some county polygon (else
+ * start-up stops naming the first that does not), and a site whose polygon changed follows it.
  */
 function checkSitesInCounties(db: Db, ctx: AppContext): void {
-  const reassign: { id: number; county: string }[] = [];
-  for (const site of locatedSites(db)) {
-    const county = ctx.locator.locate(site.lon, site.lat);
-    if (!county) throw new StartupError(`site ${site.id} (${site.name}) at ${site.lon},${site.lat} lies outside every county polygon of the loaded geodata`);
-    if (county !== site.county_code) reassign.push({ id: site.id, county });
-  }
-  for (const { id, county } of reassign) followCountyBoundary(db, id, county);
+  const { moves, outside } = boundaryMoves(db, ctx.locator);
+  if (outside)
+    throw new StartupError(`site ${outside.id} (${outside.name}) at ${outside.lon},${outside.lat} lies outside every county polygon of the loaded geodata`);
+  for (const { id, county } of moves) followCountyBoundary(db, id, county);
 }
 
 const todayIso = (): string => new Date().toISOString().slice(0, 10);
@@ -67,10 +63,10 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
     migrate(db);
     setUpAuditSeal(db, path);
     db.transaction(() => {
-      const { changed } = loadGeodata(db, options.geodata ?? DEFAULT_GEODATA);
+      const { boundariesChanged } = loadGeodata(db, options.geodata ?? DEFAULT_GEODATA);
       seedPlanTasks(db);
       seedNamedPlaces(db);
-      if (changed) checkSitesInCounties(db, createContext(db, APP_VERSION));
+      if (boundariesChanged) checkSitesInCounties(db, createContext(db, APP_VERSION));
       // generateDemo would only count what is there when demo data exists (its seed, or any demo site —
       // e.g. a bench's synthetic file): skip it then, as that count reads every site and event (≈6 s at 10^6).
       // The demo campaign is continued up to "today", so the default as-of-today figures are plausible.

@@ -86,6 +86,78 @@ describe('start-up with geodata', () => {
   });
 });
 
+describe('start-up after the geodata files change', () => {
+  const site = (db: ReturnType<typeof boot>['db'], name: string, lon: number, lat: number, countyCode: string, villageCode?: string) =>
+    insertSite(db, {
+      name,
+      category: 'sand_yard',
+      countyCode,
+      townshipCode: villageCode?.slice(0, 9) ?? null,
+      villageCode: villageCode ?? null,
+      lon,
+      lat,
+      precision: 'exact',
+      source: 'demo',
+      discoveredOn: '2021-01-01',
+      actor: 'test',
+    });
+  const props = (db: ReturnType<typeof boot>['db'], id: number) =>
+    db.get<{ county_code: string; feature_props: string }>('SELECT county_code, feature_props FROM sites WHERE id = ?', [id])!;
+
+  it('moves a site whose county polygon changed, with its cached county name', () => {
+    const first = boot();
+    const id = site(first.db, '测试砂石料场', 113.95, 33.55, '411102');
+    first.db.close();
+    const next = counties();
+    [next.features[0]!.geometry, next.features[2]!.geometry] = [next.features[2]!.geometry, next.features[0]!.geometry];
+    writeFileSync(files.counties, JSON.stringify(next));
+    const { db } = boot();
+    expect(props(db, id).county_code).toBe('411104');
+    expect(JSON.parse(props(db, id).feature_props)).toMatchObject({ county: '411104', countyName: '召陵区' });
+    db.close();
+  });
+
+  it('rebuilds the cached names of the sites in a renamed village only', () => {
+    const first = boot();
+    const inVillage = site(first.db, '村里的料场', 113.95, 33.55, '411102', '411102001001');
+    const elsewhere = site(first.db, '别处的料场', 113.951, 33.551, '411102');
+    const before = props(first.db, elsewhere).feature_props;
+    expect(JSON.parse(props(first.db, inVillage).feature_props)).toMatchObject({ villageName: '滨西社区居民委员会' });
+    first.db.close();
+    writeFileSync(files.villages, readFileSync(files.villages, 'utf8').replace('411102001001,滨西社区居民委员会', '411102001001,滨西新社区居民委员会'));
+    const { db } = boot();
+    expect(JSON.parse(props(db, inVillage).feature_props)).toMatchObject({ village: '411102001001', villageName: '滨西新社区居民委员会' });
+    expect(props(db, elsewhere).feature_props).toBe(before);
+    db.close();
+  });
+
+  it('stops naming a site that new boundaries leave outside every county, changing nothing', () => {
+    const first = boot();
+    const id = site(first.db, '边界外测试点', 113.94, 33.85, '411122');
+    const geometries = first.db.all('SELECT code, geometry FROM counties ORDER BY code');
+    first.db.close();
+    const shrunk = counties();
+    shrunk.features.find((f) => f.properties.adcode === '411122')!.geometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [113.7, 33.3],
+          [113.71, 33.3],
+          [113.71, 33.31],
+          [113.7, 33.31],
+          [113.7, 33.3],
+        ],
+      ],
+    };
+    writeFileSync(files.counties, JSON.stringify(shrunk));
+    expect(boot).toThrowError(new RegExp(`site ${id} \\(边界外测试点\\) at 113.94,33.85 lies outside every county polygon of the loaded geodata`));
+    writeFileSync(files.counties, countiesText);
+    const { db } = boot();
+    expect(db.all('SELECT code, geometry FROM counties ORDER BY code')).toEqual(geometries);
+    db.close();
+  });
+});
+
 describe('npm run geodata -- import', () => {
   /** The counties with 源汇区's and 召陵区's shapes swapped: every site in one now lies in the other. */
   function swapped(): FeatureCollection<Polygon | MultiPolygon, Record<string, unknown>> {

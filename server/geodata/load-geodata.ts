@@ -10,7 +10,8 @@ import type { Db } from '../db/database.ts';
 import { CountyLocator } from '../../domain/locate-county.ts';
 import { countyCodes } from '../store/county-store.ts';
 import {
-  clearSiteFeatureCache, countyReferences, deleteCounty, locatedSites, setSiteCounty, upsertCounty, upsertTownship, upsertVillage,
+  countyGeometryTexts, countyReferences, deleteCounty, locatedSitePositions, placeNames, refreshSiteFeatures, setSiteCounty, siteName, upsertCounty,
+  upsertTownship, upsertVillage, type PlaceNames,
 } from '../store/geodata-store.ts';
 import { getMeta, setMeta } from '../store/meta-store.ts';
 import { GEODATA_DIR } from './geodata-dir.ts';
@@ -76,14 +77,53 @@ function filesDigest(files: GeodataFiles): string {
   return hash.digest('hex');
 }
 
+/** Codes whose name is new or differs from `before`. */
+function renamed(before: PlaceNames, after: PlaceNames): { counties: string[]; townships: string[]; villages: string[] } {
+  const differ = (a: Map<string, string>, b: Map<string, string>) =>
+    [...b].filter(([code, name]) => a.get(code) !== name).map(([code]) => code);
+  return {
+    counties: differ(before.counties, after.counties),
+    townships: differ(before.townships, after.townships),
+    villages: differ(before.villages, after.villages),
+  };
+}
+
+/** True when any county polygon is new or differs from `before` (code → stored geometry text). */
+function boundariesDiffer(before: Map<string, string>, after: Map<string, string>): boolean {
+  return [...after].some(([code, geometry]) => before.get(code) !== geometry);
+}
+
+/**
+ * Where new boundaries put the located sites: the sites whose county changes, or the first site no
+ * county holds. Streams the sites (10^6 rows without 10^6 objects); writes nothing.
+ */
+export function boundaryMoves(
+  db: Db,
+  locator: CountyLocator,
+): { moves: { id: number; county: string }[]; outside: { id: number; name: string; lon: number; lat: number } | null } {
+  const moves: { id: number; county: string }[] = [];
+  let outside: { id: number; lon: number; lat: number } | null = null;
+  for (const [id, lon, lat, county] of locatedSitePositions(db)) {
+    const now = locator.locate(lon, lat);
+    if (!now) {
+      outside = { id, lon, lat };
+      break;
+    }
+    if (now !== county) moves.push({ id, county: now });
+  }
+  return { moves, outside: outside && { ...outside, name: siteName(db, outside.id) } };
+}
+
 /**
  * Brings the database's geodata in line with the files, in one transaction. Skipped when the files
- * are unchanged since the last load (their hash is kept in `meta`).
+ * are unchanged since the last load (their hash is kept in `meta`). Sites whose county, township or
+ * village got a new name get their cached properties rebuilt; `boundariesChanged` says whether any
+ * county polygon differs (then the caller checks the sites against them).
  */
-export function loadGeodata(db: Db, files: GeodataFiles = DEFAULT_GEODATA): { changed: boolean } {
+export function loadGeodata(db: Db, files: GeodataFiles = DEFAULT_GEODATA): { changed: boolean; boundariesChanged: boolean } {
   const digest = filesDigest(files);
   const previous = getMeta(db, GEODATA_HASH_KEY);
-  if (previous === digest) return { changed: false };
+  if (previous === digest) return { changed: false, boundariesChanged: false };
 
   const counties = readCountyFile(files.counties);
   const countyCodes = new Set(counties.map((c) => c.code));
@@ -101,7 +141,9 @@ export function loadGeodata(db: Db, files: GeodataFiles = DEFAULT_GEODATA): { ch
       throw new GeodataError(files.villages, `row ${index + 2} (${row.code} ${row.name}): township ${row.township_code} is not in ${files.townships}`);
   });
 
-  db.transaction(() => {
+  return db.transaction(() => {
+    const names = placeNames(db);
+    const shapes = countyGeometryTexts(db);
     writeCounties(db, counties);
     for (const row of townships)
       upsertTownship(db, {
@@ -110,10 +152,9 @@ export function loadGeodata(db: Db, files: GeodataFiles = DEFAULT_GEODATA): { ch
       });
     for (const row of villages) upsertVillage(db, { code: row.code!, name: row.name!, townshipCode: row.township_code! });
     setMeta(db, GEODATA_HASH_KEY, digest);
-    // Names may have changed: rebuild the sites' cached properties.
-    clearSiteFeatureCache(db);
+    refreshSiteFeatures(db, renamed(names, placeNames(db)));
+    return { changed: true, boundariesChanged: boundariesDiffer(shapes, countyGeometryTexts(db)) };
   });
-  return { changed: true };
 }
 
 export interface ImportResult {
@@ -142,19 +183,14 @@ export function importCountyFile(db: Db, file: string, files: GeodataFiles = DEF
         const used = countyReferences(db, code);
         if (used > 0) throw new GeodataError(file, `county ${code} is missing but ${used} sites, roads or townships belong to it`);
       }
+      const names = placeNames(db);
       writeCounties(db, counties);
-      let reassigned = 0;
-      const sites = locatedSites(db);
-      for (const site of sites) {
-        const county = locator.locate(site.lon, site.lat);
-        if (!county) throw new GeodataError(file, `site ${site.id} (${site.name}) at ${site.lon},${site.lat} would lie outside every county`);
-        if (county !== site.county_code) {
-          setSiteCounty(db, site.id, county);
-          reassigned++;
-        }
-      }
+      const { moves, outside } = boundaryMoves(db, locator);
+      if (outside) throw new GeodataError(file, `site ${outside.id} (${outside.name}) at ${outside.lon},${outside.lat} would lie outside every county`);
+      for (const { id, county } of moves) setSiteCounty(db, id, county);
+      const reassigned = moves.length;
       for (const code of removed) deleteCounty(db, code);
-      clearSiteFeatureCache(db);
+      refreshSiteFeatures(db, renamed(names, placeNames(db)));
       const digest = filesDigest({ ...files, counties: staged });
       setMeta(db, GEODATA_HASH_KEY, digest);
       return { counties: counties.length, reassigned, removed };

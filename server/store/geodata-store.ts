@@ -82,11 +82,19 @@ export function deleteCounty(db: Db, code: string): void {
   db.run('DELETE FROM counties WHERE code = ?', [code]);
 }
 
-/** Every site with a location, as the county locator needs it. */
-export function locatedSites(db: Db): { id: number; name: string; lon: number; lat: number; county_code: string }[] {
-  return db.all<{ id: number; name: string; lon: number; lat: number; county_code: string }>(
-    'SELECT id, name, lon, lat, county_code FROM sites WHERE lon IS NOT NULL',
-  );
+/**
+ * Every located site's id, position and county as `[id, lon, lat, county_code]`, one row at a time: a
+ * boundary check over 10^6 sites holds no 10^6 objects. The caller writes only after the loop ends.
+ */
+export function locatedSitePositions(db: Db): IterableIterator<[number, number, number, string]> {
+  return db.raw.prepare('SELECT id, lon, lat, county_code FROM sites WHERE lon IS NOT NULL').raw().iterate() as IterableIterator<
+    [number, number, number, string]
+  >;
+}
+
+/** A site's name (for a message naming it). */
+export function siteName(db: Db, id: number): string {
+  return db.get<{ name: string }>('SELECT name FROM sites WHERE id = ?', [id])?.name ?? '';
 }
 
 /** A site moved to another county by new boundaries (its version moves on). */
@@ -94,7 +102,34 @@ export function setSiteCounty(db: Db, id: number, countyCode: string): void {
   db.run('UPDATE sites SET county_code = ?, version = version + 1 WHERE id = ?', [countyCode, id]);
 }
 
-/** Place names may have changed: the sites' cached feature properties are rebuilt on next read. */
-export function clearSiteFeatureCache(db: Db): void {
-  db.run('UPDATE sites SET feature_props = NULL');
+/** County, township and village code → name, as stored. */
+export interface PlaceNames {
+  counties: Map<string, string>;
+  townships: Map<string, string>;
+  villages: Map<string, string>;
+}
+
+export function placeNames(db: Db): PlaceNames {
+  const names = (table: 'counties' | 'townships' | 'villages') =>
+    new Map(db.all<{ code: string; name: string }>(`SELECT code, name FROM ${table}`).map((row) => [row.code, row.name]));
+  return { counties: names('counties'), townships: names('townships'), villages: names('villages') };
+}
+
+/** County code → its polygon as stored (JSON text), to tell whether new boundaries differ. */
+export function countyGeometryTexts(db: Db): Map<string, string> {
+  return new Map(db.all<{ code: string; geometry: string }>('SELECT code, geometry FROM counties').map((row) => [row.code, row.geometry]));
+}
+
+/**
+ * Place names changed: the cached feature properties (which carry them) of the sites in those places
+ * are rebuilt now (the trigger of migration 006 rebuilds a row set to NULL). Other sites are not touched.
+ */
+export function refreshSiteFeatures(db: Db, renamed: { counties: readonly string[]; townships: readonly string[]; villages: readonly string[] }): number {
+  if (!renamed.counties.length && !renamed.townships.length && !renamed.villages.length) return 0;
+  return db.run(
+    `UPDATE sites SET feature_props = NULL
+      WHERE county_code IN (SELECT value FROM json_each(?)) OR township_code IN (SELECT value FROM json_each(?))
+         OR village_code IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(renamed.counties), JSON.stringify(renamed.townships), JSON.stringify(renamed.villages)],
+  ).changes;
 }

@@ -243,8 +243,3 @@ export function hasDemoSites(db: Db): boolean {
 export function countAllSites(db: Db): number {
   return db.get<{ n: number }>('SELECT count(*) AS n FROM sites')!.n;
 }
-
-/** Every site with a position, for checking them against new county boundaries. */
-export function locatedSites(db: Db): { id: number; name: string; lon: number; lat: number; county_code: string }[] {
-  return db.all('SELECT id, name, lon, lat, county_code FROM sites WHERE lon IS NOT NULL');
-}
