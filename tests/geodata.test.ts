@@ -30,6 +30,24 @@ beforeEach(() => {
 
 const boot = () => bootDatabase(join(dir, 'sansan.db'), { demo: false, geodata: files });
 
+/** The counties with 临颍县 (411122) shrunk to a 1 km square far from its sites. */
+function shrunkenCounties(): FeatureCollection<Polygon | MultiPolygon, Record<string, unknown>> {
+  const shrunk = counties();
+  shrunk.features.find((f) => f.properties.adcode === '411122')!.geometry = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [113.7, 33.3],
+        [113.71, 33.3],
+        [113.71, 33.31],
+        [113.7, 33.31],
+        [113.7, 33.3],
+      ],
+    ],
+  };
+  return shrunk;
+}
+
 describe('start-up with geodata', () => {
   it('loads the five counties with geodesic areas close to SOURCES.md', () => {
     const { db } = boot();
@@ -136,19 +154,7 @@ describe('start-up after the geodata files change', () => {
     const id = site(first.db, '边界外测试点', 113.94, 33.85, '411122');
     const geometries = first.db.all('SELECT code, geometry FROM counties ORDER BY code');
     first.db.close();
-    const shrunk = counties();
-    shrunk.features.find((f) => f.properties.adcode === '411122')!.geometry = {
-      type: 'Polygon',
-      coordinates: [
-        [
-          [113.7, 33.3],
-          [113.71, 33.3],
-          [113.71, 33.31],
-          [113.7, 33.31],
-          [113.7, 33.3],
-        ],
-      ],
-    };
+    const shrunk = shrunkenCounties();
     writeFileSync(files.counties, JSON.stringify(shrunk));
     expect(boot).toThrowError(new RegExp(`site ${id} \\(边界外测试点\\) at 113.94,33.85 lies outside every county polygon of the loaded geodata`));
     writeFileSync(files.counties, countiesText);
@@ -208,19 +214,7 @@ describe('npm run geodata -- import', () => {
       discoveredOn: '2021-01-01',
       actor: 'test',
     });
-    const shrunk = counties();
-    shrunk.features.find((f) => f.properties.adcode === '411122')!.geometry = {
-      type: 'Polygon',
-      coordinates: [
-        [
-          [113.7, 33.3],
-          [113.71, 33.3],
-          [113.71, 33.31],
-          [113.7, 33.31],
-          [113.7, 33.3],
-        ],
-      ],
-    };
+    const shrunk = shrunkenCounties();
     const file = join(dir, 'shrunk.geojson');
     writeFileSync(file, JSON.stringify(shrunk));
     const before = db.all('SELECT code, geometry FROM counties ORDER BY code');
