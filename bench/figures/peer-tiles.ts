@@ -18,11 +18,12 @@ import { postgisMissing, startPostgis, type PostgisCluster } from '../lib/postgi
 import { generateSites, toClusterSites } from '../synthetic.ts';
 import { INITIAL_VIEW, VIEWPORT, viewportBbox } from './cluster.ts';
 
-const VIEWS = [
+/** The two views every peer row answers (the server endpoint's row uses the same). */
+export const PEER_VIEWS = [
   { name: 'first view (Luohe, z 8.9)', center: INITIAL_VIEW.center, zoom: INITIAL_VIEW.zoom },
   { name: 'urban close-up (city seat, z 13)', center: [CITY_SEAT[0], CITY_SEAT[1]] as [number, number], zoom: 13 },
 ];
-type View = (typeof VIEWS)[number];
+type View = (typeof PEER_VIEWS)[number];
 
 /** Tile extent and buffer (px) for both supercluster's getTile and ST_AsMVT: supercluster's default 512. */
 const EXTENT = 512;
@@ -287,7 +288,7 @@ export async function peerTiles(context: BenchContext): Promise<Row[]> {
           `; load ${load()}`,
       });
 
-      for (const view of VIEWS) {
+      for (const view of PEER_VIEWS) {
         const tiles = viewTiles(view);
         log(`peer tiles ${size}, ${view.name}: ${tiles.length} tiles at z${tiles[0]!.z}`);
 
@@ -335,8 +336,10 @@ export async function peerTiles(context: BenchContext): Promise<Row[]> {
         );
 
         // ── Slot for the server's own cluster endpoint (engineer view, #17): its row for this view and size
-        // goes here, timed through HTTP on the same tiles or bbox, beside the in-process peers above and
-        // PostGIS below. The lead wires it after merging.
+        // goes here, beside the in-process peers above and PostGIS below. The lead wires it after merging:
+        // a server started on fixtures.syntheticDatabase(size) (the same generateSites sites, plus the
+        // plan's few seeded real sites), the same `tiles` (or the view's bbox) through HTTP, timed with
+        // sampleView and printed with viewRow so the columns match.
 
         for (const kind of ['clusters', 'points'] as const) {
           const figure =
