@@ -28,11 +28,16 @@ describe('ETag and 304', () => {
     const etag = first.res.headers.get('etag')!;
     expect(etag).toMatch(/^W\/".*sites\.\d+\./);
     expect(first.res.headers.get('cache-control')).toBe('private, no-cache');
+    // An answer built whole from the cache still carries the security headers and the request id.
+    expect(first.res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(first.res.headers.get('x-frame-options')).toBe('DENY');
+    expect(first.res.headers.get('x-request-id')).toMatch(/^[\w-]{36}$/);
 
     const again = await get(SITES, { 'If-None-Match': etag });
     expect(again.res.status).toBe(304);
     expect(again.bytes.length).toBe(0);
     expect(again.res.headers.get('etag')).toBe(etag);
+    expect(again.res.headers.get('x-content-type-options')).toBe('nosniff');
 
     // A sign-in writes a session and an audit record; a task note writes the tasks topic.
     expect((await h.anonymous.send('POST', '/api/session', { username: h.as('viewer').username, password: TEST_PASSWORD })).status).toBe(200);

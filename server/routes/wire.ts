@@ -8,13 +8,7 @@
 // downloads (Content-Disposition) and bodies already encoded pass untouched, streams keep streaming.
 import type { Context, MiddlewareHandler } from 'hono';
 import { EncodedBody, hashEtag, type Compression, type ResponseCache } from '../store/response-cache.ts';
-
-declare module 'hono' {
-  interface ContextVariableMap {
-    /** Set when a route sent its own encoded body (the middleware leaves it alone). */
-    wired: boolean;
-  }
-}
+import { builtWhole, presetHeaders } from '../ops/preset-headers.ts';
 
 /** What a signed-in read is cached as: the browser keeps it but asks each time (ETag → 304). */
 export const REVALIDATE = 'private, no-cache';
@@ -69,8 +63,8 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
 }
 
 function notModified(c: Context, etag: string, cacheControl: string): Response {
-  c.set('wired', true);
-  return new Response(null, { status: 304, headers: { ETag: etag, 'Cache-Control': cacheControl, Vary: 'Accept-Encoding' } });
+  c.set('builtWhole', { bytes: 0 });
+  return new Response(null, { status: 304, headers: { ...presetHeaders(c), ETag: etag, 'Cache-Control': cacheControl, Vary: 'Accept-Encoding' } });
 }
 
 /** Answers with `body`'s bytes in the encoding the request prefers, with its ETag. */
@@ -79,8 +73,8 @@ export function sendEncoded(
   body: EncodedBody,
   options: { contentType?: string; cacheControl?: string } = {},
 ): Response | Promise<Response> {
-  c.set('wired', true);
   const headers: Record<string, string> = {
+    ...presetHeaders(c),
     'Content-Type': options.contentType ?? 'application/json; charset=utf-8',
     ETag: body.etag,
     'Cache-Control': options.cacheControl ?? REVALIDATE,
@@ -88,6 +82,7 @@ export function sendEncoded(
   };
   const respond = (out: { encoding: Compression | 'identity'; bytes: Buffer }) => {
     if (out.encoding !== 'identity') headers['Content-Encoding'] = out.encoding;
+    c.set('builtWhole', { bytes: out.bytes.length });
     return new Response(out.bytes as unknown as BodyInit, { status: 200, headers });
   };
   const out = body.encoded(preferredEncoding(c.req.header('accept-encoding')));
@@ -122,7 +117,7 @@ function replaceResponse(c: Context, response: Response): void {
 export function wire(): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    if (c.get('wired')) return;
+    if (builtWhole(c)) return;
     const res = c.res;
     const type = res.headers.get('content-type');
     if (!type || !JSON_TYPE.test(type) || !res.body || res.headers.has('content-encoding') || res.headers.has('content-disposition')) return;
