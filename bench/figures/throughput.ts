@@ -1,10 +1,12 @@
 // Throughput on one cached answer (issue #17): autocannon, 50 connections for 10 s, against the real
 // server (`npm start` on the demo database, signed in with a bearer token, brotli accepted) and against
 // bare `node:http` serving the very bytes and headers the server sent, in the same run, alternating.
-// A third run asks with If-None-Match (the 304 a returning page gets).
+// A third run asks with If-None-Match (the 304 a returning page gets). Beside requests per second
+// (which on a shared machine move with everyone's load), the CPU time each server process spent per
+// answer (/proc/PID/stat) — the ratio of those is what the req/s ratio tends to on a quiet machine.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, formatCount, median, NO_TARGET, verdict, type Row } from '../lib/measure.ts';
@@ -19,14 +21,24 @@ const PATH = '/api/sites?county=411102';
 
 interface Measured {
   rps: number;
+  /** CPU time (user + system) of the server process per answered request, in µs. */
+  cpuUs: number;
   p99: number;
   non2xx: number;
   errors: number;
 }
 
-async function cannon(port: number, headers: Record<string, string>): Promise<Measured> {
+/** user + system CPU of a process in ms (Linux clock ticks are 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function cannon(port: number, pid: number, headers: Record<string, string>): Promise<Measured> {
+  const before = cpuMs(pid);
   const result = await autocannon({ url: `http://127.0.0.1:${port}${PATH}`, connections: CONNECTIONS, duration: SECONDS, headers });
-  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  const cpuUs = ((cpuMs(pid) - before) * 1000) / Math.max(1, result.requests.total);
+  return { rps: result.requests.average, cpuUs, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
 
 /** Starts bench/lib/bare-server.ts with the body and headers; resolves its port and a stop function. */
@@ -49,7 +61,7 @@ async function bareServer(context: BenchContext, body: Buffer, headers: Record<s
     });
     child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
   });
-  return { port, stop };
+  return { port, pid: child.pid!, stop };
 }
 
 export async function throughput(context: BenchContext): Promise<Row[]> {
@@ -61,14 +73,12 @@ export async function throughput(context: BenchContext): Promise<Row[]> {
     const ask = { Authorization: `Bearer ${token}`, 'Accept-Encoding': 'gzip, deflate, br' };
     const first = await httpGet(server.port, PATH, { headers: ask });
     if (first.status !== 200) throw new Error(`GET ${PATH} answered ${first.status}`);
-    // The headers a client needs (and the bare server repeats): type, encoding, ETag, caching.
+    // Every header the server sent (security headers, request id, ETag…), so both send the same bytes;
+    // Node's http adds date, connection and keep-alive itself.
     const probe = await fetch(`http://127.0.0.1:${server.port}${PATH}`, { headers: ask });
     await probe.arrayBuffer();
     const copied: Record<string, string> = {};
-    for (const name of ['content-type', 'content-encoding', 'etag', 'cache-control', 'vary']) {
-      const value = probe.headers.get(name);
-      if (value) copied[name] = value;
-    }
+    for (const [name, value] of probe.headers) if (!['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(name)) copied[name] = value;
     const bare = await bareServer(context, first.body, copied);
     try {
       const real: Measured[] = [];
@@ -76,12 +86,14 @@ export async function throughput(context: BenchContext): Promise<Row[]> {
       const revalidate: Measured[] = [];
       for (let run = 0; run < RUNS; run++) {
         context.log(`throughput run ${run + 1}/${RUNS}: bare node:http, then the server (${SECONDS} s each, ${CONNECTIONS} connections)`);
-        yardstick.push(await cannon(bare.port, ask));
-        real.push(await cannon(server.port, ask));
+        yardstick.push(await cannon(bare.port, bare.pid, ask));
+        real.push(await cannon(server.port, server.pid, ask));
       }
-      revalidate.push(await cannon(server.port, { ...ask, 'If-None-Match': copied.etag ?? '' }));
+      revalidate.push(await cannon(server.port, server.pid, { ...ask, 'If-None-Match': copied.etag ?? '' }));
       const rps = (list: Measured[]) => median(list.map((m) => m.rps));
       const ratio = rps(real) / rps(yardstick);
+      const cpu = (list: Measured[]) => median(list.map((m) => m.cpuUs));
+      const cpuRatio = cpu(yardstick) / cpu(real);
       const failures = [...real, ...yardstick, ...revalidate].reduce((sum, m) => sum + m.errors, 0);
       const non2xx = [...real, ...yardstick].reduce((sum, m) => sum + m.non2xx, 0);
       const size = `${formatBytes(first.body.length)} ${copied['content-encoding'] ?? 'plain'}`;
@@ -92,7 +104,7 @@ export async function throughput(context: BenchContext): Promise<Row[]> {
         runs: String(list.length),
         target,
         met,
-        notes: `p99 latency ${median(list.map((m) => m.p99))} ms; ${notes}`,
+        notes: `server CPU ${Math.round(cpu(list))} µs per answer; p99 latency ${median(list.map((m) => m.p99))} ms; ${notes}`,
       });
       return [
         row('throughput: bare node:http, the same bytes and headers', yardstick, NO_TARGET, '—', 'the yardstick'),
@@ -101,7 +113,7 @@ export async function throughput(context: BenchContext): Promise<Row[]> {
           real,
           `≥ ${TARGET}× bare`,
           verdict(ratio >= TARGET && failures === 0 && non2xx === 0),
-          `${ratio.toFixed(2)}× bare; autocannon -c ${CONNECTIONS} -d ${SECONDS}, runs alternating with the bare server; ${failures} errors, ${non2xx} non-2xx; demo database (${formatCount(server.health.sites)} sites)`,
+          `${ratio.toFixed(2)}× bare in req/s, ${cpuRatio.toFixed(2)}× in CPU per answer (bare's CPU / the server's); autocannon -c ${CONNECTIONS} -d ${SECONDS}, runs alternating with the bare server; ${failures} errors, ${non2xx} non-2xx; demo database (${formatCount(server.health.sites)} sites)`,
         ),
         row(
           `throughput: the same GET with If-None-Match (304)`,
