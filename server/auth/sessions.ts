@@ -64,6 +64,8 @@ interface KnownSession {
   createdAt: string;
   createdMs: number;
   lastSeenMs: number;
+  /** What findSession answers, rebuilt when the session is touched. */
+  answer: Session | null;
 }
 
 /** A session cache never holds more than this many sessions (the oldest go first). */
@@ -120,6 +122,7 @@ function loadSession(db: Db, token: string): KnownSession | null {
     createdAt: row.created_at,
     createdMs: Date.parse(row.created_at),
     lastSeenMs: Date.parse(row.last_seen_at),
+    answer: null,
   };
 }
 
@@ -146,13 +149,14 @@ export function findSession(db: Db, token: string, settings: SessionSettings): S
   if (now - known.lastSeenMs >= TOUCH_EVERY_MS) {
     touchSession(db, known.tokenHash, new Date(now).toISOString());
     known.lastSeenMs = now;
+    known.answer = null;
   }
-  return {
+  return (known.answer ??= {
     user: known.user,
     csrfToken: known.csrfToken,
     createdAt: known.createdAt,
     expiresAt: new Date(Math.min(known.lastSeenMs + settings.idleMinutes * 60_000, absoluteEnd)).toISOString(),
-  };
+  });
 }
 
 export function deleteSession(db: Db, token: string): void {

@@ -80,13 +80,14 @@ export function sendEncoded(
     'Cache-Control': options.cacheControl ?? REVALIDATE,
     Vary: 'Accept-Encoding',
   };
-  const respond = (out: { encoding: Compression | 'identity'; bytes: Buffer }) => {
-    if (out.encoding !== 'identity') headers['Content-Encoding'] = out.encoding;
-    c.set('builtWhole', { bytes: out.bytes.length });
-    return new Response(out.bytes as unknown as BodyInit, { status: 200, headers });
-  };
   const out = body.encoded(preferredEncoding(c.req.header('accept-encoding')));
-  return out instanceof Promise ? out.then(respond) : respond(out);
+  return out instanceof Promise ? out.then((ready) => respondWhole(c, headers, ready)) : respondWhole(c, headers, out);
+}
+
+function respondWhole(c: Context, headers: Record<string, string>, out: { encoding: Compression | 'identity'; bytes: Buffer }): Response {
+  if (out.encoding !== 'identity') headers['Content-Encoding'] = out.encoding;
+  c.set('builtWhole', { bytes: out.bytes.length });
+  return new Response(out.bytes as unknown as BodyInit, { status: 200, headers });
 }
 
 /**

@@ -58,7 +58,9 @@ export const COMPRESS_MIN_BYTES = 1024;
  * request thread) and kept beside it; concurrent requests for one encoding share the same work.
  */
 export class EncodedBody {
-  private readonly compressed = new Map<Compression, Promise<Buffer>>();
+  private readonly compressed = new Map<Compression, Promise<{ encoding: Compression; bytes: Buffer }>>();
+  /** Compressions that have finished, answered without a promise. */
+  private readonly ready = new Map<Compression, { encoding: Compression; bytes: Buffer }>();
 
   constructor(
     readonly bytes: Buffer,
@@ -74,15 +76,22 @@ export class EncodedBody {
   /** The body in `encoding` (the plain bytes for identity or a body too small to compress). */
   encoded(encoding: Compression | 'identity'): { encoding: Compression | 'identity'; bytes: Buffer } | Promise<{ encoding: Compression; bytes: Buffer }> {
     if (encoding === 'identity' || this.bytes.length < COMPRESS_MIN_BYTES) return { encoding: 'identity', bytes: this.bytes };
+    const done = this.ready.get(encoding);
+    if (done) return done;
     let pending = this.compressed.get(encoding);
     if (!pending) {
-      pending =
+      const work =
         encoding === 'br'
           ? brotliAsync(this.bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: brotliQuality(this.bytes.length), [constants.BROTLI_PARAM_SIZE_HINT]: this.bytes.length } })
           : gzipAsync(this.bytes, { level: 6 });
+      pending = work.then((bytes) => {
+        const result = { encoding, bytes };
+        this.ready.set(encoding, result);
+        return result;
+      });
       this.compressed.set(encoding, pending);
     }
-    return pending.then((bytes) => ({ encoding, bytes }));
+    return pending;
   }
 }
 
