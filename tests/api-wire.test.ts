@@ -11,7 +11,11 @@ let h: Harness;
 beforeAll(async () => {
   h = bootTestApp();
   for (let i = 0; i < 12; i++)
-    await createSite(h, { name: `测试点位${i}`, category: 'sand_yard', lon: POINTS['411102'][0] + i * 0.001, lat: POINTS['411102'][1], discoveredOn: '2022-01-01' }, '411102');
+    await createSite(
+      h,
+      { name: `测试点位${i}`, category: 'sand_yard', lon: POINTS['411102'][0] + i * 0.001, lat: POINTS['411102'][1], discoveredOn: '2022-01-01' },
+      '411102',
+    );
 });
 
 const SITES = '/api/sites?county=411102';
@@ -44,7 +48,11 @@ describe('ETag and 304', () => {
     expect((await h.send('POST', '/api/tasks/19/notes', { text: '进展' })).status).toBe(201);
     expect((await get(SITES, { 'If-None-Match': etag })).res.status).toBe(304);
 
-    await createSite(h, { name: '新点位', category: 'sand_yard', lon: POINTS['411102'][0], lat: POINTS['411102'][1] + 0.002, discoveredOn: '2022-02-01' }, '411102');
+    await createSite(
+      h,
+      { name: '新点位', category: 'sand_yard', lon: POINTS['411102'][0], lat: POINTS['411102'][1] + 0.002, discoveredOn: '2022-02-01' },
+      '411102',
+    );
     const after = await get(SITES, { 'If-None-Match': etag });
     expect(after.res.status).toBe(200);
     expect(after.res.headers.get('etag')).not.toBe(etag);

@@ -30,7 +30,9 @@ interface Measured {
 
 /** user + system CPU of a process in ms (Linux clock ticks are 10 ms). */
 function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
@@ -78,7 +80,8 @@ export async function throughput(context: BenchContext): Promise<Row[]> {
     const probe = await fetch(`http://127.0.0.1:${server.port}${PATH}`, { headers: ask });
     await probe.arrayBuffer();
     const copied: Record<string, string> = {};
-    for (const [name, value] of probe.headers) if (!['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(name)) copied[name] = value;
+    for (const [name, value] of probe.headers)
+      if (!['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(name)) copied[name] = value;
     const bare = await bareServer(context, first.body, copied);
     try {
       const real: Measured[] = [];

@@ -65,8 +65,7 @@ export function siteRoutes(ctx: AppContext) {
         operationId: 'listSites',
         tags: ['sites'],
         summary: 'List sites as GeoJSON points',
-        description:
-          `All filters combine. Unlocated sites have geometry null; a bbox leaves them out and located=false lists only them. Ordered by id, at most ${SITES_PAGE_MAX} per page (also without \`limit\`, or with a larger one); page on with \`cursor\` = \`nextCursor\`.`,
+        description: `All filters combine. Unlocated sites have geometry null; a bbox leaves them out and located=false lists only them. Ordered by id, at most ${SITES_PAGE_MAX} per page (also without \`limit\`, or with a larger one); page on with \`cursor\` = \`nextCursor\`.`,
         request: { query: SiteQuery },
         responses: { 200: json(SiteCollection, 'A FeatureCollection of sites.'), ...errorResponses(400) },
       }),

@@ -68,11 +68,7 @@ function notModified(c: Context, etag: string, cacheControl: string): Response {
 }
 
 /** Answers with `body`'s bytes in the encoding the request prefers, with its ETag. */
-export function sendEncoded(
-  c: Context,
-  body: EncodedBody,
-  options: { contentType?: string; cacheControl?: string } = {},
-): Response | Promise<Response> {
+export function sendEncoded(c: Context, body: EncodedBody, options: { contentType?: string; cacheControl?: string } = {}): Response | Promise<Response> {
   const headers: Record<string, string> = {
     ...presetHeaders(c),
     'Content-Type': options.contentType ?? 'application/json; charset=utf-8',

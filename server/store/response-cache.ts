@@ -82,7 +82,9 @@ export class EncodedBody {
     if (!pending) {
       const work =
         encoding === 'br'
-          ? brotliAsync(this.bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: brotliQuality(this.bytes.length), [constants.BROTLI_PARAM_SIZE_HINT]: this.bytes.length } })
+          ? brotliAsync(this.bytes, {
+              params: { [constants.BROTLI_PARAM_QUALITY]: brotliQuality(this.bytes.length), [constants.BROTLI_PARAM_SIZE_HINT]: this.bytes.length },
+            })
           : gzipAsync(this.bytes, { level: 6 });
       pending = work.then((bytes) => {
         const result = { encoding, bytes };
