@@ -46,7 +46,9 @@ function honoSecureHeaders(ctx: AppContext): MiddlewareHandler {
 async function headerList(middleware: MiddlewareHandler): Promise<[string, string][]> {
   const headers = new Headers();
   await middleware({ res: { headers } } as unknown as Context, async () => {});
-  return [...headers.entries()];
+  const list: [string, string][] = [];
+  headers.forEach((value, name) => list.push([name, value]));
+  return list;
 }
 
 /**
