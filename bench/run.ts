@@ -1,5 +1,5 @@
 // `npm run bench [-- names…] [--big]`: runs the benchmarks and prints one markdown table.
-// Names: load, startup, api, cluster, bundle, browser, analysis, export, scorecards, auth, imports, tiles, loadtest, peers (default: all). --big adds 10^6-site rows.
+// Names: load, startup, api, cluster, bundle, browser, analysis, export, scorecards, auth, imports, tiles, loadtest, peers, throughput (default: all). --big adds 10^6-site rows.
 // Progress goes to stderr; the table to stdout. Never part of `npm test`.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -21,6 +21,7 @@ import { peerTiles } from './figures/peer-tiles.ts';
 import { scorecardFigures as scorecards } from './figures/scorecards.ts';
 import { startup } from './figures/startup.ts';
 import { tiles } from './figures/tiles.ts';
+import { throughput } from './figures/throughput.ts';
 
 // Load first: its 10^5-site file is reused by start-up, API and browser figures.
 const FIGURES: Record<string, Figure> = {
@@ -38,6 +39,7 @@ const FIGURES: Record<string, Figure> = {
   tiles,
   loadtest,
   peers: peerTiles,
+  throughput,
 };
 
 function parseArguments(argv: readonly string[]): { names: string[]; big: boolean } {

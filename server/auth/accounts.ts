@@ -7,6 +7,7 @@ import { deleteUserSessions } from '../store/session-store.ts';
 import { activeAdminCount, findUser, getUserById, insertUser, setUserCounties, updateUserRow, type UserRecord } from '../store/user-store.ts';
 import { appendAudit, type AuditActor } from './audit.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
+import { forgetSessions } from './sessions.ts';
 import { COUNTY_SCOPED_ROLES, ROLES, type Role } from './roles.ts';
 
 /** What an audit record shows of a user (no password hash). */
@@ -75,6 +76,15 @@ export interface UserChange {
 export function updateUser(db: Db, countyCodes: ReadonlySet<string>, username: string, change: UserChange, by: AuditActor): UserRecord {
   if (change.password !== undefined) checkPassword(change.password);
   const hash = change.password !== undefined ? hashPassword(change.password) : null;
+  // Remembered sessions carry the user's role and counties: forget them after the change (or its failure).
+  try {
+    return changeUser(db, countyCodes, username, change, hash, by);
+  } finally {
+    forgetSessions(db);
+  }
+}
+
+function changeUser(db: Db, countyCodes: ReadonlySet<string>, username: string, change: UserChange, hash: string | null, by: AuditActor): UserRecord {
   return db.transaction(() => {
     const before = findUser(db, username);
     if (!before) throw notFound(`no user "${username}"`, { kind: 'user', id: username, username });

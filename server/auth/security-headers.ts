@@ -1,7 +1,9 @@
 // Content-Security-Policy and the usual security headers on every response (Hono's secureHeaders).
 // MapLibre needs: its worker from a same-origin URL or blob:, images from blob:/data:, inline style
 // attributes on markers. Optional online basemaps (SANSAN_BASEMAPS) add their tile origins.
+import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { builtWhole, presetHeaders } from '../ops/preset-headers.ts';
 import type { AppContext } from '../context.ts';
 
 function basemapOrigins(ctx: AppContext): string[] {
@@ -17,7 +19,7 @@ function basemapOrigins(ctx: AppContext): string[] {
   return [...origins];
 }
 
-export function securityHeaders(ctx: AppContext) {
+function honoSecureHeaders(ctx: AppContext): MiddlewareHandler {
   const tiles = basemapOrigins(ctx);
   return secureHeaders({
     contentSecurityPolicy: {
@@ -38,4 +40,31 @@ export function securityHeaders(ctx: AppContext) {
     referrerPolicy: 'no-referrer',
     permissionsPolicy: { camera: ['self'], geolocation: ['self'], microphone: [], payment: [] },
   });
+}
+
+/** The headers Hono's secureHeaders sets (it sets the same ones on every answer), read once. */
+async function headerList(middleware: MiddlewareHandler): Promise<[string, string][]> {
+  const headers = new Headers();
+  await middleware({ res: { headers } } as unknown as Context, async () => {});
+  const list: [string, string][] = [];
+  headers.forEach((value, name) => list.push([name, value]));
+  return list;
+}
+
+/**
+ * Hono's secureHeaders, its headers computed once: preset for answers built whole
+ * (server/ops/preset-headers.ts), set on every other answer after the handler.
+ */
+export function securityHeaders(ctx: AppContext): MiddlewareHandler {
+  const computed = headerList(honoSecureHeaders(ctx));
+  let list: [string, string][] | null = null;
+  return async (c, next) => {
+    list ??= await computed;
+    const preset = presetHeaders(c);
+    for (const [name, value] of list) preset[name] = value;
+    await next();
+    if (builtWhole(c)) return;
+    for (const [name, value] of list) c.res.headers.set(name, value);
+    c.res.headers.delete('X-Powered-By');
+  };
 }

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { pino, type DestinationStream, type Level } from 'pino';
+import { builtWhole, presetHeaders } from './preset-headers.ts';
 
 export type Logger = pino.Logger;
 
@@ -27,9 +28,11 @@ export function requestLog(log: Logger): MiddlewareHandler {
     const sent = c.req.header('x-request-id');
     const id = sent && /^[\w.:-]{1,100}$/.test(sent) ? sent : randomUUID();
     requestIds.set(c.req.raw, id);
+    presetHeaders(c)['X-Request-Id'] = id;
     await next();
-    c.res.headers.set('X-Request-Id', id);
-    const length = c.res.headers.get('content-length');
+    const whole = builtWhole(c);
+    if (!whole) c.res.headers.set('X-Request-Id', id);
+    const length = whole ? String(whole.bytes) : c.res.headers.get('content-length');
     log.info({
       req: id,
       user: userOf(c),

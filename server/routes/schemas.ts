@@ -156,7 +156,7 @@ export const SiteQuery = z.object({
   asOf: param.date('asOf', { description: 'YYYY-MM-DD: each site in its status on that date; sites discovered later are left out.', example: '2020-07-23' }),
   source: param.source({ description: 'real | demo' }),
   located: param.boolean('located', { description: 'true: only sites with a position; false: only unlocated ones.' }),
-  limit: param.limit({ description: 'Page size, 1–200000. Without it every matching site is returned.' }),
+  limit: param.limit({ description: 'Page size; at most 10000 sites per page (a larger value or none gives 10000 and `nextCursor`).' }),
   cursor: param.cursor({ description: 'The `nextCursor` of the previous page.' }),
 });
 

@@ -8,6 +8,7 @@ import { createSite, editSite, moveSiteStatus, placeSite } from '../services/sit
 import { actorOf } from './actor.ts';
 import { encodeCursor, parsePage, parseSiteFilters } from './query-params.ts';
 import { ResponseCache } from '../store/response-cache.ts';
+import { cachedJson } from './wire.ts';
 import {
   IdParam,
   LocationBody,
@@ -35,6 +36,12 @@ function jsonText<T extends z.ZodType, S extends 200 | 201 = 200>(text: string, 
 
 const SiteEventResult = z.object({ event: SiteEvent, site: SiteFeature }).openapi('SiteEventResult');
 
+/**
+ * The most sites one answer of GET /api/sites holds (~6 MB of JSON): without `limit`, or with a larger
+ * one, a page of this many and `nextCursor`. No request builds an answer the size of the database.
+ */
+export const SITES_PAGE_MAX = 10_000;
+
 function siteId(param: string): number {
   const id = Number(param);
   if (!Number.isSafeInteger(id))
@@ -58,21 +65,21 @@ export function siteRoutes(ctx: AppContext) {
         operationId: 'listSites',
         tags: ['sites'],
         summary: 'List sites as GeoJSON points',
-        description:
-          'All filters combine. Unlocated sites have geometry null; a bbox leaves them out and located=false lists only them. Ordered by id; with `limit`, page on with `cursor`.',
+        description: `All filters combine. Unlocated sites have geometry null; a bbox leaves them out and located=false lists only them. Ordered by id, at most ${SITES_PAGE_MAX} per page (also without \`limit\`, or with a larger one); page on with \`cursor\` = \`nextCursor\`.`,
         request: { query: SiteQuery },
         responses: { 200: json(SiteCollection, 'A FeatureCollection of sites.'), ...errorResponses(400) },
       }),
       (c) => {
         const query = c.req.valid('query');
         const filters = parseSiteFilters(query, ctx.countyCodes);
-        const page = parsePage(query.limit, query.cursor);
-        const text = cache.get(JSON.stringify([filters, page]), () => {
+        const asked = parsePage(query.limit, query.cursor);
+        const page = { ...asked, limit: Math.min(asked.limit ?? SITES_PAGE_MAX, SITES_PAGE_MAX) };
+        const answer = cachedJson(c, cache, JSON.stringify([filters, page]), () => {
           const result = listSiteFeatures(ctx.db, filters, page);
           const cursor = result.nextAfterId === null ? 'null' : JSON.stringify(encodeCursor(result.nextAfterId));
           return `{"type":"FeatureCollection","features":[${result.features.join(',')}],"nextCursor":${cursor}}`;
         });
-        return jsonText<typeof SiteCollection>(text);
+        return answer as unknown as Json<typeof SiteCollection, 200>;
       },
     )
     .openapi(

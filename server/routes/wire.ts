@@ -1,0 +1,140 @@
+// The wire (issue #17): every JSON and GeoJSON answer of /api is compressed (brotli or gzip, as the
+// request's Accept-Encoding prefers; bodies under 1 KB go plain) with `Vary: Accept-Encoding`, and a
+// read's answer carries an ETag and gets 304 when If-None-Match names it. Routes whose answer is a
+// function of the query and some data topics use `cachedJson` over a `ResponseCache`: the ETag comes
+// from the data versions, so a 304 is decided before any body is built, and the cache keeps the bytes
+// with each compression made once. Everything else passes the `wire()` middleware, which hashes the
+// body for a weak ETag. Writes and answers that set cookies get `Cache-Control: no-store` and no ETag;
+// downloads (Content-Disposition) and bodies already encoded pass untouched, streams keep streaming.
+import type { Context, MiddlewareHandler } from 'hono';
+import { EncodedBody, hashEtag, type Compression, type ResponseCache } from '../store/response-cache.ts';
+import { builtWhole, presetHeaders } from '../ops/preset-headers.ts';
+
+/** What a signed-in read is cached as: the browser keeps it but asks each time (ETag → 304). */
+export const REVALIDATE = 'private, no-cache';
+
+/**
+ * For answers whose URL names the data version they show (the view's clusters, tiles): the browser
+ * keeps them for a year without asking again. `private` because every /api answer needs a sign-in:
+ * a shared proxy on a government network must not hand them to someone who has none.
+ */
+export const IMMUTABLE = 'private, max-age=31536000, immutable';
+
+/** Marks the answer of `c` as cacheable forever (`IMMUTABLE`): use it when the URL holds the data version. */
+export function cacheImmutable(c: Context): void {
+  c.header('Cache-Control', IMMUTABLE);
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\b/i;
+
+const encodingChoices = new Map<string, Compression | 'identity'>();
+
+/**
+ * The encoding to send for an Accept-Encoding header: brotli before gzip at equal weight, none when
+ * neither is acceptable (`q=0`, or an `identity`-only header). Answers are memoised per header text
+ * (browsers send one of a few).
+ */
+export function preferredEncoding(header: string | undefined): Compression | 'identity' {
+  if (!header) return 'identity';
+  let choice = encodingChoices.get(header);
+  if (choice !== undefined) return choice;
+  const weights = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
+    weights.set(name, q ? Number(q[1]) : 1);
+  }
+  const weight = (name: Compression) => weights.get(name) ?? weights.get('*') ?? 0;
+  const br = weight('br');
+  const gz = weight('gzip');
+  choice = br > 0 && br >= gz ? 'br' : gz > 0 ? 'gzip' : 'identity';
+  if (encodingChoices.size >= 64) encodingChoices.clear();
+  encodingChoices.set(header, choice);
+  return choice;
+}
+
+/** Whether If-None-Match names `etag` (weak comparison, as RFC 9110 asks for If-None-Match). */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const bare = etag.replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === bare);
+}
+
+function notModified(c: Context, etag: string, cacheControl: string): Response {
+  c.set('builtWhole', { bytes: 0 });
+  return new Response(null, { status: 304, headers: { ...presetHeaders(c), ETag: etag, 'Cache-Control': cacheControl, Vary: 'Accept-Encoding' } });
+}
+
+/** Answers with `body`'s bytes in the encoding the request prefers, with its ETag. */
+export function sendEncoded(c: Context, body: EncodedBody, options: { contentType?: string; cacheControl?: string } = {}): Response | Promise<Response> {
+  const headers: Record<string, string> = {
+    ...presetHeaders(c),
+    'Content-Type': options.contentType ?? 'application/json; charset=utf-8',
+    ETag: body.etag,
+    'Cache-Control': options.cacheControl ?? REVALIDATE,
+    Vary: 'Accept-Encoding',
+  };
+  const out = body.encoded(preferredEncoding(c.req.header('accept-encoding')));
+  return out instanceof Promise ? out.then((ready) => respondWhole(c, headers, ready)) : respondWhole(c, headers, out);
+}
+
+function respondWhole(c: Context, headers: Record<string, string>, out: { encoding: Compression | 'identity'; bytes: Buffer }): Response {
+  if (out.encoding !== 'identity') headers['Content-Encoding'] = out.encoding;
+  c.set('builtWhole', { bytes: out.bytes.length });
+  return new Response(out.bytes as unknown as BodyInit, { status: 200, headers });
+}
+
+/**
+ * A read answered from `cache`: 304 when the client holds this data version's answer (nothing is
+ * built), else the cached bytes (built by `build` — JSON text — on a miss).
+ */
+export function cachedJson(
+  c: Context,
+  cache: ResponseCache,
+  key: string,
+  build: () => string,
+  options: { cacheControl?: string } = {},
+): Response | Promise<Response> {
+  const version = cache.version();
+  const etag = cache.etag(key, version);
+  const cacheControl = options.cacheControl ?? REVALIDATE;
+  if (etagMatches(c.req.header('if-none-match'), etag)) return notModified(c, etag, cacheControl);
+  return sendEncoded(c, cache.get(key, build, version), { cacheControl });
+}
+
+function replaceResponse(c: Context, response: Response): void {
+  // Hono merges the old answer's headers into a new one (Content-Length included); start afresh.
+  c.res = undefined;
+  c.res = response;
+}
+
+/** The middleware of every /api answer a route did not encode itself (see the file's head). */
+export function wire(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    if (builtWhole(c)) return;
+    const res = c.res;
+    const type = res.headers.get('content-type');
+    if (!type || !JSON_TYPE.test(type) || !res.body || res.headers.has('content-encoding') || res.headers.has('content-disposition')) return;
+    const method = c.req.method;
+    const read = (method === 'GET' || method === 'HEAD') && res.status === 200 && !res.headers.has('set-cookie');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const headers = new Headers(res.headers);
+    headers.delete('content-length');
+    headers.append('Vary', 'Accept-Encoding');
+    if (read) {
+      const etag = headers.get('etag') ?? hashEtag(bytes);
+      headers.set('ETag', etag);
+      if (!headers.has('cache-control')) headers.set('Cache-Control', REVALIDATE);
+      if (etagMatches(c.req.header('if-none-match'), etag)) {
+        headers.delete('content-type');
+        return replaceResponse(c, new Response(null, { status: 304, headers }));
+      }
+    } else if (!headers.has('cache-control')) headers.set('Cache-Control', 'no-store');
+    const out = await new EncodedBody(bytes, '').encoded(preferredEncoding(c.req.header('accept-encoding')));
+    if (out.encoding !== 'identity') headers.set('Content-Encoding', out.encoding);
+    replaceResponse(c, new Response(out.bytes as unknown as BodyInit, { status: res.status, statusText: res.statusText, headers }));
+  };
+}
