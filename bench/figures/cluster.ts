@@ -1,7 +1,7 @@
-// The cluster worker's work, run in Node on the same code (web/worker/cluster-index.ts): building the
+// The cluster worker's work, run in Node on the same code (domain/cluster-index.ts): building the
 // per-county supercluster indexes for N sites, and answering one viewport.
 import { CITY_SEAT } from '../../server/seed/demo.ts';
-import { CountyClusterIndex, type ClusterQuery } from '../../web/worker/cluster-index.ts';
+import { CountyClusterIndex, type ClusterQuery } from '../../domain/cluster-index.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { formatCount, formatMs, median, timingRow, type Row } from '../lib/measure.ts';
 import { generateSites, toClusterSites } from '../synthetic.ts';

@@ -2,7 +2,7 @@
 // cluster counts its sites by status; filters, exclusions and "only" leave exactly their sites out.
 import { describe, expect, it } from 'vitest';
 import type { StatusCode } from '../../domain/statuses.ts';
-import { CountyClusterIndex, countsByCounty, type ClusterSite } from '../../web/worker/cluster-index.ts';
+import { CountyClusterIndex, countsByCounty, type ClusterSite } from '../../domain/cluster-index.ts';
 
 const site = (
   id: number,

@@ -5,7 +5,7 @@ import { MapController, type CountyFeatureCollection, type MapHandlers, type Map
 import type { Basemap } from '../map/basemap-style.ts';
 import type { Language } from '../i18n/code-labels.ts';
 import { ClusterClient } from '../worker/cluster-client.ts';
-import type { ClusterFeature, ClusterFilters, ClusterSite } from '../worker/cluster-index.ts';
+import type { ClusterFeature, ClusterFilters, ClusterSite } from '../../domain/cluster-index.ts';
 import { debugState } from '../state/debug.ts';
 
 export interface MapViewProps {

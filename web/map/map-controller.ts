@@ -21,7 +21,7 @@ import {
 } from 'maplibre-gl';
 import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import type { ClusterFeature } from '../worker/cluster-index.ts';
+import type { ClusterFeature } from '../../domain/cluster-index.ts';
 import type { Language } from '../i18n/code-labels.ts';
 import { addCategoryIcons } from './category-icons.ts';
 import { clusterElement } from './cluster-marker.ts';

@@ -11,7 +11,7 @@ import { useConfig, useCounties } from '../state/counties.ts';
 import { useRoads } from '../state/roads.ts';
 import { useSites } from '../state/sites.ts';
 import type { UrlState } from '../state/url-state.ts';
-import type { ClusterSite } from '../worker/cluster-index.ts';
+import type { ClusterSite } from '../../domain/cluster-index.ts';
 
 /** `scope`: the counties counted in the legend and header (a county official's own; null: the city). */
 export function useMapData(state: UrlState, scope: readonly string[] | null) {
