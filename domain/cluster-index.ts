@@ -97,8 +97,10 @@ export class CountyClusterIndex {
           s[STATUS_INDEX.get(props.site.status)!] = 1;
           return { s };
         },
+        // A new array each time: supercluster copies cluster properties shallowly from one zoom to
+        // the next, so adding into `accumulated.s` in place would add into the finer zoom's cluster too.
         reduce: (accumulated, props) => {
-          for (let i = 0; i < accumulated.s.length; i++) accumulated.s[i]! += props.s[i]!;
+          accumulated.s = accumulated.s.map((n, i) => n + props.s[i]!);
         },
       });
       index.load(points);
