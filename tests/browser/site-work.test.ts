@@ -231,6 +231,7 @@ describe('editing and creating sites as a county official of 源汇区', () => {
     const truth: [number, number] = [POINTS[OWN][0] + 0.00123, POINTS[OWN][1] - 0.00234];
     const [gcjLon, gcjLat] = wgs84ToGcj02(truth[0], truth[1]);
     await driver.openMap('?v=113.95000,33.55000,12.00');
+    const drawnBefore = (await driver.clusterTotalsByCounty())[OWN] ?? 0;
     await driver.page.getByTestId('create-site').click();
     const form = driver.page.getByTestId('site-create');
     await form.getByLabel(zh.coordsSystem).selectOption('gcj02');
@@ -250,6 +251,8 @@ describe('editing and creating sites as a county official of 源汇区', () => {
     expect(stored.properties.county).toBe(OWN);
     expect(stored.properties.precision).toBe('exact');
     expect(metres(stored.geometry!.coordinates, truth)).toBeLessThan(1);
+    // The map's clusters (asked of the server per view) count it at the next refresh, without a reload.
+    await expect.poll(async () => (await driver.clusterTotalsByCounty())[OWN] ?? 0, { timeout: 10_000 }).toBe(drawnBefore + 1);
   });
 
   it('a position outside the official’s counties is refused in the form, before any request', async () => {
