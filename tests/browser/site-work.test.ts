@@ -9,7 +9,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { CLOSURE_CHECKLIST, CLOSURE_CHECKLIST_LABELS, STATUS_LABELS, STATUS_MOVES, type StatusCode } from '../../domain/statuses.ts';
 import { STATUS_COLORS } from '../../domain/status-colors.ts';
 import { zh } from '../../web/i18n/zh.ts';
-import { useMapDriver, type MapDriver } from '../helpers/browser.ts';
+import { totalsByCounty, useMapDriver, type MapDriver } from '../helpers/browser.ts';
 import { POINTS, type SiteCollection, type SiteDetail } from '../helpers/app.ts';
 
 const OWN = '411102'; // 源汇区
@@ -251,8 +251,17 @@ describe('editing and creating sites as a county official of 源汇区', () => {
     expect(stored.properties.county).toBe(OWN);
     expect(stored.properties.precision).toBe('exact');
     expect(metres(stored.geometry!.coordinates, truth)).toBeLessThan(1);
-    // The map's clusters (asked of the server per view) count it at the next refresh, without a reload.
-    await expect.poll(async () => (await driver.clusterTotalsByCounty())[OWN] ?? 0, { timeout: 10_000 }).toBe(drawnBefore + 1);
+    // The map's clusters (asked of the server per view) count it at the next refresh, without a reload:
+    // back at the view it was created from (the page flew to the new site), its county has one more.
+    await driver.waitForClusters();
+    const renders = await driver.renders();
+    await driver.page.evaluate(() =>
+      (window as unknown as { __sansan: { map: { jumpTo(view: { center: [number, number]; zoom: number }): void } } }).__sansan.map.jumpTo({
+        center: [113.95, 33.55],
+        zoom: 12,
+      }),
+    );
+    expect(totalsByCounty(await driver.waitForClusters(renders))[OWN] ?? 0).toBe(drawnBefore + 1);
   });
 
   it('a position outside the official’s counties is refused in the form, before any request', async () => {
