@@ -32,7 +32,8 @@ function serve(path: string, demo: boolean): Server {
   return {
     db,
     get: (url) => Promise.resolve(app.request(url, { headers })),
-    post: (url, body) => Promise.resolve(app.request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) })),
+    post: (url, body) =>
+      Promise.resolve(app.request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) })),
   };
 }
 
@@ -154,7 +155,10 @@ describe('map tiles on the demo data', () => {
     expect(((await outside.json()) as { error: { details: { parameter: string } } }).error.details.parameter).toBe('x');
     const many = await server.get(`/api/map/sites/${v}/3/1/1?exclude=${Array.from({ length: 2001 }, (_, i) => i + 1).join(',')}`);
     expect(many.status).toBe(400);
-    expect(((await many.json()) as { error: { details: { parameter: string; reason: string } } }).error.details).toMatchObject({ parameter: 'exclude', reason: 'too_many' });
+    expect(((await many.json()) as { error: { details: { parameter: string; reason: string } } }).error.details).toMatchObject({
+      parameter: 'exclude',
+      reason: 'too_many',
+    });
   });
 
   it('marks a tile of the current version cacheable and one of an older version not', async () => {

@@ -121,7 +121,9 @@ async function serverViews(context: BenchContext, size: number, index: CountyClu
       const z = Math.floor(zoom);
       const started = performance.now();
       const answers = await Promise.all(
-        tilesCovering(viewportBbox(center, zoom), z).map(({ x, y }) => httpGet(server.port, `/api/map/sites/${version}/${z}/${x}/${y}?${query}`, { agent, headers })),
+        tilesCovering(viewportBbox(center, zoom), z).map(({ x, y }) =>
+          httpGet(server.port, `/api/map/sites/${version}/${z}/${x}/${y}?${query}`, { agent, headers }),
+        ),
       );
       for (const answer of answers) if (answer.status !== 200) throw new Error(`tile answered ${answer.status}: ${answer.body.toString().slice(0, 200)}`);
       return { ms: performance.now() - started, bytes: answers.reduce((sum, a) => sum + a.body.length, 0), tiles: answers.length };

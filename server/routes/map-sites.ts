@@ -20,7 +20,6 @@ import { validationHook } from './validation.ts';
 /** Most site ids `exclude` or `only` may name (they travel in the URL). */
 export const MAX_MAP_IDS = 2000;
 
-
 function parseIds(name: string, text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
   const parts = text === '' ? [] : text.split(',');

@@ -133,7 +133,9 @@ export class MapIndexes {
 
   counts(filters: MapFilters): MapCounts {
     const base = this.base(filters);
-    const counts = filters.counties?.length ? Object.fromEntries(Object.entries(base.counts).filter(([code]) => filters.counties!.includes(code))) : base.counts;
+    const counts = filters.counties?.length
+      ? Object.fromEntries(Object.entries(base.counts).filter(([code]) => filters.counties!.includes(code)))
+      : base.counts;
     return { version: base.version, counts };
   }
 

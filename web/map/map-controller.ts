@@ -294,7 +294,7 @@ export class MapController {
           feature.properties.county,
           feature.properties.clusterId!,
           feature.geometry.coordinates,
-          feature.properties.expansionZoom ?? (this.map.getZoom() + 1),
+          feature.properties.expansionZoom ?? this.map.getZoom() + 1,
         );
       });
       const at = feature.geometry.coordinates;
