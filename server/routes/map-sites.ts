@@ -112,7 +112,7 @@ export function mapSiteRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/map/sites',
-        operationId: 'mapSiteSummary',
+        operationId: 'getMapSummary',
         tags: ['map'],
         summary: 'The sites’ data version for tile URLs, and located sites per county and status',
         request: { query: MapQuery.pick({ county: true, category: true, asOf: true, source: true }) },
@@ -129,7 +129,7 @@ export function mapSiteRoutes(ctx: AppContext) {
       createRoute({
         method: 'get',
         path: '/map/sites/{version}/{z}/{x}/{y}',
-        operationId: 'mapSiteTile',
+        operationId: 'getMapTile',
         tags: ['map'],
         summary: 'Clusters (per county, with their status mix) and single sites of one 512 px XYZ tile',
         description:
