@@ -8,7 +8,7 @@ import { CLOSURE_CHECKLIST, type StatusCode } from '../domain/statuses.ts';
 import type { Db } from '../server/db/database.ts';
 import { CITY_SEAT } from '../server/seed/demo.ts';
 import { Random } from '../domain/random.ts';
-import type { ClusterSite } from '../web/worker/cluster-index.ts';
+import type { ClusterSite } from '../domain/cluster-index.ts';
 import { dayIso, toDay } from '../domain/days.ts';
 
 export const SYNTHETIC_SEED = 4_2020_0723;

@@ -23,6 +23,7 @@ import { roadRoutes } from './routes/roads.ts';
 import { ErrorSchema, Health } from './routes/schemas.ts';
 import { ruleFor } from './auth/rules.ts';
 import { siteRoutes } from './routes/sites.ts';
+import { mapSiteRoutes } from './routes/map-sites.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { validationHook } from './routes/validation.ts';
 import { schemaVersion } from './db/migrate.ts';
@@ -122,6 +123,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
       },
     )
     .route('/', siteRoutes(ctx))
+    .route('/', mapSiteRoutes(ctx))
     .route('/', countyRoutes(ctx))
     .route('/', roadRoutes(ctx))
     .route('/', taskRoutes(ctx))

@@ -212,6 +212,8 @@ const FREE_TEXT = new Set(['q', 'cursor', 'unit', 'leader', 'core', 'action', 'a
 /** What the handlers parse each typed parameter as: its OpenAPI type (and format), or an enum / a list / a pattern. */
 const EXPECTED_TYPE: Record<string, 'integer' | 'number' | 'boolean' | 'date' | 'enum' | 'list' | 'pattern'> = {
   limit: 'integer',
+  exclude: 'list',
+  only: 'list',
   before: 'integer',
   sectors: 'integer',
   minSites: 'integer',

@@ -49,22 +49,24 @@ export function App() {
   const relapseMap = useMemo(() => (state.panel === 'relapse' ? relapseLayer(relapse.result.data) : null), [state.panel, relapse.result.data]);
   const siege = useSiege(state.panel === 'siege', state.core, state.asOf);
   const { mode, pending } = drawing;
-  const { sites, counties, positions } = data;
+  const { sites, counties } = data;
 
   const countyLabel = useCallback(
     (feature: CountyFeatureCollection['features'][number]) => countyName(feature.properties.code, feature.properties.name, state.lang),
     [state.lang],
   );
-  const filters = useMemo(
+  // The clusters' filters (sent with each tile): no status switched on shows no site at all.
+  const tileQuery = useMemo(
     () => ({
-      statuses: state.statuses,
-      categories: state.categories,
+      status: state.statuses.join(','),
+      ...(state.categories.length ? { category: state.categories.join(',') } : {}),
       ...(state.source ? { source: state.source } : {}),
-      ...(selection.highlighted.length ? { exclude: selection.highlighted } : {}),
+      ...(state.asOf ? { asOf: state.asOf } : {}),
+      ...(selection.highlighted.length ? { exclude: selection.highlighted.join(',') } : {}),
       // While the siege panel is open the map shows only the sites it counts.
-      ...(state.panel === 'siege' && siege.layer ? { only: siege.layer.counted } : {}),
+      ...(state.panel === 'siege' && siege.layer ? { only: siege.layer.counted.join(',') } : !state.statuses.length ? { only: '' } : {}),
     }),
-    [state.statuses, state.categories, state.source, selection.highlighted, state.panel, siege.layer],
+    [state.statuses, state.categories, state.source, state.asOf, selection.highlighted, state.panel, siege.layer],
   );
   const form = creating.form;
 
@@ -117,14 +119,14 @@ export function App() {
                 zoom={state.zoom}
                 counties={data.countyGeo}
                 countyLabel={countyLabel}
-                sites={data.clusterSites}
-                filters={filters}
+                version={sites.data?.version ?? null}
+                tileQuery={tileQuery}
                 roads={data.roadsShown}
                 roadsVisible={state.roads}
                 focusCounty={state.county}
                 scope={scope}
                 choropleth={data.choropleth}
-                selected={form ? form.shown : state.site ? (positions.get(state.site) ?? null) : pending}
+                selected={form ? form.shown : state.site ? data.selectedSite.position : pending}
                 basemap={data.basemap}
                 lang={state.lang}
                 mode={route.pickingStart || form?.picking ? 'place' : mode.kind}

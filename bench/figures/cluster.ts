@@ -1,9 +1,16 @@
-// The cluster worker's work, run in Node on the same code (web/worker/cluster-index.ts): building the
-// per-county supercluster indexes for N sites, and answering one viewport.
+// The map's clusters: building the per-county supercluster indexes for N sites in Node
+// (domain/cluster-index.ts) and answering one viewport in-process, then the server's answer to the
+// same views through HTTP (the real server: GET /api/map/sites/{version}/{z}/{x}/{y}, the tiles
+// covering each view, as the page asks them) beside in-process getClusters on the same sites.
+import { Agent } from 'node:http';
 import { CITY_SEAT } from '../../server/seed/demo.ts';
-import { CountyClusterIndex, type ClusterQuery } from '../../web/worker/cluster-index.ts';
+import { CountyClusterIndex, tilesCovering, type ClusterQuery } from '../../domain/cluster-index.ts';
+import { COUNTED_STATUSES } from '../../domain/statuses.ts';
+import { Random } from '../../domain/random.ts';
 import type { BenchContext } from '../lib/context.ts';
-import { formatCount, formatMs, median, timingRow, type Row } from '../lib/measure.ts';
+import { formatBytes, formatCount, formatMs, median, timingRow, type Row } from '../lib/measure.ts';
+import { httpGet, startServer } from '../lib/server-process.ts';
+import { benchSession } from '../lib/session.ts';
 import { generateSites, toClusterSites } from '../synthetic.ts';
 
 /** The page's first view (web/state/url-state.ts) in a 1280×800 map. */
@@ -56,6 +63,7 @@ export async function cluster(context: BenchContext): Promise<Row[]> {
         notes: `one supercluster per county (radius 60, maxZoom 15); first (cold, un-JITted) build ${formatMs(cold)}, not in the median`,
       }),
     );
+    rows.push(...(await serverViews(context, size, index!)));
     for (const view of VIEWS) {
       const query = { bbox: viewportBbox(view.center, view.zoom), zoom: view.zoom };
       const times: number[] = [];
@@ -80,4 +88,92 @@ export async function cluster(context: BenchContext): Promise<Row[]> {
     }
   }
   return rows;
+}
+
+/** The 95th percentile (nearest rank). */
+export function p95(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? NaN;
+}
+
+/** Pan/zoom views over the city: centres near the city seat, zooms 9–15 (seeded). */
+export function panZoomViews(count: number): { center: [number, number]; zoom: number }[] {
+  const random = new Random(17);
+  return Array.from({ length: count }, () => ({
+    center: [CITY_SEAT[0] + (random.next() - 0.5) * 0.6, CITY_SEAT[1] + (random.next() - 0.5) * 0.4] as [number, number],
+    zoom: 9 + random.next() * 6,
+  }));
+}
+
+/** The server's view answers (all tiles of a view, six at a time as a browser asks) beside in-process getClusters. */
+async function serverViews(context: BenchContext, size: number, index: CountyClusterIndex): Promise<Row[]> {
+  const { root, resources, fixtures, log } = context;
+  const database = fixtures.syntheticDatabase(size);
+  const headers = { Authorization: `Bearer ${benchSession(database)}` };
+  const server = await startServer(resources, { root, database, demo: false });
+  const agent = new Agent({ keepAlive: true, maxSockets: 6 });
+  const query = `status=${COUNTED_STATUSES.join(',')}`;
+  const sizeText = `10^${Math.log10(size)} sites`;
+  try {
+    const summary = await httpGet(server.port, '/api/map/sites', { agent, headers });
+    const { version } = JSON.parse(summary.body.toString()) as { version: number };
+    const view = async (center: readonly [number, number], zoom: number) => {
+      const z = Math.floor(zoom);
+      const started = performance.now();
+      const answers = await Promise.all(
+        tilesCovering(viewportBbox(center, zoom), z).map(({ x, y }) =>
+          httpGet(server.port, `/api/map/sites/${version}/${z}/${x}/${y}?${query}`, { agent, headers }),
+        ),
+      );
+      for (const answer of answers) if (answer.status !== 200) throw new Error(`tile answered ${answer.status}: ${answer.body.toString().slice(0, 200)}`);
+      return { ms: performance.now() - started, bytes: answers.reduce((sum, a) => sum + a.body.length, 0), tiles: answers.length };
+    };
+    const first = await view(INITIAL_VIEW.center, INITIAL_VIEW.zoom);
+    const views = panZoomViews(40);
+    const served: number[] = [];
+    const local: number[] = [];
+    let bytes = 0;
+    let tiles = 0;
+    for (const v of views) {
+      const answer = await view(v.center, v.zoom);
+      served.push(answer.ms);
+      bytes += answer.bytes;
+      tiles += answer.tiles;
+      const started = performance.now();
+      index.query({ bbox: viewportBbox(v.center, v.zoom), zoom: v.zoom });
+      local.push(performance.now() - started);
+    }
+    log(`cluster server ${size}: view p95 ${formatMs(p95(served))}, in-process p95 ${formatMs(p95(local))}`);
+    return [
+      timingRow({
+        figure: 'map view answer, first view after start (HTTP, tiles)',
+        size: sizeText,
+        samples: [first.ms],
+        notes: `GET /api/map/sites/{version}/{z}/{x}/{y} × ${first.tiles} for the page's first view (${formatBytes(first.bytes)} uncompressed); the default view's index is warmed at start-up (map thread), so this includes any rest of that build`,
+      }),
+      {
+        ...timingRow({
+          figure: 'map view answer, pan/zoom p95 (HTTP, tiles)',
+          size: sizeText,
+          samples: served,
+          target: { text: 'p95 < 150 ms', met: () => p95(served) < 150 },
+          notes: `p95 ${formatMs(p95(served))} over ${views.length} seeded views (zoom 9–15, ${(tiles / views.length).toFixed(1)} tiles and ${formatBytes(bytes / views.length)} per view, 6 sockets); the median column shows the p95 (median ${formatMs(median(served))})`,
+        }),
+        median: formatMs(p95(served)),
+      },
+      {
+        ...timingRow({
+          figure: 'in-process getClusters on the same sites (Node, no HTTP)',
+          size: sizeText,
+          samples: local,
+          target: { text: 'server p95 ≤ 2× this p95', met: () => p95(served) <= 2 * p95(local) },
+          notes: `p95 ${formatMs(p95(local))} for the same ${views.length} views (CountyClusterIndex.query over the viewport; the median column shows the p95, median ${formatMs(median(local))}); server/in-process p95 = ${(p95(served) / p95(local)).toFixed(1)}×`,
+        }),
+        median: formatMs(p95(local)),
+      },
+    ];
+  } finally {
+    agent.destroy();
+    await server.stop();
+  }
 }

@@ -9,7 +9,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { CLOSURE_CHECKLIST, CLOSURE_CHECKLIST_LABELS, STATUS_LABELS, STATUS_MOVES, type StatusCode } from '../../domain/statuses.ts';
 import { STATUS_COLORS } from '../../domain/status-colors.ts';
 import { zh } from '../../web/i18n/zh.ts';
-import { useMapDriver, type MapDriver } from '../helpers/browser.ts';
+import { totalsByCounty, useMapDriver, type MapDriver } from '../helpers/browser.ts';
 import { POINTS, type SiteCollection, type SiteDetail } from '../helpers/app.ts';
 
 const OWN = '411102'; // 源汇区
@@ -231,6 +231,7 @@ describe('editing and creating sites as a county official of 源汇区', () => {
     const truth: [number, number] = [POINTS[OWN][0] + 0.00123, POINTS[OWN][1] - 0.00234];
     const [gcjLon, gcjLat] = wgs84ToGcj02(truth[0], truth[1]);
     await driver.openMap('?v=113.95000,33.55000,12.00');
+    const drawnBefore = (await driver.clusterTotalsByCounty())[OWN] ?? 0;
     await driver.page.getByTestId('create-site').click();
     const form = driver.page.getByTestId('site-create');
     await form.getByLabel(zh.coordsSystem).selectOption('gcj02');
@@ -250,6 +251,17 @@ describe('editing and creating sites as a county official of 源汇区', () => {
     expect(stored.properties.county).toBe(OWN);
     expect(stored.properties.precision).toBe('exact');
     expect(metres(stored.geometry!.coordinates, truth)).toBeLessThan(1);
+    // The map's clusters (asked of the server per view) count it at the next refresh, without a reload:
+    // back at the view it was created from (the page flew to the new site), its county has one more.
+    await driver.waitForClusters();
+    const renders = await driver.renders();
+    await driver.page.evaluate(() =>
+      (window as unknown as { __sansan: { map: { jumpTo(view: { center: [number, number]; zoom: number }): void } } }).__sansan.map.jumpTo({
+        center: [113.95, 33.55],
+        zoom: 12,
+      }),
+    );
+    expect(totalsByCounty(await driver.waitForClusters(renders))[OWN] ?? 0).toBe(drawnBefore + 1);
   });
 
   it('a position outside the official’s counties is refused in the form, before any request', async () => {

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { bootDatabase } from '../../server/bootstrap.ts';
 import { createServer } from '../../server/server.ts';
 import type { Db } from '../../server/db/database.ts';
-import type { ClusterFeature } from '../../web/worker/cluster-index.ts';
+import type { ClusterFeature } from '../../domain/cluster-index.ts';
 import type { CountyFeature, SiteCollection } from './app.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 import type { Role } from '../../server/auth/roles.ts';

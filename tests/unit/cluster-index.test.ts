@@ -2,7 +2,8 @@
 // cluster counts its sites by status; filters, exclusions and "only" leave exactly their sites out.
 import { describe, expect, it } from 'vitest';
 import type { StatusCode } from '../../domain/statuses.ts';
-import { CountyClusterIndex, countsByCounty, type ClusterSite } from '../../web/worker/cluster-index.ts';
+import { CountyClusterIndex, countsByCounty, inTile, tileBbox, tilesCovering, type ClusterSite } from '../../domain/cluster-index.ts';
+import { Random } from '../../domain/random.ts';
 
 const site = (
   id: number,
@@ -70,5 +71,30 @@ describe('county cluster index', () => {
   it('finds only what lies in the box', () => {
     const features = new CountyClusterIndex(SITES).query({ bbox: [114.4, 33.5, 114.6, 33.7], zoom: 10 });
     expect(features.map((f) => f.properties.siteId)).toEqual([6]);
+  });
+
+  it('counts each cluster’s statuses once at every zoom (no zoom adds into another’s counts)', () => {
+    const random = new Random(7);
+    const many = Array.from({ length: 400 }, (_, i) =>
+      site(i + 1, i % 2 ? 'X' : 'Y', 113.8 + random.next() * 0.3, 33.5 + random.next() * 0.2, i % 3 ? 'closed' : 'relapsed'),
+    );
+    const index = new CountyClusterIndex(many);
+    for (let zoom = 0; zoom <= 16; zoom++)
+      for (const feature of index.query({ bbox: WORLD, zoom })) {
+        expect(feature.properties.statusCounts.reduce((a, b) => a + b, 0)).toBe(feature.properties.count);
+        if (feature.properties.cluster) expect(feature.properties.expansionZoom).toBeGreaterThan(zoom);
+      }
+  });
+
+  it('puts each site in exactly one tile of a zoom', () => {
+    const index = new CountyClusterIndex(SITES);
+    for (const z of [3, 9, 14]) {
+      const features = tilesCovering([113.9, 33.5, 114.6, 33.7], z).flatMap(({ x, y }) => index.tile(z, x, y));
+      expect(countsByCounty(features)).toEqual({ X: 3, Y: 2, Z: 1 });
+    }
+    // A point on a tile edge belongs to the tile east and south of it.
+    const [west, , , north] = tileBbox(10, 843, 412);
+    expect(inTile([west, north - 0.01], 10, 843, 412)).toBe(true);
+    expect(inTile([west, north - 0.01], 10, 842, 412)).toBe(false);
   });
 });

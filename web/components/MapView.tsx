@@ -1,20 +1,27 @@
-// The map on the page: creates the MapController once, feeds it data and clusters from the worker.
+// The map on the page: creates the MapController once, feeds it data, and asks the server for the
+// clusters of what it shows (the 512 px tiles covering the view at its whole zoom, debounced while
+// the view moves; web/state/map.ts keeps each tile of a data version once).
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
 import { MapController, type CountyFeatureCollection, type MapHandlers, type MapMode, type ViewChange } from '../map/map-controller.ts';
 import type { Basemap } from '../map/basemap-style.ts';
 import type { Language } from '../i18n/code-labels.ts';
-import { ClusterClient } from '../worker/cluster-client.ts';
-import type { ClusterFeature, ClusterFilters, ClusterSite } from '../worker/cluster-index.ts';
+import { MAX_TILE_ZOOM, tilesCovering } from '../../domain/cluster-index.ts';
 import { debugState } from '../state/debug.ts';
+import { loadMapTile, type TileQuery } from '../state/map.ts';
+
+/** How long the view rests before its clusters are asked for. */
+const VIEW_DEBOUNCE_MS = 120;
 
 export interface MapViewProps {
   center: [number, number];
   zoom: number;
   counties: CountyFeatureCollection | null;
   countyLabel: (feature: CountyFeatureCollection['features'][number]) => string;
-  sites: ClusterSite[] | null;
-  filters: ClusterFilters;
+  /** The sites' data version (GET /api/map/sites); null until known. */
+  version: number | null;
+  /** The filters of the cluster tiles (statuses, categories, source, asOf, sites drawn apart or alone). */
+  tileQuery: TileQuery;
   roads: FeatureCollection<LineString | null> | null;
   roadsVisible: boolean;
   focusCounty: string | null;
@@ -45,28 +52,27 @@ export interface MapViewProps {
 export function MapView(props: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const controller = useRef<MapController | null>(null);
-  const worker = useRef<ClusterClient | null>(null);
   const view = useRef<ViewChange | null>(null);
   const latest = useRef(props);
   useLayoutEffect(() => {
     latest.current = props;
   });
-  const sitesLoaded = useRef<Promise<void> | null>(null);
   const queryGeneration = useRef(0);
+  const debounce = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const refreshClusters = async () => {
     const map = controller.current;
-    const client = worker.current;
-    if (!map || !client || !sitesLoaded.current || !view.current) return;
+    const { version, tileQuery } = latest.current;
+    if (!map || version === null || !view.current) return;
     const generation = ++queryGeneration.current;
     try {
-      await sitesLoaded.current;
-      const [west, south, east, north] = view.current.bbox;
-      const result = await client.query([west, south, east, north], view.current.zoom, latest.current.filters);
-      if (result.buildMs !== null) debugState.lastBuildMs = result.buildMs;
+      const started = performance.now();
+      const z = Math.min(MAX_TILE_ZOOM, Math.max(0, Math.floor(view.current.zoom)));
+      const tiles = await Promise.all(tilesCovering(view.current.bbox, z).map(({ x, y }) => loadMapTile(version, z, x, y, tileQuery)));
       if (generation !== queryGeneration.current) return;
-      map.setClusters(result.features);
-      debugState.recordClusters(result.features as ClusterFeature[], result.buildMs, result.queryMs);
+      const features = tiles.flat();
+      map.setClusters(features);
+      debugState.recordClusters(features, null, performance.now() - started);
     } catch (error) {
       latest.current.onError(error);
     }
@@ -79,21 +85,18 @@ export function MapView(props: MapViewProps) {
       onViewChange: (change) => {
         view.current = change;
         props.handlers.onViewChange(change);
-        void refreshClusters();
+        if (debounce.current) clearTimeout(debounce.current);
+        debounce.current = setTimeout(() => void refreshClusters(), VIEW_DEBOUNCE_MS);
       },
-      onClusterClick: (county, clusterId, at) => {
-        void worker.current
-          ?.expansionZoom(county, clusterId, latest.current.filters)
-          // At least one whole zoom level in, so the click visibly does something.
-          .then((zoom) => controller.current?.flyTo(at, Math.min(Math.max(zoom, (view.current?.zoom ?? 0) + 1), 18)));
-      },
+      // At least one whole zoom level in, so the click visibly does something.
+      onClusterClick: (_county, _clusterId, at, expansionZoom) =>
+        controller.current?.flyTo(at, Math.min(Math.max(expansionZoom, (view.current?.zoom ?? 0) + 1), 18)),
     };
   });
 
   useEffect(() => {
     const map = new MapController(container.current!, handlers, { center: latest.current.center, zoom: latest.current.zoom });
     controller.current = map;
-    worker.current = new ClusterClient();
     debugState.map = map.map;
     latest.current.onController?.(map);
     void map.ready().then(() => {
@@ -101,25 +104,19 @@ export function MapView(props: MapViewProps) {
       void refreshClusters();
     });
     return () => {
+      if (debounce.current) clearTimeout(debounce.current);
       map.remove();
-      worker.current?.terminate();
       controller.current = null;
-      worker.current = null;
       latest.current.onController?.(null);
     };
     // The map is created once; later props reach it through the setters below.
   }, []);
 
-  useEffect(() => {
-    if (!props.sites || !worker.current) return;
-    sitesLoaded.current = worker.current.load(props.sites);
-    void refreshClusters();
-  }, [props.sites]);
-
-  const filterKey = JSON.stringify(props.filters);
+  // A new data version or new filters: the view's tiles at once.
+  const tileKey = JSON.stringify([props.version, props.tileQuery]);
   useEffect(() => {
     void refreshClusters();
-  }, [filterKey]);
+  }, [tileKey]);
 
   useEffect(() => {
     if (props.counties) void controller.current?.setCounties(props.counties, props.countyLabel);

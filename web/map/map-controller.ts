@@ -21,7 +21,7 @@ import {
 } from 'maplibre-gl';
 import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import type { ClusterFeature } from '../worker/cluster-index.ts';
+import type { ClusterFeature } from '../../domain/cluster-index.ts';
 import type { Language } from '../i18n/code-labels.ts';
 import { addCategoryIcons } from './category-icons.ts';
 import { clusterElement } from './cluster-marker.ts';
@@ -49,7 +49,8 @@ export interface ViewChange extends MapView {
 export interface MapHandlers {
   onViewChange(view: ViewChange): void;
   onSiteClick(siteId: number): void;
-  onClusterClick(county: string, clusterId: number, at: [number, number]): void;
+  /** `expansionZoom`: where the cluster splits (from the server's answer). */
+  onClusterClick(county: string, clusterId: number, at: [number, number], expansionZoom: number): void;
   onRoadClick(roadId: number): void;
   onMapClick(at: [number, number]): void;
   /** The line being drawn (WGS84), once ended by a double-click and after each vertex edit or undo (null: none yet). */
@@ -289,7 +290,12 @@ export class MapController {
         event.stopPropagation();
         // While drawing or placing, a cluster is only background (CSS lets the click through to the map).
         if (this.mode !== 'browse') return;
-        this.handlers.current.onClusterClick(feature.properties.county, feature.properties.clusterId!, feature.geometry.coordinates);
+        this.handlers.current.onClusterClick(
+          feature.properties.county,
+          feature.properties.clusterId!,
+          feature.geometry.coordinates,
+          feature.properties.expansionZoom ?? this.map.getZoom() + 1,
+        );
       });
       const at = feature.geometry.coordinates;
       this.markers.set(key, { marker: new Marker({ element }).setLngLat(this.screen.toScreen(at)).addTo(this.map), at });

@@ -21,6 +21,7 @@ import type { Drawing } from './use-drawing.ts';
 import type { MapData } from './use-map-data.ts';
 import type { RoutePlanning } from './use-route-planning.ts';
 import type { Selection } from './use-selection.ts';
+import { useRelapsePlaces } from './use-relapse-places.ts';
 
 // Panels few people open load on first use, out of the first bundle.
 const ImportWizard = lazy(() => import('../components/ImportWizard.tsx').then((m) => ({ default: m.ImportWizard })));
@@ -45,6 +46,7 @@ export function SidePanel({ state, update, data, selection, drawing, route, rela
   const { canImport, canReadAudit } = usePanelRights();
   const { countyList, countyNames, roads } = data;
   const { openListed, openSite, pickCounty } = selection;
+  const relapsePlaces = useRelapsePlaces(relapse, data.locator, state.panel === 'relapse');
   const drawRoadOf = (id: number) => {
     const road = roads.data?.features.find((f) => f.properties.id === id);
     if (road) drawing.drawRoad({ id, roadName: road.properties.roadName, county: road.properties.county }, null);
@@ -67,8 +69,8 @@ export function SidePanel({ state, update, data, selection, drawing, route, rela
         <RelapsePanel
           relapse={relapse}
           countyNames={countyNames}
-          townshipNames={data.townshipNames}
-          siteCounty={(id) => data.siteCounties.get(id) ?? null}
+          townshipNames={relapsePlaces.townshipNames}
+          siteCounty={relapsePlaces.siteCounty}
           onOpenSite={openListed}
           onError={onError}
         />

@@ -1,6 +1,7 @@
-// What the map and the layer panel draw: configuration, counties, located and unlocated sites and
-// road segments under the URL's date and filters, and the figures derived from them (counts, legend,
-// choropleth, the county locator).
+// What the map and the layer panel draw: configuration, counties, the sites' data version and legend
+// counts (the clusters themselves come per view from the server: MapView), the unlocated real
+// records, road segments under the URL's date and filters, and the figures derived from them
+// (counts, legend, choropleth, the county locator). Nothing here downloads every site.
 import { useMemo } from 'react';
 import type { FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import { OPEN_STATUSES, RESOLVED_STATUSES, STATUS_CODES, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
@@ -9,9 +10,9 @@ import { choroplethColors } from '../map/choropleth.ts';
 import type { CountyFeatureCollection } from '../map/map-controller.ts';
 import { useConfig, useCounties } from '../state/counties.ts';
 import { useRoads } from '../state/roads.ts';
-import { useSites } from '../state/sites.ts';
+import { useMapSummary } from '../state/map.ts';
+import { useSitePosition, useSites } from '../state/sites.ts';
 import type { UrlState } from '../state/url-state.ts';
-import type { ClusterSite } from '../worker/cluster-index.ts';
 
 /** `scope`: the counties counted in the legend and header (a county official's own; null: the city). */
 export function useMapData(state: UrlState, scope: readonly string[] | null) {
@@ -23,37 +24,11 @@ export function useMapData(state: UrlState, scope: readonly string[] | null) {
   };
   const config = useConfig();
   const counties = useCounties(filterQuery);
-  const sites = useSites({ ...asOfQuery, located: 'true' });
+  // The sites' data version (tile URLs carry it) and the legend's counts, under the map's filters.
+  const sites = useMapSummary(filterQuery);
   const unlocated = useSites({ located: 'false', source: 'real' });
   const roads = useRoads(asOfQuery);
-
-  const clusterSites = useMemo<ClusterSite[] | null>(
-    () =>
-      sites.data?.features
-        .filter((f) => f.geometry)
-        .map((f) => ({
-          id: f.properties.id,
-          lon: f.geometry!.coordinates[0],
-          lat: f.geometry!.coordinates[1],
-          county: f.properties.county,
-          status: f.properties.status as StatusCode,
-          category: f.properties.category,
-          source: f.properties.source,
-        })) ?? null,
-    [sites.data],
-  );
-  const positions = useMemo(() => new Map(clusterSites?.map((s) => [s.id, [s.lon, s.lat] as [number, number]])), [clusterSites]);
-  const siteCounties = useMemo(() => new Map(clusterSites?.map((s) => [s.id, s.county])), [clusterSites]);
-  // Township names for the relapse rates, from the sites loaded (the official list has no other API yet).
-  const townshipNames = useMemo(
-    () =>
-      Object.fromEntries(
-        (sites.data?.features ?? [])
-          .filter((f) => f.properties.township)
-          .map((f) => [f.properties.township!, f.properties.townshipName ?? f.properties.township!]),
-      ),
-    [sites.data],
-  );
+  const selectedSite = useSitePosition(state.site);
 
   const countyList = useMemo(() => counties.data?.features.map((f) => ({ code: f.properties.code, name: f.properties.name })) ?? [], [counties.data]);
   const countyNames = useMemo(() => Object.fromEntries(countyList.map((c) => [c.code, c.name])), [countyList]);
@@ -67,16 +42,12 @@ export function useMapData(state: UrlState, scope: readonly string[] | null) {
   // Legend and header count what the map can draw: located sites under the category and source filters.
   const statusCounts = useMemo(() => {
     const totals: Partial<Record<StatusCode, number>> = {};
-    const categories = state.categories.length ? new Set(state.categories) : null;
-    const inScope = scope ? new Set(scope) : null;
-    for (const site of clusterSites ?? []) {
-      if (inScope && !inScope.has(site.county)) continue;
-      if (categories && !categories.has(site.category)) continue;
-      if (state.source && site.source !== state.source) continue;
-      totals[site.status] = (totals[site.status] ?? 0) + 1;
+    for (const [county, byStatus] of Object.entries(sites.data?.counts ?? {})) {
+      if (scope && !scope.includes(county)) continue;
+      for (const [status, n] of Object.entries(byStatus)) totals[status as StatusCode] = (totals[status as StatusCode] ?? 0) + n;
     }
     return totals;
-  }, [clusterSites, state.categories, state.source, scope]);
+  }, [sites.data, scope]);
   const shown = STATUS_CODES.filter((s) => state.statuses.includes(s)).reduce((sum, s) => sum + (statusCounts[s] ?? 0), 0);
   // Road segments on the map: those drawn, with the statuses the road legend switches on.
   const roadCounts = useMemo(() => {
@@ -124,10 +95,7 @@ export function useMapData(state: UrlState, scope: readonly string[] | null) {
     sites,
     unlocated,
     roads,
-    clusterSites,
-    positions,
-    siteCounties,
-    townshipNames,
+    selectedSite,
     countyList,
     countyNames,
     countyGeo,

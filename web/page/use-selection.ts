@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
 import { bboxOf as bboxOfCoordinates } from '../../domain/bbox.ts';
 import { useFigureList } from '../state/scorecards.ts';
+import { fetchSitePosition } from '../state/sites.ts';
 import type { UrlState } from '../state/url-state.ts';
 import type { MapData } from './use-map-data.ts';
 
@@ -18,15 +19,15 @@ export function bboxOf(geometry: { coordinates: unknown }): [number, number, num
 }
 
 export function useSelection(state: UrlState, update: (patch: Partial<UrlState>) => void, data: MapData, userCounties: readonly string[]) {
-  const { counties, sites, roads, positions } = data;
+  const { counties, sites, roads, selectedSite } = data;
   const [flyTo, setFlyTo] = useState<FlyTarget>(null);
   // A link without a view (`v=`) opens on the whole city, or on the site it names.
   const [initialFit, setInitialFit] = useState(() => !new URLSearchParams(window.location.search).has('v'));
 
   useEffect(() => {
-    if (!initialFit || !counties.data || !sites.data) return;
+    if (!initialFit || !counties.data || !sites.data || selectedSite.loading) return;
     setInitialFit(false);
-    const site = state.site ? positions.get(state.site) : undefined;
+    const site = state.site ? selectedSite.position : null;
     // County officials and inspectors start on their own county.
     const own = !state.county && userCounties.length ? counties.data.features.find((f) => f.properties.code === userCounties[0]) : undefined;
     if (site) setFlyTo({ center: site, zoom: 14, padding: sheetPadding() });
@@ -34,7 +35,7 @@ export function useSelection(state: UrlState, update: (patch: Partial<UrlState>)
       update({ county: own.properties.code });
       setFlyTo({ bounds: bboxOf(own.geometry as unknown as { coordinates: unknown }) });
     } else setFlyTo({ bounds: bboxOf({ coordinates: counties.data.features.map((f) => (f.geometry as unknown as { coordinates: unknown }).coordinates) }) });
-  }, [initialFit, counties.data, sites.data, positions, state.site, state.county, userCounties, update]);
+  }, [initialFit, counties.data, sites.data, selectedSite.loading, selectedSite.position, state.site, state.county, userCounties, update]);
 
   // The scorecard figure whose sites (or roads) the map highlights.
   const scorecardQuery = { ...(state.asOf ? { asOf: state.asOf } : {}), ...(state.source ? { source: state.source } : {}) };
@@ -72,8 +73,14 @@ export function useSelection(state: UrlState, update: (patch: Partial<UrlState>)
     update({ site: id, road: null });
     if (position) setFlyTo({ center: position, zoom: Math.max(14, state.zoom), padding: sheetPadding() });
   };
-  /** Opens a site from a list: flies to it when it is on the map. */
-  const openListed = (id: number) => openSite(id, positions.get(id) ?? null);
+  /** Opens a site from a list: flies to it when it is on the map (its position asked of the server). */
+  const openListed = (id: number) => {
+    update({ site: id, road: null });
+    fetchSitePosition(id).then(
+      (position) => position && openSite(id, position),
+      () => undefined, // the site panel shows the refusal
+    );
+  };
   const pickCounty = (code: string | null) => {
     update({ county: code });
     const feature = counties.data?.features.find((f) => f.properties.code === code);

@@ -12,3 +12,14 @@ export const useCounties = (query: CountiesQuery) => useApiQuery(['counties', qu
 
 /** The official townships and villages of a county, for the searchable township/village fields. */
 export const usePlaces = (county: string | null) => useApiQuery(['places', county], () => loadPlaces(county!), county !== null);
+
+/** Township code → name for these counties (from their official place lists); loaded only when `enabled`. */
+export const useTownshipNames = (counties: readonly string[], enabled: boolean) =>
+  useApiQuery(
+    ['places', 'townships', [...counties].sort()],
+    async () => {
+      const lists = await Promise.all(counties.map((county) => loadPlaces(county)));
+      return Object.fromEntries(lists.flatMap((list) => list.townships.map((township) => [township.code, township.name])));
+    },
+    enabled && counties.length > 0,
+  );

@@ -2,7 +2,7 @@
 // Plain data on window.__sansan; nothing reads it in normal use.
 import { useSyncExternalStore } from 'react';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { ClusterFeature } from '../worker/cluster-index.ts';
+import type { ClusterFeature } from '../../domain/cluster-index.ts';
 
 interface DebugState {
   map: MapLibreMap | null;

@@ -13,6 +13,17 @@ export type SiteDetail = Awaited<ReturnType<typeof loadSite>>;
 export const useSites = (query: SitesQuery, enabled = true) => useApiQuery(['sites', query], () => loadSites(query), enabled);
 export const useSite = (id: number) => useApiQuery(['site', id], () => loadSite(id));
 
+const positionOf = (site: SiteDetail): [number, number] | null => (site.geometry ? [site.geometry.coordinates[0]!, site.geometry.coordinates[1]!] : null);
+
+/** Where a site is (null: unlocated, or no site); shares the detail's query with the site panel. */
+export function useSitePosition(id: number | null): { position: [number, number] | null; loading: boolean } {
+  const site = useApiQuery(['site', id], () => loadSite(id!), id !== null);
+  return { position: site.data ? positionOf(site.data) : null, loading: site.loading };
+}
+
+/** Where a site is, asked once (opening a site from a list flies to it). */
+export const fetchSitePosition = (id: number) => loadSite(id).then(positionOf);
+
 /** How many sites the query finds without a position (the export menu's note); 0 when `enabled` is false. */
 export const useUnlocatedCount = (query: SitesQuery, enabled: boolean) =>
   useApiQuery(['exportCounts', 'sites', query, enabled], () =>

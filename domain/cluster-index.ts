@@ -1,7 +1,9 @@
 // Clusters sites per county, so no cluster ever crosses a county boundary. Pure and synchronous:
-// the Web Worker (cluster-worker.ts), the tests and the benchmark all call it.
+// the server's map index (server/store/map-index.ts, on a worker thread), the tests and the
+// benchmark all call it. Tiles are XYZ Web Mercator tiles of 512 px, as MapLibre asks for them, so
+// a tile's zoom is the clustering zoom (supercluster's `extent` is 512 too).
 import Supercluster, { type ClusterProperties, type PointFeature } from 'supercluster';
-import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
+import { STATUS_CODES, type StatusCode } from './statuses.ts';
 
 /** The compact form of a site the worker keeps. */
 export interface ClusterSite {
@@ -39,6 +41,8 @@ export interface ClusterFeature {
     /** A cluster: how many sites, and how many in each status (STATUS_CODES order). */
     cluster: boolean;
     clusterId: number | null;
+    /** A cluster: the zoom at which it splits (where a click on it flies to); null for a site. */
+    expansionZoom: number | null;
     count: number;
     statusCounts: number[];
     /** A single site: its id, status and category. */
@@ -93,8 +97,10 @@ export class CountyClusterIndex {
           s[STATUS_INDEX.get(props.site.status)!] = 1;
           return { s };
         },
+        // A new array each time: supercluster copies cluster properties shallowly from one zoom to
+        // the next, so adding into `accumulated.s` in place would add into the finer zoom's cluster too.
         reduce: (accumulated, props) => {
-          for (let i = 0; i < accumulated.s.length; i++) accumulated.s[i]! += props.s[i]!;
+          accumulated.s = accumulated.s.map((n, i) => n + props.s[i]!);
         },
       });
       index.load(points);
@@ -102,10 +108,17 @@ export class CountyClusterIndex {
     }
   }
 
-  query({ bbox, zoom }: ClusterQuery): ClusterFeature[] {
+  /** The counties this index holds (those with at least one site passing the filters). */
+  counties(): string[] {
+    return [...this.indexes.keys()];
+  }
+
+  /** `counties`: only these counties' clusters (default all). */
+  query({ bbox, zoom }: ClusterQuery, counties: readonly string[] | null = null): ClusterFeature[] {
     const features: ClusterFeature[] = [];
     const z = Math.max(0, Math.floor(zoom));
     for (const [county, index] of this.indexes) {
+      if (counties && !counties.includes(county)) continue;
       for (const feature of index.getClusters(bbox, z)) {
         const coordinates = feature.geometry.coordinates as [number, number];
         const props = feature.properties as Partial<ClusterProperties & ClusterProps & PointProps>;
@@ -117,6 +130,7 @@ export class CountyClusterIndex {
               county,
               cluster: true,
               clusterId: props.cluster_id!,
+              expansionZoom: index.getClusterExpansionZoom(props.cluster_id!),
               count: props.point_count!,
               statusCounts: [...props.s!],
               siteId: null,
@@ -136,6 +150,7 @@ export class CountyClusterIndex {
               county,
               cluster: false,
               clusterId: null,
+              expansionZoom: null,
               count: 1,
               statusCounts,
               siteId: site.id,
@@ -148,6 +163,18 @@ export class CountyClusterIndex {
       }
     }
     return features;
+  }
+
+  /**
+   * The clusters and single sites of tile (z, x, y): those whose position lies in it (`inTile`), so
+   * the tiles of one zoom together hold every site once.
+   */
+  tile(z: number, x: number, y: number, counties: readonly string[] | null = null): ClusterFeature[] {
+    const [west, south, east, north] = tileBbox(z, x, y);
+    const margin = 1e-9;
+    return this.query({ bbox: [west - margin, south - margin, east + margin, north + margin], zoom: z }, counties).filter((feature) =>
+      inTile(feature.geometry.coordinates, z, x, y),
+    );
   }
 
   /** The zoom at which a cluster splits into its children. */
@@ -163,4 +190,41 @@ export function countsByCounty(features: readonly ClusterFeature[]): Record<stri
   const totals: Record<string, number> = {};
   for (const feature of features) totals[feature.properties.county] = (totals[feature.properties.county] ?? 0) + feature.properties.count;
   return totals;
+}
+
+/** Tiles of the map: XYZ, Web Mercator, 512 px (MapLibre's vector tile size); the zoom is the clustering zoom. */
+export const MAX_TILE_ZOOM = 22;
+
+const tileLon = (x: number, z: number) => (x / 2 ** z) * 360 - 180;
+const tileLat = (y: number, z: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / 2 ** z))) * 180) / Math.PI;
+
+/**
+ * A tile's [west, south, east, north] in WGS84. Its clusters are those whose position lies inside it
+ * (west and south edges inclusive, east and north exclusive, so a cluster belongs to one tile; the
+ * last column and row keep their far edge).
+ */
+export function tileBbox(z: number, x: number, y: number): [number, number, number, number] {
+  return [tileLon(x, z), tileLat(y + 1, z), tileLon(x + 1, z), tileLat(y, z)];
+}
+
+/** The tiles at zoom `z` that cover a WGS84 bbox (clamped to the Mercator world). */
+export function tilesCovering(bbox: readonly [number, number, number, number], z: number): { x: number; y: number }[] {
+  const n = 2 ** z;
+  const column = (lon: number) => Math.min(n - 1, Math.max(0, Math.floor(((lon + 180) / 360) * n)));
+  const row = (lat: number) => {
+    const clamped = Math.max(-85.0511, Math.min(85.0511, lat));
+    const rad = (clamped * Math.PI) / 180;
+    return Math.min(n - 1, Math.max(0, Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n)));
+  };
+  const tiles: { x: number; y: number }[] = [];
+  for (let x = column(bbox[0]); x <= column(bbox[2]); x++) for (let y = row(bbox[3]); y <= row(bbox[1]); y++) tiles.push({ x, y });
+  return tiles;
+}
+
+/** Whether a position falls in tile (z, x, y), each position in exactly one tile of a zoom. */
+export function inTile(position: readonly [number, number], z: number, x: number, y: number): boolean {
+  const [west, south, east, north] = tileBbox(z, x, y);
+  const last = 2 ** z - 1;
+  const [lon, lat] = position;
+  return lon >= west && (lon < east || x === last) && lat <= north && (lat > south || y === last);
 }

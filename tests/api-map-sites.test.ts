@@ -1,0 +1,189 @@
+// The map's cluster tiles (GET /api/map/sites/{version}/{z}/{x}/{y}): every tile of a zoom together
+// holds each located site once, so the clusters' totals per county equal /api/counties?located=true
+// under every filter — on the demo data (in-memory: indexes on the request thread) and on a 10^5
+// synthetic database file (indexes on the map's worker thread). A write raises the version and shows
+// in the next tiles.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tilesCovering } from '../domain/cluster-index.ts';
+import { bootDatabase } from '../server/bootstrap.ts';
+import { createApp } from '../server/app.ts';
+import type { Db } from '../server/db/database.ts';
+import { closeMapPool } from '../server/store/map-site-store.ts';
+import { generateSites, loadSites, readGeography } from '../bench/synthetic.ts';
+import { signInUser, TODAY } from './helpers/app.ts';
+
+/** Luohe and a margin: every site lies inside. */
+const CITY = [113.2, 33.2, 114.6, 34.2] as const;
+
+interface Server {
+  db: Db;
+  get(path: string): Promise<Response>;
+  post(path: string, body: unknown): Promise<Response>;
+}
+
+function serve(path: string, demo: boolean): Server {
+  const { db, ctx } = bootDatabase(path, { demo, today: () => TODAY });
+  const app = createApp(ctx);
+  const token = signInUser(db, ctx.countyCodes, 'admin', 'admin', [], ctx.sessions);
+  const headers = { Authorization: `Bearer ${token}` };
+  return {
+    db,
+    get: (url) => Promise.resolve(app.request(url, { headers })),
+    post: (url, body) =>
+      Promise.resolve(app.request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) })),
+  };
+}
+
+type Query = Record<string, string>;
+interface TileFeature {
+  geometry: { coordinates: [number, number] };
+  properties: { county: string; cluster: boolean; count: number; statusCounts: number[]; expansionZoom: number | null; siteId: number | null };
+}
+
+async function json<T>(response: Response): Promise<T> {
+  expect(response.status, await response.clone().text()).toBe(200);
+  return (await response.json()) as T;
+}
+
+async function version(server: Server, query: Query = {}): Promise<number> {
+  return (await json<{ version: number }>(await server.get(`/api/map/sites?${new URLSearchParams(query)}`))).version;
+}
+
+/** Every feature of the tiles covering the city at zoom z. */
+async function tileFeatures(server: Server, z: number, query: Query = {}): Promise<TileFeature[]> {
+  const v = await version(server, query);
+  const features: TileFeature[] = [];
+  for (const { x, y } of tilesCovering(CITY, z)) {
+    const tile = await json<{ version: number; features: TileFeature[] }>(await server.get(`/api/map/sites/${v}/${z}/${x}/${y}?${new URLSearchParams(query)}`));
+    expect(tile.version).toBe(v);
+    features.push(...tile.features);
+  }
+  return features;
+}
+
+function totals(features: readonly TileFeature[]): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const f of features) sums[f.properties.county] = (sums[f.properties.county] ?? 0) + f.properties.count;
+  return sums;
+}
+
+async function countyTotals(server: Server, query: Query): Promise<Record<string, number>> {
+  const counties = await json<{ features: { properties: { code: string; sites: number } }[] }>(
+    await server.get(`/api/counties?${new URLSearchParams({ ...query, located: 'true' })}`),
+  );
+  return Object.fromEntries(counties.features.filter((f) => f.properties.sites > 0).map((f) => [f.properties.code, f.properties.sites]));
+}
+
+const FILTERS: { name: string; query: Query }[] = [
+  { name: 'no filter', query: {} },
+  { name: 'a status filter', query: { status: 'closed,relapsed' } },
+  { name: 'a category filter', query: { category: 'sand_yard,scattered_firm' } },
+  { name: 'an asOf date', query: { asOf: '2021-06-30' } },
+];
+
+function checkTotals(server: () => Server, zooms: readonly number[]) {
+  for (const { name, query } of FILTERS)
+    it(`cluster totals per county equal /api/counties under ${name}`, async () => {
+      const expected = await countyTotals(server(), query);
+      expect(Object.keys(expected).length).toBeGreaterThan(0);
+      for (const z of zooms) expect(totals(await tileFeatures(server(), z, query)), `zoom ${z}`).toEqual(expected);
+    });
+}
+
+describe('map tiles on the demo data', () => {
+  let server: Server;
+  beforeAll(() => {
+    server = serve(':memory:', true);
+  });
+  afterAll(() => server.db.close());
+
+  checkTotals(() => server, [7, 10, 13]);
+
+  it('gives clusters their status mix and the zoom a click flies to', async () => {
+    const features = await tileFeatures(server, 9);
+    const clusters = features.filter((f) => f.properties.cluster);
+    expect(clusters.length).toBeGreaterThan(0);
+    for (const cluster of clusters) {
+      expect(cluster.properties.statusCounts.reduce((a, b) => a + b, 0)).toBe(cluster.properties.count);
+      expect(cluster.properties.expansionZoom).toBeGreaterThan(9);
+    }
+    // The county filter keeps only that county's clusters.
+    const one = await tileFeatures(server, 9, { county: '411102' });
+    expect(new Set(one.map((f) => f.properties.county))).toEqual(new Set(['411102']));
+  });
+
+  it('leaves out the sites the map draws apart, and draws only those an analysis names', async () => {
+    const all = totals(await tileFeatures(server, 12));
+    const sites = await json<{ features: { properties: { id: number; county: string } }[] }>(await server.get('/api/sites?located=true&status=closed&limit=3'));
+    const ids = sites.features.map((f) => f.properties.id);
+    expect(ids).toHaveLength(3);
+    const without = totals(await tileFeatures(server, 12, { exclude: ids.join(',') }));
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    expect(sum(all) - sum(without)).toBe(3);
+    const only = await tileFeatures(server, 12, { only: ids.join(',') });
+    expect(sum(totals(only))).toBe(3);
+    expect(totals(only)).toEqual(totals(sites.features.map((f) => ({ properties: { county: f.properties.county, count: 1 } }) as TileFeature)));
+  });
+
+  it('shows a new site and a status move in the next tiles, under a new version', async () => {
+    const before = await version(server);
+    const beforeTotals = totals(await tileFeatures(server, 10));
+    const created = await json<{ properties: { id: number; county: string } }>(
+      await server.post('/api/sites', { name: '新砂石料场（测试）', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2022-12-01' }).then((r) => {
+        expect(r.status).toBe(201);
+        return new Response(r.body, { status: 200 });
+      }),
+    );
+    expect(created.properties.county).toBe('411102');
+    expect(await version(server)).toBeGreaterThan(before);
+    const afterTotals = totals(await tileFeatures(server, 10));
+    expect(afterTotals['411102']).toBe((beforeTotals['411102'] ?? 0) + 1);
+
+    const closedBefore = totals(await tileFeatures(server, 10, { status: 'rectifying' }));
+    const moved = await server.post(`/api/sites/${created.properties.id}/events`, { to: 'rectifying', date: '2022-12-20' });
+    expect(moved.status, await moved.text()).toBe(201);
+    expect(totals(await tileFeatures(server, 10, { status: 'rectifying' }))['411102']).toBe((closedBefore['411102'] ?? 0) + 1);
+  });
+
+  it('refuses a tile outside its zoom and too many ids, naming the parameter', async () => {
+    const v = await version(server);
+    const outside = await server.get(`/api/map/sites/${v}/3/8/0`);
+    expect(outside.status).toBe(400);
+    expect(((await outside.json()) as { error: { details: { parameter: string } } }).error.details.parameter).toBe('x');
+    const many = await server.get(`/api/map/sites/${v}/3/1/1?exclude=${Array.from({ length: 2001 }, (_, i) => i + 1).join(',')}`);
+    expect(many.status).toBe(400);
+    expect(((await many.json()) as { error: { details: { parameter: string; reason: string } } }).error.details).toMatchObject({
+      parameter: 'exclude',
+      reason: 'too_many',
+    });
+  });
+
+  it('marks a tile of the current version cacheable and one of an older version not', async () => {
+    const v = await version(server);
+    expect((await server.get(`/api/map/sites/${v}/9/420/206`)).headers.get('cache-control')).toContain('immutable');
+    expect((await server.get(`/api/map/sites/${v - 1}/9/420/206`)).headers.get('cache-control')).toBe('no-cache');
+  });
+});
+
+describe('map tiles on 10^5 synthetic sites (a database file: indexes on the map thread)', () => {
+  let server: Server;
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sansan-map-1e5-'));
+    const path = join(dir, 'sansan.db');
+    const { db } = bootDatabase(path, { demo: false, today: () => TODAY });
+    loadSites(db, generateSites(readGeography(db), 100_000));
+    db.close();
+    server = serve(path, false);
+  }, 180_000);
+  afterAll(async () => {
+    server.db.close();
+    await closeMapPool();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  checkTotals(() => server, [8, 11]);
+});
