@@ -1,5 +1,5 @@
 // The peers of the map's cluster answers (#17), on the same synthetic sites and the same views: in-process
-// supercluster (one index per county, the options of web/worker/cluster-index.ts) answering a viewport
+// supercluster (one index per county, the options of domain/cluster-index.ts) answering a viewport
 // (getClusters) and the view's z/x/y tiles (getTile, encoded with vt-pbf), and PostGIS ST_AsMVT in a
 // private PostgreSQL 15 cluster serving the same tiles as points and as clusters (ST_SnapToGrid per
 // county). Views: the page's first view (Luohe at zoom 8.9) and an urban close-up at zoom 13, 1280×800 px.
@@ -11,7 +11,7 @@ import Supercluster, { type ClusterProperties, type PointFeature } from 'supercl
 import vtpbf from 'vt-pbf';
 import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
 import { CITY_SEAT } from '../../server/seed/demo.ts';
-import { CLUSTER_OPTIONS, type ClusterSite } from '../../web/worker/cluster-index.ts';
+import { CLUSTER_OPTIONS, type ClusterSite } from '../../domain/cluster-index.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, formatCount, formatMs, formatSize, median, NO_TARGET, type Row } from '../lib/measure.ts';
 import { postgisMissing, startPostgis, type PostgisCluster } from '../lib/postgis.ts';
