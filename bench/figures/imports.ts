@@ -16,12 +16,12 @@ const ROWS = 100_000;
 const RUNS = 3;
 
 /** A ledger as a county office keeps it: Chinese headers, GCJ-02 positions copied from Amap, the status as a word. */
-function ledgerCsv(context: BenchContext): Buffer {
+export function ledgerCsv(context: Pick<BenchContext, 'fixtures'>, rows = ROWS): Buffer {
   const geography = context.fixtures.geography();
   const countyNames = new Map(geography.counties.map((c) => [c.code, c.name]));
   const lines = ['企业名称,详细地址,经度,纬度,所属县区,类别,整治状态,排查时间'];
   let i = 0;
-  for (const site of generateSites(geography, ROWS)) {
+  for (const site of generateSites(geography, rows)) {
     const [lon, lat] = toGcj02([site.lon, site.lat]);
     const status = site.events[site.events.length - 1]!.to;
     // Numbered names: each row is its own site (the duplicate search still runs over every name).
