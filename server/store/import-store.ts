@@ -54,7 +54,8 @@ export function existingSites(db: Db): ExistingSite[] {
 /** Discards previews past their expiry (their staged rows go; the batch stays as 'discarded'). */
 export function purgeExpiredPreviews(db: Db, now: string = nowIso()): void {
   db.transaction(() => {
-    db.run("DELETE FROM import_rows WHERE batch_id IN (SELECT id FROM import_batches WHERE state = 'preview' AND expires_at < ?)", [now]);
+    // Discarded ones too: a preview whose staging was cut short (openStaging) keeps rows until then.
+    db.run("DELETE FROM import_rows WHERE batch_id IN (SELECT id FROM import_batches WHERE state IN ('preview', 'discarded') AND expires_at < ?)", [now]);
     db.run("UPDATE import_batches SET state = 'discarded' WHERE state = 'preview' AND expires_at < ?", [now]);
   });
 }
@@ -69,23 +70,31 @@ function insertRows(db: Db, head: string, width: number, rows: readonly unknown[
   db.run(`${head} VALUES ${new Array<string>(rows.length).fill(tuple).join(', ')}`, rows.flat());
 }
 
-/** Stages a judged file as a preview batch. Returns its id. */
-export function stagePreview(db: Db, preview: NewPreview, actor: string, now: string = nowIso()): number {
+/**
+ * Opens a batch for a preview staged in several transactions (a large file, judged in batches between
+ * which the server answers others): it is 'discarded' — listed nowhere, committable never — until
+ * publishPreview. A kill in between leaves only such a batch, whose rows the next purge removes.
+ */
+export function openStaging(db: Db, preview: Omit<NewPreview, 'rows'>, actor: string, now: string = nowIso()): number {
   const expires = new Date(Date.parse(now) + PREVIEW_HOURS * 3_600_000).toISOString();
-  return db.transaction(() => {
-    const id = Number(
-      db.run(
-        `INSERT INTO import_batches (file_name, format, options, state, counts, created_by, created_at, expires_at)
-         VALUES (?, ?, ?, 'preview', ?, ?, ?, ?)`,
-        [preview.fileName, preview.format, JSON.stringify(preview.options), JSON.stringify(previewCounts(preview.rows)), actor, now, expires],
-      ).lastInsertRowid,
-    );
-    for (let start = 0; start < preview.rows.length; start += CHUNK)
+  return Number(
+    db.run(
+      `INSERT INTO import_batches (file_name, format, options, state, counts, created_by, created_at, expires_at)
+       VALUES (?, ?, ?, 'discarded', '{}', ?, ?, ?)`,
+      [preview.fileName, preview.format, JSON.stringify(preview.options), actor, now, expires],
+    ).lastInsertRowid,
+  );
+}
+
+/** Stages judged rows of an open batch, CHUNK rows per INSERT. */
+export function stageRows(db: Db, id: number, rows: readonly JudgedRow[]): void {
+  db.transaction(() => {
+    for (let start = 0; start < rows.length; start += CHUNK)
       insertRows(
         db,
         'INSERT INTO import_rows (batch_id, row, outcome, name, data, errors, warnings, duplicate_of)',
         8,
-        preview.rows
+        rows
           .slice(start, start + CHUNK)
           .map((row) => [
             id,
@@ -98,8 +107,17 @@ export function stagePreview(db: Db, preview: NewPreview, actor: string, now: st
             row.duplicateOf ? JSON.stringify(row.duplicateOf) : null,
           ]),
       );
-    return id;
   });
+}
+
+/** Makes a staged batch the preview waiting for its commit. */
+export function publishPreview(db: Db, id: number, counts: Counts): void {
+  db.run("UPDATE import_batches SET state = 'preview', counts = ? WHERE id = ? AND state = 'discarded'", [JSON.stringify(counts), id]);
+}
+
+/** Removes the rows of a batch whose staging failed half way (the batch stays discarded). */
+export function dropStaging(db: Db, id: number): void {
+  db.transaction(() => db.run("DELETE FROM import_rows WHERE batch_id = ? AND batch_id IN (SELECT id FROM import_batches WHERE state = 'discarded')", [id]));
 }
 
 interface BatchRow {
