@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { rowJudge, mapColumns, type Column, type ColumnMapping, type DuplicateHandling, type JudgedRow } from '../import/judge-rows.ts';
 import { PlaceNames } from '../import/place-names.ts';
+import { yieldToOthers } from '../import/event-loop.ts';
 import { readTable, type ImportFormat, type SourceTable } from '../import/read-table.ts';
 import type { Db } from '../db/database.ts';
 import { countyNames, placeLists } from '../store/county-store.ts';
@@ -35,9 +36,6 @@ import { auditBy, type Actor, type ServiceContext } from './service-context.ts';
 
 /** Rows judged and staged between two turns of the event loop. */
 const JUDGE_BATCH = 2000;
-
-/** Lets the event loop answer waiting requests before the next batch of heavy work. */
-export const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The options of an upload (ImportOptions in server/routes/import-schemas.ts). */
 export interface ImportRequest {
