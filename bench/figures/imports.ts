@@ -1,7 +1,11 @@
-// Ledger import (issue 8): a 100,000-row CSV through the running server — the dry run
+// Ledger import (issues 8, 18): a 100,000-row CSV through the running server — the dry run
 // (POST /api/imports: read, judge, stage) and the commit (POST /api/imports/:id/commit: one
-// transaction) — with the server process's peak resident memory (VmHWM).
-import { readFileSync } from 'node:fs';
+// transaction) — with the server process's peak resident memory (VmHWM), beside two floors in the
+// same run: better-sqlite3 inserting the same rows into a bare table, and `ogr2ogr -f SQLite`.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { request } from 'node:http';
 import { CATEGORY_LABELS } from '../../domain/categories.ts';
 import { STATUS_LABELS } from '../../domain/statuses.ts';
@@ -70,6 +74,37 @@ function post(port: number, path: string, body: Buffer, type: string, token: str
   });
 }
 
+/**
+ * The floor: the same CSV parsed (csv-parse) and its rows inserted with one prepared statement in one
+ * transaction into a bare table of a fresh WAL file (no indexes, triggers, checks or judging).
+ */
+function sqliteFloor(csv: Buffer, path: string): number {
+  const started = performance.now();
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    const records = parseCsv(csv, { bom: true, from_line: 2 }) as string[][];
+    db.exec('CREATE TABLE ledger (id INTEGER PRIMARY KEY, name TEXT, address TEXT, lon REAL, lat REAL, county TEXT, category TEXT, status TEXT, found TEXT)');
+    const insert = db.prepare('INSERT INTO ledger (name, address, lon, lat, county, category, status, found) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    db.transaction(() => {
+      for (const r of records) insert.run(r[0], r[1], Number(r[2]), Number(r[3]), r[4], r[5], r[6], r[7]);
+    })();
+  } finally {
+    db.close();
+  }
+  return performance.now() - started;
+}
+
+/** `ogr2ogr -f SQLite` of the same CSV file (GDAL's CSV driver, its default transactions), or null without GDAL. */
+function ogrFloor(csvPath: string, path: string): number | null {
+  if (spawnSync('ogr2ogr', ['--version']).status !== 0) return null;
+  const started = performance.now();
+  const result = spawnSync('ogr2ogr', ['-f', 'SQLite', path, csvPath, '-nln', 'ledger'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`ogr2ogr failed: ${result.stderr}`);
+  return performance.now() - started;
+}
+
 /** Peak resident set of a process so far (Linux /proc), bytes. */
 function peakRss(pid: number): number {
   const line = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -83,8 +118,15 @@ export async function imports(context: BenchContext): Promise<Row[]> {
   const preview: number[] = [];
   const commit: number[] = [];
   const peaks: number[] = [];
+  const floors: number[] = [];
+  const ogr: number[] = [];
+  const csvPath = fixtures.freshPath('imports-ledger').replace(/\.sqlite$/, '.csv');
+  writeFileSync(csvPath, csv);
   let counts = '';
   for (let run = 0; run < RUNS; run++) {
+    floors.push(sqliteFloor(csv, fixtures.freshPath(`imports-floor-${run}`)));
+    const byOgr = ogrFloor(csvPath, fixtures.freshPath(`imports-ogr-${run}`));
+    if (byOgr !== null) ogr.push(byOgr);
     const database = fixtures.freshPath(`imports-${run}`);
     const server = await startServer(resources, { root, database, demo: false });
     try {
@@ -104,7 +146,7 @@ export async function imports(context: BenchContext): Promise<Row[]> {
       if (written.status !== 200) throw new Error(`commit answered ${written.status}: ${written.text.slice(0, 300)}`);
       peaks.push(peakRss(server.pid));
       log(
-        `imports run ${run + 1}/${RUNS}: dry run ${formatMs(preview.at(-1)!)}, commit ${formatMs(commit.at(-1)!)}, peak RSS ${formatBytes(peaks.at(-1)!)} (idle ${formatBytes(baseline)}); ${written.text}`,
+        `imports run ${run + 1}/${RUNS}: floor ${formatMs(floors.at(-1)!)}${ogr.length ? `, ogr2ogr ${formatMs(ogr.at(-1)!)}` : ''}; dry run ${formatMs(preview.at(-1)!)}, commit ${formatMs(commit.at(-1)!)}, peak RSS ${formatBytes(peaks.at(-1)!)} (idle ${formatBytes(baseline)}); ${written.text}`,
       );
     } finally {
       await server.stop();
@@ -112,7 +154,32 @@ export async function imports(context: BenchContext): Promise<Row[]> {
   }
   const size = `${(ROWS / 1000).toFixed(0)},000-row CSV (${formatBytes(csv.length)})`;
   const memory = `server peak RSS ${formatBytes(median(peaks))} (median of ${RUNS} fresh servers)`;
+  const total = preview.map((ms, i) => ms + commit[i]!);
+  const ratio = median(total) / median(floors);
   return [
+    timingRow({
+      figure: 'import dry run + commit, beside the floor',
+      size,
+      samples: total,
+      target: { text: '≤ 4× the better-sqlite3 floor', met: () => ratio <= 4 },
+      notes: `${ratio.toFixed(1)}× the floor; runs ${total.map((ms) => formatMs(ms)).join(' / ')}; ${memory} (target ≤ 300 MB for a 50 MB file)`,
+    }),
+    timingRow({
+      figure: 'floor: better-sqlite3 bulk insert of the same rows',
+      size,
+      samples: floors,
+      notes: 'csv-parse + one prepared INSERT per row in one transaction into a bare table (fresh WAL file), same run',
+    }),
+    ...(ogr.length
+      ? [
+          timingRow({
+            figure: 'floor: ogr2ogr -f SQLite of the same CSV',
+            size,
+            samples: ogr,
+            notes: `${(median(total) / median(ogr)).toFixed(1)}× for the server's dry run + commit; GDAL's CSV driver, attributes only, same run`,
+          }),
+        ]
+      : []),
     timingRow({
       figure: 'import dry run (POST /api/imports)',
       size,
