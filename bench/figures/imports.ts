@@ -7,43 +7,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { request } from 'node:http';
-import { CATEGORY_LABELS } from '../../domain/categories.ts';
-import { STATUS_LABELS } from '../../domain/statuses.ts';
-import { toGcj02 } from '../../server/geo/china-coords.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, formatMs, median, timingRow, type Row } from '../lib/measure.ts';
 import { startServer } from '../lib/server-process.ts';
 import { benchSession } from '../lib/session.ts';
-import { generateSites } from '../synthetic.ts';
+import { ledgerCsv } from '../synthetic.ts';
 
 const ROWS = 100_000;
 const RUNS = 3;
-
-/** A ledger as a county office keeps it: Chinese headers, GCJ-02 positions copied from Amap, the status as a word. */
-export function ledgerCsv(context: Pick<BenchContext, 'fixtures'>, rows = ROWS): Buffer {
-  const geography = context.fixtures.geography();
-  const countyNames = new Map(geography.counties.map((c) => [c.code, c.name]));
-  const lines = ['企业名称,详细地址,经度,纬度,所属县区,类别,整治状态,排查时间'];
-  let i = 0;
-  for (const site of generateSites(geography, rows)) {
-    const [lon, lat] = toGcj02([site.lon, site.lat]);
-    const status = site.events[site.events.length - 1]!.to;
-    // Numbered names: each row is its own site (the duplicate search still runs over every name).
-    lines.push(
-      [
-        `${site.name}${++i}号`,
-        site.address,
-        lon.toFixed(6),
-        lat.toFixed(6),
-        countyNames.get(site.county),
-        CATEGORY_LABELS[site.category],
-        STATUS_LABELS[status],
-        site.discoveredOn,
-      ].join(','),
-    );
-  }
-  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`);
-}
 
 function multipart(file: Buffer, fileName: string, options: object): { body: Buffer; type: string } {
   const boundary = `----sansan${Date.now()}`;
@@ -113,7 +84,7 @@ function peakRss(pid: number): number {
 
 export async function imports(context: BenchContext): Promise<Row[]> {
   const { resources, fixtures, log, root } = context;
-  const csv = ledgerCsv(context);
+  const csv = ledgerCsv(fixtures.geography(), ROWS);
   const upload = multipart(csv, 'ledger-100k.csv', { crs: 'gcj02' });
   const preview: number[] = [];
   const commit: number[] = [];
