@@ -2,6 +2,7 @@
 // GB18030/GBK as Chinese Excel and WPS save it — detected, not asked), XLSX (a chosen sheet),
 // GeoJSON and KML/KMZ (one row per feature: its properties, and 经度/纬度 from a point geometry).
 // The file must be what its name says: magic bytes are checked before any parser sees it.
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { parse as parseCsvStream } from 'csv-parse';
 import ExcelJS from 'exceljs';
@@ -182,12 +183,14 @@ const PARSE_BATCH = 5000;
  * every PARSE_BATCH records, and rows past the row limit are counted (for the refusal), not kept.
  */
 async function readCsv(bytes: Uint8Array, fileName: string): Promise<SourceTable> {
-  const { text, encoding } = decodeText(bytes, fileName);
-  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
+  const encoding = csvEncoding(bytes, fileName);
+  // The first line decides the delimiter; the rest is decoded slice by slice as the parser takes it.
+  const head = new TextDecoder(encoding).decode(bytes.subarray(0, 64 * 1024));
+  const firstLine = head.slice(0, head.indexOf('\n') >>> 0);
   const delimiter = encoding === 'utf-16le' || (firstLine.includes('\t') && !firstLine.includes(',')) ? '\t' : ',';
   // Our CSV exports write formula-looking text as '=…; read it back as it was.
   const unquote = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
-  const parser = Readable.from(textSlices(text)).pipe(
+  const parser = Readable.from(textSlices(bytes, encoding, fileName)).pipe(
     parseCsvStream({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
   );
   const records: { row: number; cells: string[] }[] = [];
@@ -202,6 +205,7 @@ async function readCsv(bytes: Uint8Array, fileName: string): Promise<SourceTable
       if (seen % PARSE_BATCH === 0) await yieldToOthers();
     }
   } catch (error) {
+    if (error instanceof AppError) throw error;
     const where = (error as { lines?: number }).lines;
     throw badRequest('bad_csv', `${fileName} is not readable as CSV${where ? ` (near line ${where})` : ''}: ${(error as Error).message}`, {
       field: 'file',
@@ -213,8 +217,24 @@ async function readCsv(bytes: Uint8Array, fileName: string): Promise<SourceTable
   return toTable('csv', records, { encoding, sheets: [], sheet: null });
 }
 
-function* textSlices(text: string): Generator<string> {
-  for (let start = 0; start < text.length; start += 1 << 20) yield text.slice(start, start + (1 << 20));
+/** The encoding of CSV bytes, found without decoding them whole: UTF-16 by its BOM, valid UTF-8, else GB18030. */
+function csvEncoding(bytes: Uint8Array, fileName: string): 'utf-8' | 'gb18030' | 'utf-16le' {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (isBinary(bytes)) throw notWhatItSays(fileName, 'text', describeContent(bytes));
+  return isUtf8(bytes) ? 'utf-8' : 'gb18030';
+}
+
+/** The bytes decoded 1 MB at a time (a character cut at a slice's end is completed by the next). */
+function* textSlices(bytes: Uint8Array, encoding: 'utf-8' | 'gb18030' | 'utf-16le', fileName: string): Generator<string> {
+  const decoder = new TextDecoder(encoding, { fatal: true });
+  const start = encoding === 'utf-16le' ? 2 : 0;
+  for (let at = start; at < bytes.length; at += 1 << 20) {
+    try {
+      yield decoder.decode(bytes.subarray(at, Math.min(bytes.length, at + (1 << 20))), { stream: at + (1 << 20) < bytes.length });
+    } catch {
+      throw notWhatItSays(fileName, 'text', 'bad_encoding', '', 'save it from Excel or WPS as CSV (UTF-8 or the default Chinese encoding)');
+    }
+  }
 }
 
 /** A cell's value as ledger text: dates as YYYY-MM-DD, formulas by their result, rich text joined. */

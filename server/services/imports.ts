@@ -106,8 +106,9 @@ export async function previewImport(
   const judged: Pick<JudgedRow, 'outcome' | 'warnings'>[] = [];
   let fixSwapped = false;
   try {
-    for (let start = 0; start < table.rows.length; start += JUDGE_BATCH) {
-      const batch = table.rows.slice(start, start + JUDGE_BATCH).map(judge);
+    // Each batch leaves the table as it is judged, so the file's cells do not outlive their rows.
+    while (table.rows.length) {
+      const batch = table.rows.splice(0, JUDGE_BATCH).map(judge);
       stageRows(ctx.db, id, batch);
       for (const r of batch) {
         rows.push({ row: r.row, outcome: r.outcome, name: r.name, errors: r.errors, warnings: r.warnings, duplicateOf: r.duplicateOf });
