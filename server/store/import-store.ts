@@ -15,7 +15,7 @@ import {
 } from '../import/judge-rows.ts';
 import type { ImportFormat } from '../import/read-table.ts';
 import { PROPS as SITE_PROPS } from '../db/migrations/006-site-feature-cache.ts';
-import { recordLedgerStatus, setSiteLocation } from './site-mutations.ts';
+import { NEW_SITE_COLUMNS, newSiteValues, recordLedgerStatus, setSiteLocation } from './site-mutations.ts';
 
 /** A preview is kept this long for its commit; then it is discarded. */
 export const PREVIEW_HOURS = 24;
@@ -205,8 +205,7 @@ function suspendTriggers(db: Db): () => void {
 const ledgerNote = (file: string, batchId: number, row: number, word: string | null) =>
   `按台账记载（${file}，第 ${batchId} 批，第 ${row} 行${word ? `：${word}` : ''}）`;
 
-const NEW_SITE_INSERT = `INSERT INTO sites (id, name, category, sector, address, county_code, township_code, village_code, managing_zone,
-  lon, lat, precision, source, status, discovered_on, deadline, responsible_unit, note, seed_key, import_batch, created_at, updated_at)`;
+const NEW_SITE_INSERT = `INSERT INTO sites (id, ${NEW_SITE_COLUMNS}, status)`;
 const EVENT_INSERT = `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, details, import_batch, created_at)`;
 
 interface StagedRow {
@@ -282,30 +281,7 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
           const details = { batch: batchId, file: b.file_name, row: r.row, word: site.statusWord };
           if (outcome === 'new') {
             const id = nextId++;
-            sites.push([
-              id,
-              site.name.trim(),
-              site.category,
-              null,
-              site.address ?? null,
-              site.countyCode,
-              site.townshipCode ?? null,
-              site.villageCode ?? null,
-              site.managingZone ?? null,
-              site.lon,
-              site.lat,
-              site.precision,
-              'real',
-              site.status,
-              site.discoveredOn,
-              site.deadline ?? null,
-              site.responsibleUnit ?? null,
-              site.note ?? null,
-              null,
-              batchId,
-              now,
-              now,
-            ]);
+            sites.push([id, ...newSiteValues({ ...site, source: 'real', actor, importBatch: batchId }, now), site.status]);
             events.push([id, 'status', null, 'discovered', site.discoveredOn, actor, site.note ?? null, null, batchId, now]);
             // As recordLedgerStatus words it.
             if (site.status !== 'discovered')
