@@ -3,8 +3,9 @@
 // Same seed, same sites. Everything is marked source 'demo'.
 import { booleanPointInPolygon } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import type { CategoryCode, SectorCode } from '../domain/categories.ts';
-import { CLOSURE_CHECKLIST, type StatusCode } from '../domain/statuses.ts';
+import { CATEGORY_LABELS, type CategoryCode, type SectorCode } from '../domain/categories.ts';
+import { CLOSURE_CHECKLIST, STATUS_LABELS, type StatusCode } from '../domain/statuses.ts';
+import { toGcj02 } from '../server/geo/china-coords.ts';
 import type { Db } from '../server/db/database.ts';
 import { CITY_SEAT } from '../server/seed/demo.ts';
 import { Random } from '../domain/random.ts';
@@ -468,4 +469,34 @@ export function loadSites(db: Db, sites: Iterable<SyntheticSite>, actor = '“�
     }
     return { sites: siteCount, events: eventCount };
   });
+}
+
+/**
+ * A ledger as a county office keeps it, as CSV bytes (UTF-8 with BOM): Chinese headers, positions
+ * copied from Amap (GCJ-02; or WGS84 with `crs: 'wgs84'`), the status as a word, and names numbered so
+ * every row is its own site (the duplicate search still runs over every name). `pad` lengthens each
+ * address by that many characters, for a file of a given size.
+ */
+export function ledgerCsv(geography: Geography, rows: number, options: { crs?: 'gcj02' | 'wgs84'; pad?: number } = {}): Buffer {
+  const countyNames = new Map(geography.counties.map((c) => [c.code, c.name]));
+  const lines = ['企业名称,详细地址,经度,纬度,所属县区,类别,整治状态,排查时间'];
+  const pad = '路'.repeat(options.pad ?? 0);
+  let i = 0;
+  for (const site of generateSites(geography, rows)) {
+    const [lon, lat] = options.crs === 'wgs84' ? [site.lon, site.lat] : toGcj02([site.lon, site.lat]);
+    const status = site.events[site.events.length - 1]!.to;
+    lines.push(
+      [
+        `${site.name}${++i}号`,
+        `${site.address}${pad}`,
+        lon.toFixed(6),
+        lat.toFixed(6),
+        countyNames.get(site.county),
+        CATEGORY_LABELS[site.category],
+        STATUS_LABELS[status],
+        site.discoveredOn,
+      ].join(','),
+    );
+  }
+  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`);
 }

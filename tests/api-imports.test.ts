@@ -552,6 +552,18 @@ describe('commit and undo', () => {
     expect(await commit(h, p.id)).toMatchObject({ created: 3, errors: 1 });
   });
 
+  it('a commit raises the sites data version once (its per-row triggers suspended) and leaves every other topic alone', async () => {
+    const p = await preview(h, 'versions.csv', LEDGER, { crs: 'wgs84' });
+    const versions = () =>
+      Object.fromEntries(h.db.all<{ topic: string; version: number }>('SELECT topic, version FROM data_versions').map((r) => [r.topic, r.version]));
+    const before = versions();
+    await commit(h, p.id);
+    const after = versions();
+    expect(after.sites).toBe(before.sites! + 1);
+    expect(after.imports).toBeGreaterThan(before.imports!);
+    for (const topic of Object.keys(before).filter((t) => t !== 'sites' && t !== 'imports')) expect(after[topic], topic).toBe(before[topic]);
+  });
+
   it('undo removes the created sites and their history; a changed site blocks undo; a preview is discarded', async () => {
     const before = snapshot(h);
     const p = await preview(h, 'undo.csv', LEDGER, { crs: 'wgs84' });

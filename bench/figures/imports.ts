@@ -1,45 +1,20 @@
-// Ledger import (issue 8): a 100,000-row CSV through the running server — the dry run
+// Ledger import (issues 8, 18): a 100,000-row CSV through the running server — the dry run
 // (POST /api/imports: read, judge, stage) and the commit (POST /api/imports/:id/commit: one
-// transaction) — with the server process's peak resident memory (VmHWM).
-import { readFileSync } from 'node:fs';
+// transaction) — with the server process's peak resident memory (VmHWM), beside two floors in the
+// same run: better-sqlite3 inserting the same rows into a bare table, and `ogr2ogr -f SQLite`.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { request } from 'node:http';
-import { CATEGORY_LABELS } from '../../domain/categories.ts';
-import { STATUS_LABELS } from '../../domain/statuses.ts';
-import { toGcj02 } from '../../server/geo/china-coords.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, formatMs, median, timingRow, type Row } from '../lib/measure.ts';
 import { startServer } from '../lib/server-process.ts';
 import { benchSession } from '../lib/session.ts';
-import { generateSites } from '../synthetic.ts';
+import { ledgerCsv } from '../synthetic.ts';
 
 const ROWS = 100_000;
 const RUNS = 3;
-
-/** A ledger as a county office keeps it: Chinese headers, GCJ-02 positions copied from Amap, the status as a word. */
-function ledgerCsv(context: BenchContext): Buffer {
-  const geography = context.fixtures.geography();
-  const countyNames = new Map(geography.counties.map((c) => [c.code, c.name]));
-  const lines = ['企业名称,详细地址,经度,纬度,所属县区,类别,整治状态,排查时间'];
-  let i = 0;
-  for (const site of generateSites(geography, ROWS)) {
-    const [lon, lat] = toGcj02([site.lon, site.lat]);
-    const status = site.events[site.events.length - 1]!.to;
-    // Numbered names: each row is its own site (the duplicate search still runs over every name).
-    lines.push(
-      [
-        `${site.name}${++i}号`,
-        site.address,
-        lon.toFixed(6),
-        lat.toFixed(6),
-        countyNames.get(site.county),
-        CATEGORY_LABELS[site.category],
-        STATUS_LABELS[status],
-        site.discoveredOn,
-      ].join(','),
-    );
-  }
-  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`);
-}
 
 function multipart(file: Buffer, fileName: string, options: object): { body: Buffer; type: string } {
   const boundary = `----sansan${Date.now()}`;
@@ -70,6 +45,37 @@ function post(port: number, path: string, body: Buffer, type: string, token: str
   });
 }
 
+/**
+ * The floor: the same CSV parsed (csv-parse) and its rows inserted with one prepared statement in one
+ * transaction into a bare table of a fresh WAL file (no indexes, triggers, checks or judging).
+ */
+function sqliteFloor(csv: Buffer, path: string): number {
+  const started = performance.now();
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    const records = parseCsv(csv, { bom: true, from_line: 2 }) as string[][];
+    db.exec('CREATE TABLE ledger (id INTEGER PRIMARY KEY, name TEXT, address TEXT, lon REAL, lat REAL, county TEXT, category TEXT, status TEXT, found TEXT)');
+    const insert = db.prepare('INSERT INTO ledger (name, address, lon, lat, county, category, status, found) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    db.transaction(() => {
+      for (const r of records) insert.run(r[0], r[1], Number(r[2]), Number(r[3]), r[4], r[5], r[6], r[7]);
+    })();
+  } finally {
+    db.close();
+  }
+  return performance.now() - started;
+}
+
+/** `ogr2ogr -f SQLite` of the same CSV file (GDAL's CSV driver, its default transactions), or null without GDAL. */
+function ogrFloor(csvPath: string, path: string): number | null {
+  if (spawnSync('ogr2ogr', ['--version']).status !== 0) return null;
+  const started = performance.now();
+  const result = spawnSync('ogr2ogr', ['-f', 'SQLite', path, csvPath, '-nln', 'ledger'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`ogr2ogr failed: ${result.stderr}`);
+  return performance.now() - started;
+}
+
 /** Peak resident set of a process so far (Linux /proc), bytes. */
 function peakRss(pid: number): number {
   const line = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -78,13 +84,20 @@ function peakRss(pid: number): number {
 
 export async function imports(context: BenchContext): Promise<Row[]> {
   const { resources, fixtures, log, root } = context;
-  const csv = ledgerCsv(context);
+  const csv = ledgerCsv(fixtures.geography(), ROWS);
   const upload = multipart(csv, 'ledger-100k.csv', { crs: 'gcj02' });
   const preview: number[] = [];
   const commit: number[] = [];
   const peaks: number[] = [];
+  const floors: number[] = [];
+  const ogr: number[] = [];
+  const csvPath = fixtures.freshPath('imports-ledger').replace(/\.sqlite$/, '.csv');
+  writeFileSync(csvPath, csv);
   let counts = '';
   for (let run = 0; run < RUNS; run++) {
+    floors.push(sqliteFloor(csv, fixtures.freshPath(`imports-floor-${run}`)));
+    const byOgr = ogrFloor(csvPath, fixtures.freshPath(`imports-ogr-${run}`));
+    if (byOgr !== null) ogr.push(byOgr);
     const database = fixtures.freshPath(`imports-${run}`);
     const server = await startServer(resources, { root, database, demo: false });
     try {
@@ -104,7 +117,7 @@ export async function imports(context: BenchContext): Promise<Row[]> {
       if (written.status !== 200) throw new Error(`commit answered ${written.status}: ${written.text.slice(0, 300)}`);
       peaks.push(peakRss(server.pid));
       log(
-        `imports run ${run + 1}/${RUNS}: dry run ${formatMs(preview.at(-1)!)}, commit ${formatMs(commit.at(-1)!)}, peak RSS ${formatBytes(peaks.at(-1)!)} (idle ${formatBytes(baseline)}); ${written.text}`,
+        `imports run ${run + 1}/${RUNS}: floor ${formatMs(floors.at(-1)!)}${ogr.length ? `, ogr2ogr ${formatMs(ogr.at(-1)!)}` : ''}; dry run ${formatMs(preview.at(-1)!)}, commit ${formatMs(commit.at(-1)!)}, peak RSS ${formatBytes(peaks.at(-1)!)} (idle ${formatBytes(baseline)}); ${written.text}`,
       );
     } finally {
       await server.stop();
@@ -112,7 +125,32 @@ export async function imports(context: BenchContext): Promise<Row[]> {
   }
   const size = `${(ROWS / 1000).toFixed(0)},000-row CSV (${formatBytes(csv.length)})`;
   const memory = `server peak RSS ${formatBytes(median(peaks))} (median of ${RUNS} fresh servers)`;
+  const total = preview.map((ms, i) => ms + commit[i]!);
+  const ratio = median(total) / median(floors);
   return [
+    timingRow({
+      figure: 'import dry run + commit, beside the floor',
+      size,
+      samples: total,
+      target: { text: '≤ 4× the better-sqlite3 floor', met: () => ratio <= 4 },
+      notes: `${ratio.toFixed(1)}× the floor; runs ${total.map((ms) => formatMs(ms)).join(' / ')}; ${memory} (target ≤ 300 MB for a 50 MB file)`,
+    }),
+    timingRow({
+      figure: 'floor: better-sqlite3 bulk insert of the same rows',
+      size,
+      samples: floors,
+      notes: 'csv-parse + one prepared INSERT per row in one transaction into a bare table (fresh WAL file), same run',
+    }),
+    ...(ogr.length
+      ? [
+          timingRow({
+            figure: 'floor: ogr2ogr -f SQLite of the same CSV',
+            size,
+            samples: ogr,
+            notes: `${(median(total) / median(ogr)).toFixed(1)}× for the server's dry run + commit; GDAL's CSV driver, attributes only, same run`,
+          }),
+        ]
+      : []),
     timingRow({
       figure: 'import dry run (POST /api/imports)',
       size,

@@ -11,7 +11,7 @@ import type { CountyLocator } from '../../domain/locate-county.ts';
 import { haversineKm } from '../geo/sphere.ts';
 import { parseLedgerDate } from './parse-values.ts';
 import { MANAGING_ZONES, type PlaceMatch, type PlaceNames } from './place-names.ts';
-import type { SourceTable } from './read-table.ts';
+import type { SourceTable, TableRow } from './read-table.ts';
 import { normaliseText, textProblem } from '../../domain/text-fields.ts';
 
 export const DUPLICATE_HANDLING = ['skip', 'update', 'keep'] as const;
@@ -199,6 +199,14 @@ function matchIn(
 
 /** Judges every row. `errors` name the column (its header in the file) and why; nothing is guessed. */
 export function judgeRows(table: SourceTable, columns: readonly Column[], options: JudgeOptions, context: JudgeContext): JudgedRow[] {
+  return table.rows.map(rowJudge(columns, options, context));
+}
+
+/**
+ * A judge of one row after another (in file order): it remembers the rows it has seen, so a later
+ * row is flagged as repeating an earlier one. Lets the caller judge a file in batches.
+ */
+export function rowJudge(columns: readonly Column[], options: JudgeOptions, context: JudgeContext): (source: TableRow) => JudgedRow {
   const columnOf = new Map<LedgerField, Column>();
   for (const column of columns) if (column.field) columnOf.set(column.field, column);
   const header = (field: LedgerField) => columnOf.get(field)?.header ?? null;
@@ -212,7 +220,7 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
   }
   const fileIndex = new Map<string, Indexed[]>();
 
-  return table.rows.map((source): JudgedRow => {
+  return (source: TableRow): JudgedRow => {
     const errors: RowIssue[] = [];
     const warnings: RowIssue[] = [];
     const value = (field: LedgerField) => {
@@ -428,5 +436,5 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
     list.push({ row: source.row, ...me });
     fileIndex.set(key, list);
     return { row: source.row, outcome: outcomeFor(duplicateOf, options.duplicates), name, site, errors, warnings, duplicateOf };
-  });
+  };
 }

@@ -2,7 +2,9 @@
 // GB18030/GBK as Chinese Excel and WPS save it — detected, not asked), XLSX (a chosen sheet),
 // GeoJSON and KML/KMZ (one row per feature: its properties, and 经度/纬度 from a point geometry).
 // The file must be what its name says: magic bytes are checked before any parser sees it.
-import { parse as parseCsv } from 'csv-parse/sync';
+import { isUtf8 } from 'node:buffer';
+import { Readable } from 'node:stream';
+import { parse as parseCsvStream } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { DOMParser } from '@xmldom/xmldom';
@@ -10,6 +12,7 @@ import { kml as kmlToGeoJson } from '@tmcw/togeojson';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { AppError, badRequest } from '../errors.ts';
 import { checkArchive, checkJsonDepth } from './archive-bounds.ts';
+import { yieldToOthers } from './event-loop.ts';
 
 export const IMPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'kml', 'kmz'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -172,14 +175,37 @@ function toTable(format: ImportFormat, records: { row: number; cells: string[] }
   return { format, headers: headers.slice(0, Math.max(lastNamed, 1)), rows, ...extra };
 }
 
-function readCsv(bytes: Uint8Array, fileName: string): SourceTable {
-  const { text, encoding } = decodeText(bytes, fileName);
-  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
+/** Records parsed between two turns of the event loop. */
+const PARSE_BATCH = 5000;
+
+/**
+ * CSV through csv-parse's streaming parser, fed the decoded text 1 MB at a time: the event loop turns
+ * every PARSE_BATCH records, and rows past the row limit are counted (for the refusal), not kept.
+ */
+async function readCsv(bytes: Uint8Array, fileName: string): Promise<SourceTable> {
+  const encoding = csvEncoding(bytes, fileName);
+  // The first line decides the delimiter; the rest is decoded slice by slice as the parser takes it.
+  const head = new TextDecoder(encoding).decode(bytes.subarray(0, 64 * 1024));
+  const firstLine = head.slice(0, head.indexOf('\n') >>> 0);
   const delimiter = encoding === 'utf-16le' || (firstLine.includes('\t') && !firstLine.includes(',')) ? '\t' : ',';
-  let records: string[][];
+  // Our CSV exports write formula-looking text as '=…; read it back as it was.
+  const unquote = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+  const parser = Readable.from(textSlices(bytes, encoding, fileName)).pipe(
+    parseCsvStream({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
+  );
+  const records: { row: number; cells: string[] }[] = [];
+  let seen = 0;
+  let withContent = 0;
   try {
-    records = parseCsv(text, { delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      seen++;
+      if (cells.some((cell) => cell.trim() !== '')) withContent++;
+      // The header and MAX_IMPORT_ROWS data rows are kept; beyond them only counted.
+      if (withContent <= MAX_IMPORT_ROWS + 1) records.push({ row: seen, cells: cells.map((cell) => clean(unquote(cell))) });
+      if (seen % PARSE_BATCH === 0) await yieldToOthers();
+    }
   } catch (error) {
+    if (error instanceof AppError) throw error;
     const where = (error as { lines?: number }).lines;
     throw badRequest('bad_csv', `${fileName} is not readable as CSV${where ? ` (near line ${where})` : ''}: ${(error as Error).message}`, {
       field: 'file',
@@ -187,13 +213,28 @@ function readCsv(bytes: Uint8Array, fileName: string): SourceTable {
       line: where ?? null,
     });
   }
-  // Our CSV exports write formula-looking text as '=…; read it back as it was.
-  const unquote = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
-  return toTable(
-    'csv',
-    records.map((cells, i) => ({ row: i + 1, cells: cells.map((cell) => clean(unquote(cell))) })),
-    { encoding, sheets: [], sheet: null },
-  );
+  if (withContent > MAX_IMPORT_ROWS + 1) throw tooManyRows(withContent - 1);
+  return toTable('csv', records, { encoding, sheets: [], sheet: null });
+}
+
+/** The encoding of CSV bytes, found without decoding them whole: UTF-16 by its BOM, valid UTF-8, else GB18030. */
+function csvEncoding(bytes: Uint8Array, fileName: string): 'utf-8' | 'gb18030' | 'utf-16le' {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (isBinary(bytes)) throw notWhatItSays(fileName, 'text', describeContent(bytes));
+  return isUtf8(bytes) ? 'utf-8' : 'gb18030';
+}
+
+/** The bytes decoded 1 MB at a time (a character cut at a slice's end is completed by the next). */
+function* textSlices(bytes: Uint8Array, encoding: 'utf-8' | 'gb18030' | 'utf-16le', fileName: string): Generator<string> {
+  const decoder = new TextDecoder(encoding, { fatal: true });
+  const start = encoding === 'utf-16le' ? 2 : 0;
+  for (let at = start; at < bytes.length; at += 1 << 20) {
+    try {
+      yield decoder.decode(bytes.subarray(at, Math.min(bytes.length, at + (1 << 20))), { stream: at + (1 << 20) < bytes.length });
+    } catch {
+      throw notWhatItSays(fileName, 'text', 'bad_encoding', '', 'save it from Excel or WPS as CSV (UTF-8 or the default Chinese encoding)');
+    }
+  }
 }
 
 /** A cell's value as ledger text: dates as YYYY-MM-DD, formulas by their result, rich text joined. */

@@ -6,8 +6,9 @@ import type { Crs } from '../../domain/coordinates.ts';
 import { COUNTY_SCOPED_ROLES } from '../../domain/roles.ts';
 import { AppError } from '../errors.ts';
 import { appendAudit } from '../auth/audit.ts';
-import { judgeRows, mapColumns, type Column, type ColumnMapping, type DuplicateHandling, type JudgedRow } from '../import/judge-rows.ts';
+import { rowJudge, mapColumns, type Column, type ColumnMapping, type DuplicateHandling, type JudgedRow } from '../import/judge-rows.ts';
 import { PlaceNames } from '../import/place-names.ts';
+import { yieldToOthers } from '../import/event-loop.ts';
 import { readTable, type ImportFormat, type SourceTable } from '../import/read-table.ts';
 import type { Db } from '../db/database.ts';
 import { countyNames, placeLists } from '../store/county-store.ts';
@@ -20,7 +21,10 @@ import {
   previewExpiresAt,
   purgeExpiredPreviews,
   saveMapping,
-  stagePreview,
+  stageRows,
+  openStaging,
+  publishPreview,
+  dropStaging,
   undoImport,
   type CommitChoices,
   type CommitCounts,
@@ -29,6 +33,9 @@ import {
 } from '../store/import-store.ts';
 import { refuseOtherCounties } from './county-scope.ts';
 import { auditBy, type Actor, type ServiceContext } from './service-context.ts';
+
+/** Rows judged and staged between two turns of the event loop. */
+const JUDGE_BATCH = 2000;
 
 /** The options of an upload (ImportOptions in server/routes/import-schemas.ts). */
 export interface ImportRequest {
@@ -80,40 +87,51 @@ export async function previewImport(
     throw error;
   }
   const { places, countyNames } = placesOf(ctx.db);
-  const rows = judgeRows(
-    table,
-    columns,
-    { crs: options.crs ?? null, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip' },
-    {
-      places,
-      locator: ctx.locator,
-      countyNames,
-      existing: existingSites(ctx.db),
-      today: ctx.today(),
-      allowedCounties: COUNTY_SCOPED_ROLES.has(actor.role) ? new Set(actor.counties) : null,
-    },
-  );
+  const options_ = { crs: options.crs ?? null, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip' } as const;
+  const judge = rowJudge(columns, options_, {
+    places,
+    locator: ctx.locator,
+    countyNames,
+    existing: existingSites(ctx.db),
+    today: ctx.today(),
+    allowedCounties: COUNTY_SCOPED_ROLES.has(actor.role) ? new Set(actor.counties) : null,
+  });
   const now = new Date().toISOString();
   purgeExpiredPreviews(ctx.db, now);
-  const storedOptions = {
-    crs: options.crs ?? null,
-    sheet: table.sheet,
-    mapping,
-    fixSwapped: options.fixSwapped ?? false,
-    duplicates: options.duplicates ?? 'skip',
-    encoding: table.encoding,
-  };
-  const id = ctx.db.transaction(() => {
-    const staged = stagePreview(ctx.db, { fileName: file.name, format: table.format, options: storedOptions, rows }, actor.username, now);
+  const storedOptions = { ...options_, sheet: table.sheet, mapping, encoding: table.encoding };
+  // Judged and staged JUDGE_BATCH rows at a time, each batch its own short transaction, the event
+  // loop free in between (other requests answer); the batch becomes a preview only at the end.
+  const id = openStaging(ctx.db, { fileName: file.name, format: table.format, options: storedOptions }, actor.username, now);
+  const rows: ImportPreviewResult['rows'] = [];
+  const judged: Pick<JudgedRow, 'outcome' | 'warnings'>[] = [];
+  let fixSwapped = false;
+  try {
+    // Each batch leaves the table as it is judged, so the file's cells do not outlive their rows.
+    while (table.rows.length) {
+      const batch = table.rows.splice(0, JUDGE_BATCH).map(judge);
+      stageRows(ctx.db, id, batch);
+      for (const r of batch) {
+        rows.push({ row: r.row, outcome: r.outcome, name: r.name, errors: r.errors, warnings: r.warnings, duplicateOf: r.duplicateOf });
+        judged.push({ outcome: r.outcome, warnings: r.warnings });
+        fixSwapped ||= r.errors.some((e) => e.code === 'swapped');
+      }
+      await yieldToOthers();
+    }
+  } catch (error) {
+    dropStaging(ctx.db, id);
+    throw error;
+  }
+  const counts = previewCounts(judged);
+  ctx.db.transaction(() => {
+    publishPreview(ctx.db, id, counts);
     appendAudit(ctx.db, {
       ...auditBy(actor),
       action: 'import.preview',
-      target: `import:${staged}`,
+      target: `import:${id}`,
       counties: [],
       before: null,
-      after: { fileName: file.name, counts: previewCounts(rows) },
+      after: { fileName: file.name, counts },
     });
-    return staged;
   });
   return {
     id,
@@ -123,10 +141,10 @@ export async function previewImport(
     sheets: table.sheets,
     sheet: table.sheet,
     columns,
-    counts: previewCounts(rows),
-    suggestions: { fixSwapped: rows.some((r) => r.errors.some((e) => e.code === 'swapped')) },
+    counts,
+    suggestions: { fixSwapped },
     expiresAt: previewExpiresAt(ctx.db, id),
-    rows: rows.map((r) => ({ row: r.row, outcome: r.outcome, name: r.name, errors: r.errors, warnings: r.warnings, duplicateOf: r.duplicateOf })),
+    rows,
   };
 }
 

@@ -14,7 +14,8 @@ import {
   type StagedSite,
 } from '../import/judge-rows.ts';
 import type { ImportFormat } from '../import/read-table.ts';
-import { recordLedgerStatus, setSiteLocation, writeNewSite } from './site-mutations.ts';
+import { PROPS as SITE_PROPS } from '../db/migrations/006-site-feature-cache.ts';
+import { NEW_SITE_COLUMNS, newSiteValues, recordLedgerStatus, setSiteLocation } from './site-mutations.ts';
 
 /** A preview is kept this long for its commit; then it is discarded. */
 export const PREVIEW_HOURS = 24;
@@ -53,39 +54,70 @@ export function existingSites(db: Db): ExistingSite[] {
 /** Discards previews past their expiry (their staged rows go; the batch stays as 'discarded'). */
 export function purgeExpiredPreviews(db: Db, now: string = nowIso()): void {
   db.transaction(() => {
-    db.run("DELETE FROM import_rows WHERE batch_id IN (SELECT id FROM import_batches WHERE state = 'preview' AND expires_at < ?)", [now]);
+    // Discarded ones too: a preview whose staging was cut short (openStaging) keeps rows until then.
+    db.run("DELETE FROM import_rows WHERE batch_id IN (SELECT id FROM import_batches WHERE state IN ('preview', 'discarded') AND expires_at < ?)", [now]);
     db.run("UPDATE import_batches SET state = 'discarded' WHERE state = 'preview' AND expires_at < ?", [now]);
   });
 }
 
-/** Stages a judged file as a preview batch. Returns its id. */
-export function stagePreview(db: Db, preview: NewPreview, actor: string, now: string = nowIso()): number {
+/** Rows per multi-row INSERT / UPDATE of a bulk commit or a staged preview. */
+const CHUNK = 500;
+
+/** One INSERT of many rows (`rows` of equal length, at most CHUNK), its statement cached by shape. */
+function insertRows(db: Db, head: string, width: number, rows: readonly unknown[][]): void {
+  if (!rows.length) return;
+  const tuple = `(${new Array<string>(width).fill('?').join(', ')})`;
+  db.run(`${head} VALUES ${new Array<string>(rows.length).fill(tuple).join(', ')}`, rows.flat());
+}
+
+/**
+ * Opens a batch for a preview staged in several transactions (a large file, judged in batches between
+ * which the server answers others): it is 'discarded' — listed nowhere, committable never — until
+ * publishPreview. A kill in between leaves only such a batch, whose rows the next purge removes.
+ */
+export function openStaging(db: Db, preview: Omit<NewPreview, 'rows'>, actor: string, now: string = nowIso()): number {
   const expires = new Date(Date.parse(now) + PREVIEW_HOURS * 3_600_000).toISOString();
-  return db.transaction(() => {
-    const id = Number(
-      db.run(
-        `INSERT INTO import_batches (file_name, format, options, state, counts, created_by, created_at, expires_at)
-         VALUES (?, ?, ?, 'preview', ?, ?, ?, ?)`,
-        [preview.fileName, preview.format, JSON.stringify(preview.options), JSON.stringify(previewCounts(preview.rows)), actor, now, expires],
-      ).lastInsertRowid,
-    );
-    for (const row of preview.rows)
-      db.run(
-        `INSERT INTO import_rows (batch_id, row, outcome, name, data, errors, warnings, duplicate_of)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          id,
-          row.row,
-          row.outcome,
-          row.name,
-          row.site ? JSON.stringify(row.site) : null,
-          JSON.stringify(row.errors),
-          JSON.stringify(row.warnings),
-          row.duplicateOf ? JSON.stringify(row.duplicateOf) : null,
-        ],
+  return Number(
+    db.run(
+      `INSERT INTO import_batches (file_name, format, options, state, counts, created_by, created_at, expires_at)
+       VALUES (?, ?, ?, 'discarded', '{}', ?, ?, ?)`,
+      [preview.fileName, preview.format, JSON.stringify(preview.options), actor, now, expires],
+    ).lastInsertRowid,
+  );
+}
+
+/** Stages judged rows of an open batch, CHUNK rows per INSERT. */
+export function stageRows(db: Db, id: number, rows: readonly JudgedRow[]): void {
+  db.transaction(() => {
+    for (let start = 0; start < rows.length; start += CHUNK)
+      insertRows(
+        db,
+        'INSERT INTO import_rows (batch_id, row, outcome, name, data, errors, warnings, duplicate_of)',
+        8,
+        rows
+          .slice(start, start + CHUNK)
+          .map((row) => [
+            id,
+            row.row,
+            row.outcome,
+            row.name,
+            row.site ? JSON.stringify(row.site) : null,
+            JSON.stringify(row.errors),
+            JSON.stringify(row.warnings),
+            row.duplicateOf ? JSON.stringify(row.duplicateOf) : null,
+          ]),
       );
-    return id;
   });
+}
+
+/** Makes a staged batch the preview waiting for its commit. */
+export function publishPreview(db: Db, id: number, counts: Counts): void {
+  db.run("UPDATE import_batches SET state = 'preview', counts = ? WHERE id = ? AND state = 'discarded'", [JSON.stringify(counts), id]);
+}
+
+/** Removes the rows of a batch whose staging failed half way (the batch stays discarded). */
+export function dropStaging(db: Db, id: number): void {
+  db.transaction(() => db.run("DELETE FROM import_rows WHERE batch_id = ? AND batch_id IN (SELECT id FROM import_batches WHERE state = 'discarded')", [id]));
 }
 
 interface BatchRow {
@@ -140,17 +172,28 @@ const UPDATED_COLUMNS = [
 type SiteColumns = Record<(typeof UPDATED_COLUMNS)[number], unknown> & { status: string; version: number };
 
 /**
- * Per-row triggers a bulk commit suspends inside its own transaction: the status of a site from its
- * last event (with its guard) and the cached feature JSON. Each would otherwise rewrite a site's row
- * once per event; the commit instead sets status and feature JSON once per touched site at its end,
- * after the triggers are back (so the guard checks that status). DDL is transactional in SQLite: a
- * failure rolls the triggers back with everything else.
+ * Per-row triggers a bulk commit suspends inside its own transaction, each replaced by one set-based
+ * statement over the batch's sites at the end: the status from the last event (with its guards; the
+ * commit writes each new site with the status its own events end in), the cached feature JSON, the
+ * R*Tree entry of a new site, and the data-version bumps of `sites` (raised once by the commit, before
+ * it ends, so the contract "any write changes the topic's version before commit" holds). DDL is
+ * transactional in SQLite: a failure or a kill rolls the triggers back with everything else.
  */
-const BULK_SUSPENDED_TRIGGERS = ['site_events_set_status', 'sites_status_guard', 'sites_feature_props_insert', 'sites_feature_props_update'];
+const BULK_SUSPENDED_TRIGGERS = [
+  'site_events_set_status',
+  'sites_status_guard',
+  'sites_insert_status_guard',
+  'sites_feature_props_insert',
+  'sites_feature_props_update',
+  'sites_rtree_insert',
+  'sites_version_insert',
+  'sites_version_update',
+  'site_events_version_insert',
+];
 
 function suspendTriggers(db: Db): () => void {
   const saved = db.all<{ name: string; sql: string }>(
-    `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${BULK_SUSPENDED_TRIGGERS.map(() => '?').join(', ')})`,
+    `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${BULK_SUSPENDED_TRIGGERS.map(() => '?').join(', ')}) ORDER BY name`,
     BULK_SUSPENDED_TRIGGERS,
   );
   for (const trigger of saved) db.raw.exec(`DROP TRIGGER ${trigger.name}`);
@@ -162,10 +205,21 @@ function suspendTriggers(db: Db): () => void {
 const ledgerNote = (file: string, batchId: number, row: number, word: string | null) =>
   `按台账记载（${file}，第 ${batchId} 批，第 ${row} 行${word ? `：${word}` : ''}）`;
 
+const NEW_SITE_INSERT = `INSERT INTO sites (id, ${NEW_SITE_COLUMNS}, status)`;
+const EVENT_INSERT = `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, details, import_batch, created_at)`;
+
+interface StagedRow {
+  row: number;
+  outcome: Outcome;
+  data: string | null;
+}
+
 /**
  * Writes a preview's accepted rows in one transaction: new sites (real, exact or unlocated, with the
  * status the ledger states recorded as such), updates of existing sites chosen for flagged duplicates,
  * skips for the rest. Rows with errors are never written. Any failure leaves the database as it was.
+ * New sites go in multi-row INSERTs of CHUNK rows with their ids given (the next free ones, as SQLite
+ * would pick), their events likewise, and each chunk's rows are marked in one UPDATE of import_rows.
  */
 export function commitImport(db: Db, batchId: number, choices: CommitChoices, actor: string, clock: Clock = {}): CommitCounts {
   const now = clock.now ?? nowIso();
@@ -177,11 +231,11 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
         throw conflict('import_not_preview', `import ${batchId} is ${b.state}, not a preview waiting for its commit`, { id: batchId, state: b.state });
       if (b.expires_at < now)
         throw conflict('preview_expired', `the preview of import ${batchId} expired at ${b.expires_at}; upload the file again`, { id: batchId });
-      const rows = db.all<{ row: number; outcome: Outcome; data: string | null; duplicate_of: string | null }>(
-        'SELECT row, outcome, data, duplicate_of FROM import_rows WHERE batch_id = ? ORDER BY row',
-        [batchId],
+      const flagged = new Map(
+        db
+          .all<{ row: number; duplicate_of: string }>('SELECT row, duplicate_of FROM import_rows WHERE batch_id = ? AND duplicate_of IS NOT NULL', [batchId])
+          .map((r) => [String(r.row), JSON.parse(r.duplicate_of) as DuplicateOf]),
       );
-      const flagged = new Map(rows.filter((r) => r.duplicate_of).map((r) => [String(r.row), JSON.parse(r.duplicate_of!) as DuplicateOf]));
       for (const [row, handling] of Object.entries(choices.rows ?? {})) {
         const duplicateOf = flagged.get(row);
         if (!duplicateOf)
@@ -200,51 +254,77 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
       const defaultHandling = choices.duplicates ?? (JSON.parse(b.options) as { duplicates?: DuplicateHandling }).duplicates ?? 'skip';
       const counts: CommitCounts = { created: 0, updated: 0, skipped: 0, errors: 0 };
       const restoreTriggers = suspendTriggers(db);
-      for (const r of rows) {
-        if (r.outcome === 'error') {
-          counts.errors++;
-          continue;
-        }
-        const site = JSON.parse(r.data!) as StagedSite;
-        const duplicateOf = flagged.get(String(r.row)) ?? null;
-        const outcome = outcomeFor(duplicateOf, choices.rows?.[String(r.row)] ?? defaultHandling);
-        let action: 'created' | 'updated' | 'skipped';
-        let siteId: number | null = null;
-        let before: SiteColumns | null = null;
-        const statement = {
-          actor,
-          importBatch: batchId,
-          date: today,
-          note: ledgerNote(b.file_name, batchId, r.row, site.statusWord),
-          details: { batch: batchId, file: b.file_name, row: r.row, word: site.statusWord },
-        };
-        if (outcome === 'new') {
-          siteId = writeNewSite(db, { ...site, source: 'real', actor, importBatch: batchId }, now);
-          if (site.status !== 'discovered') recordLedgerStatus(db, siteId, { ...statement, to: site.status }, now);
-          action = 'created';
-        } else if (outcome === 'update') {
-          siteId = duplicateOf!.siteId!;
-          before = updateFromLedger(db, siteId, site, statement, { now, today });
-          action = 'updated';
-        } else action = 'skipped';
-        counts[action]++;
-        // A new site is at version 1 (its events do not bump it); updated ones are read back below.
-        db.run('UPDATE import_rows SET action = ?, site_id = ?, site_version = ?, before = ? WHERE batch_id = ? AND row = ?', [
-          action,
-          siteId,
-          action === 'created' ? 1 : null,
-          before ? JSON.stringify(before) : null,
+      const firstNewId = db.get<{ id: number }>('SELECT coalesce(max(id), 0) + 1 AS id FROM sites')!.id;
+      let nextId = firstNewId;
+      let after = 0;
+      for (;;) {
+        // Pages by key: the connection cannot write while a SELECT is being stepped through.
+        const rows = db.all<StagedRow>('SELECT row, outcome, data FROM import_rows WHERE batch_id = ? AND row > ? ORDER BY row LIMIT ?', [
           batchId,
-          r.row,
+          after,
+          CHUNK,
         ]);
+        if (!rows.length) break;
+        after = rows[rows.length - 1]!.row;
+        const sites: unknown[][] = [];
+        const events: unknown[][] = [];
+        const marks: unknown[][] = [];
+        for (const r of rows) {
+          if (r.outcome === 'error') {
+            counts.errors++;
+            continue;
+          }
+          const site = JSON.parse(r.data!) as StagedSite;
+          const duplicateOf = flagged.get(String(r.row)) ?? null;
+          const outcome = outcomeFor(duplicateOf, choices.rows?.[String(r.row)] ?? defaultHandling);
+          const note = ledgerNote(b.file_name, batchId, r.row, site.statusWord);
+          const details = { batch: batchId, file: b.file_name, row: r.row, word: site.statusWord };
+          if (outcome === 'new') {
+            const id = nextId++;
+            sites.push([id, ...newSiteValues({ ...site, source: 'real', actor, importBatch: batchId }, now), site.status]);
+            events.push([id, 'status', null, 'discovered', site.discoveredOn, actor, site.note ?? null, null, batchId, now]);
+            // As recordLedgerStatus words it.
+            if (site.status !== 'discovered')
+              events.push([id, 'status', 'discovered', site.status, today, actor, note, JSON.stringify({ source: 'ledger', ...details }), batchId, now]);
+            marks.push([r.row, 'created', id, 1, null]);
+            counts.created++;
+          } else if (outcome === 'update') {
+            // Rare (a flagged duplicate chosen to update): row by row, after this chunk's new sites.
+            insertRows(db, NEW_SITE_INSERT, 22, sites.splice(0));
+            insertRows(db, EVENT_INSERT, 10, events.splice(0));
+            const siteId = duplicateOf!.siteId!;
+            const before = updateFromLedger(db, siteId, site, { actor, importBatch: batchId, date: today, note, details }, { now, today });
+            marks.push([r.row, 'updated', siteId, null, JSON.stringify(before)]);
+            counts.updated++;
+          } else {
+            marks.push([r.row, 'skipped', null, null, null]);
+            counts.skipped++;
+          }
+        }
+        insertRows(db, NEW_SITE_INSERT, 22, sites);
+        insertRows(db, EVENT_INSERT, 10, events);
+        if (marks.length) {
+          const tuple = '(?, ?, ?, ?, ?)';
+          db.run(
+            `WITH m(row, action, site_id, site_version, before) AS (VALUES ${new Array<string>(marks.length).fill(tuple).join(', ')})
+             UPDATE import_rows SET action = m.action, site_id = m.site_id, site_version = m.site_version, before = m.before
+             FROM m WHERE import_rows.batch_id = ? AND import_rows.row = m.row`,
+            [...marks.flat(), batchId],
+          );
+        }
       }
+      // Once per touched site, what the suspended triggers did per row.
+      const touched = `id IN (SELECT site_id FROM import_rows WHERE batch_id = ? AND action = 'updated') OR (id >= ? AND import_batch = ?)`;
+      db.run(`UPDATE sites SET feature_props = ${SITE_PROPS.replaceAll('NEW.id', 'sites.id')} WHERE ${touched}`, [batchId, firstNewId, batchId]);
+      db.run('INSERT INTO sites_rtree SELECT id, lon, lon, lat, lat FROM sites WHERE id >= ? AND import_batch = ? AND lon IS NOT NULL', [firstNewId, batchId]);
+      if (counts.created + counts.updated) db.run("UPDATE data_versions SET version = version + 1 WHERE topic = 'sites'");
       restoreTriggers();
-      // Each touched site once: status = its last event (the guard checks it), feature JSON rebuilt.
-      db.run(
-        `UPDATE sites SET status = (SELECT to_status FROM site_events e WHERE e.site_id = sites.id ORDER BY e.date DESC, e.id DESC LIMIT 1), feature_props = NULL
-         WHERE id IN (SELECT site_id FROM import_rows WHERE batch_id = ? AND action IN ('created', 'updated'))`,
-        [batchId],
+      // The guards are back: every touched site's status must be its last event's.
+      const wrong = db.get<{ id: number }>(
+        `SELECT id FROM sites WHERE (${touched}) AND status IS NOT (SELECT to_status FROM site_events e WHERE e.site_id = sites.id ORDER BY e.date DESC, e.id DESC LIMIT 1) LIMIT 1`,
+        [batchId, firstNewId, batchId],
       );
+      if (wrong) throw new Error(`site ${wrong.id}: sites.status must equal the last site_events row`);
       // After all rows, since two rows may update the same site.
       db.run("UPDATE import_rows SET site_version = (SELECT version FROM sites WHERE id = import_rows.site_id) WHERE batch_id = ? AND action = 'updated'", [
         batchId,

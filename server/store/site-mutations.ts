@@ -63,37 +63,44 @@ export function insertSite(db: Db, site: NewSite, now: string = nowIso()): numbe
   return db.transaction(() => writeNewSite(db, site, now));
 }
 
+/** The columns a new site is written with, and its values in that order (bulk writers add their own). */
+export const NEW_SITE_COLUMNS =
+  'name, category, sector, address, county_code, township_code, village_code, managing_zone, lon, lat, precision, source, discovered_on, deadline, responsible_unit, note, seed_key, import_batch, created_at, updated_at';
+export function newSiteValues(site: NewSite, now: string): unknown[] {
+  return [
+    site.name.trim(),
+    site.category,
+    site.sector ?? null,
+    site.address ?? null,
+    site.countyCode,
+    site.townshipCode ?? null,
+    site.villageCode ?? null,
+    site.managingZone ?? null,
+    site.lon,
+    site.lat,
+    site.precision,
+    site.source,
+    site.discoveredOn,
+    site.deadline ?? null,
+    site.responsibleUnit ?? null,
+    site.note ?? null,
+    site.seedKey ?? null,
+    site.importBatch ?? null,
+    now,
+    now,
+  ];
+}
+
 /**
  * insertSite's two statements without a transaction of their own, for bulk writers (a ledger
  * import) that already hold one around many sites.
  */
 export function writeNewSite(db: Db, site: NewSite, now: string): number {
   const result = db.run(
-    `INSERT INTO sites (name, category, sector, address, county_code, township_code, village_code, managing_zone,
-       lon, lat, precision, source, discovered_on, deadline, responsible_unit, note, seed_key, import_batch, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      site.name.trim(),
-      site.category,
-      site.sector ?? null,
-      site.address ?? null,
-      site.countyCode,
-      site.townshipCode ?? null,
-      site.villageCode ?? null,
-      site.managingZone ?? null,
-      site.lon,
-      site.lat,
-      site.precision,
-      site.source,
-      site.discoveredOn,
-      site.deadline ?? null,
-      site.responsibleUnit ?? null,
-      site.note ?? null,
-      site.seedKey ?? null,
-      site.importBatch ?? null,
-      now,
-      now,
-    ],
+    `INSERT INTO sites (${NEW_SITE_COLUMNS}) VALUES (${NEW_SITE_COLUMNS.split(',')
+      .map(() => '?')
+      .join(', ')})`,
+    newSiteValues(site, now),
   );
   const id = Number(result.lastInsertRowid);
   db.run(

@@ -1,7 +1,8 @@
 // 006: each site keeps its GeoJSON properties (all but the status, which depends on `asOf`) as
 // JSON text, rebuilt by trigger on every write, so listing 10^4 sites is string concatenation
 // rather than 10^4 json_object calls. Setting it to NULL (e.g. after county names change) rebuilds it.
-const PROPS = /* sql */ `(SELECT json_object(
+/** The cached properties of the site `NEW.id` (bulk writers substitute their own id expression). */
+export const PROPS = /* sql */ `(SELECT json_object(
     'name', s.name, 'category', s.category, 'sector', s.sector,
     'county', s.county_code, 'countyName', c.name, 'township', s.township_code, 'townshipName', t.name,
     'village', s.village_code, 'villageName', v.name, 'address', s.address, 'managingZone', s.managing_zone,
