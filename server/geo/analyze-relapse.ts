@@ -79,6 +79,24 @@ function byPlace(a: RelapseRate, b: RelapseRate): number {
   return a.county.localeCompare(b.county, 'zh') || (a.township ?? '').localeCompare(b.township ?? '', 'zh');
 }
 
+/**
+ * A site as the move search sees it as of a day (null: everything): null when unlocated or not yet
+ * discovered; its closures are its moves to closed seen by then.
+ */
+export function moveSiteOf(site: RelapseSiteInput, asOf: string | null): MoveSite | null {
+  const discoveredOn = site.discoveredOn.slice(0, 10);
+  if (!isLocated(site) || (asOf !== null && discoveredOn > asOf)) return null;
+  const closures: MoveSite['closures'] = [];
+  for (const event of site.events) {
+    const date = event.date.slice(0, 10);
+    if ((asOf !== null && date > asOf) || !moveClosureStatuses.has(event.to)) continue;
+    const day = dayNumber(date);
+    if (day !== null) closures.push({ day, date });
+  }
+  const { id, name, category, lon, lat, county, township } = site;
+  return { id, name, category, lon, lat, county, township, day: dayNumber(discoveredOn), discoveredOn, closures: closures.sort((a, b) => a.day - b.day) };
+}
+
 /** What analyzeRelapse may be given besides the sites and options. */
 export interface RelapseExtras {
   /**
@@ -96,7 +114,10 @@ function pageStart(pairs: readonly MovePair[], cursor: string | null | undefined
   if (cursor === undefined || cursor === null || cursor === '') return 0;
   const match = /^(-?[0-9.]+(?:e-?[0-9]+)?)~(\d{1,15})-(\d{1,15})$/.exec(cursor);
   if (!match || !Number.isFinite(Number(match[1])))
-    throw new RelapseOptionError('cursor', `cursor must be the "next" of a previous page (SCORE~OLD-NEW), not ${cursor}`, { reason: 'bad_format', value: cursor });
+    throw new RelapseOptionError('cursor', `cursor must be the "next" of a previous page (SCORE~OLD-NEW), not ${cursor}`, {
+      reason: 'bad_format',
+      value: cursor,
+    });
   const last = { score: Number(match[1]), fromId: Number(match[2]), toId: Number(match[3]) } as MovePair;
   let low = 0;
   let high = pairs.length;

@@ -155,7 +155,11 @@ export class MoveIndex {
       if (pairs.length > 0) this.best.set(id, pairs);
       added.push(...pairs);
     }
-    if (this.sorted) this.sorted = mergeSorted(this.sorted.filter((pair) => !affected.has(pair.toId)), added.sort(comparePairs));
+    if (this.sorted)
+      this.sorted = mergeSorted(
+        this.sorted.filter((pair) => !affected.has(pair.toId)),
+        added.sort(comparePairs),
+      );
   }
 
   /** Every kept pair in list order. */
@@ -224,10 +228,7 @@ export class MoveIndex {
     // 1% wider than the radius so rounding never hides a pair at the edge; capped near the poles.
     this.maxAbsLat = maxAbsLat;
     this.latStep = (1.01 * this.options.radiusKm) / kmPerDegree;
-    this.lonStep = Math.min(
-      360,
-      (1.01 * this.options.radiusKm) / (kmPerDegree * Math.max(Math.cos(Math.min(maxAbsLat + this.latStep, 89.9) * RADIANS), 1e-6)),
-    );
+    this.lonStep = Math.min(360, (1.01 * this.options.radiusKm) / (kmPerDegree * Math.max(Math.cos(Math.min(maxAbsLat + this.latStep, 89.9) * RADIANS), 1e-6)));
     this.closures.clear();
     this.located.clear();
     this.best.clear();
@@ -241,9 +242,17 @@ export class MoveIndex {
 
   private add(entry: Entry): void {
     entry.cell = cellKey(Math.floor(entry.lon / this.lonStep), Math.floor(entry.lat / this.latStep));
-    bucket(bucket(this.located, entry.category, () => new Map<number, Set<Entry>>()), entry.cell, () => new Set<Entry>()).add(entry);
+    bucket(
+      bucket(this.located, entry.category, () => new Map<number, Set<Entry>>()),
+      entry.cell,
+      () => new Set<Entry>(),
+    ).add(entry);
     if (entry.closures.length === 0) return;
-    const list = bucket(bucket(this.closures, entry.category, () => new Map<number, ClosureRef[]>()), entry.cell, () => []);
+    const list = bucket(
+      bucket(this.closures, entry.category, () => new Map<number, ClosureRef[]>()),
+      entry.cell,
+      () => [],
+    );
     for (const closure of entry.closures) {
       let at = lowerBound(list, closure.day);
       while (at < list.length && list[at]!.day === closure.day && list[at]!.site.id < entry.id) at++;
