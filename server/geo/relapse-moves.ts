@@ -116,8 +116,13 @@ export class MoveIndex {
   ) {}
 
   /** Every site at once. */
-  static build(sites: Iterable<MoveSite>, options: Pick<ResolvedRelapseOptions, 'radiusKm' | 'withinDays'>, isNew?: (site: MoveSite) => boolean): MoveIndex {
-    const index = new MoveIndex(options, isNew);
+  static build(
+    sites: Iterable<MoveSite>,
+    options: Pick<ResolvedRelapseOptions, 'radiusKm' | 'withinDays'>,
+    isNew?: (site: MoveSite) => boolean,
+    k = MOVE_CANDIDATES_PER_SITE,
+  ): MoveIndex {
+    const index = new MoveIndex(options, isNew, k);
     for (const site of sites) index.sites.set(site.id, index.entry(site));
     index.regrid();
     return index;

@@ -177,7 +177,15 @@ export function relapseRoutes(ctx: AppContext) {
         const query = c.req.valid('query');
         try {
           const state = relapseState(ctx.db);
-          const page = { limit: parseNumber('limit', query.limit, true) ?? DEFAULT_MOVES_PAGE, cursor: query.cursor ?? null };
+          const limit = parseNumber('limit', query.limit, true) ?? DEFAULT_MOVES_PAGE;
+          if (limit < 1 || limit > MAX_MOVES_PAGE)
+            throw new RelapseOptionError('limit', `limit must be a whole number from 1 to ${MAX_MOVES_PAGE}, not ${limit}`, {
+              reason: 'out_of_range',
+              minimum: 1,
+              maximum: MAX_MOVES_PAGE,
+              value: limit,
+            });
+          const page = { limit, cursor: query.cursor ?? null };
           const result = analyzeRelapse(
             state.sites(),
             {
