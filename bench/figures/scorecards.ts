@@ -3,7 +3,7 @@
 // one status move (RelapseState reads that one site again and searches only the new sites near it).
 // Then the relapse route over HTTP, cold and after a status move, with the server's peak RSS.
 // Each run works on a copy of the database file, since it writes status moves.
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../server/db/database.ts';
 import { analyzeRelapse } from '../../server/geo/analyze-relapse.ts';
@@ -35,12 +35,18 @@ function relapseCall(db: Db) {
   );
 }
 
+/** A copy of the database file (and the audit key beside it, which signs the audit records). */
+function copyDatabase(source: string, path: string): void {
+  copyDatabase(source, path);
+  if (existsSync(`${source}.audit-key`)) copyFileSync(`${source}.audit-key`, `${path}.audit-key`);
+}
+
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
 
 async function inProcessRows(context: BenchContext, size: number): Promise<Row[]> {
   const source = context.fixtures.syntheticDatabase(size);
   const path = join(context.resources.dir, `scorecards-${size}.sqlite`);
-  copyFileSync(source, path);
+  copyDatabase(source, path);
   const runs = size > 10_000 ? 3 : 5;
   const options = { asOf: TODAY, staleDays: 90, source: null };
   const samples = { relapseCold: [] as number[], relapseMoved: [] as number[], cardsCold: [] as number[], cardsMoved: [] as number[], past: [] as number[] };
@@ -116,7 +122,7 @@ function vmHwm(pid: number): number {
 async function httpRows(context: BenchContext, size: number): Promise<Row[]> {
   const source = context.fixtures.syntheticDatabase(size);
   const path = join(context.resources.dir, `relapse-http-${size}.sqlite`);
-  copyFileSync(source, path);
+  copyDatabase(source, path);
   const auth = { Authorization: `Bearer ${benchSession(path)}` };
   const server = await startServer(context.resources, { root: context.root, database: path, demo: false });
   const db = openDatabase(path);

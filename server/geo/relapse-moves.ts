@@ -69,11 +69,46 @@ export function comparePairs(a: MovePair, b: MovePair): number {
 interface Entry extends MoveSite {
   grams: Float64Array;
   cell: number;
+  /** The last search that met this site as an old one (each old site counts once per search). */
+  seenBy: number;
 }
 interface ClosureRef {
   day: number;
   date: string;
   site: Entry;
+}
+/** The closures of one category in one cell, by day; `packed` (days and places in typed arrays, for the search's inner loop) is rebuilt after a change. */
+interface ClosureBucket {
+  refs: ClosureRef[];
+  packed: { days: Float64Array; lons: Float64Array; lats: Float64Array } | null;
+}
+
+function packed(bucket: ClosureBucket): NonNullable<ClosureBucket['packed']> {
+  if (!bucket.packed) {
+    const { refs } = bucket;
+    const days = new Float64Array(refs.length);
+    const lons = new Float64Array(refs.length);
+    const lats = new Float64Array(refs.length);
+    refs.forEach((ref, at) => {
+      days[at] = ref.day;
+      lons[at] = ref.site.lon;
+      lats[at] = ref.site.lat;
+    });
+    bucket.packed = { days, lons, lats };
+  }
+  return bucket.packed;
+}
+
+/** First index whose day is ≥ day. */
+function lowerBoundDays(days: Float64Array, day: number): number {
+  let low = 0;
+  let high = days.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (days[middle]! < day) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 const CELL_SPAN = 1 << 21;
@@ -100,13 +135,14 @@ function lowerBound(list: readonly ClosureRef[], day: number): number {
 /** The best `k` candidates of every new site, kept up to date site by site. */
 export class MoveIndex {
   private readonly sites = new Map<number, Entry>();
-  private readonly closures = new Map<CategoryCode, Map<number, ClosureRef[]>>();
+  private readonly closures = new Map<CategoryCode, Map<number, ClosureBucket>>();
   private readonly located = new Map<CategoryCode, Map<number, Set<Entry>>>();
   private readonly best = new Map<number, MovePair[]>();
   private sorted: MovePair[] | null = null;
   private maxAbsLat = 0;
   private latStep = 1;
   private lonStep = 1;
+  private searches = 0;
 
   constructor(
     readonly options: Pick<ResolvedRelapseOptions, 'radiusKm' | 'withinDays'>,
@@ -222,7 +258,7 @@ export class MoveIndex {
   }
 
   private entry(site: MoveSite): Entry {
-    return { ...site, grams: bigramCodes(normaliseName(site.name, [site.county, site.township])), cell: 0 };
+    return { ...site, grams: bigramCodes(normaliseName(site.name, [site.county, site.township])), cell: 0, seenBy: 0 };
   }
 
   /** Cell sizes from the highest latitude present, then every site into the grid and every new site searched. */
@@ -253,11 +289,13 @@ export class MoveIndex {
       () => new Set<Entry>(),
     ).add(entry);
     if (entry.closures.length === 0) return;
-    const list = bucket(
-      bucket(this.closures, entry.category, () => new Map<number, ClosureRef[]>()),
+    const cell = bucket(
+      bucket(this.closures, entry.category, () => new Map<number, ClosureBucket>()),
       entry.cell,
-      () => [],
+      (): ClosureBucket => ({ refs: [], packed: null }),
     );
+    const list = cell.refs;
+    cell.packed = null;
     for (const closure of entry.closures) {
       let at = lowerBound(list, closure.day);
       while (at < list.length && list[at]!.day === closure.day && list[at]!.site.id < entry.id) at++;
@@ -268,8 +306,10 @@ export class MoveIndex {
   private remove(entry: Entry): void {
     this.sites.delete(entry.id);
     this.located.get(entry.category)?.get(entry.cell)?.delete(entry);
-    const list = this.closures.get(entry.category)?.get(entry.cell);
-    if (!list || entry.closures.length === 0) return;
+    const cell = this.closures.get(entry.category)?.get(entry.cell);
+    if (!cell || entry.closures.length === 0) return;
+    cell.packed = null;
+    const list = cell.refs;
     for (let at = list.length - 1; at >= 0; at--) if (list[at]!.site === entry) list.splice(at, 1);
   }
 
@@ -285,37 +325,47 @@ export class MoveIndex {
       }
   }
 
-  /** The best k pairs of a new site: each old site nearby with its latest closure 1..withinDays days before. */
+  /**
+   * The best k pairs of a new site: each old site nearby with its latest closure 1..withinDays days
+   * before. A pair is only made when it enters the best k; the name comparison is skipped when even a
+   * perfect name could not.
+   */
   private search(site: Entry): MovePair[] {
     if (site.day === null || !this.isNew(site)) return [];
     const { radiusKm, withinDays } = this.options;
+    const k = this.k;
     const best: MovePair[] = [];
-    const seen = new Set<number>();
-    for (const list of this.around(this.closures.get(site.category), site)) {
+    const stamp = ++this.searches;
+    // A flat-earth distance first (10% margin: it never drops a pair the sphere keeps within 50 km), then the sphere.
+    const kmLat = EARTH_RADIUS_KM * RADIANS;
+    const kmLon = kmLat * Math.cos(site.lat * RADIANS);
+    const near = (1.1 * radiusKm) ** 2;
+    for (const cell of this.around(this.closures.get(site.category), site)) {
+      const { days: closureDays, lons, lats } = packed(cell);
       // Latest closures first, so the first one met of an old site is the one that counts.
-      for (let at = lowerBound(list, site.day) - 1; at >= 0; at--) {
-        const closure = list[at]!;
-        const days = site.day - closure.day;
+      for (let at = lowerBoundDays(closureDays, site.day) - 1; at >= 0; at--) {
+        const days = site.day - closureDays[at]!;
         if (days > withinDays) break;
+        const dx = (lons[at]! - site.lon) * kmLon;
+        const dy = (lats[at]! - site.lat) * kmLat;
+        if (dx * dx + dy * dy > near) continue;
+        const closure = cell.refs[at]!;
         const old = closure.site;
-        if (old.id === site.id || seen.has(old.id)) continue;
-        seen.add(old.id);
+        if (old.seenBy === stamp || old.id === site.id) continue;
+        old.seenBy = stamp;
         const distanceKm = haversineKm(old.lon, old.lat, site.lon, site.lat);
         if (distanceKm > radiusKm) continue;
+        const worst = best.length === k ? best[k - 1]! : null;
+        // The score without the name, and with the best name possible: the pair cannot enter the best k.
+        if (worst && moveScore(distanceKm, days, 1, radiusKm, withinDays) < worst.score) continue;
         const nameSimilarity = codesDice(old.grams, site.grams);
-        const pair: MovePair = {
-          fromId: old.id,
-          toId: site.id,
-          closedOn: closure.date,
-          days,
-          distanceKm,
-          nameSimilarity,
-          score: moveScore(distanceKm, days, nameSimilarity, radiusKm, withinDays),
-        };
-        if (best.length === this.k && comparePairs(pair, best[this.k - 1]!) >= 0) continue;
-        best.push(pair);
-        best.sort(comparePairs);
-        if (best.length > this.k) best.pop();
+        const score = moveScore(distanceKm, days, nameSimilarity, radiusKm, withinDays);
+        if (worst && (score < worst.score || (score === worst.score && old.id > worst.fromId))) continue;
+        const pair: MovePair = { fromId: old.id, toId: site.id, closedOn: closure.date, days, distanceKm, nameSimilarity, score };
+        let position = best.length;
+        while (position > 0 && comparePairs(pair, best[position - 1]!) < 0) position--;
+        best.splice(position, 0, pair);
+        if (best.length > k) best.pop();
       }
     }
     return best;
