@@ -37,7 +37,7 @@ function relapseCall(db: Db) {
 
 /** A copy of the database file (and the audit key beside it, which signs the audit records). */
 function copyDatabase(source: string, path: string): void {
-  copyDatabase(source, path);
+  copyFileSync(source, path);
   if (existsSync(`${source}.audit-key`)) copyFileSync(`${source}.audit-key`, `${path}.audit-key`);
 }
 
