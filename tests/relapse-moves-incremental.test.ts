@@ -94,7 +94,7 @@ describe('the kept likely-move index', () => {
       for (let n = 0; n < 80; n++) statusMove(random, ids);
       const state = new RelapseState(h.db);
       state.moveIndex();
-      let kinds = { site: 0, move: 0, located: 0, voided: 0, decision: 0 };
+      const kinds = { site: 0, move: 0, located: 0, voided: 0, decision: 0 };
       for (let step = 0; step < 60; step++) {
         const roll = random.next();
         if (roll < 0.25) {
@@ -153,7 +153,6 @@ describe('the kept likely-move index', () => {
         Object.values(kinds).every((count) => count > 0),
         JSON.stringify(kinds),
       ).toBe(true);
-      kinds = { site: 0, move: 0, located: 0, voided: 0, decision: 0 };
       h.db.close();
     }
   });
