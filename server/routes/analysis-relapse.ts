@@ -4,7 +4,8 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { CATEGORY_CODES } from '../../domain/categories.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
-import { analyzeRelapse, RelapseOptionError } from '../geo/analyze-relapse.ts';
+import { analyzeRelapse, RelapseOptionError, type RelapseResult } from '../geo/analyze-relapse.ts';
+import { ChangeMemo } from '../store/response-cache.ts';
 import { countyAreas, relapseState } from '../store/relapse-store.ts';
 import { decideRelapseMove } from '../services/analysis.ts';
 import { actorOf } from './actor.ts';
@@ -160,6 +161,9 @@ const RelapseQuery = z.object({
 });
 
 export function relapseRoutes(ctx: AppContext) {
+  // Officials open the same analysis many times between writes: each answer is kept (by its query)
+  // until sites, their histories or move decisions change.
+  const answers = new ChangeMemo<RelapseResult>(ctx.db, ['sites', 'moves'], 8);
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
       createRoute({
@@ -186,22 +190,24 @@ export function relapseRoutes(ctx: AppContext) {
               value: limit,
             });
           const page = { limit, cursor: query.cursor ?? null };
-          const result = analyzeRelapse(
-            state.sites(),
-            {
-              from: parseDate('from', query.from),
-              to: parseDate('to', query.to),
-              asOf: parseDate('asOf', query.asOf),
-              categories: parseCategories(query.categories),
-              counties: parseCounties(query.county, ctx.countyCodes),
-              radiusKm: parseNumber('radiusKm', query.radiusKm),
-              withinDays: parseNumber('withinDays', query.withinDays, true),
-              cellKm: parseNumber('cellKm', query.cellKm),
-              decisions: state.moveDecisions(),
-              studyArea: countyAreas(ctx.db),
-              correction: query.correction,
-            },
-            { moveIndex: state.moveIndex(), page },
+          const result = answers.get(JSON.stringify(query), () =>
+            analyzeRelapse(
+              state.sites(),
+              {
+                from: parseDate('from', query.from),
+                to: parseDate('to', query.to),
+                asOf: parseDate('asOf', query.asOf),
+                categories: parseCategories(query.categories),
+                counties: parseCounties(query.county, ctx.countyCodes),
+                radiusKm: parseNumber('radiusKm', query.radiusKm),
+                withinDays: parseNumber('withinDays', query.withinDays, true),
+                cellKm: parseNumber('cellKm', query.cellKm),
+                decisions: state.moveDecisions(),
+                studyArea: countyAreas(ctx.db),
+                correction: query.correction,
+              },
+              { moveIndex: state.moveIndex(), page },
+            ),
           );
           return c.json(result as unknown as z.infer<typeof RelapseAnalysis>, 200);
         } catch (error) {
