@@ -1,37 +1,165 @@
-// County scorecards in-process: every county's figures, cold (the likely-move search included) and
-// warm (the route keeps the likely moves until the next write), and one figure's site list. No
-// target in the issue; measured so a slowdown shows.
-import { openDatabase } from '../../server/db/database.ts';
-import { ChangeMemo } from '../../server/store/response-cache.ts';
-import { likelyMovesByCounty, scorecardFigure, scorecards, type LikelyMoves } from '../../server/store/scorecard-store.ts';
+// Relapse analysis and county scorecards on the synthetic 10^5-site database, as the routes run them:
+// cold (a fresh connection: the site history and the likely-move index read and built), and after
+// one status move (RelapseState reads that one site again and searches only the new sites near it).
+// Then the relapse route over HTTP, cold and after a status move, with the server's peak RSS.
+// Each run works on a copy of the database file, since it writes status moves.
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../../server/db/database.ts';
+import { analyzeRelapse } from '../../server/geo/analyze-relapse.ts';
+import { DEFAULT_MOVES_PAGE } from '../../server/geo/relapse-options.ts';
+import { countyAreas, relapseState } from '../../server/store/relapse-store.ts';
+import { scorecardFigure, scorecards } from '../../server/store/scorecard-store.ts';
+import { addSiteEvent } from '../../server/store/site-mutations.ts';
 import type { BenchContext } from '../lib/context.ts';
-import { formatSize, timeSync, timingRow, type Row } from '../lib/measure.ts';
+import { formatBytes, formatCount, formatMs, formatSize, median, timeSync, timingRow, type Row } from '../lib/measure.ts';
+import { httpGet, startServer } from '../lib/server-process.ts';
+import { benchSession } from '../lib/session.ts';
 
-export async function scorecardFigures(context: BenchContext): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (const size of [10_000, 100_000]) {
-    const runs = size > 10_000 ? 1 : 3;
-    const db = openDatabase(context.fixtures.syntheticDatabase(size));
+const TODAY = new Date().toISOString().slice(0, 10);
+
+/** One status move of a site that allows it (discovered → rectifying, today), as an inspector's write. */
+function oneStatusMove(db: Db, skip: number): number {
+  const site = db.get<{ id: number }>("SELECT id FROM sites WHERE status = 'discovered' AND lon IS NOT NULL ORDER BY id LIMIT 1 OFFSET ?", [skip])!;
+  addSiteEvent(db, site.id, { to: 'rectifying', date: TODAY, actor: 'bench' });
+  return site.id;
+}
+
+/** The relapse route's call, in-process: defaults, first page of moves. */
+function relapseCall(db: Db) {
+  const state = relapseState(db);
+  return analyzeRelapse(
+    state.sites(),
+    { decisions: state.moveDecisions(), studyArea: countyAreas(db) },
+    { moveIndex: state.moveIndex(), page: { limit: DEFAULT_MOVES_PAGE } },
+  );
+}
+
+/** A copy of the database file (and the audit key beside it, which signs the audit records). */
+function copyDatabase(source: string, path: string): void {
+  copyFileSync(source, path);
+  if (existsSync(`${source}.audit-key`)) copyFileSync(`${source}.audit-key`, `${path}.audit-key`);
+}
+
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+
+async function inProcessRows(context: BenchContext, size: number): Promise<Row[]> {
+  const source = context.fixtures.syntheticDatabase(size);
+  const path = join(context.resources.dir, `scorecards-${size}.sqlite`);
+  copyDatabase(source, path);
+  const runs = size > 10_000 ? 3 : 5;
+  const options = { asOf: TODAY, staleDays: 90, source: null };
+  const samples = { relapseCold: [] as number[], relapseMoved: [] as number[], cardsCold: [] as number[], cardsMoved: [] as number[], past: [] as number[] };
+  let moves = 0;
+  let pairs = 0;
+  const rssBefore = peakRss();
+  for (let run = 0; run < runs; run++) {
+    // A fresh connection: nothing kept from an earlier run.
+    const db = openDatabase(path);
     try {
       const counties = db.all<{ code: string }>('SELECT code FROM counties ORDER BY code').map((row) => row.code);
-      const options = { asOf: '2022-12-31', staleDays: 90, source: null };
-      const memo = new ChangeMemo<Map<string, Set<number>>>(db, ['sites', 'moves']);
-      const moves: LikelyMoves = (inputs, asOf) => memo.get(asOf, () => likelyMovesByCounty(db, inputs, asOf));
-      const cold: number[] = [];
-      const warm: number[] = [];
-      const one: number[] = [];
-      for (let run = 0; run < runs; run += 1) {
-        cold.push(timeSync(() => scorecards(db, counties, options)).ms);
-        scorecards(db, counties, options, moves);
-        warm.push(timeSync(() => scorecards(db, counties, options, moves)).ms);
-        one.push(timeSync(() => scorecardFigure(db, counties[0]!, 'overdue', options)).ms);
-      }
-      rows.push(timingRow({ figure: 'scorecards, 5 counties, cold (likely-move search included)', size: formatSize(size), samples: cold }));
-      rows.push(timingRow({ figure: 'scorecards, 5 counties, likely moves kept since the last write', size: formatSize(size), samples: warm }));
-      rows.push(timingRow({ figure: 'scorecard figure list (overdue, one county)', size: formatSize(size), samples: one }));
+      samples.cardsCold.push(timeSync(() => scorecards(db, counties, options)).ms);
+      const cold = timeSync(() => relapseCall(db));
+      samples.relapseCold.push(cold.ms);
+      moves = cold.value.movesPage.total;
+      pairs = cold.value.summary.movesCounted;
+      oneStatusMove(db, run * 2);
+      samples.cardsMoved.push(timeSync(() => scorecards(db, counties, options)).ms);
+      oneStatusMove(db, run * 2 + 1);
+      samples.relapseMoved.push(timeSync(() => relapseCall(db)).ms);
+      if (run === 0) samples.past.push(timeSync(() => scorecardFigure(db, counties[0]!, 'likelyMoves', { ...options, asOf: '2022-12-31' })).ms);
     } finally {
       db.close();
     }
   }
+  const rss = `bench process peak RSS ${formatBytes(peakRss())} (${formatBytes(rssBefore)} before these runs)`;
+  const sizeText = formatSize(size);
+  context.log(`scorecards ${size}: cold ${formatMs(median(samples.cardsCold))}, after a move ${formatMs(median(samples.cardsMoved))}`);
+  return [
+    timingRow({
+      figure: 'relapse analysis (route call in-process: defaults, first page of moves), cold',
+      size: sizeText,
+      samples: samples.relapseCold,
+      target: { text: '< 1 s', met: (ms) => ms < 1000 },
+      notes: `after the cold scorecards on the same connection (site history read, move index built there); ${formatCount(moves)} kept move candidates (≤ 3 per new site), ${formatCount(pairs)} new sites counted; ${rss}`,
+    }),
+    timingRow({
+      figure: 'relapse analysis, after one status move',
+      size: sizeText,
+      samples: samples.relapseMoved,
+      target: { text: '< 1 s', met: (ms) => ms < 1000 },
+      notes: 'one site read again, the new sites within 3 km of it searched again; the rest of the call (hotspots, rates, relapse list) runs whole',
+    }),
+    timingRow({
+      figure: 'scorecards, 5 counties, cold (fresh connection: site history read, move index built)',
+      size: sizeText,
+      samples: samples.cardsCold,
+      target: { text: '< 1 s', met: (ms) => ms < 1000 },
+      notes: `asOf today (the route's default); ${rss}`,
+    }),
+    timingRow({
+      figure: 'scorecards, 5 counties, after one status move',
+      size: sizeText,
+      samples: samples.cardsMoved,
+      target: { text: '< 100 ms', met: (ms) => ms < 100 },
+      notes: 'the moved site read again (site_changes, migration 015) and its neighbours searched again; inspections kept (not written)',
+    }),
+    timingRow({
+      figure: 'scorecard likely-move list for a past asOf (2022-12-31: the search runs on the sites as seen then)',
+      size: sizeText,
+      samples: samples.past,
+      notes: 'one run; an asOf before the latest record cannot use the kept index',
+    }),
+  ];
+}
+
+/** Peak RSS of a process from /proc (VmHWM), in bytes. */
+function vmHwm(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
+async function httpRows(context: BenchContext, size: number): Promise<Row[]> {
+  const source = context.fixtures.syntheticDatabase(size);
+  const path = join(context.resources.dir, `relapse-http-${size}.sqlite`);
+  copyDatabase(source, path);
+  const auth = { Authorization: `Bearer ${benchSession(path)}` };
+  const server = await startServer(context.resources, { root: context.root, database: path, demo: false });
+  const db = openDatabase(path);
+  try {
+    const cold = await httpGet(server.port, '/api/analysis/relapse', { headers: auth, timeoutMs: 120_000 });
+    if (cold.status !== 200) throw new Error(`GET /api/analysis/relapse: HTTP ${cold.status} ${cold.body.toString().slice(0, 200)}`);
+    const body = JSON.parse(cold.body.toString()) as { movesPage: { total: number; next: string | null } };
+    const warm: number[] = [];
+    const moved: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      warm.push((await httpGet(server.port, '/api/analysis/relapse', { headers: auth })).ms);
+      oneStatusMove(db, 100 + run);
+      moved.push((await httpGet(server.port, '/api/analysis/relapse', { headers: auth })).ms);
+    }
+    const next = await httpGet(server.port, `/api/analysis/relapse?cursor=${encodeURIComponent(body.movesPage.next ?? '')}`, { headers: auth });
+    const rss = formatBytes(vmHwm(server.pid));
+    const notes = `whole response (relapses, cells, rates, first ${DEFAULT_MOVES_PAGE} of ${formatCount(body.movesPage.total)} moves) ${formatBytes(cold.body.length)}, no compression; second page ${formatMs(next.ms)}; server peak RSS ${rss}`;
+    context.log(`relapse over HTTP ${size}: cold ${formatMs(cold.ms)}, after a move ${formatMs(median(moved))}, server ${rss}`);
+    return [
+      timingRow({ figure: 'relapse over HTTP, cold (first call after start)', size: formatSize(size), samples: [cold.ms], notes }),
+      timingRow({ figure: 'relapse over HTTP, unchanged data', size: formatSize(size), samples: warm, target: { text: '< 1 s', met: (ms) => ms < 1000 } }),
+      timingRow({
+        figure: 'relapse over HTTP, after one status move (written by another connection)',
+        size: formatSize(size),
+        samples: moved,
+        target: { text: '< 1 s', met: (ms) => ms < 1000 },
+      }),
+    ];
+  } finally {
+    db.close();
+    await server.stop();
+  }
+}
+
+export async function scorecardFigures(context: BenchContext): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const size of [10_000, 100_000]) rows.push(...(await inProcessRows(context, size)));
+  rows.push(...(await httpRows(context, 100_000)));
   return rows;
 }

@@ -14,6 +14,7 @@ import { widenStatusChecks } from './migrations/011-voided-status.ts';
 import { sql as roadWork } from './migrations/012-road-work.ts';
 import { sql as provenance } from './migrations/013-provenance.ts';
 import { sql as dataVersions } from './migrations/014-data-versions.ts';
+import { sql as siteChanges } from './migrations/015-moves-site-changes.ts';
 
 export interface Migration {
   version: number;
@@ -38,6 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: 'road-work', sql: roadWork },
   { version: 13, name: 'provenance', sql: provenance },
   { version: 14, name: 'data-versions', sql: dataVersions },
+  { version: 15, name: 'site-changes', sql: siteChanges },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -21,15 +21,23 @@ import { describeRelapse } from './relapse-definitions.ts';
 import { confidenceOf, fdrConfidences, giStar, kindOf, twoSidedP } from './relapse-gistar.ts';
 import { buildHexGrid, cellCentreLonLat, cellIdAt, cellNeighbours, cellPolygon, cellPosition, type HexGrid } from './relapse-hexgrid.ts';
 import { CountyLocator, geometryBbox } from '../../domain/locate-county.ts';
-import { findMoves } from './relapse-moves.ts';
-import type { ClosedSite, NewSite } from './relapse-moves.ts';
+import { comparePairs, MoveIndex, moveKey, type MovePair, type MoveSite } from './relapse-moves.ts';
 import { dayNumber, daysBetween } from '../../domain/days.ts';
-import { CLOSURE_STATUSES, inWindow, MOVE_CLOSURE_STATUSES, resolveRelapseOptions } from './relapse-options.ts';
-import type { HotspotCellProperties, HotspotConfidence, RelapseEvent, RelapseOptions, RelapseRate, RelapseResult, RelapseSiteInput } from './relapse-types.ts';
+import { CLOSURE_STATUSES, inWindow, MOVE_CLOSURE_STATUSES, RelapseOptionError, resolveRelapseOptions } from './relapse-options.ts';
+import type {
+  HotspotCellProperties,
+  HotspotConfidence,
+  MoveDecision,
+  RelapseEvent,
+  RelapseOptions,
+  RelapseRate,
+  RelapseResult,
+  RelapseSiteInput,
+} from './relapse-types.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 
 export { CONFIDENCE_THRESHOLDS, confidenceOf, fdrConfidences, giStar, twoSidedP } from './relapse-gistar.ts';
-export { MOVE_SCORE_WEIGHTS, moveKey, moveScore } from './relapse-moves.ts';
+export { MOVE_CANDIDATES_PER_SITE, MOVE_SCORE_WEIGHTS, MoveIndex, moveKey, moveScore } from './relapse-moves.ts';
 export { bigramDice, NAME_SUFFIXES, nameSimilarity, normaliseName } from './relapse-names.ts';
 export {
   CLOSURE_STATUSES,
@@ -71,15 +79,66 @@ function byPlace(a: RelapseRate, b: RelapseRate): number {
   return a.county.localeCompare(b.county, 'zh') || (a.township ?? '').localeCompare(b.township ?? '', 'zh');
 }
 
-export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: RelapseOptions): RelapseResult {
+/**
+ * A site as the move search sees it as of a day (null: everything): null when unlocated or not yet
+ * discovered; its closures are its moves to closed seen by then.
+ */
+export function moveSiteOf(site: RelapseSiteInput, asOf: string | null): MoveSite | null {
+  const discoveredOn = site.discoveredOn.slice(0, 10);
+  if (!isLocated(site) || (asOf !== null && discoveredOn > asOf)) return null;
+  const closures: MoveSite['closures'] = [];
+  for (const event of site.events) {
+    const date = event.date.slice(0, 10);
+    if ((asOf !== null && date > asOf) || !moveClosureStatuses.has(event.to)) continue;
+    const day = dayNumber(date);
+    if (day !== null) closures.push({ day, date });
+  }
+  const { id, name, category, lon, lat, county, township } = site;
+  return { id, name, category, lon, lat, county, township, day: dayNumber(discoveredOn), discoveredOn, closures: closures.sort((a, b) => a.day - b.day) };
+}
+
+/** What analyzeRelapse may be given besides the sites and options. */
+export interface RelapseExtras {
+  /**
+   * The likely-move index of the same sites, kept between calls (server/store/relapse-store.ts): used
+   * when built with the same radiusKm and withinDays and asOf sees everything (no asOf, or asOf on or
+   * after every date of the sites); otherwise the search runs on the sites as seen.
+   */
+  moveIndex?: MoveIndex;
+  /** The page of the move list: at most `limit` candidates after `cursor` (a page's `next`); default every candidate. */
+  page?: { limit?: number; cursor?: string | null };
+}
+
+/** The position of a page's cursor ("SCORE~OLD-NEW", the last candidate sent) in the list. */
+function pageStart(pairs: readonly MovePair[], cursor: string | null | undefined): number {
+  if (cursor === undefined || cursor === null || cursor === '') return 0;
+  const match = /^(-?[0-9.]+(?:e-?[0-9]+)?)~(\d{1,15})-(\d{1,15})$/.exec(cursor);
+  if (!match || !Number.isFinite(Number(match[1])))
+    throw new RelapseOptionError('cursor', `cursor must be the "next" of a previous page (SCORE~OLD-NEW), not ${cursor}`, {
+      reason: 'bad_format',
+      value: cursor,
+    });
+  const last = { score: Number(match[1]), fromId: Number(match[2]), toId: Number(match[3]) } as MovePair;
+  let low = 0;
+  let high = pairs.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (comparePairs(pairs[middle]!, last) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: RelapseOptions, extras: RelapseExtras = {}): RelapseResult {
   const resolved = resolveRelapseOptions(options);
   const { asOf } = resolved;
   const categories = new Set(resolved.categories);
   const counties = resolved.counties ? new Set(resolved.counties) : null;
 
   const relapses: RelapseEvent[] = [];
-  const closedSites: ClosedSite[] = [];
-  const newSites: NewSite[] = [];
+  const moveSites: MoveSite[] = [];
+  const newIds = new Set<number>();
+  let latest = '';
   const gridPoints: [number, number][] = [];
   const countyRates = new Map<string, RateCounter>();
   const townshipRates = new Map<string, Map<string | null, RateCounter>>();
@@ -97,12 +156,14 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
   };
 
   for (const site of sites) {
-    if (!categories.has(site.category)) continue;
     const discoveredOn = site.discoveredOn.slice(0, 10);
+    if (discoveredOn > latest) latest = discoveredOn;
+    for (const event of site.events) if (event.date > latest) latest = event.date.slice(0, 10);
+    if (!categories.has(site.category)) continue;
     if (asOf !== null && discoveredOn > asOf) continue;
     const located = isLocated(site);
     const counted = counties === null || counties.has(site.county);
-    const moveClosures: ClosedSite['closures'] = [];
+    const moveClosures: MoveSite['closures'] = [];
     let lastClosure: { date: string; status: StatusCode } | null = null;
     let lastVerified: string | null = null;
 
@@ -145,15 +206,36 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
 
     if (!located) continue;
     const { id, name, category, lon, lat, county, township } = site;
-    // Object literals, not spreads: this loop runs once per site.
-    if (moveClosures.length > 0) closedSites.push({ id, name, category, lon, lat, county, township, closures: moveClosures.sort((a, b) => a.day - b.day) });
-    if (!counted) continue;
-    gridPoints.push([lon, lat]);
     const day = dayNumber(discoveredOn);
-    if (day !== null && inWindow(discoveredOn, resolved)) newSites.push({ id, name, category, lon, lat, county, township, day, discoveredOn });
+    const isNew = counted && day !== null && inWindow(discoveredOn, resolved);
+    if (counted) gridPoints.push([lon, lat]);
+    if (isNew) newIds.add(id);
+    // Object literals, not spreads: this loop runs once per site.
+    if (isNew || moveClosures.length > 0)
+      moveSites.push({ id, name, category, lon, lat, county, township, day, discoveredOn, closures: moveClosures.sort((a, b) => a.day - b.day) });
   }
 
-  const moves = findMoves(closedSites, newSites, resolved, options.decisions);
+  // Likely moves: the kept index when it answers these options, else a search of the sites as seen.
+  const keptIndex = extras.moveIndex;
+  const keptFits =
+    keptIndex !== undefined &&
+    keptIndex.options.radiusKm === resolved.radiusKm &&
+    keptIndex.options.withinDays === resolved.withinDays &&
+    (asOf === null || asOf >= latest);
+  const index = keptFits ? keptIndex : MoveIndex.build(moveSites, resolved, (site) => newIds.has(site.id));
+  const allPairs = keptFits ? keptIndex.pairs().filter((pair) => newIds.has(pair.toId)) : index.pairs();
+  const decided = new Map<number, Map<number, MoveDecision>>();
+  for (const [key, decision] of options.decisions ?? []) {
+    const [fromId, toId] = key.split('-').map(Number);
+    bucketOf(decided, toId!).set(fromId!, decision);
+  }
+  const decisionOf = (pair: MovePair): MoveDecision | null => decided.get(pair.toId)?.get(pair.fromId) ?? null;
+  const start = pageStart(allPairs, extras.page?.cursor);
+  const limit = extras.page?.limit ?? Infinity;
+  const pagePairs = allPairs.slice(start, start + limit);
+  const moves = pagePairs.map((pair) => index.candidate(pair, decisionOf(pair)));
+  const lastSent = pagePairs.at(-1);
+  const next = lastSent && start + pagePairs.length < allPairs.length ? `${lastSent.score}~${moveKey(lastSent.fromId, lastSent.toId)}` : null;
   // By day, then site id; sorted on numbers (string comparisons cost more at 10^5 relapses).
   const relapseDays = relapses.map((relapse) => dayNumber(relapse.date) ?? 0);
   const order = relapses.map((_, index) => index).sort((a, b) => relapseDays[a]! - relapseDays[b]! || relapses[a]!.siteId - relapses[b]!.siteId || a - b);
@@ -181,12 +263,12 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
       if (index >= 0) relapseCounts[index]!++;
     }
     const countedNewSites = new Set<number>();
-    for (const move of moves) {
-      if (move.decision === 'dismissed' || countedNewSites.has(move.toId)) continue;
-      countedNewSites.add(move.toId);
-      const [lon, lat] = move.line.coordinates[1]!;
-      const index = cellOf(lon!, lat!);
-      if (index >= 0) moveCounts[index]!++;
+    for (const pair of allPairs) {
+      if (countedNewSites.has(pair.toId) || decisionOf(pair) === 'dismissed') continue;
+      countedNewSites.add(pair.toId);
+      const site = index.site(pair.toId)!;
+      const cell = cellOf(site.lon, site.lat);
+      if (cell >= 0) moveCounts[cell]!++;
     }
   }
   for (const relapse of sortedRelapses) if (relapse.lon === null) unlocatedRelapses++;
@@ -230,6 +312,7 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     options: resolved,
     relapses: sortedRelapses,
     moves,
+    movesPage: { total: allPairs.length, limit: Number.isFinite(limit) ? limit : null, next },
     cells: { type: 'FeatureCollection', features },
     grid: grid
       ? {
@@ -257,7 +340,7 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     summary: {
       relapses: sortedRelapses.length,
       unlocatedRelapses,
-      moveCandidates: moves.length,
+      moveCandidates: allPairs.length,
       movesCounted: moveCounts.reduce((sum, value) => sum + value, 0),
       hotCells,
       coldCells,
@@ -266,6 +349,12 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     },
     definitions: describeRelapse(resolved, areaParts.length > 0 ? 'counties' : 'bbox'),
   };
+}
+
+function bucketOf<K, V>(map: Map<K, Map<number, V>>, key: K): Map<number, V> {
+  let found = map.get(key);
+  if (!found) map.set(key, (found = new Map()));
+  return found;
 }
 
 /**

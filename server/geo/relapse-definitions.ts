@@ -1,5 +1,5 @@
 // One sentence per relapse-hotspot figure, Chinese then English, with the options actually used.
-import { MOVE_SCORE_WEIGHTS } from './relapse-moves.ts';
+import { MOVE_CANDIDATES_PER_SITE, MOVE_SCORE_WEIGHTS } from './relapse-moves.ts';
 import { DEFAULT_CELL_KM } from './relapse-options.ts';
 import type { RelapseDefinition, RelapseDefinitionKey, ResolvedRelapseOptions } from './relapse-types.ts';
 
@@ -29,8 +29,8 @@ export function describeRelapse(options: ResolvedRelapseOptions, extent: 'counti
       en: 'Closed on is the day of the last move to closed, upgraded or relocated before the relapse (the last verified day when only that is recorded), and days since closure is the relapse day minus that day.',
     },
     moves: {
-      zh: `疑似转移是同类别的两个有坐标点位：旧点位转为已取缔（不含整改提升和搬迁入园）后 1–${withinDays} 天内、球面距离 ${radiusKm} 公里以内发现的新点位，旧点位有多次取缔时取发现日前最近的一次。`,
-      en: `A likely move pairs two located sites of the same category: a new site discovered 1–${withinDays} days after the old one was closed (not upgraded or relocated) and within ${radiusKm} km geodesic distance of it, using the old site's latest closure before the discovery.`,
+      zh: `疑似转移是同类别的两个有坐标点位：旧点位转为已取缔（不含整改提升和搬迁入园）后 1–${withinDays} 天内、球面距离 ${radiusKm} 公里以内发现的新点位，旧点位有多次取缔时取发现日前最近的一次。每处新点位只保留评分最高的 ${MOVE_CANDIDATES_PER_SITE} 个旧点位（同分取编号小者）；一处新点位只要其中有一个未被排除，就计为疑似转移。`,
+      en: `A likely move pairs two located sites of the same category: a new site discovered 1–${withinDays} days after the old one was closed (not upgraded or relocated) and within ${radiusKm} km geodesic distance of it, using the old site's latest closure before the discovery. Each new site keeps only its ${MOVE_CANDIDATES_PER_SITE} best old sites by score (ties: lower id first); a new site counts as a move when one of them is not dismissed.`,
     },
     nameSimilarity: {
       zh: '名称相似度是去掉括号内容、开头的省县区乡镇村等地名和结尾的有限公司、厂、场、站、点、砂石等通用词后，两名称字符二元组多重集的 Dice 系数（0–1，任一名称去后为空则为 0）。',

@@ -1,22 +1,34 @@
 // Likely moves (改头换面转移): a new site discovered soon after, and near, the closure of a site of
-// the same category. New sites are bucketed by category in a lon/lat grid at least radiusKm wide
-// (in every direction, at the highest latitude present), each bucket sorted by discovery day, so a
-// closure looks at 3 × 3 buckets and only the days in range: no pass over all pairs.
+// the same category. Only the MOVE_CANDIDATES_PER_SITE best old sites of each new site are kept
+// (best: highest score, then lowest old id), so the list grows with the sites, not with their pairs.
+//
+// The index: closures bucketed by category in a lon/lat grid at least radiusKm wide (in every
+// direction, at the highest latitude present), each bucket sorted by day, so a new site looks at
+// 3 × 3 buckets and only the closures 1..withinDays days before its discovery; and the sites in the
+// same grid, so a write to a few sites recomputes only the new sites within reach of them (`update`).
+// Names are compared by sorted bigram codes built once per site (relapse-names.ts).
 import { EARTH_RADIUS_KM, haversineKm, RADIANS } from './sphere.ts';
-import { normaliseName, bigramDice } from './relapse-names.ts';
+import { bigramCodes, codesDice, normaliseName } from './relapse-names.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { MoveCandidate, MoveDecision, ResolvedRelapseOptions } from './relapse-types.ts';
 
 /** Weights of the move score: distance, time, name. They add up to 1. */
 export const MOVE_SCORE_WEIGHTS = { distance: 0.35, time: 0.25, name: 0.4 } as const;
 
+/**
+ * The candidates kept per new site: its best old sites by score. A new site rarely has more than one
+ * real predecessor; 3 leaves the officials a choice when two closed firms of the trade stood nearby,
+ * and bounds the list at 3 × the new sites (at 10^5 synthetic sites, 27 pairs per new site were found).
+ */
+export const MOVE_CANDIDATES_PER_SITE = 3;
+
 /** The key of a candidate pair, old site first: `${oldId}-${newId}`. */
 export function moveKey(oldId: number, newId: number): string {
   return `${oldId}-${newId}`;
 }
 
-/** What both sides of a likely move carry. */
-interface LocatedSite {
+/** A located site as the move search sees it: the old side when it has closures, the new side when it has a day. */
+export interface MoveSite {
   id: number;
   name: string;
   category: CategoryCode;
@@ -24,18 +36,22 @@ interface LocatedSite {
   lat: number;
   county: string;
   township: string | null;
-}
-
-/** A located site with its move closures (days, ascending) — the old side of a pair. */
-export interface ClosedSite extends LocatedSite {
-  /** Days of moves to closed, with the day strings, ascending. */
+  /** Discovery day number (domain/days.ts), null when the date is not a day. */
+  day: number | null;
+  discoveredOn: string;
+  /** Moves to closed (days and day strings), ascending. */
   closures: { day: number; date: string }[];
 }
 
-/** A located site discovered in the window — the new side of a pair. */
-export interface NewSite extends LocatedSite {
-  day: number;
-  discoveredOn: string;
+/** A kept pair, without the names and line (see MoveIndex.candidate). */
+export interface MovePair {
+  fromId: number;
+  toId: number;
+  closedOn: string;
+  days: number;
+  distanceKm: number;
+  nameSimilarity: number;
+  score: number;
 }
 
 /** Score 0..1 of a pair; see MOVE_SCORE_WEIGHTS. */
@@ -45,12 +61,46 @@ export function moveScore(distanceKm: number, days: number, similarity: number, 
   return Math.min(1, Math.max(0, score));
 }
 
-interface Bucket {
-  sites: NewSite[];
-  days: Float64Array;
+/** The list order: score, highest first, then old id, then new id. */
+export function comparePairs(a: MovePair, b: MovePair): number {
+  return b.score - a.score || a.fromId - b.fromId || a.toId - b.toId;
 }
 
-function lowerBound(days: Float64Array, day: number): number {
+interface Entry extends MoveSite {
+  grams: Float64Array;
+  cell: number;
+  /** The last search that met this site as an old one (each old site counts once per search). */
+  seenBy: number;
+}
+interface ClosureRef {
+  day: number;
+  date: string;
+  site: Entry;
+}
+/** The closures of one category in one cell, by day; `packed` (days and places in typed arrays, for the search's inner loop) is rebuilt after a change. */
+interface ClosureBucket {
+  refs: ClosureRef[];
+  packed: { days: Float64Array; lons: Float64Array; lats: Float64Array } | null;
+}
+
+function packed(bucket: ClosureBucket): NonNullable<ClosureBucket['packed']> {
+  if (!bucket.packed) {
+    const { refs } = bucket;
+    const days = new Float64Array(refs.length);
+    const lons = new Float64Array(refs.length);
+    const lats = new Float64Array(refs.length);
+    refs.forEach((ref, at) => {
+      days[at] = ref.day;
+      lons[at] = ref.site.lon;
+      lats[at] = ref.site.lat;
+    });
+    bucket.packed = { days, lons, lats };
+  }
+  return bucket.packed;
+}
+
+/** First index whose day is ≥ day. */
+function lowerBoundDays(days: Float64Array, day: number): number {
   let low = 0;
   let high = days.length;
   while (low < high) {
@@ -61,116 +111,288 @@ function lowerBound(days: Float64Array, day: number): number {
   return low;
 }
 
-export function findMoves(
-  closedSites: readonly ClosedSite[],
-  newSites: readonly NewSite[],
-  options: Pick<ResolvedRelapseOptions, 'radiusKm' | 'withinDays'>,
-  decisions: ReadonlyMap<string, MoveDecision> | undefined,
-): MoveCandidate[] {
-  const { radiusKm, withinDays } = options;
-  if (closedSites.length === 0 || newSites.length === 0) return [];
-  let maxAbsLat = 0;
-  for (const site of newSites) maxAbsLat = Math.max(maxAbsLat, Math.abs(site.lat));
-  for (const site of closedSites) maxAbsLat = Math.max(maxAbsLat, Math.abs(site.lat));
-  const kmPerDegree = EARTH_RADIUS_KM * RADIANS;
-  // 1% wider than the radius so rounding never hides a pair at the edge; capped near the poles.
-  const latStep = (1.01 * radiusKm) / kmPerDegree;
-  const lonStep = Math.min(360, (1.01 * radiusKm) / (kmPerDegree * Math.max(Math.cos(Math.min(maxAbsLat + latStep, 89.9) * RADIANS), 1e-6)));
+const CELL_SPAN = 1 << 21;
+const cellKey = (column: number, row: number): number => (column + CELL_SPAN) * 2 * CELL_SPAN + (row + CELL_SPAN);
 
-  // Per category, buckets keyed by column·span + row counted from the south-west of all sites (a
-  // small integer, cheap to hash), each sorted by discovery day with the days in a typed array.
-  let minColumn = Infinity;
-  let minRow = Infinity;
-  let maxRow = -Infinity;
-  for (const sites of [newSites, closedSites])
-    for (const site of sites) {
-      const column = Math.floor(site.lon / lonStep);
-      const row = Math.floor(site.lat / latStep);
-      if (column < minColumn) minColumn = column;
-      if (row < minRow) minRow = row;
-      if (row > maxRow) maxRow = row;
-    }
-  const span = maxRow - minRow + 3;
-  const packed = (column: number, row: number): number => (column - minColumn + 1) * span + (row - minRow + 1);
-  const lists = new Map<CategoryCode, Map<number, NewSite[]>>();
-  // Sorted once by discovery day, so every bucket is filled in day order.
-  const byDay = [...newSites].sort((a, b) => a.day - b.day || a.id - b.id);
-  for (const site of byDay) {
-    let byCell = lists.get(site.category);
-    if (!byCell) lists.set(site.category, (byCell = new Map()));
-    const key = packed(Math.floor(site.lon / lonStep), Math.floor(site.lat / latStep));
-    let bucket = byCell.get(key);
-    if (!bucket) byCell.set(key, (bucket = []));
-    bucket.push(site);
+function bucket<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
+
+/** First index whose day is ≥ day. */
+function lowerBound(list: readonly ClosureRef[], day: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (list[middle]!.day < day) low = middle + 1;
+    else high = middle;
   }
-  const buckets = new Map<CategoryCode, Map<number, Bucket>>();
-  for (const [category, byCell] of lists) {
-    const sorted = new Map<number, Bucket>();
-    for (const [key, sites] of byCell) {
-      const days = new Float64Array(sites.length);
-      for (let index = 0; index < sites.length; index++) days[index] = sites[index]!.day;
-      sorted.set(key, { sites, days });
-    }
-    buckets.set(category, sorted);
+  return low;
+}
+
+/** The best `k` candidates of every new site, kept up to date site by site. */
+export class MoveIndex {
+  private readonly sites = new Map<number, Entry>();
+  private readonly closures = new Map<CategoryCode, Map<number, ClosureBucket>>();
+  private readonly located = new Map<CategoryCode, Map<number, Set<Entry>>>();
+  private readonly best = new Map<number, MovePair[]>();
+  private sorted: MovePair[] | null = null;
+  private maxAbsLat = 0;
+  private latStep = 1;
+  private lonStep = 1;
+  private searches = 0;
+
+  constructor(
+    readonly options: Pick<ResolvedRelapseOptions, 'radiusKm' | 'withinDays'>,
+    /** Which sites are searched as the new side; default every site with a discovery day. */
+    private readonly isNew: (site: MoveSite) => boolean = (site) => site.day !== null,
+    readonly k = MOVE_CANDIDATES_PER_SITE,
+  ) {}
+
+  /** Every site at once. */
+  static build(
+    sites: Iterable<MoveSite>,
+    options: Pick<ResolvedRelapseOptions, 'radiusKm' | 'withinDays'>,
+    isNew?: (site: MoveSite) => boolean,
+    k = MOVE_CANDIDATES_PER_SITE,
+  ): MoveIndex {
+    const index = new MoveIndex(options, isNew, k);
+    for (const site of sites) index.sites.set(site.id, index.entry(site));
+    index.regrid();
+    return index;
   }
 
-  const normalised = new Map<number, string>();
-  const normalisedName = (site: ClosedSite | NewSite): string => {
-    let text = normalised.get(site.id);
-    if (text === undefined) normalised.set(site.id, (text = normaliseName(site.name, [site.county, site.township])));
-    return text;
-  };
+  /** Sites written since: each id's current state (null: gone, voided or unlocated). Recomputes only the new sites within reach. */
+  update(changed: Iterable<number>, current: (id: number) => MoveSite | null): void {
+    const affected = new Set<number>();
+    let regrid = false;
+    const mark = (entry: Entry) => {
+      for (const near of this.around(this.located.get(entry.category), entry)) for (const site of near) affected.add(site.id);
+    };
+    for (const id of changed) {
+      affected.add(id);
+      const before = this.sites.get(id);
+      if (before) {
+        mark(before);
+        this.remove(before);
+      }
+      const site = current(id);
+      if (!site) continue;
+      const entry = this.entry(site);
+      this.sites.set(id, entry);
+      if (Math.abs(site.lat) > this.maxAbsLat) regrid = true;
+      if (regrid) continue;
+      this.add(entry);
+      mark(entry);
+    }
+    if (regrid) return this.regrid();
+    const added: MovePair[] = [];
+    for (const id of affected) {
+      this.best.delete(id);
+      const entry = this.sites.get(id);
+      const pairs = entry ? this.search(entry) : [];
+      if (pairs.length > 0) this.best.set(id, pairs);
+      added.push(...pairs);
+    }
+    if (this.sorted)
+      this.sorted = mergeSorted(
+        this.sorted.filter((pair) => !affected.has(pair.toId)),
+        added.sort(comparePairs),
+      );
+  }
 
-  const pairs = new Map<string, MoveCandidate>();
-  for (const old of closedSites) {
-    const byCell = buckets.get(old.category);
-    if (!byCell) continue;
-    const column = Math.floor(old.lon / lonStep);
-    const row = Math.floor(old.lat / latStep);
+  /** Every kept pair in list order. */
+  pairs(): readonly MovePair[] {
+    if (!this.sorted) {
+      const all: MovePair[] = [];
+      for (const pairs of this.best.values()) for (const pair of pairs) all.push(pair);
+      this.sorted = all.sort(comparePairs);
+    }
+    return this.sorted;
+  }
+
+  /** The kept pairs of one new site, best first. */
+  pairsTo(id: number): readonly MovePair[] {
+    return this.best.get(id) ?? [];
+  }
+
+  /** New sites with kept pairs. */
+  newSites(): IterableIterator<number> {
+    return this.best.keys();
+  }
+
+  site(id: number): MoveSite | undefined {
+    return this.sites.get(id);
+  }
+
+  /** The full record of a pair sent to a client: names, place and the line from the old place to the new. */
+  candidate(pair: MovePair, decision: MoveDecision | null): MoveCandidate {
+    const from = this.sites.get(pair.fromId)!;
+    const to = this.sites.get(pair.toId)!;
+    return {
+      key: moveKey(pair.fromId, pair.toId),
+      fromId: pair.fromId,
+      toId: pair.toId,
+      fromName: from.name,
+      toName: to.name,
+      category: to.category,
+      closedOn: pair.closedOn,
+      discoveredOn: to.discoveredOn,
+      distanceKm: pair.distanceKm,
+      days: pair.days,
+      nameSimilarity: pair.nameSimilarity,
+      score: pair.score,
+      decision,
+      county: to.county,
+      township: to.township,
+      line: {
+        type: 'LineString',
+        coordinates: [
+          [from.lon, from.lat],
+          [to.lon, to.lat],
+        ],
+      },
+    };
+  }
+
+  private entry(site: MoveSite): Entry {
+    return { ...site, grams: bigramCodes(normaliseName(site.name, [site.county, site.township])), cell: 0, seenBy: 0 };
+  }
+
+  /** Cell sizes from the highest latitude present, then every site into the grid and every new site searched. */
+  private regrid(): void {
+    let maxAbsLat = 0;
+    for (const site of this.sites.values()) maxAbsLat = Math.max(maxAbsLat, Math.abs(site.lat));
+    const kmPerDegree = EARTH_RADIUS_KM * RADIANS;
+    // 1% wider than the radius so rounding never hides a pair at the edge; capped near the poles.
+    this.maxAbsLat = maxAbsLat;
+    this.latStep = (1.01 * this.options.radiusKm) / kmPerDegree;
+    this.lonStep = Math.min(360, (1.01 * this.options.radiusKm) / (kmPerDegree * Math.max(Math.cos(Math.min(maxAbsLat + this.latStep, 89.9) * RADIANS), 1e-6)));
+    this.closures.clear();
+    this.located.clear();
+    this.best.clear();
+    this.sorted = null;
+    for (const entry of this.sites.values()) this.add(entry);
+    for (const entry of this.sites.values()) {
+      const pairs = this.search(entry);
+      if (pairs.length > 0) this.best.set(entry.id, pairs);
+    }
+  }
+
+  private add(entry: Entry): void {
+    entry.cell = cellKey(Math.floor(entry.lon / this.lonStep), Math.floor(entry.lat / this.latStep));
+    bucket(
+      bucket(this.located, entry.category, () => new Map<number, Set<Entry>>()),
+      entry.cell,
+      () => new Set<Entry>(),
+    ).add(entry);
+    if (entry.closures.length === 0) return;
+    const cell = bucket(
+      bucket(this.closures, entry.category, () => new Map<number, ClosureBucket>()),
+      entry.cell,
+      (): ClosureBucket => ({ refs: [], packed: null }),
+    );
+    const list = cell.refs;
+    cell.packed = null;
+    for (const closure of entry.closures) {
+      let at = lowerBound(list, closure.day);
+      while (at < list.length && list[at]!.day === closure.day && list[at]!.site.id < entry.id) at++;
+      list.splice(at, 0, { day: closure.day, date: closure.date, site: entry });
+    }
+  }
+
+  private remove(entry: Entry): void {
+    this.sites.delete(entry.id);
+    this.located.get(entry.category)?.get(entry.cell)?.delete(entry);
+    const cell = this.closures.get(entry.category)?.get(entry.cell);
+    if (!cell || entry.closures.length === 0) return;
+    cell.packed = null;
+    const list = cell.refs;
+    for (let at = list.length - 1; at >= 0; at--) if (list[at]!.site === entry) list.splice(at, 1);
+  }
+
+  /** The buckets of the 3 × 3 cells around an entry's cell. */
+  private *around<T>(byCell: Map<number, T> | undefined, entry: Entry): Generator<T> {
+    if (!byCell) return;
+    const column = Math.floor(entry.lon / this.lonStep);
+    const row = Math.floor(entry.lat / this.latStep);
     for (let dc = -1; dc <= 1; dc++)
       for (let dr = -1; dr <= 1; dr++) {
-        const bucket = byCell.get(packed(column + dc, row + dr));
-        if (!bucket) continue;
-        const { sites, days: bucketDays } = bucket;
-        for (const closure of old.closures)
-          for (let index = lowerBound(bucketDays, closure.day + 1); index < sites.length; index++) {
-            const site = sites[index]!;
-            const days = site.day - closure.day;
-            if (days > withinDays) break;
-            if (site.id === old.id) continue;
-            const key = moveKey(old.id, site.id);
-            const existing = pairs.get(key);
-            // Several closures of the same old site: the latest one before the discovery counts.
-            if (existing && existing.days <= days) continue;
-            const distanceKm = haversineKm(old.lon, old.lat, site.lon, site.lat);
-            if (distanceKm > radiusKm) continue;
-            const similarity = bigramDice(normalisedName(old), normalisedName(site));
-            pairs.set(key, {
-              key,
-              fromId: old.id,
-              toId: site.id,
-              fromName: old.name,
-              toName: site.name,
-              category: old.category,
-              closedOn: closure.date,
-              discoveredOn: site.discoveredOn,
-              distanceKm,
-              days,
-              nameSimilarity: similarity,
-              score: moveScore(distanceKm, days, similarity, radiusKm, withinDays),
-              decision: decisions?.get(key) ?? null,
-              county: site.county,
-              township: site.township,
-              line: {
-                type: 'LineString',
-                coordinates: [
-                  [old.lon, old.lat],
-                  [site.lon, site.lat],
-                ],
-              },
-            });
-          }
+        const found = byCell.get(cellKey(column + dc, row + dr));
+        if (found !== undefined) yield found;
       }
   }
-  return [...pairs.values()].sort((a, b) => b.score - a.score || a.fromId - b.fromId || a.toId - b.toId);
+
+  /**
+   * The best k pairs of a new site: each old site nearby with its latest closure 1..withinDays days
+   * before. A pair is only made when it enters the best k; the name comparison is skipped when even a
+   * perfect name could not.
+   */
+  private search(site: Entry): MovePair[] {
+    if (site.day === null || !this.isNew(site)) return [];
+    const { radiusKm, withinDays } = this.options;
+    const k = this.k;
+    const best: MovePair[] = [];
+    const stamp = ++this.searches;
+    // A flat-earth distance first (10% margin: it never drops a pair the sphere keeps within 50 km), then the sphere.
+    const kmLat = EARTH_RADIUS_KM * RADIANS;
+    const kmLon = kmLat * Math.cos(site.lat * RADIANS);
+    const near = (1.1 * radiusKm) ** 2;
+    for (const cell of this.around(this.closures.get(site.category), site)) {
+      const { days: closureDays, lons, lats } = packed(cell);
+      // Latest closures first, so the first one met of an old site is the one that counts.
+      for (let at = lowerBoundDays(closureDays, site.day) - 1; at >= 0; at--) {
+        const days = site.day - closureDays[at]!;
+        if (days > withinDays) break;
+        const dx = (lons[at]! - site.lon) * kmLon;
+        const dy = (lats[at]! - site.lat) * kmLat;
+        if (dx * dx + dy * dy > near) continue;
+        const closure = cell.refs[at]!;
+        const old = closure.site;
+        if (old.seenBy === stamp || old.id === site.id) continue;
+        old.seenBy = stamp;
+        const distanceKm = haversineKm(old.lon, old.lat, site.lon, site.lat);
+        if (distanceKm > radiusKm) continue;
+        const worst = best.length === k ? best[k - 1]! : null;
+        // The score without the name, and with the best name possible: the pair cannot enter the best k.
+        if (worst && moveScore(distanceKm, days, 1, radiusKm, withinDays) < worst.score) continue;
+        const nameSimilarity = codesDice(old.grams, site.grams);
+        const score = moveScore(distanceKm, days, nameSimilarity, radiusKm, withinDays);
+        if (worst && (score < worst.score || (score === worst.score && old.id > worst.fromId))) continue;
+        const pair: MovePair = { fromId: old.id, toId: site.id, closedOn: closure.date, days, distanceKm, nameSimilarity, score };
+        let position = best.length;
+        while (position > 0 && comparePairs(pair, best[position - 1]!) < 0) position--;
+        best.splice(position, 0, pair);
+        if (best.length > k) best.pop();
+      }
+    }
+    return best;
+  }
+}
+
+function mergeSorted(a: readonly MovePair[], b: readonly MovePair[]): MovePair[] {
+  const out: MovePair[] = new Array<MovePair>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) out[n++] = comparePairs(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[n++] = a[i++]!;
+  while (j < b.length) out[n++] = b[j++]!;
+  return out;
+}
+
+/**
+ * Every kept candidate (full records), best first: the pure entry point for a given set of sites.
+ * `isNew` says which sites are searched as the new side.
+ */
+export function findMoves(
+  sites: readonly MoveSite[],
+  options: Pick<ResolvedRelapseOptions, 'radiusKm' | 'withinDays'>,
+  decisions: ReadonlyMap<string, MoveDecision> | undefined,
+  isNew?: (site: MoveSite) => boolean,
+): MoveCandidate[] {
+  const index = MoveIndex.build(sites, options, isNew);
+  return index.pairs().map((pair) => index.candidate(pair, decisions?.get(moveKey(pair.fromId, pair.toId)) ?? null));
 }

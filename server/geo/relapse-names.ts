@@ -135,6 +135,36 @@ export function bigramDice(a: string, b: string): number {
   return (2 * shared) / (sizeLeft + sizeRight);
 }
 
+/**
+ * The character bigrams of an already-normalised name as sorted numbers (a bigram of code points
+ * a, b is a·0x110001 + b; a lone character c is c·0x110001 + 0x110000, never a bigram's number), so
+ * the Dice coefficient of two names is a merge of two short sorted arrays: the likely-move search
+ * compares each name with tens of others, and builds these once per site.
+ */
+export function bigramCodes(text: string): Float64Array {
+  const points = Array.from(text, (character) => character.codePointAt(0)!);
+  if (points.length === 1) return Float64Array.of(points[0]! * 0x110001 + 0x110000);
+  const codes = new Float64Array(Math.max(0, points.length - 1));
+  for (let index = 0; index + 1 < points.length; index++) codes[index] = points[index]! * 0x110001 + points[index + 1]!;
+  return codes.sort();
+}
+
+/** bigramDice on bigramCodes: 2·|A ∩ B| / (|A| + |B|) with multiset intersection; 0 when either is empty. */
+export function codesDice(a: Float64Array, b: Float64Array): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  let shared = 0;
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      shared++;
+      i++;
+      j++;
+    }
+  }
+  return (2 * shared) / (a.length + b.length);
+}
+
 /** Similarity 0..1 of two site names (each stripped of its own place names). */
 export function nameSimilarity(
   a: string,

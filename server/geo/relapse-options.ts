@@ -20,6 +20,9 @@ export const MAX_WITHIN_DAYS = 3650;
  */
 export const DEFAULT_CELL_KM = 3;
 export const MIN_CELL_KM = 0.1;
+/** Likely moves per page of the API's list by default, and at most. */
+export const DEFAULT_MOVES_PAGE = 50;
+export const MAX_MOVES_PAGE = 1000;
 export const MAX_CELL_KM = 20;
 
 /**

@@ -199,6 +199,7 @@ export interface RelapseSummary {
   relapses: number;
   /** Relapses without coordinates: listed, not in any cell. */
   unlocatedRelapses: number;
+  /** Likely-move candidates in the whole list (at most MOVE_CANDIDATES_PER_SITE per new site). */
   moveCandidates: number;
   /** New sites counted in the hotspot cells as moves. */
   movesCounted: number;
@@ -212,8 +213,10 @@ export interface RelapseSummary {
 export interface RelapseResult {
   options: ResolvedRelapseOptions;
   relapses: RelapseEvent[];
-  /** Sorted by score, highest first (then fromId, toId). */
+  /** The asked page of the likely moves (every kept candidate without a page), by score, highest first (then fromId, toId). */
   moves: MoveCandidate[];
+  /** total: candidates in the whole list; limit: the page size (null: no page); next: the cursor of the next page, null after the last. */
+  movesPage: { total: number; limit: number | null; next: string | null };
   cells: FeatureCollection<Polygon, HotspotCellProperties>;
   /** null when no located site is counted (no grid). */
   grid: HotspotGridInfo | null;

@@ -4,12 +4,13 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { CATEGORY_CODES } from '../../domain/categories.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
-import { analyzeRelapse, RelapseOptionError } from '../geo/analyze-relapse.ts';
-import { countyAreas, moveDecisions, relapseInputs } from '../store/relapse-store.ts';
+import { analyzeRelapse, RelapseOptionError, type RelapseResult } from '../geo/analyze-relapse.ts';
+import { ChangeMemo } from '../store/response-cache.ts';
+import { countyAreas, relapseState } from '../store/relapse-store.ts';
 import { decideRelapseMove } from '../services/analysis.ts';
 import { actorOf } from './actor.ts';
 import { param, parseCategories, parseCounties, parseDate, parseNumber } from './query-params.ts';
-import { MAX_CELL_KM, MAX_RADIUS_KM, MAX_WITHIN_DAYS, MIN_CELL_KM } from '../geo/relapse-options.ts';
+import { DEFAULT_MOVES_PAGE, MAX_CELL_KM, MAX_MOVES_PAGE, MAX_RADIUS_KM, MAX_WITHIN_DAYS, MIN_CELL_KM } from '../geo/relapse-options.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
@@ -83,7 +84,14 @@ const RelapseAnalysis = z
       correction: z.enum(['fdr', 'none']),
     }),
     relapses: z.array(Relapse),
-    moves: z.array(Move),
+    moves: z.array(Move).openapi({ description: 'One page of the likely moves, best first (see movesPage).' }),
+    movesPage: z
+      .object({
+        total: z.number().int().openapi({ description: 'Candidates in the whole list (at most 3 per new site).' }),
+        limit: z.number().int().nullable(),
+        next: z.string().nullable().openapi({ description: 'The cursor of the next page; null after the last.' }),
+      })
+      .openapi({ description: 'Paging of the move list: pass next as cursor for the following page.' }),
     cells: z.object({ type: z.literal('FeatureCollection'), features: z.array(Cell) }),
     grid: z
       .object({
@@ -144,9 +152,18 @@ const RelapseQuery = z.object({
     .enum(['fdr', 'none'])
     .optional()
     .openapi({ description: 'Multiple-testing correction of the cells: fdr (Benjamini–Hochberg, default) or none.' }),
+  limit: param.integer(
+    'limit',
+    { minimum: 1, maximum: MAX_MOVES_PAGE },
+    { description: `Likely moves per page (default ${DEFAULT_MOVES_PAGE}, at most ${MAX_MOVES_PAGE}).` },
+  ),
+  cursor: z.string().max(80).optional().openapi({ description: 'The movesPage.next of the previous page; default the first page.' }),
 });
 
 export function relapseRoutes(ctx: AppContext) {
+  // Officials open the same analysis many times between writes: each answer is kept (by its query)
+  // until sites, their histories or move decisions change.
+  const answers = new ChangeMemo<RelapseResult>(ctx.db, ['sites', 'moves'], 8);
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
       createRoute({
@@ -163,19 +180,35 @@ export function relapseRoutes(ctx: AppContext) {
       (c) => {
         const query = c.req.valid('query');
         try {
-          const result = analyzeRelapse(relapseInputs(ctx.db), {
-            from: parseDate('from', query.from),
-            to: parseDate('to', query.to),
-            asOf: parseDate('asOf', query.asOf),
-            categories: parseCategories(query.categories),
-            counties: parseCounties(query.county, ctx.countyCodes),
-            radiusKm: parseNumber('radiusKm', query.radiusKm),
-            withinDays: parseNumber('withinDays', query.withinDays, true),
-            cellKm: parseNumber('cellKm', query.cellKm),
-            decisions: moveDecisions(ctx.db),
-            studyArea: countyAreas(ctx.db),
-            correction: query.correction,
-          });
+          const state = relapseState(ctx.db);
+          const limit = parseNumber('limit', query.limit, true) ?? DEFAULT_MOVES_PAGE;
+          if (limit < 1 || limit > MAX_MOVES_PAGE)
+            throw new RelapseOptionError('limit', `limit must be a whole number from 1 to ${MAX_MOVES_PAGE}, not ${limit}`, {
+              reason: 'out_of_range',
+              minimum: 1,
+              maximum: MAX_MOVES_PAGE,
+              value: limit,
+            });
+          const page = { limit, cursor: query.cursor ?? null };
+          const result = answers.get(JSON.stringify(query), () =>
+            analyzeRelapse(
+              state.sites(),
+              {
+                from: parseDate('from', query.from),
+                to: parseDate('to', query.to),
+                asOf: parseDate('asOf', query.asOf),
+                categories: parseCategories(query.categories),
+                counties: parseCounties(query.county, ctx.countyCodes),
+                radiusKm: parseNumber('radiusKm', query.radiusKm),
+                withinDays: parseNumber('withinDays', query.withinDays, true),
+                cellKm: parseNumber('cellKm', query.cellKm),
+                decisions: state.moveDecisions(),
+                studyArea: countyAreas(ctx.db),
+                correction: query.correction,
+              },
+              { moveIndex: state.moveIndex(), page },
+            ),
+          );
           return c.json(result as unknown as z.infer<typeof RelapseAnalysis>, 200);
         } catch (error) {
           if (error instanceof RelapseOptionError) throw badRequest('bad_parameter', error.message, { parameter: error.parameter, ...error.problem });

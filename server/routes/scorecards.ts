@@ -5,8 +5,7 @@ import { FIGURE_KEYS } from '../../domain/scorecard-figures.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { scorecardWorkbook } from '../export/scorecard-xlsx.ts';
-import { ChangeMemo } from '../store/response-cache.ts';
-import { isScorecardFigure, likelyMovesByCounty, scorecardFigure, scorecards, type LikelyMoves, type ScorecardOptions } from '../store/scorecard-store.ts';
+import { isScorecardFigure, scorecardFigure, scorecards, type ScorecardOptions } from '../store/scorecard-store.ts';
 import { param, parseDate, parseNumber, parseSource } from './query-params.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
@@ -84,9 +83,6 @@ export function scorecardRoutes(ctx: AppContext) {
     return code;
   };
   const allCounties = () => [...ctx.countyCodes].sort();
-  // The likely-move search is the slow part of a scorecard at 10^4+ sites: keep it until the next write.
-  const movesMemo = new ChangeMemo<Map<string, Set<number>>>(ctx.db, ['sites', 'moves'], 8);
-  const moves: LikelyMoves = (inputs, asOf) => movesMemo.get(asOf, () => likelyMovesByCounty(ctx.db, inputs, asOf));
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
       createRoute({
@@ -98,7 +94,7 @@ export function scorecardRoutes(ctx: AppContext) {
         request: { params: CountyParam, query: Query },
         responses: { 200: json(Scorecard, 'The scorecard.'), ...errorResponses(400, 404) },
       }),
-      (c) => c.json(scorecards(ctx.db, [county(c.req.valid('param').code)], options(c.req.valid('query')), moves)[0]!, 200),
+      (c) => c.json(scorecards(ctx.db, [county(c.req.valid('param').code)], options(c.req.valid('query')))[0]!, 200),
     )
     .openapi(
       createRoute({
@@ -122,7 +118,7 @@ export function scorecardRoutes(ctx: AppContext) {
             reason: 'not_one_of',
             value: query.figure,
           });
-        return c.json(scorecardFigure(ctx.db, county(c.req.valid('param').code), query.figure, options(query), moves), 200);
+        return c.json(scorecardFigure(ctx.db, county(c.req.valid('param').code), query.figure, options(query)), 200);
       },
     )
     .openapi(
@@ -135,7 +131,7 @@ export function scorecardRoutes(ctx: AppContext) {
         request: { query: Query },
         responses: { 200: json(z.array(Scorecard), 'One per county, in code order.'), ...errorResponses(400) },
       }),
-      (c) => c.json(scorecards(ctx.db, allCounties(), options(c.req.valid('query')), moves), 200),
+      (c) => c.json(scorecards(ctx.db, allCounties(), options(c.req.valid('query'))), 200),
     )
     .openapi(
       createRoute({
@@ -161,7 +157,7 @@ export function scorecardRoutes(ctx: AppContext) {
         const query = c.req.valid('query');
         const chosen = options(query);
         const counties = query.county ? [county(query.county)] : allCounties();
-        const body = await scorecardWorkbook(scorecards(ctx.db, counties, chosen, moves), chosen, new Date().toISOString());
+        const body = await scorecardWorkbook(scorecards(ctx.db, counties, chosen), chosen, new Date().toISOString());
         const name = `县区考核_${query.county ?? '全市'}_${chosen.asOf}.xlsx`;
         return c.body(new Uint8Array(body), 200, {
           'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

@@ -4,31 +4,139 @@ import type { MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../db/database.ts';
 import { VOIDED, type StatusCode } from '../../domain/statuses.ts';
 import { badRequest, notFound } from '../errors.ts';
-import type { RelapseSiteInput } from '../geo/analyze-relapse.ts';
+import { moveSiteOf, MoveIndex, resolveRelapseOptions, type RelapseSiteInput } from '../geo/analyze-relapse.ts';
+import { dataVersion } from './data-version.ts';
 
-export type RelapseInputSite = RelapseSiteInput;
+/** A site as the relapse analysis and the scorecards read it: its status events (`initial`: the first, from no status), deadline and source. */
+export interface RelapseInputSite extends RelapseSiteInput {
+  events: { to: StatusCode; date: string; initial: boolean }[];
+  deadline: string | null;
+  source: string;
+}
 
-/**
- * Every site (or those of the given counties) with its status events in order (location events left
- * out); voided sites are left out, so neither the relapse analysis nor the scorecards count them.
- */
-export function relapseInputs(db: Db, counties?: readonly string[]): RelapseInputSite[] {
-  const within = `WHERE status <> '${VOIDED}'${counties ? ` AND county_code IN (${counties.map(() => '?').join(', ')})` : ''}`;
-  const sites = db.all<Omit<RelapseInputSite, 'events'>>(
-    `SELECT id, name, category, lon, lat, county_code AS county, township_code AS township, discovered_on AS discoveredOn FROM sites ${within} ORDER BY id`,
-    counties ?? [],
-  );
-  const events = new Map<number, { to: StatusCode; date: string }[]>();
-  for (const row of db.raw
+const SITE_COLUMNS = 'id, name, category, lon, lat, county_code AS county, township_code AS township, discovered_on AS discoveredOn, deadline, source';
+
+/** Sites (every one not voided, or those with the given ids) with their status events in order; location events left out. */
+function readSites(db: Db, ids?: readonly number[]): RelapseInputSite[] {
+  const chosen = ids ? ` AND id IN (${ids.map(() => '?').join(', ')})` : '';
+  const sites = db.all<Omit<RelapseInputSite, 'events'>>(`SELECT ${SITE_COLUMNS} FROM sites WHERE status <> '${VOIDED}'${chosen} ORDER BY id`, ids ?? []);
+  const events = new Map<number, RelapseInputSite['events']>();
+  const rows = db.raw
     .prepare(
-      `SELECT site_id AS siteId, to_status AS "to", date FROM site_events WHERE kind = 'status' AND site_id IN (SELECT id FROM sites ${within}) ORDER BY site_id, date, id`,
+      `SELECT site_id AS siteId, to_status AS "to", date, from_status IS NULL AS initial FROM site_events
+       WHERE kind = 'status'${ids ? ` AND site_id IN (${ids.map(() => '?').join(', ')})` : ''} ORDER BY site_id, date, id`,
     )
-    .iterate(...(counties ?? [])) as Iterable<{ siteId: number; to: StatusCode; date: string }>) {
+    .iterate(...(ids ?? [])) as Iterable<{ siteId: number; to: StatusCode; date: string; initial: number }>;
+  for (const row of rows) {
     let list = events.get(row.siteId);
     if (!list) events.set(row.siteId, (list = []));
-    list.push({ to: row.to, date: row.date });
+    list.push({ to: row.to, date: row.date, initial: row.initial === 1 });
   }
   return sites.map((site) => ({ ...site, events: events.get(site.id) ?? [] }));
+}
+
+/** Above this many changed sites a refresh reads every site again (one pass beats many small reads). */
+const RELOAD_ABOVE = 5_000;
+/** Sites read per query in a refresh (SQLite's bound-parameter limit is far above). */
+const CHUNK = 500;
+
+/**
+ * Every site not voided with its status history, and the likely-move index over them (default
+ * radiusKm and withinDays), kept in memory for one database and brought up to date on each use:
+ * after a write only the sites in `site_changes` (migration 015) since the `sites` version last seen
+ * are read again and only the new sites within reach of them are searched again.
+ */
+export class RelapseState {
+  private readonly byId = new Map<number, RelapseInputSite>();
+  private list: RelapseInputSite[] | null = null;
+  private seen = -1;
+  private index: MoveIndex | null = null;
+  private decisions: { version: number; map: Map<string, 'confirmed' | 'dismissed'> } | null = null;
+  /** The latest day of any discovery or event read (never lowered by a refresh: then merely cautious). */
+  private latestDay = '';
+
+  constructor(private readonly db: Db) {}
+
+  /** Reads what changed since the last use; returns the ids read again (null: everything was read). */
+  refresh(): number[] | null {
+    const version = dataVersion(this.db, ['sites']);
+    if (version === this.seen) return [];
+    const changed =
+      this.seen < 0 ? null : this.db.all<{ id: number }>('SELECT site_id AS id FROM site_changes WHERE seq >= ?', [this.seen]).map((row) => row.id);
+    if (changed === null || changed.length > RELOAD_ABOVE) {
+      this.byId.clear();
+      this.latestDay = '';
+      for (const site of readSites(this.db)) this.keep(site);
+      this.index = null;
+    } else {
+      for (const id of changed) this.byId.delete(id);
+      for (let at = 0; at < changed.length; at += CHUNK) for (const site of readSites(this.db, changed.slice(at, at + CHUNK))) this.keep(site);
+      this.index?.update(changed, (id) => this.moveSite(id));
+    }
+    this.list = null;
+    this.seen = version;
+    return changed === null || changed.length > RELOAD_ABOVE ? null : changed;
+  }
+
+  private keep(site: RelapseInputSite): void {
+    this.byId.set(site.id, site);
+    if (site.discoveredOn > this.latestDay) this.latestDay = site.discoveredOn;
+    const last = site.events.at(-1);
+    if (last && last.date > this.latestDay) this.latestDay = last.date;
+  }
+
+  private moveSite(id: number) {
+    const site = this.byId.get(id);
+    return site ? moveSiteOf(site, null) : null;
+  }
+
+  /** Every site not voided, in id order. */
+  sites(): readonly RelapseInputSite[] {
+    this.refresh();
+    if (!this.list) this.list = [...this.byId.values()].sort((a, b) => a.id - b.id);
+    return this.list;
+  }
+
+  /** The likely-move index with the default radius and days, built on first use. */
+  moveIndex(): MoveIndex {
+    this.refresh();
+    if (!this.index) {
+      const sites = [];
+      for (const site of this.byId.values()) {
+        const moveSite = moveSiteOf(site, null);
+        if (moveSite) sites.push(moveSite);
+      }
+      this.index = MoveIndex.build(sites, resolveRelapseOptions({}));
+    }
+    return this.index;
+  }
+
+  /** The latest day of the sites' discoveries and events: an asOf on or after it sees everything. */
+  latest(): string {
+    this.refresh();
+    return this.latestDay;
+  }
+
+  /** The latest decision per move key (kept while no decision is recorded). */
+  moveDecisions(): Map<string, 'confirmed' | 'dismissed'> {
+    const version = dataVersion(this.db, ['moves']);
+    if (this.decisions?.version !== version) this.decisions = { version, map: moveDecisions(this.db) };
+    return this.decisions.map;
+  }
+}
+
+const states = new WeakMap<Db, RelapseState>();
+
+/** The one RelapseState of a database (the relapse route, the scorecards and the benchmark share it). */
+export function relapseState(db: Db): RelapseState {
+  let state = states.get(db);
+  if (!state) states.set(db, (state = new RelapseState(db)));
+  return state;
+}
+
+/** Every site not voided with its status events (read now, nothing kept). */
+export function relapseInputs(db: Db): RelapseInputSite[] {
+  return readSites(db);
 }
 
 /** The county polygons: the study area of the hotspot grid. */

@@ -5,8 +5,9 @@ import type { Db } from '../db/database.ts';
 import { CATEGORY_CODES } from '../../domain/categories.ts';
 import { OPEN_STATUSES, STATUS_CODES } from '../../domain/statuses.ts';
 import { FIGURE_KEYS, type FigureKey } from '../../domain/scorecard-figures.ts';
-import { analyzeRelapse } from '../geo/analyze-relapse.ts';
-import { moveDecisions, relapseInputs, type RelapseInputSite } from './relapse-store.ts';
+import { moveKey, MoveIndex, moveSiteOf, resolveRelapseOptions } from '../geo/analyze-relapse.ts';
+import { relapseState, type RelapseInputSite } from './relapse-store.ts';
+import { ChangeMemo } from './response-cache.ts';
 import { addDays } from '../../domain/days.ts';
 
 export interface Scorecard {
@@ -85,45 +86,68 @@ interface Row extends FigureSite {
 
 const DEALT_WITH = ['closed', 'upgraded', 'relocated', 'verified'];
 
+type Trend = Scorecard['trend'];
+
+const inspectionMemos = new WeakMap<Db, ChangeMemo<Map<number, string>>>();
+
+/** The last inspection of each site on or before asOf, kept until the next inspection is written. */
+function lastInspections(db: Db, asOf: string): Map<number, string> {
+  let memo = inspectionMemos.get(db);
+  if (!memo) inspectionMemos.set(db, (memo = new ChangeMemo(db, ['inspections'], 4)));
+  return memo.get(asOf, () => {
+    const rows = db.all<{ id: number; last: string }>('SELECT site_id AS id, max(date) AS last FROM inspections WHERE date <= ? GROUP BY site_id', [asOf]);
+    return new Map(rows.map((row) => [row.id, row.last]));
+  });
+}
+
 /**
- * Every site of the chosen counties as it stood on `asOf`, read in one pass: the relapse analysis's
- * inputs (sites with their status events) give the status and relapses on the date; two grouped
- * queries add deadlines, sources and the last inspection.
+ * Every site of the chosen counties as it stood on `asOf`, and each county's trend, in one pass over
+ * the sites with their status events kept in memory (RelapseState): the status and relapses on the
+ * date, deadline and source; one grouped query (kept until the next inspection) adds the last inspection.
  */
-function siteRows(db: Db, inputs: readonly RelapseInputSite[], counties: ReadonlySet<string>, options: ScorecardOptions): Map<string, Row[]> {
-  const extra = new Map(db.all<{ id: number; deadline: string | null; source: string }>('SELECT id, deadline, source FROM sites').map((row) => [row.id, row]));
-  const inspected = new Map(
-    db
-      .all<{ id: number; last: string }>('SELECT site_id AS id, max(date) AS last FROM inspections WHERE date <= ? GROUP BY site_id', [options.asOf])
-      .map((row) => [row.id, row.last]),
-  );
+function siteRows(
+  db: Db,
+  inputs: readonly RelapseInputSite[],
+  counties: ReadonlySet<string>,
+  options: ScorecardOptions,
+): Map<string, { rows: Row[]; trend: Trend }> {
+  const inspected = lastInspections(db, options.asOf);
   const byCounty = new Map<string, Row[]>([...counties].map((code) => [code, []]));
+  const months = new Map<string, Map<string, Trend[number]>>([...counties].map((code) => [code, new Map()]));
   for (const site of inputs) {
     const rows = byCounty.get(site.county);
-    const more = extra.get(site.id);
-    if (!rows || !more || site.discoveredOn > options.asOf || (options.source && more.source !== options.source)) continue;
+    if (!rows || (options.source && site.source !== options.source)) continue;
+    const trend = months.get(site.county)!;
     let status: string | null = null;
     let relapses = 0;
     for (const event of site.events) {
       if (event.date > options.asOf) break;
       status = event.to;
       if (event.to === 'relapsed') relapses += 1;
+      const month = event.date.slice(0, 7);
+      let entry = trend.get(month);
+      if (!entry) trend.set(month, (entry = { month, discovered: 0, closed: 0, relapsed: 0 }));
+      if (event.initial) entry.discovered += 1;
+      if (event.to === 'closed') entry.closed += 1;
+      if (event.to === 'relapsed') entry.relapsed += 1;
     }
-    if (status === null) continue;
+    if (status === null || site.discoveredOn > options.asOf) continue;
     rows.push({
       id: site.id,
       name: site.name,
       category: site.category,
       status,
-      deadline: more.deadline,
+      deadline: site.deadline,
       lon: site.lon,
       lat: site.lat,
-      source: more.source,
+      source: site.source,
       lastInspection: inspected.get(site.id) ?? null,
       relapses,
     });
   }
-  return byCounty;
+  return new Map(
+    [...byCounty].map(([county, rows]) => [county, { rows, trend: [...months.get(county)!.values()].sort((a, b) => (a.month < b.month ? -1 : 1)) }]),
+  );
 }
 
 /** Everything the figures of one county are made of. */
@@ -136,6 +160,7 @@ class CountyFacts {
     private readonly db: Db,
     readonly county: string,
     readonly rows: readonly Row[],
+    private readonly trend: Trend,
     private readonly options: ScorecardOptions,
     private readonly movesTo: Map<string, Set<number>>,
   ) {
@@ -195,16 +220,6 @@ class CountyFacts {
     }
     const found = this.rows.length;
     const dealtWith = this.sites('dealtWith').length;
-    const trend = this.db.all<{ month: string; discovered: number; closed: number; relapsed: number }>(
-      `SELECT substr(e.date, 1, 7) AS month,
-         sum(e.from_status IS NULL) AS discovered,
-         sum(e.to_status = 'closed') AS closed,
-         sum(e.to_status = 'relapsed') AS relapsed
-       FROM site_events e JOIN sites s ON s.id = e.site_id
-       WHERE s.county_code = :county AND s.status <> 'voided' AND e.kind = 'status' AND e.date <= :asOf AND (:source IS NULL OR s.source = :source)
-       GROUP BY month ORDER BY month`,
-      { county: this.county, asOf: this.asOf, source: this.options.source },
-    );
     return {
       county: this.county,
       countyName: this.db.get<{ name: string }>('SELECT name FROM counties WHERE code = ?', [this.county])!.name,
@@ -221,57 +236,52 @@ class CountyFacts {
       notInspected: this.sites('notInspected').length,
       staleDays: this.options.staleDays,
       unlocated: this.sites('unlocated').length,
-      trend,
+      trend: this.trend,
     };
   }
 }
 
-/** New sites of likely moves (not dismissed) as of a date, by county — the relapse analysis with its defaults. */
-export function likelyMovesByCounty(db: Db, inputs: readonly RelapseInputSite[], asOf: string): Map<string, Set<number>> {
-  const result = analyzeRelapse(inputs, { asOf, decisions: moveDecisions(db) });
+/**
+ * New sites of likely moves (a kept candidate not dismissed) as of a date, by county — the relapse
+ * analysis's move search with its defaults. When asOf sees every record, the kept index answers
+ * (RelapseState, brought up to date after each write); for an earlier day the search runs on the
+ * sites as seen then.
+ */
+export function likelyMovesByCounty(db: Db, asOf: string): Map<string, Set<number>> {
+  const state = relapseState(db);
+  const decisions = state.moveDecisions();
+  const index =
+    asOf >= state.latest()
+      ? state.moveIndex()
+      : MoveIndex.build(
+          state.sites().flatMap((site) => moveSiteOf(site, asOf) ?? []),
+          resolveRelapseOptions({}),
+        );
   const byCounty = new Map<string, Set<number>>();
-  for (const move of result.moves) {
-    if (move.decision === 'dismissed') continue;
-    if (!byCounty.has(move.county)) byCounty.set(move.county, new Set());
-    byCounty.get(move.county)!.add(move.toId);
+  for (const toId of index.newSites()) {
+    const to = index.site(toId)!;
+    if (to.discoveredOn > asOf) continue;
+    if (decisions.size > 0 && index.pairsTo(toId).every((pair) => decisions.get(moveKey(pair.fromId, toId)) === 'dismissed')) continue;
+    if (!byCounty.has(to.county)) byCounty.set(to.county, new Set());
+    byCounty.get(to.county)!.add(toId);
   }
   return byCounty;
 }
 
-/**
- * How to get the likely moves for a date: by default the analysis runs each time; the routes pass a
- * memo valid until the next write, since the move search is the slow part at 10^4+ sites.
- */
-export type LikelyMoves = (inputs: readonly RelapseInputSite[], asOf: string) => Map<string, Set<number>>;
-
-function facts(db: Db, counties: readonly string[], options: ScorecardOptions, moves: LikelyMoves | null): CountyFacts[] {
-  // Likely moves cross county lines (a firm closed in one county reopens in the next): they need every
-  // site; the figures alone need only the chosen counties'.
-  const inputs = relapseInputs(db, moves ? undefined : counties);
-  const rows = siteRows(db, inputs, new Set(counties), options);
-  const movesTo = moves ? moves(inputs, options.asOf) : new Map<string, Set<number>>();
-  return counties.map((county) => new CountyFacts(db, county, rows.get(county) ?? [], options, movesTo));
+function facts(db: Db, counties: readonly string[], options: ScorecardOptions, withMoves: boolean): CountyFacts[] {
+  const rows = siteRows(db, relapseState(db).sites(), new Set(counties), options);
+  const movesTo = withMoves ? likelyMovesByCounty(db, options.asOf) : new Map<string, Set<number>>();
+  return counties.map((county) => new CountyFacts(db, county, rows.get(county)?.rows ?? [], rows.get(county)?.trend ?? [], options, movesTo));
 }
 
 /** The scorecards of the given counties, as of a date. */
-export function scorecards(
-  db: Db,
-  counties: readonly string[],
-  options: ScorecardOptions,
-  moves: LikelyMoves = (inputs, asOf) => likelyMovesByCounty(db, inputs, asOf),
-): Scorecard[] {
-  return facts(db, counties, options, moves).map((county) => county.scorecard());
+export function scorecards(db: Db, counties: readonly string[], options: ScorecardOptions): Scorecard[] {
+  return facts(db, counties, options, true).map((county) => county.scorecard());
 }
 
 /** The sites (or road segments) behind one figure of a county's scorecard. */
-export function scorecardFigure(
-  db: Db,
-  county: string,
-  figure: ScorecardFigure,
-  options: ScorecardOptions,
-  moves: LikelyMoves = (inputs, asOf) => likelyMovesByCounty(db, inputs, asOf),
-): FigureList {
-  const [one] = facts(db, [county], options, figure === 'likelyMoves' ? moves : null);
+export function scorecardFigure(db: Db, county: string, figure: ScorecardFigure, options: ScorecardOptions): FigureList {
+  const [one] = facts(db, [county], options, figure === 'likelyMoves');
   const sites = one!.sites(figure).map(({ lastInspection: _l, relapses: _r, ...site }) => site);
   return { county, figure, asOf: options.asOf, sites, roads: figure === 'roadsAwaitingRepair' ? one!.roads : [] };
 }

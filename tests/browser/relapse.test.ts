@@ -43,4 +43,22 @@ describe('the 死灰复燃 panel', () => {
     expect(after.moves.find((m) => m.key === first.key)!.decision).toBe('confirmed');
     await driver.screenshot('relapse-panel');
   });
+
+  it('pages the move list: 20 a page, the next page is the API’s next page, back returns', async () => {
+    const first = await driver.api<RelapseJson & { movesPage: { total: number; next: string | null } }>('/api/analysis/relapse?limit=20');
+    expect(first.movesPage.total, 'the demo data has more than one page of likely moves').toBeGreaterThan(20);
+    const second = await driver.api<RelapseJson>(`/api/analysis/relapse?limit=20&cursor=${encodeURIComponent(first.movesPage.next!)}`);
+    await driver.openMap('?panel=relapse', { waitForClusters: true });
+    const moves = driver.page.getByTestId('relapse-moves');
+    const pageText = moves.getByTestId('relapse-moves-page');
+    await expect.poll(() => pageText.textContent(), { timeout: 15_000 }).toContain(`第 1–20 对，共 ${first.movesPage.total} 对`);
+    expect(await moves.locator('[data-move]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-move')))).toEqual(first.moves.map((m) => m.key));
+    await moves.getByRole('button', { name: zh.relapseMovesNext }).click();
+    await expect.poll(() => pageText.textContent()).toContain(`第 21–${20 + second.moves.length} 对`);
+    expect(await moves.locator('[data-move]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-move')))).toEqual(second.moves.map((m) => m.key));
+    await moves.scrollIntoViewIfNeeded();
+    await driver.screenshot('relapse-moves-page-2');
+    await moves.getByRole('button', { name: zh.relapseMovesPrev }).click();
+    await expect.poll(() => pageText.textContent()).toContain('第 1–20 对');
+  });
 });

@@ -21,11 +21,28 @@ export interface RelapseParams {
 
 /** `counties`: the counties the list, rates and grid cover (a county official's own; null: the city). */
 export function useRelapse(active: boolean, asOf: string | null, counties: readonly string[] | null = null) {
-  const [params, setParams] = useState<RelapseParams>({ from: '', to: '', radiusKm: '3', withinDays: '180', cellKm: '3' });
-  const query = Object.fromEntries(Object.entries({ ...params, asOf: asOf ?? '', county: counties?.join(',') ?? '' }).filter(([, v]) => v !== ''));
+  const [params, setParamsOnly] = useState<RelapseParams>({ from: '', to: '', radiusKm: '3', withinDays: '180', cellKm: '3' });
+  // The cursors of the move-list pages seen so far (the first page has none): back is one pop.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const setParams = (next: RelapseParams) => {
+    setParamsOnly(next);
+    setCursors([]);
+  };
+  const cursor = cursors.at(-1) ?? '';
+  const query = Object.fromEntries(
+    Object.entries({ ...params, asOf: asOf ?? '', county: counties?.join(',') ?? '', limit: String(MOVES_PAGE), cursor }).filter(([, v]) => v !== ''),
+  );
   const result = useRelapseAnalysis(query, active);
-  return { params, setParams, result };
+  const movesPage = {
+    first: cursors.length * MOVES_PAGE + 1,
+    next: (next: string) => setCursors([...cursors, next]),
+    previous: cursors.length > 0 ? () => setCursors(cursors.slice(0, -1)) : null,
+  };
+  return { params, setParams, result, movesPage };
 }
+
+/** Likely moves per page of the panel's list (and lines on the map). */
+const MOVES_PAGE = 20;
 
 /** Map layer data: hotspot cells (with a confidence), move lines and relapse points. */
 export function relapseLayer(data: RelapseData | null): FeatureCollection | null {
@@ -88,7 +105,7 @@ export function RelapsePanel({
 }) {
   const { t, lang } = useI18n();
   const { deny } = useSession();
-  const { params, setParams, result } = relapse;
+  const { params, setParams, result, movesPage } = relapse;
   const decideMove = useDecideMove();
   const data = result.data;
   const field = (key: keyof RelapseParams, label: string, type = 'number') => (
@@ -148,10 +165,15 @@ export function RelapsePanel({
             </p>
             <Definitions definitions={data.definitions} summary={t('relapseDefinitions')} />
           </section>
-          <section>
+          <section data-testid="relapse-moves">
             <h2>{t('relapseMoves')}</h2>
-            <ol className="plain moves">
-              {data.moves.slice(0, 50).map((move) => (
+            <p className="muted" data-testid="relapse-moves-page">
+              {data.movesPage.total === 0
+                ? t('relapseMovesNone')
+                : t('relapseMovesPage', { first: movesPage.first, last: movesPage.first + data.moves.length - 1, total: data.movesPage.total })}
+            </p>
+            <ol className="plain moves" start={movesPage.first}>
+              {data.moves.map((move) => (
                 <li key={move.key} className={move.decision ?? ''} data-move={move.key}>
                   <button type="button" className="link" onClick={() => onOpenSite(move.toId)}>
                     {t('relapseMoveLine', {
@@ -188,6 +210,21 @@ export function RelapsePanel({
                 </li>
               ))}
             </ol>
+            {(movesPage.previous || data.movesPage.next) && (
+              <div className="row pager">
+                <button type="button" className="small" disabled={!movesPage.previous} onClick={() => movesPage.previous?.()}>
+                  {t('relapseMovesPrev')}
+                </button>
+                <button
+                  type="button"
+                  className="small"
+                  disabled={!data.movesPage.next}
+                  onClick={() => data.movesPage.next && movesPage.next(data.movesPage.next)}
+                >
+                  {t('relapseMovesNext')}
+                </button>
+              </div>
+            )}
           </section>
           <section>
             <h2>{t('relapseRates')}</h2>

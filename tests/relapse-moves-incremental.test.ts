@@ -1,0 +1,205 @@
+// The kept likely-move index (RelapseState, server/store/relapse-store.ts) after a seeded random series
+// of writes — new sites, status moves, moved sites, voided sites, move decisions — equals the index
+// and the analysis computed afresh from the database file; and the API's paging of the move list
+// returns every candidate exactly once.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Random } from '../domain/random.ts';
+import { analyzeRelapse, MoveIndex, moveSiteOf, resolveRelapseOptions, MOVE_CANDIDATES_PER_SITE } from '../server/geo/analyze-relapse.ts';
+import { decideMove, relapseInputs, RelapseState } from '../server/store/relapse-store.ts';
+import { likelyMovesByCounty } from '../server/store/scorecard-store.ts';
+import { addSiteEvent, insertSite, setSiteLocation } from '../server/store/site-mutations.ts';
+import type { CategoryCode } from '../domain/categories.ts';
+import { bootTestApp, FULL_CHECKLIST, type Harness } from './helpers/app.ts';
+
+const CATEGORIES: CategoryCode[] = ['sand_yard', 'wood_processing', 'coal_point'];
+const NAMES = ['鑫源砂石料场', '新鑫源砂石厂', '宏达木材加工厂', '宏达木业', '顺发煤炭经营部', '永兴达木业', '华豫通达建材', '通达砂石料场'];
+const TODAY = '2024-12-31';
+
+let h: Harness;
+beforeEach(() => {
+  h = bootTestApp({ path: join(mkdtempSync(join(tmpdir(), 'sansan-moves-')), 'moves.sqlite') });
+});
+
+/** Everything the move search depends on, computed from the file with nothing kept. */
+function fresh() {
+  const sites = relapseInputs(h.db);
+  return MoveIndex.build(
+    sites.flatMap((site) => moveSiteOf(site, null) ?? []),
+    resolveRelapseOptions({}),
+  );
+}
+
+function day(random: Random, from: number, to: number): string {
+  const date = new Date(Date.UTC(2024, 0, 1) + random.int(from, to) * 86_400_000);
+  return date.toISOString().slice(0, 10);
+}
+
+/** A site in a 6 × 6 km box (so pairs are many), discovered on a random day of 2024 before `latest`. */
+function newSite(random: Random, latest = 300): number {
+  return insertSite(h.db, {
+    name: `${random.pick(['', '源汇区', '问十乡'])}${random.pick(NAMES)}`,
+    category: random.pick(CATEGORIES),
+    countyCode: '411102',
+    lon: 114.0 + random.range(0, 0.065),
+    lat: 33.55 + random.range(0, 0.054),
+    precision: 'exact',
+    source: 'demo',
+    discoveredOn: day(random, 0, latest),
+    actor: 'test',
+  });
+}
+
+function statusMove(random: Random, ids: readonly number[]): void {
+  const id = random.pick(ids);
+  const site = h.db.get<{ status: string; last: string }>(
+    'SELECT s.status, (SELECT max(date) FROM site_events WHERE site_id = s.id) AS last FROM sites s WHERE s.id = ?',
+    [id],
+  )!;
+  const next: Record<string, string[]> = {
+    discovered: ['closed', 'closed', 'rectifying', 'upgraded'],
+    rectifying: ['closed'],
+    closed: ['relapsed', 'verified'],
+    upgraded: ['relapsed'],
+    verified: ['relapsed'],
+    relapsed: ['closed', 'rectifying'],
+  };
+  const choices = next[site.status];
+  if (!choices) return;
+  const to = random.pick(choices);
+  const lastDay = (Date.parse(site.last) - Date.UTC(2024, 0, 1)) / 86_400_000;
+  if (lastDay >= 364) return;
+  addSiteEvent(
+    h.db,
+    id,
+    {
+      to: to as 'closed',
+      date: day(random, lastDay, Math.min(364, lastDay + 60)),
+      actor: 'test',
+      checklist: to === 'closed' ? { ...FULL_CHECKLIST, tanksSealed: true } : undefined,
+    },
+    { today: TODAY },
+  );
+}
+
+describe('the kept likely-move index', () => {
+  it('equals a full recomputation after every write of a seeded random series', () => {
+    for (const seed of [11, 29]) {
+      h = bootTestApp({ path: join(mkdtempSync(join(tmpdir(), 'sansan-moves-')), 'moves.sqlite') });
+      const random = new Random(seed);
+      const ids: number[] = [];
+      for (let n = 0; n < 120; n++) ids.push(newSite(random, 200));
+      for (let n = 0; n < 80; n++) statusMove(random, ids);
+      const state = new RelapseState(h.db);
+      state.moveIndex();
+      const kinds = { site: 0, move: 0, located: 0, voided: 0, decision: 0 };
+      for (let step = 0; step < 60; step++) {
+        const roll = random.next();
+        if (roll < 0.25) {
+          ids.push(newSite(random));
+          kinds.site++;
+        } else if (roll < 0.7) {
+          statusMove(random, ids);
+          kinds.move++;
+        } else if (roll < 0.8) {
+          setSiteLocation(h.db, random.pick(ids), {
+            lon: 114.0 + random.range(0, 0.065),
+            lat: 33.55 + random.range(0, 0.054),
+            countyCode: '411102',
+            precision: 'exact',
+            date: TODAY,
+            actor: 'test',
+          });
+          kinds.located++;
+        } else if (roll < 0.85) {
+          const id = random.pick(ids);
+          if (h.db.get<{ status: string }>('SELECT status FROM sites WHERE id = ?', [id])!.status !== 'voided') {
+            addSiteEvent(h.db, id, { to: 'voided', date: TODAY, actor: 'test', note: '误录' }, { today: TODAY });
+            kinds.voided++;
+          }
+        } else {
+          const pairs = state.moveIndex().pairs();
+          if (pairs.length > 0) {
+            const pair = random.pick(pairs);
+            decideMove(h.db, `${pair.fromId}-${pair.toId}`, random.chance(0.5) ? 'dismissed' : 'confirmed', 'test', null);
+            kinds.decision++;
+          }
+        }
+        const kept = state.moveIndex();
+        const expected = fresh();
+        expect([...kept.pairs()], `seed ${seed}, step ${step}`).toEqual([...expected.pairs()]);
+        expect(kept.pairs().length, 'the series makes candidates').toBeGreaterThan(0);
+        // What the scorecards and the relapse analysis read from it.
+        const decisions = state.moveDecisions();
+        const sites = state.sites();
+        expect(sites).toEqual(relapseInputs(h.db));
+        const withIndex = analyzeRelapse(sites, { decisions }, { moveIndex: kept });
+        const searched = analyzeRelapse(sites, { decisions });
+        expect(withIndex.moves).toEqual(searched.moves);
+        expect(withIndex.summary).toEqual(searched.summary);
+      }
+      // The scorecards' likely moves from the kept index and from a state that kept nothing.
+      const expectedByCounty = new Map<string, Set<number>>();
+      const decisions = state.moveDecisions();
+      for (const move of analyzeRelapse(relapseInputs(h.db), { asOf: TODAY, decisions }).moves)
+        if (move.decision !== 'dismissed') {
+          if (!expectedByCounty.has(move.county)) expectedByCounty.set(move.county, new Set());
+          expectedByCounty.get(move.county)!.add(move.toId);
+        }
+      expect(likelyMovesByCounty(h.db, TODAY)).toEqual(expectedByCounty);
+      expect(
+        Object.values(kinds).every((count) => count > 0),
+        JSON.stringify(kinds),
+      ).toBe(true);
+      h.db.close();
+    }
+  });
+
+  it('keeps at most MOVE_CANDIDATES_PER_SITE candidates per new site, the best by score', () => {
+    const random = new Random(5);
+    for (let n = 0; n < 200; n++) newSite(random, 200);
+    const ids = h.db.all<{ id: number }>('SELECT id FROM sites').map((row) => row.id);
+    for (let n = 0; n < 200; n++) statusMove(random, ids);
+    const sites = relapseInputs(h.db).flatMap((site) => moveSiteOf(site, null) ?? []);
+    const kept = MoveIndex.build(sites, resolveRelapseOptions({}));
+    const all = MoveIndex.build(sites, resolveRelapseOptions({}), undefined, Infinity);
+    let cut = 0;
+    for (const toId of all.newSites()) {
+      const every = all.pairsTo(toId);
+      expect(kept.pairsTo(toId)).toEqual(every.slice(0, MOVE_CANDIDATES_PER_SITE));
+      if (every.length > MOVE_CANDIDATES_PER_SITE) cut++;
+    }
+    expect(cut, 'some new site has more candidates than are kept').toBeGreaterThan(0);
+  });
+});
+
+describe('paging the move list over HTTP', () => {
+  it('returns every candidate once, in order, with the total on every page', async () => {
+    const random = new Random(7);
+    for (let n = 0; n < 150; n++) newSite(random, 200);
+    const ids = h.db.all<{ id: number }>('SELECT id FROM sites').map((row) => row.id);
+    for (let n = 0; n < 150; n++) statusMove(random, ids);
+    const whole = analyzeRelapse(relapseInputs(h.db), {}).moves.map((move) => move.key);
+    expect(whole.length).toBeGreaterThan(20);
+    type Page = { moves: { key: string }[]; movesPage: { total: number; limit: number; next: string | null } };
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 100; pages++) {
+      const res: { status: number; body: Page } = await h.get<Page>(`/api/analysis/relapse?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(res.status).toBe(200);
+      expect(res.body.movesPage.total).toBe(whole.length);
+      expect(res.body.moves.length).toBeLessThanOrEqual(7);
+      seen.push(...res.body.moves.map((move) => move.key));
+      cursor = res.body.movesPage.next;
+      if (cursor === null) break;
+    }
+    expect(seen).toEqual(whole);
+    expect(new Set(seen).size).toBe(seen.length);
+    const bad = await h.get<{ error: { details: { parameter: string } } }>('/api/analysis/relapse?cursor=nonsense');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('cursor');
+    expect((await h.get('/api/analysis/relapse?limit=0')).status).toBe(400);
+  });
+});
