@@ -95,10 +95,13 @@ describe('streamed exports of 10^5 sites', () => {
       const records = Number(res.headers.get('x-export-records'));
       const source = format === 'shp' ? `/vsizip/${path}` : format === 'csv' ? `CSV:${path}` : path;
       const counts = ogrCount(source);
-      if (format === 'kml') expect(counts.reduce((sum, n) => sum + n, 0)).toBe(located); // a folder per status
+      if (format === 'kml')
+        expect(counts.reduce((sum, n) => sum + n, 0)).toBe(located); // a folder per status
       else if (format === 'shp') expect(counts).toEqual([located]);
-      else if (format === 'xlsx') expect(counts[0]).toBe(total); // then the 说明 sheet
-      else if (format === 'gpkg') expect(counts).toEqual([total, records - total]); // sites, then roads
+      else if (format === 'xlsx')
+        expect(counts[0]).toBe(total); // then the 说明 sheet
+      else if (format === 'gpkg')
+        expect(counts).toEqual([total, records - total]); // sites, then roads
       else expect(counts).toEqual([total]);
       expect(records).toBe(format === 'kml' || format === 'shp' ? located : format === 'gpkg' ? records : total);
       rmSync(path);
@@ -136,7 +139,12 @@ describe('streaming an export file', () => {
   });
 
   it('a whole file streams byte for byte and is removed afterwards', async () => {
-    const file = await buildExportFile(h.db, { layer: 'sites', format: 'geojson', meta: { date: TODAY, filters: 'county=411102' }, sites: { counties: ['411102'] } });
+    const file = await buildExportFile(h.db, {
+      layer: 'sites',
+      format: 'geojson',
+      meta: { date: TODAY, filters: 'county=411102' },
+      sites: { counties: ['411102'] },
+    });
     const body = new Uint8Array(await new Response(streamExportFile(file)).arrayBuffer());
     expect(body.length).toBe(file.bytes);
     expect(JSON.parse(new TextDecoder().decode(body)).features.length).toBe(Number(file.headers['x-export-records']));

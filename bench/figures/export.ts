@@ -107,7 +107,9 @@ export async function exportFigure(context: BenchContext): Promise<Row[]> {
         const ogrMs = median(theirs);
         const ratio = median(ours) / ogrMs;
         const byteRatio = bytes / theirBytes;
-        log(`export ${size} ${format}: ${formatMs(median(ours))} vs ogr2ogr ${formatMs(ogrMs)} (${ratio.toFixed(2)}×), ${formatBytes(bytes)} vs ${formatBytes(theirBytes)}`);
+        log(
+          `export ${size} ${format}: ${formatMs(median(ours))} vs ogr2ogr ${formatMs(ogrMs)} (${ratio.toFixed(2)}×), ${formatBytes(bytes)} vs ${formatBytes(theirBytes)}`,
+        );
         const kml = format === 'kml';
         rows.push(
           timingRow({

@@ -43,7 +43,7 @@ export class FileSink {
   }
 
   private put(bytes: Uint8Array): void {
-    for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at, bytes.length - at);
+    for (let at = 0; at < bytes.length;) at += writeSync(this.fd, bytes, at, bytes.length - at);
     this.bytes += bytes.length;
   }
 }

@@ -37,7 +37,8 @@ export function gpkgTable<R>(layer: ExportLayer<R>, description: string): GpkgTa
     geometryType: layer.geometryType === 'Point' ? 'POINT' : 'LINESTRING',
     columns: layer.columns.map((column) => ({ name: column.zh, type: column.type !== 'number' ? 'TEXT' : column.decimals ? 'REAL' : 'INTEGER' })),
     rows: function* () {
-      for (const row of layer.source.rows()) yield { fid: layer.id(row), geometry: layer.geometry(row), cells: layer.columns.map((column) => column.value(row)) };
+      for (const row of layer.source.rows())
+        yield { fid: layer.id(row), geometry: layer.geometry(row), cells: layer.columns.map((column) => column.value(row)) };
     },
   };
 }

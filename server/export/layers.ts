@@ -122,7 +122,12 @@ const SITE_COLUMNS: readonly ExportColumn<SiteRecord>[] = [
 /** The sites layer over a source (a query streamed by server/export/export-job.ts) or over rows in memory. */
 export function siteLayer(rows: RowSource<SiteRecord> | readonly SiteRecord[]): ExportLayer<SiteRecord> {
   const source = Array.isArray(rows)
-    ? arraySource(rows as readonly SiteRecord[], (s) => s.status, (s) => s.lon !== null && s.lat !== null, STATUS_CODES)
+    ? arraySource(
+        rows as readonly SiteRecord[],
+        (s) => s.status,
+        (s) => s.lon !== null && s.lat !== null,
+        STATUS_CODES,
+      )
     : (rows as RowSource<SiteRecord>);
   return {
     layer: 'sites',
@@ -219,7 +224,12 @@ export function roadLayer(rows: readonly RoadRecord[]): ExportLayer<RoadRecord> 
     fileAscii: 'sansan-roads',
     columns: ROAD_COLUMNS,
     tableColumns: [...ROAD_COLUMNS, WKT_COLUMN],
-    source: arraySource(rows, (r) => p(r).status, (r) => r.geometry !== null, ROAD_STATUS_CODES),
+    source: arraySource(
+      rows,
+      (r) => p(r).status,
+      (r) => r.geometry !== null,
+      ROAD_STATUS_CODES,
+    ),
     id: (r) => p(r).id,
     geometryType: 'LineString',
     geometry: (r) => r.geometry,
