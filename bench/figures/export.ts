@@ -19,12 +19,12 @@ const TIME_RATIO = 1.5;
 const KML_BYTES_RATIO = 1.2;
 
 /** ogr2ogr's driver and output name per format (a Shapefile zipped, as ours: GDAL writes `.shp.zip`). */
-const OGR: Record<ExportFormat, { driver: string; file: string }> = {
+const OGR: Record<ExportFormat, { driver: string; file: string; options?: string[] }> = {
   csv: { driver: 'CSV', file: 'ogr.csv' },
   xlsx: { driver: 'XLSX', file: 'ogr.xlsx' },
   geojson: { driver: 'GeoJSON', file: 'ogr.geojson' },
   kml: { driver: 'KML', file: 'ogr.kml' },
-  shp: { driver: 'ESRI Shapefile', file: 'ogr.shp.zip' },
+  shp: { driver: 'ESRI Shapefile', file: 'ogr.shp.zip', options: ['-lco', 'ENCODING=UTF-8'] }, // else it drops the Chinese field names
   gpkg: { driver: 'GPKG', file: 'ogr.gpkg' },
 };
 
@@ -62,7 +62,7 @@ function ogr2ogr(format: ExportFormat, source: string, dir: string): { ms: numbe
   const out = join(dir, OGR[format].file);
   rmSync(out, { force: true });
   const started = performance.now();
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', 'ogr2ogr', '-f', OGR[format].driver, out, source], { encoding: 'utf8' });
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', 'ogr2ogr', '-f', OGR[format].driver, ...(OGR[format].options ?? []), out, source], { encoding: 'utf8' });
   const ms = performance.now() - started;
   if (run.status !== 0) throw new Error(`ogr2ogr -f ${OGR[format].driver}: ${run.stderr.slice(0, 300)}`);
   const kb = Number(run.stderr.trim().split('\n').at(-1));

@@ -10,8 +10,8 @@ export class FileSink {
   private readonly fd: number;
   private texts: string[] = [];
   private textLength = 0;
-  /** Bytes written so far (flushed or not). */
-  bytes = 0;
+  private chunks: Uint8Array[] = [];
+  private chunkBytes = 0;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
@@ -20,30 +20,37 @@ export class FileSink {
   text(chunk: string): void {
     this.texts.push(chunk);
     this.textLength += chunk.length;
-    if (this.textLength >= FLUSH_AT) this.flushText();
+    if (this.textLength >= FLUSH_AT) this.flush();
   }
 
   binary(chunk: Uint8Array): void {
-    this.flushText();
-    this.put(chunk);
+    this.encodeText();
+    this.chunks.push(chunk);
+    this.chunkBytes += chunk.length;
+    if (this.chunkBytes >= FLUSH_AT) this.flush();
   }
 
   /** Writes what is buffered and closes the file. */
   close(): void {
-    this.flushText();
+    this.flush();
     closeSync(this.fd);
   }
 
-  private flushText(): void {
+  private encodeText(): void {
     if (!this.texts.length) return;
     const bytes = Buffer.from(this.texts.join(''), 'utf8');
     this.texts = [];
     this.textLength = 0;
-    this.put(bytes);
+    this.chunks.push(bytes);
+    this.chunkBytes += bytes.length;
   }
 
-  private put(bytes: Uint8Array): void {
-    for (let at = 0; at < bytes.length;) at += writeSync(this.fd, bytes, at, bytes.length - at);
-    this.bytes += bytes.length;
+  private flush(): void {
+    this.encodeText();
+    if (!this.chunks.length) return;
+    const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.chunkBytes = 0;
+    for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at, bytes.length - at);
   }
 }

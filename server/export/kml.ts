@@ -1,7 +1,7 @@
 // KML 2.2 for Google Earth and 奥维互动地图: one Style per status (the web map's colours), one Folder
 // per status, a Placemark per located row named after the site. Every attribute is in ExtendedData
 // once (a Schema with SchemaData, what GDAL reads); the description is a short HTML table of the
-// summary columns (name, category, status, address), readable in any viewer; the full table is a
+// summary columns (name and status), readable in any viewer; the full table is a
 // BalloonStyle template in each status's Style (written once, filled from the SchemaData by Google
 // Earth), not repeated per placemark — which had made the file 1.9× the size of GDAL's KML. No icon
 // image is named: the viewer's own pin, tinted, works offline. Rows without geometry are left out

@@ -1,12 +1,14 @@
 // A zipped Shapefile: .shp/.shx (points or polylines), .dbf (UTF-8, see dbf.ts), .prj (WGS84 or CGCS2000),
 // .cpg ("UTF-8", so QGIS/ArcGIS/GDAL read the Chinese), and a readme naming what the short DBF field
 // names stand for. Rows without geometry are left out (a Shapefile point layer has no empty points).
-// The zip is written by fflate's streaming Zip (pure JavaScript, synchronous: it runs on the export's
-// worker thread, entries deflated at level 1 as their bytes come).
-import { Zip, ZipDeflate } from 'fflate';
+// The zip is written by fflate's streaming Zip (synchronous: it runs on the export's worker thread),
+// its entries deflated at level 1 by Node's zlib as their bytes come.
+import { Zip, ZipPassThrough } from 'fflate';
+import { closeSync, openSync, readSync, rmSync } from 'node:fs';
+import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
 import { CRS_LABELS, type ExportCrs } from './crs.ts';
 import { DBF_END, DbfWriter } from './dbf.ts';
-import type { FileSink } from './file-sink.ts';
+import { FileSink } from './file-sink.ts';
 import type { ExportLayer } from './layers.ts';
 
 const SHAPE_TYPE = { Point: 1, LineString: 3 } as const;
@@ -79,9 +81,27 @@ export function writeShp(type: ShapeType, shapes: readonly Coordinates[]): { shp
   return { shp: Buffer.concat([shapeHeader(type, shpBytes, box), ...records]), shx };
 }
 
-/** A zip entry fed in chunks of about 1 MB, deflated as it goes (fflate's streaming Zip). */
+/**
+ * A zip entry deflated by Node's zlib (native, several times fflate's JavaScript deflate): each chunk
+ * compressed on its own and sync-flushed (so the pieces join into one DEFLATE stream), then a final
+ * empty block. fflate's documented way to plug in another compressor: subclass ZipPassThrough.
+ */
+class NativeZipDeflate extends ZipPassThrough {
+  constructor(filename: string) {
+    super(filename);
+    this.compression = 8;
+  }
+
+  protected override process(chunk: Uint8Array<ArrayBuffer>, final: boolean): void {
+    const body = chunk.length ? deflateRawSync(chunk, { level: 1, finishFlush: zlibConstants.Z_SYNC_FLUSH }) : Buffer.alloc(0);
+    this.ondata(null, final ? Buffer.concat([body, FINAL_BLOCK]) : body, final);
+  }
+}
+const FINAL_BLOCK = deflateRawSync(Buffer.alloc(0));
+
+/** A zip entry fed in chunks of about 1 MB, deflated as it goes. */
 function zipEntry(zip: Zip, name: string, produce: (push: (chunk: Uint8Array) => void) => void): void {
-  const file = new ZipDeflate(name, { level: 1 });
+  const file = new NativeZipDeflate(name);
   zip.add(file);
   let pending: Uint8Array[] = [];
   let size = 0;
@@ -98,10 +118,10 @@ function zipEntry(zip: Zip, name: string, produce: (push: (chunk: Uint8Array) =>
 }
 
 /**
- * The zip: <stem>.shp/.shx/.dbf/.prj/.cpg and readme.txt (ASCII names inside, for every unzip tool),
+ * The zip: <stem>.dbf/.shp/.shx/.prj/.cpg and readme.txt (ASCII names inside, for every unzip tool),
  * streamed to `sink`. A first pass over the rows measures what the headers hold (count, bounding box,
- * file length, DBF field widths); then the .shp and the .dbf are written a record at a time as the
- * rows are read again, the .shx from the record lengths kept (4 bytes a record).
+ * .shp length, DBF field widths); the second writes the .dbf entry a record at a time and the .shp
+ * records to a file beside the export (then copied into its entry), keeping 4 bytes a record for the .shx.
  */
 export function writeShapefileZip<R>(sink: FileSink, layer: ExportLayer<R>, stem: string, notes: readonly string[], crs: ExportCrs = 'wgs84'): void {
   const type = layer.geometryType;
@@ -127,14 +147,36 @@ export function writeShapefileZip<R>(sink: FileSink, layer: ExportLayer<R>, stem
     sink.binary(chunk);
   });
   const lengths: number[] = [];
+  const records = new FileSink(`${sink.path}.shp-records`);
+  try {
+    zipEntry(zip, `${stem}.dbf`, (push) => {
+      push(dbf.header());
+      for (const row of layer.source.rows()) {
+        const points = shapeOf(row);
+        if (!points) continue;
+        const record = shapeRecord(type, lengths.length + 1, points);
+        lengths.push(record.length);
+        records.binary(record);
+        push(dbf.record(cells(row)));
+      }
+      push(DBF_END);
+    });
+  } finally {
+    records.close();
+  }
   zipEntry(zip, `${stem}.shp`, (push) => {
     push(shapeHeader(type, shpBytes, box));
-    for (const row of layer.source.rows()) {
-      const points = shapeOf(row);
-      if (!points) continue;
-      const record = shapeRecord(type, lengths.length + 1, points);
-      lengths.push(record.length);
-      push(record);
+    const fd = openSync(records.path, 'r');
+    try {
+      for (;;) {
+        const chunk = Buffer.allocUnsafe(1 << 20);
+        const read = readSync(fd, chunk, 0, chunk.length, null);
+        if (read === 0) break;
+        push(chunk.subarray(0, read));
+      }
+    } finally {
+      closeSync(fd);
+      rmSync(records.path);
     }
   });
   zipEntry(zip, `${stem}.shx`, (push) => {
@@ -150,11 +192,6 @@ export function writeShapefileZip<R>(sink: FileSink, layer: ExportLayer<R>, stem
       });
       push(index);
     }
-  });
-  zipEntry(zip, `${stem}.dbf`, (push) => {
-    push(dbf.header());
-    for (const row of layer.source.rows()) if (layer.geometry(row) !== null) push(dbf.record(cells(row)));
-    push(DBF_END);
   });
 
   const readme = [
