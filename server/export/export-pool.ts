@@ -55,14 +55,15 @@ export async function buildExportFile(db: Db, job: ExportJob): Promise<ExportFil
     if (!path) return { ...(await runExportJob(db, job, out)), thread: 'main' };
     return { ...((await exportPool().run({ path, job, out })) as ExportFile), thread: 'worker' };
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
+    // A stopped worker may still be closing its file: retry until the directory is gone.
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     throw error;
   }
 }
 
 /** Deletes an export's file (and its directory). */
 export async function removeExportFile(file: Pick<ExportFile, 'path'>): Promise<void> {
-  await rm(dirname(file.path), { recursive: true, force: true });
+  await rm(dirname(file.path), { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 }
 
 /**

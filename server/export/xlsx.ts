@@ -72,7 +72,7 @@ async function writeWorkbook(book: XlsxWorkbook, out: Writable): Promise<void> {
     let n = 0;
     for (const row of sheet.rows) {
       worksheet.addRow(sheet.columns.map((column) => column.value(row))).commit();
-      if (++n % ROWS_PER_YIELD === 0) await drained(out);
+      if (++n % ROWS_PER_YIELD === 0) await drained(worksheet, out);
     }
     worksheet.commit();
   }
@@ -94,8 +94,17 @@ async function writeWorkbook(book: XlsxWorkbook, out: Writable): Promise<void> {
 
 const ROWS_PER_YIELD = 500;
 
-/** Lets the zip's deflate catch up: a turn of the event loop, then until the output has drained. */
-async function drained(out: Writable): Promise<void> {
+/**
+ * Lets the zip's deflate catch up: exceljs hands each committed row to the sheet's stream, which
+ * passes it on to the zip's input without waiting (its `pipes`; readable-stream 2, hence the state
+ * read below), and zlib deflates on its own threads — slower than the rows come on a busy machine.
+ * So the loop waits while more than 1 MB is queued there or in the output file.
+ */
+async function drained(worksheet: unknown, out: Writable): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
-  if (out.writableNeedDrain) await once(out, 'drain');
+  const pipes = (worksheet as { stream?: { pipes?: QueuedStream[] } }).stream?.pipes ?? [];
+  const queued = () => pipes.reduce((sum, pipe) => sum + (pipe.writableLength ?? pipe._writableState?.length ?? 0), out.writableLength);
+  while (queued() > 1 << 20) await new Promise((resolve) => setTimeout(resolve, 5));
 }
+
+type QueuedStream = { writableLength?: number; _writableState?: { length: number } };
