@@ -1,10 +1,10 @@
 // Exports of a database file are built on a worker thread (server/export/export-pool.ts) and come out
 // byte for byte as the same export built on the request thread.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildExportFile, closeExportPool } from '../server/export/export-pool.ts';
+import { buildExportFile, closeExportPool, removeExportFile } from '../server/export/export-pool.ts';
 import { runExportJob, type ExportJob } from '../server/export/export-job.ts';
 import { bootTestApp, createSite, POINTS, TODAY } from './helpers/app.ts';
 
@@ -35,15 +35,20 @@ describe('exports on a worker thread', () => {
     ] satisfies ExportJob[]) {
       const worker = await buildExportFile(h.db, job);
       expect(worker.thread).toBe('worker');
-      const here = await runExportJob(h.db, job);
+      const here = await runExportJob(h.db, job, join(dir, `here.${job.format}`));
       expect(worker.records).toBe(here.records);
       expect(worker.headers).toEqual(here.headers);
-      if (job.format === 'csv') expect(worker.body).toBe(here.body);
+      const [workerBody, hereBody] = [readFileSync(worker.path), readFileSync(here.path)];
+      expect(workerBody.length).toBe(worker.bytes);
+      if (job.format === 'csv') expect(workerBody.toString('utf8')).toBe(hereBody.toString('utf8'));
       // Zip and SQLite files carry their own timestamps: the kind of file and the counts are compared.
-      else if (job.format === 'shp') expect(Buffer.from(worker.body).subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
-      else expect(Buffer.from(worker.body).subarray(0, 15).toString()).toBe('SQLite format 3');
+      else if (job.format === 'shp') expect(workerBody.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+      else expect(workerBody.subarray(0, 15).toString()).toBe('SQLite format 3');
+      await removeExportFile(worker);
     }
-    const csv = (await buildExportFile(h.db, { layer: 'sites', format: 'csv', meta, sites: {} })).body as string;
+    const csvFile = await buildExportFile(h.db, { layer: 'sites', format: 'csv', meta, sites: {} });
+    const csv = readFileSync(csvFile.path, 'utf8');
+    await removeExportFile(csvFile);
     expect(csv).toContain('线程测试砂石场');
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
     // Through the API as well.

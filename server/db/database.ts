@@ -16,6 +16,24 @@ export class Db {
     return this.statement(sql).all(params as never) as T[];
   }
 
+  /** The rows one at a time (exports stream them: memory stays flat however many there are). */
+  iterate<T>(sql: string, params: SqlParams = []): IterableIterator<T> {
+    return this.statement(sql).iterate(params as never) as IterableIterator<T>;
+  }
+
+  /**
+   * Runs `fn` inside one read transaction, so several queries (an export's passes) see the same
+   * snapshot while other connections write (WAL). For a connection of its own: an export worker's.
+   */
+  async readSnapshot<T>(fn: () => Promise<T>): Promise<T> {
+    this.raw.exec('BEGIN');
+    try {
+      return await fn();
+    } finally {
+      this.raw.exec('COMMIT');
+    }
+  }
+
   get<T>(sql: string, params: SqlParams = []): T | undefined {
     return this.statement(sql).get(params as never) as T | undefined;
   }

@@ -29,53 +29,92 @@ function numberText(value: number, decimals: number): string {
   return decimals > 0 ? value.toFixed(decimals) : String(Math.round(value));
 }
 
-export function writeDbf(fields: readonly DbfField[], rows: readonly (readonly (string | number | null)[])[], today = new Date()): Uint8Array {
-  for (const field of fields)
-    if (!/^[A-Za-z][A-Za-z0-9_]{0,9}$/.test(field.name))
-      throw new Error(`DBF field name "${field.name}" must be ASCII letters, digits or _ and at most 10 bytes`);
-  // Encode every cell once and size the fields from the bytes.
-  const cells = rows.map((row) =>
-    fields.map((field, i) => {
-      const value = row[i];
-      if (value === null || value === undefined || value === '') return null;
-      return field.type === 'N' ? encoder.encode(numberText(Number(value), field.decimals ?? 0)) : utf8Prefix(String(value), DBF_MAX_TEXT_BYTES);
-    }),
-  );
-  const sizes = fields.map((field, i) => {
-    const longest = cells.reduce((max, row) => Math.max(max, row[i]?.length ?? 0), 0);
-    return field.type === 'N' ? Math.min(Math.max(longest, field.decimals ? field.decimals + 2 : 1), 20) : Math.max(longest, 1);
-  });
-  const recordLength = 1 + sizes.reduce((sum, size) => sum + size, 0);
-  const headerLength = 32 + 32 * fields.length + 1;
-  const buffer = new Uint8Array(headerLength + recordLength * rows.length + 1);
-  const view = new DataView(buffer.buffer);
+type DbfCell = string | number | null | undefined;
 
-  view.setUint8(0, 0x03);
-  view.setUint8(1, today.getUTCFullYear() - 1900);
-  view.setUint8(2, today.getUTCMonth() + 1);
-  view.setUint8(3, today.getUTCDate());
-  view.setUint32(4, rows.length, true);
-  view.setUint16(8, headerLength, true);
-  view.setUint16(10, recordLength, true);
-  fields.forEach((field, i) => {
-    const at = 32 + 32 * i;
-    buffer.set(encoder.encode(field.name), at);
-    view.setUint8(at + 11, field.type.charCodeAt(0));
-    view.setUint8(at + 16, sizes[i]!);
-    view.setUint8(at + 17, field.type === 'N' ? (field.decimals ?? 0) : 0);
-  });
-  view.setUint8(headerLength - 1, 0x0d);
+/**
+ * A DBF written a record at a time: `measure` every row first (text fields are as wide as their
+ * longest value, so the widths are known only after a pass over the rows), then `header` and a
+ * `record` per row, then `DBF_END`.
+ */
+export class DbfWriter {
+  private readonly widths: number[];
+  private count = 0;
 
-  let at = headerLength;
-  for (const row of cells) {
-    buffer.fill(0x20, at, at + recordLength); // not deleted, blank fields
-    at += 1;
-    row.forEach((bytes, i) => {
-      const size = sizes[i]!;
-      if (bytes) buffer.set(bytes.subarray(0, size), fields[i]!.type === 'N' ? at + size - Math.min(bytes.length, size) : at);
-      at += size;
+  constructor(private readonly fields: readonly DbfField[]) {
+    for (const field of fields)
+      if (!/^[A-Za-z][A-Za-z0-9_]{0,9}$/.test(field.name))
+        throw new Error(`DBF field name "${field.name}" must be ASCII letters, digits or _ and at most 10 bytes`);
+    this.widths = fields.map((field) => (field.type === 'N' && field.decimals ? field.decimals + 2 : 1));
+  }
+
+  private text(field: DbfField, value: DbfCell): string | null {
+    if (value === null || value === undefined || value === '') return null;
+    return field.type === 'N' ? numberText(Number(value), field.decimals ?? 0) : String(value);
+  }
+
+  /** First pass: one row's cells widen the fields that need it. */
+  measure(row: readonly DbfCell[]): void {
+    this.count++;
+    this.fields.forEach((field, i) => {
+      const text = this.text(field, row[i]);
+      if (text === null) return;
+      const bytes = Buffer.byteLength(text, 'utf8');
+      const limit = field.type === 'N' ? 20 : DBF_MAX_TEXT_BYTES;
+      if (bytes > this.widths[i]!) this.widths[i] = Math.min(bytes, limit);
     });
   }
-  view.setUint8(at, 0x1a);
-  return buffer;
+
+  get recordLength(): number {
+    return 1 + this.widths.reduce((sum, size) => sum + size, 0);
+  }
+
+  header(today = new Date()): Uint8Array {
+    const headerLength = 32 + 32 * this.fields.length + 1;
+    const buffer = new Uint8Array(headerLength);
+    const view = new DataView(buffer.buffer);
+    view.setUint8(0, 0x03);
+    view.setUint8(1, today.getUTCFullYear() - 1900);
+    view.setUint8(2, today.getUTCMonth() + 1);
+    view.setUint8(3, today.getUTCDate());
+    view.setUint32(4, this.count, true);
+    view.setUint16(8, headerLength, true);
+    view.setUint16(10, this.recordLength, true);
+    this.fields.forEach((field, i) => {
+      const at = 32 + 32 * i;
+      buffer.set(encoder.encode(field.name), at);
+      view.setUint8(at + 11, field.type.charCodeAt(0));
+      view.setUint8(at + 16, this.widths[i]!);
+      view.setUint8(at + 17, field.type === 'N' ? (field.decimals ?? 0) : 0);
+    });
+    view.setUint8(headerLength - 1, 0x0d);
+    return buffer;
+  }
+
+  /** One record: not deleted, text left-aligned and cut on a character boundary, numbers right-aligned, null blank. */
+  record(row: readonly DbfCell[]): Buffer {
+    const buffer = Buffer.alloc(this.recordLength, 0x20);
+    let at = 1;
+    this.fields.forEach((field, i) => {
+      const size = this.widths[i]!;
+      const text = this.text(field, row[i]);
+      if (text !== null) {
+        if (field.type === 'N') {
+          const bytes = Buffer.from(text, 'latin1').subarray(0, size);
+          buffer.set(bytes, at + size - bytes.length);
+        } else buffer.write(text, at, size, 'utf8'); // writes no partial character
+      }
+      at += size;
+    });
+    return buffer;
+  }
+}
+
+/** The end-of-file marker after the last record. */
+export const DBF_END = Uint8Array.of(0x1a);
+
+/** A whole DBF in memory (small tables, tests). */
+export function writeDbf(fields: readonly DbfField[], rows: readonly (readonly DbfCell[])[], today = new Date()): Uint8Array {
+  const writer = new DbfWriter(fields);
+  for (const row of rows) writer.measure(row);
+  return Buffer.concat([writer.header(today), ...rows.map((row) => writer.record(row)), DBF_END]);
 }

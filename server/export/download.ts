@@ -1,13 +1,15 @@
 // One export: a layer in one format, with the notes every file carries (what it holds, the filters,
 // the date, what was left out) and the HTTP headers of the download.
 import { CRS_LABELS, type ExportCrs } from './crs.ts';
-import { toCsv } from './csv.ts';
+import { statSync } from 'node:fs';
+import { writeCsv } from './csv.ts';
+import { FileSink } from './file-sink.ts';
 import { gpkgTable, writeGeoPackage } from './geopackage.ts';
-import { toGeoJson } from './geojson.ts';
-import { toKml } from './kml.ts';
-import type { ExportLayer } from './layers.ts';
-import { toShapefileZip } from './shapefile.ts';
-import { writeXlsx } from './xlsx.ts';
+import { writeGeoJson } from './geojson.ts';
+import { writeKml } from './kml.ts';
+import { missingOf, type ExportLayer, type LayerCounts } from './layers.ts';
+import { writeShapefileZip } from './shapefile.ts';
+import { writeXlsxFile } from './xlsx.ts';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'kml', 'shp', 'gpkg'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -35,7 +37,10 @@ export interface ExportMeta {
 }
 
 export interface ExportFile {
-  body: string | Buffer;
+  /** The file on disk, written whole before a byte of it is sent. */
+  path: string;
+  /** Its size (the response's Content-Length). */
+  bytes: number;
   headers: Record<string, string>;
   /** Records in the file. */
   records: number;
@@ -50,9 +55,9 @@ export function contentDisposition(utf8Name: string, asciiName: string): string 
 }
 
 /** What every file says of itself: the layer, the date, the filters, the counts, the coordinate system. */
-function exportNotes<R>(layer: ExportLayer<R>, meta: ExportMeta, omitted: number): string[] {
-  const total = layer.rows.length;
-  const missing = layer.rows.filter((row) => layer.geometry(row) === null).length;
+function exportNotes<R>(layer: ExportLayer<R>, meta: ExportMeta, counts: LayerCounts, omitted: number): string[] {
+  const total = counts.total;
+  const missing = missingOf(counts);
   return [
     `${layer.titleZh} · 三散污染源地图导出 Sansan Map export`,
     `状态日期 As of: ${meta.date}`,
@@ -67,52 +72,47 @@ function exportNotes<R>(layer: ExportLayer<R>, meta: ExportMeta, omitted: number
 }
 
 /**
- * The file of `layer` in `format`. A GeoPackage also holds `companion` (the road segments beside the
- * sites) as a second layer when given.
+ * Writes the file of `layer` in `format` to `path`, reading the rows as it goes (constant memory).
+ * A GeoPackage also holds `companion` (the road segments beside the sites) as a second layer when given.
  */
-export async function buildExport<R, C = never>(
+export async function writeExport<R, C = never>(
   layer: ExportLayer<R>,
   format: ExportFormat,
   meta: ExportMeta,
+  path: string,
   companion?: ExportLayer<C>,
 ): Promise<ExportFile> {
   const crs = meta.crs ?? 'wgs84';
-  const total = layer.rows.length;
-  const omitted = GEOMETRY_ONLY.has(format) ? layer.rows.filter((row) => layer.geometry(row) === null).length : 0;
-  const notes = exportNotes(layer, meta, omitted);
+  const counts = layer.source.counts();
+  const omitted = GEOMETRY_ONLY.has(format) ? missingOf(counts) : 0;
+  const notes = exportNotes(layer, meta, counts, omitted);
   const crsSuffix = crs === 'wgs84' ? '' : `_${CRS_LABELS[crs].name}`;
   const stem = `${layer.fileAscii}_${meta.date}${crsSuffix}`;
-  let records = total - omitted;
-  let body: string | Buffer;
-  switch (format) {
-    case 'csv':
-      body = toCsv(layer.tableColumns, layer.rows);
-      break;
-    case 'xlsx':
-      body = await writeXlsx({ sheets: [{ name: layer.titleZh, columns: layer.tableColumns, rows: layer.rows }], notes });
-      break;
-    case 'geojson':
-      body = toGeoJson(layer, crs, notes);
-      break;
-    case 'kml':
-      body = toKml(layer, notes);
-      break;
-    case 'shp':
-      body = await toShapefileZip(layer, stem, notes, crs);
-      break;
-    case 'gpkg': {
-      const tables = [gpkgTable(layer, notes.join('\n'))];
-      if (companion) {
-        tables.push(gpkgTable(companion, exportNotes(companion, meta, 0).join('\n')));
-        records += companion.rows.length;
-      }
-      body = writeGeoPackage(tables, crs);
-      break;
+  let records = counts.total - omitted;
+  if (format === 'xlsx') await writeXlsxFile({ sheets: [{ name: layer.titleZh, columns: layer.tableColumns, rows: layer.source.rows() }], notes }, path);
+  else if (format === 'gpkg') {
+    const tables = [gpkgTable(layer, notes.join('\n'))];
+    if (companion) {
+      const companionCounts = companion.source.counts();
+      tables.push(gpkgTable(companion, exportNotes(companion, meta, companionCounts, 0).join('\n')));
+      records += companionCounts.total;
+    }
+    writeGeoPackage(tables, crs, path);
+  } else {
+    const sink = new FileSink(path);
+    try {
+      if (format === 'csv') writeCsv(sink, layer.tableColumns, layer.source.rows());
+      else if (format === 'geojson') writeGeoJson(sink, layer, crs, notes);
+      else if (format === 'kml') writeKml(sink, layer, notes, counts);
+      else writeShapefileZip(sink, layer, stem, notes, crs);
+    } finally {
+      sink.close();
     }
   }
   const extension = EXTENSIONS[format];
   return {
-    body,
+    path,
+    bytes: statSync(path).size,
     records,
     omitted,
     headers: {

@@ -1,12 +1,14 @@
 // The worker thread of server/export/export-pool.ts: opens the database file read-only (once per
-// thread) and builds one export.
+// thread) and writes one export to the file it is given, reading every pass inside one read
+// transaction (the counts in the notes, a Shapefile's measuring pass and its records see the same
+// snapshot while the server writes).
 import Database from 'better-sqlite3';
 import { BUSY_TIMEOUT_MS, Db } from '../db/database.ts';
 import { runExportJob, type ExportJob } from './export-job.ts';
 
 const open = new Map<string, Db>();
 
-export default async function buildInWorker({ path, job }: { path: string; job: ExportJob }) {
+export default async function buildInWorker({ path, job, out }: { path: string; job: ExportJob; out: string }) {
   let db = open.get(path);
   if (!db) {
     const raw = new Database(path, { readonly: true, fileMustExist: true });
@@ -14,6 +16,6 @@ export default async function buildInWorker({ path, job }: { path: string; job: 
     db = new Db(raw);
     open.set(path, db);
   }
-  // The file goes back by structured clone: a string stays a string, a Buffer arrives as a Uint8Array.
-  return runExportJob(db, job);
+  const ready = db;
+  return ready.readSnapshot(() => runExportJob(ready, job, out));
 }

@@ -1,5 +1,5 @@
-// GeoPackage 1.3 (OGC 12-128r18), written with better-sqlite3 into an in-memory database and
-// serialised: application_id "GPKG" and user_version 10300, the required gpkg_spatial_ref_sys rows
+// GeoPackage 1.3 (OGC 12-128r18), written with better-sqlite3 straight into the export's file (the
+// rows inserted as they are read, in one transaction, no journal: a failed export's file is deleted): application_id "GPKG" and user_version 10300, the required gpkg_spatial_ref_sys rows
 // (EPSG:4326, −1 and 0 undefined) plus the export's SRS when it is another (CGCS2000, EPSG:4490),
 // gpkg_contents and gpkg_geometry_columns, one feature table per layer (`sites`, `roads`) whose
 // columns carry the Chinese headers in full — no 10-byte names, no 254-byte cut — and whose
@@ -25,7 +25,8 @@ export interface GpkgTable {
   description: string;
   geometryType: 'POINT' | 'LINESTRING';
   columns: { name: string; type: 'INTEGER' | 'REAL' | 'TEXT' }[];
-  rows: { fid: number; geometry: Point | LineString | null; cells: Cell[] }[];
+  /** Read once, as the table is written. */
+  rows: () => Iterable<{ fid: number; geometry: Point | LineString | null; cells: Cell[] }>;
 }
 
 export function gpkgTable<R>(layer: ExportLayer<R>, description: string): GpkgTable {
@@ -35,7 +36,10 @@ export function gpkgTable<R>(layer: ExportLayer<R>, description: string): GpkgTa
     description,
     geometryType: layer.geometryType === 'Point' ? 'POINT' : 'LINESTRING',
     columns: layer.columns.map((column) => ({ name: column.zh, type: column.type !== 'number' ? 'TEXT' : column.decimals ? 'REAL' : 'INTEGER' })),
-    rows: layer.rows.map((row) => ({ fid: layer.id(row), geometry: layer.geometry(row), cells: layer.columns.map((column) => column.value(row)) })),
+    rows: function* () {
+      for (const row of layer.source.rows())
+        yield { fid: layer.id(row), geometry: layer.geometry(row), cells: layer.columns.map((column) => column.value(row)) };
+    },
   };
 }
 
@@ -90,10 +94,13 @@ const SRS_ROWS = [
   },
 ];
 
-export function writeGeoPackage(tables: readonly GpkgTable[], crs: ExportCrs): Buffer {
+/** Writes the GeoPackage to `path` (a new file). */
+export function writeGeoPackage(tables: readonly GpkgTable[], crs: ExportCrs, path: string): void {
   const label = CRS_LABELS[crs];
-  const db = new Database(':memory:');
+  const db = new Database(path);
   try {
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
     db.pragma(`application_id = ${GPKG_APPLICATION_ID}`);
     db.pragma(`user_version = ${GPKG_USER_VERSION}`);
     db.exec(`
@@ -144,7 +151,7 @@ export function writeGeoPackage(tables: readonly GpkgTable[], crs: ExportCrs): B
         );
         const insert = db.prepare(`INSERT INTO ${quote(table.table)} VALUES (${['?', '?', ...table.columns.map(() => '?')].join(', ')})`);
         const box = [Infinity, Infinity, -Infinity, -Infinity];
-        for (const row of table.rows) {
+        for (const row of table.rows()) {
           if (row.geometry) {
             const points = row.geometry.type === 'Point' ? [row.geometry.coordinates] : row.geometry.coordinates;
             for (const [x, y] of points) {
@@ -163,7 +170,6 @@ export function writeGeoPackage(tables: readonly GpkgTable[], crs: ExportCrs): B
         db.prepare('INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, 0, 0)').run(table.table, 'geom', table.geometryType, label.epsg);
       }
     })();
-    return db.serialize();
   } finally {
     db.close();
   }

@@ -35,18 +35,55 @@ export interface ExportLayer<R> {
   columns: readonly ExportColumn<R>[];
   /** Columns of the tabular formats (CSV, XLSX): the attributes, plus the geometry as text when it is not a point. */
   tableColumns: readonly ExportColumn<R>[];
-  rows: readonly R[];
+  /** Where the rows come from: read again for each pass (a database iterator streams them). */
+  source: RowSource<R>;
   /** The record's number in this system (编号): GeoPackage fid, OGC feature id. */
   id: (row: R) => number;
   geometryType: 'Point' | 'LineString';
   geometry: (row: R) => Point | LineString | null;
   name: (row: R) => string;
+  /** DBF names of the columns a KML placemark's short description shows (all are in its ExtendedData). */
+  summary: readonly string[];
   status: (row: R) => string;
   statuses: readonly string[];
   statusLabels: Readonly<Record<string, string>>;
   statusColors: Readonly<Record<string, string>>;
   /** What to call a record without geometry, for notes (未定位 / 未绘制). */
   missingGeometryZh: string;
+}
+
+/**
+ * The rows of a layer, read as often as a writer needs (a Shapefile sizes its DBF fields in a first
+ * pass). A database source iterates a query, so memory does not grow with the rows.
+ */
+export interface RowSource<R> {
+  /** In id order. */
+  rows(): Iterable<R>;
+  /** Grouped by status in the layer's `statuses` order (KML's folder per status). */
+  rowsByStatus(): Iterable<R>;
+  /** How many rows, and per status how many have a geometry. */
+  counts(): LayerCounts;
+}
+
+export interface LayerCounts {
+  total: number;
+  locatedByStatus: ReadonlyMap<string, number>;
+}
+
+/** Rows without geometry among the counted. */
+export const missingOf = (counts: LayerCounts): number => counts.total - [...counts.locatedByStatus.values()].reduce((sum, n) => sum + n, 0);
+
+/** A source over rows already in memory (road segments: a few hundred; tests). */
+export function arraySource<R>(rows: readonly R[], status: (row: R) => string, located: (row: R) => boolean, statuses: readonly string[]): RowSource<R> {
+  return {
+    rows: () => rows,
+    rowsByStatus: () => statuses.flatMap((code) => rows.filter((row) => status(row) === code)),
+    counts: () => {
+      const locatedByStatus = new Map<string, number>();
+      for (const row of rows) if (located(row)) locatedByStatus.set(status(row), (locatedByStatus.get(status(row)) ?? 0) + 1);
+      return { total: rows.length, locatedByStatus };
+    },
+  };
 }
 
 const LEDGER = new Map(LEDGER_COLUMNS.map((column) => [column.field, column]));
@@ -82,7 +119,16 @@ const SITE_COLUMNS: readonly ExportColumn<SiteRecord>[] = [
   ledger('sourceQuote', { dbf: 'SRC_QUOTE', width: 80, value: (s) => s.sourceQuote }),
 ];
 
-export function siteLayer(rows: readonly SiteRecord[]): ExportLayer<SiteRecord> {
+/** The sites layer over a source (a query streamed by server/export/export-job.ts) or over rows in memory. */
+export function siteLayer(rows: RowSource<SiteRecord> | readonly SiteRecord[]): ExportLayer<SiteRecord> {
+  const source = Array.isArray(rows)
+    ? arraySource(
+        rows as readonly SiteRecord[],
+        (s) => s.status,
+        (s) => s.lon !== null && s.lat !== null,
+        STATUS_CODES,
+      )
+    : (rows as RowSource<SiteRecord>);
   return {
     layer: 'sites',
     titleZh: '三散污染源',
@@ -90,11 +136,12 @@ export function siteLayer(rows: readonly SiteRecord[]): ExportLayer<SiteRecord> 
     fileAscii: 'sansan-sites',
     columns: SITE_COLUMNS,
     tableColumns: SITE_COLUMNS,
-    rows,
+    source,
     id: (s) => s.id,
     geometryType: 'Point',
     geometry: (s) => (s.lon === null || s.lat === null ? null : { type: 'Point', coordinates: [s.lon, s.lat] }),
     name: (s) => s.name,
+    summary: ['NAME', 'STATUS'],
     status: (s) => s.status,
     statuses: STATUS_CODES,
     statusLabels: STATUS_LABELS,
@@ -168,6 +215,7 @@ const WKT_COLUMN: ExportColumn<RoadRecord> = {
   value: (r) => (r.geometry ? `LINESTRING (${r.geometry.coordinates.map(([lon, lat]) => `${lon} ${lat}`).join(', ')})` : null),
 };
 
+/** Road segments are few (hundreds per county): they are read into memory. */
 export function roadLayer(rows: readonly RoadRecord[]): ExportLayer<RoadRecord> {
   return {
     layer: 'roads',
@@ -176,11 +224,17 @@ export function roadLayer(rows: readonly RoadRecord[]): ExportLayer<RoadRecord> 
     fileAscii: 'sansan-roads',
     columns: ROAD_COLUMNS,
     tableColumns: [...ROAD_COLUMNS, WKT_COLUMN],
-    rows,
+    source: arraySource(
+      rows,
+      (r) => p(r).status,
+      (r) => r.geometry !== null,
+      ROAD_STATUS_CODES,
+    ),
     id: (r) => p(r).id,
     geometryType: 'LineString',
     geometry: (r) => r.geometry,
     name: (r) => p(r).roadName,
+    summary: ['ROAD_NAME', 'STATUS'],
     status: (r) => p(r).status,
     statuses: ROAD_STATUS_CODES,
     statusLabels: ROAD_STATUS_LABELS,

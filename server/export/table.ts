@@ -21,8 +21,3 @@ export interface ExportColumn<R> {
   width?: number;
   value: (row: R) => Cell;
 }
-
-/** A table's rows as arrays of cells, one per column. */
-export function tableCells<R>(columns: readonly ExportColumn<R>[], rows: readonly R[]): Cell[][] {
-  return rows.map((row) => columns.map((column) => column.value(row)));
-}

@@ -2,14 +2,17 @@
 // filterable), then a 说明 sheet describing every column and carrying notes (filters, date, what was
 // left out). Reusable by any download (site ledgers, road segments, county scorecards).
 import ExcelJS from 'exceljs';
-import { PassThrough } from 'node:stream';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { PassThrough, type Writable } from 'node:stream';
 import type { ExportColumn } from './table.ts';
 
 export interface XlsxSheet<R> {
   /** Sheet name (at most 31 characters; not []:*?/\). */
   name: string;
   columns: readonly ExportColumn<R>[];
-  rows: readonly R[];
+  /** Read once, a row at a time (an export streams them from the database). */
+  rows: Iterable<R>;
 }
 
 export interface XlsxWorkbook {
@@ -24,7 +27,7 @@ export interface XlsxWorkbook {
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE9ECEF' } };
 
-/** The workbook as XLSX bytes, written with exceljs's streaming writer (10^5 rows stay fast). Shared strings: GDAL and some WPS versions read inline "str" cells poorly. */
+/** The workbook as XLSX bytes (small workbooks: the scorecard). */
 export async function writeXlsx(book: XlsxWorkbook): Promise<Buffer> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
@@ -33,7 +36,29 @@ export async function writeXlsx(book: XlsxWorkbook): Promise<Buffer> {
     out.on('end', resolve);
     out.on('error', reject);
   });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true });
+  await writeWorkbook(book, out);
+  await done;
+  return Buffer.concat(chunks);
+}
+
+/** The workbook written to a file as its rows are read (exports). Returns the bytes written. */
+export async function writeXlsxFile(book: XlsxWorkbook, path: string): Promise<number> {
+  const out = createWriteStream(path);
+  const closed = once(out, 'close');
+  await writeWorkbook(book, out);
+  await closed;
+  return out.bytesWritten;
+}
+
+/**
+ * exceljs's streaming writer: each row is committed (turned into sheet XML and handed to the zip) as
+ * it is added. The zip deflates asynchronously, so every ROWS_PER_YIELD rows the loop waits for the
+ * output to drain — otherwise a synchronous loop would queue the whole sheet in memory. The shared
+ * strings table (GDAL and some WPS versions read inline "str" cells poorly) stays in memory until the
+ * end: it grows with the distinct texts, not with the rows' XML.
+ */
+async function writeWorkbook(book: XlsxWorkbook, out: Writable): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true, zip: { zlib: { level: 1 } } });
   workbook.creator = 'Sansan Map 三散污染源地图';
 
   for (const sheet of book.sheets) {
@@ -44,7 +69,11 @@ export async function writeXlsx(book: XlsxWorkbook): Promise<Buffer> {
     header.fill = HEADER_FILL;
     if (sheet.columns.length) worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.columns.length } };
     header.commit();
-    for (const row of sheet.rows) worksheet.addRow(sheet.columns.map((column) => column.value(row))).commit();
+    let n = 0;
+    for (const row of sheet.rows) {
+      worksheet.addRow(sheet.columns.map((column) => column.value(row))).commit();
+      if (++n % ROWS_PER_YIELD === 0) await drained(worksheet, out);
+    }
     worksheet.commit();
   }
 
@@ -61,6 +90,21 @@ export async function writeXlsx(book: XlsxWorkbook): Promise<Buffer> {
   description.commit();
 
   await workbook.commit();
-  await done;
-  return Buffer.concat(chunks);
 }
+
+const ROWS_PER_YIELD = 500;
+
+/**
+ * Lets the zip's deflate catch up: exceljs hands each committed row to the sheet's stream, which
+ * passes it on to the zip's input without waiting (its `pipes`; readable-stream 2, hence the state
+ * read below), and zlib deflates on its own threads — slower than the rows come on a busy machine.
+ * So the loop waits while more than 1 MB is queued there or in the output file.
+ */
+async function drained(worksheet: unknown, out: Writable): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  const pipes = (worksheet as { stream?: { pipes?: QueuedStream[] } }).stream?.pipes ?? [];
+  const queued = () => pipes.reduce((sum, pipe) => sum + (pipe.writableLength ?? pipe._writableState?.length ?? 0), out.writableLength);
+  while (queued() > 1 << 20) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+type QueuedStream = { writableLength?: number; _writableState?: { length: number } };

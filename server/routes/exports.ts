@@ -7,7 +7,7 @@ import { badRequest } from '../errors.ts';
 import { EXPORT_CRS } from '../export/crs.ts';
 import { EXPORT_FORMATS } from '../export/download.ts';
 import type { ExportJob } from '../export/export-job.ts';
-import { buildExportFile } from '../export/export-pool.ts';
+import { buildExportFile, streamExportFile } from '../export/export-pool.ts';
 import { parseCounties, parseDate, parseRoadStatuses, parseSiteFilters } from './query-params.ts';
 import { errorResponses, SiteQuery } from './schemas.ts';
 import { validationHook } from './validation.ts';
@@ -82,9 +82,14 @@ export function exportRoutes(ctx: AppContext) {
         const roads = query.format === 'gpkg' ? { counties: parseCounties(query.county, ctx.countyCodes), asOf: parseDate('asOf', query.asOf) } : undefined;
         job = { layer: 'sites', format: query.format, meta, sites: parseSiteFilters(query, ctx.countyCodes), roads };
       }
-      // Built on a worker thread (server/export/export-pool.ts).
+      // Written to a temporary file on a worker thread, then streamed out (server/export/export-pool.ts).
+      // Content-Length: a download cut short is visibly short. The files are already compressed (zip,
+      // XLSX, GeoPackage) or meant to be saved as they are: `Content-Encoding: identity` tells the
+      // compression middleware to pass them through as a stream.
       const file = await buildExportFile(ctx.db, job);
-      return new Response(typeof file.body === 'string' ? file.body : new Uint8Array(file.body), { headers: file.headers }) as never;
+      return new Response(streamExportFile(file), {
+        headers: { ...file.headers, 'content-length': String(file.bytes), 'content-encoding': 'identity' },
+      }) as never;
     },
   );
 }

@@ -203,9 +203,14 @@ export interface SiteRecord {
  * page, at most `limit` of them after `afterId` (the OGC API pages this way).
  */
 export function listSiteRecords(db: Db, filters: SiteFilters, page: Page = {}): SiteRecord[] {
+  const { sql, params } = siteRecordsSql(filters, page);
+  return db.all<SiteRecord>(sql, params);
+}
+
+function siteRecordsSql(filters: SiteFilters, page: Page = {}, orderByStatus?: readonly string[]): { sql: string; params: unknown[] } {
   const filter = siteFilterSql(filters);
   const params = [...filter.params];
-  const sql = paged(
+  let sql = paged(
     `SELECT s.id, s.name, s.address, s.lon, s.lat, s.county_code AS countyCode, c.name AS countyName,
        t.name AS townshipName, v.name AS villageName, s.category, f.status, s.discovered_on AS discoveredOn,
        s.deadline, s.responsible_unit AS responsibleUnit, s.note, s.precision, s.source,
@@ -215,7 +220,30 @@ export function listSiteRecords(db: Db, filters: SiteFilters, page: Page = {}): 
     params,
     page,
   );
-  return db.all<SiteRecord>(sql, params);
+  if (orderByStatus) {
+    sql = sql.replace(/ ORDER BY s\.id$/, ` ORDER BY CASE f.status ${orderByStatus.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ? END, s.id`);
+    params.push(...orderByStatus.flatMap((status, i) => [status, i]), orderByStatus.length);
+  }
+  return { sql, params };
+}
+
+/**
+ * The same rows as listSiteRecords, one at a time (exports stream them); with `orderByStatus`, grouped
+ * by status in that order (then by id), as KML's folder per status wants them.
+ */
+export function iterateSiteRecords(db: Db, filters: SiteFilters, orderByStatus?: readonly string[]): IterableIterator<SiteRecord> {
+  const { sql, params } = siteRecordsSql(filters, {}, orderByStatus);
+  return db.iterate<SiteRecord>(sql, params);
+}
+
+/** How many sites pass the filters, and per status how many of them have a position (export notes, KML folders). */
+export function siteRecordCounts(db: Db, filters: SiteFilters): { total: number; locatedByStatus: Map<string, number> } {
+  const filter = siteFilterSql(filters);
+  const rows = db.all<{ status: string; n: number; located: number }>(
+    `SELECT f.status, count(*) AS n, count(s.lon + s.lat) AS located FROM (${filter.sql}) f JOIN sites s ON s.id = f.id GROUP BY f.status`,
+    filter.params,
+  );
+  return { total: rows.reduce((sum, row) => sum + row.n, 0), locatedByStatus: new Map(rows.map((row) => [row.status, row.located])) };
 }
 
 /** How many sites pass the filters. */
