@@ -16,6 +16,7 @@ import { mapSiteStore, mapStoreOnThread } from '../store/map-site-store.ts';
 import { param, parseSiteFilters } from './query-params.ts';
 import { CountyQuery, errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
+import { cacheImmutable } from './wire.ts';
 
 /** Most site ids `exclude` or `only` may name (they travel in the URL). */
 export const MAX_MAP_IDS = 2000;
@@ -145,7 +146,8 @@ export function mapSiteRoutes(ctx: AppContext) {
         const filters = mapFilters(ctx, c.req.valid('query'));
         const tile = await store.tile(filters, zoom, x, y);
         const current = String(tile.version) === path.version && tile.version === mapSitesVersion(ctx.db);
-        c.header('cache-control', current ? 'private, max-age=31536000, immutable' : 'no-cache');
+        if (current) cacheImmutable(c);
+        else c.header('Cache-Control', 'no-cache');
         return c.json({ version: tile.version, z: zoom, x, y, features: tile.features }, 200);
       },
     );

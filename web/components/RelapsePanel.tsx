@@ -33,10 +33,15 @@ export function useRelapse(active: boolean, asOf: string | null, counties: reado
     Object.entries({ ...params, asOf: asOf ?? '', county: counties?.join(',') ?? '', limit: String(MOVES_PAGE), cursor }).filter(([, v]) => v !== ''),
   );
   const result = useRelapseAnalysis(query, active);
+  // While the page asked for loads, the page before stays shown (the query keeps its data): number
+  // the rows as the page they are, and page on only from a page that has arrived.
+  const [shownDepth, setShownDepth] = useState(0);
+  if (!result.loading && result.data && shownDepth !== cursors.length) setShownDepth(cursors.length);
+  const settled = shownDepth === cursors.length;
   const movesPage = {
-    first: cursors.length * MOVES_PAGE + 1,
-    next: (next: string) => setCursors([...cursors, next]),
-    previous: cursors.length > 0 ? () => setCursors(cursors.slice(0, -1)) : null,
+    first: shownDepth * MOVES_PAGE + 1,
+    next: (next: string) => settled && setCursors([...cursors, next]),
+    previous: cursors.length > 0 && settled ? () => setCursors(cursors.slice(0, -1)) : null,
   };
   return { params, setParams, result, movesPage };
 }
