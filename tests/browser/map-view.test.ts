@@ -102,12 +102,15 @@ describe('the map on a desktop', () => {
     const byStatus = Object.fromEntries(
       COUNTED_STATUSES.map((status) => [status, String(counties.features.reduce((n, f) => n + (f.properties.byStatus[status] ?? 0), 0))]),
     );
-    const legend = Object.fromEntries(
-      await Promise.all(
-        COUNTED_STATUSES.map(async (status) => [status, await driver.page.locator(`.legend-item[data-status=${status}] .legend-count`).textContent()]),
-      ),
-    );
-    expect(legend).toEqual(byStatus);
+    // The legend keeps the last answer on screen while the new filters' counts load (as the clusters
+    // do): wait for it, as for the clusters, rather than read it once.
+    const legend = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          COUNTED_STATUSES.map(async (status) => [status, await driver.page.locator(`.legend-item[data-status=${status}] .legend-count`).textContent()]),
+        ),
+      );
+    await expect.poll(legend, { timeout: 5_000 }).toEqual(byStatus);
   });
 
   it('turning one status layer off removes exactly the sites in that status', async () => {
