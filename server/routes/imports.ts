@@ -91,10 +91,10 @@ export function importRoutes(ctx: AppContext) {
         request: { params: ImportIdParam, body: { required: false, content: { 'application/json': { schema: CommitBody } } } },
         responses: { 200: json(CommitResult, 'What was written.'), ...errorResponses(400, 404, 409, 413, 415, 500) },
       }),
-      (c) => {
+      async (c) => {
         const id = Number(c.req.valid('param').id);
         const body = c.req.valid('json') ?? {};
-        const counts = commitImportBatch(ctx, actorOf(c), id, { duplicates: body.duplicates, rows: body.rows });
+        const counts = await commitImportBatch(ctx, actorOf(c), id, { duplicates: body.duplicates, rows: body.rows });
         return c.json({ id, ...counts }, 200);
       },
     )
@@ -110,9 +110,9 @@ export function importRoutes(ctx: AppContext) {
         request: { params: ImportIdParam, body: { required: false, content: { 'application/json': { schema: UndoBody } } } },
         responses: { 200: json(UndoResult, 'Undone or discarded.'), ...errorResponses(400, 404, 409, 415) },
       }),
-      (c) => {
+      async (c) => {
         const id = Number(c.req.valid('param').id);
-        const result = undoImportBatch(ctx, actorOf(c), id);
+        const result = await undoImportBatch(ctx, actorOf(c), id);
         return c.json({ id, ...result }, 200);
       },
     )

@@ -13,8 +13,6 @@ import { readTable, type ImportFormat, type SourceTable } from '../import/read-t
 import type { Db } from '../db/database.ts';
 import { countyNames, placeLists } from '../store/county-store.ts';
 import {
-  batchCounties,
-  commitImport,
   existingSites,
   mappingByName,
   previewCounts,
@@ -25,13 +23,13 @@ import {
   openStaging,
   publishPreview,
   dropStaging,
-  undoImport,
   type CommitChoices,
   type CommitCounts,
   type Counts,
   type SavedMapping,
 } from '../store/import-store.ts';
-import { refuseOtherCounties } from './county-scope.ts';
+import type { UndoCounts } from './import-batches.ts';
+import { runBatch } from './import-pool.ts';
 import { auditBy, type Actor, type ServiceContext } from './service-context.ts';
 
 /** Rows judged and staged between two turns of the event loop. */
@@ -148,33 +146,17 @@ export async function previewImport(
   };
 }
 
-/** Writes a previewed import as one batch (rows with errors left out; any failure writes nothing). */
-export function commitImportBatch(ctx: ServiceContext, actor: Actor, id: number, choices: CommitChoices): CommitCounts {
-  return ctx.db.transaction(() => {
-    const counties = batchCounties(ctx.db, id);
-    refuseOtherCounties(ctx, actor, counties);
-    const written = commitImport(ctx.db, id, { duplicates: choices.duplicates, rows: choices.rows }, actor.username, { today: ctx.today() });
-    appendAudit(ctx.db, { ...auditBy(actor), action: 'import.commit', target: `import:${id}`, counties, before: null, after: written });
-    return written;
-  });
+/**
+ * Writes a previewed import as one batch (rows with errors left out; any failure writes nothing), on
+ * the import thread: the request waits for its answer while the server answers others.
+ */
+export async function commitImportBatch(ctx: ServiceContext, actor: Actor, id: number, choices: CommitChoices): Promise<CommitCounts> {
+  return (await runBatch(ctx.db, { kind: 'commit', id, actor, choices, today: ctx.today() })) as CommitCounts;
 }
 
-/** Undoes a committed batch as a whole while its sites are unchanged, or discards a preview. */
-export function undoImportBatch(ctx: ServiceContext, actor: Actor, id: number): ReturnType<typeof undoImport> {
-  return ctx.db.transaction(() => {
-    const counties = batchCounties(ctx.db, id);
-    refuseOtherCounties(ctx, actor, counties);
-    const undone = undoImport(ctx.db, id, actor.username);
-    appendAudit(ctx.db, {
-      ...auditBy(actor),
-      action: `import.${undone.state === 'undone' ? 'undo' : 'discard'}`,
-      target: `import:${id}`,
-      counties,
-      before: null,
-      after: undone,
-    });
-    return undone;
-  });
+/** Undoes a committed batch as a whole while its sites are unchanged, or discards a preview (on the import thread). */
+export async function undoImportBatch(ctx: ServiceContext, actor: Actor, id: number): Promise<UndoCounts> {
+  return (await runBatch(ctx.db, { kind: 'undo', id, actor, today: ctx.today() })) as UndoCounts;
 }
 
 /** Saves a column mapping under a name (replacing one of the same name). */

@@ -1,0 +1,55 @@
+// A ledger's commit and undo run on a worker thread (piscina) with a writable connection of its own,
+// not on the request thread: a 10^5-row commit holds the write lock for seconds, and the server
+// answers reads (and /api/health) meanwhile. The thread's transaction is the whole write, its audit
+// record included; a failure or a kill -9 of the server leaves nothing written. One thread: SQLite
+// takes one writer at a time, so a second batch waits in the pool's queue instead of on the lock.
+// An in-memory database (the API tests) cannot be shared with a thread: its batches run here.
+import { Piscina } from 'piscina';
+import { sealOf } from '../auth/audit.ts';
+import type { Db } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { runBatchJob, type BatchJob } from './import-batches.ts';
+import type { BatchAnswer, BatchTask } from './import-worker.ts';
+
+let pool: Piscina | null = null;
+
+/** Workers load TypeScript as `npm start` does: through tsx (added when the parent was started without it). */
+function importPool(): Piscina {
+  const execArgv = process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
+  pool ??= new Piscina({
+    filename: new URL('./import-worker.ts', import.meta.url).href,
+    minThreads: 0,
+    maxThreads: 1,
+    idleTimeout: 60_000,
+    execArgv,
+  });
+  return pool;
+}
+
+/** Where the database lives on disk, or null for an in-memory one. */
+const fileOf = (db: Db): string | null => (db.raw.memory || db.raw.name === '' ? null : db.raw.name);
+
+/** Runs a whole-batch write on the import thread (here for ':memory:'); it throws what the write threw. */
+export async function runBatch(db: Db, job: BatchJob): Promise<ReturnType<typeof runBatchJob>> {
+  const path = fileOf(db);
+  if (!path) return runBatchJob({ db }, job);
+  const seal = sealOf(db);
+  const task: BatchTask = {
+    job,
+    path,
+    busyTimeoutMs: Number(db.raw.pragma('busy_timeout', { simple: true })),
+    seal: { key: new Uint8Array(seal.key), keyedFrom: seal.keyedFrom, anchorPath: seal.anchorPath },
+  };
+  const answer = (await importPool().run(task)) as BatchAnswer;
+  if (answer.ok) return answer.value;
+  const failure = answer.error;
+  if (failure.app) throw new AppError(failure.status, failure.code, failure.message, failure.details);
+  throw Object.assign(new Error(failure.message), { code: failure.code });
+}
+
+/** Stops the import thread (graceful shutdown, tests). */
+export async function closeImportPool(): Promise<void> {
+  const closing = pool;
+  pool = null;
+  await closing?.destroy();
+}
