@@ -2,51 +2,13 @@
 // preview leaves the database exactly as before — integrity, counts, the R*Tree matching the sites
 // table, the triggers the commit suspends inside its transaction, the audit chain — and the same
 // preview commits after the restart.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bootDatabase } from '../server/bootstrap.ts';
-import { ledgerCsv, readGeography } from '../bench/synthetic.ts';
-import { signInUser } from './helpers/app.ts';
+import { ledgerDatabase, previewLedger, startCommit, startServer, stopServers } from './helpers/import-server.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const ROWS = 30_000;
-let dir: string | undefined;
-let child: ChildProcess | undefined;
 
-afterEach(() => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
-  child = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
-
-/** `npm start`'s command on a database; resolves with the port it listens on. */
-async function startServer(dbPath: string): Promise<{ server: ChildProcess; port: number; exited: Promise<unknown> }> {
-  const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SANSAN_DB: dbPath, SANSAN_DEMO: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = server;
-  let stderr = '';
-  server.stderr!.on('data', (chunk: Buffer) => (stderr += String(chunk)));
-  const exited = new Promise((done) => server.on('exit', done));
-  const port = await new Promise<number>((resolvePort, reject) => {
-    let buffer = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
-      buffer += String(chunk);
-      for (const line of buffer.split('\n').slice(0, -1))
-        if (line.startsWith('{') && line.includes('"listening"')) resolvePort(JSON.parse(line).port as number);
-      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
-    });
-    void exited.then((code) => reject(new Error(`the server exited (${String(code)}): ${stderr}`)));
-  });
-  return { server, port, exited };
-}
+afterEach(stopServers);
 
 /** Everything the commit writes or suspends, read through a connection of its own. */
 function state(dbPath: string) {
@@ -78,54 +40,20 @@ function state(dbPath: string) {
   }
 }
 
-/** True while another connection holds the write lock (BEGIN IMMEDIATE fails at once). */
-function writeLocked(dbPath: string): boolean {
-  const db = new Database(dbPath, { timeout: 0 });
-  try {
-    db.exec('BEGIN IMMEDIATE');
-    db.exec('ROLLBACK');
-    return false;
-  } catch (error) {
-    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) return true;
-    throw error;
-  } finally {
-    db.close();
-  }
-}
-
 describe('kill -9 in the middle of a large import commit', () => {
   it('leaves the database as before; after a restart the audit chain verifies and the same preview commits', { timeout: 300_000 }, async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sansan-kill-'));
-    const dbPath = join(dir, 'sansan.db');
-    const { db, ctx } = bootDatabase(dbPath, { demo: false });
-    const token = signInUser(db, ctx.countyCodes, 'admin', 'admin');
-    const csv = ledgerCsv(readGeography(db), ROWS, { crs: 'wgs84' });
-    db.close();
-    const auth = { authorization: `Bearer ${token}` };
+    const { dbPath, auth, csv } = ledgerDatabase(ROWS);
 
     let running = await startServer(dbPath);
-    const form = new FormData();
-    form.append('file', new File([new Uint8Array(csv)], 'ledger.csv'));
-    form.append('options', JSON.stringify({ crs: 'wgs84' }));
-    const uploaded = await fetch(`http://127.0.0.1:${running.port}/api/imports`, { method: 'POST', body: form, headers: auth });
+    const uploaded = await previewLedger(running.port, auth, csv);
     expect(uploaded.status).toBe(201);
-    const preview = (await uploaded.json()) as { id: number; counts: { new: number } };
+    const preview = uploaded.body;
     expect(preview.counts.new).toBe(ROWS);
     const before = state(dbPath);
     expect(before).toMatchObject({ integrity: 'ok', rtreeMismatch: 0, statusNotLastEvent: 0, staged: 0 });
 
     // The commit is under way once it holds the write lock and its transaction has grown the WAL.
-    const walAtStart = statSync(`${dbPath}-wal`).size;
-    const commit = fetch(`http://127.0.0.1:${running.port}/api/imports/${preview.id}/commit`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: '{}',
-    }).catch((error: Error) => error);
-    for (let i = 0; ; i++) {
-      if (writeLocked(dbPath) && statSync(`${dbPath}-wal`).size > walAtStart + 2 * 1024 * 1024) break;
-      if (i > 20_000) throw new Error('the commit never got under way');
-      await new Promise((done) => setTimeout(done, 2));
-    }
+    const { answer: commit } = await startCommit(running.port, auth, dbPath, preview.id);
     running.server.kill('SIGKILL');
     await running.exited;
     expect(await commit).toBeInstanceOf(Error);
