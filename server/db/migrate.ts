@@ -15,6 +15,7 @@ import { sql as roadWork } from './migrations/012-road-work.ts';
 import { sql as provenance } from './migrations/013-provenance.ts';
 import { sql as dataVersions } from './migrations/014-data-versions.ts';
 import { sql as siteChanges } from './migrations/015-moves-site-changes.ts';
+import { sql as importBatchIndex } from './migrations/016-import-batch-index.ts';
 
 export interface Migration {
   version: number;
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'provenance', sql: provenance },
   { version: 14, name: 'data-versions', sql: dataVersions },
   { version: 15, name: 'site-changes', sql: siteChanges },
+  { version: 16, name: 'import-batch-index', sql: importBatchIndex },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -191,10 +191,25 @@ const BULK_SUSPENDED_TRIGGERS = [
   'site_events_version_insert',
 ];
 
-function suspendTriggers(db: Db): () => void {
+/**
+ * Per-row triggers an undo suspends inside its transaction while it deletes the batch's events and
+ * created sites, each replaced by one statement over the batch: the R*Tree entries, the site_changes
+ * rows (015) and one bump of the `sites` data version; the status of a site the batch updated is set
+ * from its last remaining event once, after the deletes. The append-only guard on site_events stays.
+ */
+const UNDO_SUSPENDED_TRIGGERS = [
+  'site_events_undo_status',
+  'site_events_version_delete',
+  'site_events_change_delete',
+  'sites_rtree_delete',
+  'sites_version_delete',
+  'sites_change_delete',
+];
+
+function suspendTriggers(db: Db, names: readonly string[]): () => void {
   const saved = db.all<{ name: string; sql: string }>(
-    `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${BULK_SUSPENDED_TRIGGERS.map(() => '?').join(', ')}) ORDER BY name`,
-    BULK_SUSPENDED_TRIGGERS,
+    `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${names.map(() => '?').join(', ')}) ORDER BY name`,
+    names,
   );
   for (const trigger of saved) db.raw.exec(`DROP TRIGGER ${trigger.name}`);
   return () => {
@@ -253,7 +268,7 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
       }
       const defaultHandling = choices.duplicates ?? (JSON.parse(b.options) as { duplicates?: DuplicateHandling }).duplicates ?? 'skip';
       const counts: CommitCounts = { created: 0, updated: 0, skipped: 0, errors: 0 };
-      const restoreTriggers = suspendTriggers(db);
+      const restoreTriggers = suspendTriggers(db, BULK_SUSPENDED_TRIGGERS);
       const firstNewId = db.get<{ id: number }>('SELECT coalesce(max(id), 0) + 1 AS id FROM sites')!.id;
       let nextId = firstNewId;
       let after = 0;
@@ -461,22 +476,34 @@ export function undoImport(db: Db, batchId: number, actor: string, clock: Clock 
         },
       );
     db.run("UPDATE import_batches SET state = 'undoing' WHERE id = ?", [batchId]);
-    db.run('DELETE FROM site_events WHERE import_batch = ?', [batchId]);
-    // Last update first, so a site two rows updated ends as it was before the first.
-    const updated = db.all<{ site_id: number; before: string }>(
-      "SELECT site_id, before FROM import_rows WHERE batch_id = ? AND action = 'updated' ORDER BY row DESC",
+    const restoreTriggers = suspendTriggers(db, UNDO_SUSPENDED_TRIGGERS);
+    db.run(
+      `INSERT OR REPLACE INTO site_changes (site_id, seq) SELECT DISTINCT site_id, (SELECT version FROM data_versions WHERE topic = 'sites')
+       FROM site_events WHERE import_batch = ?`,
       [batchId],
     );
-    for (const row of updated) {
-      const before = JSON.parse(row.before) as SiteColumns;
-      db.run(`UPDATE sites SET ${UPDATED_COLUMNS.map((c) => `${c} = ?`).join(', ')}, version = version + 1 WHERE id = ?`, [
-        ...UPDATED_COLUMNS.map((c) => (c === 'updated_at' ? now : before[c])),
-        row.site_id,
-      ]);
-    }
+    db.run('DELETE FROM sites_rtree WHERE id IN (SELECT id FROM sites WHERE import_batch = ?)', [batchId]);
+    const events = db.run('DELETE FROM site_events WHERE import_batch = ?', [batchId]).changes;
     const removed = db.run('DELETE FROM sites WHERE import_batch = ?', [batchId]).changes;
+    if (events + removed) db.run("UPDATE data_versions SET version = version + 1 WHERE topic = 'sites'");
+    restoreTriggers();
+    // The sites it updated (few; their triggers run): each as before the batch's first row on it,
+    // its version raised once per row as an edit would, its status its last remaining event's.
+    const restored = db.run(
+      `UPDATE sites SET ${UPDATED_COLUMNS.map((c) => `${c} = ${c === 'updated_at' ? '?' : `json_extract(u.before, '$.${c}')`}`).join(', ')}, version = version + u.n
+       FROM (SELECT site_id, count(*) AS n, (SELECT f.before FROM import_rows f WHERE f.batch_id = r.batch_id AND f.site_id = r.site_id AND f.action = 'updated' ORDER BY f.row LIMIT 1) AS before
+             FROM import_rows r WHERE r.batch_id = ? AND r.action = 'updated' GROUP BY site_id) u
+       WHERE sites.id = u.site_id`,
+      [now, batchId],
+    ).changes;
+    db.run(
+      `UPDATE sites SET status = (SELECT to_status FROM site_events e WHERE e.site_id = sites.id ORDER BY e.date DESC, e.id DESC LIMIT 1)
+       WHERE id IN (SELECT site_id FROM import_rows WHERE batch_id = ? AND action = 'updated')
+         AND status IS NOT (SELECT to_status FROM site_events e WHERE e.site_id = sites.id ORDER BY e.date DESC, e.id DESC LIMIT 1)`,
+      [batchId],
+    );
     db.run("UPDATE import_batches SET state = 'undone', undone_by = ?, undone_at = ? WHERE id = ?", [actor, now, batchId]);
-    return { state: 'undone', removed, restored: new Set(updated.map((u) => u.site_id)).size };
+    return { state: 'undone', removed, restored };
   });
 }
 
