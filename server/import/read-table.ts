@@ -263,36 +263,56 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
     throw notWhatItSays(fileName, 'xlsx', found, '', hint);
   }
   await checkArchive(bytes, fileName, { countRowsIn: /^xl\/worksheets\/[^/]+\.xml$/i, maxRows: MAX_IMPORT_ROWS, tooManyRows });
-  const workbook = new ExcelJS.Workbook();
+  // exceljs's streaming reader: the sheets' XML is read row by row (never a whole workbook model in
+  // memory); only the sheet read keeps its cells, the others are passed over.
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  const wanted = sheetName !== undefined && sheetName !== '' ? sheetName : null;
+  const seen: string[] = [];
+  let chosen: { name: string; records: { row: number; cells: string[] }[]; count: number } | null = null;
   try {
-    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+    for await (const worksheet of reader) {
+      const name = (worksheet as unknown as { name?: string }).name ?? `Sheet${seen.length + 1}`;
+      seen.push(name);
+      const reading = !chosen && (wanted === null || wanted === name);
+      const records: { row: number; cells: string[] }[] = [];
+      let count = 0;
+      for await (const row of worksheet) {
+        if (!reading || !row.hasValues) continue;
+        // The header and MAX_IMPORT_ROWS data rows are kept; beyond them only counted.
+        if (++count > MAX_IMPORT_ROWS + 1) continue;
+        const cells: string[] = [];
+        row.eachCell({ includeEmpty: true }, (cell, column) => {
+          cells[column - 1] = clean(cellText(cell.value));
+        });
+        for (let i = 0; i < cells.length; i++) cells[i] ??= '';
+        records.push({ row: row.number, cells });
+        if (count % PARSE_BATCH === 0) await yieldToOthers();
+      }
+      // With no sheet asked for, the first sheet with rows is read.
+      if (reading && (count > 0 || wanted !== null)) chosen = { name, records, count };
+    }
   } catch (error) {
+    if (error instanceof AppError) throw error;
     throw notWhatItSays(fileName, 'xlsx', 'bad_workbook', (error as Error).message);
   }
-  const sheets = workbook.worksheets.map((w) => w.name);
-  let worksheet: ExcelJS.Worksheet | undefined;
-  if (sheetName !== undefined && sheetName !== '') {
-    worksheet = workbook.worksheets.find((w) => w.name === sheetName);
-    if (!worksheet)
-      throw badRequest('unknown_sheet', `options.sheet: the workbook has no sheet "${sheetName}"; its sheets are ${sheets.join(', ')}`, {
-        field: 'options.sheet',
-        sheets,
-      });
-  } else {
-    worksheet = workbook.worksheets.find((w) => w.actualRowCount > 0) ?? workbook.worksheets[0];
-  }
-  if (!worksheet) throw badRequest('empty_file', `${fileName} has no worksheet`, { field: 'file', fileName });
-  if (worksheet.actualRowCount > MAX_IMPORT_ROWS + 1) throw tooManyRows(worksheet.actualRowCount - 1);
-  const records: { row: number; cells: string[] }[] = [];
-  worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, column) => {
-      cells[column - 1] = clean(cellText(cell.value));
+  // The workbook's own order of its sheets (the reader meets them in the archive's order).
+  const listed = (reader as unknown as { model?: { sheets?: { name: string }[] } }).model?.sheets?.map((sheet) => sheet.name);
+  const sheets = listed?.length ? listed : seen;
+  if (wanted !== null && !chosen)
+    throw badRequest('unknown_sheet', `options.sheet: the workbook has no sheet "${wanted}"; its sheets are ${sheets.join(', ')}`, {
+      field: 'options.sheet',
+      sheets,
     });
-    for (let i = 0; i < cells.length; i++) cells[i] ??= '';
-    records.push({ row: rowNumber, cells });
-  });
-  return toTable('xlsx', records, { encoding: null, sheets, sheet: worksheet.name });
+  if (!seen.length) throw badRequest('empty_file', `${fileName} has no worksheet`, { field: 'file', fileName });
+  const read = chosen ?? { name: seen[0]!, records: [], count: 0 };
+  if (read.count > MAX_IMPORT_ROWS + 1) throw tooManyRows(read.count - 1);
+  return toTable('xlsx', read.records, { encoding: null, sheets, sheet: read.name });
 }
 
 /** Properties KML viewers add for styling; not ledger columns. */
