@@ -175,7 +175,7 @@ type SiteColumns = Record<(typeof UPDATED_COLUMNS)[number], unknown> & { status:
  * Per-row triggers a bulk commit suspends inside its own transaction, each replaced by one set-based
  * statement over the batch's sites at the end: the status from the last event (with its guards; the
  * commit writes each new site with the status its own events end in), the cached feature JSON, the
- * R*Tree entry of a new site, and the data-version bumps of `sites` (raised once by the commit, before
+ * R*Tree entry of a new site, each touched site's site_changes row (015), and the data-version bumps of `sites` (raised once by the commit, before
  * it ends, so the contract "any write changes the topic's version before commit" holds). DDL is
  * transactional in SQLite: a failure or a kill rolls the triggers back with everything else.
  */
@@ -189,6 +189,9 @@ const BULK_SUSPENDED_TRIGGERS = [
   'sites_version_insert',
   'sites_version_update',
   'site_events_version_insert',
+  'sites_change_insert',
+  'sites_change_update',
+  'site_events_change_insert',
 ];
 
 /**
@@ -333,6 +336,10 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
       db.run(`UPDATE sites SET feature_props = ${SITE_PROPS.replaceAll('NEW.id', 'sites.id')} WHERE ${touched}`, [batchId, firstNewId, batchId]);
       db.run('INSERT INTO sites_rtree SELECT id, lon, lon, lat, lat FROM sites WHERE id >= ? AND import_batch = ? AND lon IS NOT NULL', [firstNewId, batchId]);
       if (counts.created + counts.updated) db.run("UPDATE data_versions SET version = version + 1 WHERE topic = 'sites'");
+      db.run(
+        `INSERT OR REPLACE INTO site_changes (site_id, seq) SELECT id, (SELECT version FROM data_versions WHERE topic = 'sites') FROM sites WHERE ${touched}`,
+        [batchId, firstNewId, batchId],
+      );
       restoreTriggers();
       // The guards are back: every touched site's status must be its last event's.
       const wrong = db.get<{ id: number }>(
