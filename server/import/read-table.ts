@@ -41,6 +41,11 @@ export interface SourceTable {
   rows: TableRow[];
 }
 
+/** A table whose data rows are read as they are taken, in batches (a large CSV is never held whole). */
+export interface OpenTable extends Omit<SourceTable, 'rows'> {
+  batches: AsyncIterable<TableRow[]>;
+}
+
 /** The geometry formats put a point's position in these columns (the ledger's own headers). */
 export const GEOMETRY_HEADERS = { lng: '经度', lat: '纬度' } as const;
 
@@ -167,23 +172,72 @@ const clean = (value: string) => value.replace(/^\uFEFF/, '').trim();
 function toTable(format: ImportFormat, records: { row: number; cells: string[] }[], extra: Omit<SourceTable, 'format' | 'headers' | 'rows'>): SourceTable {
   const headerIndex = records.findIndex((r) => r.cells.some((cell) => cell !== ''));
   if (headerIndex < 0) throw badRequest('empty_file', 'the file has no header row and no data', { field: 'file' });
-  const headers = records[headerIndex]!.cells;
-  let lastNamed = headers.length;
-  while (lastNamed > 0 && headers[lastNamed - 1] === '') lastNamed--;
   const rows = records.slice(headerIndex + 1).filter((r) => r.cells.some((cell) => cell !== ''));
   if (rows.length > MAX_IMPORT_ROWS) throw tooManyRows(rows.length);
-  return { format, headers: headers.slice(0, Math.max(lastNamed, 1)), rows, ...extra };
+  return { format, headers: namedHeaders(records[headerIndex]!.cells), rows, ...extra };
+}
+
+/** The header row without the empty cells after its last named column (at least one column). */
+function namedHeaders(headers: string[]): string[] {
+  let lastNamed = headers.length;
+  while (lastNamed > 0 && headers[lastNamed - 1] === '') lastNamed--;
+  return headers.slice(0, Math.max(lastNamed, 1));
 }
 
 /** Records parsed between two turns of the event loop. */
 const PARSE_BATCH = 5000;
+/** Rows handed to the preview at a time (judged and staged between two turns of the event loop). */
+const ROW_BATCH = 2000;
 
 /**
- * CSV through csv-parse's streaming parser, fed the decoded text 1 MB at a time: the event loop turns
- * every PARSE_BATCH records, and rows past the row limit are counted (for the refusal), not kept.
+ * CSV through csv-parse's streaming parser, fed the decoded text 1 MB at a time. The header is read
+ * here; the data rows come as the preview takes them, ROW_BATCH at a time, so the file's cells are
+ * never all held at once. A file that may hold more rows than the limit (more line breaks than that)
+ * is counted first, and refused before any row is judged.
  */
-async function readCsv(bytes: Uint8Array, fileName: string): Promise<SourceTable> {
+async function openCsv(bytes: Uint8Array, fileName: string): Promise<OpenTable> {
   const encoding = csvEncoding(bytes, fileName);
+  if (lineBreaks(bytes) > MAX_IMPORT_ROWS) {
+    let count = -1;
+    for await (const cells of csvRecords(bytes, encoding, fileName)) if (cells.some((cell) => cell !== '')) count++;
+    if (count > MAX_IMPORT_ROWS) throw tooManyRows(count);
+  }
+  const records = csvRecords(bytes, encoding, fileName);
+  let seen = 0;
+  let headers: string[] | null = null;
+  while (!headers) {
+    const next = await records.next();
+    if (next.done) throw badRequest('empty_file', 'the file has no header row and no data', { field: 'file' });
+    seen++;
+    if (next.value.some((cell) => cell !== '')) headers = next.value;
+  }
+  async function* batches(): AsyncGenerator<TableRow[]> {
+    let batch: TableRow[] = [];
+    for (;;) {
+      const next = await records.next();
+      if (next.done) break;
+      seen++;
+      if (!next.value.some((cell) => cell !== '')) continue;
+      batch.push({ row: seen, cells: next.value });
+      if (batch.length === ROW_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+  }
+  return { format: 'csv', encoding, sheets: [], sheet: null, headers: namedHeaders(headers), batches: batches() };
+}
+
+/** Line feeds in the bytes: at least as many as the records after the first (a record spans one line or more). */
+function lineBreaks(bytes: Uint8Array): number {
+  let count = 0;
+  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) count++;
+  return count;
+}
+
+/** The records of CSV bytes, cells cleaned; the event loop turns every PARSE_BATCH records. */
+async function* csvRecords(bytes: Uint8Array, encoding: 'utf-8' | 'gb18030' | 'utf-16le', fileName: string): AsyncGenerator<string[]> {
   // The first line decides the delimiter; the rest is decoded slice by slice as the parser takes it.
   const head = new TextDecoder(encoding).decode(bytes.subarray(0, 64 * 1024));
   const firstLine = head.slice(0, head.indexOf('\n') >>> 0);
@@ -193,16 +247,11 @@ async function readCsv(bytes: Uint8Array, fileName: string): Promise<SourceTable
   const parser = Readable.from(textSlices(bytes, encoding, fileName)).pipe(
     parseCsvStream({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
   );
-  const records: { row: number; cells: string[] }[] = [];
   let seen = 0;
-  let withContent = 0;
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
-      seen++;
-      if (cells.some((cell) => cell.trim() !== '')) withContent++;
-      // The header and MAX_IMPORT_ROWS data rows are kept; beyond them only counted.
-      if (withContent <= MAX_IMPORT_ROWS + 1) records.push({ row: seen, cells: cells.map((cell) => clean(unquote(cell))) });
-      if (seen % PARSE_BATCH === 0) await yieldToOthers();
+      yield cells.map((cell) => clean(unquote(cell)));
+      if (++seen % PARSE_BATCH === 0) await yieldToOthers();
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
@@ -213,8 +262,6 @@ async function readCsv(bytes: Uint8Array, fileName: string): Promise<SourceTable
       line: where ?? null,
     });
   }
-  if (withContent > MAX_IMPORT_ROWS + 1) throw tooManyRows(withContent - 1);
-  return toTable('csv', records, { encoding, sheets: [], sheet: null });
 }
 
 /** The encoding of CSV bytes, found without decoding them whole: UTF-16 by its BOM, valid UTF-8, else GB18030. */
@@ -440,16 +487,35 @@ export function formatOf(fileName: string): ImportFormat {
   return format;
 }
 
-/** Reads an uploaded file as a table; 400 when it is not what its name says, 413 beyond the row limit. */
-export async function readTable(bytes: Uint8Array, fileName: string, options: { sheet?: string } = {}): Promise<SourceTable> {
+/** Opens an uploaded file as a table read in batches; 400 when it is not what its name says, 413 beyond the row limit. */
+export async function openTable(bytes: Uint8Array, fileName: string, options: { sheet?: string } = {}): Promise<OpenTable> {
   const format = formatOf(fileName);
   if (bytes.length === 0) throw badRequest('empty_file', `${fileName} is empty`, { field: 'file', fileName });
+  if (format === 'csv') {
+    if (isZip(bytes)) throw notWhatItSays(fileName, 'csv', describeContent(bytes), '', 'if it is an Excel workbook, name it .xlsx');
+    return openCsv(bytes, fileName);
+  }
+  const { rows, ...table } = await readWhole(bytes, fileName, format, options.sheet);
+  return { ...table, batches: inBatches(rows) };
+}
+
+/** Hands out a table's rows ROW_BATCH at a time, letting go of each batch it gave. */
+async function* inBatches(rows: TableRow[]): AsyncGenerator<TableRow[]> {
+  while (rows.length) yield rows.splice(0, ROW_BATCH);
+}
+
+/** Reads an uploaded file as a table with all its rows (small files, tests). */
+export async function readTable(bytes: Uint8Array, fileName: string, options: { sheet?: string } = {}): Promise<SourceTable> {
+  const { batches, ...table } = await openTable(bytes, fileName, options);
+  const rows: TableRow[] = [];
+  for await (const batch of batches) rows.push(...batch);
+  return { ...table, rows };
+}
+
+function readWhole(bytes: Uint8Array, fileName: string, format: Exclude<ImportFormat, 'csv'>, sheet: string | undefined): Promise<SourceTable> | SourceTable {
   switch (format) {
-    case 'csv':
-      if (isZip(bytes)) throw notWhatItSays(fileName, 'csv', describeContent(bytes), '', 'if it is an Excel workbook, name it .xlsx');
-      return readCsv(bytes, fileName);
     case 'xlsx':
-      return readXlsx(bytes, fileName, options.sheet);
+      return readXlsx(bytes, fileName, sheet);
     case 'geojson':
       return readGeoJson(bytes, fileName);
     case 'kml': {

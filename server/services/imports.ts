@@ -9,7 +9,7 @@ import { appendAudit } from '../auth/audit.ts';
 import { rowJudge, mapColumns, type Column, type ColumnMapping, type DuplicateHandling, type JudgedRow } from '../import/judge-rows.ts';
 import { PlaceNames } from '../import/place-names.ts';
 import { yieldToOthers } from '../import/event-loop.ts';
-import { readTable, type ImportFormat, type SourceTable } from '../import/read-table.ts';
+import { openTable, type ImportFormat, type SourceTable } from '../import/read-table.ts';
 import type { Db } from '../db/database.ts';
 import { countyNames, placeLists } from '../store/county-store.ts';
 import {
@@ -31,9 +31,6 @@ import {
 import type { UndoCounts } from './import-batches.ts';
 import { runBatch } from './import-pool.ts';
 import { auditBy, type Actor, type ServiceContext } from './service-context.ts';
-
-/** Rows judged and staged between two turns of the event loop. */
-const JUDGE_BATCH = 2000;
 
 /** The options of an upload (ImportOptions in server/routes/import-schemas.ts). */
 export interface ImportRequest {
@@ -74,7 +71,7 @@ export async function previewImport(
   file: { name: string; bytes: Uint8Array },
   options: ImportRequest,
 ): Promise<ImportPreviewResult> {
-  const table = await readTable(file.bytes, file.name, { sheet: options.sheet });
+  const table = await openTable(file.bytes, file.name, { sheet: options.sheet });
   const mapping = { ...(options.mappingName ? mappingByName(ctx.db, options.mappingName) : {}), ...options.mapping };
   let columns;
   try {
@@ -101,16 +98,16 @@ export async function previewImport(
   // loop free in between (other requests answer); the batch becomes a preview only at the end.
   const id = openStaging(ctx.db, { fileName: file.name, format: table.format, options: storedOptions }, actor.username, now);
   const rows: ImportPreviewResult['rows'] = [];
-  const judged: Pick<JudgedRow, 'outcome' | 'warnings'>[] = [];
+  const counts: Counts = previewCounts([]);
   let fixSwapped = false;
   try {
-    // Each batch leaves the table as it is judged, so the file's cells do not outlive their rows.
-    while (table.rows.length) {
-      const batch = table.rows.splice(0, JUDGE_BATCH).map(judge);
+    // Each batch is read, judged and staged in turn: the file's cells do not outlive their rows.
+    for await (const read of table.batches) {
+      const batch = read.map(judge);
       stageRows(ctx.db, id, batch);
+      for (const [key, value] of Object.entries(previewCounts(batch)) as [keyof Counts, number][]) counts[key] += value;
       for (const r of batch) {
         rows.push({ row: r.row, outcome: r.outcome, name: r.name, errors: r.errors, warnings: r.warnings, duplicateOf: r.duplicateOf });
-        judged.push({ outcome: r.outcome, warnings: r.warnings });
         fixSwapped ||= r.errors.some((e) => e.code === 'swapped');
       }
       await yieldToOthers();
@@ -119,7 +116,6 @@ export async function previewImport(
     dropStaging(ctx.db, id);
     throw error;
   }
-  const counts = previewCounts(judged);
   ctx.db.transaction(() => {
     publishPreview(ctx.db, id, counts);
     appendAudit(ctx.db, {
