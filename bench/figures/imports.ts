@@ -163,7 +163,7 @@ export async function imports(context: BenchContext): Promise<Row[]> {
       size,
       samples: commit,
       target: { text: '< 10 s', met: (ms) => ms < 10_000 },
-      notes: `one transaction: every site with its discovered event and the ledger's stated status (R*Tree by trigger; status and feature JSON once per site at the end, their per-row triggers suspended); ${memory}`,
+      notes: `one transaction on the import worker thread: every site with its discovered event and the ledger's stated status (status, feature JSON, R*Tree, site_changes and the data version once per commit, their per-row triggers suspended); ${memory}`,
     }),
   ];
 }
