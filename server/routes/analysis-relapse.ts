@@ -176,7 +176,11 @@ export function relapseRoutes(ctx: AppContext) {
         const query = c.req.valid('query');
         const limit = parseNumber('limit', query.limit, true) ?? DEFAULT_MOVES_PAGE;
         if (limit < 1 || limit > MAX_MOVES_PAGE)
-          throw parameterError('limit', { reason: 'out_of_range', minimum: 1, maximum: MAX_MOVES_PAGE, value: limit }, `limit must be a whole number from 1 to ${MAX_MOVES_PAGE}, not ${limit}`);
+          throw parameterError(
+            'limit',
+            { reason: 'out_of_range', minimum: 1, maximum: MAX_MOVES_PAGE, value: limit },
+            `limit must be a whole number from 1 to ${MAX_MOVES_PAGE}, not ${limit}`,
+          );
         const options = {
           from: parseDate('from', query.from),
           to: parseDate('to', query.to),

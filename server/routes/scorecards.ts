@@ -144,7 +144,8 @@ export function scorecardRoutes(ctx: AppContext) {
         request: { query: Query },
         responses: { 200: json(z.array(Scorecard), 'One per county, in code order.'), ...errorResponses(400) },
       }),
-      (c) => answerAnalysis<z.infer<typeof Scorecard>[]>(ctx, { kind: 'scorecards', counties: allCounties(), options: options(c.req.valid('query')), one: false }),
+      (c) =>
+        answerAnalysis<z.infer<typeof Scorecard>[]>(ctx, { kind: 'scorecards', counties: allCounties(), options: options(c.req.valid('query')), one: false }),
     )
     .openapi(
       createRoute({
