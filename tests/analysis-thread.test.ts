@@ -118,6 +118,27 @@ describe('analyses on the analysis thread (a database file)', () => {
     expect((await plan.json()).error).toMatchObject({ code: 'no_stops', details: { field: 'rule' } });
   }, 120_000);
 
+  it('refuses a whole county’s re-checks as one route at once, saying how many and how to narrow; a drawn area plans', async () => {
+    const send = (body: unknown) =>
+      fetch(`${base}/api/routes/plan`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ start: { lon: 114.02, lat: 33.58 }, ...(body as object) }),
+      });
+    const county = await send({ rule: { kind: 'recheck', olderThanDays: 90, counties: [COUNTY] } });
+    expect(county.status).toBe(422);
+    const { error } = (await county.json()) as { error: { code: string; details: { field: string; count: number; maximum: number; workdays: number } } };
+    expect(error).toMatchObject({ code: 'too_many_stops', details: { field: 'rule', maximum: 1000 } });
+    expect(error.details.count).toBeGreaterThan(1000);
+    expect(error.details.workdays).toBe(Math.ceil((error.details.count * 20) / 60 / 8));
+    const area = await send({ rule: { kind: 'recheck', olderThanDays: 90, counties: [COUNTY] }, within: AROUND_SEAT });
+    expect(area.status, await area.clone().text()).toBe(200);
+    const plan = (await area.json()) as { stops: { county: string }[] };
+    expect(plan.stops.length).toBeGreaterThan(0);
+    expect(plan.stops.length).toBeLessThanOrEqual(1000);
+    expect(new Set(plan.stops.map((stop) => stop.county))).toEqual(new Set([COUNTY]));
+  }, 120_000);
+
   it('sees a write made through the server in its next answer', async () => {
     const path = `/api/counties/${COUNTY}/scorecard`;
     const before = (await get(path)).json() as { sites: number };
@@ -144,6 +165,20 @@ const WATER = {
       [122.1, 34.1],
       [122, 34.1],
       [122, 34],
+    ],
+  ],
+};
+
+/** About 1 km round the city seat (源汇区): a day's area. */
+const AROUND_SEAT = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [114.0, 33.56],
+      [114.02, 33.56],
+      [114.02, 33.575],
+      [114.0, 33.575],
+      [114.0, 33.56],
     ],
   ],
 };

@@ -9,7 +9,7 @@ import { addDays } from '../../domain/days.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import type { Db } from '../db/database.ts';
 import { badRequest, unprocessable } from '../errors.ts';
-import { planRoute, RouteOptionError, type DistanceModel } from '../geo/plan-route.ts';
+import { DEFAULT_MINUTES_PER_STOP, MAX_ROUTE_STOPS, planRoute, RouteOptionError, type DistanceModel } from '../geo/plan-route.ts';
 import { sampleSites, type SiteSample } from '../geo/sample-sites.ts';
 import { checkStopIds, stopCandidates, type StopCandidate } from '../store/route-store.ts';
 import { routeStop } from './saved-route-plan.ts';
@@ -44,6 +44,8 @@ export interface RoutePlanAnswer {
 }
 
 const RESOLVED: StatusCode[] = ['closed', 'upgraded', 'relocated'];
+/** Hours of an inspector's working day, for the days a refused plan would take. */
+const WORKDAY_HOURS = 8;
 
 function chooseStops(db: Db, body: PlanRequest, today: string) {
   if (!body.rule && !body.siteIds?.length)
@@ -78,6 +80,17 @@ function chooseStops(db: Db, body: PlanRequest, today: string) {
   }
   if (!picked.length)
     throw unprocessable('no_stops', 'the rule chose no sites: widen it (more days, other statuses, counties or categories)', { field: 'rule' });
+  // A county's re-checks are thousands of sites, months of work: no one drives that as one route. The
+  // count is known before any ordering, so the refusal is at once and says how to narrow the choice.
+  if (picked.length > MAX_ROUTE_STOPS) {
+    const minutesPerStop = body.options?.minutesPerStop ?? DEFAULT_MINUTES_PER_STOP;
+    const workdays = Math.ceil((picked.length * minutesPerStop) / 60 / WORKDAY_HOURS);
+    throw unprocessable(
+      'too_many_stops',
+      `the rule chose ${picked.length} sites (about ${workdays} working days); a route holds at most ${MAX_ROUTE_STOPS}: draw the area on the map, choose fewer categories, raise olderThanDays or use a random sample`,
+      { field: 'rule', count: picked.length, maximum: MAX_ROUTE_STOPS, workdays },
+    );
+  }
   return { picked, sample };
 }
 
