@@ -2,7 +2,7 @@
 // 10^5-site database and ordered — the analysis thread's job (server/services/analysis-jobs.ts), run
 // here in-process to time the work itself. A 500-stop random sample (100 per county); a whole county's
 // re-checks (回头看: thousands of sites), refused at once with too_many_stops; and the same re-checks
-// inside a day's drawn area, planned.
+// inside an area drawn on the map, planned.
 import { openDatabase } from '../../server/db/database.ts';
 import { AppError } from '../../server/errors.ts';
 import { runAnalysisJob } from '../../server/services/analysis-jobs.ts';
@@ -14,7 +14,7 @@ const SIZE = 100_000;
 const COUNTY = '411102';
 const TODAY = new Date().toISOString().slice(0, 10);
 const SEAT = { lon: 114.0166, lat: 33.5758 };
-/** About 3 × 3 km round the city seat: a day's area drawn on the map. */
+/** About 3 × 3 km round the city seat, drawn on the map (the synthetic data's densest part: hundreds of re-checks). */
 const DAY_AREA = {
   type: 'Polygon' as const,
   coordinates: [
@@ -72,7 +72,7 @@ export async function routePlans({ fixtures, log }: BenchContext): Promise<Row[]
     const area = [await plan({ rule: recheck, within: DAY_AREA }), await plan({ rule: recheck, within: DAY_AREA })];
     rows.push(
       timingRow({
-        figure: `route plan: the county's re-checks inside a day's drawn area (about 3 × 3 km round the seat)`,
+        figure: `route plan: the county's re-checks inside a drawn area (about 3 × 3 km round the seat, the densest part)`,
         size: `10^5 sites; ${area[0]!.stops} stops`,
         samples: area.map((run) => run.ms),
         target: { text: '< 2 s', met: (ms) => ms < 2000 },
