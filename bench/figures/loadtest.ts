@@ -214,7 +214,8 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
       runs: '1',
       target: '< 1.5 GB',
       met: verdict(peakKb < 1.5 * 1024 * 1024),
-      notes: 'exports on 2 worker threads (server/export/export-pool.ts), analyses on 1 (server/services/analysis-pool.ts); at most 2 heavy requests per user and 4 in all',
+      notes:
+        'exports on 2 worker threads (server/export/export-pool.ts), analyses on 1 (server/services/analysis-pool.ts); at most 2 heavy requests per user and 4 in all',
     },
     {
       figure: 'load test: analyses alongside (relapse, scorecards for past dates, siege, 500-stop route plan), each from its request to its answer',
