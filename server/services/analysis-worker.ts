@@ -1,8 +1,8 @@
 // The analysis thread of services/analysis-pool.ts: opens the database file read-only once and
 // keeps it (with the state the analyses keep per connection) for the thread's life. Each job reads
 // inside one read transaction, so it sees one snapshot while the server writes.
-import Database from 'better-sqlite3';
-import { BUSY_TIMEOUT_MS, Db } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
+import { openReadOnlyDatabase } from '../db/read-only.ts';
 import { AppError } from '../errors.ts';
 import { refusalOf, runAnalysisJob, type AnalysisJob } from './analysis-jobs.ts';
 import type { AnalysisOutcome } from './analysis-pool.ts';
@@ -12,9 +12,7 @@ const open = new Map<string, Db>();
 function connection(path: string): Db {
   let db = open.get(path);
   if (!db) {
-    const raw = new Database(path, { readonly: true, fileMustExist: true });
-    raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db = new Db(raw);
+    db = openReadOnlyDatabase(path);
     open.set(path, db);
   }
   return db;
