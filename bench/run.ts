@@ -1,5 +1,5 @@
 // `npm run bench [-- names…] [--big]`: runs the benchmarks and prints one markdown table.
-// Names: load, startup, api, cluster, bundle, browser, analysis, export, scorecards, auth, imports, tiles, loadtest, peers, throughput (default: all). --big adds 10^6-site rows.
+// Names: load, startup, api, cluster, bundle, browser, analysis, export, scorecards, auth, imports, tiles, loadtest, peers, throughput, routes (default: all). --big adds 10^6-site rows.
 // Progress goes to stderr; the table to stdout. Never part of `npm test`.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -18,6 +18,7 @@ import { imports } from './figures/imports.ts';
 import { load } from './figures/load.ts';
 import { loadtest } from './figures/loadtest.ts';
 import { peerTiles } from './figures/peer-tiles.ts';
+import { routePlans } from './figures/route-plans.ts';
 import { scorecardFigures as scorecards } from './figures/scorecards.ts';
 import { startup } from './figures/startup.ts';
 import { tiles } from './figures/tiles.ts';
@@ -40,6 +41,7 @@ const FIGURES: Record<string, Figure> = {
   loadtest,
   peers: peerTiles,
   throughput,
+  routes: routePlans,
 };
 
 function parseArguments(argv: readonly string[]): { names: string[]; big: boolean } {

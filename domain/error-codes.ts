@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   unknown_photo: 'a photo referenced that was never uploaded; details.field, details.ref',
   unknown_task: 'the plan has no such task; details.field, details.task',
   no_stops: 'the route rule chose no sites',
+  too_many_stops: 'the route rule chose more sites than one route holds; details.field, count, maximum, workdays (at the minutes per stop, 8 h a day)',
   // ledger import
   unsupported_file: 'not a CSV, XLSX, GeoJSON, KML or KMZ file; details.fileName',
   file_not_as_named: 'the content is not what the file name says; details.fileName, expected, found',

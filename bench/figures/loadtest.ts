@@ -1,6 +1,7 @@
 // `npm run loadtest` (= `npm run bench -- loadtest`): the real server on the 10^5-site database while
-// 20 users each download an export (formats in turn) and 2 admins import a 10,000-row ledger
-// (preview + commit). Meanwhile a probe asks GET /api/health and a small GET /api/sites?county=…
+// 20 users each download an export (formats in turn), 2 admins import a 10,000-row ledger
+// (preview + commit) and 4 planners each run the analyses (relapse, scorecards for past dates, siege,
+// a 500-stop route plan; on the analysis thread, server/services/analysis-pool.ts). Meanwhile a probe asks GET /api/health and a small GET /api/sites?county=…
 // every 100 ms and a writer adds a site every second. Clients refused with 429 (the heavy-work
 // limits of server/ops/limits.ts) wait the Retry-After and try again, as the page does.
 // Figures: p99 and max of the probe's answers, the longest write, the server's peak RSS (VmHWM,
@@ -19,6 +20,20 @@ const SIZE = 100_000;
 const EXPORTS = 20;
 const IMPORTS = 2;
 const IMPORT_ROWS = 10_000;
+const ANALYSTS = 4;
+/** What each analyst asks, starting at a different one: the cold relapse analysis first for analyst 1. */
+const ANALYSES: readonly { name: string; path: string; body?: (analyst: number) => unknown }[] = [
+  { name: 'relapse', path: '/api/analysis/relapse?limit=50' },
+  { name: 'scorecards 2021-06-30', path: '/api/scorecards?asOf=2021-06-30' },
+  { name: 'relapse cellKm=2', path: '/api/analysis/relapse?cellKm=2&limit=50' },
+  { name: 'scorecard 411102 2022-03-31', path: '/api/counties/411102/scorecard?asOf=2022-03-31' },
+  { name: 'siege vs 2021-01-01', path: '/api/analysis/siege?compareTo=2021-01-01' },
+  {
+    name: 'route plan, 100 per county',
+    path: '/api/routes/plan',
+    body: (analyst) => ({ rule: { kind: 'sample', perCounty: 100, seed: analyst }, start: { lon: 114.02, lat: 33.58 } }),
+  },
+];
 
 /** Sessions of `count` users of `role` named prefix-1… in the database file (made before the server starts). */
 const sessions = (path: string, prefix: string, role: Role, count: number) =>
@@ -44,6 +59,7 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
   const database = fixtures.syntheticDatabase(SIZE);
   const exporters = sessions(database, 'load-viewer', 'viewer', EXPORTS);
   const [writerToken, ...importers] = sessions(database, 'load-admin', 'admin', 1 + IMPORTS);
+  const analysts = sessions(database, 'load-planner', 'planner', ANALYSTS);
   const server = await startServer(resources, { root, database, demo: false });
   const base = `http://127.0.0.1:${server.port}`;
   const county = '411102';
@@ -142,7 +158,22 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
       log(`loadtest: import ${i + 1} committed (${commit.status}) ${written.slice(0, 80)}`);
     }),
   );
-  await Promise.all([...exportJobs, ...importJobs]);
+  const analysisTimes: number[] = [];
+  const analysisJobs = analysts.map((token, i) =>
+    guarded(`analyst ${i + 1}`, async () => {
+      for (let k = 0; k < ANALYSES.length; k++) {
+        const { name, path, body } = ANALYSES[(i + k) % ANALYSES.length]!;
+        const t = performance.now();
+        const init: RequestInit = body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body(i + 1)) } : {};
+        const response = await heavy(token, path, init);
+        await response.arrayBuffer();
+        analysisTimes.push(performance.now() - t);
+        if (response.status !== 200) failures.push(`${name} ${response.status}`);
+        log(`loadtest: analyst ${i + 1} ${name} ${response.status} after ${formatMs(performance.now() - t)}`);
+      }
+    }),
+  );
+  await Promise.all([...exportJobs, ...importJobs, ...analysisJobs]);
   const wall = performance.now() - started;
   running = false;
   await Promise.all([probe, writer]);
@@ -150,7 +181,7 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
   const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
   await server.stop();
 
-  const sizeText = `10^5 sites; ${EXPORTS} exports + ${IMPORTS} imports of ${formatCount(IMPORT_ROWS)} rows`;
+  const sizeText = `10^5 sites; ${EXPORTS} exports + ${IMPORTS} imports of ${formatCount(IMPORT_ROWS)} rows + ${ANALYSTS}×${ANALYSES.length} analyses`;
   const common = `load ran ${formatMs(wall)}; ${refused} answers 429 (waited out), ${resent} requests resent after a kept-alive socket closed; exports took ${formatMs(percentile(exportTimes, 50))} median, ${formatMs(Math.max(...exportTimes))} longest${failures.length ? `; failures: ${failures.slice(0, 3).join(', ')}` : ''}`;
   const latencyRow = (figure: string, samples: number[]): Row => {
     const p99 = percentile(samples, 99);
@@ -165,8 +196,8 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
     };
   };
   return [
-    latencyRow('load test: GET /api/health while exports and imports run', health),
-    latencyRow(`load test: GET /api/sites?county=${county}&limit=20 while exports and imports run`, small),
+    latencyRow('load test: GET /api/health while exports, imports and analyses run', health),
+    latencyRow(`load test: GET /api/sites?county=${county}&limit=20 while exports, imports and analyses run`, small),
     {
       figure: 'load test: longest write (POST /api/sites, one a second)',
       size: sizeText,
@@ -183,7 +214,17 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
       runs: '1',
       target: '< 1.5 GB',
       met: verdict(peakKb < 1.5 * 1024 * 1024),
-      notes: 'exports on 2 worker threads (server/export/export-pool.ts); at most 2 heavy requests per user and 4 in all',
+      notes:
+        'exports on 2 worker threads (server/export/export-pool.ts), analyses on 1 (server/services/analysis-pool.ts); at most 2 heavy requests per user and 4 in all',
+    },
+    {
+      figure: 'load test: analyses alongside (relapse, scorecards for past dates, siege, 500-stop route plan), each from its request to its answer',
+      size: sizeText,
+      median: formatMs(percentile(analysisTimes, 50)),
+      runs: String(analysisTimes.length),
+      target: '—',
+      met: '—',
+      notes: `longest ${formatMs(Math.max(...analysisTimes))}, 429s waited out included; one analysis thread: they queue behind each other there`,
     },
   ];
 }

@@ -2,8 +2,8 @@
 // thread) and writes one export to the file it is given, reading every pass inside one read
 // transaction (the counts in the notes, a Shapefile's measuring pass and its records see the same
 // snapshot while the server writes).
-import Database from 'better-sqlite3';
-import { BUSY_TIMEOUT_MS, Db } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
+import { openReadOnlyDatabase } from '../db/read-only.ts';
 import { runExportJob, type ExportJob } from './export-job.ts';
 
 const open = new Map<string, Db>();
@@ -11,9 +11,7 @@ const open = new Map<string, Db>();
 export default async function buildInWorker({ path, job, out }: { path: string; job: ExportJob; out: string }) {
   let db = open.get(path);
   if (!db) {
-    const raw = new Database(path, { readonly: true, fileMustExist: true });
-    raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db = new Db(raw);
+    db = openReadOnlyDatabase(path);
     open.set(path, db);
   }
   const ready = db;

@@ -11,7 +11,8 @@ export const HEAVY_ROUTES: readonly { method: string; path: RegExp }[] = [
   { method: 'POST', path: /^\/api\/imports$/ },
   { method: 'POST', path: /^\/api\/imports\/\d+\/commit$/ },
   { method: 'GET', path: /^\/api\/export$/ },
-  { method: 'GET', path: /^\/api\/scorecards\/xlsx$/ },
+  { method: 'GET', path: /^\/api\/scorecards(\/xlsx)?$/ },
+  { method: 'GET', path: /^\/api\/counties\/\d{6}\/scorecard(\/sites)?$/ },
   { method: 'GET', path: /^\/api\/analysis\/(siege|relapse)$/ },
   { method: 'POST', path: /^\/api\/routes\/plan$/ },
 ];

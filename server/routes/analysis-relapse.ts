@@ -3,10 +3,8 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { CATEGORY_CODES } from '../../domain/categories.ts';
 import type { AppContext } from '../context.ts';
-import { badRequest } from '../errors.ts';
-import { analyzeRelapse, RelapseOptionError, type RelapseResult } from '../geo/analyze-relapse.ts';
-import { ChangeMemo } from '../store/response-cache.ts';
-import { countyAreas, relapseState } from '../store/relapse-store.ts';
+import { parameterError } from '../errors.ts';
+import { answerAnalysis } from './analysis-answer.ts';
 import { decideRelapseMove } from '../services/analysis.ts';
 import { actorOf } from './actor.ts';
 import { param, parseCategories, parseCounties, parseDate, parseNumber } from './query-params.ts';
@@ -161,9 +159,6 @@ const RelapseQuery = z.object({
 });
 
 export function relapseRoutes(ctx: AppContext) {
-  // Officials open the same analysis many times between writes: each answer is kept (by its query)
-  // until sites, their histories or move decisions change.
-  const answers = new ChangeMemo<RelapseResult>(ctx.db, ['sites', 'moves'], 8);
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
       createRoute({
@@ -177,43 +172,28 @@ export function relapseRoutes(ctx: AppContext) {
         request: { query: RelapseQuery },
         responses: { 200: json(RelapseAnalysis, 'The analysis.'), ...errorResponses(400) },
       }),
-      (c) => {
+      async (c) => {
         const query = c.req.valid('query');
-        try {
-          const state = relapseState(ctx.db);
-          const limit = parseNumber('limit', query.limit, true) ?? DEFAULT_MOVES_PAGE;
-          if (limit < 1 || limit > MAX_MOVES_PAGE)
-            throw new RelapseOptionError('limit', `limit must be a whole number from 1 to ${MAX_MOVES_PAGE}, not ${limit}`, {
-              reason: 'out_of_range',
-              minimum: 1,
-              maximum: MAX_MOVES_PAGE,
-              value: limit,
-            });
-          const page = { limit, cursor: query.cursor ?? null };
-          const result = answers.get(JSON.stringify(query), () =>
-            analyzeRelapse(
-              state.sites(),
-              {
-                from: parseDate('from', query.from),
-                to: parseDate('to', query.to),
-                asOf: parseDate('asOf', query.asOf),
-                categories: parseCategories(query.categories),
-                counties: parseCounties(query.county, ctx.countyCodes),
-                radiusKm: parseNumber('radiusKm', query.radiusKm),
-                withinDays: parseNumber('withinDays', query.withinDays, true),
-                cellKm: parseNumber('cellKm', query.cellKm),
-                decisions: state.moveDecisions(),
-                studyArea: countyAreas(ctx.db),
-                correction: query.correction,
-              },
-              { moveIndex: state.moveIndex(), page },
-            ),
+        const limit = parseNumber('limit', query.limit, true) ?? DEFAULT_MOVES_PAGE;
+        if (limit < 1 || limit > MAX_MOVES_PAGE)
+          throw parameterError(
+            'limit',
+            { reason: 'out_of_range', minimum: 1, maximum: MAX_MOVES_PAGE, value: limit },
+            `limit must be a whole number from 1 to ${MAX_MOVES_PAGE}, not ${limit}`,
           );
-          return c.json(result as unknown as z.infer<typeof RelapseAnalysis>, 200);
-        } catch (error) {
-          if (error instanceof RelapseOptionError) throw badRequest('bad_parameter', error.message, { parameter: error.parameter, ...error.problem });
-          throw error;
-        }
+        const options = {
+          from: parseDate('from', query.from),
+          to: parseDate('to', query.to),
+          asOf: parseDate('asOf', query.asOf),
+          categories: parseCategories(query.categories),
+          counties: parseCounties(query.county, ctx.countyCodes),
+          radiusKm: parseNumber('radiusKm', query.radiusKm),
+          withinDays: parseNumber('withinDays', query.withinDays, true),
+          cellKm: parseNumber('cellKm', query.cellKm),
+          correction: query.correction,
+        };
+        // Computed on the analysis thread, which keeps the sites, the move index and recent answers.
+        return answerAnalysis<z.infer<typeof RelapseAnalysis>>(ctx, { kind: 'relapse', options, page: { limit, cursor: query.cursor ?? null } });
       },
     )
     .openapi(

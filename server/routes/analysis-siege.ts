@@ -1,17 +1,12 @@
 // /api/analysis/siege (工业围城): distance bands round the urban core crossed with compass sectors,
 // counting industrial sites; and /api/analysis/cores, the cores planners draw and save.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { TypedResponse } from 'hono';
-import type { JSONParsed } from 'hono/utils/types';
-import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
+import { CATEGORY_CODES } from '../../domain/categories.ts';
 import type { AppContext } from '../context.ts';
-import { badRequest } from '../errors.ts';
-import { analyzeSiege, compareSiege, SiegeOptionError, type SiegeResult } from '../geo/analyze-siege.ts';
-import { analysisSites } from '../store/analysis-sites.ts';
-import { siegeCsv, siegeDownloadName } from '../export/siege-csv.ts';
-import { getCore, listCores, type CoreFeature } from '../store/core-store.ts';
+import { listCores, type CoreFeature } from '../store/core-store.ts';
 import { saveUrbanCore } from '../services/analysis.ts';
 import { actorOf } from './actor.ts';
+import { answerAnalysis } from './analysis-answer.ts';
 import { param, parseBool, parseCategories, parseDate, parseNumber, splitList } from './query-params.ts';
 import { MAX_SECTORS } from '../geo/siege-options.ts';
 import { errorResponses, jsonContent as json, Position as WgsPosition, textField } from './schemas.ts';
@@ -154,25 +149,6 @@ const SiegeQuery = z.object({
     .openapi({ description: 'json (default); geojson: the cells only, as a download; csv: the cell table.' }),
 });
 
-function run(ctx: AppContext, core: CoreFeature, query: z.infer<typeof SiegeQuery>, asOf: string | undefined): SiegeResult {
-  const bands = splitList(query.bands)?.map((edge) => parseNumber('bands', edge)!);
-  const sites = analysisSites(ctx.db, { asOf }).map((site) => ({ ...site, name: site.name }));
-  try {
-    return analyzeSiege(sites, {
-      core,
-      bandsKm: bands,
-      sectors: parseNumber('sectors', query.sectors, true),
-      categories: parseCategories(query.categories) as CategoryCode[] | undefined,
-      openOnly: parseBool('openOnly', query.openOnly),
-      minSites: parseNumber('minSites', query.minSites, true),
-      nearKm: parseNumber('nearKm', query.nearKm),
-    });
-  } catch (error) {
-    if (error instanceof SiegeOptionError) throw badRequest('bad_parameter', error.message, { parameter: error.parameter, ...error.problem });
-    throw error;
-  }
-}
-
 export function siegeRoutes(ctx: AppContext) {
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
@@ -226,36 +202,28 @@ export function siegeRoutes(ctx: AppContext) {
         request: { query: SiegeQuery },
         responses: { 200: json(SiegeAnalysis, 'The cells and the summary figures.'), ...errorResponses(400, 404) },
       }),
-      (c) => {
+      async (c) => {
         const query = c.req.valid('query');
         const asOf = parseDate('asOf', query.asOf);
         const compareTo = parseDate('compareTo', query.compareTo);
-        const core = getCore(ctx.db, query.core ?? 'default');
-        const result = run(ctx, core, query, asOf);
-        // Downloads: the cells as GeoJSON, the cell table as CSV (the typed client uses the JSON form).
-        if (query.format === 'geojson' || query.format === 'csv') {
-          const geojson = query.format === 'geojson';
-          const date = asOf ?? ctx.today();
-          const body = geojson
-            ? JSON.stringify({ type: 'FeatureCollection', name: core.properties.name, features: result.cells.features })
-            : siegeCsv(result, core.properties, date);
-          return new Response(body, {
-            headers: {
-              'content-type': geojson ? 'application/geo+json; charset=utf-8' : 'text/csv; charset=utf-8',
-              'content-disposition': siegeDownloadName(core.properties, date, query.format),
-            },
-          }) as unknown as TypedResponse<JSONParsed<z.infer<typeof SiegeAnalysis>>, 200, 'json'>;
-        }
-        const comparison = compareTo ? { compareTo, ...compareSiege(run(ctx, core, query, compareTo), result) } : null;
-        return c.json(
-          {
-            ...result,
-            core: { ...result.core, id: core.properties.id, name: core.properties.name, isDefault: core.properties.isDefault },
-            asOf: asOf ?? null,
-            comparison,
-          },
-          200,
-        );
+        const options = {
+          bandsKm: splitList(query.bands)?.map((edge) => parseNumber('bands', edge)!),
+          sectors: parseNumber('sectors', query.sectors, true),
+          categories: parseCategories(query.categories),
+          openOnly: parseBool('openOnly', query.openOnly),
+          minSites: parseNumber('minSites', query.minSites, true),
+          nearKm: parseNumber('nearKm', query.nearKm),
+        };
+        // Computed on the analysis thread; downloads (format geojson or csv) come back as their files.
+        return answerAnalysis<z.infer<typeof SiegeAnalysis>>(ctx, {
+          kind: 'siege',
+          core: query.core ?? 'default',
+          asOf,
+          compareTo,
+          options,
+          format: query.format ?? 'json',
+          today: ctx.today(),
+        });
       },
     );
 }

@@ -1,28 +1,20 @@
 // /api/routes: choose stops (by rule, random sample, polygon or by hand), order them into a short
 // route, save and reopen it, download it for the field; /api/inspections records results.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { booleanPointInPolygon } from '@turf/turf';
-import { randomInt } from 'node:crypto';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { CATEGORY_CODES } from '../../domain/categories.ts';
 import { STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
 import type { AppContext } from '../context.ts';
-import { badRequest, unprocessable } from '../errors.ts';
-import { planRoute } from '../geo/plan-route.ts';
-import { RouteOptionError } from '../geo/route-options.ts';
-import { sampleSites } from '../geo/sample-sites.ts';
 import { routeToGpx, routeToKml } from '../geo/route-export.ts';
 import { CATEGORY_LABELS } from '../../domain/categories.ts';
 import { STATUS_LABELS } from '../../domain/statuses.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
-import { checkStopIds, getRoute, stopCandidates, type StopCandidate } from '../store/route-store.ts';
+import { getRoute } from '../store/route-store.ts';
 import { recordInspectionResult, saveInspectionRoute } from '../services/inspections.ts';
-import { routeStop } from '../services/saved-route-plan.ts';
 import { actorOf } from './actor.ts';
+import { answerAnalysis } from './analysis-answer.ts';
 import { IdParam, errorResponses, jsonContent as json, textField } from './schemas.ts';
 import { validationHook } from './validation.ts';
 import { contentDisposition } from '../export/download.ts';
-import { addDays } from '../../domain/days.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const Point = z.object({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) });
@@ -114,76 +106,6 @@ const InspectionBody = z
   .strict()
   .openapi('NewInspection');
 
-const RESOLVED: StatusCode[] = ['closed', 'upgraded', 'relocated'];
-
-function daysBefore(date: string, days: number): string {
-  return addDays(date, -days);
-}
-
-function chooseStops(ctx: AppContext, body: z.infer<typeof PlanBody>) {
-  if (!body.rule && !body.siteIds?.length)
-    throw badRequest('bad_field', 'siteIds: choose stops by hand (siteIds) or by a rule', { field: 'siteIds', reason: 'choose_stops' });
-  let picked: StopCandidate[] = [];
-  let sample: z.infer<typeof Plan>['sample'] = null;
-  const rule = body.rule;
-  if (rule?.kind === 'recheck')
-    picked = stopCandidates(ctx.db, {
-      statuses: rule.statuses ?? RESOLVED,
-      categories: rule.categories,
-      counties: rule.counties,
-      notInspectedSince: daysBefore(ctx.today(), rule.olderThanDays),
-    });
-  else if (rule?.kind === 'relapsed') picked = stopCandidates(ctx.db, { statuses: ['relapsed'], categories: rule.categories, counties: rule.counties });
-  else if (rule?.kind === 'sample') {
-    const pool = stopCandidates(ctx.db, { statuses: rule.statuses, categories: rule.categories, counties: rule.counties });
-    const drawn = sampleSites(pool, rule.perCounty, rule.seed ?? randomInt(0, 0xffffffff));
-    const chosen = new Set(drawn.ids);
-    picked = pool.filter((site) => chosen.has(site.id));
-    sample = drawn;
-  }
-  if (body.within) {
-    const area: Feature<Polygon | MultiPolygon> = { type: 'Feature', properties: {}, geometry: body.within as Polygon | MultiPolygon };
-    picked = picked.filter((site) => booleanPointInPolygon([site.lon, site.lat], area));
-  }
-  if (body.siteIds?.length) {
-    const byHand = stopCandidates(ctx.db, { ids: body.siteIds });
-    checkStopIds(ctx.db, body.siteIds, byHand);
-    const have = new Set(picked.map((site) => site.id));
-    picked = [...picked, ...byHand.filter((site) => !have.has(site.id))];
-  }
-  if (!picked.length)
-    throw unprocessable('no_stops', 'the rule chose no sites: widen it (more days, other statuses, counties or categories)', { field: 'rule' });
-  return { picked, sample };
-}
-
-export function planFor(ctx: AppContext, body: z.infer<typeof PlanBody>): z.infer<typeof Plan> {
-  const { picked, sample } = chooseStops(ctx, body);
-  const byId = new Map(picked.map((site) => [site.id, site]));
-  try {
-    const route = planRoute(
-      picked.map((site) => ({ id: site.id, lon: site.lon, lat: site.lat })),
-      {
-        start: [body.start.lon, body.start.lat],
-        end: body.end === 'start' ? 'start' : body.end ? [body.end.lon, body.end.lat] : null,
-        ...body.options,
-      },
-    );
-    return {
-      stops: route.order.map((stop) => routeStop(byId.get(stop.id)!, stop)),
-      start: route.start,
-      end: route.end,
-      endLegKm: route.endLegKm,
-      totalKm: route.totalKm,
-      minutes: route.minutes,
-      distanceModel: route.distanceModel,
-      sample,
-    };
-  } catch (error) {
-    if (error instanceof RouteOptionError) throw badRequest('bad_field', error.message, { field: error.parameter, ...error.problem });
-    throw error;
-  }
-}
-
 /** A saved route as GPX 1.1 or KML 2.2 (WGS84, as both formats require). */
 export function routeDownload(ctx: AppContext, id: number, format: 'gpx' | 'kml'): Response {
   const saved = getRoute(ctx.db, id);
@@ -238,7 +160,8 @@ export function inspectionRouteRoutes(ctx: AppContext) {
         request: { body: { required: true, content: { 'application/json': { schema: PlanBody } } } },
         responses: { 200: json(Plan, 'The ordered stops, total distance and time.'), ...errorResponses(400, 413, 415, 422) },
       }),
-      (c) => c.json(planFor(ctx, c.req.valid('json')), 200),
+      // Chosen and ordered on the analysis thread (services/route-planning.ts).
+      (c) => answerAnalysis<z.infer<typeof Plan>>(ctx, { kind: 'routePlan', body: c.req.valid('json'), today: ctx.today() }),
     )
     .openapi(
       createRoute({

@@ -1,11 +1,13 @@
 // County scorecards (issue 10): one county, or every county side by side, as of a date; the sites
-// behind any figure; and the whole as an XLSX workbook.
+// behind any figure; and the whole as an XLSX workbook. Each is computed on the analysis thread
+// (services/analysis-pool.ts); the route validates and answers.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { FIGURE_KEYS } from '../../domain/scorecard-figures.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { scorecardWorkbook } from '../export/scorecard-xlsx.ts';
-import { isScorecardFigure, scorecardFigure, scorecards, type ScorecardOptions } from '../store/scorecard-store.ts';
+import { isScorecardFigure, type ScorecardOptions } from '../store/scorecard-store.ts';
+import { runAnalysis } from '../services/analysis-pool.ts';
+import { answerAnalysis } from './analysis-answer.ts';
 import { param, parseDate, parseNumber, parseSource } from './query-params.ts';
 import { errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
@@ -94,7 +96,13 @@ export function scorecardRoutes(ctx: AppContext) {
         request: { params: CountyParam, query: Query },
         responses: { 200: json(Scorecard, 'The scorecard.'), ...errorResponses(400, 404) },
       }),
-      (c) => c.json(scorecards(ctx.db, [county(c.req.valid('param').code)], options(c.req.valid('query')))[0]!, 200),
+      (c) =>
+        answerAnalysis<z.infer<typeof Scorecard>>(ctx, {
+          kind: 'scorecards',
+          counties: [county(c.req.valid('param').code)],
+          options: options(c.req.valid('query')),
+          one: true,
+        }),
     )
     .openapi(
       createRoute({
@@ -118,7 +126,12 @@ export function scorecardRoutes(ctx: AppContext) {
             reason: 'not_one_of',
             value: query.figure,
           });
-        return c.json(scorecardFigure(ctx.db, county(c.req.valid('param').code), query.figure, options(query)), 200);
+        return answerAnalysis<z.infer<typeof FigureList>>(ctx, {
+          kind: 'scorecardFigure',
+          county: county(c.req.valid('param').code),
+          figure: query.figure,
+          options: options(query),
+        });
       },
     )
     .openapi(
@@ -131,7 +144,8 @@ export function scorecardRoutes(ctx: AppContext) {
         request: { query: Query },
         responses: { 200: json(z.array(Scorecard), 'One per county, in code order.'), ...errorResponses(400) },
       }),
-      (c) => c.json(scorecards(ctx.db, allCounties(), options(c.req.valid('query'))), 200),
+      (c) =>
+        answerAnalysis<z.infer<typeof Scorecard>[]>(ctx, { kind: 'scorecards', counties: allCounties(), options: options(c.req.valid('query')), one: false }),
     )
     .openapi(
       createRoute({
@@ -157,9 +171,9 @@ export function scorecardRoutes(ctx: AppContext) {
         const query = c.req.valid('query');
         const chosen = options(query);
         const counties = query.county ? [county(query.county)] : allCounties();
-        const body = await scorecardWorkbook(scorecards(ctx.db, counties, chosen), chosen, new Date().toISOString());
+        const { body } = await runAnalysis(ctx.db, { kind: 'scorecardXlsx', counties, options: chosen, generatedAt: new Date().toISOString() });
         const name = `县区考核_${query.county ?? '全市'}_${chosen.asOf}.xlsx`;
-        return c.body(new Uint8Array(body), 200, {
+        return c.body(body as Uint8Array<ArrayBuffer>, 200, {
           'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
           'content-disposition': `attachment; filename="scorecard_${query.county ?? 'city'}_${chosen.asOf}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
         });

@@ -1,7 +1,6 @@
 // The map's worker thread (server/store/map-site-store.ts): opens the database file read-only once
 // and keeps its cluster indexes (MapIndexes) between requests, so a build never runs on the request thread.
-import Database from 'better-sqlite3';
-import { BUSY_TIMEOUT_MS, Db } from '../db/database.ts';
+import { openReadOnlyDatabase } from '../db/read-only.ts';
 import { MapIndexes, type MapFilters } from './map-index.ts';
 
 export type MapWorkerRequest = { kind: 'tile'; filters: MapFilters; z: number; x: number; y: number } | { kind: 'counts' | 'warm'; filters: MapFilters };
@@ -12,9 +11,7 @@ const open = new Map<string, MapIndexes>();
 function indexesFor(path: string): MapIndexes {
   let indexes = open.get(path);
   if (!indexes) {
-    const raw = new Database(path, { readonly: true, fileMustExist: true });
-    raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    indexes = new MapIndexes(new Db(raw));
+    indexes = new MapIndexes(openReadOnlyDatabase(path));
     open.set(path, indexes);
   }
   return indexes;

@@ -123,6 +123,8 @@ export const en: Record<MessageKey, string> = {
   'error.closure_checklist_incomplete': 'Closing needs the whole 两断三清 checklist; missing: {missing}',
   'error.name_taken': 'The name[ “{name}”] is taken; choose another',
   'error.no_stops': 'The rule chose no sites; widen it (more days, other statuses, counties or categories)',
+  'error.too_many_stops':
+    'The rule chose {count} sites[ (about {workdays} working days)]; a route holds at most {maximum}. Narrow it: draw the area for the day on the map, choose fewer categories, raise the days since inspection, or use a random sample',
   'error.unsupported_file': '[{fileName}: ]only CSV (.csv), Excel (.xlsx), GeoJSON (.geojson, .json), KML (.kml) and KMZ (.kmz) files are accepted',
   'error.file_not_as_named': '[{fileName} ]is named as {expected} but its content is {found}',
   'error.empty_file': '[{fileName} ]is empty or has no header row and no data',

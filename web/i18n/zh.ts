@@ -121,6 +121,8 @@ export const zh = {
   'error.closure_checklist_incomplete': '取缔须完成“两断三清”全部事项，尚缺：{missing}',
   'error.name_taken': '名称[“{name}”]已被使用，请换一个名称',
   'error.no_stops': '按此规则没有选出任何点位，请放宽条件（更多天数、其他状态、县区或类别）',
+  'error.too_many_stops':
+    '按此规则选出 {count} 个点位[（约需 {workdays} 个工作日）]，一条路线最多 {maximum} 个。请缩小范围：在地图上圈出今天要去的片区，或只选部分类别、增加“未巡查天数”，或改用随机抽查',
   'error.unsupported_file': '[{fileName}：]只接受 CSV（.csv）、Excel（.xlsx）、GeoJSON（.geojson、.json）、KML（.kml）和 KMZ（.kmz）文件',
   'error.file_not_as_named': '[{fileName} ]按文件名应为{expected}，但其内容是{found}',
   'error.empty_file': '[{fileName} ]是空文件，或没有表头和数据',

@@ -1,0 +1,58 @@
+// The analyses (relapse, siege, scorecards and their workbook, route planning) run on one long-lived
+// worker thread (piscina, one thread that never idles out), not on the request thread: a cold relapse
+// analysis of 10^5 sites took the request thread for seconds, and every other user waited. The thread
+// opens the database file read-only (WAL: each job reads one snapshot while the server writes) and
+// keeps what the analyses keep between calls — the RelapseState with its move index, the relapse
+// answers — which notice other connections' writes through the data versions they already check.
+// One thread, so that state exists once and analyses take at most one of the 2 cores; jobs queue
+// behind each other there (the heavy-work limits of ops/limits.ts bound the queue). An in-memory
+// database (the API tests) cannot be shared with a thread, so its jobs run here, through the same code.
+//
+// A refusal raised on the thread (AppError: a bad option, an unknown core, no stops) crosses back as
+// plain data and is thrown here again with the same status, code, message, details and headers.
+import { Piscina } from 'piscina';
+import type { Db } from '../db/database.ts';
+import { refusalError, runAnalysisJob, type AnalysisJob, type AnalysisRefusal, type AnalysisReply } from './analysis-jobs.ts';
+
+let pool: Piscina | null = null;
+
+/** One thread, kept alive: it holds the analyses' state. It loads TypeScript through tsx, as the export pool's do. */
+function analysisPool(): Piscina {
+  const execArgv = process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
+  pool ??= new Piscina({
+    filename: new URL('./analysis-worker.ts', import.meta.url).href,
+    minThreads: 1,
+    maxThreads: 1,
+    idleTimeout: Number.POSITIVE_INFINITY,
+    execArgv,
+  });
+  return pool;
+}
+
+/** Where the database lives on disk, or null for an in-memory one. */
+const fileOf = (db: Db): string | null => (db.raw.memory || db.raw.name === '' ? null : db.raw.name);
+
+/** What the thread answers: the reply, or the refusal to throw again here. */
+export type AnalysisOutcome = { reply: AnalysisReply } | { refusal: AnalysisRefusal };
+
+/** The job's answer, computed on the analysis thread (for a database file) or here. */
+export async function runAnalysis(db: Db, job: AnalysisJob): Promise<AnalysisReply> {
+  const path = fileOf(db);
+  if (!path) return runAnalysisJob(db, job);
+  const outcome = (await analysisPool().run({ path, job })) as AnalysisOutcome;
+  if ('refusal' in outcome) throw refusalError(outcome.refusal);
+  return outcome.reply;
+}
+
+/** The reply as a response (status 200). */
+export const analysisResponse = (reply: AnalysisReply): Response => new Response(reply.body, { status: 200, headers: reply.headers });
+
+/** Whether the database's analyses run on the analysis thread. */
+export const analysisOnThread = (db: Db): boolean => fileOf(db) !== null;
+
+/** Stops the analysis thread (graceful shutdown, tests); the next job starts a new one. */
+export async function closeAnalysisPool(): Promise<void> {
+  const closing = pool;
+  pool = null;
+  await closing?.destroy();
+}

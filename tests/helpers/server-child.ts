@@ -1,0 +1,40 @@
+// `npm start`'s command (node --import tsx server/main.ts) as a child process on a database file,
+// listening on a free port of 127.0.0.1: for tests that need the server's event loop apart from the
+// test's own (a test in the same process is frozen whenever the server's thread is).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+export interface ServerChild {
+  base: string;
+  stop(): Promise<void>;
+}
+
+export async function startServerChild(database: string): Promise<ServerChild> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SANSAN_DB: database, SANSAN_DEMO: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+  const exited = new Promise((done) => child.on('exit', done));
+  const port = await new Promise<number>((resolvePort, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += String(chunk);
+      for (const line of buffer.split('\n').slice(0, -1))
+        if (line.startsWith('{') && line.includes('"listening"')) resolvePort(JSON.parse(line).port as number);
+      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+    });
+    void exited.then((code) => reject(new Error(`the server exited (${String(code)}): ${stderr}`)));
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
