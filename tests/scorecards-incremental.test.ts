@@ -3,7 +3,8 @@
 // series of writes — new sites, status moves, moved sites (also across a county line), deadlines,
 // voided sites, inspections, move decisions — equal the scorecards and figure lists computed afresh
 // on a second connection to the same database file, today and on a past day; and the likely moves
-// of a past day from the kept index equal a search of the sites as seen that day.
+// of a past day from the kept index (scorecards and relapse analysis) equal a search of the sites as
+// seen that day.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,6 +173,12 @@ describe('the kept scorecards', () => {
           }
         expect(likelyMovesByCounty(h.db, day), asOf).toEqual(expected);
         if (asOf === 'reordered') expect(relapseState(h.db).keptMovesAnswer(PAST)).toBe(false);
+        // The relapse analysis of that day with the kept index, and with a search.
+        const state = relapseState(h.db);
+        const withIndex = analyzeRelapse(state.sites(), { asOf: day, decisions }, { moveIndex: state.moveIndex() });
+        const searched = analyzeRelapse(relapseInputs(h.db), { asOf: day, decisions });
+        expect(withIndex.moves, asOf).toEqual(searched.moves);
+        expect(withIndex.summary, asOf).toEqual(searched.summary);
       }
       h.db.close();
     }

@@ -101,8 +101,8 @@ export function moveSiteOf(site: RelapseSiteInput, asOf: string | null): MoveSit
 export interface RelapseExtras {
   /**
    * The likely-move index of the same sites, kept between calls (server/store/relapse-store.ts): used
-   * when built with the same radiusKm and withinDays and asOf sees everything (no asOf, or asOf on or
-   * after every date of the sites); otherwise the search runs on the sites as seen.
+   * when built with the same radiusKm and withinDays, for any asOf unless a site discovered after asOf
+   * has a move closure dated before its discovery (then the search runs on the sites as seen).
    */
   moveIndex?: MoveIndex;
   /** The page of the move list: at most `limit` candidates after `cursor` (a page's `next`); default every candidate. */
@@ -140,6 +140,8 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
   const newIds = new Set<number>();
   /** Whether every located site with a discovery day is a new site here (then the kept index's list needs no filter). */
   let everyNew = true;
+  /** Whether a site discovered after asOf has a move closure dated before its discovery (then the kept index cannot answer asOf). */
+  let closedBeforeFoundLater = false;
   let latest = '';
   const gridPoints: [number, number][] = [];
   const countyRates = new Map<string, RateCounter>();
@@ -163,6 +165,8 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     for (const event of site.events) if (event.date > latest) latest = event.date.slice(0, 10);
     if (!categories.has(site.category) || (asOf !== null && discoveredOn > asOf)) {
       if (everyNew && isLocated(site) && dayNumber(discoveredOn) !== null) everyNew = false;
+      if (asOf !== null && discoveredOn > asOf && !closedBeforeFoundLater)
+        closedBeforeFoundLater = site.events.some((event) => moveClosureStatuses.has(event.to) && event.date.slice(0, 10) < discoveredOn);
       continue;
     }
     const located = isLocated(site);
@@ -226,7 +230,9 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     keptIndex !== undefined &&
     keptIndex.options.radiusKm === resolved.radiusKm &&
     keptIndex.options.withinDays === resolved.withinDays &&
-    (asOf === null || asOf >= latest);
+    // A pair's closure lies before its new site's discovery, so the candidates of the sites
+    // discovered by asOf are those seen on asOf, unless a later-discovered site was closed before.
+    (asOf === null || asOf >= latest || !closedBeforeFoundLater);
   const index = keptFits ? keptIndex : MoveIndex.build(moveSites, resolved, (site) => newIds.has(site.id));
   const allPairs = keptFits && !everyNew ? keptIndex.pairs().filter((pair) => newIds.has(pair.toId)) : index.pairs();
   const decided = new Map<number, Map<number, MoveDecision>>();
