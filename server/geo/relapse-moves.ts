@@ -201,6 +201,8 @@ export class MoveIndex {
   private readonly located = new Map<CategoryCode, Map<number, Set<Entry>>>();
   private readonly best = new Map<number, MovePair[]>();
   private sorted: MovePair[] | null = null;
+  /** New sites searched again since `sorted` was last mended. */
+  private resorted = new Set<number>();
   private maxAbsLat = 0;
   private latStep = 1;
   private lonStep = 1;
@@ -257,23 +259,27 @@ export class MoveIndex {
       mark(entry);
     }
     if (regrid) return this.regrid();
-    const added: MovePair[] = [];
     for (const id of affected) {
       this.best.delete(id);
       const entry = this.sites.get(id);
       const pairs = entry ? this.search(entry) : [];
       if (pairs.length > 0) this.best.set(id, pairs);
-      added.push(...pairs);
+      if (this.sorted) this.resorted.add(id);
     }
-    if (this.sorted)
-      this.sorted = mergeSorted(
-        this.sorted.filter((pair) => !affected.has(pair.toId)),
-        added.sort(comparePairs),
-      );
   }
 
-  /** Every kept pair in list order. */
+  /** Every kept pair in list order (after writes, the sorted list is mended here, for the new sites searched again). */
   pairs(): readonly MovePair[] {
+    if (this.sorted && this.resorted.size > 0) {
+      const again = this.resorted;
+      const added: MovePair[] = [];
+      for (const id of again) added.push(...(this.best.get(id) ?? []));
+      this.sorted = mergeSorted(
+        this.sorted.filter((pair) => !again.has(pair.toId)),
+        added.sort(comparePairs),
+      );
+      this.resorted = new Set();
+    }
     if (!this.sorted) {
       const all: MovePair[] = [];
       for (const pairs of this.best.values()) for (const pair of pairs) all.push(pair);
@@ -359,6 +365,7 @@ export class MoveIndex {
     this.located.clear();
     this.best.clear();
     this.sorted = null;
+    this.resorted = new Set();
     for (const entry of this.sites.values()) this.add(entry, true);
     // Sorted once here rather than kept sorted entry by entry.
     for (const byCell of this.closures.values()) for (const cell of byCell.values()) cell.refs.sort((a, b) => a.day - b.day || a.id - b.id);

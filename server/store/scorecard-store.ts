@@ -160,7 +160,11 @@ class CountyTally {
   readonly rows = new Map<number, Row>();
   readonly months = new Map<string, MonthCount>();
 
-  constructor(private readonly context: { asOf: string; since: string }) {}
+  private readonly context: { asOf: string; since: string; moveIds: ReadonlySet<number> };
+
+  constructor(context: { asOf: string; since: string }) {
+    this.context = { ...context, moveIds: NO_MOVES };
+  }
 
   add(part: Contribution, sign: 1 | -1): void {
     for (const [month, count] of part.months) {
@@ -183,7 +187,7 @@ class CountyTally {
     };
     bump(this.byStatus, row.status);
     bump(this.byCategory, row.category);
-    const context = { ...this.context, moveIds: NO_MOVES };
+    const context = this.context;
     for (const key of TALLIED) if (inFigure(key, row, context)) this.counts.set(key, this.counts.get(key)! + sign);
     if (sign > 0) this.rows.set(row.id, row);
     else this.rows.delete(row.id);
@@ -266,8 +270,9 @@ class ScorecardBook {
   /** Brought up to date with the database; returns itself. */
   current(): this {
     const state = relapseState(this.db);
-    const sites = state.sites();
+    // The version first: a write landing in between is then read again next time, never missed.
     const sitesVersion = state.version();
+    const sites = state.sites();
     const inspectionsVersion = dataVersion(this.db, ['inspections']);
     if (sitesVersion === this.sitesVersion && inspectionsVersion === this.inspectionsVersion) return this;
     const inspected = lastInspections(this.db, this.options.asOf);
@@ -327,6 +332,16 @@ function scorecardBook(db: Db, options: ScorecardOptions): ScorecardBook {
  * asOf but closed before (a history out of order): only then does the search run on the sites as seen.
  */
 export function likelyMovesByCounty(db: Db, asOf: string): Map<string, Set<number>> {
+  const byCounty = new Map<string, Set<number>>();
+  eachLikelyMove(db, asOf, (toId, county) => {
+    if (!byCounty.has(county)) byCounty.set(county, new Set());
+    byCounty.get(county)!.add(toId);
+  });
+  return byCounty;
+}
+
+/** Each new site of a likely move as of a date, with its county (see likelyMovesByCounty). */
+function eachLikelyMove(db: Db, asOf: string, visit: (toId: number, county: string) => void): void {
   const state = relapseState(db);
   const decisions = state.moveDecisions();
   const index = state.keptMovesAnswer(asOf)
@@ -335,15 +350,12 @@ export function likelyMovesByCounty(db: Db, asOf: string): Map<string, Set<numbe
         state.sites().flatMap((site) => moveSiteOf(site, asOf) ?? []),
         resolveRelapseOptions({}),
       );
-  const byCounty = new Map<string, Set<number>>();
   for (const toId of index.newSites()) {
     const to = index.site(toId)!;
     if (to.discoveredOn > asOf) continue;
     if (decisions.size > 0 && index.pairsTo(toId).every((pair) => decisions.get(moveKey(pair.fromId, toId)) === 'dismissed')) continue;
-    if (!byCounty.has(to.county)) byCounty.set(to.county, new Set());
-    byCounty.get(to.county)!.add(toId);
+    visit(toId, to.county);
   }
-  return byCounty;
 }
 
 function roadsOf(db: Db, county: string, options: ScorecardOptions): FigureRoad[] {
@@ -370,15 +382,15 @@ function ordered(counts: ReadonlyMap<string, number>, codes: readonly string[]):
 /** The scorecards of the given counties, as of a date. */
 export function scorecards(db: Db, counties: readonly string[], options: ScorecardOptions): Scorecard[] {
   const book = scorecardBook(db, options);
-  const moves = likelyMovesByCounty(db, options.asOf);
+  const likelyMoves = new Map<string, number>();
+  eachLikelyMove(db, options.asOf, (toId, county) => {
+    if (book.tally(county).rows.has(toId)) likelyMoves.set(county, (likelyMoves.get(county) ?? 0) + 1);
+  });
   return counties.map((county): Scorecard => {
     const tally = book.tally(county);
     const count = (key: (typeof TALLIED)[number]) => tally.counts.get(key)!;
     const found = tally.found;
     const dealtWith = count('dealtWith');
-    const moveIds = moves.get(county);
-    let likelyMoves = 0;
-    if (moveIds) for (const id of moveIds) if (tally.rows.has(id)) likelyMoves++;
     return {
       county,
       countyName: db.get<{ name: string }>('SELECT name FROM counties WHERE code = ?', [county])!.name,
@@ -389,7 +401,7 @@ export function scorecards(db: Db, counties: readonly string[], options: Scoreca
       zeroing: { found, open: count('open'), dealtWith, verified: count('verified'), shareDealtWith: found ? dealtWith / found : null },
       relapses: tally.relapses,
       relapsedSites: count('relapsed'),
-      likelyMoves,
+      likelyMoves: likelyMoves.get(county) ?? 0,
       overdue: [...tally.overdue.values()].sort(byId).map((row) => ({ id: row.id, name: row.name, deadline: row.deadline!, status: row.status })),
       roadsAwaitingRepair: roadsOf(db, county, options).length,
       notInspected: count('notInspected'),
