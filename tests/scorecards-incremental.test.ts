@@ -18,7 +18,8 @@ import { decideMove, relapseInputs, relapseState } from '../server/store/relapse
 import { insertInspection } from '../server/store/route-store.ts';
 import { likelyMovesByCounty, scorecardFigure, scorecards, type ScorecardOptions } from '../server/store/scorecard-store.ts';
 import { addSiteEvent, insertSite, patchSite, setSiteLocation } from '../server/store/site-mutations.ts';
-import { bootTestApp, FULL_CHECKLIST, type Harness } from './helpers/app.ts';
+import { randomStatusMove } from './helpers/random-status-move.ts';
+import { bootTestApp, type Harness } from './helpers/app.ts';
 
 const CATEGORIES: CategoryCode[] = ['sand_yard', 'wood_processing', 'coal_point'];
 const NAMES = ['鑫源砂石料场', '新鑫源砂石厂', '宏达木材加工厂', '宏达木业', '顺发煤炭经营部', '永兴达木业'];
@@ -54,28 +55,6 @@ function newSite(random: Random, latest: number): number {
   });
 }
 
-function statusMove(random: Random, ids: readonly number[]): void {
-  const id = random.pick(ids);
-  const site = h.db.get<{ status: string; last: string }>(
-    'SELECT s.status, (SELECT max(date) FROM site_events WHERE site_id = s.id) AS last FROM sites s WHERE s.id = ?',
-    [id],
-  )!;
-  const next: Record<string, string[]> = {
-    discovered: ['closed', 'rectifying', 'upgraded'],
-    rectifying: ['closed'],
-    closed: ['relapsed', 'verified'],
-    upgraded: ['relapsed'],
-    verified: ['relapsed'],
-    relapsed: ['closed', 'rectifying'],
-  };
-  const choices = next[site.status];
-  const lastDay = (Date.parse(site.last) - Date.UTC(2024, 0, 1)) / 86_400_000;
-  if (!choices || lastDay >= 364) return;
-  const to = random.pick(choices) as 'closed';
-  const date = day(random, lastDay, Math.min(364, lastDay + 60));
-  addSiteEvent(h.db, id, { to, date, actor: 'test', checklist: to === 'closed' ? { ...FULL_CHECKLIST, tanksSealed: true } : undefined }, { today: TODAY });
-}
-
 /** The scorecards and every figure list of both counties. */
 function everything(db: Db, options: ScorecardOptions) {
   return {
@@ -92,7 +71,7 @@ describe('the kept scorecards', () => {
       const random = new Random(seed);
       const ids: number[] = [];
       for (let n = 0; n < 80; n++) ids.push(newSite(random, 250));
-      for (let n = 0; n < 60; n++) statusMove(random, ids);
+      for (let n = 0; n < 60; n++) randomStatusMove(h.db, random, ids, TODAY);
       const now: ScorecardOptions = { asOf: TODAY, staleDays: 90, source: null };
       const past: ScorecardOptions = { asOf: PAST, staleDays: 30, source: 'demo' };
       everything(h.db, now);
@@ -104,7 +83,7 @@ describe('the kept scorecards', () => {
           ids.push(newSite(random, 364));
           kinds.site++;
         } else if (roll < 0.6) {
-          statusMove(random, ids);
+          randomStatusMove(h.db, random, ids, TODAY);
           kinds.move++;
         } else if (roll < 0.7) {
           setSiteLocation(h.db, random.pick(ids), {

@@ -70,23 +70,16 @@ async function inProcessRows(context: BenchContext, size: number): Promise<Row[]
   copyDatabase(source, path);
   const runs = size > 10_000 ? 3 : 5;
   const options = { asOf: TODAY, staleDays: 90, source: null };
-  const samples = {
+  const lists = () => ({
     relapseCold: [] as number[],
     relapseMoved: [] as number[],
     cardsCold: [] as number[],
     cardsWarm: [] as number[],
     cardsMoved: [] as number[],
     pastCards: [] as number[],
-    past: [] as number[],
-  };
-  const cpu = {
-    relapseCold: [] as number[],
-    relapseMoved: [] as number[],
-    cardsCold: [] as number[],
-    cardsWarm: [] as number[],
-    cardsMoved: [] as number[],
-    pastCards: [] as number[],
-  };
+  });
+  const samples = { ...lists(), past: [] as number[] };
+  const cpu = lists();
   const PAST = '2022-12-31';
   let moves = 0;
   let pairs = 0;
