@@ -12,7 +12,8 @@ import { decideMove, relapseInputs, RelapseState } from '../server/store/relapse
 import { likelyMovesByCounty } from '../server/store/scorecard-store.ts';
 import { addSiteEvent, insertSite, setSiteLocation } from '../server/store/site-mutations.ts';
 import type { CategoryCode } from '../domain/categories.ts';
-import { bootTestApp, FULL_CHECKLIST, type Harness } from './helpers/app.ts';
+import { randomStatusMove } from './helpers/random-status-move.ts';
+import { bootTestApp, type Harness } from './helpers/app.ts';
 
 const CATEGORIES: CategoryCode[] = ['sand_yard', 'wood_processing', 'coal_point'];
 const NAMES = ['鑫源砂石料场', '新鑫源砂石厂', '宏达木材加工厂', '宏达木业', '顺发煤炭经营部', '永兴达木业', '华豫通达建材', '通达砂石料场'];
@@ -52,38 +53,6 @@ function newSite(random: Random, latest = 300): number {
   });
 }
 
-function statusMove(random: Random, ids: readonly number[]): void {
-  const id = random.pick(ids);
-  const site = h.db.get<{ status: string; last: string }>(
-    'SELECT s.status, (SELECT max(date) FROM site_events WHERE site_id = s.id) AS last FROM sites s WHERE s.id = ?',
-    [id],
-  )!;
-  const next: Record<string, string[]> = {
-    discovered: ['closed', 'closed', 'rectifying', 'upgraded'],
-    rectifying: ['closed'],
-    closed: ['relapsed', 'verified'],
-    upgraded: ['relapsed'],
-    verified: ['relapsed'],
-    relapsed: ['closed', 'rectifying'],
-  };
-  const choices = next[site.status];
-  if (!choices) return;
-  const to = random.pick(choices);
-  const lastDay = (Date.parse(site.last) - Date.UTC(2024, 0, 1)) / 86_400_000;
-  if (lastDay >= 364) return;
-  addSiteEvent(
-    h.db,
-    id,
-    {
-      to: to as 'closed',
-      date: day(random, lastDay, Math.min(364, lastDay + 60)),
-      actor: 'test',
-      checklist: to === 'closed' ? { ...FULL_CHECKLIST, tanksSealed: true } : undefined,
-    },
-    { today: TODAY },
-  );
-}
-
 describe('the kept likely-move index', () => {
   it('equals a full recomputation after every write of a seeded random series', () => {
     for (const seed of [11, 29]) {
@@ -91,7 +60,7 @@ describe('the kept likely-move index', () => {
       const random = new Random(seed);
       const ids: number[] = [];
       for (let n = 0; n < 120; n++) ids.push(newSite(random, 200));
-      for (let n = 0; n < 80; n++) statusMove(random, ids);
+      for (let n = 0; n < 80; n++) randomStatusMove(h.db, random, ids, TODAY);
       const state = new RelapseState(h.db);
       state.moveIndex();
       const kinds = { site: 0, move: 0, located: 0, voided: 0, decision: 0 };
@@ -101,7 +70,7 @@ describe('the kept likely-move index', () => {
           ids.push(newSite(random));
           kinds.site++;
         } else if (roll < 0.7) {
-          statusMove(random, ids);
+          randomStatusMove(h.db, random, ids, TODAY);
           kinds.move++;
         } else if (roll < 0.8) {
           setSiteLocation(h.db, random.pick(ids), {
@@ -161,7 +130,7 @@ describe('the kept likely-move index', () => {
     const random = new Random(5);
     for (let n = 0; n < 200; n++) newSite(random, 200);
     const ids = h.db.all<{ id: number }>('SELECT id FROM sites').map((row) => row.id);
-    for (let n = 0; n < 200; n++) statusMove(random, ids);
+    for (let n = 0; n < 200; n++) randomStatusMove(h.db, random, ids, TODAY);
     const sites = relapseInputs(h.db).flatMap((site) => moveSiteOf(site, null) ?? []);
     const kept = MoveIndex.build(sites, resolveRelapseOptions({}));
     const all = MoveIndex.build(sites, resolveRelapseOptions({}), undefined, Infinity);
@@ -180,7 +149,7 @@ describe('paging the move list over HTTP', () => {
     const random = new Random(7);
     for (let n = 0; n < 150; n++) newSite(random, 200);
     const ids = h.db.all<{ id: number }>('SELECT id FROM sites').map((row) => row.id);
-    for (let n = 0; n < 150; n++) statusMove(random, ids);
+    for (let n = 0; n < 150; n++) randomStatusMove(h.db, random, ids, TODAY);
     const whole = analyzeRelapse(relapseInputs(h.db), {}).moves.map((move) => move.key);
     expect(whole.length).toBeGreaterThan(20);
     type Page = { moves: { key: string }[]; movesPage: { total: number; limit: number; next: string | null } };

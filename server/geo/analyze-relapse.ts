@@ -101,8 +101,8 @@ export function moveSiteOf(site: RelapseSiteInput, asOf: string | null): MoveSit
 export interface RelapseExtras {
   /**
    * The likely-move index of the same sites, kept between calls (server/store/relapse-store.ts): used
-   * when built with the same radiusKm and withinDays and asOf sees everything (no asOf, or asOf on or
-   * after every date of the sites); otherwise the search runs on the sites as seen.
+   * when built with the same radiusKm and withinDays, for any asOf unless a site discovered after asOf
+   * has a move closure dated before its discovery (then the search runs on the sites as seen).
    */
   moveIndex?: MoveIndex;
   /** The page of the move list: at most `limit` candidates after `cursor` (a page's `next`); default every candidate. */
@@ -138,6 +138,10 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
   const relapses: RelapseEvent[] = [];
   const moveSites: MoveSite[] = [];
   const newIds = new Set<number>();
+  /** Whether every located site with a discovery day is a new site here (then the kept index's list needs no filter). */
+  let everyNew = true;
+  /** Whether a site discovered after asOf has a move closure dated before its discovery (then the kept index cannot answer asOf). */
+  let closedBeforeFoundLater = false;
   let latest = '';
   const gridPoints: [number, number][] = [];
   const countyRates = new Map<string, RateCounter>();
@@ -159,8 +163,12 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     const discoveredOn = site.discoveredOn.slice(0, 10);
     if (discoveredOn > latest) latest = discoveredOn;
     for (const event of site.events) if (event.date > latest) latest = event.date.slice(0, 10);
-    if (!categories.has(site.category)) continue;
-    if (asOf !== null && discoveredOn > asOf) continue;
+    if (!categories.has(site.category) || (asOf !== null && discoveredOn > asOf)) {
+      if (everyNew && isLocated(site) && dayNumber(discoveredOn) !== null) everyNew = false;
+      if (asOf !== null && discoveredOn > asOf && !closedBeforeFoundLater)
+        closedBeforeFoundLater = site.events.some((event) => moveClosureStatuses.has(event.to) && event.date.slice(0, 10) < discoveredOn);
+      continue;
+    }
     const located = isLocated(site);
     const counted = counties === null || counties.has(site.county);
     const moveClosures: MoveSite['closures'] = [];
@@ -210,6 +218,7 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     const isNew = counted && day !== null && inWindow(discoveredOn, resolved);
     if (counted) gridPoints.push([lon, lat]);
     if (isNew) newIds.add(id);
+    else if (day !== null) everyNew = false;
     // Object literals, not spreads: this loop runs once per site.
     if (isNew || moveClosures.length > 0)
       moveSites.push({ id, name, category, lon, lat, county, township, day, discoveredOn, closures: moveClosures.sort((a, b) => a.day - b.day) });
@@ -221,9 +230,11 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     keptIndex !== undefined &&
     keptIndex.options.radiusKm === resolved.radiusKm &&
     keptIndex.options.withinDays === resolved.withinDays &&
-    (asOf === null || asOf >= latest);
+    // A pair's closure lies before its new site's discovery, so the candidates of the sites
+    // discovered by asOf are those seen on asOf, unless a later-discovered site was closed before.
+    (asOf === null || asOf >= latest || !closedBeforeFoundLater);
   const index = keptFits ? keptIndex : MoveIndex.build(moveSites, resolved, (site) => newIds.has(site.id));
-  const allPairs = keptFits ? keptIndex.pairs().filter((pair) => newIds.has(pair.toId)) : index.pairs();
+  const allPairs = keptFits && !everyNew ? keptIndex.pairs().filter((pair) => newIds.has(pair.toId)) : index.pairs();
   const decided = new Map<number, Map<number, MoveDecision>>();
   for (const [key, decision] of options.decisions ?? []) {
     const [fromId, toId] = key.split('-').map(Number);
@@ -262,11 +273,10 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
       const index = cellOf(relapse.lon, relapse.lat);
       if (index >= 0) relapseCounts[index]!++;
     }
-    const countedNewSites = new Set<number>();
-    for (const pair of allPairs) {
-      if (countedNewSites.has(pair.toId) || decisionOf(pair) === 'dismissed') continue;
-      countedNewSites.add(pair.toId);
-      const site = index.site(pair.toId)!;
+    // Each new site with a candidate not dismissed, once.
+    for (const toId of index.newSites()) {
+      if (!newIds.has(toId) || index.pairsTo(toId).every((pair) => decisionOf(pair) === 'dismissed')) continue;
+      const site = index.site(toId)!;
       const cell = cellOf(site.lon, site.lat);
       if (cell >= 0) moveCounts[cell]!++;
     }

@@ -6,11 +6,13 @@
 // direction, at the highest latitude present), each bucket sorted by day, so a new site looks at
 // 3 × 3 buckets and only the closures 1..withinDays days before its discovery; and the sites in the
 // same grid, so a write to a few sites recomputes only the new sites within reach of them (`update`).
-// Names are compared by sorted bigram codes built once per site (relapse-names.ts).
+// Names are compared by sorted bigram codes built once per site (relapse-names.ts). The buckets and
+// the typed arrays a search reads are in relapse-move-buckets.ts.
 import { EARTH_RADIUS_KM, haversineKm, RADIANS } from './sphere.ts';
-import { bigramCodes, codesDice, normaliseName } from './relapse-names.ts';
+import { bigramCodes, codesDiceIn, normaliseName } from './relapse-names.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { MoveCandidate, MoveDecision, ResolvedRelapseOptions } from './relapse-types.ts';
+import { bucket, cellKey, lowerBound, lowerBoundDays, packed, Reach, type ClosureBucket, type Entry } from './relapse-move-buckets.ts';
 
 /** Weights of the move score: distance, time, name. They add up to 1. */
 export const MOVE_SCORE_WEIGHTS = { distance: 0.35, time: 0.25, name: 0.4 } as const;
@@ -66,72 +68,6 @@ export function comparePairs(a: MovePair, b: MovePair): number {
   return b.score - a.score || a.fromId - b.fromId || a.toId - b.toId;
 }
 
-interface Entry extends MoveSite {
-  grams: Float64Array;
-  cell: number;
-  /** The last search that met this site as an old one (each old site counts once per search). */
-  seenBy: number;
-}
-interface ClosureRef {
-  day: number;
-  date: string;
-  site: Entry;
-}
-/** The closures of one category in one cell, by day; `packed` (days and places in typed arrays, for the search's inner loop) is rebuilt after a change. */
-interface ClosureBucket {
-  refs: ClosureRef[];
-  packed: { days: Float64Array; lons: Float64Array; lats: Float64Array } | null;
-}
-
-function packed(bucket: ClosureBucket): NonNullable<ClosureBucket['packed']> {
-  if (!bucket.packed) {
-    const { refs } = bucket;
-    const days = new Float64Array(refs.length);
-    const lons = new Float64Array(refs.length);
-    const lats = new Float64Array(refs.length);
-    refs.forEach((ref, at) => {
-      days[at] = ref.day;
-      lons[at] = ref.site.lon;
-      lats[at] = ref.site.lat;
-    });
-    bucket.packed = { days, lons, lats };
-  }
-  return bucket.packed;
-}
-
-/** First index whose day is ≥ day. */
-function lowerBoundDays(days: Float64Array, day: number): number {
-  let low = 0;
-  let high = days.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (days[middle]! < day) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-const CELL_SPAN = 1 << 21;
-const cellKey = (column: number, row: number): number => (column + CELL_SPAN) * 2 * CELL_SPAN + (row + CELL_SPAN);
-
-function bucket<K, V>(map: Map<K, V>, key: K, make: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) map.set(key, (value = make()));
-  return value;
-}
-
-/** First index whose day is ≥ day. */
-function lowerBound(list: readonly ClosureRef[], day: number): number {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (list[middle]!.day < day) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
 /** The best `k` candidates of every new site, kept up to date site by site. */
 export class MoveIndex {
   private readonly sites = new Map<number, Entry>();
@@ -139,10 +75,19 @@ export class MoveIndex {
   private readonly located = new Map<CategoryCode, Map<number, Set<Entry>>>();
   private readonly best = new Map<number, MovePair[]>();
   private sorted: MovePair[] | null = null;
+  /** New sites searched again since `sorted` was last mended. */
+  private resorted = new Set<number>();
   private maxAbsLat = 0;
   private latStep = 1;
   private lonStep = 1;
   private searches = 0;
+  /** Per entry slot, the last search that met the entry as an old site. */
+  private seen = new Int32Array(1024);
+  private slots = 0;
+  private readonly reach = new Reach();
+  /** Every entry's bigram codes, one after another. */
+  private grams = new Float64Array(4096);
+  private gramsUsed = 0;
 
   constructor(
     readonly options: Pick<ResolvedRelapseOptions, 'radiusKm' | 'withinDays'>,
@@ -188,23 +133,27 @@ export class MoveIndex {
       mark(entry);
     }
     if (regrid) return this.regrid();
-    const added: MovePair[] = [];
     for (const id of affected) {
       this.best.delete(id);
       const entry = this.sites.get(id);
       const pairs = entry ? this.search(entry) : [];
       if (pairs.length > 0) this.best.set(id, pairs);
-      added.push(...pairs);
+      if (this.sorted) this.resorted.add(id);
     }
-    if (this.sorted)
-      this.sorted = mergeSorted(
-        this.sorted.filter((pair) => !affected.has(pair.toId)),
-        added.sort(comparePairs),
-      );
   }
 
-  /** Every kept pair in list order. */
+  /** Every kept pair in list order (after writes, the sorted list is mended here, for the new sites searched again). */
   pairs(): readonly MovePair[] {
+    if (this.sorted && this.resorted.size > 0) {
+      const again = this.resorted;
+      const added: MovePair[] = [];
+      for (const id of again) added.push(...(this.best.get(id) ?? []));
+      this.sorted = mergeSorted(
+        this.sorted.filter((pair) => !again.has(pair.toId)),
+        added.sort(comparePairs),
+      );
+      this.resorted = new Set();
+    }
     if (!this.sorted) {
       const all: MovePair[] = [];
       for (const pairs of this.best.values()) for (const pair of pairs) all.push(pair);
@@ -258,7 +207,23 @@ export class MoveIndex {
   }
 
   private entry(site: MoveSite): Entry {
-    return { ...site, grams: bigramCodes(normaliseName(site.name, [site.county, site.township])), cell: 0, seenBy: 0 };
+    if (this.slots === this.seen.length) {
+      const grown = new Int32Array(this.seen.length * 2);
+      grown.set(this.seen);
+      this.seen = grown;
+    }
+    const codes = bigramCodes(normaliseName(site.name, [site.county, site.township]));
+    if (this.gramsUsed + codes.length > this.grams.length) {
+      const grown = new Float64Array(Math.max(2 * this.grams.length, this.gramsUsed + codes.length));
+      grown.set(this.grams.subarray(0, this.gramsUsed));
+      this.grams = grown;
+    }
+    const gramStart = this.gramsUsed;
+    this.grams.set(codes, gramStart);
+    this.gramsUsed += codes.length;
+    // A literal, not a spread: 10^5 of these on a build.
+    const { id, name, category, lon, lat, county, township, day, discoveredOn, closures } = site;
+    return { id, name, category, lon, lat, county, township, day, discoveredOn, closures, gramStart, gramEnd: this.gramsUsed, cell: 0, slot: this.slots++ };
   }
 
   /** Cell sizes from the highest latitude present, then every site into the grid and every new site searched. */
@@ -274,14 +239,18 @@ export class MoveIndex {
     this.located.clear();
     this.best.clear();
     this.sorted = null;
-    for (const entry of this.sites.values()) this.add(entry);
+    this.resorted = new Set();
+    for (const entry of this.sites.values()) this.add(entry, true);
+    // Sorted once here rather than kept sorted entry by entry.
+    for (const byCell of this.closures.values()) for (const cell of byCell.values()) cell.refs.sort((a, b) => a.day - b.day || a.id - b.id);
     for (const entry of this.sites.values()) {
       const pairs = this.search(entry);
       if (pairs.length > 0) this.best.set(entry.id, pairs);
     }
   }
 
-  private add(entry: Entry): void {
+  /** Into the grid; `bulk`: closures appended, the caller sorts the buckets. */
+  private add(entry: Entry, bulk = false): void {
     entry.cell = cellKey(Math.floor(entry.lon / this.lonStep), Math.floor(entry.lat / this.latStep));
     bucket(
       bucket(this.located, entry.category, () => new Map<number, Set<Entry>>()),
@@ -297,9 +266,13 @@ export class MoveIndex {
     const list = cell.refs;
     cell.packed = null;
     for (const closure of entry.closures) {
+      if (bulk) {
+        list.push({ day: closure.day, date: closure.date, id: entry.id, site: entry });
+        continue;
+      }
       let at = lowerBound(list, closure.day);
       while (at < list.length && list[at]!.day === closure.day && list[at]!.site.id < entry.id) at++;
-      list.splice(at, 0, { day: closure.day, date: closure.date, site: entry });
+      list.splice(at, 0, { day: closure.day, date: closure.date, id: entry.id, site: entry });
     }
   }
 
@@ -327,46 +300,59 @@ export class MoveIndex {
 
   /**
    * The best k pairs of a new site: each old site nearby with its latest closure 1..withinDays days
-   * before. A pair is only made when it enters the best k; the name comparison is skipped when even a
-   * perfect name could not.
+   * before. The old sites within reach are gathered first (typed arrays only), each with the score it
+   * would have with a perfect name; names are then compared only where that score could enter the best k.
    */
   private search(site: Entry): MovePair[] {
-    if (site.day === null || !this.isNew(site)) return [];
+    const day = site.day;
+    if (day === null || !this.isNew(site)) return [];
     const { radiusKm, withinDays } = this.options;
     const k = this.k;
-    const best: MovePair[] = [];
     const stamp = ++this.searches;
+    const seen = this.seen;
+    const reach = this.reach;
+    reach.size = 0;
     // A flat-earth distance first (10% margin: it never drops a pair the sphere keeps within 50 km), then the sphere.
     const kmLat = EARTH_RADIUS_KM * RADIANS;
     const kmLon = kmLat * Math.cos(site.lat * RADIANS);
     const near = (1.1 * radiusKm) ** 2;
     for (const cell of this.around(this.closures.get(site.category), site)) {
-      const { days: closureDays, lons, lats } = packed(cell);
+      const { days: closureDays, lons, lats, slots } = packed(cell, this.grams);
       // Latest closures first, so the first one met of an old site is the one that counts.
-      for (let at = lowerBoundDays(closureDays, site.day) - 1; at >= 0; at--) {
-        const days = site.day - closureDays[at]!;
+      for (let at = lowerBoundDays(closureDays, day) - 1; at >= 0; at--) {
+        const days = day - closureDays[at]!;
         if (days > withinDays) break;
         const dx = (lons[at]! - site.lon) * kmLon;
         const dy = (lats[at]! - site.lat) * kmLat;
         if (dx * dx + dy * dy > near) continue;
-        const closure = cell.refs[at]!;
-        const old = closure.site;
-        if (old.seenBy === stamp || old.id === site.id) continue;
-        old.seenBy = stamp;
-        const distanceKm = haversineKm(old.lon, old.lat, site.lon, site.lat);
+        const slot = slots[at]!;
+        if (seen[slot] === stamp || slot === site.slot) continue;
+        seen[slot] = stamp;
+        const distanceKm = haversineKm(lons[at]!, lats[at]!, site.lon, site.lat);
         if (distanceKm > radiusKm) continue;
-        const worst = best.length === k ? best[k - 1]! : null;
-        // The score without the name, and with the best name possible: the pair cannot enter the best k.
-        if (worst && moveScore(distanceKm, days, 1, radiusKm, withinDays) < worst.score) continue;
-        const nameSimilarity = codesDice(old.grams, site.grams);
-        const score = moveScore(distanceKm, days, nameSimilarity, radiusKm, withinDays);
-        if (worst && (score < worst.score || (score === worst.score && old.id > worst.fromId))) continue;
-        const pair: MovePair = { fromId: old.id, toId: site.id, closedOn: closure.date, days, distanceKm, nameSimilarity, score };
-        let position = best.length;
-        while (position > 0 && comparePairs(pair, best[position - 1]!) < 0) position--;
-        best.splice(position, 0, pair);
-        if (best.length > k) best.pop();
+        reach.push(cell, at, distanceKm, days, moveScore(distanceKm, days, 1, radiusKm, withinDays));
       }
+    }
+    const best: MovePair[] = [];
+    if (reach.size === 0) return best;
+    for (let at = 0; at < reach.size; at++) {
+      const worst = best.length === k ? best[k - 1]! : null;
+      // Even the best name possible cannot bring this pair into the best k.
+      if (worst && reach.bounds[at]! < worst.score) continue;
+      const cell = reach.cells[at]!;
+      const index = reach.ats[at]!;
+      const { ids, gramAt, grams } = cell.packed!;
+      const oldId = ids[index]!;
+      const distanceKm = reach.distances[at]!;
+      const days = reach.days[at]!;
+      const nameSimilarity = codesDiceIn(grams, gramAt[index]!, gramAt[index + 1]!, this.grams, site.gramStart, site.gramEnd);
+      const score = moveScore(distanceKm, days, nameSimilarity, radiusKm, withinDays);
+      if (worst && (score < worst.score || (score === worst.score && oldId > worst.fromId))) continue;
+      const pair: MovePair = { fromId: oldId, toId: site.id, closedOn: cell.refs[index]!.date, days, distanceKm, nameSimilarity, score };
+      let position = best.length;
+      while (position > 0 && comparePairs(pair, best[position - 1]!) < 0) position--;
+      best.splice(position, 0, pair);
+      if (best.length > k) best.pop();
     }
     return best;
   }

@@ -151,9 +151,17 @@ export function bigramCodes(text: string): Float64Array {
 
 /** bigramDice on bigramCodes: 2·|A ∩ B| / (|A| + |B|) with multiset intersection; 0 when either is empty. */
 export function codesDice(a: Float64Array, b: Float64Array): number {
-  if (a.length === 0 || b.length === 0) return 0;
+  return codesDiceIn(a, 0, a.length, b, 0, b.length);
+}
+
+/**
+ * codesDice on the codes a[aStart..aEnd) and b[bStart..bEnd): the likely-move index keeps every
+ * site's codes in one pool, which a search reads far faster than 10^5 small arrays.
+ */
+export function codesDiceIn(a: Float64Array, aStart: number, aEnd: number, b: Float64Array, bStart: number, bEnd: number): number {
+  if (aEnd === aStart || bEnd === bStart) return 0;
   let shared = 0;
-  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+  for (let i = aStart, j = bStart; i < aEnd && j < bEnd;) {
     if (a[i]! < b[j]!) i++;
     else if (a[i]! > b[j]!) j++;
     else {
@@ -162,7 +170,7 @@ export function codesDice(a: Float64Array, b: Float64Array): number {
       j++;
     }
   }
-  return (2 * shared) / (a.length + b.length);
+  return (2 * shared) / (aEnd - aStart + (bEnd - bStart));
 }
 
 /** Similarity 0..1 of two site names (each stripped of its own place names). */

@@ -4,7 +4,7 @@ import type { MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../db/database.ts';
 import { VOIDED, type StatusCode } from '../../domain/statuses.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { moveSiteOf, MoveIndex, resolveRelapseOptions, type RelapseSiteInput } from '../geo/analyze-relapse.ts';
+import { MOVE_CLOSURE_STATUSES, moveSiteOf, MoveIndex, resolveRelapseOptions, type RelapseSiteInput } from '../geo/analyze-relapse.ts';
 import { dataVersion } from './data-version.ts';
 
 /** A site as the relapse analysis and the scorecards read it: its status events (`initial`: the first, from no status), deadline and source. */
@@ -13,6 +13,8 @@ export interface RelapseInputSite extends RelapseSiteInput {
   deadline: string | null;
   source: string;
 }
+
+const MOVE_CLOSURE_SET: ReadonlySet<StatusCode> = new Set(MOVE_CLOSURE_STATUSES);
 
 const SITE_COLUMNS = 'id, name, category, lon, lat, county_code AS county, township_code AS township, discovered_on AS discoveredOn, deadline, source';
 
@@ -54,6 +56,8 @@ export class RelapseState {
   private decisions: { version: number; map: Map<string, 'confirmed' | 'dismissed'> } | null = null;
   /** The latest day of any discovery or event read (never lowered by a refresh: then merely cautious). */
   private latestDay = '';
+  /** Sites with a move closure dated before their own discovery, and that discovery day (see keptMovesAnswer). */
+  private readonly closedBeforeFound = new Map<number, string>();
 
   constructor(private readonly db: Db) {}
 
@@ -65,11 +69,15 @@ export class RelapseState {
       this.seen < 0 ? null : this.db.all<{ id: number }>('SELECT site_id AS id FROM site_changes WHERE seq >= ?', [this.seen]).map((row) => row.id);
     if (changed === null || changed.length > RELOAD_ABOVE) {
       this.byId.clear();
+      this.closedBeforeFound.clear();
       this.latestDay = '';
       for (const site of readSites(this.db)) this.keep(site);
       this.index = null;
     } else {
-      for (const id of changed) this.byId.delete(id);
+      for (const id of changed) {
+        this.byId.delete(id);
+        this.closedBeforeFound.delete(id);
+      }
       for (let at = 0; at < changed.length; at += CHUNK) for (const site of readSites(this.db, changed.slice(at, at + CHUNK))) this.keep(site);
       this.index?.update(changed, (id) => this.moveSite(id));
     }
@@ -83,6 +91,8 @@ export class RelapseState {
     if (site.discoveredOn > this.latestDay) this.latestDay = site.discoveredOn;
     const last = site.events.at(-1);
     if (last && last.date > this.latestDay) this.latestDay = last.date;
+    const found = site.discoveredOn.slice(0, 10);
+    if (site.events.some((event) => MOVE_CLOSURE_SET.has(event.to) && event.date.slice(0, 10) < found)) this.closedBeforeFound.set(site.id, found);
   }
 
   private moveSite(id: number) {
@@ -109,6 +119,37 @@ export class RelapseState {
       this.index = MoveIndex.build(sites, resolveRelapseOptions({}));
     }
     return this.index;
+  }
+
+  /** The `sites` data version the kept sites reflect (after bringing them up to date). */
+  version(): number {
+    this.refresh();
+    return this.seen;
+  }
+
+  /** One kept site (undefined: voided or gone). */
+  site(id: number): RelapseInputSite | undefined {
+    this.refresh();
+    return this.byId.get(id);
+  }
+
+  /** Ids of the sites written since a `sites` version seen by the caller (null: read everything again). */
+  changedSince(version: number): number[] | null {
+    if (version < 0) return null;
+    const ids = this.db.all<{ id: number }>('SELECT site_id AS id FROM site_changes WHERE seq >= ?', [version]).map((row) => row.id);
+    return ids.length > RELOAD_ABOVE ? null : ids;
+  }
+
+  /**
+   * Whether the kept move index (every record seen) gives the candidates of the sites discovered by
+   * asOf exactly as a search on the sites seen on asOf would: a pair's closure lies before its new
+   * site's discovery, so only an old site discovered after asOf yet closed before could differ.
+   */
+  keptMovesAnswer(asOf: string): boolean {
+    this.refresh();
+    if (asOf >= this.latestDay) return true;
+    for (const found of this.closedBeforeFound.values()) if (found > asOf) return false;
+    return true;
   }
 
   /** The latest day of the sites' discoveries and events: an asOf on or after it sees everything. */

@@ -8,6 +8,7 @@ import { FIGURE_KEYS, type FigureKey } from '../../domain/scorecard-figures.ts';
 import { moveKey, MoveIndex, moveSiteOf, resolveRelapseOptions } from '../geo/analyze-relapse.ts';
 import { relapseState, type RelapseInputSite } from './relapse-store.ts';
 import { ChangeMemo } from './response-cache.ts';
+import { dataVersion } from './data-version.ts';
 import { addDays } from '../../domain/days.ts';
 
 export interface Scorecard {
@@ -100,188 +101,325 @@ function lastInspections(db: Db, asOf: string): Map<number, string> {
   });
 }
 
-/**
- * Every site of the chosen counties as it stood on `asOf`, and each county's trend, in one pass over
- * the sites with their status events kept in memory (RelapseState): the status and relapses on the
- * date, deadline and source; one grouped query (kept until the next inspection) adds the last inspection.
- */
-function siteRows(
-  db: Db,
-  inputs: readonly RelapseInputSite[],
-  counties: ReadonlySet<string>,
-  options: ScorecardOptions,
-): Map<string, { rows: Row[]; trend: Trend }> {
-  const inspected = lastInspections(db, options.asOf);
-  const byCounty = new Map<string, Row[]>([...counties].map((code) => [code, []]));
-  const months = new Map<string, Map<string, Trend[number]>>([...counties].map((code) => [code, new Map()]));
-  for (const site of inputs) {
-    const rows = byCounty.get(site.county);
-    if (!rows || (options.source && site.source !== options.source)) continue;
-    const trend = months.get(site.county)!;
-    let status: string | null = null;
-    let relapses = 0;
-    for (const event of site.events) {
-      if (event.date > options.asOf) break;
-      status = event.to;
-      if (event.to === 'relapsed') relapses += 1;
-      const month = event.date.slice(0, 7);
-      let entry = trend.get(month);
-      if (!entry) trend.set(month, (entry = { month, discovered: 0, closed: 0, relapsed: 0 }));
-      if (event.initial) entry.discovered += 1;
-      if (event.to === 'closed') entry.closed += 1;
-      if (event.to === 'relapsed') entry.relapsed += 1;
-    }
-    if (status === null || site.discoveredOn > options.asOf) continue;
-    rows.push({
-      id: site.id,
-      name: site.name,
-      category: site.category,
-      status,
-      deadline: site.deadline,
-      lon: site.lon,
-      lat: site.lat,
-      source: site.source,
-      lastInspection: inspected.get(site.id) ?? null,
-      relapses,
-    });
-  }
-  return new Map(
-    [...byCounty].map(([county, rows]) => [county, { rows, trend: [...months.get(county)!.values()].sort((a, b) => (a.month < b.month ? -1 : 1)) }]),
-  );
+/** What one site adds to its county's figures as of a date: its row (null: not yet discovered or no status then) and its events by month. */
+interface Contribution {
+  county: string;
+  row: Row | null;
+  months: Map<string, MonthCount>;
+}
+/** A month of a county's trend; `events`: how many events fell in it (a month is listed while it has any). */
+interface MonthCount {
+  discovered: number;
+  closed: number;
+  relapsed: number;
+  events: number;
 }
 
-/** Everything the figures of one county are made of. */
-class CountyFacts {
-  readonly roads: FigureRoad[];
-  readonly asOf: string;
-  private readonly since: string;
+/** Whether a row is one of the sites behind a figure (likely moves: `moveIds`; roads have no sites). */
+function inFigure(figure: ScorecardFigure, row: Row, context: { asOf: string; since: string; moveIds: ReadonlySet<number> }): boolean {
+  const [kind, code] = figure.split(':');
+  if (kind === 'status') return row.status === code;
+  if (kind === 'category') return row.category === code;
+  const open = OPEN_STATUSES as readonly string[];
+  switch (figure as FigureKey) {
+    case 'sites':
+      return true;
+    case 'open':
+      return open.includes(row.status);
+    case 'dealtWith':
+      return DEALT_WITH.includes(row.status);
+    case 'verified':
+      return row.status === 'verified';
+    case 'relapsed':
+      return row.relapses > 0;
+    case 'likelyMoves':
+      return context.moveIds.has(row.id);
+    case 'overdue':
+      return open.includes(row.status) && row.deadline !== null && row.deadline < context.asOf;
+    case 'notInspected':
+      return row.lon !== null && DEALT_WITH.includes(row.status) && (row.lastInspection === null || row.lastInspection < context.since);
+    case 'unlocated':
+      return row.lon === null;
+    case 'roadsAwaitingRepair':
+      return false;
+  }
+}
+
+/** The named figures a county tally counts site by site (likely moves come from the move index, roads from SQL). */
+const TALLIED = ['open', 'dealtWith', 'verified', 'relapsed', 'notInspected', 'unlocated'] as const satisfies readonly FigureKey[];
+const NO_MOVES: ReadonlySet<number> = new Set();
+
+/** One county's figures as sums of its sites' contributions: a site's old contribution is taken out and its new one added after a write. */
+class CountyTally {
+  found = 0;
+  relapses = 0;
+  readonly byStatus = new Map<string, number>();
+  readonly byCategory = new Map<string, number>();
+  readonly counts = new Map<FigureKey, number>(TALLIED.map((key) => [key, 0]));
+  readonly overdue = new Map<number, Row>();
+  readonly rows = new Map<number, Row>();
+  readonly months = new Map<string, MonthCount>();
+
+  private readonly context: { asOf: string; since: string; moveIds: ReadonlySet<number> };
+
+  constructor(context: { asOf: string; since: string }) {
+    this.context = { ...context, moveIds: NO_MOVES };
+  }
+
+  add(part: Contribution, sign: 1 | -1): void {
+    for (const [month, count] of part.months) {
+      let entry = this.months.get(month);
+      if (!entry) this.months.set(month, (entry = { discovered: 0, closed: 0, relapsed: 0, events: 0 }));
+      entry.discovered += sign * count.discovered;
+      entry.closed += sign * count.closed;
+      entry.relapsed += sign * count.relapsed;
+      entry.events += sign * count.events;
+      if (entry.events === 0) this.months.delete(month);
+    }
+    const row = part.row;
+    if (!row) return;
+    this.found += sign;
+    this.relapses += sign * row.relapses;
+    const bump = (map: Map<string, number>, key: string) => {
+      const value = (map.get(key) ?? 0) + sign;
+      if (value === 0) map.delete(key);
+      else map.set(key, value);
+    };
+    bump(this.byStatus, row.status);
+    bump(this.byCategory, row.category);
+    const context = this.context;
+    for (const key of TALLIED) if (inFigure(key, row, context)) this.counts.set(key, this.counts.get(key)! + sign);
+    if (sign > 0) this.rows.set(row.id, row);
+    else this.rows.delete(row.id);
+    if (inFigure('overdue', row, context)) {
+      if (sign > 0) this.overdue.set(row.id, row);
+      else this.overdue.delete(row.id);
+    }
+  }
+
+  trend(): Trend {
+    return [...this.months]
+      .map(([month, count]) => ({ month, discovered: count.discovered, closed: count.closed, relapsed: count.relapsed }))
+      .sort((a, b) => (a.month < b.month ? -1 : 1));
+  }
+}
+
+/** What a site adds as of asOf: the status on asOf is its last event on or before it (a binary search in its events). */
+function contribution(site: RelapseInputSite, inspected: ReadonlyMap<number, string>, options: ScorecardOptions): Contribution | null {
+  if (options.source && site.source !== options.source) return null;
+  const events = site.events;
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (events[middle]!.date > options.asOf) high = middle;
+    else low = middle + 1;
+  }
+  const months = new Map<string, MonthCount>();
+  let relapses = 0;
+  for (let at = 0; at < low; at++) {
+    const event = events[at]!;
+    if (event.to === 'relapsed') relapses += 1;
+    const month = event.date.slice(0, 7);
+    let entry = months.get(month);
+    if (!entry) months.set(month, (entry = { discovered: 0, closed: 0, relapsed: 0, events: 0 }));
+    entry.events += 1;
+    if (event.initial) entry.discovered += 1;
+    if (event.to === 'closed') entry.closed += 1;
+    if (event.to === 'relapsed') entry.relapsed += 1;
+  }
+  const status = low > 0 ? events[low - 1]!.to : null;
+  const row: Row | null =
+    status === null || site.discoveredOn > options.asOf
+      ? null
+      : {
+          id: site.id,
+          name: site.name,
+          category: site.category,
+          status,
+          deadline: site.deadline,
+          lon: site.lon,
+          lat: site.lat,
+          source: site.source,
+          lastInspection: inspected.get(site.id) ?? null,
+          relapses,
+        };
+  return { county: site.county, row, months };
+}
+
+/**
+ * Every county's figures as of one date (and staleDays, source), as the sum of each site's
+ * contribution, kept per `sites` and `inspections` data version: after a write to sites only the
+ * sites in `site_changes` since the version last seen are taken out and added again; a new
+ * inspection rebuilds the book (it moves "not inspected").
+ */
+class ScorecardBook {
+  private readonly parts = new Map<number, Contribution>();
+  readonly tallies = new Map<string, CountyTally>();
+  private sitesVersion = -1;
+  private inspectionsVersion = -1;
+  readonly context: { asOf: string; since: string };
 
   constructor(
     private readonly db: Db,
-    readonly county: string,
-    readonly rows: readonly Row[],
-    private readonly trend: Trend,
     private readonly options: ScorecardOptions,
-    private readonly movesTo: Map<string, Set<number>>,
   ) {
-    this.asOf = options.asOf;
-    const params = { county, asOf: options.asOf, source: options.source };
-    this.since = addDays(options.asOf, -options.staleDays);
-    this.roads = db
-      .all<FigureRoad>(
-        `SELECT r.id, r.road_name AS roadName, r.deadline, r.source,
-         (SELECT e.to_status FROM road_events e WHERE e.road_id = r.id AND e.date <= :asOf ORDER BY e.date DESC, e.id DESC LIMIT 1) AS status
-       FROM road_segments r WHERE r.county_code = :county AND r.reported_on <= :asOf AND (:source IS NULL OR r.source = :source) ORDER BY r.id`,
-        params,
-      )
-      .filter((road) => road.status !== 'repaired');
+    this.context = { asOf: options.asOf, since: addDays(options.asOf, -options.staleDays) };
   }
 
-  /** The sites behind one figure (roads awaiting repair have none: see `roads`). */
-  sites(figure: ScorecardFigure): readonly Row[] {
-    const [kind, code] = figure.split(':');
-    if (kind === 'status') return this.rows.filter((row) => row.status === code);
-    if (kind === 'category') return this.rows.filter((row) => row.category === code);
-    const open = OPEN_STATUSES as readonly string[];
-    switch (figure as FigureKey) {
-      case 'sites':
-        return this.rows;
-      case 'open':
-        return this.rows.filter((row) => open.includes(row.status));
-      case 'dealtWith':
-        return this.rows.filter((row) => DEALT_WITH.includes(row.status));
-      case 'verified':
-        return this.rows.filter((row) => row.status === 'verified');
-      case 'relapsed':
-        return this.rows.filter((row) => row.relapses > 0);
-      case 'likelyMoves': {
-        const ids = this.movesTo.get(this.county) ?? new Set();
-        return this.rows.filter((row) => ids.has(row.id));
+  /** Brought up to date with the database; returns itself. */
+  current(): this {
+    const state = relapseState(this.db);
+    // The version first: a write landing in between is then read again next time, never missed.
+    const sitesVersion = state.version();
+    const sites = state.sites();
+    const inspectionsVersion = dataVersion(this.db, ['inspections']);
+    if (sitesVersion === this.sitesVersion && inspectionsVersion === this.inspectionsVersion) return this;
+    const inspected = lastInspections(this.db, this.options.asOf);
+    const changed = inspectionsVersion === this.inspectionsVersion ? state.changedSince(this.sitesVersion) : null;
+    if (changed === null) {
+      this.parts.clear();
+      this.tallies.clear();
+      for (const site of sites) this.put(site.id, contribution(site, inspected, this.options));
+    } else {
+      for (const id of changed) {
+        const site = state.site(id);
+        this.put(id, site ? contribution(site, inspected, this.options) : null);
       }
-      case 'overdue':
-        return this.rows.filter((row) => open.includes(row.status) && row.deadline !== null && row.deadline < this.asOf);
-      case 'notInspected':
-        return this.rows.filter(
-          (row) => row.lon !== null && DEALT_WITH.includes(row.status) && (row.lastInspection === null || row.lastInspection < this.since),
-        );
-      case 'unlocated':
-        return this.rows.filter((row) => row.lon === null);
-      case 'roadsAwaitingRepair':
-        return [];
     }
+    this.sitesVersion = sitesVersion;
+    this.inspectionsVersion = inspectionsVersion;
+    return this;
   }
 
-  scorecard(): Scorecard {
-    const byStatus: Record<string, number> = {};
-    const byCategory: Record<string, number> = {};
-    for (const row of this.rows) {
-      byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
-      byCategory[row.category] = (byCategory[row.category] ?? 0) + 1;
-    }
-    const found = this.rows.length;
-    const dealtWith = this.sites('dealtWith').length;
-    return {
-      county: this.county,
-      countyName: this.db.get<{ name: string }>('SELECT name FROM counties WHERE code = ?', [this.county])!.name,
-      asOf: this.asOf,
-      sites: found,
-      byStatus,
-      byCategory,
-      zeroing: { found, open: this.sites('open').length, dealtWith, verified: this.sites('verified').length, shareDealtWith: found ? dealtWith / found : null },
-      relapses: this.rows.reduce((n, row) => n + row.relapses, 0),
-      relapsedSites: this.sites('relapsed').length,
-      likelyMoves: this.sites('likelyMoves').length,
-      overdue: this.sites('overdue').map((row) => ({ id: row.id, name: row.name, deadline: row.deadline!, status: row.status })),
-      roadsAwaitingRepair: this.roads.length,
-      notInspected: this.sites('notInspected').length,
-      staleDays: this.options.staleDays,
-      unlocated: this.sites('unlocated').length,
-      trend: this.trend,
-    };
+  private put(id: number, part: Contribution | null): void {
+    const before = this.parts.get(id);
+    if (before) this.tally(before.county).add(before, -1);
+    if (part) {
+      this.parts.set(id, part);
+      this.tally(part.county).add(part, 1);
+    } else this.parts.delete(id);
   }
+
+  tally(county: string): CountyTally {
+    let tally = this.tallies.get(county);
+    if (!tally) this.tallies.set(county, (tally = new CountyTally(this.context)));
+    return tally;
+  }
+}
+
+const books = new WeakMap<Db, Map<string, ScorecardBook>>();
+/** Books kept per database (one per asOf, staleDays and source asked lately). */
+const BOOKS_KEPT = 4;
+
+function scorecardBook(db: Db, options: ScorecardOptions): ScorecardBook {
+  let byKey = books.get(db);
+  if (!byKey) books.set(db, (byKey = new Map()));
+  const key = `${options.asOf}|${options.staleDays}|${options.source ?? ''}`;
+  let book = byKey.get(key);
+  if (book) byKey.delete(key);
+  else book = new ScorecardBook(db, options);
+  byKey.set(key, book);
+  while (byKey.size > BOOKS_KEPT) byKey.delete(byKey.keys().next().value!);
+  return book.current();
 }
 
 /**
  * New sites of likely moves (a kept candidate not dismissed) as of a date, by county — the relapse
- * analysis's move search with its defaults. When asOf sees every record, the kept index answers
- * (RelapseState, brought up to date after each write); for an earlier day the search runs on the
- * sites as seen then.
+ * analysis's move search with its defaults, answered from the kept index (RelapseState, brought up to
+ * date after each write). A pair's closure lies before its new site's discovery, so the candidates of
+ * a site discovered by asOf are the same as seen on asOf — unless an old site was discovered after
+ * asOf but closed before (a history out of order): only then does the search run on the sites as seen.
  */
 export function likelyMovesByCounty(db: Db, asOf: string): Map<string, Set<number>> {
+  const byCounty = new Map<string, Set<number>>();
+  eachLikelyMove(db, asOf, (toId, county) => {
+    if (!byCounty.has(county)) byCounty.set(county, new Set());
+    byCounty.get(county)!.add(toId);
+  });
+  return byCounty;
+}
+
+/** Each new site of a likely move as of a date, with its county (see likelyMovesByCounty). */
+function eachLikelyMove(db: Db, asOf: string, visit: (toId: number, county: string) => void): void {
   const state = relapseState(db);
   const decisions = state.moveDecisions();
-  const index =
-    asOf >= state.latest()
-      ? state.moveIndex()
-      : MoveIndex.build(
-          state.sites().flatMap((site) => moveSiteOf(site, asOf) ?? []),
-          resolveRelapseOptions({}),
-        );
-  const byCounty = new Map<string, Set<number>>();
+  const index = state.keptMovesAnswer(asOf)
+    ? state.moveIndex()
+    : MoveIndex.build(
+        state.sites().flatMap((site) => moveSiteOf(site, asOf) ?? []),
+        resolveRelapseOptions({}),
+      );
   for (const toId of index.newSites()) {
     const to = index.site(toId)!;
     if (to.discoveredOn > asOf) continue;
     if (decisions.size > 0 && index.pairsTo(toId).every((pair) => decisions.get(moveKey(pair.fromId, toId)) === 'dismissed')) continue;
-    if (!byCounty.has(to.county)) byCounty.set(to.county, new Set());
-    byCounty.get(to.county)!.add(toId);
+    visit(toId, to.county);
   }
-  return byCounty;
 }
 
-function facts(db: Db, counties: readonly string[], options: ScorecardOptions, withMoves: boolean): CountyFacts[] {
-  const rows = siteRows(db, relapseState(db).sites(), new Set(counties), options);
-  const movesTo = withMoves ? likelyMovesByCounty(db, options.asOf) : new Map<string, Set<number>>();
-  return counties.map((county) => new CountyFacts(db, county, rows.get(county)?.rows ?? [], rows.get(county)?.trend ?? [], options, movesTo));
+function roadsOf(db: Db, county: string, options: ScorecardOptions): FigureRoad[] {
+  return db
+    .all<FigureRoad>(
+      `SELECT r.id, r.road_name AS roadName, r.deadline, r.source,
+         (SELECT e.to_status FROM road_events e WHERE e.road_id = r.id AND e.date <= :asOf ORDER BY e.date DESC, e.id DESC LIMIT 1) AS status
+       FROM road_segments r WHERE r.county_code = :county AND r.reported_on <= :asOf AND (:source IS NULL OR r.source = :source) ORDER BY r.id`,
+      { county, asOf: options.asOf, source: options.source },
+    )
+    .filter((road) => road.status !== 'repaired');
+}
+
+const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+
+/** In the order of the codes (the keys a county has). */
+function ordered(counts: ReadonlyMap<string, number>, codes: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const code of codes) if (counts.has(code)) out[code] = counts.get(code)!;
+  for (const [code, count] of counts) if (!(code in out)) out[code] = count;
+  return out;
 }
 
 /** The scorecards of the given counties, as of a date. */
 export function scorecards(db: Db, counties: readonly string[], options: ScorecardOptions): Scorecard[] {
-  return facts(db, counties, options, true).map((county) => county.scorecard());
+  const book = scorecardBook(db, options);
+  const likelyMoves = new Map<string, number>();
+  eachLikelyMove(db, options.asOf, (toId, county) => {
+    if (book.tally(county).rows.has(toId)) likelyMoves.set(county, (likelyMoves.get(county) ?? 0) + 1);
+  });
+  return counties.map((county): Scorecard => {
+    const tally = book.tally(county);
+    const count = (key: (typeof TALLIED)[number]) => tally.counts.get(key)!;
+    const found = tally.found;
+    const dealtWith = count('dealtWith');
+    return {
+      county,
+      countyName: db.get<{ name: string }>('SELECT name FROM counties WHERE code = ?', [county])!.name,
+      asOf: options.asOf,
+      sites: found,
+      byStatus: ordered(tally.byStatus, STATUS_CODES),
+      byCategory: ordered(tally.byCategory, CATEGORY_CODES),
+      zeroing: { found, open: count('open'), dealtWith, verified: count('verified'), shareDealtWith: found ? dealtWith / found : null },
+      relapses: tally.relapses,
+      relapsedSites: count('relapsed'),
+      likelyMoves: likelyMoves.get(county) ?? 0,
+      overdue: [...tally.overdue.values()].sort(byId).map((row) => ({ id: row.id, name: row.name, deadline: row.deadline!, status: row.status })),
+      roadsAwaitingRepair: roadsOf(db, county, options).length,
+      notInspected: count('notInspected'),
+      staleDays: options.staleDays,
+      unlocated: count('unlocated'),
+      trend: tally.trend(),
+    };
+  });
 }
 
 /** The sites (or road segments) behind one figure of a county's scorecard. */
 export function scorecardFigure(db: Db, county: string, figure: ScorecardFigure, options: ScorecardOptions): FigureList {
-  const [one] = facts(db, [county], options, figure === 'likelyMoves');
-  const sites = one!.sites(figure).map(({ lastInspection: _l, relapses: _r, ...site }) => site);
-  return { county, figure, asOf: options.asOf, sites, roads: figure === 'roadsAwaitingRepair' ? one!.roads : [] };
+  const book = scorecardBook(db, options);
+  const moveIds = figure === 'likelyMoves' ? (likelyMovesByCounty(db, options.asOf).get(county) ?? NO_MOVES) : NO_MOVES;
+  const context = { ...book.context, moveIds };
+  const sites = [...book.tally(county).rows.values()]
+    .filter((row) => inFigure(figure, row, context))
+    .sort(byId)
+    .map(({ lastInspection: _l, relapses: _r, ...site }) => site);
+  return { county, figure, asOf: options.asOf, sites, roads: figure === 'roadsAwaitingRepair' ? roadsOf(db, county, options) : [] };
 }
