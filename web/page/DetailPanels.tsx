@@ -1,4 +1,5 @@
 // The panel on the right (a sheet on a phone): 新增点位's form, a road segment's detail or a site's.
+import { useI18n } from '../i18n/i18n.tsx';
 import { LazyPart, lazyPart } from './LazyPart.tsx';
 import type { UrlState } from '../state/url-state.ts';
 import type { Creating } from './use-site-creation.ts';
@@ -24,8 +25,15 @@ const SiteCreateForm = lazyPart(() => import('../components/SiteCreateForm.tsx')
 const SitePanel = lazyPart(() => import('../components/SitePanel.tsx'), 'SitePanel');
 
 export function DetailPanels(props: DetailPanelsProps) {
+  const { t } = useI18n();
   return (
-    <LazyPart>
+    <LazyPart
+      frame={(content) => (
+        <aside className="detail" aria-label={t('detail')}>
+          {content}
+        </aside>
+      )}
+    >
       <DetailPanel {...props} />
     </LazyPart>
   );

@@ -22,30 +22,36 @@ export function lazyPart<K extends string, P extends object>(load: () => Promise
   );
 }
 
-function LoadFailure({ error }: FallbackProps) {
+type Frame = (content: ReactNode) => ReactNode;
+const bare: Frame = (content) => content;
+
+function LoadFailure({ error, frame }: FallbackProps & { frame: Frame }) {
   const { t } = useI18n();
   if (!(error instanceof PartLoadError)) throw error;
-  return (
-    <div className="part-failure" role="alert" data-testid="part-load-failure">
+  return frame(
+    <div className="part-state" role="alert" data-testid="part-load-failure">
       <p>{t('partLoadFailed')}</p>
       <button type="button" onClick={() => window.location.reload()}>
         {t('renderErrorReload')}
       </button>
-    </div>
+    </div>,
   );
 }
 
-/** Where lazily loaded parts are shown: their loading line and their load error. */
-export function LazyPart({ children }: { children: ReactNode }) {
+/**
+ * Where lazily loaded parts are shown: their loading line and their load error, inside `frame`
+ * (e.g. the detail column's aside) so they stand where the part will.
+ */
+export function LazyPart({ children, frame = bare }: { children: ReactNode; frame?: Frame }) {
   const { t } = useI18n();
   return (
-    <ErrorBoundary FallbackComponent={LoadFailure}>
+    <ErrorBoundary fallbackRender={(props) => <LoadFailure {...props} frame={frame} />}>
       <Suspense
-        fallback={
-          <p className="muted" role="status" aria-busy="true" data-testid="part-loading">
+        fallback={frame(
+          <p className="muted part-state" role="status" aria-busy="true" data-testid="part-loading">
             {t('loading')}
-          </p>
-        }
+          </p>,
+        )}
       >
         {children}
       </Suspense>
