@@ -18,6 +18,9 @@ export interface BenchContext {
   log(message: string): void;
 }
 
+/** A database file's own files: the audit trail's key and anchors beside it (server/auth/audit.ts), then the file. */
+const SIDECARS = ['.audit-key', '.audit-anchors', ''];
+
 export type Figure = (context: BenchContext) => Promise<Row[]>;
 
 export class Fixtures {
@@ -69,7 +72,7 @@ export class Fixtures {
     const kept = cacheDir ? join(cacheDir, `synthetic-${size}-${this.syntheticKey()}.sqlite`) : null;
     if (kept && existsSync(kept)) {
       this.log(`copying the cached ${kept}`);
-      copyFileSync(kept, path);
+      for (const suffix of SIDECARS) if (existsSync(kept + suffix)) copyFileSync(kept + suffix, path + suffix);
       this.databases.set(size, { path, load: { sites: size, events: 0 } });
       return path;
     }
@@ -84,6 +87,8 @@ export class Fixtures {
     }
     if (kept && cacheDir) {
       mkdirSync(cacheDir, { recursive: true });
+      // The database last: its presence says the sidecars (audit key and anchors) are there too.
+      for (const suffix of SIDECARS.filter(Boolean)) if (existsSync(path + suffix)) copyFileSync(path + suffix, kept + suffix);
       const part = `${kept}.part-${process.pid}`;
       copyFileSync(path, part);
       renameSync(part, kept);
