@@ -35,6 +35,8 @@ export interface FirstViewRequest {
   headerBytes: number;
   /** Finished before the first clustered render. */
   beforeRender: boolean;
+  /** When the response ended, ms after navigation started (wall clock, ±a few ms). */
+  endMs: number;
 }
 
 interface PanZoomSample {
@@ -151,6 +153,7 @@ async function measurePage(context: BenchContext, url: string, timeoutMs: number
     });
     // Every request the page and its workers make, with its sizes once finished.
     let rendered = false;
+    let navigatedAt = Date.now();
     const finished: Promise<FirstViewRequest | null>[] = [];
     browser.on('requestfinished', (request) => {
       const beforeRender = !rendered;
@@ -163,7 +166,9 @@ async function measurePage(context: BenchContext, url: string, timeoutMs: number
             type: request.resourceType(),
             status: response.status(),
             encoding: (await response.headerValue('content-encoding')) ?? '',
-            bodyBytes: sizes.responseBodySize,
+            // Chromium reports no body size for a worker's own script: its Content-Length is what was sent.
+            bodyBytes: Math.max(sizes.responseBodySize, Number((await response.headerValue('content-length')) ?? 0)),
+            endMs: request.timing().startTime + request.timing().responseEnd - navigatedAt,
             headerBytes: sizes.responseHeadersSize,
             beforeRender,
           };
@@ -174,6 +179,7 @@ async function measurePage(context: BenchContext, url: string, timeoutMs: number
     const page = browser.pages()[0] ?? (await browser.newPage());
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    navigatedAt = Date.now();
     await page.goto(url, { waitUntil: 'commit' });
     try {
       await page.waitForFunction(() => (window as DebugWindow).__sansan?.firstClusterRenderMs != null, undefined, { timeout: timeoutMs, polling: 50 });
@@ -228,7 +234,7 @@ function requestRows(requests: readonly FirstViewRequest[], size: string): Row[]
       runs: '1',
       target: NO_TARGET,
       met: '—',
-      notes: `${r.type}, ${r.status}, ${r.encoding || 'not compressed'}; body ${formatBytes(r.bodyBytes)} + headers ${formatBytes(r.headerBytes)}${r.beforeRender ? '' : '; after the first clustered render'}`,
+      notes: `${r.type}, ${r.status}, ${r.encoding || 'not compressed'}; body ${formatBytes(r.bodyBytes)} + headers ${formatBytes(r.headerBytes)}; done at ${formatMs(r.endMs)}${r.beforeRender ? '' : ', after the first clustered render'}`,
     }));
 }
 
