@@ -11,6 +11,17 @@ import type { Rolldown } from 'vite';
 import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, NO_TARGET, type Row } from '../lib/measure.ts';
 
+/** A row of one measured size (no runs, no target). */
+const sizeRow = (figure: string, size: string, bytes: number, notes: string): Row => ({
+  figure,
+  size,
+  median: formatBytes(bytes),
+  runs: '1',
+  target: NO_TARGET,
+  met: '—',
+  notes,
+});
+
 const brotli = (bytes: Buffer | string) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const gzip = (bytes: Buffer | string) => gzipSync(bytes, { level: 9 }).length;
 
@@ -47,10 +58,14 @@ function codeByPart(chunk: Rolldown.OutputChunk): Map<string, string> {
       add(previous.part, lines[line - 1]!.slice(0, column));
     }
   };
-  consumer.eachMapping((m) => {
-    flushTo(m.generatedLine, m.generatedColumn);
-    previous = { line: m.generatedLine, column: m.generatedColumn, part: m.source ? partOf(m.source) : 'vite runtime' };
-  }, undefined, SourceMapConsumer.GENERATED_ORDER);
+  consumer.eachMapping(
+    (m) => {
+      flushTo(m.generatedLine, m.generatedColumn);
+      previous = { line: m.generatedLine, column: m.generatedColumn, part: m.source ? partOf(m.source) : 'vite runtime' };
+    },
+    undefined,
+    SourceMapConsumer.GENERATED_ORDER,
+  );
   if (previous) flushTo(lines.length, lines[lines.length - 1]!.length);
   return new Map([...parts].map(([part, list]) => [part, list.join('')]));
 }
@@ -104,56 +119,47 @@ export async function bundle(context: BenchContext): Promise<Row[]> {
   const css = readdirSync(assets).filter((name) => name.endsWith('.css'));
 
   const rows: Row[] = [
-    {
-      figure: 'first view JS as sent (brotli; gzip)',
-      size: `${firstView.length} file(s)`,
-      median: formatBytes(sum(firstView, 'br')),
-      runs: '1',
-      target: NO_TARGET,
-      met: '—',
-      notes:
-        `${firstView.map((name) => `${name} ${formatBytes(sent(name).raw)} raw → ${formatBytes(sent(name).br)} br, ${formatBytes(sent(name).gz)} gz`).join('; ')}; ` +
+    sizeRow(
+      'first view JS as sent (brotli; gzip)',
+      `${firstView.length} file(s)`,
+      sum(firstView, 'br'),
+      `${firstView.map((name) => `${name} ${formatBytes(sent(name).raw)} raw → ${formatBytes(sent(name).br)} br, ${formatBytes(sent(name).gz)} gz`).join('; ')}; ` +
         `gzip total ${formatBytes(sum(firstView, 'gz'))}; CSS ${css.map((name) => `${formatBytes(sent(name).br)} br`).join(', ')}`,
-    },
-    {
-      figure: 'lazy JS chunks (not in the first view), brotli',
-      size: `${lazy.length} file(s)`,
-      median: formatBytes(sum(lazy, 'br')),
-      runs: '1',
-      target: NO_TARGET,
-      met: '—',
-      notes: lazy
+    ),
+    sizeRow(
+      'lazy JS chunks (not in the first view), brotli',
+      `${lazy.length} file(s)`,
+      sum(lazy, 'br'),
+      lazy
         .map((name) => ({ name, br: sent(name).br }))
         .sort((a, b) => b.br - a.br)
         .map(({ name, br }) => `${name.replace(/-[\w-]{8}\.(m?js)$/, '.$1')} ${formatBytes(br)}`)
         .join(', '),
-    },
+    ),
   ];
   // The parts of the first view's scripts (the worker is MapLibre's own, one part).
   const parts = new Map<string, string>();
   for (const chunk of initial) for (const [part, code] of codeByPart(chunk)) parts.set(part, (parts.get(part) ?? '') + code);
   const measured = [...parts].map(([part, code]) => ({ part, raw: Buffer.byteLength(code), br: brotli(code), gz: gzip(code) })).sort((a, b) => b.br - a.br);
   for (const { part, raw, br, gz } of measured.filter((p) => p.raw >= 2048)) {
-    rows.push({
-      figure: `first view JS part: ${part}`,
-      size: formatBytes(raw),
-      median: formatBytes(br),
-      runs: '1',
-      target: NO_TARGET,
-      met: '—',
-      notes: `brotli 11 of this part's code alone (gzip -9 ${formatBytes(gz)}); the part's share of ${initial.map((c) => c.fileName.replace(/^assets\//, '')).join(', ')} by the source map`,
-    });
+    rows.push(
+      sizeRow(
+        `first view JS part: ${part}`,
+        formatBytes(raw),
+        br,
+        `brotli 11 of this part's code alone (gzip -9 ${formatBytes(gz)}); the part's share of ${initial.map((c) => c.fileName.replace(/^assets\//, '')).join(', ')} by the source map`,
+      ),
+    );
   }
   const small = measured.filter((p) => p.raw < 2048);
   if (small.length > 0)
-    rows.push({
-      figure: 'first view JS parts under 2 KB',
-      size: formatBytes(small.reduce((total, p) => total + p.raw, 0)),
-      median: formatBytes(small.reduce((total, p) => total + p.br, 0)),
-      runs: '1',
-      target: NO_TARGET,
-      met: '—',
-      notes: small.map((p) => p.part).join(', '),
-    });
+    rows.push(
+      sizeRow(
+        'first view JS parts under 2 KB',
+        formatBytes(small.reduce((total, p) => total + p.raw, 0)),
+        small.reduce((total, p) => total + p.br, 0),
+        small.map((p) => p.part).join(', '),
+      ),
+    );
   return rows;
 }
