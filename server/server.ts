@@ -7,6 +7,7 @@ import { createApp } from './app.ts';
 import type { AppContext } from './context.ts';
 import { GEODATA_DIR } from './geodata/geodata-dir.ts';
 import { requestLog } from './ops/log.ts';
+import { webFiles } from './routes/static.ts';
 
 export interface ServerOptions {
   /** Folder of the built web app (index.html and assets). */
@@ -31,9 +32,7 @@ export function createServer(ctx: AppContext, options: ServerOptions) {
     }),
   );
   app.get('/glyphs/*', (c) => c.body(null, 404));
-  const web = relative(process.cwd(), options.webRoot) || '.';
-  app.use('/assets/*', serveStatic({ root: web, onFound: (_p, c) => void c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
-  app.use('*', serveStatic({ root: web }));
+  app.use('*', webFiles(options.webRoot));
   // Any other page path is the single-page app (the URL holds the view state).
   app.get('*', (c) => {
     const index = resolve(options.webRoot, 'index.html');

@@ -13,6 +13,8 @@ export const en: Record<MessageKey, string> = {
   retry: 'Retry',
   renderError: 'The page hit an error and cannot be shown. Saved data is not affected; please reload the page.',
   renderErrorReload: 'Reload',
+  partLoadFailed:
+    'This part of the page could not be loaded (the network dropped, or the server was updated). Saved data is not affected; please reload the page.',
   empty: 'No sites match the current filters',
   demoBanner: 'Contains demo data: records marked "Demo" are generated examples, not real sites',
   demoBadge: 'Demo',

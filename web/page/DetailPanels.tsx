@@ -1,7 +1,6 @@
 // The panel on the right (a sheet on a phone): 新增点位's form, a road segment's detail or a site's.
-import { RoadPanel } from '../components/RoadPanel.tsx';
-import { SiteCreateForm } from '../components/SiteCreateForm.tsx';
-import { SitePanel } from '../components/SitePanel.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { LazyPart, lazyPart } from './LazyPart.tsx';
 import type { UrlState } from '../state/url-state.ts';
 import type { Creating } from './use-site-creation.ts';
 import type { Drawing } from './use-drawing.ts';
@@ -20,7 +19,27 @@ export interface DetailPanelsProps {
   onError: (error: unknown) => void;
 }
 
-export function DetailPanels({ state, update, creating, data, selection, drawing, route, onError }: DetailPanelsProps) {
+// Not on the first view: each loads when first opened (web/page/LazyPart.tsx).
+const RoadPanel = lazyPart(() => import('../components/RoadPanel.tsx'), 'RoadPanel');
+const SiteCreateForm = lazyPart(() => import('../components/SiteCreateForm.tsx'), 'SiteCreateForm');
+const SitePanel = lazyPart(() => import('../components/SitePanel.tsx'), 'SitePanel');
+
+export function DetailPanels(props: DetailPanelsProps) {
+  const { t } = useI18n();
+  return (
+    <LazyPart
+      frame={(content) => (
+        <aside className="detail" aria-label={t('detail')}>
+          {content}
+        </aside>
+      )}
+    >
+      <DetailPanel {...props} />
+    </LazyPart>
+  );
+}
+
+function DetailPanel({ state, update, creating, data, selection, drawing, route, onError }: DetailPanelsProps) {
   const form = creating.form;
   if (form)
     return (

@@ -1,14 +1,11 @@
 // The side panel (a drawer on a phone): the tab chosen and its content — layers and filters with the
 // unlocated list, the siege and relapse analyses, route planning, scorecards, imports, the audit
 // trail — then 导出地图 from the other tabs, and the page links for phones.
-import { lazy, Suspense } from 'react';
 import type { CategoryCode } from '../../domain/categories.ts';
-import { AuditPanel } from '../components/AuditPanel.tsx';
 import { LayerPanel } from '../components/LayerPanel.tsx';
 import { MapPictureMenu } from '../components/MapPictureMenu.tsx';
 import { RelapsePanel, type useRelapse } from '../components/RelapsePanel.tsx';
-import { RoutePanel } from '../components/RoutePanel.tsx';
-import { SiegePanel, type SelectedCell } from '../components/SiegePanel.tsx';
+import type { SelectedCell } from '../components/SiegePanel.tsx';
 import { UnlocatedList } from '../components/UnlocatedList.tsx';
 import { UserBadge } from '../components/UserBadge.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -22,10 +19,14 @@ import type { MapData } from './use-map-data.ts';
 import type { RoutePlanning } from './use-route-planning.ts';
 import type { Selection } from './use-selection.ts';
 import { useRelapsePlaces } from './use-relapse-places.ts';
+import { LazyPart, lazyPart } from './LazyPart.tsx';
 
-// Panels few people open load on first use, out of the first bundle.
-const ImportWizard = lazy(() => import('../components/ImportWizard.tsx').then((m) => ({ default: m.ImportWizard })));
-const ScorecardPanel = lazy(() => import('../components/ScorecardPanel.tsx').then((m) => ({ default: m.ScorecardPanel })));
+// The first view shows the layer panel; the other tabs load on first use, out of the first bundle.
+const ImportWizard = lazyPart(() => import('../components/ImportWizard.tsx'), 'ImportWizard');
+const ScorecardPanel = lazyPart(() => import('../components/ScorecardPanel.tsx'), 'ScorecardPanel');
+const AuditPanel = lazyPart(() => import('../components/AuditPanel.tsx'), 'AuditPanel');
+const RoutePanel = lazyPart(() => import('../components/RoutePanel.tsx'), 'RoutePanel');
+const SiegePanel = lazyPart(() => import('../components/SiegePanel.tsx'), 'SiegePanel');
 
 export interface SidePanelProps {
   state: UrlState;
@@ -54,17 +55,19 @@ export function SidePanel({ state, update, data, selection, drawing, route, rela
   return (
     <nav className="side" aria-label={t('layers')}>
       <PanelTabs panel={state.panel} onPanel={(panel) => update({ panel })} />
-      {state.panel === 'siege' && (
-        <SiegePanel
-          siege={siege}
-          core={state.core}
-          onCore={(core) => update({ core })}
-          onDrawCore={() => drawing.drawCore(false)}
-          cell={cell}
-          onOpenSite={openListed}
-        />
-      )}
-      {state.panel === 'audit' && canReadAudit && <AuditPanel counties={countyList} onOpenSite={(id) => openSite(id, null)} />}
+      <LazyPart>
+        {state.panel === 'siege' && (
+          <SiegePanel
+            siege={siege}
+            core={state.core}
+            onCore={(core) => update({ core })}
+            onDrawCore={() => drawing.drawCore(false)}
+            cell={cell}
+            onOpenSite={openListed}
+          />
+        )}
+        {state.panel === 'audit' && canReadAudit && <AuditPanel counties={countyList} onOpenSite={(id) => openSite(id, null)} />}
+      </LazyPart>
       {state.panel === 'relapse' && (
         <RelapsePanel
           relapse={relapse}
@@ -75,24 +78,24 @@ export function SidePanel({ state, update, data, selection, drawing, route, rela
           onError={onError}
         />
       )}
-      {state.panel === 'routes' && (
-        <RoutePanel
-          start={route.start}
-          counties={countyList}
-          handPicked={route.handPicked}
-          onHandPicked={route.setHandPicked}
-          within={route.within}
-          onDrawWithin={() => drawing.drawCore(true)}
-          onClearWithin={() => route.setWithin(null)}
-          onPickStart={() => route.setPickingStart(true)}
-          plan={route.shownPlan}
-          savedId={route.savedId}
-          onPlan={route.onPlan}
-          onOpenSite={openListed}
-          onError={onError}
-        />
-      )}
-      <Suspense fallback={<p className="muted">{t('loading')}</p>}>
+      <LazyPart>
+        {state.panel === 'routes' && (
+          <RoutePanel
+            start={route.start}
+            counties={countyList}
+            handPicked={route.handPicked}
+            onHandPicked={route.setHandPicked}
+            within={route.within}
+            onDrawWithin={() => drawing.drawCore(true)}
+            onClearWithin={() => route.setWithin(null)}
+            onPickStart={() => route.setPickingStart(true)}
+            plan={route.shownPlan}
+            savedId={route.savedId}
+            onPlan={route.onPlan}
+            onOpenSite={openListed}
+            onError={onError}
+          />
+        )}
         {state.panel === 'imports' && canImport && <ImportWizard onError={onError} />}
         {state.panel === 'scorecard' && (
           <ScorecardPanel
@@ -111,7 +114,7 @@ export function SidePanel({ state, update, data, selection, drawing, route, rela
             onOpenRoad={selection.showRoad}
           />
         )}
-      </Suspense>
+      </LazyPart>
       {state.panel === 'layers' && (
         <>
           <LayerPanel
