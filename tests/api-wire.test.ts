@@ -114,6 +114,18 @@ describe('compression', () => {
     });
   }
 
+  it('a download (Content-Disposition) goes out as the file is, uncompressed, with its length, even when br is accepted', async () => {
+    const download = await get('/api/export?format=geojson&county=411102', { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(download.res.status).toBe(200);
+    expect(download.res.headers.get('content-type')).toMatch(/json/);
+    expect(download.res.headers.get('content-disposition')).toContain('attachment');
+    expect(download.res.headers.get('content-encoding')).toBeNull();
+    expect(Number(download.res.headers.get('content-length'))).toBe(download.bytes.length);
+    expect(download.bytes.length).toBeGreaterThan(1024);
+    const names = (JSON.parse(download.bytes.toString()) as { features: { properties: Record<string, unknown> }[] }).features.map((f) => f.properties['名称']);
+    expect(names).toContain('测试点位0');
+  });
+
   it('a small body goes out plain', async () => {
     const health = await get('/api/health', { 'Accept-Encoding': 'br, gzip' });
     expect(health.res.status).toBe(200);
