@@ -88,4 +88,12 @@ describe('data versions', () => {
     h.db.run('UPDATE road_segments SET road_name = road_name WHERE id = (SELECT min(id) FROM road_segments)');
     expect(versions(h).roads).toBeGreaterThan(before.roads!);
   });
+
+  it("/api/health's site count, kept per sites version, follows a new site", async () => {
+    const count = async () => (await h.get<{ sites: number }>('/api/health')).body.sites;
+    const before = await count();
+    expect(await count()).toBe(before);
+    createSite(h.ctx, ADMIN, { name: '新砂石料场', category: 'sand_yard', lon: POINTS['411102'][0], lat: POINTS['411102'][1], discoveredOn: '2022-01-01' });
+    expect(await count()).toBe(before + 1);
+  });
 });
