@@ -25,7 +25,7 @@ import { ruleFor } from './auth/rules.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { mapSiteRoutes } from './routes/map-sites.ts';
 import { taskRoutes } from './routes/tasks.ts';
-import { validationHook } from './routes/validation.ts';
+import { rememberValidQueries, validationHook } from './routes/validation.ts';
 import { schemaVersion } from './db/migrate.ts';
 import { countAllSites } from './store/site-queries.ts';
 import { ChangeMemo } from './store/response-cache.ts';
@@ -146,6 +146,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     .route('/', auditRoutes(ctx));
 
   documentPermissions(api);
+  rememberValidQueries(api);
   const documentInfo = {
     ...API_INFO,
     servers: [{ url: '/api' }],

@@ -134,6 +134,23 @@ describe('compression', () => {
   });
 });
 
+describe('query validation of a query string seen before', () => {
+  it('answers each query string as the first time, and refuses a bad one the same way every time', async () => {
+    const names = async (path: string) => ((await h.get<SiteCollection>(path)).body.features ?? []).map((f) => f.properties.name).sort();
+    const yuanhui = await names('/api/sites?county=411102&category=sand_yard');
+    const other = await names('/api/sites?county=411121&category=sand_yard');
+    expect(yuanhui).toContain('测试点位0');
+    expect(other).not.toContain('测试点位0');
+    expect(await names('/api/sites?county=411121&category=sand_yard')).toEqual(other);
+    expect(await names('/api/sites?county=411102&category=sand_yard')).toEqual(yuanhui);
+    for (let i = 0; i < 2; i++) {
+      const refused = await h.get<{ error: { code: string; message: string; details: Record<string, unknown> } }>('/api/sites?county=411102&asOf=2022-02-30');
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'bad_parameter', details: { parameter: 'asOf', reason: 'bad_date' } });
+    }
+  });
+});
+
 describe('/api/sites pages', () => {
   it(`no answer holds more than ${SITES_PAGE_MAX} sites: without limit, or with a larger one, a page and nextCursor`, async () => {
     const big = bootTestApp();
