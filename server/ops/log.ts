@@ -10,8 +10,20 @@ export type Logger = pino.Logger;
 
 /** A logger writing JSON lines (time as ISO text) to `destination` (default standard output). */
 export function createLogger(level: Level | 'silent' = 'info', destination?: DestinationStream): Logger {
-  const options = { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime };
+  const options = { level, base: undefined, timestamp: isoTime };
   return pino(options, destination ?? standardOutput());
+}
+
+let lastMs = NaN;
+let lastTime = '';
+/** pino's isoTime, the text made once per millisecond (many lines share one under load). */
+function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
 }
 
 let stdout: DestinationStream | undefined;
