@@ -83,8 +83,12 @@ export function validationHook(result: HookResult, c: Context) {
   );
 }
 
+const remembering = new WeakSet<ZodType>();
+
 /** Query strings a schema remembers as valid (the page asks for the same few again and again). */
 const REMEMBERED_QUERIES = 512;
+/** Longer ones (a map query's list of 2,000 ids) are parsed each time rather than kept. */
+const REMEMBERED_QUERY_CHARS = 2048;
 
 /**
  * A fast path for query strings already seen (issue #17: zod's parse was ~2% of a cached answer):
@@ -94,12 +98,12 @@ const REMEMBERED_QUERIES = 512;
  * parsed every time and answered exactly as before. Each caller gets its own copy of the value.
  */
 export function rememberValidQueries(app: OpenAPIHono): void {
-  const done = new Set<ZodType>();
   for (const definition of app.openAPIRegistry.definitions) {
     if (definition.type !== 'route') continue;
     const schema = definition.route.request?.query as ZodType | undefined;
-    if (!schema || done.has(schema)) continue;
-    done.add(schema);
+    // The schemas are module constants shared by every app made in this process: each is wrapped once.
+    if (!schema || remembering.has(schema)) continue;
+    remembering.add(schema);
     const parse = schema.safeParseAsync.bind(schema);
     const valid = new Map<string, Record<string, unknown>>();
     schema.safeParseAsync = async (input, params) => {
@@ -107,7 +111,8 @@ export function rememberValidQueries(app: OpenAPIHono): void {
       const known = valid.get(key);
       if (known) return { success: true, data: { ...known } };
       const result = await parse(input, params);
-      if (!result.success || typeof result.data !== 'object' || result.data === null || Array.isArray(result.data)) return result;
+      if (!result.success || key.length > REMEMBERED_QUERY_CHARS || typeof result.data !== 'object' || result.data === null || Array.isArray(result.data))
+        return result;
       if (valid.size >= REMEMBERED_QUERIES) valid.clear();
       valid.set(key, result.data as Record<string, unknown>);
       return { success: true, data: { ...(result.data as Record<string, unknown>) } };
