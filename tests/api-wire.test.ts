@@ -114,11 +114,40 @@ describe('compression', () => {
     });
   }
 
+  it('a download (Content-Disposition) goes out as the file is, uncompressed, with its length, even when br is accepted', async () => {
+    const download = await get('/api/export?format=geojson&county=411102', { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(download.res.status).toBe(200);
+    expect(download.res.headers.get('content-type')).toMatch(/json/);
+    expect(download.res.headers.get('content-disposition')).toContain('attachment');
+    expect(download.res.headers.get('content-encoding')).toBeNull();
+    expect(Number(download.res.headers.get('content-length'))).toBe(download.bytes.length);
+    expect(download.bytes.length).toBeGreaterThan(1024);
+    const names = (JSON.parse(download.bytes.toString()) as { features: { properties: Record<string, unknown> }[] }).features.map((f) => f.properties['名称']);
+    expect(names).toContain('测试点位0');
+  });
+
   it('a small body goes out plain', async () => {
     const health = await get('/api/health', { 'Accept-Encoding': 'br, gzip' });
     expect(health.res.status).toBe(200);
     expect(health.res.headers.get('content-encoding')).toBeNull();
     expect(JSON.parse(health.bytes.toString())).toMatchObject({ ok: true });
+  });
+});
+
+describe('query validation of a query string seen before', () => {
+  it('answers each query string as the first time, and refuses a bad one the same way every time', async () => {
+    const names = async (path: string) => ((await h.get<SiteCollection>(path)).body.features ?? []).map((f) => f.properties.name).sort();
+    const yuanhui = await names('/api/sites?county=411102&category=sand_yard');
+    const other = await names('/api/sites?county=411121&category=sand_yard');
+    expect(yuanhui).toContain('测试点位0');
+    expect(other).not.toContain('测试点位0');
+    expect(await names('/api/sites?county=411121&category=sand_yard')).toEqual(other);
+    expect(await names('/api/sites?county=411102&category=sand_yard')).toEqual(yuanhui);
+    for (let i = 0; i < 2; i++) {
+      const refused = await h.get<{ error: { code: string; message: string; details: Record<string, unknown> } }>('/api/sites?county=411102&asOf=2022-02-30');
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'bad_parameter', details: { parameter: 'asOf', reason: 'bad_date' } });
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import { dataVersion } from '../server/store/data-version.ts';
 import { ChangeMemo } from '../server/store/response-cache.ts';
 import { createSite, moveSiteStatus } from '../server/services/sites.ts';
 import type { Actor } from '../server/services/service-context.ts';
+import { openDatabase } from '../server/db/database.ts';
 import { bootTestApp, POINTS, type Harness } from './helpers/app.ts';
 
 const ADMIN: Actor = { username: 'operator', role: 'admin', counties: [], address: 'command line' };
@@ -66,5 +67,33 @@ describe('data versions', () => {
     expect(memo.get('k', build)).toBe(1);
     h.db.run('UPDATE sites SET name = name WHERE id = (SELECT min(id) FROM sites)');
     expect(memo.get('k', build)).toBe(2);
+  });
+
+  it('a write committed by another connection shows in the versions this connection reads next', () => {
+    const before = versions(h);
+    expect(versions(h)).toEqual(before);
+    const other = openDatabase(join(dir, 'sansan.db'));
+    try {
+      other.run('UPDATE sites SET name = name WHERE id = (SELECT min(id) FROM sites)');
+      const afterSites = versions(h);
+      expect(afterSites.sites).toBeGreaterThan(before.sites!);
+      other.transaction(() => other.run("UPDATE users SET disabled = disabled WHERE username = 'admin'"));
+      const afterUsers = versions(h);
+      expect(afterUsers.users).toBeGreaterThan(before.users!);
+      expect(afterUsers.sites).toBe(afterSites.sites);
+    } finally {
+      other.close();
+    }
+    // and this connection's own write, right after
+    h.db.run('UPDATE road_segments SET road_name = road_name WHERE id = (SELECT min(id) FROM road_segments)');
+    expect(versions(h).roads).toBeGreaterThan(before.roads!);
+  });
+
+  it("/api/health's site count, kept per sites version, follows a new site", async () => {
+    const count = async () => (await h.get<{ sites: number }>('/api/health')).body.sites;
+    const before = await count();
+    expect(await count()).toBe(before);
+    createSite(h.ctx, ADMIN, { name: '新砂石料场', category: 'sand_yard', lon: POINTS['411102'][0], lat: POINTS['411102'][1], discoveredOn: '2022-01-01' });
+    expect(await count()).toBe(before + 1);
   });
 });

@@ -94,7 +94,8 @@ function bearerToken(c: Context): string | null | undefined {
  * that does not exist still gets its 404 rather than "no permission rule".
  */
 export function guard(ctx: AppContext, servedRoute: (method: string, path: string) => boolean): MiddlewareHandler {
-  return async (c, next) => {
+  // Not async: a read that needs no county check (most of them) passes without a promise of its own.
+  return (c, next) => {
     const method = c.req.method;
     const path = c.req.path.replace(/^\/api(?=\/|$)/, '') || '/';
     const found = ruleFor(method, path);
@@ -129,7 +130,7 @@ export function guard(ctx: AppContext, servedRoute: (method: string, path: strin
         );
     }
     c.set('principal', session.user);
-    c.set('session', { ...session, token, via });
+    c.set('session', requestSession(session, token, via));
 
     if (rule.roles !== 'signed-in' && !rule.roles.includes(session.user.role))
       throw new AppError(403, 'forbidden', `role ${session.user.role} may not ${key.replace(' ', ' /api')} (allowed: ${rule.roles.join(', ')})`, {
@@ -137,19 +138,31 @@ export function guard(ctx: AppContext, servedRoute: (method: string, path: strin
         allowed: rule.roles,
       });
     if (rule.counties && COUNTY_SCOPED_ROLES.has(session.user.role)) {
-      const counties = await rule.counties({
-        ctx,
-        params,
-        body: async () => {
-          try {
-            return await c.req.json();
-          } catch {
-            return undefined;
-          }
-        },
-      });
-      if (counties) assertCounties(ctx, session.user, counties);
+      const counted = rule.counties;
+      return (async () => {
+        const counties = await counted({
+          ctx,
+          params,
+          body: async () => {
+            try {
+              return await c.req.json();
+            } catch {
+              return undefined;
+            }
+          },
+        });
+        if (counties) assertCounties(ctx, session.user, counties);
+        return next();
+      })();
     }
     return next();
   };
+}
+
+/** The session as a request sees it, made once per session answer and way of sending the token. */
+const requestSessions = new WeakMap<Session, Partial<Record<RequestSession['via'], RequestSession>>>();
+function requestSession(session: Session, token: string, via: RequestSession['via']): RequestSession {
+  let byVia = requestSessions.get(session);
+  if (!byVia) requestSessions.set(session, (byVia = {}));
+  return (byVia[via] ??= { ...session, token, via });
 }

@@ -3,7 +3,7 @@
 // every slot of a 2-core server: beyond either limit the request is answered at once with 429
 // `too_busy` and Retry-After, before its body is read. A slot is held until the handler has answered
 // (for a streamed body, until the stream is finished or cancelled).
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { AppError } from '../errors.ts';
 
 /** Routes (method and /api path pattern) that count as heavy work. */
@@ -66,42 +66,47 @@ export class HeavyWork {
 
 /** Middleware (after sign-in) holding a slot for each heavy request while it runs. */
 export function heavyWorkLimit(work = new HeavyWork()): MiddlewareHandler {
-  return async (c, next) => {
-    const path = new URL(c.req.url).pathname;
-    if (!HEAVY_ROUTES.some((route) => route.method === c.req.method && route.path.test(path))) return next();
-    const principal = c.get('principal') as { username?: string } | undefined;
-    const release = work.acquire(principal?.username ?? 'anonymous');
-    try {
-      await next();
-    } catch (error) {
-      release();
-      throw error;
-    }
-    const body = c.res.body;
-    if (!body || c.res.status >= 400) {
-      release();
-      return;
-    }
-    // A streamed answer keeps its slot until the last chunk is read or the reader gives up.
-    const reader = body.getReader();
-    const stream = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (done) {
-            release();
-            controller.close();
-          } else controller.enqueue(value);
-        } catch (error) {
-          release();
-          controller.error(error);
-        }
-      },
-      cancel(reason) {
-        release();
-        return reader.cancel(reason);
-      },
-    });
-    c.res = new Response(stream, { status: c.res.status, statusText: c.res.statusText, headers: c.res.headers });
+  // Not async: a request that is not heavy work passes without a promise of its own.
+  return (c, next) => {
+    const method = c.req.method;
+    if (!HEAVY_ROUTES.some((route) => route.method === method && route.path.test(c.req.path))) return next();
+    return holdSlot(work, c, next);
   };
+}
+
+async function holdSlot(work: HeavyWork, c: Context, next: Next): Promise<void> {
+  const principal = c.get('principal') as { username?: string } | undefined;
+  const release = work.acquire(principal?.username ?? 'anonymous');
+  try {
+    await next();
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const body = c.res.body;
+  if (!body || c.res.status >= 400) {
+    release();
+    return;
+  }
+  // A streamed answer keeps its slot until the last chunk is read or the reader gives up.
+  const reader = body.getReader();
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        release();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      release();
+      return reader.cancel(reason);
+    },
+  });
+  c.res = new Response(stream, { status: c.res.status, statusText: c.res.statusText, headers: c.res.headers });
 }

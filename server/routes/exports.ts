@@ -84,11 +84,11 @@ export function exportRoutes(ctx: AppContext) {
       }
       // Written to a temporary file on a worker thread, then streamed out (server/export/export-pool.ts).
       // Content-Length: a download cut short is visibly short. The files are already compressed (zip,
-      // XLSX, GeoPackage) or meant to be saved as they are: `Content-Encoding: identity` tells the
-      // compression middleware to pass them through as a stream.
+      // XLSX, GeoPackage) or meant to be saved as they are: the wire passes answers with a
+      // Content-Disposition through as a stream (server/routes/wire.ts).
       const file = await buildExportFile(ctx.db, job);
       return new Response(streamExportFile(file), {
-        headers: { ...file.headers, 'content-length': String(file.bytes), 'content-encoding': 'identity' },
+        headers: { ...file.headers, 'content-length': String(file.bytes) },
       }) as never;
     },
   );

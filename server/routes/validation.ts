@@ -2,8 +2,9 @@
 // with a `reason` from domain/error-codes.ts and the limits, so the page can say it in words. This is
 // the one place a zod issue becomes the product's error: a query parameter's own check
 // (routes/query-params.ts `param`) carries the AppError it refused with, answered unchanged.
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { ZodError } from 'zod';
+import type { ZodError, ZodType } from 'zod';
 import type { FieldProblem } from '../../domain/error-codes.ts';
 
 interface HookResult {
@@ -80,4 +81,41 @@ export function validationHook(result: HookResult, c: Context) {
     },
     400,
   );
+}
+
+const remembering = new WeakSet<ZodType>();
+
+/** Query strings a schema remembers as valid (the page asks for the same few again and again). */
+const REMEMBERED_QUERIES = 512;
+/** Longer ones (a map query's list of 2,000 ids) are parsed each time rather than kept. */
+const REMEMBERED_QUERY_CHARS = 2048;
+
+/**
+ * A fast path for query strings already seen (issue #17: zod's parse was ~2% of a cached answer):
+ * each route's query schema remembers the values it accepted, keyed by the parameters as the
+ * validator hands them over, and answers them again without parsing. The parameters' checks are
+ * pure functions of their text (query-params.ts), so the answer is the same; a refused query is
+ * parsed every time and answered exactly as before. Each caller gets its own copy of the value.
+ */
+export function rememberValidQueries(app: OpenAPIHono): void {
+  for (const definition of app.openAPIRegistry.definitions) {
+    if (definition.type !== 'route') continue;
+    const schema = definition.route.request?.query as ZodType | undefined;
+    // The schemas are module constants shared by every app made in this process: each is wrapped once.
+    if (!schema || remembering.has(schema)) continue;
+    remembering.add(schema);
+    const parse = schema.safeParseAsync.bind(schema);
+    const valid = new Map<string, Record<string, unknown>>();
+    schema.safeParseAsync = async (input, params) => {
+      const key = JSON.stringify(input);
+      const known = valid.get(key);
+      if (known) return { success: true, data: { ...known } };
+      const result = await parse(input, params);
+      if (!result.success || key.length > REMEMBERED_QUERY_CHARS || typeof result.data !== 'object' || result.data === null || Array.isArray(result.data))
+        return result;
+      if (valid.size >= REMEMBERED_QUERIES) valid.clear();
+      valid.set(key, result.data as Record<string, unknown>);
+      return { success: true, data: { ...(result.data as Record<string, unknown>) } };
+    };
+  }
 }

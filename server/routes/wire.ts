@@ -69,13 +69,12 @@ function notModified(c: Context, etag: string, cacheControl: string): Response {
 
 /** Answers with `body`'s bytes in the encoding the request prefers, with its ETag. */
 export function sendEncoded(c: Context, body: EncodedBody, options: { contentType?: string; cacheControl?: string } = {}): Response | Promise<Response> {
-  const headers: Record<string, string> = {
-    ...presetHeaders(c),
-    'Content-Type': options.contentType ?? 'application/json; charset=utf-8',
-    ETag: body.etag,
-    'Cache-Control': options.cacheControl ?? REVALIDATE,
-    Vary: 'Accept-Encoding',
-  };
+  // The request's own preset object, completed in place (copying it was ~1% of a cached answer).
+  const headers = presetHeaders(c);
+  headers['Content-Type'] = options.contentType ?? 'application/json; charset=utf-8';
+  headers.ETag = body.etag;
+  headers['Cache-Control'] = options.cacheControl ?? REVALIDATE;
+  headers.Vary = 'Accept-Encoding';
   const out = body.encoded(preferredEncoding(c.req.header('accept-encoding')));
   return out instanceof Promise ? out.then((ready) => respondWhole(c, headers, ready)) : respondWhole(c, headers, out);
 }
