@@ -66,6 +66,8 @@ export const CLUSTER_OPTIONS = { radius: 60, maxZoom: 15, minPoints: 2 } as cons
 
 export class CountyClusterIndex {
   private readonly indexes = new Map<string, Supercluster<PointProps, ClusterProps>>();
+  /** Each county's sites' [west, south, east, north]: a query visits only the counties its bbox meets. */
+  private readonly extents = new Map<string, [number, number, number, number]>();
   readonly size: number;
 
   constructor(sites: readonly ClusterSite[], filters: ClusterFilters = {}) {
@@ -90,6 +92,15 @@ export class CountyClusterIndex {
     }
     this.size = size;
     for (const [county, points] of byCounty) {
+      const extent: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+      for (const { geometry } of points) {
+        const [lon, lat] = geometry.coordinates as [number, number];
+        if (lon < extent[0]) extent[0] = lon;
+        if (lat < extent[1]) extent[1] = lat;
+        if (lon > extent[2]) extent[2] = lon;
+        if (lat > extent[3]) extent[3] = lat;
+      }
+      this.extents.set(county, extent);
       const index = new Supercluster<PointProps, ClusterProps>({
         ...CLUSTER_OPTIONS,
         map: (props) => {
@@ -119,6 +130,9 @@ export class CountyClusterIndex {
     const z = Math.max(0, Math.floor(zoom));
     for (const [county, index] of this.indexes) {
       if (counties && !counties.includes(county)) continue;
+      // A cluster lies within the hull of its sites, so a county whose sites all lie outside the bbox has none in it.
+      const extent = this.extents.get(county)!;
+      if (extent[0] > bbox[2] || extent[2] < bbox[0] || extent[1] > bbox[3] || extent[3] < bbox[1]) continue;
       for (const feature of index.getClusters(bbox, z)) {
         const coordinates = feature.geometry.coordinates as [number, number];
         const props = feature.properties as Partial<ClusterProperties & ClusterProps & PointProps>;

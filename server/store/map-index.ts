@@ -24,7 +24,13 @@ export interface MapFilters {
 export interface MapTile {
   /** The sites' data version the answer was built from. */
   version: number;
-  features: ClusterFeature[];
+  /** The answer as JSON text: `{version, z, x, y, features}` (features: ClusterFeature[]). */
+  body: string;
+}
+
+/** The JSON text of a tile's answer (what the route sends, made once per tile). */
+export function tileBody(version: number, z: number, x: number, y: number, features: readonly ClusterFeature[]): string {
+  return `{"version":${version},"z":${z},"x":${x},"y":${y},"features":${JSON.stringify(features)}}`;
 }
 
 /** Located sites under the base filter, per county and status (the legend's numbers). */
@@ -46,6 +52,21 @@ export const MAP_INDEXES_KEPT = 6;
 export const MAP_BASES_KEPT = 2;
 
 const sorted = <T>(list: readonly T[] | undefined) => (list?.length ? [...list].sort() : null);
+const ascending = (ids: readonly number[]) => [...ids].sort((a, b) => a - b);
+
+/** What an index is built for: the filters but the counties (a tile picks the counties' clusters of one index). */
+const indexKey = (filters: MapFilters) =>
+  JSON.stringify([
+    filters.asOf ?? null,
+    sorted(filters.categories),
+    filters.source ?? null,
+    sorted(filters.statuses),
+    filters.exclude?.length ? ascending(filters.exclude) : null,
+    filters.only ? ascending(filters.only) : null,
+  ]);
+
+/** Names a filter set: equal for filters that answer alike (lists in any order). */
+export const mapFiltersKey = (filters: MapFilters) => `${indexKey(filters)}|${sorted(filters.counties)?.join(',') ?? ''}`;
 
 interface Base {
   version: number;
@@ -99,14 +120,7 @@ export class MapIndexes {
 
   private index(filters: MapFilters): { version: number; index: CountyClusterIndex } {
     const base = this.base(filters);
-    const key = JSON.stringify([
-      filters.asOf ?? null,
-      sorted(filters.categories),
-      filters.source ?? null,
-      sorted(filters.statuses),
-      sorted(filters.exclude),
-      filters.only ? [...filters.only].sort((a, b) => a - b) : null,
-    ]);
+    const key = indexKey(filters);
     const kept = this.indexes.get(key);
     if (kept && kept.version === base.version) {
       remember(this.indexes, key, kept, MAP_INDEXES_KEPT);
@@ -128,7 +142,7 @@ export class MapIndexes {
 
   tile(filters: MapFilters, z: number, x: number, y: number): MapTile {
     const { version, index } = this.index(filters);
-    return { version, features: index.tile(z, x, y, filters.counties?.length ? filters.counties : null) };
+    return { version, body: tileBody(version, z, x, y, index.tile(z, x, y, filters.counties?.length ? filters.counties : null)) };
   }
 
   counts(filters: MapFilters): MapCounts {
