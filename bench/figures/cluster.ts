@@ -12,6 +12,8 @@ import { formatBytes, formatCount, formatMs, median, timingRow, type Row } from 
 import { httpGet, startServer } from '../lib/server-process.ts';
 import { benchSession } from '../lib/session.ts';
 import { generateSites, toClusterSites } from '../synthetic.ts';
+import { syntheticDatabase } from '../lib/synthetic-cache.ts';
+import { mapTiles } from './map-tiles.ts';
 
 /** The page's first view (web/state/url-state.ts) in a 1280×800 map. */
 export const INITIAL_VIEW = { center: [113.88, 33.7] as [number, number], zoom: 8.9 };
@@ -64,6 +66,7 @@ export async function cluster(context: BenchContext): Promise<Row[]> {
       }),
     );
     rows.push(...(await serverViews(context, size, index!)));
+    rows.push(...(await mapTiles(context, size)));
     for (const view of VIEWS) {
       const query = { bbox: viewportBbox(view.center, view.zoom), zoom: view.zoom };
       const times: number[] = [];
@@ -107,8 +110,8 @@ export function panZoomViews(count: number): { center: [number, number]; zoom: n
 
 /** The server's view answers (all tiles of a view, six at a time as a browser asks) beside in-process getClusters. */
 async function serverViews(context: BenchContext, size: number, index: CountyClusterIndex): Promise<Row[]> {
-  const { root, resources, fixtures, log } = context;
-  const database = fixtures.syntheticDatabase(size);
+  const { root, resources, log } = context;
+  const database = syntheticDatabase(context, size);
   const headers = { Authorization: `Bearer ${benchSession(database)}` };
   const server = await startServer(resources, { root, database, demo: false });
   const agent = new Agent({ keepAlive: true, maxSockets: 6 });

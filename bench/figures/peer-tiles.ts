@@ -59,7 +59,7 @@ interface ClusterProps {
 }
 type CountyIndexes = Map<string, Supercluster<PointProps, ClusterProps>>;
 
-function buildCountyIndexes(sites: readonly ClusterSite[]): CountyIndexes {
+export function buildCountyIndexes(sites: readonly ClusterSite[]): CountyIndexes {
   const byCounty = new Map<string, PointFeature<PointProps>[]>();
   for (const site of sites) {
     let list = byCounty.get(site.county);
