@@ -64,6 +64,17 @@ const STATUS_INDEX = new Map(STATUS_CODES.map((code, index) => [code, index]));
 
 export const CLUSTER_OPTIONS = { radius: 60, maxZoom: 15, minPoints: 2 } as const;
 
+/**
+ * A cluster's expansion zoom without walking its children. supercluster (v9) merges a point with at
+ * least one neighbour into a new cluster, so every cluster has two or more children at the zoom it was
+ * made at, and getClusterExpansionZoom returns that origin zoom, which the cluster id encodes
+ * (`_getOriginZoom`). getChildren builds every child's GeoJSON to find that out: most of a tile's cost.
+ * tests/unit/cluster-index.test.ts checks this equals getClusterExpansionZoom for every cluster.
+ */
+function expansionZoomOf(index: Supercluster<PointProps, ClusterProps>, clusterId: number): number {
+  return (index as unknown as { _getOriginZoom(id: number): number })._getOriginZoom(clusterId);
+}
+
 export class CountyClusterIndex {
   private readonly indexes = new Map<string, Supercluster<PointProps, ClusterProps>>();
   /** Each county's sites' [west, south, east, north]: a query visits only the counties its bbox meets. */
@@ -144,7 +155,7 @@ export class CountyClusterIndex {
               county,
               cluster: true,
               clusterId: props.cluster_id!,
-              expansionZoom: index.getClusterExpansionZoom(props.cluster_id!),
+              expansionZoom: expansionZoomOf(index, props.cluster_id!),
               count: props.point_count!,
               statusCounts: [...props.s!],
               siteId: null,
