@@ -145,7 +145,13 @@ export async function mapTiles(context: BenchContext, size: number): Promise<Row
     notes: `${notes}; ${zooms} (first view + 40 seeded pan/zoom views); load ${load()}`,
   });
   return [
-    row('map tile: supercluster getTile per county index (in-process)', getTileTimes, '—', null, `${spread(getTileTimes)}; the store's rows, one supercluster per county (radius 60, maxZoom 15)`),
+    row(
+      'map tile: supercluster getTile per county index (in-process)',
+      getTileTimes,
+      '—',
+      null,
+      `${spread(getTileTimes)}; the store's rows, one supercluster per county (radius 60, maxZoom 15)`,
+    ),
     row('map tile: supercluster getClusters over the tile bbox (in-process)', getClustersTimes, '—', null, `${spread(getClustersTimes)}; same indexes`),
     row(
       'map tile: MapSiteStore tile answer (MapIndexes.tile, in-process, computed each time)',
@@ -154,7 +160,13 @@ export async function mapTiles(context: BenchContext, size: number): Promise<Row
       ratioTile <= 2,
       `${spread(storeTimes)}; ${ratioTile.toFixed(2)}× getTile, ${ratioClusters.toFixed(2)}× getClusters (median), ${ratioTotal.toFixed(2)}× getTile over all tiles; county-bounded clusters with status mix, expansion zoom, inTile, JSON text (last ${formatBytes(tileBytes)})`,
     ),
-    row('map tile: GET /api/map/sites/{v}/{z}/{x}/{y}, first asked (HTTP)', first, '—', null, `${spread(first)}; computed on the map thread, then kept as bytes; one kept-alive socket`),
+    row(
+      'map tile: GET /api/map/sites/{v}/{z}/{x}/{y}, first asked (HTTP)',
+      first,
+      '—',
+      null,
+      `${spread(first)}; computed on the map thread, then kept as bytes; one kept-alive socket`,
+    ),
     row(
       'map tile: the same tiles asked again (HTTP)',
       again,
