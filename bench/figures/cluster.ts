@@ -14,6 +14,9 @@ import { benchSession } from '../lib/session.ts';
 import { generateSites, toClusterSites } from '../synthetic.ts';
 import { syntheticDatabase } from '../lib/synthetic-cache.ts';
 
+/** How long the first map answer after start-up may take: it waits for the first view's index (at 10^6, tens of seconds on a loaded machine). */
+export const FIRST_ANSWER_MS = 600_000;
+
 /** The page's first view (web/state/url-state.ts) in a 1280×800 map. */
 export const INITIAL_VIEW = { center: [113.88, 33.7] as [number, number], zoom: 8.9 };
 export const VIEWPORT = { width: 1280, height: 800 };
@@ -119,7 +122,7 @@ async function serverViews(context: BenchContext, size: number, index: CountyClu
   const query = `status=${COUNTED_STATUSES.join(',')}`;
   const sizeText = `10^${Math.log10(size)} sites`;
   try {
-    const summary = await httpGet(server.port, '/api/map/sites', { agent, headers });
+    const summary = await httpGet(server.port, '/api/map/sites', { agent, headers, timeoutMs: FIRST_ANSWER_MS });
     const { version } = JSON.parse(summary.body.toString()) as { version: number };
     const view = async (center: readonly [number, number], zoom: number) => {
       const z = Math.floor(zoom);

@@ -21,7 +21,7 @@ import { formatBytes, formatMs, formatSize, median, verdict, type Row } from '..
 import { httpGet, startServer } from '../lib/server-process.ts';
 import { benchSession } from '../lib/session.ts';
 import { syntheticDatabase } from '../lib/synthetic-cache.ts';
-import { INITIAL_VIEW, panZoomViews, p95, viewportBbox } from './cluster.ts';
+import { FIRST_ANSWER_MS, INITIAL_VIEW, panZoomViews, p95, viewportBbox } from './cluster.ts';
 import { buildCountyIndexes } from './peer-tiles.ts';
 
 type Tile = { z: number; x: number; y: number };
@@ -113,7 +113,7 @@ export async function mapTiles(context: BenchContext, size: number): Promise<Row
   let idle = NaN;
   let peak = 0;
   try {
-    const summary = await httpGet(server.port, '/api/map/sites', { agent, headers });
+    const summary = await httpGet(server.port, '/api/map/sites', { agent, headers, timeoutMs: FIRST_ANSWER_MS });
     const { version } = JSON.parse(summary.body.toString()) as { version: number };
     const get = async ({ z, x, y }: Tile) => {
       const answer = await httpGet(server.port, `/api/map/sites/${version}/${z}/${x}/${y}?${query}`, { agent, headers });

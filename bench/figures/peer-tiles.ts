@@ -20,7 +20,7 @@ import { httpGet, startServer } from '../lib/server-process.ts';
 import { benchSession } from '../lib/session.ts';
 import { syntheticDatabase } from '../lib/synthetic-cache.ts';
 import { generateSites, toClusterSites } from '../synthetic.ts';
-import { INITIAL_VIEW, VIEWPORT, viewportBbox } from './cluster.ts';
+import { FIRST_ANSWER_MS, INITIAL_VIEW, VIEWPORT, viewportBbox } from './cluster.ts';
 
 /** The two views every peer row answers (the server endpoint's row uses the same). */
 export const PEER_VIEWS = [
@@ -255,7 +255,7 @@ async function startMapServer(context: BenchContext, size: number) {
   const headers = { Authorization: `Bearer ${benchSession(database)}` };
   const running = await startServer(context.resources, { root: context.root, database, demo: false });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const summary = await httpGet(running.port, '/api/map/sites', { agent, headers });
+  const summary = await httpGet(running.port, '/api/map/sites', { agent, headers, timeoutMs: FIRST_ANSWER_MS });
   const { version } = JSON.parse(summary.body.toString()) as { version: number };
   return {
     port: running.port,

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { BUSY_TIMEOUT_MS, Db } from '../db/database.ts';
 import { MapIndexes, type MapFilters } from './map-index.ts';
 
-export type MapWorkerRequest = { kind: 'tile'; filters: MapFilters; z: number; x: number; y: number } | { kind: 'counts' | 'warm'; filters: MapFilters };
+export type MapWorkerRequest =
+  { kind: 'tile'; filters: MapFilters; z: number; x: number; y: number; known?: number } | { kind: 'counts' | 'warm'; filters: MapFilters };
 export type MapWorkerTask = MapWorkerRequest & { path: string };
 
 const open = new Map<string, MapIndexes>();
@@ -22,7 +23,7 @@ function indexesFor(path: string): MapIndexes {
 
 export default function answer(task: MapWorkerTask) {
   const indexes = indexesFor(task.path);
-  if (task.kind === 'tile') return { ...indexes.tile(task.filters, task.z, task.x, task.y), buildMs: indexes.lastBuildMs };
+  if (task.kind === 'tile') return { ...indexes.tile(task.filters, task.z, task.x, task.y, task.known), buildMs: indexes.lastBuildMs };
   if (task.kind === 'counts') return indexes.counts(task.filters);
   indexes.warm(task.filters);
   return { buildMs: indexes.lastBuildMs };

@@ -41,7 +41,8 @@ export interface MapCounts {
 
 /** What the map asks of a store; a PostGIS store would answer the same with ST_AsMVT over ST_TileEnvelope(z, x, y). */
 export interface MapSiteStore {
-  tile(filters: MapFilters, z: number, x: number, y: number): Promise<MapTile>;
+  /** `known`: the sites' data version the caller read just now (the answer is of that version or newer). */
+  tile(filters: MapFilters, z: number, x: number, y: number, known?: number): Promise<MapTile>;
   counts(filters: MapFilters): Promise<MapCounts>;
   /** Builds the index of a filter set ahead of the first view that needs it. */
   warm(filters: MapFilters): Promise<void>;
@@ -89,12 +90,17 @@ export class MapIndexes {
 
   constructor(private readonly db: Db) {}
 
-  private base(filters: MapFilters): Base {
+  /** `known`: a data version the caller read just now (the index may be that one or newer); else read here. */
+  private base(filters: MapFilters, known?: number): Base {
     // Voided sites are in the rows only when a status filter names them (as in siteFilterSql).
     const voided = Boolean(filters.statuses?.includes(VOIDED));
     const key = JSON.stringify([filters.asOf ?? null, sorted(filters.categories), filters.source ?? null, voided]);
-    const version = mapSitesVersion(this.db);
     const kept = this.bases.get(key);
+    if (kept && known !== undefined && kept.version >= known) {
+      remember(this.bases, key, kept, MAP_BASES_KEPT);
+      return kept;
+    }
+    const version = mapSitesVersion(this.db);
     if (kept && kept.version === version) {
       remember(this.bases, key, kept, MAP_BASES_KEPT);
       return kept;
@@ -118,8 +124,8 @@ export class MapIndexes {
     return base;
   }
 
-  private index(filters: MapFilters): { version: number; index: CountyClusterIndex } {
-    const base = this.base(filters);
+  private index(filters: MapFilters, known?: number): { version: number; index: CountyClusterIndex } {
+    const base = this.base(filters, known);
     const key = indexKey(filters);
     const kept = this.indexes.get(key);
     if (kept && kept.version === base.version) {
@@ -140,8 +146,9 @@ export class MapIndexes {
     return entry;
   }
 
-  tile(filters: MapFilters, z: number, x: number, y: number): MapTile {
-    const { version, index } = this.index(filters);
+  /** `known`: the sites' data version the caller read just now (saves reading it again). */
+  tile(filters: MapFilters, z: number, x: number, y: number, known?: number): MapTile {
+    const { version, index } = this.index(filters, known);
     return { version, body: tileBody(version, z, x, y, index.tile(z, x, y, filters.counties?.length ? filters.counties : null)) };
   }
 

@@ -35,8 +35,8 @@ class ThreadMapStore implements MapSiteStore {
   private run<T>(task: MapWorkerRequest): Promise<T> {
     return mapPool().run({ ...task, path: this.path }) as Promise<T>;
   }
-  tile(filters: MapFilters, z: number, x: number, y: number) {
-    return this.run<MapTile>({ kind: 'tile', filters, z, x, y });
+  tile(filters: MapFilters, z: number, x: number, y: number, known?: number) {
+    return this.run<MapTile>({ kind: 'tile', filters, z, x, y, known });
   }
   counts(filters: MapFilters) {
     return this.run<MapCounts>({ kind: 'counts', filters });
@@ -51,8 +51,8 @@ class LocalMapStore implements MapSiteStore {
   constructor(db: Db) {
     this.indexes = new MapIndexes(db);
   }
-  tile(filters: MapFilters, z: number, x: number, y: number) {
-    return Promise.resolve(this.indexes.tile(filters, z, x, y));
+  tile(filters: MapFilters, z: number, x: number, y: number, known?: number) {
+    return Promise.resolve(this.indexes.tile(filters, z, x, y, known));
   }
   counts(filters: MapFilters) {
     return Promise.resolve(this.indexes.counts(filters));
@@ -93,7 +93,7 @@ export class MapTiles {
       this.kept.set(name, hit);
       return { version, body: hit };
     }
-    const answer = await this.store.tile(filters, z, x, y);
+    const answer = await this.store.tile(filters, z, x, y, version);
     const body = EncodedBody.ofText(answer.body);
     this.keep(answer.version, name, body);
     return { version: answer.version, body };
