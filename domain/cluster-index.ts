@@ -62,6 +62,9 @@ interface ClusterProps {
 
 const STATUS_INDEX = new Map(STATUS_CODES.map((code, index) => [code, index]));
 
+/** Most site ids a tile request may name in `exclude` or `only` (they travel in its URL). */
+export const MAX_MAP_IDS = 2000;
+
 export const CLUSTER_OPTIONS = { radius: 60, maxZoom: 15, minPoints: 2 } as const;
 
 /**

@@ -7,7 +7,7 @@
 // answer with ST_AsMVT over ST_TileEnvelope(z, x, y).
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { TypedResponse } from 'hono';
-import { MAX_TILE_ZOOM } from '../../domain/cluster-index.ts';
+import { MAX_MAP_IDS, MAX_TILE_ZOOM } from '../../domain/cluster-index.ts';
 import { COUNTED_STATUSES } from '../../domain/statuses.ts';
 import type { AppContext } from '../context.ts';
 import { parameterError } from '../errors.ts';
@@ -19,9 +19,6 @@ import { validationHook } from './validation.ts';
 import { etagMatches, IMMUTABLE, sendEncoded } from './wire.ts';
 
 type Json<T extends z.ZodType, S extends 200> = TypedResponse<z.infer<T>, S, 'json'>;
-
-/** Most site ids `exclude` or `only` may name (they travel in the URL). */
-export const MAX_MAP_IDS = 2000;
 
 function parseIds(name: string, text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;

@@ -78,6 +78,8 @@ export const zh = {
   unlocated: '待定位记录',
   unlocatedHint: '方案点名但尚无坐标的真实记录',
   unlocatedNone: '没有待定位的记录',
+  mapHighlightTooMany: '该指标涉及 {n} 个点位，超过地图单独标出的上限（{max} 个）：这些点位仍计入聚类，并以标记叠加显示',
+  mapOnlyTooMany: '该分析计入 {n} 个点位，超过地图单独筛选的上限（{max} 个）：地图显示全部点位',
   unlocatedPageCount: '第 {from}–{to} 条',
   unlocatedPrev: '上一页',
   unlocatedNext: '下一页',
