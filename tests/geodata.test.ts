@@ -31,6 +31,22 @@ beforeEach(() => {
 const boot = () => bootDatabase(join(dir, 'sansan.db'), { demo: false, geodata: files });
 
 /** The counties with 临颍县 (411122) shrunk to a 1 km square far from its sites. */
+/** A demo sand yard placed exactly at (lon, lat) in `countyCode` (and village, when given). */
+const site = (db: ReturnType<typeof boot>['db'], name: string, lon: number, lat: number, countyCode: string, villageCode?: string) =>
+  insertSite(db, {
+    name,
+    category: 'sand_yard',
+    countyCode,
+    townshipCode: villageCode?.slice(0, 9) ?? null,
+    villageCode: villageCode ?? null,
+    lon,
+    lat,
+    precision: 'exact',
+    source: 'demo',
+    discoveredOn: '2021-01-01',
+    actor: 'test',
+  });
+
 function shrunkenCounties(): FeatureCollection<Polygon | MultiPolygon, Record<string, unknown>> {
   const shrunk = counties();
   shrunk.features.find((f) => f.properties.adcode === '411122')!.geometry = {
@@ -105,20 +121,6 @@ describe('start-up with geodata', () => {
 });
 
 describe('start-up after the geodata files change', () => {
-  const site = (db: ReturnType<typeof boot>['db'], name: string, lon: number, lat: number, countyCode: string, villageCode?: string) =>
-    insertSite(db, {
-      name,
-      category: 'sand_yard',
-      countyCode,
-      townshipCode: villageCode?.slice(0, 9) ?? null,
-      villageCode: villageCode ?? null,
-      lon,
-      lat,
-      precision: 'exact',
-      source: 'demo',
-      discoveredOn: '2021-01-01',
-      actor: 'test',
-    });
   const props = (db: ReturnType<typeof boot>['db'], id: number) =>
     db.get<{ county_code: string; feature_props: string }>('SELECT county_code, feature_props FROM sites WHERE id = ?', [id])!;
 
@@ -175,17 +177,7 @@ describe('npm run geodata -- import', () => {
 
   it('swaps in valid boundaries and moves sites to the county that now holds them', () => {
     const { db } = boot();
-    const id = insertSite(db, {
-      name: '测试砂石料场',
-      category: 'sand_yard',
-      countyCode: '411102',
-      lon: 113.95,
-      lat: 33.55,
-      precision: 'exact',
-      source: 'demo',
-      discoveredOn: '2021-01-01',
-      actor: 'test',
-    });
+    const id = site(db, '测试砂石料场', 113.95, 33.55, '411102');
     const file = join(dir, 'official.geojson');
     const official = swapped();
     writeFileSync(file, JSON.stringify(official));
@@ -203,17 +195,7 @@ describe('npm run geodata -- import', () => {
 
   it('refuses boundaries that leave a site outside every county, changing nothing', () => {
     const { db } = boot();
-    const id = insertSite(db, {
-      name: '边界外测试点',
-      category: 'sand_yard',
-      countyCode: '411122',
-      lon: 113.94,
-      lat: 33.85,
-      precision: 'exact',
-      source: 'demo',
-      discoveredOn: '2021-01-01',
-      actor: 'test',
-    });
+    const id = site(db, '边界外测试点', 113.94, 33.85, '411122');
     const shrunk = shrunkenCounties();
     const file = join(dir, 'shrunk.geojson');
     writeFileSync(file, JSON.stringify(shrunk));
@@ -226,17 +208,7 @@ describe('npm run geodata -- import', () => {
 
   it('refuses to drop a county that sites and townships belong to, changing nothing', () => {
     const { db } = boot();
-    insertSite(db, {
-      name: '边界外测试点',
-      category: 'sand_yard',
-      countyCode: '411122',
-      lon: 113.94,
-      lat: 33.85,
-      precision: 'exact',
-      source: 'demo',
-      discoveredOn: '2021-01-01',
-      actor: 'test',
-    });
+    site(db, '边界外测试点', 113.94, 33.85, '411122');
     const without = counties();
     without.features = without.features.filter((f) => f.properties.adcode !== '411122');
     const file = join(dir, 'four.geojson');
