@@ -110,7 +110,7 @@ export async function mapTiles(context: BenchContext, size: number): Promise<Row
   const query = `status=${COUNTED_STATUSES.join(',')}`;
   const first: number[] = [];
   const again: number[] = [];
-  let idle = NaN;
+  let idle: number;
   let peak = 0;
   try {
     const summary = await httpGet(server.port, '/api/map/sites', { agent, headers, timeoutMs: FIRST_ANSWER_MS });
