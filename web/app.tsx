@@ -9,7 +9,7 @@ import { MapView } from './components/MapView.tsx';
 import type { SelectedCell } from './components/SiegePanel.tsx';
 import { relapseLayer, useRelapse } from './components/RelapsePanel.tsx';
 import { useSiege } from './state/use-siege.ts';
-import { tileSiteLists } from './map/tile-site-lists.ts';
+import { useTileQuery } from './page/use-tile-query.ts';
 import { useUrlState } from './state/use-url-state.ts';
 import { CountyNamesContext, useSession } from './state/session.tsx';
 import { Banners } from './page/Banners.tsx';
@@ -56,31 +56,7 @@ export function App() {
     (feature: CountyFeatureCollection['features'][number]) => countyName(feature.properties.code, feature.properties.name, state.lang),
     [state.lang],
   );
-  // The sites drawn apart (a figure's highlight) and, while the siege panel is open, only the sites it
-  // counts; no status switched on shows no site at all. A list too long for a tile URL is not sent, and the page says so.
-  const siteLists = useMemo(
-    () => tileSiteLists(selection.highlighted, state.panel === 'siege' && siege.layer ? siege.layer.counted : !state.statuses.length ? [] : null),
-    [selection.highlighted, state.panel, siege.layer, state.statuses.length],
-  );
-  const tooMany = siteLists.tooMany;
-  // Said once per list and size (state adjusted while rendering, as React advises over an effect).
-  const tooManyKey = tooMany ? `${tooMany.list}:${tooMany.count}` : null;
-  const [toldTooMany, setToldTooMany] = useState<string | null>(null);
-  if (tooManyKey !== toldTooMany) {
-    setToldTooMany(tooManyKey);
-    if (tooMany) setMessage(t(tooMany.list === 'exclude' ? 'mapHighlightTooMany' : 'mapOnlyTooMany', { n: tooMany.count, max: tooMany.maximum }));
-  }
-  // The clusters' filters (sent with each tile).
-  const tileQuery = useMemo(
-    () => ({
-      status: state.statuses.join(','),
-      ...(state.categories.length ? { category: state.categories.join(',') } : {}),
-      ...(state.source ? { source: state.source } : {}),
-      ...(state.asOf ? { asOf: state.asOf } : {}),
-      ...siteLists.query,
-    }),
-    [state.statuses, state.categories, state.source, state.asOf, siteLists],
-  );
+  const tileQuery = useTileQuery(state, selection.highlighted, state.panel === 'siege' && siege.layer ? siege.layer.counted : null, t, setMessage);
   const form = creating.form;
 
   return (

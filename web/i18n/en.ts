@@ -80,8 +80,9 @@ export const en: Record<MessageKey, string> = {
   unlocated: 'Records to place',
   unlocatedHint: 'Real records named in the plan that have no position yet',
   unlocatedNone: 'No records waiting to be placed',
-  mapHighlightTooMany: 'This figure names {n} sites, more than the map can draw apart ({max}): they stay in the clusters and are marked on top',
-  mapOnlyTooMany: 'This analysis counts {n} sites, more than the map can show alone ({max}): the map shows every site',
+  mapHighlightTooMany:
+    'This figure names {n, plural, one {# site} other {# sites}}, more than the map can draw apart ({max}): they stay in the clusters and are marked on top',
+  mapOnlyTooMany: 'This analysis counts {n, plural, one {# site} other {# sites}}, more than the map can show alone ({max}): the map shows every site',
   unlocatedPageCount: '{from}–{to}',
   unlocatedPrev: 'Previous page',
   unlocatedNext: 'Next page',
