@@ -62,10 +62,26 @@ interface ClusterProps {
 
 const STATUS_INDEX = new Map(STATUS_CODES.map((code, index) => [code, index]));
 
+/** Most site ids a tile request may name in `exclude` or `only` (they travel in its URL). */
+export const MAX_MAP_IDS = 2000;
+
 export const CLUSTER_OPTIONS = { radius: 60, maxZoom: 15, minPoints: 2 } as const;
+
+/**
+ * A cluster's expansion zoom without walking its children. supercluster (v9) merges a point with at
+ * least one neighbour into a new cluster, so every cluster has two or more children at the zoom it was
+ * made at, and getClusterExpansionZoom returns that origin zoom, which the cluster id encodes
+ * (`_getOriginZoom`). getChildren builds every child's GeoJSON to find that out: most of a tile's cost.
+ * tests/unit/cluster-index.test.ts checks this equals getClusterExpansionZoom for every cluster.
+ */
+function expansionZoomOf(index: Supercluster<PointProps, ClusterProps>, clusterId: number): number {
+  return (index as unknown as { _getOriginZoom(id: number): number })._getOriginZoom(clusterId);
+}
 
 export class CountyClusterIndex {
   private readonly indexes = new Map<string, Supercluster<PointProps, ClusterProps>>();
+  /** Each county's sites' [west, south, east, north]: a query visits only the counties its bbox meets. */
+  private readonly extents = new Map<string, [number, number, number, number]>();
   readonly size: number;
 
   constructor(sites: readonly ClusterSite[], filters: ClusterFilters = {}) {
@@ -90,6 +106,15 @@ export class CountyClusterIndex {
     }
     this.size = size;
     for (const [county, points] of byCounty) {
+      const extent: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+      for (const { geometry } of points) {
+        const [lon, lat] = geometry.coordinates as [number, number];
+        if (lon < extent[0]) extent[0] = lon;
+        if (lat < extent[1]) extent[1] = lat;
+        if (lon > extent[2]) extent[2] = lon;
+        if (lat > extent[3]) extent[3] = lat;
+      }
+      this.extents.set(county, extent);
       const index = new Supercluster<PointProps, ClusterProps>({
         ...CLUSTER_OPTIONS,
         map: (props) => {
@@ -119,6 +144,9 @@ export class CountyClusterIndex {
     const z = Math.max(0, Math.floor(zoom));
     for (const [county, index] of this.indexes) {
       if (counties && !counties.includes(county)) continue;
+      // A cluster lies within the hull of its sites, so a county whose sites all lie outside the bbox has none in it.
+      const extent = this.extents.get(county)!;
+      if (extent[0] > bbox[2] || extent[2] < bbox[0] || extent[1] > bbox[3] || extent[3] < bbox[1]) continue;
       for (const feature of index.getClusters(bbox, z)) {
         const coordinates = feature.geometry.coordinates as [number, number];
         const props = feature.properties as Partial<ClusterProperties & ClusterProps & PointProps>;
@@ -130,7 +158,7 @@ export class CountyClusterIndex {
               county,
               cluster: true,
               clusterId: props.cluster_id!,
-              expansionZoom: index.getClusterExpansionZoom(props.cluster_id!),
+              expansionZoom: expansionZoomOf(index, props.cluster_id!),
               count: props.point_count!,
               statusCounts: [...props.s!],
               siteId: null,

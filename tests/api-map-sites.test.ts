@@ -20,7 +20,7 @@ const CITY = [113.2, 33.2, 114.6, 34.2] as const;
 
 interface Server {
   db: Db;
-  get(path: string): Promise<Response>;
+  get(path: string, extra?: Record<string, string>): Promise<Response>;
   post(path: string, body: unknown): Promise<Response>;
 }
 
@@ -31,7 +31,7 @@ function serve(path: string, demo: boolean): Server {
   const headers = { Authorization: `Bearer ${token}` };
   return {
     db,
-    get: (url) => Promise.resolve(app.request(url, { headers })),
+    get: (url, extra = {}) => Promise.resolve(app.request(url, { headers: { ...headers, ...extra } })),
     post: (url, body) =>
       Promise.resolve(app.request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) })),
   };
@@ -159,6 +159,32 @@ describe('map tiles on the demo data', () => {
       parameter: 'exclude',
       reason: 'too_many',
     });
+  });
+
+  it('answers a kept tile’s ETag with 304, and after a write the same URL with the new data', async () => {
+    const v = await version(server);
+    const url = `/api/map/sites/${v}/12/3345/1641?status=discovered`;
+    const first = await server.get(url);
+    const etag = first.headers.get('etag')!;
+    const before = ((await first.json()) as { features: TileFeature[] }).features;
+    expect(etag).toBeTruthy();
+    expect((await server.get(url)).headers.get('etag')).toBe(etag);
+    const again = await server.get(url, { 'If-None-Match': etag });
+    expect(again.status).toBe(304);
+    // A new site in that tile: the URL (now of an older version) answers today's data, uncached.
+    const created = await server.post('/api/sites', {
+      name: '同一瓦片新增（测试）',
+      category: 'sand_yard',
+      lon: 114.03,
+      lat: 33.58,
+      discoveredOn: '2022-12-01',
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const after = await server.get(url, { 'If-None-Match': etag });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('cache-control')).toBe('no-cache');
+    const features = ((await after.json()) as { features: TileFeature[] }).features;
+    expect(features.reduce((n, f) => n + f.properties.count, 0)).toBe(before.reduce((n, f) => n + f.properties.count, 0) + 1);
   });
 
   it('marks a tile of the current version cacheable and one of an older version not', async () => {

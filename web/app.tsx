@@ -9,6 +9,7 @@ import { MapView } from './components/MapView.tsx';
 import type { SelectedCell } from './components/SiegePanel.tsx';
 import { relapseLayer, useRelapse } from './components/RelapsePanel.tsx';
 import { useSiege } from './state/use-siege.ts';
+import { useTileQuery } from './page/use-tile-query.ts';
 import { useUrlState } from './state/use-url-state.ts';
 import { CountyNamesContext, useSession } from './state/session.tsx';
 import { Banners } from './page/Banners.tsx';
@@ -55,19 +56,7 @@ export function App() {
     (feature: CountyFeatureCollection['features'][number]) => countyName(feature.properties.code, feature.properties.name, state.lang),
     [state.lang],
   );
-  // The clusters' filters (sent with each tile): no status switched on shows no site at all.
-  const tileQuery = useMemo(
-    () => ({
-      status: state.statuses.join(','),
-      ...(state.categories.length ? { category: state.categories.join(',') } : {}),
-      ...(state.source ? { source: state.source } : {}),
-      ...(state.asOf ? { asOf: state.asOf } : {}),
-      ...(selection.highlighted.length ? { exclude: selection.highlighted.join(',') } : {}),
-      // While the siege panel is open the map shows only the sites it counts.
-      ...(state.panel === 'siege' && siege.layer ? { only: siege.layer.counted.join(',') } : !state.statuses.length ? { only: '' } : {}),
-    }),
-    [state.statuses, state.categories, state.source, state.asOf, selection.highlighted, state.panel, siege.layer],
-  );
+  const tileQuery = useTileQuery(state, selection.highlighted, state.panel === 'siege' && siege.layer ? siege.layer.counted : null, t, setMessage);
   const form = creating.form;
 
   return (

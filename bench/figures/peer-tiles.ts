@@ -2,9 +2,10 @@
 // supercluster (one index per county, the options of domain/cluster-index.ts) answering a viewport
 // (getClusters) and the view's z/x/y tiles (getTile, encoded with vt-pbf), and PostGIS ST_AsMVT in a
 // private PostgreSQL 15 cluster serving the same tiles as points and as clusters (ST_SnapToGrid per
-// county). Views: the page's first view (Luohe at zoom 8.9) and an urban close-up at zoom 13, 1280×800 px.
+// county), and this server's own tiles through HTTP. Views: the page's first view (Luohe at zoom 8.9) and an urban close-up at zoom 13, 1280×800 px.
 // Without PostGIS the PostGIS rows say why and the rest still runs.
 import { writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import Supercluster, { type ClusterProperties, type PointFeature } from 'supercluster';
@@ -15,8 +16,11 @@ import { CLUSTER_OPTIONS, type ClusterSite } from '../../domain/cluster-index.ts
 import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, formatCount, formatMs, formatSize, median, NO_TARGET, type Row } from '../lib/measure.ts';
 import { postgisMissing, startPostgis, type PostgisCluster } from '../lib/postgis.ts';
+import { httpGet, startServer } from '../lib/server-process.ts';
+import { benchSession } from '../lib/session.ts';
+import { syntheticDatabase } from '../lib/synthetic-cache.ts';
 import { generateSites, toClusterSites } from '../synthetic.ts';
-import { INITIAL_VIEW, VIEWPORT, viewportBbox } from './cluster.ts';
+import { FIRST_ANSWER_MS, INITIAL_VIEW, VIEWPORT, viewportBbox } from './cluster.ts';
 
 /** The two views every peer row answers (the server endpoint's row uses the same). */
 export const PEER_VIEWS = [
@@ -59,7 +63,7 @@ interface ClusterProps {
 }
 type CountyIndexes = Map<string, Supercluster<PointProps, ClusterProps>>;
 
-function buildCountyIndexes(sites: readonly ClusterSite[]): CountyIndexes {
+export function buildCountyIndexes(sites: readonly ClusterSite[]): CountyIndexes {
   const byCounty = new Map<string, PointFeature<PointProps>[]>();
   for (const site of sites) {
     let list = byCounty.get(site.county);
@@ -245,6 +249,26 @@ function viewRow(
   };
 }
 
+/** The real server on the synthetic database of `size`, its sites' data version, a session and one kept-alive socket. */
+async function startMapServer(context: BenchContext, size: number) {
+  const database = syntheticDatabase(context, size);
+  const headers = { Authorization: `Bearer ${benchSession(database)}` };
+  const running = await startServer(context.resources, { root: context.root, database, demo: false });
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const summary = await httpGet(running.port, '/api/map/sites', { agent, headers, timeoutMs: FIRST_ANSWER_MS });
+  const { version } = JSON.parse(summary.body.toString()) as { version: number };
+  return {
+    port: running.port,
+    version,
+    agent,
+    headers,
+    stop: async () => {
+      agent.destroy();
+      await running.stop();
+    },
+  };
+}
+
 export async function peerTiles(context: BenchContext): Promise<Row[]> {
   const { fixtures, resources, log } = context;
   const sizes = context.big ? [100_000, 1_000_000] : [100_000];
@@ -288,85 +312,112 @@ export async function peerTiles(context: BenchContext): Promise<Row[]> {
           `; load ${load()}`,
       });
 
-      for (const view of PEER_VIEWS) {
-        const tiles = viewTiles(view);
-        log(`peer tiles ${size}, ${view.name}: ${tiles.length} tiles at z${tiles[0]!.z}`);
+      const server = await startMapServer(context, size);
+      try {
+        for (const view of PEER_VIEWS) {
+          const tiles = viewTiles(view);
+          log(`peer tiles ${size}, ${view.name}: ${tiles.length} tiles at z${tiles[0]!.z}`);
 
-        const clusters = await sampleView(runs * 3, () => {
-          const started = performance.now();
-          const answer = getClustersView(indexes, view);
-          const ms = performance.now() - started;
-          return { viewMs: ms, tileMs: [], bytes: [answer.bytes], features: answer.features };
-        });
-        rows.push(
-          viewRow(
-            `peer: supercluster getClusters, ${view.name} (in-process)`,
-            size,
-            null,
-            clusters,
-            `one call per county index for the ${VIEWPORT.width}×${VIEWPORT.height} px bbox at zoom ${Math.floor(view.zoom)}, answer as JSON (bytes)`,
-          ),
-        );
-
-        let getTileOnly: number[] = [];
-        const superTiles = await sampleView(runs * 3, () => {
-          const sample: ViewSample = { viewMs: 0, tileMs: [], bytes: [], features: 0 };
-          const only: number[] = [];
-          for (const tile of tiles) {
+          const clusters = await sampleView(runs * 3, () => {
             const started = performance.now();
-            const answer = getTileEncoded(indexes, tile);
+            const answer = getClustersView(indexes, view);
             const ms = performance.now() - started;
-            sample.tileMs.push(ms);
-            sample.bytes.push(answer.bytes);
-            sample.features += answer.features;
-            sample.viewMs += ms;
-            only.push(answer.getTileMs);
-          }
-          getTileOnly = getTileOnly.concat(only);
-          return sample;
-        });
-        rows.push(
-          viewRow(
-            `peer: supercluster getTile + vt-pbf, ${view.name} (in-process)`,
-            size,
-            tiles,
-            superTiles,
-            `getTile alone ${formatMs(median(getTileOnly))} per tile, the rest is vt-pbf encoding`,
-          ),
-        );
+            return { viewMs: ms, tileMs: [], bytes: [answer.bytes], features: answer.features };
+          });
+          rows.push(
+            viewRow(
+              `peer: supercluster getClusters, ${view.name} (in-process)`,
+              size,
+              null,
+              clusters,
+              `one call per county index for the ${VIEWPORT.width}×${VIEWPORT.height} px bbox at zoom ${Math.floor(view.zoom)}, answer as JSON (bytes)`,
+            ),
+          );
 
-        // ── Slot for the server's own cluster endpoint (engineer view, #17): its row for this view and size
-        // goes here, beside the in-process peers above and PostGIS below. The lead wires it after merging:
-        // a server started on fixtures.syntheticDatabase(size) (the same generateSites sites, plus the
-        // plan's few seeded real sites), the same `tiles` (or the view's bbox) through HTTP, timed with
-        // sampleView and printed with viewRow so the columns match.
+          let getTileOnly: number[] = [];
+          const superTiles = await sampleView(runs * 3, () => {
+            const sample: ViewSample = { viewMs: 0, tileMs: [], bytes: [], features: 0 };
+            const only: number[] = [];
+            for (const tile of tiles) {
+              const started = performance.now();
+              const answer = getTileEncoded(indexes, tile);
+              const ms = performance.now() - started;
+              sample.tileMs.push(ms);
+              sample.bytes.push(answer.bytes);
+              sample.features += answer.features;
+              sample.viewMs += ms;
+              only.push(answer.getTileMs);
+            }
+            getTileOnly = getTileOnly.concat(only);
+            return sample;
+          });
+          rows.push(
+            viewRow(
+              `peer: supercluster getTile + vt-pbf, ${view.name} (in-process)`,
+              size,
+              tiles,
+              superTiles,
+              `getTile alone ${formatMs(median(getTileOnly))} per tile, the rest is vt-pbf encoding`,
+            ),
+          );
 
-        for (const kind of ['clusters', 'points'] as const) {
-          const figure =
-            kind === 'clusters' ? `peer: PostGIS ST_AsMVT clustered (ST_SnapToGrid per county), ${view.name}` : `peer: PostGIS ST_AsMVT points, ${view.name}`;
-          if (!cluster) {
-            rows.push({ figure, size: formatSize(size), median: 'skipped', runs: '0', target: NO_TARGET, met: '—', notes: `skipped: ${skipped}` });
-            continue;
-          }
-          const pointRuns = kind === 'points' && size >= 1_000_000 && view.zoom < 10 ? 3 : runs;
-          const answer = await sampleView(pointRuns, async () => {
+          // The server's own tiles (#17) for the same view: the real server on the same synthetic sites (plus
+          // the plan's few real ones), every tile through HTTP one after another; after the warm-up round a
+          // tile is answered from its kept bytes.
+          const served = await sampleView(runs * 3, async () => {
             const sample: ViewSample = { viewMs: 0, tileMs: [], bytes: [], features: 0 };
             for (const tile of tiles) {
-              const one = await postgisTile(cluster, kind, tile);
-              sample.tileMs.push(one.ms);
-              sample.bytes.push(one.bytes);
-              sample.features += one.features;
-              sample.viewMs += one.ms;
+              const answer = await httpGet(server.port, `/api/map/sites/${server.version}/${tile.z}/${tile.x}/${tile.y}`, {
+                agent: server.agent,
+                headers: server.headers,
+              });
+              if (answer.status !== 200) throw new Error(`server tile ${tile.z}/${tile.x}/${tile.y}: ${answer.status}`);
+              sample.tileMs.push(answer.ms);
+              sample.bytes.push(answer.body.length);
+              sample.features += (JSON.parse(answer.body.toString()) as { features: unknown[] }).features.length;
+              sample.viewMs += answer.ms;
             }
             return sample;
           });
-          const how =
-            kind === 'clusters'
-              ? `grid cell ${CLUSTER_OPTIONS.radius}/${EXTENT} of a tile (${formatCount((WORLD_M / 2 ** tiles[0]!.z) * (CLUSTER_OPTIONS.radius / EXTENT))} m), count + status mix per cell and county`
-              : 'every site in the tile + buffer: id, county, status, category';
-          rows.push(viewRow(figure, size, tiles, answer, `${how}; pg over the unix socket, bytea read whole; extent ${EXTENT}, buffer ${BUFFER}`));
+          rows.push(
+            viewRow(
+              `peer: this server, GET /api/map/sites/{v}/{z}/{x}/{y}, ${view.name} (HTTP)`,
+              size,
+              tiles,
+              served,
+              'county-bounded clusters with status mix and expansion zoom as JSON (uncompressed), no filter; one kept-alive socket, bearer session; answered from kept bytes after the warm-up',
+            ),
+          );
+
+          for (const kind of ['clusters', 'points'] as const) {
+            const figure =
+              kind === 'clusters' ? `peer: PostGIS ST_AsMVT clustered (ST_SnapToGrid per county), ${view.name}` : `peer: PostGIS ST_AsMVT points, ${view.name}`;
+            if (!cluster) {
+              rows.push({ figure, size: formatSize(size), median: 'skipped', runs: '0', target: NO_TARGET, met: '—', notes: `skipped: ${skipped}` });
+              continue;
+            }
+            const pointRuns = kind === 'points' && size >= 1_000_000 && view.zoom < 10 ? 3 : runs;
+            const answer = await sampleView(pointRuns, async () => {
+              const sample: ViewSample = { viewMs: 0, tileMs: [], bytes: [], features: 0 };
+              for (const tile of tiles) {
+                const one = await postgisTile(cluster, kind, tile);
+                sample.tileMs.push(one.ms);
+                sample.bytes.push(one.bytes);
+                sample.features += one.features;
+                sample.viewMs += one.ms;
+              }
+              return sample;
+            });
+            const how =
+              kind === 'clusters'
+                ? `grid cell ${CLUSTER_OPTIONS.radius}/${EXTENT} of a tile (${formatCount((WORLD_M / 2 ** tiles[0]!.z) * (CLUSTER_OPTIONS.radius / EXTENT))} m), count + status mix per cell and county`
+                : 'every site in the tile + buffer: id, county, status, category';
+            rows.push(viewRow(figure, size, tiles, answer, `${how}; pg over the unix socket, bytea read whole; extent ${EXTENT}, buffer ${BUFFER}`));
+          }
+          log(`peer tiles ${size}, ${view.name}: done`);
         }
-        log(`peer tiles ${size}, ${view.name}: done`);
+      } finally {
+        await server.stop();
       }
     }
   } finally {

@@ -6,20 +6,19 @@
 // computation sits behind MapSiteStore (server/store/map-index.ts), which a PostGIS store could
 // answer with ST_AsMVT over ST_TileEnvelope(z, x, y).
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { MAX_TILE_ZOOM } from '../../domain/cluster-index.ts';
+import type { TypedResponse } from 'hono';
+import { MAX_MAP_IDS, MAX_TILE_ZOOM } from '../../domain/cluster-index.ts';
 import { COUNTED_STATUSES } from '../../domain/statuses.ts';
 import type { AppContext } from '../context.ts';
 import { parameterError } from '../errors.ts';
 import type { MapFilters } from '../store/map-index.ts';
-import { mapSitesVersion } from '../store/map-sites.ts';
 import { mapSiteStore, mapStoreOnThread } from '../store/map-site-store.ts';
 import { param, parseSiteFilters } from './query-params.ts';
 import { CountyQuery, errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
-import { cacheImmutable } from './wire.ts';
+import { etagMatches, IMMUTABLE, sendEncoded } from './wire.ts';
 
-/** Most site ids `exclude` or `only` may name (they travel in the URL). */
-export const MAX_MAP_IDS = 2000;
+type Json<T extends z.ZodType, S extends 200> = TypedResponse<z.infer<T>, S, 'json'>;
 
 function parseIds(name: string, text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
@@ -145,10 +144,11 @@ export function mapSiteRoutes(ctx: AppContext) {
         const y = tileNumber('y', path.y, 2 ** zoom - 1);
         const filters = mapFilters(ctx, c.req.valid('query'));
         const tile = await store.tile(filters, zoom, x, y);
-        const current = String(tile.version) === path.version && tile.version === mapSitesVersion(ctx.db);
-        if (current) cacheImmutable(c);
-        else c.header('Cache-Control', 'no-cache');
-        return c.json({ version: tile.version, z: zoom, x, y, features: tile.features }, 200);
+        // Answered from the version the URL names: that tile never changes. The store read the version once.
+        const cacheControl = String(tile.version) === path.version ? IMMUTABLE : 'no-cache';
+        if (etagMatches(c.req.header('if-none-match'), tile.body.etag))
+          return c.body(null, 304, { ETag: tile.body.etag, 'Cache-Control': cacheControl }) as unknown as Json<typeof MapTileAnswer, 200>;
+        return sendEncoded(c, tile.body, { cacheControl }) as unknown as Json<typeof MapTileAnswer, 200>;
       },
     );
 }

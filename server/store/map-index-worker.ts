@@ -3,7 +3,8 @@
 import { openReadOnlyDatabase } from '../db/read-only.ts';
 import { MapIndexes, type MapFilters } from './map-index.ts';
 
-export type MapWorkerRequest = { kind: 'tile'; filters: MapFilters; z: number; x: number; y: number } | { kind: 'counts' | 'warm'; filters: MapFilters };
+export type MapWorkerRequest =
+  { kind: 'tile'; filters: MapFilters; z: number; x: number; y: number; known?: number } | { kind: 'counts' | 'warm'; filters: MapFilters };
 export type MapWorkerTask = MapWorkerRequest & { path: string };
 
 const open = new Map<string, MapIndexes>();
@@ -19,7 +20,7 @@ function indexesFor(path: string): MapIndexes {
 
 export default function answer(task: MapWorkerTask) {
   const indexes = indexesFor(task.path);
-  if (task.kind === 'tile') return { ...indexes.tile(task.filters, task.z, task.x, task.y), buildMs: indexes.lastBuildMs };
+  if (task.kind === 'tile') return { ...indexes.tile(task.filters, task.z, task.x, task.y, task.known), buildMs: indexes.lastBuildMs };
   if (task.kind === 'counts') return indexes.counts(task.filters);
   indexes.warm(task.filters);
   return { buildMs: indexes.lastBuildMs };

@@ -24,7 +24,13 @@ export interface MapFilters {
 export interface MapTile {
   /** The sites' data version the answer was built from. */
   version: number;
-  features: ClusterFeature[];
+  /** The answer as JSON text: `{version, z, x, y, features}` (features: ClusterFeature[]). */
+  body: string;
+}
+
+/** The JSON text of a tile's answer (what the route sends, made once per tile). */
+export function tileBody(version: number, z: number, x: number, y: number, features: readonly ClusterFeature[]): string {
+  return `{"version":${version},"z":${z},"x":${x},"y":${y},"features":${JSON.stringify(features)}}`;
 }
 
 /** Located sites under the base filter, per county and status (the legend's numbers). */
@@ -35,7 +41,8 @@ export interface MapCounts {
 
 /** What the map asks of a store; a PostGIS store would answer the same with ST_AsMVT over ST_TileEnvelope(z, x, y). */
 export interface MapSiteStore {
-  tile(filters: MapFilters, z: number, x: number, y: number): Promise<MapTile>;
+  /** `known`: the sites' data version the caller read just now (the answer is of that version or newer). */
+  tile(filters: MapFilters, z: number, x: number, y: number, known?: number): Promise<MapTile>;
   counts(filters: MapFilters): Promise<MapCounts>;
   /** Builds the index of a filter set ahead of the first view that needs it. */
   warm(filters: MapFilters): Promise<void>;
@@ -46,6 +53,21 @@ export const MAP_INDEXES_KEPT = 6;
 export const MAP_BASES_KEPT = 2;
 
 const sorted = <T>(list: readonly T[] | undefined) => (list?.length ? [...list].sort() : null);
+const ascending = (ids: readonly number[]) => [...ids].sort((a, b) => a - b);
+
+/** What an index is built for: the filters but the counties (a tile picks the counties' clusters of one index). */
+const indexKey = (filters: MapFilters) =>
+  JSON.stringify([
+    filters.asOf ?? null,
+    sorted(filters.categories),
+    filters.source ?? null,
+    sorted(filters.statuses),
+    filters.exclude?.length ? ascending(filters.exclude) : null,
+    filters.only ? ascending(filters.only) : null,
+  ]);
+
+/** Names a filter set: equal for filters that answer alike (lists in any order). */
+export const mapFiltersKey = (filters: MapFilters) => `${indexKey(filters)}|${sorted(filters.counties)?.join(',') ?? ''}`;
 
 interface Base {
   version: number;
@@ -68,12 +90,17 @@ export class MapIndexes {
 
   constructor(private readonly db: Db) {}
 
-  private base(filters: MapFilters): Base {
+  /** `known`: a data version the caller read just now (the index may be that one or newer); else read here. */
+  private base(filters: MapFilters, known?: number): Base {
     // Voided sites are in the rows only when a status filter names them (as in siteFilterSql).
     const voided = Boolean(filters.statuses?.includes(VOIDED));
     const key = JSON.stringify([filters.asOf ?? null, sorted(filters.categories), filters.source ?? null, voided]);
-    const version = mapSitesVersion(this.db);
     const kept = this.bases.get(key);
+    if (kept && known !== undefined && kept.version >= known) {
+      remember(this.bases, key, kept, MAP_BASES_KEPT);
+      return kept;
+    }
+    const version = mapSitesVersion(this.db);
     if (kept && kept.version === version) {
       remember(this.bases, key, kept, MAP_BASES_KEPT);
       return kept;
@@ -97,16 +124,9 @@ export class MapIndexes {
     return base;
   }
 
-  private index(filters: MapFilters): { version: number; index: CountyClusterIndex } {
-    const base = this.base(filters);
-    const key = JSON.stringify([
-      filters.asOf ?? null,
-      sorted(filters.categories),
-      filters.source ?? null,
-      sorted(filters.statuses),
-      sorted(filters.exclude),
-      filters.only ? [...filters.only].sort((a, b) => a - b) : null,
-    ]);
+  private index(filters: MapFilters, known?: number): { version: number; index: CountyClusterIndex } {
+    const base = this.base(filters, known);
+    const key = indexKey(filters);
     const kept = this.indexes.get(key);
     if (kept && kept.version === base.version) {
       remember(this.indexes, key, kept, MAP_INDEXES_KEPT);
@@ -126,9 +146,10 @@ export class MapIndexes {
     return entry;
   }
 
-  tile(filters: MapFilters, z: number, x: number, y: number): MapTile {
-    const { version, index } = this.index(filters);
-    return { version, features: index.tile(z, x, y, filters.counties?.length ? filters.counties : null) };
+  /** `known`: the sites' data version the caller read just now (saves reading it again). */
+  tile(filters: MapFilters, z: number, x: number, y: number, known?: number): MapTile {
+    const { version, index } = this.index(filters, known);
+    return { version, body: tileBody(version, z, x, y, index.tile(z, x, y, filters.counties?.length ? filters.counties : null)) };
   }
 
   counts(filters: MapFilters): MapCounts {

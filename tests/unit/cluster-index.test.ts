@@ -86,6 +86,20 @@ describe('county cluster index', () => {
       }
   });
 
+  it('gives each cluster the expansion zoom supercluster’s walk down its children finds', () => {
+    const random = new Random(11);
+    const many = Array.from({ length: 2000 }, (_, i) => site(i + 1, i % 3 ? 'X' : 'Y', 113.8 + random.next() * 0.4, 33.5 + random.next() * 0.3, 'closed'));
+    const index = new CountyClusterIndex(many);
+    let clusters = 0;
+    for (let zoom = 0; zoom <= 16; zoom++)
+      for (const { properties } of index.query({ bbox: WORLD, zoom }))
+        if (properties.cluster) {
+          clusters++;
+          expect(properties.expansionZoom, `zoom ${zoom}, cluster ${properties.clusterId}`).toBe(index.expansionZoom(properties.county, properties.clusterId!));
+        }
+    expect(clusters).toBeGreaterThan(100);
+  });
+
   it('puts each site in exactly one tile of a zoom', () => {
     const index = new CountyClusterIndex(SITES);
     for (const z of [3, 9, 14]) {

@@ -1,6 +1,7 @@
 // The map on the page: creates the MapController once, feeds it data, and asks the server for the
 // clusters of what it shows (the 512 px tiles covering the view at its whole zoom, debounced while
-// the view moves; web/state/map.ts keeps each tile of a data version once).
+// the view moves; web/state/map.ts keeps each tile of a data version once). A move also asks the
+// sites' data version again (throttled), so others' writes show after a pan without a reload.
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
 import { MapController, type CountyFeatureCollection, type MapHandlers, type MapMode, type ViewChange } from '../map/map-controller.ts';
@@ -8,7 +9,7 @@ import type { Basemap } from '../map/basemap-style.ts';
 import type { Language } from '../i18n/code-labels.ts';
 import { MAX_TILE_ZOOM, tilesCovering } from '../../domain/cluster-index.ts';
 import { debugState } from '../state/debug.ts';
-import { loadMapTile, type TileQuery } from '../state/map.ts';
+import { askMapSummaryAgain, loadMapTile, type TileQuery } from '../state/map.ts';
 
 /** How long the view rests before its clusters are asked for. */
 const VIEW_DEBOUNCE_MS = 120;
@@ -87,6 +88,8 @@ export function MapView(props: MapViewProps) {
         props.handlers.onViewChange(change);
         if (debounce.current) clearTimeout(debounce.current);
         debounce.current = setTimeout(() => void refreshClusters(), VIEW_DEBOUNCE_MS);
+        // Others' writes since the last look: a new version in the summary gives the view new tiles.
+        askMapSummaryAgain();
       },
       // At least one whole zoom level in, so the click visibly does something.
       onClusterClick: (_county, _clusterId, at, expansionZoom) =>

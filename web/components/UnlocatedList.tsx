@@ -23,14 +23,25 @@ export interface UndrawnRoad {
   toDesc: string | null;
 }
 
+/** Where the list of sites stands among its pages (web/state/sites.ts useSitePages). */
+export interface ListPage {
+  /** The number of the page's first row (1 on the first page). */
+  first: number;
+  next: (() => void) | null;
+  previous: (() => void) | null;
+}
+
 export function UnlocatedList({
   sites,
+  page,
   roads,
   onOpen,
   onPlace,
   onDraw,
 }: {
+  /** One page of the sites. */
   sites: UnlocatedSite[];
+  page: ListPage;
   roads: UndrawnRoad[];
   onOpen: (id: number) => void;
   onPlace: (id: number) => void;
@@ -41,10 +52,23 @@ export function UnlocatedList({
   return (
     <section className="unlocated" data-testid="unlocated">
       <h2>
-        {t('unlocated')} <span className="count">{sites.length + roads.length}</span>
+        {t('unlocated')}{' '}
+        <span className="count">
+          {page.first === 1 && !page.next ? sites.length + roads.length : t('unlocatedPageCount', { from: page.first, to: page.first + sites.length - 1 })}
+        </span>
       </h2>
       <p className="muted">{t('unlocatedHint')}</p>
       {sites.length + roads.length === 0 && <p className="muted">{t('unlocatedNone')}</p>}
+      {(page.previous || page.next) && (
+        <div className="row pager" data-testid="unlocated-pager">
+          <button type="button" className="small" disabled={!page.previous} onClick={() => page.previous?.()}>
+            {t('unlocatedPrev')}
+          </button>
+          <button type="button" className="small" disabled={!page.next} onClick={() => page.next?.()}>
+            {t('unlocatedNext')}
+          </button>
+        </div>
+      )}
       <ul>
         {sites.map((site) => (
           <li key={`s${site.id}`}>

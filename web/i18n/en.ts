@@ -82,6 +82,12 @@ export const en: Record<MessageKey, string> = {
   unlocated: 'Records to place',
   unlocatedHint: 'Real records named in the plan that have no position yet',
   unlocatedNone: 'No records waiting to be placed',
+  mapHighlightTooMany:
+    'This figure names {n, plural, one {# site} other {# sites}}, more than the map can draw apart ({max}): they stay in the clusters and are marked on top',
+  mapOnlyTooMany: 'This analysis counts {n, plural, one {# site} other {# sites}}, more than the map can show alone ({max}): the map shows every site',
+  unlocatedPageCount: '{from}–{to}',
+  unlocatedPrev: 'Previous page',
+  unlocatedNext: 'Next page',
   placeOnMap: 'Place on map',
   placeClick: 'Click the site’s position on the map',
   placeConfirm: 'Place it at {lon}, {lat}?',

@@ -142,6 +142,7 @@ export function SidePanel({ state, update, data, selection, drawing, route, rela
               address: f.properties.address,
               source: f.properties.source,
             }))}
+            page={data.unlocated.page}
             roads={(roads.data?.features ?? [])
               .filter((f) => !f.geometry)
               .map((f) => ({

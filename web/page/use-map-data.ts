@@ -1,6 +1,6 @@
 // What the map and the layer panel draw: configuration, counties, the sites' data version and legend
 // counts (the clusters themselves come per view from the server: MapView), the unlocated real
-// records, road segments under the URL's date and filters, and the figures derived from them
+// records (a page at a time), road segments under the URL's date and filters, and the figures derived from them
 // (counts, legend, choropleth, the county locator). Nothing here downloads every site.
 import { useMemo } from 'react';
 import type { FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
@@ -11,8 +11,11 @@ import type { CountyFeatureCollection } from '../map/map-controller.ts';
 import { useConfig, useCounties } from '../state/counties.ts';
 import { useRoads } from '../state/roads.ts';
 import { useMapSummary } from '../state/map.ts';
-import { useSitePosition, useSites } from '../state/sites.ts';
+import { useSitePages, useSitePosition } from '../state/sites.ts';
 import type { UrlState } from '../state/url-state.ts';
+
+/** Unlocated records per page of the list. */
+export const UNLOCATED_PAGE = 50;
 
 /** `scope`: the counties counted in the legend and header (a county official's own; null: the city). */
 export function useMapData(state: UrlState, scope: readonly string[] | null) {
@@ -26,7 +29,7 @@ export function useMapData(state: UrlState, scope: readonly string[] | null) {
   const counties = useCounties(filterQuery);
   // The sites' data version (tile URLs carry it) and the legend's counts, under the map's filters.
   const sites = useMapSummary(filterQuery);
-  const unlocated = useSites({ located: 'false', source: 'real' });
+  const unlocated = useSitePages({ located: 'false', source: 'real' }, UNLOCATED_PAGE);
   const roads = useRoads(asOfQuery);
   const selectedSite = useSitePosition(state.site);
 

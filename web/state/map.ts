@@ -1,7 +1,11 @@
 // What the map draws, asked per view: the sites' data version and the legend's counts
 // (GET /api/map/sites), and the cluster tiles of a view (GET /api/map/sites/{version}/{z}/{x}/{y}),
 // each kept by its URL's parts — a tile of one version never changes, so it is fetched once. A write
-// marks 'sites' stale (DATA_AFTER), the summary's new version makes new tile URLs.
+// marks 'sites' stale (DATA_AFTER), the summary's new version makes new tile URLs. Others' writes
+// reach the map the same way: the summary is asked again after a pan or zoom (at most every
+// SUMMARY_AFTER_MOVE_MS) and every SUMMARY_REFRESH_MS while the page is visible — an unchanged
+// summary costs a 304 (its ETag is the data version).
+import { useEffect } from 'react';
 import type { ClusterFeature } from '../../domain/cluster-index.ts';
 import { api, unwrap } from '../api/client.ts';
 import { queryClient, useApiQuery } from './query.ts';
@@ -9,7 +13,47 @@ import { queryClient, useApiQuery } from './query.ts';
 type SummaryQuery = NonNullable<Parameters<(typeof api.api.map.sites)['$get']>[0]>['query'];
 export type TileQuery = NonNullable<Parameters<(typeof api.api.map.sites)[':version'][':z'][':x'][':y']['$get']>[0]>['query'];
 
-export const useMapSummary = (query: SummaryQuery) => useApiQuery(['sites', 'map', query], () => unwrap(api.api.map.sites.$get({ query })));
+/** How often the summary is asked again while the page is visible. */
+export const SUMMARY_REFRESH_MS = 30_000;
+/** After a pan or zoom the summary is asked again, at most this often. */
+export const SUMMARY_AFTER_MOVE_MS = 3_000;
+
+const SUMMARY_KEY = ['sites', 'map'] as const;
+
+let lastAsked = 0;
+let trailing: ReturnType<typeof setTimeout> | null = null;
+
+/** Asks the map's summary again (a new data version gives new tile URLs): at once, or at the end of the throttle window. */
+export function askMapSummaryAgain(): void {
+  const wait = lastAsked + SUMMARY_AFTER_MOVE_MS - Date.now();
+  if (wait > 0) {
+    trailing ??= setTimeout(() => {
+      trailing = null;
+      askMapSummaryAgain();
+    }, wait);
+    return;
+  }
+  lastAsked = Date.now();
+  void queryClient.invalidateQueries({ queryKey: SUMMARY_KEY });
+}
+
+export function useMapSummary(query: SummaryQuery) {
+  useEffect(() => {
+    const visible = () => document.visibilityState === 'visible';
+    const timer = setInterval(() => visible() && askMapSummaryAgain(), SUMMARY_REFRESH_MS);
+    // Back from another tab or a locked screen: what changed meanwhile, at once.
+    const onVisibility = () => visible() && askMapSummaryAgain();
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+  }, []);
+  return useApiQuery([...SUMMARY_KEY, query], () => {
+    lastAsked = Date.now();
+    return unwrap(api.api.map.sites.$get({ query }));
+  });
+}
 
 /** One tile's clusters and sites (cached for good: its URL names one version of the data). */
 export function loadMapTile(version: number, z: number, x: number, y: number, query: TileQuery): Promise<ClusterFeature[]> {

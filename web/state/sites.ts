@@ -1,4 +1,5 @@
 // Sites: the located and unlocated lists, one site's detail, search, and the writes on a site.
+import { useState } from 'react';
 import { api, unwrap } from '../api/client.ts';
 import { DATA_AFTER, useApiQuery, useWrite } from './query.ts';
 
@@ -11,6 +12,25 @@ const loadSite = (id: number) => unwrap(api.api.sites[':id'].$get({ param: { id:
 export type SiteDetail = Awaited<ReturnType<typeof loadSite>>;
 
 export const useSites = (query: SitesQuery, enabled = true) => useApiQuery(['sites', query], () => loadSites(query), enabled);
+/** A list a person reads, one page at a time: `page.next`/`previous` move along the server's cursors (null at an end). */
+export function useSitePages(query: SitesQuery, pageSize: number) {
+  // The cursors of the pages opened so far (the first page has none): back is one pop.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const [shownDepth, setShownDepth] = useState(0);
+  const cursor = cursors.at(-1);
+  const list = useSites({ ...query, limit: String(pageSize), ...(cursor ? { cursor } : {}) });
+  // While the next page loads the one before stays shown: number its rows as that page, and move on only from an arrived page.
+  if (!list.loading && list.data && shownDepth !== cursors.length) setShownDepth(cursors.length);
+  const settled = shownDepth === cursors.length;
+  const nextCursor = list.data?.nextCursor ?? null;
+  const page = {
+    first: shownDepth * pageSize + 1,
+    next: settled && nextCursor ? () => setCursors([...cursors, nextCursor]) : null,
+    previous: settled && cursors.length > 0 ? () => setCursors(cursors.slice(0, -1)) : null,
+  };
+  return { ...list, page };
+}
+
 export const useSite = (id: number) => useApiQuery(['site', id], () => loadSite(id));
 
 const positionOf = (site: SiteDetail): [number, number] | null => (site.geometry ? [site.geometry.coordinates[0]!, site.geometry.coordinates[1]!] : null);
