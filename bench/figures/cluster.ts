@@ -12,7 +12,6 @@ import { formatBytes, formatCount, formatMs, median, timingRow, type Row } from 
 import { httpGet, startServer } from '../lib/server-process.ts';
 import { benchSession } from '../lib/session.ts';
 import { generateSites, toClusterSites } from '../synthetic.ts';
-import { syntheticDatabase } from '../lib/synthetic-cache.ts';
 
 /** How long the first map answer after start-up may take: it waits for the first view's index (at 10^6, tens of seconds on a loaded machine). */
 export const FIRST_ANSWER_MS = 600_000;
@@ -115,7 +114,7 @@ export function panZoomViews(count: number): { center: [number, number]; zoom: n
 /** The server's view answers (all tiles of a view, six at a time as a browser asks) beside in-process getClusters. */
 async function serverViews(context: BenchContext, size: number, index: CountyClusterIndex): Promise<Row[]> {
   const { root, resources, log } = context;
-  const database = syntheticDatabase(context, size);
+  const database = context.fixtures.syntheticDatabase(size);
   const headers = { Authorization: `Bearer ${benchSession(database)}` };
   const server = await startServer(resources, { root, database, demo: false });
   const agent = new Agent({ keepAlive: true, maxSockets: 6 });

@@ -20,7 +20,6 @@ import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, formatMs, formatSize, median, verdict, type Row } from '../lib/measure.ts';
 import { httpGet, startServer } from '../lib/server-process.ts';
 import { benchSession } from '../lib/session.ts';
-import { syntheticDatabase } from '../lib/synthetic-cache.ts';
 import { FIRST_ANSWER_MS, INITIAL_VIEW, panZoomViews, p95, viewportBbox } from './cluster.ts';
 import { buildCountyIndexes } from './peer-tiles.ts';
 
@@ -67,7 +66,7 @@ const spread = (times: readonly number[]) => `median ${formatMs(median(times))},
 
 export async function mapTiles(context: BenchContext, size: number): Promise<Row[]> {
   const { root, resources, log } = context;
-  const database = syntheticDatabase(context, size);
+  const database = context.fixtures.syntheticDatabase(size);
   const tiles = benchTiles();
   const sizeText = formatSize(size);
   const zooms = `${tiles.length} tiles, z ${Math.min(...tiles.map((t) => t.z))}–${Math.max(...tiles.map((t) => t.z))}`;

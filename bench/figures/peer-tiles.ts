@@ -18,7 +18,6 @@ import { formatBytes, formatCount, formatMs, formatSize, median, NO_TARGET, type
 import { postgisMissing, startPostgis, type PostgisCluster } from '../lib/postgis.ts';
 import { httpGet, startServer } from '../lib/server-process.ts';
 import { benchSession } from '../lib/session.ts';
-import { syntheticDatabase } from '../lib/synthetic-cache.ts';
 import { generateSites, toClusterSites } from '../synthetic.ts';
 import { FIRST_ANSWER_MS, INITIAL_VIEW, VIEWPORT, viewportBbox } from './cluster.ts';
 
@@ -251,7 +250,7 @@ function viewRow(
 
 /** The real server on the synthetic database of `size`, its sites' data version, a session and one kept-alive socket. */
 async function startMapServer(context: BenchContext, size: number) {
-  const database = syntheticDatabase(context, size);
+  const database = context.fixtures.syntheticDatabase(size);
   const headers = { Authorization: `Bearer ${benchSession(database)}` };
   const running = await startServer(context.resources, { root: context.root, database, demo: false });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -52,20 +52,8 @@ function timed<T>(cpu: number[], fn: () => T): { ms: number; value: T } {
   return result;
 }
 
-/**
- * The synthetic database of `size` sites: a copy kept under SANSAN_BENCH_CACHE (made by an earlier
- * run with the same generator and seed) when there is one, else made now.
- */
-function syntheticSource(context: BenchContext, size: number): string {
-  const cached = process.env.SANSAN_BENCH_CACHE ? join(process.env.SANSAN_BENCH_CACHE, `speed-synthetic-${size}.sqlite`) : null;
-  if (cached && existsSync(cached)) return cached;
-  const made = context.fixtures.syntheticDatabase(size);
-  if (cached) copyDatabase(made, cached);
-  return made;
-}
-
 async function inProcessRows(context: BenchContext, size: number): Promise<Row[]> {
-  const source = syntheticSource(context, size);
+  const source = context.fixtures.syntheticDatabase(size); // kept under SANSAN_BENCH_CACHE between runs
   const path = join(context.resources.dir, `scorecards-${size}.sqlite`);
   copyDatabase(source, path);
   const runs = size > 10_000 ? 3 : 5;
@@ -167,7 +155,7 @@ function vmHwm(pid: number): number {
 }
 
 async function httpRows(context: BenchContext, size: number): Promise<Row[]> {
-  const source = syntheticSource(context, size);
+  const source = context.fixtures.syntheticDatabase(size); // kept under SANSAN_BENCH_CACHE between runs
   const path = join(context.resources.dir, `relapse-http-${size}.sqlite`);
   copyDatabase(source, path);
   const auth = { Authorization: `Bearer ${benchSession(path)}` };
