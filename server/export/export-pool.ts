@@ -16,8 +16,9 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { Db } from '../db/database.ts';
+import { databaseFile, threadPool } from '../db/threads.ts';
 import type { ExportFile } from './download.ts';
 import { runExportJob, type ExportJob } from './export-job.ts';
 
@@ -28,19 +29,9 @@ let pool: Piscina | null = null;
 
 /** The workers load TypeScript as `npm start` does: through tsx (added when the parent was started without it). */
 function exportPool(): Piscina {
-  const execArgv = process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
-  pool ??= new Piscina({
-    filename: new URL('./export-worker.ts', import.meta.url).href,
-    maxThreads: EXPORT_THREADS,
-    minThreads: 0,
-    idleTimeout: 30_000,
-    execArgv,
-  });
+  pool ??= threadPool(new URL('./export-worker.ts', import.meta.url), { minThreads: 0, maxThreads: EXPORT_THREADS, idleTimeout: 30_000 });
   return pool;
 }
-
-/** Where the database lives on disk, or null for an in-memory one. */
-const fileOf = (db: Db): string | null => (db.raw.memory || db.raw.name === '' ? null : db.raw.name);
 
 /**
  * Writes the export to a file of its own in a new temporary directory, on a worker thread (on this
@@ -51,7 +42,7 @@ export async function buildExportFile(db: Db, job: ExportJob): Promise<ExportFil
   const dir = await mkdtemp(join(tmpdir(), 'sansan-export-'));
   const out = join(dir, `export.${job.format}`);
   try {
-    const path = fileOf(db);
+    const path = databaseFile(db);
     if (!path) return { ...(await runExportJob(db, job, out)), thread: 'main' };
     return { ...((await exportPool().run({ path, job, out })) as ExportFile), thread: 'worker' };
   } catch (error) {

@@ -10,34 +10,25 @@
 //
 // A refusal raised on the thread (AppError: a bad option, an unknown core, no stops) crosses back as
 // plain data and is thrown here again with the same status, code, message, details and headers.
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { Db } from '../db/database.ts';
+import { databaseFile, threadPool } from '../db/threads.ts';
 import { refusalError, runAnalysisJob, type AnalysisJob, type AnalysisRefusal, type AnalysisReply } from './analysis-jobs.ts';
 
 let pool: Piscina | null = null;
 
 /** One thread, kept alive: it holds the analyses' state. It loads TypeScript through tsx, as the export pool's do. */
 function analysisPool(): Piscina {
-  const execArgv = process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
-  pool ??= new Piscina({
-    filename: new URL('./analysis-worker.ts', import.meta.url).href,
-    minThreads: 1,
-    maxThreads: 1,
-    idleTimeout: Number.POSITIVE_INFINITY,
-    execArgv,
-  });
+  pool ??= threadPool(new URL('./analysis-worker.ts', import.meta.url), { minThreads: 1, maxThreads: 1, idleTimeout: Number.POSITIVE_INFINITY });
   return pool;
 }
-
-/** Where the database lives on disk, or null for an in-memory one. */
-const fileOf = (db: Db): string | null => (db.raw.memory || db.raw.name === '' ? null : db.raw.name);
 
 /** What the thread answers: the reply, or the refusal to throw again here. */
 export type AnalysisOutcome = { reply: AnalysisReply } | { refusal: AnalysisRefusal };
 
 /** The job's answer, computed on the analysis thread (for a database file) or here. */
 export async function runAnalysis(db: Db, job: AnalysisJob): Promise<AnalysisReply> {
-  const path = fileOf(db);
+  const path = databaseFile(db);
   if (!path) return runAnalysisJob(db, job);
   const outcome = (await analysisPool().run({ path, job })) as AnalysisOutcome;
   if ('refusal' in outcome) throw refusalError(outcome.refusal);
@@ -48,7 +39,7 @@ export async function runAnalysis(db: Db, job: AnalysisJob): Promise<AnalysisRep
 export const analysisResponse = (reply: AnalysisReply): Response => new Response(reply.body, { status: 200, headers: reply.headers });
 
 /** Whether the database's analyses run on the analysis thread. */
-export const analysisOnThread = (db: Db): boolean => fileOf(db) !== null;
+export const analysisOnThread = (db: Db): boolean => databaseFile(db) !== null;
 
 /** Stops the analysis thread (graceful shutdown, tests); the next job starts a new one. */
 export async function closeAnalysisPool(): Promise<void> {

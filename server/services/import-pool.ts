@@ -4,9 +4,10 @@
 // record included; a failure or a kill -9 of the server leaves nothing written. One thread: SQLite
 // takes one writer at a time, so a second batch waits in the pool's queue instead of on the lock.
 // An in-memory database (the API tests) cannot be shared with a thread: its batches run here.
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { sealOf } from '../auth/audit.ts';
 import type { Db } from '../db/database.ts';
+import { databaseFile, threadPool } from '../db/threads.ts';
 import { AppError } from '../errors.ts';
 import { runBatchJob, type BatchJob } from './import-batches.ts';
 import type { BatchAnswer, BatchTask } from './import-worker.ts';
@@ -15,23 +16,13 @@ let pool: Piscina | null = null;
 
 /** Workers load TypeScript as `npm start` does: through tsx (added when the parent was started without it). */
 function importPool(): Piscina {
-  const execArgv = process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
-  pool ??= new Piscina({
-    filename: new URL('./import-worker.ts', import.meta.url).href,
-    minThreads: 0,
-    maxThreads: 1,
-    idleTimeout: 60_000,
-    execArgv,
-  });
+  pool ??= threadPool(new URL('./import-worker.ts', import.meta.url), { minThreads: 0, maxThreads: 1, idleTimeout: 60_000 });
   return pool;
 }
 
-/** Where the database lives on disk, or null for an in-memory one. */
-const fileOf = (db: Db): string | null => (db.raw.memory || db.raw.name === '' ? null : db.raw.name);
-
 /** Runs a whole-batch write on the import thread (here for ':memory:'); it throws what the write threw. */
 export async function runBatch(db: Db, job: BatchJob): Promise<ReturnType<typeof runBatchJob>> {
-  const path = fileOf(db);
+  const path = databaseFile(db);
   if (!path) return runBatchJob({ db }, job);
   const seal = sealOf(db);
   const task: BatchTask = {

@@ -5,28 +5,19 @@
 // its indexes live on the request thread. In front of either, `MapTiles` keeps each tile's answer as
 // bytes (and their compressions) by (data version, filters, z/x/y): a tile asked again is answered
 // on the request thread from one data-version read, without the worker.
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { Db } from '../db/database.ts';
+import { databaseFile, threadPool } from '../db/threads.ts';
 import { MapIndexes, mapFiltersKey, type MapCounts, type MapFilters, type MapSiteStore, type MapTile } from './map-index.ts';
 import type { MapWorkerRequest } from './map-index-worker.ts';
 import { mapSitesVersion } from './map-sites.ts';
 import { EncodedBody } from './response-cache.ts';
 
-/** Where the database lives on disk, or null for an in-memory one. */
-const fileOf = (db: Db): string | null => (db.raw.memory || db.raw.name === '' ? null : db.raw.name);
-
 let pool: Piscina | null = null;
 
 /** One thread, kept alive: it holds the indexes. Workers load TypeScript through tsx, as the export pool's do. */
 function mapPool(): Piscina {
-  const execArgv = process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
-  pool ??= new Piscina({
-    filename: new URL('./map-index-worker.ts', import.meta.url).href,
-    minThreads: 1,
-    maxThreads: 1,
-    idleTimeout: Number.POSITIVE_INFINITY,
-    execArgv,
-  });
+  pool ??= threadPool(new URL('./map-index-worker.ts', import.meta.url), { minThreads: 1, maxThreads: 1, idleTimeout: Number.POSITIVE_INFINITY });
   return pool;
 }
 
@@ -132,7 +123,7 @@ const stores = new WeakMap<Db, MapTiles>();
 export function mapSiteStore(db: Db): MapTiles {
   let store = stores.get(db);
   if (!store) {
-    const path = fileOf(db);
+    const path = databaseFile(db);
     store = new MapTiles(db, path ? new ThreadMapStore(path) : new LocalMapStore(db));
     stores.set(db, store);
   }
@@ -140,7 +131,7 @@ export function mapSiteStore(db: Db): MapTiles {
 }
 
 /** Whether the store answers from a worker thread (a database file). */
-export const mapStoreOnThread = (db: Db): boolean => fileOf(db) !== null;
+export const mapStoreOnThread = (db: Db): boolean => databaseFile(db) !== null;
 
 /** Stops the map's worker thread (graceful shutdown, tests). */
 export async function closeMapPool(): Promise<void> {
