@@ -1,15 +1,15 @@
 // A real server process (`npm start`'s command) on a database file with a large ledger previewed,
 // for the tests of a commit in progress (tests/import-kill.test.ts, tests/import-off-thread.test.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { bootDatabase } from '../../server/bootstrap.ts';
 import { ledgerCsv, readGeography } from '../../bench/synthetic.ts';
 import { signInUser } from './app.ts';
+import { spawnServer } from './server-child.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const children = new Set<ChildProcess>();
 const dirs = new Set<string>();
 
@@ -21,25 +21,8 @@ export interface RunningServer {
 
 /** `npm start`'s command on a database; resolves with the port it listens on. */
 export async function startServer(dbPath: string): Promise<RunningServer> {
-  const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SANSAN_DB: dbPath, SANSAN_DEMO: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child: server, port, exited } = await spawnServer(dbPath);
   children.add(server);
-  let stderr = '';
-  server.stderr!.on('data', (chunk: Buffer) => (stderr += String(chunk)));
-  const exited = new Promise((done) => server.on('exit', done));
-  const port = await new Promise<number>((resolvePort, reject) => {
-    let buffer = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
-      buffer += String(chunk);
-      for (const line of buffer.split('\n').slice(0, -1))
-        if (line.startsWith('{') && line.includes('"listening"')) resolvePort(JSON.parse(line).port as number);
-      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
-    });
-    void exited.then((code) => reject(new Error(`the server exited (${String(code)}): ${stderr}`)));
-  });
   return { server, port, exited };
 }
 

@@ -11,7 +11,8 @@ export interface ServerChild {
   stop(): Promise<void>;
 }
 
-export async function startServerChild(database: string): Promise<ServerChild> {
+/** The child server on `database`, once it listens: the process, its port and its exit. */
+export async function spawnServer(database: string): Promise<{ child: ChildProcess; port: number; exited: Promise<unknown> }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SANSAN_DB: database, SANSAN_DEMO: '0' },
@@ -30,6 +31,11 @@ export async function startServerChild(database: string): Promise<ServerChild> {
     });
     void exited.then((code) => reject(new Error(`the server exited (${String(code)}): ${stderr}`)));
   });
+  return { child, port, exited };
+}
+
+export async function startServerChild(database: string): Promise<ServerChild> {
+  const { child, port, exited } = await spawnServer(database);
   return {
     base: `http://127.0.0.1:${port}`,
     async stop() {
