@@ -29,6 +29,7 @@ export const en: Record<MessageKey, string> = {
   searchResults: '{n, plural, one {# result} other {# results}}',
   layers: 'Layers',
   statusLayers: 'Status (click to toggle)',
+  legendCounting: 'Counting under the new filters; these are the previous figures…',
   categories: 'Category',
   allCategories: 'All categories',
   source: 'Source',

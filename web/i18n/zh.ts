@@ -26,6 +26,7 @@ export const zh = {
   searchResults: '{n} 个结果',
   layers: '图层',
   statusLayers: '状态（点击开关）',
+  legendCounting: '正在按新条件计数，以下仍是上一次的数字…',
   categories: '类别',
   allCategories: '全部类别',
   source: '数据来源',
