@@ -11,6 +11,7 @@ export const zh = {
   retry: '重试',
   renderError: '页面出错，无法显示。已保存的数据不受影响；请重新载入页面。',
   renderErrorReload: '重新载入',
+  drawingUnavailable: '绘图工具未能加载（网络中断，或服务器已更新）。请重新载入页面后再画。',
   partLoadFailed: '这部分页面未能加载（网络中断，或服务器已更新）。已保存的数据不受影响；请重新载入页面。',
   empty: '当前筛选条件下没有点位',
   demoBanner: '含演示数据：标“演示”的记录为生成的示例，并非真实点位',

@@ -31,7 +31,7 @@ import { mapStyle, type Basemap } from './basemap-style.ts';
 import type { DataSourceId } from './data-layers.ts';
 import { ScreenCrs, type LngLat } from './screen-crs.ts';
 import { captureMap, type CapturedMap } from './map-picture.ts';
-import { DrawTool, type DrawnShape } from './draw-tool.ts';
+import type { DrawTool, DrawnShape } from './draw-tool.ts';
 
 export interface MapView {
   center: [number, number];
@@ -58,6 +58,8 @@ export interface MapHandlers {
   /** The urban core being drawn: its closed ring, as for roads. */
   onCoreDrawn(ring: [number, number][] | null): void;
   onCellClick(cell: { band: number; sector: number | null; siteIds: number[] }): void;
+  /** The drawing tool's code could not be loaded (it loads on the first drawing). */
+  onDrawingUnavailable(): void;
   clusterTitle(count: number): string;
 }
 
@@ -110,6 +112,9 @@ export class MapController {
   private pendingOrigin: 'app' | null = null;
   private mode: MapMode = 'browse';
   private drawTool: DrawTool | null = null;
+  /** Bumped at each (re)start of drawing, so a late-loading drawing tool starts only for the newest. */
+  private drawingAsked = 0;
+  private removed = false;
   /** The line to edit that drawing started from, and the shape as last drawn (both WGS84). */
   private drawFrom: [number, number][] | null = null;
   private drawnShape: DrawnShape = null;
@@ -451,11 +456,38 @@ export class MapController {
     if (this.isReady) this.restartDrawing();
   }
 
-  /** (Re)starts the drawing tool for the current mode, from the shape drawn so far or the line to edit. */
+  /**
+   * (Re)starts the drawing tool for the current mode, from the shape drawn so far or the line to edit.
+   * terra-draw is loaded on the first drawing (not in the first view); a mode changed meanwhile wins.
+   */
   private restartDrawing() {
     this.drawTool?.stop();
     this.drawTool = null;
-    if (this.mode !== 'draw' && this.mode !== 'drawCore') return;
+    const asked = ++this.drawingAsked;
+    const container = this.map.getContainer();
+    if (this.mode !== 'draw' && this.mode !== 'drawCore') {
+      delete container.dataset.drawing;
+      return;
+    }
+    // Until the tool is there a click would draw nothing: the cursor says to wait.
+    container.dataset.drawing = 'loading';
+    this.map.getCanvas().style.cursor = 'progress';
+    void import('./draw-tool.ts').then(
+      ({ DrawTool }) => {
+        if (asked !== this.drawingAsked || this.removed) return;
+        this.startDrawing(DrawTool);
+        container.dataset.drawing = 'ready';
+        this.map.getCanvas().style.cursor = 'crosshair';
+      },
+      () => {
+        if (asked !== this.drawingAsked) return;
+        delete container.dataset.drawing;
+        this.handlers.current.onDrawingUnavailable();
+      },
+    );
+  }
+
+  private startDrawing(Tool: typeof DrawTool) {
     const polygon = this.mode === 'drawCore';
     const report = (shape: DrawnShape) => {
       // terra-draw works in screen coordinates (GCJ-02 on such a basemap); the app gets WGS84.
@@ -464,7 +496,7 @@ export class MapController {
       else this.handlers.current.onRoadDrawn(this.drawnShape);
     };
     const start = this.drawnShape ?? this.drawFrom;
-    this.drawTool = new DrawTool(
+    this.drawTool = new Tool(
       this.map,
       polygon ? 'polygon' : 'line',
       report,
@@ -479,6 +511,7 @@ export class MapController {
   }
 
   remove() {
+    this.removed = true;
     this.drawTool?.stop();
     for (const { marker } of [...this.markers.values(), ...this.highlightMarkers]) marker.remove();
     this.markers.clear();
