@@ -31,7 +31,7 @@ import { mapStyle, type Basemap } from './basemap-style.ts';
 import type { DataSourceId } from './data-layers.ts';
 import { ScreenCrs, type LngLat } from './screen-crs.ts';
 import { captureMap, type CapturedMap } from './map-picture.ts';
-import type { DrawTool, DrawnShape } from './draw-tool.ts';
+import { MapDrawing } from './map-drawing.ts';
 
 export interface MapView {
   center: [number, number];
@@ -111,13 +111,7 @@ export class MapController {
   private isReady = false;
   private pendingOrigin: 'app' | null = null;
   private mode: MapMode = 'browse';
-  private drawTool: DrawTool | null = null;
-  /** Bumped at each (re)start of drawing, so a late-loading drawing tool starts only for the newest. */
-  private drawingAsked = 0;
-  private removed = false;
-  /** The line to edit that drawing started from, and the shape as last drawn (both WGS84). */
-  private drawFrom: [number, number][] | null = null;
-  private drawnShape: DrawnShape = null;
+  private readonly drawing: MapDrawing;
 
   constructor(
     container: HTMLElement,
@@ -135,6 +129,10 @@ export class MapController {
       minZoom: 6,
       dragRotate: false,
       pitchWithRotate: false,
+    });
+    this.drawing = new MapDrawing(this.map, () => this.screen, {
+      onShape: (kind, shape) => (kind === 'polygon' ? handlers.current.onCoreDrawn(shape) : handlers.current.onRoadDrawn(shape)),
+      onUnavailable: () => handlers.current.onDrawingUnavailable(),
     });
     this.map.touchZoomRotate.disableRotation();
     this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
@@ -189,7 +187,7 @@ export class MapController {
     for (const { marker, at } of [...this.markers.values(), ...this.highlightMarkers]) marker.setLngLat(this.screen.toScreen(at));
     this.applyScope();
     // A new style has none of the drawing tool's layers: start it again with the shape drawn so far.
-    this.restartDrawing();
+    this.drawing.restart();
     this.isReady = true;
     this.markReady();
   }
@@ -443,76 +441,23 @@ export class MapController {
    * outside browsing. Nothing happens when neither changed.
    */
   setMode(mode: MapMode, from: [number, number][] | null = null) {
-    if (mode === this.mode && from === this.drawFrom) return;
+    if (mode === this.mode && from === this.drawing.from) return;
     this.mode = mode;
-    this.drawFrom = from;
-    this.drawnShape = null;
-    this.drawTool?.stop();
-    this.drawTool = null;
+    this.drawing.set(mode === 'draw' ? 'line' : mode === 'drawCore' ? 'polygon' : null, from);
     this.map.getCanvas().style.cursor = mode === 'browse' ? '' : 'crosshair';
     this.map.getContainer().classList.toggle('map-busy', mode !== 'browse');
     if (mode === 'draw' || mode === 'drawCore') this.map.doubleClickZoom.disable();
     else this.map.doubleClickZoom.enable();
-    if (this.isReady) this.restartDrawing();
-  }
-
-  /**
-   * (Re)starts the drawing tool for the current mode, from the shape drawn so far or the line to edit.
-   * terra-draw is loaded on the first drawing (not in the first view); a mode changed meanwhile wins.
-   */
-  private restartDrawing() {
-    this.drawTool?.stop();
-    this.drawTool = null;
-    const asked = ++this.drawingAsked;
-    const container = this.map.getContainer();
-    if (this.mode !== 'draw' && this.mode !== 'drawCore') {
-      delete container.dataset.drawing;
-      return;
-    }
-    // Until the tool is there a click would draw nothing: the cursor says to wait.
-    container.dataset.drawing = 'loading';
-    this.map.getCanvas().style.cursor = 'progress';
-    void import('./draw-tool.ts').then(
-      ({ DrawTool }) => {
-        if (asked !== this.drawingAsked || this.removed) return;
-        this.startDrawing(DrawTool);
-        container.dataset.drawing = 'ready';
-        this.map.getCanvas().style.cursor = 'crosshair';
-      },
-      () => {
-        if (asked !== this.drawingAsked) return;
-        delete container.dataset.drawing;
-        this.handlers.current.onDrawingUnavailable();
-      },
-    );
-  }
-
-  private startDrawing(Tool: typeof DrawTool) {
-    const polygon = this.mode === 'drawCore';
-    const report = (shape: DrawnShape) => {
-      // terra-draw works in screen coordinates (GCJ-02 on such a basemap); the app gets WGS84.
-      this.drawnShape = shape && shape.map((p) => this.screen.fromScreen(p));
-      if (polygon) this.handlers.current.onCoreDrawn(this.drawnShape);
-      else this.handlers.current.onRoadDrawn(this.drawnShape);
-    };
-    const start = this.drawnShape ?? this.drawFrom;
-    this.drawTool = new Tool(
-      this.map,
-      polygon ? 'polygon' : 'line',
-      report,
-      start?.map((p) => this.screen.toScreen(p)),
-    );
-    if (start) report(this.drawTool.shape());
+    if (this.isReady) this.drawing.restart();
   }
 
   /** Undoes the last vertex or edit of the shape being drawn. */
   undoDrawing() {
-    this.drawTool?.undo();
+    this.drawing.undo();
   }
 
   remove() {
-    this.removed = true;
-    this.drawTool?.stop();
+    this.drawing.close();
     for (const { marker } of [...this.markers.values(), ...this.highlightMarkers]) marker.remove();
     this.markers.clear();
     this.map.remove();
