@@ -65,6 +65,7 @@ export const ERROR_CODES = {
   // operations
   too_busy: 'too many heavy requests (imports, exports, analyses) at once, the user’s or the server’s; details.scope (user|server), limit, retryAfterSeconds',
   database_busy: 'another write held the database past the busy timeout; nothing saved; details.retryAfterSeconds',
+  memory_limit: 'the export, analysis or import needed more memory than its thread may use; nothing changed; details.thread, limitMb, retryAfterSeconds',
   // anything else
   http_error: 'an HTTP error without a more exact code',
   internal: 'a server fault; the server log has the details',

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Level } from 'pino';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from './auth/passwords.ts';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './auth/sessions.ts';
+import type { CappedPool } from './db/threads.ts';
 import type { BackupSchedule } from './ops/schedule.ts';
 import { basemapsFromEnv } from './routes/config.ts';
 
@@ -23,6 +24,9 @@ const numberText = (what: string, check: (n: number) => boolean) =>
       .transform(Number)
       .optional(),
   );
+
+/** A worker thread's heap cap in MB (server/db/threads.ts); 0 leaves V8's default. */
+const heapMb = numberText('a whole number of MB, 0 (no cap) or from 32', (n) => Number.isInteger(n) && (n === 0 || n >= 32));
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -73,6 +77,9 @@ export const Environment = z.object({
       .optional(),
   ),
   SANSAN_AUDIT_ANCHORS: z.preprocess(unset, z.string().optional()),
+  SANSAN_ANALYSIS_HEAP_MB: heapMb,
+  SANSAN_EXPORT_HEAP_MB: heapMb,
+  SANSAN_IMPORT_HEAP_MB: heapMb,
   SANSAN_TRUSTED_PROXIES: z.preprocess(
     unset,
     z
@@ -103,6 +110,8 @@ export interface ServerConfig {
   basemaps: ReturnType<typeof basemapsFromEnv>;
   sessions: SessionSettings;
   backups: BackupSchedule | null;
+  /** Heap caps of the worker threads in MB (null: V8's default); unset ones keep DEFAULT_THREAD_HEAP_MB. */
+  threadHeapMb: Partial<Record<CappedPool, number | null>>;
 }
 
 /** A configuration that cannot be used; its message names each variable and why. */
@@ -127,5 +136,16 @@ export function parseConfig(env: NodeJS.ProcessEnv, root: string): ServerConfig 
       maxHours: e.SANSAN_SESSION_MAX_HOURS ?? DEFAULT_SESSION_SETTINGS.maxHours,
     },
     backups: e.SANSAN_BACKUP_DIR ? { dir: e.SANSAN_BACKUP_DIR, everyHours: e.SANSAN_BACKUP_EVERY_HOURS ?? 24, keep: e.SANSAN_BACKUP_KEEP ?? 14 } : null,
+    threadHeapMb: Object.fromEntries(
+      (
+        [
+          ['analysis', e.SANSAN_ANALYSIS_HEAP_MB],
+          ['export', e.SANSAN_EXPORT_HEAP_MB],
+          ['import', e.SANSAN_IMPORT_HEAP_MB],
+        ] as const
+      )
+        .filter(([, mb]) => mb !== undefined)
+        .map(([pool, mb]) => [pool, mb || null]),
+    ),
   };
 }

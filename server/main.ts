@@ -19,6 +19,7 @@ import { ensureWebBuild } from './web-build.ts';
 import { SeedError } from './seed/seed-plan.ts';
 import type { CreatedAccount } from './auth/first-accounts.ts';
 import { ConfigError, parseConfig, type ServerConfig } from './config.ts';
+import { setThreadHeapMb } from './db/threads.ts';
 import { countSites } from './store/site-queries.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -38,6 +39,7 @@ function printAccounts(accounts: CreatedAccount[]): void {
 async function main(config: ServerConfig) {
   const { port, host, dbPath } = config;
   const log = createLogger(config.logLevel);
+  setThreadHeapMb(config.threadHeapMb);
   await ensureWebBuild(root);
   const pid = runningServer(dbPath);
   if (pid !== null && pid !== process.pid) throw new StartupError(`another server (process ${pid}) is running on ${dbPath}`);

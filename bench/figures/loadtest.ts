@@ -8,7 +8,9 @@
 // worker threads included), and how many 429s the limits gave.
 import { readFileSync } from 'node:fs';
 import { CATEGORY_LABELS } from '../../domain/categories.ts';
+import { DEFAULT_THREAD_HEAP_MB } from '../../server/db/threads.ts';
 import { EXPORT_FORMATS } from '../../server/export/download.ts';
+import { EXPORT_THREADS } from '../../server/export/export-pool.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { formatCount, formatMs, sleep, verdict, type Row } from '../lib/measure.ts';
@@ -131,14 +133,34 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
     }
   });
 
+  // The server's RSS every 250 ms, with what was running then: where the peak comes from.
+  const inFlight = { exports: 0, imports: 0, analyses: 0 };
+  let peakSample = { mb: 0, at: 0, exports: 0, imports: 0, analyses: 0 };
+  const rssTimeline: number[] = [];
   const started = performance.now();
+  const sampler = setInterval(() => {
+    const rssKb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? NaN);
+    rssTimeline.push(rssKb / 1024);
+    if (rssKb / 1024 > peakSample.mb) peakSample = { mb: rssKb / 1024, at: performance.now() - started, ...inFlight };
+  }, 250);
+  /** Counts `work` in `inFlight[kind]` while it runs. */
+  const counted = async <T>(kind: keyof typeof inFlight, work: () => Promise<T>): Promise<T> => {
+    inFlight[kind]++;
+    try {
+      return await work();
+    } finally {
+      inFlight[kind]--;
+    }
+  };
   const exportTimes: number[] = [];
   const exportJobs = exporters.map((token, i) =>
     guarded(`export ${i + 1}`, async () => {
       const format = EXPORT_FORMATS[i % EXPORT_FORMATS.length]!;
       const t = performance.now();
-      const response = await heavy(token, `/api/export?format=${format}`);
-      const bytes = (await response.arrayBuffer()).byteLength;
+      const { response, bytes } = await counted('exports', async () => {
+        const answer = await heavy(token, `/api/export?format=${format}`);
+        return { response: answer, bytes: (await answer.arrayBuffer()).byteLength };
+      });
       exportTimes.push(performance.now() - t);
       if (response.status !== 200) failures.push(`export ${format} ${response.status}`);
       log(`loadtest: export ${i + 1} (${format}) ${response.status}, ${formatCount(bytes)} bytes after ${formatMs(performance.now() - t)}`);
@@ -149,11 +171,15 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
       const form = new FormData();
       form.append('file', new File([ledgerCsv(ledgerSites.slice(i * IMPORT_ROWS, (i + 1) * IMPORT_ROWS), i + 1)], `负载台账${i + 1}.csv`));
       form.append('options', JSON.stringify({ crs: 'wgs84' }));
-      const preview = await heavy(token, '/api/imports', { method: 'POST', body: form });
-      const body = (await preview.json()) as { id?: number; counts?: Record<string, number> };
+      const { preview, body } = await counted('imports', async () => {
+        const answer = await heavy(token, '/api/imports', { method: 'POST', body: form });
+        return { preview: answer, body: (await answer.json()) as { id?: number; counts?: Record<string, number> } };
+      });
       if (preview.status !== 201) return void failures.push(`import preview ${preview.status}`);
-      const commit = await heavy(token, `/api/imports/${body.id}/commit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-      const written = await commit.text();
+      const { commit, written } = await counted('imports', async () => {
+        const answer = await heavy(token, `/api/imports/${body.id}/commit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        return { commit: answer, written: await answer.text() };
+      });
       if (commit.status !== 200) failures.push(`import commit ${commit.status}`);
       log(`loadtest: import ${i + 1} committed (${commit.status}) ${written.slice(0, 80)}`);
     }),
@@ -165,8 +191,11 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
         const { name, path, body } = ANALYSES[(i + k) % ANALYSES.length]!;
         const t = performance.now();
         const init: RequestInit = body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body(i + 1)) } : {};
-        const response = await heavy(token, path, init);
-        await response.arrayBuffer();
+        const response = await counted('analyses', async () => {
+          const answer = await heavy(token, path, init);
+          await answer.arrayBuffer();
+          return answer;
+        });
         analysisTimes.push(performance.now() - t);
         if (response.status !== 200) failures.push(`${name} ${response.status}`);
         log(`loadtest: analyst ${i + 1} ${name} ${response.status} after ${formatMs(performance.now() - t)}`);
@@ -175,6 +204,7 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
   );
   await Promise.all([...exportJobs, ...importJobs, ...analysisJobs]);
   const wall = performance.now() - started;
+  clearInterval(sampler);
   running = false;
   await Promise.all([probe, writer]);
   const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
@@ -214,8 +244,7 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
       runs: '1',
       target: '< 1.5 GB',
       met: verdict(peakKb < 1.5 * 1024 * 1024),
-      notes:
-        'exports on 2 worker threads (server/export/export-pool.ts), analyses on 1 (server/services/analysis-pool.ts); at most 2 heavy requests per user and 4 in all',
+      notes: `peak sampled ${peakSample.mb.toFixed(0)} MB at ${formatMs(peakSample.at)} with ${peakSample.exports} exports, ${peakSample.imports} imports, ${peakSample.analyses} analyses asked; RSS median ${percentile(rssTimeline, 50).toFixed(0)} MB over the run; exports on ${EXPORT_THREADS} worker threads, analyses on 1; heap caps ${JSON.stringify(DEFAULT_THREAD_HEAP_MB)} MB (server/db/threads.ts); at most 2 heavy requests per user and 4 in all`,
     },
     {
       figure: 'load test: analyses alongside (relapse, scorecards for past dates, siege, 500-stop route plan), each from its request to its answer',

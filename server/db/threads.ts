@@ -1,17 +1,72 @@
 // What every worker-thread pool shares (exports, map indexes, analyses, import batches): the database
-// file a thread opens for itself, and a piscina pool whose threads load TypeScript as `npm start` does.
+// file a thread opens for itself, a piscina pool whose threads load TypeScript as `npm start` does, and
+// a heap cap per pool. A thread without a cap grows its heap towards V8's default limit (a quarter of the
+// machine's memory, up to 4 GB) before collecting in earnest: under the load test the analysis thread's
+// garbage alone took the server past 1.5 GB. With a cap, V8 collects as the heap nears it; a job that
+// needs more than the cap ends its thread (not the server) and is answered 503 `memory_limit`.
 import { Piscina } from 'piscina';
+import { AppError } from '../errors.ts';
 import type { Db } from './database.ts';
 
 /** Where the database lives on disk, or null for an in-memory one (a thread cannot share it: its work runs on the request thread). */
 export const databaseFile = (db: Db): string | null => (db.raw.memory || db.raw.name === '' ? null : db.raw.name);
 
+/** The pools whose threads have a heap cap (the map thread's is set by its own pool). */
+export type CappedPool = 'analysis' | 'export' | 'import';
+
+/**
+ * Each pool's old-generation cap in MB, from what its jobs were measured to keep and use at 10^5 sites
+ * (bench/README.md, "Memory per thread"): the analysis thread keeps ~430 MB (relapse state, move index,
+ * 4 scorecard books) and a siege or route plan adds ~90 MB; an export keeps nothing and its xlsx writer
+ * peaks at ~90 MB; an import commit of 10^5 rows is not yet measured per thread, so it has no cap (null).
+ * SANSAN_ANALYSIS_HEAP_MB, SANSAN_EXPORT_HEAP_MB and SANSAN_IMPORT_HEAP_MB set them (server/config.ts).
+ */
+export const DEFAULT_THREAD_HEAP_MB: Readonly<Record<CappedPool, number | null>> = { analysis: 640, export: 160, import: null };
+
+const heapMb: Record<CappedPool, number | null> = { ...DEFAULT_THREAD_HEAP_MB };
+
+/** Sets the caps of pools started from now on (`npm start` calls it once with the configuration). */
+export function setThreadHeapMb(caps: Partial<Record<CappedPool, number | null>>): void {
+  Object.assign(heapMb, caps);
+}
+
+/** A pool's cap now (for its start and its refusals). */
+export const threadHeapMb = (pool: CappedPool): number | null => heapMb[pool];
+
+/** Seconds a refusal for memory asks the client to wait: the replacement thread starts in about that. */
+export const MEMORY_RETRY_AFTER_SECONDS = 5;
+
 /**
  * A pool running `worker` (a module URL) on `minThreads`–`maxThreads` threads, each ended after `idleTimeout`
- * ms without work (Infinity keeps a thread that holds state). Threads load TypeScript through tsx, added to
- * their `execArgv` when the parent was started without it (vitest), so they run under `npm start` and the tests.
+ * ms without work (Infinity keeps a thread that holds state), with an old generation of at most `heapMb` MB
+ * (null: V8's default). Threads load TypeScript through tsx, added to their `execArgv` when the parent was
+ * started without it (vitest), so they run under `npm start` and the tests.
  */
-export function threadPool(worker: URL, threads: { minThreads: number; maxThreads: number; idleTimeout: number }): Piscina {
+export function threadPool(worker: URL, threads: { minThreads: number; maxThreads: number; idleTimeout: number; heapMb?: number | null }): Piscina {
+  const { heapMb: cap, ...counts } = threads;
   const execArgv = process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
-  return new Piscina({ filename: worker.href, ...threads, execArgv });
+  return new Piscina({ filename: worker.href, ...counts, execArgv, ...(cap ? { resourceLimits: { maxOldGenerationSizeMb: cap } } : {}) });
+}
+
+/** Whether `error` says a thread was ended for passing its heap cap (Node's ERR_WORKER_OUT_OF_MEMORY). */
+const outOfMemory = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+
+/** 503 `memory_limit`: the job needed more memory than its thread may take; nothing was written, the thread is replaced. */
+export const memoryLimit = (pool: CappedPool) =>
+  new AppError(
+    503,
+    'memory_limit',
+    `this ${pool} needed more memory than its thread may use (${threadHeapMb(pool) ?? '?'} MB); nothing was changed, try again in ${MEMORY_RETRY_AFTER_SECONDS} s or narrow it`,
+    { thread: pool, limitMb: threadHeapMb(pool), retryAfterSeconds: MEMORY_RETRY_AFTER_SECONDS },
+    { 'Retry-After': String(MEMORY_RETRY_AFTER_SECONDS) },
+  );
+
+/** Runs `task` on the pool; a thread ended for memory becomes the 503 `memory_limit` of `pool`, other failures pass unchanged. */
+export async function runOnThread<T>(pool: Piscina, name: CappedPool, task: unknown): Promise<T> {
+  try {
+    return (await pool.run(task)) as T;
+  } catch (error) {
+    if (outOfMemory(error)) throw memoryLimit(name);
+    throw error;
+  }
 }

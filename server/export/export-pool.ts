@@ -18,7 +18,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Piscina } from 'piscina';
 import type { Db } from '../db/database.ts';
-import { databaseFile, threadPool } from '../db/threads.ts';
+import { databaseFile, runOnThread, threadHeapMb, threadPool } from '../db/threads.ts';
 import type { ExportFile } from './download.ts';
 import { runExportJob, type ExportJob } from './export-job.ts';
 
@@ -29,7 +29,12 @@ let pool: Piscina | null = null;
 
 /** The workers load TypeScript as `npm start` does: through tsx (added when the parent was started without it). */
 function exportPool(): Piscina {
-  pool ??= threadPool(new URL('./export-worker.ts', import.meta.url), { minThreads: 0, maxThreads: EXPORT_THREADS, idleTimeout: 30_000 });
+  pool ??= threadPool(new URL('./export-worker.ts', import.meta.url), {
+    minThreads: 0,
+    maxThreads: EXPORT_THREADS,
+    idleTimeout: 30_000,
+    heapMb: threadHeapMb('export'),
+  });
   return pool;
 }
 
@@ -44,7 +49,7 @@ export async function buildExportFile(db: Db, job: ExportJob): Promise<ExportFil
   try {
     const path = databaseFile(db);
     if (!path) return { ...(await runExportJob(db, job, out)), thread: 'main' };
-    return { ...((await exportPool().run({ path, job, out })) as ExportFile), thread: 'worker' };
+    return { ...(await runOnThread<ExportFile>(exportPool(), 'export', { path, job, out })), thread: 'worker' };
   } catch (error) {
     // A stopped worker may still be closing its file: retry until the directory is gone.
     await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });

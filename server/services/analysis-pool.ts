@@ -9,17 +9,24 @@
 // database (the API tests) cannot be shared with a thread, so its jobs run here, through the same code.
 //
 // A refusal raised on the thread (AppError: a bad option, an unknown core, no stops) crosses back as
-// plain data and is thrown here again with the same status, code, message, details and headers.
+// plain data and is thrown here again with the same status, code, message, details and headers. A job
+// that passes the thread's heap cap ends the thread (its kept state with it; the next job starts a new
+// one) and is answered 503 `memory_limit`.
 import type { Piscina } from 'piscina';
 import type { Db } from '../db/database.ts';
-import { databaseFile, threadPool } from '../db/threads.ts';
+import { databaseFile, runOnThread, threadHeapMb, threadPool } from '../db/threads.ts';
 import { refusalError, runAnalysisJob, type AnalysisJob, type AnalysisRefusal, type AnalysisReply } from './analysis-jobs.ts';
 
 let pool: Piscina | null = null;
 
-/** One thread, kept alive: it holds the analyses' state. It loads TypeScript through tsx, as the export pool's do. */
+/** One thread, kept alive: it holds the analyses' state. It loads TypeScript through tsx, as the export pool's do. Its heap is capped (db/threads.ts). */
 function analysisPool(): Piscina {
-  pool ??= threadPool(new URL('./analysis-worker.ts', import.meta.url), { minThreads: 1, maxThreads: 1, idleTimeout: Number.POSITIVE_INFINITY });
+  pool ??= threadPool(new URL('./analysis-worker.ts', import.meta.url), {
+    minThreads: 1,
+    maxThreads: 1,
+    idleTimeout: Number.POSITIVE_INFINITY,
+    heapMb: threadHeapMb('analysis'),
+  });
   return pool;
 }
 
@@ -30,7 +37,7 @@ export type AnalysisOutcome = { reply: AnalysisReply } | { refusal: AnalysisRefu
 export async function runAnalysis(db: Db, job: AnalysisJob): Promise<AnalysisReply> {
   const path = databaseFile(db);
   if (!path) return runAnalysisJob(db, job);
-  const outcome = (await analysisPool().run({ path, job })) as AnalysisOutcome;
+  const outcome = await runOnThread<AnalysisOutcome>(analysisPool(), 'analysis', { path, job });
   if ('refusal' in outcome) throw refusalError(outcome.refusal);
   return outcome.reply;
 }

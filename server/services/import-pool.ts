@@ -7,7 +7,7 @@
 import type { Piscina } from 'piscina';
 import { sealOf } from '../auth/audit.ts';
 import type { Db } from '../db/database.ts';
-import { databaseFile, threadPool } from '../db/threads.ts';
+import { databaseFile, runOnThread, threadHeapMb, threadPool } from '../db/threads.ts';
 import { AppError } from '../errors.ts';
 import { runBatchJob, type BatchJob } from './import-batches.ts';
 import type { BatchAnswer, BatchTask } from './import-worker.ts';
@@ -16,7 +16,7 @@ let pool: Piscina | null = null;
 
 /** Workers load TypeScript as `npm start` does: through tsx (added when the parent was started without it). */
 function importPool(): Piscina {
-  pool ??= threadPool(new URL('./import-worker.ts', import.meta.url), { minThreads: 0, maxThreads: 1, idleTimeout: 60_000 });
+  pool ??= threadPool(new URL('./import-worker.ts', import.meta.url), { minThreads: 0, maxThreads: 1, idleTimeout: 60_000, heapMb: threadHeapMb('import') });
   return pool;
 }
 
@@ -31,7 +31,7 @@ export async function runBatch(db: Db, job: BatchJob): Promise<ReturnType<typeof
     busyTimeoutMs: Number(db.raw.pragma('busy_timeout', { simple: true })),
     seal: { key: new Uint8Array(seal.key), keyedFrom: seal.keyedFrom, anchorPath: seal.anchorPath },
   };
-  const answer = (await importPool().run(task)) as BatchAnswer;
+  const answer = await runOnThread<BatchAnswer>(importPool(), 'import', task);
   if (answer.ok) return answer.value;
   const failure = answer.error;
   if (failure.app) throw new AppError(failure.status, failure.code, failure.message, failure.details);

@@ -12,10 +12,13 @@ export interface ServerChild {
 }
 
 /** The child server on `database`, once it listens: the process, its port and its exit. */
-export async function spawnServer(database: string): Promise<{ child: ChildProcess; port: number; exited: Promise<unknown> }> {
+export async function spawnServer(
+  database: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; port: number; exited: Promise<unknown> }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SANSAN_DB: database, SANSAN_DEMO: '0' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SANSAN_DB: database, SANSAN_DEMO: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -34,8 +37,8 @@ export async function spawnServer(database: string): Promise<{ child: ChildProce
   return { child, port, exited };
 }
 
-export async function startServerChild(database: string): Promise<ServerChild> {
-  const { child, port, exited } = await spawnServer(database);
+export async function startServerChild(database: string, env: Record<string, string> = {}): Promise<ServerChild> {
+  const { child, port, exited } = await spawnServer(database, env);
   return {
     base: `http://127.0.0.1:${port}`,
     async stop() {

@@ -155,6 +155,8 @@ export const en: Record<MessageKey, string> = {
   'error.import_commit_failed': 'Writing failed; nothing was written',
   'error.database_busy': 'The database is busy with another write; nothing was saved. Try again[ in {retryAfterSeconds} s]',
   'error.too_busy': 'Too many imports, exports or analyses are running[ (at most {limit})]; try again in {retryAfterSeconds} s',
+  'error.memory_limit':
+    'This export, analysis or import needed more memory than the server sets aside for it[ ({limitMb} MB)]; nothing was changed. Try again in {retryAfterSeconds} s, or narrow it',
   'error.void_reason_required': 'Voiding a site needs the reason',
   'error.unknown_county': 'The map has no county {county}',
   'error.unknown_photo': 'Photo {ref} was not uploaded; choose the photo again',

@@ -151,6 +151,7 @@ export const zh = {
   'error.import_commit_failed': '写入失败，没有写入任何数据',
   'error.database_busy': '数据库正忙于另一项写入，本次未保存，请[ {retryAfterSeconds} 秒后]重试',
   'error.too_busy': '正在处理的导入、导出或分析过多[（上限 {limit} 个）]，请 {retryAfterSeconds} 秒后再试',
+  'error.memory_limit': '这项导出、分析或导入所需内存超出服务器为它留出的上限[（{limitMb} MB）]，未作任何更改；请 {retryAfterSeconds} 秒后重试，或缩小范围',
   'error.void_reason_required': '撤销（误录）须填写原因',
   'error.unknown_county': '地图上没有县区 {county}',
   'error.unknown_photo': '照片 {ref} 未上传成功，请重新选择照片',
