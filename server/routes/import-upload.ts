@@ -43,7 +43,8 @@ async function receive(body: ReadableStream<Uint8Array>, contentType: string, pa
   });
   let failure: Error | null = null;
   parser.on('field', (name: string, value: string, _nameTruncated: boolean, valueTruncated: boolean) => {
-    if (valueTruncated) failure ??= badRequest('bad_field', `${name}: longer than ${MAX_FIELD_BYTES} bytes`, { field: name, reason: 'too_long', maximum: MAX_FIELD_BYTES });
+    if (valueTruncated)
+      failure ??= badRequest('bad_field', `${name}: longer than ${MAX_FIELD_BYTES} bytes`, { field: name, reason: 'too_long', maximum: MAX_FIELD_BYTES });
     else form.append(name, value);
   });
   parser.on('file', (name: string, stream: Readable, fileName: string, _encoding: string, type: string) => {
