@@ -15,8 +15,7 @@ import { siegeRoutes } from './routes/analysis-siege.ts';
 import { inspectionRouteRoutes } from './routes/inspection-routes.ts';
 import { relapseRoutes } from './routes/analysis-relapse.ts';
 import { MAX_PHOTO_BYTES, photoRoutes } from './routes/photos.ts';
-import { fileTooLarge, importRoutes } from './routes/imports.ts';
-import { MAX_IMPORT_BYTES } from './import/read-table.ts';
+import { importRoutes } from './routes/imports.ts';
 import { scorecardRoutes } from './routes/scorecards.ts';
 import { renderApiDocs } from './routes/api-docs.ts';
 import { roadRoutes } from './routes/roads.ts';
@@ -83,19 +82,13 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     maxSize: MAX_PHOTO_BYTES,
     onError: (c) => c.json(errorBody('body_too_large', `a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`), 413),
   });
-  // A ledger file (with its multipart framing) may be 50 MB.
-  const importLimit = bodyLimit({
-    maxSize: MAX_IMPORT_BYTES + 64 * 1024,
-    onError: () => {
-      throw fileTooLarge();
-    },
-  });
   // Photos and ledger uploads are the uploads larger than a JSON body. A GET or HEAD has none: asking
   // for its body would build a whole WHATWG Request per read (7% of a cached read's time, issue #17).
   api.use('*', (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     if (c.req.path.endsWith('/photos')) return photoLimit(c, next);
-    if (c.req.method === 'POST' && c.req.path.endsWith('/imports')) return importLimit(c, next);
+    // A ledger (≤ 50 MB) is streamed to disk and bounded as it arrives (server/routes/import-upload.ts).
+    if (c.req.method === 'POST' && c.req.path.endsWith('/imports')) return next();
     return jsonLimit(c, next);
   });
   // Sign-in, CSRF and the permission rule of every route (server/auth/rules.ts), before any handler.

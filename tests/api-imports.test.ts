@@ -33,6 +33,7 @@ interface Preview {
   counts: Record<string, number>;
   suggestions: { fixSwapped: boolean };
   rows: PreviewRow[];
+  problemRows: number;
 }
 type ImportedSite = SiteTableRow;
 
@@ -361,6 +362,63 @@ describe('files that are not what they say, and limits', () => {
     expectError(await upload(h, 'data.geojson', '{"type":"Topology"}'), 400, 'file_not_as_named');
     expectError(await upload(h, 'data.kml', '<kml><Document></Document>'), 400, 'file_not_as_named');
     expectError(await upload(h, 'empty.csv', ''), 400, 'empty_file');
+  });
+
+  it('a large file: the preview names its first 500 rows and its first 500 needing a look; the commit writes every row', async () => {
+    // 1,500 sand yards on a grid 200 m apart; every second row has an unknown category (750 errors, from row 3).
+    const lines = ['名称,经度,纬度,类别,排查时间'];
+    for (let i = 0; i < 1_500; i++)
+      lines.push(
+        `第${i}号砂石场,${(113.85 + (i % 50) * 0.002).toFixed(4)},${(33.52 + Math.floor(i / 50) * 0.002).toFixed(4)},${i % 2 === 1 ? '洗车场' : '砂石料场'},2022-01-10`,
+      );
+    const p = await preview(h, '漯河台账（大）.csv', `${lines.join('\n')}\n`, { crs: 'wgs84' });
+    expect(p.counts).toMatchObject({ rows: 1_500, error: 750, new: 750, warnings: 0 });
+    expect(p.problemRows).toBe(750);
+    expect((await h.get<{ fileName: string }[]>('/api/imports')).body[0]!.fileName).toBe('漯河台账（大）.csv');
+    // Rows 2–501 (the first 500), then the errors past them until 500 errors are named in all.
+    const errorRows = p.rows.filter((r) => r.outcome === 'error').map((r) => r.row);
+    expect(p.rows.slice(0, 500).map((r) => r.row)).toEqual(Array.from({ length: 500 }, (_, i) => i + 2));
+    expect(errorRows).toHaveLength(500);
+    expect(p.rows.slice(500).every((r) => r.outcome === 'error')).toBe(true);
+    // 250 errors among rows 2–501, then 250 more: rows 503, 505, … 1001.
+    expect(errorRows.at(-1)).toBe(1_001);
+    expect(p.rows).toHaveLength(750);
+    expect(rowOf(p, 1_001).errors).toEqual([expect.objectContaining({ column: '类别', code: 'unknown_category' })]);
+    expect(await commit(h, p.id)).toEqual({ id: p.id, created: 750, updated: 0, skipped: 0, errors: 750 });
+  });
+
+  it('a body sent without its length is counted as it arrives: past 50 MB it is refused with 413, nothing staged', async () => {
+    const boundary = 'sansan-streamed';
+    const head = new TextEncoder().encode(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n名称,类别\n`,
+    );
+    const chunk = new TextEncoder().encode('某砂石场,砂石料场\n'.repeat(40_000));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(head);
+        else if (sent * chunk.length < 60 * 1024 * 1024) controller.enqueue(chunk);
+        else {
+          controller.enqueue(new TextEncoder().encode(`\r\n--${boundary}--\r\n`));
+          controller.close();
+        }
+        sent++;
+      },
+    });
+    const response = await h.request('/api/imports', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      duplex: 'half',
+    } as RequestInit);
+    const text = await response.text();
+    const err = expectError(
+      { status: response.status, contentType: response.headers.get('content-type'), text, body: JSON.parse(text) },
+      413,
+      'body_too_large',
+    );
+    expect(err.details).toMatchObject({ field: 'file' });
+    expect(h.db.get<{ n: number }>('SELECT count(*) AS n FROM import_batches')!.n).toBe(0);
   });
 
   it('a 60 MB file is refused with 413 before it is read', async () => {

@@ -8,13 +8,16 @@ import Database from 'better-sqlite3';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { request } from 'node:http';
 import type { BenchContext } from '../lib/context.ts';
-import { formatBytes, formatMs, median, timingRow, type Row } from '../lib/measure.ts';
+import { formatBytes, formatMs, median, timingRow, verdict, type Row } from '../lib/measure.ts';
 import { startServer } from '../lib/server-process.ts';
 import { benchSession } from '../lib/session.ts';
 import { ledgerCsv } from '../synthetic.ts';
 
 const ROWS = 100_000;
 const RUNS = 3;
+/** The memory target's file: the row limit, padded to 50 MB (as tests/import-memory.test.ts makes it). */
+const BIG_ROWS = 200_000;
+const BIG_PAD = 34;
 
 function multipart(file: Buffer, fileName: string, options: object): { body: Buffer; type: string } {
   const boundary = `----sansan${Date.now()}`;
@@ -82,8 +85,33 @@ function peakRss(pid: number): number {
   return line ? Number(line[1]) * 1024 : NaN;
 }
 
+/** One ledger previewed and committed through a fresh server (no demo data): times, its peak RSS and its answers. */
+async function importThroughServer(context: BenchContext, name: string, upload: { body: Buffer; type: string }) {
+  const database = context.fixtures.freshPath(name);
+  const server = await startServer(context.resources, { root: context.root, database, demo: false });
+  try {
+    const token = benchSession(database);
+    const idle = peakRss(server.pid);
+    let started = performance.now();
+    const dry = await post(server.port, '/api/imports', upload.body, upload.type, token);
+    const preview = performance.now() - started;
+    if (dry.status !== 201) throw new Error(`preview answered ${dry.status}: ${dry.text.slice(0, 300)}`);
+    const body = JSON.parse(dry.text) as { id: number; counts: Record<string, number> };
+    started = performance.now();
+    const written = await post(server.port, `/api/imports/${body.id}/commit`, Buffer.from('{}'), 'application/json', token);
+    const commit = performance.now() - started;
+    if (written.status !== 200) throw new Error(`commit answered ${written.status}: ${written.text.slice(0, 300)}`);
+    const counts = Object.entries(body.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    return { preview, commit, idle, peak: peakRss(server.pid), counts, answer: written.text, previewBytes: dry.text.length };
+  } finally {
+    await server.stop();
+  }
+}
+
 export async function imports(context: BenchContext): Promise<Row[]> {
-  const { resources, fixtures, log, root } = context;
+  const { fixtures, log } = context;
   const csv = ledgerCsv(fixtures.geography(), ROWS);
   const upload = multipart(csv, 'ledger-100k.csv', { crs: 'gcj02' });
   const preview: number[] = [];
@@ -98,31 +126,21 @@ export async function imports(context: BenchContext): Promise<Row[]> {
     floors.push(sqliteFloor(csv, fixtures.freshPath(`imports-floor-${run}`)));
     const byOgr = ogrFloor(csvPath, fixtures.freshPath(`imports-ogr-${run}`));
     if (byOgr !== null) ogr.push(byOgr);
-    const database = fixtures.freshPath(`imports-${run}`);
-    const server = await startServer(resources, { root, database, demo: false });
-    try {
-      const token = benchSession(database);
-      const baseline = peakRss(server.pid);
-      let started = performance.now();
-      const dry = await post(server.port, '/api/imports', upload.body, upload.type, token);
-      preview.push(performance.now() - started);
-      if (dry.status !== 201) throw new Error(`preview answered ${dry.status}: ${dry.text.slice(0, 300)}`);
-      const body = JSON.parse(dry.text) as { id: number; counts: Record<string, number> };
-      counts = Object.entries(body.counts)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ');
-      started = performance.now();
-      const written = await post(server.port, `/api/imports/${body.id}/commit`, Buffer.from('{}'), 'application/json', token);
-      commit.push(performance.now() - started);
-      if (written.status !== 200) throw new Error(`commit answered ${written.status}: ${written.text.slice(0, 300)}`);
-      peaks.push(peakRss(server.pid));
-      log(
-        `imports run ${run + 1}/${RUNS}: floor ${formatMs(floors.at(-1)!)}${ogr.length ? `, ogr2ogr ${formatMs(ogr.at(-1)!)}` : ''}; dry run ${formatMs(preview.at(-1)!)}, commit ${formatMs(commit.at(-1)!)}, peak RSS ${formatBytes(peaks.at(-1)!)} (idle ${formatBytes(baseline)}); ${written.text}`,
-      );
-    } finally {
-      await server.stop();
-    }
+    const one = await importThroughServer(context, `imports-${run}`, upload);
+    preview.push(one.preview);
+    commit.push(one.commit);
+    peaks.push(one.peak);
+    counts = one.counts;
+    log(
+      `imports run ${run + 1}/${RUNS}: floor ${formatMs(floors.at(-1)!)}${ogr.length ? `, ogr2ogr ${formatMs(ogr.at(-1)!)}` : ''}; dry run ${formatMs(one.preview)}, commit ${formatMs(one.commit)}, peak RSS ${formatBytes(one.peak)} (idle ${formatBytes(one.idle)}); ${one.answer}`,
+    );
   }
+  // The memory target's case, once: a 50 MB ledger at the row limit.
+  const bigCsv = ledgerCsv(fixtures.geography(), BIG_ROWS, { pad: BIG_PAD });
+  const big = await importThroughServer(context, 'imports-50mb', multipart(bigCsv, 'ledger-200k.csv', { crs: 'gcj02' }));
+  log(
+    `imports 50 MB: dry run ${formatMs(big.preview)}, commit ${formatMs(big.commit)}, peak RSS ${formatBytes(big.peak)} (idle ${formatBytes(big.idle)}); ${big.answer}`,
+  );
   const size = `${(ROWS / 1000).toFixed(0)},000-row CSV (${formatBytes(csv.length)})`;
   const memory = `server peak RSS ${formatBytes(median(peaks))} (median of ${RUNS} fresh servers)`;
   const total = preview.map((ms, i) => ms + commit[i]!);
@@ -151,12 +169,21 @@ export async function imports(context: BenchContext): Promise<Row[]> {
           }),
         ]
       : []),
+    {
+      figure: 'server peak RSS, 50 MB ledger: dry run + commit',
+      size: `${(BIG_ROWS / 1000).toFixed(0)},000-row CSV (${formatBytes(bigCsv.length)})`,
+      median: formatBytes(big.peak),
+      runs: '1',
+      target: '≤ 300 MB',
+      met: verdict(big.peak <= 300 * 1024 * 1024),
+      notes: `VmHWM of a fresh server (idle ${formatBytes(big.idle)}); dry run ${formatMs(big.preview)}, commit ${formatMs(big.commit)}; preview answer ${formatBytes(big.previewBytes)}`,
+    },
     timingRow({
       figure: 'import dry run (POST /api/imports)',
       size,
       samples: preview,
       target: { text: '< 10 s', met: (ms) => ms < 10_000 },
-      notes: `HTTP multipart upload, GCJ-02 → WGS84, county by polygon, duplicate search, 100,000 staged rows, JSON preview of every row; outcome ${counts}; ${memory}`,
+      notes: `HTTP multipart upload, GCJ-02 → WGS84, county by polygon, duplicate search, 100,000 staged rows, the preview answer naming the first 500 rows and the first 500 needing a look; outcome ${counts}; ${memory}`,
     }),
     timingRow({
       figure: 'import commit (POST /api/imports/:id/commit)',

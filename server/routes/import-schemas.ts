@@ -80,16 +80,22 @@ export const ImportPreview = z
     counts: Counts,
     suggestions: z.object({ fixSwapped: z.boolean() }),
     expiresAt: z.string(),
-    rows: z.array(
-      z.object({
-        row: z.number().int(),
-        outcome: z.enum(OUTCOMES),
-        name: z.string().nullable(),
-        errors: z.array(Issue),
-        warnings: z.array(Issue),
-        duplicateOf: DuplicateOf.nullable(),
+    rows: z
+      .array(
+        z.object({
+          row: z.number().int(),
+          outcome: z.enum(OUTCOMES),
+          name: z.string().nullable(),
+          errors: z.array(Issue),
+          warnings: z.array(Issue),
+          duplicateOf: DuplicateOf.nullable(),
+        }),
+      )
+      .openapi({
+        description:
+          'The file’s first 500 rows and its first 500 rows needing a look (errors, duplicates, updates, warnings), in file order; counts cover every row.',
       }),
-    ),
+    problemRows: z.number().int().openapi({ description: 'Rows needing a look in the whole file.' }),
   })
   .openapi('ImportPreview');
 

@@ -8,6 +8,7 @@ import { MAX_IMPORT_BYTES } from '../import/read-table.ts';
 import { listImports, listMappings } from '../store/import-store.ts';
 import { commitImportBatch, previewImport, saveColumnMapping, undoImportBatch } from '../services/imports.ts';
 import { actorOf } from './actor.ts';
+import { streamedUpload } from './import-upload.ts';
 import {
   CommitBody,
   CommitResult,
@@ -59,6 +60,7 @@ export function importRoutes(ctx: AppContext) {
         method: 'post',
         path: '/imports',
         operationId: 'uploadImport',
+        middleware: [streamedUpload(fileTooLarge)] as const,
         tags: ['imports'],
         summary: 'Upload a ledger and preview every row’s outcome (nothing is written)',
         description:
@@ -67,8 +69,6 @@ export function importRoutes(ctx: AppContext) {
         responses: { 201: json(ImportPreview, 'The preview.'), ...errorResponses(400, 413) },
       }),
       async (c) => {
-        const declared = Number(c.req.header('content-length') ?? 0);
-        if (declared > MAX_IMPORT_BYTES + 64 * 1024) throw fileTooLarge();
         const form = c.req.valid('form') as { file?: unknown; options?: unknown };
         const file = form.file;
         if (!(file instanceof File))

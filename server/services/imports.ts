@@ -53,8 +53,21 @@ export interface ImportPreviewResult {
   counts: Counts;
   suggestions: { fixSwapped: boolean };
   expiresAt: string;
-  rows: Pick<JudgedRow, 'row' | 'outcome' | 'name' | 'errors' | 'warnings' | 'duplicateOf'>[];
+  /** The file's first PREVIEW_ROWS rows and its first PREVIEW_ROWS rows needing a look, in file order (the counts cover all). */
+  rows: PreviewRow[];
+  /** Rows needing a look in the whole file: errors, duplicates, updates, warnings. */
+  problemRows: number;
 }
+
+type PreviewRow = Pick<JudgedRow, 'row' | 'outcome' | 'name' | 'errors' | 'warnings' | 'duplicateOf'>;
+
+/**
+ * The preview answer lists at most this many of the file's first rows and as many of its rows needing
+ * a look (the page lists 500); the rest stay staged for the commit, so the answer does not grow with the file.
+ */
+export const PREVIEW_ROWS = 500;
+
+const needsLook = (row: PreviewRow) => row.outcome !== 'new' || row.warnings.length > 0;
 
 // The official place lists change only with `npm run geodata`, which restarts the server.
 const lists = new WeakMap<Db, { places: PlaceNames; countyNames: ReadonlyMap<string, string> }>();
@@ -97,7 +110,9 @@ export async function previewImport(
   // Judged and staged JUDGE_BATCH rows at a time, each batch its own short transaction, the event
   // loop free in between (other requests answer); the batch becomes a preview only at the end.
   const id = openStaging(ctx.db, { fileName: file.name, format: table.format, options: storedOptions }, actor.username, now);
-  const rows: ImportPreviewResult['rows'] = [];
+  const first: PreviewRow[] = [];
+  const problems: PreviewRow[] = [];
+  let problemRows = 0;
   const counts: Counts = previewCounts([]);
   let fixSwapped = false;
   try {
@@ -107,7 +122,9 @@ export async function previewImport(
       stageRows(ctx.db, id, batch);
       for (const [key, value] of Object.entries(previewCounts(batch)) as [keyof Counts, number][]) counts[key] += value;
       for (const r of batch) {
-        rows.push({ row: r.row, outcome: r.outcome, name: r.name, errors: r.errors, warnings: r.warnings, duplicateOf: r.duplicateOf });
+        const shown = { row: r.row, outcome: r.outcome, name: r.name, errors: r.errors, warnings: r.warnings, duplicateOf: r.duplicateOf };
+        if (first.length < PREVIEW_ROWS) first.push(shown);
+        if (needsLook(shown) && problemRows++ < PREVIEW_ROWS && first.at(-1) !== shown) problems.push(shown);
         fixSwapped ||= r.errors.some((e) => e.code === 'swapped');
       }
       await yieldToOthers();
@@ -138,7 +155,9 @@ export async function previewImport(
     counts,
     suggestions: { fixSwapped },
     expiresAt: previewExpiresAt(ctx.db, id),
-    rows,
+    // Both lists are in file order and the second starts past the first where they overlap.
+    rows: [...first, ...problems],
+    problemRows,
   };
 }
 

@@ -14,6 +14,7 @@ const PREVIEW_FIELDS = ['file', 'options'] as const;
 type Crs = 'wgs84' | 'gcj02' | 'bd09';
 type Handling = 'skip' | 'update' | 'keep';
 type Preview = Awaited<ReturnType<typeof previewImport>>;
+const PREVIEW_LISTED = 500;
 type Mapping = Record<string, LedgerField | null>;
 
 interface Issue {
@@ -135,6 +136,8 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
     () => (preview ? preview.rows.filter((r) => !onlyProblems || r.outcome !== 'new' || r.warnings.length > 0) : []),
     [preview, onlyProblems],
   );
+  // The answer names at most 500 of the file's first rows and 500 needing a look (server/services/imports.ts).
+  const listed = Math.min(rows.length, PREVIEW_LISTED);
 
   const commit = async () => {
     if (!preview) return;
@@ -324,7 +327,7 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
             {t('importOnlyProblems')}
           </label>
           <ol className="import-rows">
-            {rows.slice(0, 500).map((r) => (
+            {rows.slice(0, PREVIEW_LISTED).map((r) => (
               <li key={r.row} className={`outcome-${r.outcome}`} data-outcome={r.outcome}>
                 <b>{t('importRow', { row: r.row })}</b> {r.name ?? ''} <span className="badge">{t(OUTCOME_KEYS[r.outcome])}</span>
                 {r.errors.map((e, i) => (
@@ -356,7 +359,11 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
               </li>
             ))}
           </ol>
-          {rows.length > 500 && <p className="muted">{t('importMoreRows', { n: rows.length - 500 })}</p>}
+          {listed < (onlyProblems ? preview.problemRows : preview.counts.rows) && (
+            <p className="muted" data-testid="import-more-rows">
+              {t('importMoreRows', { n: (onlyProblems ? preview.problemRows : preview.counts.rows) - listed })}
+            </p>
+          )}
           <p>
             <button type="button" className="primary" disabled={busy} onClick={() => void commit()} data-testid="import-commit">
               {t('importCommit')}
