@@ -22,6 +22,7 @@ import { confidenceOf, fdrConfidences, giStar, kindOf, twoSidedP } from './relap
 import { buildHexGrid, cellCentreLonLat, cellIdAt, cellNeighbours, cellPolygon, cellPosition, type HexGrid } from './relapse-hexgrid.ts';
 import { CountyLocator, geometryBbox } from '../../domain/locate-county.ts';
 import { comparePairs, MoveIndex, moveKey, type MovePair, type MoveSite } from './relapse-moves.ts';
+import type { MoveAnswers } from './relapse-kept-moves.ts';
 import { dayNumber, daysBetween } from '../../domain/days.ts';
 import { CLOSURE_STATUSES, inWindow, MOVE_CLOSURE_STATUSES, RelapseOptionError, resolveRelapseOptions } from './relapse-options.ts';
 import type {
@@ -104,7 +105,7 @@ export interface RelapseExtras {
    * when built with the same radiusKm and withinDays, for any asOf unless a site discovered after asOf
    * has a move closure dated before its discovery (then the search runs on the sites as seen).
    */
-  moveIndex?: MoveIndex;
+  moveIndex?: MoveAnswers;
   /** The page of the move list: at most `limit` candidates after `cursor` (a page's `next`); default every candidate. */
   page?: { limit?: number; cursor?: string | null };
 }
