@@ -9,6 +9,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Random } from '../domain/random.ts';
 import { analyzeRelapse, MoveIndex, moveSiteOf, resolveRelapseOptions, MOVE_CANDIDATES_PER_SITE } from '../server/geo/analyze-relapse.ts';
 import { decideMove, relapseInputs, RelapseState } from '../server/store/relapse-store.ts';
+import { openDatabase } from '../server/db/database.ts';
+import { openReadOnlyDatabase } from '../server/db/read-only.ts';
+import { dataVersion } from '../server/store/data-version.ts';
 import { likelyMovesByCounty } from '../server/store/scorecard-store.ts';
 import { addSiteEvent, insertSite, setSiteLocation } from '../server/store/site-mutations.ts';
 import type { CategoryCode } from '../domain/categories.ts';
@@ -143,6 +146,91 @@ describe('the kept likely-move index', () => {
     expect(cut, 'some new site has more candidates than are kept').toBeGreaterThan(0);
   });
 });
+
+describe('the likely moves saved in the database (migration 017)', () => {
+  /** The saved pairs, in list order, and the sites version they claim. */
+  const saved = (file: string) => {
+    const db = openReadOnlyDatabase(file);
+    try {
+      const pairs = db.all<{ fromId: number; toId: number; closedOn: string; days: number; distanceKm: number; nameSimilarity: number; score: number }>(
+        `SELECT from_id AS fromId, to_id AS toId, closed_on AS closedOn, days, distance_km AS distanceKm, name_similarity AS nameSimilarity, score
+         FROM move_pairs ORDER BY score DESC, from_id, to_id`,
+      );
+      return { pairs, version: db.get<{ v: number }>('SELECT sites_version AS v FROM move_pairs_state')!.v };
+    } finally {
+      db.close();
+    }
+  };
+
+  it('are a fresh search, read back by a new state, and mended after writes made while no state was kept', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sansan-saved-moves-')), 'moves.sqlite');
+    h = bootTestApp({ path: file });
+    const random = new Random(41);
+    const ids: number[] = [];
+    for (let n = 0; n < 150; n++) ids.push(newSite(random, 200));
+    for (let n = 0; n < 120; n++) randomStatusMove(h.db, random, ids, TODAY);
+
+    const first = new RelapseState(h.db);
+    expect(first.moveIndex().pairs().length).toBeGreaterThan(20);
+    expect(first.movesFrom).toBe('search');
+    expect(saved(file).pairs).toEqual([...fresh().pairs()]);
+    expect(saved(file).version).toBe(dataVersion(h.db, ['sites']));
+
+    // A new state (as after a restart, on the analysis thread's read-only connection) reads them back.
+    const readOnly = openReadOnlyDatabase(file);
+    const second = new RelapseState(readOnly);
+    expect([...second.moveIndex().pairs()]).toEqual([...fresh().pairs()]);
+    expect(second.movesFrom).toBe('saved');
+    readOnly.close();
+
+    // Writes by another connection while no state is kept (the server down): new sites, status moves, a moved site.
+    const other = openDatabase(file);
+    const before = saved(file).version;
+    for (let n = 0; n < 6; n++) ids.push(insertOn(other, random));
+    for (let n = 0; n < 25; n++) randomStatusMove(other, random, ids, TODAY);
+    setSiteLocation(other, ids[3]!, { lon: 114.03, lat: 33.57, countyCode: '411102', precision: 'exact', date: TODAY, actor: 'test' });
+    other.close();
+    expect(dataVersion(h.db, ['sites'])).toBeGreaterThan(before);
+    expect(saved(file).pairs).not.toEqual([...fresh().pairs()]);
+
+    const thirdDb = openReadOnlyDatabase(file);
+    const third = new RelapseState(thirdDb);
+    expect([...third.moveIndex().pairs()]).toEqual([...fresh().pairs()]);
+    expect(third.movesFrom).toBe('saved');
+    // The saved pairs were mended too, to the version now.
+    expect(saved(file).pairs).toEqual([...fresh().pairs()]);
+    expect(saved(file).version).toBe(dataVersion(h.db, ['sites']));
+
+    // A write seen by a kept state mends them as well.
+    randomStatusMove(h.db, random, ids, TODAY);
+    ids.push(newSite(random));
+    expect([...third.moveIndex().pairs()]).toEqual([...fresh().pairs()]);
+    expect(saved(file).pairs).toEqual([...fresh().pairs()]);
+
+    // Saved by another search definition (radius, days, k, weights or revision): searched again, not trusted.
+    h.db.run(`UPDATE move_pairs_state SET definition = '{"revision":0}'`);
+    const fourth = new RelapseState(h.db);
+    expect([...fourth.moveIndex().pairs()]).toEqual([...fresh().pairs()]);
+    expect(fourth.movesFrom).toBe('search');
+    thirdDb.close();
+    h.db.close();
+  });
+});
+
+/** A site written through another connection to the same file. */
+function insertOn(db: ReturnType<typeof openDatabase>, random: Random): number {
+  return insertSite(db, {
+    name: random.pick(NAMES),
+    category: random.pick(CATEGORIES),
+    countyCode: '411102',
+    lon: 114.0 + random.range(0, 0.065),
+    lat: 33.55 + random.range(0, 0.054),
+    precision: 'exact',
+    source: 'demo',
+    discoveredOn: day(random, 150, 300),
+    actor: 'test',
+  });
+}
 
 describe('paging the move list over HTTP', () => {
   it('returns every candidate once, in order, with the total on every page', async () => {

@@ -64,6 +64,8 @@ export class RelapseState {
   private moves: KeptMoves | null = null;
   /** The `sites` version of the saved candidates this state last read or wrote (null: none it may mend). */
   private savedAt: number | null = null;
+  /** Where the candidates came from on first use: a search of every site, or the saved ones (mended). */
+  movesFrom: 'search' | 'saved' | null = null;
   private decisions: { version: number; map: Map<string, 'confirmed' | 'dismissed'> } | null = null;
   /** The latest day of any discovery or event read (never lowered by a refresh: then merely cautious). */
   private latestDay = '';
@@ -136,6 +138,7 @@ export class RelapseState {
 
   private searchMoves(): KeptMoves {
     const moves = KeptMoves.build(this.moveSites(), MOVE_OPTIONS);
+    this.movesFrom = 'search';
     this.savedAt = saveMoves(this.db, MOVE_DEFINITION, this.seen, moves) ? this.seen : null;
     return moves;
   }
@@ -148,6 +151,7 @@ export class RelapseState {
     if (changed === null) return null;
     const moves = KeptMoves.restore(this.moveSites(), MOVE_OPTIONS, saved.pairs);
     this.savedAt = saved.version;
+    this.movesFrom = 'saved';
     if (changed.length > 0) this.mendMoves(moves, changed);
     return moves;
   }
