@@ -12,6 +12,8 @@ import { decideMove, relapseInputs, RelapseState } from '../server/store/relapse
 import { openDatabase } from '../server/db/database.ts';
 import { openReadOnlyDatabase } from '../server/db/read-only.ts';
 import { dataVersion } from '../server/store/data-version.ts';
+import { moveSearchDefinition, readSavedMoves } from '../server/store/relapse-move-pairs.ts';
+import { comparePairs } from '../server/geo/relapse-moves.ts';
 import { likelyMovesByCounty } from '../server/store/scorecard-store.ts';
 import { addSiteEvent, insertSite, setSiteLocation } from '../server/store/site-mutations.ts';
 import type { CategoryCode } from '../domain/categories.ts';
@@ -148,19 +150,20 @@ describe('the kept likely-move index', () => {
 });
 
 describe('the likely moves saved in the database (migration 017)', () => {
-  /** The saved pairs, in list order, and the sites version they claim. */
+  /** The saved pairs, in list order (closure dates left out: they are read back from the sites), and the sites version they claim. */
   const saved = (file: string) => {
     const db = openReadOnlyDatabase(file);
     try {
-      const pairs = db.all<{ fromId: number; toId: number; closedOn: string; days: number; distanceKm: number; nameSimilarity: number; score: number }>(
-        `SELECT from_id AS fromId, to_id AS toId, closed_on AS closedOn, days, distance_km AS distanceKm, name_similarity AS nameSimilarity, score
-         FROM move_pairs ORDER BY score DESC, from_id, to_id`,
-      );
-      return { pairs, version: db.get<{ v: number }>('SELECT sites_version AS v FROM move_pairs_state')!.v };
+      const found = readSavedMoves(db, moveSearchDefinition(resolveRelapseOptions({})))!;
+      return { pairs: found.pairs.sort((a, b) => comparePairs({ ...a, closedOn: '' }, { ...b, closedOn: '' })), version: found.version };
     } finally {
       db.close();
     }
   };
+  const freshSaved = () =>
+    fresh()
+      .pairs()
+      .map(({ closedOn: _closedOn, ...pair }) => pair);
 
   it('are a fresh search, read back by a new state, and mended after writes made while no state was kept', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sansan-saved-moves-')), 'moves.sqlite');
@@ -173,7 +176,7 @@ describe('the likely moves saved in the database (migration 017)', () => {
     const first = new RelapseState(h.db);
     expect(first.moveIndex().pairs().length).toBeGreaterThan(20);
     expect(first.movesFrom).toBe('search');
-    expect(saved(file).pairs).toEqual([...fresh().pairs()]);
+    expect(saved(file).pairs).toEqual(freshSaved());
     expect(saved(file).version).toBe(dataVersion(h.db, ['sites']));
 
     // A new state (as after a restart, on the analysis thread's read-only connection) reads them back.
@@ -188,24 +191,41 @@ describe('the likely moves saved in the database (migration 017)', () => {
     const before = saved(file).version;
     for (let n = 0; n < 6; n++) ids.push(insertOn(other, random));
     for (let n = 0; n < 25; n++) randomStatusMove(other, random, ids, TODAY);
-    setSiteLocation(other, ids[3]!, { lon: 114.03, lat: 33.57, countyCode: '411102', precision: 'exact', date: TODAY, actor: 'test' });
     other.close();
     expect(dataVersion(h.db, ['sites'])).toBeGreaterThan(before);
-    expect(saved(file).pairs).not.toEqual([...fresh().pairs()]);
+    expect(saved(file).pairs).not.toEqual(freshSaved());
 
     const thirdDb = openReadOnlyDatabase(file);
     const third = new RelapseState(thirdDb);
     expect([...third.moveIndex().pairs()]).toEqual([...fresh().pairs()]);
     expect(third.movesFrom).toBe('saved');
     // The saved pairs were mended too, to the version now.
-    expect(saved(file).pairs).toEqual([...fresh().pairs()]);
+    expect(saved(file).pairs).toEqual(freshSaved());
     expect(saved(file).version).toBe(dataVersion(h.db, ['sites']));
+
+    // The only write while down: the old site of the best pair moves 20 km away, out of everyone's reach.
+    // The new site that listed it must not keep it, though the place it left is not searched from.
+    const moved = fresh().pairs()[0]!;
+    const mover = openDatabase(file);
+    setSiteLocation(mover, moved.fromId, { lon: 114.2, lat: 33.6, countyCode: '411102', precision: 'exact', date: TODAY, actor: 'test' });
+    mover.close();
+    const afterMoveDb = openReadOnlyDatabase(file);
+    const afterMove = new RelapseState(afterMoveDb);
+    expect(
+      afterMove
+        .moveIndex()
+        .pairsTo(moved.toId)
+        .some((pair) => pair.fromId === moved.fromId),
+    ).toBe(false);
+    expect([...afterMove.moveIndex().pairs()]).toEqual([...fresh().pairs()]);
+    expect(afterMove.movesFrom).toBe('saved');
+    afterMoveDb.close();
 
     // A write seen by a kept state mends them as well.
     randomStatusMove(h.db, random, ids, TODAY);
     ids.push(newSite(random));
     expect([...third.moveIndex().pairs()]).toEqual([...fresh().pairs()]);
-    expect(saved(file).pairs).toEqual([...fresh().pairs()]);
+    expect(saved(file).pairs).toEqual(freshSaved());
 
     // Saved by another search definition (radius, days, k, weights or revision): searched again, not trusted.
     h.db.run(`UPDATE move_pairs_state SET definition = '{"revision":0}'`);

@@ -34,18 +34,39 @@ export class KeptMoves implements MoveAnswers {
     return kept;
   }
 
-  /** The sites and pairs saved from an earlier search of the same sites (pairs naming a site not given are dropped). */
-  static restore(sites: Iterable<MoveSite>, options: MoveOptions, pairs: Iterable<MovePair>): KeptMoves {
+  /**
+   * The sites and the pairs saved from an earlier search (without their closure dates: the old site's
+   * closure on the new site's day minus `days`), and the sites `changed` since. Returns them with the
+   * ids to pass to `update`: the changed sites, and the new sites whose saved pairs name a changed old
+   * site or one no longer as saved (it may have moved away from them, or lost that closure).
+   */
+  static restore(
+    sites: Iterable<MoveSite>,
+    options: MoveOptions,
+    pairs: Iterable<Omit<MovePair, 'closedOn'>>,
+    changed: readonly number[],
+  ): { moves: KeptMoves; again: number[] } {
     const kept = new KeptMoves(options);
     for (const site of sites) kept.sites.set(site.id, site);
+    const written = new Set(changed);
+    const again = new Set(changed);
     for (const pair of pairs) {
-      if (!kept.sites.has(pair.fromId) || !kept.sites.has(pair.toId)) continue;
-      let list = kept.best.get(pair.toId);
-      if (!list) kept.best.set(pair.toId, (list = []));
-      list.push(pair);
+      const { fromId, toId, days } = pair;
+      if (written.has(fromId)) again.add(toId);
+      const from = kept.sites.get(fromId);
+      const to = kept.sites.get(toId);
+      const closedDay = to?.day == null ? null : to.day - days;
+      const closedOn = from?.closures.find((closure) => closure.day === closedDay)?.date;
+      if (closedOn === undefined) {
+        again.add(toId);
+        continue;
+      }
+      let list = kept.best.get(toId);
+      if (!list) kept.best.set(toId, (list = []));
+      list.push({ fromId, toId, closedOn, days, distanceKm: pair.distanceKm, nameSimilarity: pair.nameSimilarity, score: pair.score });
     }
     for (const list of kept.best.values()) list.sort(comparePairs);
-    return kept;
+    return { moves: kept, again: [...again] };
   }
 
   /**

@@ -21,17 +21,53 @@ export function moveSearchDefinition(options: Pick<ResolvedRelapseOptions, 'radi
   });
 }
 
-const PAIR_COLUMNS = 'to_id AS toId, from_id AS fromId, closed_on AS closedOn, days, distance_km AS distanceKm, name_similarity AS nameSimilarity, score';
+/** A saved pair: its closure day is read back from the old site's closures (see KeptMoves.restore). */
+export type SavedPair = Omit<MovePair, 'closedOn'>;
+
+/** New-site ids per saved chunk: 2^8. */
+const CHUNK_BITS = 8;
+/** Numbers per pair in a chunk: new id, old id, days, distance km, name similarity, score. */
+const FIELDS = 6;
+
+function encode(pairs: readonly MovePair[]): Buffer {
+  const numbers = new Float64Array(pairs.length * FIELDS);
+  let at = 0;
+  for (const pair of pairs) {
+    numbers[at++] = pair.toId;
+    numbers[at++] = pair.fromId;
+    numbers[at++] = pair.days;
+    numbers[at++] = pair.distanceKm;
+    numbers[at++] = pair.nameSimilarity;
+    numbers[at++] = pair.score;
+  }
+  return Buffer.from(numbers.buffer);
+}
+
+function decode(blob: Buffer, into: SavedPair[]): void {
+  // A copy: the blob's bytes need not be aligned for a Float64Array view.
+  const numbers = new Float64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+  for (let at = 0; at + FIELDS <= numbers.length; at += FIELDS)
+    into.push({
+      toId: numbers[at]!,
+      fromId: numbers[at + 1]!,
+      days: numbers[at + 2]!,
+      distanceKm: numbers[at + 3]!,
+      nameSimilarity: numbers[at + 4]!,
+      score: numbers[at + 5]!,
+    });
+}
 
 /** The saved pairs and the `sites` version they reflect (null: none saved for this definition). */
-export function readSavedMoves(db: Db, definition: string): { version: number; pairs: MovePair[] } | null {
+export function readSavedMoves(db: Db, definition: string): { version: number; pairs: SavedPair[] } | null {
   const state = db.get<{ version: number; definition: string }>('SELECT sites_version AS version, definition FROM move_pairs_state WHERE id = 1');
   if (!state || state.definition !== definition) return null;
   // One read transaction: the pairs and the state row of the same save.
   const read = () => {
     const again = db.get<{ version: number; definition: string }>('SELECT sites_version AS version, definition FROM move_pairs_state WHERE id = 1');
     if (!again || again.definition !== definition) return null;
-    return { version: again.version, pairs: db.all<MovePair>(`SELECT ${PAIR_COLUMNS} FROM move_pairs`) };
+    const pairs: SavedPair[] = [];
+    for (const row of db.iterate<{ pairs: Buffer }>('SELECT pairs FROM move_pair_chunks ORDER BY chunk')) decode(row.pairs, pairs);
+    return { version: again.version, pairs };
   };
   return db.raw.inTransaction ? read() : db.raw.transaction(read).deferred();
 }
@@ -54,11 +90,25 @@ function cannotWriteNow(error: unknown): boolean {
   return isBusyError(error) || (typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')));
 }
 
-function insertPairs(writer: Db, pairs: Iterable<MovePair>): void {
-  const insert = writer.raw.prepare(
-    'INSERT INTO move_pairs (to_id, from_id, closed_on, days, distance_km, name_similarity, score) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  for (const pair of pairs) insert.run(pair.toId, pair.fromId, pair.closedOn, pair.days, pair.distanceKm, pair.nameSimilarity, pair.score);
+/** Writes the chunks (every chunk when `only` is null) of the kept pairs. */
+function writeChunks(writer: Db, moves: KeptMoves, only: ReadonlySet<number> | null): void {
+  const byChunk = new Map<number, MovePair[]>();
+  for (const chunk of only ?? []) byChunk.set(chunk, []);
+  for (const id of moves.newSites()) {
+    const chunk = id >> CHUNK_BITS;
+    let list = byChunk.get(chunk);
+    if (!list) {
+      if (only) continue;
+      byChunk.set(chunk, (list = []));
+    }
+    list.push(...moves.pairsTo(id));
+  }
+  const put = writer.raw.prepare('INSERT OR REPLACE INTO move_pair_chunks (chunk, pairs) VALUES (?, ?)');
+  const remove = writer.raw.prepare('DELETE FROM move_pair_chunks WHERE chunk = ?');
+  for (const [chunk, pairs] of byChunk) {
+    if (pairs.length > 0) put.run(chunk, encode(pairs));
+    else remove.run(chunk);
+  }
 }
 
 function attempt(db: Db, write: (writer: Db) => boolean): boolean {
@@ -74,8 +124,8 @@ function attempt(db: Db, write: (writer: Db) => boolean): boolean {
 /** Saves every kept pair as the answer at `version` (in place of whatever was saved). Returns whether it was written. */
 export function saveMoves(db: Db, definition: string, version: number, moves: KeptMoves): boolean {
   return attempt(db, (writer) => {
-    writer.run('DELETE FROM move_pairs');
-    insertPairs(writer, moves.pairs());
+    writer.run('DELETE FROM move_pair_chunks');
+    writeChunks(writer, moves, null);
     writer.run('INSERT OR REPLACE INTO move_pairs_state (id, sites_version, definition, saved_at) VALUES (1, ?, ?, ?)', [
       version,
       definition,
@@ -93,13 +143,7 @@ export function saveMovesChange(db: Db, definition: string, since: number, versi
   return attempt(db, (writer) => {
     const state = writer.get<{ version: number; definition: string }>('SELECT sites_version AS version, definition FROM move_pairs_state WHERE id = 1');
     if (!state || state.definition !== definition || state.version !== since) return false;
-    const remove = writer.raw.prepare('DELETE FROM move_pairs WHERE to_id = ?');
-    const pairs: MovePair[] = [];
-    for (const id of again) {
-      remove.run(id);
-      pairs.push(...moves.pairsTo(id));
-    }
-    insertPairs(writer, pairs);
+    writeChunks(writer, moves, new Set(Array.from(again, (id) => id >> CHUNK_BITS)));
     writer.run('UPDATE move_pairs_state SET sites_version = ?, saved_at = ? WHERE id = 1', [version, new Date().toISOString()]);
     return true;
   });

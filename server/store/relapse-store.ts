@@ -149,10 +149,10 @@ export class RelapseState {
     if (!saved || saved.version > this.seen) return null;
     const changed = this.changedSince(saved.version);
     if (changed === null) return null;
-    const moves = KeptMoves.restore(this.moveSites(), MOVE_OPTIONS, saved.pairs);
+    const { moves, again } = KeptMoves.restore(this.moveSites(), MOVE_OPTIONS, saved.pairs, changed);
     this.savedAt = saved.version;
     this.movesFrom = 'saved';
-    if (changed.length > 0) this.mendMoves(moves, changed);
+    if (again.length > 0) this.mendMoves(moves, again);
     return moves;
   }
 
