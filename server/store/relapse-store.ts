@@ -19,25 +19,39 @@ export interface RelapseInputSite extends RelapseSiteInput {
 
 const MOVE_CLOSURE_SET: ReadonlySet<StatusCode> = new Set(MOVE_CLOSURE_STATUSES);
 
-const SITE_COLUMNS = 'id, name, category, lon, lat, county_code AS county, township_code AS township, discovered_on AS discoveredOn, deadline, source';
+const SITE_COLUMNS = 'id, name, category, lon, lat, county_code, township_code, discovered_on, deadline, source';
 
-/** Sites (every one not voided, or those with the given ids) with their status events in order; location events left out. */
+type SiteRow = [number, string, RelapseInputSite['category'], number | null, number | null, string, string | null, string, string | null, string];
+type EventRow = [number, StatusCode, string, number];
+
+/**
+ * Sites (every one not voided, or those with the given ids) with their status events in order; location events left out.
+ * Rows as arrays, both in site id order, joined as they are read: at 10^5 sites the rows' objects were most of the time.
+ */
 function readSites(db: Db, ids?: readonly number[]): RelapseInputSite[] {
   const chosen = ids ? ` AND id IN (${ids.map(() => '?').join(', ')})` : '';
-  const sites = db.all<Omit<RelapseInputSite, 'events'>>(`SELECT ${SITE_COLUMNS} FROM sites WHERE status <> '${VOIDED}'${chosen} ORDER BY id`, ids ?? []);
-  const events = new Map<number, RelapseInputSite['events']>();
   const rows = db.raw
-    .prepare(
-      `SELECT site_id AS siteId, to_status AS "to", date, from_status IS NULL AS initial FROM site_events
-       WHERE kind = 'status'${ids ? ` AND site_id IN (${ids.map(() => '?').join(', ')})` : ''} ORDER BY site_id, date, id`,
-    )
-    .iterate(...(ids ?? [])) as Iterable<{ siteId: number; to: StatusCode; date: string; initial: number }>;
-  for (const row of rows) {
-    let list = events.get(row.siteId);
-    if (!list) events.set(row.siteId, (list = []));
-    list.push({ to: row.to, date: row.date, initial: row.initial === 1 });
+    .prepare(`SELECT ${SITE_COLUMNS} FROM sites WHERE status <> '${VOIDED}'${chosen} ORDER BY id`)
+    .raw(true)
+    .all(...(ids ?? [])) as SiteRow[];
+  const sites: RelapseInputSite[] = new Array<RelapseInputSite>(rows.length);
+  for (let at = 0; at < rows.length; at++) {
+    const [id, name, category, lon, lat, county, township, discoveredOn, deadline, source] = rows[at]!;
+    sites[at] = { id, name, category, lon, lat, county, township, discoveredOn, deadline, source, events: [] };
   }
-  return sites.map((site) => ({ ...site, events: events.get(site.id) ?? [] }));
+  const events = db.raw
+    .prepare(
+      `SELECT site_id, to_status, date, from_status IS NULL FROM site_events
+       WHERE kind = 'status'${chosen.replace('id IN', 'site_id IN')} ORDER BY site_id, date, id`,
+    )
+    .raw(true)
+    .iterate(...(ids ?? [])) as Iterable<EventRow>;
+  let at = 0;
+  for (const [siteId, to, date, initial] of events) {
+    while (at < sites.length && sites[at]!.id < siteId) at++;
+    if (at < sites.length && sites[at]!.id === siteId) sites[at]!.events.push({ to, date, initial: initial === 1 });
+  }
+  return sites;
 }
 
 /** Above this many changed sites a refresh reads every site again (one pass beats many small reads). */
