@@ -144,6 +144,12 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
   /** Whether a site discovered after asOf has a move closure dated before its discovery (then the kept index cannot answer asOf). */
   let closedBeforeFoundLater = false;
   let latest = '';
+  // The kept index answers these options whatever the histories say: no site needs its move record here.
+  const keptAnswers =
+    extras.moveIndex !== undefined &&
+    asOf === null &&
+    extras.moveIndex.options.radiusKm === resolved.radiusKm &&
+    extras.moveIndex.options.withinDays === resolved.withinDays;
   const gridPoints: [number, number][] = [];
   const countyRates = new Map<string, RateCounter>();
   const townshipRates = new Map<string, Map<string | null, RateCounter>>();
@@ -179,7 +185,7 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     for (const event of site.events) {
       const date = event.date.slice(0, 10);
       if (asOf !== null && date > asOf) continue;
-      if (moveClosureStatuses.has(event.to)) {
+      if (!keptAnswers && moveClosureStatuses.has(event.to)) {
         const day = dayNumber(date);
         if (day !== null) moveClosures.push({ day, date });
       }
@@ -221,7 +227,7 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     if (isNew) newIds.add(id);
     else if (day !== null) everyNew = false;
     // Object literals, not spreads: this loop runs once per site.
-    if (isNew || moveClosures.length > 0)
+    if (!keptAnswers && (isNew || moveClosures.length > 0))
       moveSites.push({ id, name, category, lon, lat, county, township, day, discoveredOn, closures: moveClosures.sort((a, b) => a.day - b.day) });
   }
 
