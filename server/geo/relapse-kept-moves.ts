@@ -71,7 +71,7 @@ export class KeptMoves implements MoveAnswers {
 
   /**
    * Sites written since: each id's current state (null: gone, voided or unlocated). Returns the new
-   * sites searched again (their pairs may have changed; every other site's are as before).
+   * sites whose kept pairs changed (every other site's are as before).
    */
   update(changed: Iterable<number>, current: (id: number) => MoveSite | null): Set<number> {
     const centres: MoveSite[] = [];
@@ -99,14 +99,18 @@ export class KeptMoves implements MoveAnswers {
       near.set(site.id, site);
       if (distanceKm <= MARGIN * radiusKm) again.add(site.id);
     }
-    const index = MoveIndex.build(near.values(), this.options);
+    // Only the sites searched again are searched as new sites; the others are there as old sites.
+    const index = MoveIndex.build(near.values(), this.options, (site) => again.has(site.id) && site.day !== null);
+    const differ = new Set<number>();
     for (const id of again) {
       const pairs = this.sites.has(id) ? index.pairsTo(id) : [];
+      if (samePairs(this.best.get(id) ?? [], pairs)) continue;
+      differ.add(id);
       if (pairs.length > 0) this.best.set(id, pairs as MovePair[]);
       else this.best.delete(id);
       if (this.sorted) this.resorted.add(id);
     }
-    return again;
+    return differ;
   }
 
   /** Every kept pair in list order (after writes, the sorted list is mended here, for the new sites searched again). */
@@ -146,6 +150,24 @@ export class KeptMoves implements MoveAnswers {
   candidate(pair: MovePair, decision: MoveDecision | null): MoveCandidate {
     return moveCandidate(pair, this.sites.get(pair.fromId)!, this.sites.get(pair.toId)!, decision);
   }
+}
+
+function samePairs(a: readonly MovePair[], b: readonly MovePair[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let at = 0; at < a.length; at++) {
+    const x = a[at]!;
+    const y = b[at]!;
+    if (
+      x.fromId !== y.fromId ||
+      x.closedOn !== y.closedOn ||
+      x.days !== y.days ||
+      x.distanceKm !== y.distanceKm ||
+      x.nameSimilarity !== y.nameSimilarity ||
+      x.score !== y.score
+    )
+      return false;
+  }
+  return true;
 }
 
 /** The written places by category, sorted by latitude: the distance from a site to the nearest of its category within `reachKm` (null: none). */

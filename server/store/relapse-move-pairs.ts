@@ -93,16 +93,18 @@ function cannotWriteNow(error: unknown): boolean {
 /** Writes the chunks (every chunk when `only` is null) of the kept pairs. */
 function writeChunks(writer: Db, moves: KeptMoves, only: ReadonlySet<number> | null): void {
   const byChunk = new Map<number, MovePair[]>();
-  for (const chunk of only ?? []) byChunk.set(chunk, []);
-  for (const id of moves.newSites()) {
-    const chunk = id >> CHUNK_BITS;
-    let list = byChunk.get(chunk);
-    if (!list) {
-      if (only) continue;
-      byChunk.set(chunk, (list = []));
+  if (only)
+    for (const chunk of only) {
+      const pairs: MovePair[] = [];
+      for (let id = chunk << CHUNK_BITS; id < (chunk + 1) << CHUNK_BITS; id++) pairs.push(...moves.pairsTo(id));
+      byChunk.set(chunk, pairs);
     }
-    list.push(...moves.pairsTo(id));
-  }
+  else
+    for (const id of moves.newSites()) {
+      let list = byChunk.get(id >> CHUNK_BITS);
+      if (!list) byChunk.set(id >> CHUNK_BITS, (list = []));
+      list.push(...moves.pairsTo(id));
+    }
   const put = writer.raw.prepare('INSERT OR REPLACE INTO move_pair_chunks (chunk, pairs) VALUES (?, ?)');
   const remove = writer.raw.prepare('DELETE FROM move_pair_chunks WHERE chunk = ?');
   for (const [chunk, pairs] of byChunk) {
@@ -136,14 +138,14 @@ export function saveMoves(db: Db, definition: string, version: number, moves: Ke
 }
 
 /**
- * Mends the saved pairs from `since` to `version`: the pairs of the new sites searched again replaced.
+ * Mends the saved pairs from `since` to `version`: the chunks of the new sites whose pairs changed written again.
  * Only when the saved state is still the one at `since` (another connection may have saved since).
  */
-export function saveMovesChange(db: Db, definition: string, since: number, version: number, moves: KeptMoves, again: Iterable<number>): boolean {
+export function saveMovesChange(db: Db, definition: string, since: number, version: number, moves: KeptMoves, changed: Iterable<number>): boolean {
   return attempt(db, (writer) => {
     const state = writer.get<{ version: number; definition: string }>('SELECT sites_version AS version, definition FROM move_pairs_state WHERE id = 1');
     if (!state || state.definition !== definition || state.version !== since) return false;
-    writeChunks(writer, moves, new Set(Array.from(again, (id) => id >> CHUNK_BITS)));
+    writeChunks(writer, moves, new Set(Array.from(changed, (id) => id >> CHUNK_BITS)));
     writer.run('UPDATE move_pairs_state SET sites_version = ?, saved_at = ? WHERE id = 1', [version, new Date().toISOString()]);
     return true;
   });

@@ -170,10 +170,10 @@ export class RelapseState {
     return moves;
   }
 
-  /** The new sites within reach of the written ones searched again, and the saved candidates mended alike. */
+  /** The new sites within reach of the written ones searched again, and the saved chunks of those whose pairs changed written again. */
   private mendMoves(moves: KeptMoves, changed: readonly number[]): void {
-    const again = moves.update(changed, (id) => this.moveSite(id));
-    if (this.savedAt !== null) this.savedAt = saveMovesChange(this.db, MOVE_DEFINITION, this.savedAt, this.seen, moves, again) ? this.seen : null;
+    const differ = moves.update(changed, (id) => this.moveSite(id));
+    if (this.savedAt !== null) this.savedAt = saveMovesChange(this.db, MOVE_DEFINITION, this.savedAt, this.seen, moves, differ) ? this.seen : null;
   }
 
   /** The `sites` data version the kept sites reflect (after bringing them up to date). */
