@@ -140,6 +140,7 @@ export function App() {
                   onRoadDrawn: drawing.setDrawn,
                   clusterTitle: (n) => t('clusterTitle', { n }),
                   onCellClick: (clicked) => setCell(clicked),
+                  onDrawingUnavailable: () => setMessage(t('drawingUnavailable')),
                   onCoreDrawn: (ring) => {
                     if (!drawing.drawingWithin) drawing.setDrawn(ring);
                     else if (ring) {

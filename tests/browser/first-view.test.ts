@@ -1,6 +1,6 @@
 // What the first view downloads (issue #17): the built scripts come compressed with Vary and
 // immutable caching, none of the parts that load on first use (panels beside the map, the site and
-// road details, the other pages, the PDF code) is fetched before it is opened, and a part that loads
+// road details, the other pages, the PDF code, the drawing tool) is fetched before it is opened, and a part that loads
 // later shows 加载中… while it comes and a sentence in Chinese when it cannot be loaded.
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,7 +11,7 @@ import { useMapDriver } from '../helpers/browser.ts';
 
 /** The chunks of parts that are not on the first view (their names come from their modules). */
 const LAZY =
-  /^(SitePanel|RoadPanel|SiteCreateForm|AuditPanel|RoutePanel|SiegePanel|ImportWizard|ScorecardPanel|ScorecardPage|TaskBoardPage|jspdf\.es\.min|html2canvas)-[\w-]+\.js$/;
+  /^(SitePanel|RoadPanel|SiteCreateForm|AuditPanel|RoutePanel|SiegePanel|ImportWizard|ScorecardPanel|ScorecardPage|TaskBoardPage|draw-tool|jspdf\.es\.min|html2canvas)-[\w-]+\.js$/;
 
 describe('the first view', () => {
   const driver = useMapDriver({ viewport: { width: 1280, height: 800 } });
@@ -19,7 +19,7 @@ describe('the first view', () => {
   it('loads compressed scripts and none of the parts that load on first use', async () => {
     // The build made every one of those chunks (a renamed module would otherwise pass unnoticed).
     const built = readdirSync(resolve(import.meta.dirname, '../../dist/web/assets')).filter((name) => LAZY.test(name));
-    expect(built.map((name) => name.replace(/-[\w-]+\.js$/, '')).sort()).toEqual(
+    expect(built.map((name) => name.replace(/-[\w-]{8}\.js$/, '')).sort()).toEqual(
       [
         'AuditPanel',
         'ImportWizard',
@@ -31,6 +31,7 @@ describe('the first view', () => {
         'SiteCreateForm',
         'SitePanel',
         'TaskBoardPage',
+        'draw-tool',
         'html2canvas',
         'jspdf.es.min',
       ].sort(),

@@ -113,6 +113,34 @@ describe('the map on a desktop', () => {
     await expect.poll(legend, { timeout: 5_000 }).toEqual(byStatus);
   });
 
+  it('while the new filters are counted, the legend says its figures are the previous ones', async () => {
+    await driver.openMap(WHOLE_CITY);
+    const legend = driver.page.locator('.layer-panel ul.legend').first();
+    await expect.poll(() => legend.getAttribute('aria-busy')).toBe('false');
+    // Hold the summary for the new filter (not its tiles) until the legend has been read.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await driver.page.route(/\/api\/map\/sites\?.*category=coal_point/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await driver.page.locator('.chip', { hasText: CATEGORY_LABELS.coal_point }).click();
+    await expect.poll(() => legend.getAttribute('aria-busy')).toBe('true');
+    await expect(driver.page.locator('.legend-note.counting').textContent()).resolves.toBe('正在按新条件计数，以下仍是上一次的数字…');
+    await legend.scrollIntoViewIfNeeded();
+    await driver.screenshot('legend-counting');
+
+    release();
+    await expect.poll(() => legend.getAttribute('aria-busy'), { timeout: 5_000 }).toBe('false');
+    expect(await driver.page.locator('.legend-note.counting').count()).toBe(0);
+    // The legend counts what the map can draw: the located coal points.
+    const total = sum(await driver.countyTotalsOnMap('category=coal_point'));
+    expect(total).toBeGreaterThan(0);
+    const shown = (await driver.page.locator('.legend-item[data-status] .legend-count').allTextContents()).map(Number);
+    expect(shown.reduce((a, b) => a + b, 0)).toBe(total);
+    await driver.page.unroute(/\/api\/map\/sites\?.*category=coal_point/);
+  });
+
   it('turning one status layer off removes exactly the sites in that status', async () => {
     await driver.openMap(WHOLE_CITY);
     const before = await driver.clusterTotalsByCounty();

@@ -19,8 +19,14 @@ type DebugWindow = Window & { __sansan?: { map: MapLibreMap } };
 /** Labels of the road history, top to bottom. */
 const historyLabels = (driver: MapDriver) => driver.page.locator('[data-testid=road-history] > li b').allTextContents();
 
+/** The drawing tool has loaded (on the first drawing) and takes clicks. */
+async function drawingReady(driver: MapDriver) {
+  await expect.poll(() => driver.page.locator('.maplibregl-map').getAttribute('data-drawing')).toBe('ready');
+}
+
 /** Clicks `points` on the map and double-clicks the last (what a person does to draw). */
 async function drawOnMap(driver: MapDriver, points: [number, number][]) {
+  await drawingReady(driver);
   for (const [i, point] of points.entries()) {
     const { x, y } = await driver.pixelOf(point);
     if (i < points.length - 1) await driver.page.mouse.click(x, y);
@@ -104,6 +110,7 @@ describe('a road segment from the map (admin)', () => {
     const before = await driver.api<RoadDetail>(`/api/roads/${id}`);
     const line = before.geometry!.coordinates as [number, number][];
     await panel().getByRole('button', { name: zh.roadRedraw }).click();
+    await drawingReady(driver);
     const bar = driver.page.getByTestId('draw-bar');
     await expect.poll(() => bar.getByTestId('draw-line-county').textContent()).toMatch(/^所画路段位于：/);
     // The whole line comes into view, so every vertex can be taken.
@@ -182,6 +189,7 @@ describe('the drawing tool', () => {
     expect(target, 'a cluster ring on the visible map').not.toBeNull();
     const zoom = await driver.zoom();
     await driver.page.getByRole('button', { name: zh.siegeDrawCore }).click();
+    await drawingReady(driver);
     await driver.page.mouse.click(target!.x, target!.y);
     await driver.page.mouse.click(target!.x + 60, target!.y);
     await driver.waitForMapIdle();
@@ -212,6 +220,14 @@ describe('a county official draws the plan’s unassigned roads', () => {
     await item.getByRole('button', { name: zh.drawRoad }).click();
     await expect.poll(() => driver.page.getByTestId('draw-bar').textContent()).toContain(zh.drawRoadHint.replace('{road}', roadName));
   };
+
+  it('the drawing tool loads on the first drawing; when it cannot load, the page says so in Chinese', async () => {
+    await driver.page.route(/\/assets\/draw-tool-[\w-]+\.js$/, (route) => route.abort('connectionreset'));
+    await startDrawing('嵩山路');
+    await expect.poll(() => driver.page.locator('.toast').textContent()).toBe(zh.drawingUnavailable);
+    await driver.screenshot('draw-tool-unavailable');
+    expect(driver.pageErrors).toEqual([]);
+  });
 
   it('cannot draw outside their counties: the form says why and saves nothing', async () => {
     await startDrawing('嵩山路');

@@ -16,6 +16,8 @@ export interface LayerPanelProps {
   update: (patch: Partial<UrlState>) => void;
   counties: { code: string; name: string }[];
   statusCounts: Partial<Record<StatusCode, number>>;
+  /** The counts answer the previous filters while the new ones load: shown dimmed, with a note. */
+  countsStale?: boolean;
   /** Drawn road segments by status (what the map can show), and how many are not drawn yet. */
   roadCounts: { drawn: Partial<Record<RoadStatusCode, number>>; undrawn: number };
   dateRange: { first: string; last: string } | null;
@@ -27,7 +29,18 @@ export interface LayerPanelProps {
   map?: MapController | null;
 }
 
-export function LayerPanel({ state, update, counties, statusCounts, roadCounts, dateRange, basemaps, activeBasemap, map = null }: LayerPanelProps) {
+export function LayerPanel({
+  state,
+  update,
+  counties,
+  statusCounts,
+  countsStale = false,
+  roadCounts,
+  dateRange,
+  basemaps,
+  activeBasemap,
+  map = null,
+}: LayerPanelProps) {
   const { t, lang } = useI18n();
   const toggleStatus = (status: StatusCode) =>
     update({
@@ -48,7 +61,12 @@ export function LayerPanel({ state, update, counties, statusCounts, roadCounts, 
     <div className="layer-panel">
       <section>
         <h2>{t('statusLayers')}</h2>
-        <ul className="legend" role="list">
+        {countsStale && (
+          <p className="legend-note counting" role="status">
+            {t('legendCounting')}
+          </p>
+        )}
+        <ul className={`legend${countsStale ? ' stale' : ''}`} role="list" aria-busy={countsStale}>
           {COUNTED_STATUSES.map((status) => {
             const on = state.statuses.includes(status);
             return (

@@ -13,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   retry: 'Retry',
   renderError: 'The page hit an error and cannot be shown. Saved data is not affected; please reload the page.',
   renderErrorReload: 'Reload',
+  drawingUnavailable: 'The drawing tool could not be loaded (network down, or the server was updated). Reload the page and draw again.',
   partLoadFailed:
     'This part of the page could not be loaded (the network dropped, or the server was updated). Saved data is not affected; please reload the page.',
   empty: 'No sites match the current filters',
@@ -29,6 +30,7 @@ export const en: Record<MessageKey, string> = {
   searchResults: '{n, plural, one {# result} other {# results}}',
   layers: 'Layers',
   statusLayers: 'Status (click to toggle)',
+  legendCounting: 'Counting under the new filters; these are the previous figures…',
   categories: 'Category',
   allCategories: 'All categories',
   source: 'Source',

@@ -31,7 +31,7 @@ import { mapStyle, type Basemap } from './basemap-style.ts';
 import type { DataSourceId } from './data-layers.ts';
 import { ScreenCrs, type LngLat } from './screen-crs.ts';
 import { captureMap, type CapturedMap } from './map-picture.ts';
-import { DrawTool, type DrawnShape } from './draw-tool.ts';
+import { MapDrawing } from './map-drawing.ts';
 
 export interface MapView {
   center: [number, number];
@@ -58,6 +58,8 @@ export interface MapHandlers {
   /** The urban core being drawn: its closed ring, as for roads. */
   onCoreDrawn(ring: [number, number][] | null): void;
   onCellClick(cell: { band: number; sector: number | null; siteIds: number[] }): void;
+  /** The drawing tool's code could not be loaded (it loads on the first drawing). */
+  onDrawingUnavailable(): void;
   clusterTitle(count: number): string;
 }
 
@@ -109,10 +111,7 @@ export class MapController {
   private isReady = false;
   private pendingOrigin: 'app' | null = null;
   private mode: MapMode = 'browse';
-  private drawTool: DrawTool | null = null;
-  /** The line to edit that drawing started from, and the shape as last drawn (both WGS84). */
-  private drawFrom: [number, number][] | null = null;
-  private drawnShape: DrawnShape = null;
+  private readonly drawing: MapDrawing;
 
   constructor(
     container: HTMLElement,
@@ -130,6 +129,10 @@ export class MapController {
       minZoom: 6,
       dragRotate: false,
       pitchWithRotate: false,
+    });
+    this.drawing = new MapDrawing(this.map, () => this.screen, {
+      onShape: (kind, shape) => (kind === 'polygon' ? handlers.current.onCoreDrawn(shape) : handlers.current.onRoadDrawn(shape)),
+      onUnavailable: () => handlers.current.onDrawingUnavailable(),
     });
     this.map.touchZoomRotate.disableRotation();
     this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
@@ -184,7 +187,7 @@ export class MapController {
     for (const { marker, at } of [...this.markers.values(), ...this.highlightMarkers]) marker.setLngLat(this.screen.toScreen(at));
     this.applyScope();
     // A new style has none of the drawing tool's layers: start it again with the shape drawn so far.
-    this.restartDrawing();
+    this.drawing.restart();
     this.isReady = true;
     this.markReady();
   }
@@ -438,48 +441,23 @@ export class MapController {
    * outside browsing. Nothing happens when neither changed.
    */
   setMode(mode: MapMode, from: [number, number][] | null = null) {
-    if (mode === this.mode && from === this.drawFrom) return;
+    if (mode === this.mode && from === this.drawing.from) return;
     this.mode = mode;
-    this.drawFrom = from;
-    this.drawnShape = null;
-    this.drawTool?.stop();
-    this.drawTool = null;
+    this.drawing.set(mode === 'draw' ? 'line' : mode === 'drawCore' ? 'polygon' : null, from);
     this.map.getCanvas().style.cursor = mode === 'browse' ? '' : 'crosshair';
     this.map.getContainer().classList.toggle('map-busy', mode !== 'browse');
     if (mode === 'draw' || mode === 'drawCore') this.map.doubleClickZoom.disable();
     else this.map.doubleClickZoom.enable();
-    if (this.isReady) this.restartDrawing();
-  }
-
-  /** (Re)starts the drawing tool for the current mode, from the shape drawn so far or the line to edit. */
-  private restartDrawing() {
-    this.drawTool?.stop();
-    this.drawTool = null;
-    if (this.mode !== 'draw' && this.mode !== 'drawCore') return;
-    const polygon = this.mode === 'drawCore';
-    const report = (shape: DrawnShape) => {
-      // terra-draw works in screen coordinates (GCJ-02 on such a basemap); the app gets WGS84.
-      this.drawnShape = shape && shape.map((p) => this.screen.fromScreen(p));
-      if (polygon) this.handlers.current.onCoreDrawn(this.drawnShape);
-      else this.handlers.current.onRoadDrawn(this.drawnShape);
-    };
-    const start = this.drawnShape ?? this.drawFrom;
-    this.drawTool = new DrawTool(
-      this.map,
-      polygon ? 'polygon' : 'line',
-      report,
-      start?.map((p) => this.screen.toScreen(p)),
-    );
-    if (start) report(this.drawTool.shape());
+    if (this.isReady) this.drawing.restart();
   }
 
   /** Undoes the last vertex or edit of the shape being drawn. */
   undoDrawing() {
-    this.drawTool?.undo();
+    this.drawing.undo();
   }
 
   remove() {
-    this.drawTool?.stop();
+    this.drawing.close();
     for (const { marker } of [...this.markers.values(), ...this.highlightMarkers]) marker.remove();
     this.markers.clear();
     this.map.remove();

@@ -122,6 +122,7 @@ export function SidePanel({ state, update, data, selection, drawing, route, rela
             update={(patch) => ('county' in patch ? pickCounty(patch.county ?? null) : update(patch))}
             counties={countyList}
             statusCounts={data.statusCounts}
+            countsStale={data.sites.stale}
             roadCounts={data.roadCounts}
             dateRange={
               data.config.data?.firstEventDate && data.config.data.lastEventDate

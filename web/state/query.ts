@@ -21,6 +21,8 @@ export interface Loadable<T> {
   loading: boolean;
   /** The refusal or failure of the newest request (an ApiError with code and details, or a network error). */
   error: unknown;
+  /** `data` answers the previous parameters (kept on screen while the new ones load): say so beside it. */
+  stale: boolean;
   reload: () => void;
 }
 
@@ -34,6 +36,7 @@ export function useApiQuery<T>(key: QueryKey, load: () => Promise<T>, enabled = 
     data: enabled && !query.error ? (query.data ?? null) : null,
     loading: enabled && query.isFetching,
     error: enabled ? query.error : null,
+    stale: enabled && query.isPlaceholderData,
     reload: () => void query.refetch(),
   };
 }
