@@ -9,6 +9,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Random } from '../domain/random.ts';
 import { analyzeRelapse, MoveIndex, moveSiteOf, resolveRelapseOptions, MOVE_CANDIDATES_PER_SITE } from '../server/geo/analyze-relapse.ts';
 import { decideMove, relapseInputs, RelapseState } from '../server/store/relapse-store.ts';
+import { openDatabase } from '../server/db/database.ts';
+import { openReadOnlyDatabase } from '../server/db/read-only.ts';
+import { dataVersion } from '../server/store/data-version.ts';
+import { moveSearchDefinition, readSavedMoves } from '../server/store/relapse-move-pairs.ts';
+import { comparePairs } from '../server/geo/relapse-moves.ts';
 import { likelyMovesByCounty } from '../server/store/scorecard-store.ts';
 import { addSiteEvent, insertSite, setSiteLocation } from '../server/store/site-mutations.ts';
 import type { CategoryCode } from '../domain/categories.ts';
@@ -143,6 +148,109 @@ describe('the kept likely-move index', () => {
     expect(cut, 'some new site has more candidates than are kept').toBeGreaterThan(0);
   });
 });
+
+describe('the likely moves saved in the database (migration 017)', () => {
+  /** The saved pairs, in list order (closure dates left out: they are read back from the sites), and the sites version they claim. */
+  const saved = (file: string) => {
+    const db = openReadOnlyDatabase(file);
+    try {
+      const found = readSavedMoves(db, moveSearchDefinition(resolveRelapseOptions({})))!;
+      return { pairs: found.pairs.sort((a, b) => comparePairs({ ...a, closedOn: '' }, { ...b, closedOn: '' })), version: found.version };
+    } finally {
+      db.close();
+    }
+  };
+  const freshSaved = () =>
+    fresh()
+      .pairs()
+      .map(({ closedOn: _closedOn, ...pair }) => pair);
+
+  it('are a fresh search, read back by a new state, and mended after writes made while no state was kept', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sansan-saved-moves-')), 'moves.sqlite');
+    h = bootTestApp({ path: file });
+    const random = new Random(41);
+    const ids: number[] = [];
+    for (let n = 0; n < 150; n++) ids.push(newSite(random, 200));
+    for (let n = 0; n < 120; n++) randomStatusMove(h.db, random, ids, TODAY);
+
+    const first = new RelapseState(h.db);
+    expect(first.moveIndex().pairs().length).toBeGreaterThan(20);
+    expect(first.movesFrom).toBe('search');
+    expect(saved(file).pairs).toEqual(freshSaved());
+    expect(saved(file).version).toBe(dataVersion(h.db, ['sites']));
+
+    // A new state (as after a restart, on the analysis thread's read-only connection) reads them back.
+    const readOnly = openReadOnlyDatabase(file);
+    const second = new RelapseState(readOnly);
+    expect([...second.moveIndex().pairs()]).toEqual([...fresh().pairs()]);
+    expect(second.movesFrom).toBe('saved');
+    readOnly.close();
+
+    // Writes by another connection while no state is kept (the server down): new sites, status moves, a moved site.
+    const other = openDatabase(file);
+    const before = saved(file).version;
+    for (let n = 0; n < 6; n++) ids.push(insertOn(other, random));
+    for (let n = 0; n < 25; n++) randomStatusMove(other, random, ids, TODAY);
+    other.close();
+    expect(dataVersion(h.db, ['sites'])).toBeGreaterThan(before);
+    expect(saved(file).pairs).not.toEqual(freshSaved());
+
+    const thirdDb = openReadOnlyDatabase(file);
+    const third = new RelapseState(thirdDb);
+    expect([...third.moveIndex().pairs()]).toEqual([...fresh().pairs()]);
+    expect(third.movesFrom).toBe('saved');
+    // The saved pairs were mended too, to the version now.
+    expect(saved(file).pairs).toEqual(freshSaved());
+    expect(saved(file).version).toBe(dataVersion(h.db, ['sites']));
+
+    // The only write while down: the old site of the best pair moves 20 km away, out of everyone's reach.
+    // The new site that listed it must not keep it, though the place it left is not searched from.
+    const moved = fresh().pairs()[0]!;
+    const mover = openDatabase(file);
+    setSiteLocation(mover, moved.fromId, { lon: 114.2, lat: 33.6, countyCode: '411102', precision: 'exact', date: TODAY, actor: 'test' });
+    mover.close();
+    const afterMoveDb = openReadOnlyDatabase(file);
+    const afterMove = new RelapseState(afterMoveDb);
+    expect(
+      afterMove
+        .moveIndex()
+        .pairsTo(moved.toId)
+        .some((pair) => pair.fromId === moved.fromId),
+    ).toBe(false);
+    expect([...afterMove.moveIndex().pairs()]).toEqual([...fresh().pairs()]);
+    expect(afterMove.movesFrom).toBe('saved');
+    afterMoveDb.close();
+
+    // A write seen by a kept state mends them as well.
+    randomStatusMove(h.db, random, ids, TODAY);
+    ids.push(newSite(random));
+    expect([...third.moveIndex().pairs()]).toEqual([...fresh().pairs()]);
+    expect(saved(file).pairs).toEqual(freshSaved());
+
+    // Saved by another search definition (radius, days, k, weights or revision): searched again, not trusted.
+    h.db.run(`UPDATE move_pairs_state SET definition = '{"revision":0}'`);
+    const fourth = new RelapseState(h.db);
+    expect([...fourth.moveIndex().pairs()]).toEqual([...fresh().pairs()]);
+    expect(fourth.movesFrom).toBe('search');
+    thirdDb.close();
+    h.db.close();
+  });
+});
+
+/** A site written through another connection to the same file. */
+function insertOn(db: ReturnType<typeof openDatabase>, random: Random): number {
+  return insertSite(db, {
+    name: random.pick(NAMES),
+    category: random.pick(CATEGORIES),
+    countyCode: '411102',
+    lon: 114.0 + random.range(0, 0.065),
+    lat: 33.55 + random.range(0, 0.054),
+    precision: 'exact',
+    source: 'demo',
+    discoveredOn: day(random, 150, 300),
+    actor: 'test',
+  });
+}
 
 describe('paging the move list over HTTP', () => {
   it('returns every candidate once, in order, with the total on every page', async () => {

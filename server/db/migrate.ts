@@ -16,6 +16,7 @@ import { sql as provenance } from './migrations/013-provenance.ts';
 import { sql as dataVersions } from './migrations/014-data-versions.ts';
 import { sql as siteChanges } from './migrations/015-moves-site-changes.ts';
 import { sql as importBatchIndex } from './migrations/016-import-batch-index.ts';
+import { sql as movePairs } from './migrations/017-move-pairs.ts';
 
 export interface Migration {
   version: number;
@@ -42,6 +43,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: 'data-versions', sql: dataVersions },
   { version: 15, name: 'site-changes', sql: siteChanges },
   { version: 16, name: 'import-batch-index', sql: importBatchIndex },
+  { version: 17, name: 'move-pairs', sql: movePairs },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -22,6 +22,7 @@ import { confidenceOf, fdrConfidences, giStar, kindOf, twoSidedP } from './relap
 import { buildHexGrid, cellCentreLonLat, cellIdAt, cellNeighbours, cellPolygon, cellPosition, type HexGrid } from './relapse-hexgrid.ts';
 import { CountyLocator, geometryBbox } from '../../domain/locate-county.ts';
 import { comparePairs, MoveIndex, moveKey, type MovePair, type MoveSite } from './relapse-moves.ts';
+import type { MoveAnswers } from './relapse-kept-moves.ts';
 import { dayNumber, daysBetween } from '../../domain/days.ts';
 import { CLOSURE_STATUSES, inWindow, MOVE_CLOSURE_STATUSES, RelapseOptionError, resolveRelapseOptions } from './relapse-options.ts';
 import type {
@@ -104,7 +105,7 @@ export interface RelapseExtras {
    * when built with the same radiusKm and withinDays, for any asOf unless a site discovered after asOf
    * has a move closure dated before its discovery (then the search runs on the sites as seen).
    */
-  moveIndex?: MoveIndex;
+  moveIndex?: MoveAnswers;
   /** The page of the move list: at most `limit` candidates after `cursor` (a page's `next`); default every candidate. */
   page?: { limit?: number; cursor?: string | null };
 }
@@ -143,6 +144,12 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
   /** Whether a site discovered after asOf has a move closure dated before its discovery (then the kept index cannot answer asOf). */
   let closedBeforeFoundLater = false;
   let latest = '';
+  // The kept index answers these options whatever the histories say: no site needs its move record here.
+  const keptAnswers =
+    extras.moveIndex !== undefined &&
+    asOf === null &&
+    extras.moveIndex.options.radiusKm === resolved.radiusKm &&
+    extras.moveIndex.options.withinDays === resolved.withinDays;
   const gridPoints: [number, number][] = [];
   const countyRates = new Map<string, RateCounter>();
   const townshipRates = new Map<string, Map<string | null, RateCounter>>();
@@ -178,7 +185,7 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     for (const event of site.events) {
       const date = event.date.slice(0, 10);
       if (asOf !== null && date > asOf) continue;
-      if (moveClosureStatuses.has(event.to)) {
+      if (!keptAnswers && moveClosureStatuses.has(event.to)) {
         const day = dayNumber(date);
         if (day !== null) moveClosures.push({ day, date });
       }
@@ -220,7 +227,7 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     if (isNew) newIds.add(id);
     else if (day !== null) everyNew = false;
     // Object literals, not spreads: this loop runs once per site.
-    if (isNew || moveClosures.length > 0)
+    if (!keptAnswers && (isNew || moveClosures.length > 0))
       moveSites.push({ id, name, category, lon, lat, county, township, day, discoveredOn, closures: moveClosures.sort((a, b) => a.day - b.day) });
   }
 

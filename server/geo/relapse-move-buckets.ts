@@ -117,15 +117,3 @@ export function bucket<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   if (value === undefined) map.set(key, (value = make()));
   return value;
 }
-
-/** First index whose day is ≥ day. */
-export function lowerBound(list: readonly ClosureRef[], day: number): number {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (list[middle]!.day < day) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}

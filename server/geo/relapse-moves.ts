@@ -4,15 +4,15 @@
 //
 // The index: closures bucketed by category in a lon/lat grid at least radiusKm wide (in every
 // direction, at the highest latitude present), each bucket sorted by day, so a new site looks at
-// 3 × 3 buckets and only the closures 1..withinDays days before its discovery; and the sites in the
-// same grid, so a write to a few sites recomputes only the new sites within reach of them (`update`).
+// 3 × 3 buckets and only the closures 1..withinDays days before its discovery. The index is searched
+// once; the candidates are kept, persisted and brought up to date by KeptMoves (relapse-kept-moves.ts).
 // Names are compared by sorted bigram codes built once per site (relapse-names.ts). The buckets and
 // the typed arrays a search reads are in relapse-move-buckets.ts.
 import { EARTH_RADIUS_KM, haversineKm, RADIANS } from './sphere.ts';
 import { bigramCodes, codesDiceIn, normaliseName } from './relapse-names.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { MoveCandidate, MoveDecision, ResolvedRelapseOptions } from './relapse-types.ts';
-import { bucket, cellKey, lowerBound, lowerBoundDays, packed, Reach, type ClosureBucket, type Entry } from './relapse-move-buckets.ts';
+import { bucket, cellKey, lowerBoundDays, packed, Reach, type ClosureBucket, type Entry } from './relapse-move-buckets.ts';
 
 /** Weights of the move score: distance, time, name. They add up to 1. */
 export const MOVE_SCORE_WEIGHTS = { distance: 0.35, time: 0.25, name: 0.4 } as const;
@@ -23,6 +23,12 @@ export const MOVE_SCORE_WEIGHTS = { distance: 0.35, time: 0.25, name: 0.4 } as c
  * and bounds the list at 3 × the new sites (at 10^5 synthetic sites, 27 pairs per new site were found).
  */
 export const MOVE_CANDIDATES_PER_SITE = 3;
+
+/**
+ * The revision of the search and its score: raise it when either changes, so candidates saved by an
+ * earlier revision (migration 017) are searched again rather than trusted.
+ */
+export const MOVE_SEARCH_REVISION = 1;
 
 /** The key of a candidate pair, old site first: `${oldId}-${newId}`. */
 export function moveKey(oldId: number, newId: number): string {
@@ -68,16 +74,43 @@ export function comparePairs(a: MovePair, b: MovePair): number {
   return b.score - a.score || a.fromId - b.fromId || a.toId - b.toId;
 }
 
-/** The best `k` candidates of every new site, kept up to date site by site. */
+/** The full record of a pair sent to a client: names, place and the line from the old place to the new. */
+export function moveCandidate(pair: MovePair, from: MoveSite, to: MoveSite, decision: MoveDecision | null): MoveCandidate {
+  return {
+    key: moveKey(pair.fromId, pair.toId),
+    fromId: pair.fromId,
+    toId: pair.toId,
+    fromName: from.name,
+    toName: to.name,
+    category: to.category,
+    closedOn: pair.closedOn,
+    discoveredOn: to.discoveredOn,
+    distanceKm: pair.distanceKm,
+    days: pair.days,
+    nameSimilarity: pair.nameSimilarity,
+    score: pair.score,
+    decision,
+    county: to.county,
+    township: to.township,
+    line: {
+      type: 'LineString',
+      coordinates: [
+        [from.lon, from.lat],
+        [to.lon, to.lat],
+      ],
+    },
+  };
+}
+
+/**
+ * The best `k` candidates of every new site among the given sites, searched once (kept between calls
+ * and brought up to date after writes by KeptMoves, relapse-kept-moves.ts).
+ */
 export class MoveIndex {
   private readonly sites = new Map<number, Entry>();
   private readonly closures = new Map<CategoryCode, Map<number, ClosureBucket>>();
-  private readonly located = new Map<CategoryCode, Map<number, Set<Entry>>>();
   private readonly best = new Map<number, MovePair[]>();
   private sorted: MovePair[] | null = null;
-  /** New sites searched again since `sorted` was last mended. */
-  private resorted = new Set<number>();
-  private maxAbsLat = 0;
   private latStep = 1;
   private lonStep = 1;
   private searches = 0;
@@ -109,51 +142,8 @@ export class MoveIndex {
     return index;
   }
 
-  /** Sites written since: each id's current state (null: gone, voided or unlocated). Recomputes only the new sites within reach. */
-  update(changed: Iterable<number>, current: (id: number) => MoveSite | null): void {
-    const affected = new Set<number>();
-    let regrid = false;
-    const mark = (entry: Entry) => {
-      for (const near of this.around(this.located.get(entry.category), entry)) for (const site of near) affected.add(site.id);
-    };
-    for (const id of changed) {
-      affected.add(id);
-      const before = this.sites.get(id);
-      if (before) {
-        mark(before);
-        this.remove(before);
-      }
-      const site = current(id);
-      if (!site) continue;
-      const entry = this.entry(site);
-      this.sites.set(id, entry);
-      if (Math.abs(site.lat) > this.maxAbsLat) regrid = true;
-      if (regrid) continue;
-      this.add(entry);
-      mark(entry);
-    }
-    if (regrid) return this.regrid();
-    for (const id of affected) {
-      this.best.delete(id);
-      const entry = this.sites.get(id);
-      const pairs = entry ? this.search(entry) : [];
-      if (pairs.length > 0) this.best.set(id, pairs);
-      if (this.sorted) this.resorted.add(id);
-    }
-  }
-
-  /** Every kept pair in list order (after writes, the sorted list is mended here, for the new sites searched again). */
+  /** Every kept pair in list order. */
   pairs(): readonly MovePair[] {
-    if (this.sorted && this.resorted.size > 0) {
-      const again = this.resorted;
-      const added: MovePair[] = [];
-      for (const id of again) added.push(...(this.best.get(id) ?? []));
-      this.sorted = mergeSorted(
-        this.sorted.filter((pair) => !again.has(pair.toId)),
-        added.sort(comparePairs),
-      );
-      this.resorted = new Set();
-    }
     if (!this.sorted) {
       const all: MovePair[] = [];
       for (const pairs of this.best.values()) for (const pair of pairs) all.push(pair);
@@ -176,34 +166,9 @@ export class MoveIndex {
     return this.sites.get(id);
   }
 
-  /** The full record of a pair sent to a client: names, place and the line from the old place to the new. */
+  /** The full record of a pair sent to a client (see moveCandidate). */
   candidate(pair: MovePair, decision: MoveDecision | null): MoveCandidate {
-    const from = this.sites.get(pair.fromId)!;
-    const to = this.sites.get(pair.toId)!;
-    return {
-      key: moveKey(pair.fromId, pair.toId),
-      fromId: pair.fromId,
-      toId: pair.toId,
-      fromName: from.name,
-      toName: to.name,
-      category: to.category,
-      closedOn: pair.closedOn,
-      discoveredOn: to.discoveredOn,
-      distanceKm: pair.distanceKm,
-      days: pair.days,
-      nameSimilarity: pair.nameSimilarity,
-      score: pair.score,
-      decision,
-      county: to.county,
-      township: to.township,
-      line: {
-        type: 'LineString',
-        coordinates: [
-          [from.lon, from.lat],
-          [to.lon, to.lat],
-        ],
-      },
-    };
+    return moveCandidate(pair, this.sites.get(pair.fromId)!, this.sites.get(pair.toId)!, decision);
   }
 
   private entry(site: MoveSite): Entry {
@@ -232,15 +197,12 @@ export class MoveIndex {
     for (const site of this.sites.values()) maxAbsLat = Math.max(maxAbsLat, Math.abs(site.lat));
     const kmPerDegree = EARTH_RADIUS_KM * RADIANS;
     // 1% wider than the radius so rounding never hides a pair at the edge; capped near the poles.
-    this.maxAbsLat = maxAbsLat;
     this.latStep = (1.01 * this.options.radiusKm) / kmPerDegree;
     this.lonStep = Math.min(360, (1.01 * this.options.radiusKm) / (kmPerDegree * Math.max(Math.cos(Math.min(maxAbsLat + this.latStep, 89.9) * RADIANS), 1e-6)));
     this.closures.clear();
-    this.located.clear();
     this.best.clear();
     this.sorted = null;
-    this.resorted = new Set();
-    for (const entry of this.sites.values()) this.add(entry, true);
+    for (const entry of this.sites.values()) this.add(entry);
     // Sorted once here rather than kept sorted entry by entry.
     for (const byCell of this.closures.values()) for (const cell of byCell.values()) cell.refs.sort((a, b) => a.day - b.day || a.id - b.id);
     for (const entry of this.sites.values()) {
@@ -249,41 +211,16 @@ export class MoveIndex {
     }
   }
 
-  /** Into the grid; `bulk`: closures appended, the caller sorts the buckets. */
-  private add(entry: Entry, bulk = false): void {
+  /** Into the grid: closures appended (regrid sorts the buckets). */
+  private add(entry: Entry): void {
     entry.cell = cellKey(Math.floor(entry.lon / this.lonStep), Math.floor(entry.lat / this.latStep));
-    bucket(
-      bucket(this.located, entry.category, () => new Map<number, Set<Entry>>()),
-      entry.cell,
-      () => new Set<Entry>(),
-    ).add(entry);
     if (entry.closures.length === 0) return;
     const cell = bucket(
       bucket(this.closures, entry.category, () => new Map<number, ClosureBucket>()),
       entry.cell,
       (): ClosureBucket => ({ refs: [], packed: null }),
     );
-    const list = cell.refs;
-    cell.packed = null;
-    for (const closure of entry.closures) {
-      if (bulk) {
-        list.push({ day: closure.day, date: closure.date, id: entry.id, site: entry });
-        continue;
-      }
-      let at = lowerBound(list, closure.day);
-      while (at < list.length && list[at]!.day === closure.day && list[at]!.site.id < entry.id) at++;
-      list.splice(at, 0, { day: closure.day, date: closure.date, id: entry.id, site: entry });
-    }
-  }
-
-  private remove(entry: Entry): void {
-    this.sites.delete(entry.id);
-    this.located.get(entry.category)?.get(entry.cell)?.delete(entry);
-    const cell = this.closures.get(entry.category)?.get(entry.cell);
-    if (!cell || entry.closures.length === 0) return;
-    cell.packed = null;
-    const list = cell.refs;
-    for (let at = list.length - 1; at >= 0; at--) if (list[at]!.site === entry) list.splice(at, 1);
+    for (const closure of entry.closures) cell.refs.push({ day: closure.day, date: closure.date, id: entry.id, site: entry });
   }
 
   /** The buckets of the 3 × 3 cells around an entry's cell. */
@@ -358,7 +295,8 @@ export class MoveIndex {
   }
 }
 
-function mergeSorted(a: readonly MovePair[], b: readonly MovePair[]): MovePair[] {
+/** Two lists in comparePairs order merged into one. */
+export function mergeSorted(a: readonly MovePair[], b: readonly MovePair[]): MovePair[] {
   const out: MovePair[] = new Array<MovePair>(a.length + b.length);
   let i = 0;
   let j = 0;

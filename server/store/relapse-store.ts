@@ -4,7 +4,10 @@ import type { MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../db/database.ts';
 import { VOIDED, type StatusCode } from '../../domain/statuses.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { MOVE_CLOSURE_STATUSES, moveSiteOf, MoveIndex, resolveRelapseOptions, type RelapseSiteInput } from '../geo/analyze-relapse.ts';
+import { MOVE_CLOSURE_STATUSES, moveSiteOf, resolveRelapseOptions, type RelapseSiteInput } from '../geo/analyze-relapse.ts';
+import { KeptMoves } from '../geo/relapse-kept-moves.ts';
+import type { MoveSite } from '../geo/relapse-moves.ts';
+import { moveSearchDefinition, readSavedMoves, saveMoves, saveMovesChange } from './relapse-move-pairs.ts';
 import { dataVersion } from './data-version.ts';
 
 /** A site as the relapse analysis and the scorecards read it: its status events (`initial`: the first, from no status), deadline and source. */
@@ -16,25 +19,39 @@ export interface RelapseInputSite extends RelapseSiteInput {
 
 const MOVE_CLOSURE_SET: ReadonlySet<StatusCode> = new Set(MOVE_CLOSURE_STATUSES);
 
-const SITE_COLUMNS = 'id, name, category, lon, lat, county_code AS county, township_code AS township, discovered_on AS discoveredOn, deadline, source';
+const SITE_COLUMNS = 'id, name, category, lon, lat, county_code, township_code, discovered_on, deadline, source';
 
-/** Sites (every one not voided, or those with the given ids) with their status events in order; location events left out. */
+type SiteRow = [number, string, RelapseInputSite['category'], number | null, number | null, string, string | null, string, string | null, string];
+type EventRow = [number, StatusCode, string, number];
+
+/**
+ * Sites (every one not voided, or those with the given ids) with their status events in order; location events left out.
+ * Rows as arrays, both in site id order, joined as they are read: at 10^5 sites the rows' objects were most of the time.
+ */
 function readSites(db: Db, ids?: readonly number[]): RelapseInputSite[] {
   const chosen = ids ? ` AND id IN (${ids.map(() => '?').join(', ')})` : '';
-  const sites = db.all<Omit<RelapseInputSite, 'events'>>(`SELECT ${SITE_COLUMNS} FROM sites WHERE status <> '${VOIDED}'${chosen} ORDER BY id`, ids ?? []);
-  const events = new Map<number, RelapseInputSite['events']>();
   const rows = db.raw
-    .prepare(
-      `SELECT site_id AS siteId, to_status AS "to", date, from_status IS NULL AS initial FROM site_events
-       WHERE kind = 'status'${ids ? ` AND site_id IN (${ids.map(() => '?').join(', ')})` : ''} ORDER BY site_id, date, id`,
-    )
-    .iterate(...(ids ?? [])) as Iterable<{ siteId: number; to: StatusCode; date: string; initial: number }>;
-  for (const row of rows) {
-    let list = events.get(row.siteId);
-    if (!list) events.set(row.siteId, (list = []));
-    list.push({ to: row.to, date: row.date, initial: row.initial === 1 });
+    .prepare(`SELECT ${SITE_COLUMNS} FROM sites WHERE status <> '${VOIDED}'${chosen} ORDER BY id`)
+    .raw(true)
+    .all(...(ids ?? [])) as SiteRow[];
+  const sites: RelapseInputSite[] = new Array<RelapseInputSite>(rows.length);
+  for (let at = 0; at < rows.length; at++) {
+    const [id, name, category, lon, lat, county, township, discoveredOn, deadline, source] = rows[at]!;
+    sites[at] = { id, name, category, lon, lat, county, township, discoveredOn, deadline, source, events: [] };
   }
-  return sites.map((site) => ({ ...site, events: events.get(site.id) ?? [] }));
+  const events = db.raw
+    .prepare(
+      `SELECT site_id, to_status, date, from_status IS NULL FROM site_events
+       WHERE kind = 'status'${chosen.replace('id IN', 'site_id IN')} ORDER BY site_id, date, id`,
+    )
+    .raw(true)
+    .iterate(...(ids ?? [])) as Iterable<EventRow>;
+  let at = 0;
+  for (const [siteId, to, date, initial] of events) {
+    while (at < sites.length && sites[at]!.id < siteId) at++;
+    if (at < sites.length && sites[at]!.id === siteId) sites[at]!.events.push({ to, date, initial: initial === 1 });
+  }
+  return sites;
 }
 
 /** Above this many changed sites a refresh reads every site again (one pass beats many small reads). */
@@ -42,17 +59,27 @@ const RELOAD_ABOVE = 5_000;
 /** Sites read per query in a refresh (SQLite's bound-parameter limit is far above). */
 const CHUNK = 500;
 
+/** The move search the kept candidates answer: the relapse analysis's defaults. */
+const MOVE_OPTIONS = resolveRelapseOptions({});
+const MOVE_DEFINITION = moveSearchDefinition(MOVE_OPTIONS);
+
 /**
- * Every site not voided with its status history, and the likely-move index over them (default
+ * Every site not voided with its status history, and the likely-move candidates over them (default
  * radiusKm and withinDays), kept in memory for one database and brought up to date on each use:
  * after a write only the sites in `site_changes` (migration 015) since the `sites` version last seen
- * are read again and only the new sites within reach of them are searched again.
+ * are read again and only the new sites within reach of them are searched again. The candidates are
+ * saved in the database (migration 017): a new state reads them back and mends them from
+ * `site_changes` since the version saved, instead of searching every site.
  */
 export class RelapseState {
   private readonly byId = new Map<number, RelapseInputSite>();
   private list: RelapseInputSite[] | null = null;
   private seen = -1;
-  private index: MoveIndex | null = null;
+  private moves: KeptMoves | null = null;
+  /** The `sites` version of the saved candidates this state last read or wrote (null: none it may mend). */
+  private savedAt: number | null = null;
+  /** Where the candidates came from on first use: a search of every site, or the saved ones (mended). */
+  movesFrom: 'search' | 'saved' | null = null;
   private decisions: { version: number; map: Map<string, 'confirmed' | 'dismissed'> } | null = null;
   /** The latest day of any discovery or event read (never lowered by a refresh: then merely cautious). */
   private latestDay = '';
@@ -72,17 +99,17 @@ export class RelapseState {
       this.closedBeforeFound.clear();
       this.latestDay = '';
       for (const site of readSites(this.db)) this.keep(site);
-      this.index = null;
+      this.moves = null;
     } else {
       for (const id of changed) {
         this.byId.delete(id);
         this.closedBeforeFound.delete(id);
       }
       for (let at = 0; at < changed.length; at += CHUNK) for (const site of readSites(this.db, changed.slice(at, at + CHUNK))) this.keep(site);
-      this.index?.update(changed, (id) => this.moveSite(id));
     }
     this.list = null;
     this.seen = version;
+    if (this.moves && changed && changed.length > 0) this.mendMoves(this.moves, changed);
     return changed === null || changed.length > RELOAD_ABOVE ? null : changed;
   }
 
@@ -107,18 +134,46 @@ export class RelapseState {
     return this.list;
   }
 
-  /** The likely-move index with the default radius and days, built on first use. */
-  moveIndex(): MoveIndex {
+  /** The likely-move candidates with the default radius and days: read back from the database, or searched, on first use. */
+  moveIndex(): KeptMoves {
     this.refresh();
-    if (!this.index) {
-      const sites = [];
-      for (const site of this.byId.values()) {
-        const moveSite = moveSiteOf(site, null);
-        if (moveSite) sites.push(moveSite);
-      }
-      this.index = MoveIndex.build(sites, resolveRelapseOptions({}));
+    if (!this.moves) this.moves = this.restoreMoves() ?? this.searchMoves();
+    return this.moves;
+  }
+
+  private moveSites(): MoveSite[] {
+    const sites = [];
+    for (const site of this.byId.values()) {
+      const moveSite = moveSiteOf(site, null);
+      if (moveSite) sites.push(moveSite);
     }
-    return this.index;
+    return sites;
+  }
+
+  private searchMoves(): KeptMoves {
+    const moves = KeptMoves.build(this.moveSites(), MOVE_OPTIONS);
+    this.movesFrom = 'search';
+    this.savedAt = saveMoves(this.db, MOVE_DEFINITION, this.seen, moves) ? this.seen : null;
+    return moves;
+  }
+
+  /** The saved candidates, mended with the sites written since they were saved (null: none usable). */
+  private restoreMoves(): KeptMoves | null {
+    const saved = readSavedMoves(this.db, MOVE_DEFINITION);
+    if (!saved || saved.version > this.seen) return null;
+    const changed = this.changedSince(saved.version);
+    if (changed === null) return null;
+    const { moves, again } = KeptMoves.restore(this.moveSites(), MOVE_OPTIONS, saved.pairs, changed);
+    this.savedAt = saved.version;
+    this.movesFrom = 'saved';
+    if (again.length > 0) this.mendMoves(moves, again);
+    return moves;
+  }
+
+  /** The new sites within reach of the written ones searched again, and the saved chunks of those whose pairs changed written again. */
+  private mendMoves(moves: KeptMoves, changed: readonly number[]): void {
+    const differ = moves.update(changed, (id) => this.moveSite(id));
+    if (this.savedAt !== null) this.savedAt = saveMovesChange(this.db, MOVE_DEFINITION, this.savedAt, this.seen, moves, differ) ? this.seen : null;
   }
 
   /** The `sites` data version the kept sites reflect (after bringing them up to date). */

@@ -115,34 +115,30 @@ interface MonthCount {
   events: number;
 }
 
-/** Whether a row is one of the sites behind a figure (likely moves: `moveIds`; roads have no sites). */
-function inFigure(figure: ScorecardFigure, row: Row, context: { asOf: string; since: string; moveIds: ReadonlySet<number> }): boolean {
+type FigureContext = { asOf: string; since: string; moveIds: ReadonlySet<number> };
+type FigureTest = (row: Row, context: FigureContext) => boolean;
+
+const OPEN: readonly string[] = OPEN_STATUSES;
+const NAMED_FIGURES: Record<FigureKey, FigureTest> = {
+  sites: () => true,
+  open: (row) => OPEN.includes(row.status),
+  dealtWith: (row) => DEALT_WITH.includes(row.status),
+  verified: (row) => row.status === 'verified',
+  relapsed: (row) => row.relapses > 0,
+  likelyMoves: (row, context) => context.moveIds.has(row.id),
+  overdue: (row, context) => OPEN.includes(row.status) && row.deadline !== null && row.deadline < context.asOf,
+  notInspected: (row, context) =>
+    row.lon !== null && DEALT_WITH.includes(row.status) && (row.lastInspection === null || row.lastInspection < context.since),
+  unlocated: (row) => row.lon === null,
+  roadsAwaitingRepair: () => false,
+};
+
+/** The test of a figure: whether a row is one of the sites behind it (likely moves: `moveIds`; roads have no sites). */
+function figureTest(figure: ScorecardFigure): FigureTest {
   const [kind, code] = figure.split(':');
-  if (kind === 'status') return row.status === code;
-  if (kind === 'category') return row.category === code;
-  const open = OPEN_STATUSES as readonly string[];
-  switch (figure as FigureKey) {
-    case 'sites':
-      return true;
-    case 'open':
-      return open.includes(row.status);
-    case 'dealtWith':
-      return DEALT_WITH.includes(row.status);
-    case 'verified':
-      return row.status === 'verified';
-    case 'relapsed':
-      return row.relapses > 0;
-    case 'likelyMoves':
-      return context.moveIds.has(row.id);
-    case 'overdue':
-      return open.includes(row.status) && row.deadline !== null && row.deadline < context.asOf;
-    case 'notInspected':
-      return row.lon !== null && DEALT_WITH.includes(row.status) && (row.lastInspection === null || row.lastInspection < context.since);
-    case 'unlocated':
-      return row.lon === null;
-    case 'roadsAwaitingRepair':
-      return false;
-  }
+  if (kind === 'status') return (row) => row.status === code;
+  if (kind === 'category') return (row) => row.category === code;
+  return NAMED_FIGURES[figure as FigureKey];
 }
 
 /** The named figures a county tally counts site by site (likely moves come from the move index, roads from SQL). */
@@ -160,7 +156,7 @@ class CountyTally {
   readonly rows = new Map<number, Row>();
   readonly months = new Map<string, MonthCount>();
 
-  private readonly context: { asOf: string; since: string; moveIds: ReadonlySet<number> };
+  private readonly context: FigureContext;
 
   constructor(context: { asOf: string; since: string }) {
     this.context = { ...context, moveIds: NO_MOVES };
@@ -188,10 +184,10 @@ class CountyTally {
     bump(this.byStatus, row.status);
     bump(this.byCategory, row.category);
     const context = this.context;
-    for (const key of TALLIED) if (inFigure(key, row, context)) this.counts.set(key, this.counts.get(key)! + sign);
+    for (const key of TALLIED) if (NAMED_FIGURES[key](row, context)) this.counts.set(key, this.counts.get(key)! + sign);
     if (sign > 0) this.rows.set(row.id, row);
     else this.rows.delete(row.id);
-    if (inFigure('overdue', row, context)) {
+    if (NAMED_FIGURES.overdue(row, context)) {
       if (sign > 0) this.overdue.set(row.id, row);
       else this.overdue.delete(row.id);
     }
@@ -417,8 +413,9 @@ export function scorecardFigure(db: Db, county: string, figure: ScorecardFigure,
   const book = scorecardBook(db, options);
   const moveIds = figure === 'likelyMoves' ? (likelyMovesByCounty(db, options.asOf).get(county) ?? NO_MOVES) : NO_MOVES;
   const context = { ...book.context, moveIds };
+  const test = figureTest(figure);
   const sites = [...book.tally(county).rows.values()]
-    .filter((row) => inFigure(figure, row, context))
+    .filter((row) => test(row, context))
     .sort(byId)
     .map(({ lastInspection: _l, relapses: _r, ...site }) => site);
   return { county, figure, asOf: options.asOf, sites, roads: figure === 'roadsAwaitingRepair' ? roadsOf(db, county, options) : [] };

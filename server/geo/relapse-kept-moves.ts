@@ -1,0 +1,221 @@
+// The likely-move candidates kept between calls: the best k pairs of every new site (MoveIndex's
+// answer) and the sites they name, without the search's grid. Built by one search of every site, or
+// restored from pairs saved earlier (server/store/relapse-store.ts, migration 017); after a write,
+// only the new sites within radiusKm of a written site (where it was and where it is) are searched
+// again, by a MoveIndex of the sites within 2 × radiusKm of it — every old site such a search can meet.
+import { EARTH_RADIUS_KM, haversineKm, RADIANS } from './sphere.ts';
+import type { CategoryCode } from '../../domain/categories.ts';
+import type { MoveCandidate, MoveDecision, ResolvedRelapseOptions } from './relapse-types.ts';
+import { comparePairs, mergeSorted, moveCandidate, MoveIndex, type MovePair, type MoveSite } from './relapse-moves.ts';
+
+/** What the relapse analysis and the scorecards read of a move search (a MoveIndex or KeptMoves). */
+export type MoveAnswers = Pick<MoveIndex, 'options' | 'pairs' | 'pairsTo' | 'newSites' | 'site' | 'candidate'>;
+
+type MoveOptions = Pick<ResolvedRelapseOptions, 'radiusKm' | 'withinDays'>;
+
+/** 1% beyond the radius, as the search's grid, so rounding never hides a site at the edge. */
+const MARGIN = 1.01;
+
+export class KeptMoves implements MoveAnswers {
+  private readonly sites = new Map<number, MoveSite>();
+  private readonly best = new Map<number, MovePair[]>();
+  private sorted: MovePair[] | null = null;
+  /** New sites searched again since `sorted` was last mended. */
+  private resorted = new Set<number>();
+
+  private constructor(readonly options: MoveOptions) {}
+
+  /** One search of every site. */
+  static build(sites: Iterable<MoveSite>, options: MoveOptions): KeptMoves {
+    const kept = new KeptMoves(options);
+    for (const site of sites) kept.sites.set(site.id, site);
+    const index = MoveIndex.build(kept.sites.values(), options);
+    for (const id of index.newSites()) kept.best.set(id, index.pairsTo(id) as MovePair[]);
+    return kept;
+  }
+
+  /**
+   * The sites and the pairs saved from an earlier search (without their closure dates: the old site's
+   * closure on the new site's day minus `days`), and the sites `changed` since. Returns them with the
+   * ids to pass to `update`: the changed sites, and the new sites whose saved pairs name a changed old
+   * site or one no longer as saved (it may have moved away from them, or lost that closure).
+   */
+  static restore(
+    sites: Iterable<MoveSite>,
+    options: MoveOptions,
+    pairs: Iterable<Omit<MovePair, 'closedOn'>>,
+    changed: readonly number[],
+  ): { moves: KeptMoves; again: number[] } {
+    const kept = new KeptMoves(options);
+    for (const site of sites) kept.sites.set(site.id, site);
+    const written = new Set(changed);
+    const again = new Set(changed);
+    for (const pair of pairs) {
+      const { fromId, toId, days } = pair;
+      if (written.has(fromId)) again.add(toId);
+      const from = kept.sites.get(fromId);
+      const to = kept.sites.get(toId);
+      const closedDay = to?.day == null ? null : to.day - days;
+      const closedOn = from?.closures.find((closure) => closure.day === closedDay)?.date;
+      if (closedOn === undefined) {
+        again.add(toId);
+        continue;
+      }
+      let list = kept.best.get(toId);
+      if (!list) kept.best.set(toId, (list = []));
+      list.push({ fromId, toId, closedOn, days, distanceKm: pair.distanceKm, nameSimilarity: pair.nameSimilarity, score: pair.score });
+    }
+    for (const list of kept.best.values()) list.sort(comparePairs);
+    return { moves: kept, again: [...again] };
+  }
+
+  /**
+   * Sites written since: each id's current state (null: gone, voided or unlocated). Returns the new
+   * sites whose kept pairs changed (every other site's are as before).
+   */
+  update(changed: Iterable<number>, current: (id: number) => MoveSite | null): Set<number> {
+    const centres: MoveSite[] = [];
+    const again = new Set<number>();
+    for (const id of changed) {
+      again.add(id);
+      const before = this.sites.get(id);
+      if (before) centres.push(before);
+      const after = current(id);
+      if (after) {
+        this.sites.set(id, after);
+        centres.push(after);
+      } else this.sites.delete(id);
+    }
+    const { radiusKm } = this.options;
+    const near = new Map<number, MoveSite>();
+    for (const id of again) {
+      const site = this.sites.get(id);
+      if (site) near.set(id, site);
+    }
+    const lookup = new CentreLookup(centres, 2 * MARGIN * radiusKm);
+    for (const site of this.sites.values()) {
+      const distanceKm = lookup.nearest(site);
+      if (distanceKm === null) continue;
+      near.set(site.id, site);
+      if (distanceKm <= MARGIN * radiusKm) again.add(site.id);
+    }
+    // Only the sites searched again are searched as new sites; the others are there as old sites.
+    const index = MoveIndex.build(near.values(), this.options, (site) => again.has(site.id) && site.day !== null);
+    const differ = new Set<number>();
+    for (const id of again) {
+      const pairs = this.sites.has(id) ? index.pairsTo(id) : [];
+      if (samePairs(this.best.get(id) ?? [], pairs)) continue;
+      differ.add(id);
+      if (pairs.length > 0) this.best.set(id, pairs as MovePair[]);
+      else this.best.delete(id);
+      if (this.sorted) this.resorted.add(id);
+    }
+    return differ;
+  }
+
+  /** Every kept pair in list order (after writes, the sorted list is mended here, for the new sites searched again). */
+  pairs(): readonly MovePair[] {
+    if (this.sorted && this.resorted.size > 0) {
+      const again = this.resorted;
+      const added: MovePair[] = [];
+      for (const id of again) added.push(...(this.best.get(id) ?? []));
+      this.sorted = mergeSorted(
+        this.sorted.filter((pair) => !again.has(pair.toId)),
+        added.sort(comparePairs),
+      );
+      this.resorted = new Set();
+    }
+    if (!this.sorted) {
+      const all: MovePair[] = [];
+      for (const pairs of this.best.values()) for (const pair of pairs) all.push(pair);
+      this.sorted = all.sort(comparePairs);
+    }
+    return this.sorted;
+  }
+
+  /** The kept pairs of one new site, best first. */
+  pairsTo(id: number): readonly MovePair[] {
+    return this.best.get(id) ?? [];
+  }
+
+  /** New sites with kept pairs. */
+  newSites(): IterableIterator<number> {
+    return this.best.keys();
+  }
+
+  site(id: number): MoveSite | undefined {
+    return this.sites.get(id);
+  }
+
+  candidate(pair: MovePair, decision: MoveDecision | null): MoveCandidate {
+    return moveCandidate(pair, this.sites.get(pair.fromId)!, this.sites.get(pair.toId)!, decision);
+  }
+}
+
+function samePairs(a: readonly MovePair[], b: readonly MovePair[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let at = 0; at < a.length; at++) {
+    const x = a[at]!;
+    const y = b[at]!;
+    if (
+      x.fromId !== y.fromId ||
+      x.closedOn !== y.closedOn ||
+      x.days !== y.days ||
+      x.distanceKm !== y.distanceKm ||
+      x.nameSimilarity !== y.nameSimilarity ||
+      x.score !== y.score
+    )
+      return false;
+  }
+  return true;
+}
+
+/** The written places by category, sorted by latitude: the distance from a site to the nearest of its category within `reachKm` (null: none). */
+class CentreLookup {
+  private readonly byCategory = new Map<CategoryCode, { lats: Float64Array; lons: Float64Array; lonSpans: Float64Array }>();
+  private readonly latSpan: number;
+
+  constructor(
+    centres: readonly MoveSite[],
+    private readonly reachKm: number,
+  ) {
+    const kmPerDegree = EARTH_RADIUS_KM * RADIANS;
+    this.latSpan = reachKm / kmPerDegree;
+    const grouped = new Map<CategoryCode, MoveSite[]>();
+    for (const centre of centres) {
+      let list = grouped.get(centre.category);
+      if (!list) grouped.set(centre.category, (list = []));
+      list.push(centre);
+    }
+    for (const [category, list] of grouped) {
+      list.sort((a, b) => a.lat - b.lat);
+      const lonSpan = (lat: number) =>
+        Math.min(360, reachKm / (kmPerDegree * Math.max(Math.cos(Math.min(Math.abs(lat) + this.latSpan, 89.9) * RADIANS), 1e-6)));
+      this.byCategory.set(category, {
+        lats: Float64Array.from(list, (centre) => centre.lat),
+        lons: Float64Array.from(list, (centre) => centre.lon),
+        lonSpans: Float64Array.from(list, (centre) => lonSpan(centre.lat)),
+      });
+    }
+  }
+
+  nearest(site: MoveSite): number | null {
+    const centres = this.byCategory.get(site.category);
+    if (!centres) return null;
+    const { lats, lons, lonSpans } = centres;
+    let low = 0;
+    let high = lats.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (lats[middle]! < site.lat - this.latSpan) low = middle + 1;
+      else high = middle;
+    }
+    let nearest: number | null = null;
+    for (let at = low; at < lats.length && lats[at]! <= site.lat + this.latSpan; at++) {
+      if (Math.abs(lons[at]! - site.lon) > lonSpans[at]!) continue;
+      const distanceKm = haversineKm(lons[at]!, lats[at]!, site.lon, site.lat);
+      if (distanceKm <= this.reachKm && (nearest === null || distanceKm < nearest)) nearest = distanceKm;
+    }
+    return nearest;
+  }
+}
