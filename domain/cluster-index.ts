@@ -213,6 +213,73 @@ export class CountyClusterIndex {
   }
 }
 
+/**
+ * Up to this zoom (the page's first view of the whole city is 8.9) each county is one cluster: its
+ * sites' total and status mix, which per-county counts give at once, so the city's first view
+ * never waits for an index of every site. From the next zoom on, supercluster's clusters.
+ */
+export const COUNTY_CLUSTER_MAX_ZOOM = 8;
+
+/** Located sites of one county in one status, and the sums of their positions. */
+export interface CountyStatusCount {
+  county: string;
+  status: StatusCode;
+  n: number;
+  lon: number;
+  lat: number;
+}
+
+/**
+ * The county clusters of tile (z, x, y) at a zoom ≤ COUNTY_CLUSTER_MAX_ZOOM: one per county with a
+ * site in `statuses` (default all in the rows), drawn at `points`' point for it (the county's label
+ * point), else at its sites' mean position; only those whose point lies in the tile (`inTile`).
+ */
+export function countyClusterTile(
+  rows: readonly CountyStatusCount[],
+  points: ReadonlyMap<string, readonly [number, number]>,
+  tile: { z: number; x: number; y: number },
+  filters: { statuses?: readonly StatusCode[] | undefined; counties?: readonly string[] | null | undefined } = {},
+): ClusterFeature[] {
+  const statuses = filters.statuses ? new Set(filters.statuses) : null;
+  const byCounty = new Map<string, { statusCounts: number[]; count: number; lon: number; lat: number }>();
+  for (const row of rows) {
+    if ((statuses && !statuses.has(row.status)) || (filters.counties?.length && !filters.counties.includes(row.county))) continue;
+    let county = byCounty.get(row.county);
+    if (!county) byCounty.set(row.county, (county = { statusCounts: new Array<number>(STATUS_CODES.length).fill(0), count: 0, lon: 0, lat: 0 }));
+    county.statusCounts[STATUS_INDEX.get(row.status)!]! += row.n;
+    county.count += row.n;
+    county.lon += row.lon;
+    county.lat += row.lat;
+  }
+  const features: ClusterFeature[] = [];
+  const codes = [...byCounty.keys()].sort();
+  codes.forEach((code, i) => {
+    const county = byCounty.get(code)!;
+    if (county.count === 0) return;
+    const point = points.get(code);
+    const coordinates: [number, number] = point ? [point[0], point[1]] : [county.lon / county.count, county.lat / county.count];
+    if (!inTile(coordinates, tile.z, tile.x, tile.y)) return;
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates },
+      properties: {
+        county: code,
+        cluster: true,
+        // Negative: never one of supercluster's ids.
+        clusterId: -1 - i,
+        expansionZoom: COUNTY_CLUSTER_MAX_ZOOM + 1,
+        count: county.count,
+        statusCounts: county.statusCounts,
+        siteId: null,
+        status: null,
+        category: null,
+        source: null,
+      },
+    });
+  });
+  return features;
+}
+
 /** Sums a query's counts per county (what a test compares with the API's per-county totals). */
 export function countsByCounty(features: readonly ClusterFeature[]): Record<string, number> {
   const totals: Record<string, number> = {};
