@@ -121,8 +121,11 @@ export class MapTiles {
   counts(filters: MapFilters) {
     return this.store.counts(filters);
   }
+  /** The last warm-up asked for (tests wait for it). */
+  warming: Promise<void> | null = null;
   warm(filters: MapFilters) {
-    return this.store.warm(filters);
+    this.warming = this.store.warm(filters);
+    return this.warming;
   }
 }
 

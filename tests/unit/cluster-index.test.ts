@@ -2,7 +2,17 @@
 // cluster counts its sites by status; filters, exclusions and "only" leave exactly their sites out.
 import { describe, expect, it } from 'vitest';
 import type { StatusCode } from '../../domain/statuses.ts';
-import { CountyClusterIndex, countsByCounty, inTile, tileBbox, tilesCovering, type ClusterSite } from '../../domain/cluster-index.ts';
+import {
+  COUNTY_CLUSTER_MAX_ZOOM,
+  CountyClusterIndex,
+  countsByCounty,
+  countyClusterTile,
+  inTile,
+  tileBbox,
+  tilesCovering,
+  type ClusterSite,
+  type CountyStatusCount,
+} from '../../domain/cluster-index.ts';
 import { Random } from '../../domain/random.ts';
 
 const site = (
@@ -110,5 +120,36 @@ describe('county cluster index', () => {
     const [west, , , north] = tileBbox(10, 843, 412);
     expect(inTile([west, north - 0.01], 10, 843, 412)).toBe(true);
     expect(inTile([west, north - 0.01], 10, 842, 412)).toBe(false);
+  });
+});
+
+describe('county clusters of the city’s zooms', () => {
+  const rows: CountyStatusCount[] = [
+    { county: 'X', status: 'discovered', n: 2, lon: 228, lat: 67.2 },
+    { county: 'X', status: 'closed', n: 1, lon: 114, lat: 33.6 },
+    { county: 'Z', status: 'verified', n: 2, lon: 229, lat: 67.2 },
+  ];
+  const points = new Map<string, [number, number]>([['X', [114.1, 33.7]]]);
+  const everywhere = { z: 0, x: 0, y: 0 };
+
+  it('draws one cluster per county at its point, else at its sites’ mean, with its total and status mix', () => {
+    const features = countyClusterTile(rows, points, everywhere);
+    expect(features.map((f) => [f.properties.county, f.geometry.coordinates, f.properties.count, f.properties.statusCounts])).toEqual([
+      ['X', [114.1, 33.7], 3, [2, 0, 1, 0, 0, 0, 0, 0]],
+      ['Z', [114.5, 33.6], 2, [0, 0, 0, 0, 0, 2, 0, 0]],
+    ]);
+    expect(features.every((f) => f.properties.cluster && f.properties.expansionZoom === COUNTY_CLUSTER_MAX_ZOOM + 1)).toBe(true);
+    expect(new Set(features.map((f) => f.properties.clusterId)).size).toBe(2);
+  });
+
+  it('counts only the statuses and counties asked for, and only in the tile that holds the point', () => {
+    expect(countsByCounty(countyClusterTile(rows, points, everywhere, { statuses: ['closed', 'verified'] }))).toEqual({ X: 1, Z: 2 });
+    expect(countsByCounty(countyClusterTile(rows, points, everywhere, { counties: ['Z'] }))).toEqual({ Z: 2 });
+    expect(countyClusterTile(rows, points, everywhere, { statuses: ['relapsed'] })).toEqual([]);
+    const z = COUNTY_CLUSTER_MAX_ZOOM;
+    const tiles = tilesCovering([113, 33, 115, 34], z);
+    const perTile = tiles.map(({ x, y }) => countsByCounty(countyClusterTile(rows, points, { z, x, y })));
+    expect(perTile.filter((counts) => Object.keys(counts).length > 0).length).toBeGreaterThan(0);
+    expect(Object.assign({}, ...perTile)).toEqual({ X: 3, Z: 2 });
   });
 });
