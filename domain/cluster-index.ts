@@ -198,10 +198,11 @@ export class CountyClusterIndex {
    * the tiles of one zoom together hold every site once.
    */
   tile(z: number, x: number, y: number, counties: readonly string[] | null = null): ClusterFeature[] {
-    const [west, south, east, north] = tileBbox(z, x, y);
+    const bounds = tileBbox(z, x, y);
+    const [west, south, east, north] = bounds;
     const margin = 1e-9;
     return this.query({ bbox: [west - margin, south - margin, east + margin, north + margin], zoom: z }, counties).filter((feature) =>
-      inTile(feature.geometry.coordinates, z, x, y),
+      inBounds(feature.geometry.coordinates, bounds, z, x, y),
     );
   }
 
@@ -318,7 +319,12 @@ export function tilesCovering(bbox: readonly [number, number, number, number], z
 
 /** Whether a position falls in tile (z, x, y), each position in exactly one tile of a zoom. */
 export function inTile(position: readonly [number, number], z: number, x: number, y: number): boolean {
-  const [west, south, east, north] = tileBbox(z, x, y);
+  return inBounds(position, tileBbox(z, x, y), z, x, y);
+}
+
+/** inTile with the tile's bbox (`tileBbox(z, x, y)`) computed once for many positions. */
+function inBounds(position: readonly [number, number], bounds: readonly [number, number, number, number], z: number, x: number, y: number): boolean {
+  const [west, south, east, north] = bounds;
   const last = 2 ** z - 1;
   const [lon, lat] = position;
   return lon >= west && (lon < east || x === last) && lat <= north && (lat > south || y === last);
