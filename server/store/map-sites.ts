@@ -22,6 +22,20 @@ export function readMapSites(db: Db, filters: Omit<SiteFilters, 'bbox' | 'q' | '
        FROM (${filter.sql}) f JOIN sites s ON s.id = f.id`,
       filter.params,
     );
+    // One string per county, status, category and source (the driver makes a new one per row: ~100 bytes a site at 10^6).
+    const strings = new Map<string, string>();
+    const one = <T extends string>(text: T): T => {
+      const kept = strings.get(text);
+      if (kept !== undefined) return kept as T;
+      strings.set(text, text);
+      return text;
+    };
+    for (const row of rows) {
+      row.county = one(row.county);
+      row.status = one(row.status);
+      row.category = one(row.category);
+      row.source = one(row.source);
+    }
     return { version: dataVersion(db, ['sites']), sites: rows };
   };
   // One snapshot for the version and the rows (nested inside a caller's transaction as it stands).
