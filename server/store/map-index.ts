@@ -35,9 +35,9 @@ export interface MapTile {
   body: string;
 }
 
-/** The JSON text of a tile's answer (what the route sends, made once per tile). */
-export function tileBody(version: number, z: number, x: number, y: number, features: readonly ClusterFeature[]): string {
-  return `{"version":${version},"z":${z},"x":${x},"y":${y},"features":${JSON.stringify(features)}}`;
+/** The JSON text of a tile's answer (what the route sends, made once per tile); `features`: the features or their JSON text. */
+export function tileBody(version: number, z: number, x: number, y: number, features: string | readonly ClusterFeature[]): string {
+  return `{"version":${version},"z":${z},"x":${x},"y":${y},"features":${typeof features === 'string' ? features : JSON.stringify(features)}}`;
 }
 
 /** Located sites under the base filter, per county and status (the legend's numbers). */
@@ -182,7 +182,7 @@ export class MapIndexes {
       return { version, body: tileBody(version, z, x, y, countyClusterTile(rows, this.points!, { z, x, y }, { statuses: filters.statuses, counties })) };
     }
     const { version, index } = this.index(filters, known);
-    return { version, body: tileBody(version, z, x, y, index.tile(z, x, y, counties)) };
+    return { version, body: tileBody(version, z, x, y, index.tileJson(z, x, y, counties)) };
   }
 
   counts(filters: MapFilters): MapCounts {

@@ -110,6 +110,35 @@ describe('county cluster index', () => {
     expect(clusters).toBeGreaterThan(100);
   });
 
+  it('writes a tile’s JSON text equal to its features’ JSON, at every zoom, for clusters and single sites', () => {
+    const random = new Random(5);
+    const statuses: StatusCode[] = ['discovered', 'closed', 'relapsed', 'verified'];
+    const many = Array.from({ length: 1500 }, (_, i) =>
+      site(
+        i + 1,
+        ['X', 'Y', 'Z'][i % 3]!,
+        113.8 + random.next() * 0.4,
+        33.5 + random.next() * 0.3,
+        statuses[i % 4]!,
+        i % 5 ? 'sand_yard' : 'brick_kiln',
+        i % 2 ? 'real' : 'demo',
+      ),
+    );
+    const index = new CountyClusterIndex(many);
+    let clusters = 0;
+    let singles = 0;
+    for (let z = 6; z <= 17; z++)
+      for (const { x, y } of tilesCovering([113.8, 33.5, 114.2, 33.8], z).slice(0, 40))
+        for (const counties of [null, ['Y']]) {
+          const features = index.tile(z, x, y, counties);
+          expect(index.tileJson(z, x, y, counties), `${z}/${x}/${y} ${counties}`).toBe(JSON.stringify(features));
+          clusters += features.filter((f) => f.properties.cluster).length;
+          singles += features.filter((f) => !f.properties.cluster).length;
+        }
+    expect(clusters).toBeGreaterThan(0);
+    expect(singles).toBeGreaterThan(0);
+  });
+
   it('puts each site in exactly one tile of a zoom', () => {
     const index = new CountyClusterIndex(SITES);
     for (const z of [3, 9, 14]) {
