@@ -279,12 +279,11 @@ export interface CountyStatusCount {
 
 /**
  * The county clusters of tile (z, x, y) at a zoom ≤ COUNTY_CLUSTER_MAX_ZOOM: one per county with a
- * site in `statuses` (default all in the rows), drawn at `points`' point for it (the county's label
- * point), else at its sites' mean position; only those whose point lies in the tile (`inTile`).
+ * site in `statuses` (default all in the rows), drawn at those sites' mean position (the county's
+ * name stays readable at its label point); only those whose position lies in the tile (`inTile`).
  */
 export function countyClusterTile(
   rows: readonly CountyStatusCount[],
-  points: ReadonlyMap<string, readonly [number, number]>,
   tile: { z: number; x: number; y: number },
   filters: { statuses?: readonly StatusCode[] | undefined; counties?: readonly string[] | null | undefined } = {},
 ): ClusterFeature[] {
@@ -304,8 +303,7 @@ export function countyClusterTile(
   codes.forEach((code, i) => {
     const county = byCounty.get(code)!;
     if (county.count === 0) return;
-    const point = points.get(code);
-    const coordinates: [number, number] = point ? [point[0], point[1]] : [county.lon / county.count, county.lat / county.count];
+    const coordinates: [number, number] = [county.lon / county.count, county.lat / county.count];
     if (!inTile(coordinates, tile.z, tile.x, tile.y)) return;
     features.push({
       type: 'Feature',

@@ -15,7 +15,7 @@ import {
 import type { CategoryCode } from '../../domain/categories.ts';
 import { STATUS_CODES, VOIDED, type RecordSource, type StatusCode } from '../../domain/statuses.ts';
 import type { Db } from '../db/database.ts';
-import { countyClusterPoints, mapSitesVersion, readMapCounts, readMapSites } from './map-sites.ts';
+import { mapSitesVersion, readMapCounts, readMapSites } from './map-sites.ts';
 
 /** The filters of a map view: those of /api/counties, plus the sites the map draws apart (`exclude`) or alone (`only`). */
 export interface MapFilters {
@@ -108,8 +108,6 @@ export class MapIndexes {
   private readonly bases = new Map<string, Base>();
   private readonly indexes = new Map<string, { version: number; index: CountyClusterIndex }>();
   private readonly summaries = new Map<string, Summary>();
-  /** Where each county's one cluster is drawn (read with the first summary: counties change only with the geodata, before start). */
-  private points: Map<string, [number, number]> | null = null;
   /** Milliseconds the last build took (null: the last answer needed none). */
   lastBuildMs: number | null = null;
 
@@ -145,10 +143,9 @@ export class MapIndexes {
     const exclude = filters.exclude?.length ? ascending(filters.exclude) : null;
     const only = filters.only ? ascending(filters.only) : null;
     const key = JSON.stringify([filters.asOf ?? null, sorted(filters.categories), filters.source ?? null, voided, exclude, only]);
-    return this.current(this.summaries, key, MAP_SUMMARIES_KEPT, known, () => {
-      this.points ??= countyClusterPoints(this.db);
-      return readMapCounts(this.db, baseSqlFilters(filters, voided), { ...(exclude ? { exclude } : {}), ...(only ? { only } : {}) });
-    });
+    return this.current(this.summaries, key, MAP_SUMMARIES_KEPT, known, () =>
+      readMapCounts(this.db, baseSqlFilters(filters, voided), { ...(exclude ? { exclude } : {}), ...(only ? { only } : {}) }),
+    );
   }
 
   private index(filters: MapFilters, known?: number): { version: number; index: CountyClusterIndex } {
@@ -179,7 +176,7 @@ export class MapIndexes {
     if (z <= COUNTY_CLUSTER_MAX_ZOOM) {
       const { version, rows } = this.summary(filters, known);
       this.lastBuildMs = null;
-      return { version, body: tileBody(version, z, x, y, countyClusterTile(rows, this.points!, { z, x, y }, { statuses: filters.statuses, counties })) };
+      return { version, body: tileBody(version, z, x, y, countyClusterTile(rows, { z, x, y }, { statuses: filters.statuses, counties })) };
     }
     const { version, index } = this.index(filters, known);
     return { version, body: tileBody(version, z, x, y, index.tileJson(z, x, y, counties)) };

@@ -48,7 +48,7 @@ export const mapSitesVersion = (db: Db): number => dataVersion(db, ['sites']);
 /** Located sites passing the filters, per county and status (the filter SQL of /api/counties), with the version they are of. */
 export interface MapCountRows {
   version: number;
-  /** `lon`, `lat`: the sums of the sites' positions (a county without a label point is drawn at their mean). */
+  /** `lon`, `lat`: the sums of the sites' positions (a county's cluster is drawn at their mean). */
   rows: { county: string; status: StatusCode; n: number; lon: number; lat: number }[];
 }
 
@@ -81,12 +81,4 @@ export function readMapCounts(
     return { version: dataVersion(db, ['sites']), rows };
   };
   return db.raw.inTransaction ? read() : db.raw.transaction(read).deferred();
-}
-
-/** Where a county's one cluster is drawn: its label point (inside its polygon), else its seat; null when it has neither. */
-export function countyClusterPoints(db: Db): Map<string, [number, number]> {
-  const rows = db.all<{ code: string; lon: number | null; lat: number | null }>(
-    'SELECT code, coalesce(label_lon, seat_lon) AS lon, coalesce(label_lat, seat_lat) AS lat FROM counties',
-  );
-  return new Map(rows.filter((row) => row.lon !== null && row.lat !== null).map((row) => [row.code, [row.lon!, row.lat!]]));
 }

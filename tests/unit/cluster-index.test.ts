@@ -158,26 +158,25 @@ describe('county clusters of the city’s zooms', () => {
     { county: 'X', status: 'closed', n: 1, lon: 114, lat: 33.6 },
     { county: 'Z', status: 'verified', n: 2, lon: 229, lat: 67.2 },
   ];
-  const points = new Map<string, [number, number]>([['X', [114.1, 33.7]]]);
   const everywhere = { z: 0, x: 0, y: 0 };
 
-  it('draws one cluster per county at its point, else at its sites’ mean, with its total and status mix', () => {
-    const features = countyClusterTile(rows, points, everywhere);
+  it('draws one cluster per county at its sites’ mean position, with its total and status mix', () => {
+    const features = countyClusterTile(rows, everywhere);
     expect(features.map((f) => [f.properties.county, f.geometry.coordinates, f.properties.count, f.properties.statusCounts])).toEqual([
-      ['X', [114.1, 33.7], 3, [2, 0, 1, 0, 0, 0, 0, 0]],
+      ['X', [114, 33.6], 3, [2, 0, 1, 0, 0, 0, 0, 0]],
       ['Z', [114.5, 33.6], 2, [0, 0, 0, 0, 0, 2, 0, 0]],
     ]);
     expect(features.every((f) => f.properties.cluster && f.properties.expansionZoom === COUNTY_CLUSTER_MAX_ZOOM + 1)).toBe(true);
     expect(new Set(features.map((f) => f.properties.clusterId)).size).toBe(2);
   });
 
-  it('counts only the statuses and counties asked for, and only in the tile that holds the point', () => {
-    expect(countsByCounty(countyClusterTile(rows, points, everywhere, { statuses: ['closed', 'verified'] }))).toEqual({ X: 1, Z: 2 });
-    expect(countsByCounty(countyClusterTile(rows, points, everywhere, { counties: ['Z'] }))).toEqual({ Z: 2 });
-    expect(countyClusterTile(rows, points, everywhere, { statuses: ['relapsed'] })).toEqual([]);
+  it('counts only the statuses and counties asked for, and only in the tile that holds its position', () => {
+    expect(countsByCounty(countyClusterTile(rows, everywhere, { statuses: ['closed', 'verified'] }))).toEqual({ X: 1, Z: 2 });
+    expect(countsByCounty(countyClusterTile(rows, everywhere, { counties: ['Z'] }))).toEqual({ Z: 2 });
+    expect(countyClusterTile(rows, everywhere, { statuses: ['relapsed'] })).toEqual([]);
     const z = COUNTY_CLUSTER_MAX_ZOOM;
     const tiles = tilesCovering([113, 33, 115, 34], z);
-    const perTile = tiles.map(({ x, y }) => countsByCounty(countyClusterTile(rows, points, { z, x, y })));
+    const perTile = tiles.map(({ x, y }) => countsByCounty(countyClusterTile(rows, { z, x, y })));
     expect(perTile.filter((counts) => Object.keys(counts).length > 0).length).toBeGreaterThan(0);
     expect(Object.assign({}, ...perTile)).toEqual({ X: 3, Z: 2 });
   });
