@@ -262,11 +262,12 @@ export class CountyClusterIndex {
 }
 
 /**
- * Up to this zoom (the page's first view of the whole city is 8.9) each county is one cluster: its
- * sites' total and status mix, which per-county counts give at once, so the city's first view
- * never waits for an index of every site. From the next zoom on, supercluster's clusters.
+ * Up to this zoom each county is one cluster: its sites' total and status mix, which per-county
+ * counts give at once, so the city's first view never waits for an index of every site. The page
+ * opens fitted to the whole city: zoom 9.3 in a 1280×800 window, under 10 on common screens. From
+ * the next zoom on, supercluster's clusters.
  */
-export const COUNTY_CLUSTER_MAX_ZOOM = 8;
+export const COUNTY_CLUSTER_MAX_ZOOM = 9;
 
 /** Located sites of one county in one status, and the sums of their positions. */
 export interface CountyStatusCount {
