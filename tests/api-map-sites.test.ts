@@ -7,11 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tilesCovering } from '../domain/cluster-index.ts';
+import { COUNTY_CLUSTER_MAX_ZOOM, tilesCovering } from '../domain/cluster-index.ts';
 import { bootDatabase } from '../server/bootstrap.ts';
 import { createApp } from '../server/app.ts';
 import type { Db } from '../server/db/database.ts';
-import { closeMapPool } from '../server/store/map-site-store.ts';
+import { closeMapPool, mapSiteStore } from '../server/store/map-site-store.ts';
+import { createLogger } from '../server/ops/log.ts';
 import { generateSites, loadSites, readGeography } from '../bench/synthetic.ts';
 import { signInUser, TODAY } from './helpers/app.ts';
 
@@ -103,29 +104,61 @@ describe('map tiles on the demo data', () => {
   checkTotals(() => server, [7, 10, 13]);
 
   it('gives clusters their status mix and the zoom a click flies to', async () => {
-    const features = await tileFeatures(server, 9);
-    const clusters = features.filter((f) => f.properties.cluster);
-    expect(clusters.length).toBeGreaterThan(0);
-    for (const cluster of clusters) {
-      expect(cluster.properties.statusCounts.reduce((a, b) => a + b, 0)).toBe(cluster.properties.count);
-      expect(cluster.properties.expansionZoom).toBeGreaterThan(9);
+    for (const z of [COUNTY_CLUSTER_MAX_ZOOM, COUNTY_CLUSTER_MAX_ZOOM + 1]) {
+      const features = await tileFeatures(server, z);
+      const clusters = features.filter((f) => f.properties.cluster);
+      expect(clusters.length).toBeGreaterThan(0);
+      for (const cluster of clusters) {
+        expect(cluster.properties.statusCounts.reduce((a, b) => a + b, 0)).toBe(cluster.properties.count);
+        expect(cluster.properties.expansionZoom).toBeGreaterThan(z);
+      }
+      // The county filter keeps only that county's clusters.
+      const one = await tileFeatures(server, z, { county: '411102' });
+      expect(new Set(one.map((f) => f.properties.county))).toEqual(new Set(['411102']));
     }
-    // The county filter keeps only that county's clusters.
-    const one = await tileFeatures(server, 9, { county: '411102' });
-    expect(new Set(one.map((f) => f.properties.county))).toEqual(new Set(['411102']));
+  });
+
+  it('draws each county as one cluster at the city’s zooms, at its sites’ mean position, with its total and status mix', async () => {
+    const query = { status: 'discovered,closed' };
+    const expected = await countyTotals(server, query);
+    const sites = await json<{ features: { geometry: { coordinates: [number, number] }; properties: { county: string } }[] }>(
+      await server.get('/api/sites?located=true&status=discovered,closed&limit=100000'),
+    );
+    const mean = (county: string) => {
+      const mine = sites.features.filter((f) => f.properties.county === county).map((f) => f.geometry.coordinates);
+      return [mine.reduce((a, c) => a + c[0], 0) / mine.length, mine.reduce((a, c) => a + c[1], 0) / mine.length];
+    };
+    for (const z of [COUNTY_CLUSTER_MAX_ZOOM - 1, COUNTY_CLUSTER_MAX_ZOOM]) {
+      const features = await tileFeatures(server, z, query);
+      expect(features.map((f) => f.properties.county).sort(), `zoom ${z}`).toEqual(Object.keys(expected).sort());
+      for (const feature of features) {
+        expect(feature.properties).toMatchObject({ cluster: true, count: expected[feature.properties.county], expansionZoom: COUNTY_CLUSTER_MAX_ZOOM + 1 });
+        const [lon, lat] = mean(feature.properties.county);
+        expect(feature.geometry.coordinates[0]).toBeCloseTo(lon!, 9);
+        expect(feature.geometry.coordinates[1]).toBeCloseTo(lat!, 9);
+        // Only the two statuses asked for (STATUS_CODES order: discovered, rectifying, closed).
+        expect(feature.properties.statusCounts.slice(3).every((n) => n === 0)).toBe(true);
+        expect(feature.properties.statusCounts[0]! + feature.properties.statusCounts[2]!).toBe(feature.properties.count);
+      }
+    }
+    // The next zoom: supercluster's clusters, several per county.
+    expect((await tileFeatures(server, COUNTY_CLUSTER_MAX_ZOOM + 1)).length).toBeGreaterThan(Object.keys(expected).length);
   });
 
   it('leaves out the sites the map draws apart, and draws only those an analysis names', async () => {
-    const all = totals(await tileFeatures(server, 12));
     const sites = await json<{ features: { properties: { id: number; county: string } }[] }>(await server.get('/api/sites?located=true&status=closed&limit=3'));
     const ids = sites.features.map((f) => f.properties.id);
     expect(ids).toHaveLength(3);
-    const without = totals(await tileFeatures(server, 12, { exclude: ids.join(',') }));
     const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-    expect(sum(all) - sum(without)).toBe(3);
-    const only = await tileFeatures(server, 12, { only: ids.join(',') });
-    expect(sum(totals(only))).toBe(3);
-    expect(totals(only)).toEqual(totals(sites.features.map((f) => ({ properties: { county: f.properties.county, count: 1 } }) as TileFeature)));
+    // At a zoom of supercluster's clusters and at one of county clusters.
+    for (const z of [12, COUNTY_CLUSTER_MAX_ZOOM]) {
+      const all = totals(await tileFeatures(server, z));
+      const without = totals(await tileFeatures(server, z, { exclude: ids.join(',') }));
+      expect(sum(all) - sum(without), `zoom ${z}`).toBe(3);
+      const only = await tileFeatures(server, z, { only: ids.join(',') });
+      expect(sum(totals(only)), `zoom ${z}`).toBe(3);
+      expect(totals(only)).toEqual(totals(sites.features.map((f) => ({ properties: { county: f.properties.county, count: 1 } }) as TileFeature)));
+    }
   });
 
   it('shows a new site and a status move in the next tiles, under a new version', async () => {
@@ -212,4 +245,27 @@ describe('map tiles on 10^5 synthetic sites (a database file: indexes on the map
   });
 
   checkTotals(() => server, [8, 11]);
+});
+
+describe('the map warm-up of a server that closes at once', () => {
+  it('is cancelled, not logged as failed, when the database’s folder is removed before it starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sansan-map-close-'));
+    const lines: string[] = [];
+    const log = createLogger('warn', { write: (line: string) => lines.push(line) });
+    const { db, ctx } = bootDatabase(join(dir, 'sansan.db'), { demo: false, today: () => TODAY, log });
+    try {
+      createApp(ctx);
+      const warming = mapSiteStore(db).warming;
+      expect(warming).not.toBeNull();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+      await warming?.catch(() => undefined);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(lines.join('')).not.toContain('map_warm_failed');
+    } finally {
+      if (db.raw.open) db.close();
+      await closeMapPool();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -9,13 +9,13 @@
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
-import { tileBbox, tilesCovering } from '../../domain/cluster-index.ts';
+import { COUNTY_CLUSTER_MAX_ZOOM, tileBbox, tilesCovering } from '../../domain/cluster-index.ts';
 import { COUNTED_STATUSES } from '../../domain/statuses.ts';
 import Database from 'better-sqlite3';
 import { Db } from '../../server/db/database.ts';
 import { DEFAULT_MAP_FILTERS } from '../../server/routes/map-sites.ts';
 import { MapIndexes } from '../../server/store/map-index.ts';
-import { readMapSites } from '../../server/store/map-sites.ts';
+import { mapSitesVersion, readMapSites } from '../../server/store/map-sites.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, formatMs, formatSize, median, verdict, type Row } from '../lib/measure.ts';
 import { httpGet, startServer } from '../lib/server-process.ts';
@@ -92,11 +92,16 @@ export async function mapTiles(context: BenchContext, size: number): Promise<Row
       const bbox = tileBbox(z, x, y);
       for (const index of raw.values()) index.getClusters(bbox, z);
     });
-    storeTimes = timeTiles(tiles, rounds, ({ z, x, y }) => (tileBytes = indexes.tile(DEFAULT_MAP_FILTERS, z, x, y).body.length));
+    // With the data version the caller read, as the server's worker is always asked (MapTiles reads it once per request).
+    const version = mapSitesVersion(db);
+    storeTimes = timeTiles(tiles, rounds, ({ z, x, y }) => (tileBytes = indexes.tile(DEFAULT_MAP_FILTERS, z, x, y, version).body.length));
   } finally {
     db.close();
   }
   const ratioTile = median(storeTimes) / median(getTileTimes);
+  // The tiles past COUNTY_CLUSTER_MAX_ZOOM alone (those up to it come from per-county counts, not the index).
+  const past = (times: readonly number[]) => times.filter((_, i) => tiles[i % tiles.length]!.z > COUNTY_CLUSTER_MAX_ZOOM);
+  const ratioPast = median(past(storeTimes)) / median(past(getTileTimes));
   const ratioClusters = median(storeTimes) / median(getClustersTimes);
   const total = (times: readonly number[]) => times.reduce((a, b) => a + b, 0);
   const ratioTotal = total(storeTimes) / total(getTileTimes);
@@ -156,8 +161,8 @@ export async function mapTiles(context: BenchContext, size: number): Promise<Row
       'map tile: MapSiteStore tile answer (MapIndexes.tile, in-process, computed each time)',
       storeTimes,
       '≤ 2× getTile',
-      ratioTile <= 2,
-      `${spread(storeTimes)}; ${ratioTile.toFixed(2)}× getTile, ${ratioClusters.toFixed(2)}× getClusters (median), ${ratioTotal.toFixed(2)}× getTile over all tiles; county-bounded clusters with status mix, expansion zoom, inTile, JSON text (last ${formatBytes(tileBytes)})`,
+      ratioTile <= 2 && ratioPast <= 2,
+      `${spread(storeTimes)}; ${ratioTile.toFixed(2)}× getTile, ${ratioClusters.toFixed(2)}× getClusters (median), ${ratioTotal.toFixed(2)}× getTile over all tiles, ${ratioPast.toFixed(2)}× getTile (median) past z ${COUNTY_CLUSTER_MAX_ZOOM} (the index's tiles; up to it one cluster per county from counts); county-bounded clusters with status mix, expansion zoom, inTile, JSON text (last ${formatBytes(tileBytes)})`,
     ),
     row(
       'map tile: GET /api/map/sites/{v}/{z}/{x}/{y}, first asked (HTTP)',

@@ -1,10 +1,14 @@
-// The map's worker thread (server/store/map-site-store.ts): opens the database file read-only once
-// and keeps its cluster indexes (MapIndexes) between requests, so a build never runs on the request thread.
+// The map's worker threads (server/store/map-site-store.ts): each opens the database file read-only
+// once and keeps its cluster indexes or per-county counts (MapIndexes) between requests, so a build
+// never runs on the request thread.
+import { existsSync } from 'node:fs';
 import { openReadOnlyDatabase } from '../db/read-only.ts';
 import { MapIndexes, type MapFilters } from './map-index.ts';
 
 export type MapWorkerRequest =
-  { kind: 'tile'; filters: MapFilters; z: number; x: number; y: number; known?: number } | { kind: 'counts' | 'warm'; filters: MapFilters };
+  | { kind: 'tile'; filters: MapFilters; z: number; x: number; y: number; known?: number }
+  | { kind: 'counts'; filters: MapFilters }
+  | { kind: 'warm'; filters: MapFilters; what: 'summary' | 'index' };
 export type MapWorkerTask = MapWorkerRequest & { path: string };
 
 const open = new Map<string, MapIndexes>();
@@ -19,9 +23,11 @@ function indexesFor(path: string): MapIndexes {
 }
 
 export default function answer(task: MapWorkerTask) {
+  // A warm-up whose database is gone (the server closed and its folder was removed: tests) is cancelled.
+  if (task.kind === 'warm' && !open.has(task.path) && !existsSync(task.path)) return { buildMs: null, cancelled: true };
   const indexes = indexesFor(task.path);
   if (task.kind === 'tile') return { ...indexes.tile(task.filters, task.z, task.x, task.y, task.known), buildMs: indexes.lastBuildMs };
   if (task.kind === 'counts') return indexes.counts(task.filters);
-  indexes.warm(task.filters);
+  indexes.warm(task.filters, task.what);
   return { buildMs: indexes.lastBuildMs };
 }

@@ -4,11 +4,18 @@
 // supercluster index per status layer set and site list; switching a status layer re-clusters the
 // rows already read. Runs on the map's worker thread (map-index-worker.ts) or, for an in-memory
 // database, on the request thread.
-import { CountyClusterIndex, type ClusterFeature, type ClusterSite } from '../../domain/cluster-index.ts';
+import {
+  COUNTY_CLUSTER_MAX_ZOOM,
+  CountyClusterIndex,
+  countyClusterTile,
+  type ClusterFeature,
+  type ClusterSite,
+  type CountyStatusCount,
+} from '../../domain/cluster-index.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import { STATUS_CODES, VOIDED, type RecordSource, type StatusCode } from '../../domain/statuses.ts';
 import type { Db } from '../db/database.ts';
-import { mapSitesVersion, readMapSites } from './map-sites.ts';
+import { mapSitesVersion, readMapCounts, readMapSites } from './map-sites.ts';
 
 /** The filters of a map view: those of /api/counties, plus the sites the map draws apart (`exclude`) or alone (`only`). */
 export interface MapFilters {
@@ -28,9 +35,9 @@ export interface MapTile {
   body: string;
 }
 
-/** The JSON text of a tile's answer (what the route sends, made once per tile). */
-export function tileBody(version: number, z: number, x: number, y: number, features: readonly ClusterFeature[]): string {
-  return `{"version":${version},"z":${z},"x":${x},"y":${y},"features":${JSON.stringify(features)}}`;
+/** The JSON text of a tile's answer (what the route sends, made once per tile); `features`: the features or their JSON text. */
+export function tileBody(version: number, z: number, x: number, y: number, features: string | readonly ClusterFeature[]): string {
+  return `{"version":${version},"z":${z},"x":${x},"y":${y},"features":${typeof features === 'string' ? features : JSON.stringify(features)}}`;
 }
 
 /** Located sites under the base filter, per county and status (the legend's numbers). */
@@ -51,6 +58,8 @@ export interface MapSiteStore {
 /** Indexes kept (each holds its sites once more); bases kept (each one SQL read). */
 export const MAP_INDEXES_KEPT = 6;
 export const MAP_BASES_KEPT = 2;
+/** Per-county counts kept (a few rows each). */
+export const MAP_SUMMARIES_KEPT = 16;
 
 const sorted = <T>(list: readonly T[] | undefined) => (list?.length ? [...list].sort() : null);
 const ascending = (ids: readonly number[]) => [...ids].sort((a, b) => a - b);
@@ -72,8 +81,21 @@ export const mapFiltersKey = (filters: MapFilters) => `${indexKey(filters)}|${so
 interface Base {
   version: number;
   sites: ClusterSite[];
-  counts: MapCounts['counts'];
 }
+
+interface Summary {
+  version: number;
+  rows: CountyStatusCount[];
+}
+
+/** The SQL filters of a base read: those of the rows, every status when voided ones are asked for. */
+const baseSqlFilters = (filters: MapFilters, voided: boolean) => ({
+  ...(filters.asOf ? { asOf: filters.asOf } : {}),
+  ...(filters.categories?.length ? { categories: filters.categories } : {}),
+  ...(filters.source ? { source: filters.source } : {}),
+  // Every status: siteFilterSql then leaves voided sites in (the index narrows to the layers asked for).
+  ...(voided ? { statuses: STATUS_CODES } : {}),
+});
 
 /** Map-insertion order as recency: a hit is moved to the end, the oldest dropped past `limit`. */
 function remember<T>(cache: Map<string, T>, key: string, value: T, limit: number) {
@@ -85,43 +107,45 @@ function remember<T>(cache: Map<string, T>, key: string, value: T, limit: number
 export class MapIndexes {
   private readonly bases = new Map<string, Base>();
   private readonly indexes = new Map<string, { version: number; index: CountyClusterIndex }>();
+  private readonly summaries = new Map<string, Summary>();
   /** Milliseconds the last build took (null: the last answer needed none). */
   lastBuildMs: number | null = null;
 
   constructor(private readonly db: Db) {}
 
-  /** `known`: a data version the caller read just now (the index may be that one or newer); else read here. */
+  /**
+   * What `cache` keeps under `key` when it is of the data version now (or, `known` given, of that one
+   * or newer: the caller read it just now), else `read()` kept in its place; entries of other
+   * versions are dropped.
+   */
+  private current<T extends { version: number }>(cache: Map<string, T>, key: string, limit: number, known: number | undefined, read: () => T): T {
+    const kept = cache.get(key);
+    if (kept && ((known !== undefined && kept.version >= known) || kept.version === mapSitesVersion(this.db))) {
+      remember(cache, key, kept, limit);
+      return kept;
+    }
+    const fresh = read();
+    for (const [other, entry] of cache) if (entry.version !== fresh.version) cache.delete(other);
+    remember(cache, key, fresh, limit);
+    return fresh;
+  }
+
   private base(filters: MapFilters, known?: number): Base {
     // Voided sites are in the rows only when a status filter names them (as in siteFilterSql).
     const voided = Boolean(filters.statuses?.includes(VOIDED));
     const key = JSON.stringify([filters.asOf ?? null, sorted(filters.categories), filters.source ?? null, voided]);
-    const kept = this.bases.get(key);
-    if (kept && known !== undefined && kept.version >= known) {
-      remember(this.bases, key, kept, MAP_BASES_KEPT);
-      return kept;
-    }
-    const version = mapSitesVersion(this.db);
-    if (kept && kept.version === version) {
-      remember(this.bases, key, kept, MAP_BASES_KEPT);
-      return kept;
-    }
-    const rows = readMapSites(this.db, {
-      ...(filters.asOf ? { asOf: filters.asOf } : {}),
-      ...(filters.categories?.length ? { categories: filters.categories } : {}),
-      ...(filters.source ? { source: filters.source } : {}),
-      // Every status: siteFilterSql then leaves voided sites in (the index narrows to the layers asked for).
-      ...(voided ? { statuses: STATUS_CODES } : {}),
-    });
-    const sites = rows.sites;
-    const counts: Base['counts'] = {};
-    for (const site of sites) {
-      const county = (counts[site.county] ??= {});
-      county[site.status] = (county[site.status] ?? 0) + 1;
-    }
-    const base = { version: rows.version, sites, counts };
-    for (const [other, entry] of this.bases) if (entry.version !== base.version) this.bases.delete(other);
-    remember(this.bases, key, base, MAP_BASES_KEPT);
-    return base;
+    return this.current(this.bases, key, MAP_BASES_KEPT, known, () => readMapSites(this.db, baseSqlFilters(filters, voided)));
+  }
+
+  /** Located sites per county and status under the filters but statuses and counties (those the answers pick). */
+  private summary(filters: MapFilters, known?: number): Summary {
+    const voided = Boolean(filters.statuses?.includes(VOIDED));
+    const exclude = filters.exclude?.length ? ascending(filters.exclude) : null;
+    const only = filters.only ? ascending(filters.only) : null;
+    const key = JSON.stringify([filters.asOf ?? null, sorted(filters.categories), filters.source ?? null, voided, exclude, only]);
+    return this.current(this.summaries, key, MAP_SUMMARIES_KEPT, known, () =>
+      readMapCounts(this.db, baseSqlFilters(filters, voided), { ...(exclude ? { exclude } : {}), ...(only ? { only } : {}) }),
+    );
   }
 
   private index(filters: MapFilters, known?: number): { version: number; index: CountyClusterIndex } {
@@ -148,19 +172,30 @@ export class MapIndexes {
 
   /** `known`: the sites' data version the caller read just now (saves reading it again). */
   tile(filters: MapFilters, z: number, x: number, y: number, known?: number): MapTile {
+    const counties = filters.counties?.length ? filters.counties : null;
+    if (z <= COUNTY_CLUSTER_MAX_ZOOM) {
+      const { version, rows } = this.summary(filters, known);
+      this.lastBuildMs = null;
+      return { version, body: tileBody(version, z, x, y, countyClusterTile(rows, { z, x, y }, { statuses: filters.statuses, counties })) };
+    }
     const { version, index } = this.index(filters, known);
-    return { version, body: tileBody(version, z, x, y, index.tile(z, x, y, filters.counties?.length ? filters.counties : null)) };
+    return { version, body: tileBody(version, z, x, y, index.tileJson(z, x, y, counties)) };
   }
 
   counts(filters: MapFilters): MapCounts {
-    const base = this.base(filters);
-    const counts = filters.counties?.length
-      ? Object.fromEntries(Object.entries(base.counts).filter(([code]) => filters.counties!.includes(code)))
-      : base.counts;
-    return { version: base.version, counts };
+    const { version, rows } = this.summary({ ...filters, exclude: [], only: undefined });
+    const counts: MapCounts['counts'] = {};
+    for (const row of rows) {
+      if (filters.counties?.length && !filters.counties.includes(row.county)) continue;
+      if (row.status === VOIDED && !filters.statuses?.includes(VOIDED)) continue;
+      (counts[row.county] ??= {})[row.status] = row.n;
+    }
+    return { version, counts };
   }
 
-  warm(filters: MapFilters): void {
-    this.index(filters);
+  /** Builds what the first views under `filters` need: `summary` the per-county counts only, else the full index too. */
+  warm(filters: MapFilters, what: 'summary' | 'index' = 'index'): void {
+    if (what === 'summary') this.summary(filters);
+    else this.index(filters);
   }
 }

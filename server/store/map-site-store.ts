@@ -1,11 +1,13 @@
 // The map's store (MapSiteStore): clusters and sites per tile, counted per county. A database file is
-// served from one worker thread (piscina) that holds the indexes and reads the file read-only, so an
-// index build (seconds at 10^6 sites) never holds the request thread; map answers queue behind a
-// build on that thread. An in-memory database (the API tests) cannot be shared with a thread, so
+// served from two worker threads (piscina) that read the file read-only: the index thread holds the
+// cluster indexes, so an index build (seconds at 10^6 sites) never holds the request thread, and the
+// counts thread answers what per-county counts give (the legend, the county clusters up to
+// COUNTY_CLUSTER_MAX_ZOOM) without queueing behind a build: the city's first view comes at once. An in-memory database (the API tests) cannot be shared with a thread, so
 // its indexes live on the request thread. In front of either, `MapTiles` keeps each tile's answer as
 // bytes (and their compressions) by (data version, filters, z/x/y): a tile asked again is answered
 // on the request thread from one data-version read, without the worker.
 import type { Piscina } from 'piscina';
+import { COUNTY_CLUSTER_MAX_ZOOM } from '../../domain/cluster-index.ts';
 import type { Db } from '../db/database.ts';
 import { databaseFile, threadPool } from '../db/threads.ts';
 import { MapIndexes, mapFiltersKey, type MapCounts, type MapFilters, type MapSiteStore, type MapTile } from './map-index.ts';
@@ -13,27 +15,33 @@ import type { MapWorkerRequest } from './map-index-worker.ts';
 import { mapSitesVersion } from './map-sites.ts';
 import { EncodedBody } from './response-cache.ts';
 
-let pool: Piscina | null = null;
+type MapThread = 'index' | 'counts';
+const pools = new Map<MapThread, Piscina>();
 
-/** One thread, kept alive: it holds the indexes. Workers load TypeScript through tsx, as the export pool's do. */
-function mapPool(): Piscina {
-  pool ??= threadPool(new URL('./map-index-worker.ts', import.meta.url), { minThreads: 1, maxThreads: 1, idleTimeout: Number.POSITIVE_INFINITY });
+/** One thread of each kind, kept alive: it holds the indexes or counts. Workers load TypeScript through tsx, as the export pool's do. */
+function mapPool(thread: MapThread): Piscina {
+  let pool = pools.get(thread);
+  if (!pool) {
+    pool = threadPool(new URL('./map-index-worker.ts', import.meta.url), { minThreads: 1, maxThreads: 1, idleTimeout: Number.POSITIVE_INFINITY });
+    pools.set(thread, pool);
+  }
   return pool;
 }
 
 class ThreadMapStore implements MapSiteStore {
   constructor(private readonly path: string) {}
-  private run<T>(task: MapWorkerRequest): Promise<T> {
-    return mapPool().run({ ...task, path: this.path }) as Promise<T>;
+  private run<T>(thread: MapThread, task: MapWorkerRequest): Promise<T> {
+    return mapPool(thread).run({ ...task, path: this.path }) as Promise<T>;
   }
   tile(filters: MapFilters, z: number, x: number, y: number, known?: number) {
-    return this.run<MapTile>({ kind: 'tile', filters, z, x, y, known });
+    return this.run<MapTile>(z <= COUNTY_CLUSTER_MAX_ZOOM ? 'counts' : 'index', { kind: 'tile', filters, z, x, y, known });
   }
   counts(filters: MapFilters) {
-    return this.run<MapCounts>({ kind: 'counts', filters });
+    return this.run<MapCounts>('counts', { kind: 'counts', filters });
   }
+  /** The counts first (the city's view), the index on its own thread alongside. */
   async warm(filters: MapFilters) {
-    await this.run({ kind: 'warm', filters });
+    await Promise.all([this.run('counts', { kind: 'warm', filters, what: 'summary' }), this.run('index', { kind: 'warm', filters, what: 'index' })]);
   }
 }
 
@@ -49,7 +57,8 @@ class LocalMapStore implements MapSiteStore {
     return Promise.resolve(this.indexes.counts(filters));
   }
   warm(filters: MapFilters) {
-    this.indexes.warm(filters);
+    this.indexes.warm(filters, 'summary');
+    this.indexes.warm(filters, 'index');
     return Promise.resolve();
   }
 }
@@ -112,8 +121,11 @@ export class MapTiles {
   counts(filters: MapFilters) {
     return this.store.counts(filters);
   }
+  /** The last warm-up asked for (tests wait for it). */
+  warming: Promise<void> | null = null;
   warm(filters: MapFilters) {
-    return this.store.warm(filters);
+    this.warming = this.store.warm(filters);
+    return this.warming;
   }
 }
 
@@ -133,9 +145,9 @@ export function mapSiteStore(db: Db): MapTiles {
 /** Whether the store answers from a worker thread (a database file). */
 export const mapStoreOnThread = (db: Db): boolean => databaseFile(db) !== null;
 
-/** Stops the map's worker thread (graceful shutdown, tests). */
+/** Stops the map's worker threads (graceful shutdown, tests). */
 export async function closeMapPool(): Promise<void> {
-  const closing = pool;
-  pool = null;
-  await closing?.destroy();
+  const closing = [...pools.values()];
+  pools.clear();
+  await Promise.all(closing.map((pool) => pool.destroy()));
 }

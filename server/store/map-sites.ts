@@ -22,6 +22,20 @@ export function readMapSites(db: Db, filters: Omit<SiteFilters, 'bbox' | 'q' | '
        FROM (${filter.sql}) f JOIN sites s ON s.id = f.id`,
       filter.params,
     );
+    // One string per county, status, category and source (the driver makes a new one per row: ~100 bytes a site at 10^6).
+    const strings = new Map<string, string>();
+    const one = <T extends string>(text: T): T => {
+      const kept = strings.get(text);
+      if (kept !== undefined) return kept as T;
+      strings.set(text, text);
+      return text;
+    };
+    for (const row of rows) {
+      row.county = one(row.county);
+      row.status = one(row.status);
+      row.category = one(row.category);
+      row.source = one(row.source);
+    }
     return { version: dataVersion(db, ['sites']), sites: rows };
   };
   // One snapshot for the version and the rows (nested inside a caller's transaction as it stands).
@@ -30,3 +44,41 @@ export function readMapSites(db: Db, filters: Omit<SiteFilters, 'bbox' | 'q' | '
 
 /** The sites' data version now (what a tile URL carries). */
 export const mapSitesVersion = (db: Db): number => dataVersion(db, ['sites']);
+
+/** Located sites passing the filters, per county and status (the filter SQL of /api/counties), with the version they are of. */
+export interface MapCountRows {
+  version: number;
+  /** `lon`, `lat`: the sums of the sites' positions (a county's cluster is drawn at their mean). */
+  rows: { county: string; status: StatusCode; n: number; lon: number; lat: number }[];
+}
+
+/**
+ * One GROUP BY instead of every site's row: what the legend's numbers and the county clusters of the
+ * city's zooms need. `exclude`/`only`: site ids left out / the only ones counted (the map draws them apart).
+ */
+export function readMapCounts(
+  db: Db,
+  filters: Omit<SiteFilters, 'bbox' | 'q' | 'located'>,
+  ids: { exclude?: readonly number[]; only?: readonly number[] } = {},
+): MapCountRows {
+  const read = () => {
+    const filter = siteFilterSql({ ...filters, located: true });
+    const where: string[] = [];
+    const params = [...filter.params];
+    if (ids.exclude?.length) {
+      where.push(`f.id NOT IN (${ids.exclude.map(() => '?').join(', ')})`);
+      params.push(...ids.exclude);
+    }
+    if (ids.only) {
+      where.push(`f.id IN (${ids.only.map(() => '?').join(', ')})`);
+      params.push(...ids.only);
+    }
+    const rows = db.all<MapCountRows['rows'][number]>(
+      `SELECT s.county_code AS county, f.status AS status, count(*) AS n, sum(s.lon) AS lon, sum(s.lat) AS lat FROM (${filter.sql}) f JOIN sites s ON s.id = f.id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY s.county_code, f.status`,
+      params,
+    );
+    return { version: dataVersion(db, ['sites']), rows };
+  };
+  return db.raw.inTransaction ? read() : db.raw.transaction(read).deferred();
+}

@@ -2,7 +2,17 @@
 // cluster counts its sites by status; filters, exclusions and "only" leave exactly their sites out.
 import { describe, expect, it } from 'vitest';
 import type { StatusCode } from '../../domain/statuses.ts';
-import { CountyClusterIndex, countsByCounty, inTile, tileBbox, tilesCovering, type ClusterSite } from '../../domain/cluster-index.ts';
+import {
+  COUNTY_CLUSTER_MAX_ZOOM,
+  CountyClusterIndex,
+  countsByCounty,
+  countyClusterTile,
+  inTile,
+  tileBbox,
+  tilesCovering,
+  type ClusterSite,
+  type CountyStatusCount,
+} from '../../domain/cluster-index.ts';
 import { Random } from '../../domain/random.ts';
 
 const site = (
@@ -100,6 +110,35 @@ describe('county cluster index', () => {
     expect(clusters).toBeGreaterThan(100);
   });
 
+  it('writes a tile’s JSON text equal to its features’ JSON, at every zoom, for clusters and single sites', () => {
+    const random = new Random(5);
+    const statuses: StatusCode[] = ['discovered', 'closed', 'relapsed', 'verified'];
+    const many = Array.from({ length: 1500 }, (_, i) =>
+      site(
+        i + 1,
+        ['X', 'Y', 'Z'][i % 3]!,
+        113.8 + random.next() * 0.4,
+        33.5 + random.next() * 0.3,
+        statuses[i % 4]!,
+        i % 5 ? 'sand_yard' : 'brick_kiln',
+        i % 2 ? 'real' : 'demo',
+      ),
+    );
+    const index = new CountyClusterIndex(many);
+    let clusters = 0;
+    let singles = 0;
+    for (let z = 6; z <= 17; z++)
+      for (const { x, y } of tilesCovering([113.8, 33.5, 114.2, 33.8], z).slice(0, 40))
+        for (const counties of [null, ['Y']]) {
+          const features = index.tile(z, x, y, counties);
+          expect(index.tileJson(z, x, y, counties), `${z}/${x}/${y} ${counties}`).toBe(JSON.stringify(features));
+          clusters += features.filter((f) => f.properties.cluster).length;
+          singles += features.filter((f) => !f.properties.cluster).length;
+        }
+    expect(clusters).toBeGreaterThan(0);
+    expect(singles).toBeGreaterThan(0);
+  });
+
   it('puts each site in exactly one tile of a zoom', () => {
     const index = new CountyClusterIndex(SITES);
     for (const z of [3, 9, 14]) {
@@ -110,5 +149,35 @@ describe('county cluster index', () => {
     const [west, , , north] = tileBbox(10, 843, 412);
     expect(inTile([west, north - 0.01], 10, 843, 412)).toBe(true);
     expect(inTile([west, north - 0.01], 10, 842, 412)).toBe(false);
+  });
+});
+
+describe('county clusters of the city’s zooms', () => {
+  const rows: CountyStatusCount[] = [
+    { county: 'X', status: 'discovered', n: 2, lon: 228, lat: 67.2 },
+    { county: 'X', status: 'closed', n: 1, lon: 114, lat: 33.6 },
+    { county: 'Z', status: 'verified', n: 2, lon: 229, lat: 67.2 },
+  ];
+  const everywhere = { z: 0, x: 0, y: 0 };
+
+  it('draws one cluster per county at its sites’ mean position, with its total and status mix', () => {
+    const features = countyClusterTile(rows, everywhere);
+    expect(features.map((f) => [f.properties.county, f.geometry.coordinates, f.properties.count, f.properties.statusCounts])).toEqual([
+      ['X', [114, 33.6], 3, [2, 0, 1, 0, 0, 0, 0, 0]],
+      ['Z', [114.5, 33.6], 2, [0, 0, 0, 0, 0, 2, 0, 0]],
+    ]);
+    expect(features.every((f) => f.properties.cluster && f.properties.expansionZoom === COUNTY_CLUSTER_MAX_ZOOM + 1)).toBe(true);
+    expect(new Set(features.map((f) => f.properties.clusterId)).size).toBe(2);
+  });
+
+  it('counts only the statuses and counties asked for, and only in the tile that holds its position', () => {
+    expect(countsByCounty(countyClusterTile(rows, everywhere, { statuses: ['closed', 'verified'] }))).toEqual({ X: 1, Z: 2 });
+    expect(countsByCounty(countyClusterTile(rows, everywhere, { counties: ['Z'] }))).toEqual({ Z: 2 });
+    expect(countyClusterTile(rows, everywhere, { statuses: ['relapsed'] })).toEqual([]);
+    const z = COUNTY_CLUSTER_MAX_ZOOM;
+    const tiles = tilesCovering([113, 33, 115, 34], z);
+    const perTile = tiles.map(({ x, y }) => countsByCounty(countyClusterTile(rows, { z, x, y })));
+    expect(perTile.filter((counts) => Object.keys(counts).length > 0).length).toBeGreaterThan(0);
+    expect(Object.assign({}, ...perTile)).toEqual({ X: 3, Z: 2 });
   });
 });
