@@ -26,8 +26,11 @@ const MAX_REMEMBERED = 1024;
 
 const one = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
+/** Node's request listener with the fast lane in front; `answered` counts the requests it answered. */
+export type FastLane = Listener & { answered: number };
+
 /** Wraps Node's request listener of the Hono app (`listener`) with the fast lane. */
-export function fastLane(ctx: AppContext, listener: Listener): Listener {
+export function fastLane(ctx: AppContext, listener: Listener): FastLane {
   const remembered = new Map<string, ReusableAnswer>();
 
   const answer = (incoming: IncomingMessage, outgoing: ServerResponse, token: string, entry: ReusableAnswer): boolean => {
@@ -44,6 +47,7 @@ export function fastLane(ctx: AppContext, listener: Listener): Listener {
     const out = wholeAnswer(headers, entry.etag, request, () => held!, entry.options);
     // A compression still being made: Hono waits for it (this lane never waits).
     if (out instanceof Promise) return false;
+    if (out.bytes) out.headers['Content-Length'] = String(out.bytes.length);
     outgoing.writeHead(out.status, out.headers);
     outgoing.end(out.bytes);
     logAnswer(ctx.log, {
@@ -59,7 +63,7 @@ export function fastLane(ctx: AppContext, listener: Listener): Listener {
     return true;
   };
 
-  return (incoming, outgoing) => {
+  const lane: FastLane = Object.assign((incoming: IncomingMessage, outgoing: ServerResponse) => {
     const url = incoming.url;
     if (incoming.method !== 'GET' || !url?.startsWith('/api/')) return listener(incoming, outgoing);
     const sent = sentToken(incoming.headers.authorization, one(incoming.headers.cookie));
@@ -69,7 +73,10 @@ export function fastLane(ctx: AppContext, listener: Listener): Listener {
     const entry = remembered.get(key);
     if (entry) {
       try {
-        if (answer(incoming, outgoing, token, entry)) return undefined;
+        if (answer(incoming, outgoing, token, entry)) {
+          lane.answered++;
+          return undefined;
+        }
       } catch (error) {
         // Hono answers it (and logs a failure of its own, if it fails there too).
         ctx.log.warn({ event: 'fast_lane_error', err: error instanceof Error ? error.message : String(error) });
@@ -85,5 +92,6 @@ export function fastLane(ctx: AppContext, listener: Listener): Listener {
       remembered.set(key, reusable);
     };
     return done instanceof Promise ? done.then(remember) : remember();
-  };
+  }, { answered: 0 });
+  return lane;
 }
