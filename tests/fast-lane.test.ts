@@ -81,7 +81,7 @@ async function get(token: string, headers: Record<string, string> = {}) {
       .on('error', reject)
       .end(),
   );
-  const res = { status, headers: new Headers(Object.entries(got).map(([name, value]) => [name, String(value)])) };
+  const res = { status, headers: new Headers(Object.entries(got).map(([name, value]): [string, string] => [name, String(value)])) };
   return { res, bytes, fast: lane.answered > before };
 }
 
