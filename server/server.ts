@@ -60,7 +60,8 @@ export function listen(
       fetch: app.fetch,
       port: options.port,
       hostname: options.hostname,
-      createServer: ((serverOptions: object, listener: RequestListener) => createHttpServer(serverOptions, fastLane(ctx, listener) as RequestListener)) as typeof createHttpServer,
+      createServer: ((serverOptions: object, listener: RequestListener) =>
+        createHttpServer(serverOptions, fastLane(ctx, listener) as RequestListener)) as typeof createHttpServer,
     },
     onListening,
   );

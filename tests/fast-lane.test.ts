@@ -71,7 +71,11 @@ function send(method: string, path: string, token: string, body?: unknown) {
 /** GET of the list with node:http (the raw bytes, still compressed) and whether the fast lane answered. */
 async function get(token: string, headers: Record<string, string> = {}) {
   const before = lane.answered;
-  const { status, headers: got, bytes } = await new Promise<{ status: number; headers: IncomingHttpHeaders; bytes: Buffer }>((resolve, reject) =>
+  const {
+    status,
+    headers: got,
+    bytes,
+  } = await new Promise<{ status: number; headers: IncomingHttpHeaders; bytes: Buffer }>((resolve, reject) =>
     request(base + SITES, { headers: { Authorization: `Bearer ${token}`, 'Accept-Encoding': 'br', ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -86,7 +90,8 @@ async function get(token: string, headers: Record<string, string> = {}) {
 }
 
 /** Every header but the ones that differ per answer. */
-const stable = (res: { headers: Headers }) => Object.fromEntries([...res.headers].filter(([name]) => !['date', 'x-request-id', 'keep-alive', 'connection'].includes(name)));
+const stable = (res: { headers: Headers }) =>
+  Object.fromEntries([...res.headers].filter(([name]) => !['date', 'x-request-id', 'keep-alive', 'connection'].includes(name)));
 
 describe('the fast lane', () => {
   it('answers a repeated GET with the bytes and headers Hono gave, a new request id and one log line like Hono’s', async () => {

@@ -102,7 +102,9 @@ export async function throughput(context: BenchContext): Promise<Row[]> {
       const pairs = real.map((m, i) => (m.rps / yardstick[i]!.rps).toFixed(2)).join(', ');
       // One log line per answer: the lines of the route against the answers autocannon counted.
       const answered = [...real, ...revalidate].reduce((sum, m) => sum + m.total, 0);
-      const logged = readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes('"route":"/api/sites"')).length;
+      const logged = readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"route":"/api/sites"')).length;
       const cpu = (list: Measured[]) => median(list.map((m) => m.cpuUs));
       const cpuRatio = cpu(yardstick) / cpu(real);
       const failures = [...real, ...yardstick, ...revalidate].reduce((sum, m) => sum + m.errors, 0);

@@ -96,35 +96,38 @@ export function fastLane(ctx: AppContext, listener: Listener): FastLane {
     return listener(incoming, outgoing);
   };
 
-  const lane: FastLane = Object.assign((incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const url = incoming.url;
-    if (incoming.method !== 'GET' || !url?.startsWith('/api/')) return toHono(incoming, outgoing);
-    const sent = sentToken(incoming.headers.authorization, one(incoming.headers.cookie));
-    const token = sent?.token;
-    if (!token) return toHono(incoming, outgoing);
-    const key = `${token} ${url}`;
-    const entry = remembered.get(key);
-    if (entry) {
-      try {
-        if (answer(incoming, outgoing, token, entry)) {
-          lane.answered++;
-          return undefined;
+  const lane: FastLane = Object.assign(
+    (incoming: IncomingMessage, outgoing: ServerResponse) => {
+      const url = incoming.url;
+      if (incoming.method !== 'GET' || !url?.startsWith('/api/')) return toHono(incoming, outgoing);
+      const sent = sentToken(incoming.headers.authorization, one(incoming.headers.cookie));
+      const token = sent?.token;
+      if (!token) return toHono(incoming, outgoing);
+      const key = `${token} ${url}`;
+      const entry = remembered.get(key);
+      if (entry) {
+        try {
+          if (answer(incoming, outgoing, token, entry)) {
+            lane.answered++;
+            return undefined;
+          }
+        } catch (error) {
+          // Hono answers it (and logs a failure of its own, if it fails there too).
+          ctx.log.warn({ event: 'fast_lane_error', err: error instanceof Error ? error.message : String(error) });
+          if (outgoing.headersSent) return undefined;
         }
-      } catch (error) {
-        // Hono answers it (and logs a failure of its own, if it fails there too).
-        ctx.log.warn({ event: 'fast_lane_error', err: error instanceof Error ? error.message : String(error) });
-        if (outgoing.headersSent) return undefined;
+        remembered.delete(key);
       }
-      remembered.delete(key);
-    }
-    const done = toHono(incoming, outgoing);
-    const remember = () => {
-      const reusable = reusableAnswer(incoming);
-      if (!reusable) return;
-      if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value!);
-      remembered.set(key, reusable);
-    };
-    return done instanceof Promise ? done.then(remember) : remember();
-  }, { answered: 0 });
+      const done = toHono(incoming, outgoing);
+      const remember = () => {
+        const reusable = reusableAnswer(incoming);
+        if (!reusable) return;
+        if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value!);
+        remembered.set(key, reusable);
+      };
+      return done instanceof Promise ? done.then(remember) : remember();
+    },
+    { answered: 0 },
+  );
   return lane;
 }

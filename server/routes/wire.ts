@@ -122,7 +122,10 @@ const respond = (c: Context, answer: WholeAnswer | Promise<WholeAnswer>): Respon
 
 /** Answers with `body`'s bytes in the encoding the request prefers, with its ETag. */
 export function sendEncoded(c: Context, body: EncodedBody, options: WholeOptions = {}): Response | Promise<Response> {
-  return respond(c, wholeAnswer(presetHeaders(c), body.etag, { ifNoneMatch: undefined, acceptEncoding: c.req.header('accept-encoding') }, () => body, options));
+  return respond(
+    c,
+    wholeAnswer(presetHeaders(c), body.etag, { ifNoneMatch: undefined, acceptEncoding: c.req.header('accept-encoding') }, () => body, options),
+  );
 }
 
 /**
