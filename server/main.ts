@@ -3,7 +3,6 @@
 // (SANSAN_DB, default data/sansan.db) and serves the map and the API on HOST:PORT (default all
 // addresses, 8080). Logs are JSON lines on standard output. SIGTERM/SIGINT stop it gracefully: no new
 // connections, requests in flight finish, the audit head is anchored, the WAL checkpointed, the file closed.
-import { serve } from '@hono/node-server';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { anchorAuditHead } from './auth/audit-seal.ts';
@@ -14,7 +13,7 @@ import { resolve } from 'node:path';
 import { bootDatabase, StartupError } from './bootstrap.ts';
 import { AuditKeyError } from './auth/audit-seal.ts';
 import { GeodataError } from './geodata/validate-counties.ts';
-import { createServer } from './server.ts';
+import { createServer, listen } from './server.ts';
 import { ensureWebBuild } from './web-build.ts';
 import { SeedError } from './seed/seed-plan.ts';
 import type { CreatedAccount } from './auth/first-accounts.ts';
@@ -56,7 +55,7 @@ async function main(config: ServerConfig) {
   anchorAuditHead(ctx.db, 'start');
   const stopSchedule = startSchedule(ctx.db, dbPath, ctx.version, config.backups, log);
   const app = createServer(ctx, { webRoot: resolve(root, 'dist/web') });
-  const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+  const server = listen(ctx, app, { port, hostname: host }, (info) => {
     const sites = countSites(ctx.db, {});
     console.log(
       `三散污染源地图 Sansan Map: http://${host ?? 'localhost'}:${info.port}  (${sites} sites, ${dbPath}, ready in ${Math.round(performance.now() - started)} ms)`,

@@ -15,7 +15,7 @@ import { benchSession } from '../lib/session.ts';
 
 const CONNECTIONS = 50;
 const SECONDS = 10;
-const RUNS = 2;
+const RUNS = 3;
 const TARGET = 0.6;
 const PATH = '/api/sites?county=411102';
 
@@ -24,6 +24,8 @@ interface Measured {
   /** CPU time (user + system) of the server process per answered request, in µs. */
   cpuUs: number;
   p99: number;
+  /** Requests answered. */
+  total: number;
   non2xx: number;
   errors: number;
 }
@@ -40,7 +42,7 @@ async function cannon(port: number, pid: number, headers: Record<string, string>
   const before = cpuMs(pid);
   const result = await autocannon({ url: `http://127.0.0.1:${port}${PATH}`, connections: CONNECTIONS, duration: SECONDS, headers });
   const cpuUs = ((cpuMs(pid) - before) * 1000) / Math.max(1, result.requests.total);
-  return { rps: result.requests.average, cpuUs, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  return { rps: result.requests.average, cpuUs, p99: result.latency.p99, total: result.requests.total, non2xx: result.non2xx, errors: result.errors };
 }
 
 /** Starts bench/lib/bare-server.ts with the body and headers; resolves its port and a stop function. */
@@ -70,7 +72,9 @@ export async function throughput(context: BenchContext): Promise<Row[]> {
   await context.fixtures.webBuild();
   const database = context.fixtures.demoDatabase();
   const token = benchSession(database);
-  const server = await startServer(context.resources, { root: context.root, database });
+  // The request log goes to a file: read by the bench process (autocannon's), it would slow the client.
+  const logFile = join(context.resources.dir, 'throughput-server.log');
+  const server = await startServer(context.resources, { root: context.root, database, outputFile: logFile });
   try {
     const ask = { Authorization: `Bearer ${token}`, 'Accept-Encoding': 'gzip, deflate, br' };
     const first = await httpGet(server.port, PATH, { headers: ask });
@@ -95,6 +99,12 @@ export async function throughput(context: BenchContext): Promise<Row[]> {
       revalidate.push(await cannon(server.port, server.pid, { ...ask, 'If-None-Match': copied.etag ?? '' }));
       const rps = (list: Measured[]) => median(list.map((m) => m.rps));
       const ratio = rps(real) / rps(yardstick);
+      const pairs = real.map((m, i) => (m.rps / yardstick[i]!.rps).toFixed(2)).join(', ');
+      // One log line per answer: the lines of the route against the answers autocannon counted.
+      const answered = [...real, ...revalidate].reduce((sum, m) => sum + m.total, 0);
+      const logged = readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"route":"/api/sites"')).length;
       const cpu = (list: Measured[]) => median(list.map((m) => m.cpuUs));
       const cpuRatio = cpu(yardstick) / cpu(real);
       const failures = [...real, ...yardstick, ...revalidate].reduce((sum, m) => sum + m.errors, 0);
@@ -116,7 +126,7 @@ export async function throughput(context: BenchContext): Promise<Row[]> {
           real,
           `≥ ${TARGET}× bare`,
           verdict(ratio >= TARGET && failures === 0 && non2xx === 0),
-          `${ratio.toFixed(2)}× bare in req/s, ${cpuRatio.toFixed(2)}× in CPU per answer (bare's CPU / the server's); autocannon -c ${CONNECTIONS} -d ${SECONDS}, runs alternating with the bare server; ${failures} errors, ${non2xx} non-2xx; demo database (${formatCount(server.health.sites)} sites)`,
+          `${ratio.toFixed(2)}× bare in req/s (pairs: ${pairs}), ${cpuRatio.toFixed(2)}× in CPU per answer (bare's CPU / the server's); ${formatCount(logged)} log lines for ${formatCount(answered)} answers; autocannon -c ${CONNECTIONS} -d ${SECONDS}, runs alternating with the bare server; ${failures} errors, ${non2xx} non-2xx; demo database (${formatCount(server.health.sites)} sites)`,
         ),
         row(
           `throughput: the same GET with If-None-Match (304)`,

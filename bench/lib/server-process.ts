@@ -1,6 +1,7 @@
 // Starts the real server (`node --import tsx server/main.ts`) on a given database file and a free
 // port, waits until GET /api/health answers, and stops it. Traffic goes to 127.0.0.1 only.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { request, type Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { constants } from 'node:os';
@@ -80,6 +81,11 @@ export interface ServerOptions {
   /** false sets SANSAN_DEMO=0; default leaves demo generation on, as `npm start` does. */
   demo?: boolean;
   timeoutMs?: number;
+  /**
+   * Standard output (the request log) goes to this file instead of a pipe to the bench process, so
+   * that a figure whose client runs in the bench process does not also pay for reading the log.
+   */
+  outputFile?: string;
 }
 
 /** Spawns the server the way `npm start` does and resolves once it answers. */
@@ -90,11 +96,14 @@ export async function startServer(resources: Resources, options: ServerOptions):
   Object.assign(env, { PORT: String(port), SANSAN_DB: options.database, ...(options.demo === false ? { SANSAN_DEMO: '0' } : {}) });
 
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: options.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const file = options.outputFile === undefined ? undefined : openSync(options.outputFile, 'w');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: options.root, env, stdio: ['ignore', file ?? 'pipe', 'pipe'] });
+  if (file !== undefined) closeSync(file);
   children.add(child);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let piped = '';
+  child.stdout?.on('data', (chunk: Buffer) => (piped += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (piped += chunk.toString()));
+  const output = () => (options.outputFile === undefined ? piped : readFileSync(options.outputFile, 'utf8') + piped);
   let exited: number | null = null;
   const exit = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
@@ -115,21 +124,21 @@ export async function startServer(resources: Resources, options: ServerOptions):
   try {
     const deadline = started + (options.timeoutMs ?? 180_000);
     for (;;) {
-      if (exited !== null) throw new Error(`server exited with ${exited} before answering: ${output.trim().split('\n').slice(-3).join(' / ')}`);
+      if (exited !== null) throw new Error(`server exited with ${exited} before answering: ${output().trim().split('\n').slice(-3).join(' / ')}`);
       if (performance.now() > deadline) throw new Error(`server did not answer /api/health within ${options.timeoutMs ?? 180_000} ms`);
       try {
         const health = await httpGet(port, '/api/health', { timeoutMs: 2000 });
         if (health.status === 200) {
           const startMs = performance.now() - started;
-          const ready = /ready in (\d+) ms/.exec(output);
+          const ready = /ready in (\d+) ms/.exec(output());
           return {
             port,
             pid: child.pid!,
             startMs,
             reportedReadyMs: ready ? Number(ready[1]) : null,
-            rebuiltWeb: output.includes('building the web app'),
+            rebuiltWeb: output().includes('building the web app'),
             health: JSON.parse(health.body.toString()) as { sites: number },
-            output: () => output,
+            output,
             exitCode: () => exited,
             exited: (timeoutMs: number) => Promise.race([exit, sleep(timeoutMs)]),
             stop,

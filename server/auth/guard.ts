@@ -2,7 +2,7 @@
 // session (bearer token or cookie) → CSRF for cookie writes → the route's rule (server/auth/rules.ts):
 // role, then the counties the request writes to.
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
+import { parse as parseCookies } from 'hono/utils/cookie';
 import { timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
@@ -82,11 +82,17 @@ export function assertCounties(ctx: AppContext, principal: Principal, counties: 
   refuseOtherCounties(ctx, { ...principal, address: null }, counties);
 }
 
-function bearerToken(c: Context): string | null | undefined {
-  const header = c.req.header('Authorization');
-  if (header === undefined) return undefined;
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  return match ? match[1]! : null;
+/**
+ * The session token a request sends, from its Authorization and Cookie headers: the bearer token when
+ * Authorization is sent (null when it is not "Bearer TOKEN": refused, the cookie is not looked at),
+ * else the session cookie's value (undefined when neither is sent). Also read by the fast lane.
+ */
+export function sentToken(authorization: string | undefined, cookie: string | undefined): { token: string | undefined; via: RequestSession['via'] } | null {
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    return match ? { token: match[1]!, via: 'bearer' } : null;
+  }
+  return { token: cookie ? parseCookies(cookie, SESSION_COOKIE)[SESSION_COOKIE] : undefined, via: 'cookie' };
 }
 
 /**
@@ -108,9 +114,9 @@ export function guard(ctx: AppContext, servedRoute: (method: string, path: strin
     const { rule, params, key } = found;
     if (rule.roles === 'public') return next();
 
-    const bearer = bearerToken(c);
-    if (bearer === null) throw new AppError(401, 'unauthenticated', 'Authorization: send "Bearer TOKEN" with the token from POST /api/session');
-    const token = bearer ?? getCookie(c, SESSION_COOKIE);
+    const sent = sentToken(c.req.header('Authorization'), c.req.header('Cookie'));
+    if (sent === null) throw new AppError(401, 'unauthenticated', 'Authorization: send "Bearer TOKEN" with the token from POST /api/session');
+    const { token, via } = sent;
     const session = token ? findSession(ctx.db, token, ctx.sessions) : null;
     if (!token || !session)
       throw new AppError(
@@ -118,10 +124,9 @@ export function guard(ctx: AppContext, servedRoute: (method: string, path: strin
         'unauthenticated',
         token ? 'the session has ended (signed out, expired or the account was changed); sign in again' : 'sign in first (POST /api/session)',
       );
-    const via = bearer ? 'bearer' : 'cookie';
     if (via === 'cookie' && !SAFE_METHODS.has(method)) {
-      const sent = c.req.header(CSRF_HEADER);
-      if (!sent || !sameText(sent, session.csrfToken))
+      const csrf = c.req.header(CSRF_HEADER);
+      if (!csrf || !sameText(csrf, session.csrfToken))
         throw new AppError(
           403,
           'csrf_failed',

@@ -17,6 +17,9 @@ export const HEAVY_ROUTES: readonly { method: string; path: RegExp }[] = [
   { method: 'POST', path: /^\/api\/routes\/plan$/ },
 ];
 
+/** Whether a request (method, /api path) is heavy work. */
+export const isHeavyWork = (method: string, path: string): boolean => HEAVY_ROUTES.some((route) => route.method === method && route.path.test(path));
+
 export interface HeavyLimits {
   /** Heavy requests one user may have running at once. */
   perUser: number;
@@ -68,8 +71,7 @@ export class HeavyWork {
 export function heavyWorkLimit(work = new HeavyWork()): MiddlewareHandler {
   // Not async: a request that is not heavy work passes without a promise of its own.
   return (c, next) => {
-    const method = c.req.method;
-    if (!HEAVY_ROUTES.some((route) => route.method === method && route.path.test(c.req.path))) return next();
+    if (!isHeavyWork(c.req.method, c.req.path)) return next();
     return holdSlot(work, c, next);
   };
 }

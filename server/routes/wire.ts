@@ -9,6 +9,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { EncodedBody, hashEtag, type Compression, type ResponseCache } from '../store/response-cache.ts';
 import { builtWhole, presetHeaders } from '../ops/preset-headers.ts';
+import { isHeavyWork } from '../ops/limits.ts';
+import type { Principal } from '../auth/roles.ts';
 
 /** What a signed-in read is cached as: the browser keeps it but asks each time (ETag → 304). */
 export const REVALIDATE = 'private, no-cache';
@@ -62,32 +64,74 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === bare);
 }
 
-function notModified(c: Context, etag: string, cacheControl: string): Response {
-  c.set('builtWhole', { bytes: 0 });
-  return new Response(null, { status: 304, headers: { ...presetHeaders(c), ETag: etag, 'Cache-Control': cacheControl, Vary: 'Accept-Encoding' } });
+/** An answer built whole: status, every header, and the body's bytes (none for a 304). */
+export interface WholeAnswer {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  bytes: Buffer | null;
 }
 
-/** Answers with `body`'s bytes in the encoding the request prefers, with its ETag. */
-export function sendEncoded(c: Context, body: EncodedBody, options: { contentType?: string; cacheControl?: string } = {}): Response | Promise<Response> {
-  // The request's own preset object, completed in place (copying it was ~1% of a cached answer).
-  const headers = presetHeaders(c);
-  headers['Content-Type'] = options.contentType ?? 'application/json; charset=utf-8';
-  headers.ETag = body.etag;
+export interface WholeOptions {
+  contentType?: string;
+  cacheControl?: string;
+}
+
+/** What a whole answer depends on in the request: two of its headers. */
+export interface ReadRequest {
+  ifNoneMatch: string | undefined;
+  acceptEncoding: string | undefined;
+}
+
+/**
+ * The answer to a read of a body whose ETag is `etag`: 304 when If-None-Match names it (the body is
+ * not asked for), else the body in the encoding the request prefers. `headers` (every answer's own,
+ * server/ops/preset-headers.ts) is completed in place: copying it was ~1% of a cached answer. The
+ * Hono path (`cachedJson`, `sendEncoded`) and the fast lane (server/routes/fast-lane.ts) both answer
+ * through here.
+ */
+export function wholeAnswer(
+  headers: Record<string, string>,
+  etag: string,
+  request: ReadRequest,
+  body: () => EncodedBody,
+  options: WholeOptions = {},
+): WholeAnswer | Promise<WholeAnswer> {
+  headers.ETag = etag;
   headers['Cache-Control'] = options.cacheControl ?? REVALIDATE;
   headers.Vary = 'Accept-Encoding';
-  const out = body.encoded(preferredEncoding(c.req.header('accept-encoding')));
-  return out instanceof Promise ? out.then((ready) => respondWhole(c, headers, ready)) : respondWhole(c, headers, out);
+  if (etagMatches(request.ifNoneMatch, etag)) return { status: 304, headers, bytes: null };
+  headers['Content-Type'] = options.contentType ?? 'application/json; charset=utf-8';
+  const out = body().encoded(preferredEncoding(request.acceptEncoding));
+  return out instanceof Promise ? out.then((ready) => encodedAnswer(headers, ready)) : encodedAnswer(headers, out);
 }
 
-function respondWhole(c: Context, headers: Record<string, string>, out: { encoding: Compression | 'identity'; bytes: Buffer }): Response {
+function encodedAnswer(headers: Record<string, string>, out: { encoding: Compression | 'identity'; bytes: Buffer }): WholeAnswer {
   if (out.encoding !== 'identity') headers['Content-Encoding'] = out.encoding;
-  c.set('builtWhole', { bytes: out.bytes.length });
-  return new Response(out.bytes as unknown as BodyInit, { status: 200, headers });
+  return { status: 200, headers, bytes: out.bytes };
+}
+
+const readRequest = (c: Context): ReadRequest => ({ ifNoneMatch: c.req.header('if-none-match'), acceptEncoding: c.req.header('accept-encoding') });
+
+function respondWhole(c: Context, answer: WholeAnswer): Response {
+  c.set('builtWhole', { bytes: answer.bytes?.length ?? 0 });
+  return new Response(answer.bytes as unknown as BodyInit, { status: answer.status, headers: answer.headers });
+}
+
+const respond = (c: Context, answer: WholeAnswer | Promise<WholeAnswer>): Response | Promise<Response> =>
+  answer instanceof Promise ? answer.then((ready) => respondWhole(c, ready)) : respondWhole(c, answer);
+
+/** Answers with `body`'s bytes in the encoding the request prefers, with its ETag. */
+export function sendEncoded(c: Context, body: EncodedBody, options: WholeOptions = {}): Response | Promise<Response> {
+  return respond(
+    c,
+    wholeAnswer(presetHeaders(c), body.etag, { ifNoneMatch: undefined, acceptEncoding: c.req.header('accept-encoding') }, () => body, options),
+  );
 }
 
 /**
  * A read answered from `cache`: 304 when the client holds this data version's answer (nothing is
- * built), else the cached bytes (built by `build` — JSON text — on a miss).
+ * built), else the cached bytes (built by `build` — JSON text — on a miss). The fast lane may answer
+ * the same request again without Hono while the data version holds (`rememberAnswer`).
  */
 export function cachedJson(
   c: Context,
@@ -98,9 +142,54 @@ export function cachedJson(
 ): Response | Promise<Response> {
   const version = cache.version();
   const etag = cache.etag(key, version);
-  const cacheControl = options.cacheControl ?? REVALIDATE;
-  if (etagMatches(c.req.header('if-none-match'), etag)) return notModified(c, etag, cacheControl);
-  return sendEncoded(c, cache.get(key, build, version), { cacheControl });
+  const preset = presetHeaders(c);
+  const reusable = rememberAnswer(c, cache, key, etag, preset, options);
+  const body = () => {
+    const built = cache.get(key, build, version);
+    if (reusable) reusable.body = new WeakRef(built);
+    return built;
+  };
+  return respond(c, wholeAnswer(preset, etag, readRequest(c), body, options));
+}
+
+/**
+ * What the fast lane (server/routes/fast-lane.ts) needs to answer the same GET again without Hono:
+ * the cache entry and the ETag it was answered at, the headers every answer got (X-Request-Id is
+ * made anew), who asked (the session must still give the same principal) and the log line's route.
+ */
+export interface ReusableAnswer {
+  cache: ResponseCache;
+  key: string;
+  etag: string;
+  preset: Readonly<Record<string, string>>;
+  options: WholeOptions;
+  principal: Principal;
+  route: string;
+  path: string;
+  /** The body, once built or read from the cache (weak: the cache decides how long it is kept). */
+  body?: WeakRef<EncodedBody>;
+}
+
+const reusable = new WeakMap<object, ReusableAnswer>();
+
+/** The answer `cachedJson` gave to a Node request (its IncomingMessage), for the fast lane. */
+export const reusableAnswer = (incoming: object): ReusableAnswer | undefined => reusable.get(incoming);
+
+/** Notes a signed-in GET that is not heavy work (server/ops/limits.ts) as one the fast lane may answer again. */
+function rememberAnswer(
+  c: Context,
+  cache: ResponseCache,
+  key: string,
+  etag: string,
+  preset: Record<string, string>,
+  options: WholeOptions,
+): ReusableAnswer | undefined {
+  const incoming = (c.env as { incoming?: object } | undefined)?.incoming;
+  const principal = c.get('principal');
+  if (!incoming || !principal || c.req.method !== 'GET' || isHeavyWork(c.req.method, c.req.path)) return undefined;
+  const answer: ReusableAnswer = { cache, key, etag, preset: { ...preset }, options, principal, route: c.req.routePath, path: c.req.path };
+  reusable.set(incoming, answer);
+  return answer;
 }
 
 function replaceResponse(c: Context, response: Response): void {

@@ -5,12 +5,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { bootDatabase } from '../../server/bootstrap.ts';
-import { createServer } from '../../server/server.ts';
+import { createServer, listen } from '../../server/server.ts';
 import type { Db } from '../../server/db/database.ts';
 import type { ClusterFeature } from '../../domain/cluster-index.ts';
 import type { CountyFeature, SiteCollection } from './app.ts';
@@ -74,7 +74,7 @@ export class MapDriver {
     this.ctx = ctx;
     const app = createServer(ctx, { webRoot: resolve(ROOT, 'dist/web') });
     const port = await new Promise<number>((ready) => {
-      this.server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => ready(info.port));
+      this.server = listen(ctx, app, { port: 0, hostname: '127.0.0.1' }, (info) => ready(info.port));
     });
     this.baseUrl = `http://127.0.0.1:${port}`;
 
