@@ -127,8 +127,7 @@ const NAMED_FIGURES: Record<FigureKey, FigureTest> = {
   relapsed: (row) => row.relapses > 0,
   likelyMoves: (row, context) => context.moveIds.has(row.id),
   overdue: (row, context) => OPEN.includes(row.status) && row.deadline !== null && row.deadline < context.asOf,
-  notInspected: (row, context) =>
-    row.lon !== null && DEALT_WITH.includes(row.status) && (row.lastInspection === null || row.lastInspection < context.since),
+  notInspected: (row, context) => row.lon !== null && DEALT_WITH.includes(row.status) && (row.lastInspection === null || row.lastInspection < context.since),
   unlocated: (row) => row.lon === null,
   roadsAwaitingRepair: () => false,
 };
