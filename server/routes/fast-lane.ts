@@ -8,9 +8,10 @@
 //   through Hono, which builds the new answer and remembers it in turn);
 // - the body is still held by the cache (else Hono reads or builds it again).
 // The permission rule, the query's validation and the handler were passed by the same token on the
-// same URL; heavy work (the limiter's routes) is never remembered. The answer is built by the same
-// function as Hono's (`wholeAnswer`: 304 on If-None-Match, the preferred encoding), gets a new
-// X-Request-Id and logs its one line as requestLog does. Anything else — another method, no
+// same URL; heavy work (the limiter's routes) is never remembered. The answer's status and headers
+// are made once by the same function as Hono's (`wholeAnswer`: 304 on If-None-Match, the preferred
+// encoding) and kept per encoding asked; each answer gets a new X-Request-Id and logs its one line
+// with the text requestLog's would have. Anything else — another method, no
 // token, a miss, an answer whose compression is not made yet, an error — goes to Hono unchanged.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../context.ts';
