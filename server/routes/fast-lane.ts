@@ -8,17 +8,18 @@
 //   through Hono, which builds the new answer and remembers it in turn);
 // - the body is still held by the cache (else Hono reads or builds it again).
 // The permission rule, the query's validation and the handler were passed by the same token on the
-// same URL; heavy work (the limiter's routes) is never remembered. The answer is built by the same
-// function as Hono's (`wholeAnswer`: 304 on If-None-Match, the preferred encoding), gets a new
-// X-Request-Id and logs its one line as requestLog does. Anything else — another method, no
+// same URL; heavy work (the limiter's routes) is never remembered. The answer's status and headers
+// are made once by the same function as Hono's (`wholeAnswer`: 304 on If-None-Match, the preferred
+// encoding) and kept per encoding asked; each answer gets a new X-Request-Id and logs its one line
+// with the text requestLog's would have. Anything else — another method, no
 // token, a miss, an answer whose compression is not made yet, an error — goes to Hono unchanged.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../context.ts';
-import type { ResponseCache } from '../store/response-cache.ts';
+import type { Compression, EncodedBody, ResponseCache } from '../store/response-cache.ts';
 import { sentToken } from '../auth/guard.ts';
 import { findSession } from '../auth/sessions.ts';
-import { logAnswer, requestIdFor } from '../ops/log.ts';
-import { etagMatches, reusableAnswer, wholeAnswer, type ReusableAnswer } from './wire.ts';
+import { answerLineWriter, logAnswer, requestIdFor } from '../ops/log.ts';
+import { etagMatches, preferredEncoding, reusableAnswer, wholeAnswer, type ReusableAnswer } from './wire.ts';
 
 type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => unknown;
 
@@ -51,41 +52,99 @@ class TurnVersions {
   }
 }
 
+/**
+ * An answer's status line and headers as made once by `wholeAnswer` (the same function Hono's
+ * answer went through), as the flat list `writeHead` takes, with X-Request-Id's value at `idAt`.
+ * Node writes a flat list without walking an object's keys; the lane copies it and sets the id.
+ */
+interface Shape {
+  status: 200 | 304;
+  headers: string[];
+  idAt: number;
+  /** The body's encoding and length the headers name (none for a 304). */
+  encoding: Compression | 'identity' | null;
+  length: number;
+}
+
+/** A remembered answer, with what the lane has made from it so far. */
+interface Entry {
+  answer: ReusableAnswer;
+  /** By the encoding asked for ('304' for a matching If-None-Match). */
+  shapes: Map<Compression | 'identity' | '304', Shape>;
+  /** Writes the answer's log line; null: through `logAnswer` (a logger of another kind). */
+  logLine: ((req: string, status: number, started: number, bytes: number) => void) | null | undefined;
+}
+
+/** The shape of `entry`'s answer to a request asking for `asked`, or null when it cannot be answered now. */
+function shapeOf(entry: Entry, asked: Compression | 'identity' | '304', held: EncodedBody | undefined): Shape | null {
+  const made = entry.shapes.get(asked);
+  if (made) return made;
+  const { answer } = entry;
+  const headers = { ...answer.preset, 'X-Request-Id': '' };
+  const request = asked === '304' ? { ifNoneMatch: answer.etag, acceptEncoding: undefined } : { ifNoneMatch: undefined, acceptEncoding: asked };
+  const out = wholeAnswer(headers, answer.etag, request, () => held!, answer.options);
+  // A compression still being made: Hono waits for it (this lane never waits).
+  if (out instanceof Promise) return null;
+  if (out.bytes) out.headers['Content-Length'] = String(out.bytes.length);
+  const names = Object.keys(out.headers);
+  const shape: Shape = {
+    status: out.status,
+    headers: names.flatMap((name) => [name, out.headers[name]!]),
+    idAt: 2 * names.indexOf('X-Request-Id') + 1,
+    encoding: out.bytes ? ((out.headers['Content-Encoding'] as Compression | undefined) ?? 'identity') : null,
+    length: out.bytes?.length ?? 0,
+  };
+  entry.shapes.set(asked, shape);
+  return shape;
+}
+
 /** Node's request listener with the fast lane in front; `answered` counts the requests it answered. */
 export type FastLane = Listener & { answered: number };
 
 /** Wraps Node's request listener of the Hono app (`listener`) with the fast lane. */
 export function fastLane(ctx: AppContext, listener: Listener): FastLane {
-  const remembered = new Map<string, ReusableAnswer>();
+  const remembered = new Map<string, Entry>();
   const versions = new TurnVersions();
 
-  const answer = (incoming: IncomingMessage, outgoing: ServerResponse, token: string, entry: ReusableAnswer): boolean => {
+  const answer = (incoming: IncomingMessage, outgoing: ServerResponse, token: string, entry: Entry): boolean => {
     const started = performance.now();
+    const { answer: reusable } = entry;
     const session = findSession(ctx.db, token, ctx.sessions);
-    if (!session || session.user !== entry.principal) return false;
-    const version = versions.of(entry.cache);
-    if (entry.cache.etag(entry.key, version) !== entry.etag) return false;
-    const request = { ifNoneMatch: incoming.headers['if-none-match'], acceptEncoding: one(incoming.headers['accept-encoding']) };
-    const held = entry.body?.deref();
+    if (!session || session.user !== reusable.principal) return false;
+    // Same data version, same ETag (`ResponseCache.etag` is a function of the key and the version).
+    if (versions.of(reusable.cache) !== reusable.version) return false;
+    const headers = incoming.headers;
+    const notModified = etagMatches(headers['if-none-match'], reusable.etag);
+    const held = notModified ? undefined : reusable.body?.deref();
     // A 200 needs the body: when the cache has let it go, Hono reads or builds it again.
-    if (!held && !etagMatches(request.ifNoneMatch, entry.etag)) return false;
-    const headers = { ...entry.preset, 'X-Request-Id': requestIdFor(one(incoming.headers['x-request-id'])) };
-    const out = wholeAnswer(headers, entry.etag, request, () => held!, entry.options);
-    // A compression still being made: Hono waits for it (this lane never waits).
-    if (out instanceof Promise) return false;
-    if (out.bytes) out.headers['Content-Length'] = String(out.bytes.length);
-    outgoing.writeHead(out.status, out.headers);
-    outgoing.end(out.bytes);
-    logAnswer(ctx.log, {
-      req: headers['X-Request-Id'],
-      user: entry.principal.username,
-      method: 'GET',
-      route: entry.route,
-      path: entry.path,
-      status: out.status,
-      started,
-      bytes: out.bytes?.length ?? 0,
-    });
+    if (!notModified && !held) return false;
+    const shape = shapeOf(entry, notModified ? '304' : preferredEncoding(one(headers['accept-encoding'])), held);
+    if (!shape) return false;
+    let bytes: Buffer | undefined;
+    if (shape.encoding) {
+      const out = held!.encoded(shape.encoding);
+      if (out instanceof Promise || out.bytes.length !== shape.length) return false;
+      bytes = out.bytes;
+    }
+    const id = requestIdFor(one(headers['x-request-id']));
+    const list = shape.headers.slice();
+    list[shape.idAt] = id;
+    outgoing.writeHead(shape.status, list);
+    outgoing.end(bytes);
+    if (entry.logLine === undefined)
+      entry.logLine = answerLineWriter(ctx.log, { user: reusable.principal.username, method: 'GET', route: reusable.route, path: reusable.path });
+    if (entry.logLine) entry.logLine(id, shape.status, started, shape.length);
+    else
+      logAnswer(ctx.log, {
+        req: id,
+        user: reusable.principal.username,
+        method: 'GET',
+        route: reusable.route,
+        path: reusable.path,
+        status: shape.status,
+        started,
+        bytes: shape.length,
+      });
     return true;
   };
 
@@ -123,7 +182,7 @@ export function fastLane(ctx: AppContext, listener: Listener): FastLane {
         const reusable = reusableAnswer(incoming);
         if (!reusable) return;
         if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value!);
-        remembered.set(key, reusable);
+        remembered.set(key, { answer: reusable, shapes: new Map(), logLine: undefined });
       };
       return done instanceof Promise ? done.then(remember) : remember();
     },

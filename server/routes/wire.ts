@@ -143,7 +143,7 @@ export function cachedJson(
   const version = cache.version();
   const etag = cache.etag(key, version);
   const preset = presetHeaders(c);
-  const reusable = rememberAnswer(c, cache, key, etag, preset, options);
+  const reusable = rememberAnswer(c, cache, key, version, etag, preset, options);
   const body = () => {
     const built = cache.get(key, build, version);
     if (reusable) reusable.body = new WeakRef(built);
@@ -160,6 +160,8 @@ export function cachedJson(
 export interface ReusableAnswer {
   cache: ResponseCache;
   key: string;
+  /** The cache's data version the answer was made at (its ETag is `cache.etag(key, version)`). */
+  version: number;
   etag: string;
   preset: Readonly<Record<string, string>>;
   options: WholeOptions;
@@ -180,6 +182,7 @@ function rememberAnswer(
   c: Context,
   cache: ResponseCache,
   key: string,
+  version: number,
   etag: string,
   preset: Record<string, string>,
   options: WholeOptions,
@@ -187,7 +190,7 @@ function rememberAnswer(
   const incoming = (c.env as { incoming?: object } | undefined)?.incoming;
   const principal = c.get('principal');
   if (!incoming || !principal || c.req.method !== 'GET' || isHeavyWork(c.req.method, c.req.path)) return undefined;
-  const answer: ReusableAnswer = { cache, key, etag, preset: { ...preset }, options, principal, route: c.req.routePath, path: c.req.path };
+  const answer: ReusableAnswer = { cache, key, version, etag, preset: { ...preset }, options, principal, route: c.req.routePath, path: c.req.path };
   reusable.set(incoming, answer);
   return answer;
 }
