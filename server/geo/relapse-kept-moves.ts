@@ -5,6 +5,7 @@
 // again, by a MoveIndex of the sites within 2 × radiusKm of it — every old site such a search can meet.
 import { EARTH_RADIUS_KM, haversineKm, RADIANS } from './sphere.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
+import { dayIso } from '../../domain/days.ts';
 import type { MoveCandidate, MoveDecision, ResolvedRelapseOptions } from './relapse-types.ts';
 import { comparePairs, mergeSorted, moveCandidate, MoveIndex, type MovePair, type MoveSite } from './relapse-moves.ts';
 
@@ -12,6 +13,9 @@ import { comparePairs, mergeSorted, moveCandidate, MoveIndex, type MovePair, typ
 export type MoveAnswers = Pick<MoveIndex, 'options' | 'pairs' | 'pairsTo' | 'newSites' | 'site' | 'candidate'>;
 
 type MoveOptions = Pick<ResolvedRelapseOptions, 'radiusKm' | 'withinDays'>;
+
+/** Numbers per saved pair (float64), in this order: new id, old id, days, distance km, name similarity, score. */
+export const PAIR_FIELDS = 6;
 
 /** 1% beyond the radius, as the search's grid, so rounding never hides a site at the edge. */
 const MARGIN = 1.01;
@@ -35,37 +39,51 @@ export class KeptMoves implements MoveAnswers {
   }
 
   /**
-   * The sites and the pairs saved from an earlier search (without their closure dates: the old site's
-   * closure on the new site's day minus `days`), and the sites `changed` since. Returns them with the
-   * ids to pass to `update`: the changed sites, and the new sites whose saved pairs name a changed old
-   * site or one no longer as saved (it may have moved away from them, or lost that closure).
+   * The sites and the pairs saved from an earlier search (`saved`: PAIR_FIELDS numbers per pair; no
+   * closure dates: the old site's closure on the new site's day minus `days`),
+   * and the sites `changed` since. Returns them with the ids to pass to `update`: the changed sites,
+   * and the new sites whose saved pairs name a changed old site or one no longer as saved (it may have
+   * moved away from them, or lost that closure). A pair of two sites not changed since the save is
+   * taken as saved (every write to a site is in `changed`), without looking at the old site: at 10^5
+   * sites that look-up per pair was most of a restore.
    */
-  static restore(
-    sites: Iterable<MoveSite>,
-    options: MoveOptions,
-    pairs: Iterable<Omit<MovePair, 'closedOn'>>,
-    changed: readonly number[],
-  ): { moves: KeptMoves; again: number[] } {
+  static restore(sites: Iterable<MoveSite>, options: MoveOptions, saved: Float64Array, changed: readonly number[]): { moves: KeptMoves; again: number[] } {
     const kept = new KeptMoves(options);
     for (const site of sites) kept.sites.set(site.id, site);
     const written = new Set(changed);
     const again = new Set(changed);
-    for (const pair of pairs) {
-      const { fromId, toId, days } = pair;
-      if (written.has(fromId)) again.add(toId);
-      const from = kept.sites.get(fromId);
-      const to = kept.sites.get(toId);
+    const dates = new Map<number, string>();
+    const dateOf = (day: number) => {
+      let date = dates.get(day);
+      if (date === undefined) dates.set(day, (date = dayIso(day)));
+      return date;
+    };
+    let toId = Number.NaN;
+    let to: MoveSite | undefined;
+    let list: MovePair[] | undefined;
+    for (let at = 0; at + PAIR_FIELDS <= saved.length; at += PAIR_FIELDS) {
+      const fromId = saved[at + 1]!;
+      const days = saved[at + 2]!;
+      if (saved[at] !== toId) {
+        toId = saved[at]!;
+        to = kept.sites.get(toId);
+        list = kept.best.get(toId);
+      }
       const closedDay = to?.day == null ? null : to.day - days;
-      const closedOn = from?.closures.find((closure) => closure.day === closedDay)?.date;
+      let closedOn: string | undefined;
+      if (closedDay === null) closedOn = undefined;
+      else if (written.has(fromId) || written.has(toId)) {
+        if (written.has(fromId)) again.add(toId);
+        closedOn = kept.sites.get(fromId)?.closures.find((closure) => closure.day === closedDay)?.date;
+      } else closedOn = dateOf(closedDay);
       if (closedOn === undefined) {
         again.add(toId);
         continue;
       }
-      let list = kept.best.get(toId);
       if (!list) kept.best.set(toId, (list = []));
-      list.push({ fromId, toId, closedOn, days, distanceKm: pair.distanceKm, nameSimilarity: pair.nameSimilarity, score: pair.score });
+      list.push({ fromId, toId, closedOn, days, distanceKm: saved[at + 3]!, nameSimilarity: saved[at + 4]!, score: saved[at + 5]! });
     }
-    for (const list of kept.best.values()) list.sort(comparePairs);
+    for (const pairs of kept.best.values()) if (!inOrder(pairs)) pairs.sort(comparePairs);
     return { moves: kept, again: [...again] };
   }
 
@@ -150,6 +168,11 @@ export class KeptMoves implements MoveAnswers {
   candidate(pair: MovePair, decision: MoveDecision | null): MoveCandidate {
     return moveCandidate(pair, this.sites.get(pair.fromId)!, this.sites.get(pair.toId)!, decision);
   }
+}
+
+function inOrder(pairs: readonly MovePair[]): boolean {
+  for (let at = 1; at < pairs.length; at++) if (comparePairs(pairs[at - 1]!, pairs[at]!) > 0) return false;
+  return true;
 }
 
 function samePairs(a: readonly MovePair[], b: readonly MovePair[]): boolean {
