@@ -101,11 +101,15 @@ function lastInspections(db: Db, asOf: string): Map<number, string> {
   });
 }
 
-/** What one site adds to its county's figures as of a date: its row (null: not yet discovered or no status then) and its events by month. */
+/**
+ * What one site adds to its county's figures as of a date: its row (null: not yet discovered or no
+ * status then) and its events seen by then, one number each (see eventCode): no map or month text per
+ * site, which at 10^5 sites was most of a book's build.
+ */
 interface Contribution {
   county: string;
   row: Row | null;
-  months: Map<string, MonthCount>;
+  events: number[];
 }
 /** A month of a county's trend; `events`: how many events fell in it (a month is listed while it has any). */
 interface MonthCount {
@@ -113,6 +117,27 @@ interface MonthCount {
   closed: number;
   relapsed: number;
   events: number;
+}
+
+const DISCOVERED = 1;
+const CLOSED = 2;
+const RELAPSED = 4;
+const KINDS = 8;
+
+/** An event as a number: its month (year × 12 + month − 1) × KINDS + what it counts as (DISCOVERED, CLOSED, RELAPSED). */
+function eventCode(event: RelapseInputSite['events'][number]): number {
+  const date = event.date;
+  const year = (date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48);
+  const month = (date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48);
+  const kind = (event.initial ? DISCOVERED : 0) | (event.to === 'closed' ? CLOSED : 0) | (event.to === 'relapsed' ? RELAPSED : 0);
+  return (year * 12 + month - 1) * KINDS + kind;
+}
+
+/** YYYY-MM of a month number (year × 12 + month − 1). */
+function monthText(month: number): string {
+  const year = Math.floor(month / 12);
+  const inYear = (month % 12) + 1;
+  return `${String(year).padStart(4, '0')}-${inYear < 10 ? '0' : ''}${inYear}`;
 }
 
 type FigureContext = { asOf: string; since: string; moveIds: ReadonlySet<number> };
@@ -153,7 +178,8 @@ class CountyTally {
   readonly counts = new Map<FigureKey, number>(TALLIED.map((key) => [key, 0]));
   readonly overdue = new Map<number, Row>();
   readonly rows = new Map<number, Row>();
-  readonly months = new Map<string, MonthCount>();
+  /** By month number (year × 12 + month − 1). */
+  readonly months = new Map<number, MonthCount>();
 
   private readonly context: FigureContext;
 
@@ -162,26 +188,22 @@ class CountyTally {
   }
 
   add(part: Contribution, sign: 1 | -1): void {
-    for (const [month, count] of part.months) {
+    for (const code of part.events) {
+      const month = Math.floor(code / KINDS);
       let entry = this.months.get(month);
       if (!entry) this.months.set(month, (entry = { discovered: 0, closed: 0, relapsed: 0, events: 0 }));
-      entry.discovered += sign * count.discovered;
-      entry.closed += sign * count.closed;
-      entry.relapsed += sign * count.relapsed;
-      entry.events += sign * count.events;
+      if (code & DISCOVERED) entry.discovered += sign;
+      if (code & CLOSED) entry.closed += sign;
+      if (code & RELAPSED) entry.relapsed += sign;
+      entry.events += sign;
       if (entry.events === 0) this.months.delete(month);
     }
     const row = part.row;
     if (!row) return;
     this.found += sign;
     this.relapses += sign * row.relapses;
-    const bump = (map: Map<string, number>, key: string) => {
-      const value = (map.get(key) ?? 0) + sign;
-      if (value === 0) map.delete(key);
-      else map.set(key, value);
-    };
-    bump(this.byStatus, row.status);
-    bump(this.byCategory, row.category);
+    bump(this.byStatus, row.status, sign);
+    bump(this.byCategory, row.category, sign);
     const context = this.context;
     for (const key of TALLIED) if (NAMED_FIGURES[key](row, context)) this.counts.set(key, this.counts.get(key)! + sign);
     if (sign > 0) this.rows.set(row.id, row);
@@ -194,9 +216,15 @@ class CountyTally {
 
   trend(): Trend {
     return [...this.months]
-      .map(([month, count]) => ({ month, discovered: count.discovered, closed: count.closed, relapsed: count.relapsed }))
-      .sort((a, b) => (a.month < b.month ? -1 : 1));
+      .sort((a, b) => a[0] - b[0])
+      .map(([month, count]) => ({ month: monthText(month), discovered: count.discovered, closed: count.closed, relapsed: count.relapsed }));
   }
+}
+
+function bump(map: Map<string, number>, key: string, sign: 1 | -1): void {
+  const value = (map.get(key) ?? 0) + sign;
+  if (value === 0) map.delete(key);
+  else map.set(key, value);
 }
 
 /** What a site adds as of asOf: the status on asOf is its last event on or before it (a binary search in its events). */
@@ -210,18 +238,12 @@ function contribution(site: RelapseInputSite, inspected: ReadonlyMap<number, str
     if (events[middle]!.date > options.asOf) high = middle;
     else low = middle + 1;
   }
-  const months = new Map<string, MonthCount>();
+  const codes = new Array<number>(low);
   let relapses = 0;
   for (let at = 0; at < low; at++) {
     const event = events[at]!;
     if (event.to === 'relapsed') relapses += 1;
-    const month = event.date.slice(0, 7);
-    let entry = months.get(month);
-    if (!entry) months.set(month, (entry = { discovered: 0, closed: 0, relapsed: 0, events: 0 }));
-    entry.events += 1;
-    if (event.initial) entry.discovered += 1;
-    if (event.to === 'closed') entry.closed += 1;
-    if (event.to === 'relapsed') entry.relapsed += 1;
+    codes[at] = eventCode(event);
   }
   const status = low > 0 ? events[low - 1]!.to : null;
   const row: Row | null =
@@ -239,7 +261,7 @@ function contribution(site: RelapseInputSite, inspected: ReadonlyMap<number, str
           lastInspection: inspected.get(site.id) ?? null,
           relapses,
         };
-  return { county: site.county, row, months };
+  return { county: site.county, row, events: codes };
 }
 
 /**
