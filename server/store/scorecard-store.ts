@@ -6,6 +6,7 @@ import { CATEGORY_CODES } from '../../domain/categories.ts';
 import { OPEN_STATUSES, STATUS_CODES } from '../../domain/statuses.ts';
 import { FIGURE_KEYS, type FigureKey } from '../../domain/scorecard-figures.ts';
 import { moveKey, MoveIndex, moveSiteOf, resolveRelapseOptions } from '../geo/analyze-relapse.ts';
+import type { MoveAnswers } from '../geo/relapse-kept-moves.ts';
 import { relapseState, type RelapseInputSite } from './relapse-store.ts';
 import { ChangeMemo } from './response-cache.ts';
 import { dataVersion } from './data-version.ts';
@@ -273,6 +274,10 @@ function contribution(site: RelapseInputSite, inspected: ReadonlyMap<number, str
 class ScorecardBook {
   private readonly parts = new Map<number, Contribution>();
   readonly tallies = new Map<string, CountyTally>();
+  /** The county of each counted site (a row in the book), by site id: an array, read once per likely move. */
+  private readonly countyOf: (string | undefined)[] = [];
+  /** Likely moves per county, and what they were counted from (see likelyMoves). */
+  private likely: { sitesVersion: number; index: MoveAnswers; decisions: ReadonlyMap<string, string>; counts: Map<string, number> } | null = null;
   private sitesVersion = -1;
   private inspectionsVersion = -1;
   readonly context: { asOf: string; since: string };
@@ -289,7 +294,6 @@ class ScorecardBook {
     const state = relapseState(this.db);
     // The version first: a write landing in between is then read again next time, never missed.
     const sitesVersion = state.version();
-    const sites = state.sites();
     const inspectionsVersion = dataVersion(this.db, ['inspections']);
     if (sitesVersion === this.sitesVersion && inspectionsVersion === this.inspectionsVersion) return this;
     const inspected = lastInspections(this.db, this.options.asOf);
@@ -297,7 +301,8 @@ class ScorecardBook {
     if (changed === null) {
       this.parts.clear();
       this.tallies.clear();
-      for (const site of sites) this.put(site.id, contribution(site, inspected, this.options));
+      this.countyOf.length = 0;
+      for (const site of state.sites()) this.put(site.id, contribution(site, inspected, this.options));
     } else {
       for (const id of changed) {
         const site = state.site(id);
@@ -316,6 +321,28 @@ class ScorecardBook {
       this.parts.set(id, part);
       this.tally(part.county).add(part, 1);
     } else this.parts.delete(id);
+    this.countyOf[id] = part?.row ? part.county : undefined;
+  }
+
+  /**
+   * Likely moves per county: the new sites of kept candidates not all dismissed that are counted in
+   * this book (a counted site was discovered by asOf). Counted again only when the sites, the move
+   * answers or the decisions changed; by site id through an array, not three map look-ups per new site
+   * (at 10^5 sites those were most of an unchanged scorecard's time).
+   */
+  likelyMoves(index: MoveAnswers, decisions: ReadonlyMap<string, string>): Map<string, number> {
+    const kept = this.likely;
+    if (kept && kept.sitesVersion === this.sitesVersion && kept.index === index && kept.decisions === decisions) return kept.counts;
+    const counts = new Map<string, number>();
+    const countyOf = this.countyOf;
+    for (const toId of index.newSites()) {
+      const county = countyOf[toId];
+      if (county === undefined) continue;
+      if (decisions.size > 0 && index.pairsTo(toId).every((pair) => decisions.get(moveKey(pair.fromId, toId)) === 'dismissed')) continue;
+      counts.set(county, (counts.get(county) ?? 0) + 1);
+    }
+    this.likely = { sitesVersion: this.sitesVersion, index, decisions, counts };
+    return counts;
   }
 
   tally(county: string): CountyTally {
@@ -359,6 +386,17 @@ export function likelyMovesByCounty(db: Db, asOf: string): Map<string, Set<numbe
 
 /** Each new site of a likely move as of a date, with its county (see likelyMovesByCounty). */
 function eachLikelyMove(db: Db, asOf: string, visit: (toId: number, county: string) => void): void {
+  const { index, decisions } = likelyMoveAnswers(db, asOf);
+  for (const toId of index.newSites()) {
+    const to = index.site(toId)!;
+    if (to.discoveredOn > asOf) continue;
+    if (decisions.size > 0 && index.pairsTo(toId).every((pair) => decisions.get(moveKey(pair.fromId, toId)) === 'dismissed')) continue;
+    visit(toId, to.county);
+  }
+}
+
+/** The move answers for asOf: the kept index, or a search on the sites as seen on asOf (see likelyMovesByCounty); and the decisions. */
+function likelyMoveAnswers(db: Db, asOf: string): { index: MoveAnswers; decisions: ReadonlyMap<string, string> } {
   const state = relapseState(db);
   const decisions = state.moveDecisions();
   const index = state.keptMovesAnswer(asOf)
@@ -367,12 +405,7 @@ function eachLikelyMove(db: Db, asOf: string, visit: (toId: number, county: stri
         state.sites().flatMap((site) => moveSiteOf(site, asOf) ?? []),
         resolveRelapseOptions({}),
       );
-  for (const toId of index.newSites()) {
-    const to = index.site(toId)!;
-    if (to.discoveredOn > asOf) continue;
-    if (decisions.size > 0 && index.pairsTo(toId).every((pair) => decisions.get(moveKey(pair.fromId, toId)) === 'dismissed')) continue;
-    visit(toId, to.county);
-  }
+  return { index, decisions };
 }
 
 function roadsOf(db: Db, county: string, options: ScorecardOptions): FigureRoad[] {
@@ -399,10 +432,8 @@ function ordered(counts: ReadonlyMap<string, number>, codes: readonly string[]):
 /** The scorecards of the given counties, as of a date. */
 export function scorecards(db: Db, counties: readonly string[], options: ScorecardOptions): Scorecard[] {
   const book = scorecardBook(db, options);
-  const likelyMoves = new Map<string, number>();
-  eachLikelyMove(db, options.asOf, (toId, county) => {
-    if (book.tally(county).rows.has(toId)) likelyMoves.set(county, (likelyMoves.get(county) ?? 0) + 1);
-  });
+  const { index, decisions } = likelyMoveAnswers(db, options.asOf);
+  const likelyMoves = book.likelyMoves(index, decisions);
   return counties.map((county): Scorecard => {
     const tally = book.tally(county);
     const count = (key: (typeof TALLIED)[number]) => tally.counts.get(key)!;
