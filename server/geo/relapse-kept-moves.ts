@@ -7,7 +7,7 @@ import { EARTH_RADIUS_KM, haversineKm, RADIANS } from './sphere.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import { dayIso } from '../../domain/days.ts';
 import type { MoveCandidate, MoveDecision, ResolvedRelapseOptions } from './relapse-types.ts';
-import { comparePairs, mergeSorted, moveCandidate, MoveIndex, type MovePair, type MoveSite } from './relapse-moves.ts';
+import { comparePairs, mergeSorted, moveCandidate, MoveIndex, sortPairs, type MovePair, type MoveSite } from './relapse-moves.ts';
 
 /** What the relapse analysis and the scorecards read of a move search (a MoveIndex or KeptMoves). */
 export type MoveAnswers = Pick<MoveIndex, 'options' | 'pairs' | 'pairsTo' | 'newSites' | 'site' | 'candidate'>;
@@ -146,7 +146,7 @@ export class KeptMoves implements MoveAnswers {
     if (!this.sorted) {
       const all: MovePair[] = [];
       for (const pairs of this.best.values()) for (const pair of pairs) all.push(pair);
-      this.sorted = all.sort(comparePairs);
+      this.sorted = sortPairs(all);
     }
     return this.sorted;
   }
