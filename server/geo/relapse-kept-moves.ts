@@ -5,20 +5,26 @@
 // again, by a MoveIndex of the sites within 2 × radiusKm of it — every old site such a search can meet.
 import { EARTH_RADIUS_KM, haversineKm, RADIANS } from './sphere.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
+import { dayIso } from '../../domain/days.ts';
 import type { MoveCandidate, MoveDecision, ResolvedRelapseOptions } from './relapse-types.ts';
-import { comparePairs, mergeSorted, moveCandidate, MoveIndex, type MovePair, type MoveSite } from './relapse-moves.ts';
+import { comparePairs, mergeSorted, moveCandidate, MoveIndex, sortPairs, type MovePair, type MoveSite } from './relapse-moves.ts';
 
 /** What the relapse analysis and the scorecards read of a move search (a MoveIndex or KeptMoves). */
 export type MoveAnswers = Pick<MoveIndex, 'options' | 'pairs' | 'pairsTo' | 'newSites' | 'site' | 'candidate'>;
 
 type MoveOptions = Pick<ResolvedRelapseOptions, 'radiusKm' | 'withinDays'>;
 
+/** Numbers per saved pair (float64), in this order: new id, old id, days, distance km, name similarity, score. */
+export const PAIR_FIELDS = 6;
+
 /** 1% beyond the radius, as the search's grid, so rounding never hides a site at the edge. */
 const MARGIN = 1.01;
 
 export class KeptMoves implements MoveAnswers {
   private readonly sites = new Map<number, MoveSite>();
-  private readonly best = new Map<number, MovePair[]>();
+  /** Per new site its best pairs, or where they start in `saved` (restored, not yet asked for: see restore). */
+  private readonly best = new Map<number, MovePair[] | number>();
+  private saved: Float64Array | null = null;
   private sorted: MovePair[] | null = null;
   /** New sites searched again since `sorted` was last mended. */
   private resorted = new Set<number>();
@@ -35,38 +41,74 @@ export class KeptMoves implements MoveAnswers {
   }
 
   /**
-   * The sites and the pairs saved from an earlier search (without their closure dates: the old site's
-   * closure on the new site's day minus `days`), and the sites `changed` since. Returns them with the
-   * ids to pass to `update`: the changed sites, and the new sites whose saved pairs name a changed old
-   * site or one no longer as saved (it may have moved away from them, or lost that closure).
+   * The sites and the pairs saved from an earlier search (`saved`: PAIR_FIELDS numbers per pair, the
+   * pairs of a new site one after another; no closure dates: the old site's closure on the new site's
+   * day minus `days`), and the sites `changed` since. Returns them with the ids to pass to `update`:
+   * the changed sites, and the new sites whose saved pairs name a changed old site or one no longer as
+   * saved (it may have moved away from them, or lost that closure). The pairs of a new site whose
+   * pairs name no changed site are taken as saved (every write to a site is in `changed`) and made into
+   * objects only when first asked for (pairsTo, pairs): the scorecards need only which new sites have
+   * pairs, and at 10^5 sites building 2.5 × 10^5 pairs was most of a restore.
    */
-  static restore(
-    sites: Iterable<MoveSite>,
-    options: MoveOptions,
-    pairs: Iterable<Omit<MovePair, 'closedOn'>>,
-    changed: readonly number[],
-  ): { moves: KeptMoves; again: number[] } {
+  static restore(sites: Iterable<MoveSite>, options: MoveOptions, saved: Float64Array, changed: readonly number[]): { moves: KeptMoves; again: number[] } {
     const kept = new KeptMoves(options);
+    kept.saved = saved;
     for (const site of sites) kept.sites.set(site.id, site);
     const written = new Set(changed);
     const again = new Set(changed);
-    for (const pair of pairs) {
-      const { fromId, toId, days } = pair;
-      if (written.has(fromId)) again.add(toId);
-      const from = kept.sites.get(fromId);
+    let at = 0;
+    while (at + PAIR_FIELDS <= saved.length) {
+      const toId = saved[at]!;
+      let end = at;
+      let clean = !written.has(toId);
+      for (; end + PAIR_FIELDS <= saved.length && saved[end] === toId; end += PAIR_FIELDS) if (written.has(saved[end + 1]!)) clean = false;
       const to = kept.sites.get(toId);
-      const closedDay = to?.day == null ? null : to.day - days;
-      const closedOn = from?.closures.find((closure) => closure.day === closedDay)?.date;
-      if (closedOn === undefined) {
-        again.add(toId);
+      if (clean && to?.day != null && !kept.best.has(toId)) {
+        kept.best.set(toId, at);
+        at = end;
         continue;
       }
+      // A new site a write touched (or its pairs saved twice): its pairs checked against the old sites.
       let list = kept.best.get(toId);
-      if (!list) kept.best.set(toId, (list = []));
-      list.push({ fromId, toId, closedOn, days, distanceKm: pair.distanceKm, nameSimilarity: pair.nameSimilarity, score: pair.score });
+      if (typeof list === 'number') list = kept.materialize(toId, list);
+      for (; at < end; at += PAIR_FIELDS) {
+        const fromId = saved[at + 1]!;
+        const days = saved[at + 2]!;
+        if (written.has(fromId)) again.add(toId);
+        const closedDay = to?.day == null ? null : to.day - days;
+        const closedOn = closedDay === null ? undefined : kept.sites.get(fromId)?.closures.find((closure) => closure.day === closedDay)?.date;
+        if (closedOn === undefined) {
+          again.add(toId);
+          continue;
+        }
+        if (!list) kept.best.set(toId, (list = []));
+        list.push({ fromId, toId, closedOn, days, distanceKm: saved[at + 3]!, nameSimilarity: saved[at + 4]!, score: saved[at + 5]! });
+      }
+      if (list && !inOrder(list)) list.sort(comparePairs);
     }
-    for (const list of kept.best.values()) list.sort(comparePairs);
     return { moves: kept, again: [...again] };
+  }
+
+  /** The saved pairs of a new site not touched by a write since (see restore), as objects, kept in place of their position. */
+  private materialize(toId: number, offset: number): MovePair[] {
+    const saved = this.saved!;
+    const day = this.sites.get(toId)!.day!;
+    const list: MovePair[] = [];
+    for (let at = offset; at + PAIR_FIELDS <= saved.length && saved[at] === toId; at += PAIR_FIELDS) {
+      const days = saved[at + 2]!;
+      list.push({
+        fromId: saved[at + 1]!,
+        toId,
+        closedOn: closureDate(day - days),
+        days,
+        distanceKm: saved[at + 3]!,
+        nameSimilarity: saved[at + 4]!,
+        score: saved[at + 5]!,
+      });
+    }
+    if (!inOrder(list)) list.sort(comparePairs);
+    this.best.set(toId, list);
+    return list;
   }
 
   /**
@@ -76,7 +118,10 @@ export class KeptMoves implements MoveAnswers {
   update(changed: Iterable<number>, current: (id: number) => MoveSite | null): Set<number> {
     const centres: MoveSite[] = [];
     const again = new Set<number>();
-    for (const id of changed) {
+    const ids = [...changed];
+    // Saved pairs still to be made into objects read the new site's day: made before it changes.
+    for (const id of ids) this.pairsTo(id);
+    for (const id of ids) {
       again.add(id);
       const before = this.sites.get(id);
       if (before) centres.push(before);
@@ -104,7 +149,7 @@ export class KeptMoves implements MoveAnswers {
     const differ = new Set<number>();
     for (const id of again) {
       const pairs = this.sites.has(id) ? index.pairsTo(id) : [];
-      if (samePairs(this.best.get(id) ?? [], pairs)) continue;
+      if (samePairs(this.pairsTo(id), pairs)) continue;
       differ.add(id);
       if (pairs.length > 0) this.best.set(id, pairs as MovePair[]);
       else this.best.delete(id);
@@ -118,7 +163,7 @@ export class KeptMoves implements MoveAnswers {
     if (this.sorted && this.resorted.size > 0) {
       const again = this.resorted;
       const added: MovePair[] = [];
-      for (const id of again) added.push(...(this.best.get(id) ?? []));
+      for (const id of again) added.push(...this.pairsTo(id));
       this.sorted = mergeSorted(
         this.sorted.filter((pair) => !again.has(pair.toId)),
         added.sort(comparePairs),
@@ -127,15 +172,16 @@ export class KeptMoves implements MoveAnswers {
     }
     if (!this.sorted) {
       const all: MovePair[] = [];
-      for (const pairs of this.best.values()) for (const pair of pairs) all.push(pair);
-      this.sorted = all.sort(comparePairs);
+      for (const id of this.best.keys()) for (const pair of this.pairsTo(id)) all.push(pair);
+      this.sorted = sortPairs(all);
     }
     return this.sorted;
   }
 
   /** The kept pairs of one new site, best first. */
   pairsTo(id: number): readonly MovePair[] {
-    return this.best.get(id) ?? [];
+    const kept = this.best.get(id);
+    return typeof kept === 'number' ? this.materialize(id, kept) : (kept ?? []);
   }
 
   /** New sites with kept pairs. */
@@ -150,6 +196,23 @@ export class KeptMoves implements MoveAnswers {
   candidate(pair: MovePair, decision: MoveDecision | null): MoveCandidate {
     return moveCandidate(pair, this.sites.get(pair.fromId)!, this.sites.get(pair.toId)!, decision);
   }
+}
+
+const closureDates = new Map<number, string>();
+
+/** The YYYY-MM-DD of a day number, remembered (a campaign spans a few thousand days). */
+function closureDate(day: number): string {
+  let date = closureDates.get(day);
+  if (date === undefined) {
+    if (closureDates.size > 100_000) closureDates.clear();
+    closureDates.set(day, (date = dayIso(day)));
+  }
+  return date;
+}
+
+function inOrder(pairs: readonly MovePair[]): boolean {
+  for (let at = 1; at < pairs.length; at++) if (comparePairs(pairs[at - 1]!, pairs[at]!) > 0) return false;
+  return true;
 }
 
 function samePairs(a: readonly MovePair[], b: readonly MovePair[]): boolean {

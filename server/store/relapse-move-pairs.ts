@@ -7,7 +7,7 @@ import type { Db } from '../db/database.ts';
 import { isBusyError, openDatabase } from '../db/database.ts';
 import { databaseFile } from '../db/threads.ts';
 import { MOVE_CANDIDATES_PER_SITE, MOVE_SCORE_WEIGHTS, MOVE_SEARCH_REVISION, type MovePair } from '../geo/relapse-moves.ts';
-import type { KeptMoves } from '../geo/relapse-kept-moves.ts';
+import { PAIR_FIELDS, type KeptMoves } from '../geo/relapse-kept-moves.ts';
 import type { ResolvedRelapseOptions } from '../geo/relapse-types.ts';
 
 /** The search the saved pairs came from: they are trusted only for the same one. */
@@ -27,7 +27,7 @@ export type SavedPair = Omit<MovePair, 'closedOn'>;
 /** New-site ids per saved chunk: 2^8. */
 const CHUNK_BITS = 8;
 /** Numbers per pair in a chunk: new id, old id, days, distance km, name similarity, score. */
-const FIELDS = 6;
+const FIELDS = PAIR_FIELDS;
 
 function encode(pairs: readonly MovePair[]): Buffer {
   const numbers = new Float64Array(pairs.length * FIELDS);
@@ -43,11 +43,11 @@ function encode(pairs: readonly MovePair[]): Buffer {
   return Buffer.from(numbers.buffer);
 }
 
-function decode(blob: Buffer, into: SavedPair[]): void {
-  // A copy: the blob's bytes need not be aligned for a Float64Array view.
-  const numbers = new Float64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+/** The saved pairs as objects, from the numbers (readSavedMoveNumbers). */
+function decode(numbers: Float64Array): SavedPair[] {
+  const pairs: SavedPair[] = [];
   for (let at = 0; at + FIELDS <= numbers.length; at += FIELDS)
-    into.push({
+    pairs.push({
       toId: numbers[at]!,
       fromId: numbers[at + 1]!,
       days: numbers[at + 2]!,
@@ -55,21 +55,40 @@ function decode(blob: Buffer, into: SavedPair[]): void {
       nameSimilarity: numbers[at + 4]!,
       score: numbers[at + 5]!,
     });
+  return pairs;
 }
 
-/** The saved pairs and the `sites` version they reflect (null: none saved for this definition). */
-export function readSavedMoves(db: Db, definition: string): { version: number; pairs: SavedPair[] } | null {
+/**
+ * The saved pairs as one array of numbers (FIELDS per pair, chunk after chunk, as KeptMoves.restore
+ * reads them) and the `sites` version they reflect (null: none saved for this definition).
+ */
+export function readSavedMoveNumbers(db: Db, definition: string): { version: number; numbers: Float64Array } | null {
   const state = db.get<{ version: number; definition: string }>('SELECT sites_version AS version, definition FROM move_pairs_state WHERE id = 1');
   if (!state || state.definition !== definition) return null;
   // One read transaction: the pairs and the state row of the same save.
   const read = () => {
     const again = db.get<{ version: number; definition: string }>('SELECT sites_version AS version, definition FROM move_pairs_state WHERE id = 1');
     if (!again || again.definition !== definition) return null;
-    const pairs: SavedPair[] = [];
-    for (const row of db.iterate<{ pairs: Buffer }>('SELECT pairs FROM move_pair_chunks ORDER BY chunk')) decode(row.pairs, pairs);
-    return { version: again.version, pairs };
+    const blobs = db.raw.prepare('SELECT pairs FROM move_pair_chunks ORDER BY chunk').pluck().all() as Buffer[];
+    let bytes = 0;
+    for (const blob of blobs) bytes += blob.byteLength - (blob.byteLength % (FIELDS * 8));
+    // Copied into one aligned array (a blob's bytes need not be aligned for a Float64Array view).
+    const all = new Uint8Array(bytes);
+    let at = 0;
+    for (const blob of blobs) {
+      const whole = blob.byteLength - (blob.byteLength % (FIELDS * 8));
+      all.set(blob.subarray(0, whole), at);
+      at += whole;
+    }
+    return { version: again.version, numbers: new Float64Array(all.buffer) };
   };
   return db.raw.inTransaction ? read() : db.raw.transaction(read).deferred();
+}
+
+/** The saved pairs and the `sites` version they reflect (null: none saved for this definition). */
+export function readSavedMoves(db: Db, definition: string): { version: number; pairs: SavedPair[] } | null {
+  const saved = readSavedMoveNumbers(db, definition);
+  return saved && { version: saved.version, pairs: decode(saved.numbers) };
 }
 
 const writers = new WeakMap<Db, Db | null>();

@@ -7,7 +7,7 @@ import { badRequest, notFound } from '../errors.ts';
 import { MOVE_CLOSURE_STATUSES, moveSiteOf, resolveRelapseOptions, type RelapseSiteInput } from '../geo/analyze-relapse.ts';
 import { KeptMoves } from '../geo/relapse-kept-moves.ts';
 import type { MoveSite } from '../geo/relapse-moves.ts';
-import { moveSearchDefinition, readSavedMoves, saveMoves, saveMovesChange } from './relapse-move-pairs.ts';
+import { moveSearchDefinition, readSavedMoveNumbers, saveMoves, saveMovesChange } from './relapse-move-pairs.ts';
 import { dataVersion } from './data-version.ts';
 
 /** A site as the relapse analysis and the scorecards read it: its status events (`initial`: the first, from no status), deadline and source. */
@@ -159,11 +159,11 @@ export class RelapseState {
 
   /** The saved candidates, mended with the sites written since they were saved (null: none usable). */
   private restoreMoves(): KeptMoves | null {
-    const saved = readSavedMoves(this.db, MOVE_DEFINITION);
+    const saved = readSavedMoveNumbers(this.db, MOVE_DEFINITION);
     if (!saved || saved.version > this.seen) return null;
     const changed = this.changedSince(saved.version);
     if (changed === null) return null;
-    const { moves, again } = KeptMoves.restore(this.moveSites(), MOVE_OPTIONS, saved.pairs, changed);
+    const { moves, again } = KeptMoves.restore(this.moveSites(), MOVE_OPTIONS, saved.numbers, changed);
     this.savedAt = saved.version;
     this.movesFrom = 'saved';
     if (again.length > 0) this.mendMoves(moves, again);

@@ -6,6 +6,7 @@ import { CATEGORY_CODES } from '../../domain/categories.ts';
 import { OPEN_STATUSES, STATUS_CODES } from '../../domain/statuses.ts';
 import { FIGURE_KEYS, type FigureKey } from '../../domain/scorecard-figures.ts';
 import { moveKey, MoveIndex, moveSiteOf, resolveRelapseOptions } from '../geo/analyze-relapse.ts';
+import type { MoveAnswers } from '../geo/relapse-kept-moves.ts';
 import { relapseState, type RelapseInputSite } from './relapse-store.ts';
 import { ChangeMemo } from './response-cache.ts';
 import { dataVersion } from './data-version.ts';
@@ -101,11 +102,15 @@ function lastInspections(db: Db, asOf: string): Map<number, string> {
   });
 }
 
-/** What one site adds to its county's figures as of a date: its row (null: not yet discovered or no status then) and its events by month. */
+/**
+ * What one site adds to its county's figures as of a date: its row (null: not yet discovered or no
+ * status then) and its events seen by then, one number each (see eventCode): no map or month text per
+ * site, which at 10^5 sites was most of a book's build.
+ */
 interface Contribution {
   county: string;
   row: Row | null;
-  months: Map<string, MonthCount>;
+  events: number[];
 }
 /** A month of a county's trend; `events`: how many events fell in it (a month is listed while it has any). */
 interface MonthCount {
@@ -113,6 +118,27 @@ interface MonthCount {
   closed: number;
   relapsed: number;
   events: number;
+}
+
+const DISCOVERED = 1;
+const CLOSED = 2;
+const RELAPSED = 4;
+const KINDS = 8;
+
+/** An event as a number: its month (year × 12 + month − 1) × KINDS + what it counts as (DISCOVERED, CLOSED, RELAPSED). */
+function eventCode(event: RelapseInputSite['events'][number]): number {
+  const date = event.date;
+  const year = (date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48);
+  const month = (date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48);
+  const kind = (event.initial ? DISCOVERED : 0) | (event.to === 'closed' ? CLOSED : 0) | (event.to === 'relapsed' ? RELAPSED : 0);
+  return (year * 12 + month - 1) * KINDS + kind;
+}
+
+/** YYYY-MM of a month number (year × 12 + month − 1). */
+function monthText(month: number): string {
+  const year = Math.floor(month / 12);
+  const inYear = (month % 12) + 1;
+  return `${String(year).padStart(4, '0')}-${inYear < 10 ? '0' : ''}${inYear}`;
 }
 
 type FigureContext = { asOf: string; since: string; moveIds: ReadonlySet<number> };
@@ -153,7 +179,8 @@ class CountyTally {
   readonly counts = new Map<FigureKey, number>(TALLIED.map((key) => [key, 0]));
   readonly overdue = new Map<number, Row>();
   readonly rows = new Map<number, Row>();
-  readonly months = new Map<string, MonthCount>();
+  /** By month number (year × 12 + month − 1). */
+  readonly months = new Map<number, MonthCount>();
 
   private readonly context: FigureContext;
 
@@ -162,26 +189,22 @@ class CountyTally {
   }
 
   add(part: Contribution, sign: 1 | -1): void {
-    for (const [month, count] of part.months) {
+    for (const code of part.events) {
+      const month = Math.floor(code / KINDS);
       let entry = this.months.get(month);
       if (!entry) this.months.set(month, (entry = { discovered: 0, closed: 0, relapsed: 0, events: 0 }));
-      entry.discovered += sign * count.discovered;
-      entry.closed += sign * count.closed;
-      entry.relapsed += sign * count.relapsed;
-      entry.events += sign * count.events;
+      if (code & DISCOVERED) entry.discovered += sign;
+      if (code & CLOSED) entry.closed += sign;
+      if (code & RELAPSED) entry.relapsed += sign;
+      entry.events += sign;
       if (entry.events === 0) this.months.delete(month);
     }
     const row = part.row;
     if (!row) return;
     this.found += sign;
     this.relapses += sign * row.relapses;
-    const bump = (map: Map<string, number>, key: string) => {
-      const value = (map.get(key) ?? 0) + sign;
-      if (value === 0) map.delete(key);
-      else map.set(key, value);
-    };
-    bump(this.byStatus, row.status);
-    bump(this.byCategory, row.category);
+    bump(this.byStatus, row.status, sign);
+    bump(this.byCategory, row.category, sign);
     const context = this.context;
     for (const key of TALLIED) if (NAMED_FIGURES[key](row, context)) this.counts.set(key, this.counts.get(key)! + sign);
     if (sign > 0) this.rows.set(row.id, row);
@@ -194,9 +217,15 @@ class CountyTally {
 
   trend(): Trend {
     return [...this.months]
-      .map(([month, count]) => ({ month, discovered: count.discovered, closed: count.closed, relapsed: count.relapsed }))
-      .sort((a, b) => (a.month < b.month ? -1 : 1));
+      .sort((a, b) => a[0] - b[0])
+      .map(([month, count]) => ({ month: monthText(month), discovered: count.discovered, closed: count.closed, relapsed: count.relapsed }));
   }
+}
+
+function bump(map: Map<string, number>, key: string, sign: 1 | -1): void {
+  const value = (map.get(key) ?? 0) + sign;
+  if (value === 0) map.delete(key);
+  else map.set(key, value);
 }
 
 /** What a site adds as of asOf: the status on asOf is its last event on or before it (a binary search in its events). */
@@ -210,18 +239,12 @@ function contribution(site: RelapseInputSite, inspected: ReadonlyMap<number, str
     if (events[middle]!.date > options.asOf) high = middle;
     else low = middle + 1;
   }
-  const months = new Map<string, MonthCount>();
+  const codes = new Array<number>(low);
   let relapses = 0;
   for (let at = 0; at < low; at++) {
     const event = events[at]!;
     if (event.to === 'relapsed') relapses += 1;
-    const month = event.date.slice(0, 7);
-    let entry = months.get(month);
-    if (!entry) months.set(month, (entry = { discovered: 0, closed: 0, relapsed: 0, events: 0 }));
-    entry.events += 1;
-    if (event.initial) entry.discovered += 1;
-    if (event.to === 'closed') entry.closed += 1;
-    if (event.to === 'relapsed') entry.relapsed += 1;
+    codes[at] = eventCode(event);
   }
   const status = low > 0 ? events[low - 1]!.to : null;
   const row: Row | null =
@@ -239,7 +262,7 @@ function contribution(site: RelapseInputSite, inspected: ReadonlyMap<number, str
           lastInspection: inspected.get(site.id) ?? null,
           relapses,
         };
-  return { county: site.county, row, months };
+  return { county: site.county, row, events: codes };
 }
 
 /**
@@ -251,6 +274,10 @@ function contribution(site: RelapseInputSite, inspected: ReadonlyMap<number, str
 class ScorecardBook {
   private readonly parts = new Map<number, Contribution>();
   readonly tallies = new Map<string, CountyTally>();
+  /** The county of each counted site (a row in the book), by site id: an array, read once per likely move. */
+  private readonly countyOf: (string | undefined)[] = [];
+  /** Likely moves per county, and what they were counted from (see likelyMoves). */
+  private likely: { sitesVersion: number; index: MoveAnswers; decisions: ReadonlyMap<string, string>; counts: Map<string, number> } | null = null;
   private sitesVersion = -1;
   private inspectionsVersion = -1;
   readonly context: { asOf: string; since: string };
@@ -267,7 +294,6 @@ class ScorecardBook {
     const state = relapseState(this.db);
     // The version first: a write landing in between is then read again next time, never missed.
     const sitesVersion = state.version();
-    const sites = state.sites();
     const inspectionsVersion = dataVersion(this.db, ['inspections']);
     if (sitesVersion === this.sitesVersion && inspectionsVersion === this.inspectionsVersion) return this;
     const inspected = lastInspections(this.db, this.options.asOf);
@@ -275,7 +301,8 @@ class ScorecardBook {
     if (changed === null) {
       this.parts.clear();
       this.tallies.clear();
-      for (const site of sites) this.put(site.id, contribution(site, inspected, this.options));
+      this.countyOf.length = 0;
+      for (const site of state.sites()) this.put(site.id, contribution(site, inspected, this.options));
     } else {
       for (const id of changed) {
         const site = state.site(id);
@@ -294,6 +321,28 @@ class ScorecardBook {
       this.parts.set(id, part);
       this.tally(part.county).add(part, 1);
     } else this.parts.delete(id);
+    this.countyOf[id] = part?.row ? part.county : undefined;
+  }
+
+  /**
+   * Likely moves per county: the new sites of kept candidates not all dismissed that are counted in
+   * this book (a counted site was discovered by asOf). Counted again only when the sites, the move
+   * answers or the decisions changed; by site id through an array, not three map look-ups per new site
+   * (at 10^5 sites those were most of an unchanged scorecard's time).
+   */
+  likelyMoves(index: MoveAnswers, decisions: ReadonlyMap<string, string>): Map<string, number> {
+    const kept = this.likely;
+    if (kept && kept.sitesVersion === this.sitesVersion && kept.index === index && kept.decisions === decisions) return kept.counts;
+    const counts = new Map<string, number>();
+    const countyOf = this.countyOf;
+    for (const toId of index.newSites()) {
+      const county = countyOf[toId];
+      if (county === undefined) continue;
+      if (decisions.size > 0 && index.pairsTo(toId).every((pair) => decisions.get(moveKey(pair.fromId, toId)) === 'dismissed')) continue;
+      counts.set(county, (counts.get(county) ?? 0) + 1);
+    }
+    this.likely = { sitesVersion: this.sitesVersion, index, decisions, counts };
+    return counts;
   }
 
   tally(county: string): CountyTally {
@@ -337,6 +386,17 @@ export function likelyMovesByCounty(db: Db, asOf: string): Map<string, Set<numbe
 
 /** Each new site of a likely move as of a date, with its county (see likelyMovesByCounty). */
 function eachLikelyMove(db: Db, asOf: string, visit: (toId: number, county: string) => void): void {
+  const { index, decisions } = likelyMoveAnswers(db, asOf);
+  for (const toId of index.newSites()) {
+    const to = index.site(toId)!;
+    if (to.discoveredOn > asOf) continue;
+    if (decisions.size > 0 && index.pairsTo(toId).every((pair) => decisions.get(moveKey(pair.fromId, toId)) === 'dismissed')) continue;
+    visit(toId, to.county);
+  }
+}
+
+/** The move answers for asOf: the kept index, or a search on the sites as seen on asOf (see likelyMovesByCounty); and the decisions. */
+function likelyMoveAnswers(db: Db, asOf: string): { index: MoveAnswers; decisions: ReadonlyMap<string, string> } {
   const state = relapseState(db);
   const decisions = state.moveDecisions();
   const index = state.keptMovesAnswer(asOf)
@@ -345,12 +405,7 @@ function eachLikelyMove(db: Db, asOf: string, visit: (toId: number, county: stri
         state.sites().flatMap((site) => moveSiteOf(site, asOf) ?? []),
         resolveRelapseOptions({}),
       );
-  for (const toId of index.newSites()) {
-    const to = index.site(toId)!;
-    if (to.discoveredOn > asOf) continue;
-    if (decisions.size > 0 && index.pairsTo(toId).every((pair) => decisions.get(moveKey(pair.fromId, toId)) === 'dismissed')) continue;
-    visit(toId, to.county);
-  }
+  return { index, decisions };
 }
 
 function roadsOf(db: Db, county: string, options: ScorecardOptions): FigureRoad[] {
@@ -377,10 +432,8 @@ function ordered(counts: ReadonlyMap<string, number>, codes: readonly string[]):
 /** The scorecards of the given counties, as of a date. */
 export function scorecards(db: Db, counties: readonly string[], options: ScorecardOptions): Scorecard[] {
   const book = scorecardBook(db, options);
-  const likelyMoves = new Map<string, number>();
-  eachLikelyMove(db, options.asOf, (toId, county) => {
-    if (book.tally(county).rows.has(toId)) likelyMoves.set(county, (likelyMoves.get(county) ?? 0) + 1);
-  });
+  const { index, decisions } = likelyMoveAnswers(db, options.asOf);
+  const likelyMoves = book.likelyMoves(index, decisions);
   return counties.map((county): Scorecard => {
     const tally = book.tally(county);
     const count = (key: (typeof TALLIED)[number]) => tally.counts.get(key)!;
