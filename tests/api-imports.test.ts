@@ -4,6 +4,7 @@ import { describe, it, expect, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
+import { generateSites, loadSites, readGeography } from '../bench/synthetic.ts';
 import { bootTestApp, createSite, expectError, TODAY, type Harness, type Reply, type SiteDetail, type SiteTableRow } from './helpers/app.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'ledgers');
@@ -309,6 +310,17 @@ describe('POST /api/imports: rows judged', () => {
     const asUpdate = await preview(h, 'dups.csv', csv, { crs: 'wgs84', duplicates: 'update' });
     expect(asUpdate.rows.map((r) => r.outcome)).toEqual(['update', 'update', 'new', 'new', 'duplicate', 'new']);
     expect(asUpdate.counts).toMatchObject({ update: 2, duplicate: 1, new: 3 });
+  });
+
+  it('flags duplicates of sites anywhere in a large database (read page by page: first, middle and last ids)', { timeout: 120_000 }, async () => {
+    // More sites than one page of the preview's read (5,000): a match on every page must be found.
+    loadSites(h.db, generateSites(readGeography(h.db), 12_000));
+    const ids = h.db.all<{ id: number }>('SELECT id FROM sites ORDER BY id').map((r) => r.id);
+    const chosen = [ids[10]!, ids[7_500]!, ids.at(-1)!];
+    const rows = chosen.map((id) => h.db.get<{ name: string; lon: number; lat: number }>('SELECT name, lon, lat FROM sites WHERE id = ?', [id])!);
+    const csv = HEADER + rows.map((r) => `"${r.name}",,${r.lon},${r.lat},,,,砂石料场,,2022-01-01,\n`).join('');
+    const p = await preview(h, 'big.csv', csv, { crs: 'wgs84' });
+    expect(p.rows.map((r) => [r.outcome, r.duplicateOf?.siteId])).toEqual(chosen.map((id) => ['duplicate', id]));
   });
 
   it('refuses a bad option naming it, and asks for the coordinate system when rows have positions', async () => {

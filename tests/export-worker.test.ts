@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildExportFile, closeExportPool, removeExportFile } from '../server/export/export-pool.ts';
+import { buildExportFile, closeExportPool, EXPORT_BUILDS, removeExportFile } from '../server/export/export-pool.ts';
+import { AppError } from '../server/errors.ts';
 import { runExportJob, type ExportJob } from '../server/export/export-job.ts';
 import { bootTestApp, createSite, POINTS, TODAY } from './helpers/app.ts';
 
@@ -55,6 +56,25 @@ describe('exports on a worker thread', () => {
     const response = await h.request('/api/export?format=csv');
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('线程测试砂石场');
+    h.db.close();
+  });
+
+  it('refuses an export beyond EXPORT_BUILDS building or waiting at once: 429 too_busy with Retry-After, the slot given back after', async () => {
+    const h = bootTestApp({ path: join(dir, 'limit.db') });
+    const job: ExportJob = { layer: 'sites', format: 'csv', meta: { date: TODAY, filters: '' }, sites: {} };
+    const results = await Promise.allSettled(Array.from({ length: EXPORT_BUILDS + 1 }, () => buildExportFile(h.db, job)));
+    const built = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => r.reason as AppError);
+    expect(built.length).toBe(EXPORT_BUILDS);
+    expect(refused.length).toBe(1);
+    expect(refused[0]).toBeInstanceOf(AppError);
+    expect(refused[0]).toMatchObject({ status: 429, code: 'too_busy', details: { scope: 'server', limit: EXPORT_BUILDS, retryAfterSeconds: 5 } });
+    expect(refused[0]!.headers['Retry-After']).toBe('5');
+    for (const r of built) await removeExportFile(r.value);
+    // The slots are given back: the next export builds.
+    const again = await buildExportFile(h.db, job);
+    expect(again.thread).toBe('worker');
+    await removeExportFile(again);
     h.db.close();
   });
 

@@ -4,12 +4,13 @@
 // sites, with the analysis thread capped at 40 MB (the relapse state of 10,000 sites does not fit):
 // the relapse analysis is refused, the server goes on answering (health, an export on its own thread),
 // and the analysis thread is replaced — the next analysis is refused the same way, not hung.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSites, loadSites, readGeography } from '../bench/synthetic.ts';
 import { parseConfig } from '../server/config.ts';
+import { BACKGROUND_NICE } from '../server/db/threads.ts';
 import { describeError } from '../web/i18n/error-text.ts';
 import { bootTestApp, type Harness } from './helpers/app.ts';
 import { startServerChild, type ServerChild } from './helpers/server-child.ts';
@@ -59,6 +60,28 @@ describe('a thread past its heap cap', () => {
     expect(csv.status).toBe(200);
     expect((await csv.text()).split('\n').length).toBeGreaterThan(10_000);
   }, 120_000);
+});
+
+describe('background threads', () => {
+  // A thread's nice value: field 19 of /proc/PID/task/TID/stat (the 17th after the command's closing bracket).
+  const niceOf = (tid: string) => Number(readFileSync(`/proc/${server.pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+  it.skipIf(process.platform !== 'linux')(
+    'the export and analysis threads run at BACKGROUND_NICE; the request thread keeps its priority',
+    async () => {
+      await (await get('/api/export?format=csv')).arrayBuffer();
+      await (await get('/api/counties/411102/scorecard?asOf=2022-03-31')).arrayBuffer();
+      let niced: string[] = [];
+      for (let tries = 0; tries < 50 && niced.length < 2; tries++) {
+        niced = readdirSync(`/proc/${server.pid}/task`).filter((tid) => niceOf(tid) === BACKGROUND_NICE);
+        await new Promise((done) => setTimeout(done, 200));
+      }
+      expect(BACKGROUND_NICE).toBeGreaterThan(0);
+      // The export thread and the analysis thread (the import and map threads keep the server's priority).
+      expect(niced.length).toBe(2);
+      expect(niceOf(String(server.pid))).toBe(0);
+    },
+    60_000,
+  );
 });
 
 describe('the caps in the configuration', () => {

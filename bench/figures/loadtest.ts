@@ -6,7 +6,8 @@
 // limits of server/ops/limits.ts) wait the Retry-After and try again, as the page does.
 // Figures: p99 and max of the probe's answers, the longest write, the server's peak RSS (VmHWM,
 // worker threads included), and how many 429s the limits gave.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CATEGORY_LABELS } from '../../domain/categories.ts';
 import { DEFAULT_THREAD_HEAP_MB } from '../../server/db/threads.ts';
 import { EXPORT_FORMATS } from '../../server/export/download.ts';
@@ -62,7 +63,8 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
   const exporters = sessions(database, 'load-viewer', 'viewer', EXPORTS);
   const [writerToken, ...importers] = sessions(database, 'load-admin', 'admin', 1 + IMPORTS);
   const analysts = sessions(database, 'load-planner', 'planner', ANALYSTS);
-  const server = await startServer(resources, { root, database, demo: false });
+  // The request log goes to a file (read by the bench process it would take the clients' CPU); its errors are logged at the end.
+  const server = await startServer(resources, { root, database, demo: false, outputFile: join(resources.dir, 'loadtest-server.log') });
   const base = `http://127.0.0.1:${server.port}`;
   const county = '411102';
   let refused = 0;
@@ -98,8 +100,16 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
   const writes: number[] = [];
   const failures: string[] = [];
   let running = true;
+  const started = performance.now();
 
-  const guarded = (name: string, work: () => Promise<void>) => work().catch((error: unknown) => void failures.push(`${name}: ${(error as Error).message}`));
+  /** Runs `work`; a failure is counted and logged when it happens, with its cause (fetch's own message says only "fetch failed"). */
+  const guarded = (name: string, work: () => Promise<void>) =>
+    work().catch((error: unknown) => {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const text = `${name}: ${(error as Error).message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})`.replace('( ', '(') : ''}`;
+      failures.push(text);
+      log(`loadtest: failed after ${formatMs(performance.now() - started)}: ${text}`);
+    });
   const probe = guarded('probe', async () => {
     while (running) {
       for (const [path, samples, token] of [
@@ -137,7 +147,6 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
   const inFlight = { exports: 0, imports: 0, analyses: 0 };
   let peakSample = { mb: 0, at: 0, exports: 0, imports: 0, analyses: 0 };
   const rssTimeline: number[] = [];
-  const started = performance.now();
   const sampler = setInterval(() => {
     const rssKb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? NaN);
     rssTimeline.push(rssKb / 1024);
@@ -210,6 +219,13 @@ export async function loadtest(context: BenchContext): Promise<Row[]> {
   const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
   const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
   await server.stop();
+  const serverErrors = server
+    .output()
+    .split('\n')
+    .filter((line) => line.trim() && (!line.startsWith('{') || /"level":(50|60)/.test(line)));
+  for (const line of serverErrors.slice(0, 20)) log(`loadtest: server said: ${line.slice(0, 400)}`);
+  // SANSAN_LOADTEST_LOG=FILE keeps the server's whole output (the request log) for a closer look.
+  if (process.env.SANSAN_LOADTEST_LOG) writeFileSync(process.env.SANSAN_LOADTEST_LOG, server.output());
 
   const sizeText = `10^5 sites; ${EXPORTS} exports + ${IMPORTS} imports of ${formatCount(IMPORT_ROWS)} rows + ${ANALYSTS}×${ANALYSES.length} analyses`;
   const common = `load ran ${formatMs(wall)}; ${refused} answers 429 (waited out), ${resent} requests resent after a kept-alive socket closed; exports took ${formatMs(percentile(exportTimes, 50))} median, ${formatMs(Math.max(...exportTimes))} longest${failures.length ? `; failures: ${failures.slice(0, 3).join(', ')}` : ''}`;

@@ -4,6 +4,9 @@
 // machine's memory, up to 4 GB) before collecting in earnest: under the load test the analysis thread's
 // garbage alone took the server past 1.5 GB. With a cap, V8 collects as the heap nears it; a job that
 // needs more than the cap ends its thread (not the server) and is answered 503 `memory_limit`.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { AppError } from '../errors.ts';
 import type { Db } from './database.ts';
@@ -68,5 +71,28 @@ export async function runOnThread<T>(pool: Piscina, name: CappedPool, task: unkn
   } catch (error) {
     if (outOfMemory(error)) throw memoryLimit(name);
     throw error;
+  }
+}
+
+/**
+ * The nice value of the threads doing background work (exports, analyses): on a 2-core server under
+ * load the request thread then gets the core when it needs one, and the threads take what is left
+ * (the load test: /api/health and a county list beside 20 exports and 24 analyses). The import
+ * thread keeps its priority: it holds the write lock, and every write waits for it.
+ */
+export const BACKGROUND_NICE = 10;
+
+/**
+ * Lowers the calling worker thread's priority to BACKGROUND_NICE. On Linux a nice value belongs to
+ * one thread (setpriority with the thread's id); elsewhere, or without /proc, the thread keeps its
+ * priority. Never on the main thread: that would lower the request thread itself.
+ */
+export function runInBackground(): void {
+  if (isMainThread) return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
+    if (Number.isInteger(tid) && tid !== process.pid) setPriority(tid, BACKGROUND_NICE);
+  } catch {
+    // not Linux: the thread runs at the process's priority
   }
 }

@@ -19,13 +19,23 @@ import { dirname, join } from 'node:path';
 import type { Piscina } from 'piscina';
 import type { Db } from '../db/database.ts';
 import { databaseFile, runOnThread, threadHeapMb, threadPool } from '../db/threads.ts';
+import { DEFAULT_HEAVY_LIMITS, tooBusy } from '../ops/limits.ts';
 import type { ExportFile } from './download.ts';
 import { runExportJob, type ExportJob } from './export-job.ts';
 
 /** Worker threads building exports at once; more exports wait in the pool's queue. */
 export const EXPORT_THREADS = Math.max(1, Math.min(2, availableParallelism() - 1));
 
+/**
+ * Exports building or waiting for a thread at once (one waiting per thread). Beyond it an export is
+ * refused at once, 429 too_busy with Retry-After, as the heavy-work limits do: queued deeper, an
+ * export waited minutes behind others with no answer at all, past a client's or proxy's header
+ * timeout (the load test at load 15: 300 s, undici's).
+ */
+export const EXPORT_BUILDS = 2 * EXPORT_THREADS;
+
 let pool: Piscina | null = null;
+let building = 0;
 
 /** The workers load TypeScript as `npm start` does: through tsx (added when the parent was started without it). */
 function exportPool(): Piscina {
@@ -49,7 +59,13 @@ export async function buildExportFile(db: Db, job: ExportJob): Promise<ExportFil
   try {
     const path = databaseFile(db);
     if (!path) return { ...(await runExportJob(db, job, out)), thread: 'main' };
-    return { ...(await runOnThread<ExportFile>(exportPool(), 'export', { path, job, out })), thread: 'worker' };
+    if (building >= EXPORT_BUILDS) throw tooBusy('server', EXPORT_BUILDS, DEFAULT_HEAVY_LIMITS.retryAfterSeconds);
+    building++;
+    try {
+      return { ...(await runOnThread<ExportFile>(exportPool(), 'export', { path, job, out })), thread: 'worker' };
+    } finally {
+      building--;
+    }
   } catch (error) {
     // A stopped worker may still be closing its file: retry until the directory is gone.
     await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });

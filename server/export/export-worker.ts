@@ -4,7 +4,11 @@
 // snapshot while the server writes).
 import type { Db } from '../db/database.ts';
 import { openReadOnlyDatabase } from '../db/read-only.ts';
+import { runInBackground } from '../db/threads.ts';
 import { runExportJob, type ExportJob } from './export-job.ts';
+
+// Background work: the request thread goes first (db/threads.ts).
+runInBackground();
 
 const open = new Map<string, Db>();
 

@@ -162,7 +162,8 @@ export interface JudgeContext {
   places: PlaceNames;
   locator: CountyLocator;
   countyNames: ReadonlyMap<string, string>;
-  existing: readonly ExistingSite[];
+  /** The sites to flag duplicates of: a list, or an index the caller filled page by page. */
+  existing: readonly ExistingSite[] | ExistingIndex;
   today: string;
   /** A county official's counties: rows elsewhere are errors. Null for roles not bound to counties. */
   allowedCounties: ReadonlySet<string> | null;
@@ -197,6 +198,23 @@ function matchIn(
   return null;
 }
 
+/**
+ * The existing sites by duplicate key. A caller can fill it a page at a time and let the event loop run
+ * in between: at 10^5 sites the whole read and index took the request thread for seconds under load.
+ */
+export class ExistingIndex {
+  readonly byKey = new Map<string, Indexed[]>();
+  add(sites: readonly ExistingSite[]): this {
+    for (const site of sites) {
+      const key = duplicateKey(site.name);
+      const list = this.byKey.get(key) ?? [];
+      list.push({ row: 0, name: site.name, address: site.address ? duplicateKey(site.address) : '', lon: site.lon, lat: site.lat, siteId: site.id });
+      this.byKey.set(key, list);
+    }
+    return this;
+  }
+}
+
 /** Judges every row. `errors` name the column (its header in the file) and why; nothing is guessed. */
 export function judgeRows(table: SourceTable, columns: readonly Column[], options: JudgeOptions, context: JudgeContext): JudgedRow[] {
   return table.rows.map(rowJudge(columns, options, context));
@@ -211,13 +229,7 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
   for (const column of columns) if (column.field) columnOf.set(column.field, column);
   const header = (field: LedgerField) => columnOf.get(field)?.header ?? null;
 
-  const existingIndex = new Map<string, Indexed[]>();
-  for (const site of context.existing) {
-    const key = duplicateKey(site.name);
-    const list = existingIndex.get(key) ?? [];
-    list.push({ row: 0, name: site.name, address: site.address ? duplicateKey(site.address) : '', lon: site.lon, lat: site.lat, siteId: site.id });
-    existingIndex.set(key, list);
-  }
+  const existingIndex = (context.existing instanceof ExistingIndex ? context.existing : new ExistingIndex().add(context.existing)).byKey;
   const fileIndex = new Map<string, Indexed[]>();
 
   return (source: TableRow): JudgedRow => {

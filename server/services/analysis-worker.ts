@@ -3,9 +3,13 @@
 // inside one read transaction, so it sees one snapshot while the server writes.
 import type { Db } from '../db/database.ts';
 import { openReadOnlyDatabase } from '../db/read-only.ts';
+import { runInBackground } from '../db/threads.ts';
 import { AppError } from '../errors.ts';
 import { refusalOf, runAnalysisJob, type AnalysisJob } from './analysis-jobs.ts';
 import type { AnalysisOutcome } from './analysis-pool.ts';
+
+// Background work: the request thread goes first (db/threads.ts).
+runInBackground();
 
 const open = new Map<string, Db>();
 

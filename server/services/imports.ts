@@ -6,14 +6,14 @@ import type { Crs } from '../../domain/coordinates.ts';
 import { COUNTY_SCOPED_ROLES } from '../../domain/roles.ts';
 import { AppError } from '../errors.ts';
 import { appendAudit } from '../auth/audit.ts';
-import { rowJudge, mapColumns, type Column, type ColumnMapping, type DuplicateHandling, type JudgedRow } from '../import/judge-rows.ts';
+import { ExistingIndex, rowJudge, mapColumns, type Column, type ColumnMapping, type DuplicateHandling, type JudgedRow } from '../import/judge-rows.ts';
 import { PlaceNames } from '../import/place-names.ts';
 import { yieldToOthers } from '../import/event-loop.ts';
 import { openTable, type ImportFormat, type SourceTable } from '../import/read-table.ts';
 import type { Db } from '../db/database.ts';
 import { countyNames, placeLists } from '../store/county-store.ts';
 import {
-  existingSites,
+  existingSitePage,
   mappingByName,
   previewCounts,
   previewExpiresAt,
@@ -67,6 +67,9 @@ type PreviewRow = Pick<JudgedRow, 'row' | 'outcome' | 'name' | 'errors' | 'warni
  */
 export const PREVIEW_ROWS = 500;
 
+/** Existing sites read and indexed per turn of the event loop while a preview starts. */
+const EXISTING_PAGE = 5_000;
+
 const needsLook = (row: PreviewRow) => row.outcome !== 'new' || row.warnings.length > 0;
 
 // The official place lists change only with `npm run geodata`, which restarts the server.
@@ -95,12 +98,22 @@ export async function previewImport(
     throw error;
   }
   const { places, countyNames } = placesOf(ctx.db);
+  // Every site is read and indexed EXISTING_PAGE at a time, the event loop free in between (at 10^5
+  // sites in one go it held the request thread for 7 s on a loaded machine: every kept-alive socket
+  // that waited meanwhile was reset when the server came back). Pages are separate reads: a site
+  // written meanwhile may or may not be among them, as if the preview had started a moment later.
+  const existing = new ExistingIndex();
+  for (let page = existingSitePage(ctx.db, 0, EXISTING_PAGE); ; page = existingSitePage(ctx.db, page.at(-1)!.id, EXISTING_PAGE)) {
+    existing.add(page);
+    if (page.length < EXISTING_PAGE) break;
+    await yieldToOthers();
+  }
   const options_ = { crs: options.crs ?? null, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip' } as const;
   const judge = rowJudge(columns, options_, {
     places,
     locator: ctx.locator,
     countyNames,
-    existing: existingSites(ctx.db),
+    existing,
     today: ctx.today(),
     allowedCounties: COUNTY_SCOPED_ROLES.has(actor.role) ? new Set(actor.counties) : null,
   });

@@ -8,6 +8,8 @@ const ROOT = join(import.meta.dirname, '../..');
 
 export interface ServerChild {
   base: string;
+  /** The server's process id (its threads are under /proc/PID/task). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startServerChild(database: string, env: Record<string, str
   const { child, port, exited } = await spawnServer(database, env);
   return {
     base: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
