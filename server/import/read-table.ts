@@ -415,9 +415,9 @@ async function* inBatches(rows: TableRow[]): AsyncGenerator<TableRow[]> {
   while (rows.length) yield rows.splice(0, ROW_BATCH);
 }
 
-/** Reads an uploaded file as a table with all its rows (small files, tests). */
-export async function readTable(bytes: Uint8Array, fileName: string, options: { sheet?: string } = {}): Promise<SourceTable> {
-  const { batches, ...table } = await openTable(bytes, fileName, options);
+/** Reads an uploaded file (its bytes, or a source reading it) as a table with all its rows (small files, tests). */
+export async function readTable(file: Uint8Array | ByteSource, fileName: string, options: { sheet?: string } = {}): Promise<SourceTable> {
+  const { batches, ...table } = await openTable(file, fileName, options);
   const rows: TableRow[] = [];
   for await (const batch of batches) rows.push(...batch);
   return { ...table, rows };
