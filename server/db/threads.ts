@@ -21,10 +21,12 @@ export type CappedPool = 'analysis' | 'export' | 'import';
  * Each pool's old-generation cap in MB, from what its jobs were measured to keep and use at 10^5 sites
  * (bench/README.md, "Memory per thread"): the analysis thread keeps ~430 MB (relapse state, move index,
  * 4 scorecard books) and a siege or route plan adds ~90 MB; an export keeps nothing and its xlsx writer
- * peaks at ~90 MB; an import commit of 10^5 rows is not yet measured per thread, so it has no cap (null).
+ * peaks at ~90 MB; an import (preview and commit) of a 200,000-row, 50 MB ledger ran within 64 MB
+ * (the duplicate index ~21 MB, the CSV read in slices, the commit 500 rows at a time): 96 MB leaves room
+ * for the database's own sites in the duplicate search.
  * SANSAN_ANALYSIS_HEAP_MB, SANSAN_EXPORT_HEAP_MB and SANSAN_IMPORT_HEAP_MB set them (server/config.ts).
  */
-export const DEFAULT_THREAD_HEAP_MB: Readonly<Record<CappedPool, number | null>> = { analysis: 640, export: 160, import: null };
+export const DEFAULT_THREAD_HEAP_MB: Readonly<Record<CappedPool, number | null>> = { analysis: 640, export: 160, import: 96 };
 
 const heapMb: Record<CappedPool, number | null> = { ...DEFAULT_THREAD_HEAP_MB };
 

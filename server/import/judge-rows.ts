@@ -8,7 +8,7 @@ import type { StatusCode } from '../../domain/statuses.ts';
 import { badRequest } from '../errors.ts';
 import { CRS_NAMES, inChina, looksSwapped, parseCoordinate, toWgs84, type Crs } from '../../domain/coordinates.ts';
 import type { CountyLocator } from '../../domain/locate-county.ts';
-import { haversineKm } from '../geo/sphere.ts';
+import { NameIndex } from './name-index.ts';
 import { parseLedgerDate } from './parse-values.ts';
 import { MANAGING_ZONES, type PlaceMatch, type PlaceNames } from './place-names.ts';
 import type { SourceTable, TableRow } from './read-table.ts';
@@ -19,8 +19,7 @@ export type DuplicateHandling = (typeof DUPLICATE_HANDLING)[number];
 export const OUTCOMES = ['new', 'update', 'duplicate', 'error'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** Two rows with the same normalised name this close (metres) are the same site. */
-export const DUPLICATE_DISTANCE_M = 200;
+export { DUPLICATE_DISTANCE_M } from './name-index.ts';
 
 export interface RowIssue {
   /** The file's header of the column at fault, or null when the row as a whole is. */
@@ -162,8 +161,7 @@ export interface JudgeContext {
   places: PlaceNames;
   locator: CountyLocator;
   countyNames: ReadonlyMap<string, string>;
-  /** The sites to flag duplicates of: a list, or an index the caller filled page by page. */
-  existing: readonly ExistingSite[] | ExistingIndex;
+  existing: readonly ExistingSite[];
   today: string;
   /** A county official's counties: rows elsewhere are errors. Null for roles not bound to counties. */
   allowedCounties: ReadonlySet<string> | null;
@@ -173,46 +171,6 @@ export interface JudgeOptions {
   crs: Crs | null;
   fixSwapped: boolean;
   duplicates: DuplicateHandling;
-}
-
-interface Indexed {
-  row: number;
-  name: string;
-  address: string;
-  lon: number | null;
-  lat: number | null;
-  siteId?: number;
-}
-
-function matchIn(
-  candidates: readonly Indexed[] | undefined,
-  me: Omit<Indexed, 'row'>,
-): { match: Indexed; reason: 'near' | 'same_address'; distanceM?: number } | null {
-  for (const other of candidates ?? []) {
-    if (me.lon !== null && other.lon !== null) {
-      const distanceM = haversineKm(me.lon, me.lat!, other.lon, other.lat!) * 1000;
-      if (distanceM <= DUPLICATE_DISTANCE_M) return { match: other, reason: 'near', distanceM: Math.round(distanceM) };
-    }
-    if (me.address !== '' && me.address === other.address) return { match: other, reason: 'same_address' };
-  }
-  return null;
-}
-
-/**
- * The existing sites by duplicate key. A caller can fill it a page at a time and let the event loop run
- * in between: at 10^5 sites the whole read and index took the request thread for seconds under load.
- */
-export class ExistingIndex {
-  readonly byKey = new Map<string, Indexed[]>();
-  add(sites: readonly ExistingSite[]): this {
-    for (const site of sites) {
-      const key = duplicateKey(site.name);
-      const list = this.byKey.get(key) ?? [];
-      list.push({ row: 0, name: site.name, address: site.address ? duplicateKey(site.address) : '', lon: site.lon, lat: site.lat, siteId: site.id });
-      this.byKey.set(key, list);
-    }
-    return this;
-  }
 }
 
 /** Judges every row. `errors` name the column (its header in the file) and why; nothing is guessed. */
@@ -229,8 +187,16 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
   for (const column of columns) if (column.field) columnOf.set(column.field, column);
   const header = (field: LedgerField) => columnOf.get(field)?.header ?? null;
 
-  const existingIndex = (context.existing instanceof ExistingIndex ? context.existing : new ExistingIndex().add(context.existing)).byKey;
-  const fileIndex = new Map<string, Indexed[]>();
+  const existingIndex = new NameIndex();
+  for (const site of context.existing)
+    existingIndex.add(duplicateKey(site.name), {
+      id: site.id,
+      name: site.name,
+      address: site.address ? duplicateKey(site.address) : '',
+      lon: site.lon,
+      lat: site.lat,
+    });
+  const fileIndex = new NameIndex();
 
   return (source: TableRow): JudgedRow => {
     const errors: RowIssue[] = [];
@@ -433,20 +399,18 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
 
     const key = duplicateKey(name);
     const me = { name, address: site.address ? duplicateKey(site.address) : '', lon, lat };
-    const inDb = matchIn(existingIndex.get(key), me);
-    const inFile = inDb ? null : matchIn(fileIndex.get(key), me);
+    const inDb = existingIndex.match(key, me);
+    const inFile = inDb ? null : fileIndex.match(key, me);
     const found = inDb ?? inFile;
     const duplicateOf: DuplicateOf | null = found
       ? {
-          ...(found.match.siteId !== undefined ? { siteId: found.match.siteId } : { row: found.match.row }),
-          name: found.match.name,
+          ...(inDb ? { siteId: found.id } : { row: found.id }),
+          name: found.name,
           reason: found.reason,
           ...(found.distanceM !== undefined ? { distanceM: found.distanceM } : {}),
         }
       : null;
-    const list = fileIndex.get(key) ?? [];
-    list.push({ row: source.row, ...me });
-    fileIndex.set(key, list);
+    fileIndex.add(key, { id: source.row, ...me });
     return { row: source.row, outcome: outcomeFor(duplicateOf, options.duplicates), name, site, errors, warnings, duplicateOf };
   };
 }

@@ -2,9 +2,7 @@
 // GB18030/GBK as Chinese Excel and WPS save it — detected, not asked), XLSX (a chosen sheet),
 // GeoJSON and KML/KMZ (one row per feature: its properties, and 经度/纬度 from a point geometry).
 // The file must be what its name says: magic bytes are checked before any parser sees it.
-import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
-import { parse as parseCsvStream } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { DOMParser } from '@xmldom/xmldom';
@@ -12,6 +10,7 @@ import { kml as kmlToGeoJson } from '@tmcw/togeojson';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { AppError, badRequest } from '../errors.ts';
 import { checkArchive, checkJsonDepth } from './archive-bounds.ts';
+import { bytesSource, openCsv, type ByteSource } from './read-csv.ts';
 import { yieldToOthers } from './event-loop.ts';
 
 export const IMPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'kml', 'kmz'] as const;
@@ -95,7 +94,7 @@ export const FILE_KINDS = {
 } as const;
 export type FileKind = keyof typeof FILE_KINDS;
 
-const notWhatItSays = (fileName: string, expected: FileKind, found: FileKind, why = '', hint = '') =>
+export const notWhatItSays = (fileName: string, expected: FileKind, found: FileKind, why = '', hint = '') =>
   badRequest(
     'file_not_as_named',
     `${fileName} is named as ${FILE_KINDS[expected]} but its content is ${FILE_KINDS[found]}${why ? ` (${why})` : ''}${hint ? `; ${hint}` : ''}`,
@@ -107,7 +106,7 @@ const notWhatItSays = (fileName: string, expected: FileKind, found: FileKind, wh
     },
   );
 
-const tooManyRows = (count: number) =>
+export const tooManyRows = (count: number) =>
   new AppError(
     413,
     'too_many_rows',
@@ -121,7 +120,7 @@ const tooManyRows = (count: number) =>
   );
 
 /** What the first bytes say the content is, in words for an error message. */
-function describeContent(bytes: Uint8Array): FileKind {
+export function describeContent(bytes: Uint8Array): FileKind {
   const head = Buffer.from(bytes.subarray(0, 512))
     .toString('latin1')
     .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
@@ -138,7 +137,7 @@ function describeContent(bytes: Uint8Array): FileKind {
 }
 
 /** Control characters other than tab, CR and LF (or NUL) in the first 64 KB: not a text file. */
-function isBinary(bytes: Uint8Array): boolean {
+export function isBinary(bytes: Uint8Array): boolean {
   const end = Math.min(bytes.length, 65_536);
   let control = 0;
   for (let i = 0; i < end; i++) {
@@ -149,7 +148,7 @@ function isBinary(bytes: Uint8Array): boolean {
   return control > 8;
 }
 
-const isZip = (bytes: Uint8Array) => bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+export const isZip = (bytes: Uint8Array) => bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 
 /** Decodes text: UTF-16 by its BOM, else strict UTF-8 (BOM dropped), else GB18030 (a superset of GBK and GB2312). */
 export function decodeText(bytes: Uint8Array, fileName: string): { text: string; encoding: 'utf-8' | 'gb18030' | 'utf-16le' } {
@@ -166,7 +165,7 @@ export function decodeText(bytes: Uint8Array, fileName: string): { text: string;
   }
 }
 
-const clean = (value: string) => value.replace(/^\uFEFF/, '').trim();
+export const clean = (value: string) => value.replace(/^\uFEFF/, '').trim();
 
 /** Drops trailing rows with no content and numbers the rest; the first row with content is the header. */
 function toTable(format: ImportFormat, records: { row: number; cells: string[] }[], extra: Omit<SourceTable, 'format' | 'headers' | 'rows'>): SourceTable {
@@ -178,111 +177,16 @@ function toTable(format: ImportFormat, records: { row: number; cells: string[] }
 }
 
 /** The header row without the empty cells after its last named column (at least one column). */
-function namedHeaders(headers: string[]): string[] {
+export function namedHeaders(headers: string[]): string[] {
   let lastNamed = headers.length;
   while (lastNamed > 0 && headers[lastNamed - 1] === '') lastNamed--;
   return headers.slice(0, Math.max(lastNamed, 1));
 }
 
 /** Records parsed between two turns of the event loop. */
-const PARSE_BATCH = 5000;
+export const PARSE_BATCH = 5000;
 /** Rows handed to the preview at a time (judged and staged between two turns of the event loop). */
-const ROW_BATCH = 2000;
-
-/**
- * CSV through csv-parse's streaming parser, fed the decoded text 1 MB at a time. The header is read
- * here; the data rows come as the preview takes them, ROW_BATCH at a time, so the file's cells are
- * never all held at once. A file that may hold more rows than the limit (more line breaks than that)
- * is counted first, and refused before any row is judged.
- */
-async function openCsv(bytes: Uint8Array, fileName: string): Promise<OpenTable> {
-  const encoding = csvEncoding(bytes, fileName);
-  if (lineBreaks(bytes) > MAX_IMPORT_ROWS) {
-    let count = -1;
-    for await (const cells of csvRecords(bytes, encoding, fileName)) if (cells.some((cell) => cell !== '')) count++;
-    if (count > MAX_IMPORT_ROWS) throw tooManyRows(count);
-  }
-  const records = csvRecords(bytes, encoding, fileName);
-  let seen = 0;
-  let headers: string[] | null = null;
-  while (!headers) {
-    const next = await records.next();
-    if (next.done) throw badRequest('empty_file', 'the file has no header row and no data', { field: 'file' });
-    seen++;
-    if (next.value.some((cell) => cell !== '')) headers = next.value;
-  }
-  async function* batches(): AsyncGenerator<TableRow[]> {
-    let batch: TableRow[] = [];
-    for (;;) {
-      const next = await records.next();
-      if (next.done) break;
-      seen++;
-      if (!next.value.some((cell) => cell !== '')) continue;
-      batch.push({ row: seen, cells: next.value });
-      if (batch.length === ROW_BATCH) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length) yield batch;
-  }
-  return { format: 'csv', encoding, sheets: [], sheet: null, headers: namedHeaders(headers), batches: batches() };
-}
-
-/** Line feeds in the bytes: at least as many as the records after the first (a record spans one line or more). */
-function lineBreaks(bytes: Uint8Array): number {
-  let count = 0;
-  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) count++;
-  return count;
-}
-
-/** The records of CSV bytes, cells cleaned; the event loop turns every PARSE_BATCH records. */
-async function* csvRecords(bytes: Uint8Array, encoding: 'utf-8' | 'gb18030' | 'utf-16le', fileName: string): AsyncGenerator<string[]> {
-  // The first line decides the delimiter; the rest is decoded slice by slice as the parser takes it.
-  const head = new TextDecoder(encoding).decode(bytes.subarray(0, 64 * 1024));
-  const firstLine = head.slice(0, head.indexOf('\n') >>> 0);
-  const delimiter = encoding === 'utf-16le' || (firstLine.includes('\t') && !firstLine.includes(',')) ? '\t' : ',';
-  // Our CSV exports write formula-looking text as '=…; read it back as it was.
-  const unquote = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
-  const parser = Readable.from(textSlices(bytes, encoding, fileName)).pipe(
-    parseCsvStream({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
-  );
-  let seen = 0;
-  try {
-    for await (const cells of parser as AsyncIterable<string[]>) {
-      yield cells.map((cell) => clean(unquote(cell)));
-      if (++seen % PARSE_BATCH === 0) await yieldToOthers();
-    }
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    const where = (error as { lines?: number }).lines;
-    throw badRequest('bad_csv', `${fileName} is not readable as CSV${where ? ` (near line ${where})` : ''}: ${(error as Error).message}`, {
-      field: 'file',
-      fileName,
-      line: where ?? null,
-    });
-  }
-}
-
-/** The encoding of CSV bytes, found without decoding them whole: UTF-16 by its BOM, valid UTF-8, else GB18030. */
-function csvEncoding(bytes: Uint8Array, fileName: string): 'utf-8' | 'gb18030' | 'utf-16le' {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
-  if (isBinary(bytes)) throw notWhatItSays(fileName, 'text', describeContent(bytes));
-  return isUtf8(bytes) ? 'utf-8' : 'gb18030';
-}
-
-/** The bytes decoded 1 MB at a time (a character cut at a slice's end is completed by the next). */
-function* textSlices(bytes: Uint8Array, encoding: 'utf-8' | 'gb18030' | 'utf-16le', fileName: string): Generator<string> {
-  const decoder = new TextDecoder(encoding, { fatal: true });
-  const start = encoding === 'utf-16le' ? 2 : 0;
-  for (let at = start; at < bytes.length; at += 1 << 20) {
-    try {
-      yield decoder.decode(bytes.subarray(at, Math.min(bytes.length, at + (1 << 20))), { stream: at + (1 << 20) < bytes.length });
-    } catch {
-      throw notWhatItSays(fileName, 'text', 'bad_encoding', '', 'save it from Excel or WPS as CSV (UTF-8 or the default Chinese encoding)');
-    }
-  }
-}
+export const ROW_BATCH = 2000;
 
 /** A cell's value as ledger text: dates as YYYY-MM-DD, formulas by their result, rich text joined. */
 function cellText(value: ExcelJS.CellValue): string {
@@ -487,14 +391,21 @@ export function formatOf(fileName: string): ImportFormat {
   return format;
 }
 
-/** Opens an uploaded file as a table read in batches; 400 when it is not what its name says, 413 beyond the row limit. */
-export async function openTable(bytes: Uint8Array, fileName: string, options: { sheet?: string } = {}): Promise<OpenTable> {
+/**
+ * Opens an uploaded file (its bytes, or a source reading it from disk) as a table read in batches;
+ * 400 when it is not what its name says, 413 beyond the row limit. A CSV is read slice by slice (never
+ * held whole); the other formats are read whole.
+ */
+export async function openTable(file: Uint8Array | ByteSource, fileName: string, options: { sheet?: string } = {}): Promise<OpenTable> {
   const format = formatOf(fileName);
-  if (bytes.length === 0) throw badRequest('empty_file', `${fileName} is empty`, { field: 'file', fileName });
+  const source = file instanceof Uint8Array ? bytesSource(file) : file;
+  if (source.size === 0) throw badRequest('empty_file', `${fileName} is empty`, { field: 'file', fileName });
   if (format === 'csv') {
-    if (isZip(bytes)) throw notWhatItSays(fileName, 'csv', describeContent(bytes), '', 'if it is an Excel workbook, name it .xlsx');
-    return openCsv(bytes, fileName);
+    const head = source.read(0, 512);
+    if (isZip(head)) throw notWhatItSays(fileName, 'csv', describeContent(head), '', 'if it is an Excel workbook, name it .xlsx');
+    return openCsv(source, fileName);
   }
+  const bytes = source.read(0, source.size);
   const { rows, ...table } = await readWhole(bytes, fileName, format, options.sheet);
   return { ...table, batches: inBatches(rows) };
 }
@@ -504,9 +415,9 @@ async function* inBatches(rows: TableRow[]): AsyncGenerator<TableRow[]> {
   while (rows.length) yield rows.splice(0, ROW_BATCH);
 }
 
-/** Reads an uploaded file as a table with all its rows (small files, tests). */
-export async function readTable(bytes: Uint8Array, fileName: string, options: { sheet?: string } = {}): Promise<SourceTable> {
-  const { batches, ...table } = await openTable(bytes, fileName, options);
+/** Reads an uploaded file (its bytes, or a source reading it) as a table with all its rows (small files, tests). */
+export async function readTable(file: Uint8Array | ByteSource, fileName: string, options: { sheet?: string } = {}): Promise<SourceTable> {
+  const { batches, ...table } = await openTable(file, fileName, options);
   const rows: TableRow[] = [];
   for await (const batch of batches) rows.push(...batch);
   return { ...table, rows };

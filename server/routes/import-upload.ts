@@ -14,6 +14,10 @@ import type { MiddlewareHandler } from 'hono';
 import { AppError, badRequest } from '../errors.ts';
 import { MAX_IMPORT_BYTES } from '../import/read-table.ts';
 
+/** Where each received file lies (for the preview to read it on the import thread), while its request lasts. */
+const paths = new WeakMap<File, string>();
+export const uploadedPath = (file: File): string | undefined => paths.get(file);
+
 /** The options field is small JSON (a column mapping at most). */
 const MAX_FIELD_BYTES = 256 * 1024;
 /** The whole body: the file and its multipart framing. */
@@ -66,7 +70,11 @@ async function receive(body: ReadableStream<Uint8Array>, contentType: string, pa
   }
   const file = await (written as Promise<{ name: string; type: string }> | null);
   if (failure) throw failure;
-  if (file) form.append('file', new File([await openAsBlob(path)], file.name, { type: file.type }));
+  if (file) {
+    const received = new File([await openAsBlob(path)], file.name, { type: file.type });
+    paths.set(received, path);
+    form.append('file', received);
+  }
   return form;
 }
 

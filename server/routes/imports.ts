@@ -8,7 +8,7 @@ import { MAX_IMPORT_BYTES } from '../import/read-table.ts';
 import { listImports, listMappings } from '../store/import-store.ts';
 import { commitImportBatch, previewImport, saveColumnMapping, undoImportBatch } from '../services/imports.ts';
 import { actorOf } from './actor.ts';
-import { streamedUpload } from './import-upload.ts';
+import { streamedUpload, uploadedPath } from './import-upload.ts';
 import {
   CommitBody,
   CommitResult,
@@ -75,7 +75,9 @@ export function importRoutes(ctx: AppContext) {
           throw badRequest('bad_field', 'file: send the ledger as the multipart form field "file"', { field: 'file', reason: 'required' });
         if (file.size > MAX_IMPORT_BYTES) throw fileTooLarge();
         const options = parseOptions(form.options);
-        const preview = await previewImport(ctx, actorOf(c), { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }, options);
+        const path = uploadedPath(file);
+        const upload = path ? { name: file.name, path } : { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+        const preview = await previewImport(ctx, actorOf(c), upload, options);
         return c.json(preview, 201);
       },
     )

@@ -1,9 +1,11 @@
-// The two whole-batch writes of a ledger import, commit and undo, each one transaction with its
-// county check and audit record. They run where server/services/import-pool.ts puts them: on the
-// import worker thread's own connection for a database file, on the request thread for ':memory:'.
+// The heavy steps of a ledger import: the preview of an uploaded file (read, judged and staged in
+// batches) and the two whole-batch writes, commit and undo, each one transaction with its county
+// check and audit record. They run where server/services/import-pool.ts puts them: on the import
+// worker thread's own connection for a database file, on the request thread for ':memory:'.
 import { appendAudit } from '../auth/audit.ts';
 import { batchCounties, commitImport, undoImport, type CommitChoices, type CommitCounts } from '../store/import-store.ts';
 import { refuseOtherCounties } from './county-scope.ts';
+import { locatorOf, previewNow, type ImportPreviewResult, type ImportRequest } from './import-preview.ts';
 import { auditBy, type Actor, type ServiceContext } from './service-context.ts';
 
 export type UndoCounts = ReturnType<typeof undoImport>;
@@ -38,11 +40,22 @@ export function undoBatchNow(ctx: BatchContext, actor: Actor, id: number): UndoC
   });
 }
 
-/** A whole-batch write as a message a worker thread can take. */
+/** A preview or a whole-batch write as a message a worker thread can take (a preview's file by its path). */
 export type BatchJob =
-  { kind: 'commit'; id: number; actor: Actor; choices: CommitChoices; today: string } | { kind: 'undo'; id: number; actor: Actor; today: string };
+  | { kind: 'preview'; file: { name: string; path: string }; actor: Actor; options: ImportRequest; today: string }
+  | { kind: 'commit'; id: number; actor: Actor; choices: CommitChoices; today: string }
+  | { kind: 'undo'; id: number; actor: Actor; today: string };
 
-export function runBatchJob(ctx: Pick<ServiceContext, 'db'>, job: BatchJob): CommitCounts | UndoCounts {
+export type BatchResult = ImportPreviewResult | CommitCounts | UndoCounts;
+
+export async function runBatchJob(ctx: Pick<ServiceContext, 'db'>, job: BatchJob): Promise<BatchResult> {
   const on = { db: ctx.db, today: () => job.today };
-  return job.kind === 'commit' ? commitBatchNow(on, job.actor, job.id, job.choices) : undoBatchNow(on, job.actor, job.id);
+  switch (job.kind) {
+    case 'preview':
+      return previewNow({ ...on, locator: locatorOf(ctx.db) }, job.actor, job.file, job.options);
+    case 'commit':
+      return commitBatchNow(on, job.actor, job.id, job.choices);
+    case 'undo':
+      return undoBatchNow(on, job.actor, job.id);
+  }
 }

@@ -1,6 +1,7 @@
-// A ledger's commit and undo run on a worker thread (piscina) with a writable connection of its own,
-// not on the request thread: a 10^5-row commit holds the write lock for seconds, and the server
-// answers reads (and /api/health) meanwhile. The thread's transaction is the whole write, its audit
+// A ledger's preview, commit and undo run on a worker thread (piscina) with a writable connection of
+// its own, not on the request thread: a 10^5-row commit holds the write lock for seconds, and the server
+// answers reads (and /api/health) meanwhile; a preview's rows, duplicate index and garbage stay in the
+// thread's capped heap (its file is read from the upload's temporary file there). The thread's transaction is the whole write, its audit
 // record included; a failure or a kill -9 of the server leaves nothing written. One thread: SQLite
 // takes one writer at a time, so a second batch waits in the pool's queue instead of on the lock.
 // An in-memory database (the API tests) cannot be shared with a thread: its batches run here.
@@ -9,7 +10,7 @@ import { sealOf } from '../auth/audit.ts';
 import type { Db } from '../db/database.ts';
 import { databaseFile, runOnThread, threadHeapMb, threadPool } from '../db/threads.ts';
 import { AppError } from '../errors.ts';
-import { runBatchJob, type BatchJob } from './import-batches.ts';
+import { runBatchJob, type BatchJob, type BatchResult } from './import-batches.ts';
 import type { BatchAnswer, BatchTask } from './import-worker.ts';
 
 let pool: Piscina | null = null;
@@ -20,8 +21,8 @@ function importPool(): Piscina {
   return pool;
 }
 
-/** Runs a whole-batch write on the import thread (here for ':memory:'); it throws what the write threw. */
-export async function runBatch(db: Db, job: BatchJob): Promise<ReturnType<typeof runBatchJob>> {
+/** Runs a preview or a whole-batch write on the import thread (here for ':memory:'); it throws what the job threw. */
+export async function runBatch(db: Db, job: BatchJob): Promise<BatchResult> {
   const path = databaseFile(db);
   if (!path) return runBatchJob({ db }, job);
   const seal = sealOf(db);

@@ -1,11 +1,11 @@
 // The import worker thread (server/services/import-pool.ts): opens the database file writable once
-// and runs a batch's commit or undo there, in one transaction on its own connection, so the request
+// and runs a preview, a batch's commit or its undo there, in one transaction on its own connection, so the request
 // thread answers others meanwhile. A failure comes back as a description the pool turns back into
 // the same error (an AppError keeps its status, code and details; SQLite's busy code is kept).
 import { registerAuditSeal } from '../auth/audit.ts';
 import { openDatabase, type Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { runBatchJob, type BatchJob } from './import-batches.ts';
+import { runBatchJob, type BatchJob, type BatchResult } from './import-batches.ts';
 
 export interface BatchTask {
   job: BatchJob;
@@ -18,11 +18,11 @@ export interface BatchTask {
 export type BatchFailure =
   | { app: true; status: AppError['status']; code: AppError['code']; message: string; details: Record<string, unknown> }
   | { app: false; message: string; code?: string };
-export type BatchAnswer = { ok: true; value: ReturnType<typeof runBatchJob> } | { ok: false; error: BatchFailure };
+export type BatchAnswer = { ok: true; value: BatchResult } | { ok: false; error: BatchFailure };
 
 const open = new Map<string, Db>();
 
-export default function runBatchTask({ job, path, busyTimeoutMs, seal }: BatchTask): BatchAnswer {
+export default async function runBatchTask({ job, path, busyTimeoutMs, seal }: BatchTask): Promise<BatchAnswer> {
   let db = open.get(path);
   if (!db) {
     db = openDatabase(path, { busyTimeoutMs });
@@ -30,7 +30,7 @@ export default function runBatchTask({ job, path, busyTimeoutMs, seal }: BatchTa
   }
   registerAuditSeal(db, { key: Buffer.from(seal.key), keyedFrom: seal.keyedFrom, anchorPath: seal.anchorPath });
   try {
-    return { ok: true, value: runBatchJob({ db }, job) };
+    return { ok: true, value: await runBatchJob({ db }, job) };
   } catch (error) {
     if (error instanceof AppError)
       return { ok: false, error: { app: true, status: error.status, code: error.code, message: error.message, details: error.details } };

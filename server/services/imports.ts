@@ -1,177 +1,26 @@
-// Use cases of the ledger import: preview a file (read, map columns, judge every row, stage them),
-// commit a preview as one batch, undo a batch (or discard a preview), save a column mapping. Each
-// write and its audit record are one transaction; a commit or undo first checks every county the
-// batch writes against the actor's.
-import type { Crs } from '../../domain/coordinates.ts';
-import { COUNTY_SCOPED_ROLES } from '../../domain/roles.ts';
-import { AppError } from '../errors.ts';
+// Use cases of the ledger import: preview a file (server/services/import-preview.ts), commit a
+// preview as one batch, undo a batch (or discard a preview), save a column mapping. Each write and
+// its audit record are one transaction; a commit or undo first checks every county the batch
+// writes against the actor's.
 import { appendAudit } from '../auth/audit.ts';
-import { ExistingIndex, rowJudge, mapColumns, type Column, type ColumnMapping, type DuplicateHandling, type JudgedRow } from '../import/judge-rows.ts';
-import { PlaceNames } from '../import/place-names.ts';
-import { yieldToOthers } from '../import/event-loop.ts';
-import { openTable, type ImportFormat, type SourceTable } from '../import/read-table.ts';
-import type { Db } from '../db/database.ts';
-import { countyNames, placeLists } from '../store/county-store.ts';
-import {
-  existingSitePage,
-  mappingByName,
-  previewCounts,
-  previewExpiresAt,
-  purgeExpiredPreviews,
-  saveMapping,
-  stageRows,
-  openStaging,
-  publishPreview,
-  dropStaging,
-  type CommitChoices,
-  type CommitCounts,
-  type Counts,
-  type SavedMapping,
-} from '../store/import-store.ts';
+import { databaseFile } from '../db/threads.ts';
+import { saveMapping, type CommitChoices, type CommitCounts, type SavedMapping } from '../store/import-store.ts';
 import type { UndoCounts } from './import-batches.ts';
+import { previewNow, type ImportPreviewResult, type ImportRequest, type UploadedFile } from './import-preview.ts';
 import { runBatch } from './import-pool.ts';
 import { auditBy, type Actor, type ServiceContext } from './service-context.ts';
 
-/** The options of an upload (ImportOptions in server/routes/import-schemas.ts). */
-export interface ImportRequest {
-  crs?: Crs;
-  sheet?: string;
-  mapping?: ColumnMapping;
-  mappingName?: string;
-  duplicates?: DuplicateHandling;
-  fixSwapped?: boolean;
-}
-
-export interface ImportPreviewResult {
-  id: number;
-  fileName: string;
-  format: ImportFormat;
-  encoding: SourceTable['encoding'];
-  sheets: string[];
-  sheet: string | null;
-  columns: Column[];
-  counts: Counts;
-  suggestions: { fixSwapped: boolean };
-  expiresAt: string;
-  /** The file's first PREVIEW_ROWS rows and its first PREVIEW_ROWS rows needing a look, in file order (the counts cover all). */
-  rows: PreviewRow[];
-  /** Rows needing a look in the whole file: errors, duplicates, updates, warnings. */
-  problemRows: number;
-}
-
-type PreviewRow = Pick<JudgedRow, 'row' | 'outcome' | 'name' | 'errors' | 'warnings' | 'duplicateOf'>;
+export { PREVIEW_ROWS, type ImportPreviewResult, type ImportRequest } from './import-preview.ts';
 
 /**
- * The preview answer lists at most this many of the file's first rows and as many of its rows needing
- * a look (the page lists 500); the rest stay staged for the commit, so the answer does not grow with the file.
+ * Reads a ledger, judges every row and stages them as a preview (kept 24 h); nothing is written to
+ * sites. An upload kept in a temporary file is read on the import thread (the request thread never
+ * holds the file, its rows or the duplicate index); bytes, or an in-memory database, here.
  */
-export const PREVIEW_ROWS = 500;
-
-/** Existing sites read and indexed per turn of the event loop while a preview starts. */
-const EXISTING_PAGE = 5_000;
-
-const needsLook = (row: PreviewRow) => row.outcome !== 'new' || row.warnings.length > 0;
-
-// The official place lists change only with `npm run geodata`, which restarts the server.
-const lists = new WeakMap<Db, { places: PlaceNames; countyNames: ReadonlyMap<string, string> }>();
-function placesOf(db: Db) {
-  let held = lists.get(db);
-  if (!held) lists.set(db, (held = { places: new PlaceNames(placeLists(db)), countyNames: countyNames(db) }));
-  return held;
-}
-
-/** Reads a ledger, judges every row and stages them as a preview (kept 24 h); nothing is written to sites. */
-export async function previewImport(
-  ctx: ServiceContext,
-  actor: Actor,
-  file: { name: string; bytes: Uint8Array },
-  options: ImportRequest,
-): Promise<ImportPreviewResult> {
-  const table = await openTable(file.bytes, file.name, { sheet: options.sheet });
-  const mapping = { ...(options.mappingName ? mappingByName(ctx.db, options.mappingName) : {}), ...options.mapping };
-  let columns;
-  try {
-    columns = mapColumns(table.headers, mapping);
-  } catch (error) {
-    // The wizard offers the other sheets when the one read holds no ledger.
-    if (error instanceof AppError) throw new AppError(error.status, error.code, error.message, { ...error.details, sheets: table.sheets, sheet: table.sheet });
-    throw error;
-  }
-  const { places, countyNames } = placesOf(ctx.db);
-  // Every site is read and indexed EXISTING_PAGE at a time, the event loop free in between (at 10^5
-  // sites in one go it held the request thread for 7 s on a loaded machine: every kept-alive socket
-  // that waited meanwhile was reset when the server came back). Pages are separate reads: a site
-  // written meanwhile may or may not be among them, as if the preview had started a moment later.
-  const existing = new ExistingIndex();
-  for (let page = existingSitePage(ctx.db, 0, EXISTING_PAGE); ; page = existingSitePage(ctx.db, page.at(-1)!.id, EXISTING_PAGE)) {
-    existing.add(page);
-    if (page.length < EXISTING_PAGE) break;
-    await yieldToOthers();
-  }
-  const options_ = { crs: options.crs ?? null, fixSwapped: options.fixSwapped ?? false, duplicates: options.duplicates ?? 'skip' } as const;
-  const judge = rowJudge(columns, options_, {
-    places,
-    locator: ctx.locator,
-    countyNames,
-    existing,
-    today: ctx.today(),
-    allowedCounties: COUNTY_SCOPED_ROLES.has(actor.role) ? new Set(actor.counties) : null,
-  });
-  const now = new Date().toISOString();
-  purgeExpiredPreviews(ctx.db, now);
-  const storedOptions = { ...options_, sheet: table.sheet, mapping, encoding: table.encoding };
-  // Judged and staged JUDGE_BATCH rows at a time, each batch its own short transaction, the event
-  // loop free in between (other requests answer); the batch becomes a preview only at the end.
-  const id = openStaging(ctx.db, { fileName: file.name, format: table.format, options: storedOptions }, actor.username, now);
-  const first: PreviewRow[] = [];
-  const problems: PreviewRow[] = [];
-  let problemRows = 0;
-  const counts: Counts = previewCounts([]);
-  let fixSwapped = false;
-  try {
-    // Each batch is read, judged and staged in turn: the file's cells do not outlive their rows.
-    for await (const read of table.batches) {
-      const batch = read.map(judge);
-      stageRows(ctx.db, id, batch);
-      for (const [key, value] of Object.entries(previewCounts(batch)) as [keyof Counts, number][]) counts[key] += value;
-      for (const r of batch) {
-        const shown = { row: r.row, outcome: r.outcome, name: r.name, errors: r.errors, warnings: r.warnings, duplicateOf: r.duplicateOf };
-        if (first.length < PREVIEW_ROWS) first.push(shown);
-        if (needsLook(shown) && problemRows++ < PREVIEW_ROWS && first.at(-1) !== shown) problems.push(shown);
-        fixSwapped ||= r.errors.some((e) => e.code === 'swapped');
-      }
-      await yieldToOthers();
-    }
-  } catch (error) {
-    dropStaging(ctx.db, id);
-    throw error;
-  }
-  ctx.db.transaction(() => {
-    publishPreview(ctx.db, id, counts);
-    appendAudit(ctx.db, {
-      ...auditBy(actor),
-      action: 'import.preview',
-      target: `import:${id}`,
-      counties: [],
-      before: null,
-      after: { fileName: file.name, counts },
-    });
-  });
-  return {
-    id,
-    fileName: file.name,
-    format: table.format,
-    encoding: table.encoding,
-    sheets: table.sheets,
-    sheet: table.sheet,
-    columns,
-    counts,
-    suggestions: { fixSwapped },
-    expiresAt: previewExpiresAt(ctx.db, id),
-    // Both lists are in file order and the second starts past the first where they overlap.
-    rows: [...first, ...problems],
-    problemRows,
-  };
+export async function previewImport(ctx: ServiceContext, actor: Actor, file: UploadedFile, options: ImportRequest): Promise<ImportPreviewResult> {
+  if ('path' in file && databaseFile(ctx.db))
+    return (await runBatch(ctx.db, { kind: 'preview', file, actor, options, today: ctx.today() })) as ImportPreviewResult;
+  return previewNow(ctx, actor, file, options);
 }
 
 /**

@@ -46,9 +46,9 @@ export function previewCounts(rows: readonly Pick<JudgedRow, 'outcome' | 'warnin
   return counts;
 }
 
-/** Up to `limit` sites after id `afterId` in id order, for duplicate checks (name, address, position). */
-export function existingSitePage(db: Db, afterId: number, limit: number): ExistingSite[] {
-  return db.all<ExistingSite>('SELECT id, name, address, lon, lat FROM sites WHERE id > ? ORDER BY id LIMIT ?', [afterId, limit]);
+/** Every site, for duplicate checks (name, address, position); read on the import thread for a database file. */
+export function existingSites(db: Db): ExistingSite[] {
+  return db.all<ExistingSite>('SELECT id, name, address, lon, lat FROM sites');
 }
 
 /** Discards previews past their expiry (their staged rows go; the batch stays as 'discarded'). */

@@ -1,11 +1,13 @@
 // The import readers (server/import/read-table.ts) on their own: file bytes in, a table of text
 // cells out. Answers worked out by hand from the inputs written here, and from the ledger fixtures
 // written by other programs (tests/fixtures/ledgers/README.md).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../server/errors.ts';
 import { decodeText, formatOf, GEOMETRY_HEADERS, readTable } from '../../server/import/read-table.ts';
+import { fileSource } from '../../server/import/read-csv.ts';
 
 const LEDGERS = join(import.meta.dirname, '../fixtures/ledgers');
 const fixture = (name: string) => new Uint8Array(readFileSync(join(LEDGERS, name)));
@@ -22,6 +24,35 @@ async function refusal(work: () => unknown): Promise<AppError> {
 }
 
 describe('CSV', () => {
+  it('reads a file from disk by range as it reads the same bytes, characters cut at a 1 MB slice boundary included', async () => {
+    // Rows of mostly 3-byte characters, with a header chosen so that a character straddles the first slice boundary.
+    const lines = ['企业名称,地址'];
+    let length = 0;
+    for (let i = 0; length < 1_200_000; i++) {
+      const line = `砂场${i},漯河市源汇区${'路'.repeat(i % 7)}`;
+      lines.push(line);
+      length += line.length + 2;
+    }
+    const bytes = new TextEncoder().encode(`${lines.join('\r\n')}\r\n`);
+    expect(bytes.length).toBeGreaterThan(2 << 20);
+    expect(bytes[1 << 20]! & 0xc0).toBe(0x80); // a continuation byte: the boundary cuts a character
+    const dir = mkdtempSync(join(tmpdir(), 'sansan-csv-'));
+    writeFileSync(join(dir, 'ledger.csv'), bytes);
+    const source = fileSource(join(dir, 'ledger.csv'));
+    try {
+      const fromFile = await readTable(source, 'ledger.csv');
+      const fromBytes = await readTable(bytes, 'ledger.csv');
+      expect(fromFile.encoding).toBe('utf-8');
+      expect(fromFile.rows.length).toBe(lines.length - 1);
+      expect(fromFile.rows.map((r) => r.cells.join(','))).toEqual(lines.slice(1));
+      expect(fromFile.rows.at(-1)!.row).toBe(lines.length);
+      expect(fromFile).toEqual(fromBytes);
+    } finally {
+      source.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads UTF-8 with a byte-order mark: the mark is not part of the first header, rows count from the header as 1', async () => {
     const table = await readTable(utf8('\uFEFF名称,经度,纬度\r\n甲砂场,113.95,33.55\r\n乙商砼站,114.16,33.57\r\n'), 'ledger.csv');
     expect(table.format).toBe('csv');

@@ -1,0 +1,90 @@
+// The duplicate search's memory of a ledger: the rows (or the database's sites) seen so far, by
+// normalised name, each with its position and address, so a later row is flagged as the same site.
+import { haversineKm } from '../geo/sphere.ts';
+
+/** Two rows with the same normalised name this close (metres) are the same site. */
+export const DUPLICATE_DISTANCE_M = 200;
+
+/** A 52-bit hash of a normalised address (-1 for none): two FNV-style passes, compared among rows of one name only. */
+function addressHash(text: string): number {
+  if (text === '') return -1;
+  let a = 0x811c9dc5;
+  let b = 0x1b873593;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 13;
+  }
+  return (a >>> 0) * 2 ** 20 + (b >>> 12);
+}
+
+interface Match {
+  /** The file's row, or the site's id. */
+  id: number;
+  name: string;
+  reason: 'near' | 'same_address';
+  distanceM?: number;
+}
+
+/**
+ * The rows (or sites) seen so far for the duplicate search, by normalised name, held compactly: one
+ * map entry per name and typed arrays per row (position, address hash, the row or site id, the entry
+ * before it of the same name) instead of an object with its strings per row — a 200,000-row ledger's
+ * index is about a quarter of the size, so it fits the import thread's heap.
+ */
+export class NameIndex {
+  private readonly last = new Map<string, number>();
+  private prev = new Int32Array(1024);
+  private ids = new Int32Array(1024);
+  private lon = new Float64Array(1024);
+  private lat = new Float64Array(1024);
+  private address = new Float64Array(1024);
+  /** The name as written, where it differs from its normalised key. */
+  private readonly names: (string | null)[] = [];
+  private size = 0;
+
+  add(key: string, entry: { id: number; name: string; address: string; lon: number | null; lat: number | null }): void {
+    if (this.size === this.ids.length) this.grow();
+    const i = this.size++;
+    this.prev[i] = this.last.get(key) ?? -1;
+    this.last.set(key, i);
+    this.ids[i] = entry.id;
+    this.lon[i] = entry.lon ?? NaN;
+    this.lat[i] = entry.lat ?? NaN;
+    this.address[i] = addressHash(entry.address);
+    this.names.push(entry.name === key ? null : entry.name);
+  }
+
+  /** The first entry of the same name within DUPLICATE_DISTANCE_M, or with the same address, in the order added. */
+  match(key: string, me: { address: string; lon: number | null; lat: number | null }): Match | null {
+    const last = this.last.get(key);
+    if (last === undefined) return null;
+    const chain: number[] = [];
+    for (let i = last; i >= 0; i = this.prev[i]!) chain.push(i);
+    const address = addressHash(me.address);
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const i = chain[k]!;
+      const name = this.names[i] ?? key;
+      if (me.lon !== null && !Number.isNaN(this.lon[i])) {
+        const distanceM = haversineKm(me.lon, me.lat!, this.lon[i]!, this.lat[i]!) * 1000;
+        if (distanceM <= DUPLICATE_DISTANCE_M) return { id: this.ids[i]!, name, reason: 'near', distanceM: Math.round(distanceM) };
+      }
+      if (address !== -1 && address === this.address[i]) return { id: this.ids[i]!, name, reason: 'same_address' };
+    }
+    return null;
+  }
+
+  private grow(): void {
+    const larger = <T extends Int32Array | Float64Array>(array: T): T => {
+      const next = new (array.constructor as new (n: number) => T)(array.length * 2);
+      next.set(array);
+      return next;
+    };
+    this.prev = larger(this.prev);
+    this.ids = larger(this.ids);
+    this.lon = larger(this.lon);
+    this.lat = larger(this.lat);
+    this.address = larger(this.address);
+  }
+}

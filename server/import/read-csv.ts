@@ -1,0 +1,165 @@
+// A CSV ledger read slice by slice: its encoding found and its line breaks counted in one pass over
+// the bytes, then csv-parse's streaming parser fed the decoded text 1 MB at a time, the data rows
+// handed out ROW_BATCH at a time. The bytes come from a ByteSource: an upload's temporary file on
+// disk (the import thread never holds the file) or bytes already in memory (tests, small files).
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { parse as parseCsvStream } from 'csv-parse';
+import { AppError, badRequest } from '../errors.ts';
+import { yieldToOthers } from './event-loop.ts';
+import {
+  clean,
+  describeContent,
+  isBinary,
+  MAX_IMPORT_ROWS,
+  namedHeaders,
+  notWhatItSays,
+  PARSE_BATCH,
+  ROW_BATCH,
+  tooManyRows,
+  type OpenTable,
+  type TableRow,
+} from './read-table.ts';
+
+/** Bytes read by range: a file's, or a buffer's. */
+export interface ByteSource {
+  readonly size: number;
+  /** The bytes from `start` to `end` (clamped to the size). */
+  read(start: number, end: number): Uint8Array;
+  close(): void;
+}
+
+export const bytesSource = (bytes: Uint8Array): ByteSource => ({ size: bytes.length, read: (start, end) => bytes.subarray(start, end), close() {} });
+
+/** A file on disk read by range (synchronous reads of at most a slice: the caller is a worker thread or a test). */
+export function fileSource(path: string): ByteSource {
+  const fd = openSync(path, 'r');
+  const size = fstatSync(fd).size;
+  return {
+    size,
+    read(start, end) {
+      const length = Math.max(0, Math.min(end, size) - start);
+      const buffer = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, buffer, got, length - got, start + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return buffer.subarray(0, got);
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+type Encoding = 'utf-8' | 'gb18030' | 'utf-16le';
+const SLICE = 1 << 20;
+
+const badEncoding = (fileName: string) =>
+  notWhatItSays(fileName, 'text', 'bad_encoding', '', 'save it from Excel or WPS as CSV (UTF-8 or the default Chinese encoding)');
+
+/**
+ * One pass over the bytes: the encoding (UTF-16 by its BOM, valid UTF-8, else GB18030) and the line
+ * feeds — at least as many as the records after the first (a record spans one line or more).
+ */
+function scan(source: ByteSource, fileName: string): { encoding: Encoding; lineBreaks: number } {
+  const head = source.read(0, 65_536);
+  const utf16 = head[0] === 0xff && head[1] === 0xfe;
+  if (!utf16 && isBinary(head)) throw notWhatItSays(fileName, 'text', describeContent(head));
+  const decoder = utf16 ? null : new TextDecoder('utf-8', { fatal: true });
+  let utf8 = !utf16;
+  let lineBreaks = 0;
+  for (let at = 0; at < source.size; at += SLICE) {
+    const slice = source.read(at, at + SLICE);
+    for (let i = slice.indexOf(0x0a); i >= 0; i = slice.indexOf(0x0a, i + 1)) lineBreaks++;
+    if (utf8) {
+      try {
+        decoder!.decode(slice, { stream: at + SLICE < source.size });
+      } catch {
+        utf8 = false;
+      }
+    }
+  }
+  return { encoding: utf16 ? 'utf-16le' : utf8 ? 'utf-8' : 'gb18030', lineBreaks };
+}
+
+/**
+ * CSV through csv-parse's streaming parser. The header is read here; the data rows come as the preview
+ * takes them, ROW_BATCH at a time, so the file's cells are never all held at once. A file that may
+ * hold more rows than the limit (more line breaks than that) is counted first, and refused before any
+ * row is judged.
+ */
+export async function openCsv(source: ByteSource, fileName: string): Promise<OpenTable> {
+  const { encoding, lineBreaks } = scan(source, fileName);
+  if (lineBreaks > MAX_IMPORT_ROWS) {
+    let count = -1;
+    for await (const cells of csvRecords(source, encoding, fileName)) if (cells.some((cell) => cell !== '')) count++;
+    if (count > MAX_IMPORT_ROWS) throw tooManyRows(count);
+  }
+  const records = csvRecords(source, encoding, fileName);
+  let seen = 0;
+  let headers: string[] | null = null;
+  while (!headers) {
+    const next = await records.next();
+    if (next.done) throw badRequest('empty_file', 'the file has no header row and no data', { field: 'file' });
+    seen++;
+    if (next.value.some((cell) => cell !== '')) headers = next.value;
+  }
+  async function* batches(): AsyncGenerator<TableRow[]> {
+    let batch: TableRow[] = [];
+    for (;;) {
+      const next = await records.next();
+      if (next.done) break;
+      seen++;
+      if (!next.value.some((cell) => cell !== '')) continue;
+      batch.push({ row: seen, cells: next.value });
+      if (batch.length === ROW_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+  }
+  return { format: 'csv', encoding, sheets: [], sheet: null, headers: namedHeaders(headers), batches: batches() };
+}
+
+/** The records of CSV bytes, cells cleaned; the event loop turns every PARSE_BATCH records. */
+async function* csvRecords(source: ByteSource, encoding: Encoding, fileName: string): AsyncGenerator<string[]> {
+  // The first line decides the delimiter; the rest is decoded slice by slice as the parser takes it.
+  const head = new TextDecoder(encoding).decode(source.read(0, 64 * 1024));
+  const firstLine = head.slice(0, head.indexOf('\n') >>> 0);
+  const delimiter = encoding === 'utf-16le' || (firstLine.includes('\t') && !firstLine.includes(',')) ? '\t' : ',';
+  // Our CSV exports write formula-looking text as '=…; read it back as it was.
+  const unquote = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+  const parser = Readable.from(textSlices(source, encoding, fileName)).pipe(
+    parseCsvStream({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
+  );
+  let seen = 0;
+  try {
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      yield cells.map((cell) => clean(unquote(cell)));
+      if (++seen % PARSE_BATCH === 0) await yieldToOthers();
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const where = (error as { lines?: number }).lines;
+    throw badRequest('bad_csv', `${fileName} is not readable as CSV${where ? ` (near line ${where})` : ''}: ${(error as Error).message}`, {
+      field: 'file',
+      fileName,
+      line: where ?? null,
+    });
+  }
+}
+
+/** The bytes decoded a slice at a time (a character cut at a slice's end is completed by the next). */
+function* textSlices(source: ByteSource, encoding: Encoding, fileName: string): Generator<string> {
+  const decoder = new TextDecoder(encoding, { fatal: true });
+  const start = encoding === 'utf-16le' ? 2 : 0;
+  for (let at = start; at < source.size; at += SLICE) {
+    try {
+      yield decoder.decode(source.read(at, Math.min(source.size, at + SLICE)), { stream: at + SLICE < source.size });
+    } catch {
+      throw badEncoding(fileName);
+    }
+  }
+}
