@@ -160,18 +160,23 @@ describe('the likely moves saved in the database (migration 017)', () => {
       db.close();
     }
   };
+  /** A database file with 150 new sites and 120 random status moves (seeded), booted as `h`. */
+  const savedFixture = (seed: number) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sansan-saved-moves-')), 'moves.sqlite');
+    h = bootTestApp({ path: file });
+    const random = new Random(seed);
+    const ids: number[] = [];
+    for (let n = 0; n < 150; n++) ids.push(newSite(random, 200));
+    for (let n = 0; n < 120; n++) randomStatusMove(h.db, random, ids, TODAY);
+    return { file, random, ids };
+  };
   const freshSaved = () =>
     fresh()
       .pairs()
       .map(({ closedOn: _closedOn, ...pair }) => pair);
 
   it('are a fresh search, read back by a new state, and mended after writes made while no state was kept', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sansan-saved-moves-')), 'moves.sqlite');
-    h = bootTestApp({ path: file });
-    const random = new Random(41);
-    const ids: number[] = [];
-    for (let n = 0; n < 150; n++) ids.push(newSite(random, 200));
-    for (let n = 0; n < 120; n++) randomStatusMove(h.db, random, ids, TODAY);
+    const { file, random, ids } = savedFixture(41);
 
     const first = new RelapseState(h.db);
     expect(first.moveIndex().pairs().length).toBeGreaterThan(20);
@@ -237,12 +242,7 @@ describe('the likely moves saved in the database (migration 017)', () => {
   });
 
   it('read back and not yet listed, are mended after a write voids one of their new sites and moves another', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sansan-saved-moves-')), 'moves.sqlite');
-    h = bootTestApp({ path: file });
-    const random = new Random(53);
-    const ids: number[] = [];
-    for (let n = 0; n < 150; n++) ids.push(newSite(random, 200));
-    for (let n = 0; n < 120; n++) randomStatusMove(h.db, random, ids, TODAY);
+    const { file } = savedFixture(53);
     new RelapseState(h.db).moveIndex();
     // Read back on another connection; no pair asked for yet (they are made into objects when first asked for).
     const readOnly = openReadOnlyDatabase(file);
