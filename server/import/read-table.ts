@@ -221,14 +221,23 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
     styles: 'cache',
     hyperlinks: 'ignore',
     worksheets: 'emit',
-    entries: 'ignore',
+    entries: 'emit',
+  });
+  // The sheets' names are read from the workbook here, not taken from exceljs: its reader names a worksheet
+  // only when it has met workbook.xml and its relationships first, and 2 reads in 300 of the same
+  // file came back as "Sheet1". Its 'entry' event says which file (sheetN.xml) each worksheet is.
+  const named = await workbookSheets(bytes);
+  let fileNo: string | null = null;
+  (reader as unknown as NodeJS.EventEmitter).on('entry', (entry: { type: string; id?: string }) => {
+    if (entry.type === 'worksheet') fileNo = entry.id ?? null;
   });
   const wanted = sheetName !== undefined && sheetName !== '' ? sheetName : null;
   const seen: string[] = [];
   let chosen: { name: string; records: { row: number; cells: string[] }[]; count: number } | null = null;
   try {
     for await (const worksheet of reader) {
-      const name = (worksheet as unknown as { name?: string }).name ?? `Sheet${seen.length + 1}`;
+      const byFile = named.find((sheet) => fileNo !== null && sheet.fileNo === fileNo)?.name;
+      const name = byFile ?? (worksheet as unknown as { name?: string }).name ?? `Sheet${seen.length + 1}`;
       seen.push(name);
       const reading = !chosen && (wanted === null || wanted === name);
       const records: { row: number; cells: string[] }[] = [];
@@ -253,8 +262,7 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
     throw notWhatItSays(fileName, 'xlsx', 'bad_workbook', (error as Error).message);
   }
   // The workbook's own order of its sheets (the reader meets them in the archive's order).
-  const listed = (reader as unknown as { model?: { sheets?: { name: string }[] } }).model?.sheets?.map((sheet) => sheet.name);
-  const sheets = listed?.length ? listed : seen;
+  const sheets = named.length ? named.map((sheet) => sheet.name) : seen;
   if (wanted !== null && !chosen)
     throw badRequest('unknown_sheet', `options.sheet: the workbook has no sheet "${wanted}"; its sheets are ${sheets.join(', ')}`, {
       field: 'options.sheet',
@@ -264,6 +272,44 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
   const read = chosen ?? { name: seen[0]!, records: [], count: 0 };
   if (read.count > MAX_IMPORT_ROWS + 1) throw tooManyRows(read.count - 1);
   return toTable('xlsx', read.records, { encoding: null, sheets, sheet: read.name });
+}
+
+/**
+ * The workbook's sheets in its own order (xl/workbook.xml), each with the number N of the
+ * xl/worksheets/sheetN.xml that holds it (from xl/_rels/workbook.xml.rels). Empty when the workbook
+ * cannot be read this way: the caller then keeps exceljs's names.
+ */
+async function workbookSheets(bytes: Uint8Array): Promise<{ name: string; fileNo: string | null }[]> {
+  try {
+    const zip = await JSZip.loadAsync(bytes);
+    const workbook = await zip.file('xl/workbook.xml')?.async('string');
+    if (!workbook) return [];
+    const rels = await zip.file('xl/_rels/workbook.xml.rels')?.async('string');
+    const parse = (xml: string) => new DOMParser({ onError: () => {} }).parseFromString(xml, 'text/xml');
+    const targets = new Map<string, string>();
+    if (rels) {
+      const relations = parse(rels).getElementsByTagName('Relationship');
+      for (let i = 0; i < relations.length; i++) {
+        const relation = relations.item(i)!;
+        const file = /worksheets\/sheet(\d+)\.xml$/.exec(relation.getAttribute('Target') ?? '');
+        if (file) targets.set(relation.getAttribute('Id') ?? '', file[1]!);
+      }
+    }
+    const sheets = parse(workbook).getElementsByTagName('sheet');
+    const found: { name: string; fileNo: string | null }[] = [];
+    for (let i = 0; i < sheets.length; i++) {
+      const sheet = sheets.item(i)!;
+      let relation = '';
+      for (let a = 0; a < sheet.attributes.length; a++) {
+        const attribute = sheet.attributes.item(a)!;
+        if (attribute.localName === 'id' && attribute.prefix) relation = attribute.value;
+      }
+      found.push({ name: sheet.getAttribute('name') ?? `Sheet${i + 1}`, fileNo: targets.get(relation) ?? null });
+    }
+    return found;
+  } catch {
+    return [];
+  }
 }
 
 /** Properties KML viewers add for styling; not ledger columns. */
