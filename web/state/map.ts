@@ -6,6 +6,7 @@
 // SUMMARY_AFTER_MOVE_MS) and every SUMMARY_REFRESH_MS while the page is visible — an unchanged
 // summary costs a 304 (its ETag is the data version).
 import { useEffect } from 'react';
+import { hashKey, type QueryKey } from '@tanstack/react-query';
 import type { ClusterFeature } from '../../domain/cluster-index.ts';
 import { api, unwrap } from '../api/client.ts';
 import { queryClient, useApiQuery } from './query.ts';
@@ -55,16 +56,36 @@ export function useMapSummary(query: SummaryQuery) {
   });
 }
 
+const tileKey = (version: number, z: number, x: number, y: number, query: TileQuery) => ['sites', 'tile', version, z, x, y, query] as const;
+
 /** One tile's clusters and sites (cached for good: its URL names one version of the data). */
 export function loadMapTile(version: number, z: number, x: number, y: number, query: TileQuery): Promise<ClusterFeature[]> {
   return queryClient.fetchQuery({
-    queryKey: ['sites', 'tile', version, z, x, y, query],
-    queryFn: async () => {
+    queryKey: tileKey(version, z, x, y, query),
+    queryFn: async ({ signal }) => {
       const param = { version: String(version), z: String(z), x: String(x), y: String(y) };
-      const tile = await unwrap(api.api.map.sites[':version'][':z'][':x'][':y'].$get({ param, query }));
+      const tile = await unwrap(api.api.map.sites[':version'][':z'][':x'][':y'].$get({ param, query }, { init: { signal } }));
       return tile.features as ClusterFeature[];
     },
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 5 * 60_000,
   });
+}
+
+/** The tiles the last view asked for. */
+let viewTiles: QueryKey[] = [];
+
+/**
+ * The tiles of a view, asked at once. Tiles the previous view asked for that this one does not need
+ * and that are still on their way are cancelled, so a quick series of moves does not queue stale
+ * requests ahead of the last view's (a browser opens six connections to a host). A cancelled
+ * tile's promise rejects: the caller drops the answer of any view but the last.
+ */
+export function loadViewTiles(version: number, z: number, tiles: readonly { x: number; y: number }[], query: TileQuery): Promise<ClusterFeature[][]> {
+  const keys = tiles.map(({ x, y }) => tileKey(version, z, x, y, query));
+  const wanted = new Set(keys.map((key) => hashKey(key)));
+  for (const key of viewTiles)
+    if (!wanted.has(hashKey(key)) && queryClient.getQueryState(key)?.fetchStatus === 'fetching') void queryClient.cancelQueries({ queryKey: key, exact: true });
+  viewTiles = keys;
+  return Promise.all(tiles.map(({ x, y }) => loadMapTile(version, z, x, y, query)));
 }
