@@ -8,7 +8,8 @@
 import { useEffect } from 'react';
 import { hashKey, type QueryKey } from '@tanstack/react-query';
 import type { ClusterFeature } from '../../domain/cluster-index.ts';
-import { api, unwrap } from '../api/client.ts';
+import { api, ApiError, noteReadStatus, unwrap } from '../api/client.ts';
+import type { TileWorkerAnswer, TileWorkerRequest } from './tile-worker.ts';
 import { queryClient, useApiQuery } from './query.ts';
 
 type SummaryQuery = NonNullable<Parameters<(typeof api.api.map.sites)['$get']>[0]>['query'];
@@ -58,14 +59,41 @@ export function useMapSummary(query: SummaryQuery) {
 
 const tileKey = (version: number, z: number, x: number, y: number, query: TileQuery) => ['sites', 'tile', version, z, x, y, query] as const;
 
+let tileWorker: Worker | null = null;
+let nextTileId = 0;
+const tileAnswers = new Map<number, (answer: TileWorkerAnswer) => void>();
+
+/** Asks web/state/tile-worker.ts for a tile: fetched and parsed off the main thread, handed over in one message. */
+function fetchTileOffThread(url: string, signal: AbortSignal): Promise<{ status: number; body: unknown }> {
+  if (!tileWorker) {
+    tileWorker = new Worker(new URL('./tile-worker.ts', import.meta.url), { type: 'module' });
+    tileWorker.onmessage = (event: MessageEvent<TileWorkerAnswer>) => {
+      tileAnswers.get(event.data.id)?.(event.data);
+      tileAnswers.delete(event.data.id);
+    };
+  }
+  const worker = tileWorker;
+  const id = ++nextTileId;
+  return new Promise((resolve, reject) => {
+    tileAnswers.set(id, (answer) => ('failed' in answer ? reject(new Error(answer.failed)) : resolve(answer)));
+    signal.addEventListener('abort', () => worker.postMessage({ cancel: id } satisfies TileWorkerRequest), { once: true });
+    worker.postMessage({ id, url } satisfies TileWorkerRequest);
+  });
+}
+
 /** One tile's clusters and sites (cached for good: its URL names one version of the data). */
 export function loadMapTile(version: number, z: number, x: number, y: number, query: TileQuery): Promise<ClusterFeature[]> {
   return queryClient.fetchQuery({
     queryKey: tileKey(version, z, x, y, query),
     queryFn: async ({ signal }) => {
       const param = { version: String(version), z: String(z), x: String(x), y: String(y) };
-      const tile = await unwrap(api.api.map.sites[':version'][':z'][':x'][':y'].$get({ param, query }, { init: { signal } }));
-      return tile.features as ClusterFeature[];
+      const endpoint = api.api.map.sites[':version'][':z'][':x'][':y'];
+      if (typeof Worker === 'undefined') return (await unwrap(endpoint.$get({ param, query }, { init: { signal } }))).features as ClusterFeature[];
+      const { status, body } = await fetchTileOffThread(endpoint.$url({ param, query }).href, signal);
+      noteReadStatus(status);
+      if (status >= 200 && status < 300) return (body as { features: ClusterFeature[] }).features;
+      const error = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
+      throw new ApiError(status, error?.code ?? 'http_error', error?.message ?? `HTTP ${status}`, error?.details ?? {});
     },
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 5 * 60_000,
