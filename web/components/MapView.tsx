@@ -1,8 +1,8 @@
 // The map on the page: creates the MapController once, feeds it data, and asks the server for the
 // clusters of what it shows (the 512 px tiles covering the view at its whole zoom), at once when a
 // move ends — before anything else the move sets off, so the request is out before the map draws
-// its next frame; web/state/map.ts keeps each tile of a data version once and cancels the tiles a
-// newer view no longer needs. A move also asks the
+// its next frame; web/state/map.ts fetches them off the main thread and keeps each tile of a data
+// version once. Only the last view's answer is drawn. A move also asks the
 // sites' data version again (throttled), so others' writes show after a pan without a reload.
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
@@ -73,7 +73,7 @@ export function MapView(props: MapViewProps) {
       map.setClusters(features);
       debugState.recordClusters(features, null, performance.now() - started);
     } catch (error) {
-      // A newer view's tiles are on their way (this view's may have been cancelled for them).
+      // A newer view's tiles are on their way.
       if (generation !== queryGeneration.current) return;
       latest.current.onError(error);
     }

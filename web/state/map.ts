@@ -6,7 +6,6 @@
 // SUMMARY_AFTER_MOVE_MS) and every SUMMARY_REFRESH_MS while the page is visible — an unchanged
 // summary costs a 304 (its ETag is the data version).
 import { useEffect } from 'react';
-import { hashKey, type QueryKey } from '@tanstack/react-query';
 import type { ClusterFeature } from '../../domain/cluster-index.ts';
 import { api, ApiError, noteReadStatus, unwrap } from '../api/client.ts';
 import type { TileWorkerAnswer, TileWorkerRequest } from './tile-worker.ts';
@@ -64,7 +63,7 @@ let nextTileId = 0;
 const tileAnswers = new Map<number, (answer: TileWorkerAnswer) => void>();
 
 /** Asks web/state/tile-worker.ts for a tile: fetched and parsed off the main thread, handed over in one message. */
-function fetchTileOffThread(url: string, signal: AbortSignal): Promise<{ status: number; body: unknown }> {
+function fetchTileOffThread(url: string): Promise<{ status: number; body: unknown }> {
   if (!tileWorker) {
     tileWorker = new Worker(new URL('./tile-worker.ts', import.meta.url), { type: 'module' });
     tileWorker.onmessage = (event: MessageEvent<TileWorkerAnswer>) => {
@@ -76,7 +75,6 @@ function fetchTileOffThread(url: string, signal: AbortSignal): Promise<{ status:
   const id = ++nextTileId;
   return new Promise((resolve, reject) => {
     tileAnswers.set(id, (answer) => ('failed' in answer ? reject(new Error(answer.failed)) : resolve(answer)));
-    signal.addEventListener('abort', () => worker.postMessage({ cancel: id } satisfies TileWorkerRequest), { once: true });
     worker.postMessage({ id, url } satisfies TileWorkerRequest);
   });
 }
@@ -85,11 +83,11 @@ function fetchTileOffThread(url: string, signal: AbortSignal): Promise<{ status:
 export function loadMapTile(version: number, z: number, x: number, y: number, query: TileQuery): Promise<ClusterFeature[]> {
   return queryClient.fetchQuery({
     queryKey: tileKey(version, z, x, y, query),
-    queryFn: async ({ signal }) => {
+    queryFn: async () => {
       const param = { version: String(version), z: String(z), x: String(x), y: String(y) };
       const endpoint = api.api.map.sites[':version'][':z'][':x'][':y'];
-      if (typeof Worker === 'undefined') return (await unwrap(endpoint.$get({ param, query }, { init: { signal } }))).features as ClusterFeature[];
-      const { status, body } = await fetchTileOffThread(endpoint.$url({ param, query }).href, signal);
+      if (typeof Worker === 'undefined') return (await unwrap(endpoint.$get({ param, query }))).features as ClusterFeature[];
+      const { status, body } = await fetchTileOffThread(endpoint.$url({ param, query }).href);
       noteReadStatus(status);
       if (status >= 200 && status < 300) return (body as { features: ClusterFeature[] }).features;
       const error = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
@@ -100,20 +98,7 @@ export function loadMapTile(version: number, z: number, x: number, y: number, qu
   });
 }
 
-/** The tiles the last view asked for. */
-let viewTiles: QueryKey[] = [];
-
-/**
- * The tiles of a view, asked at once. Tiles the previous view asked for that this one does not need
- * and that are still on their way are cancelled, so a quick series of moves does not queue stale
- * requests ahead of the last view's (a browser opens six connections to a host). A cancelled
- * tile's promise rejects: the caller drops the answer of any view but the last.
- */
+/** The tiles of a view, asked at once (a tile another view already asked is not asked again). */
 export function loadViewTiles(version: number, z: number, tiles: readonly { x: number; y: number }[], query: TileQuery): Promise<ClusterFeature[][]> {
-  const keys = tiles.map(({ x, y }) => tileKey(version, z, x, y, query));
-  const wanted = new Set(keys.map((key) => hashKey(key)));
-  for (const key of viewTiles)
-    if (!wanted.has(hashKey(key)) && queryClient.getQueryState(key)?.fetchStatus === 'fetching') void queryClient.cancelQueries({ queryKey: key, exact: true });
-  viewTiles = keys;
   return Promise.all(tiles.map(({ x, y }) => loadMapTile(version, z, x, y, query)));
 }

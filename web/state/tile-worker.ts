@@ -3,25 +3,17 @@
 // and another for its body, each waiting for a frame to end. Here the request, its body and the JSON
 // parse run beside the drawing, and the page gets the parsed tile in one message.
 
-/** The page asks a tile (`url`) or cancels one it asked (`cancel`). */
-export type TileWorkerRequest = { id: number; url: string } | { cancel: number };
-/** A tile's answer: its status and parsed JSON body, or why there is none (e.g. cancelled). */
+/** The page asks a tile. */
+export type TileWorkerRequest = { id: number; url: string };
+/** A tile's answer: its status and parsed JSON body, or why there is none (a network error). */
 export type TileWorkerAnswer = { id: number; status: number; body: unknown } | { id: number; failed: string };
-
-const asked = new Map<number, AbortController>();
 
 self.onmessage = (event: MessageEvent<TileWorkerRequest>) => {
   const request = event.data;
-  if ('cancel' in request) {
-    asked.get(request.cancel)?.abort();
-    return;
-  }
-  const controller = new AbortController();
-  asked.set(request.id, controller);
   void (async () => {
     let answer: TileWorkerAnswer;
     try {
-      const response = await fetch(request.url, { credentials: 'same-origin', signal: controller.signal });
+      const response = await fetch(request.url, { credentials: 'same-origin' });
       const text = await response.text();
       let body: unknown = null;
       try {
@@ -33,7 +25,6 @@ self.onmessage = (event: MessageEvent<TileWorkerRequest>) => {
     } catch (error) {
       answer = { id: request.id, failed: error instanceof Error ? error.message : String(error) };
     }
-    asked.delete(request.id);
     self.postMessage(answer);
   })();
 };
