@@ -28,6 +28,11 @@ export function onWriteSucceeded(listener: () => void): () => void {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** A GET answered outside apiFetch (the map's tile worker): a 401 there ends the session too. */
+export function noteReadStatus(status: number): void {
+  if (status === 401) for (const listener of sessionEndedListeners) listener();
+}
+
 /** fetch with the CSRF token on writes; any caller outside the typed client (uploads) uses it too. */
 export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
   const method = (init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
@@ -35,7 +40,7 @@ export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {})
   if (!SAFE.has(method) && csrfToken) headers.set('X-CSRF-Token', csrfToken);
   const response = await fetch(input, { ...init, headers, credentials: 'same-origin' });
   const url = String(input instanceof Request ? input.url : input);
-  if (response.status === 401 && !url.endsWith('/api/session')) for (const listener of sessionEndedListeners) listener();
+  if (!url.endsWith('/api/session')) noteReadStatus(response.status);
   if (response.ok && !SAFE.has(method)) for (const listener of writeSucceededListeners) listener();
   return response;
 }

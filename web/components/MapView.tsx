@@ -1,6 +1,8 @@
 // The map on the page: creates the MapController once, feeds it data, and asks the server for the
-// clusters of what it shows (the 512 px tiles covering the view at its whole zoom, debounced while
-// the view moves; web/state/map.ts keeps each tile of a data version once). A move also asks the
+// clusters of what it shows (the 512 px tiles covering the view at its whole zoom), at once when a
+// move ends — before anything else the move sets off, so the request is out before the map draws
+// its next frame; web/state/map.ts fetches them off the main thread and keeps each tile of a data
+// version once. Only the last view's answer is drawn. A move also asks the
 // sites' data version again (throttled), so others' writes show after a pan without a reload.
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { FeatureCollection, LineString } from 'geojson';
@@ -9,10 +11,7 @@ import type { Basemap } from '../map/basemap-style.ts';
 import type { Language } from '../i18n/code-labels.ts';
 import { MAX_TILE_ZOOM, tilesCovering } from '../../domain/cluster-index.ts';
 import { debugState } from '../state/debug.ts';
-import { askMapSummaryAgain, loadMapTile, type TileQuery } from '../state/map.ts';
-
-/** How long the view rests before its clusters are asked for. */
-const VIEW_DEBOUNCE_MS = 120;
+import { askMapSummaryAgain, loadViewTiles, type TileQuery } from '../state/map.ts';
 
 export interface MapViewProps {
   center: [number, number];
@@ -59,7 +58,6 @@ export function MapView(props: MapViewProps) {
     latest.current = props;
   });
   const queryGeneration = useRef(0);
-  const debounce = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const refreshClusters = async () => {
     const map = controller.current;
@@ -69,12 +67,14 @@ export function MapView(props: MapViewProps) {
     try {
       const started = performance.now();
       const z = Math.min(MAX_TILE_ZOOM, Math.max(0, Math.floor(view.current.zoom)));
-      const tiles = await Promise.all(tilesCovering(view.current.bbox, z).map(({ x, y }) => loadMapTile(version, z, x, y, tileQuery)));
+      const tiles = await loadViewTiles(version, z, tilesCovering(view.current.bbox, z), tileQuery);
       if (generation !== queryGeneration.current) return;
       const features = tiles.flat();
       map.setClusters(features);
       debugState.recordClusters(features, null, performance.now() - started);
     } catch (error) {
+      // A newer view's tiles are on their way.
+      if (generation !== queryGeneration.current) return;
       latest.current.onError(error);
     }
   };
@@ -85,9 +85,9 @@ export function MapView(props: MapViewProps) {
       ...props.handlers,
       onViewChange: (change) => {
         view.current = change;
+        // First the tiles: their requests leave now, while the page reacts to the move.
+        void refreshClusters();
         props.handlers.onViewChange(change);
-        if (debounce.current) clearTimeout(debounce.current);
-        debounce.current = setTimeout(() => void refreshClusters(), VIEW_DEBOUNCE_MS);
         // Others' writes since the last look: a new version in the summary gives the view new tiles.
         askMapSummaryAgain();
       },
@@ -107,7 +107,6 @@ export function MapView(props: MapViewProps) {
       void refreshClusters();
     });
     return () => {
-      if (debounce.current) clearTimeout(debounce.current);
       map.remove();
       controller.current = null;
       latest.current.onController?.(null);

@@ -129,6 +129,10 @@ export class MapController {
       minZoom: 6,
       dragRotate: false,
       pitchWithRotate: false,
+      // Labels appear at once instead of fading in over 300 ms: a fade redraws the map every frame,
+      // and where WebGL is drawn in software (no GPU, or a headless browser) each frame holds the
+      // page ~100 ms, so the fades after a move kept the view's clusters waiting.
+      fadeDuration: 0,
     });
     this.drawing = new MapDrawing(this.map, () => this.screen, {
       onShape: (kind, shape) => (kind === 'polygon' ? handlers.current.onCoreDrawn(shape) : handlers.current.onRoadDrawn(shape)),

@@ -7,7 +7,8 @@
 // summary costs a 304 (its ETag is the data version).
 import { useEffect } from 'react';
 import type { ClusterFeature } from '../../domain/cluster-index.ts';
-import { api, unwrap } from '../api/client.ts';
+import { api, ApiError, noteReadStatus, unwrap } from '../api/client.ts';
+import type { TileWorkerAnswer, TileWorkerRequest } from './tile-worker.ts';
 import { queryClient, useApiQuery } from './query.ts';
 
 type SummaryQuery = NonNullable<Parameters<(typeof api.api.map.sites)['$get']>[0]>['query'];
@@ -55,16 +56,49 @@ export function useMapSummary(query: SummaryQuery) {
   });
 }
 
+const tileKey = (version: number, z: number, x: number, y: number, query: TileQuery) => ['sites', 'tile', version, z, x, y, query] as const;
+
+let tileWorker: Worker | null = null;
+let nextTileId = 0;
+const tileAnswers = new Map<number, (answer: TileWorkerAnswer) => void>();
+
+/** Asks web/state/tile-worker.ts for a tile: fetched and parsed off the main thread, handed over in one message. */
+function fetchTileOffThread(url: string): Promise<{ status: number; body: unknown }> {
+  if (!tileWorker) {
+    tileWorker = new Worker(new URL('./tile-worker.ts', import.meta.url), { type: 'module' });
+    tileWorker.onmessage = (event: MessageEvent<TileWorkerAnswer>) => {
+      tileAnswers.get(event.data.id)?.(event.data);
+      tileAnswers.delete(event.data.id);
+    };
+  }
+  const worker = tileWorker;
+  const id = ++nextTileId;
+  return new Promise((resolve, reject) => {
+    tileAnswers.set(id, (answer) => ('failed' in answer ? reject(new Error(answer.failed)) : resolve(answer)));
+    worker.postMessage({ id, url } satisfies TileWorkerRequest);
+  });
+}
+
 /** One tile's clusters and sites (cached for good: its URL names one version of the data). */
 export function loadMapTile(version: number, z: number, x: number, y: number, query: TileQuery): Promise<ClusterFeature[]> {
   return queryClient.fetchQuery({
-    queryKey: ['sites', 'tile', version, z, x, y, query],
+    queryKey: tileKey(version, z, x, y, query),
     queryFn: async () => {
       const param = { version: String(version), z: String(z), x: String(x), y: String(y) };
-      const tile = await unwrap(api.api.map.sites[':version'][':z'][':x'][':y'].$get({ param, query }));
-      return tile.features as ClusterFeature[];
+      const endpoint = api.api.map.sites[':version'][':z'][':x'][':y'];
+      if (typeof Worker === 'undefined') return (await unwrap(endpoint.$get({ param, query }))).features as ClusterFeature[];
+      const { status, body } = await fetchTileOffThread(endpoint.$url({ param, query }).href);
+      noteReadStatus(status);
+      if (status >= 200 && status < 300) return (body as { features: ClusterFeature[] }).features;
+      const error = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
+      throw new ApiError(status, error?.code ?? 'http_error', error?.message ?? `HTTP ${status}`, error?.details ?? {});
     },
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 5 * 60_000,
   });
+}
+
+/** The tiles of a view, asked at once (a tile another view already asked is not asked again). */
+export function loadViewTiles(version: number, z: number, tiles: readonly { x: number; y: number }[], query: TileQuery): Promise<ClusterFeature[][]> {
+  return Promise.all(tiles.map(({ x, y }) => loadMapTile(version, z, x, y, query)));
 }
