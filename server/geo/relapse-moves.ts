@@ -69,6 +69,12 @@ export function moveScore(distanceKm: number, days: number, similarity: number, 
   return Math.min(1, Math.max(0, score));
 }
 
+/** The kept pairs in list order, read by position (an array, or KeptMoves' list that makes a pair when read). */
+export interface PairList {
+  readonly length: number;
+  at(index: number): MovePair | undefined;
+}
+
 /** The list order: score, highest first, then old id, then new id. */
 export function comparePairs(a: MovePair, b: MovePair): number {
   return b.score - a.score || a.fromId - b.fromId || a.toId - b.toId;
@@ -169,6 +175,11 @@ export class MoveIndex {
       this.sorted = sortPairs(all);
     }
     return this.sorted;
+  }
+
+  /** Every kept pair in list order (pairs()). */
+  list(): PairList {
+    return this.pairs();
   }
 
   /** The kept pairs of one new site, best first. */
