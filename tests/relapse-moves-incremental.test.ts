@@ -14,6 +14,7 @@ import { openReadOnlyDatabase } from '../server/db/read-only.ts';
 import { dataVersion } from '../server/store/data-version.ts';
 import { moveSearchDefinition, readSavedMoves } from '../server/store/relapse-move-pairs.ts';
 import { comparePairs } from '../server/geo/relapse-moves.ts';
+import type { MoveAnswers } from '../server/geo/relapse-kept-moves.ts';
 import { likelyMovesByCounty } from '../server/store/scorecard-store.ts';
 import { addSiteEvent, insertSite, setSiteLocation } from '../server/store/site-mutations.ts';
 import type { CategoryCode } from '../domain/categories.ts';
@@ -247,13 +248,16 @@ describe('the likely moves saved in the database (migration 017)', () => {
     // Read back on another connection; no pair asked for yet (they are made into objects when first asked for).
     const readOnly = openReadOnlyDatabase(file);
     const restored = new RelapseState(readOnly);
-    restored.moveIndex();
+    // The list order made from the saved numbers (KeptMoves.list, what a relapse call pages) is the pairs' order.
+    const listed = (answers: MoveAnswers) => Array.from({ length: answers.list().length }, (_, at) => answers.list().at(at));
+    expect(listed(restored.moveIndex())).toEqual([...fresh().pairs()]);
     expect(restored.movesFrom).toBe('saved');
     const [voided, moved] = [...fresh().newSites()];
     addSiteEvent(h.db, voided!, { to: 'voided', date: TODAY, actor: 'test', note: '误录' }, { today: TODAY });
     setSiteLocation(h.db, moved!, { lon: 114.2, lat: 33.6, countyCode: '411102', precision: 'exact', date: TODAY, actor: 'test' });
     const mended = restored.moveIndex();
     expect(mended.pairsTo(voided!)).toEqual([]);
+    expect(listed(mended)).toEqual([...fresh().pairs()]);
     expect([...mended.pairs()]).toEqual([...fresh().pairs()]);
     readOnly.close();
     h.db.close();

@@ -21,7 +21,7 @@ import { describeRelapse } from './relapse-definitions.ts';
 import { confidenceOf, fdrConfidences, giStar, kindOf, twoSidedP } from './relapse-gistar.ts';
 import { buildHexGrid, cellCentreLonLat, cellIdAt, cellNeighbours, cellPolygon, cellPosition, type HexGrid } from './relapse-hexgrid.ts';
 import { CountyLocator, geometryBbox } from '../../domain/locate-county.ts';
-import { comparePairs, MoveIndex, moveKey, type MovePair, type MoveSite } from './relapse-moves.ts';
+import { comparePairs, MoveIndex, moveKey, type MovePair, type MoveSite, type PairList } from './relapse-moves.ts';
 import type { MoveAnswers } from './relapse-kept-moves.ts';
 import { dayNumber, daysBetween } from '../../domain/days.ts';
 import { CLOSURE_STATUSES, inWindow, MOVE_CLOSURE_STATUSES, RelapseOptionError, resolveRelapseOptions } from './relapse-options.ts';
@@ -111,7 +111,7 @@ export interface RelapseExtras {
 }
 
 /** The position of a page's cursor ("SCORE~OLD-NEW", the last candidate sent) in the list. */
-function pageStart(pairs: readonly MovePair[], cursor: string | null | undefined): number {
+function pageStart(pairs: PairList, cursor: string | null | undefined): number {
   if (cursor === undefined || cursor === null || cursor === '') return 0;
   const match = /^(-?[0-9.]+(?:e-?[0-9]+)?)~(\d{1,15})-(\d{1,15})$/.exec(cursor);
   if (!match || !Number.isFinite(Number(match[1])))
@@ -124,7 +124,7 @@ function pageStart(pairs: readonly MovePair[], cursor: string | null | undefined
   let high = pairs.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (comparePairs(pairs[middle]!, last) <= 0) low = middle + 1;
+    if (comparePairs(pairs.at(middle)!, last) <= 0) low = middle + 1;
     else high = middle;
   }
   return low;
@@ -241,7 +241,7 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     // discovered by asOf are those seen on asOf, unless a later-discovered site was closed before.
     (asOf === null || asOf >= latest || !closedBeforeFoundLater);
   const index = keptFits ? keptIndex : MoveIndex.build(moveSites, resolved, (site) => newIds.has(site.id));
-  const allPairs = keptFits && !everyNew ? keptIndex.pairs().filter((pair) => newIds.has(pair.toId)) : index.pairs();
+  const allPairs: PairList = keptFits && !everyNew ? keptIndex.pairs().filter((pair) => newIds.has(pair.toId)) : index.list();
   const decided = new Map<number, Map<number, MoveDecision>>();
   for (const [key, decision] of options.decisions ?? []) {
     const [fromId, toId] = key.split('-').map(Number);
@@ -250,7 +250,8 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
   const decisionOf = (pair: MovePair): MoveDecision | null => decided.get(pair.toId)?.get(pair.fromId) ?? null;
   const start = pageStart(allPairs, extras.page?.cursor);
   const limit = extras.page?.limit ?? Infinity;
-  const pagePairs = allPairs.slice(start, start + limit);
+  const pagePairs: MovePair[] = [];
+  for (let at = start; at < allPairs.length && pagePairs.length < limit; at++) pagePairs.push(allPairs.at(at)!);
   const moves = pagePairs.map((pair) => index.candidate(pair, decisionOf(pair)));
   const lastSent = pagePairs.at(-1);
   const next = lastSent && start + pagePairs.length < allPairs.length ? `${lastSent.score}~${moveKey(lastSent.fromId, lastSent.toId)}` : null;
@@ -280,9 +281,10 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
       const index = cellOf(relapse.lon, relapse.lat);
       if (index >= 0) relapseCounts[index]!++;
     }
-    // Each new site with a candidate not dismissed, once.
+    // Each new site with a candidate not dismissed, once (a new site listed has a candidate; only a
+    // decided one can have none left: the others' pairs are not read).
     for (const toId of index.newSites()) {
-      if (!newIds.has(toId) || index.pairsTo(toId).every((pair) => decisionOf(pair) === 'dismissed')) continue;
+      if (!newIds.has(toId) || (decided.has(toId) && index.pairsTo(toId).every((pair) => decisionOf(pair) === 'dismissed'))) continue;
       const site = index.site(toId)!;
       const cell = cellOf(site.lon, site.lat);
       if (cell >= 0) moveCounts[cell]!++;

@@ -7,10 +7,10 @@ import { EARTH_RADIUS_KM, haversineKm, RADIANS } from './sphere.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import { dayIso } from '../../domain/days.ts';
 import type { MoveCandidate, MoveDecision, ResolvedRelapseOptions } from './relapse-types.ts';
-import { comparePairs, mergeSorted, moveCandidate, MoveIndex, sortPairs, type MovePair, type MoveSite } from './relapse-moves.ts';
+import { comparePairs, mergeSorted, moveCandidate, MoveIndex, sortPairs, type MovePair, type MoveSite, type PairList } from './relapse-moves.ts';
 
 /** What the relapse analysis and the scorecards read of a move search (a MoveIndex or KeptMoves). */
-export type MoveAnswers = Pick<MoveIndex, 'options' | 'pairs' | 'pairsTo' | 'newSites' | 'site' | 'candidate'>;
+export type MoveAnswers = Pick<MoveIndex, 'options' | 'pairs' | 'list' | 'pairsTo' | 'newSites' | 'site' | 'candidate'>;
 
 type MoveOptions = Pick<ResolvedRelapseOptions, 'radiusKm' | 'withinDays'>;
 
@@ -28,6 +28,8 @@ export class KeptMoves implements MoveAnswers {
   private sorted: MovePair[] | null = null;
   /** New sites searched again since `sorted` was last mended. */
   private resorted = new Set<number>();
+  /** The list order without pair objects (see list), until a write changes a new site's pairs. */
+  private listed: SortedPairs | null = null;
 
   private constructor(readonly options: MoveOptions) {}
 
@@ -155,6 +157,7 @@ export class KeptMoves implements MoveAnswers {
       else this.best.delete(id);
       if (this.sorted) this.resorted.add(id);
     }
+    if (differ.size > 0) this.listed = null;
     return differ;
   }
 
@@ -178,6 +181,17 @@ export class KeptMoves implements MoveAnswers {
     return this.sorted;
   }
 
+  /**
+   * Every kept pair in list order, each made into an object when read: a relapse call reads one
+   * page of them, and making all 2.5 × 10^5 saved pairs into objects to sort them was most of a
+   * first call at 10^5 sites. Same order as pairs().
+   */
+  list(): PairList {
+    if (this.sorted && this.resorted.size === 0) return this.sorted;
+    this.listed ??= new SortedPairs(this.best, this.saved, (toId) => this.sites.get(toId)!.day!);
+    return this.listed;
+  }
+
   /** The kept pairs of one new site, best first. */
   pairsTo(id: number): readonly MovePair[] {
     const kept = this.best.get(id);
@@ -195,6 +209,71 @@ export class KeptMoves implements MoveAnswers {
 
   candidate(pair: MovePair, decision: MoveDecision | null): MoveCandidate {
     return moveCandidate(pair, this.sites.get(pair.fromId)!, this.sites.get(pair.toId)!, decision);
+  }
+}
+
+/** The kept pairs in list order (score, highest first, then old id, then new id) as numbers; a pair is made when read. */
+class SortedPairs implements PairList {
+  readonly length: number;
+  private readonly order: Uint32Array;
+  /** Per pair (in the order found): where it is in `saved` (≥ 0), or -1 - its place in `objects`. */
+  private readonly where: Float64Array;
+  private readonly objects: MovePair[] = [];
+
+  constructor(
+    best: ReadonlyMap<number, MovePair[] | number>,
+    private readonly saved: Float64Array | null,
+    private readonly dayOf: (toId: number) => number,
+  ) {
+    let count = 0;
+    for (const [toId, kept] of best) {
+      if (typeof kept !== 'number') count += kept.length;
+      else for (let at = kept; at + PAIR_FIELDS <= saved!.length && saved![at] === toId; at += PAIR_FIELDS) count++;
+    }
+    const scores = new Float64Array(count);
+    const fromIds = new Float64Array(count);
+    const toIds = new Float64Array(count);
+    this.where = new Float64Array(count);
+    let n = 0;
+    for (const [toId, kept] of best) {
+      if (typeof kept !== 'number')
+        for (const pair of kept) {
+          scores[n] = pair.score;
+          fromIds[n] = pair.fromId;
+          toIds[n] = toId;
+          this.where[n++] = -1 - this.objects.length;
+          this.objects.push(pair);
+        }
+      else
+        for (let at = kept; at + PAIR_FIELDS <= saved!.length && saved![at] === toId; at += PAIR_FIELDS) {
+          scores[n] = saved![at + 5]!;
+          fromIds[n] = saved![at + 1]!;
+          toIds[n] = toId;
+          this.where[n++] = at;
+        }
+    }
+    this.length = count;
+    this.order = new Uint32Array(count);
+    for (let at = 0; at < count; at++) this.order[at] = at;
+    this.order.sort((a, b) => scores[b]! - scores[a]! || fromIds[a]! - fromIds[b]! || toIds[a]! - toIds[b]!);
+  }
+
+  at(index: number): MovePair | undefined {
+    if (index < 0 || index >= this.length) return undefined;
+    const where = this.where[this.order[index]!]!;
+    if (where < 0) return this.objects[-1 - where];
+    const saved = this.saved!;
+    const toId = saved[where]!;
+    const days = saved[where + 2]!;
+    return {
+      fromId: saved[where + 1]!,
+      toId,
+      closedOn: closureDate(this.dayOf(toId) - days),
+      days,
+      distanceKm: saved[where + 3]!,
+      nameSimilarity: saved[where + 4]!,
+      score: saved[where + 5]!,
+    };
   }
 }
 

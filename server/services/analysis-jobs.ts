@@ -2,19 +2,22 @@
 // route planning) as jobs of plain data: the route validates the request and checks permissions, the
 // job reads the database and computes the answer's bytes. services/analysis-pool.ts runs a job on the
 // analysis thread (a database file) or here (an in-memory database); the answers are the same bytes.
-import type { CategoryCode } from '../../domain/categories.ts';
+//
+// The siege job, the scorecard workbook and route planning are imported when first asked for: with
+// them (turf, exceljs and every export format) a fresh analysis thread took ~1.5 s of CPU to load its
+// modules before the first relapse or scorecard job could start (bench/README.md, scorecards group).
+import { isMainThread } from 'node:worker_threads';
 import type { Db } from '../db/database.ts';
+import type * as ScorecardXlsx from '../export/scorecard-xlsx.ts';
 import { AppError, badRequest } from '../errors.ts';
-import { scorecardWorkbook } from '../export/scorecard-xlsx.ts';
-import { siegeCsv, siegeDownloadName } from '../export/siege-csv.ts';
 import { analyzeRelapse, RelapseOptionError, type RelapseOptions } from '../geo/analyze-relapse.ts';
-import { analyzeSiege, compareSiege, SiegeOptionError, type SiegeOptions, type SiegeResult } from '../geo/analyze-siege.ts';
-import { analysisSites } from '../store/analysis-sites.ts';
-import { getCore, type CoreFeature } from '../store/core-store.ts';
+import type { SiegeOptions } from '../geo/analyze-siege.ts';
 import { countyAreas, relapseState } from '../store/relapse-store.ts';
 import { ChangeMemo } from '../store/response-cache.ts';
 import { scorecardFigure, scorecards, type ScorecardFigure, type ScorecardOptions } from '../store/scorecard-store.ts';
-import { planInspectionRoute, type PlanRequest } from './route-planning.ts';
+import type * as SiegeJob from './analysis-siege-job.ts';
+import type * as RoutePlanning from './route-planning.ts';
+import type { PlanRequest } from './route-planning.ts';
 
 /** The relapse analysis's options as parsed from the query (the rest is read from the database). */
 export type RelapseRequest = Pick<RelapseOptions, 'from' | 'to' | 'asOf' | 'categories' | 'counties' | 'radiusKm' | 'withinDays' | 'cellKm' | 'correction'>;
@@ -54,7 +57,7 @@ export const refusalError = (refusal: AnalysisRefusal): AppError =>
   new AppError(refusal.status, refusal.code, refusal.message, refusal.details, refusal.headers);
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
-const json = (value: unknown): AnalysisReply => ({ body: JSON.stringify(value), headers: JSON_HEADERS });
+export const json = (value: unknown): AnalysisReply => ({ body: JSON.stringify(value), headers: JSON_HEADERS });
 
 /** Relapse answers kept per database while sites, their histories and move decisions are unchanged. */
 const relapseAnswers = new WeakMap<Db, ChangeMemo<string>>();
@@ -80,41 +83,17 @@ function relapse(db: Db, job: Extract<AnalysisJob, { kind: 'relapse' }>): Analys
   }
 }
 
-function siegeAt(db: Db, core: CoreFeature, options: SiegeRequest, asOf: string | undefined): SiegeResult {
-  const sites = analysisSites(db, { asOf }).map((site) => ({ ...site, name: site.name }));
-  try {
-    return analyzeSiege(sites, { ...options, core, categories: options.categories as CategoryCode[] | undefined });
-  } catch (error) {
-    if (error instanceof SiegeOptionError) throw badRequest('bad_parameter', error.message, { parameter: error.parameter, ...error.problem });
-    throw error;
-  }
-}
-
-function siege(db: Db, job: Extract<AnalysisJob, { kind: 'siege' }>): AnalysisReply {
-  const core = getCore(db, job.core);
-  const result = siegeAt(db, core, job.options, job.asOf);
-  // Downloads: the cells as GeoJSON, the cell table as CSV (the typed client uses the JSON form).
-  if (job.format === 'geojson' || job.format === 'csv') {
-    const geojson = job.format === 'geojson';
-    const date = job.asOf ?? job.today;
-    return {
-      body: geojson
-        ? JSON.stringify({ type: 'FeatureCollection', name: core.properties.name, features: result.cells.features })
-        : siegeCsv(result, core.properties, date),
-      headers: {
-        'content-type': geojson ? 'application/geo+json; charset=utf-8' : 'text/csv; charset=utf-8',
-        'content-disposition': siegeDownloadName(core.properties, date, job.format),
-      },
-    };
-  }
-  const comparison = job.compareTo ? { compareTo: job.compareTo, ...compareSiege(siegeAt(db, core, job.options, job.compareTo), result) } : null;
-  return json({
-    ...result,
-    core: { ...result.core, id: core.properties.id, name: core.properties.name, isDefault: core.properties.isDefault },
-    asOf: job.asOf ?? null,
-    comparison,
-  });
-}
+// Loaded when first asked for. On a worker thread through require: tsx compiles the thread's modules
+// to CommonJS, and the thread's ESM loader does not know .ts files; on the main thread through import()
+// (tsx's ESM loader under `npm start`, vite's under vitest).
+/* eslint-disable @typescript-eslint/no-require-imports -- see above */
+const siegeModule = async (): Promise<typeof SiegeJob> =>
+  isMainThread ? import('./analysis-siege-job.ts') : (require('./analysis-siege-job.ts') as typeof SiegeJob);
+const workbookModule = async (): Promise<typeof ScorecardXlsx> =>
+  isMainThread ? import('../export/scorecard-xlsx.ts') : (require('../export/scorecard-xlsx.ts') as typeof ScorecardXlsx);
+const routeModule = async (): Promise<typeof RoutePlanning> =>
+  isMainThread ? import('./route-planning.ts') : (require('./route-planning.ts') as typeof RoutePlanning);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Computes a job's answer from `db` (on whichever thread holds it). */
 export async function runAnalysisJob(db: Db, job: AnalysisJob): Promise<AnalysisReply> {
@@ -122,7 +101,7 @@ export async function runAnalysisJob(db: Db, job: AnalysisJob): Promise<Analysis
     case 'relapse':
       return relapse(db, job);
     case 'siege':
-      return siege(db, job);
+      return (await siegeModule()).siegeJob(db, job);
     case 'scorecards': {
       const cards = scorecards(db, job.counties, job.options);
       return json(job.one ? cards[0] : cards);
@@ -131,10 +110,11 @@ export async function runAnalysisJob(db: Db, job: AnalysisJob): Promise<Analysis
       return json(scorecardFigure(db, job.county, job.figure, job.options));
     case 'scorecardXlsx': {
       const cards = scorecards(db, job.counties, job.options);
+      const { scorecardWorkbook } = await workbookModule();
       const body = await scorecardWorkbook(cards, job.options, job.generatedAt);
       return { body: new Uint8Array(body), headers: {} };
     }
     case 'routePlan':
-      return json(planInspectionRoute(db, job.body, job.today));
+      return json((await routeModule()).planInspectionRoute(db, job.body, job.today));
   }
 }
