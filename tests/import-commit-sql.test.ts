@@ -3,6 +3,7 @@
 // ids in file order, the stated status as recordLedgerStatus words it, the flagged duplicates as chosen.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROPS } from '../server/db/migrations/006-site-feature-cache.ts';
+import { migrate } from '../server/db/migrate.ts';
 import { bootTestApp, createSite, type Harness } from './helpers/app.ts';
 
 let h: Harness;
@@ -44,7 +45,8 @@ describe('the set-based commit', () => {
     expect(commit.body).toMatchObject({ created: 5, updated: 1, skipped: 0, errors: 1 });
 
     const marks = h.db.all<{ row: number; action: string | null; site_id: number | null; site_version: number | null }>(
-      'SELECT row, action, site_id, site_version FROM import_rows WHERE batch_id = ? ORDER BY row',
+      `SELECT r.row, m.action, m.site_id, m.site_version FROM import_rows r LEFT JOIN import_results m ON m.batch_id = r.batch_id AND m.row = r.row
+       WHERE r.batch_id = ? ORDER BY r.row`,
       [p.id],
     );
     const firstNew = existing.id + 1;
@@ -102,5 +104,32 @@ describe('the set-based commit', () => {
       firstNew + 3,
       firstNew + 4,
     ]);
+  });
+});
+
+describe('migration 018 on an existing database', () => {
+  it('moves a committed batch’s marks from import_rows to import_results; the batch still undoes', async () => {
+    const p = await previewOf('旧.csv', LEDGER, { crs: 'wgs84', duplicates: 'keep' });
+    expect((await h.send('POST', `/api/imports/${p.id}/commit`, {})).status).toBe(200);
+    const results = h.db.all('SELECT * FROM import_results ORDER BY batch_id, row');
+    expect(results).toHaveLength(6);
+    // The database as 017 left it: the marks on the staged rows, no import_results.
+    h.db.transaction(() => {
+      h.db.run(
+        `UPDATE import_rows SET action = m.action, site_id = m.site_id, site_version = m.site_version, before = m.before
+         FROM import_results m WHERE m.batch_id = import_rows.batch_id AND m.row = import_rows.row`,
+      );
+      h.db.run('DROP TABLE import_results');
+      h.db.run('DELETE FROM schema_version WHERE version = 18');
+    });
+    expect(migrate(h.db)).toEqual([18]);
+    expect(h.db.all('SELECT * FROM import_results ORDER BY batch_id, row')).toEqual(results);
+    expect(
+      h.db.get('SELECT count(*) AS n FROM import_rows WHERE action IS NOT NULL OR site_id IS NOT NULL OR site_version IS NOT NULL OR before IS NOT NULL'),
+    ).toEqual({
+      n: 0,
+    });
+    expect((await h.send('DELETE', `/api/imports/${p.id}`, {})).body).toMatchObject({ state: 'undone', removed: 6 });
+    expect(h.db.get('SELECT count(*) AS n FROM sites WHERE import_batch = ?', [p.id])).toEqual({ n: 0 });
   });
 });

@@ -1,6 +1,6 @@
 // Committing a staged ledger preview: one transaction that writes its accepted rows as sites with
-// their events, set-based in SQL from the staged rows (import_rows), and marks each row with what
-// was done. Split from import-store.ts, which stages previews and undoes committed batches.
+// their events, set-based in SQL from the staged rows (import_rows), and records what was done with
+// each row (import_results, migration 018). Split from import-store.ts, which stages previews and undoes committed batches.
 import type { Db } from '../db/database.ts';
 import { conflict, badRequest, AppError } from '../errors.ts';
 import { outcomeFor, type DuplicateHandling, type DuplicateOf, type StagedSite } from '../import/judge-rows.ts';
@@ -53,12 +53,18 @@ const staged = (field: keyof StagedSite) => `r.data ->> '$.${field}'`;
  */
 const PROPS_OF_S = /^\(SELECT (json_object\([\s\S]*?\))\s*FROM sites s/.exec(SITE_PROPS)![1]!;
 
-/** Marks the rows written as new sites, each with the id it gets: the next free ones, in file order. */
+/**
+ * Records the rows written as new sites, each with the id it gets: the next free ones, in file order.
+ * Parameters: the first id, batch, the kept duplicates' rows (JSON).
+ */
 const MARK_CREATED = /* sql */ `
-  UPDATE import_rows SET action = 'created', site_id = CAST(? AS INTEGER) + m.n - 1, site_version = 1
-  FROM (SELECT row, row_number() OVER (ORDER BY row) AS n FROM import_rows
-        WHERE batch_id = ? AND outcome <> 'error' AND (duplicate_of IS NULL OR row IN (SELECT value FROM json_each(?)))) m
-  WHERE import_rows.batch_id = ? AND import_rows.row = m.row`;
+  INSERT INTO import_results (batch_id, row, action, site_id, site_version)
+  SELECT batch_id, row, 'created', CAST(? AS INTEGER) + row_number() OVER (ORDER BY row) - 1, 1 FROM import_rows
+  WHERE batch_id = ? AND outcome <> 'error' AND (duplicate_of IS NULL OR row IN (SELECT value FROM json_each(?)))`;
+
+/** The staged rows recorded as new sites, `r` with their site id. */
+const CREATED_ROWS = /* sql */ `(SELECT m.site_id, i.batch_id, i.row, i.data FROM import_results m JOIN import_rows i ON i.batch_id = m.batch_id AND i.row = m.row
+  WHERE m.batch_id = ? AND m.action = 'created') r`;
 
 /**
  * The marked rows' sites, their feature JSON built in the same statement. The staged fields are read
@@ -73,7 +79,7 @@ const INSERT_CREATED_SITES = /* sql */ `
       'real' AS source, ${staged('discoveredOn')} AS discovered_on, ${staged('deadline')} AS deadline,
       ${staged('responsibleUnit')} AS responsible_unit, ${staged('note')} AS note, r.batch_id AS import_batch,
       ? AS created_at, ? AS updated_at, ${staged('status')} AS status, 1 AS version
-    FROM import_rows r WHERE r.batch_id = ? AND r.action = 'created')
+    FROM ${CREATED_ROWS})
   INSERT INTO sites (id, name, category, sector, address, county_code, township_code, village_code, managing_zone, lon, lat,
     precision, source, discovered_on, deadline, responsible_unit, note, seed_key, import_batch, created_at, updated_at, status, version, feature_props)
   SELECT s.id, s.name, s.category, s.sector, s.address, s.county_code, s.township_code, s.village_code, s.managing_zone, s.lon, s.lat,
@@ -88,7 +94,7 @@ const EVENT_COLUMNS = 'site_id, kind, from_status, to_status, date, actor, note,
 const INSERT_DISCOVERED = /* sql */ `
   INSERT INTO site_events (${EVENT_COLUMNS})
   SELECT r.site_id, 'status', NULL, 'discovered', ${staged('discoveredOn')}, ?, ${staged('note')}, NULL, r.batch_id, ?
-  FROM import_rows r WHERE r.batch_id = ? AND r.action = 'created'`;
+  FROM ${CREATED_ROWS}`;
 
 /**
  * The status the ledger states for a new site not 已发现, as recordLedgerStatus words it (ledgerNote,
@@ -100,7 +106,7 @@ const INSERT_STATED = /* sql */ `
   SELECT r.site_id, 'status', 'discovered', ${staged('status')}, ?, ?,
     '按台账记载（' || ? || '，第 ' || r.batch_id || ' 批，第 ' || r.row || ' 行' || CASE WHEN coalesce(${staged('statusWord')}, '') <> '' THEN '：' || (${staged('statusWord')}) ELSE '' END || '）',
     json_object('source', 'ledger', 'batch', r.batch_id, 'file', ?, 'row', r.row, 'word', ${staged('statusWord')}), r.batch_id, ?
-  FROM import_rows r WHERE r.batch_id = ? AND r.action = 'created' AND ${staged('status')} <> 'discovered'`;
+  FROM ${CREATED_ROWS} WHERE ${staged('status')} <> 'discovered'`;
 
 /**
  * Writes a preview's accepted rows in one transaction: new sites (real, exact or unlocated, with the
@@ -154,7 +160,7 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
       counts.errors = db.get<{ n: number }>("SELECT count(*) AS n FROM import_rows WHERE batch_id = ? AND outcome = 'error'", [batchId])!.n;
       const restoreTriggers = suspendTriggers(db, BULK_SUSPENDED_TRIGGERS);
       const firstNewId = db.get<{ id: number }>('SELECT coalesce(max(id), 0) + 1 AS id FROM sites')!.id;
-      counts.created = db.run(MARK_CREATED, [firstNewId, batchId, JSON.stringify(kept), batchId]).changes;
+      counts.created = db.run(MARK_CREATED, [firstNewId, batchId, JSON.stringify(kept)]).changes;
       if (counts.created) {
         const written = db.run(INSERT_CREATED_SITES, [now, now, batchId]).changes;
         if (written !== counts.created) throw new Error(`${counts.created - written} staged rows could not be written as sites`);
@@ -163,7 +169,7 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
       }
       for (const { row, outcome, duplicateOf } of others) {
         if (outcome === 'duplicate') {
-          db.run("UPDATE import_rows SET action = 'skipped' WHERE batch_id = ? AND row = ?", [batchId, row]);
+          db.run("INSERT INTO import_results (batch_id, row, action) VALUES (?, ?, 'skipped')", [batchId, row]);
           counts.skipped++;
           continue;
         }
@@ -172,16 +178,16 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
         const details = { batch: batchId, file: b.file_name, row, word: site.statusWord };
         const siteId = duplicateOf.siteId!;
         const before = updateFromLedger(db, siteId, site, { actor, importBatch: batchId, date: today, note, details }, { now, today });
-        db.run("UPDATE import_rows SET action = 'updated', site_id = ?, before = ? WHERE batch_id = ? AND row = ?", [
-          siteId,
-          JSON.stringify(before),
+        db.run("INSERT INTO import_results (batch_id, row, action, site_id, before) VALUES (?, ?, 'updated', ?, ?)", [
           batchId,
           row,
+          siteId,
+          JSON.stringify(before),
         ]);
         counts.updated++;
       }
       // Once per touched site, what the suspended triggers did per row (new sites have their feature JSON).
-      const updated = `id IN (SELECT site_id FROM import_rows WHERE batch_id = ? AND action = 'updated')`;
+      const updated = `id IN (SELECT site_id FROM import_results WHERE batch_id = ? AND action = 'updated')`;
       const touched = `${updated} OR (id >= ? AND import_batch = ?)`;
       if (counts.updated) db.run(`UPDATE sites SET feature_props = ${SITE_PROPS.replaceAll('NEW.id', 'sites.id')} WHERE ${updated}`, [batchId]);
       db.run('INSERT INTO sites_rtree SELECT id, lon, lon, lat, lat FROM sites WHERE id >= ? AND import_batch = ? AND lon IS NOT NULL', [firstNewId, batchId]);
@@ -198,9 +204,10 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
       );
       if (wrong) throw new Error(`site ${wrong.id}: sites.status must equal the last site_events row`);
       // After all rows, since two rows may update the same site.
-      db.run("UPDATE import_rows SET site_version = (SELECT version FROM sites WHERE id = import_rows.site_id) WHERE batch_id = ? AND action = 'updated'", [
-        batchId,
-      ]);
+      db.run(
+        "UPDATE import_results SET site_version = (SELECT version FROM sites WHERE id = import_results.site_id) WHERE batch_id = ? AND action = 'updated'",
+        [batchId],
+      );
       db.run("UPDATE import_batches SET state = 'committed', counts = json_patch(counts, ?), committed_by = ?, committed_at = ? WHERE id = ?", [
         JSON.stringify(counts),
         actor,

@@ -187,9 +187,11 @@ export function suspendTriggers(db: Db, names: readonly string[]): () => void {
 export function batchCounties(db: Db, batchId: number): string[] {
   return db
     .all<{ county: string | null }>(
-      `SELECT json_extract(r.data, '$.countyCode') AS county FROM import_rows r WHERE r.batch_id = ? AND r.data IS NOT NULL AND r.action IS NOT 'skipped'
-       UNION SELECT s.county_code FROM import_rows r JOIN sites s ON s.id = coalesce(r.site_id, json_extract(r.duplicate_of, '$.siteId'))
-       WHERE r.batch_id = ? AND r.action IS NOT 'skipped' AND r.action IS NOT 'created'`,
+      `SELECT json_extract(r.data, '$.countyCode') AS county FROM import_rows r LEFT JOIN import_results m ON m.batch_id = r.batch_id AND m.row = r.row
+       WHERE r.batch_id = ? AND r.data IS NOT NULL AND m.action IS NOT 'skipped'
+       UNION SELECT s.county_code FROM import_rows r LEFT JOIN import_results m ON m.batch_id = r.batch_id AND m.row = r.row
+       JOIN sites s ON s.id = coalesce(m.site_id, json_extract(r.duplicate_of, '$.siteId'))
+       WHERE r.batch_id = ? AND m.action IS NOT 'skipped' AND m.action IS NOT 'created'`,
       [batchId, batchId],
     )
     .map((row) => row.county)
@@ -201,7 +203,7 @@ export function batchCounties(db: Db, batchId: number): string[] {
  * linked to a task or judged in a move decision after the commit, or gone.
  */
 const CHANGED_SINCE_COMMIT = /* sql */ `
-  SELECT r.row, r.site_id AS siteId FROM import_rows r JOIN import_batches b ON b.id = r.batch_id LEFT JOIN sites s ON s.id = r.site_id
+  SELECT r.row, r.site_id AS siteId FROM import_results r JOIN import_batches b ON b.id = r.batch_id LEFT JOIN sites s ON s.id = r.site_id
   WHERE r.batch_id = ? AND r.action IN ('created', 'updated') AND (
     s.id IS NULL OR s.version <> r.site_version
     OR EXISTS (SELECT 1 FROM inspections i WHERE i.site_id = r.site_id AND i.created_at >= b.committed_at)
@@ -252,14 +254,14 @@ export function undoImport(db: Db, batchId: number, actor: string, clock: Clock 
     // its version raised once per row as an edit would, its status its last remaining event's.
     const restored = db.run(
       `UPDATE sites SET ${UPDATED_COLUMNS.map((c) => `${c} = ${c === 'updated_at' ? '?' : `json_extract(u.before, '$.${c}')`}`).join(', ')}, version = version + u.n
-       FROM (SELECT site_id, count(*) AS n, (SELECT f.before FROM import_rows f WHERE f.batch_id = r.batch_id AND f.site_id = r.site_id AND f.action = 'updated' ORDER BY f.row LIMIT 1) AS before
-             FROM import_rows r WHERE r.batch_id = ? AND r.action = 'updated' GROUP BY site_id) u
+       FROM (SELECT site_id, count(*) AS n, (SELECT f.before FROM import_results f WHERE f.batch_id = r.batch_id AND f.site_id = r.site_id AND f.action = 'updated' ORDER BY f.row LIMIT 1) AS before
+             FROM import_results r WHERE r.batch_id = ? AND r.action = 'updated' GROUP BY site_id) u
        WHERE sites.id = u.site_id`,
       [now, batchId],
     ).changes;
     db.run(
       `UPDATE sites SET status = (SELECT to_status FROM site_events e WHERE e.site_id = sites.id ORDER BY e.date DESC, e.id DESC LIMIT 1)
-       WHERE id IN (SELECT site_id FROM import_rows WHERE batch_id = ? AND action = 'updated')
+       WHERE id IN (SELECT site_id FROM import_results WHERE batch_id = ? AND action = 'updated')
          AND status IS NOT (SELECT to_status FROM site_events e WHERE e.site_id = sites.id ORDER BY e.date DESC, e.id DESC LIMIT 1)`,
       [batchId],
     );
