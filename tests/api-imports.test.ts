@@ -77,6 +77,7 @@ function snapshot(h: Harness) {
     rtree: h.db.all('SELECT * FROM sites_rtree ORDER BY id'),
     batches: h.db.all('SELECT * FROM import_batches ORDER BY id'),
     rows: h.db.all('SELECT * FROM import_rows ORDER BY batch_id, row'),
+    results: h.db.all('SELECT * FROM import_results ORDER BY batch_id, row'),
     // The commit suspends some triggers inside its transaction: they must be back, exactly.
     triggers: h.db.all("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"),
   };

@@ -31,6 +31,8 @@ function state(dbPath: string) {
       ),
       batches: db.prepare('SELECT id, state, counts FROM import_batches ORDER BY id').all(),
       staged: one('SELECT count(*) FROM import_rows WHERE action IS NOT NULL OR site_id IS NOT NULL'),
+      // What a commit did with each row (migration 018): nothing until it commits.
+      results: one('SELECT count(*) FROM import_results'),
       versions: db.prepare('SELECT topic, version FROM data_versions ORDER BY topic').all(),
       audit: one('SELECT count(*) FROM audit_log'),
       triggers: db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").all(),
@@ -50,7 +52,7 @@ describe('kill -9 in the middle of a large import commit', () => {
     const preview = uploaded.body;
     expect(preview.counts.new).toBe(ROWS);
     const before = state(dbPath);
-    expect(before).toMatchObject({ integrity: 'ok', rtreeMismatch: 0, statusNotLastEvent: 0, staged: 0 });
+    expect(before).toMatchObject({ integrity: 'ok', rtreeMismatch: 0, statusNotLastEvent: 0, staged: 0, results: 0 });
 
     // The commit is under way once it holds the write lock and its transaction has grown the WAL.
     const { answer: commit } = await startCommit(running.port, auth, dbPath, preview.id);

@@ -17,6 +17,7 @@ import { sql as dataVersions } from './migrations/014-data-versions.ts';
 import { sql as siteChanges } from './migrations/015-moves-site-changes.ts';
 import { sql as importBatchIndex } from './migrations/016-import-batch-index.ts';
 import { sql as movePairs } from './migrations/017-move-pairs.ts';
+import { sql as importResults } from './migrations/018-import-results.ts';
 
 export interface Migration {
   version: number;
@@ -44,6 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 15, name: 'site-changes', sql: siteChanges },
   { version: 16, name: 'import-batch-index', sql: importBatchIndex },
   { version: 17, name: 'move-pairs', sql: movePairs },
+  { version: 18, name: 'import-results', sql: importResults },
 ];
 
 export function schemaVersion(db: Db): number {

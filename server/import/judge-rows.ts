@@ -178,6 +178,52 @@ export function judgeRows(table: SourceTable, columns: readonly Column[], option
   return table.rows.map(rowJudge(columns, options, context));
 }
 
+/** How a place match that is not one place reads in a message. */
+const describe = (match: PlaceMatch) => (match && 'ambiguous' in match ? ` (it matches ${match.ambiguous.length} places: ${match.ambiguous.join(', ')})` : '');
+
+/**
+ * One row being judged: its cells by field and the issues found so far. Methods, not closures made
+ * per row (10^5 rows; under tsx each closure was also renamed by a helper call).
+ */
+class RowReader {
+  readonly errors: RowIssue[] = [];
+  readonly warnings: RowIssue[] = [];
+  constructor(
+    private readonly source: TableRow,
+    private readonly columnOf: ReadonlyMap<LedgerField, Column>,
+    private readonly header: (field: LedgerField) => string | null,
+  ) {}
+
+  value(field: LedgerField): string {
+    const column = this.columnOf.get(field);
+    return column ? (this.source.cells[column.index] ?? '').trim() : '';
+  }
+
+  fail(field: LedgerField | null, code: string, message: string, text?: string): void {
+    this.errors.push({ column: field ? this.header(field) : null, code, message, ...(text !== undefined ? { value: text } : {}) });
+  }
+
+  warn(field: LedgerField | null, code: string, message: string, text?: string): void {
+    this.warnings.push({ column: field ? this.header(field) : null, code, message, ...(text !== undefined ? { value: text } : {}) });
+  }
+
+  /** The API's text rules (domain/text-fields.ts): the same limits and characters refused. */
+  text(field: 'name' | 'address' | 'responsibleUnit' | 'note'): string {
+    const stored = normaliseText(this.value(field));
+    const problem = textProblem(field, stored);
+    if (problem) this.fail(field, problem.code, `${this.header(field)} ${problem.message}`, stored.length > 60 ? `${stored.slice(0, 60)}…` : stored);
+    return stored;
+  }
+
+  dateOf(field: 'discoveredOn' | 'deadline'): string | null {
+    const text = this.value(field);
+    if (text === '') return null;
+    const date = parseLedgerDate(text);
+    if (!date) this.fail(field, 'bad_date', `"${text}" is not a date (write it as 2022-03-05 or 2022年3月5日)`, text);
+    return date;
+  }
+}
+
 /**
  * A judge of one row after another (in file order): it remembers the rows it has seen, so a later
  * row is flagged as repeating an earlier one. Lets the caller judge a file in batches.
@@ -199,80 +245,58 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
   const fileIndex = new NameIndex();
 
   return (source: TableRow): JudgedRow => {
-    const errors: RowIssue[] = [];
-    const warnings: RowIssue[] = [];
-    const value = (field: LedgerField) => {
-      const column = columnOf.get(field);
-      return column ? (source.cells[column.index] ?? '').trim() : '';
-    };
-    const fail = (field: LedgerField | null, code: string, message: string, text?: string) =>
-      errors.push({ column: field ? header(field) : null, code, message, ...(text !== undefined ? { value: text } : {}) });
-    const warn = (field: LedgerField | null, code: string, message: string, text?: string) =>
-      warnings.push({ column: field ? header(field) : null, code, message, ...(text !== undefined ? { value: text } : {}) });
+    const r = new RowReader(source, columnOf, header);
+    const { errors, warnings } = r;
 
-    // The API's text rules (domain/text-fields.ts): the same limits and characters refused.
-    const text = (field: 'name' | 'address' | 'responsibleUnit' | 'note'): string => {
-      const stored = normaliseText(value(field));
-      const problem = textProblem(field, stored);
-      if (problem) fail(field, problem.code, `${header(field)} ${problem.message}`, stored.length > 60 ? `${stored.slice(0, 60)}…` : stored);
-      return stored;
-    };
-    const name = text('name');
-    if (name === '') fail('name', 'required', 'the name is empty');
-    const address = text('address');
-    const responsibleUnit = text('responsibleUnit');
-    const note = text('note');
+    const name = r.text('name');
+    if (name === '') r.fail('name', 'required', 'the name is empty');
+    const address = r.text('address');
+    const responsibleUnit = r.text('responsibleUnit');
+    const note = r.text('note');
 
-    const categoryText = value('category');
+    const categoryText = r.value('category');
     const category = categoryText === '' ? null : categoryForWord(categoryText);
-    if (categoryText === '') fail('category', 'required', 'the category is empty');
-    else if (!category) fail('category', 'unknown_category', `"${categoryText}" is not a category we know (e.g. 散乱污企业, 砂石料场, 商混站)`, categoryText);
+    if (categoryText === '') r.fail('category', 'required', 'the category is empty');
+    else if (!category) r.fail('category', 'unknown_category', `"${categoryText}" is not a category we know (e.g. 散乱污企业, 砂石料场, 商混站)`, categoryText);
 
-    const statusText = value('status');
+    const statusText = r.value('status');
     const status = statusText === '' ? 'discovered' : statusForWord(statusText);
-    if (!status) fail('status', 'unknown_status', `"${statusText}" is not a status we know (e.g. 整改中, 已取缔, 已验收销号)`, statusText);
+    if (!status) r.fail('status', 'unknown_status', `"${statusText}" is not a status we know (e.g. 整改中, 已取缔, 已验收销号)`, statusText);
 
-    const dateOf = (field: 'discoveredOn' | 'deadline'): string | null => {
-      const text = value(field);
-      if (text === '') return null;
-      const date = parseLedgerDate(text);
-      if (!date) fail(field, 'bad_date', `"${text}" is not a date (write it as 2022-03-05 or 2022年3月5日)`, text);
-      return date;
-    };
-    let discoveredOn = dateOf('discoveredOn');
+    let discoveredOn = r.dateOf('discoveredOn');
     if (discoveredOn && discoveredOn > context.today) {
-      fail('discoveredOn', 'future_date', `${discoveredOn} is in the future (today is ${context.today})`, value('discoveredOn'));
+      r.fail('discoveredOn', 'future_date', `${discoveredOn} is in the future (today is ${context.today})`, r.value('discoveredOn'));
       discoveredOn = null;
     }
-    if (!discoveredOn && value('discoveredOn') === '') {
-      warn('discoveredOn', 'no_date', `no date found; recorded as found on the import date ${context.today}`);
+    if (!discoveredOn && r.value('discoveredOn') === '') {
+      r.warn('discoveredOn', 'no_date', `no date found; recorded as found on the import date ${context.today}`);
       discoveredOn = context.today;
     }
-    const deadline = dateOf('deadline');
+    const deadline = r.dateOf('deadline');
 
-    if (source.geometryProblem) fail(null, 'not_a_point', source.geometryProblem);
+    if (source.geometryProblem) r.fail(null, 'not_a_point', source.geometryProblem);
 
     // Position: parsed, checked for swapped columns, converted to WGS84, located in a county.
     let lon: number | null = null;
     let lat: number | null = null;
     let locatedCounty: string | null = null;
-    const lngText = value('lng');
-    const latText = value('lat');
+    const lngText = r.value('lng');
+    const latText = r.value('lat');
     if (lngText !== '' || latText !== '') {
       const lngValue = lngText === '' ? null : parseCoordinate(lngText);
       const latValue = latText === '' ? null : parseCoordinate(latText);
-      if (lngText === '') fail('lng', 'required', 'latitude is given but longitude is empty');
-      else if (lngValue === null) fail('lng', 'bad_coordinate', `"${lngText}" is not a longitude (decimal degrees like 114.025 or 114°01′30″)`, lngText);
-      if (latText === '') fail('lat', 'required', 'longitude is given but latitude is empty');
-      else if (latValue === null) fail('lat', 'bad_coordinate', `"${latText}" is not a latitude (decimal degrees like 33.575 or 33°34′30″)`, latText);
+      if (lngText === '') r.fail('lng', 'required', 'latitude is given but longitude is empty');
+      else if (lngValue === null) r.fail('lng', 'bad_coordinate', `"${lngText}" is not a longitude (decimal degrees like 114.025 or 114°01′30″)`, lngText);
+      if (latText === '') r.fail('lat', 'required', 'longitude is given but latitude is empty');
+      else if (latValue === null) r.fail('lat', 'bad_coordinate', `"${latText}" is not a latitude (decimal degrees like 33.575 or 33°34′30″)`, latText);
       if (lngValue !== null && latValue !== null) {
         let [x, y] = [lngValue, latValue];
         if (looksSwapped(x, y)) {
           if (options.fixSwapped) {
             [x, y] = [y, x];
-            warn('lng', 'swapped_fixed', `longitude ${lngText} and latitude ${latText} were swapped; read as ${x}, ${y}`, `${lngText}, ${latText}`);
+            r.warn('lng', 'swapped_fixed', `longitude ${lngText} and latitude ${latText} were swapped; read as ${x}, ${y}`, `${lngText}, ${latText}`);
           } else {
-            fail(
+            r.fail(
               'lng',
               'swapped',
               `longitude ${lngText} and latitude ${latText} look swapped; import with "fix swapped coordinates" to swap them`,
@@ -282,16 +306,16 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
         }
         if (errors.every((e) => e.code !== 'swapped')) {
           if (Math.abs(x) > 180 || Math.abs(y) > 90)
-            fail('lng', 'bad_coordinate', `${lngText}, ${latText} is not a position on Earth`, `${lngText}, ${latText}`);
-          else if (!inChina(x, y)) fail('lng', 'outside_china', `${lngText}, ${latText} lies outside China`, `${lngText}, ${latText}`);
-          else if (!options.crs) fail('lng', 'crs_required', 'state the coordinate system (WGS84, GCJ-02 or BD-09) to import positions');
+            r.fail('lng', 'bad_coordinate', `${lngText}, ${latText} is not a position on Earth`, `${lngText}, ${latText}`);
+          else if (!inChina(x, y)) r.fail('lng', 'outside_china', `${lngText}, ${latText} lies outside China`, `${lngText}, ${latText}`);
+          else if (!options.crs) r.fail('lng', 'crs_required', 'state the coordinate system (WGS84, GCJ-02 or BD-09) to import positions');
           else {
             [lon, lat] = toWgs84(options.crs, x, y);
             lon = Math.round(lon * 1e7) / 1e7;
             lat = Math.round(lat * 1e7) / 1e7;
             locatedCounty = context.locator.locate(lon, lat);
             if (!locatedCounty) {
-              fail(
+              r.fail(
                 'lng',
                 'outside_luohe',
                 `${lngText}, ${latText} (${CRS_NAMES[options.crs]}) lies outside Luohe's counties; check the coordinates and their system`,
@@ -305,11 +329,9 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
     }
 
     // Places: the county from the position when there is one, else from the county column or the township.
-    const describe = (match: PlaceMatch) =>
-      match && 'ambiguous' in match ? ` (it matches ${match.ambiguous.length} places: ${match.ambiguous.join(', ')})` : '';
-    const countyText = value('county');
-    const townshipText = value('township');
-    const villageText = value('village');
+    const countyText = r.value('county');
+    const townshipText = r.value('township');
+    const villageText = r.value('village');
     let managingZone: string | null = null;
     let declaredCounty: string | null = null;
     if (countyText !== '') {
@@ -319,7 +341,7 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
         const match = context.places.county(countyText);
         if (match && 'code' in match) declaredCounty = match.code;
         else
-          fail(
+          r.fail(
             'county',
             'unknown_county',
             `"${countyText}" is not one of Luohe's counties (源汇区, 郾城区, 召陵区, 舞阳县, 临颍县)${describe(match)}`,
@@ -330,7 +352,7 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
     const located = lon !== null;
     let countyCode = locatedCounty ?? declaredCounty;
     if (locatedCounty && declaredCounty && locatedCounty !== declaredCounty)
-      warn(
+      r.warn(
         'county',
         'county_mismatch',
         `the position lies in ${context.countyNames.get(locatedCounty)}, not in ${context.countyNames.get(declaredCounty)} as the ledger says; the site goes to ${context.countyNames.get(locatedCounty)}`,
@@ -344,7 +366,7 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
         countyCode ??= context.places.countyOfTownship(match.code);
       } else {
         const where = countyCode ? ` of ${context.countyNames.get(countyCode)}` : '';
-        fail('township', 'unknown_township', `"${townshipText}" is not a township${where} in the official list${describe(match)}`, townshipText);
+        r.fail('township', 'unknown_township', `"${townshipText}" is not a township${where} in the official list${describe(match)}`, townshipText);
       }
     }
     let villageCode: string | null = null;
@@ -355,7 +377,7 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
         townshipCode ??= context.places.townshipOfVillage(match.code);
       } else {
         const where = townshipCode ? `of this township` : `of ${context.countyNames.get(countyCode)}`;
-        fail(
+        r.fail(
           'village',
           match ? 'ambiguous_village' : 'unknown_village',
           match
@@ -367,10 +389,10 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
     }
     const placeColumns = new Set([header('lng'), header('lat'), header('county'), header('township')]);
     if (!located && !countyCode && !errors.some((e) => e.column !== null && placeColumns.has(e.column)))
-      fail(null, 'no_place', 'the row has neither coordinates nor a county or township we know, so it cannot be placed even as unlocated');
+      r.fail(null, 'no_place', 'the row has neither coordinates nor a county or township we know, so it cannot be placed even as unlocated');
 
     if (countyCode && context.allowedCounties && !context.allowedCounties.has(countyCode))
-      fail(
+      r.fail(
         locatedCounty ? 'lng' : 'county',
         'not_your_county',
         `the row lies in ${context.countyNames.get(countyCode)}, outside the counties you may write in`,

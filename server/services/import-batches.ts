@@ -3,7 +3,8 @@
 // check and audit record. They run where server/services/import-pool.ts puts them: on the import
 // worker thread's own connection for a database file, on the request thread for ':memory:'.
 import { appendAudit } from '../auth/audit.ts';
-import { batchCounties, commitImport, undoImport, type CommitChoices, type CommitCounts } from '../store/import-store.ts';
+import { batchCounties, undoImport, type CommitCounts } from '../store/import-store.ts';
+import { commitImport, type CommitChoices } from '../store/import-commit.ts';
 import { refuseOtherCounties } from './county-scope.ts';
 import { locatorOf, previewNow, type ImportPreviewResult, type ImportRequest } from './import-preview.ts';
 import { auditBy, type Actor, type ServiceContext } from './service-context.ts';

@@ -133,10 +133,16 @@ export async function previewNow(
         stageRows(ctx.db, id, batch);
         for (const [key, value] of Object.entries(previewCounts(batch)) as [keyof Counts, number][]) counts[key] += value;
         for (const r of batch) {
-          const shown = { row: r.row, outcome: r.outcome, name: r.name, errors: r.errors, warnings: r.warnings, duplicateOf: r.duplicateOf };
-          if (first.length < PREVIEW_ROWS) first.push(shown);
-          if (needsLook(shown) && problemRows++ < PREVIEW_ROWS && first.at(-1) !== shown) problems.push(shown);
-          fixSwapped ||= r.errors.some((e) => e.code === 'swapped');
+          // The answer's copy of a row is made only for a row it names (not for each of 10^5 rows).
+          const inFirst = first.length < PREVIEW_ROWS;
+          const look = needsLook(r);
+          if (inFirst || (look && problemRows < PREVIEW_ROWS)) {
+            const shown = { row: r.row, outcome: r.outcome, name: r.name, errors: r.errors, warnings: r.warnings, duplicateOf: r.duplicateOf };
+            if (inFirst) first.push(shown);
+            else problems.push(shown);
+          }
+          if (look) problemRows++;
+          if (r.errors.length) fixSwapped ||= r.errors.some((e) => e.code === 'swapped');
         }
         await yieldToOthers();
       }

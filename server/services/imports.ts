@@ -4,7 +4,8 @@
 // writes against the actor's.
 import { appendAudit } from '../auth/audit.ts';
 import { databaseFile } from '../db/threads.ts';
-import { saveMapping, type CommitChoices, type CommitCounts, type SavedMapping } from '../store/import-store.ts';
+import { saveMapping, type CommitCounts, type SavedMapping } from '../store/import-store.ts';
+import type { CommitChoices } from '../store/import-commit.ts';
 import type { UndoCounts } from './import-batches.ts';
 import { previewNow, type ImportPreviewResult, type ImportRequest, type UploadedFile } from './import-preview.ts';
 import { runBatch } from './import-pool.ts';

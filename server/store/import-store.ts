@@ -2,20 +2,10 @@
 // whole, listing batches, saved column mappings. Every write takes who did it (`actor`) and runs in
 // one transaction, so a permission check and an audit record can wrap each of them.
 import type { Db } from '../db/database.ts';
-import { conflict, badRequest, notFound, AppError } from '../errors.ts';
+import { conflict, badRequest, notFound } from '../errors.ts';
 import type { LedgerField } from '../../domain/ledger-columns.ts';
-import {
-  outcomeFor,
-  type DuplicateHandling,
-  type DuplicateOf,
-  type ExistingSite,
-  type JudgedRow,
-  type Outcome,
-  type StagedSite,
-} from '../import/judge-rows.ts';
+import type { ExistingSite, JudgedRow, Outcome } from '../import/judge-rows.ts';
 import type { ImportFormat } from '../import/read-table.ts';
-import { PROPS as SITE_PROPS } from '../db/migrations/006-site-feature-cache.ts';
-import { NEW_SITE_COLUMNS, newSiteValues, recordLedgerStatus, setSiteLocation } from './site-mutations.ts';
 
 /** A preview is kept this long for its commit; then it is discarded. */
 export const PREVIEW_HOURS = 24;
@@ -136,17 +126,10 @@ interface BatchRow {
   undone_at: string | null;
 }
 
-function batch(db: Db, id: number): BatchRow {
+export function batchRow(db: Db, id: number): BatchRow {
   const row = db.get<BatchRow>('SELECT * FROM import_batches WHERE id = ?', [id]);
   if (!row) throw notFound(`import ${id} does not exist`, { kind: 'import', id });
   return row;
-}
-
-export interface CommitChoices {
-  /** What to do with every flagged duplicate; default: what the preview was made with. */
-  duplicates?: DuplicateHandling;
-  /** Per row (the file's row number): overrides `duplicates`. */
-  rows?: Record<string, DuplicateHandling>;
 }
 
 export interface Clock {
@@ -154,7 +137,8 @@ export interface Clock {
   today?: string;
 }
 
-const UPDATED_COLUMNS = [
+/** The columns of a site a ledger row may update; kept per row before the update, for undo. */
+export const UPDATED_COLUMNS = [
   'category',
   'address',
   'county_code',
@@ -169,31 +153,6 @@ const UPDATED_COLUMNS = [
   'note',
   'updated_at',
 ] as const;
-type SiteColumns = Record<(typeof UPDATED_COLUMNS)[number], unknown> & { status: string; version: number };
-
-/**
- * Per-row triggers a bulk commit suspends inside its own transaction, each replaced by one set-based
- * statement over the batch's sites at the end: the status from the last event (with its guards; the
- * commit writes each new site with the status its own events end in), the cached feature JSON, the
- * R*Tree entry of a new site, each touched site's site_changes row (015), and the data-version bumps of `sites` (raised once by the commit, before
- * it ends, so the contract "any write changes the topic's version before commit" holds). DDL is
- * transactional in SQLite: a failure or a kill rolls the triggers back with everything else.
- */
-const BULK_SUSPENDED_TRIGGERS = [
-  'site_events_set_status',
-  'sites_status_guard',
-  'sites_insert_status_guard',
-  'sites_feature_props_insert',
-  'sites_feature_props_update',
-  'sites_rtree_insert',
-  'sites_version_insert',
-  'sites_version_update',
-  'site_events_version_insert',
-  'sites_change_insert',
-  'sites_change_update',
-  'site_events_change_insert',
-];
-
 /**
  * Per-row triggers an undo suspends inside its transaction while it deletes the batch's events and
  * created sites, each replaced by one statement over the batch: the R*Tree entries, the site_changes
@@ -209,7 +168,8 @@ const UNDO_SUSPENDED_TRIGGERS = [
   'sites_change_delete',
 ];
 
-function suspendTriggers(db: Db, names: readonly string[]): () => void {
+/** Drops the named triggers inside the caller's transaction; returns what puts them back. */
+export function suspendTriggers(db: Db, names: readonly string[]): () => void {
   const saved = db.all<{ name: string; sql: string }>(
     `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${names.map(() => '?').join(', ')}) ORDER BY name`,
     names,
@@ -220,212 +180,6 @@ function suspendTriggers(db: Db, names: readonly string[]): () => void {
   };
 }
 
-const ledgerNote = (file: string, batchId: number, row: number, word: string | null) =>
-  `按台账记载（${file}，第 ${batchId} 批，第 ${row} 行${word ? `：${word}` : ''}）`;
-
-const NEW_SITE_INSERT = `INSERT INTO sites (id, ${NEW_SITE_COLUMNS}, status)`;
-const EVENT_INSERT = `INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, note, details, import_batch, created_at)`;
-
-interface StagedRow {
-  row: number;
-  outcome: Outcome;
-  data: string | null;
-}
-
-/**
- * Writes a preview's accepted rows in one transaction: new sites (real, exact or unlocated, with the
- * status the ledger states recorded as such), updates of existing sites chosen for flagged duplicates,
- * skips for the rest. Rows with errors are never written. Any failure leaves the database as it was.
- * New sites go in multi-row INSERTs of CHUNK rows with their ids given (the next free ones, as SQLite
- * would pick), their events likewise, and each chunk's rows are marked in one UPDATE of import_rows.
- */
-export function commitImport(db: Db, batchId: number, choices: CommitChoices, actor: string, clock: Clock = {}): CommitCounts {
-  const now = clock.now ?? nowIso();
-  const today = clock.today ?? now.slice(0, 10);
-  const run = () =>
-    db.transaction(() => {
-      const b = batch(db, batchId);
-      if (b.state !== 'preview')
-        throw conflict('import_not_preview', `import ${batchId} is ${b.state}, not a preview waiting for its commit`, { id: batchId, state: b.state });
-      if (b.expires_at < now)
-        throw conflict('preview_expired', `the preview of import ${batchId} expired at ${b.expires_at}; upload the file again`, { id: batchId });
-      const flagged = new Map(
-        db
-          .all<{ row: number; duplicate_of: string }>('SELECT row, duplicate_of FROM import_rows WHERE batch_id = ? AND duplicate_of IS NOT NULL', [batchId])
-          .map((r) => [String(r.row), JSON.parse(r.duplicate_of) as DuplicateOf]),
-      );
-      for (const [row, handling] of Object.entries(choices.rows ?? {})) {
-        const duplicateOf = flagged.get(row);
-        if (!duplicateOf)
-          throw badRequest('bad_field', `rows.${row}: row ${row} is not a flagged duplicate of this import`, {
-            field: `rows.${row}`,
-            reason: 'not_a_duplicate',
-            row,
-          });
-        if (handling === 'update' && duplicateOf.siteId === undefined)
-          throw badRequest(
-            'bad_field',
-            `rows.${row}: row ${row} repeats row ${duplicateOf.row} of the same file; it can be skipped or kept, not used to update`,
-            { field: `rows.${row}`, reason: 'repeats_row', row, other: duplicateOf.row },
-          );
-      }
-      const defaultHandling = choices.duplicates ?? (JSON.parse(b.options) as { duplicates?: DuplicateHandling }).duplicates ?? 'skip';
-      const counts: CommitCounts = { created: 0, updated: 0, skipped: 0, errors: 0 };
-      const restoreTriggers = suspendTriggers(db, BULK_SUSPENDED_TRIGGERS);
-      const firstNewId = db.get<{ id: number }>('SELECT coalesce(max(id), 0) + 1 AS id FROM sites')!.id;
-      let nextId = firstNewId;
-      let after = 0;
-      for (;;) {
-        // Pages by key: the connection cannot write while a SELECT is being stepped through.
-        const rows = db.all<StagedRow>('SELECT row, outcome, data FROM import_rows WHERE batch_id = ? AND row > ? ORDER BY row LIMIT ?', [
-          batchId,
-          after,
-          CHUNK,
-        ]);
-        if (!rows.length) break;
-        after = rows[rows.length - 1]!.row;
-        const sites: unknown[][] = [];
-        const events: unknown[][] = [];
-        const marks: unknown[][] = [];
-        for (const r of rows) {
-          if (r.outcome === 'error') {
-            counts.errors++;
-            continue;
-          }
-          const site = JSON.parse(r.data!) as StagedSite;
-          const duplicateOf = flagged.get(String(r.row)) ?? null;
-          const outcome = outcomeFor(duplicateOf, choices.rows?.[String(r.row)] ?? defaultHandling);
-          const note = ledgerNote(b.file_name, batchId, r.row, site.statusWord);
-          const details = { batch: batchId, file: b.file_name, row: r.row, word: site.statusWord };
-          if (outcome === 'new') {
-            const id = nextId++;
-            sites.push([id, ...newSiteValues({ ...site, source: 'real', actor, importBatch: batchId }, now), site.status]);
-            events.push([id, 'status', null, 'discovered', site.discoveredOn, actor, site.note ?? null, null, batchId, now]);
-            // As recordLedgerStatus words it.
-            if (site.status !== 'discovered')
-              events.push([id, 'status', 'discovered', site.status, today, actor, note, JSON.stringify({ source: 'ledger', ...details }), batchId, now]);
-            marks.push([r.row, 'created', id, 1, null]);
-            counts.created++;
-          } else if (outcome === 'update') {
-            // Rare (a flagged duplicate chosen to update): row by row, after this chunk's new sites.
-            insertRows(db, NEW_SITE_INSERT, 22, sites.splice(0));
-            insertRows(db, EVENT_INSERT, 10, events.splice(0));
-            const siteId = duplicateOf!.siteId!;
-            const before = updateFromLedger(db, siteId, site, { actor, importBatch: batchId, date: today, note, details }, { now, today });
-            marks.push([r.row, 'updated', siteId, null, JSON.stringify(before)]);
-            counts.updated++;
-          } else {
-            marks.push([r.row, 'skipped', null, null, null]);
-            counts.skipped++;
-          }
-        }
-        insertRows(db, NEW_SITE_INSERT, 22, sites);
-        insertRows(db, EVENT_INSERT, 10, events);
-        if (marks.length) {
-          const tuple = '(?, ?, ?, ?, ?)';
-          db.run(
-            `WITH m(row, action, site_id, site_version, before) AS (VALUES ${new Array<string>(marks.length).fill(tuple).join(', ')})
-             UPDATE import_rows SET action = m.action, site_id = m.site_id, site_version = m.site_version, before = m.before
-             FROM m WHERE import_rows.batch_id = ? AND import_rows.row = m.row`,
-            [...marks.flat(), batchId],
-          );
-        }
-      }
-      // Once per touched site, what the suspended triggers did per row.
-      const touched = `id IN (SELECT site_id FROM import_rows WHERE batch_id = ? AND action = 'updated') OR (id >= ? AND import_batch = ?)`;
-      db.run(`UPDATE sites SET feature_props = ${SITE_PROPS.replaceAll('NEW.id', 'sites.id')} WHERE ${touched}`, [batchId, firstNewId, batchId]);
-      db.run('INSERT INTO sites_rtree SELECT id, lon, lon, lat, lat FROM sites WHERE id >= ? AND import_batch = ? AND lon IS NOT NULL', [firstNewId, batchId]);
-      if (counts.created + counts.updated) db.run("UPDATE data_versions SET version = version + 1 WHERE topic = 'sites'");
-      db.run(
-        `INSERT OR REPLACE INTO site_changes (site_id, seq) SELECT id, (SELECT version FROM data_versions WHERE topic = 'sites') FROM sites WHERE ${touched}`,
-        [batchId, firstNewId, batchId],
-      );
-      restoreTriggers();
-      // The guards are back: every touched site's status must be its last event's.
-      const wrong = db.get<{ id: number }>(
-        `SELECT id FROM sites WHERE (${touched}) AND status IS NOT (SELECT to_status FROM site_events e WHERE e.site_id = sites.id ORDER BY e.date DESC, e.id DESC LIMIT 1) LIMIT 1`,
-        [batchId, firstNewId, batchId],
-      );
-      if (wrong) throw new Error(`site ${wrong.id}: sites.status must equal the last site_events row`);
-      // After all rows, since two rows may update the same site.
-      db.run("UPDATE import_rows SET site_version = (SELECT version FROM sites WHERE id = import_rows.site_id) WHERE batch_id = ? AND action = 'updated'", [
-        batchId,
-      ]);
-      db.run("UPDATE import_batches SET state = 'committed', counts = json_patch(counts, ?), committed_by = ?, committed_at = ? WHERE id = ?", [
-        JSON.stringify(counts),
-        actor,
-        now,
-        batchId,
-      ]);
-      return counts;
-    });
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError(500, 'import_commit_failed', `import ${batchId} could not be committed and nothing was written: ${(error as Error).message}`, {
-      id: batchId,
-    });
-  }
-}
-
-/** Brings an existing site in line with a ledger row; returns its columns before, for undo. */
-function updateFromLedger(
-  db: Db,
-  siteId: number,
-  site: StagedSite,
-  statement: Omit<Parameters<typeof recordLedgerStatus>[2], 'to'>,
-  clock: Required<Clock>,
-): SiteColumns {
-  const before = db.get<SiteColumns>(`SELECT ${UPDATED_COLUMNS.join(', ')}, status, version FROM sites WHERE id = ?`, [siteId]);
-  if (!before) throw conflict('preview_stale', `site ${siteId}, which this preview would update, no longer exists; preview the file again`, { siteId });
-  const moves = site.lon !== null && (before.lon !== site.lon || before.lat !== site.lat);
-  if (moves)
-    setSiteLocation(
-      db,
-      siteId,
-      {
-        lon: site.lon!,
-        lat: site.lat!,
-        countyCode: site.countyCode,
-        precision: 'exact',
-        date: clock.today,
-        actor: statement.actor,
-        note: statement.note,
-        importBatch: statement.importBatch,
-      },
-      clock,
-    );
-  const county = moves ? site.countyCode : (before.county_code as string);
-  const places = site.countyCode === county && site.townshipCode !== null;
-  db.run(
-    `UPDATE sites SET category = ?, address = coalesce(?, address), managing_zone = coalesce(?, managing_zone),
-       township_code = CASE WHEN ? THEN ? ELSE township_code END, village_code = CASE WHEN ? THEN ? ELSE village_code END,
-       deadline = coalesce(?, deadline), responsible_unit = coalesce(?, responsible_unit), note = coalesce(?, note),
-       version = version + 1, updated_at = ? WHERE id = ?`,
-    [
-      site.category,
-      site.address,
-      site.managingZone,
-      places ? 1 : 0,
-      site.townshipCode,
-      places ? 1 : 0,
-      site.villageCode,
-      site.deadline,
-      site.responsibleUnit,
-      site.note,
-      clock.now,
-      siteId,
-    ],
-  );
-  if (site.status !== before.status) {
-    recordLedgerStatus(db, siteId, { ...statement, to: site.status }, clock.now);
-    // The status trigger is suspended during the commit: keep the row current for a later row of the file.
-    db.run('UPDATE sites SET status = ? WHERE id = ?', [site.status, siteId]);
-  }
-  return before;
-}
-
 /**
  * Every county a batch writes or wrote: the staged rows' counties and those of the sites it would
  * update (for a preview), or of the sites it created or updated (once committed).
@@ -433,9 +187,11 @@ function updateFromLedger(
 export function batchCounties(db: Db, batchId: number): string[] {
   return db
     .all<{ county: string | null }>(
-      `SELECT json_extract(r.data, '$.countyCode') AS county FROM import_rows r WHERE r.batch_id = ? AND r.data IS NOT NULL AND r.action IS NOT 'skipped'
-       UNION SELECT s.county_code FROM import_rows r JOIN sites s ON s.id = coalesce(r.site_id, json_extract(r.duplicate_of, '$.siteId'))
-       WHERE r.batch_id = ? AND r.action IS NOT 'skipped' AND r.action IS NOT 'created'`,
+      `SELECT json_extract(r.data, '$.countyCode') AS county FROM import_rows r LEFT JOIN import_results m ON m.batch_id = r.batch_id AND m.row = r.row
+       WHERE r.batch_id = ? AND r.data IS NOT NULL AND m.action IS NOT 'skipped'
+       UNION SELECT s.county_code FROM import_rows r LEFT JOIN import_results m ON m.batch_id = r.batch_id AND m.row = r.row
+       JOIN sites s ON s.id = coalesce(m.site_id, json_extract(r.duplicate_of, '$.siteId'))
+       WHERE r.batch_id = ? AND m.action IS NOT 'skipped' AND m.action IS NOT 'created'`,
       [batchId, batchId],
     )
     .map((row) => row.county)
@@ -447,7 +203,7 @@ export function batchCounties(db: Db, batchId: number): string[] {
  * linked to a task or judged in a move decision after the commit, or gone.
  */
 const CHANGED_SINCE_COMMIT = /* sql */ `
-  SELECT r.row, r.site_id AS siteId FROM import_rows r JOIN import_batches b ON b.id = r.batch_id LEFT JOIN sites s ON s.id = r.site_id
+  SELECT r.row, r.site_id AS siteId FROM import_results r JOIN import_batches b ON b.id = r.batch_id LEFT JOIN sites s ON s.id = r.site_id
   WHERE r.batch_id = ? AND r.action IN ('created', 'updated') AND (
     s.id IS NULL OR s.version <> r.site_version
     OR EXISTS (SELECT 1 FROM inspections i WHERE i.site_id = r.site_id AND i.created_at >= b.committed_at)
@@ -463,7 +219,7 @@ const CHANGED_SINCE_COMMIT = /* sql */ `
 export function undoImport(db: Db, batchId: number, actor: string, clock: Clock = {}): { state: 'undone' | 'discarded'; removed: number; restored: number } {
   const now = clock.now ?? nowIso();
   return db.transaction(() => {
-    const b = batch(db, batchId);
+    const b = batchRow(db, batchId);
     if (b.state === 'preview') {
       db.run('DELETE FROM import_rows WHERE batch_id = ?', [batchId]);
       db.run("UPDATE import_batches SET state = 'discarded', undone_by = ?, undone_at = ? WHERE id = ?", [actor, now, batchId]);
@@ -498,14 +254,14 @@ export function undoImport(db: Db, batchId: number, actor: string, clock: Clock 
     // its version raised once per row as an edit would, its status its last remaining event's.
     const restored = db.run(
       `UPDATE sites SET ${UPDATED_COLUMNS.map((c) => `${c} = ${c === 'updated_at' ? '?' : `json_extract(u.before, '$.${c}')`}`).join(', ')}, version = version + u.n
-       FROM (SELECT site_id, count(*) AS n, (SELECT f.before FROM import_rows f WHERE f.batch_id = r.batch_id AND f.site_id = r.site_id AND f.action = 'updated' ORDER BY f.row LIMIT 1) AS before
-             FROM import_rows r WHERE r.batch_id = ? AND r.action = 'updated' GROUP BY site_id) u
+       FROM (SELECT site_id, count(*) AS n, (SELECT f.before FROM import_results f WHERE f.batch_id = r.batch_id AND f.site_id = r.site_id AND f.action = 'updated' ORDER BY f.row LIMIT 1) AS before
+             FROM import_results r WHERE r.batch_id = ? AND r.action = 'updated' GROUP BY site_id) u
        WHERE sites.id = u.site_id`,
       [now, batchId],
     ).changes;
     db.run(
       `UPDATE sites SET status = (SELECT to_status FROM site_events e WHERE e.site_id = sites.id ORDER BY e.date DESC, e.id DESC LIMIT 1)
-       WHERE id IN (SELECT site_id FROM import_rows WHERE batch_id = ? AND action = 'updated')
+       WHERE id IN (SELECT site_id FROM import_results WHERE batch_id = ? AND action = 'updated')
          AND status IS NOT (SELECT to_status FROM site_events e WHERE e.site_id = sites.id ORDER BY e.date DESC, e.id DESC LIMIT 1)`,
       [batchId],
     );
