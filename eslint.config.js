@@ -25,7 +25,7 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
     },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['eslint.config.js', 'server/start.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['web/**/*.tsx'],
     ...reactHooks.configs.flat['recommended-latest'],

@@ -1,4 +1,4 @@
-// Start-up: wall time from spawning `node --import tsx server/main.ts` until GET /api/health
+// Start-up: wall time from spawning `node server/start.mjs` (`npm start`) until GET /api/health
 // answers, on an empty file (migrate + geodata + seeds + demo generation), on the same file
 // started a second time, and on a file of 10^5 synthetic sites. The web app is built beforehand.
 import type { BenchContext } from '../lib/context.ts';

@@ -1,4 +1,4 @@
-// Starts the real server (`node --import tsx server/main.ts`) on a given database file and a free
+// Starts the real server (`node server/start.mjs`, `npm start`'s command) on a given database file and a free
 // port, waits until GET /api/health answers, and stops it. Traffic goes to 127.0.0.1 only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
@@ -97,7 +97,7 @@ export async function startServer(resources: Resources, options: ServerOptions):
 
   const started = performance.now();
   const file = options.outputFile === undefined ? undefined : openSync(options.outputFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: options.root, env, stdio: ['ignore', file ?? 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['server/start.mjs'], { cwd: options.root, env, stdio: ['ignore', file ?? 'pipe', 'pipe'] });
   if (file !== undefined) closeSync(file);
   children.add(child);
   let piped = '';

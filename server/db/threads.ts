@@ -44,13 +44,40 @@ export const MEMORY_RETRY_AFTER_SECONDS = 5;
 /**
  * A pool running `worker` (a module URL) on `minThreads`–`maxThreads` threads, each ended after `idleTimeout`
  * ms without work (Infinity keeps a thread that holds state), with an old generation of at most `heapMb` MB
- * (null: V8's default). Threads load TypeScript through tsx, added to their `execArgv` when the parent was
- * started without it (vitest), so they run under `npm start` and the tests.
+ * (null: V8's default). A thread runs the worker's compiled file when the server runs compiled
+ * (`npm start`, server/start.mjs), without tsx (under tsx each thread starts a loader thread of its
+ * own too). Otherwise it loads TypeScript through tsx, added to its `execArgv` when the parent was
+ * started without it (vitest), so it runs under `npm start`, the old command and the tests.
  */
 export function threadPool(worker: URL, threads: { minThreads: number; maxThreads: number; idleTimeout: number; heapMb?: number | null }): Piscina {
   const { heapMb: cap, ...counts } = threads;
-  const execArgv = process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
-  return new Piscina({ filename: worker.href, ...counts, execArgv, ...(cap ? { resourceLimits: { maxOldGenerationSizeMb: cap } } : {}) });
+  const built = compiledThread(worker);
+  const execArgv = built
+    ? withoutTsx(process.execArgv)
+    : process.execArgv.some((arg) => arg.includes('tsx'))
+      ? process.execArgv
+      : [...process.execArgv, '--import', 'tsx'];
+  return new Piscina({ filename: built ?? worker.href, ...counts, execArgv, ...(cap ? { resourceLimits: { maxOldGenerationSizeMb: cap } } : {}) });
+}
+
+/**
+ * The compiled file of a worker module (its file URL) when the server runs compiled (`npm start`:
+ * server/start.mjs builds them and says which is which); null under tsx (tests, tools).
+ */
+function compiledThread(worker: URL): string | null {
+  const files = (globalThis as { [key: symbol]: unknown })[Symbol.for('sansan.compiledThreads')];
+  return files instanceof Map ? ((files.get(worker.href) as string | undefined) ?? null) : null;
+}
+
+/** Node's options without tsx's (`--import tsx`, `--import=tsx`, `--loader tsx`): a compiled thread needs no loader. */
+function withoutTsx(argv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if ((arg === '--import' || arg === '--loader' || arg === '--experimental-loader') && argv[i + 1]?.startsWith('tsx')) i++;
+    else if (!/^--(import|loader|experimental-loader)=tsx/.test(arg)) kept.push(arg);
+  }
+  return kept;
 }
 
 /** Whether `error` says a thread was ended for passing its heap cap (Node's ERR_WORKER_OUT_OF_MEMORY). */

@@ -1,7 +1,7 @@
 // XLSX workbooks from column definitions: one sheet per table with Chinese headers (bold, frozen,
 // filterable), then a 说明 sheet describing every column and carrying notes (filters, date, what was
 // left out). Reusable by any download (site ledgers, road segments, county scorecards).
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
@@ -58,6 +58,9 @@ export async function writeXlsxFile(book: XlsxWorkbook, path: string): Promise<n
  * end: it grows with the distinct texts, not with the rows' XML.
  */
 async function writeWorkbook(book: XlsxWorkbook, out: Writable): Promise<void> {
+  // Loaded on the first workbook, not with the module: the request thread imports this file but writes
+  // workbooks only for an in-memory database (tests), and exceljs is ~25 MB resident once loaded.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true, zip: { zlib: { level: 1 } } });
   workbook.creator = 'Sansan Map 三散污染源地图';
 

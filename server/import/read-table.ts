@@ -3,10 +3,10 @@
 // GeoJSON and KML/KMZ (one row per feature: its properties, and 经度/纬度 from a point geometry).
 // The file must be what its name says: magic bytes are checked before any parser sees it.
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
-import JSZip from 'jszip';
-import { DOMParser } from '@xmldom/xmldom';
-import { kml as kmlToGeoJson } from '@tmcw/togeojson';
+import type ExcelJS from 'exceljs';
+import type JSZip from 'jszip';
+import type { DOMParser } from '@xmldom/xmldom';
+import type { kml as kmlToGeoJson } from '@tmcw/togeojson';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { AppError, badRequest } from '../errors.ts';
 import { checkArchive, checkJsonDepth } from './archive-bounds.ts';
@@ -183,6 +183,26 @@ export function namedHeaders(headers: string[]): string[] {
   return headers.slice(0, Math.max(lastNamed, 1));
 }
 
+/**
+ * The workbook and XML readers (exceljs, jszip, xmldom, togeojson), loaded when the first XLSX, KML or
+ * KMZ file is read rather than with this module: a CSV import never loads them, nor does the request
+ * thread, which imports this module for its limits (~30 MB of resident code and heap; bench/README.md,
+ * "Memory at rest").
+ */
+let readers: Promise<{
+  ExcelJS: typeof ExcelJS;
+  JSZip: typeof JSZip;
+  DOMParser: typeof DOMParser;
+  kmlToGeoJson: typeof kmlToGeoJson;
+}> | null = null;
+const xmlReaders = () =>
+  (readers ??= Promise.all([import('exceljs'), import('jszip'), import('@xmldom/xmldom'), import('@tmcw/togeojson')]).then(([excel, zip, xml, togeojson]) => ({
+    ExcelJS: excel.default,
+    JSZip: zip.default,
+    DOMParser: xml.DOMParser,
+    kmlToGeoJson: togeojson.kml,
+  })));
+
 /** Records parsed between two turns of the event loop. */
 export const PARSE_BATCH = 5000;
 /** Rows handed to the preview at a time (judged and staged between two turns of the event loop). */
@@ -214,6 +234,7 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
     throw notWhatItSays(fileName, 'xlsx', found, '', hint);
   }
   await checkArchive(bytes, fileName, { countRowsIn: /^xl\/worksheets\/[^/]+\.xml$/i, maxRows: MAX_IMPORT_ROWS, tooManyRows });
+  const { ExcelJS } = await xmlReaders();
   // exceljs's streaming reader: the sheets' XML is read row by row (never a whole workbook model in
   // memory); only the sheet read keeps its cells, the others are passed over.
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
@@ -281,6 +302,7 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
  */
 async function workbookSheets(bytes: Uint8Array): Promise<{ name: string; fileNo: string | null }[]> {
   try {
+    const { JSZip, DOMParser } = await xmlReaders();
     const zip = await JSZip.loadAsync(bytes);
     const workbook = await zip.file('xl/workbook.xml')?.async('string');
     if (!workbook) return [];
@@ -394,7 +416,7 @@ function readGeoJson(bytes: Uint8Array, fileName: string): SourceTable {
   throw notWhatItSays(fileName, 'geojson', 'not_geojson');
 }
 
-function kmlFeatures(text: string, fileName: string): Feature[] {
+function kmlFeatures({ DOMParser, kmlToGeoJson }: Awaited<ReturnType<typeof xmlReaders>>, text: string, fileName: string): Feature[] {
   const errors: string[] = [];
   let document: ReturnType<DOMParser['parseFromString']>;
   try {
@@ -414,7 +436,8 @@ function kmlFeatures(text: string, fileName: string): Feature[] {
 async function readKmz(bytes: Uint8Array, fileName: string): Promise<SourceTable> {
   if (!isZip(bytes)) throw notWhatItSays(fileName, 'kmz', describeContent(bytes));
   await checkArchive(bytes, fileName);
-  const zip = await JSZip.loadAsync(bytes).catch((error: Error) => {
+  const libs = await xmlReaders();
+  const zip = await libs.JSZip.loadAsync(bytes).catch((error: Error) => {
     throw notWhatItSays(fileName, 'kmz', 'bad_zip', error.message);
   });
   // Google Earth keeps everything in doc.kml; GDAL's LIBKML links layers/*.kml from it: read every KML inside.
@@ -423,7 +446,7 @@ async function readKmz(bytes: Uint8Array, fileName: string): Promise<SourceTable
   const features: Feature[] = [];
   for (const entry of entries) {
     const { text } = decodeText(await entry.async('uint8array'), fileName);
-    if (text.includes('<Placemark')) features.push(...kmlFeatures(text, fileName));
+    if (text.includes('<Placemark')) features.push(...kmlFeatures(libs, text, fileName));
   }
   if (!features.length) throw notWhatItSays(fileName, 'kmz', 'no_placemark');
   return featuresToTable('kmz', features);
@@ -477,7 +500,7 @@ function readWhole(bytes: Uint8Array, fileName: string, format: Exclude<ImportFo
       return readGeoJson(bytes, fileName);
     case 'kml': {
       const { text } = decodeText(bytes, fileName);
-      return featuresToTable('kml', kmlFeatures(text, fileName));
+      return xmlReaders().then((libs) => featuresToTable('kml', kmlFeatures(libs, text, fileName)));
     }
     case 'kmz':
       return readKmz(bytes, fileName);

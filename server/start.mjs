@@ -1,0 +1,123 @@
+// `npm start`: runs the server (server/main.ts) compiled to plain JavaScript, not through tsx. Under
+// `node --import tsx` Node 20 runs tsx's loader hooks on a thread of their own, in every thread that
+// registers them: the request thread and each worker thread were two V8 isolates, and the idle server
+// took ~250 MB where the compiled one takes ~150 MB (bench/README.md, "Memory at rest").
+//
+// The compiler is esbuild, the one tsx itself runs (tsx's own dependency: nothing added). server/main.ts
+// and the worker threads' modules are bundled with our own modules inlined and packages left to
+// node_modules, into dist/server/, when a file is missing or a source it was built from changed (their
+// sizes and times are kept in dist/server/manifest.json): about a second, once. Our modules find their
+// files (geodata, seeds, package.json) through import.meta, so each keeps its own path in the bundle.
+// Should the build fail, the server runs through tsx as before (`node --import tsx server/main.ts`,
+// which the tests and tools still use).
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = resolve(import.meta.dirname, '..');
+const out = join(root, 'dist/server');
+
+/** The entry points: the server, and the modules its worker threads run (server/db/threads.ts). */
+const ENTRIES = [
+  'server/main.ts',
+  'server/store/map-index-worker.ts',
+  'server/services/import-worker.ts',
+  'server/export/export-worker.ts',
+  'server/services/analysis-worker.ts',
+];
+
+/** dist/server/<name>.mjs of an entry. */
+const outputOf = (entry) => join(out, `${entry.split('/').at(-1).replace(/\.ts$/, '')}.mjs`);
+
+/** `size:mtime` of a file, or null when it is gone. */
+function stamp(path) {
+  try {
+    const info = statSync(path);
+    return `${info.size}:${info.mtimeMs}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether dist/server holds every entry, built here by this esbuild from sources unchanged since. */
+function fresh(version) {
+  const manifestPath = join(out, 'manifest.json');
+  if (!existsSync(manifestPath) || ENTRIES.some((entry) => !existsSync(outputOf(entry)))) return false;
+  try {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    if (manifest.root !== root || manifest.esbuild !== version) return false;
+    return Object.entries(manifest.inputs).every(([path, was]) => stamp(resolve(root, path)) === was);
+  } catch {
+    return false;
+  }
+}
+
+/** Writes each of our files' own place where it says import.meta (in a bundle it would be the bundle's). */
+const ownPaths = {
+  name: 'own-paths',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, ({ path }) => {
+      if (!path.startsWith(root + '/') || path.includes('/node_modules/')) return undefined;
+      const contents = readFileSync(path, 'utf8')
+        .replaceAll('import.meta.dirname', JSON.stringify(dirname(path)))
+        .replaceAll('import.meta.filename', JSON.stringify(path))
+        .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href));
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+async function build(esbuild) {
+  // Built beside, then moved in: a second server starting meanwhile finds the old files or the new.
+  const part = `${out}.part-${process.pid}`;
+  try {
+    const result = await esbuild.build({
+      entryPoints: ENTRIES.map((entry) => resolve(root, entry)),
+      outdir: part,
+      entryNames: '[name]',
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      metafile: true,
+      logLevel: 'silent',
+      absWorkingDir: root,
+      plugins: [ownPaths],
+    });
+    const inputs = {};
+    for (const path of Object.keys(result.metafile.inputs)) inputs[path] = stamp(resolve(root, path));
+    writeFileSync(join(part, 'manifest.json'), JSON.stringify({ root, esbuild: esbuild.version, inputs }));
+    mkdirSync(out, { recursive: true });
+    // The manifest last: it says the files beside it are complete.
+    for (const name of [...ENTRIES.map((entry) => outputOf(entry).slice(out.length + 1)), 'manifest.json']) renameSync(join(part, name), join(out, name));
+  } finally {
+    rmSync(part, { recursive: true, force: true });
+  }
+}
+
+let compiled = false;
+try {
+  const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild');
+  if (!fresh(esbuild.version)) {
+    console.log('compiling the server (esbuild)…');
+    await build(esbuild);
+  }
+  compiled = true;
+} catch (error) {
+  console.warn(`start: the server could not be compiled, it runs through tsx (${error instanceof Error ? error.message : String(error)})`);
+}
+
+if (compiled) {
+  // Which compiled file each worker module's threads run (read by threadPool, server/db/threads.ts).
+  globalThis[Symbol.for('sansan.compiledThreads')] = new Map(
+    ENTRIES.slice(1).map((entry) => [pathToFileURL(resolve(root, entry)).href, pathToFileURL(outputOf(entry)).href]),
+  );
+  await import(pathToFileURL(outputOf(ENTRIES[0])).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./main.ts');
+}
