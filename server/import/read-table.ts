@@ -234,37 +234,19 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
     throw notWhatItSays(fileName, 'xlsx', found, '', hint);
   }
   await checkArchive(bytes, fileName, { countRowsIn: /^xl\/worksheets\/[^/]+\.xml$/i, maxRows: MAX_IMPORT_ROWS, tooManyRows });
-  const { ExcelJS } = await xmlReaders();
-  // exceljs's streaming reader: the sheets' XML is read row by row (never a whole workbook model in
-  // memory); only the sheet read keeps its cells, the others are passed over.
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-    entries: 'emit',
-  });
-  // The sheets' names are read from the workbook here, not taken from exceljs: its reader names a worksheet
-  // only when it has met workbook.xml and its relationships first, and 2 reads in 300 of the same
-  // file came back as "Sheet1". Its 'entry' event says which file (sheetN.xml) each worksheet is.
-  const named = await workbookSheets(bytes);
-  let fileNo: string | null = null;
-  (reader as unknown as NodeJS.EventEmitter).on('entry', (entry: { type: string; id?: string }) => {
-    if (entry.type === 'worksheet') fileNo = entry.id ?? null;
-  });
   const wanted = sheetName !== undefined && sheetName !== '' ? sheetName : null;
   const seen: string[] = [];
   let chosen: { name: string; records: { row: number; cells: string[] }[]; count: number } | null = null;
   try {
-    for await (const worksheet of reader) {
-      const byFile = named.find((sheet) => fileNo !== null && sheet.fileNo === fileNo)?.name;
-      const name = byFile ?? (worksheet as unknown as { name?: string }).name ?? `Sheet${seen.length + 1}`;
+    for await (const { name, worksheet } of worksheetsOf(bytes)) {
       seen.push(name);
       const reading = !chosen && (wanted === null || wanted === name);
+      // A sheet not read is not parsed at all.
+      if (!reading) continue;
       const records: { row: number; cells: string[] }[] = [];
       let count = 0;
-      for await (const row of worksheet) {
-        if (!reading || !row.hasValues) continue;
+      for await (const row of worksheet()) {
+        if (!row.hasValues) continue;
         // The header and MAX_IMPORT_ROWS data rows are kept; beyond them only counted.
         if (++count > MAX_IMPORT_ROWS + 1) continue;
         const cells: string[] = [];
@@ -276,61 +258,81 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
         if (count % PARSE_BATCH === 0) await yieldToOthers();
       }
       // With no sheet asked for, the first sheet with rows is read.
-      if (reading && (count > 0 || wanted !== null)) chosen = { name, records, count };
+      if (count > 0 || wanted !== null) chosen = { name, records, count };
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw notWhatItSays(fileName, 'xlsx', 'bad_workbook', (error as Error).message);
   }
-  // The workbook's own order of its sheets (the reader meets them in the archive's order).
-  const sheets = named.length ? named.map((sheet) => sheet.name) : seen;
   if (wanted !== null && !chosen)
-    throw badRequest('unknown_sheet', `options.sheet: the workbook has no sheet "${wanted}"; its sheets are ${sheets.join(', ')}`, {
+    throw badRequest('unknown_sheet', `options.sheet: the workbook has no sheet "${wanted}"; its sheets are ${seen.join(', ')}`, {
       field: 'options.sheet',
-      sheets,
+      sheets: seen,
     });
   if (!seen.length) throw badRequest('empty_file', `${fileName} has no worksheet`, { field: 'file', fileName });
   const read = chosen ?? { name: seen[0]!, records: [], count: 0 };
   if (read.count > MAX_IMPORT_ROWS + 1) throw tooManyRows(read.count - 1);
-  return toTable('xlsx', read.records, { encoding: null, sheets, sheet: read.name });
+  return toTable('xlsx', read.records, { encoding: null, sheets: seen, sheet: read.name });
+}
+
+/** The parts of exceljs's streaming WorkbookReader that read one part of the archive each (exceljs 4.4). */
+interface WorkbookParts {
+  _parseRels(part: Readable): Promise<void>;
+  _parseWorkbook(part: Readable): Promise<void>;
+  _parseSharedStrings(part: Readable): AsyncGenerator<unknown>;
+  _parseStyles(part: Readable): Promise<void>;
+  _parseWorksheet(part: Readable, fileNo: string): Generator<{ value: ExcelJS.stream.xlsx.WorksheetReader }>;
+  model?: { sheets?: { name: string; rId: string }[] };
+  workbookRels?: { Id: string; Target: string }[];
 }
 
 /**
- * The workbook's sheets in its own order (xl/workbook.xml), each with the number N of the
- * xl/worksheets/sheetN.xml that holds it (from xl/_rels/workbook.xml.rels). Empty when the workbook
- * cannot be read this way: the caller then keeps exceljs's names.
+ * The workbook's worksheets in its own order (xl/workbook.xml), each with its name and a reader of its
+ * rows, parsed only when asked for. The archive is opened with JSZip (the file is in memory already) and
+ * its parts are handed to exceljs's streaming reader in the order it needs them: relationships, workbook,
+ * shared strings and styles, then each worksheet, whose XML is read row by row. exceljs's own pass over
+ * the archive (unzipper's streaming parse) is not used: on ogr2ogr's workbook, which stores the worksheets
+ * before the shared strings and relationships, it lost one of those parts in about 1 read of 60 (the
+ * sheets then read as "Sheet1", or with no rows; tests/import-xlsx-sheets.test.ts).
  */
-async function workbookSheets(bytes: Uint8Array): Promise<{ name: string; fileNo: string | null }[]> {
-  try {
-    const { JSZip, DOMParser } = await xmlReaders();
-    const zip = await JSZip.loadAsync(bytes);
-    const workbook = await zip.file('xl/workbook.xml')?.async('string');
-    if (!workbook) return [];
-    const rels = await zip.file('xl/_rels/workbook.xml.rels')?.async('string');
-    const parse = (xml: string) => new DOMParser({ onError: () => {} }).parseFromString(xml, 'text/xml');
-    const targets = new Map<string, string>();
-    if (rels) {
-      const relations = parse(rels).getElementsByTagName('Relationship');
-      for (let i = 0; i < relations.length; i++) {
-        const relation = relations.item(i)!;
-        const file = /worksheets\/sheet(\d+)\.xml$/.exec(relation.getAttribute('Target') ?? '');
-        if (file) targets.set(relation.getAttribute('Id') ?? '', file[1]!);
-      }
-    }
-    const sheets = parse(workbook).getElementsByTagName('sheet');
-    const found: { name: string; fileNo: string | null }[] = [];
-    for (let i = 0; i < sheets.length; i++) {
-      const sheet = sheets.item(i)!;
-      let relation = '';
-      for (let a = 0; a < sheet.attributes.length; a++) {
-        const attribute = sheet.attributes.item(a)!;
-        if (attribute.localName === 'id' && attribute.prefix) relation = attribute.value;
-      }
-      found.push({ name: sheet.getAttribute('name') ?? `Sheet${i + 1}`, fileNo: targets.get(relation) ?? null });
-    }
-    return found;
-  } catch {
-    return [];
+async function* worksheetsOf(bytes: Uint8Array): AsyncGenerator<{ name: string; worksheet: () => ExcelJS.stream.xlsx.WorksheetReader }> {
+  const { ExcelJS, JSZip } = await xmlReaders();
+  const zip = await JSZip.loadAsync(bytes);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  }) as unknown as WorkbookParts;
+  const part = (path: string) => zip.file(path)?.nodeStream('nodebuffer') as Readable | undefined;
+  const rels = part('xl/_rels/workbook.xml.rels');
+  if (rels) await reader._parseRels(rels);
+  const workbook = part('xl/workbook.xml');
+  if (workbook) await reader._parseWorkbook(workbook);
+  const sharedStrings = part('xl/sharedStrings.xml');
+  if (sharedStrings) for await (const _ of reader._parseSharedStrings(sharedStrings));
+  const styles = part('xl/styles.xml');
+  if (styles) await reader._parseStyles(styles);
+  // Each sheet's file, by its relationship; a workbook without them is read in the files' own numbering.
+  const fileOf = new Map((reader.workbookRels ?? []).map((rel) => [rel.Id, /worksheets\/sheet(\d+)\.xml$/.exec(rel.Target)?.[1]]));
+  const files = zip
+    .file(/^xl\/worksheets\/sheet\d+\.xml$/)
+    .map((file) => /sheet(\d+)\.xml$/.exec(file.name)![1]!)
+    .sort((a, b) => Number(a) - Number(b));
+  const listed = reader.model?.sheets ?? [];
+  const sheets = listed.length
+    ? listed.map((sheet) => ({ name: sheet.name, fileNo: fileOf.get(sheet.rId) }))
+    : files.map((fileNo) => ({ name: `Sheet${fileNo}`, fileNo }));
+  for (const { name, fileNo } of sheets) {
+    if (fileNo === undefined || !files.includes(fileNo)) continue;
+    yield {
+      name,
+      worksheet: () => {
+        for (const { value } of reader._parseWorksheet(part(`xl/worksheets/sheet${fileNo}.xml`)!, fileNo)) return value;
+        throw new Error(`sheet ${name} could not be opened`);
+      },
+    };
   }
 }
 
