@@ -1,6 +1,7 @@
-// Start-up: wall time from spawning `node server/start.mjs` (`npm start`) until GET /api/health
-// answers, on an empty file (migrate + geodata + seeds + demo generation), on the same file
-// started a second time, and on a file of 10^5 synthetic sites. The web app is built beforehand.
+// Start-up: wall time from spawning `npm start`'s command (`node --max-semi-space-size=4
+// server/start.mjs`) until GET /api/health answers, on an empty file (migrate + geodata + seeds + demo
+// generation), on the same file started a second time, and on a file of 10^5 synthetic sites. The web
+// app is built beforehand.
 import type { BenchContext } from '../lib/context.ts';
 import { formatMs, median, timingRow, type Row } from '../lib/measure.ts';
 import { startServer } from '../lib/server-process.ts';
