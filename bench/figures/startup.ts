@@ -72,7 +72,7 @@ export async function startup(context: BenchContext): Promise<Row[]> {
   }
 
   const note = (ready: number[], extra: string, label: string) =>
-    `${extra}; server's own "ready in" (boot + app) ${formatMs(median(ready))}, the rest is Node + tsx loading modules and the first /api/health` +
+    `${extra}; server's own "ready in" (boot + app) ${formatMs(median(ready))}, the rest is Node loading the modules (compiled, server/start.mjs) and the first /api/health` +
     (rebuilt.get(label) ? `; ${rebuilt.get(label)} run(s) redone after the server rebuilt the web app (a concurrent edit under web/)` : '') +
     (rebuilt.get(`${label}-killed`) ? `; ${rebuilt.get(`${label}-killed`)} run(s) redone after the server was stopped from outside` : '');
   const rows: Row[] = [
