@@ -10,6 +10,11 @@
 // files (geodata, seeds, package.json) through import.meta, so each keeps its own path in the bundle.
 // Should the build fail, the server runs through tsx as before (`node --import tsx server/main.ts`,
 // which the tests and tools still use).
+//
+// `npm start` also gives the request thread a young generation of 4 MB semi-spaces
+// (`--max-semi-space-size=4`; V8's default grows them to 16 MB): start-up's garbage (migrations,
+// geodata) grew them to 16 MB and they stayed committed, ~25 MB of the idle server; each thread's pool
+// sets its own (THREAD_YOUNG_MB, server/db/threads.ts), so the flag reaches the request thread only.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';

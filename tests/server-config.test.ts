@@ -18,7 +18,7 @@ afterEach(() => {
 function start(env: Record<string, string>) {
   dir = mkdtempSync(join(tmpdir(), 'sansan-config-'));
   const dbPath = join(dir, 'sansan.db');
-  const run = spawnSync(process.execPath, ['server/start.mjs'], {
+  const run = spawnSync(process.execPath, ['--max-semi-space-size=4', 'server/start.mjs'], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', SANSAN_DB: dbPath, SANSAN_DEMO: '0', ...env },
     encoding: 'utf8',

@@ -99,7 +99,7 @@ describe('npm start', () => {
   it('binds HOST, logs JSON lines, and on SIGTERM finishes the request in flight, checkpoints and exits 0', async () => {
     dir = mkdtempSync(join(tmpdir(), 'sansan-start-'));
     const dbPath = join(dir, 'sansan.db');
-    const server = spawn(process.execPath, ['server/start.mjs'], {
+    const server = spawn(process.execPath, ['--max-semi-space-size=4', 'server/start.mjs'], {
       cwd: ROOT,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SANSAN_DB: dbPath, SANSAN_DEMO: '0', SANSAN_ADMIN_PASSWORD: 'admin-password-1' },
       stdio: ['ignore', 'pipe', 'pipe'],

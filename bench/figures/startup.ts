@@ -1,6 +1,7 @@
-// Start-up: wall time from spawning `node server/start.mjs` (`npm start`) until GET /api/health
-// answers, on an empty file (migrate + geodata + seeds + demo generation), on the same file
-// started a second time, and on a file of 10^5 synthetic sites. The web app is built beforehand.
+// Start-up: wall time from spawning `npm start`'s command (`node --max-semi-space-size=4
+// server/start.mjs`) until GET /api/health answers, on an empty file (migrate + geodata + seeds + demo
+// generation), on the same file started a second time, and on a file of 10^5 synthetic sites. The web
+// app is built beforehand.
 import type { BenchContext } from '../lib/context.ts';
 import { formatMs, median, timingRow, type Row } from '../lib/measure.ts';
 import { startServer } from '../lib/server-process.ts';
@@ -71,7 +72,7 @@ export async function startup(context: BenchContext): Promise<Row[]> {
   }
 
   const note = (ready: number[], extra: string, label: string) =>
-    `${extra}; server's own "ready in" (boot + app) ${formatMs(median(ready))}, the rest is Node + tsx loading modules and the first /api/health` +
+    `${extra}; server's own "ready in" (boot + app) ${formatMs(median(ready))}, the rest is Node loading the modules (compiled, server/start.mjs) and the first /api/health` +
     (rebuilt.get(label) ? `; ${rebuilt.get(label)} run(s) redone after the server rebuilt the web app (a concurrent edit under web/)` : '') +
     (rebuilt.get(`${label}-killed`) ? `; ${rebuilt.get(`${label}-killed`)} run(s) redone after the server was stopped from outside` : '');
   const rows: Row[] = [

@@ -1,5 +1,6 @@
-// Starts the real server (`node server/start.mjs`, `npm start`'s command) on a given database file and a free
-// port, waits until GET /api/health answers, and stops it. Traffic goes to 127.0.0.1 only.
+// Starts the real server (`npm start`'s command: `node --max-semi-space-size=4 server/start.mjs`) on a
+// given database file and a free port, waits until GET /api/health answers, and stops it. Traffic goes
+// to 127.0.0.1 only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { request, type Agent } from 'node:http';
@@ -97,7 +98,7 @@ export async function startServer(resources: Resources, options: ServerOptions):
 
   const started = performance.now();
   const file = options.outputFile === undefined ? undefined : openSync(options.outputFile, 'w');
-  const child = spawn(process.execPath, ['server/start.mjs'], { cwd: options.root, env, stdio: ['ignore', file ?? 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', 'server/start.mjs'], { cwd: options.root, env, stdio: ['ignore', file ?? 'pipe', 'pipe'] });
   if (file !== undefined) closeSync(file);
   children.add(child);
   let piped = '';

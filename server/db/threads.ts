@@ -42,6 +42,14 @@ export const threadHeapMb = (pool: CappedPool): number | null => heapMb[pool];
 export const MEMORY_RETRY_AFTER_SECONDS = 5;
 
 /**
+ * A thread's young generation in MB unless its pool says otherwise: V8's own default on 64-bit
+ * (16 MB semi-spaces), said here because `npm start` shrinks the request thread's with
+ * `--max-semi-space-size` (a process-wide flag; bench/README.md, "Memory at rest") and the threads would
+ * otherwise take that too.
+ */
+export const THREAD_YOUNG_MB = 48;
+
+/**
  * A pool running `worker` (a module URL) on `minThreads`–`maxThreads` threads, each ended after `idleTimeout`
  * ms without work (Infinity keeps a thread that holds state), with an old generation of at most `heapMb` MB
  * (null: V8's default). A thread runs the worker's compiled file when the server runs compiled
@@ -49,15 +57,16 @@ export const MEMORY_RETRY_AFTER_SECONDS = 5;
  * own too). Otherwise it loads TypeScript through tsx, added to its `execArgv` when the parent was
  * started without it (vitest), so it runs under `npm start`, the old command and the tests.
  */
-export function threadPool(worker: URL, threads: { minThreads: number; maxThreads: number; idleTimeout: number; heapMb?: number | null }): Piscina {
-  const { heapMb: cap, ...counts } = threads;
+export function threadPool(
+  worker: URL,
+  threads: { minThreads: number; maxThreads: number; idleTimeout: number; heapMb?: number | null; youngMb?: number },
+): Piscina {
+  const { heapMb: cap, youngMb = THREAD_YOUNG_MB, ...counts } = threads;
   const built = compiledThread(worker);
-  const execArgv = built
-    ? withoutTsx(process.execArgv)
-    : process.execArgv.some((arg) => arg.includes('tsx'))
-      ? process.execArgv
-      : [...process.execArgv, '--import', 'tsx'];
-  return new Piscina({ filename: built ?? worker.href, ...counts, execArgv, ...(cap ? { resourceLimits: { maxOldGenerationSizeMb: cap } } : {}) });
+  const inherited = threadFlags(process.execArgv);
+  const execArgv = built ? withoutTsx(inherited) : inherited.some((arg) => arg.includes('tsx')) ? inherited : [...inherited, '--import', 'tsx'];
+  const resourceLimits = { maxYoungGenerationSizeMb: youngMb, ...(cap ? { maxOldGenerationSizeMb: cap } : {}) };
+  return new Piscina({ filename: built ?? worker.href, ...counts, execArgv, resourceLimits });
 }
 
 /**
@@ -68,6 +77,12 @@ function compiledThread(worker: URL): string | null {
   const files = (globalThis as { [key: symbol]: unknown })[Symbol.for('sansan.compiledThreads')];
   return files instanceof Map ? ((files.get(worker.href) as string | undefined) ?? null) : null;
 }
+
+/**
+ * The process's options a worker thread may take: `--max-semi-space-size` sizes the request thread's
+ * young generation (`npm start`) and Node refuses it in a worker's execArgv (each pool sets its own).
+ */
+const threadFlags = (argv: readonly string[]): string[] => argv.filter((arg) => !arg.startsWith('--max-semi-space-size'));
 
 /** Node's options without tsx's (`--import tsx`, `--import=tsx`, `--loader tsx`): a compiled thread needs no loader. */
 function withoutTsx(argv: readonly string[]): string[] {

@@ -1,6 +1,6 @@
-// `npm start`'s command (node server/start.mjs) as a child process on a database file,
-// listening on a free port of 127.0.0.1: for tests that need the server's event loop apart from the
-// test's own (a test in the same process is frozen whenever the server's thread is).
+// `npm start`'s command (node --max-semi-space-size=4 server/start.mjs) as a child process on a
+// database file, listening on a free port of 127.0.0.1: for tests that need the server's event loop
+// apart from the test's own (a test in the same process is frozen whenever the server's thread is).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -18,7 +18,7 @@ export async function spawnServer(
   database: string,
   env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; port: number; exited: Promise<unknown> }> {
-  const child: ChildProcess = spawn(process.execPath, ['server/start.mjs'], {
+  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=4', 'server/start.mjs'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SANSAN_DB: database, SANSAN_DEMO: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
