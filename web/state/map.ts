@@ -77,7 +77,8 @@ const tileWorker: Worker | null = typeof Worker === 'undefined' ? null : startTi
 function fetchTileOffThread(worker: Worker, url: string): Promise<{ status: number; body: unknown }> {
   const id = ++nextTileId;
   return new Promise((resolve, reject) => {
-    tileAnswers.set(id, (answer) => ('failed' in answer ? reject(new Error(answer.failed)) : resolve(answer)));
+    // The worker's fetch failed (no connection): a TypeError, as fetch's own, reads as a network error.
+    tileAnswers.set(id, (answer) => ('failed' in answer ? reject(new TypeError(answer.failed)) : resolve(answer)));
     worker.postMessage({ id, url } satisfies TileWorkerRequest);
   });
 }
