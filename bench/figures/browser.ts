@@ -211,7 +211,6 @@ async function measurePage(context: BenchContext, url: string, timeoutMs: number
       const resources = performance.getEntriesByType('resource').map((entry) => entry as PerformanceResourceTiming);
       const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
       const before = resources.filter((entry) => entry.responseEnd <= firstRender);
-      const map = before.filter((entry) => entry.name.includes('/api/map/sites'));
       const entry = resources.find((entry) => /\/assets\/index-[^/]*\.js$/.test(entry.name));
       return {
         firstClusterRenderMs: firstRender,
@@ -219,15 +218,17 @@ async function measurePage(context: BenchContext, url: string, timeoutMs: number
         clusters: debug.clusters.length,
         entryScriptEndMs: entry ? entry.responseEnd : null,
         firstViewBytes: (navigation?.transferSize ?? 0) + before.reduce((sum, e) => sum + e.transferSize, 0),
-        mapBytes: map.reduce((sum, e) => sum + e.transferSize, 0),
-        mapRequests: map.length,
       };
     });
     // The first view is done when the network has been quiet for 500 ms (roads, labels, glyphs after the render).
     await page.waitForLoadState('networkidle', { timeout: timeoutMs }).catch(() => undefined);
     const requests = (await Promise.all(finished)).filter((r): r is FirstViewRequest => r !== null);
+    // The map's summary and tiles by the render, from the network stack: the page fetches its tiles
+    // in a worker, whose requests the page's PerformanceResourceTiming does not list.
+    const map = requests.filter((r) => r.beforeRender && r.path.startsWith('/api/map/sites'));
+    const mapBytes = map.reduce((sum, r) => sum + r.bodyBytes + r.headerBytes, 0);
     const panZoom = panZoomCount > 0 ? await panAndZoom(page, panZoomViews(panZoomCount), timeoutMs) : [];
-    return { ...sample, offsite, requests, panZoom };
+    return { ...sample, mapBytes, mapRequests: map.length, offsite, requests, panZoom };
   } finally {
     await close();
   }
@@ -330,7 +331,7 @@ export async function browser(context: BenchContext): Promise<Row[]> {
         notes:
           `every response (body as received + headers, Chromium's network stack incl. the map's worker) from navigation until the network is quiet 500 ms after the first clustered render, signed in by cookie (no sign-in page); ` +
           `median ${formatCount(median(samples.map((s) => s.requests.length)))} requests; finished by the render ${formatBytes(median(byRender))} ` +
-          `(PerformanceResourceTiming.transferSize of the page: ${formatBytes(median(bytes))}); the map's summary and tiles: ${samples[0]?.mapRequests ?? 0} requests, ${formatBytes(samples[0]?.mapBytes ?? 0)}`,
+          `(PerformanceResourceTiming.transferSize of the page: ${formatBytes(median(bytes))}); the map's summary and tiles (body + headers, the tile worker's included): ${samples[0]?.mapRequests ?? 0} requests, ${formatBytes(samples[0]?.mapBytes ?? 0)}`,
       },
     );
     const moves = samples.flatMap((s) => s.panZoom);

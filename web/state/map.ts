@@ -58,23 +58,27 @@ export function useMapSummary(query: SummaryQuery) {
 
 const tileKey = (version: number, z: number, x: number, y: number, query: TileQuery) => ['sites', 'tile', version, z, x, y, query] as const;
 
-let tileWorker: Worker | null = null;
 let nextTileId = 0;
 const tileAnswers = new Map<number, (answer: TileWorkerAnswer) => void>();
 
+function startTileWorker(): Worker {
+  const worker = new Worker(new URL('./tile-worker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = (event: MessageEvent<TileWorkerAnswer>) => {
+    tileAnswers.get(event.data.id)?.(event.data);
+    tileAnswers.delete(event.data.id);
+  };
+  return worker;
+}
+
+/** Started with the page, so the first view's tiles do not wait for the worker's script. */
+const tileWorker: Worker | null = typeof Worker === 'undefined' ? null : startTileWorker();
+
 /** Asks web/state/tile-worker.ts for a tile: fetched and parsed off the main thread, handed over in one message. */
-function fetchTileOffThread(url: string): Promise<{ status: number; body: unknown }> {
-  if (!tileWorker) {
-    tileWorker = new Worker(new URL('./tile-worker.ts', import.meta.url), { type: 'module' });
-    tileWorker.onmessage = (event: MessageEvent<TileWorkerAnswer>) => {
-      tileAnswers.get(event.data.id)?.(event.data);
-      tileAnswers.delete(event.data.id);
-    };
-  }
-  const worker = tileWorker;
+function fetchTileOffThread(worker: Worker, url: string): Promise<{ status: number; body: unknown }> {
   const id = ++nextTileId;
   return new Promise((resolve, reject) => {
-    tileAnswers.set(id, (answer) => ('failed' in answer ? reject(new Error(answer.failed)) : resolve(answer)));
+    // The worker's fetch failed (no connection): a TypeError, as fetch's own, reads as a network error.
+    tileAnswers.set(id, (answer) => ('failed' in answer ? reject(new TypeError(answer.failed)) : resolve(answer)));
     worker.postMessage({ id, url } satisfies TileWorkerRequest);
   });
 }
@@ -86,8 +90,8 @@ export function loadMapTile(version: number, z: number, x: number, y: number, qu
     queryFn: async () => {
       const param = { version: String(version), z: String(z), x: String(x), y: String(y) };
       const endpoint = api.api.map.sites[':version'][':z'][':x'][':y'];
-      if (typeof Worker === 'undefined') return (await unwrap(endpoint.$get({ param, query }))).features as ClusterFeature[];
-      const { status, body } = await fetchTileOffThread(endpoint.$url({ param, query }).href);
+      if (!tileWorker) return (await unwrap(endpoint.$get({ param, query }))).features as ClusterFeature[];
+      const { status, body } = await fetchTileOffThread(tileWorker, endpoint.$url({ param, query }).href);
       noteReadStatus(status);
       if (status >= 200 && status < 300) return (body as { features: ClusterFeature[] }).features;
       const error = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
