@@ -59,6 +59,42 @@ function newSite(random: Random, latest = 300): number {
   });
 }
 
+describe('the relapse inputs read', () => {
+  it('keep every name, place and event as written, in id and date order', () => {
+    h = bootTestApp({ path: join(mkdtempSync(join(tmpdir(), 'sansan-inputs-')), 'inputs.sqlite') });
+    const names = ['引号"砂石厂', '反斜杠\\料场', '换行\n木材加工厂', '逗号,分号;厂', '方括号]["厂', '表情😀煤场', '\u001e\u001f分隔符厂'];
+    const ids = names.map((name, n) =>
+      insertSite(h.db, {
+        name,
+        category: CATEGORIES[n % CATEGORIES.length]!,
+        countyCode: '411102',
+        lon: n === 2 ? null : 114.0 + n * 0.1234567890123,
+        lat: n === 2 ? null : 33.5 + n / 3,
+        precision: n === 2 ? 'unlocated' : 'exact',
+        source: 'demo',
+        discoveredOn: `2024-0${n + 1}-01`,
+        actor: 'test',
+      }),
+    );
+    // Events written out of date order: read back by date.
+    const event =
+      "INSERT INTO site_events (site_id, kind, from_status, to_status, date, actor, created_at) VALUES (?, 'status', ?, ?, ?, 'test', '2024-10-01')";
+    h.db.run(event, [ids[1]!, 'rectifying', 'closed', '2024-09-01']);
+    h.db.run(event, [ids[1]!, 'discovered', 'rectifying', '2024-05-01']);
+    const rows = h.db.all<{ id: number; name: string; lon: number | null; lat: number | null }>('SELECT id, name, lon, lat FROM sites ORDER BY id');
+    const read = relapseInputs(h.db);
+    expect(read.map((site) => [site.id, site.name, site.lon, site.lat])).toEqual(rows.map((row) => [row.id, row.name, row.lon, row.lat]));
+    const mine = read.filter((site) => ids.includes(site.id));
+    expect(mine.map((site) => site.name)).toEqual(names);
+    expect(mine[1]!.events.map((event) => [event.to, event.date, event.initial])).toEqual([
+      ['discovered', '2024-02-01', true],
+      ['rectifying', '2024-05-01', false],
+      ['closed', '2024-09-01', false],
+    ]);
+    h.db.close();
+  });
+});
+
 describe('the kept likely-move index', () => {
   it('equals a full recomputation after every write of a seeded random series', () => {
     for (const seed of [11, 29]) {

@@ -57,7 +57,8 @@ const moveClosureStatuses = new Set<StatusCode>(MOVE_CLOSURE_STATUSES);
 interface RateCounter {
   county: string;
   township: string | null;
-  closedSites: Set<number>;
+  /** Sites with a closure in the window (each site is scanned once, so counted once). */
+  closures: number;
   relapses: number;
 }
 
@@ -66,7 +67,7 @@ function isLocated(site: RelapseSiteInput): site is RelapseSiteInput & { lon: nu
 }
 
 function toRate(counter: RateCounter): RelapseRate {
-  const closures = counter.closedSites.size;
+  const { closures } = counter;
   return {
     county: counter.county,
     township: counter.township,
@@ -138,7 +139,7 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
 
   const relapses: RelapseEvent[] = [];
   const moveSites: MoveSite[] = [];
-  const newIds = new Set<number>();
+  const newIds = new IdFlags();
   /** Whether every located site with a discovery day is a new site here (then the kept index's list needs no filter). */
   let everyNew = true;
   /** Whether a site discovered after asOf has a move closure dated before its discovery (then the kept index cannot answer asOf). */
@@ -155,14 +156,14 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
   const townshipRates = new Map<string, Map<string | null, RateCounter>>();
   const countyCounter = (county: string): RateCounter => {
     let found = countyRates.get(county);
-    if (!found) countyRates.set(county, (found = { county, township: null, closedSites: new Set(), relapses: 0 }));
+    if (!found) countyRates.set(county, (found = { county, township: null, closures: 0, relapses: 0 }));
     return found;
   };
   const townshipCounter = (county: string, township: string | null): RateCounter => {
     let inCounty = townshipRates.get(county);
     if (!inCounty) townshipRates.set(county, (inCounty = new Map()));
     let found = inCounty.get(township);
-    if (!found) inCounty.set(township, (found = { county, township, closedSites: new Set(), relapses: 0 }));
+    if (!found) inCounty.set(township, (found = { county, township, closures: 0, relapses: 0 }));
     return found;
   };
 
@@ -181,6 +182,7 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     const moveClosures: MoveSite['closures'] = [];
     let lastClosure: { date: string; status: StatusCode } | null = null;
     let lastVerified: string | null = null;
+    let closedInWindow = false;
 
     for (const event of site.events) {
       const date = event.date.slice(0, 10);
@@ -193,10 +195,7 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
       if (closureStatuses.has(event.to)) {
         lastClosure = { date, status: event.to };
         lastVerified = null;
-        if (inWindow(date, resolved)) {
-          countyCounter(site.county).closedSites.add(site.id);
-          townshipCounter(site.county, site.township).closedSites.add(site.id);
-        }
+        if (inWindow(date, resolved)) closedInWindow = true;
       } else if (event.to === 'verified') {
         lastVerified = date;
       } else if (event.to === 'relapsed' && inWindow(date, resolved)) {
@@ -219,6 +218,10 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
       }
     }
 
+    if (closedInWindow) {
+      countyCounter(site.county).closures++;
+      townshipCounter(site.county, site.township).closures++;
+    }
     if (!located) continue;
     const { id, name, category, lon, lat, county, township } = site;
     const day = dayNumber(discoveredOn);
@@ -396,4 +399,27 @@ function studyCells(grid: HexGrid, sitePoints: readonly [number, number][], area
   const ids: number[] = [];
   keep.forEach((flag, id) => flag && ids.push(id));
   return ids;
+}
+
+/** A set of site ids as flags by id (a Set of 10^5 numbers was a tenth of the event scan); ids beyond 2^26 in a Set. */
+class IdFlags {
+  private flags = new Uint8Array(1024);
+  private readonly large = new Set<number>();
+
+  add(id: number): void {
+    if (!Number.isInteger(id) || id < 0 || id >= 2 ** 26) {
+      this.large.add(id);
+      return;
+    }
+    if (id >= this.flags.length) {
+      const grown = new Uint8Array(Math.max(2 * this.flags.length, id + 1));
+      grown.set(this.flags);
+      this.flags = grown;
+    }
+    this.flags[id] = 1;
+  }
+
+  has(id: number): boolean {
+    return id >= 0 && id < this.flags.length && Number.isInteger(id) ? this.flags[id] === 1 : this.large.has(id);
+  }
 }

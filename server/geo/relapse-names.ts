@@ -71,6 +71,18 @@ export const NAME_SUFFIXES: readonly string[] = [
   '商贸',
 ].sort((a, b) => b.length - a.length || a.localeCompare(b));
 
+/** NAME_SUFFIXES by their last character, each list in NAME_SUFFIXES' order (the first match wins, as in the whole list). */
+const SUFFIXES_BY_LAST = new Map<string, string[]>();
+for (const suffix of NAME_SUFFIXES) {
+  const last = suffix.at(-1)!;
+  const list = SUFFIXES_BY_LAST.get(last);
+  if (list) list.push(suffix);
+  else SUFFIXES_BY_LAST.set(last, [suffix]);
+}
+const SUFFIX_SET: ReadonlySet<string> = new Set(NAME_SUFFIXES);
+/** Only CJK unified ideographs: NFKC, the brackets' and non-word patterns and lower-casing leave such a name as it is. */
+const IDEOGRAPHS_ONLY = /^[\u4e00-\u9fff]*$/u;
+
 const FIXED_PREFIXES: readonly string[] = ['河南省', '漯河市', '经济技术开发区', '城乡一体化示范区'];
 const PLACE_PREFIX = /^[\u4e00-\u9fff]{2,4}?(?:省|区|县|镇|乡|街道|办事处|社区|村)/u;
 const BRACKETED = /（[^）]*）|\([^)]*\)|【[^】]*】|\[[^\]]*\]/gu;
@@ -78,7 +90,8 @@ const NOT_WORD = /[^\p{L}\p{N}]/gu;
 
 /** The part of a name that identifies the firm; see the file comment for the rules. */
 export function normaliseName(name: string, places: readonly (string | null | undefined)[] = []): string {
-  let text = name.normalize('NFKC').replace(BRACKETED, '').replace(NOT_WORD, '').toLowerCase();
+  // At 10^5 sites the normalisation was a tenth of a full move search; most names take the short path.
+  let text = IDEOGRAPHS_ONLY.test(name) ? name : name.normalize('NFKC').replace(BRACKETED, '').replace(NOT_WORD, '').toLowerCase();
   const prefixes = [...FIXED_PREFIXES, ...places.filter((place): place is string => typeof place === 'string' && place.length > 0)];
   for (let changed = true; changed;) {
     changed = false;
@@ -95,7 +108,7 @@ export function normaliseName(name: string, places: readonly (string | null | un
   }
   for (let changed = true; changed;) {
     changed = false;
-    for (const suffix of NAME_SUFFIXES)
+    for (const suffix of SUFFIXES_BY_LAST.get(text.at(-1) ?? '') ?? [])
       if (text.endsWith(suffix) && text.length > suffix.length) {
         text = text.slice(0, text.length - suffix.length);
         changed = true;
@@ -103,7 +116,7 @@ export function normaliseName(name: string, places: readonly (string | null | un
       }
   }
   // A name that was nothing but a suffix ("砂石料场") identifies nobody.
-  if (NAME_SUFFIXES.includes(text)) return '';
+  if (SUFFIX_SET.has(text)) return '';
   return text;
 }
 
