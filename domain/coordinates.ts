@@ -2,10 +2,8 @@
 // degrees-minutes-seconds, in WGS84 (GPS), GCJ-02 (高德, 腾讯) or BD-09 (百度), converted to the
 // WGS84 we store. Shared by the ledger import and the page's 新增点位 form. Conversion is gcoord's
 // (maintained, tested; outside China's box it leaves a point unchanged, as the apps do; GCJ-02 →
-// WGS84 is iterative and stops within 1e-6°), GCJ-02 → WGS84 with its own formulas called directly
-// (domain/gcj02.ts: the same doubles, without transform's per-call checks).
+// WGS84 is iterative and stops within 1e-6°).
 import gcoord from 'gcoord';
-import { gcj02ToWgs84 } from './gcj02.ts';
 
 export const CRS_CODES = ['wgs84', 'gcj02', 'bd09'] as const;
 export type Crs = (typeof CRS_CODES)[number];
@@ -16,8 +14,6 @@ const GCOORD_CRS = { wgs84: gcoord.WGS84, gcj02: gcoord.GCJ02, bd09: gcoord.BD09
 /** A position in `crs` as WGS84 longitude/latitude. */
 export function toWgs84(crs: Crs, lon: number, lat: number): [number, number] {
   if (crs === 'wgs84') return [lon, lat];
-  // The ledger import's common case (positions copied from Amap), 10^5 at a time: gcoord's own math.
-  if (crs === 'gcj02') return gcj02ToWgs84(lon, lat);
   const [x, y] = gcoord.transform<[number, number]>([lon, lat], GCOORD_CRS[crs], gcoord.WGS84);
   return [x, y];
 }
