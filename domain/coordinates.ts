@@ -11,9 +11,25 @@ export const CRS_NAMES: Record<Crs, string> = { wgs84: 'WGS84', gcj02: 'GCJ-02',
 
 const GCOORD_CRS = { wgs84: gcoord.WGS84, gcj02: gcoord.GCJ02, bd09: gcoord.BD09 } as const;
 
+/**
+ * How far inside China's box (inChina) a GCJ-02 or BD-09 position must lie to be converted. gcoord's
+ * GCJ-02 → WGS84 iteration never ends for some points within about 0.01° of the box's edges (72.0041°E,
+ * 30°N is one): one such row would hold an import's thread for ever. Points this near the edges lie
+ * in the mountains and seas at China's far borders, over 1,000 km from any place the product maps; they
+ * are left unchanged, as gcoord leaves every point outside its box. 0.05° is past every point that
+ * loops in a scan of the four edges at 0.02° and more inside.
+ */
+export const CONVERSION_EDGE_MARGIN = 0.05;
+
+const convertible = (lon: number, lat: number) =>
+  lon >= 72.004 + CONVERSION_EDGE_MARGIN &&
+  lon <= 137.8347 - CONVERSION_EDGE_MARGIN &&
+  lat >= 0.8293 + CONVERSION_EDGE_MARGIN &&
+  lat <= 55.8271 - CONVERSION_EDGE_MARGIN;
+
 /** A position in `crs` as WGS84 longitude/latitude. */
 export function toWgs84(crs: Crs, lon: number, lat: number): [number, number] {
-  if (crs === 'wgs84') return [lon, lat];
+  if (crs === 'wgs84' || !convertible(lon, lat)) return [lon, lat];
   const [x, y] = gcoord.transform<[number, number]>([lon, lat], GCOORD_CRS[crs], gcoord.WGS84);
   return [x, y];
 }

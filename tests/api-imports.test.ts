@@ -278,6 +278,17 @@ describe('POST /api/imports: rows judged', () => {
     expect(imported(h)).toHaveLength(4);
   });
 
+  it('a GCJ-02 position at the very edge of China is refused as outside Luohe, not converted for ever', async () => {
+    // gcoord's GCJ-02 → WGS84 iteration never ends at 72.0041°E, 30°N: before the edge margin this preview
+    // held the import thread until the test timed out.
+    const csv = HEADER + '西陲,,72.0041,30,,,,砂石料场,,2022-01-01,\n' + '漯河,,114.02,33.58,,,,砂石料场,,2022-01-01,\n';
+    const p = await preview(h, 'edge.csv', csv, { crs: 'gcj02' });
+    expect(p.rows.map((r) => [r.row, r.errors.map((e) => `${e.column}:${e.code}`)])).toEqual([
+      [2, ['经度:outside_luohe']],
+      [3, []],
+    ]);
+  }, 20_000);
+
   it('flags duplicates against the database (within 200 m, or same address) and inside the file', async () => {
     const existing = await createSite(
       h,
