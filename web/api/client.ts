@@ -59,6 +59,12 @@ export class ApiError extends Error {
   }
 }
 
+/** The API's error from an answer's status and JSON body (`{ error: { code, message, details } }`), `fallback` when the body has none. */
+export function apiErrorOf(status: number, body: unknown, fallback: string): ApiError {
+  const error = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null | undefined)?.error;
+  return new ApiError(status, error?.code ?? 'http_error', error?.message ?? fallback, error?.details ?? {});
+}
+
 /** Resolves a client call to its typed JSON body, or throws the API's own error message. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the constraint parseResponse itself declares
 export async function unwrap<T extends ClientResponse<any>>(request: Promise<T>) {
@@ -66,8 +72,7 @@ export async function unwrap<T extends ClientResponse<any>>(request: Promise<T>)
     return await parseResponse(request);
   } catch (error) {
     if (error instanceof DetailedError) {
-      const body = (error.detail as { data?: { error?: { code?: string; message?: string; details?: Record<string, unknown> } } } | undefined)?.data;
-      throw new ApiError(Number(error.statusCode), body?.error?.code ?? 'http_error', body?.error?.message ?? error.message, body?.error?.details ?? {});
+      throw apiErrorOf(Number(error.statusCode), (error.detail as { data?: unknown } | undefined)?.data, error.message);
     }
     throw error;
   }

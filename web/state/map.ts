@@ -7,7 +7,7 @@
 // summary costs a 304 (its ETag is the data version).
 import { useEffect } from 'react';
 import type { ClusterFeature } from '../../domain/cluster-index.ts';
-import { api, ApiError, noteReadStatus, unwrap } from '../api/client.ts';
+import { api, apiErrorOf, noteReadStatus, unwrap } from '../api/client.ts';
 import type { TileWorkerAnswer, TileWorkerRequest } from './tile-worker.ts';
 import { queryClient, useApiQuery } from './query.ts';
 
@@ -94,8 +94,7 @@ export function loadMapTile(version: number, z: number, x: number, y: number, qu
       const { status, body } = await fetchTileOffThread(tileWorker, endpoint.$url({ param, query }).href);
       noteReadStatus(status);
       if (status >= 200 && status < 300) return (body as { features: ClusterFeature[] }).features;
-      const error = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
-      throw new ApiError(status, error?.code ?? 'http_error', error?.message ?? `HTTP ${status}`, error?.details ?? {});
+      throw apiErrorOf(status, body, `HTTP ${status}`);
     },
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 5 * 60_000,
