@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CATEGORY_LABELS } from '../../domain/categories.ts';
 import { COUNTED_STATUSES, STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
 import { sum, totalsByCounty, useMapDriver } from '../helpers/browser.ts';
+import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { CountyFeature } from '../helpers/app.ts';
 
 /** The whole city fits in the default view (zoom 8.9) of a 1280×800 window. */
@@ -63,6 +64,32 @@ describe('the map on a desktop', () => {
     await blank.close();
     expect(driver.offHost).toEqual(['https://example.com/probe']);
     driver.offHost.length = 0;
+  });
+
+  it('writes no county name under a cluster ring, at the whole city and closer in', async () => {
+    for (const view of [WHOLE_CITY, '?v=113.98000,33.58000,9.60', '?v=114.02000,33.57000,10.40']) {
+      await driver.openMap(view);
+      await driver.waitForMapIdle();
+      // MapLibre answers a box query on a symbol layer with the labels whose placed boxes meet it:
+      // the box here is each ring's own rectangle in the page, less a pixel of antialiasing.
+      const covered = await driver.page.evaluate(() => {
+        const map = (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map;
+        const canvas = map.getCanvas().getBoundingClientRect();
+        const hits: string[] = [];
+        for (const ring of document.querySelectorAll('.cluster-marker')) {
+          const r = ring.getBoundingClientRect();
+          const box: [[number, number], [number, number]] = [
+            [r.left - canvas.left + 1, r.top - canvas.top + 1],
+            [r.right - canvas.left - 1, r.bottom - canvas.top - 1],
+          ];
+          for (const label of map.queryRenderedFeatures(box, { layers: ['county-label'] }))
+            hits.push(`${String(label.properties.label)} under ${ring.textContent}`);
+        }
+        return hits;
+      });
+      expect(covered, view).toEqual([]);
+      expect((await driver.renderedCountyLabels()).length, view).toBeGreaterThan(0);
+    }
   });
 
   it.each([

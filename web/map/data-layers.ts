@@ -4,6 +4,7 @@
 // them and our lines and points.
 import type { ExpressionSpecification, LayerSpecification, SourceSpecification } from 'maplibre-gl';
 import { ROAD_STATUS_COLORS, SIEGE_RAMP, STATUS_COLORS } from './colors.ts';
+import { COUNTY_LABEL_SIZE } from './county-labels.ts';
 import { FONT_STACK } from './fonts.ts';
 
 /** Every GeoJSON source we own, in the order nothing depends on. */
@@ -78,7 +79,14 @@ export function overlayLayers(): LayerSpecification[] {
       id: 'county-label',
       type: 'symbol',
       source: 'countyLabels',
-      layout: { 'text-field': ['get', 'label'], 'text-font': FONT_STACK, 'text-size': 15, 'text-allow-overlap': false },
+      // text-offset: moved clear of the cluster rings by the page (web/map/county-labels.ts).
+      layout: {
+        'text-field': ['get', 'label'],
+        'text-font': FONT_STACK,
+        'text-size': COUNTY_LABEL_SIZE,
+        'text-allow-overlap': false,
+        'text-offset': ['array', 'number', 2, ['coalesce', ['get', 'offset'], ['literal', [0, 0]]]],
+      },
       paint: { 'text-color': '#3e4c59', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
     },
     { id: 'siege-cell-lines', type: 'line', source: 'siege-cells', paint: { 'line-color': '#7f0000', 'line-width': 0.6, 'line-opacity': 0.5 } },

@@ -25,6 +25,7 @@ import type { ClusterFeature } from '../../domain/cluster-index.ts';
 import type { Language } from '../i18n/code-labels.ts';
 import { addCategoryIcons } from './category-icons.ts';
 import { clusterElement } from './cluster-marker.ts';
+import { COUNTY_LABEL_SIZE, labelShift } from './county-labels.ts';
 import { LOCAL_IDEOGRAPH_FONTS } from './fonts.ts';
 import { STATUS_COLORS } from './colors.ts';
 import { mapStyle, type Basemap } from './basemap-style.ts';
@@ -103,6 +104,8 @@ export class MapController {
   private last: Record<string, unknown> = {};
   private readonly desired: DesiredState = { sources: new Map(), hiddenLayers: new Set(), focus: null, choropleth: null, basemap: null, lang: 'zh' };
   private counties: CountyFeatureCollection | null = null;
+  /** County names and where each is written (WGS84), before moving any clear of a ring. */
+  private countyLabels: { label: string; at: [number, number] }[] = [];
   private screen = new ScreenCrs('wgs84');
   /** True once the first style has loaded; style changes before that wait for it. */
   private loaded = false;
@@ -156,6 +159,7 @@ export class MapController {
       if (event.id.startsWith('cat-')) addCategoryIcons(this.map);
     });
     this.map.on('moveend', () => this.emitView());
+    this.map.on('zoomend', () => this.placeCountyLabels());
     this.map.on('click', (event) => this.onClick(event));
   }
 
@@ -271,10 +275,9 @@ export class MapController {
   async setCounties(counties: CountyFeatureCollection, labelFor: (feature: CountyFeatureCollection['features'][number]) => string) {
     this.counties = counties;
     this.show('counties', counties);
-    const labels: Feature[] = counties.features
-      .filter((f) => f.properties.labelPoint)
-      .map((f) => ({ type: 'Feature', properties: { label: labelFor(f) }, geometry: { type: 'Point', coordinates: f.properties.labelPoint! } }));
-    this.show('countyLabels', { type: 'FeatureCollection', features: labels });
+    this.countyLabels = counties.features.filter((f) => f.properties.labelPoint).map((f) => ({ label: labelFor(f), at: f.properties.labelPoint! }));
+    this.last.countyLabelShifts = null;
+    this.placeCountyLabels();
     this.applyCountyStates();
     await this.styleReady;
   }
@@ -312,6 +315,26 @@ export class MapController {
         marker.remove();
         this.markers.delete(key);
       }
+    this.placeCountyLabels();
+  }
+
+  /** Writes the county names, each moved clear of the cluster rings (web/map/county-labels.ts). */
+  private placeCountyLabels() {
+    const rings = [...this.markers.values()].map(({ marker }) => {
+      const { x, y } = this.map.project(marker.getLngLat());
+      return { x, y, radius: marker.getElement().offsetWidth / 2 };
+    });
+    const shifts = this.countyLabels.map(({ label, at }) => {
+      const { x, y } = this.map.project(this.screen.toScreen(at));
+      return Math.round(labelShift(label, x, y, rings));
+    });
+    if (!this.changed('countyLabelShifts', shifts.join())) return;
+    const features: Feature[] = this.countyLabels.map(({ label, at }, index) => ({
+      type: 'Feature',
+      properties: { label, offset: [0, shifts[index]! / COUNTY_LABEL_SIZE] },
+      geometry: { type: 'Point', coordinates: at },
+    }));
+    this.show('countyLabels', { type: 'FeatureCollection', features });
   }
 
   setRoads(roads: FeatureCollection<LineString | null>, visible: boolean) {
