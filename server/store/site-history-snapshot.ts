@@ -72,7 +72,12 @@ export function encodeHistories(sites: readonly RelapseInputSite[]): Buffer | nu
 export function decodeHistories(blob: Uint8Array): RelapseInputSite[] {
   const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   const length = bytes.readUInt32LE(0);
-  const { sites: count, events, strings, names } = JSON.parse(bytes.toString('utf8', 4, 4 + length)) as {
+  const {
+    sites: count,
+    events,
+    strings,
+    names,
+  } = JSON.parse(bytes.toString('utf8', 4, 4 + length)) as {
     sites: number;
     events: number;
     strings: string[];
@@ -116,7 +121,9 @@ export function decodeHistories(blob: Uint8Array): RelapseInputSite[] {
 export function readHistorySnapshot(db: Db): { version: number; sites: RelapseInputSite[] } | null {
   // A file not yet migrated to 019 (a read-only copy) has none.
   if (!db.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'site_history_snapshot'")) return null;
-  const row = db.get<{ version: number; format: string; data: Buffer }>('SELECT sites_version AS version, format, data FROM site_history_snapshot WHERE id = 1');
+  const row = db.get<{ version: number; format: string; data: Buffer }>(
+    'SELECT sites_version AS version, format, data FROM site_history_snapshot WHERE id = 1',
+  );
   if (!row || row.format !== SNAPSHOT_FORMAT) return null;
   return { version: row.version, sites: decodeHistories(row.data) };
 }
