@@ -6,7 +6,7 @@
 // The compiler is esbuild, the one tsx itself runs (tsx's own dependency: nothing added). server/main.ts
 // and the worker threads' modules are bundled with our own modules inlined and packages left to
 // node_modules, into dist/server/, when a file is missing or a source it was built from changed (their
-// sizes and times are kept in dist/server/manifest.json): about a second, once. Our modules find their
+// sizes and times, and the files built, are kept in dist/server/manifest.json): about a second, once. Our modules find their
 // files (geodata, seeds, package.json) through import.meta, so each keeps its own path in the bundle.
 // Should the build fail, the server runs through tsx as before (`node --import tsx server/main.ts`,
 // which the tests and tools still use).
@@ -73,6 +73,8 @@ function fresh(version) {
   try {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
     if (manifest.root !== root || manifest.esbuild !== version) return false;
+    // Every file of the build (the entries and their chunks) still there.
+    if (!Array.isArray(manifest.outputs) || manifest.outputs.some((name) => !existsSync(join(out, name)))) return false;
     return Object.entries(manifest.inputs).every(([path, was]) => stamp(resolve(root, path)) === was);
   } catch {
     return false;
@@ -119,7 +121,8 @@ async function build(esbuild) {
     });
     const inputs = {};
     for (const path of Object.keys(result.metafile.inputs)) inputs[path] = stamp(resolve(root, path));
-    writeFileSync(join(part, 'manifest.json'), JSON.stringify({ root, esbuild: esbuild.version, inputs }));
+    const outputs = Object.keys(result.metafile.outputs).map((path) => path.split('/').at(-1));
+    writeFileSync(join(part, 'manifest.json'), JSON.stringify({ root, esbuild: esbuild.version, inputs, outputs }));
     mkdirSync(out, { recursive: true });
     // The manifest last: it says the files beside it are complete.
     for (const name of [...readdirSync(part).filter((name) => name !== 'manifest.json'), 'manifest.json']) renameSync(join(part, name), join(out, name));
