@@ -83,16 +83,18 @@ function relapse(db: Db, job: Extract<AnalysisJob, { kind: 'relapse' }>): Analys
   }
 }
 
-// Loaded when first asked for. On a worker thread through require: tsx compiles the thread's modules
-// to CommonJS, and the thread's ESM loader does not know .ts files; on the main thread through import()
-// (tsx's ESM loader under `npm start`, vite's under vitest).
+// Loaded when first asked for. Compiled (`npm start`, server/start.mjs), each is a built file of its own,
+// imported at run time, so that the packages it needs (turf…) load only then. Under tsx, on a worker
+// thread through require: tsx compiles the thread's modules to CommonJS, and the thread's ESM loader does
+// not know .ts files; on the main thread through import() (tsx's ESM loader, vite's under vitest).
 /* eslint-disable @typescript-eslint/no-require-imports -- see above */
+const viaImport = isMainThread || process.env.SANSAN_BUNDLED === '1';
 const siegeModule = async (): Promise<typeof SiegeJob> =>
-  isMainThread ? import('./analysis-siege-job.ts') : (require('./analysis-siege-job.ts') as typeof SiegeJob);
+  viaImport ? import('./analysis-siege-job.ts') : (require('./analysis-siege-job.ts') as typeof SiegeJob);
 const workbookModule = async (): Promise<typeof ScorecardXlsx> =>
-  isMainThread ? import('../export/scorecard-xlsx.ts') : (require('../export/scorecard-xlsx.ts') as typeof ScorecardXlsx);
+  viaImport ? import('../export/scorecard-xlsx.ts') : (require('../export/scorecard-xlsx.ts') as typeof ScorecardXlsx);
 const routeModule = async (): Promise<typeof RoutePlanning> =>
-  isMainThread ? import('./route-planning.ts') : (require('./route-planning.ts') as typeof RoutePlanning);
+  viaImport ? import('./route-planning.ts') : (require('./route-planning.ts') as typeof RoutePlanning);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Computes a job's answer from `db` (on whichever thread holds it). */

@@ -132,7 +132,11 @@ function writeChunks(writer: Db, moves: KeptMoves, only: ReadonlySet<number> | n
   }
 }
 
-function attempt(db: Db, write: (writer: Db) => boolean): boolean {
+/**
+ * Runs `write` in a transaction on a writable connection to `db`'s file (the saved candidates, the
+ * history snapshot: caches). Returns false, writing nothing, when the file is busy or read-only now.
+ */
+export function writeCache(db: Db, write: (writer: Db) => boolean): boolean {
   try {
     const writer = writerOf(db);
     return writer ? writer.transaction(() => write(writer)) : false;
@@ -144,7 +148,7 @@ function attempt(db: Db, write: (writer: Db) => boolean): boolean {
 
 /** Saves every kept pair as the answer at `version` (in place of whatever was saved). Returns whether it was written. */
 export function saveMoves(db: Db, definition: string, version: number, moves: KeptMoves): boolean {
-  return attempt(db, (writer) => {
+  return writeCache(db, (writer) => {
     writer.run('DELETE FROM move_pair_chunks');
     writeChunks(writer, moves, null);
     writer.run('INSERT OR REPLACE INTO move_pairs_state (id, sites_version, definition, saved_at) VALUES (1, ?, ?, ?)', [
@@ -161,7 +165,7 @@ export function saveMoves(db: Db, definition: string, version: number, moves: Ke
  * Only when the saved state is still the one at `since` (another connection may have saved since).
  */
 export function saveMovesChange(db: Db, definition: string, since: number, version: number, moves: KeptMoves, changed: Iterable<number>): boolean {
-  return attempt(db, (writer) => {
+  return writeCache(db, (writer) => {
     const state = writer.get<{ version: number; definition: string }>('SELECT sites_version AS version, definition FROM move_pairs_state WHERE id = 1');
     if (!state || state.definition !== definition || state.version !== since) return false;
     writeChunks(writer, moves, new Set(Array.from(changed, (id) => id >> CHUNK_BITS)));

@@ -9,6 +9,7 @@ import { KeptMoves } from '../geo/relapse-kept-moves.ts';
 import type { MoveSite } from '../geo/relapse-moves.ts';
 import { moveSearchDefinition, readSavedMoveNumbers, saveMoves, saveMovesChange } from './relapse-move-pairs.ts';
 import { dataVersion } from './data-version.ts';
+import { readHistorySnapshot, saveHistorySnapshot } from './site-history-snapshot.ts';
 
 /** A site as the relapse analysis and the scorecards read it: its status events (`initial`: the first, from no status), deadline and source. */
 export interface RelapseInputSite extends RelapseSiteInput {
@@ -95,6 +96,8 @@ function readSites(db: Db, ids?: readonly number[]): RelapseInputSite[] {
 
 /** Above this many changed sites a refresh reads every site again (one pass beats many small reads). */
 const RELOAD_ABOVE = 5_000;
+/** Above this many sites written since the saved histories, the first use saves them again (the next start then reads fewer). */
+const SAVE_AGAIN_ABOVE = 1_000;
 /** Sites read per query in a refresh (SQLite's bound-parameter limit is far above). */
 const CHUNK = 500;
 
@@ -108,7 +111,8 @@ const MOVE_DEFINITION = moveSearchDefinition(MOVE_OPTIONS);
  * after a write only the sites in `site_changes` (migration 015) since the `sites` version last seen
  * are read again and only the new sites within reach of them are searched again. The candidates are
  * saved in the database (migration 017): a new state reads them back and mends them from
- * `site_changes` since the version saved, instead of searching every site.
+ * `site_changes` since the version saved, instead of searching every site; so are the histories
+ * (migration 019: one blob per `sites` version, read back on first use instead of every site and event).
  */
 export class RelapseState {
   private readonly byId = new Map<number, RelapseInputSite>();
@@ -117,6 +121,8 @@ export class RelapseState {
   private moves: KeptMoves | null = null;
   /** The `sites` version of the saved candidates this state last read or wrote (null: none it may mend). */
   private savedAt: number | null = null;
+  /** Where the histories came from on first use: read from the sites, or the saved snapshot (mended). */
+  historiesFrom: 'read' | 'saved' | null = null;
   /** Where the candidates came from on first use: a search of every site, or the saved ones (mended). */
   movesFrom: 'search' | 'saved' | null = null;
   private decisions: { version: number; map: Map<string, 'confirmed' | 'dismissed'> } | null = null;
@@ -131,14 +137,18 @@ export class RelapseState {
   refresh(): number[] | null {
     const version = dataVersion(this.db, ['sites']);
     if (version === this.seen) return [];
-    const changed =
-      this.seen < 0 ? null : this.db.all<{ id: number }>('SELECT site_id AS id FROM site_changes WHERE seq >= ?', [this.seen]).map((row) => row.id);
-    if (changed === null || changed.length > RELOAD_ABOVE) {
+    const first = this.seen < 0;
+    // On first use the saved histories (migration 019), if usable, and the sites written since they were saved.
+    const changed = first ? this.restoreHistories(version) : this.changedSince(this.seen);
+    if (changed === null) {
       this.byId.clear();
       this.closedBeforeFound.clear();
       this.latestDay = '';
-      for (const site of readSites(this.db)) this.keep(site);
+      const sites = readSites(this.db);
+      for (const site of sites) this.keep(site);
       this.moves = null;
+      this.historiesFrom = 'read';
+      saveHistorySnapshot(this.db, version, sites);
     } else {
       for (const id of changed) {
         this.byId.delete(id);
@@ -148,8 +158,20 @@ export class RelapseState {
     }
     this.list = null;
     this.seen = version;
+    if (first && changed !== null && changed.length > SAVE_AGAIN_ABOVE) saveHistorySnapshot(this.db, version, this.sites());
     if (this.moves && changed && changed.length > 0) this.mendMoves(this.moves, changed);
-    return changed === null || changed.length > RELOAD_ABOVE ? null : changed;
+    return first || changed === null ? null : changed;
+  }
+
+  /** Keeps the saved histories if they are usable at `version`; returns the sites written since they were saved (null: none usable, nothing kept). */
+  private restoreHistories(version: number): number[] | null {
+    const saved = readHistorySnapshot(this.db);
+    if (!saved || saved.version > version) return null;
+    const changed = this.changedSince(saved.version);
+    if (changed === null) return null;
+    for (const site of saved.sites) this.keep(site);
+    this.historiesFrom = 'saved';
+    return changed;
   }
 
   private keep(site: RelapseInputSite): void {
