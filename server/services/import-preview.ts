@@ -129,7 +129,7 @@ export async function previewNow(
     try {
       // Each batch is read, judged and staged in turn: the file's cells do not outlive their rows.
       for await (const read of table.batches) {
-        const batch = read.map(judge);
+        const batch = judge(read);
         stageRows(ctx.db, id, batch);
         for (const [key, value] of Object.entries(previewCounts(batch)) as [keyof Counts, number][]) counts[key] += value;
         for (const r of batch) {
