@@ -3,6 +3,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { CONVERSION_EDGE_MARGIN, inChina, looksSwapped, parseCoordinate, toWgs84, toWgs84Many } from '../domain/coordinates.ts';
 import { parseLedgerDate } from '../server/import/parse-values.ts';
+import { isIsoDate } from '../domain/iso-date.ts';
+import { normaliseWord } from '../domain/ledger-columns.ts';
 import { PlaceNames } from '../server/import/place-names.ts';
 import { placeLists } from '../server/store/county-store.ts';
 import { bootTestApp } from './helpers/app.ts';
@@ -55,6 +57,20 @@ describe('toWgs84Many', () => {
     }
     expect(points).toEqual(copy);
     expect(toWgs84Many('gcj02', points.slice(-4, -2))).toEqual(points.slice(-4, -2));
+  });
+});
+
+describe('isIsoDate and normaliseWord', () => {
+  it('takes real calendar dates only (leap years as JavaScript Date counts them)', () => {
+    for (const good of ['2024-02-29', '2000-02-29', '0000-02-29', '2023-12-31', '9999-01-31', '2023-04-30']) expect(isIsoDate(good), good).toBe(true);
+    for (const bad of ['2023-02-29', '1900-02-29', '2023-04-31', '2023-13-01', '2023-00-10', '2023-01-00', '2023-1-01', ' 2023-01-01', '２０２３-01-01'])
+      expect(isIsoDate(bad), bad).toBe(false);
+  });
+  it('folds full-width forms, case and every kind of space', () => {
+    expect(normaliseWord(' Ａｂ\u3000c\td ')).toBe('abcd');
+    expect(normaliseWord('散乱污ＡＢＣ')).toBe('散乱污abc');
+    expect(normaliseWord('É散')).toBe('é散');
+    expect(normaliseWord('a\u00a0b')).toBe('ab');
   });
 });
 
