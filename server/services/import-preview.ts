@@ -84,6 +84,12 @@ export function locatorOf(db: Db): CountyLocator {
   return locator;
 }
 
+/** Loads what every preview on this connection reads first (place lists, county polygons): the import thread's warm-up. */
+export function warmPreview(db: Db): void {
+  placesOf(db);
+  locatorOf(db);
+}
+
 /** Reads a ledger, judges every row and stages them as a preview (kept 24 h); nothing is written to sites. */
 export async function previewNow(
   ctx: Pick<ServiceContext, 'db' | 'locator' | 'today'>,
