@@ -205,12 +205,7 @@ const xmlReaders = () =>
 
 /** Records parsed between two turns of the event loop. */
 export const PARSE_BATCH = 5000;
-/**
- * Rows handed to the preview at a time (judged and staged between two turns of the event loop). Small
- * enough that a young-generation collection finds little of a batch alive: with 2,000 rows the rows a
- * scavenge caught mid-batch were promoted and filled the import thread's capped old generation (13
- * full collections for a 10^5-row preview at a 96 MB cap, +0.5 s CPU; 5 with 500 rows, as uncapped).
- */
+/** Rows handed to the preview at a time, judged and staged between two turns of the event loop (500: few caught alive by a scavenge, bench/README). */
 export const ROW_BATCH = 500;
 
 /** A cell's value as ledger text: dates as YYYY-MM-DD, formulas by their result, rich text joined. */
