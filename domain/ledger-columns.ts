@@ -176,6 +176,8 @@ export const SOURCE_WORDS: Record<RecordSource, string> = { real: '真实', demo
 
 /** Normalise a header or a word for matching: trim, full-width ASCII to half-width, lower case, no inner spaces. */
 export function normaliseWord(value: string): string {
+  // Most cells hold none of what the replacements below change (one scan instead of five).
+  if (!/[\uff01-\uff5e\u3000\s]/.test(value)) return value.toLowerCase();
   return value
     .replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, ' ')

@@ -1,8 +1,10 @@
 // Reading ledger cells: coordinates (decimal and DMS in the ways officials type them), dates, and
 // place names against the official lists (short forms accepted, unknown or ambiguous ones not guessed).
 import { describe, it, expect, beforeAll } from 'vitest';
-import { inChina, looksSwapped, parseCoordinate } from '../domain/coordinates.ts';
+import { CONVERSION_EDGE_MARGIN, inChina, looksSwapped, parseCoordinate, toWgs84, toWgs84Many } from '../domain/coordinates.ts';
 import { parseLedgerDate } from '../server/import/parse-values.ts';
+import { isIsoDate } from '../domain/iso-date.ts';
+import { normaliseWord } from '../domain/ledger-columns.ts';
 import { PlaceNames } from '../server/import/place-names.ts';
 import { placeLists } from '../server/store/county-store.ts';
 import { bootTestApp } from './helpers/app.ts';
@@ -35,6 +37,40 @@ describe('parseCoordinate', () => {
     expect(inChina(2.35, 48.85)).toBe(false);
     expect(looksSwapped(33.55, 113.95)).toBe(true);
     expect(looksSwapped(113.95, 33.55)).toBe(false);
+  });
+});
+
+describe('toWgs84Many', () => {
+  it('converts a batch to the same doubles as toWgs84 of each point, the edge margin kept, its input untouched', () => {
+    let seed = 18;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const points: [number, number][] = [];
+    // Luohe and all of China's box, its edges (within the margin: left as they are) and outside it.
+    for (let i = 0; i < 5000; i++) points.push([113.5 + random(), 33.2 + random() * 0.8], [72 + random() * 66, 0.8 + random() * 55.1]);
+    points.push([72.0041, 30], [72.004 + CONVERSION_EDGE_MARGIN / 2, 40], [137.8347 - CONVERSION_EDGE_MARGIN / 2, 40], [10, 50], [114.02, 33.57]);
+    const copy = points.map(([x, y]) => [x, y]);
+    for (const crs of ['gcj02', 'bd09', 'wgs84'] as const) {
+      const many = toWgs84Many(crs, points);
+      expect(many).toHaveLength(points.length);
+      points.forEach(([x, y], i) => expect(many[i]).toEqual(toWgs84(crs, x, y)));
+      if (crs !== 'wgs84') expect(many.filter((p, i) => p[0] !== points[i]![0]).length).toBeGreaterThan(9000);
+    }
+    expect(points).toEqual(copy);
+    expect(toWgs84Many('gcj02', points.slice(-4, -2))).toEqual(points.slice(-4, -2));
+  });
+});
+
+describe('isIsoDate and normaliseWord', () => {
+  it('takes real calendar dates only (leap years as JavaScript Date counts them)', () => {
+    for (const good of ['2024-02-29', '2000-02-29', '0000-02-29', '2023-12-31', '9999-01-31', '2023-04-30']) expect(isIsoDate(good), good).toBe(true);
+    for (const bad of ['2023-02-29', '1900-02-29', '2023-04-31', '2023-13-01', '2023-00-10', '2023-01-00', '2023-1-01', ' 2023-01-01', '２０２３-01-01'])
+      expect(isIsoDate(bad), bad).toBe(false);
+  });
+  it('folds full-width forms, case and every kind of space', () => {
+    expect(normaliseWord(' Ａｂ\u3000c\td ')).toBe('abcd');
+    expect(normaliseWord('散乱污ＡＢＣ')).toBe('散乱污abc');
+    expect(normaliseWord('É散')).toBe('é散');
+    expect(normaliseWord('a\u00a0b')).toBe('ab');
   });
 });
 

@@ -6,7 +6,7 @@ import { categoryForWord, fieldForHeader, normaliseWord, statusForWord, type Led
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import { badRequest } from '../errors.ts';
-import { CRS_NAMES, inChina, looksSwapped, parseCoordinate, toWgs84, type Crs } from '../../domain/coordinates.ts';
+import { CRS_NAMES, inChina, looksSwapped, parseCoordinate, toWgs84Many, type Crs } from '../../domain/coordinates.ts';
 import type { CountyLocator } from '../../domain/locate-county.ts';
 import { NameIndex } from './name-index.ts';
 import { parseLedgerDate } from './parse-values.ts';
@@ -175,7 +175,7 @@ export interface JudgeOptions {
 
 /** Judges every row. `errors` name the column (its header in the file) and why; nothing is guessed. */
 export function judgeRows(table: SourceTable, columns: readonly Column[], options: JudgeOptions, context: JudgeContext): JudgedRow[] {
-  return table.rows.map(rowJudge(columns, options, context));
+  return rowJudge(columns, options, context)(table.rows);
 }
 
 /** How a place match that is not one place reads in a message. */
@@ -224,11 +224,31 @@ class RowReader {
   }
 }
 
+/** A row read up to its position's conversion to WGS84 (done for a whole batch at once). */
+interface ReadRow {
+  source: TableRow;
+  r: RowReader;
+  name: string;
+  address: string;
+  responsibleUnit: string;
+  note: string;
+  category: CategoryCode | null;
+  status: StatusCode | null;
+  statusText: string;
+  discoveredOn: string | null;
+  deadline: string | null;
+  lngText: string;
+  latText: string;
+  /** The position as read (in `crs`), to be converted; null when there is none or it failed a check. */
+  point: [number, number] | null;
+}
+
 /**
- * A judge of one row after another (in file order): it remembers the rows it has seen, so a later
- * row is flagged as repeating an earlier one. Lets the caller judge a file in batches.
+ * A judge of batches of rows, one batch after another (in file order): it remembers the rows it has
+ * seen, so a later row is flagged as repeating an earlier one. Each batch's positions are converted
+ * to WGS84 in one call (toWgs84Many), between reading its rows and placing them.
  */
-export function rowJudge(columns: readonly Column[], options: JudgeOptions, context: JudgeContext): (source: TableRow) => JudgedRow {
+export function rowJudge(columns: readonly Column[], options: JudgeOptions, context: JudgeContext): (rows: readonly TableRow[]) => JudgedRow[] {
   const columnOf = new Map<LedgerField, Column>();
   for (const column of columns) if (column.field) columnOf.set(column.field, column);
   const header = (field: LedgerField) => columnOf.get(field)?.header ?? null;
@@ -244,9 +264,9 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
     });
   const fileIndex = new NameIndex();
 
-  return (source: TableRow): JudgedRow => {
+  const read = (source: TableRow): ReadRow => {
     const r = new RowReader(source, columnOf, header);
-    const { errors, warnings } = r;
+    const { errors } = r;
 
     const name = r.text('name');
     if (name === '') r.fail('name', 'required', 'the name is empty');
@@ -276,10 +296,8 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
 
     if (source.geometryProblem) r.fail(null, 'not_a_point', source.geometryProblem);
 
-    // Position: parsed, checked for swapped columns, converted to WGS84, located in a county.
-    let lon: number | null = null;
-    let lat: number | null = null;
-    let locatedCounty: string | null = null;
+    // Position: parsed, checked for swapped columns; converted to WGS84 with the batch's (place).
+    let point: [number, number] | null = null;
     const lngText = r.value('lng');
     const latText = r.value('lat');
     if (lngText !== '' || latText !== '') {
@@ -309,22 +327,33 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
             r.fail('lng', 'bad_coordinate', `${lngText}, ${latText} is not a position on Earth`, `${lngText}, ${latText}`);
           else if (!inChina(x, y)) r.fail('lng', 'outside_china', `${lngText}, ${latText} lies outside China`, `${lngText}, ${latText}`);
           else if (!options.crs) r.fail('lng', 'crs_required', 'state the coordinate system (WGS84, GCJ-02 or BD-09) to import positions');
-          else {
-            [lon, lat] = toWgs84(options.crs, x, y);
-            lon = Math.round(lon * 1e7) / 1e7;
-            lat = Math.round(lat * 1e7) / 1e7;
-            locatedCounty = context.locator.locate(lon, lat);
-            if (!locatedCounty) {
-              r.fail(
-                'lng',
-                'outside_luohe',
-                `${lngText}, ${latText} (${CRS_NAMES[options.crs]}) lies outside Luohe's counties; check the coordinates and their system`,
-                `${lngText}, ${latText}`,
-              );
-              lon = lat = null;
-            }
-          }
+          else point = [x, y];
         }
+      }
+    }
+    return { source, r, name, address, responsibleUnit, note, category, status, statusText, discoveredOn, deadline, lngText, latText, point };
+  };
+
+  /** The rest of a row's judgement, given its position in WGS84 (when it has one). */
+  const place = (row: ReadRow, wgs84: readonly [number, number] | null): JudgedRow => {
+    const { source, r, name, address, responsibleUnit, note, category, status, statusText, discoveredOn, deadline, lngText, latText } = row;
+    const { errors, warnings } = r;
+    // Located in a county.
+    let lon: number | null = null;
+    let lat: number | null = null;
+    let locatedCounty: string | null = null;
+    if (wgs84) {
+      lon = Math.round(wgs84[0] * 1e7) / 1e7;
+      lat = Math.round(wgs84[1] * 1e7) / 1e7;
+      locatedCounty = context.locator.locate(lon, lat);
+      if (!locatedCounty) {
+        r.fail(
+          'lng',
+          'outside_luohe',
+          `${lngText}, ${latText} (${CRS_NAMES[options.crs!]}) lies outside Luohe's counties; check the coordinates and their system`,
+          `${lngText}, ${latText}`,
+        );
+        lon = lat = null;
       }
     }
 
@@ -434,5 +463,14 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
       : null;
     fileIndex.add(key, { id: source.row, ...me });
     return { row: source.row, outcome: outcomeFor(duplicateOf, options.duplicates), name, site, errors, warnings, duplicateOf };
+  };
+
+  return (rows) => {
+    const read_ = rows.map(read);
+    const points = read_.flatMap((row) => (row.point ? [row.point] : []));
+    // A point is set only with a coordinate system (else the row failed with crs_required).
+    const wgs84 = points.length ? toWgs84Many(options.crs!, points) : [];
+    let next = 0;
+    return read_.map((row) => place(row, row.point ? wgs84[next++]! : null));
   };
 }

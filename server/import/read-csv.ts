@@ -62,16 +62,19 @@ const badEncoding = (fileName: string) =>
  * One pass over the bytes: the encoding (UTF-16 by its BOM, valid UTF-8, else GB18030) and the line
  * feeds — at least as many as the records after the first (a record spans one line or more).
  */
-function scan(source: ByteSource, fileName: string): { encoding: Encoding; lineBreaks: number } {
+function scan(source: ByteSource, fileName: string): { encoding: Encoding; lineBreaks: number; quotes: boolean } {
   const head = source.read(0, 65_536);
   const utf16 = head[0] === 0xff && head[1] === 0xfe;
   if (!utf16 && isBinary(head)) throw notWhatItSays(fileName, 'text', describeContent(head));
   const decoder = utf16 ? null : new TextDecoder('utf-8', { fatal: true });
   let utf8 = !utf16;
   let lineBreaks = 0;
+  // A byte 0x22 anywhere: the text may hold a '"' (in UTF-16 or GB18030 it may also be part of another character).
+  let quotes = false;
   for (let at = 0; at < source.size; at += SLICE) {
     const slice = source.read(at, at + SLICE);
     for (let i = slice.indexOf(0x0a); i >= 0; i = slice.indexOf(0x0a, i + 1)) lineBreaks++;
+    quotes ||= slice.includes(0x22);
     if (utf8) {
       try {
         decoder!.decode(slice, { stream: at + SLICE < source.size });
@@ -80,7 +83,7 @@ function scan(source: ByteSource, fileName: string): { encoding: Encoding; lineB
       }
     }
   }
-  return { encoding: utf16 ? 'utf-16le' : utf8 ? 'utf-8' : 'gb18030', lineBreaks };
+  return { encoding: utf16 ? 'utf-16le' : utf8 ? 'utf-8' : 'gb18030', lineBreaks, quotes };
 }
 
 /**
@@ -90,13 +93,14 @@ function scan(source: ByteSource, fileName: string): { encoding: Encoding; lineB
  * row is judged.
  */
 export async function openCsv(source: ByteSource, fileName: string): Promise<OpenTable> {
-  const { encoding, lineBreaks } = scan(source, fileName);
+  const { encoding, lineBreaks, quotes } = scan(source, fileName);
+  const read = { encoding, quotes };
   if (lineBreaks > MAX_IMPORT_ROWS) {
     let count = -1;
-    for await (const cells of csvRecords(source, encoding, fileName)) if (cells.some((cell) => cell !== '')) count++;
+    for await (const cells of csvRecords(source, read, fileName)) if (cells.some((cell) => cell !== '')) count++;
     if (count > MAX_IMPORT_ROWS) throw tooManyRows(count);
   }
-  const records = csvRecords(source, encoding, fileName);
+  const records = csvRecords(source, read, fileName);
   let seen = 0;
   let headers: string[] | null = null;
   while (!headers) {
@@ -123,14 +127,27 @@ export async function openCsv(source: ByteSource, fileName: string): Promise<Ope
   return { format: 'csv', encoding, sheets: [], sheet: null, headers: namedHeaders(headers), batches: batches() };
 }
 
-/** The records of CSV bytes, cells cleaned; the event loop turns every PARSE_BATCH records. */
-async function* csvRecords(source: ByteSource, encoding: Encoding, fileName: string): AsyncGenerator<string[]> {
+/**
+ * The records of CSV bytes, cells cleaned; the event loop turns every PARSE_BATCH records. A file
+ * without a quote character has no quoted field: its records are its lines split at the delimiter
+ * (quoteFreeRecords), as csv-parse reads them, ~10× faster; any other file goes through csv-parse.
+ */
+async function* csvRecords(source: ByteSource, read: { encoding: Encoding; quotes: boolean }, fileName: string): AsyncGenerator<string[]> {
+  const { encoding } = read;
   // The first line decides the delimiter; the rest is decoded slice by slice as the parser takes it.
   const head = new TextDecoder(encoding).decode(source.read(0, 64 * 1024));
   const firstLine = head.slice(0, head.indexOf('\n') >>> 0);
   const delimiter = encoding === 'utf-16le' || (firstLine.includes('\t') && !firstLine.includes(',')) ? '\t' : ',';
   // Our CSV exports write formula-looking text as '=…; read it back as it was.
   const unquote = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+  if (!read.quotes) {
+    let seen = 0;
+    for (const cells of quoteFreeRecords(textSlices(source, encoding, fileName), delimiter)) {
+      yield cells.map((cell) => clean(unquote(cell)));
+      if (++seen % PARSE_BATCH === 0) await yieldToOthers();
+    }
+    return;
+  }
   const parser = Readable.from(textSlices(source, encoding, fileName)).pipe(
     parseCsvStream({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
   );
@@ -149,6 +166,45 @@ async function* csvRecords(source: ByteSource, encoding: Encoding, fileName: str
       line: where ?? null,
     });
   }
+}
+
+/**
+ * The records of CSV text holding no '"', as csv-parse reads it (`bom`, `relax_column_count`, empty
+ * lines kept as one empty cell): a leading BOM dropped; the record delimiter is the first line break's
+ * (\r\n, else \n, else \r) and only it ends a record; no record after a final delimiter.
+ */
+export function* quoteFreeRecords(slices: Iterable<string>, delimiter: string): Generator<string[]> {
+  let carry = '';
+  let first = true;
+  let lineEnd: string | null = null;
+  for (const slice of slices) {
+    carry += slice;
+    if (first && carry !== '') {
+      if (carry.charCodeAt(0) === 0xfeff) carry = carry.slice(1);
+      first = false;
+    }
+    if (lineEnd === null) {
+      const at = carry.search(/[\r\n]/);
+      // A \r as the last character so far may be the start of \r\n: decided by the next slice.
+      if (at < 0 || (carry[at] === '\r' && at === carry.length - 1)) continue;
+      lineEnd = carry[at] === '\n' ? '\n' : carry[at + 1] === '\n' ? '\r\n' : '\r';
+    }
+    const lines = carry.split(lineEnd);
+    carry = lines.pop()!;
+    for (const line of lines) yield line.split(delimiter);
+  }
+  if (first) return;
+  if (lineEnd === null) {
+    const at = carry.search(/[\r\n]/);
+    if (at >= 0) {
+      // Only a final \r (or the text's only line break) was left undecided.
+      lineEnd = carry[at] === '\n' ? '\n' : carry[at + 1] === '\n' ? '\r\n' : '\r';
+      const lines = carry.split(lineEnd);
+      carry = lines.pop()!;
+      for (const line of lines) yield line.split(delimiter);
+    }
+  }
+  if (carry !== '') yield carry.split(delimiter);
 }
 
 /** The bytes decoded a slice at a time (a character cut at a slice's end is completed by the next). */

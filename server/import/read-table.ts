@@ -205,8 +205,8 @@ const xmlReaders = () =>
 
 /** Records parsed between two turns of the event loop. */
 export const PARSE_BATCH = 5000;
-/** Rows handed to the preview at a time (judged and staged between two turns of the event loop). */
-export const ROW_BATCH = 2000;
+/** Rows handed to the preview at a time, judged and staged between two turns of the event loop (500: few caught alive by a scavenge, bench/README). */
+export const ROW_BATCH = 500;
 
 /** A cell's value as ledger text: dates as YYYY-MM-DD, formulas by their result, rich text joined. */
 function cellText(value: ExcelJS.CellValue): string {

@@ -6,7 +6,7 @@ import type { AppContext } from '../context.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { MAX_IMPORT_BYTES } from '../import/read-table.ts';
 import { listImports, listMappings } from '../store/import-store.ts';
-import { commitImportBatch, previewImport, saveColumnMapping, undoImportBatch } from '../services/imports.ts';
+import { commitImportBatch, previewImport, saveColumnMapping, undoImportBatch, warmImportThread } from '../services/imports.ts';
 import { actorOf } from './actor.ts';
 import { streamedUpload, uploadedPath } from './import-upload.ts';
 import {
@@ -60,7 +60,14 @@ export function importRoutes(ctx: AppContext) {
         method: 'post',
         path: '/imports',
         operationId: 'uploadImport',
-        middleware: [streamedUpload(fileTooLarge)] as const,
+        // The import thread starts while the file arrives (warmImportThread), not after it.
+        middleware: [
+          async (_c, next) => {
+            warmImportThread(ctx.db);
+            await next();
+          },
+          streamedUpload(fileTooLarge),
+        ] as const,
         tags: ['imports'],
         summary: 'Upload a ledger and preview every row’s outcome (nothing is written)',
         description:

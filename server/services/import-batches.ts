@@ -6,7 +6,7 @@ import { appendAudit } from '../auth/audit.ts';
 import { batchCounties, undoImport, type CommitCounts } from '../store/import-store.ts';
 import { commitImport, type CommitChoices } from '../store/import-commit.ts';
 import { refuseOtherCounties } from './county-scope.ts';
-import { locatorOf, previewNow, type ImportPreviewResult, type ImportRequest } from './import-preview.ts';
+import { locatorOf, previewNow, warmPreview, type ImportPreviewResult, type ImportRequest } from './import-preview.ts';
 import { auditBy, type Actor, type ServiceContext } from './service-context.ts';
 
 export type UndoCounts = ReturnType<typeof undoImport>;
@@ -45,11 +45,17 @@ export function undoBatchNow(ctx: BatchContext, actor: Actor, id: number): UndoC
 export type BatchJob =
   | { kind: 'preview'; file: { name: string; path: string }; actor: Actor; options: ImportRequest; today: string }
   | { kind: 'commit'; id: number; actor: Actor; choices: CommitChoices; today: string }
-  | { kind: 'undo'; id: number; actor: Actor; today: string };
+  | { kind: 'undo'; id: number; actor: Actor; today: string }
+  /** Starts the thread, opens its connection and loads what a preview reads first (sent when an upload begins). */
+  | { kind: 'warm' };
 
-export type BatchResult = ImportPreviewResult | CommitCounts | UndoCounts;
+export type BatchResult = ImportPreviewResult | CommitCounts | UndoCounts | null;
 
 export async function runBatchJob(ctx: Pick<ServiceContext, 'db'>, job: BatchJob): Promise<BatchResult> {
+  if (job.kind === 'warm') {
+    warmPreview(ctx.db);
+    return null;
+  }
   const on = { db: ctx.db, today: () => job.today };
   switch (job.kind) {
     case 'preview':

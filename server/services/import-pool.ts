@@ -39,6 +39,15 @@ export async function runBatch(db: Db, job: BatchJob): Promise<BatchResult> {
   throw Object.assign(new Error(failure.message), { code: failure.code });
 }
 
+/**
+ * Starts the import thread while an upload arrives (a database file only): its start, its modules and
+ * connection, and the place lists are then ready by the time the file is, instead of in the preview's
+ * time. Idle, the server holds no import thread; it stops again after the pool's idle timeout.
+ */
+export function warmImportThread(db: Db): void {
+  if (databaseFile(db)) runBatch(db, { kind: 'warm' }).catch(() => {});
+}
+
 /** Stops the import thread (graceful shutdown, tests). */
 export async function closeImportPool(): Promise<void> {
   const closing = pool;

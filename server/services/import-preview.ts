@@ -84,6 +84,12 @@ export function locatorOf(db: Db): CountyLocator {
   return locator;
 }
 
+/** Loads what every preview on this connection reads first (place lists, county polygons): the import thread's warm-up. */
+export function warmPreview(db: Db): void {
+  placesOf(db);
+  locatorOf(db);
+}
+
 /** Reads a ledger, judges every row and stages them as a preview (kept 24 h); nothing is written to sites. */
 export async function previewNow(
   ctx: Pick<ServiceContext, 'db' | 'locator' | 'today'>,
@@ -129,7 +135,7 @@ export async function previewNow(
     try {
       // Each batch is read, judged and staged in turn: the file's cells do not outlive their rows.
       for await (const read of table.batches) {
-        const batch = read.map(judge);
+        const batch = judge(read);
         stageRows(ctx.db, id, batch);
         for (const [key, value] of Object.entries(previewCounts(batch)) as [keyof Counts, number][]) counts[key] += value;
         for (const r of batch) {

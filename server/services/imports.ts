@@ -9,6 +9,8 @@ import type { CommitChoices } from '../store/import-commit.ts';
 import type { UndoCounts } from './import-batches.ts';
 import { previewNow, type ImportPreviewResult, type ImportRequest, type UploadedFile } from './import-preview.ts';
 import { runBatch } from './import-pool.ts';
+
+export { warmImportThread } from './import-pool.ts';
 import { auditBy, type Actor, type ServiceContext } from './service-context.ts';
 
 export { PREVIEW_ROWS, type ImportPreviewResult, type ImportRequest } from './import-preview.ts';

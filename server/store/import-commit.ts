@@ -90,23 +90,33 @@ const INSERT_CREATED_SITES = /* sql */ `
 
 const EVENT_COLUMNS = 'site_id, kind, from_status, to_status, date, actor, note, details, import_batch, created_at';
 
+/**
+ * The new sites as written (the statement above), each with its file row: their events are written from
+ * these columns rather than from the staged JSON again. Parameter: batch.
+ */
+const WRITTEN_ROWS = /* sql */ `(SELECT s.id AS site_id, s.import_batch AS batch_id, m.row, m.batch_id AS mb, s.discovered_on, s.note, s.status
+  FROM import_results m CROSS JOIN sites s ON s.id = m.site_id
+  WHERE m.batch_id = ? AND m.action = 'created') w`;
+
 /** Each new site's first event (→ discovered on its date). Parameters: actor, now, batch. */
 const INSERT_DISCOVERED = /* sql */ `
   INSERT INTO site_events (${EVENT_COLUMNS})
-  SELECT r.site_id, 'status', NULL, 'discovered', ${staged('discoveredOn')}, ?, ${staged('note')}, NULL, r.batch_id, ?
-  FROM ${CREATED_ROWS}`;
+  SELECT w.site_id, 'status', NULL, 'discovered', w.discovered_on, ?, w.note, NULL, w.batch_id, ?
+  FROM ${WRITTEN_ROWS}`;
 
 /**
  * The status the ledger states for a new site not 已发现, as recordLedgerStatus words it (ledgerNote,
- * details { source, batch, file, row, word }). Parameters: today, actor, file, file, now, batch (the batch's id written from r.batch_id: a
+ * details { source, batch, file, row, word }); the word is the one staged field read again. Parameters:
+ * today, actor, file, file, now, batch (the batch's id written from the stored rows: a
  * bound number is a REAL, which would read 1.0).
  */
 const INSERT_STATED = /* sql */ `
   INSERT INTO site_events (${EVENT_COLUMNS})
-  SELECT r.site_id, 'status', 'discovered', ${staged('status')}, ?, ?,
-    '按台账记载（' || ? || '，第 ' || r.batch_id || ' 批，第 ' || r.row || ' 行' || CASE WHEN coalesce(${staged('statusWord')}, '') <> '' THEN '：' || (${staged('statusWord')}) ELSE '' END || '）',
-    json_object('source', 'ledger', 'batch', r.batch_id, 'file', ?, 'row', r.row, 'word', ${staged('statusWord')}), r.batch_id, ?
-  FROM ${CREATED_ROWS} WHERE ${staged('status')} <> 'discovered'`;
+  SELECT w.site_id, 'status', 'discovered', w.status, ?, ?,
+    '按台账记载（' || ? || '，第 ' || w.batch_id || ' 批，第 ' || w.row || ' 行' || CASE WHEN coalesce(w.word, '') <> '' THEN '：' || w.word ELSE '' END || '）',
+    json_object('source', 'ledger', 'batch', w.batch_id, 'file', ?, 'row', w.row, 'word', w.word), w.batch_id, ?
+  FROM (SELECT w.*, i.data ->> '$.statusWord' AS word FROM ${WRITTEN_ROWS} JOIN import_rows i ON i.batch_id = w.mb AND i.row = w.row
+    WHERE w.status <> 'discovered') w`;
 
 /**
  * Writes a preview's accepted rows in one transaction: new sites (real, exact or unlocated, with the
