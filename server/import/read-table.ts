@@ -2,7 +2,6 @@
 // GB18030/GBK as Chinese Excel and WPS save it — detected, not asked), XLSX (a chosen sheet),
 // GeoJSON and KML/KMZ (one row per feature: its properties, and 经度/纬度 from a point geometry).
 // The file must be what its name says: magic bytes are checked before any parser sees it.
-import { Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import type JSZip from 'jszip';
 import type { DOMParser } from '@xmldom/xmldom';
@@ -12,6 +11,7 @@ import { AppError, badRequest } from '../errors.ts';
 import { checkArchive, checkJsonDepth } from './archive-bounds.ts';
 import { bytesSource, openCsv, type ByteSource } from './read-csv.ts';
 import { yieldToOthers } from './event-loop.ts';
+import { cellText, worksheetsOf } from './xlsx-worksheets.ts';
 
 export const IMPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'kml', 'kmz'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -208,20 +208,6 @@ export const PARSE_BATCH = 5000;
 /** Rows handed to the preview at a time, judged and staged between two turns of the event loop (500: few caught alive by a scavenge, bench/README). */
 export const ROW_BATCH = 500;
 
-/** A cell's value as ledger text: dates as YYYY-MM-DD, formulas by their result, rich text joined. */
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((part) => part.text).join('');
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('text' in value) return String(value.text);
-    if ('error' in value) return '';
-    return '';
-  }
-  return String(value);
-}
-
 async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string | undefined): Promise<SourceTable> {
   if (!isZip(bytes)) {
     const found = describeContent(bytes);
@@ -238,7 +224,7 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
   const seen: string[] = [];
   let chosen: { name: string; records: { row: number; cells: string[] }[]; count: number } | null = null;
   try {
-    for await (const { name, worksheet } of worksheetsOf(bytes)) {
+    for await (const { name, worksheet } of worksheetsOf(await xmlReaders(), bytes)) {
       seen.push(name);
       const reading = !chosen && (wanted === null || wanted === name);
       // A sheet not read is not parsed at all.
@@ -273,67 +259,6 @@ async function readXlsx(bytes: Uint8Array, fileName: string, sheetName: string |
   const read = chosen ?? { name: seen[0]!, records: [], count: 0 };
   if (read.count > MAX_IMPORT_ROWS + 1) throw tooManyRows(read.count - 1);
   return toTable('xlsx', read.records, { encoding: null, sheets: seen, sheet: read.name });
-}
-
-/** The parts of exceljs's streaming WorkbookReader that read one part of the archive each (exceljs 4.4). */
-interface WorkbookParts {
-  _parseRels(part: Readable): Promise<void>;
-  _parseWorkbook(part: Readable): Promise<void>;
-  _parseSharedStrings(part: Readable): AsyncGenerator<unknown>;
-  _parseStyles(part: Readable): Promise<void>;
-  _parseWorksheet(part: Readable, fileNo: string): Generator<{ value: ExcelJS.stream.xlsx.WorksheetReader }>;
-  model?: { sheets?: { name: string; rId: string }[] };
-  workbookRels?: { Id: string; Target: string }[];
-}
-
-/**
- * The workbook's worksheets in its own order (xl/workbook.xml), each with its name and a reader of its
- * rows, parsed only when asked for. The archive is opened with JSZip (the file is in memory already) and
- * its parts are handed to exceljs's streaming reader in the order it needs them: relationships, workbook,
- * shared strings and styles, then each worksheet, whose XML is read row by row. exceljs's own pass over
- * the archive (unzipper's streaming parse) is not used: on ogr2ogr's workbook, which stores the worksheets
- * before the shared strings and relationships, it lost one of those parts in about 1 read of 60 (the
- * sheets then read as "Sheet1", or with no rows; tests/import-xlsx-sheets.test.ts).
- */
-async function* worksheetsOf(bytes: Uint8Array): AsyncGenerator<{ name: string; worksheet: () => ExcelJS.stream.xlsx.WorksheetReader }> {
-  const { ExcelJS, JSZip } = await xmlReaders();
-  const zip = await JSZip.loadAsync(bytes);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-    entries: 'ignore',
-  }) as unknown as WorkbookParts;
-  const part = (path: string) => zip.file(path)?.nodeStream('nodebuffer') as Readable | undefined;
-  const rels = part('xl/_rels/workbook.xml.rels');
-  if (rels) await reader._parseRels(rels);
-  const workbook = part('xl/workbook.xml');
-  if (workbook) await reader._parseWorkbook(workbook);
-  const sharedStrings = part('xl/sharedStrings.xml');
-  if (sharedStrings) for await (const _ of reader._parseSharedStrings(sharedStrings));
-  const styles = part('xl/styles.xml');
-  if (styles) await reader._parseStyles(styles);
-  // Each sheet's file, by its relationship; a workbook without them is read in the files' own numbering.
-  const fileOf = new Map((reader.workbookRels ?? []).map((rel) => [rel.Id, /worksheets\/sheet(\d+)\.xml$/.exec(rel.Target)?.[1]]));
-  const files = zip
-    .file(/^xl\/worksheets\/sheet\d+\.xml$/)
-    .map((file) => /sheet(\d+)\.xml$/.exec(file.name)![1]!)
-    .sort((a, b) => Number(a) - Number(b));
-  const listed = reader.model?.sheets ?? [];
-  const sheets = listed.length
-    ? listed.map((sheet) => ({ name: sheet.name, fileNo: fileOf.get(sheet.rId) }))
-    : files.map((fileNo) => ({ name: `Sheet${fileNo}`, fileNo }));
-  for (const { name, fileNo } of sheets) {
-    if (fileNo === undefined || !files.includes(fileNo)) continue;
-    yield {
-      name,
-      worksheet: () => {
-        for (const { value } of reader._parseWorksheet(part(`xl/worksheets/sheet${fileNo}.xml`)!, fileNo)) return value;
-        throw new Error(`sheet ${name} could not be opened`);
-      },
-    };
-  }
 }
 
 /** Properties KML viewers add for styling; not ledger columns. */
