@@ -41,7 +41,7 @@ const rowsOf = (n: number): Row[] =>
     id: i + 1,
     name: ` 砂石料场 ${i} & <${i % 7}>`,
     county: ['源汇区', '郾城区', '召陵区'][i % 3]!,
-    note: i % 5 ? null : '待复核',
+    note: i % 5 ? null : i % 10 ? '待复核' : `第一行\n第二行 "引号" '单' > ${i % 20}`,
   }));
 
 const entry = async (bytes: Buffer, name: string) => (await JSZip.loadAsync(bytes)).file(name)!.async('string');
