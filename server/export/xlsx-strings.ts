@@ -37,6 +37,7 @@ export class FileSharedStrings {
   private pendingBytes = 0;
   private entries = 0;
   private refs = 0;
+  private closed = false;
 
   constructor(
     private readonly path: string,
@@ -84,7 +85,7 @@ export class FileSharedStrings {
   /** sharedStrings.xml as a stream: the head, the file's entries, the end (after the last `add`). */
   xml(): Readable {
     this.flush();
-    closeSync(this.fd);
+    this.close();
     this.kept.clear();
     const head = `${HEAD} count="${this.entries}" uniqueCount="${this.entries}">`;
     const path = this.path;
@@ -97,13 +98,16 @@ export class FileSharedStrings {
     );
   }
 
+  /** Closes the file once (a descriptor closed twice could close another file that took its number). */
+  private close() {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+
   /** Removes the file (after the workbook is written, or on failure). */
   remove(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // closed already by xml()
-    }
+    this.close();
     rmSync(this.path, { force: true });
   }
 }

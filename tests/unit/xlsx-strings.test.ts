@@ -2,7 +2,7 @@
 // sharedStrings.xml and cells as exceljs's in-memory table, a bounded lookup for repeats, and a
 // workbook of many distinct texts written within a heap that exceljs's own table overflows.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,6 +67,19 @@ describe('FileSharedStrings', () => {
     expect(strings.count).toBe(5);
     expect(strings.totalRefs).toBe(6);
     strings.remove();
+  });
+
+  it('closes its file once: remove() after xml() leaves alone a file opened in between', () => {
+    const dir = tempDir();
+    const strings = new FileSharedStrings(join(dir, 'strings'));
+    strings.add('a');
+    const stream = strings.xml();
+    // Takes the lowest free descriptor: the number the strings' file had.
+    const other = openSync(join(dir, 'other'), 'w');
+    strings.remove();
+    expect(() => writeSync(other, 'still open')).not.toThrow();
+    closeSync(other);
+    stream.destroy();
   });
 
   it('writes a workbook of 300,000 distinct texts in a 64 MB heap', () => {
