@@ -72,7 +72,7 @@ function ogr2ogr(format: ExportFormat, source: string, dir: string): { ms: numbe
 export async function exportFigure(context: BenchContext): Promise<Row[]> {
   const { resources, fixtures, log, root } = context;
   const rows: Row[] = [];
-  for (const size of context.big ? [100_000, 1_000_000] : [100_000]) {
+  for (const size of context.bigOnly ? [1_000_000] : context.big ? [100_000, 1_000_000] : [100_000]) {
     const database = fixtures.syntheticDatabase(size);
     const token = benchSession(database);
     const server = await startServer(resources, { root, database, demo: false });

@@ -15,6 +15,8 @@ export interface BenchContext {
   fixtures: Fixtures;
   /** --big: add 10^6-site rows. */
   big: boolean;
+  /** --big-only: a figure that has them gives its 10^6-site rows alone (export). */
+  bigOnly: boolean;
   log(message: string): void;
 }
 

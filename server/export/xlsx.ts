@@ -6,6 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import type { ExportColumn } from './table.ts';
+import { FileSharedStrings } from './xlsx-strings.ts';
 
 export interface XlsxSheet<R> {
   /** Sheet name (at most 31 characters; not []:*?/\). */
@@ -45,8 +46,14 @@ export async function writeXlsx(book: XlsxWorkbook): Promise<Buffer> {
 export async function writeXlsxFile(book: XlsxWorkbook, path: string): Promise<number> {
   const out = createWriteStream(path);
   const closed = once(out, 'close');
-  await writeWorkbook(book, out);
-  await closed;
+  // The shared strings in a file beside the workbook: an export's distinct texts grow with its rows.
+  const strings = new FileSharedStrings(`${path}.strings`);
+  try {
+    await writeWorkbook(book, out, strings);
+    await closed;
+  } finally {
+    strings.remove();
+  }
   return out.bytesWritten;
 }
 
@@ -57,12 +64,13 @@ export async function writeXlsxFile(book: XlsxWorkbook, path: string): Promise<n
  * strings table (GDAL and some WPS versions read inline "str" cells poorly) stays in memory until the
  * end: it grows with the distinct texts, not with the rows' XML.
  */
-async function writeWorkbook(book: XlsxWorkbook, out: Writable): Promise<void> {
+async function writeWorkbook(book: XlsxWorkbook, out: Writable, strings?: FileSharedStrings): Promise<void> {
   // Loaded on the first workbook, not with the module: the request thread imports this file but writes
   // workbooks only for an in-memory database (tests), and exceljs is ~25 MB resident once loaded.
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true, zip: { zlib: { level: 1 } } });
   workbook.creator = 'Sansan Map 三散污染源地图';
+  if (strings) useFileStrings(workbook, strings);
 
   for (const sheet of book.sheets) {
     const worksheet = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -96,6 +104,24 @@ async function writeWorkbook(book: XlsxWorkbook, out: Writable): Promise<void> {
 }
 
 const ROWS_PER_YIELD = 500;
+
+/**
+ * Puts `strings` in place of exceljs's in-memory shared-strings table: the sheets' cells ask
+ * `workbook.sharedStrings` for their index, and sharedStrings.xml is streamed into the zip from its
+ * file instead of rendered as one string (exceljs 4.4's WorkbookWriter; tests/unit/xlsx-strings.test.ts).
+ */
+function useFileStrings(workbook: ExcelJS.stream.xlsx.WorkbookWriter, strings: FileSharedStrings) {
+  const writer = workbook as unknown as {
+    sharedStrings: unknown;
+    zip: { append(source: NodeJS.ReadableStream, options: { name: string }): void };
+    addSharedStrings(): Promise<void>;
+  };
+  writer.sharedStrings = strings;
+  writer.addSharedStrings = () => {
+    if (strings.count) writer.zip.append(strings.xml(), { name: '/xl/sharedStrings.xml' });
+    return Promise.resolve();
+  };
+}
 
 /**
  * Lets the zip's deflate catch up: exceljs hands each committed row to the sheet's stream, which
