@@ -68,10 +68,12 @@ export interface CountRow {
 
 /** Per-county counts of the filtered sites by status and by category (one pass over the filter). */
 export function countSitesByCounty(db: Db, filters: SiteFilters): { byStatus: CountRow[]; byCategory: CountRow[] } {
-  const filter = siteFilterSql(filters);
+  // The filter's SELECT carries county and category: without a join back to `sites`, the count reads
+  // the index (county_code, status, category) alone (migration 019): ~10 ms at 10^5 sites, not ~0.7 s.
+  const filter = siteFilterSql(filters, ['county_code', 'category']);
   const rows = db.all<{ county: string; status: string; category: string; n: number }>(
-    `SELECT s.county_code AS county, f.status AS status, s.category AS category, count(*) AS n
-     FROM (${filter.sql}) f JOIN sites s ON s.id = f.id GROUP BY s.county_code, f.status, s.category`,
+    `SELECT f.county_code AS county, f.status AS status, f.category AS category, count(*) AS n
+     FROM (${filter.sql}) f GROUP BY f.county_code, f.status, f.category`,
     filter.params,
   );
   const fold = (key: 'status' | 'category'): CountRow[] => {
