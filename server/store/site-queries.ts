@@ -266,7 +266,11 @@ export function siteCounties(db: Db, ids: readonly number[]): string[] {
 
 /** The first and last date of the status history (null when there is none). */
 export function eventDateRange(db: Db): { first: string | null; last: string | null } {
-  return db.get<{ first: string | null; last: string | null }>('SELECT min(date) AS first, max(date) AS last FROM site_events')!;
+  // Two subqueries: SQLite reads a lone min() or max() off one end of the index site_events_date; both
+  // in one SELECT scanned the whole index (85 ms at 10^5 sites, on every page load's /api/config).
+  return db.get<{ first: string | null; last: string | null }>(
+    'SELECT (SELECT min(date) FROM site_events) AS first, (SELECT max(date) FROM site_events) AS last',
+  )!;
 }
 
 /** True when generated demo sites are in the database. */
