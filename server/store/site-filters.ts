@@ -28,7 +28,7 @@ const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 /** Columns of `sites` a filter's SELECT can carry beside id and status, so its reader need not join `sites` again. */
-export type FilterColumn = 'county_code' | 'category';
+export type FilterColumn = 'county_code' | 'category' | 'lon' | 'lat';
 
 /**
  * Builds `SELECT s.id, <status> AS status[, s.<column>…] FROM sites s … WHERE …` for the filters.
