@@ -1,4 +1,4 @@
-// 019: the map's first view read from indexes, not from every site's row (issue #17; at 10^5 sites
+// 020: the map's first view read from indexes, not from every site's row (issue #17; at 10^5 sites
 // each of these read the 130 MB sites table).
 // - The per-county counts, of /api/counties (by status and by category) and of the map's summary
 //   (located sites per county and status, with the sums of their positions): with (county_code,
