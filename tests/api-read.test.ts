@@ -50,6 +50,21 @@ describe('GET /api/health', () => {
   });
 });
 
+describe('GET /api/config', () => {
+  it('gives the first and the last date of the status history', async () => {
+    const dates = h.db
+      .all<{ date: string }>('SELECT date FROM site_events')
+      .map((row) => row.date)
+      .sort();
+    expect(dates.length).toBeGreaterThan(1);
+    expect(dates[0]).not.toBe(dates[dates.length - 1]);
+    const res = await h.get<{ firstEventDate: string | null; lastEventDate: string | null }>('/api/config');
+    expect(res.status).toBe(200);
+    expect(res.body.firstEventDate).toBe(dates[0]);
+    expect(res.body.lastEventDate).toBe(dates[dates.length - 1]);
+  });
+});
+
 describe('fixture sanity', () => {
   it('each county point lies in its county according to the locator', () => {
     for (const code of COUNTY_CODES) {

@@ -3,7 +3,7 @@
 // no caching of writes or cookie answers, and /api/sites pages that never hold the whole database.
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bootTestApp, createSite, POINTS, TEST_PASSWORD, type Harness, type SiteCollection } from './helpers/app.ts';
+import { bootTestApp, createSite, moveSite, POINTS, TEST_PASSWORD, type Harness, type SiteCollection } from './helpers/app.ts';
 import { generateSites, loadSites, readGeography } from '../bench/synthetic.ts';
 import { SITES_PAGE_MAX } from '../server/routes/sites.ts';
 
@@ -57,6 +57,35 @@ describe('ETag and 304', () => {
     expect(after.res.status).toBe(200);
     expect(after.res.headers.get('etag')).not.toBe(etag);
     expect((JSON.parse(after.bytes.toString()) as SiteCollection).features.map((f) => f.properties.name)).toContain('新点位');
+  });
+
+  it('/api/counties is kept per sites’ data version: 304 after a sign-in, and a new site and a status move show in its counts at once', async () => {
+    type Counties = { features: { id: string; properties: { sites: number; byStatus: Record<string, number>; byCategory: Record<string, number> } }[] };
+    const county = (bytes: Buffer) => (JSON.parse(bytes.toString()) as Counties).features.find((f) => f.id === '411102')!.properties;
+    const first = await get('/api/counties');
+    expect(first.res.status).toBe(200);
+    const etag = first.res.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/".*sites\.\d+\./);
+    const before = county(first.bytes);
+    expect((await h.anonymous.send('POST', '/api/session', { username: h.as('viewer').username, password: TEST_PASSWORD })).status).toBe(200);
+    expect((await get('/api/counties', { 'If-None-Match': etag })).res.status).toBe(304);
+
+    const site = await createSite(
+      h,
+      { name: '计数点位', category: 'coal_point', lon: POINTS['411102'][0] + 0.003, lat: POINTS['411102'][1] + 0.003, discoveredOn: '2022-03-01' },
+      '411102',
+    );
+    const added = await get('/api/counties', { 'If-None-Match': etag });
+    expect(added.res.status).toBe(200);
+    expect(county(added.bytes).sites).toBe(before.sites + 1);
+    expect(county(added.bytes).byCategory.coal_point ?? 0).toBe((before.byCategory.coal_point ?? 0) + 1);
+    expect(county(added.bytes).byStatus.discovered).toBe((before.byStatus.discovered ?? 0) + 1);
+
+    await moveSite(h, site.properties.id, 'rectifying', '2022-03-05');
+    const moved = county((await get('/api/counties')).bytes);
+    expect(moved.sites).toBe(before.sites + 1);
+    expect(moved.byStatus.discovered).toBe(before.byStatus.discovered ?? 0);
+    expect(moved.byStatus.rectifying).toBe((before.byStatus.rectifying ?? 0) + 1);
   });
 
   it('any other JSON read gets a weak ETag from its body: 304 while unchanged, 200 after a change', async () => {

@@ -19,6 +19,7 @@ import { sql as importBatchIndex } from './migrations/016-import-batch-index.ts'
 import { sql as movePairs } from './migrations/017-move-pairs.ts';
 import { sql as importResults } from './migrations/018-import-results.ts';
 import { sql as siteHistorySnapshot } from './migrations/019-site-history-snapshot.ts';
+import { sql as countyCountsIndex } from './migrations/020-county-counts-index.ts';
 
 export interface Migration {
   version: number;
@@ -48,6 +49,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 17, name: 'move-pairs', sql: movePairs },
   { version: 18, name: 'import-results', sql: importResults },
   { version: 19, name: 'site-history-snapshot', sql: siteHistorySnapshot },
+  { version: 20, name: 'county-counts-index', sql: countyCountsIndex },
 ];
 
 export function schemaVersion(db: Db): number {

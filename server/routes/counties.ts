@@ -7,8 +7,15 @@ import { notFound } from '../errors.ts';
 import { parseSiteFilters } from './query-params.ts';
 import { CountyCollection, CountyPlaces, CountyQuery, errorResponses, jsonContent as json } from './schemas.ts';
 import { validationHook } from './validation.ts';
+import { ResponseCache } from '../store/response-cache.ts';
+import type { SiteFilters } from '../store/site-filters.ts';
+import { cachedJson } from './wire.ts';
 
 export function countyRoutes(ctx: AppContext) {
+  // The polygons never change while the server runs and the counts only with the sites: one answer
+  // per filter set is built once per sites' data version and kept as bytes (the map's first view
+  // asks for it on every page load).
+  const cache = new ResponseCache(ctx.db, ['sites']);
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
       createRoute({
@@ -42,30 +49,36 @@ export function countyRoutes(ctx: AppContext) {
       }),
       (c) => {
         const filters = parseSiteFilters(c.req.valid('query'), ctx.countyCodes);
-        const counts = countSitesByCounty(ctx.db, filters);
-        const rows = listCountyRows(ctx.db);
-        const tally = (list: { county: string; key: string; n: number }[], code: string) =>
-          Object.fromEntries(list.filter((r) => r.county === code).map((r) => [r.key, r.n]));
-        const features = rows.map((row) => {
-          const byStatus = tally(counts.byStatus, row.code);
-          return {
-            type: 'Feature' as const,
-            id: row.code,
-            geometry: JSON.parse(row.geometry) as Record<string, unknown>,
-            properties: {
-              code: row.code,
-              name: row.name,
-              kind: row.kind,
-              areaKm2: row.area_km2,
-              seat: row.seat_lon === null || row.seat_lat === null ? null : ([row.seat_lon, row.seat_lat] as [number, number]),
-              labelPoint: row.label_lon === null || row.label_lat === null ? null : ([row.label_lon, row.label_lat] as [number, number]),
-              sites: Object.values(byStatus).reduce((sum, n) => sum + n, 0),
-              byStatus,
-              byCategory: tally(counts.byCategory, row.code),
-            },
-          };
-        });
-        return c.json({ type: 'FeatureCollection', features } as z.infer<typeof CountyCollection>, 200);
+        const answer = cachedJson(c, cache, JSON.stringify(filters), () => countyCollection(filters));
+        // The bytes are the schema's JSON; typed as c.json's answer would be.
+        return answer as unknown as ReturnType<typeof c.json<z.infer<typeof CountyCollection>, 200>>;
       },
     );
+
+  function countyCollection(filters: SiteFilters): string {
+    const counts = countSitesByCounty(ctx.db, filters);
+    const rows = listCountyRows(ctx.db);
+    const tally = (list: { county: string; key: string; n: number }[], code: string) =>
+      Object.fromEntries(list.filter((r) => r.county === code).map((r) => [r.key, r.n]));
+    const features = rows.map((row) => {
+      const byStatus = tally(counts.byStatus, row.code);
+      return {
+        type: 'Feature' as const,
+        id: row.code,
+        geometry: JSON.parse(row.geometry) as Record<string, unknown>,
+        properties: {
+          code: row.code,
+          name: row.name,
+          kind: row.kind,
+          areaKm2: row.area_km2,
+          seat: row.seat_lon === null || row.seat_lat === null ? null : ([row.seat_lon, row.seat_lat] as [number, number]),
+          labelPoint: row.label_lon === null || row.label_lat === null ? null : ([row.label_lon, row.label_lat] as [number, number]),
+          sites: Object.values(byStatus).reduce((sum, n) => sum + n, 0),
+          byStatus,
+          byCategory: tally(counts.byCategory, row.code),
+        },
+      };
+    });
+    return JSON.stringify({ type: 'FeatureCollection', features } as z.infer<typeof CountyCollection>);
+  }
 }

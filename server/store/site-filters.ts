@@ -17,7 +17,7 @@ export interface SiteFilters {
 }
 
 export interface FilterSql {
-  /** A SELECT yielding (id, status) of every site that passes, status taken as of `asOf`. */
+  /** A SELECT yielding (id, status, and the `columns` asked for) of every site that passes, status taken as of `asOf`. */
   sql: string;
   params: unknown[];
 }
@@ -27,11 +27,14 @@ const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(
 /** Escapes % _ and \ for LIKE … ESCAPE '\'. */
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (m) => `\\${m}`);
 
+/** Columns of `sites` a filter's SELECT can carry beside id and status, so its reader need not join `sites` again. */
+export type FilterColumn = 'county_code' | 'category' | 'lon' | 'lat';
+
 /**
- * Builds `SELECT s.id, <status> AS status FROM sites s … WHERE …` for the filters. The status
- * filter applies to the status on `asOf` when given, so it wraps the base query.
+ * Builds `SELECT s.id, <status> AS status[, s.<column>…] FROM sites s … WHERE …` for the filters.
+ * The status filter applies to the status on `asOf` when given, so it wraps the base query.
  */
-export function siteFilterSql(filters: SiteFilters): FilterSql {
+export function siteFilterSql(filters: SiteFilters, columns: readonly FilterColumn[] = []): FilterSql {
   const where: string[] = [];
   const params: unknown[] = [];
   let from = 'sites s';
@@ -70,10 +73,11 @@ export function siteFilterSql(filters: SiteFilters): FilterSql {
     params.push(pattern, pattern);
   }
 
-  let sql = `SELECT s.id AS id, ${statusExpr} AS status FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  const extra = columns.map((column) => `, s.${column} AS ${column}`).join('');
+  let sql = `SELECT s.id AS id, ${statusExpr} AS status${extra} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
   let allParams = [...statusParams, ...params];
   if (filters.statuses?.length) {
-    sql = `SELECT id, status FROM (${sql}) WHERE status IN (${placeholders(filters.statuses)})`;
+    sql = `SELECT id, status${columns.map((column) => `, ${column}`).join('')} FROM (${sql}) WHERE status IN (${placeholders(filters.statuses)})`;
     allParams = [...allParams, ...filters.statuses];
   }
   return { sql, params: allParams };

@@ -25,10 +25,11 @@ export function useMapData(state: UrlState, scope: readonly string[] | null) {
     ...(state.categories.length ? { category: state.categories.join(',') } : {}),
     ...(state.source ? { source: state.source } : {}),
   };
+  // The sites' data version (tile URLs carry it) and the legend's counts, under the map's filters:
+  // asked first, as the first view's tiles wait for it (the server answers requests in arrival order).
+  const sites = useMapSummary(filterQuery);
   const config = useConfig();
   const counties = useCounties(filterQuery);
-  // The sites' data version (tile URLs carry it) and the legend's counts, under the map's filters.
-  const sites = useMapSummary(filterQuery);
   const unlocated = useSitePages({ located: 'false', source: 'real' }, UNLOCATED_PAGE);
   const roads = useRoads(asOfQuery);
   const selectedSite = useSitePosition(state.site);
