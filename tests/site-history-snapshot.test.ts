@@ -128,12 +128,14 @@ describe('the site histories saved per sites version (migration 019)', () => {
   });
 
   it('migration 019 adds the empty table to a file as 018 left it; the first read then saves the histories', () => {
-    // Booted (geodata loaded), then taken back to the schema 018 left: no snapshot table, 19 not recorded.
+    // Booted (geodata loaded), then taken back to the schema 018 left: no snapshot table, and 020's
+    // indexes as they were before it; 19 and 20 not recorded.
     const file = join(mkdtempSync(join(tmpdir(), 'sansan-histories-018-')), 'old.sqlite');
     const h = bootTestApp({ path: file });
     const db = h.db;
     open.push(db);
-    db.raw.exec('DROP TABLE site_history_snapshot; DELETE FROM schema_version WHERE version = 19');
+    db.raw.exec(`DROP TABLE site_history_snapshot; DROP INDEX sites_county_counts; DROP INDEX sites_unlocated;
+      CREATE INDEX sites_county_status ON sites(county_code, status); DELETE FROM schema_version WHERE version >= 19`);
     expect(Math.max(...db.all<{ version: number }>('SELECT version FROM schema_version').map((row) => row.version))).toBe(18);
     const random = new Random(13);
     const ids: number[] = [];
@@ -144,7 +146,7 @@ describe('the site histories saved per sites version (migration 019)', () => {
     expect(before.sites()).toEqual(relapseInputs(db));
     expect(before.historiesFrom).toBe('read');
 
-    expect(migrate(db)).toEqual([19]);
+    expect(migrate(db)).toEqual([19, 20]);
     expect(db.get<{ n: number }>('SELECT count(*) AS n FROM site_history_snapshot')!.n).toBe(0);
     const state = new RelapseState(db);
     expect(state.sites()).toEqual(relapseInputs(db));
