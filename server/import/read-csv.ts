@@ -177,32 +177,32 @@ export function* quoteFreeRecords(slices: Iterable<string>, delimiter: string): 
   let carry = '';
   let first = true;
   let lineEnd: string | null = null;
+  // The record delimiter from the text's first line break; null while a final \r may yet be a \r\n
+  // (`last`: no more text will come to decide it).
+  const decide = (last: boolean): string | null => {
+    const at = carry.search(/[\r\n]/);
+    if (at < 0 || (!last && carry[at] === '\r' && at === carry.length - 1)) return null;
+    return carry[at] === '\n' ? '\n' : carry[at + 1] === '\n' ? '\r\n' : '\r';
+  };
+  function* completeLines(end: string): Generator<string[]> {
+    const lines = carry.split(end);
+    carry = lines.pop()!;
+    for (const line of lines) yield line.split(delimiter);
+  }
   for (const slice of slices) {
     carry += slice;
     if (first && carry !== '') {
       if (carry.charCodeAt(0) === 0xfeff) carry = carry.slice(1);
       first = false;
     }
-    if (lineEnd === null) {
-      const at = carry.search(/[\r\n]/);
-      // A \r as the last character so far may be the start of \r\n: decided by the next slice.
-      if (at < 0 || (carry[at] === '\r' && at === carry.length - 1)) continue;
-      lineEnd = carry[at] === '\n' ? '\n' : carry[at + 1] === '\n' ? '\r\n' : '\r';
-    }
-    const lines = carry.split(lineEnd);
-    carry = lines.pop()!;
-    for (const line of lines) yield line.split(delimiter);
+    lineEnd ??= decide(false);
+    if (lineEnd !== null) yield* completeLines(lineEnd);
   }
   if (first) return;
   if (lineEnd === null) {
-    const at = carry.search(/[\r\n]/);
-    if (at >= 0) {
-      // Only a final \r (or the text's only line break) was left undecided.
-      lineEnd = carry[at] === '\n' ? '\n' : carry[at + 1] === '\n' ? '\r\n' : '\r';
-      const lines = carry.split(lineEnd);
-      carry = lines.pop()!;
-      for (const line of lines) yield line.split(delimiter);
-    }
+    // Only a final \r (or the text's only line break) was left undecided.
+    lineEnd = decide(true);
+    if (lineEnd !== null) yield* completeLines(lineEnd);
   }
   if (carry !== '') yield carry.split(delimiter);
 }
