@@ -322,7 +322,8 @@ export class MapController {
   private placeCountyLabels() {
     const rings = [...this.markers.values()].map(({ marker }) => {
       const { x, y } = this.map.project(marker.getLngLat());
-      return { x, y, radius: marker.getElement().offsetWidth / 2 };
+      // The ring's size as clusterElement set it (reading offsetWidth would force a layout after every answer).
+      return { x, y, radius: parseFloat(marker.getElement().style.width) / 2 };
     });
     const shifts = this.countyLabels.map(({ label, at }) => {
       const { x, y } = this.map.project(this.screen.toScreen(at));
