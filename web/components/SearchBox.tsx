@@ -58,8 +58,11 @@ export function SearchBox({ asOf, onChoose }: { asOf: string | null; onChoose: (
     searchNow.current = search;
   });
   useEffect(() => {
-    if (composing.current || q.trim() === submitted.current) return;
-    const timer = setTimeout(() => void searchNow.current(false), TYPING_DELAY_MS);
+    const text = q.trim();
+    if (composing.current || text === submitted.current) return;
+    // The button may search this text before the pause ends: its search (which opens a single match)
+    // must not be replaced by this one when the server is slower than the pause.
+    const timer = setTimeout(() => text !== submitted.current && void searchNow.current(false), TYPING_DELAY_MS);
     return () => clearTimeout(timer);
   }, [q, committed]);
 
