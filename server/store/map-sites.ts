@@ -64,7 +64,7 @@ export function readMapCounts(
   const read = () => {
     // County and position come with the filter's own SELECT: the count reads the index
     // sites_county_counts alone (migration 020), not every site's row (~25 ms at 10^5, was ~0.3 s).
-    const filter = siteFilterSql({ ...filters, located: true }, ['county_code', 'lon', 'lat']);
+    const filter = siteFilterSql({ ...filters, located: true }, ['county_code', 'lon', 'lat'], { whole: true });
     const where: string[] = [];
     const params = [...filter.params];
     if (ids.exclude?.length) {

@@ -34,7 +34,7 @@ export type FilterColumn = 'county_code' | 'category' | 'lon' | 'lat';
  * Builds `SELECT s.id, <status> AS status[, s.<column>…] FROM sites s … WHERE …` for the filters.
  * The status filter applies to the status on `asOf` when given, so it wraps the base query.
  */
-export function siteFilterSql(filters: SiteFilters, columns: readonly FilterColumn[] = []): FilterSql {
+export function siteFilterSql(filters: SiteFilters, columns: readonly FilterColumn[] = [], options: { whole?: boolean } = {}): FilterSql {
   const where: string[] = [];
   const params: unknown[] = [];
   let from = 'sites s';
@@ -75,6 +75,11 @@ export function siteFilterSql(filters: SiteFilters, columns: readonly FilterColu
 
   const extra = columns.map((column) => `, s.${column} AS ${column}`).join('');
   let sql = `SELECT s.id AS id, ${statusExpr} AS status${extra} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  // A caller that reads every passing row (a count) asks for the SELECT `whole`: LIMIT -1 keeps SQLite
+  // from flattening it into the caller's query, which evaluated the as-of status subquery once per use
+  // of `status` (output, GROUP BY, the status filter): 3× the lookups. Not for a page of a list, where
+  // flattening lets the page's ORDER BY … LIMIT stop early.
+  if (options.whole && filters.asOf) sql += ' LIMIT -1';
   let allParams = [...statusParams, ...params];
   if (filters.statuses?.length) {
     sql = `SELECT id, status${columns.map((column) => `, ${column}`).join('')} FROM (${sql}) WHERE status IN (${placeholders(filters.statuses)})`;
