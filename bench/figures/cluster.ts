@@ -150,7 +150,17 @@ async function serverViews(context: BenchContext, size: number, index: CountyClu
       local.push(performance.now() - started);
     }
     log(`cluster server ${size}: view p95 ${formatMs(p95(served))}, in-process p95 ${formatMs(p95(local))}`);
+    const asOf = await asOfChanges(server.port, agent, headers);
+    log(
+      `as-of change ${size}: counties ${formatMs(median(asOf.counties))}, summary ${formatMs(median(asOf.summary))}, health waited ${formatMs(median(asOf.health))}`,
+    );
     return [
+      timingRow({
+        figure: 'as-of date moved: /api/counties?asOf (HTTP, not kept)',
+        size: sizeText,
+        samples: asOf.counties,
+        notes: `${asOf.counties.length} past dates, each asked once (nothing kept), with /api/map/sites?asOf alongside as the page asks them (median ${formatMs(median(asOf.summary))}); a /api/health sent just after waited median ${formatMs(median(asOf.health))}, max ${formatMs(Math.max(...asOf.health))} (how long the request thread was held)`,
+      }),
       timingRow({
         figure: 'map view answer, first view after start (HTTP, tiles)',
         size: sizeText,
@@ -182,4 +192,33 @@ async function serverViews(context: BenchContext, size: number, index: CountyClu
     agent.destroy();
     await server.stop();
   }
+}
+
+/**
+ * Moving the "as of" slider: the page asks the map summary and /api/counties for the new date together;
+ * a /api/health sent just after them measures how long the request thread was held meanwhile.
+ */
+async function asOfChanges(port: number, agent: Agent, headers: Record<string, string>) {
+  const counties: number[] = [];
+  const summary: number[] = [];
+  const health: number[] = [];
+  const timed = async (path: string) => {
+    const started = performance.now();
+    const answer = await httpGet(port, path, { agent, headers });
+    if (answer.status !== 200) throw new Error(`${path} answered ${answer.status}: ${answer.body.toString().slice(0, 200)}`);
+    return performance.now() - started;
+  };
+  for (let run = 0; run < 7; run++) {
+    // Dates inside the synthetic histories (2019-09 → 2022-12), a new one each time.
+    const asOf = new Date(Date.UTC(2020, 0, 15) + run * 97 * 86_400_000).toISOString().slice(0, 10);
+    const [summaryMs, countiesMs, healthMs] = await Promise.all([
+      timed(`/api/map/sites?asOf=${asOf}`),
+      timed(`/api/counties?asOf=${asOf}`),
+      new Promise<number>((resolve) => setTimeout(resolve, 5)).then(() => timed('/api/health')),
+    ]);
+    summary.push(summaryMs);
+    counties.push(countiesMs);
+    health.push(healthMs);
+  }
+  return { counties, summary, health };
 }

@@ -4,10 +4,12 @@
 import { existsSync } from 'node:fs';
 import { openReadOnlyDatabase } from '../db/read-only.ts';
 import { MapIndexes, type MapFilters } from './map-index.ts';
+import type { SiteFilters } from './site-filters.ts';
 
 export type MapWorkerRequest =
   | { kind: 'tile'; filters: MapFilters; z: number; x: number; y: number; known?: number }
   | { kind: 'counts'; filters: MapFilters }
+  | { kind: 'countyCounts'; filters: SiteFilters }
   | { kind: 'warm'; filters: MapFilters; what: 'summary' | 'index' };
 export type MapWorkerTask = MapWorkerRequest & { path: string };
 
@@ -28,6 +30,7 @@ export default function answer(task: MapWorkerTask) {
   const indexes = indexesFor(task.path);
   if (task.kind === 'tile') return { ...indexes.tile(task.filters, task.z, task.x, task.y, task.known), buildMs: indexes.lastBuildMs };
   if (task.kind === 'counts') return indexes.counts(task.filters);
+  if (task.kind === 'countyCounts') return indexes.countyCounts(task.filters);
   indexes.warm(task.filters, task.what);
   return { buildMs: indexes.lastBuildMs };
 }

@@ -16,6 +16,8 @@ import type { CategoryCode } from '../../domain/categories.ts';
 import { STATUS_CODES, VOIDED, type RecordSource, type StatusCode } from '../../domain/statuses.ts';
 import type { Db } from '../db/database.ts';
 import { mapSitesVersion, readMapCounts, readMapSites } from './map-sites.ts';
+import { countSitesByCounty, type CountRow } from './site-queries.ts';
+import type { SiteFilters } from './site-filters.ts';
 
 /** The filters of a map view: those of /api/counties, plus the sites the map draws apart (`exclude`) or alone (`only`). */
 export interface MapFilters {
@@ -46,11 +48,20 @@ export interface MapCounts {
   counts: Record<string, Partial<Record<StatusCode, number>>>;
 }
 
+/** Every site under /api/counties' filters (located or not), per county by status and by category, with the version counted. */
+export interface CountyCounts {
+  version: number;
+  byStatus: CountRow[];
+  byCategory: CountRow[];
+}
+
 /** What the map asks of a store; a PostGIS store would answer the same with ST_AsMVT over ST_TileEnvelope(z, x, y). */
 export interface MapSiteStore {
   /** `known`: the sites' data version the caller read just now (the answer is of that version or newer). */
   tile(filters: MapFilters, z: number, x: number, y: number, known?: number): Promise<MapTile>;
   counts(filters: MapFilters): Promise<MapCounts>;
+  /** /api/counties' counts, counted off the request thread where the store has threads (a past date reads every site's history). */
+  countyCounts(filters: SiteFilters): Promise<CountyCounts>;
   /** Builds the index of a filter set ahead of the first view that needs it. */
   warm(filters: MapFilters): Promise<void>;
 }
@@ -191,6 +202,11 @@ export class MapIndexes {
       (counts[row.county] ??= {})[row.status] = row.n;
     }
     return { version, counts };
+  }
+
+  countyCounts(filters: SiteFilters): CountyCounts {
+    const read = () => ({ version: mapSitesVersion(this.db), ...countSitesByCounty(this.db, filters) });
+    return this.db.raw.inTransaction ? read() : this.db.raw.transaction(read).deferred();
   }
 
   /** Builds what the first views under `filters` need: `summary` the per-county counts only, else the full index too. */

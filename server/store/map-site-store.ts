@@ -10,7 +10,8 @@ import type { Piscina } from 'piscina';
 import { COUNTY_CLUSTER_MAX_ZOOM } from '../../domain/cluster-index.ts';
 import type { Db } from '../db/database.ts';
 import { databaseFile, threadPool } from '../db/threads.ts';
-import { MapIndexes, mapFiltersKey, type MapCounts, type MapFilters, type MapSiteStore, type MapTile } from './map-index.ts';
+import { MapIndexes, mapFiltersKey, type CountyCounts, type MapCounts, type MapFilters, type MapSiteStore, type MapTile } from './map-index.ts';
+import type { SiteFilters } from './site-filters.ts';
 import type { MapWorkerRequest } from './map-index-worker.ts';
 import { mapSitesVersion } from './map-sites.ts';
 import { EncodedBody } from './response-cache.ts';
@@ -39,6 +40,10 @@ class ThreadMapStore implements MapSiteStore {
   counts(filters: MapFilters) {
     return this.run<MapCounts>('counts', { kind: 'counts', filters });
   }
+  /** On the index thread: the counts thread answers the legend and the city's tiles for the same change of filters. */
+  countyCounts(filters: SiteFilters) {
+    return this.run<CountyCounts>('index', { kind: 'countyCounts', filters });
+  }
   /** The counts first (the city's view), the index on its own thread alongside. */
   async warm(filters: MapFilters) {
     await Promise.all([this.run('counts', { kind: 'warm', filters, what: 'summary' }), this.run('index', { kind: 'warm', filters, what: 'index' })]);
@@ -55,6 +60,9 @@ class LocalMapStore implements MapSiteStore {
   }
   counts(filters: MapFilters) {
     return Promise.resolve(this.indexes.counts(filters));
+  }
+  countyCounts(filters: SiteFilters) {
+    return Promise.resolve(this.indexes.countyCounts(filters));
   }
   warm(filters: MapFilters) {
     this.indexes.warm(filters, 'summary');
@@ -120,6 +128,9 @@ export class MapTiles {
 
   counts(filters: MapFilters) {
     return this.store.counts(filters);
+  }
+  countyCounts(filters: SiteFilters) {
+    return this.store.countyCounts(filters);
   }
   /** The last warm-up asked for (tests wait for it). */
   warming: Promise<void> | null = null;

@@ -25,6 +25,11 @@ export class ChangeMemo<T> {
     return dataVersion(this.db, this.topics);
   }
 
+  /** Whether `key`'s value at `version` is kept (a `get` would not build it). */
+  has(key: string, version = this.version()): boolean {
+    return this.entries.get(key)?.token === version;
+  }
+
   /** The value of `key` at `version` (read it first with `version()` when an ETag was made from it). */
   get(key: string, build: () => T, version = this.version()): T {
     const hit = this.entries.get(key);
@@ -135,6 +140,10 @@ export class ResponseCache {
       this.keyTags.set(key, tag);
     }
     return `W/"v${PROCESS_TAG}.${this.topics.join('+')}.${version}.${tag}"`;
+  }
+
+  has(key: string, version = this.version()): boolean {
+    return this.memo.has(key, version);
   }
 
   get(key: string, build: () => string, version = this.version()): EncodedBody {
