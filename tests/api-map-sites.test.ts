@@ -270,7 +270,9 @@ describe('map tiles on 10^5 synthetic sites (a database file: indexes on the map
     // A site rectifying on the day (as the synthetic histories have it) closed after it leaves the past
     // count alone; closed on the day it counts there.
     const site = (
-      await json<{ features: { id: number; properties: { county: string; status: string } }[] }>(await server.get('/api/sites?status=rectifying&limit=1'))
+      await json<{ features: { id: number; properties: { county: string; status: string; name: string } }[] }>(
+        await server.get('/api/sites?status=rectifying&limit=1'),
+      )
     ).features[0]!;
     const moved = await server.post(`/api/sites/${site.id}/events`, {
       to: 'closed',
@@ -281,6 +283,11 @@ describe('map tiles on 10^5 synthetic sites (a database file: indexes on the map
     const today = await counted({ asOf: TODAY, status: 'closed' });
     expect(today).toEqual(expected({ asOf: TODAY, statuses: ['closed'] }));
     expect(await counted({ asOf, status: 'closed,relapsed' })).toEqual(before);
+    // A text search (every name read) is counted there too.
+    const word = site.properties.name.slice(0, 2);
+    const found = await counted({ q: word, category: 'sand_yard,coal_point' });
+    expect(found).toEqual(expected({ q: word, categories: ['sand_yard', 'coal_point'] }));
+    expect(Object.values(found).some((county) => Object.keys(county.byCategory).length > 0)).toBe(true);
   });
 });
 

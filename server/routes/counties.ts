@@ -52,11 +52,12 @@ export function countyRoutes(ctx: AppContext) {
       async (c) => {
         const filters = parseSiteFilters(c.req.valid('query'), ctx.countyCodes);
         const key = JSON.stringify(filters);
-        // A past date's status reads every site's history (~0.2 s at 10^5 sites): counted on the map's
-        // index thread, not on the request thread, unless the answer is kept or the client holds it.
+        // A past date's status reads every site's history (~0.2 s at 10^5 sites) and a text search every
+        // name (~0.5 s): counted on the map's index thread, not on the request thread, unless the answer
+        // is kept or the client holds it.
         let counted: CountyCounts | undefined;
         const version = cache.version();
-        if (filters.asOf && mapStoreOnThread(ctx.db) && !cache.has(key, version) && c.req.header('if-none-match') !== cache.etag(key, version)) {
+        if ((filters.asOf || filters.q) && mapStoreOnThread(ctx.db) && !cache.has(key, version) && c.req.header('if-none-match') !== cache.etag(key, version)) {
           counted = await mapSiteStore(ctx.db).countyCounts(filters);
         }
         // Counts of another version than the answer's (a write came meanwhile) are counted again here.

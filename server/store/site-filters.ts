@@ -57,7 +57,9 @@ export function siteFilterSql(filters: SiteFilters, columns: readonly FilterColu
     params.push(...filters.counties);
   }
   if (filters.categories?.length) {
-    where.push(`s.category IN (${placeholders(filters.categories)})`);
+    // A whole read of today's statuses is a scan of the covering index sites_county_counts; `+` keeps
+    // SQLite from choosing sites_category and a table lookup per site instead (~10 ms against ~50–220 ms at 10^5).
+    where.push(`${options.whole && !filters.asOf ? '+' : ''}s.category IN (${placeholders(filters.categories)})`);
     params.push(...filters.categories);
   }
   if (filters.source) {
