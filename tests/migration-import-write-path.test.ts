@@ -1,14 +1,16 @@
 // Migration 021 writes the CHECK lists of the tables an import writes per row (sites, site_events,
-// import_rows, import_results) as chains of equalities: on a database made at 020, with rows in it,
-// the lists are gone from the tables' text, the rows are kept, and the checks accept and refuse the
-// same values as before (every listed value, NULL where allowed, anything else refused).
+// import_rows, import_results) as chains of equalities and moves staged rows' sites from JSON into
+// typed columns: on a database made at 020, with rows in it, the lists are gone from the tables'
+// text, the rows are kept (a staged site in its columns, the same values), and the checks accept and
+// refuse the same values as before (every listed value, NULL where allowed, anything else refused).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../server/db/database.ts';
 import { MIGRATIONS, migrate } from '../server/db/migrate.ts';
-import { CHECK_LIST_TABLES, equalityChains } from '../server/db/migrations/021-check-lists.ts';
+import { CHECK_LIST_TABLES, equalityChains } from '../server/db/migrations/021-import-write-path.ts';
+import { STAGED_FIELDS } from '../server/store/import-store.ts';
 
 const tableSql = (db: Db) =>
   db.all<{ name: string; sql: string }>(
@@ -62,7 +64,7 @@ describe('migration 021 on a database made at 020', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes the CHECK lists as equality chains, keeps the rows, and accepts and refuses the same values', () => {
+  it('writes the CHECK lists as equality chains, moves staged sites into columns, keeps the rows, and accepts and refuses the same values', () => {
     const path = join(dir, 'old.sqlite');
     let db = openDatabase(path);
     migrate(
@@ -79,7 +81,29 @@ describe('migration 021 on a database made at 020', () => {
     db.run(
       "INSERT INTO import_batches (file_name, format, options, state, counts, created_by, created_at, expires_at) VALUES ('a.csv', 'csv', '{}', 'committed', '{}', 'a', 'x', 'x')",
     );
-    db.run("INSERT INTO import_rows (batch_id, row, outcome, data, errors, warnings) VALUES (1, 2, 'new', '{}', '[]', '[]')");
+    // A preview staged before 021: its site as JSON in `data` (StagedSite), and an error row without one.
+    const staged = {
+      name: '砖窑',
+      category: 'brick_kiln',
+      address: null,
+      countyCode: '411102',
+      townshipCode: null,
+      villageCode: null,
+      managingZone: null,
+      lon: 113.95000000000002,
+      lat: 33.55,
+      precision: 'exact',
+      discoveredOn: '2022-01-01',
+      deadline: null,
+      responsibleUnit: '分局',
+      note: '备注',
+      status: 'closed',
+      statusWord: '已取缔',
+    };
+    db.run("INSERT INTO import_rows (batch_id, row, outcome, name, data, errors, warnings) VALUES (1, 2, 'new', '砖窑', ?, '[]', '[]')", [
+      JSON.stringify(staged),
+    ]);
+    db.run("INSERT INTO import_rows (batch_id, row, outcome, name, data, errors, warnings) VALUES (1, 3, 'error', NULL, NULL, '[{}]', '[]')");
     db.run("INSERT INTO import_results (batch_id, row, action, site_id, site_version) VALUES (1, 2, 'created', 1, 1)");
 
     const before = lists(db);
@@ -91,7 +115,7 @@ describe('migration 021 on a database made at 020', () => {
     // Listed values pass (sites.status only 'discovered': the insert guard of 003 refuses the others).
     expect(answers.filter((a) => a === 'ok').length).toBeGreaterThan(before.length);
     expect(answers.filter((_a, i) => probes[i]!.value === 'not_listed').every((a) => a !== 'ok')).toBe(true);
-    const rowsBefore = CHECK_LIST_TABLES.map((t) => db.all(`SELECT * FROM ${t} ORDER BY 1, 2`));
+    const rowsBefore = CHECK_LIST_TABLES.filter((t) => t !== 'import_rows').map((t) => db.all(`SELECT * FROM ${t} ORDER BY 1, 2`));
 
     expect(migrate(db)).toEqual([21]);
     db.close();
@@ -101,7 +125,13 @@ describe('migration 021 on a database made at 020', () => {
       expect(lists(db)).toEqual([]);
       for (const t of tableSql(db)) expect(t.sql).not.toMatch(/ IN \('/);
       expect(tableSql(db).find((t) => t.name === 'sites')!.sql).toContain("status = 'relapsed' OR status = 'voided'");
-      expect(CHECK_LIST_TABLES.map((t) => db.all(`SELECT * FROM ${t} ORDER BY 1, 2`))).toEqual(rowsBefore);
+      expect(CHECK_LIST_TABLES.filter((t) => t !== 'import_rows').map((t) => db.all(`SELECT * FROM ${t} ORDER BY 1, 2`))).toEqual(rowsBefore);
+      // The staged site moved from its JSON into the typed columns, the same values; the error row has none.
+      const columns = STAGED_FIELDS.map((f) => `${f.column} AS "${f.field}"`).join(', ');
+      expect(db.all(`SELECT row, name, data, ${columns} FROM import_rows ORDER BY row`)).toEqual([
+        { row: 2, data: null, ...staged },
+        { row: 3, data: null, ...Object.fromEntries(['name', ...STAGED_FIELDS.map((f) => f.field)].map((f) => [f, null])) },
+      ]);
       expect(probes.map((p) => tryInsert(db, p.table, p.column, p.value))).toEqual(answers);
       expect(db.get<{ integrity_check: string }>('PRAGMA integrity_check')!.integrity_check).toBe('ok');
       // The triggers on the tables are still there.
