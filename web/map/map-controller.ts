@@ -29,7 +29,7 @@ import { COUNTY_LABEL_SIZE, labelShift } from './county-labels.ts';
 import { LOCAL_IDEOGRAPH_FONTS } from './fonts.ts';
 import { STATUS_COLORS } from './colors.ts';
 import { mapStyle, type Basemap } from './basemap-style.ts';
-import type { DataSourceId } from './data-layers.ts';
+import { DATA_SOURCES, type DataSourceId } from './data-layers.ts';
 import { ScreenCrs, type LngLat } from './screen-crs.ts';
 import { captureMap, type CapturedMap } from './map-picture.ts';
 import { MapDrawing } from './map-drawing.ts';
@@ -103,6 +103,12 @@ export class MapController {
   private scope: readonly string[] | null = null;
   private last: Record<string, unknown> = {};
   private readonly desired: DesiredState = { sources: new Map(), hiddenLayers: new Set(), focus: null, choropleth: null, basemap: null, lang: 'zh' };
+  /**
+   * Our sources holding no features (each style starts them empty). Their layers are hidden: MapLibre
+   * then loads no tiles of them at each new zoom, which saved ~35 worker answers per move (each one
+   * main-thread work and a reason to draw again) and made the frames after a move cheaper.
+   */
+  private readonly emptySources = new Set<string>(DATA_SOURCES);
   private counties: CountyFeatureCollection | null = null;
   /** County names and where each is written (WGS84), before moving any clear of a ring. */
   private countyLabels: { label: string; at: [number, number] }[] = [];
@@ -188,6 +194,19 @@ export class MapController {
   private show(id: DataSourceId, data: FeatureCollection) {
     this.desired.sources.set(id, data);
     this.push(id);
+    const empty = data.features.length === 0;
+    if (empty === this.emptySources.has(id)) return;
+    if (empty) this.emptySources.add(id);
+    else this.emptySources.delete(id);
+    if (this.isReady) for (const layerId of this.map.getLayersOrder()) if (this.map.getLayer(layerId)?.source === id) this.applyVisibility(layerId);
+  }
+
+  /** Shows a layer unless the app hid it or its source (one of ours) is empty. */
+  private applyVisibility(layerId: string) {
+    const layer = this.map.getLayer(layerId);
+    if (!layer) return;
+    const visible = !this.desired.hiddenLayers.has(layerId) && !(layer.source && this.emptySources.has(layer.source));
+    this.map.setLayoutProperty(layerId, 'visibility', visible ? 'visible' : 'none');
   }
 
   private push(id: DataSourceId) {
@@ -201,7 +220,11 @@ export class MapController {
     addCategoryIcons(this.map);
     for (const id of this.desired.sources.keys()) this.push(id);
     this.applyCountyStates();
-    for (const layer of this.map.getStyle().layers) if (this.desired.hiddenLayers.has(layer.id)) this.map.setLayoutProperty(layer.id, 'visibility', 'none');
+    // Every layer of ours, and any the app hid: a style diff may have kept or dropped an earlier setting.
+    for (const layerId of this.map.getLayersOrder()) {
+      const source = this.map.getLayer(layerId)?.source;
+      if (this.desired.hiddenLayers.has(layerId) || (source && (DATA_SOURCES as readonly string[]).includes(source))) this.applyVisibility(layerId);
+    }
     this.rings.reposition();
     for (const { marker, at } of this.highlightMarkers) marker.setLngLat(this.screen.toScreen(at));
     this.applyScope();
@@ -241,7 +264,7 @@ export class MapController {
     for (const layer of layers) {
       if (visible) this.desired.hiddenLayers.delete(layer);
       else this.desired.hiddenLayers.add(layer);
-      if (this.map.getLayer(layer)) this.map.setLayoutProperty(layer, 'visibility', visible ? 'visible' : 'none');
+      this.applyVisibility(layer);
     }
   }
 
