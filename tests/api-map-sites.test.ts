@@ -13,7 +13,7 @@ import { bootDatabase } from '../server/bootstrap.ts';
 import { createApp } from '../server/app.ts';
 import type { Db } from '../server/db/database.ts';
 import { closeMapPool, mapSiteStore } from '../server/store/map-site-store.ts';
-import { COMPRESS_MIN_BYTES, FAST_BROTLI_QUALITY } from '../server/store/response-cache.ts';
+import { COMPRESS_MIN_BYTES, EncodedBody, FAST_BROTLI_QUALITY, SYNC_COMPRESS_MAX_BYTES } from '../server/store/response-cache.ts';
 import { createLogger } from '../server/ops/log.ts';
 import { generateSites, loadSites, readGeography } from '../bench/synthetic.ts';
 import { signInUser, TODAY } from './helpers/app.ts';
@@ -237,6 +237,12 @@ describe('map tiles on the demo data', () => {
     expect(JSON.parse(brotliDecompressSync(sent).toString())).toEqual(JSON.parse(largest.bytes.toString()));
     const fast = { [constants.BROTLI_PARAM_QUALITY]: FAST_BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: largest.bytes.length };
     expect(sent.equals(brotliCompressSync(largest.bytes, { params: fast }))).toBe(true);
+    // Small enough to be compressed at once on the request thread, no hop to the thread pool; other bodies still go there.
+    const tile = EncodedBody.ofText(largest.bytes.toString(), undefined, FAST_BROTLI_QUALITY);
+    expect(largest.bytes.length).toBeLessThanOrEqual(SYNC_COMPRESS_MAX_BYTES);
+    for (const encoding of ['br', 'gzip'] as const) expect(tile.encoded(encoding)).not.toBeInstanceOf(Promise);
+    expect((tile.encoded('br') as { bytes: Buffer }).bytes.equals(sent)).toBe(true);
+    expect(EncodedBody.ofText(largest.bytes.toString()).encoded('br')).toBeInstanceOf(Promise);
   });
 
   it('marks a tile of the current version cacheable and one of an older version not', async () => {
