@@ -9,6 +9,7 @@
 import type { Piscina } from 'piscina';
 import { COUNTY_CLUSTER_MAX_ZOOM } from '../../domain/cluster-index.ts';
 import type { Db } from '../db/database.ts';
+import { giveWayBuffer, holdMapRequest } from '../db/give-way.ts';
 import { databaseFile, threadPool } from '../db/threads.ts';
 import { MapIndexes, mapFiltersKey, type MapCounts, type MapFilters, type MapSiteStore, type MapTile } from './map-index.ts';
 import type { MapWorkerRequest } from './map-index-worker.ts';
@@ -30,8 +31,14 @@ function mapPool(thread: MapThread): Piscina {
 
 class ThreadMapStore implements MapSiteStore {
   constructor(private readonly path: string) {}
-  private run<T>(thread: MapThread, task: MapWorkerRequest): Promise<T> {
-    return mapPool(thread).run({ ...task, path: this.path }) as Promise<T>;
+  /** A request (not a warm-up) is counted while it waits or runs: a warm-up ahead of it on its thread then goes on (db/give-way.ts). */
+  private async run<T>(thread: MapThread, task: MapWorkerRequest): Promise<T> {
+    const done = task.kind === 'warm' ? null : holdMapRequest();
+    try {
+      return (await mapPool(thread).run({ ...task, path: this.path })) as T;
+    } finally {
+      done?.();
+    }
   }
   tile(filters: MapFilters, z: number, x: number, y: number, known?: number) {
     return this.run<MapTile>(z <= COUNTY_CLUSTER_MAX_ZOOM ? 'counts' : 'index', { kind: 'tile', filters, z, x, y, known });
@@ -39,9 +46,12 @@ class ThreadMapStore implements MapSiteStore {
   counts(filters: MapFilters) {
     return this.run<MapCounts>('counts', { kind: 'counts', filters });
   }
-  /** The counts first (the city's view), the index on its own thread alongside. */
+  /** The counts first (the city's view), the index on its own thread alongside, giving way to analysis jobs (db/give-way.ts). */
   async warm(filters: MapFilters) {
-    await Promise.all([this.run('counts', { kind: 'warm', filters, what: 'summary' }), this.run('index', { kind: 'warm', filters, what: 'index' })]);
+    await Promise.all([
+      this.run('counts', { kind: 'warm', filters, what: 'summary' }),
+      this.run('index', { kind: 'warm', filters, what: 'index', giveWay: giveWayBuffer() }),
+    ]);
   }
 }
 
