@@ -7,7 +7,7 @@
 // on at once). The answers are the same: only when the warm-up's work runs changes.
 //
 // One SharedArrayBuffer, made on the request thread and sent with each warm-up task: [0] the analysis
-// jobs in flight, [1] the map requests sent to a map thread and not yet answered.
+// jobs in flight, [1] the map requests sent to the index thread and not yet answered.
 const FOREGROUND = 0;
 const MAP_WAITING = 1;
 
@@ -33,7 +33,7 @@ function hold(at: number): () => void {
 /** Marks an analysis job in flight (request thread); the returned function marks it answered. */
 export const holdForeground = (): (() => void) => hold(FOREGROUND);
 
-/** Marks a map request sent to a map thread (request thread); the returned function marks it answered. */
+/** Marks a map request sent to the index thread (request thread); the returned function marks it answered. */
 export const holdMapRequest = (): (() => void) => hold(MAP_WAITING);
 
 /** Longest single wait (ms) before the counters are read again (a missed wake-up costs at most this). */

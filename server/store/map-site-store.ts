@@ -31,9 +31,9 @@ function mapPool(thread: MapThread): Piscina {
 
 class ThreadMapStore implements MapSiteStore {
   constructor(private readonly path: string) {}
-  /** A request (not a warm-up) is counted while it waits or runs: a warm-up ahead of it on its thread then goes on (db/give-way.ts). */
+  /** A request to the index thread (not a warm-up) is counted while it waits or runs: the warm-up ahead of it then goes on (db/give-way.ts). */
   private async run<T>(thread: MapThread, task: MapWorkerRequest): Promise<T> {
-    const done = task.kind === 'warm' ? null : holdMapRequest();
+    const done = task.kind === 'warm' || thread !== 'index' ? null : holdMapRequest();
     try {
       return (await mapPool(thread).run({ ...task, path: this.path })) as T;
     } finally {
