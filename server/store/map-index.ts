@@ -141,11 +141,11 @@ export class MapIndexes {
     return fresh;
   }
 
-  private base(filters: MapFilters, known?: number): Base {
+  private base(filters: MapFilters, known?: number, pause?: () => void): Base {
     // Voided sites are in the rows only when a status filter names them (as in siteFilterSql).
     const voided = Boolean(filters.statuses?.includes(VOIDED));
     const key = JSON.stringify([filters.asOf ?? null, sorted(filters.categories), filters.source ?? null, voided]);
-    return this.current(this.bases, key, MAP_BASES_KEPT, known, () => readMapSites(this.db, baseSqlFilters(filters, voided)));
+    return this.current(this.bases, key, MAP_BASES_KEPT, known, () => readMapSites(this.db, baseSqlFilters(filters, voided), pause));
   }
 
   /** Located sites per county and status under the filters but statuses and counties (those the answers pick). */
@@ -159,8 +159,8 @@ export class MapIndexes {
     );
   }
 
-  private index(filters: MapFilters, known?: number): { version: number; index: CountyClusterIndex } {
-    const base = this.base(filters, known);
+  private index(filters: MapFilters, known?: number, pause?: () => void): { version: number; index: CountyClusterIndex } {
+    const base = this.base(filters, known, pause);
     const key = indexKey(filters);
     const kept = this.indexes.get(key);
     if (kept && kept.version === base.version) {
@@ -169,11 +169,15 @@ export class MapIndexes {
       return kept;
     }
     const started = performance.now();
-    const index = new CountyClusterIndex(base.sites, {
-      ...(filters.statuses ? { statuses: filters.statuses } : {}),
-      ...(filters.exclude?.length ? { exclude: filters.exclude } : {}),
-      ...(filters.only ? { only: filters.only } : {}),
-    });
+    const index = new CountyClusterIndex(
+      base.sites,
+      {
+        ...(filters.statuses ? { statuses: filters.statuses } : {}),
+        ...(filters.exclude?.length ? { exclude: filters.exclude } : {}),
+        ...(filters.only ? { only: filters.only } : {}),
+      },
+      pause,
+    );
     this.lastBuildMs = performance.now() - started;
     const entry = { version: base.version, index };
     for (const [other, old] of this.indexes) if (old.version !== entry.version) this.indexes.delete(other);
@@ -209,9 +213,12 @@ export class MapIndexes {
     return this.db.raw.inTransaction ? read() : this.db.raw.transaction(read).deferred();
   }
 
-  /** Builds what the first views under `filters` need: `summary` the per-county counts only, else the full index too. */
-  warm(filters: MapFilters, what: 'summary' | 'index' = 'index'): void {
+  /**
+   * Builds what the first views under `filters` need: `summary` the per-county counts only, else the full
+   * index too; `pause` is called between slices of the index's read and build (db/give-way.ts).
+   */
+  warm(filters: MapFilters, what: 'summary' | 'index' = 'index', pause?: () => void): void {
     if (what === 'summary') this.summary(filters);
-    else this.index(filters);
+    else this.index(filters, undefined, pause);
   }
 }
