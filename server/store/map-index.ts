@@ -210,7 +210,7 @@ export class MapIndexes {
 
   countyCounts(filters: SiteFilters): CountyCounts {
     const read = () => ({ version: mapSitesVersion(this.db), ...countSitesByCounty(this.db, filters) });
-    return this.db.raw.inTransaction ? read() : this.db.raw.transaction(read).deferred();
+    return this.db.readTogether(read);
   }
 
   /**

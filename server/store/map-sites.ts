@@ -49,7 +49,7 @@ export function readMapSites(db: Db, filters: Omit<SiteFilters, 'bbox' | 'q' | '
     return { version: dataVersion(db, ['sites']), sites: rows };
   };
   // One snapshot for the version and the rows (nested inside a caller's transaction as it stands).
-  return db.raw.inTransaction ? read() : db.raw.transaction(read).deferred();
+  return db.readTogether(read);
 }
 
 /** The sites' data version now (what a tile URL carries). */
@@ -92,5 +92,5 @@ export function readMapCounts(
     );
     return { version: dataVersion(db, ['sites']), rows };
   };
-  return db.raw.inTransaction ? read() : db.raw.transaction(read).deferred();
+  return db.readTogether(read);
 }
