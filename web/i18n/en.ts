@@ -408,7 +408,7 @@ export const en: Record<MessageKey, string> = {
   relapseRadius: 'Move radius (km)',
   relapseDays: 'Move within days',
   relapseCell: 'Hexagon width (km)',
-  relapseSummary: '{r} relapses · {m} likely moves · hotspots 99%: {h99} / 95%: {h95} / 90%: {h90}',
+  relapseSummary: '{r} relapses at {s} sites · {m} likely moves · hotspots 99%: {h99} / 95%: {h95} / 90%: {h90}',
   relapseGridNote: '{cells} cells ({extent}) · neighbourhood: the cell and those sharing an edge (up to {most}) · {correction}',
   relapseExtentCounties: 'inside the counties',
   relapseExtentBbox: 'bbox of the sites',

@@ -402,7 +402,7 @@ export const zh = {
   relapseRadius: '转移半径（公里）',
   relapseDays: '转移天数',
   relapseCell: '六边形宽度（公里）',
-  relapseSummary: '{r} 处死灰复燃 · {m} 对疑似转移 · 热点 99%: {h99} / 95%: {h95} / 90%: {h90}',
+  relapseSummary: '{r} 次死灰复燃（{s} 处点位） · {m} 对疑似转移 · 热点 99%: {h99} / 95%: {h95} / 90%: {h90}',
   relapseGridNote: '{cells} 个格子（{extent}）· 邻域：本格及共边格子（最多 {most} 格）· {correction}',
   relapseExtentCounties: '区县辖区内',
   relapseExtentBbox: '点位外包矩形',
