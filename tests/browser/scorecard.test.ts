@@ -19,7 +19,7 @@ interface FigureList {
 interface TaskJson {
   number: number;
   state: string;
-  progress: { sites: number; roads: number };
+  progress: { sites: number; roads: number; open: number; closed: number; relapsed: number };
   deadline: { date: string | null };
   group: number;
   leadUnits: string[];
@@ -187,6 +187,12 @@ describe('the task board', () => {
       .evaluateAll((cards) => cards.map((c) => Number(c.getAttribute('data-testid')!.slice(5))));
     expect(noted).toEqual(unmeasured);
     for (const number of unmeasured) expect(await board.getByTestId(`task-${number}`).getByTestId('task-state').textContent()).toBe(zh.taskState_cannot_judge);
+    // The progress line: the sites relapsed now are among the open ones (task 2 links most of the city's sites).
+    const task2 = all.find((t) => t.number === 2)!.progress;
+    expect(task2.relapsed).toBeGreaterThan(0);
+    expect(await board.getByTestId('task-2').getByTestId('task-progress').textContent()).toBe(
+      `关联点位 ${task2.sites} 个：未清零 ${task2.open}（其中现为死灰复燃 ${task2.relapsed}），已处置 ${task2.closed}`,
+    );
     const task15 = all.find((t) => t.number === 15)!;
     expect(await board.getByTestId('task-15').getByTestId('task-lead-units').textContent()).toBe(task15.leadUnits.join('、'));
     await board.getByTestId('filter-unit').selectOption(unit);

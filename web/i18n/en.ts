@@ -615,7 +615,7 @@ export const en: Record<MessageKey, string> = {
   tbLeadUnits: 'Lead units',
   tbAssistingUnits: 'Assisting units',
   tbDeadline: 'Deadline',
-  tbProgress: '{sites} linked sites: {open} open, {closed} dealt with, {relapsed} relapsed',
+  tbProgress: '{sites} linked sites: {open} open (of them {relapsed} relapsed now), {closed} dealt with',
   tbDetails: 'Linked sites, roads and progress',
   tbSites: 'Linked sites',
   tbRoads: 'Linked road segments',

@@ -607,7 +607,7 @@ export const zh = {
   tbLeadUnits: '牵头单位',
   tbAssistingUnits: '配合单位',
   tbDeadline: '时限',
-  tbProgress: '关联点位 {sites} 个：未清零 {open}，已处置 {closed}，复燃 {relapsed}',
+  tbProgress: '关联点位 {sites} 个：未清零 {open}（其中现为死灰复燃 {relapsed}），已处置 {closed}',
   tbDetails: '关联点位、路段与进展',
   tbSites: '关联点位',
   tbRoads: '关联路段',

@@ -171,7 +171,7 @@ function TaskCard({ task }: { task: TaskJson }) {
           </>
         )}
       </dl>
-      <p className="muted">
+      <p className="muted" data-testid="task-progress">
         {t('tbProgress', { sites: task.progress.sites, open: task.progress.open, closed: task.progress.closed, relapsed: task.progress.relapsed })}
       </p>
       <button type="button" className="small" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="task-toggle">
