@@ -10,6 +10,8 @@ interface Card {
   countyName: string;
   sites: number;
   zeroing: { open: number; dealtWith: number };
+  relapsedSites: number;
+  relapses: number;
   overdue: unknown[];
   byStatus: Record<string, number>;
 }
@@ -143,6 +145,10 @@ describe('the county scorecard', () => {
       ).map(Number);
     expect(await row('排查发现')).toEqual([...cards.map((c) => c.sites), cards.reduce((n, c) => n + c.sites, 0)]);
     expect(await row('尚未清零')).toEqual([...cards.map((c) => c.zeroing.open), cards.reduce((n, c) => n + c.zeroing.open, 0)]);
+    // Relapsed sites and, beneath them, the relapses (a site relapsing twice counts twice), as the definition says.
+    expect(await row('死灰复燃点位')).toEqual([...cards.map((c) => c.relapsedSites), cards.reduce((n, c) => n + c.relapsedSites, 0)]);
+    expect(await row('死灰复燃次数')).toEqual([...cards.map((c) => c.relapses), cards.reduce((n, c) => n + c.relapses, 0)]);
+    expect(cards.reduce((n, c) => n + c.relapses, 0)).toBeGreaterThan(cards.reduce((n, c) => n + c.relapsedSites, 0));
     expect(await row('已取缔')).toEqual([...cards.map((c) => c.byStatus.closed ?? 0), cards.reduce((n, c) => n + (c.byStatus.closed ?? 0), 0)]);
     // A figure links to its sites on the map.
     const link = await page.locator('table.grid').first().locator('a').first().getAttribute('href');

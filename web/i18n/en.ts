@@ -573,6 +573,7 @@ export const en: Record<MessageKey, string> = {
   scZeroing: 'Clearing to zero (动态清零)',
   scShareDealtWith: '{share} dealt with',
   scRelapseEvents: '{n, plural, one {# relapse} other {# relapses}}',
+  scRelapseEventsRow: 'Relapses',
   scByStatus: 'By status',
   scByCategory: 'By category',
   scTrend: 'By month (found / closed / relapsed)',

@@ -565,6 +565,7 @@ export const zh = {
   scZeroing: '动态清零',
   scShareDealtWith: '处置率 {share}',
   scRelapseEvents: '复燃 {n} 次',
+  scRelapseEventsRow: '死灰复燃次数',
   scByStatus: '按状态',
   scByCategory: '按类别',
   scTrend: '月度趋势（新发现 / 取缔 / 复燃）',

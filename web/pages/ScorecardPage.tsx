@@ -1,5 +1,6 @@
 // The printable scorecard (one A4 page): the counties side by side — or one county — with every
 // figure a link to its sites on the map, the overdue items, the monthly trend and the definitions.
+import { Fragment } from 'react';
 import { FIGURE_KEYS, figureValue } from '../../domain/scorecard-figures.ts';
 import { COUNTED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
 import { figureDefinition, figureLabel, statusLabel } from '../i18n/code-labels.ts';
@@ -73,11 +74,24 @@ export function ScorecardPage({ params }: { params: URLSearchParams }) {
               </thead>
               <tbody>
                 {FIGURE_KEYS.map((key) => (
-                  <tr key={key}>
-                    <th scope="row">{figureLabel(key, lang)}</th>
-                    {data.map((card) => cell(card, key, figureValue(card, key)))}
-                    {total((card) => figureValue(card, key))}
-                  </tr>
+                  <Fragment key={key}>
+                    <tr>
+                      <th scope="row">{figureLabel(key, lang)}</th>
+                      {data.map((card) => cell(card, key, figureValue(card, key)))}
+                      {total((card) => figureValue(card, key))}
+                    </tr>
+                    {key === 'relapsed' && (
+                      <tr>
+                        <th scope="row">{t('scRelapseEventsRow')}</th>
+                        {data.map((card) => (
+                          <td key={card.county} className="num">
+                            {card.relapses}
+                          </td>
+                        ))}
+                        {total((card) => card.relapses)}
+                      </tr>
+                    )}
+                  </Fragment>
                 ))}
                 <tr className="group">
                   <th colSpan={data.length + 2}>{t('scByStatus')}</th>
