@@ -1,6 +1,7 @@
 // County scorecards and the task board in the browser: a figure clicked shows exactly its sites on
 // the map; the printable page renders in Chinese on one A4 page with the API's figures; the task
 // board filters by unit, takes notes and links sites by hand.
+import { campaignDay } from '../../domain/days.ts';
 import { describe, expect, it } from 'vitest';
 import { zh } from '../../web/i18n/zh.ts';
 import { useMapDriver } from '../helpers/browser.ts';
@@ -181,7 +182,7 @@ describe('the task board', () => {
     expect(await board.locator('section.task-group > h2').count()).toBe(new Set(all.map((t) => t.group)).size);
     // Task 15 (illegal fuel points): its lead units as the plan states them.
     // Tasks whose date has passed with no site linked say the map cannot judge them (task 4: 2020年年底, none linked).
-    const today = new Date().toISOString().slice(0, 10);
+    const today = campaignDay();
     const unmeasured = all
       .filter((t) => t.state !== 'done' && t.progress.sites + t.progress.roads === 0 && t.deadline.date !== null && t.deadline.date < today)
       .map((t) => t.number);

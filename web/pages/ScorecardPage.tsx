@@ -1,6 +1,7 @@
 // The printable scorecard (one A4 page): the counties side by side — or one county — with every
 // figure a link to its sites on the map, the overdue items, the monthly trend and the definitions.
-import { Fragment } from 'react';
+import { campaignTime } from '../../domain/days.ts';
+import { Fragment, useState } from 'react';
 import { FIGURE_KEYS, figureValue } from '../../domain/scorecard-figures.ts';
 import { COUNTED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
 import { figureDefinition, figureLabel, statusLabel } from '../i18n/code-labels.ts';
@@ -18,6 +19,8 @@ const TREND_MONTHS = 6;
 
 export function ScorecardPage({ params }: { params: URLSearchParams }) {
   const { t, lang } = useI18n();
+  // When the page was opened: the 生成于 line of the printed sheet.
+  const [openedAt] = useState(() => Date.now());
   const county = params.get('county');
   const query = {
     ...(params.get('asOf') ? { asOf: params.get('asOf')! } : {}),
@@ -159,7 +162,7 @@ export function ScorecardPage({ params }: { params: URLSearchParams }) {
                 ))}
               </dl>
             </section>
-            <p className="muted">{t('scGenerated', { time: new Date().toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') })}</p>
+            <p className="muted">{t('scGenerated', { time: campaignTime(openedAt) })}</p>
             <p className="no-print">
               <a href={pageHref('tasks', { lang: lang === 'en' ? 'en' : null })}>{t('navTasks')}</a>
             </p>
