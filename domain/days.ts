@@ -1,6 +1,7 @@
-// Calendar days as the campaign counts them: YYYY-MM-DD in UTC, so a day is always 86,400,000 ms
-// (no daylight-saving hours) and day numbers are whole. The one place the server, the page, the
-// demo generator and the bench do day arithmetic.
+// Calendar days as the campaign counts them: YYYY-MM-DD labels, computed on in UTC so a day is
+// always 86,400,000 ms (no daylight-saving hours) and day numbers are whole. The one place the
+// server, the page, the demo generator and the bench do day arithmetic — and say what day it is:
+// the campaign's day is Beijing's (UTC+8), whatever zone the server's machine or the browser is in.
 
 export const DAY_MS = 86_400_000;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -53,3 +54,20 @@ export function daysBetween(earlier: string, later: string): number {
 
 /** The last day (28–31) of a month (1–12) of a year. */
 export const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/** China's one time zone, UTC+8 all year (no daylight saving since 1991): the campaign's clock. */
+export const CAMPAIGN_UTC_OFFSET_MS = 8 * 3_600_000;
+
+/**
+ * The campaign's date at `at` (default now): YYYY-MM-DD in Beijing time. A move recorded in Luohe at
+ * 07:00 is dated that day; the UTC date would still be the day before until 08:00.
+ */
+export const campaignDay = (at: Date | number = Date.now()): string => dayIso(Math.floor((+at + CAMPAIGN_UTC_OFFSET_MS) / DAY_MS));
+
+/** A moment (ISO text, e.g. a record's createdAt) as Beijing's clock showed it: `2026-12-05 12:04:27`, or to the minute. */
+export function campaignTime(iso: string | number, { seconds = true }: { seconds?: boolean } = {}): string {
+  const ms = typeof iso === 'number' ? iso : Date.parse(iso);
+  if (Number.isNaN(ms)) return String(iso);
+  const text = new Date(ms + CAMPAIGN_UTC_OFFSET_MS).toISOString().replace('T', ' ');
+  return text.slice(0, seconds ? 19 : 16);
+}

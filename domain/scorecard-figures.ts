@@ -46,8 +46,8 @@ export const FIGURE_TEXT: Record<FigureKey, FigureText> = {
   relapsed: {
     zh: '死灰复燃点位',
     en: 'Relapsed sites',
-    definitionZh: '统计日前至少复燃过一次的点位（括号内为复燃次数）',
-    definitionEn: 'Sites that relapsed at least once by the date (relapse count in brackets)',
+    definitionZh: '统计日前至少复燃过一次的点位；复燃次数另列（一个点位复燃两次计两次）',
+    definitionEn: 'Sites that relapsed at least once by the date; the relapses are counted apart (a site relapsing twice counts twice)',
   },
   likelyMoves: {
     zh: '疑似异地复产',

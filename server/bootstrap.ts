@@ -1,5 +1,6 @@
 // Start-up: open the file, migrate, load geodata and seeds, fill an empty database with demo data.
 // Each step is a transaction; a failure stops start-up with one line naming the file or record.
+import { campaignDay } from '../domain/days.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -55,8 +56,6 @@ function checkSitesInCounties(db: Db, ctx: AppContext): void {
   for (const { id, county } of moves) followCountyBoundary(db, id, county);
 }
 
-const todayIso = (): string => new Date().toISOString().slice(0, 10);
-
 export function bootDatabase(path: string, options: BootOptions = {}): { db: Db; ctx: AppContext; accounts: CreatedAccount[] } {
   const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
   try {
@@ -70,7 +69,7 @@ export function bootDatabase(path: string, options: BootOptions = {}): { db: Db;
       // generateDemo would only count what is there when demo data exists (its seed, or any demo site —
       // e.g. a bench's synthetic file): skip it then, as that count reads every site and event (≈6 s at 10^6).
       // The demo campaign is continued up to "today", so the default as-of-today figures are plausible.
-      if ((options.demo ?? true) && !hasDemoData(db)) generateDemo(db, { today: (options.today ?? todayIso)() });
+      if ((options.demo ?? true) && !hasDemoData(db)) generateDemo(db, { today: (options.today ?? campaignDay)() });
     });
     // Photos live beside the database file (for ':memory:' databases, in a temporary folder).
     const photoDir = path === ':memory:' ? mkdtempSync(join(tmpdir(), 'sansan-photos-')) : join(dirname(path), 'photos');

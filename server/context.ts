@@ -1,4 +1,5 @@
 // What every route needs: the database and the county polygons held in memory for lookups.
+import { campaignDay } from '../domain/days.ts';
 import type { Db } from './db/database.ts';
 import { CountyLocator } from '../domain/locate-county.ts';
 import { countyPolygons } from './store/county-store.ts';
@@ -31,7 +32,7 @@ export interface AppContext {
 export function createContext(
   db: Db,
   version: string,
-  today: () => string = () => new Date().toISOString().slice(0, 10),
+  today: () => string = () => campaignDay(),
   basemaps: BasemapSource[] = [],
   photoDir: string = join(tmpdir(), 'sansan-photos'),
   sessions: SessionSettings = { ...DEFAULT_SESSION_SETTINGS },

@@ -1,5 +1,6 @@
 // County scorecards: every figure checked against /api/sites under the same filters, overdue items
 // that stop being overdue when closed, roads awaiting repair, sites not inspected, the monthly trend.
+import { campaignDay } from '../domain/days.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -207,6 +208,8 @@ describe('GET /api/scorecards/xlsx', () => {
     expect(row('排查发现')).toEqual([...all.map((c) => c.sites), all.reduce((n, c) => n + c.sites, 0)]);
     expect(row('逾期未完成')).toEqual([...all.map((c) => c.overdue.length), all.reduce((n, c) => n + c.overdue.length, 0)]);
     expect(read('逾期清单').replace(/"/g, '')).toContain(`源汇区,${ids.late},评分late,2021-06-30,已发现`);
+    // When it was made, as Beijing's clock read it (not UTC's ISO text).
+    expect(read('指标说明')).toMatch(new RegExp(`生成时间：${campaignDay()} \\d{2}:\\d{2}:\\d{2}（北京时间）`));
   });
 
   it('gives one county alone, and 404 for an unknown one', async () => {

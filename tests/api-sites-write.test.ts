@@ -4,6 +4,7 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { STATUS_CODES, STATUS_MOVES } from '../domain/statuses.ts';
 import type { StatusCode } from '../domain/statuses.ts';
+import { addSiteEvent } from '../server/store/site-mutations.ts';
 import {
   FULL_CHECKLIST,
   POINTS,
@@ -324,6 +325,24 @@ describe('POST /api/sites/:id/events', () => {
     await moveSite(h, site.id, 'upgraded', '2021-03-01');
     await moveSite(h, site.id, 'verified', TODAY);
     expect(siteState(h.db, site.id)).toEqual({ status: 'verified', version: 4, events: 4 });
+  });
+
+  it("judges 'in the future' by Beijing's date: at 07:30 in Luohe (23:30 UTC the day before) today is already the new day", async () => {
+    const site = await sandYard('411102', '2021-01-10');
+    const late = { now: '2026-12-05T23:30:00.000Z' };
+    let refused: unknown = null;
+    try {
+      addSiteEvent(h.db, site.id, { to: 'rectifying', date: '2026-12-07', actor: 'admin' }, late);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: 'event_date_in_future', details: { today: '2026-12-06' } });
+    addSiteEvent(h.db, site.id, { to: 'rectifying', date: '2026-12-06', actor: 'admin' }, late);
+    expect(siteState(h.db, site.id).status).toBe('rectifying');
+    // 23:59 in Beijing (15:59 UTC): still the 5th.
+    expect(() =>
+      addSiteEvent(h.db, site.id, { to: 'closed', date: '2026-12-06', actor: 'admin', checklist: FULL_CHECKLIST }, { now: '2026-12-05T15:59:00.000Z' }),
+    ).toThrow(/today is 2026-12-05/);
   });
 
   it('refuses malformed bodies with 400 naming the field, and an unknown site with 404', async () => {

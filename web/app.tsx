@@ -16,7 +16,7 @@ import { Banners } from './page/Banners.tsx';
 import { DetailPanels } from './page/DetailPanels.tsx';
 import { ModeBars } from './page/ModeBars.tsx';
 import { SidePanel } from './page/SidePanel.tsx';
-import { TopBar } from './page/TopBar.tsx';
+import { TopBar, type HeaderActionsProps } from './page/TopBar.tsx';
 import { useDrawing } from './page/use-drawing.ts';
 import { useMapData } from './page/use-map-data.ts';
 import { useRoutePlanning } from './page/use-route-planning.ts';
@@ -58,6 +58,16 @@ export function App() {
   );
   const tileQuery = useTileQuery(state, selection.highlighted, state.panel === 'siege' && siege.layer ? siege.layer.counted : null, t, setMessage);
   const form = creating.form;
+  const actions: HeaderActionsProps = {
+    cityWide,
+    onCityWide: () => setCityWide((wide) => !wide),
+    countyNames: data.countyNames,
+    onLanguage: () => update({ lang: state.lang === 'zh' ? 'en' : 'zh' }),
+    onCreate: () => {
+      creating.open();
+      update({ site: null });
+    },
+  };
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -69,15 +79,8 @@ export function App() {
             onTogglePanel={() => setPanelOpen((open) => !open)}
             loading={sites.loading}
             shown={data.shown}
-            cityWide={cityWide}
-            onCityWide={() => setCityWide((wide) => !wide)}
-            countyNames={data.countyNames}
-            onLanguage={() => update({ lang: state.lang === 'zh' ? 'en' : 'zh' })}
             onOpenSite={selection.openSite}
-            onCreate={() => {
-              creating.open();
-              update({ site: null });
-            }}
+            actions={actions}
           />
           <Banners
             demo={Boolean(data.config.data?.hasDemo) && state.source !== 'real'}
@@ -101,6 +104,7 @@ export function App() {
               cell={cell}
               map={mapController}
               onError={setError}
+              actions={actions}
             />
             <div className="map-wrap">
               <MapView

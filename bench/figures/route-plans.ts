@@ -3,6 +3,7 @@
 // here in-process to time the work itself. A 500-stop random sample (100 per county); a whole county's
 // re-checks (回头看: thousands of sites), refused at once with too_many_stops; and the same re-checks
 // inside an area drawn on the map, planned.
+import { campaignDay } from '../../domain/days.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { AppError } from '../../server/errors.ts';
 import { runAnalysisJob } from '../../server/services/analysis-jobs.ts';
@@ -12,7 +13,7 @@ import { formatCount, timingRow, type Row } from '../lib/measure.ts';
 
 const SIZE = 100_000;
 const COUNTY = '411102';
-const TODAY = new Date().toISOString().slice(0, 10);
+const TODAY = campaignDay();
 const SEAT = { lon: 114.0166, lat: 33.5758 };
 /** About 3 × 3 km round the city seat, drawn on the map (the synthetic data's densest part: hundreds of re-checks). */
 const DAY_AREA = {

@@ -3,6 +3,7 @@
 // one status move (RelapseState reads that one site again and searches only the new sites near it).
 // Then the relapse route over HTTP: the first call on a file no server has analyzed, then after a restart (cold, the saved histories and candidates read back), unchanged and after a status move, with the server's peak RSS.
 // Each run works on a copy of the database file, since it writes status moves.
+import { campaignDay } from '../../domain/days.ts';
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { formatBytes, formatCount, formatMs, formatSize, median, timeSync, timin
 import { httpGet, startServer, type RunningServer } from '../lib/server-process.ts';
 import { benchSession } from '../lib/session.ts';
 
-const TODAY = new Date().toISOString().slice(0, 10);
+const TODAY = campaignDay();
 
 /** One status move of a site that allows it (discovered → rectifying, today), as an inspector's write. */
 function oneStatusMove(db: Db, skip: number): number {

@@ -62,7 +62,7 @@ export async function scorecardWorkbook(cards: readonly Scorecard[], { asOf, sta
     notes: [
       `漯河市“三散”污染治理县区考核表（统计日 ${asOf}）`,
       `数据来源：${SOURCE_TEXT[source ?? 'all']}`,
-      `生成时间：${generatedAt}`,
+      `生成时间：${generatedAt}（北京时间）`,
       ...FIGURE_KEYS.map((key) => `${FIGURE_TEXT[key].zh}：${FIGURE_TEXT[key].definitionZh.replace('{days}', String(staleDays))}`),
     ],
     sheets: [

@@ -375,6 +375,7 @@ export function analyzeRelapse(sites: readonly RelapseSiteInput[], options: Rela
     },
     summary: {
       relapses: sortedRelapses.length,
+      relapsedSites: new Set(sortedRelapses.map((relapse) => relapse.siteId)).size,
       unlocatedRelapses,
       moveCandidates: allPairs.length,
       movesCounted: moveCounts.reduce((sum, value) => sum + value, 0),

@@ -196,7 +196,10 @@ export type RelapseDefinitionKey =
   | 'rates';
 
 export interface RelapseSummary {
+  /** Moves to relapsed in the window: a site relapsing twice counts twice. */
   relapses: number;
+  /** Sites with at least one of those relapses. */
+  relapsedSites: number;
   /** Relapses without coordinates: listed, not in any cell. */
   unlocatedRelapses: number;
   /** Likely-move candidates in the whole list (at most MOVE_CANDIDATES_PER_SITE per new site). */

@@ -116,7 +116,8 @@ const RelapseAnalysis = z
       .nullable(),
     rates: z.object({ counties: z.array(Rate), townships: z.array(Rate) }),
     summary: z.object({
-      relapses: z.number().int(),
+      relapses: z.number().int().openapi({ description: 'Moves to relapsed in the window (a site relapsing twice counts twice).' }),
+      relapsedSites: z.number().int().openapi({ description: 'Sites with at least one of those relapses.' }),
       unlocatedRelapses: z.number().int(),
       moveCandidates: z.number().int(),
       movesCounted: z.number().int(),

@@ -1,6 +1,7 @@
 // County scorecards (issue 10): one county, or every county side by side, as of a date; the sites
 // behind any figure; and the whole as an XLSX workbook. Each is computed on the analysis thread
 // (services/analysis-pool.ts); the route validates and answers.
+import { campaignTime } from '../../domain/days.ts';
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { FIGURE_KEYS } from '../../domain/scorecard-figures.ts';
 import type { AppContext } from '../context.ts';
@@ -171,7 +172,7 @@ export function scorecardRoutes(ctx: AppContext) {
         const query = c.req.valid('query');
         const chosen = options(query);
         const counties = query.county ? [county(query.county)] : allCounties();
-        const { body } = await runAnalysis(ctx.db, { kind: 'scorecardXlsx', counties, options: chosen, generatedAt: new Date().toISOString() });
+        const { body } = await runAnalysis(ctx.db, { kind: 'scorecardXlsx', counties, options: chosen, generatedAt: campaignTime(Date.now()) });
         const name = `县区考核_${query.county ?? '全市'}_${chosen.asOf}.xlsx`;
         return c.body(body as Uint8Array<ArrayBuffer>, 200, {
           'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

@@ -28,7 +28,7 @@ export type AnalysisJob =
   | { kind: 'siege'; core: string; asOf?: string; compareTo?: string; options: SiegeRequest; format: 'json' | 'geojson' | 'csv'; today: string }
   | { kind: 'scorecards'; counties: string[]; options: ScorecardOptions; one: boolean }
   | { kind: 'scorecardFigure'; county: string; figure: ScorecardFigure; options: ScorecardOptions }
-  | { kind: 'scorecardXlsx'; counties: string[]; options: ScorecardOptions; generatedAt: string }
+  | { kind: 'scorecardXlsx'; counties: string[]; options: ScorecardOptions; /** Beijing time, `campaignTime`. */ generatedAt: string }
   | { kind: 'routePlan'; body: PlanRequest; today: string };
 
 /** A job's answer: the body's bytes (JSON text, a download) and its headers. */

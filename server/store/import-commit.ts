@@ -1,6 +1,7 @@
 // Committing a staged ledger preview: one transaction that writes its accepted rows as sites with
 // their events, set-based in SQL from the staged rows (import_rows), and records what was done with
 // each row (import_results, migration 018). Split from import-store.ts, which stages previews and undoes committed batches.
+import { campaignDay } from '../../domain/days.ts';
 import type { Db } from '../db/database.ts';
 import { conflict, badRequest, AppError } from '../errors.ts';
 import { outcomeFor, type DuplicateHandling, type DuplicateOf, type StagedSite } from '../import/judge-rows.ts';
@@ -118,7 +119,7 @@ const INSERT_STATED = /* sql */ `
  */
 export function commitImport(db: Db, batchId: number, choices: CommitChoices, actor: string, clock: Clock = {}): CommitCounts {
   const now = clock.now ?? new Date().toISOString();
-  const today = clock.today ?? now.slice(0, 10);
+  const today = clock.today ?? campaignDay(Date.parse(now));
   const run = () =>
     db.transaction(() => {
       const b = batchRow(db, batchId);

@@ -1,5 +1,6 @@
 // Road segments: reads and writes. Statuses move forward only (reported → scheduled → repairing →
 // repaired); the triggers keep road_segments.status equal to the last road_events row.
+import { campaignDay } from '../../domain/days.ts';
 import type { LineString } from 'geojson';
 import type { Db } from '../db/database.ts';
 import { ROAD_STATUS_MOVES, type RecordSource, type RoadSeverity, type RoadStatusCode } from '../../domain/statuses.ts';
@@ -222,7 +223,7 @@ export function addRoadEvent(
   clock: Clock = {},
 ): number {
   const now = clock.now ?? new Date().toISOString();
-  const today = clock.today ?? now.slice(0, 10);
+  const today = clock.today ?? campaignDay(Date.parse(now));
   return db.transaction(() => {
     const road = lastRoadDate(db, id);
     const allowed = ROAD_STATUS_MOVES[road.status];
@@ -259,7 +260,7 @@ export function setRoadGeometry(
   clock: Clock = {},
 ): number | null {
   const now = clock.now ?? new Date().toISOString();
-  const today = clock.today ?? now.slice(0, 10);
+  const today = clock.today ?? campaignDay(Date.parse(now));
   return db.transaction(() => {
     const road = lastRoadDate(db, id);
     checkDate(change.date, road.lastDate, today);
@@ -342,7 +343,7 @@ const ROAD_PATCH_COLUMNS: Record<Exclude<keyof RoadPatch, 'county'>, string> = {
  */
 export function patchRoad(db: Db, id: number, version: number, patch: RoadPatch, actor: string, clock: Clock = {}): void {
   const now = clock.now ?? new Date().toISOString();
-  const today = clock.today ?? now.slice(0, 10);
+  const today = clock.today ?? campaignDay(Date.parse(now));
   db.transaction(() => {
     const road = db.get<{ version: number }>('SELECT version FROM road_segments WHERE id = ?', [id]);
     if (!road) throw notFound(`road segment ${id} does not exist`, { kind: 'road', id });

@@ -1,4 +1,5 @@
 // Inspection routes: choosing stops by rule, saving planned routes, recording field results.
+import { campaignDay } from '../../domain/days.ts';
 import type { Db } from '../db/database.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
@@ -116,7 +117,7 @@ export function recordInspection(db: Db, inspection: NewInspection, clock: Clock
       throw notFound(`site ${inspection.siteId} does not exist`, { kind: 'site', id: inspection.siteId, field: 'siteId' });
     if (inspection.routeId != null && !db.get('SELECT 1 FROM inspection_routes WHERE id = ?', [inspection.routeId]))
       throw badRequest('bad_field', `routeId: no route ${inspection.routeId}`, { field: 'routeId', reason: 'unknown_ref', value: inspection.routeId });
-    const today = clock.today ?? new Date().toISOString().slice(0, 10);
+    const today = clock.today ?? campaignDay();
     if (inspection.date > today)
       throw badRequest('bad_field', `date: ${inspection.date} is in the future (today is ${today})`, {
         field: 'date',

@@ -1,5 +1,6 @@
 // Writes to sites and their history. Every status change goes through `addSiteEvent`, which checks
 // the move against docs/domain.md's lifecycle; the database triggers keep sites.status equal to the last event.
+import { campaignDay } from '../../domain/days.ts';
 import type { Db } from '../db/database.ts';
 import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
 import {
@@ -139,7 +140,7 @@ function siteState(db: Db, siteId: number): SiteState {
  */
 export function addSiteEvent(db: Db, siteId: number, event: NewSiteEvent, clock: Clock = {}): number {
   const now = clock.now ?? nowIso();
-  const today = clock.today ?? now.slice(0, 10);
+  const today = clock.today ?? campaignDay(Date.parse(now));
   return db.transaction(() => {
     const site = siteState(db, siteId);
     if (!canMove(site.status, event.to)) {
@@ -309,7 +310,7 @@ export interface NewLocation {
  */
 export function setSiteLocation(db: Db, id: number, location: NewLocation, clock: Clock = {}): { previousCounty: string } {
   const now = clock.now ?? nowIso();
-  const today = clock.today ?? now.slice(0, 10);
+  const today = clock.today ?? campaignDay(Date.parse(now));
   return db.transaction(() => {
     const site = db.get<{ status: StatusCode; county_code: string; lon: number | null; lat: number | null; precision: string; township_code: string | null }>(
       'SELECT status, county_code, lon, lat, precision, township_code FROM sites WHERE id = ?',

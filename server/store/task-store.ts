@@ -1,4 +1,5 @@
 // The plan's 31 tasks and the sites and road segments linked to them.
+import { campaignDay } from '../../domain/days.ts';
 import type { Db } from '../db/database.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
 import { badRequest, notFound } from '../errors.ts';
@@ -96,7 +97,7 @@ export interface TaskFilter {
   today: string;
 }
 
-export function listTasks(db: Db, filter: TaskFilter = { today: new Date().toISOString().slice(0, 10) }) {
+export function listTasks(db: Db, filter: TaskFilter = { today: campaignDay() }) {
   const progress = progressByTask(db);
   const categories = categoriesByTask(db);
   return db
@@ -145,7 +146,7 @@ export function setTaskSites(db: Db, number: number, siteIds: readonly number[],
   });
 }
 
-export function getTask(db: Db, number: number, today: string = new Date().toISOString().slice(0, 10)) {
+export function getTask(db: Db, number: number, today: string = campaignDay()) {
   const row = db.get<TaskRow>('SELECT * FROM tasks WHERE number = ?', [number]);
   if (!row) throw notFound(`task ${number} does not exist; the plan has tasks 1–31`, { kind: 'task', id: number, number });
   const task = toTask(row, categoriesByTask(db).get(number) ?? [], progressByTask(db).get(number));

@@ -40,12 +40,13 @@ describe('a 源汇区 county official', () => {
   });
 
   it('lists the relapses of their county by default', async () => {
-    const own = await driver.api<{ relapses: unknown[] }>('/api/analysis/relapse?county=411102');
+    const own = await driver.api<{ relapses: { siteId: number }[] }>('/api/analysis/relapse?county=411102');
     const city = await driver.api<{ relapses: unknown[] }>('/api/analysis/relapse');
+    const ownSites = new Set(own.relapses.map((relapse) => relapse.siteId)).size;
     expect(own.relapses.length).toBeLessThan(city.relapses.length);
     await driver.openMap('?panel=relapse', { waitForClusters: false });
     const summary = driver.page.getByTestId('relapse-summary');
-    await expect.poll(() => summary.textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^${own.relapses.length} 处死灰复燃`));
+    await expect.poll(() => summary.textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^${own.relapses.length} 次死灰复燃（${ownSites} 处点位）`));
   });
 });
 

@@ -66,6 +66,30 @@ describe('the map on a desktop', () => {
     driver.offHost.length = 0;
   });
 
+  it('draws each single site with its category symbol from the first tile (no symbol missing while a tile is laid out)', async () => {
+    const warnings: string[] = [];
+    const listen = (message: { type(): string; text(): string }) => {
+      if (message.type() === 'warning' && message.text().includes('could not be loaded')) warnings.push(message.text());
+    };
+    driver.page.on('console', listen);
+    try {
+      // 源汇区 close in: single sites, several categories; opened again, its tiles come from the
+      // browser's cache at once (before the map's style has loaded, when the race showed).
+      await driver.openMap('?v=114.0,33.57,13');
+      await driver.waitForMapIdle();
+      await driver.openMap('?v=114.0,33.57,13');
+      await driver.waitForMapIdle();
+      const symbols = await driver.page.evaluate(() => {
+        const map = (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map;
+        return new Set(map.queryRenderedFeatures({ layers: ['site-symbols'] }).map((f) => f.properties.category as string)).size;
+      });
+      expect(symbols).toBeGreaterThanOrEqual(2);
+      expect(warnings).toEqual([]);
+    } finally {
+      driver.page.off('console', listen);
+    }
+  });
+
   it('hides the layers of sources that hold nothing, and shows them once their data comes', async () => {
     const visibility = (layers: string[]) =>
       driver.page.evaluate((ids) => {

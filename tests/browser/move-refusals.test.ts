@@ -1,5 +1,6 @@
 // A status move refused by the server (the record moved meanwhile) is said in the page's language from
 // the error catalogue (describeError), in the site's move form and in the banner for a road.
+import { campaignDay } from '../../domain/days.ts';
 import { describe, expect, it } from 'vitest';
 import { statusLabel } from '../../web/i18n/code-labels.ts';
 import { en } from '../../web/i18n/en.ts';
@@ -10,7 +11,7 @@ import type { RoadFeature, SiteCollection } from '../helpers/app.ts';
 
 const WHOLE_CITY = '?v=113.88000,33.70000,8.90';
 /** Today on the server (the page's date inputs default to it). */
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => campaignDay();
 
 describe('refused status moves', () => {
   const driver = useMapDriver({ viewport: { width: 1280, height: 900 } });

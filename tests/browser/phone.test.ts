@@ -1,12 +1,30 @@
 // On a phone (inspectors): the layer panel starts collapsed and the menu toggles it; a site's detail
 // opens as a sheet from the bottom; the map still clusters.
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { en } from '../../web/i18n/en.ts';
 import { zh } from '../../web/i18n/zh.ts';
 import { useMapDriver } from '../helpers/browser.ts';
 import type { SiteCollection } from '../helpers/app.ts';
 
 const WIDTH = 390;
 const HEIGHT = 844;
+
+/** The header's visible parts, each inside the screen's width and on one line of the bar. */
+async function headerOverflow(page: Page): Promise<string[]> {
+  return page.locator('header.topbar').evaluate((bar, width) => {
+    const barBox = bar.getBoundingClientRect();
+    const problems: string[] = [];
+    if (bar.scrollWidth > bar.clientWidth) problems.push(`bar scrolls: ${bar.scrollWidth} > ${bar.clientWidth}`);
+    for (const child of bar.children) {
+      const box = child.getBoundingClientRect();
+      if (box.width === 0) continue;
+      if (box.left < 0 || box.right > width) problems.push(`${child.className}: ${Math.round(box.left)}–${Math.round(box.right)}`);
+      if (box.top < barBox.top || box.bottom > barBox.bottom) problems.push(`${child.className}: taller than the bar (${Math.round(box.height)} px)`);
+    }
+    return problems;
+  }, WIDTH);
+}
 
 describe('on a phone (390×844)', () => {
   const driver = useMapDriver({ viewport: { width: WIDTH, height: HEIGHT }, mobile: true });
@@ -20,6 +38,7 @@ describe('on a phone (390×844)', () => {
     expect(await menu().getAttribute('aria-expanded')).toBe('false');
     const menuBox = (await menu().boundingBox())!;
     expect(menuBox.height).toBeGreaterThanOrEqual(36);
+    expect(await headerOverflow(driver.page)).toEqual([]);
     await driver.waitForMapIdle();
     await driver.screenshot('phone-map');
 
@@ -77,5 +96,28 @@ describe('on a phone (390×844)', () => {
     const pixel = await driver.pixelOf(site.geometry!.coordinates);
     expect(pixel.y).toBeLessThan(sheet.y);
     expect(pixel.canvasOnTop).toBe(true);
+  });
+});
+
+describe('a county official on a phone', () => {
+  const driver = useMapDriver({ viewport: { width: WIDTH, height: HEIGHT }, mobile: true, user: { role: 'county', counties: ['411102'] } });
+
+  it('keeps the header to the menu, the title and the search; the county switch, the language and 新增点位 are in the drawer', async () => {
+    await driver.openMap();
+    expect(await headerOverflow(driver.page)).toEqual([]);
+    // The search keeps room to type in.
+    expect((await driver.page.locator('header.topbar .search input').boundingBox())!.width).toBeGreaterThanOrEqual(120);
+    await driver.page.locator('.topbar .menu').tap();
+    const scope = driver.page.getByTestId('scope-switch-drawer');
+    await expect.poll(() => scope.isVisible()).toBe(true);
+    expect(await scope.textContent()).toBe('源汇区');
+    expect(await driver.page.getByTestId('create-site-drawer').isEnabled()).toBe(true);
+    await driver.screenshot('phone-county-drawer');
+    await scope.tap();
+    await expect.poll(() => scope.getAttribute('aria-pressed')).toBe('true');
+    expect(await scope.textContent()).toBe(zh.allCounties);
+    await driver.page.getByTestId('lang-switch-drawer').tap();
+    await expect.poll(() => driver.urlParams().get('lang')).toBe('en');
+    expect(await driver.page.getByTestId('create-site-drawer').textContent()).toBe(en.createSite);
   });
 });

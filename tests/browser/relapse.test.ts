@@ -6,7 +6,7 @@ import { zh } from '../../web/i18n/zh.ts';
 import { useMapDriver } from '../helpers/browser.ts';
 
 interface RelapseJson {
-  summary: { relapses: number; moveCandidates: number };
+  summary: { relapses: number; relapsedSites: number; moveCandidates: number };
   moves: { key: string; decision: string | null }[];
   rates: { townships: { relapses: number }[] };
 }
@@ -21,7 +21,7 @@ describe('the 死灰复燃 panel', () => {
     const panel = driver.page.getByTestId('relapse-panel');
     await expect
       .poll(() => panel.getByTestId('relapse-summary').textContent(), { timeout: 15_000 })
-      .toContain(`${api.summary.relapses} 处死灰复燃 · ${api.summary.moveCandidates} 对疑似转移`);
+      .toContain(`${api.summary.relapses} 次死灰复燃（${api.summary.relapsedSites} 处点位） · ${api.summary.moveCandidates} 对疑似转移`);
     const layers = () =>
       driver.page.evaluate(() => {
         const map = (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map;

@@ -1,6 +1,7 @@
 // County scorecards and the task board in the browser: a figure clicked shows exactly its sites on
 // the map; the printable page renders in Chinese on one A4 page with the API's figures; the task
 // board filters by unit, takes notes and links sites by hand.
+import { campaignDay } from '../../domain/days.ts';
 import { describe, expect, it } from 'vitest';
 import { zh } from '../../web/i18n/zh.ts';
 import { useMapDriver } from '../helpers/browser.ts';
@@ -10,6 +11,8 @@ interface Card {
   countyName: string;
   sites: number;
   zeroing: { open: number; dealtWith: number };
+  relapsedSites: number;
+  relapses: number;
   overdue: unknown[];
   byStatus: Record<string, number>;
 }
@@ -19,7 +22,7 @@ interface FigureList {
 interface TaskJson {
   number: number;
   state: string;
-  progress: { sites: number; roads: number };
+  progress: { sites: number; roads: number; open: number; closed: number; relapsed: number };
   deadline: { date: string | null };
   group: number;
   leadUnits: string[];
@@ -143,6 +146,10 @@ describe('the county scorecard', () => {
       ).map(Number);
     expect(await row('排查发现')).toEqual([...cards.map((c) => c.sites), cards.reduce((n, c) => n + c.sites, 0)]);
     expect(await row('尚未清零')).toEqual([...cards.map((c) => c.zeroing.open), cards.reduce((n, c) => n + c.zeroing.open, 0)]);
+    // Relapsed sites and, beneath them, the relapses (a site relapsing twice counts twice), as the definition says.
+    expect(await row('死灰复燃点位')).toEqual([...cards.map((c) => c.relapsedSites), cards.reduce((n, c) => n + c.relapsedSites, 0)]);
+    expect(await row('死灰复燃次数')).toEqual([...cards.map((c) => c.relapses), cards.reduce((n, c) => n + c.relapses, 0)]);
+    expect(cards.reduce((n, c) => n + c.relapses, 0)).toBeGreaterThan(cards.reduce((n, c) => n + c.relapsedSites, 0));
     expect(await row('已取缔')).toEqual([...cards.map((c) => c.byStatus.closed ?? 0), cards.reduce((n, c) => n + (c.byStatus.closed ?? 0), 0)]);
     // A figure links to its sites on the map.
     const link = await page.locator('table.grid').first().locator('a').first().getAttribute('href');
@@ -175,7 +182,7 @@ describe('the task board', () => {
     expect(await board.locator('section.task-group > h2').count()).toBe(new Set(all.map((t) => t.group)).size);
     // Task 15 (illegal fuel points): its lead units as the plan states them.
     // Tasks whose date has passed with no site linked say the map cannot judge them (task 4: 2020年年底, none linked).
-    const today = new Date().toISOString().slice(0, 10);
+    const today = campaignDay();
     const unmeasured = all
       .filter((t) => t.state !== 'done' && t.progress.sites + t.progress.roads === 0 && t.deadline.date !== null && t.deadline.date < today)
       .map((t) => t.number);
@@ -187,6 +194,12 @@ describe('the task board', () => {
       .evaluateAll((cards) => cards.map((c) => Number(c.getAttribute('data-testid')!.slice(5))));
     expect(noted).toEqual(unmeasured);
     for (const number of unmeasured) expect(await board.getByTestId(`task-${number}`).getByTestId('task-state').textContent()).toBe(zh.taskState_cannot_judge);
+    // The progress line: the sites relapsed now are among the open ones (task 2 links most of the city's sites).
+    const task2 = all.find((t) => t.number === 2)!.progress;
+    expect(task2.relapsed).toBeGreaterThan(0);
+    expect(await board.getByTestId('task-2').getByTestId('task-progress').textContent()).toBe(
+      `关联点位 ${task2.sites} 个：未清零 ${task2.open}（其中现为死灰复燃 ${task2.relapsed}），已处置 ${task2.closed}`,
+    );
     const task15 = all.find((t) => t.number === 15)!;
     expect(await board.getByTestId('task-15').getByTestId('task-lead-units').textContent()).toBe(task15.leadUnits.join('、'));
     await board.getByTestId('filter-unit').selectOption(unit);

@@ -1,7 +1,7 @@
 // Calendar-day arithmetic (domain/days.ts) against day counts known by hand, across month, year and
 // leap-year ends and the dates clocks change in Europe and the US (UTC days have no DST hour).
 import { describe, expect, it } from 'vitest';
-import { addDays, dayIso, dayNumber, daysBetween, daysInMonth, toDay } from '../../domain/days.ts';
+import { addDays, campaignDay, campaignTime, dayIso, dayNumber, daysBetween, daysInMonth, toDay } from '../../domain/days.ts';
 
 describe('day numbers', () => {
   it('counts days since 1970-01-01', () => {
@@ -60,5 +60,15 @@ describe('day arithmetic', () => {
     expect(daysInMonth(2100, 2)).toBe(28);
     expect(daysInMonth(2022, 4)).toBe(30);
     expect(daysInMonth(2022, 12)).toBe(31);
+  });
+
+  it("says what day and time it is in Beijing, whatever the machine's zone", () => {
+    expect(campaignDay(Date.parse('2026-12-05T15:59:59.999Z'))).toBe('2026-12-05');
+    expect(campaignDay(Date.parse('2026-12-05T16:00:00.000Z'))).toBe('2026-12-06');
+    expect(campaignDay(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+    expect(campaignTime('2026-12-05T04:04:27.965Z')).toBe('2026-12-05 12:04:27');
+    expect(campaignTime('2026-12-31T16:30:00Z', { seconds: false })).toBe('2027-01-01 00:30');
+    expect(campaignTime(Date.parse('2024-02-28T16:00:00Z'))).toBe('2024-02-29 00:00:00');
+    expect(campaignTime('not a time')).toBe('not a time');
   });
 });

@@ -98,7 +98,7 @@ describe('relapses', () => {
     expect(relapse.lon).toBeCloseTo(sites[5]!.lon!, 12);
     const unlocated = result.relapses.find((entry) => entry.siteId === 7)!;
     expect(unlocated).toMatchObject({ closedOn: '2022-02-01', daysSinceClosure: 30, lon: null, lat: null });
-    expect(result.summary).toMatchObject({ relapses: 2, unlocatedRelapses: 1 });
+    expect(result.summary).toMatchObject({ relapses: 2, relapsedSites: 2, unlocatedRelapses: 1 });
     // Located relapses are in the cells, unlocated ones are not.
     expect(result.cells.features.reduce((sum, cell) => sum + cell.properties.relapses, 0)).toBe(1);
   });
@@ -164,6 +164,19 @@ describe('likely moves', () => {
     const [move] = analyzeRelapse(twice, {}).moves;
     expect(move).toMatchObject({ key: '1-2', closedOn: '2023-03-01', days: 30 });
     expect(analyzeRelapse(twice, { asOf: '2023-04-01' }).relapses[0]).toMatchObject({ closedOn: '2023-01-01', daysSinceClosure: 31 });
+  });
+
+  it('counts a site relapsing twice as two relapses at one site', () => {
+    const again: RelapseSiteInput = {
+      ...sites[0]!,
+      events: [
+        { to: 'closed', date: '2023-01-01' },
+        { to: 'relapsed', date: '2023-02-01' },
+        { to: 'closed', date: '2023-03-01' },
+        { to: 'relapsed', date: '2023-05-01' },
+      ],
+    };
+    expect(analyzeRelapse([again, sites[5]!], {}).summary).toMatchObject({ relapses: 3, relapsedSites: 2 });
   });
 
   it('keeps a dismissed pair listed but out of the hotspot counts; a new site counts once', () => {

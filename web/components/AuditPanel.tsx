@@ -1,5 +1,6 @@
 // The audit trail for admins (and county officials, for their counties): filters, the records
 // newest first with before/after, and a button that recomputes the hash chain on the server.
+import { campaignTime } from '../../domain/days.ts';
 import { useState } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
 import { describeError, fieldWords } from '../i18n/error-text.ts';
@@ -55,7 +56,7 @@ export function AuditPanel({ counties, onOpenSite }: { counties: { code: string;
               id: result.firstBad!.id,
               reason: t(BREAK_REASON[result.firstBad!.code], {
                 missing: result.firstBad!.missing ?? '',
-                at: result.firstBad!.anchor?.at.slice(0, 16).replace('T', ' ') ?? '',
+                at: result.firstBad!.anchor ? campaignTime(result.firstBad!.anchor.at, { seconds: false }) : '',
                 records: result.firstBad!.anchor?.records ?? '',
                 have: result.records,
               }),
@@ -136,7 +137,10 @@ export function AuditPanel({ counties, onOpenSite }: { counties: { code: string;
           return (
             <li key={record.id} data-audit={record.id}>
               <div>
-                <b>#{record.id}</b> <span className="muted">{record.at.replace('T', ' ').slice(0, 19)}</span>{' '}
+                <b>#{record.id}</b>{' '}
+                <span className="muted" data-testid="audit-at">
+                  {campaignTime(record.at)}
+                </span>{' '}
                 <b data-testid="audit-action">{actionWords(record.action, lang)}</b>{' '}
                 {target && target.kind === 'site' && onOpenSite && /^\d+$/.test(target.id) ? (
                   <button type="button" className="link" data-testid="audit-target" onClick={() => onOpenSite(Number(target.id))}>

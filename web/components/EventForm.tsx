@@ -1,6 +1,7 @@
 // The form of a recorded event (a status move of a site or a road): the date (not before the last
 // event, not after today), a note and optional photos, plus whatever the event needs besides
 // (`children`, e.g. the 两断三清 checklist). The photos are uploaded when the form is sent.
+import { campaignDay } from '../../domain/days.ts';
 import { useState, type ReactNode } from 'react';
 import { uploadPhoto } from '../api/photos.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -15,7 +16,8 @@ export interface EventValues {
 }
 
 /** Today as the server counts it (UTC), the latest date an event may carry. */
-export const todayIso = () => new Date().toISOString().slice(0, 10);
+/** Today on the campaign's calendar (Beijing), as the server judges "not in the future". */
+export const todayIso = () => campaignDay();
 
 export const PHOTO_TYPES = 'image/jpeg,image/png,image/webp';
 

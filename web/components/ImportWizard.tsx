@@ -1,5 +1,6 @@
 // The ledger import wizard: upload → columns and coordinate system → preview with every row's
 // outcome (errors highlighted) → commit; below, the import batches with undo.
+import { campaignTime } from '../../domain/days.ts';
 import { useEffect, useMemo, useState } from 'react';
 import { LEDGER_COLUMNS, type LedgerField } from '../../domain/ledger-columns.ts';
 import { ApiError } from '../api/client.ts';
@@ -384,7 +385,7 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
           <li key={b.id}>
             <b>#{b.id}</b> {b.fileName}
             <div className="muted">
-              {t(`importState_${b.state}` as MessageKey)} · {b.committedBy ?? b.createdBy} · {(b.committedAt ?? b.createdAt).slice(0, 16).replace('T', ' ')} ·{' '}
+              {t(`importState_${b.state}` as MessageKey)} · {b.committedBy ?? b.createdBy} · {campaignTime(b.committedAt ?? b.createdAt, { seconds: false })} ·{' '}
               {t('importBatchCounts', {
                 created: b.counts.created ?? 0,
                 updated: b.counts.updated ?? 0,

@@ -2,6 +2,7 @@
 // (the statuses shown, the road segments and the analysis layers in view), scale bar, north arrow,
 // dates, data source and — when demo records (sites or road segments) are in view — the demo note. Drawing is in
 // web/map/map-picture.ts; this asks the map for its picture and the API whether demo records are in view.
+import { campaignDay } from '../../domain/days.ts';
 import { useState } from 'react';
 import { STATUS_CODES } from '../../domain/statuses.ts';
 import { anySite } from '../state/sites.ts';
@@ -13,7 +14,7 @@ import { composePicture, pictureToPdf, type CapturedMap, type LegendGroup, type 
 import { siteFilterQuery, type UrlState } from '../state/url-state.ts';
 import type { RoadStatusCode } from '../../domain/statuses.ts';
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => campaignDay();
 
 function saveBlob(blob: Blob, name: string) {
   const url = URL.createObjectURL(blob);

@@ -147,6 +147,7 @@ export function RelapsePanel({
             <p data-testid="relapse-summary">
               {t('relapseSummary', {
                 r: data.summary.relapses,
+                s: data.summary.relapsedSites,
                 m: data.summary.moveCandidates,
                 h99: data.summary.hotCells[99],
                 h95: data.summary.hotCells[95],

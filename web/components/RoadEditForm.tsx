@@ -2,6 +2,7 @@
 // the form says who and when, shows their value beside the user's for each field that differs, and
 // lets the user take theirs (reload) or keep their own (saved over the new version): nothing is lost
 // silently.
+import { campaignTime } from '../../domain/days.ts';
 import { ConflictTable } from './ConflictTable.tsx';
 import { useState } from 'react';
 import { ROAD_SEVERITIES, type RoadSeverity } from '../../domain/statuses.ts';
@@ -149,7 +150,9 @@ export function RoadEditForm({
       ))}
       {conflict && theirValues && (
         <div className="conflict" role="alert" data-testid="road-conflict">
-          <p>{t('conflictChanged', { who: conflict.changedBy ?? '?', when: conflict.changedAt ? conflict.changedAt.slice(0, 16).replace('T', ' ') : '?' })}</p>
+          <p>
+            {t('conflictChanged', { who: conflict.changedBy ?? '?', when: conflict.changedAt ? campaignTime(conflict.changedAt, { seconds: false }) : '?' })}
+          </p>
           <ConflictTable
             rows={differing.map(({ key, label }) => ({ field: key, label: t(label), mine: show(key, values[key]), theirs: show(key, theirValues[key]) }))}
           />

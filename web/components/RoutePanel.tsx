@@ -1,5 +1,6 @@
 // 巡查路线: choose stops by rule, plan a short route, take it into the field (navigation links, an
 // A4 sheet, GPX/KML), save and share it, and record each stop's result.
+import { campaignDay } from '../../domain/days.ts';
 import { useState } from 'react';
 import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
@@ -145,7 +146,7 @@ export function RoutePanel({
       const photoRef = photo ? await uploadPhoto(photo) : null;
       await recordInspection({
         siteId,
-        date: new Date().toISOString().slice(0, 10),
+        date: campaignDay(),
         result,
         note: note || null,
         photo: photoRef,

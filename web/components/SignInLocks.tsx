@@ -1,6 +1,7 @@
 // Sign-in locks, in the audit panel for admins: accounts that failed to sign in too often from one
 // address, until when, and a button that lifts the lock (POST /api/users/{name}/unlock, an audit record).
 // Other roles see why they cannot.
+import { campaignTime } from '../../domain/days.ts';
 import { useState } from 'react';
 import { describeError } from '../i18n/error-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -8,8 +9,6 @@ import { useSignInLocks, useUnlockUser } from '../state/users.ts';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 import { LoadState } from './LoadState.tsx';
-
-const time = (iso: string) => new Date(iso).toLocaleString('zh-CN', { hour12: false, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
 
 export function SignInLocks() {
   const { t, lang } = useI18n();
@@ -49,7 +48,9 @@ export function SignInLocks() {
             {(locks.data ?? []).map((lock) => (
               <li key={`${lock.username}@${lock.address ?? ''}`} data-lock={lock.username}>
                 <b>{lock.username}</b> <span className="locked-badge">{t('locksLocked')}</span>{' '}
-                <span className="muted">{t('locksDetail', { address: lock.address ?? '—', failures: lock.failures, until: time(lock.until) })}</span>{' '}
+                <span className="muted">
+                  {t('locksDetail', { address: lock.address ?? '—', failures: lock.failures, until: campaignTime(lock.until, { seconds: false }) })}
+                </span>{' '}
                 {lock.known ? (
                   <GuardedButton denied={denied} className="small" data-testid="unlock" disabled={busy !== null} onClick={() => void unlock(lock.username)}>
                     {busy === lock.username ? t('locksLifting') : t('locksLift')}

@@ -3,6 +3,7 @@
 // the form says who and when, shows their value beside this one for each field changed here, and
 // lets the person load theirs or keep these (sent again on the new version) — nothing is dropped
 // without being shown.
+import { campaignTime } from '../../domain/days.ts';
 import { ConflictTable } from './ConflictTable.tsx';
 import { useState } from 'react';
 import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
@@ -134,7 +135,7 @@ export function SiteEditForm({ site, onSaved, onCancel }: { site: SiteNow; onSav
           <p>
             {t('conflictWho', {
               who: conflict.changedBy ?? t('someone'),
-              when: conflict.changedAt ? new Date(conflict.changedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') : '',
+              when: conflict.changedAt ? campaignTime(conflict.changedAt) : '',
             })}
           </p>
           <ConflictTable

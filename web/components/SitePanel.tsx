@@ -1,6 +1,7 @@
 // Site detail: what it is, where, how sure we are of the place, its plan tasks, history (with the
 // proof of each move: who, when, note, checklist, photos) and inspections; and the writes a person
 // may make on it — edit, status moves, place on the map — each disabled with the reason otherwise.
+import { campaignTime } from '../../domain/days.ts';
 import type { CategoryCode, SectorCode } from '../../domain/categories.ts';
 import { useState } from 'react';
 import { readEvidence } from '../../domain/evidence.ts';
@@ -145,7 +146,7 @@ export function SitePanel({
                 <span className="dot" style={{ background: STATUS_COLORS[event.to as StatusCode] }} />
                 <time>{event.date}</time> <b>{event.kind === 'location' ? t('locationEvent') : statusLabel(event.to as StatusCode, lang)}</b>
                 <div className="muted">
-                  {t('actor')}: {event.actor} · {t('recordedAt', { at: new Date(event.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') })}
+                  {t('actor')}: {event.actor} · {t('recordedAt', { at: campaignTime(event.createdAt) })}
                 </div>
                 {eventNote(event, lang) && <div className="note">{eventNote(event, lang)}</div>}
                 <EventProof checklist={event.checklist} evidence={event.evidence} />

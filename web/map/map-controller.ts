@@ -170,9 +170,13 @@ export class MapController {
       if (this.desired.basemap || this.desired.lang !== 'zh') this.restyle();
       else this.replay();
     });
-    // A full style rebuild (when a diff cannot be applied) drops images: draw them again on demand.
-    this.map.on('styleimagemissing', (event: { id: string }) => {
-      if (event.id.startsWith('cat-')) addCategoryIcons(this.map);
+    // A tile laid out before the first 'load' (its data from the browser's cache) or after a full style
+    // rebuild (which drops images) asks for symbols not drawn yet: draw them before it is answered.
+    // (MapLibre answers a tile before firing 'styleimagemissing': a symbol added there came too late
+    // for that tile, which was laid out without it and again once it was added, with a warning each.)
+    this.map.setMissingStyleImageResolver((id) => {
+      if (id.startsWith('cat-')) addCategoryIcons(this.map);
+      return Promise.resolve();
     });
     this.map.on('moveend', () => this.emitView());
     this.map.on('zoomend', () => this.placeCountyLabels());

@@ -13,7 +13,7 @@ import type { MapController } from '../map/map-controller.ts';
 import type { UrlState } from '../state/url-state.ts';
 import type { useSiege } from '../state/use-siege.ts';
 import { PanelTabs, usePanelRights } from './PanelTabs.tsx';
-import { PageLinks } from './TopBar.tsx';
+import { HeaderActions, PageLinks, type HeaderActionsProps } from './TopBar.tsx';
 import type { Drawing } from './use-drawing.ts';
 import type { MapData } from './use-map-data.ts';
 import type { RoutePlanning } from './use-route-planning.ts';
@@ -40,9 +40,11 @@ export interface SidePanelProps {
   cell: SelectedCell | null;
   map: MapController | null;
   onError: (error: unknown) => void;
+  /** The header's actions, repeated at the foot of the drawer for phones. */
+  actions: HeaderActionsProps;
 }
 
-export function SidePanel({ state, update, data, selection, drawing, route, relapse, siege, cell, map, onError }: SidePanelProps) {
+export function SidePanel({ state, update, data, selection, drawing, route, relapse, siege, cell, map, onError, actions }: SidePanelProps) {
   const { t } = useI18n();
   const { canImport, canReadAudit } = usePanelRights();
   const { countyList, countyNames, roads } = data;
@@ -167,6 +169,7 @@ export function SidePanel({ state, update, data, selection, drawing, route, rela
         </details>
       )}
       <div className="side-nav">
+        <HeaderActions actions={actions} inDrawer />
         <PageLinks state={state} />
         <UserBadge inDrawer />
       </div>

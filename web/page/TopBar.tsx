@@ -1,5 +1,6 @@
 // The header: drawer toggle, title, search, how many sites are shown, the county-scope switch, the
-// pages beside the map, the language, 新增点位 and the signed-in user.
+// pages beside the map, the language, 新增点位 and the signed-in user. On a phone the header keeps
+// the toggle, the title and the search; the rest sits at the foot of the drawer.
 import { GuardedButton } from '../components/GuardedButton.tsx';
 import { SearchBox } from '../components/SearchBox.tsx';
 import { UserBadge } from '../components/UserBadge.tsx';
@@ -8,23 +9,27 @@ import { pageHref } from '../pages/page-href.ts';
 import { useSession } from '../state/session.tsx';
 import type { UrlState } from '../state/url-state.ts';
 
+/** The county-scope switch, the language and 新增点位: in the header, and in the drawer on a phone. */
+export interface HeaderActionsProps {
+  cityWide: boolean;
+  onCityWide: () => void;
+  countyNames: Record<string, string>;
+  onLanguage: () => void;
+  onCreate: () => void;
+}
+
 export interface TopBarProps {
   panelOpen: boolean;
   onTogglePanel: () => void;
   loading: boolean;
   shown: number;
-  cityWide: boolean;
-  onCityWide: () => void;
-  countyNames: Record<string, string>;
   state: UrlState;
-  onLanguage: () => void;
   onOpenSite: (id: number, position: [number, number] | null) => void;
-  onCreate: () => void;
+  actions: HeaderActionsProps;
 }
 
-export function TopBar({ panelOpen, onTogglePanel, loading, shown, cityWide, onCityWide, countyNames, state, onLanguage, onOpenSite, onCreate }: TopBarProps) {
+export function TopBar({ panelOpen, onTogglePanel, loading, shown, state, onOpenSite, actions }: TopBarProps) {
   const { t } = useI18n();
-  const { user, deny } = useSession();
   return (
     <header className="topbar">
       <button type="button" className="menu" aria-label={t('panelToggle')} aria-expanded={panelOpen} onClick={onTogglePanel}>
@@ -37,11 +42,28 @@ export function TopBar({ panelOpen, onTogglePanel, loading, shown, cityWide, onC
       <span className="site-count" data-testid="site-count">
         {loading ? t('loading') : t('sites', { n: shown })}
       </span>
+      <nav className="topnav">
+        <PageLinks state={state} />
+      </nav>
+      <HeaderActions actions={actions} />
+      <UserBadge />
+    </header>
+  );
+}
+
+/** The header's actions; `inDrawer`: the copy at the foot of the drawer on a phone (test ids end in -drawer). */
+export function HeaderActions({ actions, inDrawer = false }: { actions: HeaderActionsProps; inDrawer?: boolean }) {
+  const { cityWide, onCityWide, countyNames, onLanguage, onCreate } = actions;
+  const suffix = inDrawer ? '-drawer' : '';
+  const { t } = useI18n();
+  const { user, deny } = useSession();
+  return (
+    <>
       {user.counties.length > 0 && (
         <button
           type="button"
           className="scope-switch"
-          data-testid="scope-switch"
+          data-testid={`scope-switch${suffix}`}
           aria-pressed={cityWide}
           onClick={onCityWide}
           title={t(cityWide ? 'scopeShowOwn' : 'scopeShowCity')}
@@ -49,17 +71,13 @@ export function TopBar({ panelOpen, onTogglePanel, loading, shown, cityWide, onC
           {cityWide ? t('allCounties') : user.counties.map((code) => countyNames[code] ?? code).join('、')}
         </button>
       )}
-      <nav className="topnav">
-        <PageLinks state={state} />
-      </nav>
-      <button type="button" className="lang" data-testid="lang-switch" onClick={onLanguage}>
+      <button type="button" className="lang" data-testid={`lang-switch${suffix}`} onClick={onLanguage}>
         {t('language')}
       </button>
-      <GuardedButton className="create-site" denied={deny('writeSites')} data-testid="create-site" onClick={onCreate}>
+      <GuardedButton className="create-site" denied={deny('writeSites')} data-testid={`create-site${suffix}`} onClick={onCreate}>
         {t('createSite')}
       </GuardedButton>
-      <UserBadge />
-    </header>
+    </>
   );
 }
 

@@ -1,5 +1,7 @@
 // The printable scorecard (one A4 page): the counties side by side — or one county — with every
 // figure a link to its sites on the map, the overdue items, the monthly trend and the definitions.
+import { campaignTime } from '../../domain/days.ts';
+import { Fragment, useState } from 'react';
 import { FIGURE_KEYS, figureValue } from '../../domain/scorecard-figures.ts';
 import { COUNTED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
 import { figureDefinition, figureLabel, statusLabel } from '../i18n/code-labels.ts';
@@ -17,6 +19,8 @@ const TREND_MONTHS = 6;
 
 export function ScorecardPage({ params }: { params: URLSearchParams }) {
   const { t, lang } = useI18n();
+  // When the page was opened: the 生成于 line of the printed sheet.
+  const [openedAt] = useState(() => Date.now());
   const county = params.get('county');
   const query = {
     ...(params.get('asOf') ? { asOf: params.get('asOf')! } : {}),
@@ -73,11 +77,24 @@ export function ScorecardPage({ params }: { params: URLSearchParams }) {
               </thead>
               <tbody>
                 {FIGURE_KEYS.map((key) => (
-                  <tr key={key}>
-                    <th scope="row">{figureLabel(key, lang)}</th>
-                    {data.map((card) => cell(card, key, figureValue(card, key)))}
-                    {total((card) => figureValue(card, key))}
-                  </tr>
+                  <Fragment key={key}>
+                    <tr>
+                      <th scope="row">{figureLabel(key, lang)}</th>
+                      {data.map((card) => cell(card, key, figureValue(card, key)))}
+                      {total((card) => figureValue(card, key))}
+                    </tr>
+                    {key === 'relapsed' && (
+                      <tr>
+                        <th scope="row">{t('scRelapseEventsRow')}</th>
+                        {data.map((card) => (
+                          <td key={card.county} className="num">
+                            {card.relapses}
+                          </td>
+                        ))}
+                        {total((card) => card.relapses)}
+                      </tr>
+                    )}
+                  </Fragment>
                 ))}
                 <tr className="group">
                   <th colSpan={data.length + 2}>{t('scByStatus')}</th>
@@ -145,7 +162,7 @@ export function ScorecardPage({ params }: { params: URLSearchParams }) {
                 ))}
               </dl>
             </section>
-            <p className="muted">{t('scGenerated', { time: new Date().toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') })}</p>
+            <p className="muted">{t('scGenerated', { time: campaignTime(openedAt) })}</p>
             <p className="no-print">
               <a href={pageHref('tasks', { lang: lang === 'en' ? 'en' : null })}>{t('navTasks')}</a>
             </p>

@@ -1,6 +1,7 @@
 // The plan's 31 tasks in their six groups: problem, target, measures, leaders and units, deadline
 // and state; the sites and road segments linked to each, progress notes, and links made by hand.
 // Filters (unit, leader, state) live in the URL so a link answers "what does 市生态环境局 lead?".
+import { campaignTime } from '../../domain/days.ts';
 import { useMemo, useState, type FormEvent } from 'react';
 import type { RoadStatusCode, StatusCode } from '../../domain/statuses.ts';
 import { categoryLabel, roadStatusLabel, statusLabel } from '../i18n/code-labels.ts';
@@ -171,7 +172,7 @@ function TaskCard({ task }: { task: TaskJson }) {
           </>
         )}
       </dl>
-      <p className="muted">
+      <p className="muted" data-testid="task-progress">
         {t('tbProgress', { sites: task.progress.sites, open: task.progress.open, closed: task.progress.closed, relapsed: task.progress.relapsed })}
       </p>
       <button type="button" className="small" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="task-toggle">
@@ -275,7 +276,7 @@ function TaskDetail({ number }: { number: number }) {
             {data.notes.map((n) => (
               <li key={n.id}>
                 <span className="muted">
-                  {n.createdAt.slice(0, 16).replace('T', ' ')} · {n.author}
+                  {campaignTime(n.createdAt, { seconds: false })} · {n.author}
                 </span>
                 <p>{n.text}</p>
               </li>
