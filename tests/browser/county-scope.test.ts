@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { zh } from '../../web/i18n/zh.ts';
 import { translate } from '../../web/i18n/i18n.tsx';
 import { STATUS_CODES } from '../../domain/statuses.ts';
-import { useMapDriver } from '../helpers/browser.ts';
+import { headerOverflow, useMapDriver } from '../helpers/browser.ts';
 import type { SiteCollection } from '../helpers/app.ts';
 
 const countText = (n: number) => translate('zh', 'sites', { n });
@@ -37,6 +37,19 @@ describe('a 源汇区 county official', () => {
     await expect.poll(() => header.textContent()).toBe(countText(all.features.length));
     expect(await driver.page.locator('.cluster-marker.outside-scope').count()).toBe(0);
     await driver.screenshot('county-scope-city');
+  });
+
+  it('has the whole header in view, in Chinese and in English, with room to type a search and their county named in the language', async () => {
+    for (const [query, county] of [
+      ['', '源汇区'],
+      ['?lang=en', 'Yuanhui District'],
+    ] as const) {
+      await driver.openMap(query, { waitForClusters: false });
+      await expect.poll(() => driver.page.getByTestId('scope-switch').textContent()).toBe(county);
+      expect(await headerOverflow(driver.page, 1280)).toEqual([]);
+      expect((await driver.page.locator('header.topbar .search input').boundingBox())!.width).toBeGreaterThanOrEqual(150);
+    }
+    await driver.screenshot('county-header-en');
   });
 
   it('lists the relapses of their county by default', async () => {

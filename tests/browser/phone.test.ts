@@ -1,30 +1,13 @@
 // On a phone (inspectors): the layer panel starts collapsed and the menu toggles it; a site's detail
 // opens as a sheet from the bottom; the map still clusters.
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../web/i18n/en.ts';
 import { zh } from '../../web/i18n/zh.ts';
-import { useMapDriver } from '../helpers/browser.ts';
+import { headerOverflow, useMapDriver } from '../helpers/browser.ts';
 import type { SiteCollection } from '../helpers/app.ts';
 
 const WIDTH = 390;
 const HEIGHT = 844;
-
-/** The header's visible parts, each inside the screen's width and on one line of the bar. */
-async function headerOverflow(page: Page): Promise<string[]> {
-  return page.locator('header.topbar').evaluate((bar, width) => {
-    const barBox = bar.getBoundingClientRect();
-    const problems: string[] = [];
-    if (bar.scrollWidth > bar.clientWidth) problems.push(`bar scrolls: ${bar.scrollWidth} > ${bar.clientWidth}`);
-    for (const child of bar.children) {
-      const box = child.getBoundingClientRect();
-      if (box.width === 0) continue;
-      if (box.left < 0 || box.right > width) problems.push(`${child.className}: ${Math.round(box.left)}–${Math.round(box.right)}`);
-      if (box.top < barBox.top || box.bottom > barBox.bottom) problems.push(`${child.className}: taller than the bar (${Math.round(box.height)} px)`);
-    }
-    return problems;
-  }, WIDTH);
-}
 
 describe('on a phone (390×844)', () => {
   const driver = useMapDriver({ viewport: { width: WIDTH, height: HEIGHT }, mobile: true });
@@ -38,7 +21,7 @@ describe('on a phone (390×844)', () => {
     expect(await menu().getAttribute('aria-expanded')).toBe('false');
     const menuBox = (await menu().boundingBox())!;
     expect(menuBox.height).toBeGreaterThanOrEqual(36);
-    expect(await headerOverflow(driver.page)).toEqual([]);
+    expect(await headerOverflow(driver.page, WIDTH)).toEqual([]);
     await driver.waitForMapIdle();
     await driver.screenshot('phone-map');
 
@@ -104,7 +87,7 @@ describe('a county official on a phone', () => {
 
   it('keeps the header to the menu, the title and the search; the county switch, the language and 新增点位 are in the drawer', async () => {
     await driver.openMap();
-    expect(await headerOverflow(driver.page)).toEqual([]);
+    expect(await headerOverflow(driver.page, WIDTH)).toEqual([]);
     // The search keeps room to type in.
     expect((await driver.page.locator('header.topbar .search input').boundingBox())!.width).toBeGreaterThanOrEqual(120);
     await driver.page.locator('.topbar .menu').tap();

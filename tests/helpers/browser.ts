@@ -319,3 +319,28 @@ export function useMapDriver(options: DriverOptions = {}): MapDriver {
   afterAll(() => driver.close());
   return driver;
 }
+
+/** What is wrong with the header: a visible part outside the screen's width or the bar, or a text wrapped over lines. */
+export async function headerOverflow(page: Page, width: number): Promise<string[]> {
+  return page.locator('header.topbar').evaluate((bar, width) => {
+    const barBox = bar.getBoundingClientRect();
+    const problems: string[] = [];
+    if (bar.scrollWidth > bar.clientWidth) problems.push(`bar scrolls: ${bar.scrollWidth} > ${bar.clientWidth}`);
+    for (const child of bar.children) {
+      const box = child.getBoundingClientRect();
+      if (box.width === 0) continue;
+      if (box.left < 0 || box.right > width) problems.push(`${child.className}: ${Math.round(box.left)}–${Math.round(box.right)}`);
+      if (box.top < barBox.top || box.bottom > barBox.bottom) problems.push(`${child.className}: taller than the bar (${Math.round(box.height)} px)`);
+    }
+    // Every text on one line: a wrapped label (中/文 stacked, a county name over two lines) has a rect per line.
+    const texts = document.createTreeWalker(bar, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+      if (!node.textContent?.trim()) continue;
+      range.selectNodeContents(node);
+      const lines = [...range.getClientRects()].filter((rect) => rect.width > 0);
+      if (new Set(lines.map((rect) => Math.round(rect.top))).size > 1) problems.push(`"${node.textContent.trim()}" wraps over ${lines.length} lines`);
+    }
+    return problems;
+  }, width);
+}

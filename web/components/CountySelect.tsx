@@ -1,4 +1,7 @@
-// A county drop-down with a first "none" option (the whole city, or "choose a county").
+// A county drop-down with a first "none" option (the whole city, or "choose a county"), names in the page's language.
+import { countyLabel } from '../i18n/code-labels.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+
 export function CountySelect({
   value,
   counties,
@@ -12,12 +15,13 @@ export function CountySelect({
   onChange: (code: string) => void;
   testId?: string;
 }) {
+  const { lang } = useI18n();
   return (
     <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
       <option value="">{noneLabel}</option>
       {counties.map((c) => (
         <option key={c.code} value={c.code}>
-          {c.name}
+          {countyLabel(c.code, c.name, lang)}
         </option>
       ))}
     </select>

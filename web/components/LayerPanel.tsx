@@ -2,7 +2,7 @@
 // choropleth, roads, basemap and the "as of" date; the export menu downloads what the filters select.
 import { CATEGORY_CODES, type CategoryCode } from '../../domain/categories.ts';
 import { COUNTED_STATUSES, ROAD_STATUS_CODES, type RoadStatusCode, type StatusCode } from '../../domain/statuses.ts';
-import { categoryLabel, roadStatusLabel, statusLabel, CATEGORY_GLYPH } from '../i18n/code-labels.ts';
+import { categoryLabel, countyLabel, roadStatusLabel, statusLabel, CATEGORY_GLYPH } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ROAD_STATUS_COLORS, STATUS_COLORS } from '../map/colors.ts';
 import type { Basemap } from '../map/basemap-style.ts';
@@ -91,7 +91,7 @@ export function LayerPanel({
           <option value="">{t('allCounties')}</option>
           {counties.map((county) => (
             <option key={county.code} value={county.code}>
-              {county.name}
+              {countyLabel(county.code, county.name, lang)}
             </option>
           ))}
         </select>

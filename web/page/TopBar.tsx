@@ -4,6 +4,7 @@
 import { GuardedButton } from '../components/GuardedButton.tsx';
 import { SearchBox } from '../components/SearchBox.tsx';
 import { UserBadge } from '../components/UserBadge.tsx';
+import { countyLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { pageHref } from '../pages/page-href.ts';
 import { useSession } from '../state/session.tsx';
@@ -55,7 +56,7 @@ export function TopBar({ panelOpen, onTogglePanel, loading, shown, state, onOpen
 export function HeaderActions({ actions, inDrawer = false }: { actions: HeaderActionsProps; inDrawer?: boolean }) {
   const { cityWide, onCityWide, countyNames, onLanguage, onCreate } = actions;
   const suffix = inDrawer ? '-drawer' : '';
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { user, deny } = useSession();
   return (
     <>
@@ -68,7 +69,7 @@ export function HeaderActions({ actions, inDrawer = false }: { actions: HeaderAc
           onClick={onCityWide}
           title={t(cityWide ? 'scopeShowOwn' : 'scopeShowCity')}
         >
-          {cityWide ? t('allCounties') : user.counties.map((code) => countyNames[code] ?? code).join('、')}
+          {cityWide ? t('allCounties') : user.counties.map((code) => countyLabel(code, countyNames[code] ?? code, lang)).join(lang === 'zh' ? '、' : ', ')}
         </button>
       )}
       <button type="button" className="lang" data-testid={`lang-switch${suffix}`} onClick={onLanguage}>
