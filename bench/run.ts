@@ -1,6 +1,6 @@
 // `npm run bench [-- names…] [--big]`: runs the benchmarks and prints one markdown table.
 // Names: load, startup, api, cluster, bundle, browser, analysis, export, scorecards, auth, imports, tiles, loadtest, peers, throughput, routes (default: all). --big adds 10^6-site rows;
-// --big-only: only the 10^6-site rows of `export` (its 10^5 rows take ~10 min on a loaded machine).
+// --big-only: only the 10^6-site rows of `export` (its 10^5 rows take ~10 min on a loaded machine) and of `browser` (its 10^6 page loads with their pan/zoom jumps).
 // Progress goes to stderr; the table to stdout. Never part of `npm test`.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';

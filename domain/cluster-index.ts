@@ -89,7 +89,8 @@ export class CountyClusterIndex {
   private readonly extents = new Map<string, [number, number, number, number]>();
   readonly size: number;
 
-  constructor(sites: readonly ClusterSite[], filters: ClusterFilters = {}) {
+  /** `pause`, when given, is called before each county's clusters are built (the start-up warm-up gives way there). */
+  constructor(sites: readonly ClusterSite[], filters: ClusterFilters = {}, pause?: () => void) {
     const statuses = filters.statuses ? new Set(filters.statuses) : null;
     const categories = filters.categories?.length ? new Set(filters.categories) : null;
     const counties = filters.counties?.length ? new Set(filters.counties) : null;
@@ -111,6 +112,7 @@ export class CountyClusterIndex {
     }
     this.size = size;
     for (const [county, points] of byCounty) {
+      pause?.();
       const extent: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
       for (const { geometry } of points) {
         const [lon, lat] = geometry.coordinates as [number, number];

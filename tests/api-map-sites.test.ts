@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNTY_CLUSTER_MAX_ZOOM, tilesCovering } from '../domain/cluster-index.ts';
 import { bootDatabase } from '../server/bootstrap.ts';
@@ -15,6 +16,7 @@ import { closeMapPool, mapSiteStore } from '../server/store/map-site-store.ts';
 import { countSitesByCounty, type CountRow } from '../server/store/site-queries.ts';
 import { listCountyRows } from '../server/store/county-store.ts';
 import type { SiteFilters } from '../server/store/site-filters.ts';
+import { COMPRESS_MIN_BYTES, EncodedBody, FAST_BROTLI_QUALITY, SYNC_COMPRESS_MAX_BYTES } from '../server/store/response-cache.ts';
 import { createLogger } from '../server/ops/log.ts';
 import { generateSites, loadSites, readGeography } from '../bench/synthetic.ts';
 import { signInUser, TODAY } from './helpers/app.ts';
@@ -221,6 +223,29 @@ describe('map tiles on the demo data', () => {
     expect(after.headers.get('cache-control')).toBe('no-cache');
     const features = ((await after.json()) as { features: TileFeature[] }).features;
     expect(features.reduce((n, f) => n + f.properties.count, 0)).toBe(before.reduce((n, f) => n + f.properties.count, 0) + 1);
+  });
+
+  it('sends a tile brotli-compressed at the fast level, decoding to the plain answer', async () => {
+    const v = await version(server);
+    let largest = { url: '', bytes: Buffer.alloc(0) };
+    for (const { x, y } of tilesCovering(CITY, 10)) {
+      const url = `/api/map/sites/${v}/10/${x}/${y}`;
+      const bytes = Buffer.from(await (await server.get(url)).arrayBuffer());
+      if (bytes.length > largest.bytes.length) largest = { url, bytes };
+    }
+    expect(largest.bytes.length).toBeGreaterThan(COMPRESS_MIN_BYTES);
+    const br = await server.get(largest.url, { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    const sent = Buffer.from(await br.arrayBuffer());
+    expect(JSON.parse(brotliDecompressSync(sent).toString())).toEqual(JSON.parse(largest.bytes.toString()));
+    const fast = { [constants.BROTLI_PARAM_QUALITY]: FAST_BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: largest.bytes.length };
+    expect(sent.equals(brotliCompressSync(largest.bytes, { params: fast }))).toBe(true);
+    // Small enough to be compressed at once on the request thread, no hop to the thread pool; other bodies still go there.
+    const tile = EncodedBody.ofText(largest.bytes.toString(), undefined, FAST_BROTLI_QUALITY);
+    expect(largest.bytes.length).toBeLessThanOrEqual(SYNC_COMPRESS_MAX_BYTES);
+    for (const encoding of ['br', 'gzip'] as const) expect(tile.encoded(encoding)).not.toBeInstanceOf(Promise);
+    expect((tile.encoded('br') as { bytes: Buffer }).bytes.equals(sent)).toBe(true);
+    expect(EncodedBody.ofText(largest.bytes.toString()).encoded('br')).toBeInstanceOf(Promise);
   });
 
   it('marks a tile of the current version cacheable and one of an older version not', async () => {

@@ -146,7 +146,8 @@ describe('the site histories saved per sites version (migration 019)', () => {
     expect(before.sites()).toEqual(relapseInputs(db));
     expect(before.historiesFrom).toBe('read');
 
-    expect(migrate(db)).toEqual([19, 20]);
+    // 021 runs again too: it finds the CHECK lists already rewritten and changes nothing.
+    expect(migrate(db)).toEqual([19, 20, 21]);
     expect(db.get<{ n: number }>('SELECT count(*) AS n FROM site_history_snapshot')!.n).toBe(0);
     const state = new RelapseState(db);
     expect(state.sites()).toEqual(relapseInputs(db));

@@ -207,7 +207,7 @@ async function relapseOverHttp(server: RunningServer, auth: Record<string, strin
 
 /** The CPU figures of relapseOverHttp. */
 const cpuNotes = (call: { cpuMs: number; startedCpuMs: number }) =>
-  `server CPU ${formatMs(call.cpuMs)} (all threads; the analysis thread ${formatMs(call.startedCpuMs)}, the rest mostly the map threads' start-up warm-up)`;
+  `server CPU ${formatMs(call.cpuMs)} (all threads; the analysis thread ${formatMs(call.startedCpuMs)}, the rest V8's helper threads (garbage collection), the request thread and what the map threads' start-up warm-up did before giving way)`;
 
 async function httpRows(context: BenchContext, size: number): Promise<Row[]> {
   const source = context.fixtures.syntheticDatabase(size); // kept under SANSAN_BENCH_CACHE between runs

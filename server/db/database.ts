@@ -34,6 +34,14 @@ export class Db {
     }
   }
 
+  /**
+   * Runs `fn`'s reads in one snapshot (a deferred transaction), or inside the caller's transaction when
+   * one is open: a data version read with the rows it labels.
+   */
+  readTogether<T>(fn: () => T): T {
+    return this.raw.inTransaction ? fn() : this.raw.transaction(fn).deferred();
+  }
+
   get<T>(sql: string, params: SqlParams = []): T | undefined {
     return this.statement(sql).get(params as never) as T | undefined;
   }

@@ -20,6 +20,7 @@ import { sql as movePairs } from './migrations/017-move-pairs.ts';
 import { sql as importResults } from './migrations/018-import-results.ts';
 import { sql as siteHistorySnapshot } from './migrations/019-site-history-snapshot.ts';
 import { sql as countyCountsIndex } from './migrations/020-county-counts-index.ts';
+import { importWritePath } from './migrations/021-import-write-path.ts';
 
 export interface Migration {
   version: number;
@@ -50,6 +51,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 18, name: 'import-results', sql: importResults },
   { version: 19, name: 'site-history-snapshot', sql: siteHistorySnapshot },
   { version: 20, name: 'county-counts-index', sql: countyCountsIndex },
+  { version: 21, name: 'import-write-path', sql: '', apply: importWritePath },
 ];
 
 export function schemaVersion(db: Db): number {

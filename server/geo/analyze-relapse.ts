@@ -88,15 +88,29 @@ function byPlace(a: RelapseRate, b: RelapseRate): number {
 export function moveSiteOf(site: RelapseSiteInput, asOf: string | null): MoveSite | null {
   const discoveredOn = site.discoveredOn.slice(0, 10);
   if (!isLocated(site) || (asOf !== null && discoveredOn > asOf)) return null;
-  const closures: MoveSite['closures'] = [];
+  // Most sites have no closure or one: an array of one made as such (a push into [] takes 17 slots).
+  let closures: MoveSite['closures'] | null = null;
   for (const event of site.events) {
     const date = event.date.slice(0, 10);
     if ((asOf !== null && date > asOf) || !moveClosureStatuses.has(event.to)) continue;
     const day = dayNumber(date);
-    if (day !== null) closures.push({ day, date });
+    if (day === null) continue;
+    if (closures === null) closures = [{ day, date }];
+    else closures.push({ day, date });
   }
   const { id, name, category, lon, lat, county, township } = site;
-  return { id, name, category, lon, lat, county, township, day: dayNumber(discoveredOn), discoveredOn, closures: closures.sort((a, b) => a.day - b.day) };
+  return {
+    id,
+    name,
+    category,
+    lon,
+    lat,
+    county,
+    township,
+    day: dayNumber(discoveredOn),
+    discoveredOn,
+    closures: closures?.sort((a, b) => a.day - b.day) ?? [],
+  };
 }
 
 /** What analyzeRelapse may be given besides the sites and options. */

@@ -10,7 +10,7 @@ import { validationHook } from './validation.ts';
 import { ResponseCache } from '../store/response-cache.ts';
 import type { SiteFilters } from '../store/site-filters.ts';
 import { cachedJson } from './wire.ts';
-import { mapSiteStore, mapStoreOnThread } from '../store/map-site-store.ts';
+import { mapSiteStore } from '../store/map-site-store.ts';
 import type { CountyCounts } from '../store/map-index.ts';
 
 export function countyRoutes(ctx: AppContext) {
@@ -53,11 +53,11 @@ export function countyRoutes(ctx: AppContext) {
         const filters = parseSiteFilters(c.req.valid('query'), ctx.countyCodes);
         const key = JSON.stringify(filters);
         // A past date's status reads every site's history (~0.2 s at 10^5 sites) and a text search every
-        // name (~0.5 s): counted on the map's index thread, not on the request thread, unless the answer
-        // is kept or the client holds it.
+        // name (~0.5 s): counted by the map's store (on its index thread for a database file), not on the
+        // request thread, unless the answer is kept or the client holds it.
         let counted: CountyCounts | undefined;
         const version = cache.version();
-        if ((filters.asOf || filters.q) && mapStoreOnThread(ctx.db) && !cache.has(key, version) && c.req.header('if-none-match') !== cache.etag(key, version)) {
+        if ((filters.asOf || filters.q) && !cache.has(key, version) && c.req.header('if-none-match') !== cache.etag(key, version)) {
           counted = await mapSiteStore(ctx.db).countyCounts(filters);
         }
         // Counts of another version than the answer's (a write came meanwhile) are counted again here.

@@ -14,6 +14,7 @@
 // one) and is answered 503 `memory_limit`.
 import type { Piscina } from 'piscina';
 import type { Db } from '../db/database.ts';
+import { holdForeground } from '../db/give-way.ts';
 import { databaseFile, runOnThread, threadHeapMb, threadPool } from '../db/threads.ts';
 import { refusalError, runAnalysisJob, type AnalysisJob, type AnalysisRefusal, type AnalysisReply } from './analysis-jobs.ts';
 
@@ -37,7 +38,14 @@ export type AnalysisOutcome = { reply: AnalysisReply } | { refusal: AnalysisRefu
 export async function runAnalysis(db: Db, job: AnalysisJob): Promise<AnalysisReply> {
   const path = databaseFile(db);
   if (!path) return runAnalysisJob(db, job);
-  const outcome = await runOnThread<AnalysisOutcome>(analysisPool(), 'analysis', { path, job });
+  // While the job is in flight, the map's start-up warm-up waits (db/give-way.ts).
+  const done = holdForeground();
+  let outcome: AnalysisOutcome;
+  try {
+    outcome = await runOnThread<AnalysisOutcome>(analysisPool(), 'analysis', { path, job });
+  } finally {
+    done();
+  }
   if ('refusal' in outcome) throw refusalError(outcome.refusal);
   return outcome.reply;
 }

@@ -6,7 +6,7 @@ import { conflict, badRequest, AppError } from '../errors.ts';
 import { outcomeFor, type DuplicateHandling, type DuplicateOf, type StagedSite } from '../import/judge-rows.ts';
 import { PROPS as SITE_PROPS } from '../db/migrations/006-site-feature-cache.ts';
 import { recordLedgerStatus, setSiteLocation } from './site-mutations.ts';
-import { batchRow, suspendTriggers, UPDATED_COLUMNS, type Clock, type CommitCounts } from './import-store.ts';
+import { batchRow, STAGED_FIELDS, suspendTriggers, UPDATED_COLUMNS, type Clock, type CommitCounts } from './import-store.ts';
 
 export interface CommitChoices {
   /** What to do with every flagged duplicate; default: what the preview was made with. */
@@ -44,9 +44,6 @@ const BULK_SUSPENDED_TRIGGERS = [
 const ledgerNote = (file: string, batchId: number, row: number, word: string | null) =>
   `按台账记载（${file}，第 ${batchId} 批，第 ${row} 行${word ? `：${word}` : ''}）`;
 
-/** A staged row's field (its `data` JSON, StagedSite). */
-const staged = (field: keyof StagedSite) => `r.data ->> '$.${field}'`;
-
 /**
  * The feature JSON of 006's trigger, over the row `s` being inserted (the same json_object, so the
  * same text as the trigger would write) instead of the stored row.
@@ -62,24 +59,17 @@ const MARK_CREATED = /* sql */ `
   SELECT batch_id, row, 'created', CAST(? AS INTEGER) + row_number() OVER (ORDER BY row) - 1, 1 FROM import_rows
   WHERE batch_id = ? AND outcome <> 'error' AND (duplicate_of IS NULL OR row IN (SELECT value FROM json_each(?)))`;
 
-/** The staged rows recorded as new sites, `r` with their site id. */
-const CREATED_ROWS = /* sql */ `(SELECT m.site_id, i.batch_id, i.row, i.data FROM import_results m JOIN import_rows i ON i.batch_id = m.batch_id AND i.row = m.row
-  WHERE m.batch_id = ? AND m.action = 'created') r`;
-
 /**
- * The marked rows' sites, their feature JSON built in the same statement. The staged fields are read
- * once into a materialized table (else each json_extract ran again where the JSON names its column).
- * Parameters: now ×2, batch.
+ * The marked rows' sites from their staged columns (migration 021), their feature JSON built in the
+ * same statement. Parameters: now ×2, batch.
  */
 const INSERT_CREATED_SITES = /* sql */ `
-  WITH s AS MATERIALIZED (
-    SELECT r.site_id AS id, ${staged('name')} AS name, ${staged('category')} AS category, NULL AS sector, ${staged('address')} AS address,
-      ${staged('countyCode')} AS county_code, ${staged('townshipCode')} AS township_code, ${staged('villageCode')} AS village_code,
-      ${staged('managingZone')} AS managing_zone, ${staged('lon')} AS lon, ${staged('lat')} AS lat, ${staged('precision')} AS precision,
-      'real' AS source, ${staged('discoveredOn')} AS discovered_on, ${staged('deadline')} AS deadline,
-      ${staged('responsibleUnit')} AS responsible_unit, ${staged('note')} AS note, r.batch_id AS import_batch,
-      ? AS created_at, ? AS updated_at, ${staged('status')} AS status, 1 AS version
-    FROM ${CREATED_ROWS})
+  WITH s AS (
+    SELECT m.site_id AS id, r.name, r.category, NULL AS sector, r.address, r.county_code, r.township_code, r.village_code,
+      r.managing_zone, r.lon, r.lat, r.precision, 'real' AS source, r.discovered_on, r.deadline, r.responsible_unit, r.note,
+      r.batch_id AS import_batch, ? AS created_at, ? AS updated_at, r.status, 1 AS version
+    FROM import_results m JOIN import_rows r ON r.batch_id = m.batch_id AND r.row = m.row
+    WHERE m.batch_id = ? AND m.action = 'created')
   INSERT INTO sites (id, name, category, sector, address, county_code, township_code, village_code, managing_zone, lon, lat,
     precision, source, discovered_on, deadline, responsible_unit, note, seed_key, import_batch, created_at, updated_at, status, version, feature_props)
   SELECT s.id, s.name, s.category, s.sector, s.address, s.county_code, s.township_code, s.village_code, s.managing_zone, s.lon, s.lat,
@@ -92,7 +82,7 @@ const EVENT_COLUMNS = 'site_id, kind, from_status, to_status, date, actor, note,
 
 /**
  * The new sites as written (the statement above), each with its file row: their events are written from
- * these columns rather than from the staged JSON again. Parameter: batch.
+ * these columns rather than from the staged row again. Parameter: batch.
  */
 const WRITTEN_ROWS = /* sql */ `(SELECT s.id AS site_id, s.import_batch AS batch_id, m.row, m.batch_id AS mb, s.discovered_on, s.note, s.status
   FROM import_results m CROSS JOIN sites s ON s.id = m.site_id
@@ -106,7 +96,7 @@ const INSERT_DISCOVERED = /* sql */ `
 
 /**
  * The status the ledger states for a new site not 已发现, as recordLedgerStatus words it (ledgerNote,
- * details { source, batch, file, row, word }); the word is the one staged field read again. Parameters:
+ * details { source, batch, file, row, word }); the word is the one staged column read again. Parameters:
  * today, actor, file, file, now, batch (the batch's id written from the stored rows: a
  * bound number is a REAL, which would read 1.0).
  */
@@ -115,7 +105,7 @@ const INSERT_STATED = /* sql */ `
   SELECT w.site_id, 'status', 'discovered', w.status, ?, ?,
     '按台账记载（' || ? || '，第 ' || w.batch_id || ' 批，第 ' || w.row || ' 行' || CASE WHEN coalesce(w.word, '') <> '' THEN '：' || w.word ELSE '' END || '）',
     json_object('source', 'ledger', 'batch', w.batch_id, 'file', ?, 'row', w.row, 'word', w.word), w.batch_id, ?
-  FROM (SELECT w.*, i.data ->> '$.statusWord' AS word FROM ${WRITTEN_ROWS} JOIN import_rows i ON i.batch_id = w.mb AND i.row = w.row
+  FROM (SELECT w.*, i.status_word AS word FROM ${WRITTEN_ROWS} JOIN import_rows i ON i.batch_id = w.mb AND i.row = w.row
     WHERE w.status <> 'discovered') w`;
 
 /**
@@ -123,7 +113,7 @@ const INSERT_STATED = /* sql */ `
  * status the ledger states recorded as such), updates of existing sites chosen for flagged duplicates,
  * skips for the rest. Rows with errors are never written. Any failure leaves the database as it was.
  * The new sites are the bulk: their rows are marked first (each given the next free id, in file
- * order), then the sites and their events go in one INSERT … SELECT each from the staged JSON; the
+ * order), then the sites and their events go in one INSERT … SELECT each from the staged rows; the
  * flagged duplicates (few) follow row by row.
  */
 export function commitImport(db: Db, batchId: number, choices: CommitChoices, actor: string, clock: Clock = {}): CommitCounts {
@@ -183,7 +173,10 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
           counts.skipped++;
           continue;
         }
-        const site = JSON.parse(db.get<{ data: string }>('SELECT data FROM import_rows WHERE batch_id = ? AND row = ?', [batchId, row])!.data) as StagedSite;
+        const site = db.get<StagedSite>(
+          `SELECT name, ${STAGED_FIELDS.map((f) => `${f.column} AS "${f.field}"`).join(', ')} FROM import_rows WHERE batch_id = ? AND row = ?`,
+          [batchId, row],
+        )!;
         const note = ledgerNote(b.file_name, batchId, row, site.statusWord);
         const details = { batch: batchId, file: b.file_name, row, word: site.statusWord };
         const siteId = duplicateOf.siteId!;

@@ -4,7 +4,8 @@
 import type { Db } from '../db/database.ts';
 import { conflict, badRequest, notFound } from '../errors.ts';
 import type { LedgerField } from '../../domain/ledger-columns.ts';
-import type { ExistingSite, JudgedRow, Outcome } from '../import/judge-rows.ts';
+import type { ExistingSite, JudgedRow, Outcome, StagedSite } from '../import/judge-rows.ts';
+import { STAGED_COLUMNS } from '../db/migrations/021-import-write-path.ts';
 import type { ImportFormat } from '../import/read-table.ts';
 
 /** A preview is kept this long for its commit; then it is discarded. */
@@ -76,26 +77,35 @@ export function openStaging(db: Db, preview: Omit<NewPreview, 'rows'>, actor: st
   );
 }
 
-/** Stages judged rows of an open batch, CHUNK rows per INSERT. */
+/** A staged site's fields and their import_rows columns (migration 021), in the order they are written. */
+export const STAGED_FIELDS = (Object.entries(STAGED_COLUMNS) as [Exclude<keyof StagedSite, 'name'>, string][]).map(([field, column]) => ({
+  field,
+  column: column.split(' ')[0]!,
+}));
+const STAGE_HEAD = `INSERT INTO import_rows (batch_id, row, outcome, name, errors, warnings, duplicate_of, ${STAGED_FIELDS.map((f) => f.column).join(', ')})`;
+const NO_SITE = STAGED_FIELDS.map(() => null);
+
+/** Stages judged rows of an open batch, CHUNK rows per INSERT: a row's site in typed columns (none for an error row). */
 export function stageRows(db: Db, id: number, rows: readonly JudgedRow[]): void {
   db.transaction(() => {
     for (let start = 0; start < rows.length; start += CHUNK)
       insertRows(
         db,
-        'INSERT INTO import_rows (batch_id, row, outcome, name, data, errors, warnings, duplicate_of)',
-        8,
-        rows
-          .slice(start, start + CHUNK)
-          .map((row) => [
+        STAGE_HEAD,
+        7 + STAGED_FIELDS.length,
+        rows.slice(start, start + CHUNK).map((row) => {
+          const site = row.site;
+          return [
             id,
             row.row,
             row.outcome,
             row.name,
-            row.site ? JSON.stringify(row.site) : null,
             JSON.stringify(row.errors),
             JSON.stringify(row.warnings),
             row.duplicateOf ? JSON.stringify(row.duplicateOf) : null,
-          ]),
+            ...(site ? STAGED_FIELDS.map((f) => site[f.field]) : NO_SITE),
+          ];
+        }),
       );
   });
 }
@@ -187,8 +197,8 @@ export function suspendTriggers(db: Db, names: readonly string[]): () => void {
 export function batchCounties(db: Db, batchId: number): string[] {
   return db
     .all<{ county: string | null }>(
-      `SELECT json_extract(r.data, '$.countyCode') AS county FROM import_rows r LEFT JOIN import_results m ON m.batch_id = r.batch_id AND m.row = r.row
-       WHERE r.batch_id = ? AND r.data IS NOT NULL AND m.action IS NOT 'skipped'
+      `SELECT r.county_code AS county FROM import_rows r LEFT JOIN import_results m ON m.batch_id = r.batch_id AND m.row = r.row
+       WHERE r.batch_id = ? AND r.county_code IS NOT NULL AND m.action IS NOT 'skipped'
        UNION SELECT s.county_code FROM import_rows r LEFT JOIN import_results m ON m.batch_id = r.batch_id AND m.row = r.row
        JOIN sites s ON s.id = coalesce(m.site_id, json_extract(r.duplicate_of, '$.siteId'))
        WHERE r.batch_id = ? AND m.action IS NOT 'skipped' AND m.action IS NOT 'created'`,

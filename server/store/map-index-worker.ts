@@ -2,6 +2,7 @@
 // once and keeps its cluster indexes or per-county counts (MapIndexes) between requests, so a build
 // never runs on the request thread.
 import { existsSync } from 'node:fs';
+import { giveWay } from '../db/give-way.ts';
 import { openReadOnlyDatabase } from '../db/read-only.ts';
 import { MapIndexes, type MapFilters } from './map-index.ts';
 import type { SiteFilters } from './site-filters.ts';
@@ -10,7 +11,8 @@ export type MapWorkerRequest =
   | { kind: 'tile'; filters: MapFilters; z: number; x: number; y: number; known?: number }
   | { kind: 'counts'; filters: MapFilters }
   | { kind: 'countyCounts'; filters: SiteFilters }
-  | { kind: 'warm'; filters: MapFilters; what: 'summary' | 'index' };
+  /** `giveWay`: the request thread's counters (db/give-way.ts); the index's warm-up waits between slices while they say so. */
+  | { kind: 'warm'; filters: MapFilters; what: 'summary' | 'index'; giveWay?: SharedArrayBuffer };
 export type MapWorkerTask = MapWorkerRequest & { path: string };
 
 const open = new Map<string, MapIndexes>();
@@ -31,6 +33,7 @@ export default function answer(task: MapWorkerTask) {
   if (task.kind === 'tile') return { ...indexes.tile(task.filters, task.z, task.x, task.y, task.known), buildMs: indexes.lastBuildMs };
   if (task.kind === 'counts') return indexes.counts(task.filters);
   if (task.kind === 'countyCounts') return indexes.countyCounts(task.filters);
-  indexes.warm(task.filters, task.what);
+  const buffer = task.giveWay;
+  indexes.warm(task.filters, task.what, buffer ? () => giveWay(buffer) : undefined);
   return { buildMs: indexes.lastBuildMs };
 }

@@ -16,8 +16,7 @@ import type { CategoryCode } from '../../domain/categories.ts';
 import { STATUS_CODES, VOIDED, type RecordSource, type StatusCode } from '../../domain/statuses.ts';
 import type { Db } from '../db/database.ts';
 import { mapSitesVersion, readMapCounts, readMapSites } from './map-sites.ts';
-import { countSitesByCounty, foldCountRows, type CountRow } from './site-queries.ts';
-import { AsOfStatuses, asOfAnswers } from './as-of-statuses.ts';
+import { countSitesByCounty, type CountRow } from './site-queries.ts';
 import type { SiteFilters } from './site-filters.ts';
 
 /** The filters of a map view: those of /api/counties, plus the sites the map draws apart (`exclude`) or alone (`only`). */
@@ -123,18 +122,7 @@ export class MapIndexes {
   /** Milliseconds the last build took (null: the last answer needed none). */
   lastBuildMs: number | null = null;
 
-  /** The sites' histories for answers as of a past date, read on the first such answer (see as-of-statuses.ts). */
-  private asOfStatuses: AsOfStatuses | null = null;
-
   constructor(private readonly db: Db) {}
-
-  /** The kept histories brought up to date, when they can answer `filters` (else SQL answers). */
-  private histories(filters: SiteFilters): AsOfStatuses | null {
-    if (!asOfAnswers(filters)) return null;
-    this.asOfStatuses ??= new AsOfStatuses(this.db);
-    this.asOfStatuses.refresh();
-    return this.asOfStatuses.usable ? this.asOfStatuses : null;
-  }
 
   /**
    * What `cache` keeps under `key` when it is of the data version now (or, `known` given, of that one
@@ -153,15 +141,11 @@ export class MapIndexes {
     return fresh;
   }
 
-  private base(filters: MapFilters, known?: number): Base {
+  private base(filters: MapFilters, known?: number, pause?: () => void): Base {
     // Voided sites are in the rows only when a status filter names them (as in siteFilterSql).
     const voided = Boolean(filters.statuses?.includes(VOIDED));
     const key = JSON.stringify([filters.asOf ?? null, sorted(filters.categories), filters.source ?? null, voided]);
-    return this.current(this.bases, key, MAP_BASES_KEPT, known, () => {
-      const sqlFilters = baseSqlFilters(filters, voided);
-      const kept = this.histories(sqlFilters);
-      return kept ? { version: kept.version, sites: kept.sites(sqlFilters) } : readMapSites(this.db, sqlFilters);
-    });
+    return this.current(this.bases, key, MAP_BASES_KEPT, known, () => readMapSites(this.db, baseSqlFilters(filters, voided), pause));
   }
 
   /** Located sites per county and status under the filters but statuses and counties (those the answers pick). */
@@ -170,16 +154,13 @@ export class MapIndexes {
     const exclude = filters.exclude?.length ? ascending(filters.exclude) : null;
     const only = filters.only ? ascending(filters.only) : null;
     const key = JSON.stringify([filters.asOf ?? null, sorted(filters.categories), filters.source ?? null, voided, exclude, only]);
-    return this.current(this.summaries, key, MAP_SUMMARIES_KEPT, known, () => {
-      const sqlFilters = baseSqlFilters(filters, voided);
-      const ids = { ...(exclude ? { exclude } : {}), ...(only ? { only } : {}) };
-      const kept = this.histories(sqlFilters);
-      return kept ? { version: kept.version, rows: kept.mapCountRows(sqlFilters, ids) } : readMapCounts(this.db, sqlFilters, ids);
-    });
+    return this.current(this.summaries, key, MAP_SUMMARIES_KEPT, known, () =>
+      readMapCounts(this.db, baseSqlFilters(filters, voided), { ...(exclude ? { exclude } : {}), ...(only ? { only } : {}) }),
+    );
   }
 
-  private index(filters: MapFilters, known?: number): { version: number; index: CountyClusterIndex } {
-    const base = this.base(filters, known);
+  private index(filters: MapFilters, known?: number, pause?: () => void): { version: number; index: CountyClusterIndex } {
+    const base = this.base(filters, known, pause);
     const key = indexKey(filters);
     const kept = this.indexes.get(key);
     if (kept && kept.version === base.version) {
@@ -188,11 +169,15 @@ export class MapIndexes {
       return kept;
     }
     const started = performance.now();
-    const index = new CountyClusterIndex(base.sites, {
-      ...(filters.statuses ? { statuses: filters.statuses } : {}),
-      ...(filters.exclude?.length ? { exclude: filters.exclude } : {}),
-      ...(filters.only ? { only: filters.only } : {}),
-    });
+    const index = new CountyClusterIndex(
+      base.sites,
+      {
+        ...(filters.statuses ? { statuses: filters.statuses } : {}),
+        ...(filters.exclude?.length ? { exclude: filters.exclude } : {}),
+        ...(filters.only ? { only: filters.only } : {}),
+      },
+      pause,
+    );
     this.lastBuildMs = performance.now() - started;
     const entry = { version: base.version, index };
     for (const [other, old] of this.indexes) if (old.version !== entry.version) this.indexes.delete(other);
@@ -224,15 +209,16 @@ export class MapIndexes {
   }
 
   countyCounts(filters: SiteFilters): CountyCounts {
-    const kept = this.histories(filters);
-    if (kept) return { version: kept.version, ...foldCountRows(kept.countRows(filters)) };
     const read = () => ({ version: mapSitesVersion(this.db), ...countSitesByCounty(this.db, filters) });
-    return this.db.raw.inTransaction ? read() : this.db.raw.transaction(read).deferred();
+    return this.db.readTogether(read);
   }
 
-  /** Builds what the first views under `filters` need: `summary` the per-county counts only, else the full index too. */
-  warm(filters: MapFilters, what: 'summary' | 'index' = 'index'): void {
+  /**
+   * Builds what the first views under `filters` need: `summary` the per-county counts only, else the full
+   * index too; `pause` is called between slices of the index's read and build (db/give-way.ts).
+   */
+  warm(filters: MapFilters, what: 'summary' | 'index' = 'index', pause?: () => void): void {
     if (what === 'summary') this.summary(filters);
-    else this.index(filters);
+    else this.index(filters, undefined, pause);
   }
 }

@@ -9,12 +9,13 @@
 import type { Piscina } from 'piscina';
 import { COUNTY_CLUSTER_MAX_ZOOM } from '../../domain/cluster-index.ts';
 import type { Db } from '../db/database.ts';
+import { giveWayBuffer, holdMapRequest } from '../db/give-way.ts';
 import { databaseFile, threadPool } from '../db/threads.ts';
 import { MapIndexes, mapFiltersKey, type CountyCounts, type MapCounts, type MapFilters, type MapSiteStore, type MapTile } from './map-index.ts';
 import type { SiteFilters } from './site-filters.ts';
 import type { MapWorkerRequest } from './map-index-worker.ts';
 import { mapSitesVersion } from './map-sites.ts';
-import { EncodedBody } from './response-cache.ts';
+import { EncodedBody, FAST_BROTLI_QUALITY } from './response-cache.ts';
 
 type MapThread = 'index' | 'counts';
 const pools = new Map<MapThread, Piscina>();
@@ -31,8 +32,14 @@ function mapPool(thread: MapThread): Piscina {
 
 class ThreadMapStore implements MapSiteStore {
   constructor(private readonly path: string) {}
-  private run<T>(thread: MapThread, task: MapWorkerRequest): Promise<T> {
-    return mapPool(thread).run({ ...task, path: this.path }) as Promise<T>;
+  /** A request to the index thread (not a warm-up) is counted while it waits or runs: the warm-up ahead of it then goes on (db/give-way.ts). */
+  private async run<T>(thread: MapThread, task: MapWorkerRequest): Promise<T> {
+    const done = task.kind === 'warm' || thread !== 'index' ? null : holdMapRequest();
+    try {
+      return (await mapPool(thread).run({ ...task, path: this.path })) as T;
+    } finally {
+      done?.();
+    }
   }
   tile(filters: MapFilters, z: number, x: number, y: number, known?: number) {
     return this.run<MapTile>(z <= COUNTY_CLUSTER_MAX_ZOOM ? 'counts' : 'index', { kind: 'tile', filters, z, x, y, known });
@@ -44,9 +51,12 @@ class ThreadMapStore implements MapSiteStore {
   countyCounts(filters: SiteFilters) {
     return this.run<CountyCounts>('index', { kind: 'countyCounts', filters });
   }
-  /** The counts first (the city's view), the index on its own thread alongside. */
+  /** The counts first (the city's view), the index on its own thread alongside, giving way to analysis jobs (db/give-way.ts). */
   async warm(filters: MapFilters) {
-    await Promise.all([this.run('counts', { kind: 'warm', filters, what: 'summary' }), this.run('index', { kind: 'warm', filters, what: 'index' })]);
+    await Promise.all([
+      this.run('counts', { kind: 'warm', filters, what: 'summary' }),
+      this.run('index', { kind: 'warm', filters, what: 'index', giveWay: giveWayBuffer() }),
+    ]);
   }
 }
 
@@ -102,7 +112,8 @@ export class MapTiles {
       return { version, body: hit };
     }
     const answer = await this.store.tile(filters, z, x, y, version);
-    const body = EncodedBody.ofText(answer.body);
+    // Made for one view and sent at once: a fast brotli level (the best one cost ~40 ms of CPU per view).
+    const body = EncodedBody.ofText(answer.body, undefined, FAST_BROTLI_QUALITY);
     this.keep(answer.version, name, body);
     return { version: answer.version, body };
   }

@@ -13,15 +13,25 @@ export interface MapSiteRows {
   sites: ClusterSite[];
 }
 
-/** `filters`: without bbox, q or located (the map reads located sites; their status is as of `asOf`). */
-export function readMapSites(db: Db, filters: Omit<SiteFilters, 'bbox' | 'q' | 'located'>): MapSiteRows {
+/** Rows read between two calls of a `pause` (a few ms at 10^5 sites). */
+const ROWS_PER_SLICE = 1024;
+
+/**
+ * `filters`: without bbox, q or located (the map reads located sites; their status is as of `asOf`).
+ * `pause`, when given, is called every ROWS_PER_SLICE rows (the start-up warm-up gives way there: db/give-way.ts).
+ */
+export function readMapSites(db: Db, filters: Omit<SiteFilters, 'bbox' | 'q' | 'located'>, pause?: () => void): MapSiteRows {
   const read = () => {
     const filter = siteFilterSql({ ...filters, located: true });
-    const rows = db.all<{ id: number; lon: number; lat: number; county: string; status: StatusCode; category: string; source: 'real' | 'demo' }>(
-      `SELECT s.id AS id, s.lon AS lon, s.lat AS lat, s.county_code AS county, f.status AS status, s.category AS category, s.source AS source
-       FROM (${filter.sql}) f JOIN sites s ON s.id = f.id`,
-      filter.params,
-    );
+    type Row = { id: number; lon: number; lat: number; county: string; status: StatusCode; category: string; source: 'real' | 'demo' };
+    const sql = `SELECT s.id AS id, s.lon AS lon, s.lat AS lat, s.county_code AS county, f.status AS status, s.category AS category, s.source AS source
+       FROM (${filter.sql}) f JOIN sites s ON s.id = f.id`;
+    let rows: Row[];
+    if (!pause) rows = db.all<Row>(sql, filter.params);
+    else {
+      rows = [];
+      for (const row of db.iterate<Row>(sql, filter.params)) if (rows.push(row) % ROWS_PER_SLICE === 0) pause();
+    }
     // One string per county, status, category and source (the driver makes a new one per row: ~100 bytes a site at 10^6).
     const strings = new Map<string, string>();
     const one = <T extends string>(text: T): T => {
@@ -39,7 +49,7 @@ export function readMapSites(db: Db, filters: Omit<SiteFilters, 'bbox' | 'q' | '
     return { version: dataVersion(db, ['sites']), sites: rows };
   };
   // One snapshot for the version and the rows (nested inside a caller's transaction as it stands).
-  return db.raw.inTransaction ? read() : db.raw.transaction(read).deferred();
+  return db.readTogether(read);
 }
 
 /** The sites' data version now (what a tile URL carries). */
@@ -82,5 +92,5 @@ export function readMapCounts(
     );
     return { version: dataVersion(db, ['sites']), rows };
   };
-  return db.raw.inTransaction ? read() : db.raw.transaction(read).deferred();
+  return db.readTogether(read);
 }

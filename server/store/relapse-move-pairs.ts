@@ -82,7 +82,7 @@ export function readSavedMoveNumbers(db: Db, definition: string): { version: num
     }
     return { version: again.version, numbers: new Float64Array(all.buffer) };
   };
-  return db.raw.inTransaction ? read() : db.raw.transaction(read).deferred();
+  return db.readTogether(read);
 }
 
 /** The saved pairs and the `sites` version they reflect (null: none saved for this definition). */

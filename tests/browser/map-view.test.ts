@@ -6,7 +6,7 @@ import { CATEGORY_LABELS } from '../../domain/categories.ts';
 import { COUNTED_STATUSES, STATUS_CODES, type StatusCode } from '../../domain/statuses.ts';
 import { sum, totalsByCounty, useMapDriver } from '../helpers/browser.ts';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { CountyFeature } from '../helpers/app.ts';
+import type { CountyFeature, SiteCollection } from '../helpers/app.ts';
 
 /** The whole city fits in the default view (zoom 8.9) of a 1280×800 window. */
 const WHOLE_CITY = '?v=113.88000,33.70000,8.90';
@@ -64,6 +64,37 @@ describe('the map on a desktop', () => {
     await blank.close();
     expect(driver.offHost).toEqual(['https://example.com/probe']);
     driver.offHost.length = 0;
+  });
+
+  it('hides the layers of sources that hold nothing, and shows them once their data comes', async () => {
+    const visibility = (layers: string[]) =>
+      driver.page.evaluate((ids) => {
+        const map = (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map;
+        return Object.fromEntries(ids.map((id) => [id, (map.getLayoutProperty(id, 'visibility') as string | undefined) ?? 'visible']));
+      }, layers);
+    await driver.openMap(WHOLE_CITY);
+    await driver.waitForMapIdle();
+    expect(await visibility(['county-line', 'county-label', 'selected-halo', 'route-line', 'siege-cells', 'highlight-points'])).toEqual({
+      'county-line': 'visible',
+      'county-label': 'visible',
+      'selected-halo': 'none',
+      'route-line': 'none',
+      'siege-cells': 'none',
+      'highlight-points': 'none',
+    });
+    // A site opened by a link: the selected source gets its point, and its halo is drawn.
+    const site = (await driver.api<SiteCollection>('/api/sites?located=true&source=demo')).features[0]!;
+    await driver.openMap(`?site=${site.id}`);
+    await driver.waitForMapIdle();
+    expect(await visibility(['selected-halo', 'route-line'])).toEqual({ 'selected-halo': 'visible', 'route-line': 'none' });
+    const halo = await driver.page.evaluate(
+      (position) => {
+        const map = (window as unknown as { __sansan: { map: MapLibreMap } }).__sansan.map;
+        return map.queryRenderedFeatures(map.project(position), { layers: ['selected-halo'] }).length;
+      },
+      site.geometry!.coordinates as [number, number],
+    );
+    expect(halo).toBe(1);
   });
 
   it('writes no county name under a cluster ring, at the whole city and closer in', async () => {

@@ -100,15 +100,16 @@ describe('the county scorecard', () => {
     expect(await search.getByRole('option').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(site.properties.name.slice(0, 6))]));
     // The button searches the full name and opens the one match, even when its answer comes after the
     // typing pause (a slow server): the search typing would start then must not take its place.
+    // (Left in place for the rest of the file, which never searches this name: unrouting while a held
+    // request waits hands it to the context's router, and this handler's own fallback then throws.)
     const fullName = (url: URL) => url.pathname === '/api/sites' && url.searchParams.get('q') === site.properties.name;
     await driver.page.route(fullName, async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 900));
-      await route.continue();
+      await route.fallback();
     });
     await search.getByLabel(zh.search).fill(site.properties.name);
     await search.getByRole('button', { name: zh.searchButton }).click();
     await expect.poll(() => driver.urlParams().get('site'), { timeout: 10_000 }).toBe(String(site.id));
-    await driver.page.unroute(fullName);
     // Every tab lies inside the tab bar (none cut off at the panel's edge).
     const boxes = await driver.page.locator('.tabs').evaluate((bar) => {
       const outer = bar.getBoundingClientRect();

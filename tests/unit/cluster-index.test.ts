@@ -78,6 +78,14 @@ describe('county cluster index', () => {
     expect(new CountyClusterIndex(SITES, { statuses: ['closed', 'verified'] }).size).toBe(3);
   });
 
+  it('calls a pause before each county is clustered (the warm-up gives way there) and clusters the same', () => {
+    let paused = 0;
+    const index = new CountyClusterIndex(SITES, {}, () => paused++);
+    expect(paused).toBe(3); // X, Y and Z
+    expect(index.counties()).toEqual(['X', 'Y', 'Z']);
+    for (const zoom of [5, 12, 18]) expect(index.query({ bbox: WORLD, zoom })).toEqual(new CountyClusterIndex(SITES).query({ bbox: WORLD, zoom }));
+  });
+
   it('finds only what lies in the box', () => {
     const features = new CountyClusterIndex(SITES).query({ bbox: [114.4, 33.5, 114.6, 33.7], zoom: 10 });
     expect(features.map((f) => f.properties.siteId)).toEqual([6]);

@@ -24,12 +24,12 @@ import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { ClusterFeature } from '../../domain/cluster-index.ts';
 import type { Language } from '../i18n/code-labels.ts';
 import { addCategoryIcons } from './category-icons.ts';
-import { clusterElement } from './cluster-marker.ts';
+import { ClusterRings } from './cluster-rings.ts';
 import { COUNTY_LABEL_SIZE, labelShift } from './county-labels.ts';
 import { LOCAL_IDEOGRAPH_FONTS } from './fonts.ts';
 import { STATUS_COLORS } from './colors.ts';
 import { mapStyle, type Basemap } from './basemap-style.ts';
-import type { DataSourceId } from './data-layers.ts';
+import { DATA_SOURCES, type DataSourceId } from './data-layers.ts';
 import { ScreenCrs, type LngLat } from './screen-crs.ts';
 import { captureMap, type CapturedMap } from './map-picture.ts';
 import { MapDrawing } from './map-drawing.ts';
@@ -96,13 +96,19 @@ interface DesiredState {
 
 export class MapController {
   readonly map: MapLibreMap;
-  private readonly markers = new Map<string, { marker: Marker; at: [number, number] }>();
+  private readonly rings: ClusterRings;
   /** A scorecard figure's sites, drawn as markers above the cluster rings. */
   private highlightMarkers: { marker: Marker; at: [number, number] }[] = [];
   /** Counties shown in full; sites and clusters elsewhere are dimmed (null: none). */
   private scope: readonly string[] | null = null;
   private last: Record<string, unknown> = {};
   private readonly desired: DesiredState = { sources: new Map(), hiddenLayers: new Set(), focus: null, choropleth: null, basemap: null, lang: 'zh' };
+  /**
+   * Our sources holding no features (each style starts them empty). Their layers are hidden: MapLibre
+   * then loads no tiles of them at each new zoom, which saved ~35 worker answers per move (each one
+   * main-thread work and a reason to draw again) and made the frames after a move cheaper.
+   */
+  private readonly emptySources = new Set<string>(DATA_SOURCES);
   private counties: CountyFeatureCollection | null = null;
   /** County names and where each is written (WGS84), before moving any clear of a ring. */
   private countyLabels: { label: string; at: [number, number] }[] = [];
@@ -137,6 +143,16 @@ export class MapController {
       // page ~100 ms, so the fades after a move kept the view's clusters waiting.
       fadeDuration: 0,
     });
+    this.rings = new ClusterRings(
+      this.map,
+      () => this.screen,
+      (feature) => {
+        // While drawing or placing, a cluster is only background (CSS lets the click through to the map).
+        if (this.mode !== 'browse') return;
+        const { county, clusterId, expansionZoom } = feature.properties;
+        handlers.current.onClusterClick(county, clusterId!, feature.geometry.coordinates, expansionZoom ?? this.map.getZoom() + 1);
+      },
+    );
     this.drawing = new MapDrawing(this.map, () => this.screen, {
       onShape: (kind, shape) => (kind === 'polygon' ? handlers.current.onCoreDrawn(shape) : handlers.current.onRoadDrawn(shape)),
       onUnavailable: () => handlers.current.onDrawingUnavailable(),
@@ -178,6 +194,19 @@ export class MapController {
   private show(id: DataSourceId, data: FeatureCollection) {
     this.desired.sources.set(id, data);
     this.push(id);
+    const empty = data.features.length === 0;
+    if (empty === this.emptySources.has(id)) return;
+    if (empty) this.emptySources.add(id);
+    else this.emptySources.delete(id);
+    if (this.isReady) for (const layerId of this.map.getLayersOrder()) if (this.map.getLayer(layerId)?.source === id) this.applyVisibility(layerId);
+  }
+
+  /** Shows a layer unless the app hid it or its source (one of ours) is empty. */
+  private applyVisibility(layerId: string) {
+    const layer = this.map.getLayer(layerId);
+    if (!layer) return;
+    const visible = !this.desired.hiddenLayers.has(layerId) && !(layer.source && this.emptySources.has(layer.source));
+    this.map.setLayoutProperty(layerId, 'visibility', visible ? 'visible' : 'none');
   }
 
   private push(id: DataSourceId) {
@@ -191,8 +220,13 @@ export class MapController {
     addCategoryIcons(this.map);
     for (const id of this.desired.sources.keys()) this.push(id);
     this.applyCountyStates();
-    for (const layer of this.map.getStyle().layers) if (this.desired.hiddenLayers.has(layer.id)) this.map.setLayoutProperty(layer.id, 'visibility', 'none');
-    for (const { marker, at } of [...this.markers.values(), ...this.highlightMarkers]) marker.setLngLat(this.screen.toScreen(at));
+    // Every layer of ours, and any the app hid: a style diff may have kept or dropped an earlier setting.
+    for (const layerId of this.map.getLayersOrder()) {
+      const source = this.map.getLayer(layerId)?.source;
+      if (this.desired.hiddenLayers.has(layerId) || (source && (DATA_SOURCES as readonly string[]).includes(source))) this.applyVisibility(layerId);
+    }
+    this.rings.reposition();
+    for (const { marker, at } of this.highlightMarkers) marker.setLngLat(this.screen.toScreen(at));
     this.applyScope();
     // A new style has none of the drawing tool's layers: start it again with the shape drawn so far.
     this.drawing.restart();
@@ -230,7 +264,7 @@ export class MapController {
     for (const layer of layers) {
       if (visible) this.desired.hiddenLayers.delete(layer);
       else this.desired.hiddenLayers.add(layer);
-      if (this.map.getLayer(layer)) this.map.setLayoutProperty(layer, 'visibility', visible ? 'visible' : 'none');
+      this.applyVisibility(layer);
     }
   }
 
@@ -282,49 +316,18 @@ export class MapController {
     await this.styleReady;
   }
 
-  /** Single sites go to a GeoJSON layer; clusters become ring markers. */
+  /** Single sites go to a GeoJSON layer; clusters become ring markers (web/map/cluster-rings.ts). */
   setClusters(features: readonly ClusterFeature[]) {
     if (!this.changed('clusters', features)) return;
     const singles = features.filter((f) => !f.properties.cluster);
     this.show('sites', { type: 'FeatureCollection', features: singles as unknown as Feature[] });
-    const keep = new Set<string>();
-    for (const feature of features) {
-      if (!feature.properties.cluster) continue;
-      const key = `${feature.properties.county}:${feature.properties.clusterId}:${feature.properties.count}`;
-      keep.add(key);
-      if (this.markers.has(key)) continue;
-      const element = clusterElement(feature.properties.statusCounts, feature.properties.count, this.handlers.current.clusterTitle(feature.properties.count));
-      element.dataset.county = feature.properties.county;
-      element.classList.toggle('outside-scope', this.scope !== null && !this.scope.includes(feature.properties.county));
-      element.addEventListener('click', (event) => {
-        event.stopPropagation();
-        // While drawing or placing, a cluster is only background (CSS lets the click through to the map).
-        if (this.mode !== 'browse') return;
-        this.handlers.current.onClusterClick(
-          feature.properties.county,
-          feature.properties.clusterId!,
-          feature.geometry.coordinates,
-          feature.properties.expansionZoom ?? this.map.getZoom() + 1,
-        );
-      });
-      const at = feature.geometry.coordinates;
-      this.markers.set(key, { marker: new Marker({ element }).setLngLat(this.screen.toScreen(at)).addTo(this.map), at });
-    }
-    for (const [key, { marker }] of this.markers)
-      if (!keep.has(key)) {
-        marker.remove();
-        this.markers.delete(key);
-      }
+    this.rings.set(features, (count) => this.handlers.current.clusterTitle(count), this.scope);
     this.placeCountyLabels();
   }
 
   /** Writes the county names, each moved clear of the cluster rings (web/map/county-labels.ts). */
   private placeCountyLabels() {
-    const rings = [...this.markers.values()].map(({ marker }) => {
-      const { x, y } = this.map.project(marker.getLngLat());
-      // The ring's size as clusterElement set it (reading offsetWidth would force a layout after every answer).
-      return { x, y, radius: parseFloat(marker.getElement().style.width) / 2 };
-    });
+    const rings = this.rings.onScreen();
     const shifts = this.countyLabels.map(({ label, at }) => {
       const { x, y } = this.map.project(this.screen.toScreen(at));
       return Math.round(labelShift(label, x, y, rings));
@@ -413,10 +416,7 @@ export class MapController {
   /** Dims the sites and clusters outside these counties (null: none dimmed); kept across style changes. */
   setScope(counties: readonly string[] | null) {
     this.scope = counties;
-    for (const { marker } of this.markers.values()) {
-      const element = marker.getElement();
-      element.classList.toggle('outside-scope', counties !== null && !counties.includes(element.dataset.county ?? ''));
-    }
+    this.rings.setScope(counties);
     if (this.isReady) this.applyScope();
   }
 
@@ -436,10 +436,7 @@ export class MapController {
   /** The map as it is drawn now, with its cluster rings, for 导出地图 (web/map/map-picture.ts); bounds in WGS84. */
   async capture(): Promise<CapturedMap> {
     await this.styleReady;
-    const captured = await captureMap(
-      this.map,
-      [...this.markers.values()].map(({ marker }) => marker),
-    );
+    const captured = await captureMap(this.map, this.rings.list());
     return { ...captured, bounds: this.screen.bboxFromScreen(captured.bounds) };
   }
 
@@ -486,8 +483,8 @@ export class MapController {
 
   remove() {
     this.drawing.close();
-    for (const { marker } of [...this.markers.values(), ...this.highlightMarkers]) marker.remove();
-    this.markers.clear();
+    this.rings.remove();
+    for (const { marker } of this.highlightMarkers) marker.remove();
     this.map.remove();
   }
 }

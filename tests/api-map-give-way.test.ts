@@ -1,0 +1,95 @@
+// The map index thread's start-up warm-up gives way to analysis jobs (server/db/give-way.ts): it reads
+// the sites and builds the clusters in slices, waits between them while a job is in flight, goes on
+// when the job is answered, and at once for a map request queued behind it. The sliced read returns the
+// same rows as the whole one.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COUNTED_STATUSES } from '../domain/statuses.ts';
+import { bootDatabase } from '../server/bootstrap.ts';
+import { createApp } from '../server/app.ts';
+import { holdForeground } from '../server/db/give-way.ts';
+import { closeMapPool, mapSiteStore } from '../server/store/map-site-store.ts';
+import { readMapSites } from '../server/store/map-sites.ts';
+import { generateSites, loadSites, readGeography } from '../bench/synthetic.ts';
+import { signInUser, TODAY } from './helpers/app.ts';
+
+let dir: string;
+let path: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sansan-give-way-'));
+  path = join(dir, 'sansan.db');
+  const { db } = bootDatabase(path, { demo: false, today: () => TODAY });
+  loadSites(db, generateSites(readGeography(db), 3000));
+  db.close();
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A server on the file (map threads started, the default view warming) while an analysis job is marked in flight. */
+async function withJobInFlight(check: (server: ReturnType<typeof start>, answered: () => void) => Promise<void>) {
+  const answered = holdForeground();
+  const server = start();
+  try {
+    await check(server, answered);
+  } finally {
+    answered();
+    await server.warming?.catch(() => undefined);
+    server.db.close();
+    await closeMapPool();
+  }
+}
+
+function start() {
+  const { db, ctx } = bootDatabase(path, { demo: false, today: () => TODAY });
+  const app = createApp(ctx);
+  const token = signInUser(db, ctx.countyCodes, 'admin', 'admin', [], ctx.sessions);
+  const get = (url: string) => Promise.resolve(app.request(url, { headers: { Authorization: `Bearer ${token}` } }));
+  return { db, get, warming: mapSiteStore(db).warming };
+}
+
+const settled = (promise: Promise<unknown> | null) => {
+  let done = false;
+  void promise?.finally(() => (done = true)).catch(() => undefined);
+  return () => done;
+};
+
+describe('the map warm-up beside an analysis job', () => {
+  it('reads the same rows in slices, pausing every 1024 rows', () => {
+    const { db } = bootDatabase(path, { demo: false, today: () => TODAY });
+    try {
+      const filters = { statuses: COUNTED_STATUSES };
+      let pauses = 0;
+      const sliced = readMapSites(db, filters, () => pauses++);
+      const whole = readMapSites(db, filters);
+      expect(whole.sites.length).toBeGreaterThan(2048);
+      expect(sliced).toEqual(whole);
+      expect(pauses).toBe(Math.floor(whole.sites.length / 1024));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('waits while a job is in flight and finishes once it is answered', async () => {
+    await withJobInFlight(async (server, answered) => {
+      const done = settled(server.warming);
+      // The counts thread answers meanwhile (its warm-up is a GROUP BY and does not wait).
+      expect((await server.get('/api/map/sites')).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(done()).toBe(false);
+      answered();
+      await server.warming;
+      expect(done()).toBe(true);
+    });
+  });
+
+  it('goes on at once for a map request queued behind it', async () => {
+    await withJobInFlight(async (server) => {
+      const { version } = (await (await server.get('/api/map/sites')).json()) as { version: number };
+      // A tile past the county zooms: the index thread's, behind the warm-up (z 11 around the city seat).
+      const tile = await server.get(`/api/map/sites/${version}/11/1671/824`);
+      expect(tile.status).toBe(200);
+      await server.warming;
+    });
+  });
+});
