@@ -1,10 +1,15 @@
-// The map's kept histories (server/store/as-of-statuses.ts) answer "as of a past date" exactly as the
-// SQL does (siteFilterSql's as-of subquery): per-county counts by status and category, the map's
-// per-county located counts, and the located sites the cluster index is built from — on the demo data
-// and on 3,000 synthetic sites, under seeded random filters, before and after a seeded series of
-// writes (new sites, status moves, a location move, voiding), where only the written sites are read again.
+// The map's kept histories (server/store/as-of-statuses.ts, typed arrays; answers in as-of-walk.ts)
+// answer "as of a past date" exactly as the SQL does (siteFilterSql's as-of subquery): per-county
+// counts by status and category, the map's per-county located counts, and the located sites the
+// cluster index is built from — on the demo data and on 3,000 synthetic sites, under seeded random
+// filters, before and after a seeded series of writes (new sites, status moves, a location move,
+// voiding), where only the written sites are read again. The build runs in slices between other
+// work; until it is done (or after a write of more sites than it reads inline) it says null and the
+// map's answers come from SQL — equal either way, also with writes between the build's slices.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsOfStatuses } from '../server/store/as-of-statuses.ts';
+import { asOfCountRows, asOfMapCountRows, asOfSites } from '../server/store/as-of-walk.ts';
+import { MapIndexes } from '../server/store/map-index.ts';
 import { countSitesByCounty, foldCountRows } from '../server/store/site-queries.ts';
 import { readMapCounts, readMapSites } from '../server/store/map-sites.ts';
 import type { SiteFilters } from '../server/store/site-filters.ts';
@@ -36,21 +41,22 @@ function compare(db: Db, kept: AsOfStatuses, random: Random, count: number) {
   for (let n = 0; n < count; n++) {
     const filters = randomFilters(random);
     const label = JSON.stringify(filters);
-    kept.refresh();
-    expect(foldCountRows(kept.countRows(filters)), label).toEqual(countSitesByCounty(db, filters));
+    expect(kept.finishNow(), label).toBe(true);
+    expect(foldCountRows(asOfCountRows(kept, filters)), label).toEqual(countSitesByCounty(db, filters));
     const mapFilters = { ...filters, located: undefined };
     const sql = readMapCounts(db, mapFilters).rows;
-    const mine = kept.mapCountRows(mapFilters);
+    const mine = asOfMapCountRows(kept, mapFilters);
     expect(
       mine.map(({ county, status, n }) => ({ county, status, n })),
       label,
     ).toEqual(sql.map(({ county, status, n }) => ({ county, status, n })));
-    for (const [i, row] of mine.entries()) {
-      expect(row.lon).toBeCloseTo(sql[i]!.lon, 6);
-      expect(row.lat).toBeCloseTo(sql[i]!.lat, 6);
-    }
+    // The positions' sums to the last bit (the county clusters' mean positions are written into the tiles).
+    expect(
+      mine.map(({ lon, lat }) => [lon, lat]),
+      label,
+    ).toEqual(sql.map(({ lon, lat }) => [lon, lat]));
     const sites = readMapSites(db, mapFilters).sites.sort((a, b) => a.id - b.id);
-    expect(kept.sites(mapFilters), label).toEqual(sites.map((site) => ({ ...site })));
+    expect(asOfSites(kept, mapFilters), label).toEqual(sites.map((site) => ({ ...site })));
     if (sql.length > 0) nonEmpty++;
   }
   // The filters must find sites often enough for the comparison to mean something.
@@ -113,6 +119,75 @@ describe('histories kept for the map: as of a date, as SQL answers', () => {
         // Only the written sites were read again (a location move to another county touches one site).
         expect(kept.lastRead, `round ${round}`).toBe(written.size);
       }
+    });
+
+    it('builds in slices between other work, SQL answering meanwhile, and a write between slices is caught up', async () => {
+      const random = new Random(11);
+      const kept = new AsOfStatuses(h.db);
+      expect(kept.current()).toBeNull(); // the build starts; nobody waits for it
+      expect(kept.phase).toBe('building');
+      await new Promise((resolve) => setImmediate(resolve)); // one slice ran
+      expect(kept.phase).toBe('building');
+      // A site the first slice read moves on: the build's arrays hold its old history until the catch-up.
+      const site = h.db.get<{ id: number; status: StatusCode }>("SELECT id, status FROM sites WHERE status = 'rectifying' ORDER BY id LIMIT 1")!;
+      expect(site.id).toBeLessThan(500);
+      const moved = await h.send('POST', `/api/sites/${site.id}/events`, { to: 'closed', date: TODAY, checklist: FULL_CHECKLIST });
+      expect(moved.status, moved.text).toBe(201);
+      const started = Date.now();
+      while (kept.phase !== 'ready' && Date.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(kept.phase).toBe('ready');
+      expect(kept.slices).toBeGreaterThan(2);
+      // Ready by its own catch-up (not by the next question's): equal to SQL as it stands.
+      const filters: SiteFilters = { asOf: TODAY, statuses: ['closed'] };
+      expect(foldCountRows(asOfCountRows(kept, filters))).toEqual(countSitesByCounty(h.db, filters));
+      compare(h.db, kept, random, 10);
+    });
+
+    it('reads many written sites again in slices, not inline (SQL answers until then)', async () => {
+      const random = new Random(13);
+      const kept = new AsOfStatuses(h.db);
+      expect(kept.finishNow()).toBe(true);
+      // 2,500 sites change category (above what a question catches up inline).
+      h.db.run("UPDATE sites SET category = 'coal_point' WHERE id IN (SELECT id FROM sites WHERE category <> 'coal_point' ORDER BY id LIMIT 2500)");
+      expect(kept.current()).toBeNull();
+      expect(kept.phase).toBe('catching-up');
+      const started = Date.now();
+      while (kept.phase !== 'ready' && Date.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(kept.phase).toBe('ready');
+      expect(kept.lastRead).toBeLessThan(2_600); // the written sites (and the few the catch-up's end found), not all 3,000+
+      compare(h.db, kept, random, 10);
+    });
+
+    it('gives the map the same answers with the histories as without (counts, county tiles, index tiles)', () => {
+      const random = new Random(17);
+      const plain = new MapIndexes(h.db);
+      const withKept = new MapIndexes(h.db);
+      expect(withKept.keepHistories().finishNow()).toBe(true);
+      let drawn = 0;
+      for (let n = 0; n < 12; n++) {
+        const { asOf, categories, statuses, counties, source } = randomFilters(random);
+        const filters = {
+          asOf,
+          ...(categories ? { categories } : {}),
+          ...(statuses ? { statuses } : {}),
+          ...(counties ? { counties } : {}),
+          ...(source ? { source } : {}),
+        };
+        const label = JSON.stringify(filters);
+        expect(withKept.countyCounts(filters), label).toEqual(plain.countyCounts(filters));
+        expect(withKept.counts(filters), label).toEqual(plain.counts(filters));
+        // Tiles over the city seat (113.99°E 33.58°N) at two county zooms and one of the index.
+        for (const [z, x, y] of [
+          [7, 104, 51],
+          [8, 209, 102],
+          [11, 1672, 820],
+        ] as const) {
+          const body = withKept.tile(filters, z, x, y).body;
+          expect(body, `${label} ${z}`).toBe(plain.tile(filters, z, x, y).body);
+          if (!body.endsWith('"features":[]}')) drawn++;
+        }
+      }
+      expect(drawn).toBeGreaterThan(12);
     });
   });
 });

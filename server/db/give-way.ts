@@ -51,3 +51,9 @@ export function giveWay(buffer: SharedArrayBuffer): void {
     Atomics.wait(state, FOREGROUND, foreground, RECHECK_MS);
   }
 }
+
+/**
+ * Whether background work that yields between slices by itself (the as-of histories' build on the
+ * counts thread: store/as-of-statuses.ts) should wait now: an analysis job is in flight.
+ */
+export const foregroundBusy = (buffer: SharedArrayBuffer): boolean => Atomics.load(new Int32Array(buffer), FOREGROUND) > 0;
