@@ -189,7 +189,9 @@ export class AsOfStatuses {
       }
       this.schedule();
     };
-    setImmediate(run).unref();
+    // Not unref'd: an unref'd immediate lets the loop block in its poll until some other event, so the
+    // slices would wait for requests (the build ends or declines, so the chain ends).
+    setImmediate(run);
   }
 
   /** One slice of the build or the catch-up, of about `budgetMs` (adapts the rows per slice). */
