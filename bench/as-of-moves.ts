@@ -29,7 +29,7 @@ try {
     root: resolve(import.meta.dirname, '..'),
     database,
     demo: false,
-    outputFile: join(resources.dir, 'server.log'),
+    outputFile: process.env.AS_OF_LOG ?? join(resources.dir, 'server.log'),
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 6 });
   // The start-up warm-up (the default view's counts and index) first, as a user's first view would.

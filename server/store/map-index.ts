@@ -66,6 +66,8 @@ export interface MapSiteStore {
   countyCounts(filters: SiteFilters): Promise<CountyCounts>;
   /** Builds the index of a filter set ahead of the first view that needs it. */
   warm(filters: MapFilters): Promise<void>;
+  /** The data version the as-of histories hold when they answer, else -1 (tests, the bench). */
+  asOfHeld(): number;
 }
 
 /** Indexes kept (each holds its sites once more); bases kept (each one SQL read). */
@@ -131,6 +133,11 @@ export class MapIndexes {
   private asOfStatuses: AsOfStatuses | null = null;
 
   constructor(private readonly db: Db) {}
+
+  /** The data version the kept histories hold when ready, else -1. */
+  asOfHeld(): number {
+    return this.asOfStatuses?.phase === 'ready' ? this.asOfStatuses.version : -1;
+  }
 
   /** Keeps the histories from now on (built on the first as-of question); returns them. */
   keepHistories(): AsOfStatuses {

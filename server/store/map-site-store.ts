@@ -25,7 +25,13 @@ const pools = new Map<MapThread, Piscina>();
 function mapPool(thread: MapThread): Piscina {
   let pool = pools.get(thread);
   if (!pool) {
-    pool = threadPool(new URL('./map-index-worker.ts', import.meta.url), { minThreads: 1, maxThreads: 1, idleTimeout: Number.POSITIVE_INFINITY });
+    // Waiting for tasks in the event loop: the counts thread builds its as-of histories in slices between them.
+    pool = threadPool(new URL('./map-index-worker.ts', import.meta.url), {
+      minThreads: 1,
+      maxThreads: 1,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      atomics: thread === 'counts' ? 'disabled' : 'sync',
+    });
     pools.set(thread, pool);
   }
   return pool;
@@ -63,6 +69,9 @@ class ThreadMapStore implements MapSiteStore {
     const kept = asOfAnswers(filters) && Atomics.load(this.asOfReady, 0) === mapSitesVersion(this.db);
     return this.run<CountyCounts>(kept ? 'counts' : 'index', { kind: 'countyCounts', filters });
   }
+  asOfHeld() {
+    return Atomics.load(this.asOfReady, 0);
+  }
   /** The counts first (the city's view), the index on its own thread alongside, giving way to analysis jobs (db/give-way.ts). */
   async warm(filters: MapFilters) {
     await Promise.all([
@@ -86,6 +95,9 @@ class LocalMapStore implements MapSiteStore {
   }
   countyCounts(filters: SiteFilters) {
     return Promise.resolve(this.indexes.countyCounts(filters));
+  }
+  asOfHeld() {
+    return this.indexes.asOfHeld();
   }
   warm(filters: MapFilters) {
     this.indexes.warm(filters, 'summary');
@@ -155,6 +167,9 @@ export class MapTiles {
   }
   countyCounts(filters: SiteFilters) {
     return this.store.countyCounts(filters);
+  }
+  asOfHeld() {
+    return this.store.asOfHeld();
   }
   /** The last warm-up asked for (tests wait for it). */
   warming: Promise<void> | null = null;
