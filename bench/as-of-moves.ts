@@ -3,6 +3,8 @@
 // clustering 10^6 sites in-process first as `cluster --big` does. Prints both phases and the
 // server's RSS (VmRSS of its process: every thread) before the first move and after the last.
 //   npx tsx bench/as-of-moves.ts <file.sqlite>   (copied into a temp folder; the file is only read)
+// AS_OF_WARM_MS: the wait after start before the first move (default 15 s: the start-up warm-up);
+// AS_OF_SETTLE_MS: between the two phases (default the cluster bench's 20 s).
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,7 +13,7 @@ import { Resources } from './lib/resources.ts';
 import { startServer } from './lib/server-process.ts';
 import { benchSession } from './lib/session.ts';
 import { formatMs, median } from './lib/measure.ts';
-import { asOfChanges, type AsOfMoves } from './figures/cluster.ts';
+import { AS_OF_SETTLE_MS, asOfChanges, type AsOfMoves } from './figures/cluster.ts';
 
 const source = process.argv[2];
 if (!source) throw new Error('usage: bench/as-of-moves.ts <database file>');
@@ -36,7 +38,8 @@ try {
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.AS_OF_WARM_MS ?? 15_000)));
   const before = rssMb(server.pid);
   console.log(`${server.health.sites} sites; server RSS before the first move ${before.toFixed(0)} MB; load ${load()}`);
-  const { first, kept } = await asOfChanges(server.port, agent, headers);
+  const settleMs = Number(process.env.AS_OF_SETTLE_MS ?? AS_OF_SETTLE_MS);
+  const { first, kept } = await asOfChanges(server.port, agent, headers, settleMs);
   const after = rssMb(server.pid);
   const show = (name: string, moves: AsOfMoves) =>
     console.log(

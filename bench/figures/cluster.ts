@@ -221,7 +221,12 @@ export interface AsOfMoves {
  * moves just after start (the first starts the as-of histories' build: SQL answers until it is done),
  * then, AS_OF_SETTLE_MS later, seven moves to other dates.
  */
-export async function asOfChanges(port: number, agent: Agent, headers: Record<string, string>): Promise<{ first: AsOfMoves; kept: AsOfMoves }> {
+export async function asOfChanges(
+  port: number,
+  agent: Agent,
+  headers: Record<string, string>,
+  settleMs = AS_OF_SETTLE_MS,
+): Promise<{ first: AsOfMoves; kept: AsOfMoves }> {
   const timed = async (path: string) => {
     const started = performance.now();
     const answer = await httpGet(port, path, { agent, headers });
@@ -245,6 +250,6 @@ export async function asOfChanges(port: number, agent: Agent, headers: Record<st
     return result;
   };
   const first = await moves(0);
-  await new Promise((resolve) => setTimeout(resolve, AS_OF_SETTLE_MS));
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
   return { first, kept: await moves(45) };
 }
