@@ -176,7 +176,7 @@ export class AsOfStatuses {
       if (!this.db.raw.open) return;
       if (!this.mayRun()) {
         this.scheduled = true;
-        setTimeout(run, 50).unref();
+        setTimeout(run, 20).unref();
         return;
       }
       try {

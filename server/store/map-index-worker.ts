@@ -2,7 +2,7 @@
 // once and keeps its cluster indexes or per-county counts (MapIndexes) between requests, so a build
 // never runs on the request thread.
 import { existsSync } from 'node:fs';
-import { foregroundBusy, giveWay } from '../db/give-way.ts';
+import { othersBusy, giveWay } from '../db/give-way.ts';
 import { openReadOnlyDatabase } from '../db/read-only.ts';
 import { MapIndexes, type MapFilters } from './map-index.ts';
 import type { SiteFilters } from './site-filters.ts';
@@ -17,7 +17,7 @@ export type MapWorkerRequest =
  * `asOfReady`: sent with the counts thread's tasks; that thread keeps the as-of histories and writes
  * here the data version they hold when ready, -1 when not (the request thread then sends an as-of
  * /api/counties here, else to the index thread's SQL). `background`: the request thread's give-way
- * counters (the histories' build waits while an analysis job is in flight).
+ * counters (the histories' build waits while an analysis job or an index-thread map request is in flight).
  */
 export type MapWorkerTask = MapWorkerRequest & { path: string; asOfReady?: SharedArrayBuffer; background?: SharedArrayBuffer };
 
@@ -55,5 +55,5 @@ function keepHistories(indexes: MapIndexes, readyBuffer: SharedArrayBuffer, back
   const ready = new Int32Array(readyBuffer);
   kept.onPhase = (version) => Atomics.store(ready, 0, version);
   Atomics.store(ready, 0, kept.phase === 'ready' ? kept.version : -1);
-  if (background) kept.mayRun = () => !foregroundBusy(background);
+  if (background) kept.mayRun = () => !othersBusy(background);
 }
