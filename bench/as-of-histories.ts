@@ -34,10 +34,14 @@ const kept = new AsOfStatuses(db);
 const started = performance.now();
 kept.current();
 const turns: number[] = [];
+const cpuTurns: number[] = [];
 while (kept.phase === 'building' || kept.phase === 'catching-up') {
   const turn = performance.now();
+  const cpu = process.cpuUsage();
   await new Promise((resolve) => setImmediate(resolve));
   turns.push(performance.now() - turn);
+  const used = process.cpuUsage(cpu);
+  cpuTurns.push((used.user + used.system) / 1000);
 }
 const buildMs = performance.now() - started;
 const after = rss();
@@ -50,6 +54,12 @@ console.log(
 console.log(
   `build: ${formatMs(buildMs)} wall in ${kept.slices} slices, longest event-loop turn ${formatMs(Math.max(...turns))}, median ${formatMs(median(turns))}; phase ${kept.phase}`,
 );
+console.log(`CPU per turn: longest ${formatMs(Math.max(...cpuTurns))}, median ${formatMs(median(cpuTurns))} (the wall time beyond it is time off the core)`);
+const longest = turns
+  .map((ms, at) => [ms, at])
+  .sort((a, b) => b[0]! - a[0]!)
+  .slice(0, 5);
+console.log(`longest turns (ms @ turn): ${longest.map(([ms, at]) => `${ms!.toFixed(1)} @ ${at}`).join(', ')} of ${turns.length}`);
 console.log(`memory: arrays ${mb(kept.bytes())}, RSS +${mb(after - before)} (${mb(before)} → ${mb(after)}); ${kept.eventEnd} steps kept`);
 
 const sql = { counties: [] as number[], map: [] as number[] };
