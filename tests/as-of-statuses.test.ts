@@ -158,6 +158,18 @@ describe('histories kept for the map: as of a date, as SQL answers', () => {
       compare(h.db, kept, random, 10);
     });
 
+    it('compares dates as SQLite compares their texts, calendar days or not (the CHECK asks only for digits)', () => {
+      const kept = new AsOfStatuses(h.db);
+      expect(kept.finishNow()).toBe(true);
+      const id = h.db.get<{ id: number }>("SELECT id FROM sites WHERE status <> 'voided' AND lon IS NOT NULL ORDER BY id DESC LIMIT 1")!.id;
+      h.db.run("UPDATE sites SET discovered_on = '2021-02-30' WHERE id = ?", [id]);
+      for (const asOf of ['2021-02-29', '2021-02-30', '2021-02-31', '2021-03-01']) {
+        expect(kept.current(), asOf).not.toBeNull();
+        expect(foldCountRows(asOfCountRows(kept, { asOf })), asOf).toEqual(countSitesByCounty(h.db, { asOf }));
+      }
+      expect(kept.phase).toBe('ready');
+    });
+
     it('gives the map the same answers with the histories as without (counts, county tiles, index tiles)', () => {
       const random = new Random(17);
       const plain = new MapIndexes(h.db);

@@ -13,11 +13,10 @@
 //
 // Layout: a slot per site id (ids are dense rowids; a sparse file declines). Per slot: county,
 // category, source as codes (Uint8), voided today (Uint8), lon/lat (Float64, NaN unlocated),
-// discovered day (Int32), and its events' start and count in flat `Int32Array` days + `Uint8Array`
+// discovered day (Int32 yyyymmdd), and its events' start and count in flat `Int32Array` days + `Uint8Array`
 // status codes. A site's events are kept as a step function: of its events in (date, id) order, the
 // last of each date, and only where the status changes — the same answer for every date as "the
 // last event by (date, id) with date <= D" (SQL's subquery), null before the first.
-import { dayNumber } from '../../domain/days.ts';
 import { VOIDED } from '../../domain/statuses.ts';
 import type { Db } from '../db/database.ts';
 import { dataVersion } from './data-version.ts';
@@ -26,6 +25,22 @@ import { dataVersion } from './data-version.ts';
 const INLINE_CATCH_UP = 2_000;
 /** A slice's target duration (the thread answers other requests between slices). */
 const SLICE_MS = 10;
+/**
+ * yyyymmdd of a YYYY-MM-DD text of digits (what the CHECKs of migration 001 let in, real calendar day
+ * or not), -1 otherwise: for such texts numeric order is SQLite's text order, which the SQL compares.
+ */
+export function dayKey(text: string): number {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return -1;
+  let n = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
 /** Codes are 6 bits (county, status, category packed in one key when counting). */
 export const MAX_CODES = 63;
 
@@ -301,8 +316,8 @@ export class AsOfStatuses {
 
   private putSite([id, county, category, source, lon, lat, discovered, status]: SiteRow) {
     if (this.phase === 'declined') return;
-    const day = dayNumber(discovered);
-    if (day === null || !Number.isSafeInteger(id) || id <= 0) return this.decline();
+    const day = dayKey(discovered);
+    if (day < 0 || !Number.isSafeInteger(id) || id <= 0) return this.decline();
     this.ensureSlots(id + 1);
     this.county[id] = this.code(county);
     this.category[id] = this.code(category);
@@ -329,8 +344,8 @@ export class AsOfStatuses {
         if (!skip) this.eventStart[id] = this.eventEnd;
       }
       if (skip) continue;
-      const day = dayNumber(date);
-      if (day === null) return this.decline();
+      const day = dayKey(date);
+      if (day < 0) return this.decline();
       const status = this.code(to);
       const start = this.eventStart[id]!;
       let n = this.eventCount[id]!;

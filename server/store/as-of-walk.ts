@@ -4,9 +4,8 @@
 // voided, located or not, and the status filter applied to the status on the date (the last event by
 // (date, id) with date <= asOf; a site with none has status null and passes no status filter).
 import type { ClusterSite, CountyStatusCount } from '../../domain/cluster-index.ts';
-import { dayNumber } from '../../domain/days.ts';
 import { VOIDED, type StatusCode } from '../../domain/statuses.ts';
-import { MAX_CODES, type AsOfStatuses } from './as-of-statuses.ts';
+import { dayKey, MAX_CODES, type AsOfStatuses } from './as-of-statuses.ts';
 import type { SiteFilters } from './site-filters.ts';
 
 /** A count row as `GROUP BY county, status, category` gives it (status null: no event by the date). */
@@ -17,8 +16,8 @@ export interface AsOfCountRow {
   n: number;
 }
 
-/** Whether the kept histories can answer `filters` (a past date that is a calendar day, no bbox or text search). */
-export const asOfAnswers = (filters: SiteFilters): boolean => Boolean(filters.asOf) && !filters.bbox && !filters.q && dayNumber(filters.asOf!) !== null;
+/** Whether the kept histories can answer `filters` (a past date written YYYY-MM-DD, no bbox or text search). */
+export const asOfAnswers = (filters: SiteFilters): boolean => Boolean(filters.asOf) && !filters.bbox && !filters.q && dayKey(filters.asOf!) >= 0;
 
 const SIZE = MAX_CODES + 1;
 
@@ -35,7 +34,7 @@ function allowed(kept: AsOfStatuses, list: readonly string[] | undefined): Uint8
 
 /** Calls `visit(slot, status)` for each site passing `filters` (asOf required), status the code on asOf (0: none). */
 function walk(kept: AsOfStatuses, filters: SiteFilters, visit: (slot: number, status: number) => void) {
-  const asOf = dayNumber(filters.asOf!)!;
+  const asOf = dayKey(filters.asOf!);
   const counties = allowed(kept, filters.counties);
   const categories = allowed(kept, filters.categories);
   const statuses = allowed(kept, filters.statuses);
