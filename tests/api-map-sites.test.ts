@@ -14,6 +14,7 @@ import { createApp } from '../server/app.ts';
 import type { Db } from '../server/db/database.ts';
 import { closeMapPool, mapSiteStore } from '../server/store/map-site-store.ts';
 import { countSitesByCounty, type CountRow } from '../server/store/site-queries.ts';
+import { mapSitesVersion } from '../server/store/map-sites.ts';
 import { listCountyRows } from '../server/store/county-store.ts';
 import type { SiteFilters } from '../server/store/site-filters.ts';
 import { COMPRESS_MIN_BYTES, EncodedBody, FAST_BROTLI_QUALITY, SYNC_COMPRESS_MAX_BYTES } from '../server/store/response-cache.ts';
@@ -314,6 +315,63 @@ describe('map tiles on 10^5 synthetic sites (a database file: indexes on the map
     expect(found).toEqual(expected({ q: word, categories: ['sand_yard', 'coal_point'] }));
     expect(Object.values(found).some((county) => Object.keys(county.byCategory).length > 0)).toBe(true);
   });
+});
+
+describe('the as-of histories of a database file (on the counts thread)', () => {
+  let server: Server;
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sansan-map-asof-'));
+    const path = join(dir, 'sansan.db');
+    const { db } = bootDatabase(path, { demo: false, today: () => TODAY });
+    loadSites(db, generateSites(readGeography(db), 20_000));
+    db.close();
+    server = serve(path, false);
+  }, 120_000);
+  afterAll(async () => {
+    server.db.close();
+    await closeMapPool();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('are built between requests after the first as-of question, then answer /api/counties and the map summary as SQL does, also after a write', async () => {
+    const store = mapSiteStore(server.db);
+    const counties = async (asOf: string) => {
+      const answer = await json<{ features: { properties: { code: string; byStatus: Record<string, number>; byCategory: Record<string, number> } }[] }>(
+        await server.get(`/api/counties?asOf=${asOf}`),
+      );
+      return answer.features.map((f) => [f.properties.code, f.properties.byStatus, f.properties.byCategory]);
+    };
+    const summary = async (asOf: string) => (await json<{ counts: unknown }>(await server.get(`/api/map/sites?asOf=${asOf}`))).counts;
+    // SQL answers first (and the question starts the build); the same dates are asked again later.
+    const dates = ['2020-05-01', '2021-06-30', '2022-02-14'];
+    const bySql = [];
+    for (const asOf of dates) bySql.push([await counties(asOf), await summary(asOf)]);
+    expect(store.asOfHeld()).toBe(-1);
+    // No request meanwhile: the slices run while the counts thread waits for tasks.
+    const started = Date.now();
+    while (store.asOfHeld() < 0 && Date.now() - started < 60_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.asOfHeld()).toBe(mapSitesVersion(server.db));
+    // The summary cache is keyed by date and data version: a write makes both answers new.
+    const site = (await json<{ features: { id: number }[] }>(await server.get('/api/sites?status=rectifying&limit=1'))).features[0]!;
+    const moved = await server.post(`/api/sites/${site.id}/events`, {
+      to: 'closed',
+      date: TODAY,
+      checklist: { cutWater: true, cutPower: true, clearMaterials: true, clearEquipment: true, clearProducts: true },
+    });
+    expect(moved.status, await moved.text()).toBe(201);
+    for (const [i, asOf] of dates.entries()) {
+      expect(await counties(asOf), asOf).toEqual(bySql[i]![0]);
+      expect(await summary(asOf), asOf).toEqual(bySql[i]![1]);
+    }
+    // Caught up inline with the one written site: held at the version now, and today's count has the move.
+    expect(store.asOfHeld()).toBe(mapSitesVersion(server.db));
+    const { byStatus } = countSitesByCounty(server.db, { asOf: TODAY });
+    const expected = (code: string) => Object.fromEntries(byStatus.filter((row) => row.county === code).map((row) => [row.key, row.n]));
+    const today = await counties(TODAY);
+    expect(today.map(([code, statuses]) => [code, statuses])).toEqual(today.map(([code]) => [code, expected(code as string)]));
+    expect(today.some(([, statuses]) => ((statuses as Record<string, number>).closed ?? 0) > 0)).toBe(true);
+  }, 120_000);
 });
 
 describe('the map warm-up of a server that closes at once', () => {

@@ -51,3 +51,14 @@ export function giveWay(buffer: SharedArrayBuffer): void {
     Atomics.wait(state, FOREGROUND, foreground, RECHECK_MS);
   }
 }
+
+/**
+ * Whether background work that yields between slices by itself (the as-of histories' build on the
+ * counts thread: store/as-of-statuses.ts) should wait now: an analysis job is in flight, or a map
+ * request on the index thread (a pan/zoom tile, an as-of /api/counties counted by SQL meanwhile) —
+ * the build would take a core from it on 2 cores.
+ */
+export const othersBusy = (buffer: SharedArrayBuffer): boolean => {
+  const state = new Int32Array(buffer);
+  return Atomics.load(state, FOREGROUND) > 0 || Atomics.load(state, MAP_WAITING) > 0;
+};

@@ -59,7 +59,19 @@ export const THREAD_YOUNG_MB = 48;
  */
 export function threadPool(
   worker: URL,
-  threads: { minThreads: number; maxThreads: number; idleTimeout: number; heapMb?: number | null; youngMb?: number },
+  threads: {
+    minThreads: number;
+    maxThreads: number;
+    idleTimeout: number;
+    heapMb?: number | null;
+    youngMb?: number;
+    /**
+     * piscina's wait between tasks: 'sync' (its default) blocks the thread in Atomics.wait, so no timer
+     * or immediate of the thread runs until the next task; 'disabled' waits in the event loop (the map
+     * threads: the as-of histories build in slices between tasks, store/as-of-statuses.ts).
+     */
+    atomics?: 'sync' | 'disabled';
+  },
 ): Piscina {
   const { heapMb: cap, youngMb = THREAD_YOUNG_MB, ...counts } = threads;
   const built = compiledThread(worker);

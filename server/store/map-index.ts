@@ -16,7 +16,9 @@ import type { CategoryCode } from '../../domain/categories.ts';
 import { STATUS_CODES, VOIDED, type RecordSource, type StatusCode } from '../../domain/statuses.ts';
 import type { Db } from '../db/database.ts';
 import { mapSitesVersion, readMapCounts, readMapSites } from './map-sites.ts';
-import { countSitesByCounty, type CountRow } from './site-queries.ts';
+import { countSitesByCounty, foldCountRows, type CountRow } from './site-queries.ts';
+import { AsOfStatuses } from './as-of-statuses.ts';
+import { asOfAnswers, asOfCountRows, asOfMapCountRows, asOfSites } from './as-of-walk.ts';
 import type { SiteFilters } from './site-filters.ts';
 
 /** The filters of a map view: those of /api/counties, plus the sites the map draws apart (`exclude`) or alone (`only`). */
@@ -64,6 +66,8 @@ export interface MapSiteStore {
   countyCounts(filters: SiteFilters): Promise<CountyCounts>;
   /** Builds the index of a filter set ahead of the first view that needs it. */
   warm(filters: MapFilters): Promise<void>;
+  /** The data version the as-of histories hold when they answer, else -1 (tests, the bench). */
+  asOfHeld(): number;
 }
 
 /** Indexes kept (each holds its sites once more); bases kept (each one SQL read). */
@@ -122,7 +126,30 @@ export class MapIndexes {
   /** Milliseconds the last build took (null: the last answer needed none). */
   lastBuildMs: number | null = null;
 
+  /**
+   * The sites' histories for answers as of a past date (as-of-statuses.ts), when this connection keeps
+   * them (`keepHistories`: the counts thread, or the request thread for an in-memory database).
+   */
+  private asOfStatuses: AsOfStatuses | null = null;
+
   constructor(private readonly db: Db) {}
+
+  /** The data version the kept histories hold when ready, else -1. */
+  asOfHeld(): number {
+    return this.asOfStatuses?.phase === 'ready' ? this.asOfStatuses.version : -1;
+  }
+
+  /** Keeps the histories from now on (built on the first as-of question); returns them. */
+  keepHistories(): AsOfStatuses {
+    this.asOfStatuses ??= new AsOfStatuses(this.db);
+    return this.asOfStatuses;
+  }
+
+  /** The kept histories when they can answer `filters` at the data version now (else the SQL answers). */
+  private histories(filters: SiteFilters): AsOfStatuses | null {
+    if (!this.asOfStatuses || !asOfAnswers(filters)) return null;
+    return this.asOfStatuses.current();
+  }
 
   /**
    * What `cache` keeps under `key` when it is of the data version now (or, `known` given, of that one
@@ -145,7 +172,13 @@ export class MapIndexes {
     // Voided sites are in the rows only when a status filter names them (as in siteFilterSql).
     const voided = Boolean(filters.statuses?.includes(VOIDED));
     const key = JSON.stringify([filters.asOf ?? null, sorted(filters.categories), filters.source ?? null, voided]);
-    return this.current(this.bases, key, MAP_BASES_KEPT, known, () => readMapSites(this.db, baseSqlFilters(filters, voided), pause));
+    return this.current(this.bases, key, MAP_BASES_KEPT, known, () =>
+      this.db.readTogether(() => {
+        const sqlFilters = baseSqlFilters(filters, voided);
+        const kept = this.histories(sqlFilters);
+        return kept ? { version: kept.version, sites: asOfSites(kept, sqlFilters) } : readMapSites(this.db, sqlFilters, pause);
+      }),
+    );
   }
 
   /** Located sites per county and status under the filters but statuses and counties (those the answers pick). */
@@ -155,7 +188,12 @@ export class MapIndexes {
     const only = filters.only ? ascending(filters.only) : null;
     const key = JSON.stringify([filters.asOf ?? null, sorted(filters.categories), filters.source ?? null, voided, exclude, only]);
     return this.current(this.summaries, key, MAP_SUMMARIES_KEPT, known, () =>
-      readMapCounts(this.db, baseSqlFilters(filters, voided), { ...(exclude ? { exclude } : {}), ...(only ? { only } : {}) }),
+      this.db.readTogether(() => {
+        const sqlFilters = baseSqlFilters(filters, voided);
+        const ids = { ...(exclude ? { exclude } : {}), ...(only ? { only } : {}) };
+        const kept = this.histories(sqlFilters);
+        return kept ? { version: kept.version, rows: asOfMapCountRows(kept, sqlFilters, ids) } : readMapCounts(this.db, sqlFilters, ids);
+      }),
     );
   }
 
@@ -209,7 +247,11 @@ export class MapIndexes {
   }
 
   countyCounts(filters: SiteFilters): CountyCounts {
-    const read = () => ({ version: mapSitesVersion(this.db), ...countSitesByCounty(this.db, filters) });
+    const read = () => {
+      const kept = this.histories(filters);
+      if (kept) return { version: kept.version, ...foldCountRows(asOfCountRows(kept, filters)) };
+      return { version: mapSitesVersion(this.db), ...countSitesByCounty(this.db, filters) };
+    };
     return this.db.readTogether(read);
   }
 

@@ -10,6 +10,7 @@ import type { Piscina } from 'piscina';
 import { COUNTY_CLUSTER_MAX_ZOOM } from '../../domain/cluster-index.ts';
 import type { Db } from '../db/database.ts';
 import { giveWayBuffer, holdMapRequest } from '../db/give-way.ts';
+import { asOfAnswers } from './as-of-walk.ts';
 import { databaseFile, threadPool } from '../db/threads.ts';
 import { MapIndexes, mapFiltersKey, type CountyCounts, type MapCounts, type MapFilters, type MapSiteStore, type MapTile } from './map-index.ts';
 import type { SiteFilters } from './site-filters.ts';
@@ -24,19 +25,32 @@ const pools = new Map<MapThread, Piscina>();
 function mapPool(thread: MapThread): Piscina {
   let pool = pools.get(thread);
   if (!pool) {
-    pool = threadPool(new URL('./map-index-worker.ts', import.meta.url), { minThreads: 1, maxThreads: 1, idleTimeout: Number.POSITIVE_INFINITY });
+    // Waiting for tasks in the event loop: the counts thread builds its as-of histories in slices between them.
+    pool = threadPool(new URL('./map-index-worker.ts', import.meta.url), {
+      minThreads: 1,
+      maxThreads: 1,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      atomics: thread === 'counts' ? 'disabled' : 'sync',
+    });
     pools.set(thread, pool);
   }
   return pool;
 }
 
 class ThreadMapStore implements MapSiteStore {
-  constructor(private readonly path: string) {}
+  /** The data version the counts thread's as-of histories hold when ready, else -1 (map-index-worker.ts). */
+  private readonly asOfReady = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)).fill(-1);
+  constructor(
+    private readonly path: string,
+    private readonly db: Db,
+  ) {}
   /** A request to the index thread (not a warm-up) is counted while it waits or runs: the warm-up ahead of it then goes on (db/give-way.ts). */
   private async run<T>(thread: MapThread, task: MapWorkerRequest): Promise<T> {
     const done = task.kind === 'warm' || thread !== 'index' ? null : holdMapRequest();
+    // The counts thread keeps the as-of histories (one copy per server); it builds them between requests.
+    const extra = thread === 'counts' ? { asOfReady: this.asOfReady.buffer as SharedArrayBuffer, background: giveWayBuffer() } : {};
     try {
-      return (await mapPool(thread).run({ ...task, path: this.path })) as T;
+      return (await mapPool(thread).run({ ...task, ...extra, path: this.path })) as T;
     } finally {
       done?.();
     }
@@ -47,9 +61,16 @@ class ThreadMapStore implements MapSiteStore {
   counts(filters: MapFilters) {
     return this.run<MapCounts>('counts', { kind: 'counts', filters });
   }
-  /** On the index thread: the counts thread answers the legend and the city's tiles for the same change of filters. */
+  /**
+   * On the counts thread when its as-of histories hold the data now (a walk of a few ms); else on the
+   * index thread (SQL), as the counts thread answers the legend and the city's tiles for the same change.
+   */
   countyCounts(filters: SiteFilters) {
-    return this.run<CountyCounts>('index', { kind: 'countyCounts', filters });
+    const kept = asOfAnswers(filters) && Atomics.load(this.asOfReady, 0) === mapSitesVersion(this.db);
+    return this.run<CountyCounts>(kept ? 'counts' : 'index', { kind: 'countyCounts', filters });
+  }
+  asOfHeld() {
+    return Atomics.load(this.asOfReady, 0);
   }
   /** The counts first (the city's view), the index on its own thread alongside, giving way to analysis jobs (db/give-way.ts). */
   async warm(filters: MapFilters) {
@@ -64,6 +85,7 @@ class LocalMapStore implements MapSiteStore {
   private readonly indexes: MapIndexes;
   constructor(db: Db) {
     this.indexes = new MapIndexes(db);
+    this.indexes.keepHistories();
   }
   tile(filters: MapFilters, z: number, x: number, y: number, known?: number) {
     return Promise.resolve(this.indexes.tile(filters, z, x, y, known));
@@ -73,6 +95,9 @@ class LocalMapStore implements MapSiteStore {
   }
   countyCounts(filters: SiteFilters) {
     return Promise.resolve(this.indexes.countyCounts(filters));
+  }
+  asOfHeld() {
+    return this.indexes.asOfHeld();
   }
   warm(filters: MapFilters) {
     this.indexes.warm(filters, 'summary');
@@ -143,6 +168,9 @@ export class MapTiles {
   countyCounts(filters: SiteFilters) {
     return this.store.countyCounts(filters);
   }
+  asOfHeld() {
+    return this.store.asOfHeld();
+  }
   /** The last warm-up asked for (tests wait for it). */
   warming: Promise<void> | null = null;
   warm(filters: MapFilters) {
@@ -158,7 +186,7 @@ export function mapSiteStore(db: Db): MapTiles {
   let store = stores.get(db);
   if (!store) {
     const path = databaseFile(db);
-    store = new MapTiles(db, path ? new ThreadMapStore(path) : new LocalMapStore(db));
+    store = new MapTiles(db, path ? new ThreadMapStore(path, db) : new LocalMapStore(db));
     stores.set(db, store);
   }
   return store;

@@ -3,7 +3,7 @@
 // when a map request is queued behind it. The waiting side runs on a worker thread, as the map's does.
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { giveWayBuffer, holdForeground, holdMapRequest } from '../../server/db/give-way.ts';
+import { giveWayBuffer, holdForeground, holdMapRequest, othersBusy } from '../../server/db/give-way.ts';
 
 const MODULE = new URL('../../server/db/give-way.ts', import.meta.url).pathname;
 /** The waiting thread: loads give-way.ts through tsx's CommonJS hook, says it is ready, calls giveWay once (as the warm-up does between slices), then says it passed. */
@@ -77,5 +77,22 @@ describe('giving way to analysis jobs', () => {
     second();
     await thread.passed;
     await thread.stop();
+  });
+});
+
+describe('background work that yields by itself (the as-of histories’ build)', () => {
+  it('waits while an analysis job or an index-thread map request is in flight, and not otherwise', () => {
+    const buffer = giveWayBuffer();
+    expect(othersBusy(buffer)).toBe(false);
+    const job = holdForeground();
+    releases.push(job);
+    expect(othersBusy(buffer)).toBe(true);
+    job();
+    expect(othersBusy(buffer)).toBe(false);
+    const request = holdMapRequest();
+    releases.push(request);
+    expect(othersBusy(buffer)).toBe(true);
+    request();
+    expect(othersBusy(buffer)).toBe(false);
   });
 });
