@@ -97,66 +97,96 @@ export async function openCsv(source: ByteSource, fileName: string): Promise<Ope
   const read = { encoding, quotes };
   if (lineBreaks > MAX_IMPORT_ROWS) {
     let count = -1;
-    for await (const cells of csvRecords(source, read, fileName)) if (cells.some((cell) => cell !== '')) count++;
+    for await (const chunk of csvRecords(source, read, fileName)) for (const cells of chunk) if (cells.some((cell) => cell !== '')) count++;
     if (count > MAX_IMPORT_ROWS) throw tooManyRows(count);
   }
-  const records = csvRecords(source, read, fileName);
+  const chunks = csvRecords(source, read, fileName);
+  // The records of the chunk being read, and the next one's index in it.
+  let chunk: string[][] = [];
+  let at = 0;
   let seen = 0;
   let headers: string[] | null = null;
   while (!headers) {
-    const next = await records.next();
-    if (next.done) throw badRequest('empty_file', 'the file has no header row and no data', { field: 'file' });
+    if (at === chunk.length) {
+      const next = await chunks.next();
+      if (next.done) throw badRequest('empty_file', 'the file has no header row and no data', { field: 'file' });
+      [chunk, at] = [next.value, 0];
+      continue;
+    }
+    const cells = chunk[at++]!;
     seen++;
-    if (next.value.some((cell) => cell !== '')) headers = next.value;
+    if (cells.some((cell) => cell !== '')) headers = cells;
   }
   async function* batches(): AsyncGenerator<TableRow[]> {
     let batch: TableRow[] = [];
     for (;;) {
-      const next = await records.next();
-      if (next.done) break;
-      seen++;
-      if (!next.value.some((cell) => cell !== '')) continue;
-      batch.push({ row: seen, cells: next.value });
-      if (batch.length === ROW_BATCH) {
-        yield batch;
-        batch = [];
+      for (; at < chunk.length; at++) {
+        const cells = chunk[at]!;
+        seen++;
+        if (!cells.some((cell) => cell !== '')) continue;
+        batch.push({ row: seen, cells });
+        if (batch.length === ROW_BATCH) {
+          yield batch;
+          batch = [];
+        }
       }
+      const next = await chunks.next();
+      if (next.done) break;
+      [chunk, at] = [next.value, 0];
     }
     if (batch.length) yield batch;
   }
   return { format: 'csv', encoding, sheets: [], sheet: null, headers: namedHeaders(headers), batches: batches() };
 }
 
+/** Our CSV exports write formula-looking text as '=…; read it back as it was. Then cleaned (read-table.ts `clean`). */
+const readCell = (cell: string) => clean(cell.charCodeAt(0) === 0x27 && /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+
+/** A record's cells read in place (readCell). */
+function readCells(cells: string[]): string[] {
+  for (let i = 0; i < cells.length; i++) cells[i] = readCell(cells[i]!);
+  return cells;
+}
+
 /**
- * The records of CSV bytes, cells cleaned; the event loop turns every PARSE_BATCH records. A file
- * without a quote character has no quoted field: its records are its lines split at the delimiter
- * (quoteFreeRecords), as csv-parse reads them, ~10× faster; any other file goes through csv-parse.
+ * The records of CSV bytes, cells cleaned, ROW_BATCH records at a time (not one promise per record);
+ * the event loop turns every PARSE_BATCH records. A file without a quote character has no quoted
+ * field: its records are its lines split at the delimiter (quoteFreeRecords), as csv-parse reads
+ * them, ~10× faster; any other file goes through csv-parse.
  */
-async function* csvRecords(source: ByteSource, read: { encoding: Encoding; quotes: boolean }, fileName: string): AsyncGenerator<string[]> {
+async function* csvRecords(source: ByteSource, read: { encoding: Encoding; quotes: boolean }, fileName: string): AsyncGenerator<string[][]> {
   const { encoding } = read;
   // The first line decides the delimiter; the rest is decoded slice by slice as the parser takes it.
   const head = new TextDecoder(encoding).decode(source.read(0, 64 * 1024));
   const firstLine = head.slice(0, head.indexOf('\n') >>> 0);
   const delimiter = encoding === 'utf-16le' || (firstLine.includes('\t') && !firstLine.includes(',')) ? '\t' : ',';
-  // Our CSV exports write formula-looking text as '=…; read it back as it was.
-  const unquote = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+  let chunk: string[][] = [];
+  let seen = 0;
   if (!read.quotes) {
-    let seen = 0;
     for (const cells of quoteFreeRecords(textSlices(source, encoding, fileName), delimiter)) {
-      yield cells.map((cell) => clean(unquote(cell)));
+      chunk.push(readCells(cells));
+      if (chunk.length === ROW_BATCH) {
+        yield chunk;
+        chunk = [];
+      }
       if (++seen % PARSE_BATCH === 0) await yieldToOthers();
     }
+    if (chunk.length) yield chunk;
     return;
   }
   const parser = Readable.from(textSlices(source, encoding, fileName)).pipe(
     parseCsvStream({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
   );
-  let seen = 0;
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
-      yield cells.map((cell) => clean(unquote(cell)));
+      chunk.push(readCells(cells));
+      if (chunk.length === ROW_BATCH) {
+        yield chunk;
+        chunk = [];
+      }
       if (++seen % PARSE_BATCH === 0) await yieldToOthers();
     }
+    if (chunk.length) yield chunk;
   } catch (error) {
     if (error instanceof AppError) throw error;
     const where = (error as { lines?: number }).lines;
