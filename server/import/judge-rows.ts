@@ -7,7 +7,7 @@ import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import { badRequest } from '../errors.ts';
 import { CRS_NAMES, inChina, looksSwapped, parseCoordinate, toWgs84Many, type Crs } from '../../domain/coordinates.ts';
-import type { CountyLocator } from '../../domain/locate-county.ts';
+import type { CountyLookup } from '../geo/county-grid.ts';
 import { NameIndex } from './name-index.ts';
 import { parseLedgerDate } from './parse-values.ts';
 import { MANAGING_ZONES, type PlaceMatch, type PlaceNames } from './place-names.ts';
@@ -159,7 +159,7 @@ export function outcomeFor(duplicateOf: DuplicateOf | null, handling: DuplicateH
 
 export interface JudgeContext {
   places: PlaceNames;
-  locator: CountyLocator;
+  locator: CountyLookup;
   countyNames: ReadonlyMap<string, string>;
   existing: readonly ExistingSite[];
   today: string;
