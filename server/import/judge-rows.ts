@@ -9,10 +9,9 @@ import { badRequest } from '../errors.ts';
 import { CRS_NAMES, inChina, looksSwapped, parseCoordinate, toWgs84Many, type Crs } from '../../domain/coordinates.ts';
 import type { CountyLookup } from '../geo/county-grid.ts';
 import { NameIndex } from './name-index.ts';
-import { parseLedgerDate } from './parse-values.ts';
+import { ledgerText, memo, parseLedgerDate } from './parse-values.ts';
 import { MANAGING_ZONES, type PlaceMatch, type PlaceNames } from './place-names.ts';
 import type { SourceTable, TableRow } from './read-table.ts';
-import { normaliseText, textProblem } from '../../domain/text-fields.ts';
 
 export const DUPLICATE_HANDLING = ['skip', 'update', 'keep'] as const;
 export type DuplicateHandling = (typeof DUPLICATE_HANDLING)[number];
@@ -213,8 +212,7 @@ class RowReader {
 
   /** The API's text rules (domain/text-fields.ts): the same limits and characters refused. */
   text(field: 'name' | 'address' | 'responsibleUnit' | 'note'): string {
-    const stored = normaliseText(this.value(field));
-    const problem = textProblem(field, stored);
+    const { stored, problem } = ledgerText(field, this.value(field));
     if (problem) this.fail(field, problem.code, `${this.header(field)} ${problem.message}`, stored.length > 60 ? `${stored.slice(0, 60)}…` : stored);
     return stored;
   }
@@ -230,17 +228,6 @@ class RowReader {
 
 /** The issue list of a row without any: shared, never written (RowReader makes its own list at the first issue). */
 const NO_ISSUES: RowIssue[] = Object.freeze([]) as unknown as RowIssue[];
-
-/** Memoised by the word (a column's few distinct words, asked once per row). */
-function memo<T>(lookup: (word: string) => T): (word: string) => T {
-  const held = new Map<string, T>();
-  return (word) => {
-    if (held.has(word)) return held.get(word)!;
-    const value = lookup(word);
-    if (held.size < 10_000) held.set(word, value);
-    return value;
-  };
-}
 
 /** A row read up to its position's conversion to WGS84 (done for a whole batch at once). */
 interface ReadRow {
