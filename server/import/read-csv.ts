@@ -2,6 +2,7 @@
 // the bytes, then csv-parse's streaming parser fed the decoded text 1 MB at a time, the data rows
 // handed out ROW_BATCH at a time. The bytes come from a ByteSource: an upload's temporary file on
 // disk (the import thread never holds the file) or bytes already in memory (tests, small files).
+import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parse as parseCsvStream } from 'csv-parse';
@@ -66,7 +67,7 @@ function scan(source: ByteSource, fileName: string): { encoding: Encoding; lineB
   const head = source.read(0, 65_536);
   const utf16 = head[0] === 0xff && head[1] === 0xfe;
   if (!utf16 && isBinary(head)) throw notWhatItSays(fileName, 'text', describeContent(head));
-  const decoder = utf16 ? null : new TextDecoder('utf-8', { fatal: true });
+  const valid = utf16 ? null : utf8Validator();
   let utf8 = !utf16;
   let lineBreaks = 0;
   // A byte 0x22 anywhere: the text may hold a '"' (in UTF-16 or GB18030 it may also be part of another character).
@@ -75,15 +76,34 @@ function scan(source: ByteSource, fileName: string): { encoding: Encoding; lineB
     const slice = source.read(at, at + SLICE);
     for (let i = slice.indexOf(0x0a); i >= 0; i = slice.indexOf(0x0a, i + 1)) lineBreaks++;
     quotes ||= slice.includes(0x22);
-    if (utf8) {
-      try {
-        decoder!.decode(slice, { stream: at + SLICE < source.size });
-      } catch {
-        utf8 = false;
-      }
-    }
+    if (utf8) utf8 = valid!(slice, at + SLICE >= source.size);
   }
   return { encoding: utf16 ? 'utf-16le' : utf8 ? 'utf-8' : 'gb18030', lineBreaks, quotes };
+}
+
+/**
+ * Whether bytes given slice by slice are UTF-8, as TextDecoder('utf-8', { fatal: true }) decoding them
+ * in a stream would find (Node's isUtf8, without making the text): a character cut at a slice's end is
+ * checked with the next slice; at the last slice an unfinished one is not UTF-8.
+ */
+export function utf8Validator(): (slice: Uint8Array, last: boolean) => boolean {
+  let carry = new Uint8Array(0);
+  return (slice, last) => {
+    const bytes = carry.length ? Buffer.concat([carry, slice]) : slice;
+    let end = bytes.length;
+    if (!last) {
+      // Back over at most 3 continuation bytes to the last lead byte; keep its character if it is not complete.
+      let lead = end - 1;
+      while (lead >= 0 && lead > end - 4 && (bytes[lead]! & 0xc0) === 0x80) lead--;
+      if (lead >= 0) {
+        const b = bytes[lead]!;
+        const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+        if (lead + length > end) end = lead;
+      }
+    }
+    carry = Uint8Array.from(bytes.subarray(end));
+    return isUtf8(bytes.subarray(0, end));
+  };
 }
 
 /**
