@@ -2,7 +2,9 @@
 // place names against the official lists (short forms accepted, unknown or ambiguous ones not guessed).
 import { describe, it, expect, beforeAll } from 'vitest';
 import { CONVERSION_EDGE_MARGIN, inChina, looksSwapped, parseCoordinate, toWgs84, toWgs84Many } from '../domain/coordinates.ts';
-import { parseLedgerDate } from '../server/import/parse-values.ts';
+import { ledgerText, parseLedgerDate } from '../server/import/parse-values.ts';
+import { normaliseText, textProblem } from '../domain/text-fields.ts';
+import { Random } from '../domain/random.ts';
 import { isIsoDate } from '../domain/iso-date.ts';
 import { normaliseWord } from '../domain/ledger-columns.ts';
 import { PlaceNames } from '../server/import/place-names.ts';
@@ -119,5 +121,43 @@ describe('PlaceNames', () => {
     // 刘庄村 is a village name in more than one township of 舞阳县.
     const match = places.village('411121', null, '刘庄村');
     expect(match && 'ambiguous' in match && match.ambiguous.length).toBeGreaterThan(1);
+  });
+});
+
+describe('ledgerText', () => {
+  it('stores and refuses text cells as normaliseText and textProblem do (plain text without their patterns)', () => {
+    const random = new Random(18);
+    // Plain characters, those just outside the plain ranges, and the ones the checks look for.
+    const alphabet = [
+      ...'abcXYZ019 -_.,()#',
+      ...'马坡村亿发养鸡场号郾城区一龥',
+      '\u4dff',
+      '\ua000',
+      '\u007f',
+      '\u001f',
+      '\u0000',
+      '\t',
+      '\n',
+      '\r',
+      '\u2028',
+      '\u3000',
+      '\u200b',
+      '\ufeff',
+      '\ud800',
+      '\udc00',
+      '\u0301',
+      'e\u0301',
+      '\uf900',
+      '\uff21',
+      '（',
+      '，',
+    ];
+    const cells = ['', ' ', 'a', ' a', 'a ', '\u200b', 'x'.repeat(200), 'x'.repeat(201), '马'.repeat(500), '马'.repeat(501), 'x'.repeat(2001)];
+    for (let i = 0; i < 20_000; i++) cells.push(Array.from({ length: random.int(1, 12) }, () => random.pick(alphabet)).join(''));
+    for (const field of ['name', 'address', 'responsibleUnit', 'note'] as const)
+      for (const cell of cells) {
+        const stored = normaliseText(cell);
+        expect(ledgerText(field, cell), JSON.stringify(cell)).toEqual({ stored, problem: textProblem(field, stored) });
+      }
   });
 });

@@ -7,12 +7,11 @@ import type { CategoryCode } from '../../domain/categories.ts';
 import type { StatusCode } from '../../domain/statuses.ts';
 import { badRequest } from '../errors.ts';
 import { CRS_NAMES, inChina, looksSwapped, parseCoordinate, toWgs84Many, type Crs } from '../../domain/coordinates.ts';
-import type { CountyLocator } from '../../domain/locate-county.ts';
+import type { CountyLookup } from '../geo/county-grid.ts';
 import { NameIndex } from './name-index.ts';
-import { parseLedgerDate } from './parse-values.ts';
+import { ledgerText, memo, parseLedgerDate } from './parse-values.ts';
 import { MANAGING_ZONES, type PlaceMatch, type PlaceNames } from './place-names.ts';
 import type { SourceTable, TableRow } from './read-table.ts';
-import { normaliseText, textProblem } from '../../domain/text-fields.ts';
 
 export const DUPLICATE_HANDLING = ['skip', 'update', 'keep'] as const;
 export type DuplicateHandling = (typeof DUPLICATE_HANDLING)[number];
@@ -159,7 +158,7 @@ export function outcomeFor(duplicateOf: DuplicateOf | null, handling: DuplicateH
 
 export interface JudgeContext {
   places: PlaceNames;
-  locator: CountyLocator;
+  locator: CountyLookup;
   countyNames: ReadonlyMap<string, string>;
   existing: readonly ExistingSite[];
   today: string;
@@ -186,31 +185,34 @@ const describe = (match: PlaceMatch) => (match && 'ambiguous' in match ? ` (it m
  * per row (10^5 rows; under tsx each closure was also renamed by a helper call).
  */
 class RowReader {
-  readonly errors: RowIssue[] = [];
-  readonly warnings: RowIssue[] = [];
+  /** The row's issues: one shared empty list until the first (most rows have none). */
+  errors: RowIssue[] = NO_ISSUES;
+  warnings: RowIssue[] = NO_ISSUES;
   constructor(
     private readonly source: TableRow,
-    private readonly columnOf: ReadonlyMap<LedgerField, Column>,
+    /** The cell index of each field's column (absent: no column). */
+    private readonly indexOf: Partial<Record<LedgerField, number>>,
     private readonly header: (field: LedgerField) => string | null,
   ) {}
 
   value(field: LedgerField): string {
-    const column = this.columnOf.get(field);
-    return column ? (this.source.cells[column.index] ?? '').trim() : '';
+    const index = this.indexOf[field];
+    return index === undefined ? '' : (this.source.cells[index] ?? '').trim();
   }
 
   fail(field: LedgerField | null, code: string, message: string, text?: string): void {
+    if (this.errors === NO_ISSUES) this.errors = [];
     this.errors.push({ column: field ? this.header(field) : null, code, message, ...(text !== undefined ? { value: text } : {}) });
   }
 
   warn(field: LedgerField | null, code: string, message: string, text?: string): void {
+    if (this.warnings === NO_ISSUES) this.warnings = [];
     this.warnings.push({ column: field ? this.header(field) : null, code, message, ...(text !== undefined ? { value: text } : {}) });
   }
 
   /** The API's text rules (domain/text-fields.ts): the same limits and characters refused. */
   text(field: 'name' | 'address' | 'responsibleUnit' | 'note'): string {
-    const stored = normaliseText(this.value(field));
-    const problem = textProblem(field, stored);
+    const { stored, problem } = ledgerText(field, this.value(field));
     if (problem) this.fail(field, problem.code, `${this.header(field)} ${problem.message}`, stored.length > 60 ? `${stored.slice(0, 60)}…` : stored);
     return stored;
   }
@@ -223,6 +225,9 @@ class RowReader {
     return date;
   }
 }
+
+/** The issue list of a row without any: shared, never written (RowReader makes its own list at the first issue). */
+const NO_ISSUES: RowIssue[] = Object.freeze([]) as unknown as RowIssue[];
 
 /** A row read up to its position's conversion to WGS84 (done for a whole batch at once). */
 interface ReadRow {
@@ -252,6 +257,16 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
   const columnOf = new Map<LedgerField, Column>();
   for (const column of columns) if (column.field) columnOf.set(column.field, column);
   const header = (field: LedgerField) => columnOf.get(field)?.header ?? null;
+  const indexOf: Partial<Record<LedgerField, number>> = {};
+  for (const [field, column] of columnOf) indexOf[field] = column.index;
+  const placeColumns = new Set([header('lng'), header('lat'), header('county'), header('township')]);
+  // Words of columns with few distinct values, looked up once each.
+  const categoryOf = memo(categoryForWord);
+  const statusOf = memo(statusForWord);
+  const countyOf = memo((text: string) => {
+    const zone = MANAGING_ZONES[normaliseWord(text)];
+    return zone ? { zone, match: null } : { zone: null, match: context.places.county(text) };
+  });
 
   const existingIndex = new NameIndex();
   for (const site of context.existing)
@@ -265,8 +280,7 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
   const fileIndex = new NameIndex();
 
   const read = (source: TableRow): ReadRow => {
-    const r = new RowReader(source, columnOf, header);
-    const { errors } = r;
+    const r = new RowReader(source, indexOf, header);
 
     const name = r.text('name');
     if (name === '') r.fail('name', 'required', 'the name is empty');
@@ -275,12 +289,12 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
     const note = r.text('note');
 
     const categoryText = r.value('category');
-    const category = categoryText === '' ? null : categoryForWord(categoryText);
+    const category = categoryText === '' ? null : categoryOf(categoryText);
     if (categoryText === '') r.fail('category', 'required', 'the category is empty');
     else if (!category) r.fail('category', 'unknown_category', `"${categoryText}" is not a category we know (e.g. 散乱污企业, 砂石料场, 商混站)`, categoryText);
 
     const statusText = r.value('status');
-    const status = statusText === '' ? 'discovered' : statusForWord(statusText);
+    const status = statusText === '' ? 'discovered' : statusOf(statusText);
     if (!status) r.fail('status', 'unknown_status', `"${statusText}" is not a status we know (e.g. 整改中, 已取缔, 已验收销号)`, statusText);
 
     let discoveredOn = r.dateOf('discoveredOn');
@@ -309,11 +323,13 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
       else if (latValue === null) r.fail('lat', 'bad_coordinate', `"${latText}" is not a latitude (decimal degrees like 33.575 or 33°34′30″)`, latText);
       if (lngValue !== null && latValue !== null) {
         let [x, y] = [lngValue, latValue];
+        let swapped = false;
         if (looksSwapped(x, y)) {
           if (options.fixSwapped) {
             [x, y] = [y, x];
             r.warn('lng', 'swapped_fixed', `longitude ${lngText} and latitude ${latText} were swapped; read as ${x}, ${y}`, `${lngText}, ${latText}`);
           } else {
+            swapped = true;
             r.fail(
               'lng',
               'swapped',
@@ -322,7 +338,7 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
             );
           }
         }
-        if (errors.every((e) => e.code !== 'swapped')) {
+        if (!swapped) {
           if (Math.abs(x) > 180 || Math.abs(y) > 90)
             r.fail('lng', 'bad_coordinate', `${lngText}, ${latText} is not a position on Earth`, `${lngText}, ${latText}`);
           else if (!inChina(x, y)) r.fail('lng', 'outside_china', `${lngText}, ${latText} lies outside China`, `${lngText}, ${latText}`);
@@ -337,7 +353,6 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
   /** The rest of a row's judgement, given its position in WGS84 (when it has one). */
   const place = (row: ReadRow, wgs84: readonly [number, number] | null): JudgedRow => {
     const { source, r, name, address, responsibleUnit, note, category, status, statusText, discoveredOn, deadline, lngText, latText } = row;
-    const { errors, warnings } = r;
     // Located in a county.
     let lon: number | null = null;
     let lat: number | null = null;
@@ -364,10 +379,9 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
     let managingZone: string | null = null;
     let declaredCounty: string | null = null;
     if (countyText !== '') {
-      const zone = MANAGING_ZONES[normaliseWord(countyText)];
+      const { zone, match } = countyOf(countyText);
       if (zone) managingZone = zone;
       else {
-        const match = context.places.county(countyText);
         if (match && 'code' in match) declaredCounty = match.code;
         else
           r.fail(
@@ -416,8 +430,7 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
         );
       }
     }
-    const placeColumns = new Set([header('lng'), header('lat'), header('county'), header('township')]);
-    if (!located && !countyCode && !errors.some((e) => e.column !== null && placeColumns.has(e.column)))
+    if (!located && !countyCode && !r.errors.some((e) => e.column !== null && placeColumns.has(e.column)))
       r.fail(null, 'no_place', 'the row has neither coordinates nor a county or township we know, so it cannot be placed even as unlocated');
 
     if (countyCode && context.allowedCounties && !context.allowedCounties.has(countyCode))
@@ -427,7 +440,8 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
         `the row lies in ${context.countyNames.get(countyCode)}, outside the counties you may write in`,
         context.countyNames.get(countyCode),
       );
-    if (errors.length) return { row: source.row, outcome: 'error', name: name || null, site: null, errors, warnings, duplicateOf: null };
+    if (r.errors.length)
+      return { row: source.row, outcome: 'error', name: name || null, site: null, errors: r.errors, warnings: r.warnings, duplicateOf: null };
 
     const site: StagedSite = {
       name,
@@ -462,7 +476,7 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
         }
       : null;
     fileIndex.add(key, { id: source.row, ...me });
-    return { row: source.row, outcome: outcomeFor(duplicateOf, options.duplicates), name, site, errors, warnings, duplicateOf };
+    return { row: source.row, outcome: outcomeFor(duplicateOf, options.duplicates), name, site, errors: r.errors, warnings: r.warnings, duplicateOf };
   };
 
   return (rows) => {

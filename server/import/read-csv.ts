@@ -2,6 +2,7 @@
 // the bytes, then csv-parse's streaming parser fed the decoded text 1 MB at a time, the data rows
 // handed out ROW_BATCH at a time. The bytes come from a ByteSource: an upload's temporary file on
 // disk (the import thread never holds the file) or bytes already in memory (tests, small files).
+import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parse as parseCsvStream } from 'csv-parse';
@@ -66,7 +67,7 @@ function scan(source: ByteSource, fileName: string): { encoding: Encoding; lineB
   const head = source.read(0, 65_536);
   const utf16 = head[0] === 0xff && head[1] === 0xfe;
   if (!utf16 && isBinary(head)) throw notWhatItSays(fileName, 'text', describeContent(head));
-  const decoder = utf16 ? null : new TextDecoder('utf-8', { fatal: true });
+  const valid = utf16 ? null : utf8Validator();
   let utf8 = !utf16;
   let lineBreaks = 0;
   // A byte 0x22 anywhere: the text may hold a '"' (in UTF-16 or GB18030 it may also be part of another character).
@@ -75,15 +76,34 @@ function scan(source: ByteSource, fileName: string): { encoding: Encoding; lineB
     const slice = source.read(at, at + SLICE);
     for (let i = slice.indexOf(0x0a); i >= 0; i = slice.indexOf(0x0a, i + 1)) lineBreaks++;
     quotes ||= slice.includes(0x22);
-    if (utf8) {
-      try {
-        decoder!.decode(slice, { stream: at + SLICE < source.size });
-      } catch {
-        utf8 = false;
-      }
-    }
+    if (utf8) utf8 = valid!(slice, at + SLICE >= source.size);
   }
   return { encoding: utf16 ? 'utf-16le' : utf8 ? 'utf-8' : 'gb18030', lineBreaks, quotes };
+}
+
+/**
+ * Whether bytes given slice by slice are UTF-8, as TextDecoder('utf-8', { fatal: true }) decoding them
+ * in a stream would find (Node's isUtf8, without making the text): a character cut at a slice's end is
+ * checked with the next slice; at the last slice an unfinished one is not UTF-8.
+ */
+export function utf8Validator(): (slice: Uint8Array, last: boolean) => boolean {
+  let carry = new Uint8Array(0);
+  return (slice, last) => {
+    const bytes = carry.length ? Buffer.concat([carry, slice]) : slice;
+    let end = bytes.length;
+    if (!last) {
+      // Back over at most 3 continuation bytes to the last lead byte; keep its character if it is not complete.
+      let lead = end - 1;
+      while (lead >= 0 && lead > end - 4 && (bytes[lead]! & 0xc0) === 0x80) lead--;
+      if (lead >= 0) {
+        const b = bytes[lead]!;
+        const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+        if (lead + length > end) end = lead;
+      }
+    }
+    carry = Uint8Array.from(bytes.subarray(end));
+    return isUtf8(bytes.subarray(0, end));
+  };
 }
 
 /**
@@ -97,66 +117,96 @@ export async function openCsv(source: ByteSource, fileName: string): Promise<Ope
   const read = { encoding, quotes };
   if (lineBreaks > MAX_IMPORT_ROWS) {
     let count = -1;
-    for await (const cells of csvRecords(source, read, fileName)) if (cells.some((cell) => cell !== '')) count++;
+    for await (const chunk of csvRecords(source, read, fileName)) for (const cells of chunk) if (cells.some((cell) => cell !== '')) count++;
     if (count > MAX_IMPORT_ROWS) throw tooManyRows(count);
   }
-  const records = csvRecords(source, read, fileName);
+  const chunks = csvRecords(source, read, fileName);
+  // The records of the chunk being read, and the next one's index in it.
+  let chunk: string[][] = [];
+  let at = 0;
   let seen = 0;
   let headers: string[] | null = null;
   while (!headers) {
-    const next = await records.next();
-    if (next.done) throw badRequest('empty_file', 'the file has no header row and no data', { field: 'file' });
+    if (at === chunk.length) {
+      const next = await chunks.next();
+      if (next.done) throw badRequest('empty_file', 'the file has no header row and no data', { field: 'file' });
+      [chunk, at] = [next.value, 0];
+      continue;
+    }
+    const cells = chunk[at++]!;
     seen++;
-    if (next.value.some((cell) => cell !== '')) headers = next.value;
+    if (cells.some((cell) => cell !== '')) headers = cells;
   }
   async function* batches(): AsyncGenerator<TableRow[]> {
     let batch: TableRow[] = [];
     for (;;) {
-      const next = await records.next();
-      if (next.done) break;
-      seen++;
-      if (!next.value.some((cell) => cell !== '')) continue;
-      batch.push({ row: seen, cells: next.value });
-      if (batch.length === ROW_BATCH) {
-        yield batch;
-        batch = [];
+      for (; at < chunk.length; at++) {
+        const cells = chunk[at]!;
+        seen++;
+        if (!cells.some((cell) => cell !== '')) continue;
+        batch.push({ row: seen, cells });
+        if (batch.length === ROW_BATCH) {
+          yield batch;
+          batch = [];
+        }
       }
+      const next = await chunks.next();
+      if (next.done) break;
+      [chunk, at] = [next.value, 0];
     }
     if (batch.length) yield batch;
   }
   return { format: 'csv', encoding, sheets: [], sheet: null, headers: namedHeaders(headers), batches: batches() };
 }
 
+/** Our CSV exports write formula-looking text as '=…; read it back as it was. Then cleaned (read-table.ts `clean`). */
+const readCell = (cell: string) => clean(cell.charCodeAt(0) === 0x27 && /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+
+/** A record's cells read in place (readCell). */
+function readCells(cells: string[]): string[] {
+  for (let i = 0; i < cells.length; i++) cells[i] = readCell(cells[i]!);
+  return cells;
+}
+
 /**
- * The records of CSV bytes, cells cleaned; the event loop turns every PARSE_BATCH records. A file
- * without a quote character has no quoted field: its records are its lines split at the delimiter
- * (quoteFreeRecords), as csv-parse reads them, ~10× faster; any other file goes through csv-parse.
+ * The records of CSV bytes, cells cleaned, ROW_BATCH records at a time (not one promise per record);
+ * the event loop turns every PARSE_BATCH records. A file without a quote character has no quoted
+ * field: its records are its lines split at the delimiter (quoteFreeRecords), as csv-parse reads
+ * them, ~10× faster; any other file goes through csv-parse.
  */
-async function* csvRecords(source: ByteSource, read: { encoding: Encoding; quotes: boolean }, fileName: string): AsyncGenerator<string[]> {
+async function* csvRecords(source: ByteSource, read: { encoding: Encoding; quotes: boolean }, fileName: string): AsyncGenerator<string[][]> {
   const { encoding } = read;
   // The first line decides the delimiter; the rest is decoded slice by slice as the parser takes it.
   const head = new TextDecoder(encoding).decode(source.read(0, 64 * 1024));
   const firstLine = head.slice(0, head.indexOf('\n') >>> 0);
   const delimiter = encoding === 'utf-16le' || (firstLine.includes('\t') && !firstLine.includes(',')) ? '\t' : ',';
-  // Our CSV exports write formula-looking text as '=…; read it back as it was.
-  const unquote = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+  let chunk: string[][] = [];
+  let seen = 0;
   if (!read.quotes) {
-    let seen = 0;
     for (const cells of quoteFreeRecords(textSlices(source, encoding, fileName), delimiter)) {
-      yield cells.map((cell) => clean(unquote(cell)));
+      chunk.push(readCells(cells));
+      if (chunk.length === ROW_BATCH) {
+        yield chunk;
+        chunk = [];
+      }
       if (++seen % PARSE_BATCH === 0) await yieldToOthers();
     }
+    if (chunk.length) yield chunk;
     return;
   }
   const parser = Readable.from(textSlices(source, encoding, fileName)).pipe(
     parseCsvStream({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
   );
-  let seen = 0;
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
-      yield cells.map((cell) => clean(unquote(cell)));
+      chunk.push(readCells(cells));
+      if (chunk.length === ROW_BATCH) {
+        yield chunk;
+        chunk = [];
+      }
       if (++seen % PARSE_BATCH === 0) await yieldToOthers();
     }
+    if (chunk.length) yield chunk;
   } catch (error) {
     if (error instanceof AppError) throw error;
     const where = (error as { lines?: number }).lines;

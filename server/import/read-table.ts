@@ -165,7 +165,7 @@ export function decodeText(bytes: Uint8Array, fileName: string): { text: string;
   }
 }
 
-export const clean = (value: string) => value.replace(/^\uFEFF/, '').trim();
+export const clean = (value: string) => (value.charCodeAt(0) === 0xfeff ? value.slice(1) : value).trim();
 
 /** Drops trailing rows with no content and numbers the rest; the first row with content is the header. */
 function toTable(format: ImportFormat, records: { row: number; cells: string[] }[], extra: Omit<SourceTable, 'format' | 'headers' | 'rows'>): SourceTable {

@@ -4,7 +4,7 @@
 // for a database file, on the request thread for ':memory:'.
 import type { Crs } from '../../domain/coordinates.ts';
 import { COUNTY_SCOPED_ROLES } from '../../domain/roles.ts';
-import { CountyLocator } from '../../domain/locate-county.ts';
+import { CountyGrid, type CountyLookup } from '../geo/county-grid.ts';
 import { AppError } from '../errors.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { rowJudge, mapColumns, type Column, type ColumnMapping, type DuplicateHandling, type JudgedRow } from '../import/judge-rows.ts';
@@ -76,11 +76,11 @@ function placesOf(db: Db) {
 /** An uploaded file: its bytes, or the temporary file the upload was streamed to. */
 export type UploadedFile = { name: string; bytes: Uint8Array } | { name: string; path: string };
 
-/** The county locator of a worker thread's connection (the request thread's context has its own). */
-const locators = new WeakMap<Db, CountyLocator>();
-export function locatorOf(db: Db): CountyLocator {
+/** The county lookup of a preview on this connection: CountyLocator's answers, most of them from a grid (server/geo/county-grid.ts). */
+const locators = new WeakMap<Db, CountyGrid>();
+export function locatorOf(db: Db): CountyGrid {
   let locator = locators.get(db);
-  if (!locator) locators.set(db, (locator = new CountyLocator(countyPolygons(db))));
+  if (!locator) locators.set(db, (locator = new CountyGrid(countyPolygons(db))));
   return locator;
 }
 
@@ -92,7 +92,7 @@ export function warmPreview(db: Db): void {
 
 /** Reads a ledger, judges every row and stages them as a preview (kept 24 h); nothing is written to sites. */
 export async function previewNow(
-  ctx: Pick<ServiceContext, 'db' | 'locator' | 'today'>,
+  ctx: Pick<ServiceContext, 'db' | 'today'> & { locator: CountyLookup },
   actor: Actor,
   file: UploadedFile,
   options: ImportRequest,

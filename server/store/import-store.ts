@@ -54,13 +54,6 @@ export function purgeExpiredPreviews(db: Db, now: string = nowIso()): void {
 /** Rows per multi-row INSERT / UPDATE of a bulk commit or a staged preview. */
 const CHUNK = 500;
 
-/** One INSERT of many rows (`rows` of equal length, at most CHUNK), its statement cached by shape. */
-function insertRows(db: Db, head: string, width: number, rows: readonly unknown[][]): void {
-  if (!rows.length) return;
-  const tuple = `(${new Array<string>(width).fill('?').join(', ')})`;
-  db.run(`${head} VALUES ${new Array<string>(rows.length).fill(tuple).join(', ')}`, rows.flat());
-}
-
 /**
  * Opens a batch for a preview staged in several transactions (a large file, judged in batches between
  * which the server answers others): it is 'discarded' — listed nowhere, committable never — until
@@ -83,30 +76,44 @@ export const STAGED_FIELDS = (Object.entries(STAGED_COLUMNS) as [Exclude<keyof S
   column: column.split(' ')[0]!,
 }));
 const STAGE_HEAD = `INSERT INTO import_rows (batch_id, row, outcome, name, errors, warnings, duplicate_of, ${STAGED_FIELDS.map((f) => f.column).join(', ')})`;
-const NO_SITE = STAGED_FIELDS.map(() => null);
 
-/** Stages judged rows of an open batch, CHUNK rows per INSERT: a row's site in typed columns (none for an error row). */
+const STAGE_WIDTH = 7 + STAGED_FIELDS.length;
+const STAGE_TUPLE = `(${new Array<string>(STAGE_WIDTH).fill('?').join(', ')})`;
+/** The INSERT of n staged rows, by n (a batch's last chunk is shorter). */
+const stageStatements = new Map<number, string>();
+const stageStatement = (n: number) => {
+  let sql = stageStatements.get(n);
+  if (!sql) stageStatements.set(n, (sql = `${STAGE_HEAD} VALUES ${new Array<string>(n).fill(STAGE_TUPLE).join(', ')}`));
+  return sql;
+};
+/** A row's issues as stored: most rows have none. */
+const issuesJson = (issues: readonly unknown[]) => (issues.length ? JSON.stringify(issues) : '[]');
+
+/**
+ * Stages judged rows of an open batch, CHUNK rows per INSERT: a row's site in typed columns (none for an
+ * error row). The parameters go straight into one array per INSERT (no array per row, no flattening).
+ */
 export function stageRows(db: Db, id: number, rows: readonly JudgedRow[]): void {
   db.transaction(() => {
-    for (let start = 0; start < rows.length; start += CHUNK)
-      insertRows(
-        db,
-        STAGE_HEAD,
-        7 + STAGED_FIELDS.length,
-        rows.slice(start, start + CHUNK).map((row) => {
-          const site = row.site;
-          return [
-            id,
-            row.row,
-            row.outcome,
-            row.name,
-            JSON.stringify(row.errors),
-            JSON.stringify(row.warnings),
-            row.duplicateOf ? JSON.stringify(row.duplicateOf) : null,
-            ...(site ? STAGED_FIELDS.map((f) => site[f.field]) : NO_SITE),
-          ];
-        }),
-      );
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      const end = Math.min(rows.length, start + CHUNK);
+      const params = new Array<unknown>((end - start) * STAGE_WIDTH);
+      let k = 0;
+      for (let i = start; i < end; i++) {
+        const row = rows[i]!;
+        params[k++] = id;
+        params[k++] = row.row;
+        params[k++] = row.outcome;
+        params[k++] = row.name;
+        params[k++] = issuesJson(row.errors);
+        params[k++] = issuesJson(row.warnings);
+        params[k++] = row.duplicateOf ? JSON.stringify(row.duplicateOf) : null;
+        const site = row.site;
+        if (site) for (const f of STAGED_FIELDS) params[k++] = site[f.field];
+        else for (let j = 0; j < STAGED_FIELDS.length; j++) params[k++] = null;
+      }
+      db.run(stageStatement(end - start), params);
+    }
   });
 }
 
