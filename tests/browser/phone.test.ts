@@ -104,3 +104,25 @@ describe('a county official on a phone', () => {
     expect(await driver.page.getByTestId('create-site-drawer').textContent()).toBe(en.createSite);
   });
 });
+
+describe('an inspector on a phone, on a re-check route', () => {
+  const driver = useMapDriver({ viewport: { width: WIDTH, height: HEIGHT }, mobile: true, user: { role: 'inspector', counties: ['411102'] } });
+  const firstStop = async () => {
+    await driver.openMap('?panel=routes');
+    await driver.page.locator('.topbar .menu').tap();
+    const panel = driver.page.getByTestId('route-panel');
+    await panel.getByRole('button', { name: zh.routePlan }).tap();
+    const stop = panel.locator('.route-stops > li').first();
+    await expect.poll(() => stop.count(), { timeout: 10_000 }).toBe(1);
+    await stop.scrollIntoViewIfNeeded();
+    return stop;
+  };
+
+  it('has room to type a stop’s note', async () => {
+    const stop = await firstStop();
+    // The note beside the result, the photo and 记录 was squeezed to one character's width (20 px).
+    const note = stop.getByRole('textbox', { name: zh.note });
+    expect((await note.boundingBox())!.width).toBeGreaterThanOrEqual(150);
+    await driver.screenshot('phone-route-stop');
+  });
+});
