@@ -125,4 +125,24 @@ describe('an inspector on a phone, on a re-check route', () => {
     expect((await note.boundingBox())!.width).toBeGreaterThanOrEqual(150);
     await driver.screenshot('phone-route-stop');
   });
+
+  it('a stop’s site opens above the drawer, and closing it goes back to the route', async () => {
+    const stop = await firstStop();
+    const link = stop.locator('button.link').first();
+    const name = (await link.textContent())!;
+    // Tapping the stop's name opened the site's sheet under the drawer, where nothing of it showed.
+    await link.tap();
+    const sheet = driver.page.getByTestId('site-detail');
+    await expect.poll(() => sheet.locator('h2').textContent()).toBe(name);
+    const box = (await sheet.boundingBox())!;
+    const onTop = await driver.page.evaluate(
+      ([x, y]) => document.elementFromPoint(x!, y!)?.closest('[data-testid=site-detail]') !== null,
+      [box.x + box.width / 4, box.y + box.height / 2],
+    );
+    expect(onTop).toBe(true);
+    await driver.screenshot('phone-route-site');
+    await sheet.getByRole('button', { name: zh.close }).tap();
+    await expect.poll(() => sheet.count()).toBe(0);
+    expect(await driver.page.getByTestId('route-panel').isVisible()).toBe(true);
+  });
 });
