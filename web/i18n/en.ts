@@ -551,6 +551,8 @@ export const en: Record<MessageKey, string> = {
   auditNone: 'No records match.',
   auditMore: 'Older records',
   auditAt: 'Time',
+  auditSystem: 'system',
+  auditStartUp: 'server start-up',
   auditAddress: 'From address',
   auditDetails: 'Before / after',
   locksTitle: 'Sign-in locks',

@@ -544,6 +544,8 @@ export const zh = {
   auditNone: '没有符合条件的记录。',
   auditMore: '更早的记录',
   auditAt: '时间',
+  auditSystem: '系统',
+  auditStartUp: '服务启动时',
   auditAddress: '来源地址',
   auditDetails: '改前 / 改后',
   locksTitle: '登录锁定',
