@@ -486,6 +486,7 @@ export const en: Record<MessageKey, string> = {
   importBatches: 'Import batches',
   importNoBatches: 'No imports yet',
   importBatchCounts: '{created} new · {updated} updated · {skipped} skipped · {errors} errors',
+  importUndone: 'Batch #{id} ({file}) undone: everything it wrote was rolled back',
   importUndo: 'Undo this batch',
   importNotUndoable: 'Sites of this batch changed since; it cannot be undone',
   importState_preview: 'preview',
