@@ -126,6 +126,18 @@ describe('an inspector on a phone, on a re-check route', () => {
     await driver.screenshot('phone-route-stop');
   });
 
+  it('asks for the result: none is chosen for the inspector, and 记录 waits for one', async () => {
+    const stop = await firstStop();
+    // It started at 与记录一致（已关停）, even for a relapsed site: one hurried tap on 记录 said the site was found closed.
+    const result = stop.getByRole('combobox', { name: zh.routeResult });
+    expect(await result.inputValue()).toBe('');
+    const record = stop.getByRole('button', { name: zh.routeRecord });
+    expect(await record.isDisabled()).toBe(true);
+    expect(await record.getAttribute('title')).toBe(zh.routeResultChoose);
+    await result.selectOption('not_found');
+    expect(await record.isEnabled()).toBe(true);
+  });
+
   it('a stop’s site opens above the drawer, and closing it goes back to the route', async () => {
     const stop = await firstStop();
     const link = stop.locator('button.link').first();

@@ -388,6 +388,7 @@ export const en: Record<MessageKey, string> = {
   routeGpx: 'Download GPX',
   routeKml: 'Download KML',
   routeSample: 'Sample: seed {seed}, {k} per county',
+  routeResultChoose: 'Choose the result',
   routeResult: 'Result',
   routeRecord: 'Record',
   routeRecorded: 'Recorded',

@@ -382,6 +382,7 @@ export const zh = {
   routeGpx: '下载 GPX',
   routeKml: '下载 KML',
   routeSample: '抽样：种子 {seed}，每县区 {k} 个',
+  routeResultChoose: '请选择检查结果',
   routeResult: '检查结果',
   routeRecord: '记录',
   routeRecorded: '已记录',
