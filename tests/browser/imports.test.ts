@@ -43,6 +43,9 @@ describe('the 台账导入 wizard', () => {
     await batch.getByRole('button', { name: zh.importUndo }).click();
     await expect.poll(count, { timeout: 10_000 }).toBe(before);
     await expect.poll(() => batch.textContent()).toContain(zh.importState_undone);
+    // The note above no longer says 已写入 (in green) for the batch just undone.
+    const id = /#(\d+)/.exec((await batch.textContent())!)![1];
+    await expect.poll(() => wizard.getByTestId('import-done').textContent()).toBe(`已撤销第 ${id} 批（浏览器台账.csv），该批的写入已全部还原`);
     expect(driver.pageErrors).toEqual([]);
   });
 

@@ -53,4 +53,13 @@ describe('the unlocated list', () => {
     await expect.poll(names, { timeout: 10_000 }).toEqual(all.slice(0, UNLOCATED_PAGE));
     expect(driver.pageErrors).toEqual([]);
   });
+
+  it('names the county in English on the English page', async () => {
+    const site = (await driver.api<SiteCollection>('/api/sites?located=false&source=real')).features[0]!;
+    await driver.openMap('?lang=en');
+    const line = driver.page.getByTestId('unlocated').locator('li .muted').first();
+    // Was 'Sand yard · 源汇区 …' (the county's Chinese name in the English line).
+    await expect.poll(() => line.textContent(), { timeout: 10_000 }).toMatch(/ · (Yuanhui|Yancheng|Shaoling) District |(Wuyang|Linying) County /);
+    expect(await line.textContent()).not.toContain(` ${site.properties.countyName} `);
+  });
 });

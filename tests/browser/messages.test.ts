@@ -136,6 +136,11 @@ describe('refusals in the Chinese page', () => {
     const actions = await panel.getByTestId('audit-action').allTextContents();
     expect(actions).toContain('变更点位状态');
     expect(actions.filter((text) => /^[a-z_.]+$/.test(text))).toEqual([]);
+    // Who, in words: the role's name and the counties' names, not their codes ('admin (admin) · 411102').
+    const who = await panel.getByTestId('audit-who').allTextContents();
+    expect(who.length).toBeGreaterThan(1);
+    expect(who.filter((text) => /\((admin|county|inspector|planner|viewer)\)|\b411\d{3}\b|system|start-up/.test(text))).toEqual([]);
+    expect(who).toContain(`${zh.auditActor}: admin（${zh.roleAdmin}） · ${zh.auditAddress}: 127.0.0.1 · 源汇区`);
     const target = panel.getByTestId('audit-target').filter({ hasText: '点位：审计用木材加工厂' }).first();
     await target.click();
     await expect.poll(() => driver.page.getByTestId('site-detail').locator('h2').textContent(), { timeout: 10_000 }).toBe('审计用木材加工厂');

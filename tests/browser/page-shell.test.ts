@@ -68,3 +68,16 @@ describe('the page shell', () => {
     expect(await driver.page.getByRole('button', { name: en.renderErrorReload }).count()).toBe(1);
   });
 });
+
+describe('the map’s attribution', () => {
+  const driver = useMapDriver();
+
+  it('credits the boundary data in the page’s language, and follows a language switch', async () => {
+    const attribution = driver.page.locator('.maplibregl-ctrl-attrib-inner');
+    await driver.openMap('?lang=en', { waitForClusters: false });
+    // Was '边界数据 © DataV.GeoAtlas / 高德' in the English page.
+    await expect.poll(() => attribution.textContent(), { timeout: 10_000 }).toBe('Boundaries © DataV.GeoAtlas / AutoNavi');
+    await driver.page.getByTestId('lang-switch').click();
+    await expect.poll(() => attribution.textContent(), { timeout: 10_000 }).toBe('边界数据 © DataV.GeoAtlas / 高德');
+  });
+});

@@ -104,3 +104,57 @@ describe('a county official on a phone', () => {
     expect(await driver.page.getByTestId('create-site-drawer').textContent()).toBe(en.createSite);
   });
 });
+
+describe('an inspector on a phone, on a re-check route', () => {
+  const driver = useMapDriver({ viewport: { width: WIDTH, height: HEIGHT }, mobile: true, user: { role: 'inspector', counties: ['411102'] } });
+  const firstStop = async () => {
+    await driver.openMap('?panel=routes');
+    await driver.page.locator('.topbar .menu').tap();
+    const panel = driver.page.getByTestId('route-panel');
+    await panel.getByRole('button', { name: zh.routePlan }).tap();
+    const stop = panel.locator('.route-stops > li').first();
+    await expect.poll(() => stop.count(), { timeout: 10_000 }).toBe(1);
+    await stop.scrollIntoViewIfNeeded();
+    return stop;
+  };
+
+  it('has room to type a stop’s note', async () => {
+    const stop = await firstStop();
+    // The note beside the result, the photo and 记录 was squeezed to one character's width (20 px).
+    const note = stop.getByRole('textbox', { name: zh.note });
+    expect((await note.boundingBox())!.width).toBeGreaterThanOrEqual(150);
+    await driver.screenshot('phone-route-stop');
+  });
+
+  it('asks for the result: none is chosen for the inspector, and 记录 waits for one', async () => {
+    const stop = await firstStop();
+    // It started at 与记录一致（已关停）, even for a relapsed site: one hurried tap on 记录 said the site was found closed.
+    const result = stop.getByRole('combobox', { name: zh.routeResult });
+    expect(await result.inputValue()).toBe('');
+    const record = stop.getByRole('button', { name: zh.routeRecord });
+    expect(await record.isDisabled()).toBe(true);
+    expect(await record.getAttribute('title')).toBe(zh.routeResultChoose);
+    await result.selectOption('not_found');
+    expect(await record.isEnabled()).toBe(true);
+  });
+
+  it('a stop’s site opens above the drawer, and closing it goes back to the route', async () => {
+    const stop = await firstStop();
+    const link = stop.locator('button.link').first();
+    const name = (await link.textContent())!;
+    // Tapping the stop's name opened the site's sheet under the drawer, where nothing of it showed.
+    await link.tap();
+    const sheet = driver.page.getByTestId('site-detail');
+    await expect.poll(() => sheet.locator('h2').textContent()).toBe(name);
+    const box = (await sheet.boundingBox())!;
+    const onTop = await driver.page.evaluate(
+      ([x, y]) => document.elementFromPoint(x!, y!)?.closest('[data-testid=site-detail]') !== null,
+      [box.x + box.width / 4, box.y + box.height / 2],
+    );
+    expect(onTop).toBe(true);
+    await driver.screenshot('phone-route-site');
+    await sheet.getByRole('button', { name: zh.close }).tap();
+    await expect.poll(() => sheet.count()).toBe(0);
+    expect(await driver.page.getByTestId('route-panel').isVisible()).toBe(true);
+  });
+});

@@ -151,6 +151,14 @@ describe('the county scorecard', () => {
     expect(await row('死灰复燃次数')).toEqual([...cards.map((c) => c.relapses), cards.reduce((n, c) => n + c.relapses, 0)]);
     expect(cards.reduce((n, c) => n + c.relapses, 0)).toBeGreaterThan(cards.reduce((n, c) => n + c.relapsedSites, 0));
     expect(await row('已取缔')).toEqual([...cards.map((c) => c.byStatus.closed ?? 0), cards.reduce((n, c) => n + (c.byStatus.closed ?? 0), 0)]);
+    // The overdue list: its columns named, the longest overdue first (by id it put a deadline of 2022
+    // among those of 2026, and could leave it behind 另有 n 项 in a city-wide card).
+    const overdueTable = page.getByTestId('scorecard-overdue');
+    expect(await overdueTable.locator('thead th').allTextContents()).toEqual([zh.county, zh.name, zh.deadline]);
+    const deadlines = await overdueTable.locator('tbody tr td:nth-child(3)').allTextContents();
+    const all = cards.flatMap((c) => (c.overdue as { deadline: string }[]).map((item) => item.deadline)).sort();
+    expect(deadlines.length).toBeGreaterThan(1);
+    expect(deadlines).toEqual(all.slice(0, deadlines.length));
     // A figure links to its sites on the map.
     const link = await page.locator('table.grid').first().locator('a').first().getAttribute('href');
     expect(link).toMatch(/panel=scorecard&county=411102&figure=sites/);

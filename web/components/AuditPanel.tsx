@@ -9,6 +9,8 @@ import type { Language } from '../i18n/code-labels.ts';
 import { countyLabel } from '../i18n/code-labels.ts';
 import { useAuditPages, verifyAudit, type AuditQuery } from '../state/audit.ts';
 import { LoadState } from './LoadState.tsx';
+import { ROLE_LABELS } from '../state/session.tsx';
+import type { Role } from '../../domain/roles.ts';
 import { SignInLocks } from './SignInLocks.tsx';
 
 const ACTIONS = Object.keys(AUDIT_ACTIONS) as AuditAction[];
@@ -34,6 +36,7 @@ const cell = (value: unknown) =>
 
 export function AuditPanel({ counties, onOpenSite }: { counties: { code: string; name: string }[]; onOpenSite?: (id: number) => void }) {
   const { t, lang } = useI18n();
+  const countyNames = Object.fromEntries(counties.map((county) => [county.code, county.name]));
   const [draft, setDraft] = useState<AuditQuery>({});
   const [query, setQuery] = useState<AuditQuery>({});
   const [pages, setPages] = useState<string[]>([]);
@@ -150,10 +153,17 @@ export function AuditPanel({ counties, onOpenSite }: { counties: { code: string;
                   target && <span data-testid="audit-target">{target.text}</span>
                 )}
               </div>
-              <div className="muted">
-                {t('auditActor')}: {record.actor ?? '—'}
-                {record.role ? ` (${record.role})` : ''} · {t('auditAddress')}: {record.address ?? '—'}
-                {record.counties.length ? ` · ${record.counties.join(', ')}` : ''}
+              <div className="muted" data-testid="audit-who">
+                {t('auditActor')}: {record.actor === 'system' ? t('auditSystem') : (record.actor ?? '—')}
+                {record.role && record.role in ROLE_LABELS
+                  ? lang === 'zh'
+                    ? `（${t(ROLE_LABELS[record.role as Role])}）`
+                    : ` (${t(ROLE_LABELS[record.role as Role])})`
+                  : ''}{' '}
+                · {t('auditAddress')}: {record.address === 'start-up' ? t('auditStartUp') : (record.address ?? '—')}
+                {record.counties.length
+                  ? ` · ${record.counties.map((code) => countyLabel(code, countyNames[code] ?? code, lang)).join(lang === 'zh' ? '、' : ', ')}`
+                  : ''}
               </div>
               {changed.length > 0 && (
                 <details>

@@ -156,9 +156,11 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
     }
   };
 
-  const undo = async (id: number) => {
+  const undo = async (id: number, fileName: string) => {
     try {
       await undoImport(id);
+      // The note above said 已写入 for this batch (or another): it now says what was undone.
+      setResult(t('importUndone', { id, file: fileName }));
     } catch (error) {
       onError(error);
     }
@@ -394,7 +396,13 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
               })}
             </div>
             {b.state === 'committed' && (
-              <button type="button" className="small" disabled={!b.undoable} title={b.undoable ? '' : t('importNotUndoable')} onClick={() => void undo(b.id)}>
+              <button
+                type="button"
+                className="small"
+                disabled={!b.undoable}
+                title={b.undoable ? '' : t('importNotUndoable')}
+                onClick={() => void undo(b.id, b.fileName)}
+              >
                 {t('importUndo')}
               </button>
             )}

@@ -340,7 +340,9 @@ function StopResult({
   const { t } = useI18n();
   const { deny } = useSession();
   const denied = deny('recordField', [county]);
-  const [result, setResult] = useState<(typeof RESULTS)[number]['code']>('closed_as_recorded');
+  // No result chosen at first: a default (it was 与记录一致（已关停）) let one hurried tap record a
+  // finding the inspector never made, even for a relapsed site.
+  const [result, setResult] = useState<(typeof RESULTS)[number]['code'] | ''>('');
   const [note, setNote] = useState('');
   const [photo, setPhoto] = useState<File | null>(null);
   if (recorded)
@@ -352,6 +354,9 @@ function StopResult({
   return (
     <div className="stop-result no-print">
       <select aria-label={t('routeResult')} value={result} onChange={(e) => setResult(e.target.value as typeof result)}>
+        <option value="" disabled>
+          {t('routeResultChoose')}
+        </option>
         {RESULTS.map((option) => (
           <option key={option.code} value={option.code}>
             {t(option.label)}
@@ -380,7 +385,13 @@ function StopResult({
           onChange={(e) => setPhoto(e.target.files?.[0] ?? null)}
         />
       </label>
-      <GuardedButton className="small" denied={denied} onClick={() => onRecord(result, note, photo)}>
+      <GuardedButton
+        className="small"
+        denied={denied}
+        disabled={result === ''}
+        title={result === '' ? t('routeResultChoose') : undefined}
+        onClick={() => result !== '' && onRecord(result, note, photo)}
+      >
         {t('routeRecord')}
       </GuardedButton>
     </div>

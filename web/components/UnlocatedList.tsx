@@ -1,6 +1,6 @@
 // Real records the plan names only by village or road: place them on the map, draw the roads.
 import type { CategoryCode } from '../../domain/categories.ts';
-import { categoryLabel } from '../i18n/code-labels.ts';
+import { categoryLabel, countyLabel } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
@@ -77,7 +77,7 @@ export function UnlocatedList({
             </button>
             {site.source === 'demo' && <span className="source-badge demo">{t('demoBadge')}</span>}
             <div className="muted">
-              {categoryLabel(site.category, lang)} · {site.countyName} {site.address ?? ''}
+              {categoryLabel(site.category, lang)} · {countyLabel(site.county, site.countyName, lang)} {site.address ?? ''}
             </div>
             <GuardedButton className="small" denied={deny('writeSites', [site.county])} onClick={() => onPlace(site.id)}>
               {t('placeOnMap')}

@@ -50,7 +50,7 @@ export function mapStyle(origin: string, basemap: Basemap | null, lang: Language
   return {
     version: 8,
     glyphs: `${origin}/glyphs/{fontstack}/{range}.pbf`,
-    sources: { ...(source ? { [BASEMAP_SOURCE]: source } : {}), ...dataSources() },
+    sources: { ...(source ? { [BASEMAP_SOURCE]: source } : {}), ...dataSources(lang) },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#eef1ec' } },
       ...under,

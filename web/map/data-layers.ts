@@ -6,6 +6,7 @@ import type { ExpressionSpecification, LayerSpecification, SourceSpecification }
 import { ROAD_STATUS_COLORS, SIEGE_RAMP, STATUS_COLORS } from './colors.ts';
 import { COUNTY_LABEL_SIZE } from './county-labels.ts';
 import { FONT_STACK } from './fonts.ts';
+import type { Language } from '../i18n/code-labels.ts';
 
 /** Every GeoJSON source we own, in the order nothing depends on. */
 export const DATA_SOURCES = ['counties', 'countyLabels', 'siege-cells', 'siege-core', 'roads', 'route', 'relapse', 'highlight', 'sites', 'selected'] as const;
@@ -13,9 +14,12 @@ export type DataSourceId = (typeof DATA_SOURCES)[number];
 
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 
-export function dataSources(): Record<DataSourceId, SourceSpecification> {
+/** The credit for the county boundaries, in the page's language (the style is rebuilt on a language switch). */
+const BOUNDARY_ATTRIBUTION: Record<Language, string> = { zh: '边界数据 © DataV.GeoAtlas / 高德', en: 'Boundaries © DataV.GeoAtlas / AutoNavi' };
+
+export function dataSources(lang: Language): Record<DataSourceId, SourceSpecification> {
   const sources = Object.fromEntries(DATA_SOURCES.map((id) => [id, { type: 'geojson', data: EMPTY }])) as unknown as Record<DataSourceId, SourceSpecification>;
-  sources.counties = { type: 'geojson', data: EMPTY, promoteId: 'code', attribution: '边界数据 © DataV.GeoAtlas / 高德' };
+  sources.counties = { type: 'geojson', data: EMPTY, promoteId: 'code', attribution: BOUNDARY_ATTRIBUTION[lang] };
   return sources;
 }
 

@@ -14,7 +14,7 @@ import { useScorecards } from '../state/scorecards.ts';
 import { PageFrame } from './PageFrame.tsx';
 
 /** Overdue rows printed; the rest are in the XLSX. */
-const OVERDUE_ROWS = 12;
+const OVERDUE_ROWS = 11;
 const TREND_MONTHS = 6;
 
 export function ScorecardPage({ params }: { params: URLSearchParams }) {
@@ -37,7 +37,10 @@ export function ScorecardPage({ params }: { params: URLSearchParams }) {
       <a href={mapLink(card, figure)}>{n}</a>
     </td>
   );
-  const overdue = data?.flatMap((card) => card.overdue.map((item) => ({ ...item, countyName: card.countyName }))) ?? [];
+  // The longest overdue first (then county, then id): the list is cut at OVERDUE_ROWS.
+  const overdue = (data?.flatMap((card) => card.overdue.map((item) => ({ ...item, countyName: card.countyName }))) ?? []).sort((a, b) =>
+    a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0,
+  );
   const months = data ? lastMonths(mergeTrends(data), TREND_MONTHS) : [];
   const xlsx = `/api/scorecards/xlsx?${new URLSearchParams({ ...(county ? { county } : {}), ...query }).toString()}`;
   const records = query.source === 'real' ? t('scRecordsReal') : query.source === 'demo' ? t('scRecordsDemo') : t('scRecordsAll');
@@ -111,7 +114,14 @@ export function ScorecardPage({ params }: { params: URLSearchParams }) {
             <div className="columns">
               <section>
                 <h2>{t('scOverdueList')}</h2>
-                <table className="grid small-table">
+                <table className="grid small-table" data-testid="scorecard-overdue">
+                  <thead>
+                    <tr>
+                      <th>{t('county')}</th>
+                      <th>{t('name')}</th>
+                      <th>{t('deadline')}</th>
+                    </tr>
+                  </thead>
                   <tbody>
                     {overdue.slice(0, OVERDUE_ROWS).map((item) => (
                       <tr key={item.id}>
