@@ -2,7 +2,7 @@
 // once and keeps its cluster indexes or per-county counts (MapIndexes) between requests, so a build
 // never runs on the request thread.
 import { existsSync } from 'node:fs';
-import { othersBusy, giveWay } from '../db/give-way.ts';
+import { othersBusy, giveWay, mapRequestWaiting } from '../db/give-way.ts';
 import { openReadOnlyDatabase } from '../db/read-only.ts';
 import { MapIndexes, type MapFilters } from './map-index.ts';
 import type { SiteFilters } from './site-filters.ts';
@@ -45,7 +45,8 @@ export default function answer(task: MapWorkerTask) {
   if (task.what === 'index') {
     // In steps, the thread's other tasks in between: a tile past zoom 9 asked meanwhile is answered as
     // soon as the counties it meets are built (map-index.ts), not after every county.
-    return indexes.warmInSteps(task.filters, nextTurn, pause).then(() => ({ buildMs: indexes.lastBuildMs }));
+    const waiting = buffer ? () => mapRequestWaiting(buffer) : undefined;
+    return indexes.warmInSteps(task.filters, nextTurn, pause, waiting).then(() => ({ buildMs: indexes.lastBuildMs }));
   }
   indexes.warm(task.filters, task.what, pause);
   return { buildMs: indexes.lastBuildMs };

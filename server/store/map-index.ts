@@ -120,6 +120,9 @@ interface IndexEntry {
 /** A county's rows were of a newer data version than the base's: the base is read again. */
 class VersionMoved extends Error {}
 
+/** The warm-up left a county's read for a request waiting on its thread (it reads that county again later). */
+class LeftForRequest extends Error {}
+
 /** Every site's rows at once, grouped by county in their order. */
 function wholeBase(version: number, sites: readonly ClusterSite[]): Base {
   const rows = new Map<string, ClusterSite[]>();
@@ -369,20 +372,25 @@ export class MapIndexes {
    * The index's warm-up on a thread: one county's read, then its clustering, each a step, with
    * `between()` awaited after each (the thread's other tasks run there: a tile past zoom 9 builds the
    * counties it meets first and is answered); `pause` inside a read and before a clustering
-   * (db/give-way.ts). A write meanwhile starts it again from the new data version.
+   * (db/give-way.ts). A write meanwhile starts it again from the new data version. `waiting()` true: a
+   * request waits on the thread; a county's read under way is then left (read again after it).
    */
-  async warmInSteps(filters: MapFilters, between: () => Promise<void>, pause?: () => void): Promise<void> {
+  async warmInSteps(filters: MapFilters, between: () => Promise<void>, pause?: () => void, waiting?: () => boolean): Promise<void> {
+    const readPause = () => {
+      pause?.();
+      if (waiting?.()) throw new LeftForRequest();
+    };
     const started = performance.now();
     for (;;) {
       const entry = this.entry(filters, undefined, pause);
       const county = entry.base.counties.find((code) => !entry.index.has(code));
       if (county === undefined) break;
       try {
-        if (entry.base.sql && !entry.base.rows.has(county)) this.readCounty(entry.base, county, pause);
+        if (entry.base.sql && !entry.base.rows.has(county)) this.readCounty(entry.base, county, readPause);
         else this.buildCounty(entry, county, pause);
       } catch (error) {
-        if (!(error instanceof VersionMoved)) throw error;
-        this.dropBase(entry.base);
+        if (error instanceof VersionMoved) this.dropBase(entry.base);
+        else if (!(error instanceof LeftForRequest)) throw error;
       }
       await between();
     }
