@@ -59,6 +59,27 @@ describe('the index past zoom 9, built county by county', () => {
       expect(drawn).toBeGreaterThan(10);
     });
 
+  it('warms in steps, leaving a county read while a request waits, with the same answers', async () => {
+    const indexes = new MapIndexes(db);
+    const filters = { statuses: COUNTED_STATUSES };
+    let asked = 0;
+    // A request waits at the first two slices of a read (the county is read again after each).
+    await indexes.warmInSteps(
+      filters,
+      () => Promise.resolve(),
+      undefined,
+      () => ++asked <= 2,
+    );
+    expect(asked).toBeGreaterThan(2);
+    expect(indexes.lastBuildMs).not.toBeNull();
+    const whole = wholeIndex(filters);
+    for (const { x, y } of tilesCovering(CITY, 11)) {
+      const body = indexes.tile(filters, 11, x, y).body;
+      expect(indexes.lastBuildMs).toBeNull();
+      expect(body.slice(body.indexOf('"features":') + '"features":'.length, -1)).toBe(whole.tileJson(11, x, y));
+    }
+  });
+
   it('builds only the counties a tile meets, then the rest for a tile elsewhere', () => {
     const indexes = new MapIndexes(db);
     const filters = { statuses: COUNTED_STATUSES };
