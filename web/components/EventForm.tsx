@@ -16,8 +16,6 @@ export interface EventValues {
 }
 
 /** Today as the server counts it (UTC), the latest date an event may carry. */
-/** Today on the campaign's calendar (Beijing), as the server judges "not in the future". */
-export const todayIso = () => campaignDay();
 
 export const PHOTO_TYPES = 'image/jpeg,image/png,image/webp';
 
@@ -43,7 +41,7 @@ export function EventForm({
   onCancel: () => void;
 }) {
   const { t, lang } = useI18n();
-  const today = todayIso();
+  const today = campaignDay();
   const [date, setDate] = useState(lastDate && lastDate > today ? lastDate : today);
   const [note, setNote] = useState('');
   const [files, setFiles] = useState<File[]>([]);

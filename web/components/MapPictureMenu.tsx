@@ -14,8 +14,6 @@ import { composePicture, pictureToPdf, type CapturedMap, type LegendGroup, type 
 import { siteFilterQuery, type UrlState } from '../state/url-state.ts';
 import type { RoadStatusCode } from '../../domain/statuses.ts';
 
-const today = () => campaignDay();
-
 function saveBlob(blob: Blob, name: string) {
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
@@ -90,7 +88,7 @@ export function MapPictureMenu({ map, state, countyName }: { map: MapController 
       const captured = await map.capture();
       const demo = captured.demoDrawn || (await demoInView(state, captured.bounds));
       const title = heading.trim() || defaultHeading;
-      const asOf = state.asOf ?? today();
+      const asOf = state.asOf ?? campaignDay();
       const statuses =
         state.statuses.length === STATUS_CODES.length ? t('pictureAllStatuses') : state.statuses.map((status) => statusLabel(status, lang)).join('、');
       const canvas = await composePicture(
@@ -103,7 +101,7 @@ export function MapPictureMenu({ map, state, countyName }: { map: MapController 
           legendTitle: t('pictureLegend'),
           north: t('pictureNorth'),
           distance: (metres) => (metres >= 1000 ? t('pictureKm', { n: metres / 1000 }) : t('pictureM', { n: metres })),
-          footer: [t('pictureSource'), t('pictureDates', { asOf, made: today() })],
+          footer: [t('pictureSource'), t('pictureDates', { asOf, made: campaignDay() })],
           demoNote: demo ? t('pictureDemo') : null,
         },
         legendFor(captured),

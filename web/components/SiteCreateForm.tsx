@@ -13,7 +13,7 @@ import { ErrorLine } from './ErrorText.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
 import { useSession } from '../state/session.tsx';
 import { usePlaces } from '../state/counties.ts';
-import { todayIso } from './EventForm.tsx';
+import { campaignDay } from '../../domain/days.ts';
 import { PrecisionChoice, type ChosenPrecision } from './PrecisionChoice.tsx';
 import { FormActions } from './FormActions.tsx';
 import { EMPTY_SITE_FIELDS, SiteFields, siteFieldBody, siteFieldsValid } from './SiteFields.tsx';
@@ -53,7 +53,7 @@ export function SiteCreateForm({
   const [from, setFrom] = useState<'text' | 'click'>(clicked ? 'click' : 'text');
   const [precision, setPrecision] = useState<ChosenPrecision>(clicked ? 'approximate' : 'exact');
   const [values, setValues] = useState(EMPTY_SITE_FIELDS);
-  const [discoveredOn, setDiscoveredOn] = useState(todayIso());
+  const [discoveredOn, setDiscoveredOn] = useState(campaignDay());
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -84,7 +84,7 @@ export function SiteCreateForm({
   });
   useEffect(() => tellPosition.current(lon === null || lat === null ? null : [lon, lat]), [lon, lat]);
 
-  const ready = position !== null && county !== null && countyDenied === null && siteFieldsValid(values, places.data) && discoveredOn <= todayIso();
+  const ready = position !== null && county !== null && countyDenied === null && siteFieldsValid(values, places.data) && discoveredOn <= campaignDay();
   const submit = async () => {
     if (!ready || !position) return;
     setBusy(true);
@@ -169,7 +169,7 @@ export function SiteCreateForm({
         <SiteFields values={values} places={places.data} onChange={setValues} />
         <label>
           {t('discoveredOn')}
-          <input type="date" required value={discoveredOn} max={todayIso()} onChange={(e) => setDiscoveredOn(e.target.value)} />
+          <input type="date" required value={discoveredOn} max={campaignDay()} onChange={(e) => setDiscoveredOn(e.target.value)} />
         </label>
         <ErrorLine error={error} />
         <FormActions label={t('createSave')} ready={ready} busy={busy} onCancel={onCancel} />
