@@ -3,12 +3,21 @@
 // field result recorded.
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
+import { RESOLVED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
 import { zh } from '../../web/i18n/zh.ts';
 import { useMapDriver } from '../helpers/browser.ts';
 import type { SiteCollection } from '../helpers/app.ts';
 
 describe('the 巡查路线 panel', () => {
   const driver = useMapDriver();
+  /** Opens a site's detail the way the page's links do: ?site= by history, without a reload. */
+  const openDetail = (id: number) =>
+    driver.page.evaluate((site) => {
+      const url = new URL(window.location.href);
+      url.searchParams.set('site', String(site));
+      window.history.pushState(null, '', url);
+      window.dispatchEvent(new PopStateEvent('popstate'));
+    }, id);
 
   it('plans a reproducible sample, adds a site by hand, saves the route and reopens it by URL', async () => {
     await driver.openMap('?panel=routes', { waitForClusters: true });
@@ -40,15 +49,35 @@ describe('the 巡查路线 panel', () => {
       .poll(async () => (await stops.evaluateAll((items) => items.map((li) => Number((li as HTMLElement).dataset.site)))).sort())
       .toEqual([...first].sort());
 
-    // Add a site that is not in the route by hand, from its detail.
+    // 与记录一致（已处置） is offered only at a stop already dealt with: at an open site the inspector says
+    // what was found (it read 与记录一致（已关停） at every stop, an 已整改提升 site's too).
     const sites = await driver.api<SiteCollection>('/api/sites?located=true');
+    const statusOf = new Map(sites.features.map((f) => [f.id, f.properties.status as StatusCode]));
+    const offered = await stops.evaluateAll((items) =>
+      items.map((li) => ({
+        site: Number((li as HTMLElement).dataset.site),
+        results: [...li.querySelectorAll('select option')].map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent })),
+      })),
+    );
+    const resolvedStop = offered.filter(({ site }) => RESOLVED_STATUSES.includes(statusOf.get(site)!));
+    expect(resolvedStop.length).toBeGreaterThan(0);
+    expect(resolvedStop.length).toBeLessThan(offered.length);
+    for (const { site, results } of offered) {
+      const asRecorded = results.find((r) => r.value === 'closed_as_recorded');
+      expect(asRecorded?.text, `stop ${site} (${statusOf.get(site)})`).toBe(
+        RESOLVED_STATUSES.includes(statusOf.get(site)!) ? '与记录一致（已处置）' : undefined,
+      );
+    }
+
+    // A stop's own detail says it is in the route, instead of offering to add it again.
+    await openDetail(first[0]!);
+    const inRoute = driver.page.getByTestId('site-detail').getByRole('button', { name: zh.routeAdded });
+    await expect.poll(() => inRoute.count(), { timeout: 10_000 }).toBe(1);
+    expect(await inRoute.isDisabled()).toBe(true);
+
+    // Add a site that is not in the route by hand, from its detail.
     const extra = sites.features.find((f) => !first.includes(f.id))!;
-    await driver.page.evaluate((id) => {
-      const url = new URL(window.location.href);
-      url.searchParams.set('site', String(id));
-      window.history.pushState(null, '', url);
-      window.dispatchEvent(new PopStateEvent('popstate'));
-    }, extra.id);
+    await openDetail(extra.id);
     await driver.page.getByTestId('site-detail').getByRole('button', { name: zh.routeAdd }).click();
     await panel.getByRole('button', { name: zh.routePlan }).click();
     await expect.poll(() => stops.count()).toBe(16);

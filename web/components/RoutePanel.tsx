@@ -3,14 +3,13 @@
 import { campaignDay } from '../../domain/days.ts';
 import { useState } from 'react';
 import type { CategoryCode } from '../../domain/categories.ts';
-import type { StatusCode } from '../../domain/statuses.ts';
+import { RESOLVED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
 import { uploadPhoto } from '../api/photos.ts';
 import { planRoute as planRequest, useRecordInspection, useSaveRoute, type RoutePlan } from '../state/routes.ts';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
-import { categoryLabel, statusLabel } from '../i18n/code-labels.ts';
+import { categoryLabel, INSPECTION_RESULT_MESSAGES, inspectionResultLabel, statusLabel, type InspectionResultCode } from '../i18n/code-labels.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { MessageKey } from '../i18n/zh.ts';
 import { CountySelect } from './CountySelect.tsx';
 import { FieldError, namesField } from './ErrorText.tsx';
 
@@ -33,13 +32,15 @@ type RuleKind = 'recheck' | 'relapsed' | 'sample' | 'hand';
 
 const RULE_LABELS = { recheck: 'routeRuleRecheck', relapsed: 'routeRuleRelapsed', sample: 'routeRuleSample', hand: 'routeRuleHand' } as const;
 
-const RESULTS: { code: 'operating' | 'closed_as_recorded' | 'relapsed' | 'not_found' | 'other'; label: MessageKey }[] = [
-  { code: 'closed_as_recorded', label: 'resultClosed' },
-  { code: 'operating', label: 'resultOperating' },
-  { code: 'relapsed', label: 'resultRelapsed' },
-  { code: 'not_found', label: 'resultNotFound' },
-  { code: 'other', label: 'resultOther' },
-];
+/**
+ * The results offered at a stop. 与记录一致 means the site is as its record says it was dealt with, so it is
+ * offered only at a stop whose status is one of those (RESOLVED_STATUSES); at a site still open, the
+ * inspector says what was found (仍在生产经营, 死灰复燃…).
+ */
+function resultsFor(status: string): InspectionResultCode[] {
+  const all = Object.keys(INSPECTION_RESULT_MESSAGES) as InspectionResultCode[];
+  return RESOLVED_STATUSES.includes(status as StatusCode) ? all : all.filter((code) => code !== 'closed_as_recorded');
+}
 
 export interface RoutePanelProps {
   start: [number, number];
@@ -137,7 +138,7 @@ export function RoutePanel({
     }
   };
 
-  const record = async (siteId: number, result: (typeof RESULTS)[number]['code'], note: string, photo: File | null) => {
+  const record = async (siteId: number, result: InspectionResultCode, note: string, photo: File | null) => {
     const position = await new Promise<GeolocationPosition | null>((resolve) =>
       navigator.geolocation ? navigator.geolocation.getCurrentPosition(resolve, () => resolve(null), { timeout: 5000 }) : resolve(null),
     );
@@ -315,6 +316,7 @@ export function RoutePanel({
                 </div>
                 <StopResult
                   county={stop.county}
+                  status={stop.status}
                   recorded={recorded[stop.siteId]}
                   onRecord={(result, note, photo) => void record(stop.siteId, result, note, photo)}
                 />
@@ -331,24 +333,27 @@ export function RoutePanel({
 function StopResult({
   recorded,
   county,
+  status,
   onRecord,
 }: {
   recorded: string | undefined;
   county: string;
-  onRecord: (result: (typeof RESULTS)[number]['code'], note: string, photo: File | null) => void;
+  /** The site's status when the route was planned. */
+  status: string;
+  onRecord: (result: InspectionResultCode, note: string, photo: File | null) => void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { deny } = useSession();
   const denied = deny('recordField', [county]);
   // No result chosen at first: a default (it was 与记录一致（已关停）) let one hurried tap record a
   // finding the inspector never made, even for a relapsed site.
-  const [result, setResult] = useState<(typeof RESULTS)[number]['code'] | ''>('');
+  const [result, setResult] = useState<InspectionResultCode | ''>('');
   const [note, setNote] = useState('');
   const [photo, setPhoto] = useState<File | null>(null);
   if (recorded)
     return (
       <div className="recorded">
-        ✓ {t('routeRecorded')}: {t(RESULTS.find((r) => r.code === recorded)!.label)}
+        ✓ {t('routeRecorded')}: {inspectionResultLabel(recorded, lang)}
       </div>
     );
   return (
@@ -357,9 +362,9 @@ function StopResult({
         <option value="" disabled>
           {t('routeResultChoose')}
         </option>
-        {RESULTS.map((option) => (
-          <option key={option.code} value={option.code}>
-            {t(option.label)}
+        {resultsFor(status).map((code) => (
+          <option key={code} value={code}>
+            {inspectionResultLabel(code, lang)}
           </option>
         ))}
       </select>

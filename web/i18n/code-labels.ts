@@ -13,6 +13,9 @@ import {
   type StatusCode,
 } from '../../domain/statuses.ts';
 
+import { en } from './en.ts';
+import { zh, type MessageKey } from './zh.ts';
+
 export type Language = 'zh' | 'en';
 
 const CATEGORY_EN: Record<CategoryCode, string> = {
@@ -95,11 +98,19 @@ export const CATEGORY_GLYPH: Record<CategoryCode, string> = {
   dump_site: '垃',
 };
 
-const INSPECTION_RESULTS: Record<Language, Record<string, string>> = {
-  zh: { operating: '仍在生产经营', closed_as_recorded: '与记录一致（已关停）', relapsed: '死灰复燃', not_found: '未找到', other: '其他' },
-  en: { operating: 'Still operating', closed_as_recorded: 'Closed as recorded', relapsed: 'Relapsed', not_found: 'Not found', other: 'Other' },
+/** A 回头看 inspection's result: its message in web/i18n/zh.ts and en.ts (the route panel offers the same words). */
+export const INSPECTION_RESULT_MESSAGES = {
+  closed_as_recorded: 'resultAsRecorded',
+  operating: 'resultOperating',
+  relapsed: 'resultRelapsed',
+  not_found: 'resultNotFound',
+  other: 'resultOther',
+} as const satisfies Record<string, MessageKey>;
+export type InspectionResultCode = keyof typeof INSPECTION_RESULT_MESSAGES;
+export const inspectionResultLabel = (code: string, lang: Language) => {
+  const key = INSPECTION_RESULT_MESSAGES[code as InspectionResultCode];
+  return key ? (lang === 'en' ? en : zh)[key] : code;
 };
-export const inspectionResultLabel = (code: string, lang: Language) => INSPECTION_RESULTS[lang][code] ?? code;
 
 /** Official romanised names of Luohe's county-level units, for the English UI. */
 const COUNTY_EN: Record<string, string> = {

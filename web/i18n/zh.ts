@@ -387,7 +387,9 @@ export const zh = {
   routeRecord: '记录',
   routeRecorded: '已记录',
   resultOperating: '仍在生产经营',
-  resultClosed: '与记录一致（已关停）',
+  // 与记录一致 for a site already dealt with (已取缔/已整改提升/已搬迁/已核查销号): an 已整改提升 site keeps operating,
+  // so the word is 已处置, not 已关停. The route panel offers it only at such a stop.
+  resultAsRecorded: '与记录一致（已处置）',
   resultRelapsed: '死灰复燃',
   resultNotFound: '未找到',
   resultOther: '其他',

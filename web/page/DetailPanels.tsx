@@ -63,7 +63,12 @@ function DetailPanel({ state, update, creating, data, selection, drawing, route,
         siteId={state.site}
         onClose={() => update({ site: null })}
         onPlace={(id) => drawing.setMode({ kind: 'place', siteId: id })}
-        {...(state.panel === 'routes' ? { onAddToRoute: route.addToRoute, inRoute: route.handPicked.includes(state.site) } : {})}
+        {...(state.panel === 'routes'
+          ? {
+              onAddToRoute: route.addToRoute,
+              inRoute: route.handPicked.includes(state.site) || (route.shownPlan?.stops.some((stop) => stop.siteId === state.site) ?? false),
+            }
+          : {})}
       />
     );
   if (state.road)
