@@ -146,6 +146,19 @@ describe('saved routes and field results', () => {
     const saved = await h.send<{ id: number; name: string; plan: Plan }>('POST', '/api/routes', { name: '十二月回头看', plan: planned });
     expect(saved.status).toBe(201);
     expect((await h.get<{ plan: Plan }>(`/api/routes/${saved.body.id}`)).body.plan).toEqual(planned);
+    // Results recorded on the route come back with it, the last per site, so a reopened route shows
+    // what is done; a result recorded outside the route does not.
+    const [first, second] = planned.stops;
+    const inspect = (siteId: number, result: string, routeId?: number) =>
+      h.send('POST', '/api/inspections', { siteId, date: '2022-12-01', result, ...(routeId ? { routeId } : {}) });
+    expect((await inspect(first!.siteId, 'not_found', saved.body.id)).status).toBe(201);
+    expect((await inspect(first!.siteId, 'other', saved.body.id)).status).toBe(201);
+    expect((await inspect(second!.siteId, 'operating')).status).toBe(201);
+    const reopened = (await h.get<{ recorded: { siteId: number; result: string; date: string; inspector: string }[] }>(`/api/routes/${saved.body.id}`)).body;
+    expect(reopened.recorded.map(({ siteId, result, date }) => ({ siteId, result, date }))).toEqual([
+      { siteId: first!.siteId, result: 'other', date: '2022-12-01' },
+    ]);
+    expect(reopened.recorded[0]!.inspector).toBe('admin');
     const dir = mkdtempSync(join(tmpdir(), 'sansan-route-'));
     for (const format of ['gpx', 'kml'] as const) {
       const res = await h.request(`/api/routes/${saved.body.id}.${format}`);

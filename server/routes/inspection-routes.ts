@@ -89,13 +89,32 @@ const Plan = z
       .nullable(),
   })
   .openapi('RoutePlan');
-const SavedRoute = z.object({ id: z.number().int(), name: z.string(), plan: Plan, createdBy: z.string(), createdAt: z.string() }).openapi('SavedRoute');
+const INSPECTION_RESULTS = ['operating', 'closed_as_recorded', 'relapsed', 'not_found', 'other'] as const;
+const RecordedStop = z
+  .object({
+    siteId: z.number().int(),
+    result: z.enum(INSPECTION_RESULTS),
+    date: isoDate,
+    inspector: z.string(),
+    at: z.string().openapi({ description: 'When it was recorded (the phone’s time if sent, else the server’s), ISO UTC.' }),
+  })
+  .openapi('RecordedStop');
+const SavedRoute = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    plan: Plan,
+    createdBy: z.string(),
+    createdAt: z.string(),
+    recorded: z.array(RecordedStop).openapi({ description: 'Results recorded on this route (routeId), the last per site.' }),
+  })
+  .openapi('SavedRoute');
 
 const InspectionBody = z
   .object({
     siteId: z.number().int().positive(),
     date: isoDate,
-    result: z.enum(['operating', 'closed_as_recorded', 'relapsed', 'not_found', 'other']),
+    result: z.enum(INSPECTION_RESULTS),
     note: z.string().max(2000).nullish(),
     photo: z.string().max(500).nullish().openapi({ description: 'A reference to the photo (file name or id).' }),
     lon: z.number().min(-180).max(180).nullish(),

@@ -86,10 +86,33 @@ export function saveRoute(db: Db, route: { name: string; plan: unknown; actor: s
   return Number(result.lastInsertRowid);
 }
 
-export function getRoute(db: Db, id: number): { id: number; name: string; plan: unknown; createdBy: string; createdAt: string } {
+/** A stop's result recorded on a saved route: the last one per site, so a reopened route shows what is done. */
+export interface RecordedStop {
+  siteId: number;
+  result: InspectionResult;
+  date: string;
+  inspector: string;
+  /** When it was recorded (the phone's time if it sent one, else the server's), ISO UTC. */
+  at: string;
+}
+
+export function getRoute(db: Db, id: number): { id: number; name: string; plan: unknown; createdBy: string; createdAt: string; recorded: RecordedStop[] } {
   const row = db.get<{ id: number; name: string; plan: string; created_by: string; created_at: string }>('SELECT * FROM inspection_routes WHERE id = ?', [id]);
   if (!row) throw notFound(`route ${id} does not exist`, { kind: 'route', id });
-  return { id: row.id, name: row.name, plan: JSON.parse(row.plan) as unknown, createdBy: row.created_by, createdAt: row.created_at };
+  // The last result per site (SQLite: the bare columns of a max() aggregate come from its row).
+  const recorded = db.all<RecordedStop>(
+    `SELECT site_id AS siteId, result, date, inspector, COALESCE(recorded_at, created_at) AS at, max(id) AS id
+       FROM inspections WHERE route_id = ? GROUP BY site_id ORDER BY id`,
+    [id],
+  );
+  return {
+    id: row.id,
+    name: row.name,
+    plan: JSON.parse(row.plan) as unknown,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    recorded: recorded.map(({ siteId, result, date, inspector, at }) => ({ siteId, result, date, inspector, at })),
+  };
 }
 
 export type InspectionResult = 'operating' | 'closed_as_recorded' | 'relapsed' | 'not_found' | 'other';

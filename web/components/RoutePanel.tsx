@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { CategoryCode } from '../../domain/categories.ts';
 import { RESOLVED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
 import { uploadPhoto } from '../api/photos.ts';
-import { planRoute as planRequest, useRecordInspection, useSaveRoute, type RoutePlan } from '../state/routes.ts';
+import { planRoute as planRequest, useRecordInspection, useSaveRoute, type RecordedStop, type RoutePlan } from '../state/routes.ts';
 import { useSession } from '../state/session.tsx';
 import { GuardedButton } from './GuardedButton.tsx';
 import { categoryLabel, INSPECTION_RESULT_MESSAGES, inspectionResultLabel, statusLabel, type InspectionResultCode } from '../i18n/code-labels.ts';
@@ -55,6 +55,8 @@ export interface RoutePanelProps {
   onPickStart: () => void;
   plan: RoutePlan | null;
   savedId: number | null;
+  /** Results already recorded on the saved route (by anyone), the last per site. */
+  recordedOnRoute: readonly RecordedStop[];
   onPlan: (plan: RoutePlan | null, savedId: number | null) => void;
   onOpenSite: (id: number) => void;
   onError: (error: unknown) => void;
@@ -71,6 +73,7 @@ export function RoutePanel({
   onPickStart,
   plan,
   savedId,
+  recordedOnRoute,
   onPlan,
   onOpenSite,
   onError,
@@ -89,7 +92,8 @@ export function RoutePanel({
   const [minutesPerStop, setMinutesPerStop] = useState('20');
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
-  const [recorded, setRecorded] = useState<Record<number, string>>({});
+  const [recordedHere, setRecordedHere] = useState<Record<number, StopRecord>>({});
+  const recorded: Record<number, StopRecord> = { ...Object.fromEntries(recordedOnRoute.map((r) => [r.siteId, r])), ...recordedHere };
   const [planError, setPlanError] = useState<unknown>(null);
   const saveRoute = useSaveRoute();
   const recordInspection = useRecordInspection();
@@ -113,7 +117,7 @@ export function RoutePanel({
         options: { speedKmh: Number(speedKmh), minutesPerStop: Number(minutesPerStop) },
       });
       onPlan(result, null);
-      setRecorded({});
+      setRecordedHere({});
       setPlanError(null);
     } catch (error) {
       // No old route under a refusal: the plan goes, the reason shows by its field (or in the banner).
@@ -145,9 +149,10 @@ export function RoutePanel({
     try {
       // The photo goes up first as its own body (an image, not JSON); the inspection keeps its reference.
       const photoRef = photo ? await uploadPhoto(photo) : null;
+      const date = campaignDay();
       await recordInspection({
         siteId,
-        date: campaignDay(),
+        date,
         result,
         note: note || null,
         photo: photoRef,
@@ -155,7 +160,7 @@ export function RoutePanel({
         ...(position ? { lon: position.coords.longitude, lat: position.coords.latitude } : {}),
         ...(savedId ? { routeId: savedId } : {}),
       });
-      setRecorded((previous) => ({ ...previous, [siteId]: result }));
+      setRecordedHere((previous) => ({ ...previous, [siteId]: { result, date, inspector: user.username } }));
     } catch (error) {
       onError(error);
     }
@@ -330,13 +335,16 @@ export function RoutePanel({
   );
 }
 
+/** What a stop shows once its result is recorded. */
+type StopRecord = Pick<RecordedStop, 'result' | 'date' | 'inspector'>;
+
 function StopResult({
   recorded,
   county,
   status,
   onRecord,
 }: {
-  recorded: string | undefined;
+  recorded: StopRecord | undefined;
   county: string;
   /** The site's status when the route was planned. */
   status: string;
@@ -353,7 +361,8 @@ function StopResult({
   if (recorded)
     return (
       <div className="recorded">
-        ✓ {t('routeRecorded')}: {inspectionResultLabel(recorded, lang)}
+        ✓ {t('routeRecorded')}:{' '}
+        {t('routeRecordedBy', { result: inspectionResultLabel(recorded.result, lang), date: recorded.date, inspector: recorded.inspector })}
       </div>
     );
   return (

@@ -392,6 +392,7 @@ export const en: Record<MessageKey, string> = {
   routeResult: 'Result',
   routeRecord: 'Record',
   routeRecorded: 'Recorded',
+  routeRecordedBy: '{result} ({date}, {inspector})',
   resultOperating: 'Still operating',
   resultAsRecorded: 'As recorded (dealt with)',
   resultRelapsed: 'Relapsed',

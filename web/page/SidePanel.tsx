@@ -93,6 +93,7 @@ export function SidePanel({ state, update, data, selection, drawing, route, rela
             onPickStart={() => route.setPickingStart(true)}
             plan={route.shownPlan}
             savedId={route.savedId}
+            recordedOnRoute={route.recordedOnRoute}
             onPlan={route.onPlan}
             onOpenSite={openListed}
             onError={onError}

@@ -41,6 +41,8 @@ export function useRoutePlanning(state: UrlState, update: (patch: Partial<UrlSta
     setWithin,
     shownPlan,
     savedId: plan ? (state.route ?? null) : state.route,
+    /** The results recorded on the saved route shown, so a reopened route (another phone, a reload) shows what is done. */
+    recordedOnRoute: state.route !== null && saved.data?.id === state.route ? saved.data.recorded : [],
     onPlan: (next: RoutePlan | null, savedId: number | null) => {
       setPlan(next);
       update({ route: savedId });

@@ -70,7 +70,7 @@ export const DATA_AFTER = {
   relapseDecision: ['relapse', 'audit'],
   core: ['cores', 'siege', 'audit'],
   route: ['route', 'audit'],
-  inspection: ['site', 'sites', 'relapse', 'scorecards', 'audit'],
+  inspection: ['site', 'sites', 'route', 'relapse', 'scorecards', 'audit'],
   import: ['imports', 'sites', 'site', 'counties', 'relapse', 'siege', 'scorecards', 'tasks', 'task', 'audit', 'exportCounts'],
   mapping: ['mappings', 'audit'],
   task: ['task', 'tasks', 'scorecards', 'audit'],

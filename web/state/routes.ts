@@ -7,6 +7,9 @@ type PlanBody = Parameters<typeof api.api.routes.plan.$post>[0]['json'];
 /** Plans a route (a pure calculation on the server; nothing is stored). */
 export const planRoute = (body: PlanBody) => unwrap(api.api.routes.plan.$post({ json: body }));
 export type RoutePlan = Awaited<ReturnType<typeof planRoute>>;
+type SavedRoute = Awaited<ReturnType<Awaited<ReturnType<(typeof api.api.routes)[':id']['$get']>>['json']>>;
+/** A stop's result recorded on a saved route (the last per site). */
+export type RecordedStop = Extract<SavedRoute, { recorded: unknown }>['recorded'][number];
 
 /** The route saved under `id` (a shared link); null: none. */
 export const useSavedRoute = (id: number | null) =>
