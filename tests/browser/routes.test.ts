@@ -106,7 +106,7 @@ describe('the 巡查路线 panel', () => {
     await expect.poll(() => driver.page.getByTestId('route-panel').locator('.route-stops > li').count(), { timeout: 10_000 }).toBe(16);
     // …with the result recorded on it (a reload or another inspector's phone), not offering to record it again.
     const reopenedStop = driver.page.getByTestId('route-panel').locator(`.route-stops > li[data-site="${stopSite}"]`);
-    await expect.poll(() => reopenedStop.locator('.recorded').allTextContents(), { timeout: 10_000 }).toEqual([`✓ 已记录: 未找到（${campaignDay()}，admin）`]);
+    await expect.poll(() => reopenedStop.locator('.recorded').allTextContents(), { timeout: 10_000 }).toEqual([`✓ 已记录：未找到（${campaignDay()}，admin）`]);
     expect(await reopenedStop.locator('select').count()).toBe(0);
   }, 150_000);
 });

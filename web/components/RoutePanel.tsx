@@ -361,8 +361,7 @@ function StopResult({
   if (recorded)
     return (
       <div className="recorded">
-        ✓ {t('routeRecorded')}:{' '}
-        {t('routeRecordedBy', { result: inspectionResultLabel(recorded.result, lang), date: recorded.date, inspector: recorded.inspector })}
+        ✓ {t('routeRecordedBy', { result: inspectionResultLabel(recorded.result, lang), date: recorded.date, inspector: recorded.inspector })}
       </div>
     );
   return (

@@ -385,8 +385,7 @@ export const zh = {
   routeResultChoose: '请选择检查结果',
   routeResult: '检查结果',
   routeRecord: '记录',
-  routeRecorded: '已记录',
-  routeRecordedBy: '{result}（{date}，{inspector}）',
+  routeRecordedBy: '已记录：{result}（{date}，{inspector}）',
   resultOperating: '仍在生产经营',
   // 与记录一致 for a site already dealt with (已取缔/已整改提升/已搬迁/已核查销号): an 已整改提升 site keeps operating,
   // so the word is 已处置, not 已关停. The route panel offers it only at such a stop.
