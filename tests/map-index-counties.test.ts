@@ -95,4 +95,25 @@ describe('the index past zoom 9, built county by county', () => {
     indexes.warm(filters);
     expect(indexes.lastBuildMs).toBeNull();
   });
+
+  it('builds every county for a tile meeting several (the next views there would meet the rest)', () => {
+    const indexes = new MapIndexes(db);
+    const filters = { statuses: COUNTED_STATUSES };
+    // 源汇区 (411102)'s eastern edge at z 12: its extent meets 郾城区's and 召陵区's too.
+    const body = indexes.tile(filters, 12, 3345, 1641).body;
+    expect(body).toContain('"county":"411102"');
+    expect(indexes.lastBuildMs).not.toBeNull();
+    // Nothing left for the warm-up, and a tile in another county far from it needs no build.
+    indexes.warm(filters);
+    expect(indexes.lastBuildMs).toBeNull();
+    const { x, y } = tilesCovering([113.75, 33.8, 113.75, 33.8], 12)[0]!;
+    expect(indexes.tile(filters, 12, x, y).body).toContain('"county":"411122"');
+    expect(indexes.lastBuildMs).toBeNull();
+    // Under a county filter, every county of the filter.
+    const one = new MapIndexes(db);
+    one.tile({ ...filters, counties: ['411102', '411122'] }, 12, 3345, 1641);
+    expect(one.lastBuildMs).not.toBeNull();
+    one.tile({ ...filters, counties: ['411102', '411122'] }, 12, x, y);
+    expect(one.lastBuildMs).toBeNull();
+  });
 });
