@@ -84,59 +84,97 @@ function expansionZoomOf(index: Supercluster<PointProps, ClusterProps>, clusterI
 }
 
 export class CountyClusterIndex {
-  private readonly indexes = new Map<string, Supercluster<PointProps, ClusterProps>>();
+  private indexes = new Map<string, Supercluster<PointProps, ClusterProps>>();
   /** Each county's sites' [west, south, east, north]: a query visits only the counties its bbox meets. */
   private readonly extents = new Map<string, [number, number, number, number]>();
-  readonly size: number;
+  /** Counties added so far (with or without sites passing the filters). */
+  private readonly added = new Set<string>();
+  private readonly keep: (site: ClusterSite) => boolean;
+  size = 0;
 
-  /** `pause`, when given, is called before each county's clusters are built (the start-up warm-up gives way there). */
-  constructor(sites: readonly ClusterSite[], filters: ClusterFilters = {}, pause?: () => void) {
+  /**
+   * `pause`, when given, is called before each county's clusters are built (the start-up warm-up gives way there).
+   * `order`, when given, starts an index with no county yet: `addCounty` adds them one by one, in any
+   * order, and a query visits them in `order` (the order of the sites one read of every county gives).
+   */
+  constructor(
+    sites: readonly ClusterSite[],
+    filters: ClusterFilters = {},
+    pause?: () => void,
+    private readonly order?: readonly string[],
+  ) {
     const statuses = filters.statuses ? new Set(filters.statuses) : null;
     const categories = filters.categories?.length ? new Set(filters.categories) : null;
     const counties = filters.counties?.length ? new Set(filters.counties) : null;
     const exclude = filters.exclude?.length ? new Set(filters.exclude) : null;
     const only = filters.only ? new Set(filters.only) : null;
-    const byCounty = new Map<string, PointFeature<PointProps>[]>();
-    let size = 0;
+    this.keep = (site) =>
+      !(statuses && !statuses.has(site.status)) &&
+      !(categories && !categories.has(site.category)) &&
+      !(filters.source && site.source !== filters.source) &&
+      !(counties && !counties.has(site.county)) &&
+      !exclude?.has(site.id) &&
+      !(only && !only.has(site.id));
+    const byCounty = new Map<string, ClusterSite[]>();
     for (const site of sites) {
-      if (statuses && !statuses.has(site.status)) continue;
-      if (categories && !categories.has(site.category)) continue;
-      if (filters.source && site.source !== filters.source) continue;
-      if (counties && !counties.has(site.county)) continue;
-      if (exclude?.has(site.id)) continue;
-      if (only && !only.has(site.id)) continue;
       let list = byCounty.get(site.county);
       if (!list) byCounty.set(site.county, (list = []));
-      list.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [site.lon, site.lat] }, properties: { site } });
-      size++;
+      list.push(site);
     }
-    this.size = size;
-    for (const [county, points] of byCounty) {
+    for (const [county, list] of byCounty) {
       pause?.();
-      const extent: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-      for (const { geometry } of points) {
-        const [lon, lat] = geometry.coordinates as [number, number];
-        if (lon < extent[0]) extent[0] = lon;
-        if (lat < extent[1]) extent[1] = lat;
-        if (lon > extent[2]) extent[2] = lon;
-        if (lat > extent[3]) extent[3] = lat;
-      }
-      this.extents.set(county, extent);
-      const index = new Supercluster<PointProps, ClusterProps>({
-        ...CLUSTER_OPTIONS,
-        map: (props) => {
-          const s = new Array<number>(STATUS_CODES.length).fill(0);
-          s[STATUS_INDEX.get(props.site.status)!] = 1;
-          return { s };
-        },
-        // A new array each time: supercluster copies cluster properties shallowly from one zoom to
-        // the next, so adding into `accumulated.s` in place would add into the finer zoom's cluster too.
-        reduce: (accumulated, props) => {
-          accumulated.s = accumulated.s.map((n, i) => n + props.s[i]!);
-        },
-      });
-      index.load(points);
-      this.indexes.set(county, index);
+      this.addCounty(county, list);
+    }
+  }
+
+  /** Whether `county`'s sites were added (an index made from every site holds every county). */
+  has(county: string): boolean {
+    return this.order === undefined || this.added.has(county);
+  }
+
+  /**
+   * Clusters one county's sites (all of them, in the order a whole read gives them: supercluster's
+   * ids and clusters follow the input order). The index then answers for that county as one built
+   * from every site does.
+   */
+  addCounty(county: string, sites: readonly ClusterSite[]): void {
+    if (this.added.has(county)) return;
+    this.added.add(county);
+    const points: PointFeature<PointProps>[] = [];
+    for (const site of sites)
+      if (site.county === county && this.keep(site))
+        points.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [site.lon, site.lat] }, properties: { site } });
+    if (points.length === 0) return;
+    this.size += points.length;
+    const extent: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const { geometry } of points) {
+      const [lon, lat] = geometry.coordinates as [number, number];
+      if (lon < extent[0]) extent[0] = lon;
+      if (lat < extent[1]) extent[1] = lat;
+      if (lon > extent[2]) extent[2] = lon;
+      if (lat > extent[3]) extent[3] = lat;
+    }
+    this.extents.set(county, extent);
+    const index = new Supercluster<PointProps, ClusterProps>({
+      ...CLUSTER_OPTIONS,
+      map: (props) => {
+        const s = new Array<number>(STATUS_CODES.length).fill(0);
+        s[STATUS_INDEX.get(props.site.status)!] = 1;
+        return { s };
+      },
+      // A new array each time: supercluster copies cluster properties shallowly from one zoom to
+      // the next, so adding into `accumulated.s` in place would add into the finer zoom's cluster too.
+      reduce: (accumulated, props) => {
+        accumulated.s = accumulated.s.map((n, i) => n + props.s[i]!);
+      },
+    });
+    index.load(points);
+    this.indexes.set(county, index);
+    const order = this.order;
+    if (order) {
+      // Queries visit the counties in the whole read's order, whatever order they were added in.
+      const rank = (code: string) => (order.indexOf(code) + order.length + 1) % (order.length + 1);
+      this.indexes = new Map([...this.indexes].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)));
     }
   }
 

@@ -123,6 +123,15 @@ async function panAndZoom(page: Page, views: { center: [number, number]; zoom: n
   return samples;
 }
 
+/** One page load's jumps: their p95 and the slowest few (jump number, 1-based: ms), to see which jumps the p95 comes from. */
+function slowestJumps(jumps: PanZoomSample[]): string {
+  const slowest = jumps
+    .map((jump, i) => ({ i: i + 1, ms: jump.totalMs }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5);
+  return `p95 ${formatMs(p95(jumps.map((m) => m.totalMs)))}, slowest #${slowest.map(({ i, ms }) => `${i} ${formatMs(ms)}`).join(', #')}`;
+}
+
 /** The path of a request URL (query kept), or the URL itself when it is not on the server. */
 function requestPath(url: string): string {
   try {
@@ -292,6 +301,7 @@ export async function browser(context: BenchContext): Promise<Row[]> {
         }
         samples.push(sample);
         log(`browser ${test.name}, run ${run + 1}/${test.runs}: first clustered render at ${formatMs(sample.firstClusterRenderMs)}`);
+        if (sample.panZoom.length > 0) log(`browser ${test.name}, run ${run + 1}/${test.runs}: pan/zoom ${slowestJumps(sample.panZoom)}`);
       }
     } finally {
       await server.stop();
@@ -352,7 +362,8 @@ export async function browser(context: BenchContext): Promise<Row[]> {
         notes:
           `p95 over ${test.panZoom} seeded jumps per page load (panZoomViews: zoom 9–15 around the city seat; the median column shows the p95), each from map.jumpTo (MapLibre's moveend fires within it) to MapView handing the view's tiles to the map; ` +
           `median ${formatMs(median(moves.map((m) => m.totalMs)))}; of it the tiles asked (in MapView's moveend handler) → handed to the map: p95 ${formatMs(p95(moves.map((m) => m.tilesMs)))}, median ${formatMs(median(moves.map((m) => m.tilesMs)))}; ` +
-          `to the start of the next frame after the hand-over (the markers painted in it): p95 ${formatMs(p95(moves.map((m) => m.frameMs)))}, median ${formatMs(median(moves.map((m) => m.frameMs)))}`,
+          `to the start of the next frame after the hand-over (the markers painted in it): p95 ${formatMs(p95(moves.map((m) => m.frameMs)))}, median ${formatMs(median(moves.map((m) => m.frameMs)))}; ` +
+          `by page load (the first starts right after the server, beside its start-up warm-up): ${samples.map((s) => slowestJumps(s.panZoom)).join('; ')}`,
       });
     }
     // The first view's requests, one row each, for the largest database measured (its first run).

@@ -62,3 +62,6 @@ export const othersBusy = (buffer: SharedArrayBuffer): boolean => {
   const state = new Int32Array(buffer);
   return Atomics.load(state, FOREGROUND) > 0 || Atomics.load(state, MAP_WAITING) > 0;
 };
+
+/** Whether a map request sent to the index thread waits now (the warm-up there then stops a county's read: map-index.ts). */
+export const mapRequestWaiting = (buffer: SharedArrayBuffer): boolean => Atomics.load(new Int32Array(buffer), MAP_WAITING) > 0;

@@ -71,6 +71,8 @@ export function threadPool(
      * threads: the as-of histories build in slices between tasks, store/as-of-statuses.ts).
      */
     atomics?: 'sync' | 'disabled';
+    /** Tasks a thread is sent before it answered the first (default 1): more where a task awaits between steps (the map's index warm-up). */
+    concurrentTasksPerWorker?: number;
   },
 ): Piscina {
   const { heapMb: cap, youngMb = THREAD_YOUNG_MB, ...counts } = threads;

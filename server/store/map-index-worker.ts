@@ -2,7 +2,7 @@
 // once and keeps its cluster indexes or per-county counts (MapIndexes) between requests, so a build
 // never runs on the request thread.
 import { existsSync } from 'node:fs';
-import { othersBusy, giveWay } from '../db/give-way.ts';
+import { othersBusy, giveWay, mapRequestWaiting } from '../db/give-way.ts';
 import { openReadOnlyDatabase } from '../db/read-only.ts';
 import { MapIndexes, type MapFilters } from './map-index.ts';
 import type { SiteFilters } from './site-filters.ts';
@@ -41,9 +41,19 @@ export default function answer(task: MapWorkerTask) {
   if (task.kind === 'counts') return indexes.counts(task.filters);
   if (task.kind === 'countyCounts') return indexes.countyCounts(task.filters);
   const buffer = task.giveWay;
-  indexes.warm(task.filters, task.what, buffer ? () => giveWay(buffer) : undefined);
+  const pause = buffer ? () => giveWay(buffer) : undefined;
+  if (task.what === 'index') {
+    // In steps, the thread's other tasks in between: a tile past zoom 9 asked meanwhile is answered as
+    // soon as the counties it meets are built (map-index.ts), not after every county.
+    const waiting = buffer ? () => mapRequestWaiting(buffer) : undefined;
+    return indexes.warmInSteps(task.filters, nextTurn, pause, waiting).then(() => ({ buildMs: indexes.lastBuildMs }));
+  }
+  indexes.warm(task.filters, task.what, pause);
   return { buildMs: indexes.lastBuildMs };
 }
+
+/** Lets the thread's queued tasks run (its pool waits for tasks in the event loop: map-site-store.ts). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The buffer each connection's histories last told their state to. */
 const told = new WeakMap<MapIndexes, SharedArrayBuffer>();

@@ -25,12 +25,15 @@ const pools = new Map<MapThread, Piscina>();
 function mapPool(thread: MapThread): Piscina {
   let pool = pools.get(thread);
   if (!pool) {
-    // Waiting for tasks in the event loop: the counts thread builds its as-of histories in slices between them.
+    // Waiting for tasks in the event loop: the counts thread builds its as-of histories in slices between
+    // them; the index thread's warm-up awaits between its steps, and the tasks sent meanwhile (up to
+    // `concurrentTasksPerWorker`) run there: a tile past zoom 9 does not wait for the whole city's index.
     pool = threadPool(new URL('./map-index-worker.ts', import.meta.url), {
       minThreads: 1,
       maxThreads: 1,
       idleTimeout: Number.POSITIVE_INFINITY,
-      atomics: thread === 'counts' ? 'disabled' : 'sync',
+      atomics: 'disabled',
+      ...(thread === 'index' ? { concurrentTasksPerWorker: 16 } : {}),
     });
     pools.set(thread, pool);
   }

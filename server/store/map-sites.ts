@@ -94,3 +94,28 @@ export function readMapCounts(
   };
   return db.readTogether(read);
 }
+
+/**
+ * The counties of the sites, in code order (the order a whole read of the map's rows gives them:
+ * sites_county_counts leads with county_code). One index seek per county, not a scan.
+ */
+export function readMapCountyCodes(db: Db): string[] {
+  return db
+    .all<{ code: string }>(
+      `WITH RECURSIVE c(code) AS (SELECT min(county_code) FROM sites
+         UNION ALL SELECT (SELECT min(county_code) FROM sites WHERE county_code > c.code) FROM c WHERE c.code IS NOT NULL)
+       SELECT code FROM c WHERE code IS NOT NULL`,
+    )
+    .map((row) => row.code);
+}
+
+/** Each county's located sites' [west, south, east, north] under no filter (what any filter's sites lie within), with the version. */
+export function readCountyExtents(db: Db): { version: number; extents: Map<string, [number, number, number, number]> } {
+  return db.readTogether(() => {
+    // A scan of the covering index sites_county_counts (~0.2 s at 10^6 sites).
+    const rows = db.all<{ county: string; w: number; s: number; e: number; n: number }>(
+      'SELECT county_code AS county, min(lon) AS w, min(lat) AS s, max(lon) AS e, max(lat) AS n FROM sites WHERE lon IS NOT NULL GROUP BY county_code',
+    );
+    return { version: dataVersion(db, ['sites']), extents: new Map(rows.map((row) => [row.county, [row.w, row.s, row.e, row.n]])) };
+  });
+}
