@@ -5,6 +5,12 @@ import { normaliseText, textProblem, TEXT_LIMITS, type LimitedTextField } from '
 
 /** A calendar date as YYYY-MM-DD, or null when the text is not one. */
 export function parseLedgerDate(text: string): string | null {
+  // Most ledgers write YYYY-MM-DD already: the patterns below would give the same text back (or null).
+  return isIsoDate(text) ? text : parseWritten(text);
+}
+
+/** parseLedgerDate of any written form. */
+function parseWritten(text: string): string | null {
   const value = text.trim().replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0));
   let match = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
   if (!match) match = /^(\d{4})(\d{2})(\d{2})$/.exec(value);
