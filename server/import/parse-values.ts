@@ -32,9 +32,12 @@ function plain(text: string): boolean {
   return true;
 }
 
+/** A cell ledgerText stores as it is without a problem (plain text within the field's limit): most cells, checked without making an answer. */
+export const storedAsIs = (field: LimitedTextField, cell: string): boolean => plain(cell) && cell.length <= TEXT_LIMITS[field];
+
 /** A text cell as stored (normaliseText) and why it cannot be (textProblem, or null): the same answers, without NFC and the checks' patterns for plain text. */
 export function ledgerText(field: LimitedTextField, cell: string): { stored: string; problem: ReturnType<typeof textProblem> } {
-  if (plain(cell) && cell.length <= TEXT_LIMITS[field]) return { stored: cell, problem: null };
+  if (storedAsIs(field, cell)) return { stored: cell, problem: null };
   const stored = normaliseText(cell);
   return { stored, problem: textProblem(field, stored) };
 }
