@@ -175,24 +175,13 @@ export const PRECISION_WORDS: Record<Precision, string> = { exact: '精确', app
 export const SOURCE_WORDS: Record<RecordSource, string> = { real: '真实', demo: '演示' };
 
 /** Normalise a header or a word for matching: trim, full-width ASCII to half-width, lower case, no inner spaces. */
-/**
- * value.toLowerCase(), without a new string when nothing in it has a lower case: ASCII but A–Z, and CJK
- * ideographs (most of a ledger; toLowerCase copies any text outside Latin-1).
- */
-function lowerCased(value: string): string {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x80 ? c >= 0x41 && c <= 0x5a : c < 0x4e00 || c > 0x9fff) return value.toLowerCase();
-  }
-  return value;
-}
-
 /** What normaliseWord folds besides case (a pattern held once: a literal in the function is a new object per call). */
 const FOLDED = /[\uff01-\uff5e\u3000\s]/;
 
 export function normaliseWord(value: string): string {
   // Most cells hold none of what the replacements below change (one scan instead of five).
-  if (!FOLDED.test(value)) return lowerCased(value);
+  // toLowerCase also copies the word out of the file's text it is a slice of: the duplicate index keeps it as a key.
+  if (!FOLDED.test(value)) return value.toLowerCase();
   return value
     .replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, ' ')

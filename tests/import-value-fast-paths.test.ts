@@ -1,6 +1,6 @@
 // The judge's short cuts for the common ledger cell (issue 18: less garbage on the import thread) give
 // the answers of the code they skip: isIsoDate read character by character, parseLedgerDate of text
-// already YYYY-MM-DD, parseCoordinate of a plain decimal, normaliseWord without toLowerCase's copy.
+// already YYYY-MM-DD, parseCoordinate of a plain decimal, normaliseWord with its pattern held once.
 // Each is compared with the code as it was (copied here) on random cells made of the characters
 // those functions look at, and on the edge cases by hand.
 import { describe, expect, it } from 'vitest';
