@@ -55,6 +55,7 @@ export function fromWgs84(crs: Crs, lon: number, lat: number): [number, number] 
   return [x, y];
 }
 
+const PLAIN_DECIMAL = /^[-+]?\d+(\.\d+)?$/;
 const HEMISPHERE = /^([NSEWnsew东西南北])|([NSEWnsew东西南北])$/;
 const NEGATIVE_HEMISPHERES = new Set(['S', 's', 'W', 'w', '南', '西']);
 
@@ -67,6 +68,8 @@ const halfWidth = (text: string) => text.replace(/[\uff01-\uff5e]/g, (ch) => Str
  * or separated by colons, with an optional hemisphere letter (N/S/E/W, 北/南/东/西) before or after.
  */
 export function parseCoordinate(text: string): number | null {
+  // A plain decimal (most cells) reads the same through the steps below, which would only copy it.
+  if (PLAIN_DECIMAL.test(text)) return Number(text);
   let value = halfWidth(text)
     .replace(/\s+/g, '')
     .replace(/^(东经|北纬|西经|南纬)/, (word) => (word[1] === '经' ? (word[0] === '东' ? 'E' : 'W') : word[0] === '北' ? 'N' : 'S'));
@@ -77,7 +80,7 @@ export function parseCoordinate(text: string): number | null {
     if (NEGATIVE_HEMISPHERES.has(letter)) sign = -1;
     value = value.replace(HEMISPHERE, '');
   }
-  if (/^[-+]?\d+(\.\d+)?$/.test(value)) return sign * Number(value);
+  if (PLAIN_DECIMAL.test(value)) return sign * Number(value);
   const dms = /^([-+]?)(\d+(?:\.\d+)?)(?:[°º˚度:])(?:(\d+(?:\.\d+)?)(?:['′’分:])?)?(?:(\d+(?:\.\d+)?)(?:["″”秒]|''|′′)?)?$/.exec(value);
   if (!dms) return null;
   const degrees = Number(dms[2]);

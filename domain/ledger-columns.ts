@@ -175,9 +175,13 @@ export const PRECISION_WORDS: Record<Precision, string> = { exact: '精确', app
 export const SOURCE_WORDS: Record<RecordSource, string> = { real: '真实', demo: '演示' };
 
 /** Normalise a header or a word for matching: trim, full-width ASCII to half-width, lower case, no inner spaces. */
+/** What normaliseWord folds besides case (a pattern held once: a literal in the function is a new object per call). */
+const FOLDED = /[\uff01-\uff5e\u3000\s]/;
+
 export function normaliseWord(value: string): string {
   // Most cells hold none of what the replacements below change (one scan instead of five).
-  if (!/[\uff01-\uff5e\u3000\s]/.test(value)) return value.toLowerCase();
+  // toLowerCase also copies the word out of the file's text it is a slice of: the duplicate index keeps it as a key.
+  if (!FOLDED.test(value)) return value.toLowerCase();
   return value
     .replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, ' ')

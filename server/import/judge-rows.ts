@@ -9,7 +9,7 @@ import { badRequest } from '../errors.ts';
 import { CRS_NAMES, inChina, looksSwapped, parseCoordinate, toWgs84Many, type Crs } from '../../domain/coordinates.ts';
 import type { CountyLookup } from '../geo/county-grid.ts';
 import { NameIndex } from './name-index.ts';
-import { ledgerText, memo, parseLedgerDate } from './parse-values.ts';
+import { ledgerText, memo, parseLedgerDate, storedAsIs } from './parse-values.ts';
 import { MANAGING_ZONES, type PlaceMatch, type PlaceNames } from './place-names.ts';
 import type { SourceTable, TableRow } from './read-table.ts';
 
@@ -212,7 +212,9 @@ class RowReader {
 
   /** The API's text rules (domain/text-fields.ts): the same limits and characters refused. */
   text(field: 'name' | 'address' | 'responsibleUnit' | 'note'): string {
-    const { stored, problem } = ledgerText(field, this.value(field));
+    const cell = this.value(field);
+    if (storedAsIs(field, cell)) return cell;
+    const { stored, problem } = ledgerText(field, cell);
     if (problem) this.fail(field, problem.code, `${this.header(field)} ${problem.message}`, stored.length > 60 ? `${stored.slice(0, 60)}…` : stored);
     return stored;
   }

@@ -5,6 +5,12 @@ import { normaliseText, textProblem, TEXT_LIMITS, type LimitedTextField } from '
 
 /** A calendar date as YYYY-MM-DD, or null when the text is not one. */
 export function parseLedgerDate(text: string): string | null {
+  // Most ledgers write YYYY-MM-DD already: the patterns below would give the same text back (or null).
+  return isIsoDate(text) ? text : parseWritten(text);
+}
+
+/** parseLedgerDate of any written form. */
+function parseWritten(text: string): string | null {
   const value = text.trim().replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0));
   let match = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
   if (!match) match = /^(\d{4})(\d{2})(\d{2})$/.exec(value);
@@ -26,9 +32,12 @@ function plain(text: string): boolean {
   return true;
 }
 
+/** A cell ledgerText stores as it is without a problem (plain text within the field's limit): most cells, checked without making an answer. */
+export const storedAsIs = (field: LimitedTextField, cell: string): boolean => plain(cell) && cell.length <= TEXT_LIMITS[field];
+
 /** A text cell as stored (normaliseText) and why it cannot be (textProblem, or null): the same answers, without NFC and the checks' patterns for plain text. */
 export function ledgerText(field: LimitedTextField, cell: string): { stored: string; problem: ReturnType<typeof textProblem> } {
-  if (plain(cell) && cell.length <= TEXT_LIMITS[field]) return { stored: cell, problem: null };
+  if (storedAsIs(field, cell)) return { stored: cell, problem: null };
   const stored = normaliseText(cell);
   return { stored, problem: textProblem(field, stored) };
 }
