@@ -81,14 +81,17 @@ export function parseCoordinate(text: string): number | null {
     value = value.replace(HEMISPHERE, '');
   }
   if (PLAIN_DECIMAL.test(value)) return sign * Number(value);
-  const dms = /^([-+]?)(\d+(?:\.\d+)?)(?:[°º˚度:])(?:(\d+(?:\.\d+)?)(?:['′’分:])?)?(?:(\d+(?:\.\d+)?)(?:["″”秒]|''|′′)?)?$/.exec(value);
+  // Minutes end at their mark or at the end: unmarked minutes before seconds split one run of digits
+  // (114°30秒 read as 114°3′0″).
+  const dms = /^([-+]?)(\d+(?:\.\d+)?)(?:[°º˚度:])(?:(\d+(?:\.\d+)?)(?:['′’分:]|$))?(?:(\d+(?:\.\d+)?)(?:["″”秒]|''|′′)?)?$/.exec(value);
   if (!dms) return null;
   const degrees = Number(dms[2]);
   const minutes = dms[3] === undefined ? 0 : Number(dms[3]);
   const seconds = dms[4] === undefined ? 0 : Number(dms[4]);
   if (minutes >= 60 || seconds >= 60) return null;
   if (dms[3] !== undefined && dms[2]!.includes('.')) return null;
-  if (dms[4] !== undefined && dms[3]!.includes('.')) return null;
+  // Seconds after a decimal: 114°1.5′30″, or with no minutes 114.5°30″. Seconds with no minutes (6°9秒) are 6°0′9″.
+  if (dms[4] !== undefined && (dms[3] ?? dms[2])!.includes('.')) return null;
   return (dms[1] === '-' ? -1 : 1) * sign * (degrees + minutes / 60 + seconds / 3600);
 }
 

@@ -48,14 +48,14 @@ function parseCoordinateBefore(text: string): number | null {
     value = value.replace(HEMISPHERE, '');
   }
   if (/^[-+]?\d+(\.\d+)?$/.test(value)) return sign * Number(value);
-  const dms = /^([-+]?)(\d+(?:\.\d+)?)(?:[°º˚度:])(?:(\d+(?:\.\d+)?)(?:['′’分:])?)?(?:(\d+(?:\.\d+)?)(?:["″”秒]|''|′′)?)?$/.exec(value);
+  const dms = /^([-+]?)(\d+(?:\.\d+)?)(?:[°º˚度:])(?:(\d+(?:\.\d+)?)(?:['′’分:]|$))?(?:(\d+(?:\.\d+)?)(?:["″”秒]|''|′′)?)?$/.exec(value);
   if (!dms) return null;
   const degrees = Number(dms[2]);
   const minutes = dms[3] === undefined ? 0 : Number(dms[3]);
   const seconds = dms[4] === undefined ? 0 : Number(dms[4]);
   if (minutes >= 60 || seconds >= 60) return null;
   if (dms[3] !== undefined && dms[2]!.includes('.')) return null;
-  if (dms[4] !== undefined && dms[3]!.includes('.')) return null;
+  if (dms[4] !== undefined && (dms[3] ?? dms[2])!.includes('.')) return null;
   return (dms[1] === '-' ? -1 : 1) * sign * (degrees + minutes / 60 + seconds / 3600);
 }
 
@@ -192,7 +192,7 @@ describe('the judge’s short cuts give the answers of the code they skip', () =
     ];
     for (let i = 0; i < 40_000; i++) cells.push(randomText(random, COORD_ALPHABET, 12));
     for (let i = 0; i < 20_000; i++) cells.push(`${random.next() < 0.2 ? '-' : ''}${(random.next() * 200).toFixed(Math.floor(random.next() * 9))}`);
-    // A failure is compared too: seconds without minutes ("6°9秒") throw a TypeError in both (reported, not changed here).
+    // A failure is compared too (seconds without minutes, "6°9秒", threw a TypeError in both before they were read as 6°0′9″).
     const outcome = (parse: (text: string) => number | null, cell: string) => {
       try {
         return parse(cell);

@@ -26,11 +26,14 @@ describe('parseCoordinate', () => {
     ['北纬33度34分30秒', 33.575],
     ['１１４．０２５', 114.025],
     ['W70.5', -70.5],
+    // Seconds with no minutes: it threw a TypeError, and the whole preview answered 500.
+    ['114°30秒', 114 + 30 / 3600],
+    ['33度9秒', 33 + 9 / 3600],
   ])('%s → %d', (text, value) => {
     expect(parseCoordinate(text)).toBeCloseTo(value, 10);
   });
 
-  it.each(['', 'abc', '114°61′', '114°01′75″', '114.0.1', '114°1.5′30″', '一百一十四度'])('%s is not a coordinate', (text) => {
+  it.each(['', 'abc', '114°61′', '114°01′75″', '114.0.1', '114°1.5′30″', '114.5°30″', '一百一十四度'])('%s is not a coordinate', (text) => {
     expect(parseCoordinate(text)).toBeNull();
   });
 
