@@ -68,8 +68,12 @@ const halfWidth = (text: string) => text.replace(/[\uff01-\uff5e]/g, (ch) => Str
  * or separated by colons, with an optional hemisphere letter (N/S/E/W, 北/南/东/西) before or after.
  */
 export function parseCoordinate(text: string): number | null {
-  // A plain decimal (most cells) reads the same through the steps below, which would only copy it.
-  if (PLAIN_DECIMAL.test(text)) return Number(text);
+  // A plain decimal (most cells) reads the same through the steps, which would only copy it.
+  return PLAIN_DECIMAL.test(text) ? Number(text) : parseCoordinateSteps(text);
+}
+
+/** parseCoordinate without its short cut for a plain decimal: every cell through every step. */
+export function parseCoordinateSteps(text: string): number | null {
   let value = halfWidth(text)
     .replace(/\s+/g, '')
     .replace(/^(东经|北纬|西经|南纬)/, (word) => (word[1] === '经' ? (word[0] === '东' ? 'E' : 'W') : word[0] === '北' ? 'N' : 'S'));
