@@ -8,7 +8,7 @@ import { routeToGpx, routeToKml } from '../geo/route-export.ts';
 import { CATEGORY_LABELS } from '../../domain/categories.ts';
 import { STATUS_LABELS } from '../../domain/statuses.ts';
 import type { CategoryCode } from '../../domain/categories.ts';
-import { getRoute } from '../store/route-store.ts';
+import { getRoute, INSPECTION_RESULTS } from '../store/route-store.ts';
 import { recordInspectionResult, saveInspectionRoute } from '../services/inspections.ts';
 import { actorOf } from './actor.ts';
 import { answerAnalysis } from './analysis-answer.ts';
@@ -89,7 +89,6 @@ const Plan = z
       .nullable(),
   })
   .openapi('RoutePlan');
-const INSPECTION_RESULTS = ['operating', 'closed_as_recorded', 'relapsed', 'not_found', 'other'] as const;
 const RecordedStop = z
   .object({
     siteId: z.number().int(),

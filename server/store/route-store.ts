@@ -115,7 +115,9 @@ export function getRoute(db: Db, id: number): { id: number; name: string; plan: 
   };
 }
 
-export type InspectionResult = 'operating' | 'closed_as_recorded' | 'relapsed' | 'not_found' | 'other';
+/** An inspection's result (the inspections table's CHECK list; docs/domain.md says what each means). */
+export const INSPECTION_RESULTS = ['operating', 'closed_as_recorded', 'relapsed', 'not_found', 'other'] as const;
+export type InspectionResult = (typeof INSPECTION_RESULTS)[number];
 
 export interface NewInspection {
   siteId: number;
