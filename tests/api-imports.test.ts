@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { generateSites, loadSites, readGeography } from '../bench/synthetic.ts';
+import { siteFeatureJson } from '../server/store/site-queries.ts';
 import { bootTestApp, createSite, expectError, TODAY, type Harness, type Reply, type SiteDetail, type SiteTableRow } from './helpers/app.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'ledgers');
@@ -67,6 +68,11 @@ async function commit(h: Harness, id: number, body: Record<string, unknown> = {}
 
 const rowOf = (p: Preview, row: number) => p.rows.find((r) => r.row === row)!;
 const site = (h: Harness, name: string) => h.db.get<ImportedSite>('SELECT * FROM sites WHERE name = ?', [name]);
+/** A site's row, with its feature's properties (JSON text) as the API answers them in place of a column. */
+const siteRow = (h: Harness, id: number): Record<string, unknown> => ({
+  ...h.db.get<Record<string, unknown>>('SELECT * FROM sites WHERE id = ?', [id])!,
+  feature_props: JSON.stringify((JSON.parse(siteFeatureJson(h.db, id)!) as { properties: object }).properties),
+});
 const imported = (h: Harness) => h.db.all<ImportedSite>('SELECT * FROM sites WHERE import_batch IS NOT NULL ORDER BY id');
 
 /** Everything an import may touch, to compare before and after. */
@@ -685,7 +691,7 @@ describe('commit and undo', () => {
       { name: '黄河路砂石料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', address: '黄河路1号' },
       '411102',
     );
-    const siteBefore = h.db.get('SELECT * FROM sites WHERE id = ?', [existing.id]);
+    const siteBefore = siteRow(h, existing.id);
     const eventsBefore = h.db.all('SELECT * FROM site_events WHERE site_id = ?', [existing.id]);
     const csv =
       '名称,地址,经度,纬度,类型,状态,发现时间,责任单位\n' +
@@ -711,9 +717,9 @@ describe('commit and undo', () => {
     expect(h.db.all("SELECT name FROM sites WHERE name = '新砖窑'")).toHaveLength(2);
 
     expect((await h.send('DELETE', `/api/imports/${p.id}`, {})).body).toMatchObject({ state: 'undone', removed: 2, restored: 1 });
-    const restored = h.db.get<Record<string, unknown>>('SELECT * FROM sites WHERE id = ?', [existing.id])!;
+    const restored = siteRow(h, existing.id);
     const { version, updated_at, feature_props, ...rest } = restored;
-    const { version: v0, updated_at: u0, feature_props: f0, ...rest0 } = siteBefore as Record<string, unknown>;
+    const { version: v0, updated_at: u0, feature_props: f0, ...rest0 } = siteBefore;
     expect(rest).toEqual(rest0);
     expect(version).toBeGreaterThan(v0 as number);
     expect([updated_at, feature_props, u0, f0].every((x) => typeof x === 'string')).toBe(true);
@@ -726,7 +732,7 @@ describe('commit and undo', () => {
       { name: '黄河路砂石料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', address: '黄河路1号' },
       '411102',
     );
-    const siteBefore = h.db.get<Record<string, unknown>>('SELECT * FROM sites WHERE id = ?', [existing.id])!;
+    const siteBefore = siteRow(h, existing.id);
     const csv =
       '名称,地址,经度,纬度,类型,状态,责任单位\n黄河路砂石料场,黄河路1号,113.951,33.55,砂石料场,整改中,甲单位\n黄河路砂石料场,黄河路1号,113.952,33.55,砂石料场,已取缔,乙单位\n';
     const p = await preview(h, 'twice.csv', csv, { crs: 'wgs84', duplicates: 'update' });
@@ -738,7 +744,7 @@ describe('commit and undo', () => {
     expect(site(h, '黄河路砂石料场')).toMatchObject({ status: 'closed', responsible_unit: '乙单位', lon: 113.952 });
     expect((await h.get<{ id: number; undoable: boolean }[]>('/api/imports')).body[0]!.undoable).toBe(true);
     expect((await h.send('DELETE', `/api/imports/${p.id}`, {})).body).toMatchObject({ state: 'undone', removed: 0, restored: 1 });
-    const { version, updated_at, feature_props, ...rest } = h.db.get<Record<string, unknown>>('SELECT * FROM sites WHERE id = ?', [existing.id])!;
+    const { version, updated_at, feature_props, ...rest } = siteRow(h, existing.id);
     const { version: v0, updated_at: u0, feature_props: f0, ...rest0 } = siteBefore;
     expect(rest).toEqual(rest0);
     expect([version, updated_at, feature_props, v0, u0, f0].every((x) => x !== null)).toBe(true);

@@ -9,6 +9,7 @@ import { bootDatabase } from '../server/bootstrap.ts';
 import { DEFAULT_GEODATA, importCountyFile, type GeodataFiles } from '../server/geodata/load-geodata.ts';
 import { GeodataError } from '../server/geodata/validate-counties.ts';
 import { insertSite } from '../server/store/site-mutations.ts';
+import { siteFeatureJson } from '../server/store/site-queries.ts';
 
 const countiesText = readFileSync(DEFAULT_GEODATA.counties, 'utf8');
 const counties = () => JSON.parse(countiesText) as FeatureCollection<Polygon | MultiPolygon, Record<string, unknown>>;
@@ -121,10 +122,13 @@ describe('start-up with geodata', () => {
 });
 
 describe('start-up after the geodata files change', () => {
-  const props = (db: ReturnType<typeof boot>['db'], id: number) =>
-    db.get<{ county_code: string; feature_props: string }>('SELECT county_code, feature_props FROM sites WHERE id = ?', [id])!;
+  /** The site's county and its feature's properties, as GET /api/sites answers them. */
+  const props = (db: ReturnType<typeof boot>['db'], id: number) => ({
+    county_code: db.get<{ county_code: string }>('SELECT county_code FROM sites WHERE id = ?', [id])!.county_code,
+    feature_props: JSON.stringify((JSON.parse(siteFeatureJson(db, id)!) as { properties: object }).properties),
+  });
 
-  it('moves a site whose county polygon changed, with its cached county name', () => {
+  it('moves a site whose county polygon changed, with its county name', () => {
     const first = boot();
     const id = site(first.db, '测试砂石料场', 113.95, 33.55, '411102');
     first.db.close();
@@ -137,17 +141,20 @@ describe('start-up after the geodata files change', () => {
     db.close();
   });
 
-  it('rebuilds the cached names of the sites in a renamed village only', () => {
+  it('names the sites of a renamed village anew, and only them, and makes kept answers stale', () => {
     const first = boot();
     const inVillage = site(first.db, '村里的料场', 113.95, 33.55, '411102', '411102001001');
     const elsewhere = site(first.db, '别处的料场', 113.951, 33.551, '411102');
     const before = props(first.db, elsewhere).feature_props;
     expect(JSON.parse(props(first.db, inVillage).feature_props)).toMatchObject({ villageName: '滨西社区居民委员会' });
+    const sitesVersion = (db: ReturnType<typeof boot>['db']) => db.get<{ v: number }>("SELECT version AS v FROM data_versions WHERE topic = 'sites'")!.v;
+    const versionBefore = sitesVersion(first.db);
     first.db.close();
     writeFileSync(files.villages, readFileSync(files.villages, 'utf8').replace('411102001001,滨西社区居民委员会', '411102001001,滨西新社区居民委员会'));
     const { db } = boot();
     expect(JSON.parse(props(db, inVillage).feature_props)).toMatchObject({ village: '411102001001', villageName: '滨西新社区居民委员会' });
     expect(props(db, elsewhere).feature_props).toBe(before);
+    expect(sitesVersion(db)).toBeGreaterThan(versionBefore);
     db.close();
   });
 

@@ -1,9 +1,9 @@
 // The commit writes new sites set-based in SQL from the staged rows (server/store/import-commit.ts):
-// what it writes must be what the per-row path wrote — the feature JSON 006's trigger would build, the
+// what it writes must be what the per-row path wrote — sites whose features name their places, the
 // ids in file order, the stated status as recordLedgerStatus words it, the flagged duplicates as chosen.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROPS } from '../server/db/migrations/006-site-feature-cache.ts';
 import { migrate } from '../server/db/migrate.ts';
+import { siteFeatureJson } from '../server/store/site-queries.ts';
 import { bootTestApp, createSite, type Harness } from './helpers/app.ts';
 
 let h: Harness;
@@ -33,7 +33,7 @@ const LEDGER = [
 ].join('\n');
 
 describe('the set-based commit', () => {
-  it('writes each new site with the feature JSON the trigger would build, ids in file order, events as the per-row path wrote them', async () => {
+  it('writes each new site with a feature naming its places, ids in file order, events as the per-row path wrote them', async () => {
     const existing = await createSite(
       h,
       { name: '黄河路砂石料场', category: 'sand_yard', lon: 113.95, lat: 33.55, discoveredOn: '2021-01-10', address: '黄河路1号' },
@@ -67,11 +67,15 @@ describe('the set-based commit', () => {
     const names = h.db.all<{ id: number; name: string }>('SELECT id, name FROM sites WHERE import_batch = ? ORDER BY id', [p.id]);
     expect(names.map((s) => s.name)).toEqual(['引号"和\\反斜杠的料场', '召陵塑料颗粒作坊', '新砖窑', '新砖窑', '舞阳洗车场']);
 
-    // Every touched site's cached JSON equals what 006's trigger builds from the stored row.
-    const rebuilt = PROPS.replaceAll('NEW.id', 'sites.id');
-    const differs = h.db.all(`SELECT id, feature_props, ${rebuilt} AS rebuilt FROM sites WHERE feature_props IS NOT ${rebuilt}`);
-    expect(differs).toEqual([]);
-    const props = JSON.parse(h.db.get<{ p: string }>('SELECT feature_props AS p FROM sites WHERE id = ?', [firstNew + 1])!.p) as Record<string, unknown>;
+    // Every touched site's feature names its county as the counties table does.
+    const touched = h.db.all<{ id: number; county: string }>(
+      'SELECT s.id, c.name AS county FROM sites s JOIN counties c ON c.code = s.county_code WHERE s.import_batch = ? OR s.id = ? ORDER BY s.id',
+      [p.id, existing.id],
+    );
+    expect(touched).toHaveLength(6);
+    for (const site of touched)
+      expect((JSON.parse(siteFeatureJson(h.db, site.id)!) as { properties: Record<string, unknown> }).properties.countyName).toBe(site.county);
+    const props = (JSON.parse(siteFeatureJson(h.db, firstNew + 1)!) as { properties: Record<string, unknown> }).properties;
     expect(props).toMatchObject({ name: '召陵塑料颗粒作坊', township: expect.any(String), townshipName: '召陵镇', precision: 'unlocated', version: 1 });
 
     // Events: the discovered one with the row's note, then the stated status worded as recordLedgerStatus does.

@@ -4,6 +4,7 @@
 // restored site named in site_changes (migration 015) for the incremental readers; a failure in the
 // middle leaves the committed batch and the triggers exactly as they were.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { siteFeatureJson } from '../server/store/site-queries.ts';
 import { bootTestApp, createSite, expectError, type Harness } from './helpers/app.ts';
 
 let h: Harness;
@@ -20,7 +21,11 @@ const LEDGER =
 
 function state() {
   return {
-    sites: h.db.all<Record<string, unknown>>('SELECT * FROM sites ORDER BY id'),
+    // Each site's row with its feature's properties as the API answers them.
+    sites: h.db.all<Record<string, unknown>>('SELECT * FROM sites ORDER BY id').map((row): Record<string, unknown> => ({
+      ...row,
+      feature: (JSON.parse(siteFeatureJson(h.db, row.id as number)!) as { properties: object }).properties,
+    })),
     events: h.db.all('SELECT * FROM site_events ORDER BY id'),
     rtree: h.db.all('SELECT * FROM sites_rtree ORDER BY id'),
     triggers: h.db.all("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"),
@@ -31,9 +36,9 @@ function state() {
 }
 const changedSince = (version: number) => h.db.all<{ site_id: number }>('SELECT site_id FROM site_changes WHERE seq >= ?', [version]).map((r) => r.site_id);
 const sitesVersion = () => h.db.get<{ v: number }>("SELECT version AS v FROM data_versions WHERE topic = 'sites'")!.v;
-/** A site's row without what an undo may move on (its version, when, and the feature JSON carrying both). */
+/** A site's row without what an undo may move on (its version, when, and the feature carrying both). */
 const settled = (row: Record<string, unknown>) => {
-  const { version: _v, updated_at: _u, feature_props: _f, ...rest } = row;
+  const { version: _v, updated_at: _u, feature: _f, ...rest } = row;
   return rest;
 };
 
@@ -77,12 +82,12 @@ describe('undo of a committed batch, set-based', () => {
       triggers: before.triggers,
     });
     expect(after.statusNotLastEvent).toBe(0);
-    // The restored site: its version moved on (the commit's move and edit, the undo's edit), its feature JSON says so.
+    // The restored site: its version moved on (the commit's move and edit, the undo's edit), its feature says so.
     const restored = after.sites.find((s) => s.id === existing.id)!;
     const was = before.sites.find((s) => s.id === existing.id)!;
     expect(restored.version).toBe((was.version as number) + 3);
-    expect(JSON.parse(restored.feature_props as string)).toEqual({
-      ...JSON.parse(was.feature_props as string),
+    expect(restored.feature).toEqual({
+      ...(was.feature as object),
       version: restored.version,
       updatedAt: restored.updated_at,
     });

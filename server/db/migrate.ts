@@ -21,6 +21,7 @@ import { sql as importResults } from './migrations/018-import-results.ts';
 import { sql as siteHistorySnapshot } from './migrations/019-site-history-snapshot.ts';
 import { sql as countyCountsIndex } from './migrations/020-county-counts-index.ts';
 import { importWritePath } from './migrations/021-import-write-path.ts';
+import { sql as featurePropsDropped } from './migrations/022-feature-props-dropped.ts';
 
 export interface Migration {
   version: number;
@@ -52,6 +53,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 19, name: 'site-history-snapshot', sql: siteHistorySnapshot },
   { version: 20, name: 'county-counts-index', sql: countyCountsIndex },
   { version: 21, name: 'import-write-path', sql: '', apply: importWritePath },
+  { version: 22, name: 'feature-props-dropped', sql: featurePropsDropped },
 ];
 
 export function schemaVersion(db: Db): number {

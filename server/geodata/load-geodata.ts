@@ -10,7 +10,7 @@ import type { Db } from '../db/database.ts';
 import { CountyLocator } from '../../domain/locate-county.ts';
 import { countyCodes } from '../store/county-store.ts';
 import {
-  countyGeometryTexts, countyReferences, deleteCounty, locatedSitePositions, placeNames, refreshSiteFeatures, setSiteCounty, siteName, upsertCounty,
+  countyGeometryTexts, countyReferences, deleteCounty, locatedSitePositions, placeNames, placesRenamed, setSiteCounty, siteName, upsertCounty,
   upsertTownship, upsertVillage, type PlaceNames,
 } from '../store/geodata-store.ts';
 import { getMeta, setMeta } from '../store/meta-store.ts';
@@ -152,7 +152,7 @@ export function loadGeodata(db: Db, files: GeodataFiles = DEFAULT_GEODATA): { ch
       });
     for (const row of villages) upsertVillage(db, { code: row.code!, name: row.name!, townshipCode: row.township_code! });
     setMeta(db, GEODATA_HASH_KEY, digest);
-    refreshSiteFeatures(db, renamed(names, placeNames(db)));
+    placesRenamed(db, renamed(names, placeNames(db)));
     return { changed: true, boundariesChanged: boundariesDiffer(shapes, countyGeometryTexts(db)) };
   });
 }
@@ -190,7 +190,7 @@ export function importCountyFile(db: Db, file: string, files: GeodataFiles = DEF
       for (const { id, county } of moves) setSiteCounty(db, id, county);
       const reassigned = moves.length;
       for (const code of removed) deleteCounty(db, code);
-      refreshSiteFeatures(db, renamed(names, placeNames(db)));
+      placesRenamed(db, renamed(names, placeNames(db)));
       const digest = filesDigest({ ...files, counties: staged });
       setMeta(db, GEODATA_HASH_KEY, digest);
       return { counties: counties.length, reassigned, removed };

@@ -2,6 +2,7 @@
 // village lists, and what follows a boundary change. Plain data in; the caller holds the transaction.
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../db/database.ts';
+import { raiseDataVersion } from './data-version.ts';
 
 export interface CountyInput {
   code: string;
@@ -121,15 +122,18 @@ export function countyGeometryTexts(db: Db): Map<string, string> {
 }
 
 /**
- * Place names changed: the cached feature properties (which carry them) of the sites in those places
- * are rebuilt now (the trigger of migration 006 rebuilds a row set to NULL). Other sites are not touched.
+ * Place names changed. The sites in those places are named anew as they are read (SITE_PROPERTIES);
+ * answers kept per data version (the response cache, the map's indexes) are made stale by raising the
+ * sites' version. Returns how many sites lie in the renamed places (none: nothing is raised).
  */
-export function refreshSiteFeatures(db: Db, renamed: { counties: readonly string[]; townships: readonly string[]; villages: readonly string[] }): number {
+export function placesRenamed(db: Db, renamed: { counties: readonly string[]; townships: readonly string[]; villages: readonly string[] }): number {
   if (!renamed.counties.length && !renamed.townships.length && !renamed.villages.length) return 0;
-  return db.run(
-    `UPDATE sites SET feature_props = NULL
+  const { n } = db.get<{ n: number }>(
+    `SELECT count(*) AS n FROM sites
       WHERE county_code IN (SELECT value FROM json_each(?)) OR township_code IN (SELECT value FROM json_each(?))
          OR village_code IN (SELECT value FROM json_each(?))`,
     [JSON.stringify(renamed.counties), JSON.stringify(renamed.townships), JSON.stringify(renamed.villages)],
-  ).changes;
+  )!;
+  if (n) raiseDataVersion(db, 'sites');
+  return n;
 }

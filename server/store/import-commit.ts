@@ -5,7 +5,7 @@ import { campaignDay } from '../../domain/days.ts';
 import type { Db } from '../db/database.ts';
 import { conflict, badRequest, AppError } from '../errors.ts';
 import { outcomeFor, type DuplicateHandling, type DuplicateOf, type StagedSite } from '../import/judge-rows.ts';
-import { PROPS as SITE_PROPS } from '../db/migrations/006-site-feature-cache.ts';
+import { raiseDataVersion } from './data-version.ts';
 import { recordLedgerStatus, setSiteLocation } from './site-mutations.ts';
 import { batchRow, STAGED_FIELDS, suspendTriggers, UPDATED_COLUMNS, type Clock, type CommitCounts } from './import-store.ts';
 
@@ -21,8 +21,7 @@ type SiteColumns = Record<(typeof UPDATED_COLUMNS)[number], unknown> & { status:
 /**
  * Per-row triggers a bulk commit suspends inside its own transaction, each replaced by set-based work
  * over the batch's sites: the status (each new site is written with the status its own events end in;
- * checked against its last event at the end, with the guards back), the cached feature JSON (built in
- * the INSERT of a new site, rebuilt once for an updated one), the R*Tree entry of a new site, each
+ * checked against its last event at the end, with the guards back), the R*Tree entry of a new site, each
  * touched site's site_changes row (015), and the data-version bumps of `sites` (raised once by the
  * commit, before it ends, so the contract "any write changes the topic's version before commit"
  * holds). DDL is transactional in SQLite: a failure or a kill rolls the triggers back with everything else.
@@ -31,8 +30,6 @@ const BULK_SUSPENDED_TRIGGERS = [
   'site_events_set_status',
   'sites_status_guard',
   'sites_insert_status_guard',
-  'sites_feature_props_insert',
-  'sites_feature_props_update',
   'sites_rtree_insert',
   'sites_version_insert',
   'sites_version_update',
@@ -46,12 +43,6 @@ const ledgerNote = (file: string, batchId: number, row: number, word: string | n
   `按台账记载（${file}，第 ${batchId} 批，第 ${row} 行${word ? `：${word}` : ''}）`;
 
 /**
- * The feature JSON of 006's trigger, over the row `s` being inserted (the same json_object, so the
- * same text as the trigger would write) instead of the stored row.
- */
-const PROPS_OF_S = /^\(SELECT (json_object\([\s\S]*?\))\s*FROM sites s/.exec(SITE_PROPS)![1]!;
-
-/**
  * Records the rows written as new sites, each with the id it gets: the next free ones, in file order.
  * Parameters: the first id, batch, the kept duplicates' rows (JSON).
  */
@@ -60,10 +51,7 @@ const MARK_CREATED = /* sql */ `
   SELECT batch_id, row, 'created', CAST(? AS INTEGER) + row_number() OVER (ORDER BY row) - 1, 1 FROM import_rows
   WHERE batch_id = ? AND outcome <> 'error' AND (duplicate_of IS NULL OR row IN (SELECT value FROM json_each(?)))`;
 
-/**
- * The marked rows' sites from their staged columns (migration 021), their feature JSON built in the
- * same statement. Parameters: now ×2, batch.
- */
+/** The marked rows' sites from their staged columns (migration 021). Parameters: now ×2, batch. */
 const INSERT_CREATED_SITES = /* sql */ `
   WITH s AS (
     SELECT m.site_id AS id, r.name, r.category, NULL AS sector, r.address, r.county_code, r.township_code, r.village_code,
@@ -72,12 +60,10 @@ const INSERT_CREATED_SITES = /* sql */ `
     FROM import_results m JOIN import_rows r ON r.batch_id = m.batch_id AND r.row = m.row
     WHERE m.batch_id = ? AND m.action = 'created')
   INSERT INTO sites (id, name, category, sector, address, county_code, township_code, village_code, managing_zone, lon, lat,
-    precision, source, discovered_on, deadline, responsible_unit, note, seed_key, import_batch, created_at, updated_at, status, version, feature_props)
+    precision, source, discovered_on, deadline, responsible_unit, note, seed_key, import_batch, created_at, updated_at, status, version)
   SELECT s.id, s.name, s.category, s.sector, s.address, s.county_code, s.township_code, s.village_code, s.managing_zone, s.lon, s.lat,
-    s.precision, s.source, s.discovered_on, s.deadline, s.responsible_unit, s.note, NULL, s.import_batch, s.created_at, s.updated_at, s.status, s.version,
-    ${PROPS_OF_S}
-  FROM s LEFT JOIN counties c ON c.code = s.county_code
-  LEFT JOIN townships t ON t.code = s.township_code LEFT JOIN villages v ON v.code = s.village_code`;
+    s.precision, s.source, s.discovered_on, s.deadline, s.responsible_unit, s.note, NULL, s.import_batch, s.created_at, s.updated_at, s.status, s.version
+  FROM s`;
 
 const EVENT_COLUMNS = 'site_id, kind, from_status, to_status, date, actor, note, details, import_batch, created_at';
 
@@ -190,12 +176,11 @@ export function commitImport(db: Db, batchId: number, choices: CommitChoices, ac
         ]);
         counts.updated++;
       }
-      // Once per touched site, what the suspended triggers did per row (new sites have their feature JSON).
+      // Once per touched site, what the suspended triggers did per row.
       const updated = `id IN (SELECT site_id FROM import_results WHERE batch_id = ? AND action = 'updated')`;
       const touched = `${updated} OR (id >= ? AND import_batch = ?)`;
-      if (counts.updated) db.run(`UPDATE sites SET feature_props = ${SITE_PROPS.replaceAll('NEW.id', 'sites.id')} WHERE ${updated}`, [batchId]);
       db.run('INSERT INTO sites_rtree SELECT id, lon, lon, lat, lat FROM sites WHERE id >= ? AND import_batch = ? AND lon IS NOT NULL', [firstNewId, batchId]);
-      if (counts.created + counts.updated) db.run("UPDATE data_versions SET version = version + 1 WHERE topic = 'sites'");
+      if (counts.created + counts.updated) raiseDataVersion(db, 'sites');
       db.run(
         `INSERT OR REPLACE INTO site_changes (site_id, seq) SELECT id, (SELECT version FROM data_versions WHERE topic = 'sites') FROM sites WHERE ${touched}`,
         [batchId, firstNewId, batchId],

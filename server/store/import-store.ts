@@ -6,6 +6,7 @@ import { conflict, badRequest, notFound } from '../errors.ts';
 import type { LedgerField } from '../../domain/ledger-columns.ts';
 import type { ExistingSite, JudgedRow, Outcome, StagedSite } from '../import/judge-rows.ts';
 import { STAGED_COLUMNS } from '../db/migrations/021-import-write-path.ts';
+import { raiseDataVersion } from './data-version.ts';
 import type { ImportFormat } from '../import/read-table.ts';
 
 /** A preview is kept this long for its commit; then it is discarded. */
@@ -265,7 +266,7 @@ export function undoImport(db: Db, batchId: number, actor: string, clock: Clock 
     db.run('DELETE FROM sites_rtree WHERE id IN (SELECT id FROM sites WHERE import_batch = ?)', [batchId]);
     const events = db.run('DELETE FROM site_events WHERE import_batch = ?', [batchId]).changes;
     const removed = db.run('DELETE FROM sites WHERE import_batch = ?', [batchId]).changes;
-    if (events + removed) db.run("UPDATE data_versions SET version = version + 1 WHERE topic = 'sites'");
+    if (events + removed) raiseDataVersion(db, 'sites');
     restoreTriggers();
     // The sites it updated (few; their triggers run): each as before the batch's first row on it,
     // its version raised once per row as an edit would, its status its last remaining event's.
