@@ -216,7 +216,7 @@ export async function imports(context: BenchContext): Promise<Row[]> {
       size,
       samples: commit,
       target: { text: '< 10 s', met: (ms) => ms < 10_000 },
-      notes: `one transaction on the import worker thread: every site with its discovered event and the ledger's stated status (status, feature JSON, R*Tree, site_changes and the data version once per commit, their per-row triggers suspended); ${memory}`,
+      notes: `one transaction on the import worker thread: every site with its discovered event and the ledger's stated status (status, R*Tree, site_changes and the data version once per commit, their per-row triggers suspended); ${memory}`,
     }),
   ];
 }
