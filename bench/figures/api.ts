@@ -1,8 +1,9 @@
 // GET /api/sites through the running server (Node http client on loopback, no compression) beside
-// the same query in-process (listSiteFeatures on better-sqlite3, joined into the same response text).
+// the same query in-process (the route's own page text, sitesPageText: listSiteFeatures on
+// better-sqlite3 joined into the same response, at most SITES_PAGE_MAX sites, as the route answers).
 import { openDatabase, type Db } from '../../server/db/database.ts';
 import { siteFilterSql, type SiteFilters } from '../../server/store/site-filters.ts';
-import { listSiteFeatures } from '../../server/store/site-queries.ts';
+import { SITES_PAGE_MAX, sitesPageText } from '../../server/routes/sites.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { formatBytes, formatCount, formatMs, median, timingRow, type Row } from '../lib/measure.ts';
 import { httpGet, startServer } from '../lib/server-process.ts';
@@ -21,11 +22,8 @@ const QUERIES: Query[] = [
   { name: 'county=411102', path: '/api/sites?county=411102', filters: { counties: ['411102'] } },
 ];
 
-/** The body GET /api/sites sends (server/routes/sites.ts), built from the same query. */
-function inProcess(db: Db, filters: SiteFilters): { text: string; features: number } {
-  const result = listSiteFeatures(db, filters);
-  return { text: `{"type":"FeatureCollection","features":[${result.features.join(',')}],"nextCursor":null}`, features: result.features.length };
-}
+/** The body GET /api/sites sends (server/routes/sites.ts) for the same query without `limit`: its first page. */
+const inProcess = (db: Db, filters: SiteFilters): string => sitesPageText(db, filters, { limit: SITES_PAGE_MAX });
 
 /** How SQLite reaches the rows: the filter's query plan, shortened. */
 function accessPath(db: Db, filters: SiteFilters): string {
@@ -83,8 +81,9 @@ export async function api(context: BenchContext): Promise<Row[]> {
         let features = 0;
         for (let i = 0; i < warmups + runs; i++) {
           const started = performance.now();
-          const { text, features: count } = inProcess(db, query.filters);
+          const text = inProcess(db, query.filters);
           const localMs = performance.now() - started;
+          const count = (text.match(/"type":"Feature"/g) ?? []).length;
           const response = await get(query);
           if (response.status !== 200) throw new Error(`GET ${query.path} answered ${response.status}: ${response.body.toString().slice(0, 200)}`);
           const expected = Buffer.byteLength(text);
@@ -116,7 +115,7 @@ export async function api(context: BenchContext): Promise<Row[]> {
             figure: `GET /api/sites?${query.name} — in-process`,
             size: sizeText,
             samples: local,
-            notes: 'listSiteFeatures on better-sqlite3 + joining the feature texts into the response text (same bytes as HTTP)',
+            notes: `sitesPageText (the route's own: listSiteFeatures on better-sqlite3, the feature texts joined into the response text; at most ${formatCount(SITES_PAGE_MAX)} sites, as the route answers; same bytes as HTTP)`,
           }),
         );
       }

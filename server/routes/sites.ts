@@ -3,7 +3,9 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { TypedResponse } from 'hono';
 import type { AppContext } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { listSiteFeatures, siteEvents, siteFeatureJson, siteInspections, siteNote, siteTasks } from '../store/site-queries.ts';
+import type { Db } from '../db/database.ts';
+import type { SiteFilters } from '../store/site-filters.ts';
+import { listSiteFeatures, siteEvents, siteFeatureJson, siteInspections, siteNote, siteTasks, type Page } from '../store/site-queries.ts';
 import { createSite, editSite, moveSiteStatus, placeSite } from '../services/sites.ts';
 import { actorOf } from './actor.ts';
 import { encodeCursor, parsePage, parseSiteFilters } from './query-params.ts';
@@ -42,6 +44,13 @@ const SiteEventResult = z.object({ event: SiteEvent, site: SiteFeature }).openap
  */
 export const SITES_PAGE_MAX = 10_000;
 
+/** The body of GET /api/sites: one page of the filtered sites as a FeatureCollection, with the cursor to the next. */
+export function sitesPageText(db: Db, filters: SiteFilters, page: Page): string {
+  const result = listSiteFeatures(db, filters, page);
+  const cursor = result.nextAfterId === null ? 'null' : JSON.stringify(encodeCursor(result.nextAfterId));
+  return `{"type":"FeatureCollection","features":[${result.features.join(',')}],"nextCursor":${cursor}}`;
+}
+
 function siteId(param: string): number {
   const id = Number(param);
   if (!Number.isSafeInteger(id))
@@ -74,11 +83,7 @@ export function siteRoutes(ctx: AppContext) {
         const filters = parseSiteFilters(query, ctx.countyCodes);
         const asked = parsePage(query.limit, query.cursor);
         const page = { ...asked, limit: Math.min(asked.limit ?? SITES_PAGE_MAX, SITES_PAGE_MAX) };
-        const answer = cachedJson(c, cache, JSON.stringify([filters, page]), () => {
-          const result = listSiteFeatures(ctx.db, filters, page);
-          const cursor = result.nextAfterId === null ? 'null' : JSON.stringify(encodeCursor(result.nextAfterId));
-          return `{"type":"FeatureCollection","features":[${result.features.join(',')}],"nextCursor":${cursor}}`;
-        });
+        const answer = cachedJson(c, cache, JSON.stringify([filters, page]), () => sitesPageText(ctx.db, filters, page));
         return answer as unknown as Json<typeof SiteCollection, 200>;
       },
     )
