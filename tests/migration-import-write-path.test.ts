@@ -117,7 +117,9 @@ describe('migration 021 on a database made at 020', () => {
     expect(answers.filter((_a, i) => probes[i]!.value === 'not_listed').every((a) => a !== 'ok')).toBe(true);
     const rowsBefore = CHECK_LIST_TABLES.filter((t) => t !== 'import_rows').map((t) => db.all(`SELECT * FROM ${t} ORDER BY 1, 2`));
 
-    expect(migrate(db)).toEqual([21]);
+    // Up to 021, whose work this test reads (022 drops a column of sites).
+    const upTo021 = MIGRATIONS.filter((m) => m.version <= 21);
+    expect(migrate(db, upTo021)).toEqual([21]);
     db.close();
     // Read from the file again: the rewritten text is the schema SQLite parses.
     db = openDatabase(path);
@@ -136,7 +138,7 @@ describe('migration 021 on a database made at 020', () => {
       expect(db.get<{ integrity_check: string }>('PRAGMA integrity_check')!.integrity_check).toBe('ok');
       // The triggers on the tables are still there.
       expect(() => db.run('DELETE FROM site_events WHERE site_id = 1')).toThrow(/append-only/);
-      expect(migrate(db)).toEqual([]);
+      expect(migrate(db, upTo021)).toEqual([]);
     } finally {
       db.close();
     }

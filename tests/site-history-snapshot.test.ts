@@ -10,6 +10,7 @@ import { Random } from '../domain/random.ts';
 import type { CategoryCode } from '../domain/categories.ts';
 import { openDatabase, type Db } from '../server/db/database.ts';
 import { migrate } from '../server/db/migrate.ts';
+import { sql as siteFeatureCache } from '../server/db/migrations/006-site-feature-cache.ts';
 import { openReadOnlyDatabase } from '../server/db/read-only.ts';
 import { dataVersion } from '../server/store/data-version.ts';
 import { relapseInputs, RelapseState } from '../server/store/relapse-store.ts';
@@ -128,14 +129,16 @@ describe('the site histories saved per sites version (migration 019)', () => {
   });
 
   it('migration 019 adds the empty table to a file as 018 left it; the first read then saves the histories', () => {
-    // Booted (geodata loaded), then taken back to the schema 018 left: no snapshot table, and 020's
-    // indexes as they were before it; 19 and 20 not recorded.
+    // Booted (geodata loaded), then taken back to the schema 018 left: no snapshot table, 020's
+    // indexes as they were before it, 022's column and triggers back (006's text) and its index gone;
+    // 19 and later not recorded.
     const file = join(mkdtempSync(join(tmpdir(), 'sansan-histories-018-')), 'old.sqlite');
     const h = bootTestApp({ path: file });
     const db = h.db;
     open.push(db);
     db.raw.exec(`DROP TABLE site_history_snapshot; DROP INDEX sites_county_counts; DROP INDEX sites_unlocated;
-      CREATE INDEX sites_county_status ON sites(county_code, status); DELETE FROM schema_version WHERE version >= 19`);
+      CREATE INDEX sites_county_status ON sites(county_code, status); DROP INDEX inspections_route; DELETE FROM schema_version WHERE version >= 19`);
+    db.raw.exec(siteFeatureCache);
     expect(Math.max(...db.all<{ version: number }>('SELECT version FROM schema_version').map((row) => row.version))).toBe(18);
     const random = new Random(13);
     const ids: number[] = [];
@@ -146,8 +149,8 @@ describe('the site histories saved per sites version (migration 019)', () => {
     expect(before.sites()).toEqual(relapseInputs(db));
     expect(before.historiesFrom).toBe('read');
 
-    // 021 runs again too: it finds the CHECK lists already rewritten and changes nothing.
-    expect(migrate(db)).toEqual([19, 20, 21]);
+    // 021 runs again too: it finds the CHECK lists already rewritten and changes nothing; 022 drops the column again.
+    expect(migrate(db)).toEqual([19, 20, 21, 22]);
     expect(db.get<{ n: number }>('SELECT count(*) AS n FROM site_history_snapshot')!.n).toBe(0);
     const state = new RelapseState(db);
     expect(state.sites()).toEqual(relapseInputs(db));
