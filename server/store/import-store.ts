@@ -138,15 +138,13 @@ const PLAIN_NEW_STAGE = stageShape(['?', '?', "'new'", '?', "'[]'", "'[]'", 'NUL
 export const plainNew = (row: JudgedRow): boolean =>
   row.outcome === 'new' && row.site !== null && row.errors.length === 0 && row.warnings.length === 0 && row.duplicateOf === null;
 
-/**
- * Stages rows in one shape, CHUNK rows per INSERT and the rest in INSERTs of a power of two rows (so the
- * connection keeps a few prepared statements per shape, not one per row count); the parameters go
- * straight into one array per INSERT.
- */
+/** Rows per INSERT of staged rows: CHUNK, and for the rest of a batch fewer (a few statements per shape to prepare, not one per row count). */
+const STAGE_SIZES = [CHUNK, 125, 25, 5, 1];
+
+/** Stages rows in one shape, each INSERT the largest of STAGE_SIZES that fits, its parameters straight into one array. */
 export function stageAs(db: Db, shape: StageShape, id: number, rows: readonly JudgedRow[]): void {
   for (let start = 0; start < rows.length;) {
-    const left = rows.length - start;
-    const end = start + (left >= CHUNK ? CHUNK : 2 ** Math.floor(Math.log2(left)));
+    const end = start + STAGE_SIZES.find((size) => size <= rows.length - start)!;
     const params = new Array<unknown>((end - start) * shape.width);
     let k = 0;
     for (let i = start; i < end; i++) k = shape.write(params, k, id, rows[i]!);
