@@ -465,9 +465,10 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
     };
 
     const key = duplicateKey(name);
-    const me = { name, address: site.address ? duplicateKey(site.address) : '', lon, lat };
+    const me = { id: source.row, name, address: site.address ? duplicateKey(site.address) : '', lon, lat };
     const inDb = existingIndex.match(key, me);
-    const inFile = inDb ? null : fileIndex.match(key, me);
+    // The row joins the file's index after it is searched (a row never matches itself).
+    const inFile = fileIndex.matchAndAdd(key, me, !inDb);
     const found = inDb ?? inFile;
     const duplicateOf: DuplicateOf | null = found
       ? {
@@ -477,7 +478,6 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
           ...(found.distanceM !== undefined ? { distanceM: found.distanceM } : {}),
         }
       : null;
-    fileIndex.add(key, { id: source.row, ...me });
     return { row: source.row, outcome: outcomeFor(duplicateOf, options.duplicates), name, site, errors: r.errors, warnings: r.warnings, duplicateOf };
   };
 

@@ -19,6 +19,19 @@ function addressHash(text: string): number {
   return (a >>> 0) * 2 ** 20 + (b >>> 12);
 }
 
+/** A row's (or site's) place for the search: its normalised address ('' for none) and position. */
+interface Place {
+  address: string;
+  lon: number | null;
+  lat: number | null;
+}
+
+/** An entry added: the row or site id, the name as written, and its place. */
+interface Entry extends Place {
+  id: number;
+  name: string;
+}
+
 interface Match {
   /** The file's row, or the site's id. */
   id: number;
@@ -44,10 +57,29 @@ export class NameIndex {
   private readonly names: (string | null)[] = [];
   private size = 0;
 
-  add(key: string, entry: { id: number; name: string; address: string; lon: number | null; lat: number | null }): void {
+  add(key: string, entry: Entry): void {
+    this.append(key, this.last.get(key) ?? -1, entry);
+  }
+
+  /** The first entry of the same name within DUPLICATE_DISTANCE_M, or with the same address, in the order added. */
+  match(key: string, me: Place): Match | null {
+    const last = this.last.get(key);
+    return last === undefined ? null : this.firstMatch(last, key, me);
+  }
+
+  /** match(key, entry) when `search` (else null), then add(key, entry): one lookup of the name fewer. */
+  matchAndAdd(key: string, entry: Entry, search: boolean): Match | null {
+    const last = this.last.get(key);
+    const found = search && last !== undefined ? this.firstMatch(last, key, entry) : null;
+    this.append(key, last ?? -1, entry);
+    return found;
+  }
+
+  /** Adds an entry after `last`, the last entry of its name (-1: none). */
+  private append(key: string, last: number, entry: Entry): void {
     if (this.size === this.ids.length) this.grow();
     const i = this.size++;
-    this.prev[i] = this.last.get(key) ?? -1;
+    this.prev[i] = last;
     this.last.set(key, i);
     this.ids[i] = entry.id;
     this.lon[i] = entry.lon ?? NaN;
@@ -56,10 +88,8 @@ export class NameIndex {
     this.names.push(entry.name === key ? null : entry.name);
   }
 
-  /** The first entry of the same name within DUPLICATE_DISTANCE_M, or with the same address, in the order added. */
-  match(key: string, me: { address: string; lon: number | null; lat: number | null }): Match | null {
-    const last = this.last.get(key);
-    if (last === undefined) return null;
+  /** match among the entries of a name, the last of them `last`. */
+  private firstMatch(last: number, key: string, me: Place): Match | null {
     const chain: number[] = [];
     for (let i = last; i >= 0; i = this.prev[i]!) chain.push(i);
     const address = addressHash(me.address);
