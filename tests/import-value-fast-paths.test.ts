@@ -10,7 +10,7 @@ import { parseCoordinate, parseCoordinateSteps } from '../domain/coordinates.ts'
 import { isIsoDate } from '../domain/iso-date.ts';
 import { foldWord, normaliseWord } from '../domain/ledger-columns.ts';
 import { Random } from '../domain/random.ts';
-import { duplicateKey, duplicateKeySteps } from '../server/import/judge-rows.ts';
+import { duplicateKey, duplicateKeySteps } from '../server/import/name-index.ts';
 import { parseLedgerDate } from '../server/import/parse-values.ts';
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

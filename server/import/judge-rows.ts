@@ -8,7 +8,7 @@ import type { StatusCode } from '../../domain/statuses.ts';
 import { badRequest } from '../errors.ts';
 import { CRS_NAMES, inChina, looksSwapped, parseCoordinate, toWgs84Many, type Crs } from '../../domain/coordinates.ts';
 import type { CountyLookup } from '../geo/county-grid.ts';
-import { NameIndex } from './name-index.ts';
+import { duplicateKey, NameIndex } from './name-index.ts';
 import { ledgerText, memo, parseLedgerDate, storedAsIs } from './parse-values.ts';
 import { MANAGING_ZONES, type PlaceMatch, type PlaceNames } from './place-names.ts';
 import type { SourceTable, TableRow } from './read-table.ts';
@@ -144,25 +144,6 @@ export function mapColumns(headers: readonly string[], mapping: ColumnMapping = 
     );
   }
   return columns;
-}
-
-const PUNCTUATION = /[()（）[\]【】《》<>·.,，、。:：;；\-—_"'“”‘’/\\]/g;
-/** Names and addresses compare without case, spaces, full-width forms and punctuation. */
-export const duplicateKey = (text: string) => (lettersOnly(text) ? text.toLowerCase() : duplicateKeySteps(text));
-
-/** duplicateKey without its short cut: every text through normaliseWord and the punctuation. */
-export const duplicateKeySteps = (text: string) => normaliseWord(text).replace(PUNCTUATION, '');
-
-/**
- * Text of ASCII letters and digits and CJK unified ideographs only (most names and addresses): nothing
- * for normaliseWord or the punctuation to fold or drop, so its key is its lower case (two patterns fewer).
- */
-function lettersOnly(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x4e00 ? c > 0x9fff : c > 0x7a || c < 0x30 || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61)) return false;
-  }
-  return true;
 }
 
 /** What a flagged row becomes under a duplicate handling: matches in the file cannot be updated. */

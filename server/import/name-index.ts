@@ -1,6 +1,27 @@
-// The duplicate search's memory of a ledger: the rows (or the database's sites) seen so far, by
-// normalised name, each with its position and address, so a later row is flagged as the same site.
+// The duplicate search of a ledger: the key a name or address is compared by, and the memory of the
+// rows (or the database's sites) seen so far by that key, each with its position and address, so a
+// later row is flagged as the same site.
+import { normaliseWord } from '../../domain/ledger-columns.ts';
 import { haversineKm } from '../geo/sphere.ts';
+
+const PUNCTUATION = /[()（）[\]【】《》<>·.,，、。:：;；\-—_"'“”‘’/\\]/g;
+/** Names and addresses compare without case, spaces, full-width forms and punctuation. */
+export const duplicateKey = (text: string) => (lettersOnly(text) ? text.toLowerCase() : duplicateKeySteps(text));
+
+/** duplicateKey without its short cut: every text through normaliseWord and the punctuation. */
+export const duplicateKeySteps = (text: string) => normaliseWord(text).replace(PUNCTUATION, '');
+
+/**
+ * Text of ASCII letters and digits and CJK unified ideographs only (most names and addresses): nothing
+ * for normaliseWord or the punctuation to fold or drop, so its key is its lower case (two patterns fewer).
+ */
+function lettersOnly(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x4e00 ? c > 0x9fff : c > 0x7a || c < 0x30 || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61)) return false;
+  }
+  return true;
+}
 
 /** Two rows with the same normalised name this close (metres) are the same site. */
 export const DUPLICATE_DISTANCE_M = 200;
