@@ -1,6 +1,6 @@
 // The import's county lookup (server/geo/county-grid.ts) gives CountyLocator's answer for every point:
 // random points over Luohe and around it, the counties' own vertices and edge midpoints (on a boundary),
-// points a hair off them, and points on the grid's cell lines; asked twice, so answers held by a cell are checked too.
+// points a hair off them, and points on the grid's cell lines; asked twice. Fails when the grid's flood fill crosses an edge.
 import { describe, it, expect } from 'vitest';
 import { CountyLocator, geometryBbox } from '../domain/locate-county.ts';
 import { Random } from '../domain/random.ts';

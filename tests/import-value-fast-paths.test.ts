@@ -1,7 +1,8 @@
 // The judge's short cuts for the common ledger cell (issue 18: less garbage on the import thread) give
 // the answers of the code they skip: isIsoDate read character by character, parseLedgerDate of text
-// already YYYY-MM-DD, parseCoordinate of a plain decimal, normaliseWord with its pattern held once.
-// Each is compared with the full path it skips (parseCoordinateSteps, foldWord; isIsoDate and
+// already YYYY-MM-DD, parseCoordinate of a plain decimal, normaliseWord with its pattern held once,
+// duplicateKey of letters, digits and ideographs only.
+// Each is compared with the full path it skips (parseCoordinateSteps, foldWord, duplicateKeySteps; isIsoDate and
 // parseLedgerDate as they were, copied here) on random cells made of the characters those functions
 // look at, and on the edge cases by hand.
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { parseCoordinate, parseCoordinateSteps } from '../domain/coordinates.ts'
 import { isIsoDate } from '../domain/iso-date.ts';
 import { foldWord, normaliseWord } from '../domain/ledger-columns.ts';
 import { Random } from '../domain/random.ts';
+import { duplicateKey, duplicateKeySteps } from '../server/import/name-index.ts';
 import { parseLedgerDate } from '../server/import/parse-values.ts';
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -177,5 +179,21 @@ describe('the judge’s short cuts give the answers of the code they skip', () =
     const words = ['散乱污', 'ABC', 'abc', 'É散', 'İ', 'ß', 'ǅ', '鿿', '\u4dff', '𠀀', ''];
     for (let i = 0; i < 50_000; i++) words.push(randomText(random, WORD_ALPHABET, 10));
     for (const word of words) expect(normaliseWord(word), JSON.stringify(word)).toBe(foldWord(word));
+  });
+
+  it('duplicateKey: random names and addresses of the same characters and the punctuation it drops', () => {
+    const random = new Random(18_025);
+    const alphabet = [...WORD_ALPHABET, ...'09azAZ@[`{/:', '（', '】', '，', '。', '“', '’', '—', '路', '号', '村'];
+    const texts = ['马坡村亿发养鸡场1号', '郾城区淞江街道马坡村东南约350米', 'ABC厂', 'A-B', '鿿一', '\u4dff', '\ua000', ''];
+    // Mostly the short cut's own case (letters, digits, ideographs), then anything.
+    for (let i = 0; i < 30_000; i++) texts.push(randomText(random, [...'09azAZ散乱污鿿一路号村'], 16));
+    for (let i = 0; i < 30_000; i++) texts.push(randomText(random, alphabet, 16));
+    let plain = 0;
+    for (const text of texts) {
+      const key = duplicateKey(text);
+      expect(key, JSON.stringify(text)).toBe(duplicateKeySteps(text));
+      if (key === text.toLowerCase()) plain++;
+    }
+    expect(plain).toBeGreaterThan(30_000);
   });
 });

@@ -46,7 +46,7 @@ describe('parseCoordinate', () => {
 });
 
 describe('toWgs84Many', () => {
-  it('converts a batch to the same doubles as toWgs84 of each point, the edge margin kept, its input untouched', () => {
+  it('converts a batch to the same doubles as toWgs84 (gcoord) of each point, the edge margin kept, its input untouched', () => {
     let seed = 18;
     const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     const points: [number, number][] = [];
@@ -60,6 +60,11 @@ describe('toWgs84Many', () => {
       points.forEach(([x, y], i) => expect(many[i]).toEqual(toWgs84(crs, x, y)));
       if (crs !== 'wgs84') expect(many.filter((p, i) => p[0] !== points[i]![0]).length).toBeGreaterThan(9000);
     }
+    // GCJ-02 is converted without gcoord (the same arithmetic): 100,000 more points over Luohe and China.
+    const more: [number, number][] = [];
+    for (let i = 0; i < 50_000; i++) more.push([113.2 + random() * 1.3, 33.2 + random()], [72.05 + random() * 65.7, 0.88 + random() * 54.9]);
+    const converted = toWgs84Many('gcj02', more);
+    expect(converted.filter(([x, y], i) => x !== toWgs84('gcj02', ...more[i]!)[0] || y !== toWgs84('gcj02', ...more[i]!)[1])).toEqual([]);
     expect(points).toEqual(copy);
     expect(toWgs84Many('gcj02', points.slice(-4, -2))).toEqual(points.slice(-4, -2));
   });

@@ -1,8 +1,9 @@
 // Point-in-county lookup for many points (a ledger's 10^5 rows): the same answers as CountyLocator
 // (domain/locate-county.ts), most of them from a grid over the counties' extent. A cell that no
-// county's edge touches lies wholly inside or wholly outside each county, so every point in it gets
-// the answer of the first point located there; points in cells an edge touches, or outside the grid,
-// are located as CountyLocator locates them (turf's point-in-polygon over the counties in code order).
+// county's edge touches lies wholly inside or wholly outside each county, and so does a run of such
+// cells side by side (no edge passes between them): every point in it gets the answer of one point
+// located when the grid is built; points in cells an edge touches, or outside the grid, are located as
+// CountyLocator locates them (turf's point-in-polygon over the counties in code order).
 import type { MultiPolygon, Polygon } from 'geojson';
 import { CountyLocator, geometryBbox, type CountyShape } from '../../domain/locate-county.ts';
 
@@ -58,6 +59,34 @@ export class CountyGrid implements CountyLookup {
           for (let r = Math.max(0, r0); r <= Math.min(CELLS - 1, r1); r++)
             for (let c = Math.max(0, c0); c <= Math.min(CELLS - 1, c1); c++) this.cells[r * CELLS + c] = TOUCHED;
         }
+    this.answerRuns();
+  }
+
+  /** Each run of untouched cells joined side by side (a flood fill) gets the answer of its first cell's centre. */
+  private answerRuns(): void {
+    const queue = new Int32Array(CELLS * CELLS);
+    for (let start = 0; start < this.cells.length; start++) {
+      if (this.cells[start] !== UNKNOWN) continue;
+      const code = this.exact.locate(this.minLon + ((start % CELLS) + 0.5) * this.stepLon, this.minLat + (Math.floor(start / CELLS) + 0.5) * this.stepLat);
+      let at = code === null ? -1 : this.codes.indexOf(code);
+      if (code !== null && at < 0) at = this.codes.push(code) - 1;
+      const answer = code === null ? NONE : at + 1;
+      let tail = 0;
+      const reach = (j: number) => {
+        if (this.cells[j] !== UNKNOWN) return;
+        this.cells[j] = answer;
+        queue[tail++] = j;
+      };
+      reach(start);
+      for (let head = 0; head < tail; head++) {
+        const i = queue[head]!;
+        const c = i % CELLS;
+        if (c > 0) reach(i - 1);
+        if (c < CELLS - 1) reach(i + 1);
+        if (i >= CELLS) reach(i - CELLS);
+        if (i < CELLS * (CELLS - 1)) reach(i + CELLS);
+      }
+    }
   }
 
   locate(lon: number, lat: number): string | null {
@@ -67,12 +96,7 @@ export class CountyGrid implements CountyLookup {
     const i = r * CELLS + c;
     const held = this.cells[i]!;
     if (held === TOUCHED) return this.exact.locate(lon, lat);
-    if (held !== UNKNOWN) return held === NONE ? null : this.codes[held - 1]!;
-    const code = this.exact.locate(lon, lat);
-    let at = code === null ? -1 : this.codes.indexOf(code);
-    if (code !== null && at < 0) at = this.codes.push(code) - 1;
-    this.cells[i] = code === null ? NONE : at + 1;
-    return code;
+    return held === NONE ? null : this.codes[held - 1]!;
   }
 
   private column(lon: number): number {

@@ -8,7 +8,7 @@ import type { StatusCode } from '../../domain/statuses.ts';
 import { badRequest } from '../errors.ts';
 import { CRS_NAMES, inChina, looksSwapped, parseCoordinate, toWgs84Many, type Crs } from '../../domain/coordinates.ts';
 import type { CountyLookup } from '../geo/county-grid.ts';
-import { NameIndex } from './name-index.ts';
+import { duplicateKey, NameIndex } from './name-index.ts';
 import { ledgerText, memo, parseLedgerDate, storedAsIs } from './parse-values.ts';
 import { MANAGING_ZONES, type PlaceMatch, type PlaceNames } from './place-names.ts';
 import type { SourceTable, TableRow } from './read-table.ts';
@@ -145,10 +145,6 @@ export function mapColumns(headers: readonly string[], mapping: ColumnMapping = 
   }
   return columns;
 }
-
-const PUNCTUATION = /[()（）[\]【】《》<>·.,，、。:：;；\-—_"'“”‘’/\\]/g;
-/** Names and addresses compare without case, spaces, full-width forms and punctuation. */
-export const duplicateKey = (text: string) => normaliseWord(text).replace(PUNCTUATION, '');
 
 /** What a flagged row becomes under a duplicate handling: matches in the file cannot be updated. */
 export function outcomeFor(duplicateOf: DuplicateOf | null, handling: DuplicateHandling): Exclude<Outcome, 'error'> {
@@ -465,9 +461,10 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
     };
 
     const key = duplicateKey(name);
-    const me = { name, address: site.address ? duplicateKey(site.address) : '', lon, lat };
+    const me = { id: source.row, name, address: site.address ? duplicateKey(site.address) : '', lon, lat };
     const inDb = existingIndex.match(key, me);
-    const inFile = inDb ? null : fileIndex.match(key, me);
+    // The row joins the file's index after it is searched (a row never matches itself).
+    const inFile = fileIndex.matchAndAdd(key, me, !inDb);
     const found = inDb ?? inFile;
     const duplicateOf: DuplicateOf | null = found
       ? {
@@ -477,7 +474,6 @@ export function rowJudge(columns: readonly Column[], options: JudgeOptions, cont
           ...(found.distanceM !== undefined ? { distanceM: found.distanceM } : {}),
         }
       : null;
-    fileIndex.add(key, { id: source.row, ...me });
     return { row: source.row, outcome: outcomeFor(duplicateOf, options.duplicates), name, site, errors: r.errors, warnings: r.warnings, duplicateOf };
   };
 

@@ -1,6 +1,27 @@
-// The duplicate search's memory of a ledger: the rows (or the database's sites) seen so far, by
-// normalised name, each with its position and address, so a later row is flagged as the same site.
+// The duplicate search of a ledger: the key a name or address is compared by, and the memory of the
+// rows (or the database's sites) seen so far by that key, each with its position and address, so a
+// later row is flagged as the same site.
+import { normaliseWord } from '../../domain/ledger-columns.ts';
 import { haversineKm } from '../geo/sphere.ts';
+
+const PUNCTUATION = /[()（）[\]【】《》<>·.,，、。:：;；\-—_"'“”‘’/\\]/g;
+/** Names and addresses compare without case, spaces, full-width forms and punctuation. */
+export const duplicateKey = (text: string) => (lettersOnly(text) ? text.toLowerCase() : duplicateKeySteps(text));
+
+/** duplicateKey without its short cut: every text through normaliseWord and the punctuation. */
+export const duplicateKeySteps = (text: string) => normaliseWord(text).replace(PUNCTUATION, '');
+
+/**
+ * Text of ASCII letters and digits and CJK unified ideographs only (most names and addresses): nothing
+ * for normaliseWord or the punctuation to fold or drop, so its key is its lower case (two patterns fewer).
+ */
+function lettersOnly(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x4e00 ? c > 0x9fff : c > 0x7a || c < 0x30 || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61)) return false;
+  }
+  return true;
+}
 
 /** Two rows with the same normalised name this close (metres) are the same site. */
 export const DUPLICATE_DISTANCE_M = 200;
@@ -17,6 +38,19 @@ function addressHash(text: string): number {
     b ^= b >>> 13;
   }
   return (a >>> 0) * 2 ** 20 + (b >>> 12);
+}
+
+/** A row's (or site's) place for the search: its normalised address ('' for none) and position. */
+interface Place {
+  address: string;
+  lon: number | null;
+  lat: number | null;
+}
+
+/** An entry added: the row or site id, the name as written, and its place. */
+interface Entry extends Place {
+  id: number;
+  name: string;
 }
 
 interface Match {
@@ -44,10 +78,29 @@ export class NameIndex {
   private readonly names: (string | null)[] = [];
   private size = 0;
 
-  add(key: string, entry: { id: number; name: string; address: string; lon: number | null; lat: number | null }): void {
+  add(key: string, entry: Entry): void {
+    this.append(key, this.last.get(key) ?? -1, entry);
+  }
+
+  /** The first entry of the same name within DUPLICATE_DISTANCE_M, or with the same address, in the order added. */
+  match(key: string, me: Place): Match | null {
+    const last = this.last.get(key);
+    return last === undefined ? null : this.firstMatch(last, key, me);
+  }
+
+  /** match(key, entry) when `search` (else null), then add(key, entry): one lookup of the name fewer. */
+  matchAndAdd(key: string, entry: Entry, search: boolean): Match | null {
+    const last = this.last.get(key);
+    const found = search && last !== undefined ? this.firstMatch(last, key, entry) : null;
+    this.append(key, last ?? -1, entry);
+    return found;
+  }
+
+  /** Adds an entry after `last`, the last entry of its name (-1: none). */
+  private append(key: string, last: number, entry: Entry): void {
     if (this.size === this.ids.length) this.grow();
     const i = this.size++;
-    this.prev[i] = this.last.get(key) ?? -1;
+    this.prev[i] = last;
     this.last.set(key, i);
     this.ids[i] = entry.id;
     this.lon[i] = entry.lon ?? NaN;
@@ -56,10 +109,8 @@ export class NameIndex {
     this.names.push(entry.name === key ? null : entry.name);
   }
 
-  /** The first entry of the same name within DUPLICATE_DISTANCE_M, or with the same address, in the order added. */
-  match(key: string, me: { address: string; lon: number | null; lat: number | null }): Match | null {
-    const last = this.last.get(key);
-    if (last === undefined) return null;
+  /** match among the entries of a name, the last of them `last`. */
+  private firstMatch(last: number, key: string, me: Place): Match | null {
     const chain: number[] = [];
     for (let i = last; i >= 0; i = this.prev[i]!) chain.push(i);
     const address = addressHash(me.address);

@@ -2,6 +2,7 @@
 // name, a later row matched to the first earlier one of the same name that lies within 200 m or has
 // the same address, as the per-row objects it replaced did. Answers worked out by hand.
 import { describe, expect, it } from 'vitest';
+import { Random } from '../../domain/random.ts';
 import { NameIndex } from '../../server/import/name-index.ts';
 
 describe('NameIndex', () => {
@@ -31,5 +32,29 @@ describe('NameIndex', () => {
     for (let i = 0; i < 5000; i++) big.add(`厂${i}`, { id: i + 2, name: `厂${i}`, address: `路${i}号`, lon: 114 + i * 0.01, lat: 33.5 });
     expect(big.match('厂4321', { address: '路4321号', lon: null, lat: null })).toEqual({ id: 4323, name: '厂4321', reason: 'same_address' });
     expect(big.match('厂4321', { address: '', lon: 114 + 4321 * 0.01, lat: 33.5 })).toMatchObject({ id: 4323, reason: 'near', distanceM: 0 });
+  });
+
+  it('matchAndAdd answers as match then add, on random rows of few names', () => {
+    const [short, full] = [new NameIndex(), new NameIndex()];
+    const random = new Random(20261205);
+    const pick = <T>(values: readonly T[]) => values[Math.floor(random.next() * values.length)]!;
+    const [shortAnswers, fullAnswers] = [[] as unknown[], [] as unknown[]];
+    for (let id = 2; id < 20_000; id++) {
+      const key = pick(['甲', '乙', '丙', '丁', `厂${id}`]);
+      const located = random.next() < 0.8;
+      const entry = {
+        id,
+        name: pick([key, `${key} `]),
+        address: pick(['', '路1号', '路2号']),
+        lon: located ? 114 + random.next() * 0.02 : null,
+        lat: located ? 33.5 : null,
+      };
+      const search = random.next() < 0.9;
+      shortAnswers.push(short.matchAndAdd(key, entry, search));
+      fullAnswers.push(search ? full.match(key, entry) : null);
+      full.add(key, entry);
+    }
+    expect(shortAnswers.filter((answer) => answer !== null).length).toBeGreaterThan(10_000);
+    expect(shortAnswers).toEqual(fullAnswers);
   });
 });
