@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { openDatabase, type Db } from './db/database.ts';
-import { migrate } from './db/migrate.ts';
+import { MIGRATIONS, migrate, type Migration } from './db/migrate.ts';
 import { createContext, type AppContext } from './context.ts';
 import { boundaryMoves, DEFAULT_GEODATA, loadGeodata, type GeodataFiles } from './geodata/load-geodata.ts';
 import { generateDemo } from './seed/demo.ts';
@@ -38,6 +38,8 @@ export interface BootOptions {
   busyTimeoutMs?: number;
   /** Where requests and errors are logged (default: errors only, to standard output). */
   log?: Logger;
+  /** Told the migrations about to update an existing file's schema (npm start prints them). */
+  onSchemaUpdate?: (pending: readonly Migration[]) => void;
 }
 
 export class StartupError extends Error {}
@@ -59,7 +61,7 @@ function checkSitesInCounties(db: Db, ctx: AppContext): void {
 export function bootDatabase(path: string, options: BootOptions = {}): { db: Db; ctx: AppContext; accounts: CreatedAccount[] } {
   const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
   try {
-    migrate(db);
+    migrate(db, MIGRATIONS, options.onSchemaUpdate);
     setUpAuditSeal(db, path);
     db.transaction(() => {
       const { boundariesChanged } = loadGeodata(db, options.geodata ?? DEFAULT_GEODATA);

@@ -49,6 +49,8 @@ async function main(config: ServerConfig) {
     accounts: { adminPassword: config.adminPassword },
     sessions: config.sessions,
     log,
+    onSchemaUpdate: (pending) =>
+      console.log(`Updating the database's schema (${pending.map((m) => `${m.version} ${m.name}`).join(', ')}); on a large database this can take a minute.`),
   });
   printAccounts(accounts);
   writeFileSync(serverPidPath(dbPath), String(process.pid));

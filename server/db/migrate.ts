@@ -65,15 +65,17 @@ export function schemaVersion(db: Db): number {
 /**
  * Applies every migration the file has not yet recorded, in version order. Numbers may have gaps, and
  * a lower number that arrives after a higher one (branches landing in another order) still applies.
- * Returns the versions applied.
+ * Returns the versions applied. `onUpdate` hears the migrations about to be applied to a file that
+ * already had a schema (some rewrite a table: seconds at 10^6 sites, so start-up says why it waits).
  */
-export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number[] {
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, onUpdate?: (pending: readonly Migration[]) => void): number[] {
   const applied: number[] = [];
   db.transaction(() => {
     db.raw.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const done = new Set(db.all<{ version: number }>('SELECT version FROM schema_version').map((row) => row.version));
-    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (done.has(migration.version)) continue;
+    const pending = [...migrations].sort((a, b) => a.version - b.version).filter((migration) => !done.has(migration.version));
+    if (done.size && pending.length) onUpdate?.(pending);
+    for (const migration of pending) {
       try {
         if (migration.apply) migration.apply(db);
         else db.raw.exec(migration.sql);
