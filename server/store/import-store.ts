@@ -139,6 +139,29 @@ const PLAIN_NEW_STAGE = stageShape(['?', '?', "'new'", '?', "'[]'", "'[]'", 'NUL
 export const plainNew = (row: JudgedRow): boolean =>
   row.outcome === 'new' && row.site !== null && row.errors.length === 0 && row.warnings.length === 0 && row.duplicateOf === null;
 
+/** A site's fields many ledgers leave empty (no such column): written as NULL for a bare new row. */
+const OFTEN_EMPTY = new Set<keyof StagedSite>(['townshipCode', 'villageCode', 'managingZone', 'deadline', 'responsibleUnit', 'note']);
+const FILLED_FIELDS = STAGED_FIELDS.filter((f) => !OFTEN_EMPTY.has(f.field));
+
+/** A plain new row with every OFTEN_EMPTY field null (a ledger without those columns): those are not bound either. */
+const BARE_NEW_STAGE = stageShape(
+  ['?', '?', "'new'", '?', "'[]'", "'[]'", 'NULL', ...STAGED_FIELDS.map((f) => (OFTEN_EMPTY.has(f.field) ? 'NULL' : '?'))],
+  (params, k, id, row) => {
+    params[k++] = id;
+    params[k++] = row.row;
+    params[k++] = row.name;
+    for (const f of FILLED_FIELDS) params[k++] = row.site![f.field];
+    return k;
+  },
+);
+
+/** The shape a row is staged in: the one binding the fewest values that writes it as FULL_STAGE would. */
+export function stageShapeOf(row: JudgedRow): StageShape {
+  if (!plainNew(row)) return FULL_STAGE;
+  for (const field of OFTEN_EMPTY) if (row.site![field] !== null) return PLAIN_NEW_STAGE;
+  return BARE_NEW_STAGE;
+}
+
 /** Rows per INSERT of staged rows: CHUNK, and for the rest of a batch fewer (a few statements per shape to prepare, not one per row count). */
 const STAGE_SIZES = [CHUNK, 125, 25, 5, 1];
 
@@ -155,15 +178,14 @@ export function stageAs(db: Db, shape: StageShape, id: number, rows: readonly Ju
 }
 
 /**
- * Stages judged rows of an open batch: a row's site in typed columns (none for an error row); the
- * plain new rows (plainNew) in the shape binding fewer values, the others with every value bound.
+ * Stages judged rows of an open batch: a row's site in typed columns (none for an error row), each row
+ * in its shape (stageShapeOf: the plain new rows binding fewer values, the others every value).
  */
 export function stageRows(db: Db, id: number, rows: readonly JudgedRow[]): void {
-  const plain = rows.filter(plainNew);
-  const others = plain.length === rows.length ? [] : rows.filter((row) => !plainNew(row));
+  const byShape = new Map<StageShape, JudgedRow[]>([BARE_NEW_STAGE, PLAIN_NEW_STAGE, FULL_STAGE].map((shape) => [shape, []]));
+  for (const row of rows) byShape.get(stageShapeOf(row))!.push(row);
   db.transaction(() => {
-    stageAs(db, PLAIN_NEW_STAGE, id, plain);
-    stageAs(db, FULL_STAGE, id, others);
+    for (const [shape, shaped] of byShape) stageAs(db, shape, id, shaped);
   });
 }
 
