@@ -37,7 +37,8 @@ export function toWgs84(crs: Crs, lon: number, lat: number): [number, number] {
 // GCJ-02 → WGS84 as gcoord 1.0.7 computes it (dist/gcoord.cjs.js: transformLat, transformLon, delta,
 // WGS84ToGCJ02, GCJ02ToWGS84): the same operations in the same order, so the same doubles, on numbers
 // instead of a new array at every step (gcoord made ~0.7 KB of arrays a point: ~75 MB for a 10^5-row
-// ledger). tests/import-values.test.ts compares it with gcoord's toWgs84 point by point.
+// ledger). tests/import-values.test.ts compares it with gcoord's toWgs84 point by point. The arithmetic
+// is gcoord's (MIT License, Copyright (c) 2018-present, Jiulong Hu), itself the published GCJ-02 offset.
 const GCJ_A = 6378245;
 const GCJ_EE = 0.006693421622965823;
 function gcjLat(x: number, y: number): number {
