@@ -65,4 +65,28 @@ describe('the 台账导入 wizard', () => {
     await driver.screenshot('import-preview-long');
     expect(driver.pageErrors).toEqual([]);
   });
+
+  it('a preview made again replaces the earlier one, and a preview can be discarded from the list', async () => {
+    await driver.openMap('?panel=imports');
+    const wizard = driver.page.getByTestId('import-wizard');
+    const pending = wizard.getByTestId('import-batches').locator('li', { hasText: '重复预览.csv' });
+    await wizard.getByTestId('import-file').setInputFiles({ name: '重复预览.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+    await wizard.getByTestId('import-crs').selectOption('wgs84');
+    await wizard.getByTestId('import-preview').click();
+    await expect.poll(() => pending.count()).toBe(1);
+    const first = /#(\d+)/.exec((await pending.textContent())!)![1];
+    // Previewed again (another coordinate system): one batch waits, the new one; the first was discarded.
+    await wizard.getByTestId('import-crs').selectOption('gcj02');
+    await wizard.getByTestId('import-preview').click();
+    await expect.poll(async () => (await pending.allTextContents()).map((text) => /#(\d+)/.exec(text)![1])).toEqual([String(Number(first) + 1)]);
+    // It says what the preview found (nothing is written yet), not 新增 0.
+    expect(await pending.textContent()).toContain(`${zh.importState_preview} · `);
+    expect(await pending.textContent()).toContain('共 3 行：新增 2，更新 0，重复 0，错误 1');
+    await pending.getByRole('button', { name: zh.importDiscard }).click();
+    await expect.poll(() => pending.count()).toBe(0);
+    await expect.poll(() => wizard.getByTestId('import-done').textContent()).toBe(`已放弃第 ${Number(first) + 1} 批（重复预览.csv）的预览，未写入任何点位`);
+    // The wizard's own preview is gone with it: nothing left to commit.
+    expect(await wizard.getByTestId('import-commit').count()).toBe(0);
+    expect(driver.pageErrors).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
 import { campaignDay } from '../../domain/days.ts';
-import { RESOLVED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
+import { canMove, RESOLVED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
 import { zh } from '../../web/i18n/zh.ts';
 import { useMapDriver } from '../helpers/browser.ts';
 import type { SiteCollection } from '../helpers/app.ts';
@@ -70,6 +70,10 @@ describe('the 巡查路线 panel', () => {
       expect(asRecorded?.text, `stop ${site} (${statusOf.get(site)})`).toBe(
         RESOLVED_STATUSES.includes(statusOf.get(site)!) ? '与记录一致（已处置）' : undefined,
       );
+      // 死灰复燃 moves the site to relapsed: offered only where that move is allowed (the server refused it
+      // 409 at a stop already relapsed, after the inspector had chosen it).
+      const relapsed = results.find((r) => r.value === 'relapsed');
+      expect(relapsed?.text, `stop ${site} (${statusOf.get(site)})`).toBe(canMove(statusOf.get(site)!, 'relapsed') ? '死灰复燃' : undefined);
     }
 
     // A stop's own detail says it is in the route, instead of offering to add it again.

@@ -84,6 +84,21 @@ describe('site detail, language and errors on a desktop', () => {
     expect(await detail().locator('.source-badge').textContent()).toBe(zh.demoBadge);
     expect(await detail().locator('.status-badge').textContent()).toBe(STATUS_LABELS.relapsed);
     expect(await historyOnPage(driver)).toEqual(historyFromApi(site, 'zh'));
+    // Scrolled until its history passes under the title, the title stays on top and readable (the
+    // timeline's entries, positioned, painted over it).
+    const scrolled = await detail().evaluate((panel) => {
+      const entry = panel.querySelector('[data-testid=site-history] > li')!;
+      panel.scrollTop += entry.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+      return panel.scrollTop;
+    });
+    expect(scrolled).toBeGreaterThan(0);
+    const titleOnTop = await detail()
+      .locator('h2')
+      .evaluate((h2) => {
+        const box = h2.getBoundingClientRect();
+        return [0.1, 0.5, 0.9].every((x) => h2.contains(document.elementFromPoint(box.left + box.width * x, box.top + box.height / 2)));
+      });
+    expect(titleOnTop).toBe(true);
     expect(await driver.page.getByTestId('demo-banner').textContent()).toBe(zh.demoBanner);
     expect(driver.urlParams().get('site')).toBe(String(demo.id));
 

@@ -4,7 +4,8 @@ import { campaignTime } from '../../domain/days.ts';
 import { useEffect, useMemo, useState } from 'react';
 import { LEDGER_COLUMNS, type LedgerField } from '../../domain/ledger-columns.ts';
 import { ApiError } from '../api/client.ts';
-import { previewImport, useCommitImport, useImportBatches, useImportMappings, useSaveMapping, useUndoImport } from '../state/imports.ts';
+import type { previewImport } from '../state/imports.ts';
+import { useCommitImport, useImportBatches, useImportMappings, usePreviewImport, useSaveMapping, useUndoImport } from '../state/imports.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
 import { FieldError, namesField } from './ErrorText.tsx';
@@ -83,6 +84,7 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
   useEffect(() => {
     if (listError) onError(listError);
   }, [listError, onError]);
+  const makePreview = usePreviewImport();
   const commitImport = useCommitImport();
   const undoImport = useUndoImport();
   const storeMapping = useSaveMapping();
@@ -106,7 +108,9 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
       duplicates: handling,
     };
     try {
-      const p = await previewImport(file, options);
+      const p = await makePreview({ file, options });
+      // The page's earlier preview is superseded: discarded, so it does not stay in the list as 待确认.
+      if (preview && preview.id !== p.id) undoImport(preview.id).catch(() => {});
       setPreview(p);
       setPreviewError(null);
       setNeedsMapping(null);
@@ -161,6 +165,16 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
       await undoImport(id);
       // The note above said 已写入 for this batch (or another): it now says what was undone.
       setResult(t('importUndone', { id, file: fileName }));
+    } catch (error) {
+      onError(error);
+    }
+  };
+
+  const discard = async (id: number, fileName: string) => {
+    try {
+      await undoImport(id);
+      if (preview?.id === id) setPreview(null);
+      setResult(t('importDiscarded', { id, file: fileName }));
     } catch (error) {
       onError(error);
     }
@@ -388,13 +402,27 @@ export function ImportWizard({ onError }: { onError: (error: unknown) => void })
             <b>#{b.id}</b> {b.fileName}
             <div className="muted">
               {t(`importState_${b.state}` as MessageKey)} · {b.committedBy ?? b.createdBy} · {campaignTime(b.committedAt ?? b.createdAt, { seconds: false })} ·{' '}
-              {t('importBatchCounts', {
-                created: b.counts.created ?? 0,
-                updated: b.counts.updated ?? 0,
-                skipped: b.counts.skipped ?? 0,
-                errors: b.counts.errors ?? b.counts.error ?? 0,
-              })}
+              {b.state === 'preview'
+                ? // A preview wrote nothing yet: what it found, not what it wrote.
+                  t('importCounts', {
+                    rows: b.counts.rows ?? 0,
+                    new: b.counts.new ?? 0,
+                    update: b.counts.update ?? 0,
+                    duplicate: b.counts.duplicate ?? 0,
+                    error: b.counts.error ?? 0,
+                  })
+                : t('importBatchCounts', {
+                    created: b.counts.created ?? 0,
+                    updated: b.counts.updated ?? 0,
+                    skipped: b.counts.skipped ?? 0,
+                    errors: b.counts.errors ?? b.counts.error ?? 0,
+                  })}
             </div>
+            {b.state === 'preview' && (
+              <button type="button" className="small" onClick={() => void discard(b.id, b.fileName)}>
+                {t('importDiscard')}
+              </button>
+            )}
             {b.state === 'committed' && (
               <button
                 type="button"

@@ -3,7 +3,7 @@
 import { campaignDay } from '../../domain/days.ts';
 import { useState } from 'react';
 import type { CategoryCode } from '../../domain/categories.ts';
-import { RESOLVED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
+import { canMove, isStatus, RESOLVED_STATUSES, type StatusCode } from '../../domain/statuses.ts';
 import { uploadPhoto } from '../api/photos.ts';
 import { planRoute as planRequest, useRecordInspection, useSaveRoute, type RecordedStop, type RoutePlan } from '../state/routes.ts';
 import { useSession } from '../state/session.tsx';
@@ -35,11 +35,17 @@ const RULE_LABELS = { recheck: 'routeRuleRecheck', relapsed: 'routeRuleRelapsed'
 /**
  * The results offered at a stop. 与记录一致 means the site is as its record says it was dealt with, so it is
  * offered only at a stop whose status is one of those (RESOLVED_STATUSES); at a site still open, the
- * inspector says what was found (仍在生产经营, 死灰复燃…).
+ * inspector says what was found (仍在生产经营…). 死灰复燃 moves the site to relapsed, so it is offered only
+ * where that move is allowed (a site already relapsed, or never dealt with, is found 仍在生产经营).
  */
 function resultsFor(status: string): InspectionResultCode[] {
   const all = Object.keys(INSPECTION_RESULT_MESSAGES) as InspectionResultCode[];
-  return RESOLVED_STATUSES.includes(status as StatusCode) ? all : all.filter((code) => code !== 'closed_as_recorded');
+  const known = isStatus(status);
+  return all.filter((code) => {
+    if (code === 'closed_as_recorded') return known && RESOLVED_STATUSES.includes(status);
+    if (code === 'relapsed') return known && canMove(status, 'relapsed');
+    return true;
+  });
 }
 
 export interface RoutePanelProps {

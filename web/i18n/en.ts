@@ -487,6 +487,8 @@ export const en: Record<MessageKey, string> = {
   importBatches: 'Import batches',
   importNoBatches: 'No imports yet',
   importBatchCounts: '{created} new · {updated} updated · {skipped} skipped · {errors} errors',
+  importDiscard: 'Discard this preview',
+  importDiscarded: 'Preview #{id} ({file}) discarded; nothing was written',
   importUndone: 'Batch #{id} ({file}) undone: everything it wrote was rolled back',
   importUndo: 'Undo this batch',
   importNotUndoable: 'Sites of this batch changed since; it cannot be undone',

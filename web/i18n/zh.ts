@@ -483,6 +483,8 @@ export const zh = {
   importBatches: '导入批次',
   importNoBatches: '尚无导入',
   importBatchCounts: '新增 {created} · 更新 {updated} · 跳过 {skipped} · 错误 {errors}',
+  importDiscard: '放弃此预览',
+  importDiscarded: '已放弃第 {id} 批（{file}）的预览，未写入任何点位',
   importUndone: '已撤销第 {id} 批（{file}），该批的写入已全部还原',
   importUndo: '撤销此批',
   importNotUndoable: '该批次的点位已有变动，不能撤销',

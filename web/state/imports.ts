@@ -11,6 +11,9 @@ export const useImportMappings = () => useApiQuery(['mappings'], () => unwrap(ap
 /** Reads the file and answers what each row would become; writes nothing but the pending batch. */
 export const previewImport = (file: File, options: Record<string, unknown>) =>
   unwrap(api.api.imports.$post({ form: { file, options: JSON.stringify(options) } }));
+/** previewImport as a write: the batch list then shows the pending batch (待确认). */
+export const usePreviewImport = () =>
+  useWrite(({ file, options }: { file: File; options: Record<string, unknown> }) => previewImport(file, options), DATA_AFTER.preview);
 
 export const useCommitImport = () =>
   useWrite(
