@@ -82,9 +82,21 @@ describe('the 巡查路线 panel', () => {
     await expect.poll(() => inRoute.count(), { timeout: 10_000 }).toBe(1);
     expect(await inRoute.isDisabled()).toBe(true);
 
-    // Add a site that is not in the route by hand, from its detail.
+    // Add a site that is not in the route by hand, from its detail. Its answer is held back a moment: until
+    // it comes, the panel must not show the site before (whose buttons added that site instead: a re-plan
+    // then kept 15 stops, under load).
     const extra = sites.features.find((f) => !first.includes(f.id))!;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await driver.page.route(`**/api/sites/${extra.id}`, async (route) => {
+      await held;
+      await route.continue();
+    });
     await openDetail(extra.id);
+    await expect.poll(() => driver.page.getByTestId('site-detail').locator('h2').textContent()).toBe(zh.detail);
+    expect(await driver.page.getByTestId('site-detail').getByRole('button', { name: zh.routeAdd }).count()).toBe(0);
+    release();
+    await expect.poll(() => driver.page.getByTestId('site-detail').locator('h2').textContent()).toBe(extra.properties.name);
     await driver.page.getByTestId('site-detail').getByRole('button', { name: zh.routeAdd }).click();
     await panel.getByRole('button', { name: zh.routePlan }).click();
     await expect.poll(() => stops.count(), { timeout: 30_000 }).toBe(16);
