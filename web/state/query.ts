@@ -73,7 +73,7 @@ export const DATA_AFTER = {
   inspection: ['site', 'sites', 'route', 'relapse', 'scorecards', 'audit'],
   import: ['imports', 'sites', 'site', 'counties', 'relapse', 'siege', 'scorecards', 'tasks', 'task', 'audit', 'exportCounts'],
   mapping: ['mappings', 'audit'],
-  preview: ['imports'],
+  preview: ['imports', 'audit'],
   task: ['task', 'tasks', 'scorecards', 'audit'],
   unlock: ['locks', 'audit'],
 } as const satisfies Record<string, readonly DataKind[]>;
