@@ -82,9 +82,12 @@ describe('the 台账导入 wizard', () => {
     // It says what the preview found (nothing is written yet), not 新增 0.
     expect(await pending.textContent()).toContain(`${zh.importState_preview} · `);
     expect(await pending.textContent()).toContain('共 3 行：新增 2，更新 0，重复 0，错误 1');
+    await pending.scrollIntoViewIfNeeded();
+    await driver.screenshot('import-preview-pending');
     await pending.getByRole('button', { name: zh.importDiscard }).click();
     await expect.poll(() => pending.count()).toBe(0);
     await expect.poll(() => wizard.getByTestId('import-done').textContent()).toBe(`已放弃第 ${Number(first) + 1} 批（重复预览.csv）的预览，未写入任何点位`);
+    await driver.screenshot('import-preview-discarded');
     // The wizard's own preview is gone with it: nothing left to commit.
     expect(await wizard.getByTestId('import-commit').count()).toBe(0);
     expect(driver.pageErrors).toEqual([]);

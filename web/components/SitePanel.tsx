@@ -46,9 +46,7 @@ export function SitePanel({
   const { t, lang } = useI18n();
   const { deny } = useSession();
   const detail = useSite(siteId);
-  // Queries keep the previous answer while the next loads (query.ts): here that would be another site's,
-  // under this one's buttons (加入巡查路线 added the site shown before). Only this site's own answer counts.
-  const site = detail.data?.id === siteId ? detail.data : undefined;
+  const site = detail.data ?? undefined;
   const [editing, setEditing] = useState(false);
   const lastDate = site?.events.reduce<string | null>((last, event) => (last === null || event.date > last ? event.date : last), null) ?? null;
   const writeDenied = site ? deny('writeSites', [site.properties.county]) : null;

@@ -1,7 +1,7 @@
 // Sites: the located and unlocated lists, one site's detail, search, and the writes on a site.
 import { useState } from 'react';
 import { api, unwrap } from '../api/client.ts';
-import { DATA_AFTER, useApiQuery, useWrite } from './query.ts';
+import { DATA_AFTER, useApiQuery, useWrite, type Loadable } from './query.ts';
 
 type SitesQuery = NonNullable<Parameters<typeof api.api.sites.$get>[0]>['query'];
 type SiteArgs<M extends (args: never) => unknown> = Parameters<M>[0];
@@ -31,7 +31,15 @@ export function useSitePages(query: SitesQuery, pageSize: number) {
   return { ...list, page };
 }
 
-export const useSite = (id: number) => useApiQuery(['site', id], () => loadSite(id));
+/**
+ * One site's detail. Queries keep the previous answer while the next loads (query.ts); for a detail that
+ * would be another site's under this one's buttons (加入巡查路线 added the site shown before), so only
+ * this site's own answer is given.
+ */
+export const useSite = (id: number): Loadable<SiteDetail> => {
+  const detail = useApiQuery(['site', id], () => loadSite(id));
+  return detail.data && detail.data.id !== id ? { ...detail, data: null, stale: false } : detail;
+};
 
 const positionOf = (site: SiteDetail): [number, number] | null => (site.geometry ? [site.geometry.coordinates[0]!, site.geometry.coordinates[1]!] : null);
 
